@@ -1,0 +1,44 @@
+# One command surface for people and CI. See README.md.
+SHELL := /bin/bash
+PY := .venv/bin/python
+HOST ?= 127.0.0.1
+PORT ?= 8000
+DEMO_PEOPLE ?= 50000
+DEMO_SEED ?= 20121
+export DJANGO_SETTINGS_MODULE ?= config.settings
+
+.PHONY: help install assets demo demo-build serve test test-fast lint bench clean
+
+help:
+	@echo "make demo   - install, build the demo partnership on SQLite and serve it on http://$(HOST):$(PORT)"
+	@echo "make test   - run the whole test suite (SQLite, PostgreSQL, Chromium)"
+
+install: .venv/.installed assets
+
+.venv/.installed: pyproject.toml
+	bash scripts/bootstrap.sh
+	@touch $@
+
+assets: .venv/.installed
+	bash scripts/build-assets.sh
+
+demo-build: install
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py build_demo --people $(DEMO_PEOPLE) --seed $(DEMO_SEED)
+
+demo: demo-build
+	$(PY) manage.py collectstatic --noinput -v 0
+	$(PY) manage.py runserver --insecure $(HOST):$(PORT)
+
+test: install
+	bash scripts/test.sh
+
+test-fast: install
+	$(PY) -m pytest -q -m "not browser and not slow" -x
+
+lint: install
+	.venv/bin/ruff check .
+	.venv/bin/mypy
+
+clean:
+	rm -rf .venv node_modules src/desist/web/static/dist staticfiles var

@@ -1,0 +1,13 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from desist.api.api import api
+
+admin.site.site_header = "desist administration"
+admin.site.site_title = "desist administration"
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("api/", api.urls),
+    path("", include("desist.web.urls")),
+]

@@ -1,0 +1,1 @@
+"""desist: case, linkage and measures platform for a reducing-reoffending partnership."""

@@ -1,0 +1,168 @@
+"""The JSON API: the same selectors, services and access rules as the pages. OpenAPI at /api/docs."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.paginator import Paginator
+from django.http import HttpRequest
+from ninja import NinjaAPI, Query, Schema
+from ninja.security import HttpBearer, django_auth
+
+from desist.api import schemas
+from desist.api.services import api_token_user
+from desist.audit.context import Actor, actor_for_request
+from desist.audit.models import Action, Channel
+from desist.audit.services import log_access
+from desist.people import selectors
+from desist.people.models import Person
+from desist.people.services import PersonNotFound, person_record_consult
+from desist.sentences.rules import sentence_status, supervision_status
+
+MAX_PAGE_SIZE = 200
+
+
+class TokenAuth(HttpBearer):
+    """`Authorization: Bearer dst_…` with a token issued by `manage.py issue_api_token`."""
+
+    def authenticate(self, request: HttpRequest, token: str) -> Any:
+        user = api_token_user(token)
+        if user is not None:
+            request.user = user
+        return user
+
+
+api = NinjaAPI(
+    title="desist API",
+    version="1",
+    description="People, sentences and caseloads for partner agencies. Every read is logged to the access log "
+    "(DPA 2018 s.62); set the X-Desist-Purpose header to state why you are reading.",
+    auth=[TokenAuth(), django_auth],
+    urls_namespace="api",
+)
+
+
+def _actor(request: HttpRequest) -> Actor:
+    actor = actor_for_request(request, channel=Channel.API)
+    purpose = request.headers.get("X-Desist-Purpose", "")
+    if purpose:
+        from dataclasses import replace
+
+        actor = replace(actor, purpose=purpose[:64])
+    return actor
+
+
+class Page(Schema):
+    count: int
+    page: int
+    pages: int
+    results: list[Any]
+
+
+class PersonPage(Page):
+    results: list[schemas.PersonSummaryOut]
+
+
+class CaseloadPage(Page):
+    results: list[schemas.CaseloadEntryOut]
+
+
+class PageParams(Schema):
+    page: int = 1
+    page_size: int = 50
+
+
+def _page(items: Any, params: PageParams) -> Any:
+    size = max(1, min(params.page_size, MAX_PAGE_SIZE))
+    return Paginator(items, size).get_page(params.page)
+
+
+@api.get("/people", response=PersonPage, summary="People visible to you, or a search")
+def list_people(request: HttpRequest, params: Query[PageParams], q: str = "") -> dict[str, Any]:
+    actor = _actor(request)
+    if q:
+        people: Any = [r.person for r in selectors.person_search(actor, q, limit=MAX_PAGE_SIZE)]
+    else:
+        people = selectors.visible_people(actor).select_related("district").order_by("last_name", "first_name", "id")
+    page = _page(people, params)
+    log_access(actor=actor, action=Action.CONSULTATION, summary=f"Listed people through the API ({len(page)} shown)",
+               detail={"query": q, "person_ids": [p.pk for p in page]})
+    return {"count": page.paginator.count, "page": page.number, "pages": page.paginator.num_pages,
+            "results": list(page)}
+
+
+@api.get("/caseload", response=CaseloadPage, summary="People you are lead worker for")
+def list_caseload(request: HttpRequest, params: Query[PageParams], status: str = "", flag: str = "",
+                  district: str = "", sort: str = "next_key_date") -> dict[str, Any]:
+    actor = _actor(request)
+    people = selectors.caseload(actor, selectors.CaseloadFilters(status=status, flag=flag, district=district, sort=sort))
+    page = _page(people, params)
+    log_access(actor=actor, action=Action.CONSULTATION, summary=f"Listed caseload through the API ({len(page)} shown)",
+               detail={"person_ids": [p.pk for p in page]})
+    results = [
+        {**_summary(p), "supervision_status": p.supervision_status, "next_key_date": p.next_key_date,
+         "next_key_kind": p.next_key_kind, "flags": [r.label for r in p.current_registers]}
+        for p in page
+    ]
+    return {"count": page.paginator.count, "page": page.number, "pages": page.paginator.num_pages, "results": results}
+
+
+def _summary(person: Person) -> dict[str, Any]:
+    return {"id": person.pk, "first_name": person.first_name, "last_name": person.last_name,
+            "date_of_birth": person.date_of_birth, "sex": person.sex, "district": person.district}
+
+
+def _consult(request: HttpRequest, person_id: int, sections: list[str]) -> tuple[Person, Any]:
+    record = person_record_consult(actor=_actor(request), person_id=person_id, sections=sections)
+    return record.person, record.on
+
+
+@api.get("/people/{person_id}", response={200: schemas.PersonOut, 404: schemas.ErrorOut}, summary="One person's record")
+def get_person(request: HttpRequest, person_id: int) -> Any:
+    try:
+        person, on = _consult(request, person_id, ["identity", "identifiers", "addresses", "family", "registers",
+                                                   "agencies"])
+    except PersonNotFound:
+        return 404, {"detail": "No person with that number is available to you."}
+    return {
+        **_summary(person),
+        "middle_names": person.middle_names,
+        "gender": person.gender,
+        "ethnicity": person.ethnicity,
+        "supervision_status": supervision_status(person.sentences.all(), on),
+        "names": list(person.names.all()),
+        "identifiers": [{"kind": i.kind, "value": i.value,
+                         "issuing_agency": i.issuing_agency.code if i.issuing_agency else None}
+                        for i in person.identifiers.all()],
+        "addresses": [{"line1": a.line1, "line2": a.line2, "town": a.town, "postcode": a.postcode,
+                       "district": a.district.code if a.district else None, "from_date": a.from_date,
+                       "to_date": a.to_date} for a in person.addresses.all()],
+        "relationships": [{"kind": r.kind, "related_person_id": r.related_person_id,
+                           "related_person_name": r.related_person.full_name} for r in person.relationships.all()],
+        "registers": [{"kind": r.kind, "label": r.label, "mappa_category": r.mappa_category,
+                       "mappa_level": r.mappa_level, "start_date": r.start_date, "end_date": r.end_date}
+                      for r in person.registers.all()],
+        "involvements": [{"agency": i.agency.code, "agency_kind": i.agency.kind, "reason": i.reason,
+                          "start_date": i.start_date, "end_date": i.end_date,
+                          "lead_worker": i.lead_worker.get_username() if i.lead_worker else None}
+                         for i in person.involvements.all()],
+    }
+
+
+@api.get("/people/{person_id}/sentences", response={200: list[schemas.SentenceOut], 404: schemas.ErrorOut},
+         summary="A person's sentences with requirements and licence conditions")
+def get_sentences(request: HttpRequest, person_id: int) -> Any:
+    try:
+        person, on = _consult(request, person_id, ["sentences"])
+    except PersonNotFound:
+        return 404, {"detail": "No person with that number is available to you."}
+    return [
+        {**{f: getattr(s, f) for f in ("id", "kind", "sentence_date", "length_days", "start_date", "end_date",
+                                         "conditional_release_date", "release_date", "release_is_actual",
+                                         "licence_expiry_date", "sentence_expiry_date", "terminated_date")},
+         "establishment": s.establishment.name if s.establishment else None,
+         "status_today": sentence_status(s, on),
+         "requirements": list(s.requirements.all()),
+         "licence_conditions": list(s.licence_conditions.all())}
+        for s in person.sentences.all()
+    ]

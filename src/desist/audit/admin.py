@@ -1,0 +1,22 @@
+from django.contrib import admin
+
+from desist.audit.models import AccessLogEntry
+
+
+@admin.register(AccessLogEntry)
+class AccessLogEntryAdmin(admin.ModelAdmin):
+    """Read-only: the log is append-only (the database refuses changes too)."""
+
+    list_display = ["at", "username", "agency_code", "action", "person_id", "summary", "purpose", "channel"]
+    list_filter = ["action", "channel", "agency_code"]
+    search_fields = ["username", "summary", "=person_id"]
+    date_hierarchy = "at"
+
+    def has_add_permission(self, request: object) -> bool:
+        return False
+
+    def has_change_permission(self, request: object, obj: object = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: object, obj: object = None) -> bool:
+        return False

@@ -1,0 +1,81 @@
+"""Who is acting, for which agencies, for what stated purpose: passed explicitly to every service."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from django.conf import settings
+
+from desist.audit.models import Channel
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AbstractBaseUser
+    from django.http import HttpRequest
+
+
+@dataclass(frozen=True)
+class Actor:
+    """The person (or process) behind an action. Access rules and the access log both read it."""
+
+    user: AbstractBaseUser | None
+    agency_ids: frozenset[int] = frozenset()
+    agency_code: str = ""
+    roles: frozenset[str] = frozenset()
+    purpose: str = ""
+    channel: str = Channel.WEB
+    ip_address: str | None = None
+    path: str = ""
+    extra: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def username(self) -> str:
+        return self.user.get_username() if self.user is not None else "system"
+
+    @property
+    def user_id(self) -> int | None:
+        return self.user.pk if self.user is not None else None
+
+    @property
+    def is_administrator(self) -> bool:
+        return "administrator" in self.roles or bool(self.user is not None and getattr(self.user, "is_superuser", False))
+
+    @property
+    def purpose_label(self) -> str:
+        return settings.DESIST_PURPOSES.get(self.purpose, self.purpose)
+
+
+def actor_for_user(user: AbstractBaseUser | None, *, channel: str, purpose: str = "", ip_address: str | None = None,
+                   path: str = "") -> Actor:
+    """Build an Actor from a user's active memberships (one query)."""
+    if user is None or not user.is_authenticated:
+        return Actor(user=None, channel=channel, purpose=purpose, ip_address=ip_address, path=path)
+    memberships = list(user.memberships.filter(is_active=True).select_related("agency"))  # type: ignore[attr-defined]
+    return Actor(
+        user=user,
+        agency_ids=frozenset(m.agency_id for m in memberships),
+        agency_code=memberships[0].agency.code if memberships else "",
+        roles=frozenset(m.role for m in memberships),
+        purpose=purpose or settings.DESIST_DEFAULT_PURPOSE,
+        channel=channel,
+        ip_address=ip_address,
+        path=path,
+    )
+
+
+def actor_for_request(request: HttpRequest, *, channel: str = Channel.WEB) -> Actor:
+    """The actor for a web or API request: the signed-in user and the purpose they stated this session."""
+    purpose = request.session.get("purpose", "") if hasattr(request, "session") else ""
+    return actor_for_user(
+        getattr(request, "user", None),
+        channel=channel,
+        purpose=purpose,
+        ip_address=request.META.get("REMOTE_ADDR"),
+        path=request.get_full_path()[:500],
+    )
+
+
+def system_actor(*, channel: str = Channel.CLI, purpose: str = "", agency_ids: frozenset[int] = frozenset()) -> Actor:
+    """An actor for commands and tasks run by the system rather than a signed-in user."""
+    return Actor(user=None, agency_ids=agency_ids, roles=frozenset({"administrator"}), channel=channel,
+                 purpose=purpose or "administration")

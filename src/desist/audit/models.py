@@ -1,0 +1,80 @@
+"""The access log: an append-only record of every collection, consultation, alteration, disclosure,
+combination and erasure of personal data (Data Protection Act 2018, s.62; RULES.md §11)."""
+
+from django.conf import settings
+from django.db import models
+
+
+class Action(models.TextChoices):
+    COLLECTION = "collection", "Collection"
+    CONSULTATION = "consultation", "Consultation"
+    ALTERATION = "alteration", "Alteration"
+    DISCLOSURE = "disclosure", "Disclosure"
+    COMBINATION = "combination", "Combination"
+    ERASURE = "erasure", "Erasure"
+    DENIED = "denied", "Access refused"
+
+
+class Channel(models.TextChoices):
+    WEB = "web", "Web page"
+    API = "api", "API"
+    CLI = "cli", "Command line"
+    IMPORT = "import", "Import"
+    TASK = "task", "Background task"
+    ADMIN = "admin", "Admin"
+
+
+class AppendOnlyError(Exception):
+    """Raised on any attempt to change or delete an access log entry."""
+
+
+class AccessLogEntry(models.Model):
+    """One logged event. Never updated or deleted: the database refuses it too (see migration 0002).
+
+    The person and user are kept as plain ids (no foreign key constraint) so that erasing a person or
+    a user leaves the log whole, as s.62 needs.
+    """
+
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
+    )
+    username = models.CharField(max_length=150, blank=True)
+    agency_code = models.CharField(max_length=50, blank=True)
+    action = models.CharField(max_length=16, choices=Action.choices)
+    channel = models.CharField(max_length=8, choices=Channel.choices, default=Channel.WEB)
+    person_id = models.BigIntegerField(null=True, blank=True, db_index=True)
+    object_type = models.CharField(max_length=64, blank=True)
+    object_id = models.CharField(max_length=64, blank=True)
+    summary = models.CharField(max_length=255)
+    purpose = models.CharField(max_length=64, blank=True)
+    justification = models.TextField(blank=True)
+    recipient = models.CharField(max_length=200, blank=True, help_text="Who the data was disclosed to.")
+    detail = models.JSONField(default=dict, blank=True, help_text="What was seen, or the values before and after.")
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    path = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        verbose_name_plural = "access log entries"
+        indexes = [
+            models.Index(fields=["user", "-at"], name="accesslog_user_at"),
+            models.Index(fields=["person_id", "-at"], name="accesslog_person_at"),
+            models.Index(fields=["action", "-at"], name="accesslog_action_at"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.username} {self.action} {self.summary}"
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        if self.pk is not None:
+            raise AppendOnlyError("Access log entries cannot be changed.")
+        super().save(*args, **kwargs)  # type: ignore[arg-type]
+
+    def delete(self, *args: object, **kwargs: object) -> tuple[int, dict[str, int]]:
+        raise AppendOnlyError("Access log entries cannot be deleted.")

@@ -1,0 +1,46 @@
+"""Writes about offence history and the offence code reference list."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.db import transaction
+
+from desist.audit.context import Actor
+from desist.audit.models import Action
+from desist.audit.services import log_access
+from desist.core.reference import load_offence_codes
+from desist.offences.models import Offence, OffenceCode
+from desist.people.models import Person
+
+
+@transaction.atomic
+def offence_codes_load(*, csv_path: str | None = None) -> int:
+    """Load or refresh the Home Office offence codes (RULES.md §1). Returns how many codes are held."""
+    rows = load_offence_codes(csv_path) if csv_path else load_offence_codes()
+    existing = set(OffenceCode.objects.values_list("code", flat=True))
+    new = [
+        OffenceCode(code=r.ho_code, category=r.category, subcategory=r.subcategory, description=r.description or "",
+                    ogrs3_category=r.ogrs3_category or "", ogrs3_weight=r.ogrs3_weight, needs_details=r.needs_details)
+        for r in rows if r.ho_code not in existing
+    ]
+    OffenceCode.objects.bulk_create(new, batch_size=1000)
+    return OffenceCode.objects.count()
+
+
+@transaction.atomic
+def offence_record(*, actor: Actor, person: Person, offence_code: str, offence_date: date, outcome: str,
+                   outcome_date: date, disposal: str = "", domestic_abuse: bool = False,
+                   sentence_id: int | None = None) -> Offence:
+    """Record a proven offence (a conviction with its disposal, or a caution)."""
+    code = OffenceCode.objects.get(code=offence_code)
+    offence = Offence(person=person, offence_code=code, offence_date=offence_date, outcome=outcome,
+                      outcome_date=outcome_date, disposal=disposal, domestic_abuse=domestic_abuse,
+                      sentence_id=sentence_id)
+    offence.full_clean()
+    offence.save()
+    log_access(actor=actor, action=Action.COLLECTION, summary=f"Recorded offence {offence_code} for person {person.pk}",
+               person_id=person.pk, obj=offence,
+               detail={"after": {"offence_code": offence_code, "offence_date": offence_date.isoformat(),
+                                 "outcome": outcome}})
+    return offence

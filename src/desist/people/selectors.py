@@ -1,0 +1,301 @@
+"""Reads about people. Every read goes through `visible_people`, the one access rule: a user sees a
+person while one of the user's agencies is involved with them (or was, within the grace period)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from django.conf import settings
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.utils import timezone
+
+from desist.audit.context import Actor
+from desist.core.names import (
+    first_name_key,
+    first_name_similarity,
+    first_name_variants,
+    last_name_keys,
+    name_similarity,
+    normalise_identifier,
+)
+from desist.people.models import Address, Identifier, IdentifierKind, Involvement, Person, PersonName, Relationship
+from desist.registers.models import RegisterEntry
+from desist.sentences.models import KeyDate
+from desist.sentences.rules import SupervisionStatus, supervision_status_expression
+
+
+def today() -> date:
+    return timezone.localdate()
+
+
+def access_cutoff(on: date) -> date:
+    """Involvements that ended before this date no longer give access."""
+    return on - timedelta(days=settings.DESIST_ACCESS_GRACE_DAYS)
+
+
+def visible_people(actor: Actor, *, on: date | None = None) -> QuerySet[Person]:
+    """People the actor may see: one of their agencies is involved now, or was within the grace period."""
+    if not actor.agency_ids:
+        return Person.objects.none()
+    cutoff = access_cutoff(on or today())
+    involved = Involvement.objects.filter(person=OuterRef("pk"), agency_id__in=actor.agency_ids).filter(
+        Q(end_date__isnull=True) | Q(end_date__gte=cutoff)
+    )
+    return Person.objects.filter(Exists(involved))
+
+
+def current_registers_prefetch(on: date) -> Prefetch:
+    current = RegisterEntry.objects.filter(start_date__lte=on).filter(Q(end_date__isnull=True) | Q(end_date__gte=on))
+    return Prefetch("registers", queryset=current.order_by("kind"), to_attr="current_registers")
+
+
+def identifiers_prefetch(*kinds: str) -> Prefetch:
+    return Prefetch(
+        "identifiers", queryset=Identifier.objects.filter(kind__in=kinds).order_by("kind"), to_attr="key_identifiers"
+    )
+
+
+# --- My caseload -------------------------------------------------------------------------------------
+
+CASELOAD_SORTS = {
+    "name": ("last_name", "first_name", "id"),
+    "-name": ("-last_name", "-first_name", "-id"),
+    "next_key_date": ("next_key_date", "last_name", "id"),
+    "-next_key_date": ("-next_key_date", "last_name", "id"),
+    "status": ("supervision_status", "last_name", "id"),
+    "-status": ("-supervision_status", "last_name", "id"),
+}
+
+
+@dataclass(frozen=True)
+class CaseloadFilters:
+    status: str = ""
+    flag: str = ""
+    district: str = ""
+    sort: str = "next_key_date"
+
+
+def caseload(actor: Actor, filters: CaseloadFilters | None = None, *, on: date | None = None) -> QuerySet[Person]:
+    """The people the actor is lead worker for, with status, next key date and current flags.
+
+    A fixed number of queries whatever the caseload size: the list itself, plus one prefetch each for
+    flags and identifiers.
+    """
+    filters = filters or CaseloadFilters()
+    on = on or today()
+    if actor.user_id is None:
+        return Person.objects.none()
+    led = Involvement.objects.filter(person=OuterRef("pk"), lead_worker_id=actor.user_id).filter(
+        Q(end_date__isnull=True) | Q(end_date__gte=on)
+    )
+    next_date = KeyDate.objects.filter(person=OuterRef("pk"), date__gte=on).order_by("date", "kind")
+    people = (
+        visible_people(actor, on=on)
+        .filter(Exists(led))
+        .select_related("district")
+        .annotate(
+            supervision_status=supervision_status_expression(on),
+            next_key_date=Subquery(next_date.values("date")[:1]),
+            next_key_kind=Subquery(next_date.values("kind")[:1]),
+        )
+        .prefetch_related(current_registers_prefetch(on), identifiers_prefetch(IdentifierKind.CRN, IdentifierKind.PNC))
+    )
+    if filters.status in dict(SupervisionStatus.CHOICES):
+        people = people.filter(supervision_status=filters.status)
+    if filters.flag:
+        people = people.filter(
+            Exists(
+                RegisterEntry.objects.filter(person=OuterRef("pk"), kind=filters.flag, start_date__lte=on).filter(
+                    Q(end_date__isnull=True) | Q(end_date__gte=on)
+                )
+            )
+        )
+    if filters.district:
+        people = people.filter(district__code=filters.district)
+    order = CASELOAD_SORTS.get(filters.sort, CASELOAD_SORTS["next_key_date"])
+    return people.order_by(*order)
+
+
+# --- Search ------------------------------------------------------------------------------------------
+
+_DATE_PATTERNS = (
+    re.compile(r"^(?P<d>\d{1,2})[/.\-](?P<m>\d{1,2})[/.\-](?P<y>\d{4}|\d{2})$"),
+    re.compile(r"^(?P<y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})$"),
+)
+MAX_CANDIDATES = 3000
+
+
+@dataclass
+class SearchQuery:
+    """A search box entry, read as names, dates of birth and identifiers."""
+
+    text: str
+    names: list[str] = field(default_factory=list)
+    dates: list[date] = field(default_factory=list)
+    identifiers: list[str] = field(default_factory=list)
+
+
+@dataclass
+class SearchResult:
+    person: Person
+    score: float
+    matched_on: list[str]
+
+
+def _parse_date(token: str) -> date | None:
+    for pattern in _DATE_PATTERNS:
+        match = pattern.match(token)
+        if match:
+            year = int(match["y"])
+            if year < 100:
+                year += 1900 if year > today().year % 100 else 2000
+            try:
+                return date(year, int(match["m"]), int(match["d"]))
+            except ValueError:
+                return None
+    return None
+
+
+def parse_search(text: str) -> SearchQuery:
+    query = SearchQuery(text=text.strip())
+    for token in query.text.replace(",", " ").split():
+        parsed = _parse_date(token)
+        if parsed:
+            query.dates.append(parsed)
+        elif any(ch.isdigit() for ch in token):
+            query.identifiers.append(token)
+        else:
+            query.names.append(token)
+    compact = query.text.replace(" ", "")
+    # NI and NHS numbers are often typed with spaces: "QQ 12 34 56 C", "943 476 5919".
+    if len(query.identifiers) > 1 or (query.identifiers and query.names and len(compact) <= 13):
+        query.identifiers.append(compact)
+    return query
+
+
+def _date_variants(value: date) -> set[date]:
+    """The date, and the date with day and month swapped (a common keying error)."""
+    variants = {value}
+    if value.day <= 12:
+        try:
+            variants.add(value.replace(day=value.month, month=value.day))
+        except ValueError:
+            pass
+    return variants
+
+
+def person_search(actor: Actor, text: str, *, limit: int = 50, on: date | None = None) -> list[SearchResult]:
+    """Find people the actor may see by name (typos and nicknames tolerated), date of birth or identifier.
+
+    Queries are bounded: identifiers, names and dates each make at most one candidate query, then one
+    query loads the people shown.
+    """
+    query = parse_search(text)
+    visible = visible_people(actor, on=on)
+    scores: dict[int, float] = {}
+    reasons: dict[int, list[str]] = {}
+
+    def credit(person_id: int, score: float, reason: str) -> None:
+        scores[person_id] = scores.get(person_id, 0.0) + score
+        reasons.setdefault(person_id, [])
+        if reason not in reasons[person_id]:
+            reasons[person_id].append(reason)
+
+    if query.identifiers:
+        values = {
+            normalise_identifier(kind, token) for token in query.identifiers for kind in IdentifierKind.values
+        } - {""}
+        hits = Identifier.objects.filter(value_normalised__in=values, person__in=visible).values_list(
+            "person_id", "kind"
+        )
+        for person_id, kind in hits:
+            credit(person_id, 10.0, IdentifierKind(kind).label)
+
+    wanted_dates: set[date] = set()
+    for value in query.dates:
+        wanted_dates |= _date_variants(value)
+
+    if query.names:
+        last = query.names[-1]
+        first = query.names[0] if len(query.names) > 1 else ""
+        last_key, last_soundex, last_metaphone = last_name_keys(last)
+        name_match = Q(last_key=last_key) | Q(last_soundex=last_soundex) | Q(last_metaphone=last_metaphone)
+        if not first:
+            # One word may be a first name or a last name.
+            name_match |= Q(first_key__in=first_name_variants(last))
+        candidates = PersonName.objects.filter(name_match, person__in=visible)
+        if wanted_dates:
+            candidates = candidates.filter(person__date_of_birth__in=wanted_dates)
+        best: dict[int, tuple[float, str]] = {}
+        for person_id, kind, cand_first, cand_last in candidates.values_list(
+            "person_id", "kind", "first_name", "last_name"
+        )[:MAX_CANDIDATES]:
+            if first:
+                score = 0.55 * name_similarity(last, cand_last) + 0.45 * first_name_similarity(first, cand_first)
+            else:
+                score = max(name_similarity(last, cand_last), 0.9 * first_name_similarity(last, cand_first))
+            reason = "Name" if kind == "primary" else "Alias or previous name"
+            if score > best.get(person_id, (0.0, ""))[0]:
+                best[person_id] = (score, reason)
+        for person_id, (score, reason) in best.items():
+            if score >= 0.75:
+                credit(person_id, 5.0 * score, reason)
+    elif wanted_dates:
+        for person_id in visible.filter(date_of_birth__in=wanted_dates).values_list("pk", flat=True)[:MAX_CANDIDATES]:
+            credit(person_id, 3.0, "Date of birth")
+
+    if not scores:
+        return []
+    ranked = sorted(scores, key=lambda pid: -scores[pid])[:limit]
+    people = (
+        Person.objects.filter(pk__in=ranked)
+        .select_related("district")
+        .prefetch_related(identifiers_prefetch(IdentifierKind.CRN, IdentifierKind.PNC))
+        .in_bulk()
+    )
+    results = []
+    for person_id in ranked:
+        person = people[person_id]
+        if wanted_dates and person.date_of_birth in wanted_dates and query.names:
+            reasons[person_id].append("Date of birth")
+        results.append(SearchResult(person=person, score=round(scores[person_id], 2), matched_on=reasons[person_id]))
+    return results
+
+
+# --- The person record -------------------------------------------------------------------------------
+
+
+def person_record_queryset(on: date | None = None) -> QuerySet[Person]:
+    """A person with everything the record page shows, in a fixed number of queries."""
+    from desist.offences.models import Offence
+    from desist.sentences.models import Sentence
+
+    on = on or today()
+    return Person.objects.select_related("district").prefetch_related(
+        Prefetch("names", queryset=PersonName.objects.exclude(kind="primary").order_by("kind", "last_name")),
+        Prefetch("identifiers", queryset=Identifier.objects.select_related("issuing_agency").order_by("kind")),
+        Prefetch("addresses", queryset=Address.objects.select_related("district")),
+        Prefetch(
+            "relationships",
+            queryset=Relationship.objects.select_related(
+                "related_person", "source_agency"
+            ).order_by("kind", "related_person__date_of_birth"),
+        ),
+        Prefetch(
+            "involvements",
+            queryset=Involvement.objects.select_related("agency", "team", "lead_worker").order_by(
+                "end_date", "-start_date"
+            ),
+        ),
+        Prefetch("offences", queryset=Offence.objects.select_related("offence_code")),
+        Prefetch(
+            "sentences",
+            queryset=Sentence.objects.select_related("establishment").prefetch_related(
+                "requirements", "licence_conditions"
+            ),
+        ),
+        Prefetch("registers", queryset=RegisterEntry.objects.select_related("recorded_by")),
+        Prefetch("key_dates", queryset=KeyDate.objects.filter(date__gte=on).order_by("date"), to_attr="upcoming_key_dates"),
+    )

@@ -1,0 +1,82 @@
+"""Writes about sentences. Key dates are derived here (via sentences.rules) whenever a sentence changes."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django.db import transaction
+
+from desist.audit.context import Actor
+from desist.audit.models import Action
+from desist.audit.services import log_access
+from desist.people.models import Person
+from desist.sentences.models import KeyDate, LicenceCondition, Requirement, Sentence
+from desist.sentences.rules import key_dates_for
+
+
+def key_date_rows(sentence: Sentence) -> list[KeyDate]:
+    """KeyDate rows for a sentence (used by services and bulk loaders alike)."""
+    return [KeyDate(person_id=sentence.person_id, sentence=sentence, kind=kind, date=when)
+            for kind, when in key_dates_for(sentence)]
+
+
+def _refresh_key_dates(sentence: Sentence) -> None:
+    KeyDate.objects.filter(sentence=sentence).delete()
+    KeyDate.objects.bulk_create(key_date_rows(sentence))
+
+
+def _iso(values: dict[str, Any]) -> dict[str, Any]:
+    return {k: (v.isoformat() if isinstance(v, date) else v) for k, v in values.items()}
+
+
+@transaction.atomic
+def sentence_record(*, actor: Actor, person: Person, kind: str, sentence_date: date, length_days: int,
+                    **dates: Any) -> Sentence:
+    """Record a sentence (custodial: release dates; order: start and end) and derive its key dates."""
+    sentence = Sentence(person=person, kind=kind, sentence_date=sentence_date, length_days=length_days, **dates)
+    sentence.full_clean()
+    sentence.save()
+    _refresh_key_dates(sentence)
+    log_access(actor=actor, action=Action.COLLECTION, summary=f"Recorded sentence for person {person.pk}",
+               person_id=person.pk, obj=sentence,
+               detail={"after": _iso({"kind": kind, "sentence_date": sentence_date, "length_days": length_days, **dates})})
+    return sentence
+
+
+@transaction.atomic
+def sentence_update(*, actor: Actor, sentence: Sentence, **changes: Any) -> Sentence:
+    """Change a sentence's dates (for example a new release date); key dates follow."""
+    before = _iso({name: getattr(sentence, name) for name in changes})
+    for name, value in changes.items():
+        setattr(sentence, name, value)
+    sentence.full_clean()
+    sentence.save()
+    _refresh_key_dates(sentence)
+    log_access(actor=actor, action=Action.ALTERATION, summary=f"Changed sentence {sentence.pk}",
+               person_id=sentence.person_id, obj=sentence,
+               detail={"changes": {k: {"before": before[k], "after": v} for k, v in _iso(changes).items()}})
+    return sentence
+
+
+@transaction.atomic
+def requirement_add(*, actor: Actor, sentence: Sentence, kind: str, start_date: date, amount: int | None = None,
+                    unit: str = "", end_date: date | None = None) -> Requirement:
+    requirement = Requirement(sentence=sentence, kind=kind, amount=amount, unit=unit, start_date=start_date,
+                              end_date=end_date)
+    requirement.full_clean()
+    requirement.save()
+    log_access(actor=actor, action=Action.COLLECTION, summary=f"Added {kind} requirement to sentence {sentence.pk}",
+               person_id=sentence.person_id, obj=requirement, detail={"after": _iso({"kind": kind, "amount": amount})})
+    return requirement
+
+
+@transaction.atomic
+def licence_condition_add(*, actor: Actor, sentence: Sentence, kind: str, code: str,
+                          description: str) -> LicenceCondition:
+    condition = LicenceCondition(sentence=sentence, kind=kind, code=code, description=description)
+    condition.full_clean()
+    condition.save()
+    log_access(actor=actor, action=Action.COLLECTION, summary=f"Added licence condition {code} to sentence {sentence.pk}",
+               person_id=sentence.person_id, obj=condition, detail={"after": {"code": code}})
+    return condition

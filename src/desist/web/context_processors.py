@@ -1,0 +1,15 @@
+from typing import Any
+
+from django.conf import settings
+from django.http import HttpRequest
+
+
+def partnership(request: HttpRequest) -> dict[str, Any]:
+    """The partnership's name and the purposes a user may state, for every page."""
+    return {
+        "partnership_name": settings.DESIST_PARTNERSHIP_NAME,
+        "purposes": settings.DESIST_PURPOSES,
+        "current_purpose": request.session.get("purpose", settings.DESIST_DEFAULT_PURPOSE)
+        if hasattr(request, "session")
+        else settings.DESIST_DEFAULT_PURPOSE,
+    }

@@ -1,0 +1,38 @@
+from datetime import date
+
+from django import template
+from django.utils import timezone
+
+from desist.sentences.models import KeyDateKind
+
+register = template.Library()
+
+
+@register.filter
+def key_date_label(kind: str) -> str:
+    """"licence_expiry" → "Licence expiry"."""
+    try:
+        return str(KeyDateKind(kind).label)
+    except ValueError:
+        return kind
+
+
+@register.filter
+def age(born: date | None) -> str:
+    """Age in whole years today."""
+    if born is None:
+        return ""
+    today = timezone.localdate()
+    return str(today.year - born.year - ((today.month, today.day) < (born.month, born.day)))
+
+
+@register.filter
+def days_until(when: date | None) -> str:
+    if when is None:
+        return ""
+    days = (when - timezone.localdate()).days
+    if days == 0:
+        return "today"
+    if days == 1:
+        return "tomorrow"
+    return f"in {days} days" if days > 0 else f"{-days} days ago"

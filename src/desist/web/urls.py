@@ -1,0 +1,15 @@
+from django.contrib.auth import views as auth_views
+from django.urls import path
+
+from desist.web import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("caseload/", views.caseload, name="caseload"),
+    path("search/", views.search, name="search"),
+    path("people/<int:person_id>/", views.person_record, name="person"),
+    path("purpose/", views.set_purpose, name="set_purpose"),
+    path("access-log/", views.access_log, name="access_log"),
+]

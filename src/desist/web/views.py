@@ -1,0 +1,138 @@
+"""Pages. Views parse input, call a selector or service, and render; no business rules here."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
+
+from desist.audit.models import Action
+from desist.audit.selectors import access_log_search
+from desist.audit.services import log_access
+from desist.people import selectors, services
+from desist.sentences.rules import SupervisionStatus, sentence_status, supervision_status
+from desist.web.forms import AccessLogFilterForm, CaseloadFilterForm, PurposeForm, SearchForm
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    if selectors.caseload(request.actor).exists():  # type: ignore[attr-defined]
+        return redirect("caseload")
+    return redirect("search")
+
+
+@login_required
+def caseload(request: HttpRequest) -> HttpResponse:
+    actor = request.actor  # type: ignore[attr-defined]
+    form = CaseloadFilterForm(request.GET or None)
+    filters = selectors.CaseloadFilters()
+    if form.is_valid():
+        filters = selectors.CaseloadFilters(**{k: v or "" for k, v in form.cleaned_data.items()})
+        if not filters.sort:
+            filters = selectors.CaseloadFilters(filters.status, filters.flag, filters.district, "next_key_date")
+    people = selectors.caseload(actor, filters)
+    page = Paginator(people, settings.DESIST_PAGE_SIZE).get_page(request.GET.get("page"))
+    log_access(
+        actor=actor,
+        action=Action.CONSULTATION,
+        summary=f"Viewed caseload page {page.number} ({len(page.object_list)} people)",
+        detail={"person_ids": [p.pk for p in page.object_list], "filters": filters.__dict__},
+    )
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "web/caseload.html",
+        {
+            "form": form,
+            "page": page,
+            "filters": filters,
+            "status_labels": SupervisionStatus.LABELS,
+            "query_string": query.urlencode(),
+        },
+    )
+
+
+@login_required
+def search(request: HttpRequest) -> HttpResponse:
+    actor = request.actor  # type: ignore[attr-defined]
+    form = SearchForm(request.GET or None)
+    results = None
+    if form.is_valid() and form.cleaned_data["q"]:
+        results = selectors.person_search(actor, form.cleaned_data["q"])
+        log_access(
+            actor=actor,
+            action=Action.CONSULTATION,
+            summary=f"Searched for people ({len(results)} found)",
+            detail={"query": form.cleaned_data["q"], "person_ids": [r.person.pk for r in results]},
+        )
+    template = "web/_search_results.html" if request.htmx else "web/search.html"  # type: ignore[attr-defined]
+    return render(request, template, {"form": form, "results": results})
+
+
+@login_required
+def person_record(request: HttpRequest, person_id: int) -> HttpResponse:
+    actor = request.actor  # type: ignore[attr-defined]
+    try:
+        record = services.person_record_consult(actor=actor, person_id=person_id)
+    except services.PersonNotFound:
+        raise Http404("No person with that number is available to you.") from None
+    person = record.person
+    sentences = list(person.sentences.all())
+    for sentence in sentences:
+        sentence.status_today = sentence_status(sentence, record.on)  # type: ignore[attr-defined]
+    registers = list(person.registers.all())
+    involvements = list(person.involvements.all())
+    addresses = list(person.addresses.all())
+    return render(
+        request,
+        "web/person.html",
+        {
+            "person": person,
+            "on": record.on,
+            "status": supervision_status(sentences, record.on),
+            "status_labels": SupervisionStatus.LABELS,
+            "sentences": sentences,
+            "current_registers": [r for r in registers if r.end_date is None or r.end_date >= record.on],
+            "past_registers": [r for r in registers if r.end_date is not None and r.end_date < record.on],
+            "current_involvements": [i for i in involvements if i.end_date is None or i.end_date >= record.on],
+            "past_involvements": [i for i in involvements if i.end_date is not None and i.end_date < record.on],
+            "current_address": next((a for a in addresses if a.to_date is None), None),
+            "addresses": addresses,
+            "offences": list(person.offences.all()),
+            "relationships": list(person.relationships.all()),
+            "key_dates": person.upcoming_key_dates[:6],
+        },
+    )
+
+
+@login_required
+@require_POST
+def set_purpose(request: HttpRequest) -> HttpResponse:
+    form = PurposeForm(request.POST)
+    if form.is_valid():
+        request.session["purpose"] = form.cleaned_data["purpose"]
+    target = form.data.get("next") or "/"
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        target = "/"
+    return HttpResponseRedirect(target)
+
+
+@login_required
+def access_log(request: HttpRequest) -> HttpResponse:
+    actor = request.actor  # type: ignore[attr-defined]
+    if not actor.is_administrator:
+        raise PermissionDenied("Only administrators can search the access log.")
+    form = AccessLogFilterForm(request.GET or None)
+    entries = access_log_search()
+    if form.is_valid():
+        entries = access_log_search(**{k: v for k, v in form.cleaned_data.items() if v not in (None, "")})
+    page = Paginator(entries, 50).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "web/access_log.html", {"form": form, "page": page, "query_string": query.urlencode()})
