@@ -189,4 +189,3 @@ DESIST_DEFAULT_PURPOSE = "case_management"
 # An agency keeps sight of a person for this many days after its involvement ends (closing notes, handover).
 DESIST_ACCESS_GRACE_DAYS = env.int("DESIST_ACCESS_GRACE_DAYS", default=90)
 DESIST_PAGE_SIZE = 25
-DESIST_OFFENCE_CODES_CSV = env.str("DESIST_OFFENCE_CODES_CSV", default="")

@@ -15,9 +15,12 @@ from desist.people.models import Person
 
 
 @transaction.atomic
-def offence_codes_load(*, csv_path: str | None = None) -> int:
-    """Load or refresh the Home Office offence codes (RULES.md §1). Returns how many codes are held."""
-    rows = load_offence_codes(csv_path) if csv_path else load_offence_codes()
+def offence_codes_load() -> int:
+    """Load the Home Office offence codes (RULES.md §1) that are not yet held; returns how many are held.
+
+    The list comes from DESIST_OFFENCE_CODES_CSV when set, else the shipped default (desist.core.reference).
+    """
+    rows = load_offence_codes()
     existing = set(OffenceCode.objects.values_list("code", flat=True))
     new = [
         OffenceCode(code=r.ho_code, category=r.category, subcategory=r.subcategory, description=r.description or "",

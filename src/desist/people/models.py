@@ -97,13 +97,13 @@ class PersonName(models.Model):
     first_name = models.CharField(max_length=100, blank=True)
     last_name = models.CharField(max_length=100)
     first_key = models.CharField(max_length=100, blank=True, help_text="First name, normalised to its canonical form.")
-    last_key = models.CharField(max_length=100, help_text="Last name, normalised.")
+    # db_index on a CharField also gives PostgreSQL a pattern index, so prefix searches use it.
+    last_key = models.CharField(max_length=100, db_index=True, help_text="Last name, normalised.")
     last_soundex = models.CharField(max_length=8)
     last_metaphone = models.CharField(max_length=32)
 
     class Meta:
         indexes = [
-            models.Index(fields=["last_key"], name="personname_last_key"),
             models.Index(fields=["last_soundex"], name="personname_last_soundex"),
             models.Index(fields=["last_metaphone"], name="personname_last_metaphone"),
             models.Index(fields=["first_key"], name="personname_first_key"),

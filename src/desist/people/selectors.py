@@ -3,24 +3,32 @@ person while one of the user's agencies is involved with them (or was, within th
 
 from __future__ import annotations
 
+import contextlib
 import re
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from django.conf import settings
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Case, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery, Value, When
 from django.utils import timezone
 
 from desist.audit.context import Actor
 from desist.core.names import (
-    first_name_key,
     first_name_similarity,
     first_name_variants,
     last_name_keys,
     name_similarity,
     normalise_identifier,
 )
-from desist.people.models import Address, Identifier, IdentifierKind, Involvement, Person, PersonName, Relationship
+from desist.people.models import (
+    Address,
+    Identifier,
+    IdentifierKind,
+    Involvement,
+    Person,
+    PersonName,
+    Relationship,
+)
 from desist.registers.models import RegisterEntry
 from desist.sentences.models import KeyDate
 from desist.sentences.rules import SupervisionStatus, supervision_status_expression
@@ -179,10 +187,8 @@ def _date_variants(value: date) -> set[date]:
     """The date, and the date with day and month swapped (a common keying error)."""
     variants = {value}
     if value.day <= 12:
-        try:
+        with contextlib.suppress(ValueError):
             variants.add(value.replace(day=value.month, month=value.day))
-        except ValueError:
-            pass
     return variants
 
 
@@ -221,11 +227,19 @@ def person_search(actor: Actor, text: str, *, limit: int = 50, on: date | None =
         last = query.names[-1]
         first = query.names[0] if len(query.names) > 1 else ""
         last_key, last_soundex, last_metaphone = last_name_keys(last)
-        name_match = Q(last_key=last_key) | Q(last_soundex=last_soundex) | Q(last_metaphone=last_metaphone)
+        phonetic = Q(last_soundex=last_soundex) | Q(last_metaphone=last_metaphone)
+        name_match = Q(last_key=last_key) | phonetic
+        if len(last_key) >= 4:
+            # Catches spellings the phonetic codes split, such as Johnston for Johnson.
+            name_match |= Q(last_key__startswith=last_key[:4])
         if not first:
             # One word may be a first name or a last name.
             name_match |= Q(first_key__in=first_name_variants(last))
-        candidates = PersonName.objects.filter(name_match, person__in=visible)
+        # Closest candidates first, so the cap never drops an exact match.
+        closeness = Case(When(last_key=last_key, then=Value(0)), When(phonetic, then=Value(1)), default=Value(2))
+        candidates = (
+            PersonName.objects.filter(name_match, person__in=visible).annotate(closeness=closeness).order_by("closeness")
+        )
         if wanted_dates:
             candidates = candidates.filter(person__date_of_birth__in=wanted_dates)
         best: dict[int, tuple[float, str]] = {}

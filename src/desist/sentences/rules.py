@@ -91,10 +91,13 @@ def key_dates_for(sentence: Sentence) -> list[tuple[str, date]]:
     """The dated milestones of a sentence, in date order. Stored as KeyDate rows by the services."""
     dates: list[tuple[str, date | None]]
     if sentence.kind == SentenceKind.CUSTODY:
-        release_kind = KeyDateKind.RELEASE
+        # The release (actual or expected) is the date people plan around; the CRD is shown only when it differs.
         dates = [
-            (KeyDateKind.CONDITIONAL_RELEASE, sentence.conditional_release_date),
-            (release_kind, sentence.release_date if sentence.release_date != sentence.conditional_release_date else None),
+            (
+                KeyDateKind.CONDITIONAL_RELEASE,
+                sentence.conditional_release_date if sentence.conditional_release_date != sentence.release_date else None,
+            ),
+            (KeyDateKind.RELEASE, sentence.release_date),
             (KeyDateKind.LICENCE_EXPIRY, sentence.licence_expiry_date),
             (
                 KeyDateKind.SENTENCE_EXPIRY,

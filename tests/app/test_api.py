@@ -1,0 +1,100 @@
+"""The JSON API lists and reads people and sentences under the same access rules (issue 2, point 8)."""
+
+from datetime import timedelta
+
+import pytest
+from django.core.management import call_command
+
+from desist.api.services import api_token_issue, api_token_revoke
+from desist.audit.models import AccessLogEntry
+from tests.app import builders
+from tests.app.builders import TODAY
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def setup(partnership):
+    worker = partnership.user("pat.probation", partnership.probation)
+    housing = partnership.user("hana.housing", partnership.housing)
+    mine = builders.person(first_name="Sam", last_name="Supervised", involved=[(partnership.probation, worker)])
+    builders.community_order(mine, start=TODAY - timedelta(days=30))
+    theirs = builders.person(first_name="Tess", last_name="Tenant", involved=[(partnership.housing, None)])
+    _, token = api_token_issue(user=worker, name="test")
+    return {"worker": worker, "housing": housing, "mine": mine, "theirs": theirs, "token": token}
+
+
+def bearer(token):
+    return {"HTTP_AUTHORIZATION": f"Bearer {token}"}
+
+
+def test_requires_authentication(client):
+    assert client.get("/api/people").status_code == 401
+    assert client.get("/api/people", **bearer("dst_wrong")).status_code == 401
+
+
+def test_lists_only_visible_people(client, setup):
+    body = client.get("/api/people", **bearer(setup["token"])).json()
+    assert body["count"] == 1
+    assert [p["last_name"] for p in body["results"]] == ["Supervised"]
+
+
+def test_reads_a_person_and_their_sentences_and_logs_it(client, setup):
+    person = setup["mine"]
+    detail = client.get(f"/api/people/{person.pk}", HTTP_X_DESIST_PURPOSE="risk_management",
+                        **bearer(setup["token"]))
+    assert detail.status_code == 200
+    assert detail.json()["supervision_status"] == "community"
+    sentences = client.get(f"/api/people/{person.pk}/sentences", **bearer(setup["token"])).json()
+    assert sentences[0]["kind"] == "community_order" and sentences[0]["status_today"] == "community"
+    entry = AccessLogEntry.objects.filter(person_id=person.pk, channel="api").first()
+    assert entry is not None and entry.username == "pat.probation"
+    assert AccessLogEntry.objects.filter(person_id=person.pk, channel="api", purpose="risk_management").exists()
+
+
+def test_another_agencys_person_is_not_found(client, setup):
+    response = client.get(f"/api/people/{setup['theirs'].pk}", **bearer(setup["token"]))
+    assert response.status_code == 404
+    assert AccessLogEntry.objects.filter(person_id=setup["theirs"].pk, action="denied", channel="api").exists()
+
+
+def test_session_auth_works_too(client, setup):
+    client.force_login(setup["housing"])
+    body = client.get("/api/people").json()
+    assert [p["last_name"] for p in body["results"]] == ["Tenant"]
+
+
+def test_caseload_and_search(client, setup):
+    caseload = client.get("/api/caseload", **bearer(setup["token"])).json()
+    assert caseload["results"][0]["supervision_status"] == "community"
+    search = client.get("/api/people", {"q": "Sam Supervised"}, **bearer(setup["token"])).json()
+    assert search["count"] == 1
+
+
+def test_revoked_token_is_refused(client, setup):
+    from desist.api.models import ApiToken
+
+    api_token_revoke(token=ApiToken.objects.get(user=setup["worker"]))
+    assert client.get("/api/people", **bearer(setup["token"])).status_code == 401
+
+
+def test_openapi_docs(client):
+    assert client.get("/api/docs").status_code == 200
+    schema = client.get("/api/openapi.json").json()
+    assert {"/api/people", "/api/people/{person_id}", "/api/people/{person_id}/sentences", "/api/caseload"} <= set(
+        schema["paths"])
+
+
+def test_issue_token_command(setup, capsys):
+    call_command("issue_api_token", "hana.housing", "--name", "nightly")
+    token = capsys.readouterr().out.strip().splitlines()[-1]
+    assert token.startswith("dst_")
+
+
+def test_api_list_queries_are_bounded(client, partnership, setup, django_assert_max_num_queries):
+    for n in range(30):
+        builders.person(last_name=f"Many{n}", involved=[(partnership.probation, setup["worker"])])
+    with django_assert_max_num_queries(10):
+        assert client.get("/api/people", **bearer(setup["token"])).status_code == 200
+    with django_assert_max_num_queries(12):
+        assert client.get("/api/caseload", **bearer(setup["token"])).status_code == 200
