@@ -1,0 +1,121 @@
+#!/usr/bin/env bash
+# The whole desist test suite, as CI runs it (`make test` → this script, after `make install`
+# has created .venv and built the assets).
+#
+#   1. ruff check .
+#   2. mypy (files configured in pyproject.toml)
+#   3. ensure Chromium is installed (scripts/ensure-chromium.sh)
+#   4. pytest on SQLite: everything except browser tests
+#   5. pytest on a throwaway PostgreSQL cluster: everything, browser tests included,
+#      in parallel with pytest-xdist (PYTEST_WORKERS, default 2; 0 or 1 = no xdist)
+#   6. demo smoke test: `make demo-build DEMO_PEOPLE=3000` twice into one fresh SQLite
+#      file, proving that building the demo is idempotent
+#
+# Extra arguments are passed to both pytest runs; PYTEST_ADDOPTS is honoured by pytest.
+# Environment: PYTEST_WORKERS (default 2), DEMO_SMOKE_PEOPLE (default 3000),
+#              SKIP_DEMO_SMOKE=1 to leave out step 6 (local use only).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+PY=.venv/bin/python
+PYTEST_WORKERS=${PYTEST_WORKERS:-2}
+DEMO_SMOKE_PEOPLE=${DEMO_SMOKE_PEOPLE:-3000}
+export DJANGO_SETTINGS_MODULE=${DJANGO_SETTINGS_MODULE:-config.settings}
+
+[[ -x $PY ]] || { echo "test: $PY is missing; run 'make install' first" >&2; exit 1; }
+
+in_ci() {
+  case ${CI:-} in '' | 0 | false | no) return 1 ;; *) return 0 ;; esac
+}
+
+START=$SECONDS
+STEP_START=$SECONDS
+step_no=0
+step() {
+  if ((step_no > 0)); then
+    echo "---- step $step_no done in $((SECONDS - STEP_START))s"
+  fi
+  step_no=$((step_no + 1))
+  STEP_START=$SECONDS
+  echo
+  echo "==== [$step_no/6] $* ===="
+}
+
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/desist-test-XXXXXX")
+PG_STARTED=0
+cleanup() {
+  local rc=$?
+  if ((PG_STARTED)); then
+    bash scripts/pg-test-cluster.sh stop || true
+    PG_STARTED=0
+  fi
+  rm -rf -- "$WORK"
+  echo
+  if ((rc == 0)); then
+    echo "==== all steps passed in $((SECONDS - START))s ===="
+  else
+    echo "==== FAILED (exit $rc) after $((SECONDS - START))s ====" >&2
+  fi
+  exit "$rc"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+# Run pytest; exit code 5 ("no tests collected") is accepted only when $1 is "allow-empty".
+run_pytest() {
+  local allow_empty=$1
+  shift
+  local rc=0
+  "$PY" -m pytest -q -p no:cacheprovider "$@" </dev/null || rc=$?
+  if ((rc == 5)) && [[ $allow_empty == allow-empty ]]; then
+    echo "test: no tests collected here; carrying on"
+    return 0
+  fi
+  if ((rc == 5)); then
+    echo "test: pytest collected no tests" >&2
+  fi
+  return "$rc"
+}
+
+step "ruff check ."
+.venv/bin/ruff check .
+
+step "mypy"
+.venv/bin/mypy
+
+step "Chromium"
+if ! bash scripts/ensure-chromium.sh; then
+  if in_ci; then
+    echo "test: Chromium is required in CI" >&2
+    exit 1
+  fi
+  echo "test: WARNING: no Chromium; browser tests will be skipped" >&2
+fi
+
+step "pytest on SQLite (not browser)"
+DATABASE_URL="sqlite:///$WORK/test.sqlite3" run_pytest allow-empty -m "not browser" "$@"
+
+step "pytest on PostgreSQL (whole suite, including browser tests)"
+pg_line=$(bash scripts/pg-test-cluster.sh start)
+PG_STARTED=1
+[[ $pg_line == DATABASE_URL=postgres://* ]] || { echo "test: unexpected output from pg-test-cluster: $pg_line" >&2; exit 1; }
+xdist_args=()
+if ((PYTEST_WORKERS > 1)); then
+  xdist_args=(-n "$PYTEST_WORKERS")
+fi
+DATABASE_URL=${pg_line#DATABASE_URL=} run_pytest no-empty -m "" "${xdist_args[@]}" "$@"
+bash scripts/pg-test-cluster.sh stop
+PG_STARTED=0
+
+step "demo build smoke test (DEMO_PEOPLE=$DEMO_SMOKE_PEOPLE, twice, fresh SQLite)"
+if [[ ${SKIP_DEMO_SMOKE:-0} == 1 ]] && ! in_ci; then
+  echo "test: skipped (SKIP_DEMO_SMOKE=1)"
+else
+  demo_db="sqlite:///$WORK/demo.sqlite3"
+  for run in 1 2; do
+    echo "-- demo build, run $run of 2"
+    DATABASE_URL=$demo_db make --no-print-directory demo-build DEMO_PEOPLE="$DEMO_SMOKE_PEOPLE" </dev/null
+  done
+fi
+echo "---- step $step_no done in $((SECONDS - STEP_START))s"
