@@ -14,3 +14,34 @@ def partnership(db: Any) -> Any:
     from tests.app.builders import Partnership
 
     return Partnership.create()
+
+
+def _set_access_log_protection(enabled: bool) -> None:
+    """Switch the access log's append-only triggers on or off, for the test database only.
+
+    Transactional tests (the browser tests) empty every table afterwards; the triggers would rightly
+    refuse that, so they are lifted just for the flush and restored before the next test.
+    """
+    import importlib
+
+    from django.db import connection
+
+    migration = importlib.import_module("desist.audit.migrations.0002_access_log_append_only")
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(f"ALTER TABLE {migration.TABLE} {'ENABLE' if enabled else 'DISABLE'} TRIGGER USER")
+        elif connection.vendor == "sqlite":
+            for statement in migration.SQLITE_DOWN + (migration.SQLITE_UP if enabled else []):
+                cursor.execute(statement)
+
+
+@pytest.fixture(autouse=True)
+def _access_log_flushable(request: Any) -> Any:
+    marker = request.node.get_closest_marker("django_db")
+    if not (marker and marker.kwargs.get("transaction")):
+        yield
+        return
+    request.getfixturevalue("transactional_db")
+    _set_access_log_protection(True)
+    yield
+    _set_access_log_protection(False)

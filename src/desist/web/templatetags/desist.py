@@ -36,3 +36,33 @@ def days_until(when: date | None) -> str:
     if days == 1:
         return "tomorrow"
     return f"in {days} days" if days > 0 else f"{-days} days ago"
+
+
+# Register kinds grouped into the stylesheet's flag colours (see assets/scss/desist.scss).
+_FLAG_VARIANTS = {
+    "mappa": "mappa",
+    "domestic_abuse_perpetrator": "da",
+    "stalking": "da",
+    "iom": "iom",
+    "child_concerns": "risk",
+    "child_protection": "risk",
+    "risk_to_children": "risk",
+    "street_gangs": "risk",
+    "terrorism": "risk",
+    "public_interest": "risk",
+    "mental_health": "info",
+    "self_harm": "info",
+    "vulnerability": "info",
+    "adult_at_risk": "info",
+}
+_STATUS_COLOURS = {"custody": "purple", "licence": "blue", "community": "green"}
+
+
+@register.filter
+def flag_variant(kind: str) -> str:
+    return _FLAG_VARIANTS.get(kind, "neutral")
+
+
+@register.filter
+def status_colour(status: str) -> str:
+    return _STATUS_COLOURS.get(status, "grey")
