@@ -17,7 +17,7 @@ env.read_env(BASE_DIR / ".env") if (BASE_DIR / ".env").exists() else None
 DEBUG = env.bool("DESIST_DEBUG", default=False)
 # The demo key is only for a local demo; production refuses to start without a real one.
 _DEMO_SECRET = "desist-demo-only-not-secret"  # noqa: S105
-SECRET_KEY = env.str("DESIST_SECRET_KEY", default=_DEMO_SECRET)
+SECRET_KEY = env.str("DESIST_SECRET_KEY", default="") or _DEMO_SECRET
 PRODUCTION = env.bool("DESIST_PRODUCTION", default=False)
 if PRODUCTION and SECRET_KEY == _DEMO_SECRET:
     raise RuntimeError("DESIST_SECRET_KEY must be set when DESIST_PRODUCTION is on")
@@ -137,6 +137,10 @@ if PRODUCTION:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_HSTS_SECONDS = env.int("DESIST_HSTS_SECONDS", default=31536000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    # Preloading is the domain owner's decision (it is hard to undo), so it is off unless asked for.
+    SECURE_HSTS_PRELOAD = env.bool("DESIST_HSTS_PRELOAD", default=False)
+    if not SECURE_HSTS_PRELOAD:
+        SILENCED_SYSTEM_CHECKS = ["security.W021"]
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"

@@ -1,0 +1,75 @@
+"""The Django admin manages agencies, teams, users and reference data; production settings are safe."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.contrib.auth.models import User
+
+from desist.audit.models import AccessLogEntry
+from desist.offences.models import OffenceCode
+from desist.offences.services import offence_codes_load
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture
+def superuser(db):
+    return User.objects.create_superuser("root.admin", "admin@example.org", "a-long-admin-password")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("url", [
+    "/admin/partnership/agency/", "/admin/partnership/agency/add/", "/admin/partnership/team/",
+    "/admin/partnership/membership/", "/admin/partnership/district/", "/admin/auth/user/",
+    "/admin/offences/offencecode/", "/admin/api/apitoken/", "/admin/audit/accesslogentry/",
+])
+def test_admin_pages_open(client, superuser, partnership, url):
+    client.force_login(superuser)
+    assert client.get(url).status_code == 200
+
+
+@pytest.mark.django_db
+def test_admin_adds_an_agency_and_a_membership(client, superuser, partnership):
+    client.force_login(superuser)
+    response = client.post("/admin/partnership/agency/add/", {
+        "code": "hostel", "name": "Northampton Hostel", "kind": "housing", "district": "",
+        "teams-TOTAL_FORMS": "0", "teams-INITIAL_FORMS": "0", "teams-MIN_NUM_FORMS": "0", "teams-MAX_NUM_FORMS": "1000",
+    })
+    assert response.status_code == 302
+    assert partnership.probation.__class__.objects.filter(code="hostel").exists()
+
+
+@pytest.mark.django_db
+def test_the_access_log_cannot_be_edited_in_the_admin(client, superuser):
+    entry = AccessLogEntry.objects.create(summary="x", action="consultation")
+    client.force_login(superuser)
+    assert client.get(f"/admin/audit/accesslogentry/{entry.pk}/delete/").status_code == 403
+
+
+@pytest.mark.django_db
+def test_offence_codes_load_from_the_published_list():
+    assert offence_codes_load() == 3028
+    assert offence_codes_load() == 3028  # loading again adds nothing
+    burglary = OffenceCode.objects.get(code="02800")
+    assert burglary.ogrs3_category.startswith("Burglary")
+    assert OffenceCode.objects.filter(needs_details=True).count() == 3
+
+
+def _check_deploy(**env):
+    return subprocess.run([sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"], cwd=ROOT,
+                          env={**os.environ, **env}, capture_output=True, text=True)
+
+
+def test_production_settings_pass_the_deploy_check():
+    result = _check_deploy(DESIST_PRODUCTION="1", DESIST_SECRET_KEY="x" * 60 + "-Kq3#pZ!rT9",
+                           DESIST_ALLOWED_HOSTS="desist.example.org")
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_production_refuses_the_demo_secret():
+    result = _check_deploy(DESIST_PRODUCTION="1", DESIST_SECRET_KEY="")
+    assert result.returncode != 0
+    assert "DESIST_SECRET_KEY must be set" in result.stderr
