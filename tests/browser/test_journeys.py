@@ -14,6 +14,11 @@ from tests.browser.conftest import assert_accessible, login
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def caseload(partnership):
     worker = partnership.user("pat.probation", partnership.probation)

@@ -32,19 +32,17 @@ class PersonNotFound(Exception):
     """The person does not exist, or the actor may not see them (the two are not told apart)."""
 
 
-def person_name_row(*, person_id: int | None, kind: str, first_name: str, last_name: str) -> PersonName:
-    """A PersonName with its search keys filled in (used by services and bulk loaders alike)."""
+def name_search_keys(first_name: str, last_name: str) -> dict[str, str]:
+    """The search keys stored with a name (used by services and bulk loaders alike)."""
     last_key, last_soundex, last_metaphone = last_name_keys(last_name)
-    return PersonName(
-        person_id=person_id,
-        kind=kind,
-        first_name=first_name or "",
-        last_name=last_name,
-        first_key=first_name_key(first_name),
-        last_key=last_key,
-        last_soundex=last_soundex,
-        last_metaphone=last_metaphone,
-    )
+    return {"first_key": first_name_key(first_name), "last_key": last_key, "last_soundex": last_soundex,
+            "last_metaphone": last_metaphone}
+
+
+def person_name_row(*, person_id: int | None, kind: str, first_name: str, last_name: str) -> PersonName:
+    """A PersonName with its search keys filled in."""
+    return PersonName(person_id=person_id, kind=kind, first_name=first_name or "", last_name=last_name,
+                      **name_search_keys(first_name, last_name))
 
 
 def identifier_row(*, person_id: int | None, kind: str, value: str, issuing_agency_id: int | None = None) -> Identifier:

@@ -1,0 +1,26 @@
+from datetime import date
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError
+
+from desist.demo.services import DemoRefused, demo_partnership_build
+
+
+class Command(BaseCommand):
+    help = "Generate and load the synthetic demo partnership (once), and print the demo logins."
+
+    def add_arguments(self, parser: Any) -> None:
+        parser.add_argument("--people", type=int, default=50_000, help="people in the wider agency records")
+        parser.add_argument("--seed", type=int, default=20121)
+        parser.add_argument("--as-of", type=date.fromisoformat, default=None, help="the demo's today (YYYY-MM-DD)")
+
+    def handle(self, *args: Any, people: int, seed: int, as_of: date | None, **options: Any) -> None:
+        try:
+            result = demo_partnership_build(people=people, seed=seed, as_of=as_of, log=self.stdout.write)
+        except DemoRefused as error:
+            raise CommandError(str(error)) from error
+        self.stdout.write("")
+        self.stdout.write(self.style.SUCCESS("Demo logins (passwords are new each time this runs):"))
+        width = max(len(login.username) for login in result.logins)
+        for login in result.logins:
+            self.stdout.write(f"  {login.username:<{width}}  {login.password}  {login.description} ({login.agency})")

@@ -1,0 +1,322 @@
+"""Build the demo partnership: generate a synthetic county (desist.core.synth) and load it.
+
+The loader uses bulk inserts for speed, but every derived value (search keys, normalised identifiers,
+household keys, key dates) comes from the same functions the services use, so demo data is exactly
+what the product itself would have written.
+"""
+
+from __future__ import annotations
+
+import itertools
+import secrets
+import time
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from django.contrib.auth.hashers import make_password
+from django.contrib.auth.models import User
+from django.core.management.color import no_style
+from django.db import connection, models, transaction
+from django.utils import timezone
+
+from desist.audit.context import system_actor
+from desist.audit.models import Action
+from desist.audit.services import log_access
+from desist.core.names import normalise_identifier
+from desist.core.synth import generate_partnership
+from desist.demo.models import DemoBuild
+from desist.offences.models import Offence, OffenceCode
+from desist.offences.services import offence_codes_load
+from desist.partnership.models import Agency, District, Membership, Role
+from desist.people.models import Address, Identifier, Involvement, NameKind, Person, PersonName, Relationship
+from desist.people.services import household_key, name_search_keys
+from desist.registers.models import RegisterEntry
+from desist.sentences.models import KeyDate, LicenceCondition, Requirement, Sentence
+from desist.sentences.services import key_date_rows
+
+BATCH = 5000
+IDENTIFIER_COLUMNS = ("pnc", "crn", "prison_number", "nhs_number", "ni_number")
+
+# The demo logins, one per agency kind: (username, agency kind, role, what they see).
+DEMO_LOGINS = [
+    ("demo.probation", "probation", Role.PRACTITIONER, "probation practitioner with a caseload"),
+    ("demo.police", "police", Role.PRACTITIONER, "police IOM officer"),
+    ("demo.prison", "prison", Role.PRACTITIONER, "prison offender management unit"),
+    ("demo.housing", "housing", Role.PRACTITIONER, "council housing officer"),
+    ("demo.socialcare", "social_care", Role.PRACTITIONER, "children's social care worker"),
+    ("demo.health", "health", Role.PRACTITIONER, "health worker"),
+    ("demo.treatment", "treatment", Role.PRACTITIONER, "drug and alcohol treatment worker"),
+    ("demo.jobcentre", "job_centre", Role.PRACTITIONER, "job centre work coach"),
+    ("demo.youth", "youth_justice", Role.PRACTITIONER, "youth justice worker"),
+    ("demo.communitysafety", "council_community_safety", Role.COORDINATOR, "community safety coordinator"),
+    ("demo.fire", "fire", Role.PRACTITIONER, "fire and rescue officer"),
+    ("demo.voluntary", "voluntary", Role.PRACTITIONER, "voluntary sector worker"),
+]
+ADMIN_LOGIN = "demo.admin"
+
+
+@dataclass
+class DemoLogin:
+    username: str
+    password: str
+    description: str
+    agency: str
+
+
+@dataclass
+class DemoBuildResult:
+    build: DemoBuild
+    created: bool
+    logins: list[DemoLogin] = field(default_factory=list)
+
+
+class DemoRefused(Exception):
+    """The database already holds people that did not come from a demo build."""
+
+
+def _copy(model: type[models.Model], fields: list[str], rows: Iterable[tuple[Any, ...]]) -> int:
+    """Insert rows fast: COPY on PostgreSQL, executemany on SQLite. Columns are the model's fields named."""
+    table = connection.ops.quote_name(model._meta.db_table)
+    columns = ", ".join(connection.ops.quote_name(model._meta.get_field(f).column) for f in fields)
+    count = 0
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+                    count += 1
+        else:
+            # Table and column names come from the model and are quoted; values are parameters.
+            sql = f"INSERT INTO {table} ({columns}) VALUES ({', '.join(['%s'] * len(fields))})"  # noqa: S608
+            for batch in _chunks(rows):
+                cursor.executemany(sql, batch)
+                count += len(batch)
+    return count
+
+
+def _chunks(rows: Iterable[tuple[Any, ...]]) -> Iterator[list[tuple[Any, ...]]]:
+    iterator = iter(rows)
+    while chunk := list(itertools.islice(iterator, BATCH)):
+        yield chunk
+
+
+def _records(table: Any) -> Iterator[dict[str, Any]]:
+    """Rows of a pyarrow table as dicts, a slice at a time to bound memory."""
+    for batch in table.to_batches(max_chunksize=20_000):
+        yield from batch.to_pylist()
+
+
+def demo_partnership_build(
+    *, people: int, seed: int, as_of: date | None = None, log: Callable[[str], None] = print
+) -> DemoBuildResult:
+    """Generate and load the demo partnership once; later calls only refresh the demo logins."""
+    existing = DemoBuild.objects.order_by("-built_at").first()
+    if existing is None and Person.objects.exists():
+        raise DemoRefused("This database already holds people that are not demo data; use an empty database.")
+    if existing is not None:
+        log(f"The demo partnership is already built ({existing}); nothing to load.")
+        return DemoBuildResult(build=existing, created=False, logins=demo_logins_refresh())
+
+    as_of = as_of or date.today()
+    started = time.perf_counter()
+    log(f"Generating a partnership of {people:,} people (seed {seed}, as of {as_of:%d %b %Y})…")
+    world = generate_partnership(people=people, seed=seed, as_of=as_of)
+    log(f"Generated in {time.perf_counter() - started:.1f} s; loading…")
+    with transaction.atomic():
+        counts = _load(world, log=log)
+        build = DemoBuild.objects.create(people=people, seed=seed, as_of=as_of,
+                                         seconds=round(time.perf_counter() - started, 1), row_counts=counts)
+        log_access(actor=system_actor(), action=Action.COLLECTION,
+                   summary=f"Loaded the synthetic demo partnership ({people} people)", detail=counts)
+    _reset_sequences()
+    log(f"Loaded in {build.seconds:.1f} s: " + ", ".join(f"{k} {v:,}" for k, v in counts.items()))
+    return DemoBuildResult(build=build, created=True, logins=demo_logins_refresh())
+
+
+def _load(world: Any, *, log: Callable[[str], None]) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    now = timezone.now()
+    counts["offence codes"] = offence_codes_load()
+    code_ids = dict(OffenceCode.objects.values_list("code", "id"))
+
+    District.objects.bulk_create(
+        [District(code=r["code"], name=r["name"]) for r in _records(world.districts)], ignore_conflicts=True
+    )
+    district_ids = dict(District.objects.values_list("code", "id"))
+    Agency.objects.bulk_create(
+        [Agency(code=r["agency_code"], name=r["name"], kind=r["kind"],
+                district_id=district_ids.get(r["district_code"])) for r in _records(world.agencies)],
+        ignore_conflicts=True,
+    )
+    agency_ids = dict(Agency.objects.values_list("code", "id"))
+
+    # Staff: every synthetic worker becomes a user who cannot sign in until given a password.
+    workers = list(_records(world.workers))
+    unusable = make_password(None)
+    User.objects.bulk_create(
+        [User(username=f"worker{w['worker_id']}", first_name=w["first_name"], last_name=w["last_name"],
+              password=unusable) for w in workers],
+        batch_size=BATCH,
+    )
+    user_ids = dict(User.objects.filter(username__startswith="worker").values_list("username", "id"))
+    worker_users = {w["worker_id"]: user_ids[f"worker{w['worker_id']}"] for w in workers}
+    Membership.objects.bulk_create(
+        [Membership(user_id=worker_users[w["worker_id"]], agency_id=agency_ids[w["agency_code"]],
+                    role=Role.MANAGER if w["role"] == "manager" else Role.PRACTITIONER) for w in workers],
+        batch_size=BATCH,
+    )
+    counts["staff"] = len(workers)
+
+    counts["people"] = _copy(Person, [
+        "id", "first_name", "middle_names", "last_name", "date_of_birth", "sex", "gender", "ethnicity", "district",
+        "phone", "email", "created_at", "updated_at",
+    ], (
+        (r["person_id"], r["first_name"], r["middle_names"] or "", r["last_name"], r["date_of_birth"], r["sex"],
+         r["gender"], r["ethnicity"], district_ids.get(r["district_code"]), r["phone"] or "", r["email"] or "", now, now)
+        for r in _records(world.people)
+    ))
+    log(f"  people {counts['people']:,}")
+
+    def name_rows() -> Iterator[tuple[Any, ...]]:
+        for r in _records(world.people.select(["person_id", "first_name", "last_name"])):
+            keys = name_search_keys(r["first_name"], r["last_name"])
+            yield (r["person_id"], NameKind.PRIMARY, r["first_name"], r["last_name"], *keys.values())
+        for r in _records(world.aliases):
+            keys = name_search_keys(r["first_name"] or "", r["last_name"])
+            yield (r["person_id"], r["kind"], r["first_name"] or "", r["last_name"], *keys.values())
+
+    counts["names"] = _copy(PersonName, ["person", "kind", "first_name", "last_name", *name_search_keys("", "")],
+                            name_rows())
+
+    def identifier_rows() -> Iterator[tuple[Any, ...]]:
+        for r in _records(world.people.select(["person_id", *IDENTIFIER_COLUMNS])):
+            for kind in IDENTIFIER_COLUMNS:
+                if r[kind]:
+                    yield (r["person_id"], kind, r[kind].strip(), normalise_identifier(kind, r[kind]), None)
+
+    counts["identifiers"] = _copy(Identifier, ["person", "kind", "value", "value_normalised", "issuing_agency"],
+                                  identifier_rows())
+    counts["addresses"] = _copy(Address, [
+        "person", "line1", "line2", "town", "postcode", "district", "from_date", "to_date", "household_key",
+    ], (
+        (r["person_id"], r["line1"], r["line2"] or "", r["town"], r["postcode"], district_ids.get(r["district_code"]),
+         r["from_date"], r["to_date"], household_key(line1=r["line1"], postcode=r["postcode"]))
+        for r in _records(world.addresses)
+    ))
+    counts["relationships"] = _copy(Relationship, ["person", "related_person", "kind", "source_agency"], (
+        (r["person_id"], r["related_person_id"], r["kind"], agency_ids.get(r["source_agency_code"]))
+        for r in _records(world.relationships)
+    ))
+    log(f"  names, identifiers, addresses and relationships "
+        f"{sum(counts[k] for k in ('names', 'identifiers', 'addresses', 'relationships')):,}")
+
+    sentence_fields = ["id", "person", "kind", "sentence_date", "length_days", "start_date", "end_date",
+                       "conditional_release_date", "release_date", "release_is_actual", "licence_expiry_date",
+                       "sentence_expiry_date", "establishment", "terminated_date"]
+    sentences = [
+        Sentence(id=r["sentence_id"], person_id=r["person_id"], kind=r["kind"], sentence_date=r["sentence_date"],
+                 length_days=r["length_days"], start_date=r["start_date"], end_date=r["end_date"],
+                 conditional_release_date=r["conditional_release_date"], release_date=r["release_date"],
+                 release_is_actual=bool(r["release_is_actual"]), licence_expiry_date=r["licence_expiry_date"],
+                 sentence_expiry_date=r["sentence_expiry_date"],
+                 establishment_id=agency_ids.get(r["establishment_agency_code"] or ""),
+                 terminated_date=r["terminated_date"])
+        for r in _records(world.sentences)
+    ]
+    counts["sentences"] = _copy(Sentence, sentence_fields, (
+        tuple(getattr(s, Sentence._meta.get_field(f).attname) for f in sentence_fields) for s in sentences
+    ))
+    counts["key dates"] = _copy(KeyDate, ["person", "sentence", "kind", "date"], (
+        (kd.person_id, kd.sentence_id, kd.kind, kd.date) for s in sentences for kd in key_date_rows(s)
+    ))
+    del sentences
+    counts["requirements"] = _copy(Requirement, ["sentence", "kind", "amount", "unit", "start_date", "end_date",
+                                                 "status"], (
+        (r["sentence_id"], r["kind"], r["amount"], r["unit"] or "", r["start_date"], r["end_date"], r["status"])
+        for r in _records(world.requirements)
+    ))
+    counts["licence conditions"] = _copy(LicenceCondition, ["sentence", "kind", "code", "description"], (
+        (r["sentence_id"], r["kind"], r["code"], r["description"]) for r in _records(world.licence_conditions)
+    ))
+    counts["offences"] = _copy(Offence, ["person", "offence_code", "offence_date", "outcome", "outcome_date",
+                                         "disposal", "sentence", "domestic_abuse"], (
+        (r["person_id"], code_ids[r["ho_code"]], r["offence_date"], r["outcome"], r["outcome_date"],
+         r["disposal"] or "", r["sentence_id"], bool(r["domestic_abuse"]))
+        for r in _records(world.offences)
+    ))
+    log(f"  sentences {counts['sentences']:,}, offences {counts['offences']:,}")
+    counts["registers"] = _copy(RegisterEntry, ["person", "kind", "mappa_category", "mappa_level", "start_date",
+                                                "end_date", "notes"], (
+        (r["person_id"], r["kind"], r["mappa_category"], r["mappa_level"], r["start_date"], r["end_date"], "")
+        for r in _records(world.registers)
+    ))
+    counts["involvements"] = _copy(Involvement, ["person", "agency", "reason", "start_date", "end_date",
+                                                 "lead_worker"], (
+        (r["person_id"], agency_ids[r["agency_code"]], r["reason"], r["start_date"], r["end_date"],
+         worker_users.get(r["worker_id"]) if r["worker_id"] is not None else None)
+        for r in _records(world.involvements)
+    ))
+    log(f"  registers {counts['registers']:,}, involvements {counts['involvements']:,}")
+    return counts
+
+
+def _reset_sequences() -> None:
+    """Rows were inserted with the generator's ids; move the id sequences past them (PostgreSQL)."""
+    statements = connection.ops.sequence_reset_sql(no_style(), [Person, Sentence])
+    with connection.cursor() as cursor:
+        for statement in statements:
+            cursor.execute(statement)
+
+
+def _busiest_worker(agency_kind: str) -> int | None:
+    """The user who leads the most current involvements for an agency of this kind."""
+    leads = Counter(
+        Involvement.objects.filter(agency__kind=agency_kind, end_date__isnull=True, lead_worker__isnull=False)
+        .values_list("lead_worker_id", flat=True)
+    )
+    if leads:
+        return leads.most_common(1)[0][0]
+    member = Membership.objects.filter(agency__kind=agency_kind).order_by("id").first()
+    return member.user_id if member else None
+
+
+@transaction.atomic
+def demo_logins_refresh() -> list[DemoLogin]:
+    """Give each demo login a fresh password (printed once by the command) and return them."""
+    logins: list[DemoLogin] = []
+    for username, kind, role, description in DEMO_LOGINS:
+        user = User.objects.filter(username=username).first()
+        if user is None:
+            user_id = _busiest_worker(kind)
+            if user_id is None:
+                continue
+            user = User.objects.get(pk=user_id)
+            user.username = username
+        membership = user.memberships.select_related("agency").first()
+        if membership is not None and membership.role != role:
+            membership.role = role
+            membership.save(update_fields=["role"])
+        password = _password()
+        user.set_password(password)
+        user.save()
+        logins.append(DemoLogin(username, password, description, membership.agency.name if membership else ""))
+
+    admin = User.objects.filter(username=ADMIN_LOGIN).first() or User(username=ADMIN_LOGIN, first_name="Demo",
+                                                                       last_name="Administrator")
+    admin.is_staff = admin.is_superuser = True
+    password = _password()
+    admin.set_password(password)
+    admin.save()
+    agency = Agency.objects.filter(kind="council_community_safety").first()
+    if agency is not None:
+        Membership.objects.update_or_create(user=admin, agency=agency, defaults={"role": Role.ADMINISTRATOR})
+    logins.append(DemoLogin(ADMIN_LOGIN, password, "administrator: access log, agencies, users and reference data",
+                            agency.name if agency else ""))
+    return logins
+
+
+def _password() -> str:
+    return "demo-" + secrets.token_urlsafe(12)
