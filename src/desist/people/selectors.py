@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from django.conf import settings
-from django.db.models import Case, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery, Value, When
+from django.db.models import Case, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Value, When
 from django.utils import timezone
 
 from desist.audit.context import Actor
@@ -25,6 +25,7 @@ from desist.people.models import (
     Identifier,
     IdentifierKind,
     Involvement,
+    NameKind,
     Person,
     PersonName,
     Relationship,
@@ -67,11 +68,12 @@ def identifiers_prefetch(*kinds: str) -> Prefetch:
 
 # --- My caseload -------------------------------------------------------------------------------------
 
+# People without a next key date go last whichever way the dates are sorted.
 CASELOAD_SORTS = {
     "name": ("last_name", "first_name", "id"),
     "-name": ("-last_name", "-first_name", "-id"),
-    "next_key_date": ("next_key_date", "last_name", "id"),
-    "-next_key_date": ("-next_key_date", "last_name", "id"),
+    "next_key_date": (F("next_key_date").asc(nulls_last=True), "last_name", "id"),
+    "-next_key_date": (F("next_key_date").desc(nulls_last=True), "last_name", "id"),
     "status": ("supervision_status", "last_name", "id"),
     "-status": ("-supervision_status", "last_name", "id"),
 }
@@ -250,7 +252,7 @@ def person_search(actor: Actor, text: str, *, limit: int = 50, on: date | None =
                 score = 0.55 * name_similarity(last, cand_last) + 0.45 * first_name_similarity(first, cand_first)
             else:
                 score = max(name_similarity(last, cand_last), 0.9 * first_name_similarity(last, cand_first))
-            reason = "Name" if kind == "primary" else "Alias or previous name"
+            reason = "Name" if kind == "primary" else f"{NameKind(kind).label}: {cand_first} {cand_last}".strip()
             if score > best.get(person_id, (0.0, ""))[0]:
                 best[person_id] = (score, reason)
         for person_id, (score, reason) in best.items():
