@@ -21,6 +21,8 @@ SECRET_KEY = env.str("DESIST_SECRET_KEY", default="") or _DEMO_SECRET
 PRODUCTION = env.bool("DESIST_PRODUCTION", default=False)
 if PRODUCTION and SECRET_KEY == _DEMO_SECRET:
     raise RuntimeError("DESIST_SECRET_KEY must be set when DESIST_PRODUCTION is on")
+if PRODUCTION and DEBUG:
+    raise RuntimeError("DESIST_DEBUG must be off when DESIST_PRODUCTION is on: debug pages show personal data")
 
 ALLOWED_HOSTS = env.list("DESIST_ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("DESIST_CSRF_TRUSTED_ORIGINS", default=[])
@@ -120,6 +122,8 @@ AXES_FAILURE_LIMIT = env.int("DESIST_LOGIN_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = env.float("DESIST_LOGIN_COOLOFF_HOURS", default=0.5)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
+# Behind reverse proxies, the client's address comes from X-Forwarded-For (see DESIST_PROXY_COUNT).
+AXES_CLIENT_IP_CALLABLE = "desist.audit.context.client_ip"
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 
 SESSION_COOKIE_HTTPONLY = True
@@ -177,7 +181,7 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env.str("DESIST_LOG_LEVEL", default="WARNING")},
 }
 
-# --- desist's own settings (documented in docs/settings.md) ---
+# --- desist's own settings (documented in docs/production.md) ---
 DESIST_PARTNERSHIP_NAME = env.str("DESIST_PARTNERSHIP_NAME", default="Kent and Medway Reducing Reoffending Partnership")
 # Purposes a user may state for their access (DPA 2018 s.62 needs the justification for consultation).
 DESIST_PURPOSES = {
@@ -188,8 +192,13 @@ DESIST_PURPOSES = {
     "performance": "Performance and analysis",
     "audit": "Audit and assurance",
     "subject_access": "Subject access request",
+    "administration": "System administration",
 }
 DESIST_DEFAULT_PURPOSE = "case_management"
 # An agency keeps sight of a person for this many days after its involvement ends (closing notes, handover).
 DESIST_ACCESS_GRACE_DAYS = env.int("DESIST_ACCESS_GRACE_DAYS", default=90)
 DESIST_PAGE_SIZE = 25
+# How many trusted reverse proxies stand in front of the app server (0: clients connect directly).
+DESIST_PROXY_COUNT = env.int("DESIST_PROXY_COUNT", default=0)
+# The footer says the data are synthetic; off by default in production.
+DESIST_DEMO_NOTICE = env.bool("DESIST_DEMO_NOTICE", default=not PRODUCTION)

@@ -88,3 +88,19 @@ def test_search_and_caseload_views_are_logged_with_the_people_shown(client, work
     assert caseload.detail["person_ids"] == [subject.pk]
     search = AccessLogEntry.objects.filter(summary__startswith="Searched").get()
     assert search.detail == {"query": "John Smith", "person_ids": [subject.pk]}
+
+
+def test_reading_the_log_is_itself_logged(client, partnership):
+    admin = partnership.user("ada.admin", partnership.probation, role="administrator")
+    client.force_login(admin)
+    client.get("/access-log/", {"username": "someone"})
+    entry = AccessLogEntry.objects.filter(summary__startswith="Searched the access log").get()
+    assert entry.username == "ada.admin" and entry.detail == {"filters": {"username": "someone"}}
+
+
+def test_the_client_address_behind_a_proxy(client, worker, subject, settings):
+    settings.DESIST_PROXY_COUNT = 1
+    client.force_login(worker)
+    client.get(f"/people/{subject.pk}/", HTTP_X_FORWARDED_FOR="10.9.9.9, 203.0.113.7", REMOTE_ADDR="127.0.0.1")
+    entry = AccessLogEntry.objects.filter(action=Action.CONSULTATION, person_id=subject.pk).get()
+    assert entry.ip_address == "203.0.113.7"

@@ -98,3 +98,9 @@ def test_api_list_queries_are_bounded(client, partnership, setup, django_assert_
         assert client.get("/api/people", **bearer(setup["token"])).status_code == 200
     with django_assert_max_num_queries(12):
         assert client.get("/api/caseload", **bearer(setup["token"])).status_code == 200
+
+
+def test_an_unknown_purpose_is_refused(client, setup):
+    response = client.get("/api/people", HTTP_X_DESIST_PURPOSE="curiosity", **bearer(setup["token"]))
+    assert response.status_code == 400
+    assert "Unknown purpose" in response.json()["detail"]

@@ -131,3 +131,20 @@ def test_caseload_lists_only_current_lead_involvements(partnership, worker):
                             ended=TODAY - timedelta(days=10))
     assert ended.pk not in [p.pk for p in caseload(builders.actor(worker))]
     assert not Person.objects.filter(Q(pk=ended.pk) & Q(involvements__end_date__isnull=True)).exists()
+
+
+def test_sort_by_status_puts_custody_first(worker, three_statuses):
+    people = caseload(builders.actor(worker), CaseloadFilters(sort="status"))
+    assert [p.supervision_status for p in people] == ["custody", "licence", "community"]
+
+
+def test_an_order_ended_early_counts_from_its_termination_date(partnership, worker):
+    from desist.sentences.services import sentence_update
+
+    subject = _caseload_person(partnership, worker, "Revoked")
+    order = builders.community_order(subject, start=TODAY - timedelta(days=60), months=12)
+    sentence_update(actor=builders.actor(), sentence=order, terminated_date=TODAY + timedelta(days=5))
+    assert caseload(builders.actor(worker)).get(pk=subject.pk).supervision_status == "community"
+    sentence_update(actor=builders.actor(), sentence=order, terminated_date=TODAY - timedelta(days=1))
+    assert caseload(builders.actor(worker)).get(pk=subject.pk).supervision_status == "none"
+    assert supervision_status([order], TODAY) == "none"

@@ -97,3 +97,14 @@ def test_search_queries_are_bounded(client, partnership, worker, william, django
     with django_assert_max_num_queries(12):
         response = client.get("/search/", {"q": "William Johnson X123456"})
     assert response.status_code == 200
+
+
+@pytest.mark.parametrize(("typed", "stored"), [
+    ("2012 0123456A", "2012/0123456A"),
+    ("12/123456A", "2012/0123456A"),
+    ("98/1234A", "1998/0001234A"),
+])
+def test_pnc_numbers_are_normalised(typed, stored):
+    from desist.core.names import normalise_identifier
+
+    assert normalise_identifier("pnc", typed) == stored

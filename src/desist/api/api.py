@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
+from django.conf import settings
 from django.core.paginator import Paginator
 from django.http import HttpRequest
 from ninja import NinjaAPI, Query, Schema
+from ninja.errors import HttpError
 from ninja.security import HttpBearer, django_auth
 
 from desist.api import schemas
@@ -46,9 +49,9 @@ def _actor(request: HttpRequest) -> Actor:
     actor = actor_for_request(request, channel=Channel.API)
     purpose = request.headers.get("X-Desist-Purpose", "")
     if purpose:
-        from dataclasses import replace
-
-        actor = replace(actor, purpose=purpose[:64])
+        if purpose not in settings.DESIST_PURPOSES:
+            raise HttpError(400, f"Unknown purpose {purpose[:64]!r}; use one of: {', '.join(settings.DESIST_PURPOSES)}")
+        actor = replace(actor, purpose=purpose)
     return actor
 
 

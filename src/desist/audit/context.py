@@ -63,6 +63,17 @@ def actor_for_user(user: AbstractBaseUser | None, *, channel: str, purpose: str 
     )
 
 
+def client_ip(request: HttpRequest) -> str | None:
+    """The client's address. Behind DESIST_PROXY_COUNT trusted reverse proxies it is the address the
+    outermost of them recorded in X-Forwarded-For (earlier entries could be forged by the client)."""
+    proxies = settings.DESIST_PROXY_COUNT
+    if proxies > 0:
+        forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()]
+        if len(forwarded) >= proxies:
+            return forwarded[-proxies]
+    return request.META.get("REMOTE_ADDR")
+
+
 def actor_for_request(request: HttpRequest, *, channel: str = Channel.WEB) -> Actor:
     """The actor for a web or API request: the signed-in user and the purpose they stated this session."""
     purpose = request.session.get("purpose", "") if hasattr(request, "session") else ""
@@ -70,7 +81,7 @@ def actor_for_request(request: HttpRequest, *, channel: str = Channel.WEB) -> Ac
         getattr(request, "user", None),
         channel=channel,
         purpose=purpose,
-        ip_address=request.META.get("REMOTE_ADDR"),
+        ip_address=client_ip(request),
         path=request.get_full_path()[:500],
     )
 

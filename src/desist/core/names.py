@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from datetime import date
 from functools import lru_cache
 
 import jellyfish
@@ -77,6 +78,7 @@ def first_name_similarity(a: str | None, b: str | None) -> float:
 
 _IDENTIFIER_JUNK = re.compile(r"[^A-Z0-9/]")
 _PNC = re.compile(r"^(\d{2}|\d{4})/(\d{1,7})([A-Z])$")
+_PNC_NO_SLASH = re.compile(r"^(\d{4})(\d{7})([A-Z])$")
 
 
 def normalise_identifier(kind: str, value: str | None) -> str:
@@ -85,11 +87,12 @@ def normalise_identifier(kind: str, value: str | None) -> str:
         return ""
     cleaned = _IDENTIFIER_JUNK.sub("", value.upper())
     if kind == "pnc":
-        match = _PNC.match(cleaned)
+        # "2012 0012345A" typed with a space instead of the slash loses its separator above.
+        match = _PNC.match(cleaned) or _PNC_NO_SLASH.match(cleaned)
         if match:
             year, serial, letter = match.groups()
             if len(year) == 2:
-                # PNC years before 2000 are written 19YY; two-digit years above the current decade are last century.
-                year = ("19" if int(year) > 50 else "20") + year
+                # A two-digit year later than this year's can only be last century.
+                year = ("19" if int(year) > date.today().year % 100 else "20") + year
             return f"{year}/{int(serial):07d}{letter}"
     return cleaned.replace("/", "") if kind != "pnc" else cleaned

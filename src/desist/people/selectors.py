@@ -74,8 +74,8 @@ CASELOAD_SORTS = {
     "-name": ("-last_name", "-first_name", "-id"),
     "next_key_date": (F("next_key_date").asc(nulls_last=True), "last_name", "id"),
     "-next_key_date": (F("next_key_date").desc(nulls_last=True), "last_name", "id"),
-    "status": ("supervision_status", "last_name", "id"),
-    "-status": ("-supervision_status", "last_name", "id"),
+    "status": ("status_rank", "last_name", "id"),
+    "-status": ("-status_rank", "last_name", "id"),
 }
 
 
@@ -107,6 +107,10 @@ def caseload(actor: Actor, filters: CaseloadFilters | None = None, *, on: date |
         .select_related("district")
         .annotate(
             supervision_status=supervision_status_expression(on),
+            status_rank=Case(
+                *(When(supervision_status=s, then=Value(rank)) for rank, s in enumerate(SupervisionStatus.ORDER)),
+                default=Value(len(SupervisionStatus.ORDER)),
+            ),
             next_key_date=Subquery(next_date.values("date")[:1]),
             next_key_kind=Subquery(next_date.values("kind")[:1]),
         )

@@ -28,10 +28,11 @@ def register_add(*, actor: Actor, person: Person, kind: str, start_date: date, m
 
 @transaction.atomic
 def register_end(*, actor: Actor, entry: RegisterEntry, end_date: date) -> RegisterEntry:
+    before = entry.end_date.isoformat() if entry.end_date else None
     entry.end_date = end_date
     entry.full_clean()
     entry.save(update_fields=["end_date"])
     log_access(actor=actor, action=Action.ALTERATION, summary=f"Ended {entry.label} for person {entry.person_id}",
                person_id=entry.person_id, obj=entry,
-               detail={"changes": {"end_date": {"before": None, "after": end_date.isoformat()}}})
+               detail={"changes": {"end_date": {"before": before, "after": end_date.isoformat()}}})
     return entry

@@ -143,7 +143,6 @@ class KeyDateKind(models.TextChoices):
     LICENCE_EXPIRY = "licence_expiry", "Licence expiry"
     SENTENCE_EXPIRY = "sentence_expiry", "Sentence expiry"
     ORDER_END = "order_end", "Order ends"
-    REQUIREMENT_END = "requirement_end", "Requirement ends"
 
 
 class KeyDate(models.Model):

@@ -19,27 +19,33 @@ class SupervisionStatus:
     NONE = "none"
 
     LABELS = {CUSTODY: "Custody", LICENCE: "Licence", COMMUNITY: "Community", NONE: "Not supervised"}
+    ORDER = (CUSTODY, LICENCE, COMMUNITY, NONE)  # most restrictive first
     CHOICES = [(CUSTODY, "Custody"), (LICENCE, "Licence"), (COMMUNITY, "Community")]
 
 
 ORDER_KINDS = (SentenceKind.COMMUNITY_ORDER, SentenceKind.SUSPENDED_SENTENCE_ORDER)
 
 
+def _not_terminated_q(today: date) -> Q:
+    # An order ended early is over from its termination date; a date still to come changes nothing yet.
+    return Q(terminated_date__isnull=True) | Q(terminated_date__gt=today)
+
+
 def _in_custody_q(today: date) -> Q:
-    return Q(kind=SentenceKind.CUSTODY, sentence_date__lte=today, terminated_date__isnull=True) & (
+    return Q(kind=SentenceKind.CUSTODY, sentence_date__lte=today) & _not_terminated_q(today) & (
         Q(release_date__isnull=True) | Q(release_date__gt=today)
     )
 
 
 def _on_licence_q(today: date) -> Q:
     # Licence and post-sentence supervision both count: the person is supervised in the community after release.
-    return Q(kind=SentenceKind.CUSTODY, release_date__lte=today, terminated_date__isnull=True) & (
+    return Q(kind=SentenceKind.CUSTODY, release_date__lte=today) & _not_terminated_q(today) & (
         Q(sentence_expiry_date__gte=today) | Q(licence_expiry_date__gte=today)
     )
 
 
 def _on_order_q(today: date) -> Q:
-    return Q(kind__in=ORDER_KINDS, start_date__lte=today, end_date__gte=today, terminated_date__isnull=True)
+    return Q(kind__in=ORDER_KINDS, start_date__lte=today, end_date__gte=today) & _not_terminated_q(today)
 
 
 def supervision_status_expression(today: date) -> Expression:

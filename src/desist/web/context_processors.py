@@ -8,7 +8,8 @@ def partnership(request: HttpRequest) -> dict[str, Any]:
     """The partnership's name and the purposes a user may state, for every page."""
     return {
         "partnership_name": settings.DESIST_PARTNERSHIP_NAME,
-        "purposes": settings.DESIST_PURPOSES,
+        "purposes": {k: v for k, v in settings.DESIST_PURPOSES.items() if k != "administration"},
+        "demo_notice": settings.DESIST_DEMO_NOTICE,
         "current_purpose": request.session.get("purpose", settings.DESIST_DEFAULT_PURPOSE)
         if hasattr(request, "session")
         else settings.DESIST_DEFAULT_PURPOSE,

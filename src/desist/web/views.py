@@ -134,6 +134,9 @@ def access_log(request: HttpRequest) -> HttpResponse:
     if form.is_valid():
         entries = access_log_search(**{k: v for k, v in form.cleaned_data.items() if v not in (None, "")})
     page = Paginator(entries, 50).get_page(request.GET.get("page"))
+    # Reading the log is itself a consultation: the entries name people and users.
+    log_access(actor=actor, action=Action.CONSULTATION, summary=f"Searched the access log ({page.paginator.count} entries)",
+               detail={"filters": {k: str(v) for k, v in (form.cleaned_data if form.is_valid() else {}).items() if v}})
     query = request.GET.copy()
     query.pop("page", None)
     return render(request, "web/access_log.html", {"form": form, "page": page, "query_string": query.urlencode()})
