@@ -28,8 +28,12 @@ sys.path[:0] = [str(ROOT), str(ROOT / "src")]
 DOCS = ROOT / "docs" / "benchmarks.md"
 
 
+# The benchmark's own cluster, apart from the one the test suite starts and stops.
+PG_ENV = {**os.environ, "PG_TEST_STATE_FILE": str(ROOT / "var" / "pg-bench.env"), "PG_TEST_PORT": "54340"}
+
+
 def _start_postgres() -> str:
-    line = subprocess.run(["bash", "scripts/pg-test-cluster.sh", "start"], cwd=ROOT, check=True,
+    line = subprocess.run(["bash", "scripts/pg-test-cluster.sh", "start"], cwd=ROOT, check=True, env=PG_ENV,
                           capture_output=True, text=True).stdout.strip().splitlines()[-1]
     return line.split("=", 1)[1]
 
@@ -128,7 +132,7 @@ def main() -> None:
         key = "pages-postgres" if args.postgres else "pages-sqlite"
         write_section(key, "\n".join(lines))
     if args.postgres:
-        subprocess.run(["bash", "scripts/pg-test-cluster.sh", "stop"], cwd=ROOT, check=False)
+        subprocess.run(["bash", "scripts/pg-test-cluster.sh", "stop"], cwd=ROOT, check=False, env=PG_ENV)
 
 
 def write_section(key: str, body: str) -> None:

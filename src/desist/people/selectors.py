@@ -97,13 +97,14 @@ def caseload(actor: Actor, filters: CaseloadFilters | None = None, *, on: date |
     on = on or today()
     if actor.user_id is None:
         return Person.objects.none()
-    led = Involvement.objects.filter(person=OuterRef("pk"), lead_worker_id=actor.user_id).filter(
+    # Start from the worker's own involvements (indexed), not from everyone the agency can see.
+    led = Involvement.objects.filter(lead_worker_id=actor.user_id).filter(
         Q(end_date__isnull=True) | Q(end_date__gte=on)
-    )
+    ).values("person_id")
     next_date = KeyDate.objects.filter(person=OuterRef("pk"), date__gte=on).order_by("date", "kind")
     people = (
         visible_people(actor, on=on)
-        .filter(Exists(led))
+        .filter(pk__in=led)
         .select_related("district")
         .annotate(
             supervision_status=supervision_status_expression(on),
