@@ -1,0 +1,1 @@
+"""Analytics core: plain Python (no Django) for linkage, calculators, measures and synthetic data."""
