@@ -104,3 +104,12 @@ def test_the_client_address_behind_a_proxy(client, worker, subject, settings):
     client.get(f"/people/{subject.pk}/", HTTP_X_FORWARDED_FOR="10.9.9.9, 203.0.113.7", REMOTE_ADDR="127.0.0.1")
     entry = AccessLogEntry.objects.filter(action=Action.CONSULTATION, person_id=subject.pk).get()
     assert entry.ip_address == "203.0.113.7"
+
+
+def test_the_log_page_queries_are_bounded(client, partnership, worker, subject, django_assert_max_num_queries):
+    admin = partnership.user("ada.admin", partnership.probation, role="administrator")
+    for _ in range(40):
+        services.person_update(actor=builders.actor(worker), person=subject, phone="01634 000000")
+    client.force_login(admin)
+    with django_assert_max_num_queries(10):
+        assert client.get("/access-log/").status_code == 200

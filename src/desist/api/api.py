@@ -8,7 +8,7 @@ from typing import Any
 from django.conf import settings
 from django.core.paginator import Paginator
 from django.http import HttpRequest
-from ninja import NinjaAPI, Query, Schema
+from ninja import NinjaAPI, Query, Schema, Status
 from ninja.errors import HttpError
 from ninja.security import HttpBearer, django_auth
 
@@ -126,7 +126,7 @@ def get_person(request: HttpRequest, person_id: int) -> Any:
         person, on = _consult(request, person_id, ["identity", "identifiers", "addresses", "family", "registers",
                                                    "agencies"])
     except PersonNotFound:
-        return 404, {"detail": "No person with that number is available to you."}
+        return Status(404, {"detail": "No person with that number is available to you."})
     return {
         **_summary(person),
         "middle_names": person.middle_names,
@@ -158,7 +158,7 @@ def get_sentences(request: HttpRequest, person_id: int) -> Any:
     try:
         person, on = _consult(request, person_id, ["sentences"])
     except PersonNotFound:
-        return 404, {"detail": "No person with that number is available to you."}
+        return Status(404, {"detail": "No person with that number is available to you."})
     return [
         {**{f: getattr(s, f) for f in ("id", "kind", "sentence_date", "length_days", "start_date", "end_date",
                                          "conditional_release_date", "release_date", "release_is_actual",
