@@ -11,7 +11,7 @@ from .casework import PersonJustice, Registers
 from .justice import K_COMMUNITY, K_CUSTODY, K_SUSPENDED, Sentences
 from .names import name_pools
 from .population import COMMUNITY_ORDER, IN_CUSTODY, ON_LICENCE, SUSPENDED_ORDER, Population
-from .vocab import REGISTER_KINDS
+from .vocab import AGENCY_KINDS, REGISTER_KINDS
 
 # (agency_code, name, kind, district_code)
 AGENCIES: tuple[tuple[str, str, str, str | None], ...] = (
@@ -434,25 +434,7 @@ def build_involvements(
     )
 
 
-_KIND = {
-    k: i
-    for i, k in enumerate(
-        (
-            "probation",
-            "police",
-            "prison",
-            "council_community_safety",
-            "housing",
-            "social_care",
-            "health",
-            "treatment",
-            "job_centre",
-            "youth_justice",
-            "fire",
-            "voluntary",
-        )
-    )
-}
+_KIND = {kind: i for i, kind in enumerate(AGENCY_KINDS)}
 
 
 def _agency_kind_index() -> Arr:
