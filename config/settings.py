@@ -48,6 +48,9 @@ INSTALLED_APPS = [
     "desist.offences",
     "desist.sentences",
     "desist.registers",
+    "desist.assessments",
+    "desist.priority",
+    "desist.iom",
     "desist.api",
     "desist.demo",
 ]
@@ -199,6 +202,11 @@ DESIST_DEFAULT_PURPOSE = "case_management"
 # An agency keeps sight of a person for this many days after its involvement ends (closing notes, handover).
 DESIST_ACCESS_GRACE_DAYS = env.int("DESIST_ACCESS_GRACE_DAYS", default=90)
 DESIST_PAGE_SIZE = 25
+# An assessment counts as current for this many days (55 weeks, as HMPPS tiering does).
+DESIST_ASSESSMENT_CURRENT_DAYS = env.int("DESIST_ASSESSMENT_CURRENT_DAYS", default=385)
+# Priority groups (desist.priority.rules): local choices.
+DESIST_YOUNG_PERSON_AGES = (16, 24)
+DESIST_DA_OFFENCE_YEARS = env.int("DESIST_DA_OFFENCE_YEARS", default=3)
 # How many trusted reverse proxies stand in front of the app server (0: clients connect directly).
 DESIST_PROXY_COUNT = env.int("DESIST_PROXY_COUNT", default=0)
 # The footer says the data are synthetic; off by default in production.

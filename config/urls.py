@@ -9,5 +9,6 @@ admin.site.site_title = "desist administration"
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", api.urls),
+    path("", include("desist.iom.urls")),
     path("", include("desist.web.urls")),
 ]

@@ -8,6 +8,7 @@ from typing import Any
 from django.conf import settings
 from django.core.paginator import Paginator
 from django.http import HttpRequest
+from django.utils import timezone
 from ninja import NinjaAPI, Query, Schema, Status
 from ninja.errors import HttpError
 from ninja.security import HttpBearer, django_auth
@@ -20,6 +21,7 @@ from desist.audit.services import log_access
 from desist.people import selectors
 from desist.people.models import Person
 from desist.people.services import PersonNotFound, person_record_consult
+from desist.priority.selectors import in_group, members_on
 from desist.sentences.rules import sentence_status, supervision_status
 
 MAX_PAGE_SIZE = 200
@@ -81,12 +83,18 @@ def _page(items: Any, params: PageParams) -> Any:
 
 
 @api.get("/people", response=PersonPage, summary="People visible to you, or a search")
-def list_people(request: HttpRequest, params: Query[PageParams], q: str = "") -> dict[str, Any]:
+def list_people(request: HttpRequest, params: Query[PageParams], q: str = "", group: str = "") -> dict[str, Any]:
     actor = _actor(request)
     if q:
         people: Any = [r.person for r in selectors.person_search(actor, q, limit=MAX_PAGE_SIZE)]
+        if group:
+            members = set(members_on(group, timezone.localdate()).filter(pk__in=[p.pk for p in people])
+                          .values_list("pk", flat=True))
+            people = [p for p in people if p.pk in members]
     else:
         people = selectors.visible_people(actor).select_related("district").order_by("last_name", "first_name", "id")
+        if group:
+            people = people.filter(in_group(group, on=timezone.localdate()))
     page = _page(people, params)
     log_access(actor=actor, action=Action.CONSULTATION, summary=f"Listed people through the API ({len(page)} shown)",
                detail={"query": q, "person_ids": [p.pk for p in page]})
@@ -96,9 +104,10 @@ def list_people(request: HttpRequest, params: Query[PageParams], q: str = "") ->
 
 @api.get("/caseload", response=CaseloadPage, summary="People you are lead worker for")
 def list_caseload(request: HttpRequest, params: Query[PageParams], status: str = "", flag: str = "",
-                  district: str = "", sort: str = "next_key_date") -> dict[str, Any]:
+                  district: str = "", group: str = "", sort: str = "next_key_date") -> dict[str, Any]:
     actor = _actor(request)
-    people = selectors.caseload(actor, selectors.CaseloadFilters(status=status, flag=flag, district=district, sort=sort))
+    people = selectors.caseload(actor, selectors.CaseloadFilters(status=status, flag=flag, district=district,
+                                                                 group=group, sort=sort))
     page = _page(people, params)
     log_access(actor=actor, action=Action.CONSULTATION, summary=f"Listed caseload through the API ({len(page)} shown)",
                detail={"person_ids": [p.pk for p in page]})

@@ -8,31 +8,49 @@ what the product itself would have written.
 from __future__ import annotations
 
 import itertools
+import json
 import secrets
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
+from decimal import Decimal
 from typing import Any
 
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import User
 from django.core.management.color import no_style
 from django.db import connection, models, transaction
+from django.db.models import Q
 from django.utils import timezone
 
+from desist import risk
+from desist.assessments.models import Assessment, AssessmentSection
+from desist.assessments.services import risk_recalculate, section_need_or_blank
 from desist.audit.context import system_actor
 from desist.audit.models import Action
 from desist.audit.services import log_access
 from desist.core.names import normalise_identifier
 from desist.core.synth import generate_partnership
 from desist.demo.models import DemoBuild
+from desist.iom.models import (
+    Candidacy,
+    CohortMembership,
+    Decision,
+    DecisionKind,
+    LeadProfessional,
+    MembershipStatus,
+    Panel,
+    Strand,
+)
+from desist.iom.services import candidacy_refresh
 from desist.offences.models import Offence, OffenceCode
 from desist.offences.services import offence_codes_load
 from desist.partnership.models import Agency, District, Membership, Role
 from desist.people.models import Address, Identifier, Involvement, NameKind, Person, PersonName, Relationship
 from desist.people.services import household_key, name_search_keys
+from desist.priority.services import people_to_group, priority_groups_refresh
 from desist.registers.models import RegisterEntry
 from desist.sentences.models import KeyDate, LicenceCondition, Requirement, Sentence
 from desist.sentences.services import key_date_rows
@@ -52,6 +70,7 @@ DEMO_LOGINS = [
     ("demo.jobcentre", "job_centre", Role.PRACTITIONER, "job centre work coach"),
     ("demo.youth", "youth_justice", Role.PRACTITIONER, "youth justice worker"),
     ("demo.communitysafety", "council_community_safety", Role.COORDINATOR, "community safety coordinator"),
+    ("demo.iom", "probation", Role.COORDINATOR, "IOM coordinator: candidates, panel decisions and the cohort"),
     ("demo.fire", "fire", Role.PRACTITIONER, "fire and rescue officer"),
     ("demo.voluntary", "voluntary", Role.PRACTITIONER, "voluntary sector worker"),
 ]
@@ -133,6 +152,7 @@ def demo_partnership_build(
                    summary=f"Loaded the synthetic demo partnership ({people} people)", detail=counts)
     _reset_sequences()
     log(f"Loaded in {build.seconds:.1f} s: " + ", ".join(f"{k} {v:,}" for k, v in counts.items()))
+    _derive(log)
     return DemoBuildResult(build=build, created=True, logins=demo_logins_refresh())
 
 
@@ -260,15 +280,89 @@ def _load(world: Any, *, log: Callable[[str], None]) -> dict[str, int]:
         for r in _records(world.involvements)
     ))
     log(f"  registers {counts['registers']:,}, involvements {counts['involvements']:,}")
+    counts["assessments"] = _copy(Assessment, [
+        "id", "person", "version", "assessed_on", "source", "rosh_public", "rosh_known_adult", "rosh_children",
+        "rosh_staff", "rsr_percent", "answers", "created_at",
+    ], (
+        (r["assessment_id"], r["person_id"], 1, r["assessed_on"], r["source"], r["rosh_public"], r["rosh_known_adult"],
+         r["rosh_children"], r["rosh_staff"], Decimal(str(r["rsr_percent"])), r["answers"], now)
+        for r in _records(world.assessments)
+    ))
+
+    def section_rows() -> Iterator[tuple[Any, ...]]:
+        for r in _records(world.assessment_sections):
+            scores = [int(v) for v in r["question_scores"].split(",")]
+            score = risk.section_score(scores)
+            yield (r["assessment_id"], r["section"], json.dumps(scores), score,
+                   section_need_or_blank(r["section"], score))
+
+    counts["assessment sections"] = _copy(AssessmentSection, ["assessment", "section", "question_scores", "score",
+                                                              "need"], section_rows())
+    log(f"  assessments {counts['assessments']:,}")
     return counts
+
+
+def _derive(log: Callable[[str], None]) -> None:
+    """Work out what the product derives from the record: risk scores and priority groups."""
+    started = time.perf_counter()
+    scored = Person.objects.filter(
+        Q(offences__isnull=False) | Q(sentences__isnull=False) | Q(assessments__isnull=False)
+    ).distinct().values_list("pk", flat=True)
+    result = risk_recalculate(actor=system_actor(), person_ids=scored)
+    periods = priority_groups_refresh(actor=system_actor(), person_ids=people_to_group())
+    offenders = Person.objects.filter(offences__isnull=False).distinct().values_list("pk", flat=True)
+    candidates = candidacy_refresh(actor=system_actor(), person_ids=offenders)
+    cohort = _iom_cohort()
+    log(f"Risk scores for {result.people:,} people, {periods:,} priority group periods, {candidates:,} IOM "
+        f"candidates and a cohort of {cohort:,} in {time.perf_counter() - started:.1f} s")
+
+
+def _iom_cohort() -> int:
+    """The cohort as the panels left it: everyone on the IOM register adopted, with their leads, and the
+    two last panels held a month apart (so newer candidates show as new)."""
+    today = timezone.localdate()
+    Panel.objects.bulk_create([Panel(held_on=today - timedelta(days=days), notes="Monthly IOM selection panel")
+                               for days in (35, 7)])
+    suggested = dict(Candidacy.objects.values_list("person_id", "suggested_strand"))
+    district = dict(Person.objects.filter(registers__kind="iom").values_list("pk", "district_id"))
+    leads: dict[int, dict[int, int]] = {}
+    for person_id, agency_id, worker_id in Involvement.objects.filter(
+        person_id__in=district, agency__kind__in=("probation", "police"), end_date__isnull=True,
+        lead_worker__isnull=False,
+    ).values_list("person_id", "agency_id", "lead_worker_id"):
+        leads.setdefault(person_id, {})[agency_id] = worker_id
+    adopted = 0
+    for entry in RegisterEntry.objects.filter(kind="iom", end_date__isnull=True).order_by("person_id"):
+        membership = CohortMembership.objects.create(
+            person_id=entry.person_id, status=MembershipStatus.ADOPTED,
+            strand=suggested.get(entry.person_id) or Strand.FREE, district_id=district.get(entry.person_id),
+            proposed_on=entry.start_date, adopted_on=entry.start_date, register_entry=entry,
+            review_date=today + timedelta(days=7 * (1 + entry.person_id % 12)),
+        )
+        LeadProfessional.objects.bulk_create([LeadProfessional(membership=membership, agency_id=agency, user_id=user)
+                                              for agency, user in leads.get(entry.person_id, {}).items()])
+        Decision.objects.bulk_create([
+            Decision(membership=membership, kind=DecisionKind.PROPOSED, decided_on=entry.start_date),
+            Decision(membership=membership, kind=DecisionKind.ADOPTED, decided_on=entry.start_date,
+                     notes="Adopted at the IOM selection panel"),
+        ])
+        adopted += 1
+    return adopted
 
 
 def _reset_sequences() -> None:
     """Rows were inserted with the generator's ids; move the id sequences past them (PostgreSQL)."""
-    statements = connection.ops.sequence_reset_sql(no_style(), [Person, Sentence])
+    statements = connection.ops.sequence_reset_sql(no_style(), [Person, Sentence, Assessment])
     with connection.cursor() as cursor:
         for statement in statements:
             cursor.execute(statement)
+
+
+def _coordinator(agency_kind: str) -> int | None:
+    """A manager of the agency who is not yet a demo login."""
+    member = (Membership.objects.filter(agency__kind=agency_kind, role=Role.MANAGER)
+              .exclude(user__username__startswith="demo.").order_by("id").first())
+    return member.user_id if member else _busiest_worker(agency_kind)
 
 
 def _busiest_worker(agency_kind: str) -> int | None:
@@ -290,7 +384,7 @@ def demo_logins_refresh() -> list[DemoLogin]:
     for username, kind, role, description in DEMO_LOGINS:
         user = User.objects.filter(username=username).first()
         if user is None:
-            user_id = _busiest_worker(kind)
+            user_id = _coordinator(kind) if role == Role.COORDINATOR and kind == "probation" else _busiest_worker(kind)
             if user_id is None:
                 continue
             user = User.objects.get(pk=user_id)

@@ -12,6 +12,7 @@ from desist.audit.services import log_access
 from desist.core.reference import load_offence_codes
 from desist.offences.models import Offence, OffenceCode
 from desist.people.models import Person
+from desist.people.tasks import derived_refresh_later
 
 
 @transaction.atomic
@@ -46,4 +47,5 @@ def offence_record(*, actor: Actor, person: Person, offence_code: str, offence_d
                person_id=person.pk, obj=offence,
                detail={"after": {"offence_code": offence_code, "offence_date": offence_date.isoformat(),
                                  "outcome": outcome}})
+    derived_refresh_later(person.pk)
     return offence

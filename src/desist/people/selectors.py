@@ -85,6 +85,7 @@ class CaseloadFilters:
     flag: str = ""
     district: str = ""
     sort: str = "next_key_date"
+    group: str = ""
 
 
 def caseload(actor: Actor, filters: CaseloadFilters | None = None, *, on: date | None = None) -> QuerySet[Person]:
@@ -129,6 +130,10 @@ def caseload(actor: Actor, filters: CaseloadFilters | None = None, *, on: date |
         )
     if filters.district:
         people = people.filter(district__code=filters.district)
+    if filters.group:
+        from desist.priority.selectors import in_group
+
+        people = people.filter(in_group(filters.group, on=on))
     order = CASELOAD_SORTS.get(filters.sort, CASELOAD_SORTS["next_key_date"])
     return people.order_by(*order)
 

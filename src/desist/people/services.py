@@ -116,6 +116,10 @@ def person_update(*, actor: Actor, person: Person, **changes: Any) -> Person:
                         last_name=person.last_name).save()
     log_access(actor=actor, action=Action.ALTERATION, summary=f"Changed details of person {person.pk}",
                person_id=person.pk, obj=person, detail={"changes": model_changes(before, _snapshot(person))})
+    if {"sex", "date_of_birth"} & changes.keys():
+        from desist.people.tasks import derived_refresh_later
+
+        derived_refresh_later(person.pk)
     return person
 
 

@@ -23,6 +23,7 @@ class RegisterKind(models.TextChoices):
     IOM = "iom", "Integrated Offender Management"
     ASB = "asb", "Anti-social behaviour"
     STALKING = "stalking", "Stalking"
+    TROUBLED_FAMILY = "troubled_family", "Troubled family"
 
 
 # Short labels for tags on lists.
@@ -42,6 +43,7 @@ REGISTER_TAGS = {
     RegisterKind.IOM: "IOM",
     RegisterKind.ASB: "ASB",
     RegisterKind.STALKING: "Stalking",
+    RegisterKind.TROUBLED_FAMILY: "Troubled family",
 }
 
 

@@ -10,6 +10,7 @@ from desist.audit.context import Actor
 from desist.audit.models import Action
 from desist.audit.services import log_access
 from desist.people.models import Person
+from desist.people.tasks import derived_refresh_later
 from desist.registers.models import RegisterEntry
 
 
@@ -23,6 +24,7 @@ def register_add(*, actor: Actor, person: Person, kind: str, start_date: date, m
     entry.save()
     log_access(actor=actor, action=Action.COLLECTION, summary=f"Added {entry.label} for person {person.pk}",
                person_id=person.pk, obj=entry, detail={"after": {"kind": kind, "start_date": start_date.isoformat()}})
+    derived_refresh_later(entry.person_id)
     return entry
 
 
@@ -35,4 +37,5 @@ def register_end(*, actor: Actor, entry: RegisterEntry, end_date: date) -> Regis
     log_access(actor=actor, action=Action.ALTERATION, summary=f"Ended {entry.label} for person {entry.person_id}",
                person_id=entry.person_id, obj=entry,
                detail={"changes": {"end_date": {"before": before, "after": end_date.isoformat()}}})
+    derived_refresh_later(entry.person_id)
     return entry

@@ -11,6 +11,7 @@ from desist.audit.context import Actor
 from desist.audit.models import Action
 from desist.audit.services import log_access
 from desist.people.models import Person
+from desist.people.tasks import derived_refresh_later
 from desist.sentences.models import KeyDate, LicenceCondition, Requirement, Sentence
 from desist.sentences.rules import key_dates_for
 
@@ -41,6 +42,7 @@ def sentence_record(*, actor: Actor, person: Person, kind: str, sentence_date: d
     log_access(actor=actor, action=Action.COLLECTION, summary=f"Recorded sentence for person {person.pk}",
                person_id=person.pk, obj=sentence,
                detail={"after": _iso({"kind": kind, "sentence_date": sentence_date, "length_days": length_days, **dates})})
+    derived_refresh_later(sentence.person_id)
     return sentence
 
 
@@ -56,6 +58,7 @@ def sentence_update(*, actor: Actor, sentence: Sentence, **changes: Any) -> Sent
     log_access(actor=actor, action=Action.ALTERATION, summary=f"Changed sentence {sentence.pk}",
                person_id=sentence.person_id, obj=sentence,
                detail={"changes": {k: {"before": before[k], "after": v} for k, v in _iso(changes).items()}})
+    derived_refresh_later(sentence.person_id)
     return sentence
 
 
@@ -68,6 +71,7 @@ def requirement_add(*, actor: Actor, sentence: Sentence, kind: str, start_date: 
     requirement.save()
     log_access(actor=actor, action=Action.COLLECTION, summary=f"Added {kind} requirement to sentence {sentence.pk}",
                person_id=sentence.person_id, obj=requirement, detail={"after": _iso({"kind": kind, "amount": amount})})
+    derived_refresh_later(sentence.person_id)
     return requirement
 
 

@@ -3,6 +3,7 @@ from django.conf import settings
 
 from desist.audit.models import Action
 from desist.partnership.models import District
+from desist.priority.models import PriorityGroup
 from desist.registers.models import RegisterKind
 from desist.sentences.rules import SupervisionStatus
 
@@ -18,6 +19,8 @@ class CaseloadFilterForm(forms.Form):
     status = forms.ChoiceField(required=False, choices=[("", "Any status"), *SupervisionStatus.CHOICES])
     flag = forms.ChoiceField(required=False, choices=[("", "Any flag"), *RegisterKind.choices])
     district = forms.ChoiceField(required=False, choices=[])
+    group = forms.ChoiceField(required=False, choices=[("", "Any group"), *PriorityGroup.choices],
+                              label="Priority group")
     sort = forms.ChoiceField(required=False, choices=SORT_CHOICES, label="Sort by")
 
     def __init__(self, *args: object, **kwargs: object) -> None:

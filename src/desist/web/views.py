@@ -2,19 +2,26 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
+from desist.assessments.models import Assessment, ScoreKind
+from desist.assessments.selectors import current_scores, score_history
 from desist.audit.models import Action
 from desist.audit.selectors import access_log_search
 from desist.audit.services import log_access
+from desist.iom.selectors import person_iom_history
 from desist.people import selectors, services
+from desist.priority.models import PriorityGroupMembership
 from desist.sentences.rules import SupervisionStatus, sentence_status, supervision_status
 from desist.web.forms import AccessLogFilterForm, CaseloadFilterForm, PurposeForm, SearchForm
 
@@ -34,7 +41,7 @@ def caseload(request: HttpRequest) -> HttpResponse:
     if form.is_valid():
         filters = selectors.CaseloadFilters(**{k: v or "" for k, v in form.cleaned_data.items()})
         if not filters.sort:
-            filters = selectors.CaseloadFilters(filters.status, filters.flag, filters.district, "next_key_date")
+            filters = dataclasses.replace(filters, sort="next_key_date")
     people = selectors.caseload(actor, filters)
     page = Paginator(people, settings.DESIST_PAGE_SIZE).get_page(request.GET.get("page"))
     log_access(
@@ -108,8 +115,25 @@ def person_record(request: HttpRequest, person_id: int) -> HttpResponse:
             "offences": list(person.offences.all()),
             "relationships": list(person.relationships.all()),
             "key_dates": person.upcoming_key_dates[:6],
+            **risk_context(person.pk),
         },
     )
+
+
+def risk_context(person_id: int) -> dict[str, object]:
+    """The Risk and needs section: current scores, the latest assessment and how figures changed."""
+    scores = current_scores(person_id)
+    assessment = Assessment.objects.filter(person_id=person_id).prefetch_related("sections").first()
+    groups = list(PriorityGroupMembership.objects.filter(person_id=person_id))
+    today = timezone.localdate()
+    return {
+        "history": person_iom_history(person_id),
+        "current_groups": [g for g in groups if g.is_current(today)],
+        "past_groups": [g for g in groups if not g.is_current(today)],
+        "scores": [scores[kind] for kind in ScoreKind.values if kind in scores],
+        "assessment": assessment,
+        "score_history": [s for s in score_history(person_id) if not s.is_current][:20],
+    }
 
 
 @login_required

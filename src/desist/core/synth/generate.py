@@ -13,6 +13,7 @@ from ..reference import DISTRICTS
 from . import vocab
 from ._util import Arr, choice_index, date_col, int_col, str_col, stream, to_days, with_nulls, ymd
 from .agencies import AGENCIES, AGENCY_CODES, REASONS, Workers, assign_workers, build_involvements, prison_for
+from .assessments import assessment_tables, build_assessments
 from .casework import (
     ADDITIONAL_CONDITIONS,
     STANDARD_CONDITIONS,
@@ -83,6 +84,8 @@ class Partnership:
     licence_conditions: pa.Table
     registers: pa.Table
     involvements: pa.Table
+    assessments: pa.Table
+    assessment_sections: pa.Table
     extracts: dict[str, pa.Table]
     extract_links: pa.Table
 
@@ -156,6 +159,7 @@ def _generate(cfg: SynthConfig) -> Partnership:
     )
     view = _person_view(pop, first, last, alias_person, alias_first, alias_last, alias_kind, ids)
     extracts, truth = build_extracts(seed, pop, view, addr, inv, cfg.errors)
+    assessments, assessment_sections = assessment_tables(build_assessments(stream(seed, "assessments"), pop, pj, today))
 
     return Partnership(
         config=cfg,
@@ -269,6 +273,8 @@ def _generate(cfg: SynthConfig) -> Partnership:
             },
             schema=vocab.SCHEMAS["involvements"],
         ),
+        assessments=assessments,
+        assessment_sections=assessment_sections,
         extracts=extracts,
         extract_links=truth.cast(vocab.SCHEMAS["extract_links"]),
     )

@@ -224,6 +224,21 @@ SCHEMAS: dict[str, pa.Schema] = {
             ("worker_id", _I),
         ]
     ),
+    "assessments": pa.schema(
+        [
+            ("assessment_id", _I),
+            ("person_id", _I),
+            ("assessed_on", _D),
+            ("source", _S),
+            ("rosh_public", _S),
+            ("rosh_known_adult", _S),
+            ("rosh_children", _S),
+            ("rosh_staff", _S),
+            ("rsr_percent", pa.float64()),
+            ("answers", _S),
+        ]
+    ),
+    "assessment_sections": pa.schema([("assessment_id", _I), ("section", _S), ("question_scores", _S)]),
     "extract_links": pa.schema([("source", _S), ("record_id", _S), ("person_id", _I)]),
 }
 
@@ -241,6 +256,8 @@ TABLES = (
     "licence_conditions",
     "registers",
     "involvements",
+    "assessments",
+    "assessment_sections",
 )
 
 # Identifier columns each source holds, in column order; police also hold one alias name.

@@ -66,3 +66,37 @@ def flag_variant(kind: str) -> str:
 @register.filter
 def status_colour(status: str) -> str:
     return _STATUS_COLOURS.get(status, "grey")
+
+
+_BAND_COLOURS = {"low": "green", "medium": "yellow", "high": "orange", "very_high": "red",
+                 "A": "red", "B": "orange", "C": "yellow", "D": "green"}
+
+
+@register.filter
+def band_colour(band: str) -> str:
+    return _BAND_COLOURS.get(band, "grey")
+
+
+@register.filter
+def band_label(band: str) -> str:
+    """"very_high" → "Very high"; tier protect levels are shown as "Protect level B"."""
+    if len(band) == 1 and band.isalpha():
+        return f"Protect level {band}"
+    return band.replace("_", " ").capitalize()
+
+
+@register.filter
+def risk_value(value: str, kind: str) -> str:
+    if kind == "rsr":
+        return f"{value}%"
+    if kind == "rosh":
+        return value.replace("_", " ").capitalize()
+    return value
+
+
+@register.filter
+def pathway(section: str) -> str:
+    """The resettlement pathway an OASys section belongs to (RULES.md §8)."""
+    from desist.risk import SECTION_PATHWAYS
+
+    return SECTION_PATHWAYS.get(section, "")

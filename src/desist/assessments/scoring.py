@@ -1,0 +1,242 @@
+"""From a person's record to the inputs of each published calculator (desist.risk), and back.
+
+This module holds the rules that are desist's own reading of the record, each stated once:
+- a *sanction* is an occasion on which offences were proven (one outcome date), conviction or caution;
+- the *current conviction* is the most recent conviction; its principal offence is the one dealt with by
+  a sentence, else the latest committed, else the lowest code (so the choice is stable);
+- the *follow-up* starts on release for a custodial sentence (expected release while still inside), else
+  on the conviction date;
+- an assessment is *current* for DESIST_ASSESSMENT_CURRENT_DAYS (default 385: 55 weeks, as hmpps-tier).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from desist import risk
+
+CUSTODY = "custody"
+IOM_REGISTER = "iom"
+
+
+@dataclass(frozen=True)
+class Sanction:
+    outcome_date: date
+    outcome: str
+    ho_code: str
+    offence_date: date
+    sentence_id: int | None
+
+
+@dataclass(frozen=True)
+class SentenceFacts:
+    id: int
+    kind: str
+    sentence_date: date
+    release_date: date | None
+    status: str  # supervision status this sentence gives today (custody, licence, community or none)
+    requirement_kinds: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True)
+class AssessmentFacts:
+    assessed_on: date
+    rosh: dict[str, str]
+    rsr_percent: float | None
+    answers: dict[str, Any]
+    needs: dict[str, str]
+
+
+@dataclass
+class RiskFacts:
+    """Everything the calculators need about one person, read in bulk by selectors.risk_facts."""
+
+    person_id: int
+    sex: str
+    date_of_birth: date | None
+    sanctions: list[Sanction] = field(default_factory=list)
+    sentences: list[SentenceFacts] = field(default_factory=list)
+    registers: set[str] = field(default_factory=set)
+    mappa_category: int | None = None
+    mappa_level: int | None = None
+    assessment: AssessmentFacts | None = None
+    offence_category: str | None = None  # chosen by a user where the code alone does not decide it
+
+
+@dataclass
+class ScoreResult:
+    kind: str
+    one_year: int | None = None
+    two_year: int | None = None
+    band: str = ""
+    value: str = ""
+    inputs: dict[str, Any] = field(default_factory=dict)
+    working: list[list[str]] = field(default_factory=list)
+    missing: list[str] = field(default_factory=list)
+
+    def same_as(self, inputs: dict[str, Any], missing: list[str]) -> bool:
+        return self.inputs == inputs and self.missing == missing
+
+
+def _iso(value: Any) -> Any:
+    return value.isoformat() if isinstance(value, date) else value
+
+
+def _lines(explained: Any) -> list[list[str]]:
+    return [[str(label), str(value)] for label, value, *_ in explained]
+
+
+def _whole_years(born: date, on: date) -> int:
+    return on.year - born.year - ((on.month, on.day) < (born.month, born.day))
+
+
+def principal_offence(sanctions: list[Sanction]) -> Sanction:
+    """Of the offences proven on one occasion, the one the OGRS3 'current offence' is taken from."""
+    return sorted(sanctions, key=lambda s: (s.sentence_id is None, -s.offence_date.toordinal(), s.ho_code))[0]
+
+
+def ogrs3_for(facts: RiskFacts, on: date) -> ScoreResult:
+    """OGRS3 from the offence history (RULES.md §1), or what is missing."""
+    result = ScoreResult(kind="ogrs3")
+    proven = [s for s in facts.sanctions if s.outcome_date <= on]
+    convictions = [s for s in proven if s.outcome == "conviction"]
+    if facts.date_of_birth is None:
+        result.missing.append("date of birth")
+    if facts.sex not in ("male", "female"):
+        result.missing.append("sex (male or female)")
+    if not convictions:
+        result.missing.append("a proven conviction")
+    if result.missing:
+        return result
+    assert facts.date_of_birth is not None
+    conviction_date = max(s.outcome_date for s in convictions)
+    current = principal_offence([s for s in convictions if s.outcome_date == conviction_date])
+    occasions = sorted({s.outcome_date for s in proven if s.outcome_date <= conviction_date})
+    sentence = next((s for s in facts.sentences if s.id == current.sentence_id), None)
+    follow_up = conviction_date
+    if sentence is not None and sentence.kind == CUSTODY and sentence.release_date is not None:
+        follow_up = sentence.release_date
+    inputs = {
+        "sex": facts.sex,
+        "date_of_birth": facts.date_of_birth,
+        "conviction_date": conviction_date,
+        "follow_up_start": follow_up,
+        "total_sanctions": len(occasions),
+        "age_at_first_sanction": _whole_years(facts.date_of_birth, occasions[0]),
+        "offence_code": current.ho_code,
+        "offence_category": facts.offence_category,
+    }
+    result.inputs = {k: _iso(v) for k, v in inputs.items()}
+    try:
+        calculated = risk.ogrs3(**inputs)
+    except risk.OffenceCategoryRequired as error:
+        result.missing.append(f"the offence category for code {current.ho_code}: {error}")
+        return result
+    except risk.RiskInputError as error:
+        result.missing.append(str(error))
+        return result
+    result.one_year, result.two_year, result.band = calculated.one_year, calculated.two_year, calculated.band
+    result.working = _lines(calculated.explain())
+    return result
+
+
+def rosh_for(facts: RiskFacts) -> ScoreResult:
+    """The overall risk of serious harm: the highest level across audiences (RULES.md §2)."""
+    result = ScoreResult(kind="rosh")
+    if facts.assessment is None or not facts.assessment.rosh:
+        result.missing.append("a RoSH assessment")
+        return result
+    result.inputs = dict(facts.assessment.rosh)
+    result.value = risk.overall_rosh(facts.assessment.rosh)
+    result.band = result.value
+    result.working = [[f"RoSH to {audience.replace('_', ' ')}", level] for audience, level in facts.assessment.rosh.items()]
+    result.working.append(["Overall (the highest)", result.value])
+    return result
+
+
+def rsr_for(facts: RiskFacts) -> ScoreResult:
+    """RSR as received from OASys, with its band (RULES.md §2)."""
+    result = ScoreResult(kind="rsr")
+    if facts.assessment is None or facts.assessment.rsr_percent is None:
+        result.missing.append("an RSR score from OASys")
+        return result
+    percent = facts.assessment.rsr_percent
+    result.inputs = {"rsr_percent": percent}
+    result.value = f"{percent:.2f}"
+    result.band = risk.rsr_band(percent)
+    result.working = [["RSR received", f"{percent:.2f}%"], ["Band", result.band]]
+    return result
+
+
+def current_sentences(facts: RiskFacts) -> list[SentenceFacts]:
+    return [s for s in facts.sentences if s.status != "none"]
+
+
+def mandate_for_change(facts: RiskFacts) -> bool:
+    """A custodial sentence in force, or an order with a requirement that is more than restriction."""
+    running = current_sentences(facts)
+    custodial = any(s.kind == CUSTODY for s in running)
+    requirements: set[str] = set().union(*(s.requirement_kinds for s in running)) if running else set()
+    return bool(risk.has_mandate_for_change(custodial_sentence_current=custodial, requirements=requirements))
+
+
+def tier_for(facts: RiskFacts, ogrs: ScoreResult, on: date, *, assessment_current_days: int) -> ScoreResult:
+    """The two-axis tier (RULES.md §3a), with what was assumed where the record is silent."""
+    result = ScoreResult(kind="tier")
+    running = current_sentences(facts)
+    assessment = facts.assessment
+    has_current = assessment is not None and (on - assessment.assessed_on).days <= assessment_current_days
+    answers = assessment.answers if assessment else {}
+    women = None
+    if facts.sex == "female":
+        women = risk.WomenFactors(
+            parenting_responsibilities=bool(answers.get("parenting_responsibilities", False)),
+            impulsivity=int(answers.get("impulsivity", 0) or 0),
+            temper_control=int(answers.get("temper_control", 0) or 0),
+            breach_or_recall=bool(answers.get("breach_or_recall", False)),
+        )
+    inputs: dict[str, Any] = {
+        "rsr_percent": assessment.rsr_percent if assessment else None,
+        "rosh": risk.overall_rosh(assessment.rosh) if assessment and assessment.rosh else None,
+        "mappa_level": facts.mappa_level,
+        "mappa_category": facts.mappa_category,
+        "registers": sorted(facts.registers),
+        "sex": facts.sex,
+        "has_mandate_for_change": mandate_for_change(facts),
+        "has_current_assessment": has_current,
+        "needs": dict(assessment.needs) if assessment and has_current else {},
+        "ogrs_percent": ogrs.two_year,
+        "is_iom_nominal": IOM_REGISTER in facts.registers,
+        "unsupervised": not running,
+    }
+    result.inputs = {**inputs, "women_factors": None if women is None else {
+        "parenting_responsibilities": women.parenting_responsibilities, "impulsivity": women.impulsivity,
+        "temper_control": women.temper_control, "breach_or_recall": women.breach_or_recall}}
+    calculated = risk.tier_two_axis(women_factors=women, **inputs)
+    result.value = calculated.tier
+    result.band = calculated.protect_level
+    result.working = _lines(calculated.explain())
+    notes = []
+    if assessment is None or not assessment.rosh:
+        notes.append(["Note", "No RoSH recorded: counted as none"])
+    if assessment is None or assessment.rsr_percent is None:
+        notes.append(["Note", "No RSR received: counted as 0"])
+    if ogrs.two_year is None and has_current and inputs["has_mandate_for_change"]:
+        notes.append(["Note", "No OGRS3 score: counted as 0 in the change points"])
+    result.working.extend(notes)
+    return result
+
+
+def scores_for(facts: RiskFacts, on: date, *, assessment_current_days: int = 385) -> list[ScoreResult]:
+    """Every score for one person. A tier only for people with a sentence (probation's cases)."""
+    results = []
+    ogrs = ogrs3_for(facts, on)
+    if facts.sanctions:
+        results.append(ogrs)
+    if facts.assessment is not None:
+        results.extend([rosh_for(facts), rsr_for(facts)])
+    if facts.sentences:
+        results.append(tier_for(facts, ogrs, on, assessment_current_days=assessment_current_days))
+    return results

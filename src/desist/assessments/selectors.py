@@ -1,0 +1,89 @@
+"""Reads for risk: the facts the calculators need, for many people at once, and current scores."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from datetime import date
+from types import SimpleNamespace
+
+from django.db.models import Q
+
+from desist.assessments.models import Assessment, AssessmentSection, RiskScore
+from desist.assessments.scoring import AssessmentFacts, RiskFacts, Sanction, SentenceFacts
+from desist.offences.models import Offence
+from desist.people.models import Person
+from desist.registers.models import RegisterEntry
+from desist.sentences.models import Requirement, Sentence
+from desist.sentences.rules import sentence_status
+
+
+def risk_facts(person_ids: Iterable[int], *, on: date) -> dict[int, RiskFacts]:
+    """The facts for each person, in seven queries however many people are asked for."""
+    ids = list(person_ids)
+    facts = {
+        pk: RiskFacts(person_id=pk, sex=sex, date_of_birth=born)
+        for pk, sex, born in Person.objects.filter(pk__in=ids).values_list("pk", "sex", "date_of_birth")
+    }
+    for person_id, outcome_date, outcome, code, offence_date, sentence_id in (
+        Offence.objects.filter(person_id__in=ids)
+        .values_list("person_id", "outcome_date", "outcome", "offence_code__code", "offence_date", "sentence_id")
+        .order_by("person_id", "outcome_date")
+    ):
+        facts[person_id].sanctions.append(Sanction(outcome_date, outcome, code, offence_date, sentence_id))
+
+    # Plain rows rather than model instances: this runs over a whole partnership.
+    sentences = [SimpleNamespace(**row) for row in Sentence.objects.filter(person_id__in=ids).values(
+        "pk", "person_id", "kind", "sentence_date", "start_date", "end_date", "release_date",
+        "licence_expiry_date", "sentence_expiry_date", "terminated_date")]
+    statuses = {s.pk: sentence_status(s, on) for s in sentences}  # type: ignore[arg-type]
+    running = [pk for pk, status in statuses.items() if status != "none"]
+    requirements: dict[int, set[str]] = defaultdict(set)
+    for sentence_id, kind in Requirement.objects.filter(sentence_id__in=running, status="active").values_list(
+        "sentence_id", "kind"
+    ):
+        requirements[sentence_id].add(kind)
+    for s in sentences:
+        facts[s.person_id].sentences.append(SentenceFacts(
+            id=s.pk, kind=s.kind, sentence_date=s.sentence_date, release_date=s.release_date,
+            status=statuses[s.pk], requirement_kinds=frozenset(requirements.get(s.pk, ())),
+        ))
+
+    current = Q(start_date__lte=on) & (Q(end_date__isnull=True) | Q(end_date__gte=on))
+    for person_id, kind, category, level in RegisterEntry.objects.filter(current, person_id__in=ids).values_list(
+        "person_id", "kind", "mappa_category", "mappa_level"
+    ):
+        facts[person_id].registers.add(kind)
+        if kind == "mappa":
+            facts[person_id].mappa_category, facts[person_id].mappa_level = category, level
+
+    latest: dict[int, Assessment] = {}
+    for assessment in Assessment.objects.filter(person_id__in=ids, assessed_on__lte=on).order_by(
+        "person_id", "-assessed_on", "-version"
+    ):
+        latest.setdefault(assessment.person_id, assessment)
+    needs: dict[int, dict[str, str]] = defaultdict(dict)
+    for assessment_id, section, need in AssessmentSection.objects.filter(
+        assessment_id__in=[a.pk for a in latest.values()]
+    ).exclude(need="").values_list("assessment_id", "section", "need"):
+        needs[assessment_id][section] = need
+    for person_id, assessment in latest.items():
+        facts[person_id].assessment = AssessmentFacts(
+            assessed_on=assessment.assessed_on,
+            rosh=assessment.rosh_by_audience,
+            rsr_percent=float(assessment.rsr_percent) if assessment.rsr_percent is not None else None,
+            answers=dict(assessment.answers),
+            needs=needs.get(assessment.pk, {}),
+        )
+        category = assessment.answers.get("offence_category")
+        if category:
+            facts[person_id].offence_category = str(category)
+    return facts
+
+
+def current_scores(person_id: int) -> dict[str, RiskScore]:
+    return {s.kind: s for s in RiskScore.objects.filter(person_id=person_id, is_current=True)}
+
+
+def score_history(person_id: int) -> list[RiskScore]:
+    return list(RiskScore.objects.filter(person_id=person_id).order_by("kind", "-calculated_at", "-id"))

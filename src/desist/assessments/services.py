@@ -1,0 +1,153 @@
+"""Writes for assessments and risk scores."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from desist import risk
+from desist.assessments.models import Assessment, AssessmentSection, RiskScore
+from desist.assessments.scoring import ScoreResult, scores_for
+from desist.assessments.selectors import risk_facts
+from desist.audit.context import Actor
+from desist.audit.models import Action
+from desist.audit.services import log_access
+from desist.people.models import Person
+
+BATCH = 2000
+
+
+@dataclass
+class RecalculationResult:
+    people: int = 0
+    changed: int = 0
+    unchanged: int = 0
+
+
+def _batches(ids: list[int], size: int) -> Iterator[list[int]]:
+    for start in range(0, len(ids), size):
+        yield ids[start:start + size]
+
+
+def _fingerprint(result: ScoreResult) -> str:
+    """A short hash of everything a score row says, so unchanged scores are found without reading them."""
+    text = json.dumps([result.kind, result.inputs, result.missing, result.one_year, result.two_year, result.band,
+                       result.value], sort_keys=True, default=str)
+    return hashlib.sha1(text.encode(), usedforsecurity=False).hexdigest()
+
+
+def _recalculate_batch(ids: list[int], on: date) -> tuple[int, int]:
+    facts = risk_facts(ids, on=on)
+    current = {
+        (person_id, kind): (pk, fingerprint)
+        for pk, person_id, kind, fingerprint in RiskScore.objects.filter(person_id__in=ids, is_current=True)
+        .values_list("pk", "person_id", "kind", "fingerprint")
+    }
+    new_rows: list[RiskScore] = []
+    replaced: list[int] = []
+    unchanged = 0
+    for person_id, person_facts in facts.items():
+        for result in scores_for(person_facts, on, assessment_current_days=settings.DESIST_ASSESSMENT_CURRENT_DAYS):
+            previous = current.get((person_id, result.kind))
+            fingerprint = _fingerprint(result)
+            if previous is not None and previous[1] == fingerprint:
+                unchanged += 1
+                continue
+            if previous is not None:
+                replaced.append(previous[0])
+            new_rows.append(_row(person_id, result, on, fingerprint))
+    RiskScore.objects.filter(pk__in=replaced).update(is_current=False)
+    RiskScore.objects.bulk_create(new_rows, batch_size=1000)
+    return len(new_rows), unchanged
+
+
+def _row(person_id: int, result: ScoreResult, on: date, fingerprint: str) -> RiskScore:
+    return RiskScore(person_id=person_id, kind=result.kind, as_of=on, one_year=result.one_year,
+                     two_year=result.two_year, band=result.band, value=result.value,
+                     inputs=json.loads(json.dumps(result.inputs, default=str)), working=result.working,
+                     missing=result.missing, is_current=True, fingerprint=fingerprint)
+
+
+def risk_recalculate(*, actor: Actor, person_ids: Iterable[int], on: date | None = None,
+                     batch_size: int = BATCH) -> RecalculationResult:
+    """Work out every score for these people from their records; store a new row where anything changed.
+
+    Each batch is its own transaction, so a long run over a whole partnership holds no lock for long.
+    """
+    on = on or timezone.localdate()
+    ids = sorted(set(person_ids))
+    result = RecalculationResult(people=len(ids))
+    for batch in _batches(ids, batch_size):
+        with transaction.atomic():
+            changed, unchanged = _recalculate_batch(batch, on)
+        result.changed += changed
+        result.unchanged += unchanged
+    person_id = ids[0] if len(ids) == 1 else None
+    log_access(actor=actor, action=Action.ALTERATION, person_id=person_id,
+               summary=f"Recalculated risk scores for {len(ids)} {'person' if len(ids) == 1 else 'people'} "
+                       f"({result.changed} changed)",
+               detail={"people": len(ids), "changed": result.changed, "on": on.isoformat()})
+    return result
+
+
+def section_need_or_blank(section: str, score: int) -> str:
+    """The need a section's score shows, or blank for sections with no published thresholds."""
+    if section not in risk.SECTION_KEYS:
+        raise risk.RiskInputError(f"unknown OASys section {section!r}; use one of {', '.join(risk.SECTION_KEYS)}")
+    return risk.section_need(section, score) if section in risk.THRESHOLDS else ""
+
+
+@transaction.atomic
+def assessment_record(
+    *,
+    actor: Actor,
+    person: Person,
+    assessed_on: date,
+    source: str = "desist",
+    rosh: dict[str, str] | None = None,
+    rsr_percent: float | Decimal | None = None,
+    sections: dict[str, list[int]] | None = None,
+    answers: dict[str, Any] | None = None,
+) -> Assessment:
+    """Record an assessment: question scores give each section's score and need (RULES.md §3a).
+
+    Raises desist.risk.RiskInputError for question scores outside 0 to 2 or an unknown section.
+    """
+    version = (Assessment.objects.filter(person=person).aggregate(Max("version"))["version__max"] or 0) + 1
+    rosh = rosh or {}
+    assessment = Assessment(
+        person=person, version=version, assessed_on=assessed_on, source=source,
+        rosh_public=rosh.get("public", ""), rosh_known_adult=rosh.get("known_adult", ""),
+        rosh_children=rosh.get("children", ""), rosh_staff=rosh.get("staff", ""),
+        rsr_percent=Decimal(str(rsr_percent)) if rsr_percent is not None else None,
+        answers=answers or {}, recorded_by_id=actor.user_id,
+    )
+    assessment.full_clean()
+    assessment.save()
+    rows = []
+    for section, question_scores in (sections or {}).items():
+        score = risk.section_score(question_scores)
+        rows.append(AssessmentSection(assessment=assessment, section=section, question_scores=list(question_scores),
+                                      score=score, need=section_need_or_blank(section, score)))
+    for row in rows:
+        row.full_clean(exclude=["assessment"])
+    AssessmentSection.objects.bulk_create(rows)
+    log_access(actor=actor, action=Action.COLLECTION, summary=f"Recorded assessment {version} for person {person.pk}",
+               person_id=person.pk, obj=assessment,
+               detail={"after": {"assessed_on": assessed_on.isoformat(), "rosh": rosh,
+                                 "rsr_percent": None if rsr_percent is None else float(rsr_percent),
+                                 "sections": {r.section: r.need for r in rows}}})
+    from desist.people.tasks import derived_refresh_later
+
+    derived_refresh_later(person.pk)
+    return assessment

@@ -1,0 +1,51 @@
+from datetime import timedelta
+
+from django import forms
+from django.utils import timezone
+
+from desist.iom.models import Strand
+from desist.partnership.models import District
+
+
+class CandidateFilterForm(forms.Form):
+    district = forms.ChoiceField(required=False, choices=[])
+    strand = forms.ChoiceField(required=False, label="Suggested strand",
+                               choices=[("", "Any strand"), ("fixed", "Fixed"), ("flex", "Flex")])
+    new_only = forms.BooleanField(required=False, label="Only new since the last panel")
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.fields["district"].choices = [("", "Any district"), *District.objects.values_list("code", "name")]
+
+
+class AdoptForm(forms.Form):
+    strand = forms.ChoiceField(choices=Strand.choices)
+    review_date = forms.DateField(label="First review by (yyyy-mm-dd)")
+    notes = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args: object, lead_choices: dict[int, tuple[str, list[tuple[str, str]]]], **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.lead_fields = []
+        for agency_id, (agency_name, users) in lead_choices.items():
+            name = f"lead_{agency_id}"
+            self.fields[name] = forms.ChoiceField(required=False, label=f"Lead professional, {agency_name}",
+                                                  choices=[("", "None from this agency"), *users])
+            self.lead_fields.append(name)
+        if not self.is_bound:
+            self.initial["review_date"] = (timezone.localdate() + timedelta(weeks=12)).isoformat()
+
+    def leads(self) -> dict[int, int | None]:
+        chosen: dict[int, int | None] = {}
+        for name in self.lead_fields:
+            if self.cleaned_data.get(name):
+                chosen[int(name.removeprefix("lead_"))] = int(self.cleaned_data[name])
+        return chosen
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class ReviewForm(forms.Form):
+    next_review = forms.DateField(label="Next review by (yyyy-mm-dd)")
+    notes = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))

@@ -1,0 +1,94 @@
+"""Reads for IOM: the ranked candidates, the cohort and each person's history with the panel."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.db.models import Exists, OuterRef, QuerySet, Subquery
+
+from desist.assessments.models import RiskScore
+from desist.audit.context import Actor
+from desist.iom.models import OPEN_STATUSES, Candidacy, CohortMembership, MembershipStatus, Panel, Strand
+from desist.iom.services import cohort_settings, cohort_sizes
+from desist.people.selectors import visible_people
+
+
+@dataclass(frozen=True)
+class CandidateFilters:
+    district: str = ""
+    strand: str = ""
+    new_only: bool = False
+
+
+def last_panel(on: date) -> Panel | None:
+    return Panel.objects.filter(held_on__lte=on).order_by("-held_on").first()
+
+
+def candidates(actor: Actor, filters: CandidateFilters, *, on: date) -> QuerySet[Candidacy]:
+    """Candidates the actor may see who are not already before the panel or in the cohort, best first."""
+    ogrs = RiskScore.objects.filter(person=OuterRef("person"), kind="ogrs3", is_current=True)
+    open_membership = CohortMembership.objects.filter(person=OuterRef("person"), status__in=OPEN_STATUSES)
+    rows = (
+        Candidacy.objects.filter(is_candidate=True, person__in=visible_people(actor, on=on))
+        .exclude(Exists(open_membership))
+        .select_related("person", "person__district")
+        .annotate(ogrs3_two_year=Subquery(ogrs.values("two_year")[:1]))
+        .order_by("-score", "person_id")
+    )
+    if filters.district:
+        rows = rows.filter(person__district__code=filters.district)
+    if filters.strand in (Strand.FIXED, Strand.FLEX):
+        rows = rows.filter(suggested_strand=filters.strand)
+    if filters.new_only:
+        panel = last_panel(on)
+        if panel is not None:
+            rows = rows.filter(candidate_since__gt=panel.held_on)
+    return rows
+
+
+def proposed(actor: Actor, *, on: date) -> QuerySet[CohortMembership]:
+    return (CohortMembership.objects.filter(status=MembershipStatus.PROPOSED, person__in=visible_people(actor, on=on))
+            .select_related("person", "district").order_by("proposed_on", "id"))
+
+
+def cohort(actor: Actor, *, on: date, strand: str = "", district: str = "") -> QuerySet[CohortMembership]:
+    rows = (CohortMembership.objects.filter(status=MembershipStatus.ADOPTED, person__in=visible_people(actor, on=on))
+            .select_related("person", "district").prefetch_related("leads__agency", "leads__user")
+            .order_by("review_date", "id"))
+    if strand:
+        rows = rows.filter(strand=strand)
+    if district:
+        rows = rows.filter(district__code=district)
+    return rows
+
+
+@dataclass(frozen=True)
+class CapLine:
+    label: str
+    size: int
+    cap: int
+
+    @property
+    def full(self) -> bool:
+        return self.size >= self.cap
+
+
+def capacity() -> list[CapLine]:
+    """Cohort size per strand against the caps (partnership-wide, whoever is looking)."""
+    caps = cohort_settings()
+    sizes = cohort_sizes()
+    return [CapLine(Strand(s).label, sizes.get(s, 0), caps.cap_for(s)) for s in Strand.values]
+
+
+def district_capacity() -> list[CapLine]:
+    from desist.partnership.models import District
+
+    caps = cohort_settings()
+    sizes = cohort_sizes()
+    return [CapLine(d.name, sizes.get(f"district:{d.code}", 0), caps.cap_per_district) for d in District.objects.all()]
+
+
+def person_iom_history(person_id: int) -> list[CohortMembership]:
+    return list(CohortMembership.objects.filter(person_id=person_id).prefetch_related(
+        "decisions__decided_by", "decisions__panel", "leads__agency", "leads__user"))

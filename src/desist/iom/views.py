@@ -1,0 +1,142 @@
+"""IOM pages: candidates ranked by the matrix, the cohort against its caps, and panel decisions."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from desist.assessments.selectors import current_scores
+from desist.audit.models import Action
+from desist.audit.services import log_access
+from desist.iom import selectors, services
+from desist.iom.forms import AdoptForm, CandidateFilterForm, ReasonForm, ReviewForm
+from desist.iom.models import Candidacy, CohortMembership, MembershipStatus
+from desist.partnership.models import Membership
+from desist.people.selectors import visible_people
+
+DECIDING_ROLES = {"coordinator", "manager", "administrator"}
+LEAD_AGENCY_KINDS = ("probation", "police")
+
+
+def _can_decide(request: HttpRequest) -> bool:
+    return bool(request.actor.roles & DECIDING_ROLES)  # type: ignore[attr-defined]
+
+
+@login_required
+def candidates(request: HttpRequest) -> HttpResponse:
+    actor = request.actor  # type: ignore[attr-defined]
+    today = timezone.localdate()
+    form = CandidateFilterForm(request.GET or None)
+    filters = selectors.CandidateFilters()
+    if form.is_valid():
+        filters = selectors.CandidateFilters(**form.cleaned_data)
+    page = Paginator(selectors.candidates(actor, filters, on=today), 25).get_page(request.GET.get("page"))
+    log_access(actor=actor, action=Action.CONSULTATION, summary=f"Viewed IOM candidates ({len(page)} shown)",
+               detail={"person_ids": [c.person_id for c in page]})
+    panel = selectors.last_panel(today)
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "iom/candidates.html", {
+        "form": form, "page": page, "last_panel": panel, "can_decide": _can_decide(request),
+        "query_string": query.urlencode(),
+    })
+
+
+@login_required
+@require_POST
+def propose(request: HttpRequest, person_id: int) -> HttpResponse:
+    if not _can_decide(request):
+        raise PermissionDenied("Only a partnership coordinator or manager can put people to the panel.")
+    actor = request.actor  # type: ignore[attr-defined]
+    person = visible_people(actor).filter(pk=person_id).first()
+    if person is None:
+        raise Http404
+    try:
+        membership = services.cohort_propose(actor=actor, person=person, notes=request.POST.get("notes", ""))
+    except services.CohortDecisionError as error:
+        messages.error(request, str(error))
+        return redirect("iom_candidates")
+    messages.success(request, f"{person.full_name} is proposed to the panel.")
+    return redirect("iom_membership", membership_id=membership.pk)
+
+
+@login_required
+def cohort(request: HttpRequest) -> HttpResponse:
+    actor = request.actor  # type: ignore[attr-defined]
+    today = timezone.localdate()
+    members = list(selectors.cohort(actor, on=today))
+    waiting = list(selectors.proposed(actor, on=today))
+    log_access(actor=actor, action=Action.CONSULTATION, summary=f"Viewed the IOM cohort ({len(members)} people)",
+               detail={"person_ids": [m.person_id for m in members + waiting]})
+    return render(request, "iom/cohort.html", {
+        "members": members, "proposed": waiting, "capacity": selectors.capacity(),
+        "district_capacity": selectors.district_capacity(), "today": today,
+    })
+
+
+def _lead_choices() -> dict[int, tuple[str, list[tuple[str, str]]]]:
+    choices: dict[int, tuple[str, list[tuple[str, str]]]] = {}
+    for m in (Membership.objects.filter(agency__kind__in=LEAD_AGENCY_KINDS, is_active=True)
+              .select_related("agency", "user").order_by("agency__name", "user__last_name")):
+        choices.setdefault(m.agency_id, (m.agency.name, []))[1].append(
+            (str(m.user_id), m.user.get_full_name() or m.user.username))
+    return choices
+
+
+@login_required
+def membership(request: HttpRequest, membership_id: int) -> HttpResponse:
+    actor = request.actor  # type: ignore[attr-defined]
+    record = (CohortMembership.objects.filter(pk=membership_id, person__in=visible_people(actor))
+              .select_related("person", "district", "register_entry").first())
+    if record is None:
+        raise Http404
+    lead_choices = _lead_choices()
+    adopt_form = AdoptForm(lead_choices=lead_choices)
+    reason_form, review_form = ReasonForm(), ReviewForm()
+    if request.method == "POST":
+        if not _can_decide(request):
+            raise PermissionDenied("Only a partnership coordinator or manager can record panel decisions.")
+        decision = request.POST.get("decision")
+        try:
+            if decision == "adopt":
+                adopt_form = AdoptForm(request.POST, lead_choices=lead_choices)
+                if adopt_form.is_valid():
+                    services.cohort_adopt(actor=actor, membership=record, strand=adopt_form.cleaned_data["strand"],
+                                          review_date=adopt_form.cleaned_data["review_date"], leads=adopt_form.leads(),
+                                          notes=adopt_form.cleaned_data["notes"])
+                    messages.success(request, f"{record.person.full_name} is adopted into the cohort.")
+                    return redirect("iom_membership", membership_id=record.pk)
+            elif decision in ("decline", "deselect"):
+                reason_form = ReasonForm(request.POST)
+                if reason_form.is_valid():
+                    action = services.cohort_decline if decision == "decline" else services.cohort_deselect
+                    action(actor=actor, membership=record, reason=reason_form.cleaned_data["reason"])
+                    messages.success(request, "The panel's decision is recorded.")
+                    return redirect("iom_membership", membership_id=record.pk)
+            elif decision == "review":
+                review_form = ReviewForm(request.POST)
+                if review_form.is_valid():
+                    services.cohort_review(actor=actor, membership=record,
+                                           next_review=review_form.cleaned_data["next_review"],
+                                           notes=review_form.cleaned_data["notes"])
+                    messages.success(request, "The review is recorded.")
+                    return redirect("iom_membership", membership_id=record.pk)
+        except services.CohortDecisionError as error:
+            messages.error(request, str(error))
+    candidacy = Candidacy.objects.filter(person_id=record.person_id).first()
+    scores = current_scores(record.person_id)
+    log_access(actor=actor, action=Action.CONSULTATION, person_id=record.person_id, obj=record,
+               summary=f"Viewed IOM panel decision for person {record.person_id}")
+    return render(request, "iom/membership.html", {
+        "membership": record, "person": record.person, "candidacy": candidacy,
+        "ogrs3": scores.get("ogrs3"), "tier": scores.get("tier"),
+        "history": selectors.person_iom_history(record.person_id),
+        "adopt_form": adopt_form, "reason_form": reason_form, "review_form": review_form,
+        "can_decide": _can_decide(request), "statuses": MembershipStatus,
+    })
