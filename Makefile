@@ -28,6 +28,9 @@ demo-build: install
 
 demo: demo-build
 	$(PY) manage.py collectstatic --noinput -v 0
+	@echo "Serving on http://$(HOST):$(PORT) with a background task worker; Ctrl-C stops both."
+	$(PY) manage.py db_worker --no-startup-delay & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(PY) manage.py runserver --insecure $(HOST):$(PORT)
 
 test: install
