@@ -77,22 +77,21 @@ class TestInTheProduct:
     def worker(self, partnership):
         return partnership.user("pat.probation", partnership.probation)
 
-    def test_groups_follow_the_record_by_background_task(self, partnership, worker, django_capture_on_commit_callbacks):
+    @pytest.mark.django_db(transaction=True)  # the worker closes its connection after each task, as in production
+    def test_groups_follow_the_record_by_background_task(self, partnership, worker):
         woman = builders.person(first_name="Tia", last_name="Young", sex="female", date_of_birth=TODAY - timedelta(days=365 * 20),
                                 involved=[(partnership.probation, worker)])
         builders.offence_code("04600")
-        with django_capture_on_commit_callbacks(execute=True):
-            offence_record(actor=builders.actor(), person=woman, offence_code="04600", offence_date=TODAY - timedelta(days=60),
-                           outcome="conviction", outcome_date=TODAY - timedelta(days=30), disposal="community",
-                           domestic_abuse=True)
-            iom = builders.flag(woman, "iom")
+        offence_record(actor=builders.actor(), person=woman, offence_code="04600", offence_date=TODAY - timedelta(days=60),
+                       outcome="conviction", outcome_date=TODAY - timedelta(days=30), disposal="community",
+                       domestic_abuse=True)
+        iom = builders.flag(woman, "iom")
         call_command("db_worker", "--batch", "--no-startup-delay", verbosity=0)
         current = {m.group for m in PriorityGroupMembership.objects.filter(person=woman) if m.is_current(TODAY)}
         assert current == {"woman", "young_person", "da_perpetrator", "iom"}
         assert woman in members_on("iom", TODAY)
 
-        with django_capture_on_commit_callbacks(execute=True):
-            register_end(actor=builders.actor(), entry=iom, end_date=TODAY - timedelta(days=1))
+        register_end(actor=builders.actor(), entry=iom, end_date=TODAY - timedelta(days=1))
         call_command("db_worker", "--batch", "--no-startup-delay", verbosity=0)
         iom_rows = PriorityGroupMembership.objects.filter(person=woman, group="iom")
         assert [(m.start_date, m.end_date) for m in iom_rows] == [(iom.start_date, TODAY - timedelta(days=1))]

@@ -43,13 +43,15 @@ def current(person, kind):
     return RiskScore.objects.filter(person=person, kind=kind, is_current=True).first()
 
 
-def test_ogrs3_is_worked_out_from_the_history_by_a_background_task(dean, django_capture_on_commit_callbacks):
-    with django_capture_on_commit_callbacks(execute=True):
-        convict(dean, "04600", offence=date(2007, 3, 1), proven=date(2007, 4, 2), outcome="caution")
-        convict(dean, "04600", offence=date(2010, 5, 1), proven=date(2010, 6, 1))
-        convict(dean, "04600", offence=date(2010, 5, 2), proven=date(2010, 6, 1))  # same occasion: one sanction
-        order = builders.community_order(dean, start=TODAY - timedelta(days=40))
-        convict(dean, "02800", offence=TODAY - timedelta(days=90), proven=TODAY - timedelta(days=40), sentence=order)
+# The worker closes its database connection after each task, as in production, so these tests commit for
+# real instead of running inside a rolled-back transaction.
+@pytest.mark.django_db(transaction=True)
+def test_ogrs3_is_worked_out_from_the_history_by_a_background_task(dean):
+    convict(dean, "04600", offence=date(2007, 3, 1), proven=date(2007, 4, 2), outcome="caution")
+    convict(dean, "04600", offence=date(2010, 5, 1), proven=date(2010, 6, 1))
+    convict(dean, "04600", offence=date(2010, 5, 2), proven=date(2010, 6, 1))  # same occasion: one sanction
+    order = builders.community_order(dean, start=TODAY - timedelta(days=40))
+    convict(dean, "02800", offence=TODAY - timedelta(days=90), proven=TODAY - timedelta(days=40), sentence=order)
     assert current(dean, "ogrs3") is None  # nothing until the worker runs
     run_worker()
     score = current(dean, "ogrs3")
@@ -96,20 +98,20 @@ def test_a_new_history_row_only_when_something_changed(dean):
     assert rows[1].inputs["total_sanctions"] == 2
 
 
-def test_assessment_gives_needs_rosh_rsr_and_the_tier(dean, django_capture_on_commit_callbacks):
+@pytest.mark.django_db(transaction=True)
+def test_assessment_gives_needs_rosh_rsr_and_the_tier(dean):
     order = builders.community_order(dean, start=TODAY - timedelta(days=40))
     requirement_add(actor=builders.actor(), sentence=order, kind="rar", amount=20, unit="days",
                     start_date=TODAY - timedelta(days=40))
     convict(dean, "02800", offence=TODAY - timedelta(days=90), proven=TODAY - timedelta(days=40), sentence=order)
     builders.flag(dean, "mappa", mappa_category=2, mappa_level=1)
     builders.flag(dean, "mental_health")
-    with django_capture_on_commit_callbacks(execute=True):
-        assessment = assessment_record(
-            actor=builders.actor(), person=dean, assessed_on=TODAY - timedelta(days=10), source="oasys",
-            rosh={"public": "high", "known_adult": "medium", "children": "low", "staff": "low"}, rsr_percent=3.2,
-            sections={"accommodation": [2, 2, 1, 2], "drugs": [2, 2, 2, 2, 1], "thinking_behaviour": [1, 1, 1],
-                      "attitudes": [0, 0]},
-        )
+    assessment = assessment_record(
+        actor=builders.actor(), person=dean, assessed_on=TODAY - timedelta(days=10), source="oasys",
+        rosh={"public": "high", "known_adult": "medium", "children": "low", "staff": "low"}, rsr_percent=3.2,
+        sections={"accommodation": [2, 2, 1, 2], "drugs": [2, 2, 2, 2, 1], "thinking_behaviour": [1, 1, 1],
+                  "attitudes": [0, 0]},
+    )
     needs = {s.section: s.need for s in assessment.sections.all()}
     assert needs == {"accommodation": "severe", "drugs": "severe", "thinking_behaviour": "none", "attitudes": "none"}
     run_worker()
