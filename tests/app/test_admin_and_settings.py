@@ -75,3 +75,10 @@ def test_production_refuses_the_demo_secret():
     result = _check_deploy(DESIST_PRODUCTION="1", DESIST_SECRET_KEY="")
     assert result.returncode != 0
     assert "DESIST_SECRET_KEY must be set" in result.stderr
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("url", ["/admin/iom/cohortsettings/", "/admin/iom/panel/add/", "/admin/assessments/riskscore/"])
+def test_risk_and_iom_admin_pages_open(client, superuser, url):
+    client.force_login(superuser)
+    assert client.get(url).status_code == 200

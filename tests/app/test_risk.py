@@ -143,3 +143,61 @@ def test_recalculate_command(dean, capsys):
     call_command("recalculate_risk")
     assert "Recalculated 1 people" in capsys.readouterr().out or current(dean, "ogrs3") is not None
     assert current(dean, "ogrs3") is not None
+
+
+OGP_OVP_ANSWERS = {
+    "no_fixed_abode": False, "unemployed": True, "regular_offending_activities": 1, "current_drug_misuse": 2,
+    "motivation_to_tackle_drug_misuse": 1, "problem_solving": 1, "awareness_of_consequences": 1,
+    "understands_others_views": 0, "pro_criminal_attitudes": 1, "recognises_impact": False,
+    "alcohol_current_use": 1, "alcohol_binge": 0, "psychiatric_treatment": False, "temper_control": 1,
+}
+
+
+def test_ogp_and_ovp_from_the_assessment_and_history(dean):
+    builders.offence_code("00500", category="Violence", weight=0.0)
+    convict(dean, "00500", offence=TODAY - timedelta(days=400), proven=TODAY - timedelta(days=300))
+    convict(dean, "02800", offence=TODAY - timedelta(days=90), proven=TODAY - timedelta(days=40))
+    assessment_record(actor=builders.actor(), person=dean, assessed_on=TODAY - timedelta(days=5),
+                      answers=OGP_OVP_ANSWERS)
+    risk_recalculate(actor=builders.actor(), person_ids=[dean.pk])
+    ogrs = current(dean, "ogrs3")
+    ogp = current(dean, "ogp")
+    expected = risk.ogp(ogrs3_two_year=ogrs.two_year, **{k: v for k, v in OGP_OVP_ANSWERS.items()
+                                                         if k in risk.ogp.__kwdefaults__})
+    assert (ogp.one_year, ogp.two_year, ogp.band) == (expected.one_year, expected.two_year, expected.band)
+    ovp = current(dean, "ovp")
+    assert ovp.inputs["total_sanctions"] == 2 and ovp.inputs["violent_sanctions"] == 1
+    assert ovp.two_year is not None and not ovp.missing
+
+
+def test_an_unanswered_item_means_no_ogp_and_says_which(dean):
+    convict(dean, "02800", offence=TODAY - timedelta(days=90), proven=TODAY - timedelta(days=40))
+    answers = {k: v for k, v in OGP_OVP_ANSWERS.items() if k != "problem_solving"}
+    assessment_record(actor=builders.actor(), person=dean, assessed_on=TODAY - timedelta(days=5), answers=answers)
+    risk_recalculate(actor=builders.actor(), person_ids=[dean.pk])
+    ogp = current(dean, "ogp")
+    assert ogp.two_year is None
+    assert ogp.missing == ["assessment item: problem_solving"]
+    assert current(dean, "ovp").missing == []  # OVP does not need that item
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_user_chooses_the_category_where_the_code_does_not_decide(client, worker, dean):
+    from desist.offences.models import OffenceCode
+
+    OffenceCode.objects.create(code="08800", category=88, subcategory=0, needs_details=True)
+    convict(dean, "08800", offence=TODAY - timedelta(days=90), proven=TODAY - timedelta(days=40))
+    run_worker()
+    score = current(dean, "ogrs3")
+    assert score.two_year is None and "OGRS3 category of offence 08800" in score.missing[0]
+    client.force_login(worker)
+    page = client.get(f"/people/{dean.pk}/").content.decode()
+    assert "Save the category" in page
+    offence_id = score.inputs["choose_category_for_offence"]
+    response = client.post(f"/people/{dean.pk}/offences/{offence_id}/category/", {"category": "Violence"})
+    assert response.status_code == 302
+    run_worker()
+    score = current(dean, "ogrs3")
+    assert score.two_year is not None and score.inputs["offence_category"] == "Violence"
+    bad = client.post(f"/people/{dean.pk}/offences/{offence_id}/category/", {"category": "Nonsense"}, follow=True)
+    assert b"Choose one of" in bad.content

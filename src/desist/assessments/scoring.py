@@ -11,11 +11,15 @@ This module holds the rules that are desist's own reading of the record, each st
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 from typing import Any
 
 from desist import risk
+from desist.core.reference import load_offence_codes
+from desist.core.risk.ogp import ITEMS as OGP_ITEMS
 
 CUSTODY = "custody"
 IOM_REGISTER = "iom"
@@ -28,6 +32,8 @@ class Sanction:
     ho_code: str
     offence_date: date
     sentence_id: int | None
+    ogrs3_category: str = ""  # chosen by a user where the code does not decide
+    offence_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -62,7 +68,6 @@ class RiskFacts:
     mappa_category: int | None = None
     mappa_level: int | None = None
     assessment: AssessmentFacts | None = None
-    offence_category: str | None = None  # chosen by a user where the code alone does not decide it
 
 
 @dataclass
@@ -126,13 +131,14 @@ def ogrs3_for(facts: RiskFacts, on: date) -> ScoreResult:
         "total_sanctions": len(occasions),
         "age_at_first_sanction": _whole_years(facts.date_of_birth, occasions[0]),
         "offence_code": current.ho_code,
-        "offence_category": facts.offence_category,
+        "offence_category": current.ogrs3_category or None,
     }
     result.inputs = {k: _iso(v) for k, v in inputs.items()}
     try:
         calculated = risk.ogrs3(**inputs)
-    except risk.OffenceCategoryRequired as error:
-        result.missing.append(f"the offence category for code {current.ho_code}: {error}")
+    except risk.OffenceCategoryRequired:
+        result.missing.append(f"the OGRS3 category of offence {current.ho_code} (choose it below)")
+        result.inputs["choose_category_for_offence"] = current.offence_id
         return result
     except risk.RiskInputError as error:
         result.missing.append(str(error))
@@ -229,6 +235,63 @@ def tier_for(facts: RiskFacts, ogrs: ScoreResult, on: date, *, assessment_curren
     return result
 
 
+# OVP counts a sanction as violent when its principal offence falls in one of these OGRS3 categories.
+VIOLENT_CATEGORIES = frozenset({"Violence", "Robbery"})
+
+
+@lru_cache(maxsize=1)
+def _categories() -> dict[str, str]:
+    return {row.ho_code: row.ogrs3_category for row in load_offence_codes()}
+
+
+def _items(answers: dict[str, Any], names: Iterable[str]) -> dict[str, Any]:
+    return {name: answers[name] for name in names if name in answers}
+
+
+def _predictor(kind: str, calculate: Any, inputs: dict[str, Any]) -> ScoreResult:
+    """Run OGP or OVP; a missing or invalid item gives no figure and says what is needed."""
+    result = ScoreResult(kind=kind, inputs={k: _iso(v) for k, v in inputs.items()})
+    try:
+        calculated = calculate(**inputs)
+    except risk.MissingAssessmentItems as error:
+        result.missing = [f"assessment item: {item}" for item in error.missing]
+        return result
+    except risk.RiskInputError as error:
+        result.missing = [str(error)]
+        return result
+    result.one_year, result.two_year, result.band = calculated.one_year, calculated.two_year, calculated.band
+    result.working = _lines(calculated.explain())
+    return result
+
+
+def ogp_for(facts: RiskFacts, ogrs: ScoreResult) -> ScoreResult:
+    """OGP from the assessment's answers and desist's own OGRS3 (RULES.md §2)."""
+    assert facts.assessment is not None
+    inputs = _items(facts.assessment.answers, (name for name in OGP_ITEMS if name != "ogrs3_two_year"))
+    inputs["ogrs3_two_year"] = ogrs.two_year
+    return _predictor("ogp", risk.ogp, inputs)
+
+
+def ovp_for(facts: RiskFacts, ogrs: ScoreResult) -> ScoreResult:
+    """OVP from the assessment's answers and the offence history (RULES.md §2)."""
+    assert facts.assessment is not None
+    inputs = _items(facts.assessment.answers, (
+        "recognises_impact", "no_fixed_abode", "unemployed", "alcohol_current_use", "alcohol_binge",
+        "psychiatric_treatment", "temper_control", "pro_criminal_attitudes"))
+    if ogrs.inputs:
+        categories = _categories()
+        convictions = [s for s in facts.sanctions if s.outcome_date <= date.fromisoformat(ogrs.inputs["conviction_date"])]
+        occasions: dict[date, list[Sanction]] = {}
+        for sanction in convictions:
+            occasions.setdefault(sanction.outcome_date, []).append(sanction)
+        violent = sum(1 for group in occasions.values()
+                      if categories.get(principal_offence(group).ho_code) in VIOLENT_CATEGORIES)
+        inputs.update(sex=facts.sex, date_of_birth=facts.date_of_birth,
+                      follow_up_start=date.fromisoformat(ogrs.inputs["follow_up_start"]),
+                      total_sanctions=ogrs.inputs["total_sanctions"], violent_sanctions=violent)
+    return _predictor("ovp", risk.ovp, inputs)
+
+
 def scores_for(facts: RiskFacts, on: date, *, assessment_current_days: int = 385) -> list[ScoreResult]:
     """Every score for one person. A tier only for people with a sentence (probation's cases)."""
     results = []
@@ -236,7 +299,7 @@ def scores_for(facts: RiskFacts, on: date, *, assessment_current_days: int = 385
     if facts.sanctions:
         results.append(ogrs)
     if facts.assessment is not None:
-        results.extend([rosh_for(facts), rsr_for(facts)])
+        results.extend([rosh_for(facts), rsr_for(facts), ogp_for(facts, ogrs), ovp_for(facts, ogrs)])
     if facts.sentences:
         results.append(tier_for(facts, ogrs, on, assessment_current_days=assessment_current_days))
     return results

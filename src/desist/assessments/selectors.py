@@ -25,12 +25,14 @@ def risk_facts(person_ids: Iterable[int], *, on: date) -> dict[int, RiskFacts]:
         pk: RiskFacts(person_id=pk, sex=sex, date_of_birth=born)
         for pk, sex, born in Person.objects.filter(pk__in=ids).values_list("pk", "sex", "date_of_birth")
     }
-    for person_id, outcome_date, outcome, code, offence_date, sentence_id in (
+    for person_id, outcome_date, outcome, code, offence_date, sentence_id, category, offence_id in (
         Offence.objects.filter(person_id__in=ids)
-        .values_list("person_id", "outcome_date", "outcome", "offence_code__code", "offence_date", "sentence_id")
+        .values_list("person_id", "outcome_date", "outcome", "offence_code__code", "offence_date", "sentence_id",
+                     "ogrs3_category", "pk")
         .order_by("person_id", "outcome_date")
     ):
-        facts[person_id].sanctions.append(Sanction(outcome_date, outcome, code, offence_date, sentence_id))
+        facts[person_id].sanctions.append(
+            Sanction(outcome_date, outcome, code, offence_date, sentence_id, category, offence_id))
 
     # Plain rows rather than model instances: this runs over a whole partnership.
     sentences = [SimpleNamespace(**row) for row in Sentence.objects.filter(person_id__in=ids).values(
@@ -75,9 +77,6 @@ def risk_facts(person_ids: Iterable[int], *, on: date) -> dict[int, RiskFacts]:
             answers=dict(assessment.answers),
             needs=needs.get(assessment.pk, {}),
         )
-        category = assessment.answers.get("offence_category")
-        if category:
-            facts[person_id].offence_category = str(category)
     return facts
 
 

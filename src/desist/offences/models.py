@@ -53,6 +53,10 @@ class Offence(models.Model):
         "sentences.Sentence", null=True, blank=True, on_delete=models.SET_NULL, related_name="offences"
     )
     domestic_abuse = models.BooleanField(default=False)
+    ogrs3_category = models.CharField(
+        max_length=64, blank=True,
+        help_text="Chosen by a user where the offence code alone does not decide the OGRS3 category.",
+    )
 
     class Meta:
         ordering = ["-outcome_date", "-offence_date"]

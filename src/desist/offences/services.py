@@ -32,6 +32,27 @@ def offence_codes_load() -> int:
     return OffenceCode.objects.count()
 
 
+class UnknownCategory(ValueError):
+    """Not one of the OGRS3 offence categories."""
+
+
+@transaction.atomic
+def offence_category_choose(*, actor: Actor, offence: Offence, category: str) -> Offence:
+    """Say which OGRS3 category an offence falls in, where its code alone does not decide (RULES.md §1)."""
+    from desist import risk
+
+    if category not in risk.OFFENCE_CATEGORIES:
+        raise UnknownCategory(f"Choose one of: {', '.join(risk.OFFENCE_CATEGORIES)}.")
+    before = offence.ogrs3_category
+    offence.ogrs3_category = category
+    offence.save(update_fields=["ogrs3_category"])
+    log_access(actor=actor, action=Action.ALTERATION, person_id=offence.person_id, obj=offence,
+               summary=f"Chose the OGRS3 category of offence {offence.offence_code_id} for person {offence.person_id}",
+               detail={"changes": {"ogrs3_category": {"before": before, "after": category}}})
+    derived_refresh_later(offence.person_id)
+    return offence
+
+
 @transaction.atomic
 def offence_record(*, actor: Actor, person: Person, offence_code: str, offence_date: date, outcome: str,
                    outcome_date: date, disposal: str = "", domestic_abuse: bool = False,

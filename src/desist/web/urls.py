@@ -10,6 +10,8 @@ urlpatterns = [
     path("caseload/", views.caseload, name="caseload"),
     path("search/", views.search, name="search"),
     path("people/<int:person_id>/", views.person_record, name="person"),
+    path("people/<int:person_id>/offences/<int:offence_id>/category/", views.offence_category,
+         name="offence_category"),
     path("purpose/", views.set_purpose, name="set_purpose"),
     path("access-log/", views.access_log, name="access_log"),
 ]

@@ -5,21 +5,26 @@ from __future__ import annotations
 import dataclasses
 
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
+from desist import risk
 from desist.assessments.models import Assessment, ScoreKind
 from desist.assessments.selectors import current_scores, score_history
 from desist.audit.models import Action
 from desist.audit.selectors import access_log_search
 from desist.audit.services import log_access
 from desist.iom.selectors import person_iom_history
+from desist.offences.models import Offence
+from desist.offences.services import UnknownCategory, offence_category_choose
 from desist.people import selectors, services
 from desist.priority.models import PriorityGroupMembership
 from desist.sentences.rules import SupervisionStatus, sentence_status, supervision_status
@@ -127,6 +132,7 @@ def risk_context(person_id: int) -> dict[str, object]:
     groups = list(PriorityGroupMembership.objects.filter(person_id=person_id))
     today = timezone.localdate()
     return {
+        "offence_categories": risk.OFFENCE_CATEGORIES,
         "history": person_iom_history(person_id),
         "current_groups": [g for g in groups if g.is_current(today)],
         "past_groups": [g for g in groups if not g.is_current(today)],
@@ -134,6 +140,24 @@ def risk_context(person_id: int) -> dict[str, object]:
         "assessment": assessment,
         "score_history": [s for s in score_history(person_id) if not s.is_current][:20],
     }
+
+
+@login_required
+@require_POST
+def offence_category(request: HttpRequest, person_id: int, offence_id: int) -> HttpResponse:
+    """A user says which OGRS3 category an offence falls in, where its code does not decide."""
+    actor = request.actor  # type: ignore[attr-defined]
+    offence = Offence.objects.filter(pk=offence_id, person_id=person_id,
+                                     person__in=selectors.visible_people(actor)).first()
+    if offence is None:
+        raise Http404("No offence with that number is available to you.")
+    try:
+        offence_category_choose(actor=actor, offence=offence, category=request.POST.get("category", ""))
+    except UnknownCategory as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, "The category is saved; OGRS3 will be worked out again in a moment.")
+    return redirect(f"{reverse('person', args=[person_id])}#risk")
 
 
 @login_required

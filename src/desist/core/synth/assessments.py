@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pyarrow as pa
@@ -88,16 +89,48 @@ def build_assessments(rng: np.random.Generator, pop: Population, pj: PersonJusti
 
     female: list[bool] = (pop.sex[chosen] == 1).tolist()
     parent: list[bool] = np.asarray(pop.has_child_in_family[chosen], dtype=bool).tolist()
-    impulsive = [int(v) for v in np.asarray(rng.integers(0, 3, n))]
-    temper = [int(v) for v in np.asarray(rng.integers(0, 3, n))]
     breach = [bool(v) for v in np.asarray(rng.random(n)) < 0.3]
-    # The women's additional factors for tiering (RULES.md §3a), answered for women only.
-    answers = [
-        json.dumps({"parenting_responsibilities": parent[i], "impulsivity": impulsive[i],
-                    "temper_control": temper[i], "breach_or_recall": breach[i]}, sort_keys=True)
-        if female[i] else "{}"
-        for i in range(n)
-    ]
+
+    def graded(extra: Arr | float = 0.0) -> list[int]:
+        # 0 none, 1 some, 2 significant: more likely graded up the higher the propensity.
+        p = np.clip(0.1 + 0.6 * propensity + extra, 0.02, 0.95)
+        draws = (np.asarray(rng.random(n)) < p).astype(np.int64) + (np.asarray(rng.random(n)) < p * 0.5)
+        return [int(v) for v in draws]
+
+    def yes(share: Arr | float) -> list[bool]:
+        return [bool(v) for v in np.asarray(rng.random(n)) < share]
+
+    items: dict[str, list[Any]] = {
+        # OGP and OVP items (RULES.md §2); temper and impulsivity also serve the women's factors.
+        "no_fixed_abode": yes(0.04 + 0.15 * propensity),
+        "unemployed": yes(0.35 + 0.4 * propensity),
+        "regular_offending_activities": graded(),
+        "current_drug_misuse": graded(drugs * 0.3),
+        "motivation_to_tackle_drug_misuse": graded(),
+        "problem_solving": graded(),
+        "awareness_of_consequences": graded(),
+        "understands_others_views": graded(),
+        "pro_criminal_attitudes": graded(-0.05),
+        "recognises_impact": yes(0.75 - 0.35 * propensity),
+        "alcohol_current_use": graded(violent * 0.1),
+        "alcohol_binge": graded(violent * 0.1),
+        "psychiatric_treatment": yes(0.08),
+        "temper_control": graded(violent * 0.15),
+        "impulsivity": graded(),
+    }
+    # Some assessments are incomplete: one item unanswered, so OGP or OVP cannot be given.
+    incomplete = np.asarray(rng.random(n)) < 0.06
+    gap = np.asarray(rng.integers(0, len(items), n))
+    names = list(items)
+    answers = []
+    for i in range(n):
+        answer: dict[str, Any] = {name: values[i] for name, values in items.items()}
+        if female[i]:
+            # The women's additional factors for tiering (RULES.md §3a).
+            answer.update(parenting_responsibilities=parent[i], breach_or_recall=breach[i])
+        if incomplete[i]:
+            answer.pop(names[int(gap[i])])
+        answers.append(json.dumps(answer, sort_keys=True))
     return Assessments(
         person=chosen, assessed_on=assessed_on, rosh=rosh, rsr=rsr, answers=answers,
         section_rows=(np.concatenate(owner) if owner else np.zeros(0, np.int64),
