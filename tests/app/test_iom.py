@@ -127,3 +127,12 @@ def test_pages_and_the_record_show_decisions(client, team, pool, partnership, dj
     assert b"PROLIFIC" in cohort.content and b"Fixed (neighbourhood crime)" in cohort.content
     record = client.get(f"/people/{pool['prolific'].pk}/").content.decode()
     assert "IOM panel decisions" in record and "Adopted into the cohort" in record
+
+
+def test_daily_refresh_command(pool, capsys):
+    from django.core.management import call_command
+
+    Candidacy.objects.all().delete()
+    call_command("refresh_iom_candidates")
+    assert "IOM candidates" in capsys.readouterr().out
+    assert Candidacy.objects.filter(is_candidate=True).count() >= 2

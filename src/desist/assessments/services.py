@@ -22,6 +22,7 @@ from desist.assessments.selectors import risk_facts
 from desist.audit.context import Actor
 from desist.audit.models import Action
 from desist.audit.services import log_access
+from desist.bulk import copy_rows
 from desist.people.models import Person
 
 BATCH = 2000
@@ -46,7 +47,12 @@ def _fingerprint(result: ScoreResult) -> str:
     return hashlib.sha1(text.encode(), usedforsecurity=False).hexdigest()
 
 
+SCORE_FIELDS = ["person", "kind", "calculated_at", "as_of", "one_year", "two_year", "band", "value", "inputs",
+                "working", "missing", "is_current", "fingerprint"]
+
+
 def _recalculate_batch(ids: list[int], on: date) -> tuple[int, int]:
+    now = timezone.now()
     facts = risk_facts(ids, on=on)
     current = {
         (person_id, kind): (pk, fingerprint)
@@ -67,7 +73,10 @@ def _recalculate_batch(ids: list[int], on: date) -> tuple[int, int]:
                 replaced.append(previous[0])
             new_rows.append(_row(person_id, result, on, fingerprint))
     RiskScore.objects.filter(pk__in=replaced).update(is_current=False)
-    RiskScore.objects.bulk_create(new_rows, batch_size=1000)
+    copy_rows(RiskScore, SCORE_FIELDS, (
+        (r.person_id, r.kind, now, r.as_of, r.one_year, r.two_year, r.band, r.value, json.dumps(r.inputs),
+         json.dumps(r.working), json.dumps(r.missing), True, r.fingerprint) for r in new_rows
+    ))
     return len(new_rows), unchanged
 
 

@@ -7,12 +7,11 @@ what the product itself would have written.
 
 from __future__ import annotations
 
-import itertools
 import json
 import secrets
 import time
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
@@ -21,7 +20,7 @@ from typing import Any
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import User
 from django.core.management.color import no_style
-from django.db import connection, models, transaction
+from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -31,6 +30,7 @@ from desist.assessments.services import risk_recalculate, section_need_or_blank
 from desist.audit.context import system_actor
 from desist.audit.models import Action
 from desist.audit.services import log_access
+from desist.bulk import copy_rows
 from desist.core.names import normalise_identifier
 from desist.core.synth import generate_partnership
 from desist.demo.models import DemoBuild
@@ -96,32 +96,6 @@ class DemoRefused(Exception):
     """The database already holds people that did not come from a demo build."""
 
 
-def _copy(model: type[models.Model], fields: list[str], rows: Iterable[tuple[Any, ...]]) -> int:
-    """Insert rows fast: COPY on PostgreSQL, executemany on SQLite. Columns are the model's fields named."""
-    table = connection.ops.quote_name(model._meta.db_table)
-    columns = ", ".join(connection.ops.quote_name(model._meta.get_field(f).column) for f in fields)
-    count = 0
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
-                for row in rows:
-                    copy.write_row(row)
-                    count += 1
-        else:
-            # Table and column names come from the model and are quoted; values are parameters.
-            sql = f"INSERT INTO {table} ({columns}) VALUES ({', '.join(['%s'] * len(fields))})"  # noqa: S608
-            for batch in _chunks(rows):
-                cursor.executemany(sql, batch)
-                count += len(batch)
-    return count
-
-
-def _chunks(rows: Iterable[tuple[Any, ...]]) -> Iterator[list[tuple[Any, ...]]]:
-    iterator = iter(rows)
-    while chunk := list(itertools.islice(iterator, BATCH)):
-        yield chunk
-
-
 def _records(table: Any) -> Iterator[dict[str, Any]]:
     """Rows of a pyarrow table as dicts, a slice at a time to bound memory."""
     for batch in table.to_batches(max_chunksize=20_000):
@@ -129,7 +103,7 @@ def _records(table: Any) -> Iterator[dict[str, Any]]:
 
 
 def demo_partnership_build(
-    *, people: int, seed: int, as_of: date | None = None, log: Callable[[str], None] = print
+    *, people: int, seed: int, as_of: date | None = None, log: Callable[[str], None] = print, derive: bool = True
 ) -> DemoBuildResult:
     """Generate and load the demo partnership once; later calls only refresh the demo logins."""
     existing = DemoBuild.objects.order_by("-built_at").first()
@@ -152,7 +126,8 @@ def demo_partnership_build(
                    summary=f"Loaded the synthetic demo partnership ({people} people)", detail=counts)
     _reset_sequences()
     log(f"Loaded in {build.seconds:.1f} s: " + ", ".join(f"{k} {v:,}" for k, v in counts.items()))
-    _derive(log)
+    if derive:
+        _derive(log)
     return DemoBuildResult(build=build, created=True, logins=demo_logins_refresh())
 
 
@@ -190,7 +165,7 @@ def _load(world: Any, *, log: Callable[[str], None]) -> dict[str, int]:
     )
     counts["staff"] = len(workers)
 
-    counts["people"] = _copy(Person, [
+    counts["people"] = copy_rows(Person, [
         "id", "first_name", "middle_names", "last_name", "date_of_birth", "sex", "gender", "ethnicity", "district",
         "phone", "email", "created_at", "updated_at",
     ], (
@@ -208,7 +183,7 @@ def _load(world: Any, *, log: Callable[[str], None]) -> dict[str, int]:
             keys = name_search_keys(r["first_name"] or "", r["last_name"])
             yield (r["person_id"], r["kind"], r["first_name"] or "", r["last_name"], *keys.values())
 
-    counts["names"] = _copy(PersonName, ["person", "kind", "first_name", "last_name", *name_search_keys("", "")],
+    counts["names"] = copy_rows(PersonName, ["person", "kind", "first_name", "last_name", *name_search_keys("", "")],
                             name_rows())
 
     def identifier_rows() -> Iterator[tuple[Any, ...]]:
@@ -217,16 +192,16 @@ def _load(world: Any, *, log: Callable[[str], None]) -> dict[str, int]:
                 if r[kind]:
                     yield (r["person_id"], kind, r[kind].strip(), normalise_identifier(kind, r[kind]), None)
 
-    counts["identifiers"] = _copy(Identifier, ["person", "kind", "value", "value_normalised", "issuing_agency"],
+    counts["identifiers"] = copy_rows(Identifier, ["person", "kind", "value", "value_normalised", "issuing_agency"],
                                   identifier_rows())
-    counts["addresses"] = _copy(Address, [
+    counts["addresses"] = copy_rows(Address, [
         "person", "line1", "line2", "town", "postcode", "district", "from_date", "to_date", "household_key",
     ], (
         (r["person_id"], r["line1"], r["line2"] or "", r["town"], r["postcode"], district_ids.get(r["district_code"]),
          r["from_date"], r["to_date"], household_key(line1=r["line1"], postcode=r["postcode"]))
         for r in _records(world.addresses)
     ))
-    counts["relationships"] = _copy(Relationship, ["person", "related_person", "kind", "source_agency"], (
+    counts["relationships"] = copy_rows(Relationship, ["person", "related_person", "kind", "source_agency"], (
         (r["person_id"], r["related_person_id"], r["kind"], agency_ids.get(r["source_agency_code"]))
         for r in _records(world.relationships)
     ))
@@ -246,41 +221,41 @@ def _load(world: Any, *, log: Callable[[str], None]) -> dict[str, int]:
                  terminated_date=r["terminated_date"])
         for r in _records(world.sentences)
     ]
-    counts["sentences"] = _copy(Sentence, sentence_fields, (
+    counts["sentences"] = copy_rows(Sentence, sentence_fields, (
         tuple(getattr(s, Sentence._meta.get_field(f).attname) for f in sentence_fields) for s in sentences
     ))
-    counts["key dates"] = _copy(KeyDate, ["person", "sentence", "kind", "date"], (
+    counts["key dates"] = copy_rows(KeyDate, ["person", "sentence", "kind", "date"], (
         (kd.person_id, kd.sentence_id, kd.kind, kd.date) for s in sentences for kd in key_date_rows(s)
     ))
     del sentences
-    counts["requirements"] = _copy(Requirement, ["sentence", "kind", "amount", "unit", "start_date", "end_date",
+    counts["requirements"] = copy_rows(Requirement, ["sentence", "kind", "amount", "unit", "start_date", "end_date",
                                                  "status"], (
         (r["sentence_id"], r["kind"], r["amount"], r["unit"] or "", r["start_date"], r["end_date"], r["status"])
         for r in _records(world.requirements)
     ))
-    counts["licence conditions"] = _copy(LicenceCondition, ["sentence", "kind", "code", "description"], (
+    counts["licence conditions"] = copy_rows(LicenceCondition, ["sentence", "kind", "code", "description"], (
         (r["sentence_id"], r["kind"], r["code"], r["description"]) for r in _records(world.licence_conditions)
     ))
-    counts["offences"] = _copy(Offence, ["person", "offence_code", "offence_date", "outcome", "outcome_date",
-                                         "disposal", "sentence", "domestic_abuse"], (
+    counts["offences"] = copy_rows(Offence, ["person", "offence_code", "offence_date", "outcome", "outcome_date",
+                                         "disposal", "sentence", "domestic_abuse", "ogrs3_category"], (
         (r["person_id"], code_ids[r["ho_code"]], r["offence_date"], r["outcome"], r["outcome_date"],
-         r["disposal"] or "", r["sentence_id"], bool(r["domestic_abuse"]))
+         r["disposal"] or "", r["sentence_id"], bool(r["domestic_abuse"]), "")
         for r in _records(world.offences)
     ))
     log(f"  sentences {counts['sentences']:,}, offences {counts['offences']:,}")
-    counts["registers"] = _copy(RegisterEntry, ["person", "kind", "mappa_category", "mappa_level", "start_date",
+    counts["registers"] = copy_rows(RegisterEntry, ["person", "kind", "mappa_category", "mappa_level", "start_date",
                                                 "end_date", "notes"], (
         (r["person_id"], r["kind"], r["mappa_category"], r["mappa_level"], r["start_date"], r["end_date"], "")
         for r in _records(world.registers)
     ))
-    counts["involvements"] = _copy(Involvement, ["person", "agency", "reason", "start_date", "end_date",
+    counts["involvements"] = copy_rows(Involvement, ["person", "agency", "reason", "start_date", "end_date",
                                                  "lead_worker"], (
         (r["person_id"], agency_ids[r["agency_code"]], r["reason"], r["start_date"], r["end_date"],
          worker_users.get(r["worker_id"]) if r["worker_id"] is not None else None)
         for r in _records(world.involvements)
     ))
     log(f"  registers {counts['registers']:,}, involvements {counts['involvements']:,}")
-    counts["assessments"] = _copy(Assessment, [
+    counts["assessments"] = copy_rows(Assessment, [
         "id", "person", "version", "assessed_on", "source", "rosh_public", "rosh_known_adult", "rosh_children",
         "rosh_staff", "rsr_percent", "answers", "created_at",
     ], (
@@ -296,7 +271,7 @@ def _load(world: Any, *, log: Callable[[str], None]) -> dict[str, int]:
             yield (r["assessment_id"], r["section"], json.dumps(scores), score,
                    section_need_or_blank(r["section"], score))
 
-    counts["assessment sections"] = _copy(AssessmentSection, ["assessment", "section", "question_scores", "score",
+    counts["assessment sections"] = copy_rows(AssessmentSection, ["assessment", "section", "question_scores", "score",
                                                               "need"], section_rows())
     log(f"  assessments {counts['assessments']:,}")
     return counts

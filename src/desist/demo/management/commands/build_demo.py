@@ -13,10 +13,14 @@ class Command(BaseCommand):
         parser.add_argument("--people", type=int, default=50_000, help="people in the wider agency records")
         parser.add_argument("--seed", type=int, default=20121)
         parser.add_argument("--as-of", type=date.fromisoformat, default=None, help="the demo's today (YYYY-MM-DD)")
+        parser.add_argument("--no-derive", action="store_true",
+                            help="skip risk scores, priority groups and IOM scores (for benchmarks)")
 
-    def handle(self, *args: Any, people: int, seed: int, as_of: date | None, **options: Any) -> None:
+    def handle(self, *args: Any, people: int, seed: int, as_of: date | None, no_derive: bool = False,
+               **options: Any) -> None:
         try:
-            result = demo_partnership_build(people=people, seed=seed, as_of=as_of, log=self.stdout.write)
+            result = demo_partnership_build(people=people, seed=seed, as_of=as_of, log=self.stdout.write,
+                                            derive=not no_derive)
         except DemoRefused as error:
             raise CommandError(str(error)) from error
         self.stdout.write("")
