@@ -148,3 +148,13 @@ def test_an_order_ended_early_counts_from_its_termination_date(partnership, work
     sentence_update(actor=builders.actor(), sentence=order, terminated_date=TODAY - timedelta(days=1))
     assert caseload(builders.actor(worker)).get(pk=subject.pk).supervision_status == "none"
     assert supervision_status([order], TODAY) == "none"
+
+
+def test_a_superseded_sentence_has_no_later_key_dates(partnership, worker):
+    from desist.sentences.services import sentence_update
+
+    subject = _caseload_person(partnership, worker, "Superseded")
+    old = builders.custody(subject, sentence_date=TODAY - timedelta(days=300), length_days=400,
+                           release=TODAY - timedelta(days=100), actual=True)
+    sentence_update(actor=builders.actor(), sentence=old, terminated_date=TODAY - timedelta(days=10))
+    assert not old.key_dates.filter(date__gt=TODAY - timedelta(days=10)).exists()

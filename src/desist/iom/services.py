@@ -94,7 +94,9 @@ def candidacy_refresh(*, actor: Actor, person_ids: Iterable[int], on: date | Non
                 is_candidate=result.is_candidate, working=result.explain(),
                 missing=result.missing + [f"offence {e.ho_code} of {e.offence_date:%d %b %Y} not scored: its category "
                                           "depends on the exact offence" for e in undecided],
-                candidate_since=(since.get(person_id) or on) if result.is_candidate else None, calculated_on=on,
+                # First scored as a candidate: since their latest counted offence, the nearest date the record gives.
+                candidate_since=(since.get(person_id) or _latest_offence(events, on)) if result.is_candidate else None,
+                calculated_on=on,
             ))
         with transaction.atomic():
             Candidacy.objects.filter(person_id__in=batch).delete()
@@ -103,6 +105,10 @@ def candidacy_refresh(*, actor: Actor, person_ids: Iterable[int], on: date | Non
                summary=f"Scored {len(ids)} {'person' if len(ids) == 1 else 'people'} for IOM ({candidates} candidates)",
                detail={"people": len(ids), "candidates": candidates})
     return candidates
+
+
+def _latest_offence(events: list[scoring.OffenceEvent], on: date) -> date:
+    return max((e.offence_date for e in events if e.offence_date <= on), default=on)
 
 
 def _decide(*, actor: Actor, membership: CohortMembership, kind: str, on: date, panel: Panel | None,

@@ -112,4 +112,7 @@ def key_dates_for(sentence: Sentence) -> list[tuple[str, date]]:
         ]
     else:
         dates = [(KeyDateKind.SENTENCE_START, sentence.start_date), (KeyDateKind.ORDER_END, sentence.end_date)]
-    return sorted(((kind, when) for kind, when in dates if when is not None), key=lambda kd: kd[1])
+    # A sentence ended early (revoked, or superseded by a later one) has no milestones after that day.
+    end = sentence.terminated_date
+    return sorted(((kind, when) for kind, when in dates if when is not None and (end is None or when <= end)),
+                  key=lambda kd: kd[1])
