@@ -104,3 +104,20 @@ def test_an_unknown_purpose_is_refused(client, setup):
     response = client.get("/api/people", HTTP_X_DESIST_PURPOSE="curiosity", **bearer(setup["token"]))
     assert response.status_code == 400
     assert "Unknown purpose" in response.json()["detail"]
+
+
+def test_risk_endpoint(client, setup):
+    from desist.assessments.services import risk_recalculate
+    from desist.offences.services import offence_record
+    from desist.priority.services import priority_groups_refresh
+
+    person = setup["mine"]
+    builders.offence_code("02800")
+    offence_record(actor=builders.actor(), person=person, offence_code="02800", offence_date=TODAY - timedelta(days=60),
+                   outcome="conviction", outcome_date=TODAY - timedelta(days=30), disposal="community")
+    risk_recalculate(actor=builders.actor(), person_ids=[person.pk])
+    priority_groups_refresh(actor=builders.actor(), person_ids=[person.pk])
+    body = client.get(f"/api/people/{person.pk}/risk", **bearer(setup["token"])).json()
+    ogrs = next(s for s in body["scores"] if s["kind"] == "ogrs3")
+    assert ogrs["two_year"] is not None and ogrs["working"]
+    assert client.get(f"/api/people/{setup['theirs'].pk}/risk", **bearer(setup["token"])).status_code == 404

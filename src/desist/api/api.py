@@ -15,12 +15,14 @@ from ninja.security import HttpBearer, django_auth
 
 from desist.api import schemas
 from desist.api.services import api_token_user
+from desist.assessments.models import RiskScore
 from desist.audit.context import Actor, actor_for_request
 from desist.audit.models import Action, Channel
 from desist.audit.services import log_access
 from desist.people import selectors
 from desist.people.models import Person
 from desist.people.services import PersonNotFound, person_record_consult
+from desist.priority.models import PriorityGroupMembership
 from desist.priority.selectors import in_group, members_on
 from desist.sentences.rules import sentence_status, supervision_status
 
@@ -178,3 +180,16 @@ def get_sentences(request: HttpRequest, person_id: int) -> Any:
          "licence_conditions": list(s.licence_conditions.all())}
         for s in person.sentences.all()
     ]
+
+
+@api.get("/people/{person_id}/risk", response={200: schemas.RiskOut, 404: schemas.ErrorOut},
+         summary="A person's current risk scores with their working, and priority groups")
+def get_risk(request: HttpRequest, person_id: int) -> Any:
+    try:
+        person, _ = _consult(request, person_id, ["risk", "priority_groups"])
+    except PersonNotFound:
+        return Status(404, {"detail": "No person with that number is available to you."})
+    return {
+        "scores": list(RiskScore.objects.filter(person=person, is_current=True).order_by("kind")),
+        "priority_groups": list(PriorityGroupMembership.objects.filter(person=person)),
+    }

@@ -119,3 +119,26 @@ class SentenceOut(Schema):
 
 class ErrorOut(Schema):
     detail: str
+
+
+class RiskScoreOut(Schema):
+    kind: str
+    one_year: int | None
+    two_year: int | None
+    band: str
+    value: str
+    missing: list[str]
+    working: list[list[str]]
+    as_of: date
+
+
+class PriorityGroupOut(Schema):
+    group: str
+    start_date: date
+    end_date: date | None
+    basis: str
+
+
+class RiskOut(Schema):
+    scores: list[RiskScoreOut]
+    priority_groups: list[PriorityGroupOut]
