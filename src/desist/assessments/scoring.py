@@ -11,7 +11,7 @@ This module holds the rules that are desist's own reading of the record, each st
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
@@ -80,6 +80,12 @@ class ScoreResult:
     inputs: dict[str, Any] = field(default_factory=dict)
     working: list[list[str]] = field(default_factory=list)
     missing: list[str] = field(default_factory=list)
+    # The calculator's explain(), kept uncalled: the working is formatted only for rows that are written.
+    explain: Callable[[], Any] | None = None
+
+    def full_working(self) -> list[list[str]]:
+        """The calculator's working, then any notes desist adds."""
+        return (_lines(self.explain()) if self.explain else []) + self.working
 
     def same_as(self, inputs: dict[str, Any], missing: list[str]) -> bool:
         return self.inputs == inputs and self.missing == missing
@@ -144,7 +150,7 @@ def ogrs3_for(facts: RiskFacts, on: date) -> ScoreResult:
         result.missing.append(str(error))
         return result
     result.one_year, result.two_year, result.band = calculated.one_year, calculated.two_year, calculated.band
-    result.working = _lines(calculated.explain())
+    result.explain = calculated.explain
     return result
 
 
@@ -223,7 +229,7 @@ def tier_for(facts: RiskFacts, ogrs: ScoreResult, on: date, *, assessment_curren
     calculated = risk.tier_two_axis(women_factors=women, **inputs)
     result.value = calculated.tier
     result.band = calculated.protect_level
-    result.working = _lines(calculated.explain())
+    result.explain = calculated.explain
     notes = []
     if assessment is None or not assessment.rosh:
         notes.append(["Note", "No RoSH recorded: counted as none"])
@@ -260,7 +266,7 @@ def _predictor(kind: str, calculate: Any, inputs: dict[str, Any]) -> ScoreResult
         result.missing = [str(error)]
         return result
     result.one_year, result.two_year, result.band = calculated.one_year, calculated.two_year, calculated.band
-    result.working = _lines(calculated.explain())
+    result.explain = calculated.explain
     return result
 
 

@@ -40,15 +40,15 @@ def _batches(ids: list[int], size: int) -> Iterator[list[int]]:
         yield ids[start:start + size]
 
 
-def _fingerprint(result: ScoreResult) -> str:
-    """A short hash of everything a score row says, so unchanged scores are found without reading them."""
-    text = json.dumps([result.kind, result.inputs, result.missing, result.one_year, result.two_year, result.band,
-                       result.value], sort_keys=True, default=str)
-    return hashlib.sha1(text.encode(), usedforsecurity=False).hexdigest()
-
-
 SCORE_FIELDS = ["person", "kind", "calculated_at", "as_of", "one_year", "two_year", "band", "value", "inputs",
                 "working", "missing", "is_current", "fingerprint"]
+
+
+def _fingerprint(result: ScoreResult, inputs_json: str, missing_json: str) -> str:
+    """A short hash of everything a score row says, so unchanged scores are found without reading them."""
+    text = "|".join((result.kind, inputs_json, missing_json, str(result.one_year), str(result.two_year),
+                     result.band, result.value))
+    return hashlib.sha1(text.encode(), usedforsecurity=False).hexdigest()
 
 
 def _recalculate_batch(ids: list[int], on: date) -> tuple[int, int]:
@@ -59,32 +59,26 @@ def _recalculate_batch(ids: list[int], on: date) -> tuple[int, int]:
         for pk, person_id, kind, fingerprint in RiskScore.objects.filter(person_id__in=ids, is_current=True)
         .values_list("pk", "person_id", "kind", "fingerprint")
     }
-    new_rows: list[RiskScore] = []
+    rows: list[tuple[Any, ...]] = []
     replaced: list[int] = []
     unchanged = 0
     for person_id, person_facts in facts.items():
         for result in scores_for(person_facts, on, assessment_current_days=settings.DESIST_ASSESSMENT_CURRENT_DAYS):
+            # Each score's JSON is encoded once, for both the fingerprint and the row.
+            inputs_json = json.dumps(result.inputs, sort_keys=True, default=str)
+            missing_json = json.dumps(result.missing)
+            fingerprint = _fingerprint(result, inputs_json, missing_json)
             previous = current.get((person_id, result.kind))
-            fingerprint = _fingerprint(result)
             if previous is not None and previous[1] == fingerprint:
                 unchanged += 1
                 continue
             if previous is not None:
                 replaced.append(previous[0])
-            new_rows.append(_row(person_id, result, on, fingerprint))
+            rows.append((person_id, result.kind, now, on, result.one_year, result.two_year, result.band, result.value,
+                         inputs_json, json.dumps(result.full_working()), missing_json, True, fingerprint))
     RiskScore.objects.filter(pk__in=replaced).update(is_current=False)
-    copy_rows(RiskScore, SCORE_FIELDS, (
-        (r.person_id, r.kind, now, r.as_of, r.one_year, r.two_year, r.band, r.value, json.dumps(r.inputs),
-         json.dumps(r.working), json.dumps(r.missing), True, r.fingerprint) for r in new_rows
-    ))
-    return len(new_rows), unchanged
-
-
-def _row(person_id: int, result: ScoreResult, on: date, fingerprint: str) -> RiskScore:
-    return RiskScore(person_id=person_id, kind=result.kind, as_of=on, one_year=result.one_year,
-                     two_year=result.two_year, band=result.band, value=result.value,
-                     inputs=json.loads(json.dumps(result.inputs, default=str)), working=result.working,
-                     missing=result.missing, is_current=True, fingerprint=fingerprint)
+    copy_rows(RiskScore, SCORE_FIELDS, rows)
+    return len(rows), unchanged
 
 
 def risk_recalculate(*, actor: Actor, person_ids: Iterable[int], on: date | None = None,

@@ -41,7 +41,10 @@ class Command(BaseCommand):
         else:
             # Forked workers must not share the parent's connection.
             connections.close_all()
-            shares = [(ids[n::workers], batch) for n in range(workers)]
+            # Contiguous shares, so each worker's batches read narrow id ranges.
+            ids.sort()
+            size = -(-len(ids) // workers)
+            shares = [(ids[n * size:(n + 1) * size], batch) for n in range(workers)]
             with multiprocessing.get_context("fork").Pool(workers) as pool:
                 parts = pool.map(_recalculate_share, shares)
             result = RecalculationResult(people=sum(p[0] for p in parts), changed=sum(p[1] for p in parts),
