@@ -36,7 +36,9 @@ class Command(BaseCommand):
         ).distinct().order_by().values_list("pk", flat=True))
         if workers is None:
             workers = (os.cpu_count() or 1) if connection.vendor == "postgresql" else 1
-        if workers <= 1 or len(ids) < 2 * batch:
+        if len(ids) < 2 * batch:
+            workers = 1  # too little work to be worth forking
+        if workers <= 1:
             result = risk_recalculate(actor=system_actor(), person_ids=ids, batch_size=batch)
         else:
             # Forked workers must not share the parent's connection.
