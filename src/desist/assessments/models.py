@@ -36,6 +36,13 @@ class Section(models.TextChoices):
     ATTITUDES = "attitudes", "12. Attitudes"
 
 
+class DcsrpBand(models.TextChoices):
+    LOW = "low", "Low"
+    MEDIUM = "medium", "Medium"
+    HIGH = "high", "High"
+    VERY_HIGH = "very_high", "Very high"
+
+
 class AssessmentSource(models.TextChoices):
     OASYS = "oasys", "OASys (received)"
     DESIST = "desist", "Recorded in desist"
@@ -54,6 +61,15 @@ class Assessment(models.Model):
     rosh_staff = models.CharField(max_length=16, choices=RoshLevel.choices, blank=True)
     rsr_percent = models.DecimalField(max_digits=5, decimal_places=2, null=True, blank=True,
                                       help_text="Risk of serious recidivism, as received from OASys.")
+    # Predictors desist cannot work out itself (RULES.md §3b): received from OASys or the assessment tool.
+    arp_percent = models.DecimalField(max_digits=5, decimal_places=2, null=True, blank=True,
+                                      help_text="All-reoffending predictor (ARP), as received.")
+    csrp_percent = models.DecimalField(max_digits=5, decimal_places=2, null=True, blank=True,
+                                       help_text="Combined serious reoffending predictor (CSRP), as received.")
+    dcsrp_band = models.CharField(max_length=16, choices=DcsrpBand.choices, blank=True,
+                                  help_text="Direct-contact sexual reoffending predictor band; blank: not applicable.")
+    dcsrp_score = models.DecimalField(max_digits=5, decimal_places=2, null=True, blank=True,
+                                      help_text="Direct-contact sexual reoffending predictor score (%).")
     answers = models.JSONField(default=dict, blank=True,
                                help_text="Item answers the predictors need (OGP, OVP, women's factors).")
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
@@ -66,6 +82,12 @@ class Assessment(models.Model):
             models.UniqueConstraint(fields=["person", "version"], name="assessment_unique_version"),
             models.CheckConstraint(condition=Q(rsr_percent__isnull=True) | Q(rsr_percent__gte=0, rsr_percent__lte=100),
                                    name="assessment_rsr_is_a_percentage"),
+            models.CheckConstraint(condition=Q(arp_percent__isnull=True) | Q(arp_percent__gte=0, arp_percent__lte=100),
+                                   name="assessment_arp_is_a_percentage"),
+            models.CheckConstraint(condition=Q(csrp_percent__isnull=True) | Q(csrp_percent__gte=0, csrp_percent__lte=100),
+                                   name="assessment_csrp_is_a_percentage"),
+            models.CheckConstraint(condition=Q(dcsrp_score__isnull=True) | Q(dcsrp_score__gte=0, dcsrp_score__lte=100),
+                                   name="assessment_dcsrp_is_a_percentage"),
         ]
         indexes = [models.Index(fields=["person", "-assessed_on"], name="assessment_person_date")]
 
@@ -104,6 +126,7 @@ class ScoreKind(models.TextChoices):
     RSR = "rsr", "RSR (serious recidivism)"
     ROSH = "rosh", "Risk of serious harm"
     TIER = "tier", "Tier"
+    TIER_LETTER = "tier_letter", "Tier (single-letter model)"
 
 
 class RiskScore(models.Model):

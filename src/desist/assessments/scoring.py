@@ -44,6 +44,7 @@ class SentenceFacts:
     release_date: date | None
     status: str  # supervision status this sentence gives today (custody, licence, community or none)
     requirement_kinds: frozenset[str] = frozenset()
+    indeterminate: bool = False  # life or IPP
 
 
 @dataclass(frozen=True)
@@ -53,6 +54,11 @@ class AssessmentFacts:
     rsr_percent: float | None
     answers: dict[str, Any]
     needs: dict[str, str]
+    # Predictors received from elsewhere, for the single-letter tier (RULES.md §3b).
+    arp_percent: float | None = None
+    csrp_percent: float | None = None
+    dcsrp_band: str = ""
+    dcsrp_score: float | None = None
 
 
 @dataclass
@@ -241,6 +247,67 @@ def tier_for(facts: RiskFacts, ogrs: ScoreResult, on: date, *, assessment_curren
     return result
 
 
+# The OGRS3 categories of sexual offences: "any sexual offence ever" gives E in the single-letter tier.
+SEXUAL_CATEGORIES = frozenset({"Sexual (against child)", "Sexual (not against child)"})
+# What the single-letter tier needs, in the words the page shows.
+LETTER_TIER_NEEDS = {
+    "arp_percent": "the ARP (all-reoffending predictor) % from the assessment",
+    "csrp_percent": "the CSRP (combined serious reoffending predictor) % from the assessment",
+    "dcsrp_score": "the direct-contact sexual reoffending predictor score (the band is medium)",
+}
+
+
+def ever_sexual_offence(facts: RiskFacts, on: date) -> bool:
+    """Any proven sexual offence up to ``on``, by the category chosen for it or its code's category."""
+    categories = _categories()
+    return any((s.ogrs3_category or categories.get(s.ho_code, "")) in SEXUAL_CATEGORIES
+               for s in facts.sanctions if s.outcome_date <= on)
+
+
+def latest_indeterminate_release(facts: RiskFacts, on: date) -> tuple[bool, date | None]:
+    """Whether the person has a life or IPP sentence, and its latest release on or before ``on``."""
+    lifer = [s for s in facts.sentences if s.indeterminate]
+    released = [s.release_date for s in lifer if s.release_date is not None and s.release_date <= on]
+    return bool(lifer), max(released, default=None)
+
+
+def tier_letter_for(facts: RiskFacts, on: date) -> ScoreResult:
+    """The single-letter tier (RULES.md §3b) from the received predictors and the record, or what is missing.
+
+    ARP and CSRP come only from an assessment tool; without them no letter is given, whatever else the
+    record says, because the table is the component every case has.
+    """
+    result = ScoreResult(kind="tier_letter")
+    assessment = facts.assessment
+    lifer, released = latest_indeterminate_release(facts, on)
+    inputs: dict[str, Any] = {
+        "arp_percent": assessment.arp_percent if assessment else None,
+        "csrp_percent": assessment.csrp_percent if assessment else None,
+        "dcsrp_band": (assessment.dcsrp_band or None) if assessment else None,
+        "dcsrp_score": assessment.dcsrp_score if assessment else None,
+        "mappa_category": facts.mappa_category,
+        "rosh": risk.overall_rosh(assessment.rosh) if assessment and assessment.rosh else None,
+        "is_lifer_or_ipp": lifer,
+        "latest_release_date": released,
+        "registrations": sorted(facts.registers),
+        "ever_committed_sexual_offence": ever_sexual_offence(facts, on),
+    }
+    result.inputs = {k: _iso(v) for k, v in inputs.items()}
+    try:
+        calculated = risk.tier_single_letter(as_of=on, **inputs)
+    except risk.MissingAssessmentItems as error:
+        result.missing = [LETTER_TIER_NEEDS.get(item, item) for item in error.missing]
+        return result
+    except risk.RiskInputError as error:
+        result.missing = [str(error)]
+        return result
+    result.value = calculated.tier
+    result.explain = calculated.explain
+    assert assessment is not None  # ARP and CSRP came from it
+    result.working.append(["Note", f"Predictors from the assessment of {assessment.assessed_on.day} {assessment.assessed_on:%b %Y}"])
+    return result
+
+
 # OVP counts a sanction as violent when its principal offence falls in one of these OGRS3 categories.
 VIOLENT_CATEGORIES = frozenset({"Violence", "Robbery"})
 
@@ -299,7 +366,7 @@ def ovp_for(facts: RiskFacts, ogrs: ScoreResult) -> ScoreResult:
 
 
 def scores_for(facts: RiskFacts, on: date, *, assessment_current_days: int = 385) -> list[ScoreResult]:
-    """Every score for one person. A tier only for people with a sentence (probation's cases)."""
+    """Every score for one person. The tiers only for people with a sentence (probation's cases)."""
     results = []
     ogrs = ogrs3_for(facts, on)
     if facts.sanctions:
@@ -308,4 +375,5 @@ def scores_for(facts: RiskFacts, on: date, *, assessment_current_days: int = 385
         results.extend([rosh_for(facts), rsr_for(facts), ogp_for(facts, ogrs), ovp_for(facts, ogrs)])
     if facts.sentences:
         results.append(tier_for(facts, ogrs, on, assessment_current_days=assessment_current_days))
+        results.append(tier_letter_for(facts, on))
     return results

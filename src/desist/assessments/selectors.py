@@ -19,6 +19,10 @@ from desist.sentences.models import Requirement, Sentence
 from desist.sentences.rules import sentence_status
 
 
+def _float(value: Any) -> float | None:
+    return None if value is None else float(value)
+
+
 def risk_facts(person_ids: Iterable[int], *, on: date) -> dict[int, RiskFacts]:
     """The facts for each person, in seven queries however many people are asked for.
 
@@ -48,7 +52,8 @@ def risk_facts(person_ids: Iterable[int], *, on: date) -> dict[int, RiskFacts]:
     # Plain rows rather than model instances: this runs over a whole partnership.
     sentences = [SimpleNamespace(**row) for row in Sentence.objects.filter(**span).values(
         "pk", "person_id", "kind", "sentence_date", "start_date", "end_date", "release_date",
-        "licence_expiry_date", "sentence_expiry_date", "terminated_date") if row["person_id"] in facts]
+        "licence_expiry_date", "sentence_expiry_date", "terminated_date", "indeterminate")
+        if row["person_id"] in facts]
     statuses = {s.pk: sentence_status(s, on) for s in sentences}  # type: ignore[arg-type]
     running = [pk for pk, status in statuses.items() if status != "none"]
     requirements: dict[int, set[str]] = defaultdict(set)
@@ -60,6 +65,7 @@ def risk_facts(person_ids: Iterable[int], *, on: date) -> dict[int, RiskFacts]:
         facts[s.person_id].sentences.append(SentenceFacts(
             id=s.pk, kind=s.kind, sentence_date=s.sentence_date, release_date=s.release_date,
             status=statuses[s.pk], requirement_kinds=frozenset(requirements.get(s.pk, ())),
+            indeterminate=s.indeterminate,
         ))
 
     current = Q(start_date__lte=on) & (Q(end_date__isnull=True) | Q(end_date__gte=on))
@@ -76,7 +82,7 @@ def risk_facts(person_ids: Iterable[int], *, on: date) -> dict[int, RiskFacts]:
     for row in Assessment.objects.filter(assessed_on__lte=on, **span).order_by(
         "person_id", "-assessed_on", "-version"
     ).values("pk", "person_id", "assessed_on", "rosh_public", "rosh_known_adult", "rosh_children", "rosh_staff",
-             "rsr_percent", "answers"):
+             "rsr_percent", "answers", "arp_percent", "csrp_percent", "dcsrp_band", "dcsrp_score"):
         if row["person_id"] in facts:
             latest.setdefault(row["person_id"], row)
     needs: dict[int, dict[str, str]] = defaultdict(dict)
@@ -90,9 +96,13 @@ def risk_facts(person_ids: Iterable[int], *, on: date) -> dict[int, RiskFacts]:
         facts[person_id].assessment = AssessmentFacts(
             assessed_on=row["assessed_on"],
             rosh=rosh,
-            rsr_percent=float(row["rsr_percent"]) if row["rsr_percent"] is not None else None,
+            rsr_percent=_float(row["rsr_percent"]),
             answers=dict(row["answers"]),
             needs=needs.get(row["pk"], {}),
+            arp_percent=_float(row["arp_percent"]),
+            csrp_percent=_float(row["csrp_percent"]),
+            dcsrp_band=row["dcsrp_band"],
+            dcsrp_score=_float(row["dcsrp_score"]),
         )
     return facts
 

@@ -110,6 +110,10 @@ def section_need_or_blank(section: str, score: int) -> str:
     return risk.section_need(section, score) if section in risk.THRESHOLDS else ""
 
 
+def _decimal(value: float | Decimal | None) -> Decimal | None:
+    return None if value is None else Decimal(str(value))
+
+
 @transaction.atomic
 def assessment_record(
     *,
@@ -119,12 +123,19 @@ def assessment_record(
     source: str = "desist",
     rosh: dict[str, str] | None = None,
     rsr_percent: float | Decimal | None = None,
-    sections: dict[str, list[int]] | None = None,
+    sections: dict[str, list[int | None]] | None = None,
     answers: dict[str, Any] | None = None,
+    arp_percent: float | Decimal | None = None,
+    csrp_percent: float | Decimal | None = None,
+    dcsrp_band: str = "",
+    dcsrp_score: float | Decimal | None = None,
 ) -> Assessment:
     """Record an assessment: question scores give each section's score and need (RULES.md §3a).
 
-    Raises desist.risk.RiskInputError for question scores outside 0 to 2 or an unknown section.
+    A section with no question answered is not recorded. ARP, CSRP and the direct-contact sexual
+    reoffending predictor are received figures, kept for the single-letter tier (RULES.md §3b).
+    Raises desist.risk.RiskInputError for question scores outside 0 to 2 or an unknown section, and
+    django.core.exceptions.ValidationError for a value the assessment cannot hold; nothing is saved then.
     """
     version = (Assessment.objects.filter(person=person).aggregate(Max("version"))["version__max"] or 0) + 1
     rosh = rosh or {}
@@ -132,14 +143,19 @@ def assessment_record(
         person=person, version=version, assessed_on=assessed_on, source=source,
         rosh_public=rosh.get("public", ""), rosh_known_adult=rosh.get("known_adult", ""),
         rosh_children=rosh.get("children", ""), rosh_staff=rosh.get("staff", ""),
-        rsr_percent=Decimal(str(rsr_percent)) if rsr_percent is not None else None,
+        rsr_percent=_decimal(rsr_percent), arp_percent=_decimal(arp_percent), csrp_percent=_decimal(csrp_percent),
+        dcsrp_band=dcsrp_band, dcsrp_score=_decimal(dcsrp_score),
         answers=answers or {}, recorded_by_id=actor.user_id,
     )
     assessment.full_clean()
     assessment.save()
     rows = []
     for section, question_scores in (sections or {}).items():
+        if section not in risk.SECTION_KEYS:
+            raise risk.RiskInputError(f"unknown OASys section {section!r}; use one of {', '.join(risk.SECTION_KEYS)}")
         score = risk.section_score(question_scores)
+        if score is None:  # nothing answered: the section is not part of this assessment
+            continue
         rows.append(AssessmentSection(assessment=assessment, section=section, question_scores=list(question_scores),
                                       score=score, need=section_need_or_blank(section, score)))
     for row in rows:
@@ -149,6 +165,10 @@ def assessment_record(
                person_id=person.pk, obj=assessment,
                detail={"after": {"assessed_on": assessed_on.isoformat(), "rosh": rosh,
                                  "rsr_percent": None if rsr_percent is None else float(rsr_percent),
+                                 "arp_percent": None if arp_percent is None else float(arp_percent),
+                                 "csrp_percent": None if csrp_percent is None else float(csrp_percent),
+                                 "dcsrp_band": dcsrp_band,
+                                 "dcsrp_score": None if dcsrp_score is None else float(dcsrp_score),
                                  "sections": {r.section: r.need for r in rows}}})
     from desist.people.tasks import derived_refresh_later
 

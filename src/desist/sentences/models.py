@@ -30,6 +30,8 @@ class Sentence(models.Model):
     )
     establishment = models.ForeignKey(Agency, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     terminated_date = models.DateField(null=True, blank=True, help_text="When an order ended early (revoked).")
+    indeterminate = models.BooleanField(
+        default=False, help_text="A life sentence or imprisonment for public protection (IPP): no fixed end.")
 
     class Meta:
         ordering = ["-sentence_date"]
