@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "desist.assessments",
     "desist.priority",
     "desist.iom",
+    "desist.imports",
     "desist.api",
     "desist.demo",
 ]
@@ -204,6 +205,9 @@ DESIST_ACCESS_GRACE_DAYS = env.int("DESIST_ACCESS_GRACE_DAYS", default=90)
 DESIST_PAGE_SIZE = 25
 # An assessment counts as current for this many days (55 weeks, as HMPPS tiering does).
 DESIST_ASSESSMENT_CURRENT_DAYS = env.int("DESIST_ASSESSMENT_CURRENT_DAYS", default=385)
+# Who may record assessments: members of these agency kinds, in these roles (a local choice).
+DESIST_ASSESSOR_AGENCY_KINDS = env.list("DESIST_ASSESSOR_AGENCY_KINDS", default=["probation", "youth_justice"])
+DESIST_ASSESSOR_ROLES = env.list("DESIST_ASSESSOR_ROLES", default=["practitioner", "manager"])
 # Priority groups (desist.priority.rules): local choices.
 DESIST_YOUNG_PERSON_AGES = (16, 24)
 DESIST_DA_OFFENCE_YEARS = env.int("DESIST_DA_OFFENCE_YEARS", default=3)
@@ -211,3 +215,8 @@ DESIST_DA_OFFENCE_YEARS = env.int("DESIST_DA_OFFENCE_YEARS", default=3)
 DESIST_PROXY_COUNT = env.int("DESIST_PROXY_COUNT", default=0)
 # The footer says the data are synthetic; off by default in production.
 DESIST_DEMO_NOTICE = env.bool("DESIST_DEMO_NOTICE", default=not PRODUCTION)
+# Agency extract imports: the roles that may import for their agency (a local choice), the largest file
+# accepted, and how long an uploaded file waits to be imported before it is removed.
+DESIST_IMPORT_ROLES = tuple(env.list("DESIST_IMPORT_ROLES", default=["administrator", "analyst"]))
+DESIST_IMPORT_MAX_BYTES = env.int("DESIST_IMPORT_MAX_BYTES", default=50 * 1024 * 1024)
+DESIST_IMPORT_UPLOAD_KEEP_HOURS = env.int("DESIST_IMPORT_UPLOAD_KEEP_HOURS", default=24)

@@ -1,0 +1,72 @@
+from django import forms
+from django.contrib import admin
+
+from desist.audit.context import actor_for_request
+from desist.audit.models import Channel
+from desist.imports import services
+from desist.imports.models import ColumnMapping, ImportBatch, SourceRecord
+
+
+class ColumnMappingForm(forms.ModelForm):
+    class Meta:
+        model = ColumnMapping
+        fields = ["agency", "name", "record_id_column", "date_format", "columns"]
+
+    def clean(self):  # type: ignore[no-untyped-def]
+        data = super().clean()
+        problems = services.mapping_problems(record_id_column=data.get("record_id_column") or "",
+                                             date_format=data.get("date_format") or "",
+                                             columns=data.get("columns") or {})
+        if problems:
+            raise forms.ValidationError(problems)
+        return data
+
+
+@admin.register(ColumnMapping)
+class ColumnMappingAdmin(admin.ModelAdmin):
+    """Saving here adds a new version through mapping_save; the version a batch used never changes."""
+
+    form = ColumnMappingForm
+    list_display = ["agency", "name", "version", "record_id_column", "date_format", "saved_by", "saved_at"]
+    list_filter = ["agency"]
+    list_select_related = ["agency", "saved_by"]
+
+    def save_model(self, request, obj, form, change):  # type: ignore[no-untyped-def]
+        saved = services.mapping_save(
+            actor=actor_for_request(request, channel=Channel.ADMIN), agency=obj.agency, name=obj.name,
+            record_id_column=obj.record_id_column, date_format=obj.date_format, columns=obj.columns)
+        obj.pk, obj.version = saved.pk, saved.version
+
+    def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Batches and source records are written only by an import, so that provenance stays true."""
+
+    def has_add_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False
+
+    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False
+
+    def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False
+
+
+@admin.register(ImportBatch)
+class ImportBatchAdmin(ReadOnlyAdmin):
+    list_display = ["file_name", "agency", "rows", "created", "updated", "unchanged", "imported_by_name",
+                    "imported_at"]
+    list_filter = ["agency"]
+    list_select_related = ["agency"]
+
+
+@admin.register(SourceRecord)
+class SourceRecordAdmin(ReadOnlyAdmin):
+    list_display = ["record_id", "agency", "last_name", "first_name", "date_of_birth", "postcode", "batch",
+                    "row_number", "person"]
+    list_filter = ["agency"]
+    list_select_related = ["agency", "batch"]
+    search_fields = ["record_id", "last_name"]
+    raw_id_fields = ["person"]

@@ -1,0 +1,395 @@
+"""Writes for agency extracts: saving a column mapping, receiving an upload, and importing a file.
+
+An import is all or nothing. `import_validate` reads the whole file against the mapping and reports
+every bad row (row number as a spreadsheet shows it, column, problem) without writing; `import_extract`
+runs it again inside one transaction and writes only when there is nothing to report. The same file
+content is refused the second time (ImportBatch's unique constraint), so importing twice adds nothing.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from desist.audit.context import Actor
+from desist.audit.models import Action
+from desist.audit.services import log_access
+from desist.core.linkage.fields import (
+    DATE_FORMATS,
+    FIELDS,
+    IDENTIFIER_KINDS,
+    FieldValueError,
+    clean,
+    is_local_identifier,
+    parse_field,
+)
+from desist.imports.extracts import ExtractFile, ExtractFileError, field_label, read_extract
+from desist.imports.models import ColumnMapping, ImportBatch, SourceRecord, Upload
+from desist.partnership.models import Agency
+
+# The typed columns of a source record, in the order the fingerprint hashes them.
+VALUE_FIELDS = (
+    "first_name", "middle_names", "last_name", "alias_first_name", "alias_last_name", "date_of_birth", "sex",
+    "street", "locality", "postcode", *IDENTIFIER_KINDS, "local_identifiers",
+)
+REQUIRED_FIELDS = ("last_name",)
+RECORD_ID_MAX = SourceRecord._meta.get_field("record_id").max_length
+MAX_LENGTHS = {name: SourceRecord._meta.get_field(name).max_length for name in VALUE_FIELDS
+               if name not in ("date_of_birth", "local_identifiers")}
+LOCAL_IDENTIFIER_MAX = 64
+BULK_BATCH = 2000
+
+
+class MappingError(ValueError):
+    """A mapping that cannot be saved; `problems` lists every reason."""
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__("; ".join(problems))
+        self.problems = problems
+
+
+@dataclass(frozen=True)
+class RowProblem:
+    """One bad value: the row as a spreadsheet numbers it (1 is the header), the column, and why."""
+
+    row: int
+    column: str
+    problem: str
+
+
+@dataclass
+class _Row:
+    number: int
+    record_id: str
+    values: dict[str, Any]
+    raw: dict[str, str]
+    fingerprint: str
+
+
+@dataclass
+class ValidationReport:
+    """What importing a file would do, or every reason it cannot."""
+
+    file_name: str
+    sha256: str
+    rows: int = 0
+    problems: list[RowProblem] = field(default_factory=list)
+    already_imported: ImportBatch | None = None
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    unmapped_columns: list[str] = field(default_factory=list)
+    _records: list[_Row] = field(default_factory=list, repr=False)
+    _existing: dict[str, tuple[int, str]] = field(default_factory=dict, repr=False)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems and self.already_imported is None
+
+    @property
+    def rows_with_problems(self) -> int:
+        return len({p.row for p in self.problems})
+
+    @property
+    def refusal(self) -> str:
+        """One sentence saying why the file cannot be imported ('' when it can)."""
+        if self.already_imported is not None:
+            batch = self.already_imported
+            when = timezone.localtime(batch.imported_at)
+            return (f"{self.file_name} was already imported on {when:%d %b %Y at %H:%M} by "
+                    f"{batch.imported_by_name} (as {batch.file_name}); importing it again would add nothing.")
+        if self.problems:
+            rows = self.rows_with_problems
+            return (f"{self.file_name} has {len(self.problems):,} problem{'s' if len(self.problems) != 1 else ''} "
+                    f"in {rows:,} row{'s' if rows != 1 else ''}; nothing was imported.")
+        return ""
+
+    def problems_csv(self) -> str:
+        """Every problem as CSV (row, column, problem), for the user to fix the file with."""
+        out = io.StringIO()
+        writer = csv.writer(out)
+        writer.writerow(["row", "column", "problem"])
+        writer.writerows((p.row, p.column, p.problem) for p in self.problems)
+        return out.getvalue()
+
+
+class ImportRefused(ValueError):
+    """The file was not imported; `report` says why (every bad row, or an earlier import)."""
+
+    def __init__(self, report: ValidationReport) -> None:
+        super().__init__(report.refusal)
+        self.report = report
+
+
+# --- mappings -----------------------------------------------------------------------------------
+
+def mapping_problems(*, record_id_column: str, date_format: str, columns: dict[str, str],
+                     file_columns: list[str] | None = None) -> list[str]:
+    """Every reason a mapping cannot be saved (an empty list when it can)."""
+    problems: list[str] = []
+    if not record_id_column.strip():
+        problems.append("Choose the column that holds the agency's own record id.")
+    elif file_columns is not None and record_id_column not in file_columns:
+        problems.append(f"The file has no column {record_id_column!r} to take record ids from.")
+    if date_format != "auto" and date_format not in DATE_FORMATS:
+        problems.append(f"{date_format!r} is not a date format desist knows.")
+    chosen: dict[str, str] = {}
+    for column, name in columns.items():
+        if not name:
+            continue
+        if name not in FIELDS and not is_local_identifier(name):
+            problems.append(f"Column {column!r}: {name!r} is not a desist field.")
+            continue
+        if name in chosen:
+            problems.append(f"{field_label(name)} is chosen for two columns, {chosen[name]!r} and {column!r}; "
+                            "choose it for one.")
+        chosen[name] = column
+        if file_columns is not None and column not in file_columns:
+            problems.append(f"The file has no column {column!r}.")
+    for name in REQUIRED_FIELDS:
+        if name not in chosen:
+            problems.append(f"Choose the column that holds the {field_label(name).lower()}: every record needs one.")
+    return problems
+
+
+@transaction.atomic
+def mapping_save(*, actor: Actor, agency: Agency, record_id_column: str, date_format: str,
+                 columns: dict[str, str], name: str = "default",
+                 file_columns: list[str] | None = None) -> ColumnMapping:
+    """Save a new version of the agency's named mapping. Columns mapped to '' are left out of imports.
+
+    With `file_columns`, the mapping must also fit that file's header."""
+    columns = {column: field_name for column, field_name in columns.items() if field_name}
+    problems = mapping_problems(record_id_column=record_id_column, date_format=date_format, columns=columns,
+                                file_columns=file_columns)
+    if problems:
+        raise MappingError(problems)
+    # Lock the agency row so two people saving at once get versions n+1 and n+2, not a clash.
+    Agency.objects.select_for_update().filter(pk=agency.pk).first()
+    latest = ColumnMapping.objects.filter(agency=agency, name=name).aggregate(v=Max("version"))["v"] or 0
+    mapping = ColumnMapping.objects.create(
+        agency=agency, name=name, version=latest + 1, record_id_column=record_id_column.strip(),
+        date_format=date_format, columns=columns, saved_by=actor.user,
+    )
+    log_access(actor=actor, action=Action.ALTERATION, obj=mapping,
+               summary=f"Saved column mapping {name!r} version {mapping.version} for {agency.code}",
+               detail={"record_id_column": mapping.record_id_column, "date_format": date_format, "columns": columns})
+    return mapping
+
+
+# --- validation ---------------------------------------------------------------------------------
+
+def _fingerprint(values: dict[str, Any]) -> str:
+    ordered = [values[name].isoformat() if isinstance(values[name], date) else values[name] for name in VALUE_FIELDS]
+    return hashlib.sha256(json.dumps(ordered, sort_keys=True).encode()).hexdigest()
+
+
+def import_validate(*, agency: Agency, file: ExtractFile, mapping: ColumnMapping) -> ValidationReport:
+    """Read the whole file against the mapping and report every bad row; writes nothing.
+
+    Also says how many records would be new, changed or unchanged, and refuses a file this agency has
+    already imported."""
+    sha256 = file.sha256
+    report = ValidationReport(file_name=file.name, sha256=sha256)
+    report.already_imported = (ImportBatch.objects.filter(agency=agency, file_sha256=sha256)
+                               .select_related("agency").first())
+    try:
+        table = read_extract(file)
+    except ExtractFileError as error:
+        report.problems.append(RowProblem(1, "", str(error)))
+        return report
+    report.rows = len(table.rows)
+    index = {column: i for i, column in enumerate(table.columns)}
+    for column, name in [(mapping.record_id_column, "record id"), *mapping.columns.items()]:
+        if column not in index:
+            label = name if name == "record id" else field_label(name)
+            report.problems.append(RowProblem(1, column, f"The file has no column {column!r}, which the mapping reads "
+                                                         f"as the {label.lower()}. Change the mapping or the file."))
+    if report.problems:
+        return report
+    if not table.rows:
+        report.problems.append(RowProblem(1, "", "The file has a header row but no records."))
+        return report
+    report.unmapped_columns = [c for c in table.columns if c not in mapping.columns and c != mapping.record_id_column]
+    id_at = index[mapping.record_id_column]
+    mapped = [(column, name, index[column]) for column, name in mapping.columns.items()]
+    by_field = {name: column for column, name in mapping.columns.items()}
+    width = len(table.columns)
+    seen: dict[str, int] = {}
+    problems = report.problems
+    for number, cells in table.rows:
+        row_ok = True
+        if len(cells) > width:
+            problems.append(RowProblem(number, "", f"The row has {len(cells)} cells but the header names {width} "
+                                                   "columns; a value may hold an unquoted comma."))
+            continue
+        record_id = clean(cells[id_at])
+        if not record_id:
+            problems.append(RowProblem(number, mapping.record_id_column, "The record id is empty: every record needs one."))
+            row_ok = False
+        elif len(record_id) > RECORD_ID_MAX:
+            problems.append(RowProblem(number, mapping.record_id_column,
+                                       f"The record id is longer than {RECORD_ID_MAX} characters."))
+            row_ok = False
+        elif record_id in seen:
+            problems.append(RowProblem(number, mapping.record_id_column,
+                                       f"Record id {record_id!r} is also on row {seen[record_id]}: each record once."))
+            row_ok = False
+        else:
+            seen[record_id] = number
+        values: dict[str, Any] = {name: "" for name in VALUE_FIELDS}
+        values["date_of_birth"] = None
+        values["local_identifiers"] = {}
+        for column, name, at in mapped:
+            try:
+                value = parse_field(name, cells[at], date_format=mapping.date_format)
+            except FieldValueError as error:
+                problems.append(RowProblem(number, column, str(error)))
+                row_ok = False
+                continue
+            limit = LOCAL_IDENTIFIER_MAX if is_local_identifier(name) else MAX_LENGTHS.get(name, 0)
+            if limit and isinstance(value, str) and len(value) > limit:
+                problems.append(RowProblem(number, column, f"{value[:20]!r}… is longer than {limit} characters."))
+                row_ok = False
+                continue
+            if is_local_identifier(name):
+                if value:
+                    values["local_identifiers"][name.removeprefix("local:")] = value
+            else:
+                values[name] = value
+        for name in REQUIRED_FIELDS:
+            column = by_field[name]
+            if not values[name] and clean(cells[index[column]]) == "":
+                problems.append(RowProblem(number, column, f"The {field_label(name).lower()} is empty: "
+                                                           "every record needs one."))
+                row_ok = False
+        if row_ok and not problems:
+            raw = {column: clean(cells[i]) for i, column in enumerate(table.columns)}
+            report._records.append(_Row(number, record_id, values, raw, _fingerprint(values)))
+    if problems:
+        report._records.clear()
+        return report
+    report._existing = {record_id: (pk, fingerprint) for record_id, pk, fingerprint in
+                        SourceRecord.objects.filter(agency=agency).values_list("record_id", "pk", "fingerprint")}
+    for row in report._records:
+        held = report._existing.get(row.record_id)
+        if held is None:
+            report.created += 1
+        elif held[1] == row.fingerprint:
+            report.unchanged += 1
+        else:
+            report.updated += 1
+    return report
+
+
+# --- importing ----------------------------------------------------------------------------------
+
+@transaction.atomic
+def import_extract(*, actor: Actor, agency: Agency, file: ExtractFile, mapping: ColumnMapping) -> ImportBatch:
+    """Import a whole extract file for an agency, or nothing: raises ImportRefused with the report
+    when any row is bad or the file was imported before.
+
+    New record ids become source records. A record id already held is updated when its values differ
+    (the old values and their provenance move to its history) and left alone when they do not."""
+    if mapping.agency_id != agency.pk:
+        raise ValueError(f"Mapping {mapping} belongs to another agency, not {agency.code}.")
+    report = import_validate(agency=agency, file=file, mapping=mapping)
+    if not report.ok:
+        raise ImportRefused(report)
+    try:
+        with transaction.atomic():
+            batch = ImportBatch.objects.create(
+                agency=agency, file_name=file.name[:255], file_sha256=report.sha256, mapping=mapping,
+                rows=report.rows, created=report.created, updated=report.updated, unchanged=report.unchanged,
+                imported_by=actor.user, imported_by_name=actor.username,
+            )
+    except IntegrityError:
+        # Someone imported the same file a moment ago.
+        report.already_imported = ImportBatch.objects.get(agency=agency, file_sha256=report.sha256)
+        raise ImportRefused(report) from None
+    now = batch.imported_at
+    new = [SourceRecord(agency=agency, record_id=row.record_id, batch=batch, first_batch=batch,
+                        row_number=row.number, updated_at=now, raw=row.raw, fingerprint=row.fingerprint,
+                        **row.values)
+           for row in report._records if row.record_id not in report._existing]
+    SourceRecord.objects.bulk_create(new, batch_size=BULK_BATCH)
+    changed = {report._existing[row.record_id][0]: row for row in report._records
+               if row.record_id in report._existing and report._existing[row.record_id][1] != row.fingerprint}
+    if changed:
+        _update_changed(changed, batch)
+    log_access(actor=actor, action=Action.COLLECTION, obj=batch,
+               summary=f"Imported {file.name} for {agency.code}: {report.created:,} new, "
+                       f"{report.updated:,} changed, {report.unchanged:,} unchanged records",
+               detail={"file": file.name, "sha256": report.sha256, "rows": report.rows,
+                       "mapping": f"{mapping.name} v{mapping.version}", "created": report.created,
+                       "updated": report.updated, "unchanged": report.unchanged})
+    return batch
+
+
+def _update_changed(changed: dict[int, _Row], batch: ImportBatch) -> None:
+    ids = sorted(changed)
+    fields = ["batch", "row_number", "updated_at", "raw", "fingerprint", "history", *VALUE_FIELDS]
+    for start in range(0, len(ids), BULK_BATCH):
+        records = list(SourceRecord.objects.filter(pk__in=ids[start:start + BULK_BATCH]).select_related("batch"))
+        for record in records:
+            row = changed[record.pk]
+            record.history = [*record.history, {
+                "batch": record.batch_id, "file": record.batch.file_name, "row": record.row_number,
+                "imported_at": record.updated_at.isoformat(), "raw": record.raw,
+            }]
+            record.batch, record.row_number, record.updated_at = batch, row.number, batch.imported_at
+            record.raw, record.fingerprint = row.raw, row.fingerprint
+            for name, value in row.values.items():
+                setattr(record, name, value)
+        SourceRecord.objects.bulk_update(records, fields, batch_size=500)
+
+
+# --- uploads (the web pages' staging area) ------------------------------------------------------
+
+@transaction.atomic
+def upload_receive(*, actor: Actor, agency: Agency, file: ExtractFile) -> Upload:
+    """Keep an uploaded extract until it is mapped, checked and imported. Refuses (ExtractFileError)
+    a file that is too large or cannot be read as an extract, so the user hears at once."""
+    limit = settings.DESIST_IMPORT_MAX_BYTES
+    if len(file.content) > limit:
+        raise ExtractFileError(f"The file is {len(file.content) / 1e6:.1f} MB; the limit is {limit / 1e6:.0f} MB. "
+                               "Split the extract into smaller files.")
+    read_extract(file)
+    cutoff = timezone.now() - timedelta(hours=settings.DESIST_IMPORT_UPLOAD_KEEP_HOURS)
+    Upload.objects.filter(uploaded_at__lt=cutoff).delete()
+    upload = Upload.objects.create(agency=agency, file_name=file.name[:255], content=file.content,
+                                   file_sha256=file.sha256, uploaded_by=actor.user)
+    log_access(actor=actor, action=Action.COLLECTION, obj=upload,
+               summary=f"Uploaded {upload.file_name} for {agency.code} to check before import")
+    return upload
+
+
+def upload_file(upload: Upload) -> ExtractFile:
+    """The uploaded extract's name and bytes."""
+    return ExtractFile(name=upload.file_name, content=bytes(upload.content))
+
+
+@transaction.atomic
+def upload_import(*, actor: Actor, upload: Upload, mapping: ColumnMapping) -> ImportBatch:
+    """Import an uploaded extract (see import_extract) and drop the upload: its records are now held."""
+    batch = import_extract(actor=actor, agency=upload.agency, file=upload_file(upload), mapping=mapping)
+    upload.delete()
+    return batch
+
+
+@transaction.atomic
+def upload_discard(*, actor: Actor, upload: Upload) -> None:
+    """Remove an upload the user does not want to import."""
+    log_access(actor=actor, action=Action.ERASURE, obj=upload,
+               summary=f"Discarded uploaded file {upload.file_name} for {upload.agency.code} without importing it")
+    upload.delete()
