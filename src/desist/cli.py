@@ -67,8 +67,39 @@ def _run_synth(args: argparse.Namespace) -> int:
     return 0
 
 
+def _configure_import(parser: argparse.ArgumentParser) -> None:
+    from desist.imports.arguments import add_import_arguments
+
+    add_import_arguments(parser)
+
+
+def _run_import(args: argparse.Namespace) -> int:
+    """Import an agency extract into the database that DJANGO_SETTINGS_MODULE names (manage.py import_extract)."""
+    import importlib.util
+    import os
+    from pathlib import Path
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    if importlib.util.find_spec("config") is None:
+        # Run from a source checkout: the settings package sits beside src/.
+        sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+    import django
+    from django.core.management import CommandError, call_command
+
+    django.setup()
+    options = {k: v for k, v in vars(args).items() if k != "command" and v is not None}
+    try:
+        call_command("import_extract", **options)
+    except CommandError as error:
+        print(f"desist import: {error}", file=sys.stderr)
+        return 1
+    return 0
+
+
 COMMANDS: dict[str, Command] = {
     "synth": Command("generate a synthetic partnership and write it to files", _configure_synth, _run_synth),
+    "import": Command("import an agency extract (CSV or Excel) with the agency's saved mapping", _configure_import,
+                      _run_import),
 }
 
 

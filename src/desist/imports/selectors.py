@@ -50,20 +50,22 @@ def pending_uploads(actor: Actor, agencies: Iterable[Agency] | QuerySet[Agency])
 TABLE_FIELDS = (
     "id", "agency__code", "record_id", "first_name", "middle_names", "last_name", "alias_first_name",
     "alias_last_name", "date_of_birth", "sex", "street", "locality", "postcode", *IDENTIFIER_KINDS, "person_id",
+    "local_identifiers",
 )
 _TABLE_SCHEMA = pa.schema(
     [("source_record_id", pa.int64()), ("source", pa.string()), ("record_id", pa.string())]
     + [(name, pa.string()) for name in TABLE_FIELDS[3:8]]
     + [("date_of_birth", pa.date32())]
     + [(name, pa.string()) for name in ("sex", "street", "locality", "postcode", *IDENTIFIER_KINDS)]
-    + [("person_id", pa.int64())]
+    + [("person_id", pa.int64()), ("local_ids", pa.list_(pa.string()))]
 )
 
 
 def source_records_table(*, agency_ids: Iterable[int] | None = None) -> pa.Table:
     """Every stored source record (or those of some agencies) as an Arrow table, in one query.
 
-    `source` is the agency code; empty text values are nulls, as linkage expects missing values."""
+    The columns are those docs/linkage.md asks for: `source` is the agency code, empty text values are
+    nulls, and local identifiers are `local_ids` entries "<name>:<value>"."""
     records = SourceRecord.objects.all()
     if agency_ids is not None:
         records = records.filter(agency_id__in=list(agency_ids))
@@ -73,5 +75,7 @@ def source_records_table(*, agency_ids: Iterable[int] | None = None) -> pa.Table
     for values, column in zip(columns, _TABLE_SCHEMA, strict=True):
         if column.type == pa.string():
             values = tuple(v or None for v in values)
+        elif column.name == "local_ids":
+            values = tuple([f"{k}:{v}" for k, v in sorted(ids.items())] for ids in values)
         arrays.append(pa.array(values, type=column.type))
     return pa.Table.from_arrays(arrays, schema=_TABLE_SCHEMA)

@@ -12,8 +12,8 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from desist.audit.context import system_actor
 from desist.audit.models import Channel
-from desist.core.linkage.fields import DATE_FORMATS
 from desist.imports import selectors, services
+from desist.imports.arguments import add_import_arguments
 from desist.imports.extracts import (
     ExtractFile,
     ExtractFileError,
@@ -26,18 +26,6 @@ from desist.imports.extracts import (
 from desist.partnership.models import Agency
 
 SHOWN = 200
-
-
-def add_import_arguments(parser: Any) -> None:
-    """The arguments of `manage.py import_extract` and `desist import` (one list for both)."""
-    parser.add_argument("--agency", required=True, help="the agency's code")
-    parser.add_argument("--file", required=True, help="the extract: a .csv or .xlsx file")
-    parser.add_argument("--mapping", default="default", help="the name of the agency's saved mapping (default: default)")
-    parser.add_argument("--check", action="store_true", help="only check the file; import nothing")
-    parser.add_argument("--save-guessed-mapping", action="store_true",
-                        help="when the agency has no such mapping, save the one guessed from the file's header")
-    parser.add_argument("--date-format", choices=("auto", *DATE_FORMATS),
-                        help="with --save-guessed-mapping: how dates are written (default: guessed)")
 
 
 class Command(BaseCommand):
