@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import replace
 from typing import Any
 
@@ -15,7 +16,10 @@ from ninja.security import HttpBearer, django_auth
 
 from desist.api import schemas
 from desist.api.services import api_token_user
-from desist.assessments.models import RiskScore
+from desist.assessments.forms import AssessmentForm, form_data_from_json, json_path
+from desist.assessments.models import Assessment, RiskScore
+from desist.assessments.selectors import assessment_versions, can_record_assessments
+from desist.assessments.services import assessment_record
 from desist.audit.context import Actor, actor_for_request
 from desist.audit.models import Action, Channel
 from desist.audit.services import log_access
@@ -173,7 +177,8 @@ def get_sentences(request: HttpRequest, person_id: int) -> Any:
     return [
         {**{f: getattr(s, f) for f in ("id", "kind", "sentence_date", "length_days", "start_date", "end_date",
                                          "conditional_release_date", "release_date", "release_is_actual",
-                                         "licence_expiry_date", "sentence_expiry_date", "terminated_date")},
+                                         "licence_expiry_date", "sentence_expiry_date", "terminated_date",
+                                         "indeterminate")},
          "establishment": s.establishment.name if s.establishment else None,
          "status_today": sentence_status(s, on),
          "requirements": list(s.requirements.all()),
@@ -193,3 +198,74 @@ def get_risk(request: HttpRequest, person_id: int) -> Any:
         "scores": list(RiskScore.objects.filter(person=person, is_current=True).order_by("kind")),
         "priority_groups": list(PriorityGroupMembership.objects.filter(person=person)),
     }
+
+
+def _assessment_out(assessment: Assessment) -> dict[str, Any]:
+    def number(value: Any) -> float | None:
+        return None if value is None else float(value)
+
+    return {
+        "id": assessment.pk, "version": assessment.version, "assessed_on": assessment.assessed_on,
+        "source": assessment.source, "rosh": assessment.rosh_by_audience,
+        "rsr_percent": number(assessment.rsr_percent), "arp_percent": number(assessment.arp_percent),
+        "csrp_percent": number(assessment.csrp_percent), "dcsrp_band": assessment.dcsrp_band,
+        "dcsrp_score": number(assessment.dcsrp_score), "answers": assessment.answers,
+        "sections": list(assessment.sections.all()),
+        "recorded_by": assessment.recorded_by.get_username() if assessment.recorded_by else None,
+    }
+
+
+def _assessable_person(actor: Actor, person_id: int, doing: str) -> Person | None:
+    """The person if the actor may see them; a refusal is logged (and answered 404 by the caller)."""
+    person = selectors.visible_people(actor).filter(pk=person_id).first()
+    if person is None:
+        log_access(actor=actor, action=Action.DENIED, summary=f"Refused to {doing} for person {person_id}",
+                   person_id=person_id, detail={"reason": "no current involvement by the user's agency"})
+    return person
+
+
+@api.get("/people/{person_id}/assessments", response={200: list[schemas.AssessmentOut], 404: schemas.ErrorOut},
+         summary="A person's assessments, every version, newest first")
+def list_assessments(request: HttpRequest, person_id: int) -> Any:
+    actor = _actor(request)
+    person = _assessable_person(actor, person_id, "list assessments")
+    if person is None:
+        return Status(404, {"detail": "No person with that number is available to you."})
+    versions = assessment_versions(person.pk)
+    log_access(actor=actor, action=Action.CONSULTATION, summary=f"Viewed assessments of person {person.pk}",
+               person_id=person.pk, detail={"sections": ["assessments"], "versions": len(versions)})
+    return [_assessment_out(a) for a in versions]
+
+
+@api.post("/people/{person_id}/assessments",
+          response={201: schemas.AssessmentOut, 403: schemas.ErrorOut, 404: schemas.ErrorOut,
+                    422: schemas.ValidationErrorOut},
+          summary="Record an assessment (assessing staff only); the scores follow in the background",
+          openapi_extra={"requestBody": {"required": True, "content": {
+              "application/json": {"schema": schemas.AssessmentIn.model_json_schema()}}}})
+def post_assessment(request: HttpRequest, person_id: int) -> Any:
+    actor = _actor(request)
+    person = _assessable_person(actor, person_id, "record an assessment")
+    if person is None:
+        return Status(404, {"detail": "No person with that number is available to you."})
+    if not can_record_assessments(actor):
+        log_access(actor=actor, action=Action.DENIED, summary=f"Refused to record an assessment for person {person_id}",
+                   person_id=person_id, detail={"reason": "not an assessing role"})
+        return Status(403, {"detail": "Only assessing staff (probation or youth justice practitioners and managers) "
+                                      "can record assessments."})
+    try:
+        body = json.loads(request.body or b"null")
+    except ValueError:
+        return Status(422, {"detail": [{"loc": ["body"], "msg": "The body must be JSON"}]})
+    # The page's form checks the values, so the API gives the same messages, each at its place in the JSON.
+    data, problems = form_data_from_json(body)
+    form = AssessmentForm(data)
+    errors = [{"loc": ["body", *path], "msg": message} for path, message in problems]
+    if not form.is_valid() or errors:
+        taken = {tuple(e["loc"]) for e in errors}
+        errors += [{"loc": ["body", *json_path(name)], "msg": str(message)}
+                   for name, messages in form.errors.items() for message in messages
+                   if ("body", *json_path(name)) not in taken]
+        return Status(422, {"detail": errors})
+    recorded = assessment_record(actor=actor, person=person, **form.service_arguments())
+    return Status(201, _assessment_out(recorded))

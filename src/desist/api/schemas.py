@@ -1,6 +1,7 @@
 from datetime import date
+from typing import Literal
 
-from ninja import Schema
+from ninja import Field, Schema
 
 
 class DistrictOut(Schema):
@@ -112,6 +113,7 @@ class SentenceOut(Schema):
     sentence_expiry_date: date | None
     establishment: str | None
     terminated_date: date | None
+    indeterminate: bool
     status_today: str
     requirements: list[RequirementOut]
     licence_conditions: list[LicenceConditionOut]
@@ -142,3 +144,55 @@ class PriorityGroupOut(Schema):
 class RiskOut(Schema):
     scores: list[RiskScoreOut]
     priority_groups: list[PriorityGroupOut]
+
+
+class AssessmentSectionOut(Schema):
+    section: str
+    question_scores: list[int | None]
+    score: int
+    need: str
+
+
+class AssessmentOut(Schema):
+    id: int
+    version: int
+    assessed_on: date
+    source: str
+    rosh: dict[str, str]
+    rsr_percent: float | None
+    arp_percent: float | None
+    csrp_percent: float | None
+    dcsrp_band: str
+    dcsrp_score: float | None
+    answers: dict[str, bool | int]
+    sections: list[AssessmentSectionOut]
+    recorded_by: str | None
+
+
+class AssessmentIn(Schema):
+    """What POST /people/{id}/assessments takes. Only assessed_on and one finding are needed."""
+
+    assessed_on: date
+    rosh: dict[Literal["public", "known_adult", "children", "staff"],
+               Literal["low", "medium", "high", "very_high"]] = Field(default_factory=dict)
+    rsr_percent: float | None = Field(None, ge=0, le=100)
+    arp_percent: float | None = Field(None, ge=0, le=100, description="All-reoffending predictor, as received")
+    csrp_percent: float | None = Field(None, ge=0, le=100,
+                                       description="Combined serious reoffending predictor, as received")
+    dcsrp_band: Literal["", "low", "medium", "high", "very_high"] = Field(
+        "", description="Direct-contact sexual reoffending band; empty: not applicable")
+    dcsrp_score: float | None = Field(None, ge=0, le=100, description="Needed when the band is medium")
+    sections: dict[str, list[Literal[0, 1, 2] | None]] = Field(
+        default_factory=dict, description="OASys section key (accommodation … attitudes) → question scores, "
+                                          "null for a question not answered")
+    answers: dict[str, bool | Literal[0, 1, 2]] = Field(
+        default_factory=dict, description="Predictor items: yes/no items as true/false, graded items 0–2")
+
+
+class FieldErrorOut(Schema):
+    loc: list[str | int]
+    msg: str
+
+
+class ValidationErrorOut(Schema):
+    detail: list[FieldErrorOut]

@@ -8,11 +8,14 @@ from datetime import date
 from types import SimpleNamespace
 from typing import Any
 
+from django.conf import settings
 from django.db.models import Q
 
 from desist.assessments.models import Assessment, AssessmentSection, RiskScore
 from desist.assessments.scoring import AssessmentFacts, RiskFacts, Sanction, SentenceFacts
+from desist.audit.context import Actor
 from desist.offences.models import Offence
+from desist.partnership.models import Membership
 from desist.people.models import Person
 from desist.registers.models import RegisterEntry
 from desist.sentences.models import Requirement, Sentence
@@ -113,3 +116,19 @@ def current_scores(person_id: int) -> dict[str, RiskScore]:
 
 def score_history(person_id: int) -> list[RiskScore]:
     return list(RiskScore.objects.filter(person_id=person_id).order_by("kind", "-calculated_at", "-id"))
+
+
+def can_record_assessments(actor: Actor) -> bool:
+    """Whether the actor assesses: an active member of an agency kind in DESIST_ASSESSOR_AGENCY_KINDS, in a role in
+    DESIST_ASSESSOR_ROLES (by default probation and youth justice practitioners and managers). One query."""
+    if actor.user_id is None:
+        return False
+    return Membership.objects.filter(user_id=actor.user_id, is_active=True,
+                                     agency__kind__in=settings.DESIST_ASSESSOR_AGENCY_KINDS,
+                                     role__in=settings.DESIST_ASSESSOR_ROLES).exists()
+
+
+def assessment_versions(person_id: int) -> list[Assessment]:
+    """Every assessment of a person, newest first, with its sections and who recorded it (three queries)."""
+    return list(Assessment.objects.filter(person_id=person_id).select_related("recorded_by")
+                .prefetch_related("sections").order_by("-version"))

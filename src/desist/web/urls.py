@@ -10,6 +10,7 @@ urlpatterns = [
     path("caseload/", views.caseload, name="caseload"),
     path("search/", views.search, name="search"),
     path("people/<int:person_id>/", views.person_record, name="person"),
+    path("people/<int:person_id>/assessments/new/", views.assessment_new, name="assessment_new"),
     path("people/<int:person_id>/offences/<int:offence_id>/category/", views.offence_category,
          name="offence_category"),
     path("purpose/", views.set_purpose, name="set_purpose"),

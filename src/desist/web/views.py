@@ -7,7 +7,7 @@ import dataclasses
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
@@ -17,8 +17,10 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from desist import risk
+from desist.assessments.forms import AssessmentForm
 from desist.assessments.models import Assessment, ScoreKind
-from desist.assessments.selectors import current_scores, score_history
+from desist.assessments.selectors import can_record_assessments, current_scores, score_history
+from desist.assessments.services import assessment_record
 from desist.audit.models import Action
 from desist.audit.selectors import access_log_search
 from desist.audit.services import log_access
@@ -121,6 +123,7 @@ def person_record(request: HttpRequest, person_id: int) -> HttpResponse:
             "relationships": list(person.relationships.all()),
             "key_dates": person.upcoming_key_dates[:6],
             **risk_context(person.pk),
+            "can_assess": can_record_assessments(actor),
         },
     )
 
@@ -140,6 +143,34 @@ def risk_context(person_id: int) -> dict[str, object]:
         "assessment": assessment,
         "score_history": [s for s in score_history(person_id) if not s.is_current][:20],
     }
+
+
+@login_required
+def assessment_new(request: HttpRequest, person_id: int) -> HttpResponse:
+    """Record an assessment for a person the user can see; only assessors (DESIST_ASSESSOR_*) may."""
+    actor = request.actor  # type: ignore[attr-defined]
+    person = selectors.visible_people(actor).filter(pk=person_id).first()
+    if person is None:
+        log_access(actor=actor, action=Action.DENIED, summary=f"Refused to record an assessment for person {person_id}",
+                   person_id=person_id, detail={"reason": "no current involvement by the user's agency"})
+        raise Http404("No person with that number is available to you.")
+    if not can_record_assessments(actor):
+        log_access(actor=actor, action=Action.DENIED, summary=f"Refused to record an assessment for person {person_id}",
+                   person_id=person_id, detail={"reason": "not an assessing role"})
+        raise PermissionDenied("Only assessing staff (probation or youth justice practitioners and managers) can "
+                               "record assessments.")
+    form = AssessmentForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            assessment = assessment_record(actor=actor, person=person, **form.service_arguments())
+        except (risk.RiskInputError, ValidationError) as error:
+            # The form checks everything the service does; this keeps a surprise from losing the input.
+            form.add_error(None, "; ".join(getattr(error, "messages", [str(error)])))
+        else:
+            messages.success(request, f"Assessment {assessment.version} is recorded. The risk scores and tiers will "
+                                      "be worked out again in a moment.")
+            return redirect(f"{reverse('person', args=[person.pk])}#risk")
+    return render(request, "web/assessment_form.html", {"person": person, "form": form})
 
 
 @login_required
