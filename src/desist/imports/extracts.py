@@ -194,12 +194,13 @@ def guess_record_id_column(columns: Sequence[str]) -> str:
 
 
 def guess_date_format(values: Sequence[object]) -> str:
-    """The single DATE_FORMATS entry that reads every sample value, or 'auto'."""
+    """The DATE_FORMATS entry that reads the most sample values (a few bad dates do not hide it), or
+    'auto' when none reads any or two read equally many."""
     texts = [clean(v) for v in values if not isinstance(v, date | datetime) and clean(v)]
-    if not texts:
+    counts = sorted(((sum(_fits(t, fmt) for t in texts), fmt) for fmt in DATE_FORMATS), reverse=True)
+    if not texts or counts[0][0] == 0 or counts[0][0] == counts[1][0]:
         return "auto"
-    fits = [fmt for fmt in DATE_FORMATS if all(_fits(t, fmt) for t in texts)]
-    return fits[0] if len(fits) == 1 else "auto"
+    return counts[0][1]
 
 
 def _fits(text: str, fmt: str) -> bool:

@@ -1,0 +1,18 @@
+from django import template
+
+from desist.audit.context import Actor
+from desist.imports import selectors
+
+register = template.Library()
+
+
+@register.filter
+def can_import(actor: Actor) -> bool:
+    """Whether to offer the Imports pages (the user holds an import role)."""
+    return selectors.can_import(actor)
+
+
+@register.filter
+def get_field(form, name: str):  # type: ignore[no-untyped-def]
+    """A form's bound field by name, for forms whose fields depend on the file."""
+    return form[name]
