@@ -1,0 +1,86 @@
+"""An agency analyst uploads an extract, maps its columns, sees the bad rows, fixes the file and
+imports it (issue 4, part 1)."""
+
+import csv
+import io
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from desist.imports.models import ImportBatch, SourceRecord
+from tests.app.builders import PASSWORD
+from tests.browser.conftest import assert_accessible, login
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+HEADER = ["Client ID", "Forename", "Surname", "DOB", "Gender", "Post Code", "NI Number"]
+ROWS = [
+    ["HSG0001", "Amelia", "Hughes", "21/03/1984", "Female", "ME4 6TL", "QQ123456C"],
+    ["HSG0002", "Oliver", "Barnes", "31/02/1990", "Male", "ME7 1AB", ""],
+    ["HSG0003", "Jack", "Patel", "05/06/1979", "Male", "not known", ""],
+]
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def extract(tmp_path, name, rows):
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(HEADER)
+    writer.writerows(rows)
+    path = tmp_path / name
+    path.write_text(out.getvalue(), encoding="utf-8")
+    return path
+
+
+def test_analyst_maps_checks_fixes_and_imports_an_extract(page: Page, live_server, partnership, tmp_path):
+    partnership.user("hana.analyst", partnership.housing, role="analyst")
+    login(page, live_server, "hana.analyst", PASSWORD)
+    page.get_by_role("link", name="Imports").click()
+    expect(page.get_by_role("heading", name="Import an agency extract")).to_be_visible()
+    assert_accessible(page, context="imports page")
+
+    page.get_by_label("Extract file").set_input_files(extract(tmp_path, "housing.csv", ROWS))
+    page.get_by_role("button", name="Upload and check").click()
+    expect(page.get_by_role("heading", name="Map the columns of housing.csv")).to_be_visible()
+    # desist guessed the mapping from the header names.
+    expect(page.get_by_label("Surname")).to_have_value("last_name")
+    expect(page.get_by_label("Record id column")).to_have_value("Client ID")
+    expect(page.get_by_label("How dates are written")).to_have_value("%d/%m/%Y")
+    assert_accessible(page, context="column mapping")
+    page.get_by_label("Gender").select_option("")
+    page.get_by_label("Forename").select_option("last_name")
+    page.get_by_role("button", name="Save mapping and check the file").click()
+    expect(page.locator(".govuk-error-summary")).to_contain_text("Last name is chosen for two columns")
+    assert_accessible(page, context="column mapping, error state")
+    page.get_by_label("Forename").select_option("first_name")
+    page.get_by_label("Gender").select_option("sex")
+    page.get_by_role("button", name="Save mapping and check the file").click()
+
+    expect(page.get_by_role("heading", name="housing.csv cannot be imported")).to_be_visible()
+    problems = page.locator("#problems tbody tr")
+    expect(problems).to_have_count(2)
+    expect(problems.nth(0)).to_contain_text("3")
+    expect(problems.nth(0)).to_contain_text("'31/02/1990' is not a date in the format DD/MM/YYYY")
+    expect(problems.nth(1)).to_contain_text("'not known' is not a UK postcode")
+    assert_accessible(page, context="validation report")
+    assert not SourceRecord.objects.exists()
+
+    page.get_by_role("link", name="Back to imports").click()
+    fixed = [ROWS[0], [*ROWS[1][:3], "28/02/1990", *ROWS[1][4:]], [*ROWS[2][:5], "", ""]]
+    page.get_by_label("Extract file").set_input_files(extract(tmp_path, "housing-fixed.csv", fixed))
+    page.get_by_role("button", name="Upload and check").click()
+    expect(page.get_by_role("heading", name="Import housing-fixed.csv")).to_be_visible()
+    expect(page.locator(".govuk-summary-list").first).to_contain_text("New to desist")
+    assert_accessible(page, context="import confirmation")
+    page.get_by_role("button", name="Import 3 records").click()
+
+    expect(page.get_by_text("Imported housing-fixed.csv: 3 new")).to_be_visible()
+    expect(page.locator("table tbody tr")).to_have_count(1)
+    expect(page.locator("table tbody tr").first).to_contain_text("housing-fixed.csv")
+    assert_accessible(page, context="import history")
+    assert ImportBatch.objects.get().rows == 3
+    assert SourceRecord.objects.get(record_id="HSG0001").ni_number == "QQ123456C"
