@@ -68,7 +68,7 @@ def test_coordinator_adopts_a_candidate(page: Page, live_server, candidate):
     expect(ogrs).to_contain_text("within two years")
     ogrs.get_by_text("Why: the working").click()
     expect(ogrs).to_contain_text("Copas")
-    tier = page.locator(".govuk-summary-list__row", has_text="Tier")
+    tier = page.locator(".govuk-summary-list__row").filter(has=page.get_by_text("Tier", exact=True))
     tier.get_by_text("Why: the working").click()
     expect(tier.locator("table")).to_be_visible()
     expect(page.locator("table", has_text="Severe need")).to_contain_text("Accommodation")
