@@ -6,6 +6,7 @@ import pytest
 from django.contrib.auth.models import User
 from django.core.management import call_command
 
+from desist.assessments.models import RiskScore
 from desist.audit.models import AccessLogEntry
 from desist.demo.models import DemoBuild
 from desist.people.models import Involvement, Person
@@ -59,6 +60,10 @@ def test_demo_data_is_realistic_and_scoped(demo):
     supervised = Person.objects.filter(involvements__agency__kind="probation", involvements__end_date__isnull=True)
     statuses = set(supervised.annotate(s=supervision_status_expression(AS_OF)).values_list("s", flat=True))
     assert {"custody", "licence", "community"} <= statuses
+
+    # Most assessments of the last year carry ARP and CSRP: many, not all, have a single-letter tier.
+    letters = RiskScore.objects.filter(kind="tier_letter", is_current=True)
+    assert letters.exclude(value="").count() > letters.filter(value="").count() / 4 > 0
 
     # Rows were loaded with the generator's ids; new people must still get fresh ones.
     created = person_create(actor=builders.actor(), first_name="New", last_name="Person")

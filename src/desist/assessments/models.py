@@ -66,7 +66,7 @@ class Assessment(models.Model):
                                       help_text="All-reoffending predictor (ARP), as received.")
     csrp_percent = models.DecimalField(max_digits=5, decimal_places=2, null=True, blank=True,
                                        help_text="Combined serious reoffending predictor (CSRP), as received.")
-    dcsrp_band = models.CharField(max_length=16, choices=DcsrpBand.choices, blank=True,
+    dcsrp_band = models.CharField(max_length=16, choices=DcsrpBand.choices, blank=True, default="", db_default="",
                                   help_text="Direct-contact sexual reoffending predictor band; blank: not applicable.")
     dcsrp_score = models.DecimalField(max_digits=5, decimal_places=2, null=True, blank=True,
                                       help_text="Direct-contact sexual reoffending predictor score (%).")

@@ -102,6 +102,10 @@ def _records(table: Any) -> Iterator[dict[str, Any]]:
         yield from batch.to_pylist()
 
 
+def _percent(value: float | None) -> Decimal | None:
+    return None if value is None else Decimal(str(value))
+
+
 def demo_partnership_build(
     *, people: int, seed: int, as_of: date | None = None, log: Callable[[str], None] = print, derive: bool = True
 ) -> DemoBuildResult:
@@ -257,10 +261,11 @@ def _load(world: Any, *, log: Callable[[str], None]) -> dict[str, int]:
     log(f"  registers {counts['registers']:,}, involvements {counts['involvements']:,}")
     counts["assessments"] = copy_rows(Assessment, [
         "id", "person", "version", "assessed_on", "source", "rosh_public", "rosh_known_adult", "rosh_children",
-        "rosh_staff", "rsr_percent", "answers", "created_at",
+        "rosh_staff", "rsr_percent", "arp_percent", "csrp_percent", "answers", "created_at",
     ], (
         (r["assessment_id"], r["person_id"], 1, r["assessed_on"], r["source"], r["rosh_public"], r["rosh_known_adult"],
-         r["rosh_children"], r["rosh_staff"], Decimal(str(r["rsr_percent"])), r["answers"], now)
+         r["rosh_children"], r["rosh_staff"], Decimal(str(r["rsr_percent"])), _percent(r["arp_percent"]),
+         _percent(r["csrp_percent"]), r["answers"], now)
         for r in _records(world.assessments)
     ))
 

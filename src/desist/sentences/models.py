@@ -30,8 +30,9 @@ class Sentence(models.Model):
     )
     establishment = models.ForeignKey(Agency, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     terminated_date = models.DateField(null=True, blank=True, help_text="When an order ended early (revoked).")
+    # A database default too, so bulk loaders that leave the column out (COPY) still load.
     indeterminate = models.BooleanField(
-        default=False, help_text="A life sentence or imprisonment for public protection (IPP): no fixed end.")
+        default=False, db_default=False, help_text="A life sentence or imprisonment for public protection (IPP): no fixed end.")
 
     class Meta:
         ordering = ["-sentence_date"]

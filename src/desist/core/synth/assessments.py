@@ -35,6 +35,8 @@ SECTION_QUESTIONS: tuple[tuple[str, int], ...] = (
     ("attitudes", 4),
 )
 ASSESSED_SHARE = 0.86
+PREDICTORS_SINCE_DAYS = 365
+PREDICTORS_SHARE = 0.7
 
 
 @dataclass
@@ -45,6 +47,8 @@ class Assessments:
     rsr: Arr  # percentages
     answers: list[str]  # JSON per assessment
     section_rows: tuple[Arr, Arr, list[str]]  # (assessment index, section index, "2,1,0,2")
+    arp: Arr | None = None  # all-reoffending predictor %, NaN where not received
+    csrp: Arr | None = None  # combined serious reoffending predictor %, NaN where not received
 
 
 def _level(latent: Arr, cuts: tuple[float, float, float]) -> Arr:
@@ -131,11 +135,23 @@ def build_assessments(rng: np.random.Generator, pop: Population, pj: PersonJusti
         if incomplete[i]:
             answer.pop(names[int(gap[i])])
         answers.append(json.dumps(answer, sort_keys=True))
+    # ARP and CSRP (RULES.md §3b) come with the newer tool: most assessments of the last year have them,
+    # older ones none. Drawn last, so every earlier value is the same as before they were added.
+    received = (age_days <= PREDICTORS_SINCE_DAYS) & (np.asarray(rng.random(n)) < PREDICTORS_SHARE)
+    arp = np.round(100.0 / (1.0 + np.exp(-(-2.2 + 4.0 * propensity + rng.normal(0.0, 0.5, n)))), 2)
+    csrp = np.round(np.clip(np.exp(rng.normal(-0.7 + 2.0 * propensity + 0.4 * violent, 0.6, n)), 0.05, 25.0), 2)
     return Assessments(
         person=chosen, assessed_on=assessed_on, rosh=rosh, rsr=rsr, answers=answers,
+        arp=np.where(received, arp, np.nan), csrp=np.where(received, csrp, np.nan),
         section_rows=(np.concatenate(owner) if owner else np.zeros(0, np.int64),
                       np.concatenate(section_index) if section_index else np.zeros(0, np.int64), texts),
     )
+
+
+def _optional_percent(values: Arr | None, n: int) -> pa.Array:
+    if values is None:
+        return pa.nulls(n, type=pa.float64())
+    return pa.array(values, type=pa.float64(), mask=np.isnan(values))
 
 
 def assessment_tables(a: Assessments) -> tuple[pa.Table, pa.Table]:
@@ -153,6 +169,8 @@ def assessment_tables(a: Assessments) -> tuple[pa.Table, pa.Table]:
         "rosh_children": pa.array([ROSH_LEVELS[i] for i in a.rosh[:, 2]], type=pa.string()),
         "rosh_staff": pa.array([ROSH_LEVELS[i] for i in a.rosh[:, 3]], type=pa.string()),
         "rsr_percent": pa.array(a.rsr, type=pa.float64()),
+        "arp_percent": _optional_percent(a.arp, n),
+        "csrp_percent": _optional_percent(a.csrp, n),
         "answers": pa.array(a.answers, type=pa.string()),
     }, schema=vocab.SCHEMAS["assessments"])
     owner, section, texts = a.section_rows

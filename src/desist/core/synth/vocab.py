@@ -235,6 +235,8 @@ SCHEMAS: dict[str, pa.Schema] = {
             ("rosh_children", _S),
             ("rosh_staff", _S),
             ("rsr_percent", pa.float64()),
+            ("arp_percent", pa.float64()),
+            ("csrp_percent", pa.float64()),
             ("answers", _S),
         ]
     ),
