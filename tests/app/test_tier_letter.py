@@ -146,7 +146,7 @@ def test_only_people_with_a_sentence_get_the_letter_tier():
 
 
 @pytest.mark.django_db
-def test_the_letter_tier_is_worked_out_from_the_record(partnership):
+def test_the_letter_tier_is_worked_out_from_the_record(client, partnership):
     """ARP/CSRP from the assessment, a lifer's release from sentences, MAPPA from the registers."""
     worker = partnership.user("pat.probation", partnership.probation)
     subject = builders.person(first_name="Lee", last_name="Harper", involved=[(partnership.probation, worker)])
@@ -174,3 +174,6 @@ def test_the_letter_tier_is_worked_out_from_the_record(partnership):
     assert score.inputs["registrations"] == ["stalking"]
     assert any(label == "Tier" and value.startswith("B") for label, value in score.working)
     assert RiskScore.objects.filter(person=subject, kind="tier_letter").count() == 2  # the history is kept
+    client.force_login(worker)
+    page = client.get(f"/people/{subject.pk}/").content.decode()
+    assert "Custodial sentence (life or IPP)" in page and "Lifer/IPP released" in page

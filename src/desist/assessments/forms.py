@@ -25,7 +25,7 @@ ROSH_AUDIENCES: dict[str, str] = {
     "staff": "staff",
 }
 # RULES.md gives need thresholds for eight sections; finance (5) and emotional well-being (10) are scored but
-# not graded. Their questions are OASys's own (5.2–5.6, 10.1–10.6); the labels are ours.
+# not graded. Their questions follow OASys's subjects, in our words (no published list to take them from).
 QUESTIONS: dict[str, tuple[str, ...]] = {
     **SECTION_QUESTIONS,
     "finance": ("financial situation a problem", "reliance on others for money", "manages money",
