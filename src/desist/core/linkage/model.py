@@ -1,0 +1,523 @@
+"""The linkage model: what desist compares, how it blocks, and training without labels (Splink 5).
+
+Fellegi–Sunter: every pair of records gets a match weight, the sum over the comparisons (names, date
+of birth, sex, address, each identifier) of log2(m/u) for the level the pair falls in, plus the prior.
+u (how often two different people agree that way) comes from random pairs; m (how often the same
+person's records do) from expectation maximisation on pairs that share a date of birth, then on pairs
+that share a name. No labelled pairs are needed.
+
+The trained model is Splink's JSON settings with desist's metadata (version, profile, when and on how
+many records it was trained). The version is a content hash of the trained settings, so the same
+model always has the same version and any retraining that changes a parameter gets a new one.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, Literal
+
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from .backends import Engine, check_engine, database_api
+from .fields import IDENTIFIER_KINDS
+from .records import prepare_records
+
+# "full" is desist's model; "name_dob" is a plain Splink setup on names and date of birth only,
+# kept to measure what the rest of desist's model adds (docs/benchmarks.md).
+Profile = Literal["full", "name_dob"]
+PROFILES: tuple[Profile, ...] = ("full", "name_dob")
+
+MODEL_FORMAT = 1
+UNIQUE_ID = "unique_id"
+
+# Training samples: enough pairs for stable estimates, bounded so training stays quick at 1M records.
+U_MAX_PAIRS = 2e6
+EM_MAX_PAIRS = 1e6
+EM_ITERATIONS = (20, 8, 3)
+# Share of true matches the deterministic rules (an identifier, or name and date of birth exactly)
+# are taken to find when estimating how likely two random records are to match.
+DETERMINISTIC_RECALL = 0.8
+
+# No level's m below this (see regularise); u likewise, so no weight is infinite.
+M_FLOOR = 1e-3
+UNTRAINED_PROBABILITY = 1e-6
+# A level no training pair fell in borrows the parameters of this level of the same comparison.
+UNTRAINED_LIKE = {("date_of_birth", "Matches another date of birth"): "Day and month swapped"}
+
+
+class ModelError(ValueError):
+    """A model file that cannot be used; the message says why."""
+
+
+def _levels() -> Any:
+    import splink.comparison_level_library as cll
+
+    return cll
+
+
+def _first_name_comparison() -> Any:
+    import splink.comparison_library as cl
+
+    cll = _levels()
+    return cl.CustomComparison(
+        output_column_name="first_name",
+        comparison_description="First name, with nicknames, typos, middle names and aliases",
+        comparison_levels=[
+            cll.NullLevel("first_name").configure(label_for_charts="Missing"),
+            cll.ExactMatchLevel("first_name").configure(label_for_charts="Exact match"),
+            cll.CustomLevel(
+                "array_contains(first_name_nicknames_l, first_name_r) "
+                "OR array_contains(first_name_nicknames_r, first_name_l)",
+                label_for_charts="Nickname",
+                base_dialect_str="duckdb",
+            ),
+            cll.JaroWinklerLevel("first_name", 0.92).configure(label_for_charts="Very similar (a typo)"),
+            cll.ArrayIntersectLevel("given_names", 1).configure(
+                label_for_charts="Matches a middle name or alias"
+            ),
+            cll.ColumnsReversedLevel("first_name", "last_name").configure(
+                label_for_charts="Swapped with last name"
+            ),
+            cll.JaroWinklerLevel("first_name", 0.8).configure(label_for_charts="Similar"),
+            cll.ElseLevel().configure(label_for_charts="Different"),
+        ],
+    )
+
+
+def _last_name_comparison() -> Any:
+    import splink.comparison_library as cl
+
+    cll = _levels()
+    return cl.CustomComparison(
+        output_column_name="last_name",
+        comparison_description="Last name, with typos, sound-alikes and aliases",
+        comparison_levels=[
+            cll.NullLevel("last_name").configure(label_for_charts="Missing"),
+            cll.ExactMatchLevel("last_name").configure(label_for_charts="Exact match"),
+            cll.JaroWinklerLevel("last_name", 0.92).configure(label_for_charts="Very similar (a typo)"),
+            cll.ArrayIntersectLevel("last_names", 1).configure(label_for_charts="Matches an alias"),
+            cll.ColumnsReversedLevel("last_name", "first_name").configure(
+                label_for_charts="Swapped with first name"
+            ),
+            cll.ExactMatchLevel("last_name_metaphone").configure(label_for_charts="Sounds alike"),
+            cll.JaroWinklerLevel("last_name", 0.8).configure(label_for_charts="Similar"),
+            cll.ElseLevel().configure(label_for_charts="Different"),
+        ],
+    )
+
+
+def _dob_comparison() -> Any:
+    import splink.comparison_library as cl
+
+    cll = _levels()
+    year, month, day = (cll.ExactMatchLevel(c) for c in ("dob_year", "dob_month", "dob_day"))
+    return cl.CustomComparison(
+        output_column_name="date_of_birth",
+        comparison_description="Date of birth, with day and month swapped and one part wrong",
+        comparison_levels=[
+            cll.NullLevel("dob").configure(label_for_charts="Missing"),
+            cll.ExactMatchLevel("dob").configure(label_for_charts="Exact match"),
+            cll.ArrayIntersectLevel("dobs", 1).configure(label_for_charts="Matches another date of birth"),
+            cll.And(year, cll.ColumnsReversedLevel("dob_month", "dob_day", symmetrical=True)).configure(
+                label_for_charts="Day and month swapped"
+            ),
+            cll.Or(cll.And(year, month), cll.And(year, day), cll.And(month, day)).configure(
+                label_for_charts="One of day, month and year differs"
+            ),
+            cll.ElseLevel().configure(label_for_charts="Different"),
+        ],
+    )
+
+
+def _sex_comparison() -> Any:
+    import splink.comparison_library as cl
+
+    cll = _levels()
+    return cl.CustomComparison(
+        output_column_name="sex",
+        comparison_levels=[
+            cll.NullLevel("sex").configure(label_for_charts="Missing"),
+            cll.ExactMatchLevel("sex").configure(label_for_charts="Same"),
+            cll.ElseLevel().configure(label_for_charts="Different"),
+        ],
+    )
+
+
+def _address_comparison() -> Any:
+    import splink.comparison_library as cl
+
+    cll = _levels()
+    return cl.CustomComparison(
+        output_column_name="address",
+        comparison_description="Street and postcode",
+        comparison_levels=[
+            cll.And(cll.NullLevel("postcode"), cll.NullLevel("street")).configure(label_for_charts="Missing"),
+            cll.And(cll.ExactMatchLevel("postcode"), cll.ExactMatchLevel("street")).configure(
+                label_for_charts="Same address"
+            ),
+            cll.ExactMatchLevel("street").configure(label_for_charts="Same street address"),
+            cll.ExactMatchLevel("postcode").configure(label_for_charts="Same postcode"),
+            cll.ExactMatchLevel("postcode_sector").configure(label_for_charts="Same postcode sector"),
+            cll.ExactMatchLevel("postcode_district").configure(label_for_charts="Same postcode district"),
+            cll.ElseLevel().configure(label_for_charts="Different"),
+        ],
+    )
+
+
+def _identifier_comparison(kind: str) -> Any:
+    import splink.comparison_library as cl
+
+    cll = _levels()
+    return cl.CustomComparison(
+        output_column_name=kind,
+        comparison_levels=[
+            cll.NullLevel(kind).configure(label_for_charts="Missing"),
+            cll.ExactMatchLevel(kind).configure(label_for_charts="Exact match"),
+            cll.DamerauLevenshteinLevel(kind, 1).configure(label_for_charts="One character different"),
+            cll.ElseLevel().configure(label_for_charts="Different"),
+        ],
+    )
+
+
+def _local_ids_comparison() -> Any:
+    import splink.comparison_library as cl
+
+    cll = _levels()
+    return cl.CustomComparison(
+        output_column_name="local_ids",
+        comparison_levels=[
+            cll.NullLevel("local_ids").configure(label_for_charts="Missing"),
+            cll.ArrayIntersectLevel("local_ids", 1).configure(label_for_charts="Shares a local id"),
+            cll.ElseLevel().configure(label_for_charts="Different"),
+        ],
+    )
+
+
+def _plain_comparisons() -> list[Any]:
+    import splink.comparison_library as cl
+
+    return [
+        cl.NameComparison("first_name"),
+        cl.NameComparison("last_name"),
+        cl.DateOfBirthComparison("dob", input_is_string=True, datetime_format="%Y-%m-%d"),
+    ]
+
+
+def prediction_blocking_rules(profile: Profile, identifiers: tuple[str, ...]) -> list[Any]:
+    """Which pairs are compared at all: those that share at least one of these keys.
+
+    Each rule is narrow (blocks stay small at a million records) and together they catch the faults the
+    model forgives: an identifier catches any spelling; date of birth with a name key catches typos and
+    nicknames; name with year or postcode catches a wrong or swapped date of birth.
+    """
+    from splink import block_on
+
+    if profile == "name_dob":
+        return [block_on("first_name", "last_name"), block_on("dob", "last_name_soundex"),
+                block_on("dob", "first_name")]
+    rules = [block_on(kind) for kind in identifiers]
+    rules += [
+        block_on("dob", "last_name_soundex"),
+        block_on("dob", "first_name_metaphone"),
+        block_on("first_name", "last_name", "dob_year"),
+        block_on("names_sorted", "dob_year"),
+        block_on("postcode", "last_name_soundex"),
+        block_on("postcode", "first_name_metaphone", "dob_year"),
+        block_on("dob", "postcode_district"),
+    ]
+    return rules
+
+
+def _settings(profile: Profile, identifiers: tuple[str, ...], has_local_ids: bool) -> Any:
+    from splink import SettingsCreator
+
+    if profile == "name_dob":
+        comparisons = _plain_comparisons()
+    else:
+        comparisons = [
+            _first_name_comparison(),
+            _last_name_comparison(),
+            _dob_comparison(),
+            _sex_comparison(),
+            _address_comparison(),
+            *[_identifier_comparison(kind) for kind in identifiers],
+        ]
+        if has_local_ids:
+            comparisons.append(_local_ids_comparison())
+    return SettingsCreator(
+        link_type="dedupe_only",
+        unique_id_column_name=UNIQUE_ID,
+        comparisons=comparisons,
+        blocking_rules_to_generate_predictions=prediction_blocking_rules(profile, identifiers),
+        retain_matching_columns=False,
+        retain_intermediate_calculation_columns=False,
+        max_iterations=20,
+    )
+
+
+@dataclass(frozen=True)
+class LinkageModel:
+    """A trained model: Splink's settings (with m and u) and desist's metadata. Immutable."""
+
+    settings: dict[str, Any]
+    profile: Profile = "full"
+    trained_on: int = 0
+    trained_at: str = ""
+    metadata: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def version(self) -> str:
+        """A content hash of the trained settings: equal parameters, equal version."""
+        canonical = json.dumps(self.settings, sort_keys=True, separators=(",", ":"), default=str)
+        return f"{self.profile}-{hashlib.sha256(canonical.encode()).hexdigest()[:12]}"
+
+    def splink_settings(self, engine: Engine = "duckdb") -> dict[str, Any]:
+        """Splink settings for the engine, with this model's trained parameters.
+
+        The comparisons' SQL is written afresh in the engine's dialect (a model trained on DuckDB runs
+        on Spark) and the trained m, u and prior are copied across level by level.
+        """
+        identifiers = tuple(self.metadata.get("identifiers", ()))
+        creator = _settings(self.profile, identifiers, bool(self.metadata.get("local_ids")))
+        fresh: dict[str, Any] = creator.create_settings_dict(check_engine(engine))
+        fresh["probability_two_random_records_match"] = self.settings["probability_two_random_records_match"]
+        trained = {c["output_column_name"]: c for c in self.settings.get("comparisons", [])}
+        for comparison in fresh["comparisons"]:
+            name = comparison["output_column_name"]
+            old = trained.get(name)
+            if old is None or len(old["comparison_levels"]) != len(comparison["comparison_levels"]):
+                raise ModelError(
+                    f"the model's {name!r} comparison does not match this version of desist: retrain it"
+                )
+            for level, old_level in zip(comparison["comparison_levels"], old["comparison_levels"], strict=True):
+                if level.get("label_for_charts") != old_level.get("label_for_charts"):
+                    raise ModelError(
+                        f"the model's {name!r} levels do not match this version of desist: retrain it"
+                    )
+                for key in ("m_probability", "u_probability"):
+                    if key in old_level:
+                        level[key] = old_level[key]
+        return fresh
+
+    def comparison_levels(self) -> dict[str, dict[int, tuple[str, float | None]]]:
+        """For each comparison, each agreement level's label and match weight (log2 m/u; None if null)."""
+        result: dict[str, dict[int, tuple[str, float | None]]] = {}
+        for comparison in self.settings.get("comparisons", []):
+            name = comparison["output_column_name"]
+            levels: dict[int, tuple[str, float | None]] = {}
+            count = sum(1 for lvl in comparison["comparison_levels"] if not lvl.get("is_null_level"))
+            for level in comparison["comparison_levels"]:
+                label = level.get("label_for_charts") or level.get("sql_condition", "")
+                if level.get("is_null_level"):
+                    levels[-1] = (label, None)
+                    continue
+                count -= 1
+                m, u = level.get("m_probability"), level.get("u_probability")
+                weight = _log2(m / u) if m and u else None
+                levels[count] = (label, weight)
+            result[name] = levels
+        return result
+
+    def to_json(self) -> dict[str, Any]:
+        """The model as one JSON object (what save writes)."""
+        return {
+            "desist_linkage_model": MODEL_FORMAT,
+            "version": self.version,
+            "profile": self.profile,
+            "trained_on": self.trained_on,
+            "trained_at": self.trained_at,
+            "metadata": self.metadata,
+            "splink_settings": self.settings,
+        }
+
+    def save(self, path: str | Path) -> Path:
+        """Write the model as JSON; returns the path."""
+        target = Path(path)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(json.dumps(self.to_json(), indent=2, sort_keys=True, default=str) + "\n")
+        return target
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> LinkageModel:
+        """A model from what to_json returned; raises ModelError for anything else."""
+        if not isinstance(data, dict) or data.get("desist_linkage_model") != MODEL_FORMAT:
+            raise ModelError("this is not a desist linkage model (format 1)")
+        profile = data.get("profile", "full")
+        if profile not in PROFILES:
+            raise ModelError(f"unknown model profile {profile!r}")
+        model = cls(
+            settings=data["splink_settings"],
+            profile=profile,
+            trained_on=int(data.get("trained_on", 0)),
+            trained_at=str(data.get("trained_at", "")),
+            metadata=dict(data.get("metadata", {})),
+        )
+        if data.get("version") and data["version"] != model.version:
+            raise ModelError(
+                f"the model's parameters do not match its version {data['version']} (edited by hand?)"
+            )
+        return model
+
+    @classmethod
+    def load(cls, path: str | Path) -> LinkageModel:
+        """Read a model saved with save."""
+        source = Path(path)
+        try:
+            data = json.loads(source.read_text())
+        except FileNotFoundError as exc:
+            raise ModelError(f"{source}: no such model file") from exc
+        except json.JSONDecodeError as exc:
+            raise ModelError(f"{source}: not JSON ({exc})") from exc
+        return cls.from_json(data)
+
+
+def _log2(value: float) -> float:
+    import math
+
+    return math.log2(value)
+
+
+def present_identifiers(prepared: pa.Table, *, minimum: int = 2) -> tuple[str, ...]:
+    """Identifier kinds the records actually hold (a comparison on an empty column cannot be trained)."""
+    return tuple(
+        kind for kind in IDENTIFIER_KINDS
+        if prepared.num_rows - prepared.column(kind).null_count >= minimum
+    )
+
+
+def with_unique_ids(prepared: pa.Table, start: int = 0) -> pa.Table:
+    """The prepared records with Splink's integer unique id (row number from ``start``)."""
+    ids = pa.array(range(start, start + prepared.num_rows), type=pa.int64())
+    return prepared.append_column(UNIQUE_ID, ids)
+
+
+def train_model(
+    records: pa.Table,
+    *,
+    profile: Profile = "full",
+    engine: Engine = "duckdb",
+    seed: int = 1,
+    max_records: int = 400_000,
+) -> LinkageModel:
+    """Train a model on the records, without labels.
+
+    u by random sampling, the prior from deterministic rules (a shared identifier, or name and date
+    of birth exactly), m by expectation maximisation on pairs sharing a date of birth and on pairs
+    sharing a name. Training uses at most ``max_records`` records (a seeded sample): parameters settle
+    long before a million.
+    """
+    from splink import Linker, block_on
+
+    engine = check_engine(engine)
+    prepared = prepare_records(records)
+    em_sessions = (("date of birth", block_on("dob")), ("name", block_on("first_name", "last_name")))
+    if prepared.num_rows < 2:
+        raise ModelError("at least two records are needed to train a model")
+    sample = prepared
+    if prepared.num_rows > max_records:
+        import numpy as np
+
+        rng = np.random.default_rng(seed)
+        keep = np.sort(rng.choice(prepared.num_rows, size=max_records, replace=False))
+        sample = prepared.take(pa.array(keep))
+    identifiers = present_identifiers(sample)
+    has_local = sample.num_rows - sample.column("local_ids").null_count >= 2
+    settings = _settings(profile, identifiers, has_local)
+
+    db_api = database_api(engine)
+    table = with_unique_ids(sample)
+    sdf = db_api.register(table, table_name="desist_training_records")
+    # Splink's warnings about unobserved levels are handled by regularise and kept in the metadata.
+    linker = Linker(sdf, settings, log_level=logging.ERROR)
+
+    deterministic: list[Any] = [block_on(kind) for kind in identifiers if kind in ("pnc", "nhs_number", "ni_number")]
+    deterministic.append(block_on("first_name", "last_name", "dob"))
+    linker.training.estimate_probability_two_random_records_match(deterministic, recall=DETERMINISTIC_RECALL)
+    linker.training.estimate_u_using_random_sampling(max_pairs=U_MAX_PAIRS, seed=seed)
+    trained = linker.misc.save_model_to_json()
+    skipped: list[str] = []
+    for name, rule in em_sessions:
+        for iterations in EM_ITERATIONS:
+            # Each session on its own linker, so a failed attempt leaves the parameters as they were.
+            session = Linker(sdf, {**trained, "max_iterations": iterations}, log_level=logging.ERROR)
+            try:
+                session.training.estimate_parameters_using_expectation_maximisation(
+                    rule, max_pairs=EM_MAX_PAIRS, record_sample_proportion=0.1
+                )
+            except ValueError as exc:
+                # Splink 5 refuses an m that underflows to 0 (a level whose pairs all score as
+                # non-matches); fewer iterations stop before it gets there.
+                if "m_probability" not in str(exc):
+                    raise
+                continue
+            trained = session.misc.save_model_to_json()
+            break
+        else:
+            skipped.append(name)
+    settings_json, untrained = regularise(_stable_settings(trained))
+    return LinkageModel(
+        settings=settings_json,
+        profile=profile,
+        trained_on=int(sample.num_rows),
+        trained_at=datetime.now(UTC).isoformat(timespec="seconds"),
+        metadata={
+            "engine": engine,
+            "seed": seed,
+            "identifiers": list(identifiers),
+            "local_ids": has_local,
+            "records_offered": int(prepared.num_rows),
+            "sources": sorted(set(pc.unique(prepared.column("source")).to_pylist())),
+            "untrained_levels": untrained,
+            "skipped_em_sessions": skipped,
+        },
+    )
+
+
+def regularise(settings: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
+    """Keep every weight finite and every level usable.
+
+    EM drives m to zero for a disagreement the training data never shows (synthetic sexes never
+    conflict); real records do conflict now and then, so where m is below u it is floored at M_FLOOR
+    and no single field can veto a link outright. A level that no training pair fell in (m or u not
+    estimated) takes the parameters of a named neighbour (UNTRAINED_LIKE), or else a weight of 0:
+    neither for nor against; an unseen disagreement (the ELSE level) counts as rare among matches.
+    Returns the settings and the levels that were not trained.
+    """
+    clean: dict[str, Any] = json.loads(json.dumps(settings))
+    untrained: list[str] = []
+    for comparison in clean.get("comparisons", []):
+        levels = [lvl for lvl in comparison["comparison_levels"] if not lvl.get("is_null_level")]
+        trained = {
+            lvl.get("label_for_charts"): lvl for lvl in levels
+            if lvl.get("m_probability") and lvl.get("u_probability")
+        }
+        for level in levels:
+            m, u = level.get("m_probability"), level.get("u_probability")
+            if not m or not u:
+                like = UNTRAINED_LIKE.get((comparison["output_column_name"], level.get("label_for_charts")))
+                if like in trained:
+                    m, u = trained[like]["m_probability"], trained[like]["u_probability"]
+                elif u and level.get("sql_condition", "").strip().upper() == "ELSE":
+                    # No matching pair ever disagreed this way: strong evidence against, floored.
+                    m = min(M_FLOOR, u)
+                else:
+                    m = u = m or u or UNTRAINED_PROBABILITY
+                untrained.append(f"{comparison['output_column_name']}: {level.get('label_for_charts')}")
+            m, u = float(m), float(u)
+            if m < u:
+                m = max(m, min(M_FLOOR, u))
+            level["m_probability"], level["u_probability"] = m, u
+    return clean, untrained
+
+
+def _stable_settings(settings: dict[str, Any]) -> dict[str, Any]:
+    """The settings without what changes from run to run but not the model (the linker's random id)."""
+    clean = dict(settings)
+    clean.pop("linker_uid", None)
+    return clean
