@@ -80,6 +80,13 @@ def test_csv_is_read_as_utf8_or_windows_1252():
     assert read_extract(csv_file(accented, encoding="cp1252")).encoding == "cp1252"
 
 
+def test_semicolon_and_tab_separated_files_are_read():
+    for delimiter in (";", "\t"):
+        text = delimiter.join(["ID", "Surname", "Address"]) + "\n" + delimiter.join(["1", "Lee", '"4, Oak Road"']) + "\n"
+        table = read_extract(ExtractFile(name="x.csv", content=text.encode()))
+        assert table.columns == ["ID", "Surname", "Address"] and table.rows == [(2, ["1", "Lee", "4, Oak Road"])]
+
+
 @pytest.mark.parametrize(("name", "content", "message"), [
     ("x.csv", b"", "The file is empty"),
     ("x.csv", b"id,,surname\n1,a,b\n", "no name for column 2"),

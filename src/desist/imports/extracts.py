@@ -1,7 +1,7 @@
 """Reading an agency extract file (CSV or Excel) into a header and rows, and guessing its mapping.
 
 Plain Python, no Django: the importer, the command line and tests share it. CSV is read with the
-standard library's csv module (streaming, no dependency); Excel .xlsx with openpyxl in read-only mode
+standard library's csv module (no dependency; the delimiter is read from the header row); Excel .xlsx with openpyxl in read-only mode
 (the well-kept reader of the format). Row numbers are the ones a user sees in a spreadsheet: the header
 is row 1, the first record row 2.
 """
@@ -22,6 +22,7 @@ from desist.core.linkage.fields import DATE_FORMATS, FIELDS, clean, is_local_ide
 CSV_ENCODINGS = ("utf-8-sig", "cp1252")
 EXCEL_SUFFIXES = (".xlsx", ".xlsm")
 CSV_SUFFIXES = (".csv", ".txt")
+CSV_DELIMITERS = (",", ";", "\t", "|")
 
 
 class ExtractFileError(ValueError):
@@ -115,11 +116,10 @@ def _csv_rows(content: bytes) -> tuple[Iterator[list[str]], str]:
         raise ExtractFileError("The file's text is neither UTF-8 nor Windows-1252. Save it as CSV UTF-8.")
     if "\x00" in text[:4096]:
         raise ExtractFileError("The file holds binary data, not CSV text. Save the extract as CSV or .xlsx.")
-    try:
-        dialect: type[csv.Dialect] = csv.Sniffer().sniff(text[:65536], delimiters=",;\t|")
-    except csv.Error:
-        dialect = csv.excel
-    return csv.reader(io.StringIO(text, newline=""), dialect), encoding
+    # The header row decides the delimiter: column names rarely hold one, data rows often do.
+    header = text.split("\n", 1)[0]
+    delimiter = max(CSV_DELIMITERS, key=lambda d: (header.count(d), d == ","))
+    return csv.reader(io.StringIO(text, newline=""), delimiter=delimiter), encoding
 
 
 def _excel_rows(content: bytes) -> Iterator[Sequence[object]]:
