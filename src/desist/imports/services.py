@@ -362,21 +362,29 @@ def _db_values(values: dict[str, Any]) -> list[Any]:
 
 
 def _update_changed(changed: dict[int, _Row], batch: ImportBatch) -> None:
+    """Write the new values over the changed records, moving each old version to its history.
+
+    One UPDATE statement run for many rows: Django's bulk_update builds a CASE per column and row,
+    which takes seconds for a thousand records."""
+    ops = connection.ops
+    table = ops.quote_name(SourceRecord._meta.db_table)
+    names = ["batch", "row_number", "updated_at", "raw", "fingerprint", "history", *VALUE_FIELDS]
+    assignments = ", ".join(f"{ops.quote_name(SourceRecord._meta.get_field(n).column)} = %s" for n in names)
+    sql = f"UPDATE {table} SET {assignments} WHERE id = %s"  # noqa: S608 (names come from the model)
+    stamp = ops.adapt_datetimefield_value(batch.imported_at)
     ids = sorted(changed)
-    fields = ["batch", "row_number", "updated_at", "raw", "fingerprint", "history", *VALUE_FIELDS]
-    for start in range(0, len(ids), BULK_BATCH):
-        records = list(SourceRecord.objects.filter(pk__in=ids[start:start + BULK_BATCH]).select_related("batch"))
-        for record in records:
-            row = changed[record.pk]
-            record.history = [*record.history, {
-                "batch": record.batch_id, "file": record.batch.file_name, "row": record.row_number,
-                "imported_at": record.updated_at.isoformat(), "raw": record.raw,
-            }]
-            record.batch, record.row_number, record.updated_at = batch, row.number, batch.imported_at
-            record.raw, record.fingerprint = row.raw, row.fingerprint
-            for name, value in row.values.items():
-                setattr(record, name, value)
-        SourceRecord.objects.bulk_update(records, fields, batch_size=500)
+    with connection.cursor() as cursor:
+        for start in range(0, len(ids), BULK_BATCH):
+            rows = []
+            for pk, batch_id, file_name, row_number, updated_at, raw, history in (
+                SourceRecord.objects.filter(pk__in=ids[start:start + BULK_BATCH]).values_list(
+                    "pk", "batch_id", "batch__file_name", "row_number", "updated_at", "raw", "history")):
+                row = changed[pk]
+                history = [*history, {"batch": batch_id, "file": file_name, "row": row_number,
+                                      "imported_at": updated_at.isoformat(), "raw": raw}]
+                rows.append((batch.pk, row.number, stamp, json.dumps(row.raw), row.fingerprint, json.dumps(history),
+                             *_db_values(row.values), pk))
+            cursor.executemany(sql, rows)
 
 
 # --- uploads (the web pages' staging area) ------------------------------------------------------
