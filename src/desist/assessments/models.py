@@ -137,7 +137,9 @@ class RiskScore(models.Model):
     says what is needed.
     """
 
-    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="risk_scores")
+    # No database foreign key: scores are derived data written a million rows at a time, and the
+    # per-row key check was a third of the write cost (docs/decisions/0002). Django still cascades.
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="risk_scores", db_constraint=False)
     kind = models.CharField(max_length=16, choices=ScoreKind.choices)
     calculated_at = models.DateTimeField(auto_now_add=True)
     as_of = models.DateField()
@@ -158,7 +160,6 @@ class RiskScore(models.Model):
             models.UniqueConstraint(fields=["person", "kind"], condition=Q(is_current=True),
                                     name="riskscore_one_current_per_kind"),
         ]
-        indexes = [models.Index(fields=["person", "kind", "-calculated_at"], name="riskscore_history")]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} for person {self.person_id}: {self.display}"

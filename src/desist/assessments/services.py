@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import hashlib
-import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from typing import Any
 
+import orjson
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Max
@@ -44,6 +44,11 @@ SCORE_FIELDS = ["person", "kind", "calculated_at", "as_of", "one_year", "two_yea
                 "working", "missing", "is_current", "fingerprint"]
 
 
+def _json(value: Any) -> str:
+    """Compact, key-sorted JSON: orjson, because a full recompute encodes millions of these."""
+    return orjson.dumps(value, option=orjson.OPT_SORT_KEYS | orjson.OPT_NON_STR_KEYS, default=str).decode()
+
+
 def _fingerprint(result: ScoreResult, inputs_json: str, missing_json: str) -> str:
     """A short hash of everything a score row says, so unchanged scores are found without reading them."""
     text = "|".join((result.kind, inputs_json, missing_json, str(result.one_year), str(result.two_year),
@@ -65,8 +70,8 @@ def _recalculate_batch(ids: list[int], on: date) -> tuple[int, int]:
     for person_id, person_facts in facts.items():
         for result in scores_for(person_facts, on, assessment_current_days=settings.DESIST_ASSESSMENT_CURRENT_DAYS):
             # Each score's JSON is encoded once, for both the fingerprint and the row.
-            inputs_json = json.dumps(result.inputs, sort_keys=True, default=str)
-            missing_json = json.dumps(result.missing)
+            inputs_json = _json(result.inputs)
+            missing_json = _json(result.missing)
             fingerprint = _fingerprint(result, inputs_json, missing_json)
             previous = current.get((person_id, result.kind))
             if previous is not None and previous[1] == fingerprint:
@@ -75,7 +80,7 @@ def _recalculate_batch(ids: list[int], on: date) -> tuple[int, int]:
             if previous is not None:
                 replaced.append(previous[0])
             rows.append((person_id, result.kind, now, on, result.one_year, result.two_year, result.band, result.value,
-                         inputs_json, json.dumps(result.full_working()), missing_json, True, fingerprint))
+                         inputs_json, _json(result.full_working()), missing_json, True, fingerprint))
     RiskScore.objects.filter(pk__in=replaced).update(is_current=False)
     copy_rows(RiskScore, SCORE_FIELDS, rows)
     return len(rows), unchanged

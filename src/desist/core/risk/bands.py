@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Mapping
 from decimal import ROUND_HALF_UP, Decimal
+from functools import lru_cache
 from typing import NamedTuple
 
 from desist.core.risk.errors import RiskInputError
@@ -137,6 +138,7 @@ ROSH_LEVELS: tuple[str, ...] = ("low", "medium", "high", "very_high")
 ROSH_AUDIENCES: tuple[str, ...] = ("public", "known_adult", "children", "staff", "prisoners")
 
 
+@lru_cache(maxsize=256)  # called for every audience of every assessment in a full recompute
 def normalise_level(value: str) -> str:
     """'Very High', 'VERY_HIGH', 'very-high' → 'very_high'."""
     return "_".join(value.strip().lower().replace("-", " ").split())
