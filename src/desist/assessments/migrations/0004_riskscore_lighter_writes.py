@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('assessments', '0002_received_predictors'),
+        ('assessments', '0003_dcsrp_band_db_default'),
         ('people', '0002_ons_2021_ethnicity_codes'),
     ]
 
