@@ -410,3 +410,28 @@ def test_files_from_disk_keep_their_name(tmp_path):
     path = Path(tmp_path / "probation.csv")
     path.write_text("record_id,last_name\nX1,Smith\n")
     assert ExtractFile.from_path(path).name == "probation.csv"
+
+
+def test_the_admin_shows_batches_and_records_read_only_and_versions_mappings(client, partnership, mapping):
+    from django.contrib.auth.models import User
+
+    services.import_extract(actor=builders.actor(), agency=partnership.housing, file=csv_file(GOOD_ROWS),
+                            mapping=mapping)
+    client.force_login(User.objects.create_superuser("root.admin", "admin@example.org", "a-long-admin-password"))
+    record = SourceRecord.objects.get(record_id="H001")
+    for url in ("/admin/imports/importbatch/", "/admin/imports/sourcerecord/", "/admin/imports/columnmapping/",
+                f"/admin/imports/sourcerecord/{record.pk}/change/"):
+        assert client.get(url).status_code == 200, url
+    assert client.get("/admin/imports/sourcerecord/add/").status_code == 403
+    response = client.post(f"/admin/imports/columnmapping/{mapping.pk}/change/", {
+        "agency": partnership.housing.pk, "name": "default", "record_id_column": "Client ID", "date_format": "auto",
+        "columns": '{"Surname": "last_name"}'})
+    assert response.status_code == 302
+    mapping.refresh_from_db()
+    assert mapping.date_format == "%d/%m/%Y"  # the version a batch used never changes
+    latest = selectors.current_mapping(partnership.housing)
+    assert (latest.version, latest.date_format, latest.columns) == (2, "auto", {"Surname": "last_name"})
+    refused = client.post(f"/admin/imports/columnmapping/{mapping.pk}/change/", {
+        "agency": partnership.housing.pk, "name": "default", "record_id_column": "", "date_format": "auto",
+        "columns": '{"Surname": "first_name"}'})
+    assert refused.status_code == 200 and selectors.current_mapping(partnership.housing).version == 2
