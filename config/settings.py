@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "desist.assessments",
     "desist.priority",
     "desist.iom",
+    "desist.families",
     "desist.imports",
     "desist.api",
     "desist.demo",
@@ -211,6 +212,21 @@ DESIST_ASSESSOR_ROLES = env.list("DESIST_ASSESSOR_ROLES", default=["practitioner
 # Priority groups (desist.priority.rules): local choices.
 DESIST_YOUNG_PERSON_AGES = (16, 24)
 DESIST_DA_OFFENCE_YEARS = env.int("DESIST_DA_OFFENCE_YEARS", default=3)
+# Families, where agencies overlap and Troubled Families (docs/families.md): local choices.
+DESIST_FAMILY_MAX_HOUSEHOLD = env.int("DESIST_FAMILY_MAX_HOUSEHOLD", default=10)  # larger: a hostel, not a family
+DESIST_FAMILY_GENERATION_GAP_YEARS = env.int("DESIST_FAMILY_GENERATION_GAP_YEARS", default=16)
+DESIST_FAMILY_LOOKBACK_DAYS = env.int("DESIST_FAMILY_LOOKBACK_DAYS", default=365)
+DESIST_FAMILY_DUPLICATION_DOMAINS = env.list("DESIST_FAMILY_DUPLICATION_DOMAINS", default=[
+    "accommodation", "childrens_social_care", "mental_health", "physical_health", "substance_misuse",
+    "employment_benefits", "asb", "domestic_abuse"])
+DESIST_FAMILY_INTERGENERATIONAL = env.str("DESIST_FAMILY_INTERGENERATIONAL", default="offending_or_involvement")
+DESIST_NEED_DOMAINS_CSV = env.str("DESIST_NEED_DOMAINS_CSV", default="")  # empty: desist/core/data/need_domains.csv
+DESIST_TF_WINDOW_DAYS = env.int("DESIST_TF_WINDOW_DAYS", default=365)
+DESIST_TF_ABSENCE_PERCENT = env.float("DESIST_TF_ABSENCE_PERCENT", default=15.0)
+DESIST_TF_2015_ABSENCE_PERCENT = env.float("DESIST_TF_2015_ABSENCE_PERCENT", default=15.0)
+DESIST_TF_FIXED_TERM_EXCLUSIONS = env.int("DESIST_TF_FIXED_TERM_EXCLUSIONS", default=3)
+DESIST_TF_LOCAL_DISCRETION = env.list("DESIST_TF_LOCAL_DISCRETION", default=[
+    "domestic_abuse", "mental_health", "substance_misuse", "childrens_social_care"])
 # How many trusted reverse proxies stand in front of the app server (0: clients connect directly).
 DESIST_PROXY_COUNT = env.int("DESIST_PROXY_COUNT", default=0)
 # The footer says the data are synthetic; off by default in production.

@@ -195,6 +195,9 @@ def generations(members: Sequence[int], links: Iterable[Link], born: dict[int, d
     birth. A member with no parent or child link is placed by date of birth: in the generation of the
     linked member closest in age or, in a family with no links, in age bands ``gap_years`` wide.
     """
+    if len(members) == 1:  # most people in the records have no family recorded: skip the graph work
+        pk = members[0]
+        return {pk: Generation(1, "age") if born.get(pk) is not None else Generation(None, "unknown")}
     in_family = set(members)
     step = {"parent": -1, "child": 1, "partner": 0, "sibling": 0}
     edges: dict[int, list[tuple[int, int]]] = defaultdict(list)
@@ -285,13 +288,16 @@ class NeedDomains:
 
     reason_patterns: tuple[tuple[str, str], ...]
     register_kinds: dict[str, str]
+    _seen: dict[str, str] = field(default_factory=dict, compare=False, repr=False)
 
     def for_reason(self, reason: str) -> str:
+        # Reasons repeat across thousands of rows: remember each one's answer.
+        if (known := self._seen.get(reason)) is not None:
+            return known
         text = reason.lower()
-        for pattern, domain in self.reason_patterns:
-            if pattern in text:
-                return domain
-        return ""
+        domain = next((d for pattern, d in self.reason_patterns if pattern in text), "")
+        self._seen[reason] = domain
+        return domain
 
     def for_register(self, kind: str) -> str:
         return self.register_kinds.get(kind, "")
