@@ -136,3 +136,18 @@ def test_daily_refresh_command(pool, capsys):
     call_command("refresh_iom_candidates")
     assert "IOM candidates" in capsys.readouterr().out
     assert Candidacy.objects.filter(is_candidate=True).count() >= 2
+
+
+@pytest.mark.django_db(transaction=True)
+def test_one_background_pass_scores_the_candidacy_from_the_fresh_ogrs3(partnership, team):
+    """The refresh runs risk before IOM in one task, so the IOM working never quotes a stale OGRS3."""
+    from django.core.management import call_command
+
+    from desist.assessments.models import RiskScore
+
+    person = burglar(partnership, team, "Fresh", 3)  # offence_record queues the refresh on commit
+    call_command("db_worker", "--batch", "--no-startup-delay", verbosity=0)
+    ogrs3 = RiskScore.objects.get(person=person, kind="ogrs3", is_current=True)
+    candidacy = Candidacy.objects.get(person=person)
+    assert ogrs3.two_year is not None
+    assert f"OGRS3 two-year = {ogrs3.two_year}%" in "\n".join(candidacy.working), candidacy.working

@@ -2,13 +2,33 @@
 
 from __future__ import annotations
 
+from django.db import transaction
+from django_tasks import task
+
+from desist.audit.context import system_actor
+from desist.audit.models import Channel
+
+
+@task()
+def refresh_person_derived(person_id: int) -> dict[str, int]:
+    """Recalculate one person's risk scores, then priority groups, then IOM candidacy.
+
+    One task, in this order, because the IOM score reads the OGRS3 the risk step has just written: as
+    separate tasks a second worker could score the candidacy from the old figure.
+    """
+    from desist.assessments.services import risk_recalculate
+    from desist.iom.services import candidacy_refresh
+    from desist.priority.services import priority_groups_refresh
+
+    actor = system_actor(channel=Channel.TASK)
+    return {
+        "risk_scores_changed": risk_recalculate(actor=actor, person_ids=[person_id]).changed,
+        "priority_groups_changed": priority_groups_refresh(actor=actor, person_ids=[person_id]),
+        "candidacies_changed": candidacy_refresh(actor=actor, person_ids=[person_id]),
+    }
+
 
 def derived_refresh_later(person_id: int) -> None:
-    """Queue the recalculation of risk scores and priority groups once this transaction commits."""
-    from desist.assessments.tasks import risk_recalculate_later
-    from desist.iom.tasks import candidacy_refresh_later
-    from desist.priority.tasks import priority_groups_refresh_later
-
-    risk_recalculate_later(person_id)
-    priority_groups_refresh_later(person_id)
-    candidacy_refresh_later(person_id)
+    """Queue the refresh of everything derived from this person's record once this transaction commits
+    (so the task sees the change)."""
+    transaction.on_commit(lambda: refresh_person_derived.enqueue(person_id))
