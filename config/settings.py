@@ -225,6 +225,8 @@ DESIST_TF_WINDOW_DAYS = env.int("DESIST_TF_WINDOW_DAYS", default=365)
 DESIST_TF_ABSENCE_PERCENT = env.float("DESIST_TF_ABSENCE_PERCENT", default=15.0)
 DESIST_TF_2015_ABSENCE_PERCENT = env.float("DESIST_TF_2015_ABSENCE_PERCENT", default=15.0)
 DESIST_TF_FIXED_TERM_EXCLUSIONS = env.int("DESIST_TF_FIXED_TERM_EXCLUSIONS", default=3)
+# Which programme's criteria put a family's members in the troubled family priority group: "2012" or "2015".
+DESIST_TF_PRIORITY_PROGRAMME = env.str("DESIST_TF_PRIORITY_PROGRAMME", default="2012")
 DESIST_TF_LOCAL_DISCRETION = env.list("DESIST_TF_LOCAL_DISCRETION", default=[
     "domestic_abuse", "mental_health", "substance_misuse", "childrens_social_care"])
 # How many trusted reverse proxies stand in front of the app server (0: clients connect directly).

@@ -220,3 +220,13 @@ def test_school_record_refuses_bad_dates(family):
     with pytest.raises(ValidationError):
         school_record_add(actor=SYSTEM, person=family.daughter, period_start=TODAY, period_end=TODAY,
                           unauthorised_absence_percent=120)
+
+
+def test_members_of_a_troubled_family_join_the_priority_group(family):
+    from desist.priority.models import PriorityGroupMembership
+
+    members = set(PriorityGroupMembership.objects.filter(group="troubled_family").values_list("person_id", flat=True))
+    assert members == {family.grandfather.pk, family.mother.pk, family.son.pk, family.daughter.pk, family.lodger.pk}
+    period = PriorityGroupMembership.objects.get(group="troubled_family", person=family.mother)
+    assert period.end_date is None and period.start_date >= TODAY - timedelta(days=365)
+    assert period.basis.startswith("Family meets the Troubled Families 2012 criteria")

@@ -64,6 +64,12 @@ class TestRules:
         }
         assert next(p for p in result if p.group == "mappa").basis.startswith("MAPPA (category 2, level 2)")
 
+    def test_troubled_family_from_the_family_assessment_or_a_flag(self):
+        member = facts(born=date(1980, 1, 1), troubled_family=(date(2025, 3, 1), "2012"))
+        result = [p for p in periods_for(member) if p.group == "troubled_family"]
+        assert [(p.start, p.end) for p in result] == [(date(2025, 3, 1), None)]
+        assert result[0].basis == "Family meets the Troubled Families 2012 criteria (records from 01 Mar 2025)"
+
     def test_touching_periods_merge(self):
         merged = merge([Period("iom", date(2024, 1, 1), date(2024, 6, 30), "a"),
                         Period("iom", date(2024, 7, 1), date(2024, 12, 31), "b"),

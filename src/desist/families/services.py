@@ -105,6 +105,8 @@ def families_refresh(*, actor: Actor, as_of: date | None = None) -> FamiliesRefr
                             findings_json(family), as_of))
         member_rows.extend((family.key, m.person_id, m.generation.number, m.generation.basis, len(m.agency_ids))
                            for m in family.members)
+    programme = f"tf{settings.DESIST_TF_PRIORITY_PROGRAMME}"
+    before = set(FamilyMember.objects.filter(**{f"family__{programme}": True}).values_list("person_id", flat=True))
     with transaction.atomic():
         FamilyMember.objects.all().delete()
         Family.objects.all().delete()
@@ -117,6 +119,12 @@ def families_refresh(*, actor: Actor, as_of: date | None = None) -> FamiliesRefr
         log_access(actor=actor, action=Action.ALTERATION,
                    summary=f"Worked out {len(found):,} families for {len(people):,} people",
                    detail={"people": len(people), "families": len(found), "as_of": as_of.isoformat()})
+    # The troubled family priority group follows the assessment: refresh whoever came in or went out.
+    after = set(FamilyMember.objects.filter(**{f"family__{programme}": True}).values_list("person_id", flat=True))
+    if changed := before ^ after:
+        from desist.priority.services import priority_groups_refresh
+
+        priority_groups_refresh(actor=actor, person_ids=changed)
     return FamiliesRefreshResult(people=len(people), families=len(found), seconds=time.perf_counter() - started)
 
 

@@ -4,7 +4,7 @@ Medway plan). Each rule is a plain function over a person's facts that returns d
 | group | rule | setting |
 |---|---|---|
 | IOM cohort | while on the IOM register (the cohort decisions keep it) | |
-| Troubled family | while a troubled-family flag is recorded for them | |
+| Troubled family | while their family meets the Troubled Families criteria (desist.families: from the earliest record behind the criteria met, no earlier than the criteria's window), or while a troubled-family flag is recorded for them | DESIST_TF_PRIORITY_PROGRAMME = "2012" |
 | Young person | aged 16 to 24 with a proven offence: from the later of the 16th birthday and the first proven offence, to the day before the 25th birthday | DESIST_YOUNG_PERSON_AGES = (16, 24) |
 | Woman offender | a woman, from her first proven offence | |
 | ASB perpetrator | while an ASB case, injunction or behaviour order is recorded (ASB register) | |
@@ -35,6 +35,8 @@ class GroupFacts:
     registers: list[tuple[str, date, date | None, int | None, int | None]] = field(default_factory=list)
     # (offence_date, outcome_date, domestic_abuse)
     offences: list[tuple[date, date, bool]] = field(default_factory=list)
+    # When their family's Troubled Families assessment says it meets the criteria: (since, programme)
+    troubled_family: tuple[date, str] | None = None
 
 
 def _add_years(day: date, years: int) -> date:
@@ -96,12 +98,22 @@ def da_perpetrator(facts: GroupFacts, offence_years: int) -> list[Period]:
     return periods
 
 
+def troubled_family(facts: GroupFacts) -> list[Period]:
+    """A member of a family that meets the Troubled Families criteria, or flagged as one by an agency."""
+    periods = _register_periods(facts, "troubled_family", "troubled_family", "Troubled family flag")
+    if facts.troubled_family is not None:
+        since, programme = facts.troubled_family
+        periods.append(Period("troubled_family", since, None,
+                              f"Family meets the Troubled Families {programme} criteria (records from {since:%d %b %Y})"))
+    return periods
+
+
 def periods_for(facts: GroupFacts, *, young_person_ages: tuple[int, int] = (16, 24),
                 da_offence_years: int = 3) -> list[Period]:
     """Every priority group period for one person, merged."""
     periods = [
         *_register_periods(facts, "iom", "iom", "On the IOM cohort"),
-        *_register_periods(facts, "troubled_family", "troubled_family", "Troubled family flag"),
+        *troubled_family(facts),
         *young_person(facts, young_person_ages),
         *woman(facts),
         *_register_periods(facts, "asb", "asb_perpetrator", "ASB case or order recorded"),

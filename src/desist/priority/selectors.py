@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date
+from datetime import date, timedelta
 
+from django.conf import settings
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from desist.offences.models import Offence
@@ -29,7 +30,27 @@ def group_facts(person_ids: Iterable[int]) -> dict[int, GroupFacts]:
         "person_id", "offence_date", "outcome_date", "domestic_abuse"
     ):
         facts[person_id].offences.append(tuple(offence))  # type: ignore[arg-type]
+    for person_id, since in troubled_family_since(ids).items():
+        facts[person_id].troubled_family = (since, settings.DESIST_TF_PRIORITY_PROGRAMME)
     return facts
+
+
+def troubled_family_since(person_ids: list[int]) -> dict[int, date]:
+    """For members of families that meet the chosen Troubled Families programme: since when (one query).
+
+    The date is the earliest record behind the criteria met, no earlier than the criteria's window."""
+    from desist.families.models import FamilyMember
+
+    programme = f"tf{settings.DESIST_TF_PRIORITY_PROGRAMME}"
+    out: dict[int, date] = {}
+    for person_id, assessed_on, findings in FamilyMember.objects.filter(
+        person_id__in=person_ids, **{f"family__{programme}": True}
+    ).values_list("person_id", "family__assessed_on", "family__findings"):
+        window_start = assessed_on - timedelta(days=settings.DESIST_TF_WINDOW_DAYS)
+        starts = [date.fromisoformat(e["start"]) for c in findings[programme]["criteria"] if c["status"] == "met"
+                  for e in c["evidence"] if e.get("start")]
+        out[person_id] = max(window_start, min(starts)) if starts else assessed_on
+    return out
 
 
 def in_group(group: str, *, on: date) -> Exists:

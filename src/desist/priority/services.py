@@ -48,6 +48,8 @@ def priority_groups_refresh(*, actor: Actor, person_ids: Iterable[int], batch_si
 
 
 def people_to_group(on: date | None = None) -> list[int]:
-    """Everyone a group rule could apply to: anyone with a proven offence or a group register."""
-    return list(Person.objects.filter(Q(offences__isnull=False) | Q(registers__kind__in=GROUP_REGISTERS))
+    """Everyone a group rule could apply to: anyone with a proven offence, a group register or a family that
+    meets the Troubled Families criteria."""
+    tf = {f"family_membership__family__tf{settings.DESIST_TF_PRIORITY_PROGRAMME}": True}
+    return list(Person.objects.filter(Q(offences__isnull=False) | Q(registers__kind__in=GROUP_REGISTERS) | Q(**tf))
                 .distinct().values_list("pk", flat=True))
