@@ -68,3 +68,12 @@ def test_demo_data_is_realistic_and_scoped(demo):
     # Rows were loaded with the generator's ids; new people must still get fresh ones.
     created = person_create(actor=builders.actor(), first_name="New", last_name="Person")
     assert created.pk > 1500
+
+
+def test_demo_derives_families_with_school_records(demo):
+    from desist.families.models import Family, FamilyMember, SchoolRecord
+
+    assert SchoolRecord.objects.exists()
+    assert FamilyMember.objects.count() == Person.objects.count()
+    assert Family.objects.filter(member_count__gte=3, generation_count__gte=2).exists()
+    assert Family.objects.filter(findings__tf2012__criteria__1__status="met").exists()

@@ -34,6 +34,8 @@ from desist.bulk import copy_rows
 from desist.core.names import normalise_identifier
 from desist.core.synth import generate_partnership
 from desist.demo.models import DemoBuild
+from desist.families.models import SchoolRecord
+from desist.families.services import families_refresh
 from desist.iom.models import (
     Candidacy,
     CohortMembership,
@@ -279,22 +281,31 @@ def _load(world: Any, *, log: Callable[[str], None]) -> dict[str, int]:
     counts["assessment sections"] = copy_rows(AssessmentSection, ["assessment", "section", "question_scores", "score",
                                                               "need"], section_rows())
     log(f"  assessments {counts['assessments']:,}")
+    counts["school records"] = copy_rows(SchoolRecord, [
+        "person", "period_start", "period_end", "unauthorised_absence_percent", "fixed_term_exclusions",
+        "permanently_excluded",
+    ], (
+        (r["person_id"], r["period_start"], r["period_end"], Decimal(str(r["unauthorised_absence_percent"])),
+         r["fixed_term_exclusions"], r["permanently_excluded"])
+        for r in _records(world.school_records)
+    ))
     return counts
 
 
 def _derive(log: Callable[[str], None]) -> None:
-    """Work out what the product derives from the record: risk scores and priority groups."""
+    """Work out what the product derives from the record: risk scores, families and priority groups."""
     started = time.perf_counter()
     scored = Person.objects.filter(
         Q(offences__isnull=False) | Q(sentences__isnull=False) | Q(assessments__isnull=False)
     ).distinct().values_list("pk", flat=True)
     result = risk_recalculate(actor=system_actor(), person_ids=scored)
+    families = families_refresh(actor=system_actor())
     periods = priority_groups_refresh(actor=system_actor(), person_ids=people_to_group())
     offenders = Person.objects.filter(offences__isnull=False).distinct().values_list("pk", flat=True)
     candidates = candidacy_refresh(actor=system_actor(), person_ids=offenders)
     cohort = _iom_cohort()
-    log(f"Risk scores for {result.people:,} people, {periods:,} priority group periods, {candidates:,} IOM "
-        f"candidates and a cohort of {cohort:,} in {time.perf_counter() - started:.1f} s")
+    log(f"Risk scores for {result.people:,} people, {families.families:,} families, {periods:,} priority group "
+        f"periods, {candidates:,} IOM candidates and a cohort of {cohort:,} in {time.perf_counter() - started:.1f} s")
 
 
 def _iom_cohort() -> int:

@@ -37,6 +37,7 @@ from .population import (
     pick_first_names,
     select_supervised,
 )
+from .schools import build_school_records
 
 GENERATOR_VERSION = "1.0.0"
 DEFAULT_AS_OF = date(2026, 11, 23)
@@ -86,6 +87,7 @@ class Partnership:
     involvements: pa.Table
     assessments: pa.Table
     assessment_sections: pa.Table
+    school_records: pa.Table
     extracts: dict[str, pa.Table]
     extract_links: pa.Table
 
@@ -160,6 +162,7 @@ def _generate(cfg: SynthConfig) -> Partnership:
     view = _person_view(pop, first, last, alias_person, alias_first, alias_last, alias_kind, ids)
     extracts, truth = build_extracts(seed, pop, view, addr, inv, cfg.errors)
     assessments, assessment_sections = assessment_tables(build_assessments(stream(seed, "assessments"), pop, pj, today))
+    school = build_school_records(stream(seed, "schools"), pop, cfg.as_of)
 
     return Partnership(
         config=cfg,
@@ -275,6 +278,18 @@ def _generate(cfg: SynthConfig) -> Partnership:
         ),
         assessments=assessments,
         assessment_sections=assessment_sections,
+        school_records=pa.table(
+            {
+                "school_record_id": int_col(np.arange(1, school.person.shape[0] + 1)),
+                "person_id": int_col(school.person + 1),
+                "period_start": date_col(school.period_start),
+                "period_end": date_col(school.period_end),
+                "unauthorised_absence_percent": pa.array(school.absence_percent, type=pa.float64()),
+                "fixed_term_exclusions": int_col(school.fixed_term_exclusions),
+                "permanently_excluded": pa.array(school.permanently_excluded, type=pa.bool_()),
+            },
+            schema=vocab.SCHEMAS["school_records"],
+        ),
         extracts=extracts,
         extract_links=truth.cast(vocab.SCHEMAS["extract_links"]),
     )

@@ -213,6 +213,17 @@ SCHEMAS: dict[str, pa.Schema] = {
             ("end_date", _D),
         ]
     ),
+    "school_records": pa.schema(
+        [
+            ("school_record_id", _I),
+            ("person_id", _I),
+            ("period_start", _D),
+            ("period_end", _D),
+            ("unauthorised_absence_percent", pa.float64()),
+            ("fixed_term_exclusions", _I),
+            ("permanently_excluded", pa.bool_()),
+        ]
+    ),
     "involvements": pa.schema(
         [
             ("involvement_id", _I),
@@ -260,6 +271,7 @@ TABLES = (
     "involvements",
     "assessments",
     "assessment_sections",
+    "school_records",
 )
 
 # Identifier columns each source holds, in column order; police also hold one alias name.
