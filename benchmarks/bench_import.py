@@ -70,7 +70,7 @@ def manage(*args: str, env: dict[str, str], check: bool = True) -> tuple[float, 
     return seconds, ((result.stdout + result.stderr).strip().splitlines() or [""])[-1]
 
 
-def run(database_url: str, files: list[Path]) -> list[tuple[str, float, str]]:
+def run(database_url: str, files: list[Path]) -> list[tuple[str, float, float, str]]:
     env = {**os.environ, "DATABASE_URL": database_url, "DJANGO_SETTINGS_MODULE": "config.settings",
            "DESIST_TASKS_BACKEND": "django_tasks.backends.dummy.DummyBackend"}
     manage("migrate", "-v0", env=env)
@@ -80,10 +80,11 @@ def run(database_url: str, files: list[Path]) -> list[tuple[str, float, str]]:
     results = []
     labels = ("first file: every record new", "next file: 1 in 100 changed", "first file again: refused")
     for label, path, extra in zip(labels, files, (["--save-guessed-mapping", "--date-format", "auto"], [], []), strict=True):
+        load = os.getloadavg()[0]
         seconds, last = manage("import_extract", "--agency", "bench", "--file", str(path), *extra, env=env,
                                check="refused" not in label)
-        print(f"{label}: {seconds:.1f} s — {last}")
-        results.append((label, seconds, last))
+        print(f"{label}: {seconds:.1f} s (load {load:.1f}) — {last}")
+        results.append((label, seconds, load, last))
     return results
 
 
@@ -119,17 +120,18 @@ def main() -> None:
             f"`manage.py import_extract` reads, checks and stores a {args.rows:,}-row CSV extract ({size:.0f} MB, "
             f"{len(table.column_names)} columns: names, alias, date of birth, sex, address and five identifiers) "
             "built from the synthetic partnership's agency extracts. Each time is the whole command, Django's "
-            "start-up included. The target is well under a minute for 100,000 rows on SQLite.",
+            "start-up included. The target is well under a minute for 100,000 rows on SQLite. The machine is "
+            "shared: the load average when each run started is given, and times vary with it.",
             "",
             f"```\n.venv/bin/python benchmarks/bench_import.py --rows {args.rows}"
             f"{' --postgres' if args.postgres else ''} --write-docs\n```",
             "",
             f"Measured {date.today():%d %b %Y}, 2 cores, 24 GB:",
             "",
-            "| database | run | seconds | rows per second |",
-            "|---|---|---:|---:|",
-            *[f"| {db} | {label} | {seconds:.1f} | {args.rows / seconds:,.0f} |"
-              for db, runs in measured.items() for label, seconds, _ in runs],
+            "| database | run | seconds | rows per second | load average at start |",
+            "|---|---|---:|---:|---:|",
+            *[f"| {db} | {label} | {seconds:.1f} | {args.rows / seconds:,.0f} | {load:.1f} |"
+              for db, runs in measured.items() for label, seconds, load, _ in runs],
         ]
         write_section("import", "\n".join(lines))
 
