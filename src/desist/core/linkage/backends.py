@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import uuid
 from functools import lru_cache
 from typing import Any, Literal
 
@@ -64,6 +65,11 @@ def spark_session() -> Any:
     return session
 
 
+def table_name(purpose: str) -> str:
+    """A table name unique to this call: Spark's session (and its temporary views) outlives a run."""
+    return f"{purpose}_{uuid.uuid4().hex[:12]}"
+
+
 def database_api(engine: Engine, *, temp_dir: str | None = None) -> Any:
     """A fresh Splink database API for the engine (a new in-memory DuckDB, or the shared Spark session)."""
     if engine == "spark":
@@ -83,3 +89,15 @@ def database_api(engine: Engine, *, temp_dir: str | None = None) -> Any:
     if temp_dir:
         con.execute(f"SET temp_directory = '{temp_dir}'")
     return DuckDBAPI(con)
+
+
+def release(db_api: Any, registered: list[str]) -> None:
+    """Drop what a run left in the engine: Splink's working tables and the records it registered.
+
+    A DuckDB connection goes with the run anyway; a Spark session lives on, so its tables must go.
+    """
+    if getattr(db_api, "spark", None) is None:
+        return
+    db_api.delete_tables_created_by_splink_from_db()
+    for name in registered:
+        db_api.spark.catalog.dropTempView(name)

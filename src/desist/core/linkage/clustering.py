@@ -100,7 +100,8 @@ def cluster_records(
         if not uf.union(a, b) and uf.find(a) != uf.find(b):
             refused.append((a, b))
     keep = weight >= link_threshold
-    order = np.argsort(-weight[keep], kind="stable")
+    # Strongest first; ties by record index, so the outcome never depends on the engine's pair order.
+    order = np.lexsort((right[keep], left[keep], -weight[keep]))
     ls, rs, ws = left[keep][order].tolist(), right[keep][order].tolist(), weight[keep][order].tolist()
     union, find = uf.union, uf.find
     for a, b, w in zip(ls, rs, ws, strict=True):

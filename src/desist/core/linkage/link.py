@@ -19,7 +19,7 @@ import numpy as np
 import numpy.typing as npt
 import pyarrow as pa
 
-from .backends import Engine, check_engine, database_api
+from .backends import Engine, check_engine, database_api, release, table_name
 from .clustering import PersonMerge, PersonSplit, RecordKey, assign_person_ids, cluster_records
 from .model import UNIQUE_ID, LinkageModel, with_unique_ids
 from .records import prepare_records
@@ -144,26 +144,34 @@ def score_pairs(
     db_api = database_api(engine)
     table = with_unique_ids(prepared)
     settings = model.splink_settings(engine)
-    if existing is None or not existing.any():
-        sdf = db_api.register(table, table_name="desist_records")
-        linker = Linker(sdf, settings, log_level=logging.WARNING)
-        predictions = linker.inference.predict(threshold_match_weight=min_weight, warning_mode="never")
-        return _scored([_prediction_columns(predictions)])
-    old_rows = np.flatnonzero(existing)
-    new_rows = np.flatnonzero(~existing)
-    if new_rows.shape[0] == 0:
-        return _scored([])
-    old_sdf = db_api.register(table.take(pa.array(old_rows)), table_name="desist_existing_records")
-    new_sdf = db_api.register(table.take(pa.array(new_rows)), table_name="desist_new_records")
-    linker = Linker(new_sdf, settings, log_level=logging.WARNING)
-    between = linker.inference.predict_between(
-        old_sdf, new_sdf, threshold_match_weight=min_weight, warning_mode="never"
-    )
-    parts = [_prediction_columns(between)]
-    if new_rows.shape[0] > 1:
-        within = linker.inference.predict_within(new_sdf, threshold_match_weight=min_weight, warning_mode="never")
-        parts.append(_prediction_columns(within))
-    return _scored(parts)
+    names: list[str] = []
+
+    def register(rows: pa.Table, purpose: str) -> Any:
+        names.append(table_name(purpose))
+        return db_api.register(rows, table_name=names[-1])
+
+    try:
+        if existing is None or not existing.any():
+            linker = Linker(register(table, "desist_records"), settings, log_level=logging.WARNING)
+            predictions = linker.inference.predict(threshold_match_weight=min_weight, warning_mode="never")
+            return _scored([_prediction_columns(predictions)])
+        old_rows = np.flatnonzero(existing)
+        new_rows = np.flatnonzero(~existing)
+        if new_rows.shape[0] == 0:
+            return _scored([])
+        old_sdf = register(table.take(pa.array(old_rows)), "desist_existing_records")
+        new_sdf = register(table.take(pa.array(new_rows)), "desist_new_records")
+        linker = Linker(new_sdf, settings, log_level=logging.WARNING)
+        between = linker.inference.predict_between(
+            old_sdf, new_sdf, threshold_match_weight=min_weight, warning_mode="never"
+        )
+        parts = [_prediction_columns(between)]
+        if new_rows.shape[0] > 1:
+            within = linker.inference.predict_within(new_sdf, threshold_match_weight=min_weight, warning_mode="never")
+            parts.append(_prediction_columns(within))
+        return _scored(parts)
+    finally:
+        release(db_api, names)
 
 
 def _decision_indices(pairs: DecisionPairs, index: Mapping[RecordKey, int]) -> list[tuple[int, int]]:
@@ -287,9 +295,12 @@ def _review_pairs(
         if pa_ == pb or frozenset((a, b)) in decided:
             continue
         people = (min(pa_, pb), max(pa_, pb))
-        if people not in best or pairs.weight[j] > pairs.weight[best[people]]:
+        if people not in best or (-pairs.weight[j], keys[a], keys[b]) < (
+            -pairs.weight[best[people]], keys[int(pairs.left[best[people]])], keys[int(pairs.right[best[people]])]
+        ):
             best[people] = j
-    chosen = sorted(best.values(), key=lambda j: -pairs.weight[j])
+    # Strongest first; ties in record-key order, so every engine lists the same queue.
+    chosen = sorted(best.values(), key=lambda j: (-pairs.weight[j], keys[int(pairs.left[j])], keys[int(pairs.right[j])]))
     left = [int(pairs.left[j]) for j in chosen]
     right = [int(pairs.right[j]) for j in chosen]
     agreements = field_agreement(prepared, left, right, model=model, engine=engine)
@@ -334,15 +345,19 @@ def field_agreement(
     settings = model.splink_settings(engine)
     settings["retain_matching_columns"] = True
     db_api = database_api(engine)
-    left_sdf = db_api.register(sides[0], table_name="desist_review_left")
-    right_sdf = db_api.register(sides[1], table_name="desist_review_right")
-    linker = Linker(left_sdf, settings, log_level=logging.WARNING)
-    scored = linker.inference.predict_between(
-        left_sdf,
-        right_sdf,
-        blocking_rules_to_generate_predictions=[block_on("desist_review_pair")],
-        warning_mode="never",
-    ).as_pyarrow_table()  # type: ignore[no-untyped-call]
+    names = [table_name("desist_review_left"), table_name("desist_review_right")]
+    try:
+        left_sdf = db_api.register(sides[0], table_name=names[0])
+        right_sdf = db_api.register(sides[1], table_name=names[1])
+        linker = Linker(left_sdf, settings, log_level=logging.WARNING)
+        scored = linker.inference.predict_between(
+            left_sdf,
+            right_sdf,
+            blocking_rules_to_generate_predictions=[block_on("desist_review_pair")],
+            warning_mode="never",
+        ).as_pyarrow_table()  # type: ignore[no-untyped-call]
+    finally:
+        release(db_api, names)
     levels = model.comparison_levels()
     gammas = [c for c in scored.column_names if c.startswith("gamma_")]
     result: list[dict[str, Agreement]] = [{} for _ in left]

@@ -24,7 +24,7 @@ from typing import Any, Literal
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from .backends import Engine, check_engine, database_api
+from .backends import Engine, check_engine, database_api, release, table_name
 from .fields import IDENTIFIER_KINDS
 from .records import prepare_records
 
@@ -432,7 +432,8 @@ def train_model(
 
     db_api = database_api(engine)
     table = with_unique_ids(sample)
-    sdf = db_api.register(table, table_name="desist_training_records")
+    registered = table_name("desist_training_records")
+    sdf = db_api.register(table, table_name=registered)
     # Splink's warnings about unobserved levels are handled by regularise and kept in the metadata.
     linker = Linker(sdf, settings, log_level=logging.ERROR)
 
@@ -460,6 +461,7 @@ def train_model(
             break
         else:
             skipped.append(name)
+    release(db_api, [registered])
     settings_json, untrained = regularise(_stable_settings(trained))
     return LinkageModel(
         settings=settings_json,
