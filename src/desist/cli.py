@@ -108,11 +108,25 @@ def _run_link(args: argparse.Namespace) -> int:
     return run(args)
 
 
+def _configure_measures(parser: argparse.ArgumentParser) -> None:
+    from desist.core.measures.command import configure
+
+    configure(parser)
+
+
+def _run_measures(args: argparse.Namespace) -> int:
+    from desist.core.measures.command import run
+
+    return run(args)
+
+
 COMMANDS: dict[str, Command] = {
     "synth": Command("generate a synthetic partnership and write it to files", _configure_synth, _run_synth),
     "import": Command("import an agency extract (CSV or Excel) with the agency's saved mapping", _configure_import,
                       _run_import),
     "link": Command("link agency CSV files into people (record linkage), offline", _configure_link, _run_link),
+    "measures": Command("work out measures (proven reoffending) from a file of proven offences",
+                        _configure_measures, _run_measures),
 }
 
 
