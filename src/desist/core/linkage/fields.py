@@ -91,7 +91,11 @@ def parse_date(value: object, date_format: str = "auto", *, today: date | None =
     formats = DATE_FORMATS if date_format == "auto" else (date_format,)
     for fmt in formats:
         try:
-            parsed = datetime.strptime(text, fmt).date()
+            # fromisoformat is ten times quicker than strptime, and ISO is the common case.
+            if fmt == "%Y-%m-%d" and len(text) == 10 and text[4] == text[7] == "-" and text[5] != "W":
+                parsed = date.fromisoformat(text)
+            else:
+                parsed = datetime.strptime(text, fmt).date()
         except ValueError:
             continue
         if parsed > (today or date.today()):

@@ -127,6 +127,7 @@ def build_extracts(
     """Every source's extract and the truth table linking its records to people."""
     kinds = np.array([a[2] for a in AGENCIES])
     extracts: dict[str, pa.Table] = {}
+    latest_birth_year = int(ymd(np.asarray([pop.dob.max()]))[0][0])
     truth_parts: list[pa.Table] = []
     nick = nickname_table()
     pools = name_pools()
@@ -196,7 +197,9 @@ def build_extracts(
         delta = np.where(rng.random(n) < 0.5, -1, 1) * (1 + (rng.random(n) * 3).astype(np.int64))
         day_fix = bad & (rng.random(n) < 0.6)
         day = np.where(day_fix, np.clip(day + delta, 1, 28), day)
-        year = np.where(bad & ~day_fix, year + np.sign(delta), year)
+        # A year typo goes back, not forward, where forward could put a birth after the as-of date.
+        year_step = np.where(year + 1 >= latest_birth_year, -1, np.sign(delta))
+        year = np.where(bad & ~day_fix, year + year_step, year)
         dob = _format_dates(year, month, day, fmt.date_style)
         dob = pc.if_else(pa.array(u[:, 10] < errors.dob_missing_rate), pa.scalar(None, pa.string()), dob)
 
