@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "desist.iom",
     "desist.families",
     "desist.imports",
+    "desist.linking",
     "desist.api",
     "desist.demo",
 ]
@@ -198,6 +199,7 @@ DESIST_PURPOSES = {
     "performance": "Performance and analysis",
     "audit": "Audit and assurance",
     "subject_access": "Subject access request",
+    "record_linkage": "Record linkage review",
     "administration": "System administration",
 }
 DESIST_DEFAULT_PURPOSE = "case_management"
@@ -238,3 +240,10 @@ DESIST_DEMO_NOTICE = env.bool("DESIST_DEMO_NOTICE", default=not PRODUCTION)
 DESIST_IMPORT_ROLES = tuple(env.list("DESIST_IMPORT_ROLES", default=["administrator", "analyst"]))
 DESIST_IMPORT_MAX_BYTES = env.int("DESIST_IMPORT_MAX_BYTES", default=50 * 1024 * 1024)
 DESIST_IMPORT_UPLOAD_KEEP_HOURS = env.int("DESIST_IMPORT_UPLOAD_KEEP_HOURS", default=24)
+# Record linkage (docs/linkage.md, "In the product"): match weights that separate linked automatically /
+# sent for review / not linked (unset: the engine's defaults, chosen from measured precision and recall),
+# who may review pairs, and whether a finished import queues a linking run.
+DESIST_LINK_THRESHOLD = env.float("DESIST_LINK_THRESHOLD", default=None)
+DESIST_REVIEW_THRESHOLD = env.float("DESIST_REVIEW_THRESHOLD", default=None)
+DESIST_LINKAGE_REVIEWER_ROLES = tuple(env.list("DESIST_LINKAGE_REVIEWER_ROLES", default=["administrator", "analyst"]))
+DESIST_LINK_AFTER_IMPORT = env.bool("DESIST_LINK_AFTER_IMPORT", default=True)

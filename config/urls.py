@@ -12,5 +12,6 @@ urlpatterns = [
     path("", include("desist.iom.urls")),
     path("", include("desist.families.urls")),
     path("", include("desist.imports.urls")),
+    path("", include("desist.linking.urls")),
     path("", include("desist.web.urls")),
 ]

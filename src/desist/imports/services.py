@@ -36,6 +36,7 @@ from desist.core.linkage.fields import (
 )
 from desist.imports.extracts import ExtractFile, ExtractFileError, field_label, read_extract
 from desist.imports.models import ColumnMapping, ImportBatch, SourceRecord, Upload
+from desist.linking.tasks import link_after_import
 from desist.partnership.models import Agency
 
 # The typed columns of a source record, in the order the fingerprint hashes them.
@@ -348,6 +349,7 @@ def import_extract(*, actor: Actor, agency: Agency, file: ExtractFile, mapping: 
                detail={"file": file.name, "sha256": report.sha256, "rows": report.rows,
                        "mapping": f"{mapping.name} v{mapping.version}", "created": report.created,
                        "updated": report.updated, "unchanged": report.unchanged})
+    link_after_import(agency_code=agency.code, file_name=file.name)
     return batch
 
 

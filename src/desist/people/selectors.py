@@ -325,3 +325,19 @@ def person_record_queryset(on: date | None = None) -> QuerySet[Person]:
         Prefetch("registers", queryset=RegisterEntry.objects.select_related("recorded_by")),
         Prefetch("key_dates", queryset=KeyDate.objects.filter(date__gte=on).order_by("date"), to_attr="upcoming_key_dates"),
     )
+
+
+def merged_person(actor: Actor, person_id: int, *, on: date | None = None) -> int | None:
+    """If record linkage merged this person into another, the person kept (following every later merge),
+    when the actor may see them; else None."""
+    seen: set[int] = set()
+    current = person_id
+    while True:
+        kept = Person.objects.filter(pk=current).values_list("merged_into_id", flat=True).first()
+        if kept is None or kept in seen:
+            break
+        seen.add(current)
+        current = kept
+    if current == person_id or not visible_people(actor, on=on).filter(pk=current).exists():
+        return None
+    return current

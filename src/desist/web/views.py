@@ -28,6 +28,7 @@ from desist.iom.selectors import person_iom_history
 from desist.offences.models import Offence
 from desist.offences.services import UnknownCategory, offence_category_choose
 from desist.people import selectors, services
+from desist.people.selectors import merged_person
 from desist.priority.models import PriorityGroupMembership
 from desist.sentences.rules import SupervisionStatus, sentence_status, supervision_status
 from desist.web.forms import AccessLogFilterForm, CaseloadFilterForm, PurposeForm, SearchForm
@@ -95,6 +96,10 @@ def person_record(request: HttpRequest, person_id: int) -> HttpResponse:
     try:
         record = services.person_record_consult(actor=actor, person_id=person_id)
     except services.PersonNotFound:
+        # Record linkage found this person to be another: their number now leads to the kept record.
+        kept = merged_person(actor, person_id)
+        if kept is not None:
+            return redirect("person", person_id=kept)
         raise Http404("No person with that number is available to you.") from None
     person = record.person
     sentences = list(person.sentences.all())

@@ -1,0 +1,160 @@
+"""Record linkage reads: who may review, the decisions in force, the review queue, and a pair laid out
+field by field for a reviewer."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.db.models import F, Q, QuerySet, Value
+from django.db.models.functions import Abs
+
+from desist.audit.context import Actor
+from desist.imports.models import SourceRecord
+from desist.linking.models import Decision, LinkageModelVersion, LinkRun, PairStatus, ReviewPair
+
+RecordKey = tuple[str, str]
+REVIEW_PURPOSE = "record_linkage"
+QUEUE_ORDERS = {"nearest": "Weight nearest the link threshold", "oldest": "Oldest first"}
+
+
+def can_review(actor: Actor) -> bool:
+    """Whether the user may review pairs and run linkage: a role in DESIST_LINKAGE_REVIEWER_ROLES (no query)."""
+    return bool(actor.roles & set(settings.DESIST_LINKAGE_REVIEWER_ROLES))
+
+
+def decisions_in_force() -> tuple[list[tuple[RecordKey, RecordKey]], list[tuple[RecordKey, RecordKey]]]:
+    """The pairs reviewers said must link and must not link (the latest decision on each pair), as
+    record keys (agency code, record id), in one query."""
+    must_link: list[tuple[RecordKey, RecordKey]] = []
+    must_not_link: list[tuple[RecordKey, RecordKey]] = []
+    rows = ReviewPair.objects.filter(decision__in=[Decision.MATCH, Decision.NOT_A_MATCH]).values_list(
+        "decision", "left__agency__code", "left__record_id", "right__agency__code", "right__record_id")
+    for decision, left_source, left_id, right_source, right_id in rows:
+        pair = ((left_source, left_id), (right_source, right_id))
+        (must_link if decision == Decision.MATCH else must_not_link).append(pair)
+    return must_link, must_not_link
+
+
+def link_threshold() -> float:
+    from desist.linking.services import configured_thresholds
+
+    return float(configured_thresholds().link)
+
+
+def review_queue(*, status: str = PairStatus.OPEN, order: str = "nearest", agency_id: int | None = None,
+                 decision: str = "") -> QuerySet[ReviewPair]:
+    """Pairs in the queue: open ones by default, those nearest the link threshold first (the hardest
+    calls) or the oldest first; only those with a record from the agency, if given."""
+    pairs = ReviewPair.objects.filter(status=status).select_related("left__agency", "right__agency")
+    if decision:
+        pairs = pairs.filter(decision=decision)
+    if agency_id is not None:
+        pairs = pairs.filter(Q(left__agency_id=agency_id) | Q(right__agency_id=agency_id))
+    if order == "oldest":
+        return pairs.order_by("created_at", "pk")
+    return pairs.annotate(distance=Abs(F("match_weight") - Value(link_threshold()))).order_by("distance", "pk")
+
+
+def next_pair(after: ReviewPair, *, order: str = "nearest", agency_id: int | None = None) -> ReviewPair | None:
+    """The next open pair to review, in the queue's order (never the one just decided)."""
+    return review_queue(order=order, agency_id=agency_id).exclude(pk=after.pk).first()
+
+
+def review_pair(pair_id: int) -> ReviewPair | None:
+    """A pair with both records, their agencies and batches, and its decisions (newest first)."""
+    return (ReviewPair.objects.select_related("left__agency", "right__agency", "left__batch", "right__batch",
+                                              "first_seen_run", "last_seen_run")
+            .prefetch_related("decisions").filter(pk=pair_id).first())
+
+
+def linkage_overview() -> dict[str, Any]:
+    """What the Linkage page shows: model versions, recent runs, and the queue's size."""
+    return {
+        "versions": list(LinkageModelVersion.objects.defer("splink")[:20]),
+        "runs": list(LinkRun.objects.select_related("model_version").defer("model_version__splink")[:20]),
+        "open_pairs": ReviewPair.objects.filter(status=PairStatus.OPEN).count(),
+        "unsure_pairs": ReviewPair.objects.filter(decision=Decision.UNSURE).count(),
+    }
+
+
+# --- a pair, field by field ---------------------------------------------------------------------------
+
+AGREES, PARTLY, DISAGREES, MISSING = "agrees", "partly agrees", "disagrees", "missing"
+FULL_AGREEMENT = {"Exact match", "Same", "Same address"}
+
+
+def agreement_state(level: str | None) -> str:
+    """Read an agreement level's label as agrees, partly agrees, disagrees or missing."""
+    if level is None or level == "Missing":
+        return MISSING
+    if level in FULL_AGREEMENT:
+        return AGREES
+    if level == "Different":
+        return DISAGREES
+    return PARTLY
+
+
+@dataclass(frozen=True)
+class FieldRow:
+    label: str
+    left: str
+    right: str
+    comparison: str  # the engine's comparison name, or "" when the model does not compare this field
+    level: str | None
+    state: str | None
+    weight: float | None
+
+
+def _name(r: SourceRecord) -> str:
+    return " ".join(p for p in (r.first_name, r.middle_names, r.last_name) if p)
+
+
+def _alias(r: SourceRecord) -> str:
+    return " ".join(p for p in (r.alias_first_name, r.alias_last_name) if p)
+
+
+def _dob(r: SourceRecord) -> str:
+    return r.date_of_birth.strftime("%-d %B %Y") if r.date_of_birth else ""
+
+
+def _address(r: SourceRecord) -> str:
+    return ", ".join(p for p in (r.street, r.locality) if p)
+
+
+def _local(r: SourceRecord) -> str:
+    return ", ".join(f"{k}: {v}" for k, v in sorted((r.local_identifiers or {}).items()))
+
+
+ROWS: list[tuple[str, Any, str]] = [
+    ("First name", lambda r: r.first_name, "first_name"),
+    ("Last name", lambda r: r.last_name, "last_name"),
+    ("Full name", _name, ""),
+    ("Alias", _alias, ""),
+    ("Date of birth", _dob, "date_of_birth"),
+    ("Sex", lambda r: r.sex.title() if r.sex else "", "sex"),
+    ("Address", _address, "address"),
+    ("Postcode", lambda r: r.postcode, "address"),
+    ("PNC number", lambda r: r.pnc, "pnc"),
+    ("CRN", lambda r: r.crn, "crn"),
+    ("Prison number", lambda r: r.prison_number, "prison_number"),
+    ("NHS number", lambda r: r.nhs_number, "nhs_number"),
+    ("National Insurance number", lambda r: r.ni_number, "ni_number"),
+    ("Other identifiers", _local, "local_ids"),
+]
+
+
+def pair_rows(pair: ReviewPair) -> list[FieldRow]:
+    """The two records side by side, each compared field marked from the model's agreement level."""
+    rows: list[FieldRow] = []
+    for label, value, comparison in ROWS:
+        left, right = value(pair.left) or "", value(pair.right) or ""
+        if not (left or right or comparison in pair.agreement):
+            continue
+        found = pair.agreement.get(comparison) if comparison else None
+        level = found.get("level") if found else None
+        rows.append(FieldRow(label=label, left=left, right=right, comparison=comparison, level=level,
+                             state=agreement_state(level) if comparison and found else None,
+                             weight=found.get("weight") if found else None))
+    return rows

@@ -1,0 +1,610 @@
+"""Record linkage writes: train and store a model version, run linking over the stored source records
+and write what the engine decided (people, links, review pairs, merges and splits), and record a
+reviewer's decision on a pair.
+
+The engine is `desist.core.linkage` (docs/linkage.md). `link_run` reads every source record as one Arrow
+table, gives the engine the previous run's people (`SourceRecord.person`) and the decisions in force,
+and writes the result in bulk in one transaction, with one access-log entry for the run and one
+`combination` entry for each person whose records changed.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, fields
+from datetime import datetime
+from typing import Any
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from desist.audit.context import Actor
+from desist.audit.models import AccessLogEntry, Action
+from desist.audit.services import log_access
+from desist.bulk import copy_rows
+from desist.imports.models import SourceRecord
+from desist.imports.selectors import source_records_table
+from desist.linking.models import (
+    Decision,
+    LinkageModelVersion,
+    LinkRun,
+    PairStatus,
+    RecordLink,
+    ReviewDecision,
+    ReviewPair,
+    RunStatus,
+)
+from desist.linking.selectors import REVIEW_PURPOSE, can_review, decisions_in_force
+from desist.partnership.models import Agency
+from desist.people.models import (
+    Address,
+    Identifier,
+    IdentifierKind,
+    Involvement,
+    NameKind,
+    Person,
+    PersonName,
+)
+from desist.people.services import household_key, identifier_row, person_name_row
+
+# Involvements that linkage gives an agency for holding a person's record read "Record in <agency> extract".
+LINK_REASON_PREFIX = "Record in "
+LINK_REASON_SUFFIX = " extract"
+NATIONAL_IDENTIFIERS = ("pnc", "crn", "prison_number", "nhs_number", "ni_number")
+# Fields that make a record "complete" when choosing the values a new person starts with.
+COMPLETENESS_FIELDS = ("first_name", "middle_names", "last_name", "date_of_birth", "sex", "street", "postcode",
+                       *NATIONAL_IDENTIFIERS)
+ENGINE_DROPS = ("source_record_id", "person_id")
+IN_CHUNK = 500  # ids per IN (...) list: well inside SQLite's parameter limit
+ADVISORY_LOCK = 74_656_001  # one linking run at a time on PostgreSQL
+
+
+class LinkingError(ValueError):
+    """Linking or training cannot go ahead; the message says why, in the user's words."""
+
+
+class NotAReviewer(PermissionError):
+    """The user holds none of DESIST_LINKAGE_REVIEWER_ROLES."""
+
+
+def link_reason(agency_name: str) -> str:
+    """The reason on the involvement linkage gives an agency that holds a record of the person."""
+    return f"{LINK_REASON_PREFIX}{agency_name}{LINK_REASON_SUFFIX}"[:200]
+
+
+def configured_thresholds() -> Any:
+    """Thresholds from DESIST_LINK_THRESHOLD and DESIST_REVIEW_THRESHOLD; either unset takes the engine's default."""
+    from desist.core.linkage import Thresholds
+
+    chosen = {name: value for name, value in (("link", settings.DESIST_LINK_THRESHOLD),
+                                                ("review", settings.DESIST_REVIEW_THRESHOLD)) if value is not None}
+    return Thresholds(**chosen)
+
+
+def _chunks(values: Iterable[Any], size: int = IN_CHUNK) -> Iterator[list[Any]]:
+    iterator = iter(values)
+    while chunk := list(itertools.islice(iterator, size)):
+        yield chunk
+
+
+def _log_row(actor: Actor, *, action: str, summary: str, person_id: int | None, obj_type: str, obj_id: Any,
+             detail: dict[str, Any]) -> AccessLogEntry:
+    """An unsaved access-log entry as log_access writes it, for bulk_create (the log is append-only:
+    inserts are all it takes)."""
+    return AccessLogEntry(
+        user_id=actor.user_id, username=actor.username, agency_code=actor.agency_code, action=action,
+        channel=actor.channel, person_id=person_id, object_type=obj_type, object_id=str(obj_id),
+        summary=summary[:255], purpose=actor.purpose, detail=detail, ip_address=actor.ip_address, path=actor.path,
+    )
+
+
+# --- the model ------------------------------------------------------------------------------------
+
+def _engine_records(table: Any) -> Any:
+    return table.drop_columns([c for c in ENGINE_DROPS if c in table.column_names])
+
+
+@transaction.atomic
+def model_train(*, actor: Actor) -> LinkageModelVersion:
+    """Train a linkage model on every stored source record, store it as a new version (or take back the
+    stored version with the same parameters) and make it the active one."""
+    from desist.core.linkage import train_model
+
+    records = source_records_table()
+    if records.num_rows < 2:
+        raise LinkingError("A model needs at least two source records to learn from: import an extract first.")
+    model = train_model(_engine_records(records))
+    LinkageModelVersion.objects.filter(is_active=True).update(is_active=False)
+    version = LinkageModelVersion.objects.filter(version=model.version).first()
+    if version is None:
+        version = LinkageModelVersion.objects.create(
+            version=model.version, splink=model.to_json(), trained_at=timezone.now(), trained_on=model.trained_on,
+            trained_by_name=actor.username, is_active=True)
+    else:
+        version.is_active = True
+        version.save(update_fields=["is_active"])
+    log_access(actor=actor, action=Action.CONSULTATION, obj=version,
+               summary=f"Trained linkage model {version.version} on {model.trained_on:,} source records",
+               detail={"version": version.version, "trained_on": model.trained_on,
+                       "sources": model.metadata.get("sources", [])})
+    return version
+
+
+# --- a linking run --------------------------------------------------------------------------------
+
+@dataclass
+class _Record:
+    pk: int
+    agency_id: int
+    agency_name: str
+    updated_at: datetime
+    values: dict[str, Any]
+
+    def completeness(self) -> int:
+        return sum(1 for name in COMPLETENESS_FIELDS if self.values.get(name))
+
+
+def link_run(*, actor: Actor, incremental: bool = True, train: bool = False, reason: str = "") -> LinkRun:
+    """Link every stored source record into people and write the outcome (see the module docstring).
+
+    Incremental (the default): records already linked stay with their people and only new records are
+    scored against them; a full run scores every pair again. Person ids never change either way.
+    Without an active model (or with ``train``) a model is trained first. The run is recorded even when
+    it fails, with the error; the writes are one transaction, so a failed run changes nothing else.
+    """
+    run = LinkRun.objects.create(started_by=actor.user, started_by_name=actor.username, reason=reason[:200],
+                                 incremental=incremental)
+    try:
+        with transaction.atomic():
+            if connection.vendor == "postgresql":
+                with connection.cursor() as cursor:
+                    cursor.execute("SELECT pg_advisory_xact_lock(%s)", [ADVISORY_LOCK])
+            _link(run, actor=actor, incremental=incremental, train=train)
+    except Exception as error:
+        run.status = RunStatus.FAILED
+        run.error = str(error) if isinstance(error, LinkingError) else f"{type(error).__name__}: {error}"
+        run.finished_at = timezone.now()
+        run.save(update_fields=["status", "error", "finished_at"])
+        raise
+    return run
+
+
+def _link(run: LinkRun, *, actor: Actor, incremental: bool, train: bool) -> None:
+    from desist.core.linkage import link_records
+
+    table = source_records_table()
+    run.records = table.num_rows
+    if table.num_rows == 0:
+        _finish(run, actor)
+        return
+    version = None if train else LinkageModelVersion.objects.filter(is_active=True).first()
+    if version is None:
+        version = model_train(actor=actor)
+    thresholds = configured_thresholds()
+    run.model_version = version
+    run.link_threshold, run.review_threshold = thresholds.link, thresholds.review
+
+    record_pks: list[int] = table.column("source_record_id").to_pylist()
+    keys = list(zip(table.column("source").to_pylist(), table.column("record_id").to_pylist(), strict=True))
+    pk_of = dict(zip(keys, record_pks, strict=True))
+    current: dict[int, int | None] = dict(zip(record_pks, table.column("person_id").to_pylist(), strict=True))
+    previous = {key: current[pk] for key, pk in pk_of.items() if current[pk] is not None}
+    must_link, must_not_link = decisions_in_force()
+    run.incremental = incremental = incremental and bool(previous)
+    result = link_records(_engine_records(table), model=version.linkage_model(), previous=previous or None,
+                          incremental=incremental, must_link=must_link, must_not_link=must_not_link,
+                          thresholds=thresholds)
+
+    rows = result.assignments.to_pylist()
+    existing_people = set(previous.values())
+    members: dict[int, list[int]] = defaultdict(list)  # engine person id -> source record pks
+    for row in rows:
+        members[int(row["person_id"])].append(pk_of[(row["source"], row["record_id"])])
+    new_ids = sorted(pid for pid in members if pid not in existing_people)
+    records = _records(table, record_pks)
+
+    # Engine ids for new people may equal the pk of a Person the engine never saw: map, never assume.
+    person_of: dict[int, int] = {pid: pid for pid in members if pid in existing_people}
+    created = _people_create([[records[pk] for pk in members[pid]] for pid in new_ids])
+    person_of.update(zip(new_ids, created, strict=True))
+
+    assigned = {pk_of[(row["source"], row["record_id"])]: person_of[int(row["person_id"])] for row in rows}
+    moved = [SourceRecord(pk=pk, person_id=person) for pk, person in assigned.items() if current[pk] != person]
+    SourceRecord.objects.bulk_update(moved, ["person"], batch_size=IN_CHUNK)
+    joined = {pk: person for pk, person in assigned.items() if current[pk] is None and person in existing_people}
+    run.people_created = len(created)
+    run.records_joined = len(joined)
+    run.records_split = len(result.splits)
+    run.people_merged = len(result.merges)
+
+    merges = [(m.absorbed_id, m.kept_id) for m in result.merges]
+    _people_merge(merges)
+    _people_enrich({person: [records[pk] for pk in members_of] for person, members_of in
+                    _group(joined).items()})
+    touched = set(created) | set(joined.values()) | {kept for _, kept in merges} | {
+        p for pk, p in current.items() if p is not None and assigned[pk] != p}
+    _involvements_reconcile(touched, assigned, records, actor=actor)
+    _links_write(run, version, rows, pk_of, person_of, previous_pks={pk for pk, p in current.items() if p is not None},
+                 current=current, assigned=assigned, full=not incremental)
+    run.sent_to_review = _pairs_write(run, result.review_pairs, pk_of)
+    ReviewPair.objects.filter(status=PairStatus.OPEN, left__person__isnull=False,
+                              left__person_id=F("right__person_id")).update(status=PairStatus.SETTLED)
+    _log_people(actor, run, created=created, joined=joined, merges=merges, splits=result.splits, pk_of=pk_of,
+                person_of=person_of)
+    _finish(run, actor)
+
+
+def _finish(run: LinkRun, actor: Actor) -> None:
+    run.status = RunStatus.DONE
+    run.finished_at = timezone.now()
+    run.save()
+    log_access(actor=actor, action=Action.COMBINATION, obj=run,
+               summary=f"Linked {run.records:,} source records: {run.people_created:,} people created, "
+                       f"{run.records_joined:,} records joined, {run.people_merged:,} merged, "
+                       f"{run.sent_to_review:,} pairs for review",
+               detail={"run": run.pk, "incremental": run.incremental, "model_version": run.model_version_id and
+                       run.model_version.version, "records": run.records, "people_created": run.people_created,
+                       "records_joined": run.records_joined, "people_merged": run.people_merged,
+                       "records_split": run.records_split, "sent_to_review": run.sent_to_review})
+
+
+def _group(assigned: dict[int, int]) -> dict[int, list[int]]:
+    grouped: dict[int, list[int]] = defaultdict(list)
+    for pk, person in assigned.items():
+        grouped[person].append(pk)
+    return grouped
+
+
+def _records(table: Any, record_pks: Sequence[int]) -> dict[int, _Record]:
+    """Every source record's values (from the Arrow table) with its agency and when it was last imported."""
+    agencies = {a.code: a for a in Agency.objects.only("pk", "code", "name")}
+    updated = dict(SourceRecord.objects.values_list("pk", "updated_at"))
+    columns = [c for c in table.column_names if c not in ("source_record_id", "person_id")]
+    data = {c: table.column(c).to_pylist() for c in columns}
+    records: dict[int, _Record] = {}
+    for i, pk in enumerate(record_pks):
+        values = {c: data[c][i] for c in columns}
+        agency = agencies[values["source"]]
+        records[pk] = _Record(pk=pk, agency_id=agency.pk, agency_name=agency.name, updated_at=updated[pk],
+                              values=values)
+    return records
+
+
+def _most_common(values: Iterable[Any], prefer: Any) -> Any:
+    counts = Counter(v for v in values if v)
+    if not counts:
+        return None
+    top = max(counts.values())
+    if prefer and counts.get(prefer) == top:
+        return prefer
+    return next(v for v, n in counts.items() if n == top)
+
+
+def _best(records: Sequence[_Record]) -> _Record:
+    """The record a new person takes its name from: the most complete, then the most recently imported."""
+    return max(records, key=lambda r: (r.completeness(), r.updated_at, r.pk))
+
+
+def _people_create(groups: list[list[_Record]]) -> list[int]:
+    """Create one person per group of records, in order, and return their pks.
+
+    Name from the most complete record (ties: the most recently imported); date of birth and sex are the
+    value most of the records give (ties: the best record's, then the most recent record's); every
+    other name the records hold becomes an alias; identifiers and the latest address follow.
+    """
+    if not groups:
+        return []
+    people: list[Person] = []
+    for records in groups:
+        by_recency = sorted(records, key=lambda r: (r.updated_at, r.pk), reverse=True)
+        best = _best(records)
+        people.append(Person(
+            first_name=best.values.get("first_name") or "", middle_names=best.values.get("middle_names") or "",
+            last_name=best.values.get("last_name") or "",
+            date_of_birth=_most_common((r.values.get("date_of_birth") for r in by_recency),
+                                       best.values.get("date_of_birth")),
+            sex=_most_common((r.values.get("sex") for r in by_recency), best.values.get("sex")) or "unknown",
+        ))
+    created = Person.objects.bulk_create(people, batch_size=IN_CHUNK)
+    pks = [p.pk for p in created]
+    copy_rows(PersonName, ["person", "kind", "first_name", "last_name", "first_key", "last_key", "last_soundex",
+                           "last_metaphone"], (
+        (p.pk, NameKind.PRIMARY, n.first_name, n.last_name, n.first_key, n.last_key, n.last_soundex,
+         n.last_metaphone)
+        for p in created
+        for n in [person_name_row(person_id=p.pk, kind=NameKind.PRIMARY, first_name=p.first_name,
+                                  last_name=p.last_name)]))
+    _people_enrich(dict(zip(pks, groups, strict=True)), new=True)
+    return pks
+
+
+def _record_names(record: _Record) -> list[tuple[str, str]]:
+    v = record.values
+    names = [(v.get("first_name") or "", v.get("last_name") or "")]
+    if v.get("alias_last_name") or v.get("alias_first_name"):
+        names.append((v.get("alias_first_name") or "", v.get("alias_last_name") or v.get("last_name") or ""))
+    return [(first, last) for first, last in names if last]
+
+
+def _record_identifiers(record: _Record) -> list[Identifier]:
+    v = record.values
+    found = [identifier_row(person_id=None, kind=kind, value=v[kind]) for kind in NATIONAL_IDENTIFIERS if v.get(kind)]
+    for local in v.get("local_ids") or []:
+        name, _, value = local.partition(":")
+        found.append(identifier_row(person_id=None, kind=IdentifierKind.LOCAL, value=f"{name} {value}",
+                                    issuing_agency_id=record.agency_id))
+    return found
+
+
+def _held_identifiers(candidates: Iterable[Identifier]) -> set[tuple[str, int | None, str]]:
+    """Which of these identifiers some person already holds (they are unique in the partnership)."""
+    values = {i.value_normalised for i in candidates}
+    held: set[tuple[str, int | None, str]] = set()
+    for chunk in _chunks(sorted(values)):
+        held.update(Identifier.objects.filter(value_normalised__in=chunk)
+                    .values_list("kind", "issuing_agency_id", "value_normalised"))
+    return held
+
+
+def _people_enrich(groups: dict[int, list[_Record]], *, new: bool = False) -> None:
+    """Give people the names, identifiers and (if they have none) the latest address their records hold,
+    leaving out what they already have. An identifier another person already holds is left with its
+    holder: it is unique, and the records' disagreement is for review, not for a silent move."""
+    if not groups:
+        return
+    names_held: dict[int, set[tuple[str, str]]] = defaultdict(set)
+    addressed: set[int] = set()
+    if new:
+        for pk in groups:
+            names_held[pk] = set()
+    for chunk in _chunks(groups):
+        for pid, first, last in PersonName.objects.filter(person_id__in=chunk).values_list(
+                "person_id", "first_name", "last_name"):
+            names_held[pid].add((first.lower(), last.lower()))
+        if not new:
+            addressed.update(Address.objects.filter(person_id__in=chunk).values_list("person_id", flat=True))
+    candidates = {pid: [i for r in records for i in _record_identifiers(r)] for pid, records in groups.items()}
+    held = _held_identifiers(i for ids in candidates.values() for i in ids)
+    names: list[PersonName] = []
+    identifiers: list[Identifier] = []
+    addresses: list[Address] = []
+    for pid, records in groups.items():
+        seen = names_held[pid]
+        for first, last in (n for r in records for n in _record_names(r)):
+            if (first.lower(), last.lower()) not in seen:
+                seen.add((first.lower(), last.lower()))
+                names.append(person_name_row(person_id=pid, kind=NameKind.ALIAS, first_name=first, last_name=last))
+        for identifier in candidates[pid]:
+            key = (identifier.kind, identifier.issuing_agency_id, identifier.value_normalised)
+            if identifier.value_normalised and key not in held:
+                held.add(key)
+                identifier.person_id = pid
+                identifiers.append(identifier)
+        if pid not in addressed:
+            latest = next((r for r in sorted(records, key=lambda r: (r.updated_at, r.pk), reverse=True)
+                           if r.values.get("street") or r.values.get("postcode")), None)
+            if latest is not None:
+                v = latest.values
+                street, postcode = v.get("street") or "", v.get("postcode") or ""
+                addresses.append(Address(person_id=pid, line1=street, town=v.get("locality") or "", postcode=postcode,
+                                         from_date=timezone.localtime(latest.updated_at).date(),
+                                         household_key=household_key(line1=street, postcode=postcode)))
+    PersonName.objects.bulk_create(names, batch_size=IN_CHUNK)
+    Identifier.objects.bulk_create(identifiers, batch_size=IN_CHUNK)
+    Address.objects.bulk_create(addresses, batch_size=IN_CHUNK)
+
+
+def _people_merge(merges: list[tuple[int, int]]) -> None:
+    """Move everything linkage gave an absorbed person (names, identifiers, addresses, involvements; the
+    source records have moved already) to the person kept, and mark the absorbed person merged.
+
+    The absorbed person's name in use becomes an alias of the kept person. Other facts recorded on the
+    absorbed person by hand (offences, sentences, registers) are left for a person to move."""
+    if not merges:
+        return
+    for absorbed, kept in merges:
+        kept_names = {(f.lower(), la.lower()) for f, la in PersonName.objects.filter(person_id=kept)
+                      .values_list("first_name", "last_name")}
+        duplicate = [n.pk for n in PersonName.objects.filter(person_id=absorbed)
+                     if (n.first_name.lower(), n.last_name.lower()) in kept_names]
+        PersonName.objects.filter(pk__in=duplicate).delete()
+        PersonName.objects.filter(person_id=absorbed, kind=NameKind.PRIMARY).update(kind=NameKind.ALIAS)
+        PersonName.objects.filter(person_id=absorbed).update(person_id=kept)
+        Identifier.objects.filter(person_id=absorbed).update(person_id=kept)
+        Address.objects.filter(person_id=absorbed).update(person_id=kept)
+        Involvement.objects.filter(person_id=absorbed).update(person_id=kept)
+        Person.objects.filter(merged_into_id=absorbed).update(merged_into_id=kept)
+        Person.objects.filter(pk=absorbed).update(merged_into_id=kept)
+
+
+def _involvements_reconcile(people: set[int], assigned: dict[int, int], records: dict[int, _Record], *,
+                            actor: Actor) -> None:
+    """Access follows the data: an agency holding a record of a person has a current involvement with
+    them ("Record in <agency> extract"); one that no longer holds any sees that involvement end today."""
+    if not people:
+        return
+    wanted: dict[tuple[int, int], str] = {}
+    for pk, person in assigned.items():
+        if person in people:
+            record = records[pk]
+            wanted.setdefault((person, record.agency_id), link_reason(record.agency_name))
+    current: dict[tuple[int, int], list[int]] = defaultdict(list)
+    for chunk in _chunks(sorted(people)):
+        for pk, person, agency in Involvement.objects.filter(
+                person_id__in=chunk, end_date__isnull=True, reason__startswith=LINK_REASON_PREFIX,
+                reason__endswith=LINK_REASON_SUFFIX).values_list("pk", "person_id", "agency_id"):
+            current[(person, agency)].append(pk)
+    today = timezone.localdate()
+    # Merged people bring their own involvement: keep one per agency.
+    stale = [pk for key, pks in current.items() for pk in (pks if key not in wanted else pks[1:])]
+    for chunk in _chunks(stale):
+        Involvement.objects.filter(pk__in=chunk, start_date__lte=today).update(end_date=today)
+    copy_rows(Involvement, ["person", "agency", "reason", "start_date"], (
+        (person, agency, reason, today) for (person, agency), reason in wanted.items()
+        if (person, agency) not in current))
+
+
+def _links_write(run: LinkRun, version: LinkageModelVersion, rows: list[dict[str, Any]],
+                 pk_of: dict[tuple[str, str], int], person_of: dict[int, int], *, previous_pks: set[int],
+                 current: dict[int, int | None], assigned: dict[int, int], full: bool) -> None:
+    """One RecordLink per source record. An incremental run rewrites only the links it decided afresh
+    (new records, and records that moved): the engine does not score pairs among records already linked."""
+    chosen = [row for row in rows if full or pk_of[(row["source"], row["record_id"])] not in previous_pks
+              or current[pk_of[(row["source"], row["record_id"])]] != assigned[pk_of[(row["source"], row["record_id"])]]]
+    pks = [pk_of[(row["source"], row["record_id"])] for row in chosen]
+    if full:
+        RecordLink.objects.all().delete()
+    else:
+        for chunk in _chunks(pks):
+            RecordLink.objects.filter(source_record_id__in=chunk).delete()
+    copy_rows(RecordLink, ["source_record", "person", "match_weight", "outcome", "model_version", "run"], (
+        (pk, person_of[int(row["person_id"])],
+         None if row["match_weight"] is None or row["match_weight"] != row["match_weight"] else row["match_weight"],
+         row["outcome"], version.pk, run.pk)
+        for pk, row in zip(pks, chosen, strict=True)))
+
+
+def _agreement_json(agreement: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    return {name: {"level": a.level, "weight": a.weight} for name, a in agreement.items()}
+
+
+def _pairs_write(run: LinkRun, pairs: Sequence[Any], pk_of: dict[tuple[str, str], int]) -> int:
+    """Add the pairs sent for review, or refresh those already known (a decided pair stays decided; a
+    settled one opens again)."""
+    if not pairs:
+        return 0
+    known = {(left, right): pk for pk, left, right in ReviewPair.objects.values_list("pk", "left_id", "right_id")}
+    fresh: list[ReviewPair] = []
+    again: list[ReviewPair] = []
+    for pair in pairs:
+        left, right = sorted((pk_of[tuple(pair.left)], pk_of[tuple(pair.right)]))
+        values = {"match_weight": pair.match_weight, "match_probability": pair.match_probability,
+                  "agreement": _agreement_json(pair.agreement), "last_seen_run": run}
+        if (left, right) in known:
+            again.append(ReviewPair(pk=known[(left, right)], **values))
+        else:
+            fresh.append(ReviewPair(left_id=left, right_id=right, first_seen_run=run, **values))
+    ReviewPair.objects.bulk_create(fresh, batch_size=IN_CHUNK)
+    ReviewPair.objects.bulk_update(again, ["match_weight", "match_probability", "agreement", "last_seen_run"],
+                                   batch_size=IN_CHUNK)
+    for chunk in _chunks([p.pk for p in again]):
+        ReviewPair.objects.filter(pk__in=chunk, status=PairStatus.SETTLED).update(status=PairStatus.OPEN)
+    return len(pairs)
+
+
+def _log_people(actor: Actor, run: LinkRun, *, created: list[int], joined: dict[int, int],
+                merges: list[tuple[int, int]], splits: Sequence[Any], pk_of: dict[tuple[str, str], int],
+                person_of: dict[int, int]) -> None:
+    """One `combination` entry for each person whose records this run changed."""
+    label = "linking.linkrun"
+    entries = [_log_row(actor, action=Action.COMBINATION, person_id=pid, obj_type=label, obj_id=run.pk,
+                        summary=f"Record linkage created person {pid} from agency records",
+                        detail={"run": run.pk}) for pid in created]
+    for person, pks in _group(joined).items():
+        entries.append(_log_row(actor, action=Action.COMBINATION, person_id=person, obj_type=label, obj_id=run.pk,
+                                summary=f"Record linkage joined {len(pks)} agency record{'s' if len(pks) != 1 else ''} "
+                                        f"to person {person}", detail={"run": run.pk, "source_records": sorted(pks)}))
+    for absorbed, kept in merges:
+        for person in (kept, absorbed):
+            entries.append(_log_row(actor, action=Action.COMBINATION, person_id=person, obj_type=label,
+                                    obj_id=run.pk, summary=f"Record linkage merged person {absorbed} into {kept}",
+                                    detail={"run": run.pk, "absorbed": absorbed, "kept": kept}))
+    for split in splits:
+        pk = pk_of[tuple(split.record)]
+        moved_to = person_of.get(split.person_id, split.person_id)
+        for person in (split.previous_id, moved_to):
+            entries.append(_log_row(actor, action=Action.COMBINATION, person_id=person, obj_type=label,
+                                    obj_id=run.pk,
+                                    summary=f"Record linkage moved source record {pk} from person "
+                                            f"{split.previous_id} to {moved_to}",
+                                    detail={"run": run.pk, "source_record": pk}))
+    AccessLogEntry.objects.bulk_create(entries, batch_size=IN_CHUNK)
+
+
+# --- reviewing --------------------------------------------------------------------------------------
+
+def review_actor(actor: Actor) -> Actor:
+    """The actor with review's lawful purpose: reviewers see records outside their caseload for it."""
+    # Built field by field: a request's actor is a lazy proxy, which dataclasses.replace refuses.
+    return Actor(**{f.name: getattr(actor, f.name) for f in fields(Actor)} | {"purpose": REVIEW_PURPOSE})
+
+
+def review_decide(*, actor: Actor, pair: ReviewPair, decision: str, note: str = "", blind: bool = False) -> ReviewDecision:
+    """Record a reviewer's decision on a pair. The latest decision is in force: "match" makes the next
+    run link the two records, "not a match" keeps them apart for good, "unsure" changes nothing. A
+    linking run is queued so the decision takes effect."""
+    if not can_review(actor):
+        # Logged outside the decision's transaction, so the refusal stays on record.
+        log_access(actor=actor, action=Action.DENIED, obj=pair, summary=f"Refused a decision on review pair {pair.pk}",
+                   detail={"reason": "not a linkage reviewer"})
+        raise NotAReviewer("Only linkage reviewers can decide pairs.")
+    if decision not in Decision.values:
+        raise ValueError(f"Unknown decision {decision!r}.")
+    return _decide(actor=actor, pair=pair, decision=decision, note=note, blind=blind)
+
+
+@transaction.atomic
+def _decide(*, actor: Actor, pair: ReviewPair, decision: str, note: str, blind: bool) -> ReviewDecision:
+    made = ReviewDecision.objects.create(pair=pair, decision=decision, reviewer=actor.user,
+                                         reviewer_name=actor.username, blind=blind, note=note.strip())
+    pair.decision = decision
+    pair.status = PairStatus.DECIDED
+    pair.save(update_fields=["decision", "status"])
+    people = sorted({p for p in SourceRecord.objects.filter(pk__in=[pair.left_id, pair.right_id])
+                    .values_list("person_id", flat=True) if p is not None})
+    reviewing = review_actor(actor)
+    for person in people or [None]:
+        log_access(actor=reviewing, action=Action.COMBINATION, obj=made, person_id=person,
+                   summary=f"Decided review pair {pair.pk}: {made.get_decision_display()}",
+                   detail={"pair": pair.pk, "decision": decision, "blind": blind, "source_records":
+                           [pair.left_id, pair.right_id], "note": made.note})
+    if decision != Decision.UNSURE:
+        from desist.linking.tasks import link_later
+
+        link_later(reason=f"Decision on review pair {pair.pk}")
+    return made
+
+
+def active_version_choose(*, actor: Actor, version: LinkageModelVersion) -> LinkageModelVersion:
+    """Make a stored model version the one linking runs use."""
+    with transaction.atomic():
+        LinkageModelVersion.objects.filter(is_active=True).exclude(pk=version.pk).update(is_active=False)
+        LinkageModelVersion.objects.filter(pk=version.pk).update(is_active=True)
+        log_access(actor=actor, action=Action.ALTERATION, obj=version,
+                   summary=f"Made linkage model {version.version} the active model")
+    version.is_active = True
+    return version
+
+
+class PairNotFound(Exception):
+    """No review pair with that number."""
+
+
+def review_pair_consult(*, actor: Actor, pair_id: int) -> ReviewPair:
+    """Open a pair for review, logging the consultation of both records with review's purpose (or the
+    refusal). Reviewers see records outside their agency's caseload: reviewing is their lawful purpose.
+
+    Raises NotAReviewer for users without a reviewer role, PairNotFound for a pair that does not exist.
+    """
+    from desist.linking.selectors import review_pair
+
+    if not can_review(actor):
+        log_access(actor=actor, action=Action.DENIED, summary=f"Refused access to review pair {pair_id}",
+                   detail={"reason": "not a linkage reviewer"})
+        raise NotAReviewer("Only linkage reviewers can see pairs of records.")
+    pair = review_pair(pair_id)
+    if pair is None:
+        log_access(actor=actor, action=Action.DENIED, summary=f"Refused access to review pair {pair_id}",
+                   detail={"reason": "no such pair"})
+        raise PairNotFound(pair_id)
+    reviewing = review_actor(actor)
+    people = sorted({p for p in (pair.left.person_id, pair.right.person_id) if p is not None})
+    for person in people or [None]:
+        log_access(actor=reviewing, action=Action.CONSULTATION, obj=pair, person_id=person,
+                   summary=f"Viewed review pair {pair.pk}: source records {pair.left_id} and {pair.right_id}",
+                   detail={"source_records": [pair.left_id, pair.right_id]})
+    return pair

@@ -1,0 +1,46 @@
+"""Linking in the background: after an import, after a reviewer's decision, or from the Linkage page."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import transaction
+from django_tasks import task
+
+from desist.audit.context import system_actor
+from desist.audit.models import Channel
+
+
+@task()
+def link_records_task(incremental: bool = True, train: bool = False, reason: str = "") -> dict[str, int | str]:
+    """Run linking over the stored source records (see linking.services.link_run)."""
+    from desist.linking.services import link_run
+
+    run = link_run(actor=system_actor(channel=Channel.TASK), incremental=incremental, train=train, reason=reason)
+    return {"run": run.pk, "status": run.status, "people_created": run.people_created,
+            "records_joined": run.records_joined, "sent_to_review": run.sent_to_review}
+
+
+def link_later(*, reason: str, incremental: bool = True, train: bool = False) -> None:
+    """Queue a linking run once this transaction commits (so the worker sees what was just written)."""
+    transaction.on_commit(lambda: link_records_task.enqueue(incremental=incremental, train=train, reason=reason))
+
+
+def link_after_import(*, agency_code: str, file_name: str) -> None:
+    """The import's hook: queue an incremental linking run for the records just imported
+    (DESIST_LINK_AFTER_IMPORT, on by default)."""
+    if settings.DESIST_LINK_AFTER_IMPORT:
+        link_later(reason=f"Import of {file_name} for {agency_code}"[:200])
+
+
+@task()
+def train_model_task() -> dict[str, str]:
+    """Train a new linkage model version on every stored source record and make it active."""
+    from desist.linking.services import model_train
+
+    version = model_train(actor=system_actor(channel=Channel.TASK))
+    return {"version": version.version}
+
+
+def train_later() -> None:
+    """Queue training once this transaction commits."""
+    transaction.on_commit(lambda: train_model_task.enqueue())
