@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from desist.cli import main as cli_main
-from desist.core.linkage import pairwise_accuracy
+from desist.core.linkage import LinkageModel, pairwise_accuracy
 from desist.core.linkage.synthetic import extract_mapping_toml
 from desist.core.synth import Partnership, generate_partnership, write_partnership
 
@@ -73,7 +73,7 @@ def test_desist_link_writes_one_row_per_record(
 
 
 def test_desist_link_reports_bad_input_and_writes_nothing(
-    written: tuple[Partnership, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    written: tuple[Partnership, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str], model: LinkageModel
 ) -> None:
     _, out = written
     links = tmp_path / "links.csv"
@@ -87,6 +87,13 @@ def test_desist_link_reports_bad_input_and_writes_nothing(
     err = capsys.readouterr().err
     assert f"{bad}, row 2, column 'date_of_birth': '31/02/1980' is not a date" in err
     assert not links.exists()
+
+    # Asked to, desist link leaves the bad value empty, says so, and links the record on the rest.
+    code = cli_main(["link", "--mapping", str(out / "mapping.toml"), f"police={bad}", "--out", str(links),
+                     "--blank-bad-values", "--model", str(model.save(tmp_path / "model.json"))])
+    assert code == 0
+    assert "'31/02/1980' is not a date in the format DD/MM/YYYY (left empty)" in capsys.readouterr().err
+    assert [r["record_id"] for r in _read(links)] == ["KP1"]
 
     code = cli_main(["link", "--mapping", str(out / "mapping.toml"), f"polise={bad}", "--out", str(links)])
     assert code == 2

@@ -21,7 +21,14 @@ from .link import (
     Thresholds,
     link_records,
 )
-from .mapping import MappingError, RecordValueErrors, load_mapping, read_sources
+from .mapping import (
+    MAX_REPORTED_PROBLEMS,
+    MappingError,
+    RecordValueErrors,
+    ValueProblem,
+    load_mapping,
+    read_sources,
+)
 from .model import LinkageModel, ModelError, train_model
 from .records import RecordTableError
 
@@ -53,6 +60,8 @@ def configure(parser: argparse.ArgumentParser) -> None:
                         help="an earlier output: its people keep their ids")
     parser.add_argument("--incremental", action="store_true",
                         help="with --previous: only link the records that are not in it")
+    parser.add_argument("--blank-bad-values", action="store_true",
+                        help="leave values that cannot be read empty (each listed on stderr) instead of stopping")
     parser.add_argument("--review-out", metavar="review.csv",
                         help="also write the pairs in the review band, with how each field compares")
 
@@ -106,7 +115,12 @@ def run(args: argparse.Namespace) -> int:
     try:
         thresholds = Thresholds(link=args.link_threshold, review=args.review_threshold)
         mapping = load_mapping(args.mapping)
-        records = read_sources(args.sources, mapping)
+        blanked: list[ValueProblem] | None = [] if args.blank_bad_values else None
+        records = read_sources(args.sources, mapping, blanked=blanked)
+        for problem in (blanked or [])[:MAX_REPORTED_PROBLEMS]:
+            print(f"desist link: {problem}", file=sys.stderr)
+        if blanked and len(blanked) > MAX_REPORTED_PROBLEMS:
+            print(f"desist link: ... and {len(blanked) - MAX_REPORTED_PROBLEMS} more values left empty", file=sys.stderr)
         previous = read_previous(args.previous) if args.previous else None
         if args.incremental and not previous:
             raise LinkError("--incremental needs --previous (an earlier links file)")

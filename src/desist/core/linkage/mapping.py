@@ -214,20 +214,27 @@ def _read_csv_text(path: Path, mapping: SourceMapping) -> pa.Table:
         raise MappingError(f"{path}: cannot be read as CSV: {exc}") from exc
 
 
-def read_source(path: str | Path, mapping: SourceMapping) -> pa.Table:
+def read_source(
+    path: str | Path, mapping: SourceMapping, *, blanked: list[ValueProblem] | None = None
+) -> pa.Table:
     """One source's CSV file as engine records (see records.RECORD_FIELDS).
 
     Raises MappingError when the file lacks a mapped column, RecordValueErrors listing every value
     that cannot be read (a missing or repeated record id included).
     """
     file = Path(path)
-    return read_source_table(_read_csv_text(file, mapping), mapping, file=str(file))
+    return read_source_table(_read_csv_text(file, mapping), mapping, file=str(file), blanked=blanked)
 
 
-def read_source_table(raw: pa.Table, mapping: SourceMapping, *, file: str = "") -> pa.Table:
+def read_source_table(
+    raw: pa.Table, mapping: SourceMapping, *, file: str = "", blanked: list[ValueProblem] | None = None
+) -> pa.Table:
     """One source's raw table (columns as the agency wrote them) as engine records.
 
     The same rules as read_source, for data already in Arrow (an agency extract held in memory).
+    With a ``blanked`` list, a value that cannot be read is left empty and its problem appended there
+    instead of raised (the record is kept and linked on its other fields); record id problems are
+    always raised.
     """
     file = file or mapping.source
     header = [str(name).strip() for name in raw.column_names]
@@ -275,7 +282,10 @@ def read_source_table(raw: pa.Table, mapping: SourceMapping, *, file: str = "") 
                     parsed = exc
                 cache[value] = parsed
             if isinstance(parsed, FieldValueError):
-                problem(row, column, str(parsed))
+                if blanked is not None:
+                    blanked.append(ValueProblem(file, row + 2, column, f"{parsed} (left empty)"))
+                else:
+                    problem(row, column, str(parsed))
                 parsed = None
             out.append(parsed if parsed != "" else None)
         columns[field_name] = out
@@ -285,10 +295,16 @@ def read_source_table(raw: pa.Table, mapping: SourceMapping, *, file: str = "") 
     return pa.table({name: pa.array(values, type=types[name]) for name, values in columns.items()})
 
 
-def read_sources(files: Sequence[tuple[str, str | Path]], mapping: dict[str, SourceMapping]) -> pa.Table:
+def read_sources(
+    files: Sequence[tuple[str, str | Path]],
+    mapping: dict[str, SourceMapping],
+    *,
+    blanked: list[ValueProblem] | None = None,
+) -> pa.Table:
     """Every named file read with its source's mapping, as one records table.
 
-    ``files`` are (source name, path) pairs. All problems across all files are reported together.
+    ``files`` are (source name, path) pairs. All problems across all files are reported together
+    (or, with ``blanked``, bad values are left empty and listed there: see read_source_table).
     """
     tables: list[pa.Table] = []
     problems: list[ValueProblem] = []
@@ -304,7 +320,7 @@ def read_sources(files: Sequence[tuple[str, str | Path]], mapping: dict[str, Sou
             raise MappingError(f"source {name!r} is given twice; link each source's file once")
         names_seen.add(name)
         try:
-            tables.append(read_source(path, mapping[name]))
+            tables.append(read_source(path, mapping[name], blanked=blanked))
         except RecordValueErrors as exc:
             problems.extend(exc.problems)
             total += exc.total

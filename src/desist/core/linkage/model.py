@@ -202,9 +202,12 @@ def _local_ids_comparison() -> Any:
 def _plain_comparisons() -> list[Any]:
     import splink.comparison_library as cl
 
+    # Without term-frequency adjustments, like desist's own model, so the two differ only in what
+    # they compare.
     return [
-        cl.NameComparison("first_name"),
-        cl.NameComparison("last_name"),
+        # NameComparison's levels (exact, then Jaro-Winkler at 0.92, 0.88 and 0.7).
+        cl.JaroWinklerAtThresholds("first_name", [0.92, 0.88, 0.7]),
+        cl.JaroWinklerAtThresholds("last_name", [0.92, 0.88, 0.7]),
         cl.DateOfBirthComparison("dob", input_is_string=True, datetime_format="%Y-%m-%d"),
     ]
 

@@ -18,7 +18,7 @@ from desist.core.synth import (
     extract_schema,
 )
 
-from .mapping import SourceMapping, parse_mapping, read_source_table
+from .mapping import SourceMapping, ValueProblem, parse_mapping, read_source_table
 
 DATE_STYLES = {"iso": "%Y-%m-%d", "dmy_slash": "%d/%m/%Y", "dmy_dash": "%d-%m-%Y"}
 
@@ -43,11 +43,20 @@ def extract_mapping(sources: Iterable[str] = EXTRACT_SOURCES) -> dict[str, Sourc
     return parse_mapping(extract_mapping_toml(sources), path="synthetic extracts")
 
 
-def extract_records(world: Partnership, sources: Iterable[str] | None = None) -> pa.Table:
-    """The chosen sources' extracts (all by default) read through their mapping, as one records table."""
+def extract_records(
+    world: Partnership, sources: Iterable[str] | None = None, *, blanked: list[ValueProblem] | None = None
+) -> pa.Table:
+    """The chosen sources' extracts (all by default) read through their mapping, as one records table.
+
+    The generator's faults include the odd impossible date of birth (a typo making 29 February of a
+    common year, or a date in the future); like any agency's, those values are left empty and listed
+    in ``blanked`` (a fresh list if none is given) rather than stopping the read.
+    """
     chosen = list(sources) if sources is not None else [s for s in EXTRACT_SOURCES if s in world.extracts]
     mapping = extract_mapping(chosen)
-    tables = [read_source_table(world.extracts[s], mapping[s], file=f"extracts/{s}") for s in chosen]
+    problems = blanked if blanked is not None else []
+    tables = [read_source_table(world.extracts[s], mapping[s], file=f"extracts/{s}", blanked=problems)
+              for s in chosen]
     return pa.concat_tables(tables, promote_options="default")
 
 
