@@ -298,7 +298,7 @@ def _person_problems(con: duckdb.DuckDBPyConnection, source: str) -> tuple[list[
                    min(source_row) AS first_row
             FROM events WHERE person_id IS NOT NULL
             GROUP BY person_id
-            HAVING count(DISTINCT date_of_birth) > 1 OR count(DISTINCT sex) > 1
+            HAVING min(date_of_birth) <> max(date_of_birth) OR min(sex) <> max(sex)
         )
         SELECT e.source_row, e.date_of_birth, e.sex, f.first_dob, f.first_sex, f.first_row
         FROM events e JOIN firsts f ON e.person_id = f.person_id
