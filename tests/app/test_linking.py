@@ -349,8 +349,22 @@ def test_the_command_links_by_hand(partnership, extracts, capsys):
 
 @pytest.mark.django_db(transaction=True)
 def test_an_import_queues_a_linking_run_that_the_worker_does(partnership, extracts):
-    import_sources(partnership, extracts, ("police", "probation"))
+    import_sources(partnership, extracts)
     call_command("db_worker", "--batch", "--no-startup-delay")
     runs = LinkRun.objects.filter(status=RunStatus.DONE)
-    assert runs.exists() and runs.first().reason.startswith("Import of")
+    # Three imports, one run: the later imports found a run already waiting that would see them.
+    assert runs.count() == 1 and runs.first().reason == "Import of police.csv for police"
     assert not SourceRecord.objects.filter(person__isnull=True).exists()
+
+    # Two decisions queue one run (a waiting run sees both), and the worker makes them take effect.
+    from django_tasks_db.models import DBTaskResult
+
+    reviewer = builders.actor(partnership.user("rev", partnership.police, role=Role.ANALYST))
+    first, second = ReviewPair.objects.filter(status=PairStatus.OPEN).select_related("left", "right")[:2]
+    services.review_decide(actor=reviewer, pair=first, decision=Decision.MATCH)
+    services.review_decide(actor=reviewer, pair=second, decision=Decision.MATCH)
+    assert DBTaskResult.objects.filter(status="READY").count() == 1
+    call_command("db_worker", "--batch", "--no-startup-delay")
+    for pair in (first, second):
+        left, right = SourceRecord.objects.filter(pk__in=[pair.left_id, pair.right_id])
+        assert left.person_id == right.person_id

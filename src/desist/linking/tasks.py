@@ -21,8 +21,27 @@ def link_records_task(incremental: bool = True, train: bool = False, reason: str
 
 
 def link_later(*, reason: str, incremental: bool = True, train: bool = False) -> None:
-    """Queue a linking run once this transaction commits (so the worker sees what was just written)."""
-    transaction.on_commit(lambda: link_records_task.enqueue(incremental=incremental, train=train, reason=reason))
+    """Queue a linking run once this transaction commits (so the worker sees what was just written).
+
+    An incremental run already waiting for the worker will see this change too, so a reviewer working
+    through the queue does not stack up one run per decision."""
+    def enqueue() -> None:
+        if incremental and not train and _incremental_run_waiting():
+            return
+        link_records_task.enqueue(incremental=incremental, train=train, reason=reason)
+
+    transaction.on_commit(enqueue)
+
+
+def _incremental_run_waiting() -> bool:
+    if "django_tasks_db" not in settings.TASKS["default"]["BACKEND"]:
+        return False
+    from django_tasks.base import TaskResultStatus
+    from django_tasks_db.models import DBTaskResult
+
+    waiting = DBTaskResult.objects.filter(task_path=link_records_task.module_path, status=TaskResultStatus.READY)
+    return any(row.args_kwargs.get("kwargs", {}).get("incremental", True)
+               and not row.args_kwargs.get("kwargs", {}).get("train") for row in waiting.only("args_kwargs")[:20])
 
 
 def link_after_import(*, agency_code: str, file_name: str) -> None:
