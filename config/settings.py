@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "desist.families",
     "desist.imports",
     "desist.linking",
+    "desist.release",
     "desist.api",
     "desist.demo",
 ]
@@ -231,6 +232,13 @@ DESIST_TF_FIXED_TERM_EXCLUSIONS = env.int("DESIST_TF_FIXED_TERM_EXCLUSIONS", def
 DESIST_TF_PRIORITY_PROGRAMME = env.str("DESIST_TF_PRIORITY_PROGRAMME", default="2012")
 DESIST_TF_LOCAL_DISCRETION = env.list("DESIST_TF_LOCAL_DISCRETION", default=[
     "domestic_abuse", "mental_health", "substance_misuse", "childrens_social_care"])
+# Release from custody (docs/release.md): a release set, brought forward or confirmed with less notice than
+# this is short notice; open plan tasks escalate at these weeks before release; the readiness view and the
+# daily job look this many weeks ahead.
+DESIST_RELEASE_SHORT_NOTICE_DAYS = env.int("DESIST_RELEASE_SHORT_NOTICE_DAYS", default=14)
+DESIST_RELEASE_ESCALATION_WEEKS = tuple(env.list("DESIST_RELEASE_ESCALATION_WEEKS", cast=int, default=[12, 4, 1]))
+DESIST_RELEASE_HORIZON_WEEKS = env.int("DESIST_RELEASE_HORIZON_WEEKS", default=12)
+
 # How many trusted reverse proxies stand in front of the app server (0: clients connect directly).
 DESIST_PROXY_COUNT = env.int("DESIST_PROXY_COUNT", default=0)
 # The footer says the data are synthetic; off by default in production.

@@ -10,6 +10,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", api.urls),
     path("", include("desist.iom.urls")),
+    path("", include("desist.release.urls")),
     path("", include("desist.families.urls")),
     path("", include("desist.imports.urls")),
     path("", include("desist.linking.urls")),

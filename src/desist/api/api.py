@@ -269,3 +269,9 @@ def post_assessment(request: HttpRequest, person_id: int) -> Any:
         return Status(422, {"detail": errors})
     recorded = assessment_record(actor=actor, person=person, **form.service_arguments())
     return Status(201, _assessment_out(recorded))
+
+
+# Release endpoints live in their own module; imported here, after `api` and `_actor` exist.
+from desist.api.release import router as release_router  # noqa: E402
+
+api.add_router("/releases", release_router)

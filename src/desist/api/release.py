@@ -1,0 +1,249 @@
+"""Release endpoints (/api/releases/…): the readiness pipeline, a plan, and updates to it, through the same
+selectors, services and forms as the pages."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django.core.paginator import Paginator
+from django.http import HttpRequest
+from django.utils import timezone
+from ninja import Query, Router, Schema, Status
+
+from desist.audit.context import Actor
+from desist.audit.models import Action
+from desist.audit.services import log_access
+from desist.people.selectors import visible_people
+from desist.release import selectors, services
+from desist.release.forms import ReleaseDateForm, TaskForm
+from desist.release.models import PlanTask, ReleasePlan
+from desist.sentences.models import Sentence, SentenceKind
+
+router = Router(tags=["releases"])
+NOT_FOUND = {"detail": "No such record is available to you."}
+
+
+def _actor(request: HttpRequest) -> Actor:
+    from desist.api.api import _actor as api_actor
+
+    return api_actor(request)
+
+
+class ErrorOut(Schema):
+    detail: str
+
+
+class FieldErrorOut(Schema):
+    detail: list[dict[str, Any]]
+
+
+class TaskOut(Schema):
+    id: int
+    kind: str
+    title: str
+    pathway: str
+    owner_agency: str | None
+    due_date: date
+    status: str
+    done_on: date | None
+    provider: str
+    event_date: date | None
+    detail: str
+
+
+class PathwayOut(Schema):
+    pathway: str
+    status: str
+    note: str
+
+
+class PlanSummaryOut(Schema):
+    id: int
+    person_id: int
+    name: str
+    release_date: date
+    release_type: str
+    prison: str | None
+    district: str | None
+    short_notice: bool
+    readiness_percent: int
+    readiness: str
+    accommodation_on_release: str
+    missing: list[str]
+
+
+class PlanOut(PlanSummaryOut):
+    risk_plan_approved_on: date | None
+    pathways: list[PathwayOut]
+    tasks: list[TaskOut]
+
+
+class PlanPage(Schema):
+    count: int
+    page: int
+    pages: int
+    counts: dict[str, int]
+    results: list[PlanSummaryOut]
+
+
+class PipelineParams(Schema):
+    weeks: int = 12
+    prison: int | None = None
+    district: int | None = None
+    readiness: str = ""
+    short_notice: bool = False
+    page: int = 1
+    page_size: int = 50
+
+
+class PathwayIn(Schema):
+    status: str
+    note: str = ""
+
+
+class TaskIn(Schema):
+    status: str | None = None
+    owner_agency: int | None = None
+    due_date: date | None = None
+    provider: str | None = None
+    event_date: date | None = None
+    detail: str | None = None
+
+
+class ReleaseDateIn(Schema):
+    release_date: date
+    release_type: str = "conditional"
+    reason: str = ""
+
+
+class ReleaseDateOut(Schema):
+    change: str
+    old_date: date | None
+    new_date: date
+    notice_days: int
+    short_notice: bool
+    plan_id: int | None
+
+
+def _summary(plan: ReleasePlan, missing: list[str]) -> dict[str, Any]:
+    return {"id": plan.pk, "person_id": plan.person_id, "name": plan.person.full_name, "release_date": plan.release_date,
+            "release_type": plan.release_type, "prison": plan.prison.name if plan.prison else None,
+            "district": plan.person.district.name if plan.person.district else None, "short_notice": plan.short_notice,
+            "readiness_percent": plan.readiness_percent, "readiness": plan.readiness.band,
+            "accommodation_on_release": plan.accommodation_on_release, "missing": missing}
+
+
+def _task_out(task: PlanTask) -> dict[str, Any]:
+    return {"id": task.pk, "kind": task.kind, "title": task.title, "pathway": task.pathway,
+            "owner_agency": task.owner_agency.name if task.owner_agency else None, "due_date": task.due_date,
+            "status": task.status, "done_on": task.done_on, "provider": task.provider, "event_date": task.event_date,
+            "detail": task.detail}
+
+
+def _plan_out(plan: ReleasePlan) -> dict[str, Any]:
+    tasks = list(plan.tasks.all())
+    pathways = list(plan.pathways.all())
+    missing = [t.title for t in tasks if t.status == "open"] + [
+        f"{p.get_pathway_display()}: not started" for p in pathways if p.status == "not_started"]
+    return {**_summary(plan, missing), "risk_plan_approved_on": plan.risk_plan_approved_on,
+            "pathways": [{"pathway": p.pathway, "status": p.status, "note": p.note} for p in pathways],
+            "tasks": [_task_out(t) for t in tasks]}
+
+
+def _plan_or_denied(actor: Actor, plan_id: int) -> ReleasePlan | None:
+    plan = selectors.plan_detail(actor, plan_id)
+    if plan is None:
+        person_id = ReleasePlan.objects.filter(pk=plan_id).values_list("person_id", flat=True).first()
+        log_access(actor=actor, action=Action.DENIED, person_id=person_id,
+                   summary=f"Refused access to release plan {plan_id}", detail={"reason": "not visible"})
+    return plan
+
+
+@router.get("", response=PlanPage, summary="Releases due in the coming weeks, with readiness and what is missing")
+def list_releases(request: HttpRequest, params: Query[PipelineParams]) -> dict[str, Any]:
+    actor = _actor(request)
+    filters = selectors.PipelineFilters(weeks=max(1, min(params.weeks, 52)), prison=params.prison,
+                                        district=params.district, readiness=params.readiness,
+                                        short_notice=params.short_notice)
+    plans = selectors.release_pipeline(actor, filters, on=timezone.localdate())
+    counts = selectors.pipeline_counts(plans)
+    paginator = Paginator(plans, max(1, min(params.page_size, 200)))
+    paginator.__dict__["count"] = counts["total"]
+    page = paginator.get_page(params.page)
+    log_access(actor=actor, action=Action.CONSULTATION, summary=f"Listed releases through the API ({len(page)} shown)",
+               detail={"person_ids": [p.person_id for p in page]})
+    return {"count": counts["total"], "page": page.number, "pages": paginator.num_pages, "counts": counts,
+            "results": [_summary(p, selectors.missing(p)) for p in page]}
+
+
+@router.get("/plans/{plan_id}", response={200: PlanOut, 404: ErrorOut}, summary="One release plan")
+def get_plan(request: HttpRequest, plan_id: int) -> Any:
+    actor = _actor(request)
+    plan = _plan_or_denied(actor, plan_id)
+    if plan is None:
+        return Status(404, NOT_FOUND)
+    log_access(actor=actor, action=Action.CONSULTATION, person_id=plan.person_id, obj=plan,
+               summary=f"Viewed the release plan of person {plan.person_id} through the API")
+    return _plan_out(plan)
+
+
+@router.post("/plans/{plan_id}/pathways/{pathway}", response={200: PathwayOut, 404: ErrorOut, 422: ErrorOut},
+             summary="Set a pathway's status")
+def set_pathway(request: HttpRequest, plan_id: int, pathway: str, body: PathwayIn) -> Any:
+    actor = _actor(request)
+    plan = _plan_or_denied(actor, plan_id)
+    if plan is None:
+        return Status(404, NOT_FOUND)
+    try:
+        row = services.pathway_status_set(actor=actor, plan=plan, pathway=pathway, status=body.status, note=body.note)
+    except services.ReleaseError as error:
+        return Status(422, {"detail": str(error)})
+    return {"pathway": row.pathway, "status": row.status, "note": row.note}
+
+
+@router.post("/plans/{plan_id}/tasks/{task_id}", response={200: TaskOut, 404: ErrorOut, 422: FieldErrorOut},
+             summary="Update a task (only the fields sent change); the page's form checks the values")
+def update_task(request: HttpRequest, plan_id: int, task_id: int, body: TaskIn) -> Any:
+    actor = _actor(request)
+    plan = _plan_or_denied(actor, plan_id)
+    task = plan.tasks.filter(pk=task_id).select_related("plan").first() if plan else None
+    if task is None:
+        return Status(404, NOT_FOUND)
+    sent = body.model_dump(exclude_unset=True)
+    current = {"status": task.status, "owner_agency": task.owner_agency_id, "due_date": task.due_date,
+               "provider": task.provider, "event_date": task.event_date, "detail": task.detail}
+    form = TaskForm({name: ("" if value is None else value) for name, value in {**current, **sent}.items()})
+    if not form.is_valid():
+        return Status(422, {"detail": [{"loc": ["body", name], "msg": str(message)}
+                                       for name, messages in form.errors.items() for message in messages]})
+    try:
+        task = services.plan_task_update(actor=actor, task=task, **{k: form.cleaned_data[k] for k in sent})
+    except services.ReleaseError as error:
+        return Status(422, {"detail": [{"loc": ["body"], "msg": str(error)}]})
+    task = PlanTask.objects.select_related("owner_agency").get(pk=task.pk)
+    return _task_out(task)
+
+
+@router.post("/sentences/{sentence_id}/release-date", response={200: ReleaseDateOut, 404: ErrorOut, 422: FieldErrorOut},
+             summary="Set, bring forward, put back or confirm an expected release date")
+def set_release_date(request: HttpRequest, sentence_id: int, body: ReleaseDateIn) -> Any:
+    actor = _actor(request)
+    sentence = Sentence.objects.filter(pk=sentence_id, kind=SentenceKind.CUSTODY,
+                                       person__in=visible_people(actor)).first()
+    if sentence is None:
+        person_id = Sentence.objects.filter(pk=sentence_id).values_list("person_id", flat=True).first()
+        log_access(actor=actor, action=Action.DENIED, person_id=person_id,
+                   summary=f"Refused access to sentence {sentence_id}", detail={"reason": "not visible"})
+        return Status(404, NOT_FOUND)
+    form = ReleaseDateForm(body.model_dump())
+    if not form.is_valid():
+        return Status(422, {"detail": [{"loc": ["body", name], "msg": str(message)}
+                                       for name, messages in form.errors.items() for message in messages]})
+    try:
+        change = services.release_date_record(actor=actor, sentence=sentence, **form.cleaned_data)
+    except services.ReleaseError as error:
+        return Status(422, {"detail": [{"loc": ["body", "release_date"], "msg": str(error)}]})
+    plan_id = ReleasePlan.objects.filter(sentence=sentence).values_list("pk", flat=True).first()
+    return {"change": change.change, "old_date": change.old_date, "new_date": change.new_date,
+            "notice_days": change.notice_days, "short_notice": change.short_notice, "plan_id": plan_id}

@@ -1,0 +1,72 @@
+"""Forms for the release pages; the API feeds the same forms so both give the same messages."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+from desist.partnership.models import Agency, AgencyKind, District
+from desist.release.models import AccommodationOnRelease, PathwayStatusKind, ReleaseType, TaskStatus
+from desist.release.selectors import READINESS_FILTERS
+
+DATE_WIDGET = forms.DateInput(attrs={"type": "date", "class": "govuk-input govuk-input--width-10"})
+READINESS_CHOICES = [("", "Any readiness"), ("not_started", "Not started"), ("in_progress", "In progress"),
+                     ("nearly", "Nearly ready"), ("ready", "Ready")]
+assert {c for c, _ in READINESS_CHOICES if c} == set(READINESS_FILTERS)
+
+
+class PipelineFilterForm(forms.Form):
+    weeks = forms.TypedChoiceField(coerce=int, required=False, empty_value=12, label="Released within",
+                                   choices=[(w, f"{w} week{'s' if w > 1 else ''}") for w in (1, 2, 4, 8, 12)])
+    prison = forms.TypedChoiceField(coerce=int, required=False, empty_value=None, choices=[])
+    district = forms.TypedChoiceField(coerce=int, required=False, empty_value=None, choices=[])
+    readiness = forms.ChoiceField(required=False, choices=READINESS_CHOICES)
+    short_notice = forms.BooleanField(required=False, label="Only short-notice releases")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["prison"].choices = [("", "Any prison"), *Agency.objects.filter(kind=AgencyKind.PRISON)
+                                         .values_list("id", "name")]
+        self.fields["district"].choices = [("", "Any district"), *District.objects.values_list("id", "name")]
+
+
+class ReleaseDateForm(forms.Form):
+    release_date = forms.DateField(label="Expected release date", widget=DATE_WIDGET,
+                                   error_messages={"required": "Enter the expected release date.",
+                                                   "invalid": "Enter the release date as a real date."})
+    release_type = forms.ChoiceField(choices=ReleaseType.choices, initial=ReleaseType.CONDITIONAL)
+    reason = forms.CharField(required=False, max_length=300, label="Why (optional)")
+
+
+class TaskForm(forms.Form):
+    status = forms.ChoiceField(choices=TaskStatus.choices)
+    owner_agency = forms.ModelChoiceField(queryset=Agency.objects.order_by("name"), required=False, label="Owner agency",
+                                          empty_label="No agency")
+    due_date = forms.DateField(label="Due by", widget=DATE_WIDGET,
+                               error_messages={"required": "Enter the date this is due.",
+                                               "invalid": "Enter the due date as a real date."})
+    provider = forms.CharField(required=False, max_length=200, label="Service, place or person")
+    event_date = forms.DateField(required=False, label="First dose or appointment date", widget=DATE_WIDGET,
+                                 error_messages={"invalid": "Enter the date as a real date."})
+    detail = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2, "class": "govuk-textarea"}))
+
+    def changes(self) -> dict[str, Any]:
+        return dict(self.cleaned_data)
+
+
+class PathwaysForm(forms.Form):
+    """One status for each of the seven pathways."""
+
+    def __init__(self, *args: Any, pathways: list[Any], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.rows = pathways
+        for row in pathways:
+            self.fields[row.pathway] = forms.ChoiceField(choices=PathwayStatusKind.choices, initial=row.status,
+                                                         label=row.get_pathway_display())
+
+
+class AccommodationForm(forms.Form):
+    accommodation_on_release = forms.ChoiceField(choices=AccommodationOnRelease.choices, widget=forms.RadioSelect,
+                                                 label="Accommodation on release",
+                                                 error_messages={"required": "Choose where the person will live."})

@@ -1,0 +1,448 @@
+"""Writes about releases: the facts a prison records, release date changes (with short notice), release
+plans with their pathways and tasks, accommodation on release, the approved risk management plan, and
+escalations. Each writes its own access-log entry; the pages, the API and the commands call these."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from desist.audit.context import Actor
+from desist.audit.models import Action
+from desist.audit.services import log_access
+from desist.core import release as rules
+from desist.partnership.models import Agency, AgencyKind
+from desist.people.models import Involvement, Person
+from desist.release.models import (
+    AccommodationOnRelease,
+    Escalation,
+    EscalationReason,
+    EscalationStatus,
+    PathwayStatus,
+    PathwayStatusKind,
+    PlanTask,
+    ReleaseDateChange,
+    ReleaseFacts,
+    ReleasePlan,
+    ReleaseType,
+    TaskStatus,
+)
+from desist.sentences.models import Sentence, SentenceKind
+from desist.sentences.services import sentence_update
+
+
+class ReleaseError(ValueError):
+    """A release change that cannot be made as asked; the message says why, in the user's words."""
+
+
+def _today(on: date | None) -> date:
+    return on or timezone.localdate()
+
+
+def _iso(value: Any) -> Any:
+    return value.isoformat() if isinstance(value, date) else value
+
+
+# --- Facts and release dates ------------------------------------------------------------------------
+
+
+@transaction.atomic
+def release_facts_record(*, actor: Actor, sentence: Sentence, sentence_type: str = rules.SentenceType.STANDARD,
+                         extended_licence_days: int = 0, tariff_expiry_date: date | None = None,
+                         parole_board_case: bool = False, hdc_exclusions: Iterable[str] = ()) -> ReleaseFacts:
+    """Record what the release rules need beyond the sentence row: its type, a Parole Board case, HDC exclusions."""
+    if sentence.kind != SentenceKind.CUSTODY:
+        raise ReleaseError("Release facts belong to custodial sentences only.")
+    unknown = sorted(set(hdc_exclusions) - set(rules.HDC_EXCLUSIONS))
+    if unknown:
+        raise ReleaseError(f"Unknown HDC exclusion {', '.join(unknown)}; use one of {', '.join(rules.HDC_EXCLUSIONS)}.")
+    facts, created = ReleaseFacts.objects.update_or_create(sentence=sentence, defaults={
+        "sentence_type": sentence_type, "extended_licence_days": extended_licence_days,
+        "tariff_expiry_date": tariff_expiry_date, "parole_board_case": parole_board_case,
+        "hdc_exclusions": sorted(set(hdc_exclusions)),
+    })
+    facts.full_clean()
+    log_access(actor=actor, action=Action.COLLECTION if created else Action.ALTERATION, person_id=sentence.person_id,
+               obj=facts, summary=f"Recorded release facts of sentence {sentence.pk}",
+               detail={"after": {"sentence_type": sentence_type, "parole_board_case": parole_board_case,
+                                 "hdc_exclusions": facts.hdc_exclusions, "extended_licence_days": extended_licence_days,
+                                 "tariff_expiry_date": _iso(tariff_expiry_date)}})
+    return facts
+
+
+@transaction.atomic
+def release_date_record(*, actor: Actor, sentence: Sentence, release_date: date,
+                        release_type: str = ReleaseType.CONDITIONAL, reason: str = "",
+                        on: date | None = None) -> ReleaseDateChange:
+    """Set, bring forward, put back or confirm the expected release date of a custodial sentence.
+
+    The sentence and its key dates follow; the change is kept with its notice. A release set, brought forward or
+    confirmed at short notice (DESIST_RELEASE_SHORT_NOTICE_DAYS) marks the plan and escalates at once.
+    """
+    on = _today(on)
+    if sentence.kind != SentenceKind.CUSTODY:
+        raise ReleaseError("Only a custodial sentence has a release date.")
+    if sentence.release_is_actual:
+        raise ReleaseError("This person has already been released on this sentence.")
+    if release_date < sentence.sentence_date:
+        raise ReleaseError("The release date cannot be before the sentence date.")
+    if release_date < on:
+        raise ReleaseError("An expected release date cannot be in the past; record the release itself instead.")
+    if release_type not in ReleaseType.values:
+        raise ReleaseError(f"Choose a release type: {', '.join(ReleaseType.values)}.")
+    old = sentence.release_date
+    change = rules.date_change_kind(old, release_date)
+    notice = (release_date - on).days
+    short = rules.is_short_notice(change, release_date=release_date, changed_on=on,
+                                  threshold_days=settings.DESIST_RELEASE_SHORT_NOTICE_DAYS)
+    if old != release_date:
+        sentence_update(actor=actor, sentence=sentence, release_date=release_date)
+    record = ReleaseDateChange.objects.create(
+        sentence=sentence, person_id=sentence.person_id, change=change, old_date=old, new_date=release_date,
+        release_type=release_type, changed_on=on, changed_by_id=actor.user_id, notice_days=notice,
+        short_notice=short, reason=reason.strip()[:300],
+    )
+    plan = ReleasePlan.objects.filter(sentence=sentence).first()
+    horizon = on + timedelta(weeks=settings.DESIST_RELEASE_HORIZON_WEEKS)
+    if plan is None and release_date <= horizon:
+        plan = _plan_create(actor=actor, sentence=sentence, on=on)
+    if plan is not None:
+        plan.release_date, plan.release_type = release_date, release_type
+        plan.short_notice = short or (plan.short_notice and change == rules.DateChange.PUT_BACK)
+        plan.save(update_fields=["release_date", "release_type", "short_notice"])
+        _move_open_due_dates(plan, on=on)
+    log_access(actor=actor, action=Action.ALTERATION, person_id=sentence.person_id, obj=record,
+               summary=f"Release {change.replace('_', ' ')} to {release_date:%d %b %Y} ({notice} days' notice"
+                       f"{', short notice' if short else ''})",
+               detail={"old": _iso(old), "new": _iso(release_date), "notice_days": notice, "short_notice": short,
+                       "release_type": release_type, "reason": record.reason})
+    if short and plan is not None:
+        from desist.release.tasks import escalate_plan_later
+
+        escalate_plan_later(plan.pk)
+    return record
+
+
+def _move_open_due_dates(plan: ReleasePlan, *, on: date) -> None:
+    # Catalogue tasks keep their lead time before the (new) release date; a user-set date on another task stays.
+    for task in plan.tasks.filter(status=TaskStatus.OPEN).exclude(kind="other"):
+        due = rules.task_due_date(rules.TASK_KINDS[task.kind], release_date=plan.release_date, on=on)
+        if task.due_date != due:
+            task.due_date = due
+            task.save(update_fields=["due_date"])
+
+
+# --- Plans ------------------------------------------------------------------------------------------
+
+
+@dataclass
+class _Owners:
+    """Which agency owns a catalogue task for a person: one involved with them, else one in their district."""
+
+    involved: dict[int, dict[str, int]]  # person -> agency kind -> agency id
+    by_district: dict[tuple[int | None, str], int]
+    any_of_kind: dict[str, int]
+
+    @classmethod
+    def load(cls, person_ids: list[int], on: date) -> _Owners:
+        involved: dict[int, dict[str, int]] = defaultdict(dict)
+        for person_id, agency_id, kind in (Involvement.objects.filter(person_id__in=person_ids)
+                                           .filter(Q(end_date__isnull=True) | Q(end_date__gte=on))
+                                           .order_by("start_date").values_list("person_id", "agency_id", "agency__kind")):
+            involved[person_id][kind] = agency_id
+        by_district: dict[tuple[int | None, str], int] = {}
+        any_of_kind: dict[str, int] = {}
+        for agency_id, kind, district_id in Agency.objects.order_by("-id").values_list("id", "kind", "district_id"):
+            by_district[(district_id, kind)] = agency_id
+            any_of_kind[kind] = agency_id
+        return cls(involved=involved, by_district=by_district, any_of_kind=any_of_kind)
+
+    def agency_for(self, person_id: int, district_id: int | None, kind: str, prison_id: int | None) -> int | None:
+        if kind == AgencyKind.PRISON and prison_id is not None:
+            return prison_id
+        return (self.involved.get(person_id, {}).get(kind) or self.by_district.get((district_id, kind))
+                or self.any_of_kind.get(kind))
+
+
+def _plan_rows(sentence: Sentence, owners: _Owners, district_id: int | None, on: date,
+               ) -> tuple[ReleasePlan, list[PathwayStatus], list[PlanTask]]:
+    assert sentence.release_date is not None
+    plan = ReleasePlan(person_id=sentence.person_id, sentence=sentence, release_date=sentence.release_date,
+                       prison_id=sentence.establishment_id, created_on=on, tasks_total=len(rules.TASK_CATALOGUE))
+    pathways = [PathwayStatus(plan=plan, pathway=p) for p in rules.Pathway]
+    tasks = [PlanTask(plan=plan, kind=k.code, title=k.label, pathway=k.pathway,
+                      owner_agency_id=owners.agency_for(sentence.person_id, district_id, k.owner_agency_kind,
+                                                        sentence.establishment_id),
+                      due_date=rules.task_due_date(k, release_date=sentence.release_date, on=on))
+             for k in rules.TASK_CATALOGUE]
+    return plan, pathways, tasks
+
+
+def _plan_create(*, actor: Actor, sentence: Sentence, on: date) -> ReleasePlan:
+    district_id = Person.objects.filter(pk=sentence.person_id).values_list("district_id", flat=True).first()
+    plan, pathways, tasks = _plan_rows(sentence, _Owners.load([sentence.person_id], on), district_id, on)
+    plan.save()
+    PathwayStatus.objects.bulk_create(pathways)
+    PlanTask.objects.bulk_create(tasks)
+    log_access(actor=actor, action=Action.COLLECTION, person_id=sentence.person_id, obj=plan,
+               summary=f"Started the release plan for {plan.release_date:%d %b %Y}",
+               detail={"sentence": sentence.pk, "tasks": len(tasks)})
+    return plan
+
+
+@transaction.atomic
+def release_plan_start(*, actor: Actor, sentence: Sentence, on: date | None = None) -> ReleasePlan:
+    """Start the plan for a custodial sentence's release: the seven pathways and the catalogue of tasks, each
+    with an owner agency and a due date before release."""
+    on = _today(on)
+    if sentence.kind != SentenceKind.CUSTODY or sentence.release_date is None:
+        raise ReleaseError("A release plan needs a custodial sentence with a release date.")
+    if sentence.release_is_actual:
+        raise ReleaseError("This person has already been released on this sentence.")
+    if ReleasePlan.objects.filter(sentence=sentence).exists():
+        raise ReleaseError("This release already has a plan.")
+    return _plan_create(actor=actor, sentence=sentence, on=on)
+
+
+def releases_due_without_plan(on: date, weeks: int | None = None) -> QuerySet[Sentence]:
+    """Custodial sentences with an expected release in the coming weeks and no plan yet."""
+    horizon = on + timedelta(weeks=weeks or settings.DESIST_RELEASE_HORIZON_WEEKS)
+    return Sentence.objects.filter(
+        kind=SentenceKind.CUSTODY, release_is_actual=False, release_date__gte=on, release_date__lte=horizon,
+        release_plan__isnull=True,
+    ).filter(Q(terminated_date__isnull=True) | Q(terminated_date__gt=on))
+
+
+def release_plans_start_due(*, actor: Actor, on: date | None = None, batch_size: int = 2000) -> int:
+    """Start a plan for every release due in the horizon that has none (daily, and in the demo build)."""
+    on = _today(on)
+    ids = list(releases_due_without_plan(on).values_list("pk", flat=True))
+    for start in range(0, len(ids), batch_size):
+        with transaction.atomic():
+            sentences = list(Sentence.objects.filter(pk__in=ids[start:start + batch_size]))
+            person_ids = [s.person_id for s in sentences]
+            districts = dict(Person.objects.filter(pk__in=person_ids).values_list("pk", "district_id"))
+            owners = _Owners.load(person_ids, on)
+            rows = [_plan_rows(s, owners, districts.get(s.person_id), on) for s in sentences]
+            ReleasePlan.objects.bulk_create([plan for plan, _, _ in rows])
+            for plan, pathways, tasks in rows:
+                for row in (*pathways, *tasks):
+                    row.plan_id = plan.pk
+            PathwayStatus.objects.bulk_create([p for _, pathways, _ in rows for p in pathways], batch_size=5000)
+            PlanTask.objects.bulk_create([t for _, _, tasks in rows for t in tasks], batch_size=5000)
+    if ids:
+        log_access(actor=actor, action=Action.COLLECTION, summary=f"Started release plans for {len(ids)} releases due",
+                   detail={"plans": len(ids)})
+    return len(ids)
+
+
+def _recount(plan: ReleasePlan) -> None:
+    counts = {s: 0 for s in TaskStatus.values}
+    for status in plan.tasks.values_list("status", flat=True):
+        counts[status] += 1
+    plan.tasks_total = sum(counts.values())
+    plan.tasks_closed = counts[TaskStatus.DONE] + counts[TaskStatus.NOT_NEEDED]
+    plan.readiness_percent = plan.readiness.percent
+    plan.save(update_fields=["tasks_total", "tasks_closed", "readiness_percent"])
+
+
+@transaction.atomic
+def pathway_status_set(*, actor: Actor, plan: ReleasePlan, pathway: str, status: str, note: str = "") -> PathwayStatus:
+    """Set one pathway's status (not started, in progress, support needed, support declined, done)."""
+    if status not in PathwayStatusKind.values:
+        raise ReleaseError(f"Choose a status: {', '.join(PathwayStatusKind.labels)}.")
+    row = PathwayStatus.objects.filter(plan=plan, pathway=pathway).first()
+    if row is None:
+        raise ReleaseError(f"Unknown pathway {pathway!r}.")
+    before = {"status": row.status, "note": row.note}
+    row.status, row.note = status, note.strip()[:300]
+    row.save(update_fields=["status", "note"])
+    log_access(actor=actor, action=Action.ALTERATION, person_id=plan.person_id, obj=row,
+               summary=f"Release plan: {row.get_pathway_display()} is {row.get_status_display().lower()}",
+               detail={"before": before, "after": {"status": status, "note": row.note}})
+    return row
+
+
+@transaction.atomic
+def plan_task_add(*, actor: Actor, plan: ReleasePlan, title: str, pathway: str, due_date: date,
+                  owner_agency: Agency | None = None, kind: str = "other", detail: str = "") -> PlanTask:
+    """Add a task of the partnership's own to a plan."""
+    if not title.strip():
+        raise ReleaseError("Say what needs doing.")
+    task = PlanTask(plan=plan, kind=kind, title=title.strip()[:200], pathway=pathway, due_date=due_date,
+                    owner_agency=owner_agency, detail=detail)
+    task.full_clean()
+    task.save()
+    _recount(plan)
+    log_access(actor=actor, action=Action.COLLECTION, person_id=plan.person_id, obj=task,
+               summary=f"Release plan: added task {task.title}"[:255], detail={"due_date": _iso(due_date)})
+    return task
+
+
+TASK_FIELDS = ("status", "owner_agency", "owner_user", "due_date", "done_on", "provider", "event_date", "detail")
+
+
+@transaction.atomic
+def plan_task_update(*, actor: Actor, task: PlanTask, on: date | None = None, **changes: Any) -> PlanTask:
+    """Change a task: mark it done or not needed (dated), reopen it, change its owner or due date, or record what
+    was arranged (the named service and first dose date, the appointment, who meets the person at the gate)."""
+    on = _today(on)
+    unknown = sorted(set(changes) - set(TASK_FIELDS))
+    if unknown:
+        raise ReleaseError(f"Cannot change {', '.join(unknown)}.")
+    if "status" in changes and changes["status"] not in TaskStatus.values:
+        raise ReleaseError(f"Choose a status: {', '.join(TaskStatus.labels)}.")
+    before = {name: _iso(getattr(task, f"{name}_id" if name in ("owner_agency", "owner_user") else name))
+              for name in changes}
+    for name, value in changes.items():
+        setattr(task, name, value)
+    if task.status == TaskStatus.OPEN:
+        task.done_on = None
+    elif task.done_on is None:
+        task.done_on = on
+    if task.kind == "treatment_continuity" and task.status == TaskStatus.DONE and not (task.provider and task.event_date):
+        raise ReleaseError("Name the community treatment service and the first dose date before marking the handover "
+                           "done.")
+    if task.kind == "gate_meeting" and task.status == TaskStatus.DONE and not task.provider:
+        raise ReleaseError("Say who will meet the person at the gate.")
+    task.full_clean()
+    task.save()
+    _recount(task.plan)
+    if task.status != TaskStatus.OPEN:
+        Escalation.objects.filter(task=task, status=EscalationStatus.OPEN).update(
+            status=EscalationStatus.RESOLVED, resolved_on=on, resolved_by_id=actor.user_id)
+    after = {name: _iso(getattr(task, f"{name}_id" if name in ("owner_agency", "owner_user") else name))
+             for name in changes}
+    log_access(actor=actor, action=Action.ALTERATION, person_id=task.plan.person_id, obj=task,
+               summary=f"Release plan: {task.title} — {task.get_status_display().lower()}"[:255],
+               detail={"before": before, "after": after})
+    return task
+
+
+@transaction.atomic
+def accommodation_on_release_record(*, actor: Actor, plan: ReleasePlan, status: str) -> ReleasePlan:
+    """Record where the person goes on release: settled, unsettled or no fixed abode (the board counts it)."""
+    if status not in AccommodationOnRelease.values:
+        raise ReleaseError(f"Choose settled, unsettled or no fixed abode, not {status!r}.")
+    before = plan.accommodation_on_release
+    plan.accommodation_on_release = status
+    plan.save(update_fields=["accommodation_on_release"])
+    log_access(actor=actor, action=Action.ALTERATION, person_id=plan.person_id, obj=plan,
+               summary=f"Accommodation on release: {plan.get_accommodation_on_release_display()}",
+               detail={"before": before, "after": status})
+    return plan
+
+
+@transaction.atomic
+def risk_plan_approve(*, actor: Actor, plan: ReleasePlan, on: date | None = None) -> ReleasePlan:
+    """Record that the risk management plan an early release requires has been approved (probation only)."""
+    on = _today(on)
+    if not Agency.objects.filter(pk__in=actor.agency_ids, kind=AgencyKind.PROBATION).exists():
+        raise ReleaseError("Only probation can approve a risk management plan.")
+    plan.risk_plan_approved_on, plan.risk_plan_approved_by_id = on, actor.user_id
+    plan.save(update_fields=["risk_plan_approved_on", "risk_plan_approved_by"])
+    log_access(actor=actor, action=Action.ALTERATION, person_id=plan.person_id, obj=plan,
+               summary="Approved the risk management plan for early release", detail={"on": on.isoformat()})
+    return plan
+
+
+# --- Escalations ------------------------------------------------------------------------------------
+
+
+def responsible_officers(person_ids: Iterable[int], on: date) -> dict[int, int]:
+    """Each person's responsible officer: the lead worker of their current probation involvement."""
+    officers: dict[int, int] = {}
+    for person_id, user_id in (Involvement.objects.filter(person_id__in=list(person_ids),
+                                                          agency__kind=AgencyKind.PROBATION, lead_worker__isnull=False)
+                               .filter(Q(end_date__isnull=True) | Q(end_date__gte=on))
+                               .order_by("start_date").values_list("person_id", "lead_worker_id")):
+        officers[person_id] = user_id
+    return officers
+
+
+def escalations_raise(*, actor: Actor, on: date | None = None, plan_ids: Iterable[int] | None = None,
+                      batch_size: int = 2000) -> int:
+    """Raise what is due: every open task of a plan whose release is 12, 4 or 1 weeks away (the nearest point
+    reached), and every open task of a short-notice release at once. Never the same escalation twice."""
+    on = _today(on)
+    weeks = tuple(settings.DESIST_RELEASE_ESCALATION_WEEKS)
+    plans = ReleasePlan.objects.filter(release_date__gte=on, release_date__lte=on + timedelta(weeks=max(weeks)),
+                                       sentence__release_is_actual=False)
+    if plan_ids is not None:
+        plans = plans.filter(pk__in=list(plan_ids))
+    ids = list(plans.values_list("pk", flat=True))
+    raised = 0
+    for start in range(0, len(ids), batch_size):
+        with transaction.atomic():
+            raised += _raise_batch(ids[start:start + batch_size], on, weeks)
+    if raised:
+        log_access(actor=actor, action=Action.COLLECTION, summary=f"Raised {raised} release escalations",
+                   detail={"escalations": raised, "plans": len(ids)})
+    return raised
+
+
+def _raise_batch(plan_ids: list[int], on: date, weeks: tuple[int, ...]) -> int:
+    plans = {p.pk: p for p in ReleasePlan.objects.filter(pk__in=plan_ids)}
+    officers = responsible_officers({p.person_id for p in plans.values()}, on)
+    probation = dict(Involvement.objects.filter(person_id__in={p.person_id for p in plans.values()},
+                                                agency__kind=AgencyKind.PROBATION)
+                     .filter(Q(end_date__isnull=True) | Q(end_date__gte=on)).values_list("person_id", "agency_id"))
+    existing = set(Escalation.objects.filter(plan_id__in=plan_ids).values_list(
+        "plan_id", "task_id", "reason", "weeks_before", "release_date"))
+    rows: list[Escalation] = []
+
+    def add(plan: ReleasePlan, task: PlanTask | None, reason: str, weeks_before: int | None, summary: str) -> None:
+        key = (plan.pk, task.pk if task else None, reason, weeks_before, plan.release_date)
+        if key in existing:
+            return
+        existing.add(key)
+        rows.append(Escalation(
+            person_id=plan.person_id, plan=plan, task=task, reason=reason, weeks_before=weeks_before,
+            release_date=plan.release_date, raised_on=on, responsible_officer_id=officers.get(plan.person_id),
+            owner_agency_id=task.owner_agency_id if task else probation.get(plan.person_id),
+            owner_user_id=task.owner_user_id if task else None, due_date=task.due_date if task else on,
+            summary=summary[:300],
+        ))
+
+    open_tasks: dict[int, list[PlanTask]] = defaultdict(list)
+    for task in PlanTask.objects.filter(plan_id__in=plan_ids, status=TaskStatus.OPEN).order_by("due_date", "id"):
+        open_tasks[task.plan_id].append(task)
+    for plan in plans.values():
+        days = (plan.release_date - on).days
+        if plan.short_notice:
+            add(plan, None, EscalationReason.SHORT_NOTICE, None,
+                f"Short-notice release on {plan.release_date:%d %b %Y} ({days} days away): "
+                f"{len(open_tasks[plan.pk])} tasks open")
+            for task in open_tasks[plan.pk]:
+                add(plan, task, EscalationReason.SHORT_NOTICE, None,
+                    f"{task.title}: still open, release at short notice on {plan.release_date:%d %b %Y}")
+        milestone = rules.escalation_milestone(release_date=plan.release_date, on=on, weeks=weeks)
+        if milestone is None:
+            continue
+        for task in open_tasks[plan.pk]:
+            add(plan, task, EscalationReason.MILESTONE, milestone,
+                f"{task.title}: still open {milestone} week{'s' if milestone != 1 else ''} before release "
+                f"on {plan.release_date:%d %b %Y}")
+    Escalation.objects.bulk_create(rows, ignore_conflicts=True)
+    return len(rows)
+
+
+@transaction.atomic
+def escalation_resolve(*, actor: Actor, escalation: Escalation, on: date | None = None) -> Escalation:
+    """Mark an escalation dealt with."""
+    if escalation.status == EscalationStatus.RESOLVED:
+        raise ReleaseError("This escalation is already resolved.")
+    escalation.status, escalation.resolved_on = EscalationStatus.RESOLVED, _today(on)
+    escalation.resolved_by_id = actor.user_id
+    escalation.save(update_fields=["status", "resolved_on", "resolved_by"])
+    log_access(actor=actor, action=Action.ALTERATION, person_id=escalation.person_id, obj=escalation,
+               summary=f"Resolved escalation: {escalation.summary}"[:255])
+    return escalation

@@ -1,0 +1,285 @@
+"""Release pages: a person's release (dates with working, eligibility, the plan), the plan itself, the
+readiness of the whole release pipeline, the early-release list per scheme, and escalations."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from desist.audit.context import Actor
+from desist.audit.models import Action
+from desist.audit.services import log_access
+from desist.core import release as rules
+from desist.partnership.models import Agency
+from desist.people.models import Person
+from desist.people.selectors import visible_people
+from desist.release import selectors, services
+from desist.release.forms import (
+    AccommodationForm,
+    PathwaysForm,
+    PipelineFilterForm,
+    ReleaseDateForm,
+    TaskForm,
+)
+from desist.release.models import EarlyReleaseScheme, Escalation, PlanTask, ReleasePlan
+from desist.sentences.models import Sentence, SentenceKind
+
+PAGE_SIZE = 50
+
+
+def _actor(request: HttpRequest) -> Actor:
+    return request.actor  # type: ignore[attr-defined,no-any-return]
+
+
+def _denied(actor: Actor, *, person_id: int | None, what: str) -> Http404:
+    log_access(actor=actor, action=Action.DENIED, person_id=person_id, summary=f"Refused access to {what}",
+               detail={"reason": "no current involvement by the user's agency"})
+    return Http404()
+
+
+def _visible_person(actor: Actor, person_id: int) -> Person:
+    person = visible_people(actor).filter(pk=person_id).select_related("district").first()
+    if person is None:
+        raise _denied(actor, person_id=person_id, what=f"the release of person {person_id}")
+    return person
+
+
+def _plan(actor: Actor, plan_id: int) -> ReleasePlan:
+    plan = selectors.plan_detail(actor, plan_id)
+    if plan is None:
+        person_id = ReleasePlan.objects.filter(pk=plan_id).values_list("person_id", flat=True).first()
+        raise _denied(actor, person_id=person_id, what=f"release plan {plan_id}")
+    return plan
+
+
+@login_required
+def person_release(request: HttpRequest, person_id: int) -> HttpResponse:
+    """The release section of a person's record: a page of its own, or the fragment the record loads."""
+    actor = _actor(request)
+    person = _visible_person(actor, person_id)
+    today = timezone.localdate()
+    releases = selectors.person_releases(person.pk, on=today)
+    log_access(actor=actor, action=Action.CONSULTATION, person_id=person.pk, obj=person,
+               summary=f"Viewed release dates and plan of person {person.pk}",
+               detail={"sentences": [r.sentence.pk for r in releases]})
+    fragment = request.GET.get("fragment") == "1" or getattr(request, "htmx", False)
+    return render(request, "release/_person_release.html" if fragment else "release/person_release.html", {
+        "person": person, "releases": releases, "today": today, "date_form": ReleaseDateForm(),
+        "short_notice_days": settings.DESIST_RELEASE_SHORT_NOTICE_DAYS,
+    })
+
+
+@login_required
+@require_POST
+def release_date(request: HttpRequest, sentence_id: int) -> HttpResponse:
+    actor = _actor(request)
+    sentence = Sentence.objects.filter(pk=sentence_id, kind=SentenceKind.CUSTODY,
+                                       person__in=visible_people(actor)).first()
+    if sentence is None:
+        person_id = Sentence.objects.filter(pk=sentence_id).values_list("person_id", flat=True).first()
+        raise _denied(actor, person_id=person_id, what=f"sentence {sentence_id}")
+    form = ReleaseDateForm(request.POST)
+    if form.is_valid():
+        try:
+            change = services.release_date_record(actor=actor, sentence=sentence, **form.cleaned_data)
+        except services.ReleaseError as error:
+            messages.error(request, str(error))
+        else:
+            note = " This is short notice: the plan's open tasks are escalated now." if change.short_notice else ""
+            messages.success(request, f"Release {change.get_change_display().lower()}: "
+                                      f"{change.new_date:%d %B %Y}.{note}")
+    else:
+        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+    return redirect("person_release", person_id=sentence.person_id)
+
+
+@login_required
+@require_POST
+def plan_start(request: HttpRequest, sentence_id: int) -> HttpResponse:
+    actor = _actor(request)
+    sentence = Sentence.objects.filter(pk=sentence_id, person__in=visible_people(actor)).first()
+    if sentence is None:
+        raise _denied(actor, person_id=None, what=f"sentence {sentence_id}")
+    try:
+        plan = services.release_plan_start(actor=actor, sentence=sentence)
+    except services.ReleaseError as error:
+        messages.error(request, str(error))
+        return redirect("person_release", person_id=sentence.person_id)
+    return redirect("release_plan", plan_id=plan.pk)
+
+
+def _plan_context(plan: ReleasePlan, **extra: Any) -> dict[str, Any]:
+    pathways = list(plan.pathways.all())
+    return {"plan": plan, "person": plan.person, "pathways_form": PathwaysForm(pathways=pathways),
+            "accommodation_form": AccommodationForm(initial={"accommodation_on_release": plan.accommodation_on_release}),
+            "tasks": [(t, TaskForm(prefix=f"task{t.pk}", initial=_task_initial(t))) for t in plan.tasks.all()],
+            "agencies": _agencies(),
+            "readiness_labels": rules.READINESS_LABELS, "today": timezone.localdate(), **extra}
+
+
+def _agencies() -> list[Agency]:
+    return list(Agency.objects.order_by("name").only("id", "name"))
+
+
+def _task_initial(task: PlanTask) -> dict[str, Any]:
+    return {"status": task.status, "owner_agency": task.owner_agency_id, "due_date": task.due_date,
+            "provider": task.provider, "event_date": task.event_date, "detail": task.detail}
+
+
+@login_required
+def plan(request: HttpRequest, plan_id: int) -> HttpResponse:
+    """The release plan: pathway statuses, accommodation on release, the risk management plan, and the tasks."""
+    actor = _actor(request)
+    plan = _plan(actor, plan_id)
+    context: dict[str, Any] = {}
+    if request.method == "POST":
+        form_name = request.POST.get("form")
+        try:
+            if form_name == "pathways":
+                form = PathwaysForm(request.POST, pathways=list(plan.pathways.all()))
+                if form.is_valid():
+                    for row in form.rows:
+                        if form.cleaned_data[row.pathway] != row.status:
+                            services.pathway_status_set(actor=actor, plan=plan, pathway=row.pathway,
+                                                        status=form.cleaned_data[row.pathway])
+                    messages.success(request, "Pathway statuses saved.")
+                    return redirect("release_plan", plan_id=plan.pk)
+            elif form_name == "accommodation":
+                accommodation = AccommodationForm(request.POST)
+                if accommodation.is_valid():
+                    services.accommodation_on_release_record(
+                        actor=actor, plan=plan, status=accommodation.cleaned_data["accommodation_on_release"])
+                    messages.success(request, "Accommodation on release saved.")
+                    return redirect("release_plan", plan_id=plan.pk)
+                context["accommodation_form"] = accommodation
+            elif form_name == "risk_plan":
+                services.risk_plan_approve(actor=actor, plan=plan)
+                messages.success(request, "The risk management plan is recorded as approved.")
+                return redirect("release_plan", plan_id=plan.pk)
+        except services.ReleaseError as error:
+            messages.error(request, str(error))
+    log_access(actor=actor, action=Action.CONSULTATION, person_id=plan.person_id, obj=plan,
+               summary=f"Viewed the release plan of person {plan.person_id}")
+    return render(request, "release/plan.html", {**_plan_context(plan), **context})
+
+
+@login_required
+@require_POST
+def task_update(request: HttpRequest, task_id: int) -> HttpResponse:
+    """Update one task. With HTMX only the task's row comes back; without, the whole plan page."""
+    actor = _actor(request)
+    task = PlanTask.objects.filter(pk=task_id, plan__person__in=visible_people(actor)).select_related("plan").first()
+    if task is None:
+        person_id = PlanTask.objects.filter(pk=task_id).values_list("plan__person_id", flat=True).first()
+        raise _denied(actor, person_id=person_id, what=f"release plan task {task_id}")
+    form = TaskForm(request.POST, prefix=f"task{task.pk}")
+    error = ""
+    if form.is_valid():
+        try:
+            task = services.plan_task_update(actor=actor, task=task, **form.changes())
+        except services.ReleaseError as problem:
+            error = str(problem)
+    else:
+        error = " ".join(e for errors in form.errors.values() for e in errors)
+    if getattr(request, "htmx", False):
+        task = PlanTask.objects.select_related("owner_agency", "plan").get(pk=task.pk)
+        saved = not error
+        if error:
+            task.refresh_from_db()
+        return render(request, "release/_task.html", {
+            "task": task, "form": form if error else TaskForm(prefix=f"task{task.pk}", initial=_task_initial(task)),
+            "error": error, "saved": saved, "plan": task.plan, "oob_readiness": True, "agencies": _agencies(),
+            "today": timezone.localdate(),
+        })
+    if error:
+        messages.error(request, error)
+    else:
+        messages.success(request, f"{task.title}: saved.")
+    return redirect("release_plan", plan_id=task.plan_id)
+
+
+@login_required
+def readiness(request: HttpRequest) -> HttpResponse:
+    """Everyone released in the coming weeks whom the user may see: how ready each plan is and what is missing."""
+    actor = _actor(request)
+    today = timezone.localdate()
+    form = PipelineFilterForm(request.GET or None)
+    filters = selectors.PipelineFilters()
+    if form.is_valid():
+        data = form.cleaned_data
+        filters = selectors.PipelineFilters(weeks=data["weeks"] or 12, prison=data["prison"],
+                                            district=data["district"], readiness=data["readiness"],
+                                            short_notice=data["short_notice"])
+    plans = selectors.release_pipeline(actor, filters, on=today)
+    counts = selectors.pipeline_counts(plans)
+    paginator = Paginator(plans, PAGE_SIZE)
+    paginator.__dict__["count"] = counts["total"]  # already counted with the bands: no second COUNT query
+    page = paginator.get_page(request.GET.get("page"))
+    rows = [(p, selectors.missing(p)) for p in page]
+    log_access(actor=actor, action=Action.CONSULTATION, summary=f"Viewed release readiness ({len(rows)} shown)",
+               detail={"person_ids": [p.person_id for p, _ in rows]})
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "release/readiness.html", {
+        "form": form, "page": page, "rows": rows, "counts": counts, "today": today,
+        "readiness_labels": rules.READINESS_LABELS, "query_string": query.urlencode(),
+    })
+
+
+@login_required
+def early_release(request: HttpRequest) -> HttpResponse:
+    """For each scheme in force (or the one asked for), who is eligible, who waits for a plan, and why not."""
+    actor = _actor(request)
+    today = timezone.localdate()
+    in_force = selectors.schemes_in_force(today)
+    scheme: EarlyReleaseScheme | None = None
+    if request.GET.get("scheme"):
+        scheme = EarlyReleaseScheme.objects.filter(pk=request.GET["scheme"]).first() if \
+            request.GET["scheme"].isdigit() else None
+    scheme = scheme or (in_force[0] if in_force else None)
+    entries = selectors.early_release_list(actor, scheme, on=today) if scheme else []
+    groups: dict[str, list[Any]] = {"releasable_early": [], "waiting_for_plan": [], "not_eligible": []}
+    for entry in entries:
+        groups[entry.schemes[0][1].status].append(entry)
+    log_access(actor=actor, action=Action.CONSULTATION,
+               summary=f"Viewed early release eligibility ({len(entries)} people)",
+               detail={"scheme": scheme.pk if scheme else None, "person_ids": [e.sentence.person_id for e in entries]})
+    return render(request, "release/early_release.html", {
+        "scheme": scheme, "in_force": in_force, "groups": groups, "today": today,
+    })
+
+
+@login_required
+def escalations(request: HttpRequest) -> HttpResponse:
+    actor = _actor(request)
+    mine = request.GET.get("mine") == "1"
+    status = request.GET.get("status", "open")
+    rows = selectors.escalations_for(actor, status=status if status in ("open", "resolved") else "open", mine=mine)
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    log_access(actor=actor, action=Action.CONSULTATION, summary=f"Viewed release escalations ({len(page)} shown)",
+               detail={"person_ids": sorted({e.person_id for e in page})})
+    return render(request, "release/escalations.html", {"page": page, "mine": mine, "status": status})
+
+
+@login_required
+@require_POST
+def escalation_resolve(request: HttpRequest, escalation_id: int) -> HttpResponse:
+    actor = _actor(request)
+    escalation = selectors.escalations_for(actor, status="").filter(pk=escalation_id).first()
+    if escalation is None:
+        person_id = Escalation.objects.filter(pk=escalation_id).values_list("person_id", flat=True).first()
+        raise _denied(actor, person_id=person_id, what=f"escalation {escalation_id}")
+    try:
+        services.escalation_resolve(actor=actor, escalation=escalation)
+        messages.success(request, "Escalation resolved.")
+    except services.ReleaseError as error:
+        messages.error(request, str(error))
+    return redirect("release_escalations")
