@@ -54,6 +54,7 @@ from desist.people.models import Address, Identifier, Involvement, NameKind, Per
 from desist.people.services import household_key, name_search_keys
 from desist.priority.services import people_to_group, priority_groups_refresh
 from desist.registers.models import RegisterEntry
+from desist.release.demo import demo_releases_build
 from desist.sentences.models import KeyDate, LicenceCondition, Requirement, Sentence
 from desist.sentences.services import key_date_rows
 
@@ -306,6 +307,11 @@ def _derive(log: Callable[[str], None]) -> None:
     cohort = _iom_cohort()
     log(f"Risk scores for {result.people:,} people, {families.families:,} families, {periods:,} priority group "
         f"periods, {candidates:,} IOM candidates and a cohort of {cohort:,} in {time.perf_counter() - started:.1f} s")
+    started = time.perf_counter()
+    releases = demo_releases_build(timezone.localdate())
+    log(f"Release plans for {releases['plans']:,} releases due ({releases['short notice']} at short notice), "
+        f"{releases['escalations']:,} escalations and {releases['schemes']} early-release schemes in "
+        f"{time.perf_counter() - started:.1f} s")
 
 
 def _iom_cohort() -> int:
