@@ -5,9 +5,10 @@
 #   1. ruff check .
 #   2. mypy (files configured in pyproject.toml)
 #   3. ensure Chromium is installed (scripts/ensure-chromium.sh)
-#   4. pytest on SQLite: everything except browser tests
-#   5. pytest on a throwaway PostgreSQL cluster: everything, browser tests included,
-#      in parallel with pytest-xdist (PYTEST_WORKERS, default 2; 0 or 1 = no xdist)
+#   4. pytest on SQLite: everything except browser tests (the analytics core's tests, which
+#      touch no database, run here only)
+#   5. pytest on a throwaway PostgreSQL cluster: the application and browser tests
+#   Both pytest runs are parallel with pytest-xdist (PYTEST_WORKERS, default 2; 0 or 1 = no xdist)
 #   6. demo smoke test: `make demo-build DEMO_PEOPLE=3000` twice into one fresh SQLite
 #      file, proving that building the demo is idempotent
 #
@@ -93,18 +94,20 @@ if ! bash scripts/ensure-chromium.sh; then
   echo "test: WARNING: no Chromium; browser tests will be skipped" >&2
 fi
 
-step "pytest on SQLite (not browser)"
-DATABASE_URL="sqlite:///$WORK/test.sqlite3" run_pytest allow-empty -m "not browser" "$@"
-
-step "pytest on PostgreSQL (whole suite, including browser tests)"
-pg_line=$(bash scripts/pg-test-cluster.sh start)
-PG_STARTED=1
-[[ $pg_line == DATABASE_URL=postgres://* ]] || { echo "test: unexpected output from pg-test-cluster: $pg_line" >&2; exit 1; }
 xdist_args=()
 if ((PYTEST_WORKERS > 1)); then
   xdist_args=(-n "$PYTEST_WORKERS")
 fi
-DATABASE_URL=${pg_line#DATABASE_URL=} run_pytest no-empty -m "" "${xdist_args[@]}" "$@"
+
+step "pytest on SQLite (not browser)"
+DATABASE_URL="sqlite:///$WORK/test.sqlite3" run_pytest allow-empty -m "not browser" "${xdist_args[@]}" "$@"
+
+step "pytest on PostgreSQL (application and browser tests)"
+pg_line=$(bash scripts/pg-test-cluster.sh start)
+PG_STARTED=1
+[[ $pg_line == DATABASE_URL=postgres://* ]] || { echo "test: unexpected output from pg-test-cluster: $pg_line" >&2; exit 1; }
+# The core's tests need no database and already ran above.
+DATABASE_URL=${pg_line#DATABASE_URL=} run_pytest no-empty -m "" --ignore=tests/core "${xdist_args[@]}" "$@"
 bash scripts/pg-test-cluster.sh stop
 PG_STARTED=0
 
