@@ -55,6 +55,8 @@ INSTALLED_APPS = [
     "desist.imports",
     "desist.linking",
     "desist.release",
+    "desist.outcomes",
+    "desist.board",
     "desist.api",
     "desist.demo",
 ]
@@ -255,3 +257,10 @@ DESIST_LINK_THRESHOLD = env.float("DESIST_LINK_THRESHOLD", default=None)
 DESIST_REVIEW_THRESHOLD = env.float("DESIST_REVIEW_THRESHOLD", default=None)
 DESIST_LINKAGE_REVIEWER_ROLES = tuple(env.list("DESIST_LINKAGE_REVIEWER_ROLES", default=["administrator", "analyst"]))
 DESIST_LINK_AFTER_IMPORT = env.bool("DESIST_LINK_AFTER_IMPORT", default=True)
+# The board's basket of measures (docs/measures.md, "The basket of measures"): the roles that see counts under
+# DESIST_BOARD_SUPPRESS_BELOW and may publish a quarter; the reference group of each breakdown for the relative
+# rate index ("sex=Male,ethnicity=White"; unset: the largest group); how many quarters the trend shows.
+DESIST_BOARD_ANALYST_ROLES = tuple(env.list("DESIST_BOARD_ANALYST_ROLES", default=["analyst"]))
+DESIST_BOARD_SUPPRESS_BELOW = env.int("DESIST_BOARD_SUPPRESS_BELOW", default=5)
+DESIST_BOARD_REFERENCE_GROUPS = env.dict("DESIST_BOARD_REFERENCE_GROUPS", default={})
+DESIST_BOARD_TREND_QUARTERS = env.int("DESIST_BOARD_TREND_QUARTERS", default=8)

@@ -12,6 +12,7 @@ urlpatterns = [
     path("", include("desist.iom.urls")),
     path("", include("desist.release.urls")),
     path("", include("desist.families.urls")),
+    path("", include("desist.board.urls")),
     path("", include("desist.imports.urls")),
     path("", include("desist.linking.urls")),
     path("", include("desist.web.urls")),

@@ -1,0 +1,282 @@
+"""The board's pages: the dashboard (headline figures, trends with charts), definitions, fairness, predictor
+validation, published quarters, CSV and Excel exports and the PDF board pack.
+
+The pages show aggregates only, so any partnership user may see them; counts under the threshold are
+withheld outside the analyst roles (``desist.core.basket.BoardView``). Every page and download is logged.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+from typing import Any
+
+from django import forms
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from desist.audit.models import Action
+from desist.audit.services import log_access
+from desist.board import selectors, services
+from desist.board.models import QuarterSnapshot
+from desist.core.basket import (
+    ALL,
+    BASKET,
+    BY_CODE,
+    BasketResult,
+    BoardView,
+    Cell,
+    Measure,
+    Quarter,
+    figures_table,
+)
+from desist.core.basket.charts import render_svg, svg_data_uri, trend_description, trend_spec
+from desist.priority.models import PriorityGroup
+
+LIVE = "live"
+
+
+class BoardFilterForm(forms.Form):
+    figures = forms.ChoiceField(label="Figures", required=False)
+    district = forms.ChoiceField(label="District", required=False)
+    group = forms.ChoiceField(label="Priority group", required=False)
+
+    def __init__(self, data: Any, *, result: BasketResult, published: list[QuarterSnapshot], latest: Quarter):
+        super().__init__(data)
+        self.fields["figures"].choices = [(LIVE, f"Live: {latest.label} (not published)")] + [
+            (s.quarter, f"Published: {Quarter.parse(s.quarter).label}") for s in published]
+        self.fields["district"].choices = [(ALL, "All districts")] + [
+            (d, d) for d in BoardView.districts(result)]
+        labels = dict(PriorityGroup.choices)
+        self.fields["group"].choices = [(ALL, "Everyone")] + [
+            (g, labels.get(g, g)) for g in BoardView.priority_groups(result)]
+
+
+@dataclass
+class Shown:
+    """One measure on a page: its latest figure, the trend, the chart and what to say about it."""
+
+    measure: Measure
+    latest: Cell
+    previous: Cell | None
+    trend: list[Cell]
+    notes: list[str]
+    no_data: str
+    chart: str  # a data: address of the SVG, empty without figures
+    chart_text: str
+
+
+def _chosen(request: HttpRequest) -> tuple[BasketResult, QuarterSnapshot | None]:
+    """The figures asked for: a published quarter's snapshot, or the live basket."""
+    code = request.GET.get("figures") or LIVE
+    if code != LIVE:
+        try:
+            quarter = Quarter.parse(code)
+        except ValueError:
+            raise Http404("No such quarter") from None
+        snapshot = selectors.snapshot_for(quarter)
+        if snapshot is None:
+            raise Http404("That quarter has not been published")
+        return selectors.snapshot_result(snapshot), snapshot
+    return selectors.live_basket(), None
+
+
+def _view(request: HttpRequest, result: BasketResult, *, analyst: bool | None = None) -> BoardView:
+    actor = request.actor  # type: ignore[attr-defined]
+    district = request.GET.get("district") or ALL
+    group = request.GET.get("group") or ALL
+    if district != ALL and district not in BoardView.districts(result):
+        district = ALL
+    if group != ALL and group not in BoardView.priority_groups(result):
+        group = ALL
+    return BoardView(result, analyst=selectors.is_analyst(actor) if analyst is None else analyst,
+                     district=district, priority_group=group)
+
+
+def shown_measures(view: BoardView, *, charts: bool = True) -> list[Shown]:
+    """Every measure of the basket as the view shows it."""
+    shown = []
+    for measure in view.measures:
+        trend = view.trend(measure)
+        latest = trend[-1]
+        chart = ""
+        if charts and not view.no_data(measure) and any(c.has_value for c in trend):
+            chart = svg_data_uri(render_svg(trend_spec(trend)))
+        shown.append(Shown(measure, latest, trend[-2] if len(trend) > 1 else None, trend,
+                           view.notes(measure, latest.quarter), view.no_data(measure), chart,
+                           trend_description(trend)))
+    return shown
+
+
+def _labels(view: BoardView) -> dict[str, str]:
+    groups = dict(PriorityGroup.choices)
+    return {"district": "All districts" if view.district == ALL else view.district,
+            "group": "Everyone" if view.priority_group == ALL else groups.get(view.priority_group,
+                                                                             view.priority_group)}
+
+
+def _log(request: HttpRequest, summary: str, view: BoardView, **detail: Any) -> None:
+    log_access(actor=request.actor, action=Action.CONSULTATION, summary=summary,  # type: ignore[attr-defined]
+               detail={"district": view.district, "priority_group": view.priority_group,
+                       "quarter": view.latest.code, "data_version": view.result.data_version,
+                       "suppressed": not view.analyst, **detail})
+
+
+def _query(request: HttpRequest) -> str:
+    query = request.GET.copy()
+    for name in ("format", "measure"):
+        query.pop(name, None)
+    return query.urlencode()
+
+
+@login_required
+def dashboard(request: HttpRequest) -> HttpResponse:
+    result, snapshot = _chosen(request)
+    view = _view(request, result)
+    form = BoardFilterForm(request.GET or None, result=result, published=selectors.snapshots(),
+                           latest=selectors.latest_quarter())
+    _log(request, f"Viewed the board dashboard ({view.latest.code})", view)
+    return render(request, "board/dashboard.html", {
+        "view": view, "form": form, "snapshot": snapshot, "measures": shown_measures(view),
+        "labels": _labels(view), "query_string": _query(request), "analyst": view.analyst,
+    })
+
+
+@login_required
+def definitions(request: HttpRequest) -> HttpResponse:
+    log_access(actor=request.actor, action=Action.CONSULTATION,  # type: ignore[attr-defined]
+               summary="Viewed the board's definitions")
+    return render(request, "board/definitions.html", {
+        "measures": BASKET, "settings": selectors.board_settings(),
+        "trend_quarters": settings.DESIST_BOARD_TREND_QUARTERS,
+    })
+
+
+@login_required
+def fairness(request: HttpRequest) -> HttpResponse:
+    result, snapshot = _chosen(request)
+    view = _view(request, result)
+    measure = BY_CODE.get(request.GET.get("measure") or "", BASKET[0])
+    quarter = view.latest
+    tables = [(label, view.breakdown(measure, quarter, breakdown)) for breakdown, label in view.breakdowns()]
+    _log(request, f"Viewed the board's fairness page ({measure.code}, {quarter.code})", view, measure=measure.code)
+    return render(request, "board/fairness.html", {
+        "view": view, "measure": measure, "measures": BASKET, "quarter": quarter, "tables": tables,
+        "snapshot": snapshot, "labels": _labels(view), "query_string": _query(request),
+        "no_data": view.no_data(measure), "reference_groups": result.settings.get("reference_groups", {}),
+    })
+
+
+@login_required
+def validation(request: HttpRequest) -> HttpResponse:
+    result, snapshot = _chosen(request)
+    view = _view(request, result)
+    _log(request, "Viewed the board's predictor validation", view)
+    threshold = 0 if view.analyst else int(result.settings.get("suppress_below", 5))
+    return render(request, "board/validation.html", {
+        "view": view, "snapshot": snapshot, "validations": result.validation, "threshold": threshold,
+        "query_string": _query(request),
+    })
+
+
+@login_required
+def export(request: HttpRequest, fmt: str) -> HttpResponse:
+    if fmt not in ("csv", "xlsx"):
+        raise Http404("Figures are downloaded as CSV or Excel (.xlsx)")
+    result, snapshot = _chosen(request)
+    view = _view(request, result)
+    table = figures_table(view)
+    name = f"board-measures-{view.latest.code}{'' if snapshot else '-live'}"
+    _log(request, f"Downloaded the board's figures as {fmt.upper()} ({view.latest.code})", view, rows=table.num_rows)
+    header = ["Quarter", "Measure", "Area", "District", "Priority group", "Breakdown", "Group", "Value",
+              "95% interval", "Numerator", "Denominator", "In scope", "Not recorded", "Provisional"]
+    rows = list(zip(*(table.column(c).to_pylist() for c in table.column_names), strict=True))
+    if fmt == "csv":
+        buffer = io.StringIO()
+        writer = csv.writer(buffer)
+        writer.writerow(header)
+        writer.writerows(rows)
+        response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
+        return response
+    from openpyxl import Workbook
+
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet("Figures")
+    sheet.append(header)
+    for row in rows:
+        sheet.append(list(row))
+    notes = book.create_sheet("Data quality")
+    notes.append(["Measure", "Quarter", "Note"])
+    for measure in view.measures:
+        if view.no_data(measure):
+            notes.append([measure.name, "", view.no_data(measure)])
+        for quarter in view.quarters:
+            for note in view.notes(measure, quarter):
+                notes.append([measure.name, quarter.label, note])
+    about = book.create_sheet("About")
+    for line in (("Data version", result.data_version), ("Code version", result.code_version),
+                 ("Data as of", result.as_of.isoformat()),
+                 ("Published", "yes" if snapshot else "no: live figures"),
+                 ("Counts under the threshold withheld", "no" if view.analyst else "yes: shown as [c]")):
+        about.append(list(line))
+    buffer_bytes = io.BytesIO()
+    book.save(buffer_bytes)
+    response = HttpResponse(buffer_bytes.getvalue(),
+                            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
+    return response
+
+
+@login_required
+def published(request: HttpRequest) -> HttpResponse:
+    actor = request.actor  # type: ignore[attr-defined]
+    log_access(actor=actor, action=Action.CONSULTATION, summary="Viewed the board's published quarters")
+    latest = selectors.latest_quarter()
+    return render(request, "board/published.html", {
+        "snapshots": selectors.snapshots(), "can_publish": selectors.is_analyst(actor), "latest": latest,
+        "latest_published": selectors.snapshot_for(latest) is not None,
+    })
+
+
+@login_required
+@require_POST
+def publish(request: HttpRequest) -> HttpResponse:
+    actor = request.actor  # type: ignore[attr-defined]
+    try:
+        quarter = Quarter.parse(request.POST.get("quarter", ""))
+        snapshot = services.snapshot_publish(actor=actor, quarter=quarter)
+    except PermissionDenied:
+        raise
+    except ValueError as error:
+        messages.error(request, str(error))
+        return redirect("board_published")
+    messages.success(request, f"{Quarter.parse(snapshot.quarter).label} is published.")
+    return redirect("board_published")
+
+
+@login_required
+def pack(request: HttpRequest, quarter: str) -> HttpResponse:
+    try:
+        chosen = Quarter.parse(quarter)
+    except ValueError:
+        raise Http404("No such quarter") from None
+    snapshot = selectors.snapshot_for(chosen)
+    if snapshot is None:
+        raise Http404("That quarter has not been published")
+    from desist.board.pack import board_pack_pdf
+
+    result = selectors.snapshot_result(snapshot)
+    view = _view(request, result, analyst=False)  # the pack goes to the board: always with small counts withheld
+    pdf = board_pack_pdf(view, snapshot=snapshot)
+    _log(request, f"Downloaded the board pack for {chosen.code}", view)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="board-pack-{chosen.code}.pdf"'
+    return response
+

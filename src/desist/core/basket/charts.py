@@ -1,0 +1,78 @@
+"""Charts of the basket: Altair (Vega-Lite) specifications rendered to SVG offline by vl-convert, so pages and
+the PDF need no JavaScript and nothing is fetched at run time. Every chart comes with a text alternative; the
+page and the pack show the same figures in a table beside it.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+from collections.abc import Sequence
+from functools import lru_cache
+from typing import Any
+
+from .present import Cell
+
+FONT = "Arial, Helvetica, sans-serif"
+BLUE = "#1d70b8"  # GOV.UK blue: 4.5:1 on white
+
+
+def trend_spec(cells: Sequence[Cell], *, width: int = 320, height: int = 140) -> dict[str, Any]:
+    """A line of the measure's value by quarter with its 95% interval as a band; suppressed or missing quarters
+    are gaps. Percentages for proportions, per 100 for rates, change in per cent for before-and-after."""
+    import altair as alt
+
+    if not cells:
+        raise ValueError("a trend needs at least one quarter")
+    kind = cells[0].measure.kind
+    scale = 100.0 if kind in ("proportion", "before_after") else 1.0
+    values = [{
+        "quarter": cell.quarter.short_label,
+        "value": None if not cell.has_value or cell.rate is None else round(scale * cell.rate, 2),
+        "low": None if cell.suppressed or cell.low is None else round(scale * cell.low, 2),
+        "high": None if cell.suppressed or cell.high is None else round(scale * cell.high, 2),
+    } for cell in cells]
+    order = [v["quarter"] for v in values]
+    title = {"proportion": "Per cent", "per_100": "Per 100 people", "before_after": "Change (%)"}[kind]
+    base = alt.Chart(alt.Data(values=values))
+    x = alt.X("quarter:O", sort=order, title=None, axis=alt.Axis(labelAngle=-40, labelFont=FONT))
+    y_scale = alt.Scale(domain=[0, 100]) if kind == "proportion" else alt.Scale(zero=True)
+    band = base.mark_area(opacity=0.25, color=BLUE).encode(
+        x=x, y=alt.Y("low:Q", title=title, scale=y_scale), y2="high:Q")
+    line = base.mark_line(point=True, color=BLUE).encode(x=x, y=alt.Y("value:Q", title=title, scale=y_scale))
+    chart = (band + line).properties(width=width, height=height).configure_axis(
+        titleFont=FONT, labelFont=FONT, labelColor="#0b0c0c", titleColor="#0b0c0c",
+    ).configure_view(stroke=None)
+    spec: dict[str, Any] = chart.to_dict(validate=False)
+    return spec
+
+
+@lru_cache(maxsize=1024)
+def _svg(spec_json: str) -> str:
+    import vl_convert
+
+    svg: str = vl_convert.vegalite_to_svg(json.loads(spec_json))
+    return svg
+
+
+def render_svg(spec: dict[str, Any]) -> str:
+    """The chart as SVG text (vl-convert, offline; the same specification is rendered once per process)."""
+    return _svg(json.dumps(spec, sort_keys=True))
+
+
+def svg_data_uri(svg: str) -> str:
+    """An SVG as a data: address, for an <img> in a page or the PDF."""
+    return "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode()
+
+
+def trend_description(cells: Sequence[Cell]) -> str:
+    """The text alternative of a trend chart: the first and last quarters with a value, in words."""
+    shown = [cell for cell in cells if cell.has_value]
+    name = cells[0].measure.name if cells else "The measure"
+    if not shown:
+        return f"{name}: no quarter has a figure that can be shown."
+    first, last = shown[0], shown[-1]
+    if first is last:
+        return f"{name}: {first.value_text} in {first.quarter.label}; no other quarter has a figure that can be shown."
+    return (f"{name} by quarter: {first.value_text} in {first.quarter.label} and {last.value_text} in "
+            f"{last.quarter.label}. The table below gives every quarter with its 95% interval.")
