@@ -355,6 +355,10 @@ def test_an_import_queues_a_linking_run_that_the_worker_does(partnership, extrac
     # Three imports, one run: the later imports found a run already waiting that would see them.
     assert runs.count() == 1 and runs.first().reason == "Import of police.csv for police"
     assert not SourceRecord.objects.filter(person__isnull=True).exists()
+    # The run changed who is who, so the worker also worked out households and families again.
+    from desist.families.models import FamilyMember
+
+    assert FamilyMember.objects.filter(person__source_records__isnull=False).exists()
 
     # Two decisions queue one run (a waiting run sees both), and the worker makes them take effect.
     from django_tasks_db.models import DBTaskResult

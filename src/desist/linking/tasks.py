@@ -16,6 +16,11 @@ def link_records_task(incremental: bool = True, train: bool = False, reason: str
     from desist.linking.services import link_run
 
     run = link_run(actor=system_actor(channel=Channel.TASK), incremental=incremental, train=train, reason=reason)
+    if run.people_created or run.records_joined or run.people_merged:
+        # Who is who changed, so households and families may have too.
+        from desist.families.tasks import families_refresh_later
+
+        families_refresh_later()
     return {"run": run.pk, "status": run.status, "people_created": run.people_created,
             "records_joined": run.records_joined, "sent_to_review": run.sent_to_review}
 
