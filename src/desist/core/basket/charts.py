@@ -26,15 +26,15 @@ def trend_spec(cells: Sequence[Cell], *, width: int = 320, height: int = 140) ->
         raise ValueError("a trend needs at least one quarter")
     kind = cells[0].measure.kind
     scale = 100.0 if kind in ("proportion", "before_after") else 1.0
-    values = [{
+    values: list[dict[str, Any]] = [{
         "quarter": cell.quarter.short_label,
         "value": None if not cell.has_value or cell.rate is None else round(scale * cell.rate, 2),
         "low": None if cell.suppressed or cell.low is None else round(scale * cell.low, 2),
         "high": None if cell.suppressed or cell.high is None else round(scale * cell.high, 2),
     } for cell in cells]
-    order = [v["quarter"] for v in values]
+    order: list[str] = [cell.quarter.short_label for cell in cells]
     title = {"proportion": "Per cent", "per_100": "Per 100 people", "before_after": "Change (%)"}[kind]
-    base = alt.Chart(alt.Data(values=values))
+    base = alt.Chart(alt.Data(values=values))  # type: ignore[no-untyped-call]
     x = alt.X("quarter:O", sort=order, title=None, axis=alt.Axis(labelAngle=-40, labelFont=FONT))
     y_scale = alt.Scale(domain=[0, 100]) if kind == "proportion" else alt.Scale(zero=True)
     band = base.mark_area(opacity=0.25, color=BLUE).encode(
