@@ -49,6 +49,7 @@ from desist.iom.models import (
 from desist.iom.services import candidacy_refresh
 from desist.offences.models import Offence, OffenceCode
 from desist.offences.services import offence_codes_load
+from desist.outcomes.demo import demo_outcomes_load
 from desist.partnership.models import Agency, District, Membership, Role
 from desist.people.models import Address, Identifier, Involvement, NameKind, Person, PersonName, Relationship
 from desist.people.services import household_key, name_search_keys
@@ -250,6 +251,9 @@ def _load(world: Any, *, log: Callable[[str], None]) -> dict[str, int]:
         for r in _records(world.offences)
     ))
     log(f"  sentences {counts['sentences']:,}, offences {counts['offences']:,}")
+    counts.update(demo_outcomes_load(world, seed=world.config.seed))
+    log(f"  accommodation statuses {counts['accommodation statuses']:,}, "
+        f"enforcement actions {counts['enforcement actions']:,}")
     counts["registers"] = copy_rows(RegisterEntry, ["person", "kind", "mappa_category", "mappa_level", "start_date",
                                                 "end_date", "notes"], (
         (r["person_id"], r["kind"], r["mappa_category"], r["mappa_level"], r["start_date"], r["end_date"], "")
