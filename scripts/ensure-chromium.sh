@@ -3,7 +3,7 @@
 # Playwright cannot download its own browser builds here, so we use Debian's chromium
 # package at /usr/bin/chromium (DESIST_CHROMIUM overrides the path, as in
 # tests/browser/conftest.py). Installs it with apt-get when missing (needs root), along
-# with fonts so that text renders.
+# with fonts so that text renders, and pango for WeasyPrint (the board pack PDF).
 set -euo pipefail
 
 CHROMIUM=${DESIST_CHROMIUM:-/usr/bin/chromium}
@@ -21,6 +21,18 @@ if [[ ! -x $CHROMIUM ]]; then
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -qq
   apt-get install -y -qq --no-install-recommends chromium fonts-dejavu-core fonts-liberation >/dev/null
+fi
+
+# The board pack's PDF (WeasyPrint) lays out text with pango, which chromium's packages do not always bring.
+if ! ldconfig -p 2>/dev/null | grep -q 'libpangoft2-1.0.so.0'; then
+  if [[ $(id -u) -ne 0 ]]; then
+    echo "ensure-chromium: pango is missing (for the board pack PDF); install it with: sudo apt-get install -y libpango-1.0-0 libpangoft2-1.0-0" >&2
+    exit 1
+  fi
+  echo "ensure-chromium: installing pango with apt-get (for the board pack PDF)" >&2
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends libpango-1.0-0 libpangoft2-1.0-0 >/dev/null
 fi
 
 # --version starts quickly and needs no display; keep it from touching the network.
