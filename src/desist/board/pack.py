@@ -8,20 +8,19 @@ from django.conf import settings
 from django.template.loader import render_to_string
 
 from desist.board.models import QuarterSnapshot
+from desist.board.presenters import labels, shown_measures
 from desist.core.basket import BASKET, BoardView
 
 
 def board_pack_html(view: BoardView, *, snapshot: QuarterSnapshot | None) -> str:
     """The pack as HTML (what WeasyPrint lays out)."""
-    from desist.board.views import _labels, shown_measures
-
     breakdowns = [
         (item, [(label, view.breakdown(item.measure, view.latest, name)) for name, label in view.breakdowns()])
         for item in shown_measures(view)
     ]
     return render_to_string("board/pack.html", {
         "view": view, "snapshot": snapshot, "measures": breakdowns, "definitions": BASKET,
-        "labels": _labels(view), "partnership_name": settings.DESIST_PARTNERSHIP_NAME,
+        "labels": labels(view), "partnership_name": settings.DESIST_PARTNERSHIP_NAME,
         "result": view.result,
     })
 

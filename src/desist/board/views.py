@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import csv
 import io
-from dataclasses import dataclass
 from typing import Any
 
 from django import forms
@@ -23,7 +22,7 @@ from django.views.decorators.http import require_POST
 
 from desist.audit.models import Action
 from desist.audit.services import log_access
-from desist.board import selectors, services
+from desist.board import presenters, selectors, services
 from desist.board.models import QuarterSnapshot
 from desist.core.basket import (
     ALL,
@@ -31,12 +30,9 @@ from desist.core.basket import (
     BY_CODE,
     BasketResult,
     BoardView,
-    Cell,
-    Measure,
     Quarter,
     figures_table,
 )
-from desist.core.basket.charts import render_svg, svg_data_uri, trend_description, trend_spec
 from desist.priority.models import PriorityGroup
 
 LIVE = "live"
@@ -56,20 +52,6 @@ class BoardFilterForm(forms.Form):
         labels = dict(PriorityGroup.choices)
         self.fields["group"].choices = [(ALL, "Everyone")] + [
             (g, labels.get(g, g)) for g in BoardView.priority_groups(result)]
-
-
-@dataclass
-class Shown:
-    """One measure on a page: its latest figure, the trend, the chart and what to say about it."""
-
-    measure: Measure
-    latest: Cell
-    previous: Cell | None
-    trend: list[Cell]
-    notes: list[str]
-    no_data: str
-    chart: str  # a data: address of the SVG, empty without figures
-    chart_text: str
 
 
 def _chosen(request: HttpRequest) -> tuple[BasketResult, QuarterSnapshot | None]:
@@ -99,28 +81,6 @@ def _view(request: HttpRequest, result: BasketResult, *, analyst: bool | None = 
                      district=district, priority_group=group)
 
 
-def shown_measures(view: BoardView, *, charts: bool = True) -> list[Shown]:
-    """Every measure of the basket as the view shows it."""
-    shown = []
-    for measure in view.measures:
-        trend = view.trend(measure)
-        latest = trend[-1]
-        chart = ""
-        if charts and not view.no_data(measure) and any(c.has_value for c in trend):
-            chart = svg_data_uri(render_svg(trend_spec(trend)))
-        shown.append(Shown(measure, latest, trend[-2] if len(trend) > 1 else None, trend,
-                           view.notes(measure, latest.quarter), view.no_data(measure), chart,
-                           trend_description(trend)))
-    return shown
-
-
-def _labels(view: BoardView) -> dict[str, str]:
-    groups = dict(PriorityGroup.choices)
-    return {"district": "All districts" if view.district == ALL else view.district,
-            "group": "Everyone" if view.priority_group == ALL else groups.get(view.priority_group,
-                                                                             view.priority_group)}
-
-
 def _log(request: HttpRequest, summary: str, view: BoardView, **detail: Any) -> None:
     log_access(actor=request.actor, action=Action.CONSULTATION, summary=summary,  # type: ignore[attr-defined]
                detail={"district": view.district, "priority_group": view.priority_group,
@@ -143,8 +103,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
                            latest=selectors.latest_quarter())
     _log(request, f"Viewed the board dashboard ({view.latest.code})", view)
     return render(request, "board/dashboard.html", {
-        "view": view, "form": form, "snapshot": snapshot, "measures": shown_measures(view),
-        "labels": _labels(view), "query_string": _query(request), "analyst": view.analyst,
+        "view": view, "form": form, "snapshot": snapshot, "measures": presenters.shown_measures(view),
+        "labels": presenters.labels(view), "query_string": _query(request), "analyst": view.analyst,
     })
 
 
@@ -168,7 +128,7 @@ def fairness(request: HttpRequest) -> HttpResponse:
     _log(request, f"Viewed the board's fairness page ({measure.code}, {quarter.code})", view, measure=measure.code)
     return render(request, "board/fairness.html", {
         "view": view, "measure": measure, "measures": BASKET, "quarter": quarter, "tables": tables,
-        "snapshot": snapshot, "labels": _labels(view), "query_string": _query(request),
+        "snapshot": snapshot, "labels": presenters.labels(view), "query_string": _query(request),
         "no_data": view.no_data(measure), "reference_groups": result.settings.get("reference_groups", {}),
     })
 

@@ -74,5 +74,9 @@ def trend_description(cells: Sequence[Cell]) -> str:
     first, last = shown[0], shown[-1]
     if first is last:
         return f"{name}: {first.value_text} in {first.quarter.label}; no other quarter has a figure that can be shown."
+    provisional = [cell for cell in cells if cell.provisional and cell.has_value]
+    caveat = (f" Figures from {provisional[0].quarter.label} are provisional and can still rise."
+              if provisional and cells[0].measure.kind == "proportion" else
+              f" Figures from {provisional[0].quarter.label} are provisional." if provisional else "")
     return (f"{name} by quarter: {first.value_text} in {first.quarter.label} and {last.value_text} in "
-            f"{last.quarter.label}. The table below gives every quarter with its 95% interval.")
+            f"{last.quarter.label}.{caveat} The table gives every quarter with its 95% interval.")
