@@ -36,7 +36,7 @@ def _table(name: str, rows: Iterable[Sequence[Any]]) -> pa.Table:
 
 
 def basket_inputs() -> BasketInputs:
-    """Every input table of the basket, in eleven queries."""
+    """Every input table of the basket, in twelve queries whatever the size of the partnership."""
     live = Person.objects.filter(merged_into__isnull=True)
     people = live.values_list("pk", "date_of_birth", "sex", "ethnicity", "district__name")
     # The category a user chose where the code alone does not decide it, else the code's own.

@@ -8,7 +8,16 @@ from typing import Any
 import pyarrow as pa
 import pytest
 
-from desist.core.basket import SCHEMAS, BasketInputs, BasketResult, BoardView, Quarter, basket, figures_table
+from desist.core.basket import (
+    SCHEMAS,
+    BasketInputs,
+    BasketResult,
+    BasketSettings,
+    BoardView,
+    Quarter,
+    basket,
+    figures_table,
+)
 from desist.core.basket.measures import BY_CODE
 
 Q1 = Quarter(2024, 1)
@@ -189,3 +198,69 @@ def test_bad_input_tables_are_named() -> None:
         BasketInputs({"arrests": pa.table({"a": [1]})})
     with pytest.raises(ValueError, match="people has no column date_of_birth, sex, ethnicity, district"):
         BasketInputs({"people": pa.table({"person_id": [1]})})
+
+
+def more_measures() -> dict[str, pa.Table]:
+    """Requirements, employment at the end, and treatment for a need, in 2024 Q1."""
+    tables = hand_built()
+    tables["requirements"] = table("requirements", [
+        {"requirement_id": 1, "sentence_id": 13, "kind": "programme", "start_date": D(2023, 6, 1),
+         "end_date": D(2024, 2, 1), "status": "terminated"},
+        {"requirement_id": 2, "sentence_id": 14, "kind": "unpaid_work", "start_date": D(2023, 3, 1),
+         "end_date": D(2024, 3, 1), "status": "completed"},
+        {"requirement_id": 3, "sentence_id": 14, "kind": "rar", "start_date": D(2023, 3, 1),
+         "end_date": D(2024, 3, 1), "status": "active"},  # past its end date: no outcome recorded
+        {"requirement_id": 4, "sentence_id": 11, "kind": "drr", "start_date": D(2024, 2, 1),
+         "end_date": D(2024, 8, 1), "status": "completed"},
+    ])
+    statuses = [
+        *tables["statuses"].to_pylist(),
+        {"person_id": 6, "sentence_id": 13, "topic": "ete", "stage": "termination", "recorded_on": D(2024, 2, 1),
+         "positive": False},
+        {"person_id": 7, "sentence_id": 14, "topic": "ete", "stage": "termination", "recorded_on": D(2024, 3, 1),
+         "positive": True},
+    ]
+    tables["statuses"] = table("statuses", statuses)
+    # 1: assessed with a drug need and in treatment from 20 days after the start; 2: a DRR but no treatment;
+    # 5: assessed with no need (left out); 3 (released): never assessed (need unknown)
+    tables["needs"] = table("needs", [
+        {"person_id": 1, "assessed_on": D(2023, 12, 1), "drugs": True, "alcohol": False},
+        {"person_id": 5, "assessed_on": D(2024, 3, 10), "drugs": False, "alcohol": False},
+    ])
+    tables["treatment"] = table("treatment", [{"person_id": 1, "start_date": D(2024, 2, 4)}])
+    return tables
+
+
+@pytest.fixture(scope="module")
+def more() -> BasketResult:
+    return basket(BasketInputs(more_measures()), [Q1], as_of=AS_OF)
+
+
+def test_requirements_completed_with_active_ones_past_their_end_left_out(more: BasketResult) -> None:
+    c = cell(more, "requirement_completion")
+    assert (c.numerator, c.denominator, c.not_recorded) == (1, 2, 1)
+    programmes = cell(more, "programme_completion")
+    assert (programmes.numerator, programmes.denominator) == (0, 1)
+
+
+def test_employment_at_the_end_of_supervision(more: BasketResult) -> None:
+    c = cell(more, "ete_termination")
+    assert (c.numerator, c.denominator, c.not_recorded) == (1, 2, 0)
+
+
+def test_treatment_for_a_need_within_21_days_of_the_start(more: BasketResult) -> None:
+    c = cell(more, "treatment_engagement")
+    # in scope: 1 (assessed need), 2 (DRR), 3 (released, need unknown); person 5 had no need
+    assert (c.numerator, c.denominator, c.not_recorded, c.units) == (1, 2, 1, 3)
+    narrow = basket(BasketInputs(more_measures()), [Q1], as_of=AS_OF,
+                    settings=BasketSettings(treatment_window_days=10))
+    assert cell(narrow, "treatment_engagement").numerator == 0  # began 20 days after the start
+
+
+def test_the_reference_group_can_be_chosen() -> None:
+    chosen = basket(BasketInputs(hand_built()), [Q1], as_of=AS_OF,
+                    settings=BasketSettings(reference_groups={"sex": "Female"}))
+    view = BoardView(chosen, analyst=True)
+    rows = {r.value: r for r in view.breakdown(BY_CODE["proven_reoffending"], Q1, "sex")}
+    assert rows["Female"].is_reference
+    assert rows["Male"].rri is None  # against a rate of 0 the index is undefined
