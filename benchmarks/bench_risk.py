@@ -51,7 +51,7 @@ def main() -> None:
         manage("migrate", "-v0", env=env)
         load = 0.0
         if args.reuse:
-            subprocess.run(["psql", url, "-qc", "TRUNCATE assessments_riskscore; VACUUM ANALYZE"], check=True)
+            subprocess.run(["psql", url, "-q", "-c", "TRUNCATE assessments_riskscore", "-c", "VACUUM ANALYZE"], check=True)
         else:
             started = time.perf_counter()
             print(manage("build_demo", "--people", str(args.people), "--seed", str(args.seed), "--no-derive",
