@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import gc
 import hashlib
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -56,6 +58,22 @@ def _fingerprint(result: ScoreResult, inputs_json: str, missing_json: str) -> st
     return hashlib.sha1(text.encode(), usedforsecurity=False).hexdigest()
 
 
+@contextmanager
+def _no_cyclic_gc() -> Iterator[None]:
+    """Pause the cyclic garbage collector for one batch.
+
+    A batch allocates hundreds of thousands of small objects that reference counting frees; the cyclic
+    collector's passes over them were a third of the calculators' time. Cycles wait for the next pass.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def _recalculate_batch(ids: list[int], on: date) -> tuple[int, int]:
     now = timezone.now()
     facts = risk_facts(ids, on=on)
@@ -96,7 +114,7 @@ def risk_recalculate(*, actor: Actor, person_ids: Iterable[int], on: date | None
     ids = sorted(set(person_ids))
     result = RecalculationResult(people=len(ids))
     for batch in _batches(ids, batch_size):
-        with transaction.atomic():
+        with transaction.atomic(), _no_cyclic_gc():
             changed, unchanged = _recalculate_batch(batch, on)
         result.changed += changed
         result.unchanged += unchanged
