@@ -46,6 +46,8 @@ DETERMINISTIC_RECALL = 0.8
 
 # No level's m below this (see regularise); u likewise, so no weight is infinite.
 M_FLOOR = 1e-3
+# m of the levels EM cannot learn from clean data (see _disagreement): one record in a hundred.
+FIXED_M = 0.01
 UNTRAINED_PROBABILITY = 1e-6
 # A level no training pair fell in borrows the parameters of this level of the same comparison.
 UNTRAINED_LIKE = {("date_of_birth", "Matches another date of birth"): "Day and month swapped"}
@@ -59,6 +61,16 @@ def _levels() -> Any:
     import splink.comparison_level_library as cll
 
     return cll
+
+
+def _disagreement(label: str) -> Any:
+    """The ELSE level of a field that, in clean training data, never disagrees for one person.
+
+    EM would drive its m to zero, iteration by iteration, until Splink refuses it (or the field vetoes
+    any link); real records do carry a wrong sex or identifier now and then. So its m is fixed at
+    FIXED_M, a judgement of how often that happens, and EM estimates the other levels around it.
+    """
+    return _levels().ElseLevel().configure(label_for_charts=label, m_probability=FIXED_M, fix_m_probability=True)
 
 
 def _first_name_comparison() -> Any:
@@ -144,7 +156,7 @@ def _sex_comparison() -> Any:
         comparison_levels=[
             cll.NullLevel("sex").configure(label_for_charts="Missing"),
             cll.ExactMatchLevel("sex").configure(label_for_charts="Same"),
-            cll.ElseLevel().configure(label_for_charts="Different"),
+            _disagreement("Different"),
         ],
     )
 
@@ -179,8 +191,10 @@ def _identifier_comparison(kind: str) -> Any:
         comparison_levels=[
             cll.NullLevel(kind).configure(label_for_charts="Missing"),
             cll.ExactMatchLevel(kind).configure(label_for_charts="Exact match"),
-            cll.DamerauLevenshteinLevel(kind, 1).configure(label_for_charts="One character different"),
-            cll.ElseLevel().configure(label_for_charts="Different"),
+            cll.DamerauLevenshteinLevel(kind, 1).configure(
+                label_for_charts="One character different", m_probability=FIXED_M, fix_m_probability=True
+            ),
+            _disagreement("Different"),
         ],
     )
 
@@ -446,6 +460,7 @@ def train_model(
     linker.training.estimate_u_using_random_sampling(max_pairs=U_MAX_PAIRS, seed=seed)
     trained = linker.misc.save_model_to_json()
     skipped: list[str] = []
+    iterations_used: dict[str, int] = {}
     for name, rule in em_sessions:
         for iterations in EM_ITERATIONS:
             # Each session on its own linker, so a failed attempt leaves the parameters as they were.
@@ -461,6 +476,7 @@ def train_model(
                     raise
                 continue
             trained = session.misc.save_model_to_json()
+            iterations_used[name] = iterations
             break
         else:
             skipped.append(name)
@@ -480,6 +496,7 @@ def train_model(
             "sources": sorted(set(pc.unique(prepared.column("source")).to_pylist())),
             "untrained_levels": untrained,
             "skipped_em_sessions": skipped,
+            "em_max_iterations": iterations_used,
         },
     )
 
