@@ -55,6 +55,8 @@ INSTALLED_APPS = [
     "desist.imports",
     "desist.linking",
     "desist.release",
+    "desist.referrals",
+    "desist.premises",
     "desist.outcomes",
     "desist.board",
     "desist.api",
@@ -240,6 +242,12 @@ DESIST_TF_LOCAL_DISCRETION = env.list("DESIST_TF_LOCAL_DISCRETION", default=[
 DESIST_RELEASE_SHORT_NOTICE_DAYS = env.int("DESIST_RELEASE_SHORT_NOTICE_DAYS", default=14)
 DESIST_RELEASE_ESCALATION_WEEKS = tuple(env.list("DESIST_RELEASE_ESCALATION_WEEKS", cast=int, default=[12, 4, 1]))
 DESIST_RELEASE_HORIZON_WEEKS = env.int("DESIST_RELEASE_HORIZON_WEEKS", default=12)
+
+# Services and referrals (docs/services.md): a service's throughput (places come free a week) and average wait
+# are read over this many weeks; the waiting list's expected waits follow from them.
+DESIST_REFERRAL_THROUGHPUT_WEEKS = env.int("DESIST_REFERRAL_THROUGHPUT_WEEKS", default=12)
+# Accommodation places: how many weeks ahead the availability grid looks.
+DESIST_PREMISES_AVAILABILITY_WEEKS = env.int("DESIST_PREMISES_AVAILABILITY_WEEKS", default=8)
 
 # How many trusted reverse proxies stand in front of the app server (0: clients connect directly).
 DESIST_PROXY_COUNT = env.int("DESIST_PROXY_COUNT", default=0)

@@ -21,6 +21,7 @@ from desist.audit.services import log_access
 from desist.core import release as rules
 from desist.partnership.models import Agency, AgencyKind
 from desist.people.models import Involvement, Person
+from desist.referrals.services import referrals_release_date_changed
 from desist.release.models import (
     AccommodationOnRelease,
     Escalation,
@@ -119,6 +120,7 @@ def release_date_record(*, actor: Actor, sentence: Sentence, release_date: date,
         plan.short_notice = short or (plan.short_notice and change == rules.DateChange.PUT_BACK)
         plan.save(update_fields=["release_date", "release_type", "short_notice"])
         _move_open_due_dates(plan, on=on)
+    referrals_release_date_changed(actor=actor, person_id=sentence.person_id, old=old, new=release_date, on=on)
     log_access(actor=actor, action=Action.ALTERATION, person_id=sentence.person_id, obj=record,
                summary=f"Release {change.replace('_', ' ')} to {release_date:%d %b %Y} ({notice} days' notice"
                        f"{', short notice' if short else ''})",
