@@ -116,6 +116,17 @@ def principal_offence(sanctions: list[Sanction]) -> Sanction:
 
 def ogrs3_for(facts: RiskFacts, on: date) -> ScoreResult:
     """OGRS3 from the offence history (RULES.md §1), or what is missing."""
+    return _ogrs3(facts, on, follow_up_start=None)
+
+
+def ogrs3_at_index(facts: RiskFacts, index_date: date) -> ScoreResult:
+    """OGRS3 as it would have been worked out on a proven-reoffending index date, from sanctions proven on or
+    before it, with the follow-up starting on that date (the day the measure's follow-up starts), so an
+    offence proven later cannot change it. For validating the score on local outcomes."""
+    return _ogrs3(facts, index_date, follow_up_start=index_date)
+
+
+def _ogrs3(facts: RiskFacts, on: date, *, follow_up_start: date | None) -> ScoreResult:
     result = ScoreResult(kind="ogrs3")
     proven = [s for s in facts.sanctions if s.outcome_date <= on]
     convictions = [s for s in proven if s.outcome == "conviction"]
@@ -133,7 +144,9 @@ def ogrs3_for(facts: RiskFacts, on: date) -> ScoreResult:
     occasions = sorted({s.outcome_date for s in proven if s.outcome_date <= conviction_date})
     sentence = next((s for s in facts.sentences if s.id == current.sentence_id), None)
     follow_up = conviction_date
-    if sentence is not None and sentence.kind == CUSTODY and sentence.release_date is not None:
+    if follow_up_start is not None:
+        follow_up = follow_up_start  # never before the conviction: both are on or before ``on``
+    elif sentence is not None and sentence.kind == CUSTODY and sentence.release_date is not None:
         follow_up = sentence.release_date
     inputs = {
         "sex": facts.sex,

@@ -7,12 +7,15 @@ into another record are left out (their facts were moved to the record they were
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from datetime import date
 from typing import Any
 
 import pyarrow as pa
 
 from desist.assessments.models import AssessmentSection, NeedLevel, RiskScore, ScoreKind, Section
-from desist.core.basket import SCHEMAS, BasketInputs
+from desist.assessments.scoring import ogrs3_at_index
+from desist.assessments.selectors import risk_facts
+from desist.core.basket import SCHEMAS, BasketInputs, BasketSettings, retrospective
 from desist.iom.models import CohortMembership
 from desist.offences.models import Offence
 from desist.outcomes.models import IN_ETE, SETTLED, AccommodationStatus, EmploymentStatus, EnforcementAction
@@ -35,8 +38,9 @@ def _table(name: str, rows: Iterable[Sequence[Any]]) -> pa.Table:
     return pa.table(columns, schema=schema)
 
 
-def basket_inputs() -> BasketInputs:
-    """Every input table of the basket, in twelve queries whatever the size of the partnership."""
+def basket_inputs(*, as_of: date | None = None, settings: BasketSettings | None = None) -> BasketInputs:
+    """Every input table of the basket, in twelve queries whatever the size of the partnership; with ``as_of``,
+    also OGRS3 as at the index date for the latest cohort whose follow-up has ended (seven more queries)."""
     live = Person.objects.filter(merged_into__isnull=True)
     people = live.values_list("pk", "date_of_birth", "sex", "ethnicity", "district__name")
     # The category a user chose where the code alone does not decide it, else the code's own.
@@ -64,7 +68,7 @@ def basket_inputs() -> BasketInputs:
     enforcement = EnforcementAction.objects.values_list("person_id", "sentence_id", "action_date", "kind")
     treatment = Involvement.objects.filter(agency__kind=AgencyKind.TREATMENT).values_list(
         "person_id", "start_date", "end_date")
-    return BasketInputs({
+    inputs = BasketInputs({
         "people": _table("people", people),
         "offences": _table("offences", ((*row[:3], row[3] or row[4] or None, *row[5:8], row[8] or None, row[9])
                                         for row in offences)),
@@ -78,6 +82,33 @@ def basket_inputs() -> BasketInputs:
         "needs": _table("needs", _needs()),
         "scores": _table("scores", _scores()),
     })
+    if as_of is None:
+        return inputs
+    retrospective_rows = retrospective_scores(inputs, as_of=as_of, settings=settings)
+    tables = dict(inputs.tables)
+    tables["scores"] = pa.concat_tables([inputs.tables["scores"], retrospective_rows])
+    return BasketInputs(tables)
+
+
+def retrospective_scores(inputs: BasketInputs, *, as_of: date, settings: BasketSettings | None = None) -> pa.Table:
+    """OGRS3 for each member of the latest cohort whose follow-up has ended, as it would have been worked out on
+    their index date (docs/measures.md, "Predictor validation"): the one-year chance, or None where the record
+    on that day did not give a score (no conviction yet, or a code whose category was never chosen).
+
+    One read of the facts for the whole cohort: OGRS3 uses only sex, date of birth and the sanctions, which
+    risk_facts reads whatever its ``on``; ``ogrs3_at_index`` keeps only those proven by each person's own date.
+    """
+    quarter = retrospective.validated_quarter(as_of, settings)
+    members = retrospective.cohort_index_dates(inputs, quarter, as_of=as_of, settings=settings)
+    if not members:
+        return retrospective.score_rows({})
+    facts = risk_facts([person for person, _ in members], on=max(day for _, day in members))
+    predictions: dict[int, tuple[date, float | None]] = {}
+    for person, day in members:
+        score = ogrs3_at_index(facts[person], day) if person in facts else None
+        chance = score.one_year if score is not None else None
+        predictions[person] = (day, None if chance is None else chance / 100)
+    return retrospective.score_rows(predictions)
 
 
 def _needs() -> list[tuple[Any, ...]]:

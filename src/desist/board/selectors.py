@@ -46,7 +46,8 @@ def live_basket(*, quarter: Quarter | None = None, as_of: date | None = None) ->
     key = f"desist.board.live.{quarter.code}.{as_of.isoformat()}"
     data = cache.get(key)
     if data is None:
-        result = basket(basket_inputs(), trend_quarters(quarter), as_of=as_of, settings=board_settings())
+        result = basket(basket_inputs(as_of=as_of, settings=board_settings()), trend_quarters(quarter),
+                        as_of=as_of, settings=board_settings())
         data = result.to_parquet()
         cache.set(key, data, LIVE_CACHE_SECONDS)
         return result

@@ -43,7 +43,8 @@ def _publish(*, actor: Actor, quarter: Quarter, as_of: date | None) -> QuarterSn
     if existing is not None:
         raise PublishRefused(f"{quarter.label} was already published on {existing.published_at:%d %B %Y} by "
                              f"{existing.published_by_name or 'the system'}; published figures are never changed.")
-    result = basket(basket_inputs(), trend_quarters(quarter), as_of=as_of, settings=board_settings())
+    result = basket(basket_inputs(as_of=as_of, settings=board_settings()), trend_quarters(quarter), as_of=as_of,
+                    settings=board_settings())
     data = result.to_parquet()
     try:
         with transaction.atomic():

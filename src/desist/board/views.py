@@ -28,6 +28,7 @@ from desist.core.basket import (
     ALL,
     BASKET,
     BY_CODE,
+    VALIDATION_SOURCES,
     BasketResult,
     BoardView,
     Quarter,
@@ -139,9 +140,17 @@ def validation(request: HttpRequest) -> HttpResponse:
     view = _view(request, result)
     _log(request, "Viewed the board's predictor validation", view)
     threshold = 0 if view.analyst else int(result.settings.get("suppress_below", 5))
+    # One source at a time: OGRS3 as at the index date by default, then the stored scores.
+    order = list(VALIDATION_SOURCES)
+    validations = sorted(result.validation, key=lambda v: order.index(v["kind"]) if v["kind"] in order else len(order))
+    sources = [(v["kind"], v.get("label") or VALIDATION_SOURCES.get(v["kind"], v["kind"].upper())) for v in validations]
+    chosen = request.GET.get("source") or (sources[0][0] if sources else "")
+    shown = [v for v in validations if v["kind"] == chosen] or validations[:1]
+    query = request.GET.copy()
+    query.pop("source", None)
     return render(request, "board/validation.html", {
-        "view": view, "snapshot": snapshot, "validations": result.validation, "threshold": threshold,
-        "query_string": _query(request),
+        "view": view, "snapshot": snapshot, "validations": shown, "threshold": threshold,
+        "sources": sources, "chosen": shown[0]["kind"] if shown else "", "query_string": query.urlencode(),
     })
 
 

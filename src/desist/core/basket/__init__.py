@@ -8,6 +8,7 @@ Plain Python over DuckDB and Arrow, no Django. See docs/measures.md, "The basket
     view = BoardView(result, analyst=False)   # counts under 5 withheld
 """
 
+from . import retrospective
 from .compute import FIGURE_SCHEMA, BasketResult, basket, code_version, data_version, rate_and_interval
 from .inputs import SCHEMAS, BasketInputs, empty_table
 from .labels import ALL, BREAKDOWN_LABELS, BREAKDOWNS, NOT_RECORDED
@@ -16,6 +17,7 @@ from .measures import BASKET, BY_CODE
 from .present import SUPPRESSED, BoardView, BreakdownRow, Cell, figures_table
 from .quarters import Quarter, latest_complete_quarter
 from .settings import BasketSettings
+from .validation import SOURCES as VALIDATION_SOURCES
 from .validation import Validation, validate_predictor
 
 __all__ = [
@@ -28,6 +30,7 @@ __all__ = [
     "NOT_RECORDED",
     "SCHEMAS",
     "SUPPRESSED",
+    "VALIDATION_SOURCES",
     "BasketInputs",
     "BasketResult",
     "BasketSettings",
@@ -45,5 +48,6 @@ __all__ = [
     "figures_table",
     "latest_complete_quarter",
     "rate_and_interval",
+    "retrospective",
     "validate_predictor",
 ]

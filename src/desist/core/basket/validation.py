@@ -21,6 +21,12 @@ from .stats import Auc, CalibrationGroup, area_under_curve, calibration_by_decil
 
 WAITING_MONTHS = 6  # as proven reoffending: an offence in the horizon may be proven up to 6 months after it
 
+# What each kind of score validated is, in the page's words; the retrospective OGRS3 first, the default.
+SOURCES = {
+    "ogrs3_at_index": "OGRS3 as at the index date, worked out retrospectively",
+    "ogrs3": "Stored OGRS3 scores",
+}
+
 _OUTCOMES_SQL = """
 WITH ranked AS (
     SELECT s.*, ROW_NUMBER() OVER (PARTITION BY s.person_id ORDER BY s.scored_on, s.predicted) AS pick
@@ -28,7 +34,7 @@ WITH ranked AS (
     WHERE s.kind = ? AND s.predicted IS NOT NULL
       AND CAST(s.scored_on + TO_MONTHS(s.horizon_months + {waiting}) AS DATE) <= ?
 )
-SELECT r.person_id, r.predicted,
+SELECT r.person_id, r.predicted, r.scored_on,
        CASE p.sex WHEN 'male' THEN 'Male' WHEN 'female' THEN 'Female' ELSE 'Not recorded' END AS sex,
        CASE left(p.ethnicity, 1) {ethnic} ELSE 'Not recorded' END AS ethnicity,
        EXISTS (SELECT 1 FROM offences o WHERE o.person_id = r.person_id
@@ -72,10 +78,17 @@ class Validation:
     scored_people: int  # people with a score of this kind
     without_follow_up: int  # of them, whose follow-up had not ended by as_of
     groups: tuple[ValidationGroup, ...] = field(default_factory=tuple)
+    unscored: int = 0  # people with a row of this kind but no prediction (OGRS3 could not be worked out)
+    scored_from: date | None = None  # the earliest and latest day a validated score is dated
+    scored_to: date | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        return {"kind": self.kind, "as_of": self.as_of.isoformat(), "scored_people": self.scored_people,
-                "without_follow_up": self.without_follow_up, "groups": [g.to_dict() for g in self.groups]}
+        return {"kind": self.kind, "label": SOURCES.get(self.kind, self.kind.upper()), "as_of": self.as_of.isoformat(),
+                "scored_people": self.scored_people, "without_follow_up": self.without_follow_up,
+                "unscored": self.unscored,
+                "scored_from": self.scored_from.isoformat() if self.scored_from else None,
+                "scored_to": self.scored_to.isoformat() if self.scored_to else None,
+                "groups": [g.to_dict() for g in self.groups]}
 
 
 def _group(breakdown: str, value: str, rows: list[tuple[float, bool]]) -> ValidationGroup:
@@ -97,10 +110,16 @@ def validate_predictor(con: duckdb.DuckDBPyConnection, *, kind: str, as_of: date
     scored = con.execute("SELECT COUNT(DISTINCT person_id) FROM scores WHERE kind = ? AND predicted IS NOT NULL",
                          [kind]).fetchone()
     scored_people = int(scored[0]) if scored else 0
-    everyone = [(float(r[1]), bool(r[4])) for r in rows]
+    unscored_row = con.execute(
+        "SELECT COUNT(DISTINCT person_id) FROM scores WHERE kind = ? AND predicted IS NULL AND person_id NOT IN "
+        "(SELECT person_id FROM scores WHERE kind = ? AND predicted IS NOT NULL)", [kind, kind]).fetchone()
+    everyone = [(float(r[1]), bool(r[5])) for r in rows]
     groups = [_group("all", "all", everyone)] if everyone else []
-    for index, breakdown in ((2, "sex"), (3, "ethnicity")):
+    for index, breakdown in ((3, "sex"), (4, "ethnicity")):
         for value in sorted({r[index] for r in rows}, key=lambda v: (v == "Not recorded", v)):
-            groups.append(_group(breakdown, value, [(float(r[1]), bool(r[4])) for r in rows if r[index] == value]))
+            groups.append(_group(breakdown, value, [(float(r[1]), bool(r[5])) for r in rows if r[index] == value]))
+    days = [r[2] for r in rows]
     return Validation(kind=kind, as_of=as_of, scored_people=scored_people,
-                      without_follow_up=scored_people - len(rows), groups=tuple(groups))
+                      without_follow_up=scored_people - len(rows), groups=tuple(groups),
+                      unscored=int(unscored_row[0]) if unscored_row else 0,
+                      scored_from=min(days, default=None), scored_to=max(days, default=None))
