@@ -1,0 +1,129 @@
+"""Accommodation places (issue 6, part 4): no double booking (the service on every backend, the exclusion
+constraint on PostgreSQL), characteristics that must fit the person, arrivals and departures, occupancy and
+availability, pages with bounded queries, access, and the API."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.db import IntegrityError, connection, transaction
+
+from desist.audit.models import AccessLogEntry
+from desist.premises import selectors, services
+from desist.premises.models import BedSpace, Booking, Premises
+from desist.premises.services import BookingError
+from tests.app import builders
+from tests.app.builders import TODAY
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def team(partnership):
+    return {"officer": partnership.user("ruth.responsible", partnership.probation),
+            "keyworker": partnership.user("kim.keyworker", partnership.housing),
+            "police": partnership.user("pc.plod", partnership.police)}
+
+
+def hostel(partnership, beds=3, **flags) -> Premises:
+    premises = Premises.objects.create(name=flags.pop("name", "Medway Road Hostel"), kind="hostel",
+                                       provider=partnership.housing, **flags)
+    for i in range(beds):
+        BedSpace.objects.create(premises=premises, name=f"Room {i + 1}", step_free=i == 0)
+    return premises
+
+
+def resident(partnership, team, **extra):
+    return builders.person(district=partnership.medway, involved=[(partnership.probation, team["officer"])], **extra)
+
+
+def book(team, person, bed, start=3, nights=28, **extra):
+    return services.booking_make(actor=builders.actor(team["officer"]), person=person, bed=bed,
+                                 expected_arrival=TODAY + timedelta(days=start),
+                                 expected_departure=TODAY + timedelta(days=start + nights), **extra)
+
+
+def test_a_bed_cannot_be_double_booked_but_can_be_taken_the_day_it_frees(partnership, team):
+    bed = hostel(partnership).beds.first()
+    first = book(team, resident(partnership, team, last_name="First"), bed, start=3, nights=28)
+    with pytest.raises(BookingError, match="Room 1 at Medway Road Hostel is already booked from"):
+        book(team, resident(partnership, team, last_name="Second"), bed, start=20, nights=10)
+    assert Booking.objects.count() == 1
+    book(team, resident(partnership, team, last_name="Next"), bed, start=31, nights=10)  # arrives as First leaves
+    services.booking_cancel(actor=builders.actor(team["officer"]), booking=first)
+    book(team, resident(partnership, team, last_name="Third"), bed, start=3, nights=28)  # freed by the cancellation
+    entry = AccessLogEntry.objects.filter(object_type="premises.booking", action="disclosure").first()
+    assert entry.recipient == "Medway Council Housing"
+
+
+def test_postgresql_refuses_an_overlapping_booking_written_past_the_service(partnership, team):
+    if connection.vendor != "postgresql":
+        pytest.skip("the exclusion constraint is PostgreSQL's; on SQLite the service's check is the guard")
+    bed = hostel(partnership).beds.first()
+    booking = book(team, resident(partnership, team), bed)
+    other = resident(partnership, team, last_name="Sneaky")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Booking.objects.create(person=other, bed=bed, expected_arrival=booking.expected_arrival + timedelta(days=1),
+                               expected_departure=booking.expected_departure + timedelta(days=5))
+    # Another bed, or a booking that did not arrive, holds nothing.
+    Booking.objects.create(person=other, bed=bed, expected_arrival=booking.expected_arrival,
+                           expected_departure=booking.expected_departure, status="not_arrived")
+
+
+def test_characteristics_must_fit_the_person(partnership, team):
+    women = hostel(partnership, name="Elm House", women_only=True)
+    man = resident(partnership, team)
+    with pytest.raises(BookingError, match="Elm House takes women only"):
+        book(team, man, women.beds.first())
+    woman = resident(partnership, team, first_name="Jane", sex="female")
+    step_free, stairs = women.beds.order_by("id")[:2]
+    with pytest.raises(BookingError, match="Room 2 at Elm House is not step-free"):
+        book(team, woman, stairs, needs_step_free=True)
+    assert book(team, woman, step_free, needs_step_free=True).pk
+    builders.flag(man, "mappa", mappa_category=1, mappa_level=1)
+    with pytest.raises(BookingError, match="does not take people with a sexual offence"):
+        book(team, man, hostel(partnership, name="Oak Lodge").beds.first())
+    approved = hostel(partnership, name="Approved premises", accepts_sexual_offences=True, men_only=True)
+    assert book(team, man, approved.beds.first()).pk
+
+
+def test_arrival_non_arrival_and_departure(partnership, team):
+    premises = hostel(partnership)
+    beds = list(premises.beds.order_by("id"))
+    actor = builders.actor(team["keyworker"])
+    came = book(team, resident(partnership, team, last_name="Came"), beds[0], start=0)
+    with pytest.raises(BookingError, match="only someone who arrived can depart"):
+        services.booking_depart(actor=actor, booking=came, move_on="settled")
+    services.booking_arrive(actor=actor, booking=came)
+    with pytest.raises(BookingError, match="Choose where they moved on to"):
+        services.booking_depart(actor=actor, booking=came, move_on="moon")
+    services.booking_depart(actor=actor, booking=came, move_on="settled", departed_on=TODAY + timedelta(days=2))
+    assert (came.status, came.holds_until) == ("departed", TODAY + timedelta(days=2))
+    # The bed is free from the departure, before the expected departure.
+    book(team, resident(partnership, team, last_name="After"), beds[0], start=2, nights=5)
+    absent = book(team, resident(partnership, team, last_name="Absent"), beds[1], start=0)
+    with pytest.raises(BookingError, match="Say why"):
+        services.booking_not_arrived(actor=actor, booking=absent, reason="")
+    services.booking_not_arrived(actor=actor, booking=absent, reason="Recalled before release")
+    book(team, resident(partnership, team, last_name="Instead"), beds[1], start=0)
+
+
+def test_occupancy_and_availability(partnership, team, django_assert_max_num_queries):
+    premises = hostel(partnership, beds=4)
+    beds = list(premises.beds.order_by("id"))
+    book(team, resident(partnership, team, last_name="A"), beds[0], start=0, nights=10)
+    book(team, resident(partnership, team, last_name="B"), beds[1], start=0, nights=60)
+    book(team, resident(partnership, team, last_name="C"), beds[2], start=3, nights=7)
+    book(team, resident(partnership, team, last_name="D"), beds[3], start=30, nights=7)
+    with django_assert_max_num_queries(2):
+        [row] = selectors.occupancy(on=TODAY)
+    assert (row.beds, row.occupied, row.arriving, row.free, row.percent) == (4, 2, 1, 2, 50)
+    with django_assert_max_num_queries(2):
+        starts, grid = selectors.availability(premises, on=TODAY, weeks=8)
+    assert len(starts) == 8
+    assert [g.weeks[:6] for g in grid] == [
+        [True, True, False, False, False, False], [True] * 6,
+        [True, True, False, False, False, False], [False, False, False, False, True, True]]
+    assert [b.name for b in selectors.free_beds(premises, TODAY + timedelta(days=14), TODAY + timedelta(days=21))] == [
+        "Room 1", "Room 3", "Room 4"]
