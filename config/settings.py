@@ -55,6 +55,8 @@ INSTALLED_APPS = [
     "desist.imports",
     "desist.linking",
     "desist.release",
+    "desist.victims",
+    "desist.workqueue",
     "desist.referrals",
     "desist.premises",
     "desist.outcomes",
@@ -242,6 +244,20 @@ DESIST_TF_LOCAL_DISCRETION = env.list("DESIST_TF_LOCAL_DISCRETION", default=[
 DESIST_RELEASE_SHORT_NOTICE_DAYS = env.int("DESIST_RELEASE_SHORT_NOTICE_DAYS", default=14)
 DESIST_RELEASE_ESCALATION_WEEKS = tuple(env.list("DESIST_RELEASE_ESCALATION_WEEKS", cast=int, default=[12, 4, 1]))
 DESIST_RELEASE_HORIZON_WEEKS = env.int("DESIST_RELEASE_HORIZON_WEEKS", default=12)
+
+# Victim contact (RULES.md §7, docs/victims.md). The scheme covers violent or sexual offences with 12 months'
+# custody or more: "12 months" is read as 365 days. A victim is told this many working days (Monday to Friday)
+# before the event, or at once when that has passed. Licence conditions with these codes concern the victim.
+DESIST_VCS_MIN_CUSTODY_DAYS = env.int("DESIST_VCS_MIN_CUSTODY_DAYS", default=365)
+DESIST_VCS_OFFENCE_GROUPS = tuple(env.list("DESIST_VCS_OFFENCE_GROUPS", default=["violence", "sexual"]))
+DESIST_VICTIM_NOTICE_WORKING_DAYS = env.int("DESIST_VICTIM_NOTICE_WORKING_DAYS", default=5)
+DESIST_VICTIM_CONDITION_CODES = tuple(env.list("DESIST_VICTIM_CONDITION_CODES",
+                                               default=["ADD_NO_CONTACT", "ADD_EXCLUSION_ZONE"]))
+
+# The work queue lists plan tasks due within this many days (overdue ones always) and releases of the user's
+# caseload within this many weeks.
+DESIST_WORKQUEUE_DUE_DAYS = env.int("DESIST_WORKQUEUE_DUE_DAYS", default=7)
+DESIST_WORKQUEUE_RELEASE_WEEKS = env.int("DESIST_WORKQUEUE_RELEASE_WEEKS", default=4)
 
 # Services and referrals (docs/services.md): a service's throughput (places come free a week) and average wait
 # are read over this many weeks; the waiting list's expected waits follow from them.

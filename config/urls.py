@@ -11,6 +11,8 @@ urlpatterns = [
     path("api/", api.urls),
     path("", include("desist.iom.urls")),
     path("", include("desist.release.urls")),
+    path("", include("desist.victims.urls")),
+    path("", include("desist.workqueue.urls")),
     path("", include("desist.families.urls")),
     path("", include("desist.board.urls")),
     path("", include("desist.imports.urls")),

@@ -126,6 +126,10 @@ def release_date_record(*, actor: Actor, sentence: Sentence, release_date: date,
                        f"{', short notice' if short else ''})",
                detail={"old": _iso(old), "new": _iso(release_date), "notice_days": notice, "short_notice": short,
                        "release_type": release_type, "reason": record.reason})
+    from desist.victims.services import notifications_for_release_change
+
+    notifications_for_release_change(actor=actor, sentence=sentence, release_date=release_date,
+                                     release_type=release_type, change=change, on=on)
     if short and plan is not None:
         from desist.release.tasks import escalate_plan_later
 

@@ -83,4 +83,7 @@ def licence_condition_add(*, actor: Actor, sentence: Sentence, kind: str, code: 
     condition.save()
     log_access(actor=actor, action=Action.COLLECTION, summary=f"Added licence condition {code} to sentence {sentence.pk}",
                person_id=sentence.person_id, obj=condition, detail={"after": {"code": code}})
+    from desist.victims.services import notifications_for_condition
+
+    notifications_for_condition(actor=actor, condition=condition)
     return condition

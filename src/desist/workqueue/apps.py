@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class WorkqueueConfig(AppConfig):
+    name = "desist.workqueue"
+    label = "workqueue"
+    verbose_name = "Work queue"

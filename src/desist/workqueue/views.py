@@ -1,0 +1,26 @@
+"""The work queue page: what needs the signed-in user today. With HTMX only the list comes back (refresh)."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+
+from desist.audit.models import Action
+from desist.audit.services import log_access
+from desist.workqueue.selectors import work_queue
+
+
+@login_required
+def queue(request: HttpRequest) -> HttpResponse:
+    actor = request.actor  # type: ignore[attr-defined]
+    today = timezone.localdate()
+    groups = work_queue(actor, on=today)
+    person_ids = sorted({getattr(row, "person_id", None) or getattr(getattr(row, "plan", None), "person_id", 0)
+                         for g in groups for row in g.rows} - {0, None})
+    log_access(actor=actor, action=Action.CONSULTATION, summary=f"Viewed the work queue ({len(person_ids)} people)",
+               detail={"person_ids": person_ids})
+    template = "workqueue/_groups.html" if getattr(request, "htmx", False) else "workqueue/queue.html"
+    return render(request, template, {"groups": groups, "today": today,
+                                      "total": sum(g.count for g in groups)})
