@@ -9,6 +9,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from desist.assessments.models import RiskScore, ScoreKind
 from desist.assessments.scoring import RiskFacts, Sanction, ogrs3_at_index, ogrs3_for
 from desist.audit.context import system_actor
 from desist.board import selectors
@@ -127,6 +128,13 @@ def test_the_page_shows_the_retrospective_figures_in_bounded_queries(client, coh
         html = client.get(reverse("board_validation")).content.decode()
     assert "OGRS3 as at the index date, worked out retrospectively" in html
     assert f"{auc:.3f}" in html and "No data" not in html
+    # The stored scores stay a second choice: dated today, none has a finished follow-up.
+    RiskScore.objects.create(person=cohort["people"][0], kind=ScoreKind.OGRS3, as_of=TODAY, one_year=40, two_year=55)
+    selectors.live_basket_forget()
+    html = client.get(reverse("board_validation")).content.decode()
+    assert "OGRS3 as at the index date, worked out retrospectively</h2>" in html and "source=ogrs3\"" in html
+    html = client.get(reverse("board_validation"), {"source": "ogrs3"}).content.decode()
+    assert "Stored OGRS3 scores</h2>" in html and "No data" in html
     client.force_login(cohort["practitioner"])
     html = client.get(reverse("board_validation")).content.decode()
     assert "[c]" in html  # a practitioner sees small counts withheld
