@@ -250,3 +250,25 @@ def test_the_command_runs_the_daily_pass(partnership, team, capsys):
     VictimNotification.objects.all().delete()
     call_command("notify_victims")
     assert "Raised 1 victim notification." in capsys.readouterr().out
+
+
+# --- the API -------------------------------------------------------------------------------------------
+
+
+def test_the_api_lists_and_completes_through_the_same_service(partnership, team, client):
+    _, _, offence = perpetrator(partnership, team)
+    registered_victim(team, offence)
+    notification = VictimNotification.objects.get()
+    client.force_login(team["vlo"])
+    listed = client.get("/api/victims/notifications").json()
+    assert [n["id"] for n in listed] == [notification.pk] and listed[0]["victim_reference"] == "VLU-1"
+    url = f"/api/victims/notifications/{notification.pk}/complete"
+    refused = client.post(url, {"note": "no outcome"}, content_type="application/json")
+    assert refused.status_code == 422
+    done = client.post(url, {"outcome": "told"}, content_type="application/json")
+    assert done.status_code == 200 and done.json()["status"] == "done"
+    client.force_login(team["officer"])
+    assert client.get("/api/victims/notifications").status_code == 404
+    assert client.post(url, {"outcome": "told"}, content_type="application/json").status_code == 404
+    groups = client.get("/api/work").json()
+    assert "victims" not in {g["key"] for g in groups} and {"tasks", "releases"} <= {g["key"] for g in groups}

@@ -275,3 +275,9 @@ def post_assessment(request: HttpRequest, person_id: int) -> Any:
 from desist.api.release import router as release_router  # noqa: E402
 
 api.add_router("/releases", release_router)
+
+from desist.api.victims import router as victims_router  # noqa: E402
+from desist.api.victims import work_router  # noqa: E402
+
+api.add_router("/victims", victims_router)
+api.add_router("/work", work_router)

@@ -1,0 +1,149 @@
+"""Victim contact and work queue endpoints (/api/victims/…, /api/work): through the same selectors, services and
+form as the pages. Victims are for the victim liaison role only: anyone else gets 404, logged as denied."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django.http import HttpRequest
+from django.utils import timezone
+from ninja import Router, Schema, Status
+
+from desist.audit.context import Actor
+from desist.audit.models import Action
+from desist.audit.services import log_access
+from desist.victims import selectors, services
+from desist.victims.forms import CompleteForm
+from desist.victims.models import VictimNotification
+from desist.workqueue.selectors import work_queue
+
+router = Router(tags=["victims"])
+work_router = Router(tags=["work queue"])
+NOT_FOUND = {"detail": "No such record is available to you."}
+LIMIT = 200
+
+
+def _actor(request: HttpRequest) -> Actor:
+    from desist.api.api import _actor as api_actor
+
+    return api_actor(request)
+
+
+class ErrorOut(Schema):
+    detail: str
+
+
+class FieldErrorOut(Schema):
+    detail: list[dict[str, Any]]
+
+
+class NotificationOut(Schema):
+    id: int
+    victim_reference: str
+    person_id: int
+    event_kind: str
+    event_date: date
+    summary: str
+    deadline: date
+    overdue: bool
+    short_notice: bool
+    domestic_abuse: bool
+    status: str
+    outcome: str
+    completed_on: date | None
+
+
+class CompleteIn(Schema):
+    outcome: str = ""
+    note: str = ""
+
+
+def _out(n: VictimNotification, today: date) -> dict[str, Any]:
+    return {"id": n.pk, "victim_reference": n.victim.reference, "person_id": n.person_id, "event_kind": n.event_kind,
+            "event_date": n.event_date, "summary": n.summary, "deadline": n.deadline,
+            "overdue": n.status == "outstanding" and n.deadline < today, "short_notice": n.short_notice,
+            "domestic_abuse": n.domestic_abuse, "status": n.status, "outcome": n.outcome,
+            "completed_on": n.completed_on}
+
+
+def _denied(actor: Actor, person_id: int | None, what: str) -> None:
+    log_access(actor=actor, action=Action.DENIED, person_id=person_id, summary=f"Refused access to {what}",
+               detail={"reason": "victim liaison role only, about people the user may see"})
+
+
+@router.get("/notifications", response={200: list[NotificationOut], 404: ErrorOut},
+            summary="Outstanding victim notifications, soonest deadline first (victim liaison role only)")
+def notifications(request: HttpRequest, mine: bool = False) -> Any:
+    actor = _actor(request)
+    if not services.is_victim_liaison(actor):
+        _denied(actor, None, "victim contact")
+        return Status(404, NOT_FOUND)
+    today = timezone.localdate()
+    rows = list(selectors.notifications_outstanding(actor, mine=mine)[:LIMIT])
+    log_access(actor=actor, action=Action.CONSULTATION, summary=f"Listed victim notifications ({len(rows)})",
+               detail={"person_ids": sorted({n.person_id for n in rows})})
+    return [_out(n, today) for n in rows]
+
+
+@router.post("/notifications/{notification_id}/complete",
+             response={200: NotificationOut, 404: ErrorOut, 422: FieldErrorOut},
+             summary="Complete a notification with its outcome (required)")
+def complete(request: HttpRequest, notification_id: int, body: CompleteIn) -> Any:
+    actor = _actor(request)
+    item = selectors.notification_detail(actor, notification_id)
+    if item is None:
+        person_id = VictimNotification.objects.filter(pk=notification_id).values_list("person_id", flat=True).first()
+        _denied(actor, person_id, f"victim notification {notification_id}")
+        return Status(404, NOT_FOUND)
+    form = CompleteForm(body.model_dump())
+    if not form.is_valid():
+        return Status(422, {"detail": [{"loc": ["body", name], "msg": str(message)}
+                                       for name, messages in form.errors.items() for message in messages]})
+    try:
+        item = services.notification_complete(actor=actor, notification=item, outcome=form.cleaned_data["outcome"],
+                                              note=form.cleaned_data["note"])
+    except services.VictimError as error:
+        return Status(422, {"detail": [{"loc": ["body"], "msg": str(error)}]})
+    return _out(item, timezone.localdate())
+
+
+class WorkItemOut(Schema):
+    kind: str
+    id: int
+    person_id: int
+    due: date | None
+    title: str
+
+
+class WorkGroupOut(Schema):
+    key: str
+    title: str
+    count: int
+    overdue: int
+    items: list[WorkItemOut]
+
+
+def _item(key: str, row: Any) -> dict[str, Any]:
+    if key == "tasks":
+        return {"kind": key, "id": row.pk, "person_id": row.plan.person_id, "due": row.due_date, "title": row.title}
+    if key == "escalations":
+        return {"kind": key, "id": row.pk, "person_id": row.person_id, "due": row.due_date, "title": row.summary}
+    if key == "victims":
+        return {"kind": key, "id": row.pk, "person_id": row.person_id, "due": row.deadline, "title": row.summary}
+    if key == "releases":
+        return {"kind": key, "id": row.pk, "person_id": row.person_id, "due": row.release_date,
+                "title": f"Release, {row.readiness_percent}% ready"}
+    return {"kind": key, "id": row.pk, "person_id": row.person_id, "due": getattr(row, "overdue_on", None),
+            "title": str(row)}
+
+
+@work_router.get("", response=list[WorkGroupOut], summary="What needs you today, most urgent first")
+def work(request: HttpRequest) -> Any:
+    actor = _actor(request)
+    groups = work_queue(actor, on=timezone.localdate())
+    out = [{"key": g.key, "title": g.title, "count": g.count, "overdue": g.overdue,
+            "items": [_item(g.key, row) for row in g.rows]} for g in groups]
+    log_access(actor=actor, action=Action.CONSULTATION, summary="Listed the work queue",
+               detail={"person_ids": sorted({i["person_id"] for g in out for i in g["items"]})})
+    return out
