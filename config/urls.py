@@ -11,6 +11,8 @@ urlpatterns = [
     path("api/", api.urls),
     path("", include("desist.iom.urls")),
     path("", include("desist.release.urls")),
+    path("", include("desist.referrals.urls")),
+    path("", include("desist.premises.urls")),
     path("", include("desist.victims.urls")),
     path("", include("desist.workqueue.urls")),
     path("", include("desist.families.urls")),

@@ -127,3 +127,50 @@ def test_occupancy_and_availability(partnership, team, django_assert_max_num_que
         [True, True, False, False, False, False], [False, False, False, False, True, True]]
     assert [b.name for b in selectors.free_beds(premises, TODAY + timedelta(days=14), TODAY + timedelta(days=21))] == [
         "Room 1", "Room 3", "Room 4"]
+
+
+# --- pages and access ---------------------------------------------------------------------------------
+
+
+def test_book_a_bed_on_the_page_and_record_the_arrival(client, partnership, team, django_assert_max_num_queries):
+    premises = hostel(partnership, beds=22)
+    subject = resident(partnership, team, last_name="Booked")
+    client.force_login(team["officer"])
+    with django_assert_max_num_queries(10):
+        page = client.get(f"/people/{subject.pk}/accommodation/book/").content.decode()
+    assert "Medway Road Hostel: Room 1 (step-free)" in page
+    bed = premises.beds.order_by("id")[1]
+    data = {"bed": bed.pk, "expected_arrival": TODAY.isoformat(),
+            "expected_departure": (TODAY + timedelta(days=84)).isoformat()}
+    response = client.post(f"/people/{subject.pk}/accommodation/book/", {**data, "needs_step_free": "on"}, follow=True)
+    assert "Room 2 at Medway Road Hostel is not step-free" in response.content.decode()
+    response = client.post(f"/people/{subject.pk}/accommodation/book/", data, follow=True)
+    assert "Booked Room 2 at Medway Road Hostel" in response.content.decode()
+    other = resident(partnership, team, last_name="Second")
+    response = client.post(f"/people/{other.pk}/accommodation/book/", data, follow=True)
+    assert "is already booked from" in response.content.decode() and Booking.objects.count() == 1
+    bad = client.post(f"/people/{other.pk}/accommodation/book/", {**data, "expected_arrival": "31/02"}, follow=True)
+    assert "Enter the expected arrival as a real date" in bad.content.decode()
+    with django_assert_max_num_queries(10):
+        page = client.get(f"/premises/{premises.pk}/").content.decode()
+    assert "BOOKED" in page and page.count("<strong>Free</strong>") == 21 * 8  # Room 2 booked all 8 weeks
+    with django_assert_max_num_queries(8):
+        page = client.get("/premises/").content.decode()
+    assert "1 (5%)" in page
+    booking = Booking.objects.get()
+    client.force_login(team["keyworker"])  # the hostel's own staff record the arrival
+    client.post(f"/bookings/{booking.pk}/arrive/")
+    booking.refresh_from_db()
+    assert booking.status == "arrived"
+
+
+def test_bookings_of_people_others_may_not_see_are_404_and_logged(client, partnership, team):
+    premises = hostel(partnership)
+    subject = resident(partnership, team, last_name="Private")
+    booking = book(team, subject, premises.beds.first())
+    client.force_login(team["police"])
+    for response in (client.get(f"/people/{subject.pk}/accommodation/book/"),
+                     client.post(f"/bookings/{booking.pk}/arrive/")):
+        assert response.status_code == 404
+    assert AccessLogEntry.objects.filter(action="denied", person_id=subject.pk).count() == 2
+    assert "PRIVATE" not in client.get(f"/premises/{premises.pk}/").content.decode()

@@ -236,3 +236,61 @@ def test_referrals_needing_lists_what_the_agency_must_answer(partnership, team, 
     assert len(names) == 2
     assert list(selectors.referrals_needing(team["police"], TODAY)) == []
     assert selectors.referrals_needing(provider(team), TODAY).count() == 2
+
+
+# --- pages and access ---------------------------------------------------------------------------------
+
+
+def test_make_a_referral_on_the_page_shows_eligibility_and_refuses_a_duplicate(client, partnership, team,
+                                                                               django_assert_max_num_queries):
+    subject = client_of(partnership, team)
+    mhtr = service(partnership)
+    service(partnership, name="Women's centre", pathway="attitudes_thinking_behaviour", sexes=["female"])
+    client.force_login(team["officer"])
+    with django_assert_max_num_queries(14):
+        page = client.get(f"/people/{subject.pk}/referrals/").content.decode()
+    assert "Mental health treatment requirement (Forward Trust)" in page
+    assert "for female people only" in page  # shown with the reason, not offered
+    response = client.post(f"/people/{subject.pk}/referrals/", {"service": mhtr.pk, "detail": "Low mood"}, follow=True)
+    referral = Referral.objects.get()
+    assert response.redirect_chain[-1][0] == f"/referrals/{referral.pk}/"
+    assert "Referred to Mental health treatment requirement" in response.content.decode()
+    again = client.post(f"/people/{subject.pk}/referrals/", {"service": mhtr.pk, "detail": "Again"}, follow=True)
+    assert "already an open referral for this need" in again.content.decode() and Referral.objects.count() == 1
+    bad = client.post(f"/people/{subject.pk}/referrals/", {"service": "x"}, follow=True).content.decode()
+    assert "Choose a service from the list" in bad
+
+
+def test_the_provider_answers_from_the_inbox(client, partnership, team, django_assert_max_num_queries):
+    mhtr = service(partnership)
+    referrals = [services.referral_make(actor=officer(team), person=builders.person(
+        last_name=f"Inbox{i}", involved=[(partnership.probation, None)]), service=mhtr) for i in range(4)]
+    client.force_login(team["worker"])
+    with django_assert_max_num_queries(10):
+        page = client.get("/referrals/inbox/").content.decode()
+    assert page.count("INBOX") >= 4
+    client.post(f"/referrals/{referrals[0].pk}/accept/", {"next": "inbox"})
+    response = client.post(f"/referrals/{referrals[1].pk}/decline/", {"reason": ""}, follow=True)
+    assert "Say why the referral is declined" in response.content.decode()
+    client.post(f"/referrals/{referrals[1].pk}/decline/", {"reason": "Outside our area"})
+    assert [r.status for r in Referral.objects.order_by("id")][:2] == ["waiting", "declined"]
+    with django_assert_max_num_queries(10):
+        page = client.get(f"/services/{mhtr.pk}/waiting/").content.decode()
+    assert "INBOX0" in page and "A place is free" in page
+    with django_assert_max_num_queries(10):
+        page = client.get("/services/capacity/").content.decode()
+    assert "Health (including mental health)" in page
+    client.force_login(team["officer"])  # the referrer cannot accept on the provider's behalf
+    response = client.post(f"/referrals/{referrals[2].pk}/accept/", follow=True)
+    assert "Only Forward Trust can do this" in response.content.decode()
+
+
+def test_other_agencies_get_404_and_a_denied_entry(client, partnership, team):
+    subject = client_of(partnership, team)
+    referral = services.referral_make(actor=officer(team), person=subject, service=service(partnership))
+    client.force_login(team["police"])
+    for response in (client.get(f"/people/{subject.pk}/referrals/"), client.get(f"/referrals/{referral.pk}/"),
+                     client.post(f"/referrals/{referral.pk}/accept/")):
+        assert response.status_code == 404
+    assert AccessLogEntry.objects.filter(action="denied", person_id=subject.pk).count() == 3
+    assert "REFERRED" not in client.get(f"/services/{referral.service_id}/waiting/").content.decode()

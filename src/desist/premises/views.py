@@ -1,0 +1,122 @@
+"""Accommodation pages: premises with occupancy, one premises with its availability over the coming weeks and
+its bookings, booking a bed for a person, and recording arrival, non-arrival, departure or cancellation."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from desist.audit.context import Actor
+from desist.audit.models import Action
+from desist.audit.services import log_access
+from desist.premises import selectors, services
+from desist.premises.forms import BookingForm, DepartureForm, NonArrivalForm
+from desist.premises.models import HOLDING_STATUSES, BedSpace, Booking, Premises
+from desist.referrals.forms import form_errors
+from desist.referrals.views import _denied, visible_person
+
+
+def _actor(request: HttpRequest) -> Actor:
+    return request.actor  # type: ignore[attr-defined,no-any-return]
+
+
+@login_required
+def premises_list(request: HttpRequest) -> HttpResponse:
+    """Every premises with beds, beds held tonight, arrivals this week and how full it is (counts only)."""
+    return render(request, "premises/premises_list.html", {"rows": selectors.occupancy(on=timezone.localdate())})
+
+
+@login_required
+def premises_detail(request: HttpRequest, premises_id: int) -> HttpResponse:
+    """Availability bed by bed over the coming weeks, and the bookings the user may see."""
+    actor = _actor(request)
+    premises = get_object_or_404(Premises.objects.select_related("provider"), pk=premises_id)
+    today = timezone.localdate()
+    starts, grid = selectors.availability(premises, on=today, weeks=settings.DESIST_PREMISES_AVAILABILITY_WEEKS)
+    bookings = list(selectors.bookings_visible(actor).filter(bed__premises=premises, status__in=HOLDING_STATUSES)
+                    .exclude(status="departed").select_related("person", "bed").order_by("expected_arrival", "id"))
+    log_access(actor=actor, action=Action.CONSULTATION, summary=f"Viewed the bookings of {premises}",
+               detail={"person_ids": sorted({b.person_id for b in bookings})})
+    return render(request, "premises/premises_detail.html", {
+        "premises": premises, "starts": starts, "grid": grid, "bookings": bookings, "today": today,
+        "departure_form": DepartureForm()})
+
+
+@login_required
+def book_bed(request: HttpRequest, person_id: int) -> HttpResponse:
+    """Book a bed for a person; a refusal says why (taken, or it does not fit them) and keeps what was entered."""
+    actor = _actor(request)
+    person = visible_person(actor, person_id, "accommodation bookings")
+    form = BookingForm(request.POST or None, initial={"bed": request.GET.get("bed")})
+    if request.method == "POST":
+        if form.is_valid():
+            bed = BedSpace.objects.select_related("premises", "premises__provider").get(pk=form.cleaned_data["bed"])
+            data = {k: v for k, v in form.cleaned_data.items() if k != "bed"}
+            try:
+                booking = services.booking_make(actor=actor, person=person, bed=bed, **data)
+            except services.BookingError as error:
+                messages.error(request, str(error))
+            else:
+                messages.success(request, f"Booked {bed.name} at {bed.premises} for {person.full_name} from "
+                                          f"{booking.expected_arrival:%d %B %Y}.")
+                return redirect("premises_detail", premises_id=bed.premises_id)
+        else:
+            messages.error(request, form_errors(form))
+    bookings = list(Booking.objects.filter(person=person).select_related("bed", "bed__premises")
+                    .order_by("-expected_arrival"))
+    log_access(actor=actor, action=Action.CONSULTATION, person_id=person.pk, obj=person,
+               summary=f"Viewed the accommodation bookings of person {person.pk}")
+    return render(request, "premises/book_bed.html", {"person": person, "form": form, "bookings": bookings})
+
+
+BOOKING_ACTIONS = ("arrive", "not-arrived", "depart", "cancel")
+
+
+def apply_booking_action(actor: Actor, booking: Booking, action: str, data: object) -> str:
+    """One step of a booking from posted data; returns what to tell the user. Shared with the API."""
+    if action == "arrive":
+        services.booking_arrive(actor=actor, booking=booking)
+        return "Arrival recorded."
+    if action == "cancel":
+        services.booking_cancel(actor=actor, booking=booking)
+        return "Booking cancelled: the bed is free."
+    if action == "not-arrived":
+        form = NonArrivalForm(data)  # type: ignore[arg-type]
+        if not form.is_valid():
+            raise services.BookingError(form_errors(form))
+        services.booking_not_arrived(actor=actor, booking=booking, reason=form.cleaned_data["reason"])
+        return "Recorded that they did not arrive: the bed is free."
+    departure = DepartureForm(data)  # type: ignore[arg-type]
+    if not departure.is_valid():
+        raise services.BookingError(form_errors(departure))
+    services.booking_depart(actor=actor, booking=booking, move_on=departure.cleaned_data["move_on"],
+                            departed_on=departure.cleaned_data["departed_on"])
+    return "Departure recorded."
+
+
+def visible_booking(actor: Actor, booking_id: int) -> Booking:
+    booking = (selectors.bookings_visible(actor).filter(pk=booking_id)
+               .select_related("person", "bed", "bed__premises", "bed__premises__provider").first())
+    if booking is None:
+        person_id = Booking.objects.filter(pk=booking_id).values_list("person_id", flat=True).first()
+        raise _denied(actor, person_id=person_id, what=f"booking {booking_id}")
+    return booking
+
+
+@login_required
+@require_POST
+def booking_action(request: HttpRequest, booking_id: int, action: str) -> HttpResponse:
+    actor = _actor(request)
+    booking = visible_booking(actor, booking_id)
+    if action not in BOOKING_ACTIONS:
+        raise Http404()
+    try:
+        messages.success(request, apply_booking_action(actor, booking, action, request.POST))
+    except services.BookingError as error:
+        messages.error(request, str(error))
+    return redirect("premises_detail", premises_id=booking.bed.premises_id)

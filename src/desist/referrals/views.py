@@ -1,0 +1,176 @@
+"""Referral pages: a person's referrals with making one (eligibility shown), a referral with its history, the
+provider's inbox, a service's waiting list, and capacity by service and pathway."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from desist.audit.context import Actor
+from desist.audit.models import Action
+from desist.audit.services import log_access
+from desist.people.models import Person
+from desist.people.selectors import visible_people
+from desist.referrals import selectors, services
+from desist.referrals.forms import DeclineForm, DetailForm, FinishForm, ReferralForm, form_errors
+from desist.referrals.models import ProviderNotice, Referral, Service
+
+
+def _actor(request: HttpRequest) -> Actor:
+    return request.actor  # type: ignore[attr-defined,no-any-return]
+
+
+def _denied(actor: Actor, *, person_id: int | None, what: str) -> Http404:
+    log_access(actor=actor, action=Action.DENIED, person_id=person_id, summary=f"Refused access to {what}",
+               detail={"reason": "no current involvement by the user's agency"})
+    return Http404()
+
+
+def visible_person(actor: Actor, person_id: int, what: str) -> Person:
+    person = visible_people(actor).filter(pk=person_id).first()
+    if person is None:
+        raise _denied(actor, person_id=person_id, what=f"the {what} of person {person_id}")
+    return person
+
+
+def visible_referral(actor: Actor, referral_id: int) -> Referral:
+    referral = selectors.referral_detail(actor, referral_id)
+    if referral is None:
+        person_id = Referral.objects.filter(pk=referral_id).values_list("person_id", flat=True).first()
+        raise _denied(actor, person_id=person_id, what=f"referral {referral_id}")
+    return referral
+
+
+@login_required
+def person_referrals(request: HttpRequest, person_id: int) -> HttpResponse:
+    """A person's referrals, and making a new one: every service with whether the person fits it and why not."""
+    actor = _actor(request)
+    person = visible_person(actor, person_id, "referrals")
+    today = timezone.localdate()
+    offered = selectors.services_for(person, on=today)
+    form = ReferralForm(request.POST or None, services=[s for s, reasons in offered if not reasons])
+    if request.method == "POST":
+        if form.is_valid():
+            service = Service.objects.select_related("provider").get(pk=form.cleaned_data["service"])
+            try:
+                referral = services.referral_make(actor=actor, person=person, service=service,
+                                                  need=form.cleaned_data["need"], detail=form.cleaned_data["detail"])
+            except services.ReferralError as error:
+                messages.error(request, str(error))
+            else:
+                messages.success(request, f"Referred to {service}. {service.provider} will be asked to respond "
+                                          f"within {service.response_days} days.")
+                return redirect("referral", referral_id=referral.pk)
+        else:
+            messages.error(request, form_errors(form))
+    referrals = selectors.person_referrals(person.pk)
+    log_access(actor=actor, action=Action.CONSULTATION, person_id=person.pk, obj=person,
+               summary=f"Viewed the referrals of person {person.pk}", detail={"referrals": [r.pk for r in referrals]})
+    return render(request, "referrals/person_referrals.html", {
+        "person": person, "referrals": referrals, "form": form,
+        "not_eligible": [(s, reasons) for s, reasons in offered if reasons]})
+
+
+@login_required
+def referral(request: HttpRequest, referral_id: int) -> HttpResponse:
+    actor = _actor(request)
+    item = visible_referral(actor, referral_id)
+    log_access(actor=actor, action=Action.CONSULTATION, person_id=item.person_id, obj=item,
+               summary=f"Viewed the referral to {item.service}")
+    is_provider = actor.is_administrator or item.service.provider_id in actor.agency_ids
+    return render(request, "referrals/referral.html", {
+        "referral": item, "person": item.person, "is_provider": is_provider, "decline_form": DeclineForm(),
+        "finish_form": FinishForm(), "detail_form": DetailForm(initial={"detail": item.detail})})
+
+
+ACTIONS = ("acknowledge", "accept", "decline", "start", "complete", "end", "change")
+
+
+@login_required
+@require_POST
+def referral_action(request: HttpRequest, referral_id: int, action: str) -> HttpResponse:
+    """One step of the lifecycle, through the same services as the API."""
+    actor = _actor(request)
+    item = visible_referral(actor, referral_id)
+    if action not in ACTIONS:
+        raise Http404()
+    try:
+        done = _apply(actor, item, action, request.POST)
+    except services.ReferralError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, done)
+    if request.POST.get("next") == "inbox":
+        return redirect("referral_inbox")
+    return redirect("referral", referral_id=item.pk)
+
+
+def _apply(actor: Actor, item: Referral, action: str, data: object) -> str:
+    """Run one lifecycle step from posted data; returns what to tell the user. Shared with the API."""
+    name = f"{item.person.first_name} {item.person.last_name}"
+    if action == "acknowledge":
+        services.referral_acknowledge(actor=actor, referral=item)
+        return f"Acknowledged the referral of {name}."
+    if action == "accept":
+        services.referral_accept(actor=actor, referral=item)
+        return f"Accepted the referral of {name}: they are on the waiting list for {item.service}."
+    if action == "start":
+        services.referral_start(actor=actor, referral=item)
+        return f"{name} has started with {item.service}."
+    if action == "decline":
+        form = DeclineForm(data)  # type: ignore[arg-type]
+        if not form.is_valid():
+            raise services.ReferralError(form_errors(form))
+        services.referral_decline(actor=actor, referral=item, reason=form.cleaned_data["reason"])
+        return f"Declined the referral of {name}."
+    if action == "change":
+        detail_form = DetailForm(data)  # type: ignore[arg-type]
+        if not detail_form.is_valid():
+            raise services.ReferralError(form_errors(detail_form))
+        services.referral_details_change(actor=actor, referral=item, detail=detail_form.cleaned_data["detail"])
+        return f"Changed the details; {item.service.provider} has been told."
+    finish = FinishForm(data)  # type: ignore[arg-type]
+    if not finish.is_valid():
+        raise services.ReferralError(form_errors(finish))
+    services.referral_finish(actor=actor, referral=item, outcome=finish.cleaned_data["outcome"],
+                             completed=action == "complete", reason=finish.cleaned_data["reason"])
+    return f"{'Completed' if action == 'complete' else 'Ended'} the referral of {name}."
+
+
+@login_required
+def inbox(request: HttpRequest) -> HttpResponse:
+    """Referrals made to the user's agency and not yet answered, and the notices of changes."""
+    actor = _actor(request)
+    today = timezone.localdate()
+    needing = list(selectors.referrals_needing(actor, today))
+    notices = list(ProviderNotice.objects.filter(provider_id__in=actor.agency_ids, read_at__isnull=True)
+                   .select_related("referral__person", "referral__service")[:50])
+    log_access(actor=actor, action=Action.CONSULTATION, summary=f"Viewed the referral inbox ({len(needing)} shown)",
+               detail={"person_ids": sorted({r.person_id for r in needing})})
+    return render(request, "referrals/inbox.html", {"needing": needing, "notices": notices, "today": today,
+                                                     "decline_form": DeclineForm()})
+
+
+@login_required
+def capacity(request: HttpRequest) -> HttpResponse:
+    """Places, in use, waiting and average wait, by service and by pathway: no one's name, only counts."""
+    rows = selectors.capacity(Service.objects.filter(is_active=True), on=timezone.localdate())
+    return render(request, "referrals/capacity.html", {"rows": rows, "pathways": selectors.capacity_by_pathway(rows)})
+
+
+@login_required
+def waiting_list(request: HttpRequest, service_id: int) -> HttpResponse:
+    """A service's waiting list: names only for people the user may see or on their own agency's service."""
+    actor = _actor(request)
+    service = get_object_or_404(Service.objects.select_related("provider"), pk=service_id)
+    figures, entries = selectors.waiting_list(service, on=timezone.localdate())
+    visible = set(visible_people(actor).filter(pk__in=[e.referral.person_id for e in entries]).values_list("pk", flat=True))
+    own = actor.is_administrator or service.provider_id in actor.agency_ids
+    shown = [(e, own or e.referral.person_id in visible) for e in entries]
+    log_access(actor=actor, action=Action.CONSULTATION, summary=f"Viewed the waiting list of {service}",
+               detail={"person_ids": sorted(e.referral.person_id for e, named in shown if named)})
+    return render(request, "referrals/waiting_list.html", {"service": service, "figures": figures, "entries": shown})
