@@ -174,3 +174,25 @@ def test_bookings_of_people_others_may_not_see_are_404_and_logged(client, partne
         assert response.status_code == 404
     assert AccessLogEntry.objects.filter(action="denied", person_id=subject.pk).count() == 2
     assert "PRIVATE" not in client.get(f"/premises/{premises.pk}/").content.decode()
+
+
+def test_the_api_books_a_bed_and_refuses_a_double_booking(client, partnership, team):
+    premises = hostel(partnership)
+    bed = premises.beds.first()
+    first, second = resident(partnership, team, last_name="One"), resident(partnership, team, last_name="Two")
+    client.force_login(team["officer"])
+    body = {"bed": bed.pk, "expected_arrival": TODAY.isoformat(),
+            "expected_departure": (TODAY + timedelta(days=10)).isoformat()}
+    made = client.post(f"/api/premises/people/{first.pk}/bookings", body, content_type="application/json")
+    assert made.status_code == 201 and made.json()["bed"] == "Room 1"
+    clash = client.post(f"/api/premises/people/{second.pk}/bookings", body, content_type="application/json")
+    assert clash.status_code == 422 and "already booked" in clash.json()["detail"]
+    booking_id = made.json()["id"]
+    assert client.post(f"/api/premises/bookings/{booking_id}/arrive", {},
+                       content_type="application/json").json()["status"] == "arrived"
+    depart = client.post(f"/api/premises/bookings/{booking_id}/depart", {}, content_type="application/json")
+    assert depart.status_code == 422 and "Choose where they moved on to" in depart.json()["detail"]
+    assert client.get("/api/premises").json()[0]["occupied"] == 1
+    client.force_login(team["police"])
+    assert client.post(f"/api/premises/people/{first.pk}/bookings", body,
+                       content_type="application/json").status_code == 404

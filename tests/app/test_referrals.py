@@ -294,3 +294,30 @@ def test_other_agencies_get_404_and_a_denied_entry(client, partnership, team):
         assert response.status_code == 404
     assert AccessLogEntry.objects.filter(action="denied", person_id=subject.pk).count() == 3
     assert "REFERRED" not in client.get(f"/services/{referral.service_id}/waiting/").content.decode()
+
+
+def test_the_api_makes_and_answers_referrals_with_the_same_messages(client, partnership, team):
+    subject = client_of(partnership, team)
+    mhtr = service(partnership)
+    client.force_login(team["officer"])
+    made = client.post(f"/api/referrals/people/{subject.pk}", {"service": mhtr.pk, "detail": "Low mood"},
+                       content_type="application/json")
+    assert made.status_code == 201 and made.json()["status"] == "made"
+    again = client.post(f"/api/referrals/people/{subject.pk}", {"service": mhtr.pk}, content_type="application/json")
+    assert again.status_code == 422 and "already an open referral" in again.json()["detail"]
+    assert client.get(f"/api/referrals/people/{subject.pk}").json()[0]["service"] == mhtr.name
+    referral_id = made.json()["id"]
+    refused = client.post(f"/api/referrals/{referral_id}/accept", {}, content_type="application/json")
+    assert refused.status_code == 422 and "Only Forward Trust" in refused.json()["detail"]
+    client.force_login(team["worker"])
+    assert [r["id"] for r in client.get("/api/referrals/needing").json()] == [referral_id]
+    declined = client.post(f"/api/referrals/{referral_id}/decline", {}, content_type="application/json")
+    assert declined.json()["detail"] == "Say why the referral is declined."
+    accepted = client.post(f"/api/referrals/{referral_id}/accept", {}, content_type="application/json")
+    assert accepted.json()["status"] == "waiting"
+    assert client.get(f"/api/referrals/services/{mhtr.pk}/waiting").json() == [
+        {"referral_id": referral_id, "position": 1, "expected_wait_weeks": 0}]
+    assert client.get("/api/referrals/capacity").json()[0]["waiting"] == 1
+    client.force_login(team["police"])
+    assert client.get(f"/api/referrals/people/{subject.pk}").status_code == 404
+    assert client.post(f"/api/referrals/{referral_id}/start", {}, content_type="application/json").status_code == 404

@@ -276,6 +276,12 @@ from desist.api.release import router as release_router  # noqa: E402
 
 api.add_router("/releases", release_router)
 
+from desist.api.referrals import premises_router  # noqa: E402
+from desist.api.referrals import router as referrals_router  # noqa: E402
+
+api.add_router("/referrals", referrals_router)
+api.add_router("/premises", premises_router)
+
 from desist.api.victims import router as victims_router  # noqa: E402
 from desist.api.victims import work_router  # noqa: E402
 
