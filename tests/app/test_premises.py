@@ -196,3 +196,22 @@ def test_the_api_books_a_bed_and_refuses_a_double_booking(client, partnership, t
     client.force_login(team["police"])
     assert client.post(f"/api/premises/people/{first.pk}/bookings", body,
                        content_type="application/json").status_code == 404
+
+
+def test_the_demo_has_services_over_capacity_and_a_hostel_nearly_full(partnership, team):
+    from desist.referrals.demo import demo_referrals_build
+    from desist.referrals.models import Service
+    from desist.referrals.selectors import capacity
+
+    for i in range(80):
+        resident(partnership, team, last_name=f"Demo{i}", sex="female" if i % 4 == 0 else "male",
+                 date_of_birth=TODAY.replace(year=TODAY.year - (20 if i % 5 == 0 else 35)))
+    built = demo_referrals_build(TODAY)
+    assert built["services"] == 10 and built["premises"] == 4
+    figures = {r.service.name: r for r in capacity(Service.objects.all(), on=TODAY)}
+    mhtr = figures["Mental health treatment requirement (MHTR)"]
+    assert mhtr.over_capacity and mhtr.waiting == 26 and mhtr.average_wait_days > 60
+    assert figures["Employment support (Restart)"].free > 0
+    rows = {r.premises.name: r for r in selectors.occupancy(on=TODAY)}
+    hostel_row = rows["Medway Road Hostel"]
+    assert (hostel_row.beds, hostel_row.occupied) == (22, 20) and hostel_row.nearly_full

@@ -54,6 +54,7 @@ from desist.partnership.models import Agency, District, Membership, Role
 from desist.people.models import Address, Identifier, Involvement, NameKind, Person, PersonName, Relationship
 from desist.people.services import household_key, name_search_keys
 from desist.priority.services import people_to_group, priority_groups_refresh
+from desist.referrals.demo import demo_referrals_build
 from desist.registers.models import RegisterEntry
 from desist.release.demo import demo_releases_build
 from desist.sentences.models import KeyDate, LicenceCondition, Requirement, Sentence
@@ -316,6 +317,9 @@ def _derive(log: Callable[[str], None]) -> None:
     log(f"Release plans for {releases['plans']:,} releases due ({releases['short notice']} at short notice), "
         f"{releases['escalations']:,} escalations and {releases['schemes']} early-release schemes in "
         f"{time.perf_counter() - started:.1f} s")
+    referrals = demo_referrals_build(timezone.localdate())
+    log(f"{referrals['services']} services with {referrals['referrals']:,} referrals, {referrals['premises']} premises "
+        f"with {referrals['bookings']:,} bookings")
 
 
 def _iom_cohort() -> int:
