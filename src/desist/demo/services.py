@@ -59,6 +59,7 @@ from desist.registers.models import RegisterEntry
 from desist.release.demo import demo_releases_build
 from desist.sentences.models import KeyDate, LicenceCondition, Requirement, Sentence
 from desist.sentences.services import key_date_rows
+from desist.victims.demo import demo_victims_build
 
 BATCH = 5000
 IDENTIFIER_COLUMNS = ("pnc", "crn", "prison_number", "nhs_number", "ni_number")
@@ -76,6 +77,7 @@ DEMO_LOGINS = [
     ("demo.youth", "youth_justice", Role.PRACTITIONER, "youth justice worker"),
     ("demo.communitysafety", "council_community_safety", Role.COORDINATOR, "community safety coordinator"),
     ("demo.iom", "probation", Role.COORDINATOR, "IOM coordinator: candidates, panel decisions and the cohort"),
+    ("demo.victims", "probation", Role.VICTIM_LIAISON, "victim liaison officer: victims to notify before release"),
     ("demo.fire", "fire", Role.PRACTITIONER, "fire and rescue officer"),
     ("demo.voluntary", "voluntary", Role.PRACTITIONER, "voluntary sector worker"),
 ]
@@ -320,6 +322,9 @@ def _derive(log: Callable[[str], None]) -> None:
     referrals = demo_referrals_build(timezone.localdate())
     log(f"{referrals['services']} services with {referrals['referrals']:,} referrals, {referrals['premises']} premises "
         f"with {referrals['bookings']:,} bookings")
+    victims = demo_victims_build(timezone.localdate())
+    log(f"Victims linked to {victims['victims']:,} releases, {victims['notifications']:,} notifications "
+        f"({victims['overdue']:,} overdue, {victims['done']:,} done)")
 
 
 def _iom_cohort() -> int:
@@ -389,7 +394,9 @@ def demo_logins_refresh() -> list[DemoLogin]:
     for username, kind, role, description in DEMO_LOGINS:
         user = User.objects.filter(username=username).first()
         if user is None:
-            user_id = _coordinator(kind) if role == Role.COORDINATOR and kind == "probation" else _busiest_worker(kind)
+            # Coordinators and the victim liaison officer are probation managers not yet a demo login.
+            user_id = (_coordinator(kind) if role in (Role.COORDINATOR, Role.VICTIM_LIAISON) and kind == "probation"
+                       else _busiest_worker(kind))
             if user_id is None:
                 continue
             user = User.objects.get(pk=user_id)

@@ -1,0 +1,30 @@
+"""The demo includes victims to notify, and a victim liaison login that sees them (issue 6, part 5)."""
+
+from datetime import date
+
+import pytest
+from django.contrib.auth.models import User
+from django.core.management import call_command
+from django.utils import timezone
+
+from desist.audit.context import actor_for_user
+from desist.victims.models import VictimNotification
+from desist.workqueue.selectors import work_queue
+
+pytestmark = [pytest.mark.django_db, pytest.mark.slow]
+
+
+def test_the_demo_has_victims_to_notify_and_a_victim_liaison_login(capsys):
+    call_command("build_demo", "--people", "1500", "--seed", "7", "--as-of", date(2026, 11, 23).isoformat())
+    output = capsys.readouterr().out
+    assert "  demo.victims " in output and "  demo.probation " in output
+    today = timezone.localdate()
+    outstanding = VictimNotification.objects.filter(status="outstanding")
+    assert outstanding.filter(deadline__lt=today).exists() and outstanding.filter(deadline__gte=today).exists()
+    assert VictimNotification.objects.filter(domestic_abuse=True).exists()
+    assert VictimNotification.objects.filter(status="done").exclude(outcome="").exists() or outstanding.count() < 8
+    vlo = actor_for_user(User.objects.get(username="demo.victims"), channel="web")
+    groups = {g.key: g for g in work_queue(vlo, on=today)}
+    assert groups["victims"].count > 0
+    probation = actor_for_user(User.objects.get(username="demo.probation"), channel="web")
+    assert "victims" not in {g.key for g in work_queue(probation, on=today)}
