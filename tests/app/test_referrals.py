@@ -321,3 +321,14 @@ def test_the_api_makes_and_answers_referrals_with_the_same_messages(client, part
     client.force_login(team["police"])
     assert client.get(f"/api/referrals/people/{subject.pk}").status_code == 404
     assert client.post(f"/api/referrals/{referral_id}/start", {}, content_type="application/json").status_code == 404
+
+
+def test_the_catalogue_refuses_unknown_eligibility_values(partnership):
+    from django.core.exceptions import ValidationError
+
+    bad = Service(name="Bad", provider=partnership.treatment, pathway="health", capacity=1, sexes=["women"],
+                  risk_bands=["huge"], priority_groups="iom")
+    with pytest.raises(ValidationError) as error:
+        bad.full_clean()
+    assert set(error.value.message_dict) == {"sexes", "risk_bands", "priority_groups"}
+    assert 'A list of sexes, each one of "male"' in error.value.message_dict["sexes"][0]

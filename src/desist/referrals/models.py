@@ -2,12 +2,32 @@
 their lifecycle and history, and the notices a provider gets when a referral's details change (issue 6, part 3)."""
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 
+from desist.assessments.models import RoshLevel
 from desist.partnership.models import Agency
-from desist.people.models import Person
+from desist.people.models import Person, Sex
+from desist.priority.models import PriorityGroup
 from desist.release.models import PATHWAY_CHOICES, PlanTask
+
+
+def _check_list(value: object, allowed: list[str], what: str) -> None:
+    if not isinstance(value, list) or any(v not in allowed for v in value):
+        raise ValidationError(f"A list of {what}, each one of " + ", ".join(f'"{a}"' for a in allowed) + ".")
+
+
+def validate_sexes(value: object) -> None:
+    _check_list(value, list(Sex.values), "sexes")
+
+
+def validate_risk_bands(value: object) -> None:
+    _check_list(value, list(RoshLevel.values), "RoSH levels")
+
+
+def validate_priority_groups(value: object) -> None:
+    _check_list(value, list(PriorityGroup.values), "priority groups")
 
 
 class CapacityUnit(models.TextChoices):
@@ -23,12 +43,12 @@ class Service(models.Model):
     provider = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="services")
     pathway = models.CharField(max_length=32, choices=PATHWAY_CHOICES)
     description = models.TextField(blank=True)
-    sexes = models.JSONField(default=list, blank=True, help_text='Sexes it takes, e.g. ["female"]; empty: any.')
+    sexes = models.JSONField(default=list, blank=True, validators=[validate_sexes], help_text='Sexes it takes, e.g. ["female"]; empty: any.')
     min_age = models.PositiveSmallIntegerField(null=True, blank=True)
     max_age = models.PositiveSmallIntegerField(null=True, blank=True)
-    risk_bands = models.JSONField(default=list, blank=True,
+    risk_bands = models.JSONField(default=list, blank=True, validators=[validate_risk_bands],
                                   help_text='RoSH levels it takes, e.g. ["low", "medium"]; empty: any.')
-    priority_groups = models.JSONField(default=list, blank=True,
+    priority_groups = models.JSONField(default=list, blank=True, validators=[validate_priority_groups],
                                        help_text='Priority groups, one of which the person must be in; empty: any.')
     capacity = models.PositiveIntegerField(help_text="Places, or sessions a week.")
     unit = models.CharField(max_length=20, choices=CapacityUnit.choices, default=CapacityUnit.PLACES)
