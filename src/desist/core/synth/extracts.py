@@ -200,6 +200,9 @@ def build_extracts(
         # A year typo goes back, not forward, where forward could put a birth after the as-of date.
         year_step = np.where(year + 1 >= latest_birth_year, -1, np.sign(delta))
         year = np.where(bad & ~day_fix, year + year_step, year)
+        # 29 February moved to a common year becomes the 28th, so every date is a real one.
+        leap = (year % 4 == 0) & ((year % 100 != 0) | (year % 400 == 0))
+        day = np.where((month == 2) & (day == 29) & ~leap, 28, day)
         dob = _format_dates(year, month, day, fmt.date_style)
         dob = pc.if_else(pa.array(u[:, 10] < errors.dob_missing_rate), pa.scalar(None, pa.string()), dob)
 
