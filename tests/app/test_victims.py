@@ -131,6 +131,41 @@ def test_a_condition_about_the_victim_raises_one_and_others_none(partnership, te
     assert VictimNotification.objects.count() == 2
 
 
+def test_a_condition_changed_or_ended_tells_the_victim_once_each(partnership, team):
+    _, sentence, offence = perpetrator(partnership, team, release_in=60)
+    registered_victim(team, offence)
+    officer = builders.actor(team["officer"])
+    zone = sentences.licence_condition_add(actor=officer, sentence=sentence, kind="additional",
+                                           code="ADD_EXCLUSION_ZONE", description="Not to enter Chatham")
+    curfew = sentences.licence_condition_add(actor=officer, sentence=sentence, kind="additional", code="ADD_CURFEW",
+                                             description="Curfew 7pm to 7am")
+    sentences.licence_condition_update(actor=officer, condition=zone, description="Not to enter Chatham or Gillingham")
+    sentences.licence_condition_update(actor=officer, condition=zone, description="Not to enter Chatham or Gillingham")
+    sentences.licence_condition_update(actor=officer, condition=curfew, description="Curfew 8pm to 7am")
+    changed = VictimNotification.objects.filter(event_kind="condition_changed")
+    assert changed.count() == 1 and "ADD_EXCLUSION_ZONE" in changed.get().summary
+    assert changed.get().liaison_officer == team["vlo"] and changed.get().deadline == TODAY
+    zone_id = zone.pk
+    sentences.licence_condition_end(actor=officer, condition=zone)
+    sentences.licence_condition_end(actor=officer, condition=curfew)
+    ended = VictimNotification.objects.filter(event_kind="condition_ended")
+    assert ended.count() == 1 and "ADD_EXCLUSION_ZONE" in ended.get().summary
+    assert not sentence.licence_conditions.exists()
+    entry = AccessLogEntry.objects.filter(object_id=str(zone_id), summary__startswith="Ended").get()
+    assert entry.action == "alteration" and entry.detail["before"]["description"].endswith("Gillingham")
+    assert AccessLogEntry.objects.filter(summary__startswith="Changed licence condition").count() == 2
+    services.notifications_raise(actor=builders.actor())
+    assert VictimNotification.objects.filter(event_kind__startswith="condition").count() == 3
+
+
+def test_a_condition_keeps_its_code(partnership, team):
+    _, sentence, _ = perpetrator(partnership, team)
+    condition = sentences.licence_condition_add(actor=builders.actor(), sentence=sentence, kind="additional",
+                                                code="ADD_NO_CONTACT", description="No contact")
+    with pytest.raises(sentences.LicenceConditionError, match="Cannot change code"):
+        sentences.licence_condition_update(actor=builders.actor(), condition=condition, code="ADD_CURFEW")
+
+
 def test_a_victim_who_did_not_opt_in_or_asked_only_for_release_is_not_told_of_conditions(partnership, team):
     _, sentence, offence = perpetrator(partnership, team, release_in=60)
     registered_victim(team, offence, wants=("release",))

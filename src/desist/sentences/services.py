@@ -87,3 +87,50 @@ def licence_condition_add(*, actor: Actor, sentence: Sentence, kind: str, code: 
 
     notifications_for_condition(actor=actor, condition=condition)
     return condition
+
+
+class LicenceConditionError(ValueError):
+    """A licence condition change that cannot be made as asked; the message says why."""
+
+
+@transaction.atomic
+def licence_condition_update(*, actor: Actor, condition: LicenceCondition, on: date | None = None,
+                             **changes: Any) -> LicenceCondition:
+    """Change a licence condition's wording or kind (values before and after are logged). A victim linked to the
+    sentence who asked to hear about conditions is told once (victims.services.notifications_for_condition).
+    The code names the condition: a different code is a different condition (end this one, add the other)."""
+    unknown = set(changes) - {"description", "kind"}
+    if unknown:
+        raise LicenceConditionError(f"Cannot change {', '.join(sorted(unknown))} of a licence condition; "
+                                    "end it and add the new condition instead.")
+    changed = {name: value for name, value in changes.items() if getattr(condition, name) != value}
+    if not changed:
+        return condition
+    before = {name: getattr(condition, name) for name in changed}
+    for name, value in changed.items():
+        setattr(condition, name, value)
+    condition.full_clean()
+    condition.save()
+    log_access(actor=actor, action=Action.ALTERATION,
+               summary=f"Changed licence condition {condition.code} of sentence {condition.sentence_id}",
+               person_id=condition.sentence.person_id, obj=condition,
+               detail={"changes": {k: {"before": before[k], "after": v} for k, v in changed.items()}})
+    from desist.victims.services import notifications_for_condition
+
+    notifications_for_condition(actor=actor, condition=condition, change="changed", on=on)
+    return condition
+
+
+@transaction.atomic
+def licence_condition_end(*, actor: Actor, condition: LicenceCondition, on: date | None = None) -> None:
+    """End a licence condition: it leaves the licence (the access log keeps what it said). A victim linked to the
+    sentence who asked to hear about conditions is told once (victims.services.notifications_for_condition)."""
+    from desist.victims.services import notifications_for_condition
+
+    notifications_for_condition(actor=actor, condition=condition, change="ended", on=on)
+    log_access(actor=actor, action=Action.ALTERATION,
+               summary=f"Ended licence condition {condition.code} of sentence {condition.sentence_id}",
+               person_id=condition.sentence.person_id, obj=condition,
+               detail={"before": {"kind": condition.kind, "code": condition.code,
+                                  "description": condition.description}, "after": None})
+    condition.delete()
