@@ -1,0 +1,128 @@
+"""`manage.py release date|task|pathway … --user USERNAME`: the release services from the command line, acting as
+a named user, through the same forms (so the same messages) as the pages and the API."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from desist.audit.cli import add_actor_arguments, command_actor, iso_date, refused, run
+from desist.audit.context import Actor
+from desist.partnership.models import Agency
+from desist.people.selectors import visible_people
+from desist.release import selectors, services
+from desist.release.forms import ReleaseDateForm, TaskForm
+from desist.release.models import PlanTask, ReleasePlan, ReleaseType, TaskStatus
+from desist.sentences.models import Sentence, SentenceKind
+
+
+def _form_error(form: Any) -> CommandError:
+    return CommandError(" ".join(str(m) for messages in form.errors.values() for m in messages))
+
+
+class Command(BaseCommand):
+    help = "Set a release date, update a release plan task or a pathway, acting as --user."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        subcommands = parser.add_subparsers(dest="action", required=True, metavar="date|task|pathway")
+
+        when = subcommands.add_parser("date", help="Set, bring forward, put back or confirm an expected release date.")
+        which = when.add_mutually_exclusive_group(required=True)
+        which.add_argument("--sentence", type=int, help="The custodial sentence's id.")
+        which.add_argument("--person", type=int, help="The person's id: their custodial sentence not yet released.")
+        when.add_argument("--date", required=True, type=iso_date, help="The expected release date (YYYY-MM-DD).")
+        when.add_argument("--type", default=ReleaseType.CONDITIONAL, help=f"One of {', '.join(ReleaseType.values)}.")
+        when.add_argument("--reason", default="", help="Why (optional).")
+        add_actor_arguments(when)
+
+        task = subcommands.add_parser("task", help="Mark a plan task done, not needed or to do, or change it.")
+        task.add_argument("--task", required=True, type=int, help="The task's id.")
+        status = task.add_mutually_exclusive_group()
+        status.add_argument("--done", action="store_const", dest="status", const=TaskStatus.DONE)
+        status.add_argument("--not-needed", action="store_const", dest="status", const=TaskStatus.NOT_NEEDED)
+        status.add_argument("--reopen", action="store_const", dest="status", const=TaskStatus.OPEN)
+        task.add_argument("--owner", help="The owner agency's code.")
+        task.add_argument("--due", type=iso_date, help="The due date (YYYY-MM-DD).")
+        task.add_argument("--provider", help="The named service, place or person arranged.")
+        task.add_argument("--event-date", type=iso_date, help="First dose or appointment date (YYYY-MM-DD).")
+        task.add_argument("--detail", help="Free detail.")
+        add_actor_arguments(task)
+
+        pathway = subcommands.add_parser("pathway", help="Set a resettlement pathway's status on a plan.")
+        pathway.add_argument("--plan", required=True, type=int, help="The release plan's id.")
+        pathway.add_argument("--pathway", required=True, help="The pathway (e.g. accommodation).")
+        pathway.add_argument("--status", required=True, help="not_started, in_progress, support_needed, "
+                                                              "support_declined or done.")
+        pathway.add_argument("--note", default="")
+        add_actor_arguments(pathway)
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        actor = command_actor(options["user"], options["purpose"])
+        message = getattr(self, f"_{options['action']}")(actor, options)
+        self.stdout.write(message)
+
+    def _date(self, actor: Actor, options: dict[str, Any]) -> str:
+        custody = Sentence.objects.filter(kind=SentenceKind.CUSTODY, person__in=visible_people(actor))
+        if options["sentence"] is not None:
+            sentence = custody.filter(pk=options["sentence"]).first()
+            if sentence is None:
+                person_id = Sentence.objects.filter(pk=options["sentence"]).values_list("person_id", flat=True).first()
+                raise refused(actor, f"sentence {options['sentence']}", person_id)
+        else:
+            if not visible_people(actor).filter(pk=options["person"]).exists():
+                raise refused(actor, f"person {options['person']}", options["person"])
+            sentence = (custody.filter(person_id=options["person"], release_is_actual=False)
+                        .order_by("-sentence_date", "-pk").first())
+            if sentence is None:
+                raise CommandError(f"Person {options['person']} has no custodial sentence waiting for release.")
+        form = ReleaseDateForm({"release_date": options["date"], "release_type": options["type"],
+                                "reason": options["reason"]})
+        if not form.is_valid():
+            raise _form_error(form)
+        change = run(lambda: services.release_date_record(actor=actor, sentence=sentence, **form.cleaned_data),
+                     services.ReleaseError)
+        notice = " (short notice)" if change.short_notice else ""
+        return (f"Release date of sentence {sentence.pk} {change.get_change_display().lower()}: "
+                f"{change.new_date:%d %b %Y}, {change.notice_days} days' notice{notice}.")
+
+    def _task(self, actor: Actor, options: dict[str, Any]) -> str:
+        task = (PlanTask.objects.filter(pk=options["task"], plan__in=selectors.plans_visible(actor))
+                .select_related("plan").first())
+        if task is None:
+            person_id = PlanTask.objects.filter(pk=options["task"]).values_list("plan__person_id", flat=True).first()
+            raise refused(actor, f"release plan task {options['task']}", person_id)
+        sent: dict[str, Any] = {}
+        if options["status"]:
+            sent["status"] = options["status"]
+        if options["owner"]:
+            owner = Agency.objects.filter(code=options["owner"]).values_list("pk", flat=True).first()
+            if owner is None:
+                raise CommandError(f"No agency has the code {options['owner']!r}.")
+            sent["owner_agency"] = owner
+        for option, field in (("due", "due_date"), ("provider", "provider"), ("event_date", "event_date"),
+                              ("detail", "detail")):
+            if options[option] is not None:
+                sent[field] = options[option]
+        if not sent:
+            raise CommandError("Say what to change: --done, --not-needed, --reopen, --owner, --due, --provider, "
+                               "--event-date or --detail.")
+        current = {"status": task.status, "owner_agency": task.owner_agency_id, "due_date": task.due_date,
+                   "provider": task.provider, "event_date": task.event_date, "detail": task.detail}
+        form = TaskForm({name: ("" if value is None else value) for name, value in {**current, **sent}.items()})
+        if not form.is_valid():
+            raise _form_error(form)
+        task = run(lambda: services.plan_task_update(actor=actor, task=task,
+                                                     **{k: form.cleaned_data[k] for k in sent}),
+                   services.ReleaseError)
+        return f"{task.title}: {task.get_status_display().lower()}, due {task.due_date:%d %b %Y}."
+
+    def _pathway(self, actor: Actor, options: dict[str, Any]) -> str:
+        plan = selectors.plans_visible(actor).filter(pk=options["plan"]).first()
+        if plan is None:
+            person_id = ReleasePlan.objects.filter(pk=options["plan"]).values_list("person_id", flat=True).first()
+            raise refused(actor, f"release plan {options['plan']}", person_id)
+        row = run(lambda: services.pathway_status_set(actor=actor, plan=plan, pathway=options["pathway"],
+                                                      status=options["status"], note=options["note"]),
+                  services.ReleaseError)
+        return f"{row.get_pathway_display()}: {row.get_status_display().lower()}."

@@ -1,0 +1,122 @@
+"""The release, referral, booking and victim commands (issue 6: "the same services from the pages, the API and the
+CLI"): each acts as --user, so the access rule and the access log apply, and bad input gets a clear message."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from desist.audit.models import AccessLogEntry
+from desist.release.models import PathwayStatus, PlanTask, ReleaseDateChange, ReleasePlan
+from tests.app import builders
+from tests.app.builders import TODAY
+
+pytestmark = pytest.mark.django_db
+
+
+def run(*args: str) -> str:
+    out = StringIO()
+    call_command(*args, stdout=out)
+    return out.getvalue()
+
+
+@pytest.fixture
+def team(partnership):
+    return {
+        "officer": partnership.user("ruth.responsible", partnership.probation),
+        "housing": partnership.user("harry.housing", partnership.housing),
+        "police": partnership.user("pc.plod", partnership.police),
+    }
+
+
+def prisoner(partnership, team, *, last_name="Gate", release_in=60):
+    subject = builders.person(last_name=last_name, district=partnership.medway,
+                              involved=[(partnership.probation, team["officer"]), (partnership.housing, None),
+                                        (partnership.prison, None)])
+    sentence = builders.custody(subject, sentence_date=TODAY - timedelta(days=150), length_days=730,
+                                release=TODAY + timedelta(days=release_in))
+    return subject, sentence
+
+
+def denied(person_id):
+    return AccessLogEntry.objects.filter(action="denied", person_id=person_id, channel="cli")
+
+
+# --- release ---------------------------------------------------------------------------------------------
+
+
+def test_release_date_by_person_goes_through_the_service_as_the_user(partnership, team):
+    subject, sentence = prisoner(partnership, team)
+    when = TODAY + timedelta(days=50)
+    out = run("release", "date", "--person", str(subject.pk), "--date", when.isoformat(), "--type", "hdc",
+              "--user", "ruth.responsible")
+    assert "brought forward" in out and "50 days' notice" in out
+    change = ReleaseDateChange.objects.get(sentence=sentence)
+    assert (change.new_date, change.release_type, change.changed_by) == (when, "hdc", team["officer"])
+    entry = AccessLogEntry.objects.filter(object_type="release.releasedatechange").get()
+    assert (entry.channel, entry.username, entry.person_id) == ("cli", "ruth.responsible", subject.pk)
+
+
+def test_release_date_refuses_bad_input_with_the_services_words(partnership, team):
+    _, sentence = prisoner(partnership, team)
+    with pytest.raises(CommandError, match="YYYY-MM-DD"):
+        run("release", "date", "--sentence", str(sentence.pk), "--date", "31/12/2026", "--user", "ruth.responsible")
+    with pytest.raises(CommandError, match="Select a valid choice"):
+        run("release", "date", "--sentence", str(sentence.pk), "--date", (TODAY + timedelta(days=9)).isoformat(),
+            "--type", "parole-ish", "--user", "ruth.responsible")
+    with pytest.raises(CommandError, match="cannot be in the past"):
+        run("release", "date", "--sentence", str(sentence.pk), "--date", (TODAY - timedelta(days=1)).isoformat(),
+            "--user", "ruth.responsible")
+    with pytest.raises(CommandError, match="No active user is called 'nobody'"):
+        run("release", "date", "--sentence", str(sentence.pk), "--date", TODAY.isoformat(), "--user", "nobody")
+    with pytest.raises(CommandError, match="the following arguments are required: --user"):
+        run("release", "date", "--sentence", str(sentence.pk), "--date", TODAY.isoformat())
+    assert not ReleaseDateChange.objects.exists()
+
+
+def test_release_commands_refuse_what_the_user_may_not_see_and_log_it(partnership, team):
+    subject, sentence = prisoner(partnership, team, release_in=30)
+    run("release", "date", "--sentence", str(sentence.pk), "--date", (TODAY + timedelta(days=30)).isoformat(),
+        "--user", "ruth.responsible")
+    plan = ReleasePlan.objects.get(sentence=sentence)
+    task = plan.tasks.first()
+    for args in (("date", "--sentence", str(sentence.pk), "--date", (TODAY + timedelta(days=9)).isoformat()),
+                 ("date", "--person", str(subject.pk), "--date", (TODAY + timedelta(days=9)).isoformat()),
+                 ("task", "--task", str(task.pk), "--done"),
+                 ("pathway", "--plan", str(plan.pk), "--pathway", "health", "--status", "done")):
+        with pytest.raises(CommandError, match="No such record is available to you"):
+            run("release", *args, "--user", "pc.plod")
+    assert denied(subject.pk).count() == 4
+    assert ReleaseDateChange.objects.count() == 1
+
+
+def test_plan_task_and_pathway_through_the_same_form_and_service(partnership, team):
+    _, sentence = prisoner(partnership, team, release_in=30)
+    run("release", "date", "--sentence", str(sentence.pk), "--date", (TODAY + timedelta(days=30)).isoformat(),
+        "--user", "ruth.responsible")
+    plan = ReleasePlan.objects.get(sentence=sentence)
+    gp = plan.tasks.get(kind="gp_registration")
+    out = run("release", "task", "--task", str(gp.pk), "--done", "--provider", "Chatham Surgery",
+              "--owner", partnership.housing.code, "--user", "ruth.responsible")
+    gp.refresh_from_db()
+    assert (gp.status, gp.provider, gp.owner_agency, gp.done_on) == ("done", "Chatham Surgery", partnership.housing,
+                                                                     TODAY)
+    assert "done" in out
+    gate = plan.tasks.get(kind="gate_meeting")
+    with pytest.raises(CommandError, match="Say who will meet the person at the gate"):
+        run("release", "task", "--task", str(gate.pk), "--done", "--user", "ruth.responsible")
+    with pytest.raises(CommandError, match="Say what to change"):
+        run("release", "task", "--task", str(gate.pk), "--user", "ruth.responsible")
+    with pytest.raises(CommandError, match="No agency has the code 'NOPE'"):
+        run("release", "task", "--task", str(gate.pk), "--owner", "NOPE", "--user", "ruth.responsible")
+    assert PlanTask.objects.get(pk=gate.pk).status == "open"
+    run("release", "pathway", "--plan", str(plan.pk), "--pathway", "health", "--status", "in_progress",
+        "--user", "ruth.responsible")
+    assert PathwayStatus.objects.get(plan=plan, pathway="health").status == "in_progress"
+    with pytest.raises(CommandError):
+        run("release", "pathway", "--plan", str(plan.pk), "--pathway", "health", "--status", "finished",
+            "--user", "ruth.responsible")
