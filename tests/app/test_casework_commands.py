@@ -11,6 +11,8 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from desist.audit.models import AccessLogEntry
+from desist.premises.models import BedSpace, Booking, Premises
+from desist.referrals.models import Referral, Service
 from desist.release.models import PathwayStatus, PlanTask, ReleaseDateChange, ReleasePlan
 from tests.app import builders
 from tests.app.builders import TODAY
@@ -120,3 +122,81 @@ def test_plan_task_and_pathway_through_the_same_form_and_service(partnership, te
     with pytest.raises(CommandError):
         run("release", "pathway", "--plan", str(plan.pk), "--pathway", "health", "--status", "finished",
             "--user", "ruth.responsible")
+
+
+# --- referrals ------------------------------------------------------------------------------------------
+
+
+def test_a_referral_goes_through_its_lifecycle_from_the_command_line(partnership, team):
+    worker = partnership.user("tina.treatment", partnership.treatment)
+    subject, _ = prisoner(partnership, team)
+    mhtr = Service.objects.create(name="Mental health treatment requirement", provider=partnership.treatment,
+                                  pathway="health", capacity=2, response_days=5)
+    out = run("referral", "make", "--person", str(subject.pk), "--service", str(mhtr.pk), "--detail", "Low mood",
+              "--user", "ruth.responsible")
+    referral = Referral.objects.get()
+    assert f"Referral {referral.pk} made" in out and referral.made_by == team["officer"]
+    with pytest.raises(CommandError, match="Only Forward Trust can do this"):
+        run("referral", "accept", "--referral", str(referral.pk), "--user", "ruth.responsible")
+    with pytest.raises(CommandError, match="Say why the referral is declined"):
+        run("referral", "decline", "--referral", str(referral.pk), "--user", worker.username)
+    run("referral", "accept", "--referral", str(referral.pk), "--user", worker.username)
+    run("referral", "start", "--referral", str(referral.pk), "--user", worker.username)
+    with pytest.raises(CommandError, match="Choose the outcome"):
+        run("referral", "complete", "--referral", str(referral.pk), "--user", worker.username)
+    out = run("referral", "complete", "--referral", str(referral.pk), "--outcome", "partly", "--user", worker.username)
+    referral.refresh_from_db()
+    assert (referral.status, referral.outcome) == ("completed", "partly") and "Completed the referral" in out
+    assert [e.kind for e in referral.events.all()] == ["made", "acknowledged", "accepted", "started", "completed"]
+    assert AccessLogEntry.objects.filter(object_type="referrals.referral", channel="cli",
+                                         username=worker.username).count() == 3
+
+
+def test_referral_commands_refuse_bad_input_and_other_agencies(partnership, team):
+    subject, _ = prisoner(partnership, team)
+    with pytest.raises(CommandError, match="Choose a service from the list"):
+        run("referral", "make", "--person", str(subject.pk), "--service", "999", "--user", "ruth.responsible")
+    mhtr = Service.objects.create(name="MHTR", provider=partnership.treatment, pathway="health", capacity=2,
+                                  response_days=5)
+    with pytest.raises(CommandError, match="No such record is available to you"):
+        run("referral", "make", "--person", str(subject.pk), "--service", str(mhtr.pk), "--user", "pc.plod")
+    run("referral", "make", "--person", str(subject.pk), "--service", str(mhtr.pk), "--user", "ruth.responsible")
+    with pytest.raises(CommandError, match="already"):
+        run("referral", "make", "--person", str(subject.pk), "--service", str(mhtr.pk), "--user", "ruth.responsible")
+    referral = Referral.objects.get()
+    with pytest.raises(CommandError, match="No such record is available to you"):
+        run("referral", "acknowledge", "--referral", str(referral.pk), "--user", "pc.plod")
+    assert denied(subject.pk).count() == 2
+
+
+# --- bookings -------------------------------------------------------------------------------------------
+
+
+def test_a_booking_is_made_arrived_and_departed_from_the_command_line(partnership, team):
+    subject, _ = prisoner(partnership, team)
+    hostel = Premises.objects.create(name="Medway Road Hostel", kind="hostel", provider=partnership.housing)
+    bed = BedSpace.objects.create(premises=hostel, name="Room 1")
+    arrival, departure = TODAY, TODAY + timedelta(days=28)
+    out = run("booking", "make", "--person", str(subject.pk), "--bed", str(bed.pk), "--arrival", arrival.isoformat(),
+              "--departure", departure.isoformat(), "--user", "ruth.responsible")
+    booking = Booking.objects.get()
+    assert f"Booking {booking.pk}: Medway Road Hostel, Room 1" in out
+    other, _ = prisoner(partnership, team, last_name="Second")
+    with pytest.raises(CommandError, match="Room 1 at Medway Road Hostel is already booked"):
+        run("booking", "make", "--person", str(other.pk), "--bed", str(bed.pk), "--arrival", arrival.isoformat(),
+            "--departure", departure.isoformat(), "--user", "ruth.responsible")
+    with pytest.raises(CommandError, match="Enter the expected arrival as a real date"):
+        run("booking", "make", "--person", str(other.pk), "--bed", str(bed.pk), "--arrival", "soon",
+            "--departure", departure.isoformat(), "--user", "ruth.responsible")
+    run("booking", "arrive", "--booking", str(booking.pk), "--user", "ruth.responsible")
+    with pytest.raises(CommandError, match="Choose where they moved on to"):
+        run("booking", "depart", "--booking", str(booking.pk), "--user", "ruth.responsible")
+    run("booking", "depart", "--booking", str(booking.pk), "--move-on", "settled", "--user", "ruth.responsible")
+    booking.refresh_from_db()
+    assert (booking.status, booking.move_on, booking.departed_on) == ("departed", "settled", TODAY)
+    with pytest.raises(CommandError, match="No such record is available to you"):
+        run("booking", "cancel", "--booking", str(booking.pk), "--user", "pc.plod")
+    with pytest.raises(CommandError, match="No such record is available to you"):
+        run("booking", "make", "--person", str(other.pk), "--bed", str(bed.pk), "--arrival", departure.isoformat(),
+            "--departure", (departure + timedelta(days=7)).isoformat(), "--user", "pc.plod")
+    assert denied(subject.pk).count() == 1 and denied(other.pk).count() == 1
