@@ -11,11 +11,14 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from desist.audit.models import AccessLogEntry
+from desist.partnership.models import Role
 from desist.premises.models import BedSpace, Booking, Premises
 from desist.referrals.models import Referral, Service
 from desist.release.models import PathwayStatus, PlanTask, ReleaseDateChange, ReleasePlan
+from desist.victims.models import Victim, VictimLink, VictimNotification
 from tests.app import builders
 from tests.app.builders import TODAY
+from tests.app.test_victims import perpetrator
 
 pytestmark = pytest.mark.django_db
 
@@ -200,3 +203,50 @@ def test_a_booking_is_made_arrived_and_departed_from_the_command_line(partnershi
         run("booking", "make", "--person", str(other.pk), "--bed", str(bed.pk), "--arrival", departure.isoformat(),
             "--departure", (departure + timedelta(days=7)).isoformat(), "--user", "pc.plod")
     assert denied(subject.pk).count() == 1 and denied(other.pk).count() == 1
+
+
+# --- victims --------------------------------------------------------------------------------------------
+
+
+def test_a_victim_is_recorded_linked_and_told_from_the_command_line(partnership, team):
+    vlo = partnership.user("val.liaison", partnership.probation, role=Role.VICTIM_LIAISON)
+    subject, _, offence = perpetrator(partnership, team, release_in=60)
+    out = run("victim", "record", "--reference", "VLU-9", "--opted-in", "--wants", "release", "--wants",
+              "licence_conditions", "--contact", "phone", "--user", vlo.username)
+    victim = Victim.objects.get()
+    assert "Recorded victim VLU-9 (opted in)" in out
+    assert (victim.liaison_officer, victim.contact_preference, victim.wants_to_know) == (
+        vlo, "phone", ["licence_conditions", "release"])
+    with pytest.raises(CommandError, match="already recorded"):
+        run("victim", "record", "--reference", "VLU-9", "--user", vlo.username)
+    with pytest.raises(CommandError, match="invalid choice: 'pigeon'"):
+        run("victim", "record", "--reference", "VLU-10", "--contact", "pigeon", "--user", vlo.username)
+    out = run("victim", "link", "--victim", "VLU-9", "--offence", str(offence.pk), "--user", vlo.username)
+    assert "raised 1 notification." in out
+    notification = VictimNotification.objects.get()
+    assert notification.event_kind == "release_date_set" and notification.liaison_officer == vlo
+    with pytest.raises(CommandError, match="Record the outcome before completing the notification"):
+        run("victim", "notify-complete", "--notification", str(notification.pk), "--user", vlo.username)
+    with pytest.raises(CommandError, match="Say how you tried to reach the victim"):
+        run("victim", "notify-complete", "--notification", str(notification.pk), "--outcome", "not_reached",
+            "--user", vlo.username)
+    run("victim", "notify-complete", "--notification", str(notification.pk), "--outcome", "told",
+        "--user", vlo.username)
+    notification.refresh_from_db()
+    assert (notification.status, notification.completed_by) == ("done", vlo)
+    assert AccessLogEntry.objects.filter(channel="cli", username=vlo.username, person_id=subject.pk).exists()
+
+
+def test_victim_commands_are_for_the_victim_liaison_role_only(partnership, team):
+    partnership.user("hal.liaison", partnership.housing, role=Role.VICTIM_LIAISON)
+    subject, _, offence = perpetrator(partnership, team, last_name="Kept")
+    with pytest.raises(CommandError, match="Only the victim liaison role works with victims"):
+        run("victim", "record", "--reference", "VLU-1", "--user", "ruth.responsible")
+    assert AccessLogEntry.objects.filter(action="denied", username="ruth.responsible", channel="cli").count() == 1
+    assert not Victim.objects.exists()
+    run("victim", "record", "--reference", "VLU-1", "--user", "hal.liaison")
+    with pytest.raises(CommandError, match="No such record is available to you"):
+        run("victim", "link", "--victim", "VLU-1", "--offence", str(offence.pk), "--user", "hal.liaison")
+    with pytest.raises(CommandError, match="No such record is available to you"):
+        run("victim", "link", "--victim", "VLU-404", "--offence", str(offence.pk), "--user", "hal.liaison")
+    assert denied(subject.pk).count() == 1 and not VictimLink.objects.exists()
