@@ -150,7 +150,10 @@ def test_a_condition_changed_or_ended_tells_the_victim_once_each(partnership, te
     sentences.licence_condition_end(actor=officer, condition=curfew)
     ended = VictimNotification.objects.filter(event_kind="condition_ended")
     assert ended.count() == 1 and "ADD_EXCLUSION_ZONE" in ended.get().summary
-    assert not sentence.licence_conditions.exists()
+    # Ended conditions stay on the record, dated; ending one twice is refused.
+    assert sentence.licence_conditions.filter(ended_on=TODAY).count() == 2
+    with pytest.raises(sentences.LicenceConditionError, match="already ended"):
+        sentences.licence_condition_end(actor=officer, condition=zone)
     entry = AccessLogEntry.objects.filter(object_id=str(zone_id), summary__startswith="Ended").get()
     assert entry.action == "alteration" and entry.detail["before"]["description"].endswith("Gillingham")
     assert AccessLogEntry.objects.filter(summary__startswith="Changed licence condition").count() == 2

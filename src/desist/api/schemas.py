@@ -97,6 +97,7 @@ class LicenceConditionOut(Schema):
     kind: str
     code: str
     description: str
+    ended_on: date | None = None
 
 
 class SentenceOut(Schema):

@@ -127,11 +127,14 @@ class LicenceCondition(models.Model):
     kind = models.CharField(max_length=16, choices=ConditionKind.choices)
     code = models.CharField(max_length=32)
     description = models.TextField()
+    # An ended condition is kept, dated, so the licence's history stays on the record.
+    ended_on = models.DateField(null=True, blank=True)
 
     class Meta:
         ordering = ["kind", "code"]
         constraints = [
-            models.UniqueConstraint(fields=["sentence", "code"], name="licence_condition_unique_code")
+            models.UniqueConstraint(fields=["sentence", "code"], condition=Q(ended_on__isnull=True),
+                                    name="licence_condition_unique_code")
         ]
 
     def __str__(self) -> str:

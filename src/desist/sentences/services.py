@@ -6,6 +6,7 @@ from datetime import date
 from typing import Any
 
 from django.db import transaction
+from django.utils import timezone
 
 from desist.audit.context import Actor
 from desist.audit.models import Action
@@ -99,6 +100,9 @@ def licence_condition_update(*, actor: Actor, condition: LicenceCondition, on: d
     """Change a licence condition's wording or kind (values before and after are logged). A victim linked to the
     sentence who asked to hear about conditions is told once (victims.services.notifications_for_condition).
     The code names the condition: a different code is a different condition (end this one, add the other)."""
+    if condition.ended_on is not None:
+        raise LicenceConditionError(f"Licence condition {condition.code} ended on {condition.ended_on.day} {condition.ended_on:%b %Y}; "
+                                    "add a new condition instead.")
     unknown = set(changes) - {"description", "kind"}
     if unknown:
         raise LicenceConditionError(f"Cannot change {', '.join(sorted(unknown))} of a licence condition; "
@@ -122,15 +126,21 @@ def licence_condition_update(*, actor: Actor, condition: LicenceCondition, on: d
 
 
 @transaction.atomic
-def licence_condition_end(*, actor: Actor, condition: LicenceCondition, on: date | None = None) -> None:
-    """End a licence condition: it leaves the licence (the access log keeps what it said). A victim linked to the
-    sentence who asked to hear about conditions is told once (victims.services.notifications_for_condition)."""
+def licence_condition_end(*, actor: Actor, condition: LicenceCondition, on: date | None = None) -> LicenceCondition:
+    """End a licence condition: it stays on the record with the day it ended. A victim linked to the sentence who
+    asked to hear about conditions is told once (victims.services.notifications_for_condition)."""
     from desist.victims.services import notifications_for_condition
 
+    if condition.ended_on is not None:
+        raise LicenceConditionError(f"Licence condition {condition.code} already ended on "
+                                    f"{condition.ended_on.day} {condition.ended_on:%b %Y}.")
+    condition.ended_on = on or timezone.localdate()
+    condition.save(update_fields=["ended_on"])
     notifications_for_condition(actor=actor, condition=condition, change="ended", on=on)
     log_access(actor=actor, action=Action.ALTERATION,
                summary=f"Ended licence condition {condition.code} of sentence {condition.sentence_id}",
                person_id=condition.sentence.person_id, obj=condition,
                detail={"before": {"kind": condition.kind, "code": condition.code,
-                                  "description": condition.description}, "after": None})
-    condition.delete()
+                                  "description": condition.description},
+                       "after": {"ended_on": condition.ended_on.isoformat()}})
+    return condition

@@ -266,7 +266,7 @@ def notifications_raise(*, actor: Actor, on: date | None = None,
     release_types = dict(ReleasePlan.objects.filter(sentence_id__in=sentences_by_id)
                          .values_list("sentence_id", "release_type"))
     conditions: dict[int, list[LicenceCondition]] = defaultdict(list)
-    for condition in LicenceCondition.objects.filter(sentence_id__in=sentences_by_id,
+    for condition in LicenceCondition.objects.filter(sentence_id__in=sentences_by_id, ended_on__isnull=True,
                                                      code__in=settings.DESIST_VICTIM_CONDITION_CODES):
         conditions[condition.sentence_id].append(condition)
     created = 0
