@@ -107,6 +107,10 @@ class SourceRecord(models.Model):
     prison_number = models.CharField(max_length=64, blank=True)
     nhs_number = models.CharField(max_length=64, blank=True)
     ni_number = models.CharField(max_length=64, blank=True)
+    related_record_id = models.CharField(max_length=100, blank=True,
+                                         help_text="A related person's record id in this agency's extracts.")
+    relationship = models.CharField(max_length=20, blank=True,
+                                    help_text="What the related person is to this one (people.RelationshipKind).")
     local_identifiers = models.JSONField(default=dict, blank=True,
                                          help_text="Other identifiers: {name: value} from 'local:<name>' columns.")
 

@@ -42,7 +42,7 @@ from desist.partnership.models import Agency
 # The typed columns of a source record, in the order the fingerprint hashes them.
 VALUE_FIELDS = (
     "first_name", "middle_names", "last_name", "alias_first_name", "alias_last_name", "date_of_birth", "sex",
-    "street", "locality", "postcode", *IDENTIFIER_KINDS, "local_identifiers",
+    "street", "locality", "postcode", *IDENTIFIER_KINDS, "local_identifiers", "related_record_id", "relationship",
 )
 REQUIRED_FIELDS = ("last_name",)
 RECORD_ID_MAX = SourceRecord._meta.get_field("record_id").max_length
@@ -281,6 +281,12 @@ def import_validate(*, agency: Agency, file: ExtractFile, mapping: ColumnMapping
             else:
                 values[name] = value
         values["local_identifiers"] = local_ids
+        if row_ok and bool(values["related_record_id"]) != bool(values["relationship"]):
+            column = next((c for c, f in mapping.columns.items()
+                           if f == ("relationship" if values["related_record_id"] else "related_record_id")), "")
+            problems.append(RowProblem(number, column, "A related record id needs a relationship, and a relationship "
+                                                       "needs the related record id: give both or neither."))
+            row_ok = False
         for name, at in required:
             if not values[name] and not clean(cells[at]):
                 problems.append(RowProblem(number, table.columns[at], f"The {field_label(name).lower()} is empty: "

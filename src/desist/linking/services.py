@@ -41,6 +41,7 @@ from desist.linking.models import (
 from desist.linking.selectors import REVIEW_PURPOSE, can_review, decisions_in_force
 from desist.partnership.models import Agency
 from desist.people.models import (
+    INVERSE_RELATIONSHIP,
     Address,
     Identifier,
     IdentifierKind,
@@ -48,6 +49,7 @@ from desist.people.models import (
     NameKind,
     Person,
     PersonName,
+    Relationship,
 )
 from desist.people.services import household_key, identifier_row, person_name_row
 
@@ -231,6 +233,7 @@ def _link(run: LinkRun, *, actor: Actor, incremental: bool, train: bool) -> None
     _links_write(run, version, rows, pk_of, person_of, previous_pks={pk for pk, p in current.items() if p is not None},
                  current=current, assigned=assigned, full=not incremental)
     run.sent_to_review = _pairs_write(run, result.review_pairs, pk_of)
+    _declared_relationships_write()
     ReviewPair.objects.filter(status=PairStatus.OPEN, left__person__isnull=False,
                               left__person_id=F("right__person_id")).update(status=PairStatus.SETTLED)
     _log_people(actor, run, created=created, joined=joined, merges=merges, splits=result.splits, pk_of=pk_of,
@@ -446,6 +449,35 @@ def _involvements_reconcile(people: set[int], assigned: dict[int, int], records:
     copy_rows(Involvement, ["person", "agency", "reason", "start_date"], (
         (person, agency, reason, today) for (person, agency), reason in wanted.items()
         if (person, agency) not in current))
+
+
+def _declared_relationships_write() -> int:
+    """Relationships the extracts declare, between the people their records are now linked to.
+
+    A record names a related record in the same agency's extracts and what that person is to this one; both
+    directions are stored, with the agency as the source. Idempotent: existing relationships are kept, so
+    every run can write them all (a merge or a new link simply adds the ones now known)."""
+    declared = list(SourceRecord.objects.exclude(related_record_id="").filter(person__isnull=False).values_list(
+        "agency_id", "person_id", "related_record_id", "relationship"))
+    if not declared:
+        return 0
+    wanted = {(agency, related) for agency, _, related, _ in declared}
+    person_of_record: dict[tuple[int, str], int] = {}
+    for chunk in _chunks(sorted({related for _, related in wanted})):
+        for agency, record_id, person in SourceRecord.objects.filter(
+                record_id__in=chunk, person__isnull=False).values_list("agency_id", "record_id", "person_id"):
+            if (agency, record_id) in wanted:
+                person_of_record[(agency, record_id)] = person
+    rows = []
+    for agency, person, related_record, kind in declared:
+        related = person_of_record.get((agency, related_record))
+        if related is None or related == person:
+            continue  # the related record has not arrived yet, or both records turned out to be one person
+        rows.append(Relationship(person_id=person, related_person_id=related, kind=kind, source_agency_id=agency))
+        rows.append(Relationship(person_id=related, related_person_id=person, kind=INVERSE_RELATIONSHIP[kind],
+                                 source_agency_id=agency))
+    Relationship.objects.bulk_create(rows, ignore_conflicts=True, batch_size=IN_CHUNK)
+    return len(rows)
 
 
 def _links_write(run: LinkRun, version: LinkageModelVersion, rows: list[dict[str, Any]],

@@ -23,7 +23,7 @@ class FieldValueError(ValueError):
 class FieldSpec:
     name: str
     label: str
-    kind: str  # "text", "date", "sex", "postcode" or "identifier"
+    kind: str  # "text", "date", "sex", "postcode", "identifier" or "relationship"
     help: str = ""
 
 
@@ -50,11 +50,30 @@ IDENTIFIER_FIELDS = (
     FieldSpec("nhs_number", "NHS number", "identifier"),
     FieldSpec("ni_number", "National Insurance number", "identifier"),
 )
-FIELDS: dict[str, FieldSpec] = {f.name: f for f in NAME_FIELDS + PERSON_FIELDS + IDENTIFIER_FIELDS}
+# A relationship the extract declares: the related person's record id in the same extract, and what that
+# person is to this one (a child's row names its mother's record id and "parent").
+RELATIONSHIP_FIELDS = (
+    FieldSpec("related_record_id", "Related person's record id", "text",
+              "The record id, in the same agency's extracts, of someone this person is related to"),
+    FieldSpec("relationship", "Relationship of that person to this one", "relationship",
+              "Parent, child, sibling, partner or household member"),
+)
+FIELDS: dict[str, FieldSpec] = {
+    f.name: f for f in NAME_FIELDS + PERSON_FIELDS + IDENTIFIER_FIELDS + RELATIONSHIP_FIELDS
+}
 IDENTIFIER_KINDS = tuple(f.name for f in IDENTIFIER_FIELDS)
 
 # Date formats a mapping may name (strptime codes); "auto" tries these in order.
 DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%Y%m%d", "%d/%m/%y")
+
+# Words agencies use for a relationship, to desist's kinds (people.RelationshipKind).
+RELATIONSHIP_WORDS: dict[str, str] = {
+    **dict.fromkeys(("parent", "mother", "father", "mum", "dad", "step-parent", "stepparent", "guardian"), "parent"),
+    **dict.fromkeys(("child", "son", "daughter", "stepchild", "step-child"), "child"),
+    **dict.fromkeys(("sibling", "brother", "sister", "half-brother", "half-sister"), "sibling"),
+    **dict.fromkeys(("partner", "wife", "husband", "spouse", "civil partner", "boyfriend", "girlfriend"), "partner"),
+    **dict.fromkeys(("household member", "household", "lodger", "other household member"), "household_member"),
+}
 
 _MALE = {"m", "male", "1", "man"}
 _FEMALE = {"f", "female", "2", "woman"}
@@ -146,6 +165,18 @@ def parse_identifier(kind: str, value: object) -> str:
     return normalise_identifier(kind, text)
 
 
+def parse_relationship(value: object) -> str:
+    """A relationship word as desist's kind ('parent', 'child', 'sibling', 'partner', 'household_member')."""
+    text = " ".join(clean(value).lower().replace("_", " ").split())
+    if not text:
+        return ""
+    kind = RELATIONSHIP_WORDS.get(text)
+    if kind is None:
+        raise FieldValueError(f"{clean(value)!r} is not a relationship desist knows "
+                              "(use parent, child, sibling, partner or household member)")
+    return kind
+
+
 def parse_field(name: str, value: object, *, date_format: str = "auto") -> object:
     """Read one raw value as the named field."""
     if is_local_identifier(name):
@@ -161,4 +192,6 @@ def parse_field(name: str, value: object, *, date_format: str = "auto") -> objec
         return parse_postcode(value)
     if spec.kind == "identifier":
         return parse_identifier(name, value)
+    if spec.kind == "relationship":
+        return parse_relationship(value)
     return clean(value)
