@@ -66,7 +66,6 @@ def main() -> None:
     from django.core.management import call_command
     from django.db import connection
     from django.test import Client
-    from django.test.utils import CaptureQueriesContext
 
     from desist.demo.models import DemoBuild
     from desist.people.models import Person
@@ -103,21 +102,7 @@ def main() -> None:
         "Search by date of birth": "/search/?q=01/01/1990",
         "API: people list": "/api/people?page=3",
     }
-    rows = []
-    for label, url in pages.items():
-        client.get(url)  # warm caches
-        times = []
-        for _ in range(args.repeat):
-            started = time.perf_counter()
-            response = client.get(url)
-            times.append((time.perf_counter() - started) * 1000)
-            assert response.status_code == 200, (url, response.status_code)
-        with CaptureQueriesContext(connection) as queries:
-            client.get(url)
-        times.sort()
-        p95 = times[max(0, round(0.95 * len(times)) - 1)]
-        rows.append((label, statistics.median(times), p95, len(queries)))
-        print(f"{label:<50} p50 {statistics.median(times):7.1f} ms  p95 {p95:7.1f} ms  {len(queries)} queries")
+    rows = [time_page(client, label, url, repeat=args.repeat) for label, url in pages.items()]
 
     if args.write_docs:
         total = Person.objects.count()
@@ -142,6 +127,27 @@ def main() -> None:
         write_section(key, "\n".join(lines))
     if args.postgres:
         subprocess.run(["bash", "scripts/pg-test-cluster.sh", "stop"], cwd=ROOT, check=False, env=PG_ENV)
+
+
+def time_page(client, label: str, url: str, *, repeat: int, width: int = 50) -> tuple[str, float, float, int]:
+    """Render ``url`` once to warm caches, then ``repeat`` times; returns (label, p50 ms, p95 ms, queries)
+    and prints the line. Shared by the page benchmarks (pages, release readiness, work queue)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.get(url)  # warm caches
+    times = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        response = client.get(url)
+        times.append((time.perf_counter() - started) * 1000)
+        assert response.status_code == 200, (label, url, response.status_code)
+    with CaptureQueriesContext(connection) as queries:
+        client.get(url)
+    times.sort()
+    p50, p95 = statistics.median(times), times[max(0, round(0.95 * len(times)) - 1)]
+    print(f"{label:<{width}} p50 {p50:7.1f} ms  p95 {p95:7.1f} ms  {len(queries)} queries")
+    return label, p50, p95, len(queries)
 
 
 def write_section(key: str, body: str) -> None:

@@ -14,7 +14,6 @@ from __future__ import annotations
 import argparse
 import os
 import platform
-import statistics
 import subprocess
 import sys
 import time
@@ -115,7 +114,6 @@ def main() -> None:
     from django.core.management import call_command
     from django.db import connection
     from django.test import Client
-    from django.test.utils import CaptureQueriesContext
 
     from desist.release.models import Escalation, PlanTask, ReleasePlan
 
@@ -138,21 +136,9 @@ def main() -> None:
             "Readiness view, one district": "/releases/?district=1",
             "API: releases list (50)": "/api/releases?page_size=50",
         }
-        rows = []
-        for label, url in pages.items():
-            client.get(url)  # warm caches
-            times = []
-            for _ in range(args.repeat):
-                started = time.perf_counter()
-                response = client.get(url)
-                times.append((time.perf_counter() - started) * 1000)
-                assert response.status_code == 200, (url, response.status_code)
-            with CaptureQueriesContext(connection) as queries:
-                client.get(url)
-            times.sort()
-            p95 = times[max(0, round(0.95 * len(times)) - 1)]
-            rows.append((label, statistics.median(times), p95, len(queries)))
-            print(f"{label:<52} p50 {statistics.median(times):7.1f} ms  p95 {p95:7.1f} ms  {len(queries)} queries")
+        from bench_pages import time_page  # type: ignore[import-not-found]
+
+        rows = [time_page(client, label, url, repeat=args.repeat, width=52) for label, url in pages.items()]
         due = ReleasePlan.objects.filter(release_date__lte=today + timedelta(weeks=12)).count()
         counts = (due, PlanTask.objects.count(), Escalation.objects.count())
         version = connection.cursor().connection.info.server_version // 10000

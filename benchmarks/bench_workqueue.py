@@ -14,7 +14,6 @@ from __future__ import annotations
 import argparse
 import os
 import platform
-import statistics
 import sys
 import time
 from datetime import date, timedelta
@@ -74,7 +73,6 @@ def main() -> None:
     from django.core.management import call_command
     from django.db import connection
     from django.test import Client
-    from django.test.utils import CaptureQueriesContext
 
     from desist.release.models import Escalation, PlanTask, ReleasePlan
     from desist.victims.models import VictimNotification
@@ -94,23 +92,13 @@ def main() -> None:
             "Probation officer (caseload of 100)": "officer0",
             "Victim liaison officer": "bench.victims",
         }
+        from bench_pages import time_page  # type: ignore[import-not-found]
+
         rows = []
         for label, username in users.items():
             client = Client()
             client.force_login(User.objects.get(username=username))
-            client.get("/work/")  # warm caches
-            times = []
-            for _ in range(args.repeat):
-                started = time.perf_counter()
-                response = client.get("/work/")
-                times.append((time.perf_counter() - started) * 1000)
-                assert response.status_code == 200, (username, response.status_code)
-            with CaptureQueriesContext(connection) as queries:
-                client.get("/work/")
-            times.sort()
-            p95 = times[max(0, round(0.95 * len(times)) - 1)]
-            rows.append((label, statistics.median(times), p95, len(queries)))
-            print(f"{label:<56} p50 {statistics.median(times):7.1f} ms  p95 {p95:7.1f} ms  {len(queries)} queries")
+            rows.append(time_page(client, label, "/work/", repeat=args.repeat, width=56))
         counts = (ReleasePlan.objects.filter(release_date__lte=today + timedelta(weeks=12)).count(),
                   PlanTask.objects.count(), Escalation.objects.count(), VictimNotification.objects.count())
         version = connection.cursor().connection.info.server_version // 10000
