@@ -39,7 +39,8 @@ from .population import (
 )
 from .schools import build_school_records
 
-GENERATOR_VERSION = "1.0.0"
+# 1.1.0 added assessments and school records.
+GENERATOR_VERSION = "1.1.0"
 DEFAULT_AS_OF = date(2026, 11, 23)
 
 
