@@ -332,3 +332,88 @@ def test_the_catalogue_refuses_unknown_eligibility_values(partnership):
         bad.full_clean()
     assert set(error.value.message_dict) == {"sexes", "risk_bands", "priority_groups"}
     assert 'A list of sexes, each one of "male"' in error.value.message_dict["sexes"][0]
+
+
+# --- notices marked read ------------------------------------------------------------------------------
+
+
+def notices_for(partnership, team, count: int) -> list[ProviderNotice]:
+    mhtr = service(partnership)
+    made = []
+    for i in range(count):
+        referral = services.referral_make(actor=officer(team), person=builders.person(
+            last_name=f"Notice{i}", involved=[(partnership.probation, None)]), service=mhtr, need="health")
+        made.append(services.referral_details_change(actor=officer(team), referral=referral, detail=f"Change {i}"))
+    return made
+
+
+def test_a_notice_is_marked_read_by_the_provider_and_leaves_the_inbox(client, partnership, team,
+                                                                      django_assert_max_num_queries):
+    first, second, _ = notices_for(partnership, team, 3)
+    client.force_login(team["worker"])
+    with django_assert_max_num_queries(10):
+        page = client.get("/referrals/inbox/").content.decode()
+    assert page.count("Mark as read") == 3 and "Mark all as read" in page
+    with django_assert_max_num_queries(12):
+        response = client.post(f"/referrals/notices/{first.pk}/read/")
+    assert response.status_code == 302 and response["Location"] == "/referrals/inbox/"
+    first.refresh_from_db()
+    assert first.read_at is not None and first.read_by == team["worker"]
+    entry = AccessLogEntry.objects.get(object_type="referrals.providernotice", object_id=str(first.pk))
+    assert entry.action == "alteration" and entry.person_id == first.referral.person_id
+    # With HTMX the answer is empty, so the row is swapped for nothing.
+    htmx = client.post(f"/referrals/notices/{second.pk}/read/", headers={"HX-Request": "true"})
+    assert htmx.status_code == 200 and htmx.content == b""
+    told = client.get("/referrals/inbox/").content.decode().split("Changes you have been told of")[-1]
+    assert "NOTICE2" in told and "NOTICE0" not in told and "NOTICE1" not in told
+    again = client.post(f"/referrals/notices/{first.pk}/read/")  # already read: nothing changes
+    assert again.status_code == 302 and AccessLogEntry.objects.filter(object_id=str(first.pk),
+                                                                      object_type="referrals.providernotice").count() == 1
+
+
+def test_mark_all_as_read_stops_at_the_newest_notice_shown(client, partnership, team):
+    shown = notices_for(partnership, team, 2)
+    later = services.referral_details_change(actor=officer(team), referral=shown[0].referral, detail="Later")
+    client.force_login(team["worker"])
+    response = client.post("/referrals/notices/read/", {"up_to": shown[-1].pk}, follow=True)
+    assert "Marked 2 notices as read" in response.content.decode()
+    assert list(ProviderNotice.objects.filter(read_at__isnull=True)) == [later]
+    assert AccessLogEntry.objects.filter(summary="Marked read 2 referral notices").exists()
+    client.post("/referrals/notices/read/")
+    assert not ProviderNotice.objects.filter(read_at__isnull=True).exists()
+
+
+def test_another_agency_cannot_mark_a_notice_read(client, partnership, team):
+    (notice,) = notices_for(partnership, team, 1)
+    client.force_login(team["officer"])  # the referrer, not the provider told
+    assert client.post(f"/referrals/notices/{notice.pk}/read/").status_code == 404
+    assert client.post("/referrals/notices/999999/read/").status_code == 404
+    assert client.get(f"/referrals/notices/{notice.pk}/read/").status_code == 405
+    client.post("/referrals/notices/read/")  # marks only the officer's own agency's notices: none
+    notice.refresh_from_db()
+    assert notice.read_at is None
+    denied = AccessLogEntry.objects.filter(action="denied", summary__startswith="Refused access to referral notice")
+    assert denied.count() == 2 and denied.filter(person_id=notice.referral.person_id).exists()
+    with pytest.raises(ReferralError, match="Only the agency a notice was sent to"):
+        services.provider_notice_read(actor=officer(team), notice=notice)
+
+
+def test_the_api_lists_unread_notices_and_marks_them_read(client, partnership, team, django_assert_max_num_queries):
+    first, second, third = notices_for(partnership, team, 3)
+    client.force_login(team["worker"])
+    with django_assert_max_num_queries(8):
+        listed = client.get("/api/referrals/notices").json()
+    assert [n["id"] for n in listed] == [third.pk, second.pk, first.pk]
+    assert listed[0]["person_id"] == third.referral.person_id and listed[0]["read_at"] is None
+    read = client.post(f"/api/referrals/notices/{first.pk}/read", content_type="application/json")
+    assert read.status_code == 200 and read.json()["read_at"] is not None
+    assert [n["id"] for n in client.get("/api/referrals/notices").json()] == [third.pk, second.pk]
+    marked = client.post("/api/referrals/notices/read", {"up_to": second.pk}, content_type="application/json")
+    assert marked.json() == {"marked": 1}
+    assert [n["id"] for n in client.get("/api/referrals/notices").json()] == [third.pk]
+    client.force_login(team["police"])
+    assert client.get("/api/referrals/notices").json() == []
+    refused = client.post(f"/api/referrals/notices/{third.pk}/read", content_type="application/json")
+    assert refused.status_code == 404
+    assert AccessLogEntry.objects.filter(action="denied", person_id=third.referral.person_id).exists()
+    assert client.post("/api/referrals/notices/read", {}, content_type="application/json").json() == {"marked": 0}

@@ -104,3 +104,28 @@ def test_book_a_bed(page: Page, live_server, partnership, people):
     page.goto("/premises/")
     expect(page.locator("tr", has_text="Medway Road Hostel")).to_contain_text("2 (9%)")
     assert_accessible(page, context="accommodation places")
+
+
+def test_the_provider_marks_notices_read(page: Page, live_server, partnership, people):
+    from django.contrib.auth import get_user_model
+
+    from desist.referrals import services
+
+    person, other = people
+    mhtr = Service.objects.create(name="Mental health treatment requirement", provider=partnership.treatment,
+                                  pathway="health", capacity=2, response_days=10)
+    officer = builders.actor(get_user_model().objects.get(username="ruth.responsible"))
+    for who, detail in ((person, "Now needs an interpreter"), (other, "Moved to Chatham")):
+        referral = services.referral_make(actor=officer, person=who, service=mhtr, need="health")
+        services.referral_details_change(actor=officer, referral=referral, detail=detail)
+    login(page, live_server, "tina.treatment", PASSWORD)
+    page.goto("/referrals/inbox/")
+    notices = page.locator("#provider-notices")
+    expect(notices.locator("tbody tr")).to_have_count(2)
+    assert_accessible(page, context="referral inbox with notices")
+    notices.locator("tr", has_text="NEEDHAM, Dean").get_by_role("button", name="Mark as read").click()
+    expect(notices.locator("tbody tr")).to_have_count(1)  # HTMX took the row away, no reload
+    expect(notices).to_contain_text("ALREADY, Alan")
+    page.get_by_role("button", name="Mark all as read").click()
+    expect(page.get_by_text("Marked 1 notice as read.")).to_be_visible()
+    expect(page.locator("#provider-notices")).to_have_count(0)

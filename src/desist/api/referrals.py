@@ -3,7 +3,7 @@ services and forms as the pages, so both give the same refusals in the same word
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from django.http import HttpRequest
@@ -22,7 +22,7 @@ from desist.premises.models import BedSpace, Booking
 from desist.premises.views import BOOKING_ACTIONS, apply_booking_action
 from desist.referrals import selectors, services
 from desist.referrals.forms import ReferralForm, form_errors
-from desist.referrals.models import Referral, Service
+from desist.referrals.models import ProviderNotice, Referral, Service
 from desist.referrals.views import ACTIONS, _apply
 
 router = Router(tags=["referrals"])
@@ -68,6 +68,26 @@ class ActionIn(Schema):
     reason: str = ""
     outcome: str = ""
     detail: str = ""
+
+
+class NoticeOut(Schema):
+    id: int
+    referral_id: int
+    person_id: int
+    service: str
+    kind: str
+    summary: str
+    detail: dict[str, Any]
+    created_at: datetime
+    read_at: datetime | None
+
+
+class NoticesReadIn(Schema):
+    up_to: int | None = None
+
+
+class NoticesReadOut(Schema):
+    marked: int
 
 
 class CapacityOut(Schema):
@@ -132,6 +152,12 @@ def _out(r: Referral) -> dict[str, Any]:
             "overdue": bool(r.overdue_on and r.status == "made")}
 
 
+def _notice_out(n: ProviderNotice) -> dict[str, Any]:
+    return {"id": n.pk, "referral_id": n.referral_id, "person_id": n.referral.person_id,
+            "service": n.referral.service.name, "kind": n.kind, "summary": n.summary, "detail": n.detail,
+            "created_at": n.created_at, "read_at": n.read_at}
+
+
 def _booking_out(b: Booking) -> dict[str, Any]:
     return {"id": b.pk, "person_id": b.person_id, "premises": b.bed.premises.name, "bed": b.bed.name,
             "expected_arrival": b.expected_arrival, "expected_departure": b.expected_departure, "status": b.status,
@@ -153,6 +179,34 @@ def needing(request: HttpRequest) -> list[dict[str, Any]]:
     log_access(actor=actor, action=Action.CONSULTATION, summary=f"Listed referrals to answer through the API ({len(rows)})",
                detail={"person_ids": sorted({r.person_id for r in rows})})
     return [_out(r) for r in rows]
+
+
+@router.get("/notices", response=list[NoticeOut], summary="Notices to your agency not yet marked read")
+def notices(request: HttpRequest) -> list[dict[str, Any]]:
+    actor = _actor(request)
+    rows = list(selectors.provider_notices_unread(actor)[:500])
+    log_access(actor=actor, action=Action.CONSULTATION, summary=f"Listed unread referral notices through the API ({len(rows)})",
+               detail={"person_ids": sorted({n.referral.person_id for n in rows})})
+    return [_notice_out(n) for n in rows]
+
+
+# Before "/{referral_id}/{action}", which would otherwise take "/notices/read".
+@router.post("/notices/read", response=NoticesReadOut,
+             summary="Mark read every notice to your agency (up to a notice id, if given)")
+def notices_read(request: HttpRequest, body: NoticesReadIn) -> dict[str, int]:
+    return {"marked": services.provider_notices_read_all(actor=_actor(request), up_to=body.up_to)}
+
+
+@router.post("/notices/{notice_id}/read", response={200: NoticeOut, 404: ErrorOut}, summary="Mark one notice read")
+def notice_read(request: HttpRequest, notice_id: int) -> Any:
+    actor = _actor(request)
+    notice = selectors.provider_notices(actor).filter(pk=notice_id).first()
+    if notice is None:
+        person_id = ProviderNotice.objects.filter(pk=notice_id).values_list("referral__person_id", flat=True).first()
+        log_access(actor=actor, action=Action.DENIED, person_id=person_id,
+                   summary=f"Refused access to referral notice {notice_id}", detail={"reason": "not sent to your agency"})
+        return Status(404, NOT_FOUND)
+    return _notice_out(services.provider_notice_read(actor=actor, notice=notice))
 
 
 @router.get("/people/{person_id}", response={200: list[ReferralOut], 404: ErrorOut}, summary="A person's referrals")

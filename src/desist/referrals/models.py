@@ -159,7 +159,8 @@ class ReferralEvent(models.Model):
 
 
 class ProviderNotice(models.Model):
-    """What a provider is told: a change to the details of a referral they hold, or that one is overdue."""
+    """What a provider is told: a change to the details of a referral they hold, or that one is overdue.
+    Unread until someone at the provider marks it read (read_at, read_by)."""
 
     referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="notices")
     provider = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")
@@ -168,6 +169,8 @@ class ProviderNotice(models.Model):
     detail = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     read_at = models.DateTimeField(null=True, blank=True)
+    read_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                related_name="+")
 
     class Meta:
         ordering = ["-created_at", "-id"]

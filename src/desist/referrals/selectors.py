@@ -19,7 +19,7 @@ from desist.people.models import Person
 from desist.people.selectors import visible_people
 from desist.priority.models import PriorityGroupMembership
 from desist.referrals import rules
-from desist.referrals.models import OPEN_STATUSES, Referral, ReferralStatus, Service
+from desist.referrals.models import OPEN_STATUSES, ProviderNotice, Referral, ReferralStatus, Service
 
 
 def person_facts(person: Person, *, on: date) -> rules.PersonFacts:
@@ -70,6 +70,18 @@ def referrals_needing(user: Any, on: date | None = None) -> QuerySet[Referral]:
     return (Referral.objects.filter(service__provider_id__in=actor.agency_ids, made_on__lte=on,
                                     status__in=[ReferralStatus.MADE, ReferralStatus.ACKNOWLEDGED])
             .select_related("person", "service", "service__provider").order_by("made_on", "id"))
+
+
+def provider_notices(actor: Actor) -> QuerySet[ProviderNotice]:
+    """Notices addressed to one of the actor's agencies, read or not, newest first. Only the provider is
+    told, so an administrator with no such agency sees none."""
+    return (ProviderNotice.objects.filter(provider_id__in=actor.agency_ids)
+            .select_related("referral__person", "referral__service"))
+
+
+def provider_notices_unread(actor: Actor) -> QuerySet[ProviderNotice]:
+    """The actor's agencies' notices no one there has marked read yet (one query when iterated)."""
+    return provider_notices(actor).filter(read_at__isnull=True)
 
 
 @dataclass(frozen=True)

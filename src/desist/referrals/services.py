@@ -1,5 +1,5 @@
 """Writes about referrals: make, acknowledge, accept or decline, start, complete or end, change of details
-(with a notice to the provider), and the daily flag on referrals not acknowledged in time. Each writes its
+(with a notice to the provider), marking the provider's notices read, and the daily flag on referrals not acknowledged in time. Each writes its
 own access-log entry; the pages, the API and the commands call these."""
 
 from __future__ import annotations
@@ -216,6 +216,44 @@ def referrals_release_date_changed(*, actor: Actor, person_id: int, old: date | 
              release_date=new.isoformat())
         count += 1
     return count
+
+
+def _require_addressee(actor: Actor, notice: ProviderNotice) -> None:
+    if notice.provider_id not in actor.agency_ids:
+        raise ReferralError("Only the agency a notice was sent to can mark it read.")
+
+
+@transaction.atomic
+def provider_notice_read(*, actor: Actor, notice: ProviderNotice) -> ProviderNotice:
+    """Mark one notice read by the actor, who must work for the agency it was sent to. Marking a notice
+    already read changes nothing (and logs nothing): who read it first stays on it."""
+    _require_addressee(actor, notice)
+    if notice.read_at is not None:
+        return notice
+    notice.read_at, notice.read_by_id = timezone.now(), actor.user_id
+    notice.save(update_fields=["read_at", "read_by"])
+    log_access(actor=actor, action=Action.ALTERATION, person_id=notice.referral.person_id, obj=notice,
+               summary=f"Marked read a notice about the referral to {notice.referral.service}",
+               detail={"notice": notice.pk, "referral": notice.referral_id})
+    return notice
+
+
+@transaction.atomic
+def provider_notices_read_all(*, actor: Actor, up_to: int | None = None) -> int:
+    """Mark read every unread notice sent to one of the actor's agencies; with `up_to`, only those up to that
+    notice id, so one that arrives while the page is open is not marked read unseen. Returns how many."""
+    unread = ProviderNotice.objects.filter(provider_id__in=actor.agency_ids, read_at__isnull=True)
+    if up_to is not None:
+        unread = unread.filter(pk__lte=up_to)
+    rows = list(unread.values_list("pk", "referral__person_id"))
+    if not rows:
+        return 0
+    # read_at still empty: one marked read meanwhile keeps who read it first.
+    ProviderNotice.objects.filter(pk__in=[pk for pk, _ in rows], read_at__isnull=True).update(
+        read_at=timezone.now(), read_by_id=actor.user_id)
+    log_access(actor=actor, action=Action.ALTERATION, summary=f"Marked read {len(rows)} referral notices",
+               detail={"notices": [pk for pk, _ in rows], "person_ids": sorted({p for _, p in rows})})
+    return len(rows)
 
 
 @transaction.atomic

@@ -1,5 +1,6 @@
 """Referral pages: a person's referrals with making one (eligibility shown), a referral with its history, the
-provider's inbox, a service's waiting list, and capacity by service and pathway."""
+provider's inbox with its notices (marked read one by one or all at once), a service's waiting list, and
+capacity by service and pathway."""
 
 from __future__ import annotations
 
@@ -141,18 +142,49 @@ def _apply(actor: Actor, item: Referral, action: str, data: object) -> str:
     return f"{'Completed' if action == 'complete' else 'Ended'} the referral of {name}."
 
 
+NOTICES_SHOWN = 50
+
+
 @login_required
 def inbox(request: HttpRequest) -> HttpResponse:
     """Referrals made to the user's agency and not yet answered, and the notices of changes."""
     actor = _actor(request)
     today = timezone.localdate()
     needing = list(selectors.referrals_needing(actor, today))
-    notices = list(ProviderNotice.objects.filter(provider_id__in=actor.agency_ids, read_at__isnull=True)
-                   .select_related("referral__person", "referral__service")[:50])
+    notices = list(selectors.provider_notices_unread(actor)[:NOTICES_SHOWN])
     log_access(actor=actor, action=Action.CONSULTATION, summary=f"Viewed the referral inbox ({len(needing)} shown)",
-               detail={"person_ids": sorted({r.person_id for r in needing})})
+               detail={"person_ids": sorted({r.person_id for r in needing} | {n.referral.person_id for n in notices})})
     return render(request, "referrals/inbox.html", {"needing": needing, "notices": notices, "today": today,
+                                                     "newest_notice": max((n.pk for n in notices), default=""),
                                                      "decline_form": DeclineForm()})
+
+
+@login_required
+@require_POST
+def notice_read(request: HttpRequest, notice_id: int) -> HttpResponse:
+    """Mark one notice read. With HTMX the row goes (an empty answer replaces it); without, back to the inbox."""
+    actor = _actor(request)
+    notice = selectors.provider_notices(actor).filter(pk=notice_id).first()
+    if notice is None:
+        person_id = (ProviderNotice.objects.filter(pk=notice_id)
+                     .values_list("referral__person_id", flat=True).first())
+        raise _denied(actor, person_id=person_id, what=f"referral notice {notice_id}")
+    services.provider_notice_read(actor=actor, notice=notice)
+    if getattr(request, "htmx", False):
+        return HttpResponse("")
+    messages.success(request, f"Marked as read: {notice.summary}.")
+    return redirect("referral_inbox")
+
+
+@login_required
+@require_POST
+def notices_read_all(request: HttpRequest) -> HttpResponse:
+    """Mark read every notice to the user's agencies, up to the newest the page showed."""
+    actor = _actor(request)
+    up_to = request.POST.get("up_to", "")
+    count = services.provider_notices_read_all(actor=actor, up_to=int(up_to) if up_to.isdigit() else None)
+    messages.success(request, f"Marked {count} notice{'s' if count != 1 else ''} as read.")
+    return redirect("referral_inbox")
 
 
 @login_required
