@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Router, Schema, Status
@@ -13,9 +14,11 @@ from ninja import Router, Schema, Status
 from desist.audit.context import Actor
 from desist.audit.models import Action
 from desist.audit.services import log_access
+from desist.offences.models import Offence
+from desist.people.selectors import visible_people
 from desist.victims import selectors, services
-from desist.victims.forms import CompleteForm
-from desist.victims.models import VictimNotification
+from desist.victims.forms import CompleteForm, LinkForm, VictimForm
+from desist.victims.models import Victim, VictimNotification
 from desist.workqueue.selectors import work_queue
 
 router = Router(tags=["victims"])
@@ -106,6 +109,146 @@ def complete(request: HttpRequest, notification_id: int, body: CompleteIn) -> An
     except services.VictimError as error:
         return Status(422, {"detail": [{"loc": ["body"], "msg": str(error)}]})
     return _out(item, timezone.localdate())
+
+
+class VictimLinkOut(Schema):
+    offence_id: int
+    person_id: int
+    linked_on: date
+
+
+class EligibilityOut(Schema):
+    offence_id: int
+    eligible: bool
+    reasons: list[str]
+
+
+class VictimOut(Schema):
+    id: int
+    reference: str
+    name: str
+    contact_preference: str
+    opted_in: bool
+    wants_to_know: list[str]
+    outstanding: int
+    links: list[VictimLinkOut]
+
+
+class VictimDetailOut(VictimOut):
+    eligibility: list[EligibilityOut]
+    notifications: list[NotificationOut]
+
+
+class VictimIn(Schema):
+    reference: str = ""
+    name: str = ""
+    contact_preference: str = ""
+    opted_in: bool | None = None
+    wants_to_know: list[str] = []
+
+
+class LinkIn(Schema):
+    offence_id: int
+
+
+def _field_errors(form: Any) -> Any:
+    return Status(422, {"detail": [{"loc": ["body", name], "msg": str(message)}
+                                   for name, messages in form.errors.items() for message in messages]})
+
+
+def _victim_out(v: Victim, outstanding: int | None = None) -> dict[str, Any]:
+    links = v.visible_links  # type: ignore[attr-defined]
+    return {"id": v.pk, "reference": v.reference, "name": v.name, "contact_preference": v.contact_preference,
+            "opted_in": v.opted_in, "wants_to_know": list(v.wants_to_know),
+            "outstanding": v.outstanding if outstanding is None else outstanding,  # type: ignore[attr-defined]
+            "links": [{"offence_id": link.offence_id, "person_id": link.offence.person_id,
+                       "linked_on": link.linked_on} for link in links]}
+
+
+def _victim_detail(actor: Actor, victim_id: int) -> Any:
+    victim = selectors.victim_detail(actor, victim_id)
+    if victim is None:
+        _denied(actor, None, f"victim {victim_id}")
+        return Status(404, NOT_FOUND)
+    today = timezone.localdate()
+    shown = {link.offence_id for link in victim.visible_links}  # type: ignore[attr-defined]
+    notifications = selectors.victim_notifications(actor, victim)
+    out = _victim_out(victim, outstanding=sum(n.status == "outstanding" for n in notifications))
+    out["eligibility"] = [{"offence_id": o.pk, "eligible": r.eligible, "reasons": list(r.reasons)}
+                          for o, r in services.victim_eligibility(victim) if o.pk in shown]
+    out["notifications"] = [_out(n, today) for n in notifications]
+    return out
+
+
+@router.get("", response={200: list[VictimOut], 404: ErrorOut},
+            summary="Victims you may see, by reference (victim liaison role only)")
+def victims(request: HttpRequest, reference: str = "") -> Any:
+    actor = _actor(request)
+    if not services.is_victim_liaison(actor):
+        _denied(actor, None, "victims")
+        return Status(404, NOT_FOUND)
+    rows = list(selectors.victims_list(actor, reference=reference)[:LIMIT])
+    log_access(actor=actor, action=Action.CONSULTATION, summary=f"Listed victims ({len(rows)})",
+               detail={"person_ids": sorted({link.offence.person_id for v in rows
+                                             for link in v.visible_links}),  # type: ignore[attr-defined]
+                       "reference": reference})
+    return [_victim_out(v) for v in rows]
+
+
+@router.post("", response={201: VictimDetailOut, 404: ErrorOut, 422: FieldErrorOut},
+             summary="Record a victim: the least the scheme needs (the page's form)")
+def victim_record(request: HttpRequest, body: VictimIn) -> Any:
+    actor = _actor(request)
+    if not services.is_victim_liaison(actor):
+        _denied(actor, None, "recording a victim")
+        return Status(404, NOT_FOUND)
+    data = body.model_dump()
+    data["opted_in"] = {True: "yes", False: "no", None: ""}[data["opted_in"]]
+    form = VictimForm(data)
+    if not form.is_valid():
+        return _field_errors(form)
+    try:
+        victim = services.victim_record(actor=actor, **form.cleaned_data)
+    except (services.VictimError, ValidationError) as error:
+        return Status(422, {"detail": [{"loc": ["body"], "msg": " ".join(getattr(error, "messages", [str(error)]))}]})
+    return Status(201, _victim_detail(actor, victim.pk))
+
+
+@router.get("/{victim_id}", response={200: VictimDetailOut, 404: ErrorOut},
+            summary="A victim: choices, linked offences with scheme eligibility and reasons, notifications")
+def victim(request: HttpRequest, victim_id: int) -> Any:
+    actor = _actor(request)
+    out = _victim_detail(actor, victim_id)
+    if isinstance(out, dict):
+        log_access(actor=actor, action=Action.CONSULTATION, summary=f"Viewed victim {out['reference']}",
+                   detail={"person_ids": sorted({link["person_id"] for link in out["links"]})})
+    return out
+
+
+@router.post("/{victim_id}/links", response={200: VictimDetailOut, 404: ErrorOut, 409: ErrorOut, 422: FieldErrorOut},
+             summary="Link a victim to a proven offence of someone you may see; what is due is raised")
+def victim_link(request: HttpRequest, victim_id: int, body: LinkIn) -> Any:
+    actor = _actor(request)
+    victim = selectors.victim_detail(actor, victim_id)
+    if victim is None:
+        _denied(actor, None, f"victim {victim_id}")
+        return Status(404, NOT_FOUND)
+    offence = (Offence.objects.filter(pk=body.offence_id, person__in=visible_people(actor))
+               .select_related("offence_code").first())
+    if offence is None:
+        person_id = Offence.objects.filter(pk=body.offence_id).values_list("person_id", flat=True).first()
+        _denied(actor, person_id, f"offence {body.offence_id}")
+        return Status(404, NOT_FOUND)
+    form = LinkForm({"offence": offence.pk}, offences=[offence])
+    if not form.is_valid():
+        return _field_errors(form)
+    if victim.links.filter(offence=offence).exists():
+        return Status(409, {"detail": f"Victim {victim.reference} is already linked to this offence."})
+    try:
+        services.victim_link(actor=actor, victim=victim, offence=offence)
+    except services.VictimError as error:
+        return Status(422, {"detail": [{"loc": ["body"], "msg": str(error)}]})
+    return _victim_detail(actor, victim.pk)
 
 
 class WorkItemOut(Schema):

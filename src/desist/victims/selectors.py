@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from datetime import date
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 
 from desist.audit.context import Actor
+from desist.offences.models import Offence
 from desist.people.selectors import visible_people
 from desist.victims.models import NotificationStatus, Victim, VictimLink, VictimNotification
 from desist.victims.services import is_victim_liaison
@@ -47,3 +48,47 @@ def notification_detail(actor: Actor, notification_id: int) -> VictimNotificatio
     """One notification with its victim and person, or None where the actor may not see it."""
     return (notifications_visible(actor).filter(pk=notification_id)
             .select_related("victim", "person", "sentence", "liaison_officer", "completed_by").first())
+
+
+def _links_prefetch(actor: Actor) -> Prefetch:
+    # Only links to offences of people the actor may see: a victim of two people shows only the one in sight.
+    return Prefetch("links", to_attr="visible_links", queryset=VictimLink.objects.filter(
+        offence__person__in=visible_people(actor)).select_related("offence__person", "offence__offence_code"))
+
+
+def victims_list(actor: Actor, *, reference: str = "") -> QuerySet[Victim]:
+    """Victims the actor may see, by reference, each with the offences (and people) they are linked to as
+    `visible_links` and their outstanding notifications counted as `outstanding`. A fixed number of queries."""
+    rows = victims_visible(actor)
+    if reference.strip():
+        rows = rows.filter(reference__icontains=reference.strip())
+    outstanding = Count("notifications", filter=Q(notifications__status=NotificationStatus.OUTSTANDING,
+                                                  notifications__person__in=visible_people(actor)))
+    return rows.annotate(outstanding=outstanding).prefetch_related(_links_prefetch(actor)).order_by("reference")
+
+
+def victim_detail(actor: Actor, victim_id: int) -> Victim | None:
+    """One victim with `visible_links`, or None where the actor may not see them."""
+    return (victims_visible(actor).filter(pk=victim_id).select_related("liaison_officer")
+            .prefetch_related(_links_prefetch(actor)).first())
+
+
+def victim_notifications(actor: Actor, victim: Victim) -> list[VictimNotification]:
+    """The victim's notifications about people the actor may see: outstanding first, soonest deadline first."""
+    return list(notifications_visible(actor).filter(victim=victim).select_related("person", "completed_by")
+                .order_by("-status", "deadline", "id"))
+
+
+def person_victim_links(actor: Actor, person_id: int) -> list[VictimLink]:
+    """Victims linked to a person's offences, for the person record: empty for anyone but the victim liaison
+    role, and for people they may not see."""
+    if not is_victim_liaison(actor):
+        return []
+    return list(VictimLink.objects.filter(offence__person_id=person_id, offence__person__in=visible_people(actor))
+                .select_related("victim", "offence__offence_code").order_by("victim__reference", "offence_id"))
+
+
+def person_offences(actor: Actor, person_id: int) -> list[Offence]:
+    """A person's proven offences, most recent first, where the actor may see the person (else empty)."""
+    return list(Offence.objects.filter(person_id=person_id, person__in=visible_people(actor))
+                .select_related("offence_code"))

@@ -1,21 +1,35 @@
 """Victim contact pages for the victim liaison role: the dashboard of outstanding and overdue notifications,
-and a notification with its victim, completed with a recorded outcome. Anyone else gets 404, logged as denied."""
+a notification completed with a recorded outcome, the victims (list, record, change, link to an offence) and the
+Victims section of a person's record. Anyone else gets 404, logged as denied."""
 
 from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 
 from desist.audit.context import Actor
 from desist.audit.models import Action
 from desist.audit.services import log_access
+from desist.offences.models import Offence
+from desist.people.models import Person
+from desist.people.selectors import person_search, visible_people
 from desist.victims import selectors, services
-from desist.victims.forms import CompleteForm
-from desist.victims.models import VictimNotification
+from desist.victims.forms import (
+    CompleteForm,
+    LinkForm,
+    PersonSearchForm,
+    VictimForm,
+    VictimSearchForm,
+    offence_label,
+)
+from desist.victims.models import Victim, VictimLink, VictimNotification
 
 PAGE_SIZE = 50
 
@@ -78,3 +92,200 @@ def notification(request: HttpRequest, notification_id: int) -> HttpResponse:
     return render(request, "victims/notification.html", {
         "item": item, "form": form, "today": timezone.localdate(),
         "eligibility": services.victim_eligibility(item.victim)})
+
+
+# --- Victims ------------------------------------------------------------------------------------------------
+
+
+def _liaison_only(actor: Actor, *, what: str, person_id: int | None = None) -> None:
+    if not services.is_victim_liaison(actor):
+        raise _denied(actor, person_id=person_id, what=what)
+
+
+def _victim(actor: Actor, victim_id: int) -> Victim:
+    victim = selectors.victim_detail(actor, victim_id)
+    if victim is None:
+        raise _denied(actor, person_id=None, what=f"victim {victim_id}")
+    return victim
+
+
+def _person(actor: Actor, person_id: int) -> Person:
+    person = visible_people(actor).filter(pk=person_id).first()
+    if person is None:
+        raise _denied(actor, person_id=person_id, what=f"victims of person {person_id}")
+    return person
+
+
+def _person_ids(links: list[VictimLink]) -> list[int]:
+    return sorted({link.offence.person_id for link in links})
+
+
+@login_required
+def victims(request: HttpRequest) -> HttpResponse:
+    """The victims the officer may see, searched by reference, with who and what they are linked to."""
+    actor = _actor(request)
+    _liaison_only(actor, what="victims")
+    form = VictimSearchForm(request.GET or None)
+    reference = form.cleaned_data["reference"] if form.is_valid() else ""
+    page = Paginator(selectors.victims_list(actor, reference=reference), PAGE_SIZE).get_page(request.GET.get("page"))
+    log_access(actor=actor, action=Action.CONSULTATION, summary=f"Viewed victims ({len(page)} shown)",
+               detail={"person_ids": _person_ids([link for v in page for link in v.visible_links]),
+                       "reference": reference})
+    return render(request, "victims/victims.html", {
+        "form": form, "page": page, "reference": reference,
+        "query_string": urlencode({"reference": reference}) if reference else ""})
+
+
+def _carried_person(request: HttpRequest) -> int | None:
+    # "Record a new victim" from a person's record comes back to link the victim to that person's offence.
+    value = request.POST.get("person") or request.GET.get("person") or ""
+    return int(value) if value.isdigit() else None
+
+
+@login_required
+def victim_new(request: HttpRequest) -> HttpResponse:
+    """Record a victim: the least personal data the scheme needs."""
+    actor = _actor(request)
+    _liaison_only(actor, what="recording a victim")
+    person_id = _carried_person(request)
+    form = VictimForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            victim = services.victim_record(actor=actor, **form.cleaned_data)
+        except services.VictimError as error:
+            form.add_error("reference", str(error))
+        except ValidationError as error:
+            form.add_error(None, " ".join(error.messages))
+        else:
+            messages.success(request, f"Victim {victim.reference} is recorded. Link them to an offence.")
+            url = reverse("victim_link", args=[victim.pk])
+            return redirect(f"{url}?person={person_id}" if person_id else url)
+    log_access(actor=actor, action=Action.CONSULTATION, summary="Opened the form to record a victim")
+    return render(request, "victims/victim_form.html", {"form": form, "victim": None, "person_id": person_id})
+
+
+@login_required
+def victim(request: HttpRequest, victim_id: int) -> HttpResponse:
+    """A victim: their details and choices, each linked offence with its scheme eligibility and reasons, and
+    their notifications, outstanding and completed."""
+    actor = _actor(request)
+    victim = _victim(actor, victim_id)
+    links = victim.visible_links  # type: ignore[attr-defined]
+    results = {offence.pk: result for offence, result in services.victim_eligibility(victim)}
+    rows = [(link, results.get(link.offence_id)) for link in links]
+    notifications = selectors.victim_notifications(actor, victim)
+    log_access(actor=actor, action=Action.CONSULTATION, obj=victim, summary=f"Viewed victim {victim.reference}",
+               detail={"person_ids": _person_ids(links)})
+    return render(request, "victims/victim.html", {
+        "victim": victim, "rows": rows, "today": timezone.localdate(),
+        "outstanding": [n for n in notifications if n.status == "outstanding"],
+        "completed": [n for n in notifications if n.status != "outstanding"]})
+
+
+@login_required
+def victim_change(request: HttpRequest, victim_id: int) -> HttpResponse:
+    """Change what a victim chose (contact, opted in, what they want to be told) or the name they gave."""
+    actor = _actor(request)
+    victim = _victim(actor, victim_id)
+    form = VictimForm(request.POST or None, change=True, initial=VictimForm.initial_for(victim))
+    if request.method == "POST" and form.is_valid():
+        current = VictimForm.initial_for(victim) | {"opted_in": victim.opted_in}
+        changes = {k: v for k, v in form.cleaned_data.items()
+                   if (sorted(v) if k == "wants_to_know" else v) != (sorted(current[k]) if k == "wants_to_know"
+                                                                      else current[k])}
+        if not changes:
+            messages.info(request, "Nothing was changed.")
+            return redirect("victim", victim_id=victim.pk)
+        try:
+            services.victim_update(actor=actor, victim=victim, **changes)
+        except (services.VictimError, ValidationError) as error:
+            form.add_error(None, " ".join(getattr(error, "messages", [str(error)])))
+        else:
+            messages.success(request, f"Victim {victim.reference}'s details are changed.")
+            return redirect("victim", victim_id=victim.pk)
+    log_access(actor=actor, action=Action.CONSULTATION, obj=victim, summary=f"Opened victim {victim.reference} to change",
+               detail={"person_ids": _person_ids(victim.visible_links)})  # type: ignore[attr-defined]
+    return render(request, "victims/victim_form.html", {"form": form, "victim": victim, "person_id": None})
+
+
+def _link(request: HttpRequest, actor: Actor, victim: Victim, offence: Offence, form: LinkForm) -> HttpResponse | None:
+    """Link through the service and say what it raised; None (with the form's error) where it cannot."""
+    if victim.links.filter(offence=offence).exists():
+        form.add_error("offence", f"Victim {victim.reference} is already linked to this offence.")
+        return None
+    before = victim.notifications.count()
+    try:
+        services.victim_link(actor=actor, victim=victim, offence=offence)
+    except (services.VictimError, services.NotVictimLiaison, ValidationError) as error:
+        form.add_error(None, str(error) or "The victim could not be linked to this offence.")
+        return None
+    raised = victim.notifications.count() - before
+    messages.success(request, f"Victim {victim.reference} is linked to {offence_label(offence)}. "
+                              f"{raised} notification{'s' if raised != 1 else ''} raised.")
+    return redirect("victim", victim_id=victim.pk)
+
+
+@login_required
+def victim_link(request: HttpRequest, victim_id: int) -> HttpResponse:
+    """Link a victim to an offence: find the person (by name, date of birth or identifier, among the people the
+    officer may see), then choose one of their offences."""
+    actor = _actor(request)
+    victim = _victim(actor, victim_id)
+    person_id = _carried_person(request)
+    person = _person(actor, person_id) if person_id else None
+    search = PersonSearchForm(request.GET or None)
+    query = search.cleaned_data["q"] if search.is_valid() else ""
+    results = person_search(actor, query, limit=20) if person is None and query else None
+    offences = selectors.person_offences(actor, person.pk) if person else []
+    form = LinkForm(request.POST or None, offences=offences)
+    if request.method == "POST" and person is not None and form.is_valid():
+        offence = next(o for o in offences if o.pk == form.cleaned_data["offence"])
+        done = _link(request, actor, victim, offence, form)
+        if done:
+            return done
+    person_ids = [person.pk] if person else [r.person.pk for r in results or []]
+    log_access(actor=actor, action=Action.CONSULTATION, obj=victim,
+               summary=f"Looked for an offence to link victim {victim.reference} to",
+               detail={"person_ids": person_ids, "query": query})
+    return render(request, "victims/victim_link.html", {
+        "victim": victim, "person": person, "search": search, "results": results, "form": form,
+        "offences": offences})
+
+
+@login_required
+def person_victims(request: HttpRequest, person_id: int) -> HttpResponse:
+    """The Victims section of a person's record: victims linked to their offences (a page of its own, or the
+    fragment the record loads)."""
+    actor = _actor(request)
+    _liaison_only(actor, what=f"victims of person {person_id}", person_id=person_id)
+    person = _person(actor, person_id)
+    links = selectors.person_victim_links(actor, person.pk)
+    log_access(actor=actor, action=Action.CONSULTATION, person_id=person.pk, obj=person,
+               summary=f"Viewed victims linked to person {person.pk}", detail={"victims": len(links)})
+    fragment = request.GET.get("fragment") == "1" or getattr(request, "htmx", False)
+    return render(request, "victims/_person_victims.html" if fragment else "victims/person_victims.html",
+                  {"person": person, "links": links})
+
+
+@login_required
+def person_victim_link(request: HttpRequest, person_id: int) -> HttpResponse:
+    """From a person's record: link a recorded victim (by reference) to one of the person's offences."""
+    actor = _actor(request)
+    _liaison_only(actor, what=f"linking a victim to person {person_id}", person_id=person_id)
+    person = _person(actor, person_id)
+    offences = selectors.person_offences(actor, person.pk)
+    form = LinkForm(request.POST or None, offences=offences, with_reference=True)
+    if request.method == "POST" and form.is_valid():
+        reference = form.cleaned_data["reference"].strip()
+        victim = selectors.victims_visible(actor).filter(reference__iexact=reference).first()
+        if victim is None:
+            form.add_error("reference", f"No victim with reference {reference} is recorded for you. "
+                                        "Record the victim first.")
+        else:
+            offence = next(o for o in offences if o.pk == form.cleaned_data["offence"])
+            done = _link(request, actor, victim, offence, form)
+            if done:
+                return done
+    log_access(actor=actor, action=Action.CONSULTATION, person_id=person.pk, obj=person,
+               summary=f"Opened the form to link a victim to person {person.pk}")
+    return render(request, "victims/person_victim_link.html", {"person": person, "form": form, "offences": offences})
