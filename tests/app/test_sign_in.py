@@ -17,9 +17,19 @@ def worker(partnership):
 def test_sign_in_with_the_form(client, worker):
     page = client.get("/accounts/login/")
     assert page.status_code == 200 and b"Sign in to desist" in page.content
-    response = client.post("/accounts/login/", {"username": "pat.probation", "password": PASSWORD})
-    assert response.status_code == 302
+    response = client.post("/accounts/login/", {"username": "pat.probation", "password": PASSWORD}, follow=True)
+    assert [url for url, _ in response.redirect_chain] == ["/", "/work/"]  # the work queue first
+    assert b"What needs you today" in response.content
     assert client.get("/caseload/").status_code == 200
+
+
+def test_home_opens_the_work_queue_for_everyone(client, worker, partnership):
+    for user in (worker, partnership.user("no.caseload", partnership.police)):
+        client.force_login(user)
+        response = client.get("/")
+        assert response.status_code == 302 and response.url == "/work/"
+    page = client.get("/work/").content.decode()
+    assert 'href="/work/" aria-current="page">Work queue' in page and 'href="/caseload/">My caseload' in page
 
 
 def test_wrong_password_is_refused_with_a_clear_message(client, worker):

@@ -1,4 +1,4 @@
-"""A practitioner's day in a real browser: sign in, caseload, search, the record; axe-core finds no
+"""A practitioner's day in a real browser: sign in to the work queue, caseload, search, the record; axe-core finds no
 serious or critical accessibility problems, and everything works from the keyboard (issue 2)."""
 
 from datetime import date, timedelta
@@ -51,6 +51,11 @@ def test_sign_in_page_is_accessible(page: Page, live_server):
 
 def test_practitioner_journey(page: Page, live_server, caseload):
     login(page, live_server, "pat.probation", PASSWORD)
+    # Signing in opens the work queue; the caseload is one link away in the navigation.
+    expect(page.get_by_role("heading", name="Work queue")).to_be_visible()
+    expect(page.get_by_role("link", name="Work queue")).to_have_attribute("aria-current", "page")
+    assert_accessible(page, context="work queue")
+    page.get_by_role("link", name="My caseload").click()
     expect(page.get_by_role("heading", name="My caseload")).to_be_visible()
     expect(page.locator("table.desist-caseload tbody tr")).to_have_count(4)
     assert_accessible(page, context="caseload")
@@ -89,6 +94,15 @@ def test_keyboard_only(page: Page, live_server, caseload):
     page.keyboard.press("Tab")
     expect(page.locator("#id_password")).to_be_focused()
     page.keyboard.type(PASSWORD)
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", name="Work queue")).to_be_visible()
+    caseload_link = page.get_by_role("link", name="My caseload")
+    for _ in range(20):
+        page.keyboard.press("Tab")
+        if caseload_link.evaluate("el => el === document.activeElement"):
+            break
+    expect(caseload_link).to_be_focused()
     with page.expect_navigation():
         page.keyboard.press("Enter")
     expect(page.get_by_role("heading", name="My caseload")).to_be_visible()

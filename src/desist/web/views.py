@@ -36,9 +36,9 @@ from desist.web.forms import AccessLogFilterForm, CaseloadFilterForm, PurposeFor
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    if selectors.caseload(request.actor).exists():  # type: ignore[attr-defined]
-        return redirect("caseload")
-    return redirect("search")
+    """Every signed-in user starts at their work queue: one list of what needs them today (issue 6).
+    Signing in lands here too (LOGIN_REDIRECT_URL)."""
+    return redirect("work_queue")
 
 
 @login_required
