@@ -14,9 +14,10 @@ from ninja import Query, Router, Schema, Status
 from desist.audit.context import Actor
 from desist.audit.models import Action
 from desist.audit.services import log_access
+from desist.core import release as rules
 from desist.people.selectors import visible_people
 from desist.release import selectors, services
-from desist.release.forms import ReleaseDateForm, TaskForm
+from desist.release.forms import ReleaseDateForm, ReleaseFactsForm, ReleaseForm, TaskForm
 from desist.release.models import PlanTask, ReleasePlan
 from desist.sentences.models import Sentence, SentenceKind
 
@@ -124,6 +125,58 @@ class ReleaseDateOut(Schema):
     notice_days: int
     short_notice: bool
     plan_id: int | None
+
+
+class ReleaseFactsIn(Schema):
+    sentence_type: str = "standard"
+    extended_licence_days: int = 0
+    tariff_expiry_date: date | None = None
+    parole_board_case: bool = False
+    hdc_exclusions: list[str] = []
+
+
+class ReleaseFactsOut(Schema):
+    sentence_id: int
+    sentence_type: str
+    extended_licence_days: int
+    tariff_expiry_date: date | None
+    parole_board_case: bool
+    hdc_exclusions: list[str]
+    hdc_eligible: bool
+    hdc_eligibility: date | None
+    hdc_reasons: list[str]
+    parole_eligibility: date | None
+
+
+class ReleaseIn(Schema):
+    released_on: date
+    release_type: str = "conditional"
+    accommodation: str
+    note: str = ""
+
+
+class ReleaseOut(Schema):
+    sentence_id: int
+    released_on: date
+    release_type: str
+    accommodation: str
+    accommodation_on_release: str
+    note: str
+
+
+def _form_errors(form: Any) -> dict[str, Any]:
+    return {"detail": [{"loc": ["body", name if name != "__all__" else ""], "msg": str(message)}
+                       for name, messages in form.errors.items() for message in messages]}
+
+
+def _custodial_or_denied(actor: Actor, sentence_id: int) -> Sentence | None:
+    sentence = Sentence.objects.filter(pk=sentence_id, kind=SentenceKind.CUSTODY,
+                                       person__in=visible_people(actor)).first()
+    if sentence is None:
+        person_id = Sentence.objects.filter(pk=sentence_id).values_list("person_id", flat=True).first()
+        log_access(actor=actor, action=Action.DENIED, person_id=person_id,
+                   summary=f"Refused access to sentence {sentence_id}", detail={"reason": "not visible"})
+    return sentence
 
 
 def _summary(plan: ReleasePlan, missing: list[str]) -> dict[str, Any]:
@@ -247,3 +300,46 @@ def set_release_date(request: HttpRequest, sentence_id: int, body: ReleaseDateIn
     plan_id = ReleasePlan.objects.filter(sentence=sentence).values_list("pk", flat=True).first()
     return {"change": change.change, "old_date": change.old_date, "new_date": change.new_date,
             "notice_days": change.notice_days, "short_notice": change.short_notice, "plan_id": plan_id}
+
+
+@router.post("/sentences/{sentence_id}/facts", response={200: ReleaseFactsOut, 404: ErrorOut, 422: FieldErrorOut},
+             summary="Record a custodial sentence's release facts (prison or probation staff)")
+def set_release_facts(request: HttpRequest, sentence_id: int, body: ReleaseFactsIn) -> Any:
+    actor = _actor(request)
+    sentence = _custodial_or_denied(actor, sentence_id)
+    if sentence is None:
+        return Status(404, NOT_FOUND)
+    data = {name: ("" if value is None else value) for name, value in body.model_dump().items()}
+    form = ReleaseFactsForm(data)
+    if not form.is_valid():
+        return Status(422, _form_errors(form))
+    try:
+        facts = services.release_facts_record(actor=actor, sentence=sentence, **form.cleaned_data)
+    except services.ReleaseError as error:
+        return Status(422, {"detail": [{"loc": ["body"], "msg": str(error)}]})
+    _, inputs = selectors.release_inputs([sentence], on=timezone.localdate())[sentence.pk]
+    dates = rules.release_dates(inputs)
+    return {"sentence_id": sentence.pk, "sentence_type": facts.sentence_type,
+            "extended_licence_days": facts.extended_licence_days, "tariff_expiry_date": facts.tariff_expiry_date,
+            "parole_board_case": facts.parole_board_case, "hdc_exclusions": facts.hdc_exclusions,
+            "hdc_eligible": dates.hdc_eligible, "hdc_eligibility": dates.hdc_eligibility,
+            "hdc_reasons": list(dates.hdc_reasons), "parole_eligibility": dates.parole_eligibility}
+
+
+@router.post("/sentences/{sentence_id}/release", response={200: ReleaseOut, 404: ErrorOut, 422: FieldErrorOut},
+             summary="Record that the person was released (prison or probation staff)")
+def record_release(request: HttpRequest, sentence_id: int, body: ReleaseIn) -> Any:
+    actor = _actor(request)
+    sentence = _custodial_or_denied(actor, sentence_id)
+    if sentence is None:
+        return Status(404, NOT_FOUND)
+    form = ReleaseForm(body.model_dump())
+    if not form.is_valid():
+        return Status(422, _form_errors(form))
+    try:
+        release = services.release_record(actor=actor, sentence=sentence, **form.cleaned_data)
+    except services.ReleaseError as error:
+        return Status(422, {"detail": [{"loc": ["body"], "msg": str(error)}]})
+    return {"sentence_id": sentence.pk, "released_on": release.released_on, "release_type": release.release_type,
+            "accommodation": release.accommodation, "accommodation_on_release": release.accommodation_on_release,
+            "note": release.note}

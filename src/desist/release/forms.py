@@ -6,8 +6,17 @@ from typing import Any
 
 from django import forms
 
+from desist.core import release as rules
+from desist.outcomes.models import AccommodationKind
 from desist.partnership.models import Agency, AgencyKind, District
-from desist.release.models import AccommodationOnRelease, PathwayStatusKind, ReleaseType, TaskStatus
+from desist.release.models import (
+    SENTENCE_TYPE_CHOICES,
+    AccommodationOnRelease,
+    PathwayStatusKind,
+    ReleaseType,
+    TaskStatus,
+    accommodation_on_release,
+)
 from desist.release.selectors import READINESS_FILTERS
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date", "class": "govuk-input govuk-input--width-10"})
@@ -70,3 +79,52 @@ class AccommodationForm(forms.Form):
     accommodation_on_release = forms.ChoiceField(choices=AccommodationOnRelease.choices, widget=forms.RadioSelect,
                                                  label="Accommodation on release",
                                                  error_messages={"required": "Choose where the person will live."})
+
+
+class ReleaseFactsForm(forms.Form):
+    """What the prison records about a custodial sentence's release (release.services.release_facts_record)."""
+
+    sentence_type = forms.ChoiceField(choices=SENTENCE_TYPE_CHOICES, initial=rules.SentenceType.STANDARD,
+                                      widget=forms.RadioSelect, label="Sentence type",
+                                      error_messages={"required": "Choose the sentence type.",
+                                                      "invalid_choice": "Choose the sentence type from the list."})
+    extended_licence_days = forms.IntegerField(
+        min_value=0, max_value=36500, required=False, label="Extended licence (days)",
+        error_messages={"invalid": "Enter the extended licence as a whole number of days.",
+                        "min_value": "The extended licence cannot be negative.",
+                        "max_value": "Enter the extended licence in days, up to 36500."})
+    tariff_expiry_date = forms.DateField(required=False, label="Tariff expiry (minimum term ends)", widget=DATE_WIDGET,
+                                        error_messages={"invalid": "Enter the tariff expiry as a real date."})
+    parole_board_case = forms.BooleanField(required=False, label="The Parole Board decides this release")
+    hdc_exclusions = forms.MultipleChoiceField(
+        choices=[(code, label[0].upper() + label[1:]) for code, label in rules.HDC_EXCLUSIONS.items()],
+        required=False, widget=forms.CheckboxSelectMultiple, label="Home Detention Curfew exclusions",
+        error_messages={"invalid_choice": "Choose HDC exclusions from the list."})
+
+    def clean_extended_licence_days(self) -> int:
+        return self.cleaned_data["extended_licence_days"] or 0
+
+
+# How the board counts each kind of accommodation on release (the plan's three-way answer).
+BOARD_COUNTS = {AccommodationOnRelease.SETTLED: "settled", AccommodationOnRelease.UNSETTLED: "unsettled",
+                AccommodationOnRelease.NO_FIXED_ABODE: "no fixed abode"}
+
+
+class ReleaseForm(forms.Form):
+    """The release itself, as it happened (release.services.release_record)."""
+
+    released_on = forms.DateField(label="Date of release", widget=DATE_WIDGET,
+                                  error_messages={"required": "Enter the date the person was released.",
+                                                  "invalid": "Enter the date of release as a real date."})
+    release_type = forms.ChoiceField(choices=ReleaseType.choices, initial=ReleaseType.CONDITIONAL,
+                                     label="Release type",
+                                     error_messages={"required": "Choose the release type.",
+                                                     "invalid_choice": "Choose the release type from the list."})
+    accommodation = forms.ChoiceField(
+        choices=[(value, f"{label}: {BOARD_COUNTS[accommodation_on_release(value)]}")
+                 for value, label in AccommodationKind.choices],
+        widget=forms.RadioSelect, label="Accommodation on release",
+        error_messages={"required": "Choose where the person went to live on release.",
+                        "invalid_choice": "Choose where the person went to live from the list."})
+    note = forms.CharField(required=False, max_length=300, label="Note (optional)",
+                           error_messages={"max_length": "Keep the note to 300 characters."})

@@ -8,6 +8,7 @@ from django.db import models
 from django.db.models import Q
 
 from desist.core import release as rules
+from desist.outcomes.models import SETTLED, AccommodationKind
 from desist.partnership.models import Agency
 from desist.people.models import Person
 from desist.sentences.models import Sentence
@@ -117,6 +118,44 @@ class AccommodationOnRelease(models.TextChoices):
     SETTLED = "settled", "Settled"
     UNSETTLED = "unsettled", "Unsettled (temporary)"
     NO_FIXED_ABODE = "nfa", "No fixed abode"
+
+
+def accommodation_on_release(kind: str) -> str:
+    """The plan's three-way answer (settled, unsettled, no fixed abode) for an accommodation kind, with settled
+    as the board counts it (desist.outcomes.models.SETTLED)."""
+    if kind in SETTLED:
+        return AccommodationOnRelease.SETTLED
+    if kind in (AccommodationKind.NO_FIXED_ABODE, AccommodationKind.ROUGH_SLEEPING):
+        return AccommodationOnRelease.NO_FIXED_ABODE
+    return AccommodationOnRelease.UNSETTLED
+
+
+class Release(models.Model):
+    """A release that has happened: the day, how, where the person went to live (the board counts it) and a note.
+    The sentence holds the date too (`release_date` with `release_is_actual`), so key dates and measures read it."""
+
+    sentence = models.OneToOneField(Sentence, on_delete=models.CASCADE, related_name="release")
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="releases")
+    released_on = models.DateField()
+    release_type = models.CharField(max_length=16, choices=ReleaseType.choices)
+    accommodation = models.CharField(max_length=24, choices=AccommodationKind.choices)
+    note = models.CharField(max_length=300, blank=True)
+    recorded_at = models.DateTimeField(auto_now_add=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                    related_name="+")
+
+    class Meta:
+        ordering = ["-released_on", "-id"]
+
+    def __str__(self) -> str:
+        return f"Released on {self.released_on} ({self.get_release_type_display().lower()})"
+
+    @property
+    def accommodation_on_release(self) -> str:
+        return accommodation_on_release(self.accommodation)
+
+    def get_accommodation_on_release_display(self) -> str:
+        return str(AccommodationOnRelease(self.accommodation_on_release).label)
 
 
 class ReleasePlan(models.Model):

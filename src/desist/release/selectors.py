@@ -13,6 +13,7 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from desist.audit.context import Actor
 from desist.core import release as rules
 from desist.offences.models import Offence
+from desist.partnership.models import Agency, AgencyKind
 from desist.people.selectors import visible_people
 from desist.registers.models import RegisterEntry
 from desist.release.models import (
@@ -43,6 +44,16 @@ class PipelineFilters:
     district: int | None = None
     readiness: str = ""
     short_notice: bool = False
+
+
+# The prison holds the custody facts and opens the gate; probation supervises the licence that follows. Other
+# agencies see the release but do not record its facts or the release itself.
+RELEASE_RECORDING_AGENCY_KINDS = (AgencyKind.PRISON, AgencyKind.PROBATION)
+
+
+def may_record_release(actor: Actor) -> bool:
+    """Whether the actor works for a prison or probation, who record release facts and the release itself."""
+    return Agency.objects.filter(pk__in=actor.agency_ids, kind__in=RELEASE_RECORDING_AGENCY_KINDS).exists()
 
 
 def plans_visible(actor: Actor, *, on: date | None = None) -> QuerySet[ReleasePlan]:
@@ -110,6 +121,10 @@ class SentenceRelease:
     dates: rules.ReleaseDates
     plan: ReleasePlan | None = None
     schemes: list[tuple[EarlyReleaseScheme, rules.SchemeEligibility]] = field(default_factory=list)
+
+    @property
+    def sentence_type_label(self) -> str:
+        return rules.SENTENCE_TYPE_LABELS[rules.SentenceType(self.inputs.sentence_type)]
 
     @property
     def differences(self) -> list[str]:
@@ -197,6 +212,13 @@ def person_releases(person_id: int, *, on: date) -> list[SentenceRelease]:
                      .select_related("establishment").order_by("-sentence_date"))
     plans = {p.sentence_id: p for p in ReleasePlan.objects.filter(sentence__in=sentences)}
     return _evaluate(sentences, on=on, schemes=schemes_in_force(on), plans=plans)
+
+
+def person_released(person_id: int, *, limit: int = 5) -> list[Sentence]:
+    """A person's latest custodial sentences released from, each with its recorded `release` (None for a release
+    loaded from elsewhere) and plan. One query. The caller has already checked the person is visible."""
+    return list(Sentence.objects.filter(person_id=person_id, kind=SentenceKind.CUSTODY, release_is_actual=True)
+                .select_related("release", "release_plan", "establishment").order_by("-release_date", "-pk")[:limit])
 
 
 def early_release_list(actor: Actor, scheme: EarlyReleaseScheme, *, on: date,

@@ -19,8 +19,11 @@ from desist.audit.context import Actor
 from desist.audit.models import Action
 from desist.audit.services import log_access
 from desist.core import release as rules
+from desist.outcomes.models import AccommodationKind, Stage
+from desist.outcomes.services import accommodation_status_record
 from desist.partnership.models import Agency, AgencyKind
 from desist.people.models import Involvement, Person
+from desist.people.services import involvement_end
 from desist.referrals.services import referrals_release_date_changed
 from desist.release.models import (
     AccommodationOnRelease,
@@ -30,12 +33,15 @@ from desist.release.models import (
     PathwayStatus,
     PathwayStatusKind,
     PlanTask,
+    Release,
     ReleaseDateChange,
     ReleaseFacts,
     ReleasePlan,
     ReleaseType,
     TaskStatus,
+    accommodation_on_release,
 )
+from desist.release.selectors import may_record_release
 from desist.sentences.models import Sentence, SentenceKind
 from desist.sentences.services import sentence_update
 
@@ -52,6 +58,12 @@ def _iso(value: Any) -> Any:
     return value.isoformat() if isinstance(value, date) else value
 
 
+def _require_recorder(actor: Actor, what: str) -> None:
+    # Who may record is decided in one place (selectors.RELEASE_RECORDING_AGENCY_KINDS).
+    if not may_record_release(actor):
+        raise ReleaseError(f"Only prison or probation staff can record {what}.")
+
+
 # --- Facts and release dates ------------------------------------------------------------------------
 
 
@@ -59,9 +71,17 @@ def _iso(value: Any) -> Any:
 def release_facts_record(*, actor: Actor, sentence: Sentence, sentence_type: str = rules.SentenceType.STANDARD,
                          extended_licence_days: int = 0, tariff_expiry_date: date | None = None,
                          parole_board_case: bool = False, hdc_exclusions: Iterable[str] = ()) -> ReleaseFacts:
-    """Record what the release rules need beyond the sentence row: its type, a Parole Board case, HDC exclusions."""
+    """Record what the release rules need beyond the sentence row: its type, a Parole Board case, HDC exclusions.
+    Prison or probation staff only."""
     if sentence.kind != SentenceKind.CUSTODY:
         raise ReleaseError("Release facts belong to custodial sentences only.")
+    _require_recorder(actor, "release facts")
+    if sentence_type not in rules.SENTENCE_TYPE_LABELS:
+        raise ReleaseError(f"Choose a sentence type: {', '.join(rules.SENTENCE_TYPE_LABELS.values())}.")
+    if sentence_type == rules.SentenceType.EXTENDED and extended_licence_days <= 0:
+        raise ReleaseError("Enter the extended licence of an extended sentence, in days.")
+    if sentence_type != rules.SentenceType.EXTENDED and extended_licence_days:
+        raise ReleaseError("Only an extended sentence has an extended licence; leave the days at 0.")
     unknown = sorted(set(hdc_exclusions) - set(rules.HDC_EXCLUSIONS))
     if unknown:
         raise ReleaseError(f"Unknown HDC exclusion {', '.join(unknown)}; use one of {', '.join(rules.HDC_EXCLUSIONS)}.")
@@ -135,6 +155,115 @@ def release_date_record(*, actor: Actor, sentence: Sentence, release_date: date,
 
         escalate_plan_later(plan.pk)
     return record
+
+
+@transaction.atomic
+def release_record(*, actor: Actor, sentence: Sentence, released_on: date, release_type: str,
+                   accommodation: str, note: str = "", on: date | None = None) -> Release:
+    """Record that the person was released from a custodial sentence: the day (today or past), how, and where they
+    went to live. Prison or probation staff only.
+
+    The sentence's release date becomes the actual one (through `sentence_update`, so key dates, the audit and the
+    derived refresh follow); a date other than the expected one is kept as a `ReleaseDateChange` and told to open
+    referrals; the plan takes the day, type and accommodation, and its open escalations are resolved; the board's
+    accommodation status at release is recorded; victims hear of a release on another day or of another kind than
+    they were told; and the prison's involvement ends on the day when no other sentence holds the person there.
+    """
+    on = _today(on)
+    if sentence.kind != SentenceKind.CUSTODY:
+        raise ReleaseError("Only a custodial sentence has a release to record.")
+    if sentence.release_is_actual:
+        raise ReleaseError("This person has already been released on this sentence.")
+    _require_recorder(actor, "a release")
+    if released_on > on:
+        raise ReleaseError("The release date cannot be in the future; set the expected release date instead.")
+    if released_on < sentence.sentence_date:
+        raise ReleaseError("The release date cannot be before the sentence date.")
+    if release_type not in ReleaseType.values:
+        raise ReleaseError(f"Choose a release type: {', '.join(ReleaseType.labels)}.")
+    if accommodation not in AccommodationKind.values:
+        raise ReleaseError("Choose where the person went to live on release.")
+
+    expected = sentence.release_date
+    plan = ReleasePlan.objects.filter(sentence=sentence).first()
+    told = (plan.release_type if plan else ReleaseDateChange.objects.filter(sentence=sentence)
+            .values_list("release_type", flat=True).first()) or ReleaseType.CONDITIONAL
+    change = rules.date_change_kind(expected, released_on)
+    moved = expected != released_on
+
+    sentence_update(actor=actor, sentence=sentence, release_date=released_on, release_is_actual=True)
+    release = Release.objects.create(sentence=sentence, person_id=sentence.person_id, released_on=released_on,
+                                     release_type=release_type, accommodation=accommodation,
+                                     note=note.strip()[:300], recorded_by_id=actor.user_id)
+    log_access(actor=actor, action=Action.COLLECTION, person_id=sentence.person_id, obj=release,
+               summary=f"Recorded the release on {released_on:%d %b %Y} ({release.get_release_type_display()})",
+               detail={"expected": _iso(expected), "released_on": _iso(released_on), "release_type": release_type,
+                       "accommodation": accommodation, "note": release.note})
+    if moved:
+        notice = (released_on - on).days
+        record = ReleaseDateChange.objects.create(
+            sentence=sentence, person_id=sentence.person_id, change=change, old_date=expected, new_date=released_on,
+            release_type=release_type, changed_on=on, changed_by_id=actor.user_id, notice_days=notice,
+            short_notice=rules.is_short_notice(change, release_date=released_on, changed_on=on,
+                                               threshold_days=settings.DESIST_RELEASE_SHORT_NOTICE_DAYS),
+            reason=(release.note or "Released")[:300],
+        )
+        log_access(actor=actor, action=Action.ALTERATION, person_id=sentence.person_id, obj=record,
+                   summary=f"Released {change.replace('_', ' ')}: {released_on:%d %b %Y}, expected "
+                           f"{f'{expected:%d %b %Y}' if expected else 'not set'}",
+                   detail={"old": _iso(expected), "new": _iso(released_on), "notice_days": notice,
+                           "release_type": release_type})
+        referrals_release_date_changed(actor=actor, person_id=sentence.person_id, old=expected, new=released_on,
+                                       on=on)
+    if plan is not None:
+        _plan_released(actor=actor, plan=plan, release=release, on=on)
+    accommodation_status_record(actor=actor, sentence=sentence, stage=Stage.RELEASE, recorded_on=released_on,
+                                kind=accommodation)
+    if moved or release_type != told:
+        from desist.victims.services import notifications_for_release_change
+
+        notifications_for_release_change(actor=actor, sentence=sentence, release_date=released_on,
+                                         release_type=release_type, change=change, on=on)
+    _prison_involvement_end(actor=actor, sentence=sentence, released_on=released_on)
+    return release
+
+
+def _plan_released(*, actor: Actor, plan: ReleasePlan, release: Release, on: date) -> None:
+    before = {"release_date": _iso(plan.release_date), "release_type": plan.release_type,
+              "accommodation_on_release": plan.accommodation_on_release}
+    plan.release_date, plan.release_type = release.released_on, release.release_type
+    plan.accommodation_on_release = accommodation_on_release(release.accommodation)
+    plan.save(update_fields=["release_date", "release_type", "accommodation_on_release"])
+    log_access(actor=actor, action=Action.ALTERATION, person_id=plan.person_id, obj=plan,
+               summary=f"Release plan: released on {release.released_on:%d %b %Y}, accommodation on release "
+                       f"{plan.get_accommodation_on_release_display().lower()}",
+               detail={"before": before, "after": {"release_date": _iso(plan.release_date),
+                                                   "release_type": plan.release_type,
+                                                   "accommodation_on_release": plan.accommodation_on_release}})
+    # The release has happened: nothing is left to escalate before it.
+    escalations = list(Escalation.objects.filter(plan=plan, status=EscalationStatus.OPEN).values_list("pk", flat=True))
+    if escalations:
+        Escalation.objects.filter(pk__in=escalations).update(status=EscalationStatus.RESOLVED, resolved_on=on,
+                                                             resolved_by_id=actor.user_id)
+        log_access(actor=actor, action=Action.ALTERATION, person_id=plan.person_id, obj=plan,
+                   summary=f"Resolved {len(escalations)} release escalation{'s' if len(escalations) != 1 else ''}: "
+                           "the person has been released",
+                   detail={"escalations": escalations})
+
+
+def _prison_involvement_end(*, actor: Actor, sentence: Sentence, released_on: date) -> None:
+    # Only the holding prison's involvement ends, and only when no other sentence still holds the person there.
+    if sentence.establishment_id is None:
+        return
+    still_held = Sentence.objects.filter(person_id=sentence.person_id, kind=SentenceKind.CUSTODY,
+                                         establishment_id=sentence.establishment_id,
+                                         release_is_actual=False).exclude(pk=sentence.pk).exists()
+    if still_held:
+        return
+    for involvement in (Involvement.objects.filter(person_id=sentence.person_id, agency_id=sentence.establishment_id,
+                                                   agency__kind=AgencyKind.PRISON, start_date__lte=released_on)
+                        .filter(Q(end_date__isnull=True) | Q(end_date__gt=released_on))):
+        involvement_end(actor=actor, involvement=involvement, end_date=released_on)
 
 
 def _move_open_due_dates(plan: ReleasePlan, *, on: date) -> None:

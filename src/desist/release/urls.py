@@ -10,6 +10,8 @@ urlpatterns = [
     path("releases/plans/<int:plan_id>/", views.plan, name="release_plan"),
     path("releases/tasks/<int:task_id>/", views.task_update, name="release_task"),
     path("releases/sentences/<int:sentence_id>/date/", views.release_date, name="release_date"),
+    path("releases/sentences/<int:sentence_id>/facts/", views.release_facts, name="release_facts"),
+    path("releases/sentences/<int:sentence_id>/released/", views.release_record, name="release_record"),
     path("releases/sentences/<int:sentence_id>/plan/", views.plan_start, name="release_plan_start"),
     path("people/<int:person_id>/release/", views.person_release, name="person_release"),
 ]

@@ -27,6 +27,8 @@ from desist.release.forms import (
     PathwaysForm,
     PipelineFilterForm,
     ReleaseDateForm,
+    ReleaseFactsForm,
+    ReleaseForm,
     TaskForm,
 )
 from desist.release.models import EarlyReleaseScheme, Escalation, PlanTask, ReleasePlan
@@ -60,32 +62,109 @@ def _plan(actor: Actor, plan_id: int) -> ReleasePlan:
     return plan
 
 
+def _facts_form(r: selectors.SentenceRelease) -> ReleaseFactsForm:
+    facts = r.facts
+    initial: dict[str, Any] = {"sentence_type": r.inputs.sentence_type}
+    if facts is not None:
+        initial.update(extended_licence_days=facts.extended_licence_days, tariff_expiry_date=facts.tariff_expiry_date,
+                       parole_board_case=facts.parole_board_case, hdc_exclusions=facts.hdc_exclusions)
+    return ReleaseFactsForm(prefix=f"facts{r.sentence.pk}", initial=initial)
+
+
+def _release_form(r: selectors.SentenceRelease, today: Any) -> ReleaseForm:
+    return ReleaseForm(prefix=f"release{r.sentence.pk}", initial={
+        "released_on": today, "release_type": r.plan.release_type if r.plan else "conditional"})
+
+
+def _person_release_page(request: HttpRequest, person: Person, *, bound: dict[str, Any] | None = None,
+                         bound_sentence: int | None = None) -> HttpResponse:
+    """The release page: each sentence awaiting release with its facts and release forms (a form just sent, with
+    its errors, in place of the blank one), and the releases already recorded."""
+    actor = _actor(request)
+    today = timezone.localdate()
+    releases = selectors.person_releases(person.pk, on=today)
+    released = selectors.person_released(person.pk)
+    log_access(actor=actor, action=Action.CONSULTATION, person_id=person.pk, obj=person,
+               summary=f"Viewed release dates and plan of person {person.pk}",
+               detail={"sentences": [r.sentence.pk for r in releases], "released": [s.pk for s in released]})
+    fragment = request.GET.get("fragment") == "1" or getattr(request, "htmx", False)
+    may_record = False if fragment else selectors.may_record_release(actor)
+    bound = bound or {}
+    rows = [(r, bound.get("facts") if r.sentence.pk == bound_sentence and "facts" in bound else _facts_form(r),
+             bound.get("release") if r.sentence.pk == bound_sentence and "release" in bound
+             else _release_form(r, today)) for r in releases] if may_record else [(r, None, None) for r in releases]
+    return render(request, "release/_person_release.html" if fragment else "release/person_release.html", {
+        "person": person, "rows": rows, "released": released, "today": today, "date_form": ReleaseDateForm(),
+        "may_record": may_record, "short_notice_days": settings.DESIST_RELEASE_SHORT_NOTICE_DAYS,
+        "bound_form": next(iter(bound.values()), None), "bound_first_id": _first_id(bound),
+    })
+
+
+def _first_id(bound: dict[str, Any]) -> str:
+    # Where a message about the whole form (a service's refusal) takes the user: its first field.
+    form = next(iter(bound.values()), None)
+    return next(iter(form), None).auto_id if form is not None else ""
+
+
 @login_required
 def person_release(request: HttpRequest, person_id: int) -> HttpResponse:
     """The release section of a person's record: a page of its own, or the fragment the record loads."""
+    return _person_release_page(request, _visible_person(_actor(request), person_id))
+
+
+def _custodial_sentence(actor: Actor, sentence_id: int) -> Sentence:
+    sentence = Sentence.objects.filter(pk=sentence_id, kind=SentenceKind.CUSTODY,
+                                       person__in=visible_people(actor)).first()
+    if sentence is None:
+        person_id = Sentence.objects.filter(pk=sentence_id).values_list("person_id", flat=True).first()
+        raise _denied(actor, person_id=person_id, what=f"sentence {sentence_id}")
+    return sentence
+
+
+@login_required
+@require_POST
+def release_facts(request: HttpRequest, sentence_id: int) -> HttpResponse:
+    """Record a sentence's release facts; with errors, the release page again with them summarised."""
     actor = _actor(request)
-    person = _visible_person(actor, person_id)
-    today = timezone.localdate()
-    releases = selectors.person_releases(person.pk, on=today)
-    log_access(actor=actor, action=Action.CONSULTATION, person_id=person.pk, obj=person,
-               summary=f"Viewed release dates and plan of person {person.pk}",
-               detail={"sentences": [r.sentence.pk for r in releases]})
-    fragment = request.GET.get("fragment") == "1" or getattr(request, "htmx", False)
-    return render(request, "release/_person_release.html" if fragment else "release/person_release.html", {
-        "person": person, "releases": releases, "today": today, "date_form": ReleaseDateForm(),
-        "short_notice_days": settings.DESIST_RELEASE_SHORT_NOTICE_DAYS,
-    })
+    sentence = _custodial_sentence(actor, sentence_id)
+    form = ReleaseFactsForm(request.POST, prefix=f"facts{sentence.pk}")
+    if form.is_valid():
+        try:
+            services.release_facts_record(actor=actor, sentence=sentence, **form.cleaned_data)
+        except services.ReleaseError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, "Release facts saved: the dates and eligibility below follow them.")
+            return redirect("person_release", person_id=sentence.person_id)
+    person = _visible_person(actor, sentence.person_id)
+    return _person_release_page(request, person, bound={"facts": form}, bound_sentence=sentence.pk)
+
+
+@login_required
+@require_POST
+def release_record(request: HttpRequest, sentence_id: int) -> HttpResponse:
+    """Record that the person was released; with errors, the release page again with them summarised."""
+    actor = _actor(request)
+    sentence = _custodial_sentence(actor, sentence_id)
+    form = ReleaseForm(request.POST, prefix=f"release{sentence.pk}")
+    if form.is_valid():
+        try:
+            release = services.release_record(actor=actor, sentence=sentence, **form.cleaned_data)
+        except services.ReleaseError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, f"Release recorded: released on {release.released_on:%d %B %Y} "
+                                      f"({release.get_release_type_display().lower()}).")
+            return redirect("person_release", person_id=sentence.person_id)
+    person = _visible_person(actor, sentence.person_id)
+    return _person_release_page(request, person, bound={"release": form}, bound_sentence=sentence.pk)
 
 
 @login_required
 @require_POST
 def release_date(request: HttpRequest, sentence_id: int) -> HttpResponse:
     actor = _actor(request)
-    sentence = Sentence.objects.filter(pk=sentence_id, kind=SentenceKind.CUSTODY,
-                                       person__in=visible_people(actor)).first()
-    if sentence is None:
-        person_id = Sentence.objects.filter(pk=sentence_id).values_list("person_id", flat=True).first()
-        raise _denied(actor, person_id=person_id, what=f"sentence {sentence_id}")
+    sentence = _custodial_sentence(actor, sentence_id)
     form = ReleaseDateForm(request.POST)
     if form.is_valid():
         try:

@@ -1,4 +1,4 @@
-"""`manage.py release date|task|pathway … --user USERNAME`: the release services from the command line, acting as
+"""`manage.py release date|facts|released|task|pathway … --user USERNAME`: the release services from the command line, acting as
 a named user, through the same forms (so the same messages) as the pages and the API."""
 
 from __future__ import annotations
@@ -9,10 +9,12 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from desist.audit.cli import add_actor_arguments, command_actor, iso_date, refused, run
 from desist.audit.context import Actor
+from desist.core import release as rules
+from desist.outcomes.models import AccommodationKind
 from desist.partnership.models import Agency
 from desist.people.selectors import visible_people
 from desist.release import selectors, services
-from desist.release.forms import ReleaseDateForm, TaskForm
+from desist.release.forms import ReleaseDateForm, ReleaseFactsForm, ReleaseForm, TaskForm
 from desist.release.models import PlanTask, ReleasePlan, ReleaseType, TaskStatus
 from desist.sentences.models import Sentence, SentenceKind
 
@@ -22,19 +24,38 @@ def _form_error(form: Any) -> CommandError:
 
 
 class Command(BaseCommand):
-    help = "Set a release date, update a release plan task or a pathway, acting as --user."
+    help = ("Set a release date, record release facts or the release itself, update a release plan task or a "
+            "pathway, acting as --user.")
 
     def add_arguments(self, parser: CommandParser) -> None:
-        subcommands = parser.add_subparsers(dest="action", required=True, metavar="date|task|pathway")
+        subcommands = parser.add_subparsers(dest="action", required=True, metavar="date|facts|released|task|pathway")
 
         when = subcommands.add_parser("date", help="Set, bring forward, put back or confirm an expected release date.")
-        which = when.add_mutually_exclusive_group(required=True)
-        which.add_argument("--sentence", type=int, help="The custodial sentence's id.")
-        which.add_argument("--person", type=int, help="The person's id: their custodial sentence not yet released.")
+        self._which_sentence(when)
         when.add_argument("--date", required=True, type=iso_date, help="The expected release date (YYYY-MM-DD).")
         when.add_argument("--type", default=ReleaseType.CONDITIONAL, help=f"One of {', '.join(ReleaseType.values)}.")
         when.add_argument("--reason", default="", help="Why (optional).")
         add_actor_arguments(when)
+
+        facts = subcommands.add_parser("facts", help="Record a custodial sentence's release facts.")
+        self._which_sentence(facts)
+        facts.add_argument("--type", default=rules.SentenceType.STANDARD, dest="sentence_type",
+                           help=f"One of {', '.join(rules.SentenceType)}.")
+        facts.add_argument("--extended-licence-days", type=int, default=0, help="Extended sentences only.")
+        facts.add_argument("--tariff-expiry", type=iso_date, help="Life or IPP: the minimum term ends (YYYY-MM-DD).")
+        facts.add_argument("--parole-board", action="store_true", help="The Parole Board decides this release.")
+        facts.add_argument("--hdc-exclusion", action="append", default=[], dest="hdc_exclusions",
+                           help=f"Repeat for each: {', '.join(rules.HDC_EXCLUSIONS)}.")
+        add_actor_arguments(facts)
+
+        released = subcommands.add_parser("released", help="Record that the person was released.")
+        self._which_sentence(released)
+        released.add_argument("--date", required=True, type=iso_date, help="The day of release (YYYY-MM-DD).")
+        released.add_argument("--type", default=ReleaseType.CONDITIONAL, help=f"One of {', '.join(ReleaseType.values)}.")
+        released.add_argument("--accommodation", required=True,
+                              help=f"Where the person went to live: {', '.join(AccommodationKind.values)}.")
+        released.add_argument("--note", default="", help="A note (optional).")
+        add_actor_arguments(released)
 
         task = subcommands.add_parser("task", help="Mark a plan task done, not needed or to do, or change it.")
         task.add_argument("--task", required=True, type=int, help="The task's id.")
@@ -57,12 +78,18 @@ class Command(BaseCommand):
         pathway.add_argument("--note", default="")
         add_actor_arguments(pathway)
 
+    @staticmethod
+    def _which_sentence(parser: CommandParser) -> None:
+        which = parser.add_mutually_exclusive_group(required=True)
+        which.add_argument("--sentence", type=int, help="The custodial sentence's id.")
+        which.add_argument("--person", type=int, help="The person's id: their custodial sentence not yet released.")
+
     def handle(self, *args: Any, **options: Any) -> None:
         actor = command_actor(options["user"], options["purpose"])
         message = getattr(self, f"_{options['action']}")(actor, options)
         self.stdout.write(message)
 
-    def _date(self, actor: Actor, options: dict[str, Any]) -> str:
+    def _sentence(self, actor: Actor, options: dict[str, Any]) -> Sentence:
         custody = Sentence.objects.filter(kind=SentenceKind.CUSTODY, person__in=visible_people(actor))
         if options["sentence"] is not None:
             sentence = custody.filter(pk=options["sentence"]).first()
@@ -76,6 +103,10 @@ class Command(BaseCommand):
                         .order_by("-sentence_date", "-pk").first())
             if sentence is None:
                 raise CommandError(f"Person {options['person']} has no custodial sentence waiting for release.")
+        return sentence
+
+    def _date(self, actor: Actor, options: dict[str, Any]) -> str:
+        sentence = self._sentence(actor, options)
         form = ReleaseDateForm({"release_date": options["date"], "release_type": options["type"],
                                 "reason": options["reason"]})
         if not form.is_valid():
@@ -85,6 +116,32 @@ class Command(BaseCommand):
         notice = " (short notice)" if change.short_notice else ""
         return (f"Release date of sentence {sentence.pk} {change.get_change_display().lower()}: "
                 f"{change.new_date:%d %b %Y}, {change.notice_days} days' notice{notice}.")
+
+    def _facts(self, actor: Actor, options: dict[str, Any]) -> str:
+        sentence = self._sentence(actor, options)
+        form = ReleaseFactsForm({"sentence_type": options["sentence_type"],
+                                 "extended_licence_days": options["extended_licence_days"],
+                                 "tariff_expiry_date": options["tariff_expiry"] or "",
+                                 "parole_board_case": options["parole_board"],
+                                 "hdc_exclusions": options["hdc_exclusions"]})
+        if not form.is_valid():
+            raise _form_error(form)
+        facts = run(lambda: services.release_facts_record(actor=actor, sentence=sentence, **form.cleaned_data),
+                    services.ReleaseError)
+        exclusions = ", ".join(facts.hdc_exclusions) or "no HDC exclusions"
+        return f"Release facts of sentence {sentence.pk}: {facts.get_sentence_type_display().lower()}, {exclusions}."
+
+    def _released(self, actor: Actor, options: dict[str, Any]) -> str:
+        sentence = self._sentence(actor, options)
+        form = ReleaseForm({"released_on": options["date"], "release_type": options["type"],
+                            "accommodation": options["accommodation"], "note": options["note"]})
+        if not form.is_valid():
+            raise _form_error(form)
+        release = run(lambda: services.release_record(actor=actor, sentence=sentence, **form.cleaned_data),
+                      services.ReleaseError)
+        return (f"Sentence {sentence.pk}: released on {release.released_on:%d %b %Y} "
+                f"({release.get_release_type_display().lower()}), accommodation on release "
+                f"{release.get_accommodation_on_release_display().lower()}.")
 
     def _task(self, actor: Actor, options: dict[str, Any]) -> str:
         task = (PlanTask.objects.filter(pk=options["task"], plan__in=selectors.plans_visible(actor))
