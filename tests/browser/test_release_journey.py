@@ -1,5 +1,6 @@
 """A probation officer plans a release to done: starts the plan from the record, works every pathway and task
-(inline, with HTMX), records accommodation on release and sees the plan ready in the pipeline (issue 6)."""
+(inline, with HTMX), records accommodation on release and sees the plan ready in the pipeline; then records the
+release facts and, on the day, the release itself (issue 6)."""
 
 from datetime import timedelta
 
@@ -84,3 +85,22 @@ def test_plan_a_release_to_done(page: Page, live_server, prisoner):
     page.goto("/releases/escalations/")
     expect(page.get_by_role("heading", name="Release escalations")).to_be_visible()
     assert_accessible(page, context="escalations")
+
+    page.goto(f"/people/{prisoner.pk}/release/")
+    assert_accessible(page, context="release page with the facts and release forms")
+    page.get_by_label("Liable to deportation").check()
+    page.get_by_role("button", name="Save release facts").click()
+    expect(page.get_by_text("Release facts saved")).to_be_visible()
+    expect(page.locator("#release-section")).to_contain_text("Not eligible: liable to deportation")
+
+    page.get_by_role("button", name="Record the release").click()  # no accommodation chosen
+    expect(page.locator(".govuk-error-summary")).to_contain_text("Choose where the person went to live on release.")
+    assert_accessible(page, context="release page with an error")
+    expect(page.get_by_label("Date of release")).to_have_value(TODAY.isoformat())
+    page.get_by_label("Own home or tenancy: settled").check()
+    page.get_by_label("Note (optional)").fill("Met at the gate by Sam")
+    page.get_by_role("button", name="Record the release").click()
+    expect(page.get_by_text("Release recorded")).to_be_visible()
+    expect(page.locator("#releases-recorded")).to_contain_text("accommodation on release settled")
+    expect(page.locator("#release-section")).to_contain_text("No custodial sentence awaiting release.")
+    assert_accessible(page, context="release page after the release")
