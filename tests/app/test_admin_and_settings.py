@@ -82,3 +82,22 @@ def test_production_refuses_the_demo_secret():
 def test_risk_and_iom_admin_pages_open(client, superuser, url):
     client.force_login(superuser)
     assert client.get(url).status_code == 200
+
+
+@pytest.mark.django_db
+def test_passwords_are_validated_against_the_configured_rules():
+    from django.contrib.auth.password_validation import validate_password
+    from django.core.exceptions import ValidationError
+
+    user = User(username="morgan.probation", first_name="Morgan", email="morgan@example.org")
+    refusals = {
+        "short": "password_too_short",
+        "password1234": "password_too_common",
+        "morgan.probation1": "password_too_similar",
+        "839201745563": "password_entirely_numeric",
+    }
+    for password, code in refusals.items():
+        with pytest.raises(ValidationError) as refused:
+            validate_password(password, user=user)
+        assert code in {e.code for e in refused.value.error_list}, password
+    assert validate_password("quartz-lantern-orbit-meadow-71", user=user) is None
