@@ -121,3 +121,12 @@ def test_risk_endpoint(client, setup):
     ogrs = next(s for s in body["scores"] if s["kind"] == "ogrs3")
     assert ogrs["two_year"] is not None and ogrs["working"]
     assert client.get(f"/api/people/{setup['theirs'].pk}/risk", **bearer(setup["token"])).status_code == 404
+
+
+def test_another_agencys_persons_sentences_are_not_found(client, setup):
+    builders.community_order(setup["theirs"], start=TODAY - timedelta(days=10))
+    response = client.get(f"/api/people/{setup['theirs'].pk}/sentences", **bearer(setup["token"]))
+    assert response.status_code == 404
+    assert "community_order" not in response.content.decode()
+    entry = AccessLogEntry.objects.get(person_id=setup["theirs"].pk, action="denied", channel="api")
+    assert entry.username == "pat.probation"
