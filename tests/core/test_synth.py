@@ -861,3 +861,57 @@ def test_open_probation_involvement_means_supervised(world: Partnership) -> None
     assert open_probation == supervised
     assert _count(con, "select count(*) from involvements where start_date < DATE '1970-01-01'") > 0
     assert _count(con, "select count(*) from involvements where end_date < start_date") == 0
+
+
+def test_forced_faults_follow_the_truth() -> None:
+    """With the day/month swap, old address and old surname faults forced on (and the faults that would
+    blur them off), every extract record shows them, checked against the truth table."""
+    errors = ExtractErrorModel(
+        dob_swap_rate=1.0, old_address_rate=1.0, old_surname_rate=1.0,
+        typo_last_rate=0.0, transpose_names_rate=0.0, alias_as_name_rate=0.0, dob_typo_rate=0.0,
+        dob_missing_rate=0.0, postcode_typo_rate=0.0, postcode_missing_rate=0.0,
+    )
+    world = generate_partnership(config=SynthConfig(people=3_000, seed=7, as_of=date(2026, 11, 23), errors=errors))
+    con = _db(world)
+    rows = con.execute("""
+        select t.source, x.date_of_birth, x.last_name, x.postcode, p.date_of_birth, p.last_name,
+               (select a.last_name from aliases a where a.person_id = t.person_id and a.kind = 'previous_name'),
+               (select a.postcode from addresses a where a.person_id = t.person_id and a.to_date is null),
+               (select list(a.postcode) from addresses a where a.person_id = t.person_id and a.to_date is not null)
+        from extract_links t
+        join (""" + " union all ".join(
+        f"select source, record_id, date_of_birth, last_name, postcode from x_{s}" for s in EXTRACT_SOURCES
+    ) + """) x using (source, record_id)
+        join people p using (person_id)""").fetchall()
+    assert len(rows) == world.extract_links.num_rows
+
+    swapped = kept = old_address = current_only = old_surname = 0
+    for source, x_dob, x_last, x_postcode, dob, last, birth_last, current, earlier in rows:
+        # Day and month swap, wherever the day could be a month (and differs from it).
+        if re.match(r"^\d{4}-", x_dob):
+            y, m, d = (int(v) for v in x_dob.split("-"))
+        else:
+            d, m, y = (int(v) for v in re.split(r"[/-]", x_dob))
+        if dob.day <= 12 and dob.day != dob.month:
+            assert (y, m, d) == (dob.year, dob.day, dob.month), (source, x_dob, dob)
+            swapped += 1
+        else:
+            assert (y, m, d) == (dob.year, dob.month, dob.day), (source, x_dob, dob)
+            kept += 1
+        # The previous address, where the person had one; otherwise the current one.
+        if earlier:
+            assert x_postcode in earlier, (source, x_postcode, earlier)
+            assert x_postcode != current or current in earlier, (source, x_postcode, current)
+            old_address += 1
+        else:
+            assert x_postcode == current, (source, x_postcode, current)
+            current_only += 1
+        # The surname before it changed, for everyone whose surname changed.
+        if birth_last is not None:
+            assert birth_last != last
+            assert x_last.lower() == birth_last.lower(), (source, x_last, birth_last, last)
+            old_surname += 1
+        else:
+            assert x_last.lower() == last.lower(), (source, x_last, last)
+    assert min(swapped, kept, old_address, current_only, old_surname) > 0
+    assert swapped > 0.25 * len(rows)
