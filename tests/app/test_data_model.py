@@ -106,21 +106,14 @@ def test_an_involvement_ends_on_or_after_it_starts(pair, partnership):
 # --- registers ---------------------------------------------------------------------------------------------
 
 
-# The check reads `kind = 'mappa' AND mappa_category IN (1, 2, 3, 4) AND mappa_level IN (1, 2, 3) OR ...`.
-# With a NULL category or level, `IN` is unknown rather than false, and a CHECK only refuses a row when
-# its condition is false, so a MAPPA entry without a category or level is stored. The condition needs
-# `mappa_category__isnull=False, mappa_level__isnull=False` in its MAPPA branch. Strict: these start
-# failing (so the marks must go) once the model is fixed.
-NULL_PASSES_THE_CHECK = pytest.mark.xfail(
-    strict=True, reason="register_mappa_has_category_and_level lets NULL through (IN with NULL is unknown)")
-
-
+# A MAPPA entry without a category or level is refused too: the check says isnull=False as well as IN,
+# because IN on NULL is unknown and a CHECK only refuses a row whose condition is false.
 @pytest.mark.parametrize(
     ("kind", "category", "level"),
     [
-        pytest.param("mappa", None, None, id="mappa-neither", marks=NULL_PASSES_THE_CHECK),
-        pytest.param("mappa", 2, None, id="mappa-no-level", marks=NULL_PASSES_THE_CHECK),
-        pytest.param("mappa", None, 1, id="mappa-no-category", marks=NULL_PASSES_THE_CHECK),
+        pytest.param("mappa", None, None, id="mappa-neither"),
+        pytest.param("mappa", 2, None, id="mappa-no-level"),
+        pytest.param("mappa", None, 1, id="mappa-no-category"),
         pytest.param("mappa", 5, 1, id="mappa-category-5"),
         pytest.param("mappa", 1, 4, id="mappa-level-4"),
         pytest.param("domestic_abuse_perpetrator", 2, 1, id="other-with-both"),

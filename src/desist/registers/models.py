@@ -77,7 +77,9 @@ class RegisterEntry(models.Model):
         verbose_name_plural = "register entries"
         constraints = [
             models.CheckConstraint(
-                condition=(Q(kind="mappa", mappa_category__in=[1, 2, 3, 4], mappa_level__in=[1, 2, 3]))
+                # isnull=False too: IN on NULL is unknown, and a check only refuses a row that is false.
+                condition=(Q(kind="mappa", mappa_category__isnull=False, mappa_level__isnull=False,
+                             mappa_category__in=[1, 2, 3, 4], mappa_level__in=[1, 2, 3]))
                 | (~Q(kind="mappa") & Q(mappa_category__isnull=True, mappa_level__isnull=True)),
                 name="register_mappa_has_category_and_level",
             ),
