@@ -38,6 +38,9 @@ class Disposal(models.TextChoices):
     FINE = "fine", "Fine"
     DISCHARGE = "discharge", "Discharge"
     OTHER = "other", "Other"
+    # Mental Health Act 1983 s.37: not custody (proven reoffending counts from the court date), but it makes a
+    # violent or sexual offence's victims eligible for the Victim Contact Scheme (RULES.md §7).
+    HOSPITAL_ORDER = "hospital_order", "Hospital order"
 
 
 class Offence(models.Model):

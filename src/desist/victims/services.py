@@ -20,7 +20,7 @@ from desist.audit.models import Action
 from desist.audit.services import log_access
 from desist.core import release as release_rules
 from desist.core import victims as rules
-from desist.offences.models import Offence
+from desist.offences.models import Disposal, Offence
 from desist.partnership.models import Role
 from desist.sentences.models import LicenceCondition, Sentence, SentenceKind
 from desist.victims.models import (
@@ -150,11 +150,13 @@ def _condition_event(condition: LicenceCondition, change: str, release_date: dat
                   summary=f"{rules.EVENT_LABELS[kind]}: {condition.code}")
 
 
-def _eligibility(link_offence: Offence, sentence: Sentence) -> rules.SchemeEligibility:
+def _eligibility(link_offence: Offence, sentence: Sentence | None) -> rules.SchemeEligibility:
     category = link_offence.ogrs3_category or link_offence.offence_code.ogrs3_category
     groups = release_rules.offence_groups([category], domestic_abuse=link_offence.domestic_abuse)
+    custodial = sentence is not None and sentence.kind == SentenceKind.CUSTODY
     return rules.vcs_eligibility(
-        groups, custody_days=sentence.length_days if sentence.kind == SentenceKind.CUSTODY else None,
+        groups, custody_days=sentence.length_days if sentence is not None and custodial else None,
+        hospital_order=link_offence.disposal == Disposal.HOSPITAL_ORDER,
         qualifying_groups=settings.DESIST_VCS_OFFENCE_GROUPS, min_custody_days=settings.DESIST_VCS_MIN_CUSTODY_DAYS)
 
 
@@ -163,7 +165,8 @@ def victim_eligibility(victim: Victim) -> list[tuple[Offence, rules.SchemeEligib
     out = []
     for link in victim.links.select_related("offence__offence_code", "offence__sentence"):
         offence = link.offence
-        if offence.sentence is None:
+        # A hospital order is a disposal without a sentence, and is enough by itself (RULES.md §7).
+        if offence.sentence is None and offence.disposal != Disposal.HOSPITAL_ORDER:
             out.append((offence, rules.SchemeEligibility(False, ("no sentence recorded for the offence",))))
         else:
             out.append((offence, _eligibility(offence, offence.sentence)))

@@ -76,7 +76,7 @@ class Brute:
 
 def brute_force(rows: list[dict[str, Any]], start: date, end: date) -> dict[str, Brute]:
     """The rules read literally, one person at a time: counts for 'all', 'adult' and 'juvenile'."""
-    severity = ["custody", "community", "suspended", "fine", "discharge", "other", "caution"]
+    severity = ["custody", "hospital_order", "community", "suspended", "fine", "discharge", "other", "caution"]
     by_person: dict[str, list[tuple[int, dict[str, Any]]]] = defaultdict(list)
     for number, row in enumerate(rows):
         by_person[row["person_id"]].append((number, row))

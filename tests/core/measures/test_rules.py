@@ -108,6 +108,20 @@ def test_a_custodial_conviction_is_not_an_index_event_but_its_release_is() -> No
     assert later.headline.cohort_size == 2  # "held" released 1 June; "released" fined 1 April
 
 
+def test_a_hospital_order_is_not_custody_its_court_date_is_the_index_date() -> None:
+    rows = [
+        offence("detained", offence_on=date(2023, 12, 1), proven_on=date(2024, 1, 10), disposal="hospital_order"),
+        offence("detained", offence_on=date(2024, 2, 1), proven_on=date(2024, 3, 1), disposal="fine"),
+        # The same day as a community order: the hospital order is the more serious disposal.
+        offence("both", offence_on=date(2023, 12, 1), proven_on=date(2024, 1, 15), disposal="hospital_order"),
+        offence("both", offence_on=date(2023, 12, 2), proven_on=date(2024, 1, 15), disposal="community"),
+    ]
+    result = measure(rows, by=("disposal",))
+    assert result.headline.cohort_size == 2 and result.headline.reoffences == 1
+    assert result.headline.average_days_to_first_reoffence == 22  # 10 Jan to 1 Feb 2024
+    assert [r.value for r in result.breakdowns["disposal"]] == ["hospital_order"]
+
+
 def test_an_offence_on_the_index_date_is_not_a_reoffence() -> None:
     rows = [caution(on=date(2024, 2, 1)), offence(offence_on=date(2024, 2, 1), proven_on=date(2024, 3, 1))]
     assert measure(rows).headline.reoffences == 0

@@ -34,7 +34,8 @@ REQUIRED_COLUMNS: tuple[str, ...] = (
 OPTIONAL_COLUMNS: tuple[str, ...] = ("district", "ethnicity", "priority_group", "iom_strand")
 DATE_COLUMNS: tuple[str, ...] = ("date_of_birth", "offence_date", "proven_date", "release_date")
 OUTCOMES: tuple[str, ...] = ("conviction", "caution")
-DISPOSALS: tuple[str, ...] = ("custody", "community", "suspended", "fine", "discharge", "other")
+# As desist.offences.Disposal. A hospital order is not custody: its index date is the court date.
+DISPOSALS: tuple[str, ...] = ("custody", "community", "suspended", "fine", "discharge", "other", "hospital_order")
 SEXES: tuple[str, ...] = ("male", "female")
 # Problems listed in full before the message says "and N more".
 PROBLEMS_SHOWN = 200

@@ -22,6 +22,7 @@ DEFAULT_AS_OF = date(2026, 6, 30)
 # Common Home Office codes (theft from shops, common assault, criminal damage, drugs, burglary, ...).
 CODES = ("04600", "10500", "05800", "09200", "02800", "00800", "03000", "04900", "80300", "06600", "03400", "05400")
 CODE_WEIGHTS = (0.22, 0.16, 0.1, 0.1, 0.05, 0.08, 0.04, 0.08, 0.06, 0.06, 0.02, 0.03)
+# custody, community, suspended, fine, discharge, other: the first six DISPOSALS (no hospital orders here).
 DISPOSAL_WEIGHTS = (0.2, 0.25, 0.12, 0.28, 0.1, 0.05)
 ETHNICITIES = ("White", "Mixed", "Asian", "Black", "Other")
 ETHNICITY_WEIGHTS = (0.78, 0.05, 0.07, 0.05, 0.02)  # the rest: not recorded
@@ -61,7 +62,7 @@ def national_history(*, people: int = 1_000_000, seed: int = 1, as_of: date = DE
     rows = person.size
 
     caution = rng.random(rows) < np.where(propensity[person] < 0.5, 0.2, 0.08)
-    disposal = rng.choice(len(DISPOSALS), size=rows, p=DISPOSAL_WEIGHTS)
+    disposal = rng.choice(len(DISPOSAL_WEIGHTS), size=rows, p=DISPOSAL_WEIGHTS)
     custody = ~caution & (disposal == 0)
     release_day = proven_day + rng.gamma(1.2, 150.0, size=rows).astype(np.int64)
     released = custody & (release_day <= end)
@@ -87,7 +88,7 @@ def national_history(*, people: int = 1_000_000, seed: int = 1, as_of: date = DE
             "offence_date": dates(offence_day),
             "proven_date": dates(proven_day),
             "outcome": _dictionary(("conviction", "caution"), caution.astype(np.int32)),
-            "disposal": _dictionary(DISPOSALS, disposal, missing=caution),
+            "disposal": _dictionary(DISPOSALS[: len(DISPOSAL_WEIGHTS)], disposal, missing=caution),
             "release_date": dates(release_day, mask=~released),
             "offence_code": _dictionary(CODES, code),
             "district": _dictionary(tuple(d.name for d in DISTRICTS), district[person]),
