@@ -11,6 +11,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Query, Router, Schema, Status
 
+from desist.api.schemas import form_field_errors
 from desist.audit.context import Actor
 from desist.audit.models import Action
 from desist.audit.services import log_access
@@ -164,11 +165,6 @@ class ReleaseOut(Schema):
     note: str
 
 
-def _form_errors(form: Any) -> dict[str, Any]:
-    return {"detail": [{"loc": ["body", name if name != "__all__" else ""], "msg": str(message)}
-                       for name, messages in form.errors.items() for message in messages]}
-
-
 def _custodial_or_denied(actor: Actor, sentence_id: int) -> Sentence | None:
     sentence = Sentence.objects.filter(pk=sentence_id, kind=SentenceKind.CUSTODY,
                                        person__in=visible_people(actor)).first()
@@ -268,8 +264,7 @@ def update_task(request: HttpRequest, plan_id: int, task_id: int, body: TaskIn) 
                "provider": task.provider, "event_date": task.event_date, "detail": task.detail}
     form = TaskForm({name: ("" if value is None else value) for name, value in {**current, **sent}.items()})
     if not form.is_valid():
-        return Status(422, {"detail": [{"loc": ["body", name], "msg": str(message)}
-                                       for name, messages in form.errors.items() for message in messages]})
+        return Status(422, form_field_errors(form))
     try:
         task = services.plan_task_update(actor=actor, task=task, **{k: form.cleaned_data[k] for k in sent})
     except services.ReleaseError as error:
@@ -291,8 +286,7 @@ def set_release_date(request: HttpRequest, sentence_id: int, body: ReleaseDateIn
         return Status(404, NOT_FOUND)
     form = ReleaseDateForm(body.model_dump())
     if not form.is_valid():
-        return Status(422, {"detail": [{"loc": ["body", name], "msg": str(message)}
-                                       for name, messages in form.errors.items() for message in messages]})
+        return Status(422, form_field_errors(form))
     try:
         change = services.release_date_record(actor=actor, sentence=sentence, **form.cleaned_data)
     except services.ReleaseError as error:
@@ -312,7 +306,7 @@ def set_release_facts(request: HttpRequest, sentence_id: int, body: ReleaseFacts
     data = {name: ("" if value is None else value) for name, value in body.model_dump().items()}
     form = ReleaseFactsForm(data)
     if not form.is_valid():
-        return Status(422, _form_errors(form))
+        return Status(422, form_field_errors(form))
     try:
         facts = services.release_facts_record(actor=actor, sentence=sentence, **form.cleaned_data)
     except services.ReleaseError as error:
@@ -335,7 +329,7 @@ def record_release(request: HttpRequest, sentence_id: int, body: ReleaseIn) -> A
         return Status(404, NOT_FOUND)
     form = ReleaseForm(body.model_dump())
     if not form.is_valid():
-        return Status(422, _form_errors(form))
+        return Status(422, form_field_errors(form))
     try:
         release = services.release_record(actor=actor, sentence=sentence, **form.cleaned_data)
     except services.ReleaseError as error:

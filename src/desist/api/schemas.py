@@ -1,5 +1,5 @@
 from datetime import date
-from typing import Literal
+from typing import Any, Literal
 
 from ninja import Field, Schema
 
@@ -197,3 +197,9 @@ class FieldErrorOut(Schema):
 
 class ValidationErrorOut(Schema):
     detail: list[FieldErrorOut]
+
+
+def form_field_errors(form: Any) -> dict[str, Any]:
+    """A bound Django form's errors in the API's 422 shape: one {loc, msg} per message; loc "" for the whole form."""
+    return {"detail": [{"loc": ["body", "" if name == "__all__" else name], "msg": str(message)}
+                       for name, messages in form.errors.items() for message in messages]}

@@ -11,6 +11,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Router, Schema, Status
 
+from desist.api.schemas import form_field_errors
 from desist.audit.context import Actor
 from desist.audit.models import Action
 from desist.audit.services import log_access
@@ -101,8 +102,7 @@ def complete(request: HttpRequest, notification_id: int, body: CompleteIn) -> An
         return Status(404, NOT_FOUND)
     form = CompleteForm(body.model_dump())
     if not form.is_valid():
-        return Status(422, {"detail": [{"loc": ["body", name], "msg": str(message)}
-                                       for name, messages in form.errors.items() for message in messages]})
+        return Status(422, form_field_errors(form))
     try:
         item = services.notification_complete(actor=actor, notification=item, outcome=form.cleaned_data["outcome"],
                                               note=form.cleaned_data["note"])
@@ -149,11 +149,6 @@ class VictimIn(Schema):
 
 class LinkIn(Schema):
     offence_id: int
-
-
-def _field_errors(form: Any) -> Any:
-    return Status(422, {"detail": [{"loc": ["body", name], "msg": str(message)}
-                                   for name, messages in form.errors.items() for message in messages]})
 
 
 def _victim_out(v: Victim, outstanding: int | None = None) -> dict[str, Any]:
@@ -206,7 +201,7 @@ def victim_record(request: HttpRequest, body: VictimIn) -> Any:
     data["opted_in"] = {True: "yes", False: "no", None: ""}[data["opted_in"]]
     form = VictimForm(data)
     if not form.is_valid():
-        return _field_errors(form)
+        return Status(422, form_field_errors(form))
     try:
         victim = services.victim_record(actor=actor, **form.cleaned_data)
     except (services.VictimError, ValidationError) as error:
@@ -241,7 +236,7 @@ def victim_link(request: HttpRequest, victim_id: int, body: LinkIn) -> Any:
         return Status(404, NOT_FOUND)
     form = LinkForm({"offence": offence.pk}, offences=[offence])
     if not form.is_valid():
-        return _field_errors(form)
+        return Status(422, form_field_errors(form))
     if victim.links.filter(offence=offence).exists():
         return Status(409, {"detail": f"Victim {victim.reference} is already linked to this offence."})
     try:
