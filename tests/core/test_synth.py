@@ -915,3 +915,26 @@ def test_forced_faults_follow_the_truth() -> None:
             assert x_last.lower() == last.lower(), (source, x_last, last)
     assert min(swapped, kept, old_address, current_only, old_surname) > 0
     assert swapped > 0.25 * len(rows)
+
+
+def test_mistyped_identifiers_in_extracts_still_fit_their_published_formats():
+    # Agencies' systems check PNC and NHS numbers, so the importer (which refuses a broken check) must take
+    # every synthetic extract: a mistyped digit comes with a check character that fits.
+    from desist.core.identifiers import identifier_problem
+
+    config = SynthConfig(people=1500, seed=5, errors=ExtractErrorModel(identifier_typo_rate=0.5))
+    world = generate_partnership(config=config)
+    truth = world.people
+    checked = mistyped = 0
+    for table in world.extracts.values():
+        for kind in ("pnc", "crn", "nhs_number", "ni_number"):
+            if kind not in table.column_names:
+                continue
+            for value in table.column(kind).to_pylist():
+                if value:
+                    checked += 1
+                    assert identifier_problem(kind, value) == "", value
+            if kind == "nhs_number":
+                true_values = set(truth.column(kind).to_pylist())
+                mistyped += sum(1 for v in table.column(kind).to_pylist() if v and v not in true_values)
+    assert checked > 1000 and mistyped > 100

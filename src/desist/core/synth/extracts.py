@@ -15,6 +15,8 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from desist.core.identifiers import nhs_check_digit, pnc_check_letter
+
 from ._util import Arr, digits, join, stream, ymd
 from .agencies import AGENCIES, Involvements
 from .homes import Addresses, street_of
@@ -248,7 +250,7 @@ def build_extracts(
                 is_dup, errors.duplicate_identifier_missing_rate, errors.identifier_missing_rate
             )
             t_rows = np.flatnonzero(id_typo[:, j] & ~missing)
-            values = _edit(values, t_rows, id_draw[t_rows], _digit_typo)
+            values = _edit(values, t_rows, id_draw[t_rows], _IDENTIFIER_TYPOS.get(ident, _digit_typo))
             if ident == "pnc" and fmt.pnc_short_share > 0:
                 short = pa.array(id_draw[:, 0] < fmt.pnc_short_share)
                 values = pc.if_else(short, _short_pnc(values), values)
@@ -313,3 +315,21 @@ def _digit_typo(value: str, draw: Arr) -> str:
     pos = positions[min(int(draw[0] * len(positions)), len(positions) - 1)]
     new = str((int(value[pos]) + 1 + int(draw[1] * 8)) % 10)
     return value[:pos] + new + value[pos + 1 :]
+
+
+# Agencies' systems check PNC and NHS numbers' check characters, so a mistyped digit that reaches an
+# extract comes with a check character that fits: the number is wrong but well formed (and the importer,
+# which refuses a broken check, still takes it).
+def _pnc_typo(value: str, draw: Arr) -> str:
+    typed = _digit_typo(value[:12], draw)  # "YYYY/NNNNNNN"
+    return typed + pnc_check_letter(int(typed[:4]), int(typed[5:12]))
+
+
+def _nhs_typo(value: str, draw: Arr) -> str:
+    nine = _digit_typo(value[:9], draw)
+    while (check := nhs_check_digit(nine)) is None:
+        nine = _digit_typo(nine, draw)
+    return nine + str(check)
+
+
+_IDENTIFIER_TYPOS: dict[str, Callable[[str, Arr], str]] = {"pnc": _pnc_typo, "nhs_number": _nhs_typo}

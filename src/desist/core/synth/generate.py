@@ -39,8 +39,8 @@ from .population import (
 )
 from .schools import build_school_records
 
-# 1.1.0 added assessments and school records.
-GENERATOR_VERSION = "1.1.0"
+# 1.1.0 added assessments and school records; 1.1.1 keeps mistyped PNC and NHS numbers well formed.
+GENERATOR_VERSION = "1.1.1"
 DEFAULT_AS_OF = date(2026, 11, 23)
 
 
