@@ -7,6 +7,7 @@ Defaults suit the demo: SQLite in ./var, DEBUG off unless asked for.
 from pathlib import Path
 
 import environ
+from csp.constants import NONCE
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
@@ -28,6 +29,8 @@ ALLOWED_HOSTS = env.list("DESIST_ALLOWED_HOSTS", default=["127.0.0.1", "localhos
 CSRF_TRUSTED_ORIGINS = env.list("DESIST_CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
+    # First, so its admin/change_list.html (a nonce on the admin's one inline style) wins over the admin's own.
+    "desist.accounts",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -39,7 +42,13 @@ INSTALLED_APPS = [
     "axes",
     "django_htmx",
     "django_tasks",
+    # Before django_tasks_db: its db_worker command adds leases and waits out a locked SQLite database.
+    "desist.worker",
     "django_tasks_db",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    # django-ninja's own copy of Swagger UI (static files and template), so /api/docs loads nothing from a CDN.
+    "ninja",
     # desist apps, one per domain noun
     "desist.web",
     "desist.partnership",
@@ -67,15 +76,25 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "desist.audit.middleware.AccessContextMiddleware",
+    # Idle timeout, two-factor sign-in where required, and no-store on every page desist renders.
+    "desist.accounts.middleware.SignInRulesMiddleware",
+    # A signed-in session states the purpose of its access before its first page with person data.
+    "desist.web.purpose.PurposeRequiredMiddleware",
+    # Live search: a search the user settled on is logged, not every keystroke.
+    "desist.web.search_log.SettledSearchMiddleware",
+    # API writes with an Idempotency-Key are done once; a repeat gets the kept answer (after the sign-in rules).
+    "desist.api.idempotency.IdempotencyMiddleware",
     # Axes must be last so it sees the outcome of authentication.
     "axes.middleware.AxesMiddleware",
 ]
@@ -105,7 +124,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL and a busy timeout let the web server and a task worker share the file.
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         {
-            "timeout": 20,
+            # Seconds a connection waits for another's write lock before "database is locked".
+            "timeout": env.int("DESIST_SQLITE_TIMEOUT", default=20),
             "transaction_mode": "IMMEDIATE",
             "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
         }
@@ -129,6 +149,8 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
+# An administrator's reset of someone's sign-in gives a one-time link to choose a password; it lapses after a day.
+PASSWORD_RESET_TIMEOUT = 24 * 60 * 60
 
 # Login throttling (django-axes): lock a username+address after repeated failures.
 AXES_FAILURE_LIMIT = env.int("DESIST_LOGIN_FAILURE_LIMIT", default=5)
@@ -147,6 +169,21 @@ CSRF_COOKIE_HTTPONLY = False  # HTMX reads the token from the page, not the cook
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+# Content-Security-Policy (django-csp): scripts, styles and everything else from desist itself only; no inline
+# script or style, no plugins, no framing, forms post only to desist. Charts are images (data: URIs). A template
+# that truly needs an inline block asks for request.csp_nonce, which adds that nonce only to that response.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'", NONCE],
+        "style-src": ["'self'", NONCE],
+        "img-src": ["'self'", "data:"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'"],
+    },
+}
 if PRODUCTION:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
@@ -208,8 +245,18 @@ DESIST_PURPOSES = {
     "subject_access": "Subject access request",
     "record_linkage": "Record linkage review",
     "administration": "System administration",
+    "other": "Other (say why)",
 }
+# The purpose a command-line run records when --purpose is left out. Pages and the API never default: a session
+# states its purpose before it touches person data, an API call sends X-Desist-Purpose (docs/security.md).
 DESIST_DEFAULT_PURPOSE = "case_management"
+# Paths a signed-in session may open before stating a purpose: signing in and out, the purpose page itself, the
+# API (which has its own header), static files. Every other page asks for the purpose first.
+DESIST_PURPOSE_NOT_NEEDED = ("/accounts/", "/purpose/", "/api/", "/static/", "/admin/login/", "/admin/logout/",
+                             "/favicon.ico")
+# Live search: a search the user keeps on screen this long (or follows, or submits) is logged; keystrokes typed
+# faster than this are folded into the search they lead to (docs/security.md, "Purpose of access...").
+DESIST_SEARCH_SETTLE_SECONDS = env.int("DESIST_SEARCH_SETTLE_SECONDS", default=3)
 # An agency keeps sight of a person for this many days after its involvement ends (closing notes, handover).
 DESIST_ACCESS_GRACE_DAYS = env.int("DESIST_ACCESS_GRACE_DAYS", default=90)
 DESIST_PAGE_SIZE = 25
@@ -242,6 +289,8 @@ DESIST_TF_LOCAL_DISCRETION = env.list("DESIST_TF_LOCAL_DISCRETION", default=[
 # this is short notice; open plan tasks escalate at these weeks before release; the readiness view and the
 # daily job look this many weeks ahead.
 DESIST_RELEASE_SHORT_NOTICE_DAYS = env.int("DESIST_RELEASE_SHORT_NOTICE_DAYS", default=14)
+# How long the answer to an API write sent with an Idempotency-Key is kept and replayed (desist.api.idempotency).
+DESIST_IDEMPOTENCY_HOURS = env.int("DESIST_IDEMPOTENCY_HOURS", default=24)
 DESIST_RELEASE_ESCALATION_WEEKS = tuple(env.list("DESIST_RELEASE_ESCALATION_WEEKS", cast=int, default=[12, 4, 1]))
 DESIST_RELEASE_HORIZON_WEEKS = env.int("DESIST_RELEASE_HORIZON_WEEKS", default=12)
 
@@ -281,6 +330,12 @@ DESIST_LINK_THRESHOLD = env.float("DESIST_LINK_THRESHOLD", default=None)
 DESIST_REVIEW_THRESHOLD = env.float("DESIST_REVIEW_THRESHOLD", default=None)
 DESIST_LINKAGE_REVIEWER_ROLES = tuple(env.list("DESIST_LINKAGE_REVIEWER_ROLES", default=["administrator", "analyst"]))
 DESIST_LINK_AFTER_IMPORT = env.bool("DESIST_LINK_AFTER_IMPORT", default=True)
+# Background tasks (docs/security.md, "Background work"): a running task's lease lasts this long unrenewed
+# (the worker renews it every quarter of that), lapsed leases are looked for this often, and a task whose
+# worker stopped is run again until it has had this many attempts, then marked failed.
+DESIST_TASK_LEASE_SECONDS = env.int("DESIST_TASK_LEASE_SECONDS", default=120)
+DESIST_TASK_REAP_SECONDS = env.int("DESIST_TASK_REAP_SECONDS", default=30)
+DESIST_TASK_MAX_ATTEMPTS = env.int("DESIST_TASK_MAX_ATTEMPTS", default=3)
 # The board's basket of measures (docs/measures.md, "The basket of measures"): the roles that see counts under
 # DESIST_BOARD_SUPPRESS_BELOW and may publish a quarter; the reference group of each breakdown for the relative
 # rate index ("sex=Male,ethnicity=White"; unset: the largest group); how many quarters the trend shows.
@@ -288,3 +343,14 @@ DESIST_BOARD_ANALYST_ROLES = tuple(env.list("DESIST_BOARD_ANALYST_ROLES", defaul
 DESIST_BOARD_SUPPRESS_BELOW = env.int("DESIST_BOARD_SUPPRESS_BELOW", default=5)
 DESIST_BOARD_REFERENCE_GROUPS = env.dict("DESIST_BOARD_REFERENCE_GROUPS", default={})
 DESIST_BOARD_TREND_QUARTERS = env.int("DESIST_BOARD_TREND_QUARTERS", default=8)
+
+# Sign-in (docs/security.md, "Headers, sign-in and API tokens"). Who must sign in with a two-factor code (TOTP):
+# "administrators" (the administrator role or superusers; anyone may choose to) or "everyone".
+DESIST_2FA_REQUIRED_FOR = env.str("DESIST_2FA_REQUIRED_FOR", default="administrators")
+if DESIST_2FA_REQUIRED_FOR not in ("administrators", "everyone"):
+    raise RuntimeError("DESIST_2FA_REQUIRED_FOR must be 'administrators' or 'everyone'")
+# A session left idle this long is signed out.
+DESIST_IDLE_TIMEOUT_MINUTES = env.int("DESIST_IDLE_TIMEOUT_MINUTES", default=30)
+OTP_TOTP_ISSUER = "desist"
+# API tokens live at most this many days.
+DESIST_API_TOKEN_MAX_DAYS = env.int("DESIST_API_TOKEN_MAX_DAYS", default=90)

@@ -19,5 +19,6 @@ urlpatterns = [
     path("", include("desist.board.urls")),
     path("", include("desist.imports.urls")),
     path("", include("desist.linking.urls")),
+    path("", include("desist.accounts.urls")),
     path("", include("desist.web.urls")),
 ]

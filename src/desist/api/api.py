@@ -7,14 +7,17 @@ from dataclasses import replace
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import HttpRequest
+from django.db import IntegrityError
+from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from ninja import NinjaAPI, Query, Schema, Status
 from ninja.errors import HttpError
 from ninja.security import HttpBearer, django_auth
 
 from desist.api import schemas
+from desist.api.idempotency import conflict_message
 from desist.api.services import api_token_user
 from desist.assessments.forms import AssessmentForm, form_data_from_json, json_path
 from desist.assessments.models import Assessment, RiskScore
@@ -29,6 +32,7 @@ from desist.people.services import PersonNotFound, person_record_consult
 from desist.priority.models import PriorityGroupMembership
 from desist.priority.selectors import in_group, members_on
 from desist.sentences.rules import sentence_status, supervision_status
+from desist.versioning import StaleEdit
 
 MAX_PAGE_SIZE = 200
 
@@ -50,7 +54,21 @@ api = NinjaAPI(
     "(DPA 2018 s.62); set the X-Desist-Purpose header to state why you are reading.",
     auth=[TokenAuth(), django_auth],
     urls_namespace="api",
+    # The docs and the schema are for signed-in users only; Swagger UI comes from ninja's own static files.
+    docs_decorator=login_required,
 )
+
+
+@api.exception_handler(StaleEdit)
+def _stale(request: HttpRequest, error: StaleEdit) -> HttpResponse:
+    # A write from a version someone else has since changed: nothing was saved (desist.versioning).
+    return api.create_response(request, {"detail": str(error)}, status=409)
+
+
+@api.exception_handler(IntegrityError)
+def _conflict(request: HttpRequest, error: IntegrityError) -> HttpResponse:
+    # A unique rule the database enforced against a concurrent write: a conflict to report, not a crash.
+    return api.create_response(request, {"detail": conflict_message(error)}, status=409)
 
 
 def _actor(request: HttpRequest) -> Actor:
@@ -135,13 +153,15 @@ def _consult(request: HttpRequest, person_id: int, sections: list[str]) -> tuple
     return record.person, record.on
 
 
-@api.get("/people/{person_id}", response={200: schemas.PersonOut, 404: schemas.ErrorOut}, summary="One person's record")
+@api.get("/people/{id:person_id}", response={200: schemas.PersonOut, 404: schemas.ErrorOut}, summary="One person's record")
 def get_person(request: HttpRequest, person_id: int) -> Any:
     try:
-        person, on = _consult(request, person_id, ["identity", "identifiers", "addresses", "family", "registers",
-                                                   "agencies"])
+        record = person_record_consult(actor=_actor(request), person_id=person_id,
+                                       sections=["identity", "identifiers", "addresses", "family", "registers",
+                                                 "agencies"])
     except PersonNotFound:
         return Status(404, {"detail": "No person with that number is available to you."})
+    person, on = record.person, record.on
     return {
         **_summary(person),
         "middle_names": person.middle_names,
@@ -155,8 +175,9 @@ def get_person(request: HttpRequest, person_id: int) -> Any:
         "addresses": [{"line1": a.line1, "line2": a.line2, "town": a.town, "postcode": a.postcode,
                        "district": a.district.code if a.district else None, "from_date": a.from_date,
                        "to_date": a.to_date} for a in person.addresses.all()],
-        "relationships": [{"kind": r.kind, "related_person_id": r.related_person_id,
-                           "related_person_name": r.related_person.full_name} for r in person.relationships.all()],
+        "relationships": [{"kind": r.kind, "related_person_id": r.person_id,
+                           "related_person_name": r.name if r.visible else None, "visible": r.visible}
+                          for r in record.relatives],
         "registers": [{"kind": r.kind, "label": r.label, "mappa_category": r.mappa_category,
                        "mappa_level": r.mappa_level, "start_date": r.start_date, "end_date": r.end_date}
                       for r in person.registers.all()],
@@ -167,7 +188,7 @@ def get_person(request: HttpRequest, person_id: int) -> Any:
     }
 
 
-@api.get("/people/{person_id}/sentences", response={200: list[schemas.SentenceOut], 404: schemas.ErrorOut},
+@api.get("/people/{id:person_id}/sentences", response={200: list[schemas.SentenceOut], 404: schemas.ErrorOut},
          summary="A person's sentences with requirements and licence conditions")
 def get_sentences(request: HttpRequest, person_id: int) -> Any:
     try:
@@ -187,7 +208,7 @@ def get_sentences(request: HttpRequest, person_id: int) -> Any:
     ]
 
 
-@api.get("/people/{person_id}/risk", response={200: schemas.RiskOut, 404: schemas.ErrorOut},
+@api.get("/people/{id:person_id}/risk", response={200: schemas.RiskOut, 404: schemas.ErrorOut},
          summary="A person's current risk scores with their working, and priority groups")
 def get_risk(request: HttpRequest, person_id: int) -> Any:
     try:
@@ -224,7 +245,7 @@ def _assessable_person(actor: Actor, person_id: int, doing: str) -> Person | Non
     return person
 
 
-@api.get("/people/{person_id}/assessments", response={200: list[schemas.AssessmentOut], 404: schemas.ErrorOut},
+@api.get("/people/{id:person_id}/assessments", response={200: list[schemas.AssessmentOut], 404: schemas.ErrorOut},
          summary="A person's assessments, every version, newest first")
 def list_assessments(request: HttpRequest, person_id: int) -> Any:
     actor = _actor(request)
@@ -237,7 +258,7 @@ def list_assessments(request: HttpRequest, person_id: int) -> Any:
     return [_assessment_out(a) for a in versions]
 
 
-@api.post("/people/{person_id}/assessments",
+@api.post("/people/{id:person_id}/assessments",
           response={201: schemas.AssessmentOut, 403: schemas.ErrorOut, 404: schemas.ErrorOut,
                     422: schemas.ValidationErrorOut},
           summary="Record an assessment (assessing staff only); the scores follow in the background",
