@@ -113,6 +113,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "desist.web.context_processors.partnership",
+                "desist.accounts.context_processors.sign_in",
             ],
         },
     },
@@ -133,6 +134,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 else:
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("DESIST_DB_CONN_MAX_AGE", default=60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+
+# PostgreSQL with two roles (docs/production.md, step 1): `manage.py migrate` connects as the owner role in
+# this URL, then grants the role in DATABASE_URL only what the application needs (desist.audit.database).
+DESIST_MIGRATE_DATABASE_URL = env.str("DESIST_MIGRATE_DATABASE_URL", default="")
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -352,5 +357,8 @@ if DESIST_2FA_REQUIRED_FOR not in ("administrators", "everyone"):
 # A session left idle this long is signed out.
 DESIST_IDLE_TIMEOUT_MINUTES = env.int("DESIST_IDLE_TIMEOUT_MINUTES", default=30)
 OTP_TOTP_ISSUER = "desist"
+# The admin never shows another user's authenticator secret or its QR code (and its pages for them, which crash on
+# an unknown device, answer 403 instead).
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 # API tokens live at most this many days.
 DESIST_API_TOKEN_MAX_DAYS = env.int("DESIST_API_TOKEN_MAX_DAYS", default=90)

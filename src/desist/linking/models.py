@@ -65,6 +65,8 @@ class LinkRun(models.Model):
     incremental = models.BooleanField(default=True)
     status = models.CharField(max_length=8, choices=RunStatus.choices, default=RunStatus.RUNNING)
     error = models.TextField(blank=True)
+    task_id = models.CharField(max_length=36, blank=True, db_index=True,
+                               help_text="The background task that ran it, if any (a retried task runs again).")
     records = models.PositiveIntegerField(default=0, help_text="Source records linked.")
     people_created = models.PositiveIntegerField(default=0)
     records_joined = models.PositiveIntegerField(default=0, help_text="Records newly joined to an existing person.")

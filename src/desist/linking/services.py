@@ -150,7 +150,8 @@ class _Record:
         return sum(1 for name in COMPLETENESS_FIELDS if self.values.get(name))
 
 
-def link_run(*, actor: Actor, incremental: bool = True, train: bool = False, reason: str = "") -> LinkRun:
+def link_run(*, actor: Actor, incremental: bool = True, train: bool = False, reason: str = "",
+             task_id: str = "") -> LinkRun:
     """Link every stored source record into people and write the outcome (see the module docstring).
 
     Incremental (the default): records already linked stay with their people and only new records are
@@ -158,8 +159,11 @@ def link_run(*, actor: Actor, incremental: bool = True, train: bool = False, rea
     Without an active model (or with ``train``) a model is trained first. The run is recorded even when
     it fails, with the error; the writes are one transaction, so a failed run changes nothing else.
     """
+    if task_id:
+        # An earlier attempt of this task was cut short (its worker stopped): its run did nothing.
+        link_runs_interrupted(task_id=task_id, reason="Its worker stopped before it finished; the task ran again.")
     run = LinkRun.objects.create(started_by=actor.user, started_by_name=actor.username, reason=reason[:200],
-                                 incremental=incremental)
+                                 incremental=incremental, task_id=task_id)
     try:
         with transaction.atomic():
             if connection.vendor == "postgresql":
@@ -173,6 +177,12 @@ def link_run(*, actor: Actor, incremental: bool = True, train: bool = False, rea
         run.save(update_fields=["status", "error", "finished_at"])
         raise
     return run
+
+
+def link_runs_interrupted(*, task_id: str, reason: str) -> int:
+    """Mark the runs a task left running when its worker stopped as failed (their writes were rolled back)."""
+    return LinkRun.objects.filter(task_id=task_id, status=RunStatus.RUNNING).update(
+        status=RunStatus.FAILED, error=reason[:1000], finished_at=timezone.now())
 
 
 def _link(run: LinkRun, *, actor: Actor, incremental: bool, train: bool) -> None:

@@ -4,18 +4,22 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import transaction
-from django_tasks import task
+from django_tasks import TaskContext, task
 
 from desist.audit.context import system_actor
 from desist.audit.models import Channel
+from desist.worker.services import on_lapse
 
 
-@task()
-def link_records_task(incremental: bool = True, train: bool = False, reason: str = "") -> dict[str, int | str]:
-    """Run linking over the stored source records (see linking.services.link_run)."""
+@task(takes_context=True)
+def link_records_task(context: TaskContext, incremental: bool = True, train: bool = False,
+                      reason: str = "") -> dict[str, int | str]:
+    """Run linking over the stored source records (see linking.services.link_run). Safe to run again
+    after a worker stopped mid-run: the run's writes are one transaction, and linking is incremental."""
     from desist.linking.services import link_run
 
-    run = link_run(actor=system_actor(channel=Channel.TASK), incremental=incremental, train=train, reason=reason)
+    run = link_run(actor=system_actor(channel=Channel.TASK), incremental=incremental, train=train, reason=reason,
+                   task_id=str(context.task_result.id))
     if run.people_created or run.records_joined or run.people_merged:
         # Who is who changed, so households and families may have too.
         from desist.families.tasks import families_refresh_later
@@ -68,3 +72,10 @@ def train_model_task() -> dict[str, str]:
 def train_later() -> None:
     """Queue training once this transaction commits."""
     transaction.on_commit(lambda: train_model_task.enqueue())
+
+
+@on_lapse(link_records_task.module_path)
+def _link_task_lapsed(task_id: str, retried: bool, reason: str) -> None:
+    from desist.linking.services import link_runs_interrupted
+
+    link_runs_interrupted(task_id=task_id, reason=f"{reason} {'It is queued again.' if retried else 'Not retried.'}")
