@@ -34,6 +34,7 @@ from desist.core.basket import (
     Quarter,
     figures_table,
 )
+from desist.core.cells import safe_row
 from desist.priority.models import PriorityGroup
 
 LIVE = "live"
@@ -169,8 +170,8 @@ def export(request: HttpRequest, fmt: str) -> HttpResponse:
     if fmt == "csv":
         buffer = io.StringIO()
         writer = csv.writer(buffer)
-        writer.writerow(header)
-        writer.writerows(rows)
+        writer.writerow(safe_row(header))
+        writer.writerows(safe_row(row) for row in rows)
         response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
         return response
@@ -178,23 +179,23 @@ def export(request: HttpRequest, fmt: str) -> HttpResponse:
 
     book = Workbook(write_only=True)
     sheet = book.create_sheet("Figures")
-    sheet.append(header)
+    sheet.append(safe_row(header))
     for row in rows:
-        sheet.append(list(row))
+        sheet.append(safe_row(row))
     notes = book.create_sheet("Data quality")
     notes.append(["Measure", "Quarter", "Note"])
     for measure in view.measures:
         if view.no_data(measure):
-            notes.append([measure.name, "", view.no_data(measure)])
+            notes.append(safe_row([measure.name, "", view.no_data(measure)]))
         for quarter in view.quarters:
             for note in view.notes(measure, quarter):
-                notes.append([measure.name, quarter.label, note])
+                notes.append(safe_row([measure.name, quarter.label, note]))
     about = book.create_sheet("About")
     for line in (("Data version", result.data_version), ("Code version", result.code_version),
                  ("Data as of", result.as_of.isoformat()),
                  ("Published", "yes" if snapshot else "no: live figures"),
                  ("Counts under the threshold withheld", "no" if view.analyst else "yes: shown as [c]")):
-        about.append(list(line))
+        about.append(safe_row(line))
     buffer_bytes = io.BytesIO()
     book.save(buffer_bytes)
     response = HttpResponse(buffer_bytes.getvalue(),

@@ -22,6 +22,7 @@ from django.utils import timezone
 
 from desist.audit.models import Action
 from desist.audit.services import log_access
+from desist.core.cells import safe_row
 from desist.core.troubled_families import STATUS_LABELS
 from desist.families import selectors, services
 from desist.families.forms import OverlapFilterForm
@@ -101,9 +102,9 @@ def _csv(request: HttpRequest, show: str, rows: Any) -> StreamingHttpResponse:
                detail={"person_ids": listed, "filters": request.GET.dict()})
 
     def lines() -> Iterator[str]:
-        yield writer.writerow(header)
+        yield writer.writerow(safe_row(header))
         for row in body:
-            yield writer.writerow(row)
+            yield writer.writerow(safe_row(row))
 
     response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="agencies-overlap-{show}-{timezone.localdate()}.csv"'

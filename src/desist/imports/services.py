@@ -25,6 +25,7 @@ from desist.audit.context import Actor
 from desist.audit.models import Action
 from desist.audit.services import log_access
 from desist.bulk import copy_rows
+from desist.core.cells import safe_row
 from desist.core.linkage.fields import (
     DATE_FORMATS,
     FIELDS,
@@ -122,7 +123,7 @@ class ValidationReport:
         out = io.StringIO()
         writer = csv.writer(out)
         writer.writerow(["row", "column", "problem"])
-        writer.writerows((p.row, p.column, p.problem) for p in self.problems)
+        writer.writerows(safe_row((p.row, p.column, p.problem)) for p in self.problems)
         return out.getvalue()
 
 

@@ -12,6 +12,8 @@ import csv
 import sys
 from pathlib import Path
 
+from desist.core.cells import safe_row
+
 from .backends import ENGINES, EngineUnavailable
 from .link import (
     DEFAULT_LINK_THRESHOLD,
@@ -94,7 +96,8 @@ def write_links(result: LinkResult, path: str | Path) -> None:
         writer = csv.writer(handle)
         writer.writerow(OUTPUT_COLUMNS)
         for source, record_id, person_id, weight, outcome in zip(*columns, strict=True):
-            writer.writerow([source, record_id, person_id, "" if weight is None else f"{weight:.3f}", outcome])
+            writer.writerow(safe_row([source, record_id, person_id, "" if weight is None else f"{weight:.3f}",
+                                      outcome]))
 
 
 def write_review(result: LinkResult, path: str | Path) -> None:
@@ -105,9 +108,9 @@ def write_review(result: LinkResult, path: str | Path) -> None:
         writer.writerow(["left_source", "left_record_id", "right_source", "right_record_id",
                          "match_weight", "left_person_id", "right_person_id", *names])
         for pair in result.review_pairs:
-            writer.writerow([*pair.left, *pair.right, f"{pair.match_weight:.3f}", pair.left_person_id,
-                             pair.right_person_id,
-                             *[pair.agreement[n].level if n in pair.agreement else "" for n in names]])
+            writer.writerow(safe_row([*pair.left, *pair.right, f"{pair.match_weight:.3f}", pair.left_person_id,
+                                      pair.right_person_id,
+                                      *[pair.agreement[n].level if n in pair.agreement else "" for n in names]]))
 
 
 def run(args: argparse.Namespace) -> int:
