@@ -56,8 +56,10 @@ class ExtractTable:
     encoding: str = ""
 
 
-def read_extract(file: ExtractFile) -> ExtractTable:
-    """Read a CSV or .xlsx extract. The first row must name every column, each name once."""
+def read_extract(file: ExtractFile, *, limit: int | None = None) -> ExtractTable:
+    """Read a CSV or .xlsx extract. The first row must name every column, each name once.
+
+    With `limit`, stop after that many record rows (the pages' quick look at a large file)."""
     suffix = Path(file.name).suffix.lower()
     if suffix in EXCEL_SUFFIXES:
         rows, encoding = _excel_rows(file.content), ""
@@ -78,6 +80,8 @@ def read_extract(file: ExtractFile) -> ExtractTable:
     table = ExtractTable(columns=columns, encoding=encoding)
     width = len(columns)
     for number, values in numbered:
+        if limit is not None and len(table.rows) >= limit:
+            break
         values = list(values)
         if not any(clean(v) for v in values):
             continue  # a blank line, as spreadsheets leave at the end
