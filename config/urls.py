@@ -22,3 +22,7 @@ urlpatterns = [
     path("", include("desist.accounts.urls")),
     path("", include("desist.web.urls")),
 ]
+
+# The service's own error answers (desist.web.errors); 403 and 400 use the templates of the same names.
+handler404 = "desist.web.errors.not_found"
+handler500 = "desist.web.errors.server_error"

@@ -18,7 +18,7 @@ from ninja.security import HttpBearer, django_auth
 
 from desist.api import schemas
 from desist.api.idempotency import conflict_message
-from desist.api.services import api_token_user
+from desist.api.services import WRITE_METHODS, api_token_check
 from desist.assessments.forms import AssessmentForm, form_data_from_json, json_path
 from desist.assessments.models import Assessment, RiskScore
 from desist.assessments.selectors import assessment_versions, can_record_assessments
@@ -41,10 +41,17 @@ class TokenAuth(HttpBearer):
     """`Authorization: Bearer dst_…` with a token issued by `manage.py issue_api_token`."""
 
     def authenticate(self, request: HttpRequest, token: str) -> Any:
-        user = api_token_user(token)
-        if user is not None:
-            request.user = user
-        return user
+        found = api_token_check(token)
+        if found is None:
+            return None
+        request.user = found.user
+        if request.method in WRITE_METHODS and "write" not in found.scope_set:
+            actor = actor_for_request(request, channel=Channel.API)
+            log_access(actor=actor, action=Action.DENIED, obj=found,
+                       summary=f"Refused {request.method} {request.path[:160]}: the API token may only read",
+                       detail={"reason": "token without the write scope", "token": found.key_prefix})
+            raise HttpError(403, "This API token may only read. Ask for a token with the write scope.")
+        return found.user
 
 
 api = NinjaAPI(
@@ -72,12 +79,23 @@ def _conflict(request: HttpRequest, error: IntegrityError) -> HttpResponse:
 
 
 def _actor(request: HttpRequest) -> Actor:
+    """The caller, with the purpose it states: the X-Desist-Purpose header (and X-Desist-Justification, in words,
+    for "other"), or else the purpose the web session stated. A call with neither is refused and logged, never
+    recorded as case management (issue 10, item 8; docs/security.md)."""
     actor = actor_for_request(request, channel=Channel.API)
     purpose = request.headers.get("X-Desist-Purpose", "")
+    justification = " ".join(request.headers.get("X-Desist-Justification", "").split())[:300]
     if purpose:
         if purpose not in settings.DESIST_PURPOSES:
             raise HttpError(400, f"Unknown purpose {purpose[:64]!r}; use one of: {', '.join(settings.DESIST_PURPOSES)}")
-        actor = replace(actor, purpose=purpose)
+        if purpose == "other" and not justification:
+            raise HttpError(400, "The purpose 'other' needs the reason in words: set the X-Desist-Justification header.")
+        actor = replace(actor, purpose=purpose, justification=justification if purpose == "other" else "")
+    if not actor.purpose:
+        log_access(actor=actor, action=Action.DENIED, summary=f"Refused {request.method} {request.path[:160]}: "
+                   "no purpose stated", detail={"reason": "no X-Desist-Purpose header"})
+        raise HttpError(400, "State why you are reading: set the X-Desist-Purpose header to one of: "
+                        f"{', '.join(settings.DESIST_PURPOSES)}.")
     return actor
 
 

@@ -197,7 +197,7 @@ def notices_read(request: HttpRequest, body: NoticesReadIn) -> dict[str, int]:
     return {"marked": services.provider_notices_read_all(actor=_actor(request), up_to=body.up_to)}
 
 
-@router.post("/notices/{notice_id}/read", response={200: NoticeOut, 404: ErrorOut}, summary="Mark one notice read")
+@router.post("/notices/{id:notice_id}/read", response={200: NoticeOut, 404: ErrorOut}, summary="Mark one notice read")
 def notice_read(request: HttpRequest, notice_id: int) -> Any:
     actor = _actor(request)
     notice = selectors.provider_notices(actor).filter(pk=notice_id).first()
@@ -209,7 +209,7 @@ def notice_read(request: HttpRequest, notice_id: int) -> Any:
     return _notice_out(services.provider_notice_read(actor=actor, notice=notice))
 
 
-@router.get("/people/{person_id}", response={200: list[ReferralOut], 404: ErrorOut}, summary="A person's referrals")
+@router.get("/people/{id:person_id}", response={200: list[ReferralOut], 404: ErrorOut}, summary="A person's referrals")
 def person_referrals(request: HttpRequest, person_id: int) -> Any:
     actor = _actor(request)
     person = _person(actor, person_id)
@@ -221,7 +221,7 @@ def person_referrals(request: HttpRequest, person_id: int) -> Any:
     return [_out(r) for r in rows]
 
 
-@router.post("/people/{person_id}", response={201: ReferralOut, 404: ErrorOut, 422: ErrorOut},
+@router.post("/people/{id:person_id}", response={201: ReferralOut, 404: ErrorOut, 422: ErrorOut},
              summary="Make a referral (eligibility and duplicates checked)")
 def make(request: HttpRequest, person_id: int, body: ReferralIn) -> Any:
     actor = _actor(request)
@@ -240,7 +240,7 @@ def make(request: HttpRequest, person_id: int, body: ReferralIn) -> Any:
     return Status(201, _out(referral))
 
 
-@router.post("/{referral_id}/{action}", response={200: ReferralOut, 404: ErrorOut, 422: ErrorOut},
+@router.post("/{id:referral_id}/{action}", response={200: ReferralOut, 404: ErrorOut, 422: ErrorOut},
              summary="A step of the lifecycle: acknowledge, accept, decline, start, complete, end or change")
 def act(request: HttpRequest, referral_id: int, action: str, body: ActionIn) -> Any:
     actor = _actor(request)
@@ -267,7 +267,7 @@ def capacity(request: HttpRequest) -> list[dict[str, Any]]:
             for r in selectors.capacity(Service.objects.filter(is_active=True), on=timezone.localdate())]
 
 
-@router.get("/services/{service_id}/waiting", response={200: list[WaitingOut], 404: ErrorOut},
+@router.get("/services/{id:service_id}/waiting", response={200: list[WaitingOut], 404: ErrorOut},
             summary="A service's waiting list: positions and expected waits (referral ids, no names)")
 def waiting(request: HttpRequest, service_id: int) -> Any:
     service = Service.objects.filter(pk=service_id).first()
@@ -285,7 +285,7 @@ def occupancy(request: HttpRequest) -> list[dict[str, Any]]:
             for r in premises_selectors.occupancy(on=timezone.localdate())]
 
 
-@premises_router.post("/people/{person_id}/bookings", response={201: BookingOut, 404: ErrorOut, 422: ErrorOut},
+@premises_router.post("/people/{id:person_id}/bookings", response={201: BookingOut, 404: ErrorOut, 422: ErrorOut},
                       summary="Book a bed (no double booking; the premises and bed must fit the person)")
 def book(request: HttpRequest, person_id: int, body: BookingIn) -> Any:
     actor = _actor(request)
@@ -304,7 +304,7 @@ def book(request: HttpRequest, person_id: int, body: BookingIn) -> Any:
     return Status(201, _booking_out(booking))
 
 
-@premises_router.post("/bookings/{booking_id}/{action}", response={200: BookingOut, 404: ErrorOut, 422: ErrorOut},
+@premises_router.post("/bookings/{id:booking_id}/{action}", response={200: BookingOut, 404: ErrorOut, 422: ErrorOut},
                       summary="Record arrival, non-arrival (not-arrived), departure (depart) or cancel")
 def booking_action(request: HttpRequest, booking_id: int, action: str, body: BookingActionIn) -> Any:
     actor = _actor(request)

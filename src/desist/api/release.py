@@ -42,6 +42,7 @@ class FieldErrorOut(Schema):
 
 class TaskOut(Schema):
     id: int
+    version: int
     kind: str
     title: str
     pathway: str
@@ -76,6 +77,7 @@ class PlanSummaryOut(Schema):
 
 
 class PlanOut(PlanSummaryOut):
+    version: int
     risk_plan_approved_on: date | None
     pathways: list[PathwayOut]
     tasks: list[TaskOut]
@@ -102,6 +104,7 @@ class PipelineParams(Schema):
 class PathwayIn(Schema):
     status: str
     note: str = ""
+    version: int | None = None
 
 
 class TaskIn(Schema):
@@ -111,12 +114,15 @@ class TaskIn(Schema):
     provider: str | None = None
     event_date: date | None = None
     detail: str | None = None
+    version: int | None = None
 
 
 class ReleaseDateIn(Schema):
     release_date: date
     release_type: str = "conditional"
     reason: str = ""
+    confirm: bool = False
+    version: int | None = None
 
 
 class ReleaseDateOut(Schema):
@@ -126,6 +132,8 @@ class ReleaseDateOut(Schema):
     notice_days: int
     short_notice: bool
     plan_id: int | None
+    recorded: bool
+    sentence_version: int
 
 
 class ReleaseFactsIn(Schema):
@@ -134,6 +142,7 @@ class ReleaseFactsIn(Schema):
     tariff_expiry_date: date | None = None
     parole_board_case: bool = False
     hdc_exclusions: list[str] = []
+    version: int | None = None
 
 
 class ReleaseFactsOut(Schema):
@@ -154,6 +163,7 @@ class ReleaseIn(Schema):
     release_type: str = "conditional"
     accommodation: str
     note: str = ""
+    version: int | None = None
 
 
 class ReleaseOut(Schema):
@@ -184,7 +194,7 @@ def _summary(plan: ReleasePlan, missing: list[str]) -> dict[str, Any]:
 
 
 def _task_out(task: PlanTask) -> dict[str, Any]:
-    return {"id": task.pk, "kind": task.kind, "title": task.title, "pathway": task.pathway,
+    return {"id": task.pk, "version": task.version, "kind": task.kind, "title": task.title, "pathway": task.pathway,
             "owner_agency": task.owner_agency.name if task.owner_agency else None, "due_date": task.due_date,
             "status": task.status, "done_on": task.done_on, "provider": task.provider, "event_date": task.event_date,
             "detail": task.detail}
@@ -195,7 +205,7 @@ def _plan_out(plan: ReleasePlan) -> dict[str, Any]:
     pathways = list(plan.pathways.all())
     missing = [t.title for t in tasks if t.status == "open"] + [
         f"{p.get_pathway_display()}: not started" for p in pathways if p.status == "not_started"]
-    return {**_summary(plan, missing), "risk_plan_approved_on": plan.risk_plan_approved_on,
+    return {**_summary(plan, missing), "version": plan.version, "risk_plan_approved_on": plan.risk_plan_approved_on,
             "pathways": [{"pathway": p.pathway, "status": p.status, "note": p.note} for p in pathways],
             "tasks": [_task_out(t) for t in tasks]}
 
@@ -226,7 +236,7 @@ def list_releases(request: HttpRequest, params: Query[PipelineParams]) -> dict[s
             "results": [_summary(p, selectors.missing(p)) for p in page]}
 
 
-@router.get("/plans/{plan_id}", response={200: PlanOut, 404: ErrorOut}, summary="One release plan")
+@router.get("/plans/{id:plan_id}", response={200: PlanOut, 404: ErrorOut}, summary="One release plan")
 def get_plan(request: HttpRequest, plan_id: int) -> Any:
     actor = _actor(request)
     plan = _plan_or_denied(actor, plan_id)
@@ -237,21 +247,22 @@ def get_plan(request: HttpRequest, plan_id: int) -> Any:
     return _plan_out(plan)
 
 
-@router.post("/plans/{plan_id}/pathways/{pathway}", response={200: PathwayOut, 404: ErrorOut, 422: ErrorOut},
-             summary="Set a pathway's status")
+@router.post("/plans/{id:plan_id}/pathways/{pathway}", response={200: PathwayOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut},
+             summary="Set a pathway's status (send the plan's version as read: 409 if it has changed since)")
 def set_pathway(request: HttpRequest, plan_id: int, pathway: str, body: PathwayIn) -> Any:
     actor = _actor(request)
     plan = _plan_or_denied(actor, plan_id)
     if plan is None:
         return Status(404, NOT_FOUND)
     try:
-        row = services.pathway_status_set(actor=actor, plan=plan, pathway=pathway, status=body.status, note=body.note)
+        row = services.pathway_status_set(actor=actor, plan=plan, pathway=pathway, status=body.status, note=body.note,
+                                          version=body.version)
     except services.ReleaseError as error:
         return Status(422, {"detail": str(error)})
     return {"pathway": row.pathway, "status": row.status, "note": row.note}
 
 
-@router.post("/plans/{plan_id}/tasks/{task_id}", response={200: TaskOut, 404: ErrorOut, 422: FieldErrorOut},
+@router.post("/plans/{id:plan_id}/tasks/{id:task_id}", response={200: TaskOut, 404: ErrorOut, 409: ErrorOut, 422: FieldErrorOut},
              summary="Update a task (only the fields sent change); the page's form checks the values")
 def update_task(request: HttpRequest, plan_id: int, task_id: int, body: TaskIn) -> Any:
     actor = _actor(request)
@@ -262,19 +273,22 @@ def update_task(request: HttpRequest, plan_id: int, task_id: int, body: TaskIn) 
     sent = body.model_dump(exclude_unset=True)
     current = {"status": task.status, "owner_agency": task.owner_agency_id, "due_date": task.due_date,
                "provider": task.provider, "event_date": task.event_date, "detail": task.detail}
+    version = sent.pop("version", None)
     form = TaskForm({name: ("" if value is None else value) for name, value in {**current, **sent}.items()})
     if not form.is_valid():
         return Status(422, form_field_errors(form))
     try:
-        task = services.plan_task_update(actor=actor, task=task, **{k: form.cleaned_data[k] for k in sent})
+        task = services.plan_task_update(actor=actor, task=task, version=version,
+                                         **{k: form.cleaned_data[k] for k in sent})
     except services.ReleaseError as error:
         return Status(422, {"detail": [{"loc": ["body"], "msg": str(error)}]})
     task = PlanTask.objects.select_related("owner_agency").get(pk=task.pk)
     return _task_out(task)
 
 
-@router.post("/sentences/{sentence_id}/release-date", response={200: ReleaseDateOut, 404: ErrorOut, 422: FieldErrorOut},
-             summary="Set, bring forward, put back or confirm an expected release date")
+@router.post("/sentences/{id:sentence_id}/release-date", response={200: ReleaseDateOut, 404: ErrorOut, 409: ErrorOut, 422: FieldErrorOut},
+             summary="Set, bring forward or put back an expected release date, or confirm it (confirm: true); "
+                     "the date already recorded, sent again, records nothing (recorded: false)")
 def set_release_date(request: HttpRequest, sentence_id: int, body: ReleaseDateIn) -> Any:
     actor = _actor(request)
     sentence = Sentence.objects.filter(pk=sentence_id, kind=SentenceKind.CUSTODY,
@@ -284,19 +298,27 @@ def set_release_date(request: HttpRequest, sentence_id: int, body: ReleaseDateIn
         log_access(actor=actor, action=Action.DENIED, person_id=person_id,
                    summary=f"Refused access to sentence {sentence_id}", detail={"reason": "not visible"})
         return Status(404, NOT_FOUND)
-    form = ReleaseDateForm(body.model_dump())
+    form = ReleaseDateForm({**body.model_dump(), "version": body.version or ""})
     if not form.is_valid():
         return Status(422, form_field_errors(form))
+    plan_id = ReleasePlan.objects.filter(sentence=sentence).values_list("pk", flat=True).first()
     try:
         change = services.release_date_record(actor=actor, sentence=sentence, **form.cleaned_data)
+    except services.ReleaseDateUnchanged:
+        # The same date sent again (a retry, a double click): nothing more is recorded, and that is no error.
+        return {"change": "unchanged", "old_date": sentence.release_date, "new_date": form.cleaned_data["release_date"],
+                "notice_days": (form.cleaned_data["release_date"] - timezone.localdate()).days,
+                "short_notice": False, "plan_id": plan_id, "recorded": False, "sentence_version": sentence.version}
     except services.ReleaseError as error:
         return Status(422, {"detail": [{"loc": ["body", "release_date"], "msg": str(error)}]})
     plan_id = ReleasePlan.objects.filter(sentence=sentence).values_list("pk", flat=True).first()
+    sentence.refresh_from_db(fields=["version"])
     return {"change": change.change, "old_date": change.old_date, "new_date": change.new_date,
-            "notice_days": change.notice_days, "short_notice": change.short_notice, "plan_id": plan_id}
+            "notice_days": change.notice_days, "short_notice": change.short_notice, "plan_id": plan_id,
+            "recorded": True, "sentence_version": sentence.version}
 
 
-@router.post("/sentences/{sentence_id}/facts", response={200: ReleaseFactsOut, 404: ErrorOut, 422: FieldErrorOut},
+@router.post("/sentences/{id:sentence_id}/facts", response={200: ReleaseFactsOut, 404: ErrorOut, 409: ErrorOut, 422: FieldErrorOut},
              summary="Record a custodial sentence's release facts (prison or probation staff)")
 def set_release_facts(request: HttpRequest, sentence_id: int, body: ReleaseFactsIn) -> Any:
     actor = _actor(request)
@@ -304,7 +326,7 @@ def set_release_facts(request: HttpRequest, sentence_id: int, body: ReleaseFacts
     if sentence is None:
         return Status(404, NOT_FOUND)
     data = {name: ("" if value is None else value) for name, value in body.model_dump().items()}
-    form = ReleaseFactsForm(data)
+    form = ReleaseFactsForm(data)  # the version rides along as the page's hidden field does
     if not form.is_valid():
         return Status(422, form_field_errors(form))
     try:
@@ -320,14 +342,14 @@ def set_release_facts(request: HttpRequest, sentence_id: int, body: ReleaseFacts
             "hdc_reasons": list(dates.hdc_reasons), "parole_eligibility": dates.parole_eligibility}
 
 
-@router.post("/sentences/{sentence_id}/release", response={200: ReleaseOut, 404: ErrorOut, 422: FieldErrorOut},
+@router.post("/sentences/{id:sentence_id}/release", response={200: ReleaseOut, 404: ErrorOut, 409: ErrorOut, 422: FieldErrorOut},
              summary="Record that the person was released (prison or probation staff)")
 def record_release(request: HttpRequest, sentence_id: int, body: ReleaseIn) -> Any:
     actor = _actor(request)
     sentence = _custodial_or_denied(actor, sentence_id)
     if sentence is None:
         return Status(404, NOT_FOUND)
-    form = ReleaseForm(body.model_dump())
+    form = ReleaseForm({**body.model_dump(), "version": body.version or ""})
     if not form.is_valid():
         return Status(422, form_field_errors(form))
     try:

@@ -90,7 +90,7 @@ def notifications(request: HttpRequest, mine: bool = False) -> Any:
     return [_out(n, today) for n in rows]
 
 
-@router.post("/notifications/{notification_id}/complete",
+@router.post("/notifications/{id:notification_id}/complete",
              response={200: NotificationOut, 404: ErrorOut, 422: FieldErrorOut},
              summary="Complete a notification with its outcome (required)")
 def complete(request: HttpRequest, notification_id: int, body: CompleteIn) -> Any:
@@ -125,6 +125,7 @@ class EligibilityOut(Schema):
 
 class VictimOut(Schema):
     id: int
+    version: int
     reference: str
     name: str
     contact_preference: str
@@ -151,9 +152,19 @@ class LinkIn(Schema):
     offence_id: int
 
 
+class VictimChangeIn(Schema):
+    """Only the fields sent change; `version` is the one read (GET /api/victims/{id}): 409 if it has moved on."""
+
+    version: int | None = None
+    name: str | None = None
+    contact_preference: str | None = None
+    opted_in: bool | None = None
+    wants_to_know: list[str] | None = None
+
+
 def _victim_out(v: Victim, outstanding: int | None = None) -> dict[str, Any]:
     links = v.visible_links  # type: ignore[attr-defined]
-    return {"id": v.pk, "reference": v.reference, "name": v.name, "contact_preference": v.contact_preference,
+    return {"id": v.pk, "version": v.version, "reference": v.reference, "name": v.name, "contact_preference": v.contact_preference,
             "opted_in": v.opted_in, "wants_to_know": list(v.wants_to_know),
             "outstanding": v.outstanding if outstanding is None else outstanding,  # type: ignore[attr-defined]
             "links": [{"offence_id": link.offence_id, "person_id": link.offence.person_id,
@@ -190,8 +201,8 @@ def victims(request: HttpRequest, reference: str = "") -> Any:
     return [_victim_out(v) for v in rows]
 
 
-@router.post("", response={201: VictimDetailOut, 404: ErrorOut, 422: FieldErrorOut},
-             summary="Record a victim: the least the scheme needs (the page's form)")
+@router.post("", response={201: VictimDetailOut, 404: ErrorOut, 409: ErrorOut, 422: FieldErrorOut},
+             summary="Record a victim: the least the scheme needs (the page's form); 409 if the reference is taken")
 def victim_record(request: HttpRequest, body: VictimIn) -> Any:
     actor = _actor(request)
     if not services.is_victim_liaison(actor):
@@ -204,12 +215,14 @@ def victim_record(request: HttpRequest, body: VictimIn) -> Any:
         return Status(422, form_field_errors(form))
     try:
         victim = services.victim_record(actor=actor, **form.cleaned_data)
+    except services.VictimReferenceTaken as taken:
+        return Status(409, {"detail": str(taken)})
     except (services.VictimError, ValidationError) as error:
         return Status(422, {"detail": [{"loc": ["body"], "msg": " ".join(getattr(error, "messages", [str(error)]))}]})
     return Status(201, _victim_detail(actor, victim.pk))
 
 
-@router.get("/{victim_id}", response={200: VictimDetailOut, 404: ErrorOut},
+@router.get("/{id:victim_id}", response={200: VictimDetailOut, 404: ErrorOut},
             summary="A victim: choices, linked offences with scheme eligibility and reasons, notifications")
 def victim(request: HttpRequest, victim_id: int) -> Any:
     actor = _actor(request)
@@ -220,7 +233,36 @@ def victim(request: HttpRequest, victim_id: int) -> Any:
     return out
 
 
-@router.post("/{victim_id}/links", response={200: VictimDetailOut, 404: ErrorOut, 409: ErrorOut, 422: FieldErrorOut},
+@router.patch("/{id:victim_id}", response={200: VictimDetailOut, 404: ErrorOut, 409: ErrorOut, 422: FieldErrorOut},
+              summary="Change a victim's choices (only the fields sent) from the version read; 409 if someone "
+                      "else changed them since")
+def victim_change(request: HttpRequest, victim_id: int, body: VictimChangeIn) -> Any:
+    actor = _actor(request)
+    victim = selectors.victim_detail(actor, victim_id)
+    if victim is None:
+        _denied(actor, None, f"victim {victim_id}")
+        return Status(404, NOT_FOUND)
+    sent = body.model_dump(exclude_unset=True)
+    version = sent.pop("version", None)
+    current = VictimForm.initial_for(victim)
+    if "opted_in" in sent:
+        sent["opted_in"] = {True: "yes", False: "no", None: ""}[sent["opted_in"]]
+    form = VictimForm({**current, **{k: ("" if v is None else v) for k, v in sent.items()}, "version": ""},
+                      change=True)
+    if not form.is_valid():
+        return Status(422, form_field_errors(form))
+    before = {**current, "opted_in": victim.opted_in}
+    changes = {k: form.cleaned_data[k] for k in sent if form.cleaned_data[k] != before[k]}
+    if changes:
+        try:
+            services.victim_update(actor=actor, victim=victim, version=version, **changes)
+        except (services.VictimError, ValidationError) as error:
+            return Status(422, {"detail": [{"loc": ["body"],
+                                            "msg": " ".join(getattr(error, "messages", [str(error)]))}]})
+    return _victim_detail(actor, victim.pk)
+
+
+@router.post("/{id:victim_id}/links", response={200: VictimDetailOut, 404: ErrorOut, 409: ErrorOut, 422: FieldErrorOut},
              summary="Link a victim to a proven offence of someone you may see; what is due is raised")
 def victim_link(request: HttpRequest, victim_id: int, body: LinkIn) -> Any:
     actor = _actor(request)

@@ -341,6 +341,8 @@ def _iom_cohort() -> int:
         lead_worker__isnull=False,
     ).values_list("person_id", "agency_id", "lead_worker_id"):
         leads.setdefault(person_id, {})[agency_id] = worker_id
+    # The panel's chair records its decisions: the probation manager who becomes demo.iom.
+    chair = _coordinator("probation")
     adopted = 0
     for entry in RegisterEntry.objects.filter(kind="iom", end_date__isnull=True).order_by("person_id"):
         membership = CohortMembership.objects.create(
@@ -352,9 +354,10 @@ def _iom_cohort() -> int:
         LeadProfessional.objects.bulk_create([LeadProfessional(membership=membership, agency_id=agency, user_id=user)
                                               for agency, user in leads.get(entry.person_id, {}).items()])
         Decision.objects.bulk_create([
-            Decision(membership=membership, kind=DecisionKind.PROPOSED, decided_on=entry.start_date),
+            Decision(membership=membership, kind=DecisionKind.PROPOSED, decided_on=entry.start_date,
+                     decided_by_id=chair),
             Decision(membership=membership, kind=DecisionKind.ADOPTED, decided_on=entry.start_date,
-                     notes="Adopted at the IOM selection panel"),
+                     decided_by_id=chair, notes="Adopted at the IOM selection panel"),
         ])
         adopted += 1
     return adopted

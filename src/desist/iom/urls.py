@@ -4,7 +4,7 @@ from desist.iom import views
 
 urlpatterns = [
     path("iom/candidates/", views.candidates, name="iom_candidates"),
-    path("iom/candidates/<int:person_id>/propose/", views.propose, name="iom_propose"),
+    path("iom/candidates/<id:person_id>/propose/", views.propose, name="iom_propose"),
     path("iom/cohort/", views.cohort, name="iom_cohort"),
-    path("iom/decisions/<int:membership_id>/", views.membership, name="iom_membership"),
+    path("iom/decisions/<id:membership_id>/", views.membership, name="iom_membership"),
 ]

@@ -2,30 +2,39 @@
 
 from __future__ import annotations
 
+from typing import NoReturn
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from desist.assessments.selectors import current_scores
+from desist.audit.context import Actor
 from desist.audit.models import Action
+from desist.audit.refusals import AuthenticatedHttpRequest, refuse
 from desist.audit.services import log_access
 from desist.iom import selectors, services
 from desist.iom.forms import AdoptForm, CandidateFilterForm, ReasonForm, ReviewForm
-from desist.iom.models import Candidacy, CohortMembership, MembershipStatus
+from desist.iom.models import Candidacy, MembershipStatus
 from desist.partnership.models import Membership
-from desist.people.selectors import visible_people
+from desist.people.selectors import person_for_actor
 
 DECIDING_ROLES = {"coordinator", "manager", "administrator"}
 LEAD_AGENCY_KINDS = ("probation", "police")
 
 
-def _can_decide(request: HttpRequest) -> bool:
-    return bool(request.actor.roles & DECIDING_ROLES)  # type: ignore[attr-defined]
+def _can_decide(request: AuthenticatedHttpRequest) -> bool:
+    return bool(request.actor.roles & DECIDING_ROLES)
+
+
+def _refuse_decision(actor: Actor, what: str, person_id: int | None) -> NoReturn:
+    refuse(actor, summary=f"Refused to {what} for person {person_id}", person_id=person_id, status=403,
+           reason="not a coordinator or manager",
+           message="Only a partnership coordinator or manager can put people to the panel and record its decisions.")
 
 
 @login_required
@@ -50,13 +59,11 @@ def candidates(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def propose(request: HttpRequest, person_id: int) -> HttpResponse:
+def propose(request: AuthenticatedHttpRequest, person_id: int) -> HttpResponse:
+    actor = request.actor
     if not _can_decide(request):
-        raise PermissionDenied("Only a partnership coordinator or manager can put people to the panel.")
-    actor = request.actor  # type: ignore[attr-defined]
-    person = visible_people(actor).filter(pk=person_id).first()
-    if person is None:
-        raise Http404
+        _refuse_decision(actor, "propose to the IOM panel", person_id)
+    person = person_for_actor(actor, person_id, what="propose to the IOM panel")
     try:
         membership = services.cohort_propose(actor=actor, person=person, notes=request.POST.get("notes", ""))
     except services.CohortDecisionError as error:
@@ -90,18 +97,15 @@ def _lead_choices() -> dict[int, tuple[str, list[tuple[str, str]]]]:
 
 
 @login_required
-def membership(request: HttpRequest, membership_id: int) -> HttpResponse:
-    actor = request.actor  # type: ignore[attr-defined]
-    record = (CohortMembership.objects.filter(pk=membership_id, person__in=visible_people(actor))
-              .select_related("person", "district", "register_entry").first())
-    if record is None:
-        raise Http404
+def membership(request: AuthenticatedHttpRequest, membership_id: int) -> HttpResponse:
+    actor = request.actor
+    record = selectors.membership_for_actor(actor, membership_id)
     lead_choices = _lead_choices()
     adopt_form = AdoptForm(lead_choices=lead_choices)
     reason_form, review_form = ReasonForm(), ReviewForm()
     if request.method == "POST":
         if not _can_decide(request):
-            raise PermissionDenied("Only a partnership coordinator or manager can record panel decisions.")
+            _refuse_decision(actor, "record an IOM panel decision", record.person_id)
         decision = request.POST.get("decision")
         try:
             if decision == "adopt":
@@ -131,12 +135,14 @@ def membership(request: HttpRequest, membership_id: int) -> HttpResponse:
             messages.error(request, str(error))
     candidacy = Candidacy.objects.filter(person_id=record.person_id).first()
     scores = current_scores(record.person_id)
-    log_access(actor=actor, action=Action.CONSULTATION, person_id=record.person_id, obj=record,
-               summary=f"Viewed IOM panel decision for person {record.person_id}")
-    return render(request, "iom/membership.html", {
+    response = render(request, "iom/membership.html", {
         "membership": record, "person": record.person, "candidacy": candidacy,
         "ogrs3": scores.get("ogrs3"), "tier": scores.get("tier"),
         "history": selectors.person_iom_history(record.person_id),
         "adopt_form": adopt_form, "reason_form": reason_form, "review_form": review_form,
         "can_decide": _can_decide(request), "statuses": MembershipStatus,
     })
+    # Logged once the page has rendered: a page that fails is not logged as seen.
+    log_access(actor=actor, action=Action.CONSULTATION, person_id=record.person_id, obj=record,
+               summary=f"Viewed IOM panel decision for person {record.person_id}")
+    return response

@@ -8,5 +8,5 @@ urlpatterns = [
     path("linkage/run/", views.run, name="linkage_run"),
     path("linkage/review/", views.queue, name="linkage_queue"),
     path("linkage/review/blind/", views.blind, name="linkage_blind"),
-    path("linkage/review/<int:pair_id>/", views.pair, name="linkage_pair"),
+    path("linkage/review/<id:pair_id>/", views.pair, name="linkage_pair"),
 ]

@@ -3,15 +3,17 @@ access-log entry. Pages, the API, the CLI and importers all call these."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import Any, TypeVar
 
 from django.db import transaction
 from django.forms.models import model_to_dict
 
 from desist.audit.context import Actor
 from desist.audit.models import Action
+from desist.audit.refusals import log_refusal
 from desist.audit.services import log_access, model_changes
 from desist.core.names import first_name_key, last_name_keys, normalise_identifier
 from desist.people.models import (
@@ -25,7 +27,9 @@ from desist.people.models import (
     Relationship,
     RelationshipKind,
 )
-from desist.people.selectors import person_record_queryset, today, visible_people
+from desist.people.selectors import Relative, person_record_queryset, record_relatives, today, visible_people
+
+T = TypeVar("T")
 
 
 class PersonNotFound(Exception):
@@ -209,23 +213,52 @@ def involvement_end(*, actor: Actor, involvement: Involvement, end_date: date) -
 class PersonRecord:
     person: Person
     on: date
+    # Family and household as this actor may see them: relatives outside their access are hidden here, once,
+    # for the page, the API and anything else that shows a record.
+    relatives: list[Relative] = field(default_factory=list)
 
 
 RECORD_SECTIONS = ["identity", "identifiers", "addresses", "family", "offences", "sentences", "registers", "agencies"]
 
 
-def person_record_consult(*, actor: Actor, person_id: int, sections: list[str] | None = None,
-                          on: date | None = None) -> PersonRecord:
-    """Open a person's record for the actor, logging the consultation (or the refused attempt).
+def person_record_show(*, actor: Actor, person_id: int, present: Callable[[PersonRecord], T],
+                       sections: list[str] | None = None, on: date | None = None) -> T:
+    """Open a person's record for the actor, present it (render the page, build the API's answer), and only then
+    log the consultation: a record that failed to show is not logged as seen. A refused attempt is logged at once.
 
     Raises PersonNotFound when the person does not exist or is not visible to the actor.
     """
     on = on or today()
     person = person_record_queryset(on).filter(pk__in=visible_people(actor, on=on)).filter(pk=person_id).first()
     if person is None:
-        log_access(actor=actor, action=Action.DENIED, summary=f"Refused access to person {person_id}",
-                   person_id=person_id, detail={"reason": "no current involvement by the user's agency"})
+        log_refusal(actor, summary=f"Refused access to person {person_id}", person_id=person_id)
         raise PersonNotFound(person_id)
+    shown = present(PersonRecord(person=person, on=on, relatives=record_relatives(actor, person, on=on)))
     log_access(actor=actor, action=Action.CONSULTATION, summary=f"Viewed record of person {person.pk}",
                person_id=person.pk, obj=person, detail={"sections": sections or RECORD_SECTIONS})
-    return PersonRecord(person=person, on=on)
+    return shown
+
+
+def person_record_consult(*, actor: Actor, person_id: int, sections: list[str] | None = None,
+                          on: date | None = None) -> PersonRecord:
+    """Open a person's record for the actor, logging the consultation (or the refused attempt) at once.
+
+    Raises PersonNotFound when the person does not exist or is not visible to the actor.
+    """
+    return person_record_show(actor=actor, person_id=person_id, present=lambda record: record, sections=sections,
+                              on=on)
+
+
+def person_search_record(*, actor: Actor, query: str, person_ids: list[int], settled_by: str,
+                         typed: list[dict[str, Any]] | None = None, shown_at: str = "") -> Any:
+    """Log one search the user settled on (issue 10, item 9): the terms, how many people were shown and who.
+    `settled_by` says how it settled (submitted, kept on screen, followed by another page); `typed` holds the
+    searches shown for a moment while typing towards it, so nothing that was on screen goes unrecorded."""
+    detail: dict[str, Any] = {"query": query, "shown": len(person_ids), "person_ids": person_ids,
+                               "settled_by": settled_by}
+    if typed:
+        detail["while_typing"] = typed
+    if shown_at:
+        detail["shown_at"] = shown_at
+    return log_access(actor=actor, action=Action.CONSULTATION,
+                      summary=f"Searched for people ({len(person_ids)} found)", detail=detail)

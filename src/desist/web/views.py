@@ -7,13 +7,12 @@ import dataclasses
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from desist import risk
@@ -21,7 +20,9 @@ from desist.assessments.forms import AssessmentForm
 from desist.assessments.models import Assessment, ScoreKind
 from desist.assessments.selectors import can_record_assessments, current_scores, score_history
 from desist.assessments.services import assessment_record
+from desist.audit.context import Actor
 from desist.audit.models import Action
+from desist.audit.refusals import AuthenticatedHttpRequest, refuse
 from desist.audit.selectors import access_log_search
 from desist.audit.services import log_access
 from desist.iom.selectors import person_iom_history
@@ -31,7 +32,9 @@ from desist.people import selectors, services
 from desist.people.selectors import merged_person
 from desist.priority.models import PriorityGroupMembership
 from desist.sentences.rules import SupervisionStatus, sentence_status, supervision_status
-from desist.web.forms import AccessLogFilterForm, CaseloadFilterForm, PurposeForm, SearchForm
+from desist.web import search_log
+from desist.web.forms import OTHER_PURPOSE, AccessLogFilterForm, CaseloadFilterForm, PurposeForm, SearchForm
+from desist.web.purpose import JUSTIFICATION_KEY, PURPOSE_KEY, purpose_state, safe_next
 
 
 @login_required
@@ -78,29 +81,47 @@ def search(request: HttpRequest) -> HttpResponse:
     actor = request.actor  # type: ignore[attr-defined]
     form = SearchForm(request.GET or None)
     results = None
+    # Live search asks on every pause in typing: those keystroke searches are held, and the one the user settles
+    # on is logged (desist.web.search_log); a submitted search, or a page opened at a search address, at once.
+    htmx = request.htmx  # type: ignore[attr-defined]
+    keystroke = bool(htmx) and not htmx.history_restore_request
+    search_id = ""
     if form.is_valid() and form.cleaned_data["q"]:
         results = selectors.person_search(actor, form.cleaned_data["q"])
-        log_access(
-            actor=actor,
-            action=Action.CONSULTATION,
-            summary=f"Searched for people ({len(results)} found)",
-            detail={"query": form.cleaned_data["q"], "person_ids": [r.person.pk for r in results]},
-        )
-    template = "web/_search_results.html" if request.htmx else "web/search.html"  # type: ignore[attr-defined]
-    return render(request, template, {"form": form, "results": results})
+        shown = [r.person.pk for r in results]
+        if keystroke:
+            search_id = search_log.search_shown(request, query=form.cleaned_data["q"], person_ids=shown)
+        else:
+            search_log.search_submitted(request, query=form.cleaned_data["q"], person_ids=shown)
+    template = "web/_search_results.html" if keystroke else "web/search.html"
+    return render(request, template, {"form": form, "results": results, "search_id": search_id,
+                                      "settle_seconds": settings.DESIST_SEARCH_SETTLE_SECONDS})
+
+
+@login_required
+@require_POST
+def search_settled(request: HttpRequest) -> HttpResponse:
+    """The results of a live search stayed on screen: log that search now (the fragment asks, once)."""
+    search_log.search_settle(request, settled_by="kept on screen", search_id=request.POST.get("search", "")[:32])
+    return HttpResponse(status=204)
 
 
 @login_required
 def person_record(request: HttpRequest, person_id: int) -> HttpResponse:
     actor = request.actor  # type: ignore[attr-defined]
     try:
-        record = services.person_record_consult(actor=actor, person_id=person_id)
+        # The consultation is logged once the page has rendered: a page that fails is not logged as seen.
+        return services.person_record_show(actor=actor, person_id=person_id,
+                                           present=lambda record: _person_page(request, actor, record))
     except services.PersonNotFound:
         # Record linkage found this person to be another: their number now leads to the kept record.
         kept = merged_person(actor, person_id)
         if kept is not None:
             return redirect("person", person_id=kept)
         raise Http404("No person with that number is available to you.") from None
+
+
+def _person_page(request: HttpRequest, actor: Actor, record: services.PersonRecord) -> HttpResponse:
     person = record.person
     sentences = list(person.sentences.all())
     for sentence in sentences:
@@ -125,7 +146,7 @@ def person_record(request: HttpRequest, person_id: int) -> HttpResponse:
             "current_address": next((a for a in addresses if a.to_date is None), None),
             "addresses": addresses,
             "offences": list(person.offences.all()),
-            "relationships": list(person.relationships.all()),
+            "relationships": record.relatives,
             "key_dates": person.upcoming_key_dates[:6],
             **risk_context(person.pk),
             "can_assess": can_record_assessments(actor),
@@ -151,19 +172,15 @@ def risk_context(person_id: int) -> dict[str, object]:
 
 
 @login_required
-def assessment_new(request: HttpRequest, person_id: int) -> HttpResponse:
+def assessment_new(request: AuthenticatedHttpRequest, person_id: int) -> HttpResponse:
     """Record an assessment for a person the user can see; only assessors (DESIST_ASSESSOR_*) may."""
-    actor = request.actor  # type: ignore[attr-defined]
-    person = selectors.visible_people(actor).filter(pk=person_id).first()
-    if person is None:
-        log_access(actor=actor, action=Action.DENIED, summary=f"Refused to record an assessment for person {person_id}",
-                   person_id=person_id, detail={"reason": "no current involvement by the user's agency"})
-        raise Http404("No person with that number is available to you.")
+    actor = request.actor
+    person = selectors.person_for_actor(actor, person_id, what="record an assessment")
     if not can_record_assessments(actor):
-        log_access(actor=actor, action=Action.DENIED, summary=f"Refused to record an assessment for person {person_id}",
-                   person_id=person_id, detail={"reason": "not an assessing role"})
-        raise PermissionDenied("Only assessing staff (probation or youth justice practitioners and managers) can "
-                               "record assessments.")
+        refuse(actor, summary=f"Refused to record an assessment for person {person_id}", person_id=person_id,
+               reason="not an assessing role", status=403,
+               message="Only assessing staff (probation or youth justice practitioners and managers) can record "
+                       "assessments.")
     form = AssessmentForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -180,13 +197,14 @@ def assessment_new(request: HttpRequest, person_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def offence_category(request: HttpRequest, person_id: int, offence_id: int) -> HttpResponse:
+def offence_category(request: AuthenticatedHttpRequest, person_id: int, offence_id: int) -> HttpResponse:
     """A user says which OGRS3 category an offence falls in, where its code does not decide."""
-    actor = request.actor  # type: ignore[attr-defined]
+    actor = request.actor
     offence = Offence.objects.filter(pk=offence_id, person_id=person_id,
                                      person__in=selectors.visible_people(actor)).first()
     if offence is None:
-        raise Http404("No offence with that number is available to you.")
+        refuse(actor, summary=f"Refused to choose the category of offence {offence_id} of person {person_id}",
+               person_id=person_id)
     try:
         offence_category_choose(actor=actor, offence=offence, category=request.POST.get("category", ""))
     except UnknownCategory as error:
@@ -197,22 +215,29 @@ def offence_category(request: HttpRequest, person_id: int, offence_id: int) -> H
 
 
 @login_required
-@require_POST
-def set_purpose(request: HttpRequest) -> HttpResponse:
-    form = PurposeForm(request.POST)
+def set_purpose(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """State, or change, why this session is using desist; then go back to the page asked for."""
+    actor = request.actor
+    data = request.POST if request.method == "POST" else None
+    stated = request.session.get(PURPOSE_KEY, "")
+    initial = {"purpose": stated, "other_reason": request.session.get(JUSTIFICATION_KEY, ""),
+               "next": request.GET.get("next", "")}
+    form = PurposeForm(data, initial=initial, administrator=actor.is_administrator)
+    target = safe_next(request, (data or request.GET).get("next", ""))
     if form.is_valid():
-        request.session["purpose"] = form.cleaned_data["purpose"]
-    target = form.data.get("next") or "/"
-    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
-        target = "/"
-    return HttpResponseRedirect(target)
+        purpose_state(request.session, purpose=form.cleaned_data["purpose"],
+                      justification=form.cleaned_data["other_reason"])
+        return HttpResponseRedirect(target)
+    return render(request, "web/purpose.html", {"form": form, "next": target, "stated": stated,
+                                                "other": OTHER_PURPOSE})
 
 
 @login_required
-def access_log(request: HttpRequest) -> HttpResponse:
-    actor = request.actor  # type: ignore[attr-defined]
+def access_log(request: AuthenticatedHttpRequest) -> HttpResponse:
+    actor = request.actor
     if not actor.is_administrator:
-        raise PermissionDenied("Only administrators can search the access log.")
+        refuse(actor, summary="Refused to search the access log", reason="not an administrator", status=403,
+               message="Only administrators can search the access log.")
     form = AccessLogFilterForm(request.GET or None)
     entries = access_log_search()
     if form.is_valid():
