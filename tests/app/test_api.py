@@ -24,8 +24,9 @@ def setup(partnership):
     return {"worker": worker, "housing": housing, "mine": mine, "theirs": theirs, "token": token}
 
 
-def bearer(token):
-    return {"HTTP_AUTHORIZATION": f"Bearer {token}"}
+def bearer(token, purpose="case_management"):
+    """A token and the purpose the call states (an API call without one is refused: docs/security.md)."""
+    return {"HTTP_AUTHORIZATION": f"Bearer {token}", **({"HTTP_X_DESIST_PURPOSE": purpose} if purpose else {})}
 
 
 def test_requires_authentication(client):
@@ -41,8 +42,7 @@ def test_lists_only_visible_people(client, setup):
 
 def test_reads_a_person_and_their_sentences_and_logs_it(client, setup):
     person = setup["mine"]
-    detail = client.get(f"/api/people/{person.pk}", HTTP_X_DESIST_PURPOSE="risk_management",
-                        **bearer(setup["token"]))
+    detail = client.get(f"/api/people/{person.pk}", **bearer(setup["token"], purpose="risk_management"))
     assert detail.status_code == 200
     assert detail.json()["supervision_status"] == "community"
     sentences = client.get(f"/api/people/{person.pk}/sentences", **bearer(setup["token"])).json()
@@ -78,7 +78,8 @@ def test_revoked_token_is_refused(client, setup):
     assert client.get("/api/people", **bearer(setup["token"])).status_code == 401
 
 
-def test_openapi_docs(client):
+def test_openapi_docs(client, setup):
+    client.force_login(setup["worker"])  # the docs are for signed-in users (tests/app/test_headers.py)
     assert client.get("/api/docs").status_code == 200
     schema = client.get("/api/openapi.json").json()
     assert {"/api/people", "/api/people/{person_id}", "/api/people/{person_id}/sentences", "/api/caseload"} <= set(
@@ -101,7 +102,7 @@ def test_api_list_queries_are_bounded(client, partnership, setup, django_assert_
 
 
 def test_an_unknown_purpose_is_refused(client, setup):
-    response = client.get("/api/people", HTTP_X_DESIST_PURPOSE="curiosity", **bearer(setup["token"]))
+    response = client.get("/api/people", **bearer(setup["token"], purpose="curiosity"))
     assert response.status_code == 400
     assert "Unknown purpose" in response.json()["detail"]
 
@@ -130,3 +131,28 @@ def test_another_agencys_persons_sentences_are_not_found(client, setup):
     assert "community_order" not in response.content.decode()
     entry = AccessLogEntry.objects.get(person_id=setup["theirs"].pk, action="denied", channel="api")
     assert entry.username == "pat.probation"
+
+
+def test_a_call_without_a_purpose_is_refused_and_logged(client, setup):
+    """No header, no purpose: refused, never recorded as case management (issue 10, item 8)."""
+    response = client.get("/api/people", **bearer(setup["token"], purpose=""))
+    assert response.status_code == 400 and "X-Desist-Purpose" in response.json()["detail"]
+    refusal = AccessLogEntry.objects.filter(action="denied", channel="api").get()
+    assert refusal.username == "pat.probation" and refusal.purpose == ""
+    assert not AccessLogEntry.objects.filter(action="consultation").exists()
+
+
+def test_other_needs_words_and_keeps_them_on_the_entry(client, setup):
+    assert client.get("/api/people", **bearer(setup["token"], purpose="other")).status_code == 400
+    response = client.get("/api/people", HTTP_X_DESIST_JUSTIFICATION="Checking a court report",
+                          **bearer(setup["token"], purpose="other"))
+    assert response.status_code == 200
+    entry = AccessLogEntry.objects.filter(action="consultation", channel="api").get()
+    assert (entry.purpose, entry.justification) == ("other", "Checking a court report")
+
+
+def test_a_signed_in_session_calls_with_the_purpose_it_stated(client, setup):
+    client.force_login(setup["worker"])
+    client.post("/purpose/", {"purpose": "safeguarding", "next": "/"})
+    assert client.get("/api/people").status_code == 200
+    assert AccessLogEntry.objects.filter(action="consultation", channel="api").get().purpose == "safeguarding"

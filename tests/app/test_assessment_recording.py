@@ -194,8 +194,8 @@ def test_the_scores_follow_in_the_background(client, subject, worker):
 # --- the API ---------------------------------------------------------------------------------------------
 
 def bearer(user):
-    _, token = api_token_issue(user=user, name="test")
-    return {"HTTP_AUTHORIZATION": f"Bearer {token}"}
+    _, token = api_token_issue(user=user, name="test", scopes=("read", "write"))
+    return {"HTTP_AUTHORIZATION": f"Bearer {token}", "HTTP_X_DESIST_PURPOSE": "case_management"}
 
 
 def api_url(person):

@@ -22,6 +22,11 @@ BACKGROUND_HEADER = "X-Desist-Background"
 OPEN_URL_NAMES = ("login", "logout", "two_factor_verify", "two_factor_setup")
 
 
+def _is_api(request: HttpRequest) -> bool:
+    """An API call, answered in JSON (the API's docs page is a page: it redirects like the others)."""
+    return request.path.startswith("/api/") and request.path.rstrip("/") != "/api/docs"
+
+
 class SignInRulesMiddleware:
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -47,7 +52,7 @@ class SignInRulesMiddleware:
             return None
         if not (needs_code(user, request.actor) or request.path.startswith("/admin/")):  # type: ignore[attr-defined]
             return None
-        if request.path.startswith("/api/"):
+        if _is_api(request):
             return JsonResponse({"detail": "Sign in with your two-factor code first."}, status=403)
         name = "two_factor_verify" if user_has_device(user, confirmed=True) else "two_factor_setup"
         return self._to(request, reverse(name))
@@ -70,7 +75,7 @@ class SignInRulesMiddleware:
         if idle:
             params["idle"] = "1"
         target = f"{url}?{urlencode(params)}" if params else url
-        if request.path.startswith("/api/"):
+        if _is_api(request):
             return JsonResponse({"detail": "Your session has ended; sign in again."}, status=401)
         if getattr(request, "htmx", False):
             # HTMX would swap a redirected page into the fragment; ask it to load the page instead.

@@ -76,7 +76,10 @@ def two_factor_setup(request: AuthenticatedHttpRequest) -> HttpResponse:
                 request.session.cycle_key()
                 messages.success(request, "Two-factor sign-in is set up. You will be asked for a code each time you sign in.")
                 return HttpResponseRedirect(_next(request))
-            form.add_error("code", "The code is not right. Check the app shows desist, then enter its newest code")
+            device.refresh_from_db()
+            form.add_error("code", "The code is not right. Check the app shows desist, then enter its newest code"
+                           if device.throttling_failure_count <= 1 else
+                           "Too many wrong codes. Wait a few seconds, then enter the newest code")
     qr = segno.make(device.config_url, error="m")
     return render(request, "accounts/two_factor_setup.html", {
         "form": form, "next": _next(request), "qr_data_uri": qr.svg_data_uri(scale=5, border=2),

@@ -10,7 +10,10 @@ class ApiToken(models.Model):
     key_hash = models.CharField(max_length=64, unique=True)
     key_prefix = models.CharField(max_length=8, help_text="First characters, to recognise the token.")
     created_at = models.DateTimeField(auto_now_add=True)
+    # Always set (at most DESIST_API_TOKEN_MAX_DAYS after creation); null only in tokens from before it was required.
     expires_at = models.DateTimeField(null=True, blank=True)
+    scopes = models.CharField(max_length=50, default="read",
+                              help_text="What the token may do, space-separated: read, write (POST, PUT, PATCH, DELETE).")
     last_used_at = models.DateTimeField(null=True, blank=True)
     revoked = models.BooleanField(default=False)
 
@@ -19,3 +22,7 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.key_prefix}…) for {self.user}"
+
+    @property
+    def scope_set(self) -> frozenset[str]:
+        return frozenset(self.scopes.split())
