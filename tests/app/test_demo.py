@@ -5,6 +5,7 @@ from datetime import date
 import pytest
 from django.contrib.auth.models import User
 from django.core.management import call_command
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from desist.assessments.models import RiskScore
 from desist.audit.models import AccessLogEntry
@@ -38,8 +39,11 @@ def test_builds_once_and_prints_a_login_per_agency(demo, capsys):
     people = Person.objects.count()
     assert people == 1500
 
+    assert "demo.admin is shown a QR code" in demo  # administrators set up two-factor sign-in at first sign-in
+    TOTPDevice.objects.create(user=User.objects.get(username="demo.admin"), name="someone's phone", confirmed=True)
     call_command("build_demo", "--people", "1500", "--seed", "7", "--as-of", AS_OF.isoformat())
     again = capsys.readouterr().out
+    assert not TOTPDevice.objects.exists()  # new passwords, and the next person sets up their own app
     assert "already built" in again
     assert Person.objects.count() == people
     assert DemoBuild.objects.count() == 1

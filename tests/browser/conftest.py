@@ -11,7 +11,8 @@ Fixtures:
 
 Helpers (plain functions: ``from tests.browser.conftest import assert_accessible, login``):
     assert_accessible(page, context="...")   axe-core WCAG 2.2 AA check; fails on serious/critical.
-    login(page, live_server, username, password)
+    login(page, live_server, username, password, purpose="Case management")
+                                             (gives a two-factor code where asked: two_factor_step)
 
 Mark browser tests with ``@pytest.mark.browser``.
 """
@@ -162,8 +163,10 @@ def assert_accessible(page: Page, *, context: str) -> list[dict[str, Any]]:
     return violations
 
 
-def login(page: Page, live_server: Any, username: str, password: str) -> None:
-    """Sign in through the login form at /accounts/login/ and wait for the next page."""
+def login(page: Page, live_server: Any, username: str, password: str, *,
+          purpose: str | None = "Case management") -> None:
+    """Sign in through the login form at /accounts/login/ and wait for the next page. The first page with
+    person data asks why the user is there: ``purpose`` (a label) answers it, None leaves the question."""
     page.goto(f"{live_server.url}/accounts/login/")
     page.fill("#id_username", username)
     page.fill("#id_password", password)
@@ -175,3 +178,44 @@ def login(page: Page, live_server: Any, username: str, password: str) -> None:
             f"login as {username!r} did not leave the login page: {' '.join(errors) or 'no error shown'}",
             pytrace=False,
         )
+    two_factor_step(page, username)
+    if purpose is not None and "/purpose/" in page.url:
+        page.get_by_label(purpose, exact=True).check()
+        with page.expect_navigation():
+            page.get_by_role("button", name="Continue").click()
+
+
+def totp_code(key: bytes, *, after_step: int = -1) -> str:
+    """The code an authenticator app with this key shows now, or the next one if now's was already used
+    (django-otp accepts each code once, and one step either side of now)."""
+    import time
+
+    from django_otp.oath import TOTP
+
+    totp = TOTP(key)
+    totp.time = time.time()
+    if totp.t() <= after_step:
+        totp.time = (after_step + 1) * 30  # the next step's code: still within the accepted window
+    return f"{totp.token():06d}"
+
+
+def two_factor_step(page: Page, username: str) -> None:
+    """Give the two-factor code when signing in asks for one, as a user with an authenticator app would: on the
+    set-up page from the key it shows, on the code page from the user's authenticator in the database."""
+    from base64 import b32decode
+
+    if "/accounts/two-factor/set-up/" in page.url:
+        key = b32decode(page.locator("#totp-secret").inner_text().replace(" ", ""))
+        page.fill("#id_code", totp_code(key))
+        with page.expect_navigation():
+            page.get_by_role("button", name="Confirm and continue").click()
+    elif "/accounts/two-factor/" in page.url:
+        from django_otp.plugins.otp_totp.models import TOTPDevice
+
+        device = TOTPDevice.objects.get(user__username=username, confirmed=True)
+        page.fill("#id_code", totp_code(device.bin_key, after_step=device.last_t))
+        with page.expect_navigation():
+            page.get_by_role("button", name="Continue").click()
+    if "/accounts/two-factor/" in page.url:
+        errors = page.locator(".govuk-error-summary").all_inner_texts()
+        pytest.fail(f"two-factor sign-in as {username!r} failed: {' '.join(errors)}", pytrace=False)

@@ -23,6 +23,7 @@ from django.core.management.color import no_style
 from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from desist import risk
 from desist.assessments.models import Assessment, AssessmentSection
@@ -424,6 +425,8 @@ def demo_logins_refresh() -> list[DemoLogin]:
         Membership.objects.update_or_create(user=admin, agency=agency, defaults={"role": Role.ADMINISTRATOR})
     logins.append(DemoLogin(ADMIN_LOGIN, password, "administrator: access log, agencies, users and reference data",
                             agency.name if agency else ""))
+    # New passwords, new two-factor sign-in: whoever tries the demo next sets up their own authenticator app.
+    TOTPDevice.objects.filter(user__username__in=[login.username for login in logins]).delete()
     return logins
 
 
