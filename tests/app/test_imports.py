@@ -31,9 +31,9 @@ from tests.app import builders
 
 HEADER = ["Client ID", "Forename", "Surname", "DOB", "Gender", "Address 1", "Town", "Post Code", "PNC No", "Tenancy Ref"]
 GOOD_ROWS = [
-    ["H001", "Amelia", "Hughes", "21/03/1984", "F", "4 Oak Road", "Chatham", "me4 6tl", "04/12345K", "T-77"],
+    ["H001", "Amelia", "Hughes", "21/03/1984", "F", "4 Oak Road", "Chatham", "me4 6tl", "04/12345D", "T-77"],
     ["H002", "Oliver", "Barnes", "02/11/1990", "M", "12 Mill Lane", "Gillingham", "ME7 1AB", "", ""],
-    ["H003", "Jack", "Patel", "", "", "", "", "", "2011/0000123Z", "T-91"],
+    ["H003", "Jack", "Patel", "", "", "", "", "", "2011/0000123A", "T-91"],
 ]
 COLUMNS = {"Forename": "first_name", "Surname": "last_name", "DOB": "date_of_birth", "Gender": "sex",
            "Address 1": "street", "Town": "locality", "Post Code": "postcode", "PNC No": "pnc",
@@ -141,7 +141,7 @@ def test_an_extract_imports_with_typed_values_and_provenance(partnership, mappin
     assert (amelia.first_name, amelia.last_name, amelia.date_of_birth, amelia.sex) == (
         "Amelia", "Hughes", date(1984, 3, 21), "female")
     assert (amelia.street, amelia.locality, amelia.postcode, amelia.pnc) == (
-        "4 Oak Road", "Chatham", "ME4 6TL", "2004/0012345K")
+        "4 Oak Road", "Chatham", "ME4 6TL", "2004/0012345D")
     assert amelia.local_identifiers == {"tenancy_ref": "T-77"}
     # Provenance: agency, file (batch), row as the spreadsheet shows it, import time, the raw row.
     assert (amelia.batch, amelia.first_batch, amelia.row_number) == (batch, batch, 2)
@@ -213,7 +213,7 @@ def test_a_later_file_updates_changed_records_and_keeps_their_history(partnershi
     amelia = SourceRecord.objects.get(record_id="H001")
     amelia.person = builders.person(first_name="Amelia", last_name="Hughes")
     amelia.save()
-    moved = ["H001", "Amelia", "Hughes", "21/03/1984", "F", "9 New Street", "Rochester", "ME1 1AA", "04/12345K", "T-77"]
+    moved = ["H001", "Amelia", "Hughes", "21/03/1984", "F", "9 New Street", "Rochester", "ME1 1AA", "04/12345D", "T-77"]
     new = ["H004", "Ruby", "Khan", "05/06/1979", "F", "", "", "", "", ""]
     later = csv_file([GOOD_ROWS[2], GOOD_ROWS[1], moved, new], name="housing-2.csv")
     batch = services.import_extract(actor=builders.actor(), agency=partnership.housing, file=later, mapping=mapping)
@@ -278,7 +278,14 @@ def upload(client, rows, name="housing.csv", **extra):
     return client.post("/imports/", {"file": SimpleUploadedFile(name, file.content), **extra})
 
 
-def test_upload_map_check_and_import_in_the_pages(client, partnership, analyst):
+def run_worker():
+    """The real task worker, until the queue is empty (checks, imports and the linking after them)."""
+    call_command("db_worker", "--batch", "--no-startup-delay")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_upload_map_check_and_import_in_the_pages(client, partnership, analyst, settings):
+    settings.DESIST_LINK_AFTER_IMPORT = False  # linking three records says little; its status is tested below
     client.force_login(analyst)
     page = client.get("/imports/")
     assert page.status_code == 200 and b"Medway Council Housing" in page.content
@@ -298,28 +305,83 @@ def test_upload_map_check_and_import_in_the_pages(client, partnership, analyst):
     saved = client.post(response.url, {**choices, "record_id_column": "Client ID", "date_format": "%d/%m/%Y"})
     assert saved.url == f"/imports/uploads/{pending.pk}/"
     assert selectors.current_mapping(partnership.housing).columns["Tenancy Ref"] == "local:tenancy_ref"
+    # The worker checks the file; until it has, the page shows its progress and polls for more.
+    waiting = client.get(saved.url).content.decode()
+    assert "Checking housing.csv" in waiting and 'aria-live="polite"' in waiting and "<progress" in waiting
+    assert f'hx-get="/imports/uploads/{pending.pk}/progress/"' in waiting and "Refresh this page" in waiting
+    assert "Waiting for the task worker" in client.get(f"/imports/uploads/{pending.pk}/progress/").content.decode()
+    run_worker()
+    finished = client.get(f"/imports/uploads/{pending.pk}/progress/", headers={"HX-Request": "true"})
+    assert finished.status_code == 204 and finished["HX-Refresh"] == "true"
     check = client.get(saved.url).content.decode()
     assert "cannot be imported" in check and "&#x27;31/02/1990&#x27; is not a date" in check
     problems = client.get(f"/imports/uploads/{pending.pk}/problems.csv")
     assert problems["Content-Type"].startswith("text/csv")
     assert problems.content.decode().splitlines()[1].startswith("3,DOB,")
-    assert client.post(f"/imports/uploads/{pending.pk}/import/",
-                       {"mapping": selectors.current_mapping(partnership.housing).pk}).status_code == 302
+    refused = client.post(f"/imports/uploads/{pending.pk}/import/",
+                          {"mapping": selectors.current_mapping(partnership.housing).pk}, follow=True)
+    assert b"only be imported once its check has found it good" in refused.content
+    run_worker()
     assert not SourceRecord.objects.exists()
     # The corrected file goes straight to the check: the mapping is saved.
     response = upload(client, GOOD_ROWS, name="housing-fixed.csv")
     fixed = Upload.objects.get(file_name="housing-fixed.csv")
     assert response.url == f"/imports/uploads/{fixed.pk}/"
+    run_worker()
     check = client.get(response.url).content.decode()
     assert "Import 3 records" in check and "New to desist" in check
-    done = client.post(f"/imports/uploads/{fixed.pk}/import/",
-                       {"mapping": selectors.current_mapping(partnership.housing).pk}, follow=True)
-    assert b"Imported housing-fixed.csv: 3 new" in done.content and b"housing-fixed.csv" in done.content
-    assert SourceRecord.objects.count() == 3 and not Upload.objects.filter(pk=fixed.pk).exists()
+    queued = client.post(f"/imports/uploads/{fixed.pk}/import/",
+                         {"mapping": selectors.current_mapping(partnership.housing).pk}, follow=True)
+    assert b"Importing housing-fixed.csv" in queued.content and not SourceRecord.objects.exists()
+    run_worker()
+    done = client.get(f"/imports/uploads/{fixed.pk}/").content.decode()
+    assert "housing-fixed.csv is imported" in done and "3 records" in done
+    assert "Not queued</strong>" in done and "hx-get" not in done
+    assert SourceRecord.objects.count() == 3
+    fixed.refresh_from_db()
+    assert fixed.state == "imported" and bytes(fixed.content) == b"" and fixed.batch.created == 3
+    assert b"housing-fixed.csv" not in client.get("/imports/").content.split(b"Import history")[0]
     # The same file again is refused at the check.
     upload(client, GOOD_ROWS, name="again.csv")
+    run_worker()
     again = client.get(f"/imports/uploads/{Upload.objects.get(file_name='again.csv').pk}/").content.decode()
     assert "already imported on" in again and "Import 3 records" not in again
+
+
+def test_the_result_page_shows_the_linking_after_the_import(client, partnership, analyst, mapping,
+                                                            django_assert_max_num_queries):
+    from django_tasks.base import TaskResultStatus
+    from django_tasks_db.models import DBTaskResult
+
+    from desist.linking.models import LinkRun, RunStatus
+
+    file = csv_file(GOOD_ROWS)
+    batch = services.import_extract(actor=builders.actor(), agency=partnership.housing, file=file, mapping=mapping)
+    done = Upload.objects.create(agency=partnership.housing, file_name=file.name, content=b"", state="imported",
+                                 file_sha256=file.sha256, uploaded_by=analyst, batch=batch, mapping=mapping)
+    client.force_login(analyst)
+    page = f"/imports/uploads/{done.pk}/"
+    fragment = f"{page}progress/?part=linking"
+    # Queued: the import queued a linking task (captured on commit here) that no worker has taken yet.
+    assert DBTaskResult.objects.filter(status=TaskResultStatus.READY).count() <= 1
+    with django_assert_max_num_queries(12):
+        html = client.get(page).content.decode()
+    assert "Queued</strong>" in html and f'hx-get="{fragment}"' in html and 'aria-live="polite"' in html
+    interrupted = LinkRun.objects.create(started_by_name="system", status=RunStatus.FAILED, task_id="t",
+                                         error="Attempt 1 of 3 stopped: its worker has stopped. It is queued again.")
+    running = LinkRun.objects.create(started_by_name="system", task_id="t")
+    assert "Running</strong>" in client.get(fragment).content.decode()
+    running.status, running.people_created, running.records_joined = RunStatus.DONE, 2, 1
+    running.save()
+    finished = client.get(fragment, headers={"HX-Request": "true"})
+    assert finished.status_code == 286  # HTMX stops polling
+    assert "Done</strong>" in finished.content.decode() and "2 people created, 1 record joined" in finished.content.decode()
+    running.status, running.error = RunStatus.FAILED, "LinkingError: no active model."
+    running.save()
+    DBTaskResult.objects.all().delete()
+    html = client.get(page).content.decode()
+    assert "Failed</strong> Linking stopped: LinkingError: no active model." in html and "hx-get" not in html
+    assert interrupted.pk
 
 
 def test_an_unreadable_upload_is_refused_on_the_form(client, partnership, analyst):

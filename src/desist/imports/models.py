@@ -132,10 +132,21 @@ class SourceRecord(models.Model):
         return f"{self.agency.code} record {self.record_id}"
 
 
-class Upload(models.Model):
-    """An extract uploaded in the web pages and waiting to be mapped, checked and imported.
+class UploadState(models.TextChoices):
+    RECEIVED = "received", "Waiting to be checked"
+    CHECKING = "checking", "Being checked"
+    CHECKED = "checked", "Checked"
+    IMPORTING = "importing", "Being imported"
+    IMPORTED = "imported", "Imported"
+    FAILED = "failed", "Stopped"
 
-    Removed once imported, and after DESIST_IMPORT_UPLOAD_KEEP_HOURS if left."""
+
+class Upload(models.Model):
+    """An extract uploaded in the web pages, checked and imported by the task worker (a million rows
+    take longer than a web request may). The worker writes its progress here for the page to show.
+
+    Its content is dropped once imported; the row stays, as the import's result page, until
+    DESIST_IMPORT_UPLOAD_KEEP_HOURS have passed."""
 
     agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="+")
     file_name = models.CharField(max_length=255)
@@ -143,6 +154,23 @@ class Upload(models.Model):
     file_sha256 = models.CharField(max_length=64)
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    state = models.CharField(max_length=12, choices=UploadState.choices, default=UploadState.RECEIVED)
+    task_id = models.CharField(max_length=36, blank=True, help_text="The worker's task checking or importing it.")
+    mapping = models.ForeignKey(ColumnMapping, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+                                help_text="The mapping version it was checked (and imported) with.")
+    stage = models.CharField(max_length=16, blank=True, help_text="What the worker is doing: reading, checking, storing.")
+    rows_done = models.PositiveIntegerField(default=0)
+    rows_total = models.PositiveIntegerField(default=0)
+    report = models.JSONField(default=dict, blank=True,
+                              help_text="The check's outcome: counts, the refusal and the first problems.")
+    problems_csv = models.BinaryField(default=b"", blank=True, help_text="Every problem as CSV, gzipped.")
+    error = models.TextField(blank=True, help_text="Why the check or import stopped.")
+    batch = models.ForeignKey(ImportBatch, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+                              help_text="The batch it became, set in the import's own transaction.")
+    imported_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                    related_name="+", help_text="Who asked for the import.")
+    changed_at = models.DateTimeField(null=True, blank=True, help_text="When the state or progress last changed.")
 
     def __str__(self) -> str:
         return self.file_name

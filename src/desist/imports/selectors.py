@@ -3,7 +3,10 @@ the stored source records as one Arrow table for record linkage."""
 
 from __future__ import annotations
 
+import gzip
 from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
 
 import pyarrow as pa
 from django.conf import settings
@@ -11,7 +14,7 @@ from django.db.models import QuerySet
 
 from desist.audit.context import Actor
 from desist.core.linkage.fields import IDENTIFIER_KINDS
-from desist.imports.models import ColumnMapping, ImportBatch, SourceRecord, Upload
+from desist.imports.models import ColumnMapping, ImportBatch, SourceRecord, Upload, UploadState
 from desist.partnership.models import Agency
 
 
@@ -41,9 +44,123 @@ def batch_history(agencies: Iterable[Agency] | QuerySet[Agency]) -> QuerySet[Imp
 
 
 def pending_uploads(actor: Actor, agencies: Iterable[Agency] | QuerySet[Agency]) -> QuerySet[Upload]:
-    """Files this user uploaded and has not imported yet."""
+    """Files this user uploaded and has not imported yet (waiting, being checked or being imported)."""
     return (Upload.objects.filter(agency__in=agencies, uploaded_by_id=actor.user_id)
-            .select_related("agency").defer("content").order_by("-uploaded_at"))
+            .exclude(state=UploadState.IMPORTED).select_related("agency").defer("content", "problems_csv")
+            .order_by("-uploaded_at"))
+
+
+def upload_for_page(upload_id: int, agencies: Iterable[Agency]) -> Upload | None:
+    """One of the agencies' uploads with what its page shows, without the file itself (tens of MB)."""
+    return (Upload.objects.filter(pk=upload_id, agency__in=agencies)
+            .select_related("agency", "mapping", "batch").defer("content", "problems_csv").first())
+
+
+@dataclass(frozen=True)
+class CheckedReport:
+    """The check's outcome as the worker kept it (services._keep_report): what importing would do,
+    or why it cannot, with the first problems."""
+
+    ok: bool = False
+    rows: int = 0
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    unmapped_columns: list[str] = field(default_factory=list)
+    problem_count: int = 0
+    rows_with_problems: int = 0
+    refusal: str = ""
+    already_imported: bool = False
+    problems: list[Any] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class ShownProblem:
+    row: int
+    column: str
+    problem: str
+
+
+def checked_report(upload: Upload) -> CheckedReport:
+    """The kept outcome of an upload's check."""
+    kept = dict(upload.report)
+    kept["problems"] = [ShownProblem(*problem) for problem in kept.get("problems", [])]
+    names = set(CheckedReport.__dataclass_fields__)
+    return CheckedReport(**{name: value for name, value in kept.items() if name in names})
+
+
+def upload_problems_csv(upload: Upload) -> bytes:
+    """Every problem the check found, as CSV (row, column, problem); one query."""
+    kept = Upload.objects.filter(pk=upload.pk).values_list("problems_csv", flat=True).first()
+    return gzip.decompress(bytes(kept)) if kept else b"row,column,problem\r\n"
+
+
+@dataclass(frozen=True)
+class UploadProgress:
+    """What the worker is doing with an upload, for the progress bar."""
+
+    stage: str
+    done: int
+    total: int
+
+    @property
+    def percent(self) -> int:
+        return min(100, self.done * 100 // self.total) if self.total else 0
+
+    @property
+    def label(self) -> str:
+        return {"queued": "Waiting for the task worker", "reading": "Reading the file",
+                "checking": "Checking rows", "storing": "Storing the records"}.get(self.stage, "Working")
+
+
+def upload_progress(upload: Upload) -> UploadProgress:
+    """The progress the worker last wrote on the upload."""
+    return UploadProgress(stage=upload.stage, done=upload.rows_done, total=upload.rows_total)
+
+
+@dataclass(frozen=True)
+class LinkingStatus:
+    """Where the linking run queued after an import has got to: queued, running, done or failed."""
+
+    state: str
+    run: Any = None
+    reason: str = ""
+
+    @property
+    def finished(self) -> bool:
+        return self.state in ("done", "failed", "off")
+
+
+def linking_after_import(batch: ImportBatch) -> LinkingStatus:
+    """The linking of an imported batch's records (at most three queries).
+
+    An incremental run that started after the batch was stored links its new records; until one
+    has finished, a running run, a run still queued, or the failure of the last attempt is shown."""
+    from django_tasks.base import TaskResultStatus
+    from django_tasks_db.models import DBTaskResult
+
+    from desist.linking.models import LinkRun, RunStatus
+    from desist.linking.tasks import link_records_task
+    from desist.worker.services import task_failure
+
+    runs = list(LinkRun.objects.filter(started_at__gte=batch.imported_at).order_by("started_at", "pk")[:20])
+    done = next((run for run in runs if run.status == RunStatus.DONE), None)
+    if done is not None:
+        return LinkingStatus("done", done)
+    running = next((run for run in runs if run.status == RunStatus.RUNNING), None)
+    if running is not None:
+        return LinkingStatus("running", running)
+    task = (DBTaskResult.objects.filter(task_path=link_records_task.module_path, enqueued_at__gte=batch.imported_at)
+            .order_by("-enqueued_at").only("id", "status").first())
+    if task is not None and task.status in (TaskResultStatus.READY, TaskResultStatus.RUNNING):
+        return LinkingStatus("queued" if task.status == TaskResultStatus.READY else "running")
+    if runs:
+        return LinkingStatus("failed", runs[-1], runs[-1].error)
+    if task is not None and task.status == TaskResultStatus.FAILED:
+        return LinkingStatus("failed", reason=task_failure(str(task.id)))
+    if not settings.DESIST_LINK_AFTER_IMPORT:
+        return LinkingStatus("off")
+    return LinkingStatus("queued")
 
 
 # The columns record linkage reads, in the field vocabulary of desist.core.linkage.fields.

@@ -8,21 +8,25 @@ content is refused the second time (ImportBatch's unique constraint), so importi
 
 from __future__ import annotations
 
+import contextlib
 import csv
+import gzip
 import hashlib
 import io
 import json
+import time
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, OperationalError, connection, transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from desist.audit.context import Actor
-from desist.audit.models import Action
+from desist.audit.context import Actor, actor_for_user
+from desist.audit.models import Action, Channel
 from desist.audit.services import log_access
 from desist.bulk import copy_rows
 from desist.core.cells import safe_row
@@ -36,7 +40,7 @@ from desist.core.linkage.fields import (
     parse_field,
 )
 from desist.imports.extracts import ExtractFile, ExtractFileError, field_label, read_extract
-from desist.imports.models import ColumnMapping, ImportBatch, SourceRecord, Upload
+from desist.imports.models import ColumnMapping, ImportBatch, SourceRecord, Upload, UploadState
 from desist.linking.tasks import link_after_import
 from desist.partnership.models import Agency
 
@@ -52,6 +56,8 @@ MAX_LENGTHS = {name: SourceRecord._meta.get_field(name).max_length for name in V
 LOCAL_IDENTIFIER_MAX = 64
 _EMPTY_VALUES: dict[str, Any] = {**{name: "" for name in VALUE_FIELDS}, "date_of_birth": None}
 BULK_BATCH = 2000
+PROGRESS_EVERY = 5000  # rows between progress reports
+Progress = Callable[[str, int, int], None]  # (stage, rows done, rows in all)
 
 
 class MappingError(ValueError):
@@ -198,7 +204,8 @@ def _fingerprint(values: dict[str, Any]) -> str:
     return hashlib.sha256(json.dumps(ordered, sort_keys=True).encode()).hexdigest()
 
 
-def import_validate(*, agency: Agency, file: ExtractFile, mapping: ColumnMapping) -> ValidationReport:
+def import_validate(*, agency: Agency, file: ExtractFile, mapping: ColumnMapping,
+                    progress: Progress | None = None) -> ValidationReport:
     """Read the whole file against the mapping and report every bad row; writes nothing.
 
     Also says how many records would be new, changed or unchanged, and refuses a file this agency has
@@ -241,7 +248,7 @@ def import_validate(*, agency: Agency, file: ExtractFile, mapping: ColumnMapping
     date_format = mapping.date_format
     seen: dict[str, int] = {}
     problems = report.problems
-    for number, cells in table.rows:
+    for number, cells in _counted(table.rows, progress):
         row_ok = True
         if len(cells) > width:
             problems.append(RowProblem(number, "", f"The row has {len(cells)} cells but the header names {width} "
@@ -299,6 +306,13 @@ def import_validate(*, agency: Agency, file: ExtractFile, mapping: ColumnMapping
     if problems:
         report._records.clear()
         return report
+    _compare_with_held(report, agency)
+    return report
+
+
+def _compare_with_held(report: ValidationReport, agency: Agency) -> None:
+    """Count the file's records as new, changed or unchanged against those the agency has stored."""
+    report.created = report.updated = report.unchanged = 0
     report._existing = {record_id: (pk, fingerprint) for record_id, pk, fingerprint in
                         SourceRecord.objects.filter(agency=agency).values_list("record_id", "pk", "fingerprint")}
     for row in report._records:
@@ -309,23 +323,50 @@ def import_validate(*, agency: Agency, file: ExtractFile, mapping: ColumnMapping
             report.unchanged += 1
         else:
             report.updated += 1
-    return report
+
+
+def _counted(rows: list[tuple[int, list[object]]], progress: Progress | None) -> Iterator[tuple[int, list[object]]]:
+    """The rows, telling `progress` how many are done every few thousand."""
+    if progress is None:
+        yield from rows
+        return
+    total = len(rows)
+    for done, row in enumerate(rows):
+        if done % PROGRESS_EVERY == 0:
+            progress("checking", done, total)
+        yield row
+    progress("checking", total, total)
 
 
 # --- importing ----------------------------------------------------------------------------------
 
-@transaction.atomic
-def import_extract(*, actor: Actor, agency: Agency, file: ExtractFile, mapping: ColumnMapping) -> ImportBatch:
+def import_extract(*, actor: Actor, agency: Agency, file: ExtractFile, mapping: ColumnMapping,
+                   progress: Progress | None = None) -> ImportBatch:
     """Import a whole extract file for an agency, or nothing: raises ImportRefused with the report
     when any row is bad or the file was imported before.
 
     New record ids become source records. A record id already held is updated when its values differ
-    (the old values and their provenance move to its history) and left alone when they do not."""
+    (the old values and their provenance move to its history) and left alone when they do not.
+    The file is read and checked before the import's transaction, so a long file does not hold the
+    database's write lock while it is read (SQLite has one writer)."""
     if mapping.agency_id != agency.pk:
         raise ValueError(f"Mapping {mapping} belongs to another agency, not {agency.code}.")
-    report = import_validate(agency=agency, file=file, mapping=mapping)
+    report = import_validate(agency=agency, file=file, mapping=mapping, progress=progress)
     if not report.ok:
         raise ImportRefused(report)
+    if progress is not None:
+        progress("storing", 0, report.rows)
+    return import_checked(actor=actor, agency=agency, file=file, mapping=mapping, report=report)
+
+
+@transaction.atomic
+def import_checked(*, actor: Actor, agency: Agency, file: ExtractFile, mapping: ColumnMapping,
+                   report: ValidationReport) -> ImportBatch:
+    """Store a file that `import_validate` found good, in one transaction (see import_extract)."""
+    if not report.ok or report.sha256 != file.sha256:
+        raise ValueError("Only a file its report found good can be stored.")
+    # What the agency holds may have changed since the check (another import): compare again, inside.
+    _compare_with_held(report, agency)
     try:
         with transaction.atomic():
             batch = ImportBatch.objects.create(
@@ -406,9 +447,9 @@ def upload_receive(*, actor: Actor, agency: Agency, file: ExtractFile) -> Upload
     if len(file.content) > limit:
         raise ExtractFileError(f"The file is {len(file.content) / 1e6:.1f} MB; the limit is {limit / 1e6:.0f} MB. "
                                "Split the extract into smaller files.")
-    read_extract(file)
+    read_extract(file, limit=UPLOAD_LOOK_ROWS)  # a quick look; the worker reads it all when it checks
     cutoff = timezone.now() - timedelta(hours=settings.DESIST_IMPORT_UPLOAD_KEEP_HOURS)
-    Upload.objects.filter(uploaded_at__lt=cutoff).delete()
+    Upload.objects.filter(uploaded_at__lt=cutoff).exclude(state__in=BUSY).delete()
     upload = Upload.objects.create(agency=agency, file_name=file.name[:255], content=file.content,
                                    file_sha256=file.sha256, uploaded_by=actor.user)
     log_access(actor=actor, action=Action.COLLECTION, obj=upload,
@@ -422,16 +463,140 @@ def upload_file(upload: Upload) -> ExtractFile:
 
 
 @transaction.atomic
-def upload_import(*, actor: Actor, upload: Upload, mapping: ColumnMapping) -> ImportBatch:
-    """Import an uploaded extract (see import_extract) and drop the upload: its records are now held."""
-    batch = import_extract(actor=actor, agency=upload.agency, file=upload_file(upload), mapping=mapping)
-    upload.delete()
-    return batch
-
-
-@transaction.atomic
 def upload_discard(*, actor: Actor, upload: Upload) -> None:
     """Remove an upload the user does not want to import."""
     log_access(actor=actor, action=Action.ERASURE, obj=upload,
                summary=f"Discarded uploaded file {upload.file_name} for {upload.agency.code} without importing it")
     upload.delete()
+
+
+# --- checking and importing an upload in the task worker ------------------------------------------
+# A million-row file takes minutes to check and store, longer than a web request may last, so the pages
+# queue the work (imports.tasks) and show the progress the worker writes on the upload.
+
+UPLOAD_LOOK_ROWS = 500
+BUSY = (UploadState.CHECKING, UploadState.IMPORTING)
+PROBLEMS_KEPT = 100  # problems kept for the page; every one is in the CSV
+
+
+class UploadRefused(ValueError):
+    """The upload is not in a state to do this (e.g. importing a file whose check found problems)."""
+
+
+def _upload_set(upload_id: int, **values: Any) -> None:
+    Upload.objects.filter(pk=upload_id).update(**values, changed_at=timezone.now())
+
+
+def _queue(upload: Upload, task: Any, state: str, **values: Any) -> Upload:
+    # Enqueued in this transaction (the database backend inserts a row), so state and task stand together.
+    result = task.enqueue(upload_id=upload.pk)
+    _upload_set(upload.pk, state=state, task_id=str(result.id), stage="queued", rows_done=0, rows_total=0,
+                error="", **values)
+    upload.refresh_from_db()
+    return upload
+
+
+@transaction.atomic
+def upload_check_later(*, actor: Actor, upload: Upload, mapping: ColumnMapping) -> Upload:
+    """Queue the check of an upload against the agency's mapping; the worker writes the report."""
+    from desist.imports.tasks import check_upload_task
+
+    upload = Upload.objects.select_for_update().get(pk=upload.pk)
+    if upload.state in BUSY or upload.state == UploadState.IMPORTED:
+        raise UploadRefused(f"{upload.file_name} is {upload.get_state_display().lower()}.")
+    if mapping.agency_id != upload.agency_id:
+        raise ValueError(f"Mapping {mapping} belongs to another agency.")
+    return _queue(upload, check_upload_task, UploadState.CHECKING, mapping=mapping, report={}, problems_csv=b"")
+
+
+@transaction.atomic
+def upload_import_later(*, actor: Actor, upload: Upload, mapping: ColumnMapping) -> Upload:
+    """Queue the import of an upload its check found good, with the mapping it was checked with."""
+    from desist.imports.tasks import import_upload_task
+
+    upload = Upload.objects.select_for_update().get(pk=upload.pk)
+    if upload.state != UploadState.CHECKED or not upload.report.get("ok"):
+        raise UploadRefused(f"{upload.file_name} can only be imported once its check has found it good.")
+    if upload.mapping_id != mapping.pk:
+        raise UploadRefused("The column mapping changed since the file was checked. Check it again.")
+    return _queue(upload, import_upload_task, UploadState.IMPORTING, imported_by=actor.user)
+
+
+def _progress(upload_id: int) -> Progress:
+    """Write the worker's progress on the upload about once a second; never let it stop the work."""
+    last = [0.0, ""]
+
+    def report(stage: str, done: int, total: int) -> None:
+        now = time.monotonic()
+        if stage == last[1] and now - float(last[0]) < 1.0 and done < total:
+            return
+        last[:] = [now, stage]
+        with contextlib.suppress(OperationalError):  # SQLite busy with another writer: the next report will do
+            _upload_set(upload_id, stage=stage, rows_done=done, rows_total=total)
+
+    return report
+
+
+def _keep_report(upload_id: int, report: ValidationReport, **values: Any) -> None:
+    problems = [[p.row, p.column, p.problem] for p in report.problems[:PROBLEMS_KEPT]]
+    summary = {"ok": report.ok, "rows": report.rows, "created": report.created, "updated": report.updated,
+               "unchanged": report.unchanged, "unmapped_columns": report.unmapped_columns,
+               "problem_count": len(report.problems), "rows_with_problems": report.rows_with_problems,
+               "refusal": report.refusal, "already_imported": report.already_imported is not None,
+               "problems": problems}
+    _upload_set(upload_id, report=summary, problems_csv=gzip.compress(report.problems_csv().encode()) if
+                report.problems else b"", stage="", **values)
+
+
+def upload_check_run(*, upload_id: int) -> dict[str, Any]:
+    """The worker's check of an upload: read and check every row, writing progress, then keep the report.
+    Safe to run again (it only reads the file and rewrites the report)."""
+    upload = Upload.objects.select_related("agency", "mapping").get(pk=upload_id)
+    if upload.state != UploadState.CHECKING or upload.mapping is None:
+        return {"skipped": upload.state}
+    _upload_set(upload_id, stage="reading", rows_done=0, rows_total=0)
+    report = import_validate(agency=upload.agency, file=upload_file(upload), mapping=upload.mapping,
+                             progress=_progress(upload_id))
+    _keep_report(upload_id, report, state=UploadState.CHECKED)
+    return {"rows": report.rows, "problems": len(report.problems)}
+
+
+def upload_import_run(*, upload_id: int) -> dict[str, Any]:
+    """The worker's import of a checked upload, whole or not at all (see import_extract).
+
+    Safe to run again after a worker stopped: the upload is tied to its batch inside the import's own
+    transaction, so a second attempt either finds the import done or does it from the start."""
+    upload = Upload.objects.select_related("agency", "mapping", "imported_by").get(pk=upload_id)
+    if upload.batch_id is not None:
+        _upload_set(upload_id, state=UploadState.IMPORTED, stage="", content=b"")
+        return {"batch": upload.batch_id}
+    if upload.state != UploadState.IMPORTING or upload.mapping is None:
+        return {"skipped": upload.state}
+    actor = actor_for_user(upload.imported_by, channel=Channel.IMPORT, purpose="administration")
+    file = upload_file(upload)
+    _upload_set(upload_id, stage="reading", rows_done=0, rows_total=0)
+    report = import_validate(agency=upload.agency, file=file, mapping=upload.mapping, progress=_progress(upload_id))
+    if not report.ok:
+        # Something changed since the check (the same file imported meanwhile): show why, import nothing.
+        _keep_report(upload_id, report, state=UploadState.CHECKED)
+        return {"refused": report.refusal}
+    _upload_set(upload_id, stage="storing", rows_done=0, rows_total=report.rows)
+    try:
+        with transaction.atomic():
+            batch = import_checked(actor=actor, agency=upload.agency, file=file, mapping=upload.mapping,
+                                   report=report)
+            _upload_set(upload_id, state=UploadState.IMPORTED, batch=batch, stage="", content=b"")
+    except ImportRefused as refused:
+        _keep_report(upload_id, refused.report, state=UploadState.CHECKED)
+        return {"refused": refused.report.refusal}
+    return {"batch": batch.pk, "created": batch.created, "updated": batch.updated, "unchanged": batch.unchanged}
+
+
+def upload_stopped(*, task_id: str, reason: str, retried: bool) -> None:
+    """A check or import task ended without finishing (an error, or its worker stopped): say so on the
+    upload, unless the task is queued again. An import's writes were rolled back with its transaction."""
+    if retried:
+        Upload.objects.filter(task_id=task_id, state__in=BUSY).update(stage="queued", changed_at=timezone.now())
+        return
+    Upload.objects.filter(task_id=task_id, state__in=BUSY).update(
+        state=UploadState.FAILED, stage="", error=reason[:2000], changed_at=timezone.now())

@@ -6,13 +6,13 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from desist.audit.models import Action
+from desist.audit.refusals import AuthenticatedHttpRequest, refuse
 from desist.audit.services import log_access
 from desist.core.linkage.fields import clean
 from desist.imports import selectors, services
@@ -27,27 +27,27 @@ from desist.imports.extracts import (
     read_extract,
 )
 from desist.imports.forms import MappingForm, UploadForm
-from desist.imports.models import Upload
+from desist.imports.models import Upload, UploadState
 from desist.partnership.models import Agency
 
 PROBLEMS_SHOWN = 100
 HISTORY_PAGE = 25
 
 
-def _agencies(request: HttpRequest) -> list[Agency]:
-    agencies = list(selectors.import_agencies(request.actor))  # type: ignore[attr-defined]
+def _agencies(request: AuthenticatedHttpRequest) -> list[Agency]:
+    agencies = list(selectors.import_agencies(request.actor))
     if not agencies:
-        raise PermissionDenied("Only an agency's administrators and analysts can import its extracts.")
+        refuse(request.actor, summary="Refused the import pages", reason="no import role", status=403,
+               message="Only an agency's administrators and analysts can import its extracts.")
     return agencies
 
 
-def _upload(request: HttpRequest, upload_id: int) -> Upload:
+def _upload(request: AuthenticatedHttpRequest, upload_id: int) -> Upload:
     agencies = _agencies(request)
-    upload = Upload.objects.filter(pk=upload_id, agency__in=agencies).select_related("agency").first()
+    upload = selectors.upload_for_page(upload_id, agencies)
     if upload is None:
-        log_access(actor=request.actor, action=Action.DENIED,  # type: ignore[attr-defined]
-                   summary=f"Refused access to uploaded extract {upload_id}")
-        raise Http404
+        refuse(request.actor, summary=f"Refused access to uploaded extract {upload_id}",
+               reason="another agency's upload, or none")
     return upload
 
 
@@ -68,8 +68,10 @@ def imports(request: HttpRequest) -> HttpResponse:
             except ExtractFileError as error:
                 form.add_error("file", str(error))
             else:
-                if form.cleaned_data["change_mapping"] or selectors.current_mapping(agency) is None:
+                current = selectors.current_mapping(agency)
+                if form.cleaned_data["change_mapping"] or current is None:
                     return redirect("import_mapping", upload_id=upload.pk)
+                services.upload_check_later(actor=actor, upload=upload, mapping=current)
                 return redirect("import_check", upload_id=upload.pk)
     page = Paginator(selectors.batch_history(agencies), HISTORY_PAGE).get_page(request.GET.get("page"))
     return render(request, "imports/imports.html", {
@@ -84,7 +86,7 @@ def mapping(request: HttpRequest, upload_id: int) -> HttpResponse:
     actor = request.actor  # type: ignore[attr-defined]
     upload = _upload(request, upload_id)
     try:
-        table = read_extract(services.upload_file(upload))
+        table = read_extract(services.upload_file(upload), limit=services.UPLOAD_LOOK_ROWS)
     except ExtractFileError as error:
         messages.error(request, str(error))
         return redirect("imports")
@@ -113,46 +115,88 @@ def mapping(request: HttpRequest, upload_id: int) -> HttpResponse:
                 form.add_error(None, problem)
         else:
             messages.success(request, f"The column mapping for {upload.agency.name} is saved.")
+            if upload.state not in services.BUSY and upload.state != UploadState.IMPORTED:
+                services.upload_check_later(actor=actor, upload=upload, mapping=selectors.current_mapping(upload.agency))
             return redirect("import_check", upload_id=upload.pk)
     log_access(actor=actor, action=Action.CONSULTATION, obj=upload,
                summary=f"Viewed the columns of uploaded file {upload.file_name} to map them")
     return render(request, "imports/mapping.html", {
         "upload": upload, "form": form, "rows": len(table.rows),
+        "more_rows": len(table.rows) >= services.UPLOAD_LOOK_ROWS,
         "saved": kwargs["initial_mapping"],
     })
 
 
 @login_required
 def check(request: HttpRequest, upload_id: int) -> HttpResponse:
-    """Every bad row of the file, or what importing it would do."""
+    """An upload's page: the worker's progress, then every bad row or what importing it would do, then
+    the import's result with the linking that follows it."""
     actor = request.actor  # type: ignore[attr-defined]
     upload = _upload(request, upload_id)
     current = selectors.current_mapping(upload.agency)
     if current is None:
         return redirect("import_mapping", upload_id=upload.pk)
-    report = services.import_validate(agency=upload.agency, file=services.upload_file(upload), mapping=current)
-    log_access(actor=actor, action=Action.CONSULTATION, obj=upload,
-               summary=f"Checked uploaded file {upload.file_name}: {len(report.problems):,} problems")
-    return render(request, "imports/check.html", {
-        "upload": upload, "mapping": current, "report": report, "problems": report.problems[:PROBLEMS_SHOWN],
-        "more_problems": max(0, len(report.problems) - PROBLEMS_SHOWN),
-        "mapped": [(column, field_label(name)) for column, name in current.columns.items()],
-        "date_format": date_format_label(current.date_format),
-    })
+    context: dict[str, object] = {"upload": upload, "mapping": upload.mapping or current, "current": current,
+                                  "busy": upload.state in services.BUSY}
+    if upload.state in services.BUSY:
+        context["progress"] = selectors.upload_progress(upload)
+    elif upload.state == UploadState.IMPORTED and upload.batch is not None:
+        context["linking"] = selectors.linking_after_import(upload.batch)
+    elif upload.state == UploadState.CHECKED:
+        report = selectors.checked_report(upload)
+        context.update(report=report, stale=upload.mapping_id != current.pk)
+        log_access(actor=actor, action=Action.CONSULTATION, obj=upload,
+                   summary=f"Viewed the check of uploaded file {upload.file_name}: {report.problem_count:,} problems")
+    mapping = context["mapping"]
+    context.update(mapped=[(column, field_label(name)) for column, name in mapping.columns.items()],  # type: ignore[attr-defined]
+                   date_format=date_format_label(mapping.date_format))  # type: ignore[attr-defined]
+    return render(request, "imports/check.html", context)
+
+
+@login_required
+def progress(request: HttpRequest, upload_id: int) -> HttpResponse:
+    """The progress fragment the upload's page polls (HTMX); the whole page when the work is done."""
+    upload = _upload(request, upload_id)
+    if upload.state in services.BUSY:
+        return render(request, "imports/_progress.html", {"upload": upload, "progress": selectors.upload_progress(upload)})
+    if upload.state == UploadState.IMPORTED and upload.batch is not None and request.GET.get("part") == "linking":
+        linking = selectors.linking_after_import(upload.batch)
+        # 286 tells HTMX to stop polling once linking has finished.
+        return render(request, "imports/_linking.html", {"upload": upload, "linking": linking},
+                      status=286 if linking.finished and request.headers.get("HX-Request") else 200)
+    response = redirect("import_check", upload_id=upload.pk)
+    if request.headers.get("HX-Request"):
+        response = HttpResponse(status=204)
+        response["HX-Refresh"] = "true"  # the check or import finished: show its outcome
+    return response
+
+
+@login_required
+@require_POST
+def check_start(request: HttpRequest, upload_id: int) -> HttpResponse:
+    """Queue the check of an upload (again) with the agency's current mapping."""
+    upload = _upload(request, upload_id)
+    current = selectors.current_mapping(upload.agency)
+    if current is None:
+        return redirect("import_mapping", upload_id=upload.pk)
+    try:
+        services.upload_check_later(actor=request.actor, upload=upload, mapping=current)  # type: ignore[attr-defined]
+    except services.UploadRefused as refused:
+        messages.error(request, str(refused))
+    return redirect("import_check", upload_id=upload.pk)
 
 
 @login_required
 def problems_csv(request: HttpRequest, upload_id: int) -> HttpResponse:
-    """Every problem of the file as CSV (row, column, problem)."""
+    """Every problem the check found, as CSV (row, column, problem)."""
     actor = request.actor  # type: ignore[attr-defined]
     upload = _upload(request, upload_id)
-    current = selectors.current_mapping(upload.agency)
-    if current is None:
+    if upload.state != UploadState.CHECKED:
         raise Http404
-    report = services.import_validate(agency=upload.agency, file=services.upload_file(upload), mapping=current)
+    report = selectors.checked_report(upload)
     log_access(actor=actor, action=Action.CONSULTATION, obj=upload,
-               summary=f"Downloaded the {len(report.problems):,} problems of uploaded file {upload.file_name}")
-    response = HttpResponse(report.problems_csv(), content_type="text/csv; charset=utf-8")
+               summary=f"Downloaded the {report.problem_count:,} problems of uploaded file {upload.file_name}")
+    response = HttpResponse(selectors.upload_problems_csv(upload), content_type="text/csv; charset=utf-8")
     stem = upload.file_name.rsplit(".", 1)[0]
     response["Content-Disposition"] = f'attachment; filename="{stem}-problems.csv"'
     return response
@@ -161,7 +205,7 @@ def problems_csv(request: HttpRequest, upload_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def run(request: HttpRequest, upload_id: int) -> HttpResponse:
-    """Import the checked file, whole or not at all."""
+    """Queue the import of the checked file, whole or not at all."""
     actor = request.actor  # type: ignore[attr-defined]
     upload = _upload(request, upload_id)
     current = selectors.current_mapping(upload.agency)
@@ -169,13 +213,10 @@ def run(request: HttpRequest, upload_id: int) -> HttpResponse:
         messages.error(request, "The column mapping changed since you checked the file. Check it again.")
         return redirect("import_check", upload_id=upload.pk)
     try:
-        batch = services.upload_import(actor=actor, upload=upload, mapping=current)
-    except services.ImportRefused as refused:
-        messages.error(request, refused.report.refusal)
-        return redirect("import_check", upload_id=upload.pk)
-    messages.success(request, f"Imported {batch.file_name}: {batch.created:,} new, {batch.updated:,} changed and "
-                              f"{batch.unchanged:,} unchanged records.")
-    return redirect("imports")
+        services.upload_import_later(actor=actor, upload=upload, mapping=current)
+    except services.UploadRefused as refused:
+        messages.error(request, str(refused))
+    return redirect("import_check", upload_id=upload.pk)
 
 
 @login_required
@@ -183,6 +224,9 @@ def run(request: HttpRequest, upload_id: int) -> HttpResponse:
 def discard(request: HttpRequest, upload_id: int) -> HttpResponse:
     """Remove an upload without importing it."""
     upload = _upload(request, upload_id)
+    if upload.state in services.BUSY:
+        messages.error(request, f"{upload.file_name} is {upload.get_state_display().lower()}; wait until that finishes.")
+        return redirect("import_check", upload_id=upload.pk)
     services.upload_discard(actor=request.actor, upload=upload)  # type: ignore[attr-defined]
     messages.success(request, f"{upload.file_name} is removed; nothing was imported from it.")
     return redirect("imports")
