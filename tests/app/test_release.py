@@ -74,7 +74,7 @@ def test_short_notice_is_flagged_and_putting_back_is_not(partnership, team):
                                          release_date=TODAY + timedelta(days=20))
     assert later.change == "put_back" and not later.short_notice
     confirmed = services.release_date_record(actor=officer_actor(team), sentence=sentence,
-                                             release_date=TODAY + timedelta(days=20))
+                                             release_date=TODAY + timedelta(days=20), confirm=True)
     assert confirmed.change == "confirmed" and not confirmed.short_notice  # 20 days' notice: not short
 
 

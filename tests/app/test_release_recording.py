@@ -170,7 +170,8 @@ def test_a_release_on_another_day_is_kept_as_a_change_and_tells_referrals(partne
 
 def test_recording_the_release_resolves_the_plans_escalations(partnership, team):
     _, sentence = prisoner(partnership, team, release_in=5)
-    services.release_date_record(actor=officer(team), sentence=sentence, release_date=TODAY + timedelta(days=5))
+    services.release_date_record(actor=officer(team), sentence=sentence, release_date=TODAY + timedelta(days=5),
+                                 confirm=True)
     plan = ReleasePlan.objects.get(sentence=sentence)
     services.escalations_raise(actor=officer(team), plan_ids=[plan.pk])
     assert Escalation.objects.filter(status="open").exists()

@@ -86,7 +86,8 @@ def test_a_release_date_change_raises_one_notification(partnership, team):
     registered_victim(team, offence)
     officer = builders.actor(team["officer"])
     release.release_date_record(actor=officer, sentence=sentence, release_date=TODAY + timedelta(days=40))
-    release.release_date_record(actor=officer, sentence=sentence, release_date=TODAY + timedelta(days=40))
+    release.release_date_record(actor=officer, sentence=sentence, release_date=TODAY + timedelta(days=40),
+                                confirm=True)
     changed = VictimNotification.objects.filter(event_kind="release_date_changed")
     assert changed.count() == 1 and changed.get().event_date == TODAY + timedelta(days=40)
     services.notifications_raise(actor=builders.actor())

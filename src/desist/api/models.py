@@ -26,3 +26,26 @@ class ApiToken(models.Model):
     @property
     def scope_set(self) -> frozenset[str]:
         return frozenset(self.scopes.split())
+
+
+class IdempotentRequest(models.Model):
+    """An API write sent with an `Idempotency-Key` header, and the answer it got, so that the same request sent
+    again (a retry after a lost connection, a double click) gets the same answer instead of being done twice.
+    Kept for DESIST_IDEMPOTENCY_HOURS (desist.api.idempotency)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(max_length=255)
+    fingerprint = models.CharField(max_length=64, help_text="SHA-256 of the method, path, query and body.")
+    method = models.CharField(max_length=8)
+    path = models.CharField(max_length=500)
+    created_at = models.DateTimeField(auto_now_add=True)
+    status_code = models.PositiveSmallIntegerField(null=True, blank=True, help_text="Empty while in progress.")
+    content_type = models.CharField(max_length=100, blank=True)
+    body = models.BinaryField(blank=True, default=b"")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "key"], name="idempotent_request_once_per_user")]
+        indexes = [models.Index(fields=["created_at"], name="idempotent_request_created")]
+
+    def __str__(self) -> str:
+        return f"{self.method} {self.path} ({self.key})"

@@ -7,6 +7,7 @@ from django.db.models import Q
 
 from desist.partnership.models import Agency, District
 from desist.people.models import Person
+from desist.versioning import version_field
 
 
 class Strand(models.TextChoices):
@@ -103,6 +104,7 @@ class CohortMembership(models.Model):
     register_entry = models.OneToOneField("registers.RegisterEntry", null=True, blank=True,
                                           on_delete=models.SET_NULL, related_name="+")
 
+    version = version_field()
     class Meta:
         ordering = ["-proposed_on", "-id"]
         constraints = [

@@ -7,6 +7,7 @@ from django.db.models import F, Q
 
 from desist.partnership.models import Agency, District
 from desist.people.models import Person
+from desist.versioning import version_field
 
 
 class PremisesKind(models.TextChoices):
@@ -93,6 +94,7 @@ class Booking(models.Model):
     referral = models.ForeignKey("referrals.Referral", null=True, blank=True, on_delete=models.SET_NULL,
                                  related_name="bookings")
 
+    version = version_field()
     class Meta:
         ordering = ["expected_arrival", "id"]
         constraints = [

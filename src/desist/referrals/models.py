@@ -11,6 +11,7 @@ from desist.partnership.models import Agency
 from desist.people.models import Person, Sex
 from desist.priority.models import PriorityGroup
 from desist.release.models import PATHWAY_CHOICES, PlanTask
+from desist.versioning import version_field
 
 
 def _check_list(value: object, allowed: list[str], what: str) -> None:
@@ -107,6 +108,7 @@ class Referral(models.Model):
     overdue_on = models.DateField(null=True, blank=True,
                                   help_text="When the daily timer found it not acknowledged in the response time.")
 
+    version = version_field()
     class Meta:
         ordering = ["-made_on", "-id"]
         constraints = [

@@ -18,6 +18,7 @@ from desist.release.models import (
     accommodation_on_release,
 )
 from desist.release.selectors import READINESS_FILTERS
+from desist.versioning import VersionFormField
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date", "class": "govuk-input govuk-input--width-10"})
 READINESS_CHOICES = [("", "Any readiness"), ("not_started", "Not started"), ("in_progress", "In progress"),
@@ -46,6 +47,9 @@ class ReleaseDateForm(forms.Form):
                                                    "invalid": "Enter the release date as a real date."})
     release_type = forms.ChoiceField(choices=ReleaseType.choices, initial=ReleaseType.CONDITIONAL)
     reason = forms.CharField(required=False, max_length=300, label="Why (optional)")
+    # Confirming an unchanged date is its own button: saving an unchanged date records nothing.
+    confirm = forms.BooleanField(required=False)
+    version = VersionFormField()
 
 
 class TaskForm(forms.Form):
@@ -59,9 +63,10 @@ class TaskForm(forms.Form):
     event_date = forms.DateField(required=False, label="First dose or appointment date", widget=DATE_WIDGET,
                                  error_messages={"invalid": "Enter the date as a real date."})
     detail = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2, "class": "govuk-textarea"}))
+    version = VersionFormField()
 
     def changes(self) -> dict[str, Any]:
-        return dict(self.cleaned_data)
+        return {k: v for k, v in self.cleaned_data.items() if k != "version"}
 
 
 class PathwaysForm(forms.Form):
@@ -70,6 +75,7 @@ class PathwaysForm(forms.Form):
     def __init__(self, *args: Any, pathways: list[Any], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.rows = pathways
+        self.fields["version"] = VersionFormField()
         for row in pathways:
             self.fields[row.pathway] = forms.ChoiceField(choices=PathwayStatusKind.choices, initial=row.status,
                                                          label=row.get_pathway_display())
@@ -79,6 +85,7 @@ class AccommodationForm(forms.Form):
     accommodation_on_release = forms.ChoiceField(choices=AccommodationOnRelease.choices, widget=forms.RadioSelect,
                                                  label="Accommodation on release",
                                                  error_messages={"required": "Choose where the person will live."})
+    version = VersionFormField()
 
 
 class ReleaseFactsForm(forms.Form):
@@ -100,6 +107,7 @@ class ReleaseFactsForm(forms.Form):
         choices=[(code, label[0].upper() + label[1:]) for code, label in rules.HDC_EXCLUSIONS.items()],
         required=False, widget=forms.CheckboxSelectMultiple, label="Home Detention Curfew exclusions",
         error_messages={"invalid_choice": "Choose HDC exclusions from the list."})
+    version = VersionFormField()
 
     def clean_extended_licence_days(self) -> int:
         return self.cleaned_data["extended_licence_days"] or 0
@@ -128,3 +136,4 @@ class ReleaseForm(forms.Form):
                         "invalid_choice": "Choose where the person went to live from the list."})
     note = forms.CharField(required=False, max_length=300, label="Note (optional)",
                            error_messages={"max_length": "Keep the note to 300 characters."})
+    version = VersionFormField()

@@ -12,6 +12,7 @@ from desist.outcomes.models import SETTLED, AccommodationKind
 from desist.partnership.models import Agency
 from desist.people.models import Person
 from desist.sentences.models import Sentence
+from desist.versioning import version_field
 
 OFFENCE_GROUP_HELP = "A list of offence groups: " + ", ".join(f'"{g}"' for g in rules.OffenceGroup)
 
@@ -180,6 +181,7 @@ class ReleasePlan(models.Model):
     readiness_percent = models.PositiveSmallIntegerField(default=0)
     created_on = models.DateField()
 
+    version = version_field()
     class Meta:
         ordering = ["release_date", "id"]
         indexes = [models.Index(fields=["release_date", "readiness_percent"], name="release_plan_due")]
@@ -244,6 +246,7 @@ class PlanTask(models.Model):
     event_date = models.DateField(null=True, blank=True, help_text="First dose, appointment or interview date.")
     detail = models.TextField(blank=True)
 
+    version = version_field()
     class Meta:
         ordering = ["due_date", "id"]
         indexes = [models.Index(fields=["plan", "status"], name="plantask_plan_status")]

@@ -44,10 +44,15 @@ from desist.release.models import (
 from desist.release.selectors import may_record_release
 from desist.sentences.models import Sentence, SentenceKind
 from desist.sentences.services import sentence_update
+from desist.versioning import version_claim
 
 
 class ReleaseError(ValueError):
     """A release change that cannot be made as asked; the message says why, in the user's words."""
+
+
+class ReleaseDateUnchanged(ReleaseError):
+    """The date and type sent are those already recorded and nothing was to be confirmed: nothing is written."""
 
 
 def _today(on: date | None) -> date:
@@ -70,9 +75,10 @@ def _require_recorder(actor: Actor, what: str) -> None:
 @transaction.atomic
 def release_facts_record(*, actor: Actor, sentence: Sentence, sentence_type: str = rules.SentenceType.STANDARD,
                          extended_licence_days: int = 0, tariff_expiry_date: date | None = None,
-                         parole_board_case: bool = False, hdc_exclusions: Iterable[str] = ()) -> ReleaseFacts:
+                         parole_board_case: bool = False, hdc_exclusions: Iterable[str] = (),
+                         version: int | None = None) -> ReleaseFacts:
     """Record what the release rules need beyond the sentence row: its type, a Parole Board case, HDC exclusions.
-    Prison or probation staff only."""
+    Prison or probation staff only. `version` is the sentence's, as read: the release page's forms share it."""
     if sentence.kind != SentenceKind.CUSTODY:
         raise ReleaseError("Release facts belong to custodial sentences only.")
     _require_recorder(actor, "release facts")
@@ -85,6 +91,7 @@ def release_facts_record(*, actor: Actor, sentence: Sentence, sentence_type: str
     unknown = sorted(set(hdc_exclusions) - set(rules.HDC_EXCLUSIONS))
     if unknown:
         raise ReleaseError(f"Unknown HDC exclusion {', '.join(unknown)}; use one of {', '.join(rules.HDC_EXCLUSIONS)}.")
+    version_claim(sentence, version)
     facts, created = ReleaseFacts.objects.update_or_create(sentence=sentence, defaults={
         "sentence_type": sentence_type, "extended_licence_days": extended_licence_days,
         "tariff_expiry_date": tariff_expiry_date, "parole_board_case": parole_board_case,
@@ -101,12 +108,16 @@ def release_facts_record(*, actor: Actor, sentence: Sentence, sentence_type: str
 
 @transaction.atomic
 def release_date_record(*, actor: Actor, sentence: Sentence, release_date: date,
-                        release_type: str = ReleaseType.CONDITIONAL, reason: str = "",
-                        on: date | None = None) -> ReleaseDateChange:
+                        release_type: str = ReleaseType.CONDITIONAL, reason: str = "", confirm: bool = False,
+                        version: int | None = None, on: date | None = None) -> ReleaseDateChange:
     """Set, bring forward, put back or confirm the expected release date of a custodial sentence.
 
     The sentence and its key dates follow; the change is kept with its notice. A release set, brought forward or
     confirmed at short notice (DESIST_RELEASE_SHORT_NOTICE_DAYS) marks the plan and escalates at once.
+
+    The date and type already recorded, sent again, change nothing: without `confirm` that is
+    ReleaseDateUnchanged (nothing written); with it, a confirmation, recorded once a day (the same confirmation
+    sent twice returns the first). `version` is the sentence's as read (StaleEdit if it moved on).
     """
     on = _today(on)
     if sentence.kind != SentenceKind.CUSTODY:
@@ -120,6 +131,17 @@ def release_date_record(*, actor: Actor, sentence: Sentence, release_date: date,
     if release_type not in ReleaseType.values:
         raise ReleaseError(f"Choose a release type: {', '.join(ReleaseType.values)}.")
     old = sentence.release_date
+    plan = ReleasePlan.objects.filter(sentence=sentence).first()
+    if old == release_date and release_type == _told_release_type(sentence, plan):
+        if not confirm:
+            raise ReleaseDateUnchanged(
+                f"Nothing changed: the expected release date is already {release_date:%d %B %Y} "
+                f"({ReleaseType(release_type).label.lower()}), so nothing was recorded.")
+        latest = sentence.release_date_changes.order_by("-changed_at", "-id").first()
+        if latest is not None and (latest.change, latest.new_date, latest.release_type, latest.changed_on) == (
+                rules.DateChange.CONFIRMED, release_date, release_type, on):
+            return latest  # a repeated confirmation (a double click, a retried request) is the same one
+    version_claim(sentence, version)
     change = rules.date_change_kind(old, release_date)
     notice = (release_date - on).days
     short = rules.is_short_notice(change, release_date=release_date, changed_on=on,
@@ -131,7 +153,6 @@ def release_date_record(*, actor: Actor, sentence: Sentence, release_date: date,
         release_type=release_type, changed_on=on, changed_by_id=actor.user_id, notice_days=notice,
         short_notice=short, reason=reason.strip()[:300],
     )
-    plan = ReleasePlan.objects.filter(sentence=sentence).first()
     horizon = on + timedelta(weeks=settings.DESIST_RELEASE_HORIZON_WEEKS)
     if plan is None and release_date <= horizon:
         plan = _plan_create(actor=actor, sentence=sentence, on=on)
@@ -157,9 +178,16 @@ def release_date_record(*, actor: Actor, sentence: Sentence, release_date: date,
     return record
 
 
+def _told_release_type(sentence: Sentence, plan: ReleasePlan | None) -> str:
+    """The release type people were last told: the plan's, else the last recorded change's, else conditional."""
+    return (plan.release_type if plan else sentence.release_date_changes.order_by("-changed_at", "-id")
+            .values_list("release_type", flat=True).first()) or ReleaseType.CONDITIONAL
+
+
 @transaction.atomic
 def release_record(*, actor: Actor, sentence: Sentence, released_on: date, release_type: str,
-                   accommodation: str, note: str = "", on: date | None = None) -> Release:
+                   accommodation: str, note: str = "", version: int | None = None,
+                   on: date | None = None) -> Release:
     """Record that the person was released from a custodial sentence: the day (today or past), how, and where they
     went to live. Prison or probation staff only.
 
@@ -184,6 +212,7 @@ def release_record(*, actor: Actor, sentence: Sentence, released_on: date, relea
     if accommodation not in AccommodationKind.values:
         raise ReleaseError("Choose where the person went to live on release.")
 
+    version_claim(sentence, version)
     expected = sentence.release_date
     plan = ReleasePlan.objects.filter(sentence=sentence).first()
     told = (plan.release_type if plan else ReleaseDateChange.objects.filter(sentence=sentence)
@@ -390,13 +419,16 @@ def _recount(plan: ReleasePlan) -> None:
 
 
 @transaction.atomic
-def pathway_status_set(*, actor: Actor, plan: ReleasePlan, pathway: str, status: str, note: str = "") -> PathwayStatus:
-    """Set one pathway's status (not started, in progress, support needed, support declined, done)."""
+def pathway_status_set(*, actor: Actor, plan: ReleasePlan, pathway: str, status: str, note: str = "",
+                       version: int | None = None) -> PathwayStatus:
+    """Set one pathway's status (not started, in progress, support needed, support declined, done). `version` is
+    the plan's, as read (StaleEdit if someone changed the plan since)."""
     if status not in PathwayStatusKind.values:
         raise ReleaseError(f"Choose a status: {', '.join(PathwayStatusKind.labels)}.")
     row = PathwayStatus.objects.filter(plan=plan, pathway=pathway).first()
     if row is None:
         raise ReleaseError(f"Unknown pathway {pathway!r}.")
+    version_claim(plan, version)
     before = {"status": row.status, "note": row.note}
     row.status, row.note = status, note.strip()[:300]
     row.save(update_fields=["status", "note"])
@@ -404,6 +436,20 @@ def pathway_status_set(*, actor: Actor, plan: ReleasePlan, pathway: str, status:
                summary=f"Release plan: {row.get_pathway_display()} is {row.get_status_display().lower()}",
                detail={"before": before, "after": {"status": status, "note": row.note}})
     return row
+
+
+@transaction.atomic
+def pathway_statuses_set(*, actor: Actor, plan: ReleasePlan, statuses: dict[str, str],
+                         version: int | None = None) -> int:
+    """Set the statuses of several pathways at once (the plan page's form), all or none; returns how many changed."""
+    version_claim(plan, version)
+    current = dict(plan.pathways.values_list("pathway", "status"))
+    changed = 0
+    for pathway, status in statuses.items():
+        if current.get(pathway) != status:
+            pathway_status_set(actor=actor, plan=plan, pathway=pathway, status=status)
+            changed += 1
+    return changed
 
 
 @transaction.atomic
@@ -426,9 +472,11 @@ TASK_FIELDS = ("status", "owner_agency", "owner_user", "due_date", "done_on", "p
 
 
 @transaction.atomic
-def plan_task_update(*, actor: Actor, task: PlanTask, on: date | None = None, **changes: Any) -> PlanTask:
+def plan_task_update(*, actor: Actor, task: PlanTask, version: int | None = None, on: date | None = None,
+                     **changes: Any) -> PlanTask:
     """Change a task: mark it done or not needed (dated), reopen it, change its owner or due date, or record what
-    was arranged (the named service and first dose date, the appointment, who meets the person at the gate)."""
+    was arranged (the named service and first dose date, the appointment, who meets the person at the gate).
+    `version` is the task's, as read (StaleEdit if someone changed it since)."""
     on = _today(on)
     unknown = sorted(set(changes) - set(TASK_FIELDS))
     if unknown:
@@ -449,6 +497,8 @@ def plan_task_update(*, actor: Actor, task: PlanTask, on: date | None = None, **
     if task.kind == "gate_meeting" and task.status == TaskStatus.DONE and not task.provider:
         raise ReleaseError("Say who will meet the person at the gate.")
     task.full_clean()
+    # Claimed last, once the change is known to be good: a refusal above leaves the task's version as it was.
+    version_claim(task, version)
     task.save()
     _recount(task.plan)
     if task.status != TaskStatus.OPEN:
@@ -463,10 +513,12 @@ def plan_task_update(*, actor: Actor, task: PlanTask, on: date | None = None, **
 
 
 @transaction.atomic
-def accommodation_on_release_record(*, actor: Actor, plan: ReleasePlan, status: str) -> ReleasePlan:
+def accommodation_on_release_record(*, actor: Actor, plan: ReleasePlan, status: str,
+                                    version: int | None = None) -> ReleasePlan:
     """Record where the person goes on release: settled, unsettled or no fixed abode (the board counts it)."""
     if status not in AccommodationOnRelease.values:
         raise ReleaseError(f"Choose settled, unsettled or no fixed abode, not {status!r}.")
+    version_claim(plan, version)
     before = plan.accommodation_on_release
     plan.accommodation_on_release = status
     plan.save(update_fields=["accommodation_on_release"])
@@ -477,11 +529,13 @@ def accommodation_on_release_record(*, actor: Actor, plan: ReleasePlan, status: 
 
 
 @transaction.atomic
-def risk_plan_approve(*, actor: Actor, plan: ReleasePlan, on: date | None = None) -> ReleasePlan:
+def risk_plan_approve(*, actor: Actor, plan: ReleasePlan, version: int | None = None,
+                      on: date | None = None) -> ReleasePlan:
     """Record that the risk management plan an early release requires has been approved (probation only)."""
     on = _today(on)
     if not Agency.objects.filter(pk__in=actor.agency_ids, kind=AgencyKind.PROBATION).exists():
         raise ReleaseError("Only probation can approve a risk management plan.")
+    version_claim(plan, version)
     plan.risk_plan_approved_on, plan.risk_plan_approved_by_id = on, actor.user_id
     plan.save(update_fields=["risk_plan_approved_on", "risk_plan_approved_by"])
     log_access(actor=actor, action=Action.ALTERATION, person_id=plan.person_id, obj=plan,

@@ -33,6 +33,7 @@ from desist.release.forms import (
 )
 from desist.release.models import EarlyReleaseScheme, Escalation, PlanTask, ReleasePlan
 from desist.sentences.models import Sentence, SentenceKind
+from desist.versioning import StaleEdit, form_show_stale
 
 PAGE_SIZE = 50
 
@@ -64,7 +65,7 @@ def _plan(actor: Actor, plan_id: int) -> ReleasePlan:
 
 def _facts_form(r: selectors.SentenceRelease) -> ReleaseFactsForm:
     facts = r.facts
-    initial: dict[str, Any] = {"sentence_type": r.inputs.sentence_type}
+    initial: dict[str, Any] = {"sentence_type": r.inputs.sentence_type, "version": r.sentence.version}
     if facts is not None:
         initial.update(extended_licence_days=facts.extended_licence_days, tariff_expiry_date=facts.tariff_expiry_date,
                        parole_board_case=facts.parole_board_case, hdc_exclusions=facts.hdc_exclusions)
@@ -73,13 +74,14 @@ def _facts_form(r: selectors.SentenceRelease) -> ReleaseFactsForm:
 
 def _release_form(r: selectors.SentenceRelease, today: Any) -> ReleaseForm:
     return ReleaseForm(prefix=f"release{r.sentence.pk}", initial={
-        "released_on": today, "release_type": r.plan.release_type if r.plan else "conditional"})
+        "released_on": today, "release_type": r.plan.release_type if r.plan else "conditional",
+        "version": r.sentence.version})
 
 
 def _person_release_page(request: HttpRequest, person: Person, *, bound: dict[str, Any] | None = None,
                          bound_sentence: int | None = None) -> HttpResponse:
-    """The release page: each sentence awaiting release with its facts and release forms (a form just sent, with
-    its errors, in place of the blank one), and the releases already recorded."""
+    """The release page: each sentence awaiting release with its date, facts and release forms (a form just sent,
+    with its errors, in place of the blank one), and the releases already recorded."""
     actor = _actor(request)
     today = timezone.localdate()
     releases = selectors.person_releases(person.pk, on=today)
@@ -93,11 +95,21 @@ def _person_release_page(request: HttpRequest, person: Person, *, bound: dict[st
     rows = [(r, bound.get("facts") if r.sentence.pk == bound_sentence and "facts" in bound else _facts_form(r),
              bound.get("release") if r.sentence.pk == bound_sentence and "release" in bound
              else _release_form(r, today)) for r in releases] if may_record else [(r, None, None) for r in releases]
+    date_forms = {r.sentence.pk: bound["date"] if r.sentence.pk == bound_sentence and "date" in bound
+                  else _date_form(r) for r in releases}
+    rows = [(r, facts, release, date_forms[r.sentence.pk]) for r, facts, release in rows]
     return render(request, "release/_person_release.html" if fragment else "release/person_release.html", {
         "person": person, "rows": rows, "released": released, "today": today, "date_form": ReleaseDateForm(),
         "may_record": may_record, "short_notice_days": settings.DESIST_RELEASE_SHORT_NOTICE_DAYS,
         "bound_form": next(iter(bound.values()), None), "bound_first_id": _first_id(bound),
     })
+
+
+def _date_form(r: selectors.SentenceRelease) -> ReleaseDateForm:
+    # Names as the API's (no prefix); ids per sentence, as a person may have two sentences awaiting release.
+    return ReleaseDateForm(auto_id=f"date{r.sentence.pk}-%s", initial={
+        "release_date": r.sentence.release_date, "release_type": r.plan.release_type if r.plan else "conditional",
+        "version": r.sentence.version})
 
 
 def _first_id(bound: dict[str, Any]) -> str:
@@ -131,6 +143,9 @@ def release_facts(request: HttpRequest, sentence_id: int) -> HttpResponse:
     if form.is_valid():
         try:
             services.release_facts_record(actor=actor, sentence=sentence, **form.cleaned_data)
+        except StaleEdit:
+            sentence.refresh_from_db()
+            form_show_stale(form, sentence.version)
         except services.ReleaseError as error:
             form.add_error(None, str(error))
         else:
@@ -150,6 +165,9 @@ def release_record(request: HttpRequest, sentence_id: int) -> HttpResponse:
     if form.is_valid():
         try:
             release = services.release_record(actor=actor, sentence=sentence, **form.cleaned_data)
+        except StaleEdit:
+            sentence.refresh_from_db()
+            form_show_stale(form, sentence.version)
         except services.ReleaseError as error:
             form.add_error(None, str(error))
         else:
@@ -163,21 +181,29 @@ def release_record(request: HttpRequest, sentence_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def release_date(request: HttpRequest, sentence_id: int) -> HttpResponse:
+    """Change the expected release date ("Save release date"), or confirm it unchanged ("Confirm release date").
+    Saving what is already recorded records nothing and says so; with errors, the release page again with them."""
     actor = _actor(request)
     sentence = _custodial_sentence(actor, sentence_id)
-    form = ReleaseDateForm(request.POST)
+    form = ReleaseDateForm(request.POST, auto_id=f"date{sentence.pk}-%s")
     if form.is_valid():
         try:
             change = services.release_date_record(actor=actor, sentence=sentence, **form.cleaned_data)
+        except services.ReleaseDateUnchanged as unchanged:
+            messages.info(request, f"{unchanged} To confirm the date as it is, use Confirm release date.")
+            return redirect("person_release", person_id=sentence.person_id)
+        except StaleEdit:
+            sentence.refresh_from_db()
+            form_show_stale(form, sentence.version)
         except services.ReleaseError as error:
-            messages.error(request, str(error))
+            form.add_error("release_date", str(error))
         else:
             note = " This is short notice: the plan's open tasks are escalated now." if change.short_notice else ""
             messages.success(request, f"Release {change.get_change_display().lower()}: "
                                       f"{change.new_date:%d %B %Y}.{note}")
-    else:
-        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
-    return redirect("person_release", person_id=sentence.person_id)
+            return redirect("person_release", person_id=sentence.person_id)
+    person = _visible_person(actor, sentence.person_id)
+    return _person_release_page(request, person, bound={"date": form}, bound_sentence=sentence.pk)
 
 
 @login_required
@@ -197,8 +223,10 @@ def plan_start(request: HttpRequest, sentence_id: int) -> HttpResponse:
 
 def _plan_context(plan: ReleasePlan, **extra: Any) -> dict[str, Any]:
     pathways = list(plan.pathways.all())
-    return {"plan": plan, "person": plan.person, "pathways_form": PathwaysForm(pathways=pathways),
-            "accommodation_form": AccommodationForm(initial={"accommodation_on_release": plan.accommodation_on_release}),
+    return {"plan": plan, "person": plan.person,
+            "pathways_form": PathwaysForm(pathways=pathways, initial={"version": plan.version}),
+            "accommodation_form": AccommodationForm(initial={"accommodation_on_release": plan.accommodation_on_release,
+                                                             "version": plan.version}),
             "tasks": [(t, TaskForm(prefix=f"task{t.pk}", initial=_task_initial(t))) for t in plan.tasks.all()],
             "agencies": _agencies(),
             "readiness_labels": rules.READINESS_LABELS, "today": timezone.localdate(), **extra}
@@ -210,41 +238,48 @@ def _agencies() -> list[Agency]:
 
 def _task_initial(task: PlanTask) -> dict[str, Any]:
     return {"status": task.status, "owner_agency": task.owner_agency_id, "due_date": task.due_date,
-            "provider": task.provider, "event_date": task.event_date, "detail": task.detail}
+            "provider": task.provider, "event_date": task.event_date, "detail": task.detail, "version": task.version}
 
 
 @login_required
 def plan(request: HttpRequest, plan_id: int) -> HttpResponse:
-    """The release plan: pathway statuses, accommodation on release, the risk management plan, and the tasks."""
+    """The release plan: pathway statuses, accommodation on release, the risk management plan, and the tasks.
+    Each form carries the plan's version: a change someone else saved first is not overwritten."""
     actor = _actor(request)
     plan = _plan(actor, plan_id)
     context: dict[str, Any] = {}
     if request.method == "POST":
         form_name = request.POST.get("form")
+        version = request.POST.get("version", "")
+        version_read = int(version) if version.isdigit() else None
         try:
             if form_name == "pathways":
                 form = PathwaysForm(request.POST, pathways=list(plan.pathways.all()))
                 if form.is_valid():
-                    for row in form.rows:
-                        if form.cleaned_data[row.pathway] != row.status:
-                            services.pathway_status_set(actor=actor, plan=plan, pathway=row.pathway,
-                                                        status=form.cleaned_data[row.pathway])
+                    services.pathway_statuses_set(actor=actor, plan=plan, version=form.cleaned_data["version"],
+                                                  statuses={row.pathway: form.cleaned_data[row.pathway]
+                                                            for row in form.rows})
                     messages.success(request, "Pathway statuses saved.")
                     return redirect("release_plan", plan_id=plan.pk)
+                context["pathways_form"] = form
             elif form_name == "accommodation":
                 accommodation = AccommodationForm(request.POST)
                 if accommodation.is_valid():
                     services.accommodation_on_release_record(
-                        actor=actor, plan=plan, status=accommodation.cleaned_data["accommodation_on_release"])
+                        actor=actor, plan=plan, status=accommodation.cleaned_data["accommodation_on_release"],
+                        version=accommodation.cleaned_data["version"])
                     messages.success(request, "Accommodation on release saved.")
                     return redirect("release_plan", plan_id=plan.pk)
                 context["accommodation_form"] = accommodation
             elif form_name == "risk_plan":
-                services.risk_plan_approve(actor=actor, plan=plan)
+                services.risk_plan_approve(actor=actor, plan=plan, version=version_read)
                 messages.success(request, "The risk management plan is recorded as approved.")
                 return redirect("release_plan", plan_id=plan.pk)
+        except StaleEdit as stale:
+            plan = _plan(actor, plan_id)
+            context["page_errors"] = [str(stale)]
         except services.ReleaseError as error:
-            messages.error(request, str(error))
+            context["page_errors"] = [str(error)]
     log_access(actor=actor, action=Action.CONSULTATION, person_id=plan.person_id, obj=plan,
                summary=f"Viewed the release plan of person {plan.person_id}")
     return render(request, "release/plan.html", {**_plan_context(plan), **context})
@@ -260,29 +295,32 @@ def task_update(request: HttpRequest, task_id: int) -> HttpResponse:
         person_id = PlanTask.objects.filter(pk=task_id).values_list("plan__person_id", flat=True).first()
         raise _denied(actor, person_id=person_id, what=f"release plan task {task_id}")
     form = TaskForm(request.POST, prefix=f"task{task.pk}")
-    error = ""
     if form.is_valid():
         try:
-            task = services.plan_task_update(actor=actor, task=task, **form.changes())
-        except services.ReleaseError as problem:
-            error = str(problem)
-    else:
-        error = " ".join(e for errors in form.errors.values() for e in errors)
-    if getattr(request, "htmx", False):
-        task = PlanTask.objects.select_related("owner_agency", "plan").get(pk=task.pk)
-        saved = not error
-        if error:
+            task = services.plan_task_update(actor=actor, task=task, version=form.cleaned_data["version"],
+                                             **form.changes())
+        except StaleEdit:
             task.refresh_from_db()
-        return render(request, "release/_task.html", {
-            "task": task, "form": form if error else TaskForm(prefix=f"task{task.pk}", initial=_task_initial(task)),
-            "error": error, "saved": saved, "plan": task.plan, "oob_readiness": True, "agencies": _agencies(),
-            "today": timezone.localdate(),
-        })
-    if error:
-        messages.error(request, error)
-    else:
-        messages.success(request, f"{task.title}: saved.")
-    return redirect("release_plan", plan_id=task.plan_id)
+            form_show_stale(form, task.version)
+        except services.ReleaseError as problem:
+            form.add_error(None, str(problem))
+    if not form.errors:
+        if not getattr(request, "htmx", False):
+            messages.success(request, f"{task.title}: saved.")
+            return redirect("release_plan", plan_id=task.plan_id)
+        form = TaskForm(prefix=f"task{task.pk}", initial=_task_initial(task))
+    task = PlanTask.objects.select_related("owner_agency", "plan__person").get(pk=task.pk)
+    context = {"task": task, "form": form, "saved": not form.errors, "plan": task.plan, "agencies": _agencies(),
+               "today": timezone.localdate()}
+    if getattr(request, "htmx", False):
+        # Only the task's row comes back (and the plan's readiness, out of band).
+        return render(request, "release/_task.html", {**context, "oob_readiness": True})
+    # Without JavaScript: the whole plan with this task's form and its errors in place.
+    log_access(actor=actor, action=Action.CONSULTATION, person_id=task.plan.person_id, obj=task.plan,
+               summary=f"Viewed the release plan of person {task.plan.person_id}")
+    tasks = [(t, form if t.pk == task.pk else TaskForm(prefix=f"task{t.pk}", initial=_task_initial(t)))
+             for t in task.plan.tasks.all()]
+    return render(request, "release/plan.html", {**_plan_context(task.plan), "tasks": tasks, "task_form": form})
 
 
 @login_required

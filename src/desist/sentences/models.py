@@ -6,6 +6,7 @@ from django.db.models import F, Q
 
 from desist.partnership.models import Agency
 from desist.people.models import Person
+from desist.versioning import version_field
 
 
 class SentenceKind(models.TextChoices):
@@ -34,6 +35,7 @@ class Sentence(models.Model):
     indeterminate = models.BooleanField(
         default=False, db_default=False, help_text="A life sentence or imprisonment for public protection (IPP): no fixed end.")
 
+    version = version_field()
     class Meta:
         ordering = ["-sentence_date"]
         constraints = [

@@ -15,6 +15,7 @@ from desist.people.models import Person
 from desist.people.tasks import derived_refresh_later
 from desist.sentences.models import KeyDate, LicenceCondition, Requirement, Sentence
 from desist.sentences.rules import key_dates_for
+from desist.versioning import version_claim
 
 
 def key_date_rows(sentence: Sentence) -> list[KeyDate]:
@@ -48,12 +49,14 @@ def sentence_record(*, actor: Actor, person: Person, kind: str, sentence_date: d
 
 
 @transaction.atomic
-def sentence_update(*, actor: Actor, sentence: Sentence, **changes: Any) -> Sentence:
-    """Change a sentence's dates (for example a new release date); key dates follow."""
+def sentence_update(*, actor: Actor, sentence: Sentence, version: int | None = None, **changes: Any) -> Sentence:
+    """Change a sentence's dates (for example a new release date); key dates follow. Refused (StaleEdit) if the
+    sentence changed since `version` was read (or since it was loaded, without one)."""
     before = _iso({name: getattr(sentence, name) for name in changes})
     for name, value in changes.items():
         setattr(sentence, name, value)
     sentence.full_clean()
+    version_claim(sentence, version)
     sentence.save()
     _refresh_key_dates(sentence)
     log_access(actor=actor, action=Action.ALTERATION, summary=f"Changed sentence {sentence.pk}",

@@ -7,6 +7,7 @@ from typing import Any
 
 from django import forms
 
+from desist.versioning import VersionFormField
 from desist.victims.models import ContactPreference, Information, NotificationOutcome
 
 YES_NO = [("yes", "Yes"), ("no", "No")]
@@ -44,11 +45,14 @@ class VictimForm(forms.Form):
         label="What do they want to be told?", choices=Information.choices, required=False,
         widget=forms.CheckboxSelectMultiple,
         error_messages={"invalid_choice": "Choose only from the list what they want to be told."})
+    version = VersionFormField()
 
     def __init__(self, *args: Any, change: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if change:
             del self.fields["reference"]
+        else:
+            del self.fields["version"]
 
     def clean_reference(self) -> str:
         reference = self.cleaned_data["reference"].strip()
@@ -70,7 +74,8 @@ class VictimForm(forms.Form):
     def initial_for(victim: Any) -> dict[str, Any]:
         """The form's starting values for changing a recorded victim."""
         return {"name": victim.name, "contact_preference": victim.contact_preference,
-                "opted_in": "yes" if victim.opted_in else "no", "wants_to_know": list(victim.wants_to_know)}
+                "opted_in": "yes" if victim.opted_in else "no", "wants_to_know": list(victim.wants_to_know),
+                "version": victim.version}
 
 
 class VictimSearchForm(forms.Form):

@@ -10,6 +10,7 @@ from desist.core.victims import EVENT_LABELS
 from desist.offences.models import Offence
 from desist.people.models import Person
 from desist.sentences.models import Sentence
+from desist.versioning import version_field
 
 
 class ContactPreference(models.TextChoices):
@@ -45,6 +46,7 @@ class Victim(models.Model):
     opted_in = models.BooleanField(default=False, help_text="Has chosen to join the Victim Contact Scheme.")
     wants_to_know = models.JSONField(default=list, blank=True, validators=[_validate_information])
     created_on = models.DateField()
+    version = version_field()
 
     class Meta:
         ordering = ["reference"]

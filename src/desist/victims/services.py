@@ -12,7 +12,7 @@ from datetime import date
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from desist.audit.context import Actor
@@ -23,6 +23,7 @@ from desist.core import victims as rules
 from desist.offences.models import Disposal, Offence
 from desist.partnership.models import Role
 from desist.sentences.models import LicenceCondition, Sentence, SentenceKind
+from desist.versioning import version_claim
 from desist.victims.models import (
     ContactPreference,
     Information,
@@ -36,6 +37,10 @@ from desist.victims.models import (
 
 class VictimError(ValueError):
     """A victim contact change that cannot be made as asked; the message says why, in the user's words."""
+
+
+class VictimReferenceTaken(VictimError):
+    """The reference belongs to a victim already recorded (perhaps a moment ago, by someone else)."""
 
 
 class NotVictimLiaison(PermissionError):
@@ -72,12 +77,17 @@ def victim_record(*, actor: Actor, reference: str, name: str = "", contact_prefe
     if not reference:
         raise VictimError("Give the victim liaison unit's reference.")
     if Victim.objects.filter(reference=reference).exists():
-        raise VictimError(f"A victim with reference {reference} is already recorded.")
+        raise VictimReferenceTaken(f"A victim with reference {reference} is already recorded.")
     victim = Victim(reference=reference, name=name.strip(), contact_preference=contact_preference,
                     liaison_officer_id=liaison_officer_id or actor.user_id, opted_in=opted_in,
                     wants_to_know=sorted(set(wants_to_know)), created_on=_today(on))
-    victim.full_clean()
-    victim.save()
+    victim.full_clean(validate_unique=False)
+    try:
+        # Two officers recording one reference at once both pass the check above; the unique index decides.
+        with transaction.atomic():
+            victim.save()
+    except IntegrityError as error:
+        raise VictimReferenceTaken(f"A victim with reference {reference} is already recorded.") from error
     log_access(actor=actor, action=Action.COLLECTION, obj=victim, summary=f"Recorded victim {victim.reference}",
                detail={"after": {"opted_in": opted_in, "wants_to_know": victim.wants_to_know,
                                  "contact_preference": contact_preference}})
@@ -85,9 +95,11 @@ def victim_record(*, actor: Actor, reference: str, name: str = "", contact_prefe
 
 
 @transaction.atomic
-def victim_update(*, actor: Actor, victim: Victim, on: date | None = None, **changes: Any) -> Victim:
+def victim_update(*, actor: Actor, victim: Victim, version: int | None = None, on: date | None = None,
+                  **changes: Any) -> Victim:
     """Change what the victim chose (opted in, what they want to be told, contact) or their liaison officer.
-    Opting in raises what is already due."""
+    Opting in raises what is already due. `version` is the one the user read: if someone else changed the victim
+    since, nothing is saved (desist.versioning.StaleEdit)."""
     _require_liaison(actor, "changing a victim")
     allowed = {"name", "contact_preference", "liaison_officer_id", "opted_in", "wants_to_know"}
     unknown = set(changes) - allowed
@@ -97,6 +109,7 @@ def victim_update(*, actor: Actor, victim: Victim, on: date | None = None, **cha
     for name, value in changes.items():
         setattr(victim, name, sorted(set(value)) if name == "wants_to_know" else value)
     victim.full_clean()
+    version_claim(victim, version)
     victim.save()
     log_access(actor=actor, action=Action.ALTERATION, obj=victim, summary=f"Changed victim {victim.reference}",
                detail={"before": before, "after": {k: getattr(victim, k) for k in changes}})

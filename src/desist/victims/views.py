@@ -20,6 +20,7 @@ from desist.audit.services import log_access
 from desist.offences.models import Offence
 from desist.people.models import Person
 from desist.people.selectors import person_search, visible_people
+from desist.versioning import StaleEdit, form_show_stale
 from desist.victims import selectors, services
 from desist.victims.forms import (
     CompleteForm,
@@ -188,16 +189,23 @@ def victim_change(request: HttpRequest, victim_id: int) -> HttpResponse:
     actor = _actor(request)
     victim = _victim(actor, victim_id)
     form = VictimForm(request.POST or None, change=True, initial=VictimForm.initial_for(victim))
+    stale = False
     if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        version = data.pop("version")
         current = VictimForm.initial_for(victim) | {"opted_in": victim.opted_in}
-        changes = {k: v for k, v in form.cleaned_data.items()
+        changes = {k: v for k, v in data.items()
                    if (sorted(v) if k == "wants_to_know" else v) != (sorted(current[k]) if k == "wants_to_know"
                                                                       else current[k])}
         if not changes:
             messages.info(request, "Nothing was changed.")
             return redirect("victim", victim_id=victim.pk)
         try:
-            services.victim_update(actor=actor, victim=victim, **changes)
+            services.victim_update(actor=actor, victim=victim, version=version, **changes)
+        except StaleEdit:
+            victim.refresh_from_db()
+            form_show_stale(form, victim.version)
+            stale = True
         except (services.VictimError, ValidationError) as error:
             form.add_error(None, " ".join(getattr(error, "messages", [str(error)])))
         else:
@@ -205,7 +213,8 @@ def victim_change(request: HttpRequest, victim_id: int) -> HttpResponse:
             return redirect("victim", victim_id=victim.pk)
     log_access(actor=actor, action=Action.CONSULTATION, obj=victim, summary=f"Opened victim {victim.reference} to change",
                detail={"person_ids": _person_ids(victim.visible_links)})  # type: ignore[attr-defined]
-    return render(request, "victims/victim_form.html", {"form": form, "victim": victim, "person_id": None})
+    return render(request, "victims/victim_form.html", {"form": form, "victim": victim, "person_id": None,
+                                                         "stale": stale})
 
 
 def _link(request: HttpRequest, actor: Actor, victim: Victim, offence: Offence, form: LinkForm) -> HttpResponse | None:

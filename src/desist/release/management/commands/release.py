@@ -35,6 +35,8 @@ class Command(BaseCommand):
         when.add_argument("--date", required=True, type=iso_date, help="The expected release date (YYYY-MM-DD).")
         when.add_argument("--type", default=ReleaseType.CONDITIONAL, help=f"One of {', '.join(ReleaseType.values)}.")
         when.add_argument("--reason", default="", help="Why (optional).")
+        when.add_argument("--confirm", action="store_true",
+                          help="Confirm the date already recorded (without it, the same date records nothing).")
         add_actor_arguments(when)
 
         facts = subcommands.add_parser("facts", help="Record a custodial sentence's release facts.")
@@ -108,11 +110,16 @@ class Command(BaseCommand):
     def _date(self, actor: Actor, options: dict[str, Any]) -> str:
         sentence = self._sentence(actor, options)
         form = ReleaseDateForm({"release_date": options["date"], "release_type": options["type"],
-                                "reason": options["reason"]})
+                                "reason": options["reason"], "confirm": options.get("confirm", False)})
         if not form.is_valid():
             raise _form_error(form)
-        change = run(lambda: services.release_date_record(actor=actor, sentence=sentence, **form.cleaned_data),
-                     services.ReleaseError)
+        try:
+            change = run(lambda: services.release_date_record(actor=actor, sentence=sentence, **form.cleaned_data),
+                         services.ReleaseError)
+        except CommandError as error:
+            if isinstance(error.__cause__, services.ReleaseDateUnchanged):
+                return f"{error} Use --confirm to confirm it."  # the same date again: nothing to do, no failure
+            raise
         notice = " (short notice)" if change.short_notice else ""
         return (f"Release date of sentence {sentence.pk} {change.get_change_display().lower()}: "
                 f"{change.new_date:%d %b %Y}, {change.notice_days} days' notice{notice}.")
