@@ -28,6 +28,7 @@ from desist.imports.extracts import (
 from desist.imports.models import ColumnMapping, ImportBatch, SourceRecord, Upload
 from desist.partnership.models import Role
 from tests.app import builders
+from tests.app.worker_process import worker_env  # noqa: F401 (a fixture)
 
 HEADER = ["Client ID", "Forename", "Surname", "DOB", "Gender", "Address 1", "Town", "Post Code", "PNC No", "Tenancy Ref"]
 GOOD_ROWS = [
@@ -231,7 +232,7 @@ def test_an_excel_extract_imports_with_its_dates_and_numbers(partnership):
     book = Workbook()
     sheet = book.active
     sheet.append(["ID", "Surname", "Forename", "Date of Birth", "NHS Number", "Sex"])
-    sheet.append(["KMH000001", "Jones", "Sian", datetime(1975, 8, 1), 4857773456, 2])
+    sheet.append(["KMH000001", "Jones", "Sian", datetime(1975, 8, 1), 9434765919, 2])
     sheet.append(["KMH000002", "Evans", "Rhys", "03/04/1988", "485 777 3457", "1"])
     sheet.append([None, None, None, None, None, None])  # a blank row, as spreadsheets leave
     content = io.BytesIO()
@@ -243,7 +244,7 @@ def test_an_excel_extract_imports_with_its_dates_and_numbers(partnership):
                                     columns=guess_columns(table.columns))
     services.import_extract(actor=builders.actor(), agency=partnership.treatment, file=file, mapping=mapping)
     sian, rhys = SourceRecord.objects.order_by("record_id")
-    assert (sian.date_of_birth, sian.nhs_number, sian.sex, sian.row_number) == (date(1975, 8, 1), "4857773456", "female", 2)
+    assert (sian.date_of_birth, sian.nhs_number, sian.sex, sian.row_number) == (date(1975, 8, 1), "9434765919", "female", 2)
     assert (rhys.date_of_birth, rhys.nhs_number, rhys.sex, rhys.row_number) == (date(1988, 4, 3), "4857773457", "male", 3)
     assert sian.raw["Date of Birth"] == "1975-08-01"
 
@@ -497,3 +498,56 @@ def test_the_admin_shows_batches_and_records_read_only_and_versions_mappings(cli
         "agency": partnership.housing.pk, "name": "default", "record_id_column": "", "date_format": "auto",
         "columns": '{"Surname": "first_name"}'})
     assert refused.status_code == 200 and selectors.current_mapping(partnership.housing).version == 2
+
+
+# --- in the task worker: a worker killed mid-import, and a retried import -----------------------
+
+@pytest.mark.django_db(transaction=True)
+def test_an_import_whose_worker_is_killed_is_done_once_by_the_next_worker(partnership, analyst, mapping, worker_env,
+                                                                          tmp_path):
+    import signal
+
+    from tests.app.worker_process import start_worker, wait_until
+
+    rows = [[f"H{i:06d}", "Amelia", f"Hughes{i}", "21/03/1984", "F", "4 Oak Road", "Chatham", "ME4 6TL", "", ""]
+            for i in range(40_000)]
+    env, log = {**worker_env, "DESIST_LINK_AFTER_IMPORT": "false"}, tmp_path / "worker.log"
+    pending = services.upload_receive(actor=builders.actor(analyst), agency=partnership.housing, file=csv_file(rows))
+    services.upload_check_later(actor=builders.actor(analyst), upload=pending, mapping=mapping)
+    assert start_worker(env, "--batch", log=log).wait(timeout=300) == 0, log.read_text()
+    pending.refresh_from_db()
+    assert pending.state == "checked" and pending.report["ok"] and pending.report["created"] == 40_000
+    services.upload_import_later(actor=builders.actor(analyst), upload=pending, mapping=mapping)
+    first = start_worker(env, log=log)
+    try:
+        # The worker writes its progress as it goes: part way through the rows, kill it.
+        wait_until(lambda: Upload.objects.filter(pk=pending.pk, stage="checking", rows_done__gt=0,
+                                                 rows_done__lt=40_000, rows_total=40_000).exists(),
+                   what="the import's progress", seconds=120)
+    finally:
+        first.send_signal(signal.SIGKILL)
+        first.wait()
+    pending.refresh_from_db()
+    assert pending.state == "importing" and not SourceRecord.objects.exists() and not ImportBatch.objects.exists()
+    assert start_worker(env, "--batch", log=log).wait(timeout=300) == 0, log.read_text()
+    pending.refresh_from_db()
+    assert pending.state == "imported", (pending.error, log.read_text())
+    assert ImportBatch.objects.get() == pending.batch and SourceRecord.objects.count() == 40_000
+
+
+def test_an_import_task_run_again_after_it_committed_finds_it_done(partnership, analyst, mapping):
+    pending = services.upload_receive(actor=builders.actor(analyst), agency=partnership.housing,
+                                      file=csv_file(GOOD_ROWS))
+    Upload.objects.filter(pk=pending.pk).update(state="importing", mapping=mapping, imported_by=analyst)
+    assert services.upload_import_run(upload_id=pending.pk)["batch"]
+    # The worker stopped after the import committed but before the task was marked done: it runs again.
+    Upload.objects.filter(pk=pending.pk).update(state="importing")
+    again = services.upload_import_run(upload_id=pending.pk)
+    pending.refresh_from_db()
+    assert again == {"batch": pending.batch_id} and pending.state == "imported" and not pending.error
+    assert ImportBatch.objects.count() == 1 and SourceRecord.objects.count() == 3
+    # A task that lapsed for good says so on the page, and nothing was stored by it.
+    Upload.objects.filter(pk=pending.pk).update(state="checking", task_id="t-1")
+    services.upload_stopped(task_id="t-1", retried=False, reason="Attempt 3 of 3 stopped: its worker has stopped.")
+    pending.refresh_from_db()
+    assert pending.state == "failed" and pending.error.startswith("Attempt 3 of 3 stopped")

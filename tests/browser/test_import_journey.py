@@ -15,7 +15,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 HEADER = ["Client ID", "Forename", "Surname", "DOB", "Gender", "Post Code", "NI Number"]
 ROWS = [
-    ["HSG0001", "Amelia", "Hughes", "21/03/1984", "Female", "ME4 6TL", "QQ123456C"],
+    ["HSG0001", "Amelia", "Hughes", "21/03/1984", "Female", "ME4 6TL", "AB123456C"],
     ["HSG0002", "Oliver", "Barnes", "31/02/1990", "Male", "ME7 1AB", ""],
     ["HSG0003", "Jack", "Patel", "05/06/1979", "Male", "not known", ""],
 ]
@@ -83,4 +83,4 @@ def test_analyst_maps_checks_fixes_and_imports_an_extract(page: Page, live_serve
     expect(page.locator("table tbody tr").first).to_contain_text("housing-fixed.csv")
     assert_accessible(page, context="import history")
     assert ImportBatch.objects.get().rows == 3
-    assert SourceRecord.objects.get(record_id="HSG0001").ni_number == "QQ123456C"
+    assert SourceRecord.objects.get(record_id="HSG0001").ni_number == "AB123456C"

@@ -76,7 +76,7 @@ def test_values_are_trimmed_and_read_by_the_mapping(tmp_path: Path) -> None:
         tmp_path,
         "police.csv",
         "\ufeffCustody Ref,Forename,Surname,DOB,Gender,Post Code,PNC ID,Warrant,Ignored\n"
-        "  KP1 , Bill ,  SMITH ,03/04/1980, M ,me14 1xx,04/12345K, w-9 ,anything\n"
+        "  KP1 , Bill ,  SMITH ,03/04/1980, M ,me14 1xx,04/12345D, w-9 ,anything\n"
         'KP2,"Mary, Jane",Jones,,F,,,,\n',
     )
     table = read_source(csv, mapping)
@@ -87,7 +87,7 @@ def test_values_are_trimmed_and_read_by_the_mapping(tmp_path: Path) -> None:
     assert rows[0]["date_of_birth"] == date(1980, 4, 3)
     assert rows[0]["sex"] == "male"
     assert rows[0]["postcode"] == "ME14 1XX"
-    assert rows[0]["pnc"] == "2004/0012345K"
+    assert rows[0]["pnc"] == "2004/0012345D"
     assert rows[0]["local:warrant"] == "W-9"
     assert rows[1]["first_name"] == "Mary, Jane"
     assert rows[1]["date_of_birth"] is None

@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from desist.core.identifiers import identifier_problem
 from desist.core.names import normalise_identifier
 
 
@@ -154,7 +155,9 @@ def parse_postcode(value: object) -> str:
 
 
 def parse_identifier(kind: str, value: object) -> str:
-    """An identifier in its normal form ('' if missing); local ids are kept as written, upper-cased."""
+    """An identifier in its normal form ('' if missing); local ids are kept as written, upper-cased.
+
+    A PNC, CRN, NHS or National Insurance number that breaks its published format is an error."""
     text = clean(value)
     if not text:
         return ""
@@ -162,6 +165,10 @@ def parse_identifier(kind: str, value: object) -> str:
         return text.upper()
     if kind not in IDENTIFIER_KINDS:
         raise FieldValueError(f"{kind!r} is not an identifier desist knows")
+    # PNC, CRN, NHS and NI numbers must fit their published formats (check characters included).
+    problem = identifier_problem(kind, text)
+    if problem:
+        raise FieldValueError(problem)
     return normalise_identifier(kind, text)
 
 
