@@ -327,6 +327,14 @@ DESIST_DEMO_NOTICE = env.bool("DESIST_DEMO_NOTICE", default=not PRODUCTION)
 # accepted, and how long an uploaded file waits to be imported before it is removed.
 DESIST_IMPORT_ROLES = tuple(env.list("DESIST_IMPORT_ROLES", default=["administrator", "analyst"]))
 DESIST_IMPORT_MAX_BYTES = env.int("DESIST_IMPORT_MAX_BYTES", default=50 * 1024 * 1024)
+# What an extract may hold before it is refused unread (docs/production.md, "Limits on imported files").
+DESIST_IMPORT_MAX_ROWS = env.int("DESIST_IMPORT_MAX_ROWS", default=1_048_575)
+DESIST_IMPORT_MAX_COLUMNS = env.int("DESIST_IMPORT_MAX_COLUMNS", default=500)
+DESIST_IMPORT_MAX_CELL_CHARS = env.int("DESIST_IMPORT_MAX_CELL_CHARS", default=32_767)
+DESIST_IMPORT_MAX_PARSE_SECONDS = env.float("DESIST_IMPORT_MAX_PARSE_SECONDS", default=300.0)
+DESIST_IMPORT_MAX_XLSX_PARTS = env.int("DESIST_IMPORT_MAX_XLSX_PARTS", default=1_000)
+DESIST_IMPORT_MAX_XLSX_BYTES = env.int("DESIST_IMPORT_MAX_XLSX_BYTES", default=1024 * 1024 * 1024)
+DESIST_IMPORT_MAX_XLSX_RATIO = env.int("DESIST_IMPORT_MAX_XLSX_RATIO", default=200)
 DESIST_IMPORT_UPLOAD_KEEP_HOURS = env.int("DESIST_IMPORT_UPLOAD_KEEP_HOURS", default=24)
 # Record linkage (docs/linkage.md, "In the product"): match weights that separate linked automatically /
 # sent for review / not linked (unset: the engine's defaults, chosen from measured precision and recall),
