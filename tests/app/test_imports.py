@@ -503,7 +503,7 @@ def test_the_admin_shows_batches_and_records_read_only_and_versions_mappings(cli
 # --- in the task worker: a worker killed mid-import, and a retried import -----------------------
 
 @pytest.mark.django_db(transaction=True)
-def test_an_import_whose_worker_is_killed_is_done_once_by_the_next_worker(partnership, analyst, mapping, worker_env,
+def test_an_import_whose_worker_is_killed_is_done_once_by_the_next_worker(partnership, analyst, mapping, worker_env,  # noqa: F811
                                                                           tmp_path):
     import signal
 
