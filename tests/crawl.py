@@ -1,0 +1,349 @@
+"""The crawl: sign in as every demo user and follow every link from where people start (issue 10, item 3).
+
+Used by tests/app/test_crawl.py (status codes, titles and coverage of the URL configuration, with Django's test
+client, on SQLite and PostgreSQL) and tests/browser/test_crawl_axe.py (axe-core on one page per URL pattern).
+A new page is crawled as soon as some page links to it; a page nothing links to is reported by
+`unreached_patterns` unless UNLINKED says why.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+from typing import Any
+from urllib.parse import urlencode, urljoin, urlsplit
+
+# Distinct addresses followed per URL pattern and user: enough to meet each kind of page, few enough to stay quick.
+# The admin's pages are Django's, one template for each kind of page, so one of each will do.
+PER_PATTERN = 3
+PER_ADMIN_PATTERN = 1
+# Never followed: they change something (sign out) or are not pages (static files).
+NEVER = ("/static/", "/accounts/logout/", "/admin/logout/")
+DOWNLOADS = ("text/csv", "application/pdf", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+             "application/json", "image/png", "image/svg+xml")
+
+# URL patterns no link leads to, and why. Everything else in the URL configuration must be reached.
+UNLINKED: dict[str, str] = {
+    # Forms post to these; a GET is refused (405), so there is nothing to crawl.
+    "accounts/logout/": "POST only: signing out (never followed)",
+    "accounts/two-factor/turn-off/": "POST only: turning two-factor sign-in off",
+    "linkage/review/blind/": "POST only: blind review on or off",
+    "search/settled/": "POST only: the search a user settled on (sent by the page's script)",
+    "iom/candidates/<id:person_id>/propose/": "POST only: propose to the panel",
+    "people/<id:person_id>/offences/<id:offence_id>/category/": "POST only: choose the OGRS3 category",
+    "releases/escalations/<id:escalation_id>/resolve/": "POST only: resolve an escalation",
+    "releases/tasks/<id:task_id>/": "POST only: update a release plan task",
+    "releases/sentences/<id:sentence_id>/date/": "POST only: change a release date",
+    "releases/sentences/<id:sentence_id>/facts/": "POST only: record release facts",
+    "releases/sentences/<id:sentence_id>/released/": "POST only: record the release",
+    "releases/sentences/<id:sentence_id>/plan/": "POST only: start a release plan",
+    "referrals/notices/read/": "POST only: mark notices read",
+    "referrals/notices/<id:notice_id>/read/": "POST only: mark one notice read",
+    "referrals/<id:referral_id>/<slug:action>/": "POST only: move a referral on",
+    "bookings/<id:booking_id>/<slug:action>/": "POST only: move a booking on",
+    "board/published/publish": "POST only: publish a quarter",
+    "linkage/train/": "POST only: train the linkage model",
+    "linkage/run/": "POST only: start a linking run",
+    "imports/uploads/<id:upload_id>/import/": "POST only: import a checked file",
+    "imports/uploads/<id:upload_id>/discard/": "POST only: discard an upload",
+    "victims/records/<id:victim_id>/link/": "POST only: link a victim to an offence",
+    "victims/people/<id:person_id>/link/": "POST only: link a victim from the person's page",
+    "accounts/users/<id:user_id>/reset/": "POST only: an administrator resets a user's password and two-factor",
+    # Reached only with a one-time token from an e-mail or an administrator's reset.
+    "accounts/set-password/<uidb64>/<token>/": "needs a one-time token",
+    # A fresh demo has no uploads or linkage pairs to review: tests/app/test_imports.py and test_linking.py
+    # open these pages.
+    "imports/uploads/<id:upload_id>/": "needs an upload (none in a fresh demo)",
+    "imports/uploads/<id:upload_id>/mapping/": "needs an upload (none in a fresh demo)",
+    "imports/uploads/<id:upload_id>/problems.csv": "needs an upload (none in a fresh demo)",
+    "imports/uploads/<id:upload_id>/check/": "needs an upload (none in a fresh demo)",
+    "imports/uploads/<id:upload_id>/progress/": "needs an upload (none in a fresh demo)",
+    "linkage/review/<id:pair_id>/": "needs a pair to review (none in a fresh demo)",
+    "victims/notifications/<id:notification_id>/": "needs a victim notification (none due in a small fresh demo); "
+                                                   "tests/app/test_victim_pages.py opens it",
+    "board/published/<str:quarter>/pack.pdf": "needs a published quarter (none in a fresh demo); "
+                                              "tests/app/test_board.py builds the pack",
+    # The admin's own sign-in, sign-out, catch-all and the page after a password change (a POST).
+    "admin/login/": "the admin's sign-in: the crawl signs in directly",
+    "admin/logout/": "POST only: signing out",
+    "admin/password_change/done/": "shown after a password change (a POST)",
+    "admin/(?P<url>.*)$": "the admin's catch-all for unknown addresses",
+}
+# Whole families of patterns left to other tests, and why.
+UNLINKED_PREFIXES: dict[str, str] = {
+    "api/": "the JSON API: no links to follow; tests/app/test_api.py and the schemathesis run cover it",
+    "admin/r/": "the admin's 'view on site' redirect",
+    "admin/autocomplete/": "JSON for the admin's autocomplete widgets",
+    "admin/jsi18n/": "the admin's script translations",
+    "accounts/login/": "signing in: the crawl signs in directly",
+    "accounts/two-factor/": "signing in with a code: tests/app/test_two_factor.py",
+}
+# The admin's per-model pages the administrator may not use (adding, deleting and changing read-only data) are not
+# linked; which ones depends on each ModelAdmin's permissions, so they are not listed one by one.
+ADMIN_OPTIONAL = re.compile(r"^admin/[a-z_]+/[a-z_]+/(add/|<path:object_id>/(delete/|change/|history/)?|"
+                            r"<int:pk>/(config|qrcode)/)$")
+
+
+@dataclass
+class Visit:
+    user: str
+    url: str
+    status: int
+    pattern: str
+    content_type: str
+    title: str = ""
+    seconds: float = 0.0
+    error: str = ""
+    found_on: str = ""
+
+    @property
+    def page(self) -> str:
+        """The page, for titles: the address without its query (pages of one list, its filters and sorts)."""
+        return urlsplit(self.url).path
+
+    @property
+    def is_html(self) -> bool:
+        return self.content_type.startswith("text/html")
+
+
+@dataclass
+class Crawl:
+    visits: list[Visit] = field(default_factory=list)
+    users: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+
+    def server_errors(self) -> list[Visit]:
+        return [v for v in self.visits if v.status >= 500]
+
+    def broken_links(self) -> list[Visit]:
+        """Links that lead nowhere (404) for the user who was shown them."""
+        return [v for v in self.visits if v.status == 404 and v.found_on]
+
+    def duplicate_titles(self) -> dict[str, set[str]]:
+        """Titles shared by different pages (pages differ by path; a query string does not make a new page)."""
+        pages: dict[str, set[str]] = defaultdict(set)
+        for visit in self.visits:
+            if visit.status == 200 and visit.is_html:
+                pages[visit.title].add(visit.page)
+        return {title: paths for title, paths in pages.items() if len(paths) > 1}
+
+    def untitled(self) -> list[Visit]:
+        return [v for v in self.visits if v.status == 200 and v.is_html and not v.title]
+
+    def patterns(self) -> set[str]:
+        return {v.pattern for v in self.visits if v.status < 400}
+
+    def sample(self) -> dict[str, Visit]:
+        """One successful HTML page per URL pattern (the first reached), for the accessibility check."""
+        chosen: dict[str, Visit] = {}
+        for visit in self.visits:
+            if visit.status == 200 and visit.is_html:
+                chosen.setdefault(visit.pattern, visit)
+        return chosen
+
+    def slowest(self, n: int = 5) -> list[Visit]:
+        return sorted(self.visits, key=lambda v: v.seconds, reverse=True)[:n]
+
+
+class _Page(HTMLParser):
+    """The links (`a href`) and the title of a page."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.links: list[str] = []
+        self.title = ""
+        self._in_title = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "a":
+            href = dict(attrs).get("href")
+            if href:
+                self.links.append(href)
+        elif tag == "title":
+            self._in_title = True
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "title":
+            self._in_title = False
+
+    def handle_data(self, data: str) -> None:
+        if self._in_title:
+            self.title += data
+
+
+def _normal_title(title: str) -> str:
+    return " ".join(title.split())
+
+
+def url_patterns() -> dict[str, Any]:
+    """Every URL pattern of the configuration, as its full route (the form ResolverMatch.route takes)."""
+    from django.urls import URLPattern, URLResolver, get_resolver
+
+    found: dict[str, Any] = {}
+
+    def walk(resolver: Any, prefix: str) -> None:
+        for entry in resolver.url_patterns:
+            route = str(entry.pattern)
+            if isinstance(entry, URLResolver):
+                walk(entry, _join(prefix, route))
+            elif isinstance(entry, URLPattern):
+                found[_join(prefix, route)] = entry
+
+    walk(get_resolver(), "")
+    return found
+
+
+def _join(prefix: str, route: str) -> str:
+    # As Django joins routes for ResolverMatch.route: a regex part loses its leading "^".
+    return prefix + (route[1:] if route.startswith("^") else route)
+
+
+def unreached_patterns(crawl: Crawl) -> list[str]:
+    """URL patterns the crawl never reached, less those UNLINKED (and the admin's optional pages) explain."""
+    reached = crawl.patterns()
+    missing = []
+    for route in url_patterns():
+        if route in reached or route in UNLINKED or ADMIN_OPTIONAL.match(route):
+            continue
+        if any(route.startswith(prefix) for prefix in UNLINKED_PREFIXES):
+            continue
+        missing.append(route)
+    return sorted(missing)
+
+
+def crawl(users: Iterable[Any], seeds: dict[str, list[str]], *, per_pattern: int = PER_PATTERN,
+          client_factory: Any = None) -> Crawl:
+    """Sign in as each user and follow every link from `seeds[username]` (breadth first), fetching at most
+    `per_pattern` addresses per URL pattern per user. Seeds are always fetched."""
+    from django.test import Client
+
+    result = Crawl()
+    started = time.perf_counter()
+    for user in users:
+        client = (client_factory or (lambda: Client(raise_request_exception=False)))()
+        client.force_login(user)
+        result.users.append(user.username)
+        result.visits.extend(_crawl_as(client, user.username, seeds.get(user.username, []), per_pattern))
+    result.seconds = time.perf_counter() - started
+    return result
+
+
+def _crawl_as(client: Any, username: str, seeds: list[str], per_pattern: int) -> Iterator[Visit]:
+    from django.core.signals import got_request_exception
+    from django.urls import Resolver404, resolve
+
+    errors: list[str] = []
+
+    def remember(sender: Any, request: Any = None, **kwargs: Any) -> None:
+        import sys
+
+        error = sys.exc_info()[1]
+        errors.append(f"{type(error).__name__}: {error}" if error else "error")
+
+    queue: list[tuple[str, str]] = [(url, "") for url in seeds]
+    seen: set[str] = set()
+    taken: dict[str, int] = defaultdict(int)
+    got_request_exception.connect(remember, weak=False)
+    try:
+        while queue:
+            url, found_on = queue.pop(0)
+            if url in seen:
+                continue
+            seen.add(url)
+            try:
+                match = resolve(urlsplit(url).path)
+            except Resolver404:
+                yield Visit(username, url, 404, "(no pattern)", "", found_on=found_on)
+                continue
+            pattern = match.route
+            if found_on and taken[pattern] >= (PER_ADMIN_PATTERN if pattern.startswith("admin/") else per_pattern):
+                continue
+            taken[pattern] += 1
+            errors.clear()
+            began = time.perf_counter()
+            response = client.get(url)
+            seconds = time.perf_counter() - began
+            content_type = response.get("Content-Type", "")
+            visit = Visit(username, url, response.status_code, pattern, content_type, seconds=seconds,
+                          error="; ".join(errors), found_on=found_on)
+            if response.status_code in (301, 302, 303, 307, 308):
+                target = urljoin(url, response["Location"])
+                if _followable(target):
+                    queue.append((target, url))
+            elif response.status_code == 200 and visit.is_html and not getattr(response, "streaming", False):
+                page = _Page()
+                page.feed(response.content.decode())
+                visit.title = _normal_title(page.title)
+                for href in page.links:
+                    target = urljoin(url, href.split("#")[0])
+                    if target and _followable(target) and target not in seen:
+                        queue.append((target, url))
+            elif getattr(response, "streaming", False):
+                b"".join(response.streaming_content)  # a download must finish without error too
+            yield visit
+    finally:
+        got_request_exception.disconnect(remember)
+
+
+def _followable(url: str) -> bool:
+    parts = urlsplit(url)
+    if parts.scheme or parts.netloc:
+        return parts.netloc in ("testserver",) and _followable(parts.path + (f"?{parts.query}" if parts.query else ""))
+    return url.startswith("/") and not url.startswith(NEVER)
+
+
+RECORD_KINDS = ("custody", "licence", "community", "IOM cohort", "MAPPA", "victims", "family")
+
+
+def person_seeds(actor: Any) -> dict[str, str]:
+    """Records this user may open, one of each kind they have (RECORD_KINDS): custody, licence, community, IOM cohort,
+    MAPPA, an offender with victims and someone in a family of three or more."""
+    from django.db.models import Exists, OuterRef
+
+    from desist.families.models import FamilyMember
+    from desist.iom.models import CohortMembership
+    from desist.people.selectors import today, visible_people
+    from desist.registers.models import RegisterEntry
+    from desist.sentences.rules import supervision_status_expression
+    from desist.victims.models import VictimLink
+
+    on = today()
+    people = visible_people(actor, on=on).order_by("pk")
+    status = people.annotate(s=supervision_status_expression(on))
+    kinds = dict(zip(RECORD_KINDS, [
+        status.filter(s="custody"),
+        status.filter(s="licence"),
+        status.filter(s="community"),
+        people.filter(Exists(CohortMembership.objects.filter(person=OuterRef("pk")))),
+        people.filter(Exists(RegisterEntry.objects.filter(person=OuterRef("pk"), kind="mappa"))),
+        people.filter(Exists(VictimLink.objects.filter(offence__person=OuterRef("pk")))),
+        people.filter(Exists(FamilyMember.objects.filter(person=OuterRef("pk"), family__member_count__gte=3))),
+    ], strict=True))
+    chosen: dict[str, str] = {}
+    for kind, queryset in kinds.items():
+        taken = [int(url.split("/")[2]) for url in chosen.values()]
+        pk = queryset.exclude(pk__in=taken).values_list("pk", flat=True).first()
+        if pk is not None:
+            chosen[kind] = f"/people/{pk}/"
+    return chosen
+
+
+def seeds_for(user: Any, records: dict[str, str] | None = None) -> list[str]:
+    """Where a user starts: the work queue (its menu leads everywhere else they may go), a search that finds
+    someone, a sample of records (`person_seeds`), and the administration pages for staff."""
+    from desist.audit.context import actor_for_user
+    from desist.people.models import Person
+
+    if records is None:
+        records = person_seeds(actor_for_user(user, channel="web"))
+    start = ["/", "/work/", "/caseload/", "/search/"]
+    if records:
+        first = int(next(iter(records.values())).split("/")[2])
+        start.append("/search/?" + urlencode({"q": Person.objects.get(pk=first).last_name}))
+    if user.is_staff:
+        start.append("/admin/")
+    return start + list(records.values())
