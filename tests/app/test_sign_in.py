@@ -18,7 +18,11 @@ def test_sign_in_with_the_form(client, worker):
     page = client.get("/accounts/login/")
     assert page.status_code == 200 and b"Sign in to desist" in page.content
     response = client.post("/accounts/login/", {"username": "pat.probation", "password": PASSWORD}, follow=True)
-    assert [url for url, _ in response.redirect_chain] == ["/", "/work/"]  # the work queue first
+    # The work queue first, once the session has said why it is here (issue 10, item 8).
+    assert [url for url, _ in response.redirect_chain] == ["/", "/work/", "/purpose/?next=%2Fwork%2F"]
+    assert b"Why are you using desist?" in response.content
+    response = client.post("/purpose/", {"purpose": "case_management", "next": "/work/"}, follow=True)
+    assert [url for url, _ in response.redirect_chain] == ["/work/"]
     assert b"What needs you today" in response.content
     assert client.get("/caseload/").status_code == 200
 

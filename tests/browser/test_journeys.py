@@ -96,6 +96,20 @@ def test_keyboard_only(page: Page, live_server, caseload):
     page.keyboard.type(PASSWORD)
     with page.expect_navigation():
         page.keyboard.press("Enter")
+    # The first page asks why: the first purpose is reached with Tab and chosen with Space.
+    expect(page.get_by_role("heading", name="Why are you using desist?")).to_be_visible()
+    first_purpose = page.get_by_label("Case management", exact=True)
+    for _ in range(30):
+        page.keyboard.press("Tab")
+        if first_purpose.evaluate("el => el === document.activeElement"):
+            break
+    expect(first_purpose).to_be_focused()
+    page.keyboard.press("Space")
+    expect(first_purpose).to_be_checked()
+    page.keyboard.press("Tab")
+    expect(page.get_by_role("button", name="Continue")).to_be_focused()
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
     expect(page.get_by_role("heading", name="Work queue")).to_be_visible()
     caseload_link = page.get_by_role("link", name="My caseload")
     for _ in range(20):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 from django.conf import settings
@@ -27,10 +27,14 @@ class Actor:
     ip_address: str | None = None
     path: str = ""
     extra: dict[str, str] = field(default_factory=dict)
+    # The user's own words when the purpose is "other" (DPA 2018 s.62: the justification); copied to each entry.
+    justification: str = ""
 
     @property
     def username(self) -> str:
-        return self.user.get_username() if self.user is not None else "system"
+        # Without a user: "system" for commands and tasks, or the name given by an anonymous attempt (a failed
+        # sign-in names the account tried).
+        return self.user.get_username() if self.user is not None else self.extra.get("username", "system")
 
     @property
     def user_id(self) -> int | None:
@@ -42,7 +46,16 @@ class Actor:
 
     @property
     def purpose_label(self) -> str:
-        return settings.DESIST_PURPOSES.get(self.purpose, self.purpose)
+        return purpose_label(self.purpose, self.justification)
+
+
+def purpose_label(purpose: str, justification: str = "") -> str:
+    """The purpose in words: "Safeguarding", "Other: <the user's words>", or "Not stated"."""
+    if not purpose:
+        return "Not stated"
+    if purpose == "other" and justification:
+        return f"Other: {justification}"
+    return str(settings.DESIST_PURPOSES.get(purpose, purpose))
 
 
 def actor_for_user(user: AbstractBaseUser | None, *, channel: str, purpose: str = "", ip_address: str | None = None,
@@ -75,15 +88,21 @@ def client_ip(request: HttpRequest) -> str | None:
 
 
 def actor_for_request(request: HttpRequest, *, channel: str = Channel.WEB) -> Actor:
-    """The actor for a web or API request: the signed-in user and the purpose they stated this session."""
-    purpose = request.session.get("purpose", "") if hasattr(request, "session") else ""
-    return actor_for_user(
+    """The actor for a web or API request: the signed-in user and the purpose they stated this session, or no
+    purpose at all when none is stated yet (never the default: issue 10, item 8)."""
+    session = getattr(request, "session", None)
+    purpose = session.get("purpose", "") if session is not None else ""
+    justification = session.get("purpose_justification", "") if session is not None else ""
+    actor = actor_for_user(
         getattr(request, "user", None),
         channel=channel,
         purpose=purpose,
         ip_address=client_ip(request),
         path=request.get_full_path()[:500],
     )
+    if actor.purpose != purpose or actor.justification != justification:
+        actor = replace(actor, purpose=purpose, justification=justification)
+    return actor
 
 
 def system_actor(*, channel: str = Channel.CLI, purpose: str = "", agency_ids: frozenset[int] = frozenset()) -> Actor:

@@ -2,15 +2,21 @@ from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest
+from django.urls import reverse
+
+from desist.audit.context import purpose_label
+from desist.web.purpose import JUSTIFICATION_KEY, PURPOSE_KEY
 
 
 def partnership(request: HttpRequest) -> dict[str, Any]:
-    """The partnership's name and the purposes a user may state, for every page."""
+    """The partnership's name and the purpose this session stated, for every page."""
+    session = getattr(request, "session", None)
+    purpose = session.get(PURPOSE_KEY, "") if session is not None else ""
     return {
         "partnership_name": settings.DESIST_PARTNERSHIP_NAME,
-        "purposes": {k: v for k, v in settings.DESIST_PURPOSES.items() if k not in ("administration", "record_linkage")},
         "demo_notice": settings.DESIST_DEMO_NOTICE,
-        "current_purpose": request.session.get("purpose", settings.DESIST_DEFAULT_PURPOSE)
-        if hasattr(request, "session")
-        else settings.DESIST_DEFAULT_PURPOSE,
+        # The purpose this session stated (never a default: docs/security.md), shown with "Change" on every page.
+        "current_purpose": purpose,
+        "current_purpose_label": purpose_label(purpose, session.get(JUSTIFICATION_KEY, "") if session is not None else ""),
+        "purpose_page_url": reverse("set_purpose"),
     }
