@@ -32,7 +32,7 @@ def full_record(partnership, worker, offences=2, pnc="2009/0012345K"):
     services.address_add(actor=system, person=subject, line1="4 Hostel Road", town="Gillingham",
                          postcode="ME7 1AB", from_date=TODAY - timedelta(days=90), district_id=partnership.medway.pk)
     mother = builders.person(first_name="Carol", last_name="Carter", date_of_birth=date(1965, 1, 1),
-                             sex="female", involved=[(partnership.housing, None)])
+                             sex="female", involved=[(partnership.housing, None), (partnership.probation, None)])
     services.relationship_record(actor=system, person=subject, related_person=mother, kind="parent",
                                  source_agency_id=partnership.housing.pk)
     order = builders.community_order(subject, start=TODAY - timedelta(days=60), months=18)

@@ -48,9 +48,12 @@ class AddressOut(Schema):
 
 
 class RelationshipOut(Schema):
+    """A relative whom the caller's agency does not work with comes without number or name (visible false)."""
+
     kind: str
-    related_person_id: int
-    related_person_name: str
+    related_person_id: int | None
+    related_person_name: str | None
+    visible: bool
 
 
 class RegisterOut(Schema):

@@ -9,6 +9,7 @@ from django.db.models import Exists, OuterRef, QuerySet, Subquery
 
 from desist.assessments.models import RiskScore
 from desist.audit.context import Actor
+from desist.audit.refusals import refuse
 from desist.iom.models import OPEN_STATUSES, Candidacy, CohortMembership, MembershipStatus, Panel, Strand
 from desist.iom.services import cohort_settings, cohort_sizes
 from desist.people.selectors import visible_people
@@ -19,6 +20,16 @@ class CandidateFilters:
     district: str = ""
     strand: str = ""
     new_only: bool = False
+
+
+def membership_for_actor(actor: Actor, membership_id: int) -> CohortMembership:
+    """A panel decision (cohort membership) about a person the actor may see, or a logged refusal (404)."""
+    record = (CohortMembership.objects.filter(pk=membership_id, person__in=visible_people(actor))
+              .select_related("person", "district", "register_entry").first())
+    if record is None:
+        person_id = CohortMembership.objects.filter(pk=membership_id).values_list("person_id", flat=True).first()
+        refuse(actor, summary=f"Refused access to IOM panel decision {membership_id}", person_id=person_id)
+    return record
 
 
 def last_panel(on: date) -> Panel | None:

@@ -13,6 +13,7 @@ from django.db.models import Case, Exists, F, OuterRef, Prefetch, Q, QuerySet, S
 from django.utils import timezone
 
 from desist.audit.context import Actor
+from desist.audit.refusals import refuse
 from desist.core.names import (
     first_name_similarity,
     first_name_variants,
@@ -53,6 +54,16 @@ def visible_people(actor: Actor, *, on: date | None = None) -> QuerySet[Person]:
         Q(end_date__isnull=True) | Q(end_date__gte=cutoff)
     )
     return Person.objects.filter(Exists(involved))
+
+
+def person_for_actor(actor: Actor, person_id: int, *, what: str = "the record", on: date | None = None) -> Person:
+    """The person, if the actor may see them; otherwise the refusal is logged (`denied`) and the channel's
+    404 raised (`desist.audit.refusals.refuse`). The one getter pages, fragments, the API and commands use
+    for a person; `what` names what was asked for, in the log ("record an assessment")."""
+    person = visible_people(actor, on=on).filter(pk=person_id).select_related("district").first()
+    if person is None:
+        refuse(actor, summary=f"Refused access to {what} of person {person_id}"[:255], person_id=person_id)
+    return person
 
 
 def current_registers_prefetch(on: date) -> Prefetch:
@@ -293,22 +304,22 @@ def person_search(actor: Actor, text: str, *, limit: int = 50, on: date | None =
 # --- The person record -------------------------------------------------------------------------------
 
 
-def person_record_queryset(on: date | None = None) -> QuerySet[Person]:
-    """A person with everything the record page shows, in a fixed number of queries."""
+def person_record_queryset(on: date | None = None, *, actor: Actor | None = None) -> QuerySet[Person]:
+    """A person with everything the record page shows, in a fixed number of queries. With an actor, each
+    relationship says whether the actor may see the relative (`related_visible`, for `record_relatives`)."""
     from desist.offences.models import Offence
     from desist.sentences.models import Sentence
 
     on = on or today()
+    relationships = Relationship.objects.select_related("related_person", "source_agency")
+    if actor is not None:
+        relationships = relationships.annotate(related_visible=Exists(
+            visible_people(actor, on=on).filter(pk=OuterRef("related_person_id"))))
     return Person.objects.select_related("district").prefetch_related(
         Prefetch("names", queryset=PersonName.objects.exclude(kind="primary").order_by("kind", "last_name")),
         Prefetch("identifiers", queryset=Identifier.objects.select_related("issuing_agency").order_by("kind")),
         Prefetch("addresses", queryset=Address.objects.select_related("district")),
-        Prefetch(
-            "relationships",
-            queryset=Relationship.objects.select_related(
-                "related_person", "source_agency"
-            ).order_by("kind", "related_person__date_of_birth"),
-        ),
+        Prefetch("relationships", queryset=relationships.order_by("kind", "related_person__date_of_birth")),
         Prefetch(
             "involvements",
             queryset=Involvement.objects.select_related("agency", "team", "lead_worker").order_by(
@@ -341,3 +352,45 @@ def merged_person(actor: Actor, person_id: int, *, on: date | None = None) -> in
     if current == person_id or not visible_people(actor, on=on).filter(pk=current).exists():
         return None
     return current
+
+
+# --- Relatives on a record ---------------------------------------------------------------------------
+
+HIDDEN_RELATIVE = "A person not in your caseload"
+
+
+@dataclass(frozen=True)
+class Relative:
+    """One line of a record's family and household, as this actor may see it. A relative the actor's
+    agency does not work with is shown by relationship only: no name, date of birth or number
+    (docs/families.md, "Who sees what"; issue 10, item 4)."""
+
+    kind: str
+    kind_label: str
+    visible: bool
+    person_id: int | None
+    name: str
+    date_of_birth: date | None
+    recorded_by: str
+
+
+def record_relatives(actor: Actor, person: Person, *, on: date | None = None) -> list[Relative]:
+    """The person's declared relationships (prefetched by `person_record_queryset`) with relatives outside
+    the actor's access hidden. No query when the prefetch carried `related_visible` for this actor."""
+    relationships = list(person.relationships.all())
+    if all(hasattr(r, "related_visible") for r in relationships):
+        seen = {r.related_person_id for r in relationships if r.related_visible}
+    else:
+        related_ids = {r.related_person_id for r in relationships}
+        seen = set(visible_people(actor, on=on).filter(pk__in=related_ids).values_list("pk", flat=True))
+    relatives = []
+    for r in relationships:
+        shown = r.related_person_id in seen
+        relatives.append(Relative(
+            kind=r.kind, kind_label=r.get_kind_display(), visible=shown,
+            person_id=r.related_person_id if shown else None,
+            name=r.related_person.full_name if shown else HIDDEN_RELATIVE,
+            date_of_birth=r.related_person.date_of_birth if shown else None,
+            recorded_by=r.source_agency.name if r.source_agency else "",
+        ))
+    return relatives

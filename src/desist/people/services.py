@@ -229,7 +229,8 @@ def person_record_show(*, actor: Actor, person_id: int, present: Callable[[Perso
     Raises PersonNotFound when the person does not exist or is not visible to the actor.
     """
     on = on or today()
-    person = person_record_queryset(on).filter(pk__in=visible_people(actor, on=on)).filter(pk=person_id).first()
+    person = (person_record_queryset(on, actor=actor).filter(pk__in=visible_people(actor, on=on))
+              .filter(pk=person_id).first())
     if person is None:
         log_refusal(actor, summary=f"Refused access to person {person_id}", person_id=person_id)
         raise PersonNotFound(person_id)

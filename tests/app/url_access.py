@@ -1,0 +1,323 @@
+"""Walk every URL pattern as users who must be refused (tests/app/test_url_access.py) or as every role
+(scripts/access_matrix.py): one small partnership where probation works with Owen Owned and every kind of
+record hangs off him, the URL configuration read from Django's resolver (the API's routes included), and
+one rule per named view saying who may use it."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import Any
+
+from django.contrib.auth.models import User
+from django.db import transaction
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from desist.audit.models import AccessLogEntry, Action
+from desist.imports.models import Upload
+from desist.iom import services as iom
+from desist.offences.services import offence_record
+from desist.partnership.models import Role
+from desist.premises import services as premises
+from desist.premises.models import BedSpace, Premises
+from desist.referrals import services as referrals
+from desist.referrals.models import Service
+from desist.release import services as release
+from desist.victims import services as victims
+from tests.app import builders
+from tests.app.builders import TODAY, Partnership
+
+MISSING = 999_999  # the number of a record that does not exist: refused exactly as one the user may not see
+OWNER = "Owned"  # the surname of the person no refused user may see; a page that shows it leaks
+
+
+@dataclass(frozen=True)
+class Rule:
+    """What an outsider gets from a view (a practitioner of an agency that does not work with Owen, with no
+    special role): 404 (not found: the record is not theirs), 403 (their role may not use it) or 200 (open to
+    every signed-in user, showing only what is theirs). `anonymous` is what a request without a session gets:
+    302 to sign in for pages, 401 for the API, 200 for the few pages open to all."""
+
+    outsider: int
+    method: str = "GET"
+    anonymous: int = 302
+    body: dict[str, Any] = field(default_factory=dict)
+
+
+API_SIGN_IN = 401
+# One rule per named view. A view without one fails tests/app/test_url_access.py: say who may use it.
+RULES: dict[str, Rule] = {
+    # Signing in and the shell.
+    "login": Rule(302, anonymous=200),  # a signed-in user is sent on
+    "logout": Rule(302, method="POST", anonymous=302),
+    "password_set": Rule(200, anonymous=200),
+    "home": Rule(302),
+    "set_purpose": Rule(200, method="POST"),
+    "work_queue": Rule(200),
+    "caseload": Rule(200),
+    "search": Rule(200),
+    "search_settled": Rule(204, method="POST"),
+    "access_log": Rule(403),
+    # Accounts: your own account and second factor; other users only for administrators.
+    "account": Rule(200),
+    "two_factor_verify": Rule(302),
+    "two_factor_setup": Rule(200),
+    "two_factor_remove": Rule(302, method="POST"),
+    "account_users": Rule(403),
+    "account_user_reset": Rule(403, method="POST"),
+    # A person's record and what hangs off it.
+    "person": Rule(404),
+    "assessment_new": Rule(404),
+    "offence_category": Rule(404, method="POST", body={"category": "Burglary (domestic)"}),
+    "person_family": Rule(404),
+    "family": Rule(404),
+    "families_overlap": Rule(200),
+    "person_release": Rule(404),
+    "person_referrals": Rule(404),
+    "book_bed": Rule(404),
+    "person_victims": Rule(404),
+    "person_victim_link": Rule(404, method="POST"),
+    # IOM.
+    "iom_candidates": Rule(200),
+    "iom_propose": Rule(403, method="POST"),
+    "iom_cohort": Rule(200),
+    "iom_membership": Rule(404),
+    # Releases.
+    "release_readiness": Rule(200),
+    "release_early": Rule(200),
+    "release_escalations": Rule(200),
+    "release_escalation_resolve": Rule(404, method="POST"),
+    "release_plan": Rule(404),
+    "release_task": Rule(404, method="POST"),
+    "release_date": Rule(404, method="POST"),
+    "release_facts": Rule(404, method="POST"),
+    "release_record": Rule(404, method="POST"),
+    "release_plan_start": Rule(404, method="POST"),
+    # Services, referrals and places.
+    "referral_inbox": Rule(200),
+    "referral_notices_read_all": Rule(302, method="POST"),
+    "referral_notice_read": Rule(404, method="POST"),
+    "referral": Rule(404),
+    "referral_action": Rule(404, method="POST"),
+    "service_capacity": Rule(200),
+    "service_waiting_list": Rule(200),
+    "premises_list": Rule(200),
+    "premises_detail": Rule(200),
+    "booking_action": Rule(404, method="POST"),
+    # Victims: the victim liaison role only; to anyone else they answer 404, as if there were none.
+    "victim_dashboard": Rule(404),
+    "victim_notification": Rule(404),
+    "victims": Rule(404),
+    "victim_new": Rule(404),
+    "victim": Rule(404),
+    "victim_change": Rule(404),
+    "victim_link": Rule(404, method="POST"),
+    # The board: aggregates for everyone; publishing for analysts.
+    "board": Rule(200),
+    "board_definitions": Rule(200),
+    "board_fairness": Rule(200),
+    "board_validation": Rule(200),
+    "board_export": Rule(200),
+    "board_published": Rule(200),
+    "board_publish": Rule(403, method="POST", body={"quarter": "2024Q1"}),
+    "board_pack": Rule(404),
+    # Imports and record linkage: an agency's administrators and analysts.
+    "imports": Rule(403),
+    "import_check": Rule(403),
+    "import_mapping": Rule(403),
+    "import_problems_csv": Rule(403),
+    "import_run": Rule(403, method="POST"),
+    "import_discard": Rule(403, method="POST"),
+    "import_check_start": Rule(403, method="POST"),
+    "import_progress": Rule(403),
+    "linkage": Rule(403),
+    "linkage_train": Rule(403, method="POST"),
+    "linkage_run": Rule(403, method="POST"),
+    "linkage_queue": Rule(403),
+    "linkage_blind": Rule(403, method="POST"),
+    "linkage_pair": Rule(403),
+    # The API: the same rules, a token or session required.
+    "api:api-root": Rule(404, anonymous=404),
+    "api:openapi-json": Rule(200),
+    "api:openapi-view": Rule(200),
+    "api:list_people": Rule(200, anonymous=API_SIGN_IN),
+    "api:list_caseload": Rule(200, anonymous=API_SIGN_IN),
+    "api:get_person": Rule(404, anonymous=API_SIGN_IN),
+    "api:get_sentences": Rule(404, anonymous=API_SIGN_IN),
+    "api:get_risk": Rule(404, anonymous=API_SIGN_IN),
+    "api:list_assessments": Rule(404, anonymous=API_SIGN_IN),
+    "api:post_assessment": Rule(404, method="POST", anonymous=API_SIGN_IN),
+    "api:list_releases": Rule(200, anonymous=API_SIGN_IN),
+    "api:get_plan": Rule(404, anonymous=API_SIGN_IN),
+    "api:set_pathway": Rule(404, method="POST", anonymous=API_SIGN_IN, body={"status": "in_progress"}),
+    "api:update_task": Rule(404, method="POST", anonymous=API_SIGN_IN, body={"status": "done"}),
+    "api:set_release_date": Rule(404, method="POST", anonymous=API_SIGN_IN,
+                                 body={"release_date": (TODAY + timedelta(days=40)).isoformat()}),
+    "api:set_release_facts": Rule(404, method="POST", anonymous=API_SIGN_IN, body={"sentence_type": "standard"}),
+    "api:record_release": Rule(404, method="POST", anonymous=API_SIGN_IN,
+                               body={"released_on": TODAY.isoformat(), "accommodation": "settled"}),
+    "api:needing": Rule(200, anonymous=API_SIGN_IN),
+    "api:notices": Rule(200, anonymous=API_SIGN_IN),
+    "api:notices_read": Rule(200, method="POST", anonymous=API_SIGN_IN),
+    "api:notice_read": Rule(404, method="POST", anonymous=API_SIGN_IN),
+    "api:person_referrals": Rule(404, anonymous=API_SIGN_IN),
+    "api:make": Rule(404, method="POST", anonymous=API_SIGN_IN, body={"service": 0}),
+    "api:act": Rule(404, method="POST", anonymous=API_SIGN_IN),
+    "api:capacity": Rule(200, anonymous=API_SIGN_IN),
+    "api:waiting": Rule(200, anonymous=API_SIGN_IN),
+    "api:occupancy": Rule(200, anonymous=API_SIGN_IN),
+    "api:book": Rule(404, method="POST", anonymous=API_SIGN_IN,
+                     body={"bed": 0, "expected_arrival": TODAY.isoformat(),
+                           "expected_departure": (TODAY + timedelta(days=7)).isoformat()}),
+    "api:booking_action": Rule(404, method="POST", anonymous=API_SIGN_IN),
+    "api:notifications": Rule(404, anonymous=API_SIGN_IN),
+    "api:complete": Rule(404, method="POST", anonymous=API_SIGN_IN, body={"outcome": "told"}),
+    "api:victims": Rule(404, anonymous=API_SIGN_IN),
+    "api:victim_record": Rule(404, method="POST", anonymous=API_SIGN_IN, body={"reference": "VLU-9"}),
+    "api:victim": Rule(404, anonymous=API_SIGN_IN),
+    "api:victim_change": Rule(404, method="PATCH", anonymous=API_SIGN_IN, body={"name": "Changed"}),
+    "api:victim_link": Rule(404, method="POST", anonymous=API_SIGN_IN, body={"offence_id": 0}),
+    "api:work": Rule(200, anonymous=API_SIGN_IN),
+}
+
+
+@dataclass
+class World:
+    """The small partnership: users by role, and Owen's records by the URL parameter that names them."""
+
+    users: dict[str, User]
+    ids: dict[str, Any]
+
+
+def build_world(partnership: Partnership) -> World:
+    p = partnership
+    users = {
+        "practitioner (probation, Owen's)": p.user("pat.probation", p.probation),
+        "manager (probation)": p.user("mo.manager", p.probation, role=Role.MANAGER),
+        "coordinator (probation)": p.user("cora.coordinator", p.probation, role=Role.COORDINATOR),
+        "victim liaison (probation)": p.user("val.liaison", p.probation, role=Role.VICTIM_LIAISON),
+        "analyst (probation)": p.user("ann.analyst", p.probation, role=Role.ANALYST),
+        "administrator (probation)": p.user("adam.admin", p.probation, role=Role.ADMINISTRATOR),
+        "practitioner (housing)": p.user("hana.housing", p.housing),
+        "provider (treatment)": p.user("tina.treatment", p.treatment),
+    }
+    # An account for the administrator's reset page to act on (resetting a user the walk signs in as would
+    # end that user's sessions).
+    reset = p.user("rex.reset", p.police)
+    pat = users["practitioner (probation, Owen's)"]
+    officer = builders.actor(pat)
+    owen = builders.person(first_name="Owen", last_name=OWNER, district=p.medway,
+                           involved=[(p.probation, pat), (p.prison, None)])
+    builders.person(first_name="Hal", last_name="Housed", involved=[(p.housing, users["practitioner (housing)"])])
+    sentence = builders.custody(owen, sentence_date=TODAY - timedelta(days=150), length_days=730,
+                                release=TODAY + timedelta(days=30))
+    sentence.establishment = p.prison
+    sentence.save(update_fields=["establishment"])
+    builders.offence_code("00800", "Violence", 0.1)
+    offence = offence_record(actor=builders.actor(), person=owen, offence_code="00800",
+                             offence_date=TODAY - timedelta(days=200), outcome="conviction",
+                             outcome_date=TODAY - timedelta(days=150), disposal="custody", sentence_id=sentence.pk)
+    plan = release.release_plan_start(actor=officer, sentence=sentence)
+    task = plan.tasks.first()
+    service = Service.objects.create(name="Mental health treatment requirement", provider=p.treatment,
+                                     pathway="health", capacity=2, response_days=5)
+    referral = referrals.referral_make(actor=officer, person=owen, service=service)
+    notice = referrals.referral_details_change(actor=officer, referral=referral, detail="New address")
+    hostel = Premises.objects.create(name="Medway Road Hostel", kind="hostel", provider=p.treatment)
+    bed = BedSpace.objects.create(premises=hostel, name="Room 1")
+    booking = premises.booking_make(actor=officer, person=owen, bed=bed, expected_arrival=TODAY + timedelta(days=3),
+                                    expected_departure=TODAY + timedelta(days=30))
+    liaison = builders.actor(users["victim liaison (probation)"])
+    victim = victims.victim_record(actor=liaison, reference="VLU-1", opted_in=True, wants_to_know=["release"])
+    victims.victim_link(actor=liaison, victim=victim, offence=offence)
+    notification = victim.notifications.first() if hasattr(victim, "notifications") else None
+    membership = iom.cohort_propose(actor=builders.actor(users["coordinator (probation)"]), person=owen)
+    upload = Upload.objects.create(agency=p.probation, file_name="probation.csv", content=b"ref\n1\n",
+                                   file_sha256="0" * 64, uploaded_by=users["administrator (probation)"])
+    escalations = release.escalations_raise(actor=officer)  # noqa: F841 (raised for the plan, if due)
+    from desist.release.models import Escalation
+
+    escalation = Escalation.objects.filter(plan=plan).first()
+    return World(users=users, ids={
+        "person_id": owen.pk, "offence_id": offence.pk, "sentence_id": sentence.pk, "plan_id": plan.pk,
+        "task_id": task.pk if task else MISSING, "referral_id": referral.pk, "notice_id": notice.pk,
+        "service_id": service.pk, "premises_id": hostel.pk, "booking_id": booking.pk, "victim_id": victim.pk,
+        "notification_id": notification.pk if notification else MISSING, "membership_id": membership.pk,
+        "upload_id": upload.pk, "escalation_id": escalation.pk if escalation else MISSING,
+        "family_id": MISSING, "pair_id": MISSING, "user_id": reset.pk,
+        "action": "acknowledge", "pathway": "accommodation", "fmt": "csv", "quarter": "2024Q1",
+        "uidb64": "MQ", "token": "set-password",
+    })
+
+
+@dataclass(frozen=True)
+class Route:
+    name: str
+    route: str
+
+
+def routes() -> Iterator[Route]:
+    """Every named URL pattern from Django's resolver, the API's routes included, the admin left to its own
+    tests (it answers every user without staff status with its sign-in page)."""
+
+    def walk(patterns: list[Any], prefix: str, namespace: str) -> Iterator[Route]:
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                if pattern.namespace == "admin":
+                    continue
+                inner = namespace + (f"{pattern.namespace}:" if pattern.namespace else "")
+                yield from walk(pattern.url_patterns, prefix + str(pattern.pattern), inner)
+            elif isinstance(pattern, URLPattern):
+                yield Route(namespace + (pattern.name or f"<unnamed {prefix}{pattern.pattern}>"),
+                            prefix + str(pattern.pattern))
+
+    yield from walk(get_resolver().url_patterns, "", "")
+
+
+def url_for(route: Route, ids: dict[str, Any]) -> str:
+    """The route with each parameter filled with the number of Owen's record of that kind."""
+    import re
+
+    def fill(match: re.Match[str]) -> str:
+        return str(ids.get(match.group(1), MISSING))
+
+    return "/" + re.sub(r"<(?:\w+:)?(\w+)>", fill, route.route)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    status: int
+    logged: bool  # a `denied` entry was written for this request
+    by_net: bool  # ... only by AccessContextMiddleware's net, not by the view's own refusal
+    leaked: bool  # Owen's name is in a page that answered 200
+
+
+def request(client: Client, route: Route, rule: Rule, ids: dict[str, Any], user: User | None) -> Outcome:
+    """One request as `user` (None: anonymous), with the method and body the rule gives; whatever it changes
+    is rolled back, so every request meets the same partnership."""
+    client.logout()
+    if user is not None:
+        client.force_login(user)
+    with transaction.atomic():
+        outcome = _request(client, route, rule, ids)
+        transaction.set_rollback(True)
+    return outcome
+
+
+def _request(client: Client, route: Route, rule: Rule, ids: dict[str, Any]) -> Outcome:
+    before = AccessLogEntry.objects.filter(action=Action.DENIED).order_by("-pk").values_list("pk", flat=True).first() or 0
+    url = url_for(route, ids)
+    if rule.method in ("POST", "PATCH", "PUT") and route.name.startswith("api:"):
+        response = client.generic(rule.method, url, json.dumps(rule.body), content_type="application/json")
+    elif rule.method == "POST":
+        response = client.post(url, rule.body)
+    else:
+        response = client.get(url)
+    written = list(AccessLogEntry.objects.filter(action=Action.DENIED, pk__gt=before).values_list("detail", flat=True))
+    body = b"".join(response.streaming_content) if response.streaming else response.content
+    return Outcome(status=response.status_code, logged=bool(written),
+                   by_net=bool(written) and all("view" in (d or {}) for d in written),
+                   leaked=response.status_code == 200 and OWNER.encode() in body)
