@@ -3,6 +3,7 @@ combination and erasure of personal data (Data Protection Act 2018, s.62; RULES.
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 
 
 class Action(models.TextChoices):
@@ -35,7 +36,8 @@ class AccessLogEntry(models.Model):
     a user leaves the log whole, as s.62 needs.
     """
 
-    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    # Set by log_access before the hash is worked out (auto_now_add would set it after).
+    at = models.DateTimeField(default=timezone.now, db_index=True)
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -58,6 +60,10 @@ class AccessLogEntry(models.Model):
     detail = models.JSONField(default=dict, blank=True, help_text="What was seen, or the values before and after.")
     ip_address = models.GenericIPAddressField(null=True, blank=True)
     path = models.CharField(max_length=500, blank=True)
+    # Tamper evidence (desist.audit.chain): the entry's position in the chain, 1, 2, 3… without gaps, and
+    # sha256 over the previous entry's hash, this position and the fields above.
+    chain_seq = models.BigIntegerField(unique=True, editable=False)
+    entry_hash = models.CharField(max_length=64, editable=False)
 
     class Meta:
         ordering = ["-at", "-id"]
@@ -74,7 +80,27 @@ class AccessLogEntry(models.Model):
     def save(self, *args: object, **kwargs: object) -> None:
         if self.pk is not None:
             raise AppendOnlyError("Access log entries cannot be changed.")
+        if self.chain_seq is None:
+            # Not yet sealed: append it through the chain (which saves it, sealed).
+            from desist.audit.services import log_entries_append
+
+            log_entries_append([self])
+            return
         super().save(*args, **kwargs)  # type: ignore[arg-type]
 
     def delete(self, *args: object, **kwargs: object) -> tuple[int, dict[str, int]]:
         raise AppendOnlyError("Access log entries cannot be deleted.")
+
+
+class AccessLogChainHead(models.Model):
+    """One row: the position and hash of the latest access log entry. Appends lock it, so concurrent
+    writers never fork the chain, and it shows entries deleted from the end."""
+
+    seq = models.BigIntegerField(default=0)
+    entry_hash = models.CharField(max_length=64)
+
+    class Meta:
+        verbose_name = "access log chain head"
+
+    def __str__(self) -> str:
+        return f"{self.seq} {self.entry_hash}"

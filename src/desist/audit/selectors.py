@@ -6,7 +6,8 @@ from datetime import date
 
 from django.db.models import Q, QuerySet
 
-from desist.audit.models import AccessLogEntry
+from desist.audit.chain import FIELDS, Verification, verify_chain
+from desist.audit.models import AccessLogChainHead, AccessLogEntry
 
 
 def access_log_search(
@@ -33,3 +34,11 @@ def access_log_search(
     if text:
         entries = entries.filter(Q(summary__icontains=text) | Q(justification__icontains=text))
     return entries.order_by("-at", "-id")
+
+
+def access_log_verification(*, limit: int = 20) -> Verification:
+    """Walk the whole access log in id order and check its hash chain (desist.audit.chain), streaming."""
+    rows = (AccessLogEntry.objects.order_by("id").values("id", "chain_seq", "entry_hash", *FIELDS)
+            .iterator(chunk_size=5000))
+    head = AccessLogChainHead.objects.filter(pk=1).values_list("seq", "entry_hash").first()
+    return verify_chain(rows, head=head, limit=limit)

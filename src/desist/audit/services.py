@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
-from django.db import models
+from django.db import connections, models, transaction
 
+from desist.audit.chain import FIELDS, GENESIS, canonical_payload, entry_hash
 from desist.audit.context import Actor
-from desist.audit.models import AccessLogEntry, Action
+from desist.audit.models import AccessLogChainHead, AccessLogEntry, Action
 
 
 def log_access(
@@ -21,8 +23,9 @@ def log_access(
     justification: str = "",
     recipient: str = "",
 ) -> AccessLogEntry:
-    """Append one entry to the access log (DPA 2018 s.62: who, when, what, why, and to whom)."""
-    return AccessLogEntry.objects.create(
+    """Append one entry to the access log (DPA 2018 s.62: who, when, what, why, and to whom), chained to
+    the entry before it (desist.audit.chain)."""
+    entry = AccessLogEntry(
         user_id=actor.user_id,
         username=actor.username,
         agency_code=actor.agency_code,
@@ -33,12 +36,88 @@ def log_access(
         object_id=str(obj.pk) if obj is not None else "",
         summary=summary[:255],
         purpose=actor.purpose,
-        justification=justification,
+        justification=justification or actor.justification,
         recipient=recipient[:200],
         detail=detail or {},
         ip_address=actor.ip_address,
         path=actor.path,
     )
+    log_entries_append([entry])
+    return entry
+
+
+def _sealable(entry: AccessLogEntry) -> bytes:
+    """Put the entry's values in the form the database gives back, and return the bytes its hash covers."""
+    ip_field = AccessLogEntry._meta.get_field("ip_address")
+    entry.ip_address = ip_field.get_prep_value(entry.ip_address) or None
+    entry.person_id = int(entry.person_id) if entry.person_id is not None else None
+    return canonical_payload({name: getattr(entry, name) for name in FIELDS})
+
+
+def _sqlite_entry_hash(previous_hash: str, seq: int, payload: bytes) -> str:
+    return entry_hash(previous_hash, seq, bytes(payload))
+
+
+def _head_reserve(cursor: Any, count: int) -> tuple[int, str] | None:
+    """Move the chain head on by `count` positions and return the position before and its hash. The
+    UPDATE locks the head row until the transaction ends, so appends never fork the chain."""
+    table = AccessLogChainHead._meta.db_table
+    cursor.execute(f"UPDATE {table} SET seq = seq + %s WHERE id = 1 RETURNING seq - %s, entry_hash",  # noqa: S608
+                   [count, count])
+    row = cursor.fetchone()
+    return (int(row[0]), row[1]) if row else None
+
+
+def _head_restore() -> None:
+    """Recreate the chain head from the log's last entry (after a test database was emptied, say)."""
+    last = AccessLogEntry.objects.order_by("-chain_seq").values_list("chain_seq", "entry_hash").first()
+    seq, last_hash = last if last else (0, GENESIS)
+    AccessLogChainHead.objects.bulk_create([AccessLogChainHead(pk=1, seq=seq, entry_hash=last_hash)],
+                                           ignore_conflicts=True)
+
+
+@transaction.atomic(savepoint=False)
+def log_entries_append(entries: Sequence[AccessLogEntry]) -> None:
+    """Append unsaved entries to the access log in order, each sealed with its chain position and hash.
+    `log_access` writes one; record linkage writes many at once. No savepoint: if the log fails, the
+    work it records fails with it."""
+    if not entries:
+        return
+    payloads = [_sealable(entry) for entry in entries]
+    connection = connections[AccessLogEntry.objects.db]
+    table = AccessLogChainHead._meta.db_table
+    with connection.cursor() as cursor:
+        if len(entries) == 1:
+            # One round trip: the database works out the hash as it moves the head (the formula of entry_hash).
+            if connection.vendor == "postgresql":
+                hashed = "encode(sha256(convert_to(entry_hash || ':' || (seq + 1)::text || ':', 'UTF8') || %s), 'hex')"
+            else:
+                connection.connection.create_function("desist_entry_hash", 3, _sqlite_entry_hash, deterministic=True)
+                hashed = "desist_entry_hash(entry_hash, seq + 1, %s)"
+            sql = f"UPDATE {table} SET seq = seq + 1, entry_hash = {hashed} WHERE id = 1 RETURNING seq, entry_hash"  # noqa: S608
+            cursor.execute(sql, [payloads[0]])
+            row = cursor.fetchone()
+            if row is None:
+                _head_restore()
+                cursor.execute(sql, [payloads[0]])
+                row = cursor.fetchone()
+            entries[0].chain_seq, entries[0].entry_hash = int(row[0]), row[1]
+        else:
+            reserved = _head_reserve(cursor, len(entries))
+            if reserved is None:
+                _head_restore()
+                reserved = _head_reserve(cursor, len(entries))
+            assert reserved is not None
+            seq, previous = reserved
+            for entry, payload in zip(entries, payloads, strict=True):
+                seq += 1
+                entry.chain_seq, entry.entry_hash = seq, entry_hash(previous, seq, payload)
+                previous = entry.entry_hash
+            cursor.execute(f"UPDATE {table} SET entry_hash = %s WHERE id = 1", [previous])  # noqa: S608
+    if len(entries) == 1:
+        entries[0].save(force_insert=True)
+    else:
+        AccessLogEntry.objects.bulk_create(entries, batch_size=2000)
 
 
 def model_changes(before: dict[str, Any], after: dict[str, Any]) -> dict[str, dict[str, Any]]:

@@ -24,7 +24,7 @@ from django.utils import timezone
 
 from desist.audit.context import Actor
 from desist.audit.models import AccessLogEntry, Action
-from desist.audit.services import log_access
+from desist.audit.services import log_access, log_entries_append
 from desist.bulk import copy_rows
 from desist.imports.models import SourceRecord
 from desist.imports.selectors import source_records_table
@@ -95,8 +95,8 @@ def _chunks(values: Iterable[Any], size: int = IN_CHUNK) -> Iterator[list[Any]]:
 
 def _log_row(actor: Actor, *, action: str, summary: str, person_id: int | None, obj_type: str, obj_id: Any,
              detail: dict[str, Any]) -> AccessLogEntry:
-    """An unsaved access-log entry as log_access writes it, for bulk_create (the log is append-only:
-    inserts are all it takes)."""
+    """An unsaved access-log entry as log_access writes it, for log_entries_append (which chains many at
+    once)."""
     return AccessLogEntry(
         user_id=actor.user_id, username=actor.username, agency_code=actor.agency_code, action=action,
         channel=actor.channel, person_id=person_id, object_type=obj_type, object_id=str(obj_id),
@@ -564,7 +564,7 @@ def _log_people(actor: Actor, run: LinkRun, *, created: list[int], joined: dict[
                                     summary=f"Record linkage moved source record {pk} from person "
                                             f"{split.previous_id} to {moved_to}",
                                     detail={"run": run.pk, "source_record": pk}))
-    AccessLogEntry.objects.bulk_create(entries, batch_size=IN_CHUNK)
+    log_entries_append(entries)  # chained, as log_access does one by one
 
 
 # --- reviewing --------------------------------------------------------------------------------------
