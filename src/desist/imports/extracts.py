@@ -53,6 +53,11 @@ def configure(limits: ExtractLimits) -> None:
     _limits = limits
 
 
+def current_limits() -> ExtractLimits:
+    """The limits reads use now."""
+    return _limits
+
+
 class ExtractFileError(ValueError):
     """A file desist cannot read as an extract. The message says why and what to do."""
 
@@ -158,7 +163,10 @@ def read_extract(file: ExtractFile, *, limit: int | None = None, limits: Extract
 def _reason(error: Exception) -> str:
     from defusedxml import DefusedXmlException
 
-    if isinstance(error, DefusedXmlException):
+    cause: BaseException | None = error
+    while cause is not None and not isinstance(cause, DefusedXmlException):
+        cause = cause.__cause__ or cause.__context__  # openpyxl wraps the parser's error in its own
+    if cause is not None:
         return ("its XML declares entities or a document type, as attacks such as 'billion laughs' and external "
                 "entities do, and no spreadsheet needs")
     text = str(error).strip() or type(error).__name__
@@ -364,14 +372,14 @@ def _decode(content: bytes, declared: str) -> tuple[str, str]:
         if content.startswith(bom):
             return _strict(content, encoding, "UTF-16" if "16" in encoding else
                            "UTF-32" if "32" in encoding else "UTF-8"), encoding
-    try:
-        return content.decode("utf-8"), "utf-8"
-    except UnicodeDecodeError:
-        pass
     sample = content[:4096]
     if sample.count(b"\x00") > len(sample) // 4:
         raise ExtractFileError("The file is UTF-16 text without a byte-order mark, which cannot be read safely. "
                                "Save it from Excel as CSV UTF-8.")
+    try:
+        return content.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        pass
     # Not UTF-8: read it as Windows-1252 (Excel's "CSV" on English Windows) only when no byte in it means
     # something else in the Central European encodings; otherwise say where, and ask.
     for line_number, line in enumerate(content.split(b"\n"), start=1):
@@ -462,8 +470,12 @@ def _check_workbook_archive(content: bytes, limits: ExtractLimits) -> None:
             raise ExtractFileError(f"The workbook unpacks to {part.file_size // max(part.compress_size, 1):,} times "
                                    "its size, as no real spreadsheet does (a 'zip bomb'). desist will not open it.")
     if total > limits.max_xlsx_bytes:
-        raise ExtractFileError(f"The workbook unpacks to {total / 1e6:,.0f} MB; desist opens at most "
-                               f"{limits.max_xlsx_bytes / 1e6:,.0f} MB. Split it, or save it as CSV UTF-8.")
+        raise ExtractFileError(f"The workbook unpacks to {_size(total)}; desist opens at most "
+                               f"{_size(limits.max_xlsx_bytes)}. Split it, or save it as CSV UTF-8.")
+
+
+def _size(count: int) -> str:
+    return f"{count / 1e6:,.1f} MB" if count >= 1e6 else f"{count / 1e3:,.0f} kB"
 
 
 def _excel_rows(content: bytes, limits: ExtractLimits) -> Iterator[Sequence[object]]:

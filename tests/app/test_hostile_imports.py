@@ -1,0 +1,88 @@
+"""Bad files on import (issue 10, item 11): every kind in tests/app/hostile_files.py is refused with a clear
+message and nothing stored, or accepted where it is a good file, and none gives a traceback.
+
+With DESIST_HOSTILE_TABLE=path (scripts/hostile_imports.py) the results are written there as the markdown
+table in docs/security.md, "Bad files on import"."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from desist.imports import extracts, services
+from desist.imports.extracts import ExtractFile
+from desist.imports.models import ImportBatch, SourceRecord
+from tests.app import builders
+from tests.app.hostile_files import COLUMNS, Case, cases
+
+pytestmark = pytest.mark.django_db
+
+CASES = cases()
+_results: dict[str, tuple[str, str]] = {}
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _write_table() -> Iterator[None]:
+    yield
+    out = os.environ.get("DESIST_HOSTILE_TABLE")
+    if out and _results:
+        refused = sum(1 for outcome, _ in _results.values() if outcome == "refused")
+        lines = [f"{len(_results)} kinds of file: {refused} refused, {len(_results) - refused} accepted.", "",
+                 "| kind of file | result | message (or what was stored) |", "|---|---|---|"]
+        for case in CASES:
+            if case.kind in _results:
+                outcome, message = _results[case.kind]
+                cell = message.replace("|", "\\|").replace("\n", " ")
+                lines.append(f"| {case.kind} | {outcome} | {cell} |")
+        Path(out).write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def test_the_corpus_has_at_least_forty_kinds_of_bad_file():
+    assert len({c.kind for c in CASES}) == len(CASES)
+    assert sum(1 for c in CASES if c.refused) >= 40
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.kind for c in CASES])
+def test_each_file_is_refused_cleanly_or_accepted(partnership, case: Case):
+    agency = partnership.housing
+    actor = builders.actor()
+    mapping = services.mapping_save(actor=actor, agency=agency, record_id_column="Client ID", date_format="%d/%m/%Y",
+                                    columns=COLUMNS)
+    file = ExtractFile(name=case.name, content=case.content, encoding=case.encoding)
+    if case.import_first:
+        services.import_extract(actor=actor, agency=agency, file=file, mapping=mapping)
+    before = (SourceRecord.objects.count(), ImportBatch.objects.count())
+    limits = extracts.current_limits()
+    if case.limits is not None:
+        extracts.configure(case.limits)
+    try:
+        report = services.import_validate(agency=agency, file=file, mapping=mapping)
+        if case.refused:
+            assert not report.ok, f"{case.kind} was not refused"
+            message = report.refusal if report.already_imported else "; ".join(
+                (f"Row {p.row}" + (f", column {p.column!r}" if p.column else "") + ": " if p.row > 1 or p.column else "") + p.problem
+                for p in report.problems[:2])
+            assert case.refused in message, message
+            assert "Traceback" not in message and "Error(" not in message
+            with pytest.raises(services.ImportRefused):
+                services.import_extract(actor=actor, agency=agency, file=file, mapping=mapping)
+            assert (SourceRecord.objects.count(), ImportBatch.objects.count()) == before, "something was stored"
+            _results[case.kind] = ("refused", message)
+        else:
+            assert report.ok, report.problems[:3]
+            batch = services.import_extract(actor=actor, agency=agency, file=file, mapping=mapping)
+            assert batch.created == SourceRecord.objects.count() - before[0] > 0
+            if case.stored_name:
+                assert batch.file_name == case.stored_name
+            first = SourceRecord.objects.get(record_id="H1")
+            for name, value in case.stored.items():
+                assert getattr(first, name) == value
+            shown = ", ".join(f"{name} {value!r}" for name, value in case.stored.items())
+            _results[case.kind] = ("accepted", f"{batch.created} record{'s' if batch.created != 1 else ''}" + (f", as {batch.file_name!r}"
+                                                                              if case.stored_name else "")
+                                   + (f"; {shown}" if shown else ""))
+    finally:
+        extracts.configure(limits)
