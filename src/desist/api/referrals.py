@@ -42,6 +42,7 @@ class ErrorOut(Schema):
 
 class ReferralOut(Schema):
     id: int
+    version: int
     person_id: int
     service_id: int
     service: str
@@ -68,6 +69,7 @@ class ActionIn(Schema):
     reason: str = ""
     outcome: str = ""
     detail: str = ""
+    version: int | None = None
 
 
 class NoticeOut(Schema):
@@ -119,10 +121,12 @@ class BookingActionIn(Schema):
     reason: str = ""
     move_on: str = ""
     departed_on: date | None = None
+    version: int | None = None
 
 
 class BookingOut(Schema):
     id: int
+    version: int
     person_id: int
     premises: str
     bed: str
@@ -145,7 +149,7 @@ class OccupancyOut(Schema):
 
 
 def _out(r: Referral) -> dict[str, Any]:
-    return {"id": r.pk, "person_id": r.person_id, "service_id": r.service_id, "service": r.service.name,
+    return {"id": r.pk, "version": r.version, "person_id": r.person_id, "service_id": r.service_id, "service": r.service.name,
             "provider": r.service.provider.name, "need": r.need, "status": r.status, "made_on": r.made_on,
             "acknowledged_on": r.acknowledged_on, "accepted_on": r.accepted_on, "decline_reason": r.decline_reason,
             "started_on": r.started_on, "ended_on": r.ended_on, "outcome": r.outcome,
@@ -159,7 +163,7 @@ def _notice_out(n: ProviderNotice) -> dict[str, Any]:
 
 
 def _booking_out(b: Booking) -> dict[str, Any]:
-    return {"id": b.pk, "person_id": b.person_id, "premises": b.bed.premises.name, "bed": b.bed.name,
+    return {"id": b.pk, "version": b.version, "person_id": b.person_id, "premises": b.bed.premises.name, "bed": b.bed.name,
             "expected_arrival": b.expected_arrival, "expected_departure": b.expected_departure, "status": b.status,
             "arrived_on": b.arrived_on, "departed_on": b.departed_on, "move_on": b.move_on}
 
@@ -221,7 +225,7 @@ def person_referrals(request: HttpRequest, person_id: int) -> Any:
     return [_out(r) for r in rows]
 
 
-@router.post("/people/{id:person_id}", response={201: ReferralOut, 404: ErrorOut, 422: ErrorOut},
+@router.post("/people/{id:person_id}", response={201: ReferralOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut},
              summary="Make a referral (eligibility and duplicates checked)")
 def make(request: HttpRequest, person_id: int, body: ReferralIn) -> Any:
     actor = _actor(request)
@@ -240,7 +244,7 @@ def make(request: HttpRequest, person_id: int, body: ReferralIn) -> Any:
     return Status(201, _out(referral))
 
 
-@router.post("/{id:referral_id}/{action}", response={200: ReferralOut, 404: ErrorOut, 422: ErrorOut},
+@router.post("/{id:referral_id}/{action}", response={200: ReferralOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut},
              summary="A step of the lifecycle: acknowledge, accept, decline, start, complete, end or change")
 def act(request: HttpRequest, referral_id: int, action: str, body: ActionIn) -> Any:
     actor = _actor(request)
@@ -285,7 +289,7 @@ def occupancy(request: HttpRequest) -> list[dict[str, Any]]:
             for r in premises_selectors.occupancy(on=timezone.localdate())]
 
 
-@premises_router.post("/people/{id:person_id}/bookings", response={201: BookingOut, 404: ErrorOut, 422: ErrorOut},
+@premises_router.post("/people/{id:person_id}/bookings", response={201: BookingOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut},
                       summary="Book a bed (no double booking; the premises and bed must fit the person)")
 def book(request: HttpRequest, person_id: int, body: BookingIn) -> Any:
     actor = _actor(request)
@@ -304,7 +308,7 @@ def book(request: HttpRequest, person_id: int, body: BookingIn) -> Any:
     return Status(201, _booking_out(booking))
 
 
-@premises_router.post("/bookings/{id:booking_id}/{action}", response={200: BookingOut, 404: ErrorOut, 422: ErrorOut},
+@premises_router.post("/bookings/{id:booking_id}/{action}", response={200: BookingOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut},
                       summary="Record arrival, non-arrival (not-arrived), departure (depart) or cancel")
 def booking_action(request: HttpRequest, booking_id: int, action: str, body: BookingActionIn) -> Any:
     actor = _actor(request)

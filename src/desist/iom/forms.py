@@ -5,6 +5,7 @@ from django.utils import timezone
 
 from desist.iom.models import Strand
 from desist.partnership.models import District
+from desist.versioning import VersionFormField
 
 
 class CandidateFilterForm(forms.Form):
@@ -19,9 +20,14 @@ class CandidateFilterForm(forms.Form):
 
 
 class AdoptForm(forms.Form):
-    strand = forms.ChoiceField(choices=Strand.choices)
-    review_date = forms.DateField(label="First review by (yyyy-mm-dd)")
-    notes = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    strand = forms.ChoiceField(choices=Strand.choices, widget=forms.RadioSelect, label="Adopt into the strand",
+                               error_messages={"required": "Choose the strand to adopt into.",
+                                               "invalid_choice": "Choose the strand to adopt into."})
+    review_date = forms.DateField(label="First review by (yyyy-mm-dd)",
+                                  error_messages={"required": "Enter the date of the first review.",
+                                                  "invalid": "Enter the first review as a real date, like 2027-03-31."})
+    notes = forms.CharField(required=False, label="Notes (optional)", widget=forms.Textarea(attrs={"rows": 2}))
+    version = VersionFormField()
 
     def __init__(self, *args: object, lead_choices: dict[int, tuple[str, list[tuple[str, str]]]], **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
@@ -43,9 +49,14 @@ class AdoptForm(forms.Form):
 
 
 class ReasonForm(forms.Form):
-    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}))
+    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), label="The panel's reason",
+                             error_messages={"required": "Give the panel's reason."})
+    version = VersionFormField()
 
 
 class ReviewForm(forms.Form):
-    next_review = forms.DateField(label="Next review by (yyyy-mm-dd)")
-    notes = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    next_review = forms.DateField(label="Next review by (yyyy-mm-dd)",
+                                  error_messages={"required": "Enter the date of the next review.",
+                                                  "invalid": "Enter the next review as a real date, like 2027-03-31."})
+    notes = forms.CharField(required=False, label="Notes (optional)", widget=forms.Textarea(attrs={"rows": 2}))
+    version = VersionFormField()

@@ -9,7 +9,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from datetime import date, timedelta
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from desist.assessments.models import RiskScore
@@ -33,6 +33,7 @@ from desist.iom.models import (
 from desist.offences.models import Offence
 from desist.people.models import Person
 from desist.registers.services import register_add, register_end
+from desist.versioning import version_claim
 
 BATCH = 2000
 
@@ -130,8 +131,13 @@ def cohort_propose(*, actor: Actor, person: Person, panel: Panel | None = None, 
     if CohortMembership.objects.filter(person=person, status__in=OPEN_STATUSES).exists():
         raise CohortDecisionError("This person is already proposed or in the cohort.")
     score = Candidacy.objects.filter(person=person).values_list("score", flat=True).first()
-    membership = CohortMembership.objects.create(person=person, proposed_on=on, district_id=person.district_id,
-                                                 score_when_proposed=score)
+    try:
+        # Two coordinators proposing one person at once both pass the check above; the database decides.
+        with transaction.atomic():
+            membership = CohortMembership.objects.create(person=person, proposed_on=on,
+                                                         district_id=person.district_id, score_when_proposed=score)
+    except IntegrityError as error:
+        raise CohortDecisionError("This person is already proposed or in the cohort.") from error
     _decide(actor=actor, membership=membership, kind=DecisionKind.PROPOSED, on=on, panel=panel, notes=notes)
     return membership
 
@@ -150,10 +156,11 @@ def cohort_sizes() -> dict[str, int]:
 @transaction.atomic
 def cohort_adopt(*, actor: Actor, membership: CohortMembership, strand: str, review_date: date,
                  leads: dict[int, int | None], panel: Panel | None = None, notes: str = "",
-                 on: date | None = None) -> CohortMembership:
+                 on: date | None = None, version: int | None = None) -> CohortMembership:
     """Adopt a proposed person into a strand, with a lead professional per agency and a review date.
 
-    Refused, with the reason, when the strand or the district is at its cap.
+    Refused, with the reason, when the strand or the district is at its cap; refused (StaleEdit) when the panel
+    decision changed since `version` was read.
     """
     on = on or timezone.localdate()
     membership = CohortMembership.objects.select_for_update().get(pk=membership.pk)
@@ -178,6 +185,7 @@ def cohort_adopt(*, actor: Actor, membership: CohortMembership, strand: str, rev
                          notes=f"Adopted into the {Strand(strand).label} strand")
     membership.status, membership.strand, membership.adopted_on = MembershipStatus.ADOPTED, strand, on
     membership.review_date, membership.register_entry = review_date, entry
+    version_claim(membership, version)
     membership.save()
     LeadProfessional.objects.bulk_create(
         [LeadProfessional(membership=membership, agency_id=agency_id, user_id=user_id) for agency_id, user_id in leads.items()]
@@ -189,12 +197,13 @@ def cohort_adopt(*, actor: Actor, membership: CohortMembership, strand: str, rev
 
 @transaction.atomic
 def cohort_decline(*, actor: Actor, membership: CohortMembership, reason: str, panel: Panel | None = None,
-                   on: date | None = None) -> CohortMembership:
+                   on: date | None = None, version: int | None = None) -> CohortMembership:
     on = on or timezone.localdate()
     if membership.status != MembershipStatus.PROPOSED:
         raise CohortDecisionError("Only a proposed person can be declined.")
     if not reason.strip():
         raise CohortDecisionError("Say why the panel declined.")
+    version_claim(membership, version)
     membership.status, membership.reason, membership.ended_on = MembershipStatus.DECLINED, reason.strip(), on
     membership.save()
     _decide(actor=actor, membership=membership, kind=DecisionKind.DECLINED, on=on, panel=panel, notes=reason.strip())
@@ -203,12 +212,14 @@ def cohort_decline(*, actor: Actor, membership: CohortMembership, reason: str, p
 
 @transaction.atomic
 def cohort_review(*, actor: Actor, membership: CohortMembership, next_review: date, notes: str = "",
-                  panel: Panel | None = None, on: date | None = None) -> CohortMembership:
+                  panel: Panel | None = None, on: date | None = None,
+                  version: int | None = None) -> CohortMembership:
     on = on or timezone.localdate()
     if membership.status != MembershipStatus.ADOPTED:
         raise CohortDecisionError("Only people in the cohort are reviewed.")
     if next_review <= on:
         raise CohortDecisionError("The next review must be in the future.")
+    version_claim(membership, version)
     membership.review_date = next_review
     membership.save(update_fields=["review_date"])
     _decide(actor=actor, membership=membership, kind=DecisionKind.REVIEWED, on=on, panel=panel,
@@ -218,12 +229,13 @@ def cohort_review(*, actor: Actor, membership: CohortMembership, next_review: da
 
 @transaction.atomic
 def cohort_deselect(*, actor: Actor, membership: CohortMembership, reason: str, panel: Panel | None = None,
-                    on: date | None = None) -> CohortMembership:
+                    on: date | None = None, version: int | None = None) -> CohortMembership:
     on = on or timezone.localdate()
     if membership.status != MembershipStatus.ADOPTED:
         raise CohortDecisionError("Only people in the cohort can be de-selected.")
     if not reason.strip():
         raise CohortDecisionError("Say why the person leaves the cohort.")
+    version_claim(membership, version)
     if membership.register_entry is not None and membership.register_entry.end_date is None:
         register_end(actor=actor, entry=membership.register_entry, end_date=max(on, membership.register_entry.start_date))
     membership.status, membership.reason, membership.ended_on = MembershipStatus.DESELECTED, reason.strip(), on

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import NoReturn
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -22,6 +23,7 @@ from desist.iom.forms import AdoptForm, CandidateFilterForm, ReasonForm, ReviewF
 from desist.iom.models import Candidacy, MembershipStatus
 from desist.partnership.models import Membership
 from desist.people.selectors import person_for_actor
+from desist.versioning import StaleEdit
 
 DECIDING_ROLES = {"coordinator", "manager", "administrator"}
 LEAD_AGENCY_KINDS = ("probation", "police")
@@ -101,46 +103,63 @@ def membership(request: AuthenticatedHttpRequest, membership_id: int) -> HttpRes
     actor = request.actor
     record = selectors.membership_for_actor(actor, membership_id)
     lead_choices = _lead_choices()
-    adopt_form = AdoptForm(lead_choices=lead_choices)
-    reason_form, review_form = ReasonForm(), ReviewForm()
+    candidacy = Candidacy.objects.filter(person_id=record.person_id).first()
+    current = {"version": record.version}
+    adopt_form = AdoptForm(lead_choices=lead_choices,
+                           initial={**current, "strand": candidacy.suggested_strand if candidacy else ""})
+    # Decline and de-select share a form; ids per use, so the error summary links to the right one.
+    decline_form = ReasonForm(auto_id="decline-%s", initial=current)
+    deselect_form = ReasonForm(auto_id="deselect-%s", initial=current)
+    review_form = ReviewForm(auto_id="review-%s", initial=current)
+    errors: list[str] = []
+    sent: forms.Form | None = None
     if request.method == "POST":
         if not _can_decide(request):
             _refuse_decision(actor, "record an IOM panel decision", record.person_id)
         decision = request.POST.get("decision")
         try:
             if decision == "adopt":
-                adopt_form = AdoptForm(request.POST, lead_choices=lead_choices)
+                adopt_form = sent = AdoptForm(request.POST, lead_choices=lead_choices)
                 if adopt_form.is_valid():
                     services.cohort_adopt(actor=actor, membership=record, strand=adopt_form.cleaned_data["strand"],
                                           review_date=adopt_form.cleaned_data["review_date"], leads=adopt_form.leads(),
-                                          notes=adopt_form.cleaned_data["notes"])
+                                          notes=adopt_form.cleaned_data["notes"],
+                                          version=adopt_form.cleaned_data["version"])
                     messages.success(request, f"{record.person.full_name} is adopted into the cohort.")
                     return redirect("iom_membership", membership_id=record.pk)
             elif decision in ("decline", "deselect"):
-                reason_form = ReasonForm(request.POST)
+                reason_form = sent = ReasonForm(request.POST, auto_id=f"{decision}-%s")
+                if decision == "decline":
+                    decline_form = reason_form
+                else:
+                    deselect_form = reason_form
                 if reason_form.is_valid():
                     action = services.cohort_decline if decision == "decline" else services.cohort_deselect
-                    action(actor=actor, membership=record, reason=reason_form.cleaned_data["reason"])
+                    action(actor=actor, membership=record, reason=reason_form.cleaned_data["reason"],
+                           version=reason_form.cleaned_data["version"])
                     messages.success(request, "The panel's decision is recorded.")
                     return redirect("iom_membership", membership_id=record.pk)
             elif decision == "review":
-                review_form = ReviewForm(request.POST)
+                review_form = sent = ReviewForm(request.POST, auto_id="review-%s")
                 if review_form.is_valid():
                     services.cohort_review(actor=actor, membership=record,
                                            next_review=review_form.cleaned_data["next_review"],
-                                           notes=review_form.cleaned_data["notes"])
+                                           notes=review_form.cleaned_data["notes"],
+                                           version=review_form.cleaned_data["version"])
                     messages.success(request, "The review is recorded.")
                     return redirect("iom_membership", membership_id=record.pk)
-        except services.CohortDecisionError as error:
-            messages.error(request, str(error))
-    candidacy = Candidacy.objects.filter(person_id=record.person_id).first()
+        except (services.CohortDecisionError, StaleEdit) as error:
+            # In the error summary, with what was entered kept; the record as it now stands.
+            errors.append(str(error))
+            record = selectors.membership_for_actor(actor, membership_id)
     scores = current_scores(record.person_id)
     response = render(request, "iom/membership.html", {
         "membership": record, "person": record.person, "candidacy": candidacy,
         "ogrs3": scores.get("ogrs3"), "tier": scores.get("tier"),
         "history": selectors.person_iom_history(record.person_id),
-        "adopt_form": adopt_form, "reason_form": reason_form, "review_form": review_form,
-        "can_decide": _can_decide(request), "statuses": MembershipStatus,
+        "adopt_form": adopt_form, "decline_form": decline_form, "deselect_form": deselect_form,
+        "review_form": review_form, "can_decide": _can_decide(request), "statuses": MembershipStatus,
+        "errors": errors, "sent_form": sent, "error_first": next(iter(sent.visible_fields())).auto_id if sent else "",
     })
     # Logged once the page has rendered: a page that fails is not logged as seen.
     log_access(actor=actor, action=Action.CONSULTATION, person_id=record.person_id, obj=record,

@@ -14,9 +14,9 @@ DATE_WIDGET = forms.DateInput(attrs={"type": "date", "class": "govuk-input govuk
 class BookingForm(forms.Form):
     bed = forms.TypedChoiceField(coerce=int, choices=[], label="Bed",
                                  error_messages={"required": "Choose a bed.", "invalid_choice": "Choose a bed from the list."})
-    expected_arrival = forms.DateField(widget=DATE_WIDGET, error_messages={
+    expected_arrival = forms.DateField(widget=DATE_WIDGET, label="Expected arrival", error_messages={
         "required": "Enter the expected arrival date.", "invalid": "Enter the expected arrival as a real date."})
-    expected_departure = forms.DateField(widget=DATE_WIDGET, error_messages={
+    expected_departure = forms.DateField(widget=DATE_WIDGET, label="Expected departure", error_messages={
         "required": "Enter the expected departure date.", "invalid": "Enter the expected departure as a real date."})
     needs_step_free = forms.BooleanField(required=False, label="Needs a step-free bed")
 

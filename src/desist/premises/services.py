@@ -16,6 +16,7 @@ from desist.audit.services import log_access
 from desist.people.models import Person
 from desist.premises.models import HOLDING_STATUSES, BedSpace, Booking, BookingStatus, MoveOn
 from desist.premises.selectors import has_sexual_offence
+from desist.versioning import version_claim
 
 
 class BookingError(ValueError):
@@ -96,13 +97,15 @@ def _log(actor: Actor, booking: Booking, summary: str, **detail: object) -> None
 
 
 @transaction.atomic
-def booking_arrive(*, actor: Actor, booking: Booking, arrived_on: date | None = None) -> Booking:
+def booking_arrive(*, actor: Actor, booking: Booking, arrived_on: date | None = None,
+                   version: int | None = None) -> Booking:
     """The person arrived."""
     arrived_on = _today(arrived_on)
     if booking.status != BookingStatus.EXPECTED:
         raise BookingError(f"This booking is {booking.get_status_display().lower()}; only an expected arrival can arrive.")
     if arrived_on < booking.expected_arrival:
         raise BookingError("The arrival cannot be before the booking starts; change the booking first.")
+    version_claim(booking, version)
     booking.status, booking.arrived_on = BookingStatus.ARRIVED, arrived_on
     booking.save(update_fields=["status", "arrived_on"])
     _log(actor, booking, f"Arrived at {booking.bed.premises} on {arrived_on:%d %b %Y}")
@@ -110,13 +113,14 @@ def booking_arrive(*, actor: Actor, booking: Booking, arrived_on: date | None = 
 
 
 @transaction.atomic
-def booking_not_arrived(*, actor: Actor, booking: Booking, reason: str) -> Booking:
+def booking_not_arrived(*, actor: Actor, booking: Booking, reason: str, version: int | None = None) -> Booking:
     """The person did not arrive: the bed is free again."""
     if booking.status != BookingStatus.EXPECTED:
         raise BookingError(f"This booking is {booking.get_status_display().lower()}; only an expected arrival can "
                            "be recorded as not arrived.")
     if not reason.strip():
         raise BookingError("Say why they did not arrive (for example recalled, released elsewhere, unknown).")
+    version_claim(booking, version)
     booking.status, booking.non_arrival_reason = BookingStatus.NOT_ARRIVED, reason.strip()[:300]
     booking.save(update_fields=["status", "non_arrival_reason"])
     _log(actor, booking, f"Did not arrive at {booking.bed.premises}", reason=booking.non_arrival_reason)
@@ -124,7 +128,8 @@ def booking_not_arrived(*, actor: Actor, booking: Booking, reason: str) -> Booki
 
 
 @transaction.atomic
-def booking_depart(*, actor: Actor, booking: Booking, move_on: str, departed_on: date | None = None) -> Booking:
+def booking_depart(*, actor: Actor, booking: Booking, move_on: str, departed_on: date | None = None,
+                   version: int | None = None) -> Booking:
     """The person left, to where (the move-on outcome): the bed is free from that day."""
     departed_on = _today(departed_on)
     if booking.status != BookingStatus.ARRIVED:
@@ -134,6 +139,7 @@ def booking_depart(*, actor: Actor, booking: Booking, move_on: str, departed_on:
     assert booking.arrived_on is not None
     if departed_on < booking.arrived_on:
         raise BookingError("The departure cannot be before the arrival.")
+    version_claim(booking, version)
     booking.status, booking.departed_on, booking.move_on = BookingStatus.DEPARTED, departed_on, move_on
     booking.save(update_fields=["status", "departed_on", "move_on"])
     _log(actor, booking, f"Left {booking.bed.premises} on {departed_on:%d %b %Y}: {booking.get_move_on_display()}",
@@ -142,10 +148,11 @@ def booking_depart(*, actor: Actor, booking: Booking, move_on: str, departed_on:
 
 
 @transaction.atomic
-def booking_cancel(*, actor: Actor, booking: Booking) -> Booking:
+def booking_cancel(*, actor: Actor, booking: Booking, version: int | None = None) -> Booking:
     """Cancel an expected booking: the bed is free again."""
     if booking.status != BookingStatus.EXPECTED:
         raise BookingError("Only a booking not yet arrived can be cancelled.")
+    version_claim(booking, version)
     booking.status = BookingStatus.CANCELLED
     booking.save(update_fields=["status"])
     _log(actor, booking, f"Cancelled the booking at {booking.bed.premises}")

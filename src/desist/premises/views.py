@@ -19,6 +19,7 @@ from desist.premises.forms import BookingForm, DepartureForm, NonArrivalForm
 from desist.premises.models import HOLDING_STATUSES, BedSpace, Booking, Premises
 from desist.referrals.forms import form_errors
 from desist.referrals.views import _denied, visible_person
+from desist.versioning import StaleEdit
 
 
 def _actor(request: HttpRequest) -> Actor:
@@ -34,8 +35,14 @@ def premises_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def premises_detail(request: HttpRequest, premises_id: int) -> HttpResponse:
     """Availability bed by bed over the coming weeks, and the bookings the user may see."""
-    actor = _actor(request)
     premises = get_object_or_404(Premises.objects.select_related("provider"), pk=premises_id)
+    return _premises_page(request, premises)
+
+
+def _premises_page(request: HttpRequest, premises: Premises, *, errors: list[str] | None = None,
+                   error_target: str = "") -> HttpResponse:
+    """The premises page; with a booking step's refusal in its error summary, linking to that booking's form."""
+    actor = _actor(request)
     today = timezone.localdate()
     starts, grid = selectors.availability(premises, on=today, weeks=settings.DESIST_PREMISES_AVAILABILITY_WEEKS)
     bookings = list(selectors.bookings_visible(actor).filter(bed__premises=premises, status__in=HOLDING_STATUSES)
@@ -44,7 +51,7 @@ def premises_detail(request: HttpRequest, premises_id: int) -> HttpResponse:
                detail={"person_ids": sorted({b.person_id for b in bookings})})
     return render(request, "premises/premises_detail.html", {
         "premises": premises, "starts": starts, "grid": grid, "bookings": bookings, "today": today,
-        "departure_form": DepartureForm()})
+        "departure_form": DepartureForm(), "errors": errors or [], "error_target": error_target})
 
 
 @login_required
@@ -53,20 +60,17 @@ def book_bed(request: HttpRequest, person_id: int) -> HttpResponse:
     actor = _actor(request)
     person = visible_person(actor, person_id, "accommodation bookings")
     form = BookingForm(request.POST or None, initial={"bed": request.GET.get("bed")})
-    if request.method == "POST":
-        if form.is_valid():
-            bed = BedSpace.objects.select_related("premises", "premises__provider").get(pk=form.cleaned_data["bed"])
-            data = {k: v for k, v in form.cleaned_data.items() if k != "bed"}
-            try:
-                booking = services.booking_make(actor=actor, person=person, bed=bed, **data)
-            except services.BookingError as error:
-                messages.error(request, str(error))
-            else:
-                messages.success(request, f"Booked {bed.name} at {bed.premises} for {person.full_name} from "
-                                          f"{booking.expected_arrival:%d %B %Y}.")
-                return redirect("premises_detail", premises_id=bed.premises_id)
+    if request.method == "POST" and form.is_valid():
+        bed = BedSpace.objects.select_related("premises", "premises__provider").get(pk=form.cleaned_data["bed"])
+        data = {k: v for k, v in form.cleaned_data.items() if k != "bed"}
+        try:
+            booking = services.booking_make(actor=actor, person=person, bed=bed, **data)
+        except services.BookingError as error:
+            form.add_error(None, str(error))  # taken, or does not fit: the error summary says which
         else:
-            messages.error(request, form_errors(form))
+            messages.success(request, f"Booked {bed.name} at {bed.premises} for {person.full_name} from "
+                                      f"{booking.expected_arrival:%d %B %Y}.")
+            return redirect("premises_detail", premises_id=bed.premises_id)
     bookings = list(Booking.objects.filter(person=person).select_related("bed", "bed__premises")
                     .order_by("-expected_arrival"))
     log_access(actor=actor, action=Action.CONSULTATION, person_id=person.pk, obj=person,
@@ -78,24 +82,28 @@ BOOKING_ACTIONS = ("arrive", "not-arrived", "depart", "cancel")
 
 
 def apply_booking_action(actor: Actor, booking: Booking, action: str, data: object) -> str:
-    """One step of a booking from posted data; returns what to tell the user. Shared with the API."""
+    """One step of a booking from posted data (with the booking's version as read, if sent); returns what to tell
+    the user. Shared with the API."""
+    sent = str(data.get("version") or "")  # type: ignore[attr-defined]
+    version = int(sent) if sent.isdigit() else None
     if action == "arrive":
-        services.booking_arrive(actor=actor, booking=booking)
+        services.booking_arrive(actor=actor, booking=booking, version=version)
         return "Arrival recorded."
     if action == "cancel":
-        services.booking_cancel(actor=actor, booking=booking)
+        services.booking_cancel(actor=actor, booking=booking, version=version)
         return "Booking cancelled: the bed is free."
     if action == "not-arrived":
         form = NonArrivalForm(data)  # type: ignore[arg-type]
         if not form.is_valid():
             raise services.BookingError(form_errors(form))
-        services.booking_not_arrived(actor=actor, booking=booking, reason=form.cleaned_data["reason"])
+        services.booking_not_arrived(actor=actor, booking=booking, reason=form.cleaned_data["reason"],
+                                     version=version)
         return "Recorded that they did not arrive: the bed is free."
     departure = DepartureForm(data)  # type: ignore[arg-type]
     if not departure.is_valid():
         raise services.BookingError(form_errors(departure))
     services.booking_depart(actor=actor, booking=booking, move_on=departure.cleaned_data["move_on"],
-                            departed_on=departure.cleaned_data["departed_on"])
+                            departed_on=departure.cleaned_data["departed_on"], version=version)
     return "Departure recorded."
 
 
@@ -117,6 +125,9 @@ def booking_action(request: HttpRequest, booking_id: int, action: str) -> HttpRe
         raise Http404()
     try:
         messages.success(request, apply_booking_action(actor, booking, action, request.POST))
-    except services.BookingError as error:
-        messages.error(request, str(error))
+    except (services.BookingError, StaleEdit) as error:
+        # The page again, the refusal in its error summary linking to this booking's form.
+        target = {"not-arrived": f"reason-{booking.pk}", "depart": f"move-on-{booking.pk}"}.get(
+            action, f"booking-{booking.pk}")
+        return _premises_page(request, booking.bed.premises, errors=[str(error)], error_target=target)
     return redirect("premises_detail", premises_id=booking.bed.premises_id)

@@ -27,6 +27,7 @@ from desist.referrals.models import (
 )
 from desist.referrals.selectors import person_facts, service_eligibility
 from desist.release.models import PATHWAY_CHOICES, PlanTask
+from desist.versioning import version_claim
 
 
 class ReferralError(ValueError):
@@ -93,12 +94,14 @@ def referral_make(*, actor: Actor, person: Person, service: Service, need: str =
 
 
 @transaction.atomic
-def referral_acknowledge(*, actor: Actor, referral: Referral, on: date | None = None) -> Referral:
+def referral_acknowledge(*, actor: Actor, referral: Referral, on: date | None = None,
+                         version: int | None = None) -> Referral:
     """The provider has received the referral (the response-time clock stops)."""
     on = _today(on)
     _require_provider(actor, referral)
     _require_status(referral, ReferralStatus.MADE, doing="acknowledged")
     referral.status, referral.acknowledged_on = ReferralStatus.ACKNOWLEDGED, on
+    version_claim(referral, version)  # the version the user read: StaleEdit if someone moved it on
     referral.save(update_fields=["status", "acknowledged_on"])
     _event(referral, EventKind.ACKNOWLEDGED, actor, on)
     _log(actor, referral, Action.ALTERATION, f"Acknowledged the referral to {referral.service}")
@@ -106,7 +109,8 @@ def referral_acknowledge(*, actor: Actor, referral: Referral, on: date | None = 
 
 
 @transaction.atomic
-def referral_accept(*, actor: Actor, referral: Referral, on: date | None = None) -> Referral:
+def referral_accept(*, actor: Actor, referral: Referral, on: date | None = None,
+                    version: int | None = None) -> Referral:
     """The provider takes the referral: it joins the service's waiting list until a place starts.
     Accepting a referral not yet acknowledged acknowledges it too."""
     on = _today(on)
@@ -116,6 +120,7 @@ def referral_accept(*, actor: Actor, referral: Referral, on: date | None = None)
         referral.acknowledged_on = on
         _event(referral, EventKind.ACKNOWLEDGED, actor, on)
     referral.status, referral.accepted_on = ReferralStatus.WAITING, on
+    version_claim(referral, version)
     referral.save(update_fields=["status", "acknowledged_on", "accepted_on"])
     _event(referral, EventKind.ACCEPTED, actor, on)
     _log(actor, referral, Action.ALTERATION, f"Accepted the referral to {referral.service}")
@@ -123,7 +128,8 @@ def referral_accept(*, actor: Actor, referral: Referral, on: date | None = None)
 
 
 @transaction.atomic
-def referral_decline(*, actor: Actor, referral: Referral, reason: str, on: date | None = None) -> Referral:
+def referral_decline(*, actor: Actor, referral: Referral, reason: str, on: date | None = None,
+                     version: int | None = None) -> Referral:
     """The provider declines the referral, saying why (the referrer sees the reason)."""
     on = _today(on)
     _require_provider(actor, referral)
@@ -133,6 +139,7 @@ def referral_decline(*, actor: Actor, referral: Referral, reason: str, on: date 
         raise ReferralError("Say why the referral is declined.")
     referral.status, referral.declined_on, referral.decline_reason = ReferralStatus.DECLINED, on, reason[:300]
     referral.acknowledged_on = referral.acknowledged_on or on
+    version_claim(referral, version)
     referral.save(update_fields=["status", "declined_on", "decline_reason", "acknowledged_on"])
     _event(referral, EventKind.DECLINED, actor, on, reason)
     _log(actor, referral, Action.ALTERATION, f"Declined the referral to {referral.service}", reason=reason)
@@ -140,12 +147,14 @@ def referral_decline(*, actor: Actor, referral: Referral, reason: str, on: date 
 
 
 @transaction.atomic
-def referral_start(*, actor: Actor, referral: Referral, on: date | None = None) -> Referral:
+def referral_start(*, actor: Actor, referral: Referral, on: date | None = None,
+                   version: int | None = None) -> Referral:
     """The person starts with the service: they leave the waiting list and take a place."""
     on = _today(on)
     _require_provider(actor, referral)
     _require_status(referral, ReferralStatus.WAITING, doing="started")
     referral.status, referral.started_on = ReferralStatus.STARTED, on
+    version_claim(referral, version)
     referral.save(update_fields=["status", "started_on"])
     _event(referral, EventKind.STARTED, actor, on)
     _log(actor, referral, Action.ALTERATION, f"Started with {referral.service}")
@@ -154,7 +163,8 @@ def referral_start(*, actor: Actor, referral: Referral, on: date | None = None) 
 
 @transaction.atomic
 def referral_finish(*, actor: Actor, referral: Referral, outcome: str, completed: bool = True, reason: str = "",
-                    on: date | None = None) -> Referral:
+                    on: date | None = None,
+        version: int | None = None) -> Referral:
     """Close a referral with its outcome: completed (the work was done) or ended early (with a reason).
     A referral still waiting can be ended (for example the person moved away), not completed."""
     on = _today(on)
@@ -169,6 +179,7 @@ def referral_finish(*, actor: Actor, referral: Referral, outcome: str, completed
             raise ReferralError("Say why the referral ended.")
     referral.status = ReferralStatus.COMPLETED if completed else ReferralStatus.ENDED
     referral.ended_on, referral.outcome, referral.end_reason = on, outcome, reason.strip()[:300]
+    version_claim(referral, version)
     referral.save(update_fields=["status", "ended_on", "outcome", "end_reason"])
     _event(referral, EventKind.COMPLETED if completed else EventKind.ENDED, actor, on, reason)
     _log(actor, referral, Action.ALTERATION,
@@ -184,7 +195,8 @@ def _notify(referral: Referral, actor: Actor, on: date, summary: str, detail: di
 
 
 @transaction.atomic
-def referral_details_change(*, actor: Actor, referral: Referral, detail: str, on: date | None = None) -> ProviderNotice:
+def referral_details_change(*, actor: Actor, referral: Referral, detail: str, on: date | None = None,
+                            version: int | None = None) -> ProviderNotice:
     """Change what the provider is told about an open referral; the provider gets a notice of the change."""
     on = _today(on)
     if not referral.is_open:
@@ -192,6 +204,7 @@ def referral_details_change(*, actor: Actor, referral: Referral, detail: str, on
     before, referral.detail = referral.detail, detail.strip()
     if before == referral.detail:
         raise ReferralError("The details are the same as before.")
+    version_claim(referral, version)
     referral.save(update_fields=["detail"])
     notice = _notify(referral, actor, on, f"The details of the referral to {referral.service} changed",
                      {"before": before, "after": referral.detail})

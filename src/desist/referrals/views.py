@@ -4,6 +4,7 @@ capacity by service and pathway."""
 
 from __future__ import annotations
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
@@ -19,6 +20,7 @@ from desist.people.selectors import visible_people
 from desist.referrals import selectors, services
 from desist.referrals.forms import DeclineForm, DetailForm, FinishForm, ReferralForm, form_errors
 from desist.referrals.models import ProviderNotice, Referral, Service
+from desist.versioning import StaleEdit
 
 
 def _actor(request: HttpRequest) -> Actor:
@@ -54,20 +56,17 @@ def person_referrals(request: HttpRequest, person_id: int) -> HttpResponse:
     today = timezone.localdate()
     offered = selectors.services_for(person, on=today)
     form = ReferralForm(request.POST or None, services=[s for s, reasons in offered if not reasons])
-    if request.method == "POST":
-        if form.is_valid():
-            service = Service.objects.select_related("provider").get(pk=form.cleaned_data["service"])
-            try:
-                referral = services.referral_make(actor=actor, person=person, service=service,
-                                                  need=form.cleaned_data["need"], detail=form.cleaned_data["detail"])
-            except services.ReferralError as error:
-                messages.error(request, str(error))
-            else:
-                messages.success(request, f"Referred to {service}. {service.provider} will be asked to respond "
-                                          f"within {service.response_days} days.")
-                return redirect("referral", referral_id=referral.pk)
+    if request.method == "POST" and form.is_valid():
+        service = Service.objects.select_related("provider").get(pk=form.cleaned_data["service"])
+        try:
+            referral = services.referral_make(actor=actor, person=person, service=service,
+                                              need=form.cleaned_data["need"], detail=form.cleaned_data["detail"])
+        except services.ReferralError as error:
+            form.add_error(None, str(error))  # does not fit, or an open referral for the need: in the summary
         else:
-            messages.error(request, form_errors(form))
+            messages.success(request, f"Referred to {service}. {service.provider} will be asked to respond "
+                                      f"within {service.response_days} days.")
+            return redirect("referral", referral_id=referral.pk)
     referrals = selectors.person_referrals(person.pk)
     log_access(actor=actor, action=Action.CONSULTATION, person_id=person.pk, obj=person,
                summary=f"Viewed the referrals of person {person.pk}", detail={"referrals": [r.pk for r in referrals]})
@@ -78,14 +77,22 @@ def person_referrals(request: HttpRequest, person_id: int) -> HttpResponse:
 
 @login_required
 def referral(request: HttpRequest, referral_id: int) -> HttpResponse:
+    return _referral_page(request, visible_referral(_actor(request), referral_id))
+
+
+def _referral_page(request: HttpRequest, item: Referral, *, errors: list[str] | None = None,
+                   bound: forms.Form | None = None, error_target: str = "") -> HttpResponse:
+    """The referral with its lifecycle forms; a step just refused shows its form as sent, with its errors."""
     actor = _actor(request)
-    item = visible_referral(actor, referral_id)
     log_access(actor=actor, action=Action.CONSULTATION, person_id=item.person_id, obj=item,
                summary=f"Viewed the referral to {item.service}")
     is_provider = actor.is_administrator or item.service.provider_id in actor.agency_ids
-    return render(request, "referrals/referral.html", {
-        "referral": item, "person": item.person, "is_provider": is_provider, "decline_form": DeclineForm(),
-        "finish_form": FinishForm(), "detail_form": DetailForm(initial={"detail": item.detail})})
+    context = {"referral": item, "person": item.person, "is_provider": is_provider, "decline_form": DeclineForm(),
+               "finish_form": FinishForm(), "detail_form": DetailForm(initial={"detail": item.detail}),
+               "errors": errors or [], "error_form": bound, "error_target": error_target}
+    if bound is not None:
+        context[{DeclineForm: "decline_form", FinishForm: "finish_form", DetailForm: "detail_form"}[type(bound)]] = bound
+    return render(request, "referrals/referral.html", context)
 
 
 ACTIONS = ("acknowledge", "accept", "decline", "start", "complete", "end", "change")
@@ -99,46 +106,61 @@ def referral_action(request: HttpRequest, referral_id: int, action: str) -> Http
     item = visible_referral(actor, referral_id)
     if action not in ACTIONS:
         raise Http404()
+    form_class = {"decline": DeclineForm, "change": DetailForm, "complete": FinishForm, "end": FinishForm}.get(action)
+    bound = form_class(request.POST) if form_class else None
+    if bound is not None and not bound.is_valid():
+        # Field by field, on the referral's page (from the inbox too): the summary links to each field.
+        return _referral_page(request, item, bound=bound)
     try:
         done = _apply(actor, item, action, request.POST)
-    except services.ReferralError as error:
-        messages.error(request, str(error))
-    else:
-        messages.success(request, done)
+    except (services.ReferralError, StaleEdit) as error:
+        item = visible_referral(actor, referral_id)
+        return _referral_page(request, item, errors=[str(error)], bound=bound,
+                              error_target=ACTION_TARGETS.get(action, ""))
+    messages.success(request, done)
     if request.POST.get("next") == "inbox":
         return redirect("referral_inbox")
     return redirect("referral", referral_id=item.pk)
 
 
+# Where a refusal of each step takes the user: the step's form.
+ACTION_TARGETS = {"acknowledge": "acknowledge", "accept": "accept", "decline": "id_reason", "start": "start",
+                  "complete": "id_outcome", "end": "id_outcome", "change": "id_detail"}
+
+
 def _apply(actor: Actor, item: Referral, action: str, data: object) -> str:
-    """Run one lifecycle step from posted data; returns what to tell the user. Shared with the API."""
+    """Run one lifecycle step from posted data (with the referral's version as read, if sent); returns what to
+    tell the user. Shared with the API."""
     name = f"{item.person.first_name} {item.person.last_name}"
+    sent = str(data.get("version") or "")  # type: ignore[attr-defined]
+    version = int(sent) if sent.isdigit() else None
     if action == "acknowledge":
-        services.referral_acknowledge(actor=actor, referral=item)
+        services.referral_acknowledge(actor=actor, referral=item, version=version)
         return f"Acknowledged the referral of {name}."
     if action == "accept":
-        services.referral_accept(actor=actor, referral=item)
+        services.referral_accept(actor=actor, referral=item, version=version)
         return f"Accepted the referral of {name}: they are on the waiting list for {item.service}."
     if action == "start":
-        services.referral_start(actor=actor, referral=item)
+        services.referral_start(actor=actor, referral=item, version=version)
         return f"{name} has started with {item.service}."
     if action == "decline":
         form = DeclineForm(data)  # type: ignore[arg-type]
         if not form.is_valid():
             raise services.ReferralError(form_errors(form))
-        services.referral_decline(actor=actor, referral=item, reason=form.cleaned_data["reason"])
+        services.referral_decline(actor=actor, referral=item, reason=form.cleaned_data["reason"], version=version)
         return f"Declined the referral of {name}."
     if action == "change":
         detail_form = DetailForm(data)  # type: ignore[arg-type]
         if not detail_form.is_valid():
             raise services.ReferralError(form_errors(detail_form))
-        services.referral_details_change(actor=actor, referral=item, detail=detail_form.cleaned_data["detail"])
+        services.referral_details_change(actor=actor, referral=item, detail=detail_form.cleaned_data["detail"],
+                                         version=version)
         return f"Changed the details; {item.service.provider} has been told."
     finish = FinishForm(data)  # type: ignore[arg-type]
     if not finish.is_valid():
         raise services.ReferralError(form_errors(finish))
     services.referral_finish(actor=actor, referral=item, outcome=finish.cleaned_data["outcome"],
-                             completed=action == "complete", reason=finish.cleaned_data["reason"])
+                             completed=action == "complete", reason=finish.cleaned_data["reason"], version=version)
     return f"{'Completed' if action == 'complete' else 'Ended'} the referral of {name}."
 
 
@@ -201,7 +223,9 @@ def waiting_list(request: HttpRequest, service_id: int) -> HttpResponse:
     service = get_object_or_404(Service.objects.select_related("provider"), pk=service_id)
     figures, entries = selectors.waiting_list(service, on=timezone.localdate())
     visible = set(visible_people(actor).filter(pk__in=[e.referral.person_id for e in entries]).values_list("pk", flat=True))
-    own = actor.is_administrator or service.provider_id in actor.agency_ids
+    # The provider names everyone waiting for its service; anyone else, administrators too, only the people their
+    # own agencies may see (issue 10, item 7: being an administrator opens no one's record).
+    own = service.provider_id in actor.agency_ids
     shown = [(e, own or e.referral.person_id in visible) for e in entries]
     log_access(actor=actor, action=Action.CONSULTATION, summary=f"Viewed the waiting list of {service}",
                detail={"person_ids": sorted(e.referral.person_id for e, named in shown if named)})

@@ -11,7 +11,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
@@ -373,7 +373,12 @@ def release_plan_start(*, actor: Actor, sentence: Sentence, on: date | None = No
         raise ReleaseError("This person has already been released on this sentence.")
     if ReleasePlan.objects.filter(sentence=sentence).exists():
         raise ReleaseError("This release already has a plan.")
-    return _plan_create(actor=actor, sentence=sentence, on=on)
+    try:
+        # A double click, or two people at once, both pass the check above; the one-plan-per-sentence rule decides.
+        with transaction.atomic():
+            return _plan_create(actor=actor, sentence=sentence, on=on)
+    except IntegrityError as error:
+        raise ReleaseError("This release already has a plan.") from error
 
 
 def releases_due_without_plan(on: date, weeks: int | None = None) -> QuerySet[Sentence]:

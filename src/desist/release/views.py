@@ -216,6 +216,9 @@ def plan_start(request: HttpRequest, sentence_id: int) -> HttpResponse:
     try:
         plan = services.release_plan_start(actor=actor, sentence=sentence)
     except services.ReleaseError as error:
+        existing = ReleasePlan.objects.filter(sentence=sentence).first()
+        if existing is not None:  # a second click on "Start the release plan": the plan it started
+            return redirect("release_plan", plan_id=existing.pk)
         messages.error(request, str(error))
         return redirect("person_release", person_id=sentence.person_id)
     return redirect("release_plan", plan_id=plan.pk)
