@@ -478,9 +478,14 @@ def test_files_from_disk_keep_their_name(tmp_path):
 def test_the_admin_shows_batches_and_records_read_only_and_versions_mappings(client, partnership, mapping):
     from django.contrib.auth.models import User
 
+    from desist.partnership.models import Membership
+
     services.import_extract(actor=builders.actor(), agency=partnership.housing, file=csv_file(GOOD_ROWS),
                             mapping=mapping)
-    client.force_login(User.objects.create_superuser("root.admin", "admin@example.org", "a-long-admin-password"))
+    root = User.objects.create_superuser("root.admin", "admin@example.org", "a-long-admin-password")
+    # Source records are person data: the admin shows an administrator only their own agency's (issue 10, item 7).
+    Membership.objects.create(user=root, agency=partnership.housing, role="administrator")
+    client.force_login(root)
     record = SourceRecord.objects.get(record_id="H001")
     for url in ("/admin/imports/importbatch/", "/admin/imports/sourcerecord/", "/admin/imports/columnmapping/",
                 f"/admin/imports/sourcerecord/{record.pk}/change/"):

@@ -1,11 +1,13 @@
 from django.contrib import admin
 
 from desist.audit.models import AccessLogEntry
+from desist.people.admin import AdminConsultationLogged
 
 
 @admin.register(AccessLogEntry)
-class AccessLogEntryAdmin(admin.ModelAdmin):
-    """Read-only: the log is append-only (the database refuses changes too)."""
+class AccessLogEntryAdmin(AdminConsultationLogged):
+    """Read-only: the log is append-only (the database refuses changes too). The log names people, so reading
+    it here is logged, as on /access-log/."""
 
     list_display = ["at", "username", "agency_code", "action", "person_id", "summary", "purpose", "channel"]
     list_filter = ["action", "channel", "agency_code"]

@@ -5,6 +5,7 @@ from desist.audit.context import actor_for_request
 from desist.audit.models import Channel
 from desist.imports import services
 from desist.imports.models import ColumnMapping, ImportBatch, SourceRecord
+from desist.people.admin import PersonDataAdmin, own_agency_or_visible
 
 
 class ColumnMappingForm(forms.ModelForm):
@@ -63,10 +64,14 @@ class ImportBatchAdmin(ReadOnlyAdmin):
 
 
 @admin.register(SourceRecord)
-class SourceRecordAdmin(ReadOnlyAdmin):
+class SourceRecordAdmin(PersonDataAdmin):
+    """An agency's records as they came: read-only, only the administrator's own agencies' records and records
+    linked to people those agencies may see, and logged (desist.people.admin)."""
+
+    scope = own_agency_or_visible()
     list_display = ["record_id", "agency", "last_name", "first_name", "date_of_birth", "postcode", "batch",
                     "row_number", "person"]
     list_filter = ["agency"]
-    list_select_related = ["agency", "batch"]
+    list_select_related = ["agency", "batch", "person"]
     search_fields = ["record_id", "last_name"]
     raw_id_fields = ["person"]

@@ -1,19 +1,14 @@
 from django.contrib import admin
 
 from desist.outcomes.models import AccommodationStatus, EmploymentStatus, EnforcementAction
+from desist.people.admin import PersonDataAdmin
 
 
-class ReadOnly(admin.ModelAdmin):
-    """Outcomes are recorded through the services, which log each write; the admin only shows them."""
+class ReadOnly(PersonDataAdmin):
+    """Outcomes are recorded through the services, which log each write; the admin only shows them, for people
+    the administrator's agencies may see, and logs what it showed (desist.people.admin)."""
 
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
+    list_select_related = ("person", "sentence")
 
 
 @admin.register(AccommodationStatus, EmploymentStatus)
