@@ -6,19 +6,21 @@ table in docs/security.md, "Bad files on import"."""
 
 from __future__ import annotations
 
+import csv
+import io
 import os
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from desist.imports import extracts, services
-from desist.imports.extracts import ExtractFile
+from desist.imports.extracts import ExtractFile, ExtractFileError, read_extract
 from desist.imports.models import ImportBatch, SourceRecord
 from tests.app import builders
 from tests.app.hostile_files import COLUMNS, Case, cases
-
-pytestmark = pytest.mark.django_db
 
 CASES = cases()
 _results: dict[str, tuple[str, str]] = {}
@@ -46,6 +48,7 @@ def test_the_corpus_has_at_least_forty_kinds_of_bad_file():
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c.kind for c in CASES])
+@pytest.mark.django_db
 def test_each_file_is_refused_cleanly_or_accepted(partnership, case: Case):
     agency = partnership.housing
     actor = builders.actor()
@@ -86,3 +89,42 @@ def test_each_file_is_refused_cleanly_or_accepted(partnership, case: Case):
                                    + (f"; {shown}" if shown else ""))
     finally:
         extracts.configure(limits)
+
+
+# --- the reader on its own: any bytes get a table or a message, never a traceback ---------------------------
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.binary(max_size=2_000), st.sampled_from(["x.csv", "x.txt", "x.xlsx"]), st.sampled_from(["", "cp1252"]))
+def test_any_bytes_are_read_or_refused_with_a_message(content, name, encoding):
+    try:
+        table = read_extract(ExtractFile(name=name, content=content, encoding=encoding))
+    except ExtractFileError as error:
+        assert str(error) and "Traceback" not in str(error)
+    else:
+        assert table.columns and all(len(c) <= 32_767 for c in table.columns)
+
+
+cell_text = st.text(st.characters(blacklist_categories=("Cs", "Cc"), blacklist_characters="\ufeff\u2028\u2029"
+                                  "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\ufff9\ufffa\ufffb"),
+                    max_size=30)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(cell_text.filter(lambda t: t.strip() and not t.strip()[0].isdigit()), min_size=1, max_size=6,
+                unique_by=lambda t: t.strip().lower()),
+       st.lists(st.lists(cell_text, min_size=6, max_size=6), max_size=5), st.booleans())
+def test_any_utf8_table_reads_back_as_written(header, rows, bom):
+    width = len(header)
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(header)
+    writer.writerows(r[:width] for r in rows)
+    content = (b"\xef\xbb\xbf" if bom else b"") + out.getvalue().encode("utf-8")
+    try:
+        table = read_extract(ExtractFile(name="x.csv", content=content))
+    except ExtractFileError as error:
+        assert "looks like a value" in str(error) or "delimiter" in str(error) or "column" in str(error)
+        return
+    if table.columns == [h.strip() for h in header]:
+        kept = [r[:width] for r in rows if any(c.strip() for c in r[:width])]
+        assert [values for _, values in table.rows] == kept
