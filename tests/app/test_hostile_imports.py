@@ -128,3 +128,18 @@ def test_any_utf8_table_reads_back_as_written(header, rows, bom):
     if table.columns == [h.strip() for h in header]:
         kept = [r[:width] for r in rows if any(c.strip() for c in r[:width])]
         assert [values for _, values in table.rows] == kept
+
+
+@pytest.mark.django_db
+def test_the_command_line_reads_a_file_in_the_encoding_it_is_told(partnership, tmp_path, capsys):
+    from desist.cli import main as desist_main
+    from tests.app.hostile_files import csv_bytes, row
+
+    path = tmp_path / "polish.csv"
+    path.write_bytes(csv_bytes([row(Forename="Łukasz", Surname="Wójcik")], encoding="iso-8859-2"))
+    services.mapping_save(actor=builders.actor(), agency=partnership.housing, record_id_column="Client ID",
+                          date_format="%d/%m/%Y", columns=COLUMNS)
+    assert desist_main(["import", "--agency", "housing", "--file", str(path)]) == 1
+    assert "cannot tell which encoding" in capsys.readouterr().err and not SourceRecord.objects.exists()
+    assert desist_main(["import", "--agency", "housing", "--file", str(path), "--encoding", "iso-8859-2"]) == 0
+    assert SourceRecord.objects.get().first_name == "Łukasz"

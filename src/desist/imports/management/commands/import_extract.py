@@ -41,7 +41,7 @@ class Command(BaseCommand):
         path = Path(options["file"])
         if not path.is_file():
             raise CommandError(f"There is no file {str(path)!r}.")
-        file = ExtractFile.from_path(path)
+        file = ExtractFile.from_path(path, encoding=options.get("encoding") or "")
         actor = system_actor(channel=Channel.IMPORT, agency_ids=frozenset({agency.pk}))
         mapping = selectors.current_mapping(agency, options["mapping"])
         if mapping is None:
