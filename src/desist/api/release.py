@@ -14,13 +14,12 @@ from ninja import Query, Router, Schema, Status
 from desist.api.schemas import form_field_errors
 from desist.audit.context import Actor
 from desist.audit.models import Action
+from desist.audit.refusals import refuse
 from desist.audit.services import log_access
 from desist.core import release as rules
-from desist.people.selectors import visible_people
 from desist.release import selectors, services
 from desist.release.forms import ReleaseDateForm, ReleaseFactsForm, ReleaseForm, TaskForm
 from desist.release.models import PlanTask, ReleasePlan
-from desist.sentences.models import Sentence, SentenceKind
 
 router = Router(tags=["releases"])
 NOT_FOUND = {"detail": "No such record is available to you."}
@@ -175,14 +174,6 @@ class ReleaseOut(Schema):
     note: str
 
 
-def _custodial_or_denied(actor: Actor, sentence_id: int) -> Sentence | None:
-    sentence = Sentence.objects.filter(pk=sentence_id, kind=SentenceKind.CUSTODY,
-                                       person__in=visible_people(actor)).first()
-    if sentence is None:
-        person_id = Sentence.objects.filter(pk=sentence_id).values_list("person_id", flat=True).first()
-        log_access(actor=actor, action=Action.DENIED, person_id=person_id,
-                   summary=f"Refused access to sentence {sentence_id}", detail={"reason": "not visible"})
-    return sentence
 
 
 def _summary(plan: ReleasePlan, missing: list[str]) -> dict[str, Any]:
@@ -210,13 +201,6 @@ def _plan_out(plan: ReleasePlan) -> dict[str, Any]:
             "tasks": [_task_out(t) for t in tasks]}
 
 
-def _plan_or_denied(actor: Actor, plan_id: int) -> ReleasePlan | None:
-    plan = selectors.plan_detail(actor, plan_id)
-    if plan is None:
-        person_id = ReleasePlan.objects.filter(pk=plan_id).values_list("person_id", flat=True).first()
-        log_access(actor=actor, action=Action.DENIED, person_id=person_id,
-                   summary=f"Refused access to release plan {plan_id}", detail={"reason": "not visible"})
-    return plan
 
 
 @router.get("", response=PlanPage, summary="Releases due in the coming weeks, with readiness and what is missing")
@@ -239,9 +223,7 @@ def list_releases(request: HttpRequest, params: Query[PipelineParams]) -> dict[s
 @router.get("/plans/{id:plan_id}", response={200: PlanOut, 404: ErrorOut}, summary="One release plan")
 def get_plan(request: HttpRequest, plan_id: int) -> Any:
     actor = _actor(request)
-    plan = _plan_or_denied(actor, plan_id)
-    if plan is None:
-        return Status(404, NOT_FOUND)
+    plan = selectors.plan_for_actor(actor, plan_id)
     log_access(actor=actor, action=Action.CONSULTATION, person_id=plan.person_id, obj=plan,
                summary=f"Viewed the release plan of person {plan.person_id} through the API")
     return _plan_out(plan)
@@ -251,9 +233,7 @@ def get_plan(request: HttpRequest, plan_id: int) -> Any:
              summary="Set a pathway's status (send the plan's version as read: 409 if it has changed since)")
 def set_pathway(request: HttpRequest, plan_id: int, pathway: str, body: PathwayIn) -> Any:
     actor = _actor(request)
-    plan = _plan_or_denied(actor, plan_id)
-    if plan is None:
-        return Status(404, NOT_FOUND)
+    plan = selectors.plan_for_actor(actor, plan_id)
     try:
         row = services.pathway_status_set(actor=actor, plan=plan, pathway=pathway, status=body.status, note=body.note,
                                           version=body.version)
@@ -266,10 +246,10 @@ def set_pathway(request: HttpRequest, plan_id: int, pathway: str, body: PathwayI
              summary="Update a task (only the fields sent change); the page's form checks the values")
 def update_task(request: HttpRequest, plan_id: int, task_id: int, body: TaskIn) -> Any:
     actor = _actor(request)
-    plan = _plan_or_denied(actor, plan_id)
-    task = plan.tasks.filter(pk=task_id).select_related("plan").first() if plan else None
+    plan = selectors.plan_for_actor(actor, plan_id)
+    task = plan.tasks.filter(pk=task_id).select_related("plan").first()
     if task is None:
-        return Status(404, NOT_FOUND)
+        refuse(actor, summary=f"Refused access to release plan task {task_id}", person_id=plan.person_id)
     sent = body.model_dump(exclude_unset=True)
     current = {"status": task.status, "owner_agency": task.owner_agency_id, "due_date": task.due_date,
                "provider": task.provider, "event_date": task.event_date, "detail": task.detail}
@@ -291,13 +271,7 @@ def update_task(request: HttpRequest, plan_id: int, task_id: int, body: TaskIn) 
                      "the date already recorded, sent again, records nothing (recorded: false)")
 def set_release_date(request: HttpRequest, sentence_id: int, body: ReleaseDateIn) -> Any:
     actor = _actor(request)
-    sentence = Sentence.objects.filter(pk=sentence_id, kind=SentenceKind.CUSTODY,
-                                       person__in=visible_people(actor)).first()
-    if sentence is None:
-        person_id = Sentence.objects.filter(pk=sentence_id).values_list("person_id", flat=True).first()
-        log_access(actor=actor, action=Action.DENIED, person_id=person_id,
-                   summary=f"Refused access to sentence {sentence_id}", detail={"reason": "not visible"})
-        return Status(404, NOT_FOUND)
+    sentence = selectors.sentence_for_actor(actor, sentence_id)
     form = ReleaseDateForm({**body.model_dump(), "version": body.version or ""})
     if not form.is_valid():
         return Status(422, form_field_errors(form))
@@ -322,9 +296,7 @@ def set_release_date(request: HttpRequest, sentence_id: int, body: ReleaseDateIn
              summary="Record a custodial sentence's release facts (prison or probation staff)")
 def set_release_facts(request: HttpRequest, sentence_id: int, body: ReleaseFactsIn) -> Any:
     actor = _actor(request)
-    sentence = _custodial_or_denied(actor, sentence_id)
-    if sentence is None:
-        return Status(404, NOT_FOUND)
+    sentence = selectors.sentence_for_actor(actor, sentence_id)
     data = {name: ("" if value is None else value) for name, value in body.model_dump().items()}
     form = ReleaseFactsForm(data)  # the version rides along as the page's hidden field does
     if not form.is_valid():
@@ -346,9 +318,7 @@ def set_release_facts(request: HttpRequest, sentence_id: int, body: ReleaseFacts
              summary="Record that the person was released (prison or probation staff)")
 def record_release(request: HttpRequest, sentence_id: int, body: ReleaseIn) -> Any:
     actor = _actor(request)
-    sentence = _custodial_or_denied(actor, sentence_id)
-    if sentence is None:
-        return Status(404, NOT_FOUND)
+    sentence = selectors.sentence_for_actor(actor, sentence_id)
     form = ReleaseForm({**body.model_dump(), "version": body.version or ""})
     if not form.is_valid():
         return Status(422, form_field_errors(form))

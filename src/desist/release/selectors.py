@@ -11,6 +11,7 @@ from django.conf import settings
 from django.db.models import Count, Prefetch, Q, QuerySet
 
 from desist.audit.context import Actor
+from desist.audit.refusals import refuse
 from desist.core import release as rules
 from desist.offences.models import Offence
 from desist.partnership.models import Agency, AgencyKind
@@ -106,6 +107,46 @@ def plan_detail(actor: Actor, plan_id: int) -> ReleasePlan | None:
             .prefetch_related("pathways", Prefetch("tasks", queryset=PlanTask.objects.select_related(
                 "owner_agency", "owner_user").order_by("due_date", "id")))
             .first())
+
+
+# --- One getter per guarded thing: the record, or a logged refusal (desist.audit.refusals) ---------------
+
+
+def plan_for_actor(actor: Actor, plan_id: int) -> ReleasePlan:
+    """`plan_detail`, or the refusal logged and the channel's 404 raised."""
+    plan = plan_detail(actor, plan_id)
+    if plan is None:
+        person_id = ReleasePlan.objects.filter(pk=plan_id).values_list("person_id", flat=True).first()
+        refuse(actor, summary=f"Refused access to release plan {plan_id}", person_id=person_id)
+    return plan
+
+
+def sentence_for_actor(actor: Actor, sentence_id: int, *, custodial: bool = True) -> Sentence:
+    """A (custodial, unless told otherwise) sentence of a person the actor may see, or a logged refusal (404)."""
+    sentences = Sentence.objects.filter(pk=sentence_id, person__in=visible_people(actor))
+    sentence = (sentences.filter(kind=SentenceKind.CUSTODY) if custodial else sentences).first()
+    if sentence is None:
+        person_id = Sentence.objects.filter(pk=sentence_id).values_list("person_id", flat=True).first()
+        refuse(actor, summary=f"Refused access to sentence {sentence_id}", person_id=person_id)
+    return sentence
+
+
+def task_for_actor(actor: Actor, task_id: int) -> PlanTask:
+    """A release plan task about a person the actor may see, or a logged refusal (404)."""
+    task = PlanTask.objects.filter(pk=task_id, plan__person__in=visible_people(actor)).select_related("plan").first()
+    if task is None:
+        person_id = PlanTask.objects.filter(pk=task_id).values_list("plan__person_id", flat=True).first()
+        refuse(actor, summary=f"Refused access to release plan task {task_id}", person_id=person_id)
+    return task
+
+
+def escalation_for_actor(actor: Actor, escalation_id: int) -> Escalation:
+    """An escalation addressed to the actor or their agency, about a person they may see, or a logged refusal."""
+    escalation = escalations_for(actor, status="").filter(pk=escalation_id).first()
+    if escalation is None:
+        person_id = Escalation.objects.filter(pk=escalation_id).values_list("person_id", flat=True).first()
+        refuse(actor, summary=f"Refused access to escalation {escalation_id}", person_id=person_id)
+    return escalation
 
 
 # --- Release facts and eligibility -------------------------------------------------------------------

@@ -9,18 +9,19 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from desist.audit.context import Actor
 from desist.audit.models import Action
+from desist.audit.refusals import AuthenticatedHttpRequest
 from desist.audit.services import log_access
 from desist.core import release as rules
 from desist.partnership.models import Agency
 from desist.people.models import Person
-from desist.people.selectors import visible_people
+from desist.people.selectors import person_for_actor
 from desist.release import selectors, services
 from desist.release.forms import (
     AccommodationForm,
@@ -31,36 +32,17 @@ from desist.release.forms import (
     ReleaseForm,
     TaskForm,
 )
-from desist.release.models import EarlyReleaseScheme, Escalation, PlanTask, ReleasePlan
-from desist.sentences.models import Sentence, SentenceKind
+from desist.release.models import EarlyReleaseScheme, PlanTask, ReleasePlan
 from desist.versioning import StaleEdit, form_show_stale
 
 PAGE_SIZE = 50
 
 
-def _actor(request: HttpRequest) -> Actor:
-    return request.actor  # type: ignore[attr-defined,no-any-return]
-
-
-def _denied(actor: Actor, *, person_id: int | None, what: str) -> Http404:
-    log_access(actor=actor, action=Action.DENIED, person_id=person_id, summary=f"Refused access to {what}",
-               detail={"reason": "no current involvement by the user's agency"})
-    return Http404()
-
-
 def _visible_person(actor: Actor, person_id: int) -> Person:
-    person = visible_people(actor).filter(pk=person_id).select_related("district").first()
-    if person is None:
-        raise _denied(actor, person_id=person_id, what=f"the release of person {person_id}")
-    return person
+    return person_for_actor(actor, person_id, what="the release")
 
 
-def _plan(actor: Actor, plan_id: int) -> ReleasePlan:
-    plan = selectors.plan_detail(actor, plan_id)
-    if plan is None:
-        person_id = ReleasePlan.objects.filter(pk=plan_id).values_list("person_id", flat=True).first()
-        raise _denied(actor, person_id=person_id, what=f"release plan {plan_id}")
-    return plan
+_plan = selectors.plan_for_actor
 
 
 def _facts_form(r: selectors.SentenceRelease) -> ReleaseFactsForm:
@@ -78,11 +60,11 @@ def _release_form(r: selectors.SentenceRelease, today: Any) -> ReleaseForm:
         "version": r.sentence.version})
 
 
-def _person_release_page(request: HttpRequest, person: Person, *, bound: dict[str, Any] | None = None,
+def _person_release_page(request: AuthenticatedHttpRequest, person: Person, *, bound: dict[str, Any] | None = None,
                          bound_sentence: int | None = None) -> HttpResponse:
     """The release page: each sentence awaiting release with its date, facts and release forms (a form just sent,
     with its errors, in place of the blank one), and the releases already recorded."""
-    actor = _actor(request)
+    actor = request.actor
     today = timezone.localdate()
     releases = selectors.person_releases(person.pk, on=today)
     released = selectors.person_released(person.pk)
@@ -119,25 +101,19 @@ def _first_id(bound: dict[str, Any]) -> str:
 
 
 @login_required
-def person_release(request: HttpRequest, person_id: int) -> HttpResponse:
+def person_release(request: AuthenticatedHttpRequest, person_id: int) -> HttpResponse:
     """The release section of a person's record: a page of its own, or the fragment the record loads."""
-    return _person_release_page(request, _visible_person(_actor(request), person_id))
+    return _person_release_page(request, _visible_person(request.actor, person_id))
 
 
-def _custodial_sentence(actor: Actor, sentence_id: int) -> Sentence:
-    sentence = Sentence.objects.filter(pk=sentence_id, kind=SentenceKind.CUSTODY,
-                                       person__in=visible_people(actor)).first()
-    if sentence is None:
-        person_id = Sentence.objects.filter(pk=sentence_id).values_list("person_id", flat=True).first()
-        raise _denied(actor, person_id=person_id, what=f"sentence {sentence_id}")
-    return sentence
+_custodial_sentence = selectors.sentence_for_actor
 
 
 @login_required
 @require_POST
-def release_facts(request: HttpRequest, sentence_id: int) -> HttpResponse:
+def release_facts(request: AuthenticatedHttpRequest, sentence_id: int) -> HttpResponse:
     """Record a sentence's release facts; with errors, the release page again with them summarised."""
-    actor = _actor(request)
+    actor = request.actor
     sentence = _custodial_sentence(actor, sentence_id)
     form = ReleaseFactsForm(request.POST, prefix=f"facts{sentence.pk}")
     if form.is_valid():
@@ -157,9 +133,9 @@ def release_facts(request: HttpRequest, sentence_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def release_record(request: HttpRequest, sentence_id: int) -> HttpResponse:
+def release_record(request: AuthenticatedHttpRequest, sentence_id: int) -> HttpResponse:
     """Record that the person was released; with errors, the release page again with them summarised."""
-    actor = _actor(request)
+    actor = request.actor
     sentence = _custodial_sentence(actor, sentence_id)
     form = ReleaseForm(request.POST, prefix=f"release{sentence.pk}")
     if form.is_valid():
@@ -180,10 +156,10 @@ def release_record(request: HttpRequest, sentence_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def release_date(request: HttpRequest, sentence_id: int) -> HttpResponse:
+def release_date(request: AuthenticatedHttpRequest, sentence_id: int) -> HttpResponse:
     """Change the expected release date ("Save release date"), or confirm it unchanged ("Confirm release date").
     Saving what is already recorded records nothing and says so; with errors, the release page again with them."""
-    actor = _actor(request)
+    actor = request.actor
     sentence = _custodial_sentence(actor, sentence_id)
     form = ReleaseDateForm(request.POST, auto_id=f"date{sentence.pk}-%s")
     if form.is_valid():
@@ -208,11 +184,9 @@ def release_date(request: HttpRequest, sentence_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def plan_start(request: HttpRequest, sentence_id: int) -> HttpResponse:
-    actor = _actor(request)
-    sentence = Sentence.objects.filter(pk=sentence_id, person__in=visible_people(actor)).first()
-    if sentence is None:
-        raise _denied(actor, person_id=None, what=f"sentence {sentence_id}")
+def plan_start(request: AuthenticatedHttpRequest, sentence_id: int) -> HttpResponse:
+    actor = request.actor
+    sentence = selectors.sentence_for_actor(actor, sentence_id, custodial=False)
     try:
         plan = services.release_plan_start(actor=actor, sentence=sentence)
     except services.ReleaseError as error:
@@ -245,10 +219,10 @@ def _task_initial(task: PlanTask) -> dict[str, Any]:
 
 
 @login_required
-def plan(request: HttpRequest, plan_id: int) -> HttpResponse:
+def plan(request: AuthenticatedHttpRequest, plan_id: int) -> HttpResponse:
     """The release plan: pathway statuses, accommodation on release, the risk management plan, and the tasks.
     Each form carries the plan's version: a change someone else saved first is not overwritten."""
-    actor = _actor(request)
+    actor = request.actor
     plan = _plan(actor, plan_id)
     context: dict[str, Any] = {}
     if request.method == "POST":
@@ -290,13 +264,10 @@ def plan(request: HttpRequest, plan_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def task_update(request: HttpRequest, task_id: int) -> HttpResponse:
+def task_update(request: AuthenticatedHttpRequest, task_id: int) -> HttpResponse:
     """Update one task. With HTMX only the task's row comes back; without, the whole plan page."""
-    actor = _actor(request)
-    task = PlanTask.objects.filter(pk=task_id, plan__person__in=visible_people(actor)).select_related("plan").first()
-    if task is None:
-        person_id = PlanTask.objects.filter(pk=task_id).values_list("plan__person_id", flat=True).first()
-        raise _denied(actor, person_id=person_id, what=f"release plan task {task_id}")
+    actor = request.actor
+    task = selectors.task_for_actor(actor, task_id)
     form = TaskForm(request.POST, prefix=f"task{task.pk}")
     if form.is_valid():
         try:
@@ -327,9 +298,9 @@ def task_update(request: HttpRequest, task_id: int) -> HttpResponse:
 
 
 @login_required
-def readiness(request: HttpRequest) -> HttpResponse:
+def readiness(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Everyone released in the coming weeks whom the user may see: how ready each plan is and what is missing."""
-    actor = _actor(request)
+    actor = request.actor
     today = timezone.localdate()
     form = PipelineFilterForm(request.GET or None)
     filters = selectors.PipelineFilters()
@@ -355,9 +326,9 @@ def readiness(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def early_release(request: HttpRequest) -> HttpResponse:
+def early_release(request: AuthenticatedHttpRequest) -> HttpResponse:
     """For each scheme in force (or the one asked for), who is eligible, who waits for a plan, and why not."""
-    actor = _actor(request)
+    actor = request.actor
     today = timezone.localdate()
     in_force = selectors.schemes_in_force(today)
     scheme: EarlyReleaseScheme | None = None
@@ -378,8 +349,8 @@ def early_release(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def escalations(request: HttpRequest) -> HttpResponse:
-    actor = _actor(request)
+def escalations(request: AuthenticatedHttpRequest) -> HttpResponse:
+    actor = request.actor
     mine = request.GET.get("mine") == "1"
     status = request.GET.get("status", "open")
     rows = selectors.escalations_for(actor, status=status if status in ("open", "resolved") else "open", mine=mine)
@@ -391,12 +362,9 @@ def escalations(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def escalation_resolve(request: HttpRequest, escalation_id: int) -> HttpResponse:
-    actor = _actor(request)
-    escalation = selectors.escalations_for(actor, status="").filter(pk=escalation_id).first()
-    if escalation is None:
-        person_id = Escalation.objects.filter(pk=escalation_id).values_list("person_id", flat=True).first()
-        raise _denied(actor, person_id=person_id, what=f"escalation {escalation_id}")
+def escalation_resolve(request: AuthenticatedHttpRequest, escalation_id: int) -> HttpResponse:
+    actor = request.actor
+    escalation = selectors.escalation_for_actor(actor, escalation_id)
     try:
         services.escalation_resolve(actor=actor, escalation=escalation)
         messages.success(request, "Escalation resolved.")
