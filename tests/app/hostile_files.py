@@ -63,10 +63,11 @@ def workbook(rows: list[list[object]], header: list[str] = HEADER) -> bytes:
     return out.getvalue()
 
 
-def rezip(content: bytes, replace: dict[str, bytes] | None = None, add: dict[str, bytes] | None = None) -> bytes:
+def rezip(content: bytes, replace: dict[str, bytes] | None = None, add: dict[str, bytes] | None = None,
+          compression: int = zipfile.ZIP_DEFLATED) -> bytes:
     """A copy of a workbook with some parts replaced or added."""
     out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(content)) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+    with zipfile.ZipFile(io.BytesIO(content)) as source, zipfile.ZipFile(out, "w", compression) as target:
         for info in source.infolist():
             target.writestr(info.filename, (replace or {}).get(info.filename, source.read(info.filename)))
         for name, data in (add or {}).items():
@@ -174,6 +175,8 @@ def cases(today: date | None = None) -> list[Case]:
              limits=ExtractLimits(max_xlsx_bytes=50_000)),
         Case("An xlsx made of too many parts", "parts.xlsx",
              rezip(workbook(GOOD), add={f"customXml/item{i}.xml": b"<x/>" for i in range(1_001)}), "parts"),
+        Case("An xlsx packed with bzip2 (which unpacks whole blocks at once)", "bzip.xlsx",
+             rezip(workbook(GOOD), compression=zipfile.ZIP_BZIP2), "packed in a way Excel never uses"),
         Case("An xlsx holding another file (embedded object)", "embedded.xlsx",
              rezip(workbook(GOOD), add={"xl/embeddings/oleObject1.bin": b"\x00" * 10}), "holds another file"),
         Case("A 'billion laughs' xlsx (entity expansion)", "laughs.xlsx", billion_laughs(), "billion laughs"),

@@ -462,6 +462,10 @@ def _check_workbook_archive(content: bytes, limits: ExtractLimits) -> None:
     for part in parts:
         if part.flag_bits & 0x1:
             raise ExtractFileError("Part of the workbook is encrypted. Remove the password and save it again.")
+        if part.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
+            # Excel only deflates; other methods would unpack a whole block at once, past the size checks.
+            raise ExtractFileError("The workbook is packed in a way Excel never uses. Open it in Excel and save it "
+                                   "again as .xlsx, or as CSV UTF-8.")
         if _NESTED.search(part.filename) or part.filename.startswith("xl/embeddings/"):
             raise ExtractFileError(f"The workbook holds another file ({part.filename.rsplit('/', 1)[-1]!r}). Save "
                                    "the extract's sheet alone as .xlsx or CSV UTF-8.")
