@@ -145,8 +145,29 @@ class Crawl:
                 chosen.setdefault(visit.pattern, visit)
         return chosen
 
+    def axe_sample(self) -> dict[str, Visit]:
+        """One page per URL pattern for the accessibility check, but one per kind of admin page: the admin draws
+        every model's list, form, deletion and history pages from the same templates."""
+        chosen: dict[str, Visit] = {}
+        for pattern, visit in self.sample().items():
+            chosen.setdefault(_admin_kind(pattern) or pattern, visit)
+        return chosen
+
     def slowest(self, n: int = 5) -> list[Visit]:
         return sorted(self.visits, key=lambda v: v.seconds, reverse=True)[:n]
+
+
+_ADMIN_KINDS = [
+    (re.compile(r"^admin/[a-z_]+/[a-z_]+/$"), "admin: a list"),
+    (re.compile(r"^admin/[a-z_]+/[a-z_]+/add/$"), "admin: adding"),
+    (re.compile(r"^admin/[a-z_]+/[a-z_]+/<path:object_id>/change/$"), "admin: changing"),
+    (re.compile(r"^admin/[a-z_]+/[a-z_]+/<path:object_id>/delete/$"), "admin: deleting"),
+    (re.compile(r"^admin/[a-z_]+/[a-z_]+/<path:object_id>/history/$"), "admin: history"),
+]
+
+
+def _admin_kind(pattern: str) -> str | None:
+    return next((kind for regex, kind in _ADMIN_KINDS if regex.match(pattern)), None)
 
 
 class _Page(HTMLParser):
@@ -215,6 +236,22 @@ def unreached_patterns(crawl: Crawl) -> list[str]:
     return sorted(missing)
 
 
+# A small partnership: about 60 staff, a cohort of IOM members, victims, families, referrals and premises.
+DEMO_PEOPLE = 1000
+DEMO_SEED = 7
+
+
+def build_demo() -> list[Any]:
+    """Build the small demo partnership and return its demo users."""
+    import io
+
+    from django.contrib.auth.models import User
+    from django.core.management import call_command
+
+    call_command("build_demo", "--people", str(DEMO_PEOPLE), "--seed", str(DEMO_SEED), stdout=io.StringIO())
+    return list(User.objects.filter(username__startswith="demo.").order_by("username"))
+
+
 def crawl(users: Iterable[Any], seeds: dict[str, list[str]], *, per_pattern: int = PER_PATTERN,
           client_factory: Any = None) -> Crawl:
     """Sign in as each user and follow every link from `seeds[username]` (breadth first), fetching at most
@@ -225,11 +262,31 @@ def crawl(users: Iterable[Any], seeds: dict[str, list[str]], *, per_pattern: int
     started = time.perf_counter()
     for user in users:
         client = (client_factory or (lambda: Client(raise_request_exception=False)))()
-        client.force_login(user)
+        sign_in(client, user)
         result.users.append(user.username)
         result.visits.extend(_crawl_as(client, user.username, seeds.get(user.username, []), per_pattern))
     result.seconds = time.perf_counter() - started
     return result
+
+
+def sign_in(client: Any, user: Any) -> None:
+    """Sign in as a user would finish signing in: with a two-factor code where one is needed, and a purpose
+    stated (case management)."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from desist.accounts.rules import needs_code
+    from desist.audit.context import actor_for_user
+    from desist.web.purpose import PURPOSE_KEY
+
+    client.force_login(user)
+    session = client.session
+    if needs_code(user, actor_for_user(user, channel="web")):
+        device = (TOTPDevice.objects.filter(user=user, confirmed=True).first()
+                  or TOTPDevice.objects.create(user=user, name="crawl", confirmed=True))
+        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session[PURPOSE_KEY] = "case_management"
+    session.save()
 
 
 def _crawl_as(client: Any, username: str, seeds: list[str], per_pattern: int) -> Iterator[Visit]:

@@ -4,25 +4,13 @@ no link may lead nowhere, every page's title must say which page it is, and ever
 or listed in tests/crawl.py's UNLINKED with the reason. Runs on SQLite and on PostgreSQL (scripts/test.sh).
 The accessibility of one page per pattern is checked in Chromium by tests/browser/test_crawl_axe.py."""
 
-import io
-
 import pytest
-from django.contrib.auth.models import User
-from django.core.management import call_command
 
 from desist.audit.context import actor_for_user
 from tests import crawl
+from tests.crawl import build_demo
 
 pytestmark = [pytest.mark.django_db, pytest.mark.slow]
-
-# A small partnership: about 60 staff, a cohort of IOM members, victims, families, referrals and premises.
-DEMO_PEOPLE = 1000
-DEMO_SEED = 7
-
-
-def build_demo():
-    call_command("build_demo", "--people", str(DEMO_PEOPLE), "--seed", str(DEMO_SEED), stdout=io.StringIO())
-    return list(User.objects.filter(username__startswith="demo.").order_by("username"))
 
 
 def _report(title, lines):

@@ -3,7 +3,7 @@ from django.contrib import admin
 from desist.premises.models import BedSpace, Premises
 
 
-class BedSpaceInline(admin.TabularInline):
+class BedSpaceInline(admin.StackedInline):  # stacked: each field has its label
     model = BedSpace
     extra = 0
 

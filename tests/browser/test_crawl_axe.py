@@ -1,0 +1,43 @@
+"""The crawl in Chromium (issue 10, item 3): one page of every URL pattern the demo users reach (one of each kind
+of admin page) passes axe-core's WCAG 2.2 AA checks, signed in as the user who reached it. Downloads (CSV, Excel,
+PDF) are not pages: tests/app/test_crawl.py checks their status. Runs in the PostgreSQL pass of scripts/test.sh."""
+
+import time
+
+import pytest
+from django.conf import settings
+from django.contrib.auth.models import User
+from django.test import Client
+
+from tests import crawl
+from tests.browser.conftest import BLOCKING_IMPACTS, _format_violation, run_axe
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
+
+
+def test_one_page_of_every_url_pattern_is_accessible(page, live_server):
+    users = crawl.build_demo()
+    # One address per pattern and user is enough to find one page of each pattern.
+    result = crawl.crawl(users, {user.username: crawl.seeds_for(user) for user in users}, per_pattern=1)
+    sample = result.axe_sample()
+    assert len(sample) > 50
+
+    cookies: dict[str, str] = {}
+    failures: list[str] = []
+    started = time.perf_counter()
+    for key, visit in sorted(sample.items(), key=lambda item: item[1].user):
+        if visit.user not in cookies:
+            client = Client()
+            crawl.sign_in(client, User.objects.get(username=visit.user))
+            cookies[visit.user] = client.cookies[settings.SESSION_COOKIE_NAME].value
+        page.context.clear_cookies()
+        page.context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": cookies[visit.user],
+                                   "url": live_server.url}])
+        response = page.goto(f"{live_server.url}{visit.url}")
+        assert response is not None and response.status == 200, f"{visit.user} {visit.url}: {response and response.status}"
+        blocking = [v for v in run_axe(page) if v.get("impact") in BLOCKING_IMPACTS]
+        if blocking:
+            failures.append(f"{key} ({visit.user}, {visit.url}):\n" + "\n".join(_format_violation(v) for v in blocking))
+    assert not failures, "Accessibility violations:\n" + "\n".join(failures)
+    print(f"\naxe: {len(sample)} pages ({len(result.patterns())} URL patterns reached), "
+          f"{time.perf_counter() - started:.0f} s in Chromium")
