@@ -311,3 +311,66 @@ def test_linking_an_offence_twice_is_one_link(partnership, team):
     victim, offence = linked_victim(partnership, team, "VLU-71")
     victims.victim_link(actor=builders.actor(team["vlo"]), victim=victim, offence=offence)
     assert victim.links.count() == 1
+
+
+# --- referrals, IOM decisions and bookings: the same lock, and their errors in the summary ---------------------
+
+
+def test_a_referral_step_from_a_page_someone_else_moved_on_is_refused(partnership, team):
+    from desist.referrals import services as referrals
+    from desist.referrals.models import Referral, Service
+
+    worker = partnership.user("tina.treatment", partnership.treatment)
+    subject, _ = prisoner(partnership, team)
+    service = Service.objects.create(name="Mental health treatment requirement", provider=partnership.treatment,
+                                     pathway="health", capacity=2, response_days=5)
+    referral = referrals.referral_make(actor=builders.actor(team["officer"]), person=subject, service=service)
+    first, second = signed_in(worker), signed_in(worker)
+    assert first.post(f"/referrals/{referral.pk}/accept/", {"version": "1"}).status_code == 302
+    page = second.post(f"/referrals/{referral.pk}/decline/", {"version": "1", "reason": "Full"})
+    body = page.content.decode()
+    assert page.status_code == 200 and "<title>Error: " in body and "govuk-error-summary" in body
+    assert "cannot be declined" in body or STALE_MESSAGE in body
+    assert Referral.objects.get(pk=referral.pk).status == "waiting"
+    api = second.post(f"/api/referrals/{referral.pk}/start", {"version": 1}, content_type="application/json")
+    assert api.status_code == 409 and api.json()["detail"] == STALE_MESSAGE
+    missing = second.post(f"/referrals/{referral.pk}/end/", {"version": "3"})
+    assert "Choose the outcome." in missing.content.decode() and 'class="govuk-error-message"' in \
+        missing.content.decode()
+
+
+def test_a_panel_decision_from_a_page_someone_else_changed_is_refused(partnership, team):
+    from desist.iom.models import CohortMembership
+    from desist.iom.services import cohort_propose
+
+    coordinator = partnership.user("cora.coordinator", partnership.probation, role="coordinator")
+    subject, _ = prisoner(partnership, team)
+    membership = cohort_propose(actor=builders.actor(coordinator), person=subject)
+    client = signed_in(coordinator)
+    url = f"/iom/decisions/{membership.pk}/"
+    assert client.post(url, {"decision": "decline", "reason": "Not this time", "version": "1"}).status_code == 302
+    page = client.post(url, {"decision": "decline", "reason": "Again", "version": "1"})
+    body = page.content.decode()
+    assert "<title>Error: " in body and "govuk-error-summary" in body
+    assert CohortMembership.objects.get(pk=membership.pk).reason == "Not this time"
+
+
+def test_a_booking_step_from_a_page_someone_else_moved_on_is_refused(partnership, team):
+    from desist.premises.models import BedSpace, Booking, Premises
+    from desist.premises.services import booking_make
+
+    hostel = Premises.objects.create(name="Medway Road Hostel", kind="hostel", provider=partnership.housing)
+    bed = BedSpace.objects.create(premises=hostel, name="Room 1")
+    subject, _ = prisoner(partnership, team)
+    booking = booking_make(actor=builders.actor(team["officer"]), person=subject, bed=bed, expected_arrival=TODAY,
+                           expected_departure=TODAY + timedelta(days=30))
+    client = signed_in(team["officer"])
+    assert client.post(f"/bookings/{booking.pk}/cancel/", {"version": "1"}).status_code == 302
+    page = client.post(f"/bookings/{booking.pk}/arrive/", {"version": "1"})
+    body = page.content.decode()
+    assert page.status_code == 200 and "<title>Error: " in body and "govuk-error-summary" in body
+    assert Booking.objects.get(pk=booking.pk).status == "cancelled"
+    empty = client.post(f"/people/{subject.pk}/accommodation/book/", {})
+    text = empty.content.decode()
+    assert "<title>Error: " in text and "Enter the expected arrival date." in text
+    assert 'href="#id_expected_arrival"' in text

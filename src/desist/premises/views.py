@@ -6,43 +6,40 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from desist.audit.context import Actor
 from desist.audit.models import Action
+from desist.audit.refusals import AuthenticatedHttpRequest
 from desist.audit.services import log_access
+from desist.people.selectors import person_for_actor
 from desist.premises import selectors, services
 from desist.premises.forms import BookingForm, DepartureForm, NonArrivalForm
 from desist.premises.models import HOLDING_STATUSES, BedSpace, Booking, Premises
 from desist.referrals.forms import form_errors
-from desist.referrals.views import _denied, visible_person
 from desist.versioning import StaleEdit
 
 
-def _actor(request: HttpRequest) -> Actor:
-    return request.actor  # type: ignore[attr-defined,no-any-return]
-
-
 @login_required
-def premises_list(request: HttpRequest) -> HttpResponse:
+def premises_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Every premises with beds, beds held tonight, arrivals this week and how full it is (counts only)."""
     return render(request, "premises/premises_list.html", {"rows": selectors.occupancy(on=timezone.localdate())})
 
 
 @login_required
-def premises_detail(request: HttpRequest, premises_id: int) -> HttpResponse:
+def premises_detail(request: AuthenticatedHttpRequest, premises_id: int) -> HttpResponse:
     """Availability bed by bed over the coming weeks, and the bookings the user may see."""
     premises = get_object_or_404(Premises.objects.select_related("provider"), pk=premises_id)
     return _premises_page(request, premises)
 
 
-def _premises_page(request: HttpRequest, premises: Premises, *, errors: list[str] | None = None,
+def _premises_page(request: AuthenticatedHttpRequest, premises: Premises, *, errors: list[str] | None = None,
                    error_target: str = "") -> HttpResponse:
     """The premises page; with a booking step's refusal in its error summary, linking to that booking's form."""
-    actor = _actor(request)
+    actor = request.actor
     today = timezone.localdate()
     starts, grid = selectors.availability(premises, on=today, weeks=settings.DESIST_PREMISES_AVAILABILITY_WEEKS)
     bookings = list(selectors.bookings_visible(actor).filter(bed__premises=premises, status__in=HOLDING_STATUSES)
@@ -55,11 +52,11 @@ def _premises_page(request: HttpRequest, premises: Premises, *, errors: list[str
 
 
 @login_required
-def book_bed(request: HttpRequest, person_id: int) -> HttpResponse:
+def book_bed(request: AuthenticatedHttpRequest, person_id: int) -> HttpResponse:
     """Book a bed for a person; a refusal says why (taken, or it does not fit them) and keeps what was entered."""
-    actor = _actor(request)
-    person = visible_person(actor, person_id, "accommodation bookings")
-    form = BookingForm(request.POST or None, initial={"bed": request.GET.get("bed")})
+    actor = request.actor
+    person = person_for_actor(actor, person_id, what="the accommodation bookings")
+    form = BookingForm(request.POST if request.method == "POST" else None, initial={"bed": request.GET.get("bed")})
     if request.method == "POST" and form.is_valid():
         bed = BedSpace.objects.select_related("premises", "premises__provider").get(pk=form.cleaned_data["bed"])
         data = {k: v for k, v in form.cleaned_data.items() if k != "bed"}
@@ -107,19 +104,13 @@ def apply_booking_action(actor: Actor, booking: Booking, action: str, data: obje
     return "Departure recorded."
 
 
-def visible_booking(actor: Actor, booking_id: int) -> Booking:
-    booking = (selectors.bookings_visible(actor).filter(pk=booking_id)
-               .select_related("person", "bed", "bed__premises", "bed__premises__provider").first())
-    if booking is None:
-        person_id = Booking.objects.filter(pk=booking_id).values_list("person_id", flat=True).first()
-        raise _denied(actor, person_id=person_id, what=f"booking {booking_id}")
-    return booking
+visible_booking = selectors.booking_for_actor
 
 
 @login_required
 @require_POST
-def booking_action(request: HttpRequest, booking_id: int, action: str) -> HttpResponse:
-    actor = _actor(request)
+def booking_action(request: AuthenticatedHttpRequest, booking_id: int, action: str) -> HttpResponse:
+    actor = request.actor
     booking = visible_booking(actor, booking_id)
     if action not in BOOKING_ACTIONS:
         raise Http404()

@@ -7,55 +7,39 @@ from __future__ import annotations
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from desist.audit.context import Actor
 from desist.audit.models import Action
+from desist.audit.refusals import AuthenticatedHttpRequest
 from desist.audit.services import log_access
 from desist.people.models import Person
-from desist.people.selectors import visible_people
+from desist.people.selectors import person_for_actor, visible_people
 from desist.referrals import selectors, services
 from desist.referrals.forms import DeclineForm, DetailForm, FinishForm, ReferralForm, form_errors
-from desist.referrals.models import ProviderNotice, Referral, Service
+from desist.referrals.models import Referral, Service
 from desist.versioning import StaleEdit
 
 
-def _actor(request: HttpRequest) -> Actor:
-    return request.actor  # type: ignore[attr-defined,no-any-return]
-
-
-def _denied(actor: Actor, *, person_id: int | None, what: str) -> Http404:
-    log_access(actor=actor, action=Action.DENIED, person_id=person_id, summary=f"Refused access to {what}",
-               detail={"reason": "no current involvement by the user's agency"})
-    return Http404()
-
-
 def visible_person(actor: Actor, person_id: int, what: str) -> Person:
-    person = visible_people(actor).filter(pk=person_id).first()
-    if person is None:
-        raise _denied(actor, person_id=person_id, what=f"the {what} of person {person_id}")
-    return person
+    return person_for_actor(actor, person_id, what=f"the {what}")
 
 
-def visible_referral(actor: Actor, referral_id: int) -> Referral:
-    referral = selectors.referral_detail(actor, referral_id)
-    if referral is None:
-        person_id = Referral.objects.filter(pk=referral_id).values_list("person_id", flat=True).first()
-        raise _denied(actor, person_id=person_id, what=f"referral {referral_id}")
-    return referral
+visible_referral = selectors.referral_for_actor
 
 
 @login_required
-def person_referrals(request: HttpRequest, person_id: int) -> HttpResponse:
+def person_referrals(request: AuthenticatedHttpRequest, person_id: int) -> HttpResponse:
     """A person's referrals, and making a new one: every service with whether the person fits it and why not."""
-    actor = _actor(request)
+    actor = request.actor
     person = visible_person(actor, person_id, "referrals")
     today = timezone.localdate()
     offered = selectors.services_for(person, on=today)
-    form = ReferralForm(request.POST or None, services=[s for s, reasons in offered if not reasons])
+    form = ReferralForm(request.POST if request.method == "POST" else None,
+                        services=[s for s, reasons in offered if not reasons])
     if request.method == "POST" and form.is_valid():
         service = Service.objects.select_related("provider").get(pk=form.cleaned_data["service"])
         try:
@@ -76,14 +60,14 @@ def person_referrals(request: HttpRequest, person_id: int) -> HttpResponse:
 
 
 @login_required
-def referral(request: HttpRequest, referral_id: int) -> HttpResponse:
-    return _referral_page(request, visible_referral(_actor(request), referral_id))
+def referral(request: AuthenticatedHttpRequest, referral_id: int) -> HttpResponse:
+    return _referral_page(request, visible_referral(request.actor, referral_id))
 
 
-def _referral_page(request: HttpRequest, item: Referral, *, errors: list[str] | None = None,
+def _referral_page(request: AuthenticatedHttpRequest, item: Referral, *, errors: list[str] | None = None,
                    bound: forms.Form | None = None, error_target: str = "") -> HttpResponse:
     """The referral with its lifecycle forms; a step just refused shows its form as sent, with its errors."""
-    actor = _actor(request)
+    actor = request.actor
     log_access(actor=actor, action=Action.CONSULTATION, person_id=item.person_id, obj=item,
                summary=f"Viewed the referral to {item.service}")
     is_provider = actor.is_administrator or item.service.provider_id in actor.agency_ids
@@ -100,9 +84,9 @@ ACTIONS = ("acknowledge", "accept", "decline", "start", "complete", "end", "chan
 
 @login_required
 @require_POST
-def referral_action(request: HttpRequest, referral_id: int, action: str) -> HttpResponse:
+def referral_action(request: AuthenticatedHttpRequest, referral_id: int, action: str) -> HttpResponse:
     """One step of the lifecycle, through the same services as the API."""
-    actor = _actor(request)
+    actor = request.actor
     item = visible_referral(actor, referral_id)
     if action not in ACTIONS:
         raise Http404()
@@ -168,9 +152,9 @@ NOTICES_SHOWN = 50
 
 
 @login_required
-def inbox(request: HttpRequest) -> HttpResponse:
+def inbox(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Referrals made to the user's agency and not yet answered, and the notices of changes."""
-    actor = _actor(request)
+    actor = request.actor
     today = timezone.localdate()
     needing = list(selectors.referrals_needing(actor, today))
     notices = list(selectors.provider_notices_unread(actor)[:NOTICES_SHOWN])
@@ -183,14 +167,10 @@ def inbox(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def notice_read(request: HttpRequest, notice_id: int) -> HttpResponse:
+def notice_read(request: AuthenticatedHttpRequest, notice_id: int) -> HttpResponse:
     """Mark one notice read. With HTMX the row goes (an empty answer replaces it); without, back to the inbox."""
-    actor = _actor(request)
-    notice = selectors.provider_notices(actor).filter(pk=notice_id).first()
-    if notice is None:
-        person_id = (ProviderNotice.objects.filter(pk=notice_id)
-                     .values_list("referral__person_id", flat=True).first())
-        raise _denied(actor, person_id=person_id, what=f"referral notice {notice_id}")
+    actor = request.actor
+    notice = selectors.notice_for_actor(actor, notice_id)
     services.provider_notice_read(actor=actor, notice=notice)
     if getattr(request, "htmx", False):
         return HttpResponse("")
@@ -200,9 +180,9 @@ def notice_read(request: HttpRequest, notice_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def notices_read_all(request: HttpRequest) -> HttpResponse:
+def notices_read_all(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Mark read every notice to the user's agencies, up to the newest the page showed."""
-    actor = _actor(request)
+    actor = request.actor
     up_to = request.POST.get("up_to", "")
     count = services.provider_notices_read_all(actor=actor, up_to=int(up_to) if up_to.isdigit() else None)
     messages.success(request, f"Marked {count} notice{'s' if count != 1 else ''} as read.")
@@ -210,16 +190,16 @@ def notices_read_all(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def capacity(request: HttpRequest) -> HttpResponse:
+def capacity(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Places, in use, waiting and average wait, by service and by pathway: no one's name, only counts."""
     rows = selectors.capacity(Service.objects.filter(is_active=True), on=timezone.localdate())
     return render(request, "referrals/capacity.html", {"rows": rows, "pathways": selectors.capacity_by_pathway(rows)})
 
 
 @login_required
-def waiting_list(request: HttpRequest, service_id: int) -> HttpResponse:
+def waiting_list(request: AuthenticatedHttpRequest, service_id: int) -> HttpResponse:
     """A service's waiting list: names only for people the user may see or on their own agency's service."""
-    actor = _actor(request)
+    actor = request.actor
     service = get_object_or_404(Service.objects.select_related("provider"), pk=service_id)
     figures, entries = selectors.waiting_list(service, on=timezone.localdate())
     visible = set(visible_people(actor).filter(pk__in=[e.referral.person_id for e in entries]).values_list("pk", flat=True))

@@ -78,7 +78,7 @@ def notification(request: HttpRequest, notification_id: int) -> HttpResponse:
     """One notification: the event, the victim's choices and eligibility; complete it with an outcome."""
     actor = _actor(request)
     item = _notification(actor, notification_id)
-    form = CompleteForm(request.POST or None)
+    form = CompleteForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             services.notification_complete(actor=actor, notification=item, outcome=form.cleaned_data["outcome"],
@@ -149,7 +149,7 @@ def victim_new(request: HttpRequest) -> HttpResponse:
     actor = _actor(request)
     _liaison_only(actor, what="recording a victim")
     person_id = _carried_person(request)
-    form = VictimForm(request.POST or None)
+    form = VictimForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             victim = services.victim_record(actor=actor, **form.cleaned_data)
@@ -188,7 +188,8 @@ def victim_change(request: HttpRequest, victim_id: int) -> HttpResponse:
     """Change what a victim chose (contact, opted in, what they want to be told) or the name they gave."""
     actor = _actor(request)
     victim = _victim(actor, victim_id)
-    form = VictimForm(request.POST or None, change=True, initial=VictimForm.initial_for(victim))
+    form = VictimForm(request.POST if request.method == "POST" else None, change=True,
+                      initial=VictimForm.initial_for(victim))
     stale = False
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
@@ -246,7 +247,7 @@ def victim_link(request: HttpRequest, victim_id: int) -> HttpResponse:
     query = search.cleaned_data["q"] if search.is_valid() else ""
     results = person_search(actor, query, limit=20) if person is None and query else None
     offences = selectors.person_offences(actor, person.pk) if person else []
-    form = LinkForm(request.POST or None, offences=offences)
+    form = LinkForm(request.POST if request.method == "POST" else None, offences=offences)
     if request.method == "POST" and person is not None and form.is_valid():
         offence = next(o for o in offences if o.pk == form.cleaned_data["offence"])
         done = _link(request, actor, victim, offence, form)
@@ -283,7 +284,7 @@ def person_victim_link(request: HttpRequest, person_id: int) -> HttpResponse:
     _liaison_only(actor, what=f"linking a victim to person {person_id}", person_id=person_id)
     person = _person(actor, person_id)
     offences = selectors.person_offences(actor, person.pk)
-    form = LinkForm(request.POST or None, offences=offences, with_reference=True)
+    form = LinkForm(request.POST if request.method == "POST" else None, offences=offences, with_reference=True)
     if request.method == "POST" and form.is_valid():
         reference = form.cleaned_data["reference"].strip()
         victim = selectors.victims_visible(actor).filter(reference__iexact=reference).first()
