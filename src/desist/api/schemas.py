@@ -193,13 +193,14 @@ class AssessmentIn(Schema):
         default_factory=dict, description="Predictor items: yes/no items as true/false, graded items 0–2")
 
 
-class FieldErrorOut(Schema):
+class FieldProblemOut(Schema):
+    # Not FieldErrorOut: release.py and victims.py name their 422 body so, and OpenAPI components go by name.
     loc: list[str | int]
     msg: str
 
 
 class ValidationErrorOut(Schema):
-    detail: list[FieldErrorOut]
+    detail: list[FieldProblemOut]
 
 
 def form_field_errors(form: Any) -> dict[str, Any]:
