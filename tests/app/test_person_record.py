@@ -20,7 +20,7 @@ def worker(partnership):
     return partnership.user("pat.probation", partnership.probation)
 
 
-def full_record(partnership, worker, offences=2, pnc="2009/0012345K"):
+def full_record(partnership, worker, offences=2, pnc="2009/0012345E"):
     system = builders.actor()
     subject = builders.person(first_name="Dean", last_name="Carter", date_of_birth=date(1991, 6, 2),
                               district=partnership.medway,
@@ -62,7 +62,7 @@ def test_the_record_shows_every_section(client, partnership, worker):
     assert response.status_code == 200
     html = response.content.decode()
     for text in [
-        "Dean Carter", "2 June 1991", "Deano Carter", "alias", "PNC number", "2009/0012345K",
+        "Dean Carter", "2 June 1991", "Deano Carter", "alias", "PNC number", "2009/0012345E",
         "4 Hostel Road, Gillingham, ME7 1AB", "12 Chatham Hill", "Current",
         "Carol Carter", "Parent", "Medway Council Housing",
         "Community order", "Unpaid work", "120 hours", "Drug rehabilitation",
@@ -76,7 +76,7 @@ def test_the_record_shows_every_section(client, partnership, worker):
 
 def test_record_queries_do_not_grow_with_history(client, partnership, worker):
     small = full_record(partnership, worker, offences=1)
-    large = full_record(partnership, worker, offences=25, pnc="2010/0054321M")
+    large = full_record(partnership, worker, offences=25, pnc="2010/0054321W")
     client.force_login(worker)
     with CaptureQueriesContext(connection) as few:
         client.get(f"/people/{small.pk}/")

@@ -21,9 +21,9 @@ def william(partnership, worker):
     subject = builders.person(first_name="William", last_name="Johnson", date_of_birth=date(1988, 4, 7),
                               involved=[(partnership.probation, worker)])
     system = builders.actor()
-    services.identifier_add(actor=system, person=subject, kind="pnc", value="2012/0123456A")
+    services.identifier_add(actor=system, person=subject, kind="pnc", value="2012/0123456Y")
     services.identifier_add(actor=system, person=subject, kind="crn", value="X123456")
-    services.identifier_add(actor=system, person=subject, kind="ni_number", value="QQ123456C")
+    services.identifier_add(actor=system, person=subject, kind="ni_number", value="AB123456C")
     services.identifier_add(actor=system, person=subject, kind="nhs_number", value="9434765919")
     services.person_name_add(actor=system, person=subject, kind="alias", first_name="Billy", last_name="Jackson")
     builders.person(first_name="Mary", last_name="Peters", date_of_birth=date(1970, 1, 1),
@@ -50,11 +50,11 @@ def found(worker, text):
     "04/07/1988",            # day and month swapped
     "1988-04-07",
     "Johnson 7/4/88",
-    "2012/0123456A",         # PNC, full form
-    "12/123456A",            # PNC, short form
+    "2012/0123456Y",         # PNC, full form
+    "12/123456Y",            # PNC, short form
     "X123456",               # CRN
     "x123456",
-    "QQ 12 34 56 C",         # NI number with spaces
+    "AB 12 34 56 C",         # NI number with spaces
     "943 476 5919",          # NHS number with spaces
 ])
 def test_finds_the_person(worker, william, text):

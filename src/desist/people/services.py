@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, TypeVar
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.forms.models import model_to_dict
 
@@ -15,6 +16,7 @@ from desist.audit.context import Actor
 from desist.audit.models import Action
 from desist.audit.refusals import log_refusal
 from desist.audit.services import log_access, model_changes
+from desist.core.identifiers import identifier_problem
 from desist.core.names import first_name_key, last_name_keys, normalise_identifier
 from desist.people.models import (
     INVERSE_RELATIONSHIP,
@@ -141,6 +143,11 @@ def person_name_add(*, actor: Actor, person: Person, kind: str, first_name: str,
 @transaction.atomic
 def identifier_add(*, actor: Actor, person: Person, kind: str, value: str,
                    issuing_agency_id: int | None = None) -> Identifier:
+    """Record an identifier. A PNC, CRN, NHS or National Insurance number must fit its published format
+    (ValidationError on `value` otherwise), so a mistyped number is never stored."""
+    problem = identifier_problem(kind, value)
+    if problem:
+        raise ValidationError({"value": problem})
     identifier = identifier_row(person_id=person.pk, kind=kind, value=value, issuing_agency_id=issuing_agency_id)
     identifier.full_clean()
     identifier.save()
