@@ -14,7 +14,7 @@ from desist.audit.context import Actor
 from desist.audit.models import Action
 from desist.audit.services import log_access
 from desist.people.models import Person
-from desist.people.selectors import visible_people
+from desist.people.selectors import person_for_actor
 from desist.premises import selectors as premises_selectors
 from desist.premises import services as premises_services
 from desist.premises.forms import BookingForm
@@ -168,12 +168,8 @@ def _booking_out(b: Booking) -> dict[str, Any]:
             "arrived_on": b.arrived_on, "departed_on": b.departed_on, "move_on": b.move_on}
 
 
-def _person(actor: Actor, person_id: int) -> Person | None:
-    person = visible_people(actor).filter(pk=person_id).first()
-    if person is None:
-        log_access(actor=actor, action=Action.DENIED, person_id=person_id,
-                   summary=f"Refused access to person {person_id}", detail={"reason": "not visible"})
-    return person
+def _person(actor: Actor, person_id: int) -> Person:
+    return person_for_actor(actor, person_id, what="the referrals and bookings")
 
 
 @router.get("/needing", response=list[ReferralOut], summary="Referrals your agency has to answer")
@@ -204,12 +200,7 @@ def notices_read(request: HttpRequest, body: NoticesReadIn) -> dict[str, int]:
 @router.post("/notices/{id:notice_id}/read", response={200: NoticeOut, 404: ErrorOut}, summary="Mark one notice read")
 def notice_read(request: HttpRequest, notice_id: int) -> Any:
     actor = _actor(request)
-    notice = selectors.provider_notices(actor).filter(pk=notice_id).first()
-    if notice is None:
-        person_id = ProviderNotice.objects.filter(pk=notice_id).values_list("referral__person_id", flat=True).first()
-        log_access(actor=actor, action=Action.DENIED, person_id=person_id,
-                   summary=f"Refused access to referral notice {notice_id}", detail={"reason": "not sent to your agency"})
-        return Status(404, NOT_FOUND)
+    notice = selectors.notice_for_actor(actor, notice_id)
     return _notice_out(services.provider_notice_read(actor=actor, notice=notice))
 
 
@@ -217,8 +208,6 @@ def notice_read(request: HttpRequest, notice_id: int) -> Any:
 def person_referrals(request: HttpRequest, person_id: int) -> Any:
     actor = _actor(request)
     person = _person(actor, person_id)
-    if person is None:
-        return Status(404, NOT_FOUND)
     rows = selectors.person_referrals(person.pk)
     log_access(actor=actor, action=Action.CONSULTATION, person_id=person.pk, obj=person,
                summary=f"Viewed the referrals of person {person.pk} through the API")
@@ -230,8 +219,6 @@ def person_referrals(request: HttpRequest, person_id: int) -> Any:
 def make(request: HttpRequest, person_id: int, body: ReferralIn) -> Any:
     actor = _actor(request)
     person = _person(actor, person_id)
-    if person is None:
-        return Status(404, NOT_FOUND)
     form = ReferralForm(body.model_dump())
     if not form.is_valid():
         return Status(422, {"detail": form_errors(form)})
@@ -248,12 +235,7 @@ def make(request: HttpRequest, person_id: int, body: ReferralIn) -> Any:
              summary="A step of the lifecycle: acknowledge, accept, decline, start, complete, end or change")
 def act(request: HttpRequest, referral_id: int, action: str, body: ActionIn) -> Any:
     actor = _actor(request)
-    referral = selectors.referral_detail(actor, referral_id)
-    if referral is None:
-        person_id = Referral.objects.filter(pk=referral_id).values_list("person_id", flat=True).first()
-        log_access(actor=actor, action=Action.DENIED, person_id=person_id,
-                   summary=f"Refused access to referral {referral_id}", detail={"reason": "not visible"})
-        return Status(404, NOT_FOUND)
+    referral = selectors.referral_for_actor(actor, referral_id)
     if action not in ACTIONS:
         return Status(422, {"detail": f"Choose an action: {', '.join(ACTIONS)}."})
     try:
@@ -294,8 +276,6 @@ def occupancy(request: HttpRequest) -> list[dict[str, Any]]:
 def book(request: HttpRequest, person_id: int, body: BookingIn) -> Any:
     actor = _actor(request)
     person = _person(actor, person_id)
-    if person is None:
-        return Status(404, NOT_FOUND)
     form = BookingForm({**body.model_dump(), "needs_step_free": body.needs_step_free or ""})
     if not form.is_valid():
         return Status(422, {"detail": form_errors(form)})
@@ -312,13 +292,7 @@ def book(request: HttpRequest, person_id: int, body: BookingIn) -> Any:
                       summary="Record arrival, non-arrival (not-arrived), departure (depart) or cancel")
 def booking_action(request: HttpRequest, booking_id: int, action: str, body: BookingActionIn) -> Any:
     actor = _actor(request)
-    booking = (premises_selectors.bookings_visible(actor).filter(pk=booking_id)
-               .select_related("bed", "bed__premises").first())
-    if booking is None:
-        person_id = Booking.objects.filter(pk=booking_id).values_list("person_id", flat=True).first()
-        log_access(actor=actor, action=Action.DENIED, person_id=person_id,
-                   summary=f"Refused access to booking {booking_id}", detail={"reason": "not visible"})
-        return Status(404, NOT_FOUND)
+    booking = premises_selectors.booking_for_actor(actor, booking_id)
     if action not in BOOKING_ACTIONS:
         return Status(422, {"detail": f"Choose an action: {', '.join(BOOKING_ACTIONS)}."})
     data = {k: ("" if v is None else v) for k, v in body.model_dump().items()}

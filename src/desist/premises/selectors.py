@@ -10,6 +10,7 @@ from datetime import date, timedelta
 from django.db.models import Count, Q, QuerySet
 
 from desist.audit.context import Actor
+from desist.audit.refusals import refuse
 from desist.core.release import OGRS3_CATEGORY_GROUPS, OffenceGroup
 from desist.offences.models import Offence
 from desist.people.selectors import visible_people
@@ -105,3 +106,14 @@ def free_beds(premises: Premises, start: date, end: date) -> list[BedSpace]:
     taken = Booking.objects.filter(bed__premises=premises, status__in=HOLDING_STATUSES, expected_arrival__lt=end).filter(
         Q(departed_on__isnull=True, expected_departure__gt=start) | Q(departed_on__gt=start)).values("bed_id")
     return list(premises.beds.filter(is_active=True).exclude(pk__in=taken).order_by("id"))
+
+
+
+def booking_for_actor(actor: Actor, booking_id: int) -> Booking:
+    """A booking the actor may see (`bookings_visible`), or the refusal logged and the channel's 404 raised."""
+    booking = (bookings_visible(actor).filter(pk=booking_id)
+               .select_related("person", "bed", "bed__premises", "bed__premises__provider").first())
+    if booking is None:
+        person_id = Booking.objects.filter(pk=booking_id).values_list("person_id", flat=True).first()
+        refuse(actor, summary=f"Refused access to booking {booking_id}", person_id=person_id)
+    return booking

@@ -15,6 +15,7 @@ from django.utils import timezone
 from desist.assessments.models import RiskScore, ScoreKind
 from desist.audit.context import Actor, actor_for_user
 from desist.audit.models import Channel
+from desist.audit.refusals import refuse
 from desist.people.models import Person
 from desist.people.selectors import visible_people
 from desist.priority.models import PriorityGroupMembership
@@ -70,6 +71,24 @@ def referrals_needing(user: Any, on: date | None = None) -> QuerySet[Referral]:
     return (Referral.objects.filter(service__provider_id__in=actor.agency_ids, made_on__lte=on,
                                     status__in=[ReferralStatus.MADE, ReferralStatus.ACKNOWLEDGED])
             .select_related("person", "service", "service__provider").order_by("made_on", "id"))
+
+
+def referral_for_actor(actor: Actor, referral_id: int) -> Referral:
+    """`referral_detail`, or the refusal logged and the channel's 404 raised (desist.audit.refusals)."""
+    referral = referral_detail(actor, referral_id)
+    if referral is None:
+        person_id = Referral.objects.filter(pk=referral_id).values_list("person_id", flat=True).first()
+        refuse(actor, summary=f"Refused access to referral {referral_id}", person_id=person_id)
+    return referral
+
+
+def notice_for_actor(actor: Actor, notice_id: int) -> ProviderNotice:
+    """A notice addressed to one of the actor's agencies, or a logged refusal (404)."""
+    notice = provider_notices(actor).filter(pk=notice_id).first()
+    if notice is None:
+        person_id = ProviderNotice.objects.filter(pk=notice_id).values_list("referral__person_id", flat=True).first()
+        refuse(actor, summary=f"Refused access to referral notice {notice_id}", person_id=person_id)
+    return notice
 
 
 def provider_notices(actor: Actor) -> QuerySet[ProviderNotice]:
