@@ -14,6 +14,7 @@ from ninja import Router, Schema, Status
 from desist.api.schemas import form_field_errors
 from desist.audit.context import Actor
 from desist.audit.models import Action
+from desist.audit.refusals import refuse
 from desist.audit.services import log_access
 from desist.offences.models import Offence
 from desist.people.selectors import visible_people
@@ -71,18 +72,11 @@ def _out(n: VictimNotification, today: date) -> dict[str, Any]:
             "completed_on": n.completed_on}
 
 
-def _denied(actor: Actor, person_id: int | None, what: str) -> None:
-    log_access(actor=actor, action=Action.DENIED, person_id=person_id, summary=f"Refused access to {what}",
-               detail={"reason": "victim liaison role only, about people the user may see"})
-
-
 @router.get("/notifications", response={200: list[NotificationOut], 404: ErrorOut},
             summary="Outstanding victim notifications, soonest deadline first (victim liaison role only)")
 def notifications(request: HttpRequest, mine: bool = False) -> Any:
     actor = _actor(request)
-    if not services.is_victim_liaison(actor):
-        _denied(actor, None, "victim contact")
-        return Status(404, NOT_FOUND)
+    selectors.require_victim_liaison(actor, what="victim contact")
     today = timezone.localdate()
     rows = list(selectors.notifications_outstanding(actor, mine=mine)[:LIMIT])
     log_access(actor=actor, action=Action.CONSULTATION, summary=f"Listed victim notifications ({len(rows)})",
@@ -95,11 +89,7 @@ def notifications(request: HttpRequest, mine: bool = False) -> Any:
              summary="Complete a notification with its outcome (required)")
 def complete(request: HttpRequest, notification_id: int, body: CompleteIn) -> Any:
     actor = _actor(request)
-    item = selectors.notification_detail(actor, notification_id)
-    if item is None:
-        person_id = VictimNotification.objects.filter(pk=notification_id).values_list("person_id", flat=True).first()
-        _denied(actor, person_id, f"victim notification {notification_id}")
-        return Status(404, NOT_FOUND)
+    item = selectors.notification_for_actor(actor, notification_id)
     form = CompleteForm(body.model_dump())
     if not form.is_valid():
         return Status(422, form_field_errors(form))
@@ -172,10 +162,7 @@ def _victim_out(v: Victim, outstanding: int | None = None) -> dict[str, Any]:
 
 
 def _victim_detail(actor: Actor, victim_id: int) -> Any:
-    victim = selectors.victim_detail(actor, victim_id)
-    if victim is None:
-        _denied(actor, None, f"victim {victim_id}")
-        return Status(404, NOT_FOUND)
+    victim = selectors.victim_for_actor(actor, victim_id)
     today = timezone.localdate()
     shown = {link.offence_id for link in victim.visible_links}  # type: ignore[attr-defined]
     notifications = selectors.victim_notifications(actor, victim)
@@ -190,9 +177,7 @@ def _victim_detail(actor: Actor, victim_id: int) -> Any:
             summary="Victims you may see, by reference (victim liaison role only)")
 def victims(request: HttpRequest, reference: str = "") -> Any:
     actor = _actor(request)
-    if not services.is_victim_liaison(actor):
-        _denied(actor, None, "victims")
-        return Status(404, NOT_FOUND)
+    selectors.require_victim_liaison(actor, what="victims")
     rows = list(selectors.victims_list(actor, reference=reference)[:LIMIT])
     log_access(actor=actor, action=Action.CONSULTATION, summary=f"Listed victims ({len(rows)})",
                detail={"person_ids": sorted({link.offence.person_id for v in rows
@@ -205,9 +190,7 @@ def victims(request: HttpRequest, reference: str = "") -> Any:
              summary="Record a victim: the least the scheme needs (the page's form); 409 if the reference is taken")
 def victim_record(request: HttpRequest, body: VictimIn) -> Any:
     actor = _actor(request)
-    if not services.is_victim_liaison(actor):
-        _denied(actor, None, "recording a victim")
-        return Status(404, NOT_FOUND)
+    selectors.require_victim_liaison(actor, what="recording a victim")
     data = body.model_dump()
     data["opted_in"] = {True: "yes", False: "no", None: ""}[data["opted_in"]]
     form = VictimForm(data)
@@ -238,10 +221,7 @@ def victim(request: HttpRequest, victim_id: int) -> Any:
                       "else changed them since")
 def victim_change(request: HttpRequest, victim_id: int, body: VictimChangeIn) -> Any:
     actor = _actor(request)
-    victim = selectors.victim_detail(actor, victim_id)
-    if victim is None:
-        _denied(actor, None, f"victim {victim_id}")
-        return Status(404, NOT_FOUND)
+    victim = selectors.victim_for_actor(actor, victim_id)
     sent = body.model_dump(exclude_unset=True)
     version = sent.pop("version", None)
     current = VictimForm.initial_for(victim)
@@ -266,16 +246,13 @@ def victim_change(request: HttpRequest, victim_id: int, body: VictimChangeIn) ->
              summary="Link a victim to a proven offence of someone you may see; what is due is raised")
 def victim_link(request: HttpRequest, victim_id: int, body: LinkIn) -> Any:
     actor = _actor(request)
-    victim = selectors.victim_detail(actor, victim_id)
-    if victim is None:
-        _denied(actor, None, f"victim {victim_id}")
-        return Status(404, NOT_FOUND)
+    victim = selectors.victim_for_actor(actor, victim_id)
     offence = (Offence.objects.filter(pk=body.offence_id, person__in=visible_people(actor))
                .select_related("offence_code").first())
     if offence is None:
         person_id = Offence.objects.filter(pk=body.offence_id).values_list("person_id", flat=True).first()
-        _denied(actor, person_id, f"offence {body.offence_id}")
-        return Status(404, NOT_FOUND)
+        refuse(actor, summary=f"Refused access to offence {body.offence_id}", person_id=person_id,
+               reason=selectors.LIAISON_ONLY)
     form = LinkForm({"offence": offence.pk}, offences=[offence])
     if not form.is_valid():
         return Status(422, form_field_errors(form))

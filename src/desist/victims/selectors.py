@@ -8,6 +8,7 @@ from datetime import date
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 
 from desist.audit.context import Actor
+from desist.audit.refusals import refuse
 from desist.offences.models import Offence
 from desist.people.selectors import visible_people
 from desist.victims.models import NotificationStatus, Victim, VictimLink, VictimNotification
@@ -92,3 +93,32 @@ def person_offences(actor: Actor, person_id: int) -> list[Offence]:
     """A person's proven offences, most recent first, where the actor may see the person (else empty)."""
     return list(Offence.objects.filter(person_id=person_id, person__in=visible_people(actor))
                 .select_related("offence_code"))
+
+
+# --- One getter per guarded thing: the record, or a logged refusal (desist.audit.refusals) ---------------
+
+LIAISON_ONLY = "victim liaison role only, about people the user may see"
+
+
+def require_victim_liaison(actor: Actor, *, what: str, person_id: int | None = None) -> None:
+    """Refuse (logged, 404: victims' existence is not told either) anyone without the victim liaison role."""
+    if not is_victim_liaison(actor):
+        refuse(actor, summary=f"Refused access to {what}", person_id=person_id, reason=LIAISON_ONLY)
+
+
+def notification_for_actor(actor: Actor, notification_id: int) -> VictimNotification:
+    """`notification_detail`, or the refusal logged and the channel's 404 raised."""
+    notification = notification_detail(actor, notification_id)
+    if notification is None:
+        person_id = VictimNotification.objects.filter(pk=notification_id).values_list("person_id", flat=True).first()
+        refuse(actor, summary=f"Refused access to victim notification {notification_id}", person_id=person_id,
+               reason=LIAISON_ONLY)
+    return notification
+
+
+def victim_for_actor(actor: Actor, victim_id: int) -> Victim:
+    """`victim_detail`, or the refusal logged and the channel's 404 raised."""
+    victim = victim_detail(actor, victim_id)
+    if victim is None:
+        refuse(actor, summary=f"Refused access to victim {victim_id}", reason=LIAISON_ONLY)
+    return victim

@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -16,10 +16,11 @@ from django.utils.http import urlencode
 
 from desist.audit.context import Actor
 from desist.audit.models import Action
+from desist.audit.refusals import AuthenticatedHttpRequest
 from desist.audit.services import log_access
 from desist.offences.models import Offence
 from desist.people.models import Person
-from desist.people.selectors import person_search, visible_people
+from desist.people.selectors import person_for_actor, person_search
 from desist.versioning import StaleEdit, form_show_stale
 from desist.victims import selectors, services
 from desist.victims.forms import (
@@ -30,27 +31,18 @@ from desist.victims.forms import (
     VictimSearchForm,
     offence_label,
 )
-from desist.victims.models import Victim, VictimLink, VictimNotification
+from desist.victims.models import Victim, VictimLink
 
 PAGE_SIZE = 50
 
 
-def _actor(request: HttpRequest) -> Actor:
-    return request.actor  # type: ignore[attr-defined,no-any-return]
-
-
-def _denied(actor: Actor, *, person_id: int | None, what: str) -> Http404:
-    log_access(actor=actor, action=Action.DENIED, person_id=person_id, summary=f"Refused access to {what}",
-               detail={"reason": "victim liaison role only, about people the user may see"})
-    return Http404()
 
 
 @login_required
-def dashboard(request: HttpRequest) -> HttpResponse:
+def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Outstanding victim notifications, overdue first, with counts."""
-    actor = _actor(request)
-    if not services.is_victim_liaison(actor):
-        raise _denied(actor, person_id=None, what="victim contact")
+    actor = request.actor
+    selectors.require_victim_liaison(actor, what="victim contact")
     today = timezone.localdate()
     mine = request.GET.get("mine") == "1"
     overdue = request.GET.get("overdue") == "1"
@@ -65,18 +57,13 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "mine": mine, "overdue": overdue})
 
 
-def _notification(actor: Actor, notification_id: int) -> VictimNotification:
-    notification = selectors.notification_detail(actor, notification_id)
-    if notification is None:
-        person_id = VictimNotification.objects.filter(pk=notification_id).values_list("person_id", flat=True).first()
-        raise _denied(actor, person_id=person_id, what=f"victim notification {notification_id}")
-    return notification
+_notification = selectors.notification_for_actor
 
 
 @login_required
-def notification(request: HttpRequest, notification_id: int) -> HttpResponse:
+def notification(request: AuthenticatedHttpRequest, notification_id: int) -> HttpResponse:
     """One notification: the event, the victim's choices and eligibility; complete it with an outcome."""
-    actor = _actor(request)
+    actor = request.actor
     item = _notification(actor, notification_id)
     form = CompleteForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
@@ -98,23 +85,12 @@ def notification(request: HttpRequest, notification_id: int) -> HttpResponse:
 # --- Victims ------------------------------------------------------------------------------------------------
 
 
-def _liaison_only(actor: Actor, *, what: str, person_id: int | None = None) -> None:
-    if not services.is_victim_liaison(actor):
-        raise _denied(actor, person_id=person_id, what=what)
-
-
-def _victim(actor: Actor, victim_id: int) -> Victim:
-    victim = selectors.victim_detail(actor, victim_id)
-    if victim is None:
-        raise _denied(actor, person_id=None, what=f"victim {victim_id}")
-    return victim
+_liaison_only = selectors.require_victim_liaison
+_victim = selectors.victim_for_actor
 
 
 def _person(actor: Actor, person_id: int) -> Person:
-    person = visible_people(actor).filter(pk=person_id).first()
-    if person is None:
-        raise _denied(actor, person_id=person_id, what=f"victims of person {person_id}")
-    return person
+    return person_for_actor(actor, person_id, what="the victims")
 
 
 def _person_ids(links: list[VictimLink]) -> list[int]:
@@ -122,9 +98,9 @@ def _person_ids(links: list[VictimLink]) -> list[int]:
 
 
 @login_required
-def victims(request: HttpRequest) -> HttpResponse:
+def victims(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The victims the officer may see, searched by reference, with who and what they are linked to."""
-    actor = _actor(request)
+    actor = request.actor
     _liaison_only(actor, what="victims")
     form = VictimSearchForm(request.GET or None)
     reference = form.cleaned_data["reference"] if form.is_valid() else ""
@@ -137,16 +113,16 @@ def victims(request: HttpRequest) -> HttpResponse:
         "query_string": urlencode({"reference": reference}) if reference else ""})
 
 
-def _carried_person(request: HttpRequest) -> int | None:
+def _carried_person(request: AuthenticatedHttpRequest) -> int | None:
     # "Record a new victim" from a person's record comes back to link the victim to that person's offence.
     value = request.POST.get("person") or request.GET.get("person") or ""
     return int(value) if value.isdigit() else None
 
 
 @login_required
-def victim_new(request: HttpRequest) -> HttpResponse:
+def victim_new(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Record a victim: the least personal data the scheme needs."""
-    actor = _actor(request)
+    actor = request.actor
     _liaison_only(actor, what="recording a victim")
     person_id = _carried_person(request)
     form = VictimForm(request.POST if request.method == "POST" else None)
@@ -166,10 +142,10 @@ def victim_new(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def victim(request: HttpRequest, victim_id: int) -> HttpResponse:
+def victim(request: AuthenticatedHttpRequest, victim_id: int) -> HttpResponse:
     """A victim: their details and choices, each linked offence with its scheme eligibility and reasons, and
     their notifications, outstanding and completed."""
-    actor = _actor(request)
+    actor = request.actor
     victim = _victim(actor, victim_id)
     links = victim.visible_links  # type: ignore[attr-defined]
     results = {offence.pk: result for offence, result in services.victim_eligibility(victim)}
@@ -184,9 +160,9 @@ def victim(request: HttpRequest, victim_id: int) -> HttpResponse:
 
 
 @login_required
-def victim_change(request: HttpRequest, victim_id: int) -> HttpResponse:
+def victim_change(request: AuthenticatedHttpRequest, victim_id: int) -> HttpResponse:
     """Change what a victim chose (contact, opted in, what they want to be told) or the name they gave."""
-    actor = _actor(request)
+    actor = request.actor
     victim = _victim(actor, victim_id)
     form = VictimForm(request.POST if request.method == "POST" else None, change=True,
                       initial=VictimForm.initial_for(victim))
@@ -218,7 +194,7 @@ def victim_change(request: HttpRequest, victim_id: int) -> HttpResponse:
                                                          "stale": stale})
 
 
-def _link(request: HttpRequest, actor: Actor, victim: Victim, offence: Offence, form: LinkForm) -> HttpResponse | None:
+def _link(request: AuthenticatedHttpRequest, actor: Actor, victim: Victim, offence: Offence, form: LinkForm) -> HttpResponse | None:
     """Link through the service and say what it raised; None (with the form's error) where it cannot."""
     if victim.links.filter(offence=offence).exists():
         form.add_error("offence", f"Victim {victim.reference} is already linked to this offence.")
@@ -236,10 +212,10 @@ def _link(request: HttpRequest, actor: Actor, victim: Victim, offence: Offence, 
 
 
 @login_required
-def victim_link(request: HttpRequest, victim_id: int) -> HttpResponse:
+def victim_link(request: AuthenticatedHttpRequest, victim_id: int) -> HttpResponse:
     """Link a victim to an offence: find the person (by name, date of birth or identifier, among the people the
     officer may see), then choose one of their offences."""
-    actor = _actor(request)
+    actor = request.actor
     victim = _victim(actor, victim_id)
     person_id = _carried_person(request)
     person = _person(actor, person_id) if person_id else None
@@ -263,10 +239,10 @@ def victim_link(request: HttpRequest, victim_id: int) -> HttpResponse:
 
 
 @login_required
-def person_victims(request: HttpRequest, person_id: int) -> HttpResponse:
+def person_victims(request: AuthenticatedHttpRequest, person_id: int) -> HttpResponse:
     """The Victims section of a person's record: victims linked to their offences (a page of its own, or the
     fragment the record loads)."""
-    actor = _actor(request)
+    actor = request.actor
     _liaison_only(actor, what=f"victims of person {person_id}", person_id=person_id)
     person = _person(actor, person_id)
     links = selectors.person_victim_links(actor, person.pk)
@@ -278,9 +254,9 @@ def person_victims(request: HttpRequest, person_id: int) -> HttpResponse:
 
 
 @login_required
-def person_victim_link(request: HttpRequest, person_id: int) -> HttpResponse:
+def person_victim_link(request: AuthenticatedHttpRequest, person_id: int) -> HttpResponse:
     """From a person's record: link a recorded victim (by reference) to one of the person's offences."""
-    actor = _actor(request)
+    actor = request.actor
     _liaison_only(actor, what=f"linking a victim to person {person_id}", person_id=person_id)
     person = _person(actor, person_id)
     offences = selectors.person_offences(actor, person.pk)
