@@ -394,7 +394,7 @@ def _decode(content: bytes, declared: str) -> tuple[str, str]:
                 f"The file is not UTF-8 text, and line {line_number:,} ({shown!r}) holds "
                 f"{chars or 'bytes no Western encoding uses'}: desist cannot tell which encoding it was saved in, "
                 "and guessing would store names wrongly. Save the file as CSV UTF-8 (in Excel: Save As › "
-                "CSV UTF-8), or say which encoding it is in.")
+                "CSV UTF-8), or name its encoding (desist import --encoding).")
     return content.decode("cp1252"), "cp1252"
 
 
@@ -404,7 +404,7 @@ def _strict(content: bytes, encoding: str, label: str) -> str:
     except UnicodeDecodeError as error:
         line = content[: error.start].count(b"\n") + 1
         raise ExtractFileError(f"Line {line:,} is not {label} text (byte {content[error.start]:02X} cannot be read "
-                               f"as {label}). Save the file as CSV UTF-8, or say which encoding it is in.") from error
+                               f"as {label}). Save the file as CSV UTF-8, or name its encoding (desist import --encoding).") from error
 
 
 def _csv_rows(content: bytes, declared: str, limits: ExtractLimits) -> tuple[Iterator[list[str]], str]:
