@@ -149,6 +149,7 @@ def test_a_membership_grant_is_a_disclosure_shown_to_the_other_administrators(cl
     client.force_login(bob)
     index = client.get("/admin/").content.decode()
     assert "Recent access grants" in index
+    assert "Purpose of your access: <strong>Case management</strong>" in index  # the admin shows it too
     assert "granted themselves the practitioner role at probation" in index and "(to themselves)" in index
 
 
