@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",  # backup codes, for a lost phone
     # django-ninja's own copy of Swagger UI (static files and template), so /api/docs loads nothing from a CDN.
     "ninja",
     # desist apps, one per domain noun

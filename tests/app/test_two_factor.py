@@ -56,7 +56,10 @@ def test_an_administrator_without_an_app_must_set_one_up_before_anything_else(cl
     assert b"The code is not right" in wrong.content and b"<title>Error:" in wrong.content
     time.sleep(1.1)  # django-otp makes the next try wait a second after a wrong code
     done = client.post("/accounts/two-factor/set-up/", {"code": code(device), "next": "/access-log/"})
-    assert done.status_code == 302 and done.url == "/access-log/"
+    assert done.status_code == 302 and done.url == "/accounts/backup-codes/?next=%2Faccess-log%2F"
+    codes = client.get(done.url)
+    assert codes.content.decode().count("<li><code>") == 10 and 'href="/access-log/"' in codes.content.decode()
+    assert client.get("/accounts/backup-codes/").status_code == 302  # shown once only
     assert client.get("/access-log/").status_code == 200
     device.refresh_from_db()
     assert device.confirmed
@@ -77,6 +80,29 @@ def test_an_enrolled_user_gives_a_code_at_each_sign_in(client, admin):
     ok = client.post("/accounts/two-factor/", {"code": code(device), "next": "/caseload/"})
     assert ok.status_code == 302 and ok.url == "/caseload/"
     assert client.get("/caseload/").status_code == 200
+
+
+def test_a_backup_code_works_once_in_place_of_the_app(client, admin):
+    from desist.accounts.services import backup_codes_issue
+    from tests.app.builders import actor
+
+    TOTPDevice.objects.create(user=admin, name="app", confirmed=True)
+    codes = backup_codes_issue(actor=actor(admin))
+    sign_in(client, "ada.admin")
+    assert client.post("/accounts/two-factor/", {"code": codes[0].upper(), "next": "/work/"}).url == "/work/"
+    assert client.get("/accounts/").content.decode().count("9 left") == 1
+    assert AccessLogEntry.objects.filter(user=admin, summary="Signed in with a backup code (9 left)").exists()
+    client.post("/accounts/logout/")
+    sign_in(client, "ada.admin")
+    refused = client.post("/accounts/two-factor/", {"code": codes[0]})
+    assert b"The code is not right" in refused.content  # used up
+    time.sleep(1.1)
+    assert client.post("/accounts/two-factor/", {"code": codes[1]}).status_code == 302
+    # New codes replace the old ones.
+    made = client.post("/accounts/backup-codes/")
+    assert made.status_code == 302 and made.url == "/accounts/backup-codes/", made
+    fresh = client.get("/accounts/backup-codes/").content.decode()
+    assert codes[2] not in fresh and fresh.count("<li><code>") == 10
 
 
 def test_wrong_codes_are_logged_and_throttled(client, admin):

@@ -219,3 +219,6 @@ def two_factor_step(page: Page, username: str) -> None:
     if "/accounts/two-factor/" in page.url:
         errors = page.locator(".govuk-error-summary").all_inner_texts()
         pytest.fail(f"two-factor sign-in as {username!r} failed: {' '.join(errors)}", pytrace=False)
+    if "/accounts/backup-codes/" in page.url:  # shown once after setting up; carry on where the user was going
+        with page.expect_navigation():
+            page.get_by_role("button", name="Continue").click()

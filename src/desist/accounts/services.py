@@ -11,6 +11,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from desist.audit.models import Action, Channel
@@ -22,6 +23,8 @@ if TYPE_CHECKING:
     from desist.audit.context import Actor
 
 DEVICE_NAME = "Authenticator app"
+BACKUP_NAME = "Backup codes"
+BACKUP_CODES = 10
 
 
 class ResetRefused(Exception):
@@ -53,34 +56,62 @@ def totp_device_confirm(*, actor: Actor, device: TOTPDevice, code: str) -> bool:
     return True
 
 
+def is_backup_code(code: str) -> bool:
+    """A backup code is 8 letters and digits (base32); an authenticator's code is 6 digits."""
+    return len(code) == 8 and code.isalnum()
+
+
 @transaction.atomic
-def two_factor_check(*, actor: Actor, code: str) -> TOTPDevice | None:
-    """The user's confirmed device that accepts this code, or None (logged as refused). django-otp throttles:
-    after each wrong code the next try must wait twice as long (1, 2, 4, 8 … seconds)."""
-    for device in TOTPDevice.objects.devices_for_user(actor.user, confirmed=True):
+def backup_codes_issue(*, actor: Actor) -> list[str]:
+    """New backup codes for the acting user (the old ones stop working), to be shown once. Each works once, in
+    place of a code from the app, for when the phone is lost."""
+    assert actor.user is not None
+    # Keep the device itself: a session verified with a backup code stays verified.
+    device, _ = StaticDevice.objects.get_or_create(user=actor.user, name=BACKUP_NAME, defaults={"confirmed": True})
+    device.token_set.all().delete()
+    codes = [StaticToken.random_token() for _ in range(BACKUP_CODES)]
+    StaticToken.objects.bulk_create(StaticToken(device=device, token=code) for code in codes)
+    log_access(actor=actor, action=Action.ALTERATION, summary="Made new two-factor backup codes", obj=device)
+    return codes
+
+
+@transaction.atomic
+def two_factor_check(*, actor: Actor, code: str) -> TOTPDevice | StaticDevice | None:
+    """The user's confirmed device that accepts this code (from the app, or a backup code, used up), or None
+    (logged as refused). django-otp throttles: after each wrong code the next try must wait twice as long
+    (1, 2, 4, 8 … seconds)."""
+    code = code.strip().lower()
+    kind = StaticDevice if is_backup_code(code) else TOTPDevice
+    for device in kind.objects.devices_for_user(actor.user, confirmed=True):
         allowed, _ = device.verify_is_allowed()
         if not allowed:
             log_access(actor=actor, action=Action.DENIED, summary="Refused a two-factor code: too many tries",
                        obj=device, detail={"reason": "throttled", "failures": device.throttling_failure_count})
             return None
-        if device.verify_token(code.strip()):
+        if device.verify_token(code):
+            if kind is StaticDevice:
+                log_access(actor=actor, action=Action.ALTERATION, obj=device,
+                           summary=f"Signed in with a backup code ({device.token_set.count()} left)")
             return device
         log_access(actor=actor, action=Action.DENIED, summary="Refused a two-factor code", obj=device,
                    detail={"reason": "wrong code", "failures": device.throttling_failure_count})
         return None
+    log_access(actor=actor, action=Action.DENIED, summary="Refused a two-factor code",
+               detail={"reason": "no backup codes" if kind is StaticDevice else "no authenticator"})
     return None
 
 
 def throttled_for(*, actor: Actor) -> bool:
     """True while django-otp makes the user wait before the next code."""
     return any(not device.verify_is_allowed()[0]
-               for device in TOTPDevice.objects.devices_for_user(actor.user, confirmed=True))
+               for kind in (TOTPDevice, StaticDevice) for device in kind.objects.devices_for_user(actor.user))
 
 
 @transaction.atomic
 def two_factor_remove(*, actor: Actor) -> int:
     """Remove the acting user's own authenticator (allowed only where two-factor sign-in is not required)."""
     removed, _ = TOTPDevice.objects.filter(user_id=actor.user_id).delete()
+    StaticDevice.objects.filter(user_id=actor.user_id).delete()
     if removed:
         log_access(actor=actor, action=Action.ALTERATION, summary="Turned off two-factor sign-in")
     return removed
@@ -121,6 +152,7 @@ def sign_in_reset(*, actor: Actor, user: User) -> SignInReset:
                    obj=user, detail={"reason": "not an administrator of the user's agency"})
         raise ResetRefused(f"You may not reset the sign-in of {user.username}.")
     devices_removed, _ = TOTPDevice.objects.filter(user=user).delete()
+    StaticDevice.objects.filter(user=user).delete()
     user.set_unusable_password()
     user.save(update_fields=["password"])
     token = default_token_generator.make_token(user)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 import segno
 from django.conf import settings
 from django.contrib import messages
@@ -15,14 +17,16 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 from django_otp import user_has_device
+from django_otp.plugins.otp_static.models import StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from desist.accounts import services
-from desist.accounts.forms import CodeForm
+from desist.accounts.forms import CodeForm, SignInCodeForm
 from desist.accounts.rules import two_factor_required
 from desist.audit.refusals import AuthenticatedHttpRequest, refuse
 
 SETUP_DEVICE_KEY = "desist_totp_setup_device"
+BACKUP_CODES_KEY = "desist_backup_codes_to_show"
 
 
 def _next(request: AuthenticatedHttpRequest) -> str:
@@ -38,15 +42,16 @@ def two_factor_verify(request: AuthenticatedHttpRequest) -> HttpResponse:
     if request.user.is_verified():  # type: ignore[attr-defined]
         return HttpResponseRedirect(_next(request))
     if not user_has_device(request.user, confirmed=True):
-        return redirect(f"{reverse('two_factor_setup')}?next={_next(request)}")
-    form = CodeForm(request.POST or None)
+        return redirect(f"{reverse('two_factor_setup')}?{urlencode({'next': _next(request)})}")
+    form = SignInCodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
+        throttled = services.throttled_for(actor=request.actor)  # before this try: it must wait
         device = services.two_factor_check(actor=request.actor, code=form.cleaned_data["code"])
         if device is not None:
             otp_login(request, device)
             request.session.cycle_key()  # a new session id once fully signed in
             return HttpResponseRedirect(_next(request))
-        if services.throttled_for(actor=request.actor):
+        if throttled:
             form.add_error("code", "Too many wrong codes. Wait a few seconds, then enter the newest code")
         else:
             form.add_error("code", "The code is not right. Enter the newest code from your authenticator app")
@@ -58,7 +63,7 @@ def two_factor_setup(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Set up an authenticator app: scan the QR code (or type the key), then confirm with a code from it."""
     # Someone holding only the password must not swap in their own authenticator: replacing one needs a code first.
     if user_has_device(request.user, confirmed=True) and not request.user.is_verified():  # type: ignore[attr-defined]
-        return redirect(f"{reverse('two_factor_verify')}?next={reverse('two_factor_setup')}")
+        return redirect(f"{reverse('two_factor_verify')}?{urlencode({'next': reverse('two_factor_setup')})}")
     device = None
     if request.method == "POST":
         device = TOTPDevice.objects.filter(pk=request.session.get(SETUP_DEVICE_KEY), user=request.user,
@@ -75,7 +80,8 @@ def two_factor_setup(request: AuthenticatedHttpRequest) -> HttpResponse:
                 otp_login(request, device)
                 request.session.cycle_key()
                 messages.success(request, "Two-factor sign-in is set up. You will be asked for a code each time you sign in.")
-                return HttpResponseRedirect(_next(request))
+                request.session[BACKUP_CODES_KEY] = services.backup_codes_issue(actor=request.actor)
+                return redirect(f"{reverse('two_factor_backup_codes')}?{urlencode({'next': _next(request)})}")
             device.refresh_from_db()
             form.add_error("code", "The code is not right. Check the app shows desist, then enter its newest code"
                            if device.throttling_failure_count <= 1 else
@@ -95,10 +101,25 @@ def _grouped(device: TOTPDevice) -> str:
 
 
 @login_required
+def backup_codes(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """Show new backup codes once (GET, straight after they are made), or make new ones (POST)."""
+    if request.method == "POST":
+        if not user_has_device(request.user, confirmed=True):
+            return redirect("account")
+        request.session[BACKUP_CODES_KEY] = services.backup_codes_issue(actor=request.actor)
+        return redirect("two_factor_backup_codes")
+    codes = request.session.pop(BACKUP_CODES_KEY, None)
+    if not codes:
+        return redirect("account")
+    return render(request, "accounts/backup_codes.html", {"codes": codes, "next": _next(request)})
+
+
+@login_required
 def account(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The user's own account: two-factor sign-in on or off."""
     return render(request, "accounts/account.html", {
-        "has_device": user_has_device(request.user, confirmed=True),
+        "has_device": TOTPDevice.objects.filter(user=request.user, confirmed=True).exists(),
+        "backup_codes_left": StaticToken.objects.filter(device__user=request.user).count(),
         "required": two_factor_required(request.actor),
         "required_for": settings.DESIST_2FA_REQUIRED_FOR,
         "may_reset_others": request.actor.is_administrator,
