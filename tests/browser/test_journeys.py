@@ -107,6 +107,8 @@ def test_keyboard_only(page: Page, live_server, caseload):
     page.keyboard.press("Space")
     expect(first_purpose).to_be_checked()
     page.keyboard.press("Tab")
+    expect(page.get_by_label("Say why you are using desist")).to_be_focused()  # the words for "other"
+    page.keyboard.press("Tab")
     expect(page.get_by_role("button", name="Continue")).to_be_focused()
     with page.expect_navigation():
         page.keyboard.press("Enter")
