@@ -72,3 +72,24 @@ def test_api_docs_load_nothing_from_outside(client, worker):
     assert any(url.endswith("swagger-ui-bundle.js") for url in urls)
     assert urls and all(url.startswith("/static/") for url in urls), urls
     assert "cdn" not in html.lower()
+
+
+def test_no_template_has_an_inline_script_style_or_handler():
+    """A new template with inline script or style would break under the CSP: catch it here, not in a browser."""
+    from pathlib import Path
+
+    import desist
+
+    root = Path(desist.__file__).parent
+    allowed = {"board/templates/board/pack.html"}  # rendered to PDF by WeasyPrint, never served as a page
+    offenders = []
+    for template in root.glob("*/templates/**/*.html"):
+        html = template.read_text()
+        name = str(template.relative_to(root))
+        if name in allowed:
+            continue
+        inline_script = re.search(r"<script(?![^>]*\b(src|type=\"application/json\")=?)[^>]*>", html)
+        inline_style = re.search(r"<style(?![^>]*nonce=)|\sstyle=\"|\son[a-z]+=\"", html)
+        if inline_script or inline_style:
+            offenders.append(name)
+    assert offenders == []
