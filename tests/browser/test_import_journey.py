@@ -1,10 +1,12 @@
 """An agency analyst uploads an extract, maps its columns, sees the bad rows, fixes the file and
-imports it (issue 4, part 1)."""
+imports it (issue 4, part 1); the task worker checks and imports while the page shows its progress
+(issue 10, item 11)."""
 
 import csv
 import io
 
 import pytest
+from django.core.management import call_command
 from playwright.sync_api import Page, expect
 
 from desist.imports.models import ImportBatch, SourceRecord
@@ -36,7 +38,12 @@ def extract(tmp_path, name, rows):
     return path
 
 
-def test_analyst_maps_checks_fixes_and_imports_an_extract(page: Page, live_server, partnership, tmp_path):
+def run_worker():
+    call_command("db_worker", "--batch", "--no-startup-delay")
+
+
+def test_analyst_maps_checks_fixes_and_imports_an_extract(page: Page, live_server, partnership, tmp_path, settings):
+    settings.DESIST_LINK_AFTER_IMPORT = False  # linking three records says little; the page says it is off
     partnership.user("hana.analyst", partnership.housing, role="analyst")
     login(page, live_server, "hana.analyst", PASSWORD)
     page.get_by_role("link", name="Imports").click()
@@ -60,7 +67,14 @@ def test_analyst_maps_checks_fixes_and_imports_an_extract(page: Page, live_serve
     page.get_by_label("Gender").select_option("sex")
     page.get_by_role("button", name="Save mapping and check the file").click()
 
-    expect(page.get_by_role("heading", name="housing.csv cannot be imported")).to_be_visible()
+    # The worker has not started: the page shows where the check is, and polls for more.
+    expect(page.get_by_role("heading", name="Checking housing.csv")).to_be_visible()
+    expect(page.locator("#progress")).to_contain_text("Waiting for the task worker")
+    expect(page.get_by_role("link", name="Refresh this page")).to_be_visible()
+    assert_accessible(page, context="check progress")
+    run_worker()
+    # HTMX sees the check finish and shows its outcome.
+    expect(page.get_by_role("heading", name="housing.csv cannot be imported")).to_be_visible(timeout=15_000)
     problems = page.locator("#problems tbody tr")
     expect(problems).to_have_count(2)
     expect(problems.nth(0)).to_contain_text("3")
@@ -73,12 +87,19 @@ def test_analyst_maps_checks_fixes_and_imports_an_extract(page: Page, live_serve
     fixed = [ROWS[0], [*ROWS[1][:3], "28/02/1990", *ROWS[1][4:]], [*ROWS[2][:5], "", ""]]
     page.get_by_label("Extract file").set_input_files(extract(tmp_path, "housing-fixed.csv", fixed))
     page.get_by_role("button", name="Upload and check").click()
-    expect(page.get_by_role("heading", name="Import housing-fixed.csv")).to_be_visible()
+    run_worker()
+    expect(page.get_by_role("heading", name="Import housing-fixed.csv")).to_be_visible(timeout=15_000)
     expect(page.locator(".govuk-summary-list").first).to_contain_text("New to desist")
     assert_accessible(page, context="import confirmation")
     page.get_by_role("button", name="Import 3 records").click()
+    expect(page.get_by_role("heading", name="Importing housing-fixed.csv")).to_be_visible()
+    run_worker()
 
-    expect(page.get_by_text("Imported housing-fixed.csv: 3 new")).to_be_visible()
+    expect(page.get_by_role("heading", name="housing-fixed.csv is imported")).to_be_visible(timeout=15_000)
+    expect(page.locator(".govuk-summary-list__value").first).to_have_text("3")
+    expect(page.locator("#linking")).to_contain_text("Not queued")
+    assert_accessible(page, context="import result")
+    page.get_by_role("link", name="Back to imports").first.click()
     expect(page.locator("table tbody tr")).to_have_count(1)
     expect(page.locator("table tbody tr").first).to_contain_text("housing-fixed.csv")
     assert_accessible(page, context="import history")
