@@ -50,7 +50,8 @@ class SignInRulesMiddleware:
             record_activity(request.session)
         if user.is_verified() or self._open(request):  # type: ignore[attr-defined]
             return None
-        if not (needs_code(user, request.actor) or request.path.startswith("/admin/")):  # type: ignore[attr-defined]
+        if not (needs_code(user, request.actor, request.session)  # type: ignore[attr-defined]
+                or request.path.startswith("/admin/")):
             return None
         if _is_api(request):
             return JsonResponse({"detail": "Sign in with your two-factor code first."}, status=403)

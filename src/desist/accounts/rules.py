@@ -11,6 +11,7 @@ from django_otp import user_has_device
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser
     from django.contrib.sessions.backends.base import SessionBase
+    from django.http import HttpRequest
 
     from desist.audit.context import Actor
 
@@ -19,14 +20,39 @@ LAST_ACTIVITY_KEY = "desist_last_activity"
 ACTIVITY_PRECISION_SECONDS = 60
 
 
+DEVICE_KNOWN_KEY = "desist_has_two_factor"
+
+
+def signed_in(sender: object, request: HttpRequest, user: AbstractBaseUser, **kwargs: object) -> None:
+    """At sign-in: start the idle clock and note whether the user has an authenticator, saved with the sign-in's
+    own session write so that the next pages write nothing."""
+    if getattr(request, "session", None) is not None:
+        request.session[DEVICE_KNOWN_KEY] = user_has_device(user, confirmed=True)
+        record_activity(request.session)
+
+
+def has_device(user: AbstractBaseUser, session: SessionBase) -> bool:
+    """Whether the user has a confirmed authenticator or backup codes; asked once a session (two queries), and
+    forgotten whenever this session sets up or removes one (`forget_device`)."""
+    if DEVICE_KNOWN_KEY not in session:
+        session[DEVICE_KNOWN_KEY] = user_has_device(user, confirmed=True)
+    return bool(session[DEVICE_KNOWN_KEY])
+
+
+def forget_device(session: SessionBase) -> None:
+    session.pop(DEVICE_KNOWN_KEY, None)
+
+
 def two_factor_required(actor: Actor) -> bool:
     """True when the DESIST_2FA_REQUIRED_FOR setting obliges this user to use a two-factor code."""
     return settings.DESIST_2FA_REQUIRED_FOR == "everyone" or actor.is_administrator
 
 
-def needs_code(user: AbstractBaseUser, actor: Actor) -> bool:
+def needs_code(user: AbstractBaseUser, actor: Actor, session: SessionBase | None = None) -> bool:
     """True when this user must give a code before going on: required of them, or they chose to set it up."""
-    return two_factor_required(actor) or user_has_device(user, confirmed=True)
+    if two_factor_required(actor):
+        return True
+    return has_device(user, session) if session is not None else user_has_device(user, confirmed=True)
 
 
 def idle_too_long(session: SessionBase, *, now: float | None = None) -> bool:

@@ -22,7 +22,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from desist.accounts import services
 from desist.accounts.forms import CodeForm, SignInCodeForm
-from desist.accounts.rules import two_factor_required
+from desist.accounts.rules import forget_device, two_factor_required
 from desist.audit.refusals import AuthenticatedHttpRequest, refuse
 
 SETUP_DEVICE_KEY = "desist_totp_setup_device"
@@ -77,6 +77,7 @@ def two_factor_setup(request: AuthenticatedHttpRequest) -> HttpResponse:
         if form.is_valid():
             if services.totp_device_confirm(actor=request.actor, device=device, code=form.cleaned_data["code"]):
                 request.session.pop(SETUP_DEVICE_KEY, None)
+                forget_device(request.session)
                 otp_login(request, device)
                 request.session.cycle_key()
                 messages.success(request, "Two-factor sign-in is set up. You will be asked for a code each time you sign in.")
@@ -133,6 +134,7 @@ def two_factor_remove(request: AuthenticatedHttpRequest) -> HttpResponse:
         refuse(request.actor, summary="Refused to turn off two-factor sign-in", reason="two-factor sign-in required",
                status=403, message="Two-factor sign-in is required for your account.")
     services.two_factor_remove(actor=request.actor)
+    forget_device(request.session)
     messages.success(request, "Two-factor sign-in is turned off.")
     return redirect("account")
 
