@@ -119,3 +119,14 @@ def test_signing_in_and_out_and_the_home_page_need_no_purpose(client, worker):
     client.force_login(worker)
     assert client.get("/").url == "/work/"
     assert client.post("/accounts/logout/").status_code == 302
+
+
+def test_the_access_log_page_shows_the_words_for_other(client, partnership, worker, subject):
+    client.force_login(worker)
+    client.post("/purpose/", {"purpose": "other", "other_reason": "Preparing a court report", "next": "/"})
+    client.get(f"/people/{subject.pk}/")
+    admin = partnership.user("ada.admin", partnership.probation, role="administrator")
+    client.force_login(admin)
+    client.post("/purpose/", {"purpose": "audit", "next": "/"})
+    page = client.get("/access-log/", {"username": "pat.probation"}).content.decode()
+    assert "other: Preparing a court report" in page
