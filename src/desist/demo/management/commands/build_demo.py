@@ -28,6 +28,8 @@ class Command(BaseCommand):
         width = max(len(login.username) for login in result.logins)
         for login in result.logins:
             self.stdout.write(f"  {login.username:<{width}}  {login.password}  {login.description} ({login.agency})")
+        self.stdout.write("After signing in, the first page asks why you are using desist: every record you open is "
+                          "logged with that purpose, and you can change it at the top of any page.")
         self.stdout.write("Administrators sign in with a code from an authenticator app too. The first time, demo.admin is "
                           "shown a QR code to scan with any authenticator app (Microsoft or Google Authenticator, "
                           "FreeOTP), or a key to type into one (without a phone: `oathtool --totp -b KEY`, the key without its spaces).")
