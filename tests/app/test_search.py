@@ -94,7 +94,7 @@ def test_search_queries_are_bounded(client, partnership, worker, william, django
     for n in range(20):
         builders.person(first_name="William", last_name=f"Johnsen{n}", involved=[(partnership.probation, worker)])
     client.force_login(worker)
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(13):  # one of them moves the access log's chain head
         response = client.get("/search/", {"q": "William Johnson X123456"})
     assert response.status_code == 200
 
