@@ -374,3 +374,25 @@ def test_a_booking_step_from_a_page_someone_else_moved_on_is_refused(partnership
     text = empty.content.decode()
     assert "<title>Error: " in text and "Enter the expected arrival date." in text
     assert 'href="#id_expected_arrival"' in text
+
+
+def test_a_notification_completed_by_two_officers_at_once_is_closed_once(partnership, team):
+    from desist.victims.models import VictimNotification
+
+    subject = builders.person(last_name="Harmer", involved=[(partnership.probation, team["officer"])])
+    sentence = builders.custody(subject, sentence_date=TODAY - timedelta(days=200), length_days=730,
+                                release=TODAY + timedelta(days=60))
+    builders.offence_code("00800", "Violence", 0.1)
+    offence = offences.offence_record(actor=builders.actor(), person=subject, offence_code="00800",
+                                      offence_date=TODAY - timedelta(days=260), outcome="conviction",
+                                      outcome_date=TODAY - timedelta(days=200), disposal="custody",
+                                      sentence_id=sentence.pk)
+    vlo = builders.actor(team["vlo"])
+    victim = victims.victim_record(actor=vlo, reference="VLU-81", opted_in=True, wants_to_know=["release"])
+    victims.victim_link(actor=vlo, victim=victim, offence=offence)
+    first, second = (VictimNotification.objects.get(victim=victim) for _ in range(2))
+    victims.notification_complete(actor=vlo, notification=first, outcome="told")
+    with pytest.raises(victims.VictimError, match="already complete"):
+        victims.notification_complete(actor=builders.actor(team["other_vlo"]), notification=second,
+                                      outcome="declined")
+    assert VictimNotification.objects.get(victim=victim).outcome == "told"

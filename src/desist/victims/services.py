@@ -313,7 +313,12 @@ def notification_complete(*, actor: Actor, notification: VictimNotification, out
     notification.completed_on = _today(on)
     notification.completed_by_id = actor.user_id
     notification.full_clean()
-    notification.save()
+    # Only an outstanding notification is closed: of two officers completing it at once, the second is told.
+    closed = VictimNotification.objects.filter(pk=notification.pk, status=NotificationStatus.OUTSTANDING).update(
+        status=notification.status, outcome=outcome, outcome_note=notification.outcome_note,
+        completed_on=notification.completed_on, completed_by_id=actor.user_id)
+    if not closed:
+        raise VictimError("This notification is already complete: someone else completed it a moment ago.")
     log_access(actor=actor, action=Action.ALTERATION, person_id=notification.person_id, obj=notification,
                summary=f"Completed victim notification: {notification.summary}",
                detail={"outcome": outcome, "victim": notification.victim_id})
