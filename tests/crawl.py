@@ -53,6 +53,7 @@ UNLINKED: dict[str, str] = {
     "victims/records/<id:victim_id>/link/": "POST only: link a victim to an offence",
     "victims/people/<id:person_id>/link/": "POST only: link a victim from the person's page",
     "accounts/users/<id:user_id>/reset/": "POST only: an administrator resets a user's password and two-factor",
+    "accounts/backup-codes/": "shown once after new backup codes are made (a POST); tests/app/test_two_factor.py",
     # Reached only with a one-time token from an e-mail or an administrator's reset.
     "accounts/set-password/<uidb64>/<token>/": "needs a one-time token",
     # A fresh demo has no uploads or linkage pairs to review: tests/app/test_imports.py and test_linking.py
@@ -253,18 +254,21 @@ def build_demo() -> list[Any]:
 
 
 def crawl(users: Iterable[Any], seeds: dict[str, list[str]], *, per_pattern: int = PER_PATTERN,
-          client_factory: Any = None) -> Crawl:
+          per_pattern_overall: int | None = None, client_factory: Any = None) -> Crawl:
     """Sign in as each user and follow every link from `seeds[username]` (breadth first), fetching at most
-    `per_pattern` addresses per URL pattern per user. Seeds are always fetched."""
+    `per_pattern` addresses per URL pattern per user (and, if given, `per_pattern_overall` for all users
+    together: enough to find a page of each pattern). Seeds are always fetched."""
     from django.test import Client
 
     result = Crawl()
+    overall: dict[str, int] = defaultdict(int)
     started = time.perf_counter()
     for user in users:
         client = (client_factory or (lambda: Client(raise_request_exception=False)))()
         sign_in(client, user)
         result.users.append(user.username)
-        result.visits.extend(_crawl_as(client, user.username, seeds.get(user.username, []), per_pattern))
+        result.visits.extend(_crawl_as(client, user.username, seeds.get(user.username, []), per_pattern,
+                                       overall, per_pattern_overall))
     result.seconds = time.perf_counter() - started
     return result
 
@@ -289,7 +293,8 @@ def sign_in(client: Any, user: Any) -> None:
     session.save()
 
 
-def _crawl_as(client: Any, username: str, seeds: list[str], per_pattern: int) -> Iterator[Visit]:
+def _crawl_as(client: Any, username: str, seeds: list[str], per_pattern: int, overall: dict[str, int],
+              per_pattern_overall: int | None) -> Iterator[Visit]:
     from django.core.signals import got_request_exception
     from django.urls import Resolver404, resolve
 
@@ -319,7 +324,10 @@ def _crawl_as(client: Any, username: str, seeds: list[str], per_pattern: int) ->
             pattern = match.route
             if found_on and taken[pattern] >= (PER_ADMIN_PATTERN if pattern.startswith("admin/") else per_pattern):
                 continue
+            if found_on and per_pattern_overall is not None and overall[pattern] >= per_pattern_overall:
+                continue
             taken[pattern] += 1
+            overall[pattern] += 1
             errors.clear()
             began = time.perf_counter()
             response = client.get(url)
