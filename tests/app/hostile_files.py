@@ -221,7 +221,7 @@ def cases(today: date | None = None) -> list[Case]:
         # Values.
         Case("A date in another format than the mapping's", "iso.csv", csv_bytes([row(DOB="1984-03-21")]),
              "is not a date in the format DD/MM/YYYY"),
-        Case("An impossible date (31 February)", "feb.csv", csv_bytes([row(DOB="31/02/1990")]), "is not a date"),
+        Case("An impossible date (31 February)", "feb.csv", csv_bytes([row(DOB="31/02/1990")]), "that month has no such day"),
         Case("A date of birth in the future", "future.csv", csv_bytes([row(DOB=f"01/01/{next_year}")]), "in the future"),
         Case("A PNC number that is not one ('notapnc')", "pnc.csv", csv_bytes([row(PNC_No="notapnc")]),
              "is not a PNC number"),

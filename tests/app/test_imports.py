@@ -175,7 +175,7 @@ def test_every_bad_row_is_reported_and_nothing_is_written(partnership, mapping):
     assert problems == [(3, "DOB"), (4, "DOB"), (5, "DOB"), (6, "DOB"), (6, "Gender"), (7, "Post Code"),
                         (8, "Client ID"), (9, "Client ID"), (10, "Surname"), (11, "Surname"), (12, "")]
     messages = [p.problem for p in refused.value.report.problems]
-    assert "'31/02/1990' is not a date in the format DD/MM/YYYY" in messages[0]
+    assert "'31/02/1990' is not a real date: that month has no such day" in messages[0]
     assert "in the future" in messages[1] and "before 1900" in messages[2]
     assert "not a sex desist can read" in messages[4] and "not a UK postcode" in messages[5]
     assert "record id is empty" in messages[6] and "is also on row 2" in messages[7]
@@ -315,7 +315,7 @@ def test_upload_map_check_and_import_in_the_pages(client, partnership, analyst, 
     finished = client.get(f"/imports/uploads/{pending.pk}/progress/", headers={"HX-Request": "true"})
     assert finished.status_code == 204 and finished["HX-Refresh"] == "true"
     check = client.get(saved.url).content.decode()
-    assert "cannot be imported" in check and "&#x27;31/02/1990&#x27; is not a date" in check
+    assert "cannot be imported" in check and "&#x27;31/02/1990&#x27; is not a real date" in check
     problems = client.get(f"/imports/uploads/{pending.pk}/problems.csv")
     assert problems["Content-Type"].startswith("text/csv")
     assert problems.content.decode().splitlines()[1].startswith("3,DOB,")

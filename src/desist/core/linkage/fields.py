@@ -109,6 +109,7 @@ def parse_date(value: object, date_format: str = "auto", *, today: date | None =
     if not text:
         return None
     formats = DATE_FORMATS if date_format == "auto" else (date_format,)
+    no_such_day = False
     for fmt in formats:
         try:
             # fromisoformat is ten times quicker than strptime, and ISO is the common case.
@@ -116,13 +117,16 @@ def parse_date(value: object, date_format: str = "auto", *, today: date | None =
                 parsed = date.fromisoformat(text)
             else:
                 parsed = datetime.strptime(text, fmt).date()
-        except ValueError:
+        except ValueError as error:
+            no_such_day = no_such_day or "day is out of range for month" in str(error)
             continue
         if parsed > (today or date.today()):
             raise FieldValueError(f"{text!r} is in the future")
         if parsed.year < 1900:
             raise FieldValueError(f"{text!r} is before 1900")
         return parsed
+    if no_such_day:
+        raise FieldValueError(f"{text!r} is not a real date: that month has no such day")
     expected = "a date such as 1984-03-21 or 21/03/1984" if date_format == "auto" else \
         f"a date in the format {date_format.replace('%Y', 'YYYY').replace('%m', 'MM').replace('%d', 'DD').replace('%y', 'YY')}"
     raise FieldValueError(f"{text!r} is not {expected}")
