@@ -54,10 +54,16 @@ class VersionFormField(forms.IntegerField):
         super().__init__(required=False, min_value=1, **kwargs)
 
 
-def form_show_stale(form: forms.Form, current_version: int) -> None:
-    """After a StaleEdit: keep what the user entered, say why nothing was saved, and carry the current version so
-    that, once they have reviewed the current details, sending the form again saves it."""
+def form_carry_version(form: forms.Form, current_version: int) -> None:
+    """Keep what the user entered in a bound form, but carry the record's current version, so that once they have
+    reviewed the current details, sending the form again saves it."""
     data = form.data.copy()  # type: ignore[attr-defined]
     data[form.add_prefix("version")] = str(current_version)
     form.data = data
+
+
+def form_show_stale(form: forms.Form, current_version: int) -> None:
+    """After a StaleEdit: keep what the user entered, say in the form why nothing was saved, and carry the current
+    version (form_carry_version)."""
+    form_carry_version(form, current_version)
     form.add_error(None, STALE_MESSAGE)

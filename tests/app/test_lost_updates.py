@@ -210,6 +210,10 @@ def test_plan_forms_carry_the_plans_version(partnership, team):
     page = client.post(url, {"form": "accommodation", "accommodation_on_release": "unsettled", "version": "1"})
     assert page.status_code == 200 and STALE_MESSAGE in page.content.decode()
     assert ReleasePlan.objects.get(pk=plan.pk).accommodation_on_release == "settled"
+    kept = page.context["accommodation_form"]
+    assert kept["accommodation_on_release"].value() == "unsettled" and kept["version"].value() == "2"
+    assert client.post(url, {"form": "accommodation", "accommodation_on_release": "unsettled",
+                             "version": "2"}).status_code == 302
 
 
 # --- idempotency ----------------------------------------------------------------------------------------

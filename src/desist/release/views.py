@@ -33,7 +33,7 @@ from desist.release.forms import (
     TaskForm,
 )
 from desist.release.models import EarlyReleaseScheme, PlanTask, ReleasePlan
-from desist.versioning import StaleEdit, form_show_stale
+from desist.versioning import StaleEdit, form_carry_version, form_show_stale
 
 PAGE_SIZE = 50
 
@@ -229,31 +229,32 @@ def plan(request: AuthenticatedHttpRequest, plan_id: int) -> HttpResponse:
         form_name = request.POST.get("form")
         version = request.POST.get("version", "")
         version_read = int(version) if version.isdigit() else None
+        bound: Any = None
         try:
             if form_name == "pathways":
-                form = PathwaysForm(request.POST, pathways=list(plan.pathways.all()))
+                form = bound = context["pathways_form"] = PathwaysForm(request.POST, pathways=list(plan.pathways.all()))
                 if form.is_valid():
                     services.pathway_statuses_set(actor=actor, plan=plan, version=form.cleaned_data["version"],
                                                   statuses={row.pathway: form.cleaned_data[row.pathway]
                                                             for row in form.rows})
                     messages.success(request, "Pathway statuses saved.")
                     return redirect("release_plan", plan_id=plan.pk)
-                context["pathways_form"] = form
             elif form_name == "accommodation":
-                accommodation = AccommodationForm(request.POST)
+                accommodation = bound = context["accommodation_form"] = AccommodationForm(request.POST)
                 if accommodation.is_valid():
                     services.accommodation_on_release_record(
                         actor=actor, plan=plan, status=accommodation.cleaned_data["accommodation_on_release"],
                         version=accommodation.cleaned_data["version"])
                     messages.success(request, "Accommodation on release saved.")
                     return redirect("release_plan", plan_id=plan.pk)
-                context["accommodation_form"] = accommodation
             elif form_name == "risk_plan":
                 services.risk_plan_approve(actor=actor, plan=plan, version=version_read)
                 messages.success(request, "The risk management plan is recorded as approved.")
                 return redirect("release_plan", plan_id=plan.pk)
         except StaleEdit as stale:
             plan = _plan(actor, plan_id)
+            if bound is not None:  # what they chose stays chosen, from the plan as it now is
+                form_carry_version(bound, plan.version)
             context["page_errors"] = [str(stale)]
         except services.ReleaseError as error:
             context["page_errors"] = [str(error)]
