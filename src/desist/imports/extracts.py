@@ -4,6 +4,11 @@ Plain Python, no Django: the importer, the command line and tests share it. CSV 
 standard library's csv module (no dependency; the delimiter is read from the header row); Excel .xlsx with openpyxl in read-only mode
 (the well-kept reader of the format). Row numbers are the ones a user sees in a spreadsheet: the header
 is row 1, the first record row 2.
+
+Files come from outside, so nothing is trusted: the bytes say what a file is whatever its name, text must be
+in an encoding that can be told (or is named), no value may hold a control character, a workbook's zip is
+checked before its XML is parsed (with defusedxml), and rows, columns, cell length, reading time and unpacked
+size are capped (`ExtractLimits`). Every refusal is an ExtractFileError whose message says what to do.
 """
 
 from __future__ import annotations
