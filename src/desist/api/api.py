@@ -25,6 +25,7 @@ from desist.assessments.selectors import assessment_versions, can_record_assessm
 from desist.assessments.services import assessment_record
 from desist.audit.context import Actor, actor_for_request
 from desist.audit.models import Action, Channel
+from desist.audit.refusals import refuse
 from desist.audit.services import log_access
 from desist.people import selectors
 from desist.people.models import Person
@@ -258,22 +259,16 @@ def _assessment_out(assessment: Assessment) -> dict[str, Any]:
     }
 
 
-def _assessable_person(actor: Actor, person_id: int, doing: str) -> Person | None:
-    """The person if the actor may see them; a refusal is logged (and answered 404 by the caller)."""
-    person = selectors.visible_people(actor).filter(pk=person_id).first()
-    if person is None:
-        log_access(actor=actor, action=Action.DENIED, summary=f"Refused to {doing} for person {person_id}",
-                   person_id=person_id, detail={"reason": "no current involvement by the user's agency"})
-    return person
+def _assessable_person(actor: Actor, person_id: int, doing: str) -> Person:
+    """The person if the actor may see them; else the refusal is logged and answered 404."""
+    return selectors.person_for_actor(actor, person_id, what=doing)
 
 
 @api.get("/people/{id:person_id}/assessments", response={200: list[schemas.AssessmentOut], 404: schemas.ErrorOut},
          summary="A person's assessments, every version, newest first")
 def list_assessments(request: HttpRequest, person_id: int) -> Any:
     actor = _actor(request)
-    person = _assessable_person(actor, person_id, "list assessments")
-    if person is None:
-        return Status(404, {"detail": "No person with that number is available to you."})
+    person = _assessable_person(actor, person_id, "the assessments")
     versions = assessment_versions(person.pk)
     log_access(actor=actor, action=Action.CONSULTATION, summary=f"Viewed assessments of person {person.pk}",
                person_id=person.pk, detail={"sections": ["assessments"], "versions": len(versions)})
@@ -289,13 +284,11 @@ def list_assessments(request: HttpRequest, person_id: int) -> Any:
 def post_assessment(request: HttpRequest, person_id: int) -> Any:
     actor = _actor(request)
     person = _assessable_person(actor, person_id, "record an assessment")
-    if person is None:
-        return Status(404, {"detail": "No person with that number is available to you."})
     if not can_record_assessments(actor):
-        log_access(actor=actor, action=Action.DENIED, summary=f"Refused to record an assessment for person {person_id}",
-                   person_id=person_id, detail={"reason": "not an assessing role"})
-        return Status(403, {"detail": "Only assessing staff (probation or youth justice practitioners and managers) "
-                                      "can record assessments."})
+        refuse(actor, summary=f"Refused to record an assessment for person {person_id}", person_id=person_id,
+               reason="not an assessing role", status=403,
+               message="Only assessing staff (probation or youth justice practitioners and managers) can record "
+                       "assessments.")
     try:
         body = json.loads(request.body or b"null")
     except ValueError:

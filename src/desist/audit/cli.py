@@ -13,10 +13,8 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import CommandError, CommandParser
 
 from desist.audit.context import Actor, actor_for_user
-from desist.audit.models import Action, Channel
-from desist.audit.services import log_access
-
-NOT_FOUND = "No such record is available to you."
+from desist.audit.models import Channel
+from desist.audit.refusals import NOT_FOUND, log_refusal
 
 
 def add_actor_arguments(parser: CommandParser) -> None:
@@ -46,8 +44,7 @@ def iso_date(text: str) -> date:
 def refused(actor: Actor, what: str, person_id: int | None) -> CommandError:
     """Log a refusal (`denied`) and return the error to raise: the same words for a record that does not exist
     and one the user may not see."""
-    log_access(actor=actor, action=Action.DENIED, person_id=person_id, summary=f"Refused access to {what}",
-               detail={"reason": "not visible"})
+    log_refusal(actor, summary=f"Refused access to {what}", person_id=person_id, reason="not visible")
     return CommandError(NOT_FOUND)
 
 

@@ -5,12 +5,12 @@ from __future__ import annotations
 import hashlib
 from datetime import date
 
-from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from desist.audit.context import Actor
 from desist.audit.models import Action
+from desist.audit.refusals import refuse
 from desist.audit.services import log_access
 from desist.board.exports import basket_inputs
 from desist.board.models import QuarterSnapshot
@@ -28,8 +28,8 @@ def snapshot_publish(*, actor: Actor, quarter: Quarter, as_of: date | None = Non
     roles may publish (the command line acts as the system). A refusal is logged, outside the transaction
     that a refusal rolls back."""
     if actor.user is not None and not is_analyst(actor):
-        log_access(actor=actor, action=Action.DENIED, summary=f"Refused to publish board figures for {quarter.code}")
-        raise PermissionDenied("Only a performance analyst can publish a quarter.")
+        refuse(actor, summary=f"Refused to publish board figures for {quarter.code}", reason="not an analyst",
+               status=403, message="Only a performance analyst can publish a quarter.")
     return _publish(actor=actor, quarter=quarter, as_of=as_of)
 
 

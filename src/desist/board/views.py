@@ -16,11 +16,12 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from desist.audit.models import Action
+from desist.audit.refusals import AuthenticatedHttpRequest
 from desist.audit.services import log_access
 from desist.board import presenters, selectors, services
 from desist.board.models import QuarterSnapshot
@@ -56,7 +57,7 @@ class BoardFilterForm(forms.Form):
             (g, labels.get(g, g)) for g in BoardView.priority_groups(result)]
 
 
-def _chosen(request: HttpRequest) -> tuple[BasketResult, QuarterSnapshot | None]:
+def _chosen(request: AuthenticatedHttpRequest) -> tuple[BasketResult, QuarterSnapshot | None]:
     """The figures asked for: a published quarter's snapshot, or the live basket."""
     code = request.GET.get("figures") or LIVE
     if code != LIVE:
@@ -71,8 +72,8 @@ def _chosen(request: HttpRequest) -> tuple[BasketResult, QuarterSnapshot | None]
     return selectors.live_basket(), None
 
 
-def _view(request: HttpRequest, result: BasketResult, *, analyst: bool | None = None) -> BoardView:
-    actor = request.actor  # type: ignore[attr-defined]
+def _view(request: AuthenticatedHttpRequest, result: BasketResult, *, analyst: bool | None = None) -> BoardView:
+    actor = request.actor
     district = request.GET.get("district") or ALL
     group = request.GET.get("group") or ALL
     if district != ALL and district not in BoardView.districts(result):
@@ -83,14 +84,14 @@ def _view(request: HttpRequest, result: BasketResult, *, analyst: bool | None = 
                      district=district, priority_group=group)
 
 
-def _log(request: HttpRequest, summary: str, view: BoardView, **detail: Any) -> None:
-    log_access(actor=request.actor, action=Action.CONSULTATION, summary=summary,  # type: ignore[attr-defined]
+def _log(request: AuthenticatedHttpRequest, summary: str, view: BoardView, **detail: Any) -> None:
+    log_access(actor=request.actor, action=Action.CONSULTATION, summary=summary,
                detail={"district": view.district, "priority_group": view.priority_group,
                        "quarter": view.latest.code, "data_version": view.result.data_version,
                        "suppressed": not view.analyst, **detail})
 
 
-def _query(request: HttpRequest) -> str:
+def _query(request: AuthenticatedHttpRequest) -> str:
     query = request.GET.copy()
     for name in ("format", "measure"):
         query.pop(name, None)
@@ -98,7 +99,7 @@ def _query(request: HttpRequest) -> str:
 
 
 @login_required
-def dashboard(request: HttpRequest) -> HttpResponse:
+def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
     result, snapshot = _chosen(request)
     view = _view(request, result)
     form = BoardFilterForm(request.GET or None, result=result, published=selectors.snapshots(),
@@ -111,8 +112,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def definitions(request: HttpRequest) -> HttpResponse:
-    log_access(actor=request.actor, action=Action.CONSULTATION,  # type: ignore[attr-defined]
+def definitions(request: AuthenticatedHttpRequest) -> HttpResponse:
+    log_access(actor=request.actor, action=Action.CONSULTATION,
                summary="Viewed the board's definitions")
     return render(request, "board/definitions.html", {
         "measures": BASKET, "settings": selectors.board_settings(),
@@ -121,7 +122,7 @@ def definitions(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def fairness(request: HttpRequest) -> HttpResponse:
+def fairness(request: AuthenticatedHttpRequest) -> HttpResponse:
     result, snapshot = _chosen(request)
     view = _view(request, result)
     measure = BY_CODE.get(request.GET.get("measure") or "", BASKET[0])
@@ -136,7 +137,7 @@ def fairness(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def validation(request: HttpRequest) -> HttpResponse:
+def validation(request: AuthenticatedHttpRequest) -> HttpResponse:
     result, snapshot = _chosen(request)
     view = _view(request, result)
     _log(request, "Viewed the board's predictor validation", view)
@@ -156,7 +157,7 @@ def validation(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def export(request: HttpRequest, fmt: str) -> HttpResponse:
+def export(request: AuthenticatedHttpRequest, fmt: str) -> HttpResponse:
     if fmt not in ("csv", "xlsx"):
         raise Http404("Figures are downloaded as CSV or Excel (.xlsx)")
     result, snapshot = _chosen(request)
@@ -205,8 +206,8 @@ def export(request: HttpRequest, fmt: str) -> HttpResponse:
 
 
 @login_required
-def published(request: HttpRequest) -> HttpResponse:
-    actor = request.actor  # type: ignore[attr-defined]
+def published(request: AuthenticatedHttpRequest) -> HttpResponse:
+    actor = request.actor
     log_access(actor=actor, action=Action.CONSULTATION, summary="Viewed the board's published quarters")
     latest = selectors.latest_quarter()
     return render(request, "board/published.html", {
@@ -217,8 +218,8 @@ def published(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def publish(request: HttpRequest) -> HttpResponse:
-    actor = request.actor  # type: ignore[attr-defined]
+def publish(request: AuthenticatedHttpRequest) -> HttpResponse:
+    actor = request.actor
     try:
         quarter = Quarter.parse(request.POST.get("quarter", ""))
         snapshot = services.snapshot_publish(actor=actor, quarter=quarter)
@@ -232,7 +233,7 @@ def publish(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def pack(request: HttpRequest, quarter: str) -> HttpResponse:
+def pack(request: AuthenticatedHttpRequest, quarter: str) -> HttpResponse:
     try:
         chosen = Quarter.parse(quarter)
     except ValueError:

@@ -16,19 +16,19 @@ from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from desist.audit.models import Action
+from desist.audit.refusals import AuthenticatedHttpRequest
 from desist.audit.services import log_access
 from desist.core.cells import safe_row
 from desist.core.troubled_families import STATUS_LABELS
 from desist.families import selectors, services
 from desist.families.forms import OverlapFilterForm
 from desist.families.models import FamilyMember
-from desist.people.models import Person
-from desist.people.selectors import visible_people
+from desist.people.selectors import person_for_actor, visible_people
 
 HIDDEN = "A member not in your caseload"
 RECORD_KINDS = {"involvement": "Agency involvement", "register": "Register entry", "offence": "Proven offence",
@@ -44,8 +44,8 @@ def _filters(form: OverlapFilterForm) -> tuple[str, selectors.OverlapFilters]:
 
 
 @login_required
-def overlap(request: HttpRequest) -> HttpResponse:
-    actor = request.actor  # type: ignore[attr-defined]
+def overlap(request: AuthenticatedHttpRequest) -> HttpResponse:
+    actor = request.actor
     today = timezone.localdate()
     form = OverlapFilterForm(request.GET or None)
     show, filters = _filters(form)
@@ -73,9 +73,9 @@ class _Echo:
         return value
 
 
-def _csv(request: HttpRequest, show: str, rows: Any) -> StreamingHttpResponse:
+def _csv(request: AuthenticatedHttpRequest, show: str, rows: Any) -> StreamingHttpResponse:
     """Every row of the filtered list (not just the page), streamed."""
-    actor = request.actor  # type: ignore[attr-defined]
+    actor = request.actor
     writer = csv.writer(_Echo())
     listed: list[int] = []
     if show == "people":
@@ -146,8 +146,8 @@ def _date(value: str | None) -> date | None:
 
 
 @login_required
-def family(request: HttpRequest, family_id: int) -> HttpResponse:
-    actor = request.actor  # type: ignore[attr-defined]
+def family(request: AuthenticatedHttpRequest, family_id: int) -> HttpResponse:
+    actor = request.actor
     try:
         seen = services.family_consult(actor=actor, family_id=family_id)
     except services.FamilyNotFound:
@@ -187,16 +187,12 @@ def family(request: HttpRequest, family_id: int) -> HttpResponse:
 
 
 @login_required
-def person_family(request: HttpRequest, person_id: int) -> HttpResponse:
+def person_family(request: AuthenticatedHttpRequest, person_id: int) -> HttpResponse:
     """From a person's record to their family; the same access rule as the record."""
-    actor = request.actor  # type: ignore[attr-defined]
+    actor = request.actor
     membership = (FamilyMember.objects.filter(person_id=person_id, person__in=visible_people(actor))
                   .values_list("family_id", flat=True).first())
     if membership is None:
-        if not visible_people(actor).filter(pk=person_id).exists():
-            log_access(actor=actor, action=Action.DENIED, summary=f"Refused access to person {person_id}",
-                       person_id=person_id, detail={"reason": "no current involvement by the user's agency"})
-            raise Http404("No person with that number is available to you.")
-        person = Person.objects.get(pk=person_id)
+        person = person_for_actor(actor, person_id, what="the family")
         return render(request, "families/no_family.html", {"person": person}, status=404)
     return redirect("family", family_id=membership)

@@ -7,7 +7,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
@@ -52,9 +52,9 @@ def _upload(request: AuthenticatedHttpRequest, upload_id: int) -> Upload:
 
 
 @login_required
-def imports(request: HttpRequest) -> HttpResponse:
+def imports(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Upload an extract, and the agency's import history."""
-    actor = request.actor  # type: ignore[attr-defined]
+    actor = request.actor
     agencies = _agencies(request)
     form = UploadForm(agencies=agencies)
     if request.method == "POST":
@@ -81,9 +81,9 @@ def imports(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def mapping(request: HttpRequest, upload_id: int) -> HttpResponse:
+def mapping(request: AuthenticatedHttpRequest, upload_id: int) -> HttpResponse:
     """Say which desist field each column of the file holds, and save it as the agency's mapping."""
-    actor = request.actor  # type: ignore[attr-defined]
+    actor = request.actor
     upload = _upload(request, upload_id)
     try:
         table = read_extract(services.upload_file(upload), limit=services.UPLOAD_LOOK_ROWS)
@@ -128,10 +128,10 @@ def mapping(request: HttpRequest, upload_id: int) -> HttpResponse:
 
 
 @login_required
-def check(request: HttpRequest, upload_id: int) -> HttpResponse:
+def check(request: AuthenticatedHttpRequest, upload_id: int) -> HttpResponse:
     """An upload's page: the worker's progress, then every bad row or what importing it would do, then
     the import's result with the linking that follows it."""
-    actor = request.actor  # type: ignore[attr-defined]
+    actor = request.actor
     upload = _upload(request, upload_id)
     current = selectors.current_mapping(upload.agency)
     if current is None:
@@ -154,7 +154,7 @@ def check(request: HttpRequest, upload_id: int) -> HttpResponse:
 
 
 @login_required
-def progress(request: HttpRequest, upload_id: int) -> HttpResponse:
+def progress(request: AuthenticatedHttpRequest, upload_id: int) -> HttpResponse:
     """The progress fragment the upload's page polls (HTMX); the whole page when the work is done."""
     upload = _upload(request, upload_id)
     if upload.state in services.BUSY:
@@ -173,23 +173,23 @@ def progress(request: HttpRequest, upload_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def check_start(request: HttpRequest, upload_id: int) -> HttpResponse:
+def check_start(request: AuthenticatedHttpRequest, upload_id: int) -> HttpResponse:
     """Queue the check of an upload (again) with the agency's current mapping."""
     upload = _upload(request, upload_id)
     current = selectors.current_mapping(upload.agency)
     if current is None:
         return redirect("import_mapping", upload_id=upload.pk)
     try:
-        services.upload_check_later(actor=request.actor, upload=upload, mapping=current)  # type: ignore[attr-defined]
+        services.upload_check_later(actor=request.actor, upload=upload, mapping=current)
     except services.UploadRefused as refused:
         messages.error(request, str(refused))
     return redirect("import_check", upload_id=upload.pk)
 
 
 @login_required
-def problems_csv(request: HttpRequest, upload_id: int) -> HttpResponse:
+def problems_csv(request: AuthenticatedHttpRequest, upload_id: int) -> HttpResponse:
     """Every problem the check found, as CSV (row, column, problem)."""
-    actor = request.actor  # type: ignore[attr-defined]
+    actor = request.actor
     upload = _upload(request, upload_id)
     if upload.state != UploadState.CHECKED:
         raise Http404
@@ -204,9 +204,9 @@ def problems_csv(request: HttpRequest, upload_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def run(request: HttpRequest, upload_id: int) -> HttpResponse:
+def run(request: AuthenticatedHttpRequest, upload_id: int) -> HttpResponse:
     """Queue the import of the checked file, whole or not at all."""
-    actor = request.actor  # type: ignore[attr-defined]
+    actor = request.actor
     upload = _upload(request, upload_id)
     current = selectors.current_mapping(upload.agency)
     if current is None or str(current.pk) != request.POST.get("mapping"):
@@ -221,12 +221,12 @@ def run(request: HttpRequest, upload_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def discard(request: HttpRequest, upload_id: int) -> HttpResponse:
+def discard(request: AuthenticatedHttpRequest, upload_id: int) -> HttpResponse:
     """Remove an upload without importing it."""
     upload = _upload(request, upload_id)
     if upload.state in services.BUSY:
         messages.error(request, f"{upload.file_name} is {upload.get_state_display().lower()}; wait until that finishes.")
         return redirect("import_check", upload_id=upload.pk)
-    services.upload_discard(actor=request.actor, upload=upload)  # type: ignore[attr-defined]
+    services.upload_discard(actor=request.actor, upload=upload)
     messages.success(request, f"{upload.file_name} is removed; nothing was imported from it.")
     return redirect("imports")

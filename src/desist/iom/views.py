@@ -8,7 +8,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -40,8 +40,8 @@ def _refuse_decision(actor: Actor, what: str, person_id: int | None) -> NoReturn
 
 
 @login_required
-def candidates(request: HttpRequest) -> HttpResponse:
-    actor = request.actor  # type: ignore[attr-defined]
+def candidates(request: AuthenticatedHttpRequest) -> HttpResponse:
+    actor = request.actor
     today = timezone.localdate()
     form = CandidateFilterForm(request.GET or None)
     filters = selectors.CandidateFilters()
@@ -76,8 +76,8 @@ def propose(request: AuthenticatedHttpRequest, person_id: int) -> HttpResponse:
 
 
 @login_required
-def cohort(request: HttpRequest) -> HttpResponse:
-    actor = request.actor  # type: ignore[attr-defined]
+def cohort(request: AuthenticatedHttpRequest) -> HttpResponse:
+    actor = request.actor
     today = timezone.localdate()
     members = list(selectors.cohort(actor, on=today))
     waiting = list(selectors.proposed(actor, on=today))

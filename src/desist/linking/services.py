@@ -24,6 +24,7 @@ from django.utils import timezone
 
 from desist.audit.context import Actor
 from desist.audit.models import AccessLogEntry, Action
+from desist.audit.refusals import log_refusal
 from desist.audit.services import log_access, log_entries_append
 from desist.bulk import copy_rows
 from desist.imports.models import SourceRecord
@@ -635,13 +636,11 @@ def review_pair_consult(*, actor: Actor, pair_id: int) -> ReviewPair:
     from desist.linking.selectors import review_pair
 
     if not can_review(actor):
-        log_access(actor=actor, action=Action.DENIED, summary=f"Refused access to review pair {pair_id}",
-                   detail={"reason": "not a linkage reviewer"})
+        log_refusal(actor, summary=f"Refused access to review pair {pair_id}", reason="not a linkage reviewer")
         raise NotAReviewer("Only linkage reviewers can see pairs of records.")
     pair = review_pair(pair_id)
     if pair is None:
-        log_access(actor=actor, action=Action.DENIED, summary=f"Refused access to review pair {pair_id}",
-                   detail={"reason": "no such pair"})
+        log_refusal(actor, summary=f"Refused access to review pair {pair_id}", reason="no such pair")
         raise PairNotFound(pair_id)
     reviewing = review_actor(actor)
     people = sorted({p for p in (pair.left.person_id, pair.right.person_id) if p is not None})

@@ -10,13 +10,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from desist.audit.context import Actor
 from desist.audit.models import Action
+from desist.audit.refusals import AuthenticatedHttpRequest, refuse
 from desist.audit.services import log_access
 from desist.linking import selectors, services
 from desist.linking.forms import DecisionForm, RunForm
@@ -28,16 +29,15 @@ QUEUE_PAGE = 25
 BLIND_KEY = "linkage_blind"
 
 
-def _reviewer(request: HttpRequest, what: str) -> Actor:
-    actor: Actor = request.actor  # type: ignore[attr-defined]
+def _reviewer(request: AuthenticatedHttpRequest, what: str) -> Actor:
+    actor = request.actor
     if not selectors.can_review(actor):
-        log_access(actor=actor, action=Action.DENIED, summary=f"Refused access to {what}",
-                   detail={"reason": "not a linkage reviewer"})
-        raise PermissionDenied("Only linkage reviewers can use the linkage pages.")
+        refuse(actor, summary=f"Refused access to {what}", reason="not a linkage reviewer", status=403,
+               message="Only linkage reviewers can use the linkage pages.")
     return actor
 
 
-def _queue_options(request: HttpRequest) -> tuple[str, Agency | None, dict[str, str]]:
+def _queue_options(request: AuthenticatedHttpRequest) -> tuple[str, Agency | None, dict[str, str]]:
     order = request.GET.get("order", "nearest")
     if order not in selectors.QUEUE_ORDERS:
         order = "nearest"
@@ -47,7 +47,7 @@ def _queue_options(request: HttpRequest) -> tuple[str, Agency | None, dict[str, 
 
 
 @login_required
-def queue(request: HttpRequest) -> HttpResponse:
+def queue(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Pairs waiting for review, hardest calls (nearest the link threshold) or oldest first."""
     actor = _reviewer(request, "the linkage review queue")
     order, agency, params = _queue_options(request)
@@ -70,10 +70,10 @@ def queue(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def pair(request: HttpRequest, pair_id: int) -> HttpResponse:
+def pair(request: AuthenticatedHttpRequest, pair_id: int) -> HttpResponse:
     """Two records side by side, each field marked agrees, partly agrees, disagrees or missing; the
     reviewer decides match, not a match or unsure, and goes on to the next pair."""
-    actor: Actor = request.actor  # type: ignore[attr-defined]
+    actor = request.actor
     try:
         found = services.review_pair_consult(actor=actor, pair_id=pair_id)
     except services.NotAReviewer:
@@ -101,7 +101,7 @@ def pair(request: HttpRequest, pair_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def blind(request: HttpRequest) -> HttpResponse:
+def blind(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Turn blind review on or off for this session (weights and the model's suggestion hidden)."""
     _reviewer(request, "blind review")
     request.session[BLIND_KEY] = request.POST.get("blind") == "on"
@@ -112,7 +112,7 @@ def blind(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def overview(request: HttpRequest) -> HttpResponse:
+def overview(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Model versions, recent runs with what they did, and the size of the queue."""
     _reviewer(request, "the linkage page")
     return render(request, "linking/overview.html", {**selectors.linkage_overview(),
@@ -120,7 +120,7 @@ def overview(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def train(request: HttpRequest) -> HttpResponse:
+def train(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Confirm, then queue training of a new model version on every source record."""
     _reviewer(request, "training a linkage model")
     if request.method == "POST":
@@ -138,7 +138,7 @@ def train(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def run(request: HttpRequest) -> HttpResponse:
+def run(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Confirm, then queue a linking run (incremental, or full with the box ticked)."""
     _reviewer(request, "running record linkage")
     form = RunForm(request.POST or None)

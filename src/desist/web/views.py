@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -38,15 +38,15 @@ from desist.web.purpose import JUSTIFICATION_KEY, PURPOSE_KEY, purpose_state, sa
 
 
 @login_required
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Every signed-in user starts at their work queue: one list of what needs them today (issue 6).
     Signing in lands here too (LOGIN_REDIRECT_URL)."""
     return redirect("work_queue")
 
 
 @login_required
-def caseload(request: HttpRequest) -> HttpResponse:
-    actor = request.actor  # type: ignore[attr-defined]
+def caseload(request: AuthenticatedHttpRequest) -> HttpResponse:
+    actor = request.actor
     form = CaseloadFilterForm(request.GET or None)
     filters = selectors.CaseloadFilters()
     if form.is_valid():
@@ -77,13 +77,13 @@ def caseload(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def search(request: HttpRequest) -> HttpResponse:
-    actor = request.actor  # type: ignore[attr-defined]
+def search(request: AuthenticatedHttpRequest) -> HttpResponse:
+    actor = request.actor
     form = SearchForm(request.GET or None)
     results = None
     # Live search asks on every pause in typing: those keystroke searches are held, and the one the user settles
     # on is logged (desist.web.search_log); a submitted search, or a page opened at a search address, at once.
-    htmx = request.htmx  # type: ignore[attr-defined]
+    htmx = request.htmx
     keystroke = bool(htmx) and not htmx.history_restore_request
     search_id = ""
     if form.is_valid() and form.cleaned_data["q"]:
@@ -100,15 +100,15 @@ def search(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def search_settled(request: HttpRequest) -> HttpResponse:
+def search_settled(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The results of a live search stayed on screen: log that search now (the fragment asks, once)."""
     search_log.search_settle(request, settled_by="kept on screen", search_id=request.POST.get("search", "")[:32])
     return HttpResponse(status=204)
 
 
 @login_required
-def person_record(request: HttpRequest, person_id: int) -> HttpResponse:
-    actor = request.actor  # type: ignore[attr-defined]
+def person_record(request: AuthenticatedHttpRequest, person_id: int) -> HttpResponse:
+    actor = request.actor
     try:
         # The consultation is logged once the page has rendered: a page that fails is not logged as seen.
         return services.person_record_show(actor=actor, person_id=person_id,
@@ -121,7 +121,7 @@ def person_record(request: HttpRequest, person_id: int) -> HttpResponse:
         raise Http404("No person with that number is available to you.") from None
 
 
-def _person_page(request: HttpRequest, actor: Actor, record: services.PersonRecord) -> HttpResponse:
+def _person_page(request: AuthenticatedHttpRequest, actor: Actor, record: services.PersonRecord) -> HttpResponse:
     person = record.person
     sentences = list(person.sentences.all())
     for sentence in sentences:

@@ -3,18 +3,19 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
 from desist.audit.models import Action
+from desist.audit.refusals import AuthenticatedHttpRequest
 from desist.audit.services import log_access
 from desist.workqueue.selectors import work_queue
 
 
 @login_required
-def queue(request: HttpRequest) -> HttpResponse:
-    actor = request.actor  # type: ignore[attr-defined]
+def queue(request: AuthenticatedHttpRequest) -> HttpResponse:
+    actor = request.actor
     today = timezone.localdate()
     groups = work_queue(actor, on=today)
     person_ids = sorted({getattr(row, "person_id", None) or getattr(getattr(row, "plan", None), "person_id", 0)
