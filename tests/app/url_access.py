@@ -66,7 +66,6 @@ RULES: dict[str, Rule] = {
     "two_factor_verify": Rule(302),
     "two_factor_setup": Rule(200),
     "two_factor_remove": Rule(302, method="POST"),
-    "two_factor_backup_codes": Rule(302),  # shown once, straight after they are made; else back to the account
     "two_factor_backup_codes": Rule(302),  # shows codes only straight after they are made; else to the account
     "account_users": Rule(403),
     "account_user_reset": Rule(403, method="POST"),
