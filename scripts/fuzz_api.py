@@ -131,7 +131,8 @@ def main() -> None:
     base = f"http://127.0.0.1:{port}"
     gunicorn = [str(ROOT / ".venv" / "bin" / "gunicorn"), "config.wsgi", "--workers", "2",
                 "--bind", f"127.0.0.1:{port}", "--timeout", "60", "--log-level", "warning"]
-    server = subprocess.Popen(gunicorn, cwd=ROOT, env=env)  # noqa: S603
+    server_log = (workdir / "server.log").open("w")  # Django logs every 4xx; keep them out of the figures
+    server = subprocess.Popen(gunicorn, cwd=ROOT, env=env, stdout=server_log, stderr=subprocess.STDOUT)  # noqa: S603
     try:
         _wait_for(f"{base}/accounts/login/")
         schema = schemathesis.openapi.from_dict(_schema(base, options.users[0], passwords[options.users[0]]))
@@ -142,9 +143,11 @@ def main() -> None:
     finally:
         server.terminate()
         server.wait(timeout=30)
+        server_log.close()
     print(f"Users: {', '.join(f'{u} (sees {len(visible[u])} people)' for u in options.users)}; "
           f"path ids tried: {sum(len(v) for v in ids.values())}")
     print(f"{report.summary()}; {took:.0f} s")
+    print(f"Server log: {workdir / 'server.log'}")
     for failure, example in sorted(report.examples.items()):
         print(f"\n{failure}\n  {example}")
     sys.exit(1 if report.failures else 0)

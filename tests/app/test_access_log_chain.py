@@ -210,3 +210,28 @@ def test_the_application_role_may_only_add_to_and_read_the_log(client, partnersh
         with connection.cursor() as cursor:
             cursor.execute("RESET ROLE")
     assert "intact" in _verify()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_upgrading_seals_the_entries_already_held():
+    """Migration audit/0003 chains the entries a database held before the chain, so verification passes."""
+    from django.db.migrations.executor import MigrationExecutor
+
+    MigrationExecutor(connection).migrate([("audit", "0002_access_log_append_only")])
+    try:
+        with connection.cursor() as cursor:
+            for n, (at, detail, address) in enumerate([("2026-01-01 10:00:00+00:00", '{"b": 2.0, "a": "é"}', "10.0.0.1"),
+                                                       ("2026-01-01 10:00:01.5+00:00", "{}", None),
+                                                       ("2026-01-02 09:00:00+00:00", '{"ids": [1, 2]}', "::1")]):
+                cursor.execute("INSERT INTO audit_accesslogentry (at, username, agency_code, action, channel, "
+                               "person_id, object_type, object_id, summary, purpose, justification, recipient, "
+                               "detail, ip_address, path) VALUES (%s, 'pat', 'probation', 'consultation', 'web', "
+                               "%s, '', '', %s, 'case_management', '', '', %s, %s, '/people/')",
+                               [at, n, f"Viewed record of person {n}", detail, address])
+    finally:
+        executor = MigrationExecutor(connection)
+        executor.migrate(executor.loader.graph.leaf_nodes("audit"))
+    assert list(AccessLogEntry.objects.order_by("id").values_list("chain_seq", flat=True)) == [1, 2, 3]
+    assert "Checked 3 access log entries" in _verify()
+    assert _entries(1)[0].chain_seq == 4
+    assert "intact" in _verify()
