@@ -49,6 +49,8 @@ def test_an_administrator_without_an_app_must_set_one_up_before_anything_else(cl
         response = client.get(url)
         assert response.status_code == 302 and response.url.startswith("/accounts/two-factor/set-up/"), url
     assert client.get("/api/people").status_code == 403
+    assert AccessLogEntry.objects.filter(user=admin, action=Action.DENIED, channel="api",
+                                         summary__contains="two-factor sign-in not done").exists()
     page = client.get("/accounts/two-factor/set-up/")
     assert page.status_code == 200 and b"data:image/svg+xml" in page.content
     device = TOTPDevice.objects.get(user=admin, confirmed=False)
