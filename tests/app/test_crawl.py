@@ -42,4 +42,4 @@ def test_every_demo_user_can_follow_every_link_without_a_failure():
     assert sorted(result.users) == [user.username for user in users]
     assert len(result.visits) > 500
     print(f"\ncrawl: {len(result.visits)} pages, {len(result.patterns())} URL patterns, {len(users)} users, "
-          f"{result.seconds:.0f} s")
+          f"{result.seconds:.0f} s ({result.cpu_seconds:.0f} s of CPU in this process)")

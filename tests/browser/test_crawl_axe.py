@@ -40,5 +40,5 @@ def test_one_page_of_every_url_pattern_is_accessible(page, live_server):
         if blocking:
             failures.append(f"{key} ({visit.user}, {visit.url}):\n" + "\n".join(_format_violation(v) for v in blocking))
     assert not failures, "Accessibility violations:\n" + "\n".join(failures)
-    print(f"\naxe: {len(sample)} pages ({len(result.patterns())} URL patterns reached), "
-          f"{time.perf_counter() - started:.0f} s in Chromium")
+    print(f"\naxe: {len(sample)} pages ({len(result.patterns())} URL patterns reached by {len(result.visits)} "
+          f"fetches in {result.seconds:.0f} s), {time.perf_counter() - started:.0f} s in Chromium")
