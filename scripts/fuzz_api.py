@@ -101,20 +101,14 @@ def main() -> None:
     from desist.audit.context import actor_for_user
     from desist.audit.models import Channel
     from desist.people.selectors import visible_people
-    from tests.api_fuzz import PATH_MODELS, Caller, fuzz
+    from tests.api_fuzz import PATH_MODELS, Caller, agency_may_see, fuzz
 
     callers, visible = [], {}
     for username in options.users:
         actor = actor_for_user(User.objects.get(username=username), channel=Channel.API)
-        seen = set(visible_people(actor).values_list("pk", flat=True))
-        visible[username] = seen
-
-        def may_see(person_id: int, actor=actor, seen=seen) -> bool:
-            # Writes during the run (a referral, a booking) may widen access: ask again before calling it a leak.
-            return person_id in seen or visible_people(actor).filter(pk=person_id).exists()
-
+        visible[username] = set(visible_people(actor).values_list("pk", flat=True))
         callers.append(Caller(username, {"Authorization": f"Bearer {tokens[username]}",
-                                         "X-Desist-Purpose": "case_management"}, may_see))
+                                         "X-Desist-Purpose": "case_management"}, agency_may_see(actor)))
 
     from django.apps import apps
 

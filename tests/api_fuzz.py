@@ -40,11 +40,29 @@ PERSON_OPERATIONS = ("GET /api/people", "GET /api/people/{person_id}", "GET /api
 
 @dataclass
 class Caller:
-    """A user the fuzzer acts as: the headers it sends and a way to ask whether it may see a person."""
+    """A user the fuzzer acts as: the headers it sends and a way to ask whether it may see a person in the
+    answer to an operation ("GET /api/people/{person_id}")."""
 
     label: str
     headers: dict[str, str]
-    may_see: Callable[[int], bool]
+    may_see: Callable[[int, str], bool]
+
+
+def agency_may_see(actor: Any) -> Callable[[int, str], bool]:
+    """The access rule as documented, asked afresh each time (writes during a run may widen it): people the
+    actor's agencies work with (`visible_people`, architecture.md, "The one access rule"); and, in the
+    referrals operations only, people with a referral made to one of the actor's agencies (services.md,
+    "Who sees a referral")."""
+    from desist.people.selectors import visible_people
+    from desist.referrals.models import Referral
+
+    def may_see(person_id: int, operation: str) -> bool:
+        if visible_people(actor).filter(pk=person_id).exists():
+            return True
+        return operation.split(" ")[-1].startswith("/api/referrals") and Referral.objects.filter(
+            person_id=person_id, service__provider_id__in=actor.agency_ids).exists()
+
+    return may_see
 
 
 @dataclass
@@ -95,9 +113,9 @@ def person_ids_check(caller: Caller) -> Callable[..., bool | None]:
         operation = f"{case.method.upper()} {case.operation.path}"
         for key, person_id, holder in _person_ids(operation, json.loads(response.content or b"null")):
             if key == "related_person_id":
-                if holder.get("related_person_name") is not None and not caller.may_see(person_id):
+                if holder.get("related_person_name") is not None and not caller.may_see(person_id, operation):
                     raise CrossAgencyData(f"{operation} showed {caller.label} the name of relative {person_id}")
-            elif not caller.may_see(person_id):
+            elif not caller.may_see(person_id, operation):
                 raise CrossAgencyData(f"{operation} showed {caller.label} person {person_id} ({key})")
         return None
 

@@ -14,11 +14,18 @@ from desist.api.api import api
 from desist.api.services import api_token_issue
 from desist.audit.context import actor_for_user
 from desist.audit.models import Channel
-from desist.people import selectors
 from desist.people.models import Person
 from desist.people.services import relationship_record
 from desist.sentences.models import Sentence
-from tests.api_fuzz import Caller, CrossAgencyData, Report, _person_ids, fuzz, person_ids_check
+from tests.api_fuzz import (
+    Caller,
+    CrossAgencyData,
+    Report,
+    _person_ids,
+    agency_may_see,
+    fuzz,
+    person_ids_check,
+)
 from tests.app import builders
 from tests.app.builders import TODAY
 
@@ -27,12 +34,8 @@ pytestmark = pytest.mark.django_db
 
 def _caller(label, user):
     _, token = api_token_issue(user=user, name="fuzz", scopes=("read", "write"))
-    actor = actor_for_user(user, channel=Channel.API)
-
-    def may_see(person_id):
-        return selectors.visible_people(actor).filter(pk=person_id).exists()
-
-    return Caller(label, {"Authorization": f"Bearer {token}", "X-Desist-Purpose": "case_management"}, may_see)
+    return Caller(label, {"Authorization": f"Bearer {token}", "X-Desist-Purpose": "case_management"},
+                  agency_may_see(actor_for_user(user, channel=Channel.API)))
 
 
 def test_the_api_holds_under_fuzzing_as_two_agencies(partnership):
@@ -65,7 +68,7 @@ def test_the_cross_agency_check_finds_a_person_the_agency_may_not_see():
     """The fuzzer's own check must catch a leak, or its zero means nothing."""
     report_ids = list(_person_ids("GET /api/people", {"count": 1, "results": [{"id": 7, "district": {"id": 3}}]}))
     assert [(key, value) for key, value, _ in report_ids] == [("id", 7)]
-    check = person_ids_check(Caller("probation", {}, may_see=lambda person_id: person_id == 1))
+    check = person_ids_check(Caller("probation", {}, may_see=lambda person_id, operation: person_id == 1))
 
     class Answer:
         status_code = 200
