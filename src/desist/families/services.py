@@ -14,6 +14,7 @@ from django.db import transaction
 
 from desist.audit.context import Actor
 from desist.audit.models import Action
+from desist.audit.refusals import log_refusal
 from desist.audit.services import log_access
 from desist.bulk import copy_rows
 from desist.core.families import (
@@ -163,8 +164,8 @@ def family_consult(*, actor: Actor, family_id: int, on: date | None = None) -> F
     visible_ids = set(visible_people(actor, on=on).filter(pk__in=[m.person_id for m in members])
                       .values_list("pk", flat=True)) if members else set()
     if family is None or not visible_ids:
-        log_access(actor=actor, action=Action.DENIED, summary=f"Refused access to family {family_id}",
-                   detail={"reason": "no member of the family is visible to the user"})
+        log_refusal(actor, summary=f"Refused access to family {family_id}",
+                    reason="no member of the family is visible to the user")
         raise FamilyNotFound(family_id)
     log_access(actor=actor, action=Action.CONSULTATION, obj=family,
                summary=f"Viewed family {family.pk} ({len(visible_ids)} of {len(members)} members visible)",

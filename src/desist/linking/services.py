@@ -582,8 +582,8 @@ def review_decide(*, actor: Actor, pair: ReviewPair, decision: str, note: str = 
     linking run is queued so the decision takes effect."""
     if not can_review(actor):
         # Logged outside the decision's transaction, so the refusal stays on record.
-        log_access(actor=actor, action=Action.DENIED, obj=pair, summary=f"Refused a decision on review pair {pair.pk}",
-                   detail={"reason": "not a linkage reviewer"})
+        log_refusal(actor, summary=f"Refused a decision on review pair {pair.pk}", obj=pair,
+                    reason="not a linkage reviewer")
         raise NotAReviewer("Only linkage reviewers can decide pairs.")
     if decision not in Decision.values:
         raise ValueError(f"Unknown decision {decision!r}.")

@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from desist.audit.context import Actor
 from desist.audit.models import Action
+from desist.audit.refusals import log_refusal
 from desist.audit.services import log_access
 from desist.core import release as release_rules
 from desist.core import victims as rules
@@ -58,8 +59,7 @@ def is_victim_liaison(actor: Actor) -> bool:
 
 def _require_liaison(actor: Actor, what: str) -> None:
     if not is_victim_liaison(actor):
-        log_access(actor=actor, action=Action.DENIED, summary=f"Refused {what}: victim liaison role only",
-                   detail={"reason": "not the victim liaison role"})
+        log_refusal(actor, summary=f"Refused {what}: victim liaison role only", reason="not the victim liaison role")
         raise NotVictimLiaison(what)
 
 
