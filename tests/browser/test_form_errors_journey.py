@@ -150,3 +150,28 @@ def test_a_second_officers_stale_change_is_refused_with_their_values_kept(page: 
     expect(page.locator("#current-details")).to_contain_text("Telephone")
     page.get_by_role("button", name="Save changes").click()
     expect(page.get_by_text("details are changed")).to_be_visible()
+
+
+def test_marking_a_notice_read_moves_focus_to_the_next_notice(page: Page, live_server, partnership, people):
+    from django.contrib.auth import get_user_model
+
+    from desist.referrals import services
+
+    _, person = people
+    other = builders.person(first_name="Alan", last_name="Already", district=partnership.medway,
+                            involved=[(partnership.probation, None)])
+    mhtr = Service.objects.create(name="Mental health treatment requirement", provider=partnership.treatment,
+                                  pathway="health", capacity=2, response_days=10)
+    officer = builders.actor(get_user_model().objects.get(username="ruth.responsible"))
+    for who, detail in ((person, "Now needs an interpreter"), (other, "Moved to Chatham")):
+        referral = services.referral_make(actor=officer, person=who, service=mhtr, need="health")
+        services.referral_details_change(actor=officer, referral=referral, detail=detail)
+    login(page, live_server, "tina.treatment", PASSWORD)
+    page.goto("/referrals/inbox/")
+    notices = page.locator("#provider-notices")
+    first = notices.locator("tbody tr").first.get_by_role("button", name="Mark as read")
+    first.focus()
+    page.keyboard.press("Enter")
+    expect(notices.locator("tbody tr")).to_have_count(1)
+    # The row went; keyboard focus went on to the next notice's button, not back to the top of the page.
+    expect(notices.locator("tbody tr").first.get_by_role("button", name="Mark as read")).to_be_focused()
