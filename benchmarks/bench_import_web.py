@@ -83,7 +83,7 @@ class LockProbe(threading.Thread):
 def _wait_done(session: requests.Session, base: str, upload_id: int, samples: list[str]) -> float:
     started = time.perf_counter()
     while True:
-        response = session.get(f"{base}/imports/uploads/{upload_id}/progress/", headers={"HX-Request": "true"},
+        response = session.get(f"{base}/imports/uploads/{upload_id}/progress/", headers={"HX-Request": "true", "X-Desist-Background": "1"},
                                timeout=30)
         if response.status_code == 204:
             return time.perf_counter() - started

@@ -556,3 +556,25 @@ def test_an_import_task_run_again_after_it_committed_finds_it_done(partnership, 
     services.upload_stopped(task_id="t-1", retried=False, reason="Attempt 3 of 3 stopped: its worker has stopped.")
     pending.refresh_from_db()
     assert pending.state == "failed" and pending.error.startswith("Attempt 3 of 3 stopped")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_outside_a_transaction_sqlite_stages_the_rows_and_copies_them_in_one_statement(partnership, mapping):
+    from django.db import connection
+
+    first = services.import_extract(actor=builders.actor(), agency=partnership.housing, file=csv_file(GOOD_ROWS),
+                                    mapping=mapping)
+    moved = [[*GOOD_ROWS[0][:7], "ME1 1AA", *GOOD_ROWS[0][8:]], GOOD_ROWS[1],
+             ["H004", "Ruby", "Khan", "", "", "", "", "", "", ""]]
+    second = services.import_extract(actor=builders.actor(), agency=partnership.housing,
+                                     file=csv_file(moved, name="next.csv"), mapping=mapping)
+    assert (second.created, second.updated, second.unchanged) == (1, 1, 1)
+    records = {r.record_id: r for r in SourceRecord.objects.all()}
+    assert sorted(records) == ["H001", "H002", "H003", "H004"]
+    assert records["H001"].postcode == "ME1 1AA" and records["H001"].history[0]["batch"] == first.pk
+    assert records["H004"].batch == second and records["H004"].row_number == 4 and records["H004"].raw["Surname"] == "Khan"
+    assert records["H003"].batch == first and records["H003"].last_name == "Patel"
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:  # the temporary table is gone
+            cursor.execute("SELECT count(*) FROM sqlite_temp_master WHERE name = %s", [services.STAGE])
+            assert cursor.fetchone()[0] == 0
