@@ -1,0 +1,100 @@
+"""The law on release, held as data: commencement dates, release fractions, tranches and exclusions.
+
+A change of law is a change here, not in the engine. Each value names its source. The defaults follow the
+Criminal Justice Act 2003 as amended (s.244 release at the halfway point; s.244ZA "SDS+" at two-thirds from
+1 April 2020; the SDS40 order, SI 2024/844, moving standard sentences to 40% in two tranches with its
+exclusions; the further exclusions of 16 December 2024) and HDC (s.246, the 3 June 2025 change from 180 to
+365 days on HDC), as the Ministry of Justice's calculator configures them (``application-calculation-params.yml``
+of ``ministryofjustice/calculate-release-dates-api``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from fractions import Fraction
+
+# Commencements that decide which regime a sentence falls under.
+CJA_2003 = date(2005, 4, 4)  # offences on or after: Criminal Justice Act 2003 release
+LASPO = date(2012, 12, 3)  # sentences on or after: LASPO 2012 release
+ORA = date(2015, 2, 1)  # offences on or after: Offender Rehabilitation Act 2014 (licence + top-up)
+SDS_PLUS = date(2020, 4, 1)  # sentences on or after: two-thirds release for serious offences (s.244ZA)
+PCSC = date(2022, 6, 28)  # sentences on or after: SOPC parole eligibility at two-thirds (PCSC Act 2022)
+HDC_365 = date(2025, 6, 3)  # HDC up to 365 days (was 180)
+
+HALF = Fraction(1, 2)
+TWO_THIRDS = Fraction(2, 3)
+FORTY_PERCENT = Fraction(2, 5)
+ONE_THIRD = Fraction(1, 3)
+WHOLE = Fraction(1)
+
+
+@dataclass(frozen=True)
+class Tranche:
+    """Who a scheme reaches on a date: sentences under ``max_years`` (or everyone, when None)."""
+
+    name: str
+    commences: date
+    max_years_exclusive: int | None = None
+
+
+@dataclass(frozen=True)
+class EarlyReleaseScheme:
+    """A change of the standard release fraction that reaches people already serving, tranche by tranche."""
+
+    name: str
+    fraction: Fraction
+    tranches: tuple[Tranche, ...]
+    # Offence markers (as the prison records them) that keep a sentence at the previous fraction.
+    exclusions: frozenset[str]
+    # Further exclusions from a later date: such sentences passed from then on go back to the half.
+    later_exclusions: frozenset[str] = frozenset()
+    later_exclusions_from: date | None = None
+
+    @property
+    def commences(self) -> date:
+        return min(t.commences for t in self.tranches)
+
+
+@dataclass(frozen=True)
+class HdcRules:
+    """Home Detention Curfew eligibility (CJA 2003 s.246), before and after the 365-day change."""
+
+    minimum_custodial_days: int = 42
+    minimum_days_served: int = 14
+    below_midpoint_minimum_days: int = 28
+    midpoint_days_before_365: int = 360
+    deduction_days_before_365: int = 179
+    midpoint_days_from_365: int = 730
+    deduction_days_from_365: int = 364
+    from_365: date = HDC_365
+
+
+@dataclass(frozen=True)
+class Legislation:
+    """One consistent set of release law to calculate under."""
+
+    name: str
+    sds_fraction: Fraction = HALF
+    sds_plus_fraction: Fraction = TWO_THIRDS
+    schemes: tuple[EarlyReleaseScheme, ...] = ()
+    hdc: HdcRules = field(default_factory=HdcRules)
+
+
+SDS40 = EarlyReleaseScheme(
+    name="SDS40",
+    fraction=FORTY_PERCENT,
+    tranches=(
+        Tranche("TRANCHE_1", date(2024, 9, 10), max_years_exclusive=5),
+        Tranche("TRANCHE_2", date(2024, 10, 22)),
+    ),
+    exclusions=frozenset({"SEXUAL", "VIOLENT", "DOMESTIC_ABUSE", "NATIONAL_SECURITY", "TERRORISM"}),
+    later_exclusions=frozenset({"SEXUAL_T3", "DOMESTIC_ABUSE_T3", "MURDER_T3"}),
+    later_exclusions_from=date(2024, 12, 16),
+)
+
+#: The law in force, as the calculator's standard configuration holds it.
+CURRENT = Legislation(name="current", schemes=(SDS40,))
+
+#: The law without SDS40, as the calculator's ``sds-50`` test profile holds it (its tranches put off to 2054).
+WITHOUT_SDS40 = Legislation(name="without SDS40")

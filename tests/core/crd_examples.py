@@ -1,0 +1,223 @@
+"""The MoJ calculator's example bookings (tests/core/data/crd) as desist engine input, and how we compare.
+
+Each case becomes either a :class:`~desist.core.release_dates.engine.Booking` with the calculator's legislation
+profile, or the reason desist cannot express it yet ("unsupported: …"); none is skipped silently.
+
+    python -m tests.core.crd_examples          # print the counts by category
+    python -m tests.core.crd_examples --write  # rewrite tests/core/data/crd/expectations.json
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from desist.core.release_dates.duration import Duration
+from desist.core.release_dates.engine import (
+    Adjustments,
+    Booking,
+    Calculation,
+    DateType,
+    Sentence,
+    SentenceKind,
+    calculate,
+)
+from desist.core.release_dates.legislation import CURRENT, WITHOUT_SDS40, Legislation
+
+DATA = Path(__file__).resolve().parent / "data" / "crd"
+EXPECTATIONS = DATA / "expectations.json"
+
+KINDS = {
+    "StandardSentence": SentenceKind.STANDARD,
+    "ExtendedDeterminateSentence": SentenceKind.EXTENDED,
+    "SopcSentence": SentenceKind.SOPC,
+}
+KIND_NAMES = {
+    "DetentionAndTrainingOrderSentence": "detention and training orders",
+    "AFineSentence": "fines in default",
+    "BotusSentence": "breach of top-up supervision",
+}
+PROFILES: dict[str | None, Legislation] = {
+    "calculation-params": CURRENT,
+    None: CURRENT,
+    "sds-50": WITHOUT_SDS40,
+}
+ADJUSTMENTS = {
+    "REMAND": "remand",
+    "TAGGED_BAIL": "tagged_bail",
+    "UNLAWFULLY_AT_LARGE": "unlawfully_at_large",
+    "ADDITIONAL_DAYS_AWARDED": "additional_days_awarded",
+    "RESTORATION_OF_ADDITIONAL_DAYS_AWARDED": "restored_days",
+}
+
+
+@dataclass(frozen=True)
+class Example:
+    case: str
+    source: str
+    raw: dict[str, Any]
+    expected: dict[str, str] | None
+
+
+class Unsupported(Exception):
+    """desist cannot express this booking yet; the message says why."""
+
+
+def examples() -> list[Example]:
+    rows: list[Example] = []
+    for path in sorted(DATA.glob("*.jsonl")):
+        for line in path.read_text().splitlines():
+            row = json.loads(line)
+            expected = row["expected"]
+            rows.append(
+                Example(row["case"], row["source"], row["input"], expected["dates"] if expected else None)
+            )
+    return rows
+
+
+def _duration(elements: dict[str, int]) -> Duration:
+    return Duration(
+        years=elements.get("YEARS", 0),
+        months=elements.get("MONTHS", 0),
+        weeks=elements.get("WEEKS", 0),
+        days=elements.get("DAYS", 0),
+    )
+
+
+def _sentence(raw: dict[str, Any]) -> Sentence:
+    kind_name = raw.get("type")
+    if kind_name is None:
+        raise Unsupported("sentence without a type")
+    if kind_name in KIND_NAMES:
+        raise Unsupported(KIND_NAMES[kind_name])
+    if raw.get("recall"):
+        raise Unsupported("recalls")
+    arrangements = raw.get("releaseArrangements") or {}
+    kind = KINDS[kind_name]
+    if kind is SentenceKind.STANDARD:
+        length = _duration(raw["duration"]["durationElements"])
+        extension = None
+    else:
+        length = _duration(raw["custodialDuration"]["durationElements"])
+        extension = _duration(raw["extensionDuration"]["durationElements"])
+    committed = (raw.get("offence") or {}).get("committedAt")
+    return Sentence(
+        kind=kind,
+        sentenced_on=date.fromisoformat(raw["sentencedAt"]),
+        length=length,
+        offence_on=date.fromisoformat(committed) if committed else None,
+        extension=extension,
+        sds_plus=bool(arrangements.get("isSDSPlus")),
+        sds_plus_eligible=bool(arrangements.get("isSDSPlusEligibleSentenceTypeLengthAndOffence")),
+        exclusions=frozenset(arrangements.get("sdsEarlyReleaseExclusions") or ()),
+        automatic_release=bool(raw.get("automaticRelease")),
+        under_18_sopc=bool(raw.get("sdopcu18")),
+        identifier=str(raw.get("identifier") or ""),
+    )
+
+
+def to_engine(example: Example) -> tuple[Booking, Legislation]:
+    """The booking as desist's engine input, or :class:`Unsupported` with the reason."""
+    raw = example.raw
+    if raw.get("expectedValidationException") or raw.get("error"):
+        raise Unsupported(
+            f"the calculator refuses it ({raw.get('expectedValidationException') or raw.get('error')})"
+        )
+    if example.expected is None:
+        raise Unsupported("no expected dates")
+    params = raw.get("params")
+    if params not in PROFILES:
+        raise Unsupported(f"legislation profile {params}")
+    toggles = sorted(k for k, v in (raw.get("featureToggles") or {}).items() if v)
+    if toggles:
+        raise Unsupported(f"feature toggles {', '.join(toggles)}")
+    booking = raw["booking"]
+    for key, reason in (
+        ("returnToCustodyDate", "recalls"),
+        ("fixedTermRecallDetails", "recalls"),
+        ("externalMovements", "external movements"),
+        ("historicalTusedData", "historical top-up supervision"),
+    ):
+        if booking.get(key):
+            raise Unsupported(reason)
+    sentences = [_sentence(s) for s in booking["sentences"]]
+    if any(s.get("consecutiveSentenceUUIDs") for s in booking["sentences"]):
+        raise Unsupported("consecutive sentences")
+    totals: dict[str, int] = {}
+    for name, entries in (booking.get("adjustments") or {}).items():
+        if not entries:
+            continue
+        if name not in ADJUSTMENTS:
+            raise Unsupported(f"adjustment {name}")
+        totals[ADJUSTMENTS[name]] = sum(int(e.get("numberOfDays") or 0) for e in entries)
+    offender = booking.get("offender") or {}
+    return (
+        Booking(
+            date_of_birth=date.fromisoformat(offender["dateOfBirth"]),
+            sentences=tuple(sentences),
+            adjustments=Adjustments(**totals),
+            sex_offender=bool(offender.get("isActiveSexOffender")),
+        ),
+        PROFILES[params],
+    )
+
+
+def outcome(example: Example) -> str:
+    """``exact``, ``differs: …`` (the dates that differ) or ``unsupported: …`` (why)."""
+    try:
+        booking, legislation = to_engine(example)
+    except Unsupported as why:
+        return f"unsupported: {why}"
+    result = calculate(booking, legislation)
+    if not isinstance(result, Calculation):
+        return f"unsupported: manual calculation, {result.reason}"
+    assert example.expected is not None
+    expected = {
+        DateType(k): date.fromisoformat(v) for k, v in example.expected.items() if k in DateType.__members__
+    }
+    unknown = sorted(k for k in example.expected if k not in DateType.__members__)
+    got = result.dates
+    wrong = []
+    for date_type in sorted(set(expected) | set(got)):
+        want, have = expected.get(date_type), got.get(date_type)
+        if want != have:
+            wrong.append(f"{date_type} {have or 'none'} for {want or 'none'}")
+    wrong += [f"{k} not worked out" for k in unknown]
+    return "differs: " + "; ".join(wrong) if wrong else "exact"
+
+
+def outcomes() -> dict[str, str]:
+    return {e.case: outcome(e) for e in examples()}
+
+
+def summary(results: dict[str, str]) -> str:
+    by_category: dict[str, Counter[str]] = {}
+    for case, status in results.items():
+        by_category.setdefault(case.split("/")[0], Counter())[status.split(":")[0]] += 1
+    lines = ["| category | bookings | exact | differ | not supported |", "|---|---|---|---|---|"]
+    total: Counter[str] = Counter()
+    for category in sorted(by_category):
+        c = by_category[category]
+        total.update(c)
+        lines.append(
+            f"| {category} | {sum(c.values())} | {c['exact']} | {c['differs']} | {c['unsupported']} |"
+        )
+    lines.append(
+        f"| **all** | {sum(total.values())} | {total['exact']} | {total['differs']} | {total['unsupported']} |"
+    )
+    reasons = Counter(s.split(":", 1)[1].strip() for s in results.values() if s.startswith("unsupported"))
+    lines += ["", "Not supported yet, by reason:", ""]
+    lines += [f"- {reason}: {n}" for reason, n in reasons.most_common()]
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    results = outcomes()
+    if "--write" in sys.argv:
+        EXPECTATIONS.write_text(json.dumps(results, indent=1, sort_keys=True) + "\n")
+    print(summary(results))

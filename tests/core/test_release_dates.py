@@ -1,0 +1,142 @@
+"""desist.core.release_dates: counting a sentence in days and the release points (issue 12)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from desist.core.release_dates import (
+    CURRENT,
+    WITHOUT_SDS40,
+    Adjustments,
+    Booking,
+    Calculation,
+    DateType,
+    Duration,
+    ManualCalculation,
+    Sentence,
+    SentenceKind,
+    calculate,
+)
+
+BORN = date(1990, 1, 1)
+NO_ADJUSTMENTS = Adjustments()
+
+
+def _dates(*sentences: Sentence, adjustments: Adjustments = NO_ADJUSTMENTS, law=CURRENT):  # type: ignore[no-untyped-def]
+    result = calculate(Booking(BORN, sentences, adjustments), law)
+    assert isinstance(result, Calculation), result
+    return result.dates
+
+
+def test_the_sentence_day_is_served() -> None:
+    # PSI 5.5: 12 months from 5 March 2022 ends on 4 March 2023: 365 days, both ends counted.
+    assert Duration(months=12).end_date(date(2022, 3, 5)) == date(2023, 3, 4)
+    assert Duration(months=12).length_in_days(date(2022, 3, 5)) == 365
+    assert Duration(days=1).length_in_days(date(2022, 3, 5)) == 1
+
+
+def test_months_are_calendar_months() -> None:
+    # 17 months from 31 January: the month is shorter, so the anniversary is its last day.
+    assert Duration(months=1).end_date(date(2021, 1, 31)) == date(2021, 2, 28)
+    assert Duration(months=17).end_date(date(2022, 3, 14)) == date(2023, 8, 13)
+
+
+def test_a_sentence_from_the_first_of_a_month_ends_at_a_month_end() -> None:
+    assert Duration(months=3).end_date(date(2021, 2, 1)) == date(2021, 4, 30)
+    assert Duration(years=1, months=1).end_date(date(2020, 2, 1)) == date(2021, 2, 28)
+
+
+def test_weeks_and_days_follow_the_months() -> None:
+    assert Duration(months=1, weeks=1, days=2).end_date(date(2021, 3, 10)) == date(2021, 4, 18)
+
+
+def test_standard_sentence_released_at_half_before_sds40() -> None:
+    sentence = Sentence(
+        SentenceKind.STANDARD, date(2022, 3, 14), Duration(months=18), offence_on=date(2021, 1, 1)
+    )
+    dates = _dates(sentence, law=WITHOUT_SDS40)
+    # 18 months = 549 days; half rounded up is 275 days, the sentence day being the first.
+    assert dates[DateType.CRD] == date(2022, 12, 13)
+    assert dates[DateType.SLED] == date(2023, 9, 13)
+    assert dates[DateType.ESED] == date(2023, 9, 13)
+
+
+def test_remand_and_ual_move_release_and_expiry_but_awarded_days_only_release() -> None:
+    sentence = Sentence(
+        SentenceKind.STANDARD, date(2022, 3, 14), Duration(months=18), offence_on=date(2021, 1, 1)
+    )
+    dates = _dates(
+        sentence,
+        adjustments=Adjustments(remand=10, unlawfully_at_large=3, additional_days_awarded=5),
+        law=WITHOUT_SDS40,
+    )
+    assert dates[DateType.CRD] == date(2022, 12, 11)  # −10 + 3 + 5
+    assert dates[DateType.SLED] == date(2023, 9, 6)  # −10 + 3
+    assert dates[DateType.ESED] == date(2023, 9, 13)
+
+
+def test_one_day_sentence_has_no_licence() -> None:
+    dates = _dates(
+        Sentence(SentenceKind.STANDARD, date(2023, 5, 2), Duration(days=1), offence_on=date(2023, 5, 1))
+    )
+    assert DateType.SLED not in dates and DateType.CRD not in dates
+    assert dates[DateType.ARD] == date(2023, 5, 2)
+    assert dates[DateType.SED] == date(2023, 5, 2)
+
+
+def test_sds40_reaches_people_serving_from_their_tranche_date() -> None:
+    # 3 years from 1 June 2023: at 40% the release would be before tranche 1 (10 Sep 2024), at half after it.
+    sentence = Sentence(
+        SentenceKind.STANDARD, date(2023, 6, 2), Duration(years=3), offence_on=date(2023, 1, 1)
+    )
+    # 1,096 days: 40% is 439 days (13 Aug 2024), half is 548 days (30 Nov 2024).
+    assert _dates(sentence, law=WITHOUT_SDS40)[DateType.CRD] == date(2024, 11, 30)
+    assert _dates(sentence)[DateType.CRD] == date(2024, 9, 10)
+    # Sentenced after tranche 1 began, 40% applies from the start.
+    later = Sentence(SentenceKind.STANDARD, date(2024, 10, 1), Duration(years=3), offence_on=date(2024, 1, 1))
+    assert _dates(later)[DateType.CRD] == date(2025, 12, 12)  # 1,095 days × 40% = 438
+
+
+def test_sds40_exclusion_keeps_half() -> None:
+    sentence = Sentence(
+        SentenceKind.STANDARD,
+        date(2024, 11, 1),
+        Duration(years=2),
+        offence_on=date(2024, 1, 1),
+        exclusions=frozenset({"VIOLENT"}),
+    )
+    calc = calculate(Booking(BORN, (sentence,)), CURRENT)
+    assert isinstance(calc, Calculation)
+    # 730 days; half is 365 days, the sentence day the first of them.
+    assert calc.dates[DateType.CRD] == date(2025, 10, 31)
+    assert any("excluded from SDS40" in step.rule for step in calc.working)
+
+
+def test_sopc_parole_at_two_thirds_from_28_june_2022() -> None:
+    before = Sentence(
+        SentenceKind.SOPC,
+        date(2020, 12, 1),
+        Duration(years=6),
+        offence_on=date(2020, 11, 30),
+        extension=Duration(years=1),
+    )
+    dates = _dates(before)
+    assert dates[DateType.CRD] == date(2026, 11, 30)
+    assert dates[DateType.PED] == date(2023, 12, 1)
+    assert dates[DateType.SLED] == date(2027, 11, 30)
+    after = Sentence(
+        SentenceKind.SOPC,
+        date(2022, 7, 1),
+        Duration(years=6),
+        offence_on=date(2022, 1, 1),
+        extension=Duration(years=1),
+    )
+    # 2,193 days of custody (two leap days); two-thirds is 1,462 days.
+    assert _dates(after)[DateType.PED] == date(2026, 7, 1)
+
+
+def test_1991_act_sentences_need_a_manual_calculation() -> None:
+    old = Sentence(SentenceKind.STANDARD, date(2010, 1, 1), Duration(years=5), offence_on=date(2004, 1, 1))
+    result = calculate(Booking(BORN, (old,)))
+    assert isinstance(result, ManualCalculation)
+    assert "4 April 2005" in result.reason
