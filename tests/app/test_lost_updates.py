@@ -400,3 +400,15 @@ def test_a_notification_completed_by_two_officers_at_once_is_closed_once(partner
         victims.notification_complete(actor=builders.actor(team["other_vlo"]), notification=second,
                                       outcome="declined")
     assert VictimNotification.objects.get(victim=victim).outcome == "told"
+
+
+def test_proposing_one_person_twice_opens_the_decision_already_made(partnership, team):
+    from desist.iom.models import CohortMembership
+
+    coordinator = partnership.user("cora.coordinator", partnership.probation, role="coordinator")
+    subject, _ = prisoner(partnership, team)
+    client = signed_in(coordinator)
+    first = client.post(f"/iom/candidates/{subject.pk}/propose/")
+    second = client.post(f"/iom/candidates/{subject.pk}/propose/")
+    membership = CohortMembership.objects.get(person=subject)
+    assert first.url == second.url == f"/iom/decisions/{membership.pk}/"
