@@ -8,11 +8,11 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from desist.audit.cli import add_actor_arguments, command_actor, refused, run
-from desist.people.selectors import visible_people
+from desist.audit.cli import add_actor_arguments, command_actor, run
+from desist.people.selectors import person_for_actor
 from desist.premises import selectors, services
 from desist.premises.forms import BookingForm
-from desist.premises.models import BedSpace, Booking, MoveOn
+from desist.premises.models import BedSpace, MoveOn
 from desist.premises.views import BOOKING_ACTIONS, apply_booking_action
 from desist.referrals.forms import form_errors
 
@@ -43,9 +43,7 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         actor = command_actor(options["user"], options["purpose"])
         if options["action"] == "make":
-            person = visible_people(actor).filter(pk=options["person"]).first()
-            if person is None:
-                raise refused(actor, f"person {options['person']}", options["person"])
+            person = person_for_actor(actor, options["person"], what="the accommodation bookings")
             form = BookingForm({"bed": options["bed"], "expected_arrival": options["arrival"],
                                 "expected_departure": options["departure"],
                                 "needs_step_free": "on" if options["step_free"] else ""})
@@ -57,11 +55,7 @@ class Command(BaseCommand):
             self.stdout.write(f"Booking {booking.pk}: {bed.premises.name}, {bed.name}, "
                               f"{booking.expected_arrival:%d %b %Y} to {booking.expected_departure:%d %b %Y}.")
             return
-        booking = (selectors.bookings_visible(actor).filter(pk=options["booking"])
-                   .select_related("bed", "bed__premises").first())
-        if booking is None:
-            person_id = Booking.objects.filter(pk=options["booking"]).values_list("person_id", flat=True).first()
-            raise refused(actor, f"booking {options['booking']}", person_id)
+        booking = selectors.booking_for_actor(actor, options["booking"])
         data = {name: options[name] for name in ("reason", "move_on", "departed_on") if name in options}
         self.stdout.write(run(lambda: apply_booking_action(actor, booking, options["action"], data),
                               services.BookingError))

@@ -8,11 +8,11 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from desist.audit.cli import add_actor_arguments, command_actor, refused, run
-from desist.people.selectors import visible_people
+from desist.audit.cli import add_actor_arguments, command_actor, run
+from desist.people.selectors import person_for_actor
 from desist.referrals import selectors, services
 from desist.referrals.forms import ReferralForm, form_errors
-from desist.referrals.models import Outcome, Referral, Service
+from desist.referrals.models import Outcome, Service
 from desist.referrals.views import ACTIONS, _apply
 
 
@@ -42,9 +42,7 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         actor = command_actor(options["user"], options["purpose"])
         if options["action"] == "make":
-            person = visible_people(actor).filter(pk=options["person"]).first()
-            if person is None:
-                raise refused(actor, f"person {options['person']}", options["person"])
+            person = person_for_actor(actor, options["person"], what="the referrals")
             form = ReferralForm({"service": options["service"], "need": options["need"], "detail": options["detail"]})
             if not form.is_valid():
                 raise CommandError(form_errors(form))
@@ -55,9 +53,6 @@ class Command(BaseCommand):
                            services.ReferralError)
             self.stdout.write(f"Referral {referral.pk} made to {service} ({service.provider}).")
             return
-        referral = selectors.referral_detail(actor, options["referral"])
-        if referral is None:
-            person_id = Referral.objects.filter(pk=options["referral"]).values_list("person_id", flat=True).first()
-            raise refused(actor, f"referral {options['referral']}", person_id)
+        referral = selectors.referral_for_actor(actor, options["referral"])
         data = {name: options[name] for name in ("reason", "outcome", "detail") if name in options}
         self.stdout.write(run(lambda: _apply(actor, referral, options["action"], data), services.ReferralError))

@@ -7,15 +7,15 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from desist.audit.cli import add_actor_arguments, command_actor, iso_date, refused, run
+from desist.audit.cli import add_actor_arguments, command_actor, iso_date, run
 from desist.audit.context import Actor
 from desist.core import release as rules
 from desist.outcomes.models import AccommodationKind
 from desist.partnership.models import Agency
-from desist.people.selectors import visible_people
+from desist.people.selectors import person_for_actor, visible_people
 from desist.release import selectors, services
 from desist.release.forms import ReleaseDateForm, ReleaseFactsForm, ReleaseForm, TaskForm
-from desist.release.models import PlanTask, ReleasePlan, ReleaseType, TaskStatus
+from desist.release.models import ReleaseType, TaskStatus
 from desist.sentences.models import Sentence, SentenceKind
 
 
@@ -94,13 +94,9 @@ class Command(BaseCommand):
     def _sentence(self, actor: Actor, options: dict[str, Any]) -> Sentence:
         custody = Sentence.objects.filter(kind=SentenceKind.CUSTODY, person__in=visible_people(actor))
         if options["sentence"] is not None:
-            sentence = custody.filter(pk=options["sentence"]).first()
-            if sentence is None:
-                person_id = Sentence.objects.filter(pk=options["sentence"]).values_list("person_id", flat=True).first()
-                raise refused(actor, f"sentence {options['sentence']}", person_id)
+            sentence = selectors.sentence_for_actor(actor, options["sentence"])
         else:
-            if not visible_people(actor).filter(pk=options["person"]).exists():
-                raise refused(actor, f"person {options['person']}", options["person"])
+            person_for_actor(actor, options["person"], what="the release")
             sentence = (custody.filter(person_id=options["person"], release_is_actual=False)
                         .order_by("-sentence_date", "-pk").first())
             if sentence is None:
@@ -151,11 +147,7 @@ class Command(BaseCommand):
                 f"{release.get_accommodation_on_release_display().lower()}.")
 
     def _task(self, actor: Actor, options: dict[str, Any]) -> str:
-        task = (PlanTask.objects.filter(pk=options["task"], plan__in=selectors.plans_visible(actor))
-                .select_related("plan").first())
-        if task is None:
-            person_id = PlanTask.objects.filter(pk=options["task"]).values_list("plan__person_id", flat=True).first()
-            raise refused(actor, f"release plan task {options['task']}", person_id)
+        task = selectors.task_for_actor(actor, options["task"])
         sent: dict[str, Any] = {}
         if options["status"]:
             sent["status"] = options["status"]
@@ -182,10 +174,7 @@ class Command(BaseCommand):
         return f"{task.title}: {task.get_status_display().lower()}, due {task.due_date:%d %b %Y}."
 
     def _pathway(self, actor: Actor, options: dict[str, Any]) -> str:
-        plan = selectors.plans_visible(actor).filter(pk=options["plan"]).first()
-        if plan is None:
-            person_id = ReleasePlan.objects.filter(pk=options["plan"]).values_list("person_id", flat=True).first()
-            raise refused(actor, f"release plan {options['plan']}", person_id)
+        plan = selectors.plan_for_actor(actor, options["plan"])
         row = run(lambda: services.pathway_status_set(actor=actor, plan=plan, pathway=options["pathway"],
                                                       status=options["status"], note=options["note"]),
                   services.ReleaseError)

@@ -12,6 +12,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from desist.audit.cli import add_actor_arguments, command_actor, refused, run
 from desist.audit.context import Actor
+from desist.audit.refusals import refuse
 from desist.offences.models import Offence
 from desist.people.selectors import visible_people
 from desist.victims import selectors, services
@@ -54,8 +55,8 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         actor = command_actor(options["user"], options["purpose"])
         if not services.is_victim_liaison(actor):
-            refused(actor, "victim contact", None)
-            raise CommandError("Only the victim liaison role works with victims.")
+            refuse(actor, summary="Refused access to victim contact", reason=selectors.LIAISON_ONLY,
+                   message="Only the victim liaison role works with victims.")
         handler = {"record": self._record, "link": self._link, "notify-complete": self._complete}[options["action"]]
         self.stdout.write(handler(actor, options))
 
@@ -90,11 +91,7 @@ class Command(BaseCommand):
                 f"notification{'s' if raised != 1 else ''}.")
 
     def _complete(self, actor: Actor, options: dict[str, Any]) -> str:
-        item = selectors.notification_detail(actor, options["notification"])
-        if item is None:
-            person_id = (VictimNotification.objects.filter(pk=options["notification"])
-                         .values_list("person_id", flat=True).first())
-            raise refused(actor, f"victim notification {options['notification']}", person_id)
+        item = selectors.notification_for_actor(actor, options["notification"])
         form = CompleteForm({"outcome": options["outcome"], "note": options["note"]})
         if not form.is_valid():
             raise CommandError(" ".join(str(m) for messages in form.errors.values() for m in messages))
