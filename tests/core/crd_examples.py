@@ -148,20 +148,28 @@ def to_engine(example: Example) -> tuple[Booking, Legislation]:
     sentences = [_sentence(s) for s in booking["sentences"]]
     if any(s.get("consecutiveSentenceUUIDs") for s in booking["sentences"]):
         raise Unsupported("consecutive sentences")
-    totals: dict[str, int] = {}
+    adjustments: list[Adjustments] = []
     for name, entries in (booking.get("adjustments") or {}).items():
         if not entries:
             continue
         if name not in ADJUSTMENTS:
             raise Unsupported(f"adjustment {name}")
-        totals[ADJUSTMENTS[name]] = sum(int(e.get("numberOfDays") or 0) for e in entries)
+        for entry in entries:
+            applies = entry.get("appliesToSentencesFrom")
+            adjustments.append(
+                Adjustments(
+                    **{ADJUSTMENTS[name]: int(entry.get("numberOfDays") or 0)},
+                    applies_from=date.fromisoformat(applies) if applies else None,
+                )
+            )
     offender = booking.get("offender") or {}
     return (
         Booking(
             date_of_birth=date.fromisoformat(offender["dateOfBirth"]),
             sentences=tuple(sentences),
-            adjustments=Adjustments(**totals),
+            adjustments=tuple(adjustments),
             sex_offender=bool(offender.get("isActiveSexOffender")),
+            early_removal=bool((raw.get("userInputs") or {}).get("calculateErsed")),
         ),
         PROFILES[params],
     )

@@ -23,7 +23,7 @@ NO_ADJUSTMENTS = Adjustments()
 
 
 def _dates(*sentences: Sentence, adjustments: Adjustments = NO_ADJUSTMENTS, law=CURRENT):  # type: ignore[no-untyped-def]
-    result = calculate(Booking(BORN, sentences, adjustments), law)
+    result = calculate(Booking(BORN, sentences, (adjustments,)), law)
     assert isinstance(result, Calculation), result
     return result.dates
 

@@ -81,13 +81,27 @@ class Sentence:
 
 @dataclass(frozen=True)
 class Adjustments:
-    """Days that move the dates: deducted (remand, tagged bail), added (UAL), awarded and restored."""
+    """Days that move the dates: deducted (remand, tagged bail), added (UAL), awarded and restored.
+
+    ``applies_from``: remand and tagged bail count only towards sentences passed on or after that day (the
+    sentence they were recorded against); None counts them towards every sentence.
+    """
 
     remand: int = 0
     tagged_bail: int = 0
     unlawfully_at_large: int = 0
     additional_days_awarded: int = 0
     restored_days: int = 0
+    applies_from: date | None = None
+
+    def __add__(self, other: Adjustments) -> Adjustments:
+        return Adjustments(
+            self.remand + other.remand,
+            self.tagged_bail + other.tagged_bail,
+            self.unlawfully_at_large + other.unlawfully_at_large,
+            self.additional_days_awarded + other.additional_days_awarded,
+            self.restored_days + other.restored_days,
+        )
 
     @property
     def deducted(self) -> int:
@@ -104,8 +118,30 @@ class Booking:
 
     date_of_birth: date
     sentences: tuple[Sentence, ...]
-    adjustments: Adjustments = Adjustments()
+    adjustments: tuple[Adjustments, ...] = ()
     sex_offender: bool = False  # subject to notification: no HDC
+    early_removal: bool = (
+        False  # work out the early removal scheme date (foreign nationals liable to removal)
+    )
+
+    def adjustments_for(self, sentence: Sentence) -> Adjustments:
+        """The adjustments that count towards one sentence."""
+        total = Adjustments()
+        for entry in self.adjustments:
+            counts = entry.applies_from is None or sentence.sentenced_on >= entry.applies_from
+            deducted = (
+                Adjustments(remand=entry.remand, tagged_bail=entry.tagged_bail) if counts else Adjustments()
+            )
+            total = (
+                total
+                + deducted
+                + Adjustments(
+                    unlawfully_at_large=entry.unlawfully_at_large,
+                    additional_days_awarded=entry.additional_days_awarded,
+                    restored_days=entry.restored_days,
+                )
+            )
+        return total
 
 
 @dataclass(frozen=True)
@@ -137,10 +173,27 @@ class ManualCalculation:
 
 @dataclass
 class _SentenceDates:
+    """One sentence's own dates, before the booking's sentences are put together."""
+
     sentence: Sentence
-    dates: dict[DateType, date] = field(default_factory=dict)
+    release_type: DateType = DateType.CRD
+    release: date = date.min
+    expiry: date = date.min
+    unadjusted_expiry: date = date.min
+    licence_expiry: date | None = None
+    hdced: date | None = None
+    tused: date | None = None
+    ped: date | None = None
+    ersed: date | None = None
+    has_sled: bool = True
+    has_ped: bool = False
+    sds_plus_eligible: bool = False
     working: list[Step] = field(default_factory=list)
     release_days: int = 0
+
+    @property
+    def immediate_release(self) -> bool:
+        return self.release == self.sentence.sentenced_on
 
 
 def _day(start: date, days: int) -> date:
@@ -230,11 +283,15 @@ def _hdc(
     return rules.from_365 + timedelta(days=adj.awarded), "HDC 365 rules, not before their commencement"
 
 
+ERS30 = date(2025, 9, 23)  # the early removal scheme at 30%, up to 4 years before release
+
+
 def _single(
     sentence: Sentence, booking: Booking, legislation: Legislation
 ) -> _SentenceDates | ManualCalculation:
+    """One sentence's dates as if it stood alone."""
     work = _SentenceDates(sentence)
-    adj = booking.adjustments
+    adj = booking.adjustments_for(sentence)
     start = sentence.sentenced_on
     if (
         sentence.kind is SentenceKind.STANDARD
@@ -262,9 +319,9 @@ def _single(
 
     custodial = custodial_days * fraction
     release_days = _ceil(custodial)
-    work.release_days = release_days
     release_shift = -adj.deducted + adj.unlawfully_at_large + adj.awarded
-    release = _day(start, release_days) + timedelta(days=release_shift)
+    unadjusted_release = _day(start, release_days)
+    release = unadjusted_release + timedelta(days=release_shift)
     adjusted = f"{-adj.deducted:+d} deducted, {adj.unlawfully_at_large:+d} UAL, {adj.awarded:+d} awarded"
     release_rule = f"{custodial_days} days × {fraction} = {release_days} days from {start}; {adjusted}"
 
@@ -273,19 +330,21 @@ def _single(
         old_days = _ceil(custodial_days * legislation.sds_fraction)
         old_release = _day(start, old_days) + timedelta(days=release_shift)
         if old_release < tranche.commences:
-            fraction, custodial, release_days, release = (
+            fraction, custodial, release_days = (
                 legislation.sds_fraction,
                 custodial_days * legislation.sds_fraction,
                 old_days,
-                old_release,
             )
+            unadjusted_release, release = _day(start, old_days), old_release
             release_rule = (
                 f"{custodial_days} days × {fraction} = {release_days} days (released before {scheme.name})"
             )
         elif release < tranche.commences:
             release = tranche.commences
             release_rule = f"{scheme.name} {tranche.name}: released on its commencement, {tranche.commences}"
-        work.release_days = release_days
+    # A release is never before the sentence date (remand longer than the custodial period).
+    release = max(release, start)
+    work.release_days = release_days
 
     no_licence = sentence.kind is SentenceKind.STANDARD and (
         total_days <= 1
@@ -295,29 +354,28 @@ def _single(
             and _shorter_than(sentence.total, start, Duration(months=12))
         )
     )
-    dates = work.dates
-    dates[DateType.ESED] = expiry
-    expiry_adjusted = expiry + timedelta(days=-adj.deducted + adj.unlawfully_at_large)
+    work.unadjusted_expiry = expiry
+    work.expiry = max(expiry + timedelta(days=-adj.deducted + adj.unlawfully_at_large), start)
+    work.release = release
     expiry_rule = (
         f"{total_days} days from {start}; {-adj.deducted:+d} deducted, {adj.unlawfully_at_large:+d} UAL"
     )
     if no_licence:
-        dates[DateType.ARD] = release
-        dates[DateType.SED] = expiry_adjusted
+        work.release_type, work.has_sled = DateType.ARD, False
         work.working += [
             Step(DateType.ARD, "automatic release, no licence", release_rule),
             Step(DateType.SED, "sentence expiry", expiry_rule),
         ]
     else:
-        dates[DateType.CRD] = release
-        dates[DateType.SLED] = expiry_adjusted
+        work.licence_expiry = work.expiry
         work.working += [
             Step(DateType.CRD, f"release at {fraction}", release_rule),
             Step(DateType.SLED, "sentence and licence expiry", expiry_rule),
         ]
     if ped_fraction is not None:
+        work.has_ped = True
         ped_days = _ceil(release_days * ped_fraction)
-        dates[DateType.PED] = _day(start, ped_days) + timedelta(days=release_shift)
+        work.ped = _day(start, ped_days) + timedelta(days=release_shift)
         work.working.append(
             Step(
                 DateType.PED,
@@ -325,24 +383,26 @@ def _single(
                 f"{ped_days} days",
             )
         )
-    if sentence.kind is SentenceKind.STANDARD and not no_licence:
-        hdc_open = not booking.sex_offender and not sentence.sds_plus_eligible
-        if hdc_open:
-            hdced, why = _hdc(legislation.hdc, sentence, custodial, release, adj)
-            if hdced is not None:
-                dates[DateType.HDCED] = hdced
+    if sentence.kind is SentenceKind.STANDARD:
+        work.sds_plus_eligible = sentence.sds_plus_eligible
+        if not booking.sex_offender and not sentence.sds_plus_eligible:
+            work.hdced, why = _hdc(legislation.hdc, sentence, custodial, release, adj)
+            if work.hdced is not None:
                 work.working.append(Step(DateType.HDCED, "home detention curfew (CJA 2003 s.246)", why))
-        tused = _top_up(sentence, booking, release_days, total_days, release)
-        if tused is not None:
-            dates[DateType.TUSED] = tused
+        work.tused = _top_up(sentence, booking, adj, release_days, total_days, release)
+        if work.tused is not None:
             work.working.append(
                 Step(DateType.TUSED, "top-up supervision (ORA 2014)", "12 months from the release date")
             )
+    if booking.early_removal:
+        work.ersed = _early_removal(work, adj, unadjusted_release)
+        if work.ersed is not None:
+            work.working.append(Step(DateType.ERSED, "early removal scheme", "see the release point"))
     return work
 
 
 def _top_up(
-    sentence: Sentence, booking: Booking, release_days: int, total_days: int, release: date
+    sentence: Sentence, booking: Booking, adj: Adjustments, release_days: int, total_days: int, release: date
 ) -> date | None:
     """Top-up supervision to 12 months after release, for sentences over a day and under 2 years (ORA 2014)."""
     start = sentence.sentenced_on
@@ -354,10 +414,43 @@ def _top_up(
         return None
     if total_days - release_days >= 365:
         return None
-    adj = booking.adjustments
-    if release - timedelta(days=adj.awarded) < start:
+    if release == start:
         return add_months(start, 12)
     return add_months(_day(start, release_days) + timedelta(days=adj.unlawfully_at_large - adj.deducted), 12)
+
+
+def _early_removal(work: _SentenceDates, adj: Adjustments, unadjusted_release: date) -> date | None:
+    """Early removal scheme eligibility (CJA 2003 s.260): before ERS30, the later of half the custodial
+    period and 544 days before release; from 23 September 2025, 30% and 4 years."""
+    start = work.sentence.sentenced_on
+    effective = work.ped if work.ped is not None else work.release
+    unadjusted_effective = (
+        work.ped - timedelta(days=-adj.deducted + adj.unlawfully_at_large + adj.awarded)
+        if work.ped is not None
+        else unadjusted_release
+    )
+
+    def scheme(fraction: Fraction, longest: date) -> tuple[date, date]:
+        days_until = (unadjusted_effective - start).days + 1
+        minimum = start + timedelta(days=_ceil(days_until * fraction))
+        minimum = min(
+            minimum + timedelta(days=-adj.deducted + adj.unlawfully_at_large + adj.awarded), effective
+        )
+        ersed = minimum if minimum > longest else longest
+        added = adj.unlawfully_at_large + adj.awarded
+        if ersed - timedelta(days=added) < start:
+            return start + timedelta(days=added), start + timedelta(days=adj.unlawfully_at_large)
+        return ersed, ersed - timedelta(days=adj.awarded)
+
+    after = start >= ERS30
+    ers50 = None if after else scheme(HALF, effective - timedelta(days=544))
+    four_years_before = add_months(effective, -48)
+    ers30 = scheme(Fraction(3, 10), four_years_before)
+    if ers50 is not None and ers50[1] < ERS30:
+        return ers50[0]
+    if after or ers30[1] >= ERS30:
+        return ers30[0]
+    return ERS30 + timedelta(days=adj.awarded)
 
 
 def calculate(booking: Booking, legislation: Legislation = CURRENT) -> Calculation | ManualCalculation:
@@ -370,34 +463,141 @@ def calculate(booking: Booking, legislation: Legislation = CURRENT) -> Calculati
         if isinstance(one, ManualCalculation):
             return one
         results.append(one)
+    if len(results) == 1:
+        return _alone(results[0])
     return _concurrent(results)
 
 
-def _release_of(r: _SentenceDates) -> date:
-    return r.dates.get(DateType.CRD) or r.dates[DateType.ARD]
+def _alone(r: _SentenceDates) -> Calculation:
+    dates: dict[DateType, date] = {
+        DateType.SLED if r.has_sled else DateType.SED: r.expiry,
+        r.release_type: r.release,
+        DateType.ESED: r.unadjusted_expiry,
+    }
+    if r.tused is not None:
+        dates[DateType.TUSED] = r.tused
+    if r.hdced is not None and not r.has_ped and r.release > r.hdced:
+        dates[DateType.HDCED] = r.hdced
+    if r.ped is not None:
+        dates[DateType.PED] = max(r.ped, r.sentence.sentenced_on)
+    if r.ersed is not None:
+        dates[DateType.ERSED] = r.ersed
+    return Calculation(dates=dates, working=tuple(s for s in r.working if s.date_type in dates))
+
+
+def _latest(results: list[_SentenceDates], key: str) -> _SentenceDates | None:
+    """The sentence with the latest date of a kind (the first of equals, as listed)."""
+    best: _SentenceDates | None = None
+    for r in results:
+        value = getattr(r, key)
+        if value is not None and (best is None or value > getattr(best, key)):
+            best = r
+    return best
 
 
 def _concurrent(results: list[_SentenceDates]) -> Calculation:
-    """Concurrent sentences: the latest release governs release; each expiry the latest of its kind."""
-    governing = max(
-        results, key=lambda r: (_release_of(r), r.dates.get(DateType.SLED) or r.dates[DateType.SED])
-    )
+    """Sentences served at the same time: each date from the sentence that governs it."""
+    active = _latest(results, "release")
+    by_expiry = _latest(results, "expiry")
+    led_sentence = _latest(results, "licence_expiry")
+    assert active is not None and by_expiry is not None
+    latest_release, latest_expiry = active.release, by_expiry.expiry
+    latest_led = led_sentence.licence_expiry if led_sentence else None
     dates: dict[DateType, date] = {}
-    working: list[Step] = []
-    for date_type in (DateType.CRD, DateType.ARD, DateType.HDCED, DateType.PED, DateType.TUSED):
-        if date_type in governing.dates:
-            dates[date_type] = governing.dates[date_type]
-    working += governing.working
-    for date_type in (DateType.SLED, DateType.SED, DateType.LED, DateType.ESED):
-        candidates = [r.dates[date_type] for r in results if date_type in r.dates]
-        if candidates:
-            dates[date_type] = max(candidates)
-    if len(results) > 1:
-        working.append(
-            Step(
-                DateType.CRD,
-                "concurrent sentences",
-                f"the latest release of {len(results)} sentences governs",
-            )
-        )
+    working: list[Step] = [
+        Step(DateType.CRD, "concurrent sentences", f"the latest release of {len(results)} sentences governs")
+    ]
+    conditional, can_have_licence = _ora_mix(results, active, by_expiry, latest_release)
+    if latest_expiry == latest_led and by_expiry.has_sled:
+        dates[DateType.SLED] = latest_expiry
+    else:
+        dates[DateType.SED] = latest_expiry
+        if latest_led is not None and can_have_licence and latest_led >= latest_release:
+            dates[DateType.LED] = latest_led
+    dates[DateType.CRD if conditional else DateType.ARD] = latest_release
+    tused_sentence = _latest(results, "tused")
+    if (
+        tused_sentence
+        and tused_sentence.tused
+        and latest_led is not None
+        and tused_sentence.tused > latest_led
+    ):
+        dates[DateType.TUSED] = tused_sentence.tused
+    hdced = _concurrent_hdced(results, latest_release)
+    if hdced is not None:
+        dates[DateType.HDCED] = hdced
+    if active.has_ped:
+        ped = _concurrent_ped(results)
+        if ped is not None:
+            dates[DateType.PED] = ped
+    ersed_sentence = _latest([r for r in results if not r.immediate_release], "ersed")
+    if ersed_sentence is not None and ersed_sentence.ersed is not None:
+        dates[DateType.ERSED] = ersed_sentence.ersed
+    dates[DateType.ESED] = max(r.unadjusted_expiry for r in results)
+    working += [s for s in active.working if s.date_type in dates]
     return Calculation(dates=dates, working=tuple(working))
+
+
+def _ora_mix(
+    results: list[_SentenceDates], active: _SentenceDates, by_expiry: _SentenceDates, latest_release: date
+) -> tuple[bool, bool]:
+    """Whether release is conditional (CRD, licence) or automatic (ARD), and whether a licence can follow,
+    when sentences for offences before and after 1 February 2015 are served together."""
+    standard = [r for r in results if r.sentence.kind is SentenceKind.STANDARD]
+    ora = any(r.sentence.offence_on is not None and r.sentence.offence_on >= ORA for r in standard)
+    short_pre_ora = any(
+        not (r.sentence.offence_on is not None and r.sentence.offence_on >= ORA)
+        and _shorter_than(r.sentence.total, r.sentence.sentenced_on, Duration(months=12))
+        for r in standard
+    )
+    earliest = min(r.sentence.sentenced_on for r in results)
+    four_years = max(r.unadjusted_expiry for r in results) >= Duration(years=4).end_date(earliest)
+    latest_by_release = _latest(results, "release")
+    assert latest_by_release is not None
+    if latest_by_release.release_type is not DateType.CRD and not four_years and ora and short_pre_ora:
+        with_sed = _latest([r for r in results if not r.has_sled], "expiry")
+        with_sled = _latest([r for r in results if r.has_sled], "expiry")
+        if with_sed is not None and with_sled is not None:
+            if not by_expiry.has_sled and latest_release > with_sled.expiry:
+                return False, False
+            return True, True
+    return any(r.licence_expiry is not None and r.licence_expiry >= latest_release for r in results), True
+
+
+def _concurrent_hdced(results: list[_SentenceDates], latest_release: date) -> date | None:
+    """HDC for concurrent sentences: none with an SDS+ sentence; else the latest eligibility, but not before
+    another sentence without HDC is released."""
+    if any(r.sds_plus_eligible for r in results):
+        return None
+    latest_eligible = _latest(results, "release")
+    if latest_eligible is None or latest_eligible.hdced is None:
+        return None
+    hdc_sentence = _latest(
+        [r for r in results if latest_release >= r.sentence.sentenced_on + timedelta(days=14)], "hdced"
+    )
+    if hdc_sentence is None or hdc_sentence.hdced is None:
+        return None
+    hdced = hdc_sentence.hdced
+    if not latest_release > hdced:
+        return None
+    others = [r for r in results if r.hdced is None and r is not hdc_sentence and r.release > hdced]
+    conflicting = _latest(others, "release")
+    if conflicting is not None and not all(r.immediate_release for r in others):
+        return conflicting.release
+    return hdced
+
+
+def _concurrent_ped(results: list[_SentenceDates]) -> date | None:
+    """Parole eligibility with other sentences: not before another sentence's release without parole."""
+    earliest = min(r.sentence.sentenced_on for r in results)
+    with_ped = _latest(results, "ped")
+    by_release = _latest(results, "release")
+    if with_ped is None or with_ped.ped is None or by_release is None or by_release.ped is None:
+        return None
+    latest_ped = max(with_ped.ped, earliest)
+    non_ped = _latest([r for r in results if r.ped is None and not r.immediate_release], "release")
+    if non_ped is not None and non_ped.release >= by_release.release:
+        return None
+    if non_ped is not None and latest_ped < non_ped.release:
+        return non_ped.release
+    return latest_ped
