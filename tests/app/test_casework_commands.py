@@ -86,7 +86,7 @@ def test_release_date_refuses_bad_input_with_the_services_words(partnership, tea
 def test_release_commands_refuse_what_the_user_may_not_see_and_log_it(partnership, team):
     subject, sentence = prisoner(partnership, team, release_in=30)
     run("release", "date", "--sentence", str(sentence.pk), "--date", (TODAY + timedelta(days=30)).isoformat(),
-        "--user", "ruth.responsible")
+        "--confirm", "--user", "ruth.responsible")
     plan = ReleasePlan.objects.get(sentence=sentence)
     task = plan.tasks.first()
     for args in (("date", "--sentence", str(sentence.pk), "--date", (TODAY + timedelta(days=9)).isoformat()),
@@ -102,7 +102,7 @@ def test_release_commands_refuse_what_the_user_may_not_see_and_log_it(partnershi
 def test_plan_task_and_pathway_through_the_same_form_and_service(partnership, team):
     _, sentence = prisoner(partnership, team, release_in=30)
     run("release", "date", "--sentence", str(sentence.pk), "--date", (TODAY + timedelta(days=30)).isoformat(),
-        "--user", "ruth.responsible")
+        "--confirm", "--user", "ruth.responsible")
     plan = ReleasePlan.objects.get(sentence=sentence)
     gp = plan.tasks.get(kind="gp_registration")
     out = run("release", "task", "--task", str(gp.pk), "--done", "--provider", "Chatham Surgery",

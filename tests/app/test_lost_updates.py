@@ -412,3 +412,19 @@ def test_proposing_one_person_twice_opens_the_decision_already_made(partnership,
     second = client.post(f"/iom/candidates/{subject.pk}/propose/")
     membership = CohortMembership.objects.get(person=subject)
     assert first.url == second.url == f"/iom/decisions/{membership.pk}/"
+
+
+def test_the_command_line_records_an_unchanged_date_only_with_confirm(partnership, team):
+    import io
+
+    from django.core.management import call_command
+
+    _, sentence = prisoner(partnership, team)
+    args = ["release", "date", "--sentence", str(sentence.pk), "--date", sentence.release_date.isoformat(),
+            "--user", "ruth.responsible"]
+    out = io.StringIO()
+    call_command(*args, stdout=out)
+    assert "Nothing changed" in out.getvalue() and "--confirm" in out.getvalue()
+    assert not ReleaseDateChange.objects.exists()
+    call_command(*args, "--confirm", stdout=io.StringIO())
+    assert list(ReleaseDateChange.objects.values_list("change", flat=True)) == ["confirmed"]
