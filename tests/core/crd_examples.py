@@ -155,11 +155,12 @@ def to_engine(example: Example) -> tuple[Booking, Legislation]:
         if name not in ADJUSTMENTS:
             raise Unsupported(f"adjustment {name}")
         for entry in entries:
-            applies = entry.get("appliesToSentencesFrom")
+            applies, starts = entry.get("appliesToSentencesFrom"), entry.get("fromDate")
             adjustments.append(
                 Adjustments(
                     **{ADJUSTMENTS[name]: int(entry.get("numberOfDays") or 0)},
                     applies_from=date.fromisoformat(applies) if applies else None,
+                    starts=date.fromisoformat(starts) if starts and name == "UNLAWFULLY_AT_LARGE" else None,
                 )
             )
     offender = booking.get("offender") or {}

@@ -83,8 +83,9 @@ class Sentence:
 class Adjustments:
     """Days that move the dates: deducted (remand, tagged bail), added (UAL), awarded and restored.
 
-    ``applies_from``: remand and tagged bail count only towards sentences passed on or after that day (the
-    sentence they were recorded against); None counts them towards every sentence.
+    ``applies_from``: the sentence date remand and tagged bail were recorded against; they count towards the
+    sentences passed from then on and those still in custody on that day. ``starts``: the first day unlawfully
+    at large, which counts towards the sentences being served then. None counts an entry towards every sentence.
     """
 
     remand: int = 0
@@ -93,6 +94,7 @@ class Adjustments:
     additional_days_awarded: int = 0
     restored_days: int = 0
     applies_from: date | None = None
+    starts: date | None = None
 
     def __add__(self, other: Adjustments) -> Adjustments:
         return Adjustments(
@@ -124,22 +126,20 @@ class Booking:
         False  # work out the early removal scheme date (foreign nationals liable to removal)
     )
 
-    def adjustments_for(self, sentence: Sentence) -> Adjustments:
-        """The adjustments that count towards one sentence."""
+    def adjustments_for(self, sentence: Sentence, unadjusted_release: date) -> Adjustments:
+        """The adjustments that count towards one sentence, released on ``unadjusted_release`` without them."""
         total = Adjustments()
+        start = sentence.sentenced_on
         for entry in self.adjustments:
-            counts = entry.applies_from is None or sentence.sentenced_on >= entry.applies_from
-            deducted = (
-                Adjustments(remand=entry.remand, tagged_bail=entry.tagged_bail) if counts else Adjustments()
-            )
-            total = (
-                total
-                + deducted
-                + Adjustments(
-                    unlawfully_at_large=entry.unlawfully_at_large,
-                    additional_days_awarded=entry.additional_days_awarded,
-                    restored_days=entry.restored_days,
-                )
+            applies = entry.applies_from
+            if applies is None or start >= applies or applies <= unadjusted_release:
+                total = total + Adjustments(remand=entry.remand, tagged_bail=entry.tagged_bail)
+            # Time unlawfully at large counts towards the sentences being served when it began.
+            ual = entry.starts
+            if ual is None or start <= ual <= unadjusted_release:
+                total = total + Adjustments(unlawfully_at_large=entry.unlawfully_at_large)
+            total = total + Adjustments(
+                additional_days_awarded=entry.additional_days_awarded, restored_days=entry.restored_days
             )
         return total
 
@@ -291,7 +291,6 @@ def _single(
 ) -> _SentenceDates | ManualCalculation:
     """One sentence's dates as if it stood alone."""
     work = _SentenceDates(sentence)
-    adj = booking.adjustments_for(sentence)
     start = sentence.sentenced_on
     if (
         sentence.kind is SentenceKind.STANDARD
@@ -319,6 +318,7 @@ def _single(
 
     custodial = custodial_days * fraction
     release_days = _ceil(custodial)
+    adj = booking.adjustments_for(sentence, _day(start, release_days))
     release_shift = -adj.deducted + adj.unlawfully_at_large + adj.awarded
     unadjusted_release = _day(start, release_days)
     release = unadjusted_release + timedelta(days=release_shift)
@@ -346,13 +346,12 @@ def _single(
     release = max(release, start)
     work.release_days = release_days
 
+    under_12_months = _shorter_than(sentence.total, start, Duration(months=12))
     no_licence = sentence.kind is SentenceKind.STANDARD and (
         total_days <= 1
-        or (
-            sentence.offence_on is not None
-            and sentence.offence_on < ORA
-            and _shorter_than(sentence.total, start, Duration(months=12))
-        )
+        # Before the ORA 2014, and for those under 18 when released, under 12 months carries no licence.
+        or (under_12_months and sentence.offence_on is not None and sentence.offence_on < ORA)
+        or (under_12_months and _age_on(booking.date_of_birth, max(release, start)) < 18)
     )
     work.unadjusted_expiry = expiry
     work.expiry = max(expiry + timedelta(days=-adj.deducted + adj.unlawfully_at_large), start)
