@@ -45,6 +45,9 @@ class Rule:
     method: str = "GET"
     anonymous: int = 302
     body: dict[str, Any] = field(default_factory=dict)
+    # The view's 404 means "there is no such thing" (an unpublished quarter), not a refusal of something that
+    # exists: AccessContextMiddleware's net logs it. Any other refusal must be logged by the view itself.
+    missing: bool = False
 
 
 API_SIGN_IN = 401
@@ -124,7 +127,7 @@ RULES: dict[str, Rule] = {
     "board_export": Rule(200),
     "board_published": Rule(200),
     "board_publish": Rule(403, method="POST", body={"quarter": "2024Q1"}),
-    "board_pack": Rule(404),
+    "board_pack": Rule(404, missing=True),
     # Imports and record linkage: an agency's administrators and analysts.
     "imports": Rule(403),
     "import_check": Rule(403),
@@ -141,7 +144,7 @@ RULES: dict[str, Rule] = {
     "linkage_blind": Rule(403, method="POST"),
     "linkage_pair": Rule(403),
     # The API: the same rules, a token or session required.
-    "api:api-root": Rule(404, anonymous=404),
+    "api:api-root": Rule(404, anonymous=404, missing=True),
     "api:openapi-json": Rule(200),
     "api:openapi-view": Rule(200),
     "api:list_people": Rule(200, anonymous=API_SIGN_IN),
