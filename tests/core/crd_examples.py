@@ -106,6 +106,9 @@ def _sentence(raw: dict[str, Any]) -> Sentence:
         length = _duration(raw["custodialDuration"]["durationElements"])
         extension = _duration(raw["extensionDuration"]["durationElements"])
     committed = (raw.get("offence") or {}).get("committedAt")
+    follows = raw.get("consecutiveSentenceUUIDs") or []
+    if len(follows) > 1:
+        raise Unsupported("a sentence consecutive to two others")
     return Sentence(
         kind=kind,
         sentenced_on=date.fromisoformat(raw["sentencedAt"]),
@@ -118,6 +121,7 @@ def _sentence(raw: dict[str, Any]) -> Sentence:
         automatic_release=bool(raw.get("automaticRelease")),
         under_18_sopc=bool(raw.get("sdopcu18")),
         identifier=str(raw.get("identifier") or ""),
+        consecutive_to=str(follows[0]) if follows else "",
     )
 
 
@@ -146,8 +150,6 @@ def to_engine(example: Example) -> tuple[Booking, Legislation]:
         if booking.get(key):
             raise Unsupported(reason)
     sentences = [_sentence(s) for s in booking["sentences"]]
-    if any(s.get("consecutiveSentenceUUIDs") for s in booking["sentences"]):
-        raise Unsupported("consecutive sentences")
     adjustments: list[Adjustments] = []
     for name, entries in (booking.get("adjustments") or {}).items():
         if not entries:

@@ -140,3 +140,47 @@ def test_1991_act_sentences_need_a_manual_calculation() -> None:
     result = calculate(Booking(BORN, (old,)))
     assert isinstance(result, ManualCalculation)
     assert "4 April 2005" in result.reason
+
+
+def test_consecutive_months_are_added_before_counting() -> None:
+    first = Sentence(
+        SentenceKind.STANDARD,
+        date(2022, 1, 31),
+        Duration(months=3),
+        offence_on=date(2021, 6, 1),
+        identifier="a",
+    )
+    second = Sentence(
+        SentenceKind.STANDARD,
+        date(2022, 1, 31),
+        Duration(months=5),
+        offence_on=date(2021, 6, 1),
+        identifier="b",
+        consecutive_to="a",
+    )
+    dates = _dates(first, second, law=WITHOUT_SDS40)
+    # 8 months from 31 January 2022 ends on 30 September 2022: 243 days, half 122.
+    assert dates[DateType.SLED] == date(2022, 9, 30)
+    assert dates[DateType.CRD] == date(2022, 6, 1)
+
+
+def test_consecutive_release_groups_by_fraction_in_turn() -> None:
+    sds_plus = Sentence(
+        SentenceKind.STANDARD,
+        date(2022, 1, 1),
+        Duration(years=1),
+        offence_on=date(2021, 6, 1),
+        sds_plus=True,
+        identifier="a",
+    )
+    standard = Sentence(
+        SentenceKind.STANDARD,
+        date(2022, 1, 1),
+        Duration(years=1),
+        offence_on=date(2021, 6, 1),
+        identifier="b",
+        consecutive_to="a",
+    )
+    dates = _dates(sds_plus, standard, law=WITHOUT_SDS40)
+    # 365 days × 2/3 = 244 days (to 1 September 2022); then 365 days from 2 September × 1/2 = 183 days.
+    assert dates[DateType.CRD] == date(2023, 3, 3)

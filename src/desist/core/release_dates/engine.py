@@ -73,6 +73,7 @@ class Sentence:
     automatic_release: bool = False  # EDS released automatically at two-thirds (no parole)
     under_18_sopc: bool = False
     identifier: str = ""
+    consecutive_to: str = ""  # the identifier of the sentence this one follows, if consecutive
 
     @property
     def total(self) -> Duration:
@@ -126,10 +127,10 @@ class Booking:
         False  # work out the early removal scheme date (foreign nationals liable to removal)
     )
 
-    def adjustments_for(self, sentence: Sentence, unadjusted_release: date) -> Adjustments:
-        """The adjustments that count towards one sentence, released on ``unadjusted_release`` without them."""
+    def adjustments_for(self, start: date, unadjusted_release: date) -> Adjustments:
+        """The adjustments that count towards a sentence passed on ``start`` and released on
+        ``unadjusted_release`` without them."""
         total = Adjustments()
-        start = sentence.sentenced_on
         for entry in self.adjustments:
             applies = entry.applies_from
             if applies is None or start >= applies or applies <= unadjusted_release:
@@ -286,72 +287,199 @@ def _hdc(
 ERS30 = date(2025, 9, 23)  # the early removal scheme at 30%, up to 4 years before release
 
 
+def _aggregate_days(start: date, lengths: list[Duration]) -> int:
+    """Days in sentences served one after another from ``start``.
+
+    Runs of months and years are added together before counting, as are runs of weeks and days (PSI 5.5 on
+    aggregating consecutive terms): 3 months then 5 months count as 8 months from the start, not as 3 months
+    and then 5 months from a later day.
+    """
+    if len(lengths) == 1:
+        return lengths[0].length_in_days(start)
+    runs: list[Duration] = []
+    working: Duration | None = None
+    for length in lengths:
+        for part, months_kind in (
+            (Duration(years=length.years, months=length.months), True),
+            (Duration(weeks=length.weeks, days=length.days), False),
+        ):
+            if part == Duration():
+                continue
+            if working is None:
+                working = part
+            elif working.has_months_or_years == months_kind:
+                working = working + part
+            else:
+                runs.append(working)
+                working = part
+    if working is not None:
+        runs.append(working)
+    day = start
+    for run in runs:
+        day += timedelta(days=run.length_in_days(day))
+    return (day - start).days
+
+
+def _has_parole(sentence: Sentence) -> bool:
+    """Released at the Parole Board's direction from a parole eligibility date (EDS, SOPC)."""
+    return sentence.kind is SentenceKind.SOPC or (
+        sentence.kind is SentenceKind.EXTENDED and not sentence.automatic_release
+    )
+
+
+def _ped_fraction(sentence: Sentence) -> Fraction:
+    if sentence.kind is SentenceKind.SOPC and not (sentence.under_18_sopc or sentence.sentenced_on >= PCSC):
+        return HALF
+    return TWO_THIRDS
+
+
+def _fraction(
+    sentence: Sentence, legislation: Legislation, booking: Booking, work: _SentenceDates
+) -> tuple[Fraction, EarlyReleaseScheme | None, Tranche | None]:
+    if sentence.kind is SentenceKind.STANDARD:
+        return _standard_fraction(sentence, legislation, booking, work)
+    if sentence.kind is SentenceKind.EXTENDED and sentence.automatic_release:
+        return TWO_THIRDS, None, None
+    return WHOLE, None, None  # EDS and SOPC: the end of the custodial term
+
+
+def _release_days(
+    parts: tuple[Sentence, ...], fractions: list[Fraction], start: date
+) -> tuple[int, int | None, str]:
+    """Days to release (and to parole eligibility) of sentences served one after another.
+
+    Sentences released automatically are counted first, grouped by release fraction in order of first
+    appearance, each group from the day after the previous group's notional release; sentences with parole
+    eligibility come last.
+    """
+    if len(parts) == 1:
+        days = parts[0].length.length_in_days(start)
+        release = _ceil(days * fractions[0])
+        ped = _ceil(release * _ped_fraction(parts[0])) if _has_parole(parts[0]) else None
+        return release, ped, f"{days} days × {fractions[0]} = {release} days"
+    groups: dict[Fraction, list[Sentence]] = {}
+    parole: list[Sentence] = []
+    for part, fraction in zip(parts, fractions, strict=True):
+        (parole if _has_parole(part) else groups.setdefault(fraction, [])).append(part)
+    ordered: list[tuple[Fraction, list[Sentence]]] = list(groups.items())
+    if parole:
+        ordered.append((fractions[parts.index(parole[0])], parole))
+    total, ped, notional, working = 0, None, None, []
+    for fraction, group in ordered:
+        group_start = notional + timedelta(days=1) if notional else start
+        days = _aggregate_days(group_start, [p.length for p in group])
+        if group is parole:
+            first = _ped_fraction(group[0])
+            same = [p for p in group if _ped_fraction(p) == first]
+            other = [p for p in group if _ped_fraction(p) != first]
+            to_ped = _ceil(_aggregate_days(group_start, [p.length for p in same]) * first)
+            if other:
+                notional_ped = _day(group_start, to_ped)
+                to_ped += _ceil(
+                    _aggregate_days(notional_ped, [p.length for p in other]) * _ped_fraction(other[0])
+                )
+            ped = total + to_ped
+        released = _ceil(days * fraction)
+        notional = _day(group_start, released)
+        total += released
+        working.append(f"{days} days × {fraction} = {released} days from {group_start}")
+    return total, ped, "; ".join(working)
+
+
 def _single(
     sentence: Sentence, booking: Booking, legislation: Legislation
 ) -> _SentenceDates | ManualCalculation:
     """One sentence's dates as if it stood alone."""
-    work = _SentenceDates(sentence)
-    start = sentence.sentenced_on
-    if (
-        sentence.kind is SentenceKind.STANDARD
-        and start < LASPO
-        and sentence.offence_on is not None
-        and sentence.offence_on < CJA_2003
-    ):
-        return ManualCalculation(
-            "an offence before 4 April 2005 sentenced before 3 December 2012 (1991 Act release)"
-        )
-    custodial_days = sentence.length.length_in_days(start)
-    total_days = sentence.total.length_in_days(start)
-    expiry = _day(start, total_days)
-    scheme: EarlyReleaseScheme | None = None
-    tranche: Tranche | None = None
-    ped_fraction: Fraction | None = None
-    if sentence.kind is SentenceKind.STANDARD:
-        fraction, scheme, tranche = _standard_fraction(sentence, legislation, booking, work)
-    elif sentence.kind is SentenceKind.EXTENDED:
-        fraction = TWO_THIRDS if sentence.automatic_release else WHOLE
-        ped_fraction = None if sentence.automatic_release else TWO_THIRDS
-    else:
-        fraction = WHOLE
-        ped_fraction = TWO_THIRDS if (sentence.under_18_sopc or start >= PCSC) else HALF
+    return _calculable((sentence,), booking, legislation)
 
-    custodial = custodial_days * fraction
-    release_days = _ceil(custodial)
-    adj = booking.adjustments_for(sentence, _day(start, release_days))
+
+def _calculable(
+    parts: tuple[Sentence, ...], booking: Booking, legislation: Legislation
+) -> _SentenceDates | ManualCalculation:
+    """The dates of one sentence, or of sentences served one after another (consecutive), as if alone."""
+    start = min(p.sentenced_on for p in parts)
+    offences = [p.offence_on for p in parts if p.offence_on is not None]
+    offence_on = min(offences) if offences else None
+    all_standard = all(p.kind is SentenceKind.STANDARD for p in parts)
+    for p in parts:
+        if (
+            p.kind is SentenceKind.STANDARD
+            and p.sentenced_on < LASPO
+            and p.offence_on is not None
+            and p.offence_on < CJA_2003
+        ):
+            return ManualCalculation(
+                "an offence before 4 April 2005 sentenced before 3 December 2012 (1991 Act release)"
+            )
+    combined = parts[0].total
+    for p in parts[1:]:
+        combined = combined + p.total
+    sentence = (
+        parts[0]
+        if len(parts) == 1
+        else Sentence(
+            kind=SentenceKind.STANDARD if all_standard else parts[0].kind,
+            sentenced_on=start,
+            length=combined,
+            offence_on=offence_on,
+            sds_plus=all(p.sds_plus for p in parts),
+            sds_plus_eligible=any(p.sds_plus_eligible for p in parts),
+            identifier="+".join(p.identifier for p in parts),
+        )
+    )
+    work = _SentenceDates(sentence)
+    total_days = _aggregate_days(start, [p.total for p in parts])
+    expiry = _day(start, total_days)
+    chosen = [_fraction(p, legislation, booking, work) for p in parts]
+    fractions = [f for f, _, _ in chosen]
+    release_days, ped_days, release_rule = _release_days(parts, fractions, start)
+    scheme_tranches = [(sc, tr) for _, sc, tr in chosen if sc is not None and tr is not None]
+    adj = booking.adjustments_for(start, _day(start, release_days))
     release_shift = -adj.deducted + adj.unlawfully_at_large + adj.awarded
     unadjusted_release = _day(start, release_days)
     release = unadjusted_release + timedelta(days=release_shift)
     adjusted = f"{-adj.deducted:+d} deducted, {adj.unlawfully_at_large:+d} UAL, {adj.awarded:+d} awarded"
-    release_rule = f"{custodial_days} days × {fraction} = {release_days} days from {start}; {adjusted}"
+    release_rule = f"{release_rule} from {start}; {adjusted}"
+    custodial = (
+        parts[0].length.length_in_days(start) * fractions[0] if len(parts) == 1 else Fraction(release_days)
+    )
 
-    if scheme is not None and tranche is not None and start < tranche.commences:
-        # An early-release scheme reaches people already serving on its tranche's date, no earlier.
-        old_days = _ceil(custodial_days * legislation.sds_fraction)
-        old_release = _day(start, old_days) + timedelta(days=release_shift)
-        if old_release < tranche.commences:
-            fraction, custodial, release_days = (
-                legislation.sds_fraction,
-                custodial_days * legislation.sds_fraction,
-                old_days,
-            )
-            unadjusted_release, release = _day(start, old_days), old_release
-            release_rule = (
-                f"{custodial_days} days × {fraction} = {release_days} days (released before {scheme.name})"
-            )
-        elif release < tranche.commences:
-            release = tranche.commences
-            release_rule = f"{scheme.name} {tranche.name}: released on its commencement, {tranche.commences}"
+    if scheme_tranches:
+        scheme, tranche = scheme_tranches[0]
+        if start < tranche.commences:
+            # An early-release scheme reaches people already serving on its tranche's date, no earlier.
+            old = [legislation.sds_fraction if sc is not None else f for f, sc, _ in chosen]
+            old_days, _, old_rule = _release_days(parts, old, start)
+            old_release = _day(start, old_days) + timedelta(days=release_shift)
+            if old_release < tranche.commences:
+                custodial = (
+                    parts[0].length.length_in_days(start) * old[0] if len(parts) == 1 else Fraction(old_days)
+                )
+                release_days, unadjusted_release, release = old_days, _day(start, old_days), old_release
+                release_rule = f"{old_rule} (released before {scheme.name}); {adjusted}"
+            elif release < tranche.commences:
+                release = tranche.commences
+                release_rule = (
+                    f"{scheme.name} {tranche.name}: released on its commencement, {tranche.commences}"
+                )
     # A release is never before the sentence date (remand longer than the custodial period).
     release = max(release, start)
     work.release_days = release_days
 
-    under_12_months = _shorter_than(sentence.total, start, Duration(months=12))
-    no_licence = sentence.kind is SentenceKind.STANDARD and (
+    two_years = Duration(years=2).length_in_days(start)
+    under_12_months = total_days < Duration(months=12).length_in_days(start)
+    ora_parts = [
+        p.offence_on is not None and p.offence_on >= ORA for p in parts if p.kind is SentenceKind.STANDARD
+    ]
+    if len(parts) > 1 and all_standard and any(ora_parts) and not all(ora_parts) and under_12_months:
+        return ManualCalculation(
+            "consecutive sentences under 12 months for offences before and after 1 February 2015"
+        )
+    no_licence = all_standard and (
         total_days <= 1
         # Before the ORA 2014, and for those under 18 when released, under 12 months carries no licence.
-        or (under_12_months and sentence.offence_on is not None and sentence.offence_on < ORA)
-        or (under_12_months and _age_on(booking.date_of_birth, max(release, start)) < 18)
+        or (under_12_months and offence_on is not None and offence_on < ORA)
+        or (under_12_months and _age_on(booking.date_of_birth, release) < 18)
     )
     work.unadjusted_expiry = expiry
     work.expiry = max(expiry + timedelta(days=-adj.deducted + adj.unlawfully_at_large), start)
@@ -359,6 +487,10 @@ def _single(
     expiry_rule = (
         f"{total_days} days from {start}; {-adj.deducted:+d} deducted, {adj.unlawfully_at_large:+d} UAL"
     )
+    if len(parts) > 1:
+        work.working.append(
+            Step(DateType.CRD, "consecutive sentences", f"{len(parts)} sentences served in turn")
+        )
     if no_licence:
         work.release_type, work.has_sled = DateType.ARD, False
         work.working += [
@@ -368,27 +500,21 @@ def _single(
     else:
         work.licence_expiry = work.expiry
         work.working += [
-            Step(DateType.CRD, f"release at {fraction}", release_rule),
+            Step(DateType.CRD, "release point", release_rule),
             Step(DateType.SLED, "sentence and licence expiry", expiry_rule),
         ]
-    if ped_fraction is not None:
+    if ped_days is not None:
         work.has_ped = True
-        ped_days = _ceil(release_days * ped_fraction)
         work.ped = _day(start, ped_days) + timedelta(days=release_shift)
-        work.working.append(
-            Step(
-                DateType.PED,
-                f"parole eligibility at {ped_fraction} of the custodial term",
-                f"{ped_days} days",
-            )
-        )
-    if sentence.kind is SentenceKind.STANDARD:
+        work.working.append(Step(DateType.PED, "parole eligibility", f"{ped_days} days from {start}"))
+    if all_standard:
         work.sds_plus_eligible = sentence.sds_plus_eligible
         if not booking.sex_offender and not sentence.sds_plus_eligible:
             work.hdced, why = _hdc(legislation.hdc, sentence, custodial, release, adj)
             if work.hdced is not None:
                 work.working.append(Step(DateType.HDCED, "home detention curfew (CJA 2003 s.246)", why))
-        work.tused = _top_up(sentence, booking, adj, release_days, total_days, release)
+        if any(ora_parts) and total_days < two_years:
+            work.tused = _top_up(sentence, booking, adj, release_days, total_days, release)
         if work.tused is not None:
             work.working.append(
                 Step(DateType.TUSED, "top-up supervision (ORA 2014)", "12 months from the release date")
@@ -405,9 +531,7 @@ def _top_up(
 ) -> date | None:
     """Top-up supervision to 12 months after release, for sentences over a day and under 2 years (ORA 2014)."""
     start = sentence.sentenced_on
-    if sentence.offence_on is None or sentence.offence_on < ORA:
-        return None
-    if not _shorter_than(sentence.total, start, Duration(years=2)) or total_days <= 1:
+    if total_days <= 1:
         return None
     if _age_on(booking.date_of_birth, _day(start, _ceil(total_days * HALF))) <= 18:
         return None
@@ -452,13 +576,50 @@ def _early_removal(work: _SentenceDates, adj: Adjustments, unadjusted_release: d
     return ERS30 + timedelta(days=adj.awarded)
 
 
+def chains(sentences: tuple[Sentence, ...]) -> list[tuple[Sentence, ...]] | ManualCalculation:
+    """The booking's sentences as the terms served side by side: a concurrent sentence alone, or a run of
+    consecutive sentences in order. A sentence followed by two others starts two runs."""
+    by_id = {s.identifier: s for s in sentences if s.identifier}
+    followers: dict[str, list[Sentence]] = {}
+    for s in sentences:
+        if s.consecutive_to:
+            if s.consecutive_to not in by_id:
+                return ManualCalculation(
+                    f"a sentence is consecutive to one not in the booking ({s.consecutive_to})"
+                )
+            followers.setdefault(s.consecutive_to, []).append(s)
+    runs: list[tuple[Sentence, ...]] = []
+
+    def walk(run: tuple[Sentence, ...]) -> None:
+        if len(run) > len(sentences):
+            raise ValueError("consecutive sentences in a loop")
+        nexts = followers.get(run[-1].identifier, []) if run[-1].identifier else []
+        if not nexts:
+            runs.append(run)
+        for n in nexts:
+            walk((*run, n))
+
+    try:
+        for s in sentences:
+            if not s.consecutive_to:
+                walk((s,))
+    except ValueError as loop:
+        return ManualCalculation(str(loop))
+    if not runs:
+        return ManualCalculation("consecutive sentences in a loop")
+    return runs
+
+
 def calculate(booking: Booking, legislation: Legislation = CURRENT) -> Calculation | ManualCalculation:
-    """Release dates for a booking whose sentences run concurrently."""
+    """Release dates for a booking: its concurrent terms (single sentences or consecutive runs) together."""
     if not booking.sentences:
         return ManualCalculation("there are no sentences")
+    runs = chains(booking.sentences)
+    if isinstance(runs, ManualCalculation):
+        return runs
     results: list[_SentenceDates] = []
-    for sentence in booking.sentences:
-        one = _single(sentence, booking, legislation)
+    for run in runs:
+        one = _calculable(run, booking, legislation)
         if isinstance(one, ManualCalculation):
             return one
         results.append(one)
