@@ -170,3 +170,11 @@ def test_refuse_logs_and_raises_what_the_channel_understands(staff, channel, sta
         assert raised.value.status_code == status
     entry = denied().get()
     assert (entry.channel, entry.person_id, entry.username) == (channel, 7, "hana.housing")
+
+
+def test_an_api_call_with_a_token_that_is_not_valid_is_logged(client, db):
+    response = client.get("/api/people", HTTP_AUTHORIZATION="Bearer dst_not-a-token")
+    assert response.status_code == 401
+    entry = denied().get()
+    assert (entry.username, entry.channel, entry.detail["reason"]) == ("anonymous", Channel.API, "API token not valid")
+    assert "dst_not-a-token" not in str(entry.detail) + entry.summary
