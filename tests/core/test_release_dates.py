@@ -184,3 +184,14 @@ def test_consecutive_release_groups_by_fraction_in_turn() -> None:
     dates = _dates(sds_plus, standard, law=WITHOUT_SDS40)
     # 365 days × 2/3 = 244 days (to 1 September 2022); then 365 days from 2 September × 1/2 = 183 days.
     assert dates[DateType.CRD] == date(2023, 3, 3)
+
+
+def test_hdc_eligibility_reached_before_sds40_stands() -> None:
+    # 2 years from 10 December 2023 (731 days): at 40% release is 27 Sep 2024 (after tranche 1), but HDC at
+    # half (366 days − 180) fell on 13 June 2024, before SDS40 reached the person, so it stands.
+    sentence = Sentence(
+        SentenceKind.STANDARD, date(2023, 12, 10), Duration(years=2), offence_on=date(2023, 12, 10)
+    )
+    dates = _dates(sentence)
+    assert dates[DateType.CRD] == date(2024, 9, 27)
+    assert dates[DateType.HDCED] == date(2024, 6, 13)

@@ -216,12 +216,41 @@ def _age_on(born: date, day: date) -> int:
     return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
 
 
-def _scheme_tranche(scheme: EarlyReleaseScheme, booking: Booking) -> Tranche:
-    """The tranche that reaches this booking, by its longest sentence."""
-    longest = max(booking.sentences, key=lambda s: s.total.end_date(s.sentenced_on))
+def _scheme_tranche(scheme: EarlyReleaseScheme, booking: Booking) -> Tranche | None:
+    """The tranche that reaches this booking; None when every sentence was passed after the scheme began, so
+    it applies from the start.
+
+    The tranche goes by the longest term (consecutive sentences together) the person was serving when the
+    scheme began: sentences passed before it and not yet released at half by then.
+    """
+    if all(s.sentenced_on >= scheme.commences for s in booking.sentences):
+        return None
+    runs = chains(booking.sentences)
+    terms = [booking.sentences] if isinstance(runs, ManualCalculation) else runs
+    # Each term before the scheme: its start, release at half, and length; merged into periods in custody.
+    before_scheme: list[tuple[date, date, int]] = []
+    for run in terms:
+        before = [s for s in run if s.sentenced_on < scheme.commences]
+        if before:
+            start = min(s.sentenced_on for s in before)
+            custodial = _aggregate_days(start, [s.length for s in before])
+            total = _aggregate_days(start, [s.total for s in before])
+            before_scheme.append((start, _day(start, _ceil(custodial * HALF)), total))
+    periods: list[list[tuple[date, date, int]]] = []
+    for term in sorted(before_scheme):
+        if periods and term[0] <= max(t[1] for t in periods[-1]):
+            periods[-1].append(term)
+        else:
+            periods.append([term])
+    serving = [
+        (t[0], t[2]) for period in periods if max(t[1] for t in period) >= scheme.commences for t in period
+    ]
+    if not serving:
+        return scheme.tranches[0]
+    start, days = max(serving, key=lambda term: term[1])
     for tranche in scheme.tranches:
         limit = tranche.max_years_exclusive
-        if limit is None or _shorter_than(longest.total, longest.sentenced_on, Duration(years=limit)):
+        if limit is None or days < Duration(years=limit).length_in_days(start):
             return tranche
     return scheme.tranches[-1]
 
@@ -444,6 +473,11 @@ def _calculable(
         parts[0].length.length_in_days(start) * fractions[0] if len(parts) == 1 else Fraction(release_days)
     )
 
+    # Where a scheme reaches someone already serving: the day it reaches them, and their release before it.
+    reaches: date | None = None
+    before_scheme: tuple[Fraction, date, date] | None = (
+        None  # custodial days, unadjusted and adjusted release
+    )
     if scheme_tranches:
         scheme, tranche = scheme_tranches[0]
         if start < tranche.commences:
@@ -457,7 +491,14 @@ def _calculable(
                 )
                 release_days, unadjusted_release, release = old_days, _day(start, old_days), old_release
                 release_rule = f"{old_rule} (released before {scheme.name}); {adjusted}"
-            elif release < tranche.commences:
+            else:
+                reaches = tranche.commences
+                before_scheme = (
+                    parts[0].length.length_in_days(start) * old[0] if len(parts) == 1 else Fraction(old_days),
+                    _day(start, old_days),
+                    old_release,
+                )
+            if old_release >= tranche.commences and release < tranche.commences:
                 release = tranche.commences
                 release_rule = (
                     f"{scheme.name} {tranche.name}: released on its commencement, {tranche.commences}"
@@ -511,6 +552,13 @@ def _calculable(
         work.sds_plus_eligible = sentence.sds_plus_eligible
         if not booking.sex_offender and not sentence.sds_plus_eligible:
             work.hdced, why = _hdc(legislation.hdc, sentence, custodial, release, adj)
+            if work.hdced is not None and reaches is not None and before_scheme is not None:
+                # Eligible for HDC before the scheme reached them: that stands; otherwise not before it did.
+                old_hdced, old_why = _hdc(legislation.hdc, sentence, before_scheme[0], before_scheme[2], adj)
+                if old_hdced is not None and old_hdced < reaches:
+                    work.hdced, why = old_hdced, f"{old_why} (before the early release scheme reached them)"
+                elif work.hdced < reaches:
+                    work.hdced, why = reaches, f"not before the early release scheme reached them ({reaches})"
             if work.hdced is not None:
                 work.working.append(Step(DateType.HDCED, "home detention curfew (CJA 2003 s.246)", why))
         if any(ora_parts) and total_days < two_years:
@@ -521,6 +569,14 @@ def _calculable(
             )
     if booking.early_removal:
         work.ersed = _early_removal(work, adj, unadjusted_release)
+        if work.ersed is not None and reaches is not None and before_scheme is not None:
+            new_release, work.release = work.release, before_scheme[2]
+            old_ersed = _early_removal(work, adj, before_scheme[1])
+            work.release = new_release
+            if old_ersed is not None and old_ersed < reaches:
+                work.ersed = old_ersed
+            elif work.ersed < reaches:
+                work.ersed = reaches
         if work.ersed is not None:
             work.working.append(Step(DateType.ERSED, "early removal scheme", "see the release point"))
     return work
