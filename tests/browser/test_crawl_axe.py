@@ -42,3 +42,18 @@ def test_one_page_of_every_url_pattern_is_accessible(page, live_server):
     assert not failures, "Accessibility violations:\n" + "\n".join(failures)
     print(f"\naxe: {len(sample)} pages ({len(result.patterns())} URL patterns reached by {len(result.visits)} "
           f"fetches in {result.seconds:.0f} s), {time.perf_counter() - started:.0f} s in Chromium")
+
+
+def test_the_error_pages_are_accessible(page, live_server):
+    from django.test import RequestFactory
+
+    from desist.web.errors import server_error
+    from tests.browser.conftest import assert_accessible
+
+    response = page.goto(f"{live_server.url}/no-such-page/")
+    assert response is not None and response.status == 404
+    assert_accessible(page, context="the 404 page")
+    # The 500 page, as the handler renders it, shown from the live server so its stylesheet loads.
+    page.set_content(server_error(RequestFactory().get("/")).content.decode())
+    assert page.title().startswith("Sorry, there is a problem with the service")
+    assert_accessible(page, context="the 500 page")
