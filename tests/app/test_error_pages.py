@@ -154,8 +154,12 @@ def test_the_403_page_is_the_services_own(team):
 
 
 def test_a_form_sent_without_its_csrf_token_gets_the_services_own_page(team):
-    response = _signed_in(team["practitioner"], enforce_csrf_checks=True).post("/purpose/", {"purpose": "case_management"})
-    page = response.content.decode()
-    assert response.status_code == 403
-    assert "<title>Your form could not be sent – " in page and 'id="main-content"' in page
-    assert "CSRF verification failed" not in page and "Referer" not in page
+    signed_in = _signed_in(team["practitioner"], enforce_csrf_checks=True)
+    anonymous = Client(enforce_csrf_checks=True)
+    for client, url, data in ((signed_in, "/purpose/", {"purpose": "case_management"}),
+                              (anonymous, "/accounts/login/", {"username": "pat.probation", "password": "x"})):
+        response = client.post(url, data)
+        page = response.content.decode()
+        assert response.status_code == 403, url
+        assert "<title>Your form could not be sent – " in page and 'id="main-content"' in page, url
+        assert "CSRF verification failed" not in page and "Referer" not in page, url
