@@ -88,9 +88,11 @@ def _wait_done(session: requests.Session, base: str, upload_id: int, samples: li
         if response.status_code == 204:
             return time.perf_counter() - started
         text = re.sub(r"<[^>]+>|\s+", " ", response.text).strip()
-        shown = re.search(r"(\w[\w ]*?)(?::\s*(\d+%)[^)]*\))?\s", text)
-        if shown and (not samples or samples[-1].split(" @")[0] != shown.group(0).strip()):
-            samples.append(f"{shown.group(0).strip()} @{time.perf_counter() - started:.0f} s")
+        shown = re.search(r"(Waiting for the task worker|Reading the file|Checking rows|Storing the records)"
+                          r"(?::\s*(\d+)%)?", text)
+        if shown and (not samples or not samples[-1].startswith(shown.group(1))):
+            percent = f" {shown.group(2)}%" if shown.group(2) else ""
+            samples.append(f"{shown.group(1)}{percent} at {time.perf_counter() - started:.0f} s")
         time.sleep(1)
 
 
@@ -222,7 +224,8 @@ def main() -> None:
             *[f"| {db} | {r['upload']:.1f} | {r['check']:.0f} | {r['confirm']:.2f} | {r['import']:.0f} | "
               f"{r['total']:.0f} | {r['lock_wait']:.1f} | {load:.1f} |" for db, (r, load) in measured.items()],
             "",
-            "What the page showed as it polled (SQLite): " + "; ".join(measured["SQLite"][0]["samples"][:12]) + ".",
+            "What the page showed as it polled on SQLite (each stage when first seen; seconds since the check, "
+            "then since the confirmation): " + "; ".join(measured["SQLite"][0]["samples"][:12]) + ".",
         ]
         write_section("import-web", "\n".join(lines))
 
