@@ -9,6 +9,7 @@ profile, or the reason desist cannot express it yet ("unsupported: …"); none i
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import sys
 from collections import Counter
@@ -27,7 +28,7 @@ from desist.core.release_dates.engine import (
     SentenceKind,
     calculate,
 )
-from desist.core.release_dates.legislation import CURRENT, WITHOUT_SDS40, Legislation
+from desist.core.release_dates.legislation import CURRENT, WITH_PROGRESSION_MODEL, WITHOUT_SDS40, Legislation
 
 DATA = Path(__file__).resolve().parent / "data" / "crd"
 EXPECTATIONS = DATA / "expectations.json"
@@ -46,6 +47,13 @@ PROFILES: dict[str | None, Legislation] = {
     "calculation-params": CURRENT,
     None: CURRENT,
     "sds-50": WITHOUT_SDS40,
+    "sds-progression-model-october": WITH_PROGRESSION_MODEL,
+}
+# The calculator's feature toggles that change the law applied, and those that change nothing here.
+LAW_TOGGLES = {"applyPostRecallRepealRules"}  # top-up supervision repealed
+HARMLESS_TOGGLES = {
+    "routePreProgressionExtinguishedSentenceToManual",
+    "progressionModelScheduleExclusionEnabled",
 }
 ADJUSTMENTS = {
     "REMAND": "remand",
@@ -138,8 +146,12 @@ def to_engine(example: Example) -> tuple[Booking, Legislation]:
     if params not in PROFILES:
         raise Unsupported(f"legislation profile {params}")
     toggles = sorted(k for k, v in (raw.get("featureToggles") or {}).items() if v)
-    if toggles:
-        raise Unsupported(f"feature toggles {', '.join(toggles)}")
+    other = [t for t in toggles if t not in LAW_TOGGLES | HARMLESS_TOGGLES]
+    if other:
+        raise Unsupported(f"feature toggles {', '.join(other)}")
+    legislation = PROFILES[params]
+    if "applyPostRecallRepealRules" in toggles:
+        legislation = dataclasses.replace(legislation, top_up_supervision=False)
     booking = raw["booking"]
     for key, reason in (
         ("returnToCustodyDate", "recalls"),
@@ -174,7 +186,7 @@ def to_engine(example: Example) -> tuple[Booking, Legislation]:
             sex_offender=bool(offender.get("isActiveSexOffender")),
             early_removal=bool((raw.get("userInputs") or {}).get("calculateErsed")),
         ),
-        PROFILES[params],
+        legislation,
     )
 
 
@@ -189,7 +201,9 @@ def outcome(example: Example) -> str:
         return f"unsupported: manual calculation, {result.reason}"
     assert example.expected is not None
     expected = {
-        DateType(k): date.fromisoformat(v) for k, v in example.expected.items() if k in DateType.__members__
+        DateType(k): date.fromisoformat(v.strip())
+        for k, v in example.expected.items()
+        if k in DateType.__members__
     }
     unknown = sorted(k for k in example.expected if k not in DateType.__members__)
     got = result.dates

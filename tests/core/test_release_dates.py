@@ -6,6 +6,7 @@ from datetime import date
 
 from desist.core.release_dates import (
     CURRENT,
+    WITH_PROGRESSION_MODEL,
     WITHOUT_SDS40,
     Adjustments,
     Booking,
@@ -195,3 +196,13 @@ def test_hdc_eligibility_reached_before_sds40_stands() -> None:
     dates = _dates(sentence)
     assert dates[DateType.CRD] == date(2024, 9, 27)
     assert dates[DateType.HDCED] == date(2024, 6, 13)
+
+
+def test_progression_model_reaches_sds_plus_on_its_tranche_date() -> None:
+    # SDS+ of 5 years from 1 January 2024 (1,827 days): two-thirds is 3 May 2027, half would be 2 July 2026,
+    # so the progression model releases on its tranche 5 date (terms of at most 2,121 days), 12 January 2027.
+    sentence = Sentence(
+        SentenceKind.STANDARD, date(2024, 1, 1), Duration(years=5), offence_on=date(2023, 6, 1), sds_plus=True
+    )
+    assert _dates(sentence)[DateType.CRD] == date(2027, 5, 3)
+    assert _dates(sentence, law=WITH_PROGRESSION_MODEL)[DateType.CRD] == date(2027, 1, 12)

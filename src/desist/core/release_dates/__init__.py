@@ -16,11 +16,12 @@ from desist.core.release_dates.engine import (
     Step,
     calculate,
 )
-from desist.core.release_dates.legislation import CURRENT, WITHOUT_SDS40, Legislation
+from desist.core.release_dates.legislation import CURRENT, WITH_PROGRESSION_MODEL, WITHOUT_SDS40, Legislation
 
 __all__ = [
     "CURRENT",
     "WITHOUT_SDS40",
+    "WITH_PROGRESSION_MODEL",
     "Adjustments",
     "Booking",
     "Calculation",

@@ -249,31 +249,44 @@ def _scheme_tranche(scheme: EarlyReleaseScheme, booking: Booking) -> Tranche | N
         return scheme.tranches[0]
     start, days = max(serving, key=lambda term: term[1])
     for tranche in scheme.tranches:
-        limit = tranche.max_years_exclusive
-        if limit is None or days < Duration(years=limit).length_in_days(start):
+        if tranche.max_years_exclusive is not None:
+            if days < Duration(years=tranche.max_years_exclusive).length_in_days(start):
+                return tranche
+        elif tranche.max_days_inclusive is not None:
+            if days <= tranche.max_days_inclusive:
+                return tranche
+        else:
             return tranche
     return scheme.tranches[-1]
 
 
-def _standard_fraction(
-    sentence: Sentence, legislation: Legislation, booking: Booking, work: _SentenceDates
-) -> tuple[Fraction, EarlyReleaseScheme | None, Tranche | None]:
-    if sentence.sds_plus:
-        work.working.append(
-            Step(DateType.CRD, "SDS+ (CJA 2003 s.244ZA)", f"released at {legislation.sds_plus_fraction}")
-        )
-        return legislation.sds_plus_fraction, None, None
-    for scheme in legislation.schemes:
-        if sentence.exclusions & scheme.exclusions:
-            excluded = ", ".join(sorted(sentence.exclusions & scheme.exclusions))
-            work.working.append(Step(DateType.CRD, f"excluded from {scheme.name}", excluded))
-            continue
-        later = scheme.later_exclusions_from
-        if later and sentence.sentenced_on >= later and sentence.exclusions & scheme.later_exclusions:
-            work.working.append(Step(DateType.CRD, f"excluded from {scheme.name} from {later}", "offence"))
-            continue
-        return scheme.fraction, scheme, _scheme_tranche(scheme, booking)
-    return legislation.sds_fraction, None, None
+def _scheme_applies(scheme: EarlyReleaseScheme, sentence: Sentence) -> str | None:
+    """None when an early-release scheme reaches this sentence, else why not."""
+    if sentence.kind is not SentenceKind.STANDARD:
+        return "not a standard sentence"
+    if sentence.sds_plus and scheme.sds_plus_fraction is None:
+        return "SDS+"
+    if sentence.exclusions & scheme.exclusions:
+        return "excluded: " + ", ".join(sorted(sentence.exclusions & scheme.exclusions))
+    later = scheme.later_exclusions_from
+    if later and sentence.sentenced_on >= later and sentence.exclusions & scheme.later_exclusions:
+        return f"excluded from {later}: " + ", ".join(sorted(sentence.exclusions & scheme.later_exclusions))
+    if scheme.excludes_would_be_sds_plus and not sentence.sds_plus and sentence.sds_plus_eligible:
+        return "an offence that would make it SDS+ if sentenced today"
+    return None
+
+
+def _fraction_at(sentence: Sentence, legislation: Legislation, step: int) -> Fraction:
+    """The release fraction of a sentence once the first ``step`` schemes have come in."""
+    if sentence.kind is SentenceKind.EXTENDED:
+        return TWO_THIRDS if sentence.automatic_release else WHOLE
+    if sentence.kind is SentenceKind.SOPC:
+        return WHOLE  # the end of the custodial term; parole before it
+    fraction = legislation.sds_plus_fraction if sentence.sds_plus else legislation.sds_fraction
+    for scheme in legislation.schemes[:step]:
+        if _scheme_applies(scheme, sentence) is None:
+            fraction = (scheme.sds_plus_fraction or fraction) if sentence.sds_plus else scheme.fraction
+    return fraction
 
 
 def _hdc(
@@ -360,16 +373,6 @@ def _ped_fraction(sentence: Sentence) -> Fraction:
     if sentence.kind is SentenceKind.SOPC and not (sentence.under_18_sopc or sentence.sentenced_on >= PCSC):
         return HALF
     return TWO_THIRDS
-
-
-def _fraction(
-    sentence: Sentence, legislation: Legislation, booking: Booking, work: _SentenceDates
-) -> tuple[Fraction, EarlyReleaseScheme | None, Tranche | None]:
-    if sentence.kind is SentenceKind.STANDARD:
-        return _standard_fraction(sentence, legislation, booking, work)
-    if sentence.kind is SentenceKind.EXTENDED and sentence.automatic_release:
-        return TWO_THIRDS, None, None
-    return WHOLE, None, None  # EDS and SOPC: the end of the custodial term
 
 
 def _release_days(
@@ -459,50 +462,56 @@ def _calculable(
     work = _SentenceDates(sentence)
     total_days = _aggregate_days(start, [p.total for p in parts])
     expiry = _day(start, total_days)
-    chosen = [_fraction(p, legislation, booking, work) for p in parts]
-    fractions = [f for f, _, _ in chosen]
+    fractions = [_fraction_at(p, legislation, 0) for p in parts]
     release_days, ped_days, release_rule = _release_days(parts, fractions, start)
-    scheme_tranches = [(sc, tr) for _, sc, tr in chosen if sc is not None and tr is not None]
     adj = booking.adjustments_for(start, _day(start, release_days))
     release_shift = -adj.deducted + adj.unlawfully_at_large + adj.awarded
+    adjusted = f"{-adj.deducted:+d} deducted, {adj.unlawfully_at_large:+d} UAL, {adj.awarded:+d} awarded"
+
+    def custodial_of(fr: list[Fraction], days: int) -> Fraction:
+        return parts[0].length.length_in_days(start) * fr[0] if len(parts) == 1 else Fraction(days)
+
+    custodial = custodial_of(fractions, release_days)
     unadjusted_release = _day(start, release_days)
     release = unadjusted_release + timedelta(days=release_shift)
-    adjusted = f"{-adj.deducted:+d} deducted, {adj.unlawfully_at_large:+d} UAL, {adj.awarded:+d} awarded"
     release_rule = f"{release_rule} from {start}; {adjusted}"
-    custodial = (
-        parts[0].length.length_in_days(start) * fractions[0] if len(parts) == 1 else Fraction(release_days)
-    )
-
-    # Where a scheme reaches someone already serving: the day it reaches them, and their release before it.
+    # Each early-release scheme in turn: it reaches someone already serving on their tranche's date, unless
+    # they were released before it. ``reaches`` and ``before_scheme`` keep the last one that did.
     reaches: date | None = None
     before_scheme: tuple[Fraction, date, date] | None = (
         None  # custodial days, unadjusted and adjusted release
     )
-    if scheme_tranches:
-        scheme, tranche = scheme_tranches[0]
-        if start < tranche.commences:
-            # An early-release scheme reaches people already serving on its tranche's date, no earlier.
-            old = [legislation.sds_fraction if sc is not None else f for f, sc, _ in chosen]
-            old_days, _, old_rule = _release_days(parts, old, start)
-            old_release = _day(start, old_days) + timedelta(days=release_shift)
-            if old_release < tranche.commences:
-                custodial = (
-                    parts[0].length.length_in_days(start) * old[0] if len(parts) == 1 else Fraction(old_days)
+    for step, scheme in enumerate(legislation.schemes, start=1):
+        new = [_fraction_at(p, legislation, step) for p in parts]
+        if new == fractions:
+            for p in parts:
+                why = _scheme_applies(scheme, p)
+                if why and p.kind is SentenceKind.STANDARD:
+                    work.working.append(Step(DateType.CRD, f"not under {scheme.name}", why))
+            continue
+        tranche = _scheme_tranche(scheme, booking)
+        new_days, new_ped, new_rule = _release_days(parts, new, start)
+        new_release = _day(start, new_days) + timedelta(days=release_shift)
+        state = (custodial_of(new, new_days), new_days, new_ped, _day(start, new_days))
+        if tranche is None:
+            released_on = new_release
+            rule = f"{new_rule} from {start} ({scheme.name}); {adjusted}"
+            reaches, before_scheme = None, None
+        else:
+            awarded = adj.awarded if scheme.awarded_days_after else 0
+            if release - timedelta(days=awarded) < tranche.commences:
+                work.working.append(
+                    Step(DateType.CRD, f"not under {scheme.name}", f"released before {tranche.commences}")
                 )
-                release_days, unadjusted_release, release = old_days, _day(start, old_days), old_release
-                release_rule = f"{old_rule} (released before {scheme.name}); {adjusted}"
-            else:
-                reaches = tranche.commences
-                before_scheme = (
-                    parts[0].length.length_in_days(start) * old[0] if len(parts) == 1 else Fraction(old_days),
-                    _day(start, old_days),
-                    old_release,
-                )
-            if old_release >= tranche.commences and release < tranche.commences:
-                release = tranche.commences
-                release_rule = (
-                    f"{scheme.name} {tranche.name}: released on its commencement, {tranche.commences}"
-                )
+                break
+            reaches = tranche.commences
+            before_scheme = (custodial, unadjusted_release, release)
+            released_on = max(new_release, tranche.commences + timedelta(days=awarded))
+            rule = f"{new_rule} from {start} ({scheme.name} {tranche.name}); {adjusted}"
+            if released_on > new_release:
+                rule = f"{scheme.name} {tranche.name}: released on its commencement, {tranche.commences}"
+        fractions, (custodial, release_days, ped_days, unadjusted_release) = new, state
+        release, release_rule = released_on, rule
     # A release is never before the sentence date (remand longer than the custodial period).
     release = max(release, start)
     work.release_days = release_days
@@ -561,7 +570,7 @@ def _calculable(
                     work.hdced, why = reaches, f"not before the early release scheme reached them ({reaches})"
             if work.hdced is not None:
                 work.working.append(Step(DateType.HDCED, "home detention curfew (CJA 2003 s.246)", why))
-        if any(ora_parts) and total_days < two_years:
+        if legislation.top_up_supervision and any(ora_parts) and total_days < two_years:
             work.tused = _top_up(sentence, booking, adj, release_days, total_days, release)
         if work.tused is not None:
             work.working.append(

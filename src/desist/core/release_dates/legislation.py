@@ -31,11 +31,13 @@ WHOLE = Fraction(1)
 
 @dataclass(frozen=True)
 class Tranche:
-    """Who a scheme reaches on a date: sentences under ``max_years`` (or everyone, when None)."""
+    """Who a scheme reaches on a date: terms under ``max_years_exclusive`` years, or of at most
+    ``max_days_inclusive`` days (everyone left, when neither is set)."""
 
     name: str
     commences: date
     max_years_exclusive: int | None = None
+    max_days_inclusive: int | None = None
 
 
 @dataclass(frozen=True)
@@ -50,6 +52,12 @@ class EarlyReleaseScheme:
     # Further exclusions from a later date: such sentences passed from then on go back to the half.
     later_exclusions: frozenset[str] = frozenset()
     later_exclusions_from: date | None = None
+    # The fraction for SDS+ sentences, when the scheme reaches them too.
+    sds_plus_fraction: Fraction | None = None
+    # Leaves out sentences for offences that would make them SDS+ if passed today.
+    excludes_would_be_sds_plus: bool = False
+    # Added days do not decide whether someone is released before the scheme reaches them; they are added after.
+    awarded_days_after: bool = False
 
     @property
     def commences(self) -> date:
@@ -79,6 +87,7 @@ class Legislation:
     sds_plus_fraction: Fraction = TWO_THIRDS
     schemes: tuple[EarlyReleaseScheme, ...] = ()
     hdc: HdcRules = field(default_factory=HdcRules)
+    top_up_supervision: bool = True  # ORA 2014 top-up supervision (false once repealed)
 
 
 SDS40 = EarlyReleaseScheme(
@@ -93,8 +102,35 @@ SDS40 = EarlyReleaseScheme(
     later_exclusions_from=date(2024, 12, 16),
 )
 
+#: The progression model: standard sentences at one-third and SDS+ at half, reaching people already serving
+#: in ten tranches by the length of their term (in days) from 1 October 2026, as the calculator's
+#: ``application-sds-progression-model-october.yml`` configures it (its production configuration turns it on).
+PROGRESSION_MODEL = EarlyReleaseScheme(
+    name="progression model",
+    fraction=ONE_THIRD,
+    sds_plus_fraction=HALF,
+    tranches=(
+        Tranche("TRANCHE_1", date(2026, 10, 1), max_days_inclusive=574),
+        Tranche("TRANCHE_2", date(2026, 10, 13), max_days_inclusive=882),
+        Tranche("TRANCHE_3", date(2026, 11, 10), max_days_inclusive=1162),
+        Tranche("TRANCHE_4", date(2026, 12, 8), max_days_inclusive=1561),
+        Tranche("TRANCHE_5", date(2027, 1, 12), max_days_inclusive=2121),
+        Tranche("TRANCHE_6", date(2027, 2, 9), max_days_inclusive=2758),
+        Tranche("TRANCHE_7", date(2027, 3, 9), max_days_inclusive=3283),
+        Tranche("TRANCHE_8", date(2027, 4, 13), max_days_inclusive=3654),
+        Tranche("TRANCHE_9", date(2027, 5, 11), max_days_inclusive=4396),
+        Tranche("TRANCHE_10", date(2027, 6, 8)),
+    ),
+    exclusions=frozenset({"PROGRESSION_MODEL_SCHEDULE_13_PART_3", "SA2026_PROGRESSION_MODEL_SCHEDULE"}),
+    excludes_would_be_sds_plus=True,
+    awarded_days_after=True,
+)
+
 #: The law in force, as the calculator's standard configuration holds it.
 CURRENT = Legislation(name="current", schemes=(SDS40,))
+
+#: The law with the progression model as well, as the calculator's production configuration holds it.
+WITH_PROGRESSION_MODEL = Legislation(name="with the progression model", schemes=(SDS40, PROGRESSION_MODEL))
 
 #: The law without SDS40, as the calculator's ``sds-50`` test profile holds it (its tranches put off to 2054).
 WITHOUT_SDS40 = Legislation(name="without SDS40")
