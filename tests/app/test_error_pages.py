@@ -163,3 +163,24 @@ def test_a_form_sent_without_its_csrf_token_gets_the_services_own_page(team):
         assert response.status_code == 403, url
         assert "<title>Your form could not be sent – " in page and 'id="main-content"' in page, url
         assert "CSRF verification failed" not in page and "Referer" not in page, url
+
+
+def test_a_record_is_logged_as_seen_only_once_it_has_been_presented(team, member):
+    """The service behind the record page and GET /api/people/<id>: what fails while presenting is not logged."""
+    from desist.people.services import PersonNotFound, person_record_show
+
+    actor = builders.actor(team["coordinator"])
+    before = _viewed(member.person_id).count()
+
+    def fails(record):
+        raise RuntimeError("the answer could not be built")
+
+    with pytest.raises(RuntimeError):
+        person_record_show(actor=actor, person_id=member.person_id, present=fails)
+    assert _viewed(member.person_id).count() == before
+    assert person_record_show(actor=actor, person_id=member.person_id, present=lambda r: r.person.pk) == member.person_id
+    assert _viewed(member.person_id).count() == before + 1
+    with pytest.raises(PersonNotFound):
+        person_record_show(actor=builders.actor(team["practitioner"]), person_id=member.person_id + 1000,
+                           present=lambda r: r)
+    assert AccessLogEntry.objects.filter(action=Action.DENIED, person_id=member.person_id + 1000).exists()

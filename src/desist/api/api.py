@@ -29,7 +29,7 @@ from desist.audit.refusals import refuse
 from desist.audit.services import log_access
 from desist.people import selectors
 from desist.people.models import Person
-from desist.people.services import PersonNotFound, person_record_consult
+from desist.people.services import PersonNotFound, PersonRecord, person_record_consult, person_record_show
 from desist.priority.models import PriorityGroupMembership
 from desist.priority.selectors import in_group, members_on
 from desist.sentences.rules import sentence_status, supervision_status
@@ -179,11 +179,14 @@ def _consult(request: HttpRequest, person_id: int, sections: list[str]) -> tuple
 @api.get("/people/{id:person_id}", response={200: schemas.PersonOut, 404: schemas.ErrorOut}, summary="One person's record")
 def get_person(request: HttpRequest, person_id: int) -> Any:
     try:
-        record = person_record_consult(actor=_actor(request), person_id=person_id,
-                                       sections=["identity", "identifiers", "addresses", "family", "registers",
-                                                 "agencies"])
+        # The consultation is logged once the answer is built: an answer that fails is not logged as seen.
+        return person_record_show(actor=_actor(request), person_id=person_id, present=_person_answer,
+                                  sections=["identity", "identifiers", "addresses", "family", "registers", "agencies"])
     except PersonNotFound:
         return Status(404, {"detail": "No person with that number is available to you."})
+
+
+def _person_answer(record: PersonRecord) -> dict[str, Any]:
     person, on = record.person, record.on
     return {
         **_summary(person),
