@@ -23,8 +23,6 @@ PER_PATTERN = 3
 PER_ADMIN_PATTERN = 1
 # Never followed: they change something (sign out) or are not pages (static files).
 NEVER = ("/static/", "/accounts/logout/", "/admin/logout/")
-DOWNLOADS = ("text/csv", "application/pdf", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-             "application/json", "image/png", "image/svg+xml")
 
 # URL patterns no link leads to, and why. Everything else in the URL configuration must be reached.
 UNLINKED: dict[str, str] = {

@@ -40,6 +40,8 @@ def test_every_demo_user_can_follow_every_link_without_a_failure():
     ]
     assert not [p for p in problems if p], "\n".join(p for p in problems if p)
     assert sorted(result.users) == [user.username for user in users]
+    # The list of reasons names only routes that exist.
+    assert set(crawl.UNLINKED) <= set(crawl.url_patterns()), set(crawl.UNLINKED) - set(crawl.url_patterns())
     assert len(result.visits) > 500
     print(f"\ncrawl: {len(result.visits)} pages, {len(result.patterns())} URL patterns, {len(users)} users, "
           f"{result.seconds:.0f} s ({result.cpu_seconds:.0f} s of CPU in this process)")
