@@ -110,7 +110,7 @@ def test_sds40_exclusion_keeps_half() -> None:
     assert isinstance(calc, Calculation)
     # 730 days; half is 365 days, the sentence day the first of them.
     assert calc.dates[DateType.CRD] == date(2025, 10, 31)
-    assert any("excluded from SDS40" in step.rule for step in calc.working)
+    assert any(step.rule == "not under SDS40" and "VIOLENT" in step.detail for step in calc.working)
 
 
 def test_sopc_parole_at_two_thirds_from_28_june_2022() -> None:
@@ -199,10 +199,10 @@ def test_hdc_eligibility_reached_before_sds40_stands() -> None:
 
 
 def test_progression_model_reaches_sds_plus_on_its_tranche_date() -> None:
-    # SDS+ of 5 years from 1 January 2024 (1,827 days): two-thirds is 3 May 2027, half would be 2 July 2026,
+    # SDS+ of 5 years from 1 January 2024 (1,827 days): two-thirds (1,218 days) is 2 May 2027, half would be 2 July 2026,
     # so the progression model releases on its tranche 5 date (terms of at most 2,121 days), 12 January 2027.
     sentence = Sentence(
         SentenceKind.STANDARD, date(2024, 1, 1), Duration(years=5), offence_on=date(2023, 6, 1), sds_plus=True
     )
-    assert _dates(sentence)[DateType.CRD] == date(2027, 5, 3)
+    assert _dates(sentence)[DateType.CRD] == date(2027, 5, 2)
     assert _dates(sentence, law=WITH_PROGRESSION_MODEL)[DateType.CRD] == date(2027, 1, 12)

@@ -216,12 +216,14 @@ def _age_on(born: date, day: date) -> int:
     return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
 
 
-def _scheme_tranche(scheme: EarlyReleaseScheme, booking: Booking) -> Tranche | None:
+def _scheme_tranche(
+    scheme: EarlyReleaseScheme, booking: Booking, legislation: Legislation, step: int
+) -> Tranche | None:
     """The tranche that reaches this booking; None when every sentence was passed after the scheme began, so
     it applies from the start.
 
     The tranche goes by the longest term (consecutive sentences together) the person was serving when the
-    scheme began: sentences passed before it and not yet released at half by then.
+    scheme began: sentences passed before it and not yet released by then (under the law before it).
     """
     if all(s.sentenced_on >= scheme.commences for s in booking.sentences):
         return None
@@ -233,9 +235,14 @@ def _scheme_tranche(scheme: EarlyReleaseScheme, booking: Booking) -> Tranche | N
         before = [s for s in run if s.sentenced_on < scheme.commences]
         if before:
             start = min(s.sentenced_on for s in before)
-            custodial = _aggregate_days(start, [s.length for s in before])
+            released, _, _ = _release_days(
+                tuple(before), [_fraction_at(s, legislation, step - 1) for s in before], start
+            )
+            adj = booking.adjustments_for(start, _day(start, released))
+            # Added days do not keep someone in custody for this purpose; remand and UAL do.
+            shift = timedelta(days=adj.unlawfully_at_large - adj.deducted)
             total = _aggregate_days(start, [s.total for s in before])
-            before_scheme.append((start, _day(start, _ceil(custodial * HALF)), total))
+            before_scheme.append((start, _day(start, released) + shift, total))
     periods: list[list[tuple[date, date, int]]] = []
     for term in sorted(before_scheme):
         if periods and term[0] <= max(t[1] for t in periods[-1]):
@@ -489,7 +496,8 @@ def _calculable(
                 if why and p.kind is SentenceKind.STANDARD:
                     work.working.append(Step(DateType.CRD, f"not under {scheme.name}", why))
             continue
-        tranche = _scheme_tranche(scheme, booking)
+        # Sentences passed after the scheme began are under it from the start, whatever else is served.
+        tranche = None if start >= scheme.commences else _scheme_tranche(scheme, booking, legislation, step)
         new_days, new_ped, new_rule = _release_days(parts, new, start)
         new_release = _day(start, new_days) + timedelta(days=release_shift)
         state = (custodial_of(new, new_days), new_days, new_ped, _day(start, new_days))
