@@ -74,9 +74,11 @@ def imports(request: AuthenticatedHttpRequest) -> HttpResponse:
                 services.upload_check_later(actor=actor, upload=upload, mapping=current)
                 return redirect("import_check", upload_id=upload.pk)
     page = Paginator(selectors.batch_history(agencies), HISTORY_PAGE).get_page(request.GET.get("page"))
+    latest = page.object_list[0] if page.number == 1 and page.object_list else None
     return render(request, "imports/imports.html", {
         "form": form, "page": page, "pending": selectors.pending_uploads(actor, agencies)[:10],
-        "agencies": agencies, "query_string": "",
+        "agencies": agencies, "query_string": "", "latest": latest,
+        "linking": selectors.linking_after_import(latest) if latest else None,
     })
 
 
