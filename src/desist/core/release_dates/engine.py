@@ -485,9 +485,9 @@ def _calculable(
     # Each early-release scheme in turn: it reaches someone already serving on their tranche's date, unless
     # they were released before it. ``reaches`` and ``before_scheme`` keep the last one that did.
     reaches: date | None = None
-    before_scheme: tuple[Fraction, date, date] | None = (
-        None  # custodial days, unadjusted and adjusted release
-    )
+    # custodial days, unadjusted and adjusted release, before the last scheme that reached them
+    before_scheme: tuple[Fraction, date, date] | None = None
+    applied: list[EarlyReleaseScheme] = []
     for step, scheme in enumerate(legislation.schemes, start=1):
         new = [_fraction_at(p, legislation, step) for p in parts]
         if new == fractions:
@@ -520,6 +520,7 @@ def _calculable(
                 rule = f"{scheme.name} {tranche.name}: released on its commencement, {tranche.commences}"
         fractions, (custodial, release_days, ped_days, unadjusted_release) = new, state
         release, release_rule = released_on, rule
+        applied.append(scheme)
     # A release is never before the sentence date (remand longer than the custodial period).
     release = max(release, start)
     work.release_days = release_days
@@ -536,7 +537,12 @@ def _calculable(
     no_licence = all_standard and (
         total_days <= 1
         # Before the ORA 2014, and for those under 18 when released, under 12 months carries no licence.
-        or (under_12_months and offence_on is not None and offence_on < ORA)
+        or (
+            under_12_months
+            and offence_on is not None
+            and offence_on < ORA
+            and not any(sc.licence_for_short_pre_ora for sc in applied)
+        )
         or (under_12_months and _age_on(booking.date_of_birth, release) < 18)
     )
     work.unadjusted_expiry = expiry

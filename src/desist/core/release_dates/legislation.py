@@ -58,6 +58,8 @@ class EarlyReleaseScheme:
     excludes_would_be_sds_plus: bool = False
     # Added days do not decide whether someone is released before the scheme reaches them; they are added after.
     awarded_days_after: bool = False
+    # Sentences under 12 months for offences before 1 February 2015 are released on licence once it reaches them.
+    licence_for_short_pre_ora: bool = False
 
     @property
     def commences(self) -> date:
@@ -124,6 +126,7 @@ PROGRESSION_MODEL = EarlyReleaseScheme(
     exclusions=frozenset({"PROGRESSION_MODEL_SCHEDULE_13_PART_3", "SA2026_PROGRESSION_MODEL_SCHEDULE"}),
     excludes_would_be_sds_plus=True,
     awarded_days_after=True,
+    licence_for_short_pre_ora=True,
 )
 
 #: The law in force, as the calculator's standard configuration holds it.
