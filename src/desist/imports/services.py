@@ -565,7 +565,7 @@ def upload_check_later(*, actor: Actor, upload: Upload, mapping: ColumnMapping) 
     """Queue the check of an upload against the agency's mapping; the worker writes the report."""
     from desist.imports.tasks import check_upload_task
 
-    upload = Upload.objects.select_for_update().get(pk=upload.pk)
+    upload = Upload.objects.select_for_update().defer("content", "problems_csv").get(pk=upload.pk)
     if upload.state in BUSY or upload.state == UploadState.IMPORTED:
         raise UploadRefused(f"{upload.file_name} is {upload.get_state_display().lower()}.")
     if mapping.agency_id != upload.agency_id:
@@ -578,7 +578,7 @@ def upload_import_later(*, actor: Actor, upload: Upload, mapping: ColumnMapping)
     """Queue the import of an upload its check found good, with the mapping it was checked with."""
     from desist.imports.tasks import import_upload_task
 
-    upload = Upload.objects.select_for_update().get(pk=upload.pk)
+    upload = Upload.objects.select_for_update().defer("content", "problems_csv").get(pk=upload.pk)
     if upload.state != UploadState.CHECKED or not upload.report.get("ok"):
         raise UploadRefused(f"{upload.file_name} can only be imported once its check has found it good.")
     if upload.mapping_id != mapping.pk:
