@@ -28,7 +28,13 @@ from desist.core.release_dates.engine import (
     SentenceKind,
     calculate,
 )
-from desist.core.release_dates.legislation import CURRENT, WITH_PROGRESSION_MODEL, WITHOUT_SDS40, Legislation
+from desist.core.release_dates.legislation import (
+    CURRENT,
+    HDC_ADULT_CLEAN_STOP,
+    WITH_PROGRESSION_MODEL,
+    WITHOUT_SDS40,
+    Legislation,
+)
 
 DATA = Path(__file__).resolve().parent / "data" / "crd"
 EXPECTATIONS = DATA / "expectations.json"
@@ -50,10 +56,11 @@ PROFILES: dict[str | None, Legislation] = {
     "sds-progression-model-october": WITH_PROGRESSION_MODEL,
 }
 # The calculator's feature toggles that change the law applied, and those that change nothing here.
-LAW_TOGGLES = {"applyPostRecallRepealRules"}  # top-up supervision repealed
+LAW_TOGGLES = {"applyPostRecallRepealRules", "applyPostHdcedRepealRules", "adultHdcSuspended"}
 HARMLESS_TOGGLES = {
     "routePreProgressionExtinguishedSentenceToManual",
     "progressionModelScheduleExclusionEnabled",
+    "storeSentenceLevelDates",
 }
 ADJUSTMENTS = {
     "REMAND": "remand",
@@ -127,6 +134,7 @@ def _sentence(raw: dict[str, Any]) -> Sentence:
         sds_plus_eligible=bool(arrangements.get("isSDSPlusEligibleSentenceTypeLengthAndOffence")),
         exclusions=frozenset(arrangements.get("sdsEarlyReleaseExclusions") or ()),
         automatic_release=bool(raw.get("automaticRelease")),
+        section_250=bool(arrangements.get("isSection250")),
         under_18_sopc=bool(raw.get("sdopcu18")),
         identifier=str(raw.get("identifier") or ""),
         consecutive_to=str(follows[0]) if follows else "",
@@ -152,6 +160,12 @@ def to_engine(example: Example) -> tuple[Booking, Legislation]:
     legislation = PROFILES[params]
     if "applyPostRecallRepealRules" in toggles:
         legislation = dataclasses.replace(legislation, top_up_supervision=False)
+    if "applyPostHdcedRepealRules" in toggles:
+        hdc = dataclasses.replace(legislation.hdc, adult_stop_from=HDC_ADULT_CLEAN_STOP)
+        legislation = dataclasses.replace(legislation, hdc=hdc)
+    if "adultHdcSuspended" in toggles:
+        hdc = dataclasses.replace(legislation.hdc, adult_suspended=True)
+        legislation = dataclasses.replace(legislation, hdc=hdc)
     booking = raw["booking"]
     for key, reason in (
         ("returnToCustodyDate", "recalls"),

@@ -26,6 +26,7 @@ from desist.core.release_dates.legislation import (
     LASPO,
     ORA,
     PCSC,
+    PROGRESSION_MODEL,
     TWO_THIRDS,
     WHOLE,
     EarlyReleaseScheme,
@@ -71,6 +72,7 @@ class Sentence:
     sds_plus_eligible: bool = False  # offence and length of the SDS+ kind, whenever sentenced (no HDC)
     exclusions: frozenset[str] = frozenset()  # offence markers for early-release schemes
     automatic_release: bool = False  # EDS released automatically at two-thirds (no parole)
+    section_250: bool = False  # detention of a child (Sentencing Code s.250), not an adult sentence
     under_18_sopc: bool = False
     identifier: str = ""
     consecutive_to: str = ""  # the identifier of the sentence this one follows, if consecutive
@@ -186,9 +188,11 @@ class _SentenceDates:
     tused: date | None = None
     ped: date | None = None
     ersed: date | None = None
+    parts: tuple[Sentence, ...] = ()
     has_sled: bool = True
     has_ped: bool = False
     sds_plus_eligible: bool = False
+    schemes: tuple[str, ...] = ()  # the early-release schemes that reached this term
     working: list[Step] = field(default_factory=list)
     release_days: int = 0
 
@@ -466,7 +470,7 @@ def _calculable(
             identifier="+".join(p.identifier for p in parts),
         )
     )
-    work = _SentenceDates(sentence)
+    work = _SentenceDates(sentence, parts=parts)
     total_days = _aggregate_days(start, [p.total for p in parts])
     expiry = _day(start, total_days)
     fractions = [_fraction_at(p, legislation, 0) for p in parts]
@@ -521,6 +525,7 @@ def _calculable(
         fractions, (custodial, release_days, ped_days, unadjusted_release) = new, state
         release, release_rule = released_on, rule
         applied.append(scheme)
+    work.schemes = tuple(sc.name for sc in applied)
     # A release is never before the sentence date (remand longer than the custodial period).
     release = max(release, start)
     work.release_days = release_days
@@ -702,9 +707,32 @@ def calculate(booking: Booking, legislation: Legislation = CURRENT) -> Calculati
         if isinstance(one, ManualCalculation):
             return one
         results.append(one)
-    if len(results) == 1:
-        return _alone(results[0])
-    return _concurrent(results)
+    calculation = _alone(results[0]) if len(results) == 1 else _concurrent(results)
+    return _without_repealed_hdc(calculation, results, legislation)
+
+
+def _without_repealed_hdc(
+    calculation: Calculation, results: list[_SentenceDates], legislation: Legislation
+) -> Calculation:
+    """No HDC date where the law has ended or suspended HDC for adults."""
+    hdced = calculation.dates.get(DateType.HDCED)
+    rules = legislation.hdc
+    if hdced is None or not any(not p.section_250 for r in results for p in r.parts):
+        return calculation
+    reason = ""
+    if rules.adult_suspended:
+        reason = "HDC is suspended for adults"
+    elif rules.adult_stop_from is not None and (
+        hdced >= rules.adult_stop_from or any(PROGRESSION_MODEL.name in r.schemes for r in results)
+    ):
+        reason = (
+            f"HDC for adults ended on {rules.adult_stop_from} (and for those the progression model reached)"
+        )
+    if not reason:
+        return calculation
+    dates: dict[DateType, date] = {k: v for k, v in calculation.dates.items() if k != DateType.HDCED}
+    working = tuple(s for s in calculation.working if s.date_type is not DateType.HDCED)
+    return Calculation(dates=dates, working=(*working, Step(DateType.HDCED, "no HDC", reason)))
 
 
 def _alone(r: _SentenceDates) -> Calculation:

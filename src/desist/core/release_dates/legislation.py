@@ -78,6 +78,15 @@ class HdcRules:
     midpoint_days_from_365: int = 730
     deduction_days_from_365: int = 364
     from_365: date = HDC_365
+    # HDC ended for adults (sentences other than s.250 detention): from this date, and for anyone the
+    # progression model reached (the calculator's "post HDCED repeal" rules, a clean stop on 2 September 2026).
+    adult_stop_from: date | None = None
+    # HDC suspended for adults altogether.
+    adult_suspended: bool = False
+
+
+#: The HDC clean stop for adults, as the calculator's production configuration applies it.
+HDC_ADULT_CLEAN_STOP = date(2026, 9, 2)
 
 
 @dataclass(frozen=True)
