@@ -43,10 +43,10 @@ KINDS = {
     "StandardSentence": SentenceKind.STANDARD,
     "ExtendedDeterminateSentence": SentenceKind.EXTENDED,
     "SopcSentence": SentenceKind.SOPC,
+    "AFineSentence": SentenceKind.FINE_DEFAULT,
 }
 KIND_NAMES = {
     "DetentionAndTrainingOrderSentence": "detention and training orders",
-    "AFineSentence": "fines in default",
     "BotusSentence": "breach of top-up supervision",
 }
 PROFILES: dict[str | None, Legislation] = {
@@ -114,7 +114,7 @@ def _sentence(raw: dict[str, Any]) -> Sentence:
         raise Unsupported("recalls")
     arrangements = raw.get("releaseArrangements") or {}
     kind = KINDS[kind_name]
-    if kind is SentenceKind.STANDARD:
+    if kind in (SentenceKind.STANDARD, SentenceKind.FINE_DEFAULT):
         length = _duration(raw["duration"]["durationElements"])
         extension = None
     else:
@@ -135,6 +135,7 @@ def _sentence(raw: dict[str, Any]) -> Sentence:
         exclusions=frozenset(arrangements.get("sdsEarlyReleaseExclusions") or ()),
         automatic_release=bool(raw.get("automaticRelease")),
         section_250=bool(arrangements.get("isSection250")),
+        fine_amount=int(raw["fineAmount"]) if raw.get("fineAmount") is not None else None,
         under_18_sopc=bool(raw.get("sdopcu18")),
         identifier=str(raw.get("identifier") or ""),
         consecutive_to=str(follows[0]) if follows else "",

@@ -206,3 +206,14 @@ def test_progression_model_reaches_sds_plus_on_its_tranche_date() -> None:
     )
     assert _dates(sentence)[DateType.CRD] == date(2027, 5, 2)
     assert _dates(sentence, law=WITH_PROGRESSION_MODEL)[DateType.CRD] == date(2027, 1, 12)
+
+
+def test_a_term_in_default_of_a_fine_is_released_at_half_without_licence() -> None:
+    fine = Sentence(SentenceKind.FINE_DEFAULT, date(2021, 4, 29), Duration(days=28), fine_amount=950)
+    dates = _dates(fine)
+    assert dates[DateType.ARD] == date(2021, 5, 12)  # 14 days, the sentence day the first
+    assert dates[DateType.SED] == date(2021, 5, 26)
+    assert DateType.SLED not in dates and DateType.HDCED not in dates
+    # A fine of £10 million or more, in default from 1 June 2015, is served in full.
+    large = Sentence(SentenceKind.FINE_DEFAULT, date(2022, 6, 5), Duration(years=7), fine_amount=11_000_000)
+    assert _dates(large)[DateType.ARD] == date(2029, 6, 4)

@@ -22,6 +22,8 @@ from desist.core.release_dates.duration import Duration, add_months
 from desist.core.release_dates.legislation import (
     CJA_2003,
     CURRENT,
+    FINE_FULL_TERM_AMOUNT,
+    FINE_FULL_TERM_FROM,
     HALF,
     LASPO,
     ORA,
@@ -42,6 +44,7 @@ class SentenceKind(StrEnum):
     STANDARD = "standard"  # SDS and SDS+ (StandardSentence)
     EXTENDED = "extended"  # EDS (ExtendedDeterminateSentence)
     SOPC = "sopc"  # offenders of particular concern (SopcSentence)
+    FINE_DEFAULT = "fine_default"  # a term in default of paying a fine (AFineSentence): no licence
 
 
 class DateType(StrEnum):
@@ -73,6 +76,7 @@ class Sentence:
     exclusions: frozenset[str] = frozenset()  # offence markers for early-release schemes
     automatic_release: bool = False  # EDS released automatically at two-thirds (no parole)
     section_250: bool = False  # detention of a child (Sentencing Code s.250), not an adult sentence
+    fine_amount: int | None = None  # for a term in default, the fine unpaid (pounds)
     under_18_sopc: bool = False
     identifier: str = ""
     consecutive_to: str = ""  # the identifier of the sentence this one follows, if consecutive
@@ -293,6 +297,9 @@ def _fraction_at(sentence: Sentence, legislation: Legislation, step: int) -> Fra
         return TWO_THIRDS if sentence.automatic_release else WHOLE
     if sentence.kind is SentenceKind.SOPC:
         return WHOLE  # the end of the custodial term; parole before it
+    if sentence.kind is SentenceKind.FINE_DEFAULT:
+        large = (sentence.fine_amount or 0) >= FINE_FULL_TERM_AMOUNT
+        return WHOLE if large and sentence.sentenced_on >= FINE_FULL_TERM_FROM else HALF
     fraction = legislation.sds_plus_fraction if sentence.sds_plus else legislation.sds_fraction
     for scheme in legislation.schemes[:step]:
         if _scheme_applies(scheme, sentence) is None:
@@ -443,7 +450,9 @@ def _calculable(
     start = min(p.sentenced_on for p in parts)
     offences = [p.offence_on for p in parts if p.offence_on is not None]
     offence_on = min(offences) if offences else None
-    all_standard = all(p.kind is SentenceKind.STANDARD for p in parts)
+    # Standard sentences and terms in default of a fine are determinate terms released automatically.
+    all_standard = all(p.kind in (SentenceKind.STANDARD, SentenceKind.FINE_DEFAULT) for p in parts)
+    fines_only = all(p.kind is SentenceKind.FINE_DEFAULT for p in parts)
     for p in parts:
         if (
             p.kind is SentenceKind.STANDARD
@@ -539,16 +548,19 @@ def _calculable(
         return ManualCalculation(
             "consecutive sentences under 12 months for offences before and after 1 February 2015"
         )
-    no_licence = all_standard and (
-        total_days <= 1
-        # Before the ORA 2014, and for those under 18 when released, under 12 months carries no licence.
-        or (
-            under_12_months
-            and offence_on is not None
-            and offence_on < ORA
-            and not any(sc.licence_for_short_pre_ora for sc in applied)
+    no_licence = fines_only or (
+        all_standard
+        and (
+            total_days <= 1
+            # Before the ORA 2014, and for those under 18 when released, under 12 months carries no licence.
+            or (
+                under_12_months
+                and offence_on is not None
+                and offence_on < ORA
+                and not any(sc.licence_for_short_pre_ora for sc in applied)
+            )
+            or (under_12_months and _age_on(booking.date_of_birth, release) < 18)
         )
-        or (under_12_months and _age_on(booking.date_of_birth, release) < 18)
     )
     work.unadjusted_expiry = expiry
     work.expiry = max(expiry + timedelta(days=-adj.deducted + adj.unlawfully_at_large), start)
@@ -576,7 +588,7 @@ def _calculable(
         work.has_ped = True
         work.ped = _day(start, ped_days) + timedelta(days=release_shift)
         work.working.append(Step(DateType.PED, "parole eligibility", f"{ped_days} days from {start}"))
-    if all_standard:
+    if all_standard and not fines_only:
         work.sds_plus_eligible = sentence.sds_plus_eligible
         if not booking.sex_offender and not sentence.sds_plus_eligible:
             work.hdced, why = _hdc(legislation.hdc, sentence, custodial, release, adj)
@@ -595,7 +607,7 @@ def _calculable(
             work.working.append(
                 Step(DateType.TUSED, "top-up supervision (ORA 2014)", "12 months from the release date")
             )
-    if booking.early_removal:
+    if booking.early_removal and not fines_only:
         work.ersed = _early_removal(work, adj, unadjusted_release)
         if work.ersed is not None and reaches is not None and before_scheme is not None:
             new_release, work.release = work.release, before_scheme[2]

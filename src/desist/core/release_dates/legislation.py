@@ -21,6 +21,10 @@ ORA = date(2015, 2, 1)  # offences on or after: Offender Rehabilitation Act 2014
 SDS_PLUS = date(2020, 4, 1)  # sentences on or after: two-thirds release for serious offences (s.244ZA)
 PCSC = date(2022, 6, 28)  # sentences on or after: SOPC parole eligibility at two-thirds (PCSC Act 2022)
 HDC_365 = date(2025, 6, 3)  # HDC up to 365 days (was 180)
+FINE_FULL_TERM_FROM = date(
+    2015, 6, 1
+)  # default terms for fines of £10 million or more, passed from then: served whole
+FINE_FULL_TERM_AMOUNT = 10_000_000
 
 HALF = Fraction(1, 2)
 TWO_THIRDS = Fraction(2, 3)
