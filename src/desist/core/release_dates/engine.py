@@ -286,6 +286,8 @@ def _scheme_applies(scheme: EarlyReleaseScheme, sentence: Sentence) -> str | Non
     later = scheme.later_exclusions_from
     if later and sentence.sentenced_on >= later and sentence.exclusions & scheme.later_exclusions:
         return f"excluded from {later}: " + ", ".join(sorted(sentence.exclusions & scheme.later_exclusions))
+    if scheme.excludes_section_250 and sentence.section_250:
+        return "detention under the Sentencing Code s.250"
     if scheme.excludes_would_be_sds_plus and not sentence.sds_plus and sentence.sds_plus_eligible:
         return "an offence that would make it SDS+ if sentenced today"
     return None

@@ -64,6 +64,8 @@ class EarlyReleaseScheme:
     awarded_days_after: bool = False
     # Sentences under 12 months for offences before 1 February 2015 are released on licence once it reaches them.
     licence_for_short_pre_ora: bool = False
+    # Leaves out detention of children under the Sentencing Code s.250.
+    excludes_section_250: bool = False
 
     @property
     def commences(self) -> date:
@@ -140,6 +142,7 @@ PROGRESSION_MODEL = EarlyReleaseScheme(
     excludes_would_be_sds_plus=True,
     awarded_days_after=True,
     licence_for_short_pre_ora=True,
+    excludes_section_250=True,
 )
 
 #: The law in force, as the calculator's standard configuration holds it.
