@@ -503,6 +503,7 @@ def _calculable(
     # custodial days, unadjusted and adjusted release, before the last scheme that reached them
     before_scheme: tuple[Fraction, date, date] | None = None
     applied: list[EarlyReleaseScheme] = []
+    ped_before_scheme: int | None = None
     for step, scheme in enumerate(legislation.schemes, start=1):
         new = [_fraction_at(p, legislation, step) for p in parts]
         if new == fractions:
@@ -529,6 +530,7 @@ def _calculable(
                 break
             reaches = tranche.commences
             before_scheme = (custodial, unadjusted_release, release)
+            ped_before_scheme = ped_days
             released_on = max(new_release, tranche.commences + timedelta(days=awarded))
             rule = f"{new_rule} from {start} ({scheme.name} {tranche.name}); {adjusted}"
             if released_on > new_release:
@@ -589,6 +591,10 @@ def _calculable(
     if ped_days is not None:
         work.has_ped = True
         work.ped = _day(start, ped_days) + timedelta(days=release_shift)
+        if reaches is not None and ped_before_scheme is not None:
+            # Parole eligibility reached before the scheme reached them stands; otherwise not before it.
+            old_ped = _day(start, ped_before_scheme) + timedelta(days=release_shift)
+            work.ped = old_ped if old_ped < reaches else max(work.ped, reaches)
         work.working.append(Step(DateType.PED, "parole eligibility", f"{ped_days} days from {start}"))
     if all_standard and not fines_only:
         work.sds_plus_eligible = sentence.sds_plus_eligible
