@@ -68,6 +68,8 @@ ADJUSTMENTS = {
     "UNLAWFULLY_AT_LARGE": "unlawfully_at_large",
     "ADDITIONAL_DAYS_AWARDED": "additional_days_awarded",
     "RESTORATION_OF_ADDITIONAL_DAYS_AWARDED": "restored_days",
+    "RECALL_REMAND": "recall_remand",
+    "RECALL_TAGGED_BAIL": "recall_tagged_bail",
 }
 
 
@@ -110,8 +112,14 @@ def _sentence(raw: dict[str, Any]) -> Sentence:
         raise Unsupported("sentence without a type")
     if kind_name in KIND_NAMES:
         raise Unsupported(KIND_NAMES[kind_name])
-    if raw.get("recall"):
-        raise Unsupported("recalls")
+    recall = (raw.get("recall") or {}).get("recallType", "")
+    recall = {
+        "STANDARD_RECALL": "STANDARD",
+        "FIXED_TERM_RECALL_14": "FTR_14",
+        "FIXED_TERM_RECALL_28": "FTR_28",
+        "FIXED_TERM_RECALL_56": "FTR_56",
+    }.get(recall, recall)
+    back = (raw.get("recall") or {}).get("returnToCustodyDate")
     arrangements = raw.get("releaseArrangements") or {}
     kind = KINDS[kind_name]
     if kind in (SentenceKind.STANDARD, SentenceKind.FINE_DEFAULT):
@@ -139,6 +147,8 @@ def _sentence(raw: dict[str, Any]) -> Sentence:
         under_18_sopc=bool(raw.get("sdopcu18")),
         identifier=str(raw.get("identifier") or ""),
         consecutive_to=str(follows[0]) if follows else "",
+        recall=recall,
+        returned_to_custody=date.fromisoformat(back) if back else None,
     )
 
 
@@ -169,8 +179,6 @@ def to_engine(example: Example) -> tuple[Booking, Legislation]:
         legislation = dataclasses.replace(legislation, hdc=hdc)
     booking = raw["booking"]
     for key, reason in (
-        ("returnToCustodyDate", "recalls"),
-        ("fixedTermRecallDetails", "recalls"),
         ("externalMovements", "external movements"),
         ("historicalTusedData", "historical top-up supervision"),
     ):

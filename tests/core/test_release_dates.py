@@ -217,3 +217,28 @@ def test_a_term_in_default_of_a_fine_is_released_at_half_without_licence() -> No
     # A fine of £10 million or more, in default from 1 June 2015, is served in full.
     large = Sentence(SentenceKind.FINE_DEFAULT, date(2022, 6, 5), Duration(years=7), fine_amount=11_000_000)
     assert _dates(large)[DateType.ARD] == date(2029, 6, 4)
+
+
+def test_recall_serves_to_expiry_or_a_fixed_term() -> None:
+    recalled = Sentence(
+        SentenceKind.STANDARD,
+        date(2021, 2, 9),
+        Duration(months=20),
+        offence_on=date(2021, 2, 8),
+        recall="STANDARD",
+    )
+    dates = _dates(recalled, adjustments=Adjustments(recall_remand=89), law=WITHOUT_SDS40)
+    # 20 months end on 8 October 2022; 89 days of remand before the recall come off.
+    assert dates[DateType.SLED] == dates[DateType.PRRD] == date(2022, 7, 11)
+    assert DateType.CRD not in dates and DateType.HDCED not in dates
+    fixed = Sentence(
+        SentenceKind.STANDARD,
+        date(2021, 2, 9),
+        Duration(months=20),
+        offence_on=date(2021, 2, 8),
+        recall="FTR_14",
+        returned_to_custody=date(2022, 3, 1),
+    )
+    assert _dates(fixed, law=WITHOUT_SDS40)[DateType.PRRD] == date(
+        2022, 3, 14
+    )  # 14 days, the return the first

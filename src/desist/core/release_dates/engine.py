@@ -60,6 +60,7 @@ class DateType(StrEnum):
     TUSED = "TUSED"  # top-up supervision expiry date
     ESED = "ESED"  # effective sentence end date (the expiry before adjustments)
     ERSED = "ERSED"  # early removal scheme eligibility date
+    PRRD = "PRRD"  # post-recall release date
 
 
 @dataclass(frozen=True)
@@ -80,6 +81,8 @@ class Sentence:
     under_18_sopc: bool = False
     identifier: str = ""
     consecutive_to: str = ""  # the identifier of the sentence this one follows, if consecutive
+    recall: str = ""  # recalled on licence: STANDARD, FTR_14, FTR_28 or FTR_56
+    returned_to_custody: date | None = None
 
     @property
     def total(self) -> Duration:
@@ -102,6 +105,9 @@ class Adjustments:
     restored_days: int = 0
     applies_from: date | None = None
     starts: date | None = None
+    recall_remand: int = 0  # remand and tagged bail before a recall: off the time to serve after it
+    recall_tagged_bail: int = 0
+    unlawfully_at_large_after_release: int = 0  # on licence, before a recall
 
     def __add__(self, other: Adjustments) -> Adjustments:
         return Adjustments(
@@ -110,7 +116,15 @@ class Adjustments:
             self.unlawfully_at_large + other.unlawfully_at_large,
             self.additional_days_awarded + other.additional_days_awarded,
             self.restored_days + other.restored_days,
+            recall_remand=self.recall_remand + other.recall_remand,
+            recall_tagged_bail=self.recall_tagged_bail + other.recall_tagged_bail,
+            unlawfully_at_large_after_release=self.unlawfully_at_large_after_release
+            + other.unlawfully_at_large_after_release,
         )
+
+    @property
+    def recall_deducted(self) -> int:
+        return self.recall_remand + self.recall_tagged_bail
 
     @property
     def deducted(self) -> int:
@@ -145,8 +159,13 @@ class Booking:
             ual = entry.starts
             if ual is None or start <= ual <= unadjusted_release:
                 total = total + Adjustments(unlawfully_at_large=entry.unlawfully_at_large)
+            elif ual > unadjusted_release:
+                total = total + Adjustments(unlawfully_at_large_after_release=entry.unlawfully_at_large)
             total = total + Adjustments(
-                additional_days_awarded=entry.additional_days_awarded, restored_days=entry.restored_days
+                additional_days_awarded=entry.additional_days_awarded,
+                restored_days=entry.restored_days,
+                recall_remand=entry.recall_remand,
+                recall_tagged_bail=entry.recall_tagged_bail,
             )
         return total
 
@@ -197,6 +216,7 @@ class _SentenceDates:
     has_ped: bool = False
     sds_plus_eligible: bool = False
     schemes: tuple[str, ...] = ()  # the early-release schemes that reached this term
+    adjustments: Adjustments = field(default_factory=Adjustments)
     working: list[Step] = field(default_factory=list)
     release_days: int = 0
 
@@ -567,6 +587,7 @@ def _calculable(
         )
     )
     work.unadjusted_expiry = expiry
+    work.adjustments = adj
     work.expiry = max(expiry + timedelta(days=-adj.deducted + adj.unlawfully_at_large), start)
     work.release = release
     expiry_rule = (
@@ -727,6 +748,11 @@ def calculate(booking: Booking, legislation: Legislation = CURRENT) -> Calculati
         if isinstance(one, ManualCalculation):
             return one
         results.append(one)
+    recalled = [r for r in results if r.parts[0].recall]
+    if recalled:
+        if len(results) > 1:
+            return ManualCalculation("a recall served with other sentences")
+        return _recalled(results[0])
     calculation = _alone(results[0]) if len(results) == 1 else _concurrent(results)
     return _without_repealed_hdc(calculation, results, legislation)
 
@@ -753,6 +779,57 @@ def _without_repealed_hdc(
     dates: dict[DateType, date] = {k: v for k, v in calculation.dates.items() if k != DateType.HDCED}
     working = tuple(s for s in calculation.working if s.date_type is not DateType.HDCED)
     return Calculation(dates=dates, working=(*working, Step(DateType.HDCED, "no HDC", reason)))
+
+
+RECALL_DAYS = {"FTR_14": 14, "FTR_28": 28}
+
+
+def _recalled(r: _SentenceDates) -> Calculation | ManualCalculation:
+    """A term recalled on licence: served to its expiry (standard recall) or for 14 or 28 days from the return to
+    custody (fixed-term recall), never beyond the expiry. Remand and tagged bail before the recall, and time
+    unlawfully at large on licence, move the expiry."""
+    kind = r.parts[0].recall
+    adj = r.adjustments
+    start = r.sentence.sentenced_on
+    expiry = max(
+        r.unadjusted_expiry
+        + timedelta(
+            days=-adj.deducted
+            - adj.recall_deducted
+            + adj.unlawfully_at_large
+            + adj.unlawfully_at_large_after_release
+        ),
+        start,
+    )
+    dates: dict[DateType, date] = {
+        DateType.SLED if r.has_sled else DateType.SED: expiry,
+        DateType.ESED: r.unadjusted_expiry,
+    }
+    working = [
+        Step(DateType.SLED, "expiry after recall", f"{-adj.recall_deducted:+d} recall remand and tagged bail")
+    ]
+    if kind == "STANDARD":
+        dates[DateType.PRRD] = expiry
+        working.append(Step(DateType.PRRD, "standard recall", "served to the sentence expiry"))
+    elif kind in RECALL_DAYS:
+        back = r.parts[0].returned_to_custody
+        if back is None:
+            return ManualCalculation("a fixed-term recall without a return to custody date")
+        dates[DateType.PRRD] = min(_day(back, RECALL_DAYS[kind]), expiry)
+        working.append(Step(DateType.PRRD, f"fixed-term recall of {RECALL_DAYS[kind]} days", f"from {back}"))
+    else:
+        return ManualCalculation(f"recall of type {kind}")
+    if r.tused is not None:
+        # Recall remand and tagged bail count off the top-up as they do off the licence, before the 12 months.
+        released = _day(start, r.release_days) + timedelta(
+            days=adj.unlawfully_at_large - adj.deducted - adj.recall_deducted
+        )
+        if r.immediate_release:
+            released = start
+        dates[DateType.TUSED] = add_months(released, 12) + timedelta(
+            days=adj.unlawfully_at_large_after_release
+        )
+    return Calculation(dates=dates, working=tuple(working))
 
 
 def _alone(r: _SentenceDates) -> Calculation:
