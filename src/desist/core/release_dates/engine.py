@@ -748,12 +748,24 @@ def calculate(booking: Booking, legislation: Legislation = CURRENT) -> Calculati
         if isinstance(one, ManualCalculation):
             return one
         results.append(one)
-    recalled = [r for r in results if r.parts[0].recall]
-    if recalled:
-        if len(results) > 1:
-            return ManualCalculation("a recall served with other sentences")
-        return _recalled(results[0])
-    calculation = _alone(results[0]) if len(results) == 1 else _concurrent(results)
+    for r in results:
+        if r.parts[0].recall:
+            refused = _apply_recall(r)
+            if refused is not None:
+                return refused
+    fixed_terms = [r for r in results if r.parts[0].recall in RECALL_DAYS and r.has_sled]
+    year = [
+        r.unadjusted_expiry
+        >= _day(r.sentence.sentenced_on, Duration(months=12).length_in_days(r.sentence.sentenced_on))
+        for r in fixed_terms
+    ]
+    if any(year) and not all(year):
+        return ManualCalculation("fixed-term recalls of sentences both over and under 12 months")
+    if len(results) == 1:
+        one = results[0]
+        calculation = _recalled(one) if one.release_type is DateType.PRRD else _alone(one)
+    else:
+        calculation = _concurrent(results)
     return _without_repealed_hdc(calculation, results, legislation)
 
 
@@ -784,10 +796,10 @@ def _without_repealed_hdc(
 RECALL_DAYS = {"FTR_14": 14, "FTR_28": 28}
 
 
-def _recalled(r: _SentenceDates) -> Calculation | ManualCalculation:
+def _apply_recall(r: _SentenceDates) -> ManualCalculation | None:
     """A term recalled on licence: served to its expiry (standard recall) or for 14 or 28 days from the return to
     custody (fixed-term recall), never beyond the expiry. Remand and tagged bail before the recall, and time
-    unlawfully at large on licence, move the expiry."""
+    unlawfully at large on licence, move the expiry. Its release becomes the post-recall release date."""
     kind = r.parts[0].recall
     adj = r.adjustments
     start = r.sentence.sentenced_on
@@ -801,21 +813,17 @@ def _recalled(r: _SentenceDates) -> Calculation | ManualCalculation:
         ),
         start,
     )
-    dates: dict[DateType, date] = {
-        DateType.SLED if r.has_sled else DateType.SED: expiry,
-        DateType.ESED: r.unadjusted_expiry,
-    }
     working = [
         Step(DateType.SLED, "expiry after recall", f"{-adj.recall_deducted:+d} recall remand and tagged bail")
     ]
     if kind == "STANDARD":
-        dates[DateType.PRRD] = expiry
+        prrd = expiry
         working.append(Step(DateType.PRRD, "standard recall", "served to the sentence expiry"))
     elif kind in RECALL_DAYS:
         back = r.parts[0].returned_to_custody
         if back is None:
             return ManualCalculation("a fixed-term recall without a return to custody date")
-        dates[DateType.PRRD] = min(_day(back, RECALL_DAYS[kind]), expiry)
+        prrd = min(_day(back, RECALL_DAYS[kind]), expiry)
         working.append(Step(DateType.PRRD, f"fixed-term recall of {RECALL_DAYS[kind]} days", f"from {back}"))
     else:
         return ManualCalculation(f"recall of type {kind}")
@@ -826,10 +834,25 @@ def _recalled(r: _SentenceDates) -> Calculation | ManualCalculation:
         )
         if r.immediate_release:
             released = start
-        dates[DateType.TUSED] = add_months(released, 12) + timedelta(
-            days=adj.unlawfully_at_large_after_release
-        )
-    return Calculation(dates=dates, working=tuple(working))
+        r.tused = add_months(released, 12) + timedelta(days=adj.unlawfully_at_large_after_release)
+    r.expiry = expiry
+    r.licence_expiry = expiry if r.licence_expiry is not None else None
+    r.release, r.release_type = prrd, DateType.PRRD
+    r.hdced = r.ped = r.ersed = None
+    r.has_ped = False
+    r.working = working + [w for w in r.working if w.date_type is DateType.TUSED]
+    return None
+
+
+def _recalled(r: _SentenceDates) -> Calculation:
+    dates: dict[DateType, date] = {
+        DateType.SLED if r.has_sled else DateType.SED: r.expiry,
+        DateType.PRRD: r.release,
+        DateType.ESED: r.unadjusted_expiry,
+    }
+    if r.tused is not None:
+        dates[DateType.TUSED] = r.tused
+    return Calculation(dates=dates, working=tuple(r.working))
 
 
 def _alone(r: _SentenceDates) -> Calculation:
@@ -878,7 +901,11 @@ def _concurrent(results: list[_SentenceDates]) -> Calculation:
         dates[DateType.SED] = latest_expiry
         if latest_led is not None and can_have_licence and latest_led >= latest_release:
             dates[DateType.LED] = latest_led
-    dates[DateType.CRD if conditional else DateType.ARD] = latest_release
+    latest_group = [r for r in results if r.release == latest_release]
+    if any(r.release_type is not DateType.PRRD for r in latest_group):
+        dates[DateType.CRD if conditional else DateType.ARD] = latest_release
+    if any(r.release_type is DateType.PRRD for r in latest_group):
+        dates[DateType.PRRD] = latest_release
     tused_sentence = _latest(results, "tused")
     if (
         tused_sentence
@@ -890,6 +917,15 @@ def _concurrent(results: list[_SentenceDates]) -> Calculation:
     hdced = _concurrent_hdced(results, latest_release)
     if hdced is not None:
         dates[DateType.HDCED] = hdced
+    if DateType.PRRD in dates and DateType.HDCED in dates:
+        # After a recall, HDC only where the post-recall release comes before another conditional release.
+        others = [dates[t] for t in (DateType.CRD, DateType.ARD) if t in dates]
+        if (
+            not others
+            or dates[DateType.PRRD] == dates.get(DateType.CRD)
+            or dates[DateType.PRRD] >= max(others)
+        ):
+            del dates[DateType.HDCED]
     if active.has_ped:
         ped = _concurrent_ped(results)
         if ped is not None:
@@ -933,7 +969,7 @@ def _concurrent_hdced(results: list[_SentenceDates], latest_release: date) -> da
     another sentence without HDC is released."""
     if any(r.sds_plus_eligible for r in results):
         return None
-    latest_eligible = _latest(results, "release")
+    latest_eligible = _latest([r for r in results if r.release_type is not DateType.PRRD], "release")
     if latest_eligible is None or latest_eligible.hdced is None:
         return None
     hdc_sentence = _latest(
