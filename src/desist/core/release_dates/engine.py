@@ -24,6 +24,7 @@ from desist.core.release_dates.legislation import (
     CURRENT,
     FINE_FULL_TERM_AMOUNT,
     FINE_FULL_TERM_FROM,
+    FTR56_TRANCHES,
     HALF,
     LASPO,
     ORA,
@@ -753,7 +754,7 @@ def calculate(booking: Booking, legislation: Legislation = CURRENT) -> Calculati
             refused = _apply_recall(r)
             if refused is not None:
                 return refused
-    fixed_terms = [r for r in results if r.parts[0].recall in RECALL_DAYS and r.has_sled]
+    fixed_terms = [r for r in results if r.parts[0].recall in ("FTR_14", "FTR_28") and r.has_sled]
     year = [
         r.unadjusted_expiry
         >= _day(r.sentence.sentenced_on, Duration(months=12).length_in_days(r.sentence.sentenced_on))
@@ -793,7 +794,7 @@ def _without_repealed_hdc(
     return Calculation(dates=dates, working=(*working, Step(DateType.HDCED, "no HDC", reason)))
 
 
-RECALL_DAYS = {"FTR_14": 14, "FTR_28": 28}
+RECALL_DAYS = {"FTR_14": 14, "FTR_28": 28, "FTR_56": 56}
 
 
 def _apply_recall(r: _SentenceDates) -> ManualCalculation | None:
@@ -823,7 +824,16 @@ def _apply_recall(r: _SentenceDates) -> ManualCalculation | None:
         back = r.parts[0].returned_to_custody
         if back is None:
             return ManualCalculation("a fixed-term recall without a return to custody date")
-        prrd = min(_day(back, RECALL_DAYS[kind]), expiry)
+        served = _day(back, RECALL_DAYS[kind])
+        if kind == "FTR_56":
+            # Not before the 56-day recall reached terms of this length.
+            days = (r.unadjusted_expiry - start).days + 1
+            tranche = next(
+                t for t in FTR56_TRANCHES if t.max_days_inclusive is None or days <= t.max_days_inclusive
+            )
+            served = max(served, tranche.commences)
+        # Days added while recalled count on top.
+        prrd = min(served + timedelta(days=adj.awarded), expiry)
         working.append(Step(DateType.PRRD, f"fixed-term recall of {RECALL_DAYS[kind]} days", f"from {back}"))
     else:
         return ManualCalculation(f"recall of type {kind}")

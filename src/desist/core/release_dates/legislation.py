@@ -153,3 +153,16 @@ WITH_PROGRESSION_MODEL = Legislation(name="with the progression model", schemes=
 
 #: The law without SDS40, as the calculator's ``sds-50`` test profile holds it (its tranches put off to 2054).
 WITHOUT_SDS40 = Legislation(name="without SDS40")
+
+
+#: Fixed-term recalls of 56 days, replacing 14 and 28 days for a standard sentence's recall, reaching people by
+#: the length of their term (in days) from 31 March 2026, as the calculator's ``ftr-legislations`` configure it.
+#: A recall before a term's tranche date is released no earlier than that date.
+FTR56_TRANCHES = (
+    Tranche("FTR_56_TRANCHE_1", date(2026, 3, 31), max_days_inclusive=1701),
+    Tranche("FTR_56_TRANCHE_2", date(2026, 4, 14), max_days_inclusive=2128),
+    Tranche("FTR_56_TRANCHE_3", date(2026, 4, 21), max_days_inclusive=2576),
+    Tranche("FTR_56_TRANCHE_4", date(2026, 4, 28), max_days_inclusive=3304),
+    Tranche("FTR_56_TRANCHE_5", date(2026, 5, 5), max_days_inclusive=4438),
+    Tranche("FTR_56_TRANCHE_6", date(2026, 5, 12)),
+)
