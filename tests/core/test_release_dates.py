@@ -242,3 +242,15 @@ def test_recall_serves_to_expiry_or_a_fixed_term() -> None:
     assert _dates(fixed, law=WITHOUT_SDS40)[DateType.PRRD] == date(
         2022, 3, 14
     )  # 14 days, the return the first
+
+
+def test_every_date_carries_its_working() -> None:
+    sentence = Sentence(
+        SentenceKind.STANDARD, date(2022, 3, 14), Duration(months=18), offence_on=date(2021, 1, 1)
+    )
+    calc = calculate(Booking(BORN, (sentence,), early_removal=True), WITHOUT_SDS40)
+    assert isinstance(calc, Calculation)
+    for date_type in calc.dates:
+        if date_type is not DateType.ESED:
+            assert calc.explain(date_type), f"{date_type} has no working"
+    assert "549 days × 1/2 = 275 days" in calc.explain(DateType.CRD)[0].detail

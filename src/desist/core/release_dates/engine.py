@@ -24,7 +24,6 @@ from desist.core.release_dates.legislation import (
     CURRENT,
     FINE_FULL_TERM_AMOUNT,
     FINE_FULL_TERM_FROM,
-    FTR56_TRANCHES,
     HALF,
     LASPO,
     ORA,
@@ -33,6 +32,7 @@ from desist.core.release_dates.legislation import (
     TWO_THIRDS,
     WHOLE,
     EarlyReleaseScheme,
+    EarlyRemovalRules,
     HdcRules,
     Legislation,
     Tranche,
@@ -367,9 +367,6 @@ def _hdc(
     return rules.from_365 + timedelta(days=adj.awarded), "HDC 365 rules, not before their commencement"
 
 
-ERS30 = date(2025, 9, 23)  # the early removal scheme at 30%, up to 4 years before release
-
-
 def _aggregate_days(start: date, lengths: list[Duration]) -> int:
     """Days in sentences served one after another from ``start``.
 
@@ -635,20 +632,24 @@ def _calculable(
             work.tused = _top_up(sentence, booking, adj, release_days, total_days, release)
         if work.tused is not None:
             work.working.append(
-                Step(DateType.TUSED, "top-up supervision (ORA 2014)", "12 months from the release date")
+                Step(
+                    DateType.TUSED, "top-up supervision (ORA 2014)", f"12 months from the release ({release})"
+                )
             )
     if booking.early_removal and not fines_only:
-        work.ersed = _early_removal(work, adj, unadjusted_release)
-        if work.ersed is not None and reaches is not None and before_scheme is not None:
+        rules = legislation.early_removal
+        found = _early_removal(work, adj, unadjusted_release, rules)
+        if found is not None and reaches is not None and before_scheme is not None:
             new_release, work.release = work.release, before_scheme[2]
-            old_ersed = _early_removal(work, adj, before_scheme[1])
+            old_found = _early_removal(work, adj, before_scheme[1], rules)
             work.release = new_release
-            if old_ersed is not None and old_ersed < reaches:
-                work.ersed = old_ersed
-            elif work.ersed < reaches:
-                work.ersed = reaches
-        if work.ersed is not None:
-            work.working.append(Step(DateType.ERSED, "early removal scheme", "see the release point"))
+            if old_found is not None and old_found[0] < reaches:
+                found = (old_found[0], f"{old_found[1]} (before the early release scheme reached them)")
+            elif found[0] < reaches:
+                found = (reaches, f"not before the early release scheme reached them ({reaches})")
+        if found is not None:
+            work.ersed = found[0]
+            work.working.append(Step(DateType.ERSED, "early removal scheme (CJA 2003 s.260)", found[1]))
     return work
 
 
@@ -668,9 +669,11 @@ def _top_up(
     return add_months(_day(start, release_days) + timedelta(days=adj.unlawfully_at_large - adj.deducted), 12)
 
 
-def _early_removal(work: _SentenceDates, adj: Adjustments, unadjusted_release: date) -> date | None:
-    """Early removal scheme eligibility (CJA 2003 s.260): before ERS30, the later of half the custodial
-    period and 544 days before release; from 23 September 2025, 30% and 4 years."""
+def _early_removal(
+    work: _SentenceDates, adj: Adjustments, unadjusted_release: date, rules: EarlyRemovalRules
+) -> tuple[date, str] | None:
+    """Early removal scheme eligibility (CJA 2003 s.260), with its working: before ERS30, the later of half the
+    time to release and 544 days before it; from ERS30, 30% and 4 years."""
     start = work.sentence.sentenced_on
     effective = work.ped if work.ped is not None else work.release
     unadjusted_effective = (
@@ -679,27 +682,36 @@ def _early_removal(work: _SentenceDates, adj: Adjustments, unadjusted_release: d
         else unadjusted_release
     )
 
-    def scheme(fraction: Fraction, longest: date) -> tuple[date, date]:
+    def scheme(fraction: Fraction, longest: date) -> tuple[date, date, str]:
         days_until = (unadjusted_effective - start).days + 1
         minimum = start + timedelta(days=_ceil(days_until * fraction))
         minimum = min(
             minimum + timedelta(days=-adj.deducted + adj.unlawfully_at_large + adj.awarded), effective
         )
-        ersed = minimum if minimum > longest else longest
+        ersed, why = (
+            (minimum, f"{fraction} of {days_until} days to release")
+            if minimum > longest
+            else (longest, f"the longest period before release ({effective})")
+        )
         added = adj.unlawfully_at_large + adj.awarded
         if ersed - timedelta(days=added) < start:
-            return start + timedelta(days=added), start + timedelta(days=adj.unlawfully_at_large)
-        return ersed, ersed - timedelta(days=adj.awarded)
+            return (
+                start + timedelta(days=added),
+                start + timedelta(days=adj.unlawfully_at_large),
+                "sentence date",
+            )
+        return ersed, ersed - timedelta(days=adj.awarded), why
 
-    after = start >= ERS30
-    ers50 = None if after else scheme(HALF, effective - timedelta(days=544))
-    four_years_before = add_months(effective, -48)
-    ers30 = scheme(Fraction(3, 10), four_years_before)
-    if ers50 is not None and ers50[1] < ERS30:
-        return ers50[0]
-    if after or ers30[1] >= ERS30:
-        return ers30[0]
-    return ERS30 + timedelta(days=adj.awarded)
+    after = start >= rules.ers30_from
+    ers50 = (
+        None if after else scheme(rules.ers50_fraction, effective - timedelta(days=rules.ers50_longest_days))
+    )
+    ers30 = scheme(rules.ers30_fraction, add_months(effective, -rules.ers30_longest_months))
+    if ers50 is not None and ers50[1] < rules.ers30_from:
+        return ers50[0], f"ERS50: {ers50[2]}"
+    if after or ers30[1] >= rules.ers30_from:
+        return ers30[0], f"ERS30: {ers30[2]}"
+    return rules.ers30_from + timedelta(days=adj.awarded), f"ERS30, not before it began ({rules.ers30_from})"
 
 
 def chains(sentences: tuple[Sentence, ...]) -> list[tuple[Sentence, ...]] | ManualCalculation:
@@ -751,7 +763,7 @@ def calculate(booking: Booking, legislation: Legislation = CURRENT) -> Calculati
         results.append(one)
     for r in results:
         if r.parts[0].recall:
-            refused = _apply_recall(r)
+            refused = _apply_recall(r, legislation)
             if refused is not None:
                 return refused
     fixed_terms = [r for r in results if r.parts[0].recall in ("FTR_14", "FTR_28") and r.has_sled]
@@ -797,7 +809,7 @@ def _without_repealed_hdc(
 RECALL_DAYS = {"FTR_14": 14, "FTR_28": 28, "FTR_56": 56}
 
 
-def _apply_recall(r: _SentenceDates) -> ManualCalculation | None:
+def _apply_recall(r: _SentenceDates, legislation: Legislation) -> ManualCalculation | None:
     """A term recalled on licence: served to its expiry (standard recall) or for 14 or 28 days from the return to
     custody (fixed-term recall), never beyond the expiry. Remand and tagged bail before the recall, and time
     unlawfully at large on licence, move the expiry. Its release becomes the post-recall release date."""
@@ -826,12 +838,17 @@ def _apply_recall(r: _SentenceDates) -> ManualCalculation | None:
             return ManualCalculation("a fixed-term recall without a return to custody date")
         served = _day(back, RECALL_DAYS[kind])
         if kind == "FTR_56":
+            if not legislation.fixed_term_recall_56:
+                return ManualCalculation("a 56-day fixed-term recall under law without them")
             # Not before the 56-day recall reached terms of this length.
             days = (r.unadjusted_expiry - start).days + 1
             tranche = next(
-                t for t in FTR56_TRANCHES if t.max_days_inclusive is None or days <= t.max_days_inclusive
+                t
+                for t in legislation.fixed_term_recall_56
+                if t.max_days_inclusive is None or days <= t.max_days_inclusive
             )
             served = max(served, tranche.commences)
+            working.append(Step(DateType.PRRD, "56-day recall", f"{tranche.name}, from {tranche.commences}"))
         # Days added while recalled count on top.
         prrd = min(served + timedelta(days=adj.awarded), expiry)
         working.append(Step(DateType.PRRD, f"fixed-term recall of {RECALL_DAYS[kind]} days", f"from {back}"))

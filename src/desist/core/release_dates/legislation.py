@@ -95,6 +95,31 @@ class HdcRules:
 HDC_ADULT_CLEAN_STOP = date(2026, 9, 2)
 
 
+#: Fixed-term recalls of 56 days, replacing 14 and 28 days for a standard sentence's recall, reaching people by
+#: the length of their term (in days) from 31 March 2026, as the calculator's ``ftr-legislations`` configure it.
+#: A recall before a term's tranche date is released no earlier than that date.
+FTR56_TRANCHES = (
+    Tranche("FTR_56_TRANCHE_1", date(2026, 3, 31), max_days_inclusive=1701),
+    Tranche("FTR_56_TRANCHE_2", date(2026, 4, 14), max_days_inclusive=2128),
+    Tranche("FTR_56_TRANCHE_3", date(2026, 4, 21), max_days_inclusive=2576),
+    Tranche("FTR_56_TRANCHE_4", date(2026, 4, 28), max_days_inclusive=3304),
+    Tranche("FTR_56_TRANCHE_5", date(2026, 5, 5), max_days_inclusive=4438),
+    Tranche("FTR_56_TRANCHE_6", date(2026, 5, 12)),
+)
+
+
+@dataclass(frozen=True)
+class EarlyRemovalRules:
+    """The early removal scheme for foreign nationals liable to removal (CJA 2003 s.260): eligible from the later
+    of a fraction of the time to release and a longest period before it; ERS30 from 23 September 2025."""
+
+    ers50_fraction: Fraction = HALF
+    ers50_longest_days: int = 544
+    ers30_from: date = date(2025, 9, 23)
+    ers30_fraction: Fraction = Fraction(3, 10)
+    ers30_longest_months: int = 48
+
+
 @dataclass(frozen=True)
 class Legislation:
     """One consistent set of release law to calculate under."""
@@ -105,6 +130,8 @@ class Legislation:
     schemes: tuple[EarlyReleaseScheme, ...] = ()
     hdc: HdcRules = field(default_factory=HdcRules)
     top_up_supervision: bool = True  # ORA 2014 top-up supervision (false once repealed)
+    fixed_term_recall_56: tuple[Tranche, ...] = FTR56_TRANCHES  # empty before 56-day recalls began
+    early_removal: EarlyRemovalRules = field(default_factory=EarlyRemovalRules)
 
 
 SDS40 = EarlyReleaseScheme(
@@ -153,16 +180,3 @@ WITH_PROGRESSION_MODEL = Legislation(name="with the progression model", schemes=
 
 #: The law without SDS40, as the calculator's ``sds-50`` test profile holds it (its tranches put off to 2054).
 WITHOUT_SDS40 = Legislation(name="without SDS40")
-
-
-#: Fixed-term recalls of 56 days, replacing 14 and 28 days for a standard sentence's recall, reaching people by
-#: the length of their term (in days) from 31 March 2026, as the calculator's ``ftr-legislations`` configure it.
-#: A recall before a term's tranche date is released no earlier than that date.
-FTR56_TRANCHES = (
-    Tranche("FTR_56_TRANCHE_1", date(2026, 3, 31), max_days_inclusive=1701),
-    Tranche("FTR_56_TRANCHE_2", date(2026, 4, 14), max_days_inclusive=2128),
-    Tranche("FTR_56_TRANCHE_3", date(2026, 4, 21), max_days_inclusive=2576),
-    Tranche("FTR_56_TRANCHE_4", date(2026, 4, 28), max_days_inclusive=3304),
-    Tranche("FTR_56_TRANCHE_5", date(2026, 5, 5), max_days_inclusive=4438),
-    Tranche("FTR_56_TRANCHE_6", date(2026, 5, 12)),
-)
