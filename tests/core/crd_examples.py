@@ -44,9 +44,9 @@ KINDS = {
     "ExtendedDeterminateSentence": SentenceKind.EXTENDED,
     "SopcSentence": SentenceKind.SOPC,
     "AFineSentence": SentenceKind.FINE_DEFAULT,
+    "DetentionAndTrainingOrderSentence": SentenceKind.DTO,
 }
 KIND_NAMES = {
-    "DetentionAndTrainingOrderSentence": "detention and training orders",
     "BotusSentence": "breach of top-up supervision",
 }
 PROFILES: dict[str | None, Legislation] = {
@@ -122,7 +122,7 @@ def _sentence(raw: dict[str, Any]) -> Sentence:
     back = (raw.get("recall") or {}).get("returnToCustodyDate")
     arrangements = raw.get("releaseArrangements") or {}
     kind = KINDS[kind_name]
-    if kind in (SentenceKind.STANDARD, SentenceKind.FINE_DEFAULT):
+    if kind in (SentenceKind.STANDARD, SentenceKind.FINE_DEFAULT, SentenceKind.DTO):
         length = _duration(raw["duration"]["durationElements"])
         extension = None
     else:

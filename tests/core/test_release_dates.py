@@ -254,3 +254,13 @@ def test_every_date_carries_its_working() -> None:
         if date_type is not DateType.ESED:
             assert calc.explain(date_type), f"{date_type} has no working"
     assert "549 days × 1/2 = 275 days" in calc.explain(DateType.CRD)[0].detail
+
+
+def test_detention_and_training_order_mid_term_and_transfer_dates() -> None:
+    order = Sentence(SentenceKind.DTO, date(2022, 8, 14), Duration(months=23), offence_on=date(2022, 8, 1))
+    dates = _dates(order, adjustments=Adjustments(remand=4))
+    # 23 months are 700 days; half is 350 days, less 4 days of remand.
+    assert dates[DateType.MTD] == date(2023, 7, 25)
+    assert dates[DateType.ETD] == date(2023, 5, 25) and dates[DateType.LTD] == date(2023, 9, 25)
+    assert dates[DateType.SED] == date(2024, 7, 9)
+    assert dates[DateType.TUSED] == date(2024, 7, 25)  # 18 or over at the mid-term

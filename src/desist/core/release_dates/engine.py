@@ -46,6 +46,7 @@ class SentenceKind(StrEnum):
     EXTENDED = "extended"  # EDS (ExtendedDeterminateSentence)
     SOPC = "sopc"  # offenders of particular concern (SopcSentence)
     FINE_DEFAULT = "fine_default"  # a term in default of paying a fine (AFineSentence): no licence
+    DTO = "dto"  # detention and training order (DetentionAndTrainingOrderSentence)
 
 
 class DateType(StrEnum):
@@ -62,6 +63,9 @@ class DateType(StrEnum):
     ESED = "ESED"  # effective sentence end date (the expiry before adjustments)
     ERSED = "ERSED"  # early removal scheme eligibility date
     PRRD = "PRRD"  # post-recall release date
+    MTD = "MTD"  # mid-term date of a detention and training order
+    ETD = "ETD"  # early transfer date (DTO)
+    LTD = "LTD"  # late transfer date (DTO)
 
 
 @dataclass(frozen=True)
@@ -752,6 +756,11 @@ def calculate(booking: Booking, legislation: Legislation = CURRENT) -> Calculati
     """Release dates for a booking: its concurrent terms (single sentences or consecutive runs) together."""
     if not booking.sentences:
         return ManualCalculation("there are no sentences")
+    dtos = [s for s in booking.sentences if s.kind is SentenceKind.DTO]
+    if dtos:
+        if len(dtos) < len(booking.sentences):
+            return ManualCalculation("a detention and training order served with other sentences")
+        return _detention_and_training(booking, legislation)
     runs = chains(booking.sentences)
     if isinstance(runs, ManualCalculation):
         return runs
@@ -1028,3 +1037,57 @@ def _concurrent_ped(results: list[_SentenceDates]) -> date | None:
     if non_ped is not None and latest_ped < non_ped.release:
         return non_ped.release
     return latest_ped
+
+
+def _detention_and_training(booking: Booking, legislation: Legislation) -> Calculation | ManualCalculation:
+    """Detention and training orders (Sentencing Code ss.233-243): released to supervision at the mid-term,
+    up to one or two months earlier or later by the order's length; consecutive orders no longer than 24
+    months; top-up supervision to 12 months after release for those 18 or over then. Added days do not apply."""
+    runs = chains(booking.sentences)
+    if isinstance(runs, ManualCalculation):
+        return runs
+    if any(s.recall for s in booking.sentences):
+        return ManualCalculation("a detention and training order recalled")
+    # Orders served together are one term (s.237 for one imposed on someone already serving one): from the
+    # first order's date to the last day of any, no longer than 24 months.
+    start = min(s.sentenced_on for s in booking.sentences)
+    end = max(
+        _day(
+            min(p.sentenced_on for p in run),
+            _aggregate_days(min(p.sentenced_on for p in run), [p.length for p in run]),
+        )
+        for run in runs
+    )
+    days = min((end - start).days + 1, Duration(months=24).length_in_days(start))
+    half = _ceil(Fraction(days) * HALF)
+    adj = booking.adjustments_for(start, _day(start, half))
+    shift = timedelta(days=adj.unlawfully_at_large - adj.deducted)
+    expiry = _day(start, days)
+    mtd = max(_day(start, half) + shift, start)
+    dates: dict[DateType, date] = {
+        DateType.MTD: mtd,
+        DateType.SED: max(expiry + shift, start),
+        DateType.ESED: expiry,
+    }
+    adjusted = f"{-adj.deducted:+d} deducted, {adj.unlawfully_at_large:+d} UAL"
+    working = [
+        Step(
+            DateType.MTD,
+            "detention and training order, mid-term",
+            f"{days} days × 1/2 from {start}; {adjusted}",
+        ),
+        Step(DateType.SED, "order expiry", f"{days} days from {start}; {adjusted}"),
+    ]
+    # Transfer up to a month either side for orders of 8 to 18 months, two for 18 to 24; not on immediate release.
+    if mtd != start:
+        months = 1 if days < Duration(months=18).length_in_days(start) else 2
+        if days >= Duration(months=8).length_in_days(start):
+            dates[DateType.ETD], dates[DateType.LTD] = add_months(mtd, -months), add_months(mtd, months)
+            working.append(Step(DateType.ETD, "early and late transfer", f"{months} month(s) either side"))
+    adult_at_release = _age_on(booking.date_of_birth, mtd) >= 18
+    under_two_years = days < Duration(years=2).length_in_days(start)
+    ora = all(p.offence_on is None or p.offence_on >= ORA for p in booking.sentences)
+    if legislation.top_up_supervision and adult_at_release and under_two_years and ora:
+        dates[DateType.TUSED] = add_months(mtd, 12)
+        working.append(Step(DateType.TUSED, "top-up supervision", f"12 months from the mid-term ({mtd})"))
+    return Calculation(dates=dates, working=tuple(working))
