@@ -45,10 +45,9 @@ KINDS = {
     "SopcSentence": SentenceKind.SOPC,
     "AFineSentence": SentenceKind.FINE_DEFAULT,
     "DetentionAndTrainingOrderSentence": SentenceKind.DTO,
+    "BotusSentence": SentenceKind.BOTUS,
 }
-KIND_NAMES = {
-    "BotusSentence": "breach of top-up supervision",
-}
+KIND_NAMES = {}
 PROFILES: dict[str | None, Legislation] = {
     "calculation-params": CURRENT,
     None: CURRENT,
@@ -122,7 +121,7 @@ def _sentence(raw: dict[str, Any]) -> Sentence:
     back = (raw.get("recall") or {}).get("returnToCustodyDate")
     arrangements = raw.get("releaseArrangements") or {}
     kind = KINDS[kind_name]
-    if kind in (SentenceKind.STANDARD, SentenceKind.FINE_DEFAULT, SentenceKind.DTO):
+    if kind in (SentenceKind.STANDARD, SentenceKind.FINE_DEFAULT, SentenceKind.DTO, SentenceKind.BOTUS):
         length = _duration(raw["duration"]["durationElements"])
         extension = None
     else:
@@ -144,6 +143,7 @@ def _sentence(raw: dict[str, Any]) -> Sentence:
         automatic_release=bool(raw.get("automaticRelease")),
         section_250=bool(arrangements.get("isSection250")),
         fine_amount=int(raw["fineAmount"]) if raw.get("fineAmount") is not None else None,
+        top_up_ends=date.fromisoformat(raw["latestTusedDate"]) if raw.get("latestTusedDate") else None,
         under_18_sopc=bool(raw.get("sdopcu18")),
         identifier=str(raw.get("identifier") or ""),
         consecutive_to=str(follows[0]) if follows else "",

@@ -47,6 +47,7 @@ class SentenceKind(StrEnum):
     SOPC = "sopc"  # offenders of particular concern (SopcSentence)
     FINE_DEFAULT = "fine_default"  # a term in default of paying a fine (AFineSentence): no licence
     DTO = "dto"  # detention and training order (DetentionAndTrainingOrderSentence)
+    BOTUS = "botus"  # committal for breach of top-up supervision (BotusSentence): served in full
 
 
 class DateType(StrEnum):
@@ -83,6 +84,7 @@ class Sentence:
     automatic_release: bool = False  # EDS released automatically at two-thirds (no parole)
     section_250: bool = False  # detention of a child (Sentencing Code s.250), not an adult sentence
     fine_amount: int | None = None  # for a term in default, the fine unpaid (pounds)
+    top_up_ends: date | None = None  # for a breach of top-up supervision, the supervision's end as recorded
     under_18_sopc: bool = False
     identifier: str = ""
     consecutive_to: str = ""  # the identifier of the sentence this one follows, if consecutive
@@ -756,6 +758,13 @@ def calculate(booking: Booking, legislation: Legislation = CURRENT) -> Calculati
     """Release dates for a booking: its concurrent terms (single sentences or consecutive runs) together."""
     if not booking.sentences:
         return ManualCalculation("there are no sentences")
+    breaches = [s for s in booking.sentences if s.kind is SentenceKind.BOTUS]
+    if breaches:
+        if len(breaches) < len(booking.sentences):
+            return ManualCalculation(
+                "a committal for breach of top-up supervision served with other sentences"
+            )
+        return _breach_of_top_up(booking)
     dtos = [s for s in booking.sentences if s.kind is SentenceKind.DTO]
     if dtos:
         if len(dtos) < len(booking.sentences):
@@ -1090,4 +1099,32 @@ def _detention_and_training(booking: Booking, legislation: Legislation) -> Calcu
     if legislation.top_up_supervision and adult_at_release and under_two_years and ora:
         dates[DateType.TUSED] = add_months(mtd, 12)
         working.append(Step(DateType.TUSED, "top-up supervision", f"12 months from the mid-term ({mtd})"))
+    return Calculation(dates=dates, working=tuple(working))
+
+
+def _breach_of_top_up(booking: Booking) -> Calculation | ManualCalculation:
+    """Committal for breach of top-up supervision (CJA 2003 s.256AC): up to 14 days, served in full, released
+    without licence. Remand, tagged bail and added days do not count; time unlawfully at large does. The top-up
+    supervision runs on to its recorded end where that is later."""
+    runs = chains(booking.sentences)
+    if isinstance(runs, ManualCalculation):
+        return runs
+    ends: list[date] = []
+    for run in runs:
+        start = min(p.sentenced_on for p in run)
+        days = _aggregate_days(start, [p.length for p in run])
+        adj = booking.adjustments_for(start, _day(start, days))
+        ends.append(_day(start, days) + timedelta(days=adj.unlawfully_at_large))
+    end = max(ends)
+    dates: dict[DateType, date] = {DateType.ARD: end, DateType.SED: end}
+    working = [
+        Step(DateType.ARD, "breach of top-up supervision", "served in full, no licence"),
+        Step(DateType.SED, "breach of top-up supervision", "the end of the committal"),
+    ]
+    recorded = max((s.top_up_ends for s in booking.sentences if s.top_up_ends), default=None)
+    if recorded is not None and end < recorded:
+        dates[DateType.TUSED] = recorded
+        working.append(
+            Step(DateType.TUSED, "top-up supervision", f"continues to its recorded end ({recorded})")
+        )
     return Calculation(dates=dates, working=tuple(working))
