@@ -169,11 +169,13 @@ class Booking:
             elif ual > unadjusted_release:
                 total = total + Adjustments(unlawfully_at_large_after_release=entry.unlawfully_at_large)
             total = total + Adjustments(
-                additional_days_awarded=entry.additional_days_awarded,
-                restored_days=entry.restored_days,
-                recall_remand=entry.recall_remand,
-                recall_tagged_bail=entry.recall_tagged_bail,
+                additional_days_awarded=entry.additional_days_awarded, restored_days=entry.restored_days
             )
+            # Remand and tagged bail before a recall count towards the sentence they were recorded against.
+            if applies is None or applies == start:
+                total = total + Adjustments(
+                    recall_remand=entry.recall_remand, recall_tagged_bail=entry.recall_tagged_bail
+                )
         return total
 
 
@@ -781,7 +783,7 @@ def calculate(booking: Booking, legislation: Legislation = CURRENT) -> Calculati
         results.append(one)
     for r in results:
         if r.parts[0].recall:
-            refused = _apply_recall(r, legislation)
+            refused = _apply_recall(r, booking, legislation)
             if refused is not None:
                 return refused
     fixed_terms = [r for r in results if r.parts[0].recall in ("FTR_14", "FTR_28") and r.has_sled]
@@ -827,7 +829,7 @@ def _without_repealed_hdc(
 RECALL_DAYS = {"FTR_14": 14, "FTR_28": 28, "FTR_56": 56}
 
 
-def _apply_recall(r: _SentenceDates, legislation: Legislation) -> ManualCalculation | None:
+def _apply_recall(r: _SentenceDates, booking: Booking, legislation: Legislation) -> ManualCalculation | None:
     """A term recalled on licence: served to its expiry (standard recall) or for 14 or 28 days from the return to
     custody (fixed-term recall), never beyond the expiry. Remand and tagged bail before the recall, and time
     unlawfully at large on licence, move the expiry. Its release becomes the post-recall release date."""
@@ -854,7 +856,11 @@ def _apply_recall(r: _SentenceDates, legislation: Legislation) -> ManualCalculat
         back = r.parts[0].returned_to_custody
         if back is None:
             return ManualCalculation("a fixed-term recall without a return to custody date")
-        served = _day(back, RECALL_DAYS[kind])
+        # Time unlawfully at large after the return to custody counts on top.
+        ual_since = sum(
+            e.unlawfully_at_large for e in booking.adjustments if e.starts is not None and e.starts >= back
+        )
+        served = _day(back, RECALL_DAYS[kind]) + timedelta(days=ual_since)
         if kind == "FTR_56":
             if not legislation.fixed_term_recall_56:
                 return ManualCalculation("a 56-day fixed-term recall under law without them")
