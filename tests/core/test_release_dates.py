@@ -17,6 +17,7 @@ from desist.core.release_dates import (
     Sentence,
     SentenceKind,
     calculate,
+    sds_plus,
 )
 
 BORN = date(1990, 1, 1)
@@ -264,3 +265,18 @@ def test_detention_and_training_order_mid_term_and_transfer_dates() -> None:
     assert dates[DateType.ETD] == date(2023, 5, 25) and dates[DateType.LTD] == date(2023, 9, 25)
     assert dates[DateType.SED] == date(2024, 7, 9)
     assert dates[DateType.TUSED] == date(2024, 7, 25)  # 18 or over at the mid-term
+
+
+def test_sds_plus_by_list_length_and_date() -> None:
+    # List A, 7 years: SDS+ from 1 April 2020, not before.
+    assert sds_plus(date(2020, 4, 1), Duration(years=7), frozenset({"A"})).applies
+    before = sds_plus(date(2020, 3, 31), Duration(years=7), frozenset({"A"}))
+    assert not before.applies and before.eligible  # no HDC all the same
+    # List B, 4 to under 7 years: only from 28 June 2022.
+    assert not sds_plus(date(2022, 6, 27), Duration(years=5), frozenset({"B"})).applies
+    assert sds_plus(date(2022, 6, 28), Duration(years=5), frozenset({"B"})).applies
+    assert not sds_plus(date(2022, 6, 28), Duration(years=3, months=11), frozenset({"B"})).eligible
+    # List D only from 28 June 2022; s.250 detention needs list C.
+    assert not sds_plus(date(2021, 1, 1), Duration(years=8), frozenset({"D"})).applies
+    assert sds_plus(date(2023, 1, 1), Duration(years=7), frozenset({"C"}), section_250=True).applies
+    assert not sds_plus(date(2023, 1, 1), Duration(years=7), frozenset({"A"}), section_250=True).applies

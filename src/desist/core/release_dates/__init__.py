@@ -17,6 +17,7 @@ from desist.core.release_dates.engine import (
     calculate,
 )
 from desist.core.release_dates.legislation import CURRENT, WITH_PROGRESSION_MODEL, WITHOUT_SDS40, Legislation
+from desist.core.release_dates.sds_plus import SdsPlus, sds_plus
 
 __all__ = [
     "CURRENT",
@@ -29,8 +30,10 @@ __all__ = [
     "Duration",
     "Legislation",
     "ManualCalculation",
+    "SdsPlus",
     "Sentence",
     "SentenceKind",
     "Step",
     "calculate",
+    "sds_plus",
 ]
