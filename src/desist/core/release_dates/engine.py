@@ -464,13 +464,6 @@ def _release_days(
     return total, ped, "; ".join(working)
 
 
-def _single(
-    sentence: Sentence, booking: Booking, legislation: Legislation
-) -> _SentenceDates | ManualCalculation:
-    """One sentence's dates as if it stood alone."""
-    return _calculable((sentence,), booking, legislation)
-
-
 def _calculable(
     parts: tuple[Sentence, ...], booking: Booking, legislation: Legislation
 ) -> _SentenceDates | ManualCalculation:
