@@ -341,7 +341,8 @@ def test_upload_map_check_and_import_in_the_pages(client, partnership, analyst, 
     assert SourceRecord.objects.count() == 3
     fixed.refresh_from_db()
     assert fixed.state == "imported" and bytes(fixed.content) == b"" and fixed.batch.created == 3
-    assert b"housing-fixed.csv" not in client.get("/imports/").content.split(b"Import history")[0]
+    waiting = client.get("/imports/").content.split(b"Waiting to be imported")[1].split(b"</ul>")[0]
+    assert b"housing.csv" in waiting and b"housing-fixed.csv" not in waiting
     # The same file again is refused at the check.
     upload(client, GOOD_ROWS, name="again.csv")
     run_worker()
