@@ -24,7 +24,7 @@ class FieldValueError(ValueError):
 class FieldSpec:
     name: str
     label: str
-    kind: str  # "text", "date", "sex", "postcode", "identifier" or "relationship"
+    kind: str  # "text", "date", "sex", "postcode", "identifier", "relationship", "email" or "telephone"
     help: str = ""
 
 
@@ -62,6 +62,19 @@ RELATIONSHIP_FIELDS = (
 FIELDS: dict[str, FieldSpec] = {
     f.name: f for f in NAME_FIELDS + PERSON_FIELDS + IDENTIFIER_FIELDS + RELATIONSHIP_FIELDS
 }
+# Fields only the offline `desist link` mapping takes so far (the web import's records do not store them
+# yet): the rest of an address, and contact details. Several columns may map to one of the address
+# fields (and to street or locality), joined with spaces in the mapping's order: "Number" + "Street".
+LINK_FIELDS = (
+    FieldSpec("house_number", "House number or name", "text", "Put before the street when compared"),
+    FieldSpec("address_line_2", "Second address line", "text"),
+    FieldSpec("region", "County, state or region", "text"),
+    FieldSpec("country", "Country", "text"),
+    FieldSpec("email", "E-mail address", "email"),
+    FieldSpec("telephone", "Telephone number", "telephone"),
+)
+MAPPING_FIELDS: dict[str, FieldSpec] = {**FIELDS, **{f.name: f for f in LINK_FIELDS}}
+COMBINABLE_FIELDS = ("house_number", "street", "address_line_2", "locality", "region")
 IDENTIFIER_KINDS = tuple(f.name for f in IDENTIFIER_FIELDS)
 
 # Date formats a mapping may name (strptime codes); "auto" tries these in order.
@@ -145,17 +158,53 @@ def parse_sex(value: object) -> str:
 
 
 def parse_postcode(value: object) -> str:
-    """A UK postcode in its standard form ('ME14 1XX'); '' if missing.
+    """A postcode or zip code, normalised: a UK one in its standard form ('ME14 1XX'), any other
+    upper-cased with its spaces collapsed ('4223', 'SW-1234'); '' if missing.
 
-    A value that does not look like a postcode is an error, so a mis-mapped column is caught early.
+    Addresses are international: a postcode that is not in the UK format is kept (is_uk_postcode tells
+    them apart, for data-quality notes), never refused.
     """
-    text = re.sub(r"\s+", "", clean(value).upper())
+    text = " ".join(clean(value).upper().split())
     if not text:
         return ""
-    match = _POSTCODE.match(text)
-    if not match:
+    match = _POSTCODE.match(text.replace(" ", ""))
+    return f"{match[1]} {match[2]}" if match else text
+
+
+def parse_uk_postcode(value: object) -> str:
+    """A UK postcode in its standard form ('ME14 1XX'); '' if missing; any other value is an error.
+
+    What the web import still reads (its records are UK ones); `desist link` reads any country's.
+    """
+    text = parse_postcode(value)
+    if text and not is_uk_postcode(text):
         raise FieldValueError(f"{clean(value)!r} is not a UK postcode")
-    return f"{match[1]} {match[2]}"
+    return text
+
+
+def is_uk_postcode(value: str) -> bool:
+    """Whether a parsed postcode is in the UK format."""
+    return bool(_POSTCODE.match(value.replace(" ", "")))
+
+
+def parse_email(value: object) -> str:
+    """An e-mail address, lower-cased ('' if missing); one without an @ is an error (a mis-mapped column)."""
+    text = clean(value).lower()
+    if text and ("@" not in text or text.startswith("@") or text.endswith("@")):
+        raise FieldValueError(f"{clean(value)!r} is not an e-mail address")
+    return text
+
+
+def parse_telephone(value: object) -> str:
+    """A telephone number as its digits, with a leading + kept ('' if missing); fewer than 6 digits
+    is an error."""
+    text = clean(value)
+    digits = re.sub(r"\D", "", text)
+    if not text:
+        return ""
+    if len(digits) < 6:
+        raise FieldValueError(f"{text!r} is not a telephone number")
+    return ("+" if text.startswith("+") else "") + digits
 
 
 def parse_identifier(kind: str, value: object) -> str:
@@ -188,19 +237,26 @@ def parse_relationship(value: object) -> str:
     return kind
 
 
-def parse_field(name: str, value: object, *, date_format: str = "auto") -> object:
-    """Read one raw value as the named field."""
+def parse_field(name: str, value: object, *, date_format: str = "auto", international: bool = False) -> object:
+    """Read one raw value as the named field.
+
+    ``international`` reads any country's postcode (`desist link`); without it a postcode must be a UK
+    one (the web import, until its records take international addresses)."""
     if is_local_identifier(name):
         return parse_identifier(name, value)
-    spec = FIELDS.get(name)
+    spec = MAPPING_FIELDS.get(name)
     if spec is None:
         raise FieldValueError(f"{name!r} is not a desist field")
+    if spec.kind == "email":
+        return parse_email(value)
+    if spec.kind == "telephone":
+        return parse_telephone(value)
     if spec.kind == "date":
         return parse_date(value, date_format)
     if spec.kind == "sex":
         return parse_sex(value)
     if spec.kind == "postcode":
-        return parse_postcode(value)
+        return parse_postcode(value) if international else parse_uk_postcode(value)
     if spec.kind == "identifier":
         return parse_identifier(name, value)
     if spec.kind == "relationship":

@@ -32,7 +32,14 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.csv as pacsv
 
-from .fields import DATE_FORMATS, FIELDS, FieldValueError, is_local_identifier, parse_field
+from .fields import (
+    COMBINABLE_FIELDS,
+    DATE_FORMATS,
+    MAPPING_FIELDS,
+    FieldValueError,
+    is_local_identifier,
+    parse_field,
+)
 
 SOURCE_SETTINGS = ("record_id", "date_format", "columns", "delimiter", "encoding")
 MAX_REPORTED_PROBLEMS = 50
@@ -131,13 +138,14 @@ def _source_mapping(path: str, source: str, table: object) -> SourceMapping:
         if not isinstance(field_name, str):
             raise MappingError(f"{where}: column {column!r} must map to a field name in quotes")
         field_name = field_name.strip()
-        if not (field_name in FIELDS or is_local_identifier(field_name)):
+        if not (field_name in MAPPING_FIELDS or is_local_identifier(field_name)):
             raise MappingError(
                 f"{where}: column {column!r} maps to {field_name!r}, which is not a desist field"
-                f"{_suggest(field_name, list(FIELDS))}; fields are {', '.join(FIELDS)}, "
+                f"{_suggest(field_name, list(MAPPING_FIELDS))}; fields are {', '.join(MAPPING_FIELDS)}, "
                 f"or local:<name> for any other identifier"
             )
-        if field_name in by_field:
+        # Address parts may be spread over columns ("Number", "Street"): joined in the mapping's order.
+        if field_name in by_field and field_name not in COMBINABLE_FIELDS:
             raise MappingError(
                 f"{where}: columns {by_field[field_name]!r} and {column!r} both map to {field_name!r}"
             )
@@ -277,7 +285,7 @@ def read_source_table(
                 parsed = cache[value]
             except KeyError:
                 try:
-                    parsed = parse_field(field_name, value, date_format=mapping.date_format)
+                    parsed = parse_field(field_name, value, date_format=mapping.date_format, international=True)
                 except FieldValueError as exc:
                     parsed = exc
                 cache[value] = parsed
@@ -288,6 +296,8 @@ def read_source_table(
                     problem(row, column, str(parsed))
                 parsed = None
             out.append(parsed if parsed != "" else None)
+        if field_name in columns:  # a combined field: this column's text after the earlier ones'
+            out = [" ".join(str(v) for v in pair if v) or None for pair in zip(columns[field_name], out, strict=True)]
         columns[field_name] = out
     if total:
         raise RecordValueErrors(problems, total)

@@ -46,9 +46,17 @@ DETERMINISTIC_RECALL = 0.8
 
 # No level's m below this (see regularise); u likewise, so no weight is infinite.
 M_FLOOR = 1e-3
-# m of the levels EM cannot learn from clean data (see _disagreement): one record in a hundred.
-FIXED_M = 0.01
 UNTRAINED_PROBABILITY = 1e-6
+# A field held by fewer records than this share (or by fewer than two) is left out of the model and of
+# blocking, with a note: nothing can be learnt from it, and a block on it would compare nothing.
+MIN_FIELD_SHARE = 0.01
+# Below this many records EM is not run (too few pairs of one person to learn from); each level's m
+# starts from PRIOR_M and the notes say so. u is still measured, on every pair.
+MIN_EM_RECORDS = 500
+# The starting m of a comparison's levels, before EM: most of one person's pairs agree exactly, few
+# disagree outright, the rest share the partial levels. Kept only where the data cannot inform a level.
+PRIOR_M_EXACT = 0.8
+PRIOR_M_DIFFERENT = 0.05
 # A level no training pair fell in borrows the parameters of this level of the same comparison.
 UNTRAINED_LIKE = {("date_of_birth", "Matches another date of birth"): "Day and month swapped"}
 
@@ -64,13 +72,8 @@ def _levels() -> Any:
 
 
 def _disagreement(label: str) -> Any:
-    """The ELSE level of a field that, in clean training data, never disagrees for one person.
-
-    EM would drive its m to zero, iteration by iteration, until Splink refuses it (or the field vetoes
-    any link); real records do carry a wrong sex or identifier now and then. So its m is fixed at
-    FIXED_M, a judgement of how often that happens, and EM estimates the other levels around it.
-    """
-    return _levels().ElseLevel().configure(label_for_charts=label, m_probability=FIXED_M, fix_m_probability=True)
+    """The ELSE level: estimated like the others (regularise floors an m that EM drives to zero)."""
+    return _levels().ElseLevel().configure(label_for_charts=label)
 
 
 def _first_name_comparison() -> Any:
@@ -174,7 +177,9 @@ def _address_comparison() -> Any:
                 label_for_charts="Same address"
             ),
             cll.ExactMatchLevel("street").configure(label_for_charts="Same street address"),
+            cll.JaroWinklerLevel("street", 0.92).configure(label_for_charts="Street very similar (a typo)"),
             cll.ExactMatchLevel("postcode").configure(label_for_charts="Same postcode"),
+            cll.DamerauLevenshteinLevel("postcode", 1).configure(label_for_charts="Postcode one character different"),
             cll.ExactMatchLevel("postcode_sector").configure(label_for_charts="Same postcode sector"),
             cll.ExactMatchLevel("postcode_district").configure(label_for_charts="Same postcode district"),
             cll.ElseLevel().configure(label_for_charts="Different"),
@@ -191,9 +196,7 @@ def _identifier_comparison(kind: str) -> Any:
         comparison_levels=[
             cll.NullLevel(kind).configure(label_for_charts="Missing"),
             cll.ExactMatchLevel(kind).configure(label_for_charts="Exact match"),
-            cll.DamerauLevenshteinLevel(kind, 1).configure(
-                label_for_charts="One character different", m_probability=FIXED_M, fix_m_probability=True
-            ),
+            cll.DamerauLevenshteinLevel(kind, 1).configure(label_for_charts="One character different"),
             _disagreement("Different"),
         ],
     )
@@ -206,11 +209,103 @@ def _local_ids_comparison() -> Any:
     return cl.CustomComparison(
         output_column_name="local_ids",
         comparison_levels=[
-            cll.NullLevel("local_ids").configure(label_for_charts="Missing"),
+            cll.NullLevel("local_id").configure(label_for_charts="Missing"),
             cll.ArrayIntersectLevel("local_ids", 1).configure(label_for_charts="Shares a local id"),
-            cll.ElseLevel().configure(label_for_charts="Different"),
+            cll.DamerauLevenshteinLevel("local_id", 1).configure(label_for_charts="One character different"),
+            _disagreement("Different"),
         ],
     )
+
+
+def _text_comparison(name: str, description: str) -> Any:
+    """A free-text field (locality, second address line, region, country): same, a typo, or not."""
+    import splink.comparison_library as cl
+
+    cll = _levels()
+    return cl.CustomComparison(
+        output_column_name=name,
+        comparison_description=description,
+        comparison_levels=[
+            cll.NullLevel(name).configure(label_for_charts="Missing"),
+            cll.ExactMatchLevel(name).configure(label_for_charts="Exact match"),
+            cll.JaroWinklerLevel(name, 0.9).configure(label_for_charts="Very similar (a typo)"),
+            _disagreement("Different"),
+        ],
+    )
+
+
+def _email_comparison() -> Any:
+    import splink.comparison_library as cl
+
+    cll = _levels()
+    return cl.CustomComparison(
+        output_column_name="email",
+        comparison_description="E-mail address",
+        comparison_levels=[
+            cll.NullLevel("email").configure(label_for_charts="Missing"),
+            cll.ExactMatchLevel("email").configure(label_for_charts="Exact match"),
+            cll.ExactMatchLevel("email_user").configure(label_for_charts="Same name before the @"),
+            cll.JaroWinklerLevel("email", 0.9).configure(label_for_charts="Very similar (a typo)"),
+            _disagreement("Different"),
+        ],
+    )
+
+
+def _telephone_comparison() -> Any:
+    import splink.comparison_library as cl
+
+    cll = _levels()
+    return cl.CustomComparison(
+        output_column_name="telephone",
+        comparison_description="Telephone number",
+        comparison_levels=[
+            cll.NullLevel("telephone").configure(label_for_charts="Missing"),
+            cll.ExactMatchLevel("telephone").configure(label_for_charts="Exact match"),
+            cll.ExactMatchLevel("telephone_end").configure(label_for_charts="Same last 8 digits"),
+            cll.DamerauLevenshteinLevel("telephone", 1).configure(label_for_charts="One digit different"),
+            _disagreement("Different"),
+        ],
+    )
+
+
+TEXT_FIELDS = {"locality": "Town or locality", "address_line_2": "Second address line",
+               "region": "County, state or region", "country": "Country"}
+# Each comparison of the full model, in order, with the prepared columns that must hold values for it
+# to be trained (any one of them).
+COMPARISON_COLUMNS: dict[str, tuple[str, ...]] = {
+    "first_name": ("first_name",),
+    "last_name": ("last_name",),
+    "date_of_birth": ("dob",),
+    "sex": ("sex",),
+    "address": ("street", "postcode"),
+    **{name: (name,) for name in TEXT_FIELDS},
+    "email": ("email",),
+    "telephone": ("telephone",),
+    **{kind: (kind,) for kind in IDENTIFIER_KINDS},
+    "local_ids": ("local_id",),
+}
+
+
+def _comparison(name: str) -> Any:
+    if name == "first_name":
+        return _first_name_comparison()
+    if name == "last_name":
+        return _last_name_comparison()
+    if name == "date_of_birth":
+        return _dob_comparison()
+    if name == "sex":
+        return _sex_comparison()
+    if name == "address":
+        return _address_comparison()
+    if name in TEXT_FIELDS:
+        return _text_comparison(name, TEXT_FIELDS[name])
+    if name == "email":
+        return _email_comparison()
+    if name == "telephone":
+        return _telephone_comparison()
+    if name == "local_ids":
+        return _local_ids_comparison()
+    return _identifier_comparison(name)
 
 
 def _plain_comparisons() -> list[Any]:
@@ -226,56 +321,83 @@ def _plain_comparisons() -> list[Any]:
     ]
 
 
-def prediction_blocking_rules(profile: Profile, identifiers: tuple[str, ...]) -> list[Any]:
-    """Which pairs are compared at all: those that share at least one of these keys.
+# Which pairs are compared at all: those that share at least one of these keys. Each is narrow (blocks
+# stay small at a million records) and together they catch the faults the model forgives: an identifier,
+# e-mail or telephone catches any spelling; date of birth with a name key catches typos and nicknames;
+# name with year, postcode, street or locality catches a wrong or swapped date of birth.
+NAME_AND_DATE_RULES: tuple[tuple[str, ...], ...] = (
+    ("dob", "last_name_soundex"),
+    ("dob", "first_name_metaphone"),
+    ("first_name", "last_name", "dob_year"),
+    ("names_sorted", "dob_year"),
+    ("postcode", "last_name_soundex"),
+    ("postcode", "first_name_metaphone", "dob_year"),
+    ("dob", "postcode_district"),
+    ("postcode", "street"),
+    ("street", "last_name_soundex"),
+    ("dob", "locality"),
+    ("first_name_metaphone", "last_name_soundex", "locality"),
+)
+PLAIN_RULES: tuple[tuple[str, ...], ...] = (("first_name", "last_name"), ("dob", "last_name_soundex"),
+                                           ("dob", "first_name"))
 
-    Each rule is narrow (blocks stay small at a million records) and together they catch the faults the
-    model forgives: an identifier catches any spelling; date of birth with a name key catches typos and
-    nicknames; name with year or postcode catches a wrong or swapped date of birth.
-    """
+
+def blocking_keys(profile: Profile, fields: tuple[str, ...], present: set[str] | None = None) -> list[tuple[str, ...]]:
+    """The blocking keys (column tuples) for a model comparing ``fields``, keeping only keys whose columns
+    all hold values (``present``: the prepared columns that do; None keeps every key)."""
+    if profile == "name_dob":
+        return list(PLAIN_RULES)
+    keys: list[tuple[str, ...]] = [(kind,) for kind in fields if kind in IDENTIFIER_KINDS]
+    keys += [(column,) for name, column in (("local_ids", "local_id"), ("email", "email"),
+                                            ("telephone", "telephone")) if name in fields]
+    keys += NAME_AND_DATE_RULES
+    return [key for key in keys if present is None or all(column in present for column in key)]
+
+
+def prediction_blocking_rules(profile: Profile, keys: list[tuple[str, ...]]) -> list[Any]:
+    """Splink blocking rules for the keys (see blocking_keys)."""
     from splink import block_on
 
-    if profile == "name_dob":
-        return [block_on("first_name", "last_name"), block_on("dob", "last_name_soundex"),
-                block_on("dob", "first_name")]
-    rules = [block_on(kind) for kind in identifiers]
-    rules += [
-        block_on("dob", "last_name_soundex"),
-        block_on("dob", "first_name_metaphone"),
-        block_on("first_name", "last_name", "dob_year"),
-        block_on("names_sorted", "dob_year"),
-        block_on("postcode", "last_name_soundex"),
-        block_on("postcode", "first_name_metaphone", "dob_year"),
-        block_on("dob", "postcode_district"),
-    ]
-    return rules
+    return [block_on(*key) for key in keys]
 
 
-def _settings(profile: Profile, identifiers: tuple[str, ...], has_local_ids: bool) -> Any:
+def _settings(profile: Profile, fields: tuple[str, ...], keys: list[tuple[str, ...]]) -> Any:
     from splink import SettingsCreator
 
-    if profile == "name_dob":
-        comparisons = _plain_comparisons()
-    else:
-        comparisons = [
-            _first_name_comparison(),
-            _last_name_comparison(),
-            _dob_comparison(),
-            _sex_comparison(),
-            _address_comparison(),
-            *[_identifier_comparison(kind) for kind in identifiers],
-        ]
-        if has_local_ids:
-            comparisons.append(_local_ids_comparison())
+    comparisons = _plain_comparisons() if profile == "name_dob" else [_comparison(name) for name in fields]
     return SettingsCreator(
         link_type="dedupe_only",
         unique_id_column_name=UNIQUE_ID,
         comparisons=comparisons,
-        blocking_rules_to_generate_predictions=prediction_blocking_rules(profile, identifiers),
+        blocking_rules_to_generate_predictions=prediction_blocking_rules(profile, keys),
         retain_matching_columns=False,
         retain_intermediate_calculation_columns=False,
         max_iterations=20,
     )
+
+
+def present_columns(prepared: pa.Table, *, share: float = MIN_FIELD_SHARE) -> set[str]:
+    """The prepared columns held by at least ``share`` of the records (and by two or more)."""
+    needed = max(2, int(share * prepared.num_rows))
+    return {name for name in prepared.column_names if prepared.num_rows - prepared.column(name).null_count >= needed}
+
+
+def model_fields(prepared: pa.Table, profile: Profile = "full") -> tuple[tuple[str, ...], list[str]]:
+    """The comparisons the records can train, and a note for each field left out because it is (nearly)
+    empty."""
+    if profile == "name_dob":
+        return ("first_name", "last_name", "date_of_birth"), []
+    present = present_columns(prepared)
+    fields: list[str] = []
+    notes: list[str] = []
+    for name, columns in COMPARISON_COLUMNS.items():
+        held = max(prepared.num_rows - prepared.column(c).null_count for c in columns)
+        if any(c in present for c in columns):
+            fields.append(name)
+        elif held:
+            notes.append(f"{name} is held by only {held:,} of {prepared.num_rows:,} records: "
+                         "left out of the model and of blocking")
+    return tuple(fields), notes
 
 
 @dataclass(frozen=True)
@@ -300,8 +422,11 @@ class LinkageModel:
         The comparisons' SQL is written afresh in the engine's dialect (a model trained on DuckDB runs
         on Spark) and the trained m, u and prior are copied across level by level.
         """
-        identifiers = tuple(self.metadata.get("identifiers", ()))
-        creator = _settings(self.profile, identifiers, bool(self.metadata.get("local_ids")))
+        if "fields" not in self.metadata:
+            raise ModelError("the model was trained by an earlier version of desist: retrain it")
+        fields = tuple(self.metadata["fields"])
+        keys = [tuple(key) for key in self.metadata.get("blocking", blocking_keys(self.profile, fields))]
+        creator = _settings(self.profile, fields, keys)
         fresh: dict[str, Any] = creator.create_settings_dict(check_engine(engine))
         fresh["probability_two_random_records_match"] = self.settings["probability_two_random_records_match"]
         trained = {c["output_column_name"]: c for c in self.settings.get("comparisons", [])}
@@ -400,14 +525,6 @@ def _log2(value: float) -> float:
     return math.log2(value)
 
 
-def present_identifiers(prepared: pa.Table, *, minimum: int = 2) -> tuple[str, ...]:
-    """Identifier kinds the records actually hold (a comparison on an empty column cannot be trained)."""
-    return tuple(
-        kind for kind in IDENTIFIER_KINDS
-        if prepared.num_rows - prepared.column(kind).null_count >= minimum
-    )
-
-
 def with_unique_ids(prepared: pa.Table, start: int = 0) -> pa.Table:
     """The prepared records with Splink's integer unique id (row number from ``start``)."""
     ids = pa.array(range(start, start + prepared.num_rows), type=pa.int64())
@@ -424,16 +541,17 @@ def train_model(
 ) -> LinkageModel:
     """Train a model on the records, without labels.
 
-    u by random sampling, the prior from deterministic rules (a shared identifier, or name and date
-    of birth exactly), m by expectation maximisation on pairs sharing a date of birth and on pairs
-    sharing a name. Training uses at most ``max_records`` records (a seeded sample): parameters settle
-    long before a million.
+    Only the fields the records hold take part (model_fields: a nearly empty one is left out with a
+    note). u by random sampling; the prior from deterministic rules (a shared identifier, or name and
+    date of birth exactly); m by expectation maximisation, in turn on pairs sharing a date of birth, a
+    name and a postcode (each session trains the comparisons it does not block on). With fewer than
+    MIN_EM_RECORDS records EM is not run and m keeps its prior (the notes say so). Training uses at most
+    ``max_records`` records (a seeded sample): parameters settle long before a million.
     """
     from splink import Linker, block_on
 
     engine = check_engine(engine)
     prepared = prepare_records(records)
-    em_sessions = (("date of birth", block_on("dob")), ("name", block_on("first_name", "last_name")))
     if prepared.num_rows < 2:
         raise ModelError("at least two records are needed to train a model")
     sample = prepared
@@ -443,45 +561,69 @@ def train_model(
         rng = np.random.default_rng(seed)
         keep = np.sort(rng.choice(prepared.num_rows, size=max_records, replace=False))
         sample = prepared.take(pa.array(keep))
-    identifiers = present_identifiers(sample)
-    has_local = sample.num_rows - sample.column("local_ids").null_count >= 2
-    settings = _settings(profile, identifiers, has_local)
+    fields, notes = model_fields(sample, profile)
+    if not fields:
+        raise ModelError("the records hold no field that can be compared (names, date of birth, address, "
+                         "identifiers): nothing to link on")
+    present = present_columns(sample)
+    keys = blocking_keys(profile, fields, present)
+    settings = _settings(profile, fields, keys)
 
     db_api = database_api(engine)
     table = with_unique_ids(sample)
     registered = table_name("desist_training_records")
     sdf = db_api.register(table, table_name=registered)
-    # Splink's warnings about unobserved levels are handled by regularise and kept in the metadata.
-    linker = Linker(sdf, settings, log_level=logging.ERROR)
-
-    deterministic: list[Any] = [block_on(kind) for kind in identifiers if kind in ("pnc", "nhs_number", "ni_number")]
-    deterministic.append(block_on("first_name", "last_name", "dob"))
-    linker.training.estimate_probability_two_random_records_match(deterministic, recall=DETERMINISTIC_RECALL)
-    linker.training.estimate_u_using_random_sampling(max_pairs=U_MAX_PAIRS, seed=seed)
-    trained = linker.misc.save_model_to_json()
-    skipped: list[str] = []
-    iterations_used: dict[str, int] = {}
-    for name, rule in em_sessions:
-        for iterations in EM_ITERATIONS:
-            # Each session on its own linker, so a failed attempt leaves the parameters as they were.
-            session = Linker(sdf, {**trained, "max_iterations": iterations}, log_level=logging.ERROR)
-            try:
-                session.training.estimate_parameters_using_expectation_maximisation(
-                    rule, max_pairs=EM_MAX_PAIRS, record_sample_proportion=0.1
-                )
-            except ValueError as exc:
-                # Splink 5 refuses an m that underflows to 0 (a level whose pairs all score as
-                # non-matches); fewer iterations stop before it gets there.
-                if "m_probability" not in str(exc):
-                    raise
-                continue
-            trained = session.misc.save_model_to_json()
-            iterations_used[name] = iterations
-            break
-        else:
-            skipped.append(name)
-    release(db_api, [registered])
-    settings_json, untrained = regularise(_stable_settings(trained))
+    try:
+        # Splink's warnings about unobserved levels are handled by regularise and kept in the metadata.
+        linker = Linker(sdf, settings, log_level=logging.ERROR)
+        deterministic: list[Any] = [block_on(*key) for key in (
+            *[(kind,) for kind in ("pnc", "nhs_number", "ni_number") if kind in fields],
+            ("local_id",) if "local_ids" in fields else (),
+            ("first_name", "last_name", "dob"),
+        ) if key and all(column in present for column in key)]
+        try:
+            linker.training.estimate_probability_two_random_records_match(deterministic, recall=DETERMINISTIC_RECALL)
+        except (ValueError, ZeroDivisionError, ArithmeticError):
+            # No pair met a rule (a handful of records): the prior stays one pair in a thousand... of
+            # what Splink starts from, and the notes say so.
+            notes.append("no pair of records shares an identifier or a name and date of birth: "
+                         "the prior is Splink's default")
+        linker.training.estimate_u_using_random_sampling(max_pairs=U_MAX_PAIRS, seed=seed)
+        trained = linker.misc.save_model_to_json()
+        skipped: list[str] = []
+        iterations_used: dict[str, int] = {}
+        # Two sessions, as Splink recommends: each trains the comparisons the other blocks on.
+        sessions = [(name, key) for name, key in (("date of birth", ("dob",)), ("name", ("first_name", "last_name")))
+                    if all(column in present for column in key)]
+        if len(sessions) < 2 and "postcode" in present:
+            sessions.append(("postcode", ("postcode",)))
+        if sample.num_rows < MIN_EM_RECORDS:
+            notes.append(f"only {sample.num_rows:,} records: too few to estimate m by EM (at least "
+                         f"{MIN_EM_RECORDS:,}); m keeps its prior; train again on more records")
+            sessions = []
+        for name, key in sessions:
+            for iterations in EM_ITERATIONS:
+                # Each session on its own linker, so a failed attempt leaves the parameters as they were.
+                session = Linker(sdf, {**trained, "max_iterations": iterations}, log_level=logging.ERROR)
+                try:
+                    session.training.estimate_parameters_using_expectation_maximisation(
+                        block_on(*key), max_pairs=EM_MAX_PAIRS, record_sample_proportion=0.1
+                    )
+                except (ValueError, ZeroDivisionError, ArithmeticError) as exc:
+                    # Splink 5 refuses an m that underflows to 0 (a level whose pairs all score as
+                    # non-matches); fewer iterations stop before it gets there. A session with no pairs
+                    # is skipped.
+                    if iterations == EM_ITERATIONS[-1]:
+                        notes.append(f"EM on pairs sharing a {name} did not run ({type(exc).__name__})")
+                    continue
+                trained = session.misc.save_model_to_json()
+                iterations_used[name] = iterations
+                break
+            else:
+                skipped.append(name)
+    finally:
+        release(db_api, [registered])
+    settings_json, untrained = regularise(_with_priors(_stable_settings(trained)))
     return LinkageModel(
         settings=settings_json,
         profile=profile,
@@ -490,15 +632,37 @@ def train_model(
         metadata={
             "engine": engine,
             "seed": seed,
-            "identifiers": list(identifiers),
-            "local_ids": has_local,
+            "fields": list(fields),
+            "blocking": [list(key) for key in keys],
+            "identifiers": [kind for kind in fields if kind in IDENTIFIER_KINDS],
+            "local_ids": "local_ids" in fields,
             "records_offered": int(prepared.num_rows),
             "sources": sorted(set(pc.unique(prepared.column("source")).to_pylist())),
             "untrained_levels": untrained,
             "skipped_em_sessions": skipped,
             "em_max_iterations": iterations_used,
+            "notes": notes,
         },
     )
+
+
+def _with_priors(settings: dict[str, Any]) -> dict[str, Any]:
+    """Give every level EM left without an m a prior: PRIOR_M_EXACT for the first (closest) level,
+    PRIOR_M_DIFFERENT for the ELSE level, the rest shared evenly between the partial levels."""
+    clean: dict[str, Any] = json.loads(json.dumps(settings))
+    for comparison in clean.get("comparisons", []):
+        levels = [lvl for lvl in comparison["comparison_levels"] if not lvl.get("is_null_level")]
+        partial = max(1, len(levels) - 2)
+        for index, level in enumerate(levels):
+            if level.get("m_probability"):
+                continue
+            if index == 0:
+                level["m_probability"] = PRIOR_M_EXACT
+            elif index == len(levels) - 1:
+                level["m_probability"] = PRIOR_M_DIFFERENT
+            else:
+                level["m_probability"] = (1 - PRIOR_M_EXACT - PRIOR_M_DIFFERENT) / partial
+    return clean
 
 
 def regularise(settings: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:

@@ -9,6 +9,8 @@ dates of birth is compared on all of them.
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from collections.abc import Callable, Iterable
 from datetime import date, datetime
 from functools import lru_cache, partial
@@ -20,7 +22,16 @@ from nicknames import NickNamer
 
 from desist.core.names import first_name_key, normalise_identifier, normalise_name
 
-from .fields import IDENTIFIER_KINDS, FieldValueError, is_local_identifier, parse_postcode, parse_sex
+from .fields import (
+    IDENTIFIER_KINDS,
+    FieldValueError,
+    is_local_identifier,
+    is_uk_postcode,
+    parse_email,
+    parse_postcode,
+    parse_sex,
+    parse_telephone,
+)
 
 STRING_FIELDS = (
     "first_name",
@@ -29,9 +40,15 @@ STRING_FIELDS = (
     "alias_first_name",
     "alias_last_name",
     "sex",
+    "house_number",
     "street",
+    "address_line_2",
     "locality",
+    "region",
+    "country",
     "postcode",
+    "email",
+    "telephone",
     *IDENTIFIER_KINDS,
 )
 # Every column the engine reads (beyond these it ignores columns, except ``local:<name>`` ids).
@@ -48,7 +65,7 @@ ALIAS_TYPE = pa.struct([("first_name", pa.string()), ("last_name", pa.string())]
 
 # Marks a prepared table (schema metadata), so link_records can skip preparing it again.
 PREPARED_MARK = b"desist.linkage.prepared"
-PREPARED_VERSION = b"1"
+PREPARED_VERSION = b"2"
 
 _S = pa.string()
 _LS = pa.list_(pa.string())
@@ -71,12 +88,21 @@ PREPARED_SCHEMA = pa.schema(
         ("dob_day", _S),
         ("dobs", _LS),  # every date of birth the record holds
         ("sex", _S),
-        ("street", _S),  # normalised
+        ("street", _S),  # house number and street, normalised
+        ("address_line_2", _S),  # normalised
+        ("locality", _S),  # normalised
+        ("region", _S),  # normalised
+        ("country", _S),  # normalised
         ("postcode", _S),  # standard form, "ME14 1XX"
         ("postcode_sector", _S),  # "ME14 1"
         ("postcode_district", _S),  # outward code, "ME14"
+        ("email", _S),  # lower-cased
+        ("email_user", _S),  # the part before the @
+        ("telephone", _S),  # digits
+        ("telephone_end", _S),  # the last 8 digits: the same number with or without its area or country code
         *[(kind, _S) for kind in IDENTIFIER_KINDS],
         ("local_ids", _LS),  # "<name>:<VALUE>"
+        ("local_id", _S),  # the first of them: what blocking and the typo level compare
     ]
 ).with_metadata({PREPARED_MARK: PREPARED_VERSION})
 
@@ -129,7 +155,9 @@ def _given_words(raw: str) -> tuple[str, ...]:
 
 @lru_cache(maxsize=131072)
 def _street(raw: str) -> str | None:
-    return normalise_name(raw) or None
+    """An address part, normalised as names are but keeping its digits (a house or flat number)."""
+    folded = unicodedata.normalize("NFKD", raw).encode("ascii", "ignore").decode("ascii").lower()
+    return " ".join(re.sub(r"[^0-9a-z]+", " ", folded.replace("'", "")).split()) or None
 
 
 def _iso_date(value: object) -> str | None:
@@ -246,14 +274,27 @@ def prepare_records(table: pa.Table) -> pa.Table:
         local: list[str | None] = [_text(v).upper() or None for v in (local_lists[i] or [])]
         local += [f"{name}:{_text(values[i]).upper()}" if _text(values[i]) else None
                   for name, values in local_columns]
-        cols["local_ids"].append(_unique(local))
+        local_ids = _unique(local)
+        cols["local_ids"].append(local_ids)
+        cols["local_id"].append(local_ids[0] if local_ids else None)
 
     cols["sex"] = _derive(table, "sex", parse_sex)
-    cols["street"] = _derive(table, "street", lambda s: _street(s) or "")
+    numbers = _column(table, "house_number")
+    streets = _column(table, "street")
+    cols["street"] = [_street(f"{_text(n)} {_text(s)}".strip()) for n, s in zip(numbers, streets, strict=True)]
+    for name in ("address_line_2", "locality", "region", "country"):
+        cols[name] = _derive(table, name, lambda s: _street(s) or "")
     postcodes = _derive(table, "postcode", parse_postcode)
     cols["postcode"] = postcodes
-    cols["postcode_district"] = [p.split(" ")[0] if p else None for p in postcodes]
-    cols["postcode_sector"] = [p[:-2] if p and " " in p else None for p in postcodes]
+    # Sector and district are parts of a UK postcode; other countries' codes are compared whole.
+    cols["postcode_district"] = [p.split(" ")[0] if p and is_uk_postcode(p) else None for p in postcodes]
+    cols["postcode_sector"] = [p[:-2] if p and is_uk_postcode(p) else None for p in postcodes]
+    emails = _derive(table, "email", parse_email)
+    cols["email"] = emails
+    cols["email_user"] = [e.split("@")[0] or None if e else None for e in emails]
+    phones = _derive(table, "telephone", parse_telephone)
+    cols["telephone"] = phones
+    cols["telephone_end"] = [p[-8:] if p else None for p in phones]
     for kind in IDENTIFIER_KINDS:
         cols[kind] = _derive(table, kind, partial(normalise_identifier, kind))
     return pa.table(cols, schema=PREPARED_SCHEMA)

@@ -1,0 +1,103 @@
+"""Linkage on anyone's data (issue 11): international addresses, combined columns, e-mail and telephone,
+local identifiers that block and forgive a typo, and training that never fails on a small or odd batch."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pyarrow as pa
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from desist.core.linkage import link_records, prepare_records, train_model
+from desist.core.linkage.fields import is_uk_postcode, parse_email, parse_postcode, parse_telephone
+from desist.core.linkage.mapping import parse_mapping, read_source
+
+
+def test_any_country_s_postcode_is_kept_normalised() -> None:
+    assert parse_postcode(" me141xx ") == "ME14 1XX"
+    assert parse_postcode("4223") == "4223"
+    assert parse_postcode("sw-1234  ab") == "SW-1234 AB"
+    assert is_uk_postcode("ME14 1XX") and not is_uk_postcode("4223")
+
+
+@given(st.text(max_size=12))
+def test_a_postcode_is_never_refused_and_parsing_twice_changes_nothing(text: str) -> None:
+    once = parse_postcode(text)
+    assert parse_postcode(once) == once
+
+
+def test_email_and_telephone_are_normalised() -> None:
+    assert parse_email(" Ann.Lee@Example.ORG ") == "ann.lee@example.org"
+    assert parse_telephone("+44 (0)1622 123-456") == "+4401622123456"
+    assert parse_telephone("") == "" and parse_email("") == ""
+
+
+def test_a_mapping_joins_address_columns_in_its_order(tmp_path: Path) -> None:
+    mapping = parse_mapping(
+        "[housing]\nrecord_id = 'id'\n[housing.columns]\nNo = 'house_number'\nRoad = 'street'\n"
+        "Suburb = 'locality'\nZip = 'postcode'\nMail = 'email'\nPhone = 'telephone'\n"
+    )["housing"]
+    path = tmp_path / "housing.csv"
+    path.write_text("id,No,Road,Suburb,Zip,Mail,Phone\nH1,12,Pinkerton Circuit,Richlands,4560,a@b.au,0412 345 678\n")
+    table = read_source(path, mapping)
+    prepared = prepare_records(table)
+    assert prepared.column("street").to_pylist() == ["12 pinkerton circuit"]
+    assert prepared.column("locality").to_pylist() == ["richlands"]
+    assert prepared.column("postcode").to_pylist() == ["4560"]
+    assert prepared.column("postcode_district").to_pylist() == [None]  # a UK postcode's part only
+    assert prepared.column("telephone").to_pylist() == ["0412345678"]
+
+
+def _people(n: int) -> pa.Table:
+    """n people, each in two sources: the second copy with a typo in the surname, and for half of them no
+    date of birth."""
+    firsts = ["ann", "bob", "cat", "dan", "eve", "fay", "gus", "hal", "ivy", "jon"]
+    rows: dict[str, list[object]] = {k: [] for k in ("source", "record_id", "first_name", "last_name",
+                                                      "date_of_birth", "postcode", "local:member")}
+    for i in range(n):
+        for source in ("a", "b"):
+            rows["source"].append(source)
+            rows["record_id"].append(f"{source}{i}")
+            rows["first_name"].append(firsts[i % 10])
+            rows["last_name"].append(f"surname{i}" if source == "a" else f"surnam{i}")
+            rows["date_of_birth"].append(f"19{50 + i % 40}-0{1 + i % 9}-1{i % 9}" if source == "a" or i % 2 else None)
+            rows["postcode"].append(str(2000 + i))
+            rows["local:member"].append(f"M{100000 + i}")
+    return pa.table(rows)
+
+
+def test_a_small_batch_trains_with_a_note_and_links() -> None:
+    records = _people(3)
+    model = train_model(records)
+    assert any("too few to estimate m by EM" in note for note in model.metadata["notes"])
+    result = link_records(records, model=model)
+    assert result.assignments.num_rows == 6
+
+
+def test_an_empty_field_drops_out_with_a_note() -> None:
+    records = _people(600).append_column("nhs_number", pa.array([None] * 1199 + ["9434765919"]))
+    model = train_model(records)
+    assert "nhs_number" not in model.metadata["fields"]
+    assert any(note.startswith("nhs_number is held by only 1 of 1,200") for note in model.metadata["notes"])
+
+
+def test_a_shared_local_identifier_blocks_and_links() -> None:
+    records = _people(600)
+    model = train_model(records)
+    assert ["local_id"] in model.metadata["blocking"]
+    people = link_records(records, model=model).person_ids()
+    # Half the pairs share no name, date of birth or exact surname: only the member number finds them.
+    assert sum(people[("a", f"a{i}")] == people[("b", f"b{i}")] for i in range(600)) >= 590
+
+
+@pytest.mark.parametrize("new", [1, 5, 100])
+def test_incremental_linking_of_a_small_batch_uses_the_stored_model(new: int) -> None:
+    records = _people(600)
+    model = train_model(records)
+    first = link_records(records, model=model)
+    batch = _people(600 + new)
+    result = link_records(pa.concat_tables([records, batch.slice(1200)]), model=model,
+                          previous=first.person_ids(), incremental=True)
+    assert result.assignments.num_rows == 1200 + 2 * new
