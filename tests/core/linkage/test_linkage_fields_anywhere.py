@@ -101,3 +101,27 @@ def test_incremental_linking_of_a_small_batch_uses_the_stored_model(new: int) ->
     result = link_records(pa.concat_tables([records, batch.slice(1200)]), model=model,
                           previous=first.person_ids(), incremental=True)
     assert result.assignments.num_rows == 1200 + 2 * new
+
+
+def test_thresholds_as_match_probabilities() -> None:
+    from desist.core.linkage import Thresholds
+
+    default = Thresholds()
+    assert round(default.link_probability, 3) == 0.996 and default.review_probability == 0.5
+    given = Thresholds.from_probabilities(link=0.99, review=0.2)
+    assert round(given.link_probability, 6) == 0.99 and round(given.review_probability, 6) == 0.2
+    assert Thresholds.from_probabilities().link == default.link
+    with pytest.raises(ValueError, match="between 0 and 1"):
+        Thresholds.from_probabilities(link=1.5)
+
+
+def test_the_comparison_cap_drops_the_widest_keys_and_says_so() -> None:
+    from desist.core.linkage.model import capped_blocking_keys, comparisons_by_key
+
+    prepared = prepare_records(_people(300))
+    assert comparisons_by_key(prepared, ("local_id",)) == 300
+    assert comparisons_by_key(prepared, ("first_name",)) == 10 * (60 * 59 // 2)
+    kept, notes = capped_blocking_keys(prepared, [("local_id",), ("first_name",), ("postcode",)], 1_000)
+    assert kept == [("local_id",), ("postcode",)]
+    assert notes == ["blocking on first_name would compare 17,700 pairs: left out (the cap is 1,000 comparisons)"]
+    assert capped_blocking_keys(prepared, [("email",)], 10) == ([("source", "record_id")], [])

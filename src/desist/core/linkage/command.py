@@ -56,6 +56,11 @@ def configure(parser: argparse.ArgumentParser) -> None:
                         help=f"match weight to link automatically (default {DEFAULT_LINK_THRESHOLD:g})")
     parser.add_argument("--review-threshold", type=float, default=DEFAULT_REVIEW_THRESHOLD, metavar="WEIGHT",
                         help=f"match weight to send a pair for review (default {DEFAULT_REVIEW_THRESHOLD:g})")
+    parser.add_argument("--link-probability", type=float, default=0.0, metavar="P",
+                        help="match probability to link automatically, instead of --link-threshold "
+                             "(the default weight 8 is 0.996)")
+    parser.add_argument("--review-probability", type=float, default=0.0, metavar="P",
+                        help="match probability to send a pair for review (the default weight 0 is 0.5)")
     parser.add_argument("--model", metavar="MODEL.json", help="use this trained model instead of training one")
     parser.add_argument("--save-model", metavar="MODEL.json", help="also save the model used")
     parser.add_argument("--previous", metavar="links.csv",
@@ -117,6 +122,10 @@ def run(args: argparse.Namespace) -> int:
     """Run desist link; 0 on success, 2 on bad input (with the reasons on stderr)."""
     try:
         thresholds = Thresholds(link=args.link_threshold, review=args.review_threshold)
+        if args.link_probability or args.review_probability:
+            given = Thresholds.from_probabilities(args.link_probability, args.review_probability)
+            thresholds = Thresholds(link=given.link if args.link_probability else thresholds.link,
+                                    review=given.review if args.review_probability else thresholds.review)
         mapping = load_mapping(args.mapping)
         blanked: list[ValueProblem] | None = [] if args.blank_bad_values else None
         records = read_sources(args.sources, mapping, blanked=blanked)
@@ -128,6 +137,8 @@ def run(args: argparse.Namespace) -> int:
         if args.incremental and not previous:
             raise LinkError("--incremental needs --previous (an earlier links file)")
         model = LinkageModel.load(args.model) if args.model else train_model(records, engine=args.engine)
+        for note in model.metadata.get("notes", []):
+            print(f"desist link: note: {note}", file=sys.stderr)
         if args.save_model:
             model.save(args.save_model)
         result = link_records(records, model=model, previous=previous, incremental=args.incremental,
@@ -136,6 +147,8 @@ def run(args: argparse.Namespace) -> int:
             ValueError) as exc:
         print(f"desist link: {exc}", file=sys.stderr)
         return 2
+    for note in result.notes:
+        print(f"desist link: note: {note}", file=sys.stderr)
     write_links(result, args.out)
     if args.review_out:
         write_review(result, args.review_out)

@@ -21,7 +21,7 @@ import pyarrow as pa
 
 from .backends import Engine, check_engine, database_api, release, table_name
 from .clustering import PersonMerge, PersonSplit, RecordKey, assign_person_ids, cluster_records
-from .model import UNIQUE_ID, LinkageModel, with_unique_ids
+from .model import UNIQUE_ID, LinkageModel, capped_blocking_keys, with_unique_ids
 from .records import prepare_records
 
 # Defaults chosen from measured precision and recall on the synthetic partnership: see
@@ -34,10 +34,34 @@ DecisionPairs = Iterable[tuple[RecordKey, RecordKey]]
 
 @dataclass(frozen=True)
 class Thresholds:
-    """Match weights (log2 odds) that separate the three outcomes."""
+    """Match weights (log2 odds) that separate the three outcomes; from_probabilities takes them as match
+    probabilities (link 0.996 and review 0.5 are the defaults, weights 8 and 0)."""
 
     link: float = DEFAULT_LINK_THRESHOLD  # at or above: linked automatically
     review: float = DEFAULT_REVIEW_THRESHOLD  # at or above, below link: sent for review
+
+    @classmethod
+    def from_probabilities(cls, link: float = 0.0, review: float = 0.0) -> Thresholds:
+        """Thresholds given as match probabilities (0 < p < 1; 0 keeps that default): the chance, by the
+        model, that two records are one person. ``link=0.996`` is a match weight of 8."""
+        def weight(probability: float, default: float) -> float:
+            if not probability:
+                return default
+            if not 0 < probability < 1:
+                raise ValueError(f"a match probability must be between 0 and 1, not {probability}")
+            return math.log2(probability / (1 - probability))
+
+        return cls(link=weight(link, DEFAULT_LINK_THRESHOLD), review=weight(review, DEFAULT_REVIEW_THRESHOLD))
+
+    @property
+    def link_probability(self) -> float:
+        """The link threshold as a match probability."""
+        return float(1 / (1 + 2 ** -self.link))
+
+    @property
+    def review_probability(self) -> float:
+        """The review threshold as a match probability."""
+        return float(1 / (1 + 2 ** -self.review))
 
     def __post_init__(self) -> None:
         if not (math.isfinite(self.link) and math.isfinite(self.review)):
@@ -82,6 +106,7 @@ class LinkResult:
     pairs_scored: int = 0
     refused_links: int = 0  # links above the threshold refused by a "must not link" decision
     stats: dict[str, float] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)  # what the run left out (blocking keys over the cap)
 
     def person_ids(self) -> dict[RecordKey, int]:
         """Each record's person, as ``previous`` for the next run."""
@@ -133,6 +158,8 @@ def score_pairs(
     min_weight: float,
     engine: Engine = "duckdb",
     existing: npt.NDArray[np.bool_] | None = None,
+    notes: list[str] | None = None,
+    max_comparisons: int | None = None,
 ) -> ScoredPairs:
     """Score every blocked pair of records at or above ``min_weight``.
 
@@ -143,7 +170,10 @@ def score_pairs(
 
     db_api = database_api(engine)
     table = with_unique_ids(prepared)
-    settings = model.splink_settings(engine)
+    keys, dropped = capped_blocking_keys(prepared, model.blocking_keys(), max_comparisons)
+    if notes is not None:
+        notes.extend(dropped)
+    settings = model.splink_settings(engine, blocking=keys)
     names: list[str] = []
 
     def register(rows: pa.Table, purpose: str) -> Any:
@@ -222,7 +252,9 @@ def link_records(
             groups.setdefault(previous[keys[i]], []).append(i)
         fixed_groups = [g for g in groups.values() if len(g) > 1]
 
-    pairs = score_pairs(prepared, model=model, min_weight=thresholds.review, engine=engine, existing=existing)
+    notes: list[str] = []
+    pairs = score_pairs(prepared, model=model, min_weight=thresholds.review, engine=engine, existing=existing,
+                        notes=notes)
     ml = _decision_indices(must_link, index)
     mnl = _decision_indices(must_not_link, index)
     clusters = cluster_records(
@@ -271,6 +303,7 @@ def link_records(
         thresholds=thresholds,
         pairs_scored=len(pairs),
         refused_links=len(clusters.refused),
+        notes=notes,
     )
 
 

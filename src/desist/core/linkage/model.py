@@ -50,6 +50,9 @@ UNTRAINED_PROBABILITY = 1e-6
 # A field held by fewer records than this share (or by fewer than two) is left out of the model and of
 # blocking, with a note: nothing can be learnt from it, and a block on it would compare nothing.
 MIN_FIELD_SHARE = 0.01
+# The cap on comparisons one run scores: beyond it the blocking keys with most pairs are dropped (noted).
+MAX_COMPARISONS_PER_RECORD = 2_000
+MIN_COMPARISON_CAP = 5_000_000
 # Below this many records EM is not run (too few pairs of one person to learn from); each level's m
 # starts from PRIOR_M and the notes say so. u is still measured, on every pair.
 MIN_EM_RECORDS = 500
@@ -354,6 +357,33 @@ def blocking_keys(profile: Profile, fields: tuple[str, ...], present: set[str] |
     return [key for key in keys if present is None or all(column in present for column in key)]
 
 
+def comparisons_by_key(prepared: pa.Table, key: tuple[str, ...]) -> int:
+    """How many pairs of records share the key (every column of it, none empty)."""
+    rows = prepared.select(list(key)).drop_null()
+    if rows.num_rows < 2:
+        return 0
+    sizes = rows.group_by(list(key)).aggregate([([], "count_all")]).column("count_all").to_numpy()
+    return int((sizes.astype("int64") * (sizes.astype("int64") - 1) // 2).sum())
+
+
+def capped_blocking_keys(prepared: pa.Table, keys: list[tuple[str, ...]], cap: int | None = None
+                         ) -> tuple[list[tuple[str, ...]], list[str]]:
+    """The keys whose pairs together stay within ``cap`` comparisons (default: MAX_COMPARISONS_PER_RECORD
+    per record, at least MIN_COMPARISON_CAP), dropping the keys with most pairs first; a note for each
+    key dropped. A key whose columns no record holds is dropped silently (it compares nothing)."""
+    limit = cap if cap is not None else max(MIN_COMPARISON_CAP, MAX_COMPARISONS_PER_RECORD * prepared.num_rows)
+    counts = {key: comparisons_by_key(prepared, key) for key in keys if all(c in prepared.column_names for c in key)}
+    kept = [key for key in keys if counts.get(key)]
+    notes: list[str] = []
+    while kept and sum(counts[key] for key in kept) > limit:
+        widest = max(kept, key=lambda key: counts[key])
+        kept.remove(widest)
+        notes.append(f"blocking on {' + '.join(widest)} would compare {counts[widest]:,} pairs: left out "
+                     f"(the cap is {limit:,} comparisons)")
+    # Splink compares every pair when given no rule: a key no two records share compares none.
+    return kept or [("source", "record_id")], notes
+
+
 def prediction_blocking_rules(profile: Profile, keys: list[tuple[str, ...]]) -> list[Any]:
     """Splink blocking rules for the keys (see blocking_keys)."""
     from splink import block_on
@@ -416,8 +446,14 @@ class LinkageModel:
         canonical = json.dumps(self.settings, sort_keys=True, separators=(",", ":"), default=str)
         return f"{self.profile}-{hashlib.sha256(canonical.encode()).hexdigest()[:12]}"
 
-    def splink_settings(self, engine: Engine = "duckdb") -> dict[str, Any]:
-        """Splink settings for the engine, with this model's trained parameters.
+    def blocking_keys(self) -> list[tuple[str, ...]]:
+        """The blocking keys chosen when the model was trained (see blocking_keys)."""
+        fields = tuple(self.metadata.get("fields", ()))
+        return [tuple(key) for key in self.metadata.get("blocking", blocking_keys(self.profile, fields))]
+
+    def splink_settings(self, engine: Engine = "duckdb", *, blocking: list[tuple[str, ...]] | None = None) -> dict[str, Any]:
+        """Splink settings for the engine, with this model's trained parameters (and ``blocking`` keys
+        instead of the model's own, if given).
 
         The comparisons' SQL is written afresh in the engine's dialect (a model trained on DuckDB runs
         on Spark) and the trained m, u and prior are copied across level by level.
@@ -425,8 +461,7 @@ class LinkageModel:
         if "fields" not in self.metadata:
             raise ModelError("the model was trained by an earlier version of desist: retrain it")
         fields = tuple(self.metadata["fields"])
-        keys = [tuple(key) for key in self.metadata.get("blocking", blocking_keys(self.profile, fields))]
-        creator = _settings(self.profile, fields, keys)
+        creator = _settings(self.profile, fields, self.blocking_keys() if blocking is None else blocking)
         fresh: dict[str, Any] = creator.create_settings_dict(check_engine(engine))
         fresh["probability_two_random_records_match"] = self.settings["probability_two_random_records_match"]
         trained = {c["output_column_name"]: c for c in self.settings.get("comparisons", [])}
