@@ -173,9 +173,11 @@ def _address_comparison() -> Any:
     cll = _levels()
     return cl.CustomComparison(
         output_column_name="address",
-        comparison_description="Street and postcode",
+        comparison_description="Street, postcode and town",
         comparison_levels=[
-            cll.And(cll.NullLevel("postcode"), cll.NullLevel("street")).configure(label_for_charts="Missing"),
+            cll.And(cll.NullLevel("postcode"), cll.NullLevel("street"), cll.NullLevel("locality")).configure(
+                label_for_charts="Missing"
+            ),
             cll.And(cll.ExactMatchLevel("postcode"), cll.ExactMatchLevel("street")).configure(
                 label_for_charts="Same address"
             ),
@@ -185,6 +187,7 @@ def _address_comparison() -> Any:
             cll.DamerauLevenshteinLevel("postcode", 1).configure(label_for_charts="Postcode one character different"),
             cll.ExactMatchLevel("postcode_sector").configure(label_for_charts="Same postcode sector"),
             cll.ExactMatchLevel("postcode_district").configure(label_for_charts="Same postcode district"),
+            cll.ExactMatchLevel("locality").configure(label_for_charts="Same town or locality"),
             cll.ElseLevel().configure(label_for_charts="Different"),
         ],
     )
@@ -271,7 +274,9 @@ def _telephone_comparison() -> Any:
     )
 
 
-TEXT_FIELDS = {"locality": "Town or locality", "address_line_2": "Second address line",
+# The town is a level of the address (it says little once the postcode agrees: counting both would count
+# one fact twice); the other parts are compared on their own.
+TEXT_FIELDS = {"address_line_2": "Second address line",
                "region": "County, state or region", "country": "Country"}
 # Each comparison of the full model, in order, with the prepared columns that must hold values for it
 # to be trained (any one of them).
@@ -280,7 +285,7 @@ COMPARISON_COLUMNS: dict[str, tuple[str, ...]] = {
     "last_name": ("last_name",),
     "date_of_birth": ("dob",),
     "sex": ("sex",),
-    "address": ("street", "postcode"),
+    "address": ("street", "postcode", "locality"),
     **{name: (name,) for name in TEXT_FIELDS},
     "email": ("email",),
     "telephone": ("telephone",),
