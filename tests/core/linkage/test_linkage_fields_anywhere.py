@@ -125,3 +125,15 @@ def test_the_comparison_cap_drops_the_widest_keys_and_says_so() -> None:
     assert kept == [("local_id",), ("postcode",)]
     assert notes == ["blocking on first_name would compare 17,700 pairs: left out (the cap is 1,000 comparisons)"]
     assert capped_blocking_keys(prepared, [("email",)], 10) == ([("source", "record_id")], [])
+
+
+def test_a_nearly_empty_date_of_birth_never_stops_training() -> None:
+    records = _people(1000)
+    dobs = records.column("date_of_birth").to_pylist()
+    # As in a file whose dates of birth before 1900 were left empty: 1 in 100 kept, none shared.
+    kept = [d if i % 100 == 0 and i < 1000 else None for i, d in enumerate(dobs)]
+    records = records.set_column(records.column_names.index("date_of_birth"), "date_of_birth", pa.array(kept))
+    model = train_model(records)
+    assert "date_of_birth" not in model.metadata["fields"]
+    assert any(note.startswith("date_of_birth is held by only") for note in model.metadata["notes"])
+    assert link_records(records, model=model).assignments.num_rows == 2000

@@ -589,6 +589,7 @@ def train_model(
     ``max_records`` records (a seeded sample): parameters settle long before a million.
     """
     from splink import Linker, block_on
+    from splink.internals.exceptions import SplinkException
 
     engine = check_engine(engine)
     prepared = prepare_records(records)
@@ -623,9 +624,8 @@ def train_model(
         ) if key and all(column in present for column in key)]
         try:
             linker.training.estimate_probability_two_random_records_match(deterministic, recall=DETERMINISTIC_RECALL)
-        except (ValueError, ZeroDivisionError, ArithmeticError):
-            # No pair met a rule (a handful of records): the prior stays one pair in a thousand... of
-            # what Splink starts from, and the notes say so.
+        except (ValueError, ArithmeticError, SplinkException):
+            # No pair met a rule (a handful of records): the prior stays Splink's default, noted.
             notes.append("no pair of records shares an identifier or a name and date of birth: "
                          "the prior is Splink's default")
         linker.training.estimate_u_using_random_sampling(max_pairs=U_MAX_PAIRS, seed=seed)
@@ -649,7 +649,7 @@ def train_model(
                     session.training.estimate_parameters_using_expectation_maximisation(
                         block_on(*key), max_pairs=EM_MAX_PAIRS, record_sample_proportion=0.1
                     )
-                except (ValueError, ZeroDivisionError, ArithmeticError) as exc:
+                except (ValueError, ArithmeticError, SplinkException) as exc:
                     # Splink 5 refuses an m that underflows to 0 (a level whose pairs all score as
                     # non-matches); fewer iterations stop before it gets there. A session with no pairs
                     # is skipped.
