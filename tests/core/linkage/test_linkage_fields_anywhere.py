@@ -137,3 +137,14 @@ def test_a_nearly_empty_date_of_birth_never_stops_training() -> None:
     assert "date_of_birth" not in model.metadata["fields"]
     assert any(note.startswith("date_of_birth is held by only") for note in model.metadata["notes"])
     assert link_records(records, model=model).assignments.num_rows == 2000
+
+
+def test_postcodes_outside_the_uk_format_are_a_note_not_a_refusal() -> None:
+    from desist.core.linkage.model import postcode_notes
+
+    records = _people(10)
+    postcodes = ["ME14 1XX" if i % 4 == 0 else p for i, p in enumerate(records.column("postcode").to_pylist())]
+    records = records.set_column(records.column_names.index("postcode"), "postcode", pa.array(postcodes))
+    assert postcode_notes(prepare_records(records)) == [
+        "15 of 20 postcodes are not in the UK format: kept as written and compared whole"]
+    assert postcode_notes(prepare_records(_people(10))) == []

@@ -571,6 +571,16 @@ def with_unique_ids(prepared: pa.Table, start: int = 0) -> pa.Table:
     return prepared.append_column(UNIQUE_ID, ids)
 
 
+def postcode_notes(prepared: pa.Table) -> list[str]:
+    """A data-quality note when some postcodes are UK ones and some are not (a mis-mapped column, or
+    addresses abroad): they are all kept and compared as written; only UK ones have sectors and districts."""
+    held = prepared.num_rows - prepared.column("postcode").null_count
+    uk = prepared.num_rows - prepared.column("postcode_district").null_count
+    if not held or uk in (0, held):
+        return []
+    return [f"{held - uk:,} of {held:,} postcodes are not in the UK format: kept as written and compared whole"]
+
+
 def train_model(
     records: pa.Table,
     *,
@@ -606,6 +616,7 @@ def train_model(
     if not fields:
         raise ModelError("the records hold no field that can be compared (names, date of birth, address, "
                          "identifiers): nothing to link on")
+    notes += postcode_notes(sample)
     present = present_columns(sample)
     keys = blocking_keys(profile, fields, present)
     settings = _settings(profile, fields, keys)
