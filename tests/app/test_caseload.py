@@ -158,3 +158,23 @@ def test_a_superseded_sentence_has_no_later_key_dates(partnership, worker):
                            release=TODAY - timedelta(days=100), actual=True)
     sentence_update(actor=builders.actor(), sentence=old, terminated_date=TODAY - timedelta(days=10))
     assert not old.key_dates.filter(date__gt=TODAY - timedelta(days=10)).exists()
+
+
+def test_a_refusal_reported_after_a_redirect_is_an_error_summary(client, partnership, worker):
+    """A refusal that a view reports with messages.error and a redirect (an IOM proposal the panel cannot take, an
+    escalation already resolved) shows as the GOV.UK error summary with "Error: " in the title, not a blue banner."""
+    from django.contrib.messages import constants
+    from django.contrib.messages.storage.base import Message
+    from django.contrib.messages.storage.cookie import CookieStorage
+    from django.http import HttpRequest
+
+    client.force_login(worker)
+    client.cookies["messages"] = CookieStorage(HttpRequest())._encode(
+        [Message(constants.ERROR, "The panel has no room in this strand."), Message(constants.SUCCESS, "Saved.")])
+    html = client.get("/caseload/").content.decode()
+    assert "<title>Error: " in html
+    summary = html[html.index('class="govuk-error-summary"'):]
+    assert "There is a problem" in summary
+    assert "The panel has no room in this strand." in summary[:summary.index("</ul>")]
+    assert 'govuk-notification-banner--success' in html  # other messages keep their banner
+    assert html.count("The panel has no room in this strand.") == 1
