@@ -48,6 +48,7 @@ UNLINKED: dict[str, str] = {
     "linkage/run/": "POST only: start a linking run",
     "imports/uploads/<id:upload_id>/import/": "POST only: import a checked file",
     "imports/uploads/<id:upload_id>/discard/": "POST only: discard an upload",
+    "imports/uploads/<id:upload_id>/encoding/": "POST only: check an upload again in a chosen encoding",
     "victims/records/<id:victim_id>/link/": "POST only: link a victim to an offence",
     "victims/people/<id:person_id>/link/": "POST only: link a victim from the person's page",
     "accounts/users/<id:user_id>/reset/": "POST only: an administrator resets a user's password and two-factor",

@@ -393,6 +393,74 @@ def test_an_unreadable_upload_is_refused_on_the_form(client, partnership, analys
     assert not Upload.objects.exists()
 
 
+POLISH_ROWS = [["H001", "Łukasz", "Nowak", "21/03/1984", "M", "", "", "", "", ""]]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_file_whose_encoding_cannot_be_told_is_read_in_the_encoding_chosen_on_the_form(client, partnership, analyst,
+                                                                                          mapping, settings):
+    settings.DESIST_LINK_AFTER_IMPORT = False
+    client.force_login(analyst)
+    content = csv_file(POLISH_ROWS, encoding="iso-8859-2").content  # 'Łukasz' reads as '£ukasz' in Windows-1252
+    form = client.get("/imports/").content.decode()
+    assert '<option value="" selected>Work it out (UTF-8)</option>' in form
+    assert '<option value="iso-8859-2">ISO-8859-2 (Central European)</option>' in form
+    refused = client.post("/imports/", {"file": SimpleUploadedFile("polish.csv", content)})
+    html = refused.content.decode()
+    assert refused.status_code == 200 and not Upload.objects.exists()
+    assert "desist cannot tell which encoding it was saved in" in html and '<a href="#id_encoding">' in html
+    assert "or choose its text encoding and upload it again." in html and "desist import --encoding" not in html
+    chosen = client.post("/imports/", {"file": SimpleUploadedFile("polish.csv", content), "encoding": "iso-8859-2"})
+    upload = Upload.objects.get()
+    assert chosen.url == f"/imports/uploads/{upload.pk}/" and upload.encoding == "iso-8859-2"
+    run_worker()
+    page = client.get(chosen.url).content.decode()
+    assert "Import 1 record" in page and "read as ISO-8859-2 (Central European)" in page
+    client.post(f"/imports/uploads/{upload.pk}/import/", {"mapping": mapping.pk})
+    run_worker()
+    assert SourceRecord.objects.get().first_name == "Łukasz"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_encoding_can_be_chosen_again_on_the_upload_page(client, partnership, analyst, settings):
+    settings.DESIST_LINK_AFTER_IMPORT = False
+    client.force_login(analyst)
+    content = csv_file(POLISH_ROWS, encoding="iso-8859-2").content
+    # Named wrongly (Windows-1252), with no mapping yet: the mapping page shows the wrong letters.
+    sent = client.post("/imports/", {"file": SimpleUploadedFile("polish.csv", content), "encoding": "cp1252"})
+    upload = Upload.objects.get()
+    assert sent.url == f"/imports/uploads/{upload.pk}/mapping/" and "£ukasz" in client.get(sent.url).content.decode()
+    choices = {f"column_{i}": COLUMNS.get(column, "") for i, column in enumerate(HEADER)}
+    saved = client.post(sent.url, {**choices, "column_9": "local", "record_id_column": "Client ID",
+                                   "date_format": "%d/%m/%Y"})
+    assert saved.url == f"/imports/uploads/{upload.pk}/"
+    run_worker()
+    page = client.get(f"/imports/uploads/{upload.pk}/").content.decode()
+    assert "Import 1 record" in page and "read as Windows-1252 (Western European)" in page
+    assert f'action="/imports/uploads/{upload.pk}/encoding/"' in page
+    # An encoding the text is not in is refused, saying so; the upload keeps its check.
+    wrong = client.post(f"/imports/uploads/{upload.pk}/encoding/", {"encoding": "utf-8"}, follow=True)
+    assert "Line 2 is not UTF-8 text" in wrong.content.decode()
+    assert "or choose its text encoding and check it again." in wrong.content.decode()
+    upload.refresh_from_db()
+    assert upload.encoding == "cp1252" and upload.state == "checked"
+    assert client.post(f"/imports/uploads/{upload.pk}/encoding/", {"encoding": "koi8-r"}).status_code == 302
+    upload.refresh_from_db()
+    assert upload.encoding == "cp1252"
+    # The right one queues the check again, reading the file in it.
+    again = client.post(f"/imports/uploads/{upload.pk}/encoding/", {"encoding": "iso-8859-2"})
+    assert again.url == f"/imports/uploads/{upload.pk}/"
+    upload.refresh_from_db()
+    assert upload.encoding == "iso-8859-2" and upload.state == "checking"
+    assert AccessLogEntry.objects.filter(action=Action.ALTERATION, summary__contains="as ISO-8859-2").exists()
+    run_worker()
+    assert "£ukasz" not in client.get(f"/imports/uploads/{upload.pk}/mapping/").content.decode()
+    mapping = selectors.current_mapping(partnership.housing)
+    client.post(f"/imports/uploads/{upload.pk}/import/", {"mapping": mapping.pk})
+    run_worker()
+    assert SourceRecord.objects.get().first_name == "Łukasz"
+
+
 def test_only_import_roles_see_the_pages_and_only_their_agency(client, partnership, analyst):
     practitioner = partnership.user("pat.practitioner", partnership.housing)
     client.force_login(practitioner)

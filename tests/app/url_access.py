@@ -136,6 +136,7 @@ RULES: dict[str, Rule] = {
     "import_run": Rule(403, method="POST"),
     "import_discard": Rule(403, method="POST"),
     "import_check_start": Rule(403, method="POST"),
+    "import_check_encoding": Rule(403, method="POST"),
     "import_progress": Rule(403),
     "linkage": Rule(403),
     "linkage_train": Rule(403, method="POST"),

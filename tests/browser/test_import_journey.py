@@ -78,7 +78,7 @@ def test_analyst_maps_checks_fixes_and_imports_an_extract(page: Page, live_serve
     problems = page.locator("#problems tbody tr")
     expect(problems).to_have_count(2)
     expect(problems.nth(0)).to_contain_text("3")
-    expect(problems.nth(0)).to_contain_text("'31/02/1990' is not a date in the format DD/MM/YYYY")
+    expect(problems.nth(0)).to_contain_text("'31/02/1990' is not a real date")
     expect(problems.nth(1)).to_contain_text("'not known' is not a UK postcode")
     assert_accessible(page, context="validation report")
     assert not SourceRecord.objects.exists()
@@ -105,3 +105,21 @@ def test_analyst_maps_checks_fixes_and_imports_an_extract(page: Page, live_serve
     assert_accessible(page, context="import history")
     assert ImportBatch.objects.get().rows == 3
     assert SourceRecord.objects.get(record_id="HSG0001").ni_number == "AB123456C"
+
+    # A Central European file: desist cannot tell its encoding until the analyst names it on the form.
+    polish = tmp_path / "polish.csv"
+    polish.write_bytes(f"{','.join(HEADER)}\nHSG0009,Łukasz,Nowak,01/02/1980,Male,,\n".encode("iso-8859-2"))
+    page.get_by_label("Extract file").set_input_files(polish)
+    page.get_by_role("button", name="Upload and check").click()
+    expect(page.locator(".govuk-error-summary")).to_contain_text("desist cannot tell which encoding")
+    expect(page.locator(".govuk-error-summary")).to_contain_text("choose its text encoding and upload it again")
+    assert_accessible(page, context="upload, encoding cannot be told")
+    page.get_by_label("Extract file").set_input_files(polish)
+    page.get_by_label("Text encoding").select_option("iso-8859-2")
+    page.get_by_role("button", name="Upload and check").click()
+    run_worker()
+    expect(page.get_by_role("heading", name="Import polish.csv")).to_be_visible(timeout=15_000)
+    page.get_by_role("button", name="Import 1 record").click()
+    run_worker()
+    expect(page.get_by_role("heading", name="polish.csv is imported")).to_be_visible(timeout=15_000)
+    assert SourceRecord.objects.get(record_id="HSG0009").first_name == "Łukasz"

@@ -67,6 +67,18 @@ class ExtractFileError(ValueError):
     """A file desist cannot read as an extract. The message says why and what to do."""
 
 
+class EncodingUnclear(ExtractFileError):
+    """Text whose encoding cannot be told, or that is not in the encoding named. `reason` is the message
+    without its advice, for a page that asks for the encoding its own way."""
+
+    ADVICE = "name its encoding (desist import --encoding)."
+
+    def __init__(self, reason: str, save_as: str = "CSV UTF-8") -> None:
+        super().__init__(f"{reason} Save the file as {save_as}, or {self.ADVICE}")
+        self.reason = reason
+        self.save_as = save_as
+
+
 # Characters no extract value holds: C0 controls but tab, line feed and carriage return (NUL crashes
 # PostgreSQL's text columns), DEL, C1 controls, bidirectional embeddings, overrides and isolates (which
 # make a name display as something else), and a byte-order mark after the start (two files joined).
@@ -395,11 +407,10 @@ def _decode(content: bytes, declared: str) -> tuple[str, str]:
             shown = line[max(0, at - 20):at + 20].decode("cp1252", errors="replace").strip()
             chars = ", ".join(f"{bytes([b]).decode('cp1252', 'replace')!r} (byte {b:02X}, "
                               f"{bytes([b]).decode('iso-8859-2', 'replace')!r} in ISO-8859-2)" for b in ambiguous[:3])
-            raise ExtractFileError(
+            raise EncodingUnclear(
                 f"The file is not UTF-8 text, and line {line_number:,} ({shown!r}) holds "
                 f"{chars or 'bytes no Western encoding uses'}: desist cannot tell which encoding it was saved in, "
-                "and guessing would store names wrongly. Save the file as CSV UTF-8 (in Excel: Save As › "
-                "CSV UTF-8), or name its encoding (desist import --encoding).")
+                "and guessing would store names wrongly.", save_as="CSV UTF-8 (in Excel: Save As › CSV UTF-8)")
     return content.decode("cp1252"), "cp1252"
 
 
@@ -408,8 +419,8 @@ def _strict(content: bytes, encoding: str, label: str) -> str:
         return content.decode(encoding)
     except UnicodeDecodeError as error:
         line = content[: error.start].count(b"\n") + 1
-        raise ExtractFileError(f"Line {line:,} is not {label} text (byte {content[error.start]:02X} cannot be read "
-                               f"as {label}). Save the file as CSV UTF-8, or name its encoding (desist import --encoding).") from error
+        raise EncodingUnclear(f"Line {line:,} is not {label} text (byte {content[error.start]:02X} cannot be read "
+                              f"as {label}).") from error
 
 
 def _csv_rows(content: bytes, declared: str, limits: ExtractLimits) -> tuple[Iterator[list[str]], str]:

@@ -9,7 +9,7 @@ from django import forms
 from django.conf import settings
 
 from desist.core.linkage.fields import DATE_FORMATS, FIELDS, is_local_identifier
-from desist.imports.extracts import date_format_label
+from desist.imports.extracts import ENCODINGS, date_format_label
 from desist.imports.models import ColumnMapping
 from desist.partnership.models import Agency
 
@@ -17,6 +17,14 @@ LOCAL = "local"
 FIELD_CHOICES = [("", "Do not import"), *((name, spec.label) for name, spec in FIELDS.items()),
                  (LOCAL, "Another identifier (kept as this agency's local id)")]
 DATE_FORMAT_CHOICES = [(fmt, date_format_label(fmt)) for fmt in ("auto", *DATE_FORMATS)]
+ENCODING_CHOICES = [("", "Work it out (UTF-8)"), *ENCODINGS.items()]
+
+
+def encoding_field() -> forms.ChoiceField:
+    """The optional text encoding of a CSV file, for one desist cannot tell (`desist import --encoding`)."""
+    return forms.ChoiceField(required=False, choices=ENCODING_CHOICES, label="Text encoding",
+                             help_text="Leave as 'Work it out' unless desist says it cannot tell; "
+                                       "Excel's 'CSV UTF-8' needs no choice.")
 
 
 class UploadForm(forms.Form):
@@ -24,6 +32,7 @@ class UploadForm(forms.Form):
                            error_messages={"required": "Choose the extract file to upload."})
     agency = forms.ModelChoiceField(queryset=Agency.objects.none(), label="Agency",
                                     error_messages={"required": "Choose the agency the extract comes from."})
+    encoding = encoding_field()
     change_mapping = forms.BooleanField(required=False, label="Check or change the column mapping before importing")
 
     def __init__(self, *args: Any, agencies: list[Agency], **kwargs: Any) -> None:
@@ -46,6 +55,12 @@ class UploadForm(forms.Form):
             raise forms.ValidationError(f"The file is {upload.size / 1e6:.1f} MB; the limit is {limit / 1e6:.0f} MB. "
                                         "Split the extract into smaller files.")
         return upload
+
+
+class EncodingForm(forms.Form):
+    """Check an upload again, reading its text in the encoding the user names."""
+
+    encoding = encoding_field()
 
 
 def local_name(column: str) -> str:

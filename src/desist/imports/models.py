@@ -152,6 +152,8 @@ class Upload(models.Model):
     file_name = models.CharField(max_length=255)
     content = models.BinaryField()
     file_sha256 = models.CharField(max_length=64)
+    encoding = models.CharField(max_length=16, blank=True,
+                                help_text="The text encoding the user named for a CSV file ('' to work it out).")
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     uploaded_at = models.DateTimeField(auto_now_add=True)
 

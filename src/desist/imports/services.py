@@ -39,7 +39,7 @@ from desist.core.linkage.fields import (
     is_local_identifier,
     parse_field,
 )
-from desist.imports.extracts import ExtractFile, ExtractFileError, field_label, read_extract
+from desist.imports.extracts import ENCODINGS, ExtractFile, ExtractFileError, field_label, read_extract
 from desist.imports.models import ColumnMapping, ImportBatch, SourceRecord, Upload, UploadState
 from desist.linking.tasks import link_after_import
 from desist.partnership.models import Agency
@@ -515,15 +515,15 @@ def upload_receive(*, actor: Actor, agency: Agency, file: ExtractFile) -> Upload
     cutoff = timezone.now() - timedelta(hours=settings.DESIST_IMPORT_UPLOAD_KEEP_HOURS)
     Upload.objects.filter(uploaded_at__lt=cutoff).exclude(state__in=BUSY).delete()
     upload = Upload.objects.create(agency=agency, file_name=file.name[:255], content=file.content,
-                                   file_sha256=file.sha256, uploaded_by=actor.user)
+                                   file_sha256=file.sha256, encoding=file.encoding, uploaded_by=actor.user)
     log_access(actor=actor, action=Action.COLLECTION, obj=upload,
                summary=f"Uploaded {upload.file_name} for {agency.code} to check before import")
     return upload
 
 
 def upload_file(upload: Upload) -> ExtractFile:
-    """The uploaded extract's name and bytes."""
-    return ExtractFile(name=upload.file_name, content=bytes(upload.content))
+    """The uploaded extract's name, bytes and the text encoding the user named for it."""
+    return ExtractFile(name=upload.file_name, content=bytes(upload.content), encoding=upload.encoding)
 
 
 @transaction.atomic
@@ -561,8 +561,10 @@ def _queue(upload: Upload, task: Any, state: str, **values: Any) -> Upload:
 
 
 @transaction.atomic
-def upload_check_later(*, actor: Actor, upload: Upload, mapping: ColumnMapping) -> Upload:
-    """Queue the check of an upload against the agency's mapping; the worker writes the report."""
+def upload_check_later(*, actor: Actor, upload: Upload, mapping: ColumnMapping, encoding: str | None = None) -> Upload:
+    """Queue the check of an upload against the agency's mapping; the worker writes the report.
+
+    With `encoding`, its text is read in that encoding from now on ('' to work it out)."""
     from desist.imports.tasks import check_upload_task
 
     upload = Upload.objects.select_for_update().defer("content", "problems_csv").get(pk=upload.pk)
@@ -570,7 +572,28 @@ def upload_check_later(*, actor: Actor, upload: Upload, mapping: ColumnMapping) 
         raise UploadRefused(f"{upload.file_name} is {upload.get_state_display().lower()}.")
     if mapping.agency_id != upload.agency_id:
         raise ValueError(f"Mapping {mapping} belongs to another agency.")
-    return _queue(upload, check_upload_task, UploadState.CHECKING, mapping=mapping, report={}, problems_csv=b"")
+    values: dict[str, Any] = {}
+    if encoding is not None and encoding != upload.encoding:
+        values["encoding"] = encoding
+        _log_encoding(actor, upload, encoding)
+    return _queue(upload, check_upload_task, UploadState.CHECKING, mapping=mapping, report={}, problems_csv=b"",
+                  **values)
+
+
+def _log_encoding(actor: Actor, upload: Upload, encoding: str) -> None:
+    log_access(actor=actor, action=Action.ALTERATION, obj=upload,
+               summary=f"Read uploaded file {upload.file_name} as {ENCODINGS.get(encoding, 'its worked-out encoding')}")
+
+
+@transaction.atomic
+def upload_encoding_set(*, actor: Actor, upload: Upload, encoding: str) -> None:
+    """Read an upload's text in `encoding` from now on ('' to work it out), without queueing a check."""
+    upload = Upload.objects.select_for_update().defer("content", "problems_csv").get(pk=upload.pk)
+    if upload.state in BUSY or upload.state == UploadState.IMPORTED:
+        raise UploadRefused(f"{upload.file_name} is {upload.get_state_display().lower()}.")
+    if encoding != upload.encoding:
+        _log_encoding(actor, upload, encoding)
+        _upload_set(upload.pk, encoding=encoding)
 
 
 @transaction.atomic

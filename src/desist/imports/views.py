@@ -17,6 +17,9 @@ from desist.audit.services import log_access
 from desist.core.linkage.fields import clean
 from desist.imports import selectors, services
 from desist.imports.extracts import (
+    ENCODINGS,
+    EXCEL_SUFFIXES,
+    EncodingUnclear,
     ExtractFile,
     ExtractFileError,
     date_format_label,
@@ -26,12 +29,19 @@ from desist.imports.extracts import (
     guess_record_id_column,
     read_extract,
 )
-from desist.imports.forms import MappingForm, UploadForm
+from desist.imports.forms import EncodingForm, MappingForm, UploadForm
 from desist.imports.models import Upload, UploadState
 from desist.partnership.models import Agency
 
 PROBLEMS_SHOWN = 100
 HISTORY_PAGE = 25
+
+
+def _refusal(error: ExtractFileError) -> str:
+    """The refusal as the pages say it: text whose encoding cannot be told asks for the Text encoding choice."""
+    if isinstance(error, EncodingUnclear):
+        return f"{error.reason} Save the file as {error.save_as}, or choose its text encoding and check it again."
+    return str(error)
 
 
 def _agencies(request: AuthenticatedHttpRequest) -> list[Agency]:
@@ -64,7 +74,10 @@ def imports(request: AuthenticatedHttpRequest) -> HttpResponse:
             sent = form.cleaned_data["file"]
             try:
                 upload = services.upload_receive(actor=actor, agency=agency,
-                                                 file=ExtractFile(name=sent.name, content=sent.read()))
+                                                 file=ExtractFile(name=sent.name, content=sent.read(),
+                                                                  encoding=form.cleaned_data["encoding"]))
+            except EncodingUnclear as error:
+                form.add_error("encoding", _refusal(error).replace("check it again", "upload it again"))
             except ExtractFileError as error:
                 form.add_error("file", str(error))
             else:
@@ -90,7 +103,7 @@ def mapping(request: AuthenticatedHttpRequest, upload_id: int) -> HttpResponse:
     try:
         table = read_extract(services.upload_file(upload), limit=services.UPLOAD_LOOK_ROWS)
     except ExtractFileError as error:
-        messages.error(request, str(error))
+        messages.error(request, _refusal(error))
         return redirect("imports")
     samples: dict[str, list[str]] = {c: [] for c in table.columns}
     for _, cells in table.rows[:50]:
@@ -149,6 +162,9 @@ def check(request: AuthenticatedHttpRequest, upload_id: int) -> HttpResponse:
         context.update(report=report, stale=upload.mapping_id != current.pk)
         log_access(actor=actor, action=Action.CONSULTATION, obj=upload,
                    summary=f"Viewed the check of uploaded file {upload.file_name}: {report.problem_count:,} problems")
+    if not upload.file_name.lower().endswith(EXCEL_SUFFIXES):
+        context.update(encoding_form=EncodingForm(initial={"encoding": upload.encoding}),
+                       encoding_label=ENCODINGS.get(upload.encoding, ""))
     mapping = context["mapping"]
     context.update(mapped=[(column, field_label(name)) for column, name in mapping.columns.items()],  # type: ignore[attr-defined]
                    date_format=date_format_label(mapping.date_format))  # type: ignore[attr-defined]
@@ -183,6 +199,36 @@ def check_start(request: AuthenticatedHttpRequest, upload_id: int) -> HttpRespon
         return redirect("import_mapping", upload_id=upload.pk)
     try:
         services.upload_check_later(actor=request.actor, upload=upload, mapping=current)
+    except services.UploadRefused as refused:
+        messages.error(request, str(refused))
+    return redirect("import_check", upload_id=upload.pk)
+
+
+@login_required
+@require_POST
+def check_encoding(request: AuthenticatedHttpRequest, upload_id: int) -> HttpResponse:
+    """Check an upload again, reading its text in the encoding the user chose."""
+    upload = _upload(request, upload_id)
+    form = EncodingForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Choose a text encoding from the list.")
+        return redirect("import_check", upload_id=upload.pk)
+    encoding = form.cleaned_data["encoding"]
+    if upload.state in services.BUSY or upload.state == UploadState.IMPORTED:
+        messages.error(request, f"{upload.file_name} is {upload.get_state_display().lower()}.")
+        return redirect("import_check", upload_id=upload.pk)
+    try:
+        read_extract(ExtractFile(name=upload.file_name, content=bytes(upload.content), encoding=encoding),
+                     limit=services.UPLOAD_LOOK_ROWS)
+    except ExtractFileError as error:
+        messages.error(request, _refusal(error))
+        return redirect("import_check", upload_id=upload.pk)
+    current = selectors.current_mapping(upload.agency)
+    if current is None:
+        services.upload_encoding_set(actor=request.actor, upload=upload, encoding=encoding)
+        return redirect("import_mapping", upload_id=upload.pk)
+    try:
+        services.upload_check_later(actor=request.actor, upload=upload, mapping=current, encoding=encoding)
     except services.UploadRefused as refused:
         messages.error(request, str(refused))
     return redirect("import_check", upload_id=upload.pk)
