@@ -411,3 +411,20 @@ def test_relationships_an_extract_declares_join_the_linked_people(partnership, e
         "person_id", "related_person_id", "kind"))
     # The related record HX9 has not arrived: nothing for Dean yet.
     assert declared == {(son, mother, "parent"), (mother, son, "child")}
+
+
+def test_a_model_stored_by_an_earlier_desist_is_trained_again_not_a_failed_run(partnership, extracts):
+    """Models stored before the engine named its fields are refused by the engine; a run after the upgrade trains a
+    new model and links, instead of failing every time until someone trains by hand."""
+    import_sources(partnership, extracts, ("police", "probation"))
+    first = services.link_run(actor=builders.actor())
+    old = LinkageModelVersion.objects.get(pk=first.model_version_id)
+    stored = dict(old.splink)
+    stored["metadata"] = {k: v for k, v in stored["metadata"].items() if k != "fields"}
+    LinkageModelVersion.objects.filter(pk=old.pk).update(splink=stored)
+
+    import_file(partnership.housing, extracts / "housing.csv")
+    second = services.link_run(actor=builders.actor())
+    assert second.status == RunStatus.DONE, second.error
+    assert second.model_version_id != old.pk
+    assert second.records_joined > 0

@@ -195,6 +195,10 @@ def _link(run: LinkRun, *, actor: Actor, incremental: bool, train: bool) -> None
         _finish(run, actor)
         return
     version = None if train else LinkageModelVersion.objects.filter(is_active=True).first()
+    if version is not None and "fields" not in version.splink.get("metadata", {}):
+        # A model stored by an earlier desist does not say which fields it compares, and the engine refuses it:
+        # train afresh on the records at hand rather than let every run after an upgrade fail.
+        version = None
     if version is None:
         version = model_train(actor=actor)
     thresholds = configured_thresholds()
