@@ -35,10 +35,12 @@ def demo_victims_build(today: date | None = None, *, every: int = 3) -> dict[str
     chosen = [o for i, o in enumerate(offences.values())
               if o.domestic_abuse or i % every == 0
               or (o.ogrs3_category or o.offence_code.ogrs3_category) in VIOLENT_OR_SEXUAL]
-    victims = [Victim(reference=f"VLU-{o.pk:06d}", contact_preference=CONTACT[o.pk % len(CONTACT)],
-                      liaison_officer_id=officer, opted_in=o.pk % 5 != 0,
-                      wants_to_know=[Information.RELEASE, Information.LICENCE_CONDITIONS] if o.pk % 2 else
-                      [Information.RELEASE], created_on=today - timedelta(days=90)) for o in chosen]
+    # Choices follow each victim's place in the list, not database ids, so a demo is the same on any engine
+    # whatever ids its sequences hand out.
+    victims = [Victim(reference=f"VLU-{o.pk:06d}", contact_preference=CONTACT[i % len(CONTACT)],
+                      liaison_officer_id=officer, opted_in=i % 5 != 4,
+                      wants_to_know=[Information.RELEASE, Information.LICENCE_CONDITIONS] if i % 2 == 0 else
+                      [Information.RELEASE], created_on=today - timedelta(days=90)) for i, o in enumerate(chosen)]
     Victim.objects.bulk_create(victims, ignore_conflicts=True)
     by_reference = dict(Victim.objects.filter(reference__in=[v.reference for v in victims])
                         .values_list("reference", "id"))
@@ -49,11 +51,13 @@ def demo_victims_build(today: date | None = None, *, every: int = 3) -> dict[str
     # As if the daily job had raised them a while ago: some are overdue now, some already done.
     outstanding = list(VictimNotification.objects.filter(status=NotificationStatus.OUTSTANDING).order_by("id"))
     overdue = done = 0
+    # In threes: one overdue, one still to do, one done; so any two or more show both an
+    # overdue and an upcoming deadline.
     for i, n in enumerate(outstanding):
-        if i % 3 == 0:
-            n.raised_on, n.deadline = today - timedelta(days=14), today - timedelta(days=1 + n.pk % 5)
+        if i % 3 == 1:
+            n.raised_on, n.deadline = today - timedelta(days=14), today - timedelta(days=1 + i % 5)
             overdue += 1
-        elif i % 3 == 1 and i % 2:
+        elif i % 3 == 2:
             n.status, n.outcome, n.completed_on = NotificationStatus.DONE, "told", today - timedelta(days=2)
             n.outcome_note = "Told by telephone; no representations."
             done += 1
