@@ -355,12 +355,12 @@ def _iom_cohort() -> int:
     # The panel's chair records its decisions: the probation manager who becomes demo.iom.
     chair = _coordinator("probation")
     adopted = 0
-    for entry in RegisterEntry.objects.filter(kind="iom", end_date__isnull=True).order_by("person_id"):
+    for i, entry in enumerate(RegisterEntry.objects.filter(kind="iom", end_date__isnull=True).order_by("person_id")):
         membership = CohortMembership.objects.create(
             person_id=entry.person_id, status=MembershipStatus.ADOPTED,
             strand=suggested.get(entry.person_id) or Strand.FREE, district_id=district.get(entry.person_id),
             proposed_on=entry.start_date, adopted_on=entry.start_date, register_entry=entry,
-            review_date=today + timedelta(days=7 * (1 + entry.person_id % 12)),
+            review_date=today + timedelta(days=7 * (1 + i % 12)),
         )
         LeadProfessional.objects.bulk_create([LeadProfessional(membership=membership, agency_id=agency, user_id=user)
                                               for agency, user in leads.get(entry.person_id, {}).items()])

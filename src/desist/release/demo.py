@@ -67,17 +67,18 @@ def demo_releases_build(today: date | None = None) -> dict[str, int]:
     done_tasks: list[PlanTask] = []
     changes: list[ReleaseDateChange] = []
     stage_of: dict[int, int] = {}
-    for plan in plans:
-        # Releases soon are further on, as they would be; the id spreads people over the stages.
-        stage = min(len(STAGES) - 1, plan.pk % 4 + (1 if (plan.release_date - today).days < 28 else 0))
+    for i, plan in enumerate(plans):
+        # Releases soon are further on, as they would be; the place in the list (not the database id, which differs
+        # between engines) spreads people over the stages.
+        stage = min(len(STAGES) - 1, i % 4 + (1 if (plan.release_date - today).days < 28 else 0))
         stage_of[plan.pk] = stage
         plan.tasks_closed = STAGES[stage]
         plan.readiness_percent = rules.readiness(closed=plan.tasks_closed, total=plan.tasks_total).percent
-        plan.accommodation_on_release = ACCOMMODATION[stage] if stage < 4 or plan.pk % 3 else "nfa"
+        plan.accommodation_on_release = ACCOMMODATION[stage] if stage < 4 or i % 3 else "nfa"
         if stage >= 3:
-            plan.risk_plan_approved_on = today - timedelta(days=plan.pk % 10)
+            plan.risk_plan_approved_on = today - timedelta(days=i % 10)
         days = (plan.release_date - today).days
-        if days < 14 and plan.pk % 3 == 0:
+        if days < 14 and i % 3 == 0:
             plan.short_notice = True
             changes.append(ReleaseDateChange(
                 sentence_id=plan.sentence_id, person_id=plan.person_id, change="brought_forward",
