@@ -149,17 +149,14 @@ def _sentence(raw: dict[str, Any]) -> Sentence:
         consecutive_to=str(follows[0]) if follows else "",
         recall=recall,
         returned_to_custody=date.fromisoformat(back) if back else None,
+        offence_code=str((raw.get("offence") or {}).get("offenceCode") or ""),
     )
 
 
 def to_engine(example: Example) -> tuple[Booking, Legislation]:
     """The booking as desist's engine input, or :class:`Unsupported` with the reason."""
     raw = example.raw
-    if raw.get("expectedValidationException") or raw.get("error"):
-        raise Unsupported(
-            f"the calculator refuses it ({raw.get('expectedValidationException') or raw.get('error')})"
-        )
-    if example.expected is None:
+    if example.expected is None and not refusal(example):
         raise Unsupported("no expected dates")
     params = raw.get("params")
     if params not in PROFILES:
@@ -213,13 +210,25 @@ def to_engine(example: Example) -> tuple[Booking, Legislation]:
     )
 
 
+def refusal(example: Example) -> str:
+    """The validation error the calculator refuses the booking with, if it does."""
+    return str(example.raw.get("expectedValidationException") or example.raw.get("error") or "")
+
+
 def outcome(example: Example) -> str:
-    """``exact``, ``differs: …`` (the dates that differ) or ``unsupported: …`` (why)."""
+    """``exact``, ``differs: …`` (the dates that differ) or ``unsupported: …`` (why).
+
+    Where the calculator refuses the booking, ``exact`` means desist refuses it too (a manual calculation)."""
     try:
         booking, legislation = to_engine(example)
     except Unsupported as why:
-        return f"unsupported: {why}"
+        refused = refusal(example)
+        return f"unsupported: {why}" + (f" (the calculator refuses it: {refused})" if refused else "")
     result = calculate(booking, legislation)
+    if refusal(example):
+        if isinstance(result, Calculation):
+            return f"differs: dates where the calculator refuses it ({refusal(example)})"
+        return "exact"
     if not isinstance(result, Calculation):
         return f"unsupported: manual calculation, {result.reason}"
     assert example.expected is not None

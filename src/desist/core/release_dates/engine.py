@@ -90,6 +90,7 @@ class Sentence:
     consecutive_to: str = ""  # the identifier of the sentence this one follows, if consecutive
     recall: str = ""  # recalled on licence: STANDARD, FTR_14, FTR_28 or FTR_56
     returned_to_custody: date | None = None
+    offence_code: str = ""  # the offence's code as the courts record it (e.g. SX03220)
 
     @property
     def total(self) -> Duration:
@@ -228,6 +229,12 @@ class _SentenceDates:
     adjustments: Adjustments = field(default_factory=Adjustments)
     working: list[Step] = field(default_factory=list)
     release_days: int = 0
+    # The release before a recall and before it is held at the sentence date (remand longer than the term).
+    uncapped_release: date = date.min
+    determinate_release: date = date.min
+    # The release with only the remand and tagged bail recorded by the sentence date: who is still in custody
+    # when a later sentence is passed.
+    in_custody_until: date = date.min
 
     @property
     def immediate_release(self) -> bool:
@@ -559,7 +566,14 @@ def _calculable(
         applied.append(scheme)
     work.schemes = tuple(sc.name for sc in applied)
     # A release is never before the sentence date (remand longer than the custodial period).
+    work.uncapped_release = release
+    later = sum(
+        e.deducted
+        for e in booking.adjustments
+        if e.applies_from is not None and start < e.applies_from <= _day(start, release_days)
+    )
     release = max(release, start)
+    work.in_custody_until = max(release + timedelta(days=later), start)
     work.release_days = release_days
 
     two_years = Duration(years=2).length_in_days(start)
@@ -588,7 +602,7 @@ def _calculable(
     work.unadjusted_expiry = expiry
     work.adjustments = adj
     work.expiry = max(expiry + timedelta(days=-adj.deducted + adj.unlawfully_at_large), start)
-    work.release = release
+    work.release = work.determinate_release = release
     expiry_rule = (
         f"{total_days} days from {start}; {-adj.deducted:+d} deducted, {adj.unlawfully_at_large:+d} UAL"
     )
@@ -779,20 +793,186 @@ def calculate(booking: Booking, legislation: Legislation = CURRENT) -> Calculati
             refused = _apply_recall(r, booking, legislation)
             if refused is not None:
                 return refused
-    fixed_terms = [r for r in results if r.parts[0].recall in ("FTR_14", "FTR_28") and r.has_sled]
-    year = [
-        r.unadjusted_expiry
-        >= _day(r.sentence.sentenced_on, Duration(months=12).length_in_days(r.sentence.sentenced_on))
-        for r in fixed_terms
-    ]
-    if any(year) and not all(year):
-        return ManualCalculation("fixed-term recalls of sentences both over and under 12 months")
+    refused = _extinguished(results) or _unsettled_offence(results, booking, legislation)
+    if refused is not None:
+        return refused
     if len(results) == 1:
         one = results[0]
         calculation = _recalled(one) if one.release_type is DateType.PRRD else _alone(one)
     else:
-        calculation = _concurrent(results)
+        mixed = _mixed_fixed_term_recalls(_concurrent(results), results, booking)
+        if isinstance(mixed, ManualCalculation):
+            return mixed
+        calculation = mixed
     return _without_repealed_hdc(calculation, results, legislation)
+
+
+def _custody_periods(results: list[_SentenceDates]) -> list[list[_SentenceDates]]:
+    """The terms grouped into periods in custody: a term passed after everyone before it was released starts a
+    new period (the calculator's sentence groups, ``BookingTimelineService.kt``)."""
+    periods: list[list[_SentenceDates]] = []
+    for r in sorted(results, key=lambda r: r.sentence.sentenced_on):
+        if periods and r.sentence.sentenced_on <= max(p.in_custody_until for p in periods[-1]):
+            periods[-1].append(r)
+        else:
+            periods.append([r])
+    return periods
+
+
+def _extinguished(results: list[_SentenceDates]) -> ManualCalculation | None:
+    """Remand or tagged bail longer than a period's custodial term would put release before the sentence date:
+    the days must be moved to another sentence by hand (``ExtinguishedSentenceGroupChecker.kt``)."""
+    for period in _custody_periods(results):
+        terms = [r for r in period if not r.parts[0].recall]
+        if not terms:
+            continue
+        latest = max(terms, key=lambda r: r.uncapped_release)
+        earliest = min(r.sentence.sentenced_on for r in terms)
+        if latest.uncapped_release < earliest - timedelta(days=1) and latest.adjustments.deducted:
+            return ManualCalculation(
+                "remand or tagged bail exceed the custodial term: release would fall before the sentence date "
+                f"({latest.uncapped_release}), so the days must be applied to another sentence by hand"
+            )
+    return None
+
+
+def _unsettled_offence(
+    results: list[_SentenceDates], booking: Booking, legislation: Legislation
+) -> ManualCalculation | None:
+    """A release between an early-release scheme's first tranche and its later exclusions for an offence whose
+    exclusion was unsettled then (``SHPOContaingSx03OffencesValidator.kt``)."""
+    for scheme in legislation.schemes:
+        if not scheme.unsettled_offences or scheme.unsettled_offences_from is None:
+            continue
+        first, until = scheme.commences, scheme.later_exclusions_from or scheme.commences
+        for r in results:
+            if r.parts[0].recall and r.tused is None:
+                continue
+            if not first <= r.determinate_release < until:
+                continue
+            for p in r.parts:
+                if (
+                    p.kind is SentenceKind.STANDARD
+                    and not p.sds_plus
+                    and p.offence_code in scheme.unsettled_offences
+                    and p.offence_on is not None
+                    and scheme.unsettled_offences_from <= p.offence_on <= until
+                ):
+                    return ManualCalculation(
+                        f"whether {scheme.name} reaches {p.offence_code} (committed {p.offence_on}) released "
+                        f"between {first} and {until} is unsettled"
+                    )
+    return None
+
+
+def _at_least_12_months(r: _SentenceDates) -> bool:
+    start = r.sentence.sentenced_on
+    return (r.unadjusted_expiry - start).days + 1 >= Duration(months=12).length_in_days(start)
+
+
+def _mixed_fixed_term_recalls(
+    calculation: Calculation, results: list[_SentenceDates], booking: Booking
+) -> Calculation | ManualCalculation:
+    """Fixed-term recalls of terms both under and of 12 months or more (CJA 2003 ss.255B and 255C): the recall
+    of the term whose licence ends last governs, and the calculator refuses the combinations the law leaves
+    unclear (``FixedTermRecallsService.kt``, ``FixedTermRecallAfterCalculationValidator.kt``)."""
+    dates = dict(calculation.dates)
+    recalled = [r for r in results if r.parts[0].recall in ("FTR_14", "FTR_28")]
+    if not recalled:
+        return calculation
+    back = min(r.parts[0].returned_to_custody or date.max for r in recalled)
+    if back == date.max:
+        return calculation
+    # Validation is over the recalled terms still running on the return to custody.
+    running = [r for r in recalled if r.expiry >= back]
+    over = [r for r in running if _at_least_12_months(r)]
+    under = [r for r in running if not _at_least_12_months(r)]
+    sled = dates.get(DateType.SLED)
+    if over and under:
+        governing = next((r for r in running if r.expiry == sled), None)
+        if governing is not None:
+            others = [r for r in running if r is not governing]
+
+            def closest(rs: list[_SentenceDates]) -> _SentenceDates | None:
+                rs = [r for r in rs if r.unadjusted_expiry >= back]
+                return min(rs, key=lambda r: abs((r.unadjusted_expiry - back).days), default=None)
+
+            closest_under = closest([r for r in others if not _at_least_12_months(r)])
+            closest_over = closest([r for r in others if _at_least_12_months(r)])
+            kind = governing.parts[0].recall
+            assert sled is not None
+            if (
+                _at_least_12_months(governing)
+                and closest_under is not None
+                and closest_under.parts[0].recall == "FTR_14"
+                and abs((sled - closest_under.expiry).days) >= 14
+            ):
+                return ManualCalculation(
+                    "a 14-day recall of a term under 12 months ending 14 days or more before another"
+                )
+            if not _at_least_12_months(governing) and closest_over is not None:
+                gap = abs((back - closest_over.expiry).days)
+                if kind == "FTR_14" and gap >= 14:
+                    return ManualCalculation(
+                        "a 14-day recall governing while a term of 12 months or more ends 14 days or more from the "
+                        "return to custody"
+                    )
+                if kind == "FTR_28" and gap <= 14:
+                    return ManualCalculation(
+                        "a 28-day recall of a term under 12 months governing while a term of 12 months or more ends "
+                        "within 14 days of the return to custody"
+                    )
+    else:
+        for r in results:
+            if len(r.parts) < 2 or r.parts[0].recall not in ("FTR_14", "FTR_28"):
+                continue
+            if r.parts[0].recall == "FTR_14" and not under and _at_least_12_months(r):
+                return ManualCalculation("a 14-day recall of consecutive terms of 12 months or more")
+            if r.parts[0].recall == "FTR_28" and not over and not _at_least_12_months(r):
+                return ManualCalculation("a 28-day recall of consecutive terms under 12 months")
+    # The post-recall release when the recalled terms are of both kinds.
+    fixed = sorted(
+        (r for r in recalled if r.parts[0].recall == "FTR_28" or r.has_sled),
+        key=lambda r: r.sentence.sentenced_on,
+    )
+    prrd = dates.get(DateType.PRRD)
+    if prrd is None or sled is None:
+        return calculation
+    if not (any(_at_least_12_months(r) for r in fixed) and any(not _at_least_12_months(r) for r in fixed)):
+        return calculation
+    latest = next((r for r in results if r.expiry == sled), None)
+    if latest is None:
+        return calculation
+    latest_back = latest.parts[0].returned_to_custody or back
+    ual_since = sum(
+        e.unlawfully_at_large for e in booking.adjustments if e.starts is not None and e.starts >= latest_back
+    )
+    longest = back + timedelta(days=(13 if latest.parts[0].recall == "FTR_14" else 27) + ual_since)
+    longest += timedelta(days=latest.adjustments.awarded)
+    rule = ""
+    if _at_least_12_months(latest):
+        new, rule = min(longest, latest.expiry), "the recall of the term whose licence ends last"
+    else:
+        adjacent = min(
+            (r for r in fixed if _at_least_12_months(r) and r.expiry >= back),
+            key=lambda r: abs((r.unadjusted_expiry - prrd).days),
+            default=None,
+        )
+        new = prrd
+        if adjacent is not None and (back - adjacent.expiry).days < 14:
+            if latest.parts[0].recall == "FTR_28":
+                new, rule = (
+                    min(longest, adjacent.expiry),
+                    "28 days, to the expiry of the term of 12 months or more",
+                )
+            else:
+                new, rule = min(longest, latest.expiry), "14 days, to the expiry of the term under 12 months"
+    if new == prrd:
+        return calculation
+    dates[DateType.PRRD] = new
+    step = Step(DateType.PRRD, "fixed-term recalls of terms under and over 12 months", rule)
+    working = (*(s for s in calculation.working if s.date_type is not DateType.PRRD), step)
+    return Calculation(dates=dates, working=working)
 
 
 def _without_repealed_hdc(

@@ -66,6 +66,10 @@ class EarlyReleaseScheme:
     licence_for_short_pre_ora: bool = False
     # Leaves out detention of children under the Sentencing Code s.250.
     excludes_section_250: bool = False
+    # Offences (by code) committed from ``unsettled_offences_from`` whose exclusion was unsettled until the later
+    # exclusions: a release between the first tranche and then needs a manual calculation.
+    unsettled_offences: frozenset[str] = frozenset()
+    unsettled_offences_from: date | None = None
 
     @property
     def commences(self) -> date:
@@ -144,6 +148,11 @@ SDS40 = EarlyReleaseScheme(
     exclusions=frozenset({"SEXUAL", "VIOLENT", "DOMESTIC_ABUSE", "NATIONAL_SECURITY", "TERRORISM"}),
     later_exclusions=frozenset({"SEXUAL_T3", "DOMESTIC_ABUSE_T3", "MURDER_T3"}),
     later_exclusions_from=date(2024, 12, 16),
+    # Breach of a sexual harm prevention order (Sexual Offences Act 2003 s.103I, Sentencing Act 2020 s.354), from
+    # 1 December 2020: whether SDS40's sexual exclusion reached it was unclear until the 16 December 2024
+    # exclusions, so the calculator refuses releases between (``SHPOContaingSx03OffencesValidator.kt``).
+    unsettled_offences=frozenset({"SX03220", "SX03220A", "SX03244", "SX03244A", "SX03247", "SX03247A"}),
+    unsettled_offences_from=date(2020, 12, 1),
 )
 
 #: The progression model: standard sentences at one-third and SDS+ at half, reaching people already serving
