@@ -190,11 +190,17 @@ def to_engine(example: Example) -> tuple[Booking, Legislation]:
             raise Unsupported(f"adjustment {name}")
         for entry in entries:
             applies, starts = entry.get("appliesToSentencesFrom"), entry.get("fromDate")
+            ends = entry.get("toDate")
+            info = entry.get("additionalInfo")
             adjustments.append(
                 Adjustments(
                     **{ADJUSTMENTS[name]: int(entry.get("numberOfDays") or 0)},
                     applies_from=date.fromisoformat(applies) if applies else None,
                     starts=date.fromisoformat(starts) if starts and name == "UNLAWFULLY_AT_LARGE" else None,
+                    period=(date.fromisoformat(starts), date.fromisoformat(ends))
+                    if starts and ends
+                    else None,
+                    reason=str(info.get("reason") or "") if isinstance(info, dict) else "",
                 )
             )
     offender = booking.get("offender") or {}

@@ -104,6 +104,9 @@ class Adjustments:
     ``applies_from``: the sentence date remand and tagged bail were recorded against; they count towards the
     sentences passed from then on and those still in custody on that day. ``starts``: the first day unlawfully
     at large, which counts towards the sentences being served then. None counts an entry towards every sentence.
+    ``period``: the first and last days the entry covers, as recorded (remand, unlawfully at large);
+    ``reason``: why someone was unlawfully at large (ESCAPE, RELEASE_IN_ERROR, SENTENCED_IN_ABSENCE,
+    IMMIGRATION_DETENTION, RECALL), which says whether they were in custody on its first and last days.
     """
 
     remand: int = 0
@@ -116,6 +119,8 @@ class Adjustments:
     recall_remand: int = 0  # remand and tagged bail before a recall: off the time to serve after it
     recall_tagged_bail: int = 0
     unlawfully_at_large_after_release: int = 0  # on licence, before a recall
+    period: tuple[date, date] | None = None
+    reason: str = ""
 
     def __add__(self, other: Adjustments) -> Adjustments:
         return Adjustments(
@@ -159,9 +164,13 @@ class Booking:
         """The adjustments that count towards a sentence passed on ``start`` and released on
         ``unadjusted_release`` without them."""
         total = Adjustments()
+        # Remand recorded against a later sentence counts only if this one is still in custody then, after
+        # the remand and tagged bail recorded by its own date (the calculator's timeline).
+        own = sum(e.deducted for e in self.adjustments if e.applies_from is None or e.applies_from <= start)
+        in_custody_until = unadjusted_release - timedelta(days=own)
         for entry in self.adjustments:
             applies = entry.applies_from
-            if applies is None or start >= applies or applies <= unadjusted_release:
+            if applies is None or start >= applies or applies <= in_custody_until:
                 total = total + Adjustments(remand=entry.remand, tagged_bail=entry.tagged_bail)
             # Time unlawfully at large counts towards the sentences being served when it began.
             ual = entry.starts
@@ -235,6 +244,7 @@ class _SentenceDates:
     # The release with only the remand and tagged bail recorded by the sentence date: who is still in custody
     # when a later sentence is passed.
     in_custody_until: date = date.min
+    awarded_after_release: int = 0  # added days awarded once released: they do not keep someone in custody
 
     @property
     def immediate_release(self) -> bool:
@@ -512,7 +522,10 @@ def _calculable(
     expiry = _day(start, total_days)
     fractions = [_fraction_at(p, legislation, 0) for p in parts]
     release_days, ped_days, release_rule = _release_days(parts, fractions, start)
-    adj = booking.adjustments_for(start, _day(start, release_days))
+    # Which adjustments count goes by the release under the law in force on the sentence date.
+    in_force = sum(1 for sc in legislation.schemes if sc.commences <= start)
+    in_force_days = _release_days(parts, [_fraction_at(p, legislation, in_force) for p in parts], start)[0]
+    adj = booking.adjustments_for(start, _day(start, in_force_days))
     release_shift = -adj.deducted + adj.unlawfully_at_large + adj.awarded
     adjusted = f"{-adj.deducted:+d} deducted, {adj.unlawfully_at_large:+d} UAL, {adj.awarded:+d} awarded"
 
@@ -523,6 +536,7 @@ def _calculable(
     unadjusted_release = _day(start, release_days)
     release = unadjusted_release + timedelta(days=release_shift)
     release_rule = f"{release_rule} from {start}; {adjusted}"
+    uncapped = release  # not held back to a tranche's commencement
     # Each early-release scheme in turn: it reaches someone already serving on their tranche's date, unless
     # they were released before it. ``reaches`` and ``before_scheme`` keep the last one that did.
     reaches: date | None = None
@@ -562,18 +576,21 @@ def _calculable(
             if released_on > new_release:
                 rule = f"{scheme.name} {tranche.name}: released on its commencement, {tranche.commences}"
         fractions, (custodial, release_days, ped_days, unadjusted_release) = new, state
-        release, release_rule = released_on, rule
+        release, release_rule, uncapped = released_on, rule, new_release
         applied.append(scheme)
     work.schemes = tuple(sc.name for sc in applied)
     # A release is never before the sentence date (remand longer than the custodial period).
-    work.uncapped_release = release
-    later = sum(
-        e.deducted
-        for e in booking.adjustments
-        if e.applies_from is not None and start < e.applies_from <= _day(start, release_days)
+    work.uncapped_release = uncapped
+    later = adj.deducted - sum(
+        e.deducted for e in booking.adjustments if e.applies_from is None or e.applies_from <= start
     )
+    work.awarded_after_release = sum(
+        e.awarded
+        for e in booking.adjustments
+        if e.applies_from is not None and e.applies_from > release - timedelta(days=adj.awarded)
+    )
+    work.in_custody_until = max(release + timedelta(days=later - work.awarded_after_release), start)
     release = max(release, start)
-    work.in_custody_until = max(release + timedelta(days=later), start)
     work.release_days = release_days
 
     two_years = Duration(years=2).length_in_days(start)
@@ -793,7 +810,12 @@ def calculate(booking: Booking, legislation: Legislation = CURRENT) -> Calculati
             refused = _apply_recall(r, booking, legislation)
             if refused is not None:
                 return refused
-    refused = _extinguished(results) or _unsettled_offence(results, booking, legislation)
+    refused = (
+        _extinguished(results)
+        or _unsettled_offence(results, booking, legislation)
+        or _remand_overlaps(results, booking)
+        or _out_on_commencement(results, booking, legislation)
+    )
     if refused is not None:
         return refused
     if len(results) == 1:
@@ -836,6 +858,60 @@ def _extinguished(results: list[_SentenceDates]) -> ManualCalculation | None:
     return None
 
 
+def _remand_overlaps(results: list[_SentenceDates], booking: Booking) -> ManualCalculation | None:
+    """Remand recorded for days already served under a sentence is double counting: the record needs correcting
+    (``RemandOverlappingSentenceValidator.kt``; its ranges end the day before the recorded last day)."""
+    for period in _custody_periods(results):
+        if any(p.recall for r in period for p in r.parts):
+            continue
+        first = min(r.sentence.sentenced_on for r in period)
+        last = max(r.determinate_release - timedelta(days=r.awarded_after_release) for r in period)
+        if not first < last:
+            continue
+        for entry in booking.adjustments:
+            if entry.remand and entry.period is not None:
+                remand_from, remand_to = entry.period
+                if remand_from <= last and first <= remand_to:
+                    return ManualCalculation(
+                        f"remand from {remand_from} to {remand_to} overlaps the sentence served from {first}"
+                    )
+    return None
+
+
+# When someone was out of custody for each reason of being unlawfully at large, relative to the days recorded
+# (``OutOfCustodyAtProgressionModelCommencementValidator.kt``): escapes from 21 July 2008 are recorded from
+# the day of the escape to the day of the arrest.
+ESCAPES_RECORDED_INCLUSIVE_FROM = date(2008, 7, 21)
+
+
+def _out_on_commencement(
+    results: list[_SentenceDates], booking: Booking, legislation: Legislation
+) -> ManualCalculation | None:
+    """Someone an early-release scheme reached who was unlawfully at large the day before it began."""
+    for scheme in legislation.schemes:
+        if not scheme.manual_if_out_on_commencement or not any(scheme.name in r.schemes for r in results):
+            continue
+        eve = scheme.commences - timedelta(days=1)
+        one = timedelta(days=1)
+        for entry in booking.adjustments:
+            if not entry.unlawfully_at_large or entry.period is None:
+                continue
+            first, last = entry.period
+            if entry.reason == "RELEASE_IN_ERROR" or (
+                entry.reason == "ESCAPE" and first < ESCAPES_RECORDED_INCLUSIVE_FROM
+            ):
+                out = (first - one, last + one)
+            elif entry.reason in ("SENTENCED_IN_ABSENCE", "IMMIGRATION_DETENTION"):
+                out = (first, last + one)
+            elif entry.reason == "ESCAPE":
+                out = (first, last)
+            else:
+                continue
+            if out[0] <= eve < out[1]:
+                return ManualCalculation(f"out of custody (unlawfully at large) when {scheme.name} began")
+    return None
+
+
 def _unsettled_offence(
     results: list[_SentenceDates], booking: Booking, legislation: Legislation
 ) -> ManualCalculation | None:
@@ -848,7 +924,9 @@ def _unsettled_offence(
         for r in results:
             if r.parts[0].recall and r.tused is None:
                 continue
-            if not first <= r.determinate_release < until:
+            # Remand and tagged bail before a recall count towards the first release as well.
+            released = r.determinate_release - timedelta(days=r.adjustments.recall_deducted)
+            if not first <= released < until:
                 continue
             for p in r.parts:
                 if (

@@ -70,6 +70,9 @@ class EarlyReleaseScheme:
     # exclusions: a release between the first tranche and then needs a manual calculation.
     unsettled_offences: frozenset[str] = frozenset()
     unsettled_offences_from: date | None = None
+    # Someone it reaches who was out of custody (unlawfully at large) the day before it began needs a manual
+    # calculation.
+    manual_if_out_on_commencement: bool = False
 
     @property
     def commences(self) -> date:
@@ -179,6 +182,7 @@ PROGRESSION_MODEL = EarlyReleaseScheme(
     awarded_days_after=True,
     licence_for_short_pre_ora=True,
     excludes_section_250=True,
+    manual_if_out_on_commencement=True,
 )
 
 #: The law in force, as the calculator's standard configuration holds it.
