@@ -12,6 +12,7 @@ days are added; additional days awarded (less those restored) move the release d
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -799,12 +800,10 @@ def calculate(booking: Booking, legislation: Legislation = CURRENT) -> Calculati
     runs = chains(booking.sentences)
     if isinstance(runs, ManualCalculation):
         return runs
-    results: list[_SentenceDates] = []
-    for run in runs:
-        one = _calculable(run, booking, legislation)
-        if isinstance(one, ManualCalculation):
-            return one
-        results.append(one)
+    found = _each_term(runs, booking, legislation)
+    if isinstance(found, ManualCalculation):
+        return found
+    results = found
     for r in results:
         if r.parts[0].recall:
             refused = _apply_recall(r, booking, legislation)
@@ -827,6 +826,42 @@ def calculate(booking: Booking, legislation: Legislation = CURRENT) -> Calculati
             return mixed
         calculation = mixed
     return _without_repealed_hdc(calculation, results, legislation)
+
+
+def _each_term(
+    runs: list[tuple[Sentence, ...]], booking: Booking, legislation: Legislation
+) -> list[_SentenceDates] | ManualCalculation:
+    """Each term's own dates. Adjustments recorded against a sentence date count only within the period in
+    custody that sentence belongs to: someone released and sentenced again starts afresh (the calculator's
+    timeline, ``TimelineSentenceCalculationHandler.kt``, shares deductions with the sentences in custody)."""
+    results: list[_SentenceDates] = []
+    for run in runs:
+        one = _calculable(run, booking, legislation)
+        if isinstance(one, ManualCalculation):
+            return one
+        results.append(one)
+    periods = _custody_periods(results)
+    # A recall brings someone back into custody: the periods are not followed through recalls yet.
+    if len(periods) < 2 or not booking.adjustments or any(s.recall for s in booking.sentences):
+        return results
+    starts = [min(r.sentence.sentenced_on for r in period) for period in periods]
+    by_run: dict[int, _SentenceDates] = {}
+    for index, period in enumerate(periods):
+        until = starts[index + 1] if index + 1 < len(starts) else date.max
+        entries = tuple(
+            e
+            for e in booking.adjustments
+            if e.applies_from is None
+            or starts[index] <= e.applies_from < until
+            or (index == 0 and e.applies_from < starts[0])
+        )
+        within = dataclasses.replace(booking, adjustments=entries)
+        for r in period:
+            one = _calculable(r.parts, within, legislation)
+            if isinstance(one, ManualCalculation):
+                return one
+            by_run[id(r)] = one
+    return [by_run[id(r)] for r in results]
 
 
 def _custody_periods(results: list[_SentenceDates]) -> list[list[_SentenceDates]]:
