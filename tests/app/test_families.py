@@ -211,7 +211,8 @@ def test_a_person_with_no_family_worked_out_yet_is_told_so(client, coordinator, 
     newcomer = builders.person(first_name="New", last_name="Comer", involved=[(partnership.council, None)])
     client.force_login(coordinator)
     response = client.get(reverse("person_family", args=[newcomer.pk]))
-    assert response.status_code == 404 and "No family worked out yet" in response.content.decode()
+    assert response.status_code == 200 and "No family worked out yet" in response.content.decode()
+    assert not AccessLogEntry.objects.filter(action=Action.DENIED, person_id=newcomer.pk).exists()
 
 
 def test_school_record_refuses_bad_dates(family):

@@ -194,5 +194,6 @@ def person_family(request: AuthenticatedHttpRequest, person_id: int) -> HttpResp
                   .values_list("family_id", flat=True).first())
     if membership is None:
         person = person_for_actor(actor, person_id, what="the family")
-        return render(request, "families/no_family.html", {"person": person}, status=404)
+        # An answer, not a refusal: the person is visible and simply has no family worked out yet.
+        return render(request, "families/no_family.html", {"person": person})
     return redirect("family", family_id=membership)
