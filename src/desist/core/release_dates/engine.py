@@ -795,7 +795,7 @@ def calculate(booking: Booking, legislation: Legislation = CURRENT) -> Calculati
     dtos = [s for s in booking.sentences if s.kind is SentenceKind.DTO]
     if dtos:
         if len(dtos) < len(booking.sentences):
-            return ManualCalculation("a detention and training order served with other sentences")
+            return _with_detention_and_training(booking, legislation)
         return _detention_and_training(booking, legislation)
     runs = chains(booking.sentences)
     if isinstance(runs, ManualCalculation):
@@ -1362,6 +1362,10 @@ def _detention_and_training(booking: Booking, legislation: Legislation) -> Calcu
     days = min((end - start).days + 1, Duration(months=24).length_in_days(start))
     half = _ceil(Fraction(days) * HALF)
     adj = booking.adjustments_for(start, _day(start, half))
+    if all(s.sentenced_on < PCSC for s in booking.sentences):
+        # Before the PCSC Act 2022 the court allowed for remand in the order's length; tagged bail still counts
+        # (the calculator's ``TimelineCalculator.setAdjustments``).
+        adj = dataclasses.replace(adj, remand=0)
     shift = timedelta(days=adj.unlawfully_at_large - adj.deducted)
     expiry = _day(start, days)
     mtd = max(_day(start, half) + shift, start)
@@ -1392,6 +1396,97 @@ def _detention_and_training(booking: Booking, legislation: Legislation) -> Calcu
         dates[DateType.TUSED] = add_months(mtd, 12)
         working.append(Step(DateType.TUSED, "top-up supervision", f"12 months from the mid-term ({mtd})"))
     return Calculation(dates=dates, working=tuple(working))
+
+
+def _with_detention_and_training(
+    booking: Booking, legislation: Legislation
+) -> Calculation | ManualCalculation:
+    """Detention and training orders served with other sentences: the other sentences give the release and
+    licence, the orders the mid-term and transfer dates, the latest expiry governs (as the calculator's
+    ``BookingExtractionService.kt`` puts them together)."""
+    dtos = tuple(s for s in booking.sentences if s.kind is SentenceKind.DTO)
+    others = tuple(s for s in booking.sentences if s.kind is not SentenceKind.DTO)
+    ids = {s.identifier for s in dtos if s.identifier}
+    if any(s.consecutive_to in ids for s in others) or any(
+        s.consecutive_to and s.consecutive_to not in ids for s in dtos
+    ):
+        return ManualCalculation("a detention and training order consecutive with another kind of sentence")
+    # Each order (or run of consecutive orders) on its own; the latest mid-term governs.
+    runs = chains(dtos)
+    if isinstance(runs, ManualCalculation):
+        return runs
+    each = [_detention_and_training(dataclasses.replace(booking, sentences=run), legislation) for run in runs]
+    rest = calculate(dataclasses.replace(booking, sentences=others), legislation)
+    for one in (*each, rest):
+        if isinstance(one, ManualCalculation):
+            return one
+    found = [c for c in each if isinstance(c, Calculation)]
+    orders = max(found, key=lambda c: c.dates[DateType.MTD])
+    order_sed = max(c.dates[DateType.SED] for c in found)
+    dtos = runs[found.index(orders)]
+    assert isinstance(rest, Calculation)
+    if DateType.PRRD in rest.dates:
+        return ManualCalculation("a detention and training order served with a recall")
+    start = min(s.sentenced_on for s in dtos)
+    days = (orders.dates[DateType.ESED] - start).days + 1
+    half = _ceil(Fraction(days) * HALF)
+    unadjusted_mtd = _day(start, half)
+    order_mtd = orders.dates[DateType.MTD]
+    immediate = order_mtd == start
+    release_type = DateType.CRD if DateType.CRD in rest.dates else DateType.ARD
+    release = rest.dates[release_type]
+    latest_release = max(release, order_mtd)
+    expiry_type = DateType.SLED if DateType.SLED in rest.dates else DateType.SED
+    other_expiry = rest.dates[expiry_type]
+    dates: dict[DateType, date] = {release_type: release}
+    # Sentence and licence expire together where the other sentences' licence runs longest, or the order ends
+    # the same day.
+    if (expiry_type is DateType.SLED and other_expiry >= order_sed) or other_expiry == order_sed:
+        dates[DateType.SLED] = other_expiry
+    else:
+        dates[DateType.SED] = max(other_expiry, order_sed)
+        licence_ends = rest.dates.get(DateType.LED, other_expiry if expiry_type is DateType.SLED else None)
+        if release_type is DateType.CRD and licence_ends is not None:
+            dates[DateType.LED] = licence_ends
+    # The mid-term: at once for an order passed from 28 June 2022 already served; the unadjusted mid-term for
+    # an earlier order with a conditional release; else the order's own, or the latest release for adults.
+    children = all(_age_on(booking.date_of_birth, d) < 18 for d in (release, order_mtd))
+    if immediate and start >= PCSC:
+        mtd = start
+    elif release_type is DateType.CRD and start < PCSC:
+        mtd = unadjusted_mtd
+    elif release_type is DateType.CRD or children:
+        mtd = order_mtd
+    else:
+        mtd = latest_release
+    dates[DateType.MTD] = mtd
+    if not immediate:
+        eight, eighteen = (Duration(months=m).length_in_days(start) for m in (8, 18))
+        twenty_four = Duration(months=24).length_in_days(start)
+        months = 1 if eight <= days < eighteen else 2 if eighteen <= days <= twenty_four else 0
+        if months:
+            dates[DateType.ETD], dates[DateType.LTD] = add_months(mtd, -months), add_months(mtd, months)
+    for kept in (DateType.HDCED, DateType.PED):
+        if kept in rest.dates and latest_release > rest.dates[kept]:
+            dates[kept] = rest.dates[kept]
+    # The latest top-up supervision of any sentence (an order's from its mid-term), after the licence, unless an
+    # order's expiry is later.
+    tused = max(
+        (d for d in (rest.dates.get(DateType.TUSED), orders.dates.get(DateType.TUSED)) if d), default=None
+    )
+    licence = dates.get(DateType.LED, dates.get(DateType.SLED))
+    if tused is not None and not order_sed > tused and (licence is None or tused > licence):
+        dates[DateType.TUSED] = tused
+    ersed = rest.dates.get(DateType.ERSED)
+    if ersed is not None and mtd < release:
+        dates[DateType.ERSED] = ersed if mtd < ersed else mtd
+    dates[DateType.ESED] = max(rest.dates[DateType.ESED], *(c.dates[DateType.ESED] for c in found))
+    working = (
+        Step(release_type, "with a detention and training order", "the other sentences' release governs"),
+        *(w for w in rest.working if w.date_type in dates),
+        *(w for w in orders.working if w.date_type in dates and w.date_type is not DateType.TUSED),
+    )
+    return Calculation(dates=dates, working=working)
 
 
 def _breach_of_top_up(booking: Booking) -> Calculation | ManualCalculation:
