@@ -787,11 +787,12 @@ def calculate(booking: Booking, legislation: Legislation = CURRENT) -> Calculati
         return ManualCalculation("there are no sentences")
     breaches = [s for s in booking.sentences if s.kind is SentenceKind.BOTUS]
     if breaches:
-        if len(breaches) < len(booking.sentences):
+        if len(breaches) == len(booking.sentences):
+            return _breach_of_top_up(booking)
+        if any(s.kind is SentenceKind.DTO for s in booking.sentences):
             return ManualCalculation(
-                "a committal for breach of top-up supervision served with other sentences"
+                "a committal for breach of top-up supervision with a detention and training order"
             )
-        return _breach_of_top_up(booking)
     dtos = [s for s in booking.sentences if s.kind is SentenceKind.DTO]
     if dtos:
         if len(dtos) < len(booking.sentences):
@@ -836,7 +837,7 @@ def _each_term(
     timeline, ``TimelineSentenceCalculationHandler.kt``, shares deductions with the sentences in custody)."""
     results: list[_SentenceDates] = []
     for run in runs:
-        one = _calculable(run, booking, legislation)
+        one = _term(run, booking, legislation)
         if isinstance(one, ManualCalculation):
             return one
         results.append(one)
@@ -857,11 +858,54 @@ def _each_term(
         )
         within = dataclasses.replace(booking, adjustments=entries)
         for r in period:
-            one = _calculable(r.parts, within, legislation)
+            one = _term(r.parts, within, legislation)
             if isinstance(one, ManualCalculation):
                 return one
             by_run[id(r)] = one
     return [by_run[id(r)] for r in results]
+
+
+def _term(
+    parts: tuple[Sentence, ...], booking: Booking, legislation: Legislation
+) -> _SentenceDates | ManualCalculation:
+    """One term's own dates: a committal for breach of top-up supervision, or any other sentence or run."""
+    if any(p.kind is SentenceKind.BOTUS for p in parts):
+        if not all(p.kind is SentenceKind.BOTUS for p in parts):
+            return ManualCalculation(
+                "a committal for breach of top-up supervision consecutive to another sentence"
+            )
+        return _committal_term(parts, booking)
+    return _calculable(parts, booking, legislation)
+
+
+def _committal_term(parts: tuple[Sentence, ...], booking: Booking) -> _SentenceDates:
+    """A committal for breach of top-up supervision among other sentences: served in full without licence;
+    only time unlawfully at large counts (``TimelineCalculator.setAdjustments`` drops remand and tagged bail)."""
+    start = min(p.sentenced_on for p in parts)
+    days = _aggregate_days(start, [p.length for p in parts])
+    end = _day(start, days)
+    adj = booking.adjustments_for(start, end)
+    adj = Adjustments(unlawfully_at_large=adj.unlawfully_at_large)
+    released = end + timedelta(days=adj.unlawfully_at_large)
+    work = _SentenceDates(
+        parts[0],
+        release_type=DateType.ARD,
+        release=released,
+        expiry=released,
+        unadjusted_expiry=end,
+        parts=parts,
+        has_sled=False,
+        adjustments=adj,
+        uncapped_release=released,
+        determinate_release=released,
+        in_custody_until=released,
+        release_days=days,
+    )
+    work.working += [
+        Step(DateType.ARD, "breach of top-up supervision", "served in full, no licence"),
+        Step(DateType.SED, "breach of top-up supervision", "the end of the committal"),
+    ]
+    return work
 
 
 def _custody_periods(results: list[_SentenceDates]) -> list[list[_SentenceDates]]:
