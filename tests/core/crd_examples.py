@@ -24,6 +24,7 @@ from desist.core.release_dates.engine import (
     Booking,
     Calculation,
     DateType,
+    Movement,
     Sentence,
     SentenceKind,
     calculate,
@@ -175,10 +176,7 @@ def to_engine(example: Example) -> tuple[Booking, Legislation]:
         hdc = dataclasses.replace(legislation.hdc, adult_suspended=True)
         legislation = dataclasses.replace(legislation, hdc=hdc)
     booking = raw["booking"]
-    for key, reason in (
-        ("externalMovements", "external movements"),
-        ("historicalTusedData", "historical top-up supervision"),
-    ):
+    for key, reason in (("historicalTusedData", "historical top-up supervision"),):
         if booking.get(key):
             raise Unsupported(reason)
     sentences = [_sentence(s) for s in booking["sentences"]]
@@ -211,6 +209,10 @@ def to_engine(example: Example) -> tuple[Booking, Legislation]:
             adjustments=tuple(adjustments),
             sex_offender=bool(offender.get("isActiveSexOffender")),
             early_removal=bool((raw.get("userInputs") or {}).get("calculateErsed")),
+            movements=tuple(
+                Movement(date.fromisoformat(m["movementDate"]), m["direction"], m.get("movementReason") or "")
+                for m in booking.get("externalMovements") or ()
+            ),
         ),
         legislation,
     )

@@ -23,6 +23,7 @@ from desist.core.release_dates.duration import Duration, add_months
 from desist.core.release_dates.legislation import (
     CJA_2003,
     CURRENT,
+    ERS_STOP_CLOCK,
     FINE_FULL_TERM_AMOUNT,
     FINE_FULL_TERM_FROM,
     HALF,
@@ -150,6 +151,16 @@ class Adjustments:
 
 
 @dataclass(frozen=True)
+class Movement:
+    """A release from prison or an admission, as the prison recorded it (``direction`` IN or OUT; ``reason``
+    such as CRD, HDC, ERS, PAROLE, RECALL_ADMISSION, FAILED_ERS_REMOVAL)."""
+
+    on: date
+    direction: str
+    reason: str = ""
+
+
+@dataclass(frozen=True)
 class Booking:
     """A person's period in custody: their sentences (all concurrent here) and the adjustments."""
 
@@ -160,6 +171,23 @@ class Booking:
     early_removal: bool = (
         False  # work out the early removal scheme date (foreign nationals liable to removal)
     )
+    movements: tuple[Movement, ...] = ()  # releases and admissions, in any order
+
+    def releases(self) -> tuple[date, ...]:
+        """The days this person left custody. Removal under the early removal scheme is not a release when they
+        came back as a failed removal, nor from 28 June 2022, when removal began to stop the clock."""
+        ordered = sorted(self.movements, key=lambda m: m.on)
+        out: list[date] = []
+        for index, m in enumerate(ordered):
+            if m.direction != "OUT":
+                continue
+            after = next((n for n in ordered[index + 1 :] if n.on > m.on), None)
+            if m.reason == "ERS" and (
+                (after is not None and after.reason == "FAILED_ERS_REMOVAL") or m.on >= ERS_STOP_CLOCK
+            ):
+                continue
+            out.append(m.on)
+        return tuple(out)
 
     def adjustments_for(self, start: date, unadjusted_release: date) -> Adjustments:
         """The adjustments that count towards a sentence passed on ``start`` and released on
@@ -811,7 +839,7 @@ def calculate(booking: Booking, legislation: Legislation = CURRENT) -> Calculati
             if refused is not None:
                 return refused
     refused = (
-        _extinguished(results)
+        _extinguished(results, booking)
         or _unsettled_offence(results, booking, legislation)
         or _remand_overlaps(results, booking)
         or _out_on_commencement(results, booking, legislation)
@@ -826,7 +854,23 @@ def calculate(booking: Booking, legislation: Legislation = CURRENT) -> Calculati
         if isinstance(mixed, ManualCalculation):
             return mixed
         calculation = mixed
-    return _without_repealed_hdc(calculation, results, legislation)
+    calculation = _without_repealed_hdc(calculation, results, legislation)
+    return _on_home_detention_curfew(calculation, booking, legislation) or calculation
+
+
+def _on_home_detention_curfew(
+    calculation: Calculation, booking: Booking, legislation: Legislation
+) -> ManualCalculation | None:
+    """Someone out on HDC when it ended for adults, with an HDC date still to give, needs a manual calculation
+    (``HdcedRepealValidator.kt``)."""
+    if legislation.hdc.adult_stop_from is None or DateType.HDCED not in calculation.dates:
+        return None
+    on_hdc = max(
+        (m.on for m in booking.movements if m.direction == "OUT" and m.reason == "HDC"), default=None
+    )
+    if on_hdc is None or any(m.direction == "IN" and m.on >= on_hdc for m in booking.movements):
+        return None
+    return ManualCalculation(f"released on HDC on {on_hdc}, and HDC for adults has ended")
 
 
 def _each_term(
@@ -841,7 +885,7 @@ def _each_term(
         if isinstance(one, ManualCalculation):
             return one
         results.append(one)
-    periods = _custody_periods(results)
+    periods = _custody_periods(results, booking.releases())
     # A recall brings someone back into custody: the periods are not followed through recalls yet.
     if len(periods) < 2 or not booking.adjustments or any(s.recall for s in booking.sentences):
         return results
@@ -908,22 +952,29 @@ def _committal_term(parts: tuple[Sentence, ...], booking: Booking) -> _SentenceD
     return work
 
 
-def _custody_periods(results: list[_SentenceDates]) -> list[list[_SentenceDates]]:
-    """The terms grouped into periods in custody: a term passed after everyone before it was released starts a
-    new period (the calculator's sentence groups, ``BookingTimelineService.kt``)."""
+def _custody_periods(
+    results: list[_SentenceDates], releases: tuple[date, ...] = ()
+) -> list[list[_SentenceDates]]:
+    """The terms grouped into periods in custody: a term passed after everyone before it was released (on their
+    release date, or on a recorded release such as HDC) starts a new period (the calculator's sentence groups,
+    ``BookingTimelineService.kt``, ``TimelineExternalMovementCalculationHandler.kt``)."""
     periods: list[list[_SentenceDates]] = []
     for r in sorted(results, key=lambda r: r.sentence.sentenced_on):
-        if periods and r.sentence.sentenced_on <= max(p.in_custody_until for p in periods[-1]):
-            periods[-1].append(r)
-        else:
-            periods.append([r])
+        if periods:
+            first = min(p.sentence.sentenced_on for p in periods[-1])
+            until = max(p.in_custody_until for p in periods[-1])
+            until = min([until, *(d for d in releases if first <= d < r.sentence.sentenced_on)])
+            if r.sentence.sentenced_on <= until:
+                periods[-1].append(r)
+                continue
+        periods.append([r])
     return periods
 
 
-def _extinguished(results: list[_SentenceDates]) -> ManualCalculation | None:
+def _extinguished(results: list[_SentenceDates], booking: Booking) -> ManualCalculation | None:
     """Remand or tagged bail longer than a period's custodial term would put release before the sentence date:
     the days must be moved to another sentence by hand (``ExtinguishedSentenceGroupChecker.kt``)."""
-    for period in _custody_periods(results):
+    for period in _custody_periods(results, booking.releases()):
         terms = [r for r in period if not r.parts[0].recall]
         if not terms:
             continue
@@ -940,7 +991,7 @@ def _extinguished(results: list[_SentenceDates]) -> ManualCalculation | None:
 def _remand_overlaps(results: list[_SentenceDates], booking: Booking) -> ManualCalculation | None:
     """Remand recorded for days already served under a sentence is double counting: the record needs correcting
     (``RemandOverlappingSentenceValidator.kt``; its ranges end the day before the recorded last day)."""
-    for period in _custody_periods(results):
+    for period in _custody_periods(results, booking.releases()):
         if any(p.recall for r in period for p in r.parts):
             continue
         first = min(r.sentence.sentenced_on for r in period)
@@ -972,6 +1023,16 @@ def _out_on_commencement(
             continue
         eve = scheme.commences - timedelta(days=1)
         one = timedelta(days=1)
+        # Released on early removal or parole before it began, and not back.
+        before = sorted((m for m in booking.movements if m.on < scheme.commences), key=lambda m: m.on)
+        last_out = next((m for m in reversed(before) if m.direction == "OUT"), None)
+        last_in = next((m for m in reversed(before) if m.direction == "IN"), None)
+        if (
+            last_out is not None
+            and last_out.reason in ("ERS", "PAROLE")
+            and (last_in is None or last_in.on <= last_out.on)
+        ):
+            return ManualCalculation(f"released ({last_out.reason}, {last_out.on}) when {scheme.name} began")
         for entry in booking.adjustments:
             if not entry.unlawfully_at_large or entry.period is None:
                 continue

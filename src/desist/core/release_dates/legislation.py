@@ -21,6 +21,9 @@ ORA = date(2015, 2, 1)  # offences on or after: Offender Rehabilitation Act 2014
 SDS_PLUS = date(2020, 4, 1)  # sentences on or after: two-thirds release for serious offences (s.244ZA)
 PCSC = date(2022, 6, 28)  # sentences on or after: SOPC parole eligibility at two-thirds (PCSC Act 2022)
 HDC_365 = date(2025, 6, 3)  # HDC up to 365 days (was 180)
+ERS_STOP_CLOCK = date(
+    2022, 6, 28
+)  # removal under the early removal scheme suspends the sentence (PCSC Act 2022)
 FINE_FULL_TERM_FROM = date(
     2015, 6, 1
 )  # default terms for fines of £10 million or more, passed from then: served whole
