@@ -1019,7 +1019,12 @@ def _out_on_commencement(
 ) -> ManualCalculation | None:
     """Someone an early-release scheme reached who was unlawfully at large the day before it began."""
     for scheme in legislation.schemes:
-        if not scheme.manual_if_out_on_commencement or not any(scheme.name in r.schemes for r in results):
+        # Allocated a tranche: reached by the scheme, or serving a sentence passed before it when it began.
+        allocated = any(
+            scheme.name in r.schemes or r.sentence.sentenced_on < scheme.commences <= r.determinate_release
+            for r in results
+        )
+        if not scheme.manual_if_out_on_commencement or not allocated:
             continue
         eve = scheme.commences - timedelta(days=1)
         one = timedelta(days=1)
