@@ -5,12 +5,15 @@ from __future__ import annotations
 import json
 import time
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import QuerySet
 
 from desist.audit.context import Actor
 from desist.audit.models import Action
@@ -62,31 +65,74 @@ class FamiliesRefreshResult:
     seconds: float
 
 
-def families_refresh(*, actor: Actor, as_of: date | None = None) -> FamiliesRefreshResult:
-    """Work out every household and family of the partnership again, with flags and criteria.
+IN_CHUNK = 500  # ids per IN (...) list: well inside SQLite's parameter limit
+
+
+def _rows(queryset: QuerySet[Any], field: str, ids: list[int] | None, *columns: str) -> list[tuple[Any, ...]]:
+    """values_list of the queryset, for everyone or (in chunks) for these ids only."""
+    if ids is None:
+        return list(queryset.order_by().values_list(*columns))
+    rows: list[tuple[Any, ...]] = []
+    for start in range(0, len(ids), IN_CHUNK):
+        rows.extend(queryset.order_by().filter(**{f"{field}__in": ids[start:start + IN_CHUNK]}).values_list(*columns))
+    return rows
+
+
+def family_reach(person_ids: Iterable[int]) -> list[int]:
+    """These people and everyone a family could join them to: whoever ever shared an address with them, their
+    declared relatives, and the members of the families they are in now, followed until nothing new is found.
+    Working families out for this set alone gives the same families as the whole partnership would."""
+    reach: set[int] = set()
+    frontier = set(person_ids)
+    while frontier:
+        reach |= frontier
+        ids = sorted(frontier)
+        found: set[int] = set()
+        keys = {k for (k,) in _rows(Address.objects.exclude(household_key=""), "person_id", ids, "household_key")}
+        found |= {p for (p,) in _rows(Address.objects.all(), "household_key", sorted(keys), "person_id")}
+        found |= {p for (p,) in _rows(Relationship.objects.all(), "person_id", ids, "related_person_id")}
+        found |= {p for (p,) in _rows(Relationship.objects.all(), "related_person_id", ids, "person_id")}
+        families = {f for (f,) in _rows(FamilyMember.objects.all(), "person_id", ids, "family_id")}
+        found |= {p for (p,) in _rows(FamilyMember.objects.all(), "family_id", sorted(families), "person_id")}
+        frontier = found - reach
+    return sorted(reach)
+
+
+def families_refresh(*, actor: Actor, as_of: date | None = None,
+                     person_ids: Iterable[int] | None = None) -> FamiliesRefreshResult:
+    """Work out every household and family of the partnership again, with flags and criteria; or, given
+    `person_ids`, only the families those people are or could be in (`family_reach`), after a hand edit or a
+    merge. People merged into another are in no family: their record is the person kept.
 
     Reads each table once, does the graph work in the analytics core, and replaces the derived rows in one
     transaction (COPY on PostgreSQL).
     """
     started = time.perf_counter()
     as_of = as_of or today()
+    ids = None if person_ids is None else family_reach(person_ids)
     agency_names = dict(Agency.objects.values_list("pk", "name"))
-    people = list(Person.objects.order_by().values_list("pk", "date_of_birth"))
-    districts = dict(Person.objects.order_by().values_list("pk", "district_id"))
-    spells = [AddressSpell(*row) for row in Address.objects.order_by().values_list(
-        "person_id", "household_key", "from_date", "to_date")]
-    links = [Link(*row) for row in Relationship.objects.order_by().values_list("person_id", "related_person_id", "kind")]
+    live = Person.objects.filter(merged_into__isnull=True)
+    everyone = _rows(live, "pk", ids, "pk", "date_of_birth", "district_id")
+    people = [(pk, dob) for pk, dob, _ in everyone]
+    districts = {pk: district for pk, _, district in everyone}
+    spells = [AddressSpell(*row) for row in _rows(Address.objects.all(), "person_id", ids,
+                                                  "person_id", "household_key", "from_date", "to_date")]
+    links = [Link(*row) for row in _rows(Relationship.objects.all(), "person_id", ids,
+                                         "person_id", "related_person_id", "kind")]
     involvements = [(person_id, InvolvementFact(pk, agency_id, agency_names.get(agency_id, ""), reason, start, end))
-                    for pk, person_id, agency_id, reason, start, end in Involvement.objects.order_by().values_list(
+                    for pk, person_id, agency_id, reason, start, end in _rows(
+                        Involvement.objects.all(), "person_id", ids,
                         "pk", "person_id", "agency_id", "reason", "start_date", "end_date")]
     registers = [(person_id, RegisterFact(pk, kind, REGISTER_TAGS.get(RegisterKind(kind), kind), start, end))
-                 for pk, person_id, kind, start, end in RegisterEntry.objects.order_by().values_list(
-                     "pk", "person_id", "kind", "start_date", "end_date")]
+                 for pk, person_id, kind, start, end in _rows(RegisterEntry.objects.all(), "person_id", ids,
+                                                              "pk", "person_id", "kind", "start_date", "end_date")]
     offences = [(person_id, OffenceFact(pk, offence_date, outcome_date, domestic_abuse))
-                for pk, person_id, offence_date, outcome_date, domestic_abuse in Offence.objects.order_by().values_list(
+                for pk, person_id, offence_date, outcome_date, domestic_abuse in _rows(
+                    Offence.objects.all(), "person_id", ids,
                     "pk", "person_id", "offence_date", "outcome_date", "domestic_abuse")]
     school = [(person_id, SchoolFact(pk, start, end, float(absence) if absence is not None else None, fixed, permanent))
-              for pk, person_id, start, end, absence, fixed, permanent in SchoolRecord.objects.order_by().values_list(
+              for pk, person_id, start, end, absence, fixed, permanent in _rows(
+                  SchoolRecord.objects.all(), "person_id", ids,
                   "pk", "person_id", "period_start", "period_end", "unauthorised_absence_percent",
                   "fixed_term_exclusions", "permanently_excluded")]
     found = derive_families(
@@ -107,10 +153,19 @@ def families_refresh(*, actor: Actor, as_of: date | None = None) -> FamiliesRefr
         member_rows.extend((family.key, m.person_id, m.generation.number, m.generation.basis, len(m.agency_ids))
                            for m in family.members)
     programme = f"tf{settings.DESIST_TF_PRIORITY_PROGRAMME}"
-    before = set(FamilyMember.objects.filter(**{f"family__{programme}": True}).values_list("person_id", flat=True))
+    troubled = FamilyMember.objects.filter(**{f"family__{programme}": True})
+    before = {p for (p,) in _rows(troubled, "person_id", ids, "person_id")}
     with transaction.atomic():
-        FamilyMember.objects.all().delete()
-        Family.objects.all().delete()
+        if ids is None:
+            FamilyMember.objects.all().delete()
+            Family.objects.all().delete()
+        else:
+            # The reach holds whole families, so the families its people were in go with them.
+            old = sorted({f for (f,) in _rows(FamilyMember.objects.all(), "person_id", ids, "family_id")})
+            for start in range(0, len(ids), IN_CHUNK):
+                FamilyMember.objects.filter(person_id__in=ids[start:start + IN_CHUNK]).delete()
+            for start in range(0, len(old), IN_CHUNK):
+                Family.objects.filter(pk__in=old[start:start + IN_CHUNK]).delete()
         # Both COPY and SQLite take the JSON as text.
         family_rows = [(*row[:10], json.dumps(row[10]), row[11]) for row in family_rows]
         copy_rows(Family, ["id", "district", "member_count", "agency_count", "generation_count", "duplication",
@@ -119,9 +174,10 @@ def families_refresh(*, actor: Actor, as_of: date | None = None) -> FamiliesRefr
         copy_rows(FamilyMember, ["family", "person", "generation", "generation_basis", "agency_count"], member_rows)
         log_access(actor=actor, action=Action.ALTERATION,
                    summary=f"Worked out {len(found):,} families for {len(people):,} people",
-                   detail={"people": len(people), "families": len(found), "as_of": as_of.isoformat()})
+                   detail={"people": len(people), "families": len(found), "as_of": as_of.isoformat(),
+                           "partial": ids is not None})
     # The troubled family priority group follows the assessment: refresh whoever came in or went out.
-    after = set(FamilyMember.objects.filter(**{f"family__{programme}": True}).values_list("person_id", flat=True))
+    after = {p for (p,) in _rows(troubled, "person_id", ids, "person_id")}
     if changed := before ^ after:
         from desist.priority.services import priority_groups_refresh
 

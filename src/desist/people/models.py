@@ -248,3 +248,47 @@ class Involvement(models.Model):
 
     def __str__(self) -> str:
         return f"{self.agency} with {self.person_id} since {self.start_date}"
+
+
+class PersonMerge(models.Model):
+    """One person found to be another: everything that pointed at the absorbed person was moved to the
+    person kept (people.merging). What moved is kept row by row, so the merge can be undone exactly (a
+    split); an undone merge stays, marked undone, as history."""
+
+    absorbed = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="merges_out")
+    kept = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="merges_in")
+    merged_at = models.DateTimeField()
+    merged_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                  related_name="+")
+    merged_by_name = models.CharField(max_length=150, blank=True)
+    reason = models.TextField(blank=True)
+    # The linking run that decided it (linking.LinkRun), if any: an id, as linking depends on people.
+    link_run_id = models.PositiveBigIntegerField(null=True, blank=True)
+    # "app.model.field" -> pks of the rows moved from the absorbed person to the kept one.
+    moved = models.JSONField(default=dict)
+    # "app.model" -> {pk: {field: value before}}: fields changed so a row could move (a renumbered version).
+    changed = models.JSONField(default=dict)
+    # "app.model" -> rows removed because the kept person already held the same (every field, to restore).
+    set_aside = models.JSONField(default=dict)
+    # "app.model.field" -> [{"pk", "why"}]: rows left with the absorbed person because they could not move.
+    left_behind = models.JSONField(default=dict)
+    # People merged earlier into the absorbed person, now pointing at the person kept.
+    repointed = models.JSONField(default=list)
+    undone_at = models.DateTimeField(null=True, blank=True)
+    undone_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                  related_name="+")
+    undone_by_name = models.CharField(max_length=150, blank=True)
+    undo_reason = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-merged_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(absorbed=F("kept")), name="person_merge_not_self"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Person {self.absorbed_id} merged into {self.kept_id}"
+
+    @property
+    def is_undone(self) -> bool:
+        return self.undone_at is not None

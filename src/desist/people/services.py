@@ -18,6 +18,9 @@ from desist.audit.refusals import log_refusal
 from desist.audit.services import log_access, model_changes
 from desist.core.identifiers import identifier_problem
 from desist.core.names import first_name_key, last_name_keys, normalise_identifier
+
+# Merging and undoing a merge live in their own module; pages, the API and linkage call them from here.
+from desist.people.merging import MergeRefused, SplitRefused, people_merge, people_merge_undo  # noqa: F401
 from desist.people.models import (
     INVERSE_RELATIONSHIP,
     Address,
@@ -172,6 +175,7 @@ def address_add(*, actor: Actor, person: Person, line1: str, town: str, postcode
         Person.objects.filter(pk=person.pk).update(district_id=district_id)
     log_access(actor=actor, action=Action.COLLECTION, summary=f"Added address for person {person.pk}",
                person_id=person.pk, obj=address, detail={"after": str(address)})
+    _families_follow(actor, [person.pk])
     return address
 
 
@@ -188,7 +192,16 @@ def relationship_record(*, actor: Actor, person: Person, related_person: Person,
     )
     log_access(actor=actor, action=Action.COLLECTION, summary=f"Recorded {kind} of person {person.pk}",
                person_id=person.pk, obj=relationship, detail={"related_person_id": related_person.pk})
+    _families_follow(actor, [person.pk, related_person.pk])
     return relationship
+
+
+def _families_follow(actor: Actor, person_ids: list[int]) -> None:
+    """A hand edit to an address or a relationship can join or part households: work out again the families
+    these people are or could be in (only those), so the family pages are right at once."""
+    from desist.families.services import families_refresh
+
+    families_refresh(actor=actor, person_ids=person_ids)
 
 
 @transaction.atomic
