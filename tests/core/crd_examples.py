@@ -107,9 +107,8 @@ def _duration(elements: dict[str, int]) -> Duration:
 
 
 def _sentence(raw: dict[str, Any]) -> Sentence:
-    kind_name = raw.get("type")
-    if kind_name is None:
-        raise Unsupported("sentence without a type")
+    # A sentence without a type is a standard one (``AbstractSentence.kt``: defaultImpl StandardDeterminateSentence).
+    kind_name = raw.get("type") or "StandardSentence"
     if kind_name in KIND_NAMES:
         raise Unsupported(KIND_NAMES[kind_name])
     recall = (raw.get("recall") or {}).get("recallType", "")
