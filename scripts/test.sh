@@ -2,7 +2,7 @@
 # The whole desist test suite, as CI runs it (`make test` → this script, after `make install`
 # has created .venv and built the assets).
 #
-#   1. ruff check .
+#   1. ruff check . and the layer contracts (lint-imports, [tool.importlinter] in pyproject.toml)
 #   2. mypy (files configured in pyproject.toml)
 #   3. ensure Chromium is installed (scripts/ensure-chromium.sh)
 #   4. pytest on SQLite: everything except browser tests (the analytics core's tests, which
@@ -68,7 +68,8 @@ run_pytest() {
   local allow_empty=$1
   shift
   local rc=0
-  "$PY" -m pytest -q -p no:cacheprovider "$@" </dev/null || rc=$?
+  # The slowest tests are printed every run, so a test that creeps up is seen before the suite is slow.
+  "$PY" -m pytest -q -p no:cacheprovider --durations 25 "$@" </dev/null || rc=$?
   if ((rc == 5)) && [[ $allow_empty == allow-empty ]]; then
     echo "test: no tests collected here; carrying on"
     return 0
@@ -79,8 +80,9 @@ run_pytest() {
   return "$rc"
 }
 
-step "ruff check ."
+step "ruff check . and the layer contracts"
 .venv/bin/ruff check .
+.venv/bin/lint-imports --no-cache
 
 step "mypy"
 .venv/bin/mypy

@@ -17,13 +17,13 @@ from desist.people.models import Person
 from desist.people.selectors import person_for_actor
 from desist.premises import selectors as premises_selectors
 from desist.premises import services as premises_services
+from desist.premises.actions import BOOKING_ACTIONS, apply_booking_action
 from desist.premises.forms import BookingForm
 from desist.premises.models import BedSpace, Booking
-from desist.premises.views import BOOKING_ACTIONS, apply_booking_action
 from desist.referrals import selectors, services
+from desist.referrals.actions import ACTIONS, referral_action_apply
 from desist.referrals.forms import ReferralForm, form_errors
 from desist.referrals.models import ProviderNotice, Referral, Service
-from desist.referrals.views import ACTIONS, _apply
 
 router = Router(tags=["referrals"])
 premises_router = Router(tags=["accommodation"])
@@ -239,7 +239,7 @@ def act(request: HttpRequest, referral_id: int, action: str, body: ActionIn) -> 
     if action not in ACTIONS:
         return Status(422, {"detail": f"Choose an action: {', '.join(ACTIONS)}."})
     try:
-        _apply(actor, referral, action, body.model_dump())
+        referral_action_apply(actor, referral, action, body.model_dump())
     except services.ReferralError as error:
         return Status(422, {"detail": str(error)})
     return _out(referral)

@@ -1,7 +1,7 @@
 from django.contrib import admin
 
+from desist.audit.admin_base import AdminConsultationLogged
 from desist.audit.models import AccessLogEntry
-from desist.people.admin import AdminConsultationLogged
 
 
 @admin.register(AccessLogEntry)

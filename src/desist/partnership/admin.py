@@ -5,9 +5,9 @@ from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.models import User
 from django.db import transaction
 
+from desist.audit.admin_base import admin_actor
 from desist.partnership.models import Agency, District, Membership, Team
 from desist.partnership.services import administrator_rights_log, membership_remove, membership_save
-from desist.people.admin import admin_actor
 
 # The index lists the latest grants of access for every administrator to see (issue 10, item 7).
 admin.site.index_template = "admin/desist_index.html"

@@ -11,15 +11,14 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from desist.audit.context import Actor
 from desist.audit.models import Action
 from desist.audit.refusals import AuthenticatedHttpRequest
 from desist.audit.services import log_access
 from desist.people.selectors import person_for_actor
 from desist.premises import selectors, services
-from desist.premises.forms import BookingForm, DepartureForm, NonArrivalForm
+from desist.premises.actions import BOOKING_ACTIONS, apply_booking_action
+from desist.premises.forms import BookingForm, DepartureForm
 from desist.premises.models import HOLDING_STATUSES, BedSpace, Booking, Premises
-from desist.referrals.forms import form_errors
 from desist.versioning import StaleEdit
 
 
@@ -73,35 +72,6 @@ def book_bed(request: AuthenticatedHttpRequest, person_id: int) -> HttpResponse:
     log_access(actor=actor, action=Action.CONSULTATION, person_id=person.pk, obj=person,
                summary=f"Viewed the accommodation bookings of person {person.pk}")
     return render(request, "premises/book_bed.html", {"person": person, "form": form, "bookings": bookings})
-
-
-BOOKING_ACTIONS = ("arrive", "not-arrived", "depart", "cancel")
-
-
-def apply_booking_action(actor: Actor, booking: Booking, action: str, data: object) -> str:
-    """One step of a booking from posted data (with the booking's version as read, if sent); returns what to tell
-    the user. Shared with the API."""
-    sent = str(data.get("version") or "")  # type: ignore[attr-defined]
-    version = int(sent) if sent.isdigit() else None
-    if action == "arrive":
-        services.booking_arrive(actor=actor, booking=booking, version=version)
-        return "Arrival recorded."
-    if action == "cancel":
-        services.booking_cancel(actor=actor, booking=booking, version=version)
-        return "Booking cancelled: the bed is free."
-    if action == "not-arrived":
-        form = NonArrivalForm(data)  # type: ignore[arg-type]
-        if not form.is_valid():
-            raise services.BookingError(form_errors(form))
-        services.booking_not_arrived(actor=actor, booking=booking, reason=form.cleaned_data["reason"],
-                                     version=version)
-        return "Recorded that they did not arrive: the bed is free."
-    departure = DepartureForm(data)  # type: ignore[arg-type]
-    if not departure.is_valid():
-        raise services.BookingError(form_errors(departure))
-    services.booking_depart(actor=actor, booking=booking, move_on=departure.cleaned_data["move_on"],
-                            departed_on=departure.cleaned_data["departed_on"], version=version)
-    return "Departure recorded."
 
 
 visible_booking = selectors.booking_for_actor

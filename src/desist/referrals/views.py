@@ -19,7 +19,8 @@ from desist.audit.services import log_access
 from desist.people.models import Person
 from desist.people.selectors import person_for_actor, visible_people
 from desist.referrals import selectors, services
-from desist.referrals.forms import DeclineForm, DetailForm, FinishForm, ReferralForm, form_errors
+from desist.referrals.actions import ACTIONS, referral_action_apply
+from desist.referrals.forms import DeclineForm, DetailForm, FinishForm, ReferralForm
 from desist.referrals.models import Referral, Service
 from desist.versioning import StaleEdit
 
@@ -79,7 +80,6 @@ def _referral_page(request: AuthenticatedHttpRequest, item: Referral, *, errors:
     return render(request, "referrals/referral.html", context)
 
 
-ACTIONS = ("acknowledge", "accept", "decline", "start", "complete", "end", "change")
 
 
 @login_required
@@ -96,7 +96,7 @@ def referral_action(request: AuthenticatedHttpRequest, referral_id: int, action:
         # Field by field, on the referral's page (from the inbox too): the summary links to each field.
         return _referral_page(request, item, bound=bound)
     try:
-        done = _apply(actor, item, action, request.POST)
+        done = referral_action_apply(actor, item, action, request.POST)
     except (services.ReferralError, StaleEdit) as error:
         item = visible_referral(actor, referral_id)
         return _referral_page(request, item, errors=[str(error)], bound=bound,
@@ -110,42 +110,6 @@ def referral_action(request: AuthenticatedHttpRequest, referral_id: int, action:
 # Where a refusal of each step takes the user: the step's form.
 ACTION_TARGETS = {"acknowledge": "acknowledge", "accept": "accept", "decline": "id_reason", "start": "start",
                   "complete": "id_outcome", "end": "id_outcome", "change": "id_detail"}
-
-
-def _apply(actor: Actor, item: Referral, action: str, data: object) -> str:
-    """Run one lifecycle step from posted data (with the referral's version as read, if sent); returns what to
-    tell the user. Shared with the API."""
-    name = f"{item.person.first_name} {item.person.last_name}"
-    sent = str(data.get("version") or "")  # type: ignore[attr-defined]
-    version = int(sent) if sent.isdigit() else None
-    if action == "acknowledge":
-        services.referral_acknowledge(actor=actor, referral=item, version=version)
-        return f"Acknowledged the referral of {name}."
-    if action == "accept":
-        services.referral_accept(actor=actor, referral=item, version=version)
-        return f"Accepted the referral of {name}: they are on the waiting list for {item.service}."
-    if action == "start":
-        services.referral_start(actor=actor, referral=item, version=version)
-        return f"{name} has started with {item.service}."
-    if action == "decline":
-        form = DeclineForm(data)  # type: ignore[arg-type]
-        if not form.is_valid():
-            raise services.ReferralError(form_errors(form))
-        services.referral_decline(actor=actor, referral=item, reason=form.cleaned_data["reason"], version=version)
-        return f"Declined the referral of {name}."
-    if action == "change":
-        detail_form = DetailForm(data)  # type: ignore[arg-type]
-        if not detail_form.is_valid():
-            raise services.ReferralError(form_errors(detail_form))
-        services.referral_details_change(actor=actor, referral=item, detail=detail_form.cleaned_data["detail"],
-                                         version=version)
-        return f"Changed the details; {item.service.provider} has been told."
-    finish = FinishForm(data)  # type: ignore[arg-type]
-    if not finish.is_valid():
-        raise services.ReferralError(form_errors(finish))
-    services.referral_finish(actor=actor, referral=item, outcome=finish.cleaned_data["outcome"],
-                             completed=action == "complete", reason=finish.cleaned_data["reason"], version=version)
-    return f"{'Completed' if action == 'complete' else 'Ended'} the referral of {name}."
 
 
 NOTICES_SHOWN = 50

@@ -11,9 +11,9 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from desist.audit.cli import add_actor_arguments, command_actor, run
 from desist.people.selectors import person_for_actor
 from desist.premises import selectors, services
+from desist.premises.actions import BOOKING_ACTIONS, apply_booking_action
 from desist.premises.forms import BookingForm
 from desist.premises.models import BedSpace, MoveOn
-from desist.premises.views import BOOKING_ACTIONS, apply_booking_action
 from desist.referrals.forms import form_errors
 
 

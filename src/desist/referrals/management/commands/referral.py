@@ -11,9 +11,9 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from desist.audit.cli import add_actor_arguments, command_actor, run
 from desist.people.selectors import person_for_actor
 from desist.referrals import selectors, services
+from desist.referrals.actions import ACTIONS, referral_action_apply
 from desist.referrals.forms import ReferralForm, form_errors
 from desist.referrals.models import Outcome, Service
-from desist.referrals.views import ACTIONS, _apply
 
 
 class Command(BaseCommand):
@@ -55,4 +55,4 @@ class Command(BaseCommand):
             return
         referral = selectors.referral_for_actor(actor, options["referral"])
         data = {name: options[name] for name in ("reason", "outcome", "detail") if name in options}
-        self.stdout.write(run(lambda: _apply(actor, referral, options["action"], data), services.ReferralError))
+        self.stdout.write(run(lambda: referral_action_apply(actor, referral, options["action"], data), services.ReferralError))
