@@ -7,11 +7,19 @@ DEMO_PEOPLE ?= 50000
 DEMO_SEED ?= 20121
 export DJANGO_SETTINGS_MODULE ?= config.settings
 
-.PHONY: help install assets demo demo-build serve test test-fast lint bench clean
+.PHONY: help install assets demo demo-build test test-fast lint format bench clean
 
 help:
-	@echo "make demo   - install, build the demo partnership on SQLite and serve it on http://$(HOST):$(PORT)"
-	@echo "make test   - run the whole test suite (SQLite, PostgreSQL, Chromium)"
+	@echo "make demo       - install, build the demo partnership on SQLite and serve it on http://$(HOST):$(PORT)"
+	@echo "make test       - run the whole test suite (SQLite, PostgreSQL, Chromium), as CI does"
+	@echo "make install    - create .venv with every dependency and build the page assets"
+	@echo "make assets     - build the page assets (GOV.UK Frontend, HTMX, Vega) from node_modules"
+	@echo "make demo-build - build the demo partnership without serving it (DEMO_PEOPLE, DEMO_SEED)"
+	@echo "make test-fast  - the quick tests only (no browser, no slow ones), stopping at the first failure"
+	@echo "make lint       - ruff and mypy"
+	@echo "make format     - format the code with ruff format"
+	@echo "make bench      - run every benchmark small (SIZE=full for the documented sizes; WRITE_DOCS=1)"
+	@echo "make clean      - remove .venv, node_modules and built files"
 
 install: .venv/.installed assets
 
@@ -42,6 +50,12 @@ test-fast: install
 lint: install
 	.venv/bin/ruff check .
 	.venv/bin/mypy
+
+format: install
+	.venv/bin/ruff format .
+
+bench: install
+	bash scripts/bench.sh
 
 clean:
 	rm -rf .venv node_modules src/desist/web/static/dist staticfiles var
