@@ -627,22 +627,25 @@ def _calculable(
     ora_parts = [
         p.offence_on is not None and p.offence_on >= ORA for p in parts if p.kind is SentenceKind.STANDARD
     ]
-    if len(parts) > 1 and all_standard and any(ora_parts) and not all(ora_parts) and under_12_months:
-        return ManualCalculation(
-            "consecutive sentences under 12 months for offences before and after 1 February 2015"
-        )
-    no_licence = fines_only or (
-        all_standard
-        and (
-            total_days <= 1
-            # Before the ORA 2014, and for those under 18 when released, under 12 months carries no licence.
-            or (
-                under_12_months
-                and offence_on is not None
-                and offence_on < ORA
-                and not any(sc.licence_for_short_pre_ora for sc in applied)
+    # Consecutive sentences under 12 months for offences before and after 1 February 2015 (PSI 03/2015
+    # example 25): released on licence for half the length of the later offences' sentences, then to expiry
+    # without it (``SentenceAdjustedCalculationService.calculateLED``).
+    mixed_ora = len(parts) > 1 and all_standard and any(ora_parts) and not all(ora_parts) and under_12_months
+    no_licence = not mixed_ora and (
+        fines_only
+        or (
+            all_standard
+            and (
+                total_days <= 1
+                # Before the ORA 2014, and for those under 18 when released, under 12 months carries no licence.
+                or (
+                    under_12_months
+                    and offence_on is not None
+                    and offence_on < ORA
+                    and not any(sc.licence_for_short_pre_ora for sc in applied)
+                )
+                or (under_12_months and _age_on(booking.date_of_birth, release) < 18)
             )
-            or (under_12_months and _age_on(booking.date_of_birth, release) < 18)
         )
     )
     work.unadjusted_expiry = expiry
@@ -656,7 +659,21 @@ def _calculable(
         work.working.append(
             Step(DateType.CRD, "consecutive sentences", f"{len(parts)} sentences served in turn")
         )
-    if no_licence:
+    if mixed_ora:
+        ora_lengths = [
+            p.length
+            for p in parts
+            if p.kind is SentenceKind.STANDARD and p.offence_on and p.offence_on >= ORA
+        ]
+        licence_days = _aggregate_days(start, ora_lengths) // 2
+        work.has_sled = False
+        work.licence_expiry = release + timedelta(days=licence_days)
+        work.working += [
+            Step(DateType.CRD, "release point", release_rule),
+            Step(DateType.LED, "licence for the later offences", f"half their {licence_days * 2} days or so"),
+            Step(DateType.SED, "sentence expiry", expiry_rule),
+        ]
+    elif no_licence:
         work.release_type, work.has_sled = DateType.ARD, False
         work.working += [
             Step(DateType.ARD, "automatic release, no licence", release_rule),
@@ -1308,6 +1325,8 @@ def _alone(r: _SentenceDates) -> Calculation:
         r.release_type: r.release,
         DateType.ESED: r.unadjusted_expiry,
     }
+    if not r.has_sled and r.licence_expiry is not None and r.licence_expiry >= r.release:
+        dates[DateType.LED] = r.licence_expiry
     if r.tused is not None:
         dates[DateType.TUSED] = r.tused
     if r.hdced is not None and not r.has_ped and r.release > r.hdced:
