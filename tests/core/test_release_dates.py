@@ -14,6 +14,7 @@ from desist.core.release_dates import (
     DateType,
     Duration,
     ManualCalculation,
+    Movement,
     Sentence,
     SentenceKind,
     calculate,
@@ -137,11 +138,61 @@ def test_sopc_parole_at_two_thirds_from_28_june_2022() -> None:
     assert _dates(after)[DateType.PED] == date(2026, 7, 1)
 
 
-def test_1991_act_sentences_need_a_manual_calculation() -> None:
-    old = Sentence(SentenceKind.STANDARD, date(2010, 1, 1), Duration(years=5), offence_on=date(2004, 1, 1))
-    result = calculate(Booking(BORN, (old,)))
+def test_offences_before_april_2005_sentenced_before_laspo_have_licence_to_three_quarters() -> None:
+    # PSI 03/2015 example 28: 2 years from 9 October 2009, 20 days' remand and 10 of tagged bail.
+    old = Sentence(SentenceKind.STANDARD, date(2009, 10, 9), Duration(years=2), offence_on=date(2005, 1, 1))
+    dates = _dates(old, adjustments=Adjustments(remand=20, tagged_bail=10), law=WITHOUT_SDS40)
+    assert dates[DateType.CRD] == date(2010, 9, 8)
+    assert dates[DateType.LED] == date(2011, 3, 10)
+    assert dates[DateType.SED] == date(2011, 9, 8)
+    # Four years or more: licence to the end.
+    long = Sentence(SentenceKind.STANDARD, date(2009, 9, 17), Duration(years=6), offence_on=date(2005, 1, 1))
+    assert _dates(long, law=WITHOUT_SDS40)[DateType.SLED] == date(2015, 9, 16)
+
+
+def test_remand_longer_than_the_term_needs_a_manual_calculation() -> None:
+    short = Sentence(
+        SentenceKind.STANDARD, date(2020, 10, 1), Duration(months=2), offence_on=date(2020, 5, 1)
+    )
+    result = calculate(Booking(BORN, (short,), (Adjustments(remand=60, applies_from=date(2020, 10, 1)),)))
     assert isinstance(result, ManualCalculation)
-    assert "4 April 2005" in result.reason
+    assert "before the sentence date" in result.reason
+
+
+def test_a_detention_and_training_order_with_another_sentence() -> None:
+    # The other sentence gives the release; the order its mid-term and transfer dates (crs-1145-ac2 shape).
+    order = Sentence(SentenceKind.DTO, date(2022, 10, 27), Duration(months=12), offence_on=date(2022, 6, 27))
+    other = Sentence(
+        SentenceKind.STANDARD, date(2022, 10, 27), Duration(months=8), offence_on=date(2022, 6, 27)
+    )
+    booking = Booking(
+        date(2005, 1, 1), (order, other), (Adjustments(remand=62, applies_from=date(2022, 10, 27)),)
+    )
+    result = calculate(booking, WITHOUT_SDS40)
+    assert isinstance(result, Calculation), result
+    assert result.dates[DateType.ARD] == date(2022, 12, 25)
+    assert result.dates[DateType.MTD] == date(2023, 2, 24)
+    assert result.dates[DateType.ETD] == date(2023, 1, 24)
+    assert result.dates[DateType.SED] == date(2023, 8, 25)
+
+
+def test_a_release_recorded_between_sentences_starts_a_new_period_in_custody() -> None:
+    # Released on HDC before the second sentence: remand recorded for the second does not reach the first.
+    first = Sentence(
+        SentenceKind.STANDARD, date(2024, 1, 5), Duration(months=24), offence_on=date(2023, 6, 1)
+    )
+    second = Sentence(
+        SentenceKind.STANDARD, date(2024, 9, 1), Duration(months=6), offence_on=date(2024, 3, 1)
+    )
+    remand = Adjustments(remand=10, applies_from=date(2024, 9, 1))
+    alone = calculate(Booking(BORN, (first, second), (remand,)), WITHOUT_SDS40)
+    released = calculate(
+        Booking(BORN, (first, second), (remand,), movements=(Movement(date(2024, 8, 1), "OUT", "HDC"),)),
+        WITHOUT_SDS40,
+    )
+    assert isinstance(alone, Calculation) and isinstance(released, Calculation)
+    assert alone.dates[DateType.CRD] == date(2024, 12, 25)  # the remand counted towards both
+    assert released.dates[DateType.CRD] == date(2025, 1, 4)  # 731 days, half is 366
 
 
 def test_consecutive_months_are_added_before_counting() -> None:

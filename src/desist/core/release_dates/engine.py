@@ -520,16 +520,16 @@ def _calculable(
     # Standard sentences and terms in default of a fine are determinate terms released automatically.
     all_standard = all(p.kind in (SentenceKind.STANDARD, SentenceKind.FINE_DEFAULT) for p in parts)
     fines_only = all(p.kind is SentenceKind.FINE_DEFAULT for p in parts)
-    for p in parts:
-        if (
-            p.kind is SentenceKind.STANDARD
-            and p.sentenced_on < LASPO
-            and p.offence_on is not None
-            and p.offence_on < CJA_2003
-        ):
-            return ManualCalculation(
-                "an offence before 4 April 2005 sentenced before 3 December 2012 (1991 Act release)"
-            )
+    # Offences before 4 April 2005 sentenced before LASPO came in (3 December 2012): CJA 2003 release as
+    # modified for them (Schedule 20A; LASPO s.121): from 12 months to under 4 years, licence only to the
+    # three-quarter point (the calculator's ``beforeCJAAndLASPO``, ``calculateLED``).
+    pre_cja = all(
+        p.kind is SentenceKind.STANDARD
+        and p.sentenced_on < LASPO
+        and p.offence_on is not None
+        and p.offence_on < CJA_2003
+        for p in parts
+    )
     combined = parts[0].total
     for p in parts[1:]:
         combined = combined + p.total
@@ -671,6 +671,17 @@ def _calculable(
         work.working += [
             Step(DateType.CRD, "release point", release_rule),
             Step(DateType.LED, "licence for the later offences", f"half their {licence_days * 2} days or so"),
+            Step(DateType.SED, "sentence expiry", expiry_rule),
+        ]
+    elif pre_cja and not no_licence and total_days < Duration(years=4).length_in_days(start):
+        licence_days = _ceil(Fraction(total_days) * Fraction(3, 4))
+        work.has_sled = False
+        work.licence_expiry = max(
+            _day(start, licence_days) + timedelta(days=adj.unlawfully_at_large - adj.deducted), start
+        )
+        work.working += [
+            Step(DateType.CRD, "release point", release_rule),
+            Step(DateType.LED, "licence to the three-quarter point", f"{licence_days} days from {start}"),
             Step(DateType.SED, "sentence expiry", expiry_rule),
         ]
     elif no_licence:
