@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import json
-from dataclasses import replace
 from typing import Any
 
-from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db import IntegrityError
@@ -17,15 +15,22 @@ from ninja.errors import HttpError
 from ninja.security import HttpBearer, django_auth
 
 from desist.api import schemas
+from desist.api.actor import api_actor
 from desist.api.idempotency import conflict_message
+from desist.api.merges import router as merges_router
+from desist.api.referrals import premises_router
+from desist.api.referrals import router as referrals_router
+from desist.api.release import router as release_router
 from desist.api.services import WRITE_METHODS, api_token_check
+from desist.api.victims import router as victims_router
+from desist.api.victims import work_router
 from desist.assessments.forms import AssessmentForm, form_data_from_json, json_path
 from desist.assessments.models import Assessment, RiskScore
 from desist.assessments.selectors import assessment_versions, can_record_assessments
 from desist.assessments.services import assessment_record
 from desist.audit.context import Actor, actor_for_request
 from desist.audit.models import Action, Channel
-from desist.audit.refusals import refuse
+from desist.audit.refusals import log_refusal, refuse
 from desist.audit.services import log_access
 from desist.people import selectors
 from desist.people.models import Person
@@ -48,9 +53,8 @@ class TokenAuth(HttpBearer):
         request.user = found.user
         if request.method in WRITE_METHODS and "write" not in found.scope_set:
             actor = actor_for_request(request, channel=Channel.API)
-            log_access(actor=actor, action=Action.DENIED, obj=found,
-                       summary=f"Refused {request.method} {request.path[:160]}: the API token may only read",
-                       detail={"reason": "token without the write scope", "token": found.key_prefix})
+            log_refusal(actor, obj=found, summary=f"Refused {request.method} {request.path[:160]}: the API token may "
+                        "only read", reason="token without the write scope", detail={"token": found.key_prefix})
             raise HttpError(403, "This API token may only read. Ask for a token with the write scope.")
         return found.user
 
@@ -83,27 +87,6 @@ def _conflict(request: HttpRequest, error: IntegrityError) -> HttpResponse:
     return api.create_response(request, {"detail": conflict_message(error)}, status=409)
 
 
-def _actor(request: HttpRequest) -> Actor:
-    """The caller, with the purpose it states: the X-Desist-Purpose header (and X-Desist-Justification, in words,
-    for "other"), or else the purpose the web session stated. A call with neither is refused and logged, never
-    recorded as case management (issue 10, item 8; docs/security.md)."""
-    actor = actor_for_request(request, channel=Channel.API)
-    purpose = request.headers.get("X-Desist-Purpose", "")
-    justification = " ".join(request.headers.get("X-Desist-Justification", "").split())[:300]
-    if purpose:
-        if purpose not in settings.DESIST_PURPOSES:
-            raise HttpError(400, f"Unknown purpose {purpose[:64]!r}; use one of: {', '.join(settings.DESIST_PURPOSES)}")
-        if purpose == "other" and not justification:
-            raise HttpError(400, "The purpose 'other' needs the reason in words: set the X-Desist-Justification header.")
-        actor = replace(actor, purpose=purpose, justification=justification if purpose == "other" else "")
-    if not actor.purpose:
-        log_access(actor=actor, action=Action.DENIED, summary=f"Refused {request.method} {request.path[:160]}: "
-                   "no purpose stated", detail={"reason": "no X-Desist-Purpose header"})
-        raise HttpError(400, "State why you are reading: set the X-Desist-Purpose header to one of: "
-                        f"{', '.join(settings.DESIST_PURPOSES)}.")
-    return actor
-
-
 class Page(Schema):
     count: int
     page: int
@@ -131,7 +114,7 @@ def _page(items: Any, params: PageParams) -> Any:
 
 @api.get("/people", response=PersonPage, summary="People visible to you, or a search")
 def list_people(request: HttpRequest, params: Query[PageParams], q: str = "", group: str = "") -> dict[str, Any]:
-    actor = _actor(request)
+    actor = api_actor(request)
     if q:
         people: Any = [r.person for r in selectors.person_search(actor, q, limit=MAX_PAGE_SIZE)]
         if group:
@@ -152,7 +135,7 @@ def list_people(request: HttpRequest, params: Query[PageParams], q: str = "", gr
 @api.get("/caseload", response=CaseloadPage, summary="People you are lead worker for")
 def list_caseload(request: HttpRequest, params: Query[PageParams], status: str = "", flag: str = "",
                   district: str = "", group: str = "", sort: str = "next_key_date") -> dict[str, Any]:
-    actor = _actor(request)
+    actor = api_actor(request)
     people = selectors.caseload(actor, selectors.CaseloadFilters(status=status, flag=flag, district=district,
                                                                  group=group, sort=sort))
     page = _page(people, params)
@@ -172,7 +155,7 @@ def _summary(person: Person) -> dict[str, Any]:
 
 
 def _consult(request: HttpRequest, person_id: int, sections: list[str]) -> tuple[Person, Any]:
-    record = person_record_consult(actor=_actor(request), person_id=person_id, sections=sections)
+    record = person_record_consult(actor=api_actor(request), person_id=person_id, sections=sections)
     return record.person, record.on
 
 
@@ -180,7 +163,7 @@ def _consult(request: HttpRequest, person_id: int, sections: list[str]) -> tuple
 def get_person(request: HttpRequest, person_id: int) -> Any:
     try:
         # The consultation is logged once the answer is built: an answer that fails is not logged as seen.
-        return person_record_show(actor=_actor(request), person_id=person_id, present=_person_answer,
+        return person_record_show(actor=api_actor(request), person_id=person_id, present=_person_answer,
                                   sections=["identity", "identifiers", "addresses", "family", "registers", "agencies"])
     except PersonNotFound:
         return Status(404, {"detail": "No person with that number is available to you."})
@@ -270,7 +253,7 @@ def _assessable_person(actor: Actor, person_id: int, doing: str) -> Person:
 @api.get("/people/{id:person_id}/assessments", response={200: list[schemas.AssessmentOut], 404: schemas.ErrorOut},
          summary="A person's assessments, every version, newest first")
 def list_assessments(request: HttpRequest, person_id: int) -> Any:
-    actor = _actor(request)
+    actor = api_actor(request)
     person = _assessable_person(actor, person_id, "the assessments")
     versions = assessment_versions(person.pk)
     log_access(actor=actor, action=Action.CONSULTATION, summary=f"Viewed assessments of person {person.pk}",
@@ -285,7 +268,7 @@ def list_assessments(request: HttpRequest, person_id: int) -> Any:
           openapi_extra={"requestBody": {"required": True, "content": {
               "application/json": {"schema": schemas.AssessmentIn.model_json_schema()}}}})
 def post_assessment(request: HttpRequest, person_id: int) -> Any:
-    actor = _actor(request)
+    actor = api_actor(request)
     person = _assessable_person(actor, person_id, "record an assessment")
     if not can_record_assessments(actor):
         refuse(actor, summary=f"Refused to record an assessment for person {person_id}", person_id=person_id,
@@ -310,19 +293,10 @@ def post_assessment(request: HttpRequest, person_id: int) -> Any:
     return Status(201, _assessment_out(recorded))
 
 
-# Release endpoints live in their own module; imported here, after `api` and `_actor` exist.
-from desist.api.release import router as release_router  # noqa: E402
-
+# Each noun's endpoints live in their own router module (which imports nothing from this one).
 api.add_router("/releases", release_router)
-
-from desist.api.referrals import premises_router  # noqa: E402
-from desist.api.referrals import router as referrals_router  # noqa: E402
-
 api.add_router("/referrals", referrals_router)
 api.add_router("/premises", premises_router)
-
-from desist.api.victims import router as victims_router  # noqa: E402
-from desist.api.victims import work_router  # noqa: E402
-
 api.add_router("/victims", victims_router)
 api.add_router("/work", work_router)
+api.add_router("/merges", merges_router)

@@ -10,6 +10,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Router, Schema, Status
 
+from desist.api.actor import api_actor
 from desist.audit.context import Actor
 from desist.audit.models import Action
 from desist.audit.services import log_access
@@ -28,12 +29,6 @@ from desist.referrals.models import ProviderNotice, Referral, Service
 router = Router(tags=["referrals"])
 premises_router = Router(tags=["accommodation"])
 NOT_FOUND = {"detail": "No such record is available to you."}
-
-
-def _actor(request: HttpRequest) -> Actor:
-    from desist.api.api import _actor as api_actor
-
-    return api_actor(request)
 
 
 class ErrorOut(Schema):
@@ -174,7 +169,7 @@ def _person(actor: Actor, person_id: int) -> Person:
 
 @router.get("/needing", response=list[ReferralOut], summary="Referrals your agency has to answer")
 def needing(request: HttpRequest) -> list[dict[str, Any]]:
-    actor = _actor(request)
+    actor = api_actor(request)
     rows = list(selectors.referrals_needing(actor, timezone.localdate())[:500])
     log_access(actor=actor, action=Action.CONSULTATION, summary=f"Listed referrals to answer through the API ({len(rows)})",
                detail={"person_ids": sorted({r.person_id for r in rows})})
@@ -183,7 +178,7 @@ def needing(request: HttpRequest) -> list[dict[str, Any]]:
 
 @router.get("/notices", response=list[NoticeOut], summary="Notices to your agency not yet marked read")
 def notices(request: HttpRequest) -> list[dict[str, Any]]:
-    actor = _actor(request)
+    actor = api_actor(request)
     rows = list(selectors.provider_notices_unread(actor)[:500])
     log_access(actor=actor, action=Action.CONSULTATION, summary=f"Listed unread referral notices through the API ({len(rows)})",
                detail={"person_ids": sorted({n.referral.person_id for n in rows})})
@@ -194,19 +189,19 @@ def notices(request: HttpRequest) -> list[dict[str, Any]]:
 @router.post("/notices/read", response=NoticesReadOut,
              summary="Mark read every notice to your agency (up to a notice id, if given)")
 def notices_read(request: HttpRequest, body: NoticesReadIn) -> dict[str, int]:
-    return {"marked": services.provider_notices_read_all(actor=_actor(request), up_to=body.up_to)}
+    return {"marked": services.provider_notices_read_all(actor=api_actor(request), up_to=body.up_to)}
 
 
 @router.post("/notices/{id:notice_id}/read", response={200: NoticeOut, 404: ErrorOut}, summary="Mark one notice read")
 def notice_read(request: HttpRequest, notice_id: int) -> Any:
-    actor = _actor(request)
+    actor = api_actor(request)
     notice = selectors.notice_for_actor(actor, notice_id)
     return _notice_out(services.provider_notice_read(actor=actor, notice=notice))
 
 
 @router.get("/people/{id:person_id}", response={200: list[ReferralOut], 404: ErrorOut}, summary="A person's referrals")
 def person_referrals(request: HttpRequest, person_id: int) -> Any:
-    actor = _actor(request)
+    actor = api_actor(request)
     person = _person(actor, person_id)
     rows = selectors.person_referrals(person.pk)
     log_access(actor=actor, action=Action.CONSULTATION, person_id=person.pk, obj=person,
@@ -217,7 +212,7 @@ def person_referrals(request: HttpRequest, person_id: int) -> Any:
 @router.post("/people/{id:person_id}", response={201: ReferralOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut},
              summary="Make a referral (eligibility and duplicates checked)")
 def make(request: HttpRequest, person_id: int, body: ReferralIn) -> Any:
-    actor = _actor(request)
+    actor = api_actor(request)
     person = _person(actor, person_id)
     form = ReferralForm(body.model_dump())
     if not form.is_valid():
@@ -234,7 +229,7 @@ def make(request: HttpRequest, person_id: int, body: ReferralIn) -> Any:
 @router.post("/{id:referral_id}/{action}", response={200: ReferralOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut},
              summary="A step of the lifecycle: acknowledge, accept, decline, start, complete, end or change")
 def act(request: HttpRequest, referral_id: int, action: str, body: ActionIn) -> Any:
-    actor = _actor(request)
+    actor = api_actor(request)
     referral = selectors.referral_for_actor(actor, referral_id)
     if action not in ACTIONS:
         return Status(422, {"detail": f"Choose an action: {', '.join(ACTIONS)}."})
@@ -274,7 +269,7 @@ def occupancy(request: HttpRequest) -> list[dict[str, Any]]:
 @premises_router.post("/people/{id:person_id}/bookings", response={201: BookingOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut},
                       summary="Book a bed (no double booking; the premises and bed must fit the person)")
 def book(request: HttpRequest, person_id: int, body: BookingIn) -> Any:
-    actor = _actor(request)
+    actor = api_actor(request)
     person = _person(actor, person_id)
     form = BookingForm({**body.model_dump(), "needs_step_free": body.needs_step_free or ""})
     if not form.is_valid():
@@ -291,7 +286,7 @@ def book(request: HttpRequest, person_id: int, body: BookingIn) -> Any:
 @premises_router.post("/bookings/{id:booking_id}/{action}", response={200: BookingOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut},
                       summary="Record arrival, non-arrival (not-arrived), departure (depart) or cancel")
 def booking_action(request: HttpRequest, booking_id: int, action: str, body: BookingActionIn) -> Any:
-    actor = _actor(request)
+    actor = api_actor(request)
     booking = premises_selectors.booking_for_actor(actor, booking_id)
     if action not in BOOKING_ACTIONS:
         return Status(422, {"detail": f"Choose an action: {', '.join(BOOKING_ACTIONS)}."})

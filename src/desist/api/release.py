@@ -11,8 +11,8 @@ from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Query, Router, Schema, Status
 
+from desist.api.actor import api_actor
 from desist.api.schemas import form_field_errors
-from desist.audit.context import Actor
 from desist.audit.models import Action
 from desist.audit.refusals import refuse
 from desist.audit.services import log_access
@@ -23,12 +23,6 @@ from desist.release.models import PlanTask, ReleasePlan
 
 router = Router(tags=["releases"])
 NOT_FOUND = {"detail": "No such record is available to you."}
-
-
-def _actor(request: HttpRequest) -> Actor:
-    from desist.api.api import _actor as api_actor
-
-    return api_actor(request)
 
 
 class ErrorOut(Schema):
@@ -205,7 +199,7 @@ def _plan_out(plan: ReleasePlan) -> dict[str, Any]:
 
 @router.get("", response=PlanPage, summary="Releases due in the coming weeks, with readiness and what is missing")
 def list_releases(request: HttpRequest, params: Query[PipelineParams]) -> dict[str, Any]:
-    actor = _actor(request)
+    actor = api_actor(request)
     filters = selectors.PipelineFilters(weeks=max(1, min(params.weeks, 52)), prison=params.prison,
                                         district=params.district, readiness=params.readiness,
                                         short_notice=params.short_notice)
@@ -222,7 +216,7 @@ def list_releases(request: HttpRequest, params: Query[PipelineParams]) -> dict[s
 
 @router.get("/plans/{id:plan_id}", response={200: PlanOut, 404: ErrorOut}, summary="One release plan")
 def get_plan(request: HttpRequest, plan_id: int) -> Any:
-    actor = _actor(request)
+    actor = api_actor(request)
     plan = selectors.plan_for_actor(actor, plan_id)
     log_access(actor=actor, action=Action.CONSULTATION, person_id=plan.person_id, obj=plan,
                summary=f"Viewed the release plan of person {plan.person_id} through the API")
@@ -232,7 +226,7 @@ def get_plan(request: HttpRequest, plan_id: int) -> Any:
 @router.post("/plans/{id:plan_id}/pathways/{pathway}", response={200: PathwayOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut},
              summary="Set a pathway's status (send the plan's version as read: 409 if it has changed since)")
 def set_pathway(request: HttpRequest, plan_id: int, pathway: str, body: PathwayIn) -> Any:
-    actor = _actor(request)
+    actor = api_actor(request)
     plan = selectors.plan_for_actor(actor, plan_id)
     try:
         row = services.pathway_status_set(actor=actor, plan=plan, pathway=pathway, status=body.status, note=body.note,
@@ -245,7 +239,7 @@ def set_pathway(request: HttpRequest, plan_id: int, pathway: str, body: PathwayI
 @router.post("/plans/{id:plan_id}/tasks/{id:task_id}", response={200: TaskOut, 404: ErrorOut, 409: ErrorOut, 422: FieldErrorOut},
              summary="Update a task (only the fields sent change); the page's form checks the values")
 def update_task(request: HttpRequest, plan_id: int, task_id: int, body: TaskIn) -> Any:
-    actor = _actor(request)
+    actor = api_actor(request)
     plan = selectors.plan_for_actor(actor, plan_id)
     task = plan.tasks.filter(pk=task_id).select_related("plan").first()
     if task is None:
@@ -270,7 +264,7 @@ def update_task(request: HttpRequest, plan_id: int, task_id: int, body: TaskIn) 
              summary="Set, bring forward or put back an expected release date, or confirm it (confirm: true); "
                      "the date already recorded, sent again, records nothing (recorded: false)")
 def set_release_date(request: HttpRequest, sentence_id: int, body: ReleaseDateIn) -> Any:
-    actor = _actor(request)
+    actor = api_actor(request)
     sentence = selectors.sentence_for_actor(actor, sentence_id)
     form = ReleaseDateForm({**body.model_dump(), "version": body.version or ""})
     if not form.is_valid():
@@ -295,7 +289,7 @@ def set_release_date(request: HttpRequest, sentence_id: int, body: ReleaseDateIn
 @router.post("/sentences/{id:sentence_id}/facts", response={200: ReleaseFactsOut, 404: ErrorOut, 409: ErrorOut, 422: FieldErrorOut},
              summary="Record a custodial sentence's release facts (prison or probation staff)")
 def set_release_facts(request: HttpRequest, sentence_id: int, body: ReleaseFactsIn) -> Any:
-    actor = _actor(request)
+    actor = api_actor(request)
     sentence = selectors.sentence_for_actor(actor, sentence_id)
     data = {name: ("" if value is None else value) for name, value in body.model_dump().items()}
     form = ReleaseFactsForm(data)  # the version rides along as the page's hidden field does
@@ -317,7 +311,7 @@ def set_release_facts(request: HttpRequest, sentence_id: int, body: ReleaseFacts
 @router.post("/sentences/{id:sentence_id}/release", response={200: ReleaseOut, 404: ErrorOut, 409: ErrorOut, 422: FieldErrorOut},
              summary="Record that the person was released (prison or probation staff)")
 def record_release(request: HttpRequest, sentence_id: int, body: ReleaseIn) -> Any:
-    actor = _actor(request)
+    actor = api_actor(request)
     sentence = selectors.sentence_for_actor(actor, sentence_id)
     form = ReleaseForm({**body.model_dump(), "version": body.version or ""})
     if not form.is_valid():

@@ -11,6 +11,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Router, Schema, Status
 
+from desist.api.actor import api_actor
 from desist.api.schemas import form_field_errors
 from desist.audit.context import Actor
 from desist.audit.models import Action
@@ -27,12 +28,6 @@ router = Router(tags=["victims"])
 work_router = Router(tags=["work queue"])
 NOT_FOUND = {"detail": "No such record is available to you."}
 LIMIT = 200
-
-
-def _actor(request: HttpRequest) -> Actor:
-    from desist.api.api import _actor as api_actor
-
-    return api_actor(request)
 
 
 class ErrorOut(Schema):
@@ -75,7 +70,7 @@ def _out(n: VictimNotification, today: date) -> dict[str, Any]:
 @router.get("/notifications", response={200: list[NotificationOut], 404: ErrorOut},
             summary="Outstanding victim notifications, soonest deadline first (victim liaison role only)")
 def notifications(request: HttpRequest, mine: bool = False) -> Any:
-    actor = _actor(request)
+    actor = api_actor(request)
     selectors.require_victim_liaison(actor, what="victim contact")
     today = timezone.localdate()
     rows = list(selectors.notifications_outstanding(actor, mine=mine)[:LIMIT])
@@ -88,7 +83,7 @@ def notifications(request: HttpRequest, mine: bool = False) -> Any:
              response={200: NotificationOut, 404: ErrorOut, 422: FieldErrorOut},
              summary="Complete a notification with its outcome (required)")
 def complete(request: HttpRequest, notification_id: int, body: CompleteIn) -> Any:
-    actor = _actor(request)
+    actor = api_actor(request)
     item = selectors.notification_for_actor(actor, notification_id)
     form = CompleteForm(body.model_dump())
     if not form.is_valid():
@@ -176,7 +171,7 @@ def _victim_detail(actor: Actor, victim_id: int) -> Any:
 @router.get("", response={200: list[VictimOut], 404: ErrorOut},
             summary="Victims you may see, by reference (victim liaison role only)")
 def victims(request: HttpRequest, reference: str = "") -> Any:
-    actor = _actor(request)
+    actor = api_actor(request)
     selectors.require_victim_liaison(actor, what="victims")
     rows = list(selectors.victims_list(actor, reference=reference)[:LIMIT])
     log_access(actor=actor, action=Action.CONSULTATION, summary=f"Listed victims ({len(rows)})",
@@ -189,7 +184,7 @@ def victims(request: HttpRequest, reference: str = "") -> Any:
 @router.post("", response={201: VictimDetailOut, 404: ErrorOut, 409: ErrorOut, 422: FieldErrorOut},
              summary="Record a victim: the least the scheme needs (the page's form); 409 if the reference is taken")
 def victim_record(request: HttpRequest, body: VictimIn) -> Any:
-    actor = _actor(request)
+    actor = api_actor(request)
     selectors.require_victim_liaison(actor, what="recording a victim")
     data = body.model_dump()
     data["opted_in"] = {True: "yes", False: "no", None: ""}[data["opted_in"]]
@@ -208,7 +203,7 @@ def victim_record(request: HttpRequest, body: VictimIn) -> Any:
 @router.get("/{id:victim_id}", response={200: VictimDetailOut, 404: ErrorOut},
             summary="A victim: choices, linked offences with scheme eligibility and reasons, notifications")
 def victim(request: HttpRequest, victim_id: int) -> Any:
-    actor = _actor(request)
+    actor = api_actor(request)
     out = _victim_detail(actor, victim_id)
     if isinstance(out, dict):
         log_access(actor=actor, action=Action.CONSULTATION, summary=f"Viewed victim {out['reference']}",
@@ -220,7 +215,7 @@ def victim(request: HttpRequest, victim_id: int) -> Any:
               summary="Change a victim's choices (only the fields sent) from the version read; 409 if someone "
                       "else changed them since")
 def victim_change(request: HttpRequest, victim_id: int, body: VictimChangeIn) -> Any:
-    actor = _actor(request)
+    actor = api_actor(request)
     victim = selectors.victim_for_actor(actor, victim_id)
     sent = body.model_dump(exclude_unset=True)
     version = sent.pop("version", None)
@@ -245,7 +240,7 @@ def victim_change(request: HttpRequest, victim_id: int, body: VictimChangeIn) ->
 @router.post("/{id:victim_id}/links", response={200: VictimDetailOut, 404: ErrorOut, 409: ErrorOut, 422: FieldErrorOut},
              summary="Link a victim to a proven offence of someone you may see; what is due is raised")
 def victim_link(request: HttpRequest, victim_id: int, body: LinkIn) -> Any:
-    actor = _actor(request)
+    actor = api_actor(request)
     victim = selectors.victim_for_actor(actor, victim_id)
     offence = (Offence.objects.filter(pk=body.offence_id, person__in=visible_people(actor))
                .select_related("offence_code").first())
@@ -297,7 +292,7 @@ def _item(key: str, row: Any) -> dict[str, Any]:
 
 @work_router.get("", response=list[WorkGroupOut], summary="What needs you today, most urgent first")
 def work(request: HttpRequest) -> Any:
-    actor = _actor(request)
+    actor = api_actor(request)
     groups = work_queue(actor, on=timezone.localdate())
     out = [{"key": g.key, "title": g.title, "count": g.count, "overdue": g.overdue,
             "items": [_item(g.key, row) for row in g.rows]} for g in groups]
