@@ -592,7 +592,8 @@ def _calculable(
             reaches, before_scheme = None, None
         else:
             awarded = adj.awarded if scheme.awarded_days_after else 0
-            if release - timedelta(days=awarded) < tranche.commences:
+            # Remand and tagged bail before a recall counted towards the first release too.
+            if release - timedelta(days=awarded + adj.recall_deducted) < tranche.commences:
                 work.working.append(
                     Step(DateType.CRD, f"not under {scheme.name}", f"released before {tranche.commences}")
                 )
@@ -1307,9 +1308,13 @@ def _apply_recall(r: _SentenceDates, booking: Booking, legislation: Legislation)
         released = _day(start, r.release_days) + timedelta(
             days=adj.unlawfully_at_large - adj.deducted - adj.recall_deducted
         )
-        if r.immediate_release:
-            released = start
-        r.tused = add_months(released, 12) + timedelta(days=adj.unlawfully_at_large_after_release)
+        if r.immediate_release or released < start:
+            # Released on the sentence date: 12 months from it, and any time unlawfully at large came after the
+            # release (``TusedCalculator.getInitialTused``).
+            after = adj.unlawfully_at_large + adj.unlawfully_at_large_after_release
+            r.tused = add_months(start, 12) + timedelta(days=after)
+        else:
+            r.tused = add_months(released, 12) + timedelta(days=adj.unlawfully_at_large_after_release)
     r.expiry = expiry
     r.licence_expiry = expiry if r.licence_expiry is not None else None
     r.release, r.release_type = prrd, DateType.PRRD
