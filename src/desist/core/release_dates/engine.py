@@ -350,8 +350,11 @@ def _scheme_tranche(
     return scheme.tranches[-1]
 
 
-def _scheme_applies(scheme: EarlyReleaseScheme, sentence: Sentence) -> str | None:
-    """None when an early-release scheme reaches this sentence, else why not."""
+def _scheme_applies(
+    scheme: EarlyReleaseScheme, sentence: Sentence, serving_later: bool = False
+) -> str | None:
+    """None when an early-release scheme reaches this sentence, else why not. ``serving_later``: still in custody
+    when the scheme's later exclusions came in, which reach such people too."""
     if sentence.kind is not SentenceKind.STANDARD:
         return "not a standard sentence"
     if sentence.sds_plus and scheme.sds_plus_fraction is None:
@@ -359,7 +362,11 @@ def _scheme_applies(scheme: EarlyReleaseScheme, sentence: Sentence) -> str | Non
     if sentence.exclusions & scheme.exclusions:
         return "excluded: " + ", ".join(sorted(sentence.exclusions & scheme.exclusions))
     later = scheme.later_exclusions_from
-    if later and sentence.sentenced_on >= later and sentence.exclusions & scheme.later_exclusions:
+    if (
+        later
+        and (serving_later or sentence.sentenced_on >= later)
+        and sentence.exclusions & scheme.later_exclusions
+    ):
         return f"excluded from {later}: " + ", ".join(sorted(sentence.exclusions & scheme.later_exclusions))
     if scheme.excludes_section_250 and sentence.section_250:
         return "detention under the Sentencing Code s.250"
@@ -368,7 +375,9 @@ def _scheme_applies(scheme: EarlyReleaseScheme, sentence: Sentence) -> str | Non
     return None
 
 
-def _fraction_at(sentence: Sentence, legislation: Legislation, step: int) -> Fraction:
+def _fraction_at(
+    sentence: Sentence, legislation: Legislation, step: int, serving_later: bool = False
+) -> Fraction:
     """The release fraction of a sentence once the first ``step`` schemes have come in."""
     if sentence.kind is SentenceKind.EXTENDED:
         return TWO_THIRDS if sentence.automatic_release else WHOLE
@@ -379,7 +388,7 @@ def _fraction_at(sentence: Sentence, legislation: Legislation, step: int) -> Fra
         return WHOLE if large and sentence.sentenced_on >= FINE_FULL_TERM_FROM else HALF
     fraction = legislation.sds_plus_fraction if sentence.sds_plus else legislation.sds_fraction
     for scheme in legislation.schemes[:step]:
-        if _scheme_applies(scheme, sentence) is None:
+        if _scheme_applies(scheme, sentence, serving_later) is None:
             fraction = (scheme.sds_plus_fraction or fraction) if sentence.sds_plus else scheme.fraction
     return fraction
 
@@ -608,6 +617,26 @@ def _calculable(
         fractions, (custodial, release_days, ped_days, unadjusted_release) = new, state
         release, release_rule, uncapped = released_on, rule, new_release
         applied.append(scheme)
+    # Offences a scheme excluded later reach those still in custody then, back at the previous fraction and
+    # released no earlier than that day (SI 2024/1331 art. 3; the calculator's legislation amendment event).
+    for scheme in applied:
+        amended_on = scheme.later_exclusions_from
+        if (
+            amended_on is None
+            or not start < amended_on <= release
+            or not any(p.exclusions & scheme.later_exclusions for p in parts)
+        ):
+            continue
+        step = legislation.schemes.index(applied[-1]) + 1
+        new = [_fraction_at(p, legislation, step, serving_later=True) for p in parts]
+        if new == fractions:
+            continue
+        new_days, new_ped, new_rule = _release_days(parts, new, start)
+        new_release = _day(start, new_days) + timedelta(days=release_shift)
+        fractions, custodial = new, custodial_of(new, new_days)
+        release_days, ped_days, unadjusted_release = new_days, new_ped, _day(start, new_days)
+        release, uncapped = max(new_release, amended_on), new_release
+        release_rule = f"{new_rule} from {start} ({scheme.name} exclusions from {amended_on}); {adjusted}"
     work.schemes = tuple(sc.name for sc in applied)
     # A release is never before the sentence date (remand longer than the custodial period).
     work.uncapped_release = uncapped
