@@ -34,7 +34,9 @@ def ogrs3_bands(events: pa.Table) -> list[str]:
             age_at_first_sanction=first.year - born.year - ((first.month, first.day) < (born.month, born.day)),
             offence_code=row["offence_code"],
         )
-        bands.append(result.band)
+        # The calibrated generator (docs/calibration.md) puts very few of a half-year cohort in the very high
+        # band (about 1 in 600, as OGRS3's 90%+ two-year band should be rare): they count with high here.
+        bands.append("high" if result.band == "very_high" else result.band)
     return bands
 
 
@@ -49,6 +51,6 @@ def test_higher_ogrs3_bands_reoffend_more(world: Partnership) -> None:
     sizes = {row.value: row.measures.cohort_size for row in result.breakdowns["priority_group"]}
     print("binary rate by OGRS3 band:", {band: (sizes[band], round(rates[band] or 0, 3)) for band in rates})
     assert min(sizes.values()) >= 20
-    # Measured on this fixture: low 0.32, medium 0.58, high 0.81, very high 0.96.
-    assert rates["low"] < rates["medium"] < rates["high"] < rates["very_high"]
+    # Measured on this fixture: low 0.12, medium 0.40, high (with very high) 0.61.
+    assert rates["low"] < rates["medium"] < rates["high"]
     assert rates["high"] - rates["low"] > 0.25

@@ -45,7 +45,10 @@ from .offending import (
     SUSPENDED,
     G,
     code_pools,
+    days_to_next_offence,
     length_weights,
+    offences_per_occasion,
+    reoffend_within_year,
 )
 from .population import COMMUNITY_ORDER, IN_CUSTODY, ON_LICENCE, SUSPENDED_ORDER, YEAR, Population
 
@@ -332,7 +335,7 @@ def simulate_histories(rng: np.random.Generator, pop: Population, as_of: int) ->
     prop = pop.propensity
     age = pop.age
     youth_rate = 0.9 * prop**1.5 * np.clip((age - 9) / 8.0, 0, 1)
-    p_off = np.where(age >= 18, np.clip(0.04 + 0.9 * prop**1.3, 0, 0.9), np.where(age >= 10, youth_rate, 0.0))
+    p_off = np.where(age >= 18, np.clip(0.12 + 1.5 * prop**1.3, 0, 0.95), np.where(age >= 10, youth_rate, 0.0))
     # Women are far fewer among people with a record (about one in six proven offenders).
     p_off = p_off * np.where(pop.sex == 1, 0.5, 1.0)
     offender = pop.supervised | (rng.random(n) < p_off)
@@ -387,7 +390,7 @@ def simulate_histories(rng: np.random.Generator, pop: Population, as_of: int) ->
     # --- anchors: the latest sanction of everyone else with a record ---
     ni = np.flatnonzero(~sup)
     n_group = _draw_groups(rng, main[ni])
-    since_last = 30 + np.round(rng.exponential(400 + 2500 * (1 - p_prop[ni]))).astype(np.int64)
+    since_last = 30 + np.round(rng.exponential(300 + 1500 * (1 - p_prop[ni]))).astype(np.int64)
     tentative = as_of - since_last
     youth = tentative < dob18[ni]
     draw = _draw_outcomes(rng, n_group, youth, p_prop[ni], female[ni])
@@ -449,11 +452,14 @@ def simulate_histories(rng: np.random.Generator, pop: Population, as_of: int) ->
         pace = (
             np.select([age_then < 25, age_then < 35, age_then < 50], [0.7, 1.0, 1.5], 2.5) * settled[active]
         )
-        gap = 3 + np.round(rng.exponential((120 + 4000 * (1 - a_prop) ** 3) * pace)).astype(np.int64)
-        tentative = next_offence - gap
-        youth = tentative < dob18[active]
         group = _draw_groups(rng, main[active])
+        # The earlier sanction is drawn before the wait that followed it, so that the wait can depend on
+        # it (docs/calibration.md); whether it was a youth's is judged from a typical gap.
+        youth = next_offence - 180 < dob18[active]
         draw = _draw_outcomes(rng, group, youth, a_prop, female[active])
+        p_soon = reoffend_within_year(a_prop, age_then - 0.5, female[active], group, draw.disposal, draw.months)
+        gap = days_to_next_offence(rng, a_prop, rng.random(k) < p_soon, pace)
+        tentative = next_offence - gap
         outcome = tentative - draw.served_upper - 3
         youth = outcome < dob18[active]
         disposal = np.where(youth & np.isin(draw.disposal, (CUSTODY, COMMUNITY, SUSPENDED)), 5, draw.disposal)
@@ -499,7 +505,9 @@ def simulate_histories(rng: np.random.Generator, pop: Population, as_of: int) ->
     )
     caution = cat["caution"] | soften
     disposal = np.where(caution, -1, cat["disposal"])
-    n_offences = 1 + (rng.random(o_person.shape[0]) > 0.75) + (rng.random(o_person.shape[0]) > 0.92)
+    # Prolific people are dealt with for several offences at once more often (shoplifting sprees): this,
+    # with their short waits, gives the published number of reoffences per reoffender.
+    n_offences = 1 + np.minimum(rng.poisson(offences_per_occasion(pop.propensity[o_person]) - 1.0), 7)
     return Occasions(
         person=o_person,
         outcome_date=cat["outcome_date"].astype(np.int64),
