@@ -30,6 +30,9 @@ UNLINKED: dict[str, str] = {
     "accounts/logout/": "POST only: signing out (never followed)",
     "accounts/two-factor/turn-off/": "POST only: turning two-factor sign-in off",
     "linkage/review/blind/": "POST only: blind review on or off",
+    "people/merges/<id:merge_id>/undo/": "POST only: undoing a merge (the form on a person's merges page)",
+    "people/<id:person_id>/merge/": "reached by the merges page's 'same person as' form (a GET with the other "
+                                    "number); tests/app/test_people_merge.py",
     "search/settled/": "POST only: the search a user settled on (sent by the page's script)",
     "iom/candidates/<id:person_id>/propose/": "POST only: propose to the panel",
     "people/<id:person_id>/offences/<id:offence_id>/category/": "POST only: choose the OGRS3 category",

@@ -279,3 +279,100 @@ def test_family_reach_is_everyone_a_family_could_join(partnership):
     people.relationship_record(actor=system, person=b, related_person=c, kind="partner")
     assert family_reach([a.pk]) == sorted([a.pk, b.pk, c.pk])
     assert family_reach([d.pk]) == [d.pk]
+
+
+# --- the pages and the API ------------------------------------------------------------------------------
+
+@pytest.fixture
+def pair(partnership):
+    worker = partnership.user("pat.probation", partnership.probation)
+    absorbed = builders.person(first_name="Jon", last_name="Smyth", involved=[(partnership.probation, worker)])
+    kept = builders.person(first_name="John", last_name="Smith", involved=[(partnership.probation, worker)])
+    builders.community_order(absorbed, start=TODAY - timedelta(days=30))
+    return {"worker": worker, "absorbed": absorbed, "kept": kept,
+            "reviewer": partnership.user("rhea.reviewer", partnership.police, role=Role.ANALYST)}
+
+
+def test_a_reviewer_merges_two_records_by_hand_after_seeing_them_side_by_side(client, pair):
+    absorbed, kept = pair["absorbed"], pair["kept"]
+    client.force_login(pair["reviewer"])
+    page = client.get(f"/people/{kept.pk}/merges/")
+    assert page.status_code == 200 and b"This is the same person as person number" in page.content
+    compare = client.get(f"/people/{kept.pk}/merge/", {"other": absorbed.pk})
+    text = compare.content.decode()
+    assert compare.status_code == 200 and "Jon Smyth" in text and "John Smith" in text and "1 sentences" in text
+    refused = client.post(f"/people/{kept.pk}/merge/", {"other": absorbed.pk, "kept": kept.pk, "reason": ""})
+    assert refused.status_code == 400 and "Say why they are the same person" in refused.content.decode()
+    done = client.post(f"/people/{kept.pk}/merge/", {"other": absorbed.pk, "kept": kept.pk,
+                                                      "reason": "Same PNC on both paper files"})
+    assert done.status_code == 302 and done.url == f"/people/{kept.pk}/merges/"
+    merge = PersonMerge.objects.get()
+    assert (merge.absorbed_id, merge.kept_id, merge.merged_by_name) == (absorbed.pk, kept.pk, "rhea.reviewer")
+    assert kept.sentences.count() == 1
+
+
+def test_the_merges_page_shows_who_when_why_and_what_moved_and_undoes(client, pair, django_assert_max_num_queries):
+    absorbed, kept = pair["absorbed"], pair["kept"]
+    reviewer = builders.actor(pair["reviewer"])
+    for n in range(3):  # more merges cost no more queries
+        extra = builders.person(first_name=f"Extra{n}", last_name="Smith")
+        people.people_merge(actor=reviewer, absorbed=extra, kept=kept, reason=f"extra {n}", refresh=False)
+    merge = people.people_merge(actor=reviewer, absorbed=absorbed, kept=kept, reason="Same PNC", refresh=False)
+    client.force_login(pair["reviewer"])
+    with django_assert_max_num_queries(14):
+        page = client.get(f"/people/{kept.pk}/merges/")
+    text = page.content.decode()
+    assert page.status_code == 200 and f"Merge {merge.pk}" in text and "Same PNC" in text and "rhea.reviewer" in text
+    assert "1 sentences" in text and text.count("Undo this merge") == 4
+    # The merged person's own page says where they went.
+    absorbed_page = client.get(f"/people/{absorbed.pk}/merges/").content.decode()
+    assert f"merged into <a class=\"govuk-link\" href=\"/people/{kept.pk}/\">person {kept.pk}" in absorbed_page
+
+    empty = client.post(f"/people/merges/{merge.pk}/undo/", {"reason": ""})
+    assert empty.status_code == 302 and PersonMerge.objects.get(pk=merge.pk).undone_at is None
+    undone = client.post(f"/people/merges/{merge.pk}/undo/", {"reason": "Twins"})
+    assert undone.status_code == 302 and undone.url == f"/people/{absorbed.pk}/merges/"
+    assert PersonMerge.objects.get(pk=merge.pk).undo_reason == "Twins"
+    assert absorbed.sentences.count() == 1
+    again = client.post(f"/people/merges/{merge.pk}/undo/", {"reason": "Twins"}, follow=True)
+    assert "already undone" in again.content.decode() and "Error: " in again.content.decode()
+
+
+def test_a_practitioner_sees_the_merges_but_cannot_merge_or_undo(client, pair):
+    absorbed, kept = pair["absorbed"], pair["kept"]
+    merge = people.people_merge(actor=builders.actor(pair["reviewer"]), absorbed=absorbed, kept=kept, reason="x",
+                                refresh=False)
+    client.force_login(pair["worker"])
+    page = client.get(f"/people/{kept.pk}/merges/")
+    assert page.status_code == 200 and "Undo this merge" not in page.content.decode()
+    assert "same person as" not in page.content.decode()
+    record = client.get(f"/people/{absorbed.pk}/", follow=True)
+    assert record.redirect_chain[-1][0] == f"/people/{kept.pk}/"
+    assert f"Person {absorbed.pk} was merged into this record" in record.content.decode()
+    assert client.post(f"/people/merges/{merge.pk}/undo/", {"reason": "no"}).status_code == 403
+    assert client.get(f"/people/{kept.pk}/merge/", {"other": absorbed.pk}).status_code == 403
+    assert AccessLogEntry.objects.filter(action=Action.DENIED, summary__startswith="Refused to undo merge").exists()
+    assert PersonMerge.objects.get().undone_at is None
+
+
+def test_the_api_merges_and_undoes_for_reviewers_only(client, pair):
+    from desist.api.services import api_token_issue
+
+    absorbed, kept = pair["absorbed"], pair["kept"]
+    _, token = api_token_issue(user=pair["reviewer"], name="t", scopes=("read", "write"))
+    _, theirs = api_token_issue(user=pair["worker"], name="t", scopes=("read", "write"))
+    headers = {"HTTP_AUTHORIZATION": f"Bearer {token}", "HTTP_X_DESIST_PURPOSE": "record_linkage"}
+    body = {"absorbed": absorbed.pk, "kept": kept.pk, "reason": "Same PNC"}
+    refused = client.post("/api/merges", body, content_type="application/json",
+                          HTTP_AUTHORIZATION=f"Bearer {theirs}", HTTP_X_DESIST_PURPOSE="case_management")
+    assert refused.status_code == 403
+    made = client.post("/api/merges", body, content_type="application/json", **headers)
+    assert made.status_code == 201, made.content
+    answer = made.json()
+    assert answer["kept"] == kept.pk and answer["moved"]["sentences"] == 1
+    assert client.post("/api/merges", body, content_type="application/json", **headers).status_code == 409
+    undone = client.post(f"/api/merges/{answer['id']}/undo", {"reason": "Twins"}, content_type="application/json",
+                         **headers)
+    assert undone.status_code == 200 and undone.json()["undo_reason"] == "Twins"
+    assert client.post("/api/merges/999999/undo", {"reason": "x"}, content_type="application/json",
+                       **headers).status_code == 404

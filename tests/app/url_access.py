@@ -84,6 +84,10 @@ RULES: dict[str, Rule] = {
     "book_bed": Rule(404),
     "person_victims": Rule(404),
     "person_victim_link": Rule(404, method="POST"),
+    # Merges: seen with the record; merging and undoing for linkage reviewers only.
+    "person_merges": Rule(404),
+    "person_merge": Rule(403),
+    "person_merge_undo": Rule(404, method="POST"),  # no such merge: refused as one the user may not touch
     # IOM.
     "iom_candidates": Rule(200),
     "iom_propose": Rule(403, method="POST"),
@@ -252,7 +256,7 @@ def build_world(partnership: Partnership) -> World:
         "service_id": service.pk, "premises_id": hostel.pk, "booking_id": booking.pk, "victim_id": victim.pk,
         "notification_id": notification.pk if notification else MISSING, "membership_id": membership.pk,
         "upload_id": upload.pk, "escalation_id": escalation.pk if escalation else MISSING,
-        "family_id": MISSING, "pair_id": MISSING, "user_id": reset.pk,
+        "family_id": MISSING, "pair_id": MISSING, "merge_id": MISSING, "user_id": reset.pk,
         "action": "acknowledge", "pathway": "accommodation", "fmt": "csv", "quarter": "2024Q1",
         "uidb64": "MQ", "token": "set-password",
     })

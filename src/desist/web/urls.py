@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from desist.web import views
+from desist.web import merges, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -14,6 +14,9 @@ urlpatterns = [
     path("people/<id:person_id>/assessments/new/", views.assessment_new, name="assessment_new"),
     path("people/<id:person_id>/offences/<id:offence_id>/category/", views.offence_category,
          name="offence_category"),
+    path("people/<id:person_id>/merges/", merges.person_merges, name="person_merges"),
+    path("people/<id:person_id>/merge/", merges.person_merge, name="person_merge"),
+    path("people/merges/<id:merge_id>/undo/", merges.person_merge_undo, name="person_merge_undo"),
     path("purpose/", views.set_purpose, name="set_purpose"),
     path("access-log/", views.access_log, name="access_log"),
 ]

@@ -117,6 +117,7 @@ def person_record(request: AuthenticatedHttpRequest, person_id: int) -> HttpResp
         # Record linkage found this person to be another: their number now leads to the kept record.
         kept = merged_person(actor, person_id)
         if kept is not None:
+            messages.info(request, f"Person {person_id} was merged into this record (see its merges).")
             return redirect("person", person_id=kept)
         raise Http404("No person with that number is available to you.") from None
 
