@@ -394,9 +394,15 @@ def _fraction_at(
 
 
 def _hdc(
-    rules: HdcRules, sentence: Sentence, custodial: Fraction, crd: date, adj: Adjustments
+    rules: HdcRules,
+    sentence: Sentence,
+    custodial: Fraction,
+    crd: date,
+    adj: Adjustments,
+    parts: tuple[Sentence, ...] = (),
 ) -> tuple[date | None, str]:
-    """Home Detention Curfew eligibility (CJA 2003 s.246), as the rules stood on the date it falls."""
+    """Home Detention Curfew eligibility (CJA 2003 s.246), as the rules stood on the date it falls. Consecutive
+    sentences passed either side of the 365-day change come under it (``HdcedCalculator.kt``)."""
     start = sentence.sentenced_on
     if crd < start + timedelta(days=rules.minimum_days_served):
         return None, "the adjusted release date is within 14 days of sentence"
@@ -422,7 +428,10 @@ def _hdc(
         return with_ual, with_ual + timedelta(days=adj.awarded), rule
 
     before = under(rules.midpoint_days_before_365, rules.deduction_days_before_365)
-    if before[0] < rules.from_365:
+    spans = any(p.sentenced_on < rules.from_365 for p in parts) and any(
+        p.sentenced_on >= rules.from_365 for p in parts
+    )
+    if (max(before[0], rules.from_365) if spans else before[0]) < rules.from_365:
         return before[1], f"HDC 180 rules: {before[2]}"
     after = under(rules.midpoint_days_from_365, rules.deduction_days_from_365)
     if after[0] >= rules.from_365:
@@ -737,10 +746,12 @@ def _calculable(
     if all_standard and not fines_only:
         work.sds_plus_eligible = sentence.sds_plus_eligible
         if not booking.sex_offender and not sentence.sds_plus_eligible:
-            work.hdced, why = _hdc(legislation.hdc, sentence, custodial, release, adj)
+            work.hdced, why = _hdc(legislation.hdc, sentence, custodial, release, adj, parts)
             if work.hdced is not None and reaches is not None and before_scheme is not None:
                 # Eligible for HDC before the scheme reached them: that stands; otherwise not before it did.
-                old_hdced, old_why = _hdc(legislation.hdc, sentence, before_scheme[0], before_scheme[2], adj)
+                old_hdced, old_why = _hdc(
+                    legislation.hdc, sentence, before_scheme[0], before_scheme[2], adj, parts
+                )
                 if old_hdced is not None and old_hdced < reaches:
                     work.hdced, why = old_hdced, f"{old_why} (before the early release scheme reached them)"
                 elif work.hdced < reaches:
