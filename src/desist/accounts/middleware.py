@@ -15,8 +15,8 @@ from django_otp import user_has_device
 
 from desist.accounts.rules import idle_too_long, needs_code, record_activity
 from desist.audit.context import actor_for_request
-from desist.audit.models import Action, Channel
-from desist.audit.services import log_access
+from desist.audit.models import Channel
+from desist.audit.refusals import log_refusal
 
 # A request carrying this header (e.g. HTMX polling: hx-headers='{"X-Desist-Background": "1"}') does not count
 # as the user being active, so a page left open does not keep its session alive.
@@ -58,8 +58,8 @@ class SignInRulesMiddleware:
             return None
         if _is_api(request):
             actor = actor_for_request(request, channel=Channel.API)
-            log_access(actor=actor, action=Action.DENIED, summary=f"Refused {request.method} {request.path[:160]}: "
-                       "two-factor sign-in not done", detail={"reason": "two-factor code not given"})
+            log_refusal(actor, summary=f"Refused {request.method} {request.path[:160]}: two-factor sign-in not done",
+                        reason="two-factor code not given")
             return JsonResponse({"detail": "Sign in with your two-factor code first."}, status=403)
         name = "two_factor_verify" if user_has_device(user, confirmed=True) else "two_factor_setup"
         return self._to(request, reverse(name))

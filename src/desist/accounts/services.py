@@ -15,6 +15,7 @@ from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from desist.audit.models import Action, Channel
+from desist.audit.refusals import log_refusal
 from desist.audit.services import log_access
 
 if TYPE_CHECKING:
@@ -46,8 +47,7 @@ def totp_device_confirm(*, actor: Actor, device: TOTPDevice, code: str) -> bool:
     if device.user_id != actor.user_id or device.confirmed:
         return False
     if not device.verify_token(code.strip()):
-        log_access(actor=actor, action=Action.DENIED, summary="Refused a two-factor code while setting up",
-                   obj=device, detail={"reason": "wrong code"})
+        log_refusal(actor, summary="Refused a two-factor code while setting up", obj=device, reason="wrong code")
         return False
     TOTPDevice.objects.filter(user_id=device.user_id).exclude(pk=device.pk).delete()
     device.confirmed = True
@@ -85,19 +85,19 @@ def two_factor_check(*, actor: Actor, code: str) -> TOTPDevice | StaticDevice | 
     for device in kind.objects.devices_for_user(actor.user, confirmed=True):
         allowed, _ = device.verify_is_allowed()
         if not allowed:
-            log_access(actor=actor, action=Action.DENIED, summary="Refused a two-factor code: too many tries",
-                       obj=device, detail={"reason": "throttled", "failures": device.throttling_failure_count})
+            log_refusal(actor, summary="Refused a two-factor code: too many tries", obj=device, reason="throttled",
+                        detail={"failures": device.throttling_failure_count})
             return None
         if device.verify_token(code):
             if kind is StaticDevice:
                 log_access(actor=actor, action=Action.ALTERATION, obj=device,
                            summary=f"Signed in with a backup code ({device.token_set.count()} left)")
             return device
-        log_access(actor=actor, action=Action.DENIED, summary="Refused a two-factor code", obj=device,
-                   detail={"reason": "wrong code", "failures": device.throttling_failure_count})
+        log_refusal(actor, summary="Refused a two-factor code", obj=device, reason="wrong code",
+                    detail={"failures": device.throttling_failure_count})
         return None
-    log_access(actor=actor, action=Action.DENIED, summary="Refused a two-factor code",
-               detail={"reason": "no backup codes" if kind is StaticDevice else "no authenticator"})
+    log_refusal(actor, summary="Refused a two-factor code",
+                reason="no backup codes" if kind is StaticDevice else "no authenticator")
     return None
 
 
@@ -148,8 +148,8 @@ def sign_in_reset(*, actor: Actor, user: User) -> SignInReset:
     new password is returned for the administrator to pass on by another channel. The link lapses when used,
     when the user signs in, or after PASSWORD_RESET_TIMEOUT."""
     if not may_reset(actor, user):
-        log_access(actor=actor, action=Action.DENIED, summary=f"Refused to reset the sign-in of {user.username}",
-                   obj=user, detail={"reason": "not an administrator of the user's agency"})
+        log_refusal(actor, summary=f"Refused to reset the sign-in of {user.username}", obj=user,
+                    reason="not an administrator of the user's agency")
         raise ResetRefused(f"You may not reset the sign-in of {user.username}.")
     devices_removed, _ = TOTPDevice.objects.filter(user=user).delete()
     StaticDevice.objects.filter(user=user).delete()
