@@ -173,7 +173,8 @@ def families_refresh(*, actor: Actor, as_of: date | None = None,
                   family_rows)
         copy_rows(FamilyMember, ["family", "person", "generation", "generation_basis", "agency_count"], member_rows)
         log_access(actor=actor, action=Action.ALTERATION,
-                   summary=f"Worked out {len(found):,} families for {len(people):,} people",
+                   summary=(f"Worked out {len(found):,} families for {len(people):,} people" if ids is None else
+                            f"Families around a change worked out again: {len(found):,} for {len(people):,} people"),
                    detail={"people": len(people), "families": len(found), "as_of": as_of.isoformat(),
                            "partial": ids is not None})
     # The troubled family priority group follows the assessment: refresh whoever came in or went out.
