@@ -23,6 +23,7 @@ from desist.people import services as people
 from desist.people.models import NameKind, Person, PersonMerge, PersonName, Relationship
 from desist.referrals.models import Referral, ReferralEvent
 from tests.app import builders
+from tests.app.test_linking import extracts, linked  # noqa: F401 (fixtures: a linked synthetic partnership)
 
 TODAY = date.today()
 _counter = itertools.count(1)
@@ -376,3 +377,26 @@ def test_the_api_merges_and_undoes_for_reviewers_only(client, pair):
     assert undone.status_code == 200 and undone.json()["undo_reason"] == "Twins"
     assert client.post("/api/merges/999999/undo", {"reason": "x"}, content_type="application/json",
                        **headers).status_code == 404
+
+
+# --- record linkage -------------------------------------------------------------------------------------
+
+@pytest.mark.usefixtures("linked")
+def test_a_linkage_merge_is_recorded_and_its_undo_gives_the_records_back(partnership, reviewer):
+    from desist.imports.models import SourceRecord
+    from desist.linking import services as linking
+    from desist.linking.models import Decision, PairStatus, ReviewPair
+
+    pair = ReviewPair.objects.filter(status=PairStatus.OPEN).select_related("left", "right").first()
+    kept_id, absorbed_id = sorted((pair.left.person_id, pair.right.person_id))
+    theirs = set(SourceRecord.objects.filter(person_id=absorbed_id).values_list("pk", flat=True))
+    linking.review_decide(actor=reviewer, pair=pair, decision=Decision.MATCH)
+    run = linking.link_run(actor=builders.actor())
+    merge = PersonMerge.objects.get(absorbed_id=absorbed_id)
+    assert merge.kept_id == kept_id and merge.link_run_id == run.pk and merge.merged_by_name == "system"
+    assert set(merge.moved["imports.sourcerecord.person"]) == theirs
+    assert "people.involvement.person" in merge.moved
+
+    people.people_merge_undo(actor=reviewer, merge=merge, reason="Reviewer was wrong")
+    assert set(SourceRecord.objects.filter(person_id=absorbed_id).values_list("pk", flat=True)) == theirs
+    assert Person.objects.get(pk=absorbed_id).merged_into_id is None

@@ -239,7 +239,7 @@ def _link(run: LinkRun, *, actor: Actor, incremental: bool, train: bool) -> None
     run.people_merged = len(result.merges)
 
     merges = [(m.absorbed_id, m.kept_id) for m in result.merges]
-    _people_merge(merges)
+    _people_merge(merges, actor=actor, run=run)
     _people_enrich({person: [records[pk] for pk in members_of] for person, members_of in
                     _group(joined).items()})
     touched = set(created) | set(joined.values()) | {kept for _, kept in merges} | {
@@ -416,27 +416,26 @@ def _people_enrich(groups: dict[int, list[_Record]], *, new: bool = False) -> No
     Address.objects.bulk_create(addresses, batch_size=IN_CHUNK)
 
 
-def _people_merge(merges: list[tuple[int, int]]) -> None:
-    """Move everything linkage gave an absorbed person (names, identifiers, addresses, involvements; the
-    source records have moved already) to the person kept, and mark the absorbed person merged.
+def _people_merge(merges: list[tuple[int, int]], *, actor: Actor, run: LinkRun) -> None:
+    """Merge each absorbed person into the person kept with `people.merging.people_merge`: everything attached
+    to the absorbed person moves (not only what linkage gave them), and the merge is recorded, so a reviewer
+    can undo it. The source records have moved already: the absorbed person's, read from their links before
+    this run, are named on the merge so an undo moves them back. Families are worked out again after the run
+    (linking.tasks), each kept person's scores in the background."""
+    from desist.people.merging import people_merge
 
-    The absorbed person's name in use becomes an alias of the kept person. Other facts recorded on the
-    absorbed person by hand (offences, sentences, registers) are left for a person to move."""
-    if not merges:
-        return
     for absorbed, kept in merges:
-        kept_names = {(f.lower(), la.lower()) for f, la in PersonName.objects.filter(person_id=kept)
-                      .values_list("first_name", "last_name")}
-        duplicate = [n.pk for n in PersonName.objects.filter(person_id=absorbed)
-                     if (n.first_name.lower(), n.last_name.lower()) in kept_names]
-        PersonName.objects.filter(pk__in=duplicate).delete()
-        PersonName.objects.filter(person_id=absorbed, kind=NameKind.PRIMARY).update(kind=NameKind.ALIAS)
-        PersonName.objects.filter(person_id=absorbed).update(person_id=kept)
-        Identifier.objects.filter(person_id=absorbed).update(person_id=kept)
-        Address.objects.filter(person_id=absorbed).update(person_id=kept)
-        Involvement.objects.filter(person_id=absorbed).update(person_id=kept)
-        Person.objects.filter(merged_into_id=absorbed).update(merged_into_id=kept)
-        Person.objects.filter(pk=absorbed).update(merged_into_id=kept)
+        people = Person.objects.in_bulk([absorbed, kept])
+        target = people[kept]
+        seen = {absorbed}
+        while target.merged_into_id is not None and target.pk not in seen:  # kept was absorbed earlier in the run
+            seen.add(target.pk)
+            target = Person.objects.get(pk=target.merged_into_id)
+        if people[absorbed].merged_into_id is not None or target.pk == absorbed:
+            continue
+        carried = sorted(RecordLink.objects.filter(person_id=absorbed).values_list("source_record_id", flat=True))
+        people_merge(actor=actor, absorbed=people[absorbed], kept=target, reason=f"Record linkage, run {run.pk}",
+                     run_id=run.pk, refresh=False, carried={"imports.sourcerecord.person": carried})
 
 
 def _involvements_reconcile(people: set[int], assigned: dict[int, int], records: dict[int, _Record], *,
