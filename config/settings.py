@@ -337,11 +337,16 @@ DESIST_IMPORT_MAX_XLSX_PARTS = env.int("DESIST_IMPORT_MAX_XLSX_PARTS", default=1
 DESIST_IMPORT_MAX_XLSX_BYTES = env.int("DESIST_IMPORT_MAX_XLSX_BYTES", default=1024 * 1024 * 1024)
 DESIST_IMPORT_MAX_XLSX_RATIO = env.int("DESIST_IMPORT_MAX_XLSX_RATIO", default=200)
 DESIST_IMPORT_UPLOAD_KEEP_HOURS = env.int("DESIST_IMPORT_UPLOAD_KEEP_HOURS", default=24)
-# Record linkage (docs/linkage.md, "In the product"): match weights that separate linked automatically /
-# sent for review / not linked (unset: the engine's defaults, chosen from measured precision and recall),
-# who may review pairs, and whether a finished import queues a linking run.
+# Record linkage (docs/linkage.md, "In the product"): the match probabilities that separate linked automatically /
+# sent for review / not linked (unset: the engine's defaults, 0.996 and 0.5), who may review pairs, whether a
+# finished import queues a linking run, and how often a failed run is tried again.
+DESIST_LINK_PROBABILITY = env.float("DESIST_LINK_PROBABILITY", default=None)
+DESIST_REVIEW_PROBABILITY = env.float("DESIST_REVIEW_PROBABILITY", default=None)
+# Deprecated: the same thresholds as match weights, read for one release when the probabilities are unset.
 DESIST_LINK_THRESHOLD = env.float("DESIST_LINK_THRESHOLD", default=None)
 DESIST_REVIEW_THRESHOLD = env.float("DESIST_REVIEW_THRESHOLD", default=None)
+DESIST_LINK_RETRIES = env.int("DESIST_LINK_RETRIES", default=3)
+DESIST_LINK_RETRY_SECONDS = env.int("DESIST_LINK_RETRY_SECONDS", default=60)
 DESIST_LINKAGE_REVIEWER_ROLES = tuple(env.list("DESIST_LINKAGE_REVIEWER_ROLES", default=["administrator", "analyst"]))
 DESIST_LINK_AFTER_IMPORT = env.bool("DESIST_LINK_AFTER_IMPORT", default=True)
 # Background tasks (docs/security.md, "Background work"): a running task's lease lasts this long unrenewed

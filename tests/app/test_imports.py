@@ -162,7 +162,7 @@ def test_every_bad_row_is_reported_and_nothing_is_written(partnership, mapping):
         ["H011", "Ann", "Lee", "01/01/2999", "F", "", "", "", "", ""],  # in the future
         ["H012", "Ann", "Lee", "01/01/1850", "F", "", "", "", "", ""],  # before 1900
         ["H013", "Ann", "Lee", "1990-01-01", "Q", "", "", "ME1 1AA", "", ""],  # wrong format, unreadable sex
-        ["H014", "Ann", "Lee", "", "", "", "", "NOT A CODE", "", ""],  # postcode
+        ["H014", "Ann", "Lee", "", "", "", "", "NOT A CODE", "", ""],  # not a UK postcode: a note, not a problem
         ["", "Ann", "Lee", "", "", "", "", "", "", ""],  # no record id
         ["H001", "Ann", "Lee", "", "", "", "", "", "", ""],  # record id again
         ["H015", "Ann", "", "", "", "", "", "", "", ""],  # no last name
@@ -173,19 +173,19 @@ def test_every_bad_row_is_reported_and_nothing_is_written(partnership, mapping):
         services.import_extract(actor=builders.actor(), agency=partnership.housing, file=csv_file(rows),
                                 mapping=mapping)
     problems = [(p.row, p.column) for p in refused.value.report.problems]
-    assert problems == [(3, "DOB"), (4, "DOB"), (5, "DOB"), (6, "DOB"), (6, "Gender"), (7, "Post Code"),
+    assert problems == [(3, "DOB"), (4, "DOB"), (5, "DOB"), (6, "DOB"), (6, "Gender"),
                         (8, "Client ID"), (9, "Client ID"), (10, "Surname"), (11, "Surname"), (12, "")]
     messages = [p.problem for p in refused.value.report.problems]
     assert "'31/02/1990' is not a real date: that month has no such day" in messages[0]
     assert "in the future" in messages[1] and "before 1900" in messages[2]
-    assert "not a sex desist can read" in messages[4] and "not a UK postcode" in messages[5]
-    assert "record id is empty" in messages[6] and "is also on row 2" in messages[7]
-    assert "last name is empty" in messages[8] and "longer than 100 characters" in messages[9]
-    assert "11 cells but the header names 10" in messages[10]
-    assert str(refused.value) == "housing.csv has 11 problems in 10 rows; nothing was imported."
+    assert "not a sex desist can read" in messages[4]
+    assert "record id is empty" in messages[5] and "is also on row 2" in messages[6]
+    assert "last name is empty" in messages[7] and "longer than 100 characters" in messages[8]
+    assert "11 cells but the header names 10" in messages[9]
+    assert str(refused.value) == "housing.csv has 10 problems in 9 rows; nothing was imported."
     assert not SourceRecord.objects.exists() and not ImportBatch.objects.exists()
     csv_text = refused.value.report.problems_csv()
-    assert csv_text.splitlines()[0] == "row,column,problem" and len(csv_text.splitlines()) == 12
+    assert csv_text.splitlines()[0] == "row,column,problem" and len(csv_text.splitlines()) == 11
 
 
 def test_a_file_whose_columns_do_not_fit_the_mapping_is_reported_once(partnership, mapping):

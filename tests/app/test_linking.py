@@ -298,7 +298,7 @@ def test_the_linkage_page_trains_and_runs(client, partnership, extracts, django_
     admin = partnership.user("adam", partnership.probation, role=Role.ADMINISTRATOR)
     import_sources(partnership, extracts, ("police",))
     client.force_login(admin)
-    with django_assert_max_num_queries(10):
+    with django_assert_max_num_queries(12):
         page = client.get("/linkage/")
     assert page.status_code == 200 and b"No model has been trained yet" in page.content
     assert b"Train a new model version" in client.get("/linkage/train/").content  # asks first
@@ -314,7 +314,7 @@ def test_the_linkage_page_trains_and_runs(client, partnership, extracts, django_
     assert LinkageModelVersion.objects.get().version.encode() in page.content and b"Full" in page.content
 
 
-def test_linking_with_no_records_does_nothing_and_with_one_says_why(partnership, extracts):
+def test_linking_with_no_records_does_nothing_and_with_one_waits_for_more(partnership, extracts):
     run = services.link_run(actor=builders.actor())
     assert run.status == RunStatus.DONE and run.records == 0
     path = extracts / "police.csv"
@@ -322,19 +322,37 @@ def test_linking_with_no_records_does_nothing_and_with_one_says_why(partnership,
     single = extracts.parent / "one.csv"
     single.write_text("\n".join(lines[:2]) + "\n")
     import_file(partnership.police, single)
-    with pytest.raises(services.LinkingError, match="at least two source records"):
-        services.link_run(actor=builders.actor())
-    failed = LinkRun.objects.order_by("-pk").first()
-    assert failed.status == RunStatus.FAILED and "at least two" in failed.error
+    waiting = services.link_run(actor=builders.actor())
+    assert waiting.status == RunStatus.WAITING and not waiting.error
+    assert "needs at least 2 to start (1 held now)" in waiting.note
+    assert not LinkageModelVersion.objects.exists() and not SourceRecord.objects.filter(person__isnull=False).exists()
 
 
-def test_thresholds_come_from_settings(settings, partnership, extracts):
-    settings.DESIST_LINK_THRESHOLD = 30.0
-    settings.DESIST_REVIEW_THRESHOLD = 25.0
+def test_thresholds_come_from_settings_as_match_probabilities(settings, partnership, extracts):
+    settings.DESIST_LINK_PROBABILITY = 0.999_999_999  # a match weight of about 30
+    settings.DESIST_REVIEW_PROBABILITY = 0.9
     import_sources(partnership, extracts, ("police", "probation"))
     run = services.link_run(actor=builders.actor())
-    assert (run.link_threshold, run.review_threshold) == (30.0, 25.0)
-    assert not RecordLink.objects.filter(outcome=LinkOutcome.LINKED, match_weight__lt=30.0).exists()
+    assert run.link_threshold == pytest.approx(29.897, abs=1e-3)
+    assert run.review_threshold == pytest.approx(3.170, abs=1e-3)
+    assert not RecordLink.objects.filter(outcome=LinkOutcome.LINKED, match_weight__lt=run.link_threshold).exists()
+
+
+def test_the_deprecated_match_weight_settings_are_read_with_a_warning(settings):
+    from django.core.checks import run_checks
+
+    from desist.core.linkage import Thresholds
+
+    assert services.configured_thresholds() == Thresholds()  # unset: the engine's defaults
+    settings.DESIST_LINK_THRESHOLD = 30.0
+    settings.DESIST_REVIEW_THRESHOLD = 25.0
+    with pytest.warns(DeprecationWarning, match="DESIST_LINK_THRESHOLD .* is deprecated"):
+        assert services.configured_thresholds() == Thresholds(link=30.0, review=25.0)
+    assert {m.id for m in run_checks() if "DESIST_" in m.msg} == {"desist.W101"}
+    settings.DESIST_LINK_PROBABILITY = 0.999_999_999_9
+    with pytest.warns(DeprecationWarning, match="DESIST_REVIEW_THRESHOLD"):
+        chosen = services.configured_thresholds()  # the probability wins where both are set
+    assert chosen.link == pytest.approx(33.2, abs=0.1) and chosen.review == 25.0
 
 
 def test_the_command_links_by_hand(partnership, extracts, capsys):

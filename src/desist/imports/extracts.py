@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 
-from desist.core.linkage.fields import DATE_FORMATS, FIELDS, clean, is_local_identifier
+from desist.core.linkage.fields import DATE_FORMATS, MAPPING_FIELDS, clean, is_local_identifier
 
 EXCEL_SUFFIXES = (".xlsx", ".xlsm")
 CSV_SUFFIXES = (".csv", ".txt")
@@ -525,9 +525,15 @@ for _field, _names in {
     "alias_last_name": "aliaslastname aliassurname aliasfamilyname",
     "date_of_birth": "dateofbirth dob birthdate dateborn birthdt dobirth",
     "sex": "sex gender",
-    "street": "street address addressline1 address1 streetaddress line1 houseandstreet",
-    "locality": "locality town city addressline2 address2 posttown line2",
-    "postcode": "postcode postalcode postcodeaddress pcode zip",
+    "house_number": "housenumber houseno housename housenameornumber buildingnumber number streetnumber",
+    "street": "street address addressline1 address1 streetaddress line1 houseandstreet streetname",
+    "address_line_2": "addressline2 address2 line2",
+    "locality": "locality town city posttown suburb",
+    "region": "region county state province",
+    "country": "country",
+    "postcode": "postcode postalcode postcodeaddress pcode zip zipcode",
+    "email": "email emailaddress mail",
+    "telephone": "telephone phone phonenumber telephonenumber tel telno mobile mobilenumber",
     "pnc": "pnc pncnumber pncno pncid policenationalcomputernumber",
     "crn": "crn casereferencenumber caserefnumber probationcrn deliuscrn",
     "prison_number": "prisonnumber prisonno nomsnumber nomsno nomsid bookingnumber prisonerno prisonernumber",
@@ -552,7 +558,7 @@ def guess_columns(columns: Sequence[str]) -> dict[str, str]:
     taken: set[str] = set()
     for column in columns:
         key = _normal(column)
-        name = key if key in FIELDS else _SYNONYMS.get(key, "")
+        name = key if key in MAPPING_FIELDS else _SYNONYMS.get(key, "")
         if name and name not in taken:
             guessed[column] = name
             taken.add(name)
@@ -600,5 +606,5 @@ def field_label(name: str) -> str:
     """The label of a desist field, including local identifiers."""
     if is_local_identifier(name):
         return f"Local identifier ({name.removeprefix('local:')})"
-    spec = FIELDS.get(name)
+    spec = MAPPING_FIELDS.get(name)
     return spec.label if spec else name

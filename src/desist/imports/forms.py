@@ -8,13 +8,17 @@ from typing import Any
 from django import forms
 from django.conf import settings
 
-from desist.core.linkage.fields import DATE_FORMATS, FIELDS, is_local_identifier
+from desist.core.linkage.fields import COMBINABLE_FIELDS, DATE_FORMATS, MAPPING_FIELDS, is_local_identifier
 from desist.imports.extracts import ENCODINGS, date_format_label
 from desist.imports.models import ColumnMapping
 from desist.partnership.models import Agency
 
 LOCAL = "local"
-FIELD_CHOICES = [("", "Do not import"), *((name, spec.label) for name, spec in FIELDS.items()),
+# Address parts may be chosen for more than one column ("Number" and "Street" both as the street): joined with
+# a space in the file's column order.
+FIELD_CHOICES = [("", "Do not import"),
+                 *((name, f"{spec.label} (may combine columns)" if name in COMBINABLE_FIELDS else spec.label)
+                   for name, spec in MAPPING_FIELDS.items()),
                  (LOCAL, "Another identifier (kept as this agency's local id)")]
 DATE_FORMAT_CHOICES = [(fmt, date_format_label(fmt)) for fmt in ("auto", *DATE_FORMATS)]
 ENCODING_CHOICES = [("", "Work it out (UTF-8)"), *ENCODINGS.items()]

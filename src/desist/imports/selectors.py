@@ -72,6 +72,7 @@ class CheckedReport:
     refusal: str = ""
     already_imported: bool = False
     problems: list[Any] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -118,62 +119,32 @@ def upload_progress(upload: Upload) -> UploadProgress:
     return UploadProgress(stage=upload.stage, done=upload.rows_done, total=upload.rows_total)
 
 
-@dataclass(frozen=True)
-class LinkingStatus:
-    """Where the linking run queued after an import has got to: queued, running, done or failed."""
+def linking_after_import(batch: ImportBatch) -> Any:
+    """Whether the batch's records have been linked into people (linking.selectors.BatchLinking; two queries)."""
+    from desist.linking.selectors import batch_linking
 
-    state: str
-    run: Any = None
-    reason: str = ""
-
-    @property
-    def finished(self) -> bool:
-        return self.state in ("done", "failed", "off")
+    return batch_linking([batch])[batch.pk]
 
 
-def linking_after_import(batch: ImportBatch) -> LinkingStatus:
-    """The linking of an imported batch's records (at most three queries).
+def batches_linking(batches: Iterable[ImportBatch]) -> dict[int, Any]:
+    """Each batch's linking (linking.selectors.batch_linking), for the import history: two queries."""
+    from desist.linking.selectors import batch_linking
 
-    An incremental run that started after the batch was stored links its new records; until one
-    has finished, a running run, a run still queued, or the failure of the last attempt is shown."""
-    from django_tasks.base import TaskResultStatus
-    from django_tasks_db.models import DBTaskResult
-
-    from desist.linking.models import LinkRun, RunStatus
-    from desist.linking.tasks import link_records_task
-    from desist.worker.services import task_failure
-
-    runs = list(LinkRun.objects.filter(started_at__gte=batch.imported_at).order_by("started_at", "pk")[:20])
-    done = next((run for run in runs if run.status == RunStatus.DONE), None)
-    if done is not None:
-        return LinkingStatus("done", done)
-    running = next((run for run in runs if run.status == RunStatus.RUNNING), None)
-    if running is not None:
-        return LinkingStatus("running", running)
-    task = (DBTaskResult.objects.filter(task_path=link_records_task.module_path, enqueued_at__gte=batch.imported_at)
-            .order_by("-enqueued_at").only("id", "status").first())
-    if task is not None and task.status in (TaskResultStatus.READY, TaskResultStatus.RUNNING):
-        return LinkingStatus("queued" if task.status == TaskResultStatus.READY else "running")
-    if runs:
-        return LinkingStatus("failed", runs[-1], runs[-1].error)
-    if task is not None and task.status == TaskResultStatus.FAILED:
-        return LinkingStatus("failed", reason=task_failure(str(task.id)))
-    if not settings.DESIST_LINK_AFTER_IMPORT:
-        return LinkingStatus("off")
-    return LinkingStatus("queued")
+    return batch_linking(list(batches))
 
 
 # The columns record linkage reads, in the field vocabulary of desist.core.linkage.fields.
+_TEXT_COLUMNS = ("sex", "house_number", "street", "address_line_2", "locality", "region", "country", "postcode",
+                 "email", "telephone", *IDENTIFIER_KINDS)
 TABLE_FIELDS = (
     "id", "agency__code", "record_id", "first_name", "middle_names", "last_name", "alias_first_name",
-    "alias_last_name", "date_of_birth", "sex", "street", "locality", "postcode", *IDENTIFIER_KINDS, "person_id",
-    "local_identifiers",
+    "alias_last_name", "date_of_birth", *_TEXT_COLUMNS, "person_id", "local_identifiers",
 )
 _TABLE_SCHEMA = pa.schema(
     [("source_record_id", pa.int64()), ("source", pa.string()), ("record_id", pa.string())]
     + [(name, pa.string()) for name in TABLE_FIELDS[3:8]]
     + [("date_of_birth", pa.date32())]
-    + [(name, pa.string()) for name in ("sex", "street", "locality", "postcode", *IDENTIFIER_KINDS)]
+    + [(name, pa.string()) for name in _TEXT_COLUMNS]
     + [("person_id", pa.int64()), ("local_ids", pa.list_(pa.string()))]
 )
 

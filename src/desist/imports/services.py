@@ -15,6 +15,7 @@ import hashlib
 import io
 import json
 import time
+from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -31,12 +32,14 @@ from desist.audit.services import log_access
 from desist.bulk import copy_rows
 from desist.core.cells import safe_row
 from desist.core.linkage.fields import (
+    COMBINABLE_FIELDS,
     DATE_FORMATS,
-    FIELDS,
     IDENTIFIER_KINDS,
+    MAPPING_FIELDS,
     FieldValueError,
     clean,
     is_local_identifier,
+    is_uk_postcode,
     parse_field,
 )
 from desist.imports.extracts import ENCODINGS, ExtractFile, ExtractFileError, field_label, read_extract
@@ -48,7 +51,11 @@ from desist.partnership.models import Agency
 VALUE_FIELDS = (
     "first_name", "middle_names", "last_name", "alias_first_name", "alias_last_name", "date_of_birth", "sex",
     "street", "locality", "postcode", *IDENTIFIER_KINDS, "local_identifiers", "related_record_id", "relationship",
+    "house_number", "address_line_2", "region", "country", "email", "telephone",
 )
+# Fields added after records were first stored: hashed only when a record holds one, so a row imported
+# before they existed still reads as unchanged.
+LATER_FIELDS = VALUE_FIELDS[VALUE_FIELDS.index("house_number"):]
 REQUIRED_FIELDS = ("last_name",)
 RECORD_ID_MAX = SourceRecord._meta.get_field("record_id").max_length
 MAX_LENGTHS = {name: SourceRecord._meta.get_field(name).max_length for name in VALUE_FIELDS
@@ -99,6 +106,7 @@ class ValidationReport:
     updated: int = 0
     unchanged: int = 0
     unmapped_columns: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # data-quality notes: worth knowing, no reason to refuse
     _records: list[_Row] = field(default_factory=list, repr=False)
     _existing: dict[str, tuple[int, str]] = field(default_factory=dict, repr=False)
 
@@ -157,10 +165,12 @@ def mapping_problems(*, record_id_column: str, date_format: str, columns: dict[s
     for column, name in columns.items():
         if not name:
             continue
-        if name not in FIELDS and not is_local_identifier(name):
+        if name not in MAPPING_FIELDS and not is_local_identifier(name):
             problems.append(f"Column {column!r}: {name!r} is not a desist field.")
             continue
-        if name in chosen:
+        # Address parts may be spread over columns ("Number", "Street"): joined in the file's column order,
+        # as `desist link`'s mapping joins them in its own order.
+        if name in chosen and name not in COMBINABLE_FIELDS:
             problems.append(f"{field_label(name)} is chosen for two columns, {chosen[name]!r} and {column!r}; "
                             "choose it for one.")
         chosen[name] = column
@@ -200,7 +210,11 @@ def mapping_save(*, actor: Actor, agency: Agency, record_id_column: str, date_fo
 # --- validation ---------------------------------------------------------------------------------
 
 def _fingerprint(values: dict[str, Any]) -> str:
-    ordered = [values[name].isoformat() if isinstance(values[name], date) else values[name] for name in VALUE_FIELDS]
+    ordered: list[Any] = [values[name].isoformat() if isinstance(values[name], date) else values[name]
+                          for name in VALUE_FIELDS if name not in LATER_FIELDS]
+    later = {name: values[name] for name in LATER_FIELDS if values[name]}
+    if later:
+        ordered.append(later)
     return hashlib.sha256(json.dumps(ordered, sort_keys=True).encode()).hexdigest()
 
 
@@ -236,12 +250,15 @@ def import_validate(*, agency: Agency, file: ExtractFile, mapping: ColumnMapping
     report.unmapped_columns = [c for c in table.columns if c not in mapping.columns and c != mapping.record_id_column]
     id_at = index[mapping.record_id_column]
     # One reader per mapped column, decided once: text is only trimmed, the rest go through parse_field.
+    # In the file's column order, so columns combined into one field ("Number", "Street") join in that order.
     readers = []
-    for column, name in mapping.columns.items():
+    for column, name in sorted(mapping.columns.items(), key=lambda item: index[item[0]]):
         local = is_local_identifier(name)
-        text = not local and FIELDS[name].kind == "text"
+        text = not local and MAPPING_FIELDS[name].kind == "text"
         limit = LOCAL_IDENTIFIER_MAX if local else MAX_LENGTHS.get(name, 0)
         readers.append((column, name, index[column], text, local, limit))
+    postcodes_held = 0
+    not_uk: Counter[str] = Counter()
     required = [(name, by_column_index) for name in REQUIRED_FIELDS
                 for by_column_index in [index[next(c for c, f in mapping.columns.items() if f == name)]]]
     width = len(table.columns)
@@ -275,11 +292,18 @@ def import_validate(*, agency: Agency, file: ExtractFile, mapping: ColumnMapping
             if cell is None or cell == "":
                 continue
             try:
-                value = clean(cell) if text else parse_field(name, cell, date_format=date_format)
+                # Addresses are international: a postcode outside the UK format is kept, and noted below.
+                value = clean(cell) if text else parse_field(name, cell, date_format=date_format, international=True)
             except FieldValueError as error:
                 problems.append(RowProblem(number, column, str(error)))
                 row_ok = False
                 continue
+            if name == "postcode" and value:
+                postcodes_held += 1
+                if not is_uk_postcode(value):
+                    not_uk[value] += 1
+            elif value and not local and values[name] and name in COMBINABLE_FIELDS:
+                value = f"{values[name]} {value}"
             if limit and isinstance(value, str) and len(value) > limit:
                 problems.append(RowProblem(number, column, f"{value[:20]!r}… is longer than {limit} characters."))
                 row_ok = False
@@ -306,8 +330,21 @@ def import_validate(*, agency: Agency, file: ExtractFile, mapping: ColumnMapping
     if problems:
         report._records.clear()
         return report
+    report.notes = _postcode_notes(postcodes_held, not_uk)
     _compare_with_held(report, agency)
     return report
+
+
+def _postcode_notes(held: int, not_uk: Counter[str]) -> list[str]:
+    """A data-quality note on postcodes outside the UK format: kept and linked on, never refused."""
+    if not not_uk:
+        return []
+    count = sum(not_uk.values())
+    examples = ", ".join(repr(value) for value, _ in not_uk.most_common(3))
+    share = "All" if count == held else f"{count:,} of the {held:,}"
+    return [f"{share} postcodes are not in the UK format (for example {examples}). They are kept as written and "
+            "compared whole when linking; only UK postcodes are also compared by sector and district. If the column "
+            "does not hold postcodes, change the column mapping."]
 
 
 def _compare_with_held(report: ValidationReport, agency: Agency) -> None:
@@ -629,6 +666,7 @@ def _keep_report(upload_id: int, report: ValidationReport, **values: Any) -> Non
     summary = {"ok": report.ok, "rows": report.rows, "created": report.created, "updated": report.updated,
                "unchanged": report.unchanged, "unmapped_columns": report.unmapped_columns,
                "problem_count": len(report.problems), "rows_with_problems": report.rows_with_problems,
+               "notes": report.notes,
                "refusal": report.refusal, "already_imported": report.already_imported is not None,
                "problems": problems}
     _upload_set(upload_id, report=summary, problems_csv=gzip.compress(report.problems_csv().encode()) if

@@ -31,6 +31,7 @@ from desist.imports.extracts import (
 )
 from desist.imports.forms import EncodingForm, MappingForm, UploadForm
 from desist.imports.models import Upload, UploadState
+from desist.linking.selectors import can_review
 from desist.partnership.models import Agency
 
 PROBLEMS_SHOWN = 100
@@ -87,11 +88,14 @@ def imports(request: AuthenticatedHttpRequest) -> HttpResponse:
                 services.upload_check_later(actor=actor, upload=upload, mapping=current)
                 return redirect("import_check", upload_id=upload.pk)
     page = Paginator(selectors.batch_history(agencies), HISTORY_PAGE).get_page(request.GET.get("page"))
-    latest = page.object_list[0] if page.number == 1 and page.object_list else None
+    batches = list(page.object_list)
+    states = selectors.batches_linking(batches)
+    latest = batches[0] if page.number == 1 and batches else None
     return render(request, "imports/imports.html", {
         "form": form, "page": page, "pending": selectors.pending_uploads(actor, agencies)[:10],
         "agencies": agencies, "query_string": "", "latest": latest,
-        "linking": selectors.linking_after_import(latest) if latest else None,
+        "history": [(batch, states[batch.pk]) for batch in batches],
+        "linking": states[latest.pk] if latest else None, "can_link": can_review(actor),
     })
 
 
@@ -156,7 +160,7 @@ def check(request: AuthenticatedHttpRequest, upload_id: int) -> HttpResponse:
     if upload.state in services.BUSY:
         context["progress"] = selectors.upload_progress(upload)
     elif upload.state == UploadState.IMPORTED and upload.batch is not None:
-        context["linking"] = selectors.linking_after_import(upload.batch)
+        context.update(linking=selectors.linking_after_import(upload.batch), can_link=can_review(actor))
     elif upload.state == UploadState.CHECKED:
         report = selectors.checked_report(upload)
         context.update(report=report, stale=upload.mapping_id != current.pk)
@@ -180,7 +184,8 @@ def progress(request: AuthenticatedHttpRequest, upload_id: int) -> HttpResponse:
     if upload.state == UploadState.IMPORTED and upload.batch is not None and request.GET.get("part") == "linking":
         linking = selectors.linking_after_import(upload.batch)
         # 286 tells HTMX to stop polling once linking has finished.
-        return render(request, "imports/_linking.html", {"upload": upload, "linking": linking},
+        return render(request, "imports/_linking.html", {"upload": upload, "linking": linking,
+                                                          "can_link": can_review(request.actor)},
                       status=286 if linking.finished and request.headers.get("HX-Request") else 200)
     response = redirect("import_check", upload_id=upload.pk)
     if request.headers.get("HX-Request"):

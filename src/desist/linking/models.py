@@ -47,6 +47,16 @@ class RunStatus(models.TextChoices):
     RUNNING = "running", "Running"
     DONE = "done", "Finished"
     FAILED = "failed", "Failed"
+    WAITING = "waiting", "Waiting for enough records"
+
+
+class FailureKind(models.TextChoices):
+    """Why a run failed, in words a user can act on; the technical detail stays in LinkRun.error."""
+
+    LOCKED = "locked", "The database was busy with other work (an import, most likely) for longer than linking could wait."
+    INTERRUPTED = "interrupted", "The task worker running it stopped before it finished (it was restarted or shut down)."
+    DATA = "data", "The records cannot be linked as they stand."
+    ENGINE = "engine", "The linking engine stopped on these records."
 
 
 class LinkRun(models.Model):
@@ -64,7 +74,13 @@ class LinkRun(models.Model):
     review_threshold = models.FloatField(null=True, blank=True)
     incremental = models.BooleanField(default=True)
     status = models.CharField(max_length=8, choices=RunStatus.choices, default=RunStatus.RUNNING)
-    error = models.TextField(blank=True)
+    error = models.TextField(blank=True, help_text="The technical detail of a failure, for administrators only.")
+    failure = models.CharField(max_length=12, choices=FailureKind.choices, blank=True,
+                               help_text="What kind of failure it was, for the pages to explain.")
+    note = models.TextField(blank=True, help_text="What users should know: why it waits, or what it left out.")
+    attempt = models.PositiveSmallIntegerField(default=1, help_text="Which attempt at this linking this run was.")
+    retry_at = models.DateTimeField(null=True, blank=True,
+                                    help_text="When a failed run is tried again (empty: it is not retried on its own).")
     task_id = models.CharField(max_length=36, blank=True, db_index=True,
                                help_text="The background task that ran it, if any (a retried task runs again).")
     records = models.PositiveIntegerField(default=0, help_text="Source records linked.")
@@ -79,6 +95,30 @@ class LinkRun(models.Model):
 
     def __str__(self) -> str:
         return f"Linking run {self.pk} ({self.get_status_display()})"
+
+    @property
+    def explanation(self) -> str:
+        """Why a failed run failed, in plain English (never the engine's own words)."""
+        if self.status != RunStatus.FAILED:
+            return ""
+        return FailureKind(self.failure or FailureKind.ENGINE).label
+
+
+class LinkRunBatch(models.Model):
+    """An import batch whose records a run set out to link, and what became of them in that run."""
+
+    run = models.ForeignKey(LinkRun, on_delete=models.CASCADE, related_name="batches")
+    batch = models.ForeignKey("imports.ImportBatch", on_delete=models.CASCADE, related_name="link_runs")
+    records = models.PositiveIntegerField(default=0, help_text="The batch's records this run linked.")
+    people_created = models.PositiveIntegerField(default=0, help_text="New people the batch's records made.")
+    records_joined = models.PositiveIntegerField(default=0, help_text="Records joined to a person already known.")
+    sent_to_review = models.PositiveIntegerField(default=0, help_text="Pairs with a record of the batch sent for review.")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["run", "batch"], name="link_run_batch_unique")]
+
+    def __str__(self) -> str:
+        return f"Run {self.run_id}, batch {self.batch_id}"
 
 
 class LinkOutcome(models.TextChoices):

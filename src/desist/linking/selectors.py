@@ -12,11 +12,19 @@ from django.db.models.functions import Abs
 
 from desist.audit.context import Actor
 from desist.imports.models import SourceRecord
-from desist.linking.models import Decision, LinkageModelVersion, LinkRun, PairStatus, ReviewPair
+from desist.linking.models import (
+    Decision,
+    LinkageModelVersion,
+    LinkRun,
+    LinkRunBatch,
+    PairStatus,
+    ReviewPair,
+    RunStatus,
+)
 
 RecordKey = tuple[str, str]
 REVIEW_PURPOSE = "record_linkage"
-QUEUE_ORDERS = {"nearest": "Weight nearest the link threshold", "oldest": "Oldest first"}
+QUEUE_ORDERS = {"nearest": "Nearest the link threshold (the hardest calls)", "oldest": "Oldest first"}
 
 
 def can_review(actor: Actor) -> bool:
@@ -70,13 +78,82 @@ def review_pair(pair_id: int) -> ReviewPair | None:
 
 
 def linkage_overview() -> dict[str, Any]:
-    """What the Linkage page shows: model versions, recent runs, and the queue's size."""
+    """What the Linkage page shows: model versions, recent runs, the latest imports with their linking, and the
+    queue's size."""
+    from desist.imports.models import ImportBatch
+
+    batches = list(ImportBatch.objects.select_related("agency").order_by("-imported_at", "-pk")[:RECENT_BATCHES])
+    states = batch_linking(batches)
     return {
         "versions": list(LinkageModelVersion.objects.defer("splink")[:20]),
         "runs": list(LinkRun.objects.select_related("model_version").defer("model_version__splink")[:20]),
         "open_pairs": ReviewPair.objects.filter(status=PairStatus.OPEN).count(),
         "unsure_pairs": ReviewPair.objects.filter(decision=Decision.UNSURE).count(),
+        "imports": [(batch, states[batch.pk]) for batch in batches],
     }
+
+
+# --- each import's linking ----------------------------------------------------------------------------
+
+RECENT_BATCHES = 10
+WAITING, LINKING, LINKED, WAITING_FOR_RECORDS, FAILED, OFF = (
+    "waiting", "linking", "linked", "waiting_for_records", "failed", "off")
+
+
+@dataclass(frozen=True)
+class BatchLinking:
+    """Whether an import's records have been linked into people: waiting, linking, linked (with what became of
+    them), waiting for enough records, failed (explained, and whether it will be tried again) or off."""
+
+    state: str
+    run: LinkRun | None = None
+    counts: LinkRunBatch | None = None
+
+    @property
+    def finished(self) -> bool:
+        """Nothing will change without the worker starting again (the import page stops asking)."""
+        return self.state not in (WAITING, LINKING)
+
+    @property
+    def label(self) -> str:
+        return {WAITING: "Waiting to be linked", LINKING: "Being linked", LINKED: "Linked",
+                WAITING_FOR_RECORDS: "Waiting for more records", FAILED: "Linking failed",
+                OFF: "Not linked yet"}[self.state]
+
+    @property
+    def colour(self) -> str:
+        return {WAITING: "grey", LINKING: "blue", LINKED: "green", WAITING_FOR_RECORDS: "yellow", FAILED: "red",
+                OFF: "grey"}[self.state]
+
+    @property
+    def retried(self) -> bool:
+        """A failed run that the worker will try again on its own."""
+        return self.state == FAILED and self.run is not None and self.run.retry_at is not None
+
+
+def batch_linking(batches: list[Any]) -> dict[int, BatchLinking]:
+    """Each import batch's linking (two queries however many batches): the latest run that set out to link its
+    records says how it went; a batch no run has taken up yet is waiting, or linked if none of its records
+    waits (imported before runs recorded their batches, or nothing in it was new)."""
+    ids = [batch.pk for batch in batches]
+    latest: dict[int, LinkRunBatch] = {}
+    for row in (LinkRunBatch.objects.filter(batch_id__in=ids).select_related("run")
+                .defer("run__error").order_by("batch_id", "-run__started_at", "-run_id")):
+        latest.setdefault(row.batch_id, row)
+    untouched = [pk for pk in ids if pk not in latest]
+    waiting = set(SourceRecord.objects.filter(batch_id__in=untouched, person__isnull=True)
+                  .values_list("batch_id", flat=True).distinct()) if untouched else set()
+    states: dict[int, BatchLinking] = {}
+    for pk in ids:
+        row = latest.get(pk)
+        if row is None:
+            idle = OFF if not settings.DESIST_LINK_AFTER_IMPORT else WAITING
+            states[pk] = BatchLinking(idle if pk in waiting else LINKED)
+            continue
+        state = {RunStatus.RUNNING: LINKING, RunStatus.DONE: LINKED, RunStatus.WAITING: WAITING_FOR_RECORDS,
+                 RunStatus.FAILED: FAILED}[RunStatus(row.run.status)]
+        states[pk] = BatchLinking(state, row.run, row if state == LINKED else None)
+    return states
 
 
 # --- a pair, field by field ---------------------------------------------------------------------------

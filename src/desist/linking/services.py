@@ -11,6 +11,7 @@ and writes the result in bulk in one transaction, with one access-log entry for 
 from __future__ import annotations
 
 import itertools
+import warnings
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, fields
@@ -18,7 +19,7 @@ from datetime import datetime
 from typing import Any
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import OperationalError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -31,8 +32,10 @@ from desist.imports.models import SourceRecord
 from desist.imports.selectors import source_records_table
 from desist.linking.models import (
     Decision,
+    FailureKind,
     LinkageModelVersion,
     LinkRun,
+    LinkRunBatch,
     PairStatus,
     RecordLink,
     ReviewDecision,
@@ -64,6 +67,7 @@ COMPLETENESS_FIELDS = ("first_name", "middle_names", "last_name", "date_of_birth
 ENGINE_DROPS = ("source_record_id", "person_id")
 IN_CHUNK = 500  # ids per IN (...) list: well inside SQLite's parameter limit
 ADVISORY_LOCK = 74_656_001  # one linking run at a time on PostgreSQL
+POSTCODE_MAX = Address._meta.get_field("postcode").max_length or 10
 
 
 class LinkingError(ValueError):
@@ -79,13 +83,33 @@ def link_reason(agency_name: str) -> str:
     return f"{LINK_REASON_PREFIX}{agency_name}{LINK_REASON_SUFFIX}"[:200]
 
 
+def deprecated_threshold_settings() -> list[str]:
+    """A sentence for each threshold still set as a match weight (the settings before match probabilities)."""
+    return [f"{old} (a match weight) is deprecated and will be ignored after the next release; set {new} "
+            f"(a match probability) instead."
+            for old, new in (("DESIST_LINK_THRESHOLD", "DESIST_LINK_PROBABILITY"),
+                             ("DESIST_REVIEW_THRESHOLD", "DESIST_REVIEW_PROBABILITY"))
+            if getattr(settings, old, None) is not None and getattr(settings, new, None) is None]
+
+
 def configured_thresholds() -> Any:
-    """Thresholds from DESIST_LINK_THRESHOLD and DESIST_REVIEW_THRESHOLD; either unset takes the engine's default."""
+    """The link and review thresholds, from DESIST_LINK_PROBABILITY and DESIST_REVIEW_PROBABILITY (match
+    probabilities); either unset takes the engine's default.
+
+    For one release, a threshold whose probability is unset is still read from the deprecated match-weight
+    setting (DESIST_LINK_THRESHOLD, DESIST_REVIEW_THRESHOLD), with a warning."""
     from desist.core.linkage import Thresholds
 
-    chosen = {name: value for name, value in (("link", settings.DESIST_LINK_THRESHOLD),
-                                                ("review", settings.DESIST_REVIEW_THRESHOLD)) if value is not None}
-    return Thresholds(**chosen)
+    chosen = Thresholds.from_probabilities(link=settings.DESIST_LINK_PROBABILITY or 0.0,
+                                           review=settings.DESIST_REVIEW_PROBABILITY or 0.0)
+    for message in deprecated_threshold_settings():
+        warnings.warn(message, DeprecationWarning, stacklevel=2)
+    link, review = chosen.link, chosen.review
+    if settings.DESIST_LINK_PROBABILITY is None and settings.DESIST_LINK_THRESHOLD is not None:
+        link = settings.DESIST_LINK_THRESHOLD
+    if settings.DESIST_REVIEW_PROBABILITY is None and settings.DESIST_REVIEW_THRESHOLD is not None:
+        review = settings.DESIST_REVIEW_THRESHOLD
+    return Thresholds(link=link, review=review)
 
 
 def _chunks(values: Iterable[Any], size: int = IN_CHUNK) -> Iterator[list[Any]]:
@@ -152,19 +176,23 @@ class _Record:
 
 
 def link_run(*, actor: Actor, incremental: bool = True, train: bool = False, reason: str = "",
-             task_id: str = "") -> LinkRun:
+             task_id: str = "", attempt: int = 1) -> LinkRun:
     """Link every stored source record into people and write the outcome (see the module docstring).
 
     Incremental (the default): records already linked stay with their people and only new records are
     scored against them; a full run scores every pair again. Person ids never change either way.
-    Without an active model (or with ``train``) a model is trained first. The run is recorded even when
-    it fails, with the error; the writes are one transaction, so a failed run changes nothing else.
+    Without an active model (or with ``train``) a model is trained first; with too few records to train on,
+    the run ends waiting for enough records (RunStatus.WAITING), which is not a failure. The run is recorded
+    even when it fails, with the kind of failure and the error; the writes are one transaction, so a failed
+    run changes nothing else. The import batches whose records it sets out to link are recorded first, so
+    their pages can say what became of them.
     """
     if task_id:
         # An earlier attempt of this task was cut short (its worker stopped): its run did nothing.
         link_runs_interrupted(task_id=task_id, reason="Its worker stopped before it finished; the task ran again.")
     run = LinkRun.objects.create(started_by=actor.user, started_by_name=actor.username, reason=reason[:200],
-                                 incremental=incremental, task_id=task_id)
+                                 incremental=incremental, task_id=task_id, attempt=attempt)
+    _run_batches_add(run)
     try:
         with transaction.atomic():
             if connection.vendor == "postgresql":
@@ -173,17 +201,43 @@ def link_run(*, actor: Actor, incremental: bool = True, train: bool = False, rea
             _link(run, actor=actor, incremental=incremental, train=train)
     except Exception as error:
         run.status = RunStatus.FAILED
+        run.failure = failure_kind(error)
         run.error = str(error) if isinstance(error, LinkingError) else f"{type(error).__name__}: {error}"
         run.finished_at = timezone.now()
-        run.save(update_fields=["status", "error", "finished_at"])
+        run.save(update_fields=["status", "failure", "error", "finished_at"])
         raise
     return run
 
 
-def link_runs_interrupted(*, task_id: str, reason: str) -> int:
-    """Mark the runs a task left running when its worker stopped as failed (their writes were rolled back)."""
+def failure_kind(error: BaseException) -> str:
+    """The kind of a run's failure (FailureKind), which the pages explain in plain English."""
+    if isinstance(error, OperationalError) and "locked" in str(error).lower():
+        return FailureKind.LOCKED
+    if isinstance(error, LinkingError):
+        return FailureKind.DATA
+    return FailureKind.ENGINE
+
+
+def link_runs_interrupted(*, task_id: str, reason: str, retry_at: datetime | None = None) -> int:
+    """Mark the runs a task left running when its worker stopped as failed (their writes were rolled back);
+    ``retry_at`` says when the task runs again, if it does."""
     return LinkRun.objects.filter(task_id=task_id, status=RunStatus.RUNNING).update(
-        status=RunStatus.FAILED, error=reason[:1000], finished_at=timezone.now())
+        status=RunStatus.FAILED, failure=FailureKind.INTERRUPTED, error=reason[:1000], finished_at=timezone.now(),
+        retry_at=retry_at)
+
+
+def link_run_retry_at(*, task_id: str, when: datetime) -> int:
+    """Say on the runs a failed task left that it is tried again at ``when``."""
+    return LinkRun.objects.filter(task_id=task_id, status=RunStatus.FAILED).update(retry_at=when)
+
+
+def _run_batches_add(run: LinkRun) -> dict[int, int]:
+    """Record the import batches whose records wait to be linked as this run's, and return each waiting
+    record's batch (one query, and one insert)."""
+    batch_of = dict(SourceRecord.objects.filter(person__isnull=True).values_list("pk", "batch_id"))
+    LinkRunBatch.objects.bulk_create([LinkRunBatch(run=run, batch_id=batch) for batch in sorted(set(batch_of.values()))],
+                                     ignore_conflicts=True, batch_size=IN_CHUNK)
+    return batch_of
 
 
 def _link(run: LinkRun, *, actor: Actor, incremental: bool, train: bool) -> None:
@@ -191,6 +245,7 @@ def _link(run: LinkRun, *, actor: Actor, incremental: bool, train: bool) -> None
 
     table = source_records_table()
     run.records = table.num_rows
+    batch_of = _run_batches_add(run)  # again, inside: records imported since the run started are linked too
     if table.num_rows == 0:
         _finish(run, actor)
         return
@@ -199,7 +254,15 @@ def _link(run: LinkRun, *, actor: Actor, incremental: bool, train: bool) -> None
         # A model stored by an earlier desist does not say which fields it compares, and the engine refuses it:
         # train afresh on the records at hand rather than let every run after an upgrade fail.
         version = None
+    if version is not None and _provisional(version) and table.num_rows >= _em_records():
+        # The model was trained on too few records to estimate its parameters: now there are enough, learn them.
+        version = None
     if version is None:
+        if table.num_rows < MIN_TRAINING_RECORDS:
+            _wait(run, actor, f"Waiting for enough records: desist learns how to link from the records themselves "
+                              f"and needs at least {MIN_TRAINING_RECORDS} to start ({table.num_rows} held now). "
+                              "The records are linked when the next extract is imported.")
+            return
         version = model_train(actor=actor)
     thresholds = configured_thresholds()
     run.model_version = version
@@ -248,12 +311,68 @@ def _link(run: LinkRun, *, actor: Actor, incremental: bool, train: bool) -> None
     _links_write(run, version, rows, pk_of, person_of, previous_pks={pk for pk, p in current.items() if p is not None},
                  current=current, assigned=assigned, full=not incremental)
     run.sent_to_review = _pairs_write(run, result.review_pairs, pk_of)
+    run.note = "; ".join(result.notes)[:2000]
+    _run_batches_count(run, batch_of, current=current, assigned=assigned, created=set(created), joined=joined,
+                       review=[(pk_of[tuple(p.left)], pk_of[tuple(p.right)]) for p in result.review_pairs])
     _declared_relationships_write()
     ReviewPair.objects.filter(status=PairStatus.OPEN, left__person__isnull=False,
                               left__person_id=F("right__person_id")).update(status=PairStatus.SETTLED)
     _log_people(actor, run, created=created, joined=joined, merges=merges, splits=result.splits, pk_of=pk_of,
                 person_of=person_of)
     _finish(run, actor)
+
+
+MIN_TRAINING_RECORDS = 2  # a model learns from pairs: one record has none
+
+
+def _em_records() -> int:
+    from desist.core.linkage.model import MIN_EM_RECORDS
+
+    return MIN_EM_RECORDS
+
+
+def _provisional(version: LinkageModelVersion) -> bool:
+    """Whether a stored model was trained on too few records for the engine to estimate m (its notes say so)."""
+    return version.trained_on < _em_records()
+
+
+def _wait(run: LinkRun, actor: Actor, note: str) -> None:
+    """End a run that cannot link yet, and say why: not a failure, and nothing to retry."""
+    run.status = RunStatus.WAITING
+    run.note = note
+    run.finished_at = timezone.now()
+    run.save()
+    log_access(actor=actor, action=Action.COMBINATION, obj=run, summary=f"Linking waits: {note}"[:255],
+               detail={"run": run.pk, "records": run.records})
+
+
+def _run_batches_count(run: LinkRun, batch_of: dict[int, int], *, current: dict[int, int | None],
+                       assigned: dict[int, int], created: set[int], joined: dict[int, int],
+                       review: list[tuple[int, int]]) -> None:
+    """What became of each batch's waiting records in this run: people created, records joined, pairs for review."""
+    counts: dict[int, LinkRunBatch] = {}
+    made: dict[int, set[int]] = defaultdict(set)
+    for pk, batch in batch_of.items():
+        if pk not in assigned or current.get(pk) is not None:
+            continue
+        row = counts.setdefault(batch, LinkRunBatch(run=run, batch_id=batch))
+        row.records += 1
+        row.records_joined += pk in joined
+        if assigned[pk] in created:
+            made[batch].add(assigned[pk])
+    for batch, people in made.items():
+        counts[batch].people_created = len(people)
+    for left, right in review:
+        for batch in {batch_of.get(left), batch_of.get(right)} - {None}:
+            counts.setdefault(batch, LinkRunBatch(run=run, batch_id=batch)).sent_to_review += 1  # type: ignore[arg-type]
+    held = dict(LinkRunBatch.objects.filter(run=run).values_list("batch_id", "pk"))
+    rows = []
+    for batch, row in counts.items():
+        if batch in held:
+            row.pk = held[batch]
+            rows.append(row)
+    LinkRunBatch.objects.bulk_update(rows, ["records", "people_created", "records_joined", "sent_to_review"],
+                                     batch_size=IN_CHUNK)
 
 
 def _finish(run: LinkRun, actor: Actor) -> None:
@@ -326,6 +445,9 @@ def _people_create(groups: list[list[_Record]]) -> list[int]:
             date_of_birth=_most_common((r.values.get("date_of_birth") for r in by_recency),
                                        best.values.get("date_of_birth")),
             sex=_most_common((r.values.get("sex") for r in by_recency), best.values.get("sex")) or "unknown",
+            # The latest contact details any record gives (the engine reads them as e-mail and telephone).
+            email=(next((r.values["email"] for r in by_recency if r.values.get("email")), "") or "")[:254],
+            phone=(next((r.values["telephone"] for r in by_recency if r.values.get("telephone")), "") or "")[:32],
         ))
     created = Person.objects.bulk_create(people, batch_size=IN_CHUNK)
     pks = [p.pk for p in created]
@@ -404,16 +526,29 @@ def _people_enrich(groups: dict[int, list[_Record]], *, new: bool = False) -> No
                 identifiers.append(identifier)
         if pid not in addressed:
             latest = next((r for r in sorted(records, key=lambda r: (r.updated_at, r.pk), reverse=True)
-                           if r.values.get("street") or r.values.get("postcode")), None)
+                           if r.values.get("street") or r.values.get("house_number") or r.values.get("postcode")),
+                          None)
             if latest is not None:
-                v = latest.values
-                street, postcode = v.get("street") or "", v.get("postcode") or ""
-                addresses.append(Address(person_id=pid, line1=street, town=v.get("locality") or "", postcode=postcode,
-                                         from_date=timezone.localtime(latest.updated_at).date(),
-                                         household_key=household_key(line1=street, postcode=postcode)))
+                addresses.append(_address(pid, latest))
     PersonName.objects.bulk_create(names, batch_size=IN_CHUNK)
     Identifier.objects.bulk_create(identifiers, batch_size=IN_CHUNK)
     Address.objects.bulk_create(addresses, batch_size=IN_CHUNK)
+
+
+def _address(pid: int, record: _Record) -> Address:
+    """A person's address from a source record: house number and street on the first line, the second line
+    with the region and country (a person's address has no fields of its own for them)."""
+    v = record.values
+    line1 = " ".join(p for p in (v.get("house_number"), v.get("street")) if p)[:200]
+    postcode = v.get("postcode") or ""
+    line2 = [v.get("address_line_2"), v.get("region"), v.get("country")]
+    if len(postcode) > POSTCODE_MAX:
+        line2.append(postcode)  # a long foreign postcode is kept on the address, not cut short
+        postcode = ""
+    return Address(person_id=pid, line1=line1, line2=", ".join(p for p in line2 if p)[:200],
+                   town=(v.get("locality") or "")[:100], postcode=postcode,
+                   from_date=timezone.localtime(record.updated_at).date(),
+                   household_key=household_key(line1=line1, postcode=postcode))
 
 
 def _people_merge(merges: list[tuple[int, int]], *, actor: Actor, run: LinkRun) -> None:

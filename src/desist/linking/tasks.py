@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
+
 from django.conf import settings
 from django.db import transaction
+from django.utils import timezone
 from django_tasks import TaskContext, task
 
 from desist.audit.context import system_actor
@@ -13,13 +16,22 @@ from desist.worker.services import on_lapse
 
 @task(takes_context=True)
 def link_records_task(context: TaskContext, incremental: bool = True, train: bool = False,
-                      reason: str = "") -> dict[str, int | str]:
+                      reason: str = "", attempt: int = 1) -> dict[str, int | str]:
     """Run linking over the stored source records (see linking.services.link_run). Safe to run again
-    after a worker stopped mid-run: the run's writes are one transaction, and linking is incremental."""
-    from desist.linking.services import link_run
+    after a worker stopped mid-run: the run's writes are one transaction, and linking is incremental.
 
-    run = link_run(actor=system_actor(channel=Channel.TASK), incremental=incremental, train=train, reason=reason,
-                   task_id=str(context.task_result.id))
+    A run that fails is queued again, later each time (retry_delay), until DESIST_LINK_RETRIES retries are spent."""
+    from desist.linking.services import link_run, link_run_retry_at
+
+    task_id = str(context.task_result.id)
+    try:
+        run = link_run(actor=system_actor(channel=Channel.TASK), incremental=incremental, train=train, reason=reason,
+                       task_id=task_id, attempt=attempt)
+    except Exception:
+        when = retry_later(incremental=incremental, train=train, reason=reason, attempt=attempt)
+        if when is not None:
+            link_run_retry_at(task_id=task_id, when=when)
+        raise
     if run.people_created or run.records_joined or run.people_merged:
         # Who is who changed, so households and families may have too.
         from desist.families.tasks import families_refresh_later
@@ -27,6 +39,22 @@ def link_records_task(context: TaskContext, incremental: bool = True, train: boo
         families_refresh_later()
     return {"run": run.pk, "status": run.status, "people_created": run.people_created,
             "records_joined": run.records_joined, "sent_to_review": run.sent_to_review}
+
+
+def retry_delay(attempt: int) -> timedelta:
+    """How long to wait before trying again after attempt ``attempt`` failed: DESIST_LINK_RETRY_SECONDS, four
+    times longer after each failure (1, 4 and 16 minutes by default), so a busy database has time to settle."""
+    return timedelta(seconds=settings.DESIST_LINK_RETRY_SECONDS * 4 ** (attempt - 1))
+
+
+def retry_later(*, incremental: bool, train: bool, reason: str, attempt: int) -> datetime | None:
+    """Queue the next attempt at a failed linking run, if any retries are left; returns when it runs."""
+    if attempt > settings.DESIST_LINK_RETRIES:
+        return None
+    when = timezone.now() + retry_delay(attempt)
+    link_records_task.using(run_after=when).enqueue(incremental=incremental, train=train, reason=reason,
+                                                    attempt=attempt + 1)
+    return when
 
 
 def link_later(*, reason: str, incremental: bool = True, train: bool = False) -> None:
@@ -45,10 +73,10 @@ def link_later(*, reason: str, incremental: bool = True, train: bool = False) ->
 def _incremental_run_waiting() -> bool:
     if "django_tasks_db" not in settings.TASKS["default"]["BACKEND"]:
         return False
-    from django_tasks.base import TaskResultStatus
     from django_tasks_db.models import DBTaskResult
 
-    waiting = DBTaskResult.objects.filter(task_path=link_records_task.module_path, status=TaskResultStatus.READY)
+    # A retry queued for later does not count: new records should not wait for it.
+    waiting = DBTaskResult.objects.ready().filter(task_path=link_records_task.module_path)
     return any(row.args_kwargs.get("kwargs", {}).get("incremental", True)
                and not row.args_kwargs.get("kwargs", {}).get("train") for row in waiting.only("args_kwargs")[:20])
 
@@ -78,4 +106,5 @@ def train_later() -> None:
 def _link_task_lapsed(task_id: str, retried: bool, reason: str) -> None:
     from desist.linking.services import link_runs_interrupted
 
-    link_runs_interrupted(task_id=task_id, reason=f"{reason} {'It is queued again.' if retried else 'Not retried.'}")
+    link_runs_interrupted(task_id=task_id, reason=f"{reason} {'It is queued again.' if retried else 'Not retried.'}",
+                          retry_at=timezone.now() if retried else None)

@@ -95,7 +95,7 @@ def pair(request: AuthenticatedHttpRequest, pair_id: int) -> HttpResponse:
     return render(request, "linking/pair.html", {
         "pair": found, "rows": selectors.pair_rows(found), "blind": blind, "form": form,
         "decisions": list(found.decisions.all()), "query_string": urlencode(params),
-        "threshold": selectors.link_threshold(), "choices": Decision.choices,
+        "thresholds": services.configured_thresholds(), "choices": Decision.choices,
     })
 
 
@@ -116,7 +116,8 @@ def overview(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Model versions, recent runs with what they did, and the size of the queue."""
     _reviewer(request, "the linkage page")
     return render(request, "linking/overview.html", {**selectors.linkage_overview(),
-                                                     "thresholds": services.configured_thresholds()})
+                                                     "thresholds": services.configured_thresholds(),
+                                                     "can_link": True})
 
 
 @login_required
@@ -145,6 +146,11 @@ def run(request: AuthenticatedHttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         full = form.cleaned_data["full"]
         link_later(reason=f"Started by {request.user.get_username()} from the Linkage page", incremental=not full)
+        # "Retry now" on an import's page comes back to that page.
+        target = request.POST.get("next") or ""
+        if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+            messages.success(request, "Linking is queued again. This page shows how it goes.")
+            return redirect(target)
         messages.success(request, f"A {'full' if full else 'incremental'} linking run is queued. "
                                   "Its counts appear below when it finishes.")
         return redirect("linkage")
