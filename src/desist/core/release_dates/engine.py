@@ -21,6 +21,7 @@ from fractions import Fraction
 
 from desist.core.release_dates.duration import Duration, add_months
 from desist.core.release_dates.legislation import (
+    CIVIL_OFFENCE_CODES,
     CJA_2003,
     CURRENT,
     ERS_STOP_CLOCK,
@@ -573,6 +574,8 @@ def _calculable(
     in_force = sum(1 for sc in legislation.schemes if sc.commences <= start)
     in_force_days = _release_days(parts, [_fraction_at(p, legislation, in_force) for p in parts], start)[0]
     adj = booking.adjustments_for(start, _day(start, in_force_days))
+    if all(p.kind is SentenceKind.FINE_DEFAULT and p.offence_code in CIVIL_OFFENCE_CODES for p in parts):
+        adj = dataclasses.replace(adj, remand=0, tagged_bail=0)
     release_shift = -adj.deducted + adj.unlawfully_at_large + adj.awarded
     adjusted = f"{-adj.deducted:+d} deducted, {adj.unlawfully_at_large:+d} UAL, {adj.awarded:+d} awarded"
 
@@ -1454,7 +1457,17 @@ def _concurrent(results: list[_SentenceDates]) -> Calculation:
             dates[DateType.PED] = ped
     ersed_sentence = _latest([r for r in results if not r.immediate_release], "ersed")
     if ersed_sentence is not None and ersed_sentence.ersed is not None:
-        dates[DateType.ERSED] = ersed_sentence.ersed
+        # A fine's default term (or a committal) served to a later release leaves no early removal date; one
+        # ending after the date holds it back to that release (``BookingExtractionService.kt``).
+        whole_terms = [
+            r
+            for r in results
+            if r.sentence.kind in (SentenceKind.FINE_DEFAULT, SentenceKind.BOTUS) and not r.immediate_release
+        ]
+        later_fines = [r for r in whole_terms if r.sentence.kind is SentenceKind.FINE_DEFAULT]
+        if not any(r.release > ersed_sentence.release for r in whole_terms):
+            held = [r.release for r in later_fines if r.release > ersed_sentence.ersed]
+            dates[DateType.ERSED] = max(held) if held else ersed_sentence.ersed
     dates[DateType.ESED] = max(r.unadjusted_expiry for r in results)
     working += [s for s in active.working if s.date_type in dates]
     return Calculation(dates=dates, working=tuple(working))

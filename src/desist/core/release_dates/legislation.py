@@ -28,6 +28,11 @@ FINE_FULL_TERM_FROM = date(
     2015, 6, 1
 )  # default terms for fines of £10 million or more, passed from then: served whole
 FINE_FULL_TERM_AMOUNT = 10_000_000
+# Committals for civil debts (council tax, maintenance…): not sentences for an offence, so remand and tagged bail
+# do not count towards them (CJA 2003 s.240ZA; the calculator's ``Offence.CIVIL_OFFENCE_CODES``).
+CIVIL_OFFENCE_CODES = frozenset(
+    {"ZZ01001", "ZZ01002", "ZZ01003", "ZZ01004", "ZZ01005", "ZZ01008", "ZZ01010", "XX00000-016N"}
+)
 
 HALF = Fraction(1, 2)
 TWO_THIRDS = Fraction(2, 3)
