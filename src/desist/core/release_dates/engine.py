@@ -265,6 +265,7 @@ class _SentenceDates:
     has_ped: bool = False
     sds_plus_eligible: bool = False
     schemes: tuple[str, ...] = ()  # the early-release schemes that reached this term
+    scheme_reached: date | None = None  # the tranche date the last of them reached this term, if serving then
     adjustments: Adjustments = field(default_factory=Adjustments)
     working: list[Step] = field(default_factory=list)
     release_days: int = 0
@@ -650,6 +651,7 @@ def _calculable(
         release, uncapped = max(new_release, amended_on), new_release
         release_rule = f"{new_rule} from {start} ({scheme.name} exclusions from {amended_on}); {adjusted}"
     work.schemes = tuple(sc.name for sc in applied)
+    work.scheme_reached = reaches
     # A release is never before the sentence date (remand longer than the custodial period).
     work.uncapped_release = uncapped
     later = adj.deducted - sum(
@@ -1273,16 +1275,24 @@ def _mixed_fixed_term_recalls(
 def _without_repealed_hdc(
     calculation: Calculation, results: list[_SentenceDates], legislation: Legislation
 ) -> Calculation:
-    """No HDC date where the law has ended or suspended HDC for adults."""
+    """No HDC date where the law has ended or suspended HDC for adults. Detention under s.250 and terms (default
+    terms for fines, committals, DTOs) are not adult sentences here (``HdcedExtractionService.isAdultSentence``);
+    an HDC date before the progression model reached someone stands."""
     hdced = calculation.dates.get(DateType.HDCED)
     rules = legislation.hdc
-    if hdced is None or not any(not p.section_250 for r in results for p in r.parts):
+    terms = (SentenceKind.FINE_DEFAULT, SentenceKind.BOTUS, SentenceKind.DTO)
+    adult = any(not p.section_250 and p.kind not in terms for r in results for p in r.parts)
+    if hdced is None or not adult:
         return calculation
     reason = ""
     if rules.adult_suspended:
         reason = "HDC is suspended for adults"
     elif rules.adult_stop_from is not None and (
-        hdced >= rules.adult_stop_from or any(PROGRESSION_MODEL.name in r.schemes for r in results)
+        hdced >= rules.adult_stop_from
+        or any(
+            PROGRESSION_MODEL.name in r.schemes and (r.scheme_reached is None or hdced >= r.scheme_reached)
+            for r in results
+        )
     ):
         reason = (
             f"HDC for adults ended on {rules.adult_stop_from} (and for those the progression model reached)"
