@@ -308,7 +308,8 @@ def _scheme_tranche(
     it applies from the start.
 
     The tranche goes by the longest term (consecutive sentences together) the person was serving when the
-    scheme began: sentences passed before it and not yet released by then (under the law before it).
+    scheme began: sentences passed before it, in custody or on licence then (under the law before it; the
+    calculator's ``SDSTrancheSelectionStrategy.kt``, ``TrancheAllocationService.kt``).
     """
     if all(s.sentenced_on >= scheme.commences for s in booking.sentences):
         return None
@@ -316,8 +317,10 @@ def _scheme_tranche(
     terms = [booking.sentences] if isinstance(runs, ManualCalculation) else runs
     # Each term before the scheme: its start, release at half, and length; merged into periods in custody.
     before_scheme: list[tuple[date, date, int]] = []
+    on_licence: list[tuple[date, int]] = []
+    whole_terms = (SentenceKind.FINE_DEFAULT, SentenceKind.DTO, SentenceKind.BOTUS)
     for run in terms:
-        before = [s for s in run if s.sentenced_on < scheme.commences]
+        before = [s for s in run if s.sentenced_on < scheme.commences and s.kind not in whole_terms]
         if before:
             start = min(s.sentenced_on for s in before)
             released, _, _ = _release_days(
@@ -328,6 +331,8 @@ def _scheme_tranche(
             shift = timedelta(days=adj.unlawfully_at_large - adj.deducted)
             total = _aggregate_days(start, [s.total for s in before])
             before_scheme.append((start, _day(start, released) + shift, total))
+            if _day(start, total) + shift - timedelta(days=adj.recall_deducted) >= scheme.commences:
+                on_licence.append((start, total))
     periods: list[list[tuple[date, date, int]]] = []
     for term in sorted(before_scheme):
         if periods and term[0] <= max(t[1] for t in periods[-1]):
@@ -339,6 +344,7 @@ def _scheme_tranche(
     ]
     if not serving:
         return scheme.tranches[0]
+    serving += [t for t in on_licence if t not in serving]
     start, days = max(serving, key=lambda term: term[1])
     for tranche in scheme.tranches:
         if tranche.max_years_exclusive is not None:
