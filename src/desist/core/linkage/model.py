@@ -674,7 +674,10 @@ def train_model(
                 skipped.append(name)
     finally:
         release(db_api, [registered])
-    settings_json, untrained = regularise(_with_priors(_stable_settings(trained)))
+    # How many random pairs estimated u: Splink samples enough records for U_MAX_PAIRS pairs, or takes all.
+    u_pairs = min(U_MAX_PAIRS, sample.num_rows * (sample.num_rows - 1) / 2)
+    trained, unseen = unseen_u(_stable_settings(trained), u_pairs)
+    settings_json, untrained = regularise(_with_priors(trained))
     return LinkageModel(
         settings=settings_json,
         profile=profile,
@@ -690,11 +693,32 @@ def train_model(
             "records_offered": int(prepared.num_rows),
             "sources": sorted(set(pc.unique(prepared.column("source")).to_pylist())),
             "untrained_levels": untrained,
+            "u_unseen_levels": unseen,
             "skipped_em_sessions": skipped,
             "em_max_iterations": iterations_used,
             "notes": notes,
         },
     )
+
+
+def unseen_u(settings: dict[str, Any], u_pairs: float) -> tuple[dict[str, Any], list[str]]:
+    """u for the levels EM trained but none of the ``u_pairs`` random pairs fell in.
+
+    Two different people almost never share an identifier exactly, so at a million records a sample of
+    a few million random pairs may hold no such pair at all. Zero is not the estimate (the weight would
+    be infinite) and neither is "unknown" (a weight of 0 would ignore the strongest evidence there is):
+    u is Laplace's rule of succession, 1 / (u_pairs + 2), the chance the sample could just miss. Returns
+    the settings and the levels so estimated.
+    """
+    clean: dict[str, Any] = json.loads(json.dumps(settings))
+    unseen: list[str] = []
+    for comparison in clean.get("comparisons", []):
+        for level in comparison["comparison_levels"]:
+            if level.get("is_null_level") or level.get("u_probability") or not level.get("m_probability"):
+                continue
+            level["u_probability"] = 1 / (u_pairs + 2)
+            unseen.append(f"{comparison['output_column_name']}: {level.get('label_for_charts')}")
+    return clean, unseen
 
 
 def _with_priors(settings: dict[str, Any]) -> dict[str, Any]:
