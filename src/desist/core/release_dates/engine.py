@@ -758,14 +758,14 @@ def _calculable(
         work.sds_plus_eligible = sentence.sds_plus_eligible
         if not booking.sex_offender and not sentence.sds_plus_eligible:
             work.hdced, why = _hdc(legislation.hdc, sentence, custodial, release, adj, parts)
-            if work.hdced is not None and reaches is not None and before_scheme is not None:
+            if reaches is not None and before_scheme is not None:
                 # Eligible for HDC before the scheme reached them: that stands; otherwise not before it did.
                 old_hdced, old_why = _hdc(
                     legislation.hdc, sentence, before_scheme[0], before_scheme[2], adj, parts
                 )
                 if old_hdced is not None and old_hdced < reaches:
                     work.hdced, why = old_hdced, f"{old_why} (before the early release scheme reached them)"
-                elif work.hdced < reaches:
+                elif work.hdced is not None and work.hdced < reaches:
                     work.hdced, why = reaches, f"not before the early release scheme reached them ({reaches})"
             if work.hdced is not None:
                 work.working.append(Step(DateType.HDCED, "home detention curfew (CJA 2003 s.246)", why))
