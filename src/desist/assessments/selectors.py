@@ -72,14 +72,14 @@ def risk_facts(person_ids: Iterable[int], *, on: date) -> dict[int, RiskFacts]:
         ))
 
     current = Q(start_date__lte=on) & (Q(end_date__isnull=True) | Q(end_date__gte=on))
-    for person_id, kind, category, level in RegisterEntry.objects.filter(current, **span).values_list(
+    for person_id, kind, mappa_category, mappa_level in RegisterEntry.objects.filter(current, **span).values_list(
         "person_id", "kind", "mappa_category", "mappa_level"
     ):
         if person_id not in facts:
             continue
         facts[person_id].registers.add(kind)
         if kind == "mappa":
-            facts[person_id].mappa_category, facts[person_id].mappa_level = category, level
+            facts[person_id].mappa_category, facts[person_id].mappa_level = mappa_category, mappa_level
 
     latest: dict[int, dict[str, Any]] = {}
     for row in Assessment.objects.filter(assessed_on__lte=on, **span).order_by(
@@ -87,25 +87,25 @@ def risk_facts(person_ids: Iterable[int], *, on: date) -> dict[int, RiskFacts]:
     ).values("pk", "person_id", "assessed_on", "rosh_public", "rosh_known_adult", "rosh_children", "rosh_staff",
              "rsr_percent", "answers", "arp_percent", "csrp_percent", "dcsrp_band", "dcsrp_score"):
         if row["person_id"] in facts:
-            latest.setdefault(row["person_id"], row)
+            latest.setdefault(row["person_id"], dict(row))
     needs: dict[int, dict[str, str]] = defaultdict(dict)
     for assessment_id, section, need in AssessmentSection.objects.filter(
         assessment__person_id__gte=ids[0], assessment__person_id__lte=ids[-1]
     ).exclude(need="").values_list("assessment_id", "section", "need"):
         needs[assessment_id][section] = need
-    for person_id, row in latest.items():
-        rosh = {audience: row[f"rosh_{audience}"] for audience in ("public", "known_adult", "children", "staff")
-                if row[f"rosh_{audience}"]}
+    for person_id, assessment in latest.items():
+        rosh = {audience: assessment[f"rosh_{audience}"] for audience in ("public", "known_adult", "children", "staff")
+                if assessment[f"rosh_{audience}"]}
         facts[person_id].assessment = AssessmentFacts(
-            assessed_on=row["assessed_on"],
+            assessed_on=assessment["assessed_on"],
             rosh=rosh,
-            rsr_percent=_float(row["rsr_percent"]),
-            answers=dict(row["answers"]),
-            needs=needs.get(row["pk"], {}),
-            arp_percent=_float(row["arp_percent"]),
-            csrp_percent=_float(row["csrp_percent"]),
-            dcsrp_band=row["dcsrp_band"],
-            dcsrp_score=_float(row["dcsrp_score"]),
+            rsr_percent=_float(assessment["rsr_percent"]),
+            answers=dict(assessment["answers"]),
+            needs=needs.get(assessment["pk"], {}),
+            arp_percent=_float(assessment["arp_percent"]),
+            csrp_percent=_float(assessment["csrp_percent"]),
+            dcsrp_band=assessment["dcsrp_band"],
+            dcsrp_score=_float(assessment["dcsrp_score"]),
         )
     return facts
 

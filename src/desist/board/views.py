@@ -36,6 +36,7 @@ from desist.core.basket import (
     figures_table,
 )
 from desist.core.cells import safe_row
+from desist.formfields import set_choices
 from desist.priority.models import PriorityGroup
 
 LIVE = "live"
@@ -48,13 +49,13 @@ class BoardFilterForm(forms.Form):
 
     def __init__(self, data: Any, *, result: BasketResult, published: list[QuarterSnapshot], latest: Quarter):
         super().__init__(data)
-        self.fields["figures"].choices = [(LIVE, f"Live: {latest.label} (not published)")] + [
-            (s.quarter, f"Published: {Quarter.parse(s.quarter).label}") for s in published]
-        self.fields["district"].choices = [(ALL, "All districts")] + [
-            (d, d) for d in BoardView.districts(result)]
+        set_choices(self, "figures", [(LIVE, f"Live: {latest.label} (not published)")] + [
+            (s.quarter, f"Published: {Quarter.parse(s.quarter).label}") for s in published])
+        set_choices(self, "district", [(ALL, "All districts")] + [
+            (d, d) for d in BoardView.districts(result)])
         labels = dict(PriorityGroup.choices)
-        self.fields["group"].choices = [(ALL, "Everyone")] + [
-            (g, labels.get(g, g)) for g in BoardView.priority_groups(result)]
+        set_choices(self, "group", [(ALL, "Everyone")] + [
+            (g, labels.get(g, g)) for g in BoardView.priority_groups(result)])
 
 
 def _chosen(request: AuthenticatedHttpRequest) -> tuple[BasketResult, QuarterSnapshot | None]:

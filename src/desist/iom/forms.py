@@ -3,6 +3,7 @@ from datetime import timedelta
 from django import forms
 from django.utils import timezone
 
+from desist.formfields import set_choices
 from desist.iom.models import Strand
 from desist.partnership.models import District
 from desist.versioning import VersionFormField
@@ -16,7 +17,7 @@ class CandidateFilterForm(forms.Form):
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        self.fields["district"].choices = [("", "Any district"), *District.objects.values_list("code", "name")]
+        set_choices(self, "district", [("", "Any district"), *District.objects.values_list("code", "name")])
 
 
 class AdoptForm(forms.Form):

@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms
 
+from desist.formfields import set_choices
 from desist.premises.models import BedSpace, MoveOn
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date", "class": "govuk-input govuk-input--width-10"})
@@ -23,8 +24,8 @@ class BookingForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         beds = BedSpace.objects.filter(is_active=True).select_related("premises").order_by("premises__name", "id")
-        self.fields["bed"].choices = [("", "Choose a bed"), *((b.pk, f"{b.premises.name}: {b.name}"
-                                                              f"{' (step-free)' if b.step_free else ''}") for b in beds)]
+        set_choices(self, "bed", [("", "Choose a bed"), *((b.pk, f"{b.premises.name}: {b.name}"
+                                                              f"{' (step-free)' if b.step_free else ''}") for b in beds)])
 
 
 class DepartureForm(forms.Form):

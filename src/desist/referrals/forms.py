@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms
 
+from desist.formfields import set_choices
 from desist.referrals.models import Outcome, Service
 from desist.release.models import PATHWAY_CHOICES
 
@@ -22,8 +23,8 @@ class ReferralForm(forms.Form):
     def __init__(self, *args: Any, services: list[Service] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         rows = services if services is not None else list(Service.objects.filter(is_active=True))
-        self.fields["service"].choices = [("", "Choose a service"), *((s.pk, f"{s.name} ({s.provider.name})")
-                                                                     for s in rows)]
+        set_choices(self, "service", [("", "Choose a service"), *((s.pk, f"{s.name} ({s.provider.name})")
+                                                                     for s in rows)])
 
 
 class DeclineForm(forms.Form):

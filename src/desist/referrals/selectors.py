@@ -149,7 +149,8 @@ def capacity(services: QuerySet[Service], *, on: date) -> list[ServiceCapacity]:
     for service_id, accepted, started in (Referral.objects.filter(service__in=[s.pk for s in rows],
                                                                   started_on__gte=since, accepted_on__isnull=False)
                                           .values_list("service_id", "accepted_on", "started_on")):
-        waits[service_id].append((started - accepted).days)
+        if started is not None and accepted is not None:  # both filtered for above
+            waits[service_id].append((started - accepted).days)
     weeks = settings.DESIST_REFERRAL_THROUGHPUT_WEEKS
     return [ServiceCapacity(service=s, in_use=s.in_use, waiting=s.waiting, finished=s.finished,  # type: ignore[attr-defined]
                             average_wait_days=(sum(waits[s.pk]) / len(waits[s.pk])) if waits[s.pk] else None,

@@ -7,6 +7,7 @@ from typing import Any
 
 from django import forms
 
+from desist.formfields import set_choices
 from desist.versioning import VersionFormField
 from desist.victims.models import ContactPreference, Information, NotificationOutcome
 
@@ -101,7 +102,7 @@ class LinkForm(forms.Form):
 
     def __init__(self, *args: Any, offences: list[Any], with_reference: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["offence"].choices = [(o.pk, offence_label(o)) for o in offences]
+        set_choices(self, "offence", [(o.pk, offence_label(o)) for o in offences])
         if not with_reference:
             del self.fields["reference"]
 

@@ -2,6 +2,7 @@ from django import forms
 from django.conf import settings
 
 from desist.audit.models import Action
+from desist.formfields import set_choices
 from desist.partnership.models import District
 from desist.priority.models import PriorityGroup
 from desist.registers.models import RegisterKind
@@ -25,7 +26,7 @@ class CaseloadFilterForm(forms.Form):
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        self.fields["district"].choices = [("", "Any district"), *District.objects.values_list("code", "name")]
+        set_choices(self, "district", [("", "Any district"), *District.objects.values_list("code", "name")])
 
 
 class SearchForm(forms.Form):
@@ -59,7 +60,7 @@ class PurposeForm(forms.Form):
 
     def __init__(self, *args: object, administrator: bool = False, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        self.fields["purpose"].choices = purpose_choices(administrator=administrator)
+        set_choices(self, "purpose", purpose_choices(administrator=administrator))
 
     def clean(self) -> dict[str, object]:
         data = super().clean() or {}
