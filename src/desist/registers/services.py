@@ -30,6 +30,7 @@ def register_add(*, actor: Actor, person: Person, kind: str, start_date: date, m
 
 @transaction.atomic
 def register_end(*, actor: Actor, entry: RegisterEntry, end_date: date) -> RegisterEntry:
+    """End a register entry on a date (not before it began); the person's derived figures follow."""
     before = entry.end_date.isoformat() if entry.end_date else None
     entry.end_date = end_date
     entry.full_clean()
