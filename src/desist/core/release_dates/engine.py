@@ -1373,7 +1373,22 @@ def _apply_recall(r: _SentenceDates, booking: Booking, legislation: Legislation)
             after = adj.unlawfully_at_large + adj.unlawfully_at_large_after_release
             r.tused = add_months(start, 12) + timedelta(days=after)
         else:
-            r.tused = add_months(released, 12) + timedelta(days=adj.unlawfully_at_large_after_release)
+            # The release the recall followed came earlier than the unadjusted one by the remand, tagged bail,
+            # recall remand and tagged bail: time unlawfully at large that began after it was on licence, so it is
+            # added after the 12 months, not before them (the calculator's timeline puts UAL after the adjusted
+            # release into ``ualAfterDeterminateRelease``; ``TusedCalculator.getInitialTused``).
+            adjusted_release = _day(start, r.release_days) - timedelta(days=adj.deducted + adj.recall_deducted)
+            on_licence = min(
+                sum(
+                    e.unlawfully_at_large
+                    for e in booking.adjustments
+                    if e.starts is not None and adjusted_release < e.starts <= _day(start, r.release_days)
+                ),
+                adj.unlawfully_at_large,
+            )
+            r.tused = add_months(released - timedelta(days=on_licence), 12) + timedelta(
+                days=adj.unlawfully_at_large_after_release + on_licence
+            )
     r.expiry = expiry
     r.licence_expiry = expiry if r.licence_expiry is not None else None
     r.release, r.release_type = prrd, DateType.PRRD
