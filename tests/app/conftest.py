@@ -32,3 +32,36 @@ def _two_factor_done_at_sign_in(request):
     user_logged_in.connect(verified, dispatch_uid="tests.two_factor_done")
     yield
     user_logged_in.disconnect(dispatch_uid="tests.two_factor_done")
+
+
+# The partnership's staff that tests sign in as, by the name tests use for them: (username, agency, role).
+TEAM_MEMBERS: dict[str, tuple[str, str, str]] = {
+    "officer": ("ruth.responsible", "probation", "practitioner"),
+    "colleague": ("colin.colleague", "probation", "practitioner"),
+    "practitioner": ("pat.probation", "probation", "practitioner"),
+    "coordinator": ("cora.coordinator", "probation", "coordinator"),
+    "vlo": ("val.liaison", "probation", "victim_liaison"),
+    "other_vlo": ("vera.liaison", "probation", "victim_liaison"),
+    "police": ("pc.plod", "police", "practitioner"),
+    "iom_officer": ("ian.iom", "police", "practitioner"),
+    "housing": ("harry.housing", "housing", "practitioner"),
+    "keyworker": ("kim.keyworker", "housing", "practitioner"),
+    "housing_vlo": ("hal.liaison", "housing", "victim_liaison"),
+    "worker": ("tina.treatment", "treatment", "practitioner"),
+}
+
+
+@pytest.fixture
+def team(request, partnership):
+    """The staff a test module names in its TEAM tuple (keys of TEAM_MEMBERS), made in that order before the
+    test starts, as a dict by name. Which users exist can matter (victim liaison officers, lead workers), so
+    each module says exactly whom it needs."""
+    names = getattr(request.module, "TEAM", None)
+    if names is None:
+        raise pytest.UsageError(f"{request.module.__name__} uses `team` but names no TEAM = (...) of "
+                                f"{sorted(TEAM_MEMBERS)}")
+    made = {}
+    for name in names:
+        username, agency, role = TEAM_MEMBERS[name]
+        made[name] = partnership.user(username, getattr(partnership, agency), role=role)
+    return made

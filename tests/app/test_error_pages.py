@@ -19,13 +19,8 @@ HUGE = "9999999999999999999999"
 BROKEN = {"web/person.html": "{% url 'no-such-page' %}", "iom/membership.html": "{% url 'no-such-page' %}"}
 
 
-@pytest.fixture
-def team(partnership):
-    return {
-        "coordinator": builders.Partnership.user(partnership, "cora.coordinator", partnership.probation,
-                                                 role="coordinator"),
-        "practitioner": builders.Partnership.user(partnership, "pat.probation", partnership.probation),
-    }
+# The staff the shared `team` fixture (tests/app/conftest.py) makes for these tests.
+TEAM = ("coordinator", "practitioner")
 
 
 @pytest.fixture

@@ -17,18 +17,13 @@ from tests.app.builders import TODAY
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def team(partnership):
-    return {
-        "coordinator": partnership.user("cora.coordinator", partnership.probation, role="coordinator"),
-        "officer": partnership.user("ian.iom", partnership.police),
-        "practitioner": partnership.user("pat.probation", partnership.probation),
-    }
+# The staff the shared `team` fixture (tests/app/conftest.py) makes for these tests.
+TEAM = ("coordinator", "iom_officer", "practitioner")
 
 
 def burglar(partnership, team, last_name, burglaries, district=None):
     person = builders.person(last_name=last_name, district=district or partnership.medway,
-                             involved=[(partnership.probation, team["practitioner"]), (partnership.police, team["officer"])])
+                             involved=[(partnership.probation, team["practitioner"]), (partnership.police, team["iom_officer"])])
     builders.offence_code("02800")
     for n in range(burglaries):
         offence_record(actor=builders.actor(), person=person, offence_code="02800",
@@ -73,7 +68,7 @@ def test_propose_adopt_review_deselect(team, pool, partnership):
     membership = services.cohort_propose(actor=actor, person=person)
     assert person.pk not in [c.person_id for c in candidates(actor, CandidateFilters(), on=TODAY)]
     services.cohort_adopt(actor=actor, membership=membership, strand="fixed", review_date=TODAY + timedelta(weeks=12),
-                          leads={partnership.probation.pk: team["practitioner"].pk, partnership.police.pk: team["officer"].pk})
+                          leads={partnership.probation.pk: team["practitioner"].pk, partnership.police.pk: team["iom_officer"].pk})
     membership.refresh_from_db()
     assert membership.status == "adopted" and membership.register_entry.kind == "iom"
     assert LeadProfessional.objects.filter(membership=membership).count() == 2
@@ -120,7 +115,7 @@ def test_pages_and_the_record_show_decisions(client, team, pool, partnership, dj
     assert response.url == f"/iom/decisions/{membership.pk}/"
     response = client.post(response.url, {"decision": "adopt", "strand": "fixed",
                                            "review_date": (TODAY + timedelta(weeks=12)).isoformat(),
-                                           f"lead_{partnership.police.pk}": str(team["officer"].pk)})
+                                           f"lead_{partnership.police.pk}": str(team["iom_officer"].pk)})
     assert response.status_code == 302
     with django_assert_max_num_queries(16):
         cohort = client.get("/iom/cohort/")

@@ -15,7 +15,6 @@ from django.test import Client
 from desist.api.models import IdempotentRequest
 from desist.audit.models import AccessLogEntry
 from desist.offences import services as offences
-from desist.partnership.models import Role
 from desist.release import services as release
 from desist.release.models import PlanTask, ReleaseDateChange, ReleasePlan
 from desist.versioning import STALE_MESSAGE, StaleEdit
@@ -28,14 +27,8 @@ pytestmark = pytest.mark.django_db
 postgresql_only = pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL concurrency")
 
 
-@pytest.fixture
-def team(partnership):
-    return {
-        "officer": partnership.user("ruth.responsible", partnership.probation),
-        "colleague": partnership.user("colin.colleague", partnership.probation),
-        "vlo": partnership.user("val.liaison", partnership.probation, role=Role.VICTIM_LIAISON),
-        "other_vlo": partnership.user("vera.liaison", partnership.probation, role=Role.VICTIM_LIAISON),
-    }
+# The staff the shared `team` fixture (tests/app/conftest.py) makes for these tests.
+TEAM = ("officer", "colleague", "vlo", "other_vlo")
 
 
 def prisoner(partnership, team, *, release_in=60):

@@ -19,11 +19,8 @@ from tests.app.builders import TODAY
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def team(partnership):
-    return {"officer": partnership.user("ruth.responsible", partnership.probation),
-            "keyworker": partnership.user("kim.keyworker", partnership.housing),
-            "police": partnership.user("pc.plod", partnership.police)}
+# The staff the shared `team` fixture (tests/app/conftest.py) makes for these tests.
+TEAM = ("officer", "keyworker", "police")
 
 
 def hostel(partnership, beds=3, **flags) -> Premises:

@@ -21,13 +21,8 @@ from tests.app.builders import TODAY
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def team(partnership):
-    return {
-        "officer": partnership.user("ruth.responsible", partnership.probation),
-        "worker": partnership.user("tina.treatment", partnership.treatment),
-        "police": partnership.user("pc.plod", partnership.police),
-    }
+# The staff the shared `team` fixture (tests/app/conftest.py) makes for these tests.
+TEAM = ("officer", "worker", "police")
 
 
 def service(partnership, **extra) -> Service:

@@ -10,7 +10,6 @@ import pytest
 
 from desist.audit.models import AccessLogEntry
 from desist.offences import services as offences
-from desist.partnership.models import Role
 from desist.victims import services
 from desist.victims.models import Victim, VictimLink, VictimNotification
 from tests.app import builders
@@ -19,13 +18,8 @@ from tests.app.builders import TODAY
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def team(partnership):
-    return {
-        "officer": partnership.user("ruth.responsible", partnership.probation),
-        "vlo": partnership.user("val.liaison", partnership.probation, role=Role.VICTIM_LIAISON),
-        "housing_vlo": partnership.user("hal.liaison", partnership.housing, role=Role.VICTIM_LIAISON),
-    }
+# The staff the shared `team` fixture (tests/app/conftest.py) makes for these tests.
+TEAM = ("officer", "vlo", "housing_vlo")
 
 
 def perpetrator(partnership, team, *, last_name="Harmer", category="Violence", code="00800", length=730,

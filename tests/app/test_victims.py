@@ -11,7 +11,6 @@ from django.core.management import call_command
 
 from desist.audit.models import AccessLogEntry
 from desist.offences import services as offences
-from desist.partnership.models import Role
 from desist.release import services as release
 from desist.sentences import services as sentences
 from desist.victims import selectors, services
@@ -22,14 +21,8 @@ from tests.app.builders import TODAY
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def team(partnership):
-    return {
-        "officer": partnership.user("ruth.responsible", partnership.probation),
-        "vlo": partnership.user("val.liaison", partnership.probation, role=Role.VICTIM_LIAISON),
-        "police": partnership.user("pc.plod", partnership.police),
-        "housing_vlo": partnership.user("hal.liaison", partnership.housing, role=Role.VICTIM_LIAISON),
-    }
+# The staff the shared `team` fixture (tests/app/conftest.py) makes for these tests.
+TEAM = ("officer", "vlo", "police", "housing_vlo")
 
 
 def perpetrator(partnership, team, *, category="Violence", code="00800", length=730, release_in=60,

@@ -7,7 +7,6 @@ from datetime import timedelta
 import pytest
 
 from desist.audit.models import AccessLogEntry
-from desist.partnership.models import Role
 from desist.release import services as release
 from desist.release.models import PlanTask
 from desist.victims.models import VictimNotification
@@ -19,15 +18,8 @@ from tests.app.test_victims import perpetrator, registered_victim
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def team(partnership):
-    return {
-        "officer": partnership.user("ruth.responsible", partnership.probation),
-        "vlo": partnership.user("val.liaison", partnership.probation, role=Role.VICTIM_LIAISON),
-        "police": partnership.user("pc.plod", partnership.police),
-        "housing": partnership.user("harry.housing", partnership.housing),
-        "housing_vlo": partnership.user("hal.liaison", partnership.housing, role=Role.VICTIM_LIAISON),
-    }
+# The staff the shared `team` fixture (tests/app/conftest.py) makes for these tests.
+TEAM = ("officer", "vlo", "police", "housing", "housing_vlo")
 
 
 def _groups(user, on=TODAY):
