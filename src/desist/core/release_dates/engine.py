@@ -282,6 +282,11 @@ class _SentenceDates:
         return self.release == self.sentence.sentenced_on
 
 
+def _previous_working_day(day: date) -> date:
+    """A release due on a Saturday or Sunday takes place on the Friday before."""
+    return day - timedelta(days=max(0, day.weekday() - 4))
+
+
 def _day(start: date, days: int) -> date:
     """The ``days``-th day counting ``start`` as the first."""
     return start + timedelta(days=days - 1)
@@ -1364,29 +1369,31 @@ def _apply_recall(r: _SentenceDates, booking: Booking, legislation: Legislation)
         return ManualCalculation(f"recall of type {kind}")
     if r.tused is not None:
         # Recall remand and tagged bail count off the top-up as they do off the licence, before the 12 months.
-        released = _day(start, r.release_days) + timedelta(
-            days=adj.unlawfully_at_large - adj.deducted - adj.recall_deducted
+        unadjusted = _day(start, r.release_days)
+        released = unadjusted + timedelta(days=adj.unlawfully_at_large - adj.deducted - adj.recall_deducted)
+        # The release the recall followed came earlier than the unadjusted one by the remand, tagged bail, recall
+        # remand and tagged bail, and one due at a weekend takes place on the Friday before, never before the
+        # sentence date (``BookingTimelineService``): time unlawfully at large that began after it was on licence,
+        # so it is added after the 12 months, not before them (``ualAfterDeterminateRelease``).
+        left = max(
+            start, _previous_working_day(unadjusted - timedelta(days=adj.deducted + adj.recall_deducted))
         )
+        on_licence = min(
+            sum(
+                e.unlawfully_at_large
+                for e in booking.adjustments
+                if e.starts is not None and left < e.starts <= unadjusted
+            ),
+            adj.unlawfully_at_large,
+        )
+        released -= timedelta(days=on_licence)
         if r.immediate_release or released < start:
             # Released on the sentence date: 12 months from it, and any time unlawfully at large came after the
             # release (``TusedCalculator.getInitialTused``).
             after = adj.unlawfully_at_large + adj.unlawfully_at_large_after_release
             r.tused = add_months(start, 12) + timedelta(days=after)
         else:
-            # The release the recall followed came earlier than the unadjusted one by the remand, tagged bail,
-            # recall remand and tagged bail: time unlawfully at large that began after it was on licence, so it is
-            # added after the 12 months, not before them (the calculator's timeline puts UAL after the adjusted
-            # release into ``ualAfterDeterminateRelease``; ``TusedCalculator.getInitialTused``).
-            adjusted_release = _day(start, r.release_days) - timedelta(days=adj.deducted + adj.recall_deducted)
-            on_licence = min(
-                sum(
-                    e.unlawfully_at_large
-                    for e in booking.adjustments
-                    if e.starts is not None and adjusted_release < e.starts <= _day(start, r.release_days)
-                ),
-                adj.unlawfully_at_large,
-            )
-            r.tused = add_months(released - timedelta(days=on_licence), 12) + timedelta(
+            r.tused = add_months(released, 12) + timedelta(
                 days=adj.unlawfully_at_large_after_release + on_licence
             )
     r.expiry = expiry
