@@ -11,7 +11,7 @@ from desist.people.selectors import visible_people
 from tests.app import builders
 from tests.app.builders import PASSWORD, TODAY
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.postgres]
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ from desist.audit.models import AccessLogEntry, Action, AppendOnlyError
 from desist.people import services
 from tests.app import builders
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.postgres]
 
 
 @pytest.fixture

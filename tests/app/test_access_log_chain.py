@@ -17,7 +17,7 @@ from desist.audit.models import AccessLogChainHead, AccessLogEntry, Action
 from desist.audit.services import log_access, log_entries_append
 from tests.app import builders
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.postgres]
 postgresql_only = pytest.mark.skipif("connection.vendor != 'postgresql'", reason="PostgreSQL roles and locks")
 UPDATE_ID = "UPDATE audit_accesslogentry SET id = %s WHERE id = %s"
 

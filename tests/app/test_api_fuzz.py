@@ -31,7 +31,7 @@ from tests.api_fuzz import (
 from tests.app import builders
 from tests.app.builders import TODAY
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.postgres]
 
 
 def _caller(label, user):

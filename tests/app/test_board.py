@@ -23,7 +23,7 @@ from desist.outcomes import services as outcomes
 from desist.partnership.models import Role
 from tests.app.builders import community_order, offence_code, person
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.postgres]
 
 QUARTER: Quarter = selectors.latest_quarter()
 

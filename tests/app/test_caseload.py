@@ -11,7 +11,7 @@ from desist.sentences.rules import supervision_status, supervision_status_expres
 from tests.app import builders
 from tests.app.builders import TODAY
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.postgres]
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ from desist.audit.context import actor_for_user
 from tests import crawl
 from tests.crawl import build_demo
 
-pytestmark = [pytest.mark.django_db, pytest.mark.slow]
+pytestmark = [pytest.mark.django_db, pytest.mark.slow, pytest.mark.postgres]
 
 
 def _report(title, lines):

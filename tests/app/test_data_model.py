@@ -20,7 +20,7 @@ from desist.registers.models import RegisterEntry
 from desist.sentences.models import LicenceCondition, Requirement, Sentence
 from tests.app import builders
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.postgres]
 
 D1, D2, D3 = date(2024, 1, 10), date(2024, 6, 1), date(2025, 1, 31)
 

@@ -21,7 +21,7 @@ from desist.people.models import Person
 from tests.app import builders
 from tests.app.builders import TODAY
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.postgres]
 SYSTEM = builders.actor()
 
 

@@ -14,7 +14,7 @@ from desist.registers.models import RegisterEntry
 from tests.app import builders
 from tests.app.builders import TODAY
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.postgres]
 
 
 # The staff the shared `team` fixture (tests/app/conftest.py) makes for these tests.

@@ -23,7 +23,7 @@ from desist.victims.models import Victim
 from tests.app import builders
 from tests.app.builders import TODAY
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.postgres]
 postgresql_only = pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL concurrency")
 
 

@@ -20,7 +20,7 @@ from desist.offences.services import (
 )
 from tests.app import builders
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.postgres]
 
 
 @pytest.fixture

@@ -13,7 +13,7 @@ from desist.registers.models import RegisterEntry, RegisterKind
 from desist.registers.services import register_add, register_end
 from tests.app import builders
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.postgres]
 
 
 @pytest.fixture

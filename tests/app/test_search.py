@@ -8,7 +8,7 @@ from desist.people import services
 from desist.people.selectors import parse_search, person_search
 from tests.app import builders
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.postgres]
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ import pytest
 from desist.audit.models import AccessLogEntry
 from tests.app import builders
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.postgres]
 
 HTMX = {"HTTP_HX_REQUEST": "true", "HTTP_HX_CURRENT_URL": "http://testserver/search/"}
 TYPED = ["Wil", "Will", "Willi", "William", "William Jo", "William John", "William Johnson"]

@@ -13,7 +13,7 @@ import pytest
 
 from tests.app.url_access import RULES, build_world, request, routes
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.postgres]
 
 OUTSIDER = "practitioner (housing)"
 

@@ -9,7 +9,7 @@ from desist.audit.context import actor_for_user
 from desist.victims.models import VictimNotification
 from desist.workqueue.selectors import work_queue
 
-pytestmark = [pytest.mark.django_db, pytest.mark.slow]
+pytestmark = [pytest.mark.django_db, pytest.mark.slow, pytest.mark.postgres]
 
 
 def test_the_demo_has_victims_to_notify_and_a_victim_liaison_login(capsys):

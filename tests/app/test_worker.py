@@ -23,6 +23,8 @@ from desist.worker.services import leases_reap, task_failure
 from tests.app.worker_process import start_worker, wait_until, worker_env  # noqa: F401 (a fixture)
 from tests.app.worker_tasks import wait_for
 
+pytestmark = pytest.mark.postgres
+
 
 def _status(task_id):
     return DBTaskResult.objects.get(pk=task_id).status

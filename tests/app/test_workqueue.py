@@ -15,7 +15,7 @@ from tests.app import builders
 from tests.app.builders import TODAY
 from tests.app.test_victims import perpetrator, registered_victim
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.postgres]
 
 
 # The staff the shared `team` fixture (tests/app/conftest.py) makes for these tests.
