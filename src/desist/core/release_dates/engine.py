@@ -198,6 +198,7 @@ class Booking:
         # the remand and tagged bail recorded by its own date (the calculator's timeline).
         own = sum(e.deducted for e in self.adjustments if e.applies_from is None or e.applies_from <= start)
         in_custody_until = unadjusted_release - timedelta(days=own)
+        passed = {s.sentenced_on for s in self.sentences}
         for entry in self.adjustments:
             applies = entry.applies_from
             if applies is None or start >= applies or applies <= in_custody_until:
@@ -211,8 +212,14 @@ class Booking:
             total = total + Adjustments(
                 additional_days_awarded=entry.additional_days_awarded, restored_days=entry.restored_days
             )
-            # Remand and tagged bail before a recall count towards the sentence they were recorded against.
-            if applies is None or applies == start:
+            # Remand and tagged bail before a recall count towards the sentence they were recorded against, and
+            # towards those still in custody on the day it was passed; recorded against no sentence's date they
+            # count towards none (the calculator's timeline shares them out on sentence dates only).
+            if (
+                applies is None
+                or applies == start
+                or (start < applies <= in_custody_until and applies in passed)
+            ):
                 total = total + Adjustments(
                     recall_remand=entry.recall_remand, recall_tagged_bail=entry.recall_tagged_bail
                 )
