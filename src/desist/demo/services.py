@@ -1,8 +1,10 @@
 """Build the demo partnership: generate a synthetic county (desist.core.synth) and load it.
 
-The loader uses bulk inserts for speed, but every derived value (search keys, normalised identifiers,
-household keys, key dates) comes from the same functions the services use, so demo data is exactly
-what the product itself would have written.
+Its people are made as a partnership's are: each agency's extract is imported through the importer and
+the records are linked by the linkage engine (desist.demo.extracts; docs/demo.md). The rest of the record
+(sentences, offences, involvements, assessments and so on) is bulk loaded for speed onto the person its
+owning agency's record was linked to, and every derived value (key dates, risk scores, families) comes
+from the same functions the services use, so demo data is what the product itself would have written.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import User
 from django.core.management.color import no_style
 from django.db import connection, transaction
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -32,8 +34,8 @@ from desist.audit.context import system_actor
 from desist.audit.models import Action
 from desist.audit.services import log_access
 from desist.bulk import copy_rows
-from desist.core.names import normalise_identifier
 from desist.core.synth import generate_partnership
+from desist.demo.extracts import JUSTICE, SCHOOL, AgencyRecords, extracts_import, extracts_link
 from desist.demo.models import DemoBuild
 from desist.families.models import SchoolRecord
 from desist.families.services import families_refresh
@@ -48,12 +50,12 @@ from desist.iom.models import (
     Strand,
 )
 from desist.iom.services import candidacy_refresh
+from desist.linking.services import LINK_REASON_PREFIX, LINK_REASON_SUFFIX
 from desist.offences.models import Offence, OffenceCode
 from desist.offences.services import offence_codes_load
 from desist.outcomes.demo import demo_outcomes_load
 from desist.partnership.models import Agency, District, Membership, Role
-from desist.people.models import Address, Identifier, Involvement, NameKind, Person, PersonName, Relationship
-from desist.people.services import household_key, name_search_keys
+from desist.people.models import Address, Identifier, Involvement, Person, PersonName, Relationship
 from desist.priority.services import people_to_group, priority_groups_refresh
 from desist.referrals.demo import demo_referrals_build
 from desist.registers.models import RegisterEntry
@@ -63,7 +65,6 @@ from desist.sentences.services import key_date_rows
 from desist.victims.demo import demo_victims_build
 
 BATCH = 5000
-IDENTIFIER_COLUMNS = ("pnc", "crn", "prison_number", "nhs_number", "ni_number")
 
 # The demo logins, one per agency kind: (username, agency kind, role, what they see).
 DEMO_LOGINS = [
@@ -130,10 +131,12 @@ def demo_partnership_build(
     log(f"Generating a partnership of {people:,} people (seed {seed}, as of {as_of:%d %b %Y})…")
     world = generate_partnership(people=people, seed=seed, as_of=as_of)
     log(f"Generated in {time.perf_counter() - started:.1f} s; loading…")
+    linkage: dict[str, Any] = {}
     with transaction.atomic():
-        counts = _load(world, log=log)
+        counts = _load(world, log=log, linkage=linkage)
         build = DemoBuild.objects.create(people=people, seed=seed, as_of=as_of,
-                                         seconds=round(time.perf_counter() - started, 1), row_counts=counts)
+                                         seconds=round(time.perf_counter() - started, 1),
+                                         row_counts={**counts, "linkage": linkage})
         log_access(actor=system_actor(), action=Action.COLLECTION,
                    summary=f"Loaded the synthetic demo partnership ({people} people)", detail=counts)
     _reset_sequences()
@@ -153,7 +156,10 @@ def _analyze() -> None:
             cursor.execute("ANALYZE")
 
 
-def _load(world: Any, *, log: Callable[[str], None]) -> dict[str, int]:
+def _load(world: Any, *, log: Callable[[str], None], linkage: dict[str, Any]) -> dict[str, int]:
+    """Load the generated partnership: its agencies and staff, its people as the agencies' extracts become
+    people through import and linkage (desist.demo.extracts), then the rest of the record, each fact on
+    the person its owning agency's record was linked to. `linkage` receives the linking's measures."""
     counts: dict[str, int] = {}
     now = timezone.now()
     counts["offence codes"] = offence_codes_load()
@@ -187,46 +193,47 @@ def _load(world: Any, *, log: Callable[[str], None]) -> dict[str, int]:
     )
     counts["staff"] = len(workers)
 
-    counts["people"] = copy_rows(Person, [
-        "id", "first_name", "middle_names", "last_name", "date_of_birth", "sex", "gender", "ethnicity", "district",
-        "phone", "email", "created_at", "updated_at",
-    ], (
-        (r["person_id"], r["first_name"], r["middle_names"] or "", r["last_name"], r["date_of_birth"], r["sex"],
-         r["gender"], r["ethnicity"], district_ids.get(r["district_code"]), r["phone"] or "", r["email"] or "", now, now)
-        for r in _records(world.people)
-    ))
-    log(f"  people {counts['people']:,}")
+    # People come the way a partnership's come: each agency's extract imported and the records linked.
+    actor = system_actor()
+    started = time.perf_counter()
+    imported = extracts_import(world, actor=actor, log=log)
+    linkage["import_seconds"] = round(time.perf_counter() - started, 1)
+    log(f"  extracts imported in {linkage['import_seconds']:.1f} s")
+    started = time.perf_counter()
+    linked = extracts_link(world, imported, actor=actor)
+    linkage["link_seconds"] = round(time.perf_counter() - started, 1)
+    owners = AgencyRecords(world, imported)
+    counts["source records"] = sum(imported.records.values())
+    counts["people"] = Person.objects.count()
+    counts["review pairs"] = linked.review_pairs
+    accuracy = linked.accuracy
+    log(f"  linked {counts['source records']:,} records into {counts['people']:,} people "
+        f"({linked.review_pairs:,} pairs for review) in {linkage['link_seconds']:.1f} s: "
+        f"precision {accuracy.precision:.4f}, recall {accuracy.recall:.4f}, F1 {accuracy.f1:.4f} against the "
+        f"generator's truth ({accuracy.true_people:,} people sent)")
+    counts["names"] = PersonName.objects.count()
+    counts["identifiers"] = Identifier.objects.count()
+    counts["addresses"] = Address.objects.count()
+    linkage["precision"], linkage["recall"], linkage["f1"] = accuracy.precision, accuracy.recall, accuracy.f1
+    linkage["split_share"], linkage["merged_share"] = accuracy.split_share, accuracy.merged_share
+    linkage["records"] = imported.records
+    counts["people details"] = _people_details(world, owners, district_ids)
 
-    def name_rows() -> Iterator[tuple[Any, ...]]:
-        for r in _records(world.people.select(["person_id", "first_name", "last_name"])):
-            keys = name_search_keys(r["first_name"], r["last_name"])
-            yield (r["person_id"], NameKind.PRIMARY, r["first_name"], r["last_name"], *keys.values())
-        for r in _records(world.aliases):
-            keys = name_search_keys(r["first_name"] or "", r["last_name"])
-            yield (r["person_id"], r["kind"], r["first_name"] or "", r["last_name"], *keys.values())
+    related: set[tuple[int, int, str]] = set()
 
-    counts["names"] = copy_rows(PersonName, ["person", "kind", "first_name", "last_name", *name_search_keys("", "")],
-                            name_rows())
+    def relationship_rows() -> Iterator[tuple[Any, ...]]:
+        # Each relationship from the records of the agency that knows it, between the people they joined.
+        for r in _records(world.relationships):
+            code = r["source_agency_code"]
+            person = owners.by_agency(r["person_id"], code)
+            other = owners.by_agency(r["related_person_id"], code)
+            if person is None or other is None or person == other or (person, other, r["kind"]) in related:
+                continue
+            related.add((person, other, r["kind"]))
+            yield (person, other, r["kind"], agency_ids.get(code))
 
-    def identifier_rows() -> Iterator[tuple[Any, ...]]:
-        for r in _records(world.people.select(["person_id", *IDENTIFIER_COLUMNS])):
-            for kind in IDENTIFIER_COLUMNS:
-                if r[kind]:
-                    yield (r["person_id"], kind, r[kind].strip(), normalise_identifier(kind, r[kind]), None)
-
-    counts["identifiers"] = copy_rows(Identifier, ["person", "kind", "value", "value_normalised", "issuing_agency"],
-                                  identifier_rows())
-    counts["addresses"] = copy_rows(Address, [
-        "person", "line1", "line2", "town", "postcode", "district", "from_date", "to_date", "household_key",
-    ], (
-        (r["person_id"], r["line1"], r["line2"] or "", r["town"], r["postcode"], district_ids.get(r["district_code"]),
-         r["from_date"], r["to_date"], household_key(line1=r["line1"], postcode=r["postcode"]))
-        for r in _records(world.addresses)
-    ))
-    counts["relationships"] = copy_rows(Relationship, ["person", "related_person", "kind", "source_agency"], (
-        (r["person_id"], r["related_person_id"], r["kind"], agency_ids.get(r["source_agency_code"]))
-        for r in _records(world.relationships)
-    ))
+    counts["relationships"] = copy_rows(Relationship, ["person", "related_person", "kind", "source_agency"],
+                                        relationship_rows())
     log(f"  names, identifiers, addresses and relationships "
         f"{sum(counts[k] for k in ('names', 'identifiers', 'addresses', 'relationships')):,}")
 
@@ -234,7 +241,7 @@ def _load(world: Any, *, log: Callable[[str], None]) -> dict[str, int]:
                        "conditional_release_date", "release_date", "release_is_actual", "licence_expiry_date",
                        "sentence_expiry_date", "establishment", "terminated_date"]
     sentences = [
-        Sentence(id=r["sentence_id"], person_id=r["person_id"], kind=r["kind"], sentence_date=r["sentence_date"],
+        Sentence(id=r["sentence_id"], person_id=person, kind=r["kind"], sentence_date=r["sentence_date"],
                  length_days=r["length_days"], start_date=r["start_date"], end_date=r["end_date"],
                  conditional_release_date=r["conditional_release_date"], release_date=r["release_date"],
                  release_is_actual=bool(r["release_is_actual"]), licence_expiry_date=r["licence_expiry_date"],
@@ -242,7 +249,9 @@ def _load(world: Any, *, log: Callable[[str], None]) -> dict[str, int]:
                  establishment_id=agency_ids.get(r["establishment_agency_code"] or ""),
                  terminated_date=r["terminated_date"])
         for r in _records(world.sentences)
+        if (person := owners.person(r["person_id"], JUSTICE)) is not None
     ]
+    sentence_people = {s.id: s.person_id for s in sentences}
     counts["sentences"] = copy_rows(Sentence, sentence_fields, (
         tuple(getattr(s, Sentence._meta.get_field(f).attname) for f in sentence_fields) for s in sentences
     ))
@@ -253,45 +262,52 @@ def _load(world: Any, *, log: Callable[[str], None]) -> dict[str, int]:
     counts["requirements"] = copy_rows(Requirement, ["sentence", "kind", "amount", "unit", "start_date", "end_date",
                                                  "status"], (
         (r["sentence_id"], r["kind"], r["amount"], r["unit"] or "", r["start_date"], r["end_date"], r["status"])
-        for r in _records(world.requirements)
+        for r in _records(world.requirements) if r["sentence_id"] in sentence_people
     ))
     counts["licence conditions"] = copy_rows(LicenceCondition, ["sentence", "kind", "code", "description"], (
         (r["sentence_id"], r["kind"], r["code"], r["description"]) for r in _records(world.licence_conditions)
+        if r["sentence_id"] in sentence_people
     ))
     counts["offences"] = copy_rows(Offence, ["person", "offence_code", "offence_date", "outcome", "outcome_date",
                                          "disposal", "sentence", "domestic_abuse", "ogrs3_category"], (
-        (r["person_id"], code_ids[r["ho_code"]], r["offence_date"], r["outcome"], r["outcome_date"],
-         r["disposal"] or "", r["sentence_id"], bool(r["domestic_abuse"]), "")
-        for r in _records(world.offences)
+        (person, code_ids[r["ho_code"]], r["offence_date"], r["outcome"], r["outcome_date"],
+         r["disposal"] or "", r["sentence_id"] if r["sentence_id"] in sentence_people else None,
+         bool(r["domestic_abuse"]), "")
+        for r in _records(world.offences) if (person := owners.person(r["person_id"], JUSTICE)) is not None
     ))
     log(f"  sentences {counts['sentences']:,}, offences {counts['offences']:,}")
-    counts.update(demo_outcomes_load(world, seed=world.config.seed))
+    counts.update(demo_outcomes_load(world, seed=world.config.seed, sentence_people=sentence_people))
     log(f"  accommodation statuses {counts['accommodation statuses']:,}, "
         f"enforcement actions {counts['enforcement actions']:,}")
     counts["registers"] = copy_rows(RegisterEntry, ["person", "kind", "mappa_category", "mappa_level", "start_date",
                                                 "end_date", "notes"], (
-        (r["person_id"], r["kind"], r["mappa_category"], r["mappa_level"], r["start_date"], r["end_date"], "")
-        for r in _records(world.registers)
+        (person, r["kind"], r["mappa_category"], r["mappa_level"], r["start_date"], r["end_date"], "")
+        for r in _records(world.registers) if (person := owners.person(r["person_id"], JUSTICE)) is not None
     ))
     counts["involvements"] = copy_rows(Involvement, ["person", "agency", "reason", "start_date", "end_date",
                                                  "lead_worker"], (
-        (r["person_id"], agency_ids[r["agency_code"]], r["reason"], r["start_date"], r["end_date"],
+        (person, agency_ids[r["agency_code"]], r["reason"], r["start_date"], r["end_date"],
          worker_users.get(r["worker_id"]) if r["worker_id"] is not None else None)
         for r in _records(world.involvements)
+        if (person := owners.by_agency(r["person_id"], r["agency_code"])) is not None
     ))
+    counts["record involvements replaced"] = _record_involvements_replace()
     log(f"  registers {counts['registers']:,}, involvements {counts['involvements']:,}")
     counts["assessments"] = copy_rows(Assessment, [
         "id", "person", "version", "assessed_on", "source", "rosh_public", "rosh_known_adult", "rosh_children",
         "rosh_staff", "rsr_percent", "arp_percent", "csrp_percent", "answers", "created_at",
     ], (
-        (r["assessment_id"], r["person_id"], 1, r["assessed_on"], r["source"], r["rosh_public"], r["rosh_known_adult"],
+        (r["assessment_id"], person, 1, r["assessed_on"], r["source"], r["rosh_public"], r["rosh_known_adult"],
          r["rosh_children"], r["rosh_staff"], Decimal(str(r["rsr_percent"])), _percent(r["arp_percent"]),
          _percent(r["csrp_percent"]), r["answers"], now)
-        for r in _records(world.assessments)
+        for r in _records(world.assessments) if (person := owners.person(r["person_id"], JUSTICE)) is not None
     ))
+    assessed = set(Assessment.objects.values_list("pk", flat=True))
 
     def section_rows() -> Iterator[tuple[Any, ...]]:
         for r in _records(world.assessment_sections):
+            if r["assessment_id"] not in assessed:
+                continue
             scores = [int(v) for v in r["question_scores"].split(",")]
             score = risk.section_score(scores)
             yield (r["assessment_id"], r["section"], json.dumps(scores), score,
@@ -304,11 +320,45 @@ def _load(world: Any, *, log: Callable[[str], None]) -> dict[str, int]:
         "person", "period_start", "period_end", "unauthorised_absence_percent", "fixed_term_exclusions",
         "permanently_excluded",
     ], (
-        (r["person_id"], r["period_start"], r["period_end"], Decimal(str(r["unauthorised_absence_percent"])),
+        (person, r["period_start"], r["period_end"], Decimal(str(r["unauthorised_absence_percent"])),
          r["fixed_term_exclusions"], r["permanently_excluded"])
-        for r in _records(world.school_records)
+        for r in _records(world.school_records) if (person := owners.person(r["person_id"], SCHOOL)) is not None
     ))
     return counts
+
+
+def _people_details(world: Any, owners: AgencyRecords, district_ids: dict[str, int]) -> int:
+    """What the extracts do not carry but an agency's case system holds (gender, ethnicity, district, phone,
+    e-mail), set on each person from the generated person their owning agency's record is of (the first
+    such person where linkage joined two). One bulk update; returns the people updated."""
+    columns = ["gender", "ethnicity", "district", "phone", "email"]
+    table = connection.ops.quote_name(Person._meta.db_table)
+    assignments = ", ".join(f"{connection.ops.quote_name(Person._meta.get_field(c).column)} = %s" for c in columns)
+    done: set[int] = set()
+    rows: list[tuple[Any, ...]] = []
+    for r in _records(world.people.select(["person_id", "gender", "ethnicity", "district_code", "phone", "email"])):
+        person = owners.person(r["person_id"])
+        if person is None or person in done:
+            continue
+        done.add(person)
+        rows.append((r["gender"], r["ethnicity"], district_ids.get(r["district_code"]), r["phone"] or "",
+                     r["email"] or "", person))
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), BATCH):
+            cursor.executemany(f"UPDATE {table} SET {assignments} WHERE id = %s", rows[start:start + BATCH])  # noqa: S608
+    return len(rows)
+
+
+def _record_involvements_replace() -> int:
+    """Linkage gives every agency holding a record of a person a current involvement ("Record in <agency>
+    extract"). Where the agency's own case system has loaded its involvement with that person (its reason,
+    dates and lead worker), that one says more and decides access, as it did before the demo was imported;
+    linkage's general one is dropped. Returns how many were dropped."""
+    own = Involvement.objects.filter(person=OuterRef("person"), agency=OuterRef("agency")).exclude(
+        reason__startswith=LINK_REASON_PREFIX, reason__endswith=LINK_REASON_SUFFIX)
+    replaced, _ = (Involvement.objects.filter(reason__startswith=LINK_REASON_PREFIX, reason__endswith=LINK_REASON_SUFFIX)
+                   .filter(Exists(own)).delete())
+    return replaced
 
 
 def _derive(log: Callable[[str], None]) -> None:

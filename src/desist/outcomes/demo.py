@@ -26,16 +26,22 @@ ETE_KINDS = (EmploymentKind.EMPLOYED, EmploymentKind.EMPLOYED, EmploymentKind.TR
 NOT_ETE_KINDS = (EmploymentKind.UNEMPLOYED, EmploymentKind.UNEMPLOYED, EmploymentKind.NOT_AVAILABLE)
 
 
-def demo_outcomes_load(world: Any, *, seed: int) -> dict[str, int]:
-    """Load the outcomes of a generated partnership whose people and sentences are already loaded with their
-    generated ids. Returns the rows written per table."""
+def demo_outcomes_load(world: Any, *, seed: int, sentence_people: dict[int, int] | None = None) -> dict[str, int]:
+    """Load the outcomes of a generated partnership whose sentences are already loaded with their generated
+    ids. With `sentence_people` (sentence id -> the person it was loaded for), each outcome goes to its
+    sentence's person and outcomes of sentences not loaded are left out; without it, people kept their
+    generated ids too. Returns the rows written per table."""
     tables = synth_outcomes(world.people, world.sentences, as_of=world.config.as_of, seed=seed)
     statuses = tables["statuses"].to_pylist()
+
+    def person(r: dict[str, Any]) -> int | None:
+        return r["person_id"] if sentence_people is None else sentence_people.get(r["sentence_id"])
 
     def rows(topic: str, yes: tuple[str, ...], no: tuple[str, ...]) -> Any:
         for n, r in enumerate(s for s in statuses if s["topic"] == topic):
             kinds = yes if r["positive"] else no
-            yield (r["person_id"], r["sentence_id"], r["stage"], r["recorded_on"], kinds[n % len(kinds)])
+            if (holder := person(r)) is not None:
+                yield (holder, r["sentence_id"], r["stage"], r["recorded_on"], kinds[n % len(kinds)])
 
     columns = ["person", "sentence", "stage", "recorded_on", "kind"]
     return {
@@ -43,6 +49,6 @@ def demo_outcomes_load(world: Any, *, seed: int) -> dict[str, int]:
                                             rows("accommodation", SETTLED_KINDS, UNSETTLED_KINDS)),
         "employment statuses": copy_rows(EmploymentStatus, columns, rows("ete", ETE_KINDS, NOT_ETE_KINDS)),
         "enforcement actions": copy_rows(EnforcementAction, ["person", "sentence", "action_date", "kind", "reason"], (
-            (r["person_id"], r["sentence_id"], r["action_date"], r["kind"], "")
-            for r in tables["enforcement"].to_pylist())),
+            (holder, r["sentence_id"], r["action_date"], r["kind"], "")
+            for r in tables["enforcement"].to_pylist() if (holder := person(r)) is not None)),
     }
