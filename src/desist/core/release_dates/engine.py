@@ -190,6 +190,19 @@ class Booking:
             out.append(m.on)
         return tuple(out)
 
+    def back_from_unlawfully_at_large(self, start: date, expiry: date) -> date | None:
+        """The day after the last recorded day unlawfully at large from a sentence passed on ``start`` that
+        expires on ``expiry`` without it (time at large after its expiry is not from it)."""
+        last = [
+            e.period[1]
+            for e in self.adjustments
+            if e.unlawfully_at_large
+            and e.period is not None
+            and e.starts is not None
+            and start <= e.starts <= expiry
+        ]
+        return max(last) + timedelta(days=1) if last else None
+
     def adjustments_for(self, start: date, unadjusted_release: date) -> Adjustments:
         """The adjustments that count towards a sentence passed on ``start`` and released on
         ``unadjusted_release`` without them."""
@@ -713,6 +726,9 @@ def _calculable(
     work.unadjusted_expiry = expiry
     work.adjustments = adj
     work.expiry = max(expiry + timedelta(days=-adj.deducted + adj.unlawfully_at_large), start)
+    back = booking.back_from_unlawfully_at_large(start, work.expiry)
+    if back is not None and back > work.expiry:
+        work.expiry = back
     work.release = work.determinate_release = release
     expiry_rule = (
         f"{total_days} days from {start}; {-adj.deducted:+d} deducted, {adj.unlawfully_at_large:+d} UAL"
@@ -1342,6 +1358,10 @@ def _apply_recall(r: _SentenceDates, booking: Booking, legislation: Legislation)
         ),
         start,
     )
+    # A sentence does not expire while someone is unlawfully at large from it (``SentenceCalculation.expiryDate``).
+    back = booking.back_from_unlawfully_at_large(start, expiry)
+    if back is not None and back > expiry:
+        expiry = back
     working = [
         Step(DateType.SLED, "expiry after recall", f"{-adj.recall_deducted:+d} recall remand and tagged bail")
     ]
