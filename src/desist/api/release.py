@@ -18,7 +18,14 @@ from desist.audit.refusals import refuse
 from desist.audit.services import log_access
 from desist.core import release as rules
 from desist.release import selectors, services
-from desist.release.forms import ReleaseDateForm, ReleaseFactsForm, ReleaseForm, TaskForm
+from desist.release.forms import (
+    AdjustmentForm,
+    RecallForm,
+    ReleaseDateForm,
+    ReleaseFactsForm,
+    ReleaseForm,
+    TaskForm,
+)
 from desist.release.models import PlanTask, ReleasePlan
 
 router = Router(tags=["releases"])
@@ -149,6 +156,36 @@ class ReleaseFactsOut(Schema):
     hdc_eligibility: date | None
     hdc_reasons: list[str]
     parole_eligibility: date | None
+
+
+class AdjustmentIn(Schema):
+    kind: str
+    days: int
+    from_date: date | None = None
+    note: str = ""
+
+
+class RecallIn(Schema):
+    kind: str
+    recalled_on: date
+    returned_to_custody: date | None = None
+
+
+class StepOut(Schema):
+    date_type: str
+    rule: str
+    detail: str
+
+
+class BookingDatesOut(Schema):
+    """The person's release dates as desist works them out (desist.core.release_dates), with the working, or the
+    reason they need a manual calculation (then no dates)."""
+
+    person_id: int
+    record_id: int
+    dates: dict[str, date]
+    working: list[StepOut]
+    manual_calculation: str
 
 
 class ReleaseIn(Schema):
@@ -323,3 +360,49 @@ def record_release(request: HttpRequest, sentence_id: int, body: ReleaseIn) -> A
     return {"sentence_id": sentence.pk, "released_on": release.released_on, "release_type": release.release_type,
             "accommodation": release.accommodation, "accommodation_on_release": release.accommodation_on_release,
             "note": release.note}
+
+
+def _booking_out(person_id: int, record_id: int) -> dict[str, Any]:
+    booking = selectors.booking_dates(person_id, on=timezone.localdate())
+    calculation = booking.calculation
+    return {"person_id": person_id, "record_id": record_id,
+            "dates": {str(k): v for k, v in calculation.dates.items()} if calculation else {},
+            "working": [{"date_type": str(w.date_type), "rule": w.rule, "detail": w.detail}
+                        for w in calculation.working] if calculation else [],
+            "manual_calculation": booking.manual}
+
+
+@router.post("/sentences/{id:sentence_id}/adjustments",
+             response={200: BookingDatesOut, 403: ErrorOut, 404: ErrorOut, 422: FieldErrorOut},
+             summary="Record remand, tagged bail, time unlawfully at large, or days awarded or restored (prison or "
+                     "probation staff); answers the person's release dates worked out again")
+def record_adjustment(request: HttpRequest, sentence_id: int, body: AdjustmentIn) -> Any:
+    actor = api_actor(request)
+    sentence = selectors.sentence_for_actor(actor, sentence_id)
+    selectors.recorder_for_actor(actor, person_id=sentence.person_id, what="an adjustment")
+    form = AdjustmentForm({name: ("" if value is None else value) for name, value in body.model_dump().items()})
+    if not form.is_valid():
+        return Status(422, form_field_errors(form))
+    try:
+        adjustment = services.adjustment_record(actor=actor, sentence=sentence, **form.cleaned_data)
+    except services.ReleaseError as error:
+        return Status(422, {"detail": [{"loc": ["body"], "msg": str(error)}]})
+    return _booking_out(sentence.person_id, adjustment.pk)
+
+
+@router.post("/sentences/{id:sentence_id}/recalls",
+             response={200: BookingDatesOut, 403: ErrorOut, 404: ErrorOut, 422: FieldErrorOut},
+             summary="Record a recall to custody from a sentence's licence (prison or probation staff); answers the "
+                     "person's release dates worked out again")
+def record_recall(request: HttpRequest, sentence_id: int, body: RecallIn) -> Any:
+    actor = api_actor(request)
+    sentence = selectors.sentence_for_actor(actor, sentence_id)
+    selectors.recorder_for_actor(actor, person_id=sentence.person_id, what="a recall")
+    form = RecallForm({name: ("" if value is None else value) for name, value in body.model_dump().items()})
+    if not form.is_valid():
+        return Status(422, form_field_errors(form))
+    try:
+        recall = services.recall_record(actor=actor, sentence=sentence, **form.cleaned_data)
+    except services.ReleaseError as error:
+        return Status(422, {"detail": [{"loc": ["body"], "msg": str(error)}]})
+    return _booking_out(sentence.person_id, recall.pk)

@@ -12,7 +12,9 @@ from desist.partnership.models import Agency, AgencyKind, District
 from desist.release.models import (
     SENTENCE_TYPE_CHOICES,
     AccommodationOnRelease,
+    AdjustmentKind,
     PathwayStatusKind,
+    RecallKind,
     ReleaseType,
     TaskStatus,
     accommodation_on_release,
@@ -107,10 +109,89 @@ class ReleaseFactsForm(forms.Form):
         choices=[(code, label[0].upper() + label[1:]) for code, label in rules.HDC_EXCLUSIONS.items()],
         required=False, widget=forms.CheckboxSelectMultiple, label="Home Detention Curfew exclusions",
         error_messages={"invalid_choice": "Choose HDC exclusions from the list."})
+    extension_years = forms.IntegerField(min_value=0, max_value=99, required=False, label="Extended licence (years)",
+                                         error_messages={"invalid": "Enter the years as a whole number."})
+    extension_months = forms.IntegerField(min_value=0, max_value=99, required=False,
+                                          label="Extended licence (months)",
+                                          error_messages={"invalid": "Enter the months as a whole number."})
+    fine_amount = forms.IntegerField(min_value=1, required=False, label="Fine unpaid (pounds)",
+                                     error_messages={"invalid": "Enter the fine as a whole number of pounds."})
     version = VersionFormField()
 
     def clean_extended_licence_days(self) -> int:
         return self.cleaned_data["extended_licence_days"] or 0
+
+    def clean_extension_years(self) -> int:
+        return self.cleaned_data["extension_years"] or 0
+
+    def clean_extension_months(self) -> int:
+        return self.cleaned_data["extension_months"] or 0
+
+
+def _count(label: str) -> forms.IntegerField:
+    return forms.IntegerField(min_value=0, max_value=9999, required=False, label=label,
+                              error_messages={"invalid": f"Enter the {label.lower()} as a whole number.",
+                                              "min_value": f"The {label.lower()} cannot be negative."})
+
+
+class CustodialSentenceForm(forms.Form):
+    """A custodial sentence as the prison records it (release.services.custodial_sentence_record)."""
+
+    sentence_date = forms.DateField(label="Sentence date", widget=DATE_WIDGET,
+                                    error_messages={"required": "Enter the sentence date.",
+                                                    "invalid": "Enter the sentence date as a real date."})
+    years = _count("Years")
+    months = _count("Months")
+    weeks = _count("Weeks")
+    days = _count("Days")
+    sentence_type = forms.ChoiceField(choices=SENTENCE_TYPE_CHOICES, initial=rules.SentenceType.STANDARD,
+                                      required=False, label="Sentence type",
+                                      error_messages={"invalid_choice": "Choose the sentence type from the list."})
+    offence_date = forms.DateField(required=False, label="Offence date (the earliest)", widget=DATE_WIDGET,
+                                   error_messages={"invalid": "Enter the offence date as a real date."})
+    consecutive_to = forms.TypedChoiceField(coerce=int, required=False, empty_value=None, choices=[],
+                                            label="Consecutive to",
+                                            error_messages={"invalid_choice": "Choose the sentence from the list."})
+
+    def __init__(self, *args: Any, sentences: Any = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["consecutive_to"].choices = [("", "None: concurrent")] + [
+            (s.pk, f"Sentence of {s.sentence_date:%d %b %Y} (sentence {s.pk})") for s in sentences]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        for name in ("years", "months", "weeks", "days"):
+            data[name] = data.get(name) or 0
+        data["sentence_type"] = data.get("sentence_type") or rules.SentenceType.STANDARD
+        return data
+
+
+class AdjustmentForm(forms.Form):
+    """Days that move release dates (release.services.adjustment_record)."""
+
+    kind = forms.ChoiceField(choices=AdjustmentKind.choices, label="Adjustment",
+                             error_messages={"required": "Choose the adjustment.",
+                                             "invalid_choice": "Choose the adjustment from the list."})
+    days = forms.IntegerField(min_value=1, max_value=36500, label="Days",
+                              error_messages={"required": "Enter the number of days.",
+                                              "invalid": "Enter the days as a whole number.",
+                                              "min_value": "Enter the number of days, 1 or more."})
+    from_date = forms.DateField(required=False, label="From (unlawfully at large: the first day)", widget=DATE_WIDGET,
+                                error_messages={"invalid": "Enter the date as a real date."})
+    note = forms.CharField(required=False, max_length=300, label="Note (optional)")
+
+
+class RecallForm(forms.Form):
+    """A recall to custody from licence (release.services.recall_record)."""
+
+    kind = forms.ChoiceField(choices=RecallKind.choices, label="Recall",
+                             error_messages={"required": "Choose the recall.",
+                                             "invalid_choice": "Choose the recall from the list."})
+    recalled_on = forms.DateField(label="Recalled on", widget=DATE_WIDGET,
+                                  error_messages={"required": "Enter the date of the recall.",
+                                                  "invalid": "Enter the date of the recall as a real date."})
+    returned_to_custody = forms.DateField(required=False, label="Returned to custody", widget=DATE_WIDGET,
+                                          error_messages={"invalid": "Enter the return to custody as a real date."})
 
 
 # How the board counts each kind of accommodation on release (the plan's three-way answer).

@@ -60,7 +60,23 @@ class EarlyReleaseScheme(models.Model):
         )
 
 
-SENTENCE_TYPE_CHOICES = [(str(k), v) for k, v in rules.SENTENCE_TYPE_LABELS.items()]
+# The release-date engine's types (desist.core.release_dates) beyond the old rules' four; the old rules (HDC and
+# scheme eligibility as RULES.md states them) read these as standard.
+SENTENCE_TYPE_LABELS = {
+    "standard": rules.SENTENCE_TYPE_LABELS[rules.SentenceType.STANDARD],
+    "sds_plus": "Standard determinate sentence released at two-thirds (SDS+)",
+    "extended": rules.SENTENCE_TYPE_LABELS[rules.SentenceType.EXTENDED],
+    "sopc": rules.SENTENCE_TYPE_LABELS[rules.SentenceType.SOPC],
+    "dto": "Detention and training order",
+    "fine_default": "Term in default of paying a fine",
+    "indeterminate": rules.SENTENCE_TYPE_LABELS[rules.SentenceType.INDETERMINATE],
+}
+SENTENCE_TYPE_CHOICES = list(SENTENCE_TYPE_LABELS.items())
+
+
+def old_rules_type(sentence_type: str) -> str:
+    """The old rules' type (desist.core.release.SentenceType) for a recorded sentence type."""
+    return sentence_type if sentence_type in rules.SENTENCE_TYPE_LABELS else rules.SentenceType.STANDARD
 
 
 class ReleaseFacts(models.Model):
@@ -72,6 +88,11 @@ class ReleaseFacts(models.Model):
     tariff_expiry_date = models.DateField(null=True, blank=True, help_text="Indeterminate sentences: minimum term ends.")
     parole_board_case = models.BooleanField(default=False)
     hdc_exclusions = models.JSONField(default=list, blank=True)
+    # An extended sentence's extended licence as passed: years and months, then `extended_licence_days`.
+    extension_years = models.PositiveSmallIntegerField(default=0)
+    extension_months = models.PositiveSmallIntegerField(default=0)
+    fine_amount = models.PositiveIntegerField(null=True, blank=True,
+                                              help_text="A term in default: the fine unpaid, in pounds.")
 
     class Meta:
         verbose_name_plural = "release facts"
@@ -312,3 +333,66 @@ class Escalation(models.Model):
 
     def __str__(self) -> str:
         return self.summary
+
+
+class AdjustmentKind(models.TextChoices):
+    """Days that move release dates, as the prison records them."""
+
+    REMAND = "remand", "Remand in custody"
+    TAGGED_BAIL = "tagged_bail", "Tagged bail"
+    UNLAWFULLY_AT_LARGE = "ual", "Unlawfully at large"
+    ADDED_DAYS = "added_days", "Additional days awarded"
+    RESTORED_DAYS = "restored_days", "Restored additional days"
+
+
+class Adjustment(models.Model):
+    """Days deducted (remand, tagged bail), added (unlawfully at large), awarded or restored, recorded against a
+    sentence; the release-date engine applies each by its rules."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="release_adjustments")
+    sentence = models.ForeignKey(Sentence, on_delete=models.CASCADE, related_name="adjustments")
+    kind = models.CharField(max_length=16, choices=AdjustmentKind.choices)
+    days = models.PositiveIntegerField()
+    from_date = models.DateField(null=True, blank=True, help_text="Unlawfully at large: the first day.")
+    note = models.CharField(max_length=300, blank=True)
+    recorded_at = models.DateTimeField(auto_now_add=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                    related_name="+")
+
+    class Meta:
+        ordering = ["sentence", "id"]
+        constraints = [models.CheckConstraint(condition=Q(days__gt=0), name="adjustment_days_positive")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.days} days"
+
+
+class RecallKind(models.TextChoices):
+    """Recalls to custody from licence (the engine's names)."""
+
+    STANDARD = "STANDARD", "Standard recall"
+    FTR_14 = "FTR_14", "Fixed-term recall (14 days)"
+    FTR_28 = "FTR_28", "Fixed-term recall (28 days)"
+    FTR_56 = "FTR_56", "Fixed-term recall (56 days)"
+
+
+class Recall(models.Model):
+    """A recall to custody on a sentence's licence; the latest on a sentence is the one the dates follow."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="recalls")
+    sentence = models.ForeignKey(Sentence, on_delete=models.CASCADE, related_name="recalls")
+    kind = models.CharField(max_length=16, choices=RecallKind.choices)
+    recalled_on = models.DateField()
+    returned_to_custody = models.DateField(null=True, blank=True)
+    recorded_at = models.DateTimeField(auto_now_add=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                    related_name="+")
+
+    class Meta:
+        ordering = ["sentence", "-recalled_on", "-id"]
+        constraints = [models.CheckConstraint(
+            condition=Q(returned_to_custody__isnull=True) | Q(returned_to_custody__gte=models.F("recalled_on")),
+            name="recall_return_after_recall")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} on {self.recalled_on}"

@@ -19,20 +19,27 @@ from desist.audit.context import Actor
 from desist.audit.models import Action
 from desist.audit.services import log_access
 from desist.core import release as rules
+from desist.core.release_dates import Duration
 from desist.outcomes.models import AccommodationKind, Stage
 from desist.outcomes.services import accommodation_status_record
 from desist.partnership.models import Agency, AgencyKind
 from desist.people.models import Involvement, Person
 from desist.people.services import involvement_end
 from desist.referrals.services import referrals_release_date_changed
+from desist.release import selectors
 from desist.release.models import (
+    SENTENCE_TYPE_LABELS,
     AccommodationOnRelease,
+    Adjustment,
+    AdjustmentKind,
     Escalation,
     EscalationReason,
     EscalationStatus,
     PathwayStatus,
     PathwayStatusKind,
     PlanTask,
+    Recall,
+    RecallKind,
     Release,
     ReleaseDateChange,
     ReleaseFacts,
@@ -43,7 +50,7 @@ from desist.release.models import (
 )
 from desist.release.selectors import may_record_release
 from desist.sentences.models import Sentence, SentenceKind
-from desist.sentences.services import sentence_update
+from desist.sentences.services import sentence_record, sentence_update
 from desist.versioning import version_claim
 
 
@@ -76,18 +83,24 @@ def _require_recorder(actor: Actor, what: str) -> None:
 def release_facts_record(*, actor: Actor, sentence: Sentence, sentence_type: str = rules.SentenceType.STANDARD,
                          extended_licence_days: int = 0, tariff_expiry_date: date | None = None,
                          parole_board_case: bool = False, hdc_exclusions: Iterable[str] = (),
-                         version: int | None = None) -> ReleaseFacts:
-    """Record what the release rules need beyond the sentence row: its type, a Parole Board case, HDC exclusions.
-    Prison or probation staff only. `version` is the sentence's, as read: the release page's forms share it."""
+                         extension_years: int = 0, extension_months: int = 0, fine_amount: int | None = None,
+                         version: int | None = None, on: date | None = None) -> ReleaseFacts:
+    """Record what the release rules need beyond the sentence row: its type (SDS, SDS+, EDS with its extended
+    licence in years, months and days, SOPC, DTO, a term in default of a fine with the amount, life or IPP with its
+    tariff), a Parole Board case, HDC exclusions. Prison or probation staff only. `version` is the sentence's, as
+    read: the release page's forms share it. The person's release dates are worked out again."""
     if sentence.kind != SentenceKind.CUSTODY:
         raise ReleaseError("Release facts belong to custodial sentences only.")
     _require_recorder(actor, "release facts")
-    if sentence_type not in rules.SENTENCE_TYPE_LABELS:
-        raise ReleaseError(f"Choose a sentence type: {', '.join(rules.SENTENCE_TYPE_LABELS.values())}.")
-    if sentence_type == rules.SentenceType.EXTENDED and extended_licence_days <= 0:
+    if sentence_type not in SENTENCE_TYPE_LABELS:
+        raise ReleaseError(f"Choose a sentence type: {', '.join(SENTENCE_TYPE_LABELS.values())}.")
+    extension = (extension_years, extension_months, extended_licence_days)
+    if sentence_type == rules.SentenceType.EXTENDED and not any(extension):
         raise ReleaseError("Enter the extended licence of an extended sentence, in days.")
-    if sentence_type != rules.SentenceType.EXTENDED and extended_licence_days:
+    if sentence_type != rules.SentenceType.EXTENDED and any(extension):
         raise ReleaseError("Only an extended sentence has an extended licence; leave the days at 0.")
+    if fine_amount is not None and sentence_type != "fine_default":
+        raise ReleaseError("Only a term in default of a fine has a fine amount; leave it empty.")
     unknown = sorted(set(hdc_exclusions) - set(rules.HDC_EXCLUSIONS))
     if unknown:
         raise ReleaseError(f"Unknown HDC exclusion {', '.join(unknown)}; use one of {', '.join(rules.HDC_EXCLUSIONS)}.")
@@ -95,21 +108,25 @@ def release_facts_record(*, actor: Actor, sentence: Sentence, sentence_type: str
     facts, created = ReleaseFacts.objects.update_or_create(sentence=sentence, defaults={
         "sentence_type": sentence_type, "extended_licence_days": extended_licence_days,
         "tariff_expiry_date": tariff_expiry_date, "parole_board_case": parole_board_case,
-        "hdc_exclusions": sorted(set(hdc_exclusions)),
+        "hdc_exclusions": sorted(set(hdc_exclusions)), "extension_years": extension_years,
+        "extension_months": extension_months, "fine_amount": fine_amount,
     })
     facts.full_clean()
     log_access(actor=actor, action=Action.COLLECTION if created else Action.ALTERATION, person_id=sentence.person_id,
                obj=facts, summary=f"Recorded release facts of sentence {sentence.pk}",
                detail={"after": {"sentence_type": sentence_type, "parole_board_case": parole_board_case,
                                  "hdc_exclusions": facts.hdc_exclusions, "extended_licence_days": extended_licence_days,
-                                 "tariff_expiry_date": _iso(tariff_expiry_date)}})
+                                 "extension_years": extension_years, "extension_months": extension_months,
+                                 "fine_amount": fine_amount, "tariff_expiry_date": _iso(tariff_expiry_date)}})
+    release_dates_recompute(actor=actor, person_id=sentence.person_id, on=on)
     return facts
 
 
 @transaction.atomic
 def release_date_record(*, actor: Actor, sentence: Sentence, release_date: date,
                         release_type: str = ReleaseType.CONDITIONAL, reason: str = "", confirm: bool = False,
-                        version: int | None = None, on: date | None = None) -> ReleaseDateChange:
+                        version: int | None = None, on: date | None = None,
+                        worked_out: bool = False) -> ReleaseDateChange:
     """Set, bring forward, put back or confirm the expected release date of a custodial sentence.
 
     The sentence and its key dates follow; the change is kept with its notice. A release set, brought forward or
@@ -117,7 +134,8 @@ def release_date_record(*, actor: Actor, sentence: Sentence, release_date: date,
 
     The date and type already recorded, sent again, change nothing: without `confirm` that is
     ReleaseDateUnchanged (nothing written); with it, a confirmation, recorded once a day (the same confirmation
-    sent twice returns the first). `version` is the sentence's as read (StaleEdit if it moved on).
+    sent twice returns the first). `version` is the sentence's as read (StaleEdit if it moved on). `worked_out`:
+    desist worked the date out (release_dates_recompute); otherwise the date recorded wins over desist's working.
     """
     on = _today(on)
     if sentence.kind != SentenceKind.CUSTODY:
@@ -147,7 +165,7 @@ def release_date_record(*, actor: Actor, sentence: Sentence, release_date: date,
     short = rules.is_short_notice(change, release_date=release_date, changed_on=on,
                                   threshold_days=settings.DESIST_RELEASE_SHORT_NOTICE_DAYS)
     if old != release_date:
-        sentence_update(actor=actor, sentence=sentence, release_date=release_date)
+        sentence_update(actor=actor, sentence=sentence, release_date=release_date, worked_out=worked_out)
     record = ReleaseDateChange.objects.create(
         sentence=sentence, person_id=sentence.person_id, change=change, old_date=old, new_date=release_date,
         release_type=release_type, changed_on=on, changed_by_id=actor.user_id, notice_days=notice,
@@ -640,3 +658,153 @@ def escalation_resolve(*, actor: Actor, escalation: Escalation, on: date | None 
     log_access(actor=actor, action=Action.ALTERATION, person_id=escalation.person_id, obj=escalation,
                summary=f"Resolved escalation: {escalation.summary}"[:255])
     return escalation
+
+
+# --- Sentences as passed, adjustments and recalls; the dates worked out again on each change (issue 12) -----
+
+# What a sentence recorded without the prison's dates has worked out by desist (sentences.services).
+WORKED_OUT = "conditional_release_date licence_expiry_date release_date sentence_expiry_date"
+
+
+@transaction.atomic
+def custodial_sentence_record(*, actor: Actor, person: Person, sentence_date: date, years: int = 0, months: int = 0,
+                              weeks: int = 0, days: int = 0, sentence_type: str = rules.SentenceType.STANDARD,
+                              offence_date: date | None = None, consecutive_to: Sentence | None = None,
+                              extension_years: int = 0, extension_months: int = 0, extended_licence_days: int = 0,
+                              fine_amount: int | None = None, tariff_expiry_date: date | None = None,
+                              establishment: Agency | None = None, on: date | None = None) -> Sentence:
+    """Record a custodial sentence as the prison records it: the term as passed (years, months, weeks, days), the
+    sentence and offence dates, its type, and the sentence it follows (concurrent without one). desist works its
+    dates out (`Sentence.dates_calculated`) with the person's other sentences, whose dates follow. Prison or
+    probation staff only."""
+    _require_recorder(actor, "a sentence")
+    if min(years, months, weeks, days) < 0 or not any((years, months, weeks, days)):
+        raise ReleaseError("Enter the term as passed: years, months, weeks or days.")
+    if offence_date is not None and offence_date > sentence_date:
+        raise ReleaseError("The offence date cannot be after the sentence date.")
+    if consecutive_to is not None and (consecutive_to.person_id != person.pk
+                                       or consecutive_to.kind != SentenceKind.CUSTODY):
+        raise ReleaseError("A sentence can only be consecutive to another custodial sentence of the same person.")
+    if sentence_type not in SENTENCE_TYPE_LABELS:
+        raise ReleaseError(f"Choose a sentence type: {', '.join(SENTENCE_TYPE_LABELS.values())}.")
+    term = Duration(years, months, weeks, days)
+    sentence = sentence_record(
+        actor=actor, person=person, kind=SentenceKind.CUSTODY, sentence_date=sentence_date,
+        length_days=term.length_in_days(sentence_date), term_years=years, term_months=months, term_weeks=weeks,
+        term_days=days, offence_date=offence_date, consecutive_to_id=consecutive_to.pk if consecutive_to else None,
+        establishment_id=establishment.pk if establishment else None,
+        indeterminate=sentence_type == rules.SentenceType.INDETERMINATE, dates_calculated=WORKED_OUT)
+    # The facts record works the dates out again (and the standard type needs no facts row to do so).
+    if sentence_type != rules.SentenceType.STANDARD or tariff_expiry_date:
+        release_facts_record(actor=actor, sentence=sentence, sentence_type=sentence_type,
+                             extension_years=extension_years, extension_months=extension_months,
+                             extended_licence_days=extended_licence_days, fine_amount=fine_amount,
+                             tariff_expiry_date=tariff_expiry_date, on=on)
+    else:
+        release_dates_recompute(actor=actor, person_id=person.pk, on=on)
+    sentence.refresh_from_db()
+    return sentence
+
+
+def _custodial_for_recording(actor: Actor, sentence: Sentence, what: str) -> None:
+    if sentence.kind != SentenceKind.CUSTODY:
+        raise ReleaseError(f"{what.capitalize()} belong to custodial sentences only.")
+    _require_recorder(actor, what)
+
+
+@transaction.atomic
+def adjustment_record(*, actor: Actor, sentence: Sentence, kind: str, days: int, from_date: date | None = None,
+                      note: str = "", on: date | None = None) -> Adjustment:
+    """Record days that move a sentence's release dates: remand and tagged bail (deducted), time unlawfully at large
+    (added, from its first day), additional days awarded and restored. Prison or probation staff only. The person's
+    release dates are worked out again."""
+    _custodial_for_recording(actor, sentence, "adjustments")
+    if kind not in AdjustmentKind.values:
+        raise ReleaseError(f"Choose an adjustment: {', '.join(str(k.label).lower() for k in AdjustmentKind)}.")
+    if days <= 0:
+        raise ReleaseError("Enter the number of days, 1 or more.")
+    if kind == AdjustmentKind.UNLAWFULLY_AT_LARGE and from_date is None:
+        raise ReleaseError("Enter the first day unlawfully at large.")
+    adjustment = Adjustment.objects.create(person_id=sentence.person_id, sentence=sentence, kind=kind, days=days,
+                                           from_date=from_date, note=note.strip()[:300], recorded_by_id=actor.user_id)
+    log_access(actor=actor, action=Action.COLLECTION, person_id=sentence.person_id, obj=adjustment,
+               summary=f"Recorded {adjustment.get_kind_display().lower()} of {days} days on sentence {sentence.pk}",
+               detail={"after": {"kind": kind, "days": days, "from_date": _iso(from_date), "note": adjustment.note}})
+    release_dates_recompute(actor=actor, person_id=sentence.person_id, on=on)
+    return adjustment
+
+
+@transaction.atomic
+def adjustment_remove(*, actor: Actor, adjustment: Adjustment, on: date | None = None) -> None:
+    """Remove an adjustment recorded in error; the person's release dates are worked out again."""
+    _custodial_for_recording(actor, adjustment.sentence, "adjustments")
+    log_access(actor=actor, action=Action.ALTERATION, person_id=adjustment.person_id, obj=adjustment,
+               summary=f"Removed {adjustment.get_kind_display().lower()} of {adjustment.days} days",
+               detail={"before": {"kind": adjustment.kind, "days": adjustment.days,
+                                  "from_date": _iso(adjustment.from_date)}, "after": None})
+    person_id = adjustment.person_id
+    adjustment.delete()
+    release_dates_recompute(actor=actor, person_id=person_id, on=on)
+
+
+@transaction.atomic
+def recall_record(*, actor: Actor, sentence: Sentence, kind: str, recalled_on: date,
+                  returned_to_custody: date | None = None, on: date | None = None) -> Recall:
+    """Record a recall to custody from the licence of a sentence: standard, or fixed-term (14, 28 or 56 days from
+    the return to custody, which a fixed-term recall needs). Prison or probation staff only. The person's release
+    dates are worked out again: the post-recall release date is on the release page."""
+    on = _today(on)
+    _custodial_for_recording(actor, sentence, "recalls")
+    if kind not in RecallKind.values:
+        raise ReleaseError(f"Choose a recall: {', '.join(str(k.label).lower() for k in RecallKind)}.")
+    if recalled_on > on or (returned_to_custody is not None and returned_to_custody > on):
+        raise ReleaseError("A recall and a return to custody cannot be in the future.")
+    if not sentence.release_is_actual or sentence.release_date is None:
+        raise ReleaseError("Only a sentence the person has been released from can be recalled: record the release "
+                           "first.")
+    if recalled_on < sentence.release_date:
+        raise ReleaseError("A recall cannot be before the release it recalls from.")
+    if returned_to_custody is not None and returned_to_custody < recalled_on:
+        raise ReleaseError("The return to custody cannot be before the recall.")
+    if kind != RecallKind.STANDARD and returned_to_custody is None:
+        raise ReleaseError("Enter the date of return to custody: a fixed-term recall runs from it.")
+    recall = Recall.objects.create(person_id=sentence.person_id, sentence=sentence, kind=kind, recalled_on=recalled_on,
+                                   returned_to_custody=returned_to_custody, recorded_by_id=actor.user_id)
+    log_access(actor=actor, action=Action.COLLECTION, person_id=sentence.person_id, obj=recall,
+               summary=f"Recorded {recall.get_kind_display().lower()} on sentence {sentence.pk}",
+               detail={"after": {"kind": kind, "recalled_on": _iso(recalled_on),
+                                 "returned_to_custody": _iso(returned_to_custody)}})
+    release_dates_recompute(actor=actor, person_id=sentence.person_id, on=on)
+    return recall
+
+
+@transaction.atomic
+def release_dates_recompute(*, actor: Actor, person_id: int, on: date | None = None) -> selectors.BookingDates:
+    """Work a person's release dates out again (desist.core.release_dates) and write them to the sentence dates
+    desist works out (`Sentence.dates_calculated`). A date the prison recorded wins and is left alone: the release
+    page shows the difference. Where the engine needs a manual calculation those dates are emptied, never guessed.
+
+    A new expected release date goes through `release_date_record`, so the plan, its tasks' due dates, short-notice
+    escalation, referrals and victims follow; one already past is written to the sentence alone."""
+    on = _today(on)
+    booking = selectors.booking_dates(person_id, on=on)
+    worked = booking.stored
+    for sentence in booking.sentences:
+        calculated = sentence.calculated_fields
+        if sentence.release_is_actual or not calculated:
+            continue  # released (a recall's release is on the page), or every date as the prison recorded it
+        changes = {name: worked[name] for name in calculated
+                   if name != "release_date" and getattr(sentence, name) != worked[name]}
+        new_release = worked["release_date"]
+        moves = "release_date" in calculated and sentence.release_date != new_release
+        if moves and (new_release is None or new_release < on):
+            changes["release_date"] = new_release
+            moves = False
+        if changes:
+            sentence_update(actor=actor, sentence=sentence, worked_out=True, **changes)
+        if moves and new_release is not None:
+            plan = ReleasePlan.objects.filter(sentence=sentence).first()
+            release_date_record(actor=actor, sentence=sentence, release_date=new_release,
+                                release_type=_told_release_type(sentence, plan), worked_out=True, on=on,
+                                reason="Worked out again by desist from the sentences, adjustments and recalls")
+    return booking

@@ -13,5 +13,8 @@ urlpatterns = [
     path("releases/sentences/<id:sentence_id>/facts/", views.release_facts, name="release_facts"),
     path("releases/sentences/<id:sentence_id>/released/", views.release_record, name="release_record"),
     path("releases/sentences/<id:sentence_id>/plan/", views.plan_start, name="release_plan_start"),
+    path("releases/sentences/<id:sentence_id>/adjustments/", views.adjustment_add, name="release_adjustment_add"),
+    path("releases/sentences/<id:sentence_id>/recalls/", views.recall_add, name="release_recall_add"),
+    path("people/<id:person_id>/release/sentences/", views.sentence_add, name="release_sentence_add"),
     path("people/<id:person_id>/release/", views.person_release, name="person_release"),
 ]

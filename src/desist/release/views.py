@@ -25,8 +25,11 @@ from desist.people.selectors import person_for_actor
 from desist.release import selectors, services
 from desist.release.forms import (
     AccommodationForm,
+    AdjustmentForm,
+    CustodialSentenceForm,
     PathwaysForm,
     PipelineFilterForm,
+    RecallForm,
     ReleaseDateForm,
     ReleaseFactsForm,
     ReleaseForm,
@@ -49,6 +52,8 @@ def _facts_form(r: selectors.SentenceRelease) -> ReleaseFactsForm:
     facts = r.facts
     initial: dict[str, Any] = {"sentence_type": r.inputs.sentence_type, "version": r.sentence.version}
     if facts is not None:
+        initial.update(extension_years=facts.extension_years, extension_months=facts.extension_months,
+                       fine_amount=facts.fine_amount, sentence_type=facts.sentence_type)
         initial.update(extended_licence_days=facts.extended_licence_days, tariff_expiry_date=facts.tariff_expiry_date,
                        parole_board_case=facts.parole_board_case, hdc_exclusions=facts.hdc_exclusions)
     return ReleaseFactsForm(prefix=f"facts{r.sentence.pk}", initial=initial)
@@ -66,7 +71,9 @@ def _person_release_page(request: AuthenticatedHttpRequest, person: Person, *, b
     with its errors, in place of the blank one), and the releases already recorded."""
     actor = request.actor
     today = timezone.localdate()
-    releases = selectors.person_releases(person.pk, on=today)
+    # The whole booking's dates (the engine's), shared by the sentences awaiting release.
+    booking = selectors.booking_dates(person.pk, on=today)
+    releases = selectors.person_releases(person.pk, on=today, booking=booking)
     released = selectors.person_released(person.pk)
     log_access(actor=actor, action=Action.CONSULTATION, person_id=person.pk, obj=person,
                summary=f"Viewed release dates and plan of person {person.pk}",
@@ -79,12 +86,25 @@ def _person_release_page(request: AuthenticatedHttpRequest, person: Person, *, b
              else _release_form(r, today)) for r in releases] if may_record else [(r, None, None) for r in releases]
     date_forms = {r.sentence.pk: bound["date"] if r.sentence.pk == bound_sentence and "date" in bound
                   else _date_form(r) for r in releases}
-    rows = [(r, facts, release, date_forms[r.sentence.pk]) for r, facts, release in rows]
+    rows = [(r, facts, release, date_forms[r.sentence.pk],
+             _bound_or(bound, "adjust", r.sentence.pk, bound_sentence, AdjustmentForm, f"adjust{r.sentence.pk}")
+             if may_record else None) for r, facts, release in rows]
+    for s in released:  # a recall is recorded on the licence of a sentence released from
+        s.recall_form = (_bound_or(bound, "recall", s.pk, bound_sentence, RecallForm,  # type: ignore[attr-defined]
+                                   f"recall{s.pk}") if may_record else None)
+    sentence_form = bound.get("sentence") or CustodialSentenceForm(sentences=booking.sentences)
     return render(request, "release/_person_release.html" if fragment else "release/person_release.html", {
+        "sentence_form": sentence_form if may_record else None,
         "person": person, "rows": rows, "released": released, "today": today, "date_form": ReleaseDateForm(),
+        "booking": booking if booking.sentences else None,
         "may_record": may_record, "short_notice_days": settings.DESIST_RELEASE_SHORT_NOTICE_DAYS,
         "bound_form": next(iter(bound.values()), None), "bound_first_id": _first_id(bound),
     })
+
+
+def _bound_or(bound: dict[str, Any], key: str, pk: int, bound_pk: int | None, form_class: Any, prefix: str) -> Any:
+    # The form just sent (with its errors) for this sentence, else a blank one.
+    return bound[key] if pk == bound_pk and key in bound else form_class(prefix=prefix)
 
 
 def _date_form(r: selectors.SentenceRelease) -> ReleaseDateForm:
@@ -180,6 +200,73 @@ def release_date(request: AuthenticatedHttpRequest, sentence_id: int) -> HttpRes
             return redirect("person_release", person_id=sentence.person_id)
     person = _visible_person(actor, sentence.person_id)
     return _person_release_page(request, person, bound={"date": form}, bound_sentence=sentence.pk)
+
+
+@login_required
+@require_POST
+def sentence_add(request: AuthenticatedHttpRequest, person_id: int) -> HttpResponse:
+    """Record a custodial sentence as the prison records it; desist works the person's dates out again."""
+    actor = request.actor
+    person = _visible_person(actor, person_id)
+    selectors.recorder_for_actor(actor, person_id=person.pk, what="a sentence")
+    booking = selectors.booking_dates(person.pk, on=timezone.localdate())
+    form = CustodialSentenceForm(request.POST, sentences=booking.sentences)
+    if form.is_valid():
+        data = dict(form.cleaned_data)
+        follows_id = data.pop("consecutive_to")
+        follows = next((s for s in booking.sentences if s.pk == follows_id), None)
+        try:
+            sentence = services.custodial_sentence_record(actor=actor, person=person, consecutive_to=follows, **data)
+        except services.ReleaseError as error:
+            form.add_error(None, str(error))
+        else:
+            worked = sentence.release_date
+            messages.success(request, "Sentence recorded: " + (f"release worked out for {worked:%d %B %Y}."
+                                                                if worked else "the dates need a manual calculation."))
+            return redirect("person_release", person_id=person.pk)
+    return _person_release_page(request, person, bound={"sentence": form})
+
+
+@login_required
+@require_POST
+def adjustment_add(request: AuthenticatedHttpRequest, sentence_id: int) -> HttpResponse:
+    """Record remand, tagged bail, time unlawfully at large, or days awarded or restored against a sentence."""
+    actor = request.actor
+    sentence = _custodial_sentence(actor, sentence_id)
+    selectors.recorder_for_actor(actor, person_id=sentence.person_id, what="an adjustment")
+    form = AdjustmentForm(request.POST, prefix=f"adjust{sentence.pk}")
+    if form.is_valid():
+        try:
+            adjustment = services.adjustment_record(actor=actor, sentence=sentence, **form.cleaned_data)
+        except services.ReleaseError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, f"Adjustment recorded: {adjustment.get_kind_display().lower()}, "
+                                      f"{adjustment.days} days. The dates below are worked out again.")
+            return redirect("person_release", person_id=sentence.person_id)
+    person = _visible_person(actor, sentence.person_id)
+    return _person_release_page(request, person, bound={"adjust": form}, bound_sentence=sentence.pk)
+
+
+@login_required
+@require_POST
+def recall_add(request: AuthenticatedHttpRequest, sentence_id: int) -> HttpResponse:
+    """Record a recall to custody from a sentence's licence."""
+    actor = request.actor
+    sentence = _custodial_sentence(actor, sentence_id)
+    selectors.recorder_for_actor(actor, person_id=sentence.person_id, what="a recall")
+    form = RecallForm(request.POST, prefix=f"recall{sentence.pk}")
+    if form.is_valid():
+        try:
+            recall = services.recall_record(actor=actor, sentence=sentence, **form.cleaned_data)
+        except services.ReleaseError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, f"Recall recorded: {recall.get_kind_display().lower()}. "
+                                      "The post-recall release is worked out below.")
+            return redirect("person_release", person_id=sentence.person_id)
+    person = _visible_person(actor, sentence.person_id)
+    return _person_release_page(request, person, bound={"recall": form}, bound_sentence=sentence.pk)
 
 
 @login_required

@@ -34,13 +34,28 @@ class Sentence(models.Model):
     # A database default too, so bulk loaders that leave the column out (COPY) still load.
     indeterminate = models.BooleanField(
         default=False, db_default=False, help_text="A life sentence or imprisonment for public protection (IPP): no fixed end.")
+    # The term as the court passed it (issue 12). All zero: the term is `length_days` days, as bulk loaders and
+    # rows from before this field give it; the services keep `length_days` as the term's days from the sentence date.
+    term_years = models.PositiveSmallIntegerField(default=0, db_default=0)
+    term_months = models.PositiveSmallIntegerField(default=0, db_default=0)
+    term_weeks = models.PositiveSmallIntegerField(default=0, db_default=0)
+    term_days = models.PositiveIntegerField(default=0, db_default=0)
+    offence_date = models.DateField(null=True, blank=True,
+                                    help_text="The (earliest) offence's date, when no offence is linked to the sentence.")
+    # Concurrent unless it follows another: PROTECT, as dropping the link would silently make it concurrent.
+    consecutive_to = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT,
+                                       related_name="followed_by")
+    # Which of the date fields hold desist's own working (space-separated names) rather than the prison's record:
+    # only these are rewritten when the dates are worked out again; a date the prison records wins.
+    dates_calculated = models.CharField(max_length=200, blank=True, default="", db_default="")
 
     version = version_field()
     class Meta:
         ordering = ["-sentence_date"]
         constraints = [
             models.CheckConstraint(
-                condition=~Q(kind="custody") | Q(conditional_release_date__isnull=False),
+                # Unless desist works the dates out and found it needs a manual calculation: never a wrong date.
+                condition=~Q(kind="custody") | Q(conditional_release_date__isnull=False) | ~Q(dates_calculated=""),
                 name="sentence_custody_has_crd",
             ),
             models.CheckConstraint(
@@ -69,6 +84,17 @@ class Sentence(models.Model):
     @property
     def is_custodial(self) -> bool:
         return self.kind == SentenceKind.CUSTODY
+
+    @property
+    def term_as_passed(self) -> tuple[int, int, int, int]:
+        """(years, months, weeks, days) as the court passed it; `length_days` days for rows without a term."""
+        if self.term_years or self.term_months or self.term_weeks or self.term_days:
+            return (self.term_years, self.term_months, self.term_weeks, self.term_days)
+        return (0, 0, 0, self.length_days)
+
+    @property
+    def calculated_fields(self) -> set[str]:
+        return set(self.dates_calculated.split())
 
 
 class RequirementKind(models.TextChoices):

@@ -48,11 +48,23 @@ def sentence_record(*, actor: Actor, person: Person, kind: str, sentence_date: d
     return sentence
 
 
+# The dates desist can work out (release.services.release_dates_recompute) as well as the prison can record.
+WORKED_OUT_FIELDS = ("conditional_release_date", "release_date", "licence_expiry_date", "sentence_expiry_date")
+
+
 @transaction.atomic
-def sentence_update(*, actor: Actor, sentence: Sentence, version: int | None = None, **changes: Any) -> Sentence:
+def sentence_update(*, actor: Actor, sentence: Sentence, version: int | None = None, worked_out: bool = False,
+                    **changes: Any) -> Sentence:
     """Change a sentence's dates (for example a new release date); key dates follow. Refused (StaleEdit) if the
-    sentence changed since `version` was read (or since it was loaded, without one)."""
+    sentence changed since `version` was read (or since it was loaded, without one).
+
+    A date recorded here replaces desist's working of it for good (a recorded date wins); `worked_out` marks the
+    dates as desist's own working instead (`Sentence.dates_calculated`), to be worked out again on each change."""
     before = _iso({name: getattr(sentence, name) for name in changes})
+    dated = {name for name in changes if name in WORKED_OUT_FIELDS}
+    marked = sentence.calculated_fields | dated if worked_out else sentence.calculated_fields - dated
+    if marked != sentence.calculated_fields:
+        sentence.dates_calculated = " ".join(sorted(marked))
     for name, value in changes.items():
         setattr(sentence, name, value)
     sentence.full_clean()
@@ -61,7 +73,8 @@ def sentence_update(*, actor: Actor, sentence: Sentence, version: int | None = N
     _refresh_key_dates(sentence)
     log_access(actor=actor, action=Action.ALTERATION, summary=f"Changed sentence {sentence.pk}",
                person_id=sentence.person_id, obj=sentence,
-               detail={"changes": {k: {"before": before[k], "after": v} for k, v in _iso(changes).items()}})
+               detail={"changes": {k: {"before": before[k], "after": v} for k, v in _iso(changes).items()},
+                       **({"worked_out_by_desist": sorted(dated)} if worked_out else {})})
     derived_refresh_later(sentence.person_id)
     return sentence
 

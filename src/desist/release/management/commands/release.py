@@ -6,16 +6,27 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils import timezone
 
 from desist.audit.cli import add_actor_arguments, command_actor, iso_date, run
 from desist.audit.context import Actor
+from desist.audit.models import Action
+from desist.audit.services import log_access
 from desist.core import release as rules
 from desist.outcomes.models import AccommodationKind
 from desist.partnership.models import Agency
 from desist.people.selectors import person_for_actor, visible_people
 from desist.release import selectors, services
-from desist.release.forms import ReleaseDateForm, ReleaseFactsForm, ReleaseForm, TaskForm
-from desist.release.models import ReleaseType, TaskStatus
+from desist.release.forms import (
+    AdjustmentForm,
+    CustodialSentenceForm,
+    RecallForm,
+    ReleaseDateForm,
+    ReleaseFactsForm,
+    ReleaseForm,
+    TaskForm,
+)
+from desist.release.models import SENTENCE_TYPE_LABELS, AdjustmentKind, RecallKind, ReleaseType, TaskStatus
 from desist.sentences.models import Sentence, SentenceKind
 
 
@@ -28,7 +39,8 @@ class Command(BaseCommand):
             "pathway, acting as --user.")
 
     def add_arguments(self, parser: CommandParser) -> None:
-        subcommands = parser.add_subparsers(dest="action", required=True, metavar="date|facts|released|task|pathway")
+        subcommands = parser.add_subparsers(
+            dest="action", required=True, metavar="date|facts|released|task|pathway|sentence|adjust|recall|dates")
 
         when = subcommands.add_parser("date", help="Set, bring forward, put back or confirm an expected release date.")
         self._which_sentence(when)
@@ -42,7 +54,7 @@ class Command(BaseCommand):
         facts = subcommands.add_parser("facts", help="Record a custodial sentence's release facts.")
         self._which_sentence(facts)
         facts.add_argument("--type", default=rules.SentenceType.STANDARD, dest="sentence_type",
-                           help=f"One of {', '.join(rules.SentenceType)}.")
+                           help=f"One of {', '.join(SENTENCE_TYPE_LABELS)}.")
         facts.add_argument("--extended-licence-days", type=int, default=0, help="Extended sentences only.")
         facts.add_argument("--tariff-expiry", type=iso_date, help="Life or IPP: the minimum term ends (YYYY-MM-DD).")
         facts.add_argument("--parole-board", action="store_true", help="The Parole Board decides this release.")
@@ -80,6 +92,37 @@ class Command(BaseCommand):
         pathway.add_argument("--note", default="")
         add_actor_arguments(pathway)
 
+        sentence = subcommands.add_parser("sentence", help="Record a custodial sentence as the prison records it.")
+        sentence.add_argument("--person", required=True, type=int, help="The person's id.")
+        sentence.add_argument("--sentence-date", required=True, type=iso_date, help="YYYY-MM-DD.")
+        for unit in ("years", "months", "weeks", "days"):
+            sentence.add_argument(f"--{unit}", type=int, default=0, help=f"The term as passed: {unit}.")
+        sentence.add_argument("--type", default=rules.SentenceType.STANDARD, dest="sentence_type",
+                              help=f"One of {', '.join(SENTENCE_TYPE_LABELS)}.")
+        sentence.add_argument("--offence-date", type=iso_date, help="The earliest offence's date (YYYY-MM-DD).")
+        sentence.add_argument("--consecutive-to", type=int, help="The id of the sentence this one follows.")
+        add_actor_arguments(sentence)
+
+        adjust = subcommands.add_parser("adjust", help="Record remand, tagged bail, UAL, or days awarded or restored.")
+        self._which_sentence(adjust)
+        adjust.add_argument("--kind", required=True, help=f"One of {', '.join(AdjustmentKind.values)}.")
+        adjust.add_argument("--days", required=True, type=int, help="How many days.")
+        adjust.add_argument("--from", dest="from_date", type=iso_date,
+                            help="Unlawfully at large: the first day (YYYY-MM-DD).")
+        adjust.add_argument("--note", default="")
+        add_actor_arguments(adjust)
+
+        recall = subcommands.add_parser("recall", help="Record a recall to custody from a sentence's licence.")
+        recall.add_argument("--sentence", required=True, type=int, help="The custodial sentence's id.")
+        recall.add_argument("--kind", required=True, help=f"One of {', '.join(RecallKind.values)}.")
+        recall.add_argument("--recalled-on", required=True, type=iso_date, help="YYYY-MM-DD.")
+        recall.add_argument("--returned", type=iso_date, help="The return to custody (YYYY-MM-DD).")
+        add_actor_arguments(recall)
+
+        dates = subcommands.add_parser("dates", help="Show a person's release dates as desist works them out.")
+        dates.add_argument("--person", required=True, type=int, help="The person's id.")
+        add_actor_arguments(dates)
+
     @staticmethod
     def _which_sentence(parser: CommandParser) -> None:
         which = parser.add_mutually_exclusive_group(required=True)
@@ -91,7 +134,7 @@ class Command(BaseCommand):
         message = getattr(self, f"_{options['action']}")(actor, options)
         self.stdout.write(message)
 
-    def _sentence(self, actor: Actor, options: dict[str, Any]) -> Sentence:
+    def _which(self, actor: Actor, options: dict[str, Any]) -> Sentence:
         custody = Sentence.objects.filter(kind=SentenceKind.CUSTODY, person__in=visible_people(actor))
         if options["sentence"] is not None:
             sentence = selectors.sentence_for_actor(actor, options["sentence"])
@@ -104,7 +147,7 @@ class Command(BaseCommand):
         return sentence
 
     def _date(self, actor: Actor, options: dict[str, Any]) -> str:
-        sentence = self._sentence(actor, options)
+        sentence = self._which(actor, options)
         form = ReleaseDateForm({"release_date": options["date"], "release_type": options["type"],
                                 "reason": options["reason"], "confirm": options.get("confirm", False)})
         if not form.is_valid():
@@ -121,7 +164,7 @@ class Command(BaseCommand):
                 f"{change.new_date:%d %b %Y}, {change.notice_days} days' notice{notice}.")
 
     def _facts(self, actor: Actor, options: dict[str, Any]) -> str:
-        sentence = self._sentence(actor, options)
+        sentence = self._which(actor, options)
         form = ReleaseFactsForm({"sentence_type": options["sentence_type"],
                                  "extended_licence_days": options["extended_licence_days"],
                                  "tariff_expiry_date": options["tariff_expiry"] or "",
@@ -135,7 +178,7 @@ class Command(BaseCommand):
         return f"Release facts of sentence {sentence.pk}: {facts.get_sentence_type_display().lower()}, {exclusions}."
 
     def _released(self, actor: Actor, options: dict[str, Any]) -> str:
-        sentence = self._sentence(actor, options)
+        sentence = self._which(actor, options)
         form = ReleaseForm({"released_on": options["date"], "release_type": options["type"],
                             "accommodation": options["accommodation"], "note": options["note"]})
         if not form.is_valid():
@@ -179,3 +222,57 @@ class Command(BaseCommand):
                                                       status=options["status"], note=options["note"]),
                   services.ReleaseError)
         return f"{row.get_pathway_display()}: {row.get_status_display().lower()}."
+
+    @staticmethod
+    def _worked_out(person_id: int) -> str:
+        booking = selectors.booking_dates(person_id, on=timezone.localdate())
+        if booking.calculation is None:
+            return (f"This needs a manual calculation, because {booking.manual}." if booking.manual
+                    else "No release date: the Parole Board directs a life or IPP release.")
+        return "\n".join(f"{d.date_type} {d.date.isoformat()}: " + "; ".join(f"{w.rule}: {w.detail}" for w in d.working)
+                         for d in booking.dates)
+
+    def _sentence(self, actor: Actor, options: dict[str, Any]) -> str:
+        person = person_for_actor(actor, options["person"], what="the release")
+        selectors.recorder_for_actor(actor, person_id=person.pk, what="a sentence")
+        follows = (selectors.sentence_for_actor(actor, options["consecutive_to"])
+                   if options["consecutive_to"] else None)
+        form = CustodialSentenceForm({
+            "sentence_date": options["sentence_date"], "years": options["years"], "months": options["months"],
+            "weeks": options["weeks"], "days": options["days"], "sentence_type": options["sentence_type"],
+            "offence_date": options["offence_date"] or ""})
+        if not form.is_valid():
+            raise _form_error(form)
+        data = {k: v for k, v in form.cleaned_data.items() if k != "consecutive_to"}
+        sentence = run(lambda: services.custodial_sentence_record(actor=actor, person=person, consecutive_to=follows,
+                                                                  **data), services.ReleaseError)
+        return f"Sentence {sentence.pk} recorded.\n{self._worked_out(person.pk)}"
+
+    def _adjust(self, actor: Actor, options: dict[str, Any]) -> str:
+        sentence = self._which(actor, options)
+        selectors.recorder_for_actor(actor, person_id=sentence.person_id, what="an adjustment")
+        form = AdjustmentForm({"kind": options["kind"], "days": options["days"],
+                               "from_date": options["from_date"] or "", "note": options["note"]})
+        if not form.is_valid():
+            raise _form_error(form)
+        adjustment = run(lambda: services.adjustment_record(actor=actor, sentence=sentence, **form.cleaned_data),
+                         services.ReleaseError)
+        return (f"Adjustment {adjustment.pk} recorded on sentence {sentence.pk}.\n"
+                f"{self._worked_out(sentence.person_id)}")
+
+    def _recall(self, actor: Actor, options: dict[str, Any]) -> str:
+        sentence = selectors.sentence_for_actor(actor, options["sentence"])
+        selectors.recorder_for_actor(actor, person_id=sentence.person_id, what="a recall")
+        form = RecallForm({"kind": options["kind"], "recalled_on": options["recalled_on"],
+                           "returned_to_custody": options["returned"] or ""})
+        if not form.is_valid():
+            raise _form_error(form)
+        recall = run(lambda: services.recall_record(actor=actor, sentence=sentence, **form.cleaned_data),
+                     services.ReleaseError)
+        return f"Recall {recall.pk} recorded on sentence {sentence.pk}.\n{self._worked_out(sentence.person_id)}"
+
+    def _dates(self, actor: Actor, options: dict[str, Any]) -> str:
+        person = person_for_actor(actor, options["person"], what="the release")
+        log_access(actor=actor, action=Action.CONSULTATION, person_id=person.pk, obj=person,
+                   summary=f"Viewed release dates of person {person.pk}")
+        return self._worked_out(person.pk)
