@@ -210,6 +210,9 @@ class Booking:
         # Remand recorded against a later sentence counts only if this one is still in custody then, after
         # the remand and tagged bail recorded by its own date (the calculator's timeline).
         own = sum(e.deducted for e in self.adjustments if e.applies_from is None or e.applies_from <= start)
+        own += sum(
+            e.recall_deducted for e in self.adjustments if e.applies_from is None or e.applies_from == start
+        )
         in_custody_until = unadjusted_release - timedelta(days=own)
         passed = {s.sentenced_on for s in self.sentences}
         for entry in self.adjustments:
