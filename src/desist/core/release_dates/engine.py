@@ -213,7 +213,7 @@ class Booking:
         own += sum(
             e.recall_deducted for e in self.adjustments if e.applies_from is None or e.applies_from == start
         )
-        in_custody_until = unadjusted_release - timedelta(days=own)
+        in_custody_until = _previous_working_day(unadjusted_release - timedelta(days=own))
         passed = {s.sentenced_on for s in self.sentences}
         for entry in self.adjustments:
             applies = entry.applies_from
@@ -303,6 +303,20 @@ class _SentenceDates:
     @property
     def immediate_release(self) -> bool:
         return self.release == self.sentence.sentenced_on
+
+
+def _out_when(booking: Booking, start: date, day: date) -> date | None:
+    """The recorded release, on or after ``start``, that someone was still out on when ``day`` began. A release
+    followed at once by time unlawfully at large (a release in error) leaves them serving."""
+    at_large = {e.starts for e in booking.adjustments if e.unlawfully_at_large and e.starts is not None}
+    releases = {d for d in booking.releases() if d not in at_large and d + timedelta(days=1) not in at_large}
+    before = sorted(
+        (m for m in booking.movements if m.on < day and (m.direction == "IN" or m.on in releases)),
+        key=lambda m: m.on,
+    )
+    if before and before[-1].direction == "OUT" and before[-1].on >= start:
+        return before[-1].on
+    return None
 
 
 def _previous_working_day(day: date) -> date:
@@ -652,6 +666,17 @@ def _calculable(
             if release - timedelta(days=awarded + adj.recall_deducted) < tranche.commences:
                 work.working.append(
                     Step(DateType.CRD, f"not under {scheme.name}", f"released before {tranche.commences}")
+                )
+                break
+            # So does someone the prison recorded as released (on HDC, say) and still out when it began.
+            out = _out_when(booking, start, tranche.commences)
+            if out is not None:
+                work.working.append(
+                    Step(
+                        DateType.CRD,
+                        f"not under {scheme.name}",
+                        f"released on {out}, out on {tranche.commences}",
+                    )
                 )
                 break
             reaches = tranche.commences
