@@ -285,6 +285,7 @@ class _SentenceDates:
     ersed: date | None = None
     parts: tuple[Sentence, ...] = ()
     has_sled: bool = True
+    licence_for_later_offences: bool = False  # licence for the ORA offences of a mix, to half their term
     has_ped: bool = False
     sds_plus_eligible: bool = False
     schemes: tuple[str, ...] = ()  # the early-release schemes that reached this term
@@ -757,6 +758,10 @@ def _calculable(
     back = booking.back_from_unlawfully_at_large(start, work.expiry)
     if back is not None and back > work.expiry:
         work.expiry = back
+    # Days awarded that would hold someone past the sentence expiry are unused: released at the expiry, and
+    # the HDC date comes as much earlier (``TimelineCalculator.calculateUnusedAdas``).
+    unused_awarded = max(0, (release - work.expiry).days) if adj.awarded > 0 else 0
+    release -= timedelta(days=unused_awarded)
     work.release = work.determinate_release = release
     expiry_rule = (
         f"{total_days} days from {start}; {-adj.deducted:+d} deducted, {adj.unlawfully_at_large:+d} UAL"
@@ -773,6 +778,7 @@ def _calculable(
         ]
         licence_days = _aggregate_days(start, ora_lengths) // 2
         work.has_sled = False
+        work.licence_for_later_offences = True
         work.licence_expiry = release + timedelta(days=licence_days)
         work.working += [
             Step(DateType.CRD, "release point", release_rule),
@@ -823,6 +829,9 @@ def _calculable(
                     work.hdced, why = old_hdced, f"{old_why} (before the early release scheme reached them)"
                 elif work.hdced is not None and work.hdced < reaches:
                     work.hdced, why = reaches, f"not before the early release scheme reached them ({reaches})"
+            if work.hdced is not None and unused_awarded:
+                work.hdced -= timedelta(days=unused_awarded)
+                why = f"{why}; {-unused_awarded:+d} days awarded beyond the sentence expiry"
             if work.hdced is not None:
                 work.working.append(Step(DateType.HDCED, "home detention curfew (CJA 2003 s.246)", why))
         if legislation.top_up_supervision and any(ora_parts) and total_days < two_years:
@@ -1478,7 +1487,9 @@ def _alone(r: _SentenceDates) -> Calculation:
         DateType.ESED: r.unadjusted_expiry,
     }
     if not r.has_sled and r.licence_expiry is not None and r.licence_expiry >= r.release:
-        dates[DateType.LED] = r.licence_expiry
+        # A licence for the later offences of a mix ends by the sentence expiry, as in _concurrent.
+        led = min(r.licence_expiry, r.expiry) if r.licence_for_later_offences else r.licence_expiry
+        dates[DateType.LED] = led
     if r.tused is not None:
         dates[DateType.TUSED] = r.tused
     if r.hdced is not None and not r.has_ped and r.release > r.hdced:
@@ -1508,6 +1519,10 @@ def _concurrent(results: list[_SentenceDates]) -> Calculation:
     assert active is not None and by_expiry is not None
     latest_release, latest_expiry = active.release, by_expiry.expiry
     latest_led = led_sentence.licence_expiry if led_sentence else None
+    # A licence for the later offences of a mix ends by the latest sentence expiry: days beyond it are unused
+    # (``TimelineCalculator.calculateUnusedLicenseAdas``).
+    if led_sentence is not None and led_sentence.licence_for_later_offences and latest_led is not None:
+        latest_led = min(latest_led, latest_expiry)
     dates: dict[DateType, date] = {}
     working: list[Step] = [
         Step(DateType.CRD, "concurrent sentences", f"the latest release of {len(results)} sentences governs")
