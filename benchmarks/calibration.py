@@ -29,12 +29,14 @@ def main() -> int:
     parser.add_argument("--people", type=int, default=50_000)
     parser.add_argument("--seed", type=int, default=20121)
     parser.add_argument("--as-of", type=date.fromisoformat, default=DEFAULT_AS_OF)
+    parser.add_argument("--minimum", type=int, default=100,
+                        help="fewest cohort members for a breakdown value to count in a gradient (default 100)")
     args = parser.parse_args()
 
     started = time.perf_counter()
     world = generate_partnership(people=args.people, seed=args.seed, as_of=args.as_of)
     generated = time.perf_counter()
-    result, checks = calibration_checks(world)
+    result, checks = calibration_checks(world, minimum=args.minimum)
     measured = time.perf_counter()
     start, end = cohort_year(args.as_of)
     print(f"{args.people:,} people, seed {args.seed}, as of {args.as_of}: cohort {start} to {end}, "

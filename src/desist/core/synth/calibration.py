@@ -10,6 +10,7 @@ on the generated partnership's offences (``events_from_synth``): nothing here co
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -31,6 +32,7 @@ SETTING = "direction as published; size not verified here: a setting"
 # The index-disposal values of the detailed breakdown (custody split at 12 months, as the MoJ publishes).
 SHORT_CUSTODY = "custody under 12 months"
 LONG_CUSTODY = "custody 12 months or more"
+THEFT = "Theft (non-motor)"
 SEXUAL_GROUPS = ("Sexual (against child)", "Sexual (not against child)")
 # Broad age bands of the age gradient: (label, bands of the measure's settings).
 AGE_GROUPS: tuple[tuple[str, tuple[str, ...]], ...] = (
@@ -82,26 +84,60 @@ def calibration_events(world: Partnership) -> pa.Table:
     return events.append_column("priority_group", detail.column("detail").cast(pa.string()))
 
 
-def _rates(result: ProvenReoffendingResult, breakdown: str, minimum: int) -> dict[str, float]:
+# A step of a published gradient counts as reversed only when the reversal is beyond sampling error: a
+# two-proportion z statistic above this (95%, two-sided). A cohort of a few thousand cannot order groups of
+# a hundred people more finely than that; the figures themselves are printed as measured.
+Z_95 = 1.96
+
+
+@dataclass(frozen=True)
+class Share:
+    """Reoffenders out of a cohort."""
+
+    reoffenders: int
+    cohort: int
+
+    @property
+    def rate(self) -> float:
+        return self.reoffenders / self.cohort if self.cohort else float("nan")
+
+
+def _z(a: Share, b: Share) -> float:
+    """How far ``a``'s rate is above ``b``'s, in standard errors (pooled two-proportion z statistic)."""
+    if not a.cohort or not b.cohort:
+        return 0.0
+    pooled = (a.reoffenders + b.reoffenders) / (a.cohort + b.cohort)
+    se = math.sqrt(pooled * (1 - pooled) * (1 / a.cohort + 1 / b.cohort))
+    return (a.rate - b.rate) / se if se else 0.0
+
+
+def _shares(result: ProvenReoffendingResult, breakdown: str, minimum: int) -> dict[str, Share]:
     return {
-        row.value: row.measures.binary_rate
+        row.value: Share(row.measures.reoffenders, row.measures.cohort_size)
         for row in result.breakdowns[breakdown]
-        if row.measures.binary_rate is not None and row.measures.cohort_size >= minimum
+        if row.measures.cohort_size >= minimum
     }
 
 
-def _pooled(result: ProvenReoffendingResult, breakdown: str, values: Iterable[str]) -> float:
+def _pooled(result: ProvenReoffendingResult, breakdown: str, values: Iterable[str]) -> Share:
     rows = [row for row in result.breakdowns[breakdown] if row.value in set(values)]
-    cohort = sum(row.measures.cohort_size for row in rows)
-    return sum(row.measures.reoffenders for row in rows) / cohort if cohort else float("nan")
+    return Share(sum(row.measures.reoffenders for row in rows), sum(row.measures.cohort_size for row in rows))
 
 
 def _pct(value: float) -> str:
     return f"{100 * value:.1f}%"
 
 
-def _ordered(values: Sequence[float]) -> bool:
-    return all(a > b for a, b in pairwise(values))
+def _falls(shares: Sequence[Share]) -> tuple[bool, bool]:
+    """Whether rates published as falling fall here: (in strict order, within sampling error). Within sampling
+    error means the first is above the last and no step rises beyond sampling error."""
+    strict = all(a.rate > b.rate for a, b in pairwise(shares))
+    within = shares[0].rate > shares[-1].rate and all(_z(b, a) <= Z_95 for a, b in pairwise(shares))
+    return strict, within
+
+
+def _order(strict: bool) -> str:
+    return "in strict order" if strict else "not in strict order, within sampling error"
 
 
 def caseload_split(world: Partnership) -> float:
@@ -123,8 +159,9 @@ def caseload_split(world: Partnership) -> float:
 
 
 def calibration_checks(world: Partnership, *, minimum: int = 100) -> tuple[ProvenReoffendingResult, list[Check]]:
-    """Each calibration target beside the figure measured on ``world`` (breakdown values with fewer than
-    ``minimum`` cohort members are left out of the gradients)."""
+    """Each calibration target beside the figure measured on ``world``. Breakdown values with fewer than
+    ``minimum`` cohort members are left out of the offence and disposal gradients; a gradient is met when its
+    ends are in the published order and no step is reversed beyond sampling error (``Z_95``)."""
     start, end = cohort_year(world.config.as_of)
     events = calibration_events(world)
     result = proven_reoffending(
@@ -134,6 +171,7 @@ def calibration_checks(world: Partnership, *, minimum: int = 100) -> tuple[Prove
     head = result.headline
     rate = head.binary_rate or 0.0
     frequency = head.reoffences_per_reoffender or 0.0
+    overall = Share(head.reoffenders, head.cohort_size)
     checks = [
         Check("proven reoffending rate", _pct(rate), "19.7% ± 2 points", abs(rate - 0.197) <= 0.02, KENT),
         Check("reoffences per reoffender", f"{frequency:.2f}", "2.9 ± 0.5", abs(frequency - 2.9) <= 0.5, MOJ_2012),
@@ -141,35 +179,43 @@ def calibration_checks(world: Partnership, *, minimum: int = 100) -> tuple[Prove
     adult, juvenile = result.adult.binary_rate or 0.0, result.juvenile.binary_rate or 0.0
     checks.append(Check("juvenile above adult", f"{_pct(juvenile)} vs {_pct(adult)}",
                         "juvenile > adult (33.0% vs 25.6%)", juvenile > adult, MOJ_2019))
-    sex = _rates(result, "sex", 1)
-    male, female = sex.get("male", 0.0), sex.get("female", 0.0)
-    checks.append(Check("male above female", f"{_pct(male)} vs {_pct(female)}", "male > female", male > female,
-                        SETTING))
+    sex = _shares(result, "sex", 1)
+    male, female = sex.get("male", Share(0, 0)), sex.get("female", Share(0, 0))
+    checks.append(Check("male above female", f"{_pct(male.rate)} vs {_pct(female.rate)}", "male > female",
+                        male.rate > female.rate, SETTING))
     ages = [_pooled(result, "age_band", bands) for _, bands in AGE_GROUPS]
-    checks.append(Check("falls with age", " > ".join(f"{label} {_pct(r)}" for (label, _), r in zip(AGE_GROUPS, ages,
-                                                                                                    strict=True)),
-                        "each broad band below the one before", _ordered(ages), SETTING))
-    groups = _rates(result, "offence_group", minimum)
-    theft = groups.get("Theft (non-motor)", 0.0)
-    others = {g: r for g, r in groups.items() if g != "Theft (non-motor)"}
-    runner_up = max(others, key=lambda g: others[g]) if others else ""
-    checks.append(Check("theft highest offence group", f"theft {_pct(theft)}, next {runner_up} "
-                        f"{_pct(others.get(runner_up, 0.0))}", "theft above every other group",
-                        bool(others) and theft > max(others.values()), SETTING))
+    strict, within = _falls(ages)
+    steps = " > ".join(f"{label} {_pct(a.rate)}" for (label, _), a in zip(AGE_GROUPS, ages, strict=True))
+    checks.append(Check("falls with age", f"{steps} ({_order(strict)})",
+                        "each broad band below the one before", within, SETTING))
+    groups = _shares(result, "offence_group", minimum)
+    theft = groups.get(THEFT, Share(0, 0))
+    others = {g: s for g, s in groups.items() if g != THEFT}
+    runner_up = max(others, key=lambda g: others[g].rate) if others else ""
+    strict = bool(others) and theft.rate > max(s.rate for s in others.values())
+    within = theft.rate > overall.rate and all(_z(s, theft) <= Z_95 for s in others.values())
+    checks.append(Check("theft highest offence group", f"theft {_pct(theft.rate)}, next {runner_up} "
+                        f"{_pct(others[runner_up].rate if others else 0.0)} ({_order(strict)})",
+                        "theft above every other group", within, SETTING))
     fraud = _pooled(result, "offence_group", ("Fraud and forgery",))
     sexual = _pooled(result, "offence_group", SEXUAL_GROUPS)
     low = _pooled(result, "offence_group", ("Fraud and forgery", *SEXUAL_GROUPS))
-    checks.append(Check("fraud and sexual low", f"{_pct(low)} (fraud {_pct(fraud)}, sexual {_pct(sexual)})",
-                        "together below the overall rate", low < rate, SETTING))
-    disposals = _rates(result, "priority_group", minimum)
-    short = disposals.get(SHORT_CUSTODY, 0.0)
-    highest = max(disposals, key=lambda d: disposals[d]) if disposals else ""
-    lowest = min(disposals, key=lambda d: disposals[d]) if disposals else ""
-    checks.append(Check("custody under 12 months highest", _pct(short), "highest disposal; 59.7% published",
-                        highest == SHORT_CUSTODY, MOJ_2019))
-    checks.append(Check("caution lowest", f"caution {_pct(disposals.get('caution', 0.0))}",
-                        "lowest disposal", lowest == "caution", SETTING))
-    previous = [_pooled(result, "previous_offences", (band,)) for band in ("0", "1-2", "3-6", "7-10", "11+")]
+    checks.append(Check("fraud and sexual low", f"{_pct(low.rate)} (fraud {_pct(fraud.rate)}, sexual "
+                        f"{_pct(sexual.rate)})", "together below the overall rate", low.rate < rate, SETTING))
+    disposals = _shares(result, "priority_group", minimum)
+    short = disposals.get(SHORT_CUSTODY, _pooled(result, "priority_group", (SHORT_CUSTODY,)))
+    rest = {d: s for d, s in disposals.items() if d != SHORT_CUSTODY}
+    strict = bool(rest) and short.rate > max(s.rate for s in rest.values())
+    within = short.rate > overall.rate and all(_z(s, short) <= Z_95 for s in rest.values())
+    checks.append(Check("custody under 12 months highest", f"{_pct(short.rate)} ({_order(strict)})",
+                        "highest disposal; 59.7% published", within, MOJ_2019))
+    caution = disposals.get("caution", _pooled(result, "priority_group", ("caution",)))
+    rest = {d: s for d, s in disposals.items() if d != "caution"}
+    strict = bool(rest) and caution.rate < min(s.rate for s in rest.values())
+    within = caution.rate < overall.rate and all(_z(caution, s) <= Z_95 for s in rest.values())
+    checks.append(Check("caution lowest", f"caution {_pct(caution.rate)} ({_order(strict)})",
+                        "lowest disposal", within, SETTING))
+    previous = [_pooled(result, "previous_offences", (band,)).rate for band in ("0", "1-2", "3-6", "7-10", "11+")]
     checks.append(Check("rises with previous offences", f"0: {_pct(previous[0])}, 11+: {_pct(previous[-1])}",
                         "11+ above 0 (47% vs 10.5% published)", previous[-1] > previous[0] + 0.15, MOJ_2012))
     custody = caseload_split(world)

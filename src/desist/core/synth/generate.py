@@ -40,8 +40,9 @@ from .population import (
 from .schools import build_school_records
 
 # 1.1.0 added assessments and school records; 1.1.1 keeps mistyped PNC and NHS numbers well formed;
-# 1.2.0 calibrates reoffending to published figures (docs/calibration.md).
-GENERATOR_VERSION = "1.2.0"
+# 1.2.0 calibrates reoffending to published figures (docs/calibration.md); 1.2.1 lets supervised people
+# reoffend during their current sentence and ends recent sanctions of everyone else at once.
+GENERATOR_VERSION = "1.2.1"
 DEFAULT_AS_OF = date(2026, 11, 23)
 
 

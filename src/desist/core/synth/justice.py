@@ -5,7 +5,9 @@ sentence, placed so that it is running on the as-of date (in custody with a futu
 or serving a community or suspended order). For anyone else with a record, the anchor is their latest
 sanction, placed so that any sentence it brought has finished. Earlier sanctions follow one another back
 in time, separated by a gap that shrinks as propensity grows and by the time served in custody, until
-the person's criminal career began (at 10 at the earliest).
+the person's criminal career began (at 10 at the earliest). Supervised people also reoffend during their
+current sentence, at the rate their history predicts: those offences are dealt with by a fine, a discharge
+or a caution, which leave the sentence running (docs/calibration.md).
 
 Release dates use the standard determinate rules: conditional release at half the sentence (at 40% for
 sentences passed from 10 September 2024, except sexual, domestic abuse and violent offences of four
@@ -32,7 +34,9 @@ from .offending import (
     COMMUNITY,
     CUSTODY,
     DA_GROUPS,
+    DISCHARGE,
     DISPOSAL_P,
+    FINE,
     LEN_APPROX_DAYS,
     LEN_FLOW,
     LEN_MONTHS,
@@ -329,6 +333,81 @@ def _place_current(
     return status, kind, sd, months.astype(np.int64), weeks.astype(np.int64), op.astype(np.int64), hdc
 
 
+# Reoffending while supervised (docs/calibration.md, "Settings"). An offence proven while a sentence runs
+# is dealt with here without ending it: a fine, a discharge or a caution (-1), in these proportions (a
+# setting: fines are the commonest sentence at court in the MoJ's Criminal Justice Statistics; a breach
+# or a new custodial sentence is not modelled). At most this many such offences per person.
+_UNDER_SUPERVISION_DISPOSALS: tuple[tuple[int, float], ...] = ((FINE, 55.0), (DISCHARGE, 25.0), (-1, 20.0))
+_UNDER_SUPERVISION_STEPS = 4
+# The latest sanction of someone not supervised that falls too late for a sentence to have ended by the
+# as-of date is one that ends at once: a fine with this chance, otherwise a discharge (a setting).
+_ENDS_AT_ONCE_FINE = 0.7
+# How much longer the wait to an offence after the first year is, by age (youngest age of the band, factor):
+# offending slows with age (a setting, in the direction of the MoJ's age gradient).
+_PACE_BY_AGE: tuple[tuple[int, float], ...] = ((0, 0.7), (25, 1.0), (35, 1.5), (50, 2.5))
+
+
+def _pace(age: Arr) -> Arr:
+    bounds = np.array([lo for lo, _ in _PACE_BY_AGE])
+    out: Arr = np.array([v for _, v in _PACE_BY_AGE])[np.searchsorted(bounds, age, side="right") - 1]
+    return out
+
+
+def _reoffending_under_supervision(
+    rng: np.random.Generator, idx: Arr, prop: Arr, dob: Arr, female: Arr, main: Arr, group: Arr, kind: Arr,
+    sd: Arr, months: Arr, weeks: Arr, op: Arr, da: Arr, hdc: Arr, as_of: int,
+) -> list[dict[str, Arr]]:
+    """Offences after the current sentence began (in the community: from the order, or from the release on
+    licence), proven by the as-of date and dealt with without ending the sentence (a fine, a discharge or a
+    caution). The current sentence is the person's latest sentence, but not always their latest offence:
+    people reoffend while supervised, at the rate their own history predicts."""
+    released = compute_sentence_dates(kind, sd, months, weeks, op, _sds40_ok(group, months, da), hdc)["release"]
+    start = np.where(kind == K_CUSTODY, released, sd)
+    live = (kind != K_CUSTODY) | (released < as_of)
+    disposal = np.where(kind == K_CUSTODY, CUSTODY, np.where(kind == K_COMMUNITY, COMMUNITY, SUSPENDED))
+    last_group, last_disposal, last_months = group, disposal, months
+    t = start
+    out: list[dict[str, Arr]] = []
+    for _ in range(_UNDER_SUPERVISION_STEPS):
+        age = (t - dob) / YEAR
+        p_soon = reoffend_within_year(prop, age, female, last_group, last_disposal, last_months)
+        soon = rng.random(idx.shape[0]) < p_soon
+        pace = _pace(age)
+        offence = t + days_to_next_offence(rng, prop, soon, pace)
+        new_disposal = np.array([d for d, _ in _UNDER_SUPERVISION_DISPOSALS])[
+            choice_index(rng, np.array([w for _, w in _UNDER_SUPERVISION_DISPOSALS]), idx.shape[0])
+        ]
+        caution = new_disposal < 0
+        outcome = offence + np.where(
+            caution, _caution_delay(rng, idx.shape[0]), _conviction_delay(rng, idx.shape[0])
+        )
+        new_group = _draw_groups(rng, main)
+        live = live & (outcome < as_of)
+        if not live.any():
+            break
+        keep = np.flatnonzero(live)
+        out.append(
+            {
+                "idx": idx[keep],
+                "outcome_date": outcome[keep],
+                "offence_date": offence[keep],
+                "caution": caution[keep],
+                "disposal": new_disposal[keep],
+                "group": new_group[keep],
+                "da": np.zeros(keep.shape[0], bool),
+                "current": np.zeros(keep.shape[0], bool),
+                "sent_kind": np.full(keep.shape[0], -1, dtype=np.int64),
+                "months": np.zeros(keep.shape[0], dtype=np.int64),
+                "weeks": np.zeros(keep.shape[0], dtype=np.int64),
+                "op_months": np.zeros(keep.shape[0], dtype=np.int64),
+                "hdc_draw": rng.random(keep.shape[0]),
+            }
+        )
+        t, last_group, last_disposal = outcome, new_group, new_disposal
+        last_months = np.zeros(idx.shape[0], dtype=np.int64)
+    return out
+
+
 def simulate_histories(rng: np.random.Generator, pop: Population, as_of: int) -> Occasions:
     """Every sanction occasion of everyone with a record, oldest first within each person."""
     n = pop.n
@@ -387,6 +466,10 @@ def simulate_histories(rng: np.random.Generator, pop: Population, as_of: int) ->
         }
     )
 
+    rows.extend(_reoffending_under_supervision(
+        rng, si, p_prop[si], dob[si], female[si], main[si], s_group, kind, sd, months, weeks, op, s_da, hdc, as_of
+    ))
+
     # --- anchors: the latest sanction of everyone else with a record ---
     ni = np.flatnonzero(~sup)
     n_group = _draw_groups(rng, main[ni])
@@ -396,6 +479,12 @@ def simulate_histories(rng: np.random.Generator, pop: Population, as_of: int) ->
     draw = _draw_outcomes(rng, n_group, youth, p_prop[ni], female[ni])
     delay = np.where(draw.caution, _caution_delay(rng, ni.shape[0]), _conviction_delay(rng, ni.shape[0]))
     latest = as_of - draw.span_upper - 1
+    # A sentence still running on the as-of date would make the person supervised now: a recent sanction of
+    # someone not supervised is one that ends at once (a fine or a discharge), rather than a sentence moved
+    # back to end just before the as-of date (which piled sentences up on one date).
+    recent = tentative > latest
+    latest = np.where(recent, as_of - 1, latest)
+    ends_at_once = np.where(rng.random(ni.shape[0]) < _ENDS_AT_ONCE_FINE, FINE, DISCHARGE)
     earliest = min_date[ni] + delay
     outcome = np.minimum(tentative, latest)
     squeezed = outcome < earliest
@@ -410,7 +499,7 @@ def simulate_histories(rng: np.random.Generator, pop: Population, as_of: int) ->
     ).astype(np.int64)
     keep = outcome < as_of
     youth = outcome < dob18[ni]
-    disposal = np.where(no_room, 3, draw.disposal)
+    disposal = np.where(no_room, 3, np.where(recent, ends_at_once, draw.disposal))
     disposal = np.where(youth & np.isin(disposal, (CUSTODY, COMMUNITY, SUSPENDED)), 5, disposal)
     caution = draw.caution & ~no_room
     disposal = np.where(caution, -1, disposal)
@@ -449,9 +538,7 @@ def simulate_histories(rng: np.random.Generator, pop: Population, as_of: int) ->
         k = int(active.shape[0])
         a_prop = p_prop[active]
         age_then = (next_offence - dob[active]) / YEAR
-        pace = (
-            np.select([age_then < 25, age_then < 35, age_then < 50], [0.7, 1.0, 1.5], 2.5) * settled[active]
-        )
+        pace = _pace(age_then) * settled[active]
         group = _draw_groups(rng, main[active])
         # The earlier sanction is drawn before the wait that followed it, so that the wait can depend on
         # it (docs/calibration.md); whether it was a youth's is judged from a typical gap.

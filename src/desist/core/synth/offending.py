@@ -238,12 +238,12 @@ def code_pools() -> tuple[CodePool, ...]:
 # reoffending statistics: higher with propensity, youth, men, theft and short custody; lower for women,
 # older people, fraud, sexual and motoring offences and cautions. The intercept is calibrated so that the
 # partnership's measured proven reoffending rate is near Kent's 19.7% (2019-20).
-REOFFEND_INTERCEPT = -5.8
+REOFFEND_INTERCEPT = -6.05
 REOFFEND_PROPENSITY = 6.5  # log-odds per unit of propensity
 REOFFEND_FEMALE = -0.1
 # (youngest age of the band, log-odds): reoffending falls with age, steeply after the forties.
 REOFFEND_AGE: tuple[tuple[int, float], ...] = (
-    (10, 1.2), (15, 1.3), (18, 0.6), (21, 0.4), (25, 0.15), (30, 0.0), (35, -0.25), (40, -0.45), (45, -0.7),
+    (10, 1.4), (15, 1.5), (18, 0.7), (21, 0.4), (25, 0.15), (30, 0.0), (35, -0.25), (40, -0.45), (45, -0.7),
     (50, -1.1), (60, -1.7),
 )
 _REOFFEND_BY_GROUP: dict[str, float] = {
@@ -271,7 +271,7 @@ _REOFFEND_BY_GROUP: dict[str, float] = {
 REOFFEND_BY_GROUP: Arr = np.array([_REOFFEND_BY_GROUP[k] for k in GROUP_KEYS])
 # By disposal (vocab.DISPOSALS order, then a caution): custody of under 12 months the highest.
 REOFFEND_BY_DISPOSAL: Arr = np.array([0.4, 0.1, 0.5, -0.1, -0.4, 0.1])
-REOFFEND_SHORT_CUSTODY = 1.1  # added for custodial sentences of under 12 months
+REOFFEND_SHORT_CUSTODY = 1.5  # added for custodial sentences of under 12 months
 REOFFEND_CAUTION = -2.2
 REOFFEND_YOUTH_CAUTION = -1.3  # a youth caution is given to children the courts would otherwise see
 OFFENCES_PER_OCCASION_PROPENSITY = 2.0
