@@ -225,9 +225,14 @@ class Booking:
                 total = total + Adjustments(unlawfully_at_large=entry.unlawfully_at_large)
             elif ual > unadjusted_release:
                 total = total + Adjustments(unlawfully_at_large_after_release=entry.unlawfully_at_large)
-            total = total + Adjustments(
-                additional_days_awarded=entry.additional_days_awarded, restored_days=entry.restored_days
-            )
+            # Days awarded before this sentence was passed reach it only through a sentence then in its first
+            # custodial period; awarded while only recalled terms were served, they stay with those
+            # (``TimelineSentenceCalculationHandler``: a new sentence shares the custodial sentences' days).
+            earlier = [s for s in self.sentences if applies is not None and s.sentenced_on <= applies]
+            if applies is None or applies >= start or not earlier or any(not s.recall for s in earlier):
+                total = total + Adjustments(
+                    additional_days_awarded=entry.additional_days_awarded, restored_days=entry.restored_days
+                )
             # Remand and tagged bail before a recall count towards the sentence they were recorded against, and
             # towards those still in custody on the day it was passed; recorded against no sentence's date they
             # count towards none (the calculator's timeline shares them out on sentence dates only).
