@@ -219,8 +219,9 @@ class Booking:
             applies = entry.applies_from
             if applies is None or start >= applies or applies <= in_custody_until:
                 total = total + Adjustments(remand=entry.remand, tagged_bail=entry.tagged_bail)
-            # Time unlawfully at large counts towards the sentences being served when it began.
-            ual = entry.starts
+            # Time unlawfully at large counts towards the sentences being served on the date it was recorded
+            # against, or else when it began (the calculator's timeline goes by ``appliesToSentencesFrom``).
+            ual = applies if entry.starts and applies else entry.starts
             if ual is None or start <= ual <= unadjusted_release:
                 total = total + Adjustments(unlawfully_at_large=entry.unlawfully_at_large)
             elif ual > unadjusted_release:
