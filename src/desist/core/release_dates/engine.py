@@ -1037,9 +1037,11 @@ def _each_term(
             return one
         results.append(one)
     periods = _custody_periods(results, booking.releases())
-    # A recall brings someone back into custody: the periods are not followed through recalls yet.
-    if len(periods) < 2 or not booking.adjustments or any(s.recall for s in booking.sentences):
+    if len(periods) < 2 or not booking.adjustments:
         return results
+    # A recall brings someone back into custody: other than remand and tagged bail, the entries are not divided
+    # between the periods then.
+    recalls = any(s.recall for s in booking.sentences)
     starts = [min(r.sentence.sentenced_on for r in period) for period in periods]
     by_run: dict[int, _SentenceDates] = {}
     for index, period in enumerate(periods):
@@ -1048,6 +1050,7 @@ def _each_term(
             e
             for e in booking.adjustments
             if e.applies_from is None
+            or (recalls and not e.deducted)
             or starts[index] <= e.applies_from < until
             or (index == 0 and e.applies_from < starts[0])
         )
