@@ -5,6 +5,7 @@ WhiteNoise, and keep their caching): the idle timeout, two-factor sign-in where 
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import cast
 from urllib.parse import urlencode
 
 from django.contrib.auth import logout
@@ -16,7 +17,7 @@ from django_otp import user_has_device
 from desist.accounts.rules import idle_too_long, needs_code, record_activity
 from desist.audit.context import actor_for_request
 from desist.audit.models import Channel
-from desist.audit.refusals import log_refusal
+from desist.audit.refusals import AuthenticatedHttpRequest, log_refusal
 
 # A request carrying this header (e.g. HTMX polling: hx-headers='{"X-Desist-Background": "1"}') does not count
 # as the user being active, so a page left open does not keep its session alive.
@@ -53,7 +54,9 @@ class SignInRulesMiddleware:
             record_activity(request.session)
         if user.is_verified() or self._open(request):  # type: ignore[attr-defined]
             return None
-        if not (needs_code(user, request.actor, request.session)  # type: ignore[attr-defined]
+        # Signed in (checked above); AccessContextMiddleware, earlier in MIDDLEWARE, attached the actor.
+        actor = cast(AuthenticatedHttpRequest, request).actor
+        if not (needs_code(user, actor, request.session)
                 or request.path.startswith("/admin/")):
             return None
         if _is_api(request):
@@ -78,7 +81,9 @@ class SignInRulesMiddleware:
 
     @staticmethod
     def _to(request: HttpRequest, url: str, *, idle: bool = False) -> HttpResponse:
-        params = {"next": request.get_full_path()} if request.method == "GET" and not request.htmx else {}  # type: ignore[attr-defined]
+        # django-htmx's middleware, earlier in MIDDLEWARE, attached `htmx` to every request.
+        page_get = request.method == "GET" and not cast(AuthenticatedHttpRequest, request).htmx
+        params = {"next": request.get_full_path()} if page_get else {}
         if idle:
             params["idle"] = "1"
         target = f"{url}?{urlencode(params)}" if params else url

@@ -6,7 +6,7 @@ domain app."""
 from __future__ import annotations
 
 from dataclasses import fields
-from typing import Any
+from typing import Any, cast
 
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
@@ -15,7 +15,7 @@ from django.http import HttpRequest, HttpResponse
 
 from desist.audit.context import Actor
 from desist.audit.models import Action, Channel
-from desist.audit.refusals import log_refusal
+from desist.audit.refusals import AuthenticatedHttpRequest, log_refusal
 from desist.audit.services import log_access
 
 # Shown rows are named in the log entry; a page of the admin holds at most this many (list_per_page).
@@ -24,11 +24,12 @@ LIST_PER_PAGE = 50
 
 def admin_actor(request: HttpRequest) -> Actor:
     """The request's actor on the admin channel (the lazy request.actor's fields, copied)."""
-    current = request.actor  # type: ignore[attr-defined]
+    # Django types the admin's requests as plain HttpRequest; AccessContextMiddleware attached the actor.
+    current = cast(AuthenticatedHttpRequest, request).actor
     return Actor(**{f.name: getattr(current, f.name) for f in fields(Actor)} | {"channel": Channel.ADMIN})
 
 
-class AdminConsultationLogged(admin.ModelAdmin):  # type: ignore[type-arg]
+class AdminConsultationLogged(admin.ModelAdmin):
     """Read-only in the admin, and every list and record shown is logged as a consultation."""
 
     list_per_page = LIST_PER_PAGE
@@ -48,11 +49,12 @@ class AdminConsultationLogged(admin.ModelAdmin):  # type: ignore[type-arg]
         if not self.person_field:
             return None
         *path, last = self.person_field.split("__")
+        current: Model | None = obj
         for part in path:
-            obj = getattr(obj, part, None)
-            if obj is None:
+            current = getattr(current, part, None)
+            if current is None:
                 return None
-        return getattr(obj, f"{last}_id", None)
+        return getattr(current, f"{last}_id", None)
 
     def _refuse(self, request: HttpRequest, doing: str, object_id: str | None = None) -> None:
         meta = self.model._meta

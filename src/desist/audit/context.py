@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from django.conf import settings
 
 from desist.audit.models import Channel
 
 if TYPE_CHECKING:
-    from django.contrib.auth.models import AbstractBaseUser
+    from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, User
     from django.http import HttpRequest
 
 
@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 class Actor:
     """The person (or process) behind an action. Access rules and the access log both read it."""
 
-    user: AbstractBaseUser | None
+    user: User | None
     agency_ids: frozenset[int] = frozenset()
     agency_code: str = ""
     roles: frozenset[str] = frozenset()
@@ -58,14 +58,15 @@ def purpose_label(purpose: str, justification: str = "") -> str:
     return str(settings.DESIST_PURPOSES.get(purpose, purpose))
 
 
-def actor_for_user(user: AbstractBaseUser | None, *, channel: str, purpose: str = "", ip_address: str | None = None,
-                   path: str = "") -> Actor:
+def actor_for_user(user: AbstractBaseUser | AnonymousUser | None, *, channel: str, purpose: str = "",
+                   ip_address: str | None = None, path: str = "") -> Actor:
     """Build an Actor from a user's active memberships (one query)."""
     if user is None or not user.is_authenticated:
         return Actor(user=None, channel=channel, purpose=purpose, ip_address=ip_address, path=path)
-    memberships = list(user.memberships.filter(is_active=True).select_related("agency"))  # type: ignore[attr-defined]
+    signed_in = cast("User", user)  # authenticated: the project's user model (AUTH_USER_MODEL is auth.User)
+    memberships = list(signed_in.memberships.filter(is_active=True).select_related("agency"))
     return Actor(
-        user=user,
+        user=signed_in,
         agency_ids=frozenset(m.agency_id for m in memberships),
         agency_code=memberships[0].agency.code if memberships else "",
         roles=frozenset(m.role for m in memberships),

@@ -3,14 +3,15 @@ a view answered without logging it itself."""
 
 import dataclasses
 from collections.abc import Callable
+from typing import cast
 
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
 
-from desist.audit.context import actor_for_request
+from desist.audit.context import Actor, actor_for_request
 from desist.audit.models import AccessLogEntry, Action, Channel
-from desist.audit.refusals import log_refusal
+from desist.audit.refusals import AuthenticatedHttpRequest, log_refusal
 
 REFUSALS = (403, 404)
 
@@ -20,7 +21,9 @@ class AccessContextMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        request.actor = SimpleLazyObject(lambda: actor_for_request(request))  # type: ignore[attr-defined]
+        # The attribute AuthenticatedHttpRequest declares, as a lazy Actor: built on first use, then kept.
+        lazy_actor = SimpleLazyObject(lambda: actor_for_request(request))
+        cast(AuthenticatedHttpRequest, request).actor = cast(Actor, lazy_actor)
         started = timezone.now()
         response = self.get_response(request)
         if response.status_code in REFUSALS or (response.status_code == 401 and "HTTP_AUTHORIZATION" in request.META):
@@ -41,7 +44,7 @@ class AccessContextMiddleware:
         if actor.user is None:
             actor = dataclasses.replace(actor, extra={"username": "anonymous"})
         already = AccessLogEntry.objects.filter(action=Action.DENIED, at__gte=started, path=actor.path,
-                                                user_id=actor.user_id).exists()
+                                                user=actor.user).exists()
         if not already:
             log_refusal(actor, summary=f"Refused {request.method} {request.path[:160]} ({response.status_code})",
                         reason="refused by the view" if response.status_code != 401 else "API token not valid",

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any, NoReturn
 from django.core.exceptions import PermissionDenied
 from django.core.management.base import CommandError
 from django.http import Http404, HttpRequest
+from django_htmx.middleware import HtmxDetails
 from ninja.errors import HttpError
 
 from desist.audit.context import Actor
@@ -30,12 +31,15 @@ NOT_VISIBLE = "no current involvement by the user's agency"
 
 
 class AuthenticatedHttpRequest(HttpRequest):
-    """A request past `login_required` (or the API's auth): views annotate with it instead of reading
-    `request.actor` through `type: ignore`. `AccessContextMiddleware` attaches the actor."""
+    """The one typed request: a request past `login_required` (or the API's auth), as views, fragments and
+    helpers annotate it, so `request.actor` and `request.htmx` type-check. Never built: Django's HttpRequest
+    carries these attributes at run time. `AccessContextMiddleware` attaches the actor (to every request),
+    django-htmx's middleware `htmx`; code typed by Django with a plain HttpRequest (middleware, the admin)
+    reaches them through `typing.cast(AuthenticatedHttpRequest, request)`, with a comment why it holds."""
 
     actor: Actor
     user: User
-    htmx: Any
+    htmx: HtmxDetails
 
 
 def log_refusal(actor: Actor, *, summary: str, person_id: int | None = None, obj: models.Model | None = None,

@@ -23,13 +23,14 @@ import uuid
 from collections.abc import Callable
 from dataclasses import fields
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, cast
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 
 from desist.audit.context import Actor
+from desist.audit.refusals import AuthenticatedHttpRequest
 from desist.people.services import person_search_record
 
 PENDING_KEY = "pending_search"
@@ -37,21 +38,21 @@ PENDING_KEY = "pending_search"
 MAX_TYPED = 20
 
 
-def _actor(request: HttpRequest, pending: dict[str, Any]) -> Actor:
+def _actor(request: AuthenticatedHttpRequest, pending: dict[str, Any]) -> Actor:
     # The entry describes the search as it was shown: its address and the purpose stated at the time.
     # (request.actor is a lazy object, so its fields are copied rather than `replace`d.)
-    current = request.actor  # type: ignore[attr-defined]
+    current = request.actor
     return Actor(**{f.name: getattr(current, f.name) for f in fields(Actor)}
                  | {"path": pending["path"], "purpose": pending["purpose"],
                     "justification": pending.get("justification", "")})
 
 
-def _record(request: HttpRequest, pending: dict[str, Any], settled_by: str) -> None:
+def _record(request: AuthenticatedHttpRequest, pending: dict[str, Any], settled_by: str) -> None:
     person_search_record(actor=_actor(request, pending), query=pending["query"], person_ids=pending["person_ids"],
                          settled_by=settled_by, typed=pending["typed"], shown_at=pending["shown_at_iso"])
 
 
-def search_shown(request: HttpRequest, *, query: str, person_ids: list[int]) -> str:
+def search_shown(request: AuthenticatedHttpRequest, *, query: str, person_ids: list[int]) -> str:
     """Hold a keystroke search's results as shown (not logged yet); return its id for the settle request."""
     session = request.session
     pending = session.get(PENDING_KEY)
@@ -73,7 +74,7 @@ def search_shown(request: HttpRequest, *, query: str, person_ids: list[int]) -> 
     return search_id
 
 
-def search_submitted(request: HttpRequest, *, query: str, person_ids: list[int]) -> None:
+def search_submitted(request: AuthenticatedHttpRequest, *, query: str, person_ids: list[int]) -> None:
     """Log a submitted search at once, with any keystroke searches that led to it."""
     pending = request.session.pop(PENDING_KEY, None)
     typed: list[dict[str, Any]] = []
@@ -82,11 +83,11 @@ def search_submitted(request: HttpRequest, *, query: str, person_ids: list[int])
             typed = pending["typed"]
         else:
             _record(request, pending, "followed by another search")
-    person_search_record(actor=request.actor, query=query, person_ids=person_ids,  # type: ignore[attr-defined]
+    person_search_record(actor=request.actor, query=query, person_ids=person_ids,
                          settled_by="submitted", typed=typed)
 
 
-def search_settle(request: HttpRequest, *, settled_by: str, search_id: str = "") -> bool:
+def search_settle(request: AuthenticatedHttpRequest, *, settled_by: str, search_id: str = "") -> bool:
     """Log the held search, if any (and if it is still the one `search_id` names). True when one was logged."""
     pending = request.session.get(PENDING_KEY)
     if not pending or (search_id and pending["id"] != search_id):
@@ -107,5 +108,7 @@ class SettledSearchMiddleware:
         session = getattr(request, "session", None)
         if session is not None and PENDING_KEY in session and request.path not in (
                 reverse("search"), reverse("search_settled")):
-            search_settle(request, settled_by=f"followed by {request.method} {request.path[:200]}")
+            # Only a signed-in session holds a search; AccessContextMiddleware (earlier) attached the actor.
+            search_settle(cast(AuthenticatedHttpRequest, request),
+                          settled_by=f"followed by {request.method} {request.path[:200]}")
         return self.get_response(request)
