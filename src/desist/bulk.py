@@ -18,10 +18,18 @@ def _chunks(rows: Iterable[tuple[Any, ...]]) -> Iterator[list[tuple[Any, ...]]]:
         yield chunk
 
 
+def _column(model: type[models.Model], name: str) -> str:
+    field = model._meta.get_field(name)
+    column = field.column if isinstance(field, models.Field) else None
+    if column is None:
+        raise ValueError(f"{model.__name__}.{name} is not a column")
+    return column
+
+
 def copy_rows(model: type[models.Model], fields: list[str], rows: Iterable[tuple[Any, ...]]) -> int:
     """Insert tuples whose values follow `fields` (model field names); returns how many went in."""
     table = connection.ops.quote_name(model._meta.db_table)
-    columns = ", ".join(connection.ops.quote_name(model._meta.get_field(f).column) for f in fields)
+    columns = ", ".join(connection.ops.quote_name(_column(model, f)) for f in fields)
     count = 0
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":

@@ -136,9 +136,9 @@ def may_reset(actor: Actor, user: User) -> bool:
         return True
     if user.is_superuser:
         return False
-    admin_agencies = set(actor.user.memberships.filter(  # type: ignore[attr-defined]
+    admin_agencies = set(actor.user.memberships.filter(
         is_active=True, role="administrator").values_list("agency_id", flat=True))
-    return user.memberships.filter(agency_id__in=admin_agencies).exists()  # type: ignore[attr-defined]
+    return user.memberships.filter(agency_id__in=admin_agencies).exists()
 
 
 @transaction.atomic

@@ -146,7 +146,7 @@ def users(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not actor.is_administrator:
         refuse(actor, summary="Refused the list of users", reason="not an administrator", status=403,
                message="Only administrators can reset someone's sign-in.")
-    people = User.objects.filter(is_active=True).exclude(pk=actor.user_id).order_by("username")
+    people = User.objects.filter(is_active=True).exclude(pk=request.user.pk).order_by("username")
     if not request.user.is_superuser:
         agencies = request.user.memberships.filter(is_active=True, role="administrator").values("agency_id")
         people = people.filter(is_superuser=False, memberships__agency_id__in=agencies).distinct()

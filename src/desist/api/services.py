@@ -7,7 +7,7 @@ import secrets
 from datetime import timedelta
 
 from django.conf import settings
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 
@@ -28,7 +28,7 @@ class TokenRefused(ValueError):
 
 
 @transaction.atomic
-def api_token_issue(*, user: AbstractBaseUser, name: str, days: int | None = None,
+def api_token_issue(*, user: User, name: str, days: int | None = None,
                     scopes: tuple[str, ...] = ("read",)) -> tuple[ApiToken, str]:
     """Create a token for a user; returns it with the secret, which is never stored and cannot be shown again.
 
@@ -70,7 +70,7 @@ def api_token_check(raw: str) -> ApiToken | None:
     return token
 
 
-def api_token_user(raw: str) -> AbstractBaseUser | None:
+def api_token_user(raw: str) -> User | None:
     """The active user a valid, unrevoked, unexpired token belongs to, or None."""
     token = api_token_check(raw)
     return token.user if token is not None else None

@@ -294,8 +294,8 @@ def _item(key: str, row: Any) -> dict[str, Any]:
 def work(request: HttpRequest) -> Any:
     actor = api_actor(request)
     groups = work_queue(actor, on=timezone.localdate())
-    out = [{"key": g.key, "title": g.title, "count": g.count, "overdue": g.overdue,
-            "items": [_item(g.key, row) for row in g.rows]} for g in groups]
+    out: list[dict[str, Any]] = [{"key": g.key, "title": g.title, "count": g.count, "overdue": g.overdue,
+                                  "items": [_item(g.key, row) for row in g.rows]} for g in groups]
     log_access(actor=actor, action=Action.CONSULTATION, summary="Listed the work queue",
                detail={"person_ids": sorted({i["person_id"] for g in out for i in g["items"]})})
     return out

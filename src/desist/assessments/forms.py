@@ -4,6 +4,7 @@ what is missing."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -87,7 +88,7 @@ class AssessmentDateField(forms.MultiValueField):
         part = forms.CharField(required=False)
         super().__init__(fields=(part, part, part), require_all_fields=False, required=False, **kwargs)
 
-    def compress(self, data_list: list[str]) -> date | None:
+    def compress(self, data_list: Sequence[str]) -> date | None:
         day, month, year = ((value or "").strip() for value in [*data_list, "", "", ""][:3])
         if not (day or month or year):
             raise forms.ValidationError("Enter the date of the assessment", code="required")
@@ -196,7 +197,8 @@ class AssessmentForm(forms.Form):
     # --- checks that span fields ----------------------------------------------------------------------
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data  # what Form.clean returns (typed by Django as possibly None)
         band, score = data.get("dcsrp_band"), data.get("dcsrp_score")
         if band == DcsrpBand.MEDIUM and score is None and "dcsrp_score" not in self.errors:
             self.add_error("dcsrp_score", "Enter the direct-contact sexual reoffending score: the band is medium")

@@ -148,7 +148,7 @@ def _ogrs3(facts: RiskFacts, on: date, *, follow_up_start: date | None) -> Score
         follow_up = follow_up_start  # never before the conviction: both are on or before ``on``
     elif sentence is not None and sentence.kind == CUSTODY and sentence.release_date is not None:
         follow_up = sentence.release_date
-    inputs = {
+    inputs: dict[str, Any] = {
         "sex": facts.sex,
         "date_of_birth": facts.date_of_birth,
         "conviction_date": conviction_date,

@@ -13,12 +13,3 @@ class AccessLogEntryAdmin(AdminConsultationLogged):
     list_filter = ["action", "channel", "agency_code"]
     search_fields = ["username", "summary", "=person_id"]
     date_hierarchy = "at"
-
-    def has_add_permission(self, request: object) -> bool:
-        return False
-
-    def has_change_permission(self, request: object, obj: object = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: object, obj: object = None) -> bool:
-        return False

@@ -86,7 +86,7 @@ class AccessLogEntry(models.Model):
 
             log_entries_append([self])
             return
-        super().save(*args, **kwargs)  # type: ignore[arg-type]
+        super().save(*args, **kwargs)
 
     def delete(self, *args: object, **kwargs: object) -> tuple[int, dict[str, int]]:
         raise AppendOnlyError("Access log entries cannot be deleted.")

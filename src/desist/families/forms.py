@@ -1,6 +1,7 @@
 from django import forms
 
 from desist.families.selectors import CRITERIA, FLAGS
+from desist.formfields import set_choices
 from desist.partnership.models import District
 
 
@@ -18,4 +19,4 @@ class OverlapFilterForm(forms.Form):
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        self.fields["district"].choices = [("", "Any district"), *District.objects.values_list("code", "name")]
+        set_choices(self, "district", [("", "Any district"), *District.objects.values_list("code", "name")])

@@ -141,8 +141,8 @@ def families_refresh(*, actor: Actor, as_of: date | None = None,
         generation_gap_years=settings.DESIST_FAMILY_GENERATION_GAP_YEARS, family_settings=family_settings(),
         tf_settings=troubled_families_settings(), need_domains=load_need_domains(settings.DESIST_NEED_DOMAINS_CSV or None),
     )
-    family_rows = []
-    member_rows = []
+    family_rows: list[tuple[Any, ...]] = []
+    member_rows: list[tuple[Any, ...]] = []
     for family in found:
         counts = Counter(districts[m.person_id] for m in family.members if districts.get(m.person_id))
         district = counts.most_common(1)[0][0] if counts else None

@@ -16,6 +16,7 @@ from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.db.models import QuerySet
 from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -44,13 +45,14 @@ def _filters(form: OverlapFilterForm) -> tuple[str, selectors.OverlapFilters]:
 
 
 @login_required
-def overlap(request: AuthenticatedHttpRequest) -> HttpResponse:
+def overlap(request: AuthenticatedHttpRequest) -> HttpResponse | StreamingHttpResponse:
     actor = request.actor
     today = timezone.localdate()
     form = OverlapFilterForm(request.GET or None)
     show, filters = _filters(form)
-    rows = (selectors.overlap_people(actor, filters, on=today) if show == "people"
-            else selectors.overlap_families(actor, filters, on=today))
+    # People (FamilyMember) or families (Family, with `visible_members` prefetched), as `show` says.
+    rows: QuerySet[Any] = (selectors.overlap_people(actor, filters, on=today) if show == "people"
+                           else selectors.overlap_families(actor, filters, on=today))
     if request.GET.get("format") == "csv":
         return _csv(request, show, rows)
     page = Paginator(rows, 25).get_page(request.GET.get("page"))

@@ -20,7 +20,7 @@ from desist.audit.refusals import AuthenticatedHttpRequest, refuse
 from desist.audit.services import log_access
 from desist.iom import selectors, services
 from desist.iom.forms import AdoptForm, CandidateFilterForm, ReasonForm, ReviewForm
-from desist.iom.models import Candidacy, CohortMembership, MembershipStatus
+from desist.iom.models import OPEN_STATUSES, Candidacy, CohortMembership, MembershipStatus
 from desist.partnership.models import Membership
 from desist.people.selectors import person_for_actor
 from desist.versioning import StaleEdit
@@ -69,7 +69,7 @@ def propose(request: AuthenticatedHttpRequest, person_id: int) -> HttpResponse:
     try:
         membership = services.cohort_propose(actor=actor, person=person, notes=request.POST.get("notes", ""))
     except services.CohortDecisionError as error:
-        open_one = (CohortMembership.objects.filter(person=person, status__in=services.OPEN_STATUSES)
+        open_one = (CohortMembership.objects.filter(person=person, status__in=OPEN_STATUSES)
                     .values_list("pk", flat=True).first())
         if open_one is not None:  # a second click, or a colleague first: the decision already open
             messages.info(request, f"{person.full_name} is already before the panel or in the cohort.")

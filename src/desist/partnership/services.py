@@ -23,7 +23,7 @@ def membership_snapshot(membership: Membership | None) -> dict[str, Any]:
     return {
         "agency": membership.agency.code if membership.agency_id else "",
         "role": membership.role,
-        "team": membership.team.name if membership.team_id else "",
+        "team": membership.team.name if membership.team is not None else "",
         "is_active": membership.is_active,
     }
 

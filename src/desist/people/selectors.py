@@ -11,6 +11,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db.models import Case, Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Value, When
+from django.db.models.expressions import Combinable
 from django.utils import timezone
 
 from desist.audit.context import Actor
@@ -81,7 +82,7 @@ def identifiers_prefetch(*kinds: str) -> Prefetch:
 # --- My caseload -------------------------------------------------------------------------------------
 
 # People without a next key date go last whichever way the dates are sorted.
-CASELOAD_SORTS = {
+CASELOAD_SORTS: dict[str, tuple[str | Combinable, ...]] = {
     "name": ("last_name", "first_name", "id"),
     "-name": ("-last_name", "-first_name", "-id"),
     "next_key_date": (F("next_key_date").asc(nulls_last=True), "last_name", "id"),
@@ -380,7 +381,8 @@ def record_relatives(actor: Actor, person: Person, *, on: date | None = None) ->
     the actor's access hidden. No query when the prefetch carried `related_visible` for this actor."""
     relationships = list(person.relationships.all())
     if all(hasattr(r, "related_visible") for r in relationships):
-        seen = {r.related_person_id for r in relationships if r.related_visible}
+        # `related_visible` is annotated by the prefetch (checked above).
+        seen = {r.related_person_id for r in relationships if r.related_visible}  # type: ignore[attr-defined]
     else:
         related_ids = {r.related_person_id for r in relationships}
         seen = set(visible_people(actor, on=on).filter(pk__in=related_ids).values_list("pk", flat=True))

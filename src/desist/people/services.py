@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -20,7 +20,10 @@ from desist.core.identifiers import identifier_problem
 from desist.core.names import first_name_key, last_name_keys, normalise_identifier
 
 # Merging and undoing a merge live in their own module; pages, the API and linkage call them from here.
-from desist.people.merging import MergeRefused, SplitRefused, people_merge, people_merge_undo  # noqa: F401
+from desist.people.merging import MergeRefused as MergeRefused
+from desist.people.merging import SplitRefused as SplitRefused
+from desist.people.merging import people_merge as people_merge
+from desist.people.merging import people_merge_undo as people_merge_undo
 from desist.people.models import (
     INVERSE_RELATIONSHIP,
     Address,
@@ -50,13 +53,14 @@ def name_search_keys(first_name: str, last_name: str) -> dict[str, str]:
 
 def person_name_row(*, person_id: int | None, kind: str, first_name: str, last_name: str) -> PersonName:
     """A PersonName with its search keys filled in."""
-    return PersonName(person_id=person_id, kind=kind, first_name=first_name or "", last_name=last_name,
-                      **name_search_keys(first_name, last_name))
+    # None for a row only compared in memory, never saved (linking); Django types the column as not null.
+    return PersonName(person_id=cast(int, person_id), kind=kind, first_name=first_name or "",
+                      last_name=last_name, **name_search_keys(first_name, last_name))
 
 
 def identifier_row(*, person_id: int | None, kind: str, value: str, issuing_agency_id: int | None = None) -> Identifier:
     return Identifier(
-        person_id=person_id,
+        person_id=cast(int, person_id),  # None as in person_name_row
         kind=kind,
         value=value.strip(),
         value_normalised=normalise_identifier(kind, value),

@@ -75,7 +75,7 @@ def occupancy(*, on: date) -> list[Occupancy]:
             held[premises_id] += 1
         elif status == BookingStatus.EXPECTED:
             arriving[premises_id] += 1
-    return [Occupancy(premises=p, beds=p.bed_count, occupied=held[p.pk], arriving=arriving[p.pk])  # type: ignore[attr-defined]
+    return [Occupancy(premises=p, beds=p.bed_count, occupied=held[p.pk], arriving=arriving[p.pk])
             for p in rows]
 
 

@@ -152,9 +152,9 @@ def capacity(services: QuerySet[Service], *, on: date) -> list[ServiceCapacity]:
         if started is not None and accepted is not None:  # both filtered for above
             waits[service_id].append((started - accepted).days)
     weeks = settings.DESIST_REFERRAL_THROUGHPUT_WEEKS
-    return [ServiceCapacity(service=s, in_use=s.in_use, waiting=s.waiting, finished=s.finished,  # type: ignore[attr-defined]
+    return [ServiceCapacity(service=s, in_use=s.in_use, waiting=s.waiting, finished=s.finished,
                             average_wait_days=(sum(waits[s.pk]) / len(waits[s.pk])) if waits[s.pk] else None,
-                            throughput=rules.weekly_throughput(s.finished, weeks))  # type: ignore[attr-defined]
+                            throughput=rules.weekly_throughput(s.finished, weeks))
             for s in rows]
 
 

@@ -106,7 +106,8 @@ def victims(request: AuthenticatedHttpRequest) -> HttpResponse:
     reference = form.cleaned_data["reference"] if form.is_valid() else ""
     page = Paginator(selectors.victims_list(actor, reference=reference), PAGE_SIZE).get_page(request.GET.get("page"))
     log_access(actor=actor, action=Action.CONSULTATION, summary=f"Viewed victims ({len(page)} shown)",
-               detail={"person_ids": _person_ids([link for v in page for link in v.visible_links]),
+               detail={"person_ids": _person_ids([link for v in page
+                                                  for link in v.visible_links]),  # type: ignore[attr-defined]
                        "reference": reference})
     return render(request, "victims/victims.html", {
         "form": form, "page": page, "reference": reference,

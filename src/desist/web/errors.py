@@ -40,7 +40,7 @@ def server_error(request: HttpRequest) -> HttpResponse:
         return JsonResponse({"detail": f"{SORRY}. Try again later."}, status=500)
     name = settings.DESIST_PARTNERSHIP_NAME
     try:
-        body = loader.render_to_string("500.html", {"partnership_name": name})
+        body: str = loader.render_to_string("500.html", {"partnership_name": name})
     except Exception:  # the page that says something broke must not break as well
         logger.exception("The 500 page could not be rendered")
         body = PLAIN_500.format(sorry=SORRY, name=escape(name))

@@ -15,6 +15,7 @@ from desist.audit.context import Actor
 from desist.audit.models import Action
 from desist.audit.refusals import AuthenticatedHttpRequest, refuse
 from desist.audit.services import log_access
+from desist.formfields import set_choices
 from desist.linking.selectors import can_review
 from desist.linking.services import review_actor
 from desist.people import services
@@ -100,7 +101,7 @@ def person_merge(request: AuthenticatedHttpRequest, person_id: int) -> HttpRespo
     both = (person, other)
     form = MergeForm(request.POST if request.method == "POST" else None,
                      initial={"kept": str(min(p.pk for p in both))})
-    form.fields["kept"].choices = [(str(p.pk), f"Person {p.pk}: {p.full_name}") for p in both]
+    set_choices(form, "kept", [(str(p.pk), f"Person {p.pk}: {p.full_name}") for p in both])
     errors: list[str] = []
     if request.method == "POST" and form.is_valid():
         kept = next(p for p in both if p.pk == form.cleaned_data["kept"])

@@ -125,8 +125,9 @@ def person_record(request: AuthenticatedHttpRequest, person_id: int) -> HttpResp
 def _person_page(request: AuthenticatedHttpRequest, actor: Actor, record: services.PersonRecord) -> HttpResponse:
     person = record.person
     sentences = list(person.sentences.all())
+    status_today = {sentence.pk: sentence_status(sentence, record.on) for sentence in sentences}
     for sentence in sentences:
-        sentence.status_today = sentence_status(sentence, record.on)  # type: ignore[attr-defined]
+        sentence.status_today = status_today[sentence.pk]  # type: ignore[attr-defined]  # for the template
     registers = list(person.registers.all())
     involvements = list(person.involvements.all())
     addresses = list(person.addresses.all())
@@ -138,8 +139,8 @@ def _person_page(request: AuthenticatedHttpRequest, actor: Actor, record: servic
             "on": record.on,
             "status": supervision_status(sentences, record.on),
             "status_labels": SupervisionStatus.LABELS,
-            "current_sentences": [s for s in sentences if s.status_today != SupervisionStatus.NONE],
-            "past_sentences": [s for s in sentences if s.status_today == SupervisionStatus.NONE],
+            "current_sentences": [s for s in sentences if status_today[s.pk] != SupervisionStatus.NONE],
+            "past_sentences": [s for s in sentences if status_today[s.pk] == SupervisionStatus.NONE],
             "current_registers": [r for r in registers if r.end_date is None or r.end_date >= record.on],
             "past_registers": [r for r in registers if r.end_date is not None and r.end_date < record.on],
             "current_involvements": [i for i in involvements if i.end_date is None or i.end_date >= record.on],
@@ -148,7 +149,7 @@ def _person_page(request: AuthenticatedHttpRequest, actor: Actor, record: servic
             "addresses": addresses,
             "offences": list(person.offences.all()),
             "relationships": record.relatives,
-            "key_dates": person.upcoming_key_dates[:6],
+            "key_dates": person.upcoming_key_dates[:6],  # type: ignore[attr-defined]  # Prefetch to_attr
             **risk_context(person.pk),
             "can_assess": can_record_assessments(actor),
         },

@@ -7,7 +7,7 @@ from django.db import migrations
 CONSTRAINT = "booking_no_double_booking"
 
 
-def forwards(apps, schema_editor):  # type: ignore[no-untyped-def]
+def forwards(apps, schema_editor):
     if schema_editor.connection.vendor != "postgresql":
         return
     schema_editor.execute("CREATE EXTENSION IF NOT EXISTS btree_gist")
@@ -17,7 +17,7 @@ def forwards(apps, schema_editor):  # type: ignore[no-untyped-def]
         ") WHERE (status IN ('expected', 'arrived', 'departed'))")
 
 
-def backwards(apps, schema_editor):  # type: ignore[no-untyped-def]
+def backwards(apps, schema_editor):
     if schema_editor.connection.vendor == "postgresql":
         schema_editor.execute(f"ALTER TABLE premises_booking DROP CONSTRAINT IF EXISTS {CONSTRAINT}")
 

@@ -20,21 +20,23 @@ class Command(migrate.Command):
     def handle(self, *args: Any, **options: Any) -> None:
         owner_url = settings.DESIST_MIGRATE_DATABASE_URL
         if not owner_url or options["database"] != DEFAULT_DB_ALIAS:
-            return super().handle(*args, **options)
+            super().handle(*args, **options)
+            return
         connection = connections[DEFAULT_DB_ALIAS]
         if connection.vendor != "postgresql":
             raise CommandError("DESIST_MIGRATE_DATABASE_URL is for PostgreSQL only.")
         owner = environ.Env.db_url_config(owner_url)
         app = {key: connection.settings_dict.get(key) for key in CONNECTION_KEYS}
+        app_role: str = connection.settings_dict["USER"]  # Django fills in every key of the settings
         if owner.get("NAME") != app["NAME"]:
             raise CommandError("DESIST_MIGRATE_DATABASE_URL must name the same database as DATABASE_URL.")
         connection.close()
         connection.settings_dict.update({key: owner.get(key, app[key]) for key in CONNECTION_KEYS})
         try:
             super().handle(*args, **options)
-            app_role_grant(role=app["USER"])
+            app_role_grant(role=app_role)
             if options["verbosity"]:
-                self.stdout.write(f"Granted {app['USER']} the application's rights (desist.audit.database).")
+                self.stdout.write(f"Granted {app_role} the application's rights (desist.audit.database).")
         finally:
             connection.close()
             connection.settings_dict.update(app)
