@@ -980,6 +980,9 @@ def calculate(booking: Booking, legislation: Legislation = CURRENT) -> Calculati
     runs = chains(booking.sentences)
     if isinstance(runs, ManualCalculation):
         return runs
+    single = _single_term(booking.sentences)
+    if single is not None:
+        runs = [(single,)]
     found = _each_term(runs, booking, legislation)
     if isinstance(found, ManualCalculation):
         return found
@@ -1007,6 +1010,34 @@ def calculate(booking: Booking, legislation: Legislation = CURRENT) -> Calculati
         calculation = mixed
     calculation = _without_repealed_hdc(calculation, results, legislation)
     return _on_home_detention_curfew(calculation, booking, legislation) or calculation
+
+
+def _single_term(sentences: tuple[Sentence, ...]) -> Sentence | None:
+    """Concurrent sentences passed on different days before LASPO came in (3 December 2012) for offences before
+    4 April 2005 are served as a single term, from the first sentence date to the last expiry (CJA 1991 s.51(2);
+    the calculator's ``SingleTermSentence``)."""
+    if len(sentences) < 2 or len({s.sentenced_on for s in sentences}) < 2:
+        return None
+    if not all(
+        s.kind is SentenceKind.STANDARD
+        and s.extension is None
+        and not s.consecutive_to
+        and not s.recall
+        and s.sentenced_on < LASPO
+        and s.offence_on is not None
+        and s.offence_on < CJA_2003
+        for s in sentences
+    ):
+        return None
+    start = min(s.sentenced_on for s in sentences)
+    end = max(s.length.end_date(s.sentenced_on) for s in sentences)
+    return Sentence(
+        kind=SentenceKind.STANDARD,
+        sentenced_on=start,
+        length=Duration(days=(end - start).days + 1),
+        offence_on=min(s.offence_on for s in sentences if s.offence_on is not None),
+        identifier="+".join(s.identifier for s in sentences),
+    )
 
 
 def _on_home_detention_curfew(
