@@ -1420,18 +1420,17 @@ RECALL_DAYS = {"FTR_14": 14, "FTR_28": 28, "FTR_56": 56}
 
 def _apply_recall(r: _SentenceDates, booking: Booking, legislation: Legislation) -> ManualCalculation | None:
     """A term recalled on licence: served to its expiry (standard recall) or for 14 or 28 days from the return to
-    custody (fixed-term recall), never beyond the expiry. Remand and tagged bail before the recall, and time
-    unlawfully at large on licence, move the expiry. Its release becomes the post-recall release date."""
+    custody (fixed-term recall), never beyond the expiry. Remand and tagged bail before the recall (recorded as
+    recall remand and tagged bail; plain remand and tagged bail do not count towards a recalled term,
+    ``TimelineCalculator.setAdjustments``), and time unlawfully at large on licence, move the expiry. Its release
+    becomes the post-recall release date."""
     kind = r.parts[0].recall
     adj = r.adjustments
     start = r.sentence.sentenced_on
     expiry = max(
         r.unadjusted_expiry
         + timedelta(
-            days=-adj.deducted
-            - adj.recall_deducted
-            + adj.unlawfully_at_large
-            + adj.unlawfully_at_large_after_release
+            days=-adj.recall_deducted + adj.unlawfully_at_large + adj.unlawfully_at_large_after_release
         ),
         start,
     )
@@ -1474,14 +1473,12 @@ def _apply_recall(r: _SentenceDates, booking: Booking, legislation: Legislation)
     if r.tused is not None:
         # Recall remand and tagged bail count off the top-up as they do off the licence, before the 12 months.
         unadjusted = _day(start, r.release_days)
-        released = unadjusted + timedelta(days=adj.unlawfully_at_large - adj.deducted - adj.recall_deducted)
-        # The release the recall followed came earlier than the unadjusted one by the remand, tagged bail, recall
-        # remand and tagged bail, and one due at a weekend takes place on the Friday before, never before the
+        released = unadjusted + timedelta(days=adj.unlawfully_at_large - adj.recall_deducted)
+        # The release the recall followed came earlier than the unadjusted one by the recall remand and tagged
+        # bail, and one due at a weekend takes place on the Friday before, never before the
         # sentence date (``BookingTimelineService``): time unlawfully at large that began after it was on licence,
         # so it is added after the 12 months, not before them (``ualAfterDeterminateRelease``).
-        left = max(
-            start, _previous_working_day(unadjusted - timedelta(days=adj.deducted + adj.recall_deducted))
-        )
+        left = max(start, _previous_working_day(unadjusted - timedelta(days=adj.recall_deducted)))
         on_licence = min(
             sum(
                 e.unlawfully_at_large
