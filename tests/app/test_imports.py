@@ -338,7 +338,7 @@ def test_upload_map_check_and_import_in_the_pages(client, partnership, analyst, 
     run_worker()
     done = client.get(f"/imports/uploads/{fixed.pk}/").content.decode()
     assert "housing-fixed.csv is imported" in done and "3 records" in done
-    assert "Not queued</strong>" in done and "hx-get" not in done
+    assert "Not linked yet</strong>" in done and "hx-get" not in done
     assert SourceRecord.objects.count() == 3
     fixed.refresh_from_db()
     assert fixed.state == "imported" and bytes(fixed.content) == b"" and fixed.batch.created == 3
@@ -353,10 +353,11 @@ def test_upload_map_check_and_import_in_the_pages(client, partnership, analyst, 
 
 def test_the_result_page_shows_the_linking_after_the_import(client, partnership, analyst, mapping,
                                                             django_assert_max_num_queries):
-    from django_tasks.base import TaskResultStatus
-    from django_tasks_db.models import DBTaskResult
+    from datetime import timedelta
 
-    from desist.linking.models import LinkRun, RunStatus
+    from django.utils import timezone
+
+    from desist.linking.models import FailureKind, LinkRun, LinkRunBatch, RunStatus
 
     file = csv_file(GOOD_ROWS)
     batch = services.import_extract(actor=builders.actor(), agency=partnership.housing, file=file, mapping=mapping)
@@ -365,26 +366,31 @@ def test_the_result_page_shows_the_linking_after_the_import(client, partnership,
     client.force_login(analyst)
     page = f"/imports/uploads/{done.pk}/"
     fragment = f"{page}progress/?part=linking"
-    # Queued: the import queued a linking task (captured on commit here) that no worker has taken yet.
-    assert DBTaskResult.objects.filter(status=TaskResultStatus.READY).count() <= 1
+    # Waiting: no run has taken the batch's records up yet.
     with django_assert_max_num_queries(12):
         html = client.get(page).content.decode()
-    assert "Queued</strong>" in html and f'hx-get="{fragment}"' in html and 'aria-live="polite"' in html
-    interrupted = LinkRun.objects.create(started_by_name="system", status=RunStatus.FAILED, task_id="t",
-                                         error="Attempt 1 of 3 stopped: its worker has stopped. It is queued again.")
-    running = LinkRun.objects.create(started_by_name="system", task_id="t")
-    assert "Running</strong>" in client.get(fragment).content.decode()
-    running.status, running.people_created, running.records_joined = RunStatus.DONE, 2, 1
-    running.save()
+    assert "Waiting to be linked</strong>" in html and f'hx-get="{fragment}"' in html and 'aria-live="polite"' in html
+    run = LinkRun.objects.create(started_by_name="system", task_id="t")
+    counts = LinkRunBatch.objects.create(run=run, batch=batch)
+    assert "Being linked</strong>" in client.get(fragment).content.decode()
+    run.status, run.finished_at = RunStatus.DONE, timezone.now()
+    run.save()
+    counts.records, counts.people_created, counts.records_joined, counts.sent_to_review = 3, 2, 1, 1
+    counts.save()
     finished = client.get(fragment, headers={"HX-Request": "true"})
     assert finished.status_code == 286  # HTMX stops polling
-    assert "Done</strong>" in finished.content.decode() and "2 people created, 1 record joined" in finished.content.decode()
-    running.status, running.error = RunStatus.FAILED, "LinkingError: no active model."
-    running.save()
-    DBTaskResult.objects.all().delete()
+    text = finished.content.decode()
+    assert "Linked</strong>" in text and "3 records from this file made 2 new people, 1 joined a person" in text
+    assert "1 pair went to the review queue" in text
+    # A failed run is explained in plain words, never the engine's; it says when it is tried again.
+    again = LinkRun.objects.create(started_by_name="system", task_id="u", status=RunStatus.FAILED,
+                                   failure=FailureKind.ENGINE, error="ValueError: math domain error",
+                                   finished_at=timezone.now(), retry_at=timezone.now() + timedelta(minutes=4))
+    LinkRunBatch.objects.create(run=again, batch=batch)
     html = client.get(page).content.decode()
-    assert "Failed</strong> Linking stopped: LinkingError: no active model." in html and "hx-get" not in html
-    assert interrupted.pk
+    assert "Linking failed</strong>" in html and "The linking engine stopped on these records." in html
+    assert "It will be tried again at" in html and "math domain error" not in html and "ValueError" not in html
+    assert "Retry now" in html and "hx-get" not in html
 
 
 def test_an_unreadable_upload_is_refused_on_the_form(client, partnership, analyst):
@@ -495,8 +501,8 @@ def test_the_history_page_makes_a_fixed_number_of_queries(client, partnership, a
         services.import_extract(actor=builders.actor(), agency=partnership.housing, file=csv_file(rows, name=f"{i}.csv"),
                                 mapping=mapping)
     client.force_login(analyst)
-    # Ten for the page, two-factor sign-in's device, and three for the linking after the latest import.
-    with django_assert_max_num_queries(14):
+    # Ten for the page, two-factor sign-in's device, and two for the linking of every batch shown.
+    with django_assert_max_num_queries(13):
         page = client.get("/imports/")
     assert page.status_code == 200 and page.content.count(b"version 1</td>") == 25
     assert "Linking after the latest import" in page.content.decode() and "29.csv" in page.content.decode()

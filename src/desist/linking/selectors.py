@@ -197,7 +197,7 @@ def _dob(r: SourceRecord) -> str:
 
 
 def _address(r: SourceRecord) -> str:
-    return ", ".join(p for p in (r.street, r.locality) if p)
+    return ", ".join(p for p in (" ".join(p for p in (r.house_number, r.street) if p), r.locality) if p)
 
 
 def _local(r: SourceRecord) -> str:
@@ -213,6 +213,11 @@ ROWS: list[tuple[str, Any, str]] = [
     ("Sex", lambda r: r.sex.title() if r.sex else "", "sex"),
     ("Address", _address, "address"),
     ("Postcode", lambda r: r.postcode, "address"),
+    ("Second address line", lambda r: r.address_line_2, "address_line_2"),
+    ("County, state or region", lambda r: r.region, "region"),
+    ("Country", lambda r: r.country, "country"),
+    ("E-mail address", lambda r: r.email, "email"),
+    ("Telephone", lambda r: r.telephone, "telephone"),
     ("PNC number", lambda r: r.pnc, "pnc"),
     ("CRN", lambda r: r.crn, "crn"),
     ("Prison number", lambda r: r.prison_number, "prison_number"),

@@ -32,8 +32,8 @@ def link_records_task(context: TaskContext, incremental: bool = True, train: boo
         if when is not None:
             link_run_retry_at(task_id=task_id, when=when)
         raise
-    if run.people_created or run.records_joined or run.people_merged:
-        # Who is who changed, so households and families may have too.
+    if run.people_created or run.records_joined or run.people_merged or run.records_split:
+        # Who is who changed (a reviewer's decision splits records too), so households and families may have too.
         from desist.families.tasks import families_refresh_later
 
         families_refresh_later()
