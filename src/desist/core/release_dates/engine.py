@@ -221,7 +221,7 @@ class Booking:
                 total = total + Adjustments(remand=entry.remand, tagged_bail=entry.tagged_bail)
             # Time unlawfully at large counts towards the sentences being served on the date it was recorded
             # against, or else when it began (the calculator's timeline goes by ``appliesToSentencesFrom``).
-            ual = applies if entry.starts and applies else entry.starts
+            ual = applies if applies is not None else entry.starts
             if ual is None or start <= ual <= unadjusted_release:
                 total = total + Adjustments(unlawfully_at_large=entry.unlawfully_at_large)
             elif ual > unadjusted_release:
