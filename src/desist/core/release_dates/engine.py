@@ -1427,6 +1427,25 @@ def _apply_recall(r: _SentenceDates, booking: Booking, legislation: Legislation)
     kind = r.parts[0].recall
     adj = r.adjustments
     start = r.sentence.sentenced_on
+    # Time unlawfully at large that began after the licence had expired (extended by the time at large before)
+    # is not from this term: its licence had ended (``BookingTimelineService.checkForReleasesAndLicenceExpiry``).
+    released_on = _day(start, r.release_days)
+    licence_ends, expired = r.expiry, 0
+    for when, days in sorted(
+        (e.applies_from or e.starts or date.min, e.unlawfully_at_large)
+        for e in booking.adjustments
+        if e.unlawfully_at_large and (e.applies_from or e.starts) is not None
+    ):
+        if when <= released_on:
+            continue
+        if when > licence_ends:
+            expired += days
+        else:
+            licence_ends += timedelta(days=days)
+    if expired:
+        adj = dataclasses.replace(
+            adj, unlawfully_at_large_after_release=max(0, adj.unlawfully_at_large_after_release - expired)
+        )
     expiry = max(
         r.unadjusted_expiry
         + timedelta(
