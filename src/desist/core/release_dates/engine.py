@@ -1475,8 +1475,17 @@ def _apply_recall(r: _SentenceDates, booking: Booking, legislation: Legislation)
         if kind == "FTR_56":
             if not legislation.fixed_term_recall_56:
                 return ManualCalculation("a 56-day fixed-term recall under law without them")
-            # Not before the 56-day recall reached terms of this length.
-            days = (r.unadjusted_expiry - start).days + 1
+            # Not before the 56-day recall reached terms of this length: one tranche for the booking, by the
+            # longest term recalled for 56 days and not yet expired on the return to custody (the calculator
+            # allocates the FTR_56 tranche once).
+            days = max(
+                (r.unadjusted_expiry - start).days + 1,
+                *(
+                    s.total.length_in_days(s.sentenced_on)
+                    for s in booking.sentences
+                    if s.recall == "FTR_56" and s.total.end_date(s.sentenced_on) >= back
+                ),
+            )
             tranche = next(
                 t
                 for t in legislation.fixed_term_recall_56
@@ -1484,8 +1493,12 @@ def _apply_recall(r: _SentenceDates, booking: Booking, legislation: Legislation)
             )
             served = max(served, tranche.commences)
             working.append(Step(DateType.PRRD, "56-day recall", f"{tranche.name}, from {tranche.commences}"))
-        # Days added while recalled count on top.
-        prrd = min(served + timedelta(days=adj.awarded), expiry)
+        # Days added while recalled count on top; those awarded before the release the recall followed do not
+        # (``adjustmentsForFixedTermRecall``: days awarded after the determinate release).
+        awarded = sum(
+            e.awarded for e in booking.adjustments if e.applies_from is None or e.applies_from >= back
+        )
+        prrd = min(served + timedelta(days=awarded), expiry)
         working.append(Step(DateType.PRRD, f"fixed-term recall of {RECALL_DAYS[kind]} days", f"from {back}"))
     else:
         return ManualCalculation(f"recall of type {kind}")
