@@ -154,7 +154,7 @@ def test_a_date_the_prison_recorded_wins_and_the_difference_is_shown(client, par
     client.force_login(officer)
     page = client.get(f"/people/{subject.pk}/release/").content.decode()
     assert "Release dates worked out" in page and "differs from desist&#x27;s working" in page
-    assert "remand in custody 10 days" in page
+    assert "Remand in custody: 10 days" in page
 
 
 # --- recompute: readiness and victims follow ---------------------------------------------------------
@@ -197,7 +197,7 @@ def test_the_release_page_shows_every_date_with_its_working_in_bounded_queries(
     with django_assert_max_num_queries(15):
         page = client.get(f"/people/{subject.pk}/release/").content.decode()
     assert "Conditional release date (CRD)" in page and "Sentence and licence expiry (SLED)" in page
-    assert "deducted" in page and "remand in custody 3 days" in page
+    assert "deducted" in page and "Remand in custody: 3 days" in page
     assert "consecutive to the sentence of 22 Mar 2024" in page
     assert "Not a parole case: automatic release" in page  # the engine gives no PED for SDS
 
@@ -260,3 +260,55 @@ def test_only_prison_or_probation_staff_record_and_a_refusal_is_logged(client, p
     denied = AccessLogEntry.objects.filter(action="denied", person_id=subject.pk, user=police)
     assert denied.count() == 2
     assert denied.filter(summary="Refused to record an adjustment: not prison or probation staff").exists()
+
+
+def test_an_adjustment_recorded_in_error_is_removed_on_the_page_and_through_the_api(client, officer, subject):
+    sentence = record(officer, subject, sentence_date=D("2025-01-05"), months=20)
+    first = services.adjustment_record(actor=builders.actor(officer), sentence=sentence, kind="remand", days=10)
+    client.force_login(officer)
+    page = client.get(f"/people/{subject.pk}/release/").content.decode()
+    assert f'action="/releases/adjustments/{first.pk}/remove/"' in page
+    response = client.post(f"/releases/adjustments/{first.pk}/remove/", follow=True)
+    assert "Adjustment removed: remand in custody, 10 days" in response.content.decode()
+    sentence.refresh_from_db()
+    assert sentence.conditional_release_date == D("2025-09-05")
+    second = services.adjustment_record(actor=builders.actor(officer), sentence=sentence, kind="remand", days=10)
+    response = client.post(f"/api/releases/adjustments/{second.pk}/remove", content_type="application/json")
+    assert response.status_code == 200, response.content
+    assert response.json()["dates"]["CRD"] == "2025-09-05" and not Adjustment.objects.exists()
+    assert AccessLogEntry.objects.filter(object_type="release.adjustment", action="alteration",
+                                         summary__startswith="Removed remand").count() == 2
+
+
+def test_the_api_records_a_sentence_and_reads_the_dates_with_their_working(client, officer, subject):
+    client.force_login(officer)
+    response = client.post(f"/api/releases/people/{subject.pk}/sentences",
+                           {"sentence_date": "2025-01-05", "months": 20, "offence_date": "2025-01-05"},
+                           content_type="application/json")
+    assert response.status_code == 200, response.content
+    body = response.json()
+    assert body["dates"]["CRD"] == "2025-09-05" and body["record_id"] == Sentence.objects.get(person=subject).pk
+    assert any(step["date_type"] == "CRD" for step in body["working"]) and body["manual_calculation"] == ""
+    response = client.get(f"/api/releases/people/{subject.pk}/dates")
+    assert response.status_code == 200 and response.json()["dates"]["SLED"] == "2026-09-04"
+    assert AccessLogEntry.objects.filter(action="consultation",
+                                         summary=f"Viewed release dates of person {subject.pk}").exists()
+    response = client.post(f"/api/releases/people/{subject.pk}/sentences", {"sentence_date": "2025-01-05"},
+                           content_type="application/json")
+    assert response.status_code == 422 and "Enter the term as passed" in response.content.decode()
+
+
+def test_an_extended_sentence_is_recorded_in_one_go_with_its_parole_eligibility(client, officer, subject):
+    # custom-examples/crs-1059-single-ersed-ac4: EDS, 2 years' custody and 4 years' extended licence from
+    # 19 July 2022 (no early removal asked for here, so no ERSED).
+    client.force_login(officer)
+    response = client.post(f"/people/{subject.pk}/release/sentences/", {
+        "sentence_date": "2022-07-19", "years": "2", "sentence_type": "extended", "offence_date": "2022-07-18",
+        "extension_years": "4"}, follow=True)
+    page = response.content.decode()
+    assert "Sentence recorded" in page, page
+    worked = dates(subject)
+    assert (worked["CRD"], worked["PED"], worked["SLED"]) == ("2024-07-18", "2023-11-18", "2028-07-18")
+    sentence = Sentence.objects.get(person=subject)
+    assert sentence.release_facts.extension_years == 4 and sentence.licence_expiry_date == D("2028-07-18")
+    assert "Parole eligibility date (PED)" in page

@@ -107,6 +107,7 @@ RULES: dict[str, Rule] = {
     "release_adjustment_add": Rule(404, method="POST"),
     "release_recall_add": Rule(404, method="POST"),
     "release_sentence_add": Rule(404, method="POST"),
+    "release_adjustment_remove": Rule(404, method="POST"),
     # Services, referrals and places.
     "referral_inbox": Rule(200),
     "referral_notices_read_all": Rule(302, method="POST"),
@@ -170,6 +171,10 @@ RULES: dict[str, Rule] = {
                                  body={"release_date": (TODAY + timedelta(days=40)).isoformat()}),
     "api:set_release_facts": Rule(404, method="POST", anonymous=API_SIGN_IN, body={"sentence_type": "standard"}),
     "api:record_adjustment": Rule(404, method="POST", anonymous=API_SIGN_IN, body={"kind": "remand", "days": 3}),
+    "api:remove_adjustment": Rule(404, method="POST", anonymous=API_SIGN_IN),
+    "api:record_sentence": Rule(404, method="POST", anonymous=API_SIGN_IN,
+                                body={"sentence_date": (TODAY - timedelta(days=10)).isoformat(), "years": 1}),
+    "api:get_release_dates": Rule(404, anonymous=API_SIGN_IN),
     "api:record_recall": Rule(404, method="POST", anonymous=API_SIGN_IN,
                               body={"kind": "STANDARD", "recalled_on": TODAY.isoformat()}),
     "api:merge_people": Rule(403, method="POST", anonymous=API_SIGN_IN,
@@ -255,6 +260,7 @@ def build_world(partnership: Partnership) -> World:
     membership = iom.cohort_propose(actor=builders.actor(users["coordinator (probation)"]), person=owen)
     upload = Upload.objects.create(agency=p.probation, file_name="probation.csv", content=b"ref\n1\n",
                                    file_sha256="0" * 64, uploaded_by=users["administrator (probation)"])
+    adjustment = release.adjustment_record(actor=officer, sentence=sentence, kind="remand", days=3)
     escalations = release.escalations_raise(actor=officer)  # noqa: F841 (raised for the plan, if due)
     from desist.release.models import Escalation
 
@@ -264,6 +270,7 @@ def build_world(partnership: Partnership) -> World:
         "task_id": task.pk if task else MISSING, "referral_id": referral.pk, "notice_id": notice.pk,
         "service_id": service.pk, "premises_id": hostel.pk, "booking_id": booking.pk, "victim_id": victim.pk,
         "notification_id": notification.pk if notification else MISSING, "membership_id": membership.pk,
+        "adjustment_id": adjustment.pk,
         "upload_id": upload.pk, "escalation_id": escalation.pk if escalation else MISSING,
         "family_id": MISSING, "pair_id": MISSING, "merge_id": MISSING, "user_id": reset.pk,
         "action": "acknowledge", "pathway": "accommodation", "fmt": "csv", "quarter": "2024Q1",

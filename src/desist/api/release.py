@@ -17,9 +17,11 @@ from desist.audit.models import Action
 from desist.audit.refusals import refuse
 from desist.audit.services import log_access
 from desist.core import release as rules
+from desist.people.selectors import person_for_actor
 from desist.release import selectors, services
 from desist.release.forms import (
     AdjustmentForm,
+    CustodialSentenceForm,
     RecallForm,
     ReleaseDateForm,
     ReleaseFactsForm,
@@ -165,6 +167,22 @@ class AdjustmentIn(Schema):
     note: str = ""
 
 
+class CustodialSentenceIn(Schema):
+    sentence_date: date
+    years: int = 0
+    months: int = 0
+    weeks: int = 0
+    days: int = 0
+    sentence_type: str = "standard"
+    offence_date: date | None = None
+    consecutive_to: int | None = None
+    extension_years: int = 0
+    extension_months: int = 0
+    extended_licence_days: int = 0
+    fine_amount: int | None = None
+    tariff_expiry_date: date | None = None
+
+
 class RecallIn(Schema):
     kind: str
     recalled_on: date
@@ -182,7 +200,7 @@ class BookingDatesOut(Schema):
     reason they need a manual calculation (then no dates)."""
 
     person_id: int
-    record_id: int
+    record_id: int | None
     dates: dict[str, date]
     working: list[StepOut]
     manual_calculation: str
@@ -362,7 +380,7 @@ def record_release(request: HttpRequest, sentence_id: int, body: ReleaseIn) -> A
             "note": release.note}
 
 
-def _booking_out(person_id: int, record_id: int) -> dict[str, Any]:
+def _booking_out(person_id: int, record_id: int | None) -> dict[str, Any]:
     booking = selectors.booking_dates(person_id, on=timezone.localdate())
     calculation = booking.calculation
     return {"person_id": person_id, "record_id": record_id,
@@ -406,3 +424,53 @@ def record_recall(request: HttpRequest, sentence_id: int, body: RecallIn) -> Any
     except services.ReleaseError as error:
         return Status(422, {"detail": [{"loc": ["body"], "msg": str(error)}]})
     return _booking_out(sentence.person_id, recall.pk)
+
+
+@router.post("/adjustments/{id:adjustment_id}/remove",
+             response={200: BookingDatesOut, 403: ErrorOut, 404: ErrorOut, 422: FieldErrorOut},
+             summary="Remove an adjustment recorded in error (prison or probation staff); answers the person's release "
+                     "dates worked out again")
+def remove_adjustment(request: HttpRequest, adjustment_id: int) -> Any:
+    actor = api_actor(request)
+    adjustment = selectors.adjustment_for_actor(actor, adjustment_id)
+    selectors.recorder_for_actor(actor, person_id=adjustment.person_id, what="an adjustment")
+    person_id = adjustment.person_id
+    try:
+        services.adjustment_remove(actor=actor, adjustment=adjustment)
+    except services.ReleaseError as error:
+        return Status(422, {"detail": [{"loc": ["body"], "msg": str(error)}]})
+    return _booking_out(person_id, adjustment_id)
+
+
+@router.post("/people/{id:person_id}/sentences",
+             response={200: BookingDatesOut, 403: ErrorOut, 404: ErrorOut, 422: FieldErrorOut},
+             summary="Record a custodial sentence as the prison records it (prison or probation staff); answers the "
+                     "person's release dates worked out again")
+def record_sentence(request: HttpRequest, person_id: int, body: CustodialSentenceIn) -> Any:
+    actor = api_actor(request)
+    person = person_for_actor(actor, person_id, what="the release")
+    selectors.recorder_for_actor(actor, person_id=person.pk, what="a sentence")
+    booking = selectors.booking_dates(person.pk, on=timezone.localdate())
+    form = CustodialSentenceForm({name: ("" if value is None else value) for name, value in body.model_dump().items()},
+                                 sentences=booking.sentences)
+    if not form.is_valid():
+        return Status(422, form_field_errors(form))
+    data = dict(form.cleaned_data)
+    follows_id = data.pop("consecutive_to")
+    follows = next((s for s in booking.sentences if s.pk == follows_id), None)
+    try:
+        sentence = services.custodial_sentence_record(actor=actor, person=person, consecutive_to=follows, **data)
+    except services.ReleaseError as error:
+        return Status(422, {"detail": [{"loc": ["body"], "msg": str(error)}]})
+    return _booking_out(person.pk, sentence.pk)
+
+
+@router.get("/people/{id:person_id}/dates", response={200: BookingDatesOut, 404: ErrorOut},
+            summary="A person's release dates as desist works them out, with the working, or why they need a manual "
+                    "calculation")
+def get_release_dates(request: HttpRequest, person_id: int) -> Any:
+    actor = api_actor(request)
+    person = person_for_actor(actor, person_id, what="the release")
+    log_access(actor=actor, action=Action.CONSULTATION, person_id=person.pk, obj=person,
+               summary=f"Viewed release dates of person {person.pk}")
+    return _booking_out(person.pk, None)

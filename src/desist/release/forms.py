@@ -152,6 +152,15 @@ class CustodialSentenceForm(forms.Form):
     consecutive_to = forms.TypedChoiceField(coerce=int, required=False, empty_value=None, choices=[],
                                             label="Consecutive to",
                                             error_messages={"invalid_choice": "Choose the sentence from the list."})
+    # The type's own facts (release.services.release_facts_record), so an EDS, a fine or a life sentence is
+    # recorded in one go.
+    extension_years = _count("Extended licence years")
+    extension_months = _count("Extended licence months")
+    extended_licence_days = _count("Extended licence days")
+    fine_amount = forms.IntegerField(min_value=1, required=False, label="Fine unpaid (pounds)",
+                                     error_messages={"invalid": "Enter the fine as a whole number of pounds."})
+    tariff_expiry_date = forms.DateField(required=False, label="Tariff expiry (minimum term ends)", widget=DATE_WIDGET,
+                                         error_messages={"invalid": "Enter the tariff expiry as a real date."})
 
     def __init__(self, *args: Any, sentences: Any = (), **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -160,7 +169,8 @@ class CustodialSentenceForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        for name in ("years", "months", "weeks", "days"):
+        for name in ("years", "months", "weeks", "days", "extension_years", "extension_months",
+                     "extended_licence_days"):
             data[name] = data.get(name) or 0
         data["sentence_type"] = data.get("sentence_type") or rules.SentenceType.STANDARD
         return data

@@ -20,6 +20,7 @@ from desist.people.selectors import visible_people
 from desist.registers.models import RegisterEntry
 from desist.release.models import (
     SENTENCE_TYPE_LABELS,
+    Adjustment,
     AdjustmentKind,
     EarlyReleaseScheme,
     Escalation,
@@ -60,6 +61,16 @@ RELEASE_RECORDING_AGENCY_KINDS = (AgencyKind.PRISON, AgencyKind.PROBATION)
 def may_record_release(actor: Actor) -> bool:
     """Whether the actor works for a prison or probation, who record release facts and the release itself."""
     return Agency.objects.filter(pk__in=actor.agency_ids, kind__in=RELEASE_RECORDING_AGENCY_KINDS).exists()
+
+
+def adjustment_for_actor(actor: Actor, adjustment_id: int) -> Adjustment:
+    """An adjustment recorded for a person the actor may see, or a logged refusal (404)."""
+    found = (Adjustment.objects.filter(pk=adjustment_id, person__in=visible_people(actor))
+             .select_related("sentence").first())
+    if found is None:
+        person_id = Adjustment.objects.filter(pk=adjustment_id).values_list("person_id", flat=True).first()
+        refuse(actor, summary=f"Refused access to adjustment {adjustment_id}", person_id=person_id)
+    return found
 
 
 def recorder_for_actor(actor: Actor, *, person_id: int, what: str) -> None:

@@ -14,6 +14,8 @@ urlpatterns = [
     path("releases/sentences/<id:sentence_id>/released/", views.release_record, name="release_record"),
     path("releases/sentences/<id:sentence_id>/plan/", views.plan_start, name="release_plan_start"),
     path("releases/sentences/<id:sentence_id>/adjustments/", views.adjustment_add, name="release_adjustment_add"),
+    path("releases/adjustments/<id:adjustment_id>/remove/", views.adjustment_remove,
+         name="release_adjustment_remove"),
     path("releases/sentences/<id:sentence_id>/recalls/", views.recall_add, name="release_recall_add"),
     path("people/<id:person_id>/release/sentences/", views.sentence_add, name="release_sentence_add"),
     path("people/<id:person_id>/release/", views.person_release, name="person_release"),

@@ -250,6 +250,23 @@ def adjustment_add(request: AuthenticatedHttpRequest, sentence_id: int) -> HttpR
 
 @login_required
 @require_POST
+def adjustment_remove(request: AuthenticatedHttpRequest, adjustment_id: int) -> HttpResponse:
+    """Remove an adjustment recorded in error; desist works the person's dates out again."""
+    actor = request.actor
+    adjustment = selectors.adjustment_for_actor(actor, adjustment_id)
+    selectors.recorder_for_actor(actor, person_id=adjustment.person_id, what="an adjustment")
+    person_id, what = adjustment.person_id, f"{adjustment.get_kind_display().lower()}, {adjustment.days} days"
+    try:
+        services.adjustment_remove(actor=actor, adjustment=adjustment)
+    except services.ReleaseError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, f"Adjustment removed: {what}. The dates below are worked out again.")
+    return redirect("person_release", person_id=person_id)
+
+
+@login_required
+@require_POST
 def recall_add(request: AuthenticatedHttpRequest, sentence_id: int) -> HttpResponse:
     """Record a recall to custody from a sentence's licence."""
     actor = request.actor

@@ -101,6 +101,11 @@ class Command(BaseCommand):
                               help=f"One of {', '.join(SENTENCE_TYPE_LABELS)}.")
         sentence.add_argument("--offence-date", type=iso_date, help="The earliest offence's date (YYYY-MM-DD).")
         sentence.add_argument("--consecutive-to", type=int, help="The id of the sentence this one follows.")
+        sentence.add_argument("--extension-years", type=int, default=0, help="Extended sentences: licence years.")
+        sentence.add_argument("--extension-months", type=int, default=0, help="Extended sentences: licence months.")
+        sentence.add_argument("--extended-licence-days", type=int, default=0, help="Extended sentences: licence days.")
+        sentence.add_argument("--fine", type=int, dest="fine_amount", help="A term in default: the fine, in pounds.")
+        sentence.add_argument("--tariff-expiry", type=iso_date, help="Life or IPP: the minimum term ends (YYYY-MM-DD).")
         add_actor_arguments(sentence)
 
         adjust = subcommands.add_parser("adjust", help="Record remand, tagged bail, UAL, or days awarded or restored.")
@@ -240,7 +245,9 @@ class Command(BaseCommand):
         form = CustodialSentenceForm({
             "sentence_date": options["sentence_date"], "years": options["years"], "months": options["months"],
             "weeks": options["weeks"], "days": options["days"], "sentence_type": options["sentence_type"],
-            "offence_date": options["offence_date"] or ""})
+            "offence_date": options["offence_date"] or "", "extension_years": options["extension_years"],
+            "extension_months": options["extension_months"], "extended_licence_days": options["extended_licence_days"],
+            "fine_amount": options["fine_amount"] or "", "tariff_expiry_date": options["tariff_expiry"] or ""})
         if not form.is_valid():
             raise _form_error(form)
         data = {k: v for k, v in form.cleaned_data.items() if k != "consecutive_to"}
