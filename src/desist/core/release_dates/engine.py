@@ -1530,7 +1530,9 @@ def _apply_recall(r: _SentenceDates, booking: Booking, legislation: Legislation)
                 days=adj.unlawfully_at_large_after_release + on_licence
             )
     r.expiry = expiry
-    r.licence_expiry = expiry if r.licence_expiry is not None else None
+    # A licence for the later offences of a mix keeps its end; any other licence runs to the new expiry.
+    if r.licence_expiry is not None and not r.licence_for_later_offences:
+        r.licence_expiry = expiry
     r.release, r.release_type = prrd, DateType.PRRD
     r.hdced = r.ped = r.ersed = None
     r.has_ped = False
@@ -1544,6 +1546,9 @@ def _recalled(r: _SentenceDates) -> Calculation:
         DateType.PRRD: r.release,
         DateType.ESED: r.unadjusted_expiry,
     }
+    # A licence for the later offences of a mix still ends where it did, if after the release.
+    if not r.has_sled and r.licence_expiry is not None and r.licence_expiry >= r.release:
+        dates[DateType.LED] = min(r.licence_expiry, r.expiry)
     if r.tused is not None:
         dates[DateType.TUSED] = r.tused
     return Calculation(dates=dates, working=tuple(r.working))
