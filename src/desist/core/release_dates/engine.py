@@ -1699,7 +1699,11 @@ def _concurrent_hdced(results: list[_SentenceDates], latest_release: date) -> da
         return None
     others = [r for r in results if r.hdced is None and r is not hdc_sentence and r.release > hdced]
     conflicting = _latest(others, "release")
-    if conflicting is not None and not all(r.immediate_release for r in others):
+    # A sentence released at once because its remand more than covered it does not hold HDC back; one whose
+    # release falls on its sentence date by the count does (``isImmediateCustodyRelease``).
+    if conflicting is not None and not all(
+        r.immediate_release and r.uncapped_release < r.sentence.sentenced_on for r in others
+    ):
         return conflicting.release
     return hdced
 
