@@ -1716,7 +1716,15 @@ def _concurrent_ped(results: list[_SentenceDates]) -> date | None:
     if with_ped is None or with_ped.ped is None or by_release is None or by_release.ped is None:
         return None
     latest_ped = max(with_ped.ped, earliest)
-    non_ped = _latest([r for r in results if r.ped is None and not r.immediate_release], "release")
+    # A recalled term's post-recall release does not hold parole eligibility back.
+    non_ped = _latest(
+        [
+            r
+            for r in results
+            if r.ped is None and not r.immediate_release and r.release_type is not DateType.PRRD
+        ],
+        "release",
+    )
     if non_ped is not None and non_ped.release >= by_release.release:
         return None
     if non_ped is not None and latest_ped < non_ped.release:
