@@ -20,6 +20,7 @@ from collections.abc import Callable
 from datetime import timedelta
 
 from django.conf import settings
+from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils import timezone
@@ -39,7 +40,7 @@ def _hours() -> int:
     return int(getattr(settings, "DESIST_IDEMPOTENCY_HOURS", 24))
 
 
-def _user(request: HttpRequest):  # type: ignore[no-untyped-def]
+def _user(request: HttpRequest) -> User | None:
     """Who is writing: a bearer token's user, else the signed-in session's (as the API itself decides)."""
     auth = request.headers.get("Authorization", "")
     if auth.lower().startswith("bearer "):
@@ -98,7 +99,7 @@ class IdempotencyMiddleware:
             body=bytes(response.content))
         return response
 
-    def _again(self, request: HttpRequest, user, key: str, fingerprint: str) -> HttpResponse:  # type: ignore[no-untyped-def]
+    def _again(self, request: HttpRequest, user: User, key: str, fingerprint: str) -> HttpResponse:
         kept = IdempotentRequest.objects.filter(user=user, key=key).first()
         if kept is None:  # the first one failed and was forgotten in between: the client may simply retry
             return _problem(409, f"A request with this {HEADER} has just failed; send it again.")

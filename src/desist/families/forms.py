@@ -1,3 +1,5 @@
+from typing import Any
+
 from django import forms
 
 from desist.families.selectors import CRITERIA, FLAGS
@@ -17,6 +19,6 @@ class OverlapFilterForm(forms.Form):
                                                       "min_value": "Enter a number of agencies of 1 or more",
                                                       "max_value": "Enter a number of agencies of 50 or fewer"})
 
-    def __init__(self, *args: object, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
         set_choices(self, "district", [("", "Any district"), *District.objects.values_list("code", "name")])

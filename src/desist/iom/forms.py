@@ -1,4 +1,5 @@
 from datetime import timedelta
+from typing import Any
 
 from django import forms
 from django.utils import timezone
@@ -15,8 +16,8 @@ class CandidateFilterForm(forms.Form):
                                choices=[("", "Any strand"), ("fixed", "Fixed"), ("flex", "Flex")])
     new_only = forms.BooleanField(required=False, label="Only new since the last panel")
 
-    def __init__(self, *args: object, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
         set_choices(self, "district", [("", "Any district"), *District.objects.values_list("code", "name")])
 
 
@@ -30,8 +31,8 @@ class AdoptForm(forms.Form):
     notes = forms.CharField(required=False, label="Notes (optional)", widget=forms.Textarea(attrs={"rows": 2}))
     version = VersionFormField()
 
-    def __init__(self, *args: object, lead_choices: dict[int, tuple[str, list[tuple[str, str]]]], **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+    def __init__(self, *args: Any, lead_choices: dict[int, tuple[str, list[tuple[str, str]]]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
         self.lead_fields = []
         for agency_id, (agency_name, users) in lead_choices.items():
             name = f"lead_{agency_id}"

@@ -8,6 +8,7 @@ import dataclasses
 from collections import defaultdict
 from collections.abc import Iterable
 from datetime import date, timedelta
+from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -50,7 +51,7 @@ def cohort_settings() -> CohortSettings:
 def scoring_matrix(row: CohortSettings | None = None) -> scoring.ScoringMatrix:
     """The partnership's matrix: the core defaults, with whatever the settings row sets."""
     row = row or cohort_settings()
-    changes: dict[str, object] = {"lookback_days": row.lookback_days}
+    changes: dict[str, Any] = {"lookback_days": row.lookback_days}
     if row.recency_bands:
         changes["recency_bands"] = tuple((int(days), float(weight)) for days, weight in row.recency_bands)
     for name in ("frequency_weight", "gravity_weight", "ogrs_weight", "min_score"):
@@ -58,7 +59,7 @@ def scoring_matrix(row: CohortSettings | None = None) -> scoring.ScoringMatrix:
             changes[name] = getattr(row, name)
     if row.flex_categories:
         changes["flex_categories"] = frozenset(row.flex_categories)
-    return dataclasses.replace(scoring.ScoringMatrix(), **changes)  # type: ignore[arg-type]
+    return dataclasses.replace(scoring.ScoringMatrix(), **changes)
 
 
 def candidacy_refresh(*, actor: Actor, person_ids: Iterable[int], on: date | None = None,

@@ -1,6 +1,8 @@
 """Accommodation places: premises (approved premises, hostels, supported housing) with their characteristics,
 bed spaces, and bookings from expected arrival to departure with the move-on outcome (issue 6, part 4)."""
 
+from datetime import date
+
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
@@ -109,5 +111,5 @@ class Booking(models.Model):
         return f"Booking of {self.bed} from {self.expected_arrival}"
 
     @property
-    def holds_until(self):  # type: ignore[no-untyped-def]
+    def holds_until(self) -> date:
         return self.departed_on or self.expected_departure

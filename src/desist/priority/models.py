@@ -1,6 +1,8 @@
 """Membership of the partnership's priority groups, as dated periods (so measures can count who was in
 a group on any past date). Derived from the record by desist.priority.rules; never edited by hand."""
 
+from datetime import date
+
 from django.db import models
 from django.db.models import F, Q
 
@@ -41,5 +43,5 @@ class PriorityGroupMembership(models.Model):
     def __str__(self) -> str:
         return f"{self.get_group_display()} from {self.start_date}"
 
-    def is_current(self, on: object) -> bool:
-        return self.start_date <= on and (self.end_date is None or self.end_date >= on)  # type: ignore[operator]
+    def is_current(self, on: date) -> bool:
+        return self.start_date <= on and (self.end_date is None or self.end_date >= on)

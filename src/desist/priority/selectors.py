@@ -26,10 +26,10 @@ def group_facts(person_ids: Iterable[int]) -> dict[int, GroupFacts]:
         "person_id", "kind", "start_date", "end_date", "mappa_category", "mappa_level"
     ):
         facts[row[0]].registers.append(row[1:])
-    for person_id, *offence in Offence.objects.filter(person_id__in=ids).values_list(
+    for person_id, offence_date, outcome_date, domestic_abuse in Offence.objects.filter(person_id__in=ids).values_list(
         "person_id", "offence_date", "outcome_date", "domestic_abuse"
     ):
-        facts[person_id].offences.append(tuple(offence))  # type: ignore[arg-type]
+        facts[person_id].offences.append((offence_date, outcome_date, domestic_abuse))
     for person_id, since in troubled_family_since(ids).items():
         facts[person_id].troubled_family = (since, settings.DESIST_TF_PRIORITY_PROGRAMME)
     return facts

@@ -3,6 +3,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 from desist.audit.context import Actor
 from desist.referrals import services
 from desist.referrals.forms import DeclineForm, DetailForm, FinishForm, form_errors
@@ -11,11 +14,11 @@ from desist.referrals.models import Referral
 ACTIONS = ("acknowledge", "accept", "decline", "start", "complete", "end", "change")
 
 
-def referral_action_apply(actor: Actor, item: Referral, action: str, data: object) -> str:
+def referral_action_apply(actor: Actor, item: Referral, action: str, data: Mapping[str, Any]) -> str:
     """Run one lifecycle step from posted data (with the referral's version as read, if sent); returns what to
     tell the user."""
     name = f"{item.person.first_name} {item.person.last_name}"
-    sent = str(data.get("version") or "")  # type: ignore[attr-defined]
+    sent = str(data.get("version") or "")
     version = int(sent) if sent.isdigit() else None
     if action == "acknowledge":
         services.referral_acknowledge(actor=actor, referral=item, version=version)
@@ -27,19 +30,19 @@ def referral_action_apply(actor: Actor, item: Referral, action: str, data: objec
         services.referral_start(actor=actor, referral=item, version=version)
         return f"{name} has started with {item.service}."
     if action == "decline":
-        form = DeclineForm(data)  # type: ignore[arg-type]
+        form = DeclineForm(data)
         if not form.is_valid():
             raise services.ReferralError(form_errors(form))
         services.referral_decline(actor=actor, referral=item, reason=form.cleaned_data["reason"], version=version)
         return f"Declined the referral of {name}."
     if action == "change":
-        detail_form = DetailForm(data)  # type: ignore[arg-type]
+        detail_form = DetailForm(data)
         if not detail_form.is_valid():
             raise services.ReferralError(form_errors(detail_form))
         services.referral_details_change(actor=actor, referral=item, detail=detail_form.cleaned_data["detail"],
                                          version=version)
         return f"Changed the details; {item.service.provider} has been told."
-    finish = FinishForm(data)  # type: ignore[arg-type]
+    finish = FinishForm(data)
     if not finish.is_valid():
         raise services.ReferralError(form_errors(finish))
     services.referral_finish(actor=actor, referral=item, outcome=finish.cleaned_data["outcome"],

@@ -41,7 +41,10 @@ PREMISES = [
 
 
 def _agency(kind: str) -> Agency:
-    return Agency.objects.filter(kind=kind).order_by("id").first() or Agency.objects.order_by("id").first()  # type: ignore[return-value]
+    agency = Agency.objects.filter(kind=kind).order_by("id").first() or Agency.objects.order_by("id").first()
+    if agency is None:
+        raise ValueError("The demo's services need an agency: load the partnership first.")
+    return agency
 
 
 def _age(dob: date | None, on: date) -> int | None:

@@ -1,3 +1,5 @@
+from typing import Any
+
 from django import forms
 from django.conf import settings
 
@@ -24,8 +26,8 @@ class CaseloadFilterForm(forms.Form):
                               label="Priority group")
     sort = forms.ChoiceField(required=False, choices=SORT_CHOICES, label="Sort by")
 
-    def __init__(self, *args: object, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
         set_choices(self, "district", [("", "Any district"), *District.objects.values_list("code", "name")])
 
 
@@ -58,8 +60,8 @@ class PurposeForm(forms.Form):
                                    error_messages={"max_length": "Say why in 300 characters or fewer"})
     next = forms.CharField(required=False)
 
-    def __init__(self, *args: object, administrator: bool = False, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+    def __init__(self, *args: Any, administrator: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
         set_choices(self, "purpose", purpose_choices(administrator=administrator))
 
     def clean(self) -> dict[str, object]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pyarrow as pa
@@ -100,8 +101,8 @@ def national_history(*, people: int = 1_000_000, seed: int = 1, as_of: date = DE
     )
 
 
-def write_national_history(path: str | Path, **kwargs: object) -> pa.Table:
+def write_national_history(path: str | Path, **kwargs: Any) -> pa.Table:
     """Generate the history (``national_history`` arguments) and write it to one Parquet file."""
-    table = national_history(**kwargs)  # type: ignore[arg-type]
+    table = national_history(**kwargs)
     pq.write_table(table, path, row_group_size=1_000_000)
     return table

@@ -56,6 +56,6 @@ class Command(BaseCommand):
                               f"{booking.expected_arrival:%d %b %Y} to {booking.expected_departure:%d %b %Y}.")
             return
         booking = selectors.booking_for_actor(actor, options["booking"])
-        data = {name: options[name] for name in ("reason", "move_on", "departed_on") if name in options}
+        data: dict[str, Any] = {name: options[name] for name in ("reason", "move_on", "departed_on") if name in options}
         self.stdout.write(run(lambda: apply_booking_action(actor, booking, options["action"], data),
                               services.BookingError))

@@ -54,5 +54,5 @@ class Command(BaseCommand):
             self.stdout.write(f"Referral {referral.pk} made to {service} ({service.provider}).")
             return
         referral = selectors.referral_for_actor(actor, options["referral"])
-        data = {name: options[name] for name in ("reason", "outcome", "detail") if name in options}
+        data: dict[str, Any] = {name: options[name] for name in ("reason", "outcome", "detail") if name in options}
         self.stdout.write(run(lambda: referral_action_apply(actor, referral, options["action"], data), services.ReferralError))
