@@ -391,6 +391,17 @@ def test_an_import_queues_a_linking_run_that_the_worker_does(partnership, extrac
         left, right = SourceRecord.objects.filter(pk__in=[pair.left_id, pair.right_id])
         assert left.person_id == right.person_id
 
+    # The reviewer changes their mind: not a match. The run splits the records, which changes who is who
+    # too, so families are worked out again.
+    from desist.families.tasks import refresh_families_task
+
+    DBTaskResult.objects.filter(task_path=refresh_families_task.module_path).delete()
+    services.review_decide(actor=reviewer, pair=first, decision=Decision.NOT_A_MATCH)
+    call_command("db_worker", "--batch", "--no-startup-delay")
+    split = LinkRun.objects.order_by("-pk").first()
+    assert split.status == RunStatus.DONE and split.records_split >= 1
+    assert DBTaskResult.objects.filter(task_path=refresh_families_task.module_path, status="SUCCESSFUL").exists()
+
 
 def test_relationships_an_extract_declares_join_the_linked_people(partnership, extracts, tmp_path):
     """A record may name a related record in the same agency's extracts; linking joins the two people."""
