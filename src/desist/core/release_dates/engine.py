@@ -379,7 +379,9 @@ def _scheme_tranche(
             # Added days do not keep someone in custody for this purpose; remand and UAL do.
             shift = timedelta(days=adj.unlawfully_at_large - adj.deducted)
             total = _aggregate_days(start, [s.total for s in before])
-            before_scheme.append((start, _day(start, released) + shift, total))
+            # Recall remand and tagged bail brought the first release forward too.
+            first_release = max(start, _day(start, released) + shift - timedelta(days=adj.recall_deducted))
+            before_scheme.append((start, first_release, total))
             if _day(start, total) + shift - timedelta(days=adj.recall_deducted) >= scheme.commences:
                 on_licence.append((start, total))
     periods: list[list[tuple[date, date, int]]] = []
