@@ -1071,7 +1071,7 @@ def _each_term(
         results.append(one)
     periods = _custody_periods(results, booking.releases())
     if len(periods) < 2 or not booking.adjustments:
-        return results
+        return _served_awarded(results, booking, legislation)
     # A recall brings someone back into custody: other than remand and tagged bail, the entries are not divided
     # between the periods then.
     recalls = any(s.recall for s in booking.sentences)
@@ -1093,7 +1093,46 @@ def _each_term(
             if isinstance(one, ManualCalculation):
                 return one
             by_run[id(r)] = one
+        served = _served_awarded([by_run[id(r)] for r in period], within, legislation)
+        if isinstance(served, ManualCalculation):
+            return served
+        for r, one in zip(period, served, strict=True):
+            by_run[id(r)] = one
     return [by_run[id(r)] for r in results]
+
+
+def _served_awarded(
+    terms: list[_SentenceDates], booking: Booking, legislation: Legislation
+) -> list[_SentenceDates] | ManualCalculation:
+    """A sentence passed while someone is held only by added days has served those days since the release they
+    would have had without them: they count as served towards it (the calculator's ``findServedAdas``: the days
+    between that release and the sentence date, less one)."""
+    out: list[_SentenceDates] = []
+    for r in terms:
+        start = r.sentence.sentenced_on
+        served = 0
+        if r.adjustments.awarded > 0 and not r.parts[0].recall:
+            for e in terms:
+                if e is r or e.parts[0].recall or e.sentence.sentenced_on >= start:
+                    continue
+                without = e.uncapped_release - timedelta(days=e.adjustments.awarded)
+                if without < start <= e.determinate_release:
+                    served = max(served, (start - without).days - 1)
+        served = min(served, r.adjustments.awarded)
+        if served <= 0:
+            out.append(r)
+            continue
+        extra = Adjustments(restored_days=served)
+        one = _term(
+            r.parts, dataclasses.replace(booking, adjustments=(*booking.adjustments, extra)), legislation
+        )
+        if isinstance(one, ManualCalculation):
+            return one
+        one.working.append(
+            Step(DateType.CRD, "added days already served", f"{served} days served before {start}")
+        )
+        out.append(one)
+    return out
 
 
 def _term(
