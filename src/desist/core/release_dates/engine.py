@@ -1107,20 +1107,23 @@ def _served_awarded(
     """A sentence passed while someone is held only by added days has served those days since the release they
     would have had without them: they count as served towards it (the calculator's ``findServedAdas``: the days
     between that release and the sentence date, less one)."""
-    out: list[_SentenceDates] = []
-    for r in terms:
+    done: dict[int, tuple[_SentenceDates, int]] = {}  # each term, as worked out again, and its days served
+    for r in sorted(terms, key=lambda t: t.sentence.sentenced_on):
         start = r.sentence.sentenced_on
         served = 0
         if r.adjustments.awarded > 0 and not r.parts[0].recall:
-            for e in terms:
-                if e is r or e.parts[0].recall or e.sentence.sentenced_on >= start:
+            for e, e_served in done.values():
+                if e.parts[0].recall or e.sentence.sentenced_on >= start or e.determinate_release < start:
                     continue
+                # Those still in custody pass on the days they served; and the days since the release they
+                # would have had without the added days are served now.
+                served = max(served, e_served)
                 without = e.uncapped_release - timedelta(days=e.adjustments.awarded)
-                if without < start <= e.determinate_release:
+                if without < start:
                     served = max(served, (start - without).days - 1)
         served = min(served, r.adjustments.awarded)
         if served <= 0:
-            out.append(r)
+            done[id(r)] = (r, 0)
             continue
         extra = Adjustments(restored_days=served)
         one = _term(
@@ -1131,8 +1134,8 @@ def _served_awarded(
         one.working.append(
             Step(DateType.CRD, "added days already served", f"{served} days served before {start}")
         )
-        out.append(one)
-    return out
+        done[id(r)] = (one, served)
+    return [done[id(r)][0] for r in terms]
 
 
 def _term(
