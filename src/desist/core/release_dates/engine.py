@@ -1076,16 +1076,22 @@ def _each_term(
     # between the periods then.
     recalls = any(s.recall for s in booking.sentences)
     starts = [min(r.sentence.sentenced_on for r in period) for period in periods]
+    ends = [max(r.in_custody_until for r in period) for period in periods]
+
+    def owner(e: Adjustments) -> int | None:
+        """The period an entry recorded against a date belongs to. Added days awarded after a period's last
+        release (on remand, say) wait for the next sentence (the calculator's prospective added days)."""
+        if e.applies_from is None:
+            return None
+        index = max((i for i, start in enumerate(starts) if start <= e.applies_from), default=0)
+        if e.awarded and e.applies_from > ends[index] and index + 1 < len(starts):
+            return index + 1
+        return index
+
     by_run: dict[int, _SentenceDates] = {}
     for index, period in enumerate(periods):
-        until = starts[index + 1] if index + 1 < len(starts) else date.max
         entries = tuple(
-            e
-            for e in booking.adjustments
-            if e.applies_from is None
-            or (recalls and not e.deducted)
-            or starts[index] <= e.applies_from < until
-            or (index == 0 and e.applies_from < starts[0])
+            e for e in booking.adjustments if owner(e) in (None, index) or (recalls and not e.deducted)
         )
         within = dataclasses.replace(booking, adjustments=entries)
         for r in period:
