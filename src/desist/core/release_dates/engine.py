@@ -313,17 +313,21 @@ class _SentenceDates:
 
 
 def _out_when(booking: Booking, start: date, day: date) -> date | None:
-    """The recorded release, on or after ``start``, that someone was still out on when ``day`` began. A release
-    followed at once by time unlawfully at large (a release in error) leaves them serving."""
-    at_large = {e.starts for e in booking.adjustments if e.unlawfully_at_large and e.starts is not None}
-    releases = {d for d in booking.releases() if d not in at_large and d + timedelta(days=1) not in at_large}
-    before = sorted(
-        (m for m in booking.movements if m.on < day and (m.direction == "IN" or m.on in releases)),
-        key=lambda m: m.on,
+    """The recorded release, on or after ``start``, that someone was still out on when ``day`` began. Out on
+    HDC, early removal (even one that later failed) or end of custody licence, they are out; released otherwise,
+    they are still serving if unlawfully at large that day (a release in error; the calculator's
+    ``isPersonConsideredOutOfCustodyAtLegislationCommencement``)."""
+    before = sorted((m for m in booking.movements if m.on < day), key=lambda m: m.on)
+    if not before or before[-1].direction != "OUT" or before[-1].on < start:
+        return None
+    last = before[-1]
+    if last.reason in ("HDC", "ERS", "ECSL"):
+        return last.on
+    at_large = any(
+        e.unlawfully_at_large and e.period is not None and e.period[0] < day <= e.period[1]
+        for e in booking.adjustments
     )
-    if before and before[-1].direction == "OUT" and before[-1].on >= start:
-        return before[-1].on
-    return None
+    return None if at_large else last.on
 
 
 def _previous_working_day(day: date) -> date:
@@ -687,7 +691,7 @@ def _calculable(
                         f"released on {out}, out on {tranche.commences}",
                     )
                 )
-                break
+                continue
             reaches = tranche.commences
             before_scheme = (custodial, unadjusted_release, release)
             ped_before_scheme = ped_days
