@@ -271,7 +271,7 @@ DESIST_ASSESSMENT_CURRENT_DAYS = env.int("DESIST_ASSESSMENT_CURRENT_DAYS", defau
 # Who may record assessments: members of these agency kinds, in these roles (a local choice).
 DESIST_ASSESSOR_AGENCY_KINDS = env.list("DESIST_ASSESSOR_AGENCY_KINDS", default=["probation", "youth_justice"])
 DESIST_ASSESSOR_ROLES = env.list("DESIST_ASSESSOR_ROLES", default=["practitioner", "manager"])
-# Priority groups (desist.priority.rules): local choices.
+# Priority groups (desist.core.priority): local choices.
 DESIST_YOUNG_PERSON_AGES = (16, 24)
 DESIST_DA_OFFENCE_YEARS = env.int("DESIST_DA_OFFENCE_YEARS", default=3)
 # Families, where agencies overlap and Troubled Families (docs/families.md): local choices.

@@ -10,11 +10,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from desist.assessments.models import RiskScore, ScoreKind
-from desist.assessments.scoring import RiskFacts, Sanction, ogrs3_at_index, ogrs3_for
 from desist.audit.context import system_actor
 from desist.board import selectors
 from desist.board.exports import basket_inputs, retrospective_scores
 from desist.core.basket import retrospective
+from desist.core.risk.scoring import RiskFacts, Sanction, ogrs3_at_index, ogrs3_for
 from desist.offences import services as offences
 from desist.partnership.models import Role
 from tests.app.builders import offence_code, person

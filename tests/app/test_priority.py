@@ -6,10 +6,10 @@ from datetime import date, timedelta
 import pytest
 from django.core.management import call_command
 
+from desist.core.priority import GroupFacts, Period, merge, periods_for
 from desist.offences.services import offence_record
 from desist.people.selectors import CaseloadFilters, caseload
 from desist.priority.models import PriorityGroupMembership
-from desist.priority.rules import GroupFacts, Period, merge, periods_for
 from desist.priority.selectors import members_on
 from desist.priority.services import priority_groups_refresh
 from desist.registers.services import register_end

@@ -10,8 +10,9 @@ import pytest
 from django.core.management import call_command
 
 from desist.audit.models import AccessLogEntry
+from desist.core import referrals as rules
 from desist.priority.models import PriorityGroupMembership
-from desist.referrals import rules, selectors, services
+from desist.referrals import selectors, services
 from desist.referrals.models import EventKind, ProviderNotice, Referral, ReferralStatus, Service
 from desist.referrals.services import ReferralError
 from desist.release import services as release

@@ -6,7 +6,8 @@ from datetime import date, timedelta
 import pytest
 
 from desist.assessments.models import RiskScore
-from desist.assessments.scoring import (
+from desist.assessments.services import assessment_record, risk_recalculate
+from desist.core.risk.scoring import (
     AssessmentFacts,
     RiskFacts,
     Sanction,
@@ -14,7 +15,6 @@ from desist.assessments.scoring import (
     scores_for,
     tier_letter_for,
 )
-from desist.assessments.services import assessment_record, risk_recalculate
 from desist.offences.services import offence_record
 from tests.app import builders
 from tests.app.builders import TODAY

@@ -12,8 +12,8 @@ from django.conf import settings
 from django.db.models import Q
 
 from desist.assessments.models import Assessment, AssessmentSection, RiskScore
-from desist.assessments.scoring import AssessmentFacts, RiskFacts, Sanction, SentenceFacts
 from desist.audit.context import Actor
+from desist.core.risk.scoring import AssessmentFacts, RiskFacts, Sanction, SentenceFacts
 from desist.offences.models import Offence
 from desist.partnership.models import Membership
 from desist.people.models import Person

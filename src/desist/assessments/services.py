@@ -19,12 +19,12 @@ from django.utils import timezone
 
 from desist import risk
 from desist.assessments.models import Assessment, AssessmentSection, RiskScore
-from desist.assessments.scoring import ScoreResult, scores_for
 from desist.assessments.selectors import risk_facts
 from desist.audit.context import Actor
 from desist.audit.models import Action
 from desist.audit.services import log_access
 from desist.bulk import copy_rows
+from desist.core.risk.scoring import ScoreResult, scores_for
 from desist.people.models import Person
 
 BATCH = 2000

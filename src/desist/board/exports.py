@@ -13,9 +13,9 @@ from typing import Any
 import pyarrow as pa
 
 from desist.assessments.models import AssessmentSection, NeedLevel, RiskScore, ScoreKind, Section
-from desist.assessments.scoring import ogrs3_at_index
 from desist.assessments.selectors import risk_facts
 from desist.core.basket import SCHEMAS, BasketInputs, BasketSettings, retrospective
+from desist.core.risk.scoring import ogrs3_at_index
 from desist.iom.models import CohortMembership
 from desist.offences.models import Offence
 from desist.outcomes.models import IN_ETE, SETTLED, AccommodationStatus, EmploymentStatus, EnforcementAction

@@ -1,5 +1,5 @@
 """Membership of the partnership's priority groups, as dated periods (so measures can count who was in
-a group on any past date). Derived from the record by desist.priority.rules; never edited by hand."""
+a group on any past date). Derived from the record by desist.core.priority; never edited by hand."""
 
 from datetime import date
 

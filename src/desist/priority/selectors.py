@@ -8,10 +8,10 @@ from datetime import date, timedelta
 from django.conf import settings
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
+from desist.core.priority import GroupFacts
 from desist.offences.models import Offence
 from desist.people.models import Person
 from desist.priority.models import PriorityGroupMembership
-from desist.priority.rules import GroupFacts
 from desist.registers.models import RegisterEntry
 
 GROUP_REGISTERS = ("iom", "troubled_family", "asb", "domestic_abuse_perpetrator", "mappa")

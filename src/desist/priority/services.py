@@ -12,9 +12,9 @@ from django.db.models import Q
 from desist.audit.context import Actor
 from desist.audit.models import Action
 from desist.audit.services import log_access
+from desist.core.priority import periods_for
 from desist.people.models import Person
 from desist.priority.models import PriorityGroupMembership
-from desist.priority.rules import periods_for
 from desist.priority.selectors import GROUP_REGISTERS, group_facts
 
 BATCH = 2000

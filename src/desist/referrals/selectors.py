@@ -16,10 +16,10 @@ from desist.assessments.models import RiskScore, ScoreKind
 from desist.audit.context import Actor, actor_for_user
 from desist.audit.models import Channel
 from desist.audit.refusals import refuse
+from desist.core import referrals as rules
 from desist.people.models import Person
 from desist.people.selectors import visible_people
 from desist.priority.models import PriorityGroupMembership
-from desist.referrals import rules
 from desist.referrals.models import OPEN_STATUSES, ProviderNotice, Referral, ReferralStatus, Service
 
 

@@ -13,8 +13,8 @@ from django.utils import timezone
 from desist.audit.context import Actor
 from desist.audit.models import Action
 from desist.audit.services import log_access
+from desist.core import referrals as rules
 from desist.people.models import Person
-from desist.referrals import rules
 from desist.referrals.models import (
     OPEN_STATUSES,
     EventKind,

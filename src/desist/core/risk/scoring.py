@@ -17,7 +17,7 @@ from datetime import date
 from functools import lru_cache
 from typing import Any
 
-from desist import risk
+from desist.core import risk
 from desist.core.reference import load_offence_codes
 from desist.core.risk.ogp import ITEMS as OGP_ITEMS
 
