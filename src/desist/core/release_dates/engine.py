@@ -652,6 +652,7 @@ def _calculable(
     # Each early-release scheme in turn: it reaches someone already serving on their tranche's date, unless
     # they were released before it. ``reaches`` and ``before_scheme`` keep the last one that did.
     reaches: date | None = None
+    reach_awarded = 0  # days awarded that count after the scheme's date, where the scheme says so
     # custodial days, unadjusted and adjusted release, before the last scheme that reached them
     before_scheme: tuple[Fraction, date, date] | None = None
     applied: list[EarlyReleaseScheme] = []
@@ -693,6 +694,7 @@ def _calculable(
                 )
                 continue
             reaches = tranche.commences
+            reach_awarded = awarded
             before_scheme = (custodial, unadjusted_release, release)
             ped_before_scheme = ped_days
             released_on = max(new_release, tranche.commences + timedelta(days=awarded))
@@ -826,7 +828,9 @@ def _calculable(
         if reaches is not None and ped_before_scheme is not None:
             # Parole eligibility reached before the scheme reached them stands; otherwise not before it.
             old_ped = _day(start, ped_before_scheme) + timedelta(days=release_shift)
-            work.ped = old_ped if old_ped < reaches else max(work.ped, reaches)
+            work.ped = (
+                old_ped if old_ped < reaches else max(work.ped, reaches + timedelta(days=reach_awarded))
+            )
         work.working.append(Step(DateType.PED, "parole eligibility", f"{ped_days} days from {start}"))
     if all_standard and not fines_only:
         work.sds_plus_eligible = sentence.sds_plus_eligible
@@ -839,8 +843,9 @@ def _calculable(
                 )
                 if old_hdced is not None and old_hdced < reaches:
                     work.hdced, why = old_hdced, f"{old_why} (before the early release scheme reached them)"
-                elif work.hdced is not None and work.hdced < reaches:
-                    work.hdced, why = reaches, f"not before the early release scheme reached them ({reaches})"
+                elif work.hdced is not None and work.hdced < reaches + timedelta(days=reach_awarded):
+                    work.hdced = reaches + timedelta(days=reach_awarded)
+                    why = f"not before the early release scheme reached them ({reaches}, {reach_awarded:+d} awarded)"
             if work.hdced is not None and unused_awarded:
                 work.hdced -= timedelta(days=unused_awarded)
                 why = f"{why}; {-unused_awarded:+d} days awarded beyond the sentence expiry"
@@ -863,8 +868,13 @@ def _calculable(
             work.release = new_release
             if old_found is not None and old_found[0] < reaches:
                 found = (old_found[0], f"{old_found[1]} (before the early release scheme reached them)")
-            elif found[0] < reaches:
-                found = (reaches, f"not before the early release scheme reached them ({reaches})")
+            elif found[0] < reaches + timedelta(days=reach_awarded):
+                # Added days count after the scheme's date, as for the release.
+                floor = reaches + timedelta(days=reach_awarded)
+                found = (
+                    floor,
+                    f"not before the early release scheme reached them ({reaches}, {reach_awarded:+d} awarded)",
+                )
         if found is not None:
             work.ersed = found[0]
             work.working.append(Step(DateType.ERSED, "early removal scheme (CJA 2003 s.260)", found[1]))
