@@ -1003,6 +1003,7 @@ def calculate(booking: Booking, legislation: Legislation = CURRENT) -> Calculati
     if isinstance(found, ManualCalculation):
         return found
     results = found
+    _inherit_recall_remand(results, booking)
     for r in results:
         if r.parts[0].recall:
             refused = _apply_recall(r, booking, legislation)
@@ -1026,6 +1027,35 @@ def calculate(booking: Booking, legislation: Legislation = CURRENT) -> Calculati
         calculation = mixed
     calculation = _without_repealed_hdc(calculation, results, legislation)
     return _on_home_detention_curfew(calculation, booking, legislation) or calculation
+
+
+def _inherit_recall_remand(results: list[_SentenceDates], booking: Booking) -> None:
+    """A recalled term passed while another recalled term was still in custody takes on the recall remand and
+    tagged bail recorded against that one (the calculator's
+    ``shareAdjustmentsFromExistingCustodialSentencesToNewlySentenced``)."""
+    for r in results:
+        if not r.parts[0].recall:
+            continue
+        start = r.sentence.sentenced_on
+        inherited = [
+            e
+            for e in booking.adjustments
+            if e.recall_deducted
+            and e.applies_from is not None
+            and e.applies_from < start
+            and any(
+                q.parts[0].recall
+                and q.sentence.sentenced_on == e.applies_from
+                and q.determinate_release - timedelta(days=q.adjustments.recall_deducted) >= start
+                and _out_when(booking, q.sentence.sentenced_on, start) is None
+                for q in results
+            )
+        ]
+        if inherited:
+            r.adjustments = r.adjustments + Adjustments(
+                recall_remand=sum(e.recall_remand for e in inherited),
+                recall_tagged_bail=sum(e.recall_tagged_bail for e in inherited),
+            )
 
 
 def _single_term(sentences: tuple[Sentence, ...]) -> Sentence | None:
