@@ -1014,6 +1014,7 @@ def calculate(booking: Booking, legislation: Legislation = CURRENT) -> Calculati
         or _unsettled_offence(results, booking, legislation)
         or _remand_overlaps(results, booking)
         or _out_on_commencement(results, booking, legislation)
+        or _consecutive_between_tranches(booking, legislation)
     )
     if refused is not None:
         return refused
@@ -1333,6 +1334,31 @@ def _out_on_commencement(
                 continue
             if out[0] <= eve < out[1]:
                 return ManualCalculation(f"out of custody (unlawfully at large) when {scheme.name} began")
+    return None
+
+
+def _consecutive_between_tranches(booking: Booking, legislation: Legislation) -> ManualCalculation | None:
+    """Someone a scheme's second tranche reaches, with a standard sentence passed between its first two tranches'
+    dates in a run of consecutive sentences, where the scheme says so (SDS40)."""
+    runs = chains(booking.sentences)
+    if isinstance(runs, ManualCalculation):
+        return None
+    for step, scheme in enumerate(legislation.schemes, start=1):
+        if not scheme.manual_if_consecutive_between_tranches or len(scheme.tranches) < 2:
+            continue
+        first, second = scheme.tranches[0].commences, scheme.tranches[1].commences
+        tranche = _scheme_tranche(scheme, booking, legislation, step)
+        if tranche is None or tranche.commences != second:
+            continue
+        for run in runs:
+            if len(run) > 1 and any(
+                p.kind is SentenceKind.STANDARD and not p.sds_plus and first <= p.sentenced_on < second
+                for p in run
+            ):
+                return ManualCalculation(
+                    f"a consecutive sentence passed between {scheme.name}'s tranche dates ({first}, {second}) "
+                    "for someone its second tranche reached"
+                )
     return None
 
 

@@ -81,6 +81,9 @@ class EarlyReleaseScheme:
     # Someone it reaches who was out of custody (unlawfully at large) the day before it began needs a manual
     # calculation.
     manual_if_out_on_commencement: bool = False
+    # Someone its second tranche reaches with a standard sentence passed between the first two tranches' dates in a
+    # run of consecutive sentences needs a manual calculation.
+    manual_if_consecutive_between_tranches: bool = False
 
     @property
     def commences(self) -> date:
@@ -164,6 +167,8 @@ SDS40 = EarlyReleaseScheme(
     # exclusions, so the calculator refuses releases between (``SHPOContaingSx03OffencesValidator.kt``).
     unsettled_offences=frozenset({"SX03220", "SX03220A", "SX03244", "SX03244A", "SX03247", "SX03247A"}),
     unsettled_offences_from=date(2020, 12, 1),
+    # The calculator refuses these (``SDSImposedConsecBetweenTrancheDatesForTrancheTwoPrisoner``).
+    manual_if_consecutive_between_tranches=True,
 )
 
 #: The progression model: standard sentences at one-third and SDS+ at half, reaching people already serving
