@@ -1547,6 +1547,12 @@ def _apply_recall(r: _SentenceDates, booking: Booking, legislation: Legislation)
     kind = r.parts[0].recall
     adj = r.adjustments
     start = r.sentence.sentenced_on
+    # Where the booking records no recall remand or tagged bail at all (desist's own records have no such kind),
+    # remand and tagged bail recorded against this term's own sentence date are its remand before the recall.
+    if not any(e.recall_deducted for e in booking.adjustments):
+        own = sum(e.deducted for e in booking.adjustments if e.applies_from == start)
+        if own:
+            adj = dataclasses.replace(adj, recall_remand=adj.recall_remand + min(own, adj.deducted))
     # Time unlawfully at large that began after the licence had expired (extended by the time at large before)
     # is not from this term: its licence had ended (``BookingTimelineService.checkForReleasesAndLicenceExpiry``).
     released_on = _day(start, r.release_days)
