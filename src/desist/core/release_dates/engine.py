@@ -376,8 +376,14 @@ def _scheme_tranche(
         before = [s for s in run if s.sentenced_on < scheme.commences and s.kind not in whole_terms]
         if before:
             start = min(s.sentenced_on for s in before)
+            # Under the law before it: the schemes before it that reached them (not one they were out for).
+            prior = step - 1
+            while (
+                prior > 0 and _out_when(booking, start, legislation.schemes[prior - 1].commences) is not None
+            ):
+                prior -= 1
             released, _, _ = _release_days(
-                tuple(before), [_fraction_at(s, legislation, step - 1) for s in before], start
+                tuple(before), [_fraction_at(s, legislation, prior) for s in before], start
             )
             adj = booking.adjustments_for(start, _day(start, released))
             # Added days do not keep someone in custody for this purpose; remand and UAL do.
