@@ -440,13 +440,16 @@ def _coordinator(agency_kind: str) -> int | None:
 
 
 def _busiest_worker(agency_kind: str) -> int | None:
-    """The user who leads the most current involvements for an agency of this kind."""
+    """The user who leads the most current involvements for an agency of this kind; of those leading as many,
+    the first by username (the generator's worker number), so SQLite and PostgreSQL, whose rows come back in
+    different orders, choose the same worker."""
     leads = Counter(
         Involvement.objects.filter(agency__kind=agency_kind, end_date__isnull=True, lead_worker__isnull=False)
-        .values_list("lead_worker_id", flat=True)
+        .values_list("lead_worker__username", "lead_worker_id")
     )
     if leads:
-        return leads.most_common(1)[0][0]
+        (_, user_id), _ = min(leads.items(), key=lambda item: (-item[1], item[0][0]))
+        return user_id
     member = Membership.objects.filter(agency__kind=agency_kind).order_by("id").first()
     return member.user_id if member else None
 
