@@ -1873,6 +1873,27 @@ def _detention_and_training(booking: Booking, legislation: Legislation) -> Calcu
         return runs
     if any(s.recall for s in booking.sentences):
         return ManualCalculation("a detention and training order recalled")
+    # Released (as recorded) before a later order: that order starts a new period in custody, whose dates are the
+    # ones to give; the earlier orders and what was recorded against them stay with the first.
+    first = min(s.sentenced_on for s in booking.sentences)
+    cut = max(
+        (d for d in booking.releases() if first <= d < max(s.sentenced_on for s in booking.sentences)),
+        default=None,
+    )
+    if cut is not None:
+        later = tuple(s for s in booking.sentences if s.sentenced_on > cut)
+        kept = {s.identifier for s in later}
+        if later and not any(s.consecutive_to and s.consecutive_to not in kept for s in later):
+            booking = dataclasses.replace(
+                booking,
+                sentences=later,
+                adjustments=tuple(
+                    e for e in booking.adjustments if e.applies_from is None or e.applies_from > cut
+                ),
+            )
+            runs = chains(booking.sentences)
+            if isinstance(runs, ManualCalculation):
+                return runs
     # Orders served together are one term (s.237 for one imposed on someone already serving one): from the
     # first order's date to the last day of any, no longer than 24 months.
     start = min(s.sentenced_on for s in booking.sentences)
