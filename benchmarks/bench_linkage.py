@@ -165,10 +165,13 @@ def _fmt_time(seconds: float) -> str:
 
 def report(runs: list[dict[str, Any]], compare: list[dict[str, Any]], command: str) -> str:
     machine = f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
+    loads = [load for run in runs for load in run.get("load", [])]
+    busy = (f"shared with other work: a 1-minute load average of {min(loads):.0f} to {max(loads):.0f} while linking, "
+            "so every time is inflated" if loads else "other work was running")
     lines = [
         "### Record linkage",
         "",
-        f"Measured {date.today().isoformat()} on this machine ({machine}; other work was running), DuckDB in "
+        f"Measured {date.today().isoformat()} on this machine ({machine}; {busy}), DuckDB in "
         "the process, default thresholds (link at match weight "
         f"{runs[0]['full']['thresholds']['link']:g}, review from {runs[0]['full']['thresholds']['review']:g}). "
         "Extracts from the nine agency sources of the synthetic partnership (seed 1), with the generator's "
@@ -337,11 +340,13 @@ def main() -> None:
             made, gen_s, _ = _child(["--child", "generate", str(size), str(holdout), tmp])
             print(f"{size:,} records: generated {made['people']:,} people in {gen_s:.0f} s", flush=True)
             sweep = size in (min(sizes), max(sizes))
+            load = [os.getloadavg()[0]]
             full, wall, rss = _child(["--child", "link", tmp, "full", "1" if sweep else "0", "1" if holdout else "0"])
+            load.append(os.getloadavg()[0])
             print(f"  linked in {full['total_s']:.0f} s (prepare {full['prepare_s']:.0f}, train {full['train_s']:.0f}, "
                   f"link {full['link_s']:.0f}; {full['pairs_scored']:,} pairs; peak {rss / 1024:.1f} GB): "
                   f"F1 {full['accuracy']['f1']:.4f}, incremental {full.get('incremental_s', 0):.0f} s", flush=True)
-            runs.append({"records": made["records"], "full": full, "rss_mb": rss, "wall_s": wall})
+            runs.append({"records": made["records"], "full": full, "rss_mb": rss, "wall_s": wall, "load": load})
             if args.compare and size == min(sizes):
                 plain, _, _ = _child(["--child", "link", tmp, "name_dob", "1", "0"])
                 print(f"  plain name+dob: F1 {plain['accuracy']['f1']:.4f}", flush=True)

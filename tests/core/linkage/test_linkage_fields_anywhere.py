@@ -148,3 +148,27 @@ def test_postcodes_outside_the_uk_format_are_a_note_not_a_refusal() -> None:
     assert postcode_notes(prepare_records(records)) == [
         "15 of 20 postcodes are not in the UK format: kept as written and compared whole"]
     assert postcode_notes(prepare_records(_people(10))) == []
+
+
+def test_an_identifier_level_no_random_pair_showed_gets_u_by_the_rule_of_succession() -> None:
+    from desist.core.linkage.model import regularise, unseen_u
+
+    levels = [
+        {"sql_condition": "pnc_l IS NULL", "is_null_level": True, "label_for_charts": "Missing"},
+        {"sql_condition": "pnc_l = pnc_r", "label_for_charts": "Exact match", "m_probability": 0.98},
+        {"sql_condition": "dl(pnc_l, pnc_r) <= 1", "label_for_charts": "One character different"},
+        {"sql_condition": "ELSE", "label_for_charts": "Different", "m_probability": 0.02, "u_probability": 1.0},
+    ]
+    settings = {"comparisons": [{"output_column_name": "pnc", "comparison_levels": levels}]}
+    estimated, unseen = unseen_u(settings, 2e6)
+    assert unseen == ["pnc: Exact match"]
+    exact = estimated["comparisons"][0]["comparison_levels"][1]
+    assert exact["u_probability"] == 1 / (2e6 + 2)
+    assert "u_probability" not in levels[1]  # the settings given are left as they were
+    # Without m (no training pair fell in it) a level is regularise's to handle, as before.
+    assert "u_probability" not in estimated["comparisons"][0]["comparison_levels"][2]
+    clean, untrained = regularise(estimated)
+    weights = {lvl["label_for_charts"]: lvl["m_probability"] / lvl["u_probability"]
+               for lvl in clean["comparisons"][0]["comparison_levels"] if not lvl.get("is_null_level")}
+    assert weights["Exact match"] > 2**20  # strong evidence, finite, not a weight of 0
+    assert untrained == ["pnc: One character different"] and weights["One character different"] == 1.0
