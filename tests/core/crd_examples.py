@@ -106,7 +106,7 @@ def _duration(elements: dict[str, int]) -> Duration:
     )
 
 
-def _sentence(raw: dict[str, Any]) -> Sentence:
+def _sentence(raw: dict[str, Any], booking_back: str | None = None) -> Sentence:
     # A sentence without a type is a standard one (``AbstractSentence.kt``: defaultImpl StandardDeterminateSentence).
     kind_name = raw.get("type") or "StandardSentence"
     if kind_name in KIND_NAMES:
@@ -119,6 +119,10 @@ def _sentence(raw: dict[str, Any]) -> Sentence:
         "FIXED_TERM_RECALL_56": "FTR_56",
     }.get(recall, recall)
     back = (raw.get("recall") or {}).get("returnToCustodyDate")
+    # A 14- or 28-day fixed-term recall returns on the booking's date (the prison's fixed-term recall details,
+    # ``Booking.returnToCustodyDate``) where the booking records one; a 56-day recall on its own recall's date.
+    if booking_back and recall in ("FTR_14", "FTR_28"):
+        back = booking_back
     arrangements = raw.get("releaseArrangements") or {}
     kind = KINDS[kind_name]
     if kind in (SentenceKind.STANDARD, SentenceKind.FINE_DEFAULT, SentenceKind.DTO, SentenceKind.BOTUS):
@@ -178,7 +182,7 @@ def to_engine(example: Example) -> tuple[Booking, Legislation]:
     for key, reason in (("historicalTusedData", "historical top-up supervision"),):
         if booking.get(key):
             raise Unsupported(reason)
-    sentences = [_sentence(s) for s in booking["sentences"]]
+    sentences = [_sentence(s, booking.get("returnToCustodyDate")) for s in booking["sentences"]]
     adjustments: list[Adjustments] = []
     for name, entries in (booking.get("adjustments") or {}).items():
         if not entries:
