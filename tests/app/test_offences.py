@@ -83,3 +83,17 @@ def test_an_offence_category_is_chosen_from_the_ogrs3_list_with_before_and_after
     assert offence.ogrs3_category == chosen
     entry = AccessLogEntry.objects.get(action=Action.ALTERATION, object_type="offences.offence", object_id=str(offence.pk))
     assert entry.detail["changes"]["ogrs3_category"] == {"before": "", "after": chosen}
+
+
+def test_a_category_chosen_meanwhile_is_not_overwritten(kim):
+    from desist.versioning import StaleEdit
+
+    builders.offence_code("02800")
+    offence = offence_record(actor=builders.actor(), person=kim, offence_code="02800", offence_date=date(2024, 1, 5),
+                             outcome="conviction", outcome_date=date(2024, 3, 1), disposal="community")
+    first, second = OFFENCE_CATEGORIES[0], OFFENCE_CATEGORIES[1]
+    offence_category_choose(actor=builders.actor(), offence=offence, category=first, read="")
+    with pytest.raises(StaleEdit):
+        offence_category_choose(actor=builders.actor(), offence=Offence.objects.get(pk=offence.pk), category=second,
+                                read="")
+    assert Offence.objects.get(pk=offence.pk).ogrs3_category == first

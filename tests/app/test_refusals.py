@@ -57,6 +57,9 @@ def test_the_record_page_hides_a_relative_the_agency_does_not_work_with(client, 
     assert "Brother" not in page and "Bram" not in page
     assert f"/people/{family['brother'].pk}/" not in page
     assert "A person not in your caseload" in page and "Sibling" in page
+    born = family["brother"].date_of_birth  # in no form a page might write it
+    assert not [w for w in (born.isoformat(), f"{born:%-d %B %Y}", f"{born:%-d %b %Y}", f"{born:%d/%m/%Y}")
+                if w in page]
 
 
 def test_the_api_record_hides_a_relative_the_agency_does_not_work_with(client, staff, family):
@@ -67,7 +70,7 @@ def test_the_api_record_hides_a_relative_the_agency_does_not_work_with(client, s
                                  "related_person_name": "Mona Mother", "visible": True}
     assert by_kind["sibling"] == {"kind": "sibling", "related_person_id": None, "related_person_name": None,
                                   "visible": False}
-    assert "Bram" not in str(body)
+    assert "Bram" not in str(body) and family["brother"].date_of_birth.isoformat() not in str(body)
 
 
 def test_the_hiding_runs_both_ways(client, staff, family):

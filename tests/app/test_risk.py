@@ -184,7 +184,7 @@ def test_an_unanswered_item_means_no_ogp_and_says_which(dean):
 
 @pytest.mark.django_db(transaction=True)
 def test_a_user_chooses_the_category_where_the_code_does_not_decide(client, worker, dean):
-    from desist.offences.models import OffenceCode
+    from desist.offences.models import Offence, OffenceCode
 
     OffenceCode.objects.create(code="08800", category=88, subcategory=0, needs_details=True)
     convict(dean, "08800", offence=TODAY - timedelta(days=90), proven=TODAY - timedelta(days=40))
@@ -202,3 +202,8 @@ def test_a_user_chooses_the_category_where_the_code_does_not_decide(client, work
     assert score.two_year is not None and score.inputs["offence_category"] == "Violence"
     bad = client.post(f"/people/{dean.pk}/offences/{offence_id}/category/", {"category": "Nonsense"}, follow=True)
     assert b"Choose one of" in bad.content
+    # A page drawn before that choice was saved does not overwrite it (lost updates, issue 10 item 12).
+    stale = client.post(f"/people/{dean.pk}/offences/{offence_id}/category/", {"category": "Burglary (domestic)",
+                                                                               "read": ""}, follow=True)
+    assert b"Someone else changed this record" in stale.content
+    assert Offence.objects.get(pk=offence_id).ogrs3_category == "Violence"

@@ -10,9 +10,11 @@ from desist.audit.context import Actor
 from desist.audit.models import Action
 from desist.audit.services import log_access
 from desist.core.reference import load_offence_codes
+from desist.core.risk.ogrs3 import OFFENCE_CATEGORIES
 from desist.offences.models import Offence, OffenceCode
 from desist.people.models import Person
 from desist.people.tasks import derived_refresh_later
+from desist.versioning import StaleEdit
 
 
 @transaction.atomic
@@ -37,15 +39,18 @@ class UnknownCategory(ValueError):
 
 
 @transaction.atomic
-def offence_category_choose(*, actor: Actor, offence: Offence, category: str) -> Offence:
-    """Say which OGRS3 category an offence falls in, where its code alone does not decide (RULES.md §1)."""
-    from desist import risk
+def offence_category_choose(*, actor: Actor, offence: Offence, category: str, read: str | None = None) -> Offence:
+    """Say which OGRS3 category an offence falls in, where its code alone does not decide (RULES.md §1).
 
-    if category not in risk.OFFENCE_CATEGORIES:
-        raise UnknownCategory(f"Choose one of: {', '.join(risk.OFFENCE_CATEGORIES)}.")
-    before = offence.ogrs3_category
+    `read` is the category the user's page showed ("" for none yet; None: the one `offence` was loaded with). If
+    someone else saved a choice since, nothing is saved and StaleEdit says so (a lost update, issue 10 item 12):
+    the value itself is the version, as one choice is all this record takes."""
+    if category not in OFFENCE_CATEGORIES:
+        raise UnknownCategory(f"Choose one of: {', '.join(OFFENCE_CATEGORIES)}.")
+    before = offence.ogrs3_category if read is None else read
+    if Offence.objects.filter(pk=offence.pk, ogrs3_category=before).update(ogrs3_category=category) != 1:
+        raise StaleEdit()
     offence.ogrs3_category = category
-    offence.save(update_fields=["ogrs3_category"])
     log_access(actor=actor, action=Action.ALTERATION, person_id=offence.person_id, obj=offence,
                summary=f"Chose the OGRS3 category of offence {offence.offence_code_id} for person {offence.person_id}",
                detail={"changes": {"ogrs3_category": {"before": before, "after": category}}})

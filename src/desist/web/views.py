@@ -32,6 +32,7 @@ from desist.people import selectors, services
 from desist.people.selectors import merged_person
 from desist.priority.models import PriorityGroupMembership
 from desist.sentences.rules import SupervisionStatus, sentence_status, supervision_status
+from desist.versioning import StaleEdit
 from desist.web import search_log
 from desist.web.forms import OTHER_PURPOSE, AccessLogFilterForm, CaseloadFilterForm, PurposeForm, SearchForm
 from desist.web.purpose import JUSTIFICATION_KEY, PURPOSE_KEY, purpose_state, safe_next
@@ -208,8 +209,9 @@ def offence_category(request: AuthenticatedHttpRequest, person_id: int, offence_
         refuse(actor, summary=f"Refused to choose the category of offence {offence_id} of person {person_id}",
                person_id=person_id)
     try:
-        offence_category_choose(actor=actor, offence=offence, category=request.POST.get("category", ""))
-    except UnknownCategory as error:
+        offence_category_choose(actor=actor, offence=offence, category=request.POST.get("category", ""),
+                                read=request.POST.get("read"))
+    except (UnknownCategory, StaleEdit) as error:
         messages.error(request, str(error))
     else:
         messages.success(request, "The category is saved; OGRS3 will be worked out again in a moment.")
