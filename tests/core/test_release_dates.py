@@ -159,6 +159,34 @@ def test_remand_longer_than_the_term_needs_a_manual_calculation() -> None:
     assert "before the sentence date" in result.reason
 
 
+def test_remand_recorded_before_any_sentence_needs_a_manual_calculation() -> None:
+    # The calculator shares remand out on sentence dates only: recorded against a day before the first sentence,
+    # which sentence it reaches is for a person to decide.
+    term = Sentence(SentenceKind.STANDARD, date(2026, 7, 30), Duration(years=2), offence_on=date(2025, 5, 1))
+    early = Adjustments(remand=73, applies_from=date(2025, 10, 20))
+    result = calculate(Booking(BORN, (term,), (early,)), WITH_PROGRESSION_MODEL)
+    assert isinstance(result, ManualCalculation)
+    assert "before any sentence was passed" in result.reason
+    on_the_day = Adjustments(remand=73, applies_from=date(2026, 7, 30))
+    assert isinstance(calculate(Booking(BORN, (term,), (on_the_day,)), WITH_PROGRESSION_MODEL), Calculation)
+
+
+def test_early_removal_for_concurrent_terms_either_side_of_the_progression_model() -> None:
+    before = Sentence(
+        SentenceKind.STANDARD, date(2026, 8, 3), Duration(months=14), offence_on=date(2026, 1, 1)
+    )
+    after = Sentence(
+        SentenceKind.STANDARD, date(2026, 10, 1), Duration(months=5), offence_on=date(2026, 1, 1)
+    )
+    both = Booking(BORN, (before, after), early_removal=True)
+    result = calculate(both, WITH_PROGRESSION_MODEL)
+    assert isinstance(result, ManualCalculation)
+    assert "early removal" in result.reason
+    # Without the early removal date asked for, or without the progression model, the dates are given.
+    assert isinstance(calculate(Booking(BORN, (before, after)), WITH_PROGRESSION_MODEL), Calculation)
+    assert isinstance(calculate(both, CURRENT), Calculation)
+
+
 def test_a_detention_and_training_order_with_another_sentence() -> None:
     # The other sentence gives the release; the order its mid-term and transfer dates (crs-1145-ac2 shape).
     order = Sentence(SentenceKind.DTO, date(2022, 10, 27), Duration(months=12), offence_on=date(2022, 6, 27))

@@ -986,6 +986,10 @@ def calculate(booking: Booking, legislation: Legislation = CURRENT) -> Calculati
     """Release dates for a booking: its concurrent terms (single sentences or consecutive runs) together."""
     if not booking.sentences:
         return ManualCalculation("there are no sentences")
+    return _remand_before_any_sentence(booking) or _calculate(booking, legislation)
+
+
+def _calculate(booking: Booking, legislation: Legislation) -> Calculation | ManualCalculation:
     breaches = [s for s in booking.sentences if s.kind is SentenceKind.BOTUS]
     if breaches:
         if len(breaches) == len(booking.sentences):
@@ -1033,6 +1037,9 @@ def calculate(booking: Booking, legislation: Legislation = CURRENT) -> Calculati
             return mixed
         calculation = mixed
     calculation = _without_repealed_hdc(calculation, results, legislation)
+    refused = _early_removal_either_side(calculation, booking, legislation)
+    if refused is not None:
+        return refused
     return _on_home_detention_curfew(calculation, booking, legislation) or calculation
 
 
@@ -1365,6 +1372,48 @@ def _consecutive_between_tranches(booking: Booking, legislation: Legislation) ->
                     f"a consecutive sentence passed between {scheme.name}'s tranche dates ({first}, {second}) "
                     "for someone its second tranche reached"
                 )
+    return None
+
+
+def _remand_before_any_sentence(booking: Booking) -> ManualCalculation | None:
+    """Remand or tagged bail recorded against a date before the first sentence was passed, on which none was: the
+    calculator shares remand out on sentence dates only, so which sentence it reaches is for a person to decide.
+    A committal for breach of top-up supervision takes no remand."""
+    if all(s.kind is SentenceKind.BOTUS for s in booking.sentences):
+        return None
+    first = min(s.sentenced_on for s in booking.sentences)
+    for entry in booking.adjustments:
+        if (
+            (entry.remand or entry.tagged_bail)
+            and entry.applies_from is not None
+            and entry.applies_from < first
+        ):
+            return ManualCalculation(
+                f"remand or tagged bail is recorded against {entry.applies_from}, before any sentence was passed"
+            )
+    return None
+
+
+def _early_removal_either_side(
+    calculation: Calculation, booking: Booking, legislation: Legislation
+) -> ManualCalculation | None:
+    """An early removal date for standard sentences served concurrently, one passed before a scheme began and another
+    on or after that day, where the scheme says so (the progression model)."""
+    if DateType.ERSED not in calculation.dates:
+        return None
+    runs = chains(booking.sentences)
+    if isinstance(runs, ManualCalculation) or len(runs) < 2:
+        return None
+    alone = [run[0] for run in runs if len(run) == 1 and run[0].kind is SentenceKind.STANDARD]
+    for scheme in legislation.schemes:
+        if not scheme.manual_if_early_removal_either_side:
+            continue
+        begins = scheme.commences
+        if any(s.sentenced_on < begins for s in alone) and any(s.sentenced_on >= begins for s in alone):
+            return ManualCalculation(
+                f"an early removal date for concurrent sentences passed before {scheme.name} began ({begins}) "
+                "and on or after it"
+            )
     return None
 
 
@@ -1961,7 +2010,7 @@ def _with_detention_and_training(
     if isinstance(runs, ManualCalculation):
         return runs
     each = [_detention_and_training(dataclasses.replace(booking, sentences=run), legislation) for run in runs]
-    rest = calculate(dataclasses.replace(booking, sentences=others), legislation)
+    rest = _calculate(dataclasses.replace(booking, sentences=others), legislation)
     for one in (*each, rest):
         if isinstance(one, ManualCalculation):
             return one

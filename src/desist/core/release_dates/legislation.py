@@ -84,6 +84,10 @@ class EarlyReleaseScheme:
     # Someone its second tranche reaches with a standard sentence passed between the first two tranches' dates in a
     # run of consecutive sentences needs a manual calculation.
     manual_if_consecutive_between_tranches: bool = False
+    # An early removal date for standard sentences served concurrently, one passed before the scheme began and
+    # another on or after that day, needs a manual calculation (the calculator works it from its snapshot of the
+    # law before the scheme, which desist does not reproduce for such terms).
+    manual_if_early_removal_either_side: bool = False
 
     @property
     def commences(self) -> date:
@@ -196,6 +200,7 @@ PROGRESSION_MODEL = EarlyReleaseScheme(
     licence_for_short_pre_ora=True,
     excludes_section_250=True,
     manual_if_out_on_commencement=True,
+    manual_if_early_removal_either_side=True,
 )
 
 #: The law in force, as the calculator's standard configuration holds it.
