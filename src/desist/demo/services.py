@@ -486,7 +486,7 @@ def demo_logins_refresh() -> list[DemoLogin]:
     agency = Agency.objects.filter(kind="council_community_safety").first()
     if agency is not None:
         Membership.objects.update_or_create(user=admin, agency=agency, defaults={"role": Role.ADMINISTRATOR})
-    logins.append(DemoLogin(ADMIN_LOGIN, password, "administrator: access log, agencies, users and reference data",
+    logins.append(DemoLogin(ADMIN_LOGIN, password, "administrator: access log, agencies, users, reference data and linkage review",
                             agency.name if agency else ""))
     # New passwords, new two-factor sign-in: whoever tries the demo next sets up their own authenticator app.
     TOTPDevice.objects.filter(user__username__in=[login.username for login in logins]).delete()
