@@ -187,6 +187,31 @@ def test_early_removal_for_concurrent_terms_either_side_of_the_progression_model
     assert isinstance(calculate(both, CURRENT), Calculation)
 
 
+def test_hdc_held_to_the_release_of_a_later_fine_default_needs_a_manual_calculation() -> None:
+    term = Sentence(SentenceKind.STANDARD, date(2022, 3, 20), Duration(years=2), offence_on=date(2021, 1, 1))
+    fine = Sentence(
+        SentenceKind.FINE_DEFAULT,
+        date(2022, 10, 1),
+        Duration(days=90),
+        offence_on=date(2021, 1, 1),
+        fine_amount=3000,
+    )
+    remand = Adjustments(remand=30, applies_from=date(2022, 3, 20))
+    awarded = Adjustments(additional_days_awarded=5, applies_from=date(2022, 5, 18))
+    result = calculate(Booking(BORN, (term, fine), (remand, awarded)), WITHOUT_SDS40)
+    assert isinstance(result, ManualCalculation)
+    assert "fine" in result.reason
+    # Passed the same day as the other sentence, the fine's release holds HDC back as usual.
+    same_day = Sentence(
+        SentenceKind.FINE_DEFAULT,
+        date(2022, 3, 20),
+        Duration(days=90),
+        offence_on=date(2021, 1, 1),
+        fine_amount=3000,
+    )
+    assert isinstance(calculate(Booking(BORN, (term, same_day), (remand,)), WITHOUT_SDS40), Calculation)
+
+
 def test_a_detention_and_training_order_with_another_sentence() -> None:
     # The other sentence gives the release; the order its mid-term and transfer dates (crs-1145-ac2 shape).
     order = Sentence(SentenceKind.DTO, date(2022, 10, 27), Duration(months=12), offence_on=date(2022, 6, 27))

@@ -1037,7 +1037,11 @@ def _calculate(booking: Booking, legislation: Legislation) -> Calculation | Manu
             return mixed
         calculation = mixed
     calculation = _without_repealed_hdc(calculation, results, legislation)
-    refused = _early_removal_either_side(calculation, booking, legislation)
+    refused = (
+        _early_removal_either_side(calculation, booking, legislation)
+        or _hdc_during_fine_default(calculation, results)
+        or _hdc_on_tranche_date_with_added_days(calculation, booking, legislation)
+    )
     if refused is not None:
         return refused
     return _on_home_detention_curfew(calculation, booking, legislation) or calculation
@@ -1413,6 +1417,49 @@ def _early_removal_either_side(
             return ManualCalculation(
                 f"an early removal date for concurrent sentences passed before {scheme.name} began ({begins}) "
                 "and on or after it"
+            )
+    return None
+
+
+def _hdc_during_fine_default(
+    calculation: Calculation, results: list[_SentenceDates]
+) -> ManualCalculation | None:
+    """An HDC date while a term in default of a fine, passed after the other sentences began, is being served (after
+    its sentence date, up to its release): the calculator gives another (in its example, 14 days after the
+    fine's sentence date) by a rule its code does not show, so a person must work it out."""
+    hdced = calculation.dates.get(DateType.HDCED)
+    if hdced is None:
+        return None
+    first = min(r.parts[0].sentenced_on for r in results)
+    for r in results:
+        fine = r.parts[0]
+        if (
+            len(r.parts) == 1
+            and fine.kind is SentenceKind.FINE_DEFAULT
+            and first < fine.sentenced_on < hdced <= r.release
+        ):
+            return ManualCalculation(
+                f"the HDC date ({hdced}) falls while a term in default of a fine passed later, on "
+                f"{fine.sentenced_on}, is being served"
+            )
+    return None
+
+
+def _hdc_on_tranche_date_with_added_days(
+    calculation: Calculation, booking: Booking, legislation: Legislation
+) -> ManualCalculation | None:
+    """An HDC date on an early-release scheme's tranche date (brought to it by the scheme) for someone with added
+    days awarded: the calculator moves such a date by a rule its code does not show, so a person must work it out."""
+    hdced = calculation.dates.get(DateType.HDCED)
+    if hdced is None:
+        return None
+    awarded = sum(e.additional_days_awarded - e.restored_days for e in booking.adjustments)
+    if awarded <= 0:
+        return None
+    for scheme in legislation.schemes:
+        if any(t.commences == hdced for t in scheme.tranches):
+            return ManualCalculation(
+                f"the HDC date falls on {scheme.name}'s tranche date ({hdced}) and added days are awarded"
             )
     return None
 
