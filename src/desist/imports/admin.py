@@ -1,5 +1,11 @@
+from __future__ import annotations
+
+from typing import Any
+
 from django import forms
 from django.contrib import admin
+from django.db import models
+from django.http import HttpRequest
 
 from desist.audit.context import actor_for_request
 from desist.audit.models import Channel
@@ -13,8 +19,9 @@ class ColumnMappingForm(forms.ModelForm):
         model = ColumnMapping
         fields = ["agency", "name", "record_id_column", "date_format", "columns"]
 
-    def clean(self):  # type: ignore[no-untyped-def]
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data  # what ModelForm.clean returns, typed as possibly None by the stubs
         problems = services.mapping_problems(record_id_column=data.get("record_id_column") or "",
                                              date_format=data.get("date_format") or "",
                                              columns=data.get("columns") or {})
@@ -32,26 +39,26 @@ class ColumnMappingAdmin(admin.ModelAdmin):
     list_filter = ["agency"]
     list_select_related = ["agency", "saved_by"]
 
-    def save_model(self, request, obj, form, change):  # type: ignore[no-untyped-def]
+    def save_model(self, request: HttpRequest, obj: ColumnMapping, form: Any, change: bool) -> None:
         saved = services.mapping_save(
             actor=actor_for_request(request, channel=Channel.ADMIN), agency=obj.agency, name=obj.name,
             record_id_column=obj.record_id_column, date_format=obj.date_format, columns=obj.columns)
         obj.pk, obj.version = saved.pk, saved.version
 
-    def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+    def has_delete_permission(self, request: HttpRequest, obj: ColumnMapping | None = None) -> bool:
         return False
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
     """Batches and source records are written only by an import, so that provenance stays true."""
 
-    def has_add_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+    def has_add_permission(self, request: HttpRequest, obj: models.Model | None = None) -> bool:
         return False
 
-    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+    def has_change_permission(self, request: HttpRequest, obj: models.Model | None = None) -> bool:
         return False
 
-    def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+    def has_delete_permission(self, request: HttpRequest, obj: models.Model | None = None) -> bool:
         return False
 
 

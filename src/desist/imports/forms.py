@@ -9,6 +9,7 @@ from django import forms
 from django.conf import settings
 
 from desist.core.linkage.fields import COMBINABLE_FIELDS, DATE_FORMATS, MAPPING_FIELDS, is_local_identifier
+from desist.formfields import set_choices
 from desist.imports.extracts import ENCODINGS, date_format_label
 from desist.imports.models import ColumnMapping
 from desist.partnership.models import Agency
@@ -41,7 +42,10 @@ class UploadForm(forms.Form):
 
     def __init__(self, *args: Any, agencies: list[Agency], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["agency"].queryset = Agency.objects.filter(pk__in=[a.pk for a in agencies])  # type: ignore[attr-defined]
+        agency = self.fields["agency"]
+        if not isinstance(agency, forms.ModelChoiceField):
+            raise TypeError(f"agency is a {type(agency).__name__}, not a model choice field")
+        agency.queryset = Agency.objects.filter(pk__in=[a.pk for a in agencies])
         self.single_agency = agencies[0] if len(agencies) == 1 else None
         if self.single_agency is not None:
             self.fields["agency"].initial = self.single_agency.pk
@@ -50,7 +54,10 @@ class UploadForm(forms.Form):
 
     def clean_agency(self) -> Agency:
         # A user who imports for one agency need not choose it.
-        return self.cleaned_data.get("agency") or self.single_agency  # type: ignore[return-value]
+        agency: Agency | None = self.cleaned_data.get("agency") or self.single_agency
+        if agency is None:  # not reached: the field is required unless there is a single agency
+            raise forms.ValidationError(self.fields["agency"].error_messages["required"])
+        return agency
 
     def clean_file(self) -> Any:
         upload = self.cleaned_data["file"]
@@ -85,7 +92,7 @@ class MappingForm(forms.Form):
                  guessed_date_format: str, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.columns = columns
-        self.fields["record_id_column"].choices = [("", "Choose a column"), *((c, c) for c in columns)]
+        set_choices(self, "record_id_column", [("", "Choose a column"), *((c, c) for c in columns)])
         if initial_mapping is not None:
             chosen = {c: f for c, f in initial_mapping.columns.items() if c in columns}
             record_id = initial_mapping.record_id_column if initial_mapping.record_id_column in columns else ""

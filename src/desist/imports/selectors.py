@@ -23,7 +23,7 @@ def import_agencies(actor: Actor) -> QuerySet[Agency]:
     one of DESIST_IMPORT_ROLES. Other roles, and users without a membership, import for none."""
     if actor.user is None:
         return Agency.objects.none()
-    return Agency.objects.filter(memberships__user_id=actor.user_id, memberships__is_active=True,
+    return Agency.objects.filter(memberships__user_id=actor.user.pk, memberships__is_active=True,
                                  memberships__role__in=settings.DESIST_IMPORT_ROLES).distinct()
 
 

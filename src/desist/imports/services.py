@@ -22,7 +22,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db import IntegrityError, OperationalError, connection, transaction
+from django.db import IntegrityError, OperationalError, connection, models, transaction
 from django.db.models import Max
 from django.utils import timezone
 
@@ -57,9 +57,26 @@ VALUE_FIELDS = (
 # before they existed still reads as unchanged.
 LATER_FIELDS = VALUE_FIELDS[VALUE_FIELDS.index("house_number"):]
 REQUIRED_FIELDS = ("last_name",)
-RECORD_ID_MAX = SourceRecord._meta.get_field("record_id").max_length
-MAX_LENGTHS = {name: SourceRecord._meta.get_field(name).max_length for name in VALUE_FIELDS
-               if name not in ("date_of_birth", "local_identifiers")}
+
+
+def _field(name: str) -> models.Field[Any, Any]:
+    """A stored column of a source record (never a relation's reverse side or a generic key)."""
+    column = SourceRecord._meta.get_field(name)
+    if not isinstance(column, models.Field):
+        raise TypeError(f"SourceRecord.{name} is not a column")
+    return column
+
+
+def _max_length(name: str) -> int:
+    """A text column's length limit: every one a source record holds is a CharField with one."""
+    limit = _field(name).max_length
+    if limit is None:
+        raise TypeError(f"SourceRecord.{name} has no max_length")
+    return limit
+
+
+RECORD_ID_MAX = _max_length("record_id")
+MAX_LENGTHS = {name: _max_length(name) for name in VALUE_FIELDS if name not in ("date_of_birth", "local_identifiers")}
 LOCAL_IDENTIFIER_MAX = 64
 _EMPTY_VALUES: dict[str, Any] = {**{name: "" for name in VALUE_FIELDS}, "date_of_birth": None}
 BULK_BATCH = 2000
@@ -298,7 +315,7 @@ def import_validate(*, agency: Agency, file: ExtractFile, mapping: ColumnMapping
                 problems.append(RowProblem(number, column, str(error)))
                 row_ok = False
                 continue
-            if name == "postcode" and value:
+            if name == "postcode" and isinstance(value, str) and value:  # parse_postcode gives text
                 postcodes_held += 1
                 if not is_uk_postcode(value):
                     not_uk[value] += 1
@@ -308,7 +325,7 @@ def import_validate(*, agency: Agency, file: ExtractFile, mapping: ColumnMapping
                 problems.append(RowProblem(number, column, f"{value[:20]!r}… is longer than {limit} characters."))
                 row_ok = False
             elif local:
-                if value:
+                if isinstance(value, str) and value:  # parse_identifier gives text
                     local_ids[name.removeprefix("local:")] = value
             else:
                 values[name] = value
@@ -423,7 +440,7 @@ STAGE_FIELDS = ["record_id", "row_number", "raw", "fingerprint", *VALUE_FIELDS]
 
 
 def _columns(fields: list[str]) -> str:
-    return ", ".join(connection.ops.quote_name(SourceRecord._meta.get_field(f).column) for f in fields)
+    return ", ".join(connection.ops.quote_name(_field(f).column) for f in fields)
 
 
 def _stage(report: ValidationReport) -> None:
@@ -520,7 +537,7 @@ def _update_changed(changed: dict[int, _Row], batch: ImportBatch) -> None:
     ops = connection.ops
     table = ops.quote_name(SourceRecord._meta.db_table)
     names = ["batch", "row_number", "updated_at", "raw", "fingerprint", "history", *VALUE_FIELDS]
-    assignments = ", ".join(f"{ops.quote_name(SourceRecord._meta.get_field(n).column)} = %s" for n in names)
+    assignments = ", ".join(f"{ops.quote_name(_field(n).column)} = %s" for n in names)
     sql = f"UPDATE {table} SET {assignments} WHERE id = %s"  # noqa: S608 (names come from the model)
     stamp = ops.adapt_datetimefield_value(batch.imported_at)
     ids = sorted(changed)
@@ -551,6 +568,8 @@ def upload_receive(*, actor: Actor, agency: Agency, file: ExtractFile) -> Upload
     read_extract(file, limit=UPLOAD_LOOK_ROWS)  # a quick look; the worker reads it all when it checks
     cutoff = timezone.now() - timedelta(hours=settings.DESIST_IMPORT_UPLOAD_KEEP_HOURS)
     Upload.objects.filter(uploaded_at__lt=cutoff).exclude(state__in=BUSY).delete()
+    if actor.user is None:  # an upload belongs to the signed-in user who sent it (the column is required)
+        raise UploadRefused("Only a signed-in user can upload an extract.")
     upload = Upload.objects.create(agency=agency, file_name=file.name[:255], content=file.content,
                                    file_sha256=file.sha256, encoding=file.encoding, uploaded_by=actor.user)
     log_access(actor=actor, action=Action.COLLECTION, obj=upload,
@@ -648,13 +667,14 @@ def upload_import_later(*, actor: Actor, upload: Upload, mapping: ColumnMapping)
 
 def _progress(upload_id: int) -> Progress:
     """Write the worker's progress on the upload about once a second; never let it stop the work."""
-    last = [0.0, ""]
+    last_at, last_stage = 0.0, ""
 
     def report(stage: str, done: int, total: int) -> None:
+        nonlocal last_at, last_stage
         now = time.monotonic()
-        if stage == last[1] and now - float(last[0]) < 1.0 and done < total:
+        if stage == last_stage and now - last_at < 1.0 and done < total:
             return
-        last[:] = [now, stage]
+        last_at, last_stage = now, stage
         with contextlib.suppress(OperationalError):  # SQLite busy with another writer: the next report will do
             _upload_set(upload_id, stage=stage, rows_done=done, rows_total=total)
 

@@ -117,32 +117,31 @@ def mapping(request: AuthenticatedHttpRequest, upload_id: int) -> HttpResponse:
                 samples[column].append(text)
     guessed = guess_columns(table.columns)
     dob = next((c for c, f in guessed.items() if f == "date_of_birth"), None)
-    kwargs = {
-        "columns": table.columns, "samples": samples, "initial_mapping": selectors.current_mapping(upload.agency),
-        "guessed": guessed, "guessed_record_id": guess_record_id_column(table.columns),
-        "guessed_date_format": guess_date_format(
-            [cells[table.columns.index(dob)] for _, cells in table.rows[:500]]) if dob else "auto",
-    }
-    form = MappingForm(request.POST or None, **kwargs)
+    saved = selectors.current_mapping(upload.agency)
+    form = MappingForm(
+        request.POST or None, columns=table.columns, samples=samples, initial_mapping=saved, guessed=guessed,
+        guessed_record_id=guess_record_id_column(table.columns),
+        guessed_date_format=guess_date_format(
+            [cells[table.columns.index(dob)] for _, cells in table.rows[:500]]) if dob else "auto")
     if request.method == "POST" and form.is_valid():
         try:
-            services.mapping_save(actor=actor, agency=upload.agency, record_id_column=form.cleaned_data["record_id_column"],
-                                  date_format=form.cleaned_data["date_format"], columns=form.mapping(),
-                                  file_columns=table.columns)
+            new_mapping = services.mapping_save(
+                actor=actor, agency=upload.agency, record_id_column=form.cleaned_data["record_id_column"],
+                date_format=form.cleaned_data["date_format"], columns=form.mapping(), file_columns=table.columns)
         except services.MappingError as error:
             for problem in error.problems:
                 form.add_error(None, problem)
         else:
             messages.success(request, f"The column mapping for {upload.agency.name} is saved.")
             if upload.state not in services.BUSY and upload.state != UploadState.IMPORTED:
-                services.upload_check_later(actor=actor, upload=upload, mapping=selectors.current_mapping(upload.agency))
+                services.upload_check_later(actor=actor, upload=upload, mapping=new_mapping)
             return redirect("import_check", upload_id=upload.pk)
     log_access(actor=actor, action=Action.CONSULTATION, obj=upload,
                summary=f"Viewed the columns of uploaded file {upload.file_name} to map them")
     return render(request, "imports/mapping.html", {
         "upload": upload, "form": form, "rows": len(table.rows),
         "more_rows": len(table.rows) >= services.UPLOAD_LOOK_ROWS,
-        "saved": kwargs["initial_mapping"],
+        "saved": saved,
     })
 
 
@@ -155,7 +154,8 @@ def check(request: AuthenticatedHttpRequest, upload_id: int) -> HttpResponse:
     current = selectors.current_mapping(upload.agency)
     if current is None:
         return redirect("import_mapping", upload_id=upload.pk)
-    context: dict[str, object] = {"upload": upload, "mapping": upload.mapping or current, "current": current,
+    mapping = upload.mapping or current
+    context: dict[str, object] = {"upload": upload, "mapping": mapping, "current": current,
                                   "busy": upload.state in services.BUSY}
     if upload.state in services.BUSY:
         context["progress"] = selectors.upload_progress(upload)
@@ -169,9 +169,8 @@ def check(request: AuthenticatedHttpRequest, upload_id: int) -> HttpResponse:
     if not upload.file_name.lower().endswith(EXCEL_SUFFIXES):
         context.update(encoding_form=EncodingForm(initial={"encoding": upload.encoding}),
                        encoding_label=ENCODINGS.get(upload.encoding, ""))
-    mapping = context["mapping"]
-    context.update(mapped=[(column, field_label(name)) for column, name in mapping.columns.items()],  # type: ignore[attr-defined]
-                   date_format=date_format_label(mapping.date_format))  # type: ignore[attr-defined]
+    context.update(mapped=[(column, field_label(name)) for column, name in mapping.columns.items()],
+                   date_format=date_format_label(mapping.date_format))
     return render(request, "imports/check.html", context)
 
 
@@ -187,7 +186,7 @@ def progress(request: AuthenticatedHttpRequest, upload_id: int) -> HttpResponse:
         return render(request, "imports/_linking.html", {"upload": upload, "linking": linking,
                                                           "can_link": can_review(request.actor)},
                       status=286 if linking.finished and request.headers.get("HX-Request") else 200)
-    response = redirect("import_check", upload_id=upload.pk)
+    response: HttpResponse = redirect("import_check", upload_id=upload.pk)
     if request.headers.get("HX-Request"):
         response = HttpResponse(status=204)
         response["HX-Refresh"] = "true"  # the check or import finished: show its outcome

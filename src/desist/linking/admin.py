@@ -1,4 +1,7 @@
+from __future__ import annotations
+
 from django.contrib import admin
+from django.http import HttpRequest
 
 from desist.linking.models import LinkageModelVersion, LinkRun, ReviewDecision
 
@@ -8,7 +11,7 @@ class LinkageModelVersionAdmin(admin.ModelAdmin):
     list_display = ["version", "trained_at", "trained_on", "is_active"]
     readonly_fields = ["version", "splink", "trained_at", "trained_on", "trained_by_name", "is_active"]
 
-    def has_add_permission(self, request):  # type: ignore[no-untyped-def]
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
 
@@ -17,10 +20,10 @@ class LinkRunAdmin(admin.ModelAdmin):
     list_display = ["pk", "started_at", "status", "incremental", "records", "people_created", "records_joined",
                     "people_merged", "sent_to_review"]
 
-    def has_add_permission(self, request):  # type: ignore[no-untyped-def]
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
-    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+    def has_change_permission(self, request: HttpRequest, obj: LinkRun | None = None) -> bool:
         return False
 
 
@@ -28,11 +31,11 @@ class LinkRunAdmin(admin.ModelAdmin):
 class ReviewDecisionAdmin(admin.ModelAdmin):
     list_display = ["pair", "decision", "reviewer_name", "decided_at", "blind"]
 
-    def has_add_permission(self, request):  # type: ignore[no-untyped-def]
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
-    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+    def has_change_permission(self, request: HttpRequest, obj: ReviewDecision | None = None) -> bool:
         return False
 
-    def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+    def has_delete_permission(self, request: HttpRequest, obj: ReviewDecision | None = None) -> bool:
         return False

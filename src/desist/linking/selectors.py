@@ -145,14 +145,14 @@ def batch_linking(batches: list[Any]) -> dict[int, BatchLinking]:
                   .values_list("batch_id", flat=True).distinct()) if untouched else set()
     states: dict[int, BatchLinking] = {}
     for pk in ids:
-        row = latest.get(pk)
-        if row is None:
+        taken = latest.get(pk)
+        if taken is None:
             idle = OFF if not settings.DESIST_LINK_AFTER_IMPORT else WAITING
             states[pk] = BatchLinking(idle if pk in waiting else LINKED)
             continue
         state = {RunStatus.RUNNING: LINKING, RunStatus.DONE: LINKED, RunStatus.WAITING: WAITING_FOR_RECORDS,
-                 RunStatus.FAILED: FAILED}[RunStatus(row.run.status)]
-        states[pk] = BatchLinking(state, row.run, row if state == LINKED else None)
+                 RunStatus.FAILED: FAILED}[RunStatus(taken.run.status)]
+        states[pk] = BatchLinking(state, taken.run, taken if state == LINKED else None)
     return states
 
 

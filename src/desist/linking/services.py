@@ -54,6 +54,7 @@ from desist.people.models import (
     Person,
     PersonName,
     Relationship,
+    RelationshipKind,
 )
 from desist.people.services import household_key, identifier_row, person_name_row
 
@@ -269,10 +270,11 @@ def _link(run: LinkRun, *, actor: Actor, incremental: bool, train: bool) -> None
     run.link_threshold, run.review_threshold = thresholds.link, thresholds.review
 
     record_pks: list[int] = table.column("source_record_id").to_pylist()
-    keys = list(zip(table.column("source").to_pylist(), table.column("record_id").to_pylist(), strict=True))
+    keys: list[tuple[str, str]] = list(zip(table.column("source").to_pylist(),  # (source, record id)
+                                           table.column("record_id").to_pylist(), strict=True))
     pk_of = dict(zip(keys, record_pks, strict=True))
     current: dict[int, int | None] = dict(zip(record_pks, table.column("person_id").to_pylist(), strict=True))
-    previous = {key: current[pk] for key, pk in pk_of.items() if current[pk] is not None}
+    previous = {key: person for key, pk in pk_of.items() if (person := current[pk]) is not None}
     must_link, must_not_link = decisions_in_force()
     run.incremental = incremental = incremental and bool(previous)
     result = link_records(_engine_records(table), model=version.linkage_model(), previous=previous or None,
@@ -312,7 +314,7 @@ def _link(run: LinkRun, *, actor: Actor, incremental: bool, train: bool) -> None
     run.sent_to_review = _pairs_write(run, result.review_pairs, pk_of)
     run.note = "; ".join(result.notes)[:2000]
     _run_batches_count(run, batch_of, current=current, assigned=assigned, created=set(created), joined=joined,
-                       review=[(pk_of[tuple(p.left)], pk_of[tuple(p.right)]) for p in result.review_pairs])
+                       review=[(pk_of[p.left], pk_of[p.right]) for p in result.review_pairs])
     _declared_relationships_write()
     ReviewPair.objects.filter(status=PairStatus.OPEN, left__person__isnull=False,
                               left__person_id=F("right__person_id")).update(status=PairStatus.SETTLED)
@@ -362,8 +364,8 @@ def _run_batches_count(run: LinkRun, batch_of: dict[int, int], *, current: dict[
     for batch, people in made.items():
         counts[batch].people_created = len(people)
     for left, right in review:
-        for batch in {batch_of.get(left), batch_of.get(right)} - {None}:
-            counts.setdefault(batch, LinkRunBatch(run=run, batch_id=batch)).sent_to_review += 1  # type: ignore[arg-type]
+        for batch in {b for b in (batch_of.get(left), batch_of.get(right)) if b is not None}:
+            counts.setdefault(batch, LinkRunBatch(run=run, batch_id=batch)).sent_to_review += 1
     held = dict(LinkRunBatch.objects.filter(run=run).values_list("batch_id", "pk"))
     rows = []
     for batch, row in counts.items():
@@ -392,8 +394,8 @@ def _finish(run: LinkRun, actor: Actor) -> None:
                summary=f"Linked {run.records:,} source records: {run.people_created:,} people created, "
                        f"{run.records_joined:,} records joined, {run.people_merged:,} merged, "
                        f"{run.sent_to_review:,} pairs for review",
-               detail={"run": run.pk, "incremental": run.incremental, "model_version": run.model_version_id and
-                       run.model_version.version, "records": run.records, "people_created": run.people_created,
+               detail={"run": run.pk, "incremental": run.incremental, "model_version": run.model_version.version
+                       if run.model_version is not None else None, "records": run.records, "people_created": run.people_created,
                        "records_joined": run.records_joined, "people_merged": run.people_merged,
                        "records_split": run.records_split, "sent_to_review": run.sent_to_review})
 
@@ -632,8 +634,8 @@ def _declared_relationships_write() -> int:
         if related is None or related == person:
             continue  # the related record has not arrived yet, or both records turned out to be one person
         rows.append(Relationship(person_id=person, related_person_id=related, kind=kind, source_agency_id=agency))
-        rows.append(Relationship(person_id=related, related_person_id=person, kind=INVERSE_RELATIONSHIP[kind],
-                                 source_agency_id=agency))
+        rows.append(Relationship(person_id=related, related_person_id=person,
+                                 kind=INVERSE_RELATIONSHIP[RelationshipKind(kind)], source_agency_id=agency))
     Relationship.objects.bulk_create(rows, ignore_conflicts=True, batch_size=IN_CHUNK)
     return len(rows)
 
@@ -747,7 +749,8 @@ def _decide(*, actor: Actor, pair: ReviewPair, decision: str, note: str, blind: 
     people = sorted({p for p in SourceRecord.objects.filter(pk__in=[pair.left_id, pair.right_id])
                     .values_list("person_id", flat=True) if p is not None})
     reviewing = review_actor(actor)
-    for person in people or [None]:
+    logged_for: list[int | None] = list(people) or [None]  # records linked to no one: one entry naming no person
+    for person in logged_for:
         log_access(actor=reviewing, action=Action.COMBINATION, obj=made, person_id=person,
                    summary=f"Decided review pair {pair.pk}: {made.get_decision_display()}",
                    detail={"pair": pair.pk, "decision": decision, "blind": blind, "source_records":
@@ -791,7 +794,8 @@ def review_pair_consult(*, actor: Actor, pair_id: int) -> ReviewPair:
         raise PairNotFound(pair_id)
     reviewing = review_actor(actor)
     people = sorted({p for p in (pair.left.person_id, pair.right.person_id) if p is not None})
-    for person in people or [None]:
+    logged_for: list[int | None] = list(people) or [None]  # records linked to no one: one entry naming no person
+    for person in logged_for:
         log_access(actor=reviewing, action=Action.CONSULTATION, obj=pair, person_id=person,
                    summary=f"Viewed review pair {pair.pk}: source records {pair.left_id} and {pair.right_id}",
                    detail={"source_records": [pair.left_id, pair.right_id]})

@@ -93,9 +93,18 @@ class _Merge:
 
 def _has_dependants(row: models.Model) -> bool:
     for relation in row._meta.related_objects:
-        if relation.related_model._base_manager.filter(**{relation.field.name: row.pk}).exists():
+        # The model holding the key: what `related_model` is for a reverse relation, typed as a class.
+        if relation.field.model._base_manager.filter(**{relation.field.name: row.pk}).exists():
             return True
     return False
+
+
+def _column(model: type[models.Model], name: str) -> models.Field[Any, Any]:
+    """A field a unique constraint names: always a concrete column, never a reverse relation or a generic key."""
+    field = model._meta.get_field(name)
+    if not isinstance(field, models.Field):
+        raise TypeError(f"{model.__name__}.{name} is not a column")
+    return field
 
 
 def _conflicts(model: type[models.Model], field: models.Field[Any, Any], merge: _Merge) -> dict[int, str]:
@@ -116,7 +125,7 @@ def _conflicts(model: type[models.Model], field: models.Field[Any, Any], merge: 
         if isinstance(constraint, models.UniqueConstraint) and name in fields:
             rules.append((fields, constraint.condition))
     for fields, condition in rules:
-        rest = [model._meta.get_field(f).attname for f in fields if f != name]
+        rest = [_column(model, f).attname for f in fields if f != name]
         scope = model._base_manager.filter(condition) if condition is not None else model._base_manager.all()
         held = {tuple(v) for v in scope.filter(**{name: merge.kept}).values_list(*rest or ["pk"])}
         for pk, *values in scope.filter(**{name: merge.absorbed}).values_list("pk", *rest):
@@ -267,8 +276,8 @@ def people_merge(*, actor: Actor, absorbed: Person, kept: Person, reason: str, r
         merged_by_name=actor.username, reason=reason.strip(), link_run_id=run_id, moved=state.moved,
         changed=state.changed, set_aside=state.set_aside, left_behind=state.left_behind, repointed=repointed)
     counts = dict(merge_counts(merge))
-    for person in (kept.pk, absorbed.pk):
-        log_access(actor=actor, action=Action.COMBINATION, person_id=person, obj=merge,
+    for person_id in (kept.pk, absorbed.pk):
+        log_access(actor=actor, action=Action.COMBINATION, person_id=person_id, obj=merge,
                    summary=f"Merged person {absorbed.pk} into person {kept.pk}",
                    detail={"merge": merge.pk, "absorbed": absorbed.pk, "kept": kept.pk, "reason": merge.reason,
                            "run": run_id, "moved": counts,
