@@ -312,3 +312,114 @@ def test_an_extended_sentence_is_recorded_in_one_go_with_its_parole_eligibility(
     sentence = Sentence.objects.get(person=subject)
     assert sentence.release_facts.extension_years == 4 and sentence.licence_expiry_date == D("2028-07-18")
     assert "Parole eligibility date (PED)" in page
+
+
+# --- recall remand and recall tagged bail --------------------------------------------------------------
+
+
+def recalled(officer, subject):
+    """custom-examples/crs-816-ac1 and ac2: 30 months from 15 April 2021, released and recalled (standard)."""
+    sentence = record(officer, subject, sentence_date=D("2021-04-15"), months=30, offence_date=D("2019-06-30"))
+    sentence.release_date, sentence.release_is_actual = D("2021-06-01"), True
+    sentence.save(update_fields=["release_date", "release_is_actual"])
+    services.recall_record(actor=builders.actor(officer), sentence=sentence, kind="STANDARD",
+                           recalled_on=D("2021-08-09"), returned_to_custody=D("2021-08-10"))
+    return sentence
+
+
+def test_recall_remand_moves_the_post_recall_release_and_plain_remand_does_not(officer, subject):
+    sentence = recalled(officer, subject)
+    assert dates(subject)["PRRD"] == "2023-10-14"  # served to the expiry
+    # crs-816-ac1: 372 and 142 days' recall remand.
+    for days in (372, 142):
+        services.adjustment_record(actor=builders.actor(officer), sentence=sentence, kind="recall_remand", days=days)
+    worked = dates(subject)
+    assert (worked["PRRD"], worked["SLED"], worked["ESED"]) == ("2022-05-18", "2022-05-18", "2023-10-14")
+    # Plain remand on the recalled term came off its first release: it does not count again after the recall.
+    services.adjustment_record(actor=builders.actor(officer), sentence=sentence, kind="remand", days=30)
+    assert dates(subject)["PRRD"] == "2022-05-18"
+    assert any("recall remand" in step.detail
+               for step in selectors.booking_dates(subject.pk, on=TODAY).calculation.explain(
+                   selectors.engine.DateType.SLED))
+
+
+def test_recall_tagged_bail_through_the_command_line_the_api_and_the_page(client, officer, subject):
+    sentence = recalled(officer, subject)
+    out = StringIO()
+    # crs-816-ac2: 500 days' recall tagged bail.
+    call_command("release", "adjust", "--sentence", str(sentence.pk), "--kind", "recall_tagged_bail", "--days", "500",
+                 "--user", officer.username, stdout=out)
+    assert "2022-06-01" in out.getvalue() and dates(subject)["PRRD"] == "2022-06-01"
+    Adjustment.objects.all().delete()
+    client.force_login(officer)
+    response = client.post(f"/api/releases/sentences/{sentence.pk}/adjustments",
+                           {"kind": "recall_tagged_bail", "days": 500}, content_type="application/json")
+    assert response.status_code == 200, response.content
+    assert response.json()["dates"]["PRRD"] == "2022-06-01"
+    page = client.get(f"/people/{subject.pk}/release/").content.decode()
+    assert f'id="adjust-{sentence.pk}"' in page and 'value="recall_remand"' in page
+    assert "Recall tagged bail: 500 days" in page
+    response = client.post(f"/releases/sentences/{sentence.pk}/adjustments/", {
+        f"adjust{sentence.pk}-kind": "recall_remand", f"adjust{sentence.pk}-days": "14"}, follow=True)
+    assert "Adjustment recorded" in response.content.decode()
+    assert dates(subject)["PRRD"] == "2022-05-18"  # 514 days before the recall in all, as crs-816-ac1
+
+
+# --- a plan whose date needs a manual calculation ------------------------------------------------------
+
+
+def test_a_plan_whose_date_needs_a_manual_calculation_says_so_and_nothing_fires_from_its_last_date(
+        client, partnership, officer, subject):
+    sentence = record(officer, subject, sentence_date=TODAY - timedelta(days=5), months=2,
+                      offence_date=TODAY - timedelta(days=30))
+    sentence.refresh_from_db()
+    last = sentence.release_date
+    plan = ReleasePlan.objects.get(sentence=sentence)
+    builders.offence_code("00800", "Violence", 0.1)
+    offence = offences.offence_record(actor=builders.actor(), person=subject, offence_code="00800",
+                                      offence_date=TODAY - timedelta(days=30), outcome="conviction",
+                                      outcome_date=TODAY - timedelta(days=5), disposal="custody",
+                                      sentence_id=sentence.pk)
+    vlo = builders.actor(partnership.user("val.liaison", partnership.probation, role=Role.VICTIM_LIAISON))
+    victim = victims.victim_record(actor=vlo, reference="VLU-10", opted_in=True, wants_to_know=("release",))
+    victims.victim_link(actor=vlo, victim=victim, offence=offence)
+    notified = VictimNotification.objects.count()
+    # Remand longer than the term: the engine will not give a date.
+    remand = services.adjustment_record(actor=builders.actor(officer), sentence=sentence, kind="remand", days=200)
+    reason = selectors.booking_dates(subject.pk, on=TODAY).manual
+    plan.refresh_from_db()
+    sentence.refresh_from_db()
+    assert reason and plan.manual_calculation == reason and sentence.release_date is None
+    assert plan.release_date == last  # the last date worked out, which nothing counts down to
+    assert services.escalations_raise(actor=builders.actor(), plan_ids=[plan.pk]) == 0
+    assert victims.notifications_raise(actor=builders.actor()) == 0
+    assert VictimNotification.objects.count() == notified
+    client.force_login(officer)
+    page = client.get("/releases/").content.decode().replace("&#x27;", "'")
+    assert "Needs a manual calculation" in page and f"because {reason}" in page
+    assert f"{last:%-d %b %Y}" not in page and "1 whose release date needs a manual calculation" in page
+    page = client.get(f"/releases/plans/{plan.pk}/").content.decode().replace("&#x27;", "'")
+    assert f"The release date needs a manual calculation, because {reason}" in page
+    page = client.get("/work/").content.decode()
+    assert "Release date needs a manual calculation" in page and f"{last:%-d %b %Y}" not in page
+    body = client.get("/api/releases").json()
+    assert [(r["release_date"], r["manual_calculation"]) for r in body["results"]] == [(None, reason)]
+    assert AccessLogEntry.objects.filter(object_type="release.releaseplan",
+                                         summary__startswith="Release plan: the release date needs a manual").exists()
+    # Worked out again: the plan has its date back and escalates from it.
+    services.adjustment_remove(actor=builders.actor(officer), adjustment=remand)
+    plan.refresh_from_db()
+    assert plan.manual_calculation == "" and plan.release_date == last
+    assert services.escalations_raise(actor=builders.actor(), plan_ids=[plan.pk]) > 0
+
+
+def test_a_release_date_recorded_by_hand_ends_the_manual_calculation(officer, subject):
+    sentence = record(officer, subject, sentence_date=TODAY - timedelta(days=5), months=2)
+    services.adjustment_record(actor=builders.actor(officer), sentence=sentence, kind="remand", days=200)
+    plan = ReleasePlan.objects.get(sentence=sentence)
+    assert plan.manual_calculation
+    sentence.refresh_from_db()
+    services.release_date_record(actor=builders.actor(officer), sentence=sentence,
+                                 release_date=TODAY + timedelta(days=40), reason="Calculated by the OMU")
+    plan.refresh_from_db()
+    assert plan.manual_calculation == "" and plan.release_date == TODAY + timedelta(days=40)

@@ -67,7 +67,8 @@ class PlanSummaryOut(Schema):
     id: int
     person_id: int
     name: str
-    release_date: date
+    release_date: date | None  # none while the date needs a manual calculation
+    manual_calculation: str  # why desist cannot work the release date out (the engine's reason), else ""
     release_type: str
     prison: str | None
     district: str | None
@@ -226,7 +227,9 @@ class ReleaseOut(Schema):
 
 
 def _summary(plan: ReleasePlan, missing: list[str]) -> dict[str, Any]:
-    return {"id": plan.pk, "person_id": plan.person_id, "name": plan.person.full_name, "release_date": plan.release_date,
+    return {"id": plan.pk, "person_id": plan.person_id, "name": plan.person.full_name,
+            "release_date": None if plan.manual_calculation else plan.release_date,
+            "manual_calculation": plan.manual_calculation,
             "release_type": plan.release_type, "prison": plan.prison.name if plan.prison else None,
             "district": plan.person.district.name if plan.person.district else None, "short_notice": plan.short_notice,
             "readiness_percent": plan.readiness_percent, "readiness": plan.readiness.band,

@@ -201,6 +201,9 @@ class ReleasePlan(models.Model):
     tasks_closed = models.PositiveIntegerField(default=0)
     readiness_percent = models.PositiveSmallIntegerField(default=0)
     created_on = models.DateField()
+    # Why desist cannot work the release date out (the engine's reason), while `release_date` is only the last date
+    # worked out: nothing counts down to it or escalates from it until the date is worked out again or recorded.
+    manual_calculation = models.CharField(max_length=300, blank=True)
 
     version = version_field()
     class Meta:
@@ -343,6 +346,10 @@ class AdjustmentKind(models.TextChoices):
     UNLAWFULLY_AT_LARGE = "ual", "Unlawfully at large"
     ADDED_DAYS = "added_days", "Additional days awarded"
     RESTORED_DAYS = "restored_days", "Restored additional days"
+    # Before a recall: they come off the time to serve after it (the post-recall release date, the expiry); plain
+    # remand and tagged bail on a recalled term came off its first release and do not count again.
+    RECALL_REMAND = "recall_remand", "Recall remand"
+    RECALL_TAGGED_BAIL = "recall_tagged_bail", "Recall tagged bail"
 
 
 class Adjustment(models.Model):
@@ -351,7 +358,7 @@ class Adjustment(models.Model):
 
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="release_adjustments")
     sentence = models.ForeignKey(Sentence, on_delete=models.CASCADE, related_name="adjustments")
-    kind = models.CharField(max_length=16, choices=AdjustmentKind.choices)
+    kind = models.CharField(max_length=20, choices=AdjustmentKind.choices)
     days = models.PositiveIntegerField()
     from_date = models.DateField(null=True, blank=True, help_text="Unlawfully at large: the first day.")
     note = models.CharField(max_length=300, blank=True)

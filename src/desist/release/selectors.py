@@ -8,7 +8,17 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from django.conf import settings
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, prefetch_related_objects
+from django.db.models import (
+    BooleanField,
+    Count,
+    Exists,
+    ExpressionWrapper,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    prefetch_related_objects,
+)
 
 from desist.audit.context import Actor
 from desist.audit.refusals import refuse
@@ -89,8 +99,9 @@ def plans_visible(actor: Actor, *, on: date | None = None) -> QuerySet[ReleasePl
 
 def release_pipeline(actor: Actor, filters: PipelineFilters, *, on: date) -> QuerySet[ReleasePlan]:
     """Everyone the actor may see released in the coming weeks, soonest first, with what each plan is missing."""
-    plans = plans_visible(actor, on=on).filter(
-        release_date__gte=on, release_date__lte=on + timedelta(weeks=filters.weeks), sentence__release_is_actual=False)
+    # A plan whose date needs a manual calculation is listed first, whatever its last date: nothing to count down to.
+    due = Q(release_date__gte=on, release_date__lte=on + timedelta(weeks=filters.weeks)) | ~Q(manual_calculation="")
+    plans = plans_visible(actor, on=on).filter(due, sentence__release_is_actual=False)
     if filters.prison:
         plans = plans.filter(prison_id=filters.prison)
     if filters.district:
@@ -104,7 +115,7 @@ def release_pipeline(actor: Actor, filters: PipelineFilters, *, on: date) -> Que
                  to_attr="open_tasks"),
         Prefetch("pathways", queryset=PathwayStatus.objects.filter(status=PathwayStatusKind.NOT_STARTED),
                  to_attr="pathways_not_started"),
-    ).order_by("release_date", "id")
+    ).order_by(ExpressionWrapper(Q(manual_calculation=""), output_field=BooleanField()), "release_date", "id")
 
 
 def pipeline_counts(plans: QuerySet[ReleasePlan]) -> dict[str, int]:
@@ -112,6 +123,7 @@ def pipeline_counts(plans: QuerySet[ReleasePlan]) -> dict[str, int]:
     return plans.order_by().aggregate(
         total=Count("id"), short_notice=Count("id", filter=Q(short_notice=True)),
         no_accommodation=Count("id", filter=Q(accommodation_on_release="")),
+        manual_calculation=Count("id", filter=~Q(manual_calculation="")),
         **{band: Count("id", filter=q) for band, q in READINESS_FILTERS.items()},
     )
 
@@ -546,6 +558,10 @@ def _engine_adjustments(sentences: list[Sentence]) -> tuple[engine.Adjustments, 
                 out.append(engine.Adjustments(additional_days_awarded=a.days))
             elif a.kind == AdjustmentKind.RESTORED_DAYS:
                 out.append(engine.Adjustments(restored_days=a.days))
+            elif a.kind == AdjustmentKind.RECALL_REMAND:
+                out.append(engine.Adjustments(recall_remand=a.days, applies_from=s.sentence_date))
+            elif a.kind == AdjustmentKind.RECALL_TAGGED_BAIL:
+                out.append(engine.Adjustments(recall_tagged_bail=a.days, applies_from=s.sentence_date))
     return tuple(out)
 
 

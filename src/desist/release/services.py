@@ -177,7 +177,8 @@ def release_date_record(*, actor: Actor, sentence: Sentence, release_date: date,
     if plan is not None:
         plan.release_date, plan.release_type = release_date, release_type
         plan.short_notice = short or (plan.short_notice and change == rules.DateChange.PUT_BACK)
-        plan.save(update_fields=["release_date", "release_type", "short_notice"])
+        plan.manual_calculation = ""  # worked out again, or recorded by the person who did the calculation
+        plan.save(update_fields=["release_date", "release_type", "short_notice", "manual_calculation"])
         _move_open_due_dates(plan, on=on)
     referrals_release_date_changed(actor=actor, person_id=sentence.person_id, old=old, new=release_date, on=on)
     log_access(actor=actor, action=Action.ALTERATION, person_id=sentence.person_id, obj=record,
@@ -280,7 +281,8 @@ def _plan_released(*, actor: Actor, plan: ReleasePlan, release: Release, on: dat
               "accommodation_on_release": plan.accommodation_on_release}
     plan.release_date, plan.release_type = release.released_on, release.release_type
     plan.accommodation_on_release = accommodation_on_release(release.accommodation)
-    plan.save(update_fields=["release_date", "release_type", "accommodation_on_release"])
+    plan.manual_calculation = ""
+    plan.save(update_fields=["release_date", "release_type", "accommodation_on_release", "manual_calculation"])
     log_access(actor=actor, action=Action.ALTERATION, person_id=plan.person_id, obj=plan,
                summary=f"Release plan: released on {release.released_on:%d %b %Y}, accommodation on release "
                        f"{plan.get_accommodation_on_release_display().lower()}",
@@ -586,8 +588,9 @@ def escalations_raise(*, actor: Actor, on: date | None = None, plan_ids: Iterabl
     reached), and every open task of a short-notice release at once. Never the same escalation twice."""
     on = _today(on)
     weeks = tuple(settings.DESIST_RELEASE_ESCALATION_WEEKS)
+    # A plan whose date needs a manual calculation holds only the last date worked out: nothing escalates from it.
     plans = ReleasePlan.objects.filter(release_date__gte=on, release_date__lte=on + timedelta(weeks=max(weeks)),
-                                       sentence__release_is_actual=False)
+                                       sentence__release_is_actual=False, manual_calculation="")
     if plan_ids is not None:
         plans = plans.filter(pk__in=list(plan_ids))
     ids = list(plans.values_list("pk", flat=True))
@@ -715,9 +718,10 @@ def _custodial_for_recording(actor: Actor, sentence: Sentence, what: str) -> Non
 @transaction.atomic
 def adjustment_record(*, actor: Actor, sentence: Sentence, kind: str, days: int, from_date: date | None = None,
                       note: str = "", on: date | None = None) -> Adjustment:
-    """Record days that move a sentence's release dates: remand and tagged bail (deducted), time unlawfully at large
-    (added, from its first day), additional days awarded and restored. Prison or probation staff only. The person's
-    release dates are worked out again."""
+    """Record days that move a sentence's release dates: remand and tagged bail (deducted), recall remand and recall
+    tagged bail (before a recall, off the time to serve after it), time unlawfully at large (added, from its first
+    day), additional days awarded and restored. Prison or probation staff only. The person's release dates are
+    worked out again."""
     _custodial_for_recording(actor, sentence, "adjustments")
     if kind not in AdjustmentKind.values:
         raise ReleaseError(f"Choose an adjustment: {', '.join(str(k.label).lower() for k in AdjustmentKind)}.")
@@ -802,9 +806,26 @@ def release_dates_recompute(*, actor: Actor, person_id: int, on: date | None = N
             moves = False
         if changes:
             sentence_update(actor=actor, sentence=sentence, worked_out=True, **changes)
+        if booking.manual and "release_date" in calculated:
+            _plan_needs_manual_calculation(actor=actor, sentence=sentence, reason=booking.manual)
         if moves and new_release is not None:
             plan = ReleasePlan.objects.filter(sentence=sentence).first()
             release_date_record(actor=actor, sentence=sentence, release_date=new_release,
                                 release_type=_told_release_type(sentence, plan), worked_out=True, on=on,
                                 reason="Worked out again by desist from the sentences, adjustments and recalls")
     return booking
+
+
+def _plan_needs_manual_calculation(*, actor: Actor, sentence: Sentence, reason: str) -> None:
+    """The plan of a release desist can no longer work out says so, with the engine's reason, instead of keeping
+    the last date as if it stood: the readiness view and the plan say it, escalations skip it (victims are told
+    from the sentence's release date, emptied with the other dates), until the date is worked out again or the
+    person who does the calculation records it (`release_date_record` clears it)."""
+    plan = ReleasePlan.objects.filter(sentence=sentence).first()
+    if plan is None or plan.manual_calculation == reason[:300]:
+        return
+    plan.manual_calculation = reason[:300]
+    plan.save(update_fields=["manual_calculation"])
+    log_access(actor=actor, action=Action.ALTERATION, person_id=plan.person_id, obj=plan,
+               summary=f"Release plan: the release date needs a manual calculation, because {reason}"[:255],
+               detail={"last_worked_out": _iso(plan.release_date), "manual_calculation": plan.manual_calculation})

@@ -89,9 +89,13 @@ def _person_release_page(request: AuthenticatedHttpRequest, person: Person, *, b
     rows = [(r, facts, release, date_forms[r.sentence.pk],
              _bound_or(bound, "adjust", r.sentence.pk, bound_sentence, AdjustmentForm, f"adjust{r.sentence.pk}")
              if may_record else None) for r, facts, release in rows]
+    recalled = {s.pk for s in booking.sentences if getattr(s, "latest_recall", None)}
     for s in released:  # a recall is recorded on the licence of a sentence released from
         s.recall_form = (_bound_or(bound, "recall", s.pk, bound_sentence, RecallForm,  # type: ignore[attr-defined]
                                    f"recall{s.pk}") if may_record else None)
+        # A recalled sentence takes its adjustments here (recall remand and tagged bail, UAL on licence).
+        s.adjust_form = (_bound_or(bound, "adjust", s.pk, bound_sentence, AdjustmentForm,  # type: ignore[attr-defined]
+                                   f"adjust{s.pk}") if may_record and s.pk in recalled else None)
     sentence_form = bound.get("sentence") or CustodialSentenceForm(sentences=booking.sentences)
     return render(request, "release/_person_release.html" if fragment else "release/person_release.html", {
         "sentence_form": sentence_form if may_record else None,

@@ -53,9 +53,10 @@ def releases_coming(actor: Actor, *, on: date) -> QuerySet[ReleasePlan]:
     """Releases within DESIST_WORKQUEUE_RELEASE_WEEKS of the people the actor is lead worker for."""
     led = Involvement.objects.filter(lead_worker_id=actor.user_id).filter(
         Q(end_date__isnull=True) | Q(end_date__gte=on)).values("person_id")
-    return (ReleasePlan.objects.filter(person__in=visible_people(actor, on=on).filter(pk__in=led),
-                                       release_date__gte=on,
-                                       release_date__lte=on + timedelta(weeks=settings.DESIST_WORKQUEUE_RELEASE_WEEKS),
+    window = Q(release_date__gte=on, release_date__lte=on + timedelta(weeks=settings.DESIST_WORKQUEUE_RELEASE_WEEKS))
+    # A release whose date needs a manual calculation is listed whatever its last date (release.services).
+    return (ReleasePlan.objects.filter(window | ~Q(manual_calculation=""),
+                                       person__in=visible_people(actor, on=on).filter(pk__in=led),
                                        sentence__release_is_actual=False)
             .select_related("person").order_by("release_date", "id"))
 

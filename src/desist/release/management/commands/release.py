@@ -108,7 +108,8 @@ class Command(BaseCommand):
         sentence.add_argument("--tariff-expiry", type=iso_date, help="Life or IPP: the minimum term ends (YYYY-MM-DD).")
         add_actor_arguments(sentence)
 
-        adjust = subcommands.add_parser("adjust", help="Record remand, tagged bail, UAL, or days awarded or restored.")
+        adjust = subcommands.add_parser("adjust", help="Record remand, tagged bail, UAL, days awarded or restored, "
+                                                       "or recall remand or tagged bail (before a recall).")
         self._which_sentence(adjust)
         adjust.add_argument("--kind", required=True, help=f"One of {', '.join(AdjustmentKind.values)}.")
         adjust.add_argument("--days", required=True, type=int, help="How many days.")
