@@ -212,6 +212,36 @@ def test_hdc_held_to_the_release_of_a_later_fine_default_needs_a_manual_calculat
     assert isinstance(calculate(Booking(BORN, (term, same_day), (remand,)), WITHOUT_SDS40), Calculation)
 
 
+def test_a_sentence_joining_a_parole_run_after_eligibility_under_the_progression_model() -> None:
+    sopc = Sentence(
+        SentenceKind.SOPC,
+        date(2023, 3, 26),
+        Duration(years=3),
+        offence_on=date(2022, 1, 1),
+        extension=Duration(years=1),
+        identifier="a",
+    )
+    then = Sentence(
+        SentenceKind.STANDARD,
+        date(2023, 3, 26),
+        Duration(months=30),
+        offence_on=date(2022, 1, 1),
+        identifier="b",
+        consecutive_to="a",
+    )
+    late = Sentence(
+        SentenceKind.STANDARD,
+        date(2026, 12, 8),
+        Duration(months=20),
+        offence_on=date(2026, 1, 1),
+        consecutive_to="b",
+    )
+    result = calculate(Booking(BORN, (sopc, then, late)), WITH_PROGRESSION_MODEL)
+    assert isinstance(result, ManualCalculation)
+    assert "eligibility date had passed" in result.reason
+    assert isinstance(calculate(Booking(BORN, (sopc, then)), WITH_PROGRESSION_MODEL), Calculation)
+
+
 def test_a_detention_and_training_order_with_another_sentence() -> None:
     # The other sentence gives the release; the order its mid-term and transfer dates (crs-1145-ac2 shape).
     order = Sentence(SentenceKind.DTO, date(2022, 10, 27), Duration(months=12), offence_on=date(2022, 6, 27))

@@ -1039,6 +1039,7 @@ def _calculate(booking: Booking, legislation: Legislation) -> Calculation | Manu
     calculation = _without_repealed_hdc(calculation, results, legislation)
     refused = (
         _early_removal_either_side(calculation, booking, legislation)
+        or _joined_after_parole_eligibility(calculation, booking, legislation)
         or _hdc_during_fine_default(calculation, results)
         or _hdc_on_tranche_date_with_added_days(calculation, booking, legislation)
     )
@@ -1418,6 +1419,33 @@ def _early_removal_either_side(
                 f"an early removal date for concurrent sentences passed before {scheme.name} began ({begins}) "
                 "and on or after it"
             )
+    return None
+
+
+def _joined_after_parole_eligibility(
+    calculation: Calculation, booking: Booking, legislation: Legislation
+) -> ManualCalculation | None:
+    """A sentence passed on or after a scheme began, consecutive to a parole term in its run, after the parole
+    eligibility date, where the scheme says so (the progression model)."""
+    ped = calculation.dates.get(DateType.PED)
+    if ped is None:
+        return None
+    runs = chains(booking.sentences)
+    if isinstance(runs, ManualCalculation):
+        return None
+    for scheme in legislation.schemes:
+        if not scheme.manual_if_joined_after_parole_eligibility:
+            continue
+        for run in runs:
+            for index, part in enumerate(run):
+                if not _has_parole(part):
+                    continue
+                for later in run[index + 1 :]:
+                    if later.sentenced_on >= scheme.commences and later.sentenced_on > ped:
+                        return ManualCalculation(
+                            f"a sentence passed on {later.sentenced_on}, after {scheme.name} began, follows a "
+                            "parole term whose run's eligibility date had passed by then"
+                        )
     return None
 
 

@@ -88,6 +88,10 @@ class EarlyReleaseScheme:
     # another on or after that day, needs a manual calculation (the calculator works it from its snapshot of the
     # law before the scheme, which desist does not reproduce for such terms).
     manual_if_early_removal_either_side: bool = False
+    # A sentence passed on or after the scheme began, consecutive to a parole term whose run's parole eligibility
+    # date came before that sentence was passed, needs a manual calculation (the calculator keeps the eligibility
+    # date the run had before, worked out under its snapshot of the law, which desist does not reproduce).
+    manual_if_joined_after_parole_eligibility: bool = False
 
     @property
     def commences(self) -> date:
@@ -201,6 +205,7 @@ PROGRESSION_MODEL = EarlyReleaseScheme(
     excludes_section_250=True,
     manual_if_out_on_commencement=True,
     manual_if_early_removal_either_side=True,
+    manual_if_joined_after_parole_eligibility=True,
 )
 
 #: The law in force, as the calculator's standard configuration holds it.
