@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 
 from desist.core import release as rules
+from desist.formfields import set_choices
 from desist.outcomes.models import AccommodationKind
 from desist.partnership.models import Agency, AgencyKind, District
 from desist.release.models import (
@@ -29,7 +30,9 @@ assert {c for c, _ in READINESS_CHOICES if c} == set(READINESS_FILTERS)
 
 
 class PipelineFilterForm(forms.Form):
-    weeks = forms.TypedChoiceField(coerce=int, required=False, empty_value=12, label="Released within",
+    # Django takes any empty_value (returned as it is, not coerced); the stubs allow only text or None.
+    weeks = forms.TypedChoiceField(coerce=int, required=False, empty_value=12,  # type: ignore[arg-type]
+                                   label="Released within",
                                    choices=[(w, f"{w} week{'s' if w > 1 else ''}") for w in (1, 2, 4, 8, 12)])
     prison = forms.TypedChoiceField(coerce=int, required=False, empty_value=None, choices=[])
     district = forms.TypedChoiceField(coerce=int, required=False, empty_value=None, choices=[])
@@ -38,9 +41,9 @@ class PipelineFilterForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["prison"].choices = [("", "Any prison"), *Agency.objects.filter(kind=AgencyKind.PRISON)
-                                         .values_list("id", "name")]
-        self.fields["district"].choices = [("", "Any district"), *District.objects.values_list("id", "name")]
+        set_choices(self, "prison", [("", "Any prison"), *Agency.objects.filter(kind=AgencyKind.PRISON)
+                                     .values_list("id", "name")])
+        set_choices(self, "district", [("", "Any district"), *District.objects.values_list("id", "name")])
 
 
 class ReleaseDateForm(forms.Form):
@@ -164,8 +167,8 @@ class CustodialSentenceForm(forms.Form):
 
     def __init__(self, *args: Any, sentences: Any = (), **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["consecutive_to"].choices = [("", "None: concurrent")] + [
-            (s.pk, f"Sentence of {s.sentence_date:%d %b %Y} (sentence {s.pk})") for s in sentences]
+        set_choices(self, "consecutive_to", [("", "None: concurrent")] + [
+            (s.pk, f"Sentence of {s.sentence_date:%d %b %Y} (sentence {s.pk})") for s in sentences])
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -205,8 +208,9 @@ class RecallForm(forms.Form):
 
 
 # How the board counts each kind of accommodation on release (the plan's three-way answer).
-BOARD_COUNTS = {AccommodationOnRelease.SETTLED: "settled", AccommodationOnRelease.UNSETTLED: "unsettled",
-                AccommodationOnRelease.NO_FIXED_ABODE: "no fixed abode"}
+BOARD_COUNTS: dict[str, str] = {AccommodationOnRelease.SETTLED: "settled",
+                                AccommodationOnRelease.UNSETTLED: "unsettled",
+                                AccommodationOnRelease.NO_FIXED_ABODE: "no fixed abode"}
 
 
 class ReleaseForm(forms.Form):

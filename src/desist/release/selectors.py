@@ -486,14 +486,15 @@ def booking_sentences(person_id: int, *, on: date) -> list[Sentence]:
                 .select_related("release_facts", "person", "establishment", "consecutive_to")
                 .order_by("sentence_date", "pk"))
     by_id = {s.pk: s for s in rows}
-    wanted = {s.pk for s in rows if not s.release_is_actual or s.recalled}  # type: ignore[attr-defined]
+    wanted = {s.pk for s in rows if not s.release_is_actual or s.recalled}
     # A sentence served before the one that follows it belongs to the booking too.
     changed = True
     while changed:
         before = set(wanted)
-        wanted |= {by_id[pk].consecutive_to_id for pk in before if by_id[pk].consecutive_to_id in by_id}  # type: ignore[misc]
+        wanted |= {earlier for pk in before
+                   if (earlier := by_id[pk].consecutive_to_id) is not None and earlier in by_id}
         changed = wanted != before
-    booking = [s for s in rows if s.pk in wanted]
+    booking: list[Sentence] = [s for s in rows if s.pk in wanted]
     prefetch_related_objects(booking, Prefetch("recalls", queryset=Recall.objects.order_by("-recalled_on", "-id")),
                              "adjustments",
                              Prefetch("offences", queryset=Offence.objects.select_related("offence_code")))

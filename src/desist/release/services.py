@@ -423,8 +423,10 @@ def release_plans_start_due(*, actor: Actor, on: date | None = None, batch_size:
             rows = [_plan_rows(s, owners, districts.get(s.person_id), on) for s in sentences]
             ReleasePlan.objects.bulk_create([plan for plan, _, _ in rows])
             for plan, pathways, tasks in rows:
-                for row in (*pathways, *tasks):
-                    row.plan_id = plan.pk
+                for pathway in pathways:
+                    pathway.plan_id = plan.pk
+                for task in tasks:
+                    task.plan_id = plan.pk
             PathwayStatus.objects.bulk_create([p for _, pathways, _ in rows for p in pathways], batch_size=5000)
             PlanTask.objects.bulk_create([t for _, _, tasks in rows for t in tasks], batch_size=5000)
     if ids:
@@ -610,8 +612,10 @@ def _raise_batch(plan_ids: list[int], on: date, weeks: tuple[int, ...]) -> int:
     probation = dict(Involvement.objects.filter(person_id__in={p.person_id for p in plans.values()},
                                                 agency__kind=AgencyKind.PROBATION)
                      .filter(Q(end_date__isnull=True) | Q(end_date__gte=on)).values_list("person_id", "agency_id"))
-    existing = set(Escalation.objects.filter(plan_id__in=plan_ids).values_list(
-        "plan_id", "task_id", "reason", "weeks_before", "release_date"))
+    # (plan, task or None, reason, weeks before or None, release date), as `add` keys them
+    existing: set[tuple[int, int | None, str, int | None, date]] = set(
+        Escalation.objects.filter(plan_id__in=plan_ids).values_list(
+            "plan_id", "task_id", "reason", "weeks_before", "release_date"))
     rows: list[Escalation] = []
 
     def add(plan: ReleasePlan, task: PlanTask | None, reason: str, weeks_before: int | None, summary: str) -> None:
@@ -797,8 +801,9 @@ def release_dates_recompute(*, actor: Actor, person_id: int, on: date | None = N
         calculated = sentence.calculated_fields
         if sentence.release_is_actual or not calculated:
             continue  # released (a recall's release is on the page), or every date as the prison recorded it
-        changes = {name: worked[name] for name in calculated
-                   if name != "release_date" and getattr(sentence, name) != worked[name]}
+        # Field name -> new date, passed on as sentence_update's **changes (which takes any field's value).
+        changes: dict[str, Any] = {name: worked[name] for name in calculated
+                                   if name != "release_date" and getattr(sentence, name) != worked[name]}
         new_release = worked["release_date"]
         moves = "release_date" in calculated and sentence.release_date != new_release
         if moves and (new_release is None or new_release < on):

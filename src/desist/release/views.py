@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -81,14 +82,16 @@ def _person_release_page(request: AuthenticatedHttpRequest, person: Person, *, b
     fragment = request.GET.get("fragment") == "1" or getattr(request, "htmx", False)
     may_record = False if fragment else selectors.may_record_release(actor)
     bound = bound or {}
-    rows = [(r, bound.get("facts") if r.sentence.pk == bound_sentence and "facts" in bound else _facts_form(r),
-             bound.get("release") if r.sentence.pk == bound_sentence and "release" in bound
-             else _release_form(r, today)) for r in releases] if may_record else [(r, None, None) for r in releases]
+    record_forms = [
+        (r, bound.get("facts") if r.sentence.pk == bound_sentence and "facts" in bound else _facts_form(r),
+         bound.get("release") if r.sentence.pk == bound_sentence and "release" in bound
+         else _release_form(r, today))
+        for r in releases] if may_record else [(r, None, None) for r in releases]
     date_forms = {r.sentence.pk: bound["date"] if r.sentence.pk == bound_sentence and "date" in bound
                   else _date_form(r) for r in releases}
     rows = [(r, facts, release, date_forms[r.sentence.pk],
              _bound_or(bound, "adjust", r.sentence.pk, bound_sentence, AdjustmentForm, f"adjust{r.sentence.pk}")
-             if may_record else None) for r, facts, release in rows]
+             if may_record else None) for r, facts, release in record_forms]
     recalled = {s.pk for s in booking.sentences if getattr(s, "latest_recall", None)}
     for s in released:  # a recall is recorded on the licence of a sentence released from
         s.recall_form = (_bound_or(bound, "recall", s.pk, bound_sentence, RecallForm,  # type: ignore[attr-defined]
@@ -120,8 +123,9 @@ def _date_form(r: selectors.SentenceRelease) -> ReleaseDateForm:
 
 def _first_id(bound: dict[str, Any]) -> str:
     # Where a message about the whole form (a service's refusal) takes the user: its first field.
-    form = next(iter(bound.values()), None)
-    return next(iter(form), None).auto_id if form is not None else ""
+    form: forms.BaseForm | None = next(iter(bound.values()), None)
+    field = next(iter(form), None) if form is not None else None
+    return field.auto_id if field is not None else ""
 
 
 @login_required

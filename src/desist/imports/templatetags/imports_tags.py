@@ -1,4 +1,5 @@
 from django import template
+from django.forms import BaseForm, BoundField
 
 from desist.audit.context import Actor
 from desist.imports import selectors
@@ -13,6 +14,6 @@ def can_import(actor: Actor) -> bool:
 
 
 @register.filter
-def get_field(form, name: str):  # type: ignore[no-untyped-def]
+def get_field(form: BaseForm, name: str) -> BoundField:
     """A form's bound field by name, for forms whose fields depend on the file."""
     return form[name]

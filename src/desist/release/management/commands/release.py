@@ -143,13 +143,12 @@ class Command(BaseCommand):
     def _which(self, actor: Actor, options: dict[str, Any]) -> Sentence:
         custody = Sentence.objects.filter(kind=SentenceKind.CUSTODY, person__in=visible_people(actor))
         if options["sentence"] is not None:
-            sentence = selectors.sentence_for_actor(actor, options["sentence"])
-        else:
-            person_for_actor(actor, options["person"], what="the release")
-            sentence = (custody.filter(person_id=options["person"], release_is_actual=False)
-                        .order_by("-sentence_date", "-pk").first())
-            if sentence is None:
-                raise CommandError(f"Person {options['person']} has no custodial sentence waiting for release.")
+            return selectors.sentence_for_actor(actor, options["sentence"])
+        person_for_actor(actor, options["person"], what="the release")
+        sentence = (custody.filter(person_id=options["person"], release_is_actual=False)
+                    .order_by("-sentence_date", "-pk").first())
+        if sentence is None:
+            raise CommandError(f"Person {options['person']} has no custodial sentence waiting for release.")
         return sentence
 
     def _date(self, actor: Actor, options: dict[str, Any]) -> str:
