@@ -278,6 +278,27 @@ def test_the_queue_and_pair_pages_for_a_reviewer(client, partnership, linked, re
     assert refused.status_code == 200 and b"Choose match, not a match or unsure" in refused.content
 
 
+def test_a_decision_made_meanwhile_by_another_reviewer_is_not_silently_overruled(client, partnership, linked,
+                                                                                 reviewer):
+    pair = selectors.review_queue().first()
+    client.force_login(reviewer)
+    page = client.get(f"/linkage/review/{pair.pk}/").content.decode()
+    assert 'name="decisions_read" value="0"' in page
+    # Another reviewer decides while this page is open.
+    other = partnership.user("otto.other", partnership.police, role=Role.ANALYST)
+    services.review_decide(actor=builders.actor(other), pair=pair, decision=Decision.MATCH, decisions_read=0)
+    stale = client.post(f"/linkage/review/{pair.pk}/", {"decision": "not_a_match", "decisions_read": "0"})
+    text = stale.content.decode()
+    assert stale.status_code == 200 and "Someone else decided this pair" in text and "There is a problem" in text
+    assert 'name="decisions_read" value="1"' in text and "otto.other" in text
+    assert list(ReviewDecision.objects.filter(pair=pair).values_list("decision", flat=True)) == [Decision.MATCH]
+    # Having read it, the reviewer may still decide otherwise: the latest decision is in force.
+    again = client.post(f"/linkage/review/{pair.pk}/", {"decision": "not_a_match", "decisions_read": "1"})
+    assert again.status_code == 302
+    pair.refresh_from_db()
+    assert pair.decision == Decision.NOT_A_MATCH and ReviewDecision.objects.filter(pair=pair).count() == 2
+
+
 def test_only_reviewers_see_the_linkage_pages(client, partnership, linked):
     practitioner = partnership.user("pat", partnership.police)
     client.force_login(practitioner)

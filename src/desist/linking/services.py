@@ -57,6 +57,7 @@ from desist.people.models import (
     RelationshipKind,
 )
 from desist.people.services import household_key, identifier_row, person_name_row
+from desist.versioning import StaleEdit
 
 # Involvements that linkage gives an agency for holding a person's record read "Record in <agency> extract".
 LINK_REASON_PREFIX = "Record in "
@@ -725,10 +726,14 @@ def review_actor(actor: Actor) -> Actor:
     return Actor(**{f.name: getattr(actor, f.name) for f in fields(Actor)} | {"purpose": REVIEW_PURPOSE})
 
 
-def review_decide(*, actor: Actor, pair: ReviewPair, decision: str, note: str = "", blind: bool = False) -> ReviewDecision:
+def review_decide(*, actor: Actor, pair: ReviewPair, decision: str, note: str = "", blind: bool = False,
+                  decisions_read: int | None = None) -> ReviewDecision:
     """Record a reviewer's decision on a pair. The latest decision is in force: "match" makes the next
     run link the two records, "not a match" keeps them apart for good, "unsure" changes nothing. A
-    linking run is queued so the decision takes effect."""
+    linking run is queued so the decision takes effect.
+
+    `decisions_read` is how many decisions the reviewer's page showed: if someone decided meanwhile,
+    nothing is saved and StaleEdit says so (lost updates, issue 10 item 12). None: no check (scripts)."""
     if not can_review(actor):
         # Logged outside the decision's transaction, so the refusal stays on record.
         log_refusal(actor, summary=f"Refused a decision on review pair {pair.pk}", obj=pair,
@@ -736,11 +741,17 @@ def review_decide(*, actor: Actor, pair: ReviewPair, decision: str, note: str = 
         raise NotAReviewer("Only linkage reviewers can decide pairs.")
     if decision not in Decision.values:
         raise ValueError(f"Unknown decision {decision!r}.")
-    return _decide(actor=actor, pair=pair, decision=decision, note=note, blind=blind)
+    return _decide(actor=actor, pair=pair, decision=decision, note=note, blind=blind, decisions_read=decisions_read)
 
 
 @transaction.atomic
-def _decide(*, actor: Actor, pair: ReviewPair, decision: str, note: str, blind: bool) -> ReviewDecision:
+def _decide(*, actor: Actor, pair: ReviewPair, decision: str, note: str, blind: bool,
+            decisions_read: int | None) -> ReviewDecision:
+    # Lock the pair (PostgreSQL; SQLite serialises writers anyway), so of two reviewers deciding at once the
+    # second counts the first's decision.
+    ReviewPair.objects.select_for_update().filter(pk=pair.pk).exists()
+    if decisions_read is not None and ReviewDecision.objects.filter(pair=pair).count() != decisions_read:
+        raise StaleEdit()
     made = ReviewDecision.objects.create(pair=pair, decision=decision, reviewer=actor.user,
                                          reviewer_name=actor.username, blind=blind, note=note.strip())
     pair.decision = decision

@@ -24,6 +24,7 @@ from desist.linking.forms import DecisionForm, RunForm
 from desist.linking.models import Decision, PairStatus
 from desist.linking.tasks import link_later, train_later
 from desist.partnership.models import Agency
+from desist.versioning import StaleEdit
 
 QUEUE_PAGE = 25
 BLIND_KEY = "linkage_blind"
@@ -84,14 +85,21 @@ def pair(request: AuthenticatedHttpRequest, pair_id: int) -> HttpResponse:
     blind = bool(request.session.get(BLIND_KEY, False))
     form = DecisionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        made = services.review_decide(actor=actor, pair=found, decision=form.cleaned_data["decision"],
-                                      note=form.cleaned_data["note"], blind=blind)
-        messages.success(request, f"Pair {found.pk}: {made.get_decision_display()}. "
-                                  "Linking runs again in the background so the decision takes effect.")
-        following = selectors.next_pair(found, order=order, agency_id=agency.pk if agency else None)
-        if following is None:
-            return redirect(f"/linkage/review/?{urlencode(params)}")
-        return redirect(f"/linkage/review/{following.pk}/?{urlencode(params)}")
+        try:
+            made = services.review_decide(actor=actor, pair=found, decision=form.cleaned_data["decision"],
+                                          note=form.cleaned_data["note"], blind=blind,
+                                          decisions_read=form.cleaned_data["decisions_read"])
+        except StaleEdit:
+            # The page is drawn again below with the decision made meanwhile, and the reviewer's choice kept.
+            form.add_error(None, "Someone else decided this pair while you were looking at it. Your decision has "
+                                 "not been saved: read theirs under Decisions so far, then decide again.")
+        else:
+            messages.success(request, f"Pair {found.pk}: {made.get_decision_display()}. "
+                                      "Linking runs again in the background so the decision takes effect.")
+            following = selectors.next_pair(found, order=order, agency_id=agency.pk if agency else None)
+            if following is None:
+                return redirect(f"/linkage/review/?{urlencode(params)}")
+            return redirect(f"/linkage/review/{following.pk}/?{urlencode(params)}")
     return render(request, "linking/pair.html", {
         "pair": found, "rows": selectors.pair_rows(found), "blind": blind, "form": form,
         "decisions": list(found.decisions.all()), "query_string": urlencode(params),
