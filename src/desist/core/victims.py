@@ -23,6 +23,7 @@ class EventKind(StrEnum):
     CONDITION_SET = "condition_set"
     CONDITION_CHANGED = "condition_changed"
     CONDITION_ENDED = "condition_ended"
+    RECALLED = "recalled"
 
 
 EVENT_LABELS = {
@@ -33,10 +34,11 @@ EVENT_LABELS = {
     EventKind.CONDITION_SET: "Licence condition about the victim set",
     EventKind.CONDITION_CHANGED: "Licence condition about the victim changed",
     EventKind.CONDITION_ENDED: "Licence condition about the victim ended",
+    EventKind.RECALLED: "Recalled to custody",
 }
 
 RELEASE_EVENTS = frozenset({EventKind.RELEASE_DATE_SET, EventKind.RELEASE_DATE_CHANGED, EventKind.HDC_GRANTED,
-                            EventKind.EARLY_RELEASE_GRANTED})
+                            EventKind.EARLY_RELEASE_GRANTED, EventKind.RECALLED})
 
 
 @dataclass(frozen=True)

@@ -156,8 +156,11 @@ class Release(models.Model):
     """A release that has happened: the day, how, where the person went to live (the board counts it) and a note.
     The sentence holds the date too (`release_date` with `release_is_actual`), so key dates and measures read it."""
 
-    sentence = models.OneToOneField(Sentence, on_delete=models.CASCADE, related_name="release")
+    # A sentence's first release, and after each recall the re-release from it (`recall`).
+    sentence = models.ForeignKey(Sentence, on_delete=models.CASCADE, related_name="releases_recorded")
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="releases")
+    recall = models.OneToOneField("Recall", null=True, blank=True, on_delete=models.PROTECT, related_name="re_release",
+                                  help_text="The recall this release ends (empty for the sentence's first release).")
     released_on = models.DateField()
     release_type = models.CharField(max_length=16, choices=ReleaseType.choices)
     accommodation = models.CharField(max_length=24, choices=AccommodationKind.choices)
@@ -168,6 +171,8 @@ class Release(models.Model):
 
     class Meta:
         ordering = ["-released_on", "-id"]
+        constraints = [models.UniqueConstraint(fields=["sentence"], condition=Q(recall__isnull=True),
+                                               name="release_first_once_per_sentence")]
 
     def __str__(self) -> str:
         return f"Released on {self.released_on} ({self.get_release_type_display().lower()})"
@@ -204,6 +209,9 @@ class ReleasePlan(models.Model):
     # Why desist cannot work the release date out (the engine's reason), while `release_date` is only the last date
     # worked out: nothing counts down to it or escalates from it until the date is worked out again or recorded.
     manual_calculation = models.CharField(max_length=300, blank=True)
+    # After a recall the plan is reopened for the re-release (release.services.recall_record): the recall it is for.
+    recall = models.ForeignKey("Recall", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    reopened_on = models.DateField(null=True, blank=True)
 
     version = version_field()
     class Meta:

@@ -39,6 +39,7 @@ from desist.release.models import (
     PathwayStatusKind,
     PlanTask,
     Recall,
+    Release,
     ReleaseFacts,
     ReleasePlan,
     TaskStatus,
@@ -140,7 +141,7 @@ def missing(plan: ReleasePlan) -> list[str]:
 def plan_detail(actor: Actor, plan_id: int) -> ReleasePlan | None:
     """One plan with its pathways and tasks, or None where the actor may not see the person."""
     return (plans_visible(actor).filter(pk=plan_id)
-            .select_related("person", "sentence", "prison", "risk_plan_approved_by")
+            .select_related("person", "sentence", "prison", "risk_plan_approved_by", "recall")
             .prefetch_related("pathways", Prefetch("tasks", queryset=PlanTask.objects.select_related(
                 "owner_agency", "owner_user").order_by("due_date", "id")))
             .first())
@@ -352,9 +353,16 @@ def person_releases(person_id: int, *, on: date, booking: BookingDates | None = 
 
 def person_released(person_id: int, *, limit: int = 5) -> list[Sentence]:
     """A person's latest custodial sentences released from, each with its recorded `release` (None for a release
-    loaded from elsewhere) and plan. One query. The caller has already checked the person is visible."""
-    return list(Sentence.objects.filter(person_id=person_id, kind=SentenceKind.CUSTODY, release_is_actual=True)
-                .select_related("release", "release_plan", "establishment").order_by("-release_date", "-pk")[:limit])
+    loaded from elsewhere; after a recall, the latest) and plan. Two queries. The caller has already checked the person is visible."""
+    sentences = list(Sentence.objects.filter(person_id=person_id, kind=SentenceKind.CUSTODY, release_is_actual=True)
+                     .select_related("release_plan", "establishment").order_by("-release_date", "-pk")[:limit])
+    # The latest release recorded (a re-release after a recall, else the first), as `release`: one query more.
+    latest: dict[int, Release] = {}
+    for release in Release.objects.filter(sentence__in=sentences).order_by("released_on", "id"):
+        latest[release.sentence_id] = release
+    for s in sentences:
+        s.release = latest.get(s.pk)  # type: ignore[attr-defined]
+    return sentences
 
 
 def early_release_list(actor: Actor, scheme: EarlyReleaseScheme, *, on: date,

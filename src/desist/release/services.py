@@ -12,7 +12,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
 from desist.audit.context import Actor
@@ -189,7 +189,8 @@ def release_date_record(*, actor: Actor, sentence: Sentence, release_date: date,
     from desist.victims.services import notifications_for_release_change
 
     notifications_for_release_change(actor=actor, sentence=sentence, release_date=release_date,
-                                     release_type=release_type, change=change, on=on)
+                                     release_type=release_type, change=change,
+                                     after_recall=plan is not None and plan.recall_id is not None, on=on)
     if short and plan is not None:
         from desist.release.tasks import escalate_plan_later
 
@@ -239,14 +240,22 @@ def release_record(*, actor: Actor, sentence: Sentence, released_on: date, relea
     change = rules.date_change_kind(expected, released_on)
     moved = expected != released_on
 
+    # A sentence back in custody after a recall is released from the latest recall (the re-release).
+    recall = Recall.objects.filter(sentence=sentence, re_release__isnull=True).order_by("-recalled_on", "-id").first()
     sentence_update(actor=actor, sentence=sentence, release_date=released_on, release_is_actual=True)
-    release = Release.objects.create(sentence=sentence, person_id=sentence.person_id, released_on=released_on,
-                                     release_type=release_type, accommodation=accommodation,
-                                     note=note.strip()[:300], recorded_by_id=actor.user_id)
+    try:
+        with transaction.atomic():
+            release = Release.objects.create(sentence=sentence, person_id=sentence.person_id, released_on=released_on,
+                                             release_type=release_type, accommodation=accommodation, recall=recall,
+                                             note=note.strip()[:300], recorded_by_id=actor.user_id)
+    except IntegrityError as error:
+        raise ReleaseError("This person has already been released on this sentence.") from error
     log_access(actor=actor, action=Action.COLLECTION, person_id=sentence.person_id, obj=release,
-               summary=f"Recorded the release on {released_on:%d %b %Y} ({release.get_release_type_display()})",
+               summary=f"Recorded the {'re-release after the recall' if recall else 'release'} on "
+                       f"{released_on:%d %b %Y} ({release.get_release_type_display()})",
                detail={"expected": _iso(expected), "released_on": _iso(released_on), "release_type": release_type,
-                       "accommodation": accommodation, "note": release.note})
+                       "accommodation": accommodation, "note": release.note,
+                       **({"recall": recall.pk} if recall else {})})
     if moved:
         notice = (released_on - on).days
         record = ReleaseDateChange.objects.create(
@@ -782,8 +791,52 @@ def recall_record(*, actor: Actor, sentence: Sentence, kind: str, recalled_on: d
                summary=f"Recorded {recall.get_kind_display().lower()} on sentence {sentence.pk}",
                detail={"after": {"kind": kind, "recalled_on": _iso(recalled_on),
                                  "returned_to_custody": _iso(returned_to_custody)}})
+    # Back in custody on the sentence: its release is to come again, and desist works it out (the engine's
+    # post-recall release date, or the fixed-term recall's release) until the prison records one. The plan is
+    # reopened for the re-release; release_date_record (through the recompute) gives it the new date, moves its
+    # tasks' due dates, escalates a short-notice release and tells victims and referrals.
+    sentence_update(actor=actor, sentence=sentence, worked_out=True, release_is_actual=False, release_date=None)
+    plan = ReleasePlan.objects.filter(sentence=sentence).first()
+    if plan is not None:
+        _plan_reopen(actor=actor, plan=plan, recall=recall, on=on)
     release_dates_recompute(actor=actor, person_id=sentence.person_id, on=on)
+    sentence.refresh_from_db()
+    plan = ReleasePlan.objects.filter(sentence=sentence).first()
+    if plan is not None and (plan.recall_id != recall.pk or (
+            sentence.release_date is not None and plan.release_date != sentence.release_date)):
+        # A plan started by the new date (none before), or a post-recall release already past: the plan says so.
+        plan.recall, plan.reopened_on = recall, plan.reopened_on or on
+        plan.release_date = sentence.release_date or plan.release_date
+        plan.save(update_fields=["recall", "reopened_on", "release_date"])
+    from desist.victims.services import notifications_for_recall
+
+    notifications_for_recall(actor=actor, sentence=sentence, recall_id=recall.pk, recalled_on=recalled_on,
+                             recall_label=recall.get_kind_display(), release_date=sentence.release_date, on=on)
     return recall
+
+
+def _plan_reopen(*, actor: Actor, plan: ReleasePlan, recall: Recall, on: date) -> None:
+    """Reopen a released plan for the re-release after a recall: the tasks done before the recall are to do again
+    (what was arranged stays in their details, to check), tasks not needed stay so, and the plan's release type,
+    accommodation on release and risk management plan are those of the release to come."""
+    before = {"release_date": _iso(plan.release_date), "release_type": plan.release_type,
+              "accommodation_on_release": plan.accommodation_on_release, "tasks_closed": plan.tasks_closed}
+    reopened = list(plan.tasks.filter(status=TaskStatus.DONE).values_list("pk", flat=True))
+    if reopened:
+        PlanTask.objects.filter(pk__in=reopened).update(status=TaskStatus.OPEN, done_on=None,
+                                                        version=F("version") + 1)
+    plan.release_type, plan.accommodation_on_release = ReleaseType.CONDITIONAL, ""
+    plan.short_notice, plan.manual_calculation = False, ""
+    plan.risk_plan_approved_on, plan.risk_plan_approved_by = None, None
+    plan.recall, plan.reopened_on = recall, on
+    plan.save(update_fields=["release_type", "accommodation_on_release", "short_notice", "manual_calculation",
+                             "risk_plan_approved_on", "risk_plan_approved_by", "recall", "reopened_on"])
+    _recount(plan)
+    log_access(actor=actor, action=Action.ALTERATION, person_id=plan.person_id, obj=plan,
+               summary=f"Release plan reopened after the {recall.get_kind_display().lower()} on "
+                       f"{recall.recalled_on:%d %b %Y}: {len(reopened)} task{'s' if len(reopened) != 1 else ''} "
+                       "to do again",
+               detail={"before": before, "recall": recall.pk, "tasks_reopened": reopened})
 
 
 @transaction.atomic

@@ -144,13 +144,23 @@ class _Event:
     summary: str
 
 
-def _release_event(sentence_id: int, release_date: date, release_type: str, change: str) -> _Event:
+def _release_event(sentence_id: int, release_date: date, release_type: str, change: str,
+                   after_recall: bool = False) -> _Event:
     kind = {"hdc": rules.EventKind.HDC_GRANTED, "early_release": rules.EventKind.EARLY_RELEASE_GRANTED}.get(
         release_type, rules.EventKind.RELEASE_DATE_SET if change == "set" else rules.EventKind.RELEASE_DATE_CHANGED)
     # The key is the release itself (sentence, date, type): a date confirmed twice, or found again by the daily
     # job, is the same event; a new date or HDC granted for the same date is a new one.
+    label = rules.EVENT_LABELS[kind]
     return _Event(kind=kind, event_date=release_date, key=f"release:{sentence_id}:{release_date}:{release_type}",
-                  summary=f"{rules.EVENT_LABELS[kind]}: {release_date:%d %b %Y}")
+                  summary=f"{label}{' after a recall' if after_recall else ''}: {release_date:%d %b %Y}")
+
+
+def _recall_event(recall_id: int, recalled_on: date, recall_label: str, release_date: date | None) -> _Event:
+    kind = rules.EventKind.RECALLED
+    then = (f"; post-recall release {release_date:%d %b %Y}" if release_date
+            else "; the post-recall release date is not yet known")
+    return _Event(kind=kind, event_date=recalled_on, key=f"recall:{recall_id}",
+                  summary=f"{rules.EVENT_LABELS[kind]} on {recalled_on:%d %b %Y} ({recall_label.lower()}){then}")
 
 
 def _condition_event(condition: LicenceCondition, change: str, release_date: date | None, on: date) -> _Event:
@@ -239,12 +249,26 @@ def condition_concerns_victim(condition: LicenceCondition) -> bool:
 
 @transaction.atomic
 def notifications_for_release_change(*, actor: Actor, sentence: Sentence, release_date: date, release_type: str,
-                                     change: str, on: date | None = None) -> list[VictimNotification]:
+                                     change: str, after_recall: bool = False,
+                                     on: date | None = None) -> list[VictimNotification]:
     """The trigger after a release date is set or changed, or early release or HDC granted
-    (release.services.release_date_record calls it)."""
+    (release.services.release_date_record calls it); `after_recall`: the release after a recall (its summary says
+    so, with the date)."""
     on = _today(on)
     return _raise(actor=actor, sentence=sentence, on=on,
-                  events=[_release_event(sentence.pk, release_date, release_type, change)])
+                  events=[_release_event(sentence.pk, release_date, release_type, change, after_recall=after_recall)])
+
+
+@transaction.atomic
+def notifications_for_recall(*, actor: Actor, sentence: Sentence, recall_id: int, recalled_on: date,
+                             recall_label: str, release_date: date | None,
+                             on: date | None = None) -> list[VictimNotification]:
+    """The trigger after a recall to custody on the sentence's licence (release.services.recall_record calls it):
+    the recall, already happened, is due to be told at once; the post-recall release date follows as a release
+    date set (through release_date_record), with the notice before it that any release has."""
+    on = _today(on)
+    return _raise(actor=actor, sentence=sentence, on=on,
+                  events=[_recall_event(recall_id, recalled_on, recall_label, release_date)])
 
 
 @transaction.atomic
