@@ -93,7 +93,7 @@ MIDDLEWARE = [
     # A signed-in session states the purpose of its access before its first page with person data.
     "desist.web.purpose.PurposeRequiredMiddleware",
     # Live search: a search the user settled on is logged, not every keystroke.
-    "desist.web.search_log.SettledSearchMiddleware",
+    "desist.people.search_log.SettledSearchMiddleware",
     # API writes with an Idempotency-Key are done once; a repeat gets the kept answer (after the sign-in rules).
     "desist.api.idempotency.IdempotencyMiddleware",
     # Axes must be last so it sees the outcome of authentication.

@@ -21,6 +21,10 @@ urlpatterns = [
     path("", include("desist.linking.urls")),
     path("", include("desist.accounts.urls")),
     path("", include("desist.web.urls")),
+    path("", include("desist.people.urls")),
+    path("", include("desist.assessments.urls")),
+    path("", include("desist.offences.urls")),
+    path("", include("desist.audit.urls")),
 ]
 
 # The service's own error answers (desist.web.errors); 403 and 400 use the templates of the same names.

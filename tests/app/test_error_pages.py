@@ -16,7 +16,7 @@ pytestmark = pytest.mark.django_db
 HUGE = "9999999999999999999999"
 
 # A template that fails while rendering, as a page with a fault in it would.
-BROKEN = {"web/person.html": "{% url 'no-such-page' %}", "iom/membership.html": "{% url 'no-such-page' %}"}
+BROKEN = {"people/person.html": "{% url 'no-such-page' %}", "iom/membership.html": "{% url 'no-such-page' %}"}
 
 
 # The staff the shared `team` fixture (tests/app/conftest.py) makes for these tests.

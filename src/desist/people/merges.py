@@ -79,7 +79,7 @@ def person_merges(request: AuthenticatedHttpRequest, person_id: int) -> HttpResp
             for m in merges]
     log_access(actor=actor, action=Action.CONSULTATION, person_id=person.pk, obj=person,
                summary=f"Viewed the merges of person {person.pk}", detail={"merges": [m.pk for m in merges]})
-    return render(request, "web/person_merges.html", {
+    return render(request, "people/person_merges.html", {
         "person": person, "rows": rows, "reviewer": reviewer,
         "same_form": SamePersonForm(request.GET or None) if reviewer else None,
         "undo_form": UndoForm(),
@@ -94,7 +94,7 @@ def person_merge(request: AuthenticatedHttpRequest, person_id: int) -> HttpRespo
     person = _person(actor, person_id, "merging the record")
     same = SamePersonForm(request.GET if "other" in request.GET else request.POST or None)
     if not same.is_valid():
-        return render(request, "web/person_merges.html", {
+        return render(request, "people/person_merges.html", {
             "person": person, "rows": [], "reviewer": True, "same_form": same, "undo_form": UndoForm(),
             "merged_into": None, "errors_only": True}, status=400)
     other = _person(actor, same.cleaned_data["other"], "merging the record")
@@ -118,7 +118,7 @@ def person_merge(request: AuthenticatedHttpRequest, person_id: int) -> HttpRespo
         log_access(actor=actor, action=Action.CONSULTATION, person_id=p.pk, obj=p,
                    summary=f"Viewed person {p.pk} to merge with person {both[1].pk if p is person else person.pk}")
     would_move = merge_would_move([p.pk for p in both])
-    return render(request, "web/person_merge.html", {
+    return render(request, "people/person_merge.html", {
         "person": person, "other": other, "form": form, "errors": errors,
         "sides": [{"person": p, "counts": would_move[p.pk], "merged": p.merged_into_id} for p in both],
     }, status=400 if form.errors or errors else 200)

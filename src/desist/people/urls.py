@@ -1,0 +1,13 @@
+from django.urls import path
+
+from desist.people import merges, views
+
+urlpatterns = [
+    path("caseload/", views.caseload, name="caseload"),
+    path("search/", views.search, name="search"),
+    path("search/settled/", views.search_settled, name="search_settled"),
+    path("people/<id:person_id>/", views.person_record, name="person"),
+    path("people/<id:person_id>/merges/", merges.person_merges, name="person_merges"),
+    path("people/<id:person_id>/merge/", merges.person_merge, name="person_merge"),
+    path("people/merges/<id:merge_id>/undo/", merges.person_merge_undo, name="person_merge_undo"),
+]
