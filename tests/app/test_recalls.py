@@ -122,7 +122,7 @@ def test_a_recall_tells_the_victims_with_the_deadlines(officer, subject, release
 
 def test_the_readiness_view_and_work_queue_show_the_re_release(client, officer, subject, released,
                                                                django_assert_max_num_queries):
-    recall(officer, released)
+    made = recall(officer, released)
     released.refresh_from_db()
     prrd = released.release_date
     client.force_login(officer)
@@ -136,18 +136,23 @@ def test_the_readiness_view_and_work_queue_show_the_re_release(client, officer, 
     page = client.get("/work/").content.decode()
     assert "After a recall" in page and f"{prrd:%-d %b %Y}" in page
     body = client.get("/api/releases").json()
-    assert [r["release_date"] for r in body["results"]] == [prrd.isoformat()]
+    assert [(r["release_date"], r["recall_id"]) for r in body["results"]] == [(prrd.isoformat(), made.pk)]
     page = client.get(f"/people/{subject.pk}/release/").content.decode()
     assert "Post-recall release date (PRRD)" in page or "PRRD" in page
 
 
-def test_the_re_release_is_recorded_and_a_second_release_refused(officer, subject, released):
+def test_the_re_release_is_recorded_and_a_second_release_refused(client, officer, subject, released):
     made = recall(officer, released)
     released.refresh_from_db()
     plan = ReleasePlan.objects.get(sentence=released)
     services.escalations_raise(actor=builders.actor(), plan_ids=[plan.pk])
-    release = services.release_record(actor=builders.actor(officer), sentence=released, released_on=TODAY,
-                                      release_type="conditional", accommodation="supported")
+    client.force_login(officer)
+    response = client.post(f"/api/releases/sentences/{released.pk}/release",
+                           {"released_on": TODAY.isoformat(), "accommodation": "supported"},
+                           content_type="application/json")
+    assert response.status_code == 200, response.content
+    assert response.json()["recall_id"] == made.pk
+    release = Release.objects.get(recall=made)
     assert release.recall == made and Release.objects.filter(sentence=released).count() == 2
     released.refresh_from_db()
     plan.refresh_from_db()

@@ -69,6 +69,7 @@ class PlanSummaryOut(Schema):
     name: str
     release_date: date | None  # none while the date needs a manual calculation
     manual_calculation: str  # why desist cannot work the release date out (the engine's reason), else ""
+    recall_id: int | None  # the plan was reopened for the release after this recall
     release_type: str
     prison: str | None
     district: str | None
@@ -222,6 +223,7 @@ class ReleaseOut(Schema):
     accommodation: str
     accommodation_on_release: str
     note: str
+    recall_id: int | None  # a re-release: the recall it ends
 
 
 
@@ -229,7 +231,7 @@ class ReleaseOut(Schema):
 def _summary(plan: ReleasePlan, missing: list[str]) -> dict[str, Any]:
     return {"id": plan.pk, "person_id": plan.person_id, "name": plan.person.full_name,
             "release_date": None if plan.manual_calculation else plan.release_date,
-            "manual_calculation": plan.manual_calculation,
+            "manual_calculation": plan.manual_calculation, "recall_id": plan.recall_id,
             "release_type": plan.release_type, "prison": plan.prison.name if plan.prison else None,
             "district": plan.person.district.name if plan.person.district else None, "short_notice": plan.short_notice,
             "readiness_percent": plan.readiness_percent, "readiness": plan.readiness.band,
@@ -380,7 +382,7 @@ def record_release(request: HttpRequest, sentence_id: int, body: ReleaseIn) -> A
         return Status(422, {"detail": [{"loc": ["body"], "msg": str(error)}]})
     return {"sentence_id": sentence.pk, "released_on": release.released_on, "release_type": release.release_type,
             "accommodation": release.accommodation, "accommodation_on_release": release.accommodation_on_release,
-            "note": release.note}
+            "note": release.note, "recall_id": release.recall_id}
 
 
 def _booking_out(person_id: int, record_id: int | None) -> dict[str, Any]:

@@ -776,15 +776,16 @@ def recall_record(*, actor: Actor, sentence: Sentence, kind: str, recalled_on: d
         raise ReleaseError(f"Choose a recall: {', '.join(str(k.label).lower() for k in RecallKind)}.")
     if recalled_on > on or (returned_to_custody is not None and returned_to_custody > on):
         raise ReleaseError("A recall and a return to custody cannot be in the future.")
+    if returned_to_custody is not None and returned_to_custody < recalled_on:
+        raise ReleaseError("The return to custody cannot be before the recall.")
+    if kind != RecallKind.STANDARD and returned_to_custody is None:
+        raise ReleaseError("Enter the date of return to custody: a fixed-term recall runs from it.")
+    # A recalled sentence is back in custody until its re-release is recorded: one recall at a time.
     if not sentence.release_is_actual or sentence.release_date is None:
         raise ReleaseError("Only a sentence the person has been released from can be recalled: record the release "
                            "first.")
     if recalled_on < sentence.release_date:
         raise ReleaseError("A recall cannot be before the release it recalls from.")
-    if returned_to_custody is not None and returned_to_custody < recalled_on:
-        raise ReleaseError("The return to custody cannot be before the recall.")
-    if kind != RecallKind.STANDARD and returned_to_custody is None:
-        raise ReleaseError("Enter the date of return to custody: a fixed-term recall runs from it.")
     recall = Recall.objects.create(person_id=sentence.person_id, sentence=sentence, kind=kind, recalled_on=recalled_on,
                                    returned_to_custody=returned_to_custody, recorded_by_id=actor.user_id)
     log_access(actor=actor, action=Action.COLLECTION, person_id=sentence.person_id, obj=recall,
