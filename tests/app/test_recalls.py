@@ -13,6 +13,7 @@ from desist.audit.models import AccessLogEntry
 from desist.core import victims as victim_rules
 from desist.offences import services as offences
 from desist.partnership.models import Role
+from desist.people.models import Involvement
 from desist.release import selectors, services
 from desist.release.models import (
     Escalation,
@@ -49,7 +50,8 @@ def released(partnership, officer, subject):
     a month ago."""
     actor = builders.actor(officer)
     sentence = services.custodial_sentence_record(actor=actor, person=subject, sentence_date=TODAY - timedelta(days=500),
-                                                  years=3, offence_date=TODAY - timedelta(days=600))
+                                                  years=3, offence_date=TODAY - timedelta(days=600),
+                                                  establishment=partnership.prison)
     builders.offence_code("00800", "Violence", 0.1)
     offence = offences.offence_record(actor=builders.actor(), person=subject, offence_code="00800",
                                       offence_date=TODAY - timedelta(days=600), outcome="conviction",
@@ -75,8 +77,15 @@ def recall(officer, sentence, kind="FTR_28", returned=TODAY - timedelta(days=3))
                                   recalled_on=TODAY - timedelta(days=5), returned_to_custody=returned)
 
 
-def test_a_recall_puts_the_sentence_back_in_custody_with_the_post_recall_date(officer, subject, released):
+def test_a_recall_puts_the_sentence_back_in_custody_with_the_post_recall_date(partnership, officer, subject,
+                                                                              released):
+    prison = Involvement.objects.filter(person=subject, agency=partnership.prison)
+    assert prison.get().end_date == TODAY - timedelta(days=30)  # ended at the release
     made = recall(officer, released)
+    # Back in the prison: its involvement starts again on the return to custody, with the same lead worker.
+    again = prison.get(end_date__isnull=True)
+    assert (again.start_date, again.lead_worker, again.reason) == (made.returned_to_custody, officer,
+                                                                   "Recalled to custody")
     booking = selectors.booking_dates(subject.pk, on=TODAY)
     prrd = booking.release
     assert prrd is not None and prrd > TODAY

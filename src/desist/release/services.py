@@ -24,7 +24,7 @@ from desist.outcomes.models import AccommodationKind, Stage
 from desist.outcomes.services import accommodation_status_record
 from desist.partnership.models import Agency, AgencyKind
 from desist.people.models import Involvement, Person
-from desist.people.services import involvement_end
+from desist.people.services import involvement_end, involvement_start
 from desist.referrals.services import referrals_release_date_changed
 from desist.release import selectors
 from desist.release.models import (
@@ -322,6 +322,22 @@ def _prison_involvement_end(*, actor: Actor, sentence: Sentence, released_on: da
                                                    agency__kind=AgencyKind.PRISON, start_date__lte=released_on)
                         .filter(Q(end_date__isnull=True) | Q(end_date__gt=released_on))):
         involvement_end(actor=actor, involvement=involvement, end_date=released_on)
+
+
+def _prison_involvement_restart(*, actor: Actor, sentence: Sentence, returned_on: date) -> None:
+    """Back in the holding prison on a recall: its involvement, ended at the release, starts again on the return to
+    custody (with the lead worker and team it had), so its staff see the person and plan the re-release."""
+    if sentence.establishment_id is None:
+        return
+    involvements = Involvement.objects.filter(person_id=sentence.person_id, agency_id=sentence.establishment_id,
+                                              agency__kind=AgencyKind.PRISON)
+    if not involvements.exists() or involvements.filter(Q(end_date__isnull=True) | Q(end_date__gte=returned_on)).exists():
+        return  # not a prison, or still (or again) involved
+    last = involvements.order_by("-end_date", "-id").first()
+    assert last is not None
+    person = Person.objects.get(pk=sentence.person_id)
+    involvement_start(actor=actor, person=person, agency_id=sentence.establishment_id, reason="Recalled to custody",
+                      start_date=returned_on, lead_worker_id=last.lead_worker_id, team_id=last.team_id)
 
 
 def _move_open_due_dates(plan: ReleasePlan, *, on: date) -> None:
@@ -797,6 +813,8 @@ def recall_record(*, actor: Actor, sentence: Sentence, kind: str, recalled_on: d
     # reopened for the re-release; release_date_record (through the recompute) gives it the new date, moves its
     # tasks' due dates, escalates a short-notice release and tells victims and referrals.
     sentence_update(actor=actor, sentence=sentence, worked_out=True, release_is_actual=False, release_date=None)
+    if returned_to_custody is not None:
+        _prison_involvement_restart(actor=actor, sentence=sentence, returned_on=returned_to_custody)
     plan = ReleasePlan.objects.filter(sentence=sentence).first()
     if plan is not None:
         _plan_reopen(actor=actor, plan=plan, recall=recall, on=on)
