@@ -34,6 +34,7 @@ Profile = Literal["full", "name_dob"]
 PROFILES: tuple[Profile, ...] = ("full", "name_dob")
 
 MODEL_FORMAT = 1
+DEFAULT_PRIOR = 1e-4  # Splink's own default chance that two random records match
 UNIQUE_ID = "unique_id"
 
 # Training samples: enough pairs for stable estimates, bounded so training stays quick at 1M records.
@@ -641,6 +642,11 @@ def train_model(
                          "the prior is Splink's default")
         linker.training.estimate_u_using_random_sampling(max_pairs=U_MAX_PAIRS, seed=seed)
         trained = linker.misc.save_model_to_json()
+        if not 0 < trained.get("probability_two_random_records_match", 0) < 1:
+            # Splink only warns when no pair met a rule, leaving a prior of 0 that no prediction can use.
+            trained["probability_two_random_records_match"] = DEFAULT_PRIOR
+            notes.append("no pair of records shares an identifier or a name and date of birth: "
+                         "the prior is Splink's default")
         skipped: list[str] = []
         iterations_used: dict[str, int] = {}
         # Two sessions, as Splink recommends: each trains the comparisons the other blocks on.
@@ -677,7 +683,11 @@ def train_model(
     # How many random pairs estimated u: Splink samples enough records for U_MAX_PAIRS pairs, or takes all.
     u_pairs = min(U_MAX_PAIRS, sample.num_rows * (sample.num_rows - 1) / 2)
     trained, unseen = unseen_u(_stable_settings(trained), u_pairs)
-    settings_json, untrained = regularise(_with_priors(trained))
+    trained = _with_priors(trained)
+    if sample.num_rows < MIN_EM_RECORDS:
+        trained = u_without_matches(trained, u_pairs)
+        notes.append("u estimated from every pair of so few records, the true pairs taken out")
+    settings_json, untrained = regularise(trained)
     return LinkageModel(
         settings=settings_json,
         profile=profile,
@@ -719,6 +729,34 @@ def unseen_u(settings: dict[str, Any], u_pairs: float) -> tuple[dict[str, Any], 
             level["u_probability"] = 1 / (u_pairs + 2)
             unseen.append(f"{comparison['output_column_name']}: {level.get('label_for_charts')}")
     return clean, unseen
+
+
+def u_without_matches(settings: dict[str, Any], u_pairs: float) -> dict[str, Any]:
+    """u with the true pairs taken out of the random pairs it was counted on.
+
+    Random sampling counts how often *any* two records agree: lambda * m + (1 - lambda) * u, where lambda is
+    the chance two records are one person. At scale lambda is tiny and the count is u; on a handful of records
+    (fewer than MIN_EM_RECORDS, where every pair is sampled and lambda is large) the true pairs make every
+    agreement look common, so a first small import would link nobody. The same mixture solved for u,
+    (count - lambda * m) / (1 - lambda), is the estimate; where nothing is left, Laplace's rule of succession
+    (1 / (u_pairs + 2)), as for a level no pair showed."""
+    clean: dict[str, Any] = json.loads(json.dumps(settings))
+    prior = float(clean.get("probability_two_random_records_match") or 0)
+    if not 0 < prior < 1:
+        return clean
+    floor = 1 / (u_pairs + 2)
+    for comparison in clean.get("comparisons", []):
+        levels = [lvl for lvl in comparison["comparison_levels"]
+                  if not lvl.get("is_null_level") and lvl.get("m_probability") and lvl.get("u_probability")]
+        for level in levels:
+            level["u_probability"] = max((float(level["u_probability"]) - prior * float(level["m_probability"]))
+                                         / (1 - prior), floor)
+        # The levels' u are one distribution: the floors may push it over 1, so it is scaled back.
+        total = sum(level["u_probability"] for level in levels)
+        if total > 1:
+            for level in levels:
+                level["u_probability"] /= total
+    return clean
 
 
 def _with_priors(settings: dict[str, Any]) -> dict[str, Any]:
