@@ -7,14 +7,17 @@
 #   3. ensure Chromium is installed (scripts/ensure-chromium.sh)
 #   4. pytest on SQLite: everything except browser tests (the analytics core's tests, which
 #      touch no database, run here only)
-#   5. pytest on a throwaway PostgreSQL cluster: the application and browser tests
+#   5. pytest on a throwaway PostgreSQL cluster: the tests that depend on the database engine
+#      (marked `postgres`: raw SQL, constraints, locks, bulk loads, the access rule, the demo and the
+#      crawl) and the browser tests; PG_ALL=1 runs every application test there instead
 #   Both pytest runs are parallel with pytest-xdist (PYTEST_WORKERS, default 2; 0 or 1 = no xdist)
 #   6. demo smoke test: `make demo-build DEMO_PEOPLE=3000` twice into one fresh SQLite
 #      file, proving that building the demo is idempotent
 #
 # Extra arguments are passed to both pytest runs; PYTEST_ADDOPTS is honoured by pytest.
 # Environment: PYTEST_WORKERS (default 2), DEMO_SMOKE_PEOPLE (default 3000),
-#              SKIP_DEMO_SMOKE=1 to leave out step 6 (local use only).
+#              SKIP_DEMO_SMOKE=1 to leave out step 6 (local use only), PG_ALL=1 (step 5 runs
+#              every application test on PostgreSQL).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -104,12 +107,14 @@ fi
 step "pytest on SQLite (not browser)"
 DATABASE_URL="sqlite:///$WORK/test.sqlite3" run_pytest allow-empty -m "not browser" "${xdist_args[@]}" "$@"
 
-step "pytest on PostgreSQL (application and browser tests)"
+step "pytest on PostgreSQL (tests that depend on the database engine, and the browser tests)"
 pg_line=$(bash scripts/pg-test-cluster.sh start)
 PG_STARTED=1
 [[ $pg_line == DATABASE_URL=postgres://* ]] || { echo "test: unexpected output from pg-test-cluster: $pg_line" >&2; exit 1; }
 # The core's tests need no database and already ran above.
-DATABASE_URL=${pg_line#DATABASE_URL=} run_pytest no-empty -m "" --ignore=tests/core "${xdist_args[@]}" "$@"
+pg_marks="postgres or browser"
+[[ ${PG_ALL:-0} == 1 ]] && pg_marks=""
+DATABASE_URL=${pg_line#DATABASE_URL=} run_pytest no-empty -m "$pg_marks" --ignore=tests/core "${xdist_args[@]}" "$@"
 bash scripts/pg-test-cluster.sh stop
 PG_STARTED=0
 

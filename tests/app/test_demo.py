@@ -22,7 +22,7 @@ from desist.people.services import person_create
 from desist.sentences.rules import supervision_status_expression
 from tests.app import builders
 
-pytestmark = [pytest.mark.django_db, pytest.mark.slow]
+pytestmark = [pytest.mark.django_db, pytest.mark.slow, pytest.mark.postgres]
 
 AS_OF = date(2026, 11, 23)
 

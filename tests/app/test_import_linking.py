@@ -28,6 +28,8 @@ from desist.people.models import Address, Person
 from tests.app import builders
 from tests.app.worker_process import start_worker, wait_until, worker_env  # noqa: F401 (a fixture)
 
+pytestmark = pytest.mark.postgres
+
 # A housing provider abroad and at home: Australian four-digit postcodes, a blank one, lower case, stray spaces,
 # the house number and the street in two columns, and contact details.
 HEADER = ["Member No", "Given", "Family", "Born", "House No", "Street", "Unit", "Suburb", "State", "Country",

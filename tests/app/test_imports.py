@@ -31,6 +31,8 @@ from desist.partnership.models import Role
 from tests.app import builders
 from tests.app.worker_process import worker_env  # noqa: F401 (a fixture)
 
+pytestmark = pytest.mark.postgres
+
 HEADER = ["Client ID", "Forename", "Surname", "DOB", "Gender", "Address 1", "Town", "Post Code", "PNC No", "Tenancy Ref"]
 GOOD_ROWS = [
     ["H001", "Amelia", "Hughes", "21/03/1984", "F", "4 Oak Road", "Chatham", "me4 6tl", "04/12345D", "T-77"],

@@ -31,6 +31,8 @@ from desist.partnership.models import Role
 from desist.people.models import Identifier, Involvement, Person, PersonName
 from tests.app import builders
 
+pytestmark = pytest.mark.postgres
+
 SOURCES = ("police", "probation", "housing")
 
 

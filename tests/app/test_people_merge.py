@@ -25,6 +25,8 @@ from desist.referrals.models import Referral, ReferralEvent
 from tests.app import builders
 from tests.app.test_linking import extracts, linked  # noqa: F401 (fixtures: a linked synthetic partnership)
 
+pytestmark = pytest.mark.postgres
+
 TODAY = date.today()
 _counter = itertools.count(1)
 
