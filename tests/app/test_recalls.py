@@ -200,4 +200,10 @@ def test_a_recall_is_refused_before_the_re_release_and_to_others_than_prison_or_
     response = client.post(f"/api/releases/sentences/{released.pk}/recalls",
                            {"kind": "STANDARD", "recalled_on": TODAY.isoformat()}, content_type="application/json")
     assert response.status_code in (403, 404) and Recall.objects.count() == 1
+    assert AccessLogEntry.objects.filter(action="denied", user=police, person_id=subject.pk).exists()
+    # Prison staff who may see the person, on the page: the second recall is refused with the reason, nothing saved.
+    client.force_login(officer)
+    response = client.post(f"/releases/sentences/{released.pk}/recalls/", {
+        f"recall{released.pk}-kind": "STANDARD", f"recall{released.pk}-recalled_on": TODAY.isoformat()}, follow=True)
+    assert "record the release first" in response.content.decode() and Recall.objects.count() == 1
     assert PlanTask.objects.filter(plan__sentence=released, status=TaskStatus.OPEN).exists()
