@@ -62,9 +62,9 @@ RELATIONSHIP_FIELDS = (
 FIELDS: dict[str, FieldSpec] = {
     f.name: f for f in NAME_FIELDS + PERSON_FIELDS + IDENTIFIER_FIELDS + RELATIONSHIP_FIELDS
 }
-# Fields only the offline `desist link` mapping takes so far (the web import's records do not store them
-# yet): the rest of an address, and contact details. Several columns may map to one of the address
-# fields (and to street or locality), joined with spaces in the mapping's order: "Number" + "Street".
+# The rest of an address, and contact details: taken by the offline `desist link` mapping and by the web
+# import, which stores them on each source record (imports.SourceRecord). Several columns may map to one of
+# the address fields (and to street or locality), joined with spaces in the mapping's order: "Number" + "Street".
 LINK_FIELDS = (
     FieldSpec("house_number", "House number or name", "text", "Put before the street when compared"),
     FieldSpec("address_line_2", "Second address line", "text"),
