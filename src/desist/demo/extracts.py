@@ -142,9 +142,9 @@ class AgencyRecords:
                            world.agencies.column("kind").to_pylist(), strict=True))
         self.kind_of: dict[str, str] = kind_of
         linked: dict[tuple[str, str], int] = {}
-        for code, record_id, person in SourceRecord.objects.filter(person__isnull=False).values_list(
+        for code, record_id, linked_to in SourceRecord.objects.filter(person__isnull=False).values_list(
                 "agency__code", "record_id", "person_id"):
-            linked[(imported.source_of_agency.get(code, code), record_id)] = person
+            linked[(imported.source_of_agency.get(code, code), record_id)] = linked_to
         self.people: dict[int, dict[str, int]] = {}
         for source, record_id, truth_id in zip(truth.column("source").to_pylist(),
                                                truth.column("record_id").to_pylist(),

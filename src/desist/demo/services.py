@@ -252,8 +252,9 @@ def _load(world: Any, *, log: Callable[[str], None], linkage: dict[str, Any]) ->
         if (person := owners.person(r["person_id"], JUSTICE)) is not None
     ]
     sentence_people = {s.id: s.person_id for s in sentences}
+    attnames = {f.name: f.attname for f in Sentence._meta.concrete_fields}
     counts["sentences"] = copy_rows(Sentence, sentence_fields, (
-        tuple(getattr(s, Sentence._meta.get_field(f).attname) for f in sentence_fields) for s in sentences
+        tuple(getattr(s, attnames[f]) for f in sentence_fields) for s in sentences
     ))
     counts["key dates"] = copy_rows(KeyDate, ["person", "sentence", "kind", "date"], (
         (kd.person_id, kd.sentence_id, kd.kind, kd.date) for s in sentences for kd in key_date_rows(s)
@@ -310,6 +311,8 @@ def _load(world: Any, *, log: Callable[[str], None], linkage: dict[str, Any]) ->
                 continue
             scores = [int(v) for v in r["question_scores"].split(",")]
             score = risk.section_score(scores)
+            if score is None:  # nothing answered: the section is not part of this assessment (as the service does)
+                continue
             yield (r["assessment_id"], r["section"], json.dumps(scores), score,
                    section_need_or_blank(r["section"], score))
 
@@ -333,7 +336,8 @@ def _people_details(world: Any, owners: AgencyRecords, district_ids: dict[str, i
     such person where linkage joined two). One bulk update; returns the people updated."""
     columns = ["gender", "ethnicity", "district", "phone", "email"]
     table = connection.ops.quote_name(Person._meta.db_table)
-    assignments = ", ".join(f"{connection.ops.quote_name(Person._meta.get_field(c).column)} = %s" for c in columns)
+    db_columns = {f.name: f.column for f in Person._meta.concrete_fields}
+    assignments = ", ".join(f"{connection.ops.quote_name(db_columns[c])} = %s" for c in columns)
     done: set[int] = set()
     rows: list[tuple[Any, ...]] = []
     for r in _records(world.people.select(["person_id", "gender", "ethnicity", "district_code", "phone", "email"])):
