@@ -130,25 +130,26 @@ def test_a_recall_tells_the_victims_with_the_deadlines(officer, subject, release
 
 
 def test_the_readiness_view_and_work_queue_show_the_re_release(client, officer, subject, released,
-                                                               django_assert_num_queries):
+                                                               django_assert_max_num_queries):
     made = recall(officer, released)
     released.refresh_from_db()
     prrd = released.release_date
     client.force_login(officer)
     client.get("/releases/")
-    with django_assert_num_queries(11):
+    # The counts are SQLite's exactly; PostgreSQL does one fewer on the readiness view.
+    with django_assert_max_num_queries(11):
         page = client.get("/releases/").content.decode()
     assert subject.sort_name in page and f"{prrd:%-d %b %Y}" in page and "After a recall" in page
     plan = ReleasePlan.objects.get(sentence=released)
-    with django_assert_num_queries(9):
+    with django_assert_max_num_queries(9):
         page = client.get(f"/releases/plans/{plan.pk}/").content.decode()
     assert 'id="plan-recall"' in page and "fixed-term recall (28 days)" in page
-    with django_assert_num_queries(13):
+    with django_assert_max_num_queries(13):
         page = client.get("/work/").content.decode()
     assert "After a recall" in page and f"{prrd:%-d %b %Y}" in page
     body = client.get("/api/releases").json()
     assert [(r["release_date"], r["recall_id"]) for r in body["results"]] == [(prrd.isoformat(), made.pk)]
-    with django_assert_num_queries(15):
+    with django_assert_max_num_queries(15):
         page = client.get(f"/people/{subject.pk}/release/").content.decode()
     assert f'id="recalled-{released.pk}"' in page and f"{prrd:%-d %B %Y}" in page
     assert "after the fixed-term recall (28 days) on" in page
