@@ -5,9 +5,11 @@ plan is reopened for the re-release, which is recorded like any release."""
 from __future__ import annotations
 
 from datetime import timedelta
+from io import StringIO
 
 import pytest
 from django.conf import settings
+from django.core.management import call_command
 
 from desist.audit.models import AccessLogEntry
 from desist.core import victims as victim_rules
@@ -208,3 +210,13 @@ def test_a_recall_is_refused_before_the_re_release_and_to_others_than_prison_or_
         f"recall{released.pk}-kind": "STANDARD", f"recall{released.pk}-recalled_on": TODAY.isoformat()}, follow=True)
     assert "record the release first" in response.content.decode() and Recall.objects.count() == 1
     assert PlanTask.objects.filter(plan__sentence=released, status=TaskStatus.OPEN).exists()
+
+
+def test_a_recall_from_the_command_line_says_the_person_is_back_in_custody(officer, subject, released):
+    out = StringIO()
+    call_command("release", "recall", "--sentence", str(released.pk), "--kind", "FTR_14",
+                 "--recalled-on", TODAY.isoformat(), "--returned", TODAY.isoformat(), "--user", officer.username,
+                 stdout=out)
+    released.refresh_from_db()
+    assert f"Back in custody: expected release {released.release_date.isoformat()} (after the recall)" in out.getvalue()
+    assert ReleasePlan.objects.get(sentence=released).recall == Recall.objects.get()

@@ -287,8 +287,9 @@ def recall_add(request: AuthenticatedHttpRequest, sentence_id: int) -> HttpRespo
         except services.ReleaseError as error:
             form.add_error(None, str(error))
         else:
-            messages.success(request, f"Recall recorded: {recall.get_kind_display().lower()}. "
-                                      "The post-recall release is worked out below.")
+            messages.success(request, f"Recall recorded: {recall.get_kind_display().lower()}. The person is back in "
+                                      "custody: the post-recall release is worked out below, and the release plan "
+                                      "follows it.")
             return redirect("person_release", person_id=sentence.person_id)
     person = _visible_person(actor, sentence.person_id)
     return _person_release_page(request, person, bound={"recall": form}, bound_sentence=sentence.pk)

@@ -276,7 +276,10 @@ class Command(BaseCommand):
             raise _form_error(form)
         recall = run(lambda: services.recall_record(actor=actor, sentence=sentence, **form.cleaned_data),
                      services.ReleaseError)
-        return f"Recall {recall.pk} recorded on sentence {sentence.pk}.\n{self._worked_out(sentence.person_id)}"
+        back = (f"Back in custody: expected release {sentence.release_date:%Y-%m-%d} (after the recall)."
+                if sentence.release_date else "Back in custody: the post-recall release date is not worked out.")
+        return (f"Recall {recall.pk} recorded on sentence {sentence.pk}. {back}\n"
+                f"{self._worked_out(sentence.person_id)}")
 
     def _dates(self, actor: Actor, options: dict[str, Any]) -> str:
         person = person_for_actor(actor, options["person"], what="the release")
