@@ -39,11 +39,11 @@ def test_reviewer_decides_a_pair_blind_and_moves_to_the_next(page: Page, live_se
 
     page.get_by_role("link", name="Linkage review").click()
     expect(page.get_by_role("heading", name="Records to review")).to_be_visible()
-    expect(page.get_by_role("columnheader", name="Match weight")).to_be_visible()
+    expect(page.get_by_role("columnheader", name="Match probability")).to_be_visible()
     assert_accessible(page, context="review queue")
     page.get_by_role("button", name="Turn blind review on").click()
     expect(page.get_by_text("Blind review is on")).to_be_visible()
-    expect(page.get_by_role("columnheader", name="Match weight")).to_have_count(0)
+    expect(page.get_by_role("columnheader", name="Match probability")).to_have_count(0)
 
     page.get_by_role("link", name=f"Review pair {first.pk}").click()
     expect(page.get_by_role("heading", name="Are these the same person?")).to_be_visible()

@@ -191,7 +191,7 @@ class AdjustmentForm(forms.Form):
                                               "min_value": "Enter the number of days, 1 or more."})
     from_date = forms.DateField(required=False, label="From (unlawfully at large: the first day)", widget=DATE_WIDGET,
                                 error_messages={"invalid": "Enter the date as a real date."})
-    note = forms.CharField(required=False, max_length=300, label="Note (optional)")
+    note = forms.CharField(required=False, max_length=300, label="Note about the adjustment (optional)")
 
 
 class RecallForm(forms.Form):
