@@ -4,7 +4,7 @@ on a throwaway test database, with the result of each. Writes a markdown table (
 
     .venv/bin/python scripts/hostile_imports.py [OUTPUT.md]
 
-It runs tests/app/test_hostile_imports.py, which also fails if any bad file is not refused with its message,
+It runs tests/app/imports/test_hostile_imports.py, which also fails if any bad file is not refused with its message,
 if anything of a refused file is stored, or if any file gives a traceback."""
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ if __name__ == "__main__":
     out.parent.mkdir(parents=True, exist_ok=True)
     env = {**os.environ, "DESIST_HOSTILE_TABLE": str(out)}
     code = subprocess.call([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider",
-                            "tests/app/test_hostile_imports.py"], cwd=ROOT, env=env)
+                            "tests/app/imports/test_hostile_imports.py"], cwd=ROOT, env=env)
     if out.exists():
         print(f"Wrote {out}")
     sys.exit(code)

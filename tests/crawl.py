@@ -32,7 +32,7 @@ UNLINKED: dict[str, str] = {
     "linkage/review/blind/": "POST only: blind review on or off",
     "people/merges/<id:merge_id>/undo/": "POST only: undoing a merge (the form on a person's merges page)",
     "people/<id:person_id>/merge/": "reached by the merges page's 'same person as' form (a GET with the other "
-                                    "number); tests/app/test_people_merge.py",
+                                    "number); tests/app/people/test_people_merge.py",
     "search/settled/": "POST only: the search a user settled on (sent by the page's script)",
     "iom/candidates/<id:person_id>/propose/": "POST only: propose to the panel",
     "people/<id:person_id>/offences/<id:offence_id>/category/": "POST only: choose the OGRS3 category",
@@ -59,10 +59,10 @@ UNLINKED: dict[str, str] = {
     "victims/records/<id:victim_id>/link/": "POST only: link a victim to an offence",
     "victims/people/<id:person_id>/link/": "POST only: link a victim from the person's page",
     "accounts/users/<id:user_id>/reset/": "POST only: an administrator resets a user's password and two-factor",
-    "accounts/backup-codes/": "shown once after new backup codes are made (a POST); tests/app/test_two_factor.py",
+    "accounts/backup-codes/": "shown once after new backup codes are made (a POST); tests/app/accounts/test_two_factor.py",
     # Reached only with a one-time token from an e-mail or an administrator's reset.
     "accounts/set-password/<uidb64>/<token>/": "needs a one-time token",
-    # A fresh demo has no uploads or linkage pairs to review: tests/app/test_imports.py and test_linking.py
+    # A fresh demo has no uploads or linkage pairs to review: tests/app/imports/test_imports.py and test_linking.py
     # open these pages.
     "imports/uploads/<id:upload_id>/": "needs an upload (none in a fresh demo)",
     "imports/uploads/<id:upload_id>/mapping/": "needs an upload (none in a fresh demo)",
@@ -71,9 +71,9 @@ UNLINKED: dict[str, str] = {
     "imports/uploads/<id:upload_id>/progress/": "needs an upload (none in a fresh demo)",
     "linkage/review/<id:pair_id>/": "needs a pair to review (none in a fresh demo)",
     "victims/notifications/<id:notification_id>/": "needs a victim notification (none due in a small fresh demo); "
-                                                   "tests/app/test_victim_pages.py opens it",
+                                                   "tests/app/victims/test_victim_pages.py opens it",
     "board/published/<str:quarter>/pack.pdf": "needs a published quarter (none in a fresh demo); "
-                                              "tests/app/test_board.py builds the pack",
+                                              "tests/app/board/test_board.py builds the pack",
     # The admin's own sign-in, sign-out, catch-all and the page after a password change (a POST).
     "admin/login/": "the admin's sign-in: the crawl signs in directly",
     "admin/logout/": "POST only: signing out",
@@ -82,12 +82,12 @@ UNLINKED: dict[str, str] = {
 }
 # Whole families of patterns left to other tests, and why.
 UNLINKED_PREFIXES: dict[str, str] = {
-    "api/": "the JSON API: no links to follow; tests/app/test_api.py and the schemathesis run cover it",
+    "api/": "the JSON API: no links to follow; tests/app/api/test_api.py and the schemathesis run cover it",
     "admin/r/": "the admin's 'view on site' redirect",
     "admin/autocomplete/": "JSON for the admin's autocomplete widgets",
     "admin/jsi18n/": "the admin's script translations",
     "accounts/login/": "signing in: the crawl signs in directly",
-    "accounts/two-factor/": "signing in with a code: tests/app/test_two_factor.py",
+    "accounts/two-factor/": "signing in with a code: tests/app/accounts/test_two_factor.py",
 }
 # The admin's per-model pages the administrator may not use (adding, deleting and changing read-only data) are not
 # linked; which ones depends on each ModelAdmin's permissions, so they are not listed one by one.

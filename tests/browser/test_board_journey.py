@@ -3,8 +3,8 @@
 import pytest
 from playwright.sync_api import Page, expect
 
+from tests.app.board.test_board import QUARTER, board  # noqa: F401  (the fixture)
 from tests.app.builders import PASSWORD
-from tests.app.test_board import QUARTER, board  # noqa: F401  (the fixture)
 from tests.browser.conftest import assert_accessible, login
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

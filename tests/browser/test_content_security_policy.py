@@ -8,8 +8,8 @@ from collections.abc import Iterator
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
+from tests.app.board.test_board import board  # noqa: F401  (the fixture)
 from tests.app.builders import PASSWORD
-from tests.app.test_board import board  # noqa: F401  (the fixture)
 from tests.browser.conftest import VIEWPORT, login
 from tests.browser.test_iom_journey import candidate  # noqa: F401  (the fixture)
 

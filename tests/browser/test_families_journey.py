@@ -4,7 +4,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.app.builders import PASSWORD
-from tests.app.test_families import family  # noqa: F401  (the fixture)
+from tests.app.families.test_families import family  # noqa: F401  (the fixture)
 from tests.browser.conftest import assert_accessible, login
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

@@ -9,7 +9,7 @@ from desist.linking.models import ReviewDecision
 from desist.partnership.models import Role
 from tests.app import builders
 from tests.app.builders import PASSWORD
-from tests.app.test_linking import import_sources
+from tests.app.linking.test_linking import import_sources
 from tests.browser.conftest import assert_accessible, login
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

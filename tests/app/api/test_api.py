@@ -79,7 +79,7 @@ def test_revoked_token_is_refused(client, setup):
 
 
 def test_openapi_docs(client, setup):
-    client.force_login(setup["worker"])  # the docs are for signed-in users (tests/app/test_headers.py)
+    client.force_login(setup["worker"])  # the docs are for signed-in users (tests/app/web/test_headers.py)
     assert client.get("/api/docs").status_code == 200
     schema = client.get("/api/openapi.json").json()
     assert {"/api/people", "/api/people/{person_id}", "/api/people/{person_id}/sentences", "/api/caseload"} <= set(

@@ -13,7 +13,7 @@ from desist.victims.models import VictimNotification
 from desist.workqueue.selectors import work_queue
 from tests.app import builders
 from tests.app.builders import TODAY
-from tests.app.test_victims import perpetrator, registered_victim
+from tests.app.victims.test_victims import perpetrator, registered_victim
 
 pytestmark = [pytest.mark.django_db, pytest.mark.postgres]
 

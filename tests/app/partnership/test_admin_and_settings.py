@@ -12,7 +12,7 @@ from desist.audit.models import AccessLogEntry
 from desist.offences.models import OffenceCode
 from desist.offences.services import offence_codes_load
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 
 
 @pytest.fixture

@@ -23,7 +23,7 @@ from desist.people import services as people
 from desist.people.models import NameKind, Person, PersonMerge, PersonName, Relationship
 from desist.referrals.models import Referral, ReferralEvent
 from tests.app import builders
-from tests.app.test_linking import extracts, linked  # noqa: F401 (fixtures: a linked synthetic partnership)
+from tests.app.linking.test_linking import extracts, linked  # noqa: F401 (fixtures: a linked synthetic partnership)
 
 pytestmark = pytest.mark.postgres
 

@@ -18,7 +18,7 @@ from desist.release.models import PathwayStatus, PlanTask, ReleaseDateChange, Re
 from desist.victims.models import Victim, VictimLink, VictimNotification
 from tests.app import builders
 from tests.app.builders import TODAY
-from tests.app.test_victims import perpetrator
+from tests.app.victims.test_victims import perpetrator
 
 pytestmark = pytest.mark.django_db
 

@@ -25,7 +25,7 @@ from desist.release.models import (
 from desist.victims.models import VictimNotification
 from tests.app import builders
 from tests.app.builders import TODAY
-from tests.app.test_victims import perpetrator, registered_victim
+from tests.app.victims.test_victims import perpetrator, registered_victim
 
 pytestmark = pytest.mark.django_db
 
