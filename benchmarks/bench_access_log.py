@@ -46,13 +46,25 @@ def measure(entries: int) -> dict[str, float]:
     detail = {"sections": ["identity", "sentences", "registers"], "person_ids": list(range(25))}
 
     def chained(n: int) -> None:
-        log_access(actor=actor, action=Action.CONSULTATION, person_id=n, summary=f"Viewed record of person {n}",
-                   detail=detail)
+        log_access(
+            actor=actor,
+            action=Action.CONSULTATION,
+            person_id=n,
+            summary=f"Viewed record of person {n}",
+            detail=detail,
+        )
 
     def bare(n: int) -> None:
         # The insert alone, with made-up chain fields: what writing an entry cost before the chain.
-        entry = AccessLogEntry(action=Action.CONSULTATION, person_id=n, summary=f"Viewed record of person {n}",
-                               detail=detail, username="system", chain_seq=10**12 + n, entry_hash="0" * 64)
+        entry = AccessLogEntry(
+            action=Action.CONSULTATION,
+            person_id=n,
+            summary=f"Viewed record of person {n}",
+            detail=detail,
+            username="system",
+            chain_seq=10**12 + n,
+            entry_hash="0" * 64,
+        )
         models.Model.save_base(entry, force_insert=True)
 
     def timed(write: object) -> list[float]:
@@ -73,57 +85,79 @@ def measure(entries: int) -> dict[str, float]:
     result = access_log_verification()
     verify_seconds = time.perf_counter() - start
     return {
-        "vendor": connection.vendor, "queries": len(queries), "entries": entries, "rows": total,
-        "chain_ms": statistics.median(chain_times) * 1000, "bare_ms": statistics.median(bare_times) * 1000,
+        "vendor": connection.vendor,
+        "queries": len(queries),
+        "entries": entries,
+        "rows": total,
+        "chain_ms": statistics.median(chain_times) * 1000,
+        "bare_ms": statistics.median(bare_times) * 1000,
         "chain_p95_ms": sorted(chain_times)[int(0.95 * entries)] * 1000,
         "bare_p95_ms": sorted(bare_times)[int(0.95 * entries)] * 1000,
-        "verify_per_s": result.checked / verify_seconds, "checked": result.checked,
+        "verify_per_s": result.checked / verify_seconds,
+        "checked": result.checked,
     }
 
 
 def run(database_url: str, entries: int) -> dict[str, float]:
     """Measure in a child process (one Django per database)."""
     env = {**os.environ, "DATABASE_URL": database_url, "DJANGO_SETTINGS_MODULE": "config.settings"}
-    code = f"import sys; sys.path[:0] = {[str(ROOT), str(ROOT / 'benchmarks'), str(ROOT / 'src')]!r}; " \
-           f"import json, bench_access_log as b; print(json.dumps(b.measure({entries})))"
-    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True,
-                         check=True).stdout
+    code = (
+        f"import sys; sys.path[:0] = {[str(ROOT), str(ROOT / 'benchmarks'), str(ROOT / 'src')]!r}; "
+        f"import json, bench_access_log as b; print(json.dumps(b.measure({entries})))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, check=True
+    ).stdout
     return json.loads(out.strip().splitlines()[-1])
 
 
 def line(figures: dict[str, float]) -> str:
     name = {"postgresql": "PostgreSQL 15", "sqlite": "SQLite"}[str(figures["vendor"])]
-    return (f"| {name} | {figures['queries']} | {figures['chain_ms']:.2f} ms ({figures['chain_p95_ms']:.2f}) | "
-            f"{figures['bare_ms']:.2f} ms ({figures['bare_p95_ms']:.2f}) | "
-            f"{figures['chain_ms'] - figures['bare_ms']:+.2f} ms | {figures['verify_per_s']:,.0f} |")
+    return (
+        f"| {name} | {figures['queries']} | {figures['chain_ms']:.2f} ms ({figures['chain_p95_ms']:.2f}) | "
+        f"{figures['bare_ms']:.2f} ms ({figures['bare_p95_ms']:.2f}) | "
+        f"{figures['chain_ms'] - figures['bare_ms']:+.2f} ms | {figures['verify_per_s']:,.0f} |"
+    )
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--entries", type=int, default=2000)
     parser.add_argument("--database-url", default="")
-    parser.add_argument("--postgres-url", default="", help="also measure on this (throwaway) PostgreSQL database")
+    parser.add_argument(
+        "--postgres-url", default="", help="also measure on this (throwaway) PostgreSQL database"
+    )
     parser.add_argument("--write-docs", action="store_true")
     options = parser.parse_args()
     urls = [options.database_url or f"sqlite:///{tempfile.mkdtemp(prefix='desist-bench-log-')}/log.sqlite3"]
     if options.postgres_url:
         urls.append(options.postgres_url)
     rows = [line(run(url, options.entries)) for url in urls]
-    table = "\n".join(["| database | queries per entry | log_access, median (p95) | bare insert, median (p95) | "
-                       "chain's cost | verify, entries/s |", "|---|---|---|---|---|---|", *rows])
+    table = "\n".join(
+        [
+            "| database | queries per entry | log_access, median (p95) | bare insert, median (p95) | "
+            "chain's cost | verify, entries/s |",
+            "|---|---|---|---|---|---|",
+            *rows,
+        ]
+    )
     print(table)
     if options.write_docs:
         from bench_pages import write_section
 
-        write_section("access-log-chain", "## The access log's hash chain\n\n"
-                      f"{options.entries:,} entries written one at a time, each in its own transaction as a page's "
-                      "entry is, on the shared 2-core machine while other work ran. On PostgreSQL `log_access` is one "
-                      "statement (a `WITH … UPDATE` of the chain head that works out the hash, then the `INSERT`); "
-                      "on SQLite it is `BEGIN IMMEDIATE`, the head's `UPDATE … RETURNING`, the `INSERT` and "
-                      "`COMMIT`. The bare insert is the entry alone, as before the chain (one `INSERT`). "
-                      "`verify_access_log` then walks the whole log.\n\n" + table +
-                      "\n\n`.venv/bin/python benchmarks/bench_access_log.py --entries "
-                      f"{options.entries} --postgres-url postgres://…/throwaway --write-docs`")
+        write_section(
+            "access-log-chain",
+            "## The access log's hash chain\n\n"
+            f"{options.entries:,} entries written one at a time, each in its own transaction as a page's "
+            "entry is, on the shared 2-core machine while other work ran. On PostgreSQL `log_access` is one "
+            "statement (a `WITH … UPDATE` of the chain head that works out the hash, then the `INSERT`); "
+            "on SQLite it is `BEGIN IMMEDIATE`, the head's `UPDATE … RETURNING`, the `INSERT` and "
+            "`COMMIT`. The bare insert is the entry alone, as before the chain (one `INSERT`). "
+            "`verify_access_log` then walks the whole log.\n\n"
+            + table
+            + "\n\n`.venv/bin/python benchmarks/bench_access_log.py --entries "
+            f"{options.entries} --postgres-url postgres://…/throwaway --write-docs`",
+        )
 
 
 if __name__ == "__main__":

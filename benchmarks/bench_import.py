@@ -62,8 +62,9 @@ def changed_copy(table: pa.Table) -> pa.Table:
 
 def manage(*args: str, env: dict[str, str], check: bool = True) -> tuple[float, str]:
     started = time.perf_counter()
-    result = subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=env, check=False,
-                            capture_output=True, text=True)
+    result = subprocess.run(
+        [sys.executable, "manage.py", *args], cwd=ROOT, env=env, check=False, capture_output=True, text=True
+    )
     seconds = time.perf_counter() - started
     if check and result.returncode != 0:
         raise SystemExit(result.stdout + result.stderr)
@@ -71,28 +72,50 @@ def manage(*args: str, env: dict[str, str], check: bool = True) -> tuple[float, 
 
 
 def run(database_url: str, files: list[Path]) -> list[tuple[str, float, float, str]]:
-    env = {**os.environ, "DATABASE_URL": database_url, "DJANGO_SETTINGS_MODULE": "config.settings",
-           "DESIST_TASKS_BACKEND": "django_tasks.backends.dummy.DummyBackend"}
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "DJANGO_SETTINGS_MODULE": "config.settings",
+        "DESIST_TASKS_BACKEND": "django_tasks.backends.dummy.DummyBackend",
+    }
     manage("migrate", "-v0", env=env)
-    manage("shell", "-c", "from desist.partnership.models import Agency; "
-           "Agency.objects.get_or_create(code='bench', defaults={'name': 'Benchmark agency', 'kind': 'police'})",
-           env=env)
+    manage(
+        "shell",
+        "-c",
+        "from desist.partnership.models import Agency; "
+        "Agency.objects.get_or_create(code='bench', defaults={'name': 'Benchmark agency', 'kind': 'police'})",
+        env=env,
+    )
     results = []
     labels = ("first file: every record new", "next file: 1 in 100 changed", "first file again: refused")
-    for label, path, extra in zip(labels, files, (["--save-guessed-mapping", "--date-format", "auto"], [], []), strict=True):
+    for label, path, extra in zip(
+        labels, files, (["--save-guessed-mapping", "--date-format", "auto"], [], []), strict=True
+    ):
         load = os.getloadavg()[0]
-        seconds, last = manage("import_extract", "--agency", "bench", "--file", str(path), *extra, env=env,
-                               check="refused" not in label)
+        seconds, last = manage(
+            "import_extract",
+            "--agency",
+            "bench",
+            "--file",
+            str(path),
+            *extra,
+            env=env,
+            check="refused" not in label,
+        )
         print(f"{label}: {seconds:.1f} s (load {load:.1f}) — {last}")
         results.append((label, seconds, load, last))
     return results
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--rows", type=int, default=100_000)
     parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--postgres", action="store_true", help="also measure on a throwaway PostgreSQL cluster")
+    parser.add_argument(
+        "--postgres", action="store_true", help="also measure on a throwaway PostgreSQL cluster"
+    )
     parser.add_argument("--write-docs", action="store_true")
     args = parser.parse_args()
 
@@ -105,13 +128,21 @@ def main() -> None:
         print(f"{args.rows:,} rows, {len(table.column_names)} columns, {size:.1f} MB")
         measured = {"SQLite": run(f"sqlite:///{tmp}/bench.sqlite3", [first, second, first])}
         if args.postgres:
-            out = subprocess.run(["bash", "scripts/pg-test-cluster.sh", "start"], cwd=ROOT, env=PG_ENV, check=True,
-                                 capture_output=True, text=True).stdout
+            out = subprocess.run(
+                ["bash", "scripts/pg-test-cluster.sh", "start"],
+                cwd=ROOT,
+                env=PG_ENV,
+                check=True,
+                capture_output=True,
+                text=True,
+            ).stdout
             url = out.strip().splitlines()[-1].split("=", 1)[1]
             try:
                 measured["PostgreSQL 15"] = run(url, [first, second, first])
             finally:
-                subprocess.run(["bash", "scripts/pg-test-cluster.sh", "stop"], cwd=ROOT, env=PG_ENV, check=False)
+                subprocess.run(
+                    ["bash", "scripts/pg-test-cluster.sh", "stop"], cwd=ROOT, env=PG_ENV, check=False
+                )
 
     if args.write_docs:
         lines = [
@@ -130,8 +161,11 @@ def main() -> None:
             "",
             "| database | run | seconds | rows per second | load average at start |",
             "|---|---|---:|---:|---:|",
-            *[f"| {db} | {label} | {seconds:.1f} | {args.rows / seconds:,.0f} | {load:.1f} |"
-              for db, runs in measured.items() for label, seconds, load, _ in runs],
+            *[
+                f"| {db} | {label} | {seconds:.1f} | {args.rows / seconds:,.0f} | {load:.1f} |"
+                for db, runs in measured.items()
+                for label, seconds, load, _ in runs
+            ],
         ]
         write_section("import", "\n".join(lines))
 

@@ -33,8 +33,17 @@ sys.path[:0] = [str(ROOT), str(ROOT / "benchmarks"), str(ROOT / "src")]
 from bench_import import build_extract  # noqa: E402
 from bench_pages import PG_ENV, write_section  # noqa: E402
 
-PG_ENV = {**PG_ENV, "PG_TEST_STATE_FILE": str(ROOT / "var" / "pg-bench-import-web.env"), "PG_TEST_PORT": "54352"}
-COLUMNS = ["record_id", "first_name", "last_name", "date_of_birth"]  # ~46 bytes a row: 1,000,000 rows fit in 50 MB
+PG_ENV = {
+    **PG_ENV,
+    "PG_TEST_STATE_FILE": str(ROOT / "var" / "pg-bench-import-web.env"),
+    "PG_TEST_PORT": "54352",
+}
+COLUMNS = [
+    "record_id",
+    "first_name",
+    "last_name",
+    "date_of_birth",
+]  # ~46 bytes a row: 1,000,000 rows fit in 50 MB
 PASSWORD = "bench-import-web-Password-1"  # noqa: S105 (a throwaway database)
 SETUP = f"""
 from desist.partnership.models import Agency, Membership, Role
@@ -83,13 +92,19 @@ class LockProbe(threading.Thread):
 def _wait_done(session: requests.Session, base: str, upload_id: int, samples: list[str]) -> float:
     started = time.perf_counter()
     while True:
-        response = session.get(f"{base}/imports/uploads/{upload_id}/progress/", headers={"HX-Request": "true", "X-Desist-Background": "1"},
-                               timeout=30)
+        response = session.get(
+            f"{base}/imports/uploads/{upload_id}/progress/",
+            headers={"HX-Request": "true", "X-Desist-Background": "1"},
+            timeout=30,
+        )
         if response.status_code == 204:
             return time.perf_counter() - started
         text = re.sub(r"<[^>]+>|\s+", " ", response.text).strip()
-        shown = re.search(r"(Waiting for the task worker|Reading the file|Checking rows|Storing the records)"
-                          r"(?::\s*(\d+)%)?", text)
+        shown = re.search(
+            r"(Waiting for the task worker|Reading the file|Checking rows|Storing the records)"
+            r"(?::\s*(\d+)%)?",
+            text,
+        )
         if shown and (not samples or not samples[-1].startswith(shown.group(1))):
             percent = f" {shown.group(2)}%" if shown.group(2) else ""
             samples.append(f"{shown.group(1)}{percent} at {time.perf_counter() - started:.0f} s")
@@ -97,16 +112,32 @@ def _wait_done(session: requests.Session, base: str, upload_id: int, samples: li
 
 
 def run(database_url: str, file: Path) -> dict[str, float | str | list[str]]:
-    env = {**os.environ, "DATABASE_URL": database_url, "DJANGO_SETTINGS_MODULE": "config.settings",
-           "DESIST_LINK_AFTER_IMPORT": "false", "DESIST_LOG_LEVEL": "WARNING"}
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "DJANGO_SETTINGS_MODULE": "config.settings",
+        "DESIST_LINK_AFTER_IMPORT": "false",
+        "DESIST_LOG_LEVEL": "WARNING",
+    }
     manage = [sys.executable, "manage.py"]
     subprocess.run([*manage, "migrate", "-v0"], cwd=ROOT, env=env, check=True)
     subprocess.run([*manage, "shell", "-c", SETUP], cwd=ROOT, env=env, check=True, capture_output=True)
     port = _free_port()
     base = f"http://127.0.0.1:{port}"
     # The command docs/production.md gives (two workers: this machine has two cores).
-    web = subprocess.Popen([str(ROOT / ".venv" / "bin" / "gunicorn"), "config.wsgi", "--workers", "2", "--bind",
-                            f"127.0.0.1:{port}"], cwd=ROOT, env=env, stdout=subprocess.DEVNULL)
+    web = subprocess.Popen(
+        [
+            str(ROOT / ".venv" / "bin" / "gunicorn"),
+            "config.wsgi",
+            "--workers",
+            "2",
+            "--bind",
+            f"127.0.0.1:{port}",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+    )
     worker = subprocess.Popen([*manage, "db_worker", "--no-startup-delay"], cwd=ROOT, env=env)
     probe = LockProbe(database_url)
     try:
@@ -118,42 +149,64 @@ def run(database_url: str, file: Path) -> dict[str, float | str | list[str]]:
             except requests.RequestException:
                 time.sleep(0.5)
         token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', login.text).group(1)  # type: ignore[union-attr]
-        signed_in = session.post(f"{base}/accounts/login/", data={"username": "bench.analyst", "password": PASSWORD,
-                                                                  "csrfmiddlewaretoken": token}, timeout=30)
+        signed_in = session.post(
+            f"{base}/accounts/login/",
+            data={"username": "bench.analyst", "password": PASSWORD, "csrfmiddlewaretoken": token},
+            timeout=30,
+        )
         if "sessionid" not in session.cookies:
-            raise SystemExit(f"sign-in failed ({signed_in.status_code}): "
-                             + re.sub(r"<[^>]+>|\s+", " ", signed_in.text)[:1500])
+            raise SystemExit(
+                f"sign-in failed ({signed_in.status_code}): "
+                + re.sub(r"<[^>]+>|\s+", " ", signed_in.text)[:1500]
+            )
         # A session states its purpose before it touches data (docs/security.md).
         stated = session.get(f"{base}/purpose/", timeout=30)
         if "csrfmiddlewaretoken" in stated.text:
             token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', stated.text).group(1)  # type: ignore[union-attr]
-            session.post(f"{base}/purpose/", data={"purpose": "performance", "next": "/imports/",
-                                                   "csrfmiddlewaretoken": token}, timeout=30)
+            session.post(
+                f"{base}/purpose/",
+                data={"purpose": "performance", "next": "/imports/", "csrfmiddlewaretoken": token},
+                timeout=30,
+            )
         form = session.get(f"{base}/imports/", timeout=30)
         if "csrfmiddlewaretoken" not in form.text:
-            raise SystemExit(f"no upload form at {form.url} ({form.status_code}): "
-                             + re.sub(r"<[^>]+>|\s+", " ", form.text)[:1500])
+            raise SystemExit(
+                f"no upload form at {form.url} ({form.status_code}): "
+                + re.sub(r"<[^>]+>|\s+", " ", form.text)[:1500]
+            )
         token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form.text).group(1)  # type: ignore[union-attr]
         probe.start()
         started = time.perf_counter()
         with file.open("rb") as content:
-            sent = session.post(f"{base}/imports/", files={"file": (file.name, content, "text/csv")},
-                                data={"csrfmiddlewaretoken": token}, allow_redirects=False, timeout=120)
+            sent = session.post(
+                f"{base}/imports/",
+                files={"file": (file.name, content, "text/csv")},
+                data={"csrfmiddlewaretoken": token},
+                allow_redirects=False,
+                timeout=120,
+            )
         upload_seconds = time.perf_counter() - started
         if sent.status_code != 302 or "/imports/uploads/" not in sent.headers.get("Location", ""):
-            raise SystemExit(f"upload answered {sent.status_code} {sent.headers.get('Location')}: {sent.text[:2000]}")
+            raise SystemExit(
+                f"upload answered {sent.status_code} {sent.headers.get('Location')}: {sent.text[:2000]}"
+            )
         upload_id = int(sent.headers["Location"].rstrip("/").rsplit("/", 1)[1])
         samples: list[str] = []
         check_seconds = _wait_done(session, base, upload_id, samples)
         page = session.get(f"{base}/imports/uploads/{upload_id}/", timeout=30).text
         if 'name="mapping"' not in page:
-            raise SystemExit("the check did not find the file good: " + re.sub(r"<[^>]+>|\s+", " ", page)[:3000])
+            raise SystemExit(
+                "the check did not find the file good: " + re.sub(r"<[^>]+>|\s+", " ", page)[:3000]
+            )
         mapping = re.search(r'name="mapping" value="(\d+)"', page).group(1)  # type: ignore[union-attr]
         token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)  # type: ignore[union-attr]
         confirmed = time.perf_counter()
-        session.post(f"{base}/imports/uploads/{upload_id}/import/", data={"mapping": mapping,
-                                                                        "csrfmiddlewaretoken": token},
-                     allow_redirects=False, timeout=30)
+        session.post(
+            f"{base}/imports/uploads/{upload_id}/import/",
+            data={"mapping": mapping, "csrfmiddlewaretoken": token},
+            allow_redirects=False,
+            timeout=30,
+        )
         confirm_seconds = time.perf_counter() - confirmed
         import_seconds = _wait_done(session, base, upload_id, samples)
         result = session.get(f"{base}/imports/uploads/{upload_id}/", timeout=30).text
@@ -162,8 +215,15 @@ def run(database_url: str, file: Path) -> dict[str, float | str | list[str]]:
         total = time.perf_counter() - started
         probe.stop.set()
         probe.join()
-        return {"upload": upload_seconds, "check": check_seconds, "confirm": confirm_seconds,
-                "import": import_seconds, "total": total, "lock_wait": probe.longest, "samples": samples}
+        return {
+            "upload": upload_seconds,
+            "check": check_seconds,
+            "confirm": confirm_seconds,
+            "import": import_seconds,
+            "total": total,
+            "lock_wait": probe.longest,
+            "samples": samples,
+        }
     finally:
         probe.stop.set()
         web.terminate()
@@ -173,10 +233,14 @@ def run(database_url: str, file: Path) -> dict[str, float | str | list[str]]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--postgres", action="store_true", help="also measure on a throwaway PostgreSQL cluster")
+    parser.add_argument(
+        "--postgres", action="store_true", help="also measure on a throwaway PostgreSQL cluster"
+    )
     parser.add_argument("--write-docs", action="store_true")
     args = parser.parse_args()
 
@@ -192,15 +256,23 @@ def main() -> None:
         measured = {"SQLite": (run(f"sqlite:///{tmp}/bench.sqlite3", file), load)}
         print(measured["SQLite"])
         if args.postgres:
-            out = subprocess.run(["bash", "scripts/pg-test-cluster.sh", "start"], cwd=ROOT, env=PG_ENV, check=True,
-                                 capture_output=True, text=True).stdout
+            out = subprocess.run(
+                ["bash", "scripts/pg-test-cluster.sh", "start"],
+                cwd=ROOT,
+                env=PG_ENV,
+                check=True,
+                capture_output=True,
+                text=True,
+            ).stdout
             url = out.strip().splitlines()[-1].split("=", 1)[1]
             try:
                 load = os.getloadavg()[0]
                 measured["PostgreSQL 15"] = (run(url, file), load)
                 print(measured["PostgreSQL 15"])
             finally:
-                subprocess.run(["bash", "scripts/pg-test-cluster.sh", "stop"], cwd=ROOT, env=PG_ENV, check=False)
+                subprocess.run(
+                    ["bash", "scripts/pg-test-cluster.sh", "stop"], cwd=ROOT, env=PG_ENV, check=False
+                )
 
     if args.write_docs:
         lines = [
@@ -221,8 +293,11 @@ def main() -> None:
             "| database | upload request (s) | check (s) | confirm request (s) | import (s) | upload to imported (s) "
             "| longest write wait (s) | load |",
             "|---|---:|---:|---:|---:|---:|---:|---:|",
-            *[f"| {db} | {r['upload']:.1f} | {r['check']:.0f} | {r['confirm']:.2f} | {r['import']:.0f} | "
-              f"{r['total']:.0f} | {r['lock_wait']:.1f} | {load:.1f} |" for db, (r, load) in measured.items()],
+            *[
+                f"| {db} | {r['upload']:.1f} | {r['check']:.0f} | {r['confirm']:.2f} | {r['import']:.0f} | "
+                f"{r['total']:.0f} | {r['lock_wait']:.1f} | {load:.1f} |"
+                for db, (r, load) in measured.items()
+            ],
             "",
             "What the page showed as it polled on SQLite (each stage when first seen; seconds since the check, "
             "then since the confirmation): " + "; ".join(measured["SQLite"][0]["samples"][:12]) + ".",

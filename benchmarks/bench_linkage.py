@@ -77,8 +77,13 @@ def generate(size: int, holdout: int, directory: Path) -> dict[str, Any]:
     if new is not None:
         pq.write_table(new, directory / "new.parquet")
     pq.write_table(world.extract_links, directory / "truth.parquet")
-    return {"people": people, "records": base.num_rows, "new_records": 0 if new is None else new.num_rows,
-            "sources": len(world.extracts), "values_left_empty": len(blanked)}
+    return {
+        "people": people,
+        "records": base.num_rows,
+        "new_records": 0 if new is None else new.num_rows,
+        "sources": len(world.extracts),
+        "values_left_empty": len(blanked),
+    }
 
 
 def link(directory: Path, profile: str, sweep: bool, incremental: bool) -> dict[str, Any]:
@@ -112,29 +117,54 @@ def link(directory: Path, profile: str, sweep: bool, incremental: bool) -> dict[
     if sweep:
         # Every threshold from the same scored pairs: precision and recall, and the review band's load.
         pairs = score_pairs(prepared, model=model, min_weight=min(SWEEP) - 10)
-        keys = list(zip(prepared.column("source").to_pylist(), prepared.column("record_id").to_pylist(),
-                        strict=True))
-        truth_ids = dict(zip(zip(truth.column("source").to_pylist(), truth.column("record_id").to_pylist(),
-                                 strict=True), truth.column("person_id").to_pylist(), strict=True))
-        same = [truth_ids[keys[a]] == truth_ids[keys[b]] for a, b in zip(pairs.left.tolist(), pairs.right.tolist(),
-                                                                         strict=True)]
+        keys = list(
+            zip(prepared.column("source").to_pylist(), prepared.column("record_id").to_pylist(), strict=True)
+        )
+        truth_ids = dict(
+            zip(
+                zip(truth.column("source").to_pylist(), truth.column("record_id").to_pylist(), strict=True),
+                truth.column("person_id").to_pylist(),
+                strict=True,
+            )
+        )
+        same = [
+            truth_ids[keys[a]] == truth_ids[keys[b]]
+            for a, b in zip(pairs.left.tolist(), pairs.right.tolist(), strict=True)
+        ]
         rows = []
         for threshold in SWEEP:
-            clusters = cluster_records(prepared.num_rows, pairs.left, pairs.right, pairs.weight,
-                                       link_threshold=threshold)
+            clusters = cluster_records(
+                prepared.num_rows, pairs.left, pairs.right, pairs.weight, link_threshold=threshold
+            )
             ids, _, _ = assign_person_ids(keys, clusters.labels)
-            table = pa.table({"source": prepared.column("source"), "record_id": prepared.column("record_id"),
-                              "person_id": pa.array(ids)})
+            table = pa.table(
+                {
+                    "source": prepared.column("source"),
+                    "record_id": prepared.column("record_id"),
+                    "person_id": pa.array(ids),
+                }
+            )
             accuracy = pairwise_accuracy(table, truth).as_dict()
-            band = [s for w, s in zip(pairs.weight.tolist(), same, strict=True) if threshold - 8 <= w < threshold]
-            rows.append({"link": threshold, **{k: accuracy[k] for k in
-                                               ("precision", "recall", "f1", "split_share", "merged_share")},
-                         "pairs_in_8_below": len(band), "true_share_8_below": sum(band) / len(band) if band else 0})
+            band = [
+                s for w, s in zip(pairs.weight.tolist(), same, strict=True) if threshold - 8 <= w < threshold
+            ]
+            rows.append(
+                {
+                    "link": threshold,
+                    **{k: accuracy[k] for k in ("precision", "recall", "f1", "split_share", "merged_share")},
+                    "pairs_in_8_below": len(band),
+                    "true_share_8_below": sum(band) / len(band) if band else 0,
+                }
+            )
         result["sweep"] = rows
         above = [(w, s) for w, s in zip(pairs.weight.tolist(), same, strict=True)]
         result["pair_bands"] = [
-            {"from": lo, "to": hi, "pairs": sum(1 for w, _ in above if lo <= w < hi),
-             "true": sum(1 for w, s in above if lo <= w < hi and s)}
+            {
+                "from": lo,
+                "to": hi,
+                "pairs": sum(1 for w, _ in above if lo <= w < hi),
+                "true": sum(1 for w, s in above if lo <= w < hi and s),
+            }
             for lo, hi in ((-20, -4), (-4, 0), (0, 4), (4, 8), (8, 12), (12, 1000))
         ]
     if incremental:
@@ -142,8 +172,9 @@ def link(directory: Path, profile: str, sweep: bool, incremental: bool) -> dict[
         previous = linked.person_ids()
         t = time.perf_counter()
         combined = pa.concat_tables([prepared, prepare_records(new)])
-        after = link_records(combined, model=model, previous=previous, incremental=True,
-                             thresholds=Thresholds())
+        after = link_records(
+            combined, model=model, previous=previous, incremental=True, thresholds=Thresholds()
+        )
         result["incremental_s"] = time.perf_counter() - t
         result["incremental_records"] = new.num_rows
         result["incremental_pairs_scored"] = after.pairs_scored
@@ -166,8 +197,12 @@ def _fmt_time(seconds: float) -> str:
 def report(runs: list[dict[str, Any]], compare: list[dict[str, Any]], command: str) -> str:
     machine = f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
     loads = [load for run in runs for load in run.get("load", [])]
-    busy = (f"shared with other work: a 1-minute load average of {min(loads):.0f} to {max(loads):.0f} while linking, "
-            "so every time is inflated" if loads else "other work was running")
+    busy = (
+        f"shared with other work: a 1-minute load average of {min(loads):.0f} to {max(loads):.0f} while linking, "
+        "so every time is inflated"
+        if loads
+        else "other work was running"
+    )
     lines = [
         "### Record linkage",
         "",
@@ -193,16 +228,22 @@ def report(runs: list[dict[str, Any]], compare: list[dict[str, Any]], command: s
             f"**{_fmt_time(full['total_s'])}** | {run['rss_mb'] / 1024:.1f} GB | {acc['precision']:.4f} | "
             f"{acc['recall']:.4f} | **{acc['f1']:.4f}** | {acc['split_share']:.2%} | {acc['merged_share']:.2%} |"
         )
-    lines += ["", "*Pairs kept*: compared pairs scoring at or above the review threshold (the rest are dropped as "
-              "they are scored). *Review pairs*: the queue, one pair per two people. *Peak memory*: the linking "
-              "process's maximum resident set, DuckDB included (the generator runs in another process)."]
+    lines += [
+        "",
+        "*Pairs kept*: compared pairs scoring at or above the review threshold (the rest are dropped as "
+        "they are scored). *Review pairs*: the queue, one pair per two people. *Peak memory*: the linking "
+        "process's maximum resident set, DuckDB included (the generator runs in another process).",
+    ]
     if len(runs) > 1:
         first, last = runs[0], runs[-1]
         ratio = last["full"]["total_s"] / first["full"]["total_s"]
         link_ratio = last["full"]["link_s"] / first["full"]["link_s"]
-        lines += ["", f"From {first['records']:,} to {last['records']:,} records ({last['records'] / first['records']:.0f}×) "
-                  f"the total time grew {ratio:.1f}× (training is bounded: at most 400,000 records), linking alone "
-                  f"{link_ratio:.1f}×, and the pairs kept {last['full']['pairs_scored'] / first['full']['pairs_scored']:.1f}×."]
+        lines += [
+            "",
+            f"From {first['records']:,} to {last['records']:,} records ({last['records'] / first['records']:.0f}×) "
+            f"the total time grew {ratio:.1f}× (training is bounded: at most 400,000 records), linking alone "
+            f"{link_ratio:.1f}×, and the pairs kept {last['full']['pairs_scored'] / first['full']['pairs_scored']:.1f}×.",
+        ]
     incremental = [r for r in runs if "incremental_s" in r["full"]]
     if incremental:
         inc = incremental[-1]["full"]
@@ -220,15 +261,24 @@ def report(runs: list[dict[str, Any]], compare: list[dict[str, Any]], command: s
     swept = [r for r in runs if "sweep" in r["full"]]
     if swept:
         sizes = " and ".join(f"{r['records']:,}" for r in swept)
-        header = " | ".join(f"{r['records']:,}: precision | recall | F1 | split | merged wrongly" for r in swept)
-        lines += ["", f"**Thresholds**: the same scored pairs clustered at each link threshold ({sizes} records):",
-                  "", f"| link at | {header} |", "|---:|" + "---:|" * (5 * len(swept))]
+        header = " | ".join(
+            f"{r['records']:,}: precision | recall | F1 | split | merged wrongly" for r in swept
+        )
+        lines += [
+            "",
+            f"**Thresholds**: the same scored pairs clustered at each link threshold ({sizes} records):",
+            "",
+            f"| link at | {header} |",
+            "|---:|" + "---:|" * (5 * len(swept)),
+        ]
         for i, row in enumerate(swept[0]["full"]["sweep"]):
             cells = []
             for run in swept:
                 r = run["full"]["sweep"][i]
-                cells.append(f"{r['precision']:.4f} | {r['recall']:.4f} | {r['f1']:.4f} | {r['split_share']:.2%} | "
-                             f"{r['merged_share']:.2%}")
+                cells.append(
+                    f"{r['precision']:.4f} | {r['recall']:.4f} | {r['f1']:.4f} | {r['split_share']:.2%} | "
+                    f"{r['merged_share']:.2%}"
+                )
             lines.append(f"| {row['link']:g} | " + " | ".join(cells) + " |")
         link = runs[0]["full"]["thresholds"]["link"]
         notes = []
@@ -236,26 +286,41 @@ def report(runs: list[dict[str, Any]], compare: list[dict[str, Any]], command: s
             rows = run["full"]["sweep"]
             at = next(r for r in rows if r["link"] == link)
             top = max(rows, key=lambda r: r["f1"])
-            notes.append(f"at {run['records']:,} records the default gives F1 {at['f1']:.4f} with "
-                         f"{at['merged_share']:.2%} of people merged wrongly, the best F1 is {top['f1']:.4f} at "
-                         f"{top['link']:g} with {top['merged_share']:.2%} merged wrongly")
-        lines += ["", f"**Why link at {link:g}**: " + "; ".join(notes) + ". The match weight includes the prior, "
-                  "which falls as the population grows, so a fixed threshold grows stricter: on the biggest "
-                  "population a lower one would join more. desist keeps the threshold where wrong merges stay "
-                  "rare at every size, because a wrong merge shows one person's records to another's workers "
-                  "while a split waits in the review queue (the band below the link threshold holds most of the "
-                  "true pairs it leaves apart: see the next table); a partnership can lower "
-                  "`DESIST_LINK_THRESHOLD` after measuring its own data."]
-        lines += ["", "Scored pairs by match weight, and how many truly are one person:", "",
-                  "| weight from | to | " + " | ".join(f"{r['records']:,}: pairs | truly one person" for r in swept)
-                  + " |", "|---:|---:|" + "---:|---:|" * len(swept)]
+            notes.append(
+                f"at {run['records']:,} records the default gives F1 {at['f1']:.4f} with "
+                f"{at['merged_share']:.2%} of people merged wrongly, the best F1 is {top['f1']:.4f} at "
+                f"{top['link']:g} with {top['merged_share']:.2%} merged wrongly"
+            )
+        lines += [
+            "",
+            f"**Why link at {link:g}**: " + "; ".join(notes) + ". The match weight includes the prior, "
+            "which falls as the population grows, so a fixed threshold grows stricter: on the biggest "
+            "population a lower one would join more. desist keeps the threshold where wrong merges stay "
+            "rare at every size, because a wrong merge shows one person's records to another's workers "
+            "while a split waits in the review queue (the band below the link threshold holds most of the "
+            "true pairs it leaves apart: see the next table); a partnership can lower "
+            "`DESIST_LINK_THRESHOLD` after measuring its own data.",
+        ]
+        lines += [
+            "",
+            "Scored pairs by match weight, and how many truly are one person:",
+            "",
+            "| weight from | to | "
+            + " | ".join(f"{r['records']:,}: pairs | truly one person" for r in swept)
+            + " |",
+            "|---:|---:|" + "---:|---:|" * len(swept),
+        ]
         for i, band in enumerate(swept[0]["full"]["pair_bands"]):
             cells = []
             for run in swept:
                 b = run["full"]["pair_bands"][i]
                 share = b["true"] / b["pairs"] if b["pairs"] else 0
                 cells.append(f"{b['pairs']:,} | {b['true']:,} ({share:.0%})")
-            lines.append(f"| {band['from']:g} | {band['to'] if band['to'] < 1000 else '∞'} | " + " | ".join(cells) + " |")
+            lines.append(
+                f"| {band['from']:g} | {band['to'] if band['to'] < 1000 else '∞'} | "
+                + " | ".join(cells)
+                + " |"
+            )
     for row in compare:
         full, plain = row["full"], row["name_dob"]
         fa, pa_ = full["accuracy"], plain["accuracy"]
@@ -305,17 +370,31 @@ def report(runs: list[dict[str, Any]], compare: list[dict[str, Any]], command: s
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="100000", help="record counts, comma-separated")
-    parser.add_argument("--incremental", type=int, default=0, help="new-extract size linked against the largest")
-    parser.add_argument("--compare", action="store_true", help="also run the plain name+dob model (smallest size)")
+    parser.add_argument(
+        "--incremental", type=int, default=0, help="new-extract size linked against the largest"
+    )
+    parser.add_argument(
+        "--compare", action="store_true", help="also run the plain name+dob model (smallest size)"
+    )
     parser.add_argument("--write-docs", action="store_true", help="write the results into docs/benchmarks.md")
-    parser.add_argument("--report-only", action="store_true",
-                        help="rewrite the report from the last results (var/bench-linkage.json)")
+    parser.add_argument(
+        "--report-only",
+        action="store_true",
+        help="rewrite the report from the last results (var/bench-linkage.json)",
+    )
     parser.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
     args = parser.parse_args()
     results = ROOT / "var" / "bench-linkage.json"
     if args.report_only:
         saved = json.loads(results.read_text())
-        body = report(saved["runs"], saved["compare"], saved.get("command", ".venv/bin/python benchmarks/bench_linkage.py --sizes 100000,250000,500000,1000000 --incremental 10000 --compare"))
+        body = report(
+            saved["runs"],
+            saved["compare"],
+            saved.get(
+                "command",
+                ".venv/bin/python benchmarks/bench_linkage.py --sizes 100000,250000,500000,1000000 --incremental 10000 --compare",
+            ),
+        )
         print(body)
         if args.write_docs:
             from bench_pages import write_section
@@ -341,23 +420,32 @@ def main() -> None:
             print(f"{size:,} records: generated {made['people']:,} people in {gen_s:.0f} s", flush=True)
             sweep = size in (min(sizes), max(sizes))
             load = [os.getloadavg()[0]]
-            full, wall, rss = _child(["--child", "link", tmp, "full", "1" if sweep else "0", "1" if holdout else "0"])
+            full, wall, rss = _child(
+                ["--child", "link", tmp, "full", "1" if sweep else "0", "1" if holdout else "0"]
+            )
             load.append(os.getloadavg()[0])
-            print(f"  linked in {full['total_s']:.0f} s (prepare {full['prepare_s']:.0f}, train {full['train_s']:.0f}, "
-                  f"link {full['link_s']:.0f}; {full['pairs_scored']:,} pairs; peak {rss / 1024:.1f} GB): "
-                  f"F1 {full['accuracy']['f1']:.4f}, incremental {full.get('incremental_s', 0):.0f} s", flush=True)
-            runs.append({"records": made["records"], "full": full, "rss_mb": rss, "wall_s": wall, "load": load})
+            print(
+                f"  linked in {full['total_s']:.0f} s (prepare {full['prepare_s']:.0f}, train {full['train_s']:.0f}, "
+                f"link {full['link_s']:.0f}; {full['pairs_scored']:,} pairs; peak {rss / 1024:.1f} GB): "
+                f"F1 {full['accuracy']['f1']:.4f}, incremental {full.get('incremental_s', 0):.0f} s",
+                flush=True,
+            )
+            runs.append(
+                {"records": made["records"], "full": full, "rss_mb": rss, "wall_s": wall, "load": load}
+            )
             if args.compare and size == min(sizes):
                 plain, _, _ = _child(["--child", "link", tmp, "name_dob", "1", "0"])
                 print(f"  plain name+dob: F1 {plain['accuracy']['f1']:.4f}", flush=True)
                 compare.append({"records": made["records"], "full": full, "name_dob": plain})
     command = "    .venv/bin/python benchmarks/bench_linkage.py " + " ".join(
-        a for a in sys.argv[1:] if a != "--write-docs")
+        a for a in sys.argv[1:] if a != "--write-docs"
+    )
     body = report(runs, compare, command.strip())
     print(body)
     results.parent.mkdir(exist_ok=True)
-    results.write_text(json.dumps({"runs": runs, "compare": compare, "command": command.strip()}, indent=2,
-                                  default=float))
+    results.write_text(
+        json.dumps({"runs": runs, "compare": compare, "command": command.strip()}, indent=2, default=float)
+    )
     if args.write_docs:
         from bench_pages import write_section
 

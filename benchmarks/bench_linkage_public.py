@@ -33,9 +33,24 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
-DATASETS = {"febrl4": ("dataset4a.csv", "dataset4b.csv"), "febrl3": ("dataset3.csv",), "febrl2": ("dataset2.csv",)}
-FEBRL_COLUMNS = ("rec_id", "given_name", "surname", "street_number", "address_1", "address_2", "suburb",
-                 "postcode", "state", "date_of_birth", "soc_sec_id")
+DATASETS = {
+    "febrl4": ("dataset4a.csv", "dataset4b.csv"),
+    "febrl3": ("dataset3.csv",),
+    "febrl2": ("dataset2.csv",),
+}
+FEBRL_COLUMNS = (
+    "rec_id",
+    "given_name",
+    "surname",
+    "street_number",
+    "address_1",
+    "address_2",
+    "suburb",
+    "postcode",
+    "state",
+    "date_of_birth",
+    "soc_sec_id",
+)
 # Splink's documented FEBRL examples cluster at this match probability.
 SPLINK_CLUSTER_PROBABILITY = 0.9
 
@@ -69,16 +84,25 @@ def pairwise_scores(clusters: dict[tuple[str, str], Any]) -> dict[str, float]:
     truth = Counter(person_of(record_id) for _, record_id in clusters)
     predicted = Counter(clusters.values())
     both = Counter((cluster, person_of(record_id)) for (_, record_id), cluster in clusters.items())
-    true_pairs, predicted_pairs, correct = pair_count(truth.values()), pair_count(predicted.values()), \
-        pair_count(both.values())
+    true_pairs, predicted_pairs, correct = (
+        pair_count(truth.values()),
+        pair_count(predicted.values()),
+        pair_count(both.values()),
+    )
     precision = correct / predicted_pairs if predicted_pairs else 1.0
     recall = correct / true_pairs if true_pairs else 1.0
     f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-    return {"precision": round(precision, 4), "recall": round(recall, 4), "f1": round(f1, 4),
-            "true_pairs": true_pairs, "predicted_pairs": predicted_pairs}
+    return {
+        "precision": round(precision, 4),
+        "recall": round(recall, 4),
+        "f1": round(f1, 4),
+        "true_pairs": true_pairs,
+        "predicted_pairs": predicted_pairs,
+    }
 
 
 # --- desist -----------------------------------------------------------------------------------------
+
 
 def desist_mapping(sources: Iterable[str]) -> str:
     """The mapping an analyst writes from the README for a FEBRL file: every column desist can take."""
@@ -110,27 +134,43 @@ def desist_mapping_before(sources: Iterable[str]) -> str:
     return "\n".join(line for line in desist_mapping(sources).splitlines() if not line.startswith(dropped))
 
 
-def run_desist(dataset: str, directory: Path, *, before: bool = False, extra: list[str] | None = None) -> dict[str, Any]:
+def run_desist(
+    dataset: str, directory: Path, *, before: bool = False, extra: list[str] | None = None
+) -> dict[str, Any]:
     files = DATASETS[dataset]
     sources = [Path(f).stem for f in files]
     mapping = directory / "mapping.toml"
     mapping.write_text(desist_mapping_before(sources) if before else desist_mapping(sources))
     out = directory / "links.csv"
-    command = [str(ROOT / ".venv" / "bin" / "desist"), "link", "--mapping", str(mapping),
-               *[f"{s}={febrl_directory() / f}" for s, f in zip(sources, files, strict=True)],
-               "--out", str(out), *(extra or [])]
+    command = [
+        str(ROOT / ".venv" / "bin" / "desist"),
+        "link",
+        "--mapping",
+        str(mapping),
+        *[f"{s}={febrl_directory() / f}" for s, f in zip(sources, files, strict=True)],
+        "--out",
+        str(out),
+        *(extra or []),
+    ]
     started = time.perf_counter()
     proc = subprocess.run(command, capture_output=True, text=True, cwd=ROOT)
     seconds = time.perf_counter() - started
     if proc.returncode != 0:
-        return {"error": (proc.stderr or proc.stdout).strip().splitlines()[-1][:300], "seconds": round(seconds, 1)}
+        return {
+            "error": (proc.stderr or proc.stdout).strip().splitlines()[-1][:300],
+            "seconds": round(seconds, 1),
+        }
     with out.open(newline="") as handle:
         clusters = {(row["source"], row["record_id"]): row["person_id"] for row in csv.DictReader(handle)}
-    return {**pairwise_scores(clusters), "seconds": round(seconds, 1),
-            "notes": [line for line in proc.stderr.splitlines() if "note" in line.lower()][:10]}
+    return {
+        **pairwise_scores(clusters),
+        "seconds": round(seconds, 1),
+        "notes": [line for line in proc.stderr.splitlines() if "note" in line.lower()][:10],
+    }
 
 
 # --- plain Splink -----------------------------------------------------------------------------------
+
 
 def run_splink(dataset: str) -> dict[str, Any]:
     """Splink 5 as its documentation links FEBRL, on the columns the desist mapping uses."""
@@ -145,8 +185,11 @@ def run_splink(dataset: str) -> dict[str, Any]:
         rows = read_febrl(name)
         columns = {c: [r[c] or None for r in rows] for c in FEBRL_COLUMNS}
         columns["source"] = [Path(name).stem] * len(rows)
-        tables.append(pa.table(columns).rename_columns(
-            ["unique_id" if c == "rec_id" else c for c in [*FEBRL_COLUMNS, "source"]]))
+        tables.append(
+            pa.table(columns).rename_columns(
+                ["unique_id" if c == "rec_id" else c for c in [*FEBRL_COLUMNS, "source"]]
+            )
+        )
     link_only = len(tables) > 1
     settings = SettingsCreator(
         link_type="link_only" if link_only else "dedupe_only",
@@ -162,8 +205,9 @@ def run_splink(dataset: str) -> dict[str, Any]:
         comparisons=[
             cl.NameComparison("given_name"),
             cl.NameComparison("surname"),
-            cl.DateOfBirthComparison("date_of_birth", input_is_string=True, datetime_format="%Y%m%d",
-                                     invalid_dates_as_null=True),
+            cl.DateOfBirthComparison(
+                "date_of_birth", input_is_string=True, datetime_format="%Y%m%d", invalid_dates_as_null=True
+            ),
             cl.DamerauLevenshteinAtThresholds("soc_sec_id", [1, 2]),
             cl.ExactMatch("street_number"),
             cl.DamerauLevenshteinAtThresholds("address_1", [1, 2]),
@@ -178,17 +222,21 @@ def run_splink(dataset: str) -> dict[str, Any]:
     sdfs = [db_api.register(t, table_name=f"febrl_{i}") for i, t in enumerate(tables)]
     linker = Linker(sdfs if link_only else sdfs[0], settings)
     linker.training.estimate_probability_two_random_records_match(
-        [block_on("given_name", "surname", "date_of_birth"), block_on("soc_sec_id")], recall=0.7)
+        [block_on("given_name", "surname", "date_of_birth"), block_on("soc_sec_id")], recall=0.7
+    )
     linker.training.estimate_u_using_random_sampling(max_pairs=1e7, seed=1)
     for rule in (block_on("date_of_birth"), block_on("postcode"), block_on("given_name", "surname")):
         linker.training.estimate_parameters_using_expectation_maximisation(rule)
     predictions = linker.inference.predict(threshold_match_probability=0.5)
     clustered = linker.clustering.cluster_pairwise_predictions_at_threshold(
-        predictions, threshold_match_probability=SPLINK_CLUSTER_PROBABILITY)
+        predictions, threshold_match_probability=SPLINK_CLUSTER_PROBABILITY
+    )
     frame = clustered.as_pandas_dataframe()
     source_column = "source_dataset" if "source_dataset" in frame.columns else "source"
-    clusters = {(str(s), str(u)): c for s, u, c in
-                zip(frame[source_column], frame["unique_id"], frame["cluster_id"], strict=True)}
+    clusters = {
+        (str(s), str(u)): c
+        for s, u, c in zip(frame[source_column], frame["unique_id"], frame["cluster_id"], strict=True)
+    }
     return {**pairwise_scores(clusters), "seconds": round(time.perf_counter() - started, 1)}
 
 
@@ -206,12 +254,15 @@ def main(argv: list[str] | None = None) -> int:
             if args.only in (None, "desist"):
                 results[dataset]["desist"] = run_desist(dataset, Path(tmp), extra=args.desist_args.split())
             if args.only == "desist-before":
-                results[dataset]["desist"] = run_desist(dataset, Path(tmp), before=True,
-                                                        extra=args.desist_args.split())
+                results[dataset]["desist"] = run_desist(
+                    dataset, Path(tmp), before=True, extra=args.desist_args.split()
+                )
             if args.only in (None, "splink"):
                 results[dataset]["splink"] = run_splink(dataset)
         for linker, scores in results[dataset].items():
-            print(f"{dataset:8} {linker:7} " + " ".join(f"{k}={v}" for k, v in scores.items()), file=sys.stderr)
+            print(
+                f"{dataset:8} {linker:7} " + " ".join(f"{k}={v}" for k, v in scores.items()), file=sys.stderr
+            )
     print(json.dumps(results))
     return 0
 

@@ -43,14 +43,28 @@ def _measures(cohort: int, reoffenders: int, reoffences: int, days: int) -> Row:
     def ratio(a: int, b: int) -> float | None:
         return a / b if b else None
 
-    return (cohort, reoffenders, reoffences, ratio(reoffenders, cohort), ratio(reoffences, reoffenders),
-            ratio(reoffences, cohort), ratio(days, reoffenders))
+    return (
+        cohort,
+        reoffenders,
+        reoffences,
+        ratio(reoffenders, cohort),
+        ratio(reoffences, reoffenders),
+        ratio(reoffences, cohort),
+        ratio(days, reoffenders),
+    )
 
 
 def _flatten(data: dict[str, Any]) -> dict[str, Row]:
     """The engine's JSON as {key: measures}."""
-    names = ("cohort_size", "reoffenders", "reoffences", "binary_rate", "reoffences_per_reoffender",
-             "reoffences_per_offender", "average_days_to_first_reoffence")
+    names = (
+        "cohort_size",
+        "reoffenders",
+        "reoffences",
+        "binary_rate",
+        "reoffences_per_reoffender",
+        "reoffences_per_offender",
+        "average_days_to_first_reoffence",
+    )
 
     def row(d: dict[str, Any]) -> Row:
         return tuple(d[n] for n in names)  # type: ignore[return-value]
@@ -98,8 +112,16 @@ def run_pandas(events: Path) -> dict[str, Any]:
 
     started = time.perf_counter()
     df = pq.read_table(events).to_pandas(date_as_object=False)
-    for column in ("sex", "outcome", "disposal", "offence_code", "district", "ethnicity", "priority_group",
-                   "iom_strand"):
+    for column in (
+        "sex",
+        "outcome",
+        "disposal",
+        "offence_code",
+        "district",
+        "ethnicity",
+        "priority_group",
+        "iom_strand",
+    ):
         df[column] = df[column].astype("string")
     df["row"] = np.arange(1, len(df) + 1)
     custody = (df["outcome"] == "conviction") & (df["disposal"] == "custody")
@@ -108,27 +130,39 @@ def run_pandas(events: Path) -> dict[str, Any]:
     eligible["index_date"] = np.where(is_custody, eligible["release_date"], eligible["proven_date"])
     eligible["index_date"] = eligible["index_date"].astype("datetime64[ms]")
     eligible["index_disposal"] = eligible["disposal"].where(eligible["outcome"] != "caution", "caution")
-    eligible = eligible[(eligible["index_date"] >= pd.Timestamp(START)) & (eligible["index_date"] <= pd.Timestamp(END))]
+    eligible = eligible[
+        (eligible["index_date"] >= pd.Timestamp(START)) & (eligible["index_date"] <= pd.Timestamp(END))
+    ]
     born, day = eligible["date_of_birth"].dt, eligible["index_date"].dt
-    eligible["age"] = (day.year - born.year - ((day.month * 100 + day.day) < (born.month * 100 + born.day))).astype(int)
+    eligible["age"] = (
+        day.year - born.year - ((day.month * 100 + day.day) < (born.month * 100 + born.day))
+    ).astype(int)
     eligible = eligible[eligible["age"] >= 10]
-    severity = {d: i for i, d in enumerate(("custody", "community", "suspended", "fine", "discharge", "other",
-                                            "caution"))}
+    severity = {
+        d: i
+        for i, d in enumerate(("custody", "community", "suspended", "fine", "discharge", "other", "caution"))
+    }
     eligible["severity"] = eligible["index_disposal"].map(severity)
-    cohort = (eligible.sort_values(["person_id", "index_date", "severity", "offence_code", "row"])
-              .drop_duplicates("person_id", keep="first").set_index("person_id"))
+    cohort = (
+        eligible.sort_values(["person_id", "index_date", "severity", "offence_code", "row"])
+        .drop_duplicates("person_id", keep="first")
+        .set_index("person_id")
+    )
     cohort["follow_up_end"] = cohort["index_date"] + pd.DateOffset(months=12)
     cohort["proven_by"] = cohort["index_date"] + pd.DateOffset(months=18)
 
     history = df[df["person_id"].isin(cohort.index)][["person_id", "offence_date", "proven_date"]]
     history = history.join(cohort[["index_date", "follow_up_end", "proven_by"]], on="person_id")
     history["previous"] = history["proven_date"] < history["index_date"]
-    history["reoffence"] = ((history["offence_date"] > history["index_date"])
-                            & (history["offence_date"] <= history["follow_up_end"])
-                            & (history["proven_date"] <= history["proven_by"]))
+    history["reoffence"] = (
+        (history["offence_date"] > history["index_date"])
+        & (history["offence_date"] <= history["follow_up_end"])
+        & (history["proven_date"] <= history["proven_by"])
+    )
     history["reoffence_date"] = history["offence_date"].where(history["reoffence"])
-    per_person = history.groupby("person_id").agg(previous=("previous", "sum"), reoffences=("reoffence", "sum"),
-                                                  first=("reoffence_date", "min"))
+    per_person = history.groupby("person_id").agg(
+        previous=("previous", "sum"), reoffences=("reoffence", "sum"), first=("reoffence_date", "min")
+    )
     cohort = cohort.join(per_person)
     cohort["days"] = (cohort["first"] - cohort["index_date"]).dt.days.fillna(0).astype(int)
     cohort["reoffender"] = (cohort["reoffences"] > 0).astype(int)
@@ -142,11 +176,21 @@ def run_pandas(events: Path) -> dict[str, Any]:
 
     cohort["age_band"] = band(cohort["age"], DEFAULT_AGE_BANDS)
     cohort["previous_offences"] = band(cohort["previous"], DEFAULT_PREVIOUS_OFFENCE_BANDS)
-    cohort["offence_group"] = cohort["offence_code"].map(default_offence_groups()).fillna(
-        "Not in the offence code list")
+    cohort["offence_group"] = (
+        cohort["offence_code"].map(default_offence_groups()).fillna("Not in the offence code list")
+    )
     cohort["disposal"] = cohort["index_disposal"]
-    breakdowns = ("sex", "age_band", "offence_group", "disposal", "previous_offences", "district",
-                  "priority_group", "iom_strand", "ethnicity")
+    breakdowns = (
+        "sex",
+        "age_band",
+        "offence_group",
+        "disposal",
+        "previous_offences",
+        "district",
+        "priority_group",
+        "iom_strand",
+        "ethnicity",
+    )
     for name in breakdowns:
         cohort[name] = cohort[name].astype("string").fillna("not recorded")
 
@@ -157,8 +201,9 @@ def run_pandas(events: Path) -> dict[str, Any]:
             part = groups if group == "all" else groups[groups["age_group"] == group]
             sums = part.groupby("value")[["one", "reoffender", "reoffences", "days"]].sum()
             for value, r in sums.iterrows():
-                out[f"{prefix}|{value}|{group}"] = _measures(int(r["one"]), int(r["reoffender"]),
-                                                             int(r["reoffences"]), int(r["days"]))
+                out[f"{prefix}|{value}|{group}"] = _measures(
+                    int(r["one"]), int(r["reoffender"]), int(r["reoffences"]), int(r["days"])
+                )
             if prefix == "" and part.empty:
                 out[f"||{group}"] = _measures(0, 0, 0, 0)
 
@@ -178,7 +223,9 @@ def run_pandas(events: Path) -> dict[str, Any]:
 def _child(which: str, events: Path) -> dict[str, Any]:
     completed = subprocess.run(
         [sys.executable, __file__, "--child", which, "--events", str(events)],
-        check=True, capture_output=True, text=True,
+        check=True,
+        capture_output=True,
+        text=True,
     )
     return dict(json.loads(completed.stdout.strip().splitlines()[-1]))
 
@@ -189,14 +236,16 @@ def write_section(key: str, body: str) -> None:
     text = DOCS.read_text() if DOCS.exists() else "# Benchmarks\n"
     block = f"{start}\n{body}\n{end}"
     if start in text and end in text:
-        text = text[: text.index(start)] + block + text[text.index(end) + len(end):]
+        text = text[: text.index(start)] + block + text[text.index(end) + len(end) :]
     else:
         text = text.rstrip() + "\n\n" + block + "\n"
     DOCS.write_text(text)
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--people", type=int, default=1_000_000)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--events", type=Path, help="use this Parquet file instead of generating one")
@@ -223,18 +272,27 @@ def main() -> None:
     pandas = _child("pandas", events)
     same = engine["measures"] == pandas["measures"]
     people_line = f"{args.people:,} people" if args.events is None else str(events)
-    print(f"{people_line}, {engine['rows']:,} proven offences"
-          + (f" (generated in {generate_seconds:.1f} s)" if generate_seconds else ""))
+    print(
+        f"{people_line}, {engine['rows']:,} proven offences"
+        + (f" (generated in {generate_seconds:.1f} s)" if generate_seconds else "")
+    )
     cohort = engine["measures"]["||all"]
-    print(f"cohort {START}..{END}: {cohort[0]:,} people, binary rate {cohort[3]:.4f}, "
-          f"{len(engine['measures']):,} groups of measures")
-    print(f"engine (DuckDB): {engine['seconds']:.1f} s (check {engine['check_seconds']:.1f} s, "
-          f"measures {engine['measure_seconds']:.1f} s), peak RSS {engine['peak_mb']:,.0f} MB")
+    print(
+        f"cohort {START}..{END}: {cohort[0]:,} people, binary rate {cohort[3]:.4f}, "
+        f"{len(engine['measures']):,} groups of measures"
+    )
+    print(
+        f"engine (DuckDB): {engine['seconds']:.1f} s (check {engine['check_seconds']:.1f} s, "
+        f"measures {engine['measure_seconds']:.1f} s), peak RSS {engine['peak_mb']:,.0f} MB"
+    )
     print(f"pandas:          {pandas['seconds']:.1f} s, peak RSS {pandas['peak_mb']:,.0f} MB")
     print("identical numbers:", same)
     if not same:
-        differ = sorted(k for k in engine["measures"].keys() | pandas["measures"].keys()
-                        if engine["measures"].get(k) != pandas["measures"].get(k))
+        differ = sorted(
+            k
+            for k in engine["measures"].keys() | pandas["measures"].keys()
+            if engine["measures"].get(k) != pandas["measures"].get(k)
+        )
         for key in differ[:20]:
             print(f"  {key}: engine {engine['measures'].get(key)} pandas {pandas['measures'].get(key)}")
         sys.exit(1)
@@ -252,9 +310,9 @@ All the proven-reoffending measures (RULES.md §4, [measures.md](measures.md)) f
 ({START} to {END}, as of {AS_OF}) with every breakdown (sex, age band, index offence group, index
 disposal, previous offences, district, priority group, IOM strand, ethnicity), for everyone and for
 adults and juveniles apart, on a synthetic national history of {args.people:,} people and
-{engine['rows']:,} proven offences (`desist.core.measures.national`, seed {args.seed}, Parquet). The engine
+{engine["rows"]:,} proven offences (`desist.core.measures.national`, seed {args.seed}, Parquet). The engine
 time includes checking every row of the file. pandas is a straightforward implementation of the same rules
-in the same benchmark; the script fails unless all {len(engine['measures']):,} groups of measures are
+in the same benchmark; the script fails unless all {len(engine["measures"]):,} groups of measures are
 identical. Each runs in its own process; peak RSS is that process's maximum resident memory. Measured
 {date.today()} on a {machine} machine shared with other work (Python {platform.python_version()},
 DuckDB {duckdb.__version__}, pandas {pd.__version__}). Reproduce with:
@@ -265,8 +323,8 @@ DuckDB {duckdb.__version__}, pandas {pd.__version__}). Reproduce with:
 
 | implementation | seconds | peak RSS | identical |
 |---|---:|---:|---|
-| desist engine, DuckDB (check {engine['check_seconds']:.1f} s + measures {engine['measure_seconds']:.1f} s) | {engine['seconds']:.1f} | {engine['peak_mb'] / 1024:.1f} GB | yes |
-| pandas | {pandas['seconds']:.1f} | {pandas['peak_mb'] / 1024:.1f} GB | yes |
+| desist engine, DuckDB (check {engine["check_seconds"]:.1f} s + measures {engine["measure_seconds"]:.1f} s) | {engine["seconds"]:.1f} | {engine["peak_mb"] / 1024:.1f} GB | yes |
+| pandas | {pandas["seconds"]:.1f} | {pandas["peak_mb"] / 1024:.1f} GB | yes |
 
 The quarter's cohort: {cohort[0]:,} people, binary rate {cohort[3]:.3f}, {cohort[5]:.2f} reoffences per
 offender."""

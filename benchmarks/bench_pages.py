@@ -33,13 +33,25 @@ PG_ENV = {**os.environ, "PG_TEST_STATE_FILE": str(ROOT / "var" / "pg-bench.env")
 
 
 def _start_postgres() -> str:
-    line = subprocess.run(["bash", "scripts/pg-test-cluster.sh", "start"], cwd=ROOT, check=True, env=PG_ENV,
-                          capture_output=True, text=True).stdout.strip().splitlines()[-1]
+    line = (
+        subprocess.run(
+            ["bash", "scripts/pg-test-cluster.sh", "start"],
+            cwd=ROOT,
+            check=True,
+            env=PG_ENV,
+            capture_output=True,
+            text=True,
+        )
+        .stdout.strip()
+        .splitlines()[-1]
+    )
     return line.split("=", 1)[1]
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--people", type=int, default=250_000)
     parser.add_argument("--seed", type=int, default=20121)
     parser.add_argument("--repeat", type=int, default=30, help="renders per page")
@@ -92,7 +104,13 @@ def main() -> None:
     mine = list(caseload(actor).values_list("pk", flat=True))
     from django.db.models import Count
 
-    busiest = Person.objects.filter(pk__in=mine).annotate(n=Count("offences")).order_by("-n").values_list("pk", flat=True).first()
+    busiest = (
+        Person.objects.filter(pk__in=mine)
+        .annotate(n=Count("offences"))
+        .order_by("-n")
+        .values_list("pk", flat=True)
+        .first()
+    )
     sample = Person.objects.filter(pk__in=mine).order_by("pk").values_list("first_name", "last_name").first()
     pages = {
         "My caseload": "/caseload/",
@@ -106,8 +124,11 @@ def main() -> None:
 
     if args.write_docs:
         total = Person.objects.count()
-        command = (f"python benchmarks/bench_pages.py --people {args.people} --postgres --write-docs" if args.postgres
-                   else f"python benchmarks/bench_pages.py --people {args.people} --sqlite /tmp/bench.sqlite3 --write-docs")
+        command = (
+            f"python benchmarks/bench_pages.py --people {args.people} --postgres --write-docs"
+            if args.postgres
+            else f"python benchmarks/bench_pages.py --people {args.people} --sqlite /tmp/bench.sqlite3 --write-docs"
+        )
         lines = [
             f"## Page render times, {engine}",
             "",
@@ -156,7 +177,7 @@ def write_section(key: str, body: str) -> None:
     text = DOCS.read_text() if DOCS.exists() else "# Benchmarks\n"
     block = f"{start}\n{body}\n{end}"
     if start in text and end in text:
-        text = text[: text.index(start)] + block + text[text.index(end) + len(end):]
+        text = text[: text.index(start)] + block + text[text.index(end) + len(end) :]
     else:
         text = text.rstrip() + "\n\n" + block + "\n"
     DOCS.write_text(text)

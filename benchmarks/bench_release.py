@@ -26,8 +26,17 @@ DATABASE = "bench_release"
 
 
 def _database_url() -> str:
-    line = subprocess.run(["bash", "scripts/pg-test-cluster.sh", "start"], cwd=ROOT, check=True, capture_output=True,
-                          text=True).stdout.strip().splitlines()[-1]
+    line = (
+        subprocess.run(
+            ["bash", "scripts/pg-test-cluster.sh", "start"],
+            cwd=ROOT,
+            check=True,
+            capture_output=True,
+            text=True,
+        )
+        .stdout.strip()
+        .splitlines()[-1]
+    )
     return line.split("=", 1)[1]
 
 
@@ -58,44 +67,136 @@ def load(*, supervised: int, releases: int, today: date) -> dict[str, int]:
     from desist.release.demo import demo_releases_build
     from desist.sentences.models import Sentence
 
-    districts = District.objects.bulk_create([District(code=f"D{n:02}", name=f"District {n}") for n in range(13)])
+    districts = District.objects.bulk_create(
+        [District(code=f"D{n:02}", name=f"District {n}") for n in range(13)]
+    )
     probation = Agency.objects.create(code="probation", name="Region Probation", kind="probation")
-    prisons = Agency.objects.bulk_create([Agency(code=f"prison{n}", name=f"HMP Bench {n}", kind="prison")
-                                          for n in range(4)])
-    Agency.objects.bulk_create([Agency(code=k, name=f"Bench {k}", kind=k)
-                                for k in ("housing", "treatment", "job_centre", "health")])
-    manager = User.objects.create_user(username="bench.manager", password=None, first_name="Bench", last_name="Manager")
+    prisons = Agency.objects.bulk_create(
+        [Agency(code=f"prison{n}", name=f"HMP Bench {n}", kind="prison") for n in range(4)]
+    )
+    Agency.objects.bulk_create(
+        [Agency(code=k, name=f"Bench {k}", kind=k) for k in ("housing", "treatment", "job_centre", "health")]
+    )
+    manager = User.objects.create_user(
+        username="bench.manager", password=None, first_name="Bench", last_name="Manager"
+    )
     Membership.objects.create(user=manager, agency=probation, role="manager")
-    officers = User.objects.bulk_create([User(username=f"officer{n}", first_name="Officer", last_name=str(n))
-                                         for n in range(400)])
+    officers = User.objects.bulk_create(
+        [User(username=f"officer{n}", first_name="Officer", last_name=str(n)) for n in range(400)]
+    )
     now = timezone.now()
-    copy_rows(Person, ["id", "first_name", "middle_names", "last_name", "date_of_birth", "sex", "gender", "ethnicity",
-                       "district", "phone", "email", "created_at", "updated_at"], (
-        (n + 1, f"First{n}", "", f"Last{n:05}", date(1980, 1, 1) + timedelta(days=n % 9000), "male", "not_stated",
-         "NS", districts[n % 13].pk, "", "", now, now) for n in range(supervised)))
-    copy_rows(Involvement, ["person", "agency", "reason", "start_date", "end_date", "lead_worker"], (
-        (n + 1, probation.pk, "Supervision", today - timedelta(days=200), None, officers[n % 400].pk)
-        for n in range(supervised)))
+    copy_rows(
+        Person,
+        [
+            "id",
+            "first_name",
+            "middle_names",
+            "last_name",
+            "date_of_birth",
+            "sex",
+            "gender",
+            "ethnicity",
+            "district",
+            "phone",
+            "email",
+            "created_at",
+            "updated_at",
+        ],
+        (
+            (
+                n + 1,
+                f"First{n}",
+                "",
+                f"Last{n:05}",
+                date(1980, 1, 1) + timedelta(days=n % 9000),
+                "male",
+                "not_stated",
+                "NS",
+                districts[n % 13].pk,
+                "",
+                "",
+                now,
+                now,
+            )
+            for n in range(supervised)
+        ),
+    )
+    copy_rows(
+        Involvement,
+        ["person", "agency", "reason", "start_date", "end_date", "lead_worker"],
+        (
+            (n + 1, probation.pk, "Supervision", today - timedelta(days=200), None, officers[n % 400].pk)
+            for n in range(supervised)
+        ),
+    )
     custody = releases * 3  # a third released in the next 12 weeks, the rest later
     rows = []
     for n in range(supervised):
         if n < custody:
             sentenced = today - timedelta(days=200)
             release = today + timedelta(days=(n % 84) if n < releases else 90 + n % 400)
-            rows.append((n + 1, n + 1, "custody", sentenced, 730, None, None, release, release, False,
-                         sentenced + timedelta(days=730), sentenced + timedelta(days=730), prisons[n % 4].pk))
+            rows.append(
+                (
+                    n + 1,
+                    n + 1,
+                    "custody",
+                    sentenced,
+                    730,
+                    None,
+                    None,
+                    release,
+                    release,
+                    False,
+                    sentenced + timedelta(days=730),
+                    sentenced + timedelta(days=730),
+                    prisons[n % 4].pk,
+                )
+            )
         else:
             start = today - timedelta(days=n % 300)
-            rows.append((n + 1, n + 1, "community_order", start, 365, start, start + timedelta(days=365), None, None,
-                         False, None, None, None))
-    copy_rows(Sentence, ["id", "person", "kind", "sentence_date", "length_days", "start_date", "end_date",
-                         "conditional_release_date", "release_date", "release_is_actual", "licence_expiry_date",
-                         "sentence_expiry_date", "establishment"], rows)
+            rows.append(
+                (
+                    n + 1,
+                    n + 1,
+                    "community_order",
+                    start,
+                    365,
+                    start,
+                    start + timedelta(days=365),
+                    None,
+                    None,
+                    False,
+                    None,
+                    None,
+                    None,
+                )
+            )
+    copy_rows(
+        Sentence,
+        [
+            "id",
+            "person",
+            "kind",
+            "sentence_date",
+            "length_days",
+            "start_date",
+            "end_date",
+            "conditional_release_date",
+            "release_date",
+            "release_is_actual",
+            "licence_expiry_date",
+            "sentence_expiry_date",
+            "establishment",
+        ],
+        rows,
+    )
     return demo_releases_build(today)
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--supervised", type=int, default=40_000)
     parser.add_argument("--releases", type=int, default=2_000, help="released in the next 12 weeks")
     parser.add_argument("--repeat", type=int, default=30, help="renders per page")

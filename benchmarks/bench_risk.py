@@ -27,47 +27,83 @@ PG_ENV = {**PG_ENV, "PG_TEST_STATE_FILE": str(ROOT / "var" / "pg-bench-risk.env"
 
 
 def manage(*args: str, env: dict[str, str]) -> str:
-    result = subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=env, check=True,
-                            capture_output=True, text=True)
+    result = subprocess.run(
+        [sys.executable, "manage.py", *args], cwd=ROOT, env=env, check=True, capture_output=True, text=True
+    )
     return result.stdout
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--people", type=int, default=1_250_000)
     parser.add_argument("--seed", type=int, default=20121)
     parser.add_argument("--write-docs", action="store_true")
     parser.add_argument("--keep-cluster", action="store_true", help="leave the loaded cluster running")
     parser.add_argument("--reuse", action="store_true", help="time the recompute on the kept cluster")
     parser.add_argument("--note", default="", help="words on the conditions, added after the date")
-    parser.add_argument("--workers", type=int, default=None, help="recalculate_risk --workers (default: its own)")
+    parser.add_argument(
+        "--workers", type=int, default=None, help="recalculate_risk --workers (default: its own)"
+    )
     args = parser.parse_args()
 
-    url = subprocess.run(["bash", "scripts/pg-test-cluster.sh", "start"], cwd=ROOT, env=PG_ENV, check=True,
-                         capture_output=True, text=True).stdout.strip().splitlines()[-1].split("=", 1)[1]
-    env = {**os.environ, "DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": "config.settings",
-           "DESIST_TASKS_BACKEND": "django_tasks.backends.dummy.DummyBackend"}
+    url = (
+        subprocess.run(
+            ["bash", "scripts/pg-test-cluster.sh", "start"],
+            cwd=ROOT,
+            env=PG_ENV,
+            check=True,
+            capture_output=True,
+            text=True,
+        )
+        .stdout.strip()
+        .splitlines()[-1]
+        .split("=", 1)[1]
+    )
+    env = {
+        **os.environ,
+        "DATABASE_URL": url,
+        "DJANGO_SETTINGS_MODULE": "config.settings",
+        "DESIST_TASKS_BACKEND": "django_tasks.backends.dummy.DummyBackend",
+    }
     try:
         manage("migrate", "-v0", env=env)
         load = 0.0
         if args.reuse:
-            subprocess.run(["psql", url, "-q", "-c", "TRUNCATE assessments_riskscore", "-c", "VACUUM ANALYZE"], check=True)
+            subprocess.run(
+                ["psql", url, "-q", "-c", "TRUNCATE assessments_riskscore", "-c", "VACUUM ANALYZE"],
+                check=True,
+            )
         else:
             started = time.perf_counter()
-            print(manage("build_demo", "--people", str(args.people), "--seed", str(args.seed), "--no-derive",
-                         env=env).splitlines()[-20:][0])
+            print(
+                manage(
+                    "build_demo",
+                    "--people",
+                    str(args.people),
+                    "--seed",
+                    str(args.seed),
+                    "--no-derive",
+                    env=env,
+                ).splitlines()[-20:][0]
+            )
             load = time.perf_counter() - started
             subprocess.run(["psql", url, "-qc", "ANALYZE"], check=True)
         runs = []
         for label in ("cold: every score new", "warm: nothing changed"):
             started = time.perf_counter()
-            out = manage("recalculate_risk", *(["--workers", str(args.workers)] if args.workers else []), env=env)
+            out = manage(
+                "recalculate_risk", *(["--workers", str(args.workers)] if args.workers else []), env=env
+            )
             seconds = time.perf_counter() - started
             match = re.search(r"Recalculated ([\d,]+) people in ([\d.]+) s with (\d+) worker", out)
             assert match, out
             people, inner, workers = int(match[1].replace(",", "")), float(match[2]), int(match[3])
             runs.append((label, people, inner, seconds, workers))
-            print(f"{label}: {people:,} people in {inner:.1f} s ({seconds:.1f} s with start-up), {workers} workers")
+            print(
+                f"{label}: {people:,} people in {inner:.1f} s ({seconds:.1f} s with start-up), {workers} workers"
+            )
     finally:
         if not args.keep_cluster:
             subprocess.run(["bash", "scripts/pg-test-cluster.sh", "stop"], cwd=ROOT, env=PG_ENV, check=False)
@@ -88,12 +124,17 @@ def main() -> None:
             "",
             "| run | people scored | seconds | people per second | workers |",
             "|---|---:|---:|---:|---:|",
-            *[f"| {label} | {people:,} | {inner:.1f} | {people / inner:,.0f} | {workers} |"
-              for label, people, inner, _, workers in runs],
+            *[
+                f"| {label} | {people:,} | {inner:.1f} | {people / inner:,.0f} | {workers} |"
+                for label, people, inner, _, workers in runs
+            ],
             "",
             "Within the target (250,000 people in 120 s): "
-            + "; ".join(f"{label.split(':')[0]} {'yes' if inner * 250_000 / people <= 120 else 'no'} "
-                        f"({inner * 250_000 / people:.0f} s for 250,000)" for label, people, inner, _, _ in runs)
+            + "; ".join(
+                f"{label.split(':')[0]} {'yes' if inner * 250_000 / people <= 120 else 'no'} "
+                f"({inner * 250_000 / people:.0f} s for 250,000)"
+                for label, people, inner, _, _ in runs
+            )
             + ".",
         ]
         write_section("risk-recompute", "\n".join(lines))

@@ -36,25 +36,42 @@ def add_victims(*, today: date) -> dict[str, int]:
     from desist.release.models import ReleasePlan
     from desist.victims.demo import demo_victims_build
 
-    code = OffenceCode.objects.create(code="10400", category=104, subcategory=0, ogrs3_category="Violence",
-                                      ogrs3_weight=0.1)
+    code = OffenceCode.objects.create(
+        code="10400", category=104, subcategory=0, ogrs3_category="Violence", ogrs3_weight=0.1
+    )
     plans = list(ReleasePlan.objects.values_list("person_id", "sentence_id"))
-    Offence.objects.bulk_create([
-        Offence(person_id=person_id, offence_code=code, offence_date=today - timedelta(days=260), outcome="conviction",
-                outcome_date=today - timedelta(days=200), disposal="custody", sentence_id=sentence_id,
-                domestic_abuse=n % 5 == 0)
-        for n, (person_id, sentence_id) in enumerate(plans)], batch_size=2000)
-    liaison = User.objects.create_user(username="bench.victims", password=None, first_name="Bench",
-                                       last_name="Liaison")
+    Offence.objects.bulk_create(
+        [
+            Offence(
+                person_id=person_id,
+                offence_code=code,
+                offence_date=today - timedelta(days=260),
+                outcome="conviction",
+                outcome_date=today - timedelta(days=200),
+                disposal="custody",
+                sentence_id=sentence_id,
+                domestic_abuse=n % 5 == 0,
+            )
+            for n, (person_id, sentence_id) in enumerate(plans)
+        ],
+        batch_size=2000,
+    )
+    liaison = User.objects.create_user(
+        username="bench.victims", password=None, first_name="Bench", last_name="Liaison"
+    )
     probation = Agency.objects.get(code="probation")
     Membership.objects.create(user=liaison, agency=probation, role="victim_liaison")
     # The release benchmark's officers lead a caseload but have no membership; give the one measured here one.
-    Membership.objects.create(user=User.objects.get(username="officer0"), agency=probation, role="practitioner")
+    Membership.objects.create(
+        user=User.objects.get(username="officer0"), agency=probation, role="practitioner"
+    )
     return demo_victims_build(today)
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--supervised", type=int, default=40_000)
     parser.add_argument("--releases", type=int, default=2_000, help="released in the next 12 weeks")
     parser.add_argument("--repeat", type=int, default=30, help="renders per user")
@@ -99,8 +116,12 @@ def main() -> None:
             client = Client()
             client.force_login(User.objects.get(username=username))
             rows.append(time_page(client, label, "/work/", repeat=args.repeat, width=56))
-        counts = (ReleasePlan.objects.filter(release_date__lte=today + timedelta(weeks=12)).count(),
-                  PlanTask.objects.count(), Escalation.objects.count(), VictimNotification.objects.count())
+        counts = (
+            ReleasePlan.objects.filter(release_date__lte=today + timedelta(weeks=12)).count(),
+            PlanTask.objects.count(),
+            Escalation.objects.count(),
+            VictimNotification.objects.count(),
+        )
         version = connection.cursor().connection.info.server_version // 10000
     finally:
         connection.close()

@@ -29,8 +29,12 @@ def main() -> int:
     parser.add_argument("--people", type=int, default=50_000)
     parser.add_argument("--seed", type=int, default=20121)
     parser.add_argument("--as-of", type=date.fromisoformat, default=DEFAULT_AS_OF)
-    parser.add_argument("--minimum", type=int, default=100,
-                        help="fewest cohort members for a breakdown value to count in a gradient (default 100)")
+    parser.add_argument(
+        "--minimum",
+        type=int,
+        default=100,
+        help="fewest cohort members for a breakdown value to count in a gradient (default 100)",
+    )
     args = parser.parse_args()
 
     started = time.perf_counter()
@@ -39,19 +43,25 @@ def main() -> int:
     result, checks = calibration_checks(world, minimum=args.minimum)
     measured = time.perf_counter()
     start, end = cohort_year(args.as_of)
-    print(f"{args.people:,} people, seed {args.seed}, as of {args.as_of}: cohort {start} to {end}, "
-          f"{result.headline.cohort_size:,} people ({result.adult.cohort_size:,} adults); "
-          f"generated in {generated - started:.1f} s, measured in {measured - generated:.1f} s\n")
+    print(
+        f"{args.people:,} people, seed {args.seed}, as of {args.as_of}: cohort {start} to {end}, "
+        f"{result.headline.cohort_size:,} people ({result.adult.cohort_size:,} adults); "
+        f"generated in {generated - started:.1f} s, measured in {measured - generated:.1f} s\n"
+    )
     print("| figure | measured | target | within | source |")
     print("|---|---|---|---|---|")
     for check in checks:
-        print(f"| {check.name} | {check.measured} | {check.target} | {'yes' if check.ok else 'NO'} | {check.source} |")
+        print(
+            f"| {check.name} | {check.measured} | {check.target} | {'yes' if check.ok else 'NO'} | {check.source} |"
+        )
     print("\nProven reoffending by index disposal (custody split at 12 months):")
     for row in result.breakdowns["priority_group"]:
         print(f"  {row.value}: {100 * (row.measures.binary_rate or 0):.1f}% of {row.measures.cohort_size:,}")
     for name in ("sex", "age_band", "offence_group", "previous_offences"):
-        cells = ", ".join(f"{row.value} {100 * (row.measures.binary_rate or 0):.0f}% ({row.measures.cohort_size})"
-                          for row in result.breakdowns[name])
+        cells = ", ".join(
+            f"{row.value} {100 * (row.measures.binary_rate or 0):.0f}% ({row.measures.cohort_size})"
+            for row in result.breakdowns[name]
+        )
         print(f"\nBy {name.replace('_', ' ')}: {cells}")
     return 0 if all(check.ok for check in checks) else 1
 

@@ -23,7 +23,9 @@ PRODUCTION = env.bool("DESIST_PRODUCTION", default=False)
 if PRODUCTION and SECRET_KEY == _DEMO_SECRET:
     raise RuntimeError("DESIST_SECRET_KEY must be set when DESIST_PRODUCTION is on")
 if PRODUCTION and DEBUG:
-    raise RuntimeError("DESIST_DEBUG must be off when DESIST_PRODUCTION is on: debug pages show personal data")
+    raise RuntimeError(
+        "DESIST_DEBUG must be off when DESIST_PRODUCTION is on: debug pages show personal data"
+    )
 
 ALLOWED_HOSTS = env.list("DESIST_ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("DESIST_CSRF_TRUSTED_ORIGINS", default=[])
@@ -239,7 +241,9 @@ LOGGING = {
 }
 
 # --- desist's own settings (documented in docs/production.md) ---
-DESIST_PARTNERSHIP_NAME = env.str("DESIST_PARTNERSHIP_NAME", default="Kent and Medway Reducing Reoffending Partnership")
+DESIST_PARTNERSHIP_NAME = env.str(
+    "DESIST_PARTNERSHIP_NAME", default="Kent and Medway Reducing Reoffending Partnership"
+)
 # Purposes a user may state for their access (DPA 2018 s.62 needs the justification for consultation).
 DESIST_PURPOSES = {
     "case_management": "Case management",
@@ -258,8 +262,15 @@ DESIST_PURPOSES = {
 DESIST_DEFAULT_PURPOSE = "case_management"
 # Paths a signed-in session may open before stating a purpose: signing in and out, the purpose page itself, the
 # API (which has its own header), static files. Every other page asks for the purpose first.
-DESIST_PURPOSE_NOT_NEEDED = ("/accounts/", "/purpose/", "/api/", "/static/", "/admin/login/", "/admin/logout/",
-                             "/favicon.ico")
+DESIST_PURPOSE_NOT_NEEDED = (
+    "/accounts/",
+    "/purpose/",
+    "/api/",
+    "/static/",
+    "/admin/login/",
+    "/admin/logout/",
+    "/favicon.ico",
+)
 # Live search: a search the user keeps on screen this long (or follows, or submits) is logged; keystrokes typed
 # faster than this are folded into the search they lead to (docs/security.md, "Purpose of access...").
 DESIST_SEARCH_SETTLE_SECONDS = env.int("DESIST_SEARCH_SETTLE_SECONDS", default=3)
@@ -269,35 +280,57 @@ DESIST_PAGE_SIZE = 25
 # An assessment counts as current for this many days (55 weeks, as HMPPS tiering does).
 DESIST_ASSESSMENT_CURRENT_DAYS = env.int("DESIST_ASSESSMENT_CURRENT_DAYS", default=385)
 # Who may record assessments: members of these agency kinds, in these roles (a local choice).
-DESIST_ASSESSOR_AGENCY_KINDS = env.list("DESIST_ASSESSOR_AGENCY_KINDS", default=["probation", "youth_justice"])
+DESIST_ASSESSOR_AGENCY_KINDS = env.list(
+    "DESIST_ASSESSOR_AGENCY_KINDS", default=["probation", "youth_justice"]
+)
 DESIST_ASSESSOR_ROLES = env.list("DESIST_ASSESSOR_ROLES", default=["practitioner", "manager"])
 # Priority groups (desist.core.priority): local choices.
 DESIST_YOUNG_PERSON_AGES = (16, 24)
 DESIST_DA_OFFENCE_YEARS = env.int("DESIST_DA_OFFENCE_YEARS", default=3)
 # Families, where agencies overlap and Troubled Families (docs/families.md): local choices.
-DESIST_FAMILY_MAX_HOUSEHOLD = env.int("DESIST_FAMILY_MAX_HOUSEHOLD", default=10)  # larger: a hostel, not a family
+DESIST_FAMILY_MAX_HOUSEHOLD = env.int(
+    "DESIST_FAMILY_MAX_HOUSEHOLD", default=10
+)  # larger: a hostel, not a family
 DESIST_FAMILY_GENERATION_GAP_YEARS = env.int("DESIST_FAMILY_GENERATION_GAP_YEARS", default=16)
 DESIST_FAMILY_LOOKBACK_DAYS = env.int("DESIST_FAMILY_LOOKBACK_DAYS", default=365)
-DESIST_FAMILY_DUPLICATION_DOMAINS = env.list("DESIST_FAMILY_DUPLICATION_DOMAINS", default=[
-    "accommodation", "childrens_social_care", "mental_health", "physical_health", "substance_misuse",
-    "employment_benefits", "asb", "domestic_abuse"])
-DESIST_FAMILY_INTERGENERATIONAL = env.str("DESIST_FAMILY_INTERGENERATIONAL", default="offending_or_involvement")
-DESIST_NEED_DOMAINS_CSV = env.str("DESIST_NEED_DOMAINS_CSV", default="")  # empty: desist/core/data/need_domains.csv
+DESIST_FAMILY_DUPLICATION_DOMAINS = env.list(
+    "DESIST_FAMILY_DUPLICATION_DOMAINS",
+    default=[
+        "accommodation",
+        "childrens_social_care",
+        "mental_health",
+        "physical_health",
+        "substance_misuse",
+        "employment_benefits",
+        "asb",
+        "domestic_abuse",
+    ],
+)
+DESIST_FAMILY_INTERGENERATIONAL = env.str(
+    "DESIST_FAMILY_INTERGENERATIONAL", default="offending_or_involvement"
+)
+DESIST_NEED_DOMAINS_CSV = env.str(
+    "DESIST_NEED_DOMAINS_CSV", default=""
+)  # empty: desist/core/data/need_domains.csv
 DESIST_TF_WINDOW_DAYS = env.int("DESIST_TF_WINDOW_DAYS", default=365)
 DESIST_TF_ABSENCE_PERCENT = env.float("DESIST_TF_ABSENCE_PERCENT", default=15.0)
 DESIST_TF_2015_ABSENCE_PERCENT = env.float("DESIST_TF_2015_ABSENCE_PERCENT", default=15.0)
 DESIST_TF_FIXED_TERM_EXCLUSIONS = env.int("DESIST_TF_FIXED_TERM_EXCLUSIONS", default=3)
 # Which programme's criteria put a family's members in the troubled family priority group: "2012" or "2015".
 DESIST_TF_PRIORITY_PROGRAMME = env.str("DESIST_TF_PRIORITY_PROGRAMME", default="2012")
-DESIST_TF_LOCAL_DISCRETION = env.list("DESIST_TF_LOCAL_DISCRETION", default=[
-    "domestic_abuse", "mental_health", "substance_misuse", "childrens_social_care"])
+DESIST_TF_LOCAL_DISCRETION = env.list(
+    "DESIST_TF_LOCAL_DISCRETION",
+    default=["domestic_abuse", "mental_health", "substance_misuse", "childrens_social_care"],
+)
 # Release from custody (docs/release.md): a release set, brought forward or confirmed with less notice than
 # this is short notice; open plan tasks escalate at these weeks before release; the readiness view and the
 # daily job look this many weeks ahead.
 DESIST_RELEASE_SHORT_NOTICE_DAYS = env.int("DESIST_RELEASE_SHORT_NOTICE_DAYS", default=14)
 # How long the answer to an API write sent with an Idempotency-Key is kept and replayed (desist.api.idempotency).
 DESIST_IDEMPOTENCY_HOURS = env.int("DESIST_IDEMPOTENCY_HOURS", default=24)
-DESIST_RELEASE_ESCALATION_WEEKS = tuple(env.list("DESIST_RELEASE_ESCALATION_WEEKS", cast=int, default=[12, 4, 1]))
+DESIST_RELEASE_ESCALATION_WEEKS = tuple(
+    env.list("DESIST_RELEASE_ESCALATION_WEEKS", cast=int, default=[12, 4, 1])
+)
 DESIST_RELEASE_HORIZON_WEEKS = env.int("DESIST_RELEASE_HORIZON_WEEKS", default=12)
 
 # Victim contact (RULES.md §7, docs/victims.md). The scheme covers violent or sexual offences with 12 months'
@@ -306,8 +339,9 @@ DESIST_RELEASE_HORIZON_WEEKS = env.int("DESIST_RELEASE_HORIZON_WEEKS", default=1
 DESIST_VCS_MIN_CUSTODY_DAYS = env.int("DESIST_VCS_MIN_CUSTODY_DAYS", default=365)
 DESIST_VCS_OFFENCE_GROUPS = tuple(env.list("DESIST_VCS_OFFENCE_GROUPS", default=["violence", "sexual"]))
 DESIST_VICTIM_NOTICE_WORKING_DAYS = env.int("DESIST_VICTIM_NOTICE_WORKING_DAYS", default=5)
-DESIST_VICTIM_CONDITION_CODES = tuple(env.list("DESIST_VICTIM_CONDITION_CODES",
-                                               default=["ADD_NO_CONTACT", "ADD_EXCLUSION_ZONE"]))
+DESIST_VICTIM_CONDITION_CODES = tuple(
+    env.list("DESIST_VICTIM_CONDITION_CODES", default=["ADD_NO_CONTACT", "ADD_EXCLUSION_ZONE"])
+)
 
 # The work queue lists plan tasks due within this many days (overdue ones always) and releases of the user's
 # caseload within this many weeks.
@@ -347,7 +381,9 @@ DESIST_LINK_THRESHOLD = env.float("DESIST_LINK_THRESHOLD", default=None)
 DESIST_REVIEW_THRESHOLD = env.float("DESIST_REVIEW_THRESHOLD", default=None)
 DESIST_LINK_RETRIES = env.int("DESIST_LINK_RETRIES", default=3)
 DESIST_LINK_RETRY_SECONDS = env.int("DESIST_LINK_RETRY_SECONDS", default=60)
-DESIST_LINKAGE_REVIEWER_ROLES = tuple(env.list("DESIST_LINKAGE_REVIEWER_ROLES", default=["administrator", "analyst"]))
+DESIST_LINKAGE_REVIEWER_ROLES = tuple(
+    env.list("DESIST_LINKAGE_REVIEWER_ROLES", default=["administrator", "analyst"])
+)
 DESIST_LINK_AFTER_IMPORT = env.bool("DESIST_LINK_AFTER_IMPORT", default=True)
 # Background tasks (docs/security.md, "Background work"): a running task's lease lasts this long unrenewed
 # (the worker renews it every quarter of that), lapsed leases are looked for this often, and a task whose

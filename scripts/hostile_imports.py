@@ -20,8 +20,19 @@ if __name__ == "__main__":
     out = Path(sys.argv[1] if len(sys.argv) > 1 else ROOT / "var" / "hostile-imports.md").resolve()
     out.parent.mkdir(parents=True, exist_ok=True)
     env = {**os.environ, "DESIST_HOSTILE_TABLE": str(out)}
-    code = subprocess.call([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider",
-                            "tests/app/imports/test_hostile_imports.py"], cwd=ROOT, env=env)
+    code = subprocess.call(
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "-q",
+            "-p",
+            "no:cacheprovider",
+            "tests/app/imports/test_hostile_imports.py",
+        ],
+        cwd=ROOT,
+        env=env,
+    )
     if out.exists():
         print(f"Wrote {out}")
     sys.exit(code)

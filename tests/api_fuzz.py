@@ -29,9 +29,15 @@ from schemathesis.specs.openapi.checks import content_type_conformance, response
 
 # Path parameters that name a record, and the model whose ids to try for them.
 PATH_MODELS = {
-    "person_id": "people.Person", "sentence_id": "sentences.Sentence", "plan_id": "release.ReleasePlan",
-    "task_id": "release.PlanTask", "referral_id": "referrals.Referral", "notice_id": "referrals.ProviderNotice",
-    "service_id": "referrals.Service", "victim_id": "victims.Victim", "notification_id": "victims.VictimNotification",
+    "person_id": "people.Person",
+    "sentence_id": "sentences.Sentence",
+    "plan_id": "release.ReleasePlan",
+    "task_id": "release.PlanTask",
+    "referral_id": "referrals.Referral",
+    "notice_id": "referrals.ProviderNotice",
+    "service_id": "referrals.Service",
+    "victim_id": "victims.Victim",
+    "notification_id": "victims.VictimNotification",
 }
 # Keys whose values are person ids wherever they appear; and, in these operations, the "id" of each result.
 PERSON_KEYS = ("person_id",)
@@ -59,8 +65,12 @@ def agency_may_see(actor: Any) -> Callable[[int, str], bool]:
     def may_see(person_id: int, operation: str) -> bool:
         if visible_people(actor).filter(pk=person_id).exists():
             return True
-        return operation.split(" ")[-1].startswith("/api/referrals") and Referral.objects.filter(
-            person_id=person_id, service__provider_id__in=actor.agency_ids).exists()
+        return (
+            operation.split(" ")[-1].startswith("/api/referrals")
+            and Referral.objects.filter(
+                person_id=person_id, service__provider_id__in=actor.agency_ids
+            ).exists()
+        )
 
     return may_see
 
@@ -78,8 +88,10 @@ class Report:
     def summary(self) -> str:
         statuses = ", ".join(f"{code}: {count}" for code, count in sorted(self.statuses.items()))
         failed = ", ".join(f"{name}: {count}" for name, count in sorted(self.failures.items())) or "none"
-        return (f"{len(self.operations)} operations, {self.requests} requests; statuses {statuses}; "
-                f"failures {failed}")
+        return (
+            f"{len(self.operations)} operations, {self.requests} requests; statuses {statuses}; "
+            f"failures {failed}"
+        )
 
 
 class CrossAgencyData(AssertionError):
@@ -95,8 +107,11 @@ def _person_ids(operation: str, body: Any) -> Iterator[tuple[str, int, dict[str,
             stack.extend((item, ids_are_people) for item in value)
         elif isinstance(value, dict):
             for key, item in value.items():
-                if isinstance(item, int) and not isinstance(item, bool) and (
-                        key.endswith(PERSON_KEYS) or (key == "id" and ids_are_people)):
+                if (
+                    isinstance(item, int)
+                    and not isinstance(item, bool)
+                    and (key.endswith(PERSON_KEYS) or (key == "id" and ids_are_people))
+                ):
                     yield key, item, value
                 elif isinstance(item, dict | list):
                     # Under a person's answer only "results" holds more people; nested ids are other records.
@@ -114,7 +129,9 @@ def person_ids_check(caller: Caller) -> Callable[..., bool | None]:
         for key, person_id, holder in _person_ids(operation, json.loads(response.content or b"null")):
             if key == "related_person_id":
                 if holder.get("related_person_name") is not None and not caller.may_see(person_id, operation):
-                    raise CrossAgencyData(f"{operation} showed {caller.label} the name of relative {person_id}")
+                    raise CrossAgencyData(
+                        f"{operation} showed {caller.label} the name of relative {person_id}"
+                    )
             elif not caller.may_see(person_id, operation):
                 raise CrossAgencyData(f"{operation} showed {caller.label} person {person_id} ({key})")
         return None
@@ -122,8 +139,15 @@ def person_ids_check(caller: Caller) -> Callable[..., bool | None]:
     return no_cross_agency_data
 
 
-def fuzz(schema: Any, callers: list[Caller], *, ids: dict[str, list[int]], max_examples: int,
-         send: Callable[[Any], Any], seed: int = 10) -> Report:
+def fuzz(
+    schema: Any,
+    callers: list[Caller],
+    *,
+    ids: dict[str, list[int]],
+    max_examples: int,
+    send: Callable[[Any], Any],
+    seed: int = 10,
+) -> Report:
     """Run every operation of `schema` as each caller: `max_examples` generated requests, and as many again
     with record ids from `ids` (by path parameter) in the path. `send(case)` makes the request."""
     report = Report()
@@ -136,19 +160,42 @@ def fuzz(schema: Any, callers: list[Caller], *, ids: dict[str, list[int]], max_e
     return report
 
 
-def _fuzz_operation(operation: Any, caller: Caller, known: dict[str, list[int]], report: Report, *,
-                    max_examples: int, send: Callable[[Any], Any], seed: int) -> None:
+def _fuzz_operation(
+    operation: Any,
+    caller: Caller,
+    known: dict[str, list[int]],
+    report: Report,
+    *,
+    max_examples: int,
+    send: Callable[[Any], Any],
+    seed: int,
+) -> None:
     label = f"{operation.method.upper()} {operation.path}"
-    checks = [not_a_server_error, response_schema_conformance, content_type_conformance, person_ids_check(caller)]
+    checks = [
+        not_a_server_error,
+        response_schema_conformance,
+        content_type_conformance,
+        person_ids_check(caller),
+    ]
     strategy = operation.as_strategy(headers=caller.headers)
     if known:
         # Half the time, real ids: records this caller may see and records only others may.
         fixed = strategies.fixed_dictionaries({name: strategies.sampled_from(v) for name, v in known.items()})
-        strategy = strategies.one_of(strategy, fixed.flatmap(
-            lambda params: operation.as_strategy(headers=caller.headers, path_parameters=params)))
+        strategy = strategies.one_of(
+            strategy,
+            fixed.flatmap(
+                lambda params: operation.as_strategy(headers=caller.headers, path_parameters=params)
+            ),
+        )
 
-    @hypothesis.settings(max_examples=max_examples * (2 if known else 1), deadline=None, database=None,
-                         phases=[Phase.generate], suppress_health_check=list(HealthCheck), print_blob=False)
+    @hypothesis.settings(
+        max_examples=max_examples * (2 if known else 1),
+        deadline=None,
+        database=None,
+        phases=[Phase.generate],
+        suppress_health_check=list(HealthCheck),
+        print_blob=False,
+    )
     @hypothesis.seed(seed)
     @hypothesis.given(case=strategy)
     def run(case: Any) -> None:

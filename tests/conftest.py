@@ -79,6 +79,7 @@ def _signing_in_states_a_purpose(request: Any, monkeypatch: Any) -> None:
                 session["purpose"] = TEST_PURPOSE
                 session.save()
             return result
+
         return sign_in
 
     monkeypatch.setattr(ClientMixin, "force_login", stating(ClientMixin.force_login))

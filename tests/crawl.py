@@ -32,7 +32,7 @@ UNLINKED: dict[str, str] = {
     "linkage/review/blind/": "POST only: blind review on or off",
     "people/merges/<id:merge_id>/undo/": "POST only: undoing a merge (the form on a person's merges page)",
     "people/<id:person_id>/merge/": "reached by the merges page's 'same person as' form (a GET with the other "
-                                    "number); tests/app/people/test_people_merge.py",
+    "number); tests/app/people/test_people_merge.py",
     "search/settled/": "POST only: the search a user settled on (sent by the page's script)",
     "iom/candidates/<id:person_id>/propose/": "POST only: propose to the panel",
     "people/<id:person_id>/offences/<id:offence_id>/category/": "POST only: choose the OGRS3 category",
@@ -71,9 +71,9 @@ UNLINKED: dict[str, str] = {
     "imports/uploads/<id:upload_id>/progress/": "needs an upload (none in a fresh demo)",
     "linkage/review/<id:pair_id>/": "needs a pair to review (none in a fresh demo)",
     "victims/notifications/<id:notification_id>/": "needs a victim notification (none due in a small fresh demo); "
-                                                   "tests/app/victims/test_victim_pages.py opens it",
+    "tests/app/victims/test_victim_pages.py opens it",
     "board/published/<str:quarter>/pack.pdf": "needs a published quarter (none in a fresh demo); "
-                                              "tests/app/board/test_board.py builds the pack",
+    "tests/app/board/test_board.py builds the pack",
     # The admin's own sign-in, sign-out, catch-all and the page after a password change (a POST).
     "admin/login/": "the admin's sign-in: the crawl signs in directly",
     "admin/logout/": "POST only: signing out",
@@ -91,8 +91,10 @@ UNLINKED_PREFIXES: dict[str, str] = {
 }
 # The admin's per-model pages the administrator may not use (adding, deleting and changing read-only data) are not
 # linked; which ones depends on each ModelAdmin's permissions, so they are not listed one by one.
-ADMIN_OPTIONAL = re.compile(r"^admin/[a-z_]+/[a-z_]+/(add/|<path:object_id>/(delete/|change/|history/)?|"
-                            r"<int:pk>/(config|qrcode)/)$")
+ADMIN_OPTIONAL = re.compile(
+    r"^admin/[a-z_]+/[a-z_]+/(add/|<path:object_id>/(delete/|change/|history/)?|"
+    r"<int:pk>/(config|qrcode)/)$"
+)
 
 
 @dataclass
@@ -122,7 +124,9 @@ class Crawl:
     visits: list[Visit] = field(default_factory=list)
     users: list[str] = field(default_factory=list)
     seconds: float = 0.0
-    cpu_seconds: float = 0.0  # this process's CPU time (on a shared machine, wall time says more about the others)
+    cpu_seconds: float = (
+        0.0  # this process's CPU time (on a shared machine, wall time says more about the others)
+    )
 
     def server_errors(self) -> list[Visit]:
         return [v for v in self.visits if v.status >= 500]
@@ -260,8 +264,14 @@ def build_demo() -> list[Any]:
     return list(User.objects.filter(username__startswith="demo.").order_by("username"))
 
 
-def crawl(users: Iterable[Any], seeds: dict[str, list[str]], *, per_pattern: int = PER_PATTERN,
-          per_pattern_overall: int | None = None, client_factory: Any = None) -> Crawl:
+def crawl(
+    users: Iterable[Any],
+    seeds: dict[str, list[str]],
+    *,
+    per_pattern: int = PER_PATTERN,
+    per_pattern_overall: int | None = None,
+    client_factory: Any = None,
+) -> Crawl:
     """Sign in as each user and follow every link from `seeds[username]` (breadth first), fetching at most
     `per_pattern` addresses per URL pattern per user (and, if given, `per_pattern_overall` for all users
     together: enough to find a page of each pattern). Seeds are always fetched."""
@@ -274,8 +284,11 @@ def crawl(users: Iterable[Any], seeds: dict[str, list[str]], *, per_pattern: int
         client = (client_factory or (lambda: Client(raise_request_exception=False)))()
         sign_in(client, user)
         result.users.append(user.username)
-        result.visits.extend(_crawl_as(client, user.username, seeds.get(user.username, []), per_pattern,
-                                       overall, per_pattern_overall))
+        result.visits.extend(
+            _crawl_as(
+                client, user.username, seeds.get(user.username, []), per_pattern, overall, per_pattern_overall
+            )
+        )
     result.seconds, result.cpu_seconds = time.perf_counter() - started, time.process_time() - cpu
     return result
 
@@ -293,15 +306,22 @@ def sign_in(client: Any, user: Any) -> None:
     client.force_login(user)
     session = client.session
     if needs_code(user, actor_for_user(user, channel="web")):
-        device = (TOTPDevice.objects.filter(user=user, confirmed=True).first()
-                  or TOTPDevice.objects.create(user=user, name="crawl", confirmed=True))
+        device = TOTPDevice.objects.filter(user=user, confirmed=True).first() or TOTPDevice.objects.create(
+            user=user, name="crawl", confirmed=True
+        )
         session[DEVICE_ID_SESSION_KEY] = device.persistent_id
     session[PURPOSE_KEY] = "case_management"
     session.save()
 
 
-def _crawl_as(client: Any, username: str, seeds: list[str], per_pattern: int, overall: dict[str, int],
-              per_pattern_overall: int | None) -> Iterator[Visit]:
+def _crawl_as(
+    client: Any,
+    username: str,
+    seeds: list[str],
+    per_pattern: int,
+    overall: dict[str, int],
+    per_pattern_overall: int | None,
+) -> Iterator[Visit]:
     from django.core.signals import got_request_exception
     from django.urls import Resolver404, resolve
 
@@ -329,7 +349,9 @@ def _crawl_as(client: Any, username: str, seeds: list[str], per_pattern: int, ov
                 yield Visit(username, url, 404, "(no pattern)", "", found_on=found_on)
                 continue
             pattern = match.route
-            if found_on and taken[pattern] >= (PER_ADMIN_PATTERN if pattern.startswith("admin/") else per_pattern):
+            if found_on and taken[pattern] >= (
+                PER_ADMIN_PATTERN if pattern.startswith("admin/") else per_pattern
+            ):
                 continue
             if found_on and per_pattern_overall is not None and overall[pattern] >= per_pattern_overall:
                 continue
@@ -340,8 +362,16 @@ def _crawl_as(client: Any, username: str, seeds: list[str], per_pattern: int, ov
             response = client.get(url)
             seconds = time.perf_counter() - began
             content_type = response.get("Content-Type", "")
-            visit = Visit(username, url, response.status_code, pattern, content_type, seconds=seconds,
-                          error="; ".join(errors), found_on=found_on)
+            visit = Visit(
+                username,
+                url,
+                response.status_code,
+                pattern,
+                content_type,
+                seconds=seconds,
+                error="; ".join(errors),
+                found_on=found_on,
+            )
             if response.status_code in (301, 302, 303, 307, 308):
                 target = urljoin(url, response["Location"])
                 if _followable(target):
@@ -364,7 +394,9 @@ def _crawl_as(client: Any, username: str, seeds: list[str], per_pattern: int, ov
 def _followable(url: str) -> bool:
     parts = urlsplit(url)
     if parts.scheme or parts.netloc:
-        return parts.netloc in ("testserver",) and _followable(parts.path + (f"?{parts.query}" if parts.query else ""))
+        return parts.netloc in ("testserver",) and _followable(
+            parts.path + (f"?{parts.query}" if parts.query else "")
+        )
     return url.startswith("/") and not url.startswith(NEVER)
 
 
@@ -386,15 +418,23 @@ def person_seeds(actor: Any) -> dict[str, str]:
     on = today()
     people = visible_people(actor, on=on).order_by("pk")
     status = people.annotate(s=supervision_status_expression(on))
-    kinds = dict(zip(RECORD_KINDS, [
-        status.filter(s="custody"),
-        status.filter(s="licence"),
-        status.filter(s="community"),
-        people.filter(Exists(CohortMembership.objects.filter(person=OuterRef("pk")))),
-        people.filter(Exists(RegisterEntry.objects.filter(person=OuterRef("pk"), kind="mappa"))),
-        people.filter(Exists(VictimLink.objects.filter(offence__person=OuterRef("pk")))),
-        people.filter(Exists(FamilyMember.objects.filter(person=OuterRef("pk"), family__member_count__gte=3))),
-    ], strict=True))
+    kinds = dict(
+        zip(
+            RECORD_KINDS,
+            [
+                status.filter(s="custody"),
+                status.filter(s="licence"),
+                status.filter(s="community"),
+                people.filter(Exists(CohortMembership.objects.filter(person=OuterRef("pk")))),
+                people.filter(Exists(RegisterEntry.objects.filter(person=OuterRef("pk"), kind="mappa"))),
+                people.filter(Exists(VictimLink.objects.filter(offence__person=OuterRef("pk")))),
+                people.filter(
+                    Exists(FamilyMember.objects.filter(person=OuterRef("pk"), family__member_count__gte=3))
+                ),
+            ],
+            strict=True,
+        )
+    )
     chosen: dict[str, str] = {}
     for kind, queryset in kinds.items():
         taken = [int(url.split("/")[2]) for url in chosen.values()]

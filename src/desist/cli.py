@@ -122,11 +122,19 @@ def _run_measures(args: argparse.Namespace) -> int:
 
 COMMANDS: dict[str, Command] = {
     "synth": Command("generate a synthetic partnership and write it to files", _configure_synth, _run_synth),
-    "import": Command("import an agency extract (CSV or Excel) with the agency's saved mapping", _configure_import,
-                      _run_import),
-    "link": Command("link agency CSV files into people (record linkage), offline", _configure_link, _run_link),
-    "measures": Command("work out measures (proven reoffending) from a file of proven offences",
-                        _configure_measures, _run_measures),
+    "import": Command(
+        "import an agency extract (CSV or Excel) with the agency's saved mapping",
+        _configure_import,
+        _run_import,
+    ),
+    "link": Command(
+        "link agency CSV files into people (record linkage), offline", _configure_link, _run_link
+    ),
+    "measures": Command(
+        "work out measures (proven reoffending) from a file of proven offences",
+        _configure_measures,
+        _run_measures,
+    ),
 }
 
 

@@ -16,8 +16,10 @@ from django import forms
 from django.db import models
 from django.db.models import F
 
-STALE_MESSAGE = ("Someone else changed this record while you were editing it. Your changes have not been saved: "
-                 "review the current details and make them again.")
+STALE_MESSAGE = (
+    "Someone else changed this record while you were editing it. Your changes have not been saved: "
+    "review the current details and make them again."
+)
 
 
 class StaleEdit(Exception):
@@ -30,8 +32,11 @@ class StaleEdit(Exception):
 def version_field() -> models.PositiveIntegerField:
     """The `version` column of an edited model: 1 when created, one more on every change."""
     # db_default too: the bulk loaders (desist.bulk.copy_rows) insert without naming the column.
-    return models.PositiveIntegerField(default=1, db_default=1, help_text="Goes up by one on every change; a change "
-                                                                          "made from an older version is refused.")
+    return models.PositiveIntegerField(
+        default=1,
+        db_default=1,
+        help_text="Goes up by one on every change; a change made from an older version is refused.",
+    )
 
 
 def version_claim(obj: Any, expected: int | None = None) -> None:

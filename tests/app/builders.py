@@ -51,8 +51,9 @@ class Partnership:
         )
 
     def user(self, username: str, agency: Agency, role: str = Role.PRACTITIONER, **extra: Any) -> User:
-        user = User.objects.create_user(username=username, password=PASSWORD, first_name=username.title(),
-                                        last_name="Worker", **extra)
+        user = User.objects.create_user(
+            username=username, password=PASSWORD, first_name=username.title(), last_name="Worker", **extra
+        )
         Membership.objects.create(user=user, agency=agency, role=role)
         return user
 
@@ -73,24 +74,41 @@ def person(
 ) -> Person:
     """A person created through the services, with involvements by the given agencies (and lead workers)."""
     system = system_actor()
-    created = people.person_create(actor=system, first_name=first_name, last_name=last_name,
-                                   date_of_birth=date_of_birth, sex=sex,
-                                   district_id=district.pk if district else None)
+    created = people.person_create(
+        actor=system,
+        first_name=first_name,
+        last_name=last_name,
+        date_of_birth=date_of_birth,
+        sex=sex,
+        district_id=district.pk if district else None,
+    )
     for agency, lead in involved or []:
-        involvement = people.involvement_start(actor=system, person=created, agency_id=agency.pk,
-                                               reason="Supervision", start_date=TODAY - timedelta(days=400),
-                                               lead_worker_id=lead.pk if lead else None)
+        involvement = people.involvement_start(
+            actor=system,
+            person=created,
+            agency_id=agency.pk,
+            reason="Supervision",
+            start_date=TODAY - timedelta(days=400),
+            lead_worker_id=lead.pk if lead else None,
+        )
         if ended is not None:
             people.involvement_end(actor=system, involvement=involvement, end_date=ended)
     return created
 
 
-def custody(subject: Person, *, sentence_date: date, length_days: int, release: date,
-            actual: bool = False) -> Sentence:
+def custody(
+    subject: Person, *, sentence_date: date, length_days: int, release: date, actual: bool = False
+) -> Sentence:
     crd = sentence_date + timedelta(days=(length_days + 1) // 2)
     return sentences.sentence_record(
-        actor=system_actor(), person=subject, kind=SentenceKind.CUSTODY, sentence_date=sentence_date,
-        length_days=length_days, conditional_release_date=crd, release_date=release, release_is_actual=actual,
+        actor=system_actor(),
+        person=subject,
+        kind=SentenceKind.CUSTODY,
+        sentence_date=sentence_date,
+        length_days=length_days,
+        conditional_release_date=crd,
+        release_date=release,
+        release_is_actual=actual,
         licence_expiry_date=sentence_date + timedelta(days=length_days),
         sentence_expiry_date=sentence_date + timedelta(days=length_days + 365),
     )
@@ -99,18 +117,31 @@ def custody(subject: Person, *, sentence_date: date, length_days: int, release: 
 def community_order(subject: Person, *, start: date, months: int = 12) -> Sentence:
     end = start + timedelta(days=30 * months)
     return sentences.sentence_record(
-        actor=system_actor(), person=subject, kind=SentenceKind.COMMUNITY_ORDER, sentence_date=start,
-        length_days=(end - start).days, start_date=start, end_date=end,
+        actor=system_actor(),
+        person=subject,
+        kind=SentenceKind.COMMUNITY_ORDER,
+        sentence_date=start,
+        length_days=(end - start).days,
+        start_date=start,
+        end_date=end,
     )
 
 
 def flag(subject: Person, kind: str, **extra: Any) -> Any:
-    return registers.register_add(actor=system_actor(), person=subject, kind=kind,
-                                  start_date=TODAY - timedelta(days=30), **extra)
+    return registers.register_add(
+        actor=system_actor(), person=subject, kind=kind, start_date=TODAY - timedelta(days=30), **extra
+    )
 
 
-def offence_code(code: str = "02800", category: str = "Burglary (domestic)", weight: float = -0.1239) -> OffenceCode:
+def offence_code(
+    code: str = "02800", category: str = "Burglary (domestic)", weight: float = -0.1239
+) -> OffenceCode:
     return OffenceCode.objects.get_or_create(
-        code=code, defaults={"category": int(code[:3]), "subcategory": int(code[3:]), "ogrs3_category": category,
-                             "ogrs3_weight": weight}
+        code=code,
+        defaults={
+            "category": int(code[:3]),
+            "subcategory": int(code[3:]),
+            "ogrs3_category": category,
+            "ogrs3_weight": weight,
+        },
     )[0]

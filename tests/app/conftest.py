@@ -25,8 +25,9 @@ def _two_factor_done_at_sign_in(request):
         from desist.audit.context import actor_for_user
 
         if needs_code(user, actor_for_user(user, channel="web")):
-            device = (TOTPDevice.objects.filter(user=user, confirmed=True).first()
-                      or TOTPDevice.objects.create(user=user, name="test", confirmed=True))
+            device = TOTPDevice.objects.filter(
+                user=user, confirmed=True
+            ).first() or TOTPDevice.objects.create(user=user, name="test", confirmed=True)
             request.session[DEVICE_ID_SESSION_KEY] = device.persistent_id
 
     user_logged_in.connect(verified, dispatch_uid="tests.two_factor_done")
@@ -58,8 +59,9 @@ def team(request, partnership):
     each module says exactly whom it needs."""
     names = getattr(request.module, "TEAM", None)
     if names is None:
-        raise pytest.UsageError(f"{request.module.__name__} uses `team` but names no TEAM = (...) of "
-                                f"{sorted(TEAM_MEMBERS)}")
+        raise pytest.UsageError(
+            f"{request.module.__name__} uses `team` but names no TEAM = (...) of {sorted(TEAM_MEMBERS)}"
+        )
     made = {}
     for name in names:
         username, agency, role = TEAM_MEMBERS[name]

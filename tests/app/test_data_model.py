@@ -27,8 +27,11 @@ D1, D2, D3 = date(2024, 1, 10), date(2024, 6, 1), date(2025, 1, 31)
 
 def refused(model: type[models.Model], constraint: str, **fields: Any) -> None:
     """Writing the row raises IntegrityError, for the named constraint."""
-    unique = any(getattr(c, "name", "") == constraint for c in model._meta.constraints
-                 if isinstance(c, models.UniqueConstraint))
+    unique = any(
+        getattr(c, "name", "") == constraint
+        for c in model._meta.constraints
+        if isinstance(c, models.UniqueConstraint)
+    )
     pattern = f"{constraint}|UNIQUE constraint failed" if unique else constraint
     with pytest.raises(IntegrityError, match=pattern), transaction.atomic():
         model.objects.create(**fields)
@@ -41,7 +44,9 @@ def accepted(model: type[models.Model], **fields: Any) -> models.Model:
 
 @pytest.fixture
 def pair(partnership):
-    return builders.person(first_name="Alex", last_name="Ashdown"), builders.person(first_name="Bea", last_name="Brook")
+    return builders.person(first_name="Alex", last_name="Ashdown"), builders.person(
+        first_name="Bea", last_name="Brook"
+    )
 
 
 # --- people: identifiers ---------------------------------------------------------------------------------
@@ -50,21 +55,46 @@ def pair(partnership):
 def test_a_national_identifier_belongs_to_one_person(pair):
     alex, bea = pair
     accepted(Identifier, person=alex, kind="pnc", value="2004/0012345K", value_normalised="2004/0012345K")
-    refused(Identifier, "identifier_unique_national", person=bea, kind="pnc", value="2004/0012345k",
-            value_normalised="2004/0012345K")
+    refused(
+        Identifier,
+        "identifier_unique_national",
+        person=bea,
+        kind="pnc",
+        value="2004/0012345k",
+        value_normalised="2004/0012345K",
+    )
     # The same characters as another kind of identifier are a different identifier.
     accepted(Identifier, person=bea, kind="crn", value="2004/0012345K", value_normalised="2004/0012345K")
 
 
 def test_a_local_identifier_is_unique_within_its_issuing_agency(pair, partnership):
     alex, bea = pair
-    accepted(Identifier, person=alex, kind="local", value="HSG 123", value_normalised="HSG123",
-             issuing_agency=partnership.housing)
-    refused(Identifier, "identifier_unique_local", person=bea, kind="local", value="hsg123",
-            value_normalised="HSG123", issuing_agency=partnership.housing)
+    accepted(
+        Identifier,
+        person=alex,
+        kind="local",
+        value="HSG 123",
+        value_normalised="HSG123",
+        issuing_agency=partnership.housing,
+    )
+    refused(
+        Identifier,
+        "identifier_unique_local",
+        person=bea,
+        kind="local",
+        value="hsg123",
+        value_normalised="HSG123",
+        issuing_agency=partnership.housing,
+    )
     # Another agency may use the same number for its own, different, record.
-    accepted(Identifier, person=bea, kind="local", value="HSG 123", value_normalised="HSG123",
-             issuing_agency=partnership.treatment)
+    accepted(
+        Identifier,
+        person=bea,
+        kind="local",
+        value="HSG 123",
+        value_normalised="HSG123",
+        issuing_agency=partnership.treatment,
+    )
 
 
 @pytest.mark.parametrize(
@@ -73,8 +103,15 @@ def test_a_local_identifier_is_unique_within_its_issuing_agency(pair, partnershi
     ids=["local-without-issuer", "pnc-with-issuer", "nhs-with-issuer"],
 )
 def test_only_local_identifiers_have_an_issuer(pair, partnership, kind, with_issuer):
-    refused(Identifier, "identifier_local_has_issuer", person=pair[0], kind=kind, value="X1",
-            value_normalised="X1", issuing_agency=partnership.police if with_issuer else None)
+    refused(
+        Identifier,
+        "identifier_local_has_issuer",
+        person=pair[0],
+        kind=kind,
+        value="X1",
+        value_normalised="X1",
+        issuing_agency=partnership.police if with_issuer else None,
+    )
 
 
 # --- people: addresses, relationships, involvements ---------------------------------------------------------
@@ -122,8 +159,15 @@ def test_an_involvement_ends_on_or_after_it_starts(pair, partnership):
     ],
 )
 def test_mappa_and_only_mappa_has_a_category_and_level(pair, kind, category, level):
-    refused(RegisterEntry, "register_mappa_has_category_and_level", person=pair[0], kind=kind,
-            mappa_category=category, mappa_level=level, start_date=D1)
+    refused(
+        RegisterEntry,
+        "register_mappa_has_category_and_level",
+        person=pair[0],
+        kind=kind,
+        mappa_category=category,
+        mappa_level=level,
+        start_date=D1,
+    )
 
 
 def test_valid_register_entries_are_accepted(pair):
@@ -153,9 +197,16 @@ ORDER = {"kind": "community_order", "sentence_date": D1, "length_days": 365, "st
         (ORDER, {"release_date": date(2024, 1, 9)}, "sentence_release_after_sentence"),
         (CUSTODY, {"conditional_release_date": date(2024, 1, 9)}, "sentence_crd_after_sentence"),
     ],
-    ids=["custody-without-crd", "order-without-start", "order-without-end", "sso-without-end",
-         "order-ends-before-start", "released-before-sentence", "order-released-before-sentence",
-         "crd-before-sentence"],
+    ids=[
+        "custody-without-crd",
+        "order-without-start",
+        "order-without-end",
+        "sso-without-end",
+        "order-ends-before-start",
+        "released-before-sentence",
+        "order-released-before-sentence",
+        "crd-before-sentence",
+    ],
 )
 def test_bad_sentences_are_refused(pair, base, change, constraint):
     refused(Sentence, constraint, person=pair[0], **{**base, **change})
@@ -170,8 +221,14 @@ def test_valid_sentences_are_accepted(pair):
 
 def test_a_requirement_ends_on_or_after_it_starts(pair):
     order = accepted(Sentence, person=pair[0], **ORDER)
-    refused(Requirement, "requirement_dates_in_order", sentence=order, kind="unpaid_work", start_date=D2,
-            end_date=D1)
+    refused(
+        Requirement,
+        "requirement_dates_in_order",
+        sentence=order,
+        kind="unpaid_work",
+        start_date=D2,
+        end_date=D1,
+    )
 
 
 def test_a_licence_condition_is_in_force_once(pair):
@@ -197,8 +254,14 @@ def test_a_licence_condition_is_in_force_once(pair):
     ids=["offence-after-outcome", "caution-with-disposal", "conviction-without-disposal"],
 )
 def test_bad_offences_are_refused(pair, change, constraint):
-    proven = {"person": pair[0], "offence_code": builders.offence_code(), "offence_date": D1, "outcome_date": D2,
-              "outcome": "conviction", "disposal": "fine"}
+    proven = {
+        "person": pair[0],
+        "offence_code": builders.offence_code(),
+        "offence_date": D1,
+        "outcome_date": D2,
+        "outcome": "conviction",
+        "disposal": "fine",
+    }
     accepted(Offence, **proven)
     accepted(Offence, **{**proven, "outcome": "caution", "disposal": "", "outcome_date": D1})
     refused(Offence, constraint, **{**proven, **change})

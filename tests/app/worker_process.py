@@ -28,11 +28,18 @@ def worker_env(transactional_db: Any, tmp_path: Path) -> Iterator[dict[str, str]
     from django.db.backends.base.base import BaseDatabaseWrapper
 
     settings_dict = connection.settings_dict
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings", "DESIST_TASK_LEASE_SECONDS": "2",
-           "DESIST_TASK_REAP_SECONDS": "1", "PYTHONPATH": f"{ROOT}:{ROOT / 'src'}"}
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "config.settings",
+        "DESIST_TASK_LEASE_SECONDS": "2",
+        "DESIST_TASK_REAP_SECONDS": "1",
+        "PYTHONPATH": f"{ROOT}:{ROOT / 'src'}",
+    }
     if connection.vendor == "postgresql":
-        env["DATABASE_URL"] = (f"postgres://{settings_dict['USER']}:{settings_dict['PASSWORD']}@{settings_dict['HOST']}:"
-                               f"{settings_dict['PORT']}/{settings_dict['NAME']}")
+        env["DATABASE_URL"] = (
+            f"postgres://{settings_dict['USER']}:{settings_dict['PASSWORD']}@{settings_dict['HOST']}:"
+            f"{settings_dict['PORT']}/{settings_dict['NAME']}"
+        )
         yield env
         return
     memory = settings_dict["NAME"]
@@ -55,8 +62,23 @@ def worker_env(transactional_db: Any, tmp_path: Path) -> Iterator[dict[str, str]
 def start_worker(env: dict[str, str], *args: str, log: Path) -> subprocess.Popen[bytes]:
     """Start `manage.py db_worker` (desist's, with leases) in its own process."""
     with log.open("ab") as out:
-        return subprocess.Popen([sys.executable, "manage.py", "db_worker", "--no-startup-delay", "--interval", "0.2",  # noqa: S603
-                                 "-v", "2", *args], cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
+        return subprocess.Popen(  # noqa: S603 (our own manage.py)
+            [
+                sys.executable,
+                "manage.py",
+                "db_worker",
+                "--no-startup-delay",
+                "--interval",
+                "0.2",
+                "-v",
+                "2",
+                *args,
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
 
 
 def wait_until(condition: Callable[[], Any], *, seconds: float = 60, what: str = "") -> Any:

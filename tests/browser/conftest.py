@@ -163,8 +163,9 @@ def assert_accessible(page: Page, *, context: str) -> list[dict[str, Any]]:
     return violations
 
 
-def login(page: Page, live_server: Any, username: str, password: str, *,
-          purpose: str | None = "Case management") -> None:
+def login(
+    page: Page, live_server: Any, username: str, password: str, *, purpose: str | None = "Case management"
+) -> None:
     """Sign in through the login form at /accounts/login/ and wait for the next page. The first page with
     person data asks why the user is there: ``purpose`` (a label) answers it, None leaves the question."""
     page.goto(f"{live_server.url}/accounts/login/")
@@ -219,6 +220,8 @@ def two_factor_step(page: Page, username: str) -> None:
     if "/accounts/two-factor/" in page.url:
         errors = page.locator(".govuk-error-summary").all_inner_texts()
         pytest.fail(f"two-factor sign-in as {username!r} failed: {' '.join(errors)}", pytrace=False)
-    if "/accounts/backup-codes/" in page.url:  # shown once after setting up; carry on where the user was going
+    if (
+        "/accounts/backup-codes/" in page.url
+    ):  # shown once after setting up; carry on where the user was going
         with page.expect_navigation():
             page.get_by_role("button", name="Continue").click()

@@ -21,8 +21,12 @@ def _fast_password_hashing(settings):
 @pytest.fixture
 def subject(partnership):
     worker = partnership.user("pat.probation", partnership.probation)
-    person = builders.person(first_name="Rhys", last_name="Walker", district=partnership.medway,
-                             involved=[(partnership.probation, worker)])
+    person = builders.person(
+        first_name="Rhys",
+        last_name="Walker",
+        district=partnership.medway,
+        involved=[(partnership.probation, worker)],
+    )
     builders.community_order(person, start=TODAY - timedelta(days=20))
     return person
 
@@ -46,7 +50,9 @@ def test_practitioner_records_an_assessment(page: Page, live_server, subject):
     page.get_by_label("Day").fill(str(when.day))
     page.get_by_label("Month").fill(str(when.month))
     page.get_by_label("Year").fill(str(when.year))
-    page.get_by_role("group", name="Risk of serious harm to the public").get_by_label("High", exact=True).check()
+    page.get_by_role("group", name="Risk of serious harm to the public").get_by_label(
+        "High", exact=True
+    ).check()
     page.get_by_label("ARP").fill("62")
     page.get_by_label("CSRP").fill("3.1")
     for number in (1, 2, 3, 4):
@@ -59,7 +65,9 @@ def test_practitioner_records_an_assessment(page: Page, live_server, subject):
 
     call_command("db_worker", "--batch", "--no-startup-delay", verbosity=0)
     page.reload()
-    letter = page.locator(".govuk-summary-list__row").filter(has=page.get_by_text("Tier (single-letter model)"))
+    letter = page.locator(".govuk-summary-list__row").filter(
+        has=page.get_by_text("Tier (single-letter model)")
+    )
     expect(letter).to_contain_text("C")
     letter.get_by_text("Why: the working").click()
     expect(letter.locator("table")).to_contain_text("ARP 62% × CSRP 3.1%")

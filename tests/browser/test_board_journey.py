@@ -27,13 +27,18 @@ def test_analyst_filters_the_dashboard_and_reads_the_definitions(page: Page, liv
     page.get_by_label("District").select_option(label="Canterbury")
     page.get_by_role("button", name="Show these figures").click()
     expect(page.get_by_text("Canterbury, everyone", exact=True)).to_be_visible()
-    expect(page.locator("table", has_text="Every measure for").locator("tr", has_text="Proven reoffending rate")
-           ).to_contain_text("0.0%")
+    expect(
+        page.locator("table", has_text="Every measure for").locator("tr", has_text="Proven reoffending rate")
+    ).to_contain_text("0.0%")
     page.get_by_text("Figures by quarter for proven reoffending rate").click()
-    expect(page.locator("table", has_text="Proven reoffending rate by quarter")).to_contain_text(QUARTER.label)
+    expect(page.locator("table", has_text="Proven reoffending rate by quarter")).to_contain_text(
+        QUARTER.label
+    )
     assert_accessible(page, context="board dashboard filtered to a district")
 
     page.get_by_role("link", name="Definitions").first.click()
     expect(page.get_by_role("heading", name="Definitions of the board measures")).to_be_visible()
-    expect(page.get_by_role("heading", name="Settled accommodation at the start of supervision")).to_be_visible()
+    expect(
+        page.get_by_role("heading", name="Settled accommodation at the start of supervision")
+    ).to_be_visible()
     assert_accessible(page, context="board definitions")

@@ -30,8 +30,13 @@ def _fast_password_hashing(settings):
 
 @pytest.fixture
 def strict_page(browser: Browser, live_server) -> Iterator[Page]:
-    context = browser.new_context(base_url=live_server.url, viewport=VIEWPORT, locale="en-GB",
-                                  timezone_id="Europe/London", bypass_csp=False)
+    context = browser.new_context(
+        base_url=live_server.url,
+        viewport=VIEWPORT,
+        locale="en-GB",
+        timezone_id="Europe/London",
+        bypass_csp=False,
+    )
     context.set_default_timeout(15_000)
     context.add_init_script(RECORD_VIOLATIONS)
     page = context.new_page()
@@ -54,12 +59,24 @@ def visit(page: Page, url: str) -> list[str]:
 def test_no_page_violates_the_policy(strict_page: Page, live_server, partnership, board, candidate):  # noqa: F811
     page = strict_page
     violations: list[str] = []
-    partnership.user("ada.admin", partnership.probation, role="administrator", is_staff=True, is_superuser=True)
+    partnership.user(
+        "ada.admin", partnership.probation, role="administrator", is_staff=True, is_superuser=True
+    )
 
     # The administrator sets up two-factor sign-in on the way in (the login helper reads the key off the page).
     login(page, live_server, "ada.admin", PASSWORD)
-    for url in ("/work/", "/access-log/", "/imports/", "/accounts/", "/accounts/users/", "/api/docs",
-                "/admin/", "/admin/auth/user/", "/admin/partnership/agency/", "/admin/auth/user/add/"):
+    for url in (
+        "/work/",
+        "/access-log/",
+        "/imports/",
+        "/accounts/",
+        "/accounts/users/",
+        "/api/docs",
+        "/admin/",
+        "/admin/auth/user/",
+        "/admin/partnership/agency/",
+        "/admin/auth/user/add/",
+    ):
         violations += visit(page, url)
     expect(page.locator("#id_username")).to_be_visible()  # the admin's add-user form works
     page.goto("/api/docs")
@@ -80,7 +97,9 @@ def test_no_page_violates_the_policy(strict_page: Page, live_server, partnership
 
     login(page, live_server, "analyst", PASSWORD)
     violations += visit(page, "/board/")
-    expect(page.get_by_role("img", name="Proven reoffending rate").first).to_be_visible()  # charts: data: images
+    expect(
+        page.get_by_role("img", name="Proven reoffending rate").first
+    ).to_be_visible()  # charts: data: images
     for url in ("/board/definitions/", "/board/fairness/", "/board/validation/"):
         violations += visit(page, url)
 

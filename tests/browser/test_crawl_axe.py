@@ -18,8 +18,9 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.django_db(trans
 def test_one_page_of_every_url_pattern_is_accessible(page, live_server):
     users = crawl.build_demo()
     # tests/app/test_crawl.py follows every link; finding one page of each pattern takes far fewer.
-    result = crawl.crawl(users, {user.username: crawl.seeds_for(user) for user in users}, per_pattern=1,
-                         per_pattern_overall=2)
+    result = crawl.crawl(
+        users, {user.username: crawl.seeds_for(user) for user in users}, per_pattern=1, per_pattern_overall=2
+    )
     sample = result.axe_sample()
     assert len(sample) > 50
 
@@ -32,16 +33,23 @@ def test_one_page_of_every_url_pattern_is_accessible(page, live_server):
             crawl.sign_in(client, User.objects.get(username=visit.user))
             cookies[visit.user] = client.cookies[settings.SESSION_COOKIE_NAME].value
         page.context.clear_cookies()
-        page.context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": cookies[visit.user],
-                                   "url": live_server.url}])
+        page.context.add_cookies(
+            [{"name": settings.SESSION_COOKIE_NAME, "value": cookies[visit.user], "url": live_server.url}]
+        )
         response = page.goto(f"{live_server.url}{visit.url}")
-        assert response is not None and response.status == 200, f"{visit.user} {visit.url}: {response and response.status}"
+        assert response is not None and response.status == 200, (
+            f"{visit.user} {visit.url}: {response and response.status}"
+        )
         blocking = [v for v in run_axe(page) if v.get("impact") in BLOCKING_IMPACTS]
         if blocking:
-            failures.append(f"{key} ({visit.user}, {visit.url}):\n" + "\n".join(_format_violation(v) for v in blocking))
+            failures.append(
+                f"{key} ({visit.user}, {visit.url}):\n" + "\n".join(_format_violation(v) for v in blocking)
+            )
     assert not failures, "Accessibility violations:\n" + "\n".join(failures)
-    print(f"\naxe: {len(sample)} pages ({len(result.patterns())} URL patterns reached by {len(result.visits)} "
-          f"fetches in {result.seconds:.0f} s), {time.perf_counter() - started:.0f} s in Chromium")
+    print(
+        f"\naxe: {len(sample)} pages ({len(result.patterns())} URL patterns reached by {len(result.visits)} "
+        f"fetches in {result.seconds:.0f} s), {time.perf_counter() - started:.0f} s in Chromium"
+    )
 
 
 def test_the_error_pages_are_accessible(page, live_server):

@@ -29,8 +29,12 @@ def _fast_password_hashing(settings):
 def people(partnership):
     officer = partnership.user("ruth.responsible", partnership.probation, role="coordinator")
     partnership.user("tina.treatment", partnership.treatment)
-    person = builders.person(first_name="Dean", last_name="Needham", district=partnership.medway,
-                             involved=[(partnership.probation, officer), (partnership.police, None)])
+    person = builders.person(
+        first_name="Dean",
+        last_name="Needham",
+        district=partnership.medway,
+        involved=[(partnership.probation, officer), (partnership.police, None)],
+    )
     return officer, person
 
 
@@ -45,8 +49,13 @@ def expect_error_page(page: Page, message: str, context: str) -> None:
 
 def test_referral_errors_are_summarised_by_field(page: Page, live_server, partnership, people):
     _, person = people
-    Service.objects.create(name="Mental health treatment requirement", provider=partnership.treatment,
-                           pathway="health", capacity=2, response_days=10)
+    Service.objects.create(
+        name="Mental health treatment requirement",
+        provider=partnership.treatment,
+        pathway="health",
+        capacity=2,
+        response_days=10,
+    )
     login(page, live_server, "ruth.responsible", PASSWORD)
     page.goto(f"/people/{person.pk}/referrals/")
     page.get_by_role("button", name="Make the referral").click()
@@ -55,7 +64,8 @@ def test_referral_errors_are_summarised_by_field(page: Page, live_server, partne
     page.get_by_role("link", name="Choose the service to refer to.").click()
     expect(page.get_by_label("Service Dean can be referred to")).to_be_focused()
     page.get_by_label("Service Dean can be referred to").select_option(
-        label="Mental health treatment requirement (Forward Trust)")
+        label="Mental health treatment requirement (Forward Trust)"
+    )
     page.get_by_role("button", name="Make the referral").click()
     expect(page.get_by_text("Referred to Mental health treatment requirement")).to_be_visible()
 
@@ -77,7 +87,8 @@ def test_iom_adoption_errors_are_summarised_by_field(page: Page, live_server, pa
     page.get_by_role("button", name="Adopt into the cohort").click()
     expect_error_page(page, "Enter the date of the first review.", "IOM adoption with an error")
     expect(page.locator(".govuk-form-group--error", has_text="First review by")).to_contain_text(
-        "Enter the date of the first review.")
+        "Enter the date of the first review."
+    )
     expect(page.locator(".govuk-error-summary")).to_contain_text("Choose the strand to adopt into.")
     page.get_by_role("button", name="Decline").click()
     expect_error_page(page, "Give the panel's reason.", "IOM decline without a reason")
@@ -102,8 +113,9 @@ def test_bed_booking_errors_are_summarised_by_field(page: Page, live_server, par
 
 def test_an_htmx_task_save_keeps_focus_and_an_error_takes_it(page: Page, live_server, partnership, people):
     officer, person = people
-    sentence = builders.custody(person, sentence_date=TODAY - timedelta(days=150), length_days=365,
-                                release=TODAY + timedelta(days=40))
+    sentence = builders.custody(
+        person, sentence_date=TODAY - timedelta(days=150), length_days=365, release=TODAY + timedelta(days=40)
+    )
     plan = release_plan_start(actor=builders.actor(officer), sentence=sentence)
     task = plan.tasks.get(kind="duty_to_refer")
     login(page, live_server, "ruth.responsible", PASSWORD)
@@ -114,7 +126,9 @@ def test_an_htmx_task_save_keeps_focus_and_an_error_takes_it(page: Page, live_se
     save.focus()
     page.keyboard.press("Enter")
     expect(card.get_by_role("status")).to_have_text("Saved.")
-    expect(page.locator(f"#task-{task.pk}").get_by_role("button", name=f"Save {task.title.lower()}")).to_be_focused()
+    expect(
+        page.locator(f"#task-{task.pk}").get_by_role("button", name=f"Save {task.title.lower()}")
+    ).to_be_focused()
     card.get_by_label("Due by").fill("")
     card.get_by_role("button", name=f"Save {task.title.lower()}").click()
     summary = page.locator(f"#task-{task.pk} .govuk-error-summary")
@@ -123,19 +137,31 @@ def test_an_htmx_task_save_keeps_focus_and_an_error_takes_it(page: Page, live_se
     assert_accessible(page, context="release plan task with an error")
 
 
-def test_a_second_officers_stale_change_is_refused_with_their_values_kept(page: Page, live_server, partnership):
+def test_a_second_officers_stale_change_is_refused_with_their_values_kept(
+    page: Page, live_server, partnership
+):
     from desist.offences import services as offences
     from desist.partnership.models import Role
 
     vlo = partnership.user("val.liaison", partnership.probation, role=Role.VICTIM_LIAISON)
     subject = builders.person(last_name="Harmer", involved=[(partnership.probation, None)])
-    sentence = builders.custody(subject, sentence_date=TODAY - timedelta(days=200), length_days=730,
-                                release=TODAY + timedelta(days=60))
+    sentence = builders.custody(
+        subject,
+        sentence_date=TODAY - timedelta(days=200),
+        length_days=730,
+        release=TODAY + timedelta(days=60),
+    )
     builders.offence_code("00800", "Violence", 0.1)
-    offence = offences.offence_record(actor=builders.actor(), person=subject, offence_code="00800",
-                                      offence_date=TODAY - timedelta(days=260), outcome="conviction",
-                                      outcome_date=TODAY - timedelta(days=200), disposal="custody",
-                                      sentence_id=sentence.pk)
+    offence = offences.offence_record(
+        actor=builders.actor(),
+        person=subject,
+        offence_code="00800",
+        offence_date=TODAY - timedelta(days=260),
+        outcome="conviction",
+        outcome_date=TODAY - timedelta(days=200),
+        disposal="custody",
+        sentence_id=sentence.pk,
+    )
     victim = victims.victim_record(actor=builders.actor(vlo), reference="VLU-2024-0099")
     victims.victim_link(actor=builders.actor(vlo), victim=victim, offence=offence)
     login(page, live_server, "val.liaison", PASSWORD)
@@ -145,7 +171,9 @@ def test_a_second_officers_stale_change_is_refused_with_their_values_kept(page: 
     page.get_by_label("Name (optional)").fill("Sam")
     page.get_by_label("Email").check()
     page.get_by_role("button", name="Save changes").click()
-    expect_error_page(page, "Someone else changed this record while you were editing it.", "stale victim change")
+    expect_error_page(
+        page, "Someone else changed this record while you were editing it.", "stale victim change"
+    )
     expect(page.get_by_label("Name (optional)")).to_have_value("Sam")
     expect(page.locator("#current-details")).to_contain_text("Telephone")
     page.get_by_role("button", name="Save changes").click()
@@ -158,10 +186,19 @@ def test_marking_a_notice_read_moves_focus_to_the_next_notice(page: Page, live_s
     from desist.referrals import services
 
     _, person = people
-    other = builders.person(first_name="Alan", last_name="Already", district=partnership.medway,
-                            involved=[(partnership.probation, None)])
-    mhtr = Service.objects.create(name="Mental health treatment requirement", provider=partnership.treatment,
-                                  pathway="health", capacity=2, response_days=10)
+    other = builders.person(
+        first_name="Alan",
+        last_name="Already",
+        district=partnership.medway,
+        involved=[(partnership.probation, None)],
+    )
+    mhtr = Service.objects.create(
+        name="Mental health treatment requirement",
+        provider=partnership.treatment,
+        pathway="health",
+        capacity=2,
+        response_days=10,
+    )
     officer = builders.actor(get_user_model().objects.get(username="ruth.responsible"))
     for who, detail in ((person, "Now needs an interpreter"), (other, "Moved to Chatham")):
         referral = services.referral_make(actor=officer, person=who, service=mhtr, need="health")

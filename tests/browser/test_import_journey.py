@@ -42,7 +42,9 @@ def run_worker():
     call_command("db_worker", "--batch", "--no-startup-delay")
 
 
-def test_analyst_maps_checks_fixes_and_imports_an_extract(page: Page, live_server, partnership, tmp_path, settings):
+def test_analyst_maps_checks_fixes_and_imports_an_extract(
+    page: Page, live_server, partnership, tmp_path, settings
+):
     settings.DESIST_LINK_AFTER_IMPORT = False  # linking three records says little; the page says it is off
     partnership.user("hana.analyst", partnership.housing, role="analyst")
     login(page, live_server, "hana.analyst", PASSWORD)
@@ -113,7 +115,9 @@ def test_analyst_maps_checks_fixes_and_imports_an_extract(page: Page, live_serve
     page.get_by_label("Extract file").set_input_files(polish)
     page.get_by_role("button", name="Upload and check").click()
     expect(page.locator(".govuk-error-summary")).to_contain_text("desist cannot tell which encoding")
-    expect(page.locator(".govuk-error-summary")).to_contain_text("choose its text encoding and upload it again")
+    expect(page.locator(".govuk-error-summary")).to_contain_text(
+        "choose its text encoding and upload it again"
+    )
     assert_accessible(page, context="upload, encoding cannot be told")
     page.get_by_label("Extract file").set_input_files(polish)
     page.get_by_label("Text encoding").select_option("iso-8859-2")

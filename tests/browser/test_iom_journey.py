@@ -25,18 +25,34 @@ def _fast_password_hashing(settings):
 def candidate(partnership):
     coordinator = partnership.user("cora.coordinator", partnership.probation, role="coordinator")
     officer = partnership.user("ian.iom", partnership.police)
-    person = builders.person(first_name="Kyle", last_name="Burgess", district=partnership.medway,
-                             involved=[(partnership.probation, coordinator), (partnership.police, officer)])
+    person = builders.person(
+        first_name="Kyle",
+        last_name="Burgess",
+        district=partnership.medway,
+        involved=[(partnership.probation, coordinator), (partnership.police, officer)],
+    )
     order = builders.community_order(person, start=TODAY - timedelta(days=20))
     builders.offence_code("02800")
     for n in range(5):
-        offence_record(actor=builders.actor(), person=person, offence_code="02800",
-                       offence_date=TODAY - timedelta(days=40 + 45 * n), outcome="conviction",
-                       outcome_date=TODAY - timedelta(days=20 + 45 * n), disposal="community",
-                       sentence_id=order.pk if n == 0 else None)
-    assessment_record(actor=builders.actor(), person=person, assessed_on=TODAY - timedelta(days=5), source="oasys",
-                      rosh={"public": "medium", "known_adult": "low", "children": "low", "staff": "low"},
-                      rsr_percent=2.1, sections={"accommodation": [2, 2, 1, 2], "drugs": [2, 1, 2, 2, 1]})
+        offence_record(
+            actor=builders.actor(),
+            person=person,
+            offence_code="02800",
+            offence_date=TODAY - timedelta(days=40 + 45 * n),
+            outcome="conviction",
+            outcome_date=TODAY - timedelta(days=20 + 45 * n),
+            disposal="community",
+            sentence_id=order.pk if n == 0 else None,
+        )
+    assessment_record(
+        actor=builders.actor(),
+        person=person,
+        assessed_on=TODAY - timedelta(days=5),
+        source="oasys",
+        rosh={"public": "medium", "known_adult": "low", "children": "low", "staff": "low"},
+        rsr_percent=2.1,
+        sections={"accommodation": [2, 2, 1, 2], "drugs": [2, 1, 2, 2, 1]},
+    )
     risk_recalculate(actor=builders.actor(), person_ids=[person.pk])
     priority_groups_refresh(actor=builders.actor(), person_ids=[person.pk])
     candidacy_refresh(actor=builders.actor(), person_ids=[person.pk])
@@ -60,7 +76,9 @@ def test_coordinator_adopts_a_candidate(page: Page, live_server, candidate):
     page.get_by_role("button", name="Adopt into the cohort").click()
     expect(page.get_by_text("is adopted into the cohort")).to_be_visible()
     expect(page.get_by_role("heading", name="IOM panel decisions")).to_be_visible()
-    expect(page.locator("table", has_text="Every IOM panel decision")).to_contain_text("Adopted into the cohort")
+    expect(page.locator("table", has_text="Every IOM panel decision")).to_contain_text(
+        "Adopted into the cohort"
+    )
 
     page.get_by_role("link", name="Kyle Burgess").click()
     expect(page.get_by_role("heading", name="Risk and needs")).to_be_visible()

@@ -24,17 +24,32 @@ def caseload(partnership):
     worker = partnership.user("pat.probation", partnership.probation)
     housing = partnership.user("hana.housing", partnership.housing)
     system = builders.actor()
-    william = builders.person(first_name="William", last_name="Johnson", date_of_birth=date(1988, 4, 7),
-                              district=partnership.medway, involved=[(partnership.probation, worker)])
+    william = builders.person(
+        first_name="William",
+        last_name="Johnson",
+        date_of_birth=date(1988, 4, 7),
+        district=partnership.medway,
+        involved=[(partnership.probation, worker)],
+    )
     services.identifier_add(actor=system, person=william, kind="crn", value="X123456")
-    builders.custody(william, sentence_date=TODAY - timedelta(days=90), length_days=300,
-                     release=TODAY + timedelta(days=60))
+    builders.custody(
+        william, sentence_date=TODAY - timedelta(days=90), length_days=300, release=TODAY + timedelta(days=60)
+    )
     builders.flag(william, "mappa", mappa_category=2, mappa_level=2)
     builders.flag(william, "domestic_abuse_perpetrator")
-    services.address_add(actor=system, person=william, line1="12 Chatham Hill", town="Chatham",
-                         postcode="ME5 7AA", from_date=TODAY - timedelta(days=400), district_id=partnership.medway.pk)
+    services.address_add(
+        actor=system,
+        person=william,
+        line1="12 Chatham Hill",
+        town="Chatham",
+        postcode="ME5 7AA",
+        from_date=TODAY - timedelta(days=400),
+        district_id=partnership.medway.pk,
+    )
     for n, last_name in enumerate(["Carter", "Davies", "Evans"]):
-        other = builders.person(first_name="Alex", last_name=last_name, involved=[(partnership.probation, worker)])
+        other = builders.person(
+            first_name="Alex", last_name=last_name, involved=[(partnership.probation, worker)]
+        )
         builders.community_order(other, start=TODAY - timedelta(days=30 * (n + 1)))
     tenant = builders.person(first_name="Tess", last_name="Tenant", involved=[(partnership.housing, housing)])
     return {"worker": worker, "housing": housing, "william": william, "tenant": tenant}
@@ -68,8 +83,16 @@ def test_practitioner_journey(page: Page, live_server, caseload):
 
     page.get_by_role("link", name="JOHNSON, William").click()
     expect(page.get_by_role("heading", name="William Johnson", level=1)).to_be_visible()
-    for section in ["Identity and aliases", "Identifiers", "Addresses", "Family and household",
-                    "Registers and flags", "Sentences", "Offence history", "Agencies involved"]:
+    for section in [
+        "Identity and aliases",
+        "Identifiers",
+        "Addresses",
+        "Family and household",
+        "Registers and flags",
+        "Sentences",
+        "Offence history",
+        "Agencies involved",
+    ]:
         expect(page.get_by_role("heading", name=section, level=2)).to_be_visible()
     assert_accessible(page, context="person record")
 

@@ -23,8 +23,12 @@ def _fast_password_hashing(settings):
 @pytest.fixture
 def william(partnership):
     worker = partnership.user("pat.probation", partnership.probation)
-    return builders.person(first_name="William", last_name="Johnson", date_of_birth=date(1988, 4, 7),
-                           involved=[(partnership.probation, worker)])
+    return builders.person(
+        first_name="William",
+        last_name="Johnson",
+        date_of_birth=date(1988, 4, 7),
+        involved=[(partnership.probation, worker)],
+    )
 
 
 def test_state_use_and_change_the_purpose(page: Page, live_server, william, settings):
@@ -76,5 +80,9 @@ def test_state_use_and_change_the_purpose(page: Page, live_server, william, sett
     page.get_by_role("button", name="Continue").click()
     expect(page.get_by_role("heading", name="William Johnson", level=1)).to_be_visible()
     expect(page.locator("#purpose")).to_contain_text("Safeguarding")
-    latest = AccessLogEntry.objects.filter(action=Action.CONSULTATION, person_id=william.pk).order_by("-id").first()
+    latest = (
+        AccessLogEntry.objects.filter(action=Action.CONSULTATION, person_id=william.pk)
+        .order_by("-id")
+        .first()
+    )
     assert latest is not None and (latest.purpose, latest.justification) == ("safeguarding", "")

@@ -26,19 +26,37 @@ def people(partnership):
     officer = partnership.user("ruth.responsible", partnership.probation)
     partnership.user("tina.treatment", partnership.treatment)
     partnership.user("kim.keyworker", partnership.housing)
-    person = builders.person(first_name="Dean", last_name="Needham", district=partnership.medway,
-                             involved=[(partnership.probation, officer)])
-    other = builders.person(first_name="Alan", last_name="Already", district=partnership.medway,
-                            involved=[(partnership.probation, officer)])
+    person = builders.person(
+        first_name="Dean",
+        last_name="Needham",
+        district=partnership.medway,
+        involved=[(partnership.probation, officer)],
+    )
+    other = builders.person(
+        first_name="Alan",
+        last_name="Already",
+        district=partnership.medway,
+        involved=[(partnership.probation, officer)],
+    )
     return person, other
 
 
 def test_make_and_accept_a_referral(page: Page, live_server, partnership, people):
     person, _ = people
-    Service.objects.create(name="Mental health treatment requirement", provider=partnership.treatment,
-                           pathway="health", capacity=2, response_days=10)
-    Service.objects.create(name="Women's centre", provider=partnership.treatment, sexes=["female"],
-                           pathway="attitudes_thinking_behaviour", capacity=5)
+    Service.objects.create(
+        name="Mental health treatment requirement",
+        provider=partnership.treatment,
+        pathway="health",
+        capacity=2,
+        response_days=10,
+    )
+    Service.objects.create(
+        name="Women's centre",
+        provider=partnership.treatment,
+        sexes=["female"],
+        pathway="attitudes_thinking_behaviour",
+        capacity=5,
+    )
     login(page, live_server, "ruth.responsible", PASSWORD)
     page.goto(f"/people/{person.pk}/")
     page.get_by_role("link", name="Referrals to services").click()
@@ -46,8 +64,12 @@ def test_make_and_accept_a_referral(page: Page, live_server, partnership, people
     page.get_by_text("Services Dean cannot be referred to").click()
     expect(page.get_by_text("The service is for female people only.")).to_be_visible()
     assert_accessible(page, context="a person's referrals")
-    page.get_by_label("Service Dean can be referred to").select_option(label="Mental health treatment requirement (Forward Trust)")
-    page.get_by_label("What the provider needs to know (optional)").fill("Low mood since sentence; agreed to treatment")
+    page.get_by_label("Service Dean can be referred to").select_option(
+        label="Mental health treatment requirement (Forward Trust)"
+    )
+    page.get_by_label("What the provider needs to know (optional)").fill(
+        "Low mood since sentence; agreed to treatment"
+    )
     page.get_by_role("button", name="Make the referral").click()
     expect(page.get_by_text("Referred to Mental health treatment requirement")).to_be_visible()
     expect(page.locator("#referral-status")).to_have_text("Made")
@@ -79,8 +101,13 @@ def test_book_a_bed(page: Page, live_server, partnership, people):
         BedSpace.objects.create(premises=hostel, name=f"Room {i + 1}", step_free=i < 2)
     from desist.premises.services import booking_make
 
-    booking_make(actor=builders.actor(), person=other, bed=hostel.beds.get(name="Room 3"),
-                 expected_arrival=TODAY, expected_departure=TODAY + timedelta(days=60))
+    booking_make(
+        actor=builders.actor(),
+        person=other,
+        bed=hostel.beds.get(name="Room 3"),
+        expected_arrival=TODAY,
+        expected_departure=TODAY + timedelta(days=60),
+    )
     login(page, live_server, "ruth.responsible", PASSWORD)
     page.goto(f"/people/{person.pk}/")
     page.get_by_role("link", name="Accommodation bookings").click()
@@ -112,8 +139,13 @@ def test_the_provider_marks_notices_read(page: Page, live_server, partnership, p
     from desist.referrals import services
 
     person, other = people
-    mhtr = Service.objects.create(name="Mental health treatment requirement", provider=partnership.treatment,
-                                  pathway="health", capacity=2, response_days=10)
+    mhtr = Service.objects.create(
+        name="Mental health treatment requirement",
+        provider=partnership.treatment,
+        pathway="health",
+        capacity=2,
+        response_days=10,
+    )
     officer = builders.actor(get_user_model().objects.get(username="ruth.responsible"))
     for who, detail in ((person, "Now needs an interpreter"), (other, "Moved to Chatham")):
         referral = services.referral_make(actor=officer, person=who, service=mhtr, need="health")

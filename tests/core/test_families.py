@@ -82,9 +82,13 @@ def test_household_is_people_at_one_address_over_overlapping_periods():
 
 def test_a_gap_of_one_day_starts_a_new_household_and_touching_periods_do_not():
     key = "flat 2|ME44AA"
-    homes = households([AddressSpell(1, key, date(2020, 1, 1), date(2020, 6, 30)),
-                        AddressSpell(2, key, date(2020, 6, 30), date(2021, 1, 1)),
-                        AddressSpell(3, key, date(2021, 1, 2), None)])
+    homes = households(
+        [
+            AddressSpell(1, key, date(2020, 1, 1), date(2020, 6, 30)),
+            AddressSpell(2, key, date(2020, 6, 30), date(2021, 1, 1)),
+            AddressSpell(3, key, date(2021, 1, 2), None),
+        ]
+    )
     assert [h.members for h in homes] == [(1, 2), (3,)]
 
 
@@ -96,9 +100,12 @@ def test_blank_household_keys_are_ignored():
 
 
 def test_families_join_declared_relationships_and_shared_households():
-    homes = households([AddressSpell(5, "k", date(2020, 1, 1), None), AddressSpell(6, "k", date(2021, 1, 1), None)])
-    groups = families([1, 2, 3, 4, 5, 6, 7], [*both(1, 2, "parent"), *both(2, 3, "sibling"), *both(4, 5, "partner")],
-                      homes)
+    homes = households(
+        [AddressSpell(5, "k", date(2020, 1, 1), None), AddressSpell(6, "k", date(2021, 1, 1), None)]
+    )
+    groups = families(
+        [1, 2, 3, 4, 5, 6, 7], [*both(1, 2, "parent"), *both(2, 3, "sibling"), *both(4, 5, "partner")], homes
+    )
     assert groups == [[1, 2, 3], [4, 5, 6], [7]]
 
 
@@ -113,9 +120,20 @@ def test_large_households_do_not_make_people_family():
 
 def test_generations_follow_parent_and_child_links():
     # 1 and 2 are partners, parents of 3; 3 is parent of 4; 5 is 3's sibling.
-    links = [*both(1, 2, "partner"), *both(3, 1, "parent"), *both(3, 2, "parent"), *both(4, 3, "parent"),
-             *both(3, 5, "sibling")]
-    born = {1: date(1960, 1, 1), 2: date(1962, 1, 1), 3: date(1985, 1, 1), 4: date(2010, 1, 1), 5: date(1987, 1, 1)}
+    links = [
+        *both(1, 2, "partner"),
+        *both(3, 1, "parent"),
+        *both(3, 2, "parent"),
+        *both(4, 3, "parent"),
+        *both(3, 5, "sibling"),
+    ]
+    born = {
+        1: date(1960, 1, 1),
+        2: date(1962, 1, 1),
+        3: date(1985, 1, 1),
+        4: date(2010, 1, 1),
+        5: date(1987, 1, 1),
+    }
     result = generations([1, 2, 3, 4, 5], links, born)
     assert {pk: g.number for pk, g in result.items()} == {1: 1, 2: 1, 3: 2, 4: 3, 5: 2}
     assert {g.basis for g in result.values()} == {"relationships"}
@@ -147,20 +165,23 @@ def test_separate_linked_groups_are_aligned_by_age():
 # --- need domains ---------------------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("reason", "domain"), [
-    ("Tenancy support", "accommodation"),
-    ("Accommodation on release (duty to refer)", "accommodation"),
-    ("Prison work coach — release claim", "employment_benefits"),
-    ("Universal Credit — intensive work search", "employment_benefits"),
-    ("Child protection plan", "childrens_social_care"),
-    ("Child and adolescent mental health services", "mental_health"),
-    ("Drug rehabilitation requirement (DRR) treatment", "substance_misuse"),
-    ("ASB case management", "asb"),
-    ("Domestic abuse perpetrator — MARAC", "domestic_abuse"),
-    ("Licence supervision", "offending"),
-    ("Health visiting", ""),
-    ("Something nobody mapped", ""),
-])
+@pytest.mark.parametrize(
+    ("reason", "domain"),
+    [
+        ("Tenancy support", "accommodation"),
+        ("Accommodation on release (duty to refer)", "accommodation"),
+        ("Prison work coach — release claim", "employment_benefits"),
+        ("Universal Credit — intensive work search", "employment_benefits"),
+        ("Child protection plan", "childrens_social_care"),
+        ("Child and adolescent mental health services", "mental_health"),
+        ("Drug rehabilitation requirement (DRR) treatment", "substance_misuse"),
+        ("ASB case management", "asb"),
+        ("Domestic abuse perpetrator — MARAC", "domestic_abuse"),
+        ("Licence supervision", "offending"),
+        ("Health visiting", ""),
+        ("Something nobody mapped", ""),
+    ],
+)
 def test_shipped_mapping_reads_involvement_reasons(reason, domain):
     assert load_need_domains().for_reason(reason) == domain
 
@@ -192,7 +213,9 @@ def test_a_bad_mapping_file_names_the_line(tmp_path: Path):
 def member(pk: int, born: date | None = date(1980, 1, 1), generation: int | None = 1, **facts) -> MemberFacts:
     from desist.core.families import Generation
 
-    return with_domains(MemberFacts(pk, born, Generation(generation, "relationships"), **facts), load_need_domains())
+    return with_domains(
+        MemberFacts(pk, born, Generation(generation, "relationships"), **facts), load_need_domains()
+    )
 
 
 def inv(record_id: int, agency_id: int, reason: str, start: date, end: date | None = None) -> InvolvementFact:
@@ -208,11 +231,16 @@ def test_duplication_needs_two_agencies_on_one_need_at_the_same_time():
     assert "Accommodation" in flag.evidence[0].description
 
 
-@pytest.mark.parametrize("second", [
-    inv(11, 1, "Homelessness prevention", date(2026, 6, 1)),  # the same agency twice
-    inv(11, 2, "Homelessness prevention", date(2024, 1, 1), date(2025, 12, 31)),  # over before the first began
-    inv(11, 2, "Licence supervision", date(2026, 6, 1)),  # a different need
-])
+@pytest.mark.parametrize(
+    "second",
+    [
+        inv(11, 1, "Homelessness prevention", date(2026, 6, 1)),  # the same agency twice
+        inv(
+            11, 2, "Homelessness prevention", date(2024, 1, 1), date(2025, 12, 31)
+        ),  # over before the first began
+        inv(11, 2, "Licence supervision", date(2026, 6, 1)),  # a different need
+    ],
+)
 def test_no_duplication(second):
     first = member(1, involvements=[inv(10, 1, "Tenancy support", date(2026, 1, 1))])
     other = member(2, involvements=[second])
@@ -220,15 +248,24 @@ def test_no_duplication(second):
 
 
 def test_offending_is_not_duplication_unless_the_partnership_says_so():
-    both_agencies = member(1, involvements=[inv(10, 1, "Licence supervision", date(2026, 1, 1)),
-                                            inv(11, 2, "Offender — criminal investigation", date(2026, 2, 1))])
+    both_agencies = member(
+        1,
+        involvements=[
+            inv(10, 1, "Licence supervision", date(2026, 1, 1)),
+            inv(11, 2, "Offender — criminal investigation", date(2026, 2, 1)),
+        ],
+    )
     assert not duplication([both_agencies], as_of=AS_OF, settings=FamilySettings()).raised
-    assert duplication([both_agencies], as_of=AS_OF, settings=FamilySettings(duplication_domains=("offending",))).raised
+    assert duplication(
+        [both_agencies], as_of=AS_OF, settings=FamilySettings(duplication_domains=("offending",))
+    ).raised
 
 
 def test_intergenerational_offending():
     father = member(1, generation=1, offences=[OffenceFact(5, date(2001, 1, 1), date(2001, 3, 1))])
-    son = member(2, date(2005, 1, 1), generation=2, offences=[OffenceFact(6, date(2024, 1, 1), date(2024, 2, 1))])
+    son = member(
+        2, date(2005, 1, 1), generation=2, offences=[OffenceFact(6, date(2024, 1, 1), date(2024, 2, 1))]
+    )
     flag = intergenerational([father, son], as_of=AS_OF, settings=FamilySettings())
     assert flag.raised and [e.person_id for e in flag.evidence] == [1, 2]
 

@@ -43,37 +43,49 @@ def test_standard_sentence_releases_at_half_with_top_up():
     dates = release_dates(CustodialSentence(sentence_date=BEFORE_SDS40, length_days=365))
     assert dates.conditional_release == BEFORE_SDS40 + timedelta(days=183)  # half of 365, rounded up
     assert dates.licence_expiry == BEFORE_SDS40 + timedelta(days=365)
-    assert dates.sentence_expiry == add_months(dates.conditional_release, 12)  # top-up to 12 months after release
+    assert dates.sentence_expiry == add_months(
+        dates.conditional_release, 12
+    )  # top-up to 12 months after release
     assert dates.automatic_release and dates.parole_eligibility is None
     assert any("release at half" in line for line in dates.working)
 
 
 def test_sds40_applies_from_its_start_except_to_excluded_groups():
     start = date(2024, 9, 10)
-    assert release_dates(CustodialSentence(sentence_date=start, length_days=500)).conditional_release == \
-        start + timedelta(days=200)
-    assert release_dates(CustodialSentence(sentence_date=start - timedelta(days=1), length_days=500)) \
-        .conditional_release == start - timedelta(days=1) + timedelta(days=250)
+    assert release_dates(
+        CustodialSentence(sentence_date=start, length_days=500)
+    ).conditional_release == start + timedelta(days=200)
+    assert release_dates(
+        CustodialSentence(sentence_date=start - timedelta(days=1), length_days=500)
+    ).conditional_release == start - timedelta(days=1) + timedelta(days=250)
     sexual = CustodialSentence(sentence_date=start, length_days=500, offence_groups=frozenset({"sexual"}))
     assert release_dates(sexual).conditional_release == start + timedelta(days=250)
     # Violence is excluded only with 4 years or more (leap-year aware: 1,461 days from 2024-09-10).
     violent = dict(sentence_date=start, offence_groups=frozenset({"violence"}))
-    assert release_dates(CustodialSentence(length_days=1460, **violent)).conditional_release == \
-        start + timedelta(days=584)
-    assert release_dates(CustodialSentence(length_days=1461, **violent)).conditional_release == \
-        start + timedelta(days=731)  # half of 1,461 rounded up
+    assert release_dates(
+        CustodialSentence(length_days=1460, **violent)
+    ).conditional_release == start + timedelta(days=584)
+    assert release_dates(
+        CustodialSentence(length_days=1461, **violent)
+    ).conditional_release == start + timedelta(days=731)  # half of 1,461 rounded up
 
 
 def test_long_sexual_or_violent_sentences_release_at_two_thirds_without_top_up():
-    dates = release_dates(CustodialSentence(sentence_date=BEFORE_SDS40, length_days=7 * 365 + 2,
-                                            offence_groups=frozenset({"violence"})))
+    dates = release_dates(
+        CustodialSentence(
+            sentence_date=BEFORE_SDS40, length_days=7 * 365 + 2, offence_groups=frozenset({"violence"})
+        )
+    )
     assert dates.conditional_release == BEFORE_SDS40 + timedelta(days=1705)  # ceil(2557 * 2/3)
     assert dates.sentence_expiry == dates.licence_expiry
 
 
 def test_extended_sopc_and_indeterminate_sentences():
-    eds = release_dates(CustodialSentence(sentence_date=BEFORE_SDS40, length_days=900, sentence_type="extended",
-                                          extended_licence_days=1095))
+    eds = release_dates(
+        CustodialSentence(
+            sentence_date=BEFORE_SDS40, length_days=900, sentence_type="extended", extended_licence_days=1095
+        )
+    )
     assert eds.parole_eligibility == BEFORE_SDS40 + timedelta(days=600)
     assert eds.conditional_release == BEFORE_SDS40 + timedelta(days=900)
     assert eds.licence_expiry == BEFORE_SDS40 + timedelta(days=1995)
@@ -81,8 +93,14 @@ def test_extended_sopc_and_indeterminate_sentences():
     sopc = release_dates(CustodialSentence(sentence_date=BEFORE_SDS40, length_days=730, sentence_type="sopc"))
     assert sopc.parole_eligibility == BEFORE_SDS40 + timedelta(days=365)
     assert sopc.licence_expiry == add_years(BEFORE_SDS40 + timedelta(days=730), 1)
-    life = release_dates(CustodialSentence(sentence_date=BEFORE_SDS40, length_days=0,
-                                           sentence_type=SentenceType.INDETERMINATE, tariff_expiry=date(2040, 1, 1)))
+    life = release_dates(
+        CustodialSentence(
+            sentence_date=BEFORE_SDS40,
+            length_days=0,
+            sentence_type=SentenceType.INDETERMINATE,
+            tariff_expiry=date(2040, 1, 1),
+        )
+    )
     assert life.conditional_release is None and not life.automatic_release
     assert life.parole_eligibility == date(2040, 1, 1)
 
@@ -98,7 +116,9 @@ def hdc(length: int, **extra: object) -> tuple[date | None, tuple[str, ...]]:
 def test_hdc_needs_at_least_twelve_weeks_and_under_four_years():
     assert hdc(83)[0] is None and "sentence under 12 weeks (83 days)" in hdc(83)[1]
     assert hdc(84)[0] == BEFORE_SDS40 + timedelta(days=28)  # custodial 42 days: max(28, 21) = 28
-    four_years = (add_years(BEFORE_SDS40, 4) - BEFORE_SDS40).days  # 1,461: 2024 and 2028 leap days counted once
+    four_years = (
+        add_years(BEFORE_SDS40, 4) - BEFORE_SDS40
+    ).days  # 1,461: 2024 and 2028 leap days counted once
     assert hdc(four_years - 1)[0] is not None
     assert hdc(four_years)[0] is None and "sentence of 4 years or more" in hdc(four_years)[1]
 
@@ -118,11 +138,17 @@ def test_hdc_no_hdc_under_42_days_custodial():
 
 
 def test_hdc_statutory_exclusions_are_listed():
-    when, reasons = hdc(365, hdc_exclusions=frozenset({"sex_offender_register", "curfew_breach"}),
-                        offence_groups=frozenset({"terrorism"}))
+    when, reasons = hdc(
+        365,
+        hdc_exclusions=frozenset({"sex_offender_register", "curfew_breach"}),
+        offence_groups=frozenset({"terrorism"}),
+    )
     assert when is None
-    assert reasons == ("returned to custody for breaching a curfew condition during this sentence",
-                       "subject to sex offender notification requirements", "convicted of a terrorism offence")
+    assert reasons == (
+        "returned to custody for breaching a curfew condition during this sentence",
+        "subject to sex offender notification requirements",
+        "convicted of a terrorism offence",
+    )
 
 
 @given(st.integers(min_value=84, max_value=1460), st.dates(date(2000, 1, 1), date(2040, 1, 1)))
@@ -151,16 +177,29 @@ def test_release_dates_are_in_order_and_grow_with_length(length: int, sentenced:
 
 
 ECSL = EarlyReleaseScheme(
-    name="End of Custody Supervised Licence (70 days)", starts_on=date(2024, 5, 23), ends_on=date(2024, 9, 9),
-    days_early=70, excluded_offence_groups=frozenset({"sexual", "terrorism"}),
-    long_sentence_groups=frozenset({"violence"}), long_sentence_days=1461, plan_required=True,
+    name="End of Custody Supervised Licence (70 days)",
+    starts_on=date(2024, 5, 23),
+    ends_on=date(2024, 9, 9),
+    days_early=70,
+    excluded_offence_groups=frozenset({"sexual", "terrorism"}),
+    long_sentence_groups=frozenset({"violence"}),
+    long_sentence_days=1461,
+    plan_required=True,
 )
 
 
-def ecsl(length: int = 300, groups: frozenset[str] = frozenset(), *, approved: bool = True,
-         on: date = date(2024, 6, 1), release: date = date(2024, 8, 1), parole: bool = False):
-    s = CustodialSentence(sentence_date=date(2024, 1, 1), length_days=length, offence_groups=groups,
-                          parole_board_case=parole)
+def ecsl(
+    length: int = 300,
+    groups: frozenset[str] = frozenset(),
+    *,
+    approved: bool = True,
+    on: date = date(2024, 6, 1),
+    release: date = date(2024, 8, 1),
+    parole: bool = False,
+):
+    s = CustodialSentence(
+        sentence_date=date(2024, 1, 1), length_days=length, offence_groups=groups, parole_board_case=parole
+    )
     return scheme_eligibility(ECSL, s, release_date=release, on=on, plan_approved=approved)
 
 
@@ -177,20 +216,33 @@ def test_scheme_exclusions_give_reasons():
     assert ecsl(groups=frozenset({"sexual"})).reasons == ("excluded offence group: sexual offence",)
     assert ecsl(length=1460, groups=frozenset({"violence"})).eligible
     assert ecsl(length=1461, groups=frozenset({"violence"})).reasons == (
-        "excluded: violent offence with a sentence of 1461 days or more",)
+        "excluded: violent offence with a sentence of 1461 days or more",
+    )
     assert ecsl(parole=True).reasons == ("a Parole Board case",)
-    assert ecsl(on=date(2024, 9, 10), release=date(2024, 12, 1)).reasons == ("the scheme is not in force on 10 September 2024",)
+    assert ecsl(on=date(2024, 9, 10), release=date(2024, 12, 1)).reasons == (
+        "the scheme is not in force on 10 September 2024",
+    )
     assert not ecsl(release=date(2024, 5, 1)).eligible
 
 
 def test_scheme_without_plan_requirement_and_length_bounds():
-    scheme = EarlyReleaseScheme(name="Local", starts_on=date(2024, 1, 1), ends_on=None, days_early=10,
-                                min_sentence_days=28, max_sentence_days=1000, plan_required=False)
+    scheme = EarlyReleaseScheme(
+        name="Local",
+        starts_on=date(2024, 1, 1),
+        ends_on=None,
+        days_early=10,
+        min_sentence_days=28,
+        max_sentence_days=1000,
+        plan_required=False,
+    )
     s = CustodialSentence(sentence_date=date(2024, 1, 1), length_days=27)
-    assert scheme_eligibility(scheme, s, release_date=date(2024, 3, 1), on=date(2024, 2, 1),
-                              plan_approved=False).reasons == ("sentence under 28 days",)
+    assert scheme_eligibility(
+        scheme, s, release_date=date(2024, 3, 1), on=date(2024, 2, 1), plan_approved=False
+    ).reasons == ("sentence under 28 days",)
     s = CustodialSentence(sentence_date=date(2024, 1, 1), length_days=200)
-    result = scheme_eligibility(scheme, s, release_date=date(2024, 3, 1), on=date(2024, 2, 1), plan_approved=False)
+    result = scheme_eligibility(
+        scheme, s, release_date=date(2024, 3, 1), on=date(2024, 2, 1), plan_approved=False
+    )
     assert result.releasable_early and result.earliest_release == date(2024, 2, 20)
 
 
@@ -207,13 +259,24 @@ def test_date_change_kinds_and_short_notice_boundary():
     assert not is_short_notice("set", release_date=today + timedelta(days=14), changed_on=today)
     assert is_short_notice("confirmed", release_date=today, changed_on=today)
     assert not is_short_notice("put_back", release_date=today + timedelta(days=3), changed_on=today)
-    assert is_short_notice("brought_forward", release_date=today + timedelta(days=20), changed_on=today,
-                           threshold_days=21)
+    assert is_short_notice(
+        "brought_forward", release_date=today + timedelta(days=20), changed_on=today, threshold_days=21
+    )
 
 
-@pytest.mark.parametrize(("days", "milestone"), [
-    (85, None), (84, 12), (29, 12), (28, 4), (8, 4), (7, 1), (0, 1), (-1, None),
-])
+@pytest.mark.parametrize(
+    ("days", "milestone"),
+    [
+        (85, None),
+        (84, 12),
+        (29, 12),
+        (28, 4),
+        (8, 4),
+        (7, 1),
+        (0, 1),
+        (-1, None),
+    ],
+)
 def test_escalation_milestones(days: int, milestone: int | None):
     today = date(2025, 1, 1)
     assert escalation_milestone(release_date=today + timedelta(days=days), on=today) == milestone
@@ -239,11 +302,14 @@ def test_readiness_bands():
 def test_task_due_dates_never_before_today():
     kind = TASK_KINDS["accommodation_address"]
     today = date(2025, 1, 1)
-    assert task_due_date(kind, release_date=today + timedelta(days=60), on=today) == today + timedelta(days=32)
+    assert task_due_date(kind, release_date=today + timedelta(days=60), on=today) == today + timedelta(
+        days=32
+    )
     assert task_due_date(kind, release_date=today + timedelta(days=5), on=today) == today
 
 
 def test_offence_groups_from_categories_and_flags():
     assert offence_groups(["Violence", "Burglary (domestic)"], domestic_abuse=True) == frozenset(
-        {OffenceGroup.VIOLENCE, OffenceGroup.DOMESTIC_ABUSE})
+        {OffenceGroup.VIOLENCE, OffenceGroup.DOMESTIC_ABUSE}
+    )
     assert offence_groups(["Sexual (against child)"], terrorism=True) == frozenset({"sexual", "terrorism"})

@@ -867,22 +867,36 @@ def test_forced_faults_follow_the_truth() -> None:
     """With the day/month swap, old address and old surname faults forced on (and the faults that would
     blur them off), every extract record shows them, checked against the truth table."""
     errors = ExtractErrorModel(
-        dob_swap_rate=1.0, old_address_rate=1.0, old_surname_rate=1.0,
-        typo_last_rate=0.0, transpose_names_rate=0.0, alias_as_name_rate=0.0, dob_typo_rate=0.0,
-        dob_missing_rate=0.0, postcode_typo_rate=0.0, postcode_missing_rate=0.0,
+        dob_swap_rate=1.0,
+        old_address_rate=1.0,
+        old_surname_rate=1.0,
+        typo_last_rate=0.0,
+        transpose_names_rate=0.0,
+        alias_as_name_rate=0.0,
+        dob_typo_rate=0.0,
+        dob_missing_rate=0.0,
+        postcode_typo_rate=0.0,
+        postcode_missing_rate=0.0,
     )
-    world = generate_partnership(config=SynthConfig(people=3_000, seed=7, as_of=date(2026, 11, 23), errors=errors))
+    world = generate_partnership(
+        config=SynthConfig(people=3_000, seed=7, as_of=date(2026, 11, 23), errors=errors)
+    )
     con = _db(world)
-    rows = con.execute("""
+    rows = con.execute(
+        """
         select t.source, x.date_of_birth, x.last_name, x.postcode, p.date_of_birth, p.last_name,
                (select a.last_name from aliases a where a.person_id = t.person_id and a.kind = 'previous_name'),
                (select a.postcode from addresses a where a.person_id = t.person_id and a.to_date is null),
                (select list(a.postcode) from addresses a where a.person_id = t.person_id and a.to_date is not null)
         from extract_links t
-        join (""" + " union all ".join(
-        f"select source, record_id, date_of_birth, last_name, postcode from x_{s}" for s in EXTRACT_SOURCES
-    ) + """) x using (source, record_id)
-        join people p using (person_id)""").fetchall()
+        join ("""
+        + " union all ".join(
+            f"select source, record_id, date_of_birth, last_name, postcode from x_{s}"
+            for s in EXTRACT_SOURCES
+        )
+        + """) x using (source, record_id)
+        join people p using (person_id)"""
+    ).fetchall()
     assert len(rows) == world.extract_links.num_rows
 
     swapped = kept = old_address = current_only = old_surname = 0

@@ -36,11 +36,15 @@ def member(pk: int, born: date | None, **facts) -> MemberFacts:
     return with_domains(MemberFacts(pk, born, Generation(None, "unknown"), **facts), load_need_domains())
 
 
-def inv(record_id: int, reason: str, start: date = date(2026, 1, 1), end: date | None = None) -> InvolvementFact:
+def inv(
+    record_id: int, reason: str, start: date = date(2026, 1, 1), end: date | None = None
+) -> InvolvementFact:
     return InvolvementFact(record_id, record_id, "An agency", reason, start, end)
 
 
-def school_record(record_id: int, absence: float | None = 2.0, fixed: int = 0, permanent: bool = False) -> SchoolFact:
+def school_record(
+    record_id: int, absence: float | None = 2.0, fixed: int = 0, permanent: bool = False
+) -> SchoolFact:
     return SchoolFact(record_id, *THREE_TERMS, absence, fixed, permanent)
 
 
@@ -62,7 +66,11 @@ def test_2012_all_three_criteria_with_evidence():
     assert programme.qualifies and programme.reason == "All three criteria are met"
     crime, attendance, benefits, _discretion = programme.criteria
     assert [c.status for c in programme.criteria[:3]] == [MET, MET, MET]
-    assert (crime.evidence[0].person_id, crime.evidence[0].record, crime.evidence[0].record_id) == (2, "offence", 20)
+    assert (crime.evidence[0].person_id, crime.evidence[0].record, crime.evidence[0].record_id) == (
+        2,
+        "offence",
+        20,
+    )
     assert "aged 15 at the offence" in crime.evidence[0].description
     assert attendance.evidence[0].description == "Over three terms: 18.5% unauthorised absence"
     assert attendance.evidence[0].start == THREE_TERMS[0]
@@ -73,17 +81,21 @@ def test_2012_two_criteria_need_a_local_discretion_criterion():
     family = family_meeting_all_three()
     family[0] = member(1, MOTHER)  # no benefits recorded
     assert not troubled_families_2012(family, as_of=AS_OF).qualifies
-    family[0] = member(1, MOTHER, registers=[RegisterFact(40, "mental_health", "Mental health", date(2025, 1, 1),
-                                                          None)])
+    family[0] = member(
+        1, MOTHER, registers=[RegisterFact(40, "mental_health", "Mental health", date(2025, 1, 1), None)]
+    )
     programme = troubled_families_2012(family, as_of=AS_OF)
-    assert programme.qualifies and programme.reason == "Two criteria are met, with a local-discretion criterion"
+    assert (
+        programme.qualifies and programme.reason == "Two criteria are met, with a local-discretion criterion"
+    )
     assert programme.criteria[3].evidence[0].record == "register"
 
 
 def test_local_discretion_is_a_setting():
     family = family_meeting_all_three()
-    family[0] = member(1, MOTHER, registers=[RegisterFact(40, "mental_health", "Mental health", date(2025, 1, 1),
-                                                          None)])
+    family[0] = member(
+        1, MOTHER, registers=[RegisterFact(40, "mental_health", "Mental health", date(2025, 1, 1), None)]
+    )
     narrow = TroubledFamiliesSettings(local_discretion=("domestic_abuse",))
     assert not troubled_families_2012(family, as_of=AS_OF, settings=narrow).qualifies
 
@@ -116,21 +128,27 @@ def test_asb_of_any_member_counts():
     assert criterion.status == MET and criterion.evidence[0].description.startswith("Anti-social behaviour")
 
 
-@pytest.mark.parametrize(("record", "status"), [
-    (school_record(30, absence=15.0), MET),  # 15% or more
-    (school_record(30, absence=14.9), NOT_MET),
-    (school_record(30, fixed=3), MET),  # three or more fixed-term exclusions
-    (school_record(30, fixed=2), NOT_MET),
-    (school_record(30, permanent=True), MET),
-    (school_record(30, absence=None), NOT_MET),  # absence not recorded, nothing else
-])
+@pytest.mark.parametrize(
+    ("record", "status"),
+    [
+        (school_record(30, absence=15.0), MET),  # 15% or more
+        (school_record(30, absence=14.9), NOT_MET),
+        (school_record(30, fixed=3), MET),  # three or more fixed-term exclusions
+        (school_record(30, fixed=2), NOT_MET),
+        (school_record(30, permanent=True), MET),
+        (school_record(30, absence=None), NOT_MET),  # absence not recorded, nothing else
+    ],
+)
 def test_school_thresholds(record, status):
     assert school([member(3, CHILD, school=[record])], as_of=AS_OF, settings=SETTINGS).status == status
 
 
 def test_school_says_no_data_when_a_child_has_no_record():
-    criterion = school([member(3, CHILD), member(4, date(2015, 1, 1), school=[school_record(31)])], as_of=AS_OF,
-                       settings=SETTINGS)
+    criterion = school(
+        [member(3, CHILD), member(4, date(2015, 1, 1), school=[school_record(31)])],
+        as_of=AS_OF,
+        settings=SETTINGS,
+    )
     assert criterion.status == NO_DATA and criterion.note == "No school record for 1 child of school age"
 
 
@@ -163,12 +181,20 @@ def test_2015_two_of_six_problems():
     programme = troubled_families_2015(family, as_of=AS_OF)
     assert programme.qualifies and programme.reason == "2 of 6 problems"
     statuses = {c.code: c.status for c in programme.criteria}
-    assert statuses == {"crime_asb": NOT_MET, "school": NO_DATA, "children_need_help": MET, "out_of_work": NO_DATA,
-                        "domestic_abuse": MET, "health": NOT_MET}
+    assert statuses == {
+        "crime_asb": NOT_MET,
+        "school": NO_DATA,
+        "children_need_help": MET,
+        "out_of_work": NO_DATA,
+        "domestic_abuse": MET,
+        "health": NOT_MET,
+    }
 
 
 def test_2015_one_problem_is_not_enough_and_da_offences_count():
-    family = [member(1, MOTHER, offences=[OffenceFact(20, date(2026, 3, 1), date(2026, 4, 1), domestic_abuse=True)])]
+    family = [
+        member(1, MOTHER, offences=[OffenceFact(20, date(2026, 3, 1), date(2026, 4, 1), domestic_abuse=True)])
+    ]
     programme = troubled_families_2015(family, as_of=AS_OF)
     # A domestic abuse offence is both crime and domestic abuse: two problems.
     assert programme.qualifies and programme.met_count == 2
@@ -177,7 +203,11 @@ def test_2015_one_problem_is_not_enough_and_da_offences_count():
 
 
 def test_ended_involvements_count_while_they_overlap_the_window():
-    ended = [member(3, CHILD, involvements=[inv(11, "Child in need plan", date(2024, 1, 1), date(2025, 11, 23))])]
-    long_ended = [member(3, CHILD, involvements=[inv(11, "Child in need plan", date(2024, 1, 1), date(2025, 11, 22))])]
+    ended = [
+        member(3, CHILD, involvements=[inv(11, "Child in need plan", date(2024, 1, 1), date(2025, 11, 23))])
+    ]
+    long_ended = [
+        member(3, CHILD, involvements=[inv(11, "Child in need plan", date(2024, 1, 1), date(2025, 11, 22))])
+    ]
     assert troubled_families_2015(ended, as_of=AS_OF).criteria[2].status == MET
     assert troubled_families_2015(long_ended, as_of=AS_OF).criteria[2].status == NOT_MET

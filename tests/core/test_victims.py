@@ -37,7 +37,9 @@ def test_a_hospital_order_counts_and_a_community_sentence_does_not():
 
 
 def test_the_threshold_and_groups_are_settings():
-    assert vcs_eligibility({"robbery"}, custody_days=200, qualifying_groups={"robbery"}, min_custody_days=180).eligible
+    assert vcs_eligibility(
+        {"robbery"}, custody_days=200, qualifying_groups={"robbery"}, min_custody_days=180
+    ).eligible
 
 
 def test_every_reason_is_given_when_both_fail():

@@ -2,7 +2,9 @@ from django import forms
 
 
 class CodeForm(forms.Form):
-    code = forms.CharField(max_length=12, error_messages={"required": "Enter the 6-digit code from your authenticator app"})
+    code = forms.CharField(
+        max_length=12, error_messages={"required": "Enter the 6-digit code from your authenticator app"}
+    )
 
     backup_allowed = False
 
@@ -12,8 +14,10 @@ class CodeForm(forms.Form):
             return code
         if self.backup_allowed and len(code) == 8 and code.isalnum():
             return code
-        raise forms.ValidationError("Enter the 6-digit code from your authenticator app, like 123456"
-                                    + (", or a backup code" if self.backup_allowed else ""))
+        raise forms.ValidationError(
+            "Enter the 6-digit code from your authenticator app, like 123456"
+            + (", or a backup code" if self.backup_allowed else "")
+        )
 
 
 class SignInCodeForm(CodeForm):

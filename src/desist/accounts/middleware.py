@@ -56,13 +56,15 @@ class SignInRulesMiddleware:
             return None
         # Signed in (checked above); AccessContextMiddleware, earlier in MIDDLEWARE, attached the actor.
         actor = cast(AuthenticatedHttpRequest, request).actor
-        if not (needs_code(user, actor, request.session)
-                or request.path.startswith("/admin/")):
+        if not (needs_code(user, actor, request.session) or request.path.startswith("/admin/")):
             return None
         if _is_api(request):
             actor = actor_for_request(request, channel=Channel.API)
-            log_refusal(actor, summary=f"Refused {request.method} {request.path[:160]}: two-factor sign-in not done",
-                        reason="two-factor code not given")
+            log_refusal(
+                actor,
+                summary=f"Refused {request.method} {request.path[:160]}: two-factor sign-in not done",
+                reason="two-factor code not given",
+            )
             return JsonResponse({"detail": "Sign in with your two-factor code first."}, status=403)
         name = "two_factor_verify" if user_has_device(user, confirmed=True) else "two_factor_setup"
         return self._to(request, reverse(name))

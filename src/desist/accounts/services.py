@@ -47,7 +47,9 @@ def totp_device_confirm(*, actor: Actor, device: TOTPDevice, code: str) -> bool:
     if device.user_id != actor.user_id or device.confirmed:
         return False
     if not device.verify_token(code.strip()):
-        log_refusal(actor, summary="Refused a two-factor code while setting up", obj=device, reason="wrong code")
+        log_refusal(
+            actor, summary="Refused a two-factor code while setting up", obj=device, reason="wrong code"
+        )
         return False
     TOTPDevice.objects.filter(user_id=device.user_id).exclude(pk=device.pk).delete()
     device.confirmed = True
@@ -67,7 +69,9 @@ def backup_codes_issue(*, actor: Actor) -> list[str]:
     place of a code from the app, for when the phone is lost."""
     assert actor.user is not None
     # Keep the device itself: a session verified with a backup code stays verified.
-    device, _ = StaticDevice.objects.get_or_create(user=actor.user, name=BACKUP_NAME, defaults={"confirmed": True})
+    device, _ = StaticDevice.objects.get_or_create(
+        user=actor.user, name=BACKUP_NAME, defaults={"confirmed": True}
+    )
     device.token_set.all().delete()
     codes = [StaticToken.random_token() for _ in range(BACKUP_CODES)]
     StaticToken.objects.bulk_create(StaticToken(device=device, token=code) for code in codes)
@@ -85,26 +89,46 @@ def two_factor_check(*, actor: Actor, code: str) -> TOTPDevice | StaticDevice | 
     for device in kind.objects.devices_for_user(actor.user, confirmed=True):
         allowed, _ = device.verify_is_allowed()
         if not allowed:
-            log_refusal(actor, summary="Refused a two-factor code: too many tries", obj=device, reason="throttled",
-                        detail={"failures": device.throttling_failure_count})
+            log_refusal(
+                actor,
+                summary="Refused a two-factor code: too many tries",
+                obj=device,
+                reason="throttled",
+                detail={"failures": device.throttling_failure_count},
+            )
             return None
         if device.verify_token(code):
             if kind is StaticDevice:
-                log_access(actor=actor, action=Action.ALTERATION, obj=device,
-                           summary=f"Signed in with a backup code ({device.token_set.count()} left)")
+                log_access(
+                    actor=actor,
+                    action=Action.ALTERATION,
+                    obj=device,
+                    summary=f"Signed in with a backup code ({device.token_set.count()} left)",
+                )
             return device
-        log_refusal(actor, summary="Refused a two-factor code", obj=device, reason="wrong code",
-                    detail={"failures": device.throttling_failure_count})
+        log_refusal(
+            actor,
+            summary="Refused a two-factor code",
+            obj=device,
+            reason="wrong code",
+            detail={"failures": device.throttling_failure_count},
+        )
         return None
-    log_refusal(actor, summary="Refused a two-factor code",
-                reason="no backup codes" if kind is StaticDevice else "no authenticator")
+    log_refusal(
+        actor,
+        summary="Refused a two-factor code",
+        reason="no backup codes" if kind is StaticDevice else "no authenticator",
+    )
     return None
 
 
 def throttled_for(*, actor: Actor) -> bool:
     """True while django-otp makes the user wait before the next code."""
-    return any(not device.verify_is_allowed()[0]
-               for kind in (TOTPDevice, StaticDevice) for device in kind.objects.devices_for_user(actor.user))
+    return any(
+        not device.verify_is_allowed()[0]
+        for kind in (TOTPDevice, StaticDevice)
+        for device in kind.objects.devices_for_user(actor.user)
+    )
 
 
 @transaction.atomic
@@ -129,15 +153,20 @@ def may_reset(actor: Actor, user: User) -> bool:
     or someone outside those agencies. Nobody resets their own this way (they use the account page). At the
     command line the operator may reset anyone."""
     if actor.user is None:
-        return actor.channel == Channel.CLI  # someone at the server's command line (`manage.py reset_sign_in`)
+        return (
+            actor.channel == Channel.CLI
+        )  # someone at the server's command line (`manage.py reset_sign_in`)
     if not actor.is_administrator or user.pk == actor.user_id:
         return False
     if getattr(actor.user, "is_superuser", False):
         return True
     if user.is_superuser:
         return False
-    admin_agencies = set(actor.user.memberships.filter(
-        is_active=True, role="administrator").values_list("agency_id", flat=True))
+    admin_agencies = set(
+        actor.user.memberships.filter(is_active=True, role="administrator").values_list(
+            "agency_id", flat=True
+        )
+    )
     return user.memberships.filter(agency_id__in=admin_agencies).exists()
 
 
@@ -148,16 +177,26 @@ def sign_in_reset(*, actor: Actor, user: User) -> SignInReset:
     new password is returned for the administrator to pass on by another channel. The link lapses when used,
     when the user signs in, or after PASSWORD_RESET_TIMEOUT."""
     if not may_reset(actor, user):
-        log_refusal(actor, summary=f"Refused to reset the sign-in of {user.username}", obj=user,
-                    reason="not an administrator of the user's agency")
+        log_refusal(
+            actor,
+            summary=f"Refused to reset the sign-in of {user.username}",
+            obj=user,
+            reason="not an administrator of the user's agency",
+        )
         raise ResetRefused(f"You may not reset the sign-in of {user.username}.")
     devices_removed, _ = TOTPDevice.objects.filter(user=user).delete()
     StaticDevice.objects.filter(user=user).delete()
     user.set_unusable_password()
     user.save(update_fields=["password"])
     token = default_token_generator.make_token(user)
-    path = reverse("password_set", kwargs={"uidb64": urlsafe_base64_encode(force_bytes(user.pk)), "token": token})
-    log_access(actor=actor, action=Action.ALTERATION, obj=user,
-               summary=f"Reset the password and two-factor sign-in of {user.username}",
-               detail={"devices_removed": devices_removed})
+    path = reverse(
+        "password_set", kwargs={"uidb64": urlsafe_base64_encode(force_bytes(user.pk)), "token": token}
+    )
+    log_access(
+        actor=actor,
+        action=Action.ALTERATION,
+        obj=user,
+        summary=f"Reset the password and two-factor sign-in of {user.username}",
+        detail={"devices_removed": devices_removed},
+    )
     return SignInReset(user=user, devices_removed=devices_removed, set_password_path=path)

@@ -67,8 +67,9 @@ def two_factor_setup(request: AuthenticatedHttpRequest) -> HttpResponse:
         return redirect(f"{reverse('two_factor_verify')}?{urlencode({'next': reverse('two_factor_setup')})}")
     device = None
     if request.method == "POST":
-        device = TOTPDevice.objects.filter(pk=request.session.get(SETUP_DEVICE_KEY), user=request.user,
-                                           confirmed=False).first()
+        device = TOTPDevice.objects.filter(
+            pk=request.session.get(SETUP_DEVICE_KEY), user=request.user, confirmed=False
+        ).first()
     if device is None:
         device = services.totp_device_start(actor=request.actor)
         request.session[SETUP_DEVICE_KEY] = device.pk
@@ -76,30 +77,45 @@ def two_factor_setup(request: AuthenticatedHttpRequest) -> HttpResponse:
     else:
         form = CodeForm(request.POST)
         if form.is_valid():
-            if services.totp_device_confirm(actor=request.actor, device=device, code=form.cleaned_data["code"]):
+            if services.totp_device_confirm(
+                actor=request.actor, device=device, code=form.cleaned_data["code"]
+            ):
                 request.session.pop(SETUP_DEVICE_KEY, None)
                 forget_device(request.session)
                 otp_login(request, device)
                 request.session.cycle_key()
-                messages.success(request, "Two-factor sign-in is set up. You will be asked for a code each time you sign in.")
+                messages.success(
+                    request,
+                    "Two-factor sign-in is set up. You will be asked for a code each time you sign in.",
+                )
                 request.session[BACKUP_CODES_KEY] = services.backup_codes_issue(actor=request.actor)
                 return redirect(f"{reverse('two_factor_backup_codes')}?{urlencode({'next': _next(request)})}")
             device.refresh_from_db()
-            form.add_error("code", "The code is not right. Check the app shows desist, then enter its newest code"
-                           if device.throttling_failure_count <= 1 else
-                           "Too many wrong codes. Wait a few seconds, then enter the newest code")
+            form.add_error(
+                "code",
+                "The code is not right. Check the app shows desist, then enter its newest code"
+                if device.throttling_failure_count <= 1
+                else "Too many wrong codes. Wait a few seconds, then enter the newest code",
+            )
     qr = segno.make(device.config_url, error="m")
-    return render(request, "accounts/two_factor_setup.html", {
-        "form": form, "next": _next(request), "qr_data_uri": qr.svg_data_uri(scale=5, border=2),
-        "secret": _grouped(device), "required": two_factor_required(request.actor),
-    })
+    return render(
+        request,
+        "accounts/two_factor_setup.html",
+        {
+            "form": form,
+            "next": _next(request),
+            "qr_data_uri": qr.svg_data_uri(scale=5, border=2),
+            "secret": _grouped(device),
+            "required": two_factor_required(request.actor),
+        },
+    )
 
 
 def _grouped(device: TOTPDevice) -> str:
     from base64 import b32encode
 
     key = b32encode(device.bin_key).decode()
-    return " ".join(key[i:i + 4] for i in range(0, len(key), 4))
+    return " ".join(key[i : i + 4] for i in range(0, len(key), 4))
 
 
 @login_required
@@ -119,21 +135,30 @@ def backup_codes(request: AuthenticatedHttpRequest) -> HttpResponse:
 @login_required
 def account(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The user's own account: two-factor sign-in on or off."""
-    return render(request, "accounts/account.html", {
-        "has_device": TOTPDevice.objects.filter(user=request.user, confirmed=True).exists(),
-        "backup_codes_left": StaticToken.objects.filter(device__user=request.user).count(),
-        "required": two_factor_required(request.actor),
-        "required_for": settings.DESIST_2FA_REQUIRED_FOR,
-        "may_reset_others": request.actor.is_administrator,
-    })
+    return render(
+        request,
+        "accounts/account.html",
+        {
+            "has_device": TOTPDevice.objects.filter(user=request.user, confirmed=True).exists(),
+            "backup_codes_left": StaticToken.objects.filter(device__user=request.user).count(),
+            "required": two_factor_required(request.actor),
+            "required_for": settings.DESIST_2FA_REQUIRED_FOR,
+            "may_reset_others": request.actor.is_administrator,
+        },
+    )
 
 
 @login_required
 @require_POST
 def two_factor_remove(request: AuthenticatedHttpRequest) -> HttpResponse:
     if two_factor_required(request.actor):
-        refuse(request.actor, summary="Refused to turn off two-factor sign-in", reason="two-factor sign-in required",
-               status=403, message="Two-factor sign-in is required for your account.")
+        refuse(
+            request.actor,
+            summary="Refused to turn off two-factor sign-in",
+            reason="two-factor sign-in required",
+            status=403,
+            message="Two-factor sign-in is required for your account.",
+        )
     services.two_factor_remove(actor=request.actor)
     forget_device(request.session)
     messages.success(request, "Two-factor sign-in is turned off.")
@@ -145,13 +170,20 @@ def users(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Administrators: the users whose sign-in they may reset."""
     actor = request.actor
     if not actor.is_administrator:
-        refuse(actor, summary="Refused the list of users", reason="not an administrator", status=403,
-               message="Only administrators can reset someone's sign-in.")
+        refuse(
+            actor,
+            summary="Refused the list of users",
+            reason="not an administrator",
+            status=403,
+            message="Only administrators can reset someone's sign-in.",
+        )
     people = User.objects.filter(is_active=True).exclude(pk=request.user.pk).order_by("username")
     if not request.user.is_superuser:
         agencies = request.user.memberships.filter(is_active=True, role="administrator").values("agency_id")
         people = people.filter(is_superuser=False, memberships__agency_id__in=agencies).distinct()
-    enrolled = set(TOTPDevice.objects.filter(confirmed=True, user__in=people).values_list("user_id", flat=True))
+    enrolled = set(
+        TOTPDevice.objects.filter(confirmed=True, user__in=people).values_list("user_id", flat=True)
+    )
     return render(request, "accounts/users.html", {"people": people[:500], "enrolled": enrolled})
 
 
@@ -161,15 +193,27 @@ def user_reset(request: AuthenticatedHttpRequest, user_id: int) -> HttpResponse:
     subject = get_object_or_404(User, pk=user_id, is_active=True)
     actor = request.actor
     if not services.may_reset(actor, subject):
-        refuse(actor, summary=f"Refused to reset the sign-in of {subject.username}", obj=subject, status=403,
-               reason="not an administrator of the user's agency", message="You may not reset this user's sign-in.")
+        refuse(
+            actor,
+            summary=f"Refused to reset the sign-in of {subject.username}",
+            obj=subject,
+            status=403,
+            reason="not an administrator of the user's agency",
+            message="You may not reset this user's sign-in.",
+        )
     if request.method != "POST":
         return render(request, "accounts/user_reset.html", {"subject": subject})
     reset = services.sign_in_reset(actor=actor, user=subject)
-    return render(request, "accounts/user_reset_done.html", {
-        "subject": subject, "reset": reset, "link": request.build_absolute_uri(reset.set_password_path),
-        "hours": settings.PASSWORD_RESET_TIMEOUT // 3600,
-    })
+    return render(
+        request,
+        "accounts/user_reset_done.html",
+        {
+            "subject": subject,
+            "reset": reset,
+            "link": request.build_absolute_uri(reset.set_password_path),
+            "hours": settings.PASSWORD_RESET_TIMEOUT // 3600,
+        },
+    )
 
 
 class PasswordSetView(auth_views.PasswordResetConfirmView):

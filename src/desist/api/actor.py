@@ -23,13 +23,23 @@ def api_actor(request: HttpRequest) -> Actor:
     justification = " ".join(request.headers.get("X-Desist-Justification", "").split())[:300]
     if purpose:
         if purpose not in settings.DESIST_PURPOSES:
-            raise HttpError(400, f"Unknown purpose {purpose[:64]!r}; use one of: {', '.join(settings.DESIST_PURPOSES)}")
+            raise HttpError(
+                400, f"Unknown purpose {purpose[:64]!r}; use one of: {', '.join(settings.DESIST_PURPOSES)}"
+            )
         if purpose == "other" and not justification:
-            raise HttpError(400, "The purpose 'other' needs the reason in words: set the X-Desist-Justification header.")
+            raise HttpError(
+                400, "The purpose 'other' needs the reason in words: set the X-Desist-Justification header."
+            )
         actor = replace(actor, purpose=purpose, justification=justification if purpose == "other" else "")
     if not actor.purpose:
-        log_refusal(actor, summary=f"Refused {request.method} {request.path[:160]}: no purpose stated",
-                    reason="no X-Desist-Purpose header")
-        raise HttpError(400, "State why you are reading: set the X-Desist-Purpose header to one of: "
-                        f"{', '.join(settings.DESIST_PURPOSES)}.")
+        log_refusal(
+            actor,
+            summary=f"Refused {request.method} {request.path[:160]}: no purpose stated",
+            reason="no X-Desist-Purpose header",
+        )
+        raise HttpError(
+            400,
+            "State why you are reading: set the X-Desist-Purpose header to one of: "
+            f"{', '.join(settings.DESIST_PURPOSES)}.",
+        )
     return actor

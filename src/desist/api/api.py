@@ -37,8 +37,13 @@ class TokenAuth(HttpBearer):
         request.user = found.user
         if request.method in WRITE_METHODS and "write" not in found.scope_set:
             actor = actor_for_request(request, channel=Channel.API)
-            log_refusal(actor, obj=found, summary=f"Refused {request.method} {request.path[:160]}: the API token may "
-                        "only read", reason="token without the write scope", detail={"token": found.key_prefix})
+            log_refusal(
+                actor,
+                obj=found,
+                summary=f"Refused {request.method} {request.path[:160]}: the API token may only read",
+                reason="token without the write scope",
+                detail={"token": found.key_prefix},
+            )
             raise HttpError(403, "This API token may only read. Ask for a token with the write scope.")
         return found.user
 

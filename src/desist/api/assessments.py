@@ -31,11 +31,17 @@ def _assessment_out(assessment: Assessment) -> dict[str, Any]:
         return None if value is None else float(value)
 
     return {
-        "id": assessment.pk, "version": assessment.version, "assessed_on": assessment.assessed_on,
-        "source": assessment.source, "rosh": assessment.rosh_by_audience,
-        "rsr_percent": number(assessment.rsr_percent), "arp_percent": number(assessment.arp_percent),
-        "csrp_percent": number(assessment.csrp_percent), "dcsrp_band": assessment.dcsrp_band,
-        "dcsrp_score": number(assessment.dcsrp_score), "answers": assessment.answers,
+        "id": assessment.pk,
+        "version": assessment.version,
+        "assessed_on": assessment.assessed_on,
+        "source": assessment.source,
+        "rosh": assessment.rosh_by_audience,
+        "rsr_percent": number(assessment.rsr_percent),
+        "arp_percent": number(assessment.arp_percent),
+        "csrp_percent": number(assessment.csrp_percent),
+        "dcsrp_band": assessment.dcsrp_band,
+        "dcsrp_score": number(assessment.dcsrp_score),
+        "answers": assessment.answers,
         "sections": list(assessment.sections.all()),
         "recorded_by": assessment.recorded_by.get_username() if assessment.recorded_by else None,
     }
@@ -46,33 +52,56 @@ def _assessable_person(actor: Actor, person_id: int, doing: str) -> Person:
     return selectors.person_for_actor(actor, person_id, what=doing)
 
 
-@router.get("/people/{id:person_id}/assessments", response={200: list[schemas.AssessmentOut], 404: schemas.ErrorOut},
-         summary="A person's assessments, every version, newest first",
-         operation_id="desist_api_api_list_assessments")
+@router.get(
+    "/people/{id:person_id}/assessments",
+    response={200: list[schemas.AssessmentOut], 404: schemas.ErrorOut},
+    summary="A person's assessments, every version, newest first",
+    operation_id="desist_api_api_list_assessments",
+)
 def list_assessments(request: HttpRequest, person_id: int) -> Any:
     actor = api_actor(request)
     person = _assessable_person(actor, person_id, "the assessments")
     versions = assessment_versions(person.pk)
-    log_access(actor=actor, action=Action.CONSULTATION, summary=f"Viewed assessments of person {person.pk}",
-               person_id=person.pk, detail={"sections": ["assessments"], "versions": len(versions)})
+    log_access(
+        actor=actor,
+        action=Action.CONSULTATION,
+        summary=f"Viewed assessments of person {person.pk}",
+        person_id=person.pk,
+        detail={"sections": ["assessments"], "versions": len(versions)},
+    )
     return [_assessment_out(a) for a in versions]
 
 
-@router.post("/people/{id:person_id}/assessments",
-          response={201: schemas.AssessmentOut, 403: schemas.ErrorOut, 404: schemas.ErrorOut,
-                    422: schemas.ValidationErrorOut},
-          summary="Record an assessment (assessing staff only); the scores follow in the background",
-          openapi_extra={"requestBody": {"required": True, "content": {
-              "application/json": {"schema": schemas.AssessmentIn.model_json_schema()}}}},
-          operation_id="desist_api_api_post_assessment")
+@router.post(
+    "/people/{id:person_id}/assessments",
+    response={
+        201: schemas.AssessmentOut,
+        403: schemas.ErrorOut,
+        404: schemas.ErrorOut,
+        422: schemas.ValidationErrorOut,
+    },
+    summary="Record an assessment (assessing staff only); the scores follow in the background",
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "content": {"application/json": {"schema": schemas.AssessmentIn.model_json_schema()}},
+        }
+    },
+    operation_id="desist_api_api_post_assessment",
+)
 def post_assessment(request: HttpRequest, person_id: int) -> Any:
     actor = api_actor(request)
     person = _assessable_person(actor, person_id, "record an assessment")
     if not can_record_assessments(actor):
-        refuse(actor, summary=f"Refused to record an assessment for person {person_id}", person_id=person_id,
-               reason="not an assessing role", status=403,
-               message="Only assessing staff (probation or youth justice practitioners and managers) can record "
-                       "assessments.")
+        refuse(
+            actor,
+            summary=f"Refused to record an assessment for person {person_id}",
+            person_id=person_id,
+            reason="not an assessing role",
+            status=403,
+            message="Only assessing staff (probation or youth justice practitioners and managers) can record "
+            "assessments.",
+        )
     try:
         body = json.loads(request.body or b"null")
     except ValueError:
@@ -83,11 +112,12 @@ def post_assessment(request: HttpRequest, person_id: int) -> Any:
     errors = [{"loc": ["body", *path], "msg": message} for path, message in problems]
     if not form.is_valid() or errors:
         taken = {tuple(e["loc"]) for e in errors}
-        errors += [{"loc": ["body", *json_path(name)], "msg": str(message)}
-                   for name, messages in form.errors.items() for message in messages
-                   if ("body", *json_path(name)) not in taken]
+        errors += [
+            {"loc": ["body", *json_path(name)], "msg": str(message)}
+            for name, messages in form.errors.items()
+            for message in messages
+            if ("body", *json_path(name)) not in taken
+        ]
         return Status(422, {"detail": errors})
     recorded = assessment_record(actor=actor, person=person, **form.service_arguments())
     return Status(201, _assessment_out(recorded))
-
-

@@ -82,8 +82,13 @@ class IdempotencyMiddleware:
         IdempotentRequest.objects.filter(user=user, created_at__lt=cutoff).delete()
         try:
             with transaction.atomic():
-                kept = IdempotentRequest.objects.create(user=user, key=key, fingerprint=fingerprint,
-                                                        method=request.method or "", path=request.path[:500])
+                kept = IdempotentRequest.objects.create(
+                    user=user,
+                    key=key,
+                    fingerprint=fingerprint,
+                    method=request.method or "",
+                    path=request.path[:500],
+                )
         except IntegrityError:
             return self._again(request, user, key, fingerprint)
         try:
@@ -95,8 +100,10 @@ class IdempotencyMiddleware:
             IdempotentRequest.objects.filter(pk=kept.pk).delete()
             return response
         IdempotentRequest.objects.filter(pk=kept.pk).update(
-            status_code=response.status_code, content_type=response.get("Content-Type", "")[:100],
-            body=bytes(response.content))
+            status_code=response.status_code,
+            content_type=response.get("Content-Type", "")[:100],
+            body=bytes(response.content),
+        )
         return response
 
     def _again(self, request: HttpRequest, user: User, key: str, fingerprint: str) -> HttpResponse:
@@ -104,17 +111,31 @@ class IdempotencyMiddleware:
         if kept is None:  # the first one failed and was forgotten in between: the client may simply retry
             return _problem(409, f"A request with this {HEADER} has just failed; send it again.")
         if kept.fingerprint != fingerprint:
-            return _problem(422, f"This {HEADER} was already used for a different request ({kept.method} "
-                                 f"{kept.path}). Use a new key for each change.")
+            return _problem(
+                422,
+                f"This {HEADER} was already used for a different request ({kept.method} "
+                f"{kept.path}). Use a new key for each change.",
+            )
         if kept.status_code is None:
-            return _problem(409, f"A request with this {HEADER} is still being done. Wait, then send it again.")
-        actor = actor_for_user(user, channel=Channel.API, purpose=request.headers.get("X-Desist-Purpose", ""),
-                               ip_address=client_ip(request), path=request.get_full_path()[:500])
-        log_access(actor=actor, action=Action.CONSULTATION,
-                   summary=f"Replayed the kept answer to {kept.method} {kept.path}"[:255],
-                   detail={"idempotency_key": key[:80], "status": kept.status_code})
-        response = HttpResponse(bytes(kept.body), status=kept.status_code,
-                                content_type=kept.content_type or "application/json")
+            return _problem(
+                409, f"A request with this {HEADER} is still being done. Wait, then send it again."
+            )
+        actor = actor_for_user(
+            user,
+            channel=Channel.API,
+            purpose=request.headers.get("X-Desist-Purpose", ""),
+            ip_address=client_ip(request),
+            path=request.get_full_path()[:500],
+        )
+        log_access(
+            actor=actor,
+            action=Action.CONSULTATION,
+            summary=f"Replayed the kept answer to {kept.method} {kept.path}"[:255],
+            detail={"idempotency_key": key[:80], "status": kept.status_code},
+        )
+        response = HttpResponse(
+            bytes(kept.body), status=kept.status_code, content_type=kept.content_type or "application/json"
+        )
         response["Idempotent-Replayed"] = "true"
         return response
 
@@ -124,17 +145,28 @@ def conflict_message(error: IntegrityError) -> str:
     text = str(error)
     # PostgreSQL names the constraint; SQLite names the columns.
     known = [
-        (("victims_victim_reference", "victims_victim.reference"), "A victim with this reference is already recorded."),
-        (("referral_one_open_per_need", "referrals_referral.person_id, referrals_referral.need"),
-         "This person already has an open referral for this need."),
-        (("cohort_one_open_membership", "iom_cohortmembership.person_id"),
-         "This person is already proposed to or adopted into the IOM cohort."),
-        (("victim_link_once", "victims_victimlink.victim_id"), "This victim is already linked to this offence."),
+        (
+            ("victims_victim_reference", "victims_victim.reference"),
+            "A victim with this reference is already recorded.",
+        ),
+        (
+            ("referral_one_open_per_need", "referrals_referral.person_id, referrals_referral.need"),
+            "This person already has an open referral for this need.",
+        ),
+        (
+            ("cohort_one_open_membership", "iom_cohortmembership.person_id"),
+            "This person is already proposed to or adopted into the IOM cohort.",
+        ),
+        (
+            ("victim_link_once", "victims_victimlink.victim_id"),
+            "This victim is already linked to this offence.",
+        ),
         (("booking_no_overlap",), "That bed is already booked for some of those nights."),
     ]
     for names, message in known:
         if any(name in text for name in names):
             return message
-    return "Someone else made the same change at the same moment. Reload the record and check it before trying " \
-           "again."
-
+    return (
+        "Someone else made the same change at the same moment. Reload the record and check it before trying "
+        "again."
+    )

@@ -51,22 +51,40 @@ class MergeOut(Schema):
 
 
 def _out(merge: PersonMerge) -> dict[str, Any]:
-    return {"id": merge.pk, "absorbed": merge.absorbed_id, "kept": merge.kept_id, "merged_at": merge.merged_at,
-            "merged_by": merge.merged_by_name, "reason": merge.reason, "link_run": merge.link_run_id,
-            "moved": dict(merge_counts(merge)), "left_behind": sum(len(v) for v in merge.left_behind.values()),
-            "undone_at": merge.undone_at, "undone_by": merge.undone_by_name, "undo_reason": merge.undo_reason}
+    return {
+        "id": merge.pk,
+        "absorbed": merge.absorbed_id,
+        "kept": merge.kept_id,
+        "merged_at": merge.merged_at,
+        "merged_by": merge.merged_by_name,
+        "reason": merge.reason,
+        "link_run": merge.link_run_id,
+        "moved": dict(merge_counts(merge)),
+        "left_behind": sum(len(v) for v in merge.left_behind.values()),
+        "undone_at": merge.undone_at,
+        "undone_by": merge.undone_by_name,
+        "undo_reason": merge.undo_reason,
+    }
 
 
 def _reviewer(request: HttpRequest, what: str) -> Actor:
     actor = api_actor(request)
     if not can_review(actor):
-        refuse(actor, summary=f"Refused to {what}", reason="not a linkage reviewer", status=403,
-               message="Only linkage reviewers can merge people or undo a merge.")
+        refuse(
+            actor,
+            summary=f"Refused to {what}",
+            reason="not a linkage reviewer",
+            status=403,
+            message="Only linkage reviewers can merge people or undo a merge.",
+        )
     return review_actor(actor)
 
 
-@router.post("", response={201: MergeOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut},
-             summary="Merge one person into another (everything recorded about them moves); 409 if it cannot be made")
+@router.post(
+    "",
+    response={201: MergeOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut},
+    summary="Merge one person into another (everything recorded about them moves); 409 if it cannot be made",
+)
 def merge_people(request: HttpRequest, body: MergeIn) -> Any:
     actor = _reviewer(request, f"merge person {body.absorbed} into person {body.kept}")
     people = Person.objects.in_bulk([body.absorbed, body.kept])
@@ -74,15 +92,19 @@ def merge_people(request: HttpRequest, body: MergeIn) -> Any:
         if pk not in people:
             refuse(actor, summary=f"Refused to merge person {pk}", person_id=pk)
     try:
-        merge = services.people_merge(actor=actor, absorbed=people[body.absorbed], kept=people[body.kept],
-                                      reason=body.reason)
+        merge = services.people_merge(
+            actor=actor, absorbed=people[body.absorbed], kept=people[body.kept], reason=body.reason
+        )
     except MergeRefused as refused:
         return Status(409, {"detail": str(refused)})
     return Status(201, _out(merge))
 
 
-@router.post("/{id:merge_id}/undo", response={200: MergeOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut},
-             summary="Undo a merge (a split): what it moved goes back; 409 says what to undo first")
+@router.post(
+    "/{id:merge_id}/undo",
+    response={200: MergeOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut},
+    summary="Undo a merge (a split): what it moved goes back; 409 says what to undo first",
+)
 def undo_merge(request: HttpRequest, merge_id: int, body: UndoIn) -> Any:
     actor = _reviewer(request, f"undo merge {merge_id}")
     merge = PersonMerge.objects.filter(pk=merge_id).first()

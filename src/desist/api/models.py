@@ -12,8 +12,11 @@ class ApiToken(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     # Always set (at most DESIST_API_TOKEN_MAX_DAYS after creation); null only in tokens from before it was required.
     expires_at = models.DateTimeField(null=True, blank=True)
-    scopes = models.CharField(max_length=50, default="read",
-                              help_text="What the token may do, space-separated: read, write (POST, PUT, PATCH, DELETE).")
+    scopes = models.CharField(
+        max_length=50,
+        default="read",
+        help_text="What the token may do, space-separated: read, write (POST, PUT, PATCH, DELETE).",
+    )
     last_used_at = models.DateTimeField(null=True, blank=True)
     revoked = models.BooleanField(default=False)
 
@@ -39,12 +42,16 @@ class IdempotentRequest(models.Model):
     method = models.CharField(max_length=8)
     path = models.CharField(max_length=500)
     created_at = models.DateTimeField(auto_now_add=True)
-    status_code = models.PositiveSmallIntegerField(null=True, blank=True, help_text="Empty while in progress.")
+    status_code = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="Empty while in progress."
+    )
     content_type = models.CharField(max_length=100, blank=True)
     body = models.BinaryField(blank=True, default=b"")
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["user", "key"], name="idempotent_request_once_per_user")]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "key"], name="idempotent_request_once_per_user")
+        ]
         indexes = [models.Index(fields=["created_at"], name="idempotent_request_created")]
 
     def __str__(self) -> str:

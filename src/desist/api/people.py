@@ -53,48 +53,101 @@ def _page(items: Any, params: PageParams) -> Any:
     return Paginator(items, size).get_page(params.page)
 
 
-@router.get("/people", response=PersonPage, summary="People visible to you, or a search",
-         operation_id="desist_api_api_list_people")
-def list_people(request: HttpRequest, params: Query[PageParams], q: str = "", group: str = "") -> dict[str, Any]:
+@router.get(
+    "/people",
+    response=PersonPage,
+    summary="People visible to you, or a search",
+    operation_id="desist_api_api_list_people",
+)
+def list_people(
+    request: HttpRequest, params: Query[PageParams], q: str = "", group: str = ""
+) -> dict[str, Any]:
     actor = api_actor(request)
     if q:
         people: Any = [r.person for r in selectors.person_search(actor, q, limit=MAX_PAGE_SIZE)]
         if group:
-            members = set(members_on(group, timezone.localdate()).filter(pk__in=[p.pk for p in people])
-                          .values_list("pk", flat=True))
+            members = set(
+                members_on(group, timezone.localdate())
+                .filter(pk__in=[p.pk for p in people])
+                .values_list("pk", flat=True)
+            )
             people = [p for p in people if p.pk in members]
     else:
-        people = selectors.visible_people(actor).select_related("district").order_by("last_name", "first_name", "id")
+        people = (
+            selectors.visible_people(actor)
+            .select_related("district")
+            .order_by("last_name", "first_name", "id")
+        )
         if group:
             people = people.filter(in_group(group, on=timezone.localdate()))
     page = _page(people, params)
-    log_access(actor=actor, action=Action.CONSULTATION, summary=f"Listed people through the API ({len(page)} shown)",
-               detail={"query": q, "person_ids": [p.pk for p in page]})
-    return {"count": page.paginator.count, "page": page.number, "pages": page.paginator.num_pages,
-            "results": list(page)}
+    log_access(
+        actor=actor,
+        action=Action.CONSULTATION,
+        summary=f"Listed people through the API ({len(page)} shown)",
+        detail={"query": q, "person_ids": [p.pk for p in page]},
+    )
+    return {
+        "count": page.paginator.count,
+        "page": page.number,
+        "pages": page.paginator.num_pages,
+        "results": list(page),
+    }
 
 
-@router.get("/caseload", response=CaseloadPage, summary="People you are lead worker for",
-         operation_id="desist_api_api_list_caseload")
-def list_caseload(request: HttpRequest, params: Query[PageParams], status: str = "", flag: str = "",
-                  district: str = "", group: str = "", sort: str = "next_key_date") -> dict[str, Any]:
+@router.get(
+    "/caseload",
+    response=CaseloadPage,
+    summary="People you are lead worker for",
+    operation_id="desist_api_api_list_caseload",
+)
+def list_caseload(
+    request: HttpRequest,
+    params: Query[PageParams],
+    status: str = "",
+    flag: str = "",
+    district: str = "",
+    group: str = "",
+    sort: str = "next_key_date",
+) -> dict[str, Any]:
     actor = api_actor(request)
-    people = selectors.caseload(actor, selectors.CaseloadFilters(status=status, flag=flag, district=district,
-                                                                 group=group, sort=sort))
+    people = selectors.caseload(
+        actor, selectors.CaseloadFilters(status=status, flag=flag, district=district, group=group, sort=sort)
+    )
     page = _page(people, params)
-    log_access(actor=actor, action=Action.CONSULTATION, summary=f"Listed caseload through the API ({len(page)} shown)",
-               detail={"person_ids": [p.pk for p in page]})
+    log_access(
+        actor=actor,
+        action=Action.CONSULTATION,
+        summary=f"Listed caseload through the API ({len(page)} shown)",
+        detail={"person_ids": [p.pk for p in page]},
+    )
     results = [
-        {**_summary(p), "supervision_status": p.supervision_status, "next_key_date": p.next_key_date,
-         "next_key_kind": p.next_key_kind, "flags": [r.label for r in p.current_registers]}
+        {
+            **_summary(p),
+            "supervision_status": p.supervision_status,
+            "next_key_date": p.next_key_date,
+            "next_key_kind": p.next_key_kind,
+            "flags": [r.label for r in p.current_registers],
+        }
         for p in page
     ]
-    return {"count": page.paginator.count, "page": page.number, "pages": page.paginator.num_pages, "results": results}
+    return {
+        "count": page.paginator.count,
+        "page": page.number,
+        "pages": page.paginator.num_pages,
+        "results": results,
+    }
 
 
 def _summary(person: Person) -> dict[str, Any]:
-    return {"id": person.pk, "first_name": person.first_name, "last_name": person.last_name,
-            "date_of_birth": person.date_of_birth, "sex": person.sex, "district": person.district}
+    return {
+        "id": person.pk,
+        "first_name": person.first_name,
+        "last_name": person.last_name,
+        "date_of_birth": person.date_of_birth,
+        "sex": person.sex,
+        "district": person.district,
+    }
 
 
 def _consult(request: HttpRequest, person_id: int, sections: list[str]) -> tuple[Person, Any]:
@@ -102,13 +155,21 @@ def _consult(request: HttpRequest, person_id: int, sections: list[str]) -> tuple
     return record.person, record.on
 
 
-@router.get("/people/{id:person_id}", response={200: schemas.PersonOut, 404: schemas.ErrorOut}, summary="One person's record",
-         operation_id="desist_api_api_get_person")
+@router.get(
+    "/people/{id:person_id}",
+    response={200: schemas.PersonOut, 404: schemas.ErrorOut},
+    summary="One person's record",
+    operation_id="desist_api_api_get_person",
+)
 def get_person(request: HttpRequest, person_id: int) -> Any:
     try:
         # The consultation is logged once the answer is built: an answer that fails is not logged as seen.
-        return person_record_show(actor=api_actor(request), person_id=person_id, present=_person_answer,
-                                  sections=["identity", "identifiers", "addresses", "family", "registers", "agencies"])
+        return person_record_show(
+            actor=api_actor(request),
+            person_id=person_id,
+            present=_person_answer,
+            sections=["identity", "identifiers", "addresses", "family", "registers", "agencies"],
+        )
     except PersonNotFound:
         return Status(404, {"detail": "No person with that number is available to you."})
 
@@ -122,49 +183,106 @@ def _person_answer(record: PersonRecord) -> dict[str, Any]:
         "ethnicity": person.ethnicity,
         "supervision_status": supervision_status(person.sentences.all(), on),
         "names": list(person.names.all()),
-        "identifiers": [{"kind": i.kind, "value": i.value,
-                         "issuing_agency": i.issuing_agency.code if i.issuing_agency else None}
-                        for i in person.identifiers.all()],
-        "addresses": [{"line1": a.line1, "line2": a.line2, "town": a.town, "postcode": a.postcode,
-                       "district": a.district.code if a.district else None, "from_date": a.from_date,
-                       "to_date": a.to_date} for a in person.addresses.all()],
-        "relationships": [{"kind": r.kind, "related_person_id": r.person_id,
-                           "related_person_name": r.name if r.visible else None, "visible": r.visible}
-                          for r in record.relatives],
-        "registers": [{"kind": r.kind, "label": r.label, "mappa_category": r.mappa_category,
-                       "mappa_level": r.mappa_level, "start_date": r.start_date, "end_date": r.end_date}
-                      for r in person.registers.all()],
-        "involvements": [{"agency": i.agency.code, "agency_kind": i.agency.kind, "reason": i.reason,
-                          "start_date": i.start_date, "end_date": i.end_date,
-                          "lead_worker": i.lead_worker.get_username() if i.lead_worker else None}
-                         for i in person.involvements.all()],
+        "identifiers": [
+            {
+                "kind": i.kind,
+                "value": i.value,
+                "issuing_agency": i.issuing_agency.code if i.issuing_agency else None,
+            }
+            for i in person.identifiers.all()
+        ],
+        "addresses": [
+            {
+                "line1": a.line1,
+                "line2": a.line2,
+                "town": a.town,
+                "postcode": a.postcode,
+                "district": a.district.code if a.district else None,
+                "from_date": a.from_date,
+                "to_date": a.to_date,
+            }
+            for a in person.addresses.all()
+        ],
+        "relationships": [
+            {
+                "kind": r.kind,
+                "related_person_id": r.person_id,
+                "related_person_name": r.name if r.visible else None,
+                "visible": r.visible,
+            }
+            for r in record.relatives
+        ],
+        "registers": [
+            {
+                "kind": r.kind,
+                "label": r.label,
+                "mappa_category": r.mappa_category,
+                "mappa_level": r.mappa_level,
+                "start_date": r.start_date,
+                "end_date": r.end_date,
+            }
+            for r in person.registers.all()
+        ],
+        "involvements": [
+            {
+                "agency": i.agency.code,
+                "agency_kind": i.agency.kind,
+                "reason": i.reason,
+                "start_date": i.start_date,
+                "end_date": i.end_date,
+                "lead_worker": i.lead_worker.get_username() if i.lead_worker else None,
+            }
+            for i in person.involvements.all()
+        ],
     }
 
 
-@router.get("/people/{id:person_id}/sentences", response={200: list[schemas.SentenceOut], 404: schemas.ErrorOut},
-         summary="A person's sentences with requirements and licence conditions",
-         operation_id="desist_api_api_get_sentences")
+@router.get(
+    "/people/{id:person_id}/sentences",
+    response={200: list[schemas.SentenceOut], 404: schemas.ErrorOut},
+    summary="A person's sentences with requirements and licence conditions",
+    operation_id="desist_api_api_get_sentences",
+)
 def get_sentences(request: HttpRequest, person_id: int) -> Any:
     try:
         person, on = _consult(request, person_id, ["sentences"])
     except PersonNotFound:
         return Status(404, {"detail": "No person with that number is available to you."})
     return [
-        {**{f: getattr(s, f) for f in ("id", "kind", "sentence_date", "length_days", "start_date", "end_date",
-                                         "conditional_release_date", "release_date", "release_is_actual",
-                                         "licence_expiry_date", "sentence_expiry_date", "terminated_date",
-                                         "indeterminate")},
-         "establishment": s.establishment.name if s.establishment else None,
-         "status_today": sentence_status(s, on),
-         "requirements": list(s.requirements.all()),
-         "licence_conditions": list(s.licence_conditions.all())}
+        {
+            **{
+                f: getattr(s, f)
+                for f in (
+                    "id",
+                    "kind",
+                    "sentence_date",
+                    "length_days",
+                    "start_date",
+                    "end_date",
+                    "conditional_release_date",
+                    "release_date",
+                    "release_is_actual",
+                    "licence_expiry_date",
+                    "sentence_expiry_date",
+                    "terminated_date",
+                    "indeterminate",
+                )
+            },
+            "establishment": s.establishment.name if s.establishment else None,
+            "status_today": sentence_status(s, on),
+            "requirements": list(s.requirements.all()),
+            "licence_conditions": list(s.licence_conditions.all()),
+        }
         for s in person.sentences.all()
     ]
 
 
-@router.get("/people/{id:person_id}/risk", response={200: schemas.RiskOut, 404: schemas.ErrorOut},
-         summary="A person's current risk scores with their working, and priority groups",
-         operation_id="desist_api_api_get_risk")
+@router.get(
+    "/people/{id:person_id}/risk",
+    response={200: schemas.RiskOut, 404: schemas.ErrorOut},
+    summary="A person's current risk scores with their working, and priority groups",
+    operation_id="desist_api_api_get_risk",
+)
 def get_risk(request: HttpRequest, person_id: int) -> Any:
     try:
         person, _ = _consult(request, person_id, ["risk", "priority_groups"])
@@ -174,5 +292,3 @@ def get_risk(request: HttpRequest, person_id: int) -> Any:
         "scores": list(RiskScore.objects.filter(person=person, is_current=True).order_by("kind")),
         "priority_groups": list(PriorityGroupMembership.objects.filter(person=person)),
     }
-
-

@@ -144,23 +144,54 @@ class OccupancyOut(Schema):
 
 
 def _out(r: Referral) -> dict[str, Any]:
-    return {"id": r.pk, "version": r.version, "person_id": r.person_id, "service_id": r.service_id, "service": r.service.name,
-            "provider": r.service.provider.name, "need": r.need, "status": r.status, "made_on": r.made_on,
-            "acknowledged_on": r.acknowledged_on, "accepted_on": r.accepted_on, "decline_reason": r.decline_reason,
-            "started_on": r.started_on, "ended_on": r.ended_on, "outcome": r.outcome,
-            "overdue": bool(r.overdue_on and r.status == "made")}
+    return {
+        "id": r.pk,
+        "version": r.version,
+        "person_id": r.person_id,
+        "service_id": r.service_id,
+        "service": r.service.name,
+        "provider": r.service.provider.name,
+        "need": r.need,
+        "status": r.status,
+        "made_on": r.made_on,
+        "acknowledged_on": r.acknowledged_on,
+        "accepted_on": r.accepted_on,
+        "decline_reason": r.decline_reason,
+        "started_on": r.started_on,
+        "ended_on": r.ended_on,
+        "outcome": r.outcome,
+        "overdue": bool(r.overdue_on and r.status == "made"),
+    }
 
 
 def _notice_out(n: ProviderNotice) -> dict[str, Any]:
-    return {"id": n.pk, "referral_id": n.referral_id, "person_id": n.referral.person_id,
-            "service": n.referral.service.name, "kind": n.kind, "summary": n.summary, "detail": n.detail,
-            "created_at": n.created_at, "read_at": n.read_at}
+    return {
+        "id": n.pk,
+        "referral_id": n.referral_id,
+        "person_id": n.referral.person_id,
+        "service": n.referral.service.name,
+        "kind": n.kind,
+        "summary": n.summary,
+        "detail": n.detail,
+        "created_at": n.created_at,
+        "read_at": n.read_at,
+    }
 
 
 def _booking_out(b: Booking) -> dict[str, Any]:
-    return {"id": b.pk, "version": b.version, "person_id": b.person_id, "premises": b.bed.premises.name, "bed": b.bed.name,
-            "expected_arrival": b.expected_arrival, "expected_departure": b.expected_departure, "status": b.status,
-            "arrived_on": b.arrived_on, "departed_on": b.departed_on, "move_on": b.move_on}
+    return {
+        "id": b.pk,
+        "version": b.version,
+        "person_id": b.person_id,
+        "premises": b.bed.premises.name,
+        "bed": b.bed.name,
+        "expected_arrival": b.expected_arrival,
+        "expected_departure": b.expected_departure,
+        "status": b.status,
+        "arrived_on": b.arrived_on,
+        "departed_on": b.departed_on,
+        "move_on": b.move_on,
+    }
 
 
 def _person(actor: Actor, person_id: int) -> Person:
@@ -171,8 +202,12 @@ def _person(actor: Actor, person_id: int) -> Person:
 def needing(request: HttpRequest) -> list[dict[str, Any]]:
     actor = api_actor(request)
     rows = list(selectors.referrals_needing(actor, timezone.localdate())[:500])
-    log_access(actor=actor, action=Action.CONSULTATION, summary=f"Listed referrals to answer through the API ({len(rows)})",
-               detail={"person_ids": sorted({r.person_id for r in rows})})
+    log_access(
+        actor=actor,
+        action=Action.CONSULTATION,
+        summary=f"Listed referrals to answer through the API ({len(rows)})",
+        detail={"person_ids": sorted({r.person_id for r in rows})},
+    )
     return [_out(r) for r in rows]
 
 
@@ -180,37 +215,56 @@ def needing(request: HttpRequest) -> list[dict[str, Any]]:
 def notices(request: HttpRequest) -> list[dict[str, Any]]:
     actor = api_actor(request)
     rows = list(selectors.provider_notices_unread(actor)[:500])
-    log_access(actor=actor, action=Action.CONSULTATION, summary=f"Listed unread referral notices through the API ({len(rows)})",
-               detail={"person_ids": sorted({n.referral.person_id for n in rows})})
+    log_access(
+        actor=actor,
+        action=Action.CONSULTATION,
+        summary=f"Listed unread referral notices through the API ({len(rows)})",
+        detail={"person_ids": sorted({n.referral.person_id for n in rows})},
+    )
     return [_notice_out(n) for n in rows]
 
 
 # Before "/{referral_id}/{action}", which would otherwise take "/notices/read".
-@router.post("/notices/read", response=NoticesReadOut,
-             summary="Mark read every notice to your agency (up to a notice id, if given)")
+@router.post(
+    "/notices/read",
+    response=NoticesReadOut,
+    summary="Mark read every notice to your agency (up to a notice id, if given)",
+)
 def notices_read(request: HttpRequest, body: NoticesReadIn) -> dict[str, int]:
     return {"marked": services.provider_notices_read_all(actor=api_actor(request), up_to=body.up_to)}
 
 
-@router.post("/notices/{id:notice_id}/read", response={200: NoticeOut, 404: ErrorOut}, summary="Mark one notice read")
+@router.post(
+    "/notices/{id:notice_id}/read", response={200: NoticeOut, 404: ErrorOut}, summary="Mark one notice read"
+)
 def notice_read(request: HttpRequest, notice_id: int) -> Any:
     actor = api_actor(request)
     notice = selectors.notice_for_actor(actor, notice_id)
     return _notice_out(services.provider_notice_read(actor=actor, notice=notice))
 
 
-@router.get("/people/{id:person_id}", response={200: list[ReferralOut], 404: ErrorOut}, summary="A person's referrals")
+@router.get(
+    "/people/{id:person_id}", response={200: list[ReferralOut], 404: ErrorOut}, summary="A person's referrals"
+)
 def person_referrals(request: HttpRequest, person_id: int) -> Any:
     actor = api_actor(request)
     person = _person(actor, person_id)
     rows = selectors.person_referrals(person.pk)
-    log_access(actor=actor, action=Action.CONSULTATION, person_id=person.pk, obj=person,
-               summary=f"Viewed the referrals of person {person.pk} through the API")
+    log_access(
+        actor=actor,
+        action=Action.CONSULTATION,
+        person_id=person.pk,
+        obj=person,
+        summary=f"Viewed the referrals of person {person.pk} through the API",
+    )
     return [_out(r) for r in rows]
 
 
-@router.post("/people/{id:person_id}", response={201: ReferralOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut},
-             summary="Make a referral (eligibility and duplicates checked)")
+@router.post(
+    "/people/{id:person_id}",
+    response={201: ReferralOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut},
+    summary="Make a referral (eligibility and duplicates checked)",
+)
 def make(request: HttpRequest, person_id: int, body: ReferralIn) -> Any:
     actor = api_actor(request)
     person = _person(actor, person_id)
@@ -219,15 +273,23 @@ def make(request: HttpRequest, person_id: int, body: ReferralIn) -> Any:
         return Status(422, {"detail": form_errors(form)})
     service = Service.objects.select_related("provider").get(pk=form.cleaned_data["service"])
     try:
-        referral = services.referral_make(actor=actor, person=person, service=service, need=form.cleaned_data["need"],
-                                          detail=form.cleaned_data["detail"])
+        referral = services.referral_make(
+            actor=actor,
+            person=person,
+            service=service,
+            need=form.cleaned_data["need"],
+            detail=form.cleaned_data["detail"],
+        )
     except services.ReferralError as error:
         return Status(422, {"detail": str(error)})
     return Status(201, _out(referral))
 
 
-@router.post("/{id:referral_id}/{action}", response={200: ReferralOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut},
-             summary="A step of the lifecycle: acknowledge, accept, decline, start, complete, end or change")
+@router.post(
+    "/{id:referral_id}/{action}",
+    response={200: ReferralOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut},
+    summary="A step of the lifecycle: acknowledge, accept, decline, start, complete, end or change",
+)
 def act(request: HttpRequest, referral_id: int, action: str, body: ActionIn) -> Any:
     actor = api_actor(request)
     referral = selectors.referral_for_actor(actor, referral_id)
@@ -240,34 +302,65 @@ def act(request: HttpRequest, referral_id: int, action: str, body: ActionIn) -> 
     return _out(referral)
 
 
-@router.get("/capacity", response=list[CapacityOut], summary="Places, in use, waiting and average wait by service")
+@router.get(
+    "/capacity", response=list[CapacityOut], summary="Places, in use, waiting and average wait by service"
+)
 def capacity(request: HttpRequest) -> list[dict[str, Any]]:
-    return [{"service_id": r.service.pk, "service": r.service.name, "pathway": r.service.pathway,
-             "capacity": r.service.capacity, "unit": r.service.unit, "in_use": r.in_use, "waiting": r.waiting,
-             "average_wait_days": r.average_wait_days, "over_capacity": r.over_capacity}
-            for r in selectors.capacity(Service.objects.filter(is_active=True), on=timezone.localdate())]
+    return [
+        {
+            "service_id": r.service.pk,
+            "service": r.service.name,
+            "pathway": r.service.pathway,
+            "capacity": r.service.capacity,
+            "unit": r.service.unit,
+            "in_use": r.in_use,
+            "waiting": r.waiting,
+            "average_wait_days": r.average_wait_days,
+            "over_capacity": r.over_capacity,
+        }
+        for r in selectors.capacity(Service.objects.filter(is_active=True), on=timezone.localdate())
+    ]
 
 
-@router.get("/services/{id:service_id}/waiting", response={200: list[WaitingOut], 404: ErrorOut},
-            summary="A service's waiting list: positions and expected waits (referral ids, no names)")
+@router.get(
+    "/services/{id:service_id}/waiting",
+    response={200: list[WaitingOut], 404: ErrorOut},
+    summary="A service's waiting list: positions and expected waits (referral ids, no names)",
+)
 def waiting(request: HttpRequest, service_id: int) -> Any:
     service = Service.objects.filter(pk=service_id).first()
     if service is None:
         return Status(404, NOT_FOUND)
     _, entries = selectors.waiting_list(service, on=timezone.localdate())
-    return [{"referral_id": e.referral.pk, "position": e.position, "expected_wait_weeks": e.expected_wait_weeks}
-            for e in entries]
+    return [
+        {"referral_id": e.referral.pk, "position": e.position, "expected_wait_weeks": e.expected_wait_weeks}
+        for e in entries
+    ]
 
 
-@premises_router.get("", response=list[OccupancyOut], summary="Premises with beds, occupancy and arrivals this week")
+@premises_router.get(
+    "", response=list[OccupancyOut], summary="Premises with beds, occupancy and arrivals this week"
+)
 def occupancy(request: HttpRequest) -> list[dict[str, Any]]:
-    return [{"premises_id": r.premises.pk, "name": r.premises.name, "kind": r.premises.kind, "beds": r.beds,
-             "occupied": r.occupied, "free": r.free, "arriving": r.arriving}
-            for r in premises_selectors.occupancy(on=timezone.localdate())]
+    return [
+        {
+            "premises_id": r.premises.pk,
+            "name": r.premises.name,
+            "kind": r.premises.kind,
+            "beds": r.beds,
+            "occupied": r.occupied,
+            "free": r.free,
+            "arriving": r.arriving,
+        }
+        for r in premises_selectors.occupancy(on=timezone.localdate())
+    ]
 
 
-@premises_router.post("/people/{id:person_id}/bookings", response={201: BookingOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut},
-                      summary="Book a bed (no double booking; the premises and bed must fit the person)")
+@premises_router.post(
+    "/people/{id:person_id}/bookings",
+    response={201: BookingOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut},
+    summary="Book a bed (no double booking; the premises and bed must fit the person)",
+)
 def book(request: HttpRequest, person_id: int, body: BookingIn) -> Any:
     actor = api_actor(request)
     person = _person(actor, person_id)
@@ -276,15 +369,19 @@ def book(request: HttpRequest, person_id: int, body: BookingIn) -> Any:
         return Status(422, {"detail": form_errors(form)})
     bed = BedSpace.objects.select_related("premises", "premises__provider").get(pk=form.cleaned_data["bed"])
     try:
-        booking = premises_services.booking_make(actor=actor, person=person, bed=bed, **{
-            k: v for k, v in form.cleaned_data.items() if k != "bed"})
+        booking = premises_services.booking_make(
+            actor=actor, person=person, bed=bed, **{k: v for k, v in form.cleaned_data.items() if k != "bed"}
+        )
     except premises_services.BookingError as error:
         return Status(422, {"detail": str(error)})
     return Status(201, _booking_out(booking))
 
 
-@premises_router.post("/bookings/{id:booking_id}/{action}", response={200: BookingOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut},
-                      summary="Record arrival, non-arrival (not-arrived), departure (depart) or cancel")
+@premises_router.post(
+    "/bookings/{id:booking_id}/{action}",
+    response={200: BookingOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut},
+    summary="Record arrival, non-arrival (not-arrived), departure (depart) or cancel",
+)
 def booking_action(request: HttpRequest, booking_id: int, action: str, body: BookingActionIn) -> Any:
     actor = api_actor(request)
     booking = premises_selectors.booking_for_actor(actor, booking_id)

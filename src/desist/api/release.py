@@ -226,78 +226,125 @@ class ReleaseOut(Schema):
     recall_id: int | None  # a re-release: the recall it ends
 
 
-
-
 def _summary(plan: ReleasePlan, missing: list[str]) -> dict[str, Any]:
-    return {"id": plan.pk, "person_id": plan.person_id, "name": plan.person.full_name,
-            "release_date": None if plan.manual_calculation else plan.release_date,
-            "manual_calculation": plan.manual_calculation, "recall_id": plan.recall_id,
-            "release_type": plan.release_type, "prison": plan.prison.name if plan.prison else None,
-            "district": plan.person.district.name if plan.person.district else None, "short_notice": plan.short_notice,
-            "readiness_percent": plan.readiness_percent, "readiness": plan.readiness.band,
-            "accommodation_on_release": plan.accommodation_on_release, "missing": missing}
+    return {
+        "id": plan.pk,
+        "person_id": plan.person_id,
+        "name": plan.person.full_name,
+        "release_date": None if plan.manual_calculation else plan.release_date,
+        "manual_calculation": plan.manual_calculation,
+        "recall_id": plan.recall_id,
+        "release_type": plan.release_type,
+        "prison": plan.prison.name if plan.prison else None,
+        "district": plan.person.district.name if plan.person.district else None,
+        "short_notice": plan.short_notice,
+        "readiness_percent": plan.readiness_percent,
+        "readiness": plan.readiness.band,
+        "accommodation_on_release": plan.accommodation_on_release,
+        "missing": missing,
+    }
 
 
 def _task_out(task: PlanTask) -> dict[str, Any]:
-    return {"id": task.pk, "version": task.version, "kind": task.kind, "title": task.title, "pathway": task.pathway,
-            "owner_agency": task.owner_agency.name if task.owner_agency else None, "due_date": task.due_date,
-            "status": task.status, "done_on": task.done_on, "provider": task.provider, "event_date": task.event_date,
-            "detail": task.detail}
+    return {
+        "id": task.pk,
+        "version": task.version,
+        "kind": task.kind,
+        "title": task.title,
+        "pathway": task.pathway,
+        "owner_agency": task.owner_agency.name if task.owner_agency else None,
+        "due_date": task.due_date,
+        "status": task.status,
+        "done_on": task.done_on,
+        "provider": task.provider,
+        "event_date": task.event_date,
+        "detail": task.detail,
+    }
 
 
 def _plan_out(plan: ReleasePlan) -> dict[str, Any]:
     tasks = list(plan.tasks.all())
     pathways = list(plan.pathways.all())
     missing = [t.title for t in tasks if t.status == "open"] + [
-        f"{p.get_pathway_display()}: not started" for p in pathways if p.status == "not_started"]
-    return {**_summary(plan, missing), "version": plan.version, "risk_plan_approved_on": plan.risk_plan_approved_on,
-            "pathways": [{"pathway": p.pathway, "status": p.status, "note": p.note} for p in pathways],
-            "tasks": [_task_out(t) for t in tasks]}
+        f"{p.get_pathway_display()}: not started" for p in pathways if p.status == "not_started"
+    ]
+    return {
+        **_summary(plan, missing),
+        "version": plan.version,
+        "risk_plan_approved_on": plan.risk_plan_approved_on,
+        "pathways": [{"pathway": p.pathway, "status": p.status, "note": p.note} for p in pathways],
+        "tasks": [_task_out(t) for t in tasks],
+    }
 
 
-
-
-@router.get("", response=PlanPage, summary="Releases due in the coming weeks, with readiness and what is missing")
+@router.get(
+    "", response=PlanPage, summary="Releases due in the coming weeks, with readiness and what is missing"
+)
 def list_releases(request: HttpRequest, params: Query[PipelineParams]) -> dict[str, Any]:
     actor = api_actor(request)
-    filters = selectors.PipelineFilters(weeks=max(1, min(params.weeks, 52)), prison=params.prison,
-                                        district=params.district, readiness=params.readiness,
-                                        short_notice=params.short_notice)
+    filters = selectors.PipelineFilters(
+        weeks=max(1, min(params.weeks, 52)),
+        prison=params.prison,
+        district=params.district,
+        readiness=params.readiness,
+        short_notice=params.short_notice,
+    )
     plans = selectors.release_pipeline(actor, filters, on=timezone.localdate())
     counts = selectors.pipeline_counts(plans)
     paginator = Paginator(plans, max(1, min(params.page_size, 200)))
     paginator.__dict__["count"] = counts["total"]
     page = paginator.get_page(params.page)
-    log_access(actor=actor, action=Action.CONSULTATION, summary=f"Listed releases through the API ({len(page)} shown)",
-               detail={"person_ids": [p.person_id for p in page]})
-    return {"count": counts["total"], "page": page.number, "pages": paginator.num_pages, "counts": counts,
-            "results": [_summary(p, selectors.missing(p)) for p in page]}
+    log_access(
+        actor=actor,
+        action=Action.CONSULTATION,
+        summary=f"Listed releases through the API ({len(page)} shown)",
+        detail={"person_ids": [p.person_id for p in page]},
+    )
+    return {
+        "count": counts["total"],
+        "page": page.number,
+        "pages": paginator.num_pages,
+        "counts": counts,
+        "results": [_summary(p, selectors.missing(p)) for p in page],
+    }
 
 
 @router.get("/plans/{id:plan_id}", response={200: PlanOut, 404: ErrorOut}, summary="One release plan")
 def get_plan(request: HttpRequest, plan_id: int) -> Any:
     actor = api_actor(request)
     plan = selectors.plan_for_actor(actor, plan_id)
-    log_access(actor=actor, action=Action.CONSULTATION, person_id=plan.person_id, obj=plan,
-               summary=f"Viewed the release plan of person {plan.person_id} through the API")
+    log_access(
+        actor=actor,
+        action=Action.CONSULTATION,
+        person_id=plan.person_id,
+        obj=plan,
+        summary=f"Viewed the release plan of person {plan.person_id} through the API",
+    )
     return _plan_out(plan)
 
 
-@router.post("/plans/{id:plan_id}/pathways/{pathway}", response={200: PathwayOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut},
-             summary="Set a pathway's status (send the plan's version as read: 409 if it has changed since)")
+@router.post(
+    "/plans/{id:plan_id}/pathways/{pathway}",
+    response={200: PathwayOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut},
+    summary="Set a pathway's status (send the plan's version as read: 409 if it has changed since)",
+)
 def set_pathway(request: HttpRequest, plan_id: int, pathway: str, body: PathwayIn) -> Any:
     actor = api_actor(request)
     plan = selectors.plan_for_actor(actor, plan_id)
     try:
-        row = services.pathway_status_set(actor=actor, plan=plan, pathway=pathway, status=body.status, note=body.note,
-                                          version=body.version)
+        row = services.pathway_status_set(
+            actor=actor, plan=plan, pathway=pathway, status=body.status, note=body.note, version=body.version
+        )
     except services.ReleaseError as error:
         return Status(422, {"detail": str(error)})
     return {"pathway": row.pathway, "status": row.status, "note": row.note}
 
 
-@router.post("/plans/{id:plan_id}/tasks/{id:task_id}", response={200: TaskOut, 404: ErrorOut, 409: ErrorOut, 422: FieldErrorOut},
-             summary="Update a task (only the fields sent change); the page's form checks the values")
+@router.post(
+    "/plans/{id:plan_id}/tasks/{id:task_id}",
+    response={200: TaskOut, 404: ErrorOut, 409: ErrorOut, 422: FieldErrorOut},
+    summary="Update a task (only the fields sent change); the page's form checks the values",
+)
 def update_task(request: HttpRequest, plan_id: int, task_id: int, body: TaskIn) -> Any:
     actor = api_actor(request)
     plan = selectors.plan_for_actor(actor, plan_id)
@@ -305,24 +352,34 @@ def update_task(request: HttpRequest, plan_id: int, task_id: int, body: TaskIn) 
     if task is None:
         refuse(actor, summary=f"Refused access to release plan task {task_id}", person_id=plan.person_id)
     sent = body.model_dump(exclude_unset=True)
-    current = {"status": task.status, "owner_agency": task.owner_agency_id, "due_date": task.due_date,
-               "provider": task.provider, "event_date": task.event_date, "detail": task.detail}
+    current = {
+        "status": task.status,
+        "owner_agency": task.owner_agency_id,
+        "due_date": task.due_date,
+        "provider": task.provider,
+        "event_date": task.event_date,
+        "detail": task.detail,
+    }
     version = sent.pop("version", None)
     form = TaskForm({name: ("" if value is None else value) for name, value in {**current, **sent}.items()})
     if not form.is_valid():
         return Status(422, form_field_errors(form))
     try:
-        task = services.plan_task_update(actor=actor, task=task, version=version,
-                                         **{k: form.cleaned_data[k] for k in sent})
+        task = services.plan_task_update(
+            actor=actor, task=task, version=version, **{k: form.cleaned_data[k] for k in sent}
+        )
     except services.ReleaseError as error:
         return Status(422, {"detail": [{"loc": ["body"], "msg": str(error)}]})
     task = PlanTask.objects.select_related("owner_agency").get(pk=task.pk)
     return _task_out(task)
 
 
-@router.post("/sentences/{id:sentence_id}/release-date", response={200: ReleaseDateOut, 404: ErrorOut, 409: ErrorOut, 422: FieldErrorOut},
-             summary="Set, bring forward or put back an expected release date, or confirm it (confirm: true); "
-                     "the date already recorded, sent again, records nothing (recorded: false)")
+@router.post(
+    "/sentences/{id:sentence_id}/release-date",
+    response={200: ReleaseDateOut, 404: ErrorOut, 409: ErrorOut, 422: FieldErrorOut},
+    summary="Set, bring forward or put back an expected release date, or confirm it (confirm: true); "
+    "the date already recorded, sent again, records nothing (recorded: false)",
+)
 def set_release_date(request: HttpRequest, sentence_id: int, body: ReleaseDateIn) -> Any:
     actor = api_actor(request)
     sentence = selectors.sentence_for_actor(actor, sentence_id)
@@ -334,20 +391,37 @@ def set_release_date(request: HttpRequest, sentence_id: int, body: ReleaseDateIn
         change = services.release_date_record(actor=actor, sentence=sentence, **form.cleaned_data)
     except services.ReleaseDateUnchanged:
         # The same date sent again (a retry, a double click): nothing more is recorded, and that is no error.
-        return {"change": "unchanged", "old_date": sentence.release_date, "new_date": form.cleaned_data["release_date"],
-                "notice_days": (form.cleaned_data["release_date"] - timezone.localdate()).days,
-                "short_notice": False, "plan_id": plan_id, "recorded": False, "sentence_version": sentence.version}
+        return {
+            "change": "unchanged",
+            "old_date": sentence.release_date,
+            "new_date": form.cleaned_data["release_date"],
+            "notice_days": (form.cleaned_data["release_date"] - timezone.localdate()).days,
+            "short_notice": False,
+            "plan_id": plan_id,
+            "recorded": False,
+            "sentence_version": sentence.version,
+        }
     except services.ReleaseError as error:
         return Status(422, {"detail": [{"loc": ["body", "release_date"], "msg": str(error)}]})
     plan_id = ReleasePlan.objects.filter(sentence=sentence).values_list("pk", flat=True).first()
     sentence.refresh_from_db(fields=["version"])
-    return {"change": change.change, "old_date": change.old_date, "new_date": change.new_date,
-            "notice_days": change.notice_days, "short_notice": change.short_notice, "plan_id": plan_id,
-            "recorded": True, "sentence_version": sentence.version}
+    return {
+        "change": change.change,
+        "old_date": change.old_date,
+        "new_date": change.new_date,
+        "notice_days": change.notice_days,
+        "short_notice": change.short_notice,
+        "plan_id": plan_id,
+        "recorded": True,
+        "sentence_version": sentence.version,
+    }
 
 
-@router.post("/sentences/{id:sentence_id}/facts", response={200: ReleaseFactsOut, 404: ErrorOut, 409: ErrorOut, 422: FieldErrorOut},
-             summary="Record a custodial sentence's release facts (prison or probation staff)")
+@router.post(
+    "/sentences/{id:sentence_id}/facts",
+    response={200: ReleaseFactsOut, 404: ErrorOut, 409: ErrorOut, 422: FieldErrorOut},
+    summary="Record a custodial sentence's release facts (prison or probation staff)",
+)
 def set_release_facts(request: HttpRequest, sentence_id: int, body: ReleaseFactsIn) -> Any:
     actor = api_actor(request)
     sentence = selectors.sentence_for_actor(actor, sentence_id)
@@ -361,15 +435,25 @@ def set_release_facts(request: HttpRequest, sentence_id: int, body: ReleaseFacts
         return Status(422, {"detail": [{"loc": ["body"], "msg": str(error)}]})
     _, inputs = selectors.release_inputs([sentence], on=timezone.localdate())[sentence.pk]
     dates = rules.release_dates(inputs)
-    return {"sentence_id": sentence.pk, "sentence_type": facts.sentence_type,
-            "extended_licence_days": facts.extended_licence_days, "tariff_expiry_date": facts.tariff_expiry_date,
-            "parole_board_case": facts.parole_board_case, "hdc_exclusions": facts.hdc_exclusions,
-            "hdc_eligible": dates.hdc_eligible, "hdc_eligibility": dates.hdc_eligibility,
-            "hdc_reasons": list(dates.hdc_reasons), "parole_eligibility": dates.parole_eligibility}
+    return {
+        "sentence_id": sentence.pk,
+        "sentence_type": facts.sentence_type,
+        "extended_licence_days": facts.extended_licence_days,
+        "tariff_expiry_date": facts.tariff_expiry_date,
+        "parole_board_case": facts.parole_board_case,
+        "hdc_exclusions": facts.hdc_exclusions,
+        "hdc_eligible": dates.hdc_eligible,
+        "hdc_eligibility": dates.hdc_eligibility,
+        "hdc_reasons": list(dates.hdc_reasons),
+        "parole_eligibility": dates.parole_eligibility,
+    }
 
 
-@router.post("/sentences/{id:sentence_id}/release", response={200: ReleaseOut, 404: ErrorOut, 409: ErrorOut, 422: FieldErrorOut},
-             summary="Record that the person was released (prison or probation staff)")
+@router.post(
+    "/sentences/{id:sentence_id}/release",
+    response={200: ReleaseOut, 404: ErrorOut, 409: ErrorOut, 422: FieldErrorOut},
+    summary="Record that the person was released (prison or probation staff)",
+)
 def record_release(request: HttpRequest, sentence_id: int, body: ReleaseIn) -> Any:
     actor = api_actor(request)
     sentence = selectors.sentence_for_actor(actor, sentence_id)
@@ -380,30 +464,46 @@ def record_release(request: HttpRequest, sentence_id: int, body: ReleaseIn) -> A
         release = services.release_record(actor=actor, sentence=sentence, **form.cleaned_data)
     except services.ReleaseError as error:
         return Status(422, {"detail": [{"loc": ["body"], "msg": str(error)}]})
-    return {"sentence_id": sentence.pk, "released_on": release.released_on, "release_type": release.release_type,
-            "accommodation": release.accommodation, "accommodation_on_release": release.accommodation_on_release,
-            "note": release.note, "recall_id": release.recall_id}
+    return {
+        "sentence_id": sentence.pk,
+        "released_on": release.released_on,
+        "release_type": release.release_type,
+        "accommodation": release.accommodation,
+        "accommodation_on_release": release.accommodation_on_release,
+        "note": release.note,
+        "recall_id": release.recall_id,
+    }
 
 
 def _booking_out(person_id: int, record_id: int | None) -> dict[str, Any]:
     booking = selectors.booking_dates(person_id, on=timezone.localdate())
     calculation = booking.calculation
-    return {"person_id": person_id, "record_id": record_id,
-            "dates": {str(k): v for k, v in calculation.dates.items()} if calculation else {},
-            "working": [{"date_type": str(w.date_type), "rule": w.rule, "detail": w.detail}
-                        for w in calculation.working] if calculation else [],
-            "manual_calculation": booking.manual}
+    return {
+        "person_id": person_id,
+        "record_id": record_id,
+        "dates": {str(k): v for k, v in calculation.dates.items()} if calculation else {},
+        "working": [
+            {"date_type": str(w.date_type), "rule": w.rule, "detail": w.detail} for w in calculation.working
+        ]
+        if calculation
+        else [],
+        "manual_calculation": booking.manual,
+    }
 
 
-@router.post("/sentences/{id:sentence_id}/adjustments",
-             response={200: BookingDatesOut, 403: ErrorOut, 404: ErrorOut, 422: FieldErrorOut},
-             summary="Record remand, tagged bail, time unlawfully at large, or days awarded or restored (prison or "
-                     "probation staff); answers the person's release dates worked out again")
+@router.post(
+    "/sentences/{id:sentence_id}/adjustments",
+    response={200: BookingDatesOut, 403: ErrorOut, 404: ErrorOut, 422: FieldErrorOut},
+    summary="Record remand, tagged bail, time unlawfully at large, or days awarded or restored (prison or "
+    "probation staff); answers the person's release dates worked out again",
+)
 def record_adjustment(request: HttpRequest, sentence_id: int, body: AdjustmentIn) -> Any:
     actor = api_actor(request)
     sentence = selectors.sentence_for_actor(actor, sentence_id)
     selectors.recorder_for_actor(actor, person_id=sentence.person_id, what="an adjustment")
-    form = AdjustmentForm({name: ("" if value is None else value) for name, value in body.model_dump().items()})
+    form = AdjustmentForm(
+        {name: ("" if value is None else value) for name, value in body.model_dump().items()}
+    )
     if not form.is_valid():
         return Status(422, form_field_errors(form))
     try:
@@ -413,10 +513,12 @@ def record_adjustment(request: HttpRequest, sentence_id: int, body: AdjustmentIn
     return _booking_out(sentence.person_id, adjustment.pk)
 
 
-@router.post("/sentences/{id:sentence_id}/recalls",
-             response={200: BookingDatesOut, 403: ErrorOut, 404: ErrorOut, 422: FieldErrorOut},
-             summary="Record a recall to custody from a sentence's licence (prison or probation staff); answers the "
-                     "person's release dates worked out again")
+@router.post(
+    "/sentences/{id:sentence_id}/recalls",
+    response={200: BookingDatesOut, 403: ErrorOut, 404: ErrorOut, 422: FieldErrorOut},
+    summary="Record a recall to custody from a sentence's licence (prison or probation staff); answers the "
+    "person's release dates worked out again",
+)
 def record_recall(request: HttpRequest, sentence_id: int, body: RecallIn) -> Any:
     actor = api_actor(request)
     sentence = selectors.sentence_for_actor(actor, sentence_id)
@@ -431,10 +533,12 @@ def record_recall(request: HttpRequest, sentence_id: int, body: RecallIn) -> Any
     return _booking_out(sentence.person_id, recall.pk)
 
 
-@router.post("/adjustments/{id:adjustment_id}/remove",
-             response={200: BookingDatesOut, 403: ErrorOut, 404: ErrorOut, 422: FieldErrorOut},
-             summary="Remove an adjustment recorded in error (prison or probation staff); answers the person's release "
-                     "dates worked out again")
+@router.post(
+    "/adjustments/{id:adjustment_id}/remove",
+    response={200: BookingDatesOut, 403: ErrorOut, 404: ErrorOut, 422: FieldErrorOut},
+    summary="Remove an adjustment recorded in error (prison or probation staff); answers the person's release "
+    "dates worked out again",
+)
 def remove_adjustment(request: HttpRequest, adjustment_id: int) -> Any:
     actor = api_actor(request)
     adjustment = selectors.adjustment_for_actor(actor, adjustment_id)
@@ -447,35 +551,49 @@ def remove_adjustment(request: HttpRequest, adjustment_id: int) -> Any:
     return _booking_out(person_id, adjustment_id)
 
 
-@router.post("/people/{id:person_id}/sentences",
-             response={200: BookingDatesOut, 403: ErrorOut, 404: ErrorOut, 422: FieldErrorOut},
-             summary="Record a custodial sentence as the prison records it (prison or probation staff); answers the "
-                     "person's release dates worked out again")
+@router.post(
+    "/people/{id:person_id}/sentences",
+    response={200: BookingDatesOut, 403: ErrorOut, 404: ErrorOut, 422: FieldErrorOut},
+    summary="Record a custodial sentence as the prison records it (prison or probation staff); answers the "
+    "person's release dates worked out again",
+)
 def record_sentence(request: HttpRequest, person_id: int, body: CustodialSentenceIn) -> Any:
     actor = api_actor(request)
     person = person_for_actor(actor, person_id, what="the release")
     selectors.recorder_for_actor(actor, person_id=person.pk, what="a sentence")
     booking = selectors.booking_dates(person.pk, on=timezone.localdate())
-    form = CustodialSentenceForm({name: ("" if value is None else value) for name, value in body.model_dump().items()},
-                                 sentences=booking.sentences)
+    form = CustodialSentenceForm(
+        {name: ("" if value is None else value) for name, value in body.model_dump().items()},
+        sentences=booking.sentences,
+    )
     if not form.is_valid():
         return Status(422, form_field_errors(form))
     data = dict(form.cleaned_data)
     follows_id = data.pop("consecutive_to")
     follows = next((s for s in booking.sentences if s.pk == follows_id), None)
     try:
-        sentence = services.custodial_sentence_record(actor=actor, person=person, consecutive_to=follows, **data)
+        sentence = services.custodial_sentence_record(
+            actor=actor, person=person, consecutive_to=follows, **data
+        )
     except services.ReleaseError as error:
         return Status(422, {"detail": [{"loc": ["body"], "msg": str(error)}]})
     return _booking_out(person.pk, sentence.pk)
 
 
-@router.get("/people/{id:person_id}/dates", response={200: BookingDatesOut, 404: ErrorOut},
-            summary="A person's release dates as desist works them out, with the working, or why they need a manual "
-                    "calculation")
+@router.get(
+    "/people/{id:person_id}/dates",
+    response={200: BookingDatesOut, 404: ErrorOut},
+    summary="A person's release dates as desist works them out, with the working, or why they need a manual "
+    "calculation",
+)
 def get_release_dates(request: HttpRequest, person_id: int) -> Any:
     actor = api_actor(request)
     person = person_for_actor(actor, person_id, what="the release")
-    log_access(actor=actor, action=Action.CONSULTATION, person_id=person.pk, obj=person,
-               summary=f"Viewed release dates of person {person.pk}")
+    log_access(
+        actor=actor,
+        action=Action.CONSULTATION,
+        person_id=person.pk,
+        obj=person,
+        summary=f"Viewed release dates of person {person.pk}",
+    )
     return _booking_out(person.pk, None)

@@ -177,20 +177,28 @@ class AssessmentIn(Schema):
     """What POST /people/{id}/assessments takes. Only assessed_on and one finding are needed."""
 
     assessed_on: date
-    rosh: dict[Literal["public", "known_adult", "children", "staff"],
-               Literal["low", "medium", "high", "very_high"]] = Field(default_factory=dict)
+    rosh: dict[
+        Literal["public", "known_adult", "children", "staff"], Literal["low", "medium", "high", "very_high"]
+    ] = Field(default_factory=dict)
     rsr_percent: float | None = Field(None, ge=0, le=100)
-    arp_percent: float | None = Field(None, ge=0, le=100, description="All-reoffending predictor, as received")
-    csrp_percent: float | None = Field(None, ge=0, le=100,
-                                       description="Combined serious reoffending predictor, as received")
+    arp_percent: float | None = Field(
+        None, ge=0, le=100, description="All-reoffending predictor, as received"
+    )
+    csrp_percent: float | None = Field(
+        None, ge=0, le=100, description="Combined serious reoffending predictor, as received"
+    )
     dcsrp_band: Literal["", "low", "medium", "high", "very_high"] = Field(
-        "", description="Direct-contact sexual reoffending band; empty: not applicable")
+        "", description="Direct-contact sexual reoffending band; empty: not applicable"
+    )
     dcsrp_score: float | None = Field(None, ge=0, le=100, description="Needed when the band is medium")
     sections: dict[str, list[Literal[0, 1, 2] | None]] = Field(
-        default_factory=dict, description="OASys section key (accommodation … attitudes) → question scores, "
-                                          "null for a question not answered")
+        default_factory=dict,
+        description="OASys section key (accommodation … attitudes) → question scores, "
+        "null for a question not answered",
+    )
     answers: dict[str, bool | Literal[0, 1, 2]] = Field(
-        default_factory=dict, description="Predictor items: yes/no items as true/false, graded items 0–2")
+        default_factory=dict, description="Predictor items: yes/no items as true/false, graded items 0–2"
+    )
 
 
 class FieldProblemOut(Schema):
@@ -205,5 +213,10 @@ class ValidationErrorOut(Schema):
 
 def form_field_errors(form: Any) -> dict[str, Any]:
     """A bound Django form's errors in the API's 422 shape: one {loc, msg} per message; loc "" for the whole form."""
-    return {"detail": [{"loc": ["body", "" if name == "__all__" else name], "msg": str(message)}
-                       for name, messages in form.errors.items() for message in messages]}
+    return {
+        "detail": [
+            {"loc": ["body", "" if name == "__all__" else name], "msg": str(message)}
+            for name, messages in form.errors.items()
+            for message in messages
+        ]
+    }

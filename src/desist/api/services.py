@@ -28,8 +28,9 @@ class TokenRefused(ValueError):
 
 
 @transaction.atomic
-def api_token_issue(*, user: User, name: str, days: int | None = None,
-                    scopes: tuple[str, ...] = ("read",)) -> tuple[ApiToken, str]:
+def api_token_issue(
+    *, user: User, name: str, days: int | None = None, scopes: tuple[str, ...] = ("read",)
+) -> tuple[ApiToken, str]:
     """Create a token for a user; returns it with the secret, which is never stored and cannot be shown again.
 
     Every token expires: `days` defaults to, and may not exceed, DESIST_API_TOKEN_MAX_DAYS. It may only read
@@ -37,11 +38,15 @@ def api_token_issue(*, user: User, name: str, days: int | None = None,
     max_days = settings.DESIST_API_TOKEN_MAX_DAYS
     days = max_days if days is None else days
     if not 1 <= days <= max_days:
-        raise TokenRefused(f"A token must expire after between 1 and {max_days} days (DESIST_API_TOKEN_MAX_DAYS); "
-                           f"{days} was asked for.")
+        raise TokenRefused(
+            f"A token must expire after between 1 and {max_days} days (DESIST_API_TOKEN_MAX_DAYS); "
+            f"{days} was asked for."
+        )
     unknown = set(scopes) - set(SCOPES)
     if unknown or not scopes:
-        raise TokenRefused(f"Scopes are {', '.join(SCOPES)}; {', '.join(sorted(unknown)) or 'none'} was asked for.")
+        raise TokenRefused(
+            f"Scopes are {', '.join(SCOPES)}; {', '.join(sorted(unknown)) or 'none'} was asked for."
+        )
     raw = "dst_" + secrets.token_urlsafe(32)
     token = ApiToken.objects.create(
         user=user,

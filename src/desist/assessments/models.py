@@ -54,40 +54,78 @@ class Assessment(models.Model):
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="assessments")
     version = models.PositiveIntegerField()
     assessed_on = models.DateField()
-    source = models.CharField(max_length=16, choices=AssessmentSource.choices, default=AssessmentSource.DESIST)
+    source = models.CharField(
+        max_length=16, choices=AssessmentSource.choices, default=AssessmentSource.DESIST
+    )
     rosh_public = models.CharField(max_length=16, choices=RoshLevel.choices, blank=True)
     rosh_known_adult = models.CharField(max_length=16, choices=RoshLevel.choices, blank=True)
     rosh_children = models.CharField(max_length=16, choices=RoshLevel.choices, blank=True)
     rosh_staff = models.CharField(max_length=16, choices=RoshLevel.choices, blank=True)
-    rsr_percent = models.DecimalField(max_digits=5, decimal_places=2, null=True, blank=True,
-                                      help_text="Risk of serious recidivism, as received from OASys.")
+    rsr_percent = models.DecimalField(
+        max_digits=5,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text="Risk of serious recidivism, as received from OASys.",
+    )
     # Predictors desist cannot work out itself (RULES.md §3b): received from OASys or the assessment tool.
-    arp_percent = models.DecimalField(max_digits=5, decimal_places=2, null=True, blank=True,
-                                      help_text="All-reoffending predictor (ARP), as received.")
-    csrp_percent = models.DecimalField(max_digits=5, decimal_places=2, null=True, blank=True,
-                                       help_text="Combined serious reoffending predictor (CSRP), as received.")
-    dcsrp_band = models.CharField(max_length=16, choices=DcsrpBand.choices, blank=True, default="", db_default="",
-                                  help_text="Direct-contact sexual reoffending predictor band; blank: not applicable.")
-    dcsrp_score = models.DecimalField(max_digits=5, decimal_places=2, null=True, blank=True,
-                                      help_text="Direct-contact sexual reoffending predictor score (%).")
-    answers = models.JSONField(default=dict, blank=True,
-                               help_text="Item answers the predictors need (OGP, OVP, women's factors).")
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                    related_name="+")
+    arp_percent = models.DecimalField(
+        max_digits=5,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text="All-reoffending predictor (ARP), as received.",
+    )
+    csrp_percent = models.DecimalField(
+        max_digits=5,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text="Combined serious reoffending predictor (CSRP), as received.",
+    )
+    dcsrp_band = models.CharField(
+        max_length=16,
+        choices=DcsrpBand.choices,
+        blank=True,
+        default="",
+        db_default="",
+        help_text="Direct-contact sexual reoffending predictor band; blank: not applicable.",
+    )
+    dcsrp_score = models.DecimalField(
+        max_digits=5,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text="Direct-contact sexual reoffending predictor score (%).",
+    )
+    answers = models.JSONField(
+        default=dict, blank=True, help_text="Item answers the predictors need (OGP, OVP, women's factors)."
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["-assessed_on", "-version"]
         constraints = [
             models.UniqueConstraint(fields=["person", "version"], name="assessment_unique_version"),
-            models.CheckConstraint(condition=Q(rsr_percent__isnull=True) | Q(rsr_percent__gte=0, rsr_percent__lte=100),
-                                   name="assessment_rsr_is_a_percentage"),
-            models.CheckConstraint(condition=Q(arp_percent__isnull=True) | Q(arp_percent__gte=0, arp_percent__lte=100),
-                                   name="assessment_arp_is_a_percentage"),
-            models.CheckConstraint(condition=Q(csrp_percent__isnull=True) | Q(csrp_percent__gte=0, csrp_percent__lte=100),
-                                   name="assessment_csrp_is_a_percentage"),
-            models.CheckConstraint(condition=Q(dcsrp_score__isnull=True) | Q(dcsrp_score__gte=0, dcsrp_score__lte=100),
-                                   name="assessment_dcsrp_is_a_percentage"),
+            models.CheckConstraint(
+                condition=Q(rsr_percent__isnull=True) | Q(rsr_percent__gte=0, rsr_percent__lte=100),
+                name="assessment_rsr_is_a_percentage",
+            ),
+            models.CheckConstraint(
+                condition=Q(arp_percent__isnull=True) | Q(arp_percent__gte=0, arp_percent__lte=100),
+                name="assessment_arp_is_a_percentage",
+            ),
+            models.CheckConstraint(
+                condition=Q(csrp_percent__isnull=True) | Q(csrp_percent__gte=0, csrp_percent__lte=100),
+                name="assessment_csrp_is_a_percentage",
+            ),
+            models.CheckConstraint(
+                condition=Q(dcsrp_score__isnull=True) | Q(dcsrp_score__gte=0, dcsrp_score__lte=100),
+                name="assessment_dcsrp_is_a_percentage",
+            ),
         ]
         indexes = [models.Index(fields=["person", "-assessed_on"], name="assessment_person_date")]
 
@@ -96,9 +134,16 @@ class Assessment(models.Model):
 
     @property
     def rosh_by_audience(self) -> dict[str, str]:
-        return {audience: level for audience, level in (
-            ("public", self.rosh_public), ("known_adult", self.rosh_known_adult),
-            ("children", self.rosh_children), ("staff", self.rosh_staff)) if level}
+        return {
+            audience: level
+            for audience, level in (
+                ("public", self.rosh_public),
+                ("known_adult", self.rosh_known_adult),
+                ("children", self.rosh_children),
+                ("staff", self.rosh_staff),
+            )
+            if level
+        }
 
 
 class AssessmentSection(models.Model):
@@ -113,7 +158,9 @@ class AssessmentSection(models.Model):
 
     class Meta:
         ordering = ["assessment", "section"]
-        constraints = [models.UniqueConstraint(fields=["assessment", "section"], name="assessment_section_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["assessment", "section"], name="assessment_section_unique")
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_section_display()}: {self.score} ({self.need})"
@@ -139,26 +186,34 @@ class RiskScore(models.Model):
 
     # No database foreign key: scores are derived data written a million rows at a time, and the
     # per-row key check was a third of the write cost (docs/decisions/0002). Django still cascades.
-    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="risk_scores", db_constraint=False)
+    person = models.ForeignKey(
+        Person, on_delete=models.CASCADE, related_name="risk_scores", db_constraint=False
+    )
     kind = models.CharField(max_length=16, choices=ScoreKind.choices)
     calculated_at = models.DateTimeField(auto_now_add=True)
     as_of = models.DateField()
     one_year = models.PositiveSmallIntegerField(null=True, blank=True)
     two_year = models.PositiveSmallIntegerField(null=True, blank=True)
     band = models.CharField(max_length=16, blank=True)
-    value = models.CharField(max_length=16, blank=True, help_text="A tier (B2), a RoSH level, or an RSR percentage.")
+    value = models.CharField(
+        max_length=16, blank=True, help_text="A tier (B2), a RoSH level, or an RSR percentage."
+    )
     inputs = models.JSONField(default=dict)
     working = models.JSONField(default=list, help_text="The calculation, line by line: [label, value].")
     missing = models.JSONField(default=list, help_text="What is needed before a figure can be given.")
     is_current = models.BooleanField(default=True)
-    fingerprint = models.CharField(max_length=40, blank=True,
-                                   help_text="A hash of inputs and figures: a recalculation that matches it changes nothing.")
+    fingerprint = models.CharField(
+        max_length=40,
+        blank=True,
+        help_text="A hash of inputs and figures: a recalculation that matches it changes nothing.",
+    )
 
     class Meta:
         ordering = ["-calculated_at", "-id"]
         constraints = [
-            models.UniqueConstraint(fields=["person", "kind"], condition=Q(is_current=True),
-                                    name="riskscore_one_current_per_kind"),
+            models.UniqueConstraint(
+                fields=["person", "kind"], condition=Q(is_current=True), name="riskscore_one_current_per_kind"
+            ),
         ]
 
     def __str__(self) -> str:

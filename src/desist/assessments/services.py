@@ -39,11 +39,24 @@ class RecalculationResult:
 
 def _batches(ids: list[int], size: int) -> Iterator[list[int]]:
     for start in range(0, len(ids), size):
-        yield ids[start:start + size]
+        yield ids[start : start + size]
 
 
-SCORE_FIELDS = ["person", "kind", "calculated_at", "as_of", "one_year", "two_year", "band", "value", "inputs",
-                "working", "missing", "is_current", "fingerprint"]
+SCORE_FIELDS = [
+    "person",
+    "kind",
+    "calculated_at",
+    "as_of",
+    "one_year",
+    "two_year",
+    "band",
+    "value",
+    "inputs",
+    "working",
+    "missing",
+    "is_current",
+    "fingerprint",
+]
 
 
 def _json(value: Any) -> str:
@@ -53,8 +66,17 @@ def _json(value: Any) -> str:
 
 def _fingerprint(result: ScoreResult, inputs_json: str, missing_json: str) -> str:
     """A short hash of everything a score row says, so unchanged scores are found without reading them."""
-    text = "|".join((result.kind, inputs_json, missing_json, str(result.one_year), str(result.two_year),
-                     result.band, result.value))
+    text = "|".join(
+        (
+            result.kind,
+            inputs_json,
+            missing_json,
+            str(result.one_year),
+            str(result.two_year),
+            result.band,
+            result.value,
+        )
+    )
     return hashlib.sha1(text.encode(), usedforsecurity=False).hexdigest()
 
 
@@ -79,14 +101,17 @@ def _recalculate_batch(ids: list[int], on: date) -> tuple[int, int]:
     facts = risk_facts(ids, on=on)
     current = {
         (person_id, kind): (pk, fingerprint)
-        for pk, person_id, kind, fingerprint in RiskScore.objects.filter(person_id__in=ids, is_current=True)
-        .values_list("pk", "person_id", "kind", "fingerprint")
+        for pk, person_id, kind, fingerprint in RiskScore.objects.filter(
+            person_id__in=ids, is_current=True
+        ).values_list("pk", "person_id", "kind", "fingerprint")
     }
     rows: list[tuple[Any, ...]] = []
     replaced: list[int] = []
     unchanged = 0
     for person_id, person_facts in facts.items():
-        for result in scores_for(person_facts, on, assessment_current_days=settings.DESIST_ASSESSMENT_CURRENT_DAYS):
+        for result in scores_for(
+            person_facts, on, assessment_current_days=settings.DESIST_ASSESSMENT_CURRENT_DAYS
+        ):
             # Each score's JSON is encoded once, for both the fingerprint and the row.
             inputs_json = _json(result.inputs)
             missing_json = _json(result.missing)
@@ -97,15 +122,31 @@ def _recalculate_batch(ids: list[int], on: date) -> tuple[int, int]:
                 continue
             if previous is not None:
                 replaced.append(previous[0])
-            rows.append((person_id, result.kind, now, on, result.one_year, result.two_year, result.band, result.value,
-                         inputs_json, _json(result.full_working()), missing_json, True, fingerprint))
+            rows.append(
+                (
+                    person_id,
+                    result.kind,
+                    now,
+                    on,
+                    result.one_year,
+                    result.two_year,
+                    result.band,
+                    result.value,
+                    inputs_json,
+                    _json(result.full_working()),
+                    missing_json,
+                    True,
+                    fingerprint,
+                )
+            )
     RiskScore.objects.filter(pk__in=replaced).update(is_current=False)
     copy_rows(RiskScore, SCORE_FIELDS, rows)
     return len(rows), unchanged
 
 
-def risk_recalculate(*, actor: Actor, person_ids: Iterable[int], on: date | None = None,
-                     batch_size: int = BATCH) -> RecalculationResult:
+def risk_recalculate(
+    *, actor: Actor, person_ids: Iterable[int], on: date | None = None, batch_size: int = BATCH
+) -> RecalculationResult:
     """Work out every score for these people from their records; store a new row where anything changed.
 
     Each batch is its own transaction, so a long run over a whole partnership holds no lock for long.
@@ -119,17 +160,23 @@ def risk_recalculate(*, actor: Actor, person_ids: Iterable[int], on: date | None
         result.changed += changed
         result.unchanged += unchanged
     person_id = ids[0] if len(ids) == 1 else None
-    log_access(actor=actor, action=Action.ALTERATION, person_id=person_id,
-               summary=f"Recalculated risk scores for {len(ids)} {'person' if len(ids) == 1 else 'people'} "
-                       f"({result.changed} changed)",
-               detail={"people": len(ids), "changed": result.changed, "on": on.isoformat()})
+    log_access(
+        actor=actor,
+        action=Action.ALTERATION,
+        person_id=person_id,
+        summary=f"Recalculated risk scores for {len(ids)} {'person' if len(ids) == 1 else 'people'} "
+        f"({result.changed} changed)",
+        detail={"people": len(ids), "changed": result.changed, "on": on.isoformat()},
+    )
     return result
 
 
 def section_need_or_blank(section: str, score: int) -> str:
     """The need a section's score shows, or blank for sections with no published thresholds."""
     if section not in risk.SECTION_KEYS:
-        raise risk.RiskInputError(f"unknown OASys section {section!r}; use one of {', '.join(risk.SECTION_KEYS)}")
+        raise risk.RiskInputError(
+            f"unknown OASys section {section!r}; use one of {', '.join(risk.SECTION_KEYS)}"
+        )
     return risk.section_need(section, score) if section in risk.THRESHOLDS else ""
 
 
@@ -163,36 +210,64 @@ def assessment_record(
     version = (Assessment.objects.filter(person=person).aggregate(Max("version"))["version__max"] or 0) + 1
     rosh = rosh or {}
     assessment = Assessment(
-        person=person, version=version, assessed_on=assessed_on, source=source,
-        rosh_public=rosh.get("public", ""), rosh_known_adult=rosh.get("known_adult", ""),
-        rosh_children=rosh.get("children", ""), rosh_staff=rosh.get("staff", ""),
-        rsr_percent=_decimal(rsr_percent), arp_percent=_decimal(arp_percent), csrp_percent=_decimal(csrp_percent),
-        dcsrp_band=dcsrp_band, dcsrp_score=_decimal(dcsrp_score),
-        answers=answers or {}, recorded_by_id=actor.user_id,
+        person=person,
+        version=version,
+        assessed_on=assessed_on,
+        source=source,
+        rosh_public=rosh.get("public", ""),
+        rosh_known_adult=rosh.get("known_adult", ""),
+        rosh_children=rosh.get("children", ""),
+        rosh_staff=rosh.get("staff", ""),
+        rsr_percent=_decimal(rsr_percent),
+        arp_percent=_decimal(arp_percent),
+        csrp_percent=_decimal(csrp_percent),
+        dcsrp_band=dcsrp_band,
+        dcsrp_score=_decimal(dcsrp_score),
+        answers=answers or {},
+        recorded_by_id=actor.user_id,
     )
     assessment.full_clean()
     assessment.save()
     rows = []
     for section, question_scores in (sections or {}).items():
         if section not in risk.SECTION_KEYS:
-            raise risk.RiskInputError(f"unknown OASys section {section!r}; use one of {', '.join(risk.SECTION_KEYS)}")
+            raise risk.RiskInputError(
+                f"unknown OASys section {section!r}; use one of {', '.join(risk.SECTION_KEYS)}"
+            )
         score = risk.section_score(question_scores)
         if score is None:  # nothing answered: the section is not part of this assessment
             continue
-        rows.append(AssessmentSection(assessment=assessment, section=section, question_scores=list(question_scores),
-                                      score=score, need=section_need_or_blank(section, score)))
+        rows.append(
+            AssessmentSection(
+                assessment=assessment,
+                section=section,
+                question_scores=list(question_scores),
+                score=score,
+                need=section_need_or_blank(section, score),
+            )
+        )
     for row in rows:
         row.full_clean(exclude=["assessment"])
     AssessmentSection.objects.bulk_create(rows)
-    log_access(actor=actor, action=Action.COLLECTION, summary=f"Recorded assessment {version} for person {person.pk}",
-               person_id=person.pk, obj=assessment,
-               detail={"after": {"assessed_on": assessed_on.isoformat(), "rosh": rosh,
-                                 "rsr_percent": None if rsr_percent is None else float(rsr_percent),
-                                 "arp_percent": None if arp_percent is None else float(arp_percent),
-                                 "csrp_percent": None if csrp_percent is None else float(csrp_percent),
-                                 "dcsrp_band": dcsrp_band,
-                                 "dcsrp_score": None if dcsrp_score is None else float(dcsrp_score),
-                                 "sections": {r.section: r.need for r in rows}}})
+    log_access(
+        actor=actor,
+        action=Action.COLLECTION,
+        summary=f"Recorded assessment {version} for person {person.pk}",
+        person_id=person.pk,
+        obj=assessment,
+        detail={
+            "after": {
+                "assessed_on": assessed_on.isoformat(),
+                "rosh": rosh,
+                "rsr_percent": None if rsr_percent is None else float(rsr_percent),
+                "arp_percent": None if arp_percent is None else float(arp_percent),
+                "csrp_percent": None if csrp_percent is None else float(csrp_percent),
+                "dcsrp_band": dcsrp_band,
+                "dcsrp_score": None if dcsrp_score is None else float(dcsrp_score),
+                "sections": {r.section: r.need for r in rows},
+            }
+        },
+    )
     from desist.people.tasks import derived_refresh_later
 
     derived_refresh_later(person.pk)

@@ -44,10 +44,15 @@ def assessment_new(request: AuthenticatedHttpRequest, person_id: int) -> HttpRes
     actor = request.actor
     person = selectors.person_for_actor(actor, person_id, what="record an assessment")
     if not can_record_assessments(actor):
-        refuse(actor, summary=f"Refused to record an assessment for person {person_id}", person_id=person_id,
-               reason="not an assessing role", status=403,
-               message="Only assessing staff (probation or youth justice practitioners and managers) can record "
-                       "assessments.")
+        refuse(
+            actor,
+            summary=f"Refused to record an assessment for person {person_id}",
+            person_id=person_id,
+            reason="not an assessing role",
+            status=403,
+            message="Only assessing staff (probation or youth justice practitioners and managers) can record "
+            "assessments.",
+        )
     form = AssessmentForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -56,7 +61,10 @@ def assessment_new(request: AuthenticatedHttpRequest, person_id: int) -> HttpRes
             # The form checks everything the service does; this keeps a surprise from losing the input.
             form.add_error(None, "; ".join(getattr(error, "messages", [str(error)])))
         else:
-            messages.success(request, f"Assessment {assessment.version} is recorded. The risk scores and tiers will "
-                                      "be worked out again in a moment.")
+            messages.success(
+                request,
+                f"Assessment {assessment.version} is recorded. The risk scores and tiers will "
+                "be worked out again in a moment.",
+            )
             return redirect(f"{reverse('person', args=[person.pk])}#risk")
     return render(request, "assessments/assessment_form.html", {"person": person, "form": form})

@@ -19,8 +19,24 @@ from typing import Any
 
 GENESIS = "0" * 64
 # The fields an entry's hash covers, in order. `id` is left out: positions (`chain_seq`) order the chain.
-FIELDS = ("at", "user_id", "username", "agency_code", "action", "channel", "person_id", "object_type", "object_id",
-          "summary", "purpose", "justification", "recipient", "detail", "ip_address", "path")
+FIELDS = (
+    "at",
+    "user_id",
+    "username",
+    "agency_code",
+    "action",
+    "channel",
+    "person_id",
+    "object_type",
+    "object_id",
+    "summary",
+    "purpose",
+    "justification",
+    "recipient",
+    "detail",
+    "ip_address",
+    "path",
+)
 
 
 def _plain(value: Any) -> Any:
@@ -70,8 +86,9 @@ class Verification:
     problems: list[Problem] | None = None
 
 
-def verify_chain(rows: Iterable[dict[str, Any]], *, head: tuple[int, str] | None = None,
-                 limit: int = 20) -> Verification:
+def verify_chain(
+    rows: Iterable[dict[str, Any]], *, head: tuple[int, str] | None = None, limit: int = 20
+) -> Verification:
     """Walk entries in id order (each a dict of FIELDS plus id, chain_seq and entry_hash) and report the
     first `limit` problems. `head` is the chain head the database keeps (position and hash of the latest
     entry), which shows entries deleted from the end."""
@@ -83,30 +100,64 @@ def verify_chain(rows: Iterable[dict[str, Any]], *, head: tuple[int, str] | None
         result.checked += 1
         seq, stored = row["chain_seq"], row["entry_hash"]
         if seq is None or not stored:
-            problems.append(Problem(row["id"], "unsealed", f"entry {row['id']} has no chain position or hash: "
-                                                           "it was written outside desist"))
+            problems.append(
+                Problem(
+                    row["id"],
+                    "unsealed",
+                    f"entry {row['id']} has no chain position or hash: it was written outside desist",
+                )
+            )
             continue
         if seq <= previous_seq:
-            problems.append(Problem(row["id"], "reordered", f"entry {row['id']} is out of order: chain position "
-                                                            f"{seq} comes after {previous_seq}"))
+            problems.append(
+                Problem(
+                    row["id"],
+                    "reordered",
+                    f"entry {row['id']} is out of order: chain position {seq} comes after {previous_seq}",
+                )
+            )
         elif seq > previous_seq + 1:
             missing = f"{previous_seq + 1}" if seq == previous_seq + 2 else f"{previous_seq + 1} to {seq - 1}"
-            problems.append(Problem(row["id"], "deleted", f"entries deleted before entry {row['id']}: chain "
-                                                          f"position{'s' if seq > previous_seq + 2 else ''} "
-                                                          f"{missing} missing"))
+            problems.append(
+                Problem(
+                    row["id"],
+                    "deleted",
+                    f"entries deleted before entry {row['id']}: chain "
+                    f"position{'s' if seq > previous_seq + 2 else ''} "
+                    f"{missing} missing",
+                )
+            )
         elif entry_hash(previous_hash, seq, canonical_payload(row)) != stored:
-            problems.append(Problem(row["id"], "edited", f"entry {row['id']} (chain position {seq}) was edited: its "
-                                                         "contents, or the hash of the entry before it, no longer "
-                                                         "match its hash"))
+            problems.append(
+                Problem(
+                    row["id"],
+                    "edited",
+                    f"entry {row['id']} (chain position {seq}) was edited: its "
+                    "contents, or the hash of the entry before it, no longer "
+                    "match its hash",
+                )
+            )
         previous_seq, previous_hash = max(seq, previous_seq), stored
         if len(problems) >= limit:
             break
     result.last_seq, result.last_hash = previous_seq, previous_hash
     if head is not None and len(problems) < limit and tuple(head) != (previous_seq, previous_hash):
         if head[0] > previous_seq:
-            problems.append(Problem(None, "deleted", f"entries deleted from the end: the chain head is at position "
-                                                     f"{head[0]} but the last entry is at {previous_seq}"))
+            problems.append(
+                Problem(
+                    None,
+                    "deleted",
+                    f"entries deleted from the end: the chain head is at position "
+                    f"{head[0]} but the last entry is at {previous_seq}",
+                )
+            )
         else:
-            problems.append(Problem(None, "head", f"the chain head (position {head[0]}) does not match the last "
-                                                  f"entry (position {previous_seq}): the log was rewritten"))
+            problems.append(
+                Problem(
+                    None,
+                    "head",
+                    f"the chain head (position {head[0]}) does not match the last "
+                    f"entry (position {previous_seq}): the log was rewritten",
+                )
+            )
     return result

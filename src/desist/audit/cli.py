@@ -19,8 +19,12 @@ from desist.audit.refusals import NOT_FOUND, log_refusal
 
 def add_actor_arguments(parser: CommandParser) -> None:
     """`--user` (required) and `--purpose` for a command that acts as a named user."""
-    parser.add_argument("--user", required=True, metavar="USERNAME", help="Act as this user (their access applies).")
-    parser.add_argument("--purpose", default="", help="Why (one of DESIST_PURPOSES; the default purpose if left out).")
+    parser.add_argument(
+        "--user", required=True, metavar="USERNAME", help="Act as this user (their access applies)."
+    )
+    parser.add_argument(
+        "--purpose", default="", help="Why (one of DESIST_PURPOSES; the default purpose if left out)."
+    )
 
 
 def command_actor(username: str, purpose: str = "") -> Actor:

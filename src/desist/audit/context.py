@@ -42,7 +42,9 @@ class Actor:
 
     @property
     def is_administrator(self) -> bool:
-        return "administrator" in self.roles or bool(self.user is not None and getattr(self.user, "is_superuser", False))
+        return "administrator" in self.roles or bool(
+            self.user is not None and getattr(self.user, "is_superuser", False)
+        )
 
     @property
     def purpose_label(self) -> str:
@@ -58,8 +60,14 @@ def purpose_label(purpose: str, justification: str = "") -> str:
     return str(settings.DESIST_PURPOSES.get(purpose, purpose))
 
 
-def actor_for_user(user: AbstractBaseUser | AnonymousUser | None, *, channel: str, purpose: str = "",
-                   ip_address: str | None = None, path: str = "") -> Actor:
+def actor_for_user(
+    user: AbstractBaseUser | AnonymousUser | None,
+    *,
+    channel: str,
+    purpose: str = "",
+    ip_address: str | None = None,
+    path: str = "",
+) -> Actor:
     """Build an Actor from a user's active memberships (one query)."""
     if user is None or not user.is_authenticated:
         return Actor(user=None, channel=channel, purpose=purpose, ip_address=ip_address, path=path)
@@ -82,7 +90,9 @@ def client_ip(request: HttpRequest) -> str | None:
     outermost of them recorded in X-Forwarded-For (earlier entries could be forged by the client)."""
     proxies = settings.DESIST_PROXY_COUNT
     if proxies > 0:
-        forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()]
+        forwarded = [
+            part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()
+        ]
         if len(forwarded) >= proxies:
             return forwarded[-proxies]
     return request.META.get("REMOTE_ADDR")
@@ -106,7 +116,14 @@ def actor_for_request(request: HttpRequest, *, channel: str = Channel.WEB) -> Ac
     return actor
 
 
-def system_actor(*, channel: str = Channel.CLI, purpose: str = "", agency_ids: frozenset[int] = frozenset()) -> Actor:
+def system_actor(
+    *, channel: str = Channel.CLI, purpose: str = "", agency_ids: frozenset[int] = frozenset()
+) -> Actor:
     """An actor for commands and tasks run by the system rather than a signed-in user."""
-    return Actor(user=None, agency_ids=agency_ids, roles=frozenset({"administrator"}), channel=channel,
-                 purpose=purpose or "administration")
+    return Actor(
+        user=None,
+        agency_ids=agency_ids,
+        roles=frozenset({"administrator"}),
+        channel=channel,
+        purpose=purpose or "administration",
+    )

@@ -24,8 +24,9 @@ from desist.audit.models import AccessLogChainHead, AccessLogEntry
 READ_WRITE = "SELECT, INSERT, UPDATE, DELETE"
 
 
-def app_role_statements(*, role: str, database: str, schema: str, owner: str,
-                        log_sequence: str) -> list[sql.Composed]:
+def app_role_statements(
+    *, role: str, database: str, schema: str, owner: str, log_sequence: str
+) -> list[sql.Composed]:
     """The GRANT and REVOKE statements that give `role` the application's rights and no more. `log_sequence`
     is the access log's id sequence (schema-qualified)."""
     r, s, o = sql.Identifier(role), sql.Identifier(schema), sql.Identifier(owner)
@@ -37,14 +38,18 @@ def app_role_statements(*, role: str, database: str, schema: str, owner: str,
         sql.SQL("REVOKE CREATE ON SCHEMA {} FROM {}").format(s, r),
         sql.SQL("GRANT " + READ_WRITE + " ON ALL TABLES IN SCHEMA {} TO {}").format(s, r),
         sql.SQL("GRANT USAGE, SELECT, UPDATE ON ALL SEQUENCES IN SCHEMA {} TO {}").format(s, r),
-        sql.SQL("ALTER DEFAULT PRIVILEGES FOR ROLE {} IN SCHEMA {} GRANT " + READ_WRITE + " ON TABLES TO {}")
-        .format(o, s, r),
-        sql.SQL("ALTER DEFAULT PRIVILEGES FOR ROLE {} IN SCHEMA {} GRANT USAGE, SELECT, UPDATE ON SEQUENCES TO {}")
-        .format(o, s, r),
+        sql.SQL(
+            "ALTER DEFAULT PRIVILEGES FOR ROLE {} IN SCHEMA {} GRANT " + READ_WRITE + " ON TABLES TO {}"
+        ).format(o, s, r),
+        sql.SQL(
+            "ALTER DEFAULT PRIVILEGES FOR ROLE {} IN SCHEMA {} GRANT USAGE, SELECT, UPDATE ON SEQUENCES TO {}"
+        ).format(o, s, r),
         # The access log: add and read, nothing else.
         sql.SQL("REVOKE ALL ON {} FROM {}").format(log, r),
         sql.SQL("GRANT SELECT, INSERT ON {} TO {}").format(log, r),
-        sql.SQL("REVOKE UPDATE ON SEQUENCE {} FROM {}").format(sql.Identifier(*log_sequence.split(".", 1)), r),
+        sql.SQL("REVOKE UPDATE ON SEQUENCE {} FROM {}").format(
+            sql.Identifier(*log_sequence.split(".", 1)), r
+        ),
         sql.SQL("REVOKE ALL ON {} FROM {}").format(head, r),
         sql.SQL("GRANT SELECT, UPDATE ON {} TO {}").format(head, r),
     ]
@@ -57,13 +62,18 @@ def app_role_grant(*, role: str, using: str = "default") -> list[str]:
     if connection.vendor != "postgresql":
         raise ValueError("Separate database roles are for PostgreSQL only.")
     with connection.cursor() as cursor:
-        cursor.execute("SELECT current_database(), current_schema(), current_user, pg_get_serial_sequence(%s, 'id')",
-                       [AccessLogEntry._meta.db_table])
+        cursor.execute(
+            "SELECT current_database(), current_schema(), current_user, pg_get_serial_sequence(%s, 'id')",
+            [AccessLogEntry._meta.db_table],
+        )
         database, schema, owner, log_sequence = cursor.fetchone()
         if role == owner:
-            raise ValueError(f"The application's role must not be the owner role {owner!r}: give it a role of its own.")
-        statements = app_role_statements(role=role, database=database, schema=schema, owner=owner,
-                                         log_sequence=log_sequence)
+            raise ValueError(
+                f"The application's role must not be the owner role {owner!r}: give it a role of its own."
+            )
+        statements = app_role_statements(
+            role=role, database=database, schema=schema, owner=owner, log_sequence=log_sequence
+        )
         for statement in statements:
             cursor.execute(statement)
         return [statement.as_string(cursor.connection) for statement in statements]

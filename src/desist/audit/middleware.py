@@ -26,7 +26,9 @@ class AccessContextMiddleware:
         cast(AuthenticatedHttpRequest, request).actor = cast(Actor, lazy_actor)
         started = timezone.now()
         response = self.get_response(request)
-        if response.status_code in REFUSALS or (response.status_code == 401 and "HTTP_AUTHORIZATION" in request.META):
+        if response.status_code in REFUSALS or (
+            response.status_code == 401 and "HTTP_AUTHORIZATION" in request.META
+        ):
             self._log_unlogged_refusal(request, response, started)
         return response
 
@@ -37,15 +39,21 @@ class AccessContextMiddleware:
         Only a request that reached a view counts: an address matching no page is not a refusal."""
         match = getattr(request, "resolver_match", None)
         user = getattr(request, "user", None)
-        if match is None or (response.status_code != 401 and not (user is not None and user.is_authenticated)):
+        if match is None or (
+            response.status_code != 401 and not (user is not None and user.is_authenticated)
+        ):
             return
         channel = Channel.API if "api" in match.namespaces else Channel.WEB
         actor = actor_for_request(request, channel=channel)
         if actor.user is None:
             actor = dataclasses.replace(actor, extra={"username": "anonymous"})
-        already = AccessLogEntry.objects.filter(action=Action.DENIED, at__gte=started, path=actor.path,
-                                                user=actor.user).exists()
+        already = AccessLogEntry.objects.filter(
+            action=Action.DENIED, at__gte=started, path=actor.path, user=actor.user
+        ).exists()
         if not already:
-            log_refusal(actor, summary=f"Refused {request.method} {request.path[:160]} ({response.status_code})",
-                        reason="refused by the view" if response.status_code != 401 else "API token not valid",
-                        detail={"view": match.view_name or "", "status": response.status_code})
+            log_refusal(
+                actor,
+                summary=f"Refused {request.method} {request.path[:160]} ({response.status_code})",
+                reason="refused by the view" if response.status_code != 401 else "API token not valid",
+                detail={"view": match.view_name or "", "status": response.status_code},
+            )

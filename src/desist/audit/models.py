@@ -57,7 +57,9 @@ class AccessLogEntry(models.Model):
     purpose = models.CharField(max_length=64, blank=True)
     justification = models.TextField(blank=True)
     recipient = models.CharField(max_length=200, blank=True, help_text="Who the data was disclosed to.")
-    detail = models.JSONField(default=dict, blank=True, help_text="What was seen, or the values before and after.")
+    detail = models.JSONField(
+        default=dict, blank=True, help_text="What was seen, or the values before and after."
+    )
     ip_address = models.GenericIPAddressField(null=True, blank=True)
     path = models.CharField(max_length=500, blank=True)
     # Tamper evidence (desist.audit.chain): the entry's position in the chain, 1, 2, 3… without gaps, and

@@ -42,16 +42,37 @@ class AuthenticatedHttpRequest(HttpRequest):
     htmx: HtmxDetails
 
 
-def log_refusal(actor: Actor, *, summary: str, person_id: int | None = None, obj: models.Model | None = None,
-                reason: str = NOT_VISIBLE, detail: dict[str, Any] | None = None) -> AccessLogEntry:
+def log_refusal(
+    actor: Actor,
+    *,
+    summary: str,
+    person_id: int | None = None,
+    obj: models.Model | None = None,
+    reason: str = NOT_VISIBLE,
+    detail: dict[str, Any] | None = None,
+) -> AccessLogEntry:
     """Write the `denied` entry for a refused attempt, for services that raise their own error after it."""
-    return log_access(actor=actor, action=Action.DENIED, summary=summary, person_id=person_id, obj=obj,
-                      detail={"reason": reason, **(detail or {})})
+    return log_access(
+        actor=actor,
+        action=Action.DENIED,
+        summary=summary,
+        person_id=person_id,
+        obj=obj,
+        detail={"reason": reason, **(detail or {})},
+    )
 
 
-def refuse(actor: Actor, *, summary: str, person_id: int | None = None, obj: models.Model | None = None,
-           reason: str = NOT_VISIBLE, status: int = 404, message: str = "",
-           detail: dict[str, Any] | None = None) -> NoReturn:
+def refuse(
+    actor: Actor,
+    *,
+    summary: str,
+    person_id: int | None = None,
+    obj: models.Model | None = None,
+    reason: str = NOT_VISIBLE,
+    status: int = 404,
+    message: str = "",
+    detail: dict[str, Any] | None = None,
+) -> NoReturn:
     """Log the refusal, then raise the channel's error: 404 (not found, the default, for records the actor may
     not see) or 403 (the page exists, the actor's role may not use it). `message` is shown to the actor."""
     log_refusal(actor, summary=summary, person_id=person_id, obj=obj, reason=reason, detail=detail)

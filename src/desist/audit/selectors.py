@@ -38,7 +38,10 @@ def access_log_search(
 
 def access_log_verification(*, limit: int = 20) -> Verification:
     """Walk the whole access log in id order and check its hash chain (desist.audit.chain), streaming."""
-    rows = (AccessLogEntry.objects.order_by("id").values("id", "chain_seq", "entry_hash", *FIELDS)
-            .iterator(chunk_size=5000))
+    rows = (
+        AccessLogEntry.objects.order_by("id")
+        .values("id", "chain_seq", "entry_hash", *FIELDS)
+        .iterator(chunk_size=5000)
+    )
     head = AccessLogChainHead.objects.filter(pk=1).values_list("seq", "entry_hash").first()
     return verify_chain(rows, head=head, limit=limit)

@@ -62,8 +62,10 @@ def _head_reserve(cursor: Any, count: int) -> tuple[int, str] | None:
     """Move the chain head on by `count` positions and return the position before and its hash. The
     UPDATE locks the head row until the transaction ends, so appends never fork the chain."""
     table = AccessLogChainHead._meta.db_table
-    cursor.execute(f"UPDATE {table} SET seq = seq + %s WHERE id = 1 RETURNING seq - %s, entry_hash",  # noqa: S608
-                   [count, count])
+    cursor.execute(
+        f"UPDATE {table} SET seq = seq + %s WHERE id = 1 RETURNING seq - %s, entry_hash",  # noqa: S608
+        [count, count],
+    )
     row = cursor.fetchone()
     return (int(row[0]), row[1]) if row else None
 
@@ -72,8 +74,9 @@ def _head_restore() -> None:
     """Recreate the chain head from the log's last entry (after a test database was emptied, say)."""
     last = AccessLogEntry.objects.order_by("-chain_seq").values_list("chain_seq", "entry_hash").first()
     seq, last_hash = last if last else (0, GENESIS)
-    AccessLogChainHead.objects.bulk_create([AccessLogChainHead(pk=1, seq=seq, entry_hash=last_hash)],
-                                           ignore_conflicts=True)
+    AccessLogChainHead.objects.bulk_create(
+        [AccessLogChainHead(pk=1, seq=seq, entry_hash=last_hash)], ignore_conflicts=True
+    )
 
 
 def log_entries_append(entries: Sequence[AccessLogEntry]) -> None:
@@ -84,8 +87,11 @@ def log_entries_append(entries: Sequence[AccessLogEntry]) -> None:
         return
     payloads = [_sealable(entry) for entry in entries]
     connection = connections[AccessLogEntry.objects.db]
-    if connection.vendor == "postgresql" and len(entries) == 1 and _append_one_postgresql(connection, entries[0],
-                                                                                            payloads[0]):
+    if (
+        connection.vendor == "postgresql"
+        and len(entries) == 1
+        and _append_one_postgresql(connection, entries[0], payloads[0])
+    ):
         return
     _append_in_transaction(connection, entries, payloads)
 
@@ -95,19 +101,26 @@ def _append_one_postgresql(connection: Any, entry: AccessLogEntry, payload: byte
     (its row lock serialises writers until the transaction ends), working out the hash in SQL with the
     formula of entry_hash, and insert the entry with the head's new position and hash. False if there is
     no head row to move."""
-    fields = [f for f in AccessLogEntry._meta.concrete_fields
-              if not f.primary_key and f.attname not in ("chain_seq", "entry_hash")]
+    fields = [
+        f
+        for f in AccessLogEntry._meta.concrete_fields
+        if not f.primary_key and f.attname not in ("chain_seq", "entry_hash")
+    ]
     # Text for character columns, so a value too long for its column still fails rather than being cut.
-    casts = [("text" if f.get_internal_type() in ("CharField", "TextField") else f.db_type(connection))
-             for f in fields]
+    casts = [
+        ("text" if f.get_internal_type() in ("CharField", "TextField") else f.db_type(connection))
+        for f in fields
+    ]
     values = [f.get_db_prep_save(getattr(entry, f.attname), connection) for f in fields]
     quote = connection.ops.quote_name
-    sql = (f"WITH head AS (UPDATE {quote(AccessLogChainHead._meta.db_table)} SET seq = seq + 1, "  # noqa: S608
-           "entry_hash = encode(sha256(convert_to(entry_hash || ':' || (seq + 1)::text || ':', 'UTF8') || %s), "
-           "'hex') WHERE id = 1 RETURNING seq, entry_hash) "
-           f"INSERT INTO {quote(AccessLogEntry._meta.db_table)} ({', '.join(quote(f.column) for f in fields)}, "
-           f"chain_seq, entry_hash) SELECT {', '.join(f'%s::{cast}' for cast in casts)}, seq, entry_hash FROM head "
-           "RETURNING id, chain_seq, entry_hash")
+    sql = (
+        f"WITH head AS (UPDATE {quote(AccessLogChainHead._meta.db_table)} SET seq = seq + 1, "  # noqa: S608
+        "entry_hash = encode(sha256(convert_to(entry_hash || ':' || (seq + 1)::text || ':', 'UTF8') || %s), "
+        "'hex') WHERE id = 1 RETURNING seq, entry_hash) "
+        f"INSERT INTO {quote(AccessLogEntry._meta.db_table)} ({', '.join(quote(f.column) for f in fields)}, "
+        f"chain_seq, entry_hash) SELECT {', '.join(f'%s::{cast}' for cast in casts)}, seq, entry_hash FROM head "
+        "RETURNING id, chain_seq, entry_hash"
+    )
     with connection.cursor() as cursor:
         cursor.execute(sql, [payload, *values])
         row = cursor.fetchone()
@@ -128,7 +141,9 @@ def _append_in_transaction(connection: Any, entries: Sequence[AccessLogEntry], p
             if connection.vendor == "postgresql":
                 hashed = "encode(sha256(convert_to(entry_hash || ':' || (seq + 1)::text || ':', 'UTF8') || %s), 'hex')"
             else:
-                connection.connection.create_function("desist_entry_hash", 3, _sqlite_entry_hash, deterministic=True)
+                connection.connection.create_function(
+                    "desist_entry_hash", 3, _sqlite_entry_hash, deterministic=True
+                )
                 hashed = "desist_entry_hash(entry_hash, seq + 1, %s)"
             sql = f"UPDATE {table} SET seq = seq + 1, entry_hash = {hashed} WHERE id = 1 RETURNING seq, entry_hash"  # noqa: S608
             cursor.execute(sql, [payloads[0]])

@@ -19,22 +19,40 @@ from desist.audit.refusals import log_refusal
 
 def _anonymous_actor(request: HttpRequest | None, username: str) -> Actor:
     base = actor_for_request(request) if request is not None else Actor(user=None, channel=Channel.WEB)
-    return dataclasses.replace(base, user=None, agency_ids=frozenset(), roles=frozenset(), agency_code="",
-                               extra={"username": username[:150] or "anonymous"})
+    return dataclasses.replace(
+        base,
+        user=None,
+        agency_ids=frozenset(),
+        roles=frozenset(),
+        agency_code="",
+        extra={"username": username[:150] or "anonymous"},
+    )
 
 
 @receiver(user_login_failed, dispatch_uid="desist.audit.sign_in_failed")
-def sign_in_failed(sender: Any, credentials: dict[str, Any], request: HttpRequest | None = None,
-                   **kwargs: Any) -> None:
+def sign_in_failed(
+    sender: Any, credentials: dict[str, Any], request: HttpRequest | None = None, **kwargs: Any
+) -> None:
     username = str(credentials.get("username") or "")
     locked = bool(getattr(request, "axes_locked_out", False))
-    log_refusal(_anonymous_actor(request, username), summary=f"Sign-in refused for {username[:100]!r}",
-                reason="locked out after repeated failures" if locked else "wrong user name or password")
+    log_refusal(
+        _anonymous_actor(request, username),
+        summary=f"Sign-in refused for {username[:100]!r}",
+        reason="locked out after repeated failures" if locked else "wrong user name or password",
+    )
 
 
 @receiver(user_locked_out, dispatch_uid="desist.audit.locked_out")
-def locked_out(sender: Any, request: HttpRequest | None = None, username: str | None = None,
-               ip_address: str | None = None, **kwargs: Any) -> None:
-    log_refusal(_anonymous_actor(request, username or ""),
-                summary=f"Sign-in locked for {(username or '')[:100]!r} after repeated failures",
-                reason="locked out", detail={"ip_address": ip_address or ""})
+def locked_out(
+    sender: Any,
+    request: HttpRequest | None = None,
+    username: str | None = None,
+    ip_address: str | None = None,
+    **kwargs: Any,
+) -> None:
+    log_refusal(
+        _anonymous_actor(request, username or ""),
+        summary=f"Sign-in locked for {(username or '')[:100]!r} after repeated failures",
+        reason="locked out",
+        detail={"ip_address": ip_address or ""},
+    )

@@ -45,43 +45,69 @@ def basket_inputs(*, as_of: date | None = None, settings: BasketSettings | None 
     people = live.values_list("pk", "date_of_birth", "sex", "ethnicity", "district__name")
     # The category a user chose where the code alone does not decide it, else the code's own.
     offences = Offence.objects.filter(person__in=live).values_list(
-        "pk", "person_id", "offence_code__code", "ogrs3_category", "offence_code__ogrs3_category",
-        "offence_date", "outcome_date", "outcome", "disposal", "sentence_id",
+        "pk",
+        "person_id",
+        "offence_code__code",
+        "ogrs3_category",
+        "offence_code__ogrs3_category",
+        "offence_date",
+        "outcome_date",
+        "outcome",
+        "disposal",
+        "sentence_id",
     )
     sentences = Sentence.objects.filter(person__in=live).values_list(
-        "pk", "person_id", "kind", "sentence_date", "start_date", "end_date", "release_date", "release_is_actual",
-        "licence_expiry_date", "terminated_date")
+        "pk",
+        "person_id",
+        "kind",
+        "sentence_date",
+        "start_date",
+        "end_date",
+        "release_date",
+        "release_is_actual",
+        "licence_expiry_date",
+        "terminated_date",
+    )
     requirements = Requirement.objects.filter(sentence__person__in=live).values_list(
-        "pk", "sentence_id", "kind", "start_date", "end_date", "status")
+        "pk", "sentence_id", "kind", "start_date", "end_date", "status"
+    )
     groups = PriorityGroupMembership.objects.values_list("person_id", "group", "start_date", "end_date")
     iom = CohortMembership.objects.filter(adopted_on__isnull=False).values_list(
-        "person_id", "strand", "adopted_on", "ended_on")
+        "person_id", "strand", "adopted_on", "ended_on"
+    )
     statuses = [
         (person, sentence, "accommodation", stage, day, kind in SETTLED)
         for person, sentence, stage, day, kind in AccommodationStatus.objects.values_list(
-            "person_id", "sentence_id", "stage", "recorded_on", "kind")
+            "person_id", "sentence_id", "stage", "recorded_on", "kind"
+        )
     ] + [
         (person, sentence, "ete", stage, day, kind in IN_ETE)
         for person, sentence, stage, day, kind in EmploymentStatus.objects.values_list(
-            "person_id", "sentence_id", "stage", "recorded_on", "kind")
+            "person_id", "sentence_id", "stage", "recorded_on", "kind"
+        )
     ]
     enforcement = EnforcementAction.objects.values_list("person_id", "sentence_id", "action_date", "kind")
     treatment = Involvement.objects.filter(agency__kind=AgencyKind.TREATMENT).values_list(
-        "person_id", "start_date", "end_date")
-    inputs = BasketInputs({
-        "people": _table("people", people),
-        "offences": _table("offences", ((*row[:3], row[3] or row[4] or None, *row[5:8], row[8] or None, row[9])
-                                        for row in offences)),
-        "sentences": _table("sentences", sentences),
-        "requirements": _table("requirements", requirements),
-        "priority_groups": _table("priority_groups", groups),
-        "iom_cohort": _table("iom_cohort", iom),
-        "statuses": _table("statuses", statuses),
-        "enforcement": _table("enforcement", enforcement),
-        "treatment": _table("treatment", treatment),
-        "needs": _table("needs", _needs()),
-        "scores": _table("scores", _scores()),
-    })
+        "person_id", "start_date", "end_date"
+    )
+    inputs = BasketInputs(
+        {
+            "people": _table("people", people),
+            "offences": _table(
+                "offences",
+                ((*row[:3], row[3] or row[4] or None, *row[5:8], row[8] or None, row[9]) for row in offences),
+            ),
+            "sentences": _table("sentences", sentences),
+            "requirements": _table("requirements", requirements),
+            "priority_groups": _table("priority_groups", groups),
+            "iom_cohort": _table("iom_cohort", iom),
+            "statuses": _table("statuses", statuses),
+            "enforcement": _table("enforcement", enforcement),
+            "treatment": _table("treatment", treatment),
+            "needs": _table("needs", _needs()),
+            "scores": _table("scores", _scores()),
+        }
+    )
     if as_of is None:
         return inputs
     retrospective_rows = retrospective_scores(inputs, as_of=as_of, settings=settings)
@@ -90,7 +116,9 @@ def basket_inputs(*, as_of: date | None = None, settings: BasketSettings | None 
     return BasketInputs(tables)
 
 
-def retrospective_scores(inputs: BasketInputs, *, as_of: date, settings: BasketSettings | None = None) -> pa.Table:
+def retrospective_scores(
+    inputs: BasketInputs, *, as_of: date, settings: BasketSettings | None = None
+) -> pa.Table:
     """OGRS3 for each member of the latest cohort whose follow-up has ended, as it would have been worked out on
     their index date (docs/measures.md, "Predictor validation"): the one-year chance, or None where the record
     on that day did not give a score (no conviction yet, or a code whose category was never chosen).
@@ -126,7 +154,8 @@ def _needs() -> list[tuple[Any, ...]]:
 def _scores() -> list[tuple[Any, ...]]:
     rows: list[tuple[Any, ...]] = []
     for kind, horizon, column in VALIDATED_SCORES:
-        for person_id, as_of, percent in RiskScore.objects.filter(kind=kind, **{f"{column}__isnull": False}).values_list(
-                "person_id", "as_of", column):
+        for person_id, as_of, percent in RiskScore.objects.filter(
+            kind=kind, **{f"{column}__isnull": False}
+        ).values_list("person_id", "as_of", column):
             rows.append((person_id, str(kind), as_of, horizon, percent / 100))
     return rows

@@ -16,10 +16,13 @@ class QuarterSnapshot(models.Model):
     quarter = models.CharField(max_length=6, unique=True, help_text="The quarter published, like 2025Q4.")
     as_of = models.DateField(help_text="The last day the data covered.")
     published_at = models.DateTimeField(auto_now_add=True)
-    published_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                     related_name="+")
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     published_by_name = models.CharField(max_length=150, blank=True)
-    data_version = models.CharField(max_length=64, help_text="SHA-256 of the inputs, settings, date and code.")
+    data_version = models.CharField(
+        max_length=64, help_text="SHA-256 of the inputs, settings, date and code."
+    )
     code_version = models.CharField(max_length=64)
     input_rows = models.JSONField(default=dict)
     figures = models.BinaryField(help_text="The BasketResult as Parquet.")

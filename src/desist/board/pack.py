@@ -15,14 +15,24 @@ from desist.core.basket import BASKET, BoardView
 def board_pack_html(view: BoardView, *, snapshot: QuarterSnapshot | None) -> str:
     """The pack as HTML (what WeasyPrint lays out)."""
     breakdowns = [
-        (item, [(label, view.breakdown(item.measure, view.latest, name)) for name, label in view.breakdowns()])
+        (
+            item,
+            [(label, view.breakdown(item.measure, view.latest, name)) for name, label in view.breakdowns()],
+        )
         for item in shown_measures(view)
     ]
-    return render_to_string("board/pack.html", {
-        "view": view, "snapshot": snapshot, "measures": breakdowns, "definitions": BASKET,
-        "labels": labels(view), "partnership_name": settings.DESIST_PARTNERSHIP_NAME,
-        "result": view.result,
-    })
+    return render_to_string(
+        "board/pack.html",
+        {
+            "view": view,
+            "snapshot": snapshot,
+            "measures": breakdowns,
+            "definitions": BASKET,
+            "labels": labels(view),
+            "partnership_name": settings.DESIST_PARTNERSHIP_NAME,
+            "result": view.result,
+        },
+    )
 
 
 def board_pack_pdf(view: BoardView, *, snapshot: QuarterSnapshot | None) -> bytes:

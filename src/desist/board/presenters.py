@@ -32,14 +32,26 @@ def shown_measures(view: BoardView, *, charts: bool = True) -> list[Shown]:
         chart = ""
         if charts and not view.no_data(measure) and any(c.has_value for c in trend):
             chart = svg_data_uri(render_svg(trend_spec(trend)))
-        shown.append(Shown(measure, latest, trend[-2] if len(trend) > 1 else None, trend,
-                           view.notes(measure, latest.quarter), view.no_data(measure), chart,
-                           trend_description(trend)))
+        shown.append(
+            Shown(
+                measure,
+                latest,
+                trend[-2] if len(trend) > 1 else None,
+                trend,
+                view.notes(measure, latest.quarter),
+                view.no_data(measure),
+                chart,
+                trend_description(trend),
+            )
+        )
     return shown
 
 
 def labels(view: BoardView) -> dict[str, str]:
     groups = dict(PriorityGroup.choices)
-    return {"district": "All districts" if view.district == ALL else view.district,
-            "group": "Everyone" if view.priority_group == ALL else groups.get(view.priority_group,
-                                                                             view.priority_group)}
+    return {
+        "district": "All districts" if view.district == ALL else view.district,
+        "group": "Everyone"
+        if view.priority_group == ALL
+        else groups.get(view.priority_group, view.priority_group),
+    }

@@ -25,8 +25,10 @@ def is_analyst(actor: Actor) -> bool:
 
 def board_settings() -> BasketSettings:
     """The basket's settings from the Django settings."""
-    return BasketSettings(suppress_below=settings.DESIST_BOARD_SUPPRESS_BELOW,
-                          reference_groups=dict(settings.DESIST_BOARD_REFERENCE_GROUPS))
+    return BasketSettings(
+        suppress_below=settings.DESIST_BOARD_SUPPRESS_BELOW,
+        reference_groups=dict(settings.DESIST_BOARD_REFERENCE_GROUPS),
+    )
 
 
 def trend_quarters(quarter: Quarter) -> list[Quarter]:
@@ -46,8 +48,12 @@ def live_basket(*, quarter: Quarter | None = None, as_of: date | None = None) ->
     key = f"desist.board.live.{quarter.code}.{as_of.isoformat()}"
     data = cache.get(key)
     if data is None:
-        result = basket(basket_inputs(as_of=as_of, settings=board_settings()), trend_quarters(quarter),
-                        as_of=as_of, settings=board_settings())
+        result = basket(
+            basket_inputs(as_of=as_of, settings=board_settings()),
+            trend_quarters(quarter),
+            as_of=as_of,
+            settings=board_settings(),
+        )
         data = result.to_parquet()
         cache.set(key, data, LIVE_CACHE_SECONDS)
         return result

@@ -28,8 +28,13 @@ def snapshot_publish(*, actor: Actor, quarter: Quarter, as_of: date | None = Non
     roles may publish (the command line acts as the system). A refusal is logged, outside the transaction
     that a refusal rolls back."""
     if actor.user is not None and not is_analyst(actor):
-        refuse(actor, summary=f"Refused to publish board figures for {quarter.code}", reason="not an analyst",
-               status=403, message="Only a performance analyst can publish a quarter.")
+        refuse(
+            actor,
+            summary=f"Refused to publish board figures for {quarter.code}",
+            reason="not an analyst",
+            status=403,
+            message="Only a performance analyst can publish a quarter.",
+        )
     return _publish(actor=actor, quarter=quarter, as_of=as_of)
 
 
@@ -37,26 +42,43 @@ def snapshot_publish(*, actor: Actor, quarter: Quarter, as_of: date | None = Non
 def _publish(*, actor: Actor, quarter: Quarter, as_of: date | None) -> QuarterSnapshot:
     as_of = as_of or timezone.localdate()
     if as_of <= quarter.end:
-        raise PublishRefused(f"{quarter.label} has not ended yet: it can be published from "
-                             f"{quarter.next().start:%d %B %Y}.")
+        raise PublishRefused(
+            f"{quarter.label} has not ended yet: it can be published from {quarter.next().start:%d %B %Y}."
+        )
     existing = QuarterSnapshot.objects.filter(quarter=quarter.code).first()
     if existing is not None:
-        raise PublishRefused(f"{quarter.label} was already published on {existing.published_at:%d %B %Y} by "
-                             f"{existing.published_by_name or 'the system'}; published figures are never changed.")
-    result = basket(basket_inputs(as_of=as_of, settings=board_settings()), trend_quarters(quarter), as_of=as_of,
-                    settings=board_settings())
+        raise PublishRefused(
+            f"{quarter.label} was already published on {existing.published_at:%d %B %Y} by "
+            f"{existing.published_by_name or 'the system'}; published figures are never changed."
+        )
+    result = basket(
+        basket_inputs(as_of=as_of, settings=board_settings()),
+        trend_quarters(quarter),
+        as_of=as_of,
+        settings=board_settings(),
+    )
     data = result.to_parquet()
     try:
         with transaction.atomic():
             snapshot = QuarterSnapshot.objects.create(
-                quarter=quarter.code, as_of=as_of, published_by=actor.user,
-                published_by_name=actor.username, data_version=result.data_version,
-                code_version=result.code_version, input_rows=result.input_rows, figures=data,
+                quarter=quarter.code,
+                as_of=as_of,
+                published_by=actor.user,
+                published_by_name=actor.username,
+                data_version=result.data_version,
+                code_version=result.code_version,
+                input_rows=result.input_rows,
+                figures=data,
                 figures_sha256=hashlib.sha256(data).hexdigest(),
             )
     except IntegrityError:
         raise PublishRefused(f"{quarter.label} was published by someone else a moment ago.") from None
-    log_access(actor=actor, action=Action.DISCLOSURE, obj=snapshot, recipient="Partnership board",
-               summary=f"Published board figures for {quarter.code}",
-               detail={"quarter": quarter.code, "as_of": as_of.isoformat(), "data_version": result.data_version})
+    log_access(
+        actor=actor,
+        action=Action.DISCLOSURE,
+        obj=snapshot,
+        recipient="Partnership board",
+        summary=f"Published board figures for {quarter.code}",
+        detail={"quarter": quarter.code, "as_of": as_of.isoformat(), "data_version": result.data_version},
+    )
     return snapshot

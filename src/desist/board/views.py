@@ -49,13 +49,21 @@ class BoardFilterForm(forms.Form):
 
     def __init__(self, data: Any, *, result: BasketResult, published: list[QuarterSnapshot], latest: Quarter):
         super().__init__(data)
-        set_choices(self, "figures", [(LIVE, f"Live: {latest.label} (not published)")] + [
-            (s.quarter, f"Published: {Quarter.parse(s.quarter).label}") for s in published])
-        set_choices(self, "district", [(ALL, "All districts")] + [
-            (d, d) for d in BoardView.districts(result)])
+        set_choices(
+            self,
+            "figures",
+            [(LIVE, f"Live: {latest.label} (not published)")]
+            + [(s.quarter, f"Published: {Quarter.parse(s.quarter).label}") for s in published],
+        )
+        set_choices(
+            self, "district", [(ALL, "All districts")] + [(d, d) for d in BoardView.districts(result)]
+        )
         labels = dict(PriorityGroup.choices)
-        set_choices(self, "group", [(ALL, "Everyone")] + [
-            (g, labels.get(g, g)) for g in BoardView.priority_groups(result)])
+        set_choices(
+            self,
+            "group",
+            [(ALL, "Everyone")] + [(g, labels.get(g, g)) for g in BoardView.priority_groups(result)],
+        )
 
 
 def _chosen(request: AuthenticatedHttpRequest) -> tuple[BasketResult, QuarterSnapshot | None]:
@@ -73,7 +81,9 @@ def _chosen(request: AuthenticatedHttpRequest) -> tuple[BasketResult, QuarterSna
     return selectors.live_basket(), None
 
 
-def _view(request: AuthenticatedHttpRequest, result: BasketResult, *, analyst: bool | None = None) -> BoardView:
+def _view(
+    request: AuthenticatedHttpRequest, result: BasketResult, *, analyst: bool | None = None
+) -> BoardView:
     actor = request.actor
     district = request.GET.get("district") or ALL
     group = request.GET.get("group") or ALL
@@ -81,15 +91,28 @@ def _view(request: AuthenticatedHttpRequest, result: BasketResult, *, analyst: b
         district = ALL
     if group != ALL and group not in BoardView.priority_groups(result):
         group = ALL
-    return BoardView(result, analyst=selectors.is_analyst(actor) if analyst is None else analyst,
-                     district=district, priority_group=group)
+    return BoardView(
+        result,
+        analyst=selectors.is_analyst(actor) if analyst is None else analyst,
+        district=district,
+        priority_group=group,
+    )
 
 
 def _log(request: AuthenticatedHttpRequest, summary: str, view: BoardView, **detail: Any) -> None:
-    log_access(actor=request.actor, action=Action.CONSULTATION, summary=summary,
-               detail={"district": view.district, "priority_group": view.priority_group,
-                       "quarter": view.latest.code, "data_version": view.result.data_version,
-                       "suppressed": not view.analyst, **detail})
+    log_access(
+        actor=request.actor,
+        action=Action.CONSULTATION,
+        summary=summary,
+        detail={
+            "district": view.district,
+            "priority_group": view.priority_group,
+            "quarter": view.latest.code,
+            "data_version": view.result.data_version,
+            "suppressed": not view.analyst,
+            **detail,
+        },
+    )
 
 
 def _query(request: AuthenticatedHttpRequest) -> str:
@@ -103,23 +126,37 @@ def _query(request: AuthenticatedHttpRequest) -> str:
 def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
     result, snapshot = _chosen(request)
     view = _view(request, result)
-    form = BoardFilterForm(request.GET or None, result=result, published=selectors.snapshots(),
-                           latest=selectors.latest_quarter())
+    form = BoardFilterForm(
+        request.GET or None, result=result, published=selectors.snapshots(), latest=selectors.latest_quarter()
+    )
     _log(request, f"Viewed the board dashboard ({view.latest.code})", view)
-    return render(request, "board/dashboard.html", {
-        "view": view, "form": form, "snapshot": snapshot, "measures": presenters.shown_measures(view),
-        "labels": presenters.labels(view), "query_string": _query(request), "analyst": view.analyst,
-    })
+    return render(
+        request,
+        "board/dashboard.html",
+        {
+            "view": view,
+            "form": form,
+            "snapshot": snapshot,
+            "measures": presenters.shown_measures(view),
+            "labels": presenters.labels(view),
+            "query_string": _query(request),
+            "analyst": view.analyst,
+        },
+    )
 
 
 @login_required
 def definitions(request: AuthenticatedHttpRequest) -> HttpResponse:
-    log_access(actor=request.actor, action=Action.CONSULTATION,
-               summary="Viewed the board's definitions")
-    return render(request, "board/definitions.html", {
-        "measures": BASKET, "settings": selectors.board_settings(),
-        "trend_quarters": settings.DESIST_BOARD_TREND_QUARTERS,
-    })
+    log_access(actor=request.actor, action=Action.CONSULTATION, summary="Viewed the board's definitions")
+    return render(
+        request,
+        "board/definitions.html",
+        {
+            "measures": BASKET,
+            "settings": selectors.board_settings(),
+            "trend_quarters": settings.DESIST_BOARD_TREND_QUARTERS,
+        },
+    )
 
 
 @login_required
@@ -129,12 +166,28 @@ def fairness(request: AuthenticatedHttpRequest) -> HttpResponse:
     measure = BY_CODE.get(request.GET.get("measure") or "", BASKET[0])
     quarter = view.latest
     tables = [(label, view.breakdown(measure, quarter, breakdown)) for breakdown, label in view.breakdowns()]
-    _log(request, f"Viewed the board's fairness page ({measure.code}, {quarter.code})", view, measure=measure.code)
-    return render(request, "board/fairness.html", {
-        "view": view, "measure": measure, "measures": BASKET, "quarter": quarter, "tables": tables,
-        "snapshot": snapshot, "labels": presenters.labels(view), "query_string": _query(request),
-        "no_data": view.no_data(measure), "reference_groups": result.settings.get("reference_groups", {}),
-    })
+    _log(
+        request,
+        f"Viewed the board's fairness page ({measure.code}, {quarter.code})",
+        view,
+        measure=measure.code,
+    )
+    return render(
+        request,
+        "board/fairness.html",
+        {
+            "view": view,
+            "measure": measure,
+            "measures": BASKET,
+            "quarter": quarter,
+            "tables": tables,
+            "snapshot": snapshot,
+            "labels": presenters.labels(view),
+            "query_string": _query(request),
+            "no_data": view.no_data(measure),
+            "reference_groups": result.settings.get("reference_groups", {}),
+        },
+    )
 
 
 @login_required
@@ -145,16 +198,30 @@ def validation(request: AuthenticatedHttpRequest) -> HttpResponse:
     threshold = 0 if view.analyst else int(result.settings.get("suppress_below", 5))
     # One source at a time: OGRS3 as at the index date by default, then the stored scores.
     order = list(VALIDATION_SOURCES)
-    validations = sorted(result.validation, key=lambda v: order.index(v["kind"]) if v["kind"] in order else len(order))
-    sources = [(v["kind"], v.get("label") or VALIDATION_SOURCES.get(v["kind"], v["kind"].upper())) for v in validations]
+    validations = sorted(
+        result.validation, key=lambda v: order.index(v["kind"]) if v["kind"] in order else len(order)
+    )
+    sources = [
+        (v["kind"], v.get("label") or VALIDATION_SOURCES.get(v["kind"], v["kind"].upper()))
+        for v in validations
+    ]
     chosen = request.GET.get("source") or (sources[0][0] if sources else "")
     shown = [v for v in validations if v["kind"] == chosen] or validations[:1]
     query = request.GET.copy()
     query.pop("source", None)
-    return render(request, "board/validation.html", {
-        "view": view, "snapshot": snapshot, "validations": shown, "threshold": threshold,
-        "sources": sources, "chosen": shown[0]["kind"] if shown else "", "query_string": query.urlencode(),
-    })
+    return render(
+        request,
+        "board/validation.html",
+        {
+            "view": view,
+            "snapshot": snapshot,
+            "validations": shown,
+            "threshold": threshold,
+            "sources": sources,
+            "chosen": shown[0]["kind"] if shown else "",
+            "query_string": query.urlencode(),
+        },
+    )
 
 
 @login_required
@@ -165,9 +232,28 @@ def export(request: AuthenticatedHttpRequest, fmt: str) -> HttpResponse:
     view = _view(request, result)
     table = figures_table(view)
     name = f"board-measures-{view.latest.code}{'' if snapshot else '-live'}"
-    _log(request, f"Downloaded the board's figures as {fmt.upper()} ({view.latest.code})", view, rows=table.num_rows)
-    header = ["Quarter", "Measure", "Area", "District", "Priority group", "Breakdown", "Group", "Value",
-              "95% interval", "Numerator", "Denominator", "In scope", "Not recorded", "Provisional"]
+    _log(
+        request,
+        f"Downloaded the board's figures as {fmt.upper()} ({view.latest.code})",
+        view,
+        rows=table.num_rows,
+    )
+    header = [
+        "Quarter",
+        "Measure",
+        "Area",
+        "District",
+        "Priority group",
+        "Breakdown",
+        "Group",
+        "Value",
+        "95% interval",
+        "Numerator",
+        "Denominator",
+        "In scope",
+        "Not recorded",
+        "Provisional",
+    ]
     rows = list(zip(*(table.column(c).to_pylist() for c in table.column_names), strict=True))
     if fmt == "csv":
         buffer = io.StringIO()
@@ -193,15 +279,20 @@ def export(request: AuthenticatedHttpRequest, fmt: str) -> HttpResponse:
             for note in view.notes(measure, quarter):
                 notes.append(safe_row([measure.name, quarter.label, note]))
     about = book.create_sheet("About")
-    for line in (("Data version", result.data_version), ("Code version", result.code_version),
-                 ("Data as of", result.as_of.isoformat()),
-                 ("Published", "yes" if snapshot else "no: live figures"),
-                 ("Counts under the threshold withheld", "no" if view.analyst else "yes: shown as [c]")):
+    for line in (
+        ("Data version", result.data_version),
+        ("Code version", result.code_version),
+        ("Data as of", result.as_of.isoformat()),
+        ("Published", "yes" if snapshot else "no: live figures"),
+        ("Counts under the threshold withheld", "no" if view.analyst else "yes: shown as [c]"),
+    ):
         about.append(safe_row(line))
     buffer_bytes = io.BytesIO()
     book.save(buffer_bytes)
-    response = HttpResponse(buffer_bytes.getvalue(),
-                            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response = HttpResponse(
+        buffer_bytes.getvalue(),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
     response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
     return response
 
@@ -211,10 +302,16 @@ def published(request: AuthenticatedHttpRequest) -> HttpResponse:
     actor = request.actor
     log_access(actor=actor, action=Action.CONSULTATION, summary="Viewed the board's published quarters")
     latest = selectors.latest_quarter()
-    return render(request, "board/published.html", {
-        "snapshots": selectors.snapshots(), "can_publish": selectors.is_analyst(actor), "latest": latest,
-        "latest_published": selectors.snapshot_for(latest) is not None,
-    })
+    return render(
+        request,
+        "board/published.html",
+        {
+            "snapshots": selectors.snapshots(),
+            "can_publish": selectors.is_analyst(actor),
+            "latest": latest,
+            "latest_published": selectors.snapshot_for(latest) is not None,
+        },
+    )
 
 
 @login_required
@@ -245,10 +342,11 @@ def pack(request: AuthenticatedHttpRequest, quarter: str) -> HttpResponse:
     from desist.board.pack import board_pack_pdf
 
     result = selectors.snapshot_result(snapshot)
-    view = _view(request, result, analyst=False)  # the pack goes to the board: always with small counts withheld
+    view = _view(
+        request, result, analyst=False
+    )  # the pack goes to the board: always with small counts withheld
     pdf = board_pack_pdf(view, snapshot=snapshot)
     _log(request, f"Downloaded the board pack for {chosen.code}", view)
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="board-pack-{chosen.code}.pdf"'
     return response
-

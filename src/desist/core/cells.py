@@ -31,4 +31,3 @@ def safe_cell(value: object) -> object:
 def safe_row(values: Iterable[object]) -> list[object]:
     """Every cell of a row through `safe_cell`."""
     return [safe_cell(value) for value in values]
-

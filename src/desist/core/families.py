@@ -155,8 +155,13 @@ class Link:
     kind: str
 
 
-def families(person_ids: Iterable[int], links: Iterable[Link], homes: Iterable[Household], *,
-             max_household_size: int = 10) -> list[list[int]]:
+def families(
+    person_ids: Iterable[int],
+    links: Iterable[Link],
+    homes: Iterable[Household],
+    *,
+    max_household_size: int = 10,
+) -> list[list[int]]:
     """Group people into families: declared family relationships plus shared (small) households.
 
     Everyone given appears in exactly one family, alone if nothing joins them.
@@ -186,8 +191,9 @@ def _years_between(earlier: date, later: date) -> float:
     return (later - earlier).days / 365.2425
 
 
-def generations(members: Sequence[int], links: Iterable[Link], born: dict[int, date | None], *,
-                gap_years: int = 16) -> dict[int, Generation]:
+def generations(
+    members: Sequence[int], links: Iterable[Link], born: dict[int, date | None], *, gap_years: int = 16
+) -> dict[int, Generation]:
     """Each member's generation: from declared parent and child links where they exist, else from age.
 
     Parents are one generation above their children; partners and siblings share a generation. Each
@@ -248,7 +254,9 @@ def generations(members: Sequence[int], links: Iterable[Link], born: dict[int, d
     else:
         oldest: date | None = None
         band = 0
-        for pk in sorted((pk for pk in members if born.get(pk) is not None), key=lambda p: born[p] or date.min):
+        for pk in sorted(
+            (pk for pk in members if born.get(pk) is not None), key=lambda p: born[p] or date.min
+        ):
             born_on = born[pk]
             assert born_on is not None
             if oldest is None:
@@ -261,11 +269,15 @@ def generations(members: Sequence[int], links: Iterable[Link], born: dict[int, d
             result.setdefault(pk, Generation(None, "unknown"))
     known = [g.number for g in result.values() if g.number is not None]
     shift = 1 - min(known) if known else 0
-    return {pk: Generation(g.number + shift if g.number is not None else None, g.basis) for pk, g in result.items()}
+    return {
+        pk: Generation(g.number + shift if g.number is not None else None, g.basis)
+        for pk, g in result.items()
+    }
 
 
-def _offset_by_age(group: list[int], relative: dict[int, int], placed: dict[int, int],
-                   born: dict[int, date | None]) -> int:
+def _offset_by_age(
+    group: list[int], relative: dict[int, int], placed: dict[int, int], born: dict[int, date | None]
+) -> int:
     """How far to move a linked group so its oldest dated member matches the placed member nearest in age."""
     dated_group = [pk for pk in group if born.get(pk) is not None]
     dated_placed = [pk for pk in placed if born.get(pk) is not None]
@@ -314,11 +326,16 @@ def load_need_domains(path: str | None = None) -> NeedDomains:
         if reader.fieldnames is None or not {"source", "pattern", "domain"} <= set(reader.fieldnames):
             raise NeedDomainsError(f"{source}: the header must name the columns source, pattern and domain")
         for line, row in enumerate(reader, start=2):
-            kind, pattern, domain = (row["source"] or "").strip(), (row["pattern"] or "").strip().lower(), \
-                (row["domain"] or "").strip()
+            kind, pattern, domain = (
+                (row["source"] or "").strip(),
+                (row["pattern"] or "").strip().lower(),
+                (row["domain"] or "").strip(),
+            )
             if domain and domain not in NEED_DOMAINS:
-                raise NeedDomainsError(f"{source}, line {line}: {domain!r} is not a need domain "
-                                       f"(one of {', '.join(NEED_DOMAINS)})")
+                raise NeedDomainsError(
+                    f"{source}, line {line}: {domain!r} is not a need domain "
+                    f"(one of {', '.join(NEED_DOMAINS)})"
+                )
             if not pattern:
                 raise NeedDomainsError(f"{source}, line {line}: the pattern is empty")
             if kind == "reason":
@@ -326,7 +343,9 @@ def load_need_domains(path: str | None = None) -> NeedDomains:
             elif kind == "register":
                 registers[pattern] = domain
             else:
-                raise NeedDomainsError(f"{source}, line {line}: source must be 'reason' or 'register', not {kind!r}")
+                raise NeedDomainsError(
+                    f"{source}, line {line}: source must be 'reason' or 'register', not {kind!r}"
+                )
     return NeedDomains(tuple(patterns), registers)
 
 
@@ -393,10 +412,16 @@ class MemberFacts:
 
 def with_domains(facts: MemberFacts, domains: NeedDomains) -> MemberFacts:
     """The same facts with each involvement's and register entry's need domain filled in."""
-    facts.involvements = [InvolvementFact(i.record_id, i.agency_id, i.agency_name, i.reason, i.start, i.end,
-                                          domains.for_reason(i.reason)) for i in facts.involvements]
-    facts.registers = [RegisterFact(r.record_id, r.kind, r.label, r.start, r.end, domains.for_register(r.kind))
-                       for r in facts.registers]
+    facts.involvements = [
+        InvolvementFact(
+            i.record_id, i.agency_id, i.agency_name, i.reason, i.start, i.end, domains.for_reason(i.reason)
+        )
+        for i in facts.involvements
+    ]
+    facts.registers = [
+        RegisterFact(r.record_id, r.kind, r.label, r.start, r.end, domains.for_register(r.kind))
+        for r in facts.registers
+    ]
     return facts
 
 
@@ -453,7 +478,7 @@ def duplication(members: Sequence[MemberFacts], *, as_of: date, settings: Family
         rows = sorted(by_domain[domain], key=lambda r: r[0].start)
         found: set[int] = set()
         for i, (first, first_person) in enumerate(rows):
-            for second, second_person in rows[i + 1:]:
+            for second, second_person in rows[i + 1 :]:
                 if second.start > (first.end or date.max):
                     break
                 if second.agency_id == first.agency_id:
@@ -461,9 +486,16 @@ def duplication(members: Sequence[MemberFacts], *, as_of: date, settings: Family
                 for inv, person in ((first, first_person), (second, second_person)):
                     if inv.record_id not in found:
                         found.add(inv.record_id)
-                        evidence.append(Evidence(person, "involvement", inv.record_id,
-                                                 f"{NEED_DOMAINS[domain]}: {inv.agency_name}, {inv.reason}",
-                                                 inv.start, inv.end))
+                        evidence.append(
+                            Evidence(
+                                person,
+                                "involvement",
+                                inv.record_id,
+                                f"{NEED_DOMAINS[domain]}: {inv.agency_name}, {inv.reason}",
+                                inv.start,
+                                inv.end,
+                            )
+                        )
     return Flag(bool(evidence), tuple(evidence))
 
 
@@ -478,21 +510,40 @@ def intergenerational(members: Sequence[MemberFacts], *, as_of: date, settings: 
         found: list[Evidence] = []
         if member.offences:
             latest = max(member.offences, key=lambda o: o.outcome_date)
-            found.append(Evidence(member.person_id, "offence", latest.record_id,
-                                  f"{len(member.offences)} proven offence{'s' if len(member.offences) != 1 else ''}, "
-                                  f"latest proven {latest.outcome_date:%d %b %Y}", latest.offence_date,
-                                  latest.outcome_date))
+            found.append(
+                Evidence(
+                    member.person_id,
+                    "offence",
+                    latest.record_id,
+                    f"{len(member.offences)} proven offence{'s' if len(member.offences) != 1 else ''}, "
+                    f"latest proven {latest.outcome_date:%d %b %Y}",
+                    latest.offence_date,
+                    latest.outcome_date,
+                )
+            )
         elif include_involvement:
             current = [i for i in member.involvements if i.domain and overlaps(i.start, i.end, since, as_of)]
             if current:
                 inv = current[0]
-                found.append(Evidence(member.person_id, "involvement", inv.record_id,
-                                      f"{inv.agency_name}: {inv.reason}", inv.start, inv.end))
+                found.append(
+                    Evidence(
+                        member.person_id,
+                        "involvement",
+                        inv.record_id,
+                        f"{inv.agency_name}: {inv.reason}",
+                        inv.start,
+                        inv.end,
+                    )
+                )
         if found:
             if generation is None:
                 unplaced += 1
             else:
                 per_generation[generation].extend(found)
-    note = f"{unplaced} member{'s' if unplaced != 1 else ''} with no known generation left out" if unplaced else ""
+    note = (
+        f"{unplaced} member{'s' if unplaced != 1 else ''} with no known generation left out"
+        if unplaced
+        else ""
+    )
     evidence = tuple(e for g in sorted(per_generation) for e in per_generation[g])
     return Flag(len(per_generation) >= 2, evidence, note)

@@ -126,27 +126,41 @@ def derive_families(
             member = with_domains(facts[pk], domains)
             member.generation = placed[pk]
             members.append(member)
-        findings = [MemberFinding(m.person_id, m.generation,
-                                  frozenset(agencies_involved(m, as_of=as_of,
-                                                              lookback_days=family_settings.lookback_days)))
-                    for m in members]
-        out.append(FamilyFindings(
-            key=key,
-            members=tuple(findings),
-            households=tuple(homes_by_family.get(key, ())),
-            agency_ids=frozenset().union(*(f.agency_ids for f in findings)),
-            duplication=duplication(members, as_of=as_of, settings=family_settings),
-            intergenerational=intergenerational(members, as_of=as_of, settings=family_settings),
-            tf2012=troubled_families_2012(members, as_of=as_of, settings=tf_settings),
-            tf2015=troubled_families_2015(members, as_of=as_of, settings=tf_settings),
-        ))
+        findings = [
+            MemberFinding(
+                m.person_id,
+                m.generation,
+                frozenset(agencies_involved(m, as_of=as_of, lookback_days=family_settings.lookback_days)),
+            )
+            for m in members
+        ]
+        out.append(
+            FamilyFindings(
+                key=key,
+                members=tuple(findings),
+                households=tuple(homes_by_family.get(key, ())),
+                agency_ids=frozenset().union(*(f.agency_ids for f in findings)),
+                duplication=duplication(members, as_of=as_of, settings=family_settings),
+                intergenerational=intergenerational(members, as_of=as_of, settings=family_settings),
+                tf2012=troubled_families_2012(members, as_of=as_of, settings=tf_settings),
+                tf2015=troubled_families_2015(members, as_of=as_of, settings=tf_settings),
+            )
+        )
     return out
 
 
 def _evidence(items: Iterable[Evidence]) -> list[dict[str, Any]]:
-    return [{"person_id": e.person_id, "record": e.record, "record_id": e.record_id, "description": e.description,
-             "start": e.start.isoformat() if e.start else None, "end": e.end.isoformat() if e.end else None}
-            for e in items]
+    return [
+        {
+            "person_id": e.person_id,
+            "record": e.record,
+            "record_id": e.record_id,
+            "description": e.description,
+            "start": e.start.isoformat() if e.start else None,
+            "end": e.end.isoformat() if e.end else None,
+        }
+        for e in items
+    ]
 
 
 def _flag(flag: Flag) -> dict[str, Any]:
@@ -154,20 +168,35 @@ def _flag(flag: Flag) -> dict[str, Any]:
 
 
 def _criterion(criterion: Criterion) -> dict[str, Any]:
-    return {"code": criterion.code, "label": criterion.label, "status": criterion.status, "note": criterion.note,
-            "evidence": _evidence(criterion.evidence)}
+    return {
+        "code": criterion.code,
+        "label": criterion.label,
+        "status": criterion.status,
+        "note": criterion.note,
+        "evidence": _evidence(criterion.evidence),
+    }
 
 
 def _programme(programme: Programme) -> dict[str, Any]:
-    return {"qualifies": programme.qualifies, "reason": programme.reason, "met": programme.met_count,
-            "criteria": [_criterion(c) for c in programme.criteria]}
+    return {
+        "qualifies": programme.qualifies,
+        "reason": programme.reason,
+        "met": programme.met_count,
+        "criteria": [_criterion(c) for c in programme.criteria],
+    }
 
 
 def findings_json(family: FamilyFindings) -> dict[str, Any]:
     """The findings as JSON-ready values, for storing beside the family."""
     return {
-        "households": [{"members": list(h.members), "start": h.start.isoformat(),
-                        "end": h.end.isoformat() if h.end else None} for h in family.households],
+        "households": [
+            {
+                "members": list(h.members),
+                "start": h.start.isoformat(),
+                "end": h.end.isoformat() if h.end else None,
+            }
+            for h in family.households
+        ],
         "duplication": _flag(family.duplication),
         "intergenerational": _flag(family.intergenerational),
         "tf2012": _programme(family.tf2012),

@@ -64,7 +64,9 @@ def identifier_problem(kind: str, value: str | None) -> str:
     if kind == "pnc":
         match = _PNC.match(normal)
         if not match:
-            return f"{shown!r} is not a PNC number (year, serial number and check letter, such as 2004/0012345D)"
+            return (
+                f"{shown!r} is not a PNC number (year, serial number and check letter, such as 2004/0012345D)"
+            )
         year, serial, letter = match.groups()
         if letter != pnc_check_letter(int(year), int(serial)):
             return f"{shown!r} is not a valid PNC number: its check letter does not fit the year and serial number"
@@ -79,8 +81,10 @@ def identifier_problem(kind: str, value: str | None) -> str:
     elif kind == "ni_number":
         match = _NINO.match(normal)
         if not match or match[3] not in "ABCD":
-            return (f"{shown!r} is not a National Insurance number (two letters, six digits and A, B, C or D, "
-                    "such as AB123456C)")
+            return (
+                f"{shown!r} is not a National Insurance number (two letters, six digits and A, B, C or D, "
+                "such as AB123456C)"
+            )
         prefix = match[1]
         if prefix[0] in _NINO_FIRST_BAD or prefix[1] in _NINO_SECOND_BAD or prefix in _NINO_BAD_PREFIXES:
             return f"{shown!r} is not a valid National Insurance number: no number starts {prefix}"

@@ -51,7 +51,11 @@ def merge(periods: list[Period]) -> list[Period]:
     merged: list[Period] = []
     for period in sorted(periods, key=lambda p: (p.group, p.start)):
         last = merged[-1] if merged else None
-        if last and last.group == period.group and (last.end is None or period.start <= last.end + timedelta(days=1)):
+        if (
+            last
+            and last.group == period.group
+            and (last.end is None or period.start <= last.end + timedelta(days=1))
+        ):
             end = None if last.end is None or period.end is None else max(last.end, period.end)
             merged[-1] = Period(last.group, last.start, end, last.basis)
         else:
@@ -77,8 +81,14 @@ def young_person(facts: GroupFacts, ages: tuple[int, int]) -> list[Period]:
     end = _add_years(facts.date_of_birth, last + 1) - timedelta(days=1)
     if start > end:
         return []
-    return [Period("young_person", start, end,
-                   f"Aged {first} to {last} (born {facts.date_of_birth:%d %b %Y}) with a proven offence")]
+    return [
+        Period(
+            "young_person",
+            start,
+            end,
+            f"Aged {first} to {last} (born {facts.date_of_birth:%d %b %Y}) with a proven offence",
+        )
+    ]
 
 
 def woman(facts: GroupFacts) -> list[Period]:
@@ -89,12 +99,19 @@ def woman(facts: GroupFacts) -> list[Period]:
 
 
 def da_perpetrator(facts: GroupFacts, offence_years: int) -> list[Period]:
-    periods = _register_periods(facts, "domestic_abuse_perpetrator", "da_perpetrator",
-                                "On the domestic abuse perpetrator register")
+    periods = _register_periods(
+        facts, "domestic_abuse_perpetrator", "da_perpetrator", "On the domestic abuse perpetrator register"
+    )
     for _offence_date, outcome_date, domestic_abuse in facts.offences:
         if domestic_abuse:
-            periods.append(Period("da_perpetrator", outcome_date, _add_years(outcome_date, offence_years) - timedelta(days=1),
-                                  f"Domestic abuse offence proven {outcome_date:%d %b %Y} (counts for {offence_years} years)"))
+            periods.append(
+                Period(
+                    "da_perpetrator",
+                    outcome_date,
+                    _add_years(outcome_date, offence_years) - timedelta(days=1),
+                    f"Domestic abuse offence proven {outcome_date:%d %b %Y} (counts for {offence_years} years)",
+                )
+            )
     return periods
 
 
@@ -103,13 +120,20 @@ def troubled_family(facts: GroupFacts) -> list[Period]:
     periods = _register_periods(facts, "troubled_family", "troubled_family", "Troubled family flag")
     if facts.troubled_family is not None:
         since, programme = facts.troubled_family
-        periods.append(Period("troubled_family", since, None,
-                              f"Family meets the Troubled Families {programme} criteria (records from {since:%d %b %Y})"))
+        periods.append(
+            Period(
+                "troubled_family",
+                since,
+                None,
+                f"Family meets the Troubled Families {programme} criteria (records from {since:%d %b %Y})",
+            )
+        )
     return periods
 
 
-def periods_for(facts: GroupFacts, *, young_person_ages: tuple[int, int] = (16, 24),
-                da_offence_years: int = 3) -> list[Period]:
+def periods_for(
+    facts: GroupFacts, *, young_person_ages: tuple[int, int] = (16, 24), da_offence_years: int = 3
+) -> list[Period]:
     """Every priority group period for one person, merged."""
     periods = [
         *_register_periods(facts, "iom", "iom", "On the IOM cohort"),

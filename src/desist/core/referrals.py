@@ -53,7 +53,9 @@ def eligibility_reasons(rule: Eligibility, person: PersonFacts) -> list[str]:
         if not person.rosh:
             reasons.append(f"The service takes risk of serious harm {bands} and no RoSH level is recorded.")
         elif person.rosh not in rule.risk_bands:
-            reasons.append(f"The service takes risk of serious harm {bands}; the person is {person.rosh.replace('_', ' ')}.")
+            reasons.append(
+                f"The service takes risk of serious harm {bands}; the person is {person.rosh.replace('_', ' ')}."
+            )
     if rule.priority_groups and not (rule.priority_groups & person.priority_groups):
         groups = ", ".join(g.replace("_", " ") for g in sorted(rule.priority_groups))
         reasons.append(f"The service is for people in these priority groups: {groups}.")

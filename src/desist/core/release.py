@@ -60,8 +60,9 @@ OGRS3_CATEGORY_GROUPS = {
 }
 
 
-def offence_groups(ogrs3_categories: Iterable[str], *, domestic_abuse: bool = False,
-                   terrorism: bool = False) -> frozenset[str]:
+def offence_groups(
+    ogrs3_categories: Iterable[str], *, domestic_abuse: bool = False, terrorism: bool = False
+) -> frozenset[str]:
     """The offence groups of a sentence from its offences' OGRS3 categories and flags."""
     groups = {OGRS3_CATEGORY_GROUPS[c] for c in ogrs3_categories if c in OGRS3_CATEGORY_GROUPS}
     if domestic_abuse:
@@ -106,8 +107,9 @@ class ReleaseRules:
     # SDS40 (from 10 September 2024): eligible standard sentences passed from that day release at 40%.
     sds40_fraction: Fraction = Fraction(2, 5)
     sds40_from: date = date(2024, 9, 10)
-    sds40_excluded_groups: frozenset[str] = frozenset({OffenceGroup.SEXUAL, OffenceGroup.TERRORISM,
-                                                       OffenceGroup.DOMESTIC_ABUSE})
+    sds40_excluded_groups: frozenset[str] = frozenset(
+        {OffenceGroup.SEXUAL, OffenceGroup.TERRORISM, OffenceGroup.DOMESTIC_ABUSE}
+    )
     sds40_excluded_long_groups: frozenset[str] = frozenset({OffenceGroup.VIOLENCE})  # 4 years or more
     # Serious sexual and violent offences with 7 years or more release at two-thirds.
     two_thirds_years: int = 7
@@ -170,17 +172,22 @@ def _standard_fraction(s: CustodialSentence, rules: ReleaseRules, working: list[
     end = s.sentence_date + timedelta(days=s.length_days)
     groups = set(s.offence_groups)
     if end >= add_years(s.sentence_date, rules.two_thirds_years) and groups & rules.two_thirds_groups:
-        working.append(f"{rules.two_thirds_years} years or more for a sexual or violent offence: release at "
-                       "two-thirds.")
+        working.append(
+            f"{rules.two_thirds_years} years or more for a sexual or violent offence: release at two-thirds."
+        )
         return Fraction(2, 3)
     if s.sentence_date >= rules.sds40_from:
         long_violent = end >= add_years(s.sentence_date, 4) and groups & rules.sds40_excluded_long_groups
         excluded = groups & rules.sds40_excluded_groups
         if not excluded and not long_violent:
-            working.append(f"Passed on or after {rules.sds40_from:%d %B %Y} and not excluded: release at 40% (SDS40).")
+            working.append(
+                f"Passed on or after {rules.sds40_from:%d %B %Y} and not excluded: release at 40% (SDS40)."
+            )
             return rules.sds40_fraction
-        why = ", ".join(sorted(OFFENCE_GROUP_LABELS[OffenceGroup(g)] for g in excluded)) or \
-            "violent offence with 4 years or more"
+        why = (
+            ", ".join(sorted(OFFENCE_GROUP_LABELS[OffenceGroup(g)] for g in excluded))
+            or "violent offence with 4 years or more"
+        )
         working.append(f"Excluded from the 40% point ({why}): release at half.")
         return rules.standard_fraction
     working.append("Standard determinate sentence: release at half.")
@@ -189,8 +196,10 @@ def _standard_fraction(s: CustodialSentence, rules: ReleaseRules, working: list[
 
 def release_dates(s: CustodialSentence, rules: ReleaseRules = DEFAULT_RULES) -> ReleaseDates:
     """Conditional release, licence and sentence expiry, parole and HDC eligibility for one sentence."""
-    working: list[str] = [f"Sentenced on {s.sentence_date:%d %B %Y} to {s.length_days} days "
-                          f"({SENTENCE_TYPE_LABELS.get(SentenceType(s.sentence_type), s.sentence_type).lower()})."]
+    working: list[str] = [
+        f"Sentenced on {s.sentence_date:%d %B %Y} to {s.length_days} days "
+        f"({SENTENCE_TYPE_LABELS.get(SentenceType(s.sentence_type), s.sentence_type).lower()})."
+    ]
     term_end = s.sentence_date + timedelta(days=s.length_days)
     parole: date | None = None
     crd: date | None
@@ -201,46 +210,70 @@ def release_dates(s: CustodialSentence, rules: ReleaseRules = DEFAULT_RULES) -> 
         crd = led = sed = None
         automatic = False
         parole = s.tariff_expiry
-        working.append("Indeterminate sentence: no conditional release date; the Parole Board decides release once "
-                       "the minimum term ends" + (f" on {parole:%d %B %Y}." if parole else " (minimum term not recorded)."))
+        working.append(
+            "Indeterminate sentence: no conditional release date; the Parole Board decides release once "
+            "the minimum term ends"
+            + (f" on {parole:%d %B %Y}." if parole else " (minimum term not recorded).")
+        )
     elif s.sentence_type == SentenceType.EXTENDED:
         crd = term_end
-        parole = s.sentence_date + timedelta(days=_fraction_days(s.length_days, rules.extended_parole_fraction))
+        parole = s.sentence_date + timedelta(
+            days=_fraction_days(s.length_days, rules.extended_parole_fraction)
+        )
         led = sed = term_end + timedelta(days=s.extended_licence_days)
-        working.append(f"Extended sentence: parole eligibility at two-thirds of the custodial term ({parole:%d %B %Y}); "
-                       f"automatic release at its end ({crd:%d %B %Y}); licence for the {s.extended_licence_days}-day "
-                       f"extension period after it, to {led:%d %B %Y}.")
+        working.append(
+            f"Extended sentence: parole eligibility at two-thirds of the custodial term ({parole:%d %B %Y}); "
+            f"automatic release at its end ({crd:%d %B %Y}); licence for the {s.extended_licence_days}-day "
+            f"extension period after it, to {led:%d %B %Y}."
+        )
     elif s.sentence_type == SentenceType.SOPC:
         crd = term_end
         parole = s.sentence_date + timedelta(days=_fraction_days(s.length_days, rules.sopc_parole_fraction))
         led = sed = add_years(term_end, rules.sopc_licence_years)
-        working.append(f"Sentence for offenders of particular concern: parole eligibility at half ({parole:%d %B %Y}), "
-                       f"automatic release at the end of the custodial term ({crd:%d %B %Y}), then "
-                       f"{rules.sopc_licence_years} year on licence to {led:%d %B %Y}.")
+        working.append(
+            f"Sentence for offenders of particular concern: parole eligibility at half ({parole:%d %B %Y}), "
+            f"automatic release at the end of the custodial term ({crd:%d %B %Y}), then "
+            f"{rules.sopc_licence_years} year on licence to {led:%d %B %Y}."
+        )
     else:
         fraction = _standard_fraction(s, rules, working)
         crd = s.sentence_date + timedelta(days=_fraction_days(s.length_days, fraction))
         led = term_end
-        working.append(f"Conditional release date: {s.sentence_date:%d %B %Y} + {_fraction_days(s.length_days, fraction)} "
-                       f"days = {crd:%d %B %Y}. Licence to the end of the sentence, {led:%d %B %Y}.")
+        working.append(
+            f"Conditional release date: {s.sentence_date:%d %B %Y} + {_fraction_days(s.length_days, fraction)} "
+            f"days = {crd:%d %B %Y}. Licence to the end of the sentence, {led:%d %B %Y}."
+        )
         if s.length_days > 1 and term_end < add_years(s.sentence_date, rules.top_up_under_years):
             sed = max(led, add_months(crd, rules.top_up_months))
-            working.append(f"Under {rules.top_up_under_years} years: supervision continues until "
-                           f"{rules.top_up_months} months after release, to {sed:%d %B %Y}.")
+            working.append(
+                f"Under {rules.top_up_under_years} years: supervision continues until "
+                f"{rules.top_up_months} months after release, to {sed:%d %B %Y}."
+            )
         else:
             sed = led
     if s.parole_board_case and automatic and s.sentence_type == SentenceType.STANDARD:
-        working.append("Referred to the Parole Board: release before the conditional release date only on its direction.")
+        working.append(
+            "Referred to the Parole Board: release before the conditional release date only on its direction."
+        )
     hdc_date, hdc_reasons = hdc_eligibility(s, crd, rules)
     if hdc_date is not None:
         working.append(f"Home Detention Curfew eligibility: {hdc_date:%d %B %Y}.")
-    return ReleaseDates(conditional_release=crd, licence_expiry=led, sentence_expiry=sed, automatic_release=automatic,
-                        parole_eligibility=parole, hdc_eligible=hdc_date is not None, hdc_eligibility=hdc_date,
-                        hdc_reasons=hdc_reasons, working=tuple(working))
+    return ReleaseDates(
+        conditional_release=crd,
+        licence_expiry=led,
+        sentence_expiry=sed,
+        automatic_release=automatic,
+        parole_eligibility=parole,
+        hdc_eligible=hdc_date is not None,
+        hdc_eligibility=hdc_date,
+        hdc_reasons=hdc_reasons,
+        working=tuple(working),
+    )
 
 
-def hdc_eligibility(s: CustodialSentence, crd: date | None,
-                    rules: ReleaseRules = DEFAULT_RULES) -> tuple[date | None, tuple[str, ...]]:
+def hdc_eligibility(
+    s: CustodialSentence, crd: date | None, rules: ReleaseRules = DEFAULT_RULES
+) -> tuple[date | None, tuple[str, ...]]:
     """The earliest HDC date (RULES.md §7), or None with every reason the sentence is not eligible."""
     reasons: list[str] = []
     term_end = s.sentence_date + timedelta(days=s.length_days)
@@ -318,8 +351,14 @@ class SchemeEligibility:
         return "waiting_for_plan" if self.eligible else "not_eligible"
 
 
-def scheme_eligibility(scheme: EarlyReleaseScheme, s: CustodialSentence, *, release_date: date | None, on: date,
-                       plan_approved: bool) -> SchemeEligibility:
+def scheme_eligibility(
+    scheme: EarlyReleaseScheme,
+    s: CustodialSentence,
+    *,
+    release_date: date | None,
+    on: date,
+    plan_approved: bool,
+) -> SchemeEligibility:
     """Eligibility of one sentence for one scheme on `on`. Never releasable early without a required plan."""
     reasons: list[str] = []
     groups = set(s.offence_groups)
@@ -331,8 +370,9 @@ def scheme_eligibility(scheme: EarlyReleaseScheme, s: CustodialSentence, *, rele
         reasons.append("already released")
     if s.sentence_type == SentenceType.INDETERMINATE:
         reasons.append("indeterminate sentence")
-    if scheme.excludes_parole_cases and (s.parole_board_case or s.sentence_type in (SentenceType.EXTENDED,
-                                                                                      SentenceType.SOPC)):
+    if scheme.excludes_parole_cases and (
+        s.parole_board_case or s.sentence_type in (SentenceType.EXTENDED, SentenceType.SOPC)
+    ):
         reasons.append("a Parole Board case")
     if scheme.min_sentence_days is not None and s.length_days < scheme.min_sentence_days:
         reasons.append(f"sentence under {scheme.min_sentence_days} days")
@@ -342,15 +382,27 @@ def scheme_eligibility(scheme: EarlyReleaseScheme, s: CustodialSentence, *, rele
         reasons.append(f"excluded offence group: {OFFENCE_GROUP_LABELS.get(OffenceGroup(group), group)}")
     if scheme.long_sentence_days is not None and s.length_days >= scheme.long_sentence_days:
         for group in sorted(groups & set(scheme.long_sentence_groups)):
-            reasons.append(f"excluded: {OFFENCE_GROUP_LABELS.get(OffenceGroup(group), group)} with a sentence of "
-                           f"{scheme.long_sentence_days} days or more")
+            reasons.append(
+                f"excluded: {OFFENCE_GROUP_LABELS.get(OffenceGroup(group), group)} with a sentence of "
+                f"{scheme.long_sentence_days} days or more"
+            )
     if reasons or release_date is None:
-        return SchemeEligibility(eligible=False, reasons=tuple(reasons), earliest_release=None,
-                                 releasable_early=False, waiting_for=())
+        return SchemeEligibility(
+            eligible=False,
+            reasons=tuple(reasons),
+            earliest_release=None,
+            releasable_early=False,
+            waiting_for=(),
+        )
     earliest = max(release_date - timedelta(days=scheme.days_early), on, scheme.starts_on)
     waiting = ("an approved risk management plan",) if scheme.plan_required and not plan_approved else ()
-    return SchemeEligibility(eligible=True, reasons=(), earliest_release=earliest, releasable_early=not waiting,
-                             waiting_for=waiting)
+    return SchemeEligibility(
+        eligible=True,
+        reasons=(),
+        earliest_release=earliest,
+        releasable_early=not waiting,
+        waiting_for=waiting,
+    )
 
 
 # --- Release date changes and short notice ------------------------------------------------------------
@@ -377,8 +429,9 @@ def date_change_kind(old: date | None, new: date, *, confirmed: bool = False) ->
     return DateChange.CONFIRMED
 
 
-def is_short_notice(change: str, *, release_date: date, changed_on: date,
-                    threshold_days: int = DEFAULT_SHORT_NOTICE_DAYS) -> bool:
+def is_short_notice(
+    change: str, *, release_date: date, changed_on: date, threshold_days: int = DEFAULT_SHORT_NOTICE_DAYS
+) -> bool:
     """A release set, brought forward or confirmed with less than `threshold_days` notice. Putting a date back
     gives the plan more time, so it is never short notice itself."""
     return change != DateChange.PUT_BACK and (release_date - changed_on).days < threshold_days
@@ -423,23 +476,63 @@ class TaskKind:
 
 
 TASK_CATALOGUE: tuple[TaskKind, ...] = (
-    TaskKind("accommodation_address", "Accommodation found and address confirmed", Pathway.ACCOMMODATION, "housing", 28,
-             "The address"),
-    TaskKind("duty_to_refer", "Council duty to refer made", Pathway.ACCOMMODATION, "probation", 56,
-             "Council and date referred"),
-    TaskKind("benefit_claim", "Benefit claim made and first appointment booked", Pathway.FINANCE, "job_centre", 14,
-             "Appointment date and place"),
+    TaskKind(
+        "accommodation_address",
+        "Accommodation found and address confirmed",
+        Pathway.ACCOMMODATION,
+        "housing",
+        28,
+        "The address",
+    ),
+    TaskKind(
+        "duty_to_refer",
+        "Council duty to refer made",
+        Pathway.ACCOMMODATION,
+        "probation",
+        56,
+        "Council and date referred",
+    ),
+    TaskKind(
+        "benefit_claim",
+        "Benefit claim made and first appointment booked",
+        Pathway.FINANCE,
+        "job_centre",
+        14,
+        "Appointment date and place",
+    ),
     TaskKind("id_bank_account", "ID and bank account", Pathway.FINANCE, "prison", 28),
     TaskKind("gp_registration", "GP registration", Pathway.HEALTH, "health", 14, "The practice"),
-    TaskKind("treatment_continuity", "Continuity of treatment handed over", Pathway.DRUGS_ALCOHOL, "treatment", 7,
-             "Community service and first dose date"),
-    TaskKind("employment_support", "Job interview or employment support", Pathway.EDUCATION_WORK, "job_centre", 14),
-    TaskKind("probation_induction", "Probation induction appointment on the day", Pathway.ATTITUDES, "probation", 7,
-             "Time and office"),
+    TaskKind(
+        "treatment_continuity",
+        "Continuity of treatment handed over",
+        Pathway.DRUGS_ALCOHOL,
+        "treatment",
+        7,
+        "Community service and first dose date",
+    ),
+    TaskKind(
+        "employment_support", "Job interview or employment support", Pathway.EDUCATION_WORK, "job_centre", 14
+    ),
+    TaskKind(
+        "probation_induction",
+        "Probation induction appointment on the day",
+        Pathway.ATTITUDES,
+        "probation",
+        7,
+        "Time and office",
+    ),
     TaskKind("housing_appointment", "Housing appointment on the day", Pathway.ACCOMMODATION, "housing", 7),
-    TaskKind("treatment_appointment", "Treatment appointment on the day", Pathway.DRUGS_ALCOHOL, "treatment", 7),
-    TaskKind("gate_meeting", "Someone to meet the person at the gate", Pathway.FAMILY, "probation", 7,
-             "Who meets them"),
+    TaskKind(
+        "treatment_appointment", "Treatment appointment on the day", Pathway.DRUGS_ALCOHOL, "treatment", 7
+    ),
+    TaskKind(
+        "gate_meeting",
+        "Someone to meet the person at the gate",
+        Pathway.FAMILY,
+        "probation",
+        7,
+        "Who meets them",
+    ),
 )
 TASK_KINDS = {k.code: k for k in TASK_CATALOGUE}
 
@@ -456,8 +549,12 @@ class Readiness:
 
 
 READINESS_BANDS = (("ready", 100), ("nearly", 75), ("in_progress", 1), ("not_started", 0))
-READINESS_LABELS = {"ready": "Ready", "nearly": "Nearly ready", "in_progress": "In progress",
-                    "not_started": "Not started"}
+READINESS_LABELS = {
+    "ready": "Ready",
+    "nearly": "Nearly ready",
+    "in_progress": "In progress",
+    "not_started": "Not started",
+}
 
 
 def readiness(*, closed: int, total: int) -> Readiness:
@@ -472,8 +569,9 @@ def readiness(*, closed: int, total: int) -> Readiness:
 DEFAULT_ESCALATION_WEEKS = (12, 4, 1)
 
 
-def escalation_milestone(*, release_date: date, on: date,
-                         weeks: tuple[int, ...] = DEFAULT_ESCALATION_WEEKS) -> int | None:
+def escalation_milestone(
+    *, release_date: date, on: date, weeks: tuple[int, ...] = DEFAULT_ESCALATION_WEEKS
+) -> int | None:
     """The nearest escalation point (in weeks before release) that has been reached on `on`, or None before the
     first one or after release. A plan started late escalates at the point it is at, not at every one passed."""
     days = (release_date - on).days

@@ -42,8 +42,12 @@ class TroubledFamiliesSettings:
     fixed_term_exclusions: int = 3
     school_ages: tuple[int, int] = (5, 15)
     adult_age: int = 18
-    local_discretion: tuple[str, ...] = ("domestic_abuse", "mental_health", "substance_misuse",
-                                         "childrens_social_care")
+    local_discretion: tuple[str, ...] = (
+        "domestic_abuse",
+        "mental_health",
+        "substance_misuse",
+        "childrens_social_care",
+    )
 
 
 @dataclass(frozen=True)
@@ -79,8 +83,15 @@ def _status(evidence: list[Evidence]) -> str:
     return MET if evidence else NOT_MET
 
 
-def _domain_evidence(members: Sequence[MemberFacts], domains: Sequence[str], since: date, as_of: date,
-                     *, min_age: int | None = None, max_age: int | None = None) -> list[Evidence]:
+def _domain_evidence(
+    members: Sequence[MemberFacts],
+    domains: Sequence[str],
+    since: date,
+    as_of: date,
+    *,
+    min_age: int | None = None,
+    max_age: int | None = None,
+) -> list[Evidence]:
     """Involvements and register entries in these need domains during the window."""
     out: list[Evidence] = []
     for member in members:
@@ -91,18 +102,38 @@ def _domain_evidence(members: Sequence[MemberFacts], domains: Sequence[str], sin
             continue
         for inv in member.involvements:
             if inv.domain in domains and overlaps(inv.start, inv.end, since, as_of):
-                out.append(Evidence(member.person_id, "involvement", inv.record_id,
-                                    f"{NEED_DOMAINS[inv.domain]}: {inv.agency_name}, {inv.reason}", inv.start,
-                                    inv.end))
+                out.append(
+                    Evidence(
+                        member.person_id,
+                        "involvement",
+                        inv.record_id,
+                        f"{NEED_DOMAINS[inv.domain]}: {inv.agency_name}, {inv.reason}",
+                        inv.start,
+                        inv.end,
+                    )
+                )
         for reg in member.registers:
             if reg.domain in domains and overlaps(reg.start, reg.end, since, as_of):
-                out.append(Evidence(member.person_id, "register", reg.record_id,
-                                    f"{NEED_DOMAINS[reg.domain]}: on the {reg.label} register", reg.start, reg.end))
+                out.append(
+                    Evidence(
+                        member.person_id,
+                        "register",
+                        reg.record_id,
+                        f"{NEED_DOMAINS[reg.domain]}: on the {reg.label} register",
+                        reg.start,
+                        reg.end,
+                    )
+                )
     return out
 
 
-def crime_or_asb(members: Sequence[MemberFacts], *, as_of: date, settings: TroubledFamiliesSettings,
-                 children_only: bool = True) -> Criterion:
+def crime_or_asb(
+    members: Sequence[MemberFacts],
+    *,
+    as_of: date,
+    settings: TroubledFamiliesSettings,
+    children_only: bool = True,
+) -> Criterion:
     """2012 (1): a child with a proven offence, or anyone with anti-social behaviour, in the window.
     2015 (1) (``children_only=False``): anyone with a proven offence or anti-social behaviour."""
     since = as_of - timedelta(days=settings.window_days)
@@ -115,16 +146,32 @@ def crime_or_asb(members: Sequence[MemberFacts], *, as_of: date, settings: Troub
             if children_only and (age is None or age >= settings.adult_age):
                 continue
             who = f"aged {age} at the offence" if age is not None else "age not recorded"
-            evidence.append(Evidence(member.person_id, "offence", offence.record_id,
-                                     f"Proven offence ({who})", offence.offence_date, offence.outcome_date))
+            evidence.append(
+                Evidence(
+                    member.person_id,
+                    "offence",
+                    offence.record_id,
+                    f"Proven offence ({who})",
+                    offence.offence_date,
+                    offence.outcome_date,
+                )
+            )
     evidence += _domain_evidence(members, ("asb",), since, as_of)
-    label = ("A child involved in crime, or anyone in anti-social behaviour" if children_only
-             else "Crime or anti-social behaviour")
+    label = (
+        "A child involved in crime, or anyone in anti-social behaviour"
+        if children_only
+        else "Crime or anti-social behaviour"
+    )
     return Criterion("crime_asb", label, _status(evidence), tuple(evidence))
 
 
-def school(members: Sequence[MemberFacts], *, as_of: date, settings: TroubledFamiliesSettings,
-           absence_percent: float | None = None) -> Criterion:
+def school(
+    members: Sequence[MemberFacts],
+    *,
+    as_of: date,
+    settings: TroubledFamiliesSettings,
+    absence_percent: float | None = None,
+) -> Criterion:
     """2012 (2) and 2015 (2): a child of school age persistently absent or excluded over three terms."""
     threshold = settings.absence_percent if absence_percent is None else absence_percent
     low, high = settings.school_ages
@@ -142,55 +189,95 @@ def school(members: Sequence[MemberFacts], *, as_of: date, settings: TroubledFam
             without_record.append(member.person_id)
         for record in records:
             reasons = []
-            if record.unauthorised_absence_percent is not None and record.unauthorised_absence_percent >= threshold:
+            if (
+                record.unauthorised_absence_percent is not None
+                and record.unauthorised_absence_percent >= threshold
+            ):
                 reasons.append(f"{record.unauthorised_absence_percent:g}% unauthorised absence")
             if record.fixed_term_exclusions >= settings.fixed_term_exclusions:
                 reasons.append(f"{record.fixed_term_exclusions} fixed-term exclusions")
             if record.permanently_excluded:
                 reasons.append("permanently excluded")
             if reasons:
-                evidence.append(Evidence(member.person_id, "school", record.record_id,
-                                         f"Over three terms: {', '.join(reasons)}", record.period_start,
-                                         record.period_end))
+                evidence.append(
+                    Evidence(
+                        member.person_id,
+                        "school",
+                        record.record_id,
+                        f"Over three terms: {', '.join(reasons)}",
+                        record.period_start,
+                        record.period_end,
+                    )
+                )
     label = f"A child persistently absent ({threshold:g}%+ unauthorised) or excluded"
     if evidence:
         return Criterion("school", label, MET, tuple(evidence))
     if children == 0:
         return Criterion("school", label, NOT_MET, note="No child of school age in the family")
     if without_record:
-        return Criterion("school", label, NO_DATA, note=f"No school record for {len(without_record)} child"
-                         f"{'ren' if len(without_record) != 1 else ''} of school age",
-                         evidence=tuple(Evidence(pk, "school", None, "No school record") for pk in without_record))
+        return Criterion(
+            "school",
+            label,
+            NO_DATA,
+            note=f"No school record for {len(without_record)} child"
+            f"{'ren' if len(without_record) != 1 else ''} of school age",
+            evidence=tuple(Evidence(pk, "school", None, "No school record") for pk in without_record),
+        )
     return Criterion("school", label, NOT_MET)
 
 
-def out_of_work(members: Sequence[MemberFacts], *, as_of: date, settings: TroubledFamiliesSettings,
-                label: str = "An adult on out-of-work benefits") -> Criterion:
+def out_of_work(
+    members: Sequence[MemberFacts],
+    *,
+    as_of: date,
+    settings: TroubledFamiliesSettings,
+    label: str = "An adult on out-of-work benefits",
+) -> Criterion:
     """2012 (3) and 2015 (4): an adult with an involvement in the employment and benefits domain."""
     since = as_of - timedelta(days=settings.window_days)
     evidence = _domain_evidence(members, ("employment_benefits",), since, as_of, min_age=settings.adult_age)
     if evidence:
         return Criterion("out_of_work", label, MET, tuple(evidence))
-    return Criterion("out_of_work", label, NO_DATA,
-                     note="No out-of-work benefit claim recorded: the job centre shares only the people it works with")
+    return Criterion(
+        "out_of_work",
+        label,
+        NO_DATA,
+        note="No out-of-work benefit claim recorded: the job centre shares only the people it works with",
+    )
 
 
-def _domains_criterion(code: str, label: str, domains: Sequence[str], members: Sequence[MemberFacts], *,
-                       as_of: date, settings: TroubledFamiliesSettings, domestic_offences: bool = False) -> Criterion:
+def _domains_criterion(
+    code: str,
+    label: str,
+    domains: Sequence[str],
+    members: Sequence[MemberFacts],
+    *,
+    as_of: date,
+    settings: TroubledFamiliesSettings,
+    domestic_offences: bool = False,
+) -> Criterion:
     since = as_of - timedelta(days=settings.window_days)
     evidence = _domain_evidence(members, domains, since, as_of)
     if domestic_offences:
         for member in members:
             for offence in member.offences:
                 if offence.domestic_abuse and since <= offence.outcome_date <= as_of:
-                    evidence.append(Evidence(member.person_id, "offence", offence.record_id,
-                                             "Domestic abuse: a proven offence flagged as domestic abuse",
-                                             offence.offence_date, offence.outcome_date))
+                    evidence.append(
+                        Evidence(
+                            member.person_id,
+                            "offence",
+                            offence.record_id,
+                            "Domestic abuse: a proven offence flagged as domestic abuse",
+                            offence.offence_date,
+                            offence.outcome_date,
+                        )
+                    )
     return Criterion(code, label, _status(evidence), tuple(evidence))
 
 
-def troubled_families_2012(members: Sequence[MemberFacts], *, as_of: date,
-                           settings: TroubledFamiliesSettings | None = None) -> Programme:
+def troubled_families_2012(
+    members: Sequence[MemberFacts], *, as_of: date, settings: TroubledFamiliesSettings | None = None
+) -> Programme:
     """The 2012 programme: all three criteria, or two plus a local-discretion criterion."""
     settings = settings or TroubledFamiliesSettings()
     criteria = (
@@ -199,9 +286,15 @@ def troubled_families_2012(members: Sequence[MemberFacts], *, as_of: date,
         out_of_work(members, as_of=as_of, settings=settings),
     )
     labels = ", ".join(NEED_DOMAINS[d].lower() for d in settings.local_discretion)
-    discretion = _domains_criterion("local_discretion", f"Local discretion ({labels})", settings.local_discretion,
-                                    members, as_of=as_of, settings=settings,
-                                    domestic_offences="domestic_abuse" in settings.local_discretion)
+    discretion = _domains_criterion(
+        "local_discretion",
+        f"Local discretion ({labels})",
+        settings.local_discretion,
+        members,
+        as_of=as_of,
+        settings=settings,
+        domestic_offences="domestic_abuse" in settings.local_discretion,
+    )
     met = sum(c.met for c in criteria)
     if met == 3:
         qualifies, reason = True, "All three criteria are met"
@@ -214,21 +307,40 @@ def troubled_families_2012(members: Sequence[MemberFacts], *, as_of: date,
     return Programme("2012", (*criteria, discretion), qualifies, reason)
 
 
-def troubled_families_2015(members: Sequence[MemberFacts], *, as_of: date,
-                           settings: TroubledFamiliesSettings | None = None) -> Programme:
+def troubled_families_2015(
+    members: Sequence[MemberFacts], *, as_of: date, settings: TroubledFamiliesSettings | None = None
+) -> Programme:
     """The 2015 expanded programme: two or more of six problems."""
     settings = settings or TroubledFamiliesSettings()
     criteria = (
         crime_or_asb(members, as_of=as_of, settings=settings, children_only=False),
         school(members, as_of=as_of, settings=settings, absence_percent=settings.absence_percent_2015),
-        _domains_criterion("children_need_help", "Children who need help", ("childrens_social_care",), members,
-                           as_of=as_of, settings=settings),
+        _domains_criterion(
+            "children_need_help",
+            "Children who need help",
+            ("childrens_social_care",),
+            members,
+            as_of=as_of,
+            settings=settings,
+        ),
         out_of_work(members, as_of=as_of, settings=settings, label="Worklessness or financial exclusion"),
-        _domains_criterion("domestic_abuse", "Domestic abuse", ("domestic_abuse",), members, as_of=as_of,
-                           settings=settings, domestic_offences=True),
-        _domains_criterion("health", "Physical or mental health problems",
-                           ("mental_health", "physical_health", "substance_misuse"), members, as_of=as_of,
-                           settings=settings),
+        _domains_criterion(
+            "domestic_abuse",
+            "Domestic abuse",
+            ("domestic_abuse",),
+            members,
+            as_of=as_of,
+            settings=settings,
+            domestic_offences=True,
+        ),
+        _domains_criterion(
+            "health",
+            "Physical or mental health problems",
+            ("mental_health", "physical_health", "substance_misuse"),
+            members,
+            as_of=as_of,
+            settings=settings,
+        ),
     )
     met = sum(c.met for c in criteria)
     return Programme("2015", criteria, met >= 2, f"{met} of 6 problems")

@@ -37,8 +37,15 @@ EVENT_LABELS = {
     EventKind.RECALLED: "Recalled to custody",
 }
 
-RELEASE_EVENTS = frozenset({EventKind.RELEASE_DATE_SET, EventKind.RELEASE_DATE_CHANGED, EventKind.HDC_GRANTED,
-                            EventKind.EARLY_RELEASE_GRANTED, EventKind.RECALLED})
+RELEASE_EVENTS = frozenset(
+    {
+        EventKind.RELEASE_DATE_SET,
+        EventKind.RELEASE_DATE_CHANGED,
+        EventKind.HDC_GRANTED,
+        EventKind.EARLY_RELEASE_GRANTED,
+        EventKind.RECALLED,
+    }
+)
 
 
 @dataclass(frozen=True)
@@ -49,9 +56,14 @@ class SchemeEligibility:
     reasons: tuple[str, ...]
 
 
-def vcs_eligibility(offence_groups: Iterable[str], *, custody_days: int | None, hospital_order: bool = False,
-                    qualifying_groups: Iterable[str] = QUALIFYING_OFFENCE_GROUPS,
-                    min_custody_days: int = MIN_CUSTODY_DAYS) -> SchemeEligibility:
+def vcs_eligibility(
+    offence_groups: Iterable[str],
+    *,
+    custody_days: int | None,
+    hospital_order: bool = False,
+    qualifying_groups: Iterable[str] = QUALIFYING_OFFENCE_GROUPS,
+    min_custody_days: int = MIN_CUSTODY_DAYS,
+) -> SchemeEligibility:
     """Victim Contact Scheme eligibility for one offence (RULES.md §7): a violent or sexual offence, and a
     sentence of `min_custody_days` in custody or more, or a hospital order. `custody_days` is None when the
     sentence was not custodial."""

@@ -50,8 +50,17 @@ JUSTICE = ("probation", "prison", "police", "youth_justice")
 SCHOOL = ("social_care", "youth_justice", "health")
 # When no named owner holds a record of the person, the partnership's person is the one any agency's record
 # joined, in this order.
-ANY_AGENCY = ("probation", "prison", "police", "youth_justice", "social_care", "health", "housing", "treatment",
-              "job_centre")
+ANY_AGENCY = (
+    "probation",
+    "prison",
+    "police",
+    "youth_justice",
+    "social_care",
+    "health",
+    "housing",
+    "treatment",
+    "job_centre",
+)
 
 
 @dataclass
@@ -65,8 +74,11 @@ class ImportedExtracts:
 def prison_of_person(world: Any) -> dict[int, str]:
     """The prison that holds each generated person's prison record: the one of their latest prison
     involvement. The generator makes one extract for all the prisons; each prison imports its own share."""
-    prisons = set(pc.filter(world.agencies.column("agency_code"),
-                            pc.equal(world.agencies.column("kind"), "prison")).to_pylist())
+    prisons = set(
+        pc.filter(
+            world.agencies.column("agency_code"), pc.equal(world.agencies.column("kind"), "prison")
+        ).to_pylist()
+    )
     involvements = world.involvements.select(["person_id", "agency_code", "start_date", "involvement_id"])
     latest: dict[int, tuple[Any, int, str]] = {}
     for row in involvements.to_pylist():
@@ -93,10 +105,16 @@ def agency_files(world: Any) -> list[tuple[str, str, pa.Table]]:
                 files.append((source, source, table))
             continue
         rows = pc.equal(truth.column("source"), "prison")
-        person_of = dict(zip(pc.filter(truth.column("record_id"), rows).to_pylist(),
-                             pc.filter(truth.column("person_id"), rows).to_pylist(), strict=True))
-        held_by = pa.array([prison_of.get(person_of[r]) for r in table.column("record_id").to_pylist()],
-                           type=pa.string())
+        person_of = dict(
+            zip(
+                pc.filter(truth.column("record_id"), rows).to_pylist(),
+                pc.filter(truth.column("person_id"), rows).to_pylist(),
+                strict=True,
+            )
+        )
+        held_by = pa.array(
+            [prison_of.get(person_of[r]) for r in table.column("record_id").to_pylist()], type=pa.string()
+        )
         for prison in sorted(set(held_by.to_pylist()) - {None}):
             share = table.filter(pc.equal(held_by, prison))
             if share.num_rows:
@@ -119,11 +137,20 @@ def extracts_import(world: Any, *, actor: Actor, log: Callable[[str], None]) -> 
     for code, source, table in agency_files(world):
         agency: Agency = agencies[code]
         columns = {name: name for name in table.column_names if name not in UNMAPPED}
-        mapping = mapping_save(actor=actor, agency=agency, record_id_column="record_id",
-                               date_format=DATE_FORMATS[SOURCE_FORMATS[source].date_style], columns=columns,
-                               file_columns=table.column_names)
-        batch = import_extract(actor=actor, agency=agency, file=csv_file(f"{code}-extract-{as_of:%Y-%m-%d}.csv", table),
-                               mapping=mapping)
+        mapping = mapping_save(
+            actor=actor,
+            agency=agency,
+            record_id_column="record_id",
+            date_format=DATE_FORMATS[SOURCE_FORMATS[source].date_style],
+            columns=columns,
+            file_columns=table.column_names,
+        )
+        batch = import_extract(
+            actor=actor,
+            agency=agency,
+            file=csv_file(f"{code}-extract-{as_of:%Y-%m-%d}.csv", table),
+            mapping=mapping,
+        )
         imported.records[code] = batch.rows
         imported.source_of_agency[code] = source
     log("  extracts imported: " + ", ".join(f"{code} {rows:,}" for code, rows in imported.records.items()))
@@ -138,17 +165,26 @@ class AgencyRecords:
 
     def __init__(self, world: Any, imported: ImportedExtracts) -> None:
         truth = world.extract_links
-        kind_of = dict(zip(world.agencies.column("agency_code").to_pylist(),
-                           world.agencies.column("kind").to_pylist(), strict=True))
+        kind_of = dict(
+            zip(
+                world.agencies.column("agency_code").to_pylist(),
+                world.agencies.column("kind").to_pylist(),
+                strict=True,
+            )
+        )
         self.kind_of: dict[str, str] = kind_of
         linked: dict[tuple[str, str], int] = {}
         for code, record_id, linked_to in SourceRecord.objects.filter(person__isnull=False).values_list(
-                "agency__code", "record_id", "person_id"):
+            "agency__code", "record_id", "person_id"
+        ):
             linked[(imported.source_of_agency.get(code, code), record_id)] = linked_to
         self.people: dict[int, dict[str, int]] = {}
-        for source, record_id, truth_id in zip(truth.column("source").to_pylist(),
-                                               truth.column("record_id").to_pylist(),
-                                               truth.column("person_id").to_pylist(), strict=True):
+        for source, record_id, truth_id in zip(
+            truth.column("source").to_pylist(),
+            truth.column("record_id").to_pylist(),
+            truth.column("person_id").to_pylist(),
+            strict=True,
+        ):
             person = linked.get((source, record_id))
             if person is not None:
                 self.people.setdefault(truth_id, {}).setdefault(source, person)
@@ -183,20 +219,33 @@ class LinkOutcome:
 
 def extracts_link(world: Any, imported: ImportedExtracts, *, actor: Actor) -> LinkOutcome:
     """Train a model on every imported record and link them all; measure the result against the truth."""
-    run = link_run(actor=actor, incremental=False, train=True,
-                   reason="Demo build: first linking of the agencies' extracts")
-    return LinkOutcome(run=run, accuracy=linkage_accuracy(world, imported),
-                       review_pairs=ReviewPair.objects.filter(status=PairStatus.OPEN).count())
+    run = link_run(
+        actor=actor,
+        incremental=False,
+        train=True,
+        reason="Demo build: first linking of the agencies' extracts",
+    )
+    return LinkOutcome(
+        run=run,
+        accuracy=linkage_accuracy(world, imported),
+        review_pairs=ReviewPair.objects.filter(status=PairStatus.OPEN).count(),
+    )
 
 
 def linkage_accuracy(world: Any, imported: ImportedExtracts) -> Accuracy:
     """Pairwise precision, recall and F1 of the stored links against the generator's truth."""
     rows = list(SourceRecord.objects.values_list("agency__code", "record_id", "person_id"))
-    assignments = pa.table({
-        "source": pa.array([imported.source_of_agency.get(code, code) for code, _, _ in rows], type=pa.string()),
-        "record_id": pa.array([record_id for _, record_id, _ in rows], type=pa.string()),
-        # A record linkage left unlinked is a person of its own.
-        "person_id": pa.array([f"p{person}" if person is not None else f"r{i}" for i, (_, _, person)
-                               in enumerate(rows)], type=pa.string()),
-    })
+    assignments = pa.table(
+        {
+            "source": pa.array(
+                [imported.source_of_agency.get(code, code) for code, _, _ in rows], type=pa.string()
+            ),
+            "record_id": pa.array([record_id for _, record_id, _ in rows], type=pa.string()),
+            # A record linkage left unlinked is a person of its own.
+            "person_id": pa.array(
+                [f"p{person}" if person is not None else f"r{i}" for i, (_, _, person) in enumerate(rows)],
+                type=pa.string(),
+            ),
+        }
+    )
     return pairwise_accuracy(assignments, world.extract_links)

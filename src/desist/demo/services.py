@@ -78,8 +78,18 @@ DEMO_LOGINS = [
     ("demo.jobcentre", "job_centre", Role.PRACTITIONER, "job centre work coach"),
     ("demo.youth", "youth_justice", Role.PRACTITIONER, "youth justice worker"),
     ("demo.communitysafety", "council_community_safety", Role.COORDINATOR, "community safety coordinator"),
-    ("demo.iom", "probation", Role.COORDINATOR, "IOM coordinator: candidates, panel decisions and the cohort"),
-    ("demo.victims", "probation", Role.VICTIM_LIAISON, "victim liaison officer: victims to notify before release"),
+    (
+        "demo.iom",
+        "probation",
+        Role.COORDINATOR,
+        "IOM coordinator: candidates, panel decisions and the cohort",
+    ),
+    (
+        "demo.victims",
+        "probation",
+        Role.VICTIM_LIAISON,
+        "victim liaison officer: victims to notify before release",
+    ),
     ("demo.fire", "fire", Role.PRACTITIONER, "fire and rescue officer"),
     ("demo.voluntary", "voluntary", Role.PRACTITIONER, "voluntary sector worker"),
 ]
@@ -116,7 +126,12 @@ def _percent(value: float | None) -> Decimal | None:
 
 
 def demo_partnership_build(
-    *, people: int, seed: int, as_of: date | None = None, log: Callable[[str], None] = print, derive: bool = True
+    *,
+    people: int,
+    seed: int,
+    as_of: date | None = None,
+    log: Callable[[str], None] = print,
+    derive: bool = True,
 ) -> DemoBuildResult:
     """Generate and load the demo partnership once; later calls only refresh the demo logins."""
     existing = DemoBuild.objects.order_by("-built_at").first()
@@ -134,11 +149,19 @@ def demo_partnership_build(
     linkage: dict[str, Any] = {}
     with transaction.atomic():
         counts = _load(world, log=log, linkage=linkage)
-        build = DemoBuild.objects.create(people=people, seed=seed, as_of=as_of,
-                                         seconds=round(time.perf_counter() - started, 1),
-                                         row_counts={**counts, "linkage": linkage})
-        log_access(actor=system_actor(), action=Action.COLLECTION,
-                   summary=f"Loaded the synthetic demo partnership ({people} people)", detail=counts)
+        build = DemoBuild.objects.create(
+            people=people,
+            seed=seed,
+            as_of=as_of,
+            seconds=round(time.perf_counter() - started, 1),
+            row_counts={**counts, "linkage": linkage},
+        )
+        log_access(
+            actor=system_actor(),
+            action=Action.COLLECTION,
+            summary=f"Loaded the synthetic demo partnership ({people} people)",
+            detail=counts,
+        )
     _reset_sequences()
     _analyze()
     log(f"Loaded in {build.seconds:.1f} s: " + ", ".join(f"{k} {v:,}" for k, v in counts.items()))
@@ -170,8 +193,15 @@ def _load(world: Any, *, log: Callable[[str], None], linkage: dict[str, Any]) ->
     )
     district_ids = dict(District.objects.values_list("code", "id"))
     Agency.objects.bulk_create(
-        [Agency(code=r["agency_code"], name=r["name"], kind=r["kind"],
-                district_id=district_ids.get(r["district_code"])) for r in _records(world.agencies)],
+        [
+            Agency(
+                code=r["agency_code"],
+                name=r["name"],
+                kind=r["kind"],
+                district_id=district_ids.get(r["district_code"]),
+            )
+            for r in _records(world.agencies)
+        ],
         ignore_conflicts=True,
     )
     agency_ids = dict(Agency.objects.values_list("code", "id"))
@@ -180,15 +210,28 @@ def _load(world: Any, *, log: Callable[[str], None], linkage: dict[str, Any]) ->
     workers = list(_records(world.workers))
     unusable = make_password(None)
     User.objects.bulk_create(
-        [User(username=f"worker{w['worker_id']}", first_name=w["first_name"], last_name=w["last_name"],
-              password=unusable) for w in workers],
+        [
+            User(
+                username=f"worker{w['worker_id']}",
+                first_name=w["first_name"],
+                last_name=w["last_name"],
+                password=unusable,
+            )
+            for w in workers
+        ],
         batch_size=BATCH,
     )
     user_ids = dict(User.objects.filter(username__startswith="worker").values_list("username", "id"))
     worker_users = {w["worker_id"]: user_ids[f"worker{w['worker_id']}"] for w in workers}
     Membership.objects.bulk_create(
-        [Membership(user_id=worker_users[w["worker_id"]], agency_id=agency_ids[w["agency_code"]],
-                    role=Role.MANAGER if w["role"] == "manager" else Role.PRACTITIONER) for w in workers],
+        [
+            Membership(
+                user_id=worker_users[w["worker_id"]],
+                agency_id=agency_ids[w["agency_code"]],
+                role=Role.MANAGER if w["role"] == "manager" else Role.PRACTITIONER,
+            )
+            for w in workers
+        ],
         batch_size=BATCH,
     )
     counts["staff"] = len(workers)
@@ -207,10 +250,12 @@ def _load(world: Any, *, log: Callable[[str], None], linkage: dict[str, Any]) ->
     counts["people"] = Person.objects.count()
     counts["review pairs"] = linked.review_pairs
     accuracy = linked.accuracy
-    log(f"  linked {counts['source records']:,} records into {counts['people']:,} people "
+    log(
+        f"  linked {counts['source records']:,} records into {counts['people']:,} people "
         f"({linked.review_pairs:,} pairs for review) in {linkage['link_seconds']:.1f} s: "
         f"precision {accuracy.precision:.4f}, recall {accuracy.recall:.4f}, F1 {accuracy.f1:.4f} against the "
-        f"generator's truth ({accuracy.true_people:,} people sent)")
+        f"generator's truth ({accuracy.true_people:,} people sent)"
+    )
     counts["names"] = PersonName.objects.count()
     counts["identifiers"] = Identifier.objects.count()
     counts["addresses"] = Address.objects.count()
@@ -232,77 +277,190 @@ def _load(world: Any, *, log: Callable[[str], None], linkage: dict[str, Any]) ->
             related.add((person, other, r["kind"]))
             yield (person, other, r["kind"], agency_ids.get(code))
 
-    counts["relationships"] = copy_rows(Relationship, ["person", "related_person", "kind", "source_agency"],
-                                        relationship_rows())
-    log(f"  names, identifiers, addresses and relationships "
-        f"{sum(counts[k] for k in ('names', 'identifiers', 'addresses', 'relationships')):,}")
+    counts["relationships"] = copy_rows(
+        Relationship, ["person", "related_person", "kind", "source_agency"], relationship_rows()
+    )
+    log(
+        f"  names, identifiers, addresses and relationships "
+        f"{sum(counts[k] for k in ('names', 'identifiers', 'addresses', 'relationships')):,}"
+    )
 
-    sentence_fields = ["id", "person", "kind", "sentence_date", "length_days", "start_date", "end_date",
-                       "conditional_release_date", "release_date", "release_is_actual", "licence_expiry_date",
-                       "sentence_expiry_date", "establishment", "terminated_date"]
+    sentence_fields = [
+        "id",
+        "person",
+        "kind",
+        "sentence_date",
+        "length_days",
+        "start_date",
+        "end_date",
+        "conditional_release_date",
+        "release_date",
+        "release_is_actual",
+        "licence_expiry_date",
+        "sentence_expiry_date",
+        "establishment",
+        "terminated_date",
+    ]
     sentences = [
-        Sentence(id=r["sentence_id"], person_id=person, kind=r["kind"], sentence_date=r["sentence_date"],
-                 length_days=r["length_days"], start_date=r["start_date"], end_date=r["end_date"],
-                 conditional_release_date=r["conditional_release_date"], release_date=r["release_date"],
-                 release_is_actual=bool(r["release_is_actual"]), licence_expiry_date=r["licence_expiry_date"],
-                 sentence_expiry_date=r["sentence_expiry_date"],
-                 establishment_id=agency_ids.get(r["establishment_agency_code"] or ""),
-                 terminated_date=r["terminated_date"])
+        Sentence(
+            id=r["sentence_id"],
+            person_id=person,
+            kind=r["kind"],
+            sentence_date=r["sentence_date"],
+            length_days=r["length_days"],
+            start_date=r["start_date"],
+            end_date=r["end_date"],
+            conditional_release_date=r["conditional_release_date"],
+            release_date=r["release_date"],
+            release_is_actual=bool(r["release_is_actual"]),
+            licence_expiry_date=r["licence_expiry_date"],
+            sentence_expiry_date=r["sentence_expiry_date"],
+            establishment_id=agency_ids.get(r["establishment_agency_code"] or ""),
+            terminated_date=r["terminated_date"],
+        )
         for r in _records(world.sentences)
         if (person := owners.person(r["person_id"], JUSTICE)) is not None
     ]
     sentence_people = {s.id: s.person_id for s in sentences}
     attnames = {f.name: f.attname for f in Sentence._meta.concrete_fields}
-    counts["sentences"] = copy_rows(Sentence, sentence_fields, (
-        tuple(getattr(s, attnames[f]) for f in sentence_fields) for s in sentences
-    ))
-    counts["key dates"] = copy_rows(KeyDate, ["person", "sentence", "kind", "date"], (
-        (kd.person_id, kd.sentence_id, kd.kind, kd.date) for s in sentences for kd in key_date_rows(s)
-    ))
+    counts["sentences"] = copy_rows(
+        Sentence,
+        sentence_fields,
+        (tuple(getattr(s, attnames[f]) for f in sentence_fields) for s in sentences),
+    )
+    counts["key dates"] = copy_rows(
+        KeyDate,
+        ["person", "sentence", "kind", "date"],
+        ((kd.person_id, kd.sentence_id, kd.kind, kd.date) for s in sentences for kd in key_date_rows(s)),
+    )
     del sentences
-    counts["requirements"] = copy_rows(Requirement, ["sentence", "kind", "amount", "unit", "start_date", "end_date",
-                                                 "status"], (
-        (r["sentence_id"], r["kind"], r["amount"], r["unit"] or "", r["start_date"], r["end_date"], r["status"])
-        for r in _records(world.requirements) if r["sentence_id"] in sentence_people
-    ))
-    counts["licence conditions"] = copy_rows(LicenceCondition, ["sentence", "kind", "code", "description"], (
-        (r["sentence_id"], r["kind"], r["code"], r["description"]) for r in _records(world.licence_conditions)
-        if r["sentence_id"] in sentence_people
-    ))
-    counts["offences"] = copy_rows(Offence, ["person", "offence_code", "offence_date", "outcome", "outcome_date",
-                                         "disposal", "sentence", "domestic_abuse", "ogrs3_category"], (
-        (person, code_ids[r["ho_code"]], r["offence_date"], r["outcome"], r["outcome_date"],
-         r["disposal"] or "", r["sentence_id"] if r["sentence_id"] in sentence_people else None,
-         bool(r["domestic_abuse"]), "")
-        for r in _records(world.offences) if (person := owners.person(r["person_id"], JUSTICE)) is not None
-    ))
+    counts["requirements"] = copy_rows(
+        Requirement,
+        ["sentence", "kind", "amount", "unit", "start_date", "end_date", "status"],
+        (
+            (
+                r["sentence_id"],
+                r["kind"],
+                r["amount"],
+                r["unit"] or "",
+                r["start_date"],
+                r["end_date"],
+                r["status"],
+            )
+            for r in _records(world.requirements)
+            if r["sentence_id"] in sentence_people
+        ),
+    )
+    counts["licence conditions"] = copy_rows(
+        LicenceCondition,
+        ["sentence", "kind", "code", "description"],
+        (
+            (r["sentence_id"], r["kind"], r["code"], r["description"])
+            for r in _records(world.licence_conditions)
+            if r["sentence_id"] in sentence_people
+        ),
+    )
+    counts["offences"] = copy_rows(
+        Offence,
+        [
+            "person",
+            "offence_code",
+            "offence_date",
+            "outcome",
+            "outcome_date",
+            "disposal",
+            "sentence",
+            "domestic_abuse",
+            "ogrs3_category",
+        ],
+        (
+            (
+                person,
+                code_ids[r["ho_code"]],
+                r["offence_date"],
+                r["outcome"],
+                r["outcome_date"],
+                r["disposal"] or "",
+                r["sentence_id"] if r["sentence_id"] in sentence_people else None,
+                bool(r["domestic_abuse"]),
+                "",
+            )
+            for r in _records(world.offences)
+            if (person := owners.person(r["person_id"], JUSTICE)) is not None
+        ),
+    )
     log(f"  sentences {counts['sentences']:,}, offences {counts['offences']:,}")
     counts.update(demo_outcomes_load(world, seed=world.config.seed, sentence_people=sentence_people))
-    log(f"  accommodation statuses {counts['accommodation statuses']:,}, "
-        f"enforcement actions {counts['enforcement actions']:,}")
-    counts["registers"] = copy_rows(RegisterEntry, ["person", "kind", "mappa_category", "mappa_level", "start_date",
-                                                "end_date", "notes"], (
-        (person, r["kind"], r["mappa_category"], r["mappa_level"], r["start_date"], r["end_date"], "")
-        for r in _records(world.registers) if (person := owners.person(r["person_id"], JUSTICE)) is not None
-    ))
-    counts["involvements"] = copy_rows(Involvement, ["person", "agency", "reason", "start_date", "end_date",
-                                                 "lead_worker"], (
-        (person, agency_ids[r["agency_code"]], r["reason"], r["start_date"], r["end_date"],
-         worker_users.get(r["worker_id"]) if r["worker_id"] is not None else None)
-        for r in _records(world.involvements)
-        if (person := owners.by_agency(r["person_id"], r["agency_code"])) is not None
-    ))
+    log(
+        f"  accommodation statuses {counts['accommodation statuses']:,}, "
+        f"enforcement actions {counts['enforcement actions']:,}"
+    )
+    counts["registers"] = copy_rows(
+        RegisterEntry,
+        ["person", "kind", "mappa_category", "mappa_level", "start_date", "end_date", "notes"],
+        (
+            (person, r["kind"], r["mappa_category"], r["mappa_level"], r["start_date"], r["end_date"], "")
+            for r in _records(world.registers)
+            if (person := owners.person(r["person_id"], JUSTICE)) is not None
+        ),
+    )
+    counts["involvements"] = copy_rows(
+        Involvement,
+        ["person", "agency", "reason", "start_date", "end_date", "lead_worker"],
+        (
+            (
+                person,
+                agency_ids[r["agency_code"]],
+                r["reason"],
+                r["start_date"],
+                r["end_date"],
+                worker_users.get(r["worker_id"]) if r["worker_id"] is not None else None,
+            )
+            for r in _records(world.involvements)
+            if (person := owners.by_agency(r["person_id"], r["agency_code"])) is not None
+        ),
+    )
     counts["record involvements replaced"] = _record_involvements_replace()
     log(f"  registers {counts['registers']:,}, involvements {counts['involvements']:,}")
-    counts["assessments"] = copy_rows(Assessment, [
-        "id", "person", "version", "assessed_on", "source", "rosh_public", "rosh_known_adult", "rosh_children",
-        "rosh_staff", "rsr_percent", "arp_percent", "csrp_percent", "answers", "created_at",
-    ], (
-        (r["assessment_id"], person, 1, r["assessed_on"], r["source"], r["rosh_public"], r["rosh_known_adult"],
-         r["rosh_children"], r["rosh_staff"], Decimal(str(r["rsr_percent"])), _percent(r["arp_percent"]),
-         _percent(r["csrp_percent"]), r["answers"], now)
-        for r in _records(world.assessments) if (person := owners.person(r["person_id"], JUSTICE)) is not None
-    ))
+    counts["assessments"] = copy_rows(
+        Assessment,
+        [
+            "id",
+            "person",
+            "version",
+            "assessed_on",
+            "source",
+            "rosh_public",
+            "rosh_known_adult",
+            "rosh_children",
+            "rosh_staff",
+            "rsr_percent",
+            "arp_percent",
+            "csrp_percent",
+            "answers",
+            "created_at",
+        ],
+        (
+            (
+                r["assessment_id"],
+                person,
+                1,
+                r["assessed_on"],
+                r["source"],
+                r["rosh_public"],
+                r["rosh_known_adult"],
+                r["rosh_children"],
+                r["rosh_staff"],
+                Decimal(str(r["rsr_percent"])),
+                _percent(r["arp_percent"]),
+                _percent(r["csrp_percent"]),
+                r["answers"],
+                now,
+            )
+            for r in _records(world.assessments)
+            if (person := owners.person(r["person_id"], JUSTICE)) is not None
+        ),
+    )
     assessed = set(Assessment.objects.values_list("pk", flat=True))
 
     def section_rows() -> Iterator[tuple[Any, ...]]:
@@ -311,22 +469,45 @@ def _load(world: Any, *, log: Callable[[str], None], linkage: dict[str, Any]) ->
                 continue
             scores = [int(v) for v in r["question_scores"].split(",")]
             score = risk.section_score(scores)
-            if score is None:  # nothing answered: the section is not part of this assessment (as the service does)
+            if (
+                score is None
+            ):  # nothing answered: the section is not part of this assessment (as the service does)
                 continue
-            yield (r["assessment_id"], r["section"], json.dumps(scores), score,
-                   section_need_or_blank(r["section"], score))
+            yield (
+                r["assessment_id"],
+                r["section"],
+                json.dumps(scores),
+                score,
+                section_need_or_blank(r["section"], score),
+            )
 
-    counts["assessment sections"] = copy_rows(AssessmentSection, ["assessment", "section", "question_scores", "score",
-                                                              "need"], section_rows())
+    counts["assessment sections"] = copy_rows(
+        AssessmentSection, ["assessment", "section", "question_scores", "score", "need"], section_rows()
+    )
     log(f"  assessments {counts['assessments']:,}")
-    counts["school records"] = copy_rows(SchoolRecord, [
-        "person", "period_start", "period_end", "unauthorised_absence_percent", "fixed_term_exclusions",
-        "permanently_excluded",
-    ], (
-        (person, r["period_start"], r["period_end"], Decimal(str(r["unauthorised_absence_percent"])),
-         r["fixed_term_exclusions"], r["permanently_excluded"])
-        for r in _records(world.school_records) if (person := owners.person(r["person_id"], SCHOOL)) is not None
-    ))
+    counts["school records"] = copy_rows(
+        SchoolRecord,
+        [
+            "person",
+            "period_start",
+            "period_end",
+            "unauthorised_absence_percent",
+            "fixed_term_exclusions",
+            "permanently_excluded",
+        ],
+        (
+            (
+                person,
+                r["period_start"],
+                r["period_end"],
+                Decimal(str(r["unauthorised_absence_percent"])),
+                r["fixed_term_exclusions"],
+                r["permanently_excluded"],
+            )
+            for r in _records(world.school_records)
+            if (person := owners.person(r["person_id"], SCHOOL)) is not None
+        ),
+    )
     return counts
 
 
@@ -340,16 +521,26 @@ def _people_details(world: Any, owners: AgencyRecords, district_ids: dict[str, i
     assignments = ", ".join(f"{connection.ops.quote_name(db_columns[c])} = %s" for c in columns)
     done: set[int] = set()
     rows: list[tuple[Any, ...]] = []
-    for r in _records(world.people.select(["person_id", "gender", "ethnicity", "district_code", "phone", "email"])):
+    for r in _records(
+        world.people.select(["person_id", "gender", "ethnicity", "district_code", "phone", "email"])
+    ):
         person = owners.person(r["person_id"])
         if person is None or person in done:
             continue
         done.add(person)
-        rows.append((r["gender"], r["ethnicity"], district_ids.get(r["district_code"]), r["phone"] or "",
-                     r["email"] or "", person))
+        rows.append(
+            (
+                r["gender"],
+                r["ethnicity"],
+                district_ids.get(r["district_code"]),
+                r["phone"] or "",
+                r["email"] or "",
+                person,
+            )
+        )
     with connection.cursor() as cursor:
         for start in range(0, len(rows), BATCH):
-            cursor.executemany(f"UPDATE {table} SET {assignments} WHERE id = %s", rows[start:start + BATCH])  # noqa: S608
+            cursor.executemany(f"UPDATE {table} SET {assignments} WHERE id = %s", rows[start : start + BATCH])  # noqa: S608
     return len(rows)
 
 
@@ -359,71 +550,111 @@ def _record_involvements_replace() -> int:
     dates and lead worker), that one says more and decides access, as it did before the demo was imported;
     linkage's general one is dropped. Returns how many were dropped."""
     own = Involvement.objects.filter(person=OuterRef("person"), agency=OuterRef("agency")).exclude(
-        reason__startswith=LINK_REASON_PREFIX, reason__endswith=LINK_REASON_SUFFIX)
-    replaced, _ = (Involvement.objects.filter(reason__startswith=LINK_REASON_PREFIX, reason__endswith=LINK_REASON_SUFFIX)
-                   .filter(Exists(own)).delete())
+        reason__startswith=LINK_REASON_PREFIX, reason__endswith=LINK_REASON_SUFFIX
+    )
+    replaced, _ = (
+        Involvement.objects.filter(reason__startswith=LINK_REASON_PREFIX, reason__endswith=LINK_REASON_SUFFIX)
+        .filter(Exists(own))
+        .delete()
+    )
     return replaced
 
 
 def _derive(log: Callable[[str], None]) -> None:
     """Work out what the product derives from the record: risk scores, families and priority groups."""
     started = time.perf_counter()
-    scored = Person.objects.filter(
-        Q(offences__isnull=False) | Q(sentences__isnull=False) | Q(assessments__isnull=False)
-    ).distinct().values_list("pk", flat=True)
+    scored = (
+        Person.objects.filter(
+            Q(offences__isnull=False) | Q(sentences__isnull=False) | Q(assessments__isnull=False)
+        )
+        .distinct()
+        .values_list("pk", flat=True)
+    )
     result = risk_recalculate(actor=system_actor(), person_ids=scored)
     families = families_refresh(actor=system_actor())
     periods = priority_groups_refresh(actor=system_actor(), person_ids=people_to_group())
     offenders = Person.objects.filter(offences__isnull=False).distinct().values_list("pk", flat=True)
     candidates = candidacy_refresh(actor=system_actor(), person_ids=offenders)
     cohort = _iom_cohort()
-    log(f"Risk scores for {result.people:,} people, {families.families:,} families, {periods:,} priority group "
-        f"periods, {candidates:,} IOM candidates and a cohort of {cohort:,} in {time.perf_counter() - started:.1f} s")
+    log(
+        f"Risk scores for {result.people:,} people, {families.families:,} families, {periods:,} priority group "
+        f"periods, {candidates:,} IOM candidates and a cohort of {cohort:,} in {time.perf_counter() - started:.1f} s"
+    )
     started = time.perf_counter()
     releases = demo_releases_build(timezone.localdate())
-    log(f"Release plans for {releases['plans']:,} releases due ({releases['short notice']} at short notice), "
+    log(
+        f"Release plans for {releases['plans']:,} releases due ({releases['short notice']} at short notice), "
         f"{releases['escalations']:,} escalations and {releases['schemes']} early-release schemes in "
-        f"{time.perf_counter() - started:.1f} s")
+        f"{time.perf_counter() - started:.1f} s"
+    )
     referrals = demo_referrals_build(timezone.localdate())
-    log(f"{referrals['services']} services with {referrals['referrals']:,} referrals, {referrals['premises']} premises "
-        f"with {referrals['bookings']:,} bookings")
+    log(
+        f"{referrals['services']} services with {referrals['referrals']:,} referrals, {referrals['premises']} premises "
+        f"with {referrals['bookings']:,} bookings"
+    )
     victims = demo_victims_build(timezone.localdate())
-    log(f"Victims linked to {victims['victims']:,} releases, {victims['notifications']:,} notifications "
-        f"({victims['overdue']:,} overdue, {victims['done']:,} done)")
+    log(
+        f"Victims linked to {victims['victims']:,} releases, {victims['notifications']:,} notifications "
+        f"({victims['overdue']:,} overdue, {victims['done']:,} done)"
+    )
 
 
 def _iom_cohort() -> int:
     """The cohort as the panels left it: everyone on the IOM register adopted, with their leads, and the
     two last panels held a month apart (so newer candidates show as new)."""
     today = timezone.localdate()
-    Panel.objects.bulk_create([Panel(held_on=today - timedelta(days=days), notes="Monthly IOM selection panel")
-                               for days in (35, 7)])
+    Panel.objects.bulk_create(
+        [Panel(held_on=today - timedelta(days=days), notes="Monthly IOM selection panel") for days in (35, 7)]
+    )
     suggested = dict(Candidacy.objects.values_list("person_id", "suggested_strand"))
     district = dict(Person.objects.filter(registers__kind="iom").values_list("pk", "district_id"))
     leads: dict[int, dict[int, int]] = {}
     for person_id, agency_id, worker_id in Involvement.objects.filter(
-        person_id__in=district, agency__kind__in=("probation", "police"), end_date__isnull=True,
+        person_id__in=district,
+        agency__kind__in=("probation", "police"),
+        end_date__isnull=True,
         lead_worker__isnull=False,
     ).values_list("person_id", "agency_id", "lead_worker_id"):
         leads.setdefault(person_id, {})[agency_id] = worker_id
     # The panel's chair records its decisions: the probation manager who becomes demo.iom.
     chair = _coordinator("probation")
     adopted = 0
-    for i, entry in enumerate(RegisterEntry.objects.filter(kind="iom", end_date__isnull=True).order_by("person_id")):
+    for i, entry in enumerate(
+        RegisterEntry.objects.filter(kind="iom", end_date__isnull=True).order_by("person_id")
+    ):
         membership = CohortMembership.objects.create(
-            person_id=entry.person_id, status=MembershipStatus.ADOPTED,
-            strand=suggested.get(entry.person_id) or Strand.FREE, district_id=district.get(entry.person_id),
-            proposed_on=entry.start_date, adopted_on=entry.start_date, register_entry=entry,
+            person_id=entry.person_id,
+            status=MembershipStatus.ADOPTED,
+            strand=suggested.get(entry.person_id) or Strand.FREE,
+            district_id=district.get(entry.person_id),
+            proposed_on=entry.start_date,
+            adopted_on=entry.start_date,
+            register_entry=entry,
             review_date=today + timedelta(days=7 * (1 + i % 12)),
         )
-        LeadProfessional.objects.bulk_create([LeadProfessional(membership=membership, agency_id=agency, user_id=user)
-                                              for agency, user in leads.get(entry.person_id, {}).items()])
-        Decision.objects.bulk_create([
-            Decision(membership=membership, kind=DecisionKind.PROPOSED, decided_on=entry.start_date,
-                     decided_by_id=chair),
-            Decision(membership=membership, kind=DecisionKind.ADOPTED, decided_on=entry.start_date,
-                     decided_by_id=chair, notes="Adopted at the IOM selection panel"),
-        ])
+        LeadProfessional.objects.bulk_create(
+            [
+                LeadProfessional(membership=membership, agency_id=agency, user_id=user)
+                for agency, user in leads.get(entry.person_id, {}).items()
+            ]
+        )
+        Decision.objects.bulk_create(
+            [
+                Decision(
+                    membership=membership,
+                    kind=DecisionKind.PROPOSED,
+                    decided_on=entry.start_date,
+                    decided_by_id=chair,
+                ),
+                Decision(
+                    membership=membership,
+                    kind=DecisionKind.ADOPTED,
+                    decided_on=entry.start_date,
+                    decided_by_id=chair,
+                    notes="Adopted at the IOM selection panel",
+                ),
+            ]
+        )
         adopted += 1
     return adopted
 
@@ -438,8 +669,12 @@ def _reset_sequences() -> None:
 
 def _coordinator(agency_kind: str) -> int | None:
     """A manager of the agency who is not yet a demo login."""
-    member = (Membership.objects.filter(agency__kind=agency_kind, role=Role.MANAGER)
-              .exclude(user__username__startswith="demo.").order_by("id").first())
+    member = (
+        Membership.objects.filter(agency__kind=agency_kind, role=Role.MANAGER)
+        .exclude(user__username__startswith="demo.")
+        .order_by("id")
+        .first()
+    )
     return member.user_id if member else _busiest_worker(agency_kind)
 
 
@@ -448,8 +683,9 @@ def _busiest_worker(agency_kind: str) -> int | None:
     the first by username (the generator's worker number), so SQLite and PostgreSQL, whose rows come back in
     different orders, choose the same worker."""
     leads = Counter(
-        Involvement.objects.filter(agency__kind=agency_kind, end_date__isnull=True, lead_worker__isnull=False)
-        .values_list("lead_worker__username", "lead_worker_id")
+        Involvement.objects.filter(
+            agency__kind=agency_kind, end_date__isnull=True, lead_worker__isnull=False
+        ).values_list("lead_worker__username", "lead_worker_id")
     )
     if leads:
         (_, user_id), _ = min(leads.items(), key=lambda item: (-item[1], item[0][0]))
@@ -466,8 +702,11 @@ def demo_logins_refresh() -> list[DemoLogin]:
         user = User.objects.filter(username=username).first()
         if user is None:
             # Coordinators and the victim liaison officer are probation managers not yet a demo login.
-            user_id = (_coordinator(kind) if role in (Role.COORDINATOR, Role.VICTIM_LIAISON) and kind == "probation"
-                       else _busiest_worker(kind))
+            user_id = (
+                _coordinator(kind)
+                if role in (Role.COORDINATOR, Role.VICTIM_LIAISON) and kind == "probation"
+                else _busiest_worker(kind)
+            )
             if user_id is None:
                 continue
             user = User.objects.get(pk=user_id)
@@ -479,10 +718,13 @@ def demo_logins_refresh() -> list[DemoLogin]:
         password = _password()
         user.set_password(password)
         user.save()
-        logins.append(DemoLogin(username, password, description, membership.agency.name if membership else ""))
+        logins.append(
+            DemoLogin(username, password, description, membership.agency.name if membership else "")
+        )
 
-    admin = User.objects.filter(username=ADMIN_LOGIN).first() or User(username=ADMIN_LOGIN, first_name="Demo",
-                                                                       last_name="Administrator")
+    admin = User.objects.filter(username=ADMIN_LOGIN).first() or User(
+        username=ADMIN_LOGIN, first_name="Demo", last_name="Administrator"
+    )
     admin.is_staff = admin.is_superuser = True
     password = _password()
     admin.set_password(password)
@@ -490,8 +732,14 @@ def demo_logins_refresh() -> list[DemoLogin]:
     agency = Agency.objects.filter(kind="council_community_safety").first()
     if agency is not None:
         Membership.objects.update_or_create(user=admin, agency=agency, defaults={"role": Role.ADMINISTRATOR})
-    logins.append(DemoLogin(ADMIN_LOGIN, password, "administrator: access log, agencies, users, reference data and linkage review",
-                            agency.name if agency else ""))
+    logins.append(
+        DemoLogin(
+            ADMIN_LOGIN,
+            password,
+            "administrator: access log, agencies, users, reference data and linkage review",
+            agency.name if agency else "",
+        )
+    )
     # New passwords, new two-factor sign-in: whoever tries the demo next sets up their own authenticator app.
     TOTPDevice.objects.filter(user__username__in=[login.username for login in logins]).delete()
     return logins

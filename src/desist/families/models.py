@@ -14,17 +14,33 @@ from desist.people.models import Person
 
 class Family(models.Model):
     id = models.BigIntegerField(primary_key=True, help_text="The smallest person id among the members.")
-    district = models.ForeignKey(District, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
-                                 help_text="The district most members live in.")
+    district = models.ForeignKey(
+        District,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="The district most members live in.",
+    )
     member_count = models.PositiveIntegerField()
-    agency_count = models.PositiveIntegerField(help_text="Agencies working with any member now or in the look-back.")
+    agency_count = models.PositiveIntegerField(
+        help_text="Agencies working with any member now or in the look-back."
+    )
     generation_count = models.PositiveIntegerField()
-    duplication = models.BooleanField(help_text="Two or more agencies working the same need at the same time.")
-    intergenerational = models.BooleanField(help_text="Offending (or involvement) in two or more generations.")
+    duplication = models.BooleanField(
+        help_text="Two or more agencies working the same need at the same time."
+    )
+    intergenerational = models.BooleanField(
+        help_text="Offending (or involvement) in two or more generations."
+    )
     tf2012 = models.BooleanField("Troubled Families 2012", help_text="Meets the 2012 programme's criteria.")
-    tf2015 = models.BooleanField("Troubled Families 2015", help_text="Two or more of the 2015 programme's problems.")
+    tf2015 = models.BooleanField(
+        "Troubled Families 2015", help_text="Two or more of the 2015 programme's problems."
+    )
     tf2015_problems = models.PositiveSmallIntegerField(default=0)
-    findings = models.JSONField(default=dict, help_text="Households, flags and criteria, each with its evidence.")
+    findings = models.JSONField(
+        default=dict, help_text="Households, flags and criteria, each with its evidence."
+    )
     assessed_on = models.DateField()
 
     class Meta:
@@ -38,7 +54,9 @@ class Family(models.Model):
 class FamilyMember(models.Model):
     family = models.ForeignKey(Family, on_delete=models.CASCADE, related_name="members")
     person = models.OneToOneField(Person, on_delete=models.CASCADE, related_name="family_membership")
-    generation = models.PositiveSmallIntegerField(null=True, blank=True, help_text="1 is the oldest generation.")
+    generation = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="1 is the oldest generation."
+    )
     generation_basis = models.CharField(max_length=16, help_text="relationships, age or unknown")
     agency_count = models.PositiveIntegerField()
 
@@ -65,7 +83,9 @@ class SchoolRecord(models.Model):
     class Meta:
         ordering = ["-period_end"]
         constraints = [
-            models.CheckConstraint(condition=Q(period_end__gt=F("period_start")), name="school_record_dates_in_order"),
+            models.CheckConstraint(
+                condition=Q(period_end__gt=F("period_start")), name="school_record_dates_in_order"
+            ),
             models.CheckConstraint(
                 condition=Q(unauthorised_absence_percent__isnull=True)
                 | Q(unauthorised_absence_percent__gte=0, unauthorised_absence_percent__lte=100),

@@ -43,17 +43,24 @@ def _family_filter(rows: QuerySet, filters: OverlapFilters, prefix: str = "") ->
 def overlap_families(actor: Actor, filters: OverlapFilters, *, on: date) -> QuerySet[Family]:
     """Families with a member the actor can see, most agencies first, with those members prefetched."""
     visible = visible_people(actor, on=on)
-    rows = Family.objects.filter(Exists(FamilyMember.objects.filter(family=OuterRef("pk"), person__in=visible)))
+    rows = Family.objects.filter(
+        Exists(FamilyMember.objects.filter(family=OuterRef("pk"), person__in=visible))
+    )
     rows = _family_filter(rows, filters)
     if filters.with_others:
         rows = rows.filter(member_count__gte=2)
     if filters.min_agencies:
         rows = rows.filter(agency_count__gte=filters.min_agencies)
-    shown = FamilyMember.objects.filter(person__in=visible).select_related("person").order_by("generation",
-                                                                                             "person_id")
-    return (rows.select_related("district").prefetch_related(Prefetch("members", queryset=shown,
-                                                                     to_attr="visible_members"))
-            .order_by("-agency_count", "-member_count", "id"))
+    shown = (
+        FamilyMember.objects.filter(person__in=visible)
+        .select_related("person")
+        .order_by("generation", "person_id")
+    )
+    return (
+        rows.select_related("district")
+        .prefetch_related(Prefetch("members", queryset=shown, to_attr="visible_members"))
+        .order_by("-agency_count", "-member_count", "id")
+    )
 
 
 def overlap_people(actor: Actor, filters: OverlapFilters, *, on: date) -> QuerySet[FamilyMember]:
@@ -61,7 +68,9 @@ def overlap_people(actor: Actor, filters: OverlapFilters, *, on: date) -> QueryS
     rows = FamilyMember.objects.filter(person__in=visible_people(actor, on=on))
     if filters.district:
         rows = rows.filter(person__district__code=filters.district)
-    rows = _family_filter(rows, OverlapFilters(flag=filters.flag, criteria=filters.criteria), prefix="family__")
+    rows = _family_filter(
+        rows, OverlapFilters(flag=filters.flag, criteria=filters.criteria), prefix="family__"
+    )
     if filters.min_agencies:
         rows = rows.filter(agency_count__gte=filters.min_agencies)
     return rows.select_related("person", "person__district", "family").order_by("-agency_count", "person_id")
@@ -71,9 +80,12 @@ def family_involvements(member_ids: list[int], *, on: date) -> dict[int, list[In
     """Each member's involvements, current or ended within the look-back, newest first (one query)."""
     since = on - timedelta(days=settings.DESIST_FAMILY_LOOKBACK_DAYS)
     out: dict[int, list[Involvement]] = {pk: [] for pk in member_ids}
-    for involvement in (Involvement.objects.filter(person_id__in=member_ids)
-                        .filter(Q(end_date__isnull=True) | Q(end_date__gte=since))
-                        .select_related("agency").order_by("person_id", "-start_date")):
+    for involvement in (
+        Involvement.objects.filter(person_id__in=member_ids)
+        .filter(Q(end_date__isnull=True) | Q(end_date__gte=since))
+        .select_related("agency")
+        .order_by("person_id", "-start_date")
+    ):
         out[involvement.person_id].append(involvement)
     return out
 
@@ -81,8 +93,9 @@ def family_involvements(member_ids: list[int], *, on: date) -> dict[int, list[In
 def family_relationships(visible_ids: set[int], member_ids: list[int]) -> dict[int, list[Relationship]]:
     """Declared relationships of the visible members to other members (one query)."""
     out: dict[int, list[Relationship]] = {pk: [] for pk in visible_ids}
-    for rel in (Relationship.objects.filter(person_id__in=visible_ids, related_person_id__in=member_ids)
-                .order_by("person_id", "kind", "related_person_id")):
+    for rel in Relationship.objects.filter(
+        person_id__in=visible_ids, related_person_id__in=member_ids
+    ).order_by("person_id", "kind", "related_person_id"):
         out[rel.person_id].append(rel)
     return out
 
@@ -91,7 +104,12 @@ def overlap_summary(actor: Actor, *, on: date) -> dict[str, int]:
     """How many families the actor can see carry each flag (one query)."""
     visible = visible_people(actor, on=on)
     rows = Family.objects.filter(member_count__gte=2).filter(
-        Exists(FamilyMember.objects.filter(family=OuterRef("pk"), person__in=visible)))
-    return rows.aggregate(families=Count("pk"), duplication=Count("pk", filter=Q(duplication=True)),
-                          intergenerational=Count("pk", filter=Q(intergenerational=True)),
-                          tf2012=Count("pk", filter=Q(tf2012=True)), tf2015=Count("pk", filter=Q(tf2015=True)))
+        Exists(FamilyMember.objects.filter(family=OuterRef("pk"), person__in=visible))
+    )
+    return rows.aggregate(
+        families=Count("pk"),
+        duplication=Count("pk", filter=Q(duplication=True)),
+        intergenerational=Count("pk", filter=Q(intergenerational=True)),
+        tf2012=Count("pk", filter=Q(tf2012=True)),
+        tf2015=Count("pk", filter=Q(tf2015=True)),
+    )

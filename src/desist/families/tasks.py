@@ -24,13 +24,15 @@ def families_refresh_later() -> None:
 
     The refresh is one pass over the partnership (seconds for a county), so one waiting run covers
     any number of changes made before it starts."""
+
     def enqueue() -> None:
         if "django_tasks_db" in settings.TASKS["default"]["BACKEND"]:
             from django_tasks.base import TaskResultStatus
             from django_tasks_db.models import DBTaskResult
 
-            if DBTaskResult.objects.filter(task_path=refresh_families_task.module_path,
-                                           status=TaskResultStatus.READY).exists():
+            if DBTaskResult.objects.filter(
+                task_path=refresh_families_task.module_path, status=TaskResultStatus.READY
+            ).exists():
                 return
         refresh_families_task.enqueue()
 

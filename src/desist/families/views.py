@@ -32,16 +32,24 @@ from desist.families.models import FamilyMember
 from desist.people.selectors import person_for_actor, visible_people
 
 HIDDEN = "A member not in your caseload"
-RECORD_KINDS = {"involvement": "Agency involvement", "register": "Register entry", "offence": "Proven offence",
-                "school": "School record"}
+RECORD_KINDS = {
+    "involvement": "Agency involvement",
+    "register": "Register entry",
+    "offence": "Proven offence",
+    "school": "School record",
+}
 
 
 def _filters(form: OverlapFilterForm) -> tuple[str, selectors.OverlapFilters]:
     form.is_valid()
     data = getattr(form, "cleaned_data", {})  # the valid fields, even when another field is wrong
     show = data.get("show") or "families"
-    return show, selectors.OverlapFilters(district=data.get("district", ""), flag=data.get("flag", ""),
-                                          criteria=data.get("criteria", ""), min_agencies=data.get("min_agencies"))
+    return show, selectors.OverlapFilters(
+        district=data.get("district", ""),
+        flag=data.get("flag", ""),
+        criteria=data.get("criteria", ""),
+        min_agencies=data.get("min_agencies"),
+    )
 
 
 @login_required
@@ -51,23 +59,40 @@ def overlap(request: AuthenticatedHttpRequest) -> HttpResponse | StreamingHttpRe
     form = OverlapFilterForm(request.GET or None)
     show, filters = _filters(form)
     # People (FamilyMember) or families (Family, with `visible_members` prefetched), as `show` says.
-    rows: QuerySet[Any] = (selectors.overlap_people(actor, filters, on=today) if show == "people"
-                           else selectors.overlap_families(actor, filters, on=today))
+    rows: QuerySet[Any] = (
+        selectors.overlap_people(actor, filters, on=today)
+        if show == "people"
+        else selectors.overlap_families(actor, filters, on=today)
+    )
     if request.GET.get("format") == "csv":
         return _csv(request, show, rows)
     page = Paginator(rows, 25).get_page(request.GET.get("page"))
-    shown = ([m.person_id for m in page] if show == "people"
-             else [m.person_id for family in page for m in family.visible_members])
-    log_access(actor=actor, action=Action.CONSULTATION,
-               summary=f"Viewed where agencies overlap ({show}, {len(page)} shown)", detail={"person_ids": shown})
+    shown = (
+        [m.person_id for m in page]
+        if show == "people"
+        else [m.person_id for family in page for m in family.visible_members]
+    )
+    log_access(
+        actor=actor,
+        action=Action.CONSULTATION,
+        summary=f"Viewed where agencies overlap ({show}, {len(page)} shown)",
+        detail={"person_ids": shown},
+    )
     query = request.GET.copy()
     query.pop("page", None)
     query.pop("format", None)
-    return render(request, "families/overlap.html", {
-        "form": form, "show": show, "page": page, "query_string": query.urlencode(),
-        "summary": selectors.overlap_summary(actor, on=today),
-        "lookback_days": services.family_settings().lookback_days,
-    })
+    return render(
+        request,
+        "families/overlap.html",
+        {
+            "form": form,
+            "show": show,
+            "page": page,
+            "query_string": query.urlencode(),
+            "summary": selectors.overlap_summary(actor, on=today),
+            "lookback_days": services.family_settings().lookback_days,
+        },
+    )
 
 
 class _Echo:
@@ -81,27 +106,77 @@ def _csv(request: AuthenticatedHttpRequest, show: str, rows: Any) -> StreamingHt
     writer = csv.writer(_Echo())
     listed: list[int] = []
     if show == "people":
-        header = ["Person", "Name", "Date of birth", "District", "Agencies involved", "Family", "Family members",
-                  "Generation", "Duplication", "Intergenerational", "Troubled Families 2012", "Troubled Families 2015"]
+        header = [
+            "Person",
+            "Name",
+            "Date of birth",
+            "District",
+            "Agencies involved",
+            "Family",
+            "Family members",
+            "Generation",
+            "Duplication",
+            "Intergenerational",
+            "Troubled Families 2012",
+            "Troubled Families 2015",
+        ]
         members = list(rows)
         listed = [m.person_id for m in members]
-        body = ([m.person_id, m.person.full_name, m.person.date_of_birth or "", m.person.district.name
-                 if m.person.district else "", m.agency_count, m.family_id, m.family.member_count,
-                 m.generation or "", _yes(m.family.duplication), _yes(m.family.intergenerational),
-                 _yes(m.family.tf2012), _yes(m.family.tf2015)] for m in members)
+        body = (
+            [
+                m.person_id,
+                m.person.full_name,
+                m.person.date_of_birth or "",
+                m.person.district.name if m.person.district else "",
+                m.agency_count,
+                m.family_id,
+                m.family.member_count,
+                m.generation or "",
+                _yes(m.family.duplication),
+                _yes(m.family.intergenerational),
+                _yes(m.family.tf2012),
+                _yes(m.family.tf2015),
+            ]
+            for m in members
+        )
     else:
-        header = ["Family", "District", "Members", "Members in your caseload", "Agencies involved", "Generations",
-                  "Duplication", "Intergenerational", "Troubled Families 2012", "Troubled Families 2015 problems",
-                  "Troubled Families 2015"]
+        header = [
+            "Family",
+            "District",
+            "Members",
+            "Members in your caseload",
+            "Agencies involved",
+            "Generations",
+            "Duplication",
+            "Intergenerational",
+            "Troubled Families 2012",
+            "Troubled Families 2015 problems",
+            "Troubled Families 2015",
+        ]
         families = list(rows)
         listed = [m.person_id for f in families for m in f.visible_members]
-        body = ([f.pk, f.district.name if f.district else "", f.member_count,
-                 "; ".join(m.person.full_name for m in f.visible_members), f.agency_count, f.generation_count,
-                 _yes(f.duplication), _yes(f.intergenerational), _yes(f.tf2012), f.tf2015_problems, _yes(f.tf2015)]
-                for f in families)
-    log_access(actor=actor, action=Action.CONSULTATION,
-               summary=f"Exported where agencies overlap ({show}, {len(listed)} people) as CSV",
-               detail={"person_ids": listed, "filters": request.GET.dict()})
+        body = (
+            [
+                f.pk,
+                f.district.name if f.district else "",
+                f.member_count,
+                "; ".join(m.person.full_name for m in f.visible_members),
+                f.agency_count,
+                f.generation_count,
+                _yes(f.duplication),
+                _yes(f.intergenerational),
+                _yes(f.tf2012),
+                f.tf2015_problems,
+                _yes(f.tf2015),
+            ]
+            for f in families
+        )
+    log_access(
+        actor=actor,
+        action=Action.CONSULTATION,
+        summary=f"Exported where agencies overlap ({show}, {len(listed)} people) as CSV",
+        detail={"person_ids": listed, "filters": request.GET.dict()},
+    )
 
     def lines() -> Iterator[str]:
         yield writer.writerow(safe_row(header))
@@ -109,7 +184,9 @@ def _csv(request: AuthenticatedHttpRequest, show: str, rows: Any) -> StreamingHt
             yield writer.writerow(safe_row(row))
 
     response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="agencies-overlap-{show}-{timezone.localdate()}.csv"'
+    response["Content-Disposition"] = (
+        f'attachment; filename="agencies-overlap-{show}-{timezone.localdate()}.csv"'
+    )
     return response
 
 
@@ -132,13 +209,24 @@ def _shown(items: list[dict[str, Any]], names: dict[int, str]) -> list[ShownEvid
     for item in items:
         pk = item["person_id"]
         if pk in names:
-            out.append(ShownEvidence(names[pk], pk, item["description"], _date(item["start"]), _date(item["end"]),
-                                     item["record"]))
+            out.append(
+                ShownEvidence(
+                    names[pk],
+                    pk,
+                    item["description"],
+                    _date(item["start"]),
+                    _date(item["end"]),
+                    item["record"],
+                )
+            )
         else:
             # Say which kind of need or record it is, not what, whose or when.
             description = item["description"]
-            kind = (description.split(":")[0] if item["record"] in ("involvement", "register") and ":" in description
-                    else RECORD_KINDS.get(item["record"], "A record"))
+            kind = (
+                description.split(":")[0]
+                if item["record"] in ("involvement", "register") and ":" in description
+                else RECORD_KINDS.get(item["record"], "A record")
+            )
             out.append(ShownEvidence(HIDDEN, None, kind, None, None))
     return out
 
@@ -159,41 +247,75 @@ def family(request: AuthenticatedHttpRequest, family_id: int) -> HttpResponse:
     involvements = selectors.family_involvements(sorted(seen.visible_ids), on=seen.on)
     relationships = selectors.family_relationships(seen.visible_ids, member_ids)
     findings = seen.family.findings
-    flags = [(label, findings.get(code, {}), _shown(findings.get(code, {}).get("evidence", []), names))
-             for code, label in selectors.FLAGS.items()]
+    flags = [
+        (label, findings.get(code, {}), _shown(findings.get(code, {}).get("evidence", []), names))
+        for code, label in selectors.FLAGS.items()
+    ]
     programmes = []
     for code, label in selectors.CRITERIA.items():
         programme = findings.get(code, {})
-        criteria = [{**c, "status_label": STATUS_LABELS[c["status"]], "shown": _shown(c["evidence"], names)}
-                    for c in programme.get("criteria", [])]
-        programmes.append({"label": label, "qualifies": programme.get("qualifies"), "reason": programme.get("reason"),
-                           "criteria": criteria})
-    households = [{"members": [names.get(pk, HIDDEN) for pk in h["members"]], "start": _date(h["start"]),
-                   "end": _date(h["end"])} for h in findings.get("households", [])]
+        criteria = [
+            {**c, "status_label": STATUS_LABELS[c["status"]], "shown": _shown(c["evidence"], names)}
+            for c in programme.get("criteria", [])
+        ]
+        programmes.append(
+            {
+                "label": label,
+                "qualifies": programme.get("qualifies"),
+                "reason": programme.get("reason"),
+                "criteria": criteria,
+            }
+        )
+    households = [
+        {
+            "members": [names.get(pk, HIDDEN) for pk in h["members"]],
+            "start": _date(h["start"]),
+            "end": _date(h["end"]),
+        }
+        for h in findings.get("households", [])
+    ]
     rows = []
     for member in seen.members:
         visible = member.person_id in seen.visible_ids
-        rows.append({
-            "member": member, "visible": visible,
-            "relationships": [(r.get_kind_display(), names.get(r.related_person_id, HIDDEN.lower()))
-                              for r in relationships.get(member.person_id, [])],
-            "involvements": involvements.get(member.person_id, []) if visible else [],
-        })
+        rows.append(
+            {
+                "member": member,
+                "visible": visible,
+                "relationships": [
+                    (r.get_kind_display(), names.get(r.related_person_id, HIDDEN.lower()))
+                    for r in relationships.get(member.person_id, [])
+                ],
+                "involvements": involvements.get(member.person_id, []) if visible else [],
+            }
+        )
     generations = sorted({m.generation for m in seen.members if m.generation is not None})
-    return render(request, "families/family.html", {
-        "family": seen.family, "rows": rows, "flags": flags, "programmes": programmes, "households": households,
-        "generations": generations, "on": seen.on, "hidden_count": len(seen.members) - len(seen.visible_ids),
-        "by_age": any(m.generation_basis == "age" for m in seen.members),
-        "lookback_days": services.family_settings().lookback_days,
-    })
+    return render(
+        request,
+        "families/family.html",
+        {
+            "family": seen.family,
+            "rows": rows,
+            "flags": flags,
+            "programmes": programmes,
+            "households": households,
+            "generations": generations,
+            "on": seen.on,
+            "hidden_count": len(seen.members) - len(seen.visible_ids),
+            "by_age": any(m.generation_basis == "age" for m in seen.members),
+            "lookback_days": services.family_settings().lookback_days,
+        },
+    )
 
 
 @login_required
 def person_family(request: AuthenticatedHttpRequest, person_id: int) -> HttpResponse:
     """From a person's record to their family; the same access rule as the record."""
     actor = request.actor
-    membership = (FamilyMember.objects.filter(person_id=person_id, person__in=visible_people(actor))
-                  .values_list("family_id", flat=True).first())
+    membership = (
+        FamilyMember.objects.filter(person_id=person_id, person__in=visible_people(actor))
+        .values_list("family_id", flat=True)
+        .first()
+    )
     if membership is None:
         person = person_for_actor(actor, person_id, what="the family")
         # An answer, not a refusal: the person is visible and simply has no family worked out yet.

@@ -22,9 +22,11 @@ class ColumnMappingForm(forms.ModelForm):
     def clean(self) -> dict[str, Any]:
         super().clean()
         data = self.cleaned_data  # what ModelForm.clean returns, typed as possibly None by the stubs
-        problems = services.mapping_problems(record_id_column=data.get("record_id_column") or "",
-                                             date_format=data.get("date_format") or "",
-                                             columns=data.get("columns") or {})
+        problems = services.mapping_problems(
+            record_id_column=data.get("record_id_column") or "",
+            date_format=data.get("date_format") or "",
+            columns=data.get("columns") or {},
+        )
         if problems:
             raise forms.ValidationError(problems)
         return data
@@ -41,8 +43,13 @@ class ColumnMappingAdmin(admin.ModelAdmin):
 
     def save_model(self, request: HttpRequest, obj: ColumnMapping, form: Any, change: bool) -> None:
         saved = services.mapping_save(
-            actor=actor_for_request(request, channel=Channel.ADMIN), agency=obj.agency, name=obj.name,
-            record_id_column=obj.record_id_column, date_format=obj.date_format, columns=obj.columns)
+            actor=actor_for_request(request, channel=Channel.ADMIN),
+            agency=obj.agency,
+            name=obj.name,
+            record_id_column=obj.record_id_column,
+            date_format=obj.date_format,
+            columns=obj.columns,
+        )
         obj.pk, obj.version = saved.pk, saved.version
 
     def has_delete_permission(self, request: HttpRequest, obj: ColumnMapping | None = None) -> bool:
@@ -64,8 +71,16 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
 @admin.register(ImportBatch)
 class ImportBatchAdmin(ReadOnlyAdmin):
-    list_display = ["file_name", "agency", "rows", "created", "updated", "unchanged", "imported_by_name",
-                    "imported_at"]
+    list_display = [
+        "file_name",
+        "agency",
+        "rows",
+        "created",
+        "updated",
+        "unchanged",
+        "imported_by_name",
+        "imported_at",
+    ]
     list_filter = ["agency"]
     list_select_related = ["agency"]
 
@@ -76,8 +91,17 @@ class SourceRecordAdmin(PersonDataAdmin):
     linked to people those agencies may see, and logged (desist.people.admin)."""
 
     scope = own_agency_or_visible()
-    list_display = ["record_id", "agency", "last_name", "first_name", "date_of_birth", "postcode", "batch",
-                    "row_number", "person"]
+    list_display = [
+        "record_id",
+        "agency",
+        "last_name",
+        "first_name",
+        "date_of_birth",
+        "postcode",
+        "batch",
+        "row_number",
+        "person",
+    ]
     list_filter = ["agency"]
     list_select_related = ["agency", "batch", "person"]
     search_fields = ["record_id", "last_name"]

@@ -31,9 +31,15 @@ EXCEL_SUFFIXES = (".xlsx", ".xlsm")
 CSV_SUFFIXES = (".csv", ".txt")
 CSV_DELIMITERS = (",", ";", "\t", "|")
 # Encodings a user may name for a file that is not UTF-8 (`desist import --encoding`).
-ENCODINGS = {"utf-8": "UTF-8", "cp1252": "Windows-1252 (Western European)", "iso-8859-1": "ISO-8859-1 (Latin-1)",
-             "iso-8859-2": "ISO-8859-2 (Central European)", "cp1250": "Windows-1250 (Central European)",
-             "iso-8859-15": "ISO-8859-15 (Latin-9)", "utf-16": "UTF-16"}
+ENCODINGS = {
+    "utf-8": "UTF-8",
+    "cp1252": "Windows-1252 (Western European)",
+    "iso-8859-1": "ISO-8859-1 (Latin-1)",
+    "iso-8859-2": "ISO-8859-2 (Central European)",
+    "cp1250": "Windows-1250 (Central European)",
+    "iso-8859-15": "ISO-8859-15 (Latin-9)",
+    "utf-16": "UTF-16",
+}
 
 
 @dataclass(frozen=True)
@@ -83,9 +89,15 @@ class EncodingUnclear(ExtractFileError):
 # PostgreSQL's text columns), DEL, C1 controls, bidirectional embeddings, overrides and isolates (which
 # make a name display as something else), and a byte-order mark after the start (two files joined).
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ufeff\ufff9-\ufffb]")
-_CONTROL_NAMES = {"\x00": "NUL", "\x1a": "SUB (end of file)", "\x1b": "ESC", "\x7f": "DEL", "\ufeff":
-                  "a byte-order mark (two files joined together?)", "\u202e": "RIGHT-TO-LEFT OVERRIDE",
-                  "\u202d": "LEFT-TO-RIGHT OVERRIDE"}
+_CONTROL_NAMES = {
+    "\x00": "NUL",
+    "\x1a": "SUB (end of file)",
+    "\x1b": "ESC",
+    "\x7f": "DEL",
+    "\ufeff": "a byte-order mark (two files joined together?)",
+    "\u202e": "RIGHT-TO-LEFT OVERRIDE",
+    "\u202d": "LEFT-TO-RIGHT OVERRIDE",
+}
 _SAFE_NAME_JUNK = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ufeff]")
 
 
@@ -139,7 +151,9 @@ class ExtractTable:
     encoding: str = ""
 
 
-def read_extract(file: ExtractFile, *, limit: int | None = None, limits: ExtractLimits | None = None) -> ExtractTable:
+def read_extract(
+    file: ExtractFile, *, limit: int | None = None, limits: ExtractLimits | None = None
+) -> ExtractTable:
     """Read a CSV or .xlsx extract. The first row must name every column, each name once.
 
     With `limit`, stop after that many record rows (the pages' quick look at a large file).
@@ -171,10 +185,13 @@ def read_extract(file: ExtractFile, *, limit: int | None = None, limits: Extract
         raise
     except Exception as error:  # any parser fault is a file we cannot read, never a traceback
         if suffix in EXCEL_SUFFIXES:
-            raise ExtractFileError(f"The workbook cannot be read ({_reason(error)}). Open it in Excel, save it "
-                                   "again as .xlsx (or as CSV UTF-8) and upload that.") from error
-        raise ExtractFileError(f"The file cannot be read as CSV ({_reason(error)}). Save it as CSV UTF-8 and "
-                               "upload that.") from error
+            raise ExtractFileError(
+                f"The workbook cannot be read ({_reason(error)}). Open it in Excel, save it "
+                "again as .xlsx (or as CSV UTF-8) and upload that."
+            ) from error
+        raise ExtractFileError(
+            f"The file cannot be read as CSV ({_reason(error)}). Save it as CSV UTF-8 and upload that."
+        ) from error
 
 
 def _reason(error: Exception) -> str:
@@ -184,22 +201,29 @@ def _reason(error: Exception) -> str:
     while cause is not None and not isinstance(cause, DefusedXmlException):
         cause = cause.__cause__ or cause.__context__  # openpyxl wraps the parser's error in its own
     if cause is not None:
-        return ("its XML declares entities or a document type, as attacks such as 'billion laughs' and external "
-                "entities do, and no spreadsheet needs")
+        return (
+            "its XML declares entities or a document type, as attacks such as 'billion laughs' and external "
+            "entities do, and no spreadsheet needs"
+        )
     text = str(error).strip() or type(error).__name__
     return text[:200]
 
 
-def _table(rows: Iterator[Sequence[object]], encoding: str, limits: ExtractLimits, started: float,
-           limit: int | None) -> ExtractTable:
+def _table(
+    rows: Iterator[Sequence[object]], encoding: str, limits: ExtractLimits, started: float, limit: int | None
+) -> ExtractTable:
     numbered = enumerate(rows, start=1)
     header = next(numbered, None)
     if header is None:
-        raise ExtractFileError("The file is empty. It needs a header row naming the columns, then one row per record.")
+        raise ExtractFileError(
+            "The file is empty. It needs a header row naming the columns, then one row per record."
+        )
     raw_header = list(header[1])
-    if len(raw_header) > limits.max_columns and any(clean(v) for v in raw_header[limits.max_columns:]):
-        raise ExtractFileError(f"The header row names {len(raw_header):,} columns; desist reads at most "
-                               f"{limits.max_columns:,}. Leave out the columns that are not needed.")
+    if len(raw_header) > limits.max_columns and any(clean(v) for v in raw_header[limits.max_columns :]):
+        raise ExtractFileError(
+            f"The header row names {len(raw_header):,} columns; desist reads at most "
+            f"{limits.max_columns:,}. Leave out the columns that are not needed."
+        )
     columns = [clean(value) for value in raw_header[: limits.max_columns]]
     while columns and not columns[-1]:
         columns.pop()  # spreadsheets often carry empty trailing header cells
@@ -211,17 +235,23 @@ def _table(rows: Iterator[Sequence[object]], encoding: str, limits: ExtractLimit
         if limit is not None and len(table.rows) >= limit:
             break
         if number % 1000 == 0 and time.monotonic() - started > limits.max_seconds:
-            raise ExtractFileError(f"Reading the file took longer than {limits.max_seconds:.0f} seconds (stopped at "
-                                   f"row {number:,}). Split it into smaller files.")
-        if len(row) > limits.max_columns and any(clean(v) for v in row[limits.max_columns:]):
-            raise ExtractFileError(f"Row {number:,} has {len(row):,} cells; desist reads at most "
-                                   f"{limits.max_columns:,} columns. A value may hold unquoted separators.")
+            raise ExtractFileError(
+                f"Reading the file took longer than {limits.max_seconds:.0f} seconds (stopped at "
+                f"row {number:,}). Split it into smaller files."
+            )
+        if len(row) > limits.max_columns and any(clean(v) for v in row[limits.max_columns :]):
+            raise ExtractFileError(
+                f"Row {number:,} has {len(row):,} cells; desist reads at most "
+                f"{limits.max_columns:,} columns. A value may hold unquoted separators."
+            )
         values = list(row)
         if not any(clean(v) for v in values):
             continue  # a blank line, as spreadsheets leave at the end
         if len(table.rows) >= limits.max_rows:
-            raise ExtractFileError(f"The file has more than {limits.max_rows:,} records; desist reads at most "
-                                   f"{limits.max_rows:,} from one file. Split it into smaller files.")
+            raise ExtractFileError(
+                f"The file has more than {limits.max_rows:,} records; desist reads at most "
+                f"{limits.max_rows:,} from one file. Split it into smaller files."
+            )
         _check_cells(number, values, columns)
         if len(values) > width and any(clean(v) for v in values[width:]):
             # Keep the extra cells so validation can say which row has them.
@@ -240,7 +270,8 @@ def _check_cells(number: int, values: Sequence[object], columns: Sequence[str]) 
                 where = f"column {columns[at]!r}" if at < len(columns) and number > 1 else f"column {at + 1}"
                 raise ExtractFileError(
                     f"Row {number:,}, {where} holds {control_character_name(found.group())}, which no value in an "
-                    "extract holds: the file may be damaged, or not the extract. Remove it and upload the file again.")
+                    "extract holds: the file may be damaged, or not the extract. Remove it and upload the file again."
+                )
 
 
 def _check_header(columns: list[str], raw: Sequence[object]) -> None:
@@ -254,12 +285,16 @@ def _check_header(columns: list[str], raw: Sequence[object]) -> None:
     # A first row of values (a date, a number) is a record, not a header.
     for value, name in zip(raw, columns, strict=False):
         if isinstance(value, date | datetime | int | float) or _LOOKS_LIKE_DATA.match(name):
-            raise ExtractFileError(f"Row 1 must name the columns, but it holds {name!r}, which looks like a value. "
-                                   "Add a header row naming each column.")
+            raise ExtractFileError(
+                f"Row 1 must name the columns, but it holds {name!r}, which looks like a value. "
+                "Add a header row naming each column."
+            )
     seen: set[str] = set()
     for name in columns:
         if name.lower() in seen:
-            raise ExtractFileError(f"The header row names the column {name!r} twice. Give each column its own name.")
+            raise ExtractFileError(
+                f"The header row names the column {name!r} twice. Give each column its own name."
+            )
         seen.add(name.lower())
 
 
@@ -307,13 +342,20 @@ def sniff_file_kind(content: bytes) -> str:
     if head.startswith(_ZIP):
         return _zip_kind(content)
     if head.startswith(_OLE):
-        if "EncryptedPackage".encode("utf-16-le") in content[:65536] or b"EncryptedPackage" in content[:65536]:
+        if (
+            "EncryptedPackage".encode("utf-16-le") in content[:65536]
+            or b"EncryptedPackage" in content[:65536]
+        ):
             return "a password-protected (encrypted) Excel workbook"
         return "an older Excel workbook (.xls) or another Office 97–2003 document"
     for magic, kind in _MAGIC:
         if head.startswith(magic) and kind:
             return kind
-    if head.startswith(b"BM") and len(content) > 26 and int.from_bytes(content[2:6], "little") == len(content):
+    if (
+        head.startswith(b"BM")
+        and len(content) > 26
+        and int.from_bytes(content[2:6], "little") == len(content)
+    ):
         return "a BMP image"
     if head[4:12] in (b"ftypheic", b"ftypmif1", b"ftypavif") or head[4:8] == b"ftyp":
         return "an image or video (ISO media)"
@@ -347,15 +389,17 @@ def _zip_kind(content: bytes) -> str:
 
 def _wrong_kind_message(name: str, kind: str, expected: str) -> str:
     if kind == "xlsx":
-        return (f"{name!r} is an Excel workbook (.xlsx), not a CSV file: upload it with a name that ends in .xlsx, "
-                "or save it from Excel as CSV UTF-8.")
+        return (
+            f"{name!r} is an Excel workbook (.xlsx), not a CSV file: upload it with a name that ends in .xlsx, "
+            "or save it from Excel as CSV UTF-8."
+        )
     advice = {
         "a web page (HTML) or XML document": " Some systems export a web page named as a spreadsheet: open it in "
-                                             "Excel and save it as .xlsx or CSV UTF-8.",
+        "Excel and save it as .xlsx or CSV UTF-8.",
         "an older Excel workbook (.xls) or another Office 97–2003 document": " Open it in Excel and save it as "
-                                                                                ".xlsx or CSV UTF-8.",
+        ".xlsx or CSV UTF-8.",
         "a password-protected (encrypted) Excel workbook": " Remove the password (File › Info › Protect Workbook) "
-                                                            "and upload it again, or save it as CSV UTF-8.",
+        "and upload it again, or save it as CSV UTF-8.",
         "an OpenDocument spreadsheet (.ods)": " Save it as .xlsx or CSV UTF-8.",
     }.get(kind, " Upload the agency's extract as CSV or .xlsx.")
     return f"This file is {kind}, not {expected}.{advice}"
@@ -363,15 +407,27 @@ def _wrong_kind_message(name: str, kind: str, expected: str) -> str:
 
 # --- CSV text -------------------------------------------------------------------------------------
 
-_BOMS = ((b"\xef\xbb\xbf", "utf-8-sig"), (b"\xff\xfe\x00\x00", "utf-32"), (b"\x00\x00\xfe\xff", "utf-32"),
-         (b"\xff\xfe", "utf-16"), (b"\xfe\xff", "utf-16"))
+_BOMS = (
+    (b"\xef\xbb\xbf", "utf-8-sig"),
+    (b"\xff\xfe\x00\x00", "utf-32"),
+    (b"\x00\x00\xfe\xff", "utf-32"),
+    (b"\xff\xfe", "utf-16"),
+    (b"\xfe\xff", "utf-16"),
+)
 # Bytes that Windows-1252 reads as one character and ISO-8859-2 or Windows-1250 (Central European, as
 # Polish, Czech and Romanian names are often saved) as another: 'Łukasz' saved as ISO-8859-2 reads as
 # '£ukasz' in Windows-1252. A file that holds one cannot be read without being told its encoding.
 _AMBIGUOUS = frozenset(
-    byte for byte in range(0x80, 0x100)
-    if len({bytes([byte]).decode(enc, errors="replace") for enc in ("cp1252", "cp1250", "iso-8859-2")
-            if not (enc == "iso-8859-2" and byte < 0xA0)}) > 1
+    byte
+    for byte in range(0x80, 0x100)
+    if len(
+        {
+            bytes([byte]).decode(enc, errors="replace")
+            for enc in ("cp1252", "cp1250", "iso-8859-2")
+            if not (enc == "iso-8859-2" and byte < 0xA0)
+        }
+    )
+    > 1
 )
 
 
@@ -380,19 +436,23 @@ def _decode(content: bytes, declared: str) -> tuple[str, str]:
     if declared:
         encoding = declared.lower()
         if encoding not in ENCODINGS:
-            raise ExtractFileError(f"{declared!r} is not an encoding desist reads; choose one of "
-                                   f"{', '.join(ENCODINGS)}.")
+            raise ExtractFileError(
+                f"{declared!r} is not an encoding desist reads; choose one of {', '.join(ENCODINGS)}."
+            )
         if encoding == "utf-8" and content.startswith(b"\xef\xbb\xbf"):
             encoding = "utf-8-sig"
         return _strict(content, encoding, ENCODINGS.get(declared.lower(), declared)), encoding
     for bom, encoding in _BOMS:
         if content.startswith(bom):
-            return _strict(content, encoding, "UTF-16" if "16" in encoding else
-                           "UTF-32" if "32" in encoding else "UTF-8"), encoding
+            return _strict(
+                content, encoding, "UTF-16" if "16" in encoding else "UTF-32" if "32" in encoding else "UTF-8"
+            ), encoding
     sample = content[:4096]
     if sample.count(b"\x00") > len(sample) // 4:
-        raise ExtractFileError("The file is UTF-16 text without a byte-order mark, which cannot be read safely. "
-                               "Save it from Excel as CSV UTF-8.")
+        raise ExtractFileError(
+            "The file is UTF-16 text without a byte-order mark, which cannot be read safely. "
+            "Save it from Excel as CSV UTF-8."
+        )
     try:
         return content.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
@@ -404,13 +464,18 @@ def _decode(content: bytes, declared: str) -> tuple[str, str]:
         undefined = [b for b in line if b in (0x81, 0x8D, 0x8F, 0x90, 0x9D)]
         if undefined or ambiguous:
             at = next(i for i, b in enumerate(line) if b in _AMBIGUOUS or b in (0x81, 0x8D, 0x8F, 0x90, 0x9D))
-            shown = line[max(0, at - 20):at + 20].decode("cp1252", errors="replace").strip()
-            chars = ", ".join(f"{bytes([b]).decode('cp1252', 'replace')!r} (byte {b:02X}, "
-                              f"{bytes([b]).decode('iso-8859-2', 'replace')!r} in ISO-8859-2)" for b in ambiguous[:3])
+            shown = line[max(0, at - 20) : at + 20].decode("cp1252", errors="replace").strip()
+            chars = ", ".join(
+                f"{bytes([b]).decode('cp1252', 'replace')!r} (byte {b:02X}, "
+                f"{bytes([b]).decode('iso-8859-2', 'replace')!r} in ISO-8859-2)"
+                for b in ambiguous[:3]
+            )
             raise EncodingUnclear(
                 f"The file is not UTF-8 text, and line {line_number:,} ({shown!r}) holds "
                 f"{chars or 'bytes no Western encoding uses'}: desist cannot tell which encoding it was saved in, "
-                "and guessing would store names wrongly.", save_as="CSV UTF-8 (in Excel: Save As › CSV UTF-8)")
+                "and guessing would store names wrongly.",
+                save_as="CSV UTF-8 (in Excel: Save As › CSV UTF-8)",
+            )
     return content.decode("cp1252"), "cp1252"
 
 
@@ -419,8 +484,9 @@ def _strict(content: bytes, encoding: str, label: str) -> str:
         return content.decode(encoding)
     except UnicodeDecodeError as error:
         line = content[: error.start].count(b"\n") + 1
-        raise EncodingUnclear(f"Line {line:,} is not {label} text (byte {content[error.start]:02X} cannot be read "
-                              f"as {label}).") from error
+        raise EncodingUnclear(
+            f"Line {line:,} is not {label} text (byte {content[error.start]:02X} cannot be read as {label})."
+        ) from error
 
 
 def _csv_rows(content: bytes, declared: str, limits: ExtractLimits) -> tuple[Iterator[list[str]], str]:
@@ -444,16 +510,20 @@ def _csv_reader(text: str, delimiter: str, limits: ExtractLimits) -> Iterator[li
         except csv.Error as error:
             message = str(error)
             if "field larger than field limit" in message:
-                problem = (f"holds a value longer than {limits.max_cell_chars:,} characters (a quote that is "
-                           "never closed, or not an extract)")
+                problem = (
+                    f"holds a value longer than {limits.max_cell_chars:,} characters (a quote that is "
+                    "never closed, or not an extract)"
+                )
             elif "unexpected end of data" in message or "EOF" in message:
                 problem = "opens a quoted value that is never closed"
             elif "expected after" in message:
                 problem = "has a quoted value followed by more text before the separator"
             else:
                 problem = f"cannot be read ({message})"
-            raise ExtractFileError(f"Line {reader.line_num:,} {problem}. Check the quotes in the file, or save it "
-                                   "from Excel as CSV UTF-8.") from error
+            raise ExtractFileError(
+                f"Line {reader.line_num:,} {problem}. Check the quotes in the file, or save it "
+                "from Excel as CSV UTF-8."
+            ) from error
         yield row
 
 
@@ -469,29 +539,44 @@ def _check_workbook_archive(content: bytes, limits: ExtractLimits) -> None:
         with zipfile.ZipFile(io.BytesIO(content)) as archive:
             parts = archive.infolist()
     except (zipfile.BadZipFile, OSError, ValueError, NotImplementedError) as error:
-        raise ExtractFileError(f"The file cannot be opened as an Excel workbook ({_reason(error)}). "
-                               "Save it as .xlsx.") from error
+        raise ExtractFileError(
+            f"The file cannot be opened as an Excel workbook ({_reason(error)}). Save it as .xlsx."
+        ) from error
     if len(parts) > limits.max_xlsx_parts:
-        raise ExtractFileError(f"The workbook is made of {len(parts):,} parts; an extract needs far fewer (at "
-                               f"most {limits.max_xlsx_parts:,}). Save the sheet alone as .xlsx or CSV UTF-8.")
+        raise ExtractFileError(
+            f"The workbook is made of {len(parts):,} parts; an extract needs far fewer (at "
+            f"most {limits.max_xlsx_parts:,}). Save the sheet alone as .xlsx or CSV UTF-8."
+        )
     total = 0
     for part in parts:
         if part.flag_bits & 0x1:
-            raise ExtractFileError("Part of the workbook is encrypted. Remove the password and save it again.")
+            raise ExtractFileError(
+                "Part of the workbook is encrypted. Remove the password and save it again."
+            )
         if part.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
             # Excel only deflates; other methods would unpack a whole block at once, past the size checks.
-            raise ExtractFileError("The workbook is packed in a way Excel never uses. Open it in Excel and save it "
-                                   "again as .xlsx, or as CSV UTF-8.")
+            raise ExtractFileError(
+                "The workbook is packed in a way Excel never uses. Open it in Excel and save it "
+                "again as .xlsx, or as CSV UTF-8."
+            )
         if _NESTED.search(part.filename) or part.filename.startswith("xl/embeddings/"):
-            raise ExtractFileError(f"The workbook holds another file ({part.filename.rsplit('/', 1)[-1]!r}). Save "
-                                   "the extract's sheet alone as .xlsx or CSV UTF-8.")
+            raise ExtractFileError(
+                f"The workbook holds another file ({part.filename.rsplit('/', 1)[-1]!r}). Save "
+                "the extract's sheet alone as .xlsx or CSV UTF-8."
+            )
         total += part.file_size
-        if part.file_size > 1024 * 1024 and part.file_size > limits.max_xlsx_ratio * max(part.compress_size, 1):
-            raise ExtractFileError(f"The workbook unpacks to {part.file_size // max(part.compress_size, 1):,} times "
-                                   "its size, as no real spreadsheet does (a 'zip bomb'). desist will not open it.")
+        if part.file_size > 1024 * 1024 and part.file_size > limits.max_xlsx_ratio * max(
+            part.compress_size, 1
+        ):
+            raise ExtractFileError(
+                f"The workbook unpacks to {part.file_size // max(part.compress_size, 1):,} times "
+                "its size, as no real spreadsheet does (a 'zip bomb'). desist will not open it."
+            )
     if total > limits.max_xlsx_bytes:
-        raise ExtractFileError(f"The workbook unpacks to {_size(total)}; desist opens at most "
-                               f"{_size(limits.max_xlsx_bytes)}. Split it, or save it as CSV UTF-8.")
+        raise ExtractFileError(
+            f"The workbook unpacks to {_size(total)}; desist opens at most "
+            f"{_size(limits.max_xlsx_bytes)}. Split it, or save it as CSV UTF-8."
+        )
 
 
 def _size(count: int) -> str:
@@ -508,8 +593,9 @@ def _excel_rows(content: bytes, limits: ExtractLimits) -> Iterator[Sequence[obje
         workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
         sheet = workbook.worksheets[0]
     except Exception as error:  # any fault in the workbook: a file we cannot read
-        raise ExtractFileError(f"The file cannot be opened as an Excel workbook ({_reason(error)}). "
-                               "Save it as .xlsx.") from error
+        raise ExtractFileError(
+            f"The file cannot be opened as an Excel workbook ({_reason(error)}). Save it as .xlsx."
+        ) from error
     return sheet.iter_rows(values_only=True)
 
 

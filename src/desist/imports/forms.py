@@ -17,28 +17,44 @@ from desist.partnership.models import Agency
 LOCAL = "local"
 # Address parts may be chosen for more than one column ("Number" and "Street" both as the street): joined with
 # a space in the file's column order.
-FIELD_CHOICES = [("", "Do not import"),
-                 *((name, f"{spec.label} (may combine columns)" if name in COMBINABLE_FIELDS else spec.label)
-                   for name, spec in MAPPING_FIELDS.items()),
-                 (LOCAL, "Another identifier (kept as this agency's local id)")]
+FIELD_CHOICES = [
+    ("", "Do not import"),
+    *(
+        (name, f"{spec.label} (may combine columns)" if name in COMBINABLE_FIELDS else spec.label)
+        for name, spec in MAPPING_FIELDS.items()
+    ),
+    (LOCAL, "Another identifier (kept as this agency's local id)"),
+]
 DATE_FORMAT_CHOICES = [(fmt, date_format_label(fmt)) for fmt in ("auto", *DATE_FORMATS)]
 ENCODING_CHOICES = [("", "Work it out (UTF-8)"), *ENCODINGS.items()]
 
 
 def encoding_field() -> forms.ChoiceField:
     """The optional text encoding of a CSV file, for one desist cannot tell (`desist import --encoding`)."""
-    return forms.ChoiceField(required=False, choices=ENCODING_CHOICES, label="Text encoding",
-                             help_text="Leave as 'Work it out' unless desist says it cannot tell; "
-                                       "Excel's 'CSV UTF-8' needs no choice.")
+    return forms.ChoiceField(
+        required=False,
+        choices=ENCODING_CHOICES,
+        label="Text encoding",
+        help_text="Leave as 'Work it out' unless desist says it cannot tell; "
+        "Excel's 'CSV UTF-8' needs no choice.",
+    )
 
 
 class UploadForm(forms.Form):
-    file = forms.FileField(label="Extract file", help_text="A CSV (.csv) or Excel (.xlsx) file with a header row.",
-                           error_messages={"required": "Choose the extract file to upload."})
-    agency = forms.ModelChoiceField(queryset=Agency.objects.none(), label="Agency",
-                                    error_messages={"required": "Choose the agency the extract comes from."})
+    file = forms.FileField(
+        label="Extract file",
+        help_text="A CSV (.csv) or Excel (.xlsx) file with a header row.",
+        error_messages={"required": "Choose the extract file to upload."},
+    )
+    agency = forms.ModelChoiceField(
+        queryset=Agency.objects.none(),
+        label="Agency",
+        error_messages={"required": "Choose the agency the extract comes from."},
+    )
     encoding = encoding_field()
-    change_mapping = forms.BooleanField(required=False, label="Check or change the column mapping before importing")
+    change_mapping = forms.BooleanField(
+        required=False, label="Check or change the column mapping before importing"
+    )
 
     def __init__(self, *args: Any, agencies: list[Agency], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -63,8 +79,10 @@ class UploadForm(forms.Form):
         upload = self.cleaned_data["file"]
         limit = settings.DESIST_IMPORT_MAX_BYTES
         if upload.size > limit:
-            raise forms.ValidationError(f"The file is {upload.size / 1e6:.1f} MB; the limit is {limit / 1e6:.0f} MB. "
-                                        "Split the extract into smaller files.")
+            raise forms.ValidationError(
+                f"The file is {upload.size / 1e6:.1f} MB; the limit is {limit / 1e6:.0f} MB. "
+                "Split the extract into smaller files."
+            )
         return upload
 
 
@@ -82,20 +100,32 @@ def local_name(column: str) -> str:
 class MappingForm(forms.Form):
     """One select per file column (which desist field it holds), the record id column and the date format."""
 
-    record_id_column = forms.ChoiceField(label="Record id column",
-                                         help_text="The column with the agency's own id for each record.",
-                                         error_messages={"required": "Choose the column that holds the record id."})
+    record_id_column = forms.ChoiceField(
+        label="Record id column",
+        help_text="The column with the agency's own id for each record.",
+        error_messages={"required": "Choose the column that holds the record id."},
+    )
     date_format = forms.ChoiceField(label="How dates are written", choices=DATE_FORMAT_CHOICES)
 
-    def __init__(self, *args: Any, columns: list[str], samples: dict[str, list[str]],
-                 initial_mapping: ColumnMapping | None, guessed: dict[str, str], guessed_record_id: str,
-                 guessed_date_format: str, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        columns: list[str],
+        samples: dict[str, list[str]],
+        initial_mapping: ColumnMapping | None,
+        guessed: dict[str, str],
+        guessed_record_id: str,
+        guessed_date_format: str,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.columns = columns
         set_choices(self, "record_id_column", [("", "Choose a column"), *((c, c) for c in columns)])
         if initial_mapping is not None:
             chosen = {c: f for c, f in initial_mapping.columns.items() if c in columns}
-            record_id = initial_mapping.record_id_column if initial_mapping.record_id_column in columns else ""
+            record_id = (
+                initial_mapping.record_id_column if initial_mapping.record_id_column in columns else ""
+            )
             date_format = initial_mapping.date_format
         else:
             chosen, record_id, date_format = guessed, guessed_record_id, guessed_date_format
@@ -105,8 +135,12 @@ class MappingForm(forms.Form):
         for i, column in enumerate(columns):
             name = f"column_{i}"
             hint = ", ".join(samples.get(column, [])[:3])
-            self.fields[name] = forms.ChoiceField(required=False, choices=FIELD_CHOICES, label=column,
-                                                  help_text=f"For example: {hint}" if hint else "Empty in the first rows")
+            self.fields[name] = forms.ChoiceField(
+                required=False,
+                choices=FIELD_CHOICES,
+                label=column,
+                help_text=f"For example: {hint}" if hint else "Empty in the first rows",
+            )
             value = chosen.get(column, "")
             self.initial.setdefault(name, LOCAL if is_local_identifier(value) else value)
             self.column_fields.append(name)

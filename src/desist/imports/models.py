@@ -21,15 +21,22 @@ class ColumnMapping(models.Model):
     """
 
     agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="column_mappings")
-    name = models.CharField(max_length=100, default="default",
-                            help_text="An agency with more than one kind of extract keeps one mapping for each.")
+    name = models.CharField(
+        max_length=100,
+        default="default",
+        help_text="An agency with more than one kind of extract keeps one mapping for each.",
+    )
     version = models.PositiveIntegerField(default=1)
-    record_id_column = models.CharField(max_length=200, help_text="The column holding the agency's own record id.")
-    date_format = models.CharField(max_length=16, default="auto",
-                                   help_text="How dates are written (strptime codes), or 'auto'.")
+    record_id_column = models.CharField(
+        max_length=200, help_text="The column holding the agency's own record id."
+    )
+    date_format = models.CharField(
+        max_length=16, default="auto", help_text="How dates are written (strptime codes), or 'auto'."
+    )
     columns = models.JSONField(default=dict, help_text="Column name in the file → desist field name.")
-    saved_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                 related_name="+")
+    saved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     saved_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -59,9 +66,12 @@ class ImportBatch(models.Model):
     created = models.PositiveIntegerField(default=0, help_text="Records new to desist.")
     updated = models.PositiveIntegerField(default=0, help_text="Records already held whose values changed.")
     unchanged = models.PositiveIntegerField(default=0, help_text="Records already held with the same values.")
-    imported_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                    related_name="+")
-    imported_by_name = models.CharField(max_length=150, help_text="Kept as text: the batch outlives the account.")
+    imported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    imported_by_name = models.CharField(
+        max_length=150, help_text="Kept as text: the batch outlives the account."
+    )
     imported_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -86,8 +96,12 @@ class SourceRecord(models.Model):
 
     agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="source_records")
     record_id = models.CharField(max_length=100)
-    batch = models.ForeignKey(ImportBatch, on_delete=models.PROTECT, related_name="records",
-                              help_text="The file the current values came from.")
+    batch = models.ForeignKey(
+        ImportBatch,
+        on_delete=models.PROTECT,
+        related_name="records",
+        help_text="The file the current values came from.",
+    )
     row_number = models.PositiveIntegerField(help_text="Row in that file, as a spreadsheet numbers it.")
     first_batch = models.ForeignKey(ImportBatch, on_delete=models.PROTECT, related_name="+")
     updated_at = models.DateTimeField(help_text="When the current values were imported.")
@@ -114,19 +128,33 @@ class SourceRecord(models.Model):
     prison_number = models.CharField(max_length=64, blank=True)
     nhs_number = models.CharField(max_length=64, blank=True)
     ni_number = models.CharField(max_length=64, blank=True)
-    related_record_id = models.CharField(max_length=100, blank=True,
-                                         help_text="A related person's record id in this agency's extracts.")
-    relationship = models.CharField(max_length=20, blank=True,
-                                    help_text="What the related person is to this one (people.RelationshipKind).")
-    local_identifiers = models.JSONField(default=dict, blank=True,
-                                         help_text="Other identifiers: {name: value} from 'local:<name>' columns.")
+    related_record_id = models.CharField(
+        max_length=100, blank=True, help_text="A related person's record id in this agency's extracts."
+    )
+    relationship = models.CharField(
+        max_length=20,
+        blank=True,
+        help_text="What the related person is to this one (people.RelationshipKind).",
+    )
+    local_identifiers = models.JSONField(
+        default=dict, blank=True, help_text="Other identifiers: {name: value} from 'local:<name>' columns."
+    )
 
     raw = models.JSONField(default=dict, help_text="The row as it arrived: column name → text.")
     fingerprint = models.CharField(max_length=64, help_text="Hash of the read values, to spot a changed row.")
-    history = models.JSONField(default=list, blank=True,
-                               help_text="Earlier versions, oldest first: batch, file, row, time and raw row.")
-    person = models.ForeignKey("people.Person", null=True, blank=True, on_delete=models.SET_NULL,
-                               related_name="source_records", help_text="The person linkage joined it to.")
+    history = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="Earlier versions, oldest first: batch, file, row, time and raw row.",
+    )
+    person = models.ForeignKey(
+        "people.Person",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="source_records",
+        help_text="The person linkage joined it to.",
+    )
 
     class Meta:
         ordering = ["agency", "record_id"]
@@ -159,27 +187,55 @@ class Upload(models.Model):
     file_name = models.CharField(max_length=255)
     content = models.BinaryField()
     file_sha256 = models.CharField(max_length=64)
-    encoding = models.CharField(max_length=16, blank=True,
-                                help_text="The text encoding the user named for a CSV file ('' to work it out).")
+    encoding = models.CharField(
+        max_length=16,
+        blank=True,
+        help_text="The text encoding the user named for a CSV file ('' to work it out).",
+    )
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     uploaded_at = models.DateTimeField(auto_now_add=True)
 
     state = models.CharField(max_length=12, choices=UploadState.choices, default=UploadState.RECEIVED)
-    task_id = models.CharField(max_length=36, blank=True, help_text="The worker's task checking or importing it.")
-    mapping = models.ForeignKey(ColumnMapping, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
-                                help_text="The mapping version it was checked (and imported) with.")
-    stage = models.CharField(max_length=16, blank=True, help_text="What the worker is doing: reading, checking, storing.")
+    task_id = models.CharField(
+        max_length=36, blank=True, help_text="The worker's task checking or importing it."
+    )
+    mapping = models.ForeignKey(
+        ColumnMapping,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="The mapping version it was checked (and imported) with.",
+    )
+    stage = models.CharField(
+        max_length=16, blank=True, help_text="What the worker is doing: reading, checking, storing."
+    )
     rows_done = models.PositiveIntegerField(default=0)
     rows_total = models.PositiveIntegerField(default=0)
-    report = models.JSONField(default=dict, blank=True,
-                              help_text="The check's outcome: counts, the refusal and the first problems.")
+    report = models.JSONField(
+        default=dict, blank=True, help_text="The check's outcome: counts, the refusal and the first problems."
+    )
     problems_csv = models.BinaryField(default=b"", blank=True, help_text="Every problem as CSV, gzipped.")
     error = models.TextField(blank=True, help_text="Why the check or import stopped.")
-    batch = models.ForeignKey(ImportBatch, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
-                              help_text="The batch it became, set in the import's own transaction.")
-    imported_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                    related_name="+", help_text="Who asked for the import.")
-    changed_at = models.DateTimeField(null=True, blank=True, help_text="When the state or progress last changed.")
+    batch = models.ForeignKey(
+        ImportBatch,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="The batch it became, set in the import's own transaction.",
+    )
+    imported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="Who asked for the import.",
+    )
+    changed_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the state or progress last changed."
+    )
 
     def __str__(self) -> str:
         return self.file_name

@@ -23,8 +23,11 @@ def import_agencies(actor: Actor) -> QuerySet[Agency]:
     one of DESIST_IMPORT_ROLES. Other roles, and users without a membership, import for none."""
     if actor.user is None:
         return Agency.objects.none()
-    return Agency.objects.filter(memberships__user_id=actor.user.pk, memberships__is_active=True,
-                                 memberships__role__in=settings.DESIST_IMPORT_ROLES).distinct()
+    return Agency.objects.filter(
+        memberships__user_id=actor.user.pk,
+        memberships__is_active=True,
+        memberships__role__in=settings.DESIST_IMPORT_ROLES,
+    ).distinct()
 
 
 def can_import(actor: Actor) -> bool:
@@ -39,21 +42,32 @@ def current_mapping(agency: Agency, name: str = "default") -> ColumnMapping | No
 
 def batch_history(agencies: Iterable[Agency] | QuerySet[Agency]) -> QuerySet[ImportBatch]:
     """The agencies' imported files, newest first, with what they did."""
-    return (ImportBatch.objects.filter(agency__in=agencies)
-            .select_related("agency", "mapping").order_by("-imported_at", "-pk"))
+    return (
+        ImportBatch.objects.filter(agency__in=agencies)
+        .select_related("agency", "mapping")
+        .order_by("-imported_at", "-pk")
+    )
 
 
 def pending_uploads(actor: Actor, agencies: Iterable[Agency] | QuerySet[Agency]) -> QuerySet[Upload]:
     """Files this user uploaded and has not imported yet (waiting, being checked or being imported)."""
-    return (Upload.objects.filter(agency__in=agencies, uploaded_by_id=actor.user_id)
-            .exclude(state=UploadState.IMPORTED).select_related("agency").defer("content", "problems_csv")
-            .order_by("-uploaded_at"))
+    return (
+        Upload.objects.filter(agency__in=agencies, uploaded_by_id=actor.user_id)
+        .exclude(state=UploadState.IMPORTED)
+        .select_related("agency")
+        .defer("content", "problems_csv")
+        .order_by("-uploaded_at")
+    )
 
 
 def upload_for_page(upload_id: int, agencies: Iterable[Agency]) -> Upload | None:
     """One of the agencies' uploads with what its page shows, without the file itself (tens of MB)."""
-    return (Upload.objects.filter(pk=upload_id, agency__in=agencies)
-            .select_related("agency", "mapping", "batch").defer("content", "problems_csv").first())
+    return (
+        Upload.objects.filter(pk=upload_id, agency__in=agencies)
+        .select_related("agency", "mapping", "batch")
+        .defer("content", "problems_csv")
+        .first()
+    )
 
 
 @dataclass(frozen=True)
@@ -110,8 +124,12 @@ class UploadProgress:
 
     @property
     def label(self) -> str:
-        return {"queued": "Waiting for the task worker", "reading": "Reading the file",
-                "checking": "Checking rows", "storing": "Storing the records"}.get(self.stage, "Working")
+        return {
+            "queued": "Waiting for the task worker",
+            "reading": "Reading the file",
+            "checking": "Checking rows",
+            "storing": "Storing the records",
+        }.get(self.stage, "Working")
 
 
 def upload_progress(upload: Upload) -> UploadProgress:
@@ -134,11 +152,32 @@ def batches_linking(batches: Iterable[ImportBatch]) -> dict[int, Any]:
 
 
 # The columns record linkage reads, in the field vocabulary of desist.core.linkage.fields.
-_TEXT_COLUMNS = ("sex", "house_number", "street", "address_line_2", "locality", "region", "country", "postcode",
-                 "email", "telephone", *IDENTIFIER_KINDS)
+_TEXT_COLUMNS = (
+    "sex",
+    "house_number",
+    "street",
+    "address_line_2",
+    "locality",
+    "region",
+    "country",
+    "postcode",
+    "email",
+    "telephone",
+    *IDENTIFIER_KINDS,
+)
 TABLE_FIELDS = (
-    "id", "agency__code", "record_id", "first_name", "middle_names", "last_name", "alias_first_name",
-    "alias_last_name", "date_of_birth", *_TEXT_COLUMNS, "person_id", "local_identifiers",
+    "id",
+    "agency__code",
+    "record_id",
+    "first_name",
+    "middle_names",
+    "last_name",
+    "alias_first_name",
+    "alias_last_name",
+    "date_of_birth",
+    *_TEXT_COLUMNS,
+    "person_id",
+    "local_identifiers",
 )
 _TABLE_SCHEMA = pa.schema(
     [("source_record_id", pa.int64()), ("source", pa.string()), ("record_id", pa.string())]

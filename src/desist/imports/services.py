@@ -49,13 +49,30 @@ from desist.partnership.models import Agency
 
 # The typed columns of a source record, in the order the fingerprint hashes them.
 VALUE_FIELDS = (
-    "first_name", "middle_names", "last_name", "alias_first_name", "alias_last_name", "date_of_birth", "sex",
-    "street", "locality", "postcode", *IDENTIFIER_KINDS, "local_identifiers", "related_record_id", "relationship",
-    "house_number", "address_line_2", "region", "country", "email", "telephone",
+    "first_name",
+    "middle_names",
+    "last_name",
+    "alias_first_name",
+    "alias_last_name",
+    "date_of_birth",
+    "sex",
+    "street",
+    "locality",
+    "postcode",
+    *IDENTIFIER_KINDS,
+    "local_identifiers",
+    "related_record_id",
+    "relationship",
+    "house_number",
+    "address_line_2",
+    "region",
+    "country",
+    "email",
+    "telephone",
 )
 # Fields added after records were first stored: hashed only when a record holds one, so a row imported
 # before they existed still reads as unchanged.
-LATER_FIELDS = VALUE_FIELDS[VALUE_FIELDS.index("house_number"):]
+LATER_FIELDS = VALUE_FIELDS[VALUE_FIELDS.index("house_number") :]
 REQUIRED_FIELDS = ("last_name",)
 
 
@@ -76,7 +93,9 @@ def _max_length(name: str) -> int:
 
 
 RECORD_ID_MAX = _max_length("record_id")
-MAX_LENGTHS = {name: _max_length(name) for name in VALUE_FIELDS if name not in ("date_of_birth", "local_identifiers")}
+MAX_LENGTHS = {
+    name: _max_length(name) for name in VALUE_FIELDS if name not in ("date_of_birth", "local_identifiers")
+}
 LOCAL_IDENTIFIER_MAX = 64
 _EMPTY_VALUES: dict[str, Any] = {**{name: "" for name in VALUE_FIELDS}, "date_of_birth": None}
 BULK_BATCH = 2000
@@ -141,12 +160,16 @@ class ValidationReport:
         if self.already_imported is not None:
             batch = self.already_imported
             when = timezone.localtime(batch.imported_at)
-            return (f"{self.file_name} was already imported on {when:%d %b %Y at %H:%M} by "
-                    f"{batch.imported_by_name} (as {batch.file_name}); importing it again would add nothing.")
+            return (
+                f"{self.file_name} was already imported on {when:%d %b %Y at %H:%M} by "
+                f"{batch.imported_by_name} (as {batch.file_name}); importing it again would add nothing."
+            )
         if self.problems:
             rows = self.rows_with_problems
-            return (f"{self.file_name} has {len(self.problems):,} problem{'s' if len(self.problems) != 1 else ''} "
-                    f"in {rows:,} row{'s' if rows != 1 else ''}; nothing was imported.")
+            return (
+                f"{self.file_name} has {len(self.problems):,} problem{'s' if len(self.problems) != 1 else ''} "
+                f"in {rows:,} row{'s' if rows != 1 else ''}; nothing was imported."
+            )
         return ""
 
     def problems_csv(self) -> str:
@@ -168,8 +191,10 @@ class ImportRefused(ValueError):
 
 # --- mappings -----------------------------------------------------------------------------------
 
-def mapping_problems(*, record_id_column: str, date_format: str, columns: dict[str, str],
-                     file_columns: list[str] | None = None) -> list[str]:
+
+def mapping_problems(
+    *, record_id_column: str, date_format: str, columns: dict[str, str], file_columns: list[str] | None = None
+) -> list[str]:
     """Every reason a mapping cannot be saved (an empty list when it can)."""
     problems: list[str] = []
     if not record_id_column.strip():
@@ -188,63 +213,90 @@ def mapping_problems(*, record_id_column: str, date_format: str, columns: dict[s
         # Address parts may be spread over columns ("Number", "Street"): joined in the file's column order,
         # as `desist link`'s mapping joins them in its own order.
         if name in chosen and name not in COMBINABLE_FIELDS:
-            problems.append(f"{field_label(name)} is chosen for two columns, {chosen[name]!r} and {column!r}; "
-                            "choose it for one.")
+            problems.append(
+                f"{field_label(name)} is chosen for two columns, {chosen[name]!r} and {column!r}; "
+                "choose it for one."
+            )
         chosen[name] = column
         if file_columns is not None and column not in file_columns:
             problems.append(f"The file has no column {column!r}.")
     for name in REQUIRED_FIELDS:
         if name not in chosen:
-            problems.append(f"Choose the column that holds the {field_label(name).lower()}: every record needs one.")
+            problems.append(
+                f"Choose the column that holds the {field_label(name).lower()}: every record needs one."
+            )
     return problems
 
 
 @transaction.atomic
-def mapping_save(*, actor: Actor, agency: Agency, record_id_column: str, date_format: str,
-                 columns: dict[str, str], name: str = "default",
-                 file_columns: list[str] | None = None) -> ColumnMapping:
+def mapping_save(
+    *,
+    actor: Actor,
+    agency: Agency,
+    record_id_column: str,
+    date_format: str,
+    columns: dict[str, str],
+    name: str = "default",
+    file_columns: list[str] | None = None,
+) -> ColumnMapping:
     """Save a new version of the agency's named mapping. Columns mapped to '' are left out of imports.
 
     With `file_columns`, the mapping must also fit that file's header."""
     columns = {column: field_name for column, field_name in columns.items() if field_name}
-    problems = mapping_problems(record_id_column=record_id_column, date_format=date_format, columns=columns,
-                                file_columns=file_columns)
+    problems = mapping_problems(
+        record_id_column=record_id_column, date_format=date_format, columns=columns, file_columns=file_columns
+    )
     if problems:
         raise MappingError(problems)
     # Lock the agency row so two people saving at once get versions n+1 and n+2, not a clash.
     Agency.objects.select_for_update().filter(pk=agency.pk).first()
     latest = ColumnMapping.objects.filter(agency=agency, name=name).aggregate(v=Max("version"))["v"] or 0
     mapping = ColumnMapping.objects.create(
-        agency=agency, name=name, version=latest + 1, record_id_column=record_id_column.strip(),
-        date_format=date_format, columns=columns, saved_by=actor.user,
+        agency=agency,
+        name=name,
+        version=latest + 1,
+        record_id_column=record_id_column.strip(),
+        date_format=date_format,
+        columns=columns,
+        saved_by=actor.user,
     )
-    log_access(actor=actor, action=Action.ALTERATION, obj=mapping,
-               summary=f"Saved column mapping {name!r} version {mapping.version} for {agency.code}",
-               detail={"record_id_column": mapping.record_id_column, "date_format": date_format, "columns": columns})
+    log_access(
+        actor=actor,
+        action=Action.ALTERATION,
+        obj=mapping,
+        summary=f"Saved column mapping {name!r} version {mapping.version} for {agency.code}",
+        detail={"record_id_column": mapping.record_id_column, "date_format": date_format, "columns": columns},
+    )
     return mapping
 
 
 # --- validation ---------------------------------------------------------------------------------
 
+
 def _fingerprint(values: dict[str, Any]) -> str:
-    ordered: list[Any] = [values[name].isoformat() if isinstance(values[name], date) else values[name]
-                          for name in VALUE_FIELDS if name not in LATER_FIELDS]
+    ordered: list[Any] = [
+        values[name].isoformat() if isinstance(values[name], date) else values[name]
+        for name in VALUE_FIELDS
+        if name not in LATER_FIELDS
+    ]
     later = {name: values[name] for name in LATER_FIELDS if values[name]}
     if later:
         ordered.append(later)
     return hashlib.sha256(json.dumps(ordered, sort_keys=True).encode()).hexdigest()
 
 
-def import_validate(*, agency: Agency, file: ExtractFile, mapping: ColumnMapping,
-                    progress: Progress | None = None) -> ValidationReport:
+def import_validate(
+    *, agency: Agency, file: ExtractFile, mapping: ColumnMapping, progress: Progress | None = None
+) -> ValidationReport:
     """Read the whole file against the mapping and report every bad row; writes nothing.
 
     Also says how many records would be new, changed or unchanged, and refuses a file this agency has
     already imported."""
     sha256 = file.sha256
     report = ValidationReport(file_name=file.name, sha256=sha256)
-    report.already_imported = (ImportBatch.objects.filter(agency=agency, file_sha256=sha256)
-                               .select_related("agency").first())
+    report.already_imported = (
+        ImportBatch.objects.filter(agency=agency, file_sha256=sha256).select_related("agency").first()
+    )
     if report.already_imported is not None:
         return report  # nothing in it can be imported, so there is nothing to check
     try:
@@ -257,14 +309,22 @@ def import_validate(*, agency: Agency, file: ExtractFile, mapping: ColumnMapping
     for column, name in [(mapping.record_id_column, "record id"), *mapping.columns.items()]:
         if column not in index:
             label = name if name == "record id" else field_label(name)
-            report.problems.append(RowProblem(1, column, f"The file has no column {column!r}, which the mapping reads "
-                                                         f"as the {label.lower()}. Change the mapping or the file."))
+            report.problems.append(
+                RowProblem(
+                    1,
+                    column,
+                    f"The file has no column {column!r}, which the mapping reads "
+                    f"as the {label.lower()}. Change the mapping or the file.",
+                )
+            )
     if report.problems:
         return report
     if not table.rows:
         report.problems.append(RowProblem(1, "", "The file has a header row but no records."))
         return report
-    report.unmapped_columns = [c for c in table.columns if c not in mapping.columns and c != mapping.record_id_column]
+    report.unmapped_columns = [
+        c for c in table.columns if c not in mapping.columns and c != mapping.record_id_column
+    ]
     id_at = index[mapping.record_id_column]
     # One reader per mapped column, decided once: text is only trimmed, the rest go through parse_field.
     # In the file's column order, so columns combined into one field ("Number", "Street") join in that order.
@@ -276,8 +336,11 @@ def import_validate(*, agency: Agency, file: ExtractFile, mapping: ColumnMapping
         readers.append((column, name, index[column], text, local, limit))
     postcodes_held = 0
     not_uk: Counter[str] = Counter()
-    required = [(name, by_column_index) for name in REQUIRED_FIELDS
-                for by_column_index in [index[next(c for c, f in mapping.columns.items() if f == name)]]]
+    required = [
+        (name, by_column_index)
+        for name in REQUIRED_FIELDS
+        for by_column_index in [index[next(c for c, f in mapping.columns.items() if f == name)]]
+    ]
     width = len(table.columns)
     date_format = mapping.date_format
     seen: dict[str, int] = {}
@@ -285,20 +348,40 @@ def import_validate(*, agency: Agency, file: ExtractFile, mapping: ColumnMapping
     for number, cells in _counted(table.rows, progress):
         row_ok = True
         if len(cells) > width:
-            problems.append(RowProblem(number, "", f"The row has {len(cells)} cells but the header names {width} "
-                                                   "columns; a value may hold an unquoted comma."))
+            problems.append(
+                RowProblem(
+                    number,
+                    "",
+                    f"The row has {len(cells)} cells but the header names {width} "
+                    "columns; a value may hold an unquoted comma.",
+                )
+            )
             continue
         record_id = clean(cells[id_at])
         if not record_id:
-            problems.append(RowProblem(number, mapping.record_id_column, "The record id is empty: every record needs one."))
+            problems.append(
+                RowProblem(
+                    number, mapping.record_id_column, "The record id is empty: every record needs one."
+                )
+            )
             row_ok = False
         elif len(record_id) > RECORD_ID_MAX:
-            problems.append(RowProblem(number, mapping.record_id_column,
-                                       f"The record id is longer than {RECORD_ID_MAX} characters."))
+            problems.append(
+                RowProblem(
+                    number,
+                    mapping.record_id_column,
+                    f"The record id is longer than {RECORD_ID_MAX} characters.",
+                )
+            )
             row_ok = False
         elif record_id in seen:
-            problems.append(RowProblem(number, mapping.record_id_column,
-                                       f"Record id {record_id!r} is also on row {seen[record_id]}: each record once."))
+            problems.append(
+                RowProblem(
+                    number,
+                    mapping.record_id_column,
+                    f"Record id {record_id!r} is also on row {seen[record_id]}: each record once.",
+                )
+            )
             row_ok = False
         else:
             seen[record_id] = number
@@ -310,7 +393,11 @@ def import_validate(*, agency: Agency, file: ExtractFile, mapping: ColumnMapping
                 continue
             try:
                 # Addresses are international: a postcode outside the UK format is kept, and noted below.
-                value = clean(cell) if text else parse_field(name, cell, date_format=date_format, international=True)
+                value = (
+                    clean(cell)
+                    if text
+                    else parse_field(name, cell, date_format=date_format, international=True)
+                )
             except FieldValueError as error:
                 problems.append(RowProblem(number, column, str(error)))
                 row_ok = False
@@ -322,7 +409,9 @@ def import_validate(*, agency: Agency, file: ExtractFile, mapping: ColumnMapping
             elif value and not local and values[name] and name in COMBINABLE_FIELDS:
                 value = f"{values[name]} {value}"
             if limit and isinstance(value, str) and len(value) > limit:
-                problems.append(RowProblem(number, column, f"{value[:20]!r}… is longer than {limit} characters."))
+                problems.append(
+                    RowProblem(number, column, f"{value[:20]!r}… is longer than {limit} characters.")
+                )
                 row_ok = False
             elif local:
                 if isinstance(value, str) and value:  # parse_identifier gives text
@@ -331,15 +420,32 @@ def import_validate(*, agency: Agency, file: ExtractFile, mapping: ColumnMapping
                 values[name] = value
         values["local_identifiers"] = local_ids
         if row_ok and bool(values["related_record_id"]) != bool(values["relationship"]):
-            column = next((c for c, f in mapping.columns.items()
-                           if f == ("relationship" if values["related_record_id"] else "related_record_id")), "")
-            problems.append(RowProblem(number, column, "A related record id needs a relationship, and a relationship "
-                                                       "needs the related record id: give both or neither."))
+            column = next(
+                (
+                    c
+                    for c, f in mapping.columns.items()
+                    if f == ("relationship" if values["related_record_id"] else "related_record_id")
+                ),
+                "",
+            )
+            problems.append(
+                RowProblem(
+                    number,
+                    column,
+                    "A related record id needs a relationship, and a relationship "
+                    "needs the related record id: give both or neither.",
+                )
+            )
             row_ok = False
         for name, at in required:
             if not values[name] and not clean(cells[at]):
-                problems.append(RowProblem(number, table.columns[at], f"The {field_label(name).lower()} is empty: "
-                                                                      "every record needs one."))
+                problems.append(
+                    RowProblem(
+                        number,
+                        table.columns[at],
+                        f"The {field_label(name).lower()} is empty: every record needs one.",
+                    )
+                )
                 row_ok = False
         if row_ok and not problems:
             raw = {column: clean(cell) for column, cell in zip(table.columns, cells, strict=True)}
@@ -359,16 +465,22 @@ def _postcode_notes(held: int, not_uk: Counter[str]) -> list[str]:
     count = sum(not_uk.values())
     examples = ", ".join(repr(value) for value, _ in not_uk.most_common(3))
     share = "All" if count == held else f"{count:,} of the {held:,}"
-    return [f"{share} postcodes are not in the UK format (for example {examples}). They are kept as written and "
-            "compared whole when linking; only UK postcodes are also compared by sector and district. If the column "
-            "does not hold postcodes, change the column mapping."]
+    return [
+        f"{share} postcodes are not in the UK format (for example {examples}). They are kept as written and "
+        "compared whole when linking; only UK postcodes are also compared by sector and district. If the column "
+        "does not hold postcodes, change the column mapping."
+    ]
 
 
 def _compare_with_held(report: ValidationReport, agency: Agency) -> None:
     """Count the file's records as new, changed or unchanged against those the agency has stored."""
     report.created = report.updated = report.unchanged = 0
-    report._existing = {record_id: (pk, fingerprint) for record_id, pk, fingerprint in
-                        SourceRecord.objects.filter(agency=agency).values_list("record_id", "pk", "fingerprint")}
+    report._existing = {
+        record_id: (pk, fingerprint)
+        for record_id, pk, fingerprint in SourceRecord.objects.filter(agency=agency).values_list(
+            "record_id", "pk", "fingerprint"
+        )
+    }
     for row in report._records:
         held = report._existing.get(row.record_id)
         if held is None:
@@ -379,7 +491,9 @@ def _compare_with_held(report: ValidationReport, agency: Agency) -> None:
             report.updated += 1
 
 
-def _counted(rows: list[tuple[int, list[object]]], progress: Progress | None) -> Iterator[tuple[int, list[object]]]:
+def _counted(
+    rows: list[tuple[int, list[object]]], progress: Progress | None
+) -> Iterator[tuple[int, list[object]]]:
     """The rows, telling `progress` how many are done every few thousand."""
     if progress is None:
         yield from rows
@@ -394,8 +508,15 @@ def _counted(rows: list[tuple[int, list[object]]], progress: Progress | None) ->
 
 # --- importing ----------------------------------------------------------------------------------
 
-def import_extract(*, actor: Actor, agency: Agency, file: ExtractFile, mapping: ColumnMapping,
-                   progress: Progress | None = None) -> ImportBatch:
+
+def import_extract(
+    *,
+    actor: Actor,
+    agency: Agency,
+    file: ExtractFile,
+    mapping: ColumnMapping,
+    progress: Progress | None = None,
+) -> ImportBatch:
     """Import a whole extract file for an agency, or nothing: raises ImportRefused with the report
     when any row is bad or the file was imported before.
 
@@ -413,8 +534,15 @@ def import_extract(*, actor: Actor, agency: Agency, file: ExtractFile, mapping: 
     return import_checked(actor=actor, agency=agency, file=file, mapping=mapping, report=report)
 
 
-def import_checked(*, actor: Actor, agency: Agency, file: ExtractFile, mapping: ColumnMapping,
-                   report: ValidationReport, then: Callable[[ImportBatch], None] | None = None) -> ImportBatch:
+def import_checked(
+    *,
+    actor: Actor,
+    agency: Agency,
+    file: ExtractFile,
+    mapping: ColumnMapping,
+    report: ValidationReport,
+    then: Callable[[ImportBatch], None] | None = None,
+) -> ImportBatch:
     """Store a file that `import_validate` found good, in one transaction (see import_extract); `then`
     runs inside that transaction with the new batch.
 
@@ -427,8 +555,9 @@ def import_checked(*, actor: Actor, agency: Agency, file: ExtractFile, mapping: 
     if staged:
         _stage(report)
     try:
-        return _store(actor=actor, agency=agency, file=file, mapping=mapping, report=report, staged=staged,
-                      then=then)
+        return _store(
+            actor=actor, agency=agency, file=file, mapping=mapping, report=report, staged=staged, then=then
+        )
     finally:
         if staged:
             with connection.cursor() as cursor:
@@ -453,9 +582,19 @@ def _stage(report: ValidationReport) -> None:
         cursor.execute("BEGIN")
         try:
             for start in range(0, len(report._records), BULK_BATCH * 5):
-                cursor.executemany(sql, [(row.record_id, row.number, json.dumps(row.raw), row.fingerprint,
-                                          *_db_values(row.values))
-                                         for row in report._records[start:start + BULK_BATCH * 5]])
+                cursor.executemany(
+                    sql,
+                    [
+                        (
+                            row.record_id,
+                            row.number,
+                            json.dumps(row.raw),
+                            row.fingerprint,
+                            *_db_values(row.values),
+                        )
+                        for row in report._records[start : start + BULK_BATCH * 5]
+                    ],
+                )
         except BaseException:
             cursor.execute("ROLLBACK")
             raise
@@ -472,20 +611,36 @@ def _insert_staged(agency: Agency, batch: ImportBatch, stamp: Any) -> None:
             f"{_columns(STAGE_FIELDS)}) SELECT %s, %s, %s, %s, '[]', {_columns(STAGE_FIELDS)} "
             f"FROM temp.{STAGE} AS staged WHERE NOT EXISTS (SELECT 1 FROM {table} AS held "
             f"WHERE held.{agency_column} = %s AND held.{record_column} = staged.{record_column}) ORDER BY staged.rowid",
-            [agency.pk, batch.pk, batch.pk, stamp, agency.pk])
+            [agency.pk, batch.pk, batch.pk, stamp, agency.pk],
+        )
 
 
 @transaction.atomic
-def _store(*, actor: Actor, agency: Agency, file: ExtractFile, mapping: ColumnMapping, report: ValidationReport,
-           staged: bool, then: Callable[[ImportBatch], None] | None) -> ImportBatch:
+def _store(
+    *,
+    actor: Actor,
+    agency: Agency,
+    file: ExtractFile,
+    mapping: ColumnMapping,
+    report: ValidationReport,
+    staged: bool,
+    then: Callable[[ImportBatch], None] | None,
+) -> ImportBatch:
     # What the agency holds may have changed since the check (another import): compare again, inside.
     _compare_with_held(report, agency)
     try:
         with transaction.atomic():
             batch = ImportBatch.objects.create(
-                agency=agency, file_name=file.name[:255], file_sha256=report.sha256, mapping=mapping,
-                rows=report.rows, created=report.created, updated=report.updated, unchanged=report.unchanged,
-                imported_by=actor.user, imported_by_name=actor.username,
+                agency=agency,
+                file_name=file.name[:255],
+                file_sha256=report.sha256,
+                mapping=mapping,
+                rows=report.rows,
+                created=report.created,
+                updated=report.updated,
+                unchanged=report.unchanged,
+                imported_by=actor.user,
+                imported_by_name=actor.username,
             )
     except IntegrityError:
         # Someone imported the same file a moment ago.
@@ -499,34 +654,77 @@ def _store(*, actor: Actor, agency: Agency, file: ExtractFile, mapping: ColumnMa
     if staged:
         _insert_staged(agency, batch, stamp)
     else:
-        copy_rows(SourceRecord, [*INSERT_FIELDS, *VALUE_FIELDS], (
-            (agency.pk, row.record_id, batch.pk, batch.pk, row.number, stamp, json.dumps(row.raw), row.fingerprint,
-             "[]", *_db_values(row.values))
-            for row in report._records if row.record_id not in report._existing))
-    changed = {report._existing[row.record_id][0]: row for row in report._records
-               if row.record_id in report._existing and report._existing[row.record_id][1] != row.fingerprint}
+        copy_rows(
+            SourceRecord,
+            [*INSERT_FIELDS, *VALUE_FIELDS],
+            (
+                (
+                    agency.pk,
+                    row.record_id,
+                    batch.pk,
+                    batch.pk,
+                    row.number,
+                    stamp,
+                    json.dumps(row.raw),
+                    row.fingerprint,
+                    "[]",
+                    *_db_values(row.values),
+                )
+                for row in report._records
+                if row.record_id not in report._existing
+            ),
+        )
+    changed = {
+        report._existing[row.record_id][0]: row
+        for row in report._records
+        if row.record_id in report._existing and report._existing[row.record_id][1] != row.fingerprint
+    }
     if changed:
         _update_changed(changed, batch)
-    log_access(actor=actor, action=Action.COLLECTION, obj=batch,
-               summary=f"Imported {file.name} for {agency.code}: {report.created:,} new, "
-                       f"{report.updated:,} changed, {report.unchanged:,} unchanged records",
-               detail={"file": file.name, "sha256": report.sha256, "rows": report.rows,
-                       "mapping": f"{mapping.name} v{mapping.version}", "created": report.created,
-                       "updated": report.updated, "unchanged": report.unchanged})
+    log_access(
+        actor=actor,
+        action=Action.COLLECTION,
+        obj=batch,
+        summary=f"Imported {file.name} for {agency.code}: {report.created:,} new, "
+        f"{report.updated:,} changed, {report.unchanged:,} unchanged records",
+        detail={
+            "file": file.name,
+            "sha256": report.sha256,
+            "rows": report.rows,
+            "mapping": f"{mapping.name} v{mapping.version}",
+            "created": report.created,
+            "updated": report.updated,
+            "unchanged": report.unchanged,
+        },
+    )
     link_after_import(agency_code=agency.code, file_name=file.name)
     if then is not None:
         then(batch)
     return batch
 
 
-INSERT_FIELDS = ["agency", "record_id", "batch", "first_batch", "row_number", "updated_at", "raw", "fingerprint",
-                 "history"]
+INSERT_FIELDS = [
+    "agency",
+    "record_id",
+    "batch",
+    "first_batch",
+    "row_number",
+    "updated_at",
+    "raw",
+    "fingerprint",
+    "history",
+]
 
 
 def _db_values(values: dict[str, Any]) -> list[Any]:
-    return [connection.ops.adapt_datefield_value(values[name]) if name == "date_of_birth"
-            else json.dumps(values[name]) if name == "local_identifiers" else values[name]
-            for name in VALUE_FIELDS]
+    return [
+        connection.ops.adapt_datefield_value(values[name])
+        if name == "date_of_birth"
+        else json.dumps(values[name])
+        if name == "local_identifiers"
+        else values[name]
+        for name in VALUE_FIELDS
+    ]
 
 
 def _update_changed(changed: dict[int, _Row], batch: ImportBatch) -> None:
@@ -544,18 +742,37 @@ def _update_changed(changed: dict[int, _Row], batch: ImportBatch) -> None:
     with connection.cursor() as cursor:
         for start in range(0, len(ids), BULK_BATCH):
             rows = []
-            for pk, batch_id, file_name, row_number, updated_at, raw, history in (
-                SourceRecord.objects.filter(pk__in=ids[start:start + BULK_BATCH]).values_list(
-                    "pk", "batch_id", "batch__file_name", "row_number", "updated_at", "raw", "history")):
+            for pk, batch_id, file_name, row_number, updated_at, raw, history in SourceRecord.objects.filter(
+                pk__in=ids[start : start + BULK_BATCH]
+            ).values_list("pk", "batch_id", "batch__file_name", "row_number", "updated_at", "raw", "history"):
                 row = changed[pk]
-                history = [*history, {"batch": batch_id, "file": file_name, "row": row_number,
-                                      "imported_at": updated_at.isoformat(), "raw": raw}]
-                rows.append((batch.pk, row.number, stamp, json.dumps(row.raw), row.fingerprint, json.dumps(history),
-                             *_db_values(row.values), pk))
+                history = [
+                    *history,
+                    {
+                        "batch": batch_id,
+                        "file": file_name,
+                        "row": row_number,
+                        "imported_at": updated_at.isoformat(),
+                        "raw": raw,
+                    },
+                ]
+                rows.append(
+                    (
+                        batch.pk,
+                        row.number,
+                        stamp,
+                        json.dumps(row.raw),
+                        row.fingerprint,
+                        json.dumps(history),
+                        *_db_values(row.values),
+                        pk,
+                    )
+                )
             cursor.executemany(sql, rows)
 
 
 # --- uploads (the web pages' staging area) ------------------------------------------------------
+
 
 @transaction.atomic
 def upload_receive(*, actor: Actor, agency: Agency, file: ExtractFile) -> Upload:
@@ -563,17 +780,29 @@ def upload_receive(*, actor: Actor, agency: Agency, file: ExtractFile) -> Upload
     a file that is too large or cannot be read as an extract, so the user hears at once."""
     limit = settings.DESIST_IMPORT_MAX_BYTES
     if len(file.content) > limit:
-        raise ExtractFileError(f"The file is {len(file.content) / 1e6:.1f} MB; the limit is {limit / 1e6:.0f} MB. "
-                               "Split the extract into smaller files.")
+        raise ExtractFileError(
+            f"The file is {len(file.content) / 1e6:.1f} MB; the limit is {limit / 1e6:.0f} MB. "
+            "Split the extract into smaller files."
+        )
     read_extract(file, limit=UPLOAD_LOOK_ROWS)  # a quick look; the worker reads it all when it checks
     cutoff = timezone.now() - timedelta(hours=settings.DESIST_IMPORT_UPLOAD_KEEP_HOURS)
     Upload.objects.filter(uploaded_at__lt=cutoff).exclude(state__in=BUSY).delete()
     if actor.user is None:  # an upload belongs to the signed-in user who sent it (the column is required)
         raise UploadRefused("Only a signed-in user can upload an extract.")
-    upload = Upload.objects.create(agency=agency, file_name=file.name[:255], content=file.content,
-                                   file_sha256=file.sha256, encoding=file.encoding, uploaded_by=actor.user)
-    log_access(actor=actor, action=Action.COLLECTION, obj=upload,
-               summary=f"Uploaded {upload.file_name} for {agency.code} to check before import")
+    upload = Upload.objects.create(
+        agency=agency,
+        file_name=file.name[:255],
+        content=file.content,
+        file_sha256=file.sha256,
+        encoding=file.encoding,
+        uploaded_by=actor.user,
+    )
+    log_access(
+        actor=actor,
+        action=Action.COLLECTION,
+        obj=upload,
+        summary=f"Uploaded {upload.file_name} for {agency.code} to check before import",
+    )
     return upload
 
 
@@ -585,8 +814,12 @@ def upload_file(upload: Upload) -> ExtractFile:
 @transaction.atomic
 def upload_discard(*, actor: Actor, upload: Upload) -> None:
     """Remove an upload the user does not want to import."""
-    log_access(actor=actor, action=Action.ERASURE, obj=upload,
-               summary=f"Discarded uploaded file {upload.file_name} for {upload.agency.code} without importing it")
+    log_access(
+        actor=actor,
+        action=Action.ERASURE,
+        obj=upload,
+        summary=f"Discarded uploaded file {upload.file_name} for {upload.agency.code} without importing it",
+    )
     upload.delete()
 
 
@@ -610,14 +843,24 @@ def _upload_set(upload_id: int, **values: Any) -> None:
 def _queue(upload: Upload, task: Any, state: str, **values: Any) -> Upload:
     # Enqueued in this transaction (the database backend inserts a row), so state and task stand together.
     result = task.enqueue(upload_id=upload.pk)
-    _upload_set(upload.pk, state=state, task_id=str(result.id), stage="queued", rows_done=0, rows_total=0,
-                error="", **values)
+    _upload_set(
+        upload.pk,
+        state=state,
+        task_id=str(result.id),
+        stage="queued",
+        rows_done=0,
+        rows_total=0,
+        error="",
+        **values,
+    )
     upload.refresh_from_db()
     return upload
 
 
 @transaction.atomic
-def upload_check_later(*, actor: Actor, upload: Upload, mapping: ColumnMapping, encoding: str | None = None) -> Upload:
+def upload_check_later(
+    *, actor: Actor, upload: Upload, mapping: ColumnMapping, encoding: str | None = None
+) -> Upload:
     """Queue the check of an upload against the agency's mapping; the worker writes the report.
 
     With `encoding`, its text is read in that encoding from now on ('' to work it out)."""
@@ -632,13 +875,24 @@ def upload_check_later(*, actor: Actor, upload: Upload, mapping: ColumnMapping, 
     if encoding is not None and encoding != upload.encoding:
         values["encoding"] = encoding
         _log_encoding(actor, upload, encoding)
-    return _queue(upload, check_upload_task, UploadState.CHECKING, mapping=mapping, report={}, problems_csv=b"",
-                  **values)
+    return _queue(
+        upload,
+        check_upload_task,
+        UploadState.CHECKING,
+        mapping=mapping,
+        report={},
+        problems_csv=b"",
+        **values,
+    )
 
 
 def _log_encoding(actor: Actor, upload: Upload, encoding: str) -> None:
-    log_access(actor=actor, action=Action.ALTERATION, obj=upload,
-               summary=f"Read uploaded file {upload.file_name} as {ENCODINGS.get(encoding, 'its worked-out encoding')}")
+    log_access(
+        actor=actor,
+        action=Action.ALTERATION,
+        obj=upload,
+        summary=f"Read uploaded file {upload.file_name} as {ENCODINGS.get(encoding, 'its worked-out encoding')}",
+    )
 
 
 @transaction.atomic
@@ -675,7 +929,9 @@ def _progress(upload_id: int) -> Progress:
         if stage == last_stage and now - last_at < 1.0 and done < total:
             return
         last_at, last_stage = now, stage
-        with contextlib.suppress(OperationalError):  # SQLite busy with another writer: the next report will do
+        with contextlib.suppress(
+            OperationalError
+        ):  # SQLite busy with another writer: the next report will do
             _upload_set(upload_id, stage=stage, rows_done=done, rows_total=total)
 
     return report
@@ -683,14 +939,27 @@ def _progress(upload_id: int) -> Progress:
 
 def _keep_report(upload_id: int, report: ValidationReport, **values: Any) -> None:
     problems = [[p.row, p.column, p.problem] for p in report.problems[:PROBLEMS_KEPT]]
-    summary = {"ok": report.ok, "rows": report.rows, "created": report.created, "updated": report.updated,
-               "unchanged": report.unchanged, "unmapped_columns": report.unmapped_columns,
-               "problem_count": len(report.problems), "rows_with_problems": report.rows_with_problems,
-               "notes": report.notes,
-               "refusal": report.refusal, "already_imported": report.already_imported is not None,
-               "problems": problems}
-    _upload_set(upload_id, report=summary, problems_csv=gzip.compress(report.problems_csv().encode()) if
-                report.problems else b"", stage="", **values)
+    summary = {
+        "ok": report.ok,
+        "rows": report.rows,
+        "created": report.created,
+        "updated": report.updated,
+        "unchanged": report.unchanged,
+        "unmapped_columns": report.unmapped_columns,
+        "problem_count": len(report.problems),
+        "rows_with_problems": report.rows_with_problems,
+        "notes": report.notes,
+        "refusal": report.refusal,
+        "already_imported": report.already_imported is not None,
+        "problems": problems,
+    }
+    _upload_set(
+        upload_id,
+        report=summary,
+        problems_csv=gzip.compress(report.problems_csv().encode()) if report.problems else b"",
+        stage="",
+        **values,
+    )
 
 
 def upload_check_run(*, upload_id: int) -> dict[str, Any]:
@@ -700,8 +969,9 @@ def upload_check_run(*, upload_id: int) -> dict[str, Any]:
     if upload.state != UploadState.CHECKING or upload.mapping is None:
         return {"skipped": upload.state}
     _upload_set(upload_id, stage="reading", rows_done=0, rows_total=0)
-    report = import_validate(agency=upload.agency, file=upload_file(upload), mapping=upload.mapping,
-                             progress=_progress(upload_id))
+    report = import_validate(
+        agency=upload.agency, file=upload_file(upload), mapping=upload.mapping, progress=_progress(upload_id)
+    )
     _keep_report(upload_id, report, state=UploadState.CHECKED)
     return {"rows": report.rows, "problems": len(report.problems)}
 
@@ -720,27 +990,44 @@ def upload_import_run(*, upload_id: int) -> dict[str, Any]:
     actor = actor_for_user(upload.imported_by, channel=Channel.IMPORT, purpose="administration")
     file = upload_file(upload)
     _upload_set(upload_id, stage="reading", rows_done=0, rows_total=0)
-    report = import_validate(agency=upload.agency, file=file, mapping=upload.mapping, progress=_progress(upload_id))
+    report = import_validate(
+        agency=upload.agency, file=file, mapping=upload.mapping, progress=_progress(upload_id)
+    )
     if not report.ok:
         # Something changed since the check (the same file imported meanwhile): show why, import nothing.
         _keep_report(upload_id, report, state=UploadState.CHECKED)
         return {"refused": report.refusal}
     _upload_set(upload_id, stage="storing", rows_done=0, rows_total=report.rows)
     try:
-        batch = import_checked(actor=actor, agency=upload.agency, file=file, mapping=upload.mapping, report=report,
-                               then=lambda batch: _upload_set(upload_id, state=UploadState.IMPORTED, batch=batch,
-                                                              stage="", content=b""))
+        batch = import_checked(
+            actor=actor,
+            agency=upload.agency,
+            file=file,
+            mapping=upload.mapping,
+            report=report,
+            then=lambda batch: _upload_set(
+                upload_id, state=UploadState.IMPORTED, batch=batch, stage="", content=b""
+            ),
+        )
     except ImportRefused as refused:
         _keep_report(upload_id, refused.report, state=UploadState.CHECKED)
         return {"refused": refused.report.refusal}
-    return {"batch": batch.pk, "created": batch.created, "updated": batch.updated, "unchanged": batch.unchanged}
+    return {
+        "batch": batch.pk,
+        "created": batch.created,
+        "updated": batch.updated,
+        "unchanged": batch.unchanged,
+    }
 
 
 def upload_stopped(*, task_id: str, reason: str, retried: bool) -> None:
     """A check or import task ended without finishing (an error, or its worker stopped): say so on the
     upload, unless the task is queued again. An import's writes were rolled back with its transaction."""
     if retried:
-        Upload.objects.filter(task_id=task_id, state__in=BUSY).update(stage="queued", changed_at=timezone.now())
+        Upload.objects.filter(task_id=task_id, state__in=BUSY).update(
+            stage="queued", changed_at=timezone.now()
+        )
         return
     Upload.objects.filter(task_id=task_id, state__in=BUSY).update(
-        state=UploadState.FAILED, stage="", error=reason[:2000], changed_at=timezone.now())
+        state=UploadState.FAILED, stage="", error=reason[:2000], changed_at=timezone.now()
+    )

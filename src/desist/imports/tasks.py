@@ -16,8 +16,11 @@ def _run(context: TaskContext, work: Any, upload_id: int) -> dict[str, Any]:
         return work(upload_id=upload_id)
     except Exception as error:
         # The page says the work stopped and why; the task is recorded as failed too.
-        upload_stopped(task_id=str(context.task_result.id), retried=False,
-                       reason=f"It stopped with an error: {type(error).__name__}: {error}"[:2000])
+        upload_stopped(
+            task_id=str(context.task_result.id),
+            retried=False,
+            reason=f"It stopped with an error: {type(error).__name__}: {error}"[:2000],
+        )
         raise
 
 
@@ -40,8 +43,11 @@ def import_upload_task(context: TaskContext, upload_id: int) -> dict[str, Any]:
 def _lapsed(task_id: str, retried: bool, reason: str) -> None:
     from desist.imports.services import upload_stopped
 
-    upload_stopped(task_id=task_id, retried=retried,
-                   reason=f"{reason} Nothing was imported from this attempt. Try again.")
+    upload_stopped(
+        task_id=task_id,
+        retried=retried,
+        reason=f"{reason} Nothing was imported from this attempt. Try again.",
+    )
 
 
 on_lapse(check_upload_task.module_path)(_lapsed)

@@ -48,8 +48,13 @@ def _refusal(error: ExtractFileError) -> str:
 def _agencies(request: AuthenticatedHttpRequest) -> list[Agency]:
     agencies = list(selectors.import_agencies(request.actor))
     if not agencies:
-        refuse(request.actor, summary="Refused the import pages", reason="no import role", status=403,
-               message="Only an agency's administrators and analysts can import its extracts.")
+        refuse(
+            request.actor,
+            summary="Refused the import pages",
+            reason="no import role",
+            status=403,
+            message="Only an agency's administrators and analysts can import its extracts.",
+        )
     return agencies
 
 
@@ -57,8 +62,11 @@ def _upload(request: AuthenticatedHttpRequest, upload_id: int) -> Upload:
     agencies = _agencies(request)
     upload = selectors.upload_for_page(upload_id, agencies)
     if upload is None:
-        refuse(request.actor, summary=f"Refused access to uploaded extract {upload_id}",
-               reason="another agency's upload, or none")
+        refuse(
+            request.actor,
+            summary=f"Refused access to uploaded extract {upload_id}",
+            reason="another agency's upload, or none",
+        )
     return upload
 
 
@@ -74,9 +82,13 @@ def imports(request: AuthenticatedHttpRequest) -> HttpResponse:
             agency = form.cleaned_data["agency"]
             sent = form.cleaned_data["file"]
             try:
-                upload = services.upload_receive(actor=actor, agency=agency,
-                                                 file=ExtractFile(name=sent.name, content=sent.read(),
-                                                                  encoding=form.cleaned_data["encoding"]))
+                upload = services.upload_receive(
+                    actor=actor,
+                    agency=agency,
+                    file=ExtractFile(
+                        name=sent.name, content=sent.read(), encoding=form.cleaned_data["encoding"]
+                    ),
+                )
             except EncodingUnclear as error:
                 form.add_error("encoding", _refusal(error).replace("check it again", "upload it again"))
             except ExtractFileError as error:
@@ -91,12 +103,21 @@ def imports(request: AuthenticatedHttpRequest) -> HttpResponse:
     batches = list(page.object_list)
     states = selectors.batches_linking(batches)
     latest = batches[0] if page.number == 1 and batches else None
-    return render(request, "imports/imports.html", {
-        "form": form, "page": page, "pending": selectors.pending_uploads(actor, agencies)[:10],
-        "agencies": agencies, "query_string": "", "latest": latest,
-        "history": [(batch, states[batch.pk]) for batch in batches],
-        "linking": states[latest.pk] if latest else None, "can_link": can_review(actor),
-    })
+    return render(
+        request,
+        "imports/imports.html",
+        {
+            "form": form,
+            "page": page,
+            "pending": selectors.pending_uploads(actor, agencies)[:10],
+            "agencies": agencies,
+            "query_string": "",
+            "latest": latest,
+            "history": [(batch, states[batch.pk]) for batch in batches],
+            "linking": states[latest.pk] if latest else None,
+            "can_link": can_review(actor),
+        },
+    )
 
 
 @login_required
@@ -119,15 +140,28 @@ def mapping(request: AuthenticatedHttpRequest, upload_id: int) -> HttpResponse:
     dob = next((c for c, f in guessed.items() if f == "date_of_birth"), None)
     saved = selectors.current_mapping(upload.agency)
     form = MappingForm(
-        request.POST or None, columns=table.columns, samples=samples, initial_mapping=saved, guessed=guessed,
+        request.POST or None,
+        columns=table.columns,
+        samples=samples,
+        initial_mapping=saved,
+        guessed=guessed,
         guessed_record_id=guess_record_id_column(table.columns),
         guessed_date_format=guess_date_format(
-            [cells[table.columns.index(dob)] for _, cells in table.rows[:500]]) if dob else "auto")
+            [cells[table.columns.index(dob)] for _, cells in table.rows[:500]]
+        )
+        if dob
+        else "auto",
+    )
     if request.method == "POST" and form.is_valid():
         try:
             new_mapping = services.mapping_save(
-                actor=actor, agency=upload.agency, record_id_column=form.cleaned_data["record_id_column"],
-                date_format=form.cleaned_data["date_format"], columns=form.mapping(), file_columns=table.columns)
+                actor=actor,
+                agency=upload.agency,
+                record_id_column=form.cleaned_data["record_id_column"],
+                date_format=form.cleaned_data["date_format"],
+                columns=form.mapping(),
+                file_columns=table.columns,
+            )
         except services.MappingError as error:
             for problem in error.problems:
                 form.add_error(None, problem)
@@ -136,13 +170,23 @@ def mapping(request: AuthenticatedHttpRequest, upload_id: int) -> HttpResponse:
             if upload.state not in services.BUSY and upload.state != UploadState.IMPORTED:
                 services.upload_check_later(actor=actor, upload=upload, mapping=new_mapping)
             return redirect("import_check", upload_id=upload.pk)
-    log_access(actor=actor, action=Action.CONSULTATION, obj=upload,
-               summary=f"Viewed the columns of uploaded file {upload.file_name} to map them")
-    return render(request, "imports/mapping.html", {
-        "upload": upload, "form": form, "rows": len(table.rows),
-        "more_rows": len(table.rows) >= services.UPLOAD_LOOK_ROWS,
-        "saved": saved,
-    })
+    log_access(
+        actor=actor,
+        action=Action.CONSULTATION,
+        obj=upload,
+        summary=f"Viewed the columns of uploaded file {upload.file_name} to map them",
+    )
+    return render(
+        request,
+        "imports/mapping.html",
+        {
+            "upload": upload,
+            "form": form,
+            "rows": len(table.rows),
+            "more_rows": len(table.rows) >= services.UPLOAD_LOOK_ROWS,
+            "saved": saved,
+        },
+    )
 
 
 @login_required
@@ -155,8 +199,12 @@ def check(request: AuthenticatedHttpRequest, upload_id: int) -> HttpResponse:
     if current is None:
         return redirect("import_mapping", upload_id=upload.pk)
     mapping = upload.mapping or current
-    context: dict[str, object] = {"upload": upload, "mapping": mapping, "current": current,
-                                  "busy": upload.state in services.BUSY}
+    context: dict[str, object] = {
+        "upload": upload,
+        "mapping": mapping,
+        "current": current,
+        "busy": upload.state in services.BUSY,
+    }
     if upload.state in services.BUSY:
         context["progress"] = selectors.upload_progress(upload)
     elif upload.state == UploadState.IMPORTED and upload.batch is not None:
@@ -164,13 +212,21 @@ def check(request: AuthenticatedHttpRequest, upload_id: int) -> HttpResponse:
     elif upload.state == UploadState.CHECKED:
         report = selectors.checked_report(upload)
         context.update(report=report, stale=upload.mapping_id != current.pk)
-        log_access(actor=actor, action=Action.CONSULTATION, obj=upload,
-                   summary=f"Viewed the check of uploaded file {upload.file_name}: {report.problem_count:,} problems")
+        log_access(
+            actor=actor,
+            action=Action.CONSULTATION,
+            obj=upload,
+            summary=f"Viewed the check of uploaded file {upload.file_name}: {report.problem_count:,} problems",
+        )
     if not upload.file_name.lower().endswith(EXCEL_SUFFIXES):
-        context.update(encoding_form=EncodingForm(initial={"encoding": upload.encoding}),
-                       encoding_label=ENCODINGS.get(upload.encoding, ""))
-    context.update(mapped=[(column, field_label(name)) for column, name in mapping.columns.items()],
-                   date_format=date_format_label(mapping.date_format))
+        context.update(
+            encoding_form=EncodingForm(initial={"encoding": upload.encoding}),
+            encoding_label=ENCODINGS.get(upload.encoding, ""),
+        )
+    context.update(
+        mapped=[(column, field_label(name)) for column, name in mapping.columns.items()],
+        date_format=date_format_label(mapping.date_format),
+    )
     return render(request, "imports/check.html", context)
 
 
@@ -179,13 +235,24 @@ def progress(request: AuthenticatedHttpRequest, upload_id: int) -> HttpResponse:
     """The progress fragment the upload's page polls (HTMX); the whole page when the work is done."""
     upload = _upload(request, upload_id)
     if upload.state in services.BUSY:
-        return render(request, "imports/_progress.html", {"upload": upload, "progress": selectors.upload_progress(upload)})
-    if upload.state == UploadState.IMPORTED and upload.batch is not None and request.GET.get("part") == "linking":
+        return render(
+            request,
+            "imports/_progress.html",
+            {"upload": upload, "progress": selectors.upload_progress(upload)},
+        )
+    if (
+        upload.state == UploadState.IMPORTED
+        and upload.batch is not None
+        and request.GET.get("part") == "linking"
+    ):
         linking = selectors.linking_after_import(upload.batch)
         # 286 tells HTMX to stop polling once linking has finished.
-        return render(request, "imports/_linking.html", {"upload": upload, "linking": linking,
-                                                          "can_link": can_review(request.actor)},
-                      status=286 if linking.finished and request.headers.get("HX-Request") else 200)
+        return render(
+            request,
+            "imports/_linking.html",
+            {"upload": upload, "linking": linking, "can_link": can_review(request.actor)},
+            status=286 if linking.finished and request.headers.get("HX-Request") else 200,
+        )
     response: HttpResponse = redirect("import_check", upload_id=upload.pk)
     if request.headers.get("HX-Request"):
         response = HttpResponse(status=204)
@@ -222,8 +289,10 @@ def check_encoding(request: AuthenticatedHttpRequest, upload_id: int) -> HttpRes
         messages.error(request, f"{upload.file_name} is {upload.get_state_display().lower()}.")
         return redirect("import_check", upload_id=upload.pk)
     try:
-        read_extract(ExtractFile(name=upload.file_name, content=bytes(upload.content), encoding=encoding),
-                     limit=services.UPLOAD_LOOK_ROWS)
+        read_extract(
+            ExtractFile(name=upload.file_name, content=bytes(upload.content), encoding=encoding),
+            limit=services.UPLOAD_LOOK_ROWS,
+        )
     except ExtractFileError as error:
         messages.error(request, _refusal(error))
         return redirect("import_check", upload_id=upload.pk)
@@ -246,8 +315,12 @@ def problems_csv(request: AuthenticatedHttpRequest, upload_id: int) -> HttpRespo
     if upload.state != UploadState.CHECKED:
         raise Http404
     report = selectors.checked_report(upload)
-    log_access(actor=actor, action=Action.CONSULTATION, obj=upload,
-               summary=f"Downloaded the {report.problem_count:,} problems of uploaded file {upload.file_name}")
+    log_access(
+        actor=actor,
+        action=Action.CONSULTATION,
+        obj=upload,
+        summary=f"Downloaded the {report.problem_count:,} problems of uploaded file {upload.file_name}",
+    )
     response = HttpResponse(selectors.upload_problems_csv(upload), content_type="text/csv; charset=utf-8")
     stem = upload.file_name.rsplit(".", 1)[0]
     response["Content-Disposition"] = f'attachment; filename="{stem}-problems.csv"'
@@ -277,7 +350,9 @@ def discard(request: AuthenticatedHttpRequest, upload_id: int) -> HttpResponse:
     """Remove an upload without importing it."""
     upload = _upload(request, upload_id)
     if upload.state in services.BUSY:
-        messages.error(request, f"{upload.file_name} is {upload.get_state_display().lower()}; wait until that finishes.")
+        messages.error(
+            request, f"{upload.file_name} is {upload.get_state_display().lower()}; wait until that finishes."
+        )
         return redirect("import_check", upload_id=upload.pk)
     services.upload_discard(actor=request.actor, upload=upload)
     messages.success(request, f"{upload.file_name} is removed; nothing was imported from it.")

@@ -7,7 +7,15 @@ from desist.iom.models import CohortSettings, Panel
 class CohortSettingsAdmin(admin.ModelAdmin):
     """The partnership's IOM scoring matrix and caps (docs/iom.md); empty weights keep the defaults."""
 
-    list_display = ["__str__", "lookback_days", "min_score", "cap_fixed", "cap_flex", "cap_free", "cap_per_district"]
+    list_display = [
+        "__str__",
+        "lookback_days",
+        "min_score",
+        "cap_fixed",
+        "cap_flex",
+        "cap_free",
+        "cap_per_district",
+    ]
 
     def has_add_permission(self, request: object) -> bool:
         return not CohortSettings.objects.exists()

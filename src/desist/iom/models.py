@@ -20,18 +20,24 @@ class CohortSettings(models.Model):
     """The partnership's scoring matrix and cohort caps. One row; defaults from desist.core.iom."""
 
     lookback_days = models.PositiveIntegerField(default=1095)
-    recency_bands = models.JSONField(default=list, blank=True,
-                                     help_text="[[days, weight], …]: an offence no older than days counts weight.")
+    recency_bands = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="[[days, weight], …]: an offence no older than days counts weight.",
+    )
     frequency_weight = models.FloatField(null=True, blank=True)
     gravity_weight = models.FloatField(null=True, blank=True)
     ogrs_weight = models.FloatField(null=True, blank=True)
     min_score = models.FloatField(null=True, blank=True)
-    flex_categories = models.JSONField(default=list, blank=True,
-                                       help_text="OGRS3 offence categories the partnership adds for Flex.")
+    flex_categories = models.JSONField(
+        default=list, blank=True, help_text="OGRS3 offence categories the partnership adds for Flex."
+    )
     cap_fixed = models.PositiveIntegerField(default=300, help_text="Most people in the Fixed strand.")
     cap_flex = models.PositiveIntegerField(default=120)
     cap_free = models.PositiveIntegerField(default=60)
-    cap_per_district = models.PositiveIntegerField(default=80, help_text="Most people in the cohort per district.")
+    cap_per_district = models.PositiveIntegerField(
+        default=80, help_text="Most people in the cohort per district."
+    )
 
     class Meta:
         verbose_name = verbose_name_plural = "cohort settings"
@@ -47,8 +53,13 @@ class Panel(models.Model):
     """An IOM selection panel meeting. Candidates scored since the last one are shown as new."""
 
     held_on = models.DateField()
-    district = models.ForeignKey(District, null=True, blank=True, on_delete=models.PROTECT,
-                                 help_text="Empty for a partnership-wide panel.")
+    district = models.ForeignKey(
+        District,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        help_text="Empty for a partnership-wide panel.",
+    )
     notes = models.TextField(blank=True)
 
     class Meta:
@@ -92,7 +103,9 @@ class CohortMembership(models.Model):
     """One passage of a person through the panel: proposed, then adopted or declined; later de-selected."""
 
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="iom_memberships")
-    status = models.CharField(max_length=16, choices=MembershipStatus.choices, default=MembershipStatus.PROPOSED)
+    status = models.CharField(
+        max_length=16, choices=MembershipStatus.choices, default=MembershipStatus.PROPOSED
+    )
     strand = models.CharField(max_length=8, choices=Strand.choices, blank=True)
     district = models.ForeignKey(District, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     score_when_proposed = models.FloatField(null=True, blank=True)
@@ -101,19 +114,28 @@ class CohortMembership(models.Model):
     review_date = models.DateField(null=True, blank=True)
     ended_on = models.DateField(null=True, blank=True)
     reason = models.TextField(blank=True, help_text="Why declined or de-selected.")
-    register_entry = models.OneToOneField("registers.RegisterEntry", null=True, blank=True,
-                                          on_delete=models.SET_NULL, related_name="+")
+    register_entry = models.OneToOneField(
+        "registers.RegisterEntry", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     version = version_field()
+
     class Meta:
         ordering = ["-proposed_on", "-id"]
         constraints = [
-            models.UniqueConstraint(fields=["person"], condition=Q(status__in=["proposed", "adopted"]),
-                                    name="cohort_one_open_membership"),
-            models.CheckConstraint(condition=~Q(status="adopted") | (Q(adopted_on__isnull=False) & ~Q(strand="")),
-                                   name="cohort_adopted_has_date_and_strand"),
-            models.CheckConstraint(condition=~Q(status__in=["declined", "deselected"]) | ~Q(reason=""),
-                                   name="cohort_decline_has_reason"),
+            models.UniqueConstraint(
+                fields=["person"],
+                condition=Q(status__in=["proposed", "adopted"]),
+                name="cohort_one_open_membership",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="adopted") | (Q(adopted_on__isnull=False) & ~Q(strand="")),
+                name="cohort_adopted_has_date_and_strand",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status__in=["declined", "deselected"]) | ~Q(reason=""),
+                name="cohort_decline_has_reason",
+            ),
         ]
         indexes = [models.Index(fields=["status", "strand", "district"], name="cohort_size")]
 
@@ -124,8 +146,9 @@ class CohortMembership(models.Model):
 class LeadProfessional(models.Model):
     membership = models.ForeignKey(CohortMembership, on_delete=models.CASCADE, related_name="leads")
     agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                             related_name="+")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["membership", "agency"], name="lead_one_per_agency")]
@@ -148,9 +171,12 @@ class Decision(models.Model):
     membership = models.ForeignKey(CohortMembership, on_delete=models.CASCADE, related_name="decisions")
     kind = models.CharField(max_length=16, choices=DecisionKind.choices)
     decided_on = models.DateField()
-    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                   related_name="+")
-    panel = models.ForeignKey(Panel, null=True, blank=True, on_delete=models.SET_NULL, related_name="decisions")
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    panel = models.ForeignKey(
+        Panel, null=True, blank=True, on_delete=models.SET_NULL, related_name="decisions"
+    )
     notes = models.TextField(blank=True)
 
     class Meta:

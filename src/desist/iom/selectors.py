@@ -24,10 +24,15 @@ class CandidateFilters:
 
 def membership_for_actor(actor: Actor, membership_id: int) -> CohortMembership:
     """A panel decision (cohort membership) about a person the actor may see, or a logged refusal (404)."""
-    record = (CohortMembership.objects.filter(pk=membership_id, person__in=visible_people(actor))
-              .select_related("person", "district", "register_entry").first())
+    record = (
+        CohortMembership.objects.filter(pk=membership_id, person__in=visible_people(actor))
+        .select_related("person", "district", "register_entry")
+        .first()
+    )
     if record is None:
-        person_id = CohortMembership.objects.filter(pk=membership_id).values_list("person_id", flat=True).first()
+        person_id = (
+            CohortMembership.objects.filter(pk=membership_id).values_list("person_id", flat=True).first()
+        )
         refuse(actor, summary=f"Refused access to IOM panel decision {membership_id}", person_id=person_id)
     return record
 
@@ -59,14 +64,24 @@ def candidates(actor: Actor, filters: CandidateFilters, *, on: date) -> QuerySet
 
 
 def proposed(actor: Actor, *, on: date) -> QuerySet[CohortMembership]:
-    return (CohortMembership.objects.filter(status=MembershipStatus.PROPOSED, person__in=visible_people(actor, on=on))
-            .select_related("person", "district").order_by("proposed_on", "id"))
+    return (
+        CohortMembership.objects.filter(
+            status=MembershipStatus.PROPOSED, person__in=visible_people(actor, on=on)
+        )
+        .select_related("person", "district")
+        .order_by("proposed_on", "id")
+    )
 
 
 def cohort(actor: Actor, *, on: date, strand: str = "", district: str = "") -> QuerySet[CohortMembership]:
-    rows = (CohortMembership.objects.filter(status=MembershipStatus.ADOPTED, person__in=visible_people(actor, on=on))
-            .select_related("person", "district").prefetch_related("leads__agency", "leads__user")
-            .order_by("review_date", "id"))
+    rows = (
+        CohortMembership.objects.filter(
+            status=MembershipStatus.ADOPTED, person__in=visible_people(actor, on=on)
+        )
+        .select_related("person", "district")
+        .prefetch_related("leads__agency", "leads__user")
+        .order_by("review_date", "id")
+    )
     if strand:
         rows = rows.filter(strand=strand)
     if district:
@@ -97,9 +112,15 @@ def district_capacity() -> list[CapLine]:
 
     caps = cohort_settings()
     sizes = cohort_sizes()
-    return [CapLine(d.name, sizes.get(f"district:{d.code}", 0), caps.cap_per_district) for d in District.objects.all()]
+    return [
+        CapLine(d.name, sizes.get(f"district:{d.code}", 0), caps.cap_per_district)
+        for d in District.objects.all()
+    ]
 
 
 def person_iom_history(person_id: int) -> list[CohortMembership]:
-    return list(CohortMembership.objects.filter(person_id=person_id).prefetch_related(
-        "decisions__decided_by", "decisions__panel", "leads__agency", "leads__user"))
+    return list(
+        CohortMembership.objects.filter(person_id=person_id).prefetch_related(
+            "decisions__decided_by", "decisions__panel", "leads__agency", "leads__user"
+        )
+    )

@@ -17,8 +17,17 @@ class LinkageModelVersionAdmin(admin.ModelAdmin):
 
 @admin.register(LinkRun)
 class LinkRunAdmin(admin.ModelAdmin):
-    list_display = ["pk", "started_at", "status", "incremental", "records", "people_created", "records_joined",
-                    "people_merged", "sent_to_review"]
+    list_display = [
+        "pk",
+        "started_at",
+        "status",
+        "incremental",
+        "records",
+        "people_created",
+        "records_joined",
+        "people_merged",
+        "sent_to_review",
+    ]
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

@@ -17,6 +17,11 @@ def _deprecated_threshold_settings(app_configs: Any = None, **kwargs: Any) -> li
     """Say so when the thresholds are still set as match weights (docs/production.md, "Record linkage")."""
     from desist.linking.services import deprecated_threshold_settings
 
-    return [checks.Warning(message, id="desist.W101",
-                           hint="Set DESIST_LINK_PROBABILITY and DESIST_REVIEW_PROBABILITY instead (docs/production.md).")
-            for message in deprecated_threshold_settings()]
+    return [
+        checks.Warning(
+            message,
+            id="desist.W101",
+            hint="Set DESIST_LINK_PROBABILITY and DESIST_REVIEW_PROBABILITY instead (docs/production.md).",
+        )
+        for message in deprecated_threshold_settings()
+    ]

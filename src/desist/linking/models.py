@@ -20,7 +20,9 @@ class LinkageModelVersion(models.Model):
     """One trained linkage model (Splink's settings with trained m and u). At most one is active: the
     one linking runs use. Versions are kept, so every link can say which model made it."""
 
-    version = models.CharField(max_length=64, unique=True, help_text="A content hash of the trained parameters.")
+    version = models.CharField(
+        max_length=64, unique=True, help_text="A content hash of the trained parameters."
+    )
     splink = models.JSONField(help_text="The model as desist.core.linkage.LinkageModel.to_json() writes it.")
     trained_at = models.DateTimeField()
     trained_on = models.PositiveIntegerField(help_text="Source records the model was trained on.")
@@ -30,7 +32,9 @@ class LinkageModelVersion(models.Model):
     class Meta:
         ordering = ["-trained_at", "-pk"]
         constraints = [
-            models.UniqueConstraint(fields=["is_active"], condition=Q(is_active=True), name="linkage_model_one_active"),
+            models.UniqueConstraint(
+                fields=["is_active"], condition=Q(is_active=True), name="linkage_model_one_active"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -53,8 +57,14 @@ class RunStatus(models.TextChoices):
 class FailureKind(models.TextChoices):
     """Why a run failed, in words a user can act on; the technical detail stays in LinkRun.error."""
 
-    LOCKED = "locked", "The database was busy with other work (an import, most likely) for longer than linking could wait."
-    INTERRUPTED = "interrupted", "The task worker running it stopped before it finished (it was restarted or shut down)."
+    LOCKED = (
+        "locked",
+        "The database was busy with other work (an import, most likely) for longer than linking could wait.",
+    )
+    INTERRUPTED = (
+        "interrupted",
+        "The task worker running it stopped before it finished (it was restarted or shut down).",
+    )
     DATA = "data", "The records cannot be linked as they stand."
     ENGINE = "engine", "The linking engine stopped on these records."
 
@@ -64,31 +74,62 @@ class LinkRun(models.Model):
 
     started_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
-    started_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                   related_name="+")
-    started_by_name = models.CharField(max_length=150, help_text="Kept as text: the run outlives the account.")
-    reason = models.CharField(max_length=200, blank=True, help_text="What started it: an import, a decision, a user.")
-    model_version = models.ForeignKey(LinkageModelVersion, null=True, blank=True, on_delete=models.PROTECT,
-                                      related_name="runs")
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    started_by_name = models.CharField(
+        max_length=150, help_text="Kept as text: the run outlives the account."
+    )
+    reason = models.CharField(
+        max_length=200, blank=True, help_text="What started it: an import, a decision, a user."
+    )
+    model_version = models.ForeignKey(
+        LinkageModelVersion, null=True, blank=True, on_delete=models.PROTECT, related_name="runs"
+    )
     link_threshold = models.FloatField(null=True, blank=True)
     review_threshold = models.FloatField(null=True, blank=True)
     incremental = models.BooleanField(default=True)
     status = models.CharField(max_length=8, choices=RunStatus.choices, default=RunStatus.RUNNING)
-    error = models.TextField(blank=True, help_text="The technical detail of a failure, for administrators only.")
-    failure = models.CharField(max_length=12, choices=FailureKind.choices, blank=True,
-                               help_text="What kind of failure it was, for the pages to explain.")
-    note = models.TextField(blank=True, help_text="What users should know: why it waits, or what it left out.")
-    attempt = models.PositiveSmallIntegerField(default=1, help_text="Which attempt at this linking this run was.")
-    retry_at = models.DateTimeField(null=True, blank=True,
-                                    help_text="When a failed run is tried again (empty: it is not retried on its own).")
-    task_id = models.CharField(max_length=36, blank=True, db_index=True,
-                               help_text="The background task that ran it, if any (a retried task runs again).")
+    error = models.TextField(
+        blank=True, help_text="The technical detail of a failure, for administrators only."
+    )
+    failure = models.CharField(
+        max_length=12,
+        choices=FailureKind.choices,
+        blank=True,
+        help_text="What kind of failure it was, for the pages to explain.",
+    )
+    note = models.TextField(
+        blank=True, help_text="What users should know: why it waits, or what it left out."
+    )
+    attempt = models.PositiveSmallIntegerField(
+        default=1, help_text="Which attempt at this linking this run was."
+    )
+    retry_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="When a failed run is tried again (empty: it is not retried on its own).",
+    )
+    task_id = models.CharField(
+        max_length=36,
+        blank=True,
+        db_index=True,
+        help_text="The background task that ran it, if any (a retried task runs again).",
+    )
     records = models.PositiveIntegerField(default=0, help_text="Source records linked.")
     people_created = models.PositiveIntegerField(default=0)
-    records_joined = models.PositiveIntegerField(default=0, help_text="Records newly joined to an existing person.")
-    people_merged = models.PositiveIntegerField(default=0, help_text="Existing people found to be someone else.")
-    records_split = models.PositiveIntegerField(default=0, help_text="Records that left their previous person.")
-    sent_to_review = models.PositiveIntegerField(default=0, help_text="Pairs this run sent (or sent again) for review.")
+    records_joined = models.PositiveIntegerField(
+        default=0, help_text="Records newly joined to an existing person."
+    )
+    people_merged = models.PositiveIntegerField(
+        default=0, help_text="Existing people found to be someone else."
+    )
+    records_split = models.PositiveIntegerField(
+        default=0, help_text="Records that left their previous person."
+    )
+    sent_to_review = models.PositiveIntegerField(
+        default=0, help_text="Pairs this run sent (or sent again) for review."
+    )
 
     class Meta:
         ordering = ["-started_at", "-pk"]
@@ -111,8 +152,12 @@ class LinkRunBatch(models.Model):
     batch = models.ForeignKey("imports.ImportBatch", on_delete=models.CASCADE, related_name="link_runs")
     records = models.PositiveIntegerField(default=0, help_text="The batch's records this run linked.")
     people_created = models.PositiveIntegerField(default=0, help_text="New people the batch's records made.")
-    records_joined = models.PositiveIntegerField(default=0, help_text="Records joined to a person already known.")
-    sent_to_review = models.PositiveIntegerField(default=0, help_text="Pairs with a record of the batch sent for review.")
+    records_joined = models.PositiveIntegerField(
+        default=0, help_text="Records joined to a person already known."
+    )
+    sent_to_review = models.PositiveIntegerField(
+        default=0, help_text="Pairs with a record of the batch sent for review."
+    )
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["run", "batch"], name="link_run_batch_unique")]
@@ -132,7 +177,9 @@ class RecordLink(models.Model):
     there, the outcome band, and the model and run that decided it."""
 
     source_record = models.OneToOneField(SourceRecord, on_delete=models.CASCADE, related_name="link")
-    person = models.ForeignKey("people.Person", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    person = models.ForeignKey(
+        "people.Person", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     match_weight = models.FloatField(null=True, blank=True)
     outcome = models.CharField(max_length=12, choices=LinkOutcome.choices)
     model_version = models.ForeignKey(LinkageModelVersion, on_delete=models.PROTECT, related_name="+")
@@ -158,7 +205,9 @@ class ReviewPair(models.Model):
     match_probability = models.FloatField()
     agreement = models.JSONField(default=dict, help_text="Per comparison: {level, weight}.")
     status = models.CharField(max_length=8, choices=PairStatus.choices, default=PairStatus.OPEN)
-    decision = models.CharField(max_length=12, blank=True, help_text="The decision in force (the latest), if any.")
+    decision = models.CharField(
+        max_length=12, blank=True, help_text="The decision in force (the latest), if any."
+    )
     first_seen_run = models.ForeignKey(LinkRun, on_delete=models.PROTECT, related_name="+")
     last_seen_run = models.ForeignKey(LinkRun, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
@@ -187,8 +236,9 @@ class ReviewDecision(models.Model):
 
     pair = models.ForeignKey(ReviewPair, on_delete=models.PROTECT, related_name="decisions")
     decision = models.CharField(max_length=12, choices=Decision.choices)
-    reviewer = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                 related_name="+")
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     reviewer_name = models.CharField(max_length=150)
     decided_at = models.DateTimeField(auto_now_add=True)
     blind = models.BooleanField(default=False, help_text="Decided with the model's weights hidden.")

@@ -38,7 +38,8 @@ def decisions_in_force() -> tuple[list[tuple[RecordKey, RecordKey]], list[tuple[
     must_link: list[tuple[RecordKey, RecordKey]] = []
     must_not_link: list[tuple[RecordKey, RecordKey]] = []
     rows = ReviewPair.objects.filter(decision__in=[Decision.MATCH, Decision.NOT_A_MATCH]).values_list(
-        "decision", "left__agency__code", "left__record_id", "right__agency__code", "right__record_id")
+        "decision", "left__agency__code", "left__record_id", "right__agency__code", "right__record_id"
+    )
     for decision, left_source, left_id, right_source, right_id in rows:
         pair = ((left_source, left_id), (right_source, right_id))
         (must_link if decision == Decision.MATCH else must_not_link).append(pair)
@@ -51,8 +52,9 @@ def link_threshold() -> float:
     return float(configured_thresholds().link)
 
 
-def review_queue(*, status: str = PairStatus.OPEN, order: str = "nearest", agency_id: int | None = None,
-                 decision: str = "") -> QuerySet[ReviewPair]:
+def review_queue(
+    *, status: str = PairStatus.OPEN, order: str = "nearest", agency_id: int | None = None, decision: str = ""
+) -> QuerySet[ReviewPair]:
     """Pairs in the queue: open ones by default, those nearest the link threshold first (the hardest
     calls) or the oldest first; only those with a record from the agency, if given."""
     pairs = ReviewPair.objects.filter(status=status).select_related("left__agency", "right__agency")
@@ -62,19 +64,28 @@ def review_queue(*, status: str = PairStatus.OPEN, order: str = "nearest", agenc
         pairs = pairs.filter(Q(left__agency_id=agency_id) | Q(right__agency_id=agency_id))
     if order == "oldest":
         return pairs.order_by("created_at", "pk")
-    return pairs.annotate(distance=Abs(F("match_weight") - Value(link_threshold()))).order_by("distance", "pk")
+    return pairs.annotate(distance=Abs(F("match_weight") - Value(link_threshold()))).order_by(
+        "distance", "pk"
+    )
 
 
-def next_pair(after: ReviewPair, *, order: str = "nearest", agency_id: int | None = None) -> ReviewPair | None:
+def next_pair(
+    after: ReviewPair, *, order: str = "nearest", agency_id: int | None = None
+) -> ReviewPair | None:
     """The next open pair to review, in the queue's order (never the one just decided)."""
     return review_queue(order=order, agency_id=agency_id).exclude(pk=after.pk).first()
 
 
 def review_pair(pair_id: int) -> ReviewPair | None:
     """A pair with both records, their agencies and batches, and its decisions (newest first)."""
-    return (ReviewPair.objects.select_related("left__agency", "right__agency", "left__batch", "right__batch",
-                                              "first_seen_run", "last_seen_run")
-            .prefetch_related("decisions").filter(pk=pair_id).first())
+    return (
+        ReviewPair.objects.select_related(
+            "left__agency", "right__agency", "left__batch", "right__batch", "first_seen_run", "last_seen_run"
+        )
+        .prefetch_related("decisions")
+        .filter(pk=pair_id)
+        .first()
+    )
 
 
 def linkage_overview() -> dict[str, Any]:
@@ -82,7 +93,9 @@ def linkage_overview() -> dict[str, Any]:
     queue's size."""
     from desist.imports.models import ImportBatch
 
-    batches = list(ImportBatch.objects.select_related("agency").order_by("-imported_at", "-pk")[:RECENT_BATCHES])
+    batches = list(
+        ImportBatch.objects.select_related("agency").order_by("-imported_at", "-pk")[:RECENT_BATCHES]
+    )
     states = batch_linking(batches)
     return {
         "versions": list(LinkageModelVersion.objects.defer("splink")[:20]),
@@ -97,7 +110,13 @@ def linkage_overview() -> dict[str, Any]:
 
 RECENT_BATCHES = 10
 WAITING, LINKING, LINKED, WAITING_FOR_RECORDS, FAILED, OFF = (
-    "waiting", "linking", "linked", "waiting_for_records", "failed", "off")
+    "waiting",
+    "linking",
+    "linked",
+    "waiting_for_records",
+    "failed",
+    "off",
+)
 
 
 @dataclass(frozen=True)
@@ -116,14 +135,25 @@ class BatchLinking:
 
     @property
     def label(self) -> str:
-        return {WAITING: "Waiting to be linked", LINKING: "Being linked", LINKED: "Linked",
-                WAITING_FOR_RECORDS: "Waiting for more records", FAILED: "Linking failed",
-                OFF: "Not linked yet"}[self.state]
+        return {
+            WAITING: "Waiting to be linked",
+            LINKING: "Being linked",
+            LINKED: "Linked",
+            WAITING_FOR_RECORDS: "Waiting for more records",
+            FAILED: "Linking failed",
+            OFF: "Not linked yet",
+        }[self.state]
 
     @property
     def colour(self) -> str:
-        return {WAITING: "grey", LINKING: "blue", LINKED: "green", WAITING_FOR_RECORDS: "yellow", FAILED: "red",
-                OFF: "grey"}[self.state]
+        return {
+            WAITING: "grey",
+            LINKING: "blue",
+            LINKED: "green",
+            WAITING_FOR_RECORDS: "yellow",
+            FAILED: "red",
+            OFF: "grey",
+        }[self.state]
 
     @property
     def retried(self) -> bool:
@@ -137,12 +167,23 @@ def batch_linking(batches: list[Any]) -> dict[int, BatchLinking]:
     waits (imported before runs recorded their batches, or nothing in it was new)."""
     ids = [batch.pk for batch in batches]
     latest: dict[int, LinkRunBatch] = {}
-    for row in (LinkRunBatch.objects.filter(batch_id__in=ids).select_related("run")
-                .defer("run__error").order_by("batch_id", "-run__started_at", "-run_id")):
+    for row in (
+        LinkRunBatch.objects.filter(batch_id__in=ids)
+        .select_related("run")
+        .defer("run__error")
+        .order_by("batch_id", "-run__started_at", "-run_id")
+    ):
         latest.setdefault(row.batch_id, row)
     untouched = [pk for pk in ids if pk not in latest]
-    waiting = set(SourceRecord.objects.filter(batch_id__in=untouched, person__isnull=True)
-                  .values_list("batch_id", flat=True).distinct()) if untouched else set()
+    waiting = (
+        set(
+            SourceRecord.objects.filter(batch_id__in=untouched, person__isnull=True)
+            .values_list("batch_id", flat=True)
+            .distinct()
+        )
+        if untouched
+        else set()
+    )
     states: dict[int, BatchLinking] = {}
     for pk in ids:
         taken = latest.get(pk)
@@ -150,8 +191,12 @@ def batch_linking(batches: list[Any]) -> dict[int, BatchLinking]:
             idle = OFF if not settings.DESIST_LINK_AFTER_IMPORT else WAITING
             states[pk] = BatchLinking(idle if pk in waiting else LINKED)
             continue
-        state = {RunStatus.RUNNING: LINKING, RunStatus.DONE: LINKED, RunStatus.WAITING: WAITING_FOR_RECORDS,
-                 RunStatus.FAILED: FAILED}[RunStatus(taken.run.status)]
+        state = {
+            RunStatus.RUNNING: LINKING,
+            RunStatus.DONE: LINKED,
+            RunStatus.WAITING: WAITING_FOR_RECORDS,
+            RunStatus.FAILED: FAILED,
+        }[RunStatus(taken.run.status)]
         states[pk] = BatchLinking(state, taken.run, taken if state == LINKED else None)
     return states
 
@@ -236,7 +281,15 @@ def pair_rows(pair: ReviewPair) -> list[FieldRow]:
             continue
         found = pair.agreement.get(comparison) if comparison else None
         level = found.get("level") if found else None
-        rows.append(FieldRow(label=label, left=left, right=right, comparison=comparison, level=level,
-                             state=agreement_state(level) if comparison and found else None,
-                             weight=found.get("weight") if found else None))
+        rows.append(
+            FieldRow(
+                label=label,
+                left=left,
+                right=right,
+                comparison=comparison,
+                level=level,
+                state=agreement_state(level) if comparison and found else None,
+                weight=found.get("weight") if found else None,
+            )
+        )
     return rows

@@ -64,8 +64,16 @@ LINK_REASON_PREFIX = "Record in "
 LINK_REASON_SUFFIX = " extract"
 NATIONAL_IDENTIFIERS = ("pnc", "crn", "prison_number", "nhs_number", "ni_number")
 # Fields that make a record "complete" when choosing the values a new person starts with.
-COMPLETENESS_FIELDS = ("first_name", "middle_names", "last_name", "date_of_birth", "sex", "street", "postcode",
-                       *NATIONAL_IDENTIFIERS)
+COMPLETENESS_FIELDS = (
+    "first_name",
+    "middle_names",
+    "last_name",
+    "date_of_birth",
+    "sex",
+    "street",
+    "postcode",
+    *NATIONAL_IDENTIFIERS,
+)
 ENGINE_DROPS = ("source_record_id", "person_id")
 IN_CHUNK = 500  # ids per IN (...) list: well inside SQLite's parameter limit
 ADVISORY_LOCK = 74_656_001  # one linking run at a time on PostgreSQL
@@ -87,11 +95,15 @@ def link_reason(agency_name: str) -> str:
 
 def deprecated_threshold_settings() -> list[str]:
     """A sentence for each threshold still set as a match weight (the settings before match probabilities)."""
-    return [f"{old} (a match weight) is deprecated and will be ignored after the next release; set {new} "
-            f"(a match probability) instead."
-            for old, new in (("DESIST_LINK_THRESHOLD", "DESIST_LINK_PROBABILITY"),
-                             ("DESIST_REVIEW_THRESHOLD", "DESIST_REVIEW_PROBABILITY"))
-            if getattr(settings, old, None) is not None and getattr(settings, new, None) is None]
+    return [
+        f"{old} (a match weight) is deprecated and will be ignored after the next release; set {new} "
+        f"(a match probability) instead."
+        for old, new in (
+            ("DESIST_LINK_THRESHOLD", "DESIST_LINK_PROBABILITY"),
+            ("DESIST_REVIEW_THRESHOLD", "DESIST_REVIEW_PROBABILITY"),
+        )
+        if getattr(settings, old, None) is not None and getattr(settings, new, None) is None
+    ]
 
 
 def configured_thresholds() -> Any:
@@ -102,8 +114,9 @@ def configured_thresholds() -> Any:
     setting (DESIST_LINK_THRESHOLD, DESIST_REVIEW_THRESHOLD), with a warning."""
     from desist.core.linkage import Thresholds
 
-    chosen = Thresholds.from_probabilities(link=settings.DESIST_LINK_PROBABILITY or 0.0,
-                                           review=settings.DESIST_REVIEW_PROBABILITY or 0.0)
+    chosen = Thresholds.from_probabilities(
+        link=settings.DESIST_LINK_PROBABILITY or 0.0, review=settings.DESIST_REVIEW_PROBABILITY or 0.0
+    )
     for message in deprecated_threshold_settings():
         warnings.warn(message, DeprecationWarning, stacklevel=2)
     link, review = chosen.link, chosen.review
@@ -120,18 +133,37 @@ def _chunks(values: Iterable[Any], size: int = IN_CHUNK) -> Iterator[list[Any]]:
         yield chunk
 
 
-def _log_row(actor: Actor, *, action: str, summary: str, person_id: int | None, obj_type: str, obj_id: Any,
-             detail: dict[str, Any]) -> AccessLogEntry:
+def _log_row(
+    actor: Actor,
+    *,
+    action: str,
+    summary: str,
+    person_id: int | None,
+    obj_type: str,
+    obj_id: Any,
+    detail: dict[str, Any],
+) -> AccessLogEntry:
     """An unsaved access-log entry as log_access writes it, for log_entries_append (which chains many at
     once)."""
     return AccessLogEntry(
-        user_id=actor.user_id, username=actor.username, agency_code=actor.agency_code, action=action,
-        channel=actor.channel, person_id=person_id, object_type=obj_type, object_id=str(obj_id),
-        summary=summary[:255], purpose=actor.purpose, detail=detail, ip_address=actor.ip_address, path=actor.path,
+        user_id=actor.user_id,
+        username=actor.username,
+        agency_code=actor.agency_code,
+        action=action,
+        channel=actor.channel,
+        person_id=person_id,
+        object_type=obj_type,
+        object_id=str(obj_id),
+        summary=summary[:255],
+        purpose=actor.purpose,
+        detail=detail,
+        ip_address=actor.ip_address,
+        path=actor.path,
     )
 
 
 # --- the model ------------------------------------------------------------------------------------
+
 
 def _engine_records(table: Any) -> Any:
     return table.drop_columns([c for c in ENGINE_DROPS if c in table.column_names])
@@ -145,25 +177,40 @@ def model_train(*, actor: Actor) -> LinkageModelVersion:
 
     records = source_records_table()
     if records.num_rows < 2:
-        raise LinkingError("A model needs at least two source records to learn from: import an extract first.")
+        raise LinkingError(
+            "A model needs at least two source records to learn from: import an extract first."
+        )
     model = train_model(_engine_records(records))
     LinkageModelVersion.objects.filter(is_active=True).update(is_active=False)
     version = LinkageModelVersion.objects.filter(version=model.version).first()
     if version is None:
         version = LinkageModelVersion.objects.create(
-            version=model.version, splink=model.to_json(), trained_at=timezone.now(), trained_on=model.trained_on,
-            trained_by_name=actor.username, is_active=True)
+            version=model.version,
+            splink=model.to_json(),
+            trained_at=timezone.now(),
+            trained_on=model.trained_on,
+            trained_by_name=actor.username,
+            is_active=True,
+        )
     else:
         version.is_active = True
         version.save(update_fields=["is_active"])
-    log_access(actor=actor, action=Action.CONSULTATION, obj=version,
-               summary=f"Trained linkage model {version.version} on {model.trained_on:,} source records",
-               detail={"version": version.version, "trained_on": model.trained_on,
-                       "sources": model.metadata.get("sources", [])})
+    log_access(
+        actor=actor,
+        action=Action.CONSULTATION,
+        obj=version,
+        summary=f"Trained linkage model {version.version} on {model.trained_on:,} source records",
+        detail={
+            "version": version.version,
+            "trained_on": model.trained_on,
+            "sources": model.metadata.get("sources", []),
+        },
+    )
     return version
 
 
 # --- a linking run --------------------------------------------------------------------------------
+
 
 @dataclass
 class _Record:
@@ -177,8 +224,15 @@ class _Record:
         return sum(1 for name in COMPLETENESS_FIELDS if self.values.get(name))
 
 
-def link_run(*, actor: Actor, incremental: bool = True, train: bool = False, reason: str = "",
-             task_id: str = "", attempt: int = 1) -> LinkRun:
+def link_run(
+    *,
+    actor: Actor,
+    incremental: bool = True,
+    train: bool = False,
+    reason: str = "",
+    task_id: str = "",
+    attempt: int = 1,
+) -> LinkRun:
     """Link every stored source record into people and write the outcome (see the module docstring).
 
     Incremental (the default): records already linked stay with their people and only new records are
@@ -191,9 +245,17 @@ def link_run(*, actor: Actor, incremental: bool = True, train: bool = False, rea
     """
     if task_id:
         # An earlier attempt of this task was cut short (its worker stopped): its run did nothing.
-        link_runs_interrupted(task_id=task_id, reason="Its worker stopped before it finished; the task ran again.")
-    run = LinkRun.objects.create(started_by=actor.user, started_by_name=actor.username, reason=reason[:200],
-                                 incremental=incremental, task_id=task_id, attempt=attempt)
+        link_runs_interrupted(
+            task_id=task_id, reason="Its worker stopped before it finished; the task ran again."
+        )
+    run = LinkRun.objects.create(
+        started_by=actor.user,
+        started_by_name=actor.username,
+        reason=reason[:200],
+        incremental=incremental,
+        task_id=task_id,
+        attempt=attempt,
+    )
     _run_batches_add(run)
     try:
         with transaction.atomic():
@@ -224,8 +286,12 @@ def link_runs_interrupted(*, task_id: str, reason: str, retry_at: datetime | Non
     """Mark the runs a task left running when its worker stopped as failed (their writes were rolled back);
     ``retry_at`` says when the task runs again, if it does."""
     return LinkRun.objects.filter(task_id=task_id, status=RunStatus.RUNNING).update(
-        status=RunStatus.FAILED, failure=FailureKind.INTERRUPTED, error=reason[:1000], finished_at=timezone.now(),
-        retry_at=retry_at)
+        status=RunStatus.FAILED,
+        failure=FailureKind.INTERRUPTED,
+        error=reason[:1000],
+        finished_at=timezone.now(),
+        retry_at=retry_at,
+    )
 
 
 def link_run_retry_at(*, task_id: str, when: datetime) -> int:
@@ -237,8 +303,11 @@ def _run_batches_add(run: LinkRun) -> dict[int, int]:
     """Record the import batches whose records wait to be linked as this run's, and return each waiting
     record's batch (one query, and one insert)."""
     batch_of = dict(SourceRecord.objects.filter(person__isnull=True).values_list("pk", "batch_id"))
-    LinkRunBatch.objects.bulk_create([LinkRunBatch(run=run, batch_id=batch) for batch in sorted(set(batch_of.values()))],
-                                     ignore_conflicts=True, batch_size=IN_CHUNK)
+    LinkRunBatch.objects.bulk_create(
+        [LinkRunBatch(run=run, batch_id=batch) for batch in sorted(set(batch_of.values()))],
+        ignore_conflicts=True,
+        batch_size=IN_CHUNK,
+    )
     return batch_of
 
 
@@ -261,9 +330,13 @@ def _link(run: LinkRun, *, actor: Actor, incremental: bool, train: bool) -> None
         version = None
     if version is None:
         if table.num_rows < MIN_TRAINING_RECORDS:
-            _wait(run, actor, f"Waiting for enough records: desist learns how to link from the records themselves "
-                              f"and needs at least {MIN_TRAINING_RECORDS} to start ({table.num_rows} held now). "
-                              "The records are linked when the next extract is imported.")
+            _wait(
+                run,
+                actor,
+                f"Waiting for enough records: desist learns how to link from the records themselves "
+                f"and needs at least {MIN_TRAINING_RECORDS} to start ({table.num_rows} held now). "
+                "The records are linked when the next extract is imported.",
+            )
             return
         version = model_train(actor=actor)
     thresholds = configured_thresholds()
@@ -271,16 +344,27 @@ def _link(run: LinkRun, *, actor: Actor, incremental: bool, train: bool) -> None
     run.link_threshold, run.review_threshold = thresholds.link, thresholds.review
 
     record_pks: list[int] = table.column("source_record_id").to_pylist()
-    keys: list[tuple[str, str]] = list(zip(table.column("source").to_pylist(),  # (source, record id)
-                                           table.column("record_id").to_pylist(), strict=True))
+    keys: list[tuple[str, str]] = list(
+        zip(
+            table.column("source").to_pylist(),  # (source, record id)
+            table.column("record_id").to_pylist(),
+            strict=True,
+        )
+    )
     pk_of = dict(zip(keys, record_pks, strict=True))
     current: dict[int, int | None] = dict(zip(record_pks, table.column("person_id").to_pylist(), strict=True))
     previous = {key: person for key, pk in pk_of.items() if (person := current[pk]) is not None}
     must_link, must_not_link = decisions_in_force()
     run.incremental = incremental = incremental and bool(previous)
-    result = link_records(_engine_records(table), model=version.linkage_model(), previous=previous or None,
-                          incremental=incremental, must_link=must_link, must_not_link=must_not_link,
-                          thresholds=thresholds)
+    result = link_records(
+        _engine_records(table),
+        model=version.linkage_model(),
+        previous=previous or None,
+        incremental=incremental,
+        must_link=must_link,
+        must_not_link=must_not_link,
+        thresholds=thresholds,
+    )
 
     rows = result.assignments.to_pylist()
     existing_people = set(previous.values())
@@ -297,7 +381,9 @@ def _link(run: LinkRun, *, actor: Actor, incremental: bool, train: bool) -> None
 
     assigned = {pk_of[(row["source"], row["record_id"])]: person_of[int(row["person_id"])] for row in rows}
     _source_records_move([(person, pk) for pk, person in assigned.items() if current[pk] != person])
-    joined = {pk: person for pk, person in assigned.items() if current[pk] is None and person in existing_people}
+    joined = {
+        pk: person for pk, person in assigned.items() if current[pk] is None and person in existing_people
+    }
     run.people_created = len(created)
     run.records_joined = len(joined)
     run.records_split = len(result.splits)
@@ -305,22 +391,52 @@ def _link(run: LinkRun, *, actor: Actor, incremental: bool, train: bool) -> None
 
     merges = [(m.absorbed_id, m.kept_id) for m in result.merges]
     _people_merge(merges, actor=actor, run=run)
-    _people_enrich({person: [records[pk] for pk in members_of] for person, members_of in
-                    _group(joined).items()})
-    touched = set(created) | set(joined.values()) | {kept for _, kept in merges} | {
-        p for pk, p in current.items() if p is not None and assigned[pk] != p}
+    _people_enrich(
+        {person: [records[pk] for pk in members_of] for person, members_of in _group(joined).items()}
+    )
+    touched = (
+        set(created)
+        | set(joined.values())
+        | {kept for _, kept in merges}
+        | {p for pk, p in current.items() if p is not None and assigned[pk] != p}
+    )
     _involvements_reconcile(touched, assigned, records, actor=actor)
-    _links_write(run, version, rows, pk_of, person_of, previous_pks={pk for pk, p in current.items() if p is not None},
-                 current=current, assigned=assigned, full=not incremental)
+    _links_write(
+        run,
+        version,
+        rows,
+        pk_of,
+        person_of,
+        previous_pks={pk for pk, p in current.items() if p is not None},
+        current=current,
+        assigned=assigned,
+        full=not incremental,
+    )
     run.sent_to_review = _pairs_write(run, result.review_pairs, pk_of)
     run.note = "; ".join(result.notes)[:2000]
-    _run_batches_count(run, batch_of, current=current, assigned=assigned, created=set(created), joined=joined,
-                       review=[(pk_of[p.left], pk_of[p.right]) for p in result.review_pairs])
+    _run_batches_count(
+        run,
+        batch_of,
+        current=current,
+        assigned=assigned,
+        created=set(created),
+        joined=joined,
+        review=[(pk_of[p.left], pk_of[p.right]) for p in result.review_pairs],
+    )
     _declared_relationships_write()
-    ReviewPair.objects.filter(status=PairStatus.OPEN, left__person__isnull=False,
-                              left__person_id=F("right__person_id")).update(status=PairStatus.SETTLED)
-    _log_people(actor, run, created=created, joined=joined, merges=merges, splits=result.splits, pk_of=pk_of,
-                person_of=person_of)
+    ReviewPair.objects.filter(
+        status=PairStatus.OPEN, left__person__isnull=False, left__person_id=F("right__person_id")
+    ).update(status=PairStatus.SETTLED)
+    _log_people(
+        actor,
+        run,
+        created=created,
+        joined=joined,
+        merges=merges,
+        splits=result.splits,
+        pk_of=pk_of,
+        person_of=person_of,
+    )
     _finish(run, actor)
 
 
@@ -344,13 +460,25 @@ def _wait(run: LinkRun, actor: Actor, note: str) -> None:
     run.note = note
     run.finished_at = timezone.now()
     run.save()
-    log_access(actor=actor, action=Action.COMBINATION, obj=run, summary=f"Linking waits: {note}"[:255],
-               detail={"run": run.pk, "records": run.records})
+    log_access(
+        actor=actor,
+        action=Action.COMBINATION,
+        obj=run,
+        summary=f"Linking waits: {note}"[:255],
+        detail={"run": run.pk, "records": run.records},
+    )
 
 
-def _run_batches_count(run: LinkRun, batch_of: dict[int, int], *, current: dict[int, int | None],
-                       assigned: dict[int, int], created: set[int], joined: dict[int, int],
-                       review: list[tuple[int, int]]) -> None:
+def _run_batches_count(
+    run: LinkRun,
+    batch_of: dict[int, int],
+    *,
+    current: dict[int, int | None],
+    assigned: dict[int, int],
+    created: set[int],
+    joined: dict[int, int],
+    review: list[tuple[int, int]],
+) -> None:
     """What became of each batch's waiting records in this run: people created, records joined, pairs for review."""
     counts: dict[int, LinkRunBatch] = {}
     made: dict[int, set[int]] = defaultdict(set)
@@ -373,8 +501,9 @@ def _run_batches_count(run: LinkRun, batch_of: dict[int, int], *, current: dict[
         if batch in held:
             row.pk = held[batch]
             rows.append(row)
-    LinkRunBatch.objects.bulk_update(rows, ["records", "people_created", "records_joined", "sent_to_review"],
-                                     batch_size=IN_CHUNK)
+    LinkRunBatch.objects.bulk_update(
+        rows, ["records", "people_created", "records_joined", "sent_to_review"], batch_size=IN_CHUNK
+    )
 
 
 def _source_records_move(moved: list[tuple[int, int]]) -> None:
@@ -391,14 +520,25 @@ def _finish(run: LinkRun, actor: Actor) -> None:
     run.status = RunStatus.DONE
     run.finished_at = timezone.now()
     run.save()
-    log_access(actor=actor, action=Action.COMBINATION, obj=run,
-               summary=f"Linked {run.records:,} source records: {run.people_created:,} people created, "
-                       f"{run.records_joined:,} records joined, {run.people_merged:,} merged, "
-                       f"{run.sent_to_review:,} pairs for review",
-               detail={"run": run.pk, "incremental": run.incremental, "model_version": run.model_version.version
-                       if run.model_version is not None else None, "records": run.records, "people_created": run.people_created,
-                       "records_joined": run.records_joined, "people_merged": run.people_merged,
-                       "records_split": run.records_split, "sent_to_review": run.sent_to_review})
+    log_access(
+        actor=actor,
+        action=Action.COMBINATION,
+        obj=run,
+        summary=f"Linked {run.records:,} source records: {run.people_created:,} people created, "
+        f"{run.records_joined:,} records joined, {run.people_merged:,} merged, "
+        f"{run.sent_to_review:,} pairs for review",
+        detail={
+            "run": run.pk,
+            "incremental": run.incremental,
+            "model_version": run.model_version.version if run.model_version is not None else None,
+            "records": run.records,
+            "people_created": run.people_created,
+            "records_joined": run.records_joined,
+            "people_merged": run.people_merged,
+            "records_split": run.records_split,
+            "sent_to_review": run.sent_to_review,
+        },
+    )
 
 
 def _group(assigned: dict[int, int]) -> dict[int, list[int]]:
@@ -418,8 +558,9 @@ def _records(table: Any, record_pks: Sequence[int]) -> dict[int, _Record]:
     for i, pk in enumerate(record_pks):
         values = {c: data[c][i] for c in columns}
         agency = agencies[values["source"]]
-        records[pk] = _Record(pk=pk, agency_id=agency.pk, agency_name=agency.name, updated_at=updated[pk],
-                              values=values)
+        records[pk] = _Record(
+            pk=pk, agency_id=agency.pk, agency_name=agency.name, updated_at=updated[pk], values=values
+        )
     return records
 
 
@@ -451,25 +592,58 @@ def _people_create(groups: list[list[_Record]]) -> list[int]:
     for records in groups:
         by_recency = sorted(records, key=lambda r: (r.updated_at, r.pk), reverse=True)
         best = _best(records)
-        people.append(Person(
-            first_name=best.values.get("first_name") or "", middle_names=best.values.get("middle_names") or "",
-            last_name=best.values.get("last_name") or "",
-            date_of_birth=_most_common((r.values.get("date_of_birth") for r in by_recency),
-                                       best.values.get("date_of_birth")),
-            sex=_most_common((r.values.get("sex") for r in by_recency), best.values.get("sex")) or "unknown",
-            # The latest contact details any record gives (the engine reads them as e-mail and telephone).
-            email=(next((r.values["email"] for r in by_recency if r.values.get("email")), "") or "")[:254],
-            phone=(next((r.values["telephone"] for r in by_recency if r.values.get("telephone")), "") or "")[:32],
-        ))
+        people.append(
+            Person(
+                first_name=best.values.get("first_name") or "",
+                middle_names=best.values.get("middle_names") or "",
+                last_name=best.values.get("last_name") or "",
+                date_of_birth=_most_common(
+                    (r.values.get("date_of_birth") for r in by_recency), best.values.get("date_of_birth")
+                ),
+                sex=_most_common((r.values.get("sex") for r in by_recency), best.values.get("sex"))
+                or "unknown",
+                # The latest contact details any record gives (the engine reads them as e-mail and telephone).
+                email=(next((r.values["email"] for r in by_recency if r.values.get("email")), "") or "")[
+                    :254
+                ],
+                phone=(
+                    next((r.values["telephone"] for r in by_recency if r.values.get("telephone")), "") or ""
+                )[:32],
+            )
+        )
     created = Person.objects.bulk_create(people, batch_size=IN_CHUNK)
     pks = [p.pk for p in created]
-    copy_rows(PersonName, ["person", "kind", "first_name", "last_name", "first_key", "last_key", "last_soundex",
-                           "last_metaphone"], (
-        (p.pk, NameKind.PRIMARY, n.first_name, n.last_name, n.first_key, n.last_key, n.last_soundex,
-         n.last_metaphone)
-        for p in created
-        for n in [person_name_row(person_id=p.pk, kind=NameKind.PRIMARY, first_name=p.first_name,
-                                  last_name=p.last_name)]))
+    copy_rows(
+        PersonName,
+        [
+            "person",
+            "kind",
+            "first_name",
+            "last_name",
+            "first_key",
+            "last_key",
+            "last_soundex",
+            "last_metaphone",
+        ],
+        (
+            (
+                p.pk,
+                NameKind.PRIMARY,
+                n.first_name,
+                n.last_name,
+                n.first_key,
+                n.last_key,
+                n.last_soundex,
+                n.last_metaphone,
+            )
+            for p in created
+            for n in [
+                person_name_row(
+                    person_id=p.pk, kind=NameKind.PRIMARY, first_name=p.first_name, last_name=p.last_name
+                )
+            ]
+        ),
+    )
     _people_enrich(dict(zip(pks, groups, strict=True)), new=True)
     return pks
 
@@ -484,11 +658,21 @@ def _record_names(record: _Record) -> list[tuple[str, str]]:
 
 def _record_identifiers(record: _Record) -> list[Identifier]:
     v = record.values
-    found = [identifier_row(person_id=None, kind=kind, value=v[kind]) for kind in NATIONAL_IDENTIFIERS if v.get(kind)]
+    found = [
+        identifier_row(person_id=None, kind=kind, value=v[kind])
+        for kind in NATIONAL_IDENTIFIERS
+        if v.get(kind)
+    ]
     for local in v.get("local_ids") or []:
         name, _, value = local.partition(":")
-        found.append(identifier_row(person_id=None, kind=IdentifierKind.LOCAL, value=f"{name} {value}",
-                                    issuing_agency_id=record.agency_id))
+        found.append(
+            identifier_row(
+                person_id=None,
+                kind=IdentifierKind.LOCAL,
+                value=f"{name} {value}",
+                issuing_agency_id=record.agency_id,
+            )
+        )
     return found
 
 
@@ -497,8 +681,11 @@ def _held_identifiers(candidates: Iterable[Identifier]) -> set[tuple[str, int | 
     values = {i.value_normalised for i in candidates}
     held: set[tuple[str, int | None, str]] = set()
     for chunk in _chunks(sorted(values)):
-        held.update(Identifier.objects.filter(value_normalised__in=chunk)
-                    .values_list("kind", "issuing_agency_id", "value_normalised"))
+        held.update(
+            Identifier.objects.filter(value_normalised__in=chunk).values_list(
+                "kind", "issuing_agency_id", "value_normalised"
+            )
+        )
     return held
 
 
@@ -515,11 +702,14 @@ def _people_enrich(groups: dict[int, list[_Record]], *, new: bool = False) -> No
             names_held[pk] = set()
     for chunk in _chunks(groups):
         for pid, first, last in PersonName.objects.filter(person_id__in=chunk).values_list(
-                "person_id", "first_name", "last_name"):
+            "person_id", "first_name", "last_name"
+        ):
             names_held[pid].add((first.lower(), last.lower()))
         if not new:
             addressed.update(Address.objects.filter(person_id__in=chunk).values_list("person_id", flat=True))
-    candidates = {pid: [i for r in records for i in _record_identifiers(r)] for pid, records in groups.items()}
+    candidates = {
+        pid: [i for r in records for i in _record_identifiers(r)] for pid, records in groups.items()
+    }
     held = _held_identifiers(i for ids in candidates.values() for i in ids)
     names: list[PersonName] = []
     identifiers: list[Identifier] = []
@@ -529,7 +719,9 @@ def _people_enrich(groups: dict[int, list[_Record]], *, new: bool = False) -> No
         for first, last in (n for r in records for n in _record_names(r)):
             if (first.lower(), last.lower()) not in seen:
                 seen.add((first.lower(), last.lower()))
-                names.append(person_name_row(person_id=pid, kind=NameKind.ALIAS, first_name=first, last_name=last))
+                names.append(
+                    person_name_row(person_id=pid, kind=NameKind.ALIAS, first_name=first, last_name=last)
+                )
         for identifier in candidates[pid]:
             key = (identifier.kind, identifier.issuing_agency_id, identifier.value_normalised)
             if identifier.value_normalised and key not in held:
@@ -537,9 +729,14 @@ def _people_enrich(groups: dict[int, list[_Record]], *, new: bool = False) -> No
                 identifier.person_id = pid
                 identifiers.append(identifier)
         if pid not in addressed:
-            latest = next((r for r in sorted(records, key=lambda r: (r.updated_at, r.pk), reverse=True)
-                           if r.values.get("street") or r.values.get("house_number") or r.values.get("postcode")),
-                          None)
+            latest = next(
+                (
+                    r
+                    for r in sorted(records, key=lambda r: (r.updated_at, r.pk), reverse=True)
+                    if r.values.get("street") or r.values.get("house_number") or r.values.get("postcode")
+                ),
+                None,
+            )
             if latest is not None:
                 addresses.append(_address(pid, latest))
     PersonName.objects.bulk_create(names, batch_size=IN_CHUNK)
@@ -557,10 +754,15 @@ def _address(pid: int, record: _Record) -> Address:
     if len(postcode) > POSTCODE_MAX:
         line2.append(postcode)  # a long foreign postcode is kept on the address, not cut short
         postcode = ""
-    return Address(person_id=pid, line1=line1, line2=", ".join(p for p in line2 if p)[:200],
-                   town=(v.get("locality") or "")[:100], postcode=postcode,
-                   from_date=timezone.localtime(record.updated_at).date(),
-                   household_key=household_key(line1=line1, postcode=postcode))
+    return Address(
+        person_id=pid,
+        line1=line1,
+        line2=", ".join(p for p in line2 if p)[:200],
+        town=(v.get("locality") or "")[:100],
+        postcode=postcode,
+        from_date=timezone.localtime(record.updated_at).date(),
+        household_key=household_key(line1=line1, postcode=postcode),
+    )
 
 
 def _people_merge(merges: list[tuple[int, int]], *, actor: Actor, run: LinkRun) -> None:
@@ -575,18 +777,30 @@ def _people_merge(merges: list[tuple[int, int]], *, actor: Actor, run: LinkRun) 
         people = Person.objects.in_bulk([absorbed, kept])
         target = people[kept]
         seen = {absorbed}
-        while target.merged_into_id is not None and target.pk not in seen:  # kept was absorbed earlier in the run
+        while (
+            target.merged_into_id is not None and target.pk not in seen
+        ):  # kept was absorbed earlier in the run
             seen.add(target.pk)
             target = Person.objects.get(pk=target.merged_into_id)
         if people[absorbed].merged_into_id is not None or target.pk == absorbed:
             continue
-        carried = sorted(RecordLink.objects.filter(person_id=absorbed).values_list("source_record_id", flat=True))
-        people_merge(actor=actor, absorbed=people[absorbed], kept=target, reason=f"Record linkage, run {run.pk}",
-                     run_id=run.pk, refresh=False, carried={"imports.sourcerecord.person": carried})
+        carried = sorted(
+            RecordLink.objects.filter(person_id=absorbed).values_list("source_record_id", flat=True)
+        )
+        people_merge(
+            actor=actor,
+            absorbed=people[absorbed],
+            kept=target,
+            reason=f"Record linkage, run {run.pk}",
+            run_id=run.pk,
+            refresh=False,
+            carried={"imports.sourcerecord.person": carried},
+        )
 
 
-def _involvements_reconcile(people: set[int], assigned: dict[int, int], records: dict[int, _Record], *,
-                            actor: Actor) -> None:
+def _involvements_reconcile(
+    people: set[int], assigned: dict[int, int], records: dict[int, _Record], *, actor: Actor
+) -> None:
     """Access follows the data: an agency holding a record of a person has a current involvement with
     them ("Record in <agency> extract"); one that no longer holds any sees that involvement end today."""
     if not people:
@@ -599,17 +813,26 @@ def _involvements_reconcile(people: set[int], assigned: dict[int, int], records:
     current: dict[tuple[int, int], list[int]] = defaultdict(list)
     for chunk in _chunks(sorted(people)):
         for pk, person, agency in Involvement.objects.filter(
-                person_id__in=chunk, end_date__isnull=True, reason__startswith=LINK_REASON_PREFIX,
-                reason__endswith=LINK_REASON_SUFFIX).values_list("pk", "person_id", "agency_id"):
+            person_id__in=chunk,
+            end_date__isnull=True,
+            reason__startswith=LINK_REASON_PREFIX,
+            reason__endswith=LINK_REASON_SUFFIX,
+        ).values_list("pk", "person_id", "agency_id"):
             current[(person, agency)].append(pk)
     today = timezone.localdate()
     # Merged people bring their own involvement: keep one per agency.
     stale = [pk for key, pks in current.items() for pk in (pks if key not in wanted else pks[1:])]
     for chunk in _chunks(stale):
         Involvement.objects.filter(pk__in=chunk, start_date__lte=today).update(end_date=today)
-    copy_rows(Involvement, ["person", "agency", "reason", "start_date"], (
-        (person, agency, reason, today) for (person, agency), reason in wanted.items()
-        if (person, agency) not in current))
+    copy_rows(
+        Involvement,
+        ["person", "agency", "reason", "start_date"],
+        (
+            (person, agency, reason, today)
+            for (person, agency), reason in wanted.items()
+            if (person, agency) not in current
+        ),
+    )
 
 
 def _declared_relationships_write() -> int:
@@ -618,15 +841,19 @@ def _declared_relationships_write() -> int:
     A record names a related record in the same agency's extracts and what that person is to this one; both
     directions are stored, with the agency as the source. Idempotent: existing relationships are kept, so
     every run can write them all (a merge or a new link simply adds the ones now known)."""
-    declared = list(SourceRecord.objects.exclude(related_record_id="").filter(person__isnull=False).values_list(
-        "agency_id", "person_id", "related_record_id", "relationship"))
+    declared = list(
+        SourceRecord.objects.exclude(related_record_id="")
+        .filter(person__isnull=False)
+        .values_list("agency_id", "person_id", "related_record_id", "relationship")
+    )
     if not declared:
         return 0
     wanted = {(agency, related) for agency, _, related, _ in declared}
     person_of_record: dict[tuple[int, str], int] = {}
     for chunk in _chunks(sorted({related for _, related in wanted})):
         for agency, record_id, person in SourceRecord.objects.filter(
-                record_id__in=chunk, person__isnull=False).values_list("agency_id", "record_id", "person_id"):
+            record_id__in=chunk, person__isnull=False
+        ).values_list("agency_id", "record_id", "person_id"):
             if (agency, record_id) in wanted:
                 person_of_record[(agency, record_id)] = person
     rows = []
@@ -634,31 +861,66 @@ def _declared_relationships_write() -> int:
         related = person_of_record.get((agency, related_record))
         if related is None or related == person:
             continue  # the related record has not arrived yet, or both records turned out to be one person
-        rows.append(Relationship(person_id=person, related_person_id=related, kind=kind, source_agency_id=agency))
-        rows.append(Relationship(person_id=related, related_person_id=person,
-                                 kind=INVERSE_RELATIONSHIP[RelationshipKind(kind)], source_agency_id=agency))
+        rows.append(
+            Relationship(person_id=person, related_person_id=related, kind=kind, source_agency_id=agency)
+        )
+        rows.append(
+            Relationship(
+                person_id=related,
+                related_person_id=person,
+                kind=INVERSE_RELATIONSHIP[RelationshipKind(kind)],
+                source_agency_id=agency,
+            )
+        )
     Relationship.objects.bulk_create(rows, ignore_conflicts=True, batch_size=IN_CHUNK)
     return len(rows)
 
 
-def _links_write(run: LinkRun, version: LinkageModelVersion, rows: list[dict[str, Any]],
-                 pk_of: dict[tuple[str, str], int], person_of: dict[int, int], *, previous_pks: set[int],
-                 current: dict[int, int | None], assigned: dict[int, int], full: bool) -> None:
+def _links_write(
+    run: LinkRun,
+    version: LinkageModelVersion,
+    rows: list[dict[str, Any]],
+    pk_of: dict[tuple[str, str], int],
+    person_of: dict[int, int],
+    *,
+    previous_pks: set[int],
+    current: dict[int, int | None],
+    assigned: dict[int, int],
+    full: bool,
+) -> None:
     """One RecordLink per source record. An incremental run rewrites only the links it decided afresh
     (new records, and records that moved): the engine does not score pairs among records already linked."""
-    chosen = [row for row in rows if full or pk_of[(row["source"], row["record_id"])] not in previous_pks
-              or current[pk_of[(row["source"], row["record_id"])]] != assigned[pk_of[(row["source"], row["record_id"])]]]
+    chosen = [
+        row
+        for row in rows
+        if full
+        or pk_of[(row["source"], row["record_id"])] not in previous_pks
+        or current[pk_of[(row["source"], row["record_id"])]]
+        != assigned[pk_of[(row["source"], row["record_id"])]]
+    ]
     pks = [pk_of[(row["source"], row["record_id"])] for row in chosen]
     if full:
         RecordLink.objects.all().delete()
     else:
         for chunk in _chunks(pks):
             RecordLink.objects.filter(source_record_id__in=chunk).delete()
-    copy_rows(RecordLink, ["source_record", "person", "match_weight", "outcome", "model_version", "run"], (
-        (pk, person_of[int(row["person_id"])],
-         None if row["match_weight"] is None or row["match_weight"] != row["match_weight"] else row["match_weight"],
-         row["outcome"], version.pk, run.pk)
-        for pk, row in zip(pks, chosen, strict=True)))
+    copy_rows(
+        RecordLink,
+        ["source_record", "person", "match_weight", "outcome", "model_version", "run"],
+        (
+            (
+                pk,
+                person_of[int(row["person_id"])],
+                None
+                if row["match_weight"] is None or row["match_weight"] != row["match_weight"]
+                else row["match_weight"],
+                row["outcome"],
+                version.pk,
+                run.pk,
+            )
+            for pk, row in zip(pks, chosen, strict=True)
+        ),
+    )
 
 
 def _agreement_json(agreement: dict[str, Any]) -> dict[str, dict[str, Any]]:
@@ -670,55 +932,104 @@ def _pairs_write(run: LinkRun, pairs: Sequence[Any], pk_of: dict[tuple[str, str]
     settled one opens again)."""
     if not pairs:
         return 0
-    known = {(left, right): pk for pk, left, right in ReviewPair.objects.values_list("pk", "left_id", "right_id")}
+    known = {
+        (left, right): pk for pk, left, right in ReviewPair.objects.values_list("pk", "left_id", "right_id")
+    }
     fresh: list[ReviewPair] = []
     again: list[ReviewPair] = []
     for pair in pairs:
         left, right = sorted((pk_of[tuple(pair.left)], pk_of[tuple(pair.right)]))
-        values = {"match_weight": pair.match_weight, "match_probability": pair.match_probability,
-                  "agreement": _agreement_json(pair.agreement), "last_seen_run": run}
+        values = {
+            "match_weight": pair.match_weight,
+            "match_probability": pair.match_probability,
+            "agreement": _agreement_json(pair.agreement),
+            "last_seen_run": run,
+        }
         if (left, right) in known:
             again.append(ReviewPair(pk=known[(left, right)], **values))
         else:
             fresh.append(ReviewPair(left_id=left, right_id=right, first_seen_run=run, **values))
     ReviewPair.objects.bulk_create(fresh, batch_size=IN_CHUNK)
-    ReviewPair.objects.bulk_update(again, ["match_weight", "match_probability", "agreement", "last_seen_run"],
-                                   batch_size=IN_CHUNK)
+    ReviewPair.objects.bulk_update(
+        again, ["match_weight", "match_probability", "agreement", "last_seen_run"], batch_size=IN_CHUNK
+    )
     for chunk in _chunks([p.pk for p in again]):
         ReviewPair.objects.filter(pk__in=chunk, status=PairStatus.SETTLED).update(status=PairStatus.OPEN)
     return len(pairs)
 
 
-def _log_people(actor: Actor, run: LinkRun, *, created: list[int], joined: dict[int, int],
-                merges: list[tuple[int, int]], splits: Sequence[Any], pk_of: dict[tuple[str, str], int],
-                person_of: dict[int, int]) -> None:
+def _log_people(
+    actor: Actor,
+    run: LinkRun,
+    *,
+    created: list[int],
+    joined: dict[int, int],
+    merges: list[tuple[int, int]],
+    splits: Sequence[Any],
+    pk_of: dict[tuple[str, str], int],
+    person_of: dict[int, int],
+) -> None:
     """One `combination` entry for each person whose records this run changed."""
     label = "linking.linkrun"
-    entries = [_log_row(actor, action=Action.COMBINATION, person_id=pid, obj_type=label, obj_id=run.pk,
-                        summary=f"Record linkage created person {pid} from agency records",
-                        detail={"run": run.pk}) for pid in created]
+    entries = [
+        _log_row(
+            actor,
+            action=Action.COMBINATION,
+            person_id=pid,
+            obj_type=label,
+            obj_id=run.pk,
+            summary=f"Record linkage created person {pid} from agency records",
+            detail={"run": run.pk},
+        )
+        for pid in created
+    ]
     for person, pks in _group(joined).items():
-        entries.append(_log_row(actor, action=Action.COMBINATION, person_id=person, obj_type=label, obj_id=run.pk,
-                                summary=f"Record linkage joined {len(pks)} agency record{'s' if len(pks) != 1 else ''} "
-                                        f"to person {person}", detail={"run": run.pk, "source_records": sorted(pks)}))
+        entries.append(
+            _log_row(
+                actor,
+                action=Action.COMBINATION,
+                person_id=person,
+                obj_type=label,
+                obj_id=run.pk,
+                summary=f"Record linkage joined {len(pks)} agency record{'s' if len(pks) != 1 else ''} "
+                f"to person {person}",
+                detail={"run": run.pk, "source_records": sorted(pks)},
+            )
+        )
     for absorbed, kept in merges:
         for person in (kept, absorbed):
-            entries.append(_log_row(actor, action=Action.COMBINATION, person_id=person, obj_type=label,
-                                    obj_id=run.pk, summary=f"Record linkage merged person {absorbed} into {kept}",
-                                    detail={"run": run.pk, "absorbed": absorbed, "kept": kept}))
+            entries.append(
+                _log_row(
+                    actor,
+                    action=Action.COMBINATION,
+                    person_id=person,
+                    obj_type=label,
+                    obj_id=run.pk,
+                    summary=f"Record linkage merged person {absorbed} into {kept}",
+                    detail={"run": run.pk, "absorbed": absorbed, "kept": kept},
+                )
+            )
     for split in splits:
         pk = pk_of[tuple(split.record)]
         moved_to = person_of.get(split.person_id, split.person_id)
         for person in (split.previous_id, moved_to):
-            entries.append(_log_row(actor, action=Action.COMBINATION, person_id=person, obj_type=label,
-                                    obj_id=run.pk,
-                                    summary=f"Record linkage moved source record {pk} from person "
-                                            f"{split.previous_id} to {moved_to}",
-                                    detail={"run": run.pk, "source_record": pk}))
+            entries.append(
+                _log_row(
+                    actor,
+                    action=Action.COMBINATION,
+                    person_id=person,
+                    obj_type=label,
+                    obj_id=run.pk,
+                    summary=f"Record linkage moved source record {pk} from person "
+                    f"{split.previous_id} to {moved_to}",
+                    detail={"run": run.pk, "source_record": pk},
+                )
+            )
     log_entries_append(entries)  # chained, as log_access does one by one
 
 
 # --- reviewing --------------------------------------------------------------------------------------
+
 
 def review_actor(actor: Actor) -> Actor:
     """The actor with review's lawful purpose: reviewers see records outside their caseload for it."""
@@ -726,8 +1037,15 @@ def review_actor(actor: Actor) -> Actor:
     return Actor(**{f.name: getattr(actor, f.name) for f in fields(Actor)} | {"purpose": REVIEW_PURPOSE})
 
 
-def review_decide(*, actor: Actor, pair: ReviewPair, decision: str, note: str = "", blind: bool = False,
-                  decisions_read: int | None = None) -> ReviewDecision:
+def review_decide(
+    *,
+    actor: Actor,
+    pair: ReviewPair,
+    decision: str,
+    note: str = "",
+    blind: bool = False,
+    decisions_read: int | None = None,
+) -> ReviewDecision:
     """Record a reviewer's decision on a pair. The latest decision is in force: "match" makes the next
     run link the two records, "not a match" keeps them apart for good, "unsure" changes nothing. A
     linking run is queued so the decision takes effect.
@@ -736,36 +1054,68 @@ def review_decide(*, actor: Actor, pair: ReviewPair, decision: str, note: str = 
     nothing is saved and StaleEdit says so (lost updates, issue 10 item 12). None: no check (scripts)."""
     if not can_review(actor):
         # Logged outside the decision's transaction, so the refusal stays on record.
-        log_refusal(actor, summary=f"Refused a decision on review pair {pair.pk}", obj=pair,
-                    reason="not a linkage reviewer")
+        log_refusal(
+            actor,
+            summary=f"Refused a decision on review pair {pair.pk}",
+            obj=pair,
+            reason="not a linkage reviewer",
+        )
         raise NotAReviewer("Only linkage reviewers can decide pairs.")
     if decision not in Decision.values:
         raise ValueError(f"Unknown decision {decision!r}.")
-    return _decide(actor=actor, pair=pair, decision=decision, note=note, blind=blind, decisions_read=decisions_read)
+    return _decide(
+        actor=actor, pair=pair, decision=decision, note=note, blind=blind, decisions_read=decisions_read
+    )
 
 
 @transaction.atomic
-def _decide(*, actor: Actor, pair: ReviewPair, decision: str, note: str, blind: bool,
-            decisions_read: int | None) -> ReviewDecision:
+def _decide(
+    *, actor: Actor, pair: ReviewPair, decision: str, note: str, blind: bool, decisions_read: int | None
+) -> ReviewDecision:
     # Lock the pair (PostgreSQL; SQLite serialises writers anyway), so of two reviewers deciding at once the
     # second counts the first's decision.
     ReviewPair.objects.select_for_update().filter(pk=pair.pk).exists()
     if decisions_read is not None and ReviewDecision.objects.filter(pair=pair).count() != decisions_read:
         raise StaleEdit()
-    made = ReviewDecision.objects.create(pair=pair, decision=decision, reviewer=actor.user,
-                                         reviewer_name=actor.username, blind=blind, note=note.strip())
+    made = ReviewDecision.objects.create(
+        pair=pair,
+        decision=decision,
+        reviewer=actor.user,
+        reviewer_name=actor.username,
+        blind=blind,
+        note=note.strip(),
+    )
     pair.decision = decision
     pair.status = PairStatus.DECIDED
     pair.save(update_fields=["decision", "status"])
-    people = sorted({p for p in SourceRecord.objects.filter(pk__in=[pair.left_id, pair.right_id])
-                    .values_list("person_id", flat=True) if p is not None})
+    people = sorted(
+        {
+            p
+            for p in SourceRecord.objects.filter(pk__in=[pair.left_id, pair.right_id]).values_list(
+                "person_id", flat=True
+            )
+            if p is not None
+        }
+    )
     reviewing = review_actor(actor)
-    logged_for: list[int | None] = list(people) or [None]  # records linked to no one: one entry naming no person
+    logged_for: list[int | None] = list(people) or [
+        None
+    ]  # records linked to no one: one entry naming no person
     for person in logged_for:
-        log_access(actor=reviewing, action=Action.COMBINATION, obj=made, person_id=person,
-                   summary=f"Decided review pair {pair.pk}: {made.get_decision_display()}",
-                   detail={"pair": pair.pk, "decision": decision, "blind": blind, "source_records":
-                           [pair.left_id, pair.right_id], "note": made.note})
+        log_access(
+            actor=reviewing,
+            action=Action.COMBINATION,
+            obj=made,
+            person_id=person,
+            summary=f"Decided review pair {pair.pk}: {made.get_decision_display()}",
+            detail={
+                "pair": pair.pk,
+                "decision": decision,
+                "blind": blind,
+                "source_records": [pair.left_id, pair.right_id],
+                "note": made.note,
+            },
+        )
     if decision != Decision.UNSURE:
         from desist.linking.tasks import link_later
 
@@ -778,8 +1128,12 @@ def active_version_choose(*, actor: Actor, version: LinkageModelVersion) -> Link
     with transaction.atomic():
         LinkageModelVersion.objects.filter(is_active=True).exclude(pk=version.pk).update(is_active=False)
         LinkageModelVersion.objects.filter(pk=version.pk).update(is_active=True)
-        log_access(actor=actor, action=Action.ALTERATION, obj=version,
-                   summary=f"Made linkage model {version.version} the active model")
+        log_access(
+            actor=actor,
+            action=Action.ALTERATION,
+            obj=version,
+            summary=f"Made linkage model {version.version} the active model",
+        )
     version.is_active = True
     return version
 
@@ -797,7 +1151,9 @@ def review_pair_consult(*, actor: Actor, pair_id: int) -> ReviewPair:
     from desist.linking.selectors import review_pair
 
     if not can_review(actor):
-        log_refusal(actor, summary=f"Refused access to review pair {pair_id}", reason="not a linkage reviewer")
+        log_refusal(
+            actor, summary=f"Refused access to review pair {pair_id}", reason="not a linkage reviewer"
+        )
         raise NotAReviewer("Only linkage reviewers can see pairs of records.")
     pair = review_pair(pair_id)
     if pair is None:
@@ -805,9 +1161,16 @@ def review_pair_consult(*, actor: Actor, pair_id: int) -> ReviewPair:
         raise PairNotFound(pair_id)
     reviewing = review_actor(actor)
     people = sorted({p for p in (pair.left.person_id, pair.right.person_id) if p is not None})
-    logged_for: list[int | None] = list(people) or [None]  # records linked to no one: one entry naming no person
+    logged_for: list[int | None] = list(people) or [
+        None
+    ]  # records linked to no one: one entry naming no person
     for person in logged_for:
-        log_access(actor=reviewing, action=Action.CONSULTATION, obj=pair, person_id=person,
-                   summary=f"Viewed review pair {pair.pk}: source records {pair.left_id} and {pair.right_id}",
-                   detail={"source_records": [pair.left_id, pair.right_id]})
+        log_access(
+            actor=reviewing,
+            action=Action.CONSULTATION,
+            obj=pair,
+            person_id=person,
+            summary=f"Viewed review pair {pair.pk}: source records {pair.left_id} and {pair.right_id}",
+            detail={"source_records": [pair.left_id, pair.right_id]},
+        )
     return pair

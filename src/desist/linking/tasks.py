@@ -15,8 +15,9 @@ from desist.worker.services import on_lapse
 
 
 @task(takes_context=True)
-def link_records_task(context: TaskContext, incremental: bool = True, train: bool = False,
-                      reason: str = "", attempt: int = 1) -> dict[str, int | str]:
+def link_records_task(
+    context: TaskContext, incremental: bool = True, train: bool = False, reason: str = "", attempt: int = 1
+) -> dict[str, int | str]:
     """Run linking over the stored source records (see linking.services.link_run). Safe to run again
     after a worker stopped mid-run: the run's writes are one transaction, and linking is incremental.
 
@@ -25,8 +26,14 @@ def link_records_task(context: TaskContext, incremental: bool = True, train: boo
 
     task_id = str(context.task_result.id)
     try:
-        run = link_run(actor=system_actor(channel=Channel.TASK), incremental=incremental, train=train, reason=reason,
-                       task_id=task_id, attempt=attempt)
+        run = link_run(
+            actor=system_actor(channel=Channel.TASK),
+            incremental=incremental,
+            train=train,
+            reason=reason,
+            task_id=task_id,
+            attempt=attempt,
+        )
     except Exception:
         when = retry_later(incremental=incremental, train=train, reason=reason, attempt=attempt)
         if when is not None:
@@ -37,8 +44,13 @@ def link_records_task(context: TaskContext, incremental: bool = True, train: boo
         from desist.families.tasks import families_refresh_later
 
         families_refresh_later()
-    return {"run": run.pk, "status": run.status, "people_created": run.people_created,
-            "records_joined": run.records_joined, "sent_to_review": run.sent_to_review}
+    return {
+        "run": run.pk,
+        "status": run.status,
+        "people_created": run.people_created,
+        "records_joined": run.records_joined,
+        "sent_to_review": run.sent_to_review,
+    }
 
 
 def retry_delay(attempt: int) -> timedelta:
@@ -52,8 +64,9 @@ def retry_later(*, incremental: bool, train: bool, reason: str, attempt: int) ->
     if attempt > settings.DESIST_LINK_RETRIES:
         return None
     when = timezone.now() + retry_delay(attempt)
-    link_records_task.using(run_after=when).enqueue(incremental=incremental, train=train, reason=reason,
-                                                    attempt=attempt + 1)
+    link_records_task.using(run_after=when).enqueue(
+        incremental=incremental, train=train, reason=reason, attempt=attempt + 1
+    )
     return when
 
 
@@ -62,6 +75,7 @@ def link_later(*, reason: str, incremental: bool = True, train: bool = False) ->
 
     An incremental run already waiting for the worker will see this change too, so a reviewer working
     through the queue does not stack up one run per decision."""
+
     def enqueue() -> None:
         if incremental and not train and _incremental_run_waiting():
             return
@@ -77,8 +91,11 @@ def _incremental_run_waiting() -> bool:
 
     # A retry queued for later does not count: new records should not wait for it.
     waiting = DBTaskResult.objects.ready().filter(task_path=link_records_task.module_path)
-    return any(row.args_kwargs.get("kwargs", {}).get("incremental", True)
-               and not row.args_kwargs.get("kwargs", {}).get("train") for row in waiting.only("args_kwargs")[:20])
+    return any(
+        row.args_kwargs.get("kwargs", {}).get("incremental", True)
+        and not row.args_kwargs.get("kwargs", {}).get("train")
+        for row in waiting.only("args_kwargs")[:20]
+    )
 
 
 def link_after_import(*, agency_code: str, file_name: str) -> None:
@@ -106,5 +123,8 @@ def train_later() -> None:
 def _link_task_lapsed(task_id: str, retried: bool, reason: str) -> None:
     from desist.linking.services import link_runs_interrupted
 
-    link_runs_interrupted(task_id=task_id, reason=f"{reason} {'It is queued again.' if retried else 'Not retried.'}",
-                          retry_at=timezone.now() if retried else None)
+    link_runs_interrupted(
+        task_id=task_id,
+        reason=f"{reason} {'It is queued again.' if retried else 'Not retried.'}",
+        retry_at=timezone.now() if retried else None,
+    )

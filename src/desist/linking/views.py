@@ -33,8 +33,13 @@ BLIND_KEY = "linkage_blind"
 def _reviewer(request: AuthenticatedHttpRequest, what: str) -> Actor:
     actor = request.actor
     if not selectors.can_review(actor):
-        refuse(actor, summary=f"Refused access to {what}", reason="not a linkage reviewer", status=403,
-               message="Only linkage reviewers can use the linkage pages.")
+        refuse(
+            actor,
+            summary=f"Refused access to {what}",
+            reason="not a linkage reviewer",
+            status=403,
+            message="Only linkage reviewers can use the linkage pages.",
+        )
     return actor
 
 
@@ -42,7 +47,11 @@ def _queue_options(request: AuthenticatedHttpRequest) -> tuple[str, Agency | Non
     order = request.GET.get("order", "nearest")
     if order not in selectors.QUEUE_ORDERS:
         order = "nearest"
-    agency = Agency.objects.filter(code=request.GET.get("agency", "")).first() if request.GET.get("agency") else None
+    agency = (
+        Agency.objects.filter(code=request.GET.get("agency", "")).first()
+        if request.GET.get("agency")
+        else None
+    )
     params = {"order": order, **({"agency": agency.code} if agency else {})}
     return order, agency, params
 
@@ -57,17 +66,31 @@ def queue(request: AuthenticatedHttpRequest) -> HttpResponse:
     if request.GET.get("show") == "unsure":
         status, decision = PairStatus.DECIDED, Decision.UNSURE
         params["show"] = "unsure"
-    pairs = selectors.review_queue(status=status, decision=decision, order=order,
-                                   agency_id=agency.pk if agency else None)
+    pairs = selectors.review_queue(
+        status=status, decision=decision, order=order, agency_id=agency.pk if agency else None
+    )
     page = Paginator(pairs, QUEUE_PAGE).get_page(request.GET.get("page"))
-    log_access(actor=services.review_actor(actor), action=Action.CONSULTATION,
-               summary=f"Viewed the linkage review queue ({page.paginator.count:,} pairs)",
-               detail={"pairs": [p.pk for p in page.object_list]})
-    return render(request, "linking/queue.html", {
-        "page": page, "order": order, "orders": selectors.QUEUE_ORDERS, "agency": agency,
-        "agencies": Agency.objects.only("code", "name"), "blind": request.session.get(BLIND_KEY, False),
-        "query_string": urlencode(params), "params": params, "showing_unsure": bool(decision),
-    })
+    log_access(
+        actor=services.review_actor(actor),
+        action=Action.CONSULTATION,
+        summary=f"Viewed the linkage review queue ({page.paginator.count:,} pairs)",
+        detail={"pairs": [p.pk for p in page.object_list]},
+    )
+    return render(
+        request,
+        "linking/queue.html",
+        {
+            "page": page,
+            "order": order,
+            "orders": selectors.QUEUE_ORDERS,
+            "agency": agency,
+            "agencies": Agency.objects.only("code", "name"),
+            "blind": request.session.get(BLIND_KEY, False),
+            "query_string": urlencode(params),
+            "params": params,
+            "showing_unsure": bool(decision),
+        },
+    )
 
 
 @login_required
@@ -86,25 +109,45 @@ def pair(request: AuthenticatedHttpRequest, pair_id: int) -> HttpResponse:
     form = DecisionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            made = services.review_decide(actor=actor, pair=found, decision=form.cleaned_data["decision"],
-                                          note=form.cleaned_data["note"], blind=blind,
-                                          decisions_read=form.cleaned_data["decisions_read"])
+            made = services.review_decide(
+                actor=actor,
+                pair=found,
+                decision=form.cleaned_data["decision"],
+                note=form.cleaned_data["note"],
+                blind=blind,
+                decisions_read=form.cleaned_data["decisions_read"],
+            )
         except StaleEdit:
             # The page is drawn again below with the decision made meanwhile, and the reviewer's choice kept.
-            form.add_error(None, "Someone else decided this pair while you were looking at it. Your decision has "
-                                 "not been saved: read theirs under Decisions so far, then decide again.")
+            form.add_error(
+                None,
+                "Someone else decided this pair while you were looking at it. Your decision has "
+                "not been saved: read theirs under Decisions so far, then decide again.",
+            )
         else:
-            messages.success(request, f"Pair {found.pk}: {made.get_decision_display()}. "
-                                      "Linking runs again in the background so the decision takes effect.")
+            messages.success(
+                request,
+                f"Pair {found.pk}: {made.get_decision_display()}. "
+                "Linking runs again in the background so the decision takes effect.",
+            )
             following = selectors.next_pair(found, order=order, agency_id=agency.pk if agency else None)
             if following is None:
                 return redirect(f"/linkage/review/?{urlencode(params)}")
             return redirect(f"/linkage/review/{following.pk}/?{urlencode(params)}")
-    return render(request, "linking/pair.html", {
-        "pair": found, "rows": selectors.pair_rows(found), "blind": blind, "form": form,
-        "decisions": list(found.decisions.all()), "query_string": urlencode(params),
-        "thresholds": services.configured_thresholds(), "choices": Decision.choices,
-    })
+    return render(
+        request,
+        "linking/pair.html",
+        {
+            "pair": found,
+            "rows": selectors.pair_rows(found),
+            "blind": blind,
+            "form": form,
+            "decisions": list(found.decisions.all()),
+            "query_string": urlencode(params),
+            "thresholds": services.configured_thresholds(),
+            "choices": Decision.choices,
+        },
+    )
 
 
 @login_required
@@ -123,9 +166,11 @@ def blind(request: AuthenticatedHttpRequest) -> HttpResponse:
 def overview(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Model versions, recent runs with what they did, and the size of the queue."""
     _reviewer(request, "the linkage page")
-    return render(request, "linking/overview.html", {**selectors.linkage_overview(),
-                                                     "thresholds": services.configured_thresholds(),
-                                                     "can_link": True})
+    return render(
+        request,
+        "linking/overview.html",
+        {**selectors.linkage_overview(), "thresholds": services.configured_thresholds(), "can_link": True},
+    )
 
 
 @login_required
@@ -134,16 +179,24 @@ def train(request: AuthenticatedHttpRequest) -> HttpResponse:
     _reviewer(request, "training a linkage model")
     if request.method == "POST":
         train_later()
-        messages.success(request, "A new model version is being trained in the background. "
-                                  "It becomes the active model when it is ready.")
+        messages.success(
+            request,
+            "A new model version is being trained in the background. "
+            "It becomes the active model when it is ready.",
+        )
         return redirect("linkage")
-    return render(request, "linking/confirm.html", {
-        "title": "Train a new model version",
-        "body": "desist learns the model's parameters again from every source record held. This takes a few "
-                "minutes for a large partnership. The new version becomes the active model; links already "
-                "made keep the version that made them.",
-        "button": "Train a new model version", "form": None,
-    })
+    return render(
+        request,
+        "linking/confirm.html",
+        {
+            "title": "Train a new model version",
+            "body": "desist learns the model's parameters again from every source record held. This takes a few "
+            "minutes for a large partnership. The new version becomes the active model; links already "
+            "made keep the version that made them.",
+            "button": "Train a new model version",
+            "form": None,
+        },
+    )
 
 
 @login_required
@@ -153,18 +206,28 @@ def run(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = RunForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         full = form.cleaned_data["full"]
-        link_later(reason=f"Started by {request.user.get_username()} from the Linkage page", incremental=not full)
+        link_later(
+            reason=f"Started by {request.user.get_username()} from the Linkage page", incremental=not full
+        )
         # "Retry now" on an import's page comes back to that page.
         target = request.POST.get("next") or ""
         if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
             messages.success(request, "Linking is queued again. This page shows how it goes.")
             return redirect(target)
-        messages.success(request, f"A {'full' if full else 'incremental'} linking run is queued. "
-                                  "Its counts appear below when it finishes.")
+        messages.success(
+            request,
+            f"A {'full' if full else 'incremental'} linking run is queued. "
+            "Its counts appear below when it finishes.",
+        )
         return redirect("linkage")
-    return render(request, "linking/confirm.html", {
-        "title": "Run record linkage",
-        "body": "desist links every source record not yet linked into people, and applies reviewers' decisions. "
-                "People keep their numbers. A full run scores every pair of records again.",
-        "button": "Run linking", "form": form,
-    })
+    return render(
+        request,
+        "linking/confirm.html",
+        {
+            "title": "Run record linkage",
+            "body": "desist links every source record not yet linked into people, and applies reviewers' decisions. "
+            "People keep their numbers. A full run scores every pair of records again.",
+            "button": "Run linking",
+            "form": form,
+        },
+    )

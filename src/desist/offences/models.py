@@ -57,14 +57,17 @@ class Offence(models.Model):
     )
     domestic_abuse = models.BooleanField(default=False)
     ogrs3_category = models.CharField(
-        max_length=64, blank=True,
+        max_length=64,
+        blank=True,
         help_text="Chosen by a user where the offence code alone does not decide the OGRS3 category.",
     )
 
     class Meta:
         ordering = ["-outcome_date", "-offence_date"]
         constraints = [
-            models.CheckConstraint(condition=Q(offence_date__lte=F("outcome_date")), name="offence_before_outcome"),
+            models.CheckConstraint(
+                condition=Q(offence_date__lte=F("outcome_date")), name="offence_before_outcome"
+            ),
             models.CheckConstraint(
                 condition=Q(outcome="caution", disposal="") | (Q(outcome="conviction") & ~Q(disposal="")),
                 name="offence_disposal_matches_outcome",

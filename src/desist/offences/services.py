@@ -26,9 +26,17 @@ def offence_codes_load() -> int:
     rows = load_offence_codes()
     existing = set(OffenceCode.objects.values_list("code", flat=True))
     new = [
-        OffenceCode(code=r.ho_code, category=r.category, subcategory=r.subcategory, description=r.description or "",
-                    ogrs3_category=r.ogrs3_category or "", ogrs3_weight=r.ogrs3_weight, needs_details=r.needs_details)
-        for r in rows if r.ho_code not in existing
+        OffenceCode(
+            code=r.ho_code,
+            category=r.category,
+            subcategory=r.subcategory,
+            description=r.description or "",
+            ogrs3_category=r.ogrs3_category or "",
+            ogrs3_weight=r.ogrs3_weight,
+            needs_details=r.needs_details,
+        )
+        for r in rows
+        if r.ho_code not in existing
     ]
     OffenceCode.objects.bulk_create(new, batch_size=1000)
     return OffenceCode.objects.count()
@@ -39,7 +47,9 @@ class UnknownCategory(ValueError):
 
 
 @transaction.atomic
-def offence_category_choose(*, actor: Actor, offence: Offence, category: str, read: str | None = None) -> Offence:
+def offence_category_choose(
+    *, actor: Actor, offence: Offence, category: str, read: str | None = None
+) -> Offence:
     """Say which OGRS3 category an offence falls in, where its code alone does not decide (RULES.md §1).
 
     `read` is the category the user's page showed ("" for none yet; None: the one `offence` was loaded with). If
@@ -51,27 +61,58 @@ def offence_category_choose(*, actor: Actor, offence: Offence, category: str, re
     if Offence.objects.filter(pk=offence.pk, ogrs3_category=before).update(ogrs3_category=category) != 1:
         raise StaleEdit()
     offence.ogrs3_category = category
-    log_access(actor=actor, action=Action.ALTERATION, person_id=offence.person_id, obj=offence,
-               summary=f"Chose the OGRS3 category of offence {offence.offence_code_id} for person {offence.person_id}",
-               detail={"changes": {"ogrs3_category": {"before": before, "after": category}}})
+    log_access(
+        actor=actor,
+        action=Action.ALTERATION,
+        person_id=offence.person_id,
+        obj=offence,
+        summary=f"Chose the OGRS3 category of offence {offence.offence_code_id} for person {offence.person_id}",
+        detail={"changes": {"ogrs3_category": {"before": before, "after": category}}},
+    )
     derived_refresh_later(offence.person_id)
     return offence
 
 
 @transaction.atomic
-def offence_record(*, actor: Actor, person: Person, offence_code: str, offence_date: date, outcome: str,
-                   outcome_date: date, disposal: str = "", domestic_abuse: bool = False,
-                   sentence_id: int | None = None) -> Offence:
+def offence_record(
+    *,
+    actor: Actor,
+    person: Person,
+    offence_code: str,
+    offence_date: date,
+    outcome: str,
+    outcome_date: date,
+    disposal: str = "",
+    domestic_abuse: bool = False,
+    sentence_id: int | None = None,
+) -> Offence:
     """Record a proven offence (a conviction with its disposal, or a caution)."""
     code = OffenceCode.objects.get(code=offence_code)
-    offence = Offence(person=person, offence_code=code, offence_date=offence_date, outcome=outcome,
-                      outcome_date=outcome_date, disposal=disposal, domestic_abuse=domestic_abuse,
-                      sentence_id=sentence_id)
+    offence = Offence(
+        person=person,
+        offence_code=code,
+        offence_date=offence_date,
+        outcome=outcome,
+        outcome_date=outcome_date,
+        disposal=disposal,
+        domestic_abuse=domestic_abuse,
+        sentence_id=sentence_id,
+    )
     offence.full_clean()
     offence.save()
-    log_access(actor=actor, action=Action.COLLECTION, summary=f"Recorded offence {offence_code} for person {person.pk}",
-               person_id=person.pk, obj=offence,
-               detail={"after": {"offence_code": offence_code, "offence_date": offence_date.isoformat(),
-                                 "outcome": outcome}})
+    log_access(
+        actor=actor,
+        action=Action.COLLECTION,
+        summary=f"Recorded offence {offence_code} for person {person.pk}",
+        person_id=person.pk,
+        obj=offence,
+        detail={
+            "after": {
+                "offence_code": offence_code,
+                "offence_date": offence_date.isoformat(),
+                "outcome": outcome,
+            }
+        },
+    )
     derived_refresh_later(person.pk)
     return offence

@@ -21,14 +21,22 @@ from desist.versioning import StaleEdit
 def offence_category(request: AuthenticatedHttpRequest, person_id: int, offence_id: int) -> HttpResponse:
     """A user says which OGRS3 category an offence falls in, where its code does not decide."""
     actor = request.actor
-    offence = Offence.objects.filter(pk=offence_id, person_id=person_id,
-                                     person__in=selectors.visible_people(actor)).first()
+    offence = Offence.objects.filter(
+        pk=offence_id, person_id=person_id, person__in=selectors.visible_people(actor)
+    ).first()
     if offence is None:
-        refuse(actor, summary=f"Refused to choose the category of offence {offence_id} of person {person_id}",
-               person_id=person_id)
+        refuse(
+            actor,
+            summary=f"Refused to choose the category of offence {offence_id} of person {person_id}",
+            person_id=person_id,
+        )
     try:
-        offence_category_choose(actor=actor, offence=offence, category=request.POST.get("category", ""),
-                                read=request.POST.get("read"))
+        offence_category_choose(
+            actor=actor,
+            offence=offence,
+            category=request.POST.get("category", ""),
+            read=request.POST.get("read"),
+        )
     except (UnknownCategory, StaleEdit) as error:
         messages.error(request, str(error))
     else:

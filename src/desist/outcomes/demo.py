@@ -17,16 +17,32 @@ from desist.outcomes.models import (
 )
 
 # The kind recorded for a positive or negative outcome, cycling through these so the demo shows each.
-SETTLED_KINDS = (AccommodationKind.OWN_HOME, AccommodationKind.FAMILY_FRIENDS, AccommodationKind.OWN_HOME,
-                 AccommodationKind.SUPPORTED)
-UNSETTLED_KINDS = (AccommodationKind.TEMPORARY, AccommodationKind.SOFA_SURFING, AccommodationKind.APPROVED_PREMISES,
-                   AccommodationKind.NO_FIXED_ABODE, AccommodationKind.ROUGH_SLEEPING)
-ETE_KINDS = (EmploymentKind.EMPLOYED, EmploymentKind.EMPLOYED, EmploymentKind.TRAINING, EmploymentKind.SELF_EMPLOYED,
-             EmploymentKind.EDUCATION)
+SETTLED_KINDS = (
+    AccommodationKind.OWN_HOME,
+    AccommodationKind.FAMILY_FRIENDS,
+    AccommodationKind.OWN_HOME,
+    AccommodationKind.SUPPORTED,
+)
+UNSETTLED_KINDS = (
+    AccommodationKind.TEMPORARY,
+    AccommodationKind.SOFA_SURFING,
+    AccommodationKind.APPROVED_PREMISES,
+    AccommodationKind.NO_FIXED_ABODE,
+    AccommodationKind.ROUGH_SLEEPING,
+)
+ETE_KINDS = (
+    EmploymentKind.EMPLOYED,
+    EmploymentKind.EMPLOYED,
+    EmploymentKind.TRAINING,
+    EmploymentKind.SELF_EMPLOYED,
+    EmploymentKind.EDUCATION,
+)
 NOT_ETE_KINDS = (EmploymentKind.UNEMPLOYED, EmploymentKind.UNEMPLOYED, EmploymentKind.NOT_AVAILABLE)
 
 
-def demo_outcomes_load(world: Any, *, seed: int, sentence_people: dict[int, int] | None = None) -> dict[str, int]:
+def demo_outcomes_load(
+    world: Any, *, seed: int, sentence_people: dict[int, int] | None = None
+) -> dict[str, int]:
     """Load the outcomes of a generated partnership whose sentences are already loaded with their generated
     ids. With `sentence_people` (sentence id -> the person it was loaded for), each outcome goes to its
     sentence's person and outcomes of sentences not loaded are left out; without it, people kept their
@@ -45,10 +61,17 @@ def demo_outcomes_load(world: Any, *, seed: int, sentence_people: dict[int, int]
 
     columns = ["person", "sentence", "stage", "recorded_on", "kind"]
     return {
-        "accommodation statuses": copy_rows(AccommodationStatus, columns,
-                                            rows("accommodation", SETTLED_KINDS, UNSETTLED_KINDS)),
+        "accommodation statuses": copy_rows(
+            AccommodationStatus, columns, rows("accommodation", SETTLED_KINDS, UNSETTLED_KINDS)
+        ),
         "employment statuses": copy_rows(EmploymentStatus, columns, rows("ete", ETE_KINDS, NOT_ETE_KINDS)),
-        "enforcement actions": copy_rows(EnforcementAction, ["person", "sentence", "action_date", "kind", "reason"], (
-            (holder, r["sentence_id"], r["action_date"], r["kind"], "")
-            for r in tables["enforcement"].to_pylist() if (holder := person(r)) is not None)),
+        "enforcement actions": copy_rows(
+            EnforcementAction,
+            ["person", "sentence", "action_date", "kind", "reason"],
+            (
+                (holder, r["sentence_id"], r["action_date"], r["kind"], "")
+                for r in tables["enforcement"].to_pylist()
+                if (holder := person(r)) is not None
+            ),
+        ),
     }

@@ -29,7 +29,9 @@ class AccommodationKind(models.TextChoices):
 
 
 # Settled accommodation, as the basket counts it (docs/measures.md): the one place this is decided.
-SETTLED = frozenset({AccommodationKind.OWN_HOME, AccommodationKind.FAMILY_FRIENDS, AccommodationKind.SUPPORTED})
+SETTLED = frozenset(
+    {AccommodationKind.OWN_HOME, AccommodationKind.FAMILY_FRIENDS, AccommodationKind.SUPPORTED}
+)
 
 
 class EmploymentKind(models.TextChoices):
@@ -42,8 +44,9 @@ class EmploymentKind(models.TextChoices):
 
 
 # In employment, training or education (ETE), as the basket counts it.
-IN_ETE = frozenset({EmploymentKind.EMPLOYED, EmploymentKind.SELF_EMPLOYED, EmploymentKind.TRAINING,
-                    EmploymentKind.EDUCATION})
+IN_ETE = frozenset(
+    {EmploymentKind.EMPLOYED, EmploymentKind.SELF_EMPLOYED, EmploymentKind.TRAINING, EmploymentKind.EDUCATION}
+)
 
 
 class AccommodationStatus(models.Model):

@@ -80,7 +80,9 @@ class Membership(models.Model):
     is_active = models.BooleanField(default=True)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["user", "agency"], name="membership_unique_user_agency")]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "agency"], name="membership_unique_user_agency")
+        ]
 
     def __str__(self) -> str:
         return f"{self.user} — {self.get_role_display()}, {self.agency}"

@@ -38,25 +38,42 @@ def _grants_more(before: dict[str, Any], after: dict[str, Any]) -> bool:
     return before.get("agency") != after.get("agency") or before.get("role") != after.get("role")
 
 
-def _log(*, actor: Actor, membership: Membership, username: str, before: dict[str, Any], after: dict[str, Any],
-         removed: bool = False) -> AccessLogEntry | None:
+def _log(
+    *,
+    actor: Actor,
+    membership: Membership,
+    username: str,
+    before: dict[str, Any],
+    after: dict[str, Any],
+    removed: bool = False,
+) -> AccessLogEntry | None:
     if before == after and not removed:
         return None
     granted = _grants_more(before, after) and not removed
     current = after or before
     whom = "themselves" if actor.username == username else username
     if granted:
-        summary = (f"{actor.username} granted {whom} the {current['role']} role at {current['agency']}"
-                   f" (sees that agency's people)")
+        summary = (
+            f"{actor.username} granted {whom} the {current['role']} role at {current['agency']}"
+            f" (sees that agency's people)"
+        )
     elif removed or not after.get("is_active"):
         summary = f"{actor.username} withdrew {whom}'s membership of {current['agency']}"
     else:
         summary = f"{actor.username} changed {whom}'s membership of {current['agency']}"
     return log_access(
-        actor=actor, action=Action.DISCLOSURE if granted else Action.ALTERATION, obj=membership,
-        summary=summary, recipient=username,
-        detail={"kind": "access_grant" if granted else "access_change", "user": username, "before": before,
-                "after": after if not removed else {}, "self_grant": granted and actor.username == username},
+        actor=actor,
+        action=Action.DISCLOSURE if granted else Action.ALTERATION,
+        obj=membership,
+        summary=summary,
+        recipient=username,
+        detail={
+            "kind": "access_grant" if granted else "access_change",
+            "user": username,
+            "before": before,
+            "after": after if not removed else {},
+            "self_grant": granted and actor.username == username,
+        },
     )
 
 
@@ -64,13 +81,21 @@ def _log(*, actor: Actor, membership: Membership, username: str, before: dict[st
 def membership_save(*, actor: Actor, membership: Membership) -> Membership:
     """Save a new or changed membership; a grant of access is logged as a disclosure, anything else as an
     alteration. The values before come from the database, not from the form."""
-    stored = (Membership.objects.select_related("agency", "team", "user").filter(pk=membership.pk).first()
-              if membership.pk else None)
+    stored = (
+        Membership.objects.select_related("agency", "team", "user").filter(pk=membership.pk).first()
+        if membership.pk
+        else None
+    )
     before = membership_snapshot(stored)
     membership.save()
     membership = Membership.objects.select_related("agency", "team", "user").get(pk=membership.pk)
-    _log(actor=actor, membership=membership, username=membership.user.get_username(), before=before,
-         after=membership_snapshot(membership))
+    _log(
+        actor=actor,
+        membership=membership,
+        username=membership.user.get_username(),
+        before=before,
+        after=membership_snapshot(membership),
+    )
     return membership
 
 
@@ -79,21 +104,38 @@ def membership_remove(*, actor: Actor, membership: Membership) -> None:
     """Delete a membership (the user no longer works for that agency), logged as a withdrawal."""
     membership = Membership.objects.select_related("agency", "team", "user").get(pk=membership.pk)
     before = membership_snapshot(membership)
-    _log(actor=actor, membership=membership, username=membership.user.get_username(), before=before, after={},
-         removed=True)
+    _log(
+        actor=actor,
+        membership=membership,
+        username=membership.user.get_username(),
+        before=before,
+        after={},
+        removed=True,
+    )
     membership.delete()
 
 
-def administrator_rights_log(*, actor: Actor, user: Any, before: dict[str, bool], after: dict[str, bool]) -> None:
+def administrator_rights_log(
+    *, actor: Actor, user: Any, before: dict[str, bool], after: dict[str, bool]
+) -> None:
     """Log a change to a user's staff or superuser flags: a superuser is an administrator everywhere."""
     if before == after:
         return
     username = user.get_username()
     widened = any(after.get(k) and not before.get(k) for k in after)
     whom = "themselves" if actor.username == username else username
-    log_access(actor=actor, action=Action.DISCLOSURE if widened else Action.ALTERATION, obj=user,
-               summary=f"{actor.username} {'granted' if widened else 'changed'} {whom} administration rights "
-                       f"({', '.join(k for k in sorted(after) if after[k]) or 'none'})",
-               recipient=username,
-               detail={"kind": "access_grant" if widened else "access_change", "user": username, "before": before,
-                       "after": after, "self_grant": widened and actor.username == username})
+    log_access(
+        actor=actor,
+        action=Action.DISCLOSURE if widened else Action.ALTERATION,
+        obj=user,
+        summary=f"{actor.username} {'granted' if widened else 'changed'} {whom} administration rights "
+        f"({', '.join(k for k in sorted(after) if after[k]) or 'none'})",
+        recipient=username,
+        detail={
+            "kind": "access_grant" if widened else "access_change",
+            "user": username,
+            "before": before,
+            "after": after,
+            "self_grant": widened and actor.username == username,
+        },
+    )

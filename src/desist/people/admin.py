@@ -31,7 +31,11 @@ class PersonDataAdmin(AdminConsultationLogged):
 
 def own_agency_or_visible(person_field: str = "person", agency_field: str = "agency") -> Any:
     """A `scope` for records an agency supplied: its own records, and those linked to people it may see."""
+
     def scope(self: PersonDataAdmin, queryset: QuerySet[Any], actor: Actor) -> QuerySet[Any]:
-        return queryset.filter(Q(**{f"{agency_field}_id__in": actor.agency_ids})
-                               | Q(**{f"{person_field}__in": visible_people(actor)}))
+        return queryset.filter(
+            Q(**{f"{agency_field}_id__in": actor.agency_ids})
+            | Q(**{f"{person_field}__in": visible_people(actor)})
+        )
+
     return scope

@@ -22,8 +22,9 @@ class CaseloadFilterForm(forms.Form):
     status = forms.ChoiceField(required=False, choices=[("", "Any status"), *SupervisionStatus.CHOICES])
     flag = forms.ChoiceField(required=False, choices=[("", "Any flag"), *RegisterKind.choices])
     district = forms.ChoiceField(required=False, choices=[])
-    group = forms.ChoiceField(required=False, choices=[("", "Any group"), *PriorityGroup.choices],
-                              label="Priority group")
+    group = forms.ChoiceField(
+        required=False, choices=[("", "Any group"), *PriorityGroup.choices], label="Priority group"
+    )
     sort = forms.ChoiceField(required=False, choices=SORT_CHOICES, label="Sort by")
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

@@ -111,11 +111,15 @@ def _conflicts(model: type[models.Model], field: models.Field[Any, Any], merge: 
     """Rows of the absorbed person that cannot point at the kept person as they are, with why."""
     why: dict[int, str] = {}
     name = field.name
-    others = [f for f in model._meta.concrete_fields
-              if f.is_relation and f.related_model is Person and f.name != name]
+    others = [
+        f
+        for f in model._meta.concrete_fields
+        if f.is_relation and f.related_model is Person and f.name != name
+    ]
     for other in others:
         for pk in model._base_manager.filter(**{name: merge.absorbed, other.attname: merge.kept}).values_list(
-                "pk", flat=True):
+            "pk", flat=True
+        ):
             why[pk] = "it links the two people merged"
     rules: list[tuple[list[str], Q | None]] = []
     if field.unique:
@@ -140,8 +144,10 @@ def _before_names(field_key: str, merge: _Merge) -> None:
 
     if field_key != "people.personname.person":
         return
-    known = {(f.lower(), la.lower()) for f, la in PersonName.objects.filter(person_id=merge.kept)
-             .values_list("first_name", "last_name")}
+    known = {
+        (f.lower(), la.lower())
+        for f, la in PersonName.objects.filter(person_id=merge.kept).values_list("first_name", "last_name")
+    }
     names = list(PersonName.objects.filter(person_id=merge.absorbed))
     merge.aside(PersonName, [n for n in names if (n.first_name.lower(), n.last_name.lower()) in known])
     for name in names:
@@ -157,7 +163,9 @@ def _before_assessments(field_key: str, merge: _Merge) -> None:
     from desist.assessments.models import Assessment
 
     top = Assessment.objects.filter(person_id=merge.kept).aggregate(top=Max("version"))["top"] or 0
-    theirs = list(Assessment.objects.filter(person_id=merge.absorbed).order_by("version").values_list("pk", "version"))
+    theirs = list(
+        Assessment.objects.filter(person_id=merge.absorbed).order_by("version").values_list("pk", "version")
+    )
     if not top or not theirs:
         return
     # Two steps, so no renumbered row meets another's old number on the way.
@@ -175,9 +183,12 @@ def _before_risk_scores(field_key: str, merge: _Merge) -> None:
         return
     from desist.assessments.models import RiskScore
 
-    kinds = set(RiskScore.objects.filter(person_id=merge.kept, is_current=True).values_list("kind", flat=True))
+    kinds = set(
+        RiskScore.objects.filter(person_id=merge.kept, is_current=True).values_list("kind", flat=True)
+    )
     for pk in RiskScore.objects.filter(person_id=merge.absorbed, is_current=True, kind__in=kinds).values_list(
-            "pk", flat=True):
+        "pk", flat=True
+    ):
         merge.change(RiskScore, pk, is_current=True)
         RiskScore.objects.filter(pk=pk).update(is_current=False)
 
@@ -200,10 +211,14 @@ def _move(merge: _Merge) -> None:
             stuck = [r for r in rows if r not in free]
             if stuck:
                 merge.left_behind.setdefault(key, []).extend(
-                    {"pk": r.pk, "what": str(r)[:200], "why": conflicts[r.pk]} for r in stuck)
+                    {"pk": r.pk, "what": str(r)[:200], "why": conflicts[r.pk]} for r in stuck
+                )
         stay = [item["pk"] for item in merge.left_behind.get(key, [])]
-        pks = list(model._base_manager.filter(**{field.name: merge.absorbed}).exclude(pk__in=stay)
-                   .values_list("pk", flat=True))
+        pks = list(
+            model._base_manager.filter(**{field.name: merge.absorbed})
+            .exclude(pk__in=stay)
+            .values_list("pk", flat=True)
+        )
         if pks:
             model._base_manager.filter(pk__in=pks).update(**{field.name: merge.kept})
             merge.moved[key] = sorted(pks)
@@ -241,8 +256,16 @@ def _check_reviewer(actor: Actor, what: str) -> None:
 
 
 @transaction.atomic
-def people_merge(*, actor: Actor, absorbed: Person, kept: Person, reason: str, run_id: int | None = None,
-                 refresh: bool = True, carried: dict[str, list[int]] | None = None) -> PersonMerge:
+def people_merge(
+    *,
+    actor: Actor,
+    absorbed: Person,
+    kept: Person,
+    reason: str,
+    run_id: int | None = None,
+    refresh: bool = True,
+    carried: dict[str, list[int]] | None = None,
+) -> PersonMerge:
     """Merge the absorbed person into the person kept: move every row that points at the absorbed person (see
     the module docstring for what happens when the kept person already holds the same), mark the absorbed
     person merged, record it all on a PersonMerge, log it for both people and (with `refresh`) work out their
@@ -261,28 +284,56 @@ def people_merge(*, actor: Actor, absorbed: Person, kept: Person, reason: str, r
         if current is None:
             raise MergeRefused(f"Person {person.pk} does not exist.")
         if current.merged_into_id is not None:
-            raise MergeRefused(f"Person {person.pk} has already been merged into person {current.merged_into_id}: "
-                               f"merge with person {current.merged_into_id} instead.")
-    state = _Merge(absorbed=absorbed.pk, kept=kept.pk, moved={key: sorted(pks) for key, pks in (carried or {}).items()
-                                                              if pks},
-                   changed={}, set_aside={}, left_behind={})
+            raise MergeRefused(
+                f"Person {person.pk} has already been merged into person {current.merged_into_id}: "
+                f"merge with person {current.merged_into_id} instead."
+            )
+    state = _Merge(
+        absorbed=absorbed.pk,
+        kept=kept.pk,
+        moved={key: sorted(pks) for key, pks in (carried or {}).items() if pks},
+        changed={},
+        set_aside={},
+        left_behind={},
+    )
     _move(state)
     repointed = sorted(Person.objects.filter(merged_into_id=absorbed.pk).values_list("pk", flat=True))
     Person.objects.filter(pk__in=repointed).update(merged_into_id=kept.pk)
     Person.objects.filter(pk=absorbed.pk).update(merged_into_id=kept.pk)
     absorbed.merged_into_id = kept.pk
     merge = PersonMerge.objects.create(
-        absorbed_id=absorbed.pk, kept_id=kept.pk, merged_at=timezone.now(), merged_by_id=actor.user_id,
-        merged_by_name=actor.username, reason=reason.strip(), link_run_id=run_id, moved=state.moved,
-        changed=state.changed, set_aside=state.set_aside, left_behind=state.left_behind, repointed=repointed)
+        absorbed_id=absorbed.pk,
+        kept_id=kept.pk,
+        merged_at=timezone.now(),
+        merged_by_id=actor.user_id,
+        merged_by_name=actor.username,
+        reason=reason.strip(),
+        link_run_id=run_id,
+        moved=state.moved,
+        changed=state.changed,
+        set_aside=state.set_aside,
+        left_behind=state.left_behind,
+        repointed=repointed,
+    )
     counts = dict(merge_counts(merge))
     for person_id in (kept.pk, absorbed.pk):
-        log_access(actor=actor, action=Action.COMBINATION, person_id=person_id, obj=merge,
-                   summary=f"Merged person {absorbed.pk} into person {kept.pk}",
-                   detail={"merge": merge.pk, "absorbed": absorbed.pk, "kept": kept.pk, "reason": merge.reason,
-                           "run": run_id, "moved": counts,
-                           "set_aside": {k: len(v) for k, v in state.set_aside.items()},
-                           "left_behind": {k: len(v) for k, v in state.left_behind.items()}})
+        log_access(
+            actor=actor,
+            action=Action.COMBINATION,
+            person_id=person_id,
+            obj=merge,
+            summary=f"Merged person {absorbed.pk} into person {kept.pk}",
+            detail={
+                "merge": merge.pk,
+                "absorbed": absorbed.pk,
+                "kept": kept.pk,
+                "reason": merge.reason,
+                "run": run_id,
+                "moved": counts,
+                "set_aside": {k: len(v) for k, v in state.set_aside.items()},
+                "left_behind": {k: len(v) for k, v in state.left_behind.items()},
+            },
+        )
     if refresh:
         _refresh(actor, people=[absorbed.pk, kept.pk], scores_for=[kept.pk])
     else:
@@ -294,8 +345,11 @@ def people_merge(*, actor: Actor, absorbed: Person, kept: Person, reason: str, r
 
 def merge_blocking_undo(merge: PersonMerge) -> PersonMerge | None:
     """The later merge that must be undone before this one: the kept person's own merge into someone else."""
-    return (PersonMerge.objects.filter(absorbed_id=merge.kept_id, undone_at__isnull=True)
-            .order_by("-merged_at", "-pk").first())
+    return (
+        PersonMerge.objects.filter(absorbed_id=merge.kept_id, undone_at__isnull=True)
+        .order_by("-merged_at", "-pk")
+        .first()
+    )
 
 
 @transaction.atomic
@@ -306,12 +360,16 @@ def people_merge_undo(*, actor: Actor, merge: PersonMerge, reason: str, refresh:
     _check_reviewer(actor, "undo a merge")
     merge = PersonMerge.objects.select_for_update().get(pk=merge.pk)
     if merge.undone_at is not None:
-        raise SplitRefused(f"This merge was already undone on {timezone.localtime(merge.undone_at):%d %B %Y} by "
-                           f"{merge.undone_by_name or 'the system'}.")
+        raise SplitRefused(
+            f"This merge was already undone on {timezone.localtime(merge.undone_at):%d %B %Y} by "
+            f"{merge.undone_by_name or 'the system'}."
+        )
     later = merge_blocking_undo(merge)
     if later is not None:
-        raise SplitRefused(f"Person {merge.kept_id} has since been merged into person {later.kept_id}: undo that "
-                           f"merge (number {later.pk}) first.")
+        raise SplitRefused(
+            f"Person {merge.kept_id} has since been merged into person {later.kept_id}: undo that "
+            f"merge (number {later.pk}) first."
+        )
     absorbed = Person.objects.select_for_update().get(pk=merge.absorbed_id)
     if absorbed.merged_into_id != merge.kept_id:
         raise SplitRefused(f"Person {merge.absorbed_id} is no longer merged into person {merge.kept_id}.")
@@ -320,7 +378,9 @@ def people_merge_undo(*, actor: Actor, merge: PersonMerge, reason: str, refresh:
     gone: dict[str, int] = {}
     for key, pks in merge.moved.items():
         model, field = _resolve(key)
-        back = model._base_manager.filter(pk__in=pks, **{field: merge.kept_id}).update(**{field: merge.absorbed_id})
+        back = model._base_manager.filter(pk__in=pks, **{field: merge.kept_id}).update(
+            **{field: merge.absorbed_id}
+        )
         if back != len(pks):
             gone[key] = len(pks) - back  # removed or moved on since the merge
         if key == "imports.sourcerecord.person":
@@ -328,7 +388,8 @@ def people_merge_undo(*, actor: Actor, merge: PersonMerge, reason: str, refresh:
             from desist.linking.models import RecordLink
 
             RecordLink.objects.filter(source_record_id__in=pks, person_id=merge.kept_id).update(
-                person_id=merge.absorbed_id)
+                person_id=merge.absorbed_id
+            )
     for label, rows in merge.changed.items():
         model = apps.get_model(label)
         for pk, before in rows.items():
@@ -342,17 +403,32 @@ def people_merge_undo(*, actor: Actor, merge: PersonMerge, reason: str, refresh:
         for restored in serializers.deserialize("json", json.dumps(rows)):
             restored.save()
     Person.objects.filter(pk=merge.absorbed_id).update(merged_into=None)
-    Person.objects.filter(pk__in=merge.repointed, merged_into_id=merge.kept_id).update(merged_into_id=merge.absorbed_id)
+    Person.objects.filter(pk__in=merge.repointed, merged_into_id=merge.kept_id).update(
+        merged_into_id=merge.absorbed_id
+    )
     merge.undone_at = timezone.now()
     merge.undone_by_id = actor.user_id
     merge.undone_by_name = actor.username
     merge.undo_reason = reason.strip()
     merge.save(update_fields=["undone_at", "undone_by", "undone_by_name", "undo_reason"])
     for person in (merge.absorbed_id, merge.kept_id):
-        log_access(actor=actor, action=Action.ALTERATION, person_id=person, obj=merge,
-                   summary=f"Undid the merge of person {merge.absorbed_id} into person {merge.kept_id}",
-                   detail={"merge": merge.pk, "absorbed": merge.absorbed_id, "kept": merge.kept_id,
-                           "reason": merge.undo_reason, "moved_back": dict(merge_counts(merge)), "gone": gone})
+        log_access(
+            actor=actor,
+            action=Action.ALTERATION,
+            person_id=person,
+            obj=merge,
+            summary=f"Undid the merge of person {merge.absorbed_id} into person {merge.kept_id}",
+            detail={
+                "merge": merge.pk,
+                "absorbed": merge.absorbed_id,
+                "kept": merge.kept_id,
+                "reason": merge.undo_reason,
+                "moved_back": dict(merge_counts(merge)),
+                "gone": gone,
+            },
+        )
     if refresh:
-        _refresh(actor, people=[merge.absorbed_id, merge.kept_id], scores_for=[merge.absorbed_id, merge.kept_id])
+        _refresh(
+            actor, people=[merge.absorbed_id, merge.kept_id], scores_for=[merge.absorbed_id, merge.kept_id]
+        )
     return merge

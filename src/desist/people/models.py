@@ -99,7 +99,9 @@ class PersonName(models.Model):
     kind = models.CharField(max_length=16, choices=NameKind.choices)
     first_name = models.CharField(max_length=100, blank=True)
     last_name = models.CharField(max_length=100)
-    first_key = models.CharField(max_length=100, blank=True, help_text="First name, normalised to its canonical form.")
+    first_key = models.CharField(
+        max_length=100, blank=True, help_text="First name, normalised to its canonical form."
+    )
     # db_index on a CharField also gives PostgreSQL a pattern index, so prefix searches use it.
     last_key = models.CharField(max_length=100, db_index=True, help_text="Last name, normalised.")
     last_soundex = models.CharField(max_length=8)
@@ -132,7 +134,9 @@ class Identifier(models.Model):
     kind = models.CharField(max_length=16, choices=IdentifierKind.choices)
     value = models.CharField(max_length=64, help_text="As issued, for display.")
     value_normalised = models.CharField(max_length=64, help_text="Upper case without spaces, for matching.")
-    issuing_agency = models.ForeignKey(Agency, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    issuing_agency = models.ForeignKey(
+        Agency, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
 
     class Meta:
         constraints = [
@@ -147,7 +151,8 @@ class Identifier(models.Model):
                 name="identifier_unique_local",
             ),
             models.CheckConstraint(
-                condition=Q(kind="local", issuing_agency__isnull=False) | (~Q(kind="local") & Q(issuing_agency__isnull=True)),
+                condition=Q(kind="local", issuing_agency__isnull=False)
+                | (~Q(kind="local") & Q(issuing_agency__isnull=True)),
                 name="identifier_local_has_issuer",
             ),
         ]
@@ -169,14 +174,18 @@ class Address(models.Model):
     from_date = models.DateField()
     to_date = models.DateField(null=True, blank=True)
     household_key = models.CharField(
-        max_length=255, blank=True, db_index=True, help_text="Normalised address: people sharing it share a household."
+        max_length=255,
+        blank=True,
+        db_index=True,
+        help_text="Normalised address: people sharing it share a household.",
     )
 
     class Meta:
         ordering = ["-from_date"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(to_date__isnull=True) | Q(to_date__gte=F("from_date")), name="address_dates_in_order"
+                condition=Q(to_date__isnull=True) | Q(to_date__gte=F("from_date")),
+                name="address_dates_in_order",
             )
         ]
         indexes = [models.Index(fields=["person", "-from_date"], name="address_person_from")]
@@ -208,7 +217,9 @@ class Relationship(models.Model):
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="relationships")
     related_person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
     kind = models.CharField(max_length=20, choices=RelationshipKind.choices)
-    source_agency = models.ForeignKey(Agency, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    source_agency = models.ForeignKey(
+        Agency, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
 
     class Meta:
         constraints = [
@@ -231,14 +242,19 @@ class Involvement(models.Model):
     start_date = models.DateField()
     end_date = models.DateField(null=True, blank=True)
     lead_worker = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="involvements"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="involvements",
     )
 
     class Meta:
         ordering = ["-start_date"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(end_date__isnull=True) | Q(end_date__gte=F("start_date")), name="involvement_dates_in_order"
+                condition=Q(end_date__isnull=True) | Q(end_date__gte=F("start_date")),
+                name="involvement_dates_in_order",
             )
         ]
         indexes = [
@@ -258,8 +274,9 @@ class PersonMerge(models.Model):
     absorbed = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="merges_out")
     kept = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="merges_in")
     merged_at = models.DateTimeField()
-    merged_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                  related_name="+")
+    merged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     merged_by_name = models.CharField(max_length=150, blank=True)
     reason = models.TextField(blank=True)
     # The linking run that decided it (linking.LinkRun), if any: an id, as linking depends on people.
@@ -275,8 +292,9 @@ class PersonMerge(models.Model):
     # People merged earlier into the absorbed person, now pointing at the person kept.
     repointed = models.JSONField(default=list)
     undone_at = models.DateTimeField(null=True, blank=True)
-    undone_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                  related_name="+")
+    undone_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     undone_by_name = models.CharField(max_length=150, blank=True)
     undo_reason = models.TextField(blank=True)
 

@@ -42,14 +42,25 @@ def _actor(request: AuthenticatedHttpRequest, pending: dict[str, Any]) -> Actor:
     # The entry describes the search as it was shown: its address and the purpose stated at the time.
     # (request.actor is a lazy object, so its fields are copied rather than `replace`d.)
     current = request.actor
-    return Actor(**{f.name: getattr(current, f.name) for f in fields(Actor)}
-                 | {"path": pending["path"], "purpose": pending["purpose"],
-                    "justification": pending.get("justification", "")})
+    return Actor(
+        **{f.name: getattr(current, f.name) for f in fields(Actor)}
+        | {
+            "path": pending["path"],
+            "purpose": pending["purpose"],
+            "justification": pending.get("justification", ""),
+        }
+    )
 
 
 def _record(request: AuthenticatedHttpRequest, pending: dict[str, Any], settled_by: str) -> None:
-    person_search_record(actor=_actor(request, pending), query=pending["query"], person_ids=pending["person_ids"],
-                         settled_by=settled_by, typed=pending["typed"], shown_at=pending["shown_at_iso"])
+    person_search_record(
+        actor=_actor(request, pending),
+        query=pending["query"],
+        person_ids=pending["person_ids"],
+        settled_by=settled_by,
+        typed=pending["typed"],
+        shown_at=pending["shown_at_iso"],
+    )
 
 
 def search_shown(request: AuthenticatedHttpRequest, *, query: str, person_ids: list[int]) -> str:
@@ -66,9 +77,14 @@ def search_shown(request: AuthenticatedHttpRequest, *, query: str, person_ids: l
     search_id = uuid.uuid4().hex
     now = time.time()
     session[PENDING_KEY] = {
-        "id": search_id, "query": query, "person_ids": person_ids, "typed": typed, "shown_at": now,
+        "id": search_id,
+        "query": query,
+        "person_ids": person_ids,
+        "typed": typed,
+        "shown_at": now,
         "shown_at_iso": datetime.fromtimestamp(now, tz=UTC).isoformat(timespec="seconds"),
-        "path": request.get_full_path()[:500], "purpose": session.get("purpose", ""),
+        "path": request.get_full_path()[:500],
+        "purpose": session.get("purpose", ""),
         "justification": session.get("purpose_justification", ""),
     }
     return search_id
@@ -83,8 +99,9 @@ def search_submitted(request: AuthenticatedHttpRequest, *, query: str, person_id
             typed = pending["typed"]
         else:
             _record(request, pending, "followed by another search")
-    person_search_record(actor=request.actor, query=query, person_ids=person_ids,
-                         settled_by="submitted", typed=typed)
+    person_search_record(
+        actor=request.actor, query=query, person_ids=person_ids, settled_by="submitted", typed=typed
+    )
 
 
 def search_settle(request: AuthenticatedHttpRequest, *, settled_by: str, search_id: str = "") -> bool:
@@ -106,9 +123,14 @@ class SettledSearchMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         session = getattr(request, "session", None)
-        if session is not None and PENDING_KEY in session and request.path not in (
-                reverse("search"), reverse("search_settled")):
+        if (
+            session is not None
+            and PENDING_KEY in session
+            and request.path not in (reverse("search"), reverse("search_settled"))
+        ):
             # Only a signed-in session holds a search; AccessContextMiddleware (earlier) attached the actor.
-            search_settle(cast(AuthenticatedHttpRequest, request),
-                          settled_by=f"followed by {request.method} {request.path[:200]}")
+            search_settle(
+                cast(AuthenticatedHttpRequest, request),
+                settled_by=f"followed by {request.method} {request.path[:200]}",
+            )
         return self.get_response(request)

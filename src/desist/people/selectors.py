@@ -58,7 +58,9 @@ def visible_people(actor: Actor, *, on: date | None = None) -> QuerySet[Person]:
     return Person.objects.filter(Exists(involved))
 
 
-def person_for_actor(actor: Actor, person_id: int, *, what: str = "the record", on: date | None = None) -> Person:
+def person_for_actor(
+    actor: Actor, person_id: int, *, what: str = "the record", on: date | None = None
+) -> Person:
     """The person, if the actor may see them; otherwise the refusal is logged (`denied`) and the channel's
     404 raised (`desist.audit.refusals.refuse`). The one getter pages, fragments, the API and commands use
     for a person; `what` names what was asked for, in the log ("record an assessment")."""
@@ -69,13 +71,17 @@ def person_for_actor(actor: Actor, person_id: int, *, what: str = "the record", 
 
 
 def current_registers_prefetch(on: date) -> Prefetch:
-    current = RegisterEntry.objects.filter(start_date__lte=on).filter(Q(end_date__isnull=True) | Q(end_date__gte=on))
+    current = RegisterEntry.objects.filter(start_date__lte=on).filter(
+        Q(end_date__isnull=True) | Q(end_date__gte=on)
+    )
     return Prefetch("registers", queryset=current.order_by("kind"), to_attr="current_registers")
 
 
 def identifiers_prefetch(*kinds: str) -> Prefetch:
     return Prefetch(
-        "identifiers", queryset=Identifier.objects.filter(kind__in=kinds).order_by("kind"), to_attr="key_identifiers"
+        "identifiers",
+        queryset=Identifier.objects.filter(kind__in=kinds).order_by("kind"),
+        to_attr="key_identifiers",
     )
 
 
@@ -101,7 +107,9 @@ class CaseloadFilters:
     group: str = ""
 
 
-def caseload(actor: Actor, filters: CaseloadFilters | None = None, *, on: date | None = None) -> QuerySet[Person]:
+def caseload(
+    actor: Actor, filters: CaseloadFilters | None = None, *, on: date | None = None
+) -> QuerySet[Person]:
     """The people the actor is lead worker for, with status, next key date and current flags.
 
     A fixed number of queries whatever the caseload size: the list itself, plus one prefetch each for
@@ -112,9 +120,11 @@ def caseload(actor: Actor, filters: CaseloadFilters | None = None, *, on: date |
     if actor.user_id is None:
         return Person.objects.none()
     # Start from the worker's own involvements (indexed), not from everyone the agency can see.
-    led = Involvement.objects.filter(lead_worker_id=actor.user_id).filter(
-        Q(end_date__isnull=True) | Q(end_date__gte=on)
-    ).values("person_id")
+    led = (
+        Involvement.objects.filter(lead_worker_id=actor.user_id)
+        .filter(Q(end_date__isnull=True) | Q(end_date__gte=on))
+        .values("person_id")
+    )
     next_date = KeyDate.objects.filter(person=OuterRef("pk"), date__gte=on).order_by("date", "kind")
     people = (
         visible_people(actor, on=on)
@@ -123,22 +133,27 @@ def caseload(actor: Actor, filters: CaseloadFilters | None = None, *, on: date |
         .annotate(
             supervision_status=supervision_status_expression(on),
             status_rank=Case(
-                *(When(supervision_status=s, then=Value(rank)) for rank, s in enumerate(SupervisionStatus.ORDER)),
+                *(
+                    When(supervision_status=s, then=Value(rank))
+                    for rank, s in enumerate(SupervisionStatus.ORDER)
+                ),
                 default=Value(len(SupervisionStatus.ORDER)),
             ),
             next_key_date=Subquery(next_date.values("date")[:1]),
             next_key_kind=Subquery(next_date.values("kind")[:1]),
         )
-        .prefetch_related(current_registers_prefetch(on), identifiers_prefetch(IdentifierKind.CRN, IdentifierKind.PNC))
+        .prefetch_related(
+            current_registers_prefetch(on), identifiers_prefetch(IdentifierKind.CRN, IdentifierKind.PNC)
+        )
     )
     if filters.status in dict(SupervisionStatus.CHOICES):
         people = people.filter(supervision_status=filters.status)
     if filters.flag:
         people = people.filter(
             Exists(
-                RegisterEntry.objects.filter(person=OuterRef("pk"), kind=filters.flag, start_date__lte=on).filter(
-                    Q(end_date__isnull=True) | Q(end_date__gte=on)
-                )
+                RegisterEntry.objects.filter(
+                    person=OuterRef("pk"), kind=filters.flag, start_date__lte=on
+                ).filter(Q(end_date__isnull=True) | Q(end_date__gte=on))
             )
         )
     if filters.district:
@@ -261,9 +276,13 @@ def person_search(actor: Actor, text: str, *, limit: int = 50, on: date | None =
             # One word may be a first name or a last name.
             name_match |= Q(first_key__in=first_name_variants(last))
         # Closest candidates first, so the cap never drops an exact match.
-        closeness = Case(When(last_key=last_key, then=Value(0)), When(phonetic, then=Value(1)), default=Value(2))
+        closeness = Case(
+            When(last_key=last_key, then=Value(0)), When(phonetic, then=Value(1)), default=Value(2)
+        )
         candidates = (
-            PersonName.objects.filter(name_match, person__in=visible).annotate(closeness=closeness).order_by("closeness")
+            PersonName.objects.filter(name_match, person__in=visible)
+            .annotate(closeness=closeness)
+            .order_by("closeness")
         )
         if wanted_dates:
             candidates = candidates.filter(person__date_of_birth__in=wanted_dates)
@@ -272,17 +291,23 @@ def person_search(actor: Actor, text: str, *, limit: int = 50, on: date | None =
             "person_id", "kind", "first_name", "last_name"
         )[:MAX_CANDIDATES]:
             if first:
-                score = 0.55 * name_similarity(last, cand_last) + 0.45 * first_name_similarity(first, cand_first)
+                score = 0.55 * name_similarity(last, cand_last) + 0.45 * first_name_similarity(
+                    first, cand_first
+                )
             else:
                 score = max(name_similarity(last, cand_last), 0.9 * first_name_similarity(last, cand_first))
-            reason = "Name" if kind == "primary" else f"{NameKind(kind).label}: {cand_first} {cand_last}".strip()
+            reason = (
+                "Name" if kind == "primary" else f"{NameKind(kind).label}: {cand_first} {cand_last}".strip()
+            )
             if score > best.get(person_id, (0.0, ""))[0]:
                 best[person_id] = (score, reason)
         for person_id, (score, reason) in best.items():
             if score >= 0.75:
                 credit(person_id, 5.0 * score, reason)
     elif wanted_dates:
-        for person_id in visible.filter(date_of_birth__in=wanted_dates).values_list("pk", flat=True)[:MAX_CANDIDATES]:
+        for person_id in visible.filter(date_of_birth__in=wanted_dates).values_list("pk", flat=True)[
+            :MAX_CANDIDATES
+        ]:
             credit(person_id, 3.0, "Date of birth")
 
     if not scores:
@@ -299,7 +324,9 @@ def person_search(actor: Actor, text: str, *, limit: int = 50, on: date | None =
         person = people[person_id]
         if wanted_dates and person.date_of_birth in wanted_dates and query.names:
             reasons[person_id].append("Date of birth")
-        results.append(SearchResult(person=person, score=round(scores[person_id], 2), matched_on=reasons[person_id]))
+        results.append(
+            SearchResult(person=person, score=round(scores[person_id], 2), matched_on=reasons[person_id])
+        )
     return results
 
 
@@ -315,11 +342,14 @@ def person_record_queryset(on: date | None = None, *, actor: Actor | None = None
     on = on or today()
     relationships = Relationship.objects.select_related("related_person", "source_agency")
     if actor is not None:
-        relationships = relationships.annotate(related_visible=Exists(
-            visible_people(actor, on=on).filter(pk=OuterRef("related_person_id"))))
+        relationships = relationships.annotate(
+            related_visible=Exists(visible_people(actor, on=on).filter(pk=OuterRef("related_person_id")))
+        )
     return Person.objects.select_related("district").prefetch_related(
         Prefetch("names", queryset=PersonName.objects.exclude(kind="primary").order_by("kind", "last_name")),
-        Prefetch("identifiers", queryset=Identifier.objects.select_related("issuing_agency").order_by("kind")),
+        Prefetch(
+            "identifiers", queryset=Identifier.objects.select_related("issuing_agency").order_by("kind")
+        ),
         Prefetch("addresses", queryset=Address.objects.select_related("district")),
         Prefetch("relationships", queryset=relationships.order_by("kind", "related_person__date_of_birth")),
         Prefetch(
@@ -336,7 +366,11 @@ def person_record_queryset(on: date | None = None, *, actor: Actor | None = None
             ),
         ),
         Prefetch("registers", queryset=RegisterEntry.objects.select_related("recorded_by")),
-        Prefetch("key_dates", queryset=KeyDate.objects.filter(date__gte=on).order_by("date"), to_attr="upcoming_key_dates"),
+        Prefetch(
+            "key_dates",
+            queryset=KeyDate.objects.filter(date__gte=on).order_by("date"),
+            to_attr="upcoming_key_dates",
+        ),
     )
 
 
@@ -389,24 +423,32 @@ def record_relatives(actor: Actor, person: Person, *, on: date | None = None) ->
     relatives = []
     for r in relationships:
         shown = r.related_person_id in seen
-        relatives.append(Relative(
-            kind=r.kind, kind_label=r.get_kind_display(), visible=shown,
-            person_id=r.related_person_id if shown else None,
-            name=r.related_person.full_name if shown else HIDDEN_RELATIVE,
-            date_of_birth=r.related_person.date_of_birth if shown else None,
-            recorded_by=r.source_agency.name if r.source_agency else "",
-        ))
+        relatives.append(
+            Relative(
+                kind=r.kind,
+                kind_label=r.get_kind_display(),
+                visible=shown,
+                person_id=r.related_person_id if shown else None,
+                name=r.related_person.full_name if shown else HIDDEN_RELATIVE,
+                date_of_birth=r.related_person.date_of_birth if shown else None,
+                recorded_by=r.source_agency.name if r.source_agency else "",
+            )
+        )
     return relatives
 
 
 # --- Merges ------------------------------------------------------------------------------------------
 
+
 def person_merges(person_id: int) -> list[Any]:
     """Every merge into or out of this person, newest first, with both people and who undid it (one query)."""
     from desist.people.models import PersonMerge
 
-    return list(PersonMerge.objects.filter(Q(absorbed_id=person_id) | Q(kept_id=person_id))
-                .select_related("absorbed", "kept").order_by("-merged_at", "-pk"))
+    return list(
+        PersonMerge.objects.filter(Q(absorbed_id=person_id) | Q(kept_id=person_id))
+        .select_related("absorbed", "kept")
+        .order_by("-merged_at", "-pk")
+    )
 
 
 def merge_would_move(person_ids: list[int]) -> dict[int, list[tuple[str, int]]]:
@@ -417,7 +459,12 @@ def merge_would_move(person_ids: list[int]) -> dict[int, list[tuple[str, int]]]:
     for model, link in person_links():
         label = str(model._meta.verbose_name_plural)
         column = link.attname
-        for person_id, n in (model._base_manager.filter(**{f"{column}__in": person_ids}).order_by()
-                             .values(column).annotate(n=Count("pk")).values_list(column, "n")):
+        for person_id, n in (
+            model._base_manager.filter(**{f"{column}__in": person_ids})
+            .order_by()
+            .values(column)
+            .annotate(n=Count("pk"))
+            .values_list(column, "n")
+        ):
             counts[person_id][label] = counts[person_id].get(label, 0) + n
     return {pk: sorted(c.items()) for pk, c in counts.items()}

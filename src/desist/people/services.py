@@ -47,18 +47,29 @@ class PersonNotFound(Exception):
 def name_search_keys(first_name: str, last_name: str) -> dict[str, str]:
     """The search keys stored with a name (used by services and bulk loaders alike)."""
     last_key, last_soundex, last_metaphone = last_name_keys(last_name)
-    return {"first_key": first_name_key(first_name), "last_key": last_key, "last_soundex": last_soundex,
-            "last_metaphone": last_metaphone}
+    return {
+        "first_key": first_name_key(first_name),
+        "last_key": last_key,
+        "last_soundex": last_soundex,
+        "last_metaphone": last_metaphone,
+    }
 
 
 def person_name_row(*, person_id: int | None, kind: str, first_name: str, last_name: str) -> PersonName:
     """A PersonName with its search keys filled in."""
     # None for a row only compared in memory, never saved (linking); Django types the column as not null.
-    return PersonName(person_id=cast(int, person_id), kind=kind, first_name=first_name or "",
-                      last_name=last_name, **name_search_keys(first_name, last_name))
+    return PersonName(
+        person_id=cast(int, person_id),
+        kind=kind,
+        first_name=first_name or "",
+        last_name=last_name,
+        **name_search_keys(first_name, last_name),
+    )
 
 
-def identifier_row(*, person_id: int | None, kind: str, value: str, issuing_agency_id: int | None = None) -> Identifier:
+def identifier_row(
+    *, person_id: int | None, kind: str, value: str, issuing_agency_id: int | None = None
+) -> Identifier:
     return Identifier(
         person_id=cast(int, person_id),  # None as in person_name_row
         kind=kind,
@@ -76,8 +87,18 @@ def household_key(*, line1: str, postcode: str) -> str:
 def _snapshot(person: Person) -> dict[str, Any]:
     data = model_to_dict(
         person,
-        fields=["first_name", "middle_names", "last_name", "date_of_birth", "sex", "gender", "ethnicity", "district",
-                "phone", "email"],
+        fields=[
+            "first_name",
+            "middle_names",
+            "last_name",
+            "date_of_birth",
+            "sex",
+            "gender",
+            "ethnicity",
+            "district",
+            "phone",
+            "email",
+        ],
     )
     return {k: (v.isoformat() if isinstance(v, date) else v) for k, v in data.items()}
 
@@ -108,10 +129,17 @@ def person_create(
     )
     person.full_clean()
     person.save()
-    person_name_row(person_id=person.pk, kind=NameKind.PRIMARY, first_name=person.first_name,
-                    last_name=person.last_name).save()
-    log_access(actor=actor, action=Action.COLLECTION, summary=f"Created person {person.pk}", person_id=person.pk,
-               obj=person, detail={"after": _snapshot(person)})
+    person_name_row(
+        person_id=person.pk, kind=NameKind.PRIMARY, first_name=person.first_name, last_name=person.last_name
+    ).save()
+    log_access(
+        actor=actor,
+        action=Action.COLLECTION,
+        summary=f"Created person {person.pk}",
+        person_id=person.pk,
+        obj=person,
+        detail={"after": _snapshot(person)},
+    )
     return person
 
 
@@ -125,10 +153,20 @@ def person_update(*, actor: Actor, person: Person, **changes: Any) -> Person:
     person.save()
     if {"first_name", "last_name"} & changes.keys():
         PersonName.objects.filter(person=person, kind=NameKind.PRIMARY).delete()
-        person_name_row(person_id=person.pk, kind=NameKind.PRIMARY, first_name=person.first_name,
-                        last_name=person.last_name).save()
-    log_access(actor=actor, action=Action.ALTERATION, summary=f"Changed details of person {person.pk}",
-               person_id=person.pk, obj=person, detail={"changes": model_changes(before, _snapshot(person))})
+        person_name_row(
+            person_id=person.pk,
+            kind=NameKind.PRIMARY,
+            first_name=person.first_name,
+            last_name=person.last_name,
+        ).save()
+    log_access(
+        actor=actor,
+        action=Action.ALTERATION,
+        summary=f"Changed details of person {person.pk}",
+        person_id=person.pk,
+        obj=person,
+        detail={"changes": model_changes(before, _snapshot(person))},
+    )
     if {"sex", "date_of_birth"} & changes.keys():
         from desist.people.tasks import derived_refresh_later
 
@@ -137,65 +175,116 @@ def person_update(*, actor: Actor, person: Person, **changes: Any) -> Person:
 
 
 @transaction.atomic
-def person_name_add(*, actor: Actor, person: Person, kind: str, first_name: str, last_name: str) -> PersonName:
+def person_name_add(
+    *, actor: Actor, person: Person, kind: str, first_name: str, last_name: str
+) -> PersonName:
     """Record an alias, previous name or nickname."""
     name = person_name_row(person_id=person.pk, kind=kind, first_name=first_name, last_name=last_name)
     name.full_clean()
     name.save()
-    log_access(actor=actor, action=Action.COLLECTION, summary=f"Added {kind} to person {person.pk}",
-               person_id=person.pk, obj=name, detail={"after": {"first_name": first_name, "last_name": last_name}})
+    log_access(
+        actor=actor,
+        action=Action.COLLECTION,
+        summary=f"Added {kind} to person {person.pk}",
+        person_id=person.pk,
+        obj=name,
+        detail={"after": {"first_name": first_name, "last_name": last_name}},
+    )
     return name
 
 
 @transaction.atomic
-def identifier_add(*, actor: Actor, person: Person, kind: str, value: str,
-                   issuing_agency_id: int | None = None) -> Identifier:
+def identifier_add(
+    *, actor: Actor, person: Person, kind: str, value: str, issuing_agency_id: int | None = None
+) -> Identifier:
     """Record an identifier. A PNC, CRN, NHS or National Insurance number must fit its published format
     (ValidationError on `value` otherwise), so a mistyped number is never stored."""
     problem = identifier_problem(kind, value)
     if problem:
         raise ValidationError({"value": problem})
-    identifier = identifier_row(person_id=person.pk, kind=kind, value=value, issuing_agency_id=issuing_agency_id)
+    identifier = identifier_row(
+        person_id=person.pk, kind=kind, value=value, issuing_agency_id=issuing_agency_id
+    )
     identifier.full_clean()
     identifier.save()
-    log_access(actor=actor, action=Action.COLLECTION, summary=f"Added {kind} to person {person.pk}",
-               person_id=person.pk, obj=identifier, detail={"after": {"kind": kind, "value": value}})
+    log_access(
+        actor=actor,
+        action=Action.COLLECTION,
+        summary=f"Added {kind} to person {person.pk}",
+        person_id=person.pk,
+        obj=identifier,
+        detail={"after": {"kind": kind, "value": value}},
+    )
     return identifier
 
 
 @transaction.atomic
-def address_add(*, actor: Actor, person: Person, line1: str, town: str, postcode: str, from_date: date,
-                line2: str = "", district_id: int | None = None) -> Address:
+def address_add(
+    *,
+    actor: Actor,
+    person: Person,
+    line1: str,
+    town: str,
+    postcode: str,
+    from_date: date,
+    line2: str = "",
+    district_id: int | None = None,
+) -> Address:
     """Record a new current address; the previous current address ends the day before."""
     Address.objects.filter(person=person, to_date__isnull=True, from_date__lt=from_date).update(
         to_date=from_date.fromordinal(from_date.toordinal() - 1)
     )
-    address = Address(person=person, line1=line1, line2=line2, town=town, postcode=postcode.upper(),
-                      district_id=district_id, from_date=from_date,
-                      household_key=household_key(line1=line1, postcode=postcode))
+    address = Address(
+        person=person,
+        line1=line1,
+        line2=line2,
+        town=town,
+        postcode=postcode.upper(),
+        district_id=district_id,
+        from_date=from_date,
+        household_key=household_key(line1=line1, postcode=postcode),
+    )
     address.full_clean()
     address.save()
     if district_id is not None:
         Person.objects.filter(pk=person.pk).update(district_id=district_id)
-    log_access(actor=actor, action=Action.COLLECTION, summary=f"Added address for person {person.pk}",
-               person_id=person.pk, obj=address, detail={"after": str(address)})
+    log_access(
+        actor=actor,
+        action=Action.COLLECTION,
+        summary=f"Added address for person {person.pk}",
+        person_id=person.pk,
+        obj=address,
+        detail={"after": str(address)},
+    )
     _families_follow(actor, [person.pk])
     return address
 
 
 @transaction.atomic
-def relationship_record(*, actor: Actor, person: Person, related_person: Person, kind: str,
-                        source_agency_id: int | None = None) -> Relationship:
+def relationship_record(
+    *, actor: Actor, person: Person, related_person: Person, kind: str, source_agency_id: int | None = None
+) -> Relationship:
     """Record that `related_person` is `person`'s <kind>, and the inverse."""
     relationship, _ = Relationship.objects.get_or_create(
-        person=person, related_person=related_person, kind=kind, defaults={"source_agency_id": source_agency_id}
-    )
-    Relationship.objects.get_or_create(
-        person=related_person, related_person=person, kind=INVERSE_RELATIONSHIP[RelationshipKind(kind)],
+        person=person,
+        related_person=related_person,
+        kind=kind,
         defaults={"source_agency_id": source_agency_id},
     )
-    log_access(actor=actor, action=Action.COLLECTION, summary=f"Recorded {kind} of person {person.pk}",
-               person_id=person.pk, obj=relationship, detail={"related_person_id": related_person.pk})
+    Relationship.objects.get_or_create(
+        person=related_person,
+        related_person=person,
+        kind=INVERSE_RELATIONSHIP[RelationshipKind(kind)],
+        defaults={"source_agency_id": source_agency_id},
+    )
+    log_access(
+        actor=actor,
+        action=Action.COLLECTION,
+        summary=f"Recorded {kind} of person {person.pk}",
+        person_id=person.pk,
+        obj=relationship,
+        detail={"related_person_id": related_person.pk},
+    )
     _families_follow(actor, [person.pk, related_person.pk])
     return relationship
 
@@ -209,15 +298,35 @@ def _families_follow(actor: Actor, person_ids: list[int]) -> None:
 
 
 @transaction.atomic
-def involvement_start(*, actor: Actor, person: Person, agency_id: int, reason: str, start_date: date,
-                      lead_worker_id: int | None = None, team_id: int | None = None) -> Involvement:
+def involvement_start(
+    *,
+    actor: Actor,
+    person: Person,
+    agency_id: int,
+    reason: str,
+    start_date: date,
+    lead_worker_id: int | None = None,
+    team_id: int | None = None,
+) -> Involvement:
     """An agency starts working with a person (which also lets that agency's staff see the record)."""
-    involvement = Involvement(person=person, agency_id=agency_id, reason=reason, start_date=start_date,
-                              lead_worker_id=lead_worker_id, team_id=team_id)
+    involvement = Involvement(
+        person=person,
+        agency_id=agency_id,
+        reason=reason,
+        start_date=start_date,
+        lead_worker_id=lead_worker_id,
+        team_id=team_id,
+    )
     involvement.full_clean()
     involvement.save()
-    log_access(actor=actor, action=Action.COLLECTION, summary=f"Agency involvement started for person {person.pk}",
-               person_id=person.pk, obj=involvement, detail={"agency_id": agency_id, "reason": reason})
+    log_access(
+        actor=actor,
+        action=Action.COLLECTION,
+        summary=f"Agency involvement started for person {person.pk}",
+        person_id=person.pk,
+        obj=involvement,
+        detail={"agency_id": agency_id, "reason": reason},
+    )
     return involvement
 
 
@@ -227,9 +336,14 @@ def involvement_end(*, actor: Actor, involvement: Involvement, end_date: date) -
     involvement.end_date = end_date
     involvement.full_clean()
     involvement.save(update_fields=["end_date"])
-    log_access(actor=actor, action=Action.ALTERATION, summary=f"Agency involvement ended for person {involvement.person_id}",
-               person_id=involvement.person_id, obj=involvement,
-               detail={"changes": {"end_date": {"before": before["end_date"], "after": end_date.isoformat()}}})
+    log_access(
+        actor=actor,
+        action=Action.ALTERATION,
+        summary=f"Agency involvement ended for person {involvement.person_id}",
+        person_id=involvement.person_id,
+        obj=involvement,
+        detail={"changes": {"end_date": {"before": before["end_date"], "after": end_date.isoformat()}}},
+    )
     return involvement
 
 
@@ -242,48 +356,90 @@ class PersonRecord:
     relatives: list[Relative] = field(default_factory=list)
 
 
-RECORD_SECTIONS = ["identity", "identifiers", "addresses", "family", "offences", "sentences", "registers", "agencies"]
+RECORD_SECTIONS = [
+    "identity",
+    "identifiers",
+    "addresses",
+    "family",
+    "offences",
+    "sentences",
+    "registers",
+    "agencies",
+]
 
 
-def person_record_show(*, actor: Actor, person_id: int, present: Callable[[PersonRecord], T],
-                       sections: list[str] | None = None, on: date | None = None) -> T:
+def person_record_show(
+    *,
+    actor: Actor,
+    person_id: int,
+    present: Callable[[PersonRecord], T],
+    sections: list[str] | None = None,
+    on: date | None = None,
+) -> T:
     """Open a person's record for the actor, present it (render the page, build the API's answer), and only then
     log the consultation: a record that failed to show is not logged as seen. A refused attempt is logged at once.
 
     Raises PersonNotFound when the person does not exist or is not visible to the actor.
     """
     on = on or today()
-    person = (person_record_queryset(on, actor=actor).filter(pk__in=visible_people(actor, on=on))
-              .filter(pk=person_id).first())
+    person = (
+        person_record_queryset(on, actor=actor)
+        .filter(pk__in=visible_people(actor, on=on))
+        .filter(pk=person_id)
+        .first()
+    )
     if person is None:
         log_refusal(actor, summary=f"Refused access to person {person_id}", person_id=person_id)
         raise PersonNotFound(person_id)
     shown = present(PersonRecord(person=person, on=on, relatives=record_relatives(actor, person, on=on)))
-    log_access(actor=actor, action=Action.CONSULTATION, summary=f"Viewed record of person {person.pk}",
-               person_id=person.pk, obj=person, detail={"sections": sections or RECORD_SECTIONS})
+    log_access(
+        actor=actor,
+        action=Action.CONSULTATION,
+        summary=f"Viewed record of person {person.pk}",
+        person_id=person.pk,
+        obj=person,
+        detail={"sections": sections or RECORD_SECTIONS},
+    )
     return shown
 
 
-def person_record_consult(*, actor: Actor, person_id: int, sections: list[str] | None = None,
-                          on: date | None = None) -> PersonRecord:
+def person_record_consult(
+    *, actor: Actor, person_id: int, sections: list[str] | None = None, on: date | None = None
+) -> PersonRecord:
     """Open a person's record for the actor, logging the consultation (or the refused attempt) at once.
 
     Raises PersonNotFound when the person does not exist or is not visible to the actor.
     """
-    return person_record_show(actor=actor, person_id=person_id, present=lambda record: record, sections=sections,
-                              on=on)
+    return person_record_show(
+        actor=actor, person_id=person_id, present=lambda record: record, sections=sections, on=on
+    )
 
 
-def person_search_record(*, actor: Actor, query: str, person_ids: list[int], settled_by: str,
-                         typed: list[dict[str, Any]] | None = None, shown_at: str = "") -> Any:
+def person_search_record(
+    *,
+    actor: Actor,
+    query: str,
+    person_ids: list[int],
+    settled_by: str,
+    typed: list[dict[str, Any]] | None = None,
+    shown_at: str = "",
+) -> Any:
     """Log one search the user settled on (issue 10, item 9): the terms, how many people were shown and who.
     `settled_by` says how it settled (submitted, kept on screen, followed by another page); `typed` holds the
     searches shown for a moment while typing towards it, so nothing that was on screen goes unrecorded."""
-    detail: dict[str, Any] = {"query": query, "shown": len(person_ids), "person_ids": person_ids,
-                               "settled_by": settled_by}
+    detail: dict[str, Any] = {
+        "query": query,
+        "shown": len(person_ids),
+        "person_ids": person_ids,
+        "settled_by": settled_by,
+    }
     if typed:
         detail["while_typing"] = typed
     if shown_at:
         detail["shown_at"] = shown_at
-    return log_access(actor=actor, action=Action.CONSULTATION,
-                      summary=f"Searched for people ({len(person_ids)} found)", detail=detail)
+    return log_access(
+        actor=actor,
+        action=Action.CONSULTATION,
+        summary=f"Searched for people ({len(person_ids)} found)",
+        detail=detail,
+    )

@@ -74,15 +74,25 @@ def search(request: AuthenticatedHttpRequest) -> HttpResponse:
         else:
             search_log.search_submitted(request, query=form.cleaned_data["q"], person_ids=shown)
     template = "people/_search_results.html" if keystroke else "people/search.html"
-    return render(request, template, {"form": form, "results": results, "search_id": search_id,
-                                      "settle_seconds": settings.DESIST_SEARCH_SETTLE_SECONDS})
+    return render(
+        request,
+        template,
+        {
+            "form": form,
+            "results": results,
+            "search_id": search_id,
+            "settle_seconds": settings.DESIST_SEARCH_SETTLE_SECONDS,
+        },
+    )
 
 
 @login_required
 @require_POST
 def search_settled(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The results of a live search stayed on screen: log that search now (the fragment asks, once)."""
-    search_log.search_settle(request, settled_by="kept on screen", search_id=request.POST.get("search", "")[:32])
+    search_log.search_settle(
+        request, settled_by="kept on screen", search_id=request.POST.get("search", "")[:32]
+    )
     return HttpResponse(status=204)
 
 
@@ -91,8 +101,9 @@ def person_record(request: AuthenticatedHttpRequest, person_id: int) -> HttpResp
     actor = request.actor
     try:
         # The consultation is logged once the page has rendered: a page that fails is not logged as seen.
-        return services.person_record_show(actor=actor, person_id=person_id,
-                                           present=lambda record: _person_page(request, actor, record))
+        return services.person_record_show(
+            actor=actor, person_id=person_id, present=lambda record: _person_page(request, actor, record)
+        )
     except services.PersonNotFound:
         # Record linkage found this person to be another: their number now leads to the kept record.
         kept = merged_person(actor, person_id)
@@ -102,7 +113,9 @@ def person_record(request: AuthenticatedHttpRequest, person_id: int) -> HttpResp
         raise Http404("No person with that number is available to you.") from None
 
 
-def _person_page(request: AuthenticatedHttpRequest, actor: Actor, record: services.PersonRecord) -> HttpResponse:
+def _person_page(
+    request: AuthenticatedHttpRequest, actor: Actor, record: services.PersonRecord
+) -> HttpResponse:
     person = record.person
     sentences = list(person.sentences.all())
     status_today = {sentence.pk: sentence_status(sentence, record.on) for sentence in sentences}
@@ -123,8 +136,12 @@ def _person_page(request: AuthenticatedHttpRequest, actor: Actor, record: servic
             "past_sentences": [s for s in sentences if status_today[s.pk] == SupervisionStatus.NONE],
             "current_registers": [r for r in registers if r.end_date is None or r.end_date >= record.on],
             "past_registers": [r for r in registers if r.end_date is not None and r.end_date < record.on],
-            "current_involvements": [i for i in involvements if i.end_date is None or i.end_date >= record.on],
-            "past_involvements": [i for i in involvements if i.end_date is not None and i.end_date < record.on],
+            "current_involvements": [
+                i for i in involvements if i.end_date is None or i.end_date >= record.on
+            ],
+            "past_involvements": [
+                i for i in involvements if i.end_date is not None and i.end_date < record.on
+            ],
             "current_address": next((a for a in addresses if a.to_date is None), None),
             "addresses": addresses,
             "offences": list(person.offences.all()),

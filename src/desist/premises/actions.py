@@ -30,12 +30,18 @@ def apply_booking_action(actor: Actor, booking: Booking, action: str, data: Mapp
         form = NonArrivalForm(data)
         if not form.is_valid():
             raise services.BookingError(form_errors(form))
-        services.booking_not_arrived(actor=actor, booking=booking, reason=form.cleaned_data["reason"],
-                                     version=version)
+        services.booking_not_arrived(
+            actor=actor, booking=booking, reason=form.cleaned_data["reason"], version=version
+        )
         return "Recorded that they did not arrive: the bed is free."
     departure = DepartureForm(data)
     if not departure.is_valid():
         raise services.BookingError(form_errors(departure))
-    services.booking_depart(actor=actor, booking=booking, move_on=departure.cleaned_data["move_on"],
-                            departed_on=departure.cleaned_data["departed_on"], version=version)
+    services.booking_depart(
+        actor=actor,
+        booking=booking,
+        move_on=departure.cleaned_data["move_on"],
+        departed_on=departure.cleaned_data["departed_on"],
+        version=version,
+    )
     return "Departure recorded."

@@ -27,15 +27,19 @@ class Premises(models.Model):
     district = models.ForeignKey(District, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     women_only = models.BooleanField(default=False)
     men_only = models.BooleanField(default=False)
-    accepts_sexual_offences = models.BooleanField(default=False,
-                                                  help_text="Takes people convicted of a sexual offence or on the register.")
+    accepts_sexual_offences = models.BooleanField(
+        default=False, help_text="Takes people convicted of a sexual offence or on the register."
+    )
     notes = models.TextField(blank=True)
 
     class Meta:
         ordering = ["name"]
         verbose_name_plural = "premises"
-        constraints = [models.CheckConstraint(condition=~(Q(women_only=True) & Q(men_only=True)),
-                                              name="premises_not_both_single_sex")]
+        constraints = [
+            models.CheckConstraint(
+                condition=~(Q(women_only=True) & Q(men_only=True)), name="premises_not_both_single_sex"
+            )
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -90,20 +94,27 @@ class Booking(models.Model):
     non_arrival_reason = models.CharField(max_length=300, blank=True)
     departed_on = models.DateField(null=True, blank=True)
     move_on = models.CharField(max_length=16, choices=MoveOn.choices, blank=True)
-    booked_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                  related_name="+")
+    booked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     booked_at = models.DateTimeField(auto_now_add=True)
-    referral = models.ForeignKey("referrals.Referral", null=True, blank=True, on_delete=models.SET_NULL,
-                                 related_name="bookings")
+    referral = models.ForeignKey(
+        "referrals.Referral", null=True, blank=True, on_delete=models.SET_NULL, related_name="bookings"
+    )
 
     version = version_field()
+
     class Meta:
         ordering = ["expected_arrival", "id"]
         constraints = [
-            models.CheckConstraint(condition=Q(expected_departure__gt=F("expected_arrival")),
-                                   name="booking_departure_after_arrival"),
-            models.CheckConstraint(condition=Q(departed_on__isnull=True) | Q(departed_on__gte=F("expected_arrival")),
-                                   name="booking_departed_after_arrival"),
+            models.CheckConstraint(
+                condition=Q(expected_departure__gt=F("expected_arrival")),
+                name="booking_departure_after_arrival",
+            ),
+            models.CheckConstraint(
+                condition=Q(departed_on__isnull=True) | Q(departed_on__gte=F("expected_arrival")),
+                name="booking_departed_after_arrival",
+            ),
         ]
         indexes = [models.Index(fields=["bed", "expected_arrival"], name="booking_bed_arrival")]
 

@@ -25,7 +25,9 @@ from desist.versioning import StaleEdit
 @login_required
 def premises_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Every premises with beds, beds held tonight, arrivals this week and how full it is (counts only)."""
-    return render(request, "premises/premises_list.html", {"rows": selectors.occupancy(on=timezone.localdate())})
+    return render(
+        request, "premises/premises_list.html", {"rows": selectors.occupancy(on=timezone.localdate())}
+    )
 
 
 @login_required
@@ -35,19 +37,46 @@ def premises_detail(request: AuthenticatedHttpRequest, premises_id: int) -> Http
     return _premises_page(request, premises)
 
 
-def _premises_page(request: AuthenticatedHttpRequest, premises: Premises, *, errors: list[str] | None = None,
-                   error_target: str = "") -> HttpResponse:
+def _premises_page(
+    request: AuthenticatedHttpRequest,
+    premises: Premises,
+    *,
+    errors: list[str] | None = None,
+    error_target: str = "",
+) -> HttpResponse:
     """The premises page; with a booking step's refusal in its error summary, linking to that booking's form."""
     actor = request.actor
     today = timezone.localdate()
-    starts, grid = selectors.availability(premises, on=today, weeks=settings.DESIST_PREMISES_AVAILABILITY_WEEKS)
-    bookings = list(selectors.bookings_visible(actor).filter(bed__premises=premises, status__in=HOLDING_STATUSES)
-                    .exclude(status="departed").select_related("person", "bed").order_by("expected_arrival", "id"))
-    log_access(actor=actor, action=Action.CONSULTATION, summary=f"Viewed the bookings of {premises}",
-               detail={"person_ids": sorted({b.person_id for b in bookings})})
-    return render(request, "premises/premises_detail.html", {
-        "premises": premises, "starts": starts, "grid": grid, "bookings": bookings, "today": today,
-        "departure_form": DepartureForm(), "errors": errors or [], "error_target": error_target})
+    starts, grid = selectors.availability(
+        premises, on=today, weeks=settings.DESIST_PREMISES_AVAILABILITY_WEEKS
+    )
+    bookings = list(
+        selectors.bookings_visible(actor)
+        .filter(bed__premises=premises, status__in=HOLDING_STATUSES)
+        .exclude(status="departed")
+        .select_related("person", "bed")
+        .order_by("expected_arrival", "id")
+    )
+    log_access(
+        actor=actor,
+        action=Action.CONSULTATION,
+        summary=f"Viewed the bookings of {premises}",
+        detail={"person_ids": sorted({b.person_id for b in bookings})},
+    )
+    return render(
+        request,
+        "premises/premises_detail.html",
+        {
+            "premises": premises,
+            "starts": starts,
+            "grid": grid,
+            "bookings": bookings,
+            "today": today,
+            "departure_form": DepartureForm(),
+            "errors": errors or [],
+            "error_target": error_target,
+        },
+    )
 
 
 @login_required
@@ -55,22 +84,37 @@ def book_bed(request: AuthenticatedHttpRequest, person_id: int) -> HttpResponse:
     """Book a bed for a person; a refusal says why (taken, or it does not fit them) and keeps what was entered."""
     actor = request.actor
     person = person_for_actor(actor, person_id, what="the accommodation bookings")
-    form = BookingForm(request.POST if request.method == "POST" else None, initial={"bed": request.GET.get("bed")})
+    form = BookingForm(
+        request.POST if request.method == "POST" else None, initial={"bed": request.GET.get("bed")}
+    )
     if request.method == "POST" and form.is_valid():
-        bed = BedSpace.objects.select_related("premises", "premises__provider").get(pk=form.cleaned_data["bed"])
+        bed = BedSpace.objects.select_related("premises", "premises__provider").get(
+            pk=form.cleaned_data["bed"]
+        )
         data = {k: v for k, v in form.cleaned_data.items() if k != "bed"}
         try:
             booking = services.booking_make(actor=actor, person=person, bed=bed, **data)
         except services.BookingError as error:
             form.add_error(None, str(error))  # taken, or does not fit: the error summary says which
         else:
-            messages.success(request, f"Booked {bed.name} at {bed.premises} for {person.full_name} from "
-                                      f"{booking.expected_arrival:%d %B %Y}.")
+            messages.success(
+                request,
+                f"Booked {bed.name} at {bed.premises} for {person.full_name} from "
+                f"{booking.expected_arrival:%d %B %Y}.",
+            )
             return redirect("premises_detail", premises_id=bed.premises_id)
-    bookings = list(Booking.objects.filter(person=person).select_related("bed", "bed__premises")
-                    .order_by("-expected_arrival"))
-    log_access(actor=actor, action=Action.CONSULTATION, person_id=person.pk, obj=person,
-               summary=f"Viewed the accommodation bookings of person {person.pk}")
+    bookings = list(
+        Booking.objects.filter(person=person)
+        .select_related("bed", "bed__premises")
+        .order_by("-expected_arrival")
+    )
+    log_access(
+        actor=actor,
+        action=Action.CONSULTATION,
+        person_id=person.pk,
+        obj=person,
+        summary=f"Viewed the accommodation bookings of person {person.pk}",
+    )
     return render(request, "premises/book_bed.html", {"person": person, "form": form, "bookings": bookings})
 
 
@@ -89,6 +133,7 @@ def booking_action(request: AuthenticatedHttpRequest, booking_id: int, action: s
     except (services.BookingError, StaleEdit) as error:
         # The page again, the refusal in its error summary linking to this booking's form.
         target = {"not-arrived": f"reason-{booking.pk}", "depart": f"move-on-{booking.pk}"}.get(
-            action, f"booking-{booking.pk}")
+            action, f"booking-{booking.pk}"
+        )
         return _premises_page(request, booking.bed.premises, errors=[str(error)], error_target=target)
     return redirect("premises_detail", premises_id=booking.bed.premises_id)

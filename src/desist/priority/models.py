@@ -25,15 +25,21 @@ class PriorityGroupMembership(models.Model):
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="priority_groups")
     group = models.CharField(max_length=32, choices=PriorityGroup.choices)
     start_date = models.DateField()
-    end_date = models.DateField(null=True, blank=True, help_text="Last day in the group; empty while current.")
+    end_date = models.DateField(
+        null=True, blank=True, help_text="Last day in the group; empty while current."
+    )
     basis = models.CharField(max_length=255, help_text="Why: the rule and the record it rests on.")
 
     class Meta:
         ordering = ["group", "-start_date"]
         constraints = [
-            models.UniqueConstraint(fields=["person", "group", "start_date"], name="priority_membership_unique"),
-            models.CheckConstraint(condition=Q(end_date__isnull=True) | Q(end_date__gte=F("start_date")),
-                                   name="priority_membership_dates_in_order"),
+            models.UniqueConstraint(
+                fields=["person", "group", "start_date"], name="priority_membership_unique"
+            ),
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True) | Q(end_date__gte=F("start_date")),
+                name="priority_membership_dates_in_order",
+            ),
         ]
         indexes = [
             models.Index(fields=["group", "start_date", "end_date"], name="priority_group_period"),

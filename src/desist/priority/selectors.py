@@ -20,15 +20,17 @@ GROUP_REGISTERS = ("iom", "troubled_family", "asb", "domestic_abuse_perpetrator"
 def group_facts(person_ids: Iterable[int]) -> dict[int, GroupFacts]:
     """The facts the group rules read, in three queries."""
     ids = list(person_ids)
-    facts = {pk: GroupFacts(pk, sex, born)
-             for pk, sex, born in Person.objects.filter(pk__in=ids).values_list("pk", "sex", "date_of_birth")}
+    facts = {
+        pk: GroupFacts(pk, sex, born)
+        for pk, sex, born in Person.objects.filter(pk__in=ids).values_list("pk", "sex", "date_of_birth")
+    }
     for row in RegisterEntry.objects.filter(person_id__in=ids, kind__in=GROUP_REGISTERS).values_list(
         "person_id", "kind", "start_date", "end_date", "mappa_category", "mappa_level"
     ):
         facts[row[0]].registers.append(row[1:])
-    for person_id, offence_date, outcome_date, domestic_abuse in Offence.objects.filter(person_id__in=ids).values_list(
-        "person_id", "offence_date", "outcome_date", "domestic_abuse"
-    ):
+    for person_id, offence_date, outcome_date, domestic_abuse in Offence.objects.filter(
+        person_id__in=ids
+    ).values_list("person_id", "offence_date", "outcome_date", "domestic_abuse"):
         facts[person_id].offences.append((offence_date, outcome_date, domestic_abuse))
     for person_id, since in troubled_family_since(ids).items():
         facts[person_id].troubled_family = (since, settings.DESIST_TF_PRIORITY_PROGRAMME)
@@ -47,8 +49,13 @@ def troubled_family_since(person_ids: list[int]) -> dict[int, date]:
         person_id__in=person_ids, **{f"family__{programme}": True}
     ).values_list("person_id", "family__assessed_on", "family__findings"):
         window_start = assessed_on - timedelta(days=settings.DESIST_TF_WINDOW_DAYS)
-        starts = [date.fromisoformat(e["start"]) for c in findings[programme]["criteria"] if c["status"] == "met"
-                  for e in c["evidence"] if e.get("start")]
+        starts = [
+            date.fromisoformat(e["start"])
+            for c in findings[programme]["criteria"]
+            if c["status"] == "met"
+            for e in c["evidence"]
+            if e.get("start")
+        ]
         out[person_id] = max(window_start, min(starts)) if starts else assessed_on
     return out
 

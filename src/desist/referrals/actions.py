@@ -33,18 +33,27 @@ def referral_action_apply(actor: Actor, item: Referral, action: str, data: Mappi
         form = DeclineForm(data)
         if not form.is_valid():
             raise services.ReferralError(form_errors(form))
-        services.referral_decline(actor=actor, referral=item, reason=form.cleaned_data["reason"], version=version)
+        services.referral_decline(
+            actor=actor, referral=item, reason=form.cleaned_data["reason"], version=version
+        )
         return f"Declined the referral of {name}."
     if action == "change":
         detail_form = DetailForm(data)
         if not detail_form.is_valid():
             raise services.ReferralError(form_errors(detail_form))
-        services.referral_details_change(actor=actor, referral=item, detail=detail_form.cleaned_data["detail"],
-                                         version=version)
+        services.referral_details_change(
+            actor=actor, referral=item, detail=detail_form.cleaned_data["detail"], version=version
+        )
         return f"Changed the details; {item.service.provider} has been told."
     finish = FinishForm(data)
     if not finish.is_valid():
         raise services.ReferralError(form_errors(finish))
-    services.referral_finish(actor=actor, referral=item, outcome=finish.cleaned_data["outcome"],
-                             completed=action == "complete", reason=finish.cleaned_data["reason"], version=version)
+    services.referral_finish(
+        actor=actor,
+        referral=item,
+        outcome=finish.cleaned_data["outcome"],
+        completed=action == "complete",
+        reason=finish.cleaned_data["reason"],
+        version=version,
+    )
     return f"{'Completed' if action == 'complete' else 'Ended'} the referral of {name}."

@@ -44,13 +44,26 @@ class Service(models.Model):
     provider = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="services")
     pathway = models.CharField(max_length=32, choices=PATHWAY_CHOICES)
     description = models.TextField(blank=True)
-    sexes = models.JSONField(default=list, blank=True, validators=[validate_sexes], help_text='Sexes it takes, e.g. ["female"]; empty: any.')
+    sexes = models.JSONField(
+        default=list,
+        blank=True,
+        validators=[validate_sexes],
+        help_text='Sexes it takes, e.g. ["female"]; empty: any.',
+    )
     min_age = models.PositiveSmallIntegerField(null=True, blank=True)
     max_age = models.PositiveSmallIntegerField(null=True, blank=True)
-    risk_bands = models.JSONField(default=list, blank=True, validators=[validate_risk_bands],
-                                  help_text='RoSH levels it takes, e.g. ["low", "medium"]; empty: any.')
-    priority_groups = models.JSONField(default=list, blank=True, validators=[validate_priority_groups],
-                                       help_text='Priority groups, one of which the person must be in; empty: any.')
+    risk_bands = models.JSONField(
+        default=list,
+        blank=True,
+        validators=[validate_risk_bands],
+        help_text='RoSH levels it takes, e.g. ["low", "medium"]; empty: any.',
+    )
+    priority_groups = models.JSONField(
+        default=list,
+        blank=True,
+        validators=[validate_priority_groups],
+        help_text="Priority groups, one of which the person must be in; empty: any.",
+    )
     capacity = models.PositiveIntegerField(help_text="Places, or sessions a week.")
     unit = models.CharField(max_length=20, choices=CapacityUnit.choices, default=CapacityUnit.PLACES)
     response_days = models.PositiveSmallIntegerField(default=5, help_text="Days to acknowledge a referral.")
@@ -73,7 +86,12 @@ class ReferralStatus(models.TextChoices):
     ENDED = "ended", "Ended"
 
 
-OPEN_STATUSES = (ReferralStatus.MADE, ReferralStatus.ACKNOWLEDGED, ReferralStatus.WAITING, ReferralStatus.STARTED)
+OPEN_STATUSES = (
+    ReferralStatus.MADE,
+    ReferralStatus.ACKNOWLEDGED,
+    ReferralStatus.WAITING,
+    ReferralStatus.STARTED,
+)
 
 
 class Outcome(models.TextChoices):
@@ -89,13 +107,18 @@ class Referral(models.Model):
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="referrals")
     service = models.ForeignKey(Service, on_delete=models.PROTECT, related_name="referrals")
     need = models.CharField(max_length=32, choices=PATHWAY_CHOICES, help_text="The pathway need it meets.")
-    made_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                related_name="+")
-    made_by_agency = models.ForeignKey(Agency, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    made_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    made_by_agency = models.ForeignKey(
+        Agency, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     made_on = models.DateField()
     made_at = models.DateTimeField(auto_now_add=True)
     detail = models.TextField(blank=True, help_text="What the provider needs to know.")
-    plan_task = models.ForeignKey(PlanTask, null=True, blank=True, on_delete=models.SET_NULL, related_name="referrals")
+    plan_task = models.ForeignKey(
+        PlanTask, null=True, blank=True, on_delete=models.SET_NULL, related_name="referrals"
+    )
     status = models.CharField(max_length=16, choices=ReferralStatus.choices, default=ReferralStatus.MADE)
     acknowledged_on = models.DateField(null=True, blank=True)
     accepted_on = models.DateField(null=True, blank=True)
@@ -105,18 +128,26 @@ class Referral(models.Model):
     ended_on = models.DateField(null=True, blank=True)
     outcome = models.CharField(max_length=16, choices=Outcome.choices, blank=True)
     end_reason = models.CharField(max_length=300, blank=True)
-    overdue_on = models.DateField(null=True, blank=True,
-                                  help_text="When the daily timer found it not acknowledged in the response time.")
+    overdue_on = models.DateField(
+        null=True,
+        blank=True,
+        help_text="When the daily timer found it not acknowledged in the response time.",
+    )
 
     version = version_field()
+
     class Meta:
         ordering = ["-made_on", "-id"]
         constraints = [
             # One open referral per person and need (the service says so first, in words).
-            models.UniqueConstraint(fields=["person", "need"], condition=Q(status__in=[s.value for s in OPEN_STATUSES]),
-                                    name="referral_one_open_per_need"),
-            models.CheckConstraint(condition=~Q(status="declined") | ~Q(decline_reason=""),
-                                   name="referral_decline_has_reason"),
+            models.UniqueConstraint(
+                fields=["person", "need"],
+                condition=Q(status__in=[s.value for s in OPEN_STATUSES]),
+                name="referral_one_open_per_need",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="declined") | ~Q(decline_reason=""), name="referral_decline_has_reason"
+            ),
         ]
         indexes = [
             models.Index(fields=["service", "status"], name="referral_service_status"),
@@ -150,7 +181,9 @@ class ReferralEvent(models.Model):
     kind = models.CharField(max_length=16, choices=EventKind.choices)
     on = models.DateField()
     at = models.DateTimeField(auto_now_add=True)
-    by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     note = models.CharField(max_length=300, blank=True)
 
     class Meta:
@@ -171,8 +204,9 @@ class ProviderNotice(models.Model):
     detail = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     read_at = models.DateTimeField(null=True, blank=True)
-    read_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                related_name="+")
+    read_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         ordering = ["-created_at", "-id"]

@@ -25,42 +25,67 @@ from desist.referrals.models import OPEN_STATUSES, ProviderNotice, Referral, Ref
 
 def person_facts(person: Person, *, on: date) -> rules.PersonFacts:
     """Sex, age, current RoSH level and current priority groups (two queries)."""
-    rosh = (RiskScore.objects.filter(person=person, kind=ScoreKind.ROSH, is_current=True)
-            .values_list("value", flat=True).first()) or ""
-    groups = (PriorityGroupMembership.objects.filter(person=person, start_date__lte=on)
-              .filter(Q(end_date__isnull=True) | Q(end_date__gte=on)).values_list("group", flat=True))
-    return rules.PersonFacts(sex=person.sex, age=rules.age_on(person.date_of_birth, on), rosh=rosh,
-                             priority_groups=frozenset(groups))
+    rosh = (
+        RiskScore.objects.filter(person=person, kind=ScoreKind.ROSH, is_current=True)
+        .values_list("value", flat=True)
+        .first()
+    ) or ""
+    groups = (
+        PriorityGroupMembership.objects.filter(person=person, start_date__lte=on)
+        .filter(Q(end_date__isnull=True) | Q(end_date__gte=on))
+        .values_list("group", flat=True)
+    )
+    return rules.PersonFacts(
+        sex=person.sex,
+        age=rules.age_on(person.date_of_birth, on),
+        rosh=rosh,
+        priority_groups=frozenset(groups),
+    )
 
 
 def service_eligibility(service: Service) -> rules.Eligibility:
-    return rules.Eligibility(sexes=frozenset(service.sexes), min_age=service.min_age, max_age=service.max_age,
-                             risk_bands=frozenset(service.risk_bands), priority_groups=frozenset(service.priority_groups))
+    return rules.Eligibility(
+        sexes=frozenset(service.sexes),
+        min_age=service.min_age,
+        max_age=service.max_age,
+        risk_bands=frozenset(service.risk_bands),
+        priority_groups=frozenset(service.priority_groups),
+    )
 
 
 def services_for(person: Person, *, on: date) -> list[tuple[Service, list[str]]]:
     """Every active service with the reasons the person does not fit it (empty: they fit)."""
     facts = person_facts(person, on=on)
-    return [(s, rules.eligibility_reasons(service_eligibility(s), facts))
-            for s in Service.objects.filter(is_active=True).select_related("provider")]
+    return [
+        (s, rules.eligibility_reasons(service_eligibility(s), facts))
+        for s in Service.objects.filter(is_active=True).select_related("provider")
+    ]
 
 
 def referrals_visible(actor: Actor, *, on: date | None = None) -> QuerySet[Referral]:
     """Referrals of people the actor may see, and referrals made to the actor's agencies."""
-    return Referral.objects.filter(Q(person__in=visible_people(actor, on=on))
-                                   | Q(service__provider_id__in=actor.agency_ids))
+    return Referral.objects.filter(
+        Q(person__in=visible_people(actor, on=on)) | Q(service__provider_id__in=actor.agency_ids)
+    )
 
 
 def referral_detail(actor: Actor, referral_id: int) -> Referral | None:
-    return (referrals_visible(actor).filter(pk=referral_id)
-            .select_related("person", "service", "service__provider", "made_by", "made_by_agency")
-            .prefetch_related("events", "events__by").first())
+    return (
+        referrals_visible(actor)
+        .filter(pk=referral_id)
+        .select_related("person", "service", "service__provider", "made_by", "made_by_agency")
+        .prefetch_related("events", "events__by")
+        .first()
+    )
 
 
 def person_referrals(person_id: int) -> list[Referral]:
     """A person's referrals, newest first, with their services (one query)."""
-    return list(Referral.objects.filter(person_id=person_id).select_related("service", "service__provider")
-                .order_by("-made_on", "-id"))
+    return list(
+        Referral.objects.filter(person_id=person_id)
+        .select_related("service", "service__provider")
+        .order_by("-made_on", "-id")
+    )
 
 
 def referrals_needing(user: Any, on: date | None = None) -> QuerySet[Referral]:
@@ -68,9 +93,15 @@ def referrals_needing(user: Any, on: date | None = None) -> QuerySet[Referral]:
     one of its services and not yet answered, longest waiting first. One query when iterated."""
     actor = user if isinstance(user, Actor) else actor_for_user(user, channel=Channel.WEB)
     on = on or timezone.localdate()
-    return (Referral.objects.filter(service__provider_id__in=actor.agency_ids, made_on__lte=on,
-                                    status__in=[ReferralStatus.MADE, ReferralStatus.ACKNOWLEDGED])
-            .select_related("person", "service", "service__provider").order_by("made_on", "id"))
+    return (
+        Referral.objects.filter(
+            service__provider_id__in=actor.agency_ids,
+            made_on__lte=on,
+            status__in=[ReferralStatus.MADE, ReferralStatus.ACKNOWLEDGED],
+        )
+        .select_related("person", "service", "service__provider")
+        .order_by("made_on", "id")
+    )
 
 
 def referral_for_actor(actor: Actor, referral_id: int) -> Referral:
@@ -86,7 +117,9 @@ def notice_for_actor(actor: Actor, notice_id: int) -> ProviderNotice:
     """A notice addressed to one of the actor's agencies, or a logged refusal (404)."""
     notice = provider_notices(actor).filter(pk=notice_id).first()
     if notice is None:
-        person_id = ProviderNotice.objects.filter(pk=notice_id).values_list("referral__person_id", flat=True).first()
+        person_id = (
+            ProviderNotice.objects.filter(pk=notice_id).values_list("referral__person_id", flat=True).first()
+        )
         refuse(actor, summary=f"Refused access to referral notice {notice_id}", person_id=person_id)
     return notice
 
@@ -94,8 +127,9 @@ def notice_for_actor(actor: Actor, notice_id: int) -> ProviderNotice:
 def provider_notices(actor: Actor) -> QuerySet[ProviderNotice]:
     """Notices addressed to one of the actor's agencies, read or not, newest first. Only the provider is
     told, so an administrator with no such agency sees none."""
-    return (ProviderNotice.objects.filter(provider_id__in=actor.agency_ids)
-            .select_related("referral__person", "referral__service"))
+    return ProviderNotice.objects.filter(provider_id__in=actor.agency_ids).select_related(
+        "referral__person", "referral__service"
+    )
 
 
 def provider_notices_unread(actor: Actor) -> QuerySet[ProviderNotice]:
@@ -139,31 +173,55 @@ def _window(on: date) -> date:
 def capacity(services: QuerySet[Service], *, on: date) -> list[ServiceCapacity]:
     """Places, in use, waiting, throughput and average wait for each service (two queries)."""
     since = _window(on)
-    rows = list(services.select_related("provider").annotate(
-        in_use=Count("referrals", filter=Q(referrals__status=ReferralStatus.STARTED)),
-        waiting=Count("referrals", filter=Q(referrals__status=ReferralStatus.WAITING)),
-        finished=Count("referrals", filter=Q(referrals__status__in=[ReferralStatus.COMPLETED, ReferralStatus.ENDED],
-                                             referrals__started_on__isnull=False, referrals__ended_on__gte=since)),
-    ))
+    rows = list(
+        services.select_related("provider").annotate(
+            in_use=Count("referrals", filter=Q(referrals__status=ReferralStatus.STARTED)),
+            waiting=Count("referrals", filter=Q(referrals__status=ReferralStatus.WAITING)),
+            finished=Count(
+                "referrals",
+                filter=Q(
+                    referrals__status__in=[ReferralStatus.COMPLETED, ReferralStatus.ENDED],
+                    referrals__started_on__isnull=False,
+                    referrals__ended_on__gte=since,
+                ),
+            ),
+        )
+    )
     waits: dict[int, list[int]] = defaultdict(list)
-    for service_id, accepted, started in (Referral.objects.filter(service__in=[s.pk for s in rows],
-                                                                  started_on__gte=since, accepted_on__isnull=False)
-                                          .values_list("service_id", "accepted_on", "started_on")):
+    for service_id, accepted, started in Referral.objects.filter(
+        service__in=[s.pk for s in rows], started_on__gte=since, accepted_on__isnull=False
+    ).values_list("service_id", "accepted_on", "started_on"):
         if started is not None and accepted is not None:  # both filtered for above
             waits[service_id].append((started - accepted).days)
     weeks = settings.DESIST_REFERRAL_THROUGHPUT_WEEKS
-    return [ServiceCapacity(service=s, in_use=s.in_use, waiting=s.waiting, finished=s.finished,
-                            average_wait_days=(sum(waits[s.pk]) / len(waits[s.pk])) if waits[s.pk] else None,
-                            throughput=rules.weekly_throughput(s.finished, weeks))
-            for s in rows]
+    return [
+        ServiceCapacity(
+            service=s,
+            in_use=s.in_use,
+            waiting=s.waiting,
+            finished=s.finished,
+            average_wait_days=(sum(waits[s.pk]) / len(waits[s.pk])) if waits[s.pk] else None,
+            throughput=rules.weekly_throughput(s.finished, weeks),
+        )
+        for s in rows
+    ]
 
 
 def capacity_by_pathway(rows: list[ServiceCapacity]) -> list[dict[str, Any]]:
     """The services' figures added up by pathway; the average wait weighs each service by its starts."""
     out: dict[str, dict[str, Any]] = {}
     for row in rows:
-        total = out.setdefault(row.service.pathway, {"pathway": row.service.get_pathway_display(), "places": 0,
-                                                     "in_use": 0, "waiting": 0, "services": 0, "waits": []})
+        total = out.setdefault(
+            row.service.pathway,
+            {
+                "pathway": row.service.get_pathway_display(),
+                "places": 0,
+                "in_use": 0,
+                "waiting": 0,
+                "services": 0,
+                "waits": [],
+            },
+        )
         total["services"] += 1
         total["places"] += row.service.capacity
         total["in_use"] += row.in_use
@@ -180,12 +238,21 @@ def waiting_list(service: Service, *, on: date) -> tuple[ServiceCapacity, list[W
     """The service's waiting list in order of acceptance, each with its position and expected wait in weeks
     (rules.expected_wait_weeks: free places first, then the last 12 weeks' throughput). Three queries."""
     figures = capacity(Service.objects.filter(pk=service.pk), on=on)[0]
-    waiting = (Referral.objects.filter(service=service, status=ReferralStatus.WAITING)
-               .select_related("person").order_by("accepted_on", "id"))
-    return figures, [WaitingEntry(referral=r, position=i,
-                                  expected_wait_weeks=rules.expected_wait_weeks(i, free_places=figures.free,
-                                                                                throughput=figures.throughput))
-                     for i, r in enumerate(waiting, start=1)]
+    waiting = (
+        Referral.objects.filter(service=service, status=ReferralStatus.WAITING)
+        .select_related("person")
+        .order_by("accepted_on", "id")
+    )
+    return figures, [
+        WaitingEntry(
+            referral=r,
+            position=i,
+            expected_wait_weeks=rules.expected_wait_weeks(
+                i, free_places=figures.free, throughput=figures.throughput
+            ),
+        )
+        for i, r in enumerate(waiting, start=1)
+    ]
 
 
 def open_referral_count(person_id: int) -> int:

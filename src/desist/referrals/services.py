@@ -43,23 +43,41 @@ def _event(referral: Referral, kind: str, actor: Actor, on: date, note: str = ""
 
 
 def _log(actor: Actor, referral: Referral, action: str, summary: str, **detail: Any) -> None:
-    log_access(actor=actor, action=action, person_id=referral.person_id, obj=referral, summary=summary,
-               detail={"service": referral.service_id, "status": referral.status, **detail})
+    log_access(
+        actor=actor,
+        action=action,
+        person_id=referral.person_id,
+        obj=referral,
+        summary=summary,
+        detail={"service": referral.service_id, "status": referral.status, **detail},
+    )
 
 
 def _require_provider(actor: Actor, referral: Referral) -> None:
     if not (actor.is_administrator or referral.service.provider_id in actor.agency_ids):
-        raise ReferralError(f"Only {referral.service.provider} can do this: the referral is to their service.")
+        raise ReferralError(
+            f"Only {referral.service.provider} can do this: the referral is to their service."
+        )
 
 
 def _require_status(referral: Referral, *allowed: str, doing: str) -> None:
     if referral.status not in allowed:
-        raise ReferralError(f"This referral is {referral.get_status_display().lower()}, so it cannot be {doing}.")
+        raise ReferralError(
+            f"This referral is {referral.get_status_display().lower()}, so it cannot be {doing}."
+        )
 
 
 @transaction.atomic
-def referral_make(*, actor: Actor, person: Person, service: Service, need: str = "", detail: str = "",
-                  plan_task: PlanTask | None = None, on: date | None = None) -> Referral:
+def referral_make(
+    *,
+    actor: Actor,
+    person: Person,
+    service: Service,
+    need: str = "",
+    detail: str = "",
+    plan_task: PlanTask | None = None,
+    on: date | None = None,
+) -> Referral:
     """Refer a person to a service for a need (the service's pathway unless said). Refused, with the reasons,
     when the person does not fit the service or already has an open referral for that need."""
     on = _today(on)
@@ -70,15 +88,29 @@ def referral_make(*, actor: Actor, person: Person, service: Service, need: str =
         raise ReferralError(f"{service} is not taking referrals.")
     reasons = rules.eligibility_reasons(service_eligibility(service), person_facts(person, on=on))
     if reasons:
-        raise ReferralError(f"{person.first_name} {person.last_name} cannot be referred to {service}: " + " ".join(reasons))
-    open_one = (Referral.objects.filter(person=person, need=need, status__in=OPEN_STATUSES)
-                .select_related("service").first())
+        raise ReferralError(
+            f"{person.first_name} {person.last_name} cannot be referred to {service}: " + " ".join(reasons)
+        )
+    open_one = (
+        Referral.objects.filter(person=person, need=need, status__in=OPEN_STATUSES)
+        .select_related("service")
+        .first()
+    )
     if open_one is not None:
-        raise ReferralError(f"There is already an open referral for this need: {open_one.service}, "
-                            f"{open_one.get_status_display().lower()} since {open_one.made_on:%d %B %Y}.")
-    referral = Referral(person=person, service=service, need=need, made_by_id=actor.user_id, made_on=on,
-                        made_by_agency_id=min(actor.agency_ids) if actor.agency_ids else None,
-                        detail=detail.strip(), plan_task=plan_task)
+        raise ReferralError(
+            f"There is already an open referral for this need: {open_one.service}, "
+            f"{open_one.get_status_display().lower()} since {open_one.made_on:%d %B %Y}."
+        )
+    referral = Referral(
+        person=person,
+        service=service,
+        need=need,
+        made_by_id=actor.user_id,
+        made_on=on,
+        made_by_agency_id=min(actor.agency_ids) if actor.agency_ids else None,
+        detail=detail.strip(),
+        plan_task=plan_task,
+    )
     referral.full_clean(validate_constraints=False)
     try:
         with transaction.atomic():
@@ -87,15 +119,22 @@ def referral_make(*, actor: Actor, person: Person, service: Service, need: str =
         raise ReferralError("There is already an open referral for this need.") from error
     _event(referral, EventKind.MADE, actor, on, detail)
     # Making a referral discloses the person's details to the provider.
-    log_access(actor=actor, action=Action.DISCLOSURE, person_id=person.pk, obj=referral,
-               summary=f"Referred to {service} ({referral.get_need_display()})", recipient=service.provider.name,
-               detail={"service": service.pk, "need": need})
+    log_access(
+        actor=actor,
+        action=Action.DISCLOSURE,
+        person_id=person.pk,
+        obj=referral,
+        summary=f"Referred to {service} ({referral.get_need_display()})",
+        recipient=service.provider.name,
+        detail={"service": service.pk, "need": need},
+    )
     return referral
 
 
 @transaction.atomic
-def referral_acknowledge(*, actor: Actor, referral: Referral, on: date | None = None,
-                         version: int | None = None) -> Referral:
+def referral_acknowledge(
+    *, actor: Actor, referral: Referral, on: date | None = None, version: int | None = None
+) -> Referral:
     """The provider has received the referral (the response-time clock stops)."""
     on = _today(on)
     _require_provider(actor, referral)
@@ -109,8 +148,9 @@ def referral_acknowledge(*, actor: Actor, referral: Referral, on: date | None = 
 
 
 @transaction.atomic
-def referral_accept(*, actor: Actor, referral: Referral, on: date | None = None,
-                    version: int | None = None) -> Referral:
+def referral_accept(
+    *, actor: Actor, referral: Referral, on: date | None = None, version: int | None = None
+) -> Referral:
     """The provider takes the referral: it joins the service's waiting list until a place starts.
     Accepting a referral not yet acknowledged acknowledges it too."""
     on = _today(on)
@@ -128,8 +168,9 @@ def referral_accept(*, actor: Actor, referral: Referral, on: date | None = None,
 
 
 @transaction.atomic
-def referral_decline(*, actor: Actor, referral: Referral, reason: str, on: date | None = None,
-                     version: int | None = None) -> Referral:
+def referral_decline(
+    *, actor: Actor, referral: Referral, reason: str, on: date | None = None, version: int | None = None
+) -> Referral:
     """The provider declines the referral, saying why (the referrer sees the reason)."""
     on = _today(on)
     _require_provider(actor, referral)
@@ -147,8 +188,9 @@ def referral_decline(*, actor: Actor, referral: Referral, reason: str, on: date 
 
 
 @transaction.atomic
-def referral_start(*, actor: Actor, referral: Referral, on: date | None = None,
-                   version: int | None = None) -> Referral:
+def referral_start(
+    *, actor: Actor, referral: Referral, on: date | None = None, version: int | None = None
+) -> Referral:
     """The person starts with the service: they leave the waiting list and take a place."""
     on = _today(on)
     _require_provider(actor, referral)
@@ -162,9 +204,16 @@ def referral_start(*, actor: Actor, referral: Referral, on: date | None = None,
 
 
 @transaction.atomic
-def referral_finish(*, actor: Actor, referral: Referral, outcome: str, completed: bool = True, reason: str = "",
-                    on: date | None = None,
-        version: int | None = None) -> Referral:
+def referral_finish(
+    *,
+    actor: Actor,
+    referral: Referral,
+    outcome: str,
+    completed: bool = True,
+    reason: str = "",
+    on: date | None = None,
+    version: int | None = None,
+) -> Referral:
     """Close a referral with its outcome: completed (the work was done) or ended early (with a reason).
     A referral still waiting can be ended (for example the person moved away), not completed."""
     on = _today(on)
@@ -182,21 +231,34 @@ def referral_finish(*, actor: Actor, referral: Referral, outcome: str, completed
     version_claim(referral, version)
     referral.save(update_fields=["status", "ended_on", "outcome", "end_reason"])
     _event(referral, EventKind.COMPLETED if completed else EventKind.ENDED, actor, on, reason)
-    _log(actor, referral, Action.ALTERATION,
-         f"{'Completed' if completed else 'Ended'} with {referral.service}: {referral.get_outcome_display().lower()}",
-         outcome=outcome, reason=referral.end_reason)
+    _log(
+        actor,
+        referral,
+        Action.ALTERATION,
+        f"{'Completed' if completed else 'Ended'} with {referral.service}: {referral.get_outcome_display().lower()}",
+        outcome=outcome,
+        reason=referral.end_reason,
+    )
     return referral
 
 
-def _notify(referral: Referral, actor: Actor, on: date, summary: str, detail: dict[str, Any]) -> ProviderNotice:
+def _notify(
+    referral: Referral, actor: Actor, on: date, summary: str, detail: dict[str, Any]
+) -> ProviderNotice:
     _event(referral, EventKind.CHANGED, actor, on, summary)
-    return ProviderNotice.objects.create(referral=referral, provider_id=referral.service.provider_id,
-                                         kind=EventKind.CHANGED, summary=summary[:300], detail=detail)
+    return ProviderNotice.objects.create(
+        referral=referral,
+        provider_id=referral.service.provider_id,
+        kind=EventKind.CHANGED,
+        summary=summary[:300],
+        detail=detail,
+    )
 
 
 @transaction.atomic
-def referral_details_change(*, actor: Actor, referral: Referral, detail: str, on: date | None = None,
-                            version: int | None = None) -> ProviderNotice:
+def referral_details_change(
+    *, actor: Actor, referral: Referral, detail: str, on: date | None = None, version: int | None = None
+) -> ProviderNotice:
     """Change what the provider is told about an open referral; the provider gets a notice of the change."""
     on = _today(on)
     if not referral.is_open:
@@ -206,27 +268,44 @@ def referral_details_change(*, actor: Actor, referral: Referral, detail: str, on
         raise ReferralError("The details are the same as before.")
     version_claim(referral, version)
     referral.save(update_fields=["detail"])
-    notice = _notify(referral, actor, on, f"The details of the referral to {referral.service} changed",
-                     {"before": before, "after": referral.detail})
+    notice = _notify(
+        referral,
+        actor,
+        on,
+        f"The details of the referral to {referral.service} changed",
+        {"before": before, "after": referral.detail},
+    )
     _log(actor, referral, Action.ALTERATION, f"Changed the details of the referral to {referral.service}")
     return notice
 
 
-def referrals_release_date_changed(*, actor: Actor, person_id: int, old: date | None, new: date,
-                                   on: date | None = None) -> int:
+def referrals_release_date_changed(
+    *, actor: Actor, person_id: int, old: date | None, new: date, on: date | None = None
+) -> int:
     """Tell the provider of every open referral that the person's release date changed (called by
     release.services.release_date_record, in its transaction). Returns how many notices were sent."""
     on = _today(on)
     if old == new:
         return 0
     count = 0
-    for referral in (Referral.objects.filter(person_id=person_id, status__in=OPEN_STATUSES)
-                     .select_related("service")):
+    for referral in Referral.objects.filter(person_id=person_id, status__in=OPEN_STATUSES).select_related(
+        "service"
+    ):
         was = f"{old:%d %B %Y}" if old else "not set"
-        _notify(referral, actor, on, f"Release date changed from {was} to {new:%d %B %Y}",
-                {"release_date": {"before": old.isoformat() if old else None, "after": new.isoformat()}})
-        _log(actor, referral, Action.DISCLOSURE, f"Told {referral.service.provider} of a new release date",
-             release_date=new.isoformat())
+        _notify(
+            referral,
+            actor,
+            on,
+            f"Release date changed from {was} to {new:%d %B %Y}",
+            {"release_date": {"before": old.isoformat() if old else None, "after": new.isoformat()}},
+        )
+        _log(
+            actor,
+            referral,
+            Action.DISCLOSURE,
+            f"Told {referral.service.provider} of a new release date",
+            release_date=new.isoformat(),
+        )
         count += 1
     return count
 
@@ -245,9 +324,14 @@ def provider_notice_read(*, actor: Actor, notice: ProviderNotice) -> ProviderNot
         return notice
     notice.read_at, notice.read_by_id = timezone.now(), actor.user_id
     notice.save(update_fields=["read_at", "read_by"])
-    log_access(actor=actor, action=Action.ALTERATION, person_id=notice.referral.person_id, obj=notice,
-               summary=f"Marked read a notice about the referral to {notice.referral.service}",
-               detail={"notice": notice.pk, "referral": notice.referral_id})
+    log_access(
+        actor=actor,
+        action=Action.ALTERATION,
+        person_id=notice.referral.person_id,
+        obj=notice,
+        summary=f"Marked read a notice about the referral to {notice.referral.service}",
+        detail={"notice": notice.pk, "referral": notice.referral_id},
+    )
     return notice
 
 
@@ -263,9 +347,14 @@ def provider_notices_read_all(*, actor: Actor, up_to: int | None = None) -> int:
         return 0
     # read_at still empty: one marked read meanwhile keeps who read it first.
     ProviderNotice.objects.filter(pk__in=[pk for pk, _ in rows], read_at__isnull=True).update(
-        read_at=timezone.now(), read_by_id=actor.user_id)
-    log_access(actor=actor, action=Action.ALTERATION, summary=f"Marked read {len(rows)} referral notices",
-               detail={"notices": [pk for pk, _ in rows], "person_ids": sorted({p for _, p in rows})})
+        read_at=timezone.now(), read_by_id=actor.user_id
+    )
+    log_access(
+        actor=actor,
+        action=Action.ALTERATION,
+        summary=f"Marked read {len(rows)} referral notices",
+        detail={"notices": [pk for pk, _ in rows], "person_ids": sorted({p for _, p in rows})},
+    )
     return len(rows)
 
 
@@ -275,8 +364,9 @@ def referrals_flag_overdue(*, actor: Actor, on: date | None = None) -> int:
     day it was made), once: a referral already flagged is left alone, so the daily run can repeat."""
     on = _today(on)
     flagged = 0
-    candidates = (Referral.objects.filter(status=ReferralStatus.MADE, overdue_on__isnull=True)
-                  .select_related("service", "service__provider"))
+    candidates = Referral.objects.filter(status=ReferralStatus.MADE, overdue_on__isnull=True).select_related(
+        "service", "service__provider"
+    )
     for referral in candidates:
         if referral.made_on + timedelta(days=referral.service.response_days) >= on:
             continue
@@ -284,10 +374,20 @@ def referrals_flag_overdue(*, actor: Actor, on: date | None = None) -> int:
         referral.save(update_fields=["overdue_on"])
         late = (on - referral.made_on).days
         _event(referral, EventKind.OVERDUE, actor, on, f"Not acknowledged after {late} days")
-        ProviderNotice.objects.create(referral=referral, provider_id=referral.service.provider_id,
-                                      kind=EventKind.OVERDUE, detail={"days": late},
-                                      summary=f"Referral to {referral.service} not acknowledged after {late} days "
-                                              f"(response time {referral.service.response_days} days)")
-        _log(actor, referral, Action.ALTERATION, f"Flagged the referral to {referral.service} as overdue", days=late)
+        ProviderNotice.objects.create(
+            referral=referral,
+            provider_id=referral.service.provider_id,
+            kind=EventKind.OVERDUE,
+            detail={"days": late},
+            summary=f"Referral to {referral.service} not acknowledged after {late} days "
+            f"(response time {referral.service.response_days} days)",
+        )
+        _log(
+            actor,
+            referral,
+            Action.ALTERATION,
+            f"Flagged the referral to {referral.service} as overdue",
+            days=late,
+        )
         flagged += 1
     return flagged

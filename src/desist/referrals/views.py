@@ -39,25 +39,48 @@ def person_referrals(request: AuthenticatedHttpRequest, person_id: int) -> HttpR
     person = visible_person(actor, person_id, "referrals")
     today = timezone.localdate()
     offered = selectors.services_for(person, on=today)
-    form = ReferralForm(request.POST if request.method == "POST" else None,
-                        services=[s for s, reasons in offered if not reasons])
+    form = ReferralForm(
+        request.POST if request.method == "POST" else None,
+        services=[s for s, reasons in offered if not reasons],
+    )
     if request.method == "POST" and form.is_valid():
         service = Service.objects.select_related("provider").get(pk=form.cleaned_data["service"])
         try:
-            referral = services.referral_make(actor=actor, person=person, service=service,
-                                              need=form.cleaned_data["need"], detail=form.cleaned_data["detail"])
+            referral = services.referral_make(
+                actor=actor,
+                person=person,
+                service=service,
+                need=form.cleaned_data["need"],
+                detail=form.cleaned_data["detail"],
+            )
         except services.ReferralError as error:
             form.add_error(None, str(error))  # does not fit, or an open referral for the need: in the summary
         else:
-            messages.success(request, f"Referred to {service}. {service.provider} will be asked to respond "
-                                      f"within {service.response_days} days.")
+            messages.success(
+                request,
+                f"Referred to {service}. {service.provider} will be asked to respond "
+                f"within {service.response_days} days.",
+            )
             return redirect("referral", referral_id=referral.pk)
     referrals = selectors.person_referrals(person.pk)
-    log_access(actor=actor, action=Action.CONSULTATION, person_id=person.pk, obj=person,
-               summary=f"Viewed the referrals of person {person.pk}", detail={"referrals": [r.pk for r in referrals]})
-    return render(request, "referrals/person_referrals.html", {
-        "person": person, "referrals": referrals, "form": form,
-        "not_eligible": [(s, reasons) for s, reasons in offered if reasons]})
+    log_access(
+        actor=actor,
+        action=Action.CONSULTATION,
+        person_id=person.pk,
+        obj=person,
+        summary=f"Viewed the referrals of person {person.pk}",
+        detail={"referrals": [r.pk for r in referrals]},
+    )
+    return render(
+        request,
+        "referrals/person_referrals.html",
+        {
+            "person": person,
+            "referrals": referrals,
+            "form": form,
+            "not_eligible": [(s, reasons) for s, reasons in offered if reasons],
+        },
+    )
 
 
 @login_required
@@ -65,21 +88,40 @@ def referral(request: AuthenticatedHttpRequest, referral_id: int) -> HttpRespons
     return _referral_page(request, visible_referral(request.actor, referral_id))
 
 
-def _referral_page(request: AuthenticatedHttpRequest, item: Referral, *, errors: list[str] | None = None,
-                   bound: forms.Form | None = None, error_target: str = "") -> HttpResponse:
+def _referral_page(
+    request: AuthenticatedHttpRequest,
+    item: Referral,
+    *,
+    errors: list[str] | None = None,
+    bound: forms.Form | None = None,
+    error_target: str = "",
+) -> HttpResponse:
     """The referral with its lifecycle forms; a step just refused shows its form as sent, with its errors."""
     actor = request.actor
-    log_access(actor=actor, action=Action.CONSULTATION, person_id=item.person_id, obj=item,
-               summary=f"Viewed the referral to {item.service}")
+    log_access(
+        actor=actor,
+        action=Action.CONSULTATION,
+        person_id=item.person_id,
+        obj=item,
+        summary=f"Viewed the referral to {item.service}",
+    )
     is_provider = actor.is_administrator or item.service.provider_id in actor.agency_ids
-    context = {"referral": item, "person": item.person, "is_provider": is_provider, "decline_form": DeclineForm(),
-               "finish_form": FinishForm(), "detail_form": DetailForm(initial={"detail": item.detail}),
-               "errors": errors or [], "error_form": bound, "error_target": error_target}
+    context = {
+        "referral": item,
+        "person": item.person,
+        "is_provider": is_provider,
+        "decline_form": DeclineForm(),
+        "finish_form": FinishForm(),
+        "detail_form": DetailForm(initial={"detail": item.detail}),
+        "errors": errors or [],
+        "error_form": bound,
+        "error_target": error_target,
+    }
     if bound is not None:
-        context[{DeclineForm: "decline_form", FinishForm: "finish_form", DetailForm: "detail_form"}[type(bound)]] = bound
+        context[
+            {DeclineForm: "decline_form", FinishForm: "finish_form", DetailForm: "detail_form"}[type(bound)]
+        ] = bound
     return render(request, "referrals/referral.html", context)
-
-
 
 
 @login_required
@@ -90,7 +132,12 @@ def referral_action(request: AuthenticatedHttpRequest, referral_id: int, action:
     item = visible_referral(actor, referral_id)
     if action not in ACTIONS:
         raise Http404()
-    form_class = {"decline": DeclineForm, "change": DetailForm, "complete": FinishForm, "end": FinishForm}.get(action)
+    form_class = {
+        "decline": DeclineForm,
+        "change": DetailForm,
+        "complete": FinishForm,
+        "end": FinishForm,
+    }.get(action)
     bound = form_class(request.POST) if form_class else None
     if bound is not None and not bound.is_valid():
         # Field by field, on the referral's page (from the inbox too): the summary links to each field.
@@ -99,8 +146,9 @@ def referral_action(request: AuthenticatedHttpRequest, referral_id: int, action:
         done = referral_action_apply(actor, item, action, request.POST)
     except (services.ReferralError, StaleEdit) as error:
         item = visible_referral(actor, referral_id)
-        return _referral_page(request, item, errors=[str(error)], bound=bound,
-                              error_target=ACTION_TARGETS.get(action, ""))
+        return _referral_page(
+            request, item, errors=[str(error)], bound=bound, error_target=ACTION_TARGETS.get(action, "")
+        )
     messages.success(request, done)
     if request.POST.get("next") == "inbox":
         return redirect("referral_inbox")
@@ -108,8 +156,15 @@ def referral_action(request: AuthenticatedHttpRequest, referral_id: int, action:
 
 
 # Where a refusal of each step takes the user: the step's form.
-ACTION_TARGETS = {"acknowledge": "acknowledge", "accept": "accept", "decline": "id_reason", "start": "start",
-                  "complete": "id_outcome", "end": "id_outcome", "change": "id_detail"}
+ACTION_TARGETS = {
+    "acknowledge": "acknowledge",
+    "accept": "accept",
+    "decline": "id_reason",
+    "start": "start",
+    "complete": "id_outcome",
+    "end": "id_outcome",
+    "change": "id_detail",
+}
 
 
 NOTICES_SHOWN = 50
@@ -122,11 +177,25 @@ def inbox(request: AuthenticatedHttpRequest) -> HttpResponse:
     today = timezone.localdate()
     needing = list(selectors.referrals_needing(actor, today))
     notices = list(selectors.provider_notices_unread(actor)[:NOTICES_SHOWN])
-    log_access(actor=actor, action=Action.CONSULTATION, summary=f"Viewed the referral inbox ({len(needing)} shown)",
-               detail={"person_ids": sorted({r.person_id for r in needing} | {n.referral.person_id for n in notices})})
-    return render(request, "referrals/inbox.html", {"needing": needing, "notices": notices, "today": today,
-                                                     "newest_notice": max((n.pk for n in notices), default=""),
-                                                     "decline_form": DeclineForm()})
+    log_access(
+        actor=actor,
+        action=Action.CONSULTATION,
+        summary=f"Viewed the referral inbox ({len(needing)} shown)",
+        detail={
+            "person_ids": sorted({r.person_id for r in needing} | {n.referral.person_id for n in notices})
+        },
+    )
+    return render(
+        request,
+        "referrals/inbox.html",
+        {
+            "needing": needing,
+            "notices": notices,
+            "today": today,
+            "newest_notice": max((n.pk for n in notices), default=""),
+            "decline_form": DeclineForm(),
+        },
+    )
 
 
 @login_required
@@ -157,7 +226,9 @@ def notices_read_all(request: AuthenticatedHttpRequest) -> HttpResponse:
 def capacity(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Places, in use, waiting and average wait, by service and by pathway: no one's name, only counts."""
     rows = selectors.capacity(Service.objects.filter(is_active=True), on=timezone.localdate())
-    return render(request, "referrals/capacity.html", {"rows": rows, "pathways": selectors.capacity_by_pathway(rows)})
+    return render(
+        request, "referrals/capacity.html", {"rows": rows, "pathways": selectors.capacity_by_pathway(rows)}
+    )
 
 
 @login_required
@@ -166,11 +237,21 @@ def waiting_list(request: AuthenticatedHttpRequest, service_id: int) -> HttpResp
     actor = request.actor
     service = get_object_or_404(Service.objects.select_related("provider"), pk=service_id)
     figures, entries = selectors.waiting_list(service, on=timezone.localdate())
-    visible = set(visible_people(actor).filter(pk__in=[e.referral.person_id for e in entries]).values_list("pk", flat=True))
+    visible = set(
+        visible_people(actor)
+        .filter(pk__in=[e.referral.person_id for e in entries])
+        .values_list("pk", flat=True)
+    )
     # The provider names everyone waiting for its service; anyone else, administrators too, only the people their
     # own agencies may see (issue 10, item 7: being an administrator opens no one's record).
     own = service.provider_id in actor.agency_ids
     shown = [(e, own or e.referral.person_id in visible) for e in entries]
-    log_access(actor=actor, action=Action.CONSULTATION, summary=f"Viewed the waiting list of {service}",
-               detail={"person_ids": sorted(e.referral.person_id for e, named in shown if named)})
-    return render(request, "referrals/waiting_list.html", {"service": service, "figures": figures, "entries": shown})
+    log_access(
+        actor=actor,
+        action=Action.CONSULTATION,
+        summary=f"Viewed the waiting list of {service}",
+        detail={"person_ids": sorted(e.referral.person_id for e, named in shown if named)},
+    )
+    return render(
+        request, "referrals/waiting_list.html", {"service": service, "figures": figures, "entries": shown}
+    )

@@ -78,13 +78,21 @@ class RegisterEntry(models.Model):
         constraints = [
             models.CheckConstraint(
                 # isnull=False too: IN on NULL is unknown, and a check only refuses a row that is false.
-                condition=(Q(kind="mappa", mappa_category__isnull=False, mappa_level__isnull=False,
-                             mappa_category__in=[1, 2, 3, 4], mappa_level__in=[1, 2, 3]))
+                condition=(
+                    Q(
+                        kind="mappa",
+                        mappa_category__isnull=False,
+                        mappa_level__isnull=False,
+                        mappa_category__in=[1, 2, 3, 4],
+                        mappa_level__in=[1, 2, 3],
+                    )
+                )
                 | (~Q(kind="mappa") & Q(mappa_category__isnull=True, mappa_level__isnull=True)),
                 name="register_mappa_has_category_and_level",
             ),
             models.CheckConstraint(
-                condition=Q(end_date__isnull=True) | Q(end_date__gte=F("start_date")), name="register_dates_in_order"
+                condition=Q(end_date__isnull=True) | Q(end_date__gte=F("start_date")),
+                name="register_dates_in_order",
             ),
         ]
         indexes = [models.Index(fields=["person", "kind", "end_date"], name="register_person_kind")]

@@ -15,15 +15,37 @@ from desist.registers.models import RegisterEntry
 
 
 @transaction.atomic
-def register_add(*, actor: Actor, person: Person, kind: str, start_date: date, mappa_category: int | None = None,
-                 mappa_level: int | None = None, recorded_by_id: int | None = None, notes: str = "") -> RegisterEntry:
+def register_add(
+    *,
+    actor: Actor,
+    person: Person,
+    kind: str,
+    start_date: date,
+    mappa_category: int | None = None,
+    mappa_level: int | None = None,
+    recorded_by_id: int | None = None,
+    notes: str = "",
+) -> RegisterEntry:
     """Put a person on a register (MAPPA needs a category and a level)."""
-    entry = RegisterEntry(person=person, kind=kind, start_date=start_date, mappa_category=mappa_category,
-                          mappa_level=mappa_level, recorded_by_id=recorded_by_id, notes=notes)
+    entry = RegisterEntry(
+        person=person,
+        kind=kind,
+        start_date=start_date,
+        mappa_category=mappa_category,
+        mappa_level=mappa_level,
+        recorded_by_id=recorded_by_id,
+        notes=notes,
+    )
     entry.full_clean()
     entry.save()
-    log_access(actor=actor, action=Action.COLLECTION, summary=f"Added {entry.label} for person {person.pk}",
-               person_id=person.pk, obj=entry, detail={"after": {"kind": kind, "start_date": start_date.isoformat()}})
+    log_access(
+        actor=actor,
+        action=Action.COLLECTION,
+        summary=f"Added {entry.label} for person {person.pk}",
+        person_id=person.pk,
+        obj=entry,
+        detail={"after": {"kind": kind, "start_date": start_date.isoformat()}},
+    )
     derived_refresh_later(entry.person_id)
     return entry
 
@@ -35,8 +57,13 @@ def register_end(*, actor: Actor, entry: RegisterEntry, end_date: date) -> Regis
     entry.end_date = end_date
     entry.full_clean()
     entry.save(update_fields=["end_date"])
-    log_access(actor=actor, action=Action.ALTERATION, summary=f"Ended {entry.label} for person {entry.person_id}",
-               person_id=entry.person_id, obj=entry,
-               detail={"changes": {"end_date": {"before": before, "after": end_date.isoformat()}}})
+    log_access(
+        actor=actor,
+        action=Action.ALTERATION,
+        summary=f"Ended {entry.label} for person {entry.person_id}",
+        person_id=entry.person_id,
+        obj=entry,
+        detail={"changes": {"end_date": {"before": before, "after": end_date.isoformat()}}},
+    )
     derived_refresh_later(entry.person_id)
     return entry

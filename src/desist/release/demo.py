@@ -37,19 +37,43 @@ PROVIDERS = {
 def schemes_load(today: date) -> int:
     """The End of Custody Supervised Licence stages (RULES.md §7) and a scheme in force for the demonstration."""
     rows = [
-        EarlyReleaseScheme(name="End of Custody Supervised Licence (18 days)", starts_on=date(2023, 10, 17),
-                           ends_on=date(2024, 3, 7), days_early=18, excluded_offence_groups=ECSL_EXCLUDED,
-                           long_sentence_groups=["violence"], long_sentence_days=1461),
-        EarlyReleaseScheme(name="End of Custody Supervised Licence (35 days)", starts_on=date(2024, 3, 8),
-                           ends_on=date(2024, 5, 22), days_early=35, excluded_offence_groups=ECSL_EXCLUDED,
-                           long_sentence_groups=["violence"], long_sentence_days=1461),
-        EarlyReleaseScheme(name="End of Custody Supervised Licence (70 days)", starts_on=date(2024, 5, 23),
-                           ends_on=date(2024, 9, 9), days_early=70, excluded_offence_groups=ECSL_EXCLUDED,
-                           long_sentence_groups=["violence"], long_sentence_days=1461),
-        EarlyReleaseScheme(name="Partnership early release (demonstration)", starts_on=today - timedelta(days=60),
-                           days_early=20, excluded_offence_groups=["sexual", "terrorism", "domestic_abuse"],
-                           long_sentence_groups=["violence"], long_sentence_days=1461, plan_required=True,
-                           notes="Illustrative: release up to 20 days early with an approved risk management plan."),
+        EarlyReleaseScheme(
+            name="End of Custody Supervised Licence (18 days)",
+            starts_on=date(2023, 10, 17),
+            ends_on=date(2024, 3, 7),
+            days_early=18,
+            excluded_offence_groups=ECSL_EXCLUDED,
+            long_sentence_groups=["violence"],
+            long_sentence_days=1461,
+        ),
+        EarlyReleaseScheme(
+            name="End of Custody Supervised Licence (35 days)",
+            starts_on=date(2024, 3, 8),
+            ends_on=date(2024, 5, 22),
+            days_early=35,
+            excluded_offence_groups=ECSL_EXCLUDED,
+            long_sentence_groups=["violence"],
+            long_sentence_days=1461,
+        ),
+        EarlyReleaseScheme(
+            name="End of Custody Supervised Licence (70 days)",
+            starts_on=date(2024, 5, 23),
+            ends_on=date(2024, 9, 9),
+            days_early=70,
+            excluded_offence_groups=ECSL_EXCLUDED,
+            long_sentence_groups=["violence"],
+            long_sentence_days=1461,
+        ),
+        EarlyReleaseScheme(
+            name="Partnership early release (demonstration)",
+            starts_on=today - timedelta(days=60),
+            days_early=20,
+            excluded_offence_groups=["sexual", "terrorism", "domestic_abuse"],
+            long_sentence_groups=["violence"],
+            long_sentence_days=1461,
+            plan_required=True,
+            notes="Illustrative: release up to 20 days early with an approved risk management plan.",
+        ),
     ]
     EarlyReleaseScheme.objects.bulk_create(rows, ignore_conflicts=True)
     return len(rows)
@@ -80,10 +104,19 @@ def demo_releases_build(today: date | None = None) -> dict[str, int]:
         days = (plan.release_date - today).days
         if days < 14 and i % 3 == 0:
             plan.short_notice = True
-            changes.append(ReleaseDateChange(
-                sentence_id=plan.sentence_id, person_id=plan.person_id, change="brought_forward",
-                old_date=plan.release_date + timedelta(days=20), new_date=plan.release_date, changed_on=today,
-                notice_days=days, short_notice=True, reason="Brought forward by the prison"))
+            changes.append(
+                ReleaseDateChange(
+                    sentence_id=plan.sentence_id,
+                    person_id=plan.person_id,
+                    change="brought_forward",
+                    old_date=plan.release_date + timedelta(days=20),
+                    new_date=plan.release_date,
+                    changed_on=today,
+                    notice_days=days,
+                    short_notice=True,
+                    reason="Brought forward by the prison",
+                )
+            )
     for task in PlanTask.objects.filter(plan_id__in=stage_of).only("id", "plan_id", "kind", "due_date"):
         if order[task.kind] < STAGES[stage_of[task.plan_id]]:
             task.status, task.done_on = "done", min(today, task.due_date)
@@ -92,12 +125,23 @@ def demo_releases_build(today: date | None = None) -> dict[str, int]:
                 task.event_date = task.due_date + timedelta(days=7)  # the first dose on the day of release
             done_tasks.append(task)
     PlanTask.objects.bulk_update(done_tasks, ["status", "done_on", "provider", "event_date"], batch_size=2000)
-    ReleasePlan.objects.bulk_update(plans, ["tasks_closed", "readiness_percent", "accommodation_on_release",
-                                           "risk_plan_approved_on", "short_notice"], batch_size=2000)
+    ReleasePlan.objects.bulk_update(
+        plans,
+        [
+            "tasks_closed",
+            "readiness_percent",
+            "accommodation_on_release",
+            "risk_plan_approved_on",
+            "short_notice",
+        ],
+        batch_size=2000,
+    )
     ReleaseDateChange.objects.bulk_create(changes)
     for stage in range(1, len(STAGES)):
         ids = [plan_id for plan_id, s in stage_of.items() if s == stage]
         for start in range(0, len(ids), 500):
-            PathwayStatus.objects.filter(plan_id__in=ids[start:start + 500]).update(status=PATHWAY_BY_STAGE[stage])
+            PathwayStatus.objects.filter(plan_id__in=ids[start : start + 500]).update(
+                status=PATHWAY_BY_STAGE[stage]
+            )
     escalations = escalations_raise(actor=actor, on=today)
     return {"schemes": schemes, "plans": started, "short notice": len(changes), "escalations": escalations}

@@ -19,7 +19,7 @@ OFFENCE_GROUP_HELP = "A list of offence groups: " + ", ".join(f'"{g}"' for g in 
 
 def _validate_groups(value: object) -> None:
     if not isinstance(value, list) or any(g not in rules.OffenceGroup._value2member_map_ for g in value):
-        raise ValidationError(f"{OFFENCE_GROUP_HELP}, for example [\"sexual\", \"terrorism\"].")
+        raise ValidationError(f'{OFFENCE_GROUP_HELP}, for example ["sexual", "terrorism"].')
 
 
 class EarlyReleaseScheme(models.Model):
@@ -29,34 +29,54 @@ class EarlyReleaseScheme(models.Model):
     starts_on = models.DateField()
     ends_on = models.DateField(null=True, blank=True, help_text="Empty while the scheme has no end date.")
     days_early = models.PositiveIntegerField(help_text="How many days before the release date, at most.")
-    excluded_offence_groups = models.JSONField(default=list, blank=True, validators=[_validate_groups],
-                                               help_text=OFFENCE_GROUP_HELP + " excluded whatever the length.")
-    long_sentence_groups = models.JSONField(default=list, blank=True, validators=[_validate_groups],
-                                            help_text=OFFENCE_GROUP_HELP + " excluded only with a long sentence.")
-    long_sentence_days = models.PositiveIntegerField(null=True, blank=True,
-                                                     help_text="What counts as long, in days (4 years: 1461).")
+    excluded_offence_groups = models.JSONField(
+        default=list,
+        blank=True,
+        validators=[_validate_groups],
+        help_text=OFFENCE_GROUP_HELP + " excluded whatever the length.",
+    )
+    long_sentence_groups = models.JSONField(
+        default=list,
+        blank=True,
+        validators=[_validate_groups],
+        help_text=OFFENCE_GROUP_HELP + " excluded only with a long sentence.",
+    )
+    long_sentence_days = models.PositiveIntegerField(
+        null=True, blank=True, help_text="What counts as long, in days (4 years: 1461)."
+    )
     min_sentence_days = models.PositiveIntegerField(null=True, blank=True)
     max_sentence_days = models.PositiveIntegerField(null=True, blank=True)
     excludes_parole_cases = models.BooleanField(default=True)
-    plan_required = models.BooleanField(default=True, help_text="Release early only with an approved risk "
-                                        "management plan.")
+    plan_required = models.BooleanField(
+        default=True, help_text="Release early only with an approved risk management plan."
+    )
     notes = models.TextField(blank=True)
 
     class Meta:
         ordering = ["-starts_on", "name"]
-        constraints = [models.CheckConstraint(condition=Q(ends_on__isnull=True) | Q(ends_on__gte=models.F("starts_on")),
-                                              name="scheme_dates_in_order")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_on__isnull=True) | Q(ends_on__gte=models.F("starts_on")),
+                name="scheme_dates_in_order",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.name
 
     def as_rule(self) -> rules.EarlyReleaseScheme:
         return rules.EarlyReleaseScheme(
-            name=self.name, starts_on=self.starts_on, ends_on=self.ends_on, days_early=self.days_early,
+            name=self.name,
+            starts_on=self.starts_on,
+            ends_on=self.ends_on,
+            days_early=self.days_early,
             excluded_offence_groups=frozenset(self.excluded_offence_groups),
-            long_sentence_groups=frozenset(self.long_sentence_groups), long_sentence_days=self.long_sentence_days,
-            min_sentence_days=self.min_sentence_days, max_sentence_days=self.max_sentence_days,
-            excludes_parole_cases=self.excludes_parole_cases, plan_required=self.plan_required,
+            long_sentence_groups=frozenset(self.long_sentence_groups),
+            long_sentence_days=self.long_sentence_days,
+            min_sentence_days=self.min_sentence_days,
+            max_sentence_days=self.max_sentence_days,
+            excludes_parole_cases=self.excludes_parole_cases,
+            plan_required=self.plan_required,
         )
 
 
@@ -85,14 +105,17 @@ class ReleaseFacts(models.Model):
     sentence = models.OneToOneField(Sentence, on_delete=models.CASCADE, related_name="release_facts")
     sentence_type = models.CharField(max_length=16, choices=SENTENCE_TYPE_CHOICES, default="standard")
     extended_licence_days = models.PositiveIntegerField(default=0)
-    tariff_expiry_date = models.DateField(null=True, blank=True, help_text="Indeterminate sentences: minimum term ends.")
+    tariff_expiry_date = models.DateField(
+        null=True, blank=True, help_text="Indeterminate sentences: minimum term ends."
+    )
     parole_board_case = models.BooleanField(default=False)
     hdc_exclusions = models.JSONField(default=list, blank=True)
     # An extended sentence's extended licence as passed: years and months, then `extended_licence_days`.
     extension_years = models.PositiveSmallIntegerField(default=0)
     extension_months = models.PositiveSmallIntegerField(default=0)
-    fine_amount = models.PositiveIntegerField(null=True, blank=True,
-                                              help_text="A term in default: the fine unpaid, in pounds.")
+    fine_amount = models.PositiveIntegerField(
+        null=True, blank=True, help_text="A term in default: the fine unpaid, in pounds."
+    )
 
     class Meta:
         verbose_name_plural = "release facts"
@@ -114,15 +137,19 @@ class ReleaseDateChange(models.Model):
 
     sentence = models.ForeignKey(Sentence, on_delete=models.CASCADE, related_name="release_date_changes")
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="release_date_changes")
-    change = models.CharField(max_length=16, choices=[(str(c), str(c).replace("_", " ").capitalize())
-                                                      for c in rules.DateChange])
+    change = models.CharField(
+        max_length=16, choices=[(str(c), str(c).replace("_", " ").capitalize()) for c in rules.DateChange]
+    )
     old_date = models.DateField(null=True, blank=True)
     new_date = models.DateField()
-    release_type = models.CharField(max_length=16, choices=ReleaseType.choices, default=ReleaseType.CONDITIONAL)
+    release_type = models.CharField(
+        max_length=16, choices=ReleaseType.choices, default=ReleaseType.CONDITIONAL
+    )
     changed_on = models.DateField()
     changed_at = models.DateTimeField(auto_now_add=True)
-    changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                   related_name="+")
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     notice_days = models.IntegerField()
     short_notice = models.BooleanField(default=False)
     reason = models.CharField(max_length=300, blank=True)
@@ -159,20 +186,30 @@ class Release(models.Model):
     # A sentence's first release, and after each recall the re-release from it (`recall`).
     sentence = models.ForeignKey(Sentence, on_delete=models.CASCADE, related_name="releases_recorded")
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="releases")
-    recall = models.OneToOneField("Recall", null=True, blank=True, on_delete=models.PROTECT, related_name="re_release",
-                                  help_text="The recall this release ends (empty for the sentence's first release).")
+    recall = models.OneToOneField(
+        "Recall",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="re_release",
+        help_text="The recall this release ends (empty for the sentence's first release).",
+    )
     released_on = models.DateField()
     release_type = models.CharField(max_length=16, choices=ReleaseType.choices)
     accommodation = models.CharField(max_length=24, choices=AccommodationKind.choices)
     note = models.CharField(max_length=300, blank=True)
     recorded_at = models.DateTimeField(auto_now_add=True)
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                    related_name="+")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         ordering = ["-released_on", "-id"]
-        constraints = [models.UniqueConstraint(fields=["sentence"], condition=Q(recall__isnull=True),
-                                               name="release_first_once_per_sentence")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["sentence"], condition=Q(recall__isnull=True), name="release_first_once_per_sentence"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"Released on {self.released_on} ({self.get_release_type_display().lower()})"
@@ -194,14 +231,20 @@ class ReleasePlan(models.Model):
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="release_plans")
     sentence = models.OneToOneField(Sentence, on_delete=models.CASCADE, related_name="release_plan")
     release_date = models.DateField()
-    release_type = models.CharField(max_length=16, choices=ReleaseType.choices, default=ReleaseType.CONDITIONAL)
+    release_type = models.CharField(
+        max_length=16, choices=ReleaseType.choices, default=ReleaseType.CONDITIONAL
+    )
     prison = models.ForeignKey(Agency, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     short_notice = models.BooleanField(default=False)
-    accommodation_on_release = models.CharField(max_length=16, choices=AccommodationOnRelease.choices, blank=True)
-    risk_plan_approved_on = models.DateField(null=True, blank=True,
-                                             help_text="The risk management plan an early release requires.")
-    risk_plan_approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
-                                              on_delete=models.SET_NULL, related_name="+")
+    accommodation_on_release = models.CharField(
+        max_length=16, choices=AccommodationOnRelease.choices, blank=True
+    )
+    risk_plan_approved_on = models.DateField(
+        null=True, blank=True, help_text="The risk management plan an early release requires."
+    )
+    risk_plan_approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     tasks_total = models.PositiveIntegerField(default=0)
     tasks_closed = models.PositiveIntegerField(default=0)
     readiness_percent = models.PositiveSmallIntegerField(default=0)
@@ -214,6 +257,7 @@ class ReleasePlan(models.Model):
     reopened_on = models.DateField(null=True, blank=True)
 
     version = version_field()
+
     class Meta:
         ordering = ["release_date", "id"]
         indexes = [models.Index(fields=["release_date", "readiness_percent"], name="release_plan_due")]
@@ -240,7 +284,9 @@ PATHWAY_CHOICES = [(str(k), v) for k, v in rules.PATHWAY_LABELS.items()]
 class PathwayStatus(models.Model):
     plan = models.ForeignKey(ReleasePlan, on_delete=models.CASCADE, related_name="pathways")
     pathway = models.CharField(max_length=32, choices=PATHWAY_CHOICES)
-    status = models.CharField(max_length=20, choices=PathwayStatusKind.choices, default=PathwayStatusKind.NOT_STARTED)
+    status = models.CharField(
+        max_length=20, choices=PathwayStatusKind.choices, default=PathwayStatusKind.NOT_STARTED
+    )
     note = models.CharField(max_length=300, blank=True)
 
     class Meta:
@@ -267,23 +313,35 @@ class PlanTask(models.Model):
     kind = models.CharField(max_length=32, choices=TASK_KIND_CHOICES)
     title = models.CharField(max_length=200)
     pathway = models.CharField(max_length=32, choices=PATHWAY_CHOICES)
-    owner_agency = models.ForeignKey(Agency, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
-    owner_user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                   related_name="+")
+    owner_agency = models.ForeignKey(
+        Agency, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    owner_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     due_date = models.DateField()
     status = models.CharField(max_length=16, choices=TaskStatus.choices, default=TaskStatus.OPEN)
     done_on = models.DateField(null=True, blank=True)
-    provider = models.CharField(max_length=200, blank=True,
-                                help_text="The named service, practice or person (for example who meets them).")
-    event_date = models.DateField(null=True, blank=True, help_text="First dose, appointment or interview date.")
+    provider = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="The named service, practice or person (for example who meets them).",
+    )
+    event_date = models.DateField(
+        null=True, blank=True, help_text="First dose, appointment or interview date."
+    )
     detail = models.TextField(blank=True)
 
     version = version_field()
+
     class Meta:
         ordering = ["due_date", "id"]
         indexes = [models.Index(fields=["plan", "status"], name="plantask_plan_status")]
-        constraints = [models.CheckConstraint(condition=Q(status="open") | Q(done_on__isnull=False),
-                                              name="plantask_closed_has_date")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status="open") | Q(done_on__isnull=False), name="plantask_closed_has_date"
+            )
+        ]
 
     def __str__(self) -> str:
         return self.title
@@ -306,40 +364,60 @@ class Escalation(models.Model):
 
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="escalations")
     plan = models.ForeignKey(ReleasePlan, on_delete=models.CASCADE, related_name="escalations")
-    task = models.ForeignKey(PlanTask, null=True, blank=True, on_delete=models.CASCADE, related_name="escalations")
+    task = models.ForeignKey(
+        PlanTask, null=True, blank=True, on_delete=models.CASCADE, related_name="escalations"
+    )
     reason = models.CharField(max_length=16, choices=EscalationReason.choices)
     weeks_before = models.PositiveSmallIntegerField(null=True, blank=True)
     release_date = models.DateField()
     raised_on = models.DateField()
     raised_at = models.DateTimeField(auto_now_add=True)
-    responsible_officer = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                            related_name="release_escalations")
-    owner_agency = models.ForeignKey(Agency, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
-    owner_user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                   related_name="+")
+    responsible_officer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="release_escalations",
+    )
+    owner_agency = models.ForeignKey(
+        Agency, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    owner_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     due_date = models.DateField()
     summary = models.CharField(max_length=300)
     status = models.CharField(max_length=16, choices=EscalationStatus.choices, default=EscalationStatus.OPEN)
     resolved_on = models.DateField(null=True, blank=True)
-    resolved_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                    related_name="+")
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         ordering = ["due_date", "id"]
         constraints = [
             # Never the same escalation twice (the daily job and the short-notice task may both run).
-            models.UniqueConstraint(fields=["task", "reason", "weeks_before", "release_date"],
-                                    condition=Q(task__isnull=False, weeks_before__isnull=False),
-                                    name="escalation_once_per_task_milestone"),
-            models.UniqueConstraint(fields=["task", "reason", "release_date"],
-                                    condition=Q(task__isnull=False, weeks_before__isnull=True),
-                                    name="escalation_once_per_task_notice"),
-            models.UniqueConstraint(fields=["plan", "reason", "release_date"], condition=Q(task__isnull=True),
-                                    name="escalation_once_per_plan"),
+            models.UniqueConstraint(
+                fields=["task", "reason", "weeks_before", "release_date"],
+                condition=Q(task__isnull=False, weeks_before__isnull=False),
+                name="escalation_once_per_task_milestone",
+            ),
+            models.UniqueConstraint(
+                fields=["task", "reason", "release_date"],
+                condition=Q(task__isnull=False, weeks_before__isnull=True),
+                name="escalation_once_per_task_notice",
+            ),
+            models.UniqueConstraint(
+                fields=["plan", "reason", "release_date"],
+                condition=Q(task__isnull=True),
+                name="escalation_once_per_plan",
+            ),
         ]
         indexes = [
             models.Index(fields=["owner_agency", "status", "due_date"], name="escalation_agency_queue"),
-            models.Index(fields=["responsible_officer", "status", "due_date"], name="escalation_officer_queue"),
+            models.Index(
+                fields=["responsible_officer", "status", "due_date"], name="escalation_officer_queue"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -371,8 +449,9 @@ class Adjustment(models.Model):
     from_date = models.DateField(null=True, blank=True, help_text="Unlawfully at large: the first day.")
     note = models.CharField(max_length=300, blank=True)
     recorded_at = models.DateTimeField(auto_now_add=True)
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                    related_name="+")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         ordering = ["sentence", "id"]
@@ -400,14 +479,19 @@ class Recall(models.Model):
     recalled_on = models.DateField()
     returned_to_custody = models.DateField(null=True, blank=True)
     recorded_at = models.DateTimeField(auto_now_add=True)
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                    related_name="+")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         ordering = ["sentence", "-recalled_on", "-id"]
-        constraints = [models.CheckConstraint(
-            condition=Q(returned_to_custody__isnull=True) | Q(returned_to_custody__gte=models.F("recalled_on")),
-            name="recall_return_after_recall")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(returned_to_custody__isnull=True)
+                | Q(returned_to_custody__gte=models.F("recalled_on")),
+                name="recall_return_after_recall",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} on {self.recalled_on}"

@@ -80,11 +80,21 @@ def _require_recorder(actor: Actor, what: str) -> None:
 
 
 @transaction.atomic
-def release_facts_record(*, actor: Actor, sentence: Sentence, sentence_type: str = rules.SentenceType.STANDARD,
-                         extended_licence_days: int = 0, tariff_expiry_date: date | None = None,
-                         parole_board_case: bool = False, hdc_exclusions: Iterable[str] = (),
-                         extension_years: int = 0, extension_months: int = 0, fine_amount: int | None = None,
-                         version: int | None = None, on: date | None = None) -> ReleaseFacts:
+def release_facts_record(
+    *,
+    actor: Actor,
+    sentence: Sentence,
+    sentence_type: str = rules.SentenceType.STANDARD,
+    extended_licence_days: int = 0,
+    tariff_expiry_date: date | None = None,
+    parole_board_case: bool = False,
+    hdc_exclusions: Iterable[str] = (),
+    extension_years: int = 0,
+    extension_months: int = 0,
+    fine_amount: int | None = None,
+    version: int | None = None,
+    on: date | None = None,
+) -> ReleaseFacts:
     """Record what the release rules need beyond the sentence row: its type (SDS, SDS+, EDS with its extended
     licence in years, months and days, SOPC, DTO, a term in default of a fine with the amount, life or IPP with its
     tariff), a Parole Board case, HDC exclusions. Prison or probation staff only. `version` is the sentence's, as
@@ -103,30 +113,60 @@ def release_facts_record(*, actor: Actor, sentence: Sentence, sentence_type: str
         raise ReleaseError("Only a term in default of a fine has a fine amount; leave it empty.")
     unknown = sorted(set(hdc_exclusions) - set(rules.HDC_EXCLUSIONS))
     if unknown:
-        raise ReleaseError(f"Unknown HDC exclusion {', '.join(unknown)}; use one of {', '.join(rules.HDC_EXCLUSIONS)}.")
+        raise ReleaseError(
+            f"Unknown HDC exclusion {', '.join(unknown)}; use one of {', '.join(rules.HDC_EXCLUSIONS)}."
+        )
     version_claim(sentence, version)
-    facts, created = ReleaseFacts.objects.update_or_create(sentence=sentence, defaults={
-        "sentence_type": sentence_type, "extended_licence_days": extended_licence_days,
-        "tariff_expiry_date": tariff_expiry_date, "parole_board_case": parole_board_case,
-        "hdc_exclusions": sorted(set(hdc_exclusions)), "extension_years": extension_years,
-        "extension_months": extension_months, "fine_amount": fine_amount,
-    })
+    facts, created = ReleaseFacts.objects.update_or_create(
+        sentence=sentence,
+        defaults={
+            "sentence_type": sentence_type,
+            "extended_licence_days": extended_licence_days,
+            "tariff_expiry_date": tariff_expiry_date,
+            "parole_board_case": parole_board_case,
+            "hdc_exclusions": sorted(set(hdc_exclusions)),
+            "extension_years": extension_years,
+            "extension_months": extension_months,
+            "fine_amount": fine_amount,
+        },
+    )
     facts.full_clean()
-    log_access(actor=actor, action=Action.COLLECTION if created else Action.ALTERATION, person_id=sentence.person_id,
-               obj=facts, summary=f"Recorded release facts of sentence {sentence.pk}",
-               detail={"after": {"sentence_type": sentence_type, "parole_board_case": parole_board_case,
-                                 "hdc_exclusions": facts.hdc_exclusions, "extended_licence_days": extended_licence_days,
-                                 "extension_years": extension_years, "extension_months": extension_months,
-                                 "fine_amount": fine_amount, "tariff_expiry_date": _iso(tariff_expiry_date)}})
+    log_access(
+        actor=actor,
+        action=Action.COLLECTION if created else Action.ALTERATION,
+        person_id=sentence.person_id,
+        obj=facts,
+        summary=f"Recorded release facts of sentence {sentence.pk}",
+        detail={
+            "after": {
+                "sentence_type": sentence_type,
+                "parole_board_case": parole_board_case,
+                "hdc_exclusions": facts.hdc_exclusions,
+                "extended_licence_days": extended_licence_days,
+                "extension_years": extension_years,
+                "extension_months": extension_months,
+                "fine_amount": fine_amount,
+                "tariff_expiry_date": _iso(tariff_expiry_date),
+            }
+        },
+    )
     release_dates_recompute(actor=actor, person_id=sentence.person_id, on=on)
     return facts
 
 
 @transaction.atomic
-def release_date_record(*, actor: Actor, sentence: Sentence, release_date: date,
-                        release_type: str = ReleaseType.CONDITIONAL, reason: str = "", confirm: bool = False,
-                        version: int | None = None, on: date | None = None,
-                        worked_out: bool = False) -> ReleaseDateChange:
+def release_date_record(
+    *,
+    actor: Actor,
+    sentence: Sentence,
+    release_date: date,
+    release_type: str = ReleaseType.CONDITIONAL,
+    reason: str = "",
+    confirm: bool = False,
+    version: int | None = None,
+    on: date | None = None,
+    worked_out: bool = False,
+) -> ReleaseDateChange:
     """Set, bring forward, put back or confirm the expected release date of a custodial sentence.
 
     The sentence and its key dates follow; the change is kept with its notice. A release set, brought forward or
@@ -145,7 +185,9 @@ def release_date_record(*, actor: Actor, sentence: Sentence, release_date: date,
     if release_date < sentence.sentence_date:
         raise ReleaseError("The release date cannot be before the sentence date.")
     if release_date < on:
-        raise ReleaseError("An expected release date cannot be in the past; record the release itself instead.")
+        raise ReleaseError(
+            "An expected release date cannot be in the past; record the release itself instead."
+        )
     if release_type not in ReleaseType.values:
         raise ReleaseError(f"Choose a release type: {', '.join(ReleaseType.values)}.")
     old = sentence.release_date
@@ -154,22 +196,39 @@ def release_date_record(*, actor: Actor, sentence: Sentence, release_date: date,
         if not confirm:
             raise ReleaseDateUnchanged(
                 f"Nothing changed: the expected release date is already {release_date:%d %B %Y} "
-                f"({ReleaseType(release_type).label.lower()}), so nothing was recorded.")
+                f"({ReleaseType(release_type).label.lower()}), so nothing was recorded."
+            )
         latest = sentence.release_date_changes.order_by("-changed_at", "-id").first()
-        if latest is not None and (latest.change, latest.new_date, latest.release_type, latest.changed_on) == (
-                rules.DateChange.CONFIRMED, release_date, release_type, on):
+        if latest is not None and (
+            latest.change,
+            latest.new_date,
+            latest.release_type,
+            latest.changed_on,
+        ) == (rules.DateChange.CONFIRMED, release_date, release_type, on):
             return latest  # a repeated confirmation (a double click, a retried request) is the same one
     version_claim(sentence, version)
     change = rules.date_change_kind(old, release_date)
     notice = (release_date - on).days
-    short = rules.is_short_notice(change, release_date=release_date, changed_on=on,
-                                  threshold_days=settings.DESIST_RELEASE_SHORT_NOTICE_DAYS)
+    short = rules.is_short_notice(
+        change,
+        release_date=release_date,
+        changed_on=on,
+        threshold_days=settings.DESIST_RELEASE_SHORT_NOTICE_DAYS,
+    )
     if old != release_date:
         sentence_update(actor=actor, sentence=sentence, release_date=release_date, worked_out=worked_out)
     record = ReleaseDateChange.objects.create(
-        sentence=sentence, person_id=sentence.person_id, change=change, old_date=old, new_date=release_date,
-        release_type=release_type, changed_on=on, changed_by_id=actor.user_id, notice_days=notice,
-        short_notice=short, reason=reason.strip()[:300],
+        sentence=sentence,
+        person_id=sentence.person_id,
+        change=change,
+        old_date=old,
+        new_date=release_date,
+        release_type=release_type,
+        changed_on=on,
+        changed_by_id=actor.user_id,
+        notice_days=notice,
+        short_notice=short,
+        reason=reason.strip()[:300],
     )
     horizon = on + timedelta(weeks=settings.DESIST_RELEASE_HORIZON_WEEKS)
     if plan is None and release_date <= horizon:
@@ -180,17 +239,36 @@ def release_date_record(*, actor: Actor, sentence: Sentence, release_date: date,
         plan.manual_calculation = ""  # worked out again, or recorded by the person who did the calculation
         plan.save(update_fields=["release_date", "release_type", "short_notice", "manual_calculation"])
         _move_open_due_dates(plan, on=on)
-    referrals_release_date_changed(actor=actor, person_id=sentence.person_id, old=old, new=release_date, on=on)
-    log_access(actor=actor, action=Action.ALTERATION, person_id=sentence.person_id, obj=record,
-               summary=f"Release {change.replace('_', ' ')} to {release_date:%d %b %Y} ({notice} days' notice"
-                       f"{', short notice' if short else ''})",
-               detail={"old": _iso(old), "new": _iso(release_date), "notice_days": notice, "short_notice": short,
-                       "release_type": release_type, "reason": record.reason})
+    referrals_release_date_changed(
+        actor=actor, person_id=sentence.person_id, old=old, new=release_date, on=on
+    )
+    log_access(
+        actor=actor,
+        action=Action.ALTERATION,
+        person_id=sentence.person_id,
+        obj=record,
+        summary=f"Release {change.replace('_', ' ')} to {release_date:%d %b %Y} ({notice} days' notice"
+        f"{', short notice' if short else ''})",
+        detail={
+            "old": _iso(old),
+            "new": _iso(release_date),
+            "notice_days": notice,
+            "short_notice": short,
+            "release_type": release_type,
+            "reason": record.reason,
+        },
+    )
     from desist.victims.services import notifications_for_release_change
 
-    notifications_for_release_change(actor=actor, sentence=sentence, release_date=release_date,
-                                     release_type=release_type, change=change,
-                                     after_recall=plan is not None and plan.recall_id is not None, on=on)
+    notifications_for_release_change(
+        actor=actor,
+        sentence=sentence,
+        release_date=release_date,
+        release_type=release_type,
+        change=change,
+        after_recall=plan is not None and plan.recall_id is not None,
+        on=on,
+    )
     if short and plan is not None:
         from desist.release.tasks import escalate_plan_later
 
@@ -200,14 +278,27 @@ def release_date_record(*, actor: Actor, sentence: Sentence, release_date: date,
 
 def _told_release_type(sentence: Sentence, plan: ReleasePlan | None) -> str:
     """The release type people were last told: the plan's, else the last recorded change's, else conditional."""
-    return (plan.release_type if plan else sentence.release_date_changes.order_by("-changed_at", "-id")
-            .values_list("release_type", flat=True).first()) or ReleaseType.CONDITIONAL
+    return (
+        plan.release_type
+        if plan
+        else sentence.release_date_changes.order_by("-changed_at", "-id")
+        .values_list("release_type", flat=True)
+        .first()
+    ) or ReleaseType.CONDITIONAL
 
 
 @transaction.atomic
-def release_record(*, actor: Actor, sentence: Sentence, released_on: date, release_type: str,
-                   accommodation: str, note: str = "", version: int | None = None,
-                   on: date | None = None) -> Release:
+def release_record(
+    *,
+    actor: Actor,
+    sentence: Sentence,
+    released_on: date,
+    release_type: str,
+    accommodation: str,
+    note: str = "",
+    version: int | None = None,
+    on: date | None = None,
+) -> Release:
     """Record that the person was released from a custodial sentence: the day (today or past), how, and where they
     went to live. Prison or probation staff only.
 
@@ -235,92 +326,179 @@ def release_record(*, actor: Actor, sentence: Sentence, released_on: date, relea
     version_claim(sentence, version)
     expected = sentence.release_date
     plan = ReleasePlan.objects.filter(sentence=sentence).first()
-    told = (plan.release_type if plan else ReleaseDateChange.objects.filter(sentence=sentence)
-            .values_list("release_type", flat=True).first()) or ReleaseType.CONDITIONAL
+    told = (
+        plan.release_type
+        if plan
+        else ReleaseDateChange.objects.filter(sentence=sentence)
+        .values_list("release_type", flat=True)
+        .first()
+    ) or ReleaseType.CONDITIONAL
     change = rules.date_change_kind(expected, released_on)
     moved = expected != released_on
 
     # A sentence back in custody after a recall is released from the latest recall (the re-release).
-    recall = Recall.objects.filter(sentence=sentence, re_release__isnull=True).order_by("-recalled_on", "-id").first()
+    recall = (
+        Recall.objects.filter(sentence=sentence, re_release__isnull=True)
+        .order_by("-recalled_on", "-id")
+        .first()
+    )
     sentence_update(actor=actor, sentence=sentence, release_date=released_on, release_is_actual=True)
     try:
         with transaction.atomic():
-            release = Release.objects.create(sentence=sentence, person_id=sentence.person_id, released_on=released_on,
-                                             release_type=release_type, accommodation=accommodation, recall=recall,
-                                             note=note.strip()[:300], recorded_by_id=actor.user_id)
+            release = Release.objects.create(
+                sentence=sentence,
+                person_id=sentence.person_id,
+                released_on=released_on,
+                release_type=release_type,
+                accommodation=accommodation,
+                recall=recall,
+                note=note.strip()[:300],
+                recorded_by_id=actor.user_id,
+            )
     except IntegrityError as error:
         raise ReleaseError("This person has already been released on this sentence.") from error
-    log_access(actor=actor, action=Action.COLLECTION, person_id=sentence.person_id, obj=release,
-               summary=f"Recorded the {'re-release after the recall' if recall else 'release'} on "
-                       f"{released_on:%d %b %Y} ({release.get_release_type_display()})",
-               detail={"expected": _iso(expected), "released_on": _iso(released_on), "release_type": release_type,
-                       "accommodation": accommodation, "note": release.note,
-                       **({"recall": recall.pk} if recall else {})})
+    log_access(
+        actor=actor,
+        action=Action.COLLECTION,
+        person_id=sentence.person_id,
+        obj=release,
+        summary=f"Recorded the {'re-release after the recall' if recall else 'release'} on "
+        f"{released_on:%d %b %Y} ({release.get_release_type_display()})",
+        detail={
+            "expected": _iso(expected),
+            "released_on": _iso(released_on),
+            "release_type": release_type,
+            "accommodation": accommodation,
+            "note": release.note,
+            **({"recall": recall.pk} if recall else {}),
+        },
+    )
     if moved:
         notice = (released_on - on).days
         record = ReleaseDateChange.objects.create(
-            sentence=sentence, person_id=sentence.person_id, change=change, old_date=expected, new_date=released_on,
-            release_type=release_type, changed_on=on, changed_by_id=actor.user_id, notice_days=notice,
-            short_notice=rules.is_short_notice(change, release_date=released_on, changed_on=on,
-                                               threshold_days=settings.DESIST_RELEASE_SHORT_NOTICE_DAYS),
+            sentence=sentence,
+            person_id=sentence.person_id,
+            change=change,
+            old_date=expected,
+            new_date=released_on,
+            release_type=release_type,
+            changed_on=on,
+            changed_by_id=actor.user_id,
+            notice_days=notice,
+            short_notice=rules.is_short_notice(
+                change,
+                release_date=released_on,
+                changed_on=on,
+                threshold_days=settings.DESIST_RELEASE_SHORT_NOTICE_DAYS,
+            ),
             reason=(release.note or "Released")[:300],
         )
-        log_access(actor=actor, action=Action.ALTERATION, person_id=sentence.person_id, obj=record,
-                   summary=f"Released {change.replace('_', ' ')}: {released_on:%d %b %Y}, expected "
-                           f"{f'{expected:%d %b %Y}' if expected else 'not set'}",
-                   detail={"old": _iso(expected), "new": _iso(released_on), "notice_days": notice,
-                           "release_type": release_type})
-        referrals_release_date_changed(actor=actor, person_id=sentence.person_id, old=expected, new=released_on,
-                                       on=on)
+        log_access(
+            actor=actor,
+            action=Action.ALTERATION,
+            person_id=sentence.person_id,
+            obj=record,
+            summary=f"Released {change.replace('_', ' ')}: {released_on:%d %b %Y}, expected "
+            f"{f'{expected:%d %b %Y}' if expected else 'not set'}",
+            detail={
+                "old": _iso(expected),
+                "new": _iso(released_on),
+                "notice_days": notice,
+                "release_type": release_type,
+            },
+        )
+        referrals_release_date_changed(
+            actor=actor, person_id=sentence.person_id, old=expected, new=released_on, on=on
+        )
     if plan is not None:
         _plan_released(actor=actor, plan=plan, release=release, on=on)
-    accommodation_status_record(actor=actor, sentence=sentence, stage=Stage.RELEASE, recorded_on=released_on,
-                                kind=accommodation)
+    accommodation_status_record(
+        actor=actor, sentence=sentence, stage=Stage.RELEASE, recorded_on=released_on, kind=accommodation
+    )
     if moved or release_type != told:
         from desist.victims.services import notifications_for_release_change
 
-        notifications_for_release_change(actor=actor, sentence=sentence, release_date=released_on,
-                                         release_type=release_type, change=change, on=on)
+        notifications_for_release_change(
+            actor=actor,
+            sentence=sentence,
+            release_date=released_on,
+            release_type=release_type,
+            change=change,
+            on=on,
+        )
     _prison_involvement_end(actor=actor, sentence=sentence, released_on=released_on)
     return release
 
 
 def _plan_released(*, actor: Actor, plan: ReleasePlan, release: Release, on: date) -> None:
-    before = {"release_date": _iso(plan.release_date), "release_type": plan.release_type,
-              "accommodation_on_release": plan.accommodation_on_release}
+    before = {
+        "release_date": _iso(plan.release_date),
+        "release_type": plan.release_type,
+        "accommodation_on_release": plan.accommodation_on_release,
+    }
     plan.release_date, plan.release_type = release.released_on, release.release_type
     plan.accommodation_on_release = accommodation_on_release(release.accommodation)
     plan.manual_calculation = ""
-    plan.save(update_fields=["release_date", "release_type", "accommodation_on_release", "manual_calculation"])
-    log_access(actor=actor, action=Action.ALTERATION, person_id=plan.person_id, obj=plan,
-               summary=f"Release plan: released on {release.released_on:%d %b %Y}, accommodation on release "
-                       f"{plan.get_accommodation_on_release_display().lower()}",
-               detail={"before": before, "after": {"release_date": _iso(plan.release_date),
-                                                   "release_type": plan.release_type,
-                                                   "accommodation_on_release": plan.accommodation_on_release}})
+    plan.save(
+        update_fields=["release_date", "release_type", "accommodation_on_release", "manual_calculation"]
+    )
+    log_access(
+        actor=actor,
+        action=Action.ALTERATION,
+        person_id=plan.person_id,
+        obj=plan,
+        summary=f"Release plan: released on {release.released_on:%d %b %Y}, accommodation on release "
+        f"{plan.get_accommodation_on_release_display().lower()}",
+        detail={
+            "before": before,
+            "after": {
+                "release_date": _iso(plan.release_date),
+                "release_type": plan.release_type,
+                "accommodation_on_release": plan.accommodation_on_release,
+            },
+        },
+    )
     # The release has happened: nothing is left to escalate before it.
-    escalations = list(Escalation.objects.filter(plan=plan, status=EscalationStatus.OPEN).values_list("pk", flat=True))
+    escalations = list(
+        Escalation.objects.filter(plan=plan, status=EscalationStatus.OPEN).values_list("pk", flat=True)
+    )
     if escalations:
-        Escalation.objects.filter(pk__in=escalations).update(status=EscalationStatus.RESOLVED, resolved_on=on,
-                                                             resolved_by_id=actor.user_id)
-        log_access(actor=actor, action=Action.ALTERATION, person_id=plan.person_id, obj=plan,
-                   summary=f"Resolved {len(escalations)} release escalation{'s' if len(escalations) != 1 else ''}: "
-                           "the person has been released",
-                   detail={"escalations": escalations})
+        Escalation.objects.filter(pk__in=escalations).update(
+            status=EscalationStatus.RESOLVED, resolved_on=on, resolved_by_id=actor.user_id
+        )
+        log_access(
+            actor=actor,
+            action=Action.ALTERATION,
+            person_id=plan.person_id,
+            obj=plan,
+            summary=f"Resolved {len(escalations)} release escalation{'s' if len(escalations) != 1 else ''}: "
+            "the person has been released",
+            detail={"escalations": escalations},
+        )
 
 
 def _prison_involvement_end(*, actor: Actor, sentence: Sentence, released_on: date) -> None:
     # Only the holding prison's involvement ends, and only when no other sentence still holds the person there.
     if sentence.establishment_id is None:
         return
-    still_held = Sentence.objects.filter(person_id=sentence.person_id, kind=SentenceKind.CUSTODY,
-                                         establishment_id=sentence.establishment_id,
-                                         release_is_actual=False).exclude(pk=sentence.pk).exists()
+    still_held = (
+        Sentence.objects.filter(
+            person_id=sentence.person_id,
+            kind=SentenceKind.CUSTODY,
+            establishment_id=sentence.establishment_id,
+            release_is_actual=False,
+        )
+        .exclude(pk=sentence.pk)
+        .exists()
+    )
     if still_held:
         return
-    for involvement in (Involvement.objects.filter(person_id=sentence.person_id, agency_id=sentence.establishment_id,
-                                                   agency__kind=AgencyKind.PRISON, start_date__lte=released_on)
-                        .filter(Q(end_date__isnull=True) | Q(end_date__gt=released_on))):
+    for involvement in Involvement.objects.filter(
+        person_id=sentence.person_id,
+        agency_id=sentence.establishment_id,
+        agency__kind=AgencyKind.PRISON,
+        start_date__lte=released_on,
+    ).filter(Q(end_date__isnull=True) | Q(end_date__gt=released_on)):
         involvement_end(actor=actor, involvement=involvement, end_date=released_on)
 
 
@@ -329,15 +507,26 @@ def _prison_involvement_restart(*, actor: Actor, sentence: Sentence, returned_on
     custody (with the lead worker and team it had), so its staff see the person and plan the re-release."""
     if sentence.establishment_id is None:
         return
-    involvements = Involvement.objects.filter(person_id=sentence.person_id, agency_id=sentence.establishment_id,
-                                              agency__kind=AgencyKind.PRISON)
-    if not involvements.exists() or involvements.filter(Q(end_date__isnull=True) | Q(end_date__gte=returned_on)).exists():
+    involvements = Involvement.objects.filter(
+        person_id=sentence.person_id, agency_id=sentence.establishment_id, agency__kind=AgencyKind.PRISON
+    )
+    if (
+        not involvements.exists()
+        or involvements.filter(Q(end_date__isnull=True) | Q(end_date__gte=returned_on)).exists()
+    ):
         return  # not a prison, or still (or again) involved
     last = involvements.order_by("-end_date", "-id").first()
     assert last is not None
     person = Person.objects.get(pk=sentence.person_id)
-    involvement_start(actor=actor, person=person, agency_id=sentence.establishment_id, reason="Recalled to custody",
-                      start_date=returned_on, lead_worker_id=last.lead_worker_id, team_id=last.team_id)
+    involvement_start(
+        actor=actor,
+        person=person,
+        agency_id=sentence.establishment_id,
+        reason="Recalled to custody",
+        start_date=returned_on,
+        lead_worker_id=last.lead_worker_id,
+        team_id=last.team_id,
+    )
 
 
 def _move_open_due_dates(plan: ReleasePlan, *, on: date) -> None:
@@ -363,35 +552,63 @@ class _Owners:
     @classmethod
     def load(cls, person_ids: list[int], on: date) -> _Owners:
         involved: dict[int, dict[str, int]] = defaultdict(dict)
-        for person_id, agency_id, kind in (Involvement.objects.filter(person_id__in=person_ids)
-                                           .filter(Q(end_date__isnull=True) | Q(end_date__gte=on))
-                                           .order_by("start_date").values_list("person_id", "agency_id", "agency__kind")):
+        for person_id, agency_id, kind in (
+            Involvement.objects.filter(person_id__in=person_ids)
+            .filter(Q(end_date__isnull=True) | Q(end_date__gte=on))
+            .order_by("start_date")
+            .values_list("person_id", "agency_id", "agency__kind")
+        ):
             involved[person_id][kind] = agency_id
         by_district: dict[tuple[int | None, str], int] = {}
         any_of_kind: dict[str, int] = {}
-        for agency_id, kind, district_id in Agency.objects.order_by("-id").values_list("id", "kind", "district_id"):
+        for agency_id, kind, district_id in Agency.objects.order_by("-id").values_list(
+            "id", "kind", "district_id"
+        ):
             by_district[(district_id, kind)] = agency_id
             any_of_kind[kind] = agency_id
         return cls(involved=involved, by_district=by_district, any_of_kind=any_of_kind)
 
-    def agency_for(self, person_id: int, district_id: int | None, kind: str, prison_id: int | None) -> int | None:
+    def agency_for(
+        self, person_id: int, district_id: int | None, kind: str, prison_id: int | None
+    ) -> int | None:
         if kind == AgencyKind.PRISON and prison_id is not None:
             return prison_id
-        return (self.involved.get(person_id, {}).get(kind) or self.by_district.get((district_id, kind))
-                or self.any_of_kind.get(kind))
+        return (
+            self.involved.get(person_id, {}).get(kind)
+            or self.by_district.get((district_id, kind))
+            or self.any_of_kind.get(kind)
+        )
 
 
-def _plan_rows(sentence: Sentence, owners: _Owners, district_id: int | None, on: date,
-               ) -> tuple[ReleasePlan, list[PathwayStatus], list[PlanTask]]:
+def _plan_rows(
+    sentence: Sentence,
+    owners: _Owners,
+    district_id: int | None,
+    on: date,
+) -> tuple[ReleasePlan, list[PathwayStatus], list[PlanTask]]:
     assert sentence.release_date is not None
-    plan = ReleasePlan(person_id=sentence.person_id, sentence=sentence, release_date=sentence.release_date,
-                       prison_id=sentence.establishment_id, created_on=on, tasks_total=len(rules.TASK_CATALOGUE))
+    plan = ReleasePlan(
+        person_id=sentence.person_id,
+        sentence=sentence,
+        release_date=sentence.release_date,
+        prison_id=sentence.establishment_id,
+        created_on=on,
+        tasks_total=len(rules.TASK_CATALOGUE),
+    )
     pathways = [PathwayStatus(plan=plan, pathway=p) for p in rules.Pathway]
-    tasks = [PlanTask(plan=plan, kind=k.code, title=k.label, pathway=k.pathway,
-                      owner_agency_id=owners.agency_for(sentence.person_id, district_id, k.owner_agency_kind,
-                                                        sentence.establishment_id),
-                      due_date=rules.task_due_date(k, release_date=sentence.release_date, on=on))
-             for k in rules.TASK_CATALOGUE]
+    tasks = [
+        PlanTask(
+            plan=plan,
+            kind=k.code,
+            title=k.label,
+            pathway=k.pathway,
+            owner_agency_id=owners.agency_for(
+                sentence.person_id, district_id, k.owner_agency_kind, sentence.establishment_id
+            ),
+            due_date=rules.task_due_date(k, release_date=sentence.release_date, on=on),
+        )
+        for k in rules.TASK_CATALOGUE
+    ]
     return plan, pathways, tasks
 
 
@@ -401,9 +618,14 @@ def _plan_create(*, actor: Actor, sentence: Sentence, on: date) -> ReleasePlan:
     plan.save()
     PathwayStatus.objects.bulk_create(pathways)
     PlanTask.objects.bulk_create(tasks)
-    log_access(actor=actor, action=Action.COLLECTION, person_id=sentence.person_id, obj=plan,
-               summary=f"Started the release plan for {plan.release_date:%d %b %Y}",
-               detail={"sentence": sentence.pk, "tasks": len(tasks)})
+    log_access(
+        actor=actor,
+        action=Action.COLLECTION,
+        person_id=sentence.person_id,
+        obj=plan,
+        summary=f"Started the release plan for {plan.release_date:%d %b %Y}",
+        detail={"sentence": sentence.pk, "tasks": len(tasks)},
+    )
     return plan
 
 
@@ -430,7 +652,10 @@ def releases_due_without_plan(on: date, weeks: int | None = None) -> QuerySet[Se
     """Custodial sentences with an expected release in the coming weeks and no plan yet."""
     horizon = on + timedelta(weeks=weeks or settings.DESIST_RELEASE_HORIZON_WEEKS)
     return Sentence.objects.filter(
-        kind=SentenceKind.CUSTODY, release_is_actual=False, release_date__gte=on, release_date__lte=horizon,
+        kind=SentenceKind.CUSTODY,
+        release_is_actual=False,
+        release_date__gte=on,
+        release_date__lte=horizon,
         release_plan__isnull=True,
     ).filter(Q(terminated_date__isnull=True) | Q(terminated_date__gt=on))
 
@@ -441,7 +666,7 @@ def release_plans_start_due(*, actor: Actor, on: date | None = None, batch_size:
     ids = list(releases_due_without_plan(on).values_list("pk", flat=True))
     for start in range(0, len(ids), batch_size):
         with transaction.atomic():
-            sentences = list(Sentence.objects.filter(pk__in=ids[start:start + batch_size]))
+            sentences = list(Sentence.objects.filter(pk__in=ids[start : start + batch_size]))
             person_ids = [s.person_id for s in sentences]
             districts = dict(Person.objects.filter(pk__in=person_ids).values_list("pk", "district_id"))
             owners = _Owners.load(person_ids, on)
@@ -452,11 +677,17 @@ def release_plans_start_due(*, actor: Actor, on: date | None = None, batch_size:
                     pathway.plan_id = plan.pk
                 for task in tasks:
                     task.plan_id = plan.pk
-            PathwayStatus.objects.bulk_create([p for _, pathways, _ in rows for p in pathways], batch_size=5000)
+            PathwayStatus.objects.bulk_create(
+                [p for _, pathways, _ in rows for p in pathways], batch_size=5000
+            )
             PlanTask.objects.bulk_create([t for _, _, tasks in rows for t in tasks], batch_size=5000)
     if ids:
-        log_access(actor=actor, action=Action.COLLECTION, summary=f"Started release plans for {len(ids)} releases due",
-                   detail={"plans": len(ids)})
+        log_access(
+            actor=actor,
+            action=Action.COLLECTION,
+            summary=f"Started release plans for {len(ids)} releases due",
+            detail={"plans": len(ids)},
+        )
     return len(ids)
 
 
@@ -471,8 +702,9 @@ def _recount(plan: ReleasePlan) -> None:
 
 
 @transaction.atomic
-def pathway_status_set(*, actor: Actor, plan: ReleasePlan, pathway: str, status: str, note: str = "",
-                       version: int | None = None) -> PathwayStatus:
+def pathway_status_set(
+    *, actor: Actor, plan: ReleasePlan, pathway: str, status: str, note: str = "", version: int | None = None
+) -> PathwayStatus:
     """Set one pathway's status (not started, in progress, support needed, support declined, done). `version` is
     the plan's, as read (StaleEdit if someone changed the plan since)."""
     if status not in PathwayStatusKind.values:
@@ -484,15 +716,21 @@ def pathway_status_set(*, actor: Actor, plan: ReleasePlan, pathway: str, status:
     before = {"status": row.status, "note": row.note}
     row.status, row.note = status, note.strip()[:300]
     row.save(update_fields=["status", "note"])
-    log_access(actor=actor, action=Action.ALTERATION, person_id=plan.person_id, obj=row,
-               summary=f"Release plan: {row.get_pathway_display()} is {row.get_status_display().lower()}",
-               detail={"before": before, "after": {"status": status, "note": row.note}})
+    log_access(
+        actor=actor,
+        action=Action.ALTERATION,
+        person_id=plan.person_id,
+        obj=row,
+        summary=f"Release plan: {row.get_pathway_display()} is {row.get_status_display().lower()}",
+        detail={"before": before, "after": {"status": status, "note": row.note}},
+    )
     return row
 
 
 @transaction.atomic
-def pathway_statuses_set(*, actor: Actor, plan: ReleasePlan, statuses: dict[str, str],
-                         version: int | None = None) -> int:
+def pathway_statuses_set(
+    *, actor: Actor, plan: ReleasePlan, statuses: dict[str, str], version: int | None = None
+) -> int:
     """Set the statuses of several pathways at once (the plan page's form), all or none; returns how many changed."""
     version_claim(plan, version)
     current = dict(plan.pathways.values_list("pathway", "status"))
@@ -505,27 +743,59 @@ def pathway_statuses_set(*, actor: Actor, plan: ReleasePlan, statuses: dict[str,
 
 
 @transaction.atomic
-def plan_task_add(*, actor: Actor, plan: ReleasePlan, title: str, pathway: str, due_date: date,
-                  owner_agency: Agency | None = None, kind: str = "other", detail: str = "") -> PlanTask:
+def plan_task_add(
+    *,
+    actor: Actor,
+    plan: ReleasePlan,
+    title: str,
+    pathway: str,
+    due_date: date,
+    owner_agency: Agency | None = None,
+    kind: str = "other",
+    detail: str = "",
+) -> PlanTask:
     """Add a task of the partnership's own to a plan."""
     if not title.strip():
         raise ReleaseError("Say what needs doing.")
-    task = PlanTask(plan=plan, kind=kind, title=title.strip()[:200], pathway=pathway, due_date=due_date,
-                    owner_agency=owner_agency, detail=detail)
+    task = PlanTask(
+        plan=plan,
+        kind=kind,
+        title=title.strip()[:200],
+        pathway=pathway,
+        due_date=due_date,
+        owner_agency=owner_agency,
+        detail=detail,
+    )
     task.full_clean()
     task.save()
     _recount(plan)
-    log_access(actor=actor, action=Action.COLLECTION, person_id=plan.person_id, obj=task,
-               summary=f"Release plan: added task {task.title}"[:255], detail={"due_date": _iso(due_date)})
+    log_access(
+        actor=actor,
+        action=Action.COLLECTION,
+        person_id=plan.person_id,
+        obj=task,
+        summary=f"Release plan: added task {task.title}"[:255],
+        detail={"due_date": _iso(due_date)},
+    )
     return task
 
 
-TASK_FIELDS = ("status", "owner_agency", "owner_user", "due_date", "done_on", "provider", "event_date", "detail")
+TASK_FIELDS = (
+    "status",
+    "owner_agency",
+    "owner_user",
+    "due_date",
+    "done_on",
+    "provider",
+    "event_date",
+    "detail",
+)
 
 
 @transaction.atomic
-def plan_task_update(*, actor: Actor, task: PlanTask, version: int | None = None, on: date | None = None,
-                     **changes: Any) -> PlanTask:
+def plan_task_update(
+    *, actor: Actor, task: PlanTask, version: int | None = None, on: date | None = None, **changes: Any
+) -> PlanTask:
     """Change a task: mark it done or not needed (dated), reopen it, change its owner or due date, or record what
     was arranged (the named service and first dose date, the appointment, who meets the person at the gate).
     `version` is the task's, as read (StaleEdit if someone changed it since)."""
@@ -535,17 +805,24 @@ def plan_task_update(*, actor: Actor, task: PlanTask, version: int | None = None
         raise ReleaseError(f"Cannot change {', '.join(unknown)}.")
     if "status" in changes and changes["status"] not in TaskStatus.values:
         raise ReleaseError(f"Choose a status: {', '.join(TaskStatus.labels)}.")
-    before = {name: _iso(getattr(task, f"{name}_id" if name in ("owner_agency", "owner_user") else name))
-              for name in changes}
+    before = {
+        name: _iso(getattr(task, f"{name}_id" if name in ("owner_agency", "owner_user") else name))
+        for name in changes
+    }
     for name, value in changes.items():
         setattr(task, name, value)
     if task.status == TaskStatus.OPEN:
         task.done_on = None
     elif task.done_on is None:
         task.done_on = on
-    if task.kind == "treatment_continuity" and task.status == TaskStatus.DONE and not (task.provider and task.event_date):
-        raise ReleaseError("Name the community treatment service and the first dose date before marking the handover "
-                           "done.")
+    if (
+        task.kind == "treatment_continuity"
+        and task.status == TaskStatus.DONE
+        and not (task.provider and task.event_date)
+    ):
+        raise ReleaseError(
+            "Name the community treatment service and the first dose date before marking the handover done."
+        )
     if task.kind == "gate_meeting" and task.status == TaskStatus.DONE and not task.provider:
         raise ReleaseError("Say who will meet the person at the gate.")
     task.full_clean()
@@ -555,18 +832,27 @@ def plan_task_update(*, actor: Actor, task: PlanTask, version: int | None = None
     _recount(task.plan)
     if task.status != TaskStatus.OPEN:
         Escalation.objects.filter(task=task, status=EscalationStatus.OPEN).update(
-            status=EscalationStatus.RESOLVED, resolved_on=on, resolved_by_id=actor.user_id)
-    after = {name: _iso(getattr(task, f"{name}_id" if name in ("owner_agency", "owner_user") else name))
-             for name in changes}
-    log_access(actor=actor, action=Action.ALTERATION, person_id=task.plan.person_id, obj=task,
-               summary=f"Release plan: {task.title} — {task.get_status_display().lower()}"[:255],
-               detail={"before": before, "after": after})
+            status=EscalationStatus.RESOLVED, resolved_on=on, resolved_by_id=actor.user_id
+        )
+    after = {
+        name: _iso(getattr(task, f"{name}_id" if name in ("owner_agency", "owner_user") else name))
+        for name in changes
+    }
+    log_access(
+        actor=actor,
+        action=Action.ALTERATION,
+        person_id=task.plan.person_id,
+        obj=task,
+        summary=f"Release plan: {task.title} — {task.get_status_display().lower()}"[:255],
+        detail={"before": before, "after": after},
+    )
     return task
 
 
 @transaction.atomic
-def accommodation_on_release_record(*, actor: Actor, plan: ReleasePlan, status: str,
-                                    version: int | None = None) -> ReleasePlan:
+def accommodation_on_release_record(
+    *, actor: Actor, plan: ReleasePlan, status: str, version: int | None = None
+) -> ReleasePlan:
     """Record where the person goes on release: settled, unsettled or no fixed abode (the board counts it)."""
     if status not in AccommodationOnRelease.values:
         raise ReleaseError(f"Choose settled, unsettled or no fixed abode, not {status!r}.")
@@ -574,15 +860,21 @@ def accommodation_on_release_record(*, actor: Actor, plan: ReleasePlan, status: 
     before = plan.accommodation_on_release
     plan.accommodation_on_release = status
     plan.save(update_fields=["accommodation_on_release"])
-    log_access(actor=actor, action=Action.ALTERATION, person_id=plan.person_id, obj=plan,
-               summary=f"Accommodation on release: {plan.get_accommodation_on_release_display()}",
-               detail={"before": before, "after": status})
+    log_access(
+        actor=actor,
+        action=Action.ALTERATION,
+        person_id=plan.person_id,
+        obj=plan,
+        summary=f"Accommodation on release: {plan.get_accommodation_on_release_display()}",
+        detail={"before": before, "after": status},
+    )
     return plan
 
 
 @transaction.atomic
-def risk_plan_approve(*, actor: Actor, plan: ReleasePlan, version: int | None = None,
-                      on: date | None = None) -> ReleasePlan:
+def risk_plan_approve(
+    *, actor: Actor, plan: ReleasePlan, version: int | None = None, on: date | None = None
+) -> ReleasePlan:
     """Record that the risk management plan an early release requires has been approved (probation only)."""
     on = _today(on)
     if not Agency.objects.filter(pk__in=actor.agency_ids, kind=AgencyKind.PROBATION).exists():
@@ -590,8 +882,14 @@ def risk_plan_approve(*, actor: Actor, plan: ReleasePlan, version: int | None = 
     version_claim(plan, version)
     plan.risk_plan_approved_on, plan.risk_plan_approved_by_id = on, actor.user_id
     plan.save(update_fields=["risk_plan_approved_on", "risk_plan_approved_by"])
-    log_access(actor=actor, action=Action.ALTERATION, person_id=plan.person_id, obj=plan,
-               summary="Approved the risk management plan for early release", detail={"on": on.isoformat()})
+    log_access(
+        actor=actor,
+        action=Action.ALTERATION,
+        person_id=plan.person_id,
+        obj=plan,
+        summary="Approved the risk management plan for early release",
+        detail={"on": on.isoformat()},
+    )
     return plan
 
 
@@ -601,80 +899,127 @@ def risk_plan_approve(*, actor: Actor, plan: ReleasePlan, version: int | None = 
 def responsible_officers(person_ids: Iterable[int], on: date) -> dict[int, int]:
     """Each person's responsible officer: the lead worker of their current probation involvement."""
     officers: dict[int, int] = {}
-    for person_id, user_id in (Involvement.objects.filter(person_id__in=list(person_ids),
-                                                          agency__kind=AgencyKind.PROBATION, lead_worker__isnull=False)
-                               .filter(Q(end_date__isnull=True) | Q(end_date__gte=on))
-                               .order_by("start_date").values_list("person_id", "lead_worker_id")):
+    for person_id, user_id in (
+        Involvement.objects.filter(
+            person_id__in=list(person_ids), agency__kind=AgencyKind.PROBATION, lead_worker__isnull=False
+        )
+        .filter(Q(end_date__isnull=True) | Q(end_date__gte=on))
+        .order_by("start_date")
+        .values_list("person_id", "lead_worker_id")
+    ):
         officers[person_id] = user_id
     return officers
 
 
-def escalations_raise(*, actor: Actor, on: date | None = None, plan_ids: Iterable[int] | None = None,
-                      batch_size: int = 2000) -> int:
+def escalations_raise(
+    *, actor: Actor, on: date | None = None, plan_ids: Iterable[int] | None = None, batch_size: int = 2000
+) -> int:
     """Raise what is due: every open task of a plan whose release is 12, 4 or 1 weeks away (the nearest point
     reached), and every open task of a short-notice release at once. Never the same escalation twice."""
     on = _today(on)
     weeks = tuple(settings.DESIST_RELEASE_ESCALATION_WEEKS)
     # A plan whose date needs a manual calculation holds only the last date worked out: nothing escalates from it.
-    plans = ReleasePlan.objects.filter(release_date__gte=on, release_date__lte=on + timedelta(weeks=max(weeks)),
-                                       sentence__release_is_actual=False, manual_calculation="")
+    plans = ReleasePlan.objects.filter(
+        release_date__gte=on,
+        release_date__lte=on + timedelta(weeks=max(weeks)),
+        sentence__release_is_actual=False,
+        manual_calculation="",
+    )
     if plan_ids is not None:
         plans = plans.filter(pk__in=list(plan_ids))
     ids = list(plans.values_list("pk", flat=True))
     raised = 0
     for start in range(0, len(ids), batch_size):
         with transaction.atomic():
-            raised += _raise_batch(ids[start:start + batch_size], on, weeks)
+            raised += _raise_batch(ids[start : start + batch_size], on, weeks)
     if raised:
-        log_access(actor=actor, action=Action.COLLECTION, summary=f"Raised {raised} release escalations",
-                   detail={"escalations": raised, "plans": len(ids)})
+        log_access(
+            actor=actor,
+            action=Action.COLLECTION,
+            summary=f"Raised {raised} release escalations",
+            detail={"escalations": raised, "plans": len(ids)},
+        )
     return raised
 
 
 def _raise_batch(plan_ids: list[int], on: date, weeks: tuple[int, ...]) -> int:
     plans = {p.pk: p for p in ReleasePlan.objects.filter(pk__in=plan_ids)}
     officers = responsible_officers({p.person_id for p in plans.values()}, on)
-    probation = dict(Involvement.objects.filter(person_id__in={p.person_id for p in plans.values()},
-                                                agency__kind=AgencyKind.PROBATION)
-                     .filter(Q(end_date__isnull=True) | Q(end_date__gte=on)).values_list("person_id", "agency_id"))
+    probation = dict(
+        Involvement.objects.filter(
+            person_id__in={p.person_id for p in plans.values()}, agency__kind=AgencyKind.PROBATION
+        )
+        .filter(Q(end_date__isnull=True) | Q(end_date__gte=on))
+        .values_list("person_id", "agency_id")
+    )
     # (plan, task or None, reason, weeks before or None, release date), as `add` keys them
     existing: set[tuple[int, int | None, str, int | None, date]] = set(
         Escalation.objects.filter(plan_id__in=plan_ids).values_list(
-            "plan_id", "task_id", "reason", "weeks_before", "release_date"))
+            "plan_id", "task_id", "reason", "weeks_before", "release_date"
+        )
+    )
     rows: list[Escalation] = []
 
-    def add(plan: ReleasePlan, task: PlanTask | None, reason: str, weeks_before: int | None, summary: str) -> None:
+    def add(
+        plan: ReleasePlan, task: PlanTask | None, reason: str, weeks_before: int | None, summary: str
+    ) -> None:
         key = (plan.pk, task.pk if task else None, reason, weeks_before, plan.release_date)
         if key in existing:
             return
         existing.add(key)
-        rows.append(Escalation(
-            person_id=plan.person_id, plan=plan, task=task, reason=reason, weeks_before=weeks_before,
-            release_date=plan.release_date, raised_on=on, responsible_officer_id=officers.get(plan.person_id),
-            owner_agency_id=task.owner_agency_id if task else probation.get(plan.person_id),
-            owner_user_id=task.owner_user_id if task else None, due_date=task.due_date if task else on,
-            summary=summary[:300],
-        ))
+        rows.append(
+            Escalation(
+                person_id=plan.person_id,
+                plan=plan,
+                task=task,
+                reason=reason,
+                weeks_before=weeks_before,
+                release_date=plan.release_date,
+                raised_on=on,
+                responsible_officer_id=officers.get(plan.person_id),
+                owner_agency_id=task.owner_agency_id if task else probation.get(plan.person_id),
+                owner_user_id=task.owner_user_id if task else None,
+                due_date=task.due_date if task else on,
+                summary=summary[:300],
+            )
+        )
 
     open_tasks: dict[int, list[PlanTask]] = defaultdict(list)
-    for task in PlanTask.objects.filter(plan_id__in=plan_ids, status=TaskStatus.OPEN).order_by("due_date", "id"):
+    for task in PlanTask.objects.filter(plan_id__in=plan_ids, status=TaskStatus.OPEN).order_by(
+        "due_date", "id"
+    ):
         open_tasks[task.plan_id].append(task)
     for plan in plans.values():
         days = (plan.release_date - on).days
         if plan.short_notice:
-            add(plan, None, EscalationReason.SHORT_NOTICE, None,
+            add(
+                plan,
+                None,
+                EscalationReason.SHORT_NOTICE,
+                None,
                 f"Short-notice release on {plan.release_date:%d %b %Y} ({days} days away): "
-                f"{len(open_tasks[plan.pk])} tasks open")
+                f"{len(open_tasks[plan.pk])} tasks open",
+            )
             for task in open_tasks[plan.pk]:
-                add(plan, task, EscalationReason.SHORT_NOTICE, None,
-                    f"{task.title}: still open, release at short notice on {plan.release_date:%d %b %Y}")
+                add(
+                    plan,
+                    task,
+                    EscalationReason.SHORT_NOTICE,
+                    None,
+                    f"{task.title}: still open, release at short notice on {plan.release_date:%d %b %Y}",
+                )
         milestone = rules.escalation_milestone(release_date=plan.release_date, on=on, weeks=weeks)
         if milestone is None:
             continue
         for task in open_tasks[plan.pk]:
-            add(plan, task, EscalationReason.MILESTONE, milestone,
+            add(
+                plan,
+                task,
+                EscalationReason.MILESTONE,
+                milestone,
                 f"{task.title}: still open {milestone} week{'s' if milestone != 1 else ''} before release "
-                f"on {plan.release_date:%d %b %Y}")
+                f"on {plan.release_date:%d %b %Y}",
+            )
     Escalation.objects.bulk_create(rows, ignore_conflicts=True)
     return len(rows)
 
@@ -687,8 +1032,13 @@ def escalation_resolve(*, actor: Actor, escalation: Escalation, on: date | None 
     escalation.status, escalation.resolved_on = EscalationStatus.RESOLVED, _today(on)
     escalation.resolved_by_id = actor.user_id
     escalation.save(update_fields=["status", "resolved_on", "resolved_by"])
-    log_access(actor=actor, action=Action.ALTERATION, person_id=escalation.person_id, obj=escalation,
-               summary=f"Resolved escalation: {escalation.summary}"[:255])
+    log_access(
+        actor=actor,
+        action=Action.ALTERATION,
+        person_id=escalation.person_id,
+        obj=escalation,
+        summary=f"Resolved escalation: {escalation.summary}"[:255],
+    )
     return escalation
 
 
@@ -699,12 +1049,26 @@ WORKED_OUT = "conditional_release_date licence_expiry_date release_date sentence
 
 
 @transaction.atomic
-def custodial_sentence_record(*, actor: Actor, person: Person, sentence_date: date, years: int = 0, months: int = 0,
-                              weeks: int = 0, days: int = 0, sentence_type: str = rules.SentenceType.STANDARD,
-                              offence_date: date | None = None, consecutive_to: Sentence | None = None,
-                              extension_years: int = 0, extension_months: int = 0, extended_licence_days: int = 0,
-                              fine_amount: int | None = None, tariff_expiry_date: date | None = None,
-                              establishment: Agency | None = None, on: date | None = None) -> Sentence:
+def custodial_sentence_record(
+    *,
+    actor: Actor,
+    person: Person,
+    sentence_date: date,
+    years: int = 0,
+    months: int = 0,
+    weeks: int = 0,
+    days: int = 0,
+    sentence_type: str = rules.SentenceType.STANDARD,
+    offence_date: date | None = None,
+    consecutive_to: Sentence | None = None,
+    extension_years: int = 0,
+    extension_months: int = 0,
+    extended_licence_days: int = 0,
+    fine_amount: int | None = None,
+    tariff_expiry_date: date | None = None,
+    establishment: Agency | None = None,
+    on: date | None = None,
+) -> Sentence:
     """Record a custodial sentence as the prison records it: the term as passed (years, months, weeks, days), the
     sentence and offence dates, its type, and the sentence it follows (concurrent without one). desist works its
     dates out (`Sentence.dates_calculated`) with the person's other sentences, whose dates follow. Prison or
@@ -714,24 +1078,44 @@ def custodial_sentence_record(*, actor: Actor, person: Person, sentence_date: da
         raise ReleaseError("Enter the term as passed: years, months, weeks or days.")
     if offence_date is not None and offence_date > sentence_date:
         raise ReleaseError("The offence date cannot be after the sentence date.")
-    if consecutive_to is not None and (consecutive_to.person_id != person.pk
-                                       or consecutive_to.kind != SentenceKind.CUSTODY):
-        raise ReleaseError("A sentence can only be consecutive to another custodial sentence of the same person.")
+    if consecutive_to is not None and (
+        consecutive_to.person_id != person.pk or consecutive_to.kind != SentenceKind.CUSTODY
+    ):
+        raise ReleaseError(
+            "A sentence can only be consecutive to another custodial sentence of the same person."
+        )
     if sentence_type not in SENTENCE_TYPE_LABELS:
         raise ReleaseError(f"Choose a sentence type: {', '.join(SENTENCE_TYPE_LABELS.values())}.")
     term = Duration(years, months, weeks, days)
     sentence = sentence_record(
-        actor=actor, person=person, kind=SentenceKind.CUSTODY, sentence_date=sentence_date,
-        length_days=term.length_in_days(sentence_date), term_years=years, term_months=months, term_weeks=weeks,
-        term_days=days, offence_date=offence_date, consecutive_to_id=consecutive_to.pk if consecutive_to else None,
+        actor=actor,
+        person=person,
+        kind=SentenceKind.CUSTODY,
+        sentence_date=sentence_date,
+        length_days=term.length_in_days(sentence_date),
+        term_years=years,
+        term_months=months,
+        term_weeks=weeks,
+        term_days=days,
+        offence_date=offence_date,
+        consecutive_to_id=consecutive_to.pk if consecutive_to else None,
         establishment_id=establishment.pk if establishment else None,
-        indeterminate=sentence_type == rules.SentenceType.INDETERMINATE, dates_calculated=WORKED_OUT)
+        indeterminate=sentence_type == rules.SentenceType.INDETERMINATE,
+        dates_calculated=WORKED_OUT,
+    )
     # The facts record works the dates out again (and the standard type needs no facts row to do so).
     if sentence_type != rules.SentenceType.STANDARD or tariff_expiry_date:
-        release_facts_record(actor=actor, sentence=sentence, sentence_type=sentence_type,
-                             extension_years=extension_years, extension_months=extension_months,
-                             extended_licence_days=extended_licence_days, fine_amount=fine_amount,
-                             tariff_expiry_date=tariff_expiry_date, on=on)
+        release_facts_record(
+            actor=actor,
+            sentence=sentence,
+            sentence_type=sentence_type,
+            extension_years=extension_years,
+            extension_months=extension_months,
+            extended_licence_days=extended_licence_days,
+            fine_amount=fine_amount,
+            tariff_expiry_date=tariff_expiry_date,
+            on=on,
+        )
     else:
         release_dates_recompute(actor=actor, person_id=person.pk, on=on)
     sentence.refresh_from_db()
@@ -745,24 +1129,46 @@ def _custodial_for_recording(actor: Actor, sentence: Sentence, what: str) -> Non
 
 
 @transaction.atomic
-def adjustment_record(*, actor: Actor, sentence: Sentence, kind: str, days: int, from_date: date | None = None,
-                      note: str = "", on: date | None = None) -> Adjustment:
+def adjustment_record(
+    *,
+    actor: Actor,
+    sentence: Sentence,
+    kind: str,
+    days: int,
+    from_date: date | None = None,
+    note: str = "",
+    on: date | None = None,
+) -> Adjustment:
     """Record days that move a sentence's release dates: remand and tagged bail (deducted), recall remand and recall
     tagged bail (before a recall, off the time to serve after it), time unlawfully at large (added, from its first
     day), additional days awarded and restored. Prison or probation staff only. The person's release dates are
     worked out again."""
     _custodial_for_recording(actor, sentence, "adjustments")
     if kind not in AdjustmentKind.values:
-        raise ReleaseError(f"Choose an adjustment: {', '.join(str(k.label).lower() for k in AdjustmentKind)}.")
+        raise ReleaseError(
+            f"Choose an adjustment: {', '.join(str(k.label).lower() for k in AdjustmentKind)}."
+        )
     if days <= 0:
         raise ReleaseError("Enter the number of days, 1 or more.")
     if kind == AdjustmentKind.UNLAWFULLY_AT_LARGE and from_date is None:
         raise ReleaseError("Enter the first day unlawfully at large.")
-    adjustment = Adjustment.objects.create(person_id=sentence.person_id, sentence=sentence, kind=kind, days=days,
-                                           from_date=from_date, note=note.strip()[:300], recorded_by_id=actor.user_id)
-    log_access(actor=actor, action=Action.COLLECTION, person_id=sentence.person_id, obj=adjustment,
-               summary=f"Recorded {adjustment.get_kind_display().lower()} of {days} days on sentence {sentence.pk}",
-               detail={"after": {"kind": kind, "days": days, "from_date": _iso(from_date), "note": adjustment.note}})
+    adjustment = Adjustment.objects.create(
+        person_id=sentence.person_id,
+        sentence=sentence,
+        kind=kind,
+        days=days,
+        from_date=from_date,
+        note=note.strip()[:300],
+        recorded_by_id=actor.user_id,
+    )
+    log_access(
+        actor=actor,
+        action=Action.COLLECTION,
+        person_id=sentence.person_id,
+        obj=adjustment,
+        summary=f"Recorded {adjustment.get_kind_display().lower()} of {days} days on sentence {sentence.pk}",
+        detail={"after": {"kind": kind, "days": days, "from_date": _iso(from_date), "note": adjustment.note}},
+    )
     release_dates_recompute(actor=actor, person_id=sentence.person_id, on=on)
     return adjustment
 
@@ -771,18 +1177,36 @@ def adjustment_record(*, actor: Actor, sentence: Sentence, kind: str, days: int,
 def adjustment_remove(*, actor: Actor, adjustment: Adjustment, on: date | None = None) -> None:
     """Remove an adjustment recorded in error; the person's release dates are worked out again."""
     _custodial_for_recording(actor, adjustment.sentence, "adjustments")
-    log_access(actor=actor, action=Action.ALTERATION, person_id=adjustment.person_id, obj=adjustment,
-               summary=f"Removed {adjustment.get_kind_display().lower()} of {adjustment.days} days",
-               detail={"before": {"kind": adjustment.kind, "days": adjustment.days,
-                                  "from_date": _iso(adjustment.from_date)}, "after": None})
+    log_access(
+        actor=actor,
+        action=Action.ALTERATION,
+        person_id=adjustment.person_id,
+        obj=adjustment,
+        summary=f"Removed {adjustment.get_kind_display().lower()} of {adjustment.days} days",
+        detail={
+            "before": {
+                "kind": adjustment.kind,
+                "days": adjustment.days,
+                "from_date": _iso(adjustment.from_date),
+            },
+            "after": None,
+        },
+    )
     person_id = adjustment.person_id
     adjustment.delete()
     release_dates_recompute(actor=actor, person_id=person_id, on=on)
 
 
 @transaction.atomic
-def recall_record(*, actor: Actor, sentence: Sentence, kind: str, recalled_on: date,
-                  returned_to_custody: date | None = None, on: date | None = None) -> Recall:
+def recall_record(
+    *,
+    actor: Actor,
+    sentence: Sentence,
+    kind: str,
+    recalled_on: date,
+    returned_to_custody: date | None = None,
+    on: date | None = None,
+) -> Recall:
     """Record a recall to custody from the licence of a sentence: standard, or fixed-term (14, 28 or 56 days from
     the return to custody, which a fixed-term recall needs). Prison or probation staff only. The person's release
     dates are worked out again: the post-recall release date is on the release page."""
@@ -798,21 +1222,40 @@ def recall_record(*, actor: Actor, sentence: Sentence, kind: str, recalled_on: d
         raise ReleaseError("Enter the date of return to custody: a fixed-term recall runs from it.")
     # A recalled sentence is back in custody until its re-release is recorded: one recall at a time.
     if not sentence.release_is_actual or sentence.release_date is None:
-        raise ReleaseError("Only a sentence the person has been released from can be recalled: record the release "
-                           "first.")
+        raise ReleaseError(
+            "Only a sentence the person has been released from can be recalled: record the release first."
+        )
     if recalled_on < sentence.release_date:
         raise ReleaseError("A recall cannot be before the release it recalls from.")
-    recall = Recall.objects.create(person_id=sentence.person_id, sentence=sentence, kind=kind, recalled_on=recalled_on,
-                                   returned_to_custody=returned_to_custody, recorded_by_id=actor.user_id)
-    log_access(actor=actor, action=Action.COLLECTION, person_id=sentence.person_id, obj=recall,
-               summary=f"Recorded {recall.get_kind_display().lower()} on sentence {sentence.pk}",
-               detail={"after": {"kind": kind, "recalled_on": _iso(recalled_on),
-                                 "returned_to_custody": _iso(returned_to_custody)}})
+    recall = Recall.objects.create(
+        person_id=sentence.person_id,
+        sentence=sentence,
+        kind=kind,
+        recalled_on=recalled_on,
+        returned_to_custody=returned_to_custody,
+        recorded_by_id=actor.user_id,
+    )
+    log_access(
+        actor=actor,
+        action=Action.COLLECTION,
+        person_id=sentence.person_id,
+        obj=recall,
+        summary=f"Recorded {recall.get_kind_display().lower()} on sentence {sentence.pk}",
+        detail={
+            "after": {
+                "kind": kind,
+                "recalled_on": _iso(recalled_on),
+                "returned_to_custody": _iso(returned_to_custody),
+            }
+        },
+    )
     # Back in custody on the sentence: its release is to come again, and desist works it out (the engine's
     # post-recall release date, or the fixed-term recall's release) until the prison records one. The plan is
     # reopened for the re-release; release_date_record (through the recompute) gives it the new date, moves its
     # tasks' due dates, escalates a short-notice release and tells victims and referrals.
-    sentence_update(actor=actor, sentence=sentence, worked_out=True, release_is_actual=False, release_date=None)
+    sentence_update(
+        actor=actor, sentence=sentence, worked_out=True, release_is_actual=False, release_date=None
+    )
     if returned_to_custody is not None:
         _prison_involvement_restart(actor=actor, sentence=sentence, returned_on=returned_to_custody)
     plan = ReleasePlan.objects.filter(sentence=sentence).first()
@@ -821,16 +1264,25 @@ def recall_record(*, actor: Actor, sentence: Sentence, kind: str, recalled_on: d
     release_dates_recompute(actor=actor, person_id=sentence.person_id, on=on)
     sentence.refresh_from_db()
     plan = ReleasePlan.objects.filter(sentence=sentence).first()
-    if plan is not None and (plan.recall_id != recall.pk or (
-            sentence.release_date is not None and plan.release_date != sentence.release_date)):
+    if plan is not None and (
+        plan.recall_id != recall.pk
+        or (sentence.release_date is not None and plan.release_date != sentence.release_date)
+    ):
         # A plan started by the new date (none before), or a post-recall release already past: the plan says so.
         plan.recall, plan.reopened_on = recall, plan.reopened_on or on
         plan.release_date = sentence.release_date or plan.release_date
         plan.save(update_fields=["recall", "reopened_on", "release_date"])
     from desist.victims.services import notifications_for_recall
 
-    notifications_for_recall(actor=actor, sentence=sentence, recall_id=recall.pk, recalled_on=recalled_on,
-                             recall_label=recall.get_kind_display(), release_date=sentence.release_date, on=on)
+    notifications_for_recall(
+        actor=actor,
+        sentence=sentence,
+        recall_id=recall.pk,
+        recalled_on=recalled_on,
+        recall_label=recall.get_kind_display(),
+        release_date=sentence.release_date,
+        on=on,
+    )
     return recall
 
 
@@ -838,28 +1290,50 @@ def _plan_reopen(*, actor: Actor, plan: ReleasePlan, recall: Recall, on: date) -
     """Reopen a released plan for the re-release after a recall: the tasks done before the recall are to do again
     (what was arranged stays in their details, to check), tasks not needed stay so, and the plan's release type,
     accommodation on release and risk management plan are those of the release to come."""
-    before = {"release_date": _iso(plan.release_date), "release_type": plan.release_type,
-              "accommodation_on_release": plan.accommodation_on_release, "tasks_closed": plan.tasks_closed}
+    before = {
+        "release_date": _iso(plan.release_date),
+        "release_type": plan.release_type,
+        "accommodation_on_release": plan.accommodation_on_release,
+        "tasks_closed": plan.tasks_closed,
+    }
     reopened = list(plan.tasks.filter(status=TaskStatus.DONE).values_list("pk", flat=True))
     if reopened:
-        PlanTask.objects.filter(pk__in=reopened).update(status=TaskStatus.OPEN, done_on=None,
-                                                        version=F("version") + 1)
+        PlanTask.objects.filter(pk__in=reopened).update(
+            status=TaskStatus.OPEN, done_on=None, version=F("version") + 1
+        )
     plan.release_type, plan.accommodation_on_release = ReleaseType.CONDITIONAL, ""
     plan.short_notice, plan.manual_calculation = False, ""
     plan.risk_plan_approved_on, plan.risk_plan_approved_by = None, None
     plan.recall, plan.reopened_on = recall, on
-    plan.save(update_fields=["release_type", "accommodation_on_release", "short_notice", "manual_calculation",
-                             "risk_plan_approved_on", "risk_plan_approved_by", "recall", "reopened_on"])
+    plan.save(
+        update_fields=[
+            "release_type",
+            "accommodation_on_release",
+            "short_notice",
+            "manual_calculation",
+            "risk_plan_approved_on",
+            "risk_plan_approved_by",
+            "recall",
+            "reopened_on",
+        ]
+    )
     _recount(plan)
-    log_access(actor=actor, action=Action.ALTERATION, person_id=plan.person_id, obj=plan,
-               summary=f"Release plan reopened after the {recall.get_kind_display().lower()} on "
-                       f"{recall.recalled_on:%d %b %Y}: {len(reopened)} task{'s' if len(reopened) != 1 else ''} "
-                       "to do again",
-               detail={"before": before, "recall": recall.pk, "tasks_reopened": reopened})
+    log_access(
+        actor=actor,
+        action=Action.ALTERATION,
+        person_id=plan.person_id,
+        obj=plan,
+        summary=f"Release plan reopened after the {recall.get_kind_display().lower()} on "
+        f"{recall.recalled_on:%d %b %Y}: {len(reopened)} task{'s' if len(reopened) != 1 else ''} "
+        "to do again",
+        detail={"before": before, "recall": recall.pk, "tasks_reopened": reopened},
+    )
 
 
 @transaction.atomic
-def release_dates_recompute(*, actor: Actor, person_id: int, on: date | None = None) -> selectors.BookingDates:
+def release_dates_recompute(
+    *, actor: Actor, person_id: int, on: date | None = None
+) -> selectors.BookingDates:
     """Work a person's release dates out again (desist.core.release_dates) and write them to the sentence dates
     desist works out (`Sentence.dates_calculated`). A date the prison recorded wins and is left alone: the release
     page shows the difference. Where the engine needs a manual calculation those dates are emptied, never guessed.
@@ -874,8 +1348,11 @@ def release_dates_recompute(*, actor: Actor, person_id: int, on: date | None = N
         if sentence.release_is_actual or not calculated:
             continue  # released (a recall's release is on the page), or every date as the prison recorded it
         # Field name -> new date, passed on as sentence_update's **changes (which takes any field's value).
-        changes: dict[str, Any] = {name: worked[name] for name in calculated
-                                   if name != "release_date" and getattr(sentence, name) != worked[name]}
+        changes: dict[str, Any] = {
+            name: worked[name]
+            for name in calculated
+            if name != "release_date" and getattr(sentence, name) != worked[name]
+        }
         new_release = worked["release_date"]
         moves = "release_date" in calculated and sentence.release_date != new_release
         if moves and (new_release is None or new_release < on):
@@ -887,9 +1364,15 @@ def release_dates_recompute(*, actor: Actor, person_id: int, on: date | None = N
             _plan_needs_manual_calculation(actor=actor, sentence=sentence, reason=booking.manual)
         if moves and new_release is not None:
             plan = ReleasePlan.objects.filter(sentence=sentence).first()
-            release_date_record(actor=actor, sentence=sentence, release_date=new_release,
-                                release_type=_told_release_type(sentence, plan), worked_out=True, on=on,
-                                reason="Worked out again by desist from the sentences, adjustments and recalls")
+            release_date_record(
+                actor=actor,
+                sentence=sentence,
+                release_date=new_release,
+                release_type=_told_release_type(sentence, plan),
+                worked_out=True,
+                on=on,
+                reason="Worked out again by desist from the sentences, adjustments and recalls",
+            )
     return booking
 
 
@@ -903,6 +1386,11 @@ def _plan_needs_manual_calculation(*, actor: Actor, sentence: Sentence, reason: 
         return
     plan.manual_calculation = reason[:300]
     plan.save(update_fields=["manual_calculation"])
-    log_access(actor=actor, action=Action.ALTERATION, person_id=plan.person_id, obj=plan,
-               summary=f"Release plan: the release date needs a manual calculation, because {reason}"[:255],
-               detail={"last_worked_out": _iso(plan.release_date), "manual_calculation": plan.manual_calculation})
+    log_access(
+        actor=actor,
+        action=Action.ALTERATION,
+        person_id=plan.person_id,
+        obj=plan,
+        summary=f"Release plan: the release date needs a manual calculation, because {reason}"[:255],
+        detail={"last_worked_out": _iso(plan.release_date), "manual_calculation": plan.manual_calculation},
+    )

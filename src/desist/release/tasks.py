@@ -16,7 +16,10 @@ def escalate_releases() -> dict[str, int]:
     from desist.release.services import escalations_raise, release_plans_start_due
 
     actor = system_actor(channel=Channel.TASK)
-    return {"plans_started": release_plans_start_due(actor=actor), "escalations": escalations_raise(actor=actor)}
+    return {
+        "plans_started": release_plans_start_due(actor=actor),
+        "escalations": escalations_raise(actor=actor),
+    }
 
 
 @task()

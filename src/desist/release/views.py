@@ -53,21 +53,39 @@ def _facts_form(r: selectors.SentenceRelease) -> ReleaseFactsForm:
     facts = r.facts
     initial: dict[str, Any] = {"sentence_type": r.inputs.sentence_type, "version": r.sentence.version}
     if facts is not None:
-        initial.update(extension_years=facts.extension_years, extension_months=facts.extension_months,
-                       fine_amount=facts.fine_amount, sentence_type=facts.sentence_type)
-        initial.update(extended_licence_days=facts.extended_licence_days, tariff_expiry_date=facts.tariff_expiry_date,
-                       parole_board_case=facts.parole_board_case, hdc_exclusions=facts.hdc_exclusions)
+        initial.update(
+            extension_years=facts.extension_years,
+            extension_months=facts.extension_months,
+            fine_amount=facts.fine_amount,
+            sentence_type=facts.sentence_type,
+        )
+        initial.update(
+            extended_licence_days=facts.extended_licence_days,
+            tariff_expiry_date=facts.tariff_expiry_date,
+            parole_board_case=facts.parole_board_case,
+            hdc_exclusions=facts.hdc_exclusions,
+        )
     return ReleaseFactsForm(prefix=f"facts{r.sentence.pk}", initial=initial)
 
 
 def _release_form(r: selectors.SentenceRelease, today: Any) -> ReleaseForm:
-    return ReleaseForm(prefix=f"release{r.sentence.pk}", initial={
-        "released_on": today, "release_type": r.plan.release_type if r.plan else "conditional",
-        "version": r.sentence.version})
+    return ReleaseForm(
+        prefix=f"release{r.sentence.pk}",
+        initial={
+            "released_on": today,
+            "release_type": r.plan.release_type if r.plan else "conditional",
+            "version": r.sentence.version,
+        },
+    )
 
 
-def _person_release_page(request: AuthenticatedHttpRequest, person: Person, *, bound: dict[str, Any] | None = None,
-                         bound_sentence: int | None = None) -> HttpResponse:
+def _person_release_page(
+    request: AuthenticatedHttpRequest,
+    person: Person,
+    *,
+    bound: dict[str, Any] | None = None,
+    bound_sentence: int | None = None,
+) -> HttpResponse:
     """The release page: each sentence awaiting release with its date, facts and release forms (a form just sent,
     with its errors, in place of the blank one), and the releases already recorded."""
     actor = request.actor
@@ -76,49 +94,115 @@ def _person_release_page(request: AuthenticatedHttpRequest, person: Person, *, b
     booking = selectors.booking_dates(person.pk, on=today)
     releases = selectors.person_releases(person.pk, on=today, booking=booking)
     released = selectors.person_released(person.pk)
-    log_access(actor=actor, action=Action.CONSULTATION, person_id=person.pk, obj=person,
-               summary=f"Viewed release dates and plan of person {person.pk}",
-               detail={"sentences": [r.sentence.pk for r in releases], "released": [s.pk for s in released]})
+    log_access(
+        actor=actor,
+        action=Action.CONSULTATION,
+        person_id=person.pk,
+        obj=person,
+        summary=f"Viewed release dates and plan of person {person.pk}",
+        detail={"sentences": [r.sentence.pk for r in releases], "released": [s.pk for s in released]},
+    )
     fragment = request.GET.get("fragment") == "1" or getattr(request, "htmx", False)
     may_record = False if fragment else selectors.may_record_release(actor)
     bound = bound or {}
-    record_forms = [
-        (r, bound.get("facts") if r.sentence.pk == bound_sentence and "facts" in bound else _facts_form(r),
-         bound.get("release") if r.sentence.pk == bound_sentence and "release" in bound
-         else _release_form(r, today))
-        for r in releases] if may_record else [(r, None, None) for r in releases]
-    date_forms = {r.sentence.pk: bound["date"] if r.sentence.pk == bound_sentence and "date" in bound
-                  else _date_form(r) for r in releases}
-    rows = [(r, facts, release, date_forms[r.sentence.pk],
-             _bound_or(bound, "adjust", r.sentence.pk, bound_sentence, AdjustmentForm, f"adjust{r.sentence.pk}")
-             if may_record else None) for r, facts, release in record_forms]
+    record_forms = (
+        [
+            (
+                r,
+                bound.get("facts")
+                if r.sentence.pk == bound_sentence and "facts" in bound
+                else _facts_form(r),
+                bound.get("release")
+                if r.sentence.pk == bound_sentence and "release" in bound
+                else _release_form(r, today),
+            )
+            for r in releases
+        ]
+        if may_record
+        else [(r, None, None) for r in releases]
+    )
+    date_forms = {
+        r.sentence.pk: bound["date"] if r.sentence.pk == bound_sentence and "date" in bound else _date_form(r)
+        for r in releases
+    }
+    rows = [
+        (
+            r,
+            facts,
+            release,
+            date_forms[r.sentence.pk],
+            _bound_or(
+                bound, "adjust", r.sentence.pk, bound_sentence, AdjustmentForm, f"adjust{r.sentence.pk}"
+            )
+            if may_record
+            else None,
+        )
+        for r, facts, release in record_forms
+    ]
     recalled = {s.pk for s in booking.sentences if getattr(s, "latest_recall", None)}
     for s in released:  # a recall is recorded on the licence of a sentence released from
-        s.recall_form = (_bound_or(bound, "recall", s.pk, bound_sentence, RecallForm,  # type: ignore[attr-defined]
-                                   f"recall{s.pk}") if may_record else None)
+        s.recall_form = (  # type: ignore[attr-defined]
+            _bound_or(
+                bound,
+                "recall",
+                s.pk,
+                bound_sentence,
+                RecallForm,
+                f"recall{s.pk}",
+            )
+            if may_record
+            else None
+        )
         # A recalled sentence takes its adjustments here (recall remand and tagged bail, UAL on licence).
-        s.adjust_form = (_bound_or(bound, "adjust", s.pk, bound_sentence, AdjustmentForm,  # type: ignore[attr-defined]
-                                   f"adjust{s.pk}") if may_record and s.pk in recalled else None)
+        s.adjust_form = (  # type: ignore[attr-defined]
+            _bound_or(
+                bound,
+                "adjust",
+                s.pk,
+                bound_sentence,
+                AdjustmentForm,
+                f"adjust{s.pk}",
+            )
+            if may_record and s.pk in recalled
+            else None
+        )
     sentence_form = bound.get("sentence") or CustodialSentenceForm(sentences=booking.sentences)
-    return render(request, "release/_person_release.html" if fragment else "release/person_release.html", {
-        "sentence_form": sentence_form if may_record else None,
-        "person": person, "rows": rows, "released": released, "today": today, "date_form": ReleaseDateForm(),
-        "booking": booking if booking.sentences else None,
-        "may_record": may_record, "short_notice_days": settings.DESIST_RELEASE_SHORT_NOTICE_DAYS,
-        "bound_form": next(iter(bound.values()), None), "bound_first_id": _first_id(bound),
-    })
+    return render(
+        request,
+        "release/_person_release.html" if fragment else "release/person_release.html",
+        {
+            "sentence_form": sentence_form if may_record else None,
+            "person": person,
+            "rows": rows,
+            "released": released,
+            "today": today,
+            "date_form": ReleaseDateForm(),
+            "booking": booking if booking.sentences else None,
+            "may_record": may_record,
+            "short_notice_days": settings.DESIST_RELEASE_SHORT_NOTICE_DAYS,
+            "bound_form": next(iter(bound.values()), None),
+            "bound_first_id": _first_id(bound),
+        },
+    )
 
 
-def _bound_or(bound: dict[str, Any], key: str, pk: int, bound_pk: int | None, form_class: Any, prefix: str) -> Any:
+def _bound_or(
+    bound: dict[str, Any], key: str, pk: int, bound_pk: int | None, form_class: Any, prefix: str
+) -> Any:
     # The form just sent (with its errors) for this sentence, else a blank one.
     return bound[key] if pk == bound_pk and key in bound else form_class(prefix=prefix)
 
 
 def _date_form(r: selectors.SentenceRelease) -> ReleaseDateForm:
     # Names as the API's (no prefix); ids per sentence, as a person may have two sentences awaiting release.
-    return ReleaseDateForm(auto_id=f"date{r.sentence.pk}-%s", initial={
-        "release_date": r.sentence.release_date, "release_type": r.plan.release_type if r.plan else "conditional",
-        "version": r.sentence.version})
+    return ReleaseDateForm(
+        auto_id=f"date{r.sentence.pk}-%s",
+        initial={
+            "release_date": r.sentence.release_date,
+            "release_type": r.plan.release_type if r.plan else "conditional",
+            "version": r.sentence.version,
+        },
+    )
 
 
 def _first_id(bound: dict[str, Any]) -> str:
@@ -175,8 +259,11 @@ def release_record(request: AuthenticatedHttpRequest, sentence_id: int) -> HttpR
         except services.ReleaseError as error:
             form.add_error(None, str(error))
         else:
-            messages.success(request, f"Release recorded: released on {release.released_on:%d %B %Y} "
-                                      f"({release.get_release_type_display().lower()}).")
+            messages.success(
+                request,
+                f"Release recorded: released on {release.released_on:%d %B %Y} "
+                f"({release.get_release_type_display().lower()}).",
+            )
             return redirect("person_release", person_id=sentence.person_id)
     person = _visible_person(actor, sentence.person_id)
     return _person_release_page(request, person, bound={"release": form}, bound_sentence=sentence.pk)
@@ -202,9 +289,14 @@ def release_date(request: AuthenticatedHttpRequest, sentence_id: int) -> HttpRes
         except services.ReleaseError as error:
             form.add_error("release_date", str(error))
         else:
-            note = " This is short notice: the plan's open tasks are escalated now." if change.short_notice else ""
-            messages.success(request, f"Release {change.get_change_display().lower()}: "
-                                      f"{change.new_date:%d %B %Y}.{note}")
+            note = (
+                " This is short notice: the plan's open tasks are escalated now."
+                if change.short_notice
+                else ""
+            )
+            messages.success(
+                request, f"Release {change.get_change_display().lower()}: {change.new_date:%d %B %Y}.{note}"
+            )
             return redirect("person_release", person_id=sentence.person_id)
     person = _visible_person(actor, sentence.person_id)
     return _person_release_page(request, person, bound={"date": form}, bound_sentence=sentence.pk)
@@ -224,13 +316,22 @@ def sentence_add(request: AuthenticatedHttpRequest, person_id: int) -> HttpRespo
         follows_id = data.pop("consecutive_to")
         follows = next((s for s in booking.sentences if s.pk == follows_id), None)
         try:
-            sentence = services.custodial_sentence_record(actor=actor, person=person, consecutive_to=follows, **data)
+            sentence = services.custodial_sentence_record(
+                actor=actor, person=person, consecutive_to=follows, **data
+            )
         except services.ReleaseError as error:
             form.add_error(None, str(error))
         else:
             worked = sentence.release_date
-            messages.success(request, "Sentence recorded: " + (f"release worked out for {worked:%d %B %Y}."
-                                                                if worked else "the dates need a manual calculation."))
+            messages.success(
+                request,
+                "Sentence recorded: "
+                + (
+                    f"release worked out for {worked:%d %B %Y}."
+                    if worked
+                    else "the dates need a manual calculation."
+                ),
+            )
             return redirect("person_release", person_id=person.pk)
     return _person_release_page(request, person, bound={"sentence": form})
 
@@ -249,8 +350,11 @@ def adjustment_add(request: AuthenticatedHttpRequest, sentence_id: int) -> HttpR
         except services.ReleaseError as error:
             form.add_error(None, str(error))
         else:
-            messages.success(request, f"Adjustment recorded: {adjustment.get_kind_display().lower()}, "
-                                      f"{adjustment.days} days. The dates below are worked out again.")
+            messages.success(
+                request,
+                f"Adjustment recorded: {adjustment.get_kind_display().lower()}, "
+                f"{adjustment.days} days. The dates below are worked out again.",
+            )
             return redirect("person_release", person_id=sentence.person_id)
     person = _visible_person(actor, sentence.person_id)
     return _person_release_page(request, person, bound={"adjust": form}, bound_sentence=sentence.pk)
@@ -287,9 +391,12 @@ def recall_add(request: AuthenticatedHttpRequest, sentence_id: int) -> HttpRespo
         except services.ReleaseError as error:
             form.add_error(None, str(error))
         else:
-            messages.success(request, f"Recall recorded: {recall.get_kind_display().lower()}. The person is back in "
-                                      "custody: the post-recall release is worked out below, and the release plan "
-                                      "follows it.")
+            messages.success(
+                request,
+                f"Recall recorded: {recall.get_kind_display().lower()}. The person is back in "
+                "custody: the post-recall release is worked out below, and the release plan "
+                "follows it.",
+            )
             return redirect("person_release", person_id=sentence.person_id)
     person = _visible_person(actor, sentence.person_id)
     return _person_release_page(request, person, bound={"recall": form}, bound_sentence=sentence.pk)
@@ -313,13 +420,19 @@ def plan_start(request: AuthenticatedHttpRequest, sentence_id: int) -> HttpRespo
 
 def _plan_context(plan: ReleasePlan, **extra: Any) -> dict[str, Any]:
     pathways = list(plan.pathways.all())
-    return {"plan": plan, "person": plan.person,
-            "pathways_form": PathwaysForm(pathways=pathways, initial={"version": plan.version}),
-            "accommodation_form": AccommodationForm(initial={"accommodation_on_release": plan.accommodation_on_release,
-                                                             "version": plan.version}),
-            "tasks": [(t, TaskForm(prefix=f"task{t.pk}", initial=_task_initial(t))) for t in plan.tasks.all()],
-            "agencies": _agencies(),
-            "readiness_labels": rules.READINESS_LABELS, "today": timezone.localdate(), **extra}
+    return {
+        "plan": plan,
+        "person": plan.person,
+        "pathways_form": PathwaysForm(pathways=pathways, initial={"version": plan.version}),
+        "accommodation_form": AccommodationForm(
+            initial={"accommodation_on_release": plan.accommodation_on_release, "version": plan.version}
+        ),
+        "tasks": [(t, TaskForm(prefix=f"task{t.pk}", initial=_task_initial(t))) for t in plan.tasks.all()],
+        "agencies": _agencies(),
+        "readiness_labels": rules.READINESS_LABELS,
+        "today": timezone.localdate(),
+        **extra,
+    }
 
 
 def _agencies() -> list[Agency]:
@@ -327,8 +440,15 @@ def _agencies() -> list[Agency]:
 
 
 def _task_initial(task: PlanTask) -> dict[str, Any]:
-    return {"status": task.status, "owner_agency": task.owner_agency_id, "due_date": task.due_date,
-            "provider": task.provider, "event_date": task.event_date, "detail": task.detail, "version": task.version}
+    return {
+        "status": task.status,
+        "owner_agency": task.owner_agency_id,
+        "due_date": task.due_date,
+        "provider": task.provider,
+        "event_date": task.event_date,
+        "detail": task.detail,
+        "version": task.version,
+    }
 
 
 @login_required
@@ -345,19 +465,27 @@ def plan(request: AuthenticatedHttpRequest, plan_id: int) -> HttpResponse:
         bound: Any = None
         try:
             if form_name == "pathways":
-                form = bound = context["pathways_form"] = PathwaysForm(request.POST, pathways=list(plan.pathways.all()))
+                form = bound = context["pathways_form"] = PathwaysForm(
+                    request.POST, pathways=list(plan.pathways.all())
+                )
                 if form.is_valid():
-                    services.pathway_statuses_set(actor=actor, plan=plan, version=form.cleaned_data["version"],
-                                                  statuses={row.pathway: form.cleaned_data[row.pathway]
-                                                            for row in form.rows})
+                    services.pathway_statuses_set(
+                        actor=actor,
+                        plan=plan,
+                        version=form.cleaned_data["version"],
+                        statuses={row.pathway: form.cleaned_data[row.pathway] for row in form.rows},
+                    )
                     messages.success(request, "Pathway statuses saved.")
                     return redirect("release_plan", plan_id=plan.pk)
             elif form_name == "accommodation":
                 accommodation = bound = context["accommodation_form"] = AccommodationForm(request.POST)
                 if accommodation.is_valid():
                     services.accommodation_on_release_record(
-                        actor=actor, plan=plan, status=accommodation.cleaned_data["accommodation_on_release"],
-                        version=accommodation.cleaned_data["version"])
+                        actor=actor,
+                        plan=plan,
+                        status=accommodation.cleaned_data["accommodation_on_release"],
+                        version=accommodation.cleaned_data["version"],
+                    )
                     messages.success(request, "Accommodation on release saved.")
                     return redirect("release_plan", plan_id=plan.pk)
             elif form_name == "risk_plan":
@@ -371,8 +499,13 @@ def plan(request: AuthenticatedHttpRequest, plan_id: int) -> HttpResponse:
             context["page_errors"] = [str(stale)]
         except services.ReleaseError as error:
             context["page_errors"] = [str(error)]
-    log_access(actor=actor, action=Action.CONSULTATION, person_id=plan.person_id, obj=plan,
-               summary=f"Viewed the release plan of person {plan.person_id}")
+    log_access(
+        actor=actor,
+        action=Action.CONSULTATION,
+        person_id=plan.person_id,
+        obj=plan,
+        summary=f"Viewed the release plan of person {plan.person_id}",
+    )
     return render(request, "release/plan.html", {**_plan_context(plan), **context})
 
 
@@ -385,8 +518,9 @@ def task_update(request: AuthenticatedHttpRequest, task_id: int) -> HttpResponse
     form = TaskForm(request.POST, prefix=f"task{task.pk}")
     if form.is_valid():
         try:
-            task = services.plan_task_update(actor=actor, task=task, version=form.cleaned_data["version"],
-                                             **form.changes())
+            task = services.plan_task_update(
+                actor=actor, task=task, version=form.cleaned_data["version"], **form.changes()
+            )
         except StaleEdit:
             task.refresh_from_db()
             form_show_stale(form, task.version)
@@ -398,17 +532,32 @@ def task_update(request: AuthenticatedHttpRequest, task_id: int) -> HttpResponse
             return redirect("release_plan", plan_id=task.plan_id)
         form = TaskForm(prefix=f"task{task.pk}", initial=_task_initial(task))
     task = PlanTask.objects.select_related("owner_agency", "plan__person").get(pk=task.pk)
-    context = {"task": task, "form": form, "saved": not form.errors, "plan": task.plan, "agencies": _agencies(),
-               "today": timezone.localdate()}
+    context = {
+        "task": task,
+        "form": form,
+        "saved": not form.errors,
+        "plan": task.plan,
+        "agencies": _agencies(),
+        "today": timezone.localdate(),
+    }
     if getattr(request, "htmx", False):
         # Only the task's row comes back (and the plan's readiness, out of band).
         return render(request, "release/_task.html", {**context, "oob_readiness": True})
     # Without JavaScript: the whole plan with this task's form and its errors in place.
-    log_access(actor=actor, action=Action.CONSULTATION, person_id=task.plan.person_id, obj=task.plan,
-               summary=f"Viewed the release plan of person {task.plan.person_id}")
-    tasks = [(t, form if t.pk == task.pk else TaskForm(prefix=f"task{t.pk}", initial=_task_initial(t)))
-             for t in task.plan.tasks.all()]
-    return render(request, "release/plan.html", {**_plan_context(task.plan), "tasks": tasks, "task_form": form})
+    log_access(
+        actor=actor,
+        action=Action.CONSULTATION,
+        person_id=task.plan.person_id,
+        obj=task.plan,
+        summary=f"Viewed the release plan of person {task.plan.person_id}",
+    )
+    tasks = [
+        (t, form if t.pk == task.pk else TaskForm(prefix=f"task{t.pk}", initial=_task_initial(t)))
+        for t in task.plan.tasks.all()
+    ]
+    return render(
+        request, "release/plan.html", {**_plan_context(task.plan), "tasks": tasks, "task_form": form}
+    )
 
 
 @login_required
@@ -420,23 +569,40 @@ def readiness(request: AuthenticatedHttpRequest) -> HttpResponse:
     filters = selectors.PipelineFilters()
     if form.is_valid():
         data = form.cleaned_data
-        filters = selectors.PipelineFilters(weeks=data["weeks"] or 12, prison=data["prison"],
-                                            district=data["district"], readiness=data["readiness"],
-                                            short_notice=data["short_notice"])
+        filters = selectors.PipelineFilters(
+            weeks=data["weeks"] or 12,
+            prison=data["prison"],
+            district=data["district"],
+            readiness=data["readiness"],
+            short_notice=data["short_notice"],
+        )
     plans = selectors.release_pipeline(actor, filters, on=today)
     counts = selectors.pipeline_counts(plans)
     paginator = Paginator(plans, PAGE_SIZE)
     paginator.__dict__["count"] = counts["total"]  # already counted with the bands: no second COUNT query
     page = paginator.get_page(request.GET.get("page"))
     rows = [(p, selectors.missing(p)) for p in page]
-    log_access(actor=actor, action=Action.CONSULTATION, summary=f"Viewed release readiness ({len(rows)} shown)",
-               detail={"person_ids": [p.person_id for p, _ in rows]})
+    log_access(
+        actor=actor,
+        action=Action.CONSULTATION,
+        summary=f"Viewed release readiness ({len(rows)} shown)",
+        detail={"person_ids": [p.person_id for p, _ in rows]},
+    )
     query = request.GET.copy()
     query.pop("page", None)
-    return render(request, "release/readiness.html", {
-        "form": form, "page": page, "rows": rows, "counts": counts, "today": today,
-        "readiness_labels": rules.READINESS_LABELS, "query_string": query.urlencode(),
-    })
+    return render(
+        request,
+        "release/readiness.html",
+        {
+            "form": form,
+            "page": page,
+            "rows": rows,
+            "counts": counts,
+            "today": today,
+            "readiness_labels": rules.READINESS_LABELS,
+            "query_string": query.urlencode(),
+        },
+    )
 
 
 @login_required
@@ -447,19 +613,35 @@ def early_release(request: AuthenticatedHttpRequest) -> HttpResponse:
     in_force = selectors.schemes_in_force(today)
     scheme: EarlyReleaseScheme | None = None
     if request.GET.get("scheme"):
-        scheme = EarlyReleaseScheme.objects.filter(pk=request.GET["scheme"]).first() if \
-            request.GET["scheme"].isdigit() else None
+        scheme = (
+            EarlyReleaseScheme.objects.filter(pk=request.GET["scheme"]).first()
+            if request.GET["scheme"].isdigit()
+            else None
+        )
     scheme = scheme or (in_force[0] if in_force else None)
     entries = selectors.early_release_list(actor, scheme, on=today) if scheme else []
     groups: dict[str, list[Any]] = {"releasable_early": [], "waiting_for_plan": [], "not_eligible": []}
     for entry in entries:
         groups[entry.schemes[0][1].status].append(entry)
-    log_access(actor=actor, action=Action.CONSULTATION,
-               summary=f"Viewed early release eligibility ({len(entries)} people)",
-               detail={"scheme": scheme.pk if scheme else None, "person_ids": [e.sentence.person_id for e in entries]})
-    return render(request, "release/early_release.html", {
-        "scheme": scheme, "in_force": in_force, "groups": groups, "today": today,
-    })
+    log_access(
+        actor=actor,
+        action=Action.CONSULTATION,
+        summary=f"Viewed early release eligibility ({len(entries)} people)",
+        detail={
+            "scheme": scheme.pk if scheme else None,
+            "person_ids": [e.sentence.person_id for e in entries],
+        },
+    )
+    return render(
+        request,
+        "release/early_release.html",
+        {
+            "scheme": scheme,
+            "in_force": in_force,
+            "groups": groups,
+            "today": today,
+        },
+    )
 
 
 @login_required
@@ -467,10 +649,16 @@ def escalations(request: AuthenticatedHttpRequest) -> HttpResponse:
     actor = request.actor
     mine = request.GET.get("mine") == "1"
     status = request.GET.get("status", "open")
-    rows = selectors.escalations_for(actor, status=status if status in ("open", "resolved") else "open", mine=mine)
+    rows = selectors.escalations_for(
+        actor, status=status if status in ("open", "resolved") else "open", mine=mine
+    )
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
-    log_access(actor=actor, action=Action.CONSULTATION, summary=f"Viewed release escalations ({len(page)} shown)",
-               detail={"person_ids": sorted({e.person_id for e in page})})
+    log_access(
+        actor=actor,
+        action=Action.CONSULTATION,
+        summary=f"Viewed release escalations ({len(page)} shown)",
+        detail={"person_ids": sorted({e.person_id for e in page})},
+    )
     return render(request, "release/escalations.html", {"page": page, "mine": mine, "status": status})
 
 

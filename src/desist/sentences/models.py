@@ -23,39 +23,55 @@ class Sentence(models.Model):
     start_date = models.DateField(null=True, blank=True)
     end_date = models.DateField(null=True, blank=True, help_text="When a community or suspended order ends.")
     conditional_release_date = models.DateField(null=True, blank=True)
-    release_date = models.DateField(null=True, blank=True, help_text="Actual release, or expected while in custody.")
+    release_date = models.DateField(
+        null=True, blank=True, help_text="Actual release, or expected while in custody."
+    )
     release_is_actual = models.BooleanField(default=False)
     licence_expiry_date = models.DateField(null=True, blank=True)
     sentence_expiry_date = models.DateField(
         null=True, blank=True, help_text="End of the sentence, including any post-sentence supervision."
     )
-    establishment = models.ForeignKey(Agency, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
-    terminated_date = models.DateField(null=True, blank=True, help_text="When an order ended early (revoked).")
+    establishment = models.ForeignKey(
+        Agency, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    terminated_date = models.DateField(
+        null=True, blank=True, help_text="When an order ended early (revoked)."
+    )
     # A database default too, so bulk loaders that leave the column out (COPY) still load.
     indeterminate = models.BooleanField(
-        default=False, db_default=False, help_text="A life sentence or imprisonment for public protection (IPP): no fixed end.")
+        default=False,
+        db_default=False,
+        help_text="A life sentence or imprisonment for public protection (IPP): no fixed end.",
+    )
     # The term as the court passed it (issue 12). All zero: the term is `length_days` days, as bulk loaders and
     # rows from before this field give it; the services keep `length_days` as the term's days from the sentence date.
     term_years = models.PositiveSmallIntegerField(default=0, db_default=0)
     term_months = models.PositiveSmallIntegerField(default=0, db_default=0)
     term_weeks = models.PositiveSmallIntegerField(default=0, db_default=0)
     term_days = models.PositiveIntegerField(default=0, db_default=0)
-    offence_date = models.DateField(null=True, blank=True,
-                                    help_text="The (earliest) offence's date, when no offence is linked to the sentence.")
+    offence_date = models.DateField(
+        null=True,
+        blank=True,
+        help_text="The (earliest) offence's date, when no offence is linked to the sentence.",
+    )
     # Concurrent unless it follows another: PROTECT, as dropping the link would silently make it concurrent.
-    consecutive_to = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT,
-                                       related_name="followed_by")
+    consecutive_to = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="followed_by"
+    )
     # Which of the date fields hold desist's own working (space-separated names) rather than the prison's record:
     # only these are rewritten when the dates are worked out again; a date the prison records wins.
     dates_calculated = models.CharField(max_length=200, blank=True, default="", db_default="")
 
     version = version_field()
+
     class Meta:
         ordering = ["-sentence_date"]
         constraints = [
             models.CheckConstraint(
                 # Unless desist works the dates out and found it needs a manual calculation: never a wrong date.
-                condition=~Q(kind="custody") | Q(conditional_release_date__isnull=False) | ~Q(dates_calculated=""),
+                condition=~Q(kind="custody")
+                | Q(conditional_release_date__isnull=False)
+                | ~Q(dates_calculated=""),
                 name="sentence_custody_has_crd",
             ),
             models.CheckConstraint(
@@ -63,7 +79,9 @@ class Sentence(models.Model):
                 name="sentence_order_has_dates",
             ),
             models.CheckConstraint(
-                condition=Q(end_date__isnull=True) | Q(start_date__isnull=True) | Q(end_date__gte=F("start_date")),
+                condition=Q(end_date__isnull=True)
+                | Q(start_date__isnull=True)
+                | Q(end_date__gte=F("start_date")),
                 name="sentence_order_dates_in_order",
             ),
             models.CheckConstraint(
@@ -129,7 +147,9 @@ class Requirement(models.Model):
     unit = models.CharField(max_length=16, blank=True)
     start_date = models.DateField()
     end_date = models.DateField(null=True, blank=True)
-    status = models.CharField(max_length=16, choices=RequirementStatus.choices, default=RequirementStatus.ACTIVE)
+    status = models.CharField(
+        max_length=16, choices=RequirementStatus.choices, default=RequirementStatus.ACTIVE
+    )
 
     class Meta:
         ordering = ["start_date", "id"]
@@ -161,8 +181,11 @@ class LicenceCondition(models.Model):
     class Meta:
         ordering = ["kind", "code"]
         constraints = [
-            models.UniqueConstraint(fields=["sentence", "code"], condition=Q(ended_on__isnull=True),
-                                    name="licence_condition_unique_code")
+            models.UniqueConstraint(
+                fields=["sentence", "code"],
+                condition=Q(ended_on__isnull=True),
+                name="licence_condition_unique_code",
+            )
         ]
 
     def __str__(self) -> str:

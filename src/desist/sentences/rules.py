@@ -32,15 +32,19 @@ def _not_terminated_q(today: date) -> Q:
 
 
 def _in_custody_q(today: date) -> Q:
-    return Q(kind=SentenceKind.CUSTODY, sentence_date__lte=today) & _not_terminated_q(today) & (
-        Q(release_date__isnull=True) | Q(release_date__gt=today)
+    return (
+        Q(kind=SentenceKind.CUSTODY, sentence_date__lte=today)
+        & _not_terminated_q(today)
+        & (Q(release_date__isnull=True) | Q(release_date__gt=today))
     )
 
 
 def _on_licence_q(today: date) -> Q:
     # Licence and post-sentence supervision both count: the person is supervised in the community after release.
-    return Q(kind=SentenceKind.CUSTODY, release_date__lte=today) & _not_terminated_q(today) & (
-        Q(sentence_expiry_date__gte=today) | Q(licence_expiry_date__gte=today)
+    return (
+        Q(kind=SentenceKind.CUSTODY, release_date__lte=today)
+        & _not_terminated_q(today)
+        & (Q(sentence_expiry_date__gte=today) | Q(licence_expiry_date__gte=today))
     )
 
 
@@ -73,9 +77,13 @@ def sentence_status(sentence: Sentence, today: date) -> str:
     if sentence.terminated_date is not None and sentence.terminated_date <= today:
         return SupervisionStatus.NONE
     if sentence.kind == SentenceKind.CUSTODY:
-        if sentence.sentence_date <= today and (sentence.release_date is None or sentence.release_date > today):
+        if sentence.sentence_date <= today and (
+            sentence.release_date is None or sentence.release_date > today
+        ):
             return SupervisionStatus.CUSTODY
-        supervised_until = max(d for d in (sentence.sentence_expiry_date, sentence.licence_expiry_date, date.min) if d)
+        supervised_until = max(
+            d for d in (sentence.sentence_expiry_date, sentence.licence_expiry_date, date.min) if d
+        )
         if sentence.release_date is not None and sentence.release_date <= today <= supervised_until:
             return SupervisionStatus.LICENCE
         return SupervisionStatus.NONE
@@ -101,18 +109,27 @@ def key_dates_for(sentence: Sentence) -> list[tuple[str, date]]:
         dates = [
             (
                 KeyDateKind.CONDITIONAL_RELEASE,
-                sentence.conditional_release_date if sentence.conditional_release_date != sentence.release_date else None,
+                sentence.conditional_release_date
+                if sentence.conditional_release_date != sentence.release_date
+                else None,
             ),
             (KeyDateKind.RELEASE, sentence.release_date),
             (KeyDateKind.LICENCE_EXPIRY, sentence.licence_expiry_date),
             (
                 KeyDateKind.SENTENCE_EXPIRY,
-                sentence.sentence_expiry_date if sentence.sentence_expiry_date != sentence.licence_expiry_date else None,
+                sentence.sentence_expiry_date
+                if sentence.sentence_expiry_date != sentence.licence_expiry_date
+                else None,
             ),
         ]
     else:
-        dates = [(KeyDateKind.SENTENCE_START, sentence.start_date), (KeyDateKind.ORDER_END, sentence.end_date)]
+        dates = [
+            (KeyDateKind.SENTENCE_START, sentence.start_date),
+            (KeyDateKind.ORDER_END, sentence.end_date),
+        ]
     # A sentence ended early (revoked, or superseded by a later one) has no milestones after that day.
     end = sentence.terminated_date
-    return sorted(((kind, when) for kind, when in dates if when is not None and (end is None or when <= end)),
-                  key=lambda kd: kd[1])
+    return sorted(
+        ((kind, when) for kind, when in dates if when is not None and (end is None or when <= end)),
+        key=lambda kd: kd[1],
+    )

@@ -16,11 +16,17 @@ YES_NO = [("yes", "Yes"), ("no", "No")]
 
 class CompleteForm(forms.Form):
     outcome = forms.ChoiceField(
-        label="What happened", widget=forms.RadioSelect,
+        label="What happened",
+        widget=forms.RadioSelect,
         choices=NotificationOutcome.choices,
-        error_messages={"required": "Record the outcome before completing the notification."})
-    note = forms.CharField(label="Note (how you told them, or how you tried to reach them)", required=False,
-                           widget=forms.Textarea(attrs={"rows": 3}), max_length=2000)
+        error_messages={"required": "Record the outcome before completing the notification."},
+    )
+    note = forms.CharField(
+        label="Note (how you told them, or how you tried to reach them)",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+    )
 
 
 class VictimForm(forms.Form):
@@ -28,24 +34,42 @@ class VictimForm(forms.Form):
     changes)."""
 
     reference = forms.CharField(
-        label="Victim liaison unit reference", max_length=40,
-        error_messages={"required": "Enter the victim liaison unit's reference.",
-                        "max_length": "The reference must be 40 characters or fewer."})
+        label="Victim liaison unit reference",
+        max_length=40,
+        error_messages={
+            "required": "Enter the victim liaison unit's reference.",
+            "max_length": "The reference must be 40 characters or fewer.",
+        },
+    )
     name = forms.CharField(
-        label="Name (optional)", max_length=120, required=False,
-        error_messages={"max_length": "The name must be 120 characters or fewer."})
+        label="Name (optional)",
+        max_length=120,
+        required=False,
+        error_messages={"max_length": "The name must be 120 characters or fewer."},
+    )
     contact_preference = forms.ChoiceField(
-        label="How do they want to be contacted?", choices=ContactPreference.choices,
-        error_messages={"required": "Choose how the victim wants to be contacted.",
-                        "invalid_choice": "Choose how the victim wants to be contacted."})
+        label="How do they want to be contacted?",
+        choices=ContactPreference.choices,
+        error_messages={
+            "required": "Choose how the victim wants to be contacted.",
+            "invalid_choice": "Choose how the victim wants to be contacted.",
+        },
+    )
     opted_in = forms.ChoiceField(
-        label="Have they opted in to the Victim Contact Scheme?", choices=YES_NO,
-        error_messages={"required": "Say whether the victim has opted in to the Victim Contact Scheme.",
-                        "invalid_choice": "Say whether the victim has opted in to the Victim Contact Scheme."})
+        label="Have they opted in to the Victim Contact Scheme?",
+        choices=YES_NO,
+        error_messages={
+            "required": "Say whether the victim has opted in to the Victim Contact Scheme.",
+            "invalid_choice": "Say whether the victim has opted in to the Victim Contact Scheme.",
+        },
+    )
     wants_to_know = forms.MultipleChoiceField(
-        label="What do they want to be told?", choices=Information.choices, required=False,
+        label="What do they want to be told?",
+        choices=Information.choices,
+        required=False,
         widget=forms.CheckboxSelectMultiple,
-        error_messages={"invalid_choice": "Choose only from the list what they want to be told."})
+        error_messages={"invalid_choice": "Choose only from the list what they want to be told."},
+    )
     version = VersionFormField()
 
     def __init__(self, *args: Any, change: bool = False, **kwargs: Any) -> None:
@@ -68,15 +92,21 @@ class VictimForm(forms.Form):
         data = super().clean() or {}
         # Opting in without choosing anything would raise no notification at all: ask, rather than assume.
         if data.get("opted_in") and not data.get("wants_to_know") and "wants_to_know" not in self.errors:
-            self.add_error("wants_to_know", "Choose what the victim wants to be told, or answer no to opting in.")
+            self.add_error(
+                "wants_to_know", "Choose what the victim wants to be told, or answer no to opting in."
+            )
         return data
 
     @staticmethod
     def initial_for(victim: Any) -> dict[str, Any]:
         """The form's starting values for changing a recorded victim."""
-        return {"name": victim.name, "contact_preference": victim.contact_preference,
-                "opted_in": "yes" if victim.opted_in else "no", "wants_to_know": list(victim.wants_to_know),
-                "version": victim.version}
+        return {
+            "name": victim.name,
+            "contact_preference": victim.contact_preference,
+            "opted_in": "yes" if victim.opted_in else "no",
+            "wants_to_know": list(victim.wants_to_know),
+            "version": victim.version,
+        }
 
 
 class VictimSearchForm(forms.Form):
@@ -84,21 +114,31 @@ class VictimSearchForm(forms.Form):
 
 
 class PersonSearchForm(forms.Form):
-    q = forms.CharField(label="Name, date of birth or identifier of the person who committed the offence",
-                        max_length=200, required=False,
-                        help_text="For example, a name and date of birth, a CRN or a PNC number")
+    q = forms.CharField(
+        label="Name, date of birth or identifier of the person who committed the offence",
+        max_length=200,
+        required=False,
+        help_text="For example, a name and date of birth, a CRN or a PNC number",
+    )
 
 
 class LinkForm(forms.Form):
     """Which offence of the person a victim is linked to; from the person's side, which victim too."""
 
     reference = forms.CharField(
-        label="Victim liaison unit reference", max_length=40,
-        error_messages={"required": "Enter the reference of the victim to link."})
+        label="Victim liaison unit reference",
+        max_length=40,
+        error_messages={"required": "Enter the reference of the victim to link."},
+    )
     offence = forms.TypedChoiceField(
-        label="Which offence?", coerce=int, choices=[],
-        error_messages={"required": "Choose the offence the victim is linked to.",
-                        "invalid_choice": "Choose one of this person's offences."})
+        label="Which offence?",
+        coerce=int,
+        choices=[],
+        error_messages={
+            "required": "Choose the offence the victim is linked to.",
+            "invalid_choice": "Choose one of this person's offences.",
+        },
+    )
 
     def __init__(self, *args: Any, offences: list[Any], with_reference: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -39,10 +39,12 @@ class Victim(models.Model):
 
     reference = models.CharField(max_length=40, unique=True, help_text="The victim liaison unit's reference.")
     name = models.CharField(max_length=120, blank=True)
-    contact_preference = models.CharField(max_length=16, choices=ContactPreference.choices,
-                                          default=ContactPreference.LETTER)
-    liaison_officer = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                        related_name="victims")
+    contact_preference = models.CharField(
+        max_length=16, choices=ContactPreference.choices, default=ContactPreference.LETTER
+    )
+    liaison_officer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="victims"
+    )
     opted_in = models.BooleanField(default=False, help_text="Has chosen to join the Victim Contact Scheme.")
     wants_to_know = models.JSONField(default=list, blank=True, validators=[_validate_information])
     created_on = models.DateField()
@@ -101,28 +103,40 @@ class VictimNotification(models.Model):
     event_date = models.DateField()
     event_key = models.CharField(max_length=80)
     summary = models.CharField(max_length=300)
-    domestic_abuse = models.BooleanField(default=False, help_text="Raised because a domestic abuse perpetrator is "
-                                         "released: always, whatever the scheme.")
+    domestic_abuse = models.BooleanField(
+        default=False,
+        help_text="Raised because a domestic abuse perpetrator is released: always, whatever the scheme.",
+    )
     deadline = models.DateField()
     short_notice = models.BooleanField(default=False)
-    liaison_officer = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                        related_name="victim_notifications")
+    liaison_officer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="victim_notifications",
+    )
     raised_on = models.DateField()
     raised_at = models.DateTimeField(auto_now_add=True)
-    status = models.CharField(max_length=16, choices=NotificationStatus.choices, default=NotificationStatus.OUTSTANDING)
+    status = models.CharField(
+        max_length=16, choices=NotificationStatus.choices, default=NotificationStatus.OUTSTANDING
+    )
     outcome = models.CharField(max_length=16, choices=NotificationOutcome.choices, blank=True)
     outcome_note = models.TextField(blank=True)
     completed_on = models.DateField(null=True, blank=True)
-    completed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                     related_name="+")
+    completed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         ordering = ["deadline", "id"]
         constraints = [
             models.UniqueConstraint(fields=["victim", "event_key"], name="victim_notification_once"),
             # Nothing is closed without a recorded outcome.
-            models.CheckConstraint(condition=Q(status="outstanding") | (~Q(outcome="") & Q(completed_on__isnull=False)),
-                                   name="victim_notification_done_has_outcome"),
+            models.CheckConstraint(
+                condition=Q(status="outstanding") | (~Q(outcome="") & Q(completed_on__isnull=False)),
+                name="victim_notification_done_has_outcome",
+            ),
         ]
         indexes = [models.Index(fields=["status", "deadline"], name="victim_notification_due")]
 

@@ -42,21 +42,37 @@ def notifications_outstanding(actor: Actor, *, mine: bool = False) -> QuerySet[V
 
 def notification_counts(actor: Actor, *, on: date) -> dict[str, int]:
     """Outstanding, overdue (deadline passed) and due today, in one query."""
-    return notifications_visible(actor).filter(status=NotificationStatus.OUTSTANDING).aggregate(
-        outstanding=Count("id"), overdue=Count("id", filter=Q(deadline__lt=on)),
-        due_today=Count("id", filter=Q(deadline=on)), domestic_abuse=Count("id", filter=Q(domestic_abuse=True)))
+    return (
+        notifications_visible(actor)
+        .filter(status=NotificationStatus.OUTSTANDING)
+        .aggregate(
+            outstanding=Count("id"),
+            overdue=Count("id", filter=Q(deadline__lt=on)),
+            due_today=Count("id", filter=Q(deadline=on)),
+            domestic_abuse=Count("id", filter=Q(domestic_abuse=True)),
+        )
+    )
 
 
 def notification_detail(actor: Actor, notification_id: int) -> VictimNotification | None:
     """One notification with its victim and person, or None where the actor may not see it."""
-    return (notifications_visible(actor).filter(pk=notification_id)
-            .select_related("victim", "person", "sentence", "liaison_officer", "completed_by").first())
+    return (
+        notifications_visible(actor)
+        .filter(pk=notification_id)
+        .select_related("victim", "person", "sentence", "liaison_officer", "completed_by")
+        .first()
+    )
 
 
 def _links_prefetch(actor: Actor) -> Prefetch:
     # Only links to offences of people the actor may see: a victim of two people shows only the one in sight.
-    return Prefetch("links", to_attr="visible_links", queryset=VictimLink.objects.filter(
-        offence__person__in=visible_people(actor)).select_related("offence__person", "offence__offence_code"))
+    return Prefetch(
+        "links",
+        to_attr="visible_links",
+        queryset=VictimLink.objects.filter(offence__person__in=visible_people(actor)).select_related(
+            "offence__person", "offence__offence_code"
+        ),
+    )
 
 
 def victims_list(actor: Actor, *, reference: str = "") -> QuerySet[Victim]:
@@ -65,21 +81,37 @@ def victims_list(actor: Actor, *, reference: str = "") -> QuerySet[Victim]:
     rows = victims_visible(actor)
     if reference.strip():
         rows = rows.filter(reference__icontains=reference.strip())
-    outstanding = Count("notifications", filter=Q(notifications__status=NotificationStatus.OUTSTANDING,
-                                                  notifications__person__in=visible_people(actor)))
-    return rows.annotate(outstanding=outstanding).prefetch_related(_links_prefetch(actor)).order_by("reference")
+    outstanding = Count(
+        "notifications",
+        filter=Q(
+            notifications__status=NotificationStatus.OUTSTANDING,
+            notifications__person__in=visible_people(actor),
+        ),
+    )
+    return (
+        rows.annotate(outstanding=outstanding).prefetch_related(_links_prefetch(actor)).order_by("reference")
+    )
 
 
 def victim_detail(actor: Actor, victim_id: int) -> Victim | None:
     """One victim with `visible_links`, or None where the actor may not see them."""
-    return (victims_visible(actor).filter(pk=victim_id).select_related("liaison_officer")
-            .prefetch_related(_links_prefetch(actor)).first())
+    return (
+        victims_visible(actor)
+        .filter(pk=victim_id)
+        .select_related("liaison_officer")
+        .prefetch_related(_links_prefetch(actor))
+        .first()
+    )
 
 
 def victim_notifications(actor: Actor, victim: Victim) -> list[VictimNotification]:
     """The victim's notifications about people the actor may see: outstanding first, soonest deadline first."""
-    return list(notifications_visible(actor).filter(victim=victim).select_related("person", "completed_by")
-                .order_by("-status", "deadline", "id"))
+    return list(
+        notifications_visible(actor)
+        .filter(victim=victim)
+        .select_related("person", "completed_by")
+        .order_by("-status", "deadline", "id")
+    )
 
 
 def person_victim_links(actor: Actor, person_id: int) -> list[VictimLink]:
@@ -87,14 +119,20 @@ def person_victim_links(actor: Actor, person_id: int) -> list[VictimLink]:
     role, and for people they may not see."""
     if not is_victim_liaison(actor):
         return []
-    return list(VictimLink.objects.filter(offence__person_id=person_id, offence__person__in=visible_people(actor))
-                .select_related("victim", "offence__offence_code").order_by("victim__reference", "offence_id"))
+    return list(
+        VictimLink.objects.filter(offence__person_id=person_id, offence__person__in=visible_people(actor))
+        .select_related("victim", "offence__offence_code")
+        .order_by("victim__reference", "offence_id")
+    )
 
 
 def person_offences(actor: Actor, person_id: int) -> list[Offence]:
     """A person's proven offences, most recent first, where the actor may see the person (else empty)."""
-    return list(Offence.objects.filter(person_id=person_id, person__in=visible_people(actor))
-                .select_related("offence_code"))
+    return list(
+        Offence.objects.filter(person_id=person_id, person__in=visible_people(actor)).select_related(
+            "offence_code"
+        )
+    )
 
 
 # --- One getter per guarded thing: the record, or a logged refusal (desist.audit.refusals) ---------------
@@ -112,9 +150,15 @@ def notification_for_actor(actor: Actor, notification_id: int) -> VictimNotifica
     """`notification_detail`, or the refusal logged and the channel's 404 raised."""
     notification = notification_detail(actor, notification_id)
     if notification is None:
-        person_id = VictimNotification.objects.filter(pk=notification_id).values_list("person_id", flat=True).first()
-        refuse(actor, summary=f"Refused access to victim notification {notification_id}", person_id=person_id,
-               reason=LIAISON_ONLY)
+        person_id = (
+            VictimNotification.objects.filter(pk=notification_id).values_list("person_id", flat=True).first()
+        )
+        refuse(
+            actor,
+            summary=f"Refused access to victim notification {notification_id}",
+            person_id=person_id,
+            reason=LIAISON_ONLY,
+        )
     return notification
 
 

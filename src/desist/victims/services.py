@@ -59,7 +59,9 @@ def is_victim_liaison(actor: Actor) -> bool:
 
 def _require_liaison(actor: Actor, what: str) -> None:
     if not is_victim_liaison(actor):
-        log_refusal(actor, summary=f"Refused {what}: victim liaison role only", reason="not the victim liaison role")
+        log_refusal(
+            actor, summary=f"Refused {what}: victim liaison role only", reason="not the victim liaison role"
+        )
         raise NotVictimLiaison(what)
 
 
@@ -67,9 +69,17 @@ def _require_liaison(actor: Actor, what: str) -> None:
 
 
 @transaction.atomic
-def victim_record(*, actor: Actor, reference: str, name: str = "", contact_preference: str = ContactPreference.LETTER,
-                  liaison_officer_id: int | None = None, opted_in: bool = False,
-                  wants_to_know: Iterable[str] = (), on: date | None = None) -> Victim:
+def victim_record(
+    *,
+    actor: Actor,
+    reference: str,
+    name: str = "",
+    contact_preference: str = ContactPreference.LETTER,
+    liaison_officer_id: int | None = None,
+    opted_in: bool = False,
+    wants_to_know: Iterable[str] = (),
+    on: date | None = None,
+) -> Victim:
     """Record a victim with the least data the scheme needs: a reference (a name only if given), how to contact
     them, their liaison officer, whether they opted in and what they want to be told."""
     _require_liaison(actor, "recording a victim")
@@ -78,9 +88,15 @@ def victim_record(*, actor: Actor, reference: str, name: str = "", contact_prefe
         raise VictimError("Give the victim liaison unit's reference.")
     if Victim.objects.filter(reference=reference).exists():
         raise VictimReferenceTaken(f"A victim with reference {reference} is already recorded.")
-    victim = Victim(reference=reference, name=name.strip(), contact_preference=contact_preference,
-                    liaison_officer_id=liaison_officer_id or actor.user_id, opted_in=opted_in,
-                    wants_to_know=sorted(set(wants_to_know)), created_on=_today(on))
+    victim = Victim(
+        reference=reference,
+        name=name.strip(),
+        contact_preference=contact_preference,
+        liaison_officer_id=liaison_officer_id or actor.user_id,
+        opted_in=opted_in,
+        wants_to_know=sorted(set(wants_to_know)),
+        created_on=_today(on),
+    )
     victim.full_clean(validate_unique=False)
     try:
         # Two officers recording one reference at once both pass the check above; the unique index decides.
@@ -88,15 +104,26 @@ def victim_record(*, actor: Actor, reference: str, name: str = "", contact_prefe
             victim.save()
     except IntegrityError as error:
         raise VictimReferenceTaken(f"A victim with reference {reference} is already recorded.") from error
-    log_access(actor=actor, action=Action.COLLECTION, obj=victim, summary=f"Recorded victim {victim.reference}",
-               detail={"after": {"opted_in": opted_in, "wants_to_know": victim.wants_to_know,
-                                 "contact_preference": contact_preference}})
+    log_access(
+        actor=actor,
+        action=Action.COLLECTION,
+        obj=victim,
+        summary=f"Recorded victim {victim.reference}",
+        detail={
+            "after": {
+                "opted_in": opted_in,
+                "wants_to_know": victim.wants_to_know,
+                "contact_preference": contact_preference,
+            }
+        },
+    )
     return victim
 
 
 @transaction.atomic
-def victim_update(*, actor: Actor, victim: Victim, version: int | None = None, on: date | None = None,
-                  **changes: Any) -> Victim:
+def victim_update(
+    *, actor: Actor, victim: Victim, version: int | None = None, on: date | None = None, **changes: Any
+) -> Victim:
     """Change what the victim chose (opted in, what they want to be told, contact) or their liaison officer.
     Opting in raises what is already due. `version` is the one the user read: if someone else changed the victim
     since, nothing is saved (desist.versioning.StaleEdit)."""
@@ -111,9 +138,16 @@ def victim_update(*, actor: Actor, victim: Victim, version: int | None = None, o
     victim.full_clean()
     version_claim(victim, version)
     victim.save()
-    log_access(actor=actor, action=Action.ALTERATION, obj=victim, summary=f"Changed victim {victim.reference}",
-               detail={"before": before, "after": {k: getattr(victim, k) for k in changes}})
-    sentence_ids = list(victim.links.exclude(offence__sentence__isnull=True).values_list("offence__sentence_id", flat=True))
+    log_access(
+        actor=actor,
+        action=Action.ALTERATION,
+        obj=victim,
+        summary=f"Changed victim {victim.reference}",
+        detail={"before": before, "after": {k: getattr(victim, k) for k in changes}},
+    )
+    sentence_ids = list(
+        victim.links.exclude(offence__sentence__isnull=True).values_list("offence__sentence_id", flat=True)
+    )
     if sentence_ids:
         notifications_raise(actor=actor, on=on, sentence_ids=sentence_ids)
     return victim
@@ -123,11 +157,17 @@ def victim_update(*, actor: Actor, victim: Victim, version: int | None = None, o
 def victim_link(*, actor: Actor, victim: Victim, offence: Offence, on: date | None = None) -> VictimLink:
     """Link a victim to a proven offence; whatever the victim must already hear about is raised at once."""
     _require_liaison(actor, "linking a victim")
-    link, created = VictimLink.objects.get_or_create(victim=victim, offence=offence,
-                                                     defaults={"linked_on": _today(on)})
+    link, created = VictimLink.objects.get_or_create(
+        victim=victim, offence=offence, defaults={"linked_on": _today(on)}
+    )
     if created:
-        log_access(actor=actor, action=Action.COLLECTION, person_id=offence.person_id, obj=link,
-                   summary=f"Linked victim {victim.reference} to offence {offence.pk}")
+        log_access(
+            actor=actor,
+            action=Action.COLLECTION,
+            person_id=offence.person_id,
+            obj=link,
+            summary=f"Linked victim {victim.reference} to offence {offence.pk}",
+        )
     if offence.sentence_id:
         notifications_raise(actor=actor, on=on, sentence_ids=[offence.sentence_id])
     return link
@@ -144,33 +184,51 @@ class _Event:
     summary: str
 
 
-def _release_event(sentence_id: int, release_date: date, release_type: str, change: str,
-                   after_recall: bool = False) -> _Event:
+def _release_event(
+    sentence_id: int, release_date: date, release_type: str, change: str, after_recall: bool = False
+) -> _Event:
     kind = {"hdc": rules.EventKind.HDC_GRANTED, "early_release": rules.EventKind.EARLY_RELEASE_GRANTED}.get(
-        release_type, rules.EventKind.RELEASE_DATE_SET if change == "set" else rules.EventKind.RELEASE_DATE_CHANGED)
+        release_type,
+        rules.EventKind.RELEASE_DATE_SET if change == "set" else rules.EventKind.RELEASE_DATE_CHANGED,
+    )
     # The key is the release itself (sentence, date, type): a date confirmed twice, or found again by the daily
     # job, is the same event; a new date or HDC granted for the same date is a new one.
     label = rules.EVENT_LABELS[kind]
-    return _Event(kind=kind, event_date=release_date, key=f"release:{sentence_id}:{release_date}:{release_type}",
-                  summary=f"{label}{' after a recall' if after_recall else ''}: {release_date:%d %b %Y}")
+    return _Event(
+        kind=kind,
+        event_date=release_date,
+        key=f"release:{sentence_id}:{release_date}:{release_type}",
+        summary=f"{label}{' after a recall' if after_recall else ''}: {release_date:%d %b %Y}",
+    )
 
 
 def _recall_event(recall_id: int, recalled_on: date, recall_label: str, release_date: date | None) -> _Event:
     kind = rules.EventKind.RECALLED
-    then = (f"; post-recall release {release_date:%d %b %Y}" if release_date
-            else "; the post-recall release date is not yet known")
-    return _Event(kind=kind, event_date=recalled_on, key=f"recall:{recall_id}",
-                  summary=f"{rules.EVENT_LABELS[kind]} on {recalled_on:%d %b %Y} ({recall_label.lower()}){then}")
+    then = (
+        f"; post-recall release {release_date:%d %b %Y}"
+        if release_date
+        else "; the post-recall release date is not yet known"
+    )
+    return _Event(
+        kind=kind,
+        event_date=recalled_on,
+        key=f"recall:{recall_id}",
+        summary=f"{rules.EVENT_LABELS[kind]} on {recalled_on:%d %b %Y} ({recall_label.lower()}){then}",
+    )
 
 
 def _condition_event(condition: LicenceCondition, change: str, release_date: date | None, on: date) -> _Event:
-    kind = {"set": rules.EventKind.CONDITION_SET, "changed": rules.EventKind.CONDITION_CHANGED,
-            "ended": rules.EventKind.CONDITION_ENDED}[change]
+    kind = {
+        "set": rules.EventKind.CONDITION_SET,
+        "changed": rules.EventKind.CONDITION_CHANGED,
+        "ended": rules.EventKind.CONDITION_ENDED,
+    }[change]
     # A condition starts with the licence: before release, tell the victim before the release; after it, now.
     event_date = release_date if release_date and release_date >= on and change == "set" else on
     key = f"condition:{condition.pk}:set" if change == "set" else f"condition:{condition.pk}:{change}:{on}"
-    return _Event(kind=kind, event_date=event_date, key=key,
-                  summary=f"{rules.EVENT_LABELS[kind]}: {condition.code}")
+    return _Event(
+        kind=kind, event_date=event_date, key=key, summary=f"{rules.EVENT_LABELS[kind]}: {condition.code}"
+    )
 
 
 def _eligibility(link_offence: Offence, sentence: Sentence | None) -> rules.SchemeEligibility:
@@ -178,9 +236,12 @@ def _eligibility(link_offence: Offence, sentence: Sentence | None) -> rules.Sche
     groups = release_rules.offence_groups([category], domestic_abuse=link_offence.domestic_abuse)
     custodial = sentence is not None and sentence.kind == SentenceKind.CUSTODY
     return rules.vcs_eligibility(
-        groups, custody_days=sentence.length_days if sentence is not None and custodial else None,
+        groups,
+        custody_days=sentence.length_days if sentence is not None and custodial else None,
         hospital_order=link_offence.disposal == Disposal.HOSPITAL_ORDER,
-        qualifying_groups=settings.DESIST_VCS_OFFENCE_GROUPS, min_custody_days=settings.DESIST_VCS_MIN_CUSTODY_DAYS)
+        qualifying_groups=settings.DESIST_VCS_OFFENCE_GROUPS,
+        min_custody_days=settings.DESIST_VCS_MIN_CUSTODY_DAYS,
+    )
 
 
 def victim_eligibility(victim: Victim) -> list[tuple[Offence, rules.SchemeEligibility]]:
@@ -201,19 +262,26 @@ def _wants(victim: Victim, event: _Event) -> bool:
     return needed in victim.wants_to_know
 
 
-def _raise(*, actor: Actor, sentence: Sentence, events: list[_Event], on: date,
-           links: list[VictimLink] | None = None) -> list[VictimNotification]:
+def _raise(
+    *, actor: Actor, sentence: Sentence, events: list[_Event], on: date, links: list[VictimLink] | None = None
+) -> list[VictimNotification]:
     """Create the notifications these events owe to the sentence's linked victims, once each."""
     if links is None:
-        links = list(VictimLink.objects.filter(offence__sentence=sentence)
-                     .select_related("victim", "offence__offence_code"))
+        links = list(
+            VictimLink.objects.filter(offence__sentence=sentence).select_related(
+                "victim", "offence__offence_code"
+            )
+        )
     if not links or not events:
         return []
     by_victim: dict[int, list[VictimLink]] = defaultdict(list)
     for link in links:
         by_victim[link.victim_id].append(link)
-    existing = set(VictimNotification.objects.filter(victim_id__in=by_victim, event_key__in=[e.key for e in events])
-                   .values_list("victim_id", "event_key"))
+    existing = set(
+        VictimNotification.objects.filter(
+            victim_id__in=by_victim, event_key__in=[e.key for e in events]
+        ).values_list("victim_id", "event_key")
+    )
     rows = []
     for victim_links in by_victim.values():
         victim = victim_links[0].victim
@@ -226,19 +294,35 @@ def _raise(*, actor: Actor, sentence: Sentence, events: list[_Event], on: date,
             always = abuse and event.kind in rules.RELEASE_EVENTS
             if not always and not (eligible and victim.opted_in and _wants(victim, event)):
                 continue
-            deadline = rules.notification_deadline(event.event_date, on=on,
-                                                   working_days=settings.DESIST_VICTIM_NOTICE_WORKING_DAYS)
-            rows.append(VictimNotification(
-                victim=victim, person_id=sentence.person_id, sentence=sentence, event_kind=event.kind,
-                event_date=event.event_date, event_key=event.key, summary=event.summary, domestic_abuse=always,
-                deadline=deadline.due, short_notice=deadline.short_notice, liaison_officer_id=victim.liaison_officer_id,
-                raised_on=on))
+            deadline = rules.notification_deadline(
+                event.event_date, on=on, working_days=settings.DESIST_VICTIM_NOTICE_WORKING_DAYS
+            )
+            rows.append(
+                VictimNotification(
+                    victim=victim,
+                    person_id=sentence.person_id,
+                    sentence=sentence,
+                    event_kind=event.kind,
+                    event_date=event.event_date,
+                    event_key=event.key,
+                    summary=event.summary,
+                    domestic_abuse=always,
+                    deadline=deadline.due,
+                    short_notice=deadline.short_notice,
+                    liaison_officer_id=victim.liaison_officer_id,
+                    raised_on=on,
+                )
+            )
     if not rows:
         return []
     VictimNotification.objects.bulk_create(rows, ignore_conflicts=True)
-    log_access(actor=actor, action=Action.COLLECTION, person_id=sentence.person_id,
-               summary=f"Raised {len(rows)} victim notification{'s' if len(rows) != 1 else ''}",
-               detail={"events": sorted({r.event_key for r in rows})})
+    log_access(
+        actor=actor,
+        action=Action.COLLECTION,
+        person_id=sentence.person_id,
+        summary=f"Raised {len(rows)} victim notification{'s' if len(rows) != 1 else ''}",
+        detail={"events": sorted({r.event_key for r in rows})},
+    )
     return rows
 
 
@@ -248,51 +332,81 @@ def condition_concerns_victim(condition: LicenceCondition) -> bool:
 
 
 @transaction.atomic
-def notifications_for_release_change(*, actor: Actor, sentence: Sentence, release_date: date, release_type: str,
-                                     change: str, after_recall: bool = False,
-                                     on: date | None = None) -> list[VictimNotification]:
+def notifications_for_release_change(
+    *,
+    actor: Actor,
+    sentence: Sentence,
+    release_date: date,
+    release_type: str,
+    change: str,
+    after_recall: bool = False,
+    on: date | None = None,
+) -> list[VictimNotification]:
     """The trigger after a release date is set or changed, or early release or HDC granted
     (release.services.release_date_record calls it); `after_recall`: the release after a recall (its summary says
     so, with the date)."""
     on = _today(on)
-    return _raise(actor=actor, sentence=sentence, on=on,
-                  events=[_release_event(sentence.pk, release_date, release_type, change, after_recall=after_recall)])
+    return _raise(
+        actor=actor,
+        sentence=sentence,
+        on=on,
+        events=[_release_event(sentence.pk, release_date, release_type, change, after_recall=after_recall)],
+    )
 
 
 @transaction.atomic
-def notifications_for_recall(*, actor: Actor, sentence: Sentence, recall_id: int, recalled_on: date,
-                             recall_label: str, release_date: date | None,
-                             on: date | None = None) -> list[VictimNotification]:
+def notifications_for_recall(
+    *,
+    actor: Actor,
+    sentence: Sentence,
+    recall_id: int,
+    recalled_on: date,
+    recall_label: str,
+    release_date: date | None,
+    on: date | None = None,
+) -> list[VictimNotification]:
     """The trigger after a recall to custody on the sentence's licence (release.services.recall_record calls it):
     the recall, already happened, is due to be told at once; the post-recall release date follows as a release
     date set (through release_date_record), with the notice before it that any release has."""
     on = _today(on)
-    return _raise(actor=actor, sentence=sentence, on=on,
-                  events=[_recall_event(recall_id, recalled_on, recall_label, release_date)])
+    return _raise(
+        actor=actor,
+        sentence=sentence,
+        on=on,
+        events=[_recall_event(recall_id, recalled_on, recall_label, release_date)],
+    )
 
 
 @transaction.atomic
-def notifications_for_condition(*, actor: Actor, condition: LicenceCondition, change: str = "set",
-                                on: date | None = None) -> list[VictimNotification]:
+def notifications_for_condition(
+    *, actor: Actor, condition: LicenceCondition, change: str = "set", on: date | None = None
+) -> list[VictimNotification]:
     """The trigger after a licence condition is set, changed or ended (sentences.services calls it on set)."""
     if not condition_concerns_victim(condition):
         return []
     on = _today(on)
     sentence = condition.sentence
     release_date = None if sentence.release_is_actual else sentence.release_date
-    return _raise(actor=actor, sentence=sentence, on=on, events=[_condition_event(condition, change, release_date, on)])
+    return _raise(
+        actor=actor, sentence=sentence, on=on, events=[_condition_event(condition, change, release_date, on)]
+    )
 
 
 @transaction.atomic
-def notifications_raise(*, actor: Actor, on: date | None = None,
-                        sentence_ids: Iterable[int] | None = None) -> int:
+def notifications_raise(
+    *, actor: Actor, on: date | None = None, sentence_ids: Iterable[int] | None = None
+) -> int:
     """The daily catch-up: for every sentence with a linked victim and a release to come, raise what is owed for
     the release and for each condition about the victim that no trigger raised. Safe to run any number of times."""
     from desist.release.models import ReleasePlan
 
     on = _today(on)
-    sentences = Sentence.objects.filter(kind=SentenceKind.CUSTODY, release_is_actual=False, release_date__gte=on,
-                                        offences__victim_links__isnull=False).distinct()
+    sentences = Sentence.objects.filter(
+        kind=SentenceKind.CUSTODY,
+        release_is_actual=False,
+        release_date__gte=on,
+        offences__victim_links__isnull=False,
+    ).distinct()
     if sentence_ids is not None:
         sentences = sentences.filter(pk__in=list(sentence_ids))
     sentences_by_id = {s.pk: s for s in sentences}
@@ -300,35 +414,47 @@ def notifications_raise(*, actor: Actor, on: date | None = None,
         return 0
     links: dict[int, list[VictimLink]] = defaultdict(list)
     for link in VictimLink.objects.filter(offence__sentence_id__in=sentences_by_id).select_related(
-            "victim", "offence__offence_code"):
+        "victim", "offence__offence_code"
+    ):
         assert link.offence.sentence_id is not None
         links[link.offence.sentence_id].append(link)
-    release_types = dict(ReleasePlan.objects.filter(sentence_id__in=sentences_by_id)
-                         .values_list("sentence_id", "release_type"))
+    release_types = dict(
+        ReleasePlan.objects.filter(sentence_id__in=sentences_by_id).values_list("sentence_id", "release_type")
+    )
     conditions: dict[int, list[LicenceCondition]] = defaultdict(list)
-    for condition in LicenceCondition.objects.filter(sentence_id__in=sentences_by_id, ended_on__isnull=True,
-                                                     code__in=settings.DESIST_VICTIM_CONDITION_CODES):
+    for condition in LicenceCondition.objects.filter(
+        sentence_id__in=sentences_by_id,
+        ended_on__isnull=True,
+        code__in=settings.DESIST_VICTIM_CONDITION_CODES,
+    ):
         conditions[condition.sentence_id].append(condition)
     created = 0
     for sentence_id, sentence in sentences_by_id.items():
         assert sentence.release_date is not None
-        events = [_release_event(sentence_id, sentence.release_date, release_types.get(sentence_id, "conditional"),
-                                 "set")]
+        events = [
+            _release_event(
+                sentence_id, sentence.release_date, release_types.get(sentence_id, "conditional"), "set"
+            )
+        ]
         events += [_condition_event(c, "set", sentence.release_date, on) for c in conditions[sentence_id]]
         created += len(_raise(actor=actor, sentence=sentence, events=events, on=on, links=links[sentence_id]))
     return created
 
 
 @transaction.atomic
-def notification_complete(*, actor: Actor, notification: VictimNotification, outcome: str, note: str = "",
-                          on: date | None = None) -> VictimNotification:
+def notification_complete(
+    *, actor: Actor, notification: VictimNotification, outcome: str, note: str = "", on: date | None = None
+) -> VictimNotification:
     """Close a notification with what happened. Nothing is closed without a recorded outcome."""
     _require_liaison(actor, "completing a victim notification")
     if notification.status == NotificationStatus.DONE:
         raise VictimError("This notification is already complete.")
     if outcome not in NotificationOutcome.values:
-        raise VictimError("Record the outcome before completing the notification: "
-                          + "; ".join(str(label).lower() for label in NotificationOutcome.labels) + ".")
+        raise VictimError(
+            "Record the outcome before completing the notification: "
+            + "; ".join(str(label).lower() for label in NotificationOutcome.labels)
+            + "."
+        )
     if outcome == NotificationOutcome.NOT_REACHED and not note.strip():
         raise VictimError("Say how you tried to reach the victim.")
     notification.status = NotificationStatus.DONE
@@ -338,13 +464,23 @@ def notification_complete(*, actor: Actor, notification: VictimNotification, out
     notification.completed_by_id = actor.user_id
     notification.full_clean()
     # Only an outstanding notification is closed: of two officers completing it at once, the second is told.
-    closed = VictimNotification.objects.filter(pk=notification.pk, status=NotificationStatus.OUTSTANDING).update(
-        status=notification.status, outcome=outcome, outcome_note=notification.outcome_note,
-        completed_on=notification.completed_on, completed_by_id=actor.user_id)
+    closed = VictimNotification.objects.filter(
+        pk=notification.pk, status=NotificationStatus.OUTSTANDING
+    ).update(
+        status=notification.status,
+        outcome=outcome,
+        outcome_note=notification.outcome_note,
+        completed_on=notification.completed_on,
+        completed_by_id=actor.user_id,
+    )
     if not closed:
         raise VictimError("This notification is already complete: someone else completed it a moment ago.")
-    log_access(actor=actor, action=Action.ALTERATION, person_id=notification.person_id, obj=notification,
-               summary=f"Completed victim notification: {notification.summary}",
-               detail={"outcome": outcome, "victim": notification.victim_id})
+    log_access(
+        actor=actor,
+        action=Action.ALTERATION,
+        person_id=notification.person_id,
+        obj=notification,
+        summary=f"Completed victim notification: {notification.summary}",
+        detail={"outcome": outcome, "victim": notification.victim_id},
+    )
     return notification
-

@@ -36,8 +36,6 @@ from desist.victims.models import Victim, VictimLink
 PAGE_SIZE = 50
 
 
-
-
 @login_required
 def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Outstanding victim notifications, overdue first, with counts."""
@@ -50,11 +48,23 @@ def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
     if overdue:
         rows = rows.filter(deadline__lt=today)
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
-    log_access(actor=actor, action=Action.CONSULTATION, summary=f"Viewed victim notifications ({len(page)} shown)",
-               detail={"person_ids": sorted({n.person_id for n in page})})
-    return render(request, "victims/dashboard.html", {
-        "page": page, "counts": selectors.notification_counts(actor, on=today), "today": today,
-        "mine": mine, "overdue": overdue})
+    log_access(
+        actor=actor,
+        action=Action.CONSULTATION,
+        summary=f"Viewed victim notifications ({len(page)} shown)",
+        detail={"person_ids": sorted({n.person_id for n in page})},
+    )
+    return render(
+        request,
+        "victims/dashboard.html",
+        {
+            "page": page,
+            "counts": selectors.notification_counts(actor, on=today),
+            "today": today,
+            "mine": mine,
+            "overdue": overdue,
+        },
+    )
 
 
 _notification = selectors.notification_for_actor
@@ -68,18 +78,34 @@ def notification(request: AuthenticatedHttpRequest, notification_id: int) -> Htt
     form = CompleteForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.notification_complete(actor=actor, notification=item, outcome=form.cleaned_data["outcome"],
-                                           note=form.cleaned_data["note"])
+            services.notification_complete(
+                actor=actor,
+                notification=item,
+                outcome=form.cleaned_data["outcome"],
+                note=form.cleaned_data["note"],
+            )
         except services.VictimError as error:
             form.add_error(None, str(error))
         else:
             messages.success(request, f"Notification complete: {item.summary}.")
             return redirect("victim_dashboard")
-    log_access(actor=actor, action=Action.CONSULTATION, person_id=item.person_id, obj=item,
-               summary=f"Viewed victim notification {item.pk}")
-    return render(request, "victims/notification.html", {
-        "item": item, "form": form, "today": timezone.localdate(),
-        "eligibility": services.victim_eligibility(item.victim)})
+    log_access(
+        actor=actor,
+        action=Action.CONSULTATION,
+        person_id=item.person_id,
+        obj=item,
+        summary=f"Viewed victim notification {item.pk}",
+    )
+    return render(
+        request,
+        "victims/notification.html",
+        {
+            "item": item,
+            "form": form,
+            "today": timezone.localdate(),
+            "eligibility": services.victim_eligibility(item.victim),
+        },
+    )
 
 
 # --- Victims ------------------------------------------------------------------------------------------------
@@ -104,14 +130,28 @@ def victims(request: AuthenticatedHttpRequest) -> HttpResponse:
     _liaison_only(actor, what="victims")
     form = VictimSearchForm(request.GET or None)
     reference = form.cleaned_data["reference"] if form.is_valid() else ""
-    page = Paginator(selectors.victims_list(actor, reference=reference), PAGE_SIZE).get_page(request.GET.get("page"))
-    log_access(actor=actor, action=Action.CONSULTATION, summary=f"Viewed victims ({len(page)} shown)",
-               detail={"person_ids": _person_ids([link for v in page
-                                                  for link in v.visible_links]),  # type: ignore[attr-defined]
-                       "reference": reference})
-    return render(request, "victims/victims.html", {
-        "form": form, "page": page, "reference": reference,
-        "query_string": urlencode({"reference": reference}) if reference else ""})
+    page = Paginator(selectors.victims_list(actor, reference=reference), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    log_access(
+        actor=actor,
+        action=Action.CONSULTATION,
+        summary=f"Viewed victims ({len(page)} shown)",
+        detail={
+            "person_ids": _person_ids([link for v in page for link in v.visible_links]),  # type: ignore[attr-defined]
+            "reference": reference,
+        },
+    )
+    return render(
+        request,
+        "victims/victims.html",
+        {
+            "form": form,
+            "page": page,
+            "reference": reference,
+            "query_string": urlencode({"reference": reference}) if reference else "",
+        },
+    )
 
 
 def _carried_person(request: AuthenticatedHttpRequest) -> int | None:
@@ -152,12 +192,24 @@ def victim(request: AuthenticatedHttpRequest, victim_id: int) -> HttpResponse:
     results = {offence.pk: result for offence, result in services.victim_eligibility(victim)}
     rows = [(link, results.get(link.offence_id)) for link in links]
     notifications = selectors.victim_notifications(actor, victim)
-    log_access(actor=actor, action=Action.CONSULTATION, obj=victim, summary=f"Viewed victim {victim.reference}",
-               detail={"person_ids": _person_ids(links)})
-    return render(request, "victims/victim.html", {
-        "victim": victim, "rows": rows, "today": timezone.localdate(),
-        "outstanding": [n for n in notifications if n.status == "outstanding"],
-        "completed": [n for n in notifications if n.status != "outstanding"]})
+    log_access(
+        actor=actor,
+        action=Action.CONSULTATION,
+        obj=victim,
+        summary=f"Viewed victim {victim.reference}",
+        detail={"person_ids": _person_ids(links)},
+    )
+    return render(
+        request,
+        "victims/victim.html",
+        {
+            "victim": victim,
+            "rows": rows,
+            "today": timezone.localdate(),
+            "outstanding": [n for n in notifications if n.status == "outstanding"],
+            "completed": [n for n in notifications if n.status != "outstanding"],
+        },
+    )
 
 
 @login_required
@@ -165,16 +217,22 @@ def victim_change(request: AuthenticatedHttpRequest, victim_id: int) -> HttpResp
     """Change what a victim chose (contact, opted in, what they want to be told) or the name they gave."""
     actor = request.actor
     victim = _victim(actor, victim_id)
-    form = VictimForm(request.POST if request.method == "POST" else None, change=True,
-                      initial=VictimForm.initial_for(victim))
+    form = VictimForm(
+        request.POST if request.method == "POST" else None,
+        change=True,
+        initial=VictimForm.initial_for(victim),
+    )
     stale = False
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         version = data.pop("version")
         current = VictimForm.initial_for(victim) | {"opted_in": victim.opted_in}
-        changes = {k: v for k, v in data.items()
-                   if (sorted(v) if k == "wants_to_know" else v) != (sorted(current[k]) if k == "wants_to_know"
-                                                                      else current[k])}
+        changes = {
+            k: v
+            for k, v in data.items()
+            if (sorted(v) if k == "wants_to_know" else v)
+            != (sorted(current[k]) if k == "wants_to_know" else current[k])
+        }
         if not changes:
             messages.info(request, "Nothing was changed.")
             return redirect("victim", victim_id=victim.pk)
@@ -189,13 +247,23 @@ def victim_change(request: AuthenticatedHttpRequest, victim_id: int) -> HttpResp
         else:
             messages.success(request, f"Victim {victim.reference}'s details are changed.")
             return redirect("victim", victim_id=victim.pk)
-    log_access(actor=actor, action=Action.CONSULTATION, obj=victim, summary=f"Opened victim {victim.reference} to change",
-               detail={"person_ids": _person_ids(victim.visible_links)})  # type: ignore[attr-defined]
-    return render(request, "victims/victim_form.html", {"form": form, "victim": victim, "person_id": None,
-                                                         "stale": stale})
+    log_access(
+        actor=actor,
+        action=Action.CONSULTATION,
+        obj=victim,
+        summary=f"Opened victim {victim.reference} to change",
+        detail={"person_ids": _person_ids(victim.visible_links)},  # type: ignore[attr-defined]
+    )
+    return render(
+        request,
+        "victims/victim_form.html",
+        {"form": form, "victim": victim, "person_id": None, "stale": stale},
+    )
 
 
-def _link(request: AuthenticatedHttpRequest, actor: Actor, victim: Victim, offence: Offence, form: LinkForm) -> HttpResponse | None:
+def _link(
+    request: AuthenticatedHttpRequest, actor: Actor, victim: Victim, offence: Offence, form: LinkForm
+) -> HttpResponse | None:
     """Link through the service and say what it raised; None (with the form's error) where it cannot."""
     if victim.links.filter(offence=offence).exists():
         form.add_error("offence", f"Victim {victim.reference} is already linked to this offence.")
@@ -207,8 +275,11 @@ def _link(request: AuthenticatedHttpRequest, actor: Actor, victim: Victim, offen
         form.add_error(None, str(error) or "The victim could not be linked to this offence.")
         return None
     raised = victim.notifications.count() - before
-    messages.success(request, f"Victim {victim.reference} is linked to {offence_label(offence)}. "
-                              f"{raised} notification{'s' if raised != 1 else ''} raised.")
+    messages.success(
+        request,
+        f"Victim {victim.reference} is linked to {offence_label(offence)}. "
+        f"{raised} notification{'s' if raised != 1 else ''} raised.",
+    )
     return redirect("victim", victim_id=victim.pk)
 
 
@@ -231,12 +302,25 @@ def victim_link(request: AuthenticatedHttpRequest, victim_id: int) -> HttpRespon
         if done:
             return done
     person_ids = [person.pk] if person else [r.person.pk for r in results or []]
-    log_access(actor=actor, action=Action.CONSULTATION, obj=victim,
-               summary=f"Looked for an offence to link victim {victim.reference} to",
-               detail={"person_ids": person_ids, "query": query})
-    return render(request, "victims/victim_link.html", {
-        "victim": victim, "person": person, "search": search, "results": results, "form": form,
-        "offences": offences})
+    log_access(
+        actor=actor,
+        action=Action.CONSULTATION,
+        obj=victim,
+        summary=f"Looked for an offence to link victim {victim.reference} to",
+        detail={"person_ids": person_ids, "query": query},
+    )
+    return render(
+        request,
+        "victims/victim_link.html",
+        {
+            "victim": victim,
+            "person": person,
+            "search": search,
+            "results": results,
+            "form": form,
+            "offences": offences,
+        },
+    )
 
 
 @login_required
@@ -247,11 +331,20 @@ def person_victims(request: AuthenticatedHttpRequest, person_id: int) -> HttpRes
     _liaison_only(actor, what=f"victims of person {person_id}", person_id=person_id)
     person = _person(actor, person_id)
     links = selectors.person_victim_links(actor, person.pk)
-    log_access(actor=actor, action=Action.CONSULTATION, person_id=person.pk, obj=person,
-               summary=f"Viewed victims linked to person {person.pk}", detail={"victims": len(links)})
+    log_access(
+        actor=actor,
+        action=Action.CONSULTATION,
+        person_id=person.pk,
+        obj=person,
+        summary=f"Viewed victims linked to person {person.pk}",
+        detail={"victims": len(links)},
+    )
     fragment = request.GET.get("fragment") == "1" or getattr(request, "htmx", False)
-    return render(request, "victims/_person_victims.html" if fragment else "victims/person_victims.html",
-                  {"person": person, "links": links})
+    return render(
+        request,
+        "victims/_person_victims.html" if fragment else "victims/person_victims.html",
+        {"person": person, "links": links},
+    )
 
 
 @login_required
@@ -261,18 +354,29 @@ def person_victim_link(request: AuthenticatedHttpRequest, person_id: int) -> Htt
     _liaison_only(actor, what=f"linking a victim to person {person_id}", person_id=person_id)
     person = _person(actor, person_id)
     offences = selectors.person_offences(actor, person.pk)
-    form = LinkForm(request.POST if request.method == "POST" else None, offences=offences, with_reference=True)
+    form = LinkForm(
+        request.POST if request.method == "POST" else None, offences=offences, with_reference=True
+    )
     if request.method == "POST" and form.is_valid():
         reference = form.cleaned_data["reference"].strip()
         victim = selectors.victims_visible(actor).filter(reference__iexact=reference).first()
         if victim is None:
-            form.add_error("reference", f"No victim with reference {reference} is recorded for you. "
-                                        "Record the victim first.")
+            form.add_error(
+                "reference",
+                f"No victim with reference {reference} is recorded for you. Record the victim first.",
+            )
         else:
             offence = next(o for o in offences if o.pk == form.cleaned_data["offence"])
             done = _link(request, actor, victim, offence, form)
             if done:
                 return done
-    log_access(actor=actor, action=Action.CONSULTATION, person_id=person.pk, obj=person,
-               summary=f"Opened the form to link a victim to person {person.pk}")
-    return render(request, "victims/person_victim_link.html", {"person": person, "form": form, "offences": offences})
+    log_access(
+        actor=actor,
+        action=Action.CONSULTATION,
+        person_id=person.pk,
+        obj=person,
+        summary=f"Opened the form to link a victim to person {person.pk}",
+    )
+    return render(
+        request, "victims/person_victim_link.html", {"person": person, "form": form, "offences": offences}
+    )

@@ -30,8 +30,9 @@ def safe_next(request: HttpRequest, target: str, default: str = "/") -> str:
     """`target` when it is a path on this site (never another site, never the purpose page again)."""
     if not target or not target.startswith("/") or target.startswith("//"):
         return default
-    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
-                                          require_https=request.is_secure()):
+    if not url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
         return default
     if urlsplit(target).path == reverse("set_purpose"):
         return default
@@ -80,6 +81,8 @@ class PurposeRequiredMiddleware:
         if user is None or not user.is_authenticated:
             return False
         # The home page only sends the user on to the work queue: ask there, so the way back is the queue.
-        if request.path == reverse("home") or request.path.startswith(tuple(settings.DESIST_PURPOSE_NOT_NEEDED)):
+        if request.path == reverse("home") or request.path.startswith(
+            tuple(settings.DESIST_PURPOSE_NOT_NEEDED)
+        ):
             return False
         return not request.session.get(PURPOSE_KEY)

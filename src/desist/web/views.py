@@ -24,13 +24,20 @@ def set_purpose(request: AuthenticatedHttpRequest) -> HttpResponse:
     actor = request.actor
     data = request.POST if request.method == "POST" else None
     stated = request.session.get(PURPOSE_KEY, "")
-    initial = {"purpose": stated, "other_reason": request.session.get(JUSTIFICATION_KEY, ""),
-               "next": request.GET.get("next", "")}
+    initial = {
+        "purpose": stated,
+        "other_reason": request.session.get(JUSTIFICATION_KEY, ""),
+        "next": request.GET.get("next", ""),
+    }
     form = PurposeForm(data, initial=initial, administrator=actor.is_administrator)
     target = safe_next(request, (data or request.GET).get("next", ""))
     if form.is_valid():
-        purpose_state(request.session, purpose=form.cleaned_data["purpose"],
-                      justification=form.cleaned_data["other_reason"])
+        purpose_state(
+            request.session,
+            purpose=form.cleaned_data["purpose"],
+            justification=form.cleaned_data["other_reason"],
+        )
         return HttpResponseRedirect(target)
-    return render(request, "web/purpose.html", {"form": form, "next": target, "stated": stated,
-                                                "other": OTHER_PURPOSE})
+    return render(
+        request, "web/purpose.html", {"form": form, "next": target, "stated": stated, "other": OTHER_PURPOSE}
+    )

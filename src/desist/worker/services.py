@@ -39,15 +39,21 @@ class LeaseLapsed(Exception):
     """Stored as a task's failure when its worker stopped and it ran out of attempts."""
 
 
-def on_lapse(task_path: str) -> Callable[[Callable[[str, bool, str], None]], Callable[[str, bool, str], None]]:
+def on_lapse(
+    task_path: str,
+) -> Callable[[Callable[[str, bool, str], None]], Callable[[str, bool, str], None]]:
     """Register what a kind of task does when a lapsed lease ends an attempt (e.g. mark its run failed)."""
+
     def register(handler: Callable[[str, bool, str], None]) -> Callable[[str, bool, str], None]:
         _LAPSE_HANDLERS[task_path] = handler
         return handler
+
     return register
 
 
-def when_unlocked(action: Callable[[], T], *, what: str, stop: Callable[[], bool] = lambda: False) -> T | None:
+def when_unlocked(
+    action: Callable[[], T], *, what: str, stop: Callable[[], bool] = lambda: False
+) -> T | None:
     """Run `action`, waiting and trying again while SQLite says the database is locked (another
     connection holds the write lock past the busy timeout). Returns None if `stop()` says give up."""
     delay = 0.5
@@ -73,16 +79,28 @@ def lease_take(*, task_id: Any, worker_id: str) -> TaskLease:
     """Record that this worker process runs the task, until the lease expires unrenewed."""
     now = timezone.now()
     lease, _ = TaskLease.objects.update_or_create(
-        task_id=task_id, defaults={"worker_id": worker_id[:64], "host": HOST, "pid": os.getpid(), "taken_at": now,
-                                   "renewed_at": now, "expires_at": now + _lease_span()})
+        task_id=task_id,
+        defaults={
+            "worker_id": worker_id[:64],
+            "host": HOST,
+            "pid": os.getpid(),
+            "taken_at": now,
+            "renewed_at": now,
+            "expires_at": now + _lease_span(),
+        },
+    )
     return lease
 
 
 def lease_renew(*, task_id: Any) -> bool:
     """Push the lease's expiry on; False when the lease is gone (reaped: the task is no longer ours)."""
     now = timezone.now()
-    return TaskLease.objects.filter(task_id=task_id, pid=os.getpid(), host=HOST).update(
-        renewed_at=now, expires_at=now + _lease_span()) == 1
+    return (
+        TaskLease.objects.filter(task_id=task_id, pid=os.getpid(), host=HOST).update(
+            renewed_at=now, expires_at=now + _lease_span()
+        )
+        == 1
+    )
 
 
 def lease_release(*, task_id: Any) -> None:
@@ -105,7 +123,9 @@ def _lapsed(result: DBTaskResult, lease: TaskLease | None, now: datetime) -> str
     if lease is None:
         # Claimed but never leased (killed in between, or run by a worker without leases).
         started = result.started_at or result.enqueued_at
-        return f"it was claimed at {started:%H:%M:%S} and never leased" if started < now - _lease_span() else ""
+        return (
+            f"it was claimed at {started:%H:%M:%S} and never leased" if started < now - _lease_span() else ""
+        )
     if lease.host == HOST and lease.pid != os.getpid() and _process_gone(lease.pid):
         return f"its worker (process {lease.pid} on {HOST}) has stopped"
     if lease.expires_at < now:
@@ -122,7 +142,9 @@ def leases_reap() -> list[tuple[str, str]]:
     with transaction.atomic():
         # skip_locked: two workers reaping at once each take different tasks (PostgreSQL; SQLite has one writer).
         running = list(DBTaskResult.objects.running().select_for_update(skip_locked=True))
-        leases = {lease.task_id: lease for lease in TaskLease.objects.filter(task_id__in=[r.id for r in running])}
+        leases = {
+            lease.task_id: lease for lease in TaskLease.objects.filter(task_id__in=[r.id for r in running])
+        }
         for result in running:
             why = _lapsed(result, leases.get(result.id), now)
             if not why:
@@ -140,11 +162,23 @@ def leases_reap() -> list[tuple[str, str]]:
                 result.exception_class_path = f"{LeaseLapsed.__module__}.{LeaseLapsed.__qualname__}"
                 result.traceback = f"{reason} No attempts are left, so the task is marked failed."
                 result.return_value = None
-                result.save(update_fields=["status", "finished_at", "exception_class_path", "traceback",
-                                           "return_value"])
+                result.save(
+                    update_fields=[
+                        "status",
+                        "finished_at",
+                        "exception_class_path",
+                        "traceback",
+                        "return_value",
+                    ]
+                )
             TaskLease.objects.filter(task_id=result.id).delete()
-            logger.warning("Task %s (%s): %s %s", result.id, result.task_path, reason,
-                           "Queued again." if retried else "Marked failed.")
+            logger.warning(
+                "Task %s (%s): %s %s",
+                result.id,
+                result.task_path,
+                reason,
+                "Queued again." if retried else "Marked failed.",
+            )
             outcomes.append((str(result.id), "retried" if retried else "failed"))
             # Importing the task's module registers its handler; a task that no longer exists has none.
             with contextlib.suppress(ImportError, SuspiciousOperation):

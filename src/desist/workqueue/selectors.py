@@ -36,29 +36,50 @@ class Group:
 
 def _group(key: str, title: str, rows: QuerySet[Any], *, overdue: Q | None = None) -> Group:
     counts = rows.order_by().aggregate(count=Count("id"), overdue=Count("id", filter=overdue or Q(pk__in=[])))
-    return Group(key=key, title=title, count=counts["count"], overdue=counts["overdue"],
-                 rows=list(rows[:ROWS_PER_GROUP]))
+    return Group(
+        key=key,
+        title=title,
+        count=counts["count"],
+        overdue=counts["overdue"],
+        rows=list(rows[:ROWS_PER_GROUP]),
+    )
 
 
 def plan_tasks_due(actor: Actor, *, on: date) -> QuerySet[PlanTask]:
     """Open release plan tasks owned by the actor or their agency, overdue or due within DESIST_WORKQUEUE_DUE_DAYS."""
     owned = Q(owner_user_id=actor.user_id) | Q(owner_agency_id__in=actor.agency_ids)
-    return (PlanTask.objects.filter(owned, status=TaskStatus.OPEN,
-                                    due_date__lte=on + timedelta(days=settings.DESIST_WORKQUEUE_DUE_DAYS),
-                                    plan__person__in=visible_people(actor, on=on))
-            .select_related("plan__person", "owner_agency").order_by("due_date", "plan__release_date", "id"))
+    return (
+        PlanTask.objects.filter(
+            owned,
+            status=TaskStatus.OPEN,
+            due_date__lte=on + timedelta(days=settings.DESIST_WORKQUEUE_DUE_DAYS),
+            plan__person__in=visible_people(actor, on=on),
+        )
+        .select_related("plan__person", "owner_agency")
+        .order_by("due_date", "plan__release_date", "id")
+    )
 
 
 def releases_coming(actor: Actor, *, on: date) -> QuerySet[ReleasePlan]:
     """Releases within DESIST_WORKQUEUE_RELEASE_WEEKS of the people the actor is lead worker for."""
-    led = Involvement.objects.filter(lead_worker_id=actor.user_id).filter(
-        Q(end_date__isnull=True) | Q(end_date__gte=on)).values("person_id")
-    window = Q(release_date__gte=on, release_date__lte=on + timedelta(weeks=settings.DESIST_WORKQUEUE_RELEASE_WEEKS))
+    led = (
+        Involvement.objects.filter(lead_worker_id=actor.user_id)
+        .filter(Q(end_date__isnull=True) | Q(end_date__gte=on))
+        .values("person_id")
+    )
+    window = Q(
+        release_date__gte=on, release_date__lte=on + timedelta(weeks=settings.DESIST_WORKQUEUE_RELEASE_WEEKS)
+    )
     # A release whose date needs a manual calculation is listed whatever its last date (release.services).
-    return (ReleasePlan.objects.filter(window | ~Q(manual_calculation=""),
-                                       person__in=visible_people(actor, on=on).filter(pk__in=led),
-                                       sentence__release_is_actual=False)
-            .select_related("person").order_by("release_date", "id"))
+    return (
+        ReleasePlan.objects.filter(
+            window | ~Q(manual_calculation=""),
+            person__in=visible_people(actor, on=on).filter(pk__in=led),
+            sentence__release_is_actual=False,
+        )
+        .select_related("person")
+        .order_by("release_date", "id")
+    )
 
 
 def _referrals_needing() -> Callable[..., Any] | None:
@@ -82,10 +103,17 @@ def work_queue(actor: Actor, *, on: date) -> list[Group]:
     if needing is not None:
         # The referrals app answers for the agency; the queue still keeps to the people the user may see.
         referrals = needing(actor, on).filter(person__in=visible_people(actor, on=on))
-        groups.append(_group("referrals", "Referrals waiting for your agency", referrals,
-                             overdue=Q(overdue_on__lte=on)))
+        groups.append(
+            _group("referrals", "Referrals waiting for your agency", referrals, overdue=Q(overdue_on__lte=on))
+        )
     if is_victim_liaison(actor):
-        groups.append(_group("victims", "Victim notifications", notifications_outstanding(actor),
-                             overdue=Q(deadline__lt=on)))
+        groups.append(
+            _group(
+                "victims",
+                "Victim notifications",
+                notifications_outstanding(actor),
+                overdue=Q(deadline__lt=on),
+            )
+        )
     groups.append(_group("releases", "Releases coming up on your caseload", releases_coming(actor, on=on)))
     return groups

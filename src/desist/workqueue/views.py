@@ -18,11 +18,19 @@ def queue(request: AuthenticatedHttpRequest) -> HttpResponse:
     actor = request.actor
     today = timezone.localdate()
     groups = work_queue(actor, on=today)
-    found = {getattr(row, "person_id", None) or getattr(getattr(row, "plan", None), "person_id", 0)
-             for g in groups for row in g.rows}
+    found = {
+        getattr(row, "person_id", None) or getattr(getattr(row, "plan", None), "person_id", 0)
+        for g in groups
+        for row in g.rows
+    }
     person_ids = sorted(person_id for person_id in found if person_id)
-    log_access(actor=actor, action=Action.CONSULTATION, summary=f"Viewed the work queue ({len(person_ids)} people)",
-               detail={"person_ids": person_ids})
+    log_access(
+        actor=actor,
+        action=Action.CONSULTATION,
+        summary=f"Viewed the work queue ({len(person_ids)} people)",
+        detail={"person_ids": person_ids},
+    )
     template = "workqueue/_groups.html" if getattr(request, "htmx", False) else "workqueue/queue.html"
-    return render(request, template, {"groups": groups, "today": today,
-                                      "total": sum(g.count for g in groups)})
+    return render(
+        request, template, {"groups": groups, "today": today, "total": sum(g.count for g in groups)}
+    )

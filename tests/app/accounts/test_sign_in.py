@@ -17,7 +17,9 @@ def worker(partnership):
 def test_sign_in_with_the_form(client, worker):
     page = client.get("/accounts/login/")
     assert page.status_code == 200 and b"Sign in to desist" in page.content
-    response = client.post("/accounts/login/", {"username": "pat.probation", "password": PASSWORD}, follow=True)
+    response = client.post(
+        "/accounts/login/", {"username": "pat.probation", "password": PASSWORD}, follow=True
+    )
     # The work queue first, once the session has said why it is here (issue 10, item 8).
     assert [url for url, _ in response.redirect_chain] == ["/", "/work/", "/purpose/?next=%2Fwork%2F"]
     assert b"Why are you using desist?" in response.content

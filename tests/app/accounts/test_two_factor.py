@@ -49,24 +49,33 @@ def test_an_administrator_without_an_app_must_set_one_up_before_anything_else(cl
         response = client.get(url)
         assert response.status_code == 302 and response.url.startswith("/accounts/two-factor/set-up/"), url
     assert client.get("/api/people").status_code == 403
-    assert AccessLogEntry.objects.filter(user=admin, action=Action.DENIED, channel="api",
-                                         summary__contains="two-factor sign-in not done").exists()
+    assert AccessLogEntry.objects.filter(
+        user=admin, action=Action.DENIED, channel="api", summary__contains="two-factor sign-in not done"
+    ).exists()
     page = client.get("/accounts/two-factor/set-up/")
     assert page.status_code == 200 and b"data:image/svg+xml" in page.content
     device = TOTPDevice.objects.get(user=admin, confirmed=False)
-    wrong = client.post("/accounts/two-factor/set-up/", {"code": "000000" if code(device) != "000000" else "111111"})
+    wrong = client.post(
+        "/accounts/two-factor/set-up/", {"code": "000000" if code(device) != "000000" else "111111"}
+    )
     assert b"The code is not right" in wrong.content and b"<title>Error:" in wrong.content
     time.sleep(1.1)  # django-otp makes the next try wait a second after a wrong code
     done = client.post("/accounts/two-factor/set-up/", {"code": code(device), "next": "/access-log/"})
     assert done.status_code == 302 and done.url == "/accounts/backup-codes/?next=%2Faccess-log%2F"
     codes = client.get(done.url)
-    assert codes.content.decode().count("<li><code>") == 10 and 'href="/access-log/"' in codes.content.decode()
+    assert (
+        codes.content.decode().count("<li><code>") == 10 and 'href="/access-log/"' in codes.content.decode()
+    )
     assert client.get("/accounts/backup-codes/").status_code == 302  # shown once only
     assert client.get("/access-log/").status_code == 200
     device.refresh_from_db()
     assert device.confirmed
-    assert AccessLogEntry.objects.filter(user=admin, action=Action.ALTERATION, summary="Set up two-factor sign-in").exists()
-    assert AccessLogEntry.objects.filter(user=admin, action=Action.DENIED, summary__contains="two-factor").exists()
+    assert AccessLogEntry.objects.filter(
+        user=admin, action=Action.ALTERATION, summary="Set up two-factor sign-in"
+    ).exists()
+    assert AccessLogEntry.objects.filter(
+        user=admin, action=Action.DENIED, summary__contains="two-factor"
+    ).exists()
 
 
 def test_an_enrolled_user_gives_a_code_at_each_sign_in(client, admin):
@@ -149,8 +158,12 @@ def test_bearer_tokens_are_not_asked_for_a_code(client, admin):
     from desist.api.services import api_token_issue
 
     _, raw = api_token_issue(user=admin, name="t")
-    assert client.get("/api/people", HTTP_AUTHORIZATION=f"Bearer {raw}",
-                      HTTP_X_DESIST_PURPOSE="case_management").status_code == 200
+    assert (
+        client.get(
+            "/api/people", HTTP_AUTHORIZATION=f"Bearer {raw}", HTTP_X_DESIST_PURPOSE="case_management"
+        ).status_code
+        == 200
+    )
 
 
 def test_an_idle_session_is_signed_out(client, worker, settings):
@@ -165,7 +178,11 @@ def test_an_idle_session_is_signed_out(client, worker, settings):
     session[LAST_ACTIVITY_KEY] = time.time() - 31 * 60
     session.save()
     response = client.get("/caseload/")
-    assert response.status_code == 302 and response.url.startswith("/accounts/login/") and "idle=1" in response.url
+    assert (
+        response.status_code == 302
+        and response.url.startswith("/accounts/login/")
+        and "idle=1" in response.url
+    )
     assert b"without activity" in client.get(response.url).content
     assert client.get("/caseload/").url.startswith("/accounts/login/")  # really signed out
     sign_in(client, "pat.probation")
@@ -202,7 +219,9 @@ def test_an_administrator_resets_a_users_password_and_two_factor(client, admin, 
     worker.refresh_from_db()
     assert not worker.has_usable_password() and not TOTPDevice.objects.filter(user=worker).exists()
     assert worker_client.get("/caseload/").status_code == 302  # their sessions ended
-    entry = AccessLogEntry.objects.get(user=admin, action=Action.ALTERATION, summary__startswith="Reset the password")
+    entry = AccessLogEntry.objects.get(
+        user=admin, action=Action.ALTERATION, summary__startswith="Reset the password"
+    )
     assert entry.object_id == str(worker.pk) and entry.detail == {"devices_removed": 1}
     # The worker follows the one-time link and chooses a new password.
     fresh = type(client)()
@@ -227,7 +246,10 @@ def test_an_administrator_may_not_reset_someone_outside_their_agencies(client, a
         assert client.post(f"/accounts/users/{target.pk}/reset/").status_code == 403
         target.refresh_from_db()
         assert target.has_usable_password()
-    assert AccessLogEntry.objects.filter(user=admin, action=Action.DENIED, summary__contains="reset").count() == 2
+    assert (
+        AccessLogEntry.objects.filter(user=admin, action=Action.DENIED, summary__contains="reset").count()
+        == 2
+    )
 
 
 def test_a_practitioner_may_not_reset_anyone(client, worker, partnership):

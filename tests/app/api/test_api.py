@@ -17,7 +17,9 @@ pytestmark = pytest.mark.django_db
 def setup(partnership):
     worker = partnership.user("pat.probation", partnership.probation)
     housing = partnership.user("hana.housing", partnership.housing)
-    mine = builders.person(first_name="Sam", last_name="Supervised", involved=[(partnership.probation, worker)])
+    mine = builders.person(
+        first_name="Sam", last_name="Supervised", involved=[(partnership.probation, worker)]
+    )
     builders.community_order(mine, start=TODAY - timedelta(days=30))
     theirs = builders.person(first_name="Tess", last_name="Tenant", involved=[(partnership.housing, None)])
     _, token = api_token_issue(user=worker, name="test")
@@ -26,7 +28,10 @@ def setup(partnership):
 
 def bearer(token, purpose="case_management"):
     """A token and the purpose the call states (an API call without one is refused: docs/security.md)."""
-    return {"HTTP_AUTHORIZATION": f"Bearer {token}", **({"HTTP_X_DESIST_PURPOSE": purpose} if purpose else {})}
+    return {
+        "HTTP_AUTHORIZATION": f"Bearer {token}",
+        **({"HTTP_X_DESIST_PURPOSE": purpose} if purpose else {}),
+    }
 
 
 def test_requires_authentication(client):
@@ -49,13 +54,17 @@ def test_reads_a_person_and_their_sentences_and_logs_it(client, setup):
     assert sentences[0]["kind"] == "community_order" and sentences[0]["status_today"] == "community"
     entry = AccessLogEntry.objects.filter(person_id=person.pk, channel="api").first()
     assert entry is not None and entry.username == "pat.probation"
-    assert AccessLogEntry.objects.filter(person_id=person.pk, channel="api", purpose="risk_management").exists()
+    assert AccessLogEntry.objects.filter(
+        person_id=person.pk, channel="api", purpose="risk_management"
+    ).exists()
 
 
 def test_another_agencys_person_is_not_found(client, setup):
     response = client.get(f"/api/people/{setup['theirs'].pk}", **bearer(setup["token"]))
     assert response.status_code == 404
-    assert AccessLogEntry.objects.filter(person_id=setup["theirs"].pk, action="denied", channel="api").exists()
+    assert AccessLogEntry.objects.filter(
+        person_id=setup["theirs"].pk, action="denied", channel="api"
+    ).exists()
 
 
 def test_session_auth_works_too(client, setup):
@@ -82,8 +91,12 @@ def test_openapi_docs(client, setup):
     client.force_login(setup["worker"])  # the docs are for signed-in users (tests/app/web/test_headers.py)
     assert client.get("/api/docs").status_code == 200
     schema = client.get("/api/openapi.json").json()
-    assert {"/api/people", "/api/people/{person_id}", "/api/people/{person_id}/sentences", "/api/caseload"} <= set(
-        schema["paths"])
+    assert {
+        "/api/people",
+        "/api/people/{person_id}",
+        "/api/people/{person_id}/sentences",
+        "/api/caseload",
+    } <= set(schema["paths"])
 
 
 def test_issue_token_command(setup, capsys):
@@ -114,8 +127,15 @@ def test_risk_endpoint(client, setup):
 
     person = setup["mine"]
     builders.offence_code("02800")
-    offence_record(actor=builders.actor(), person=person, offence_code="02800", offence_date=TODAY - timedelta(days=60),
-                   outcome="conviction", outcome_date=TODAY - timedelta(days=30), disposal="community")
+    offence_record(
+        actor=builders.actor(),
+        person=person,
+        offence_code="02800",
+        offence_date=TODAY - timedelta(days=60),
+        outcome="conviction",
+        outcome_date=TODAY - timedelta(days=30),
+        disposal="community",
+    )
     risk_recalculate(actor=builders.actor(), person_ids=[person.pk])
     priority_groups_refresh(actor=builders.actor(), person_ids=[person.pk])
     body = client.get(f"/api/people/{person.pk}/risk", **bearer(setup["token"])).json()
@@ -144,8 +164,11 @@ def test_a_call_without_a_purpose_is_refused_and_logged(client, setup):
 
 def test_other_needs_words_and_keeps_them_on_the_entry(client, setup):
     assert client.get("/api/people", **bearer(setup["token"], purpose="other")).status_code == 400
-    response = client.get("/api/people", HTTP_X_DESIST_JUSTIFICATION="Checking a court report",
-                          **bearer(setup["token"], purpose="other"))
+    response = client.get(
+        "/api/people",
+        HTTP_X_DESIST_JUSTIFICATION="Checking a court report",
+        **bearer(setup["token"], purpose="other"),
+    )
     assert response.status_code == 200
     entry = AccessLogEntry.objects.filter(action="consultation", channel="api").get()
     assert (entry.purpose, entry.justification) == ("other", "Checking a court report")

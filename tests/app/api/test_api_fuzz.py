@@ -36,17 +36,23 @@ pytestmark = [pytest.mark.django_db, pytest.mark.postgres]
 
 def _caller(label, user):
     _, token = api_token_issue(user=user, name="fuzz", scopes=("read", "write"))
-    return Caller(label, {"Authorization": f"Bearer {token}", "X-Desist-Purpose": "case_management"},
-                  agency_may_see(actor_for_user(user, channel=Channel.API)))
+    return Caller(
+        label,
+        {"Authorization": f"Bearer {token}", "X-Desist-Purpose": "case_management"},
+        agency_may_see(actor_for_user(user, channel=Channel.API)),
+    )
 
 
 def test_the_api_holds_under_fuzzing_as_two_agencies(partnership):
     worker = partnership.user("pat.probation", partnership.probation)
     officer = partnership.user("hana.housing", partnership.housing)
-    mine = builders.person(first_name="Sam", last_name="Supervised", involved=[(partnership.probation, worker)])
+    mine = builders.person(
+        first_name="Sam", last_name="Supervised", involved=[(partnership.probation, worker)]
+    )
     builders.community_order(mine, start=TODAY - timedelta(days=30))
-    builders.custody(mine, sentence_date=TODAY - timedelta(days=200), length_days=365,
-                     release=TODAY + timedelta(days=40))
+    builders.custody(
+        mine, sentence_date=TODAY - timedelta(days=200), length_days=365, release=TODAY + timedelta(days=40)
+    )
     theirs = builders.person(first_name="Tess", last_name="Tenant", involved=[(partnership.housing, officer)])
     relationship_record(actor=builders.actor(), person=mine, related_person=theirs, kind="partner")
 
@@ -54,15 +60,23 @@ def test_the_api_holds_under_fuzzing_as_two_agencies(partnership):
     raw = json.loads(json.dumps(api.get_openapi_schema(), default=str))
     schema = schemathesis.openapi.from_dict(raw)
     schema.app = get_wsgi_application()  # in-process: the requests see this test's data
-    ids = {"person_id": [mine.pk, theirs.pk], "sentence_id": list(Sentence.objects.values_list("pk", flat=True))}
+    ids = {
+        "person_id": [mine.pk, theirs.pk],
+        "sentence_id": list(Sentence.objects.values_list("pk", flat=True)),
+    }
 
     # As Django's test client does: a request's end must not close the connection that holds this test's
     # transaction (on PostgreSQL it would, the transaction being open).
     request_started.disconnect(close_old_connections)
     request_finished.disconnect(close_old_connections)
     try:
-        report = fuzz(schema, [_caller("probation", worker), _caller("housing", officer)], ids=ids, max_examples=2,
-                      send=lambda case: case.call())
+        report = fuzz(
+            schema,
+            [_caller("probation", worker), _caller("housing", officer)],
+            ids=ids,
+            max_examples=2,
+            send=lambda case: case.call(),
+        )
     finally:
         request_started.connect(close_old_connections)
         request_finished.connect(close_old_connections)
@@ -76,7 +90,9 @@ def test_the_api_holds_under_fuzzing_as_two_agencies(partnership):
 
 def test_the_cross_agency_check_finds_a_person_the_agency_may_not_see():
     """The fuzzer's own check must catch a leak, or its zero means nothing."""
-    report_ids = list(_person_ids("GET /api/people", {"count": 1, "results": [{"id": 7, "district": {"id": 3}}]}))
+    report_ids = list(
+        _person_ids("GET /api/people", {"count": 1, "results": [{"id": 7, "district": {"id": 3}}]})
+    )
     assert [(key, value) for key, value, _ in report_ids] == [("id", 7)]
     check = person_ids_check(Caller("probation", {}, may_see=lambda person_id, operation: person_id == 1))
 
@@ -93,11 +109,20 @@ def test_the_cross_agency_check_finds_a_person_the_agency_may_not_see():
         class operation:  # shaped like schemathesis's
             path = "/api/people/{person_id}"
 
-    assert check(None, Answer(b'{"id": 1, "relationships": [{"related_person_id": 2, '
-                              b'"related_person_name": null}]}'), Case) is None
+    assert (
+        check(
+            None,
+            Answer(b'{"id": 1, "relationships": [{"related_person_id": 2, "related_person_name": null}]}'),
+            Case,
+        )
+        is None
+    )
     with pytest.raises(CrossAgencyData, match="name of relative 2"):
-        check(None, Answer(b'{"id": 1, "relationships": [{"related_person_id": 2, "related_person_name": "Tess"}]}'),
-              Case)
+        check(
+            None,
+            Answer(b'{"id": 1, "relationships": [{"related_person_id": 2, "related_person_name": "Tess"}]}'),
+            Case,
+        )
     with pytest.raises(CrossAgencyData, match="person 2"):
         check(None, Answer(b'{"id": 2}'), Case)
     assert Report().summary().startswith("0 operations")

@@ -28,7 +28,9 @@ def bearer(raw):
 
 def test_a_read_token_reads_but_may_not_write(client, worker):
     _, raw = api_token_issue(user=worker, name="reader")
-    assert client.get("/api/people", HTTP_X_DESIST_PURPOSE="case_management", **bearer(raw)).status_code == 200
+    assert (
+        client.get("/api/people", HTTP_X_DESIST_PURPOSE="case_management", **bearer(raw)).status_code == 200
+    )
     response = client.post("/api/victims", {}, content_type="application/json", **bearer(raw))
     assert response.status_code == 403
     assert "may only read" in response.json()["detail"]
@@ -41,7 +43,9 @@ def test_a_read_token_reads_but_may_not_write(client, worker):
 def test_a_write_token_gets_past_the_scope_check(client, worker):
     _, raw = api_token_issue(user=worker, name="writer", scopes=("read", "write"))
     response = client.post("/api/victims", {}, content_type="application/json", **bearer(raw))
-    assert response.status_code != 403 and response.status_code != 401  # the endpoint's own answer (422, 404…)
+    assert (
+        response.status_code != 403 and response.status_code != 401
+    )  # the endpoint's own answer (422, 404…)
 
 
 def test_every_token_expires_within_the_maximum(worker, settings):
@@ -88,8 +92,13 @@ def test_the_migration_caps_tokens_that_never_expired(partnership):
     OldToken = old_apps.get_model("api", "ApiToken")
     made = timezone.now() - timedelta(days=10)
     never = OldToken.objects.create(user_id=user.pk, name="forever", key_hash="a" * 64, key_prefix="dst_aaaa")
-    long = OldToken.objects.create(user_id=user.pk, name="long", key_hash="b" * 64, key_prefix="dst_bbbb",
-                                   expires_at=made + timedelta(days=365))
+    long = OldToken.objects.create(
+        user_id=user.pk,
+        name="long",
+        key_hash="b" * 64,
+        key_prefix="dst_bbbb",
+        expires_at=made + timedelta(days=365),
+    )
     OldToken.objects.filter(pk__in=[never.pk, long.pk]).update(created_at=made)
     executor = MigrationExecutor(connection)
     executor.migrate(executor.loader.graph.leaf_nodes())

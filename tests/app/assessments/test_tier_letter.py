@@ -22,16 +22,42 @@ from tests.app.builders import TODAY
 ON = date(2026, 6, 1)
 
 
-def facts(*, arp=None, csrp=None, band="", score=None, rosh=None, mappa_category=None, registers=(),
-          sentences=(), sanctions=(), assessed=True):
-    assessment = AssessmentFacts(assessed_on=ON - timedelta(days=30), rosh=rosh or {}, rsr_percent=None, answers={},
-                                 needs={}, arp_percent=arp, csrp_percent=csrp, dcsrp_band=band, dcsrp_score=score)
-    return RiskFacts(person_id=1, sex="male", date_of_birth=date(1990, 1, 1), sanctions=list(sanctions),
-                     sentences=list(sentences) or [SentenceFacts(1, "community_order", ON - timedelta(days=60), None,
-                                                                 "community")],
-                     registers=set(registers), mappa_category=mappa_category,
-                     mappa_level=None if mappa_category is None else 1,
-                     assessment=assessment if assessed else None)
+def facts(
+    *,
+    arp=None,
+    csrp=None,
+    band="",
+    score=None,
+    rosh=None,
+    mappa_category=None,
+    registers=(),
+    sentences=(),
+    sanctions=(),
+    assessed=True,
+):
+    assessment = AssessmentFacts(
+        assessed_on=ON - timedelta(days=30),
+        rosh=rosh or {},
+        rsr_percent=None,
+        answers={},
+        needs={},
+        arp_percent=arp,
+        csrp_percent=csrp,
+        dcsrp_band=band,
+        dcsrp_score=score,
+    )
+    return RiskFacts(
+        person_id=1,
+        sex="male",
+        date_of_birth=date(1990, 1, 1),
+        sanctions=list(sanctions),
+        sentences=list(sentences)
+        or [SentenceFacts(1, "community_order", ON - timedelta(days=60), None, "community")],
+        registers=set(registers),
+        mappa_category=mappa_category,
+        mappa_level=None if mappa_category is None else 1,
+        assessment=assessment if assessed else None,
+    )
 
 
 def letter(person_facts):
@@ -40,21 +66,45 @@ def letter(person_facts):
     return result.value
 
 
-@pytest.mark.parametrize(("arp", "csrp", "expected"), [
-    (90, 6.9, "A"), (0, 6.9, "B"), (90, 0, "D"), (0, 0, "G"),  # the table's four corners
-    (89.99, 6.89, "B"), (75, 3.0, "B"), (50, 1.0, "D"), (14.99, 0.49, "G"), (100, 100, "A"),
-])
+@pytest.mark.parametrize(
+    ("arp", "csrp", "expected"),
+    [
+        (90, 6.9, "A"),
+        (0, 6.9, "B"),
+        (90, 0, "D"),
+        (0, 0, "G"),  # the table's four corners
+        (89.99, 6.89, "B"),
+        (75, 3.0, "B"),
+        (50, 1.0, "D"),
+        (14.99, 0.49, "G"),
+        (100, 100, "A"),
+    ],
+)
 def test_the_arp_csrp_table(arp, csrp, expected):
     assert letter(facts(arp=arp, csrp=csrp)) == expected
 
 
-@pytest.mark.parametrize(("category", "rosh", "expected"), [
-    (2, "very_high", "A"), (1, "high", "C"), (3, "medium", "D"), (1, "low", "E"), (1, None, "E"),
-    (None, "very_high", "C"), (None, "high", "D"), (None, "medium", "G"),
-])
+@pytest.mark.parametrize(
+    ("category", "rosh", "expected"),
+    [
+        (2, "very_high", "A"),
+        (1, "high", "C"),
+        (3, "medium", "D"),
+        (1, "low", "E"),
+        (1, None, "E"),
+        (None, "very_high", "C"),
+        (None, "high", "D"),
+        (None, "medium", "G"),
+    ],
+)
 def test_mappa_with_rosh(category, rosh, expected):
-    person = facts(arp=0, csrp=0, mappa_category=category, rosh={"public": rosh} if rosh else None,
-                   registers={"mappa"} if category else ())
+    person = facts(
+        arp=0,
+        csrp=0,
+        mappa_category=category,
+        rosh={"public": rosh} if rosh else None,
+        registers={"mappa"} if category else (),
+    )
     assert letter(person) == expected
 
 
@@ -62,15 +112,18 @@ def lifer(release):
     return SentenceFacts(2, "custody", date(2001, 1, 1), release, "licence", indeterminate=True)
 
 
-@pytest.mark.parametrize(("release", "expected"), [
-    (ON - timedelta(days=100), "B"),
-    (date(2025, 6, 1), "B"),  # exactly one year: still within
-    (date(2025, 5, 31), "D"),
-    (date(2021, 6, 1), "D"),
-    (date(2021, 5, 31), "E"),
-    (None, "G"),  # a lifer not yet released: no letter from this component
-    (ON + timedelta(days=10), "G"),  # an expected release still to come
-])
+@pytest.mark.parametrize(
+    ("release", "expected"),
+    [
+        (ON - timedelta(days=100), "B"),
+        (date(2025, 6, 1), "B"),  # exactly one year: still within
+        (date(2025, 5, 31), "D"),
+        (date(2021, 6, 1), "D"),
+        (date(2021, 5, 31), "E"),
+        (None, "G"),  # a lifer not yet released: no letter from this component
+        (ON + timedelta(days=10), "G"),  # an expected release still to come
+    ],
+)
 def test_lifer_and_ipp_release_recency(release, expected):
     result = tier_letter_for(facts(arp=0, csrp=0, sentences=[lifer(release)]), ON)
     assert result.value == expected
@@ -83,34 +136,55 @@ def test_a_determinate_sentence_is_not_a_lifer():
     assert (result.value, result.inputs["is_lifer_or_ipp"]) == ("G", False)
 
 
-@pytest.mark.parametrize(("registers", "expected"), [
-    ({"domestic_abuse_perpetrator"}, "E"), ({"stalking"}, "F"), ({"child_protection"}, "F"),
-    ({"stalking", "domestic_abuse_perpetrator"}, "E"), ({"iom", "mental_health"}, "G"),
-])
+@pytest.mark.parametrize(
+    ("registers", "expected"),
+    [
+        ({"domestic_abuse_perpetrator"}, "E"),
+        ({"stalking"}, "F"),
+        ({"child_protection"}, "F"),
+        ({"stalking", "domestic_abuse_perpetrator"}, "E"),
+        ({"iom", "mental_health"}, "G"),
+    ],
+)
 def test_registrations(registers, expected):
     assert letter(facts(arp=0, csrp=0, registers=registers)) == expected
 
 
 def test_any_sexual_offence_ever_gives_e():
-    sexual = Sanction(date(2005, 1, 1), "conviction", "01900", date(2004, 12, 1), None,
-                      ogrs3_category="Sexual (not against child)")
+    sexual = Sanction(
+        date(2005, 1, 1),
+        "conviction",
+        "01900",
+        date(2004, 12, 1),
+        None,
+        ogrs3_category="Sexual (not against child)",
+    )
     assert letter(facts(arp=0, csrp=0, sanctions=[sexual])) == "E"
-    burglary = Sanction(date(2005, 1, 1), "conviction", "02800", date(2004, 12, 1), None,
-                        ogrs3_category="Burglary (domestic)")
+    burglary = Sanction(
+        date(2005, 1, 1), "conviction", "02800", date(2004, 12, 1), None, ogrs3_category="Burglary (domestic)"
+    )
     assert letter(facts(arp=0, csrp=0, sanctions=[burglary])) == "G"
 
 
-@pytest.mark.parametrize(("band", "score", "expected"), [
-    ("very_high", None, "A"), ("high", None, "B"), ("low", None, "E"),
-    ("medium", 3.36, "C"), ("medium", 2.11, "D"),
-])
+@pytest.mark.parametrize(
+    ("band", "score", "expected"),
+    [
+        ("very_high", None, "A"),
+        ("high", None, "B"),
+        ("low", None, "E"),
+        ("medium", 3.36, "C"),
+        ("medium", 2.11, "D"),
+    ],
+)
 def test_direct_contact_sexual_band(band, score, expected):
     assert letter(facts(arp=0, csrp=0, band=band, score=score)) == expected
 
 
 def test_the_highest_letter_wins_and_the_working_says_why():
-    result = tier_letter_for(facts(arp=30, csrp=1.2, mappa_category=1, rosh={"public": "high"},
-                                   registers={"mappa", "stalking"}), ON)
+    result = tier_letter_for(
+        facts(arp=30, csrp=1.2, mappa_category=1, rosh={"public": "high"}, registers={"mappa", "stalking"}),
+        ON,
+    )
     assert result.value == "C"  # table E, MAPPA with high RoSH C, stalking F
     working = dict(result.full_working())
     assert working["ARP 30% × CSRP 1.2%"].startswith("E")
@@ -118,12 +192,15 @@ def test_the_highest_letter_wins_and_the_working_says_why():
     assert working["Tier"].startswith("C")
 
 
-@pytest.mark.parametrize(("kwargs", "missing"), [
-    ({}, ["ARP", "CSRP"]),
-    ({"arp": 40}, ["CSRP"]),
-    ({"csrp": 2}, ["ARP"]),
-    ({"arp": 40, "csrp": 2, "band": "medium"}, ["direct-contact sexual reoffending predictor score"]),
-])
+@pytest.mark.parametrize(
+    ("kwargs", "missing"),
+    [
+        ({}, ["ARP", "CSRP"]),
+        ({"arp": 40}, ["CSRP"]),
+        ({"csrp": 2}, ["ARP"]),
+        ({"arp": 40, "csrp": 2, "band": "medium"}, ["direct-contact sexual reoffending predictor score"]),
+    ],
+)
 def test_no_letter_without_arp_and_csrp_and_it_says_what_is_missing(kwargs, missing):
     result = tier_letter_for(facts(mappa_category=2, rosh={"public": "very_high"}, **kwargs), ON)
     assert result.value == ""
@@ -149,24 +226,47 @@ def test_only_people_with_a_sentence_get_the_letter_tier():
 def test_the_letter_tier_is_worked_out_from_the_record(client, partnership):
     """ARP/CSRP from the assessment, a lifer's release from sentences, MAPPA from the registers."""
     worker = partnership.user("pat.probation", partnership.probation)
-    subject = builders.person(first_name="Lee", last_name="Harper", involved=[(partnership.probation, worker)])
-    sentence = builders.custody(subject, sentence_date=date(2005, 3, 1), length_days=365 * 15,
-                                release=TODAY - timedelta(days=200), actual=True)
+    subject = builders.person(
+        first_name="Lee", last_name="Harper", involved=[(partnership.probation, worker)]
+    )
+    sentence = builders.custody(
+        subject,
+        sentence_date=date(2005, 3, 1),
+        length_days=365 * 15,
+        release=TODAY - timedelta(days=200),
+        actual=True,
+    )
     sentence.indeterminate = True
     sentence.save(update_fields=["indeterminate"])
     builders.offence_code("02800")
-    offence_record(actor=builders.actor(), person=subject, offence_code="02800", offence_date=date(2004, 6, 1),
-                   outcome="conviction", outcome_date=date(2005, 3, 1), disposal="custody", sentence_id=sentence.pk)
+    offence_record(
+        actor=builders.actor(),
+        person=subject,
+        offence_code="02800",
+        offence_date=date(2004, 6, 1),
+        outcome="conviction",
+        outcome_date=date(2005, 3, 1),
+        disposal="custody",
+        sentence_id=sentence.pk,
+    )
     builders.flag(subject, "stalking")
     actor = builders.actor(worker)
-    assessment_record(actor=actor, person=subject, assessed_on=TODAY - timedelta(days=10), rosh={"public": "medium"})
+    assessment_record(
+        actor=actor, person=subject, assessed_on=TODAY - timedelta(days=10), rosh={"public": "medium"}
+    )
     risk_recalculate(actor=actor, person_ids=[subject.pk])
     score = RiskScore.objects.get(person=subject, kind="tier_letter", is_current=True)
     assert score.display == "Not enough information"
     assert any("ARP" in m for m in score.missing) and any("CSRP" in m for m in score.missing)
 
-    assessment_record(actor=actor, person=subject, assessed_on=TODAY - timedelta(days=5), rosh={"public": "medium"},
-                      arp_percent=20, csrp_percent=0.7)
+    assessment_record(
+        actor=actor,
+        person=subject,
+        assessed_on=TODAY - timedelta(days=5),
+        rosh={"public": "medium"},
+        arp_percent=20,
+        csrp_percent=0.7,
+    )
     risk_recalculate(actor=actor, person_ids=[subject.pk])
     score = RiskScore.objects.get(person=subject, kind="tier_letter", is_current=True)
     assert (score.value, score.missing) == ("B", [])  # released from a life sentence within a year

@@ -52,8 +52,9 @@ def test_the_log_cannot_be_changed_through_the_orm(worker, subject):
         entry.delete()
 
 
-@pytest.mark.parametrize("statement", ["UPDATE audit_accesslogentry SET summary = 'tampered'",
-                                       "DELETE FROM audit_accesslogentry"])
+@pytest.mark.parametrize(
+    "statement", ["UPDATE audit_accesslogentry SET summary = 'tampered'", "DELETE FROM audit_accesslogentry"]
+)
 def test_the_database_refuses_changes_to_the_log(subject, statement):
     before = AccessLogEntry.objects.count()
     with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
@@ -87,7 +88,12 @@ def test_search_and_caseload_views_are_logged_with_the_people_shown(client, work
     caseload = AccessLogEntry.objects.filter(summary__startswith="Viewed caseload").get()
     assert caseload.detail["person_ids"] == [subject.pk]
     search = AccessLogEntry.objects.filter(summary__startswith="Searched").get()
-    assert search.detail == {"query": "John Smith", "shown": 1, "person_ids": [subject.pk], "settled_by": "submitted"}
+    assert search.detail == {
+        "query": "John Smith",
+        "shown": 1,
+        "person_ids": [subject.pk],
+        "settled_by": "submitted",
+    }
 
 
 def test_reading_the_log_is_itself_logged(client, partnership):
@@ -101,12 +107,16 @@ def test_reading_the_log_is_itself_logged(client, partnership):
 def test_the_client_address_behind_a_proxy(client, worker, subject, settings):
     settings.DESIST_PROXY_COUNT = 1
     client.force_login(worker)
-    client.get(f"/people/{subject.pk}/", HTTP_X_FORWARDED_FOR="10.9.9.9, 203.0.113.7", REMOTE_ADDR="127.0.0.1")
+    client.get(
+        f"/people/{subject.pk}/", HTTP_X_FORWARDED_FOR="10.9.9.9, 203.0.113.7", REMOTE_ADDR="127.0.0.1"
+    )
     entry = AccessLogEntry.objects.filter(action=Action.CONSULTATION, person_id=subject.pk).get()
     assert entry.ip_address == "203.0.113.7"
 
 
-def test_the_log_page_queries_are_bounded(client, partnership, worker, subject, django_assert_max_num_queries):
+def test_the_log_page_queries_are_bounded(
+    client, partnership, worker, subject, django_assert_max_num_queries
+):
     admin = partnership.user("ada.admin", partnership.probation, role="administrator")
     for _ in range(40):
         services.person_update(actor=builders.actor(worker), person=subject, phone="01634 000000")

@@ -23,8 +23,16 @@ UPDATE_ID = "UPDATE audit_accesslogentry SET id = %s WHERE id = %s"
 
 
 def _entries(count: int) -> list[AccessLogEntry]:
-    return [log_access(actor=system_actor(), action=Action.CONSULTATION, person_id=n, summary=f"Viewed {n}",
-                       detail={"sections": ["sentences"], "weight": 2.0, "n": n}) for n in range(1, count + 1)]
+    return [
+        log_access(
+            actor=system_actor(),
+            action=Action.CONSULTATION,
+            person_id=n,
+            summary=f"Viewed {n}",
+            detail={"sections": ["sentences"], "weight": 2.0, "n": n},
+        )
+        for n in range(1, count + 1)
+    ]
 
 
 def _verify(*args: str) -> str:
@@ -70,10 +78,21 @@ def test_each_entry_is_chained_to_the_one_before():
 
 def test_entries_written_together_chain_like_single_ones():
     _entries(2)
-    log_entries_append([AccessLogEntry(action=Action.COMBINATION, summary=f"Linked {n}", person_id=n,
-                                       detail={"run": 1, "ratio": 0.25, "big": 1e20}) for n in range(5)])
+    log_entries_append(
+        [
+            AccessLogEntry(
+                action=Action.COMBINATION,
+                summary=f"Linked {n}",
+                person_id=n,
+                detail={"run": 1, "ratio": 0.25, "big": 1e20},
+            )
+            for n in range(5)
+        ]
+    )
     AccessLogEntry.objects.create(action=Action.CONSULTATION, summary="Saved the ordinary way")
-    assert list(AccessLogEntry.objects.order_by("id").values_list("chain_seq", flat=True)) == list(range(1, 9))
+    assert list(AccessLogEntry.objects.order_by("id").values_list("chain_seq", flat=True)) == list(
+        range(1, 9)
+    )
     assert "intact" in _verify()
 
 
@@ -89,8 +108,10 @@ def test_an_edit_with_its_hash_worked_out_again_shows_at_the_next_entry():
     first, second, third = _entries(3)
     row = AccessLogEntry.objects.values(*FIELDS).get(pk=second.pk) | {"purpose": "audit"}
     forged = entry_hash(first.entry_hash, second.chain_seq, canonical_payload(row))
-    _tamper("UPDATE audit_accesslogentry SET purpose = 'audit', entry_hash = %s WHERE id = %s",
-            params=[[forged, second.pk]])
+    _tamper(
+        "UPDATE audit_accesslogentry SET purpose = 'audit', entry_hash = %s WHERE id = %s",
+        params=[[forged, second.pk]],
+    )
     assert f"entry {third.pk} (chain position {third.chain_seq}) was edited" in _failure()
 
 
@@ -103,24 +124,33 @@ def test_a_deleted_entry_is_named():
 def test_entries_deleted_from_the_end_are_found_through_the_chain_head():
     first, second, third = _entries(3)
     _tamper("DELETE FROM audit_accesslogentry WHERE id >= %s", params=[[second.pk]])
-    assert (f"entries deleted from the end: the chain head is at position {third.chain_seq} but the last entry "
-            f"is at {first.chain_seq}") in _failure()
+    assert (
+        f"entries deleted from the end: the chain head is at position {third.chain_seq} but the last entry "
+        f"is at {first.chain_seq}"
+    ) in _failure()
 
 
 def test_reordered_entries_are_named():
     first, second, _ = _entries(3)
-    _tamper(UPDATE_ID, UPDATE_ID, UPDATE_ID,
-            params=[[-first.pk, first.pk], [first.pk, second.pk], [second.pk, -first.pk]])
-    assert (f"entry {second.pk} is out of order: chain position {first.chain_seq} comes after "
-            f"{second.chain_seq}") in _failure()
+    _tamper(
+        UPDATE_ID,
+        UPDATE_ID,
+        UPDATE_ID,
+        params=[[-first.pk, first.pk], [first.pk, second.pk], [second.pk, -first.pk]],
+    )
+    assert (
+        f"entry {second.pk} is out of order: chain position {first.chain_seq} comes after {second.chain_seq}"
+    ) in _failure()
 
 
 def test_an_entry_written_outside_desist_is_named():
     entries = _entries(2)
-    _tamper("INSERT INTO audit_accesslogentry (at, username, agency_code, action, channel, object_type, object_id, "
-            "summary, purpose, justification, recipient, detail, path, chain_seq, entry_hash) VALUES (%s, 'x', '', "
-            "'consultation', 'web', '', '', 'forged', '', '', '', '{}', '', %s, %s)",
-            params=[[entries[1].at, entries[1].chain_seq + 1, "f" * 64]])
+    _tamper(
+        "INSERT INTO audit_accesslogentry (at, username, agency_code, action, channel, object_type, object_id, "
+        "summary, purpose, justification, recipient, detail, path, chain_seq, entry_hash) VALUES (%s, 'x', '', "
+        "'consultation', 'web', '', '', 'forged', '', '', '', '{}', '', %s, %s)",
+        params=[[entries[1].at, entries[1].chain_seq + 1, "f" * 64]],
+    )
     forged = AccessLogEntry.objects.get(summary="forged")
     assert f"entry {forged.pk} (chain position {entries[1].chain_seq + 1}) was edited" in _failure()
 
@@ -137,8 +167,10 @@ def test_an_anchor_catches_a_chain_rewritten_from_the_start():
             row["summary"] = "Viewed nobody"
         previous = entry_hash(previous, row["chain_seq"], canonical_payload(row))
         updates.append([row["summary"], previous, row["id"]])
-    _tamper(*["UPDATE audit_accesslogentry SET summary = %s, entry_hash = %s WHERE id = %s"] * len(updates),
-            params=updates)
+    _tamper(
+        *["UPDATE audit_accesslogentry SET summary = %s, entry_hash = %s WHERE id = %s"] * len(updates),
+        params=updates,
+    )
     AccessLogChainHead.objects.update(entry_hash=previous)
     assert "intact" in _verify()
     # ...but not one that matches the position and hash an operator recorded elsewhere.
@@ -195,16 +227,25 @@ def test_the_application_role_may_only_add_to_and_read_the_log(client, partnersh
         assert client.get(f"/people/{subject.pk}/").status_code == 200
         log_access(actor=system_actor(), action=Action.CONSULTATION, summary="As the application's role")
         assert AccessLogEntry.objects.count() > before + 1
-        refused = ["UPDATE audit_accesslogentry SET summary = 'tampered'", "DELETE FROM audit_accesslogentry",
-                   "TRUNCATE audit_accesslogentry", "DROP TRIGGER accesslog_no_update_delete ON audit_accesslogentry",
-                   "ALTER TABLE audit_accesslogentry DISABLE TRIGGER USER",
-                   "ALTER TABLE audit_accesslogentry OWNER TO CURRENT_USER", "DROP TABLE audit_accesslogentry",
-                   "DELETE FROM audit_accesslogchainhead", "SELECT setval('audit_accesslogentry_id_seq', 1)",
-                   "CREATE TABLE desist_forged (id int)",
-                   "CREATE FUNCTION desist_forged() RETURNS int AS 'SELECT 1' LANGUAGE sql"]
+        refused = [
+            "UPDATE audit_accesslogentry SET summary = 'tampered'",
+            "DELETE FROM audit_accesslogentry",
+            "TRUNCATE audit_accesslogentry",
+            "DROP TRIGGER accesslog_no_update_delete ON audit_accesslogentry",
+            "ALTER TABLE audit_accesslogentry DISABLE TRIGGER USER",
+            "ALTER TABLE audit_accesslogentry OWNER TO CURRENT_USER",
+            "DROP TABLE audit_accesslogentry",
+            "DELETE FROM audit_accesslogchainhead",
+            "SELECT setval('audit_accesslogentry_id_seq', 1)",
+            "CREATE TABLE desist_forged (id int)",
+            "CREATE FUNCTION desist_forged() RETURNS int AS 'SELECT 1' LANGUAGE sql",
+        ]
         for statement in refused:
-            with pytest.raises(DatabaseError, match=r"permission denied|must be owner"), transaction.atomic(), \
-                    connection.cursor() as cursor:
+            with (
+                pytest.raises(DatabaseError, match=r"permission denied|must be owner"),
+                transaction.atomic(),
+                connection.cursor() as cursor,
+            ):
                 cursor.execute(statement)
     finally:
         with connection.cursor() as cursor:
@@ -220,14 +261,20 @@ def test_upgrading_seals_the_entries_already_held():
     MigrationExecutor(connection).migrate([("audit", "0002_access_log_append_only")])
     try:
         with connection.cursor() as cursor:
-            for n, (at, detail, address) in enumerate([("2026-01-01 10:00:00+00:00", '{"b": 2.0, "a": "é"}', "10.0.0.1"),
-                                                       ("2026-01-01 10:00:01.5+00:00", "{}", None),
-                                                       ("2026-01-02 09:00:00+00:00", '{"ids": [1, 2]}', "::1")]):
-                cursor.execute("INSERT INTO audit_accesslogentry (at, username, agency_code, action, channel, "
-                               "person_id, object_type, object_id, summary, purpose, justification, recipient, "
-                               "detail, ip_address, path) VALUES (%s, 'pat', 'probation', 'consultation', 'web', "
-                               "%s, '', '', %s, 'case_management', '', '', %s, %s, '/people/')",
-                               [at, n, f"Viewed record of person {n}", detail, address])
+            for n, (at, detail, address) in enumerate(
+                [
+                    ("2026-01-01 10:00:00+00:00", '{"b": 2.0, "a": "é"}', "10.0.0.1"),
+                    ("2026-01-01 10:00:01.5+00:00", "{}", None),
+                    ("2026-01-02 09:00:00+00:00", '{"ids": [1, 2]}', "::1"),
+                ]
+            ):
+                cursor.execute(
+                    "INSERT INTO audit_accesslogentry (at, username, agency_code, action, channel, "
+                    "person_id, object_type, object_id, summary, purpose, justification, recipient, "
+                    "detail, ip_address, path) VALUES (%s, 'pat', 'probation', 'consultation', 'web', "
+                    "%s, '', '', %s, 'case_management', '', '', %s, %s, '/people/')",
+                    [at, n, f"Viewed record of person {n}", detail, address],
+                )
     finally:
         executor = MigrationExecutor(connection)
         executor.migrate(executor.loader.graph.leaf_nodes("audit"))

@@ -33,9 +33,15 @@ def staff(partnership):
 @pytest.fixture
 def family(partnership, staff):
     """A tenant housing works with, her brother (probation only) and her mother (housing too)."""
-    tenant = builders.person(first_name="Tess", last_name="Tenant", involved=[(partnership.housing, staff["housing"])])
-    brother = builders.person(first_name="Bram", last_name="Brother", date_of_birth=TODAY.replace(year=1988),
-                              involved=[(partnership.probation, staff["probation"])])
+    tenant = builders.person(
+        first_name="Tess", last_name="Tenant", involved=[(partnership.housing, staff["housing"])]
+    )
+    brother = builders.person(
+        first_name="Bram",
+        last_name="Brother",
+        date_of_birth=TODAY.replace(year=1988),
+        involved=[(partnership.probation, staff["probation"])],
+    )
     mother = builders.person(first_name="Mona", last_name="Mother", involved=[(partnership.housing, None)])
     system = builders.actor()
     relationship_record(actor=system, person=tenant, related_person=brother, kind=RelationshipKind.SIBLING)
@@ -58,26 +64,38 @@ def test_the_record_page_hides_a_relative_the_agency_does_not_work_with(client, 
     assert f"/people/{family['brother'].pk}/" not in page
     assert "A person not in your caseload" in page and "Sibling" in page
     born = family["brother"].date_of_birth  # in no form a page might write it
-    assert not [w for w in (born.isoformat(), f"{born:%-d %B %Y}", f"{born:%-d %b %Y}", f"{born:%d/%m/%Y}")
-                if w in page]
+    assert not [
+        w
+        for w in (born.isoformat(), f"{born:%-d %B %Y}", f"{born:%-d %b %Y}", f"{born:%d/%m/%Y}")
+        if w in page
+    ]
 
 
 def test_the_api_record_hides_a_relative_the_agency_does_not_work_with(client, staff, family):
     client.force_login(staff["housing"])
     body = client.get(f"/api/people/{family['tenant'].pk}").json()
     by_kind = {r["kind"]: r for r in body["relationships"]}
-    assert by_kind["parent"] == {"kind": "parent", "related_person_id": family["mother"].pk,
-                                 "related_person_name": "Mona Mother", "visible": True}
-    assert by_kind["sibling"] == {"kind": "sibling", "related_person_id": None, "related_person_name": None,
-                                  "visible": False}
+    assert by_kind["parent"] == {
+        "kind": "parent",
+        "related_person_id": family["mother"].pk,
+        "related_person_name": "Mona Mother",
+        "visible": True,
+    }
+    assert by_kind["sibling"] == {
+        "kind": "sibling",
+        "related_person_id": None,
+        "related_person_name": None,
+        "visible": False,
+    }
     assert "Bram" not in str(body) and family["brother"].date_of_birth.isoformat() not in str(body)
 
 
 def test_the_hiding_runs_both_ways(client, staff, family):
     client.force_login(staff["probation"])
     brother = client.get(f"/api/people/{family['brother'].pk}").json()
-    assert brother["relationships"] == [{"kind": "sibling", "related_person_id": None, "related_person_name": None,
-                                         "visible": False}]
+    assert brother["relationships"] == [
+        {"kind": "sibling", "related_person_id": None, "related_person_name": None, "visible": False}
+    ]
 
 
 # --- Item 6: the refusals that were not logged -------------------------------------------------------------------
@@ -85,8 +103,10 @@ def test_the_hiding_runs_both_ways(client, staff, family):
 
 @pytest.fixture
 def proposed(partnership, staff):
-    person = builders.person(last_name="Prolific", involved=[(partnership.probation, staff["probation"]),
-                                                             (partnership.police, staff["police"])])
+    person = builders.person(
+        last_name="Prolific",
+        involved=[(partnership.probation, staff["probation"]), (partnership.police, staff["police"])],
+    )
     return iom.cohort_propose(actor=builders.actor(staff["coordinator"]), person=person)
 
 
@@ -117,11 +137,19 @@ def test_a_decision_without_the_role_is_refused_and_logged(client, staff, propos
 def test_choosing_the_category_of_someone_elses_offence_is_refused_and_logged(client, staff, partnership):
     person = builders.person(involved=[(partnership.probation, None)])
     builders.offence_code("02800")
-    offence = offence_record(actor=builders.actor(), person=person, offence_code="02800",
-                             offence_date=TODAY - timedelta(days=60), outcome="conviction",
-                             outcome_date=TODAY - timedelta(days=30), disposal="community")
+    offence = offence_record(
+        actor=builders.actor(),
+        person=person,
+        offence_code="02800",
+        offence_date=TODAY - timedelta(days=60),
+        outcome="conviction",
+        outcome_date=TODAY - timedelta(days=30),
+        disposal="community",
+    )
     client.force_login(staff["housing"])
-    response = client.post(f"/people/{person.pk}/offences/{offence.pk}/category/", {"category": "Burglary (domestic)"})
+    response = client.post(
+        f"/people/{person.pk}/offences/{offence.pk}/category/", {"category": "Burglary (domestic)"}
+    )
     assert response.status_code == 404
     assert denied(username="hana.housing", person_id=person.pk).count() == 1
 
@@ -146,7 +174,10 @@ def test_a_failed_sign_in_is_logged_without_the_password(client, staff):
 def test_a_lockout_is_logged(client, staff, settings):
     for _ in range(settings.AXES_FAILURE_LIMIT):
         client.post("/accounts/login/", {"username": "pat.probation", "password": "wrong"})
-    assert client.post("/accounts/login/", {"username": "pat.probation", "password": PASSWORD}).status_code == 429
+    assert (
+        client.post("/accounts/login/", {"username": "pat.probation", "password": PASSWORD}).status_code
+        == 429
+    )
     assert denied(username="pat.probation", summary__startswith="Sign-in locked").exists()
     assert denied(username="pat.probation", detail__reason="locked out after repeated failures").exists()
 
@@ -161,10 +192,16 @@ def test_an_unlogged_refusal_is_caught_by_the_net(client, staff):
 # --- Issue 13, item 1: one refusal, the error each channel understands -------------------------------------------
 
 
-@pytest.mark.parametrize(("channel", "status", "error"), [
-    (Channel.WEB, 404, Http404), (Channel.WEB, 403, PermissionDenied), (Channel.API, 404, HttpError),
-    (Channel.API, 403, HttpError), (Channel.CLI, 404, CommandError),
-])
+@pytest.mark.parametrize(
+    ("channel", "status", "error"),
+    [
+        (Channel.WEB, 404, Http404),
+        (Channel.WEB, 403, PermissionDenied),
+        (Channel.API, 404, HttpError),
+        (Channel.API, 403, HttpError),
+        (Channel.CLI, 404, CommandError),
+    ],
+)
 def test_refuse_logs_and_raises_what_the_channel_understands(staff, channel, status, error):
     actor = builders.actor(staff["housing"], channel=channel)
     with pytest.raises(error) as raised:
@@ -179,5 +216,9 @@ def test_an_api_call_with_a_token_that_is_not_valid_is_logged(client, db):
     response = client.get("/api/people", HTTP_AUTHORIZATION="Bearer dst_not-a-token")
     assert response.status_code == 401
     entry = denied().get()
-    assert (entry.username, entry.channel, entry.detail["reason"]) == ("anonymous", Channel.API, "API token not valid")
+    assert (entry.username, entry.channel, entry.detail["reason"]) == (
+        "anonymous",
+        Channel.API,
+        "API token not valid",
+    )
     assert "dst_not-a-token" not in str(entry.detail) + entry.summary

@@ -36,8 +36,14 @@ def _fresh_live_figures() -> Any:
 
 
 def caution(subject: Any, day: Any) -> None:
-    offences.offence_record(actor=system_actor(), person=subject, offence_code="04600", offence_date=day,
-                            outcome="caution", outcome_date=day)
+    offences.offence_record(
+        actor=system_actor(),
+        person=subject,
+        offence_code="04600",
+        offence_date=day,
+        outcome="caution",
+        outcome_date=day,
+    )
 
 
 @pytest.fixture
@@ -46,19 +52,38 @@ def board(partnership: Any) -> dict[str, Any]:
     orders starting in it, two in settled accommodation; one warning."""
     offence_code("04600", "Theft (non-motor)", 0.0)
     start = QUARTER.start
-    people = [person(first_name=f"Person{i}", last_name="Board", sex="female" if i == 5 else "male",
-                     district=partnership.medway if i < 4 else partnership.canterbury) for i in range(6)]
+    people = [
+        person(
+            first_name=f"Person{i}",
+            last_name="Board",
+            sex="female" if i == 5 else "male",
+            district=partnership.medway if i < 4 else partnership.canterbury,
+        )
+        for i in range(6)
+    ]
     for subject in people:
         caution(subject, start + timedelta(days=5))
-    offences.offence_record(actor=system_actor(), person=people[0], offence_code="04600",
-                            offence_date=start + timedelta(days=10), outcome="conviction",
-                            outcome_date=start + timedelta(days=20), disposal="fine")
+    offences.offence_record(
+        actor=system_actor(),
+        person=people[0],
+        offence_code="04600",
+        offence_date=start + timedelta(days=10),
+        outcome="conviction",
+        outcome_date=start + timedelta(days=20),
+        disposal="fine",
+    )
     orders = [community_order(people[i], start=start + timedelta(days=3)) for i in range(3)]
     for order, kind in zip(orders, ("own_home", "supported", "rough_sleeping"), strict=True):
-        outcomes.accommodation_status_record(actor=system_actor(), sentence=order, stage="start",
-                                             recorded_on=start + timedelta(days=3), kind=kind)
-    outcomes.enforcement_action_record(actor=system_actor(), sentence=orders[0], kind="warning",
-                                       action_date=start + timedelta(days=30))
+        outcomes.accommodation_status_record(
+            actor=system_actor(),
+            sentence=order,
+            stage="start",
+            recorded_on=start + timedelta(days=3),
+            kind=kind,
+        )
+    outcomes.enforcement_action_record(
+        actor=system_actor(), sentence=orders[0], kind="warning", action_date=start + timedelta(days=30)
+    )
     analyst = partnership.user("analyst", partnership.probation, Role.ANALYST)
     practitioner = partnership.user("practitioner", partnership.police)
     return {"people": people, "analyst": analyst, "practitioner": practitioner, "orders": orders}
@@ -79,7 +104,9 @@ def test_the_basket_is_worked_out_from_the_records(board: dict[str, Any]) -> Non
     assert "No data" in view.no_data(BY_CODE["treatment_engagement"])
 
 
-def test_analysts_see_small_counts_and_everyone_else_sees_them_withheld(client, board, django_assert_max_num_queries):
+def test_analysts_see_small_counts_and_everyone_else_sees_them_withheld(
+    client, board, django_assert_max_num_queries
+):
     client.force_login(board["analyst"])
     with django_assert_max_num_queries(18):  # twelve for the inputs, whatever their size
         html = client.get(reverse("board")).content.decode()
@@ -88,7 +115,9 @@ def test_analysts_see_small_counts_and_everyone_else_sees_them_withheld(client, 
     with django_assert_max_num_queries(25):
         html = client.get(reverse("board")).content.decode()
     assert "16.7%" not in html and "66.7%" not in html and "[c]" in html
-    assert AccessLogEntry.objects.filter(username="practitioner", summary__startswith="Viewed the board").exists()
+    assert AccessLogEntry.objects.filter(
+        username="practitioner", summary__startswith="Viewed the board"
+    ).exists()
 
 
 def test_the_inputs_are_read_in_a_fixed_number_of_queries(board, django_assert_max_num_queries) -> None:
@@ -134,7 +163,9 @@ def test_csv_and_excel_downloads_follow_the_role(client, board) -> None:
     client.force_login(board["analyst"])
     rows = list(csv.reader(io.StringIO(client.get(reverse("board_export", args=["csv"])).content.decode())))
     assert rows[0][:3] == ["Quarter", "Measure", "Area"]
-    headline = [r for r in rows if r[1] == "Proven reoffending rate" and r[5] == "all" and r[0] == QUARTER.label]
+    headline = [
+        r for r in rows if r[1] == "Proven reoffending rate" and r[5] == "all" and r[0] == QUARTER.label
+    ]
     assert headline[0][7] == "16.7%" and headline[0][9] == "1"
     client.force_login(board["practitioner"])
     response = client.get(reverse("board_export", args=["xlsx"]))
@@ -171,7 +202,12 @@ def test_a_published_quarter_is_frozen_and_its_pack_reproduced(client, board) ->
 
     again = client.post(reverse("board_publish"), {"quarter": QUARTER.code}, follow=True).content.decode()
     assert "already published" in again
-    assert AccessLogEntry.objects.filter(action=Action.DISCLOSURE, summary=f"Published board figures for {QUARTER.code}").count() == 1
+    assert (
+        AccessLogEntry.objects.filter(
+            action=Action.DISCLOSURE, summary=f"Published board figures for {QUARTER.code}"
+        ).count()
+        == 1
+    )
 
 
 def test_only_analysts_publish_and_only_published_quarters_have_a_pack(client, board) -> None:

@@ -35,9 +35,15 @@ def _fresh_live_figures() -> Any:
 
 
 def convict(subject: Any, proven: date, committed: date | None = None) -> None:
-    offences.offence_record(actor=system_actor(), person=subject, offence_code="04600",
-                            offence_date=committed or proven - timedelta(days=20), outcome="conviction",
-                            outcome_date=proven, disposal="fine")
+    offences.offence_record(
+        actor=system_actor(),
+        person=subject,
+        offence_code="04600",
+        offence_date=committed or proven - timedelta(days=20),
+        outcome="conviction",
+        outcome_date=proven,
+        disposal="fine",
+    )
 
 
 @pytest.fixture
@@ -49,8 +55,12 @@ def cohort(partnership: Any) -> dict[str, Any]:
     people = []
     for i in range(14):
         prolific = i < 8
-        subject = person(first_name=f"Person{i}", last_name="Cohort", sex="female" if i % 3 == 0 else "male",
-                         date_of_birth=date(INDEX.year - 20, 1, 1) if prolific else date(INDEX.year - 55, 1, 1))
+        subject = person(
+            first_name=f"Person{i}",
+            last_name="Cohort",
+            sex="female" if i % 3 == 0 else "male",
+            date_of_birth=date(INDEX.year - 20, 1, 1) if prolific else date(INDEX.year - 55, 1, 1),
+        )
         if prolific:
             for years in range(1, 7):
                 convict(subject, INDEX - timedelta(days=300 * years))
@@ -59,8 +69,14 @@ def cohort(partnership: Any) -> dict[str, Any]:
             convict(subject, INDEX + timedelta(days=60), committed=INDEX + timedelta(days=30))
         people.append(subject)
     cautioned = person(first_name="Only", last_name="Cautioned")
-    offences.offence_record(actor=system_actor(), person=cautioned, offence_code="04600", offence_date=INDEX,
-                            outcome="caution", outcome_date=INDEX)
+    offences.offence_record(
+        actor=system_actor(),
+        person=cautioned,
+        offence_code="04600",
+        offence_date=INDEX,
+        outcome="caution",
+        outcome_date=INDEX,
+    )
     analyst = partnership.user("analyst", partnership.probation, Role.ANALYST)
     practitioner = partnership.user("practitioner", partnership.police)
     return {"people": people, "cautioned": cautioned, "analyst": analyst, "practitioner": practitioner}
@@ -76,7 +92,10 @@ def test_the_cohort_is_scored_as_at_each_index_date(cohort: dict[str, Any]) -> N
     assert set(by_person) == {p.pk for p in cohort["people"]} | {cohort["cautioned"].pk}
     assert all(row["scored_on"] == INDEX and row["horizon_months"] == 12 for row in rows)
     assert by_person[cohort["cautioned"].pk]["predicted"] is None
-    prolific, first = by_person[cohort["people"][0].pk]["predicted"], by_person[cohort["people"][13].pk]["predicted"]
+    prolific, first = (
+        by_person[cohort["people"][0].pk]["predicted"],
+        by_person[cohort["people"][13].pk]["predicted"],
+    )
     assert prolific > first > 0
 
 
@@ -86,7 +105,9 @@ def test_higher_risk_people_reoffend_more_and_the_auc_is_above_a_half(cohort: di
     assert (everyone["people"], everyone["reoffended"]) == (14, 8)
     assert validation["unscored"] == 1 and validation["without_follow_up"] == 0
     # The AUC by hand: over every (reoffender, non-reoffender) pair, 1 when the reoffender scored higher, ½ a tie.
-    predicted = {r["person_id"]: r["predicted"] for r in retrospective_scores(basket_inputs(), as_of=TODAY).to_pylist()}
+    predicted = {
+        r["person_id"]: r["predicted"] for r in retrospective_scores(basket_inputs(), as_of=TODAY).to_pylist()
+    }
     reoffenders = [predicted[cohort["people"][i].pk] for i in REOFFENDERS]
     others = [predicted[p.pk] for i, p in enumerate(cohort["people"]) if i not in REOFFENDERS]
     pairs = [1.0 if r > o else 0.5 if r == o else 0.0 for r in reoffenders for o in others]
@@ -98,21 +119,32 @@ def test_higher_risk_people_reoffend_more_and_the_auc_is_above_a_half(cohort: di
     assert sum(g["people"] for g in validation["groups"] if g["breakdown"] == "ethnicity") == 14
 
 
-def test_an_offence_proven_after_the_index_date_does_not_change_the_prediction(cohort: dict[str, Any]) -> None:
+def test_an_offence_proven_after_the_index_date_does_not_change_the_prediction(
+    cohort: dict[str, Any],
+) -> None:
     subject = cohort["people"][13]
-    before = {r["person_id"]: r["predicted"] for r in retrospective_scores(basket_inputs(), as_of=TODAY).to_pylist()}
+    before = {
+        r["person_id"]: r["predicted"] for r in retrospective_scores(basket_inputs(), as_of=TODAY).to_pylist()
+    }
     # Committed before the index date but proven after it: unknown on the day, so not in the prediction.
     convict(subject, INDEX + timedelta(days=10), committed=INDEX - timedelta(days=100))
-    after = {r["person_id"]: r["predicted"] for r in retrospective_scores(basket_inputs(), as_of=TODAY).to_pylist()}
+    after = {
+        r["person_id"]: r["predicted"] for r in retrospective_scores(basket_inputs(), as_of=TODAY).to_pylist()
+    }
     assert after == before
 
 
 def test_ogrs3_at_index_counts_only_sanctions_proven_by_then_and_starts_the_follow_up_that_day() -> None:
     index = date(2024, 3, 1)
-    facts = RiskFacts(person_id=1, sex="male", date_of_birth=date(1990, 5, 1), sanctions=[
-        Sanction(date(2020, 1, 1), "conviction", "04600", date(2019, 12, 1), None),
-        Sanction(date(2024, 2, 1), "conviction", "04600", date(2024, 1, 1), None),
-    ])
+    facts = RiskFacts(
+        person_id=1,
+        sex="male",
+        date_of_birth=date(1990, 5, 1),
+        sanctions=[
+            Sanction(date(2020, 1, 1), "conviction", "04600", date(2019, 12, 1), None),
+            Sanction(date(2024, 2, 1), "conviction", "04600", date(2024, 1, 1), None),
+        ],
+    )
     at_index = ogrs3_at_index(facts, index)
     assert at_index.inputs["follow_up_start"] == "2024-03-01" and at_index.inputs["total_sanctions"] == 2
     assert ogrs3_for(facts, index).inputs["follow_up_start"] == "2024-02-01"  # unchanged behaviour
@@ -120,19 +152,25 @@ def test_ogrs3_at_index_counts_only_sanctions_proven_by_then_and_starts_the_foll
     assert ogrs3_at_index(facts, index).inputs == at_index.inputs
 
 
-def test_the_page_shows_the_retrospective_figures_in_bounded_queries(client, cohort, django_assert_max_num_queries):
+def test_the_page_shows_the_retrospective_figures_in_bounded_queries(
+    client, cohort, django_assert_max_num_queries
+):
     auc = next(g for g in _retrospective()["groups"] if g["breakdown"] == "all")["auc"]["auc"]
     selectors.live_basket_forget()
     client.force_login(cohort["analyst"])
-    with django_assert_max_num_queries(32):  # twelve for the inputs and seven for the facts, whatever their size
+    with django_assert_max_num_queries(
+        32
+    ):  # twelve for the inputs and seven for the facts, whatever their size
         html = client.get(reverse("board_validation")).content.decode()
     assert "OGRS3 as at the index date, worked out retrospectively" in html
     assert f"{auc:.3f}" in html and "No data" not in html
     # The stored scores stay a second choice: dated today, none has a finished follow-up.
-    RiskScore.objects.create(person=cohort["people"][0], kind=ScoreKind.OGRS3, as_of=TODAY, one_year=40, two_year=55)
+    RiskScore.objects.create(
+        person=cohort["people"][0], kind=ScoreKind.OGRS3, as_of=TODAY, one_year=40, two_year=55
+    )
     selectors.live_basket_forget()
     html = client.get(reverse("board_validation")).content.decode()
-    assert "OGRS3 as at the index date, worked out retrospectively</h2>" in html and "source=ogrs3\"" in html
+    assert "OGRS3 as at the index date, worked out retrospectively</h2>" in html and 'source=ogrs3"' in html
     html = client.get(reverse("board_validation"), {"source": "ogrs3"}).content.decode()
     assert "Stored OGRS3 scores</h2>" in html and "No data" in html
     client.force_login(cohort["practitioner"])

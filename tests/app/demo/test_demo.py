@@ -47,8 +47,12 @@ def test_builds_once_and_prints_a_login_per_agency(demo, capsys):
     # sent (a few more where linkage left someone's records apart, a few fewer where it joined two people).
     assert 1400 <= people <= 1560
 
-    assert "demo.admin is shown a QR code" in demo  # administrators set up two-factor sign-in at first sign-in
-    TOTPDevice.objects.create(user=User.objects.get(username="demo.admin"), name="someone's phone", confirmed=True)
+    assert (
+        "demo.admin is shown a QR code" in demo
+    )  # administrators set up two-factor sign-in at first sign-in
+    TOTPDevice.objects.create(
+        user=User.objects.get(username="demo.admin"), name="someone's phone", confirmed=True
+    )
     call_command("build_demo", "--people", "1500", "--seed", "7", "--as-of", AS_OF.isoformat())
     again = capsys.readouterr().out
     assert not TOTPDevice.objects.exists()  # new passwords, and the next person sets up their own app
@@ -69,7 +73,9 @@ def test_demo_data_is_realistic_and_scoped(demo):
     for person_id in housing_people:
         assert Involvement.objects.filter(person_id=person_id, agency__kind="housing").exists()
 
-    supervised = Person.objects.filter(involvements__agency__kind="probation", involvements__end_date__isnull=True)
+    supervised = Person.objects.filter(
+        involvements__agency__kind="probation", involvements__end_date__isnull=True
+    )
     statuses = set(supervised.annotate(s=supervision_status_expression(AS_OF)).values_list("s", flat=True))
     assert {"custody", "licence", "community"} <= statuses
 
@@ -95,8 +101,16 @@ def test_the_demos_people_come_from_the_agencies_extracts_through_import_and_lin
     # Each agency's extract went through the importer (one batch each, every prison its own) and linkage made
     # every person from those records: no person was loaded from the generator's truth.
     batches = ImportBatch.objects.select_related("agency")
-    assert {"probation", "police", "housing", "health", "treatment", "job_centre", "social_care",
-            "youth_justice"} <= {b.agency.code for b in batches}
+    assert {
+        "probation",
+        "police",
+        "housing",
+        "health",
+        "treatment",
+        "job_centre",
+        "social_care",
+        "youth_justice",
+    } <= {b.agency.code for b in batches}
     assert {b.agency.kind for b in batches if b.agency.code.startswith("prison")} == {"prison"}
     assert sum(b.rows for b in batches) == SourceRecord.objects.count()
     assert not SourceRecord.objects.filter(person__isnull=True).exists()
@@ -110,9 +124,17 @@ def test_the_demos_people_come_from_the_agencies_extracts_through_import_and_lin
     pairs = list(review_queue().select_related("left__agency", "right__agency"))
     assert pairs and len(pairs) == ReviewPair.objects.count()
     world = generate_partnership(people=1500, seed=7, as_of=AS_OF)
-    truth = dict(zip(zip(world.extract_links.column("source").to_pylist(),
-                         world.extract_links.column("record_id").to_pylist(), strict=True),
-                     world.extract_links.column("person_id").to_pylist(), strict=True))
+    truth = dict(
+        zip(
+            zip(
+                world.extract_links.column("source").to_pylist(),
+                world.extract_links.column("record_id").to_pylist(),
+                strict=True,
+            ),
+            world.extract_links.column("person_id").to_pylist(),
+            strict=True,
+        )
+    )
 
     def true_person(record):
         return truth[(record.agency.kind, record.record_id)]

@@ -40,37 +40,78 @@ def _years_ago(years: int, days: int = 0) -> date:
 
 
 def _involve(person: Person, agency: Agency, reason: str, days_ago: int = 200) -> None:
-    people.involvement_start(actor=SYSTEM, person=person, agency_id=agency.pk, reason=reason,
-                             start_date=TODAY - timedelta(days=days_ago))
+    people.involvement_start(
+        actor=SYSTEM,
+        person=person,
+        agency_id=agency.pk,
+        reason=reason,
+        start_date=TODAY - timedelta(days=days_ago),
+    )
 
 
 @pytest.fixture
 def family(partnership) -> Family3:
-    council = Agency.objects.create(code="council_community_safety", name="Medway Community Safety",
-                                    kind=AgencyKind.COUNCIL_COMMUNITY_SAFETY)
+    council = Agency.objects.create(
+        code="council_community_safety",
+        name="Medway Community Safety",
+        kind=AgencyKind.COUNCIL_COMMUNITY_SAFETY,
+    )
     job_centre = Agency.objects.create(code="job_centre", name="Jobcentre Plus", kind=AgencyKind.JOB_CENTRE)
     partnership.council = council
     builders.offence_code("02800")
 
     def make(first: str, born: date, sex: str = "male", last: str = "Harlow") -> Person:
-        return builders.person(first_name=first, last_name=last, date_of_birth=born, sex=sex,
-                               district=partnership.medway)
+        return builders.person(
+            first_name=first, last_name=last, date_of_birth=born, sex=sex, district=partnership.medway
+        )
 
-    f = Family3(grandfather=make("Dennis", _years_ago(62)), mother=make("Tracy", _years_ago(38), "female"),
-                son=make("Kai", _years_ago(15)), daughter=make("Leah", _years_ago(12), "female"),
-                lodger=make("Ray", _years_ago(40)), stranger=make("Alan", _years_ago(50), last="Other"))
+    f = Family3(
+        grandfather=make("Dennis", _years_ago(62)),
+        mother=make("Tracy", _years_ago(38), "female"),
+        son=make("Kai", _years_ago(15)),
+        daughter=make("Leah", _years_ago(12), "female"),
+        lodger=make("Ray", _years_ago(40)),
+        stranger=make("Alan", _years_ago(50), last="Other"),
+    )
     people.relationship_record(actor=SYSTEM, person=f.mother, related_person=f.grandfather, kind="parent")
     for child in (f.son, f.daughter):
         people.relationship_record(actor=SYSTEM, person=child, related_person=f.mother, kind="parent")
     for member in (f.mother, f.son, f.daughter, f.lodger):
-        people.address_add(actor=SYSTEM, person=member, line1="12  Rope Walk", town="Chatham", postcode="me4 4aa",
-                           from_date=TODAY - timedelta(days=900), district_id=partnership.medway.pk)
-    people.address_add(actor=SYSTEM, person=f.stranger, line1="1 Far Lane", town="Canterbury", postcode="CT1 1AA",
-                       from_date=TODAY - timedelta(days=900))
-    offence_record(actor=SYSTEM, person=f.grandfather, offence_code="02800", offence_date=_years_ago(20),
-                   outcome="conviction", outcome_date=_years_ago(20) + timedelta(days=60), disposal="custody")
-    offence_record(actor=SYSTEM, person=f.son, offence_code="02800", offence_date=TODAY - timedelta(days=120),
-                   outcome="conviction", outcome_date=TODAY - timedelta(days=60), disposal="community")
+        people.address_add(
+            actor=SYSTEM,
+            person=member,
+            line1="12  Rope Walk",
+            town="Chatham",
+            postcode="me4 4aa",
+            from_date=TODAY - timedelta(days=900),
+            district_id=partnership.medway.pk,
+        )
+    people.address_add(
+        actor=SYSTEM,
+        person=f.stranger,
+        line1="1 Far Lane",
+        town="Canterbury",
+        postcode="CT1 1AA",
+        from_date=TODAY - timedelta(days=900),
+    )
+    offence_record(
+        actor=SYSTEM,
+        person=f.grandfather,
+        offence_code="02800",
+        offence_date=_years_ago(20),
+        outcome="conviction",
+        outcome_date=_years_ago(20) + timedelta(days=60),
+        disposal="custody",
+    )
+    offence_record(
+        actor=SYSTEM,
+        person=f.son,
+        offence_code="02800",
+        offence_date=TODAY - timedelta(days=120),
+        outcome="conviction",
+        outcome_date=TODAY - timedelta(days=60),
+        disposal="community",
+    )
     _involve(f.grandfather, partnership.police, "Offender — criminal investigation")
     _involve(f.mother, partnership.housing, "Tenancy support")
     _involve(f.mother, council, "ASB case management")
@@ -78,8 +119,13 @@ def family(partnership) -> Family3:
     _involve(f.son, council, "Homelessness prevention", days_ago=100)  # a second agency on accommodation
     _involve(f.son, partnership.probation, "Referral order")
     _involve(f.stranger, council, "ASB case management")
-    school_record_add(actor=SYSTEM, person=f.daughter, period_start=TODAY - timedelta(days=330),
-                      period_end=TODAY - timedelta(days=30), unauthorised_absence_percent=21.5)
+    school_record_add(
+        actor=SYSTEM,
+        person=f.daughter,
+        period_start=TODAY - timedelta(days=330),
+        period_end=TODAY - timedelta(days=30),
+        unauthorised_absence_percent=21.5,
+    )
     families_refresh(actor=SYSTEM)
     return f
 
@@ -95,8 +141,13 @@ def test_refresh_derives_the_family_generations_flags_and_criteria(family, partn
     assert "families for 6 people" in out.getvalue()
     harlows = Family.objects.get(pk=family.grandfather.pk)
     members = {m.person_id: m for m in harlows.members.all()}
-    assert set(members) == {family.grandfather.pk, family.mother.pk, family.son.pk, family.daughter.pk,
-                            family.lodger.pk}
+    assert set(members) == {
+        family.grandfather.pk,
+        family.mother.pk,
+        family.son.pk,
+        family.daughter.pk,
+        family.lodger.pk,
+    }
     assert [members[p.pk].generation for p in (family.grandfather, family.mother, family.son)] == [1, 2, 3]
     assert members[family.lodger.pk].generation_basis == "age"  # joined by the shared address only
     assert harlows.district == partnership.medway
@@ -109,13 +160,19 @@ def test_refresh_derives_the_family_generations_flags_and_criteria(family, partn
 
 
 def test_refresh_replaces_the_families(family):
-    people.relationship_record(actor=SYSTEM, person=family.stranger, related_person=family.lodger, kind="sibling")
+    people.relationship_record(
+        actor=SYSTEM, person=family.stranger, related_person=family.lodger, kind="sibling"
+    )
     families_refresh(actor=SYSTEM)
     assert FamilyMember.objects.get(person=family.stranger).family_id == family.grandfather.pk
-    assert AccessLogEntry.objects.filter(action=Action.ALTERATION, summary__startswith="Worked out").count() == 2
+    assert (
+        AccessLogEntry.objects.filter(action=Action.ALTERATION, summary__startswith="Worked out").count() == 2
+    )
 
 
-def test_overlap_page_ranks_families_the_user_can_see(client, coordinator, family, django_assert_max_num_queries):
+def test_overlap_page_ranks_families_the_user_can_see(
+    client, coordinator, family, django_assert_max_num_queries
+):
     client.force_login(coordinator)
     with django_assert_max_num_queries(12):
         response = client.get(reverse("families_overlap"))
@@ -128,12 +185,15 @@ def test_overlap_page_ranks_families_the_user_can_see(client, coordinator, famil
     assert sorted(entry.detail["person_ids"]) == sorted([family.mother.pk, family.son.pk])
 
 
-@pytest.mark.parametrize(("query", "listed"), [
-    ({"flag": "duplication"}, True),
-    ({"criteria": "tf2012"}, True),
-    ({"district": "CAN"}, False),
-    ({"min_agencies": "6"}, False),
-])
+@pytest.mark.parametrize(
+    ("query", "listed"),
+    [
+        ({"flag": "duplication"}, True),
+        ({"criteria": "tf2012"}, True),
+        ({"district": "CAN"}, False),
+        ({"min_agencies": "6"}, False),
+    ],
+)
 def test_overlap_filters(client, coordinator, family, query, listed):
     client.force_login(coordinator)
     html = client.get(reverse("families_overlap"), query).content.decode()
@@ -172,8 +232,9 @@ def test_csv_export_lists_every_row_and_is_logged(client, coordinator, family):
     assert AccessLogEntry.objects.filter(summary__startswith="Exported where agencies overlap").count() == 2
 
 
-def test_family_view_shows_visible_members_and_hides_the_rest(client, coordinator, family,
-                                                              django_assert_max_num_queries):
+def test_family_view_shows_visible_members_and_hides_the_rest(
+    client, coordinator, family, django_assert_max_num_queries
+):
     client.force_login(coordinator)
     with django_assert_max_num_queries(14):
         response = client.get(reverse("family", args=[family.grandfather.pk]))
@@ -193,7 +254,12 @@ def test_family_of_no_one_in_your_caseload_is_refused_and_logged(client, partner
     client.force_login(partnership.user("tom.treatment", partnership.treatment))
     assert client.get(reverse("family", args=[family.grandfather.pk])).status_code == 404
     assert client.get(reverse("family", args=[999999])).status_code == 404
-    assert AccessLogEntry.objects.filter(action=Action.DENIED, summary__startswith="Refused access to family").count() == 2
+    assert (
+        AccessLogEntry.objects.filter(
+            action=Action.DENIED, summary__startswith="Refused access to family"
+        ).count()
+        == 2
+    )
     assert f"Family {family.grandfather.pk}" not in client.get(reverse("families_overlap")).content.decode()
 
 
@@ -219,15 +285,28 @@ def test_school_record_refuses_bad_dates(family):
     from django.core.exceptions import ValidationError
 
     with pytest.raises(ValidationError):
-        school_record_add(actor=SYSTEM, person=family.daughter, period_start=TODAY, period_end=TODAY,
-                          unauthorised_absence_percent=120)
+        school_record_add(
+            actor=SYSTEM,
+            person=family.daughter,
+            period_start=TODAY,
+            period_end=TODAY,
+            unauthorised_absence_percent=120,
+        )
 
 
 def test_members_of_a_troubled_family_join_the_priority_group(family):
     from desist.priority.models import PriorityGroupMembership
 
-    members = set(PriorityGroupMembership.objects.filter(group="troubled_family").values_list("person_id", flat=True))
-    assert members == {family.grandfather.pk, family.mother.pk, family.son.pk, family.daughter.pk, family.lodger.pk}
+    members = set(
+        PriorityGroupMembership.objects.filter(group="troubled_family").values_list("person_id", flat=True)
+    )
+    assert members == {
+        family.grandfather.pk,
+        family.mother.pk,
+        family.son.pk,
+        family.daughter.pk,
+        family.lodger.pk,
+    }
     period = PriorityGroupMembership.objects.get(group="troubled_family", person=family.mother)
     assert period.end_date is None and period.start_date >= TODAY - timedelta(days=365)
     assert period.basis.startswith("Family meets the Troubled Families 2012 criteria")

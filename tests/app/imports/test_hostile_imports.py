@@ -34,8 +34,12 @@ def _write_table() -> Iterator[None]:
     out = os.environ.get("DESIST_HOSTILE_TABLE")
     if out and _results:
         refused = sum(1 for outcome, _ in _results.values() if outcome == "refused")
-        lines = [f"{len(_results)} kinds of file: {refused} refused, {len(_results) - refused} accepted.", "",
-                 "| kind of file | result | message (or what was stored) |", "|---|---|---|"]
+        lines = [
+            f"{len(_results)} kinds of file: {refused} refused, {len(_results) - refused} accepted.",
+            "",
+            "| kind of file | result | message (or what was stored) |",
+            "|---|---|---|",
+        ]
         for case in CASES:
             if case.kind in _results:
                 outcome, message = _results[case.kind]
@@ -54,8 +58,9 @@ def test_the_corpus_has_at_least_forty_kinds_of_bad_file():
 def test_each_file_is_refused_cleanly_or_accepted(partnership, case: Case):
     agency = partnership.housing
     actor = builders.actor()
-    mapping = services.mapping_save(actor=actor, agency=agency, record_id_column="Client ID", date_format="%d/%m/%Y",
-                                    columns=COLUMNS)
+    mapping = services.mapping_save(
+        actor=actor, agency=agency, record_id_column="Client ID", date_format="%d/%m/%Y", columns=COLUMNS
+    )
     file = ExtractFile(name=case.name, content=case.content, encoding=case.encoding)
     if case.import_first:
         services.import_extract(actor=actor, agency=agency, file=file, mapping=mapping)
@@ -67,14 +72,26 @@ def test_each_file_is_refused_cleanly_or_accepted(partnership, case: Case):
         report = services.import_validate(agency=agency, file=file, mapping=mapping)
         if case.refused:
             assert not report.ok, f"{case.kind} was not refused"
-            message = report.refusal if report.already_imported else "; ".join(
-                (f"Row {p.row}" + (f", column {p.column!r}" if p.column else "") + ": " if p.row > 1 or p.column else "") + p.problem
-                for p in report.problems[:2])
+            message = (
+                report.refusal
+                if report.already_imported
+                else "; ".join(
+                    (
+                        f"Row {p.row}" + (f", column {p.column!r}" if p.column else "") + ": "
+                        if p.row > 1 or p.column
+                        else ""
+                    )
+                    + p.problem
+                    for p in report.problems[:2]
+                )
+            )
             assert case.refused in message, message
             assert "Traceback" not in message and "Error(" not in message
             with pytest.raises(services.ImportRefused):
                 services.import_extract(actor=actor, agency=agency, file=file, mapping=mapping)
-            assert (SourceRecord.objects.count(), ImportBatch.objects.count()) == before, "something was stored"
+            assert (SourceRecord.objects.count(), ImportBatch.objects.count()) == before, (
+                "something was stored"
+            )
             _results[case.kind] = ("refused", message)
         else:
             assert report.ok, report.problems[:3]
@@ -86,17 +103,23 @@ def test_each_file_is_refused_cleanly_or_accepted(partnership, case: Case):
             for name, value in case.stored.items():
                 assert getattr(first, name) == value
             shown = ", ".join(f"{name} {value!r}" for name, value in case.stored.items())
-            _results[case.kind] = ("accepted", f"{batch.created} record{'s' if batch.created != 1 else ''}" + (f", as {batch.file_name!r}"
-                                                                              if case.stored_name else "")
-                                   + (f"; {shown}" if shown else ""))
+            _results[case.kind] = (
+                "accepted",
+                f"{batch.created} record{'s' if batch.created != 1 else ''}"
+                + (f", as {batch.file_name!r}" if case.stored_name else "")
+                + (f"; {shown}" if shown else ""),
+            )
     finally:
         extracts.configure(limits)
 
 
 # --- the reader on its own: any bytes get a table or a message, never a traceback ---------------------------
 
+
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(st.binary(max_size=2_000), st.sampled_from(["x.csv", "x.txt", "x.xlsx"]), st.sampled_from(["", "cp1252"]))
+@given(
+    st.binary(max_size=2_000), st.sampled_from(["x.csv", "x.txt", "x.xlsx"]), st.sampled_from(["", "cp1252"])
+)
 def test_any_bytes_are_read_or_refused_with_a_message(content, name, encoding):
     try:
         table = read_extract(ExtractFile(name=name, content=content, encoding=encoding))
@@ -106,15 +129,27 @@ def test_any_bytes_are_read_or_refused_with_a_message(content, name, encoding):
         assert table.columns and all(len(c) <= 32_767 for c in table.columns)
 
 
-cell_text = st.text(st.characters(blacklist_categories=("Cs", "Cc"), blacklist_characters="\ufeff\u2028\u2029"
-                                  "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\ufff9\ufffa\ufffb"),
-                    max_size=30)
+cell_text = st.text(
+    st.characters(
+        blacklist_categories=("Cs", "Cc"),
+        blacklist_characters="\ufeff\u2028\u2029"
+        "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\ufff9\ufffa\ufffb",
+    ),
+    max_size=30,
+)
 
 
 @settings(max_examples=200, deadline=None)
-@given(st.lists(cell_text.filter(lambda t: t.strip() and not t.strip()[0].isdigit()), min_size=1, max_size=6,
-                unique_by=lambda t: t.strip().lower()),
-       st.lists(st.lists(cell_text, min_size=6, max_size=6), max_size=5), st.booleans())
+@given(
+    st.lists(
+        cell_text.filter(lambda t: t.strip() and not t.strip()[0].isdigit()),
+        min_size=1,
+        max_size=6,
+        unique_by=lambda t: t.strip().lower(),
+    ),
+    st.lists(st.lists(cell_text, min_size=6, max_size=6), max_size=5),
+    st.booleans(),
+)
 def test_any_utf8_table_reads_back_as_written(header, rows, bom):
     width = len(header)
     out = io.StringIO()
@@ -139,9 +174,16 @@ def test_the_command_line_reads_a_file_in_the_encoding_it_is_told(partnership, t
 
     path = tmp_path / "polish.csv"
     path.write_bytes(csv_bytes([row(Forename="Łukasz", Surname="Wójcik")], encoding="iso-8859-2"))
-    services.mapping_save(actor=builders.actor(), agency=partnership.housing, record_id_column="Client ID",
-                          date_format="%d/%m/%Y", columns=COLUMNS)
+    services.mapping_save(
+        actor=builders.actor(),
+        agency=partnership.housing,
+        record_id_column="Client ID",
+        date_format="%d/%m/%Y",
+        columns=COLUMNS,
+    )
     assert desist_main(["import", "--agency", "housing", "--file", str(path)]) == 1
     assert "cannot tell which encoding" in capsys.readouterr().err and not SourceRecord.objects.exists()
-    assert desist_main(["import", "--agency", "housing", "--file", str(path), "--encoding", "iso-8859-2"]) == 0
+    assert (
+        desist_main(["import", "--agency", "housing", "--file", str(path), "--encoding", "iso-8859-2"]) == 0
+    )
     assert SourceRecord.objects.get().first_name == "Łukasz"

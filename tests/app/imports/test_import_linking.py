@@ -32,22 +32,113 @@ pytestmark = pytest.mark.postgres
 
 # A housing provider abroad and at home: Australian four-digit postcodes, a blank one, lower case, stray spaces,
 # the house number and the street in two columns, and contact details.
-HEADER = ["Member No", "Given", "Family", "Born", "House No", "Street", "Unit", "Suburb", "State", "Country",
-          "Postcode", "Email", "Phone"]
-ROWS = [
-    ["A1", "Mia", "Nguyen", "1988-02-14", "12", "Smith Street", "Unit 4", "Southport", "QLD", "Australia", "4215",
-     "Mia.Nguyen@Example.org", "+61 7 5555 0101"],
-    ["A2", "Mia", "Nguyen", "1988-02-14", "12", "Smith St", "Unit 4", "Southport", "Qld", "Australia", " 4215 ",
-     "mia.nguyen@example.org", "07 5555 0101"],
-    ["A3", "Liam", "O'Brien", "1979-11-02", "3", "George Street", "", "Sydney", "NSW", "Australia", "2000",
-     "liam@example.net", "(02) 5550 1234"],
-    ["A4", "Ava", "Kowalski", "1995-06-30", "", "", "", "", "", "Australia", "", "", ""],
-    ["A5", "Noah", "Hughes", "1991-09-09", "8", "Oak Road", "", "Chatham", "Kent", "England", "me4 6tl", "", ""],
-    ["A6", "Noah", "Hughes", "1991-09-09", "8", "Oak Rd", "", "Chatham", "Kent", "UK", "ME4  6TL", "", "01634 555 999"],
+HEADER = [
+    "Member No",
+    "Given",
+    "Family",
+    "Born",
+    "House No",
+    "Street",
+    "Unit",
+    "Suburb",
+    "State",
+    "Country",
+    "Postcode",
+    "Email",
+    "Phone",
 ]
-COLUMNS = {"Given": "first_name", "Family": "last_name", "Born": "date_of_birth", "House No": "street",
-           "Street": "street", "Unit": "address_line_2", "Suburb": "locality", "State": "region", "Country": "country",
-           "Postcode": "postcode", "Email": "email", "Phone": "telephone"}
+ROWS = [
+    [
+        "A1",
+        "Mia",
+        "Nguyen",
+        "1988-02-14",
+        "12",
+        "Smith Street",
+        "Unit 4",
+        "Southport",
+        "QLD",
+        "Australia",
+        "4215",
+        "Mia.Nguyen@Example.org",
+        "+61 7 5555 0101",
+    ],
+    [
+        "A2",
+        "Mia",
+        "Nguyen",
+        "1988-02-14",
+        "12",
+        "Smith St",
+        "Unit 4",
+        "Southport",
+        "Qld",
+        "Australia",
+        " 4215 ",
+        "mia.nguyen@example.org",
+        "07 5555 0101",
+    ],
+    [
+        "A3",
+        "Liam",
+        "O'Brien",
+        "1979-11-02",
+        "3",
+        "George Street",
+        "",
+        "Sydney",
+        "NSW",
+        "Australia",
+        "2000",
+        "liam@example.net",
+        "(02) 5550 1234",
+    ],
+    ["A4", "Ava", "Kowalski", "1995-06-30", "", "", "", "", "", "Australia", "", "", ""],
+    [
+        "A5",
+        "Noah",
+        "Hughes",
+        "1991-09-09",
+        "8",
+        "Oak Road",
+        "",
+        "Chatham",
+        "Kent",
+        "England",
+        "me4 6tl",
+        "",
+        "",
+    ],
+    [
+        "A6",
+        "Noah",
+        "Hughes",
+        "1991-09-09",
+        "8",
+        "Oak Rd",
+        "",
+        "Chatham",
+        "Kent",
+        "UK",
+        "ME4  6TL",
+        "",
+        "01634 555 999",
+    ],
+]
+COLUMNS = {
+    "Given": "first_name",
+    "Family": "last_name",
+    "Born": "date_of_birth",
+    "House No": "street",
+    "Street": "street",
+    "Unit": "address_line_2",
+    "Suburb": "locality",
+    "State": "region",
+    "Country": "country",
+    "Postcode": "postcode",
+    "Email": "email",
+    "Phone": "telephone",
+}
 
 
 def csv_bytes(header: list[str], rows: list[list[str]]) -> bytes:
@@ -72,7 +163,9 @@ def web_import(client, name: str, content: bytes) -> Upload:
     checked = client.get(response.url).content.decode()
     rows = content.count(b"\n") - 1
     assert f"Import {rows} record" in checked, checked
-    client.post(f"/imports/uploads/{upload.pk}/import/", {"mapping": selectors.current_mapping(upload.agency).pk})
+    client.post(
+        f"/imports/uploads/{upload.pk}/import/", {"mapping": selectors.current_mapping(upload.agency).pk}
+    )
     run_worker()
     upload.refresh_from_db()
     assert upload.state == "imported"
@@ -86,24 +179,42 @@ def analyst(partnership):
 
 # --- every field, international postcodes, combined columns ------------------------------------------
 
+
 def test_an_international_file_imports_with_a_note_and_every_field_reaches_the_engine(partnership):
-    mapping = services.mapping_save(actor=builders.actor(), agency=partnership.housing, record_id_column="Member No",
-                                    date_format="auto", columns=COLUMNS)
+    mapping = services.mapping_save(
+        actor=builders.actor(),
+        agency=partnership.housing,
+        record_id_column="Member No",
+        date_format="auto",
+        columns=COLUMNS,
+    )
     file = ExtractFile(name="abroad.csv", content=csv_bytes(HEADER, ROWS))
     report = services.import_validate(agency=partnership.housing, file=file, mapping=mapping)
     assert report.ok, report.problems
     # Not a refusal: a note, with what the postcodes look like.
-    assert len(report.notes) == 1 and report.notes[0].startswith("3 of the 5 postcodes are not in the UK format")
+    assert len(report.notes) == 1 and report.notes[0].startswith(
+        "3 of the 5 postcodes are not in the UK format"
+    )
     assert "'4215'" in report.notes[0] and "'2000'" in report.notes[0]
-    services.import_checked(actor=builders.actor(), agency=partnership.housing, file=file, mapping=mapping,
-                            report=report)
+    services.import_checked(
+        actor=builders.actor(), agency=partnership.housing, file=file, mapping=mapping, report=report
+    )
     mia = SourceRecord.objects.get(record_id="A2")
     # House number and street joined in the file's column order; values normalised as the engine reads them.
     assert (mia.street, mia.address_line_2, mia.locality, mia.region, mia.country) == (
-        "12 Smith St", "Unit 4", "Southport", "Qld", "Australia")
+        "12 Smith St",
+        "Unit 4",
+        "Southport",
+        "Qld",
+        "Australia",
+    )
     assert (mia.postcode, mia.email, mia.telephone) == ("4215", "mia.nguyen@example.org", "0755550101")
     assert SourceRecord.objects.get(record_id="A1").telephone == "+61755550101"
-    assert [SourceRecord.objects.get(record_id=r).postcode for r in ("A4", "A5", "A6")] == ["", "ME4 6TL", "ME4 6TL"]
+    assert [SourceRecord.objects.get(record_id=r).postcode for r in ("A4", "A5", "A6")] == [
+        "",
+        "ME4 6TL",
+        "ME4 6TL",
+    ]
 
     table = selectors.source_records_table()
     for name in ("street", "address_line_2", "region", "country", "postcode", "email", "telephone"):
@@ -116,46 +227,84 @@ def test_an_international_file_imports_with_a_note_and_every_field_reaches_the_e
     # Six records are too few to estimate m (no EM below MIN_EM_RECORDS): the same name, date of birth, e-mail and
     # address links; "Oak Road, England" against "Oak Rd, UK" may instead go to a reviewer, never to someone else.
     assert people["A1"] == people["A2"] and people["A3"] not in (people["A1"], people["A5"], people["A6"])
-    assert people["A5"] == people["A6"] or ReviewPair.objects.filter(
-        left__record_id__in=("A5", "A6"), right__record_id__in=("A5", "A6")).exists()
+    assert (
+        people["A5"] == people["A6"]
+        or ReviewPair.objects.filter(
+            left__record_id__in=("A5", "A6"), right__record_id__in=("A5", "A6")
+        ).exists()
+    )
     person = Person.objects.get(pk=people["A1"])
     assert person.email == "mia.nguyen@example.org" and person.phone in ("0755550101", "+61755550101")
     address = Address.objects.get(person=person)
     assert (address.line1, address.postcode, address.town) == ("12 Smith Street", "4215", "Southport") or (
-        address.line1, address.postcode) == ("12 Smith St", "4215")
+        address.line1,
+        address.postcode,
+    ) == ("12 Smith St", "4215")
     assert "Australia" in address.line2
 
 
 def test_a_file_of_uk_postcodes_has_no_note_and_a_mis_mapped_column_still_says_so(partnership):
     columns = {"Given": "first_name", "Family": "last_name", "Postcode": "postcode"}
-    mapping = services.mapping_save(actor=builders.actor(), agency=partnership.housing, record_id_column="Member No",
-                                    date_format="auto", columns=columns)
+    mapping = services.mapping_save(
+        actor=builders.actor(),
+        agency=partnership.housing,
+        record_id_column="Member No",
+        date_format="auto",
+        columns=columns,
+    )
     uk = ExtractFile(name="uk.csv", content=csv_bytes(HEADER, ROWS[4:]))
     assert services.import_validate(agency=partnership.housing, file=uk, mapping=mapping).notes == []
     # A column that never held postcodes: every value outside the UK format, said plainly, nothing refused.
-    wrong = services.mapping_save(actor=builders.actor(), agency=partnership.housing, record_id_column="Member No",
-                                  date_format="auto", columns={**columns, "Postcode": "", "Born": "postcode"})
+    wrong = services.mapping_save(
+        actor=builders.actor(),
+        agency=partnership.housing,
+        record_id_column="Member No",
+        date_format="auto",
+        columns={**columns, "Postcode": "", "Born": "postcode"},
+    )
     report = services.import_validate(agency=partnership.housing, file=uk, mapping=wrong)
     assert report.ok and report.notes[0].startswith("All postcodes are not in the UK format")
     assert "change the column mapping" in report.notes[0]
 
 
 def test_only_address_fields_may_combine_columns(partnership):
-    problems = services.mapping_problems(record_id_column="Member No", date_format="auto",
-                                         columns={"Family": "last_name", "Given": "last_name", "House No": "street",
-                                                  "Street": "street", "Unit": "locality", "Suburb": "locality"})
+    problems = services.mapping_problems(
+        record_id_column="Member No",
+        date_format="auto",
+        columns={
+            "Family": "last_name",
+            "Given": "last_name",
+            "House No": "street",
+            "Street": "street",
+            "Unit": "locality",
+            "Suburb": "locality",
+        },
+    )
     assert problems == ["Last name is chosen for two columns, 'Family' and 'Given'; choose it for one."]
 
 
 def test_the_new_fields_are_guessed_from_their_headers():
-    assert guess_columns(["House Number", "Address Line 2", "County", "Country", "Zip Code", "E-mail", "Mobile"]) == {
-        "House Number": "house_number", "Address Line 2": "address_line_2", "County": "region",
-        "Country": "country", "Zip Code": "postcode", "E-mail": "email", "Mobile": "telephone"}
+    assert guess_columns(
+        ["House Number", "Address Line 2", "County", "Country", "Zip Code", "E-mail", "Mobile"]
+    ) == {
+        "House Number": "house_number",
+        "Address Line 2": "address_line_2",
+        "County": "region",
+        "Country": "country",
+        "Zip Code": "postcode",
+        "E-mail": "email",
+        "Mobile": "telephone",
+    }
 
 
 def test_the_command_line_imports_the_new_fields(partnership, tmp_path, capsys):
-    services.mapping_save(actor=builders.actor(), agency=partnership.housing, record_id_column="Member No",
-                          date_format="auto", columns=COLUMNS)
+    services.mapping_save(
+        actor=builders.actor(),
+        agency=partnership.housing,
+        record_id_column="Member No",
+        date_format="auto",
+        columns=COLUMNS,
+    )
     path = tmp_path / "abroad.csv"
     path.write_bytes(csv_bytes(HEADER, ROWS))
     call_command("import_extract", "--agency", "housing", "--file", str(path))
@@ -164,8 +313,9 @@ def test_the_command_line_imports_the_new_fields(partnership, tmp_path, capsys):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_the_pages_map_combined_columns_show_the_note_and_the_linking(client, partnership, analyst,
-                                                                      django_assert_max_num_queries):
+def test_the_pages_map_combined_columns_show_the_note_and_the_linking(
+    client, partnership, analyst, django_assert_max_num_queries
+):
     client.force_login(analyst)
     response = client.post("/imports/", {"file": SimpleUploadedFile("abroad.csv", csv_bytes(HEADER, ROWS))})
     upload = Upload.objects.get()
@@ -179,13 +329,22 @@ def test_the_pages_map_combined_columns_show_the_note_and_the_linking(client, pa
     with django_assert_max_num_queries(12):
         check = client.get(saved.url).content.decode()
     assert "Import 6 records" in check and "Worth knowing about the data" in check
-    assert "3 of the 5 postcodes are not in the UK format" in check and "These do not stop the import" in check
-    client.post(f"/imports/uploads/{upload.pk}/import/", {"mapping": selectors.current_mapping(partnership.housing).pk})
+    assert (
+        "3 of the 5 postcodes are not in the UK format" in check and "These do not stop the import" in check
+    )
+    client.post(
+        f"/imports/uploads/{upload.pk}/import/",
+        {"mapping": selectors.current_mapping(partnership.housing).pk},
+    )
     run_worker()
     with django_assert_max_num_queries(12):
         done = client.get(saved.url).content.decode()
-    assert "Linked</strong>" in done and ("6 records from this file made 4 new people" in done or (
-        "6 records from this file made 5 new people" in done and "1 pair went to the review queue" in done))
+    assert "Linked</strong>" in done and (
+        "6 records from this file made 4 new people" in done
+        or (
+            "6 records from this file made 5 new people" in done and "1 pair went to the review queue" in done
+        )
+    )
     with django_assert_max_num_queries(13):
         history = client.get("/imports/").content.decode()
     assert history.count("Linked</strong>") == 2  # the latest import, and its row in the history
@@ -195,10 +354,13 @@ def test_the_pages_map_combined_columns_show_the_note_and_the_linking(client, pa
         overview = client.get("/linkage/").content.decode()
     assert "Recent imports" in overview and "abroad.csv" in overview and "Linked</strong>" in overview
     shown = Thresholds()  # the thresholds, as match probabilities
-    assert probability(shown.link_probability) in overview and probability(shown.review_probability) in overview
+    assert (
+        probability(shown.link_probability) in overview and probability(shown.review_probability) in overview
+    )
 
 
 # --- small batches: the stored model, or waiting for enough records ----------------------------------
+
 
 @pytest.fixture(scope="module")
 def extracts(tmp_path_factory) -> Path:
@@ -212,16 +374,21 @@ def import_file(agency, path: Path):
     """An extract imported through the real import service, with the mapping desist guesses."""
     file = ExtractFile.from_path(path)
     table = read_extract(file)
-    mapping = services.mapping_save(actor=builders.actor(), agency=agency,
-                                    record_id_column=guess_record_id_column(table.columns), date_format="auto",
-                                    columns=guess_columns(table.columns))
+    mapping = services.mapping_save(
+        actor=builders.actor(),
+        agency=agency,
+        record_id_column=guess_record_id_column(table.columns),
+        date_format="auto",
+        columns=guess_columns(table.columns),
+    )
     return services.import_extract(actor=builders.actor(), agency=agency, file=file, mapping=mapping)
 
 
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.parametrize("stored_model", [True, False], ids=["stored-model", "no-model"])
-def test_a_small_web_import_links_or_waits_for_enough_records_and_never_fails(client, partnership, analyst, extracts,
-                                                                             stored_model):
+def test_a_small_web_import_links_or_waits_for_enough_records_and_never_fails(
+    client, partnership, analyst, extracts, stored_model
+):
     stored = None
     if stored_model:
         import_file(partnership.police, extracts / "police.csv")
@@ -231,12 +398,17 @@ def test_a_small_web_import_links_or_waits_for_enough_records_and_never_fails(cl
     lines = (extracts / "health.csv").read_bytes().splitlines(keepends=True)
     header = lines[0]
     table = read_extract(ExtractFile(name="h.csv", content=b"".join(lines[:2])))
-    services.mapping_save(actor=builders.actor(), agency=partnership.housing, date_format="auto",
-                          record_id_column=guess_record_id_column(table.columns), columns=guess_columns(table.columns))
+    services.mapping_save(
+        actor=builders.actor(),
+        agency=partnership.housing,
+        date_format="auto",
+        record_id_column=guess_record_id_column(table.columns),
+        columns=guess_columns(table.columns),
+    )
     client.force_login(analyst)
     taken = 1
     for size in (1, 5, 100):
-        upload = web_import(client, f"health-{size}.csv", header + b"".join(lines[taken:taken + size]))
+        upload = web_import(client, f"health-{size}.csv", header + b"".join(lines[taken : taken + size]))
         taken += size
         state = batch_linking([upload.batch])[upload.batch_id]
         run = state.run
@@ -261,10 +433,17 @@ def test_a_small_web_import_links_or_waits_for_enough_records_and_never_fails(cl
 
 # --- a run cut short: explained, and tried again ------------------------------------------------------
 
+
 @pytest.mark.django_db(transaction=True)
-def test_a_linking_run_whose_worker_is_killed_is_explained_and_tried_again(client, partnership, analyst, extracts,
-                                                                         worker_env, tmp_path,  # noqa: F811
-                                                                         django_assert_max_num_queries):
+def test_a_linking_run_whose_worker_is_killed_is_explained_and_tried_again(
+    client,
+    partnership,
+    analyst,
+    extracts,
+    worker_env,  # noqa: F811 (the fixture imported above)
+    tmp_path,
+    django_assert_max_num_queries,
+):
     from desist.worker.services import leases_reap
 
     import_file(partnership.police, extracts / "police.csv")
@@ -272,7 +451,9 @@ def test_a_linking_run_whose_worker_is_killed_is_explained_and_tried_again(clien
     log = tmp_path / "worker.log"
     worker = start_worker(worker_env, log=log)
     try:
-        wait_until(lambda: LinkRun.objects.filter(status=RunStatus.RUNNING).exists(), what="a linking run to start")
+        wait_until(
+            lambda: LinkRun.objects.filter(status=RunStatus.RUNNING).exists(), what="a linking run to start"
+        )
     finally:
         worker.send_signal(signal.SIGKILL)
         worker.wait()
@@ -285,14 +466,18 @@ def test_a_linking_run_whose_worker_is_killed_is_explained_and_tried_again(clien
     client.force_login(analyst)
     with django_assert_max_num_queries(13):
         page = client.get("/imports/").content.decode()
-    assert "Linking failed</strong>" in page and "The task worker running it stopped before it finished" in page
+    assert (
+        "Linking failed</strong>" in page and "The task worker running it stopped before it finished" in page
+    )
     assert "It will be tried again at" in page and "Retry now" in page
     assert failed.error not in page and "Attempt 1" not in page
     reviewer = partnership.user("rev", partnership.police, role=Role.ADMINISTRATOR)
     client.force_login(reviewer)
     with django_assert_max_num_queries(12):
         overview = client.get("/linkage/").content.decode()
-    assert "Linking failed</strong>" in overview and "Tried again at" in overview and "Attempt 1" not in overview
+    assert (
+        "Linking failed</strong>" in overview and "Tried again at" in overview and "Attempt 1" not in overview
+    )
 
     second = start_worker(worker_env, "--batch", log=log)
     assert second.wait(timeout=300) == 0, log.read_text()

@@ -22,13 +22,22 @@ TEAM = ("coordinator", "iom_officer", "practitioner")
 
 
 def burglar(partnership, team, last_name, burglaries, district=None):
-    person = builders.person(last_name=last_name, district=district or partnership.medway,
-                             involved=[(partnership.probation, team["practitioner"]), (partnership.police, team["iom_officer"])])
+    person = builders.person(
+        last_name=last_name,
+        district=district or partnership.medway,
+        involved=[(partnership.probation, team["practitioner"]), (partnership.police, team["iom_officer"])],
+    )
     builders.offence_code("02800")
     for n in range(burglaries):
-        offence_record(actor=builders.actor(), person=person, offence_code="02800",
-                       offence_date=TODAY - timedelta(days=30 + 40 * n), outcome="conviction",
-                       outcome_date=TODAY - timedelta(days=20 + 40 * n), disposal="community")
+        offence_record(
+            actor=builders.actor(),
+            person=person,
+            offence_code="02800",
+            offence_date=TODAY - timedelta(days=30 + 40 * n),
+            outcome="conviction",
+            outcome_date=TODAY - timedelta(days=20 + 40 * n),
+            disposal="community",
+        )
     return person
 
 
@@ -54,12 +63,16 @@ def test_candidates_are_ranked_and_explained(team, pool):
 
 def test_filters_by_district_strand_and_new_since_the_last_panel(team, pool, partnership):
     actor = builders.actor(team["coordinator"])
-    assert [c.person.last_name for c in candidates(actor, CandidateFilters(district="CAN"), on=TODAY)] == ["Steady"]
+    assert [c.person.last_name for c in candidates(actor, CandidateFilters(district="CAN"), on=TODAY)] == [
+        "Steady"
+    ]
     Panel.objects.create(held_on=TODAY)
     assert list(candidates(actor, CandidateFilters(new_only=True), on=TODAY)) == []
     Candidacy.objects.filter(person=pool["steady"]).update(candidate_since=TODAY + timedelta(days=1))
-    assert [c.person.last_name for c in candidates(actor, CandidateFilters(new_only=True),
-                                                   on=TODAY + timedelta(days=1))] == ["Steady"]
+    assert [
+        c.person.last_name
+        for c in candidates(actor, CandidateFilters(new_only=True), on=TODAY + timedelta(days=1))
+    ] == ["Steady"]
 
 
 def test_propose_adopt_review_deselect(team, pool, partnership):
@@ -67,12 +80,22 @@ def test_propose_adopt_review_deselect(team, pool, partnership):
     person = pool["prolific"]
     membership = services.cohort_propose(actor=actor, person=person)
     assert person.pk not in [c.person_id for c in candidates(actor, CandidateFilters(), on=TODAY)]
-    services.cohort_adopt(actor=actor, membership=membership, strand="fixed", review_date=TODAY + timedelta(weeks=12),
-                          leads={partnership.probation.pk: team["practitioner"].pk, partnership.police.pk: team["iom_officer"].pk})
+    services.cohort_adopt(
+        actor=actor,
+        membership=membership,
+        strand="fixed",
+        review_date=TODAY + timedelta(weeks=12),
+        leads={
+            partnership.probation.pk: team["practitioner"].pk,
+            partnership.police.pk: team["iom_officer"].pk,
+        },
+    )
     membership.refresh_from_db()
     assert membership.status == "adopted" and membership.register_entry.kind == "iom"
     assert LeadProfessional.objects.filter(membership=membership).count() == 2
-    services.cohort_review(actor=actor, membership=membership, next_review=TODAY + timedelta(weeks=24), notes="Engaging")
+    services.cohort_review(
+        actor=actor, membership=membership, next_review=TODAY + timedelta(weeks=24), notes="Engaging"
+    )
     services.cohort_deselect(actor=actor, membership=membership, reason="No offending for a year")
     membership.refresh_from_db()
     assert membership.status == "deselected"
@@ -93,8 +116,13 @@ def test_decisions_need_reasons_and_respect_caps(team, pool):
     settings_row.cap_fixed = 0
     settings_row.save()
     with pytest.raises(services.CohortDecisionError, match=r"strand is full \(0 of 0\)"):
-        services.cohort_adopt(actor=actor, membership=membership, strand="fixed",
-                              review_date=TODAY + timedelta(weeks=12), leads={1: None})
+        services.cohort_adopt(
+            actor=actor,
+            membership=membership,
+            strand="fixed",
+            review_date=TODAY + timedelta(weeks=12),
+            leads={1: None},
+        )
     services.cohort_decline(actor=actor, membership=membership, reason="Managed under MAPPA instead")
     assert CohortMembership.objects.get(pk=membership.pk).status == "declined"
 
@@ -113,9 +141,15 @@ def test_pages_and_the_record_show_decisions(client, team, pool, partnership, dj
     response = client.post(f"/iom/candidates/{pool['prolific'].pk}/propose/")
     membership = CohortMembership.objects.get(person=pool["prolific"])
     assert response.url == f"/iom/decisions/{membership.pk}/"
-    response = client.post(response.url, {"decision": "adopt", "strand": "fixed",
-                                           "review_date": (TODAY + timedelta(weeks=12)).isoformat(),
-                                           f"lead_{partnership.police.pk}": str(team["iom_officer"].pk)})
+    response = client.post(
+        response.url,
+        {
+            "decision": "adopt",
+            "strand": "fixed",
+            "review_date": (TODAY + timedelta(weeks=12)).isoformat(),
+            f"lead_{partnership.police.pk}": str(team["iom_officer"].pk),
+        },
+    )
     assert response.status_code == 302
     with django_assert_max_num_queries(16):
         cohort = client.get("/iom/cohort/")

@@ -21,9 +21,15 @@ pytestmark = pytest.mark.django_db
 
 def hospital_order(subject, *, code: str, category: str, on):
     builders.offence_code(code, category, 0.1)
-    return offences.offence_record(actor=system_actor(), person=subject, offence_code=code,
-                                   offence_date=on - timedelta(days=60), outcome="conviction", outcome_date=on,
-                                   disposal=Disposal.HOSPITAL_ORDER)
+    return offences.offence_record(
+        actor=system_actor(),
+        person=subject,
+        offence_code=code,
+        offence_date=on - timedelta(days=60),
+        outcome="conviction",
+        outcome_date=on,
+        disposal=Disposal.HOSPITAL_ORDER,
+    )
 
 
 def test_a_hospital_order_for_a_violent_offence_makes_its_victim_eligible(partnership):
@@ -47,9 +53,15 @@ def test_proven_reoffending_counts_from_the_day_of_a_hospital_order():
     builders.offence_code("04600", "Theft (non-motor)", 0.0)
     subject = builders.person(last_name="Ordered")
     hospital_order(subject, code="00800", category="Violence", on=quarter.start + timedelta(days=5))
-    offences.offence_record(actor=system_actor(), person=subject, offence_code="04600",
-                            offence_date=quarter.start + timedelta(days=20), outcome="conviction",
-                            outcome_date=quarter.start + timedelta(days=30), disposal=Disposal.FINE)
+    offences.offence_record(
+        actor=system_actor(),
+        person=subject,
+        offence_code="04600",
+        offence_date=quarter.start + timedelta(days=20),
+        outcome="conviction",
+        outcome_date=quarter.start + timedelta(days=30),
+        disposal=Disposal.FINE,
+    )
     board.live_basket_forget()
     try:
         cell = BoardView(board.live_basket(), analyst=True).cell(BY_CODE["proven_reoffending"], quarter)

@@ -34,29 +34,52 @@ def order(partnership):
 
 def test_each_outcome_is_kept_against_its_sentence_and_person_and_logged(order):
     actor = builders.actor()
-    home = accommodation_status_record(actor=actor, sentence=order, stage="start", recorded_on=date(2025, 2, 1),
-                                       kind=AccommodationKind.OWN_HOME)
-    work = employment_status_record(actor=actor, sentence=order, stage="start", recorded_on=date(2025, 2, 1),
-                                    kind=EmploymentKind.TRAINING)
-    warning = enforcement_action_record(actor=actor, sentence=order, kind="warning", action_date=date(2025, 3, 1),
-                                        reason="Missed appointment without an acceptable reason")
+    home = accommodation_status_record(
+        actor=actor,
+        sentence=order,
+        stage="start",
+        recorded_on=date(2025, 2, 1),
+        kind=AccommodationKind.OWN_HOME,
+    )
+    work = employment_status_record(
+        actor=actor, sentence=order, stage="start", recorded_on=date(2025, 2, 1), kind=EmploymentKind.TRAINING
+    )
+    warning = enforcement_action_record(
+        actor=actor,
+        sentence=order,
+        kind="warning",
+        action_date=date(2025, 3, 1),
+        reason="Missed appointment without an acceptable reason",
+    )
     for row in (home, work, warning):
         assert row.person_id == order.person_id and row.sentence_id == order.pk
-        assert AccessLogEntry.objects.filter(action=Action.COLLECTION, object_type=row._meta.label_lower, object_id=str(row.pk),
-                                             person_id=order.person_id).exists()
+        assert AccessLogEntry.objects.filter(
+            action=Action.COLLECTION,
+            object_type=row._meta.label_lower,
+            object_id=str(row.pk),
+            person_id=order.person_id,
+        ).exists()
     assert str(warning) == "Warning on 2025-03-01"
 
 
 def test_a_value_outside_the_lists_is_refused_and_nothing_is_kept(order):
     actor = builders.actor()
     with pytest.raises(ValidationError):
-        accommodation_status_record(actor=actor, sentence=order, stage="start", recorded_on=date(2025, 2, 1),
-                                    kind="castle")
+        accommodation_status_record(
+            actor=actor, sentence=order, stage="start", recorded_on=date(2025, 2, 1), kind="castle"
+        )
     with pytest.raises(ValidationError):
-        accommodation_status_record(actor=actor, sentence=order, stage="halfway", recorded_on=date(2025, 2, 1),
-                                    kind=AccommodationKind.OWN_HOME)
+        accommodation_status_record(
+            actor=actor,
+            sentence=order,
+            stage="halfway",
+            recorded_on=date(2025, 2, 1),
+            kind=AccommodationKind.OWN_HOME,
+        )
     with pytest.raises(ValidationError):
-        enforcement_action_record(actor=actor, sentence=order, kind="telling-off", action_date=date(2025, 3, 1))
+        enforcement_action_record(
+            actor=actor, sentence=order, kind="telling-off", action_date=date(2025, 3, 1)
+        )
     assert not AccommodationStatus.objects.exists() and not EnforcementAction.objects.exists()
 
 

@@ -21,11 +21,20 @@ def superuser(db):
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("url", [
-    "/admin/partnership/agency/", "/admin/partnership/agency/add/", "/admin/partnership/team/",
-    "/admin/partnership/membership/", "/admin/partnership/district/", "/admin/auth/user/",
-    "/admin/offences/offencecode/", "/admin/api/apitoken/", "/admin/audit/accesslogentry/",
-])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/admin/partnership/agency/",
+        "/admin/partnership/agency/add/",
+        "/admin/partnership/team/",
+        "/admin/partnership/membership/",
+        "/admin/partnership/district/",
+        "/admin/auth/user/",
+        "/admin/offences/offencecode/",
+        "/admin/api/apitoken/",
+        "/admin/audit/accesslogentry/",
+    ],
+)
 def test_admin_pages_open(client, superuser, partnership, url):
     client.force_login(superuser)
     assert client.get(url).status_code == 200
@@ -34,10 +43,19 @@ def test_admin_pages_open(client, superuser, partnership, url):
 @pytest.mark.django_db
 def test_admin_adds_an_agency_and_a_membership(client, superuser, partnership):
     client.force_login(superuser)
-    response = client.post("/admin/partnership/agency/add/", {
-        "code": "hostel", "name": "Northampton Hostel", "kind": "housing", "district": "",
-        "teams-TOTAL_FORMS": "0", "teams-INITIAL_FORMS": "0", "teams-MIN_NUM_FORMS": "0", "teams-MAX_NUM_FORMS": "1000",
-    })
+    response = client.post(
+        "/admin/partnership/agency/add/",
+        {
+            "code": "hostel",
+            "name": "Northampton Hostel",
+            "kind": "housing",
+            "district": "",
+            "teams-TOTAL_FORMS": "0",
+            "teams-INITIAL_FORMS": "0",
+            "teams-MIN_NUM_FORMS": "0",
+            "teams-MAX_NUM_FORMS": "1000",
+        },
+    )
     assert response.status_code == 302
     assert partnership.probation.__class__.objects.filter(code="hostel").exists()
 
@@ -61,13 +79,21 @@ def test_offence_codes_load_from_the_published_list():
 def _check_deploy(**env):
     # The browser tests' async-safety switch must not leak into a production-like run.
     clean = {k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"}
-    return subprocess.run([sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"], cwd=ROOT,
-                          env={**clean, **env}, capture_output=True, text=True)
+    return subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT,
+        env={**clean, **env},
+        capture_output=True,
+        text=True,
+    )
 
 
 def test_production_settings_pass_the_deploy_check():
-    result = _check_deploy(DESIST_PRODUCTION="1", DESIST_SECRET_KEY="x" * 60 + "-Kq3#pZ!rT9",
-                           DESIST_ALLOWED_HOSTS="desist.example.org")
+    result = _check_deploy(
+        DESIST_PRODUCTION="1",
+        DESIST_SECRET_KEY="x" * 60 + "-Kq3#pZ!rT9",
+        DESIST_ALLOWED_HOSTS="desist.example.org",
+    )
     assert result.returncode == 0, result.stdout + result.stderr
 
 
@@ -78,7 +104,9 @@ def test_production_refuses_the_demo_secret():
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("url", ["/admin/iom/cohortsettings/", "/admin/iom/panel/add/", "/admin/assessments/riskscore/"])
+@pytest.mark.parametrize(
+    "url", ["/admin/iom/cohortsettings/", "/admin/iom/panel/add/", "/admin/assessments/riskscore/"]
+)
 def test_risk_and_iom_admin_pages_open(client, superuser, url):
     client.force_login(superuser)
     assert client.get(url).status_code == 200

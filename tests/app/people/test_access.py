@@ -27,12 +27,20 @@ def staff(partnership):
 @pytest.fixture
 def people(partnership, staff):
     return {
-        "supervised": builders.person(first_name="Sam", last_name="Supervised",
-                                      involved=[(partnership.probation, staff["probation"])]),
-        "iom": builders.person(first_name="Ian", last_name="Nominal",
-                               involved=[(partnership.probation, None), (partnership.police, staff["police"])]),
-        "tenant": builders.person(first_name="Tess", last_name="Tenant", involved=[(partnership.housing, None)]),
-        "client": builders.person(first_name="Cal", last_name="Client", involved=[(partnership.treatment, None)]),
+        "supervised": builders.person(
+            first_name="Sam", last_name="Supervised", involved=[(partnership.probation, staff["probation"])]
+        ),
+        "iom": builders.person(
+            first_name="Ian",
+            last_name="Nominal",
+            involved=[(partnership.probation, None), (partnership.police, staff["police"])],
+        ),
+        "tenant": builders.person(
+            first_name="Tess", last_name="Tenant", involved=[(partnership.housing, None)]
+        ),
+        "client": builders.person(
+            first_name="Cal", last_name="Client", involved=[(partnership.treatment, None)]
+        ),
     }
 
 
@@ -72,9 +80,12 @@ def test_a_record_that_does_not_exist_looks_the_same_as_one_that_is_not_yours(cl
 
 def test_access_lasts_the_grace_period_after_involvement_ends(partnership, staff, settings):
     settings.DESIST_ACCESS_GRACE_DAYS = 90
-    recent = builders.person(last_name="Recent", involved=[(partnership.housing, None)],
-                             ended=TODAY - timedelta(days=30))
-    old = builders.person(last_name="Old", involved=[(partnership.housing, None)], ended=TODAY - timedelta(days=120))
+    recent = builders.person(
+        last_name="Recent", involved=[(partnership.housing, None)], ended=TODAY - timedelta(days=30)
+    )
+    old = builders.person(
+        last_name="Old", involved=[(partnership.housing, None)], ended=TODAY - timedelta(days=120)
+    )
     visible = set(visible_people(builders.actor(staff["housing"])).values_list("pk", flat=True))
     assert recent.pk in visible
     assert old.pk not in visible

@@ -26,11 +26,20 @@ def _caseload_person(partnership, worker, last_name, **kwargs):
 @pytest.fixture
 def three_statuses(partnership, worker):
     in_custody = _caseload_person(partnership, worker, "Inside")
-    builders.custody(in_custody, sentence_date=TODAY - timedelta(days=100), length_days=365,
-                     release=TODAY + timedelta(days=83))
+    builders.custody(
+        in_custody,
+        sentence_date=TODAY - timedelta(days=100),
+        length_days=365,
+        release=TODAY + timedelta(days=83),
+    )
     on_licence = _caseload_person(partnership, worker, "Released")
-    builders.custody(on_licence, sentence_date=TODAY - timedelta(days=300), length_days=400,
-                     release=TODAY - timedelta(days=100), actual=True)
+    builders.custody(
+        on_licence,
+        sentence_date=TODAY - timedelta(days=300),
+        length_days=400,
+        release=TODAY - timedelta(days=100),
+        actual=True,
+    )
     on_order = _caseload_person(partnership, worker, "Order")
     builders.community_order(on_order, start=TODAY - timedelta(days=60), months=12)
     builders.flag(on_order, "domestic_abuse_perpetrator")
@@ -57,15 +66,18 @@ def test_caseload_holds_only_the_workers_own_people(partnership, worker, three_s
     assert {p.last_name for p in caseload(builders.actor(worker))} == {"Inside", "Released", "Order"}
 
 
-@pytest.mark.parametrize(("filters", "expected"), [
-    (CaseloadFilters(status="custody"), ["Inside"]),
-    (CaseloadFilters(status="licence"), ["Released"]),
-    (CaseloadFilters(flag="domestic_abuse_perpetrator"), ["Order"]),
-    (CaseloadFilters(flag="mappa"), ["Inside"]),
-    (CaseloadFilters(sort="name"), ["Inside", "Order", "Released"]),
-    (CaseloadFilters(sort="-name"), ["Released", "Order", "Inside"]),
-    (CaseloadFilters(sort="next_key_date"), ["Inside", "Released", "Order"]),
-])
+@pytest.mark.parametrize(
+    ("filters", "expected"),
+    [
+        (CaseloadFilters(status="custody"), ["Inside"]),
+        (CaseloadFilters(status="licence"), ["Released"]),
+        (CaseloadFilters(flag="domestic_abuse_perpetrator"), ["Order"]),
+        (CaseloadFilters(flag="mappa"), ["Inside"]),
+        (CaseloadFilters(sort="name"), ["Inside", "Order", "Released"]),
+        (CaseloadFilters(sort="-name"), ["Released", "Order", "Inside"]),
+        (CaseloadFilters(sort="next_key_date"), ["Inside", "Released", "Order"]),
+    ],
+)
 def test_filter_and_sort(worker, three_statuses, filters, expected):
     assert [p.last_name for p in caseload(builders.actor(worker), filters)] == expected
 
@@ -76,7 +88,10 @@ def test_sql_and_python_status_rules_agree(three_statuses):
         day = TODAY + timedelta(days=offset)
         annotated = Person.objects.annotate(status=supervision_status_expression(day))
         for person in annotated.prefetch_related("sentences"):
-            assert person.status == supervision_status(person.sentences.all(), day), (person.last_name, offset)
+            assert person.status == supervision_status(person.sentences.all(), day), (
+                person.last_name,
+                offset,
+            )
 
 
 def test_caseload_page_renders_filters_and_paginates(client, partnership, worker, settings):
@@ -97,14 +112,19 @@ def test_caseload_page_renders_filters_and_paginates(client, partnership, worker
 def _grow_caseload(partnership, worker, n, start):
     for i in range(n):
         subject = _caseload_person(partnership, worker, f"Extra{start + i}")
-        builders.custody(subject, sentence_date=TODAY - timedelta(days=30), length_days=200,
-                         release=TODAY + timedelta(days=70 + i))
+        builders.custody(
+            subject,
+            sentence_date=TODAY - timedelta(days=30),
+            length_days=200,
+            release=TODAY + timedelta(days=70 + i),
+        )
         builders.flag(subject, "iom")
         builders.flag(subject, "domestic_abuse_perpetrator")
 
 
-def test_caseload_page_queries_do_not_grow_with_the_caseload(client, partnership, worker,
-                                                           django_assert_max_num_queries):
+def test_caseload_page_queries_do_not_grow_with_the_caseload(
+    client, partnership, worker, django_assert_max_num_queries
+):
     client.force_login(worker)
     _grow_caseload(partnership, worker, 3, 0)
     from django.db import connection
@@ -127,8 +147,9 @@ def test_an_empty_caseload_says_so(client, worker):
 
 
 def test_caseload_lists_only_current_lead_involvements(partnership, worker):
-    ended = builders.person(last_name="Ended", involved=[(partnership.probation, worker)],
-                            ended=TODAY - timedelta(days=10))
+    ended = builders.person(
+        last_name="Ended", involved=[(partnership.probation, worker)], ended=TODAY - timedelta(days=10)
+    )
     assert ended.pk not in [p.pk for p in caseload(builders.actor(worker))]
     assert not Person.objects.filter(Q(pk=ended.pk) & Q(involvements__end_date__isnull=True)).exists()
 
@@ -154,8 +175,13 @@ def test_a_superseded_sentence_has_no_later_key_dates(partnership, worker):
     from desist.sentences.services import sentence_update
 
     subject = _caseload_person(partnership, worker, "Superseded")
-    old = builders.custody(subject, sentence_date=TODAY - timedelta(days=300), length_days=400,
-                           release=TODAY - timedelta(days=100), actual=True)
+    old = builders.custody(
+        subject,
+        sentence_date=TODAY - timedelta(days=300),
+        length_days=400,
+        release=TODAY - timedelta(days=100),
+        actual=True,
+    )
     sentence_update(actor=builders.actor(), sentence=old, terminated_date=TODAY - timedelta(days=10))
     assert not old.key_dates.filter(date__gt=TODAY - timedelta(days=10)).exists()
 
@@ -170,11 +196,15 @@ def test_a_refusal_reported_after_a_redirect_is_an_error_summary(client, partner
 
     client.force_login(worker)
     client.cookies["messages"] = CookieStorage(HttpRequest())._encode(
-        [Message(constants.ERROR, "The panel has no room in this strand."), Message(constants.SUCCESS, "Saved.")])
+        [
+            Message(constants.ERROR, "The panel has no room in this strand."),
+            Message(constants.SUCCESS, "Saved."),
+        ]
+    )
     html = client.get("/caseload/").content.decode()
     assert "<title>Error: " in html
-    summary = html[html.index('class="govuk-error-summary"'):]
+    summary = html[html.index('class="govuk-error-summary"') :]
     assert "There is a problem" in summary
-    assert "The panel has no room in this strand." in summary[:summary.index("</ul>")]
-    assert 'govuk-notification-banner--success' in html  # other messages keep their banner
+    assert "The panel has no room in this strand." in summary[: summary.index("</ul>")]
+    assert "govuk-notification-banner--success" in html  # other messages keep their banner
     assert html.count("The panel has no room in this strand.") == 1

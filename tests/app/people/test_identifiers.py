@@ -13,13 +13,16 @@ from tests.app import builders
 pytestmark = pytest.mark.django_db
 
 
-@pytest.mark.parametrize(("kind", "value", "words"), [
-    ("pnc", "notapnc", "is not a PNC number"),
-    ("pnc", "2012/0123456A", "check letter"),
-    ("crn", "123456", "a letter and six digits"),
-    ("nhs_number", "9434765918", "check digit"),
-    ("ni_number", "QQ123456C", "no number starts QQ"),
-])
+@pytest.mark.parametrize(
+    ("kind", "value", "words"),
+    [
+        ("pnc", "notapnc", "is not a PNC number"),
+        ("pnc", "2012/0123456A", "check letter"),
+        ("crn", "123456", "a letter and six digits"),
+        ("nhs_number", "9434765918", "check digit"),
+        ("ni_number", "QQ123456C", "no number starts QQ"),
+    ],
+)
 def test_a_malformed_identifier_is_refused_and_nothing_is_stored(partnership, kind, value, words):
     subject = builders.person()
     logged = AccessLogEntry.objects.count()
@@ -30,10 +33,26 @@ def test_a_malformed_identifier_is_refused_and_nothing_is_stored(partnership, ki
 
 def test_well_formed_identifiers_are_stored_in_their_normal_form(partnership):
     subject = builders.person()
-    for kind, value in [("pnc", "12/123456Y"), ("crn", "x123456"), ("nhs_number", "943 476 5919"),
-                        ("ni_number", "ab 12 34 56 c"), ("prison_number", "A1234BC"), ("local", "T-77")]:
-        services.identifier_add(actor=builders.actor(), person=subject, kind=kind, value=value,
-                                issuing_agency_id=partnership.housing.pk if kind == "local" else None)
+    for kind, value in [
+        ("pnc", "12/123456Y"),
+        ("crn", "x123456"),
+        ("nhs_number", "943 476 5919"),
+        ("ni_number", "ab 12 34 56 c"),
+        ("prison_number", "A1234BC"),
+        ("local", "T-77"),
+    ]:
+        services.identifier_add(
+            actor=builders.actor(),
+            person=subject,
+            kind=kind,
+            value=value,
+            issuing_agency_id=partnership.housing.pk if kind == "local" else None,
+        )
     assert dict(Identifier.objects.values_list("kind", "value_normalised")) == {
-        "pnc": "2012/0123456Y", "crn": "X123456", "nhs_number": "9434765919", "ni_number": "AB123456C",
-        "prison_number": "A1234BC", "local": "T77"}
+        "pnc": "2012/0123456Y",
+        "crn": "X123456",
+        "nhs_number": "9434765919",
+        "ni_number": "AB123456C",
+        "prison_number": "A1234BC",
+        "local": "T77",
+    }

@@ -31,8 +31,9 @@ TODAY = date.today()
 _counter = itertools.count(1)
 
 
-def make_row(model: type[models.Model], person: Person, *, other: Person | None = None,
-             **values: Any) -> models.Model:
+def make_row(
+    model: type[models.Model], person: Person, *, other: Person | None = None, **values: Any
+) -> models.Model:
     """A row of any model, its required fields filled in, every foreign key to a person pointing at `person`
     (the second one of a row, a relationship's, at `other`). Rows it needs (a sentence, a batch) are made too."""
     row = model(**values)
@@ -44,12 +45,22 @@ def make_row(model: type[models.Model], person: Person, *, other: Person | None 
             person_fields += 1
             setattr(row, field.name, person if person_fields == 1 or other is None else other)
             continue
-        if (field.null or field.has_default() or (field.blank and not field.is_relation)
-                or getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False)):
+        if (
+            field.null
+            or field.has_default()
+            or (field.blank and not field.is_relation)
+            or getattr(field, "auto_now", False)
+            or getattr(field, "auto_now_add", False)
+        ):
             continue
         if field.is_relation:
-            setattr(row, field.name, make_row(field.related_model, person, **REQUIRED.get(
-                field.related_model._meta.label_lower, {})))
+            setattr(
+                row,
+                field.name,
+                make_row(
+                    field.related_model, person, **REQUIRED.get(field.related_model._meta.label_lower, {})
+                ),
+            )
         elif field.choices:
             setattr(row, field.name, field.choices[0][0])
         elif isinstance(field, models.DateTimeField):
@@ -75,7 +86,11 @@ def make_row(model: type[models.Model], person: Person, *, other: Person | None 
 # Values a row needs beyond the types: its model's check constraints.
 REQUIRED: dict[str, dict[str, Any]] = {
     "offences.offence": {"outcome": "caution"},
-    "sentences.sentence": {"kind": "community_order", "start_date": TODAY, "end_date": TODAY + timedelta(days=365)},
+    "sentences.sentence": {
+        "kind": "community_order",
+        "start_date": TODAY,
+        "end_date": TODAY + timedelta(days=365),
+    },
     "registers.registerentry": {"kind": "child_concerns"},
     "families.schoolrecord": {"period_start": TODAY - timedelta(days=300), "period_end": TODAY},
     "premises.booking": {"expected_arrival": TODAY, "expected_departure": TODAY + timedelta(days=7)},
@@ -96,8 +111,12 @@ def every_row(absorbed: Person, third: Person) -> dict[str, int]:
         values = dict(REQUIRED.get(model._meta.label_lower, {}))
         if model is Relationship:
             # This field points at the absorbed person, the row's other one at someone else.
-            row = make_row(model, absorbed if field.name == "person" else third,
-                           other=third if field.name == "person" else absorbed, **values)
+            row = make_row(
+                model,
+                absorbed if field.name == "person" else third,
+                other=third if field.name == "person" else absorbed,
+                **values,
+            )
         else:
             row = make_row(model, absorbed, **values)
         made[key] = row.pk
@@ -109,23 +128,41 @@ def snapshot(*person_ids: int) -> dict[str, dict[int, dict[str, Any]]]:
     seen: dict[str, dict[int, dict[str, Any]]] = {}
     for model, field in merging.person_links():
         for row in model._base_manager.filter(**{f"{field.name}__in": person_ids}):
-            seen.setdefault(model._meta.label_lower, {})[row.pk] = model_to_dict(row, fields=[
-                f.name for f in model._meta.concrete_fields if not isinstance(f, models.DateTimeField) or
-                not getattr(f, "auto_now", False)])
+            seen.setdefault(model._meta.label_lower, {})[row.pk] = model_to_dict(
+                row,
+                fields=[
+                    f.name
+                    for f in model._meta.concrete_fields
+                    if not isinstance(f, models.DateTimeField) or not getattr(f, "auto_now", False)
+                ],
+            )
     return seen
 
 
 def test_every_foreign_key_to_a_person_is_moved_by_a_merge_or_said_why_not():
     """A new app's foreign key to Person is moved without anyone remembering the merge: this lists them."""
-    registry = {f"{m._meta.label_lower}.{f.name}" for m in apps.get_models() for f in m._meta.concrete_fields
-                if f.is_relation and f.related_model is Person}
+    registry = {
+        f"{m._meta.label_lower}.{f.name}"
+        for m in apps.get_models()
+        for f in m._meta.concrete_fields
+        if f.is_relation and f.related_model is Person
+    }
     moved = {f"{m._meta.label_lower}.{f.name}" for m, f in merging.person_links()}
     assert set(merging.NOT_MOVED) <= registry  # every exception still exists
     assert moved == registry - set(merging.NOT_MOVED)
-    assert {"offences.offence.person", "sentences.sentence.person", "registers.registerentry.person",
-            "assessments.assessment.person", "referrals.referral.person", "iom.cohortmembership.person",
-            "release.releaseplan.person", "victims.victimnotification.person", "premises.booking.person",
-            "imports.sourcerecord.person", "people.relationship.related_person"} <= moved
+    assert {
+        "offences.offence.person",
+        "sentences.sentence.person",
+        "registers.registerentry.person",
+        "assessments.assessment.person",
+        "referrals.referral.person",
+        "iom.cohortmembership.person",
+        "release.releaseplan.person",
+        "victims.victimnotification.person",
+        "premises.booking.person",
+        "imports.sourcerecord.person",
+        "people.relationship.related_person",
+    } <= moved
 
 
 def test_a_merge_moves_a_row_of_every_table_and_the_undo_puts_back_exactly_that(partnership, reviewer):
@@ -135,8 +172,9 @@ def test_a_merge_moves_a_row_of_every_table_and_the_undo_puts_back_exactly_that(
     made = every_row(absorbed, third)
     before = snapshot(absorbed.pk, kept.pk)
 
-    merge = people.people_merge(actor=reviewer, absorbed=absorbed, kept=kept, reason="Same PNC on file",
-                                refresh=False)
+    merge = people.people_merge(
+        actor=reviewer, absorbed=absorbed, kept=kept, reason="Same PNC on file", refresh=False
+    )
 
     for key, pk in made.items():
         model, field = merging._resolve(key)
@@ -146,8 +184,12 @@ def test_a_merge_moves_a_row_of_every_table_and_the_undo_puts_back_exactly_that(
     # The name in use became an alias of the person kept.
     assert PersonName.objects.filter(person=kept, kind=NameKind.ALIAS, first_name="Jon").exists()
     assert dict(merging.merge_counts(merge))["offences"] == 1
-    assert AccessLogEntry.objects.filter(action=Action.COMBINATION, object_type="people.personmerge",
-                                         person_id__in=[absorbed.pk, kept.pk]).count() == 2
+    assert (
+        AccessLogEntry.objects.filter(
+            action=Action.COMBINATION, object_type="people.personmerge", person_id__in=[absorbed.pk, kept.pk]
+        ).count()
+        == 2
+    )
     # Added to the kept person after the merge: stays with them after the undo.
     later = builders.flag(kept, "child_concerns")
 
@@ -159,11 +201,14 @@ def test_a_merge_moves_a_row_of_every_table_and_the_undo_puts_back_exactly_that(
     after = snapshot(absorbed.pk, kept.pk)
     assert after["registers.registerentry"].pop(later.pk)["person"] == kept.pk
     assert after == before
-    assert AccessLogEntry.objects.filter(action=Action.ALTERATION, object_type="people.personmerge").count() == 2
+    assert (
+        AccessLogEntry.objects.filter(action=Action.ALTERATION, object_type="people.personmerge").count() == 2
+    )
 
 
-def test_what_the_kept_person_already_holds_is_set_aside_renumbered_or_left_behind_and_restored(partnership,
-                                                                                               reviewer):
+def test_what_the_kept_person_already_holds_is_set_aside_renumbered_or_left_behind_and_restored(
+    partnership, reviewer
+):
     absorbed = builders.person(first_name="John", last_name="Smith")
     kept = builders.person(first_name="John", last_name="Smith")
     sister = builders.person(first_name="Jane", last_name="Smith")
@@ -180,7 +225,9 @@ def test_what_the_kept_person_already_holds_is_set_aside_renumbered_or_left_behi
     make_row(Referral, kept, need="accommodation", service=open_referral.service)
     before = snapshot(absorbed.pk, kept.pk, sister.pk)
 
-    merge = people.people_merge(actor=reviewer, absorbed=absorbed, kept=kept, reason="Same person", refresh=False)
+    merge = people.people_merge(
+        actor=reviewer, absorbed=absorbed, kept=kept, reason="Same person", refresh=False
+    )
 
     # The identical name and the relationships the kept person already has (or to themselves) are set aside.
     assert not PersonName.objects.filter(person=absorbed).exists()
@@ -214,8 +261,9 @@ def test_a_later_merge_must_be_undone_first(partnership, reviewer):
     people.people_merge_undo(actor=reviewer, merge=later, reason="wrong")
     assert Person.objects.get(pk=first.pk).merged_into_id == second.pk
     people.people_merge_undo(actor=reviewer, merge=earlier, reason="wrong")
-    assert set(Person.objects.filter(pk__in=[first.pk, second.pk, third.pk]).values_list("merged_into", flat=True)) \
-        == {None}
+    assert set(
+        Person.objects.filter(pk__in=[first.pk, second.pk, third.pk]).values_list("merged_into", flat=True)
+    ) == {None}
     with pytest.raises(merging.SplitRefused, match="already undone"):
         people.people_merge_undo(actor=reviewer, merge=earlier, reason="again")
 
@@ -244,19 +292,29 @@ def test_a_merge_and_its_undo_work_out_families_and_scores_again(partnership, re
     mother = builders.person(first_name="Mary", last_name="Smyth", date_of_birth=date(1965, 1, 1))
     people.relationship_record(actor=system, person=absorbed, related_person=mother, kind="parent")
     # Families follow the hand edit at once: no refresh was asked for.
-    assert FamilyMember.objects.get(person=absorbed).family_id == FamilyMember.objects.get(person=mother).family_id
+    assert (
+        FamilyMember.objects.get(person=absorbed).family_id
+        == FamilyMember.objects.get(person=mother).family_id
+    )
     family = FamilyMember.objects.get(person=mother).family_id
     assert not FamilyMember.objects.filter(person=kept, family_id=family).exists()
     builders.community_order(kept, start=TODAY - timedelta(days=30))
 
     merge = people.people_merge(actor=reviewer, absorbed=absorbed, kept=kept, reason="same")
-    assert FamilyMember.objects.get(person=kept).family_id == FamilyMember.objects.get(person=mother).family_id
+    assert (
+        FamilyMember.objects.get(person=kept).family_id == FamilyMember.objects.get(person=mother).family_id
+    )
     assert not FamilyMember.objects.filter(person=absorbed).exists()  # a merged person is in no family
     assert RiskScore.objects.filter(person=kept, is_current=True).exists()
 
     people.people_merge_undo(actor=reviewer, merge=merge, reason="not the same")
-    assert FamilyMember.objects.get(person=absorbed).family_id == FamilyMember.objects.get(person=mother).family_id
-    assert FamilyMember.objects.get(person=kept).family_id != FamilyMember.objects.get(person=mother).family_id
+    assert (
+        FamilyMember.objects.get(person=absorbed).family_id
+        == FamilyMember.objects.get(person=mother).family_id
+    )
+    assert (
+        FamilyMember.objects.get(person=kept).family_id != FamilyMember.objects.get(person=mother).family_id
+    )
 
 
 def test_an_address_added_by_hand_joins_the_household_at_once(partnership):
@@ -264,10 +322,19 @@ def test_an_address_added_by_hand_joins_the_household_at_once(partnership):
     one = builders.person(first_name="A", last_name="One")
     two = builders.person(first_name="B", last_name="Two")
     for person in (one, two):
-        people.address_add(actor=system, person=person, line1="12 Rope Walk", town="Chatham", postcode="ME4 4AA",
-                           from_date=TODAY - timedelta(days=60))
-    assert FamilyMember.objects.get(person=one).family_id == FamilyMember.objects.get(person=two).family_id == min(
-        one.pk, two.pk)
+        people.address_add(
+            actor=system,
+            person=person,
+            line1="12 Rope Walk",
+            town="Chatham",
+            postcode="ME4 4AA",
+            from_date=TODAY - timedelta(days=60),
+        )
+    assert (
+        FamilyMember.objects.get(person=one).family_id
+        == FamilyMember.objects.get(person=two).family_id
+        == min(one.pk, two.pk)
+    )
 
 
 def test_family_reach_is_everyone_a_family_could_join(partnership):
@@ -275,10 +342,22 @@ def test_family_reach_is_everyone_a_family_could_join(partnership):
 
     system = builders.actor()
     a, b, c, d = (builders.person(first_name=n, last_name="Reach") for n in "ABCD")
-    people.address_add(actor=system, person=a, line1="1 High St", town="Rochester", postcode="ME1 1AA",
-                       from_date=TODAY - timedelta(days=10))
-    people.address_add(actor=system, person=b, line1="1 High St", town="Rochester", postcode="ME1 1AA",
-                       from_date=TODAY - timedelta(days=10))
+    people.address_add(
+        actor=system,
+        person=a,
+        line1="1 High St",
+        town="Rochester",
+        postcode="ME1 1AA",
+        from_date=TODAY - timedelta(days=10),
+    )
+    people.address_add(
+        actor=system,
+        person=b,
+        line1="1 High St",
+        town="Rochester",
+        postcode="ME1 1AA",
+        from_date=TODAY - timedelta(days=10),
+    )
     people.relationship_record(actor=system, person=b, related_person=c, kind="partner")
     assert family_reach([a.pk]) == sorted([a.pk, b.pk, c.pk])
     assert family_reach([d.pk]) == [d.pk]
@@ -286,18 +365,26 @@ def test_family_reach_is_everyone_a_family_could_join(partnership):
 
 # --- the pages and the API ------------------------------------------------------------------------------
 
+
 @pytest.fixture
 def pair(partnership):
     worker = partnership.user("pat.probation", partnership.probation)
-    absorbed = builders.person(first_name="Jon", last_name="Smyth", involved=[(partnership.probation, worker)])
+    absorbed = builders.person(
+        first_name="Jon", last_name="Smyth", involved=[(partnership.probation, worker)]
+    )
     kept = builders.person(first_name="John", last_name="Smith", involved=[(partnership.probation, worker)])
     builders.community_order(absorbed, start=TODAY - timedelta(days=30))
-    return {"worker": worker, "absorbed": absorbed, "kept": kept,
-            "reviewer": partnership.user("rhea.reviewer", partnership.police, role=Role.ANALYST)}
+    return {
+        "worker": worker,
+        "absorbed": absorbed,
+        "kept": kept,
+        "reviewer": partnership.user("rhea.reviewer", partnership.police, role=Role.ANALYST),
+    }
 
 
-def test_a_reviewer_merges_two_records_by_hand_after_seeing_them_side_by_side(client, pair,
-                                                                            django_assert_max_num_queries):
+def test_a_reviewer_merges_two_records_by_hand_after_seeing_them_side_by_side(
+    client, pair, django_assert_max_num_queries
+):
     absorbed, kept = pair["absorbed"], pair["kept"]
     client.force_login(pair["reviewer"])
     page = client.get(f"/people/{kept.pk}/merges/")
@@ -306,33 +393,46 @@ def test_a_reviewer_merges_two_records_by_hand_after_seeing_them_side_by_side(cl
     with django_assert_max_num_queries(len(list(merging.person_links())) + 15):
         compare = client.get(f"/people/{kept.pk}/merge/", {"other": absorbed.pk})
     text = compare.content.decode()
-    assert compare.status_code == 200 and "Jon Smyth" in text and "John Smith" in text and "1 sentences" in text
+    assert (
+        compare.status_code == 200 and "Jon Smyth" in text and "John Smith" in text and "1 sentences" in text
+    )
     refused = client.post(f"/people/{kept.pk}/merge/", {"other": absorbed.pk, "kept": kept.pk, "reason": ""})
     assert refused.status_code == 400 and "Say why they are the same person" in refused.content.decode()
-    done = client.post(f"/people/{kept.pk}/merge/", {"other": absorbed.pk, "kept": kept.pk,
-                                                      "reason": "Same PNC on both paper files"})
+    done = client.post(
+        f"/people/{kept.pk}/merge/",
+        {"other": absorbed.pk, "kept": kept.pk, "reason": "Same PNC on both paper files"},
+    )
     assert done.status_code == 302 and done.url == f"/people/{kept.pk}/merges/"
     merge = PersonMerge.objects.get()
     assert (merge.absorbed_id, merge.kept_id, merge.merged_by_name) == (absorbed.pk, kept.pk, "rhea.reviewer")
     assert kept.sentences.count() == 1
 
 
-def test_the_merges_page_shows_who_when_why_and_what_moved_and_undoes(client, pair, django_assert_max_num_queries):
+def test_the_merges_page_shows_who_when_why_and_what_moved_and_undoes(
+    client, pair, django_assert_max_num_queries
+):
     absorbed, kept = pair["absorbed"], pair["kept"]
     reviewer = builders.actor(pair["reviewer"])
     for n in range(3):  # more merges cost no more queries
         extra = builders.person(first_name=f"Extra{n}", last_name="Smith")
         people.people_merge(actor=reviewer, absorbed=extra, kept=kept, reason=f"extra {n}", refresh=False)
-    merge = people.people_merge(actor=reviewer, absorbed=absorbed, kept=kept, reason="Same PNC", refresh=False)
+    merge = people.people_merge(
+        actor=reviewer, absorbed=absorbed, kept=kept, reason="Same PNC", refresh=False
+    )
     client.force_login(pair["reviewer"])
     with django_assert_max_num_queries(14):
         page = client.get(f"/people/{kept.pk}/merges/")
     text = page.content.decode()
-    assert page.status_code == 200 and f"Merge {merge.pk}" in text and "Same PNC" in text and "rhea.reviewer" in text
+    assert (
+        page.status_code == 200
+        and f"Merge {merge.pk}" in text
+        and "Same PNC" in text
+        and "rhea.reviewer" in text
+    )
     assert "1 sentences" in text and text.count("Undo this merge") == 4
     # The merged person's own page says where they went.
     absorbed_page = client.get(f"/people/{absorbed.pk}/merges/").content.decode()
-    assert f"merged into <a class=\"govuk-link\" href=\"/people/{kept.pk}/\">person {kept.pk}" in absorbed_page
+    assert f'merged into <a class="govuk-link" href="/people/{kept.pk}/">person {kept.pk}' in absorbed_page
 
     empty = client.post(f"/people/merges/{merge.pk}/undo/", {"reason": ""})
     assert empty.status_code == 302 and PersonMerge.objects.get(pk=merge.pk).undone_at is None
@@ -346,8 +446,9 @@ def test_the_merges_page_shows_who_when_why_and_what_moved_and_undoes(client, pa
 
 def test_a_practitioner_sees_the_merges_but_cannot_merge_or_undo(client, pair):
     absorbed, kept = pair["absorbed"], pair["kept"]
-    merge = people.people_merge(actor=builders.actor(pair["reviewer"]), absorbed=absorbed, kept=kept, reason="x",
-                                refresh=False)
+    merge = people.people_merge(
+        actor=builders.actor(pair["reviewer"]), absorbed=absorbed, kept=kept, reason="x", refresh=False
+    )
     client.force_login(pair["worker"])
     page = client.get(f"/people/{kept.pk}/merges/")
     assert page.status_code == 200 and "Undo this merge" not in page.content.decode()
@@ -357,7 +458,9 @@ def test_a_practitioner_sees_the_merges_but_cannot_merge_or_undo(client, pair):
     assert f"Person {absorbed.pk} was merged into this record" in record.content.decode()
     assert client.post(f"/people/merges/{merge.pk}/undo/", {"reason": "no"}).status_code == 403
     assert client.get(f"/people/{kept.pk}/merge/", {"other": absorbed.pk}).status_code == 403
-    assert AccessLogEntry.objects.filter(action=Action.DENIED, summary__startswith="Refused to undo merge").exists()
+    assert AccessLogEntry.objects.filter(
+        action=Action.DENIED, summary__startswith="Refused to undo merge"
+    ).exists()
     assert PersonMerge.objects.get().undone_at is None
 
 
@@ -369,22 +472,33 @@ def test_the_api_merges_and_undoes_for_reviewers_only(client, pair):
     _, theirs = api_token_issue(user=pair["worker"], name="t", scopes=("read", "write"))
     headers = {"HTTP_AUTHORIZATION": f"Bearer {token}", "HTTP_X_DESIST_PURPOSE": "record_linkage"}
     body = {"absorbed": absorbed.pk, "kept": kept.pk, "reason": "Same PNC"}
-    refused = client.post("/api/merges", body, content_type="application/json",
-                          HTTP_AUTHORIZATION=f"Bearer {theirs}", HTTP_X_DESIST_PURPOSE="case_management")
+    refused = client.post(
+        "/api/merges",
+        body,
+        content_type="application/json",
+        HTTP_AUTHORIZATION=f"Bearer {theirs}",
+        HTTP_X_DESIST_PURPOSE="case_management",
+    )
     assert refused.status_code == 403
     made = client.post("/api/merges", body, content_type="application/json", **headers)
     assert made.status_code == 201, made.content
     answer = made.json()
     assert answer["kept"] == kept.pk and answer["moved"]["sentences"] == 1
     assert client.post("/api/merges", body, content_type="application/json", **headers).status_code == 409
-    undone = client.post(f"/api/merges/{answer['id']}/undo", {"reason": "Twins"}, content_type="application/json",
-                         **headers)
+    undone = client.post(
+        f"/api/merges/{answer['id']}/undo", {"reason": "Twins"}, content_type="application/json", **headers
+    )
     assert undone.status_code == 200 and undone.json()["undo_reason"] == "Twins"
-    assert client.post("/api/merges/999999/undo", {"reason": "x"}, content_type="application/json",
-                       **headers).status_code == 404
+    assert (
+        client.post(
+            "/api/merges/999999/undo", {"reason": "x"}, content_type="application/json", **headers
+        ).status_code
+        == 404
+    )
 
 
 # --- record linkage -------------------------------------------------------------------------------------
+
 
 @pytest.mark.usefixtures("linked")
 def test_a_linkage_merge_is_recorded_and_its_undo_gives_the_records_back(partnership, reviewer):

@@ -21,7 +21,9 @@ def worker(partnership):
 
 @pytest.fixture
 def william(partnership, worker):
-    return builders.person(first_name="William", last_name="Johnson", involved=[(partnership.probation, worker)])
+    return builders.person(
+        first_name="William", last_name="Johnson", involved=[(partnership.probation, worker)]
+    )
 
 
 def searches():
@@ -69,7 +71,10 @@ def test_opening_a_result_logs_the_search_that_showed_it(client, worker, william
     _type(client, TYPED[:4])
     assert client.get(f"/people/{william.pk}/").status_code == 200
     entry = searches().get()
-    assert entry.detail["query"] == "William" and entry.detail["settled_by"] == f"followed by GET /people/{william.pk}/"
+    assert (
+        entry.detail["query"] == "William"
+        and entry.detail["settled_by"] == f"followed by GET /people/{william.pk}/"
+    )
     assert entry.path == "/search/?q=William"
     record = AccessLogEntry.objects.get(summary__startswith="Viewed record")
     assert entry.id < record.id
@@ -93,7 +98,9 @@ def test_a_search_kept_on_screen_then_refined_is_logged_too(client, worker, will
     assert [e.detail["query"] for e in searches()] == ["Johnson"]
     client.post("/accounts/logout/")  # signing out settles the last one
     assert [e.detail["query"] for e in searches()] == ["Johnson", "William Johnson"]
-    assert searches().last().detail["while_typing"] == [{"query": "William Johns", "person_ids": [william.pk]}]
+    assert searches().last().detail["while_typing"] == [
+        {"query": "William Johns", "person_ids": [william.pk]}
+    ]
 
 
 def test_a_search_address_opened_directly_is_logged_at_once(client, worker, william):
@@ -105,7 +112,9 @@ def test_a_search_address_opened_directly_is_logged_at_once(client, worker, will
 
 def test_keystroke_queries_are_bounded(client, partnership, worker, william, django_assert_max_num_queries):
     for n in range(20):
-        builders.person(first_name="William", last_name=f"Johnsen{n}", involved=[(partnership.probation, worker)])
+        builders.person(
+            first_name="William", last_name=f"Johnsen{n}", involved=[(partnership.probation, worker)]
+        )
     client.force_login(worker)
     _type(client, ["Wil"])
     with django_assert_max_num_queries(14):

@@ -24,21 +24,29 @@ TEAM = ("officer", "keyworker", "police")
 
 
 def hostel(partnership, beds=3, **flags) -> Premises:
-    premises = Premises.objects.create(name=flags.pop("name", "Medway Road Hostel"), kind="hostel",
-                                       provider=partnership.housing, **flags)
+    premises = Premises.objects.create(
+        name=flags.pop("name", "Medway Road Hostel"), kind="hostel", provider=partnership.housing, **flags
+    )
     for i in range(beds):
         BedSpace.objects.create(premises=premises, name=f"Room {i + 1}", step_free=i == 0)
     return premises
 
 
 def resident(partnership, team, **extra):
-    return builders.person(district=partnership.medway, involved=[(partnership.probation, team["officer"])], **extra)
+    return builders.person(
+        district=partnership.medway, involved=[(partnership.probation, team["officer"])], **extra
+    )
 
 
 def book(team, person, bed, start=3, nights=28, **extra):
-    return services.booking_make(actor=builders.actor(team["officer"]), person=person, bed=bed,
-                                 expected_arrival=TODAY + timedelta(days=start),
-                                 expected_departure=TODAY + timedelta(days=start + nights), **extra)
+    return services.booking_make(
+        actor=builders.actor(team["officer"]),
+        person=person,
+        bed=bed,
+        expected_arrival=TODAY + timedelta(days=start),
+        expected_departure=TODAY + timedelta(days=start + nights),
+        **extra,
+    )
 
 
 def test_a_bed_cannot_be_double_booked_but_can_be_taken_the_day_it_frees(partnership, team):
@@ -47,9 +55,13 @@ def test_a_bed_cannot_be_double_booked_but_can_be_taken_the_day_it_frees(partner
     with pytest.raises(BookingError, match="Room 1 at Medway Road Hostel is already booked from"):
         book(team, resident(partnership, team, last_name="Second"), bed, start=20, nights=10)
     assert Booking.objects.count() == 1
-    book(team, resident(partnership, team, last_name="Next"), bed, start=31, nights=10)  # arrives as First leaves
+    book(
+        team, resident(partnership, team, last_name="Next"), bed, start=31, nights=10
+    )  # arrives as First leaves
     services.booking_cancel(actor=builders.actor(team["officer"]), booking=first)
-    book(team, resident(partnership, team, last_name="Third"), bed, start=3, nights=28)  # freed by the cancellation
+    book(
+        team, resident(partnership, team, last_name="Third"), bed, start=3, nights=28
+    )  # freed by the cancellation
     entry = AccessLogEntry.objects.filter(object_type="premises.booking", action="disclosure").first()
     assert entry.recipient == "Medway Council Housing"
 
@@ -61,11 +73,20 @@ def test_postgresql_refuses_an_overlapping_booking_written_past_the_service(part
     booking = book(team, resident(partnership, team), bed)
     other = resident(partnership, team, last_name="Sneaky")
     with pytest.raises(IntegrityError), transaction.atomic():
-        Booking.objects.create(person=other, bed=bed, expected_arrival=booking.expected_arrival + timedelta(days=1),
-                               expected_departure=booking.expected_departure + timedelta(days=5))
+        Booking.objects.create(
+            person=other,
+            bed=bed,
+            expected_arrival=booking.expected_arrival + timedelta(days=1),
+            expected_departure=booking.expected_departure + timedelta(days=5),
+        )
     # Another bed, or a booking that did not arrive, holds nothing.
-    Booking.objects.create(person=other, bed=bed, expected_arrival=booking.expected_arrival,
-                           expected_departure=booking.expected_departure, status="not_arrived")
+    Booking.objects.create(
+        person=other,
+        bed=bed,
+        expected_arrival=booking.expected_arrival,
+        expected_departure=booking.expected_departure,
+        status="not_arrived",
+    )
 
 
 def test_characteristics_must_fit_the_person(partnership, team):
@@ -95,7 +116,9 @@ def test_arrival_non_arrival_and_departure(partnership, team):
     services.booking_arrive(actor=actor, booking=came)
     with pytest.raises(BookingError, match="Choose where they moved on to"):
         services.booking_depart(actor=actor, booking=came, move_on="moon")
-    services.booking_depart(actor=actor, booking=came, move_on="settled", departed_on=TODAY + timedelta(days=2))
+    services.booking_depart(
+        actor=actor, booking=came, move_on="settled", departed_on=TODAY + timedelta(days=2)
+    )
     assert (came.status, came.holds_until) == ("departed", TODAY + timedelta(days=2))
     # The bed is free from the departure, before the expected departure.
     book(team, resident(partnership, team, last_name="After"), beds[0], start=2, nights=5)
@@ -120,16 +143,22 @@ def test_occupancy_and_availability(partnership, team, django_assert_max_num_que
         starts, grid = selectors.availability(premises, on=TODAY, weeks=8)
     assert len(starts) == 8
     assert [g.weeks[:6] for g in grid] == [
-        [True, True, False, False, False, False], [True] * 6,
-        [True, True, False, False, False, False], [False, False, False, False, True, True]]
-    assert [b.name for b in selectors.free_beds(premises, TODAY + timedelta(days=14), TODAY + timedelta(days=21))] == [
-        "Room 1", "Room 3", "Room 4"]
+        [True, True, False, False, False, False],
+        [True] * 6,
+        [True, True, False, False, False, False],
+        [False, False, False, False, True, True],
+    ]
+    assert [
+        b.name for b in selectors.free_beds(premises, TODAY + timedelta(days=14), TODAY + timedelta(days=21))
+    ] == ["Room 1", "Room 3", "Room 4"]
 
 
 # --- pages and access ---------------------------------------------------------------------------------
 
 
-def test_book_a_bed_on_the_page_and_record_the_arrival(client, partnership, team, django_assert_max_num_queries):
+def test_book_a_bed_on_the_page_and_record_the_arrival(
+    client, partnership, team, django_assert_max_num_queries
+):
     premises = hostel(partnership, beds=22)
     subject = resident(partnership, team, last_name="Booked")
     client.force_login(team["officer"])
@@ -137,16 +166,23 @@ def test_book_a_bed_on_the_page_and_record_the_arrival(client, partnership, team
         page = client.get(f"/people/{subject.pk}/accommodation/book/").content.decode()
     assert "Medway Road Hostel: Room 1 (step-free)" in page
     bed = premises.beds.order_by("id")[1]
-    data = {"bed": bed.pk, "expected_arrival": TODAY.isoformat(),
-            "expected_departure": (TODAY + timedelta(days=84)).isoformat()}
-    response = client.post(f"/people/{subject.pk}/accommodation/book/", {**data, "needs_step_free": "on"}, follow=True)
+    data = {
+        "bed": bed.pk,
+        "expected_arrival": TODAY.isoformat(),
+        "expected_departure": (TODAY + timedelta(days=84)).isoformat(),
+    }
+    response = client.post(
+        f"/people/{subject.pk}/accommodation/book/", {**data, "needs_step_free": "on"}, follow=True
+    )
     assert "Room 2 at Medway Road Hostel is not step-free" in response.content.decode()
     response = client.post(f"/people/{subject.pk}/accommodation/book/", data, follow=True)
     assert "Booked Room 2 at Medway Road Hostel" in response.content.decode()
     other = resident(partnership, team, last_name="Second")
     response = client.post(f"/people/{other.pk}/accommodation/book/", data, follow=True)
     assert "is already booked from" in response.content.decode() and Booking.objects.count() == 1
-    bad = client.post(f"/people/{other.pk}/accommodation/book/", {**data, "expected_arrival": "31/02"}, follow=True)
+    bad = client.post(
+        f"/people/{other.pk}/accommodation/book/", {**data, "expected_arrival": "31/02"}, follow=True
+    )
     assert "Enter the expected arrival as a real date" in bad.content.decode()
     with django_assert_max_num_queries(10):
         page = client.get(f"/premises/{premises.pk}/").content.decode()
@@ -166,8 +202,10 @@ def test_bookings_of_people_others_may_not_see_are_404_and_logged(client, partne
     subject = resident(partnership, team, last_name="Private")
     booking = book(team, subject, premises.beds.first())
     client.force_login(team["police"])
-    for response in (client.get(f"/people/{subject.pk}/accommodation/book/"),
-                     client.post(f"/bookings/{booking.pk}/arrive/")):
+    for response in (
+        client.get(f"/people/{subject.pk}/accommodation/book/"),
+        client.post(f"/bookings/{booking.pk}/arrive/"),
+    ):
         assert response.status_code == 404
     assert AccessLogEntry.objects.filter(action="denied", person_id=subject.pk).count() == 2
     assert "PRIVATE" not in client.get(f"/premises/{premises.pk}/").content.decode()
@@ -178,21 +216,32 @@ def test_the_api_books_a_bed_and_refuses_a_double_booking(client, partnership, t
     bed = premises.beds.first()
     first, second = resident(partnership, team, last_name="One"), resident(partnership, team, last_name="Two")
     client.force_login(team["officer"])
-    body = {"bed": bed.pk, "expected_arrival": TODAY.isoformat(),
-            "expected_departure": (TODAY + timedelta(days=10)).isoformat()}
+    body = {
+        "bed": bed.pk,
+        "expected_arrival": TODAY.isoformat(),
+        "expected_departure": (TODAY + timedelta(days=10)).isoformat(),
+    }
     made = client.post(f"/api/premises/people/{first.pk}/bookings", body, content_type="application/json")
     assert made.status_code == 201 and made.json()["bed"] == "Room 1"
     clash = client.post(f"/api/premises/people/{second.pk}/bookings", body, content_type="application/json")
     assert clash.status_code == 422 and "already booked" in clash.json()["detail"]
     booking_id = made.json()["id"]
-    assert client.post(f"/api/premises/bookings/{booking_id}/arrive", {},
-                       content_type="application/json").json()["status"] == "arrived"
+    assert (
+        client.post(
+            f"/api/premises/bookings/{booking_id}/arrive", {}, content_type="application/json"
+        ).json()["status"]
+        == "arrived"
+    )
     depart = client.post(f"/api/premises/bookings/{booking_id}/depart", {}, content_type="application/json")
     assert depart.status_code == 422 and "Choose where they moved on to" in depart.json()["detail"]
     assert client.get("/api/premises").json()[0]["occupied"] == 1
     client.force_login(team["police"])
-    assert client.post(f"/api/premises/people/{first.pk}/bookings", body,
-                       content_type="application/json").status_code == 404
+    assert (
+        client.post(
+            f"/api/premises/people/{first.pk}/bookings", body, content_type="application/json"
+        ).status_code
+        == 404
+    )
 
 
 def test_the_demo_has_services_over_capacity_and_a_hostel_nearly_full(partnership, team):
@@ -201,8 +250,13 @@ def test_the_demo_has_services_over_capacity_and_a_hostel_nearly_full(partnershi
     from desist.referrals.selectors import capacity
 
     for i in range(80):
-        resident(partnership, team, last_name=f"Demo{i}", sex="female" if i % 4 == 0 else "male",
-                 date_of_birth=TODAY.replace(year=TODAY.year - (20 if i % 5 == 0 else 35)))
+        resident(
+            partnership,
+            team,
+            last_name=f"Demo{i}",
+            sex="female" if i % 4 == 0 else "male",
+            date_of_birth=TODAY.replace(year=TODAY.year - (20 if i % 5 == 0 else 35)),
+        )
     built = demo_referrals_build(TODAY)
     assert built["services"] == 10 and built["premises"] == 4
     figures = {r.service.name: r for r in capacity(Service.objects.all(), on=TODAY)}

@@ -27,14 +27,21 @@ TEAM = ("officer", "worker", "police")
 
 
 def service(partnership, **extra) -> Service:
-    values = {"name": "Mental health treatment requirement", "provider": partnership.treatment, "pathway": "health",
-              "capacity": 2, "response_days": 5, **extra}
+    values = {
+        "name": "Mental health treatment requirement",
+        "provider": partnership.treatment,
+        "pathway": "health",
+        "capacity": 2,
+        "response_days": 5,
+        **extra,
+    }
     return Service.objects.create(**values)
 
 
 def client_of(partnership, team):
-    return builders.person(last_name="Referred", district=partnership.medway,
-                           involved=[(partnership.probation, team["officer"])])
+    return builders.person(
+        last_name="Referred", district=partnership.medway, involved=[(partnership.probation, team["officer"])]
+    )
 
 
 def officer(team):
@@ -51,7 +58,11 @@ def provider(team):
 def test_a_referral_goes_from_made_to_completed_with_its_history_and_log(partnership, team):
     subject, mhtr = client_of(partnership, team), service(partnership)
     referral = services.referral_make(actor=officer(team), person=subject, service=mhtr, detail="Low mood")
-    assert referral.status == "made" and referral.need == "health" and referral.made_by_agency == partnership.probation
+    assert (
+        referral.status == "made"
+        and referral.need == "health"
+        and referral.made_by_agency == partnership.probation
+    )
     services.referral_acknowledge(actor=provider(team), referral=referral)
     services.referral_accept(actor=provider(team), referral=referral)
     assert referral.status == ReferralStatus.WAITING and referral.accepted_on == TODAY
@@ -59,7 +70,13 @@ def test_a_referral_goes_from_made_to_completed_with_its_history_and_log(partner
     services.referral_finish(actor=provider(team), referral=referral, outcome="partly")
     referral.refresh_from_db()
     assert (referral.status, referral.outcome, referral.ended_on) == ("completed", "partly", TODAY)
-    assert [e.kind for e in referral.events.all()] == ["made", "acknowledged", "accepted", "started", "completed"]
+    assert [e.kind for e in referral.events.all()] == [
+        "made",
+        "acknowledged",
+        "accepted",
+        "started",
+        "completed",
+    ]
     entries = AccessLogEntry.objects.filter(object_type="referrals.referral", person_id=subject.pk)
     assert entries.count() == 5
     assert entries.filter(action="disclosure", recipient="Forward Trust").exists()
@@ -74,7 +91,9 @@ def test_the_lifecycle_refuses_steps_out_of_order_and_by_the_wrong_agency(partne
         services.referral_start(actor=provider(team), referral=referral)
     with pytest.raises(ReferralError, match="Say why"):
         services.referral_decline(actor=provider(team), referral=referral, reason="  ")
-    services.referral_decline(actor=provider(team), referral=referral, reason="Needs a psychiatric bed instead")
+    services.referral_decline(
+        actor=provider(team), referral=referral, reason="Needs a psychiatric bed instead"
+    )
     assert Referral.objects.get().decline_reason == "Needs a psychiatric bed instead"
     with pytest.raises(ReferralError, match="declined, so it cannot be accepted"):
         services.referral_accept(actor=provider(team), referral=referral)
@@ -82,24 +101,39 @@ def test_the_lifecycle_refuses_steps_out_of_order_and_by_the_wrong_agency(partne
 
 def test_ending_early_needs_a_reason_and_completing_needs_a_start(partnership, team):
     subject, mhtr = client_of(partnership, team), service(partnership)
-    referral = services.referral_accept(actor=provider(team), referral=services.referral_make(
-        actor=officer(team), person=subject, service=mhtr))
+    referral = services.referral_accept(
+        actor=provider(team),
+        referral=services.referral_make(actor=officer(team), person=subject, service=mhtr),
+    )
     with pytest.raises(ReferralError, match="cannot be completed"):
         services.referral_finish(actor=provider(team), referral=referral, outcome="achieved")
     with pytest.raises(ReferralError, match="Say why"):
-        services.referral_finish(actor=provider(team), referral=referral, outcome="not_achieved", completed=False)
+        services.referral_finish(
+            actor=provider(team), referral=referral, outcome="not_achieved", completed=False
+        )
     with pytest.raises(ReferralError, match="Choose the outcome"):
-        services.referral_finish(actor=provider(team), referral=referral, outcome="great", completed=False, reason="x")
-    services.referral_finish(actor=provider(team), referral=referral, outcome="not_achieved", completed=False,
-                             reason="Moved out of the area")
+        services.referral_finish(
+            actor=provider(team), referral=referral, outcome="great", completed=False, reason="x"
+        )
+    services.referral_finish(
+        actor=provider(team),
+        referral=referral,
+        outcome="not_achieved",
+        completed=False,
+        reason="Moved out of the area",
+    )
     assert Referral.objects.get().status == "ended"
 
 
-def test_a_second_open_referral_for_the_same_need_is_refused_but_a_closed_one_allows_another(partnership, team):
+def test_a_second_open_referral_for_the_same_need_is_refused_but_a_closed_one_allows_another(
+    partnership, team
+):
     subject, mhtr = client_of(partnership, team), service(partnership)
     counselling = service(partnership, name="Talking therapies")
     first = services.referral_make(actor=officer(team), person=subject, service=mhtr)
-    with pytest.raises(ReferralError, match="already an open referral for this need: Mental health treatment"):
+    with pytest.raises(
+        ReferralError, match="already an open referral for this need: Mental health treatment"
+    ):
         services.referral_make(actor=officer(team), person=subject, service=counselling)
     assert Referral.objects.count() == 1
     services.referral_decline(actor=provider(team), referral=first, reason="Not suitable")
@@ -107,33 +141,62 @@ def test_a_second_open_referral_for_the_same_need_is_refused_but_a_closed_one_al
     assert Referral.objects.count() == 2
 
 
-@pytest.mark.parametrize(("rule", "facts", "expected"), [
-    (rules.Eligibility(sexes=frozenset({"female"})), rules.PersonFacts("male", 30, "", frozenset()),
-     "for female people only"),
-    (rules.Eligibility(min_age=18, max_age=24), rules.PersonFacts("male", 30, "", frozenset()),
-     "aged 18 to 24; the person is 30"),
-    (rules.Eligibility(min_age=18), rules.PersonFacts("male", None, "", frozenset()), "date of birth is not known"),
-    (rules.Eligibility(risk_bands=frozenset({"low", "medium"})), rules.PersonFacts("male", 30, "high", frozenset()),
-     "the person is high"),
-    (rules.Eligibility(risk_bands=frozenset({"low"})), rules.PersonFacts("male", 30, "", frozenset()),
-     "no RoSH level is recorded"),
-    (rules.Eligibility(priority_groups=frozenset({"iom"})), rules.PersonFacts("male", 30, "", frozenset({"woman"})),
-     "priority groups: iom"),
-])
+@pytest.mark.parametrize(
+    ("rule", "facts", "expected"),
+    [
+        (
+            rules.Eligibility(sexes=frozenset({"female"})),
+            rules.PersonFacts("male", 30, "", frozenset()),
+            "for female people only",
+        ),
+        (
+            rules.Eligibility(min_age=18, max_age=24),
+            rules.PersonFacts("male", 30, "", frozenset()),
+            "aged 18 to 24; the person is 30",
+        ),
+        (
+            rules.Eligibility(min_age=18),
+            rules.PersonFacts("male", None, "", frozenset()),
+            "date of birth is not known",
+        ),
+        (
+            rules.Eligibility(risk_bands=frozenset({"low", "medium"})),
+            rules.PersonFacts("male", 30, "high", frozenset()),
+            "the person is high",
+        ),
+        (
+            rules.Eligibility(risk_bands=frozenset({"low"})),
+            rules.PersonFacts("male", 30, "", frozenset()),
+            "no RoSH level is recorded",
+        ),
+        (
+            rules.Eligibility(priority_groups=frozenset({"iom"})),
+            rules.PersonFacts("male", 30, "", frozenset({"woman"})),
+            "priority groups: iom",
+        ),
+    ],
+)
 def test_eligibility_says_why_a_person_does_not_fit(rule, facts, expected):
     assert any(expected in reason for reason in rules.eligibility_reasons(rule, facts))
 
 
 def test_eligibility_is_checked_when_a_referral_is_made(partnership, team):
     subject = client_of(partnership, team)  # a man born 1990
-    women = service(partnership, name="Women's centre", pathway="attitudes_thinking_behaviour", sexes=["female"], min_age=18)
+    women = service(
+        partnership,
+        name="Women's centre",
+        pathway="attitudes_thinking_behaviour",
+        sexes=["female"],
+        min_age=18,
+    )
     iom = service(partnership, name="IOM mentoring", pathway="education_skills_work", priority_groups=["iom"])
     with pytest.raises(ReferralError, match="for female people only"):
         services.referral_make(actor=officer(team), person=subject, service=women)
     with pytest.raises(ReferralError, match="priority groups: iom"):
         services.referral_make(actor=officer(team), person=subject, service=iom)
-    PriorityGroupMembership.objects.create(person=subject, group="iom", start_date=TODAY - timedelta(days=10),
-                                           basis="test")
+    PriorityGroupMembership.objects.create(
+        person=subject, group="iom", start_date=TODAY - timedelta(days=10), basis="test"
+    )
     assert services.referral_make(actor=officer(team), person=subject, service=iom).pk
     fits = dict((s.name, reasons) for s, reasons in selectors.services_for(subject, on=TODAY))
     assert fits["IOM mentoring"] == [] and fits["Women's centre"]
@@ -151,16 +214,25 @@ def test_expected_wait_uses_free_places_then_throughput():
 
 def test_the_waiting_list_shows_positions_and_expected_waits(partnership, team):
     mhtr = service(partnership, capacity=1)
-    people = [builders.person(last_name=f"Waiting{i}", district=partnership.medway,
-                              involved=[(partnership.probation, team["officer"])]) for i in range(5)]
-    referrals = [services.referral_make(actor=officer(team), person=p, service=mhtr, on=TODAY - timedelta(days=100))
-                 for p in people]
+    people = [
+        builders.person(
+            last_name=f"Waiting{i}",
+            district=partnership.medway,
+            involved=[(partnership.probation, team["officer"])],
+        )
+        for i in range(5)
+    ]
+    referrals = [
+        services.referral_make(actor=officer(team), person=p, service=mhtr, on=TODAY - timedelta(days=100))
+        for p in people
+    ]
     # Two finished in the last 12 weeks (throughput 2/12 a week), after 14 and 28 days' wait; one in a place now.
     for referral, accepted, started in ((referrals[0], 60, 46), (referrals[1], 60, 32)):
         services.referral_accept(actor=provider(team), referral=referral, on=TODAY - timedelta(days=accepted))
         services.referral_start(actor=provider(team), referral=referral, on=TODAY - timedelta(days=started))
-        services.referral_finish(actor=provider(team), referral=referral, outcome="achieved",
-                                 on=TODAY - timedelta(days=10))
+        services.referral_finish(
+            actor=provider(team), referral=referral, outcome="achieved", on=TODAY - timedelta(days=10)
+        )
     services.referral_accept(actor=provider(team), referral=referrals[2], on=TODAY - timedelta(days=20))
     services.referral_start(actor=provider(team), referral=referrals[2], on=TODAY - timedelta(days=5))
     services.referral_accept(actor=provider(team), referral=referrals[4], on=TODAY - timedelta(days=9))
@@ -170,7 +242,9 @@ def test_the_waiting_list_shows_positions_and_expected_waits(partnership, team):
     assert figures.average_wait_days == pytest.approx((14 + 28 + 15) / 3)
     assert figures.at_capacity and figures.over_capacity
     assert [(e.referral.person.last_name, e.position, e.expected_wait_weeks) for e in entries] == [
-        ("Waiting4", 1, 6), ("Waiting3", 2, 12)]
+        ("Waiting4", 1, 6),
+        ("Waiting3", 2, 12),
+    ]
     [health] = selectors.capacity_by_pathway(selectors.capacity(Service.objects.all(), on=TODAY))
     assert (health["places"], health["in_use"], health["waiting"]) == (1, 1, 2)
 
@@ -180,20 +254,31 @@ def test_the_waiting_list_shows_positions_and_expected_waits(partnership, team):
 
 def test_a_new_release_date_tells_the_provider_of_each_open_referral(partnership, team):
     subject = client_of(partnership, team)
-    sentence = builders.custody(subject, sentence_date=TODAY - timedelta(days=150), length_days=365,
-                                release=TODAY + timedelta(days=120))
+    sentence = builders.custody(
+        subject,
+        sentence_date=TODAY - timedelta(days=150),
+        length_days=365,
+        release=TODAY + timedelta(days=120),
+    )
     mhtr = service(partnership)
     closed = service(partnership, name="Debt advice", pathway="finance_benefit_debt_id")
     referral = services.referral_make(actor=officer(team), person=subject, service=mhtr)
-    services.referral_decline(actor=provider(team), referral=services.referral_make(
-        actor=officer(team), person=subject, service=closed), reason="Full")
-    release.release_date_record(actor=officer(team), sentence=sentence, release_date=TODAY + timedelta(days=100))
+    services.referral_decline(
+        actor=provider(team),
+        referral=services.referral_make(actor=officer(team), person=subject, service=closed),
+        reason="Full",
+    )
+    release.release_date_record(
+        actor=officer(team), sentence=sentence, release_date=TODAY + timedelta(days=100)
+    )
     notice = ProviderNotice.objects.get()
     assert notice.referral == referral and notice.provider == partnership.treatment
     assert "Release date changed" in notice.summary
     assert notice.detail["release_date"]["after"] == (TODAY + timedelta(days=100)).isoformat()
     assert referral.events.filter(kind=EventKind.CHANGED).exists()
-    services.referral_details_change(actor=officer(team), referral=referral, detail="Now also needs an interpreter")
+    services.referral_details_change(
+        actor=officer(team), referral=referral, detail="Now also needs an interpreter"
+    )
     assert ProviderNotice.objects.count() == 2
 
 
@@ -202,10 +287,15 @@ def test_the_daily_timer_flags_unacknowledged_referrals_once_through_the_worker(
     from desist.referrals.tasks import flag_overdue_referrals
 
     mhtr = service(partnership, response_days=5)
-    late = services.referral_make(actor=officer(team), person=client_of(partnership, team), service=mhtr,
-                                  on=TODAY - timedelta(days=6))
-    in_time = services.referral_make(actor=officer(team), person=builders.person(
-        last_name="Recent", involved=[(partnership.probation, None)]), service=mhtr, on=TODAY - timedelta(days=5))
+    late = services.referral_make(
+        actor=officer(team), person=client_of(partnership, team), service=mhtr, on=TODAY - timedelta(days=6)
+    )
+    in_time = services.referral_make(
+        actor=officer(team),
+        person=builders.person(last_name="Recent", involved=[(partnership.probation, None)]),
+        service=mhtr,
+        on=TODAY - timedelta(days=5),
+    )
     for _ in range(2):
         flag_overdue_referrals.enqueue()
         call_command("db_worker", "--batch", "--no-startup-delay", verbosity=0)
@@ -219,16 +309,21 @@ def test_the_daily_timer_flags_unacknowledged_referrals_once_through_the_worker(
 # --- the work queue's selector ------------------------------------------------------------------------
 
 
-def test_referrals_needing_lists_what_the_agency_must_answer(partnership, team, django_assert_max_num_queries):
+def test_referrals_needing_lists_what_the_agency_must_answer(
+    partnership, team, django_assert_max_num_queries
+):
     mhtr = service(partnership)
     for i in range(3):
         subject = builders.person(last_name=f"Inbox{i}", involved=[(partnership.probation, None)])
-        referral = services.referral_make(actor=officer(team), person=subject, service=mhtr,
-                                          need="health" if i < 2 else "drugs_alcohol")
+        referral = services.referral_make(
+            actor=officer(team), person=subject, service=mhtr, need="health" if i < 2 else "drugs_alcohol"
+        )
         if i == 2:
             services.referral_accept(actor=provider(team), referral=referral)
     with django_assert_max_num_queries(2):
-        names = [r.person.last_name + r.service.name for r in selectors.referrals_needing(team["worker"], TODAY)]
+        names = [
+            r.person.last_name + r.service.name for r in selectors.referrals_needing(team["worker"], TODAY)
+        ]
     assert len(names) == 2
     assert list(selectors.referrals_needing(team["police"], TODAY)) == []
     assert selectors.referrals_needing(provider(team), TODAY).count() == 2
@@ -237,8 +332,9 @@ def test_referrals_needing_lists_what_the_agency_must_answer(partnership, team, 
 # --- pages and access ---------------------------------------------------------------------------------
 
 
-def test_make_a_referral_on_the_page_shows_eligibility_and_refuses_a_duplicate(client, partnership, team,
-                                                                               django_assert_max_num_queries):
+def test_make_a_referral_on_the_page_shows_eligibility_and_refuses_a_duplicate(
+    client, partnership, team, django_assert_max_num_queries
+):
     subject = client_of(partnership, team)
     mhtr = service(partnership)
     service(partnership, name="Women's centre", pathway="attitudes_thinking_behaviour", sexes=["female"])
@@ -247,20 +343,32 @@ def test_make_a_referral_on_the_page_shows_eligibility_and_refuses_a_duplicate(c
         page = client.get(f"/people/{subject.pk}/referrals/").content.decode()
     assert "Mental health treatment requirement (Forward Trust)" in page
     assert "for female people only" in page  # shown with the reason, not offered
-    response = client.post(f"/people/{subject.pk}/referrals/", {"service": mhtr.pk, "detail": "Low mood"}, follow=True)
+    response = client.post(
+        f"/people/{subject.pk}/referrals/", {"service": mhtr.pk, "detail": "Low mood"}, follow=True
+    )
     referral = Referral.objects.get()
     assert response.redirect_chain[-1][0] == f"/referrals/{referral.pk}/"
     assert "Referred to Mental health treatment requirement" in response.content.decode()
-    again = client.post(f"/people/{subject.pk}/referrals/", {"service": mhtr.pk, "detail": "Again"}, follow=True)
-    assert "already an open referral for this need" in again.content.decode() and Referral.objects.count() == 1
+    again = client.post(
+        f"/people/{subject.pk}/referrals/", {"service": mhtr.pk, "detail": "Again"}, follow=True
+    )
+    assert (
+        "already an open referral for this need" in again.content.decode() and Referral.objects.count() == 1
+    )
     bad = client.post(f"/people/{subject.pk}/referrals/", {"service": "x"}, follow=True).content.decode()
     assert "Choose a service from the list" in bad
 
 
 def test_the_provider_answers_from_the_inbox(client, partnership, team, django_assert_max_num_queries):
     mhtr = service(partnership)
-    referrals = [services.referral_make(actor=officer(team), person=builders.person(
-        last_name=f"Inbox{i}", involved=[(partnership.probation, None)]), service=mhtr) for i in range(4)]
+    referrals = [
+        services.referral_make(
+            actor=officer(team),
+            person=builders.person(last_name=f"Inbox{i}", involved=[(partnership.probation, None)]),
+            service=mhtr,
+        )
+        for i in range(4)
+    ]
     client.force_login(team["worker"])
     with django_assert_max_num_queries(10):
         page = client.get("/referrals/inbox/").content.decode()
@@ -285,8 +393,11 @@ def test_other_agencies_get_404_and_a_denied_entry(client, partnership, team):
     subject = client_of(partnership, team)
     referral = services.referral_make(actor=officer(team), person=subject, service=service(partnership))
     client.force_login(team["police"])
-    for response in (client.get(f"/people/{subject.pk}/referrals/"), client.get(f"/referrals/{referral.pk}/"),
-                     client.post(f"/referrals/{referral.pk}/accept/")):
+    for response in (
+        client.get(f"/people/{subject.pk}/referrals/"),
+        client.get(f"/referrals/{referral.pk}/"),
+        client.post(f"/referrals/{referral.pk}/accept/"),
+    ):
         assert response.status_code == 404
     assert AccessLogEntry.objects.filter(action="denied", person_id=subject.pk).count() == 3
     assert "REFERRED" not in client.get(f"/services/{referral.service_id}/waiting/").content.decode()
@@ -296,10 +407,15 @@ def test_the_api_makes_and_answers_referrals_with_the_same_messages(client, part
     subject = client_of(partnership, team)
     mhtr = service(partnership)
     client.force_login(team["officer"])
-    made = client.post(f"/api/referrals/people/{subject.pk}", {"service": mhtr.pk, "detail": "Low mood"},
-                       content_type="application/json")
+    made = client.post(
+        f"/api/referrals/people/{subject.pk}",
+        {"service": mhtr.pk, "detail": "Low mood"},
+        content_type="application/json",
+    )
     assert made.status_code == 201 and made.json()["status"] == "made"
-    again = client.post(f"/api/referrals/people/{subject.pk}", {"service": mhtr.pk}, content_type="application/json")
+    again = client.post(
+        f"/api/referrals/people/{subject.pk}", {"service": mhtr.pk}, content_type="application/json"
+    )
     assert again.status_code == 422 and "already an open referral" in again.json()["detail"]
     assert client.get(f"/api/referrals/people/{subject.pk}").json()[0]["service"] == mhtr.name
     referral_id = made.json()["id"]
@@ -312,18 +428,29 @@ def test_the_api_makes_and_answers_referrals_with_the_same_messages(client, part
     accepted = client.post(f"/api/referrals/{referral_id}/accept", {}, content_type="application/json")
     assert accepted.json()["status"] == "waiting"
     assert client.get(f"/api/referrals/services/{mhtr.pk}/waiting").json() == [
-        {"referral_id": referral_id, "position": 1, "expected_wait_weeks": 0}]
+        {"referral_id": referral_id, "position": 1, "expected_wait_weeks": 0}
+    ]
     assert client.get("/api/referrals/capacity").json()[0]["waiting"] == 1
     client.force_login(team["police"])
     assert client.get(f"/api/referrals/people/{subject.pk}").status_code == 404
-    assert client.post(f"/api/referrals/{referral_id}/start", {}, content_type="application/json").status_code == 404
+    assert (
+        client.post(f"/api/referrals/{referral_id}/start", {}, content_type="application/json").status_code
+        == 404
+    )
 
 
 def test_the_catalogue_refuses_unknown_eligibility_values(partnership):
     from django.core.exceptions import ValidationError
 
-    bad = Service(name="Bad", provider=partnership.treatment, pathway="health", capacity=1, sexes=["women"],
-                  risk_bands=["huge"], priority_groups="iom")
+    bad = Service(
+        name="Bad",
+        provider=partnership.treatment,
+        pathway="health",
+        capacity=1,
+        sexes=["women"],
+        risk_bands=["huge"],
+        priority_groups="iom",
+    )
     with pytest.raises(ValidationError) as error:
         bad.full_clean()
     assert set(error.value.message_dict) == {"sexes", "risk_bands", "priority_groups"}
@@ -337,14 +464,21 @@ def notices_for(partnership, team, count: int) -> list[ProviderNotice]:
     mhtr = service(partnership)
     made = []
     for i in range(count):
-        referral = services.referral_make(actor=officer(team), person=builders.person(
-            last_name=f"Notice{i}", involved=[(partnership.probation, None)]), service=mhtr, need="health")
-        made.append(services.referral_details_change(actor=officer(team), referral=referral, detail=f"Change {i}"))
+        referral = services.referral_make(
+            actor=officer(team),
+            person=builders.person(last_name=f"Notice{i}", involved=[(partnership.probation, None)]),
+            service=mhtr,
+            need="health",
+        )
+        made.append(
+            services.referral_details_change(actor=officer(team), referral=referral, detail=f"Change {i}")
+        )
     return made
 
 
-def test_a_notice_is_marked_read_by_the_provider_and_leaves_the_inbox(client, partnership, team,
-                                                                      django_assert_max_num_queries):
+def test_a_notice_is_marked_read_by_the_provider_and_leaves_the_inbox(
+    client, partnership, team, django_assert_max_num_queries
+):
     first, second, _ = notices_for(partnership, team, 3)
     client.force_login(team["worker"])
     with django_assert_max_num_queries(10):
@@ -363,8 +497,13 @@ def test_a_notice_is_marked_read_by_the_provider_and_leaves_the_inbox(client, pa
     told = client.get("/referrals/inbox/").content.decode().split("Changes you have been told of")[-1]
     assert "NOTICE2" in told and "NOTICE0" not in told and "NOTICE1" not in told
     again = client.post(f"/referrals/notices/{first.pk}/read/")  # already read: nothing changes
-    assert again.status_code == 302 and AccessLogEntry.objects.filter(object_id=str(first.pk),
-                                                                      object_type="referrals.providernotice").count() == 1
+    assert (
+        again.status_code == 302
+        and AccessLogEntry.objects.filter(
+            object_id=str(first.pk), object_type="referrals.providernotice"
+        ).count()
+        == 1
+    )
 
 
 def test_mark_all_as_read_stops_at_the_newest_notice_shown(client, partnership, team):
@@ -388,13 +527,17 @@ def test_another_agency_cannot_mark_a_notice_read(client, partnership, team):
     client.post("/referrals/notices/read/")  # marks only the officer's own agency's notices: none
     notice.refresh_from_db()
     assert notice.read_at is None
-    denied = AccessLogEntry.objects.filter(action="denied", summary__startswith="Refused access to referral notice")
+    denied = AccessLogEntry.objects.filter(
+        action="denied", summary__startswith="Refused access to referral notice"
+    )
     assert denied.count() == 2 and denied.filter(person_id=notice.referral.person_id).exists()
     with pytest.raises(ReferralError, match="Only the agency a notice was sent to"):
         services.provider_notice_read(actor=officer(team), notice=notice)
 
 
-def test_the_api_lists_unread_notices_and_marks_them_read(client, partnership, team, django_assert_max_num_queries):
+def test_the_api_lists_unread_notices_and_marks_them_read(
+    client, partnership, team, django_assert_max_num_queries
+):
     first, second, third = notices_for(partnership, team, 3)
     client.force_login(team["worker"])
     with django_assert_max_num_queries(8):
@@ -412,4 +555,6 @@ def test_the_api_lists_unread_notices_and_marks_them_read(client, partnership, t
     refused = client.post(f"/api/referrals/notices/{third.pk}/read", content_type="application/json")
     assert refused.status_code == 404
     assert AccessLogEntry.objects.filter(action="denied", person_id=third.referral.person_id).exists()
-    assert client.post("/api/referrals/notices/read", {}, content_type="application/json").json() == {"marked": 0}
+    assert client.post("/api/referrals/notices/read", {}, content_type="application/json").json() == {
+        "marked": 0
+    }

@@ -35,11 +35,21 @@ def team(partnership):
 
 
 def prisoner(partnership, team, *, last_name="Gate", release_in=30, length=365):
-    subject = builders.person(last_name=last_name, district=partnership.medway,
-                              involved=[(partnership.probation, team["officer"]), (partnership.housing, None),
-                                        (partnership.prison, None)])
-    sentence = builders.custody(subject, sentence_date=TODAY - timedelta(days=150), length_days=length,
-                                release=TODAY + timedelta(days=release_in))
+    subject = builders.person(
+        last_name=last_name,
+        district=partnership.medway,
+        involved=[
+            (partnership.probation, team["officer"]),
+            (partnership.housing, None),
+            (partnership.prison, None),
+        ],
+    )
+    sentence = builders.custody(
+        subject,
+        sentence_date=TODAY - timedelta(days=150),
+        length_days=length,
+        release=TODAY + timedelta(days=release_in),
+    )
     sentence.establishment = partnership.prison
     sentence.save(update_fields=["establishment"])
     return subject, sentence
@@ -54,35 +64,47 @@ def officer_actor(team):
 
 def test_a_release_date_change_is_kept_with_its_notice_and_follows_into_key_dates(partnership, team):
     subject, sentence = prisoner(partnership, team, release_in=60)
-    change = services.release_date_record(actor=officer_actor(team), sentence=sentence,
-                                          release_date=TODAY + timedelta(days=50), reason="Recalculated")
+    change = services.release_date_record(
+        actor=officer_actor(team),
+        sentence=sentence,
+        release_date=TODAY + timedelta(days=50),
+        reason="Recalculated",
+    )
     assert (change.change, change.notice_days, change.short_notice) == ("brought_forward", 50, False)
     assert change.changed_by == team["officer"]
     assert KeyDate.objects.filter(sentence=sentence, kind="release", date=TODAY + timedelta(days=50)).exists()
     plan = ReleasePlan.objects.get(sentence=sentence)  # within 12 weeks: the plan starts with the date
     assert plan.release_date == TODAY + timedelta(days=50) and not plan.short_notice
     entry = AccessLogEntry.objects.filter(object_type="release.releasedatechange").get()
-    assert entry.person_id == subject.pk and entry.action == "alteration" and entry.username == "ruth.responsible"
+    assert (
+        entry.person_id == subject.pk
+        and entry.action == "alteration"
+        and entry.username == "ruth.responsible"
+    )
 
 
 def test_short_notice_is_flagged_and_putting_back_is_not(partnership, team):
     _, sentence = prisoner(partnership, team, release_in=60)
-    change = services.release_date_record(actor=officer_actor(team), sentence=sentence,
-                                          release_date=TODAY + timedelta(days=13))
+    change = services.release_date_record(
+        actor=officer_actor(team), sentence=sentence, release_date=TODAY + timedelta(days=13)
+    )
     assert change.short_notice and ReleasePlan.objects.get(sentence=sentence).short_notice
-    later = services.release_date_record(actor=officer_actor(team), sentence=sentence,
-                                         release_date=TODAY + timedelta(days=20))
+    later = services.release_date_record(
+        actor=officer_actor(team), sentence=sentence, release_date=TODAY + timedelta(days=20)
+    )
     assert later.change == "put_back" and not later.short_notice
-    confirmed = services.release_date_record(actor=officer_actor(team), sentence=sentence,
-                                             release_date=TODAY + timedelta(days=20), confirm=True)
+    confirmed = services.release_date_record(
+        actor=officer_actor(team), sentence=sentence, release_date=TODAY + timedelta(days=20), confirm=True
+    )
     assert confirmed.change == "confirmed" and not confirmed.short_notice  # 20 days' notice: not short
 
 
 def test_bad_release_dates_are_refused_with_a_reason(partnership, team):
     _, sentence = prisoner(partnership, team)
     with pytest.raises(services.ReleaseError, match="cannot be in the past"):
-        services.release_date_record(actor=officer_actor(team), sentence=sentence,
-                                     release_date=TODAY - timedelta(days=1))
+        services.release_date_record(
+            actor=officer_actor(team), sentence=sentence, release_date=TODAY - timedelta(days=1)
+        )
     assert not ReleaseDateChange.objects.exists()
 
 
@@ -98,12 +120,15 @@ def test_a_plan_has_seven_pathways_and_the_catalogue_of_tasks_with_owners(partne
     assert tasks["accommodation_address"].owner_agency == partnership.housing  # involved with the person
     assert tasks["id_bank_account"].owner_agency == partnership.prison  # the holding prison
     assert tasks["gate_meeting"].owner_agency == partnership.probation
-    assert tasks["treatment_continuity"].owner_agency == partnership.treatment  # none involved: one of that kind
+    assert (
+        tasks["treatment_continuity"].owner_agency == partnership.treatment
+    )  # none involved: one of that kind
     assert tasks["accommodation_address"].due_date == sentence.release_date - timedelta(days=28)
     with pytest.raises(services.ReleaseError, match="already has a plan"):
         services.release_plan_start(actor=officer_actor(team), sentence=sentence)
-    assert AccessLogEntry.objects.filter(object_type="release.releaseplan", person_id=subject.pk,
-                                         action="collection").exists()
+    assert AccessLogEntry.objects.filter(
+        object_type="release.releaseplan", person_id=subject.pk, action="collection"
+    ).exists()
 
 
 def test_tasks_are_done_with_their_details_and_readiness_follows(partnership, team):
@@ -112,9 +137,16 @@ def test_tasks_are_done_with_their_details_and_readiness_follows(partnership, te
     treatment = plan.tasks.get(kind="treatment_continuity")
     with pytest.raises(services.ReleaseError, match="first dose date"):
         services.plan_task_update(actor=officer_actor(team), task=treatment, status="done")
-    services.plan_task_update(actor=officer_actor(team), task=treatment, status="done",
-                              provider="Forward Trust Medway (methadone 40 ml)", event_date=sentence.release_date)
-    services.plan_task_update(actor=officer_actor(team), task=plan.tasks.get(kind="duty_to_refer"), status="not_needed")
+    services.plan_task_update(
+        actor=officer_actor(team),
+        task=treatment,
+        status="done",
+        provider="Forward Trust Medway (methadone 40 ml)",
+        event_date=sentence.release_date,
+    )
+    services.plan_task_update(
+        actor=officer_actor(team), task=plan.tasks.get(kind="duty_to_refer"), status="not_needed"
+    )
     plan.refresh_from_db()
     assert (plan.tasks_closed, plan.readiness_percent) == (2, 18)
     treatment.refresh_from_db()
@@ -131,10 +163,14 @@ def test_tasks_are_done_with_their_details_and_readiness_follows(partnership, te
 def test_pathways_accommodation_and_the_risk_plan(partnership, team):
     _, sentence = prisoner(partnership, team)
     plan = services.release_plan_start(actor=officer_actor(team), sentence=sentence)
-    services.pathway_status_set(actor=officer_actor(team), plan=plan, pathway="accommodation", status="support_needed")
+    services.pathway_status_set(
+        actor=officer_actor(team), plan=plan, pathway="accommodation", status="support_needed"
+    )
     assert plan.pathways.get(pathway="accommodation").status == "support_needed"
     with pytest.raises(services.ReleaseError, match="Choose a status"):
-        services.pathway_status_set(actor=officer_actor(team), plan=plan, pathway="accommodation", status="maybe")
+        services.pathway_status_set(
+            actor=officer_actor(team), plan=plan, pathway="accommodation", status="maybe"
+        )
     services.accommodation_on_release_record(actor=officer_actor(team), plan=plan, status="nfa")
     with pytest.raises(services.ReleaseError, match="no fixed abode"):
         services.accommodation_on_release_record(actor=officer_actor(team), plan=plan, status="castle")
@@ -151,8 +187,12 @@ def test_pathways_accommodation_and_the_risk_plan(partnership, team):
 def test_escalations_at_the_nearest_milestone_once_to_officer_and_owner(partnership, team):
     _, sentence = prisoner(partnership, team, release_in=25)  # inside 4 weeks
     plan = services.release_plan_start(actor=officer_actor(team), sentence=sentence)
-    services.plan_task_update(actor=officer_actor(team), task=plan.tasks.get(kind="gp_registration"), status="done",
-                              provider="Medway Practice")
+    services.plan_task_update(
+        actor=officer_actor(team),
+        task=plan.tasks.get(kind="gp_registration"),
+        status="done",
+        provider="Medway Practice",
+    )
     assert services.escalations_raise(actor=builders.actor()) == 10
     assert services.escalations_raise(actor=builders.actor()) == 0  # never the same escalation twice
     housing = Escalation.objects.get(task__kind="accommodation_address")
@@ -163,7 +203,9 @@ def test_escalations_at_the_nearest_milestone_once_to_officer_and_owner(partners
     assert services.escalations_raise(actor=builders.actor(), on=TODAY + timedelta(days=7)) == 0
     assert services.escalations_raise(actor=builders.actor(), on=TODAY + timedelta(days=18)) == 10
     # Done tasks close their escalations.
-    services.plan_task_update(actor=officer_actor(team), task=housing.task, status="done", provider="12 Gate Street")
+    services.plan_task_update(
+        actor=officer_actor(team), task=housing.task, status="done", provider="12 Gate Street"
+    )
     assert set(Escalation.objects.filter(task=housing.task).values_list("status", flat=True)) == {"resolved"}
 
 
@@ -177,7 +219,9 @@ def test_no_escalation_before_twelve_weeks(partnership, team):
 def test_a_short_notice_release_escalates_at_once_through_the_worker(partnership, team):
     _, sentence = prisoner(partnership, team, release_in=70)
     services.release_plan_start(actor=officer_actor(team), sentence=sentence)
-    services.release_date_record(actor=officer_actor(team), sentence=sentence, release_date=TODAY + timedelta(days=5))
+    services.release_date_record(
+        actor=officer_actor(team), sentence=sentence, release_date=TODAY + timedelta(days=5)
+    )
     assert not Escalation.objects.exists()  # queued, not yet run
     call_command("db_worker", "--batch", "--no-startup-delay", verbosity=0)
     reasons = list(Escalation.objects.values_list("reason", "task__kind"))
@@ -218,9 +262,14 @@ def test_the_daily_command(partnership, team, capsys):
 @pytest.fixture
 def scheme(db):
     return EarlyReleaseScheme.objects.create(
-        name="Partnership early release", starts_on=TODAY - timedelta(days=30), days_early=20,
-        excluded_offence_groups=["sexual", "terrorism"], long_sentence_groups=["violence"], long_sentence_days=1461,
-        plan_required=True)
+        name="Partnership early release",
+        starts_on=TODAY - timedelta(days=30),
+        days_early=20,
+        excluded_offence_groups=["sexual", "terrorism"],
+        long_sentence_groups=["violence"],
+        long_sentence_days=1461,
+        plan_required=True,
+    )
 
 
 def test_early_release_page_never_shows_releasable_without_the_plan(client, partnership, team, scheme):
@@ -231,8 +280,11 @@ def test_early_release_page_never_shows_releasable_without_the_plan(client, part
     waiting = page.split("Eligible but not releasable")[1].split("Not eligible (")[0]
     assert "WAITING" in waiting
     assert "WAITING" not in page.split("Releasable early (")[1].split("Eligible but not")[0]
-    plan = ReleasePlan.objects.get(sentence=sentence) if ReleasePlan.objects.filter(sentence=sentence).exists() else \
-        services.release_plan_start(actor=officer_actor(team), sentence=sentence)
+    plan = (
+        ReleasePlan.objects.get(sentence=sentence)
+        if ReleasePlan.objects.filter(sentence=sentence).exists()
+        else services.release_plan_start(actor=officer_actor(team), sentence=sentence)
+    )
     services.risk_plan_approve(actor=officer_actor(team), plan=plan)
     page = client.get("/releases/early/").content.decode()
     assert "WAITING" in page.split("Releasable early (")[1].split("Eligible but not")[0]
@@ -242,7 +294,9 @@ def test_early_release_lists_why_not(client, partnership, team, scheme):
     from desist.registers.services import register_add
 
     subject, _ = prisoner(partnership, team, last_name="Excluded")
-    register_add(actor=builders.actor(), person=subject, kind="terrorism", start_date=TODAY - timedelta(days=10))
+    register_add(
+        actor=builders.actor(), person=subject, kind="terrorism", start_date=TODAY - timedelta(days=10)
+    )
     client.force_login(team["officer"])
     page = client.get("/releases/early/").content.decode()
     assert "excluded offence group: terrorism offence" in page.split("Not eligible (")[1]
@@ -251,13 +305,16 @@ def test_early_release_lists_why_not(client, partnership, team, scheme):
 # --- pages and access ----------------------------------------------------------------------------------
 
 
-def test_readiness_page_filters_and_bounds_its_queries(client, partnership, team, django_assert_max_num_queries):
+def test_readiness_page_filters_and_bounds_its_queries(
+    client, partnership, team, django_assert_max_num_queries
+):
     for n in range(6):
         _, sentence = prisoner(partnership, team, last_name=f"Release{n}", release_in=10 + 7 * n)
         plan = services.release_plan_start(actor=officer_actor(team), sentence=sentence)
         if n == 0:
-            services.release_date_record(actor=officer_actor(team), sentence=sentence,
-                                         release_date=TODAY + timedelta(days=3))
+            services.release_date_record(
+                actor=officer_actor(team), sentence=sentence, release_date=TODAY + timedelta(days=3)
+            )
         for task in list(plan.tasks.all())[: n * 2]:
             services.plan_task_update(actor=officer_actor(team), task=task, status="not_needed")
     client.force_login(team["officer"])
@@ -284,16 +341,20 @@ def test_other_agencies_get_404_and_a_denied_entry(client, partnership, team):
     plan = services.release_plan_start(actor=officer_actor(team), sentence=sentence)
     task = plan.tasks.first()
     client.force_login(team["police"])  # police are not involved with this person
-    for response in (client.get(f"/releases/plans/{plan.pk}/"), client.get(f"/people/{subject.pk}/release/"),
-                     client.post(f"/releases/tasks/{task.pk}/", {}),
-                     client.post(f"/releases/sentences/{sentence.pk}/date/", {})):
+    for response in (
+        client.get(f"/releases/plans/{plan.pk}/"),
+        client.get(f"/people/{subject.pk}/release/"),
+        client.post(f"/releases/tasks/{task.pk}/", {}),
+        client.post(f"/releases/sentences/{sentence.pk}/date/", {}),
+    ):
         assert response.status_code == 404
     assert AccessLogEntry.objects.filter(action="denied", person_id=subject.pk).count() == 4
     assert "GATE" not in client.get("/releases/").content.decode()
 
 
-def test_plan_page_updates_pathways_tasks_with_htmx_and_accommodation(client, partnership, team,
-                                                                       django_assert_max_num_queries):
+def test_plan_page_updates_pathways_tasks_with_htmx_and_accommodation(
+    client, partnership, team, django_assert_max_num_queries
+):
     _, sentence = prisoner(partnership, team)
     plan = services.release_plan_start(actor=officer_actor(team), sentence=sentence)
     client.force_login(team["officer"])
@@ -305,9 +366,14 @@ def test_plan_page_updates_pathways_tasks_with_htmx_and_accommodation(client, pa
     assert set(plan.pathways.values_list("status", flat=True)) == {"in_progress"}
     task = plan.tasks.get(kind="gate_meeting")
     prefix = f"task{task.pk}"
-    form = {f"{prefix}-status": "done", f"{prefix}-owner_agency": partnership.probation.pk,
-            f"{prefix}-due_date": task.due_date.isoformat(), f"{prefix}-provider": "",
-            f"{prefix}-event_date": "", f"{prefix}-detail": ""}
+    form = {
+        f"{prefix}-status": "done",
+        f"{prefix}-owner_agency": partnership.probation.pk,
+        f"{prefix}-due_date": task.due_date.isoformat(),
+        f"{prefix}-provider": "",
+        f"{prefix}-event_date": "",
+        f"{prefix}-detail": "",
+    }
     response = client.post(f"/releases/tasks/{task.pk}/", form, HTTP_HX_REQUEST="true")
     assert "Say who will meet the person at the gate." in response.content.decode()
     form[f"{prefix}-provider"] = "Sam from the Gate Mentors"
@@ -316,7 +382,9 @@ def test_plan_page_updates_pathways_tasks_with_htmx_and_accommodation(client, pa
     form[f"{prefix}-due_date"] = "31/02/2025"
     response = client.post(f"/releases/tasks/{task.pk}/", form).content.decode()
     assert client.get(f"/releases/plans/{plan.pk}/").status_code == 200
-    client.post(f"/releases/plans/{plan.pk}/", {"form": "accommodation", "accommodation_on_release": "settled"})
+    client.post(
+        f"/releases/plans/{plan.pk}/", {"form": "accommodation", "accommodation_on_release": "settled"}
+    )
     plan.refresh_from_db()
     assert plan.accommodation_on_release == "settled"
 
@@ -331,11 +399,15 @@ def test_person_release_section_shows_dates_working_and_hdc(client, partnership,
     assert "How these dates are worked out" in page and "Partnership early release" in page
     assert "Start the release plan" in page
     client.post(f"/releases/sentences/{sentence.pk}/plan/")
-    response = client.post(f"/releases/sentences/{sentence.pk}/date/",
-                           {"release_date": (TODAY + timedelta(days=4)).isoformat(), "release_type": "conditional"},
-                           follow=True)
+    response = client.post(
+        f"/releases/sentences/{sentence.pk}/date/",
+        {"release_date": (TODAY + timedelta(days=4)).isoformat(), "release_type": "conditional"},
+        follow=True,
+    )
     assert "This is short notice" in response.content.decode()
-    response = client.post(f"/releases/sentences/{sentence.pk}/date/", {"release_date": "not a date"}, follow=True)
+    response = client.post(
+        f"/releases/sentences/{sentence.pk}/date/", {"release_date": "not a date"}, follow=True
+    )
     assert "Enter the release date as a real date." in response.content.decode()
 
 
@@ -369,21 +441,33 @@ def test_api_lists_releases_and_updates_a_plan(client, partnership, team, django
     detail = client.get(f"/api/releases/plans/{plan.pk}").json()
     assert len(detail["pathways"]) == 7 and len(detail["tasks"]) == 11
     task = plan.tasks.get(kind="treatment_continuity")
-    response = client.post(f"/api/releases/plans/{plan.pk}/tasks/{task.pk}", {"status": "done"},
-                           content_type="application/json")
+    response = client.post(
+        f"/api/releases/plans/{plan.pk}/tasks/{task.pk}", {"status": "done"}, content_type="application/json"
+    )
     assert response.status_code == 422 and "first dose date" in response.json()["detail"][0]["msg"]
-    response = client.post(f"/api/releases/plans/{plan.pk}/tasks/{task.pk}",
-                           {"status": "done", "provider": "Forward Trust", "event_date": str(sentence.release_date)},
-                           content_type="application/json")
+    response = client.post(
+        f"/api/releases/plans/{plan.pk}/tasks/{task.pk}",
+        {"status": "done", "provider": "Forward Trust", "event_date": str(sentence.release_date)},
+        content_type="application/json",
+    )
     assert response.status_code == 200 and response.json()["status"] == "done"
-    response = client.post(f"/api/releases/plans/{plan.pk}/tasks/{task.pk}", {"due_date": "2025-02-31"},
-                           content_type="application/json")
+    response = client.post(
+        f"/api/releases/plans/{plan.pk}/tasks/{task.pk}",
+        {"due_date": "2025-02-31"},
+        content_type="application/json",
+    )
     assert response.status_code == 422
-    response = client.post(f"/api/releases/plans/{plan.pk}/pathways/drugs_alcohol", {"status": "done"},
-                           content_type="application/json")
+    response = client.post(
+        f"/api/releases/plans/{plan.pk}/pathways/drugs_alcohol",
+        {"status": "done"},
+        content_type="application/json",
+    )
     assert response.json()["status"] == "done"
-    response = client.post(f"/api/releases/sentences/{sentence.pk}/release-date",
-                           {"release_date": str(TODAY + timedelta(days=10))}, content_type="application/json")
+    response = client.post(
+        f"/api/releases/sentences/{sentence.pk}/release-date",
+        {"release_date": str(TODAY + timedelta(days=10))},
+        content_type="application/json",
+    )
     assert response.json()["short_notice"] is True and response.json()["plan_id"] == plan.pk
     client.force_login(team["police"])
     assert client.get(f"/api/releases/plans/{plan.pk}").status_code == 404

@@ -41,11 +41,21 @@ def team(partnership):
 
 
 def prisoner(partnership, team, *, last_name="Gate", release_in=30, length=365):
-    subject = builders.person(last_name=last_name, district=partnership.medway,
-                              involved=[(partnership.probation, team["officer"]), (partnership.housing, None),
-                                        (partnership.prison, None)])
-    sentence = builders.custody(subject, sentence_date=TODAY - timedelta(days=150), length_days=length,
-                                release=TODAY + timedelta(days=release_in))
+    subject = builders.person(
+        last_name=last_name,
+        district=partnership.medway,
+        involved=[
+            (partnership.probation, team["officer"]),
+            (partnership.housing, None),
+            (partnership.prison, None),
+        ],
+    )
+    sentence = builders.custody(
+        subject,
+        sentence_date=TODAY - timedelta(days=150),
+        length_days=length,
+        release=TODAY + timedelta(days=release_in),
+    )
     sentence.establishment = partnership.prison
     sentence.save(update_fields=["establishment"])
     return subject, sentence
@@ -75,10 +85,16 @@ def test_release_facts_page_shows_the_form_and_saves_with_the_working(client, pa
     page = client.get(f"/people/{subject.pk}/release/").content.decode()
     assert "Save release facts" in page and "Liable to deportation" in page and "Record the release" in page
     assert "(release facts not recorded)" in page
-    response = client.post(f"/releases/sentences/{sentence.pk}/facts/", {
-        f"facts{sentence.pk}-sentence_type": "standard", f"facts{sentence.pk}-extended_licence_days": "",
-        f"facts{sentence.pk}-hdc_exclusions": ["deportation", "curfew_breach"],
-        f"facts{sentence.pk}-parole_board_case": "on"}, follow=True)
+    response = client.post(
+        f"/releases/sentences/{sentence.pk}/facts/",
+        {
+            f"facts{sentence.pk}-sentence_type": "standard",
+            f"facts{sentence.pk}-extended_licence_days": "",
+            f"facts{sentence.pk}-hdc_exclusions": ["deportation", "curfew_breach"],
+            f"facts{sentence.pk}-parole_board_case": "on",
+        },
+        follow=True,
+    )
     page = response.content.decode()
     assert "Release facts saved" in page
     facts = ReleaseFacts.objects.get(sentence=sentence)
@@ -92,19 +108,29 @@ def test_release_facts_page_shows_the_form_and_saves_with_the_working(client, pa
 def test_release_facts_errors_come_back_in_an_error_summary(client, partnership, team):
     _, sentence = prisoner(partnership, team)
     client.force_login(team["officer"])
-    page = client.post(f"/releases/sentences/{sentence.pk}/facts/", {
-        f"facts{sentence.pk}-sentence_type": "extended", f"facts{sentence.pk}-extended_licence_days": "0"},
+    page = client.post(
+        f"/releases/sentences/{sentence.pk}/facts/",
+        {f"facts{sentence.pk}-sentence_type": "extended", f"facts{sentence.pk}-extended_licence_days": "0"},
     ).content.decode()
-    assert "govuk-error-summary" in page and "Enter the extended licence of an extended sentence, in days." in page
-    page = client.post(f"/releases/sentences/{sentence.pk}/facts/", {
-        f"facts{sentence.pk}-sentence_type": "standard", f"facts{sentence.pk}-extended_licence_days": "ten",
-        f"facts{sentence.pk}-tariff_expiry_date": "2025-02-31"}).content.decode()
+    assert (
+        "govuk-error-summary" in page
+        and "Enter the extended licence of an extended sentence, in days." in page
+    )
+    page = client.post(
+        f"/releases/sentences/{sentence.pk}/facts/",
+        {
+            f"facts{sentence.pk}-sentence_type": "standard",
+            f"facts{sentence.pk}-extended_licence_days": "ten",
+            f"facts{sentence.pk}-tariff_expiry_date": "2025-02-31",
+        },
+    ).content.decode()
     assert "Enter the extended licence as a whole number of days." in page
     assert "Enter the tariff expiry as a real date." in page
     assert f'href="#id_facts{sentence.pk}-extended_licence_days"' in page
-    page = client.post(f"/releases/sentences/{sentence.pk}/facts/", {
-        f"facts{sentence.pk}-sentence_type": "standard",
-        f"facts{sentence.pk}-hdc_exclusions": ["made_up"]}).content.decode()
+    page = client.post(
+        f"/releases/sentences/{sentence.pk}/facts/",
+        {f"facts{sentence.pk}-sentence_type": "standard", f"facts{sentence.pk}-hdc_exclusions": ["made_up"]},
+    ).content.decode()
     assert "Choose HDC exclusions from the list." in page
     assert not ReleaseFacts.objects.exists()
 
@@ -112,17 +138,29 @@ def test_release_facts_errors_come_back_in_an_error_summary(client, partnership,
 def test_only_prison_or_probation_record_facts_or_the_release(client, partnership, team):
     subject, sentence = prisoner(partnership, team)
     housing = builders.actor(team["housing"])
-    with pytest.raises(services.ReleaseError, match=r"Only prison or probation staff can record release facts\."):
+    with pytest.raises(
+        services.ReleaseError, match=r"Only prison or probation staff can record release facts\."
+    ):
         services.release_facts_record(actor=housing, sentence=sentence)
     with pytest.raises(services.ReleaseError, match=r"Only prison or probation staff can record a release\."):
-        services.release_record(actor=housing, sentence=sentence, released_on=TODAY, release_type="conditional",
-                                accommodation="own_home")
+        services.release_record(
+            actor=housing,
+            sentence=sentence,
+            released_on=TODAY,
+            release_type="conditional",
+            accommodation="own_home",
+        )
     client.force_login(team["housing"])
     page = client.get(f"/people/{subject.pk}/release/").content.decode()
     assert "Save release facts" not in page and "Prison or probation staff record" in page
-    page = client.post(f"/releases/sentences/{sentence.pk}/released/", {
-        f"release{sentence.pk}-released_on": TODAY.isoformat(), f"release{sentence.pk}-release_type": "conditional",
-        f"release{sentence.pk}-accommodation": "own_home"}).content.decode()
+    page = client.post(
+        f"/releases/sentences/{sentence.pk}/released/",
+        {
+            f"release{sentence.pk}-released_on": TODAY.isoformat(),
+            f"release{sentence.pk}-release_type": "conditional",
+            f"release{sentence.pk}-accommodation": "own_home",
+        },
+    ).content.decode()
     assert "Only prison or probation staff can record a release." in page
     client.force_login(team["police"])  # not involved: the sentence does not exist for them
     assert client.post(f"/releases/sentences/{sentence.pk}/facts/", {}).status_code == 404
@@ -148,21 +186,37 @@ def test_recording_the_release_on_the_expected_day(partnership, team):
     prison = Involvement.objects.get(person=subject, agency=partnership.prison)
     assert prison.end_date == TODAY
     assert Involvement.objects.get(person=subject, agency=partnership.probation).end_date is None
-    logged = set(AccessLogEntry.objects.filter(person_id=subject.pk, username="ruth.responsible")
-                 .values_list("object_type", flat=True))
-    assert {"sentences.sentence", "release.release", "release.releaseplan", "outcomes.accommodationstatus",
-            "people.involvement"} <= logged
+    logged = set(
+        AccessLogEntry.objects.filter(person_id=subject.pk, username="ruth.responsible").values_list(
+            "object_type", flat=True
+        )
+    )
+    assert {
+        "sentences.sentence",
+        "release.release",
+        "release.releaseplan",
+        "outcomes.accommodationstatus",
+        "people.involvement",
+    } <= logged
 
 
 def test_a_release_on_another_day_is_kept_as_a_change_and_tells_referrals(partnership, team):
     subject, sentence = prisoner(partnership, team, release_in=30)
-    mhtr = Service.objects.create(name="Mental health treatment requirement", provider=partnership.treatment,
-                                  pathway="health", capacity=2, response_days=5)
+    mhtr = Service.objects.create(
+        name="Mental health treatment requirement",
+        provider=partnership.treatment,
+        pathway="health",
+        capacity=2,
+        response_days=5,
+    )
     referral = referrals.referral_make(actor=officer(team), person=subject, service=mhtr)
     record(team, sentence, released_on=TODAY - timedelta(days=1), accommodation="temporary")
     change = ReleaseDateChange.objects.get()
-    assert (change.change, change.old_date, change.new_date) == ("brought_forward", TODAY + timedelta(days=30),
-                                                                 TODAY - timedelta(days=1))
+    assert (change.change, change.old_date, change.new_date) == (
+        "brought_forward",
+        TODAY + timedelta(days=30),
+        TODAY - timedelta(days=1),
+    )
     assert change.notice_days == -1 and change.short_notice
     notice = ProviderNotice.objects.get()
     assert notice.referral == referral and "Release date changed" in notice.summary
@@ -170,8 +224,9 @@ def test_a_release_on_another_day_is_kept_as_a_change_and_tells_referrals(partne
 
 def test_recording_the_release_resolves_the_plans_escalations(partnership, team):
     _, sentence = prisoner(partnership, team, release_in=5)
-    services.release_date_record(actor=officer(team), sentence=sentence, release_date=TODAY + timedelta(days=5),
-                                 confirm=True)
+    services.release_date_record(
+        actor=officer(team), sentence=sentence, release_date=TODAY + timedelta(days=5), confirm=True
+    )
     plan = ReleasePlan.objects.get(sentence=sentence)
     services.escalations_raise(actor=officer(team), plan_ids=[plan.pk])
     assert Escalation.objects.filter(status="open").exists()
@@ -202,12 +257,18 @@ def test_victims_are_not_told_again_of_the_release_they_were_told_of(partnership
     assert VictimNotification.objects.count() == before
 
 
-@pytest.mark.parametrize(("change", "message"), [
-    ({"released_on": TODAY + timedelta(days=1)}, "The release date cannot be in the future"),
-    ({"released_on": TODAY - timedelta(days=400)}, "The release date cannot be before the sentence date."),
-    ({"release_type": "escape"}, "Choose a release type"),
-    ({"accommodation": ""}, "Choose where the person went to live on release."),
-])
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"released_on": TODAY + timedelta(days=1)}, "The release date cannot be in the future"),
+        (
+            {"released_on": TODAY - timedelta(days=400)},
+            "The release date cannot be before the sentence date.",
+        ),
+        ({"release_type": "escape"}, "Choose a release type"),
+        ({"accommodation": ""}, "Choose where the person went to live on release."),
+    ],
+)
 def test_bad_releases_are_refused_with_a_reason(partnership, team, change, message):
     _, sentence = prisoner(partnership, team)
     with pytest.raises(services.ReleaseError, match=message):
@@ -225,8 +286,9 @@ def test_a_release_is_recorded_once_and_only_from_custody(partnership, team):
         record(team, order)
 
 
-def test_the_release_page_records_the_release_and_then_shows_it(client, partnership, team,
-                                                                 django_assert_max_num_queries):
+def test_the_release_page_records_the_release_and_then_shows_it(
+    client, partnership, team, django_assert_max_num_queries
+):
     subject, sentence = prisoner(partnership, team)
     services.release_plan_start(actor=officer(team), sentence=sentence)
     client.force_login(team["officer"])
@@ -238,8 +300,12 @@ def test_the_release_page_records_the_release_and_then_shows_it(client, partners
     page = client.post(f"/releases/sentences/{sentence.pk}/released/", form).content.decode()
     assert "There is a problem" in page and "Enter the date the person was released." in page
     assert "Choose where the person went to live on release." in page
-    form.update({f"release{sentence.pk}-released_on": (TODAY + timedelta(days=3)).isoformat(),
-                 f"release{sentence.pk}-accommodation": "nfa"})
+    form.update(
+        {
+            f"release{sentence.pk}-released_on": (TODAY + timedelta(days=3)).isoformat(),
+            f"release{sentence.pk}-accommodation": "nfa",
+        }
+    )
     page = client.post(f"/releases/sentences/{sentence.pk}/released/", form).content.decode()
     assert "Choose where the person went to live from the list." in page
     form[f"release{sentence.pk}-accommodation"] = "no_fixed_abode"
@@ -262,47 +328,114 @@ def test_the_release_page_records_the_release_and_then_shows_it(client, partners
 def test_api_records_facts_and_the_release_with_the_forms_messages(client, partnership, team):
     _, sentence = prisoner(partnership, team)
     client.force_login(team["officer"])
-    response = client.post(f"/api/releases/sentences/{sentence.pk}/facts",
-                           {"sentence_type": "standard", "hdc_exclusions": ["deportation"]},
-                           content_type="application/json")
+    response = client.post(
+        f"/api/releases/sentences/{sentence.pk}/facts",
+        {"sentence_type": "standard", "hdc_exclusions": ["deportation"]},
+        content_type="application/json",
+    )
     body = response.json()
-    assert response.status_code == 200 and body["hdc_exclusions"] == ["deportation"] and not body["hdc_eligible"]
+    assert (
+        response.status_code == 200 and body["hdc_exclusions"] == ["deportation"] and not body["hdc_eligible"]
+    )
     assert "liable to deportation" in body["hdc_reasons"]
-    response = client.post(f"/api/releases/sentences/{sentence.pk}/facts", {"hdc_exclusions": ["nope"]},
-                           content_type="application/json")
-    assert response.status_code == 422 and response.json()["detail"][0]["msg"] == "Choose HDC exclusions from the list."
-    response = client.post(f"/api/releases/sentences/{sentence.pk}/release",
-                           {"released_on": str(TODAY + timedelta(days=1)), "accommodation": "own_home"},
-                           content_type="application/json")
+    response = client.post(
+        f"/api/releases/sentences/{sentence.pk}/facts",
+        {"hdc_exclusions": ["nope"]},
+        content_type="application/json",
+    )
+    assert (
+        response.status_code == 422
+        and response.json()["detail"][0]["msg"] == "Choose HDC exclusions from the list."
+    )
+    response = client.post(
+        f"/api/releases/sentences/{sentence.pk}/release",
+        {"released_on": str(TODAY + timedelta(days=1)), "accommodation": "own_home"},
+        content_type="application/json",
+    )
     assert response.status_code == 422 and "cannot be in the future" in response.json()["detail"][0]["msg"]
-    response = client.post(f"/api/releases/sentences/{sentence.pk}/release",
-                           {"released_on": str(TODAY), "release_type": "hdc", "accommodation": "sofa_surfing"},
-                           content_type="application/json")
+    response = client.post(
+        f"/api/releases/sentences/{sentence.pk}/release",
+        {"released_on": str(TODAY), "release_type": "hdc", "accommodation": "sofa_surfing"},
+        content_type="application/json",
+    )
     assert response.status_code == 200
-    assert response.json()["accommodation_on_release"] == "unsettled" and response.json()["release_type"] == "hdc"
+    assert (
+        response.json()["accommodation_on_release"] == "unsettled"
+        and response.json()["release_type"] == "hdc"
+    )
     client.force_login(team["police"])
-    response = client.post(f"/api/releases/sentences/{sentence.pk}/facts", {}, content_type="application/json")
+    response = client.post(
+        f"/api/releases/sentences/{sentence.pk}/facts", {}, content_type="application/json"
+    )
     assert response.status_code == 404
 
 
 def test_commands_record_facts_and_the_release_as_the_user(partnership, team):
     subject, sentence = prisoner(partnership, team)
-    out = run("release", "facts", "--person", str(subject.pk), "--hdc-exclusion", "hdc_recall", "--parole-board",
-              "--user", "ruth.responsible")
+    out = run(
+        "release",
+        "facts",
+        "--person",
+        str(subject.pk),
+        "--hdc-exclusion",
+        "hdc_recall",
+        "--parole-board",
+        "--user",
+        "ruth.responsible",
+    )
     assert "standard determinate sentence, hdc_recall" in out
     assert ReleaseFacts.objects.get(sentence=sentence).parole_board_case
     with pytest.raises(CommandError, match="Enter the extended licence of an extended sentence"):
-        run("release", "facts", "--sentence", str(sentence.pk), "--type", "extended", "--user", "ruth.responsible")
+        run(
+            "release",
+            "facts",
+            "--sentence",
+            str(sentence.pk),
+            "--type",
+            "extended",
+            "--user",
+            "ruth.responsible",
+        )
     with pytest.raises(CommandError, match=r"Choose where the person went to live from the list\."):
-        run("release", "released", "--sentence", str(sentence.pk), "--date", TODAY.isoformat(),
-            "--accommodation", "castle", "--user", "ruth.responsible")
-    out = run("release", "released", "--person", str(subject.pk), "--date", TODAY.isoformat(), "--accommodation",
-              "family_friends", "--user", "ruth.responsible")
+        run(
+            "release",
+            "released",
+            "--sentence",
+            str(sentence.pk),
+            "--date",
+            TODAY.isoformat(),
+            "--accommodation",
+            "castle",
+            "--user",
+            "ruth.responsible",
+        )
+    out = run(
+        "release",
+        "released",
+        "--person",
+        str(subject.pk),
+        "--date",
+        TODAY.isoformat(),
+        "--accommodation",
+        "family_friends",
+        "--user",
+        "ruth.responsible",
+    )
     assert "released on" in out and "accommodation on release settled" in out
     entry = AccessLogEntry.objects.filter(object_type="release.release").get()
     assert entry.channel == "cli" and entry.username == "ruth.responsible"
     with pytest.raises(CommandError, match="no custodial sentence waiting for release"):
-        run("release", "released", "--person", str(subject.pk), "--date", TODAY.isoformat(), "--accommodation",
-            "own_home", "--user", "ruth.responsible")
+        run(
+            "release",
+            "released",
+            "--person",
+            str(subject.pk),
+            "--date",
+            TODAY.isoformat(),
+            "--accommodation",
+            "own_home",
+            "--user",
+            "ruth.responsible",
+        )
     with pytest.raises(CommandError, match="No such record"):
         run("release", "facts", "--sentence", str(sentence.pk), "--user", "pc.plod")

@@ -22,17 +22,40 @@ pytestmark = pytest.mark.django_db
 TEAM = ("officer", "vlo", "housing_vlo")
 
 
-def perpetrator(partnership, team, *, last_name="Harmer", category="Violence", code="00800", length=730,
-                domestic_abuse=False):
-    subject = builders.person(first_name="Dale", last_name=last_name, district=partnership.medway,
-                              involved=[(partnership.probation, team["officer"]), (partnership.prison, None)])
-    sentence = builders.custody(subject, sentence_date=TODAY - timedelta(days=200), length_days=length,
-                                release=TODAY + timedelta(days=60))
+def perpetrator(
+    partnership,
+    team,
+    *,
+    last_name="Harmer",
+    category="Violence",
+    code="00800",
+    length=730,
+    domestic_abuse=False,
+):
+    subject = builders.person(
+        first_name="Dale",
+        last_name=last_name,
+        district=partnership.medway,
+        involved=[(partnership.probation, team["officer"]), (partnership.prison, None)],
+    )
+    sentence = builders.custody(
+        subject,
+        sentence_date=TODAY - timedelta(days=200),
+        length_days=length,
+        release=TODAY + timedelta(days=60),
+    )
     builders.offence_code(code, category, 0.1)
-    offence = offences.offence_record(actor=builders.actor(), person=subject, offence_code=code,
-                                      offence_date=TODAY - timedelta(days=260), outcome="conviction",
-                                      outcome_date=TODAY - timedelta(days=200), disposal="custody",
-                                      domestic_abuse=domestic_abuse, sentence_id=sentence.pk)
+    offence = offences.offence_record(
+        actor=builders.actor(),
+        person=subject,
+        offence_code=code,
+        offence_date=TODAY - timedelta(days=260),
+        outcome="conviction",
+        outcome_date=TODAY - timedelta(days=200),
+        disposal="custody",
+        domestic_abuse=domestic_abuse,
+        sentence_id=sentence.pk,
+    )
     return subject, offence
 
 
@@ -44,8 +67,13 @@ def victim(team, offence=None, *, reference="VLU-1", opted_in=True, wants=("rele
     return recorded
 
 
-VALID = {"reference": "VLU-2024-0173", "name": "", "contact_preference": "phone", "opted_in": "yes",
-         "wants_to_know": ["release", "licence_conditions"]}
+VALID = {
+    "reference": "VLU-2024-0173",
+    "name": "",
+    "contact_preference": "phone",
+    "opted_in": "yes",
+    "wants_to_know": ["release", "licence_conditions"],
+}
 
 
 def denied(user, person_id=None):
@@ -60,15 +88,25 @@ def test_everyone_but_the_victim_liaison_role_gets_404_logged_as_denied(partners
     subject, offence = perpetrator(partnership, team)
     recorded = victim(team, offence)
     client.force_login(team["officer"])
-    for url in ("/victims/records/", "/victims/records/new/", f"/victims/records/{recorded.pk}/",
-                f"/victims/records/{recorded.pk}/change/", f"/victims/records/{recorded.pk}/link/",
-                f"/victims/people/{subject.pk}/", f"/victims/people/{subject.pk}/link/"):
+    for url in (
+        "/victims/records/",
+        "/victims/records/new/",
+        f"/victims/records/{recorded.pk}/",
+        f"/victims/records/{recorded.pk}/change/",
+        f"/victims/records/{recorded.pk}/link/",
+        f"/victims/people/{subject.pk}/",
+        f"/victims/people/{subject.pk}/link/",
+    ):
         before = denied(team["officer"])
         assert client.get(url).status_code == 404, url
         assert denied(team["officer"]) == before + 1, url
     assert client.post("/victims/records/new/", VALID).status_code == 404
-    assert client.post(f"/victims/people/{subject.pk}/link/",
-                       {"reference": "VLU-1", "offence": offence.pk}).status_code == 404
+    assert (
+        client.post(
+            f"/victims/people/{subject.pk}/link/", {"reference": "VLU-1", "offence": offence.pk}
+        ).status_code
+        == 404
+    )
     assert denied(team["officer"], subject.pk) >= 2
     assert Victim.objects.count() == 1
 
@@ -86,8 +124,9 @@ def test_a_victim_liaison_officer_of_an_agency_not_involved_sees_nothing(partner
 # --- the list ------------------------------------------------------------------------------------------
 
 
-def test_the_list_shows_links_choices_and_outstanding_searched_by_reference(partnership, team, client,
-                                                                           django_assert_max_num_queries):
+def test_the_list_shows_links_choices_and_outstanding_searched_by_reference(
+    partnership, team, client, django_assert_max_num_queries
+):
     _, offence = perpetrator(partnership, team)
     victim(team, offence, reference="VLU-1")
     victim(team, reference="VLU-2", opted_in=False, wants=())
@@ -125,9 +164,15 @@ def test_recording_a_victim_then_linking(partnership, team, client):
     response = client.post("/victims/records/new/", VALID)
     recorded = Victim.objects.get()
     assert response.status_code == 302 and response.url == f"/victims/records/{recorded.pk}/link/"
-    assert (recorded.contact_preference, recorded.opted_in, recorded.liaison_officer) == ("phone", True, team["vlo"])
+    assert (recorded.contact_preference, recorded.opted_in, recorded.liaison_officer) == (
+        "phone",
+        True,
+        team["vlo"],
+    )
     assert recorded.wants_to_know == ["licence_conditions", "release"]
-    assert AccessLogEntry.objects.filter(action="collection", summary="Recorded victim VLU-2024-0173").exists()
+    assert AccessLogEntry.objects.filter(
+        action="collection", summary="Recorded victim VLU-2024-0173"
+    ).exists()
 
 
 def test_recording_from_a_person_comes_back_to_their_offences(partnership, team, client):
@@ -145,7 +190,9 @@ def test_recording_says_what_is_wrong(partnership, team, client):
     assert "Enter the victim liaison unit&#x27;s reference." in text
     assert "Choose how the victim wants to be contacted." in text
     assert "Say whether the victim has opted in to the Victim Contact Scheme." in text
-    assert 'href="#id_reference"' in text and text.startswith("<!") and "<title>Error:" in text.replace("\n", "")
+    assert (
+        'href="#id_reference"' in text and text.startswith("<!") and "<title>Error:" in text.replace("\n", "")
+    )
     page = client.post("/victims/records/new/", VALID | {"wants_to_know": []})
     assert "Choose what the victim wants to be told, or answer no to opting in." in page.content.decode()
     page = client.post("/victims/records/new/", VALID | {"wants_to_know": ["everything"]})
@@ -163,8 +210,10 @@ def test_changing_a_victims_choices_goes_through_the_service(partnership, team, 
     client.force_login(team["vlo"])
     page = client.get(f"/victims/records/{recorded.pk}/change/")
     assert page.status_code == 200 and "reference" not in page.context["form"].fields
-    response = client.post(f"/victims/records/{recorded.pk}/change/",
-                           {"contact_preference": "letter", "opted_in": "yes", "wants_to_know": ["release"]})
+    response = client.post(
+        f"/victims/records/{recorded.pk}/change/",
+        {"contact_preference": "letter", "opted_in": "yes", "wants_to_know": ["release"]},
+    )
     assert response.status_code == 302
     recorded.refresh_from_db()
     assert recorded.opted_in and recorded.wants_to_know == ["release"]
@@ -179,15 +228,17 @@ def test_changing_a_victims_choices_goes_through_the_service(partnership, team, 
 # --- a victim's page -----------------------------------------------------------------------------------
 
 
-def test_a_victims_page_shows_eligibility_and_notifications(partnership, team, client,
-                                                           django_assert_max_num_queries):
+def test_a_victims_page_shows_eligibility_and_notifications(
+    partnership, team, client, django_assert_max_num_queries
+):
     subject, offence = perpetrator(partnership, team)
     _, short = perpetrator(partnership, team, last_name="Short", length=200)
     recorded = victim(team, offence)
     services.victim_link(actor=builders.actor(team["vlo"]), victim=recorded, offence=short)
     done = VictimNotification.objects.get()
-    services.notification_complete(actor=builders.actor(team["vlo"]), notification=done, outcome="told",
-                                   note="Phoned her")
+    services.notification_complete(
+        actor=builders.actor(team["vlo"]), notification=done, outcome="told", note="Phoned her"
+    )
     client.force_login(team["vlo"])
     with django_assert_max_num_queries(14):
         page = client.get(f"/victims/records/{recorded.pk}/")
@@ -226,7 +277,9 @@ def test_linking_to_someone_out_of_sight_is_refused(partnership, team, client):
     hidden = builders.person(first_name="Hidden", last_name="Person", involved=[(partnership.housing, None)])
     recorded = victim(team)
     client.force_login(team["vlo"])
-    assert client.get(f"/victims/records/{recorded.pk}/link/", {"q": "Hidden Person"}).context["results"] == []
+    assert (
+        client.get(f"/victims/records/{recorded.pk}/link/", {"q": "Hidden Person"}).context["results"] == []
+    )
     assert client.get(f"/victims/records/{recorded.pk}/link/", {"person": hidden.pk}).status_code == 404
     assert denied(team["vlo"], hidden.pk) == 1
 
@@ -247,8 +300,9 @@ def test_linking_from_the_person_record_by_reference(partnership, team, client):
 # --- the person record ---------------------------------------------------------------------------------
 
 
-def test_the_person_record_has_a_victims_section_for_the_victim_liaison_role_only(partnership, team, client,
-                                                                                  django_assert_max_num_queries):
+def test_the_person_record_has_a_victims_section_for_the_victim_liaison_role_only(
+    partnership, team, client, django_assert_max_num_queries
+):
     subject, offence = perpetrator(partnership, team)
     victim(team, offence)
     client.force_login(team["vlo"])
@@ -273,17 +327,22 @@ def test_the_api_lists_records_reads_and_links_through_the_same_forms(partnershi
     refused = client.post("/api/victims", {"reference": ""}, content_type="application/json")
     assert refused.status_code == 422
     assert {e["msg"] for e in refused.json()["detail"]} >= {"Enter the victim liaison unit's reference."}
-    made = client.post("/api/victims", {"reference": "VLU-9", "contact_preference": "email", "opted_in": True,
-                                        "wants_to_know": ["release"]}, content_type="application/json")
+    made = client.post(
+        "/api/victims",
+        {"reference": "VLU-9", "contact_preference": "email", "opted_in": True, "wants_to_know": ["release"]},
+        content_type="application/json",
+    )
     assert made.status_code == 201 and made.json()["links"] == []
     victim_id = made.json()["id"]
-    linked = client.post(f"/api/victims/{victim_id}/links", {"offence_id": offence.pk},
-                         content_type="application/json")
+    linked = client.post(
+        f"/api/victims/{victim_id}/links", {"offence_id": offence.pk}, content_type="application/json"
+    )
     body = linked.json()
     assert linked.status_code == 200 and body["links"][0]["person_id"] == subject.pk
     assert body["eligibility"][0]["eligible"] and len(body["notifications"]) == 1 and body["outstanding"] == 1
-    again = client.post(f"/api/victims/{victim_id}/links", {"offence_id": offence.pk},
-                        content_type="application/json")
+    again = client.post(
+        f"/api/victims/{victim_id}/links", {"offence_id": offence.pk}, content_type="application/json"
+    )
     assert again.status_code == 409
     assert [v["reference"] for v in client.get("/api/victims?reference=VLU-9").json()] == ["VLU-9"]
     assert client.get(f"/api/victims/{victim_id}").json()["reference"] == "VLU-9"
@@ -291,5 +350,9 @@ def test_the_api_lists_records_reads_and_links_through_the_same_forms(partnershi
     assert client.get("/api/victims").status_code == 404
     assert client.get(f"/api/victims/{victim_id}").status_code == 404
     assert client.post("/api/victims", {"reference": "X"}, content_type="application/json").status_code == 404
-    assert client.post(f"/api/victims/{victim_id}/links", {"offence_id": offence.pk},
-                       content_type="application/json").status_code == 404
+    assert (
+        client.post(
+            f"/api/victims/{victim_id}/links", {"offence_id": offence.pk}, content_type="application/json"
+        ).status_code
+        == 404
+    )

@@ -25,21 +25,46 @@ pytestmark = pytest.mark.django_db
 TEAM = ("officer", "vlo", "police", "housing_vlo")
 
 
-def perpetrator(partnership, team, *, category="Violence", code="00800", length=730, release_in=60,
-                domestic_abuse=False, last_name="Perp"):
-    subject = builders.person(last_name=last_name, district=partnership.medway,
-                              involved=[(partnership.probation, team["officer"]), (partnership.prison, None)])
-    sentence = builders.custody(subject, sentence_date=TODAY - timedelta(days=200), length_days=length,
-                                release=TODAY + timedelta(days=release_in))
+def perpetrator(
+    partnership,
+    team,
+    *,
+    category="Violence",
+    code="00800",
+    length=730,
+    release_in=60,
+    domestic_abuse=False,
+    last_name="Perp",
+):
+    subject = builders.person(
+        last_name=last_name,
+        district=partnership.medway,
+        involved=[(partnership.probation, team["officer"]), (partnership.prison, None)],
+    )
+    sentence = builders.custody(
+        subject,
+        sentence_date=TODAY - timedelta(days=200),
+        length_days=length,
+        release=TODAY + timedelta(days=release_in),
+    )
     builders.offence_code(code, category, 0.1)
-    offence = offences.offence_record(actor=builders.actor(), person=subject, offence_code=code,
-                                      offence_date=TODAY - timedelta(days=260), outcome="conviction",
-                                      outcome_date=TODAY - timedelta(days=200), disposal="custody",
-                                      domestic_abuse=domestic_abuse, sentence_id=sentence.pk)
+    offence = offences.offence_record(
+        actor=builders.actor(),
+        person=subject,
+        offence_code=code,
+        offence_date=TODAY - timedelta(days=260),
+        outcome="conviction",
+        outcome_date=TODAY - timedelta(days=200),
+        disposal="custody",
+        domestic_abuse=domestic_abuse,
+        sentence_id=sentence.pk,
+    )
     return subject, sentence, offence
 
 
-def registered_victim(team, offence, *, opted_in=True, wants=("release", "licence_conditions"), reference="VLU-1"):
+def registered_victim(
+    team, offence, *, opted_in=True, wants=("release", "licence_conditions"), reference="VLU-1"
+):
     vlo = builders.actor(team["vlo"])
     victim = services.victim_record(actor=vlo, reference=reference, opted_in=opted_in, wants_to_know=wants)
     services.victim_link(actor=vlo, victim=victim, offence=offence)
@@ -51,10 +76,14 @@ def registered_victim(team, offence, *, opted_in=True, wants=("release", "licenc
 
 def test_eligibility_reads_the_linked_offence_and_sentence(partnership, team):
     _, _, violent = perpetrator(partnership, team, length=365)
-    _, _, burglary = perpetrator(partnership, team, category="Burglary (domestic)", code="02800", last_name="Burgle")
+    _, _, burglary = perpetrator(
+        partnership, team, category="Burglary (domestic)", code="02800", last_name="Burgle"
+    )
     _, _, short = perpetrator(partnership, team, length=364, last_name="Short")
     assert services.victim_eligibility(registered_victim(team, violent))[0][1].eligible
-    assert not services.victim_eligibility(registered_victim(team, burglary, reference="VLU-2"))[0][1].eligible
+    assert not services.victim_eligibility(registered_victim(team, burglary, reference="VLU-2"))[0][
+        1
+    ].eligible
     result = services.victim_eligibility(registered_victim(team, short, reference="VLU-3"))[0][1]
     assert not result.eligible and "364 days' custody, under 365" in result.reasons
 
@@ -67,7 +96,10 @@ def test_linking_a_registered_victim_raises_the_release_once(partnership, team):
     victim = registered_victim(team, offence)
     notification = VictimNotification.objects.get()
     assert (notification.victim, notification.event_kind, notification.event_date) == (
-        victim, "release_date_set", TODAY + timedelta(days=60))
+        victim,
+        "release_date_set",
+        TODAY + timedelta(days=60),
+    )
     assert notification.deadline < notification.event_date and not notification.short_notice
     assert notification.liaison_officer == team["vlo"]
     services.notifications_raise(actor=builders.actor())
@@ -79,8 +111,9 @@ def test_a_release_date_change_raises_one_notification(partnership, team):
     registered_victim(team, offence)
     officer = builders.actor(team["officer"])
     release.release_date_record(actor=officer, sentence=sentence, release_date=TODAY + timedelta(days=40))
-    release.release_date_record(actor=officer, sentence=sentence, release_date=TODAY + timedelta(days=40),
-                                confirm=True)
+    release.release_date_record(
+        actor=officer, sentence=sentence, release_date=TODAY + timedelta(days=40), confirm=True
+    )
     changed = VictimNotification.objects.filter(event_kind="release_date_changed")
     assert changed.count() == 1 and changed.get().event_date == TODAY + timedelta(days=40)
     services.notifications_raise(actor=builders.actor())
@@ -91,10 +124,15 @@ def test_hdc_and_early_release_granted_each_raise_one(partnership, team):
     _, sentence, offence = perpetrator(partnership, team, release_in=60)
     registered_victim(team, offence)
     officer = builders.actor(team["officer"])
-    release.release_date_record(actor=officer, sentence=sentence, release_date=TODAY + timedelta(days=30),
-                                release_type="hdc")
-    release.release_date_record(actor=officer, sentence=sentence, release_date=TODAY + timedelta(days=20),
-                                release_type="early_release")
+    release.release_date_record(
+        actor=officer, sentence=sentence, release_date=TODAY + timedelta(days=30), release_type="hdc"
+    )
+    release.release_date_record(
+        actor=officer,
+        sentence=sentence,
+        release_date=TODAY + timedelta(days=20),
+        release_type="early_release",
+    )
     kinds = list(VictimNotification.objects.values_list("event_kind", flat=True).order_by("id"))
     assert kinds == ["release_date_set", "hdc_granted", "early_release_granted"]
     services.notifications_raise(actor=builders.actor())  # the daily job finds the plan's type: nothing new
@@ -104,8 +142,9 @@ def test_hdc_and_early_release_granted_each_raise_one(partnership, team):
 def test_a_short_notice_release_is_due_at_once(partnership, team):
     _, sentence, offence = perpetrator(partnership, team, release_in=60)
     registered_victim(team, offence)
-    release.release_date_record(actor=builders.actor(team["officer"]), sentence=sentence,
-                                release_date=TODAY + timedelta(days=2))
+    release.release_date_record(
+        actor=builders.actor(team["officer"]), sentence=sentence, release_date=TODAY + timedelta(days=2)
+    )
     latest = VictimNotification.objects.get(event_kind="release_date_changed")
     assert latest.short_notice and latest.deadline == TODAY
 
@@ -114,10 +153,16 @@ def test_a_condition_about_the_victim_raises_one_and_others_none(partnership, te
     _, sentence, offence = perpetrator(partnership, team, release_in=60)
     registered_victim(team, offence)
     system = builders.actor()
-    sentences.licence_condition_add(actor=system, sentence=sentence, kind="additional", code="ADD_CURFEW",
-                                    description="Curfew")
-    sentences.licence_condition_add(actor=system, sentence=sentence, kind="additional", code="ADD_EXCLUSION_ZONE",
-                                    description="Not to enter the exclusion zone")
+    sentences.licence_condition_add(
+        actor=system, sentence=sentence, kind="additional", code="ADD_CURFEW", description="Curfew"
+    )
+    sentences.licence_condition_add(
+        actor=system,
+        sentence=sentence,
+        kind="additional",
+        code="ADD_EXCLUSION_ZONE",
+        description="Not to enter the exclusion zone",
+    )
     conditions = VictimNotification.objects.filter(event_kind="condition_set")
     assert conditions.count() == 1 and "ADD_EXCLUSION_ZONE" in conditions.get().summary
     assert conditions.get().event_date == sentence.release_date
@@ -129,12 +174,26 @@ def test_a_condition_changed_or_ended_tells_the_victim_once_each(partnership, te
     _, sentence, offence = perpetrator(partnership, team, release_in=60)
     registered_victim(team, offence)
     officer = builders.actor(team["officer"])
-    zone = sentences.licence_condition_add(actor=officer, sentence=sentence, kind="additional",
-                                           code="ADD_EXCLUSION_ZONE", description="Not to enter Chatham")
-    curfew = sentences.licence_condition_add(actor=officer, sentence=sentence, kind="additional", code="ADD_CURFEW",
-                                             description="Curfew 7pm to 7am")
-    sentences.licence_condition_update(actor=officer, condition=zone, description="Not to enter Chatham or Gillingham")
-    sentences.licence_condition_update(actor=officer, condition=zone, description="Not to enter Chatham or Gillingham")
+    zone = sentences.licence_condition_add(
+        actor=officer,
+        sentence=sentence,
+        kind="additional",
+        code="ADD_EXCLUSION_ZONE",
+        description="Not to enter Chatham",
+    )
+    curfew = sentences.licence_condition_add(
+        actor=officer,
+        sentence=sentence,
+        kind="additional",
+        code="ADD_CURFEW",
+        description="Curfew 7pm to 7am",
+    )
+    sentences.licence_condition_update(
+        actor=officer, condition=zone, description="Not to enter Chatham or Gillingham"
+    )
+    sentences.licence_condition_update(
+        actor=officer, condition=zone, description="Not to enter Chatham or Gillingham"
+    )
     sentences.licence_condition_update(actor=officer, condition=curfew, description="Curfew 8pm to 7am")
     changed = VictimNotification.objects.filter(event_kind="condition_changed")
     assert changed.count() == 1 and "ADD_EXCLUSION_ZONE" in changed.get().summary
@@ -157,8 +216,13 @@ def test_a_condition_changed_or_ended_tells_the_victim_once_each(partnership, te
 
 def test_a_condition_keeps_its_code(partnership, team):
     _, sentence, _ = perpetrator(partnership, team)
-    condition = sentences.licence_condition_add(actor=builders.actor(), sentence=sentence, kind="additional",
-                                                code="ADD_NO_CONTACT", description="No contact")
+    condition = sentences.licence_condition_add(
+        actor=builders.actor(),
+        sentence=sentence,
+        kind="additional",
+        code="ADD_NO_CONTACT",
+        description="No contact",
+    )
     with pytest.raises(sentences.LicenceConditionError, match="Cannot change code"):
         sentences.licence_condition_update(actor=builders.actor(), condition=condition, code="ADD_CURFEW")
 
@@ -166,8 +230,13 @@ def test_a_condition_keeps_its_code(partnership, team):
 def test_a_victim_who_did_not_opt_in_or_asked_only_for_release_is_not_told_of_conditions(partnership, team):
     _, sentence, offence = perpetrator(partnership, team, release_in=60)
     registered_victim(team, offence, wants=("release",))
-    sentences.licence_condition_add(actor=builders.actor(), sentence=sentence, kind="additional",
-                                    code="ADD_NO_CONTACT", description="No contact")
+    sentences.licence_condition_add(
+        actor=builders.actor(),
+        sentence=sentence,
+        kind="additional",
+        code="ADD_NO_CONTACT",
+        description="No contact",
+    )
     assert list(VictimNotification.objects.values_list("event_kind", flat=True)) == ["release_date_set"]
     _, _, other = perpetrator(partnership, team, last_name="Other")
     registered_victim(team, other, opted_in=False, reference="VLU-2")
@@ -176,13 +245,19 @@ def test_a_victim_who_did_not_opt_in_or_asked_only_for_release_is_not_told_of_co
 
 def test_a_domestic_abuse_release_always_raises_a_task(partnership, team):
     # Not eligible (a harassment offence, under 12 months) and not opted in: the release is still raised.
-    _, sentence, offence = perpetrator(partnership, team, category="Other offence", code="19500", length=180,
-                                       domestic_abuse=True)
+    _, sentence, offence = perpetrator(
+        partnership, team, category="Other offence", code="19500", length=180, domestic_abuse=True
+    )
     registered_victim(team, offence, opted_in=False, wants=())
     notification = VictimNotification.objects.get()
     assert notification.domestic_abuse and notification.event_kind == "release_date_set"
-    sentences.licence_condition_add(actor=builders.actor(), sentence=sentence, kind="additional",
-                                    code="ADD_NO_CONTACT", description="No contact")
+    sentences.licence_condition_add(
+        actor=builders.actor(),
+        sentence=sentence,
+        kind="additional",
+        code="ADD_NO_CONTACT",
+        description="No contact",
+    )
     assert VictimNotification.objects.count() == 1  # conditions follow the victim's choices
 
 
@@ -202,10 +277,15 @@ def test_nothing_is_closed_without_an_outcome(partnership, team):
     assert notification.status == "outstanding"
     services.notification_complete(actor=vlo, notification=notification, outcome="told", note="Phoned")
     notification.refresh_from_db()
-    assert (notification.status, notification.completed_by, notification.completed_on) == ("done", team["vlo"], TODAY)
+    assert (notification.status, notification.completed_by, notification.completed_on) == (
+        "done",
+        team["vlo"],
+        TODAY,
+    )
     with pytest.raises(services.NotVictimLiaison):
-        services.notification_complete(actor=builders.actor(team["officer"]), notification=notification,
-                                       outcome="told")
+        services.notification_complete(
+            actor=builders.actor(team["officer"]), notification=notification, outcome="told"
+        )
 
 
 # --- visibility -----------------------------------------------------------------------------------------
@@ -224,13 +304,18 @@ def test_only_the_victim_liaison_role_sees_victims(partnership, team, client):
         client.force_login(user)
         before = AccessLogEntry.objects.filter(action="denied", user=user).count()
         assert client.get(f"/victims/notifications/{notification.pk}/").status_code == 404
-        assert AccessLogEntry.objects.filter(action="denied", user=user, person_id=offence.person_id).count() == before + 1
+        assert (
+            AccessLogEntry.objects.filter(action="denied", user=user, person_id=offence.person_id).count()
+            == before + 1
+        )
     client.force_login(team["officer"])
     assert client.get("/victims/").status_code == 404
     assert b"VLU-1" not in client.get(f"/people/{offence.person_id}/").content
 
 
-def test_the_dashboard_lists_outstanding_and_overdue(partnership, team, client, django_assert_max_num_queries):
+def test_the_dashboard_lists_outstanding_and_overdue(
+    partnership, team, client, django_assert_max_num_queries
+):
     _, _sentence, offence = perpetrator(partnership, team)
     registered_victim(team, offence)
     VictimNotification.objects.update(deadline=TODAY - timedelta(days=1))
@@ -264,7 +349,9 @@ def test_the_daily_task_catches_a_release_changed_outside_the_release_page(partn
     _, sentence, offence = perpetrator(partnership, team, release_in=60)
     registered_victim(team, offence)
     # A date changed straight on the sentence (an import, say) has no trigger.
-    sentences.sentence_update(actor=builders.actor(), sentence=sentence, release_date=TODAY + timedelta(days=30))
+    sentences.sentence_update(
+        actor=builders.actor(), sentence=sentence, release_date=TODAY + timedelta(days=30)
+    )
     assert VictimNotification.objects.count() == 1
     from desist.victims.tasks import notify_victims
 

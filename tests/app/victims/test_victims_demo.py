@@ -20,9 +20,14 @@ def test_the_demo_has_victims_to_notify_and_a_victim_liaison_login(capsys):
     assert "  demo.victims " in output and "  demo.probation " in output
     today = timezone.localdate()
     outstanding = VictimNotification.objects.filter(status="outstanding")
-    assert outstanding.filter(deadline__lt=today).exists() and outstanding.filter(deadline__gte=today).exists()
+    assert (
+        outstanding.filter(deadline__lt=today).exists() and outstanding.filter(deadline__gte=today).exists()
+    )
     assert VictimNotification.objects.filter(domestic_abuse=True).exists()
-    assert VictimNotification.objects.filter(status="done").exclude(outcome="").exists() or outstanding.count() < 8
+    assert (
+        VictimNotification.objects.filter(status="done").exclude(outcome="").exists()
+        or outstanding.count() < 8
+    )
     vlo = actor_for_user(User.objects.get(username="demo.victims"), channel="web")
     groups = {g.key: g for g in work_queue(vlo, on=today)}
     assert groups["victims"].count > 0

@@ -53,11 +53,19 @@ def test_a_decision_with_no_deciding_user_shows_on_the_record_and_the_decision_p
 
 @pytest.mark.parametrize("url", ["/people/{person}/", "/iom/decisions/{membership}/"])
 def test_a_page_that_fails_is_not_logged_as_seen(team, member, settings, url):
-    settings.TEMPLATES = [{**settings.TEMPLATES[0], "APP_DIRS": False, "OPTIONS": {
-        **settings.TEMPLATES[0]["OPTIONS"],
-        "loaders": [("django.template.loaders.locmem.Loader", BROKEN),
-                    "django.template.loaders.app_directories.Loader"],
-    }}]
+    settings.TEMPLATES = [
+        {
+            **settings.TEMPLATES[0],
+            "APP_DIRS": False,
+            "OPTIONS": {
+                **settings.TEMPLATES[0]["OPTIONS"],
+                "loaders": [
+                    ("django.template.loaders.locmem.Loader", BROKEN),
+                    "django.template.loaders.app_directories.Loader",
+                ],
+            },
+        }
+    ]
     before = _viewed(member.person_id).count()
     response = _signed_in(team["coordinator"]).get(url.format(person=member.person_id, membership=member.pk))
     assert response.status_code == 500
@@ -84,9 +92,12 @@ def _patterns(resolver=None, prefix=""):
 
 def test_every_id_in_a_path_is_bounded_to_the_databases_integers():
     # The admin's routes come from Django and django-otp (their huge ids are tried below).
-    unbounded = [route for route, pattern in _patterns()
-                 if any(isinstance(c, IntConverter) for c in getattr(pattern, "converters", {}).values())
-                 and not route.startswith("admin/")]
+    unbounded = [
+        route
+        for route, pattern in _patterns()
+        if any(isinstance(c, IntConverter) for c in getattr(pattern, "converters", {}).values())
+        and not route.startswith("admin/")
+    ]
     assert unbounded == [], "use <id:...> (or {id:...} in the API), not <int:...>"
     converter = IdConverter()
     assert converter.to_python(str(MAX_ID)) == MAX_ID
@@ -102,16 +113,30 @@ def test_a_number_too_big_for_the_database_is_not_found_on_every_page_and_api_pa
         url = "/" + route.replace("^", "").replace("$", "")
         while "<id:" in url:
             start = url.index("<id:")
-            url = url[:start] + HUGE + url[url.index(">", start) + 1:]
+            url = url[:start] + HUGE + url[url.index(">", start) + 1 :]
         if "<" in url:  # another parameter (an action, a format): any plausible value will do
-            url = url.replace("<slug:action>", "view").replace("<action>", "view").replace("<pathway>", "accommodation")
+            url = (
+                url.replace("<slug:action>", "view")
+                .replace("<action>", "view")
+                .replace("<pathway>", "accommodation")
+            )
         for method in (client.get, client.post):
             response = method(url)
             assert response.status_code == 404, f"{method.__name__.upper()} {url}: {response.status_code}"
     assert client.get(f"/people/{MAX_ID}/").status_code == 404
-    admin = _signed_in(builders.Partnership.user(member.person, "ada.admin", member.person.involvements.first().agency,
-                                                  role="administrator", is_staff=True, is_superuser=True))
-    for route in [r for r, _ in _patterns() if r.startswith("admin/") and ("<int:" in r or "<path:object_id>" in r)]:
+    admin = _signed_in(
+        builders.Partnership.user(
+            member.person,
+            "ada.admin",
+            member.person.involvements.first().agency,
+            role="administrator",
+            is_staff=True,
+            is_superuser=True,
+        )
+    )
+    for route in [
+        r for r, _ in _patterns() if r.startswith("admin/") and ("<int:" in r or "<path:object_id>" in r)
+    ]:
         url = "/" + route.replace("<path:object_id>", HUGE).replace("<int:pk>", HUGE).replace("<int:", "<")
         if "<" not in url:
             assert admin.get(url).status_code in (302, 403, 404), url
@@ -151,8 +176,10 @@ def test_the_403_page_is_the_services_own(team):
 def test_a_form_sent_without_its_csrf_token_gets_the_services_own_page(team):
     signed_in = _signed_in(team["practitioner"], enforce_csrf_checks=True)
     anonymous = Client(enforce_csrf_checks=True)
-    for client, url, data in ((signed_in, "/purpose/", {"purpose": "case_management"}),
-                              (anonymous, "/accounts/login/", {"username": "pat.probation", "password": "x"})):
+    for client, url, data in (
+        (signed_in, "/purpose/", {"purpose": "case_management"}),
+        (anonymous, "/accounts/login/", {"username": "pat.probation", "password": "x"}),
+    ):
         response = client.post(url, data)
         page = response.content.decode()
         assert response.status_code == 403, url
@@ -173,9 +200,13 @@ def test_a_record_is_logged_as_seen_only_once_it_has_been_presented(team, member
     with pytest.raises(RuntimeError):
         person_record_show(actor=actor, person_id=member.person_id, present=fails)
     assert _viewed(member.person_id).count() == before
-    assert person_record_show(actor=actor, person_id=member.person_id, present=lambda r: r.person.pk) == member.person_id
+    assert (
+        person_record_show(actor=actor, person_id=member.person_id, present=lambda r: r.person.pk)
+        == member.person_id
+    )
     assert _viewed(member.person_id).count() == before + 1
     with pytest.raises(PersonNotFound):
-        person_record_show(actor=builders.actor(team["practitioner"]), person_id=member.person_id + 1000,
-                           present=lambda r: r)
+        person_record_show(
+            actor=builders.actor(team["practitioner"]), person_id=member.person_id + 1000, present=lambda r: r
+        )
     assert AccessLogEntry.objects.filter(action=Action.DENIED, person_id=member.person_id + 1000).exists()

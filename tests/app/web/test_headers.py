@@ -41,13 +41,19 @@ def test_the_base_page_has_no_inline_script_or_style(client, worker):
 
 def test_signed_in_pages_fragments_and_api_answers_are_not_stored(client, worker):
     client.force_login(worker)
-    for response in (client.get("/caseload/"), client.get("/caseload/?status=licence", HTTP_HX_REQUEST="true"),
-                     client.get("/api/people"), client.get("/families/?format=csv")):
+    for response in (
+        client.get("/caseload/"),
+        client.get("/caseload/?status=licence", HTTP_HX_REQUEST="true"),
+        client.get("/api/people"),
+        client.get("/families/?format=csv"),
+    ):
         assert response.status_code == 200
         assert "no-store" in response["Cache-Control"] and "private" in response["Cache-Control"]
         assert response["Pragma"] == "no-cache"
     _, raw = api_token_issue(user=worker, name="t", days=30)
-    response = Client().get("/api/caseload", HTTP_AUTHORIZATION=f"Bearer {raw}", HTTP_X_DESIST_PURPOSE="case_management")
+    response = Client().get(
+        "/api/caseload", HTTP_AUTHORIZATION=f"Bearer {raw}", HTTP_X_DESIST_PURPOSE="case_management"
+    )
     assert response.status_code == 200 and "no-store" in response["Cache-Control"]
 
 

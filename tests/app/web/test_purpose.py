@@ -19,8 +19,9 @@ def subject(partnership, worker):
     return builders.person(involved=[(partnership.probation, worker)])
 
 
-@pytest.mark.parametrize("path", ["/work/", "/caseload/", "/search/?q=Smith", "/people/{pk}/", "/access-log/",
-                                  "/board/"])
+@pytest.mark.parametrize(
+    "path", ["/work/", "/caseload/", "/search/?q=Smith", "/people/{pk}/", "/access-log/", "/board/"]
+)
 def test_the_first_page_with_person_data_asks_the_purpose(client, worker, subject, path):
     client.force_login(worker)
     path = path.format(pk=subject.pk)
@@ -99,8 +100,12 @@ def test_the_way_back_stays_on_this_site(client, worker):
 
 def test_an_htmx_request_is_sent_to_the_purpose_page(client, worker):
     client.force_login(worker)
-    response = client.get("/search/", {"q": "Smith"}, HTTP_HX_REQUEST="true",
-                          HTTP_HX_CURRENT_URL="http://testserver/search/?q=Smi")
+    response = client.get(
+        "/search/",
+        {"q": "Smith"},
+        HTTP_HX_REQUEST="true",
+        HTTP_HX_CURRENT_URL="http://testserver/search/?q=Smi",
+    )
     assert response.status_code == 204
     assert response["HX-Redirect"] == "/purpose/?next=%2Fsearch%2F%3Fq%3DSmi"
     assert not AccessLogEntry.objects.exists()
@@ -108,8 +113,11 @@ def test_an_htmx_request_is_sent_to_the_purpose_page(client, worker):
 
 def test_a_post_without_a_purpose_goes_back_to_the_page_it_came_from(client, worker, subject):
     client.force_login(worker)
-    response = client.post(f"/people/{subject.pk}/offences/1/category/", {"category": "x"},
-                           HTTP_REFERER=f"http://testserver/people/{subject.pk}/")
+    response = client.post(
+        f"/people/{subject.pk}/offences/1/category/",
+        {"category": "x"},
+        HTTP_REFERER=f"http://testserver/people/{subject.pk}/",
+    )
     assert response.status_code == 302
     assert response.url == f"/purpose/?next=%2Fpeople%2F{subject.pk}%2F"
 

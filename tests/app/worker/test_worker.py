@@ -36,7 +36,9 @@ def test_a_task_whose_worker_is_killed_runs_again_in_the_next_worker(worker_env,
     result = wait_for.enqueue(release=str(release), started=str(started))
     first = start_worker(worker_env, log=log)
     try:
-        wait_until(lambda: started.exists() and started.read_text().strip(), what="the first attempt to start")
+        wait_until(
+            lambda: started.exists() and started.read_text().strip(), what="the first attempt to start"
+        )
         wait_until(lambda: TaskLease.objects.filter(task_id=result.id).exists(), what="the lease")
     finally:
         first.send_signal(signal.SIGKILL)
@@ -56,12 +58,23 @@ def test_a_task_whose_worker_is_killed_runs_again_in_the_next_worker(worker_env,
 def _running(task_path, attempts, *, host="elsewhere", expired=True):
     now = timezone.now()
     row = DBTaskResult.objects.create(
-        status=TaskResultStatus.RUNNING, args_kwargs={"args": [], "kwargs": {}}, task_path=task_path,
-        backend_name="default", run_after=now, started_at=now - timedelta(minutes=5),
-        worker_ids=[f"w{i}" for i in range(attempts)])
-    TaskLease.objects.create(task_id=row.id, worker_id="w", host=host, pid=1, taken_at=now - timedelta(minutes=5),
-                             renewed_at=now - timedelta(minutes=4),
-                             expires_at=now + (-timedelta(minutes=2) if expired else timedelta(minutes=2)))
+        status=TaskResultStatus.RUNNING,
+        args_kwargs={"args": [], "kwargs": {}},
+        task_path=task_path,
+        backend_name="default",
+        run_after=now,
+        started_at=now - timedelta(minutes=5),
+        worker_ids=[f"w{i}" for i in range(attempts)],
+    )
+    TaskLease.objects.create(
+        task_id=row.id,
+        worker_id="w",
+        host=host,
+        pid=1,
+        taken_at=now - timedelta(minutes=5),
+        renewed_at=now - timedelta(minutes=4),
+        expires_at=now + (-timedelta(minutes=2) if expired else timedelta(minutes=2)),
+    )
     return row
 
 
@@ -74,15 +87,22 @@ def test_a_lapsed_lease_is_retried_until_the_attempts_run_out_and_its_linking_ru
     LinkRun.objects.create(started_by_name="system", task_id=str(spent.id))
     # A task claimed but never leased (its worker died at once) lapses after one lease span.
     unleased = DBTaskResult.objects.create(
-        status=TaskResultStatus.RUNNING, args_kwargs={"args": [], "kwargs": {}}, task_path="x.y",
-        backend_name="default", run_after=timezone.now(), worker_ids=["w"],
-        started_at=timezone.now() - timedelta(seconds=settings.DESIST_TASK_LEASE_SECONDS + 1))
+        status=TaskResultStatus.RUNNING,
+        args_kwargs={"args": [], "kwargs": {}},
+        task_path="x.y",
+        backend_name="default",
+        run_after=timezone.now(),
+        worker_ids=["w"],
+        started_at=timezone.now() - timedelta(seconds=settings.DESIST_TASK_LEASE_SECONDS + 1),
+    )
 
     outcomes = dict(leases_reap())
     assert outcomes == {str(again.id): "retried", str(spent.id): "failed", str(unleased.id): "retried"}
     assert _status(held.id) == TaskResultStatus.RUNNING and _status(again.id) == TaskResultStatus.READY
     assert _status(spent.id) == TaskResultStatus.FAILED
-    assert "Attempt 3 of 3 stopped: its worker w on elsewhere stopped renewing its lease" in task_failure(str(spent.id))
+    assert "Attempt 3 of 3 stopped: its worker w on elsewhere stopped renewing its lease" in task_failure(
+        str(spent.id)
+    )
     runs = {run.task_id: run for run in LinkRun.objects.all()}
     assert runs[str(again.id)].status == RunStatus.FAILED and "queued again" in runs[str(again.id)].error
     assert runs[str(spent.id)].status == RunStatus.FAILED and "Not retried" in runs[str(spent.id)].error
@@ -101,12 +121,16 @@ def test_the_worker_waits_while_sqlite_is_locked_then_carries_on(worker_env, tmp
     try:
         wait_until(lambda: "Starting worker" in log.read_text(), what="the worker to start")
         holder.execute("BEGIN IMMEDIATE")  # another writer (a long import) holds the write lock
-        wait_until(lambda: "database is locked" in log.read_text(), what="the worker to meet the lock", seconds=20)
+        wait_until(
+            lambda: "database is locked" in log.read_text(), what="the worker to meet the lock", seconds=20
+        )
         time.sleep(2)
         assert worker.poll() is None, log.read_text()  # the library's worker exits "database is locked" here
         holder.rollback()
         result = wait_for.enqueue(release=str(release), started=str(started))
-        wait_until(lambda: _status(result.id) == TaskResultStatus.SUCCESSFUL, what="the task to run", seconds=30)
+        wait_until(
+            lambda: _status(result.id) == TaskResultStatus.SUCCESSFUL, what="the task to run", seconds=30
+        )
     finally:
         holder.close()
         worker.send_signal(signal.SIGTERM)
@@ -114,7 +138,12 @@ def test_the_worker_waits_while_sqlite_is_locked_then_carries_on(worker_env, tmp
 
 
 def test_a_failed_tasks_reason_is_its_last_line(db):
-    row = DBTaskResult.objects.create(status=TaskResultStatus.FAILED, args_kwargs={}, task_path="x.y",
-                                      backend_name="default", run_after=timezone.now(),
-                                      traceback="Traceback (most recent call last):\n  ...\nValueError: bad\n")
+    row = DBTaskResult.objects.create(
+        status=TaskResultStatus.FAILED,
+        args_kwargs={},
+        task_path="x.y",
+        backend_name="default",
+        run_after=timezone.now(),
+        traceback="Traceback (most recent call last):\n  ...\nValueError: bad\n",
+    )
     assert task_failure(str(row.id)) == "ValueError: bad" and task_failure(str(uuid.uuid4())) == ""

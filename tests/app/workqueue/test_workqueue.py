@@ -30,8 +30,13 @@ def test_each_role_sees_its_own_work(partnership, team):
     subject, sentence, offence = perpetrator(partnership, team, release_in=10)
     from desist.people import services as people
 
-    people.involvement_start(actor=builders.actor(), person=subject, agency_id=partnership.housing.pk,
-                             reason="Housing", start_date=TODAY - timedelta(days=10))
+    people.involvement_start(
+        actor=builders.actor(),
+        person=subject,
+        agency_id=partnership.housing.pk,
+        reason="Housing",
+        start_date=TODAY - timedelta(days=10),
+    )
     plan = release.release_plan_start(actor=builders.actor(team["officer"]), sentence=sentence)
     release.escalations_raise(actor=builders.actor())
     registered_victim(team, offence)
@@ -41,12 +46,20 @@ def test_each_role_sees_its_own_work(partnership, team):
     assert set(officer) - {"referrals"} == {"tasks", "escalations", "releases"}
     assert [p.pk for p in officer["releases"].rows] == [plan.pk]
     assert all(t.owner_agency_id == partnership.probation.pk for t in officer["tasks"].rows)
-    assert officer["tasks"].count == PlanTask.objects.filter(plan=plan, owner_agency=partnership.probation).count()
+    assert (
+        officer["tasks"].count
+        == PlanTask.objects.filter(plan=plan, owner_agency=partnership.probation).count()
+    )
 
     housing = _groups(team["housing"])
-    assert housing["tasks"].count and all(t.owner_agency_id == partnership.housing.pk for t in housing["tasks"].rows)
+    assert housing["tasks"].count and all(
+        t.owner_agency_id == partnership.housing.pk for t in housing["tasks"].rows
+    )
     assert housing["releases"].count == 0  # not their caseload
-    assert housing["escalations"].count == PlanTask.objects.filter(plan=plan, owner_agency=partnership.housing).count()
+    assert (
+        housing["escalations"].count
+        == PlanTask.objects.filter(plan=plan, owner_agency=partnership.housing).count()
+    )
 
     vlo = _groups(team["vlo"])
     assert vlo["victims"].count == 1 and vlo["victims"].rows[0] == VictimNotification.objects.get()
@@ -66,7 +79,9 @@ def test_overdue_is_counted_and_sorted_first(partnership, team):
     assert tasks.overdue == 1 and tasks.rows[0].pk == late.pk
 
 
-def test_the_page_renders_in_bounded_queries_and_is_logged(partnership, team, client, django_assert_max_num_queries):
+def test_the_page_renders_in_bounded_queries_and_is_logged(
+    partnership, team, client, django_assert_max_num_queries
+):
     for n in range(4):
         _, sentence, offence = perpetrator(partnership, team, release_in=10 + n, last_name=f"Perp{n}")
         release.release_plan_start(actor=builders.actor(team["officer"]), sentence=sentence)

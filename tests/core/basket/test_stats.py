@@ -19,14 +19,19 @@ from desist.core.basket.stats import (
 )
 
 
-@pytest.mark.parametrize(("successes", "trials", "low", "high"), [
-    # Newcombe (1998), "Two-sided confidence intervals for the single proportion", Table I, method 3 (Wilson)
-    (81, 263, 0.2553, 0.3662),
-    (15, 148, 0.0624, 0.1605),
-    (0, 20, 0.0, 0.1611),
-    (1, 29, 0.0061, 0.1718),
-])
-def test_wilson_matches_newcombes_published_intervals(successes: int, trials: int, low: float, high: float) -> None:
+@pytest.mark.parametrize(
+    ("successes", "trials", "low", "high"),
+    [
+        # Newcombe (1998), "Two-sided confidence intervals for the single proportion", Table I, method 3 (Wilson)
+        (81, 263, 0.2553, 0.3662),
+        (15, 148, 0.0624, 0.1605),
+        (0, 20, 0.0, 0.1611),
+        (1, 29, 0.0061, 0.1718),
+    ],
+)
+def test_wilson_matches_newcombes_published_intervals(
+    successes: int, trials: int, low: float, high: float
+) -> None:
     interval = wilson_interval(successes, trials)
     assert interval is not None
     assert interval[0] == pytest.approx(low, abs=5e-5)
@@ -39,8 +44,11 @@ def test_wilson_has_no_interval_without_trials_and_refuses_impossible_counts() -
         wilson_interval(6, 5)
 
 
-@given(st.integers(min_value=1, max_value=5000).flatmap(
-    lambda n: st.tuples(st.integers(min_value=0, max_value=n), st.just(n))))
+@given(
+    st.integers(min_value=1, max_value=5000).flatmap(
+        lambda n: st.tuples(st.integers(min_value=0, max_value=n), st.just(n))
+    )
+)
 def test_wilson_interval_contains_the_rate_and_stays_within_0_and_1(case: tuple[int, int]) -> None:
     successes, trials = case
     interval = wilson_interval(successes, trials)
@@ -57,17 +65,20 @@ def test_byar_is_close_to_the_exact_poisson_interval() -> None:
     assert byar_interval(0) == (0.0, pytest.approx(3.6889, abs=0.03))
 
 
-@pytest.mark.parametrize(("numerator", "denominator", "complement", "hidden"), [
-    (0, 0, True, False),      # nothing to show: no figure, nothing disclosed
-    (0, 20, True, False),     # none of 20: shown
-    (1, 20, True, True),      # 1 to 4 hidden
-    (4, 20, True, True),
-    (5, 20, True, False),     # 5 shown
-    (5, 9, True, True),       # 4 not counted would give the others away
-    (5, 9, False, False),     # ... but only for a proportion
-    (20, 4, False, True),     # a denominator of 4 people
-    (20, 5, False, False),
-])
+@pytest.mark.parametrize(
+    ("numerator", "denominator", "complement", "hidden"),
+    [
+        (0, 0, True, False),  # nothing to show: no figure, nothing disclosed
+        (0, 20, True, False),  # none of 20: shown
+        (1, 20, True, True),  # 1 to 4 hidden
+        (4, 20, True, True),
+        (5, 20, True, False),  # 5 shown
+        (5, 9, True, True),  # 4 not counted would give the others away
+        (5, 9, False, False),  # ... but only for a proportion
+        (20, 4, False, True),  # a denominator of 4 people
+        (20, 5, False, False),
+    ],
+)
 def test_suppression_edges(numerator: int, denominator: int, complement: bool, hidden: bool) -> None:
     assert should_suppress(numerator, denominator, 5, complement=complement) is hidden
 

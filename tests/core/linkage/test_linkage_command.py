@@ -89,10 +89,23 @@ def test_desist_link_reports_bad_input_and_writes_nothing(
     assert not links.exists()
 
     # Asked to, desist link leaves the bad value empty, says so, and links the record on the rest.
-    code = cli_main(["link", "--mapping", str(out / "mapping.toml"), f"police={bad}", "--out", str(links),
-                     "--blank-bad-values", "--model", str(model.save(tmp_path / "model.json"))])
+    code = cli_main(
+        [
+            "link",
+            "--mapping",
+            str(out / "mapping.toml"),
+            f"police={bad}",
+            "--out",
+            str(links),
+            "--blank-bad-values",
+            "--model",
+            str(model.save(tmp_path / "model.json")),
+        ]
+    )
     assert code == 0
-    assert "'31/02/1980' is not a real date: that month has no such day (left empty)" in capsys.readouterr().err
+    assert (
+        "'31/02/1980' is not a real date: that month has no such day (left empty)" in capsys.readouterr().err
+    )
     assert [r["record_id"] for r in _read(links)] == ["KP1"]
 
     code = cli_main(["link", "--mapping", str(out / "mapping.toml"), f"polise={bad}", "--out", str(links)])

@@ -40,7 +40,9 @@ def test_a_mapping_joins_address_columns_in_its_order(tmp_path: Path) -> None:
         "Suburb = 'locality'\nZip = 'postcode'\nMail = 'email'\nPhone = 'telephone'\n"
     )["housing"]
     path = tmp_path / "housing.csv"
-    path.write_text("id,No,Road,Suburb,Zip,Mail,Phone\nH1,12,Pinkerton Circuit,Richlands,4560,a@b.au,0412 345 678\n")
+    path.write_text(
+        "id,No,Road,Suburb,Zip,Mail,Phone\nH1,12,Pinkerton Circuit,Richlands,4560,a@b.au,0412 345 678\n"
+    )
     table = read_source(path, mapping)
     prepared = prepare_records(table)
     assert prepared.column("street").to_pylist() == ["12 pinkerton circuit"]
@@ -54,15 +56,27 @@ def _people(n: int) -> pa.Table:
     """n people, each in two sources: the second copy with a typo in the surname, and for half of them no
     date of birth."""
     firsts = ["ann", "bob", "cat", "dan", "eve", "fay", "gus", "hal", "ivy", "jon"]
-    rows: dict[str, list[object]] = {k: [] for k in ("source", "record_id", "first_name", "last_name",
-                                                      "date_of_birth", "postcode", "local:member")}
+    rows: dict[str, list[object]] = {
+        k: []
+        for k in (
+            "source",
+            "record_id",
+            "first_name",
+            "last_name",
+            "date_of_birth",
+            "postcode",
+            "local:member",
+        )
+    }
     for i in range(n):
         for source in ("a", "b"):
             rows["source"].append(source)
             rows["record_id"].append(f"{source}{i}")
             rows["first_name"].append(firsts[i % 10])
             rows["last_name"].append(f"surname{i}" if source == "a" else f"surnam{i}")
-            rows["date_of_birth"].append(f"19{50 + i % 40}-0{1 + i % 9}-1{i % 9}" if source == "a" or i % 2 else None)
+            rows["date_of_birth"].append(
+                f"19{50 + i % 40}-0{1 + i % 9}-1{i % 9}" if source == "a" or i % 2 else None
+            )
             rows["postcode"].append(str(2000 + i))
             rows["local:member"].append(f"M{100000 + i}")
     return pa.table(rows)
@@ -98,8 +112,12 @@ def test_incremental_linking_of_a_small_batch_uses_the_stored_model(new: int) ->
     model = train_model(records)
     first = link_records(records, model=model)
     batch = _people(600 + new)
-    result = link_records(pa.concat_tables([records, batch.slice(1200)]), model=model,
-                          previous=first.person_ids(), incremental=True)
+    result = link_records(
+        pa.concat_tables([records, batch.slice(1200)]),
+        model=model,
+        previous=first.person_ids(),
+        incremental=True,
+    )
     assert result.assignments.num_rows == 1200 + 2 * new
 
 
@@ -123,7 +141,9 @@ def test_the_comparison_cap_drops_the_widest_keys_and_says_so() -> None:
     assert comparisons_by_key(prepared, ("first_name",)) == 10 * (60 * 59 // 2)
     kept, notes = capped_blocking_keys(prepared, [("local_id",), ("first_name",), ("postcode",)], 1_000)
     assert kept == [("local_id",), ("postcode",)]
-    assert notes == ["blocking on first_name would compare 17,700 pairs: left out (the cap is 1,000 comparisons)"]
+    assert notes == [
+        "blocking on first_name would compare 17,700 pairs: left out (the cap is 1,000 comparisons)"
+    ]
     assert capped_blocking_keys(prepared, [("email",)], 10) == ([("source", "record_id")], [])
 
 
@@ -143,10 +163,13 @@ def test_postcodes_outside_the_uk_format_are_a_note_not_a_refusal() -> None:
     from desist.core.linkage.model import postcode_notes
 
     records = _people(10)
-    postcodes = ["ME14 1XX" if i % 4 == 0 else p for i, p in enumerate(records.column("postcode").to_pylist())]
+    postcodes = [
+        "ME14 1XX" if i % 4 == 0 else p for i, p in enumerate(records.column("postcode").to_pylist())
+    ]
     records = records.set_column(records.column_names.index("postcode"), "postcode", pa.array(postcodes))
     assert postcode_notes(prepare_records(records)) == [
-        "15 of 20 postcodes are not in the UK format: kept as written and compared whole"]
+        "15 of 20 postcodes are not in the UK format: kept as written and compared whole"
+    ]
     assert postcode_notes(prepare_records(_people(10))) == []
 
 
@@ -157,7 +180,12 @@ def test_an_identifier_level_no_random_pair_showed_gets_u_by_the_rule_of_success
         {"sql_condition": "pnc_l IS NULL", "is_null_level": True, "label_for_charts": "Missing"},
         {"sql_condition": "pnc_l = pnc_r", "label_for_charts": "Exact match", "m_probability": 0.98},
         {"sql_condition": "dl(pnc_l, pnc_r) <= 1", "label_for_charts": "One character different"},
-        {"sql_condition": "ELSE", "label_for_charts": "Different", "m_probability": 0.02, "u_probability": 1.0},
+        {
+            "sql_condition": "ELSE",
+            "label_for_charts": "Different",
+            "m_probability": 0.02,
+            "u_probability": 1.0,
+        },
     ]
     settings = {"comparisons": [{"output_column_name": "pnc", "comparison_levels": levels}]}
     estimated, unseen = unseen_u(settings, 2e6)
@@ -168,7 +196,10 @@ def test_an_identifier_level_no_random_pair_showed_gets_u_by_the_rule_of_success
     # Without m (no training pair fell in it) a level is regularise's to handle, as before.
     assert "u_probability" not in estimated["comparisons"][0]["comparison_levels"][2]
     clean, untrained = regularise(estimated)
-    weights = {lvl["label_for_charts"]: lvl["m_probability"] / lvl["u_probability"]
-               for lvl in clean["comparisons"][0]["comparison_levels"] if not lvl.get("is_null_level")}
+    weights = {
+        lvl["label_for_charts"]: lvl["m_probability"] / lvl["u_probability"]
+        for lvl in clean["comparisons"][0]["comparison_levels"]
+        if not lvl.get("is_null_level")
+    }
     assert weights["Exact match"] > 2**20  # strong evidence, finite, not a weight of 0
     assert untrained == ["pnc: One character different"] and weights["One character different"] == 1.0

@@ -62,7 +62,9 @@ def test_review_pairs_show_how_each_field_compares(first_run, model: LinkageMode
     assert weights == sorted(weights, reverse=True)
 
 
-def test_a_rerun_keeps_every_persons_id(first_run, extract_records_table: pa.Table, model: LinkageModel) -> None:  # type: ignore[no-untyped-def]
+def test_a_rerun_keeps_every_persons_id(
+    first_run, extract_records_table: pa.Table, model: LinkageModel
+) -> None:  # type: ignore[no-untyped-def]
     # The same records in another order: without previous ids people would be numbered differently.
     reordered = extract_records_table.take(pa.array(range(extract_records_table.num_rows - 1, -1, -1)))
     previous = first_run.person_ids()
@@ -96,10 +98,14 @@ def test_incremental_linking_joins_a_new_extract_to_existing_people(
     assert incremental.f1 >= complete.f1 - 0.01
 
 
-def test_decisions_override_the_model(first_run, extract_records_table: pa.Table, model: LinkageModel) -> None:  # type: ignore[no-untyped-def]
+def test_decisions_override_the_model(
+    first_run, extract_records_table: pa.Table, model: LinkageModel
+) -> None:  # type: ignore[no-untyped-def]
     table = first_run.assignments
     by_person: dict[int, list[tuple[str, str]]] = {}
-    for s, r, p in zip(*(table.column(c).to_pylist() for c in ("source", "record_id", "person_id")), strict=True):
+    for s, r, p in zip(
+        *(table.column(c).to_pylist() for c in ("source", "record_id", "person_id")), strict=True
+    ):
         by_person.setdefault(p, []).append((s, r))
     together = next(keys for keys in by_person.values() if len(keys) == 2)
     apart = [keys[0] for keys in list(by_person.values())[:2]]
@@ -149,10 +155,14 @@ def test_aliases_other_dates_of_birth_and_local_ids_are_kept() -> None:
             "first_name": ["Bill", "William"],
             "last_name": ["O'Brien-Smith", "OBrien Smith"],
             "alias_first_name": ["Billy", None],
-            "aliases": pa.array([[{"first_name": "Will", "last_name": "Jones"}], None],
-                                type=pa.list_(pa.struct([("first_name", pa.string()), ("last_name", pa.string())]))),
+            "aliases": pa.array(
+                [[{"first_name": "Will", "last_name": "Jones"}], None],
+                type=pa.list_(pa.struct([("first_name", pa.string()), ("last_name", pa.string())])),
+            ),
             "date_of_birth": pa.array([date(1980, 4, 3), None], type=pa.date32()),
-            "other_dates_of_birth": pa.array([[date(1980, 3, 4)], [date(1979, 1, 1)]], type=pa.list_(pa.date32())),
+            "other_dates_of_birth": pa.array(
+                [[date(1980, 3, 4)], [date(1979, 1, 1)]], type=pa.list_(pa.date32())
+            ),
             "local:tenancy": [None, "t-77"],
             "postcode": ["me14 1xx", None],
             "pnc": ["04/12345K", None],

@@ -50,11 +50,18 @@ def test_a_good_mapping_reads_each_source() -> None:
         ("[police]\n[police.columns]\nSurname = 'last_name'", "record_id must name the column"),
         ("[police]\nrecord_id = 'id'", "add a [police.columns] table"),
         ("[police]\nrecord_id = 'id'\n[police.columns]\nForename = 'forename'", "did you mean 'first_name'"),
-        ("[police]\nrecord_id = 'id'\n[police.columns]\nA = 'last_name'\nB = 'last_name'", "both map to 'last_name'"),
-        ("[police]\nrecord_id = 'id'\ndate_format = 'dd/mm/yyyy'\n[police.columns]\nA = 'last_name'",
-         "has no strptime codes"),
-        ("[police]\nrecord_id = 'id'\ndate_format = '%Y'\n[police.columns]\nA = 'last_name'",
-         "must have a day (%d), a month (%m)"),
+        (
+            "[police]\nrecord_id = 'id'\n[police.columns]\nA = 'last_name'\nB = 'last_name'",
+            "both map to 'last_name'",
+        ),
+        (
+            "[police]\nrecord_id = 'id'\ndate_format = 'dd/mm/yyyy'\n[police.columns]\nA = 'last_name'",
+            "has no strptime codes",
+        ),
+        (
+            "[police]\nrecord_id = 'id'\ndate_format = '%Y'\n[police.columns]\nA = 'last_name'",
+            "must have a day (%d), a month (%m)",
+        ),
         ("[police]\nrecordid = 'id'\n[police.columns]\nA = 'last_name'", "did you mean 'record_id'"),
         ("[police]\nrecord_id = 'id'\n[police.columns]\nid = 'last_name'", "is the record_id column"),
         ("police = 3", "must be a table"),
@@ -121,7 +128,9 @@ def test_bad_values_are_all_listed_with_file_row_and_column(tmp_path: Path) -> N
 def test_a_file_without_a_mapped_column_names_it_and_the_columns_it_has(tmp_path: Path) -> None:
     mapping = parse_mapping(GOOD)["police"]
     csv = _write(tmp_path, "police.csv", "Custody Ref,Forname,Surname,DOB,Gender,Post Code,PNC ID,Warrant\n")
-    with pytest.raises(MappingError, match=r"no column 'Forename' \(mapped to first_name\) \(did you mean 'Forname'\?\)"):
+    with pytest.raises(
+        MappingError, match=r"no column 'Forename' \(mapped to first_name\) \(did you mean 'Forname'\?\)"
+    ):
         read_source(csv, mapping)
 
 

@@ -25,5 +25,7 @@ def test_spark_finds_the_same_people_as_duckdb(monkeypatch: pytest.MonkeyPatch) 
     on_spark = link_records(records, model=model, engine="spark")
     assert on_spark.person_ids() == on_duckdb.person_ids()
     assert on_spark.model_version == on_duckdb.model_version
-    assert [(p.left, p.right) for p in on_spark.review_pairs] == [(p.left, p.right) for p in on_duckdb.review_pairs]
+    assert [(p.left, p.right) for p in on_spark.review_pairs] == [
+        (p.left, p.right) for p in on_duckdb.review_pairs
+    ]
     assert on_spark.pairs_scored == on_duckdb.pairs_scored

@@ -53,9 +53,7 @@ def events_table(rows: list[dict[str, Any]]) -> pa.Table:
     """The rows as an Arrow table with the input's columns (optional ones when any row has them)."""
     columns = list(REQUIRED_COLUMNS) + [c for c in EXTRA if any(c in r for r in rows)]
     types = {c: pa.date32() for c in ("date_of_birth", "offence_date", "proven_date", "release_date")}
-    return pa.table(
-        {c: pa.array([r.get(c) for r in rows], types.get(c, pa.string())) for c in columns}
-    )
+    return pa.table({c: pa.array([r.get(c) for r in rows], types.get(c, pa.string())) for c in columns})
 
 
 def months_later(day: date, months: int) -> date:
@@ -76,7 +74,16 @@ class Brute:
 
 def brute_force(rows: list[dict[str, Any]], start: date, end: date) -> dict[str, Brute]:
     """The rules read literally, one person at a time: counts for 'all', 'adult' and 'juvenile'."""
-    severity = ["custody", "hospital_order", "community", "suspended", "fine", "discharge", "other", "caution"]
+    severity = [
+        "custody",
+        "hospital_order",
+        "community",
+        "suspended",
+        "fine",
+        "discharge",
+        "other",
+        "caution",
+    ]
     by_person: dict[str, list[tuple[int, dict[str, Any]]]] = defaultdict(list)
     for number, row in enumerate(rows):
         by_person[row["person_id"]].append((number, row))

@@ -18,11 +18,24 @@ c,1980-01-01,male,2024-01-01,2024-01-01,caution,,,04600,Dover
 """
 
 
-def run(tmp_path: Path, capsys: pytest.CaptureFixture[str], *extra: str, events: str = EVENTS) -> tuple[int, str, str]:
+def run(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], *extra: str, events: str = EVENTS
+) -> tuple[int, str, str]:
     path = tmp_path / "events.csv"
     path.write_text(events)
-    status = main(["measures", "proven-reoffending", "--events", str(path), "--from", "2024-01-01",
-                   "--to", "2024-03-31", *extra])
+    status = main(
+        [
+            "measures",
+            "proven-reoffending",
+            "--events",
+            str(path),
+            "--from",
+            "2024-01-01",
+            "--to",
+            "2024-03-31",
+            *extra,
+        ]
+    )
     out, err = capsys.readouterr()
     return status, out, err
 
@@ -32,7 +45,10 @@ def test_prints_the_headline_measures_as_json(tmp_path: Path, capsys: pytest.Cap
     assert status == 0
     data = json.loads(out)
     assert {k: data[k] for k in ("cohort_size", "reoffenders", "reoffences", "provisional")} == {
-        "cohort_size": 3, "reoffenders": 2, "reoffences": 2, "provisional": True
+        "cohort_size": 3,
+        "reoffenders": 2,
+        "reoffences": 2,
+        "provisional": True,
     }
     assert data["binary_rate"] == pytest.approx(2 / 3)
     assert data["reoffences_per_reoffender"] == 1.0
@@ -47,19 +63,25 @@ def test_breakdowns(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     data = json.loads(out)
     assert status == 0 and data["provisional"] is False
     assert [(r["value"], r["cohort_size"]) for r in data["breakdowns"]["district"]] == [
-        ("Ashford", 1), ("Dover", 1), ("not recorded", 1)
+        ("Ashford", 1),
+        ("Dover", 1),
+        ("not recorded", 1),
     ]
     assert data["breakdowns"]["sex"][0]["value"] == "female"
     assert data["breakdowns"]["sex"][0]["juvenile"]["reoffenders"] == 1
 
 
 def test_bad_input_is_listed_on_stderr(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    status, out, err = run(tmp_path, capsys, events=EVENTS.replace("caution,,,04600,\n", "caution,fine,,04600,\n"))
+    status, out, err = run(
+        tmp_path, capsys, events=EVENTS.replace("caution,,,04600,\n", "caution,fine,,04600,\n")
+    )
     assert status == 1 and out == ""
     assert "1 bad row(s)" in err
     assert "events.csv, row 5, column disposal: a caution has no disposal, but this row has 'fine'" in err
 
 
-def test_a_breakdown_without_its_column_is_refused(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_breakdown_without_its_column_is_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     status, _, err = run(tmp_path, capsys, "--by", "ethnicity")
     assert status == 1 and "has no such column" in err

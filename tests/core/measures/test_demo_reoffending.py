@@ -31,7 +31,9 @@ def ogrs3_bands(events: pa.Table) -> list[str]:
             conviction_date=row["proven_date"],
             follow_up_start=row["release_date"] or row["proven_date"],
             total_sanctions=sum(1 for d in days if d <= row["proven_date"]),
-            age_at_first_sanction=first.year - born.year - ((first.month, first.day) < (born.month, born.day)),
+            age_at_first_sanction=first.year
+            - born.year
+            - ((first.month, first.day) < (born.month, born.day)),
             offence_code=row["offence_code"],
         )
         # The calibrated generator (docs/calibration.md) puts very few of a half-year cohort in the very high
@@ -44,8 +46,13 @@ def test_higher_ogrs3_bands_reoffend_more(world: Partnership) -> None:
     events = events_from_synth(world.offences, world.sentences, world.people, as_of=AS_OF)
     # The engine breaks down by a column of the index event's row; the band rides in priority_group here.
     events = events.append_column("priority_group", pa.array(ogrs3_bands(events), pa.string()))
-    result = proven_reoffending(events, period_start=date(2024, 1, 1), period_end=date(2024, 6, 30), as_of=AS_OF,
-                                by=("priority_group",))
+    result = proven_reoffending(
+        events,
+        period_start=date(2024, 1, 1),
+        period_end=date(2024, 6, 30),
+        as_of=AS_OF,
+        by=("priority_group",),
+    )
     assert not result.provisional
     rates = {row.value: row.measures.binary_rate for row in result.breakdowns["priority_group"]}
     sizes = {row.value: row.measures.cohort_size for row in result.breakdowns["priority_group"]}

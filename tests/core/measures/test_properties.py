@@ -20,7 +20,10 @@ days = st.dates(min_value=date(2022, 11, 1), max_value=date(2025, 12, 31))
 @st.composite
 def histories(draw: st.DrawFn) -> list[dict[str, Any]]:
     people = draw(st.integers(min_value=1, max_value=6))
-    births = {f"p{n}": draw(st.dates(min_value=date(2008, 1, 1), max_value=date(2015, 12, 31))) for n in range(people)}
+    births = {
+        f"p{n}": draw(st.dates(min_value=date(2008, 1, 1), max_value=date(2015, 12, 31)))
+        for n in range(people)
+    }
     rows = []
     for _ in range(draw(st.integers(min_value=0, max_value=18))):
         person = draw(st.sampled_from(sorted(births)))
@@ -48,8 +51,13 @@ def histories(draw: st.DrawFn) -> list[dict[str, Any]]:
 
 
 def measure(rows: list[dict[str, Any]]) -> Any:
-    return proven_reoffending(events_table(rows), period_start=START, period_end=END, as_of=date(2026, 1, 1),
-                              by=("sex", "age_band", "disposal", "previous_offences", "offence_group"))
+    return proven_reoffending(
+        events_table(rows),
+        period_start=START,
+        period_end=END,
+        as_of=date(2026, 1, 1),
+        by=("sex", "age_band", "disposal", "previous_offences", "offence_group"),
+    )
 
 
 FAST = settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -63,7 +71,9 @@ def test_counts_equal_a_brute_force_reading_of_the_rules(rows: list[dict[str, An
     for group, measures in (("all", result.headline), ("adult", result.adult), ("juvenile", result.juvenile)):
         want = expected[group]
         assert (measures.cohort_size, measures.reoffenders, measures.reoffences) == (
-            want.cohort_size, want.reoffenders, want.reoffences
+            want.cohort_size,
+            want.reoffenders,
+            want.reoffences,
         )
         if want.reoffenders:
             assert measures.average_days_to_first_reoffence == want.days / want.reoffenders
@@ -86,7 +96,9 @@ def test_rates_are_sane_and_breakdowns_add_up(rows: list[dict[str, Any]]) -> Non
 
 @FAST
 @given(histories(), days, st.sampled_from(DISPOSALS))
-def test_an_offence_outside_every_window_changes_nothing(rows: list[dict[str, Any]], day: date, disposal: str) -> None:
+def test_an_offence_outside_every_window_changes_nothing(
+    rows: list[dict[str, Any]], day: date, disposal: str
+) -> None:
     if not rows:
         return
     before = measure(rows)
@@ -94,12 +106,20 @@ def test_an_offence_outside_every_window_changes_nothing(rows: list[dict[str, An
     # it is neither an index event, a reoffence nor a previous offence.
     late = add_months(END, 18) + timedelta(days=1 + (day - date(2022, 11, 1)).days)
     person = rows[0]
-    extra = {**person, "offence_date": late, "proven_date": late, "outcome": "conviction",
-             "disposal": disposal if disposal != "custody" else "custody", "release_date": None}
+    extra = {
+        **person,
+        "offence_date": late,
+        "proven_date": late,
+        "outcome": "conviction",
+        "disposal": disposal if disposal != "custody" else "custody",
+        "release_date": None,
+    }
     after = measure([*rows, extra])
     assert after.to_dict() == before.to_dict()
 
 
-@given(st.dates(min_value=date(1900, 1, 1), max_value=date(2100, 12, 31)), st.integers(min_value=0, max_value=30))
+@given(
+    st.dates(min_value=date(1900, 1, 1), max_value=date(2100, 12, 31)), st.integers(min_value=0, max_value=30)
+)
 def test_add_months_agrees_with_stepping_month_by_month(day: date, months: int) -> None:
     assert add_months(day, months) == months_later(day, months)

@@ -20,7 +20,9 @@ from .builders import caution, events_table, offence
 Q1 = (date(2024, 1, 1), date(2024, 3, 31))
 
 
-def measure(rows: list[dict[str, Any]], period: tuple[date, date] = Q1, **kwargs: Any) -> ProvenReoffendingResult:
+def measure(
+    rows: list[dict[str, Any]], period: tuple[date, date] = Q1, **kwargs: Any
+) -> ProvenReoffendingResult:
     kwargs.setdefault("as_of", date(2026, 1, 1))
     return proven_reoffending(events_table(rows), period_start=period[0], period_end=period[1], **kwargs)
 
@@ -88,13 +90,23 @@ def test_latest_index_event_is_a_documented_alternative() -> None:
 def test_a_custodial_conviction_is_not_an_index_event_but_its_release_is() -> None:
     rows = [
         # Convicted in the period, released after it: not in this cohort.
-        offence("held", offence_on=date(2023, 11, 1), proven_on=date(2024, 1, 20), disposal="custody",
-                released_on=date(2024, 6, 1)),
+        offence(
+            "held",
+            offence_on=date(2023, 11, 1),
+            proven_on=date(2024, 1, 20),
+            disposal="custody",
+            released_on=date(2024, 6, 1),
+        ),
         # Still in custody: no release date, no event.
         offence("inside", offence_on=date(2023, 11, 1), proven_on=date(2024, 1, 20), disposal="custody"),
         # Convicted before the period, released in it: the release is the index event.
-        offence("released", offence_on=date(2023, 1, 1), proven_on=date(2023, 3, 1), disposal="custody",
-                released_on=date(2024, 2, 15)),
+        offence(
+            "released",
+            offence_on=date(2023, 1, 1),
+            proven_on=date(2023, 3, 1),
+            disposal="custody",
+            released_on=date(2024, 2, 15),
+        ),
         offence("released", offence_on=date(2024, 3, 1), proven_on=date(2024, 4, 1), disposal="fine"),
     ]
     result = measure(rows, by=("disposal", "previous_offences"))
@@ -110,7 +122,9 @@ def test_a_custodial_conviction_is_not_an_index_event_but_its_release_is() -> No
 
 def test_a_hospital_order_is_not_custody_its_court_date_is_the_index_date() -> None:
     rows = [
-        offence("detained", offence_on=date(2023, 12, 1), proven_on=date(2024, 1, 10), disposal="hospital_order"),
+        offence(
+            "detained", offence_on=date(2023, 12, 1), proven_on=date(2024, 1, 10), disposal="hospital_order"
+        ),
         offence("detained", offence_on=date(2024, 2, 1), proven_on=date(2024, 3, 1), disposal="fine"),
         # The same day as a community order: the hospital order is the more serious disposal.
         offence("both", offence_on=date(2023, 12, 1), proven_on=date(2024, 1, 15), disposal="hospital_order"),
@@ -138,15 +152,35 @@ def test_an_offence_exactly_twelve_months_on_counts_and_a_day_later_does_not() -
 def test_proven_at_exactly_eighteen_months_counts_and_a_day_later_does_not() -> None:
     index = caution(on=date(2024, 1, 31))
     # 31 January 2024 + 18 months = 31 July 2025; + 12 months = 31 January 2025.
-    assert measure([index, offence(offence_on=date(2025, 1, 31), proven_on=date(2025, 7, 31))]).headline.reoffences == 1
-    assert measure([index, offence(offence_on=date(2025, 1, 31), proven_on=date(2025, 8, 1))]).headline.reoffences == 0
+    assert (
+        measure(
+            [index, offence(offence_on=date(2025, 1, 31), proven_on=date(2025, 7, 31))]
+        ).headline.reoffences
+        == 1
+    )
+    assert (
+        measure(
+            [index, offence(offence_on=date(2025, 1, 31), proven_on=date(2025, 8, 1))]
+        ).headline.reoffences
+        == 0
+    )
 
 
 def test_month_end_index_dates_use_the_shorter_month() -> None:
     index = caution(on=date(2024, 3, 31), born=date(1990, 1, 1))
     # 31 March 2024 + 18 months = 30 September 2025 (no 31 September).
-    assert measure([index, offence(offence_on=date(2024, 4, 2), proven_on=date(2025, 9, 30))]).headline.reoffences == 1
-    assert measure([index, offence(offence_on=date(2024, 4, 2), proven_on=date(2025, 10, 1))]).headline.reoffences == 0
+    assert (
+        measure(
+            [index, offence(offence_on=date(2024, 4, 2), proven_on=date(2025, 9, 30))]
+        ).headline.reoffences
+        == 1
+    )
+    assert (
+        measure(
+            [index, offence(offence_on=date(2024, 4, 2), proven_on=date(2025, 10, 1))]
+        ).headline.reoffences
+        == 0
+    )
 
 
 def test_each_reoffence_counts_once_and_measures_follow() -> None:
@@ -179,7 +213,9 @@ def test_juveniles_are_10_to_17_adults_18_and_under_10s_are_left_out() -> None:
     assert result.juvenile.cohort_size == 2
     assert result.adult.cohort_size == 1
     assert [(r.value, r.measures.cohort_size) for r in result.breakdowns["age_band"]] == [
-        ("10-14", 1), ("15-17", 1), ("18-20", 1)
+        ("10-14", 1),
+        ("15-17", 1),
+        ("18-20", 1),
     ]
 
 
@@ -204,7 +240,9 @@ def test_previous_offences_are_those_proven_before_the_index_date() -> None:
 
 
 def test_previous_offence_bands() -> None:
-    history = [offence(offence_on=date(2010, 1, 1) .replace(year=2010 + n % 10, month=1 + n // 10)) for n in range(11)]
+    history = [
+        offence(offence_on=date(2010, 1, 1).replace(year=2010 + n % 10, month=1 + n // 10)) for n in range(11)
+    ]
     result = measure([*history, caution(on=date(2024, 2, 1))], by=("previous_offences",))
     assert [r.value for r in result.breakdowns["previous_offences"]] == ["11+"]
     result = measure([*history[:7], caution(on=date(2024, 2, 1))], by=("previous_offences",))

@@ -22,8 +22,13 @@ def test_spark_gives_identical_results(monkeypatch: pytest.MonkeyPatch, index_ev
     events = national_history(people=2_000, seed=3)
     settings = ProvenReoffendingSettings(index_event=index_event)  # type: ignore[arg-type]
     # Month ends on both edges: 31 January and 29 February index dates.
-    arguments = dict(period_start=date(2024, 1, 1), period_end=date(2024, 3, 31), as_of=date(2025, 6, 1),
-                     by=BREAKDOWNS, settings=settings)
+    arguments = dict(
+        period_start=date(2024, 1, 1),
+        period_end=date(2024, 3, 31),
+        as_of=date(2025, 6, 1),
+        by=BREAKDOWNS,
+        settings=settings,
+    )
     on_duckdb = proven_reoffending(load_events(events), engine="duckdb", **arguments)  # type: ignore[arg-type]
     on_spark = proven_reoffending(load_events(events), engine="spark", **arguments)  # type: ignore[arg-type]
     assert on_duckdb.headline.cohort_size > 50

@@ -16,8 +16,19 @@ from desist.risk import ROSH_LEVELS, RiskInputError, overall_rosh, rsr_band
 
 @pytest.mark.parametrize(
     ("percent", "band"),
-    [(0, "low"), (2.99, "low"), (3.0, "medium"), (3, "medium"), (6.89, "medium"), (6.9, "high"), (7.0, "high"),
-     (100, "high"), (Decimal("2.99"), "low"), (Decimal("3.00"), "medium"), (Decimal("6.90"), "high")],
+    [
+        (0, "low"),
+        (2.99, "low"),
+        (3.0, "medium"),
+        (3, "medium"),
+        (6.89, "medium"),
+        (6.9, "high"),
+        (7.0, "high"),
+        (100, "high"),
+        (Decimal("2.99"), "low"),
+        (Decimal("3.00"), "medium"),
+        (Decimal("6.90"), "high"),
+    ],
 )
 def test_rsr_band_edges(percent: float, band: str) -> None:
     assert rsr_band(percent) == band
@@ -30,11 +41,16 @@ def test_rsr_band_refuses_bad_input(bad: object) -> None:
 
 
 def test_overall_rosh_is_the_highest() -> None:
-    assert overall_rosh({"public": "high", "known_adult": "medium", "children": "low", "staff": "low"}) == "high"
+    assert (
+        overall_rosh({"public": "high", "known_adult": "medium", "children": "low", "staff": "low"}) == "high"
+    )
     assert overall_rosh({"public": "low", "children": "very_high"}) == "very_high"
     assert overall_rosh({"staff": "medium"}) == "medium"
     assert overall_rosh({"public": "Very High", "known_adult": "MEDIUM"}) == "very_high"
-    assert overall_rosh({"public": "low", "known_adult": None, "children": "", "prisoners": "medium"}) == "medium"
+    assert (
+        overall_rosh({"public": "low", "known_adult": None, "children": "", "prisoners": "medium"})
+        == "medium"
+    )
 
 
 def test_overall_rosh_refuses_bad_input() -> None:
@@ -48,8 +64,13 @@ def test_overall_rosh_refuses_bad_input() -> None:
         overall_rosh({"public": None})
 
 
-@given(st.dictionaries(st.sampled_from(["public", "known_adult", "children", "staff"]), st.sampled_from(ROSH_LEVELS),
-                       min_size=1))
+@given(
+    st.dictionaries(
+        st.sampled_from(["public", "known_adult", "children", "staff"]),
+        st.sampled_from(ROSH_LEVELS),
+        min_size=1,
+    )
+)
 def test_overall_rosh_is_never_below_any_audience(levels: dict[str, str]) -> None:
     overall = overall_rosh(levels)
     assert all(ROSH_LEVELS.index(overall) >= ROSH_LEVELS.index(level) for level in levels.values())
@@ -93,6 +114,8 @@ def test_logistic_is_stable() -> None:
 
 
 def test_the_public_facade_imports_no_django() -> None:
-    code = ("import sys, desist.risk; from desist.risk import ogrs3, ogp, ovp, tier_two_axis; "
-            "assert callable(ogrs3); assert not any(m == 'django' or m.startswith('django.') for m in sys.modules)")
+    code = (
+        "import sys, desist.risk; from desist.risk import ogrs3, ogp, ovp, tier_two_axis; "
+        "assert callable(ogrs3); assert not any(m == 'django' or m.startswith('django.') for m in sys.modules)"
+    )
     subprocess.run([sys.executable, "-c", code], check=True)  # noqa: S603

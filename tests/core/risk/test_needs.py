@@ -81,10 +81,21 @@ def test_question_scores_must_be_0_1_or_2(bad: object) -> None:
 
 def test_the_examples_the_assessment_records_use() -> None:
     # Accommodation 7 severe, drugs 9 severe, thinking 3 none, attitudes 0 none.
-    got = {s: section_need(s, section_score(q)) for s, q in {
-        "accommodation": [2, 2, 1, 2], "drugs": [2, 2, 2, 2, 1], "thinking_behaviour": [1, 1, 1], "attitudes": [0, 0],
-    }.items()}
-    assert got == {"accommodation": "severe", "drugs": "severe", "thinking_behaviour": "none", "attitudes": "none"}
+    got = {
+        s: section_need(s, section_score(q))
+        for s, q in {
+            "accommodation": [2, 2, 1, 2],
+            "drugs": [2, 2, 2, 2, 1],
+            "thinking_behaviour": [1, 1, 1],
+            "attitudes": [0, 0],
+        }.items()
+    }
+    assert got == {
+        "accommodation": "severe",
+        "drugs": "severe",
+        "thinking_behaviour": "none",
+        "attitudes": "none",
+    }
 
 
 @pytest.mark.parametrize("section", ["finance", "emotional_wellbeing"])
@@ -103,7 +114,10 @@ def test_unknown_section_and_bad_scores() -> None:
 
 
 def test_needs_from_scores() -> None:
-    assert needs_from_scores({"ete": 3, "alcohol": 3, "attitudes": None}) == {"ete": "standard", "alcohol": "none"}
+    assert needs_from_scores({"ete": 3, "alcohol": 3, "attitudes": None}) == {
+        "ete": "standard",
+        "alcohol": "none",
+    }
 
 
 def test_need_level() -> None:
@@ -116,9 +130,18 @@ def test_need_level() -> None:
 def test_oasys_sections_of_rules_8() -> None:
     assert [s.number for s in OASYS_SECTIONS] == list(range(1, 14))
     assert [s.name for s in OASYS_SECTIONS] == [
-        "Offending information", "Analysis of offences", "Accommodation", "Education, training and employability",
-        "Financial management and income", "Relationships", "Lifestyle and associates", "Drug misuse",
-        "Alcohol misuse", "Emotional well-being", "Thinking and behaviour", "Attitudes",
+        "Offending information",
+        "Analysis of offences",
+        "Accommodation",
+        "Education, training and employability",
+        "Financial management and income",
+        "Relationships",
+        "Lifestyle and associates",
+        "Drug misuse",
+        "Alcohol misuse",
+        "Emotional well-being",
+        "Thinking and behaviour",
+        "Attitudes",
         "Health and other considerations",
     ]
     assert {s.number for s in OASYS_SECTIONS if s.scored} == {3, 4, 6, 7, 8, 9, 11, 12}
@@ -126,8 +149,18 @@ def test_oasys_sections_of_rules_8() -> None:
 
 
 def test_the_ten_section_keys() -> None:
-    assert SECTION_KEYS == ("accommodation", "ete", "finance", "relationships", "lifestyle", "drugs", "alcohol",
-                            "emotional_wellbeing", "thinking_behaviour", "attitudes")
+    assert SECTION_KEYS == (
+        "accommodation",
+        "ete",
+        "finance",
+        "relationships",
+        "lifestyle",
+        "drugs",
+        "alcohol",
+        "emotional_wellbeing",
+        "thinking_behaviour",
+        "attitudes",
+    )
     assert [SECTION_NUMBERS[k] for k in SECTION_KEYS] == list(range(3, 13))
 
 
@@ -136,7 +169,11 @@ def test_pathways() -> None:
     assert set(SECTION_PATHWAY.values()) == set(PATHWAYS)  # every pathway is informed by some section
     assert set(SECTION_PATHWAY) == set(SECTION_KEYS) | {"health"}  # sections 3–13; 1 and 2 inform none
     assert SECTION_PATHWAY["drugs"] == SECTION_PATHWAY["alcohol"] == "drugs_alcohol"
-    assert SECTION_PATHWAY["thinking_behaviour"] == SECTION_PATHWAY["attitudes"] == "attitudes_thinking_behaviour"
+    assert (
+        SECTION_PATHWAY["thinking_behaviour"]
+        == SECTION_PATHWAY["attitudes"]
+        == "attitudes_thinking_behaviour"
+    )
     assert SECTION_PATHWAY["relationships"] == "children_families_community"
     assert SECTION_PATHWAYS["ete"] == "Education, skills and work"
     assert SECTION_PATHWAYS["finance"] == "Finance, benefit, debt and ID"

@@ -101,16 +101,29 @@ def test_ogp_bad_values_are_all_named() -> None:
     with pytest.raises(RiskInputError) as error:
         ogp(**ogp_inputs(101, "yes", True, 3, 0, 0, -1, 1, True, 1))  # type: ignore[arg-type]
     message = str(error.value)
-    for fragment in ("ogrs3_two_year must be a whole number from 0 to 100 (got 101)",
-                     "no_fixed_abode must be True or False (got 'yes')",
-                     "regular_offending_activities must be 0, 1 or 2 (got 3)",
-                     "problem_solving must be 0, 1 or 2 (got -1)",
-                     "understands_others_views must be 0, 1 or 2 (got True)"):
+    for fragment in (
+        "ogrs3_two_year must be a whole number from 0 to 100 (got 101)",
+        "no_fixed_abode must be True or False (got 'yes')",
+        "regular_offending_activities must be 0, 1 or 2 (got 3)",
+        "problem_solving must be 0, 1 or 2 (got -1)",
+        "understands_others_views must be 0, 1 or 2 (got True)",
+    ):
         assert fragment in message
 
 
-@pytest.mark.parametrize(("two_year", "band"), [(1, "low"), (33, "low"), (34, "medium"), (66, "medium"),
-                                                (67, "high"), (84, "high"), (85, "very_high"), (99, "very_high")])
+@pytest.mark.parametrize(
+    ("two_year", "band"),
+    [
+        (1, "low"),
+        (33, "low"),
+        (34, "medium"),
+        (66, "medium"),
+        (67, "high"),
+        (84, "high"),
+        (85, "very_high"),
+        (99, "very_high"),
+    ],
+)
 def test_ogp_band_edges(two_year: int, band: str) -> None:
     # RULES.md §2; MoJ OGPTransformationHelper.kt bandOGP.
     assert ogp_band(two_year) == band
@@ -172,16 +185,25 @@ def test_ovp_moj_medium_case() -> None:
 
 def test_ovp_moj_high_case() -> None:
     # MoJ service/OVPRiskProducerServiceTest.kt "valid input HIGH risk": 42% / 58%, MEDIUM.
-    r = ovp(**ovp_inputs(total_sanctions=55, violent_sanctions=40, temper_control=2,  # type: ignore[arg-type]
-                         alcohol_current_use=1, alcohol_binge=1))
+    r = ovp(
+        **ovp_inputs(
+            total_sanctions=55,
+            violent_sanctions=40,
+            temper_control=2,  # type: ignore[arg-type]
+            alcohol_current_use=1,
+            alcohol_binge=1,
+        )
+    )
     assert (r.score, r.one_year, r.two_year, r.band) == (58, 42, 58, "medium")
 
 
 def test_ovp_moj_low_case_with_the_moj_previous_sanction_rule() -> None:
     # MoJ service/OVPRiskProducerServiceTest.kt "valid input LOW risk": one sanction, none violent, does not
     # recognise impact → 5% / 9%. The MoJ code gives +5 for any sanction (total ≥ 1).
-    r = ovp(**ovp_inputs(total_sanctions=1, violent_sanctions=0, recognises_impact=False),  # type: ignore[arg-type]
-            previous_sanction_rule="any")
+    r = ovp(
+        **ovp_inputs(total_sanctions=1, violent_sanctions=0, recognises_impact=False),  # type: ignore[arg-type]
+        previous_sanction_rule="any",
+    )
     assert (r.score, r.one_year, r.two_year, r.band) == (22, 5, 9, "low")
 
 
@@ -197,9 +219,17 @@ def test_ovp_score_82() -> None:
     one, two = ovp_probabilities(82)
     assert (round(one * 100), round(two * 100)) == (80, 89)
     # reached through the calculator: 25 + 2 + 20 + 5 + 5 + 4 + 4 + 4 + 3 + 4 + 6 + 0 = 82
-    r = ovp(**ovp_inputs(date_of_birth=date(2009, 1, 1), total_sanctions=21, violent_sanctions=18,  # type: ignore[arg-type]
-                         recognises_impact=False, alcohol_current_use=1, psychiatric_treatment=True,
-                         temper_control=2))
+    r = ovp(
+        **ovp_inputs(
+            date_of_birth=date(2009, 1, 1),
+            total_sanctions=21,
+            violent_sanctions=18,  # type: ignore[arg-type]
+            recognises_impact=False,
+            alcohol_current_use=1,
+            psychiatric_treatment=True,
+            temper_control=2,
+        )
+    )
     assert (r.score, r.one_year, r.two_year, r.band) == (82, 80, 89, "very_high")
 
 
@@ -223,8 +253,28 @@ def test_ovp_non_violent_sanctions(count: int, points: int) -> None:
 
 @pytest.mark.parametrize(
     ("age", "points"),
-    [(18, 20), (19, 20), (20, 17), (21, 17), (22, 14), (23, 14), (24, 12), (25, 12), (26, 10), (30, 10),
-     (31, 8), (35, 8), (36, 6), (40, 6), (41, 4), (45, 4), (46, 2), (50, 2), (51, 0), (60, 0)],
+    [
+        (18, 20),
+        (19, 20),
+        (20, 17),
+        (21, 17),
+        (22, 14),
+        (23, 14),
+        (24, 12),
+        (25, 12),
+        (26, 10),
+        (30, 10),
+        (31, 8),
+        (35, 8),
+        (36, 6),
+        (40, 6),
+        (41, 4),
+        (45, 4),
+        (46, 2),
+        (50, 2),
+        (51, 0),
+        (60, 0),
+    ],
 )
 def test_ovp_age_points(age: int, points: int) -> None:
     # RULES.md §2; MoJ OVPTransformationHelperTest.kt (18→20, 60→0).
@@ -236,8 +286,9 @@ def test_ovp_is_for_adults() -> None:
         ovp(**ovp_inputs(date_of_birth=date(2009, 12, 13)))  # type: ignore[arg-type]  # 17 on 12 Dec 2027
 
 
-@pytest.mark.parametrize(("current", "binge", "points"), [(0, 0, 0), (1, 0, 3), (0, 1, 3), (1, 1, 5), (2, 1, 8),
-                                                          (2, 2, 10)])
+@pytest.mark.parametrize(
+    ("current", "binge", "points"), [(0, 0, 0), (1, 0, 3), (0, 1, 3), (1, 1, 5), (2, 1, 8), (2, 2, 10)]
+)
 def test_ovp_alcohol(current: int, binge: int, points: int) -> None:
     # MoJ OVPTransformationHelperTest.kt alcoholMisuseTestCases (ceil(2.5 × sum)); (2, 1) → 7.5 → 8 added.
     r = ovp(**ovp_inputs(alcohol_current_use=current, alcohol_binge=binge))  # type: ignore[arg-type]
@@ -248,9 +299,19 @@ def test_ovp_dynamic_flags() -> None:
     # MoJ OVPTransformationHelperTest.kt: impact not recognised → 4; psychiatric treatment → 4; female → 0.
     plain = ovp(**ovp_inputs(no_fixed_abode=False, unemployed=False))  # type: ignore[arg-type]
     assert plain.dynamic_score == 0
-    assert ovp(**ovp_inputs(no_fixed_abode=False, unemployed=False, recognises_impact=False)).dynamic_score == 4  # type: ignore[arg-type]
-    assert ovp(**ovp_inputs(no_fixed_abode=False, unemployed=False, psychiatric_treatment=True)).dynamic_score == 4  # type: ignore[arg-type]
-    assert ovp(**ovp_inputs(no_fixed_abode=False, unemployed=False, temper_control=1, pro_criminal_attitudes=2)).dynamic_score == 9  # type: ignore[arg-type]
+    assert (
+        ovp(**ovp_inputs(no_fixed_abode=False, unemployed=False, recognises_impact=False)).dynamic_score == 4
+    )  # type: ignore[arg-type]
+    assert (
+        ovp(**ovp_inputs(no_fixed_abode=False, unemployed=False, psychiatric_treatment=True)).dynamic_score
+        == 4
+    )  # type: ignore[arg-type]
+    assert (
+        ovp(
+            **ovp_inputs(no_fixed_abode=False, unemployed=False, temper_control=1, pro_criminal_attitudes=2)
+        ).dynamic_score
+        == 9
+    )  # type: ignore[arg-type]
     assert ovp(**ovp_inputs(sex="female")).score == ovp(**ovp_inputs()).score - 5  # type: ignore[arg-type]
 
 
@@ -262,22 +323,39 @@ def test_ovp_all_missing_names_every_item() -> None:
 
 
 def test_ovp_bad_values() -> None:
-    with pytest.raises(RiskInputError, match=r"violent sanctions \(11\) cannot be more than total sanctions \(10\)"):
+    with pytest.raises(
+        RiskInputError, match=r"violent sanctions \(11\) cannot be more than total sanctions \(10\)"
+    ):
         ovp(**ovp_inputs(total_sanctions=10, violent_sanctions=11))  # type: ignore[arg-type]
     with pytest.raises(RiskInputError, match="follow-up start"):
         # MoJ OVPRiskProducerServiceTest.kt: follow-up before birth is refused.
         ovp(**ovp_inputs(date_of_birth=date(2002, 12, 13), follow_up_start=date(2000, 12, 13)))  # type: ignore[arg-type]
     with pytest.raises(RiskInputError) as error:
         ovp(**ovp_inputs(sex="x", total_sanctions=0, temper_control=5, psychiatric_treatment=1))  # type: ignore[arg-type]
-    for fragment in ("sex must be 'male' or 'female'", "total_sanctions must be a whole number from 1",
-                     "temper_control must be 0, 1 or 2 (got 5)", "psychiatric_treatment must be True or False"):
+    for fragment in (
+        "sex must be 'male' or 'female'",
+        "total_sanctions must be a whole number from 1",
+        "temper_control must be 0, 1 or 2 (got 5)",
+        "psychiatric_treatment must be True or False",
+    ):
         assert fragment in str(error.value)
     with pytest.raises(RiskInputError, match="previous_sanction_rule"):
         ovp(**ovp_inputs(), previous_sanction_rule="some")  # type: ignore[arg-type]
 
 
-@pytest.mark.parametrize(("two_year", "band"), [(1, "low"), (29, "low"), (30, "medium"), (59, "medium"),
-                                                (60, "high"), (79, "high"), (80, "very_high"), (99, "very_high")])
+@pytest.mark.parametrize(
+    ("two_year", "band"),
+    [
+        (1, "low"),
+        (29, "low"),
+        (30, "medium"),
+        (59, "medium"),
+        (60, "high"),
+        (79, "high"),
+        (80, "very_high"),
+        (99, "very_high"),
+    ],
+)
 def test_ovp_band_edges(two_year: int, band: str) -> None:
     # RULES.md §2; MoJ OVPTransformationHelperTest.kt getOVPBand (25 low, 40 medium, 70 high, 85 very high).
     assert ovp_band(two_year) == band

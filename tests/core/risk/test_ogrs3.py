@@ -92,8 +92,15 @@ def test_the_brief_example_with_every_term() -> None:
 
 def test_moj_act_62_scenario_1() -> None:
     # MoJ service/OGRS3RiskProducerServiceTest.kt, "ACT-62 scenario 1": 02700 weight 0.7606 → 8% / 16%, LOW.
-    r = ogrs3(sex="male", date_of_birth=date(1965, 12, 7), conviction_date=date(2025, 5, 13),
-              follow_up_start=date(2026, 12, 6), total_sanctions=2, age_at_first_sanction=47, offence_code="02700")
+    r = ogrs3(
+        sex="male",
+        date_of_birth=date(1965, 12, 7),
+        conviction_date=date(2025, 5, 13),
+        follow_up_start=date(2026, 12, 6),
+        total_sanctions=2,
+        age_at_first_sanction=47,
+        offence_code="02700",
+    )
     assert r.terms.offence_weight == 0.7606
     assert (r.one_year, r.two_year, r.band) == (8, 16, "low")
 
@@ -101,9 +108,16 @@ def test_moj_act_62_scenario_1() -> None:
 def test_moj_act_62_scenario_2() -> None:
     # MoJ service/OGRS3RiskProducerServiceTest.kt, "ACT-62 scenario 2": the test mocks code 11618 as weight
     # 0.1599 (fraud and forgery); our table has 11618 as other offence, so the category is given explicitly.
-    r = ogrs3(sex="male", date_of_birth=date(1991, 7, 17), conviction_date=date(2021, 8, 5),
-              follow_up_start=date(2021, 12, 12), total_sanctions=2, age_at_first_sanction=21,
-              offence_code="11618", offence_category="fraud_and_forgery")
+    r = ogrs3(
+        sex="male",
+        date_of_birth=date(1991, 7, 17),
+        conviction_date=date(2021, 8, 5),
+        follow_up_start=date(2021, 12, 12),
+        total_sanctions=2,
+        age_at_first_sanction=21,
+        offence_code="11618",
+        offence_category="fraud_and_forgery",
+    )
     assert r.terms.offence_weight == 0.1599
     assert (r.one_year, r.two_year, r.band) == (11, 20, "low")
 
@@ -113,8 +127,15 @@ def test_oasys_spreadsheet_example() -> None:
     # service/transformation/OGRS3TransformationHelperTest.kt ("matches OASys spreadsheet": y = -2.776835807
     # gives 0.20193 and 0.34183). The spreadsheet's y needs the unrounded Copas rate (RULES.md), not the
     # MoJ code's 5 dp rounding (which gives -2.7768329).
-    r = ogrs3(sex="male", date_of_birth=date(1964, 10, 15), conviction_date=date(2014, 12, 13),
-              follow_up_start=date(2027, 12, 12), total_sanctions=10, age_at_first_sanction=30, offence_code="05101")
+    r = ogrs3(
+        sex="male",
+        date_of_birth=date(1964, 10, 15),
+        conviction_date=date(2014, 12, 13),
+        follow_up_start=date(2027, 12, 12),
+        total_sanctions=10,
+        age_at_first_sanction=30,
+        offence_code="05101",
+    )
     assert r.terms.y == pytest.approx(-2.776835807, abs=1e-9)
     assert half_up(r.terms.p_one_year, 5) == Decimal("0.20193")
     assert half_up(r.terms.p_two_year, 5) == Decimal("0.34183")
@@ -150,8 +171,16 @@ def test_explain_shows_the_working() -> None:
     lines = r.explain()
     assert all(isinstance(label, str) and isinstance(value, str) for label, value in lines)
     labels = [label for label, _ in lines]
-    for expected in ("Age at conviction", "Age at follow-up start", "Previous sanctions", "Copas rate", "y",
-                     "One-year %", "Two-year %", "Band"):
+    for expected in (
+        "Age at conviction",
+        "Age at follow-up start",
+        "Previous sanctions",
+        "Copas rate",
+        "y",
+        "One-year %",
+        "Two-year %",
+        "Band",
+    ):
         assert expected in labels
     assert any(label == "Age/sex weight (male, 30–34)" for label in labels)
     assert any("Burglary (domestic)" in label and "02800" in label for label in labels)
@@ -192,8 +221,15 @@ def test_weight_band_edges_through_the_calculator(
     day_before = date(1960 + older, 6, 14)
     for sex, (w_younger, w_older) in (("male", male), ("female", female)):
         for follow_up, age, weight in ((day_before, younger, w_younger), (birthday, older, w_older)):
-            r = ogrs3(sex=sex, date_of_birth=born, conviction_date=date(1970, 6, 15), follow_up_start=follow_up,
-                      total_sanctions=2, age_at_first_sanction=10, offence_category="violence")
+            r = ogrs3(
+                sex=sex,
+                date_of_birth=born,
+                conviction_date=date(1970, 6, 15),
+                follow_up_start=follow_up,
+                total_sanctions=2,
+                age_at_first_sanction=10,
+                offence_category="violence",
+            )
             assert (r.terms.age_at_follow_up, r.terms.age_sex_weight) == (age, weight)
 
 
@@ -220,23 +256,46 @@ def test_age_9_has_no_weight() -> None:
 
 def test_a_tiny_probability_is_reported_as_1() -> None:
     # A woman of 90 with one sanction at 10, drug import: two-year probability about 0.13% → 0 → reported 1.
-    r = ogrs3(sex="female", date_of_birth=date(1930, 1, 1), conviction_date=date(2020, 6, 1),
-              follow_up_start=date(2020, 6, 1), total_sanctions=1, age_at_first_sanction=10,
-              offence_category="Drug import/export/production")
+    r = ogrs3(
+        sex="female",
+        date_of_birth=date(1930, 1, 1),
+        conviction_date=date(2020, 6, 1),
+        follow_up_start=date(2020, 6, 1),
+        total_sanctions=1,
+        age_at_first_sanction=10,
+        offence_category="Drug import/export/production",
+    )
     assert r.terms.p_two_year < 0.005
     assert (r.one_year, r.two_year, r.band) == (1, 1, "low")
 
 
 def test_a_near_certain_probability_is_reported_as_99() -> None:
-    r = ogrs3(sex="female", date_of_birth=date(2010, 1, 1), conviction_date=date(2021, 6, 1),
-              follow_up_start=date(2021, 6, 1), total_sanctions=1000, age_at_first_sanction=10,
-              offence_category="soliciting_or_prostitution")
+    r = ogrs3(
+        sex="female",
+        date_of_birth=date(2010, 1, 1),
+        conviction_date=date(2021, 6, 1),
+        follow_up_start=date(2021, 6, 1),
+        total_sanctions=1000,
+        age_at_first_sanction=10,
+        offence_category="soliciting_or_prostitution",
+    )
     assert r.terms.p_one_year > 0.995 and r.terms.p_two_year > 0.995
     assert (r.one_year, r.two_year, r.band) == (99, 99, "very_high")
 
 
-@pytest.mark.parametrize(("two_year", "band"), [(0, "low"), (49, "low"), (50, "medium"), (74, "medium"),
-                                                (75, "high"), (89, "high"), (90, "very_high"), (100, "very_high")])
+@pytest.mark.parametrize(
+    ("two_year", "band"),
+    [
+        (0, "low"),
+        (49, "low"),
+        (50, "medium"),
+        (74, "medium"),
+        (75, "high"),
+        (89, "high"),
+        (90, "very_high"),
+        (100, "very_high"),
+    ],
+)
 def test_band_edges(two_year: int, band: str) -> None:
     # RULES.md §1; MoJ service/transformation/OGRS3TransformationHelperTest.kt GetRiskBandTest.
     assert ogrs3_band(two_year) == band
@@ -267,13 +326,18 @@ def test_bands_through_the_calculator() -> None:
         ({"sex": None}, "sex must be 'male' or 'female'"),
         ({"date_of_birth": "1990-05-01"}, "date of birth must be a date"),
         ({"conviction_date": date(1989, 1, 1)}, r"conviction date \(1989-01-01\) is before date of birth"),
-        ({"follow_up_start": date(2024, 2, 29)}, r"follow-up start \(2024-02-29\) is before the conviction date"),
+        (
+            {"follow_up_start": date(2024, 2, 29)},
+            r"follow-up start \(2024-02-29\) is before the conviction date",
+        ),
         ({"total_sanctions": 0}, "total sanctions must be at least 1"),
         ({"total_sanctions": 2.5}, "total sanctions must be a whole number"),
         ({"total_sanctions": True}, "total sanctions must be a whole number"),
         ({"age_at_first_sanction": "15"}, "age at first sanction must be a whole number"),
-        ({"date_of_birth": date(2014, 3, 2), "age_at_first_sanction": 9},
-         r"age at conviction must be at least 10 \(got 9\)"),
+        (
+            {"date_of_birth": date(2014, 3, 2), "age_at_first_sanction": 9},
+            r"age at conviction must be at least 10 \(got 9\)",
+        ),
         ({"age_at_first_sanction": 34}, r"age at first sanction \(34\) is above age at conviction \(33\)"),
         ({"offence_code": "99999"}, "unknown offence code '99999'"),
         ({"offence_code": "abc"}, "unknown offence code 'abc'"),
@@ -346,7 +410,9 @@ def test_need_details_codes_ask_for_the_category(code: str) -> None:
 
 
 def test_the_csv_has_exactly_three_need_details_codes() -> None:
-    assert sorted(r["ho_code"] for r in _shared_rows() if r["error"] == NEED_DETAILS) == list(NEED_DETAILS_CODES)
+    assert sorted(r["ho_code"] for r in _shared_rows() if r["error"] == NEED_DETAILS) == list(
+        NEED_DETAILS_CODES
+    )
 
 
 def test_codes_without_a_weight_also_ask_for_the_category() -> None:
@@ -468,4 +534,6 @@ def test_more_previous_sanctions_never_lower_the_two_year_figure(inputs: dict[st
 @given(valid_inputs)
 def test_y_is_the_sum_of_its_terms(inputs: dict[str, object]) -> None:
     t = ogrs3(**inputs).terms  # type: ignore[arg-type]
-    assert t.y == pytest.approx(t.age_sex_weight + t.first_sanction_term + 1.25112 * t.copas_rate + t.offence_weight)
+    assert t.y == pytest.approx(
+        t.age_sex_weight + t.first_sanction_term + 1.25112 * t.copas_rate + t.offence_weight
+    )

@@ -66,8 +66,22 @@ def test_nothing_scores_d1() -> None:
     assert (t.tier, t.protect_points, t.change_points) == ("D1", 0, 0)
 
 
-@pytest.mark.parametrize(("points", "level"), [(0, "D"), (9, "D"), (10, "C"), (11, "C"), (19, "C"), (20, "B"),
-                                               (21, "B"), (29, "B"), (149, "B"), (150, "A"), (400, "A")])
+@pytest.mark.parametrize(
+    ("points", "level"),
+    [
+        (0, "D"),
+        (9, "D"),
+        (10, "C"),
+        (11, "C"),
+        (19, "C"),
+        (20, "B"),
+        (21, "B"),
+        (29, "B"),
+        (149, "B"),
+        (150, "A"),
+        (400, "A"),
+    ],
+)
 def test_protect_level_edges(points: int, level: str) -> None:
     # RULES.md §3a; hmpps-tier assessAndProtectAxis.7.1.feature (0, 9, 10, 11, 19, 20, 21, 29 points).
     assert protect_level(points) == level
@@ -89,8 +103,21 @@ def test_protect_edges_through_the_calculator(changes: dict[str, object], points
     assert (t.protect_points, t.protect_level) == (points, level)
 
 
-@pytest.mark.parametrize(("rsr", "points"), [(7.1, 20), (7.0, 20), (6.99, 10), (6.9, 10), (3.1, 10), (3.0, 10),
-                                             (2.99, 0), (2.9, 0), (0.0, 0), (100.0, 20)])
+@pytest.mark.parametrize(
+    ("rsr", "points"),
+    [
+        (7.1, 20),
+        (7.0, 20),
+        (6.99, 10),
+        (6.9, 10),
+        (3.1, 10),
+        (3.0, 10),
+        (2.99, 0),
+        (2.9, 0),
+        (0.0, 0),
+        (100.0, 20),
+    ],
+)
 def test_rsr_points(rsr: float, points: int) -> None:
     # hmpps-tier calculateRSRScore.6.2.feature (7.1, 7.0, 6.9, 3.1, 3.0, 2.9); RULES.md §3a for the rest.
     assert two_axis(rsr_percent=rsr).protect_points == points
@@ -109,8 +136,10 @@ def test_rsr_above_100_is_refused() -> None:
         two_axis(rsr_percent=999.99)
 
 
-@pytest.mark.parametrize(("rosh", "points"), [("very_high", 150), ("high", 20), ("medium", 10), ("low", 0),
-                                              (None, 0), ("Very High", 150)])
+@pytest.mark.parametrize(
+    ("rosh", "points"),
+    [("very_high", 150), ("high", 20), ("medium", 10), ("low", 0), (None, 0), ("Very High", 150)],
+)
 def test_rosh_points(rosh: str | None, points: int) -> None:
     # RULES.md §3a; hmpps-tier ProtectLevelCalculator.kt (very high 150, high 20, medium 10, else 0).
     assert two_axis(rosh=rosh).protect_points == points
@@ -211,7 +240,9 @@ def test_women_factors_are_validated() -> None:
 
 def test_no_mandate_is_change_level_0() -> None:
     # RULES.md §3a; hmpps-tier ChangeLevelCalculator.kt TIER_NO_MANDATE.
-    t = two_axis(has_mandate_for_change=False, needs={"attitudes": "severe"}, ogrs_percent=90, is_iom_nominal=True)
+    t = two_axis(
+        has_mandate_for_change=False, needs={"attitudes": "severe"}, ogrs_percent=90, is_iom_nominal=True
+    )
     assert (t.change_level, t.change_points, t.tier) == (0, 0, "D0")
 
 
@@ -223,8 +254,22 @@ def test_no_current_assessment_is_change_level_2() -> None:
 
 @pytest.mark.parametrize(
     ("ogrs", "points"),
-    [(59, 5), (51, 5), (50, 5), (100, 10), (90, 9), (80, 8), (70, 7), (60, 6), (40, 4), (30, 3), (20, 2),
-     (10, 1), (9, 0), (None, 0)],
+    [
+        (59, 5),
+        (51, 5),
+        (50, 5),
+        (100, 10),
+        (90, 9),
+        (80, 8),
+        (70, 7),
+        (60, 6),
+        (40, 4),
+        (30, 3),
+        (20, 2),
+        (10, 1),
+        (9, 0),
+        (None, 0),
+    ],
 )
 def test_ogrs_points(ogrs: int | None, points: int) -> None:
     # hmpps-tier OGRS.8.2.feature; ChangeLevelCalculatorTest.kt ("Ogrs null" → 0).
@@ -238,9 +283,18 @@ def test_iom_scores_2() -> None:
 
 @pytest.mark.parametrize(
     ("section", "standard", "severe"),
-    [("accommodation", 1, 2), ("ete", 1, 2), ("relationships", 1, 2), ("lifestyle", 1, 2), ("drugs", 1, 2),
-     ("alcohol", 1, 2), ("thinking_behaviour", 2, 4), ("attitudes", 2, 4), ("finance", 0, 0),
-     ("emotional_wellbeing", 0, 0)],
+    [
+        ("accommodation", 1, 2),
+        ("ete", 1, 2),
+        ("relationships", 1, 2),
+        ("lifestyle", 1, 2),
+        ("drugs", 1, 2),
+        ("alcohol", 1, 2),
+        ("thinking_behaviour", 2, 4),
+        ("attitudes", 2, 4),
+        ("finance", 0, 0),
+        ("emotional_wellbeing", 0, 0),
+    ],
 )
 def test_needs_points(section: str, standard: int, severe: int) -> None:
     # hmpps-tier criminogenicNeeds.8.4.feature: every section at no need, standard and severe.
@@ -270,11 +324,24 @@ def test_change_level_edges(points: int, level: int) -> None:
     [
         ({"ogrs_percent": 99}, 9, 1),
         ({"ogrs_percent": 100}, 10, 2),
-        ({"ogrs_percent": 99, "is_iom_nominal": True, "needs": {"thinking_behaviour": "severe",
-                                                                 "attitudes": "severe"}}, 19, 2),
-        ({"ogrs_percent": 99, "is_iom_nominal": True, "needs": {"thinking_behaviour": "severe",
-                                                                 "attitudes": "severe",
-                                                                 "accommodation": "standard"}}, 20, 3),
+        (
+            {
+                "ogrs_percent": 99,
+                "is_iom_nominal": True,
+                "needs": {"thinking_behaviour": "severe", "attitudes": "severe"},
+            },
+            19,
+            2,
+        ),
+        (
+            {
+                "ogrs_percent": 99,
+                "is_iom_nominal": True,
+                "needs": {"thinking_behaviour": "severe", "attitudes": "severe", "accommodation": "standard"},
+            },
+            20,
+            3,
+        ),
     ],
 )
 def test_change_edges_through_the_calculator(changes: dict[str, object], points: int, level: int) -> None:
@@ -287,10 +354,18 @@ def test_unsupervised_suffix() -> None:
 
 
 def test_a_full_case_explains_itself() -> None:
-    t = two_axis(rsr_percent=3.2, rosh="high", mappa_level=1, mappa_category=2, registers=["mental_health", "mappa"],
-                 sex="female", women_factors=WomenFactors(parenting_responsibilities=True, temper_control=1),
-                 needs={"accommodation": "severe", "thinking_behaviour": "standard"}, ogrs_percent=55,
-                 is_iom_nominal=True)
+    t = two_axis(
+        rsr_percent=3.2,
+        rosh="high",
+        mappa_level=1,
+        mappa_category=2,
+        registers=["mental_health", "mappa"],
+        sex="female",
+        women_factors=WomenFactors(parenting_responsibilities=True, temper_control=1),
+        needs={"accommodation": "severe", "thinking_behaviour": "standard"},
+        ogrs_percent=55,
+        is_iom_nominal=True,
+    )
     # Protect: RoSH high 20 (RSR 10 not counted) + MAPPA 1 5 + mental health 2 + women (1 + 1) × 2 = 31 → B.
     # Change: accommodation severe 2 + thinking standard 2 + floor(55 / 10) 5 + IOM 2 = 11 → 2.
     assert (t.tier, t.protect_points, t.change_points) == ("B2", 31, 11)
@@ -335,7 +410,11 @@ def test_two_axis_validation(changes: dict[str, object], message: str) -> None:
         (False, {"unpaid_work"}, False),  # only unpaid work
         (False, {"rar"}, True),  # a non-restrictive requirement
         (False, {"rar", "unpaid_work"}, True),
-        (False, {"curfew"}, False),  # restrictive only (MandateForChangeTest: "only restrictive requirements")
+        (
+            False,
+            {"curfew"},
+            False,
+        ),  # restrictive only (MandateForChangeTest: "only restrictive requirements")
         (False, {"curfew", "electronic_monitoring", "exclusion"}, False),
         (False, {"curfew", "unpaid_work"}, False),
         (False, {"curfew", "programme"}, True),  # restrictive and non-restrictive
@@ -352,8 +431,9 @@ def test_every_requirement_kind_is_known_and_a_deployment_may_choose_what_restri
     for kind in REQUIREMENT_KINDS:
         has_mandate_for_change(custodial_sentence_current=False, requirements={kind})
     assert has_mandate_for_change(custodial_sentence_current=False, requirements={"residence"})
-    assert not has_mandate_for_change(custodial_sentence_current=False, requirements={"residence"},
-                                      restrictive={"residence"})
+    assert not has_mandate_for_change(
+        custodial_sentence_current=False, requirements={"residence"}, restrictive={"residence"}
+    )
     with pytest.raises(RiskInputError, match="unknown requirement kind"):
         has_mandate_for_change(custodial_sentence_current=False, requirements={"tagging"})
 
@@ -368,27 +448,41 @@ def test_current_assessment_window() -> None:
 # --- properties --------------------------------------------------------------------------------------------------
 
 LEVELS = "ABCD"
-protect_inputs = st.fixed_dictionaries({
-    "rsr_percent": st.one_of(st.none(), st.floats(0, 100)),
-    "rosh": st.sampled_from([None, "low", "medium", "high", "very_high"]),
-    "mappa_level": st.sampled_from([None, 1, 2, 3]),
-    "registers": st.lists(st.sampled_from(list(COMPLEXITY_REGISTERS)), max_size=5),
-    "sex": st.sampled_from(["male", "female"]),
-    "women_factors": st.one_of(st.none(), st.builds(WomenFactors, st.booleans(), st.integers(0, 2),
-                                                     st.integers(0, 2), st.booleans())),
-})
+protect_inputs = st.fixed_dictionaries(
+    {
+        "rsr_percent": st.one_of(st.none(), st.floats(0, 100)),
+        "rosh": st.sampled_from([None, "low", "medium", "high", "very_high"]),
+        "mappa_level": st.sampled_from([None, 1, 2, 3]),
+        "registers": st.lists(st.sampled_from(list(COMPLEXITY_REGISTERS)), max_size=5),
+        "sex": st.sampled_from(["male", "female"]),
+        "women_factors": st.one_of(
+            st.none(),
+            st.builds(WomenFactors, st.booleans(), st.integers(0, 2), st.integers(0, 2), st.booleans()),
+        ),
+    }
+)
 
 
 @settings(max_examples=150, deadline=None)
-@given(protect_inputs, st.sampled_from(list(COMPLEXITY_REGISTERS)), st.sampled_from(["medium", "high", "very_high"]))
-def test_protect_level_never_falls_when_points_are_added(inputs: dict[str, object], register: str, rosh: str) -> None:
+@given(
+    protect_inputs,
+    st.sampled_from(list(COMPLEXITY_REGISTERS)),
+    st.sampled_from(["medium", "high", "very_high"]),
+)
+def test_protect_level_never_falls_when_points_are_added(
+    inputs: dict[str, object], register: str, rosh: str
+) -> None:
     before = two_axis(**inputs)
     registers = list(inputs["registers"])  # type: ignore[call-overload]
     more_registers = two_axis(**{**inputs, "registers": [*registers, register]})
     assert more_registers.protect_points >= before.protect_points
     assert LEVELS.index(more_registers.protect_level) <= LEVELS.index(before.protect_level)
-    if inputs["rosh"] is None or ["low", "medium", "high", "very_high"].index(str(inputs["rosh"])) < \
-            ["low", "medium", "high", "very_high"].index(rosh):
+    if inputs["rosh"] is None or ["low", "medium", "high", "very_high"].index(str(inputs["rosh"])) < [
+        "low",
+        "medium",
+        "high",
+        "very_high",
+    ].index(rosh):
         higher_rosh = two_axis(**{**inputs, "rosh": rosh})
         assert LEVELS.index(higher_rosh.protect_level) <= LEVELS.index(before.protect_level)
     assert sum(int(p.value or 0) for p in before.protect_parts) == before.protect_points
@@ -405,14 +499,18 @@ SEVERITIES = ["none", "standard", "severe"]
 
 
 @settings(max_examples=150, deadline=None)
-@given(st.dictionaries(st.sampled_from(SECTION_KEYS), st.sampled_from(SEVERITIES)), st.sampled_from(SECTION_KEYS),
-       st.one_of(st.none(), st.integers(0, 100)), st.booleans())
+@given(
+    st.dictionaries(st.sampled_from(SECTION_KEYS), st.sampled_from(SEVERITIES)),
+    st.sampled_from(SECTION_KEYS),
+    st.one_of(st.none(), st.integers(0, 100)),
+    st.booleans(),
+)
 def test_change_level_never_falls_when_a_need_gets_worse(
     needs: dict[str, str], section: str, ogrs: int | None, iom: bool
 ) -> None:
     before = two_axis(needs=needs, ogrs_percent=ogrs, is_iom_nominal=iom)
     current = needs.get(section, "none")
-    for worse in SEVERITIES[SEVERITIES.index(current):]:
+    for worse in SEVERITIES[SEVERITIES.index(current) :]:
         after = two_axis(needs={**needs, section: worse}, ogrs_percent=ogrs, is_iom_nominal=iom)
         assert after.change_points >= before.change_points
         assert after.change_level >= before.change_level
@@ -431,16 +529,46 @@ def single(**changes: object) -> str:
     ("arp", "csrp", "letter"),
     [
         # hmpps-tier service/calculation/TierCalculatorTest.kt arpAndCsrpMatrixCases: every cell.
-        (90.0, 6.9, "A"), (75.0, 6.9, "A"), (50.0, 6.9, "B"), (25.0, 6.9, "B"), (15.0, 6.9, "B"), (0.0, 6.9, "B"),
-        (90.0, 3.0, "A"), (75.0, 3.0, "B"), (50.0, 3.0, "C"), (25.0, 3.0, "C"), (15.0, 3.0, "C"), (0.0, 3.0, "C"),
-        (90.0, 1.0, "B"), (75.0, 1.0, "C"), (50.0, 1.0, "D"), (25.0, 1.0, "E"), (15.0, 1.0, "E"), (0.0, 1.0, "E"),
-        (90.0, 0.5, "C"), (75.0, 0.5, "D"), (50.0, 0.5, "E"), (25.0, 0.5, "E"), (15.0, 0.5, "F"), (0.0, 0.5, "F"),
-        (90.0, 0.0, "D"), (75.0, 0.0, "D"), (50.0, 0.0, "E"), (25.0, 0.0, "F"), (15.0, 0.0, "F"), (0.0, 0.0, "G"),
+        (90.0, 6.9, "A"),
+        (75.0, 6.9, "A"),
+        (50.0, 6.9, "B"),
+        (25.0, 6.9, "B"),
+        (15.0, 6.9, "B"),
+        (0.0, 6.9, "B"),
+        (90.0, 3.0, "A"),
+        (75.0, 3.0, "B"),
+        (50.0, 3.0, "C"),
+        (25.0, 3.0, "C"),
+        (15.0, 3.0, "C"),
+        (0.0, 3.0, "C"),
+        (90.0, 1.0, "B"),
+        (75.0, 1.0, "C"),
+        (50.0, 1.0, "D"),
+        (25.0, 1.0, "E"),
+        (15.0, 1.0, "E"),
+        (0.0, 1.0, "E"),
+        (90.0, 0.5, "C"),
+        (75.0, 0.5, "D"),
+        (50.0, 0.5, "E"),
+        (25.0, 0.5, "E"),
+        (15.0, 0.5, "F"),
+        (0.0, 0.5, "F"),
+        (90.0, 0.0, "D"),
+        (75.0, 0.0, "D"),
+        (50.0, 0.0, "E"),
+        (25.0, 0.0, "F"),
+        (15.0, 0.0, "F"),
+        (0.0, 0.0, "G"),
         # hmpps-tier docs/tier-calculation.md examples. Its second example says ARP 30 and CSRP 0.3 give E,
         # but its own table (row 0–0.49, column 25–49), the code and RULES.md §3b give F.
-        (80.0, 4.0, "B"), (30.0, 0.3, "F"),
+        (80.0, 4.0, "B"),
+        (30.0, 0.3, "F"),
         # just below each edge
-        (89.99, 6.89, "B"), (74.99, 2.99, "D"), (49.99, 0.99, "E"), (24.99, 0.49, "F"), (14.99, 0.49, "G"),
+        (89.99, 6.89, "B"),
+        (74.99, 2.99, "D"),
+        (49.99, 0.99, "E"),
+        (24.99, 0.49, "F"),
+        (14.99, 0.49, "G"),
     ],
 )
 def test_arp_csrp_table(arp: float, csrp: float, letter: str) -> None:
@@ -456,10 +584,19 @@ def test_table_axes_match_rules() -> None:
     ("score", "band", "letter"),
     [
         # hmpps-tier service/calculation/TierCalculatorTest.kt directSexualReoffendingCases.
-        (5.31, "very_high", "A"), (0.01, "very_high", "A"), (2.11, "high", "B"), (1.50, "high", "B"),
-        (5.31, "high", "B"), (1.12, "medium", "C"), (3.36, "medium", "C"), (2.11, "medium", "D"),
-        (0.60, "medium", "D"), (0.02, "low", "E"),
-        (3.35, "medium", "D"), (2.10, "medium", "C"), (1.11, "medium", "D"),  # docs/tier-calculation.md ranges
+        (5.31, "very_high", "A"),
+        (0.01, "very_high", "A"),
+        (2.11, "high", "B"),
+        (1.50, "high", "B"),
+        (5.31, "high", "B"),
+        (1.12, "medium", "C"),
+        (3.36, "medium", "C"),
+        (2.11, "medium", "D"),
+        (0.60, "medium", "D"),
+        (0.02, "low", "E"),
+        (3.35, "medium", "D"),
+        (2.10, "medium", "C"),
+        (1.11, "medium", "D"),  # docs/tier-calculation.md ranges
     ],
 )
 def test_direct_contact_sexual_band(score: float, band: str, letter: str) -> None:
@@ -489,8 +626,16 @@ def test_rules_only_medium_thresholds_can_be_chosen() -> None:
     ("category", "rosh", "letter"),
     [
         # hmpps-tier service/calculation/TierCalculatorTest.kt mappaAndRoshCases (base ARP 0, CSRP 0 → G).
-        (1, "very_high", "A"), (1, "high", "C"), (1, "medium", "D"), (1, "low", "E"), (1, None, "E"),
-        (None, "very_high", "C"), (None, "high", "D"), (None, "medium", "G"), (None, "low", "G"), (None, None, "G"),
+        (1, "very_high", "A"),
+        (1, "high", "C"),
+        (1, "medium", "D"),
+        (1, "low", "E"),
+        (1, None, "E"),
+        (None, "very_high", "C"),
+        (None, "high", "D"),
+        (None, "medium", "G"),
+        (None, "low", "G"),
+        (None, None, "G"),
         (4, "high", "C"),
     ],
 )
@@ -534,10 +679,16 @@ def test_release_after_as_of_is_refused() -> None:
     ("registrations", "letter"),
     [
         # hmpps-tier service/calculation/TierCalculatorTest.kt registrationFlagCases.
-        ((), "G"), (("domestic_abuse",), "E"), (("stalking",), "F"), (("child_protection",), "F"),
-        (("domestic_abuse", "stalking"), "E"), (("domestic_abuse", "child_protection"), "E"),
-        (("stalking", "child_protection"), "F"), (("domestic_abuse", "stalking", "child_protection"), "E"),
-        (("domestic_abuse_perpetrator",), "E"), (("mappa", "iom"), "G"),
+        ((), "G"),
+        (("domestic_abuse",), "E"),
+        (("stalking",), "F"),
+        (("child_protection",), "F"),
+        (("domestic_abuse", "stalking"), "E"),
+        (("domestic_abuse", "child_protection"), "E"),
+        (("stalking", "child_protection"), "F"),
+        (("domestic_abuse", "stalking", "child_protection"), "E"),
+        (("domestic_abuse_perpetrator",), "E"),
+        (("mappa", "iom"), "G"),
     ],
 )
 def test_registrations(registrations: tuple[str, ...], letter: str) -> None:
@@ -551,11 +702,18 @@ def test_sexual_offence_ever_is_e() -> None:
 
 def test_the_highest_letter_wins() -> None:
     # hmpps-tier TierCalculatorTest.kt "higher tier from earlier rules is not downgraded by later registration logic".
-    result = tier_single_letter(arp_percent=95.0, csrp_percent=6.9, dcsrp_band="very_high", dcsrp_score=5.31,
-                                mappa_category=1, rosh="high", is_lifer_or_ipp=True,
-                                latest_release_date=date(2024, 6, 9), registrations=["domestic_abuse", "stalking",
-                                                                                     "child_protection"],
-                                as_of=AS_OF)
+    result = tier_single_letter(
+        arp_percent=95.0,
+        csrp_percent=6.9,
+        dcsrp_band="very_high",
+        dcsrp_score=5.31,
+        mappa_category=1,
+        rosh="high",
+        is_lifer_or_ipp=True,
+        latest_release_date=date(2024, 6, 9),
+        registrations=["domestic_abuse", "stalking", "child_protection"],
+        as_of=AS_OF,
+    )
     assert result.tier == "A"
     letters = [p.value for p in result.components]
     assert letters == ["A", "A", "C", "D", "E", "F", "F", None]

@@ -26,23 +26,35 @@ def trend_spec(cells: Sequence[Cell], *, width: int = 320, height: int = 140) ->
         raise ValueError("a trend needs at least one quarter")
     kind = cells[0].measure.kind
     scale = 100.0 if kind in ("proportion", "before_after") else 1.0
-    values: list[dict[str, Any]] = [{
-        "quarter": cell.quarter.short_label,
-        "value": None if not cell.has_value or cell.rate is None else round(scale * cell.rate, 2),
-        "low": None if cell.suppressed or cell.low is None else round(scale * cell.low, 2),
-        "high": None if cell.suppressed or cell.high is None else round(scale * cell.high, 2),
-    } for cell in cells]
+    values: list[dict[str, Any]] = [
+        {
+            "quarter": cell.quarter.short_label,
+            "value": None if not cell.has_value or cell.rate is None else round(scale * cell.rate, 2),
+            "low": None if cell.suppressed or cell.low is None else round(scale * cell.low, 2),
+            "high": None if cell.suppressed or cell.high is None else round(scale * cell.high, 2),
+        }
+        for cell in cells
+    ]
     order: list[str] = [cell.quarter.short_label for cell in cells]
     title = {"proportion": "Per cent", "per_100": "Per 100 people", "before_after": "Change (%)"}[kind]
     base = alt.Chart(alt.Data(values=values))  # type: ignore[no-untyped-call]
     x = alt.X("quarter:O", sort=order, title=None, axis=alt.Axis(labelAngle=-40, labelFont=FONT))
     y_scale = alt.Scale(domain=[0, 100]) if kind == "proportion" else alt.Scale(zero=True)
     band = base.mark_area(opacity=0.25, color=BLUE).encode(
-        x=x, y=alt.Y("low:Q", title=title, scale=y_scale), y2="high:Q")
+        x=x, y=alt.Y("low:Q", title=title, scale=y_scale), y2="high:Q"
+    )
     line = base.mark_line(point=True, color=BLUE).encode(x=x, y=alt.Y("value:Q", title=title, scale=y_scale))
-    chart = (band + line).properties(width=width, height=height).configure_axis(
-        titleFont=FONT, labelFont=FONT, labelColor="#0b0c0c", titleColor="#0b0c0c",
-    ).configure_view(stroke=None)
+    chart = (
+        (band + line)
+        .properties(width=width, height=height)
+        .configure_axis(
+            titleFont=FONT,
+            labelFont=FONT,
+            labelColor="#0b0c0c",
+            titleColor="#0b0c0c",
+        )
+        .configure_view(stroke=None)
+    )
     spec: dict[str, Any] = chart.to_dict(validate=False)
     return spec
 
@@ -75,8 +87,14 @@ def trend_description(cells: Sequence[Cell]) -> str:
     if first is last:
         return f"{name}: {first.value_text} in {first.quarter.label}; no other quarter has a figure that can be shown."
     provisional = [cell for cell in cells if cell.provisional and cell.has_value]
-    caveat = (f" Figures from {provisional[0].quarter.label} are provisional and can still rise."
-              if provisional and cells[0].measure.kind == "proportion" else
-              f" Figures from {provisional[0].quarter.label} are provisional." if provisional else "")
-    return (f"{name} by quarter: {first.value_text} in {first.quarter.label} and {last.value_text} in "
-            f"{last.quarter.label}.{caveat} The table gives every quarter with its 95% interval.")
+    caveat = (
+        f" Figures from {provisional[0].quarter.label} are provisional and can still rise."
+        if provisional and cells[0].measure.kind == "proportion"
+        else f" Figures from {provisional[0].quarter.label} are provisional."
+        if provisional
+        else ""
+    )
+    return (
+        f"{name} by quarter: {first.value_text} in {first.quarter.label} and {last.value_text} in "
+        f"{last.quarter.label}.{caveat} The table gives every quarter with its 95% interval."
+    )

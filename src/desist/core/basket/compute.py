@@ -34,22 +34,24 @@ from .settings import BasketSettings
 from .stats import byar_interval, is_small, wilson_interval
 from .validation import validate_predictor
 
-FIGURE_SCHEMA = pa.schema([
-    ("measure", pa.string()),
-    ("quarter", pa.string()),
-    ("district", pa.string()),
-    ("priority_group", pa.string()),
-    ("breakdown", pa.string()),
-    ("value", pa.string()),
-    ("units", pa.int64()),  # every unit in scope, recorded or not
-    ("not_recorded", pa.int64()),  # units whose input was not recorded: left out of the figure
-    ("numerator", pa.float64()),
-    ("denominator", pa.float64()),
-    ("rate", pa.float64()),  # proportion 0–1; per 100 people; or change after ÷ before − 1
-    ("low", pa.float64()),
-    ("high", pa.float64()),
-    ("provisional", pa.bool_()),
-])
+FIGURE_SCHEMA = pa.schema(
+    [
+        ("measure", pa.string()),
+        ("quarter", pa.string()),
+        ("district", pa.string()),
+        ("priority_group", pa.string()),
+        ("breakdown", pa.string()),
+        ("value", pa.string()),
+        ("units", pa.int64()),  # every unit in scope, recorded or not
+        ("not_recorded", pa.int64()),  # units whose input was not recorded: left out of the figure
+        ("numerator", pa.float64()),
+        ("denominator", pa.float64()),
+        ("rate", pa.float64()),  # proportion 0–1; per 100 people; or change after ÷ before − 1
+        ("low", pa.float64()),
+        ("high", pa.float64()),
+        ("provisional", pa.bool_()),
+    ]
+)
 
 _SOURCES = (Path(__file__).resolve().parent, Path(__file__).resolve().parent.parent / "measures")
 
@@ -88,13 +90,17 @@ class BasketResult:
     quarters: tuple[Quarter, ...]
     figures: pa.Table
     notes: dict[str, dict[str, list[str]]] = field(default_factory=dict)  # measure -> quarter -> notes
-    public_notes: dict[str, dict[str, list[str]]] = field(default_factory=dict)  # the same, small counts hidden
+    public_notes: dict[str, dict[str, list[str]]] = field(
+        default_factory=dict
+    )  # the same, small counts hidden
     no_data: dict[str, str] = field(default_factory=dict)  # measure -> why it has no figures
     data_version: str = ""
     code_version: str = ""
     settings: dict[str, Any] = field(default_factory=dict)
     input_rows: dict[str, int] = field(default_factory=dict)
-    validation: list[dict[str, Any]] = field(default_factory=list)  # Validation.to_dict() of each stored score
+    validation: list[dict[str, Any]] = field(
+        default_factory=list
+    )  # Validation.to_dict() of each stored score
 
     def metadata(self) -> dict[str, Any]:
         """Everything but the figures, as JSON-ready data."""
@@ -113,7 +119,9 @@ class BasketResult:
 
     def to_parquet(self) -> bytes:
         """The result as one Parquet file (the metadata in its schema), to freeze in a snapshot."""
-        table = self.figures.replace_schema_metadata({"desist.basket": json.dumps(self.metadata(), sort_keys=True)})
+        table = self.figures.replace_schema_metadata(
+            {"desist.basket": json.dumps(self.metadata(), sort_keys=True)}
+        )
         sink = pa.BufferOutputStream()
         pq.write_table(table, sink, compression="zstd")
         return bytes(sink.getvalue().to_pybytes())
@@ -127,22 +135,33 @@ class BasketResult:
             as_of=date.fromisoformat(meta["as_of"]),
             quarters=tuple(Quarter.parse(code) for code in meta["quarters"]),
             figures=table.replace_schema_metadata(None).cast(FIGURE_SCHEMA),
-            notes=meta["notes"], public_notes=meta["public_notes"], no_data=meta["no_data"], data_version=meta["data_version"],
-            code_version=meta["code_version"], settings=meta["settings"], input_rows=meta["input_rows"],
+            notes=meta["notes"],
+            public_notes=meta["public_notes"],
+            no_data=meta["no_data"],
+            data_version=meta["data_version"],
+            code_version=meta["code_version"],
+            settings=meta["settings"],
+            input_rows=meta["input_rows"],
             validation=meta["validation"],
         )
 
 
 def _connect(inputs: BasketInputs, quarters: Sequence[Quarter], as_of: date) -> duckdb.DuckDBPyConnection:
-    con = duckdb.connect(":memory:", config={"autoinstall_known_extensions": False,
-                                            "autoload_known_extensions": False})
+    con = duckdb.connect(
+        ":memory:", config={"autoinstall_known_extensions": False, "autoload_known_extensions": False}
+    )
     for name, table in inputs.tables.items():
         con.register(name, table)
-    con.register("quarters", pa.table({
-        "quarter": pa.array([q.code for q in quarters], pa.string()),
-        "q_start": pa.array([q.start for q in quarters], pa.date32()),
-        "q_end": pa.array([q.end for q in quarters], pa.date32()),
-    }))
+    con.register(
+        "quarters",
+        pa.table(
+            {
+                "quarter": pa.array([q.code for q in quarters], pa.string()),
+                "q_start": pa.array([q.start for q in quarters], pa.date32()),
+                "q_end": pa.array([q.end for q in quarters], pa.date32()),
+            }
+        ),
+    )
     day = f"DATE '{as_of.isoformat()}'"
     # Periods of community supervision: an order from its start to its end (or revocation), and a licence from
     # an actual release (by the data's date) to licence expiry.
@@ -168,8 +187,15 @@ def _connect(inputs: BasketInputs, quarters: Sequence[Quarter], as_of: date) -> 
         harm_rows["offence_code"].append(code)
         harm_rows["ogrs3_category"].append(category)
         harm_rows["harm_days"].append(days)
-    con.register("harm_days", pa.table(harm_rows, schema=pa.schema([
-        ("offence_code", pa.string()), ("ogrs3_category", pa.string()), ("harm_days", pa.float64())])))
+    con.register(
+        "harm_days",
+        pa.table(
+            harm_rows,
+            schema=pa.schema(
+                [("offence_code", pa.string()), ("ogrs3_category", pa.string()), ("harm_days", pa.float64())]
+            ),
+        ),
+    )
     con.execute("""
         CREATE TEMP VIEW offence_harm AS
         SELECT o.*, h.harm_days FROM offences o
@@ -179,8 +205,13 @@ def _connect(inputs: BasketInputs, quarters: Sequence[Quarter], as_of: date) -> 
     return con
 
 
-def measure_units(measure: Measure, con: duckdb.DuckDBPyConnection, quarters: Sequence[Quarter], as_of: date,
-                  settings: BasketSettings) -> pa.Table:
+def measure_units(
+    measure: Measure,
+    con: duckdb.DuckDBPyConnection,
+    quarters: Sequence[Quarter],
+    as_of: date,
+    settings: BasketSettings,
+) -> pa.Table:
     """A measure's units (``UNIT_SCHEMA``) for the quarters."""
     if measure.units is not None:
         return measure.units(con, quarters, as_of, settings)
@@ -238,8 +269,9 @@ ORDER BY measure, quarter, district, priority_group, breakdown, value
 """
 
 
-def rate_and_interval(kind: str, numerator: float, denominator: float
-                      ) -> tuple[float | None, float | None, float | None]:
+def rate_and_interval(
+    kind: str, numerator: float, denominator: float
+) -> tuple[float | None, float | None, float | None]:
     """A figure's value and 95% interval from its numerator and denominator (None where undefined)."""
     if denominator <= 0:
         return None, None, None
@@ -257,8 +289,14 @@ def _percent(part: int, whole: int) -> str:
     return f"{100 * part / whole:.1f}%" if whole else "0%"
 
 
-def basket(inputs: BasketInputs, quarters: Sequence[Quarter], *, as_of: date,
-           settings: BasketSettings | None = None, measures: Sequence[Measure] = BASKET) -> BasketResult:
+def basket(
+    inputs: BasketInputs,
+    quarters: Sequence[Quarter],
+    *,
+    as_of: date,
+    settings: BasketSettings | None = None,
+    measures: Sequence[Measure] = BASKET,
+) -> BasketResult:
     """Every measure of the basket for each quarter, as of ``as_of`` (the last day the data covers), by
     district and priority group (each also "all") and by sex, ethnicity and age band."""
     settings = settings or BasketSettings()
@@ -270,12 +308,19 @@ def basket(inputs: BasketInputs, quarters: Sequence[Quarter], *, as_of: date,
     for measure in measures:
         empty = [name for name in measure.requires if rows.get(name, 0) == 0]
         if empty:
-            no_data[measure.code] = ("No data: nothing of " + ", ".join(_TABLE_WORDS.get(n, n) for n in empty)
-                                     + " is recorded in desist yet, so no figure can be given.")
+            no_data[measure.code] = (
+                "No data: nothing of "
+                + ", ".join(_TABLE_WORDS.get(n, n) for n in empty)
+                + " is recorded in desist yet, so no figure can be given."
+            )
             continue
         units = measure_units(measure, con, quarters, as_of, settings)
         parts.append(units.append_column("measure", pa.array([measure.code] * units.num_rows, pa.string())))
-    all_units = pa.concat_tables(parts) if parts else UNIT_SCHEMA.append(pa.field("measure", pa.string())).empty_table()
+    all_units = (
+        pa.concat_tables(parts)
+        if parts
+        else UNIT_SCHEMA.append(pa.field("measure", pa.string())).empty_table()
+    )
     con.register("units", all_units)
     aggregated = con.sql(_cube_sql(settings)).to_arrow_table().to_pylist()
 
@@ -294,16 +339,28 @@ def basket(inputs: BasketInputs, quarters: Sequence[Quarter], *, as_of: date,
     validation = [validate_predictor(con, kind=kind, as_of=as_of).to_dict() for kind in scored]
     code = code_version()
     return BasketResult(
-        as_of=as_of, quarters=quarters, figures=figures, notes=notes, public_notes=public_notes, no_data=no_data,
-        data_version=data_version(inputs, settings, as_of, code), code_version=code,
-        settings=settings.to_dict(), input_rows=rows, validation=validation,
+        as_of=as_of,
+        quarters=quarters,
+        figures=figures,
+        notes=notes,
+        public_notes=public_notes,
+        no_data=no_data,
+        data_version=data_version(inputs, settings, as_of, code),
+        code_version=code,
+        settings=settings.to_dict(),
+        input_rows=rows,
+        validation=validation,
     )
 
 
 _TABLE_WORDS = {
-    "statuses": "accommodation or employment statuses", "enforcement": "warnings or breaches",
-    "needs": "drug and alcohol needs assessed", "iom_cohort": "IOM cohort adoptions", "offences": "proven offences",
-    "sentences": "sentences", "requirements": "requirements",
+    "statuses": "accommodation or employment statuses",
+    "enforcement": "warnings or breaches",
+    "needs": "drug and alcohol needs assessed",
+    "iom_cohort": "IOM cohort adoptions",
+    "offences": "proven offences",
+    "sentences": "sentences",
+    "requirements": "requirements",
 }
 
 
@@ -312,16 +369,27 @@ def count_text(count: int, threshold: int) -> str:
     return f"fewer than {threshold}" if is_small(count, threshold) else f"{count:,}"
 
 
-def _notes(figures: pa.Table, measures: Sequence[Measure], quarters: Sequence[Quarter],
-           con: duckdb.DuckDBPyConnection, threshold: int) -> dict[str, dict[str, list[str]]]:
+def _notes(
+    figures: pa.Table,
+    measures: Sequence[Measure],
+    quarters: Sequence[Quarter],
+    con: duckdb.DuckDBPyConnection,
+    threshold: int,
+) -> dict[str, dict[str, list[str]]]:
     """Data-quality notes for each measure and quarter (partnership-wide), counts under ``threshold``
     written as "fewer than …" (0: every count as it is)."""
+
     def n(count: int) -> str:
         return count_text(count, threshold)
 
-    headline = {(r["measure"], r["quarter"]): r for r in figures.filter(
-        (pc.field("district") == ALL) & (pc.field("priority_group") == ALL)
-        & (pc.field("breakdown") == ALL)).to_pylist()}
+    headline = {
+        (r["measure"], r["quarter"]): r
+        for r in figures.filter(
+            (pc.field("district") == ALL)
+            & (pc.field("priority_group") == ALL)
+            & (pc.field("breakdown") == ALL)
+        ).to_pylist()
+    }
     unknown_people = con.execute("""
         SELECT COUNT(DISTINCT o.person_id) FROM offences o JOIN people p ON p.person_id = o.person_id
         WHERE p.sex NOT IN ('male', 'female') OR p.sex IS NULL OR p.date_of_birth IS NULL""").fetchone()
@@ -333,18 +401,27 @@ def _notes(figures: pa.Table, measures: Sequence[Measure], quarters: Sequence[Qu
             lines: list[str] = []
             row = headline.get((measure.code, quarter.code))
             if row is not None and row["not_recorded"]:
-                share = "" if is_small(row["not_recorded"], threshold) else (
-                    f" ({_percent(row['not_recorded'], row['units'])})")
-                lines.append(f"{n(row['not_recorded'])} of {n(row['units'])} {measure.unit_noun}{share} "
-                             f"{measure.missing}: they are left out of the figure.")
+                share = (
+                    ""
+                    if is_small(row["not_recorded"], threshold)
+                    else (f" ({_percent(row['not_recorded'], row['units'])})")
+                )
+                lines.append(
+                    f"{n(row['not_recorded'])} of {n(row['units'])} {measure.unit_noun}{share} "
+                    f"{measure.missing}: they are left out of the figure."
+                )
             if row is not None and row["provisional"] and measure.provisional_note:
                 lines.append(measure.provisional_note)
             if measure.code == "proven_reoffending" and unknown_people and unknown_people[0]:
-                lines.append(f"{n(unknown_people[0])} people with proven offences have no recorded sex or date of "
-                             "birth and are left out of every cohort.")
+                lines.append(
+                    f"{n(unknown_people[0])} people with proven offences have no recorded sex or date of "
+                    "birth and are left out of every cohort."
+                )
             if measure.code == "iom_harm" and no_harm and no_harm[0]:
-                lines.append(f"{n(no_harm[0])} offences have a code with no row in the crime harm table and add no "
-                             "harm.")
+                lines.append(
+                    f"{n(no_harm[0])} offences have a code with no row in the crime harm table and add no "
+                    "harm."
+                )
             by_quarter[quarter.code] = lines
         notes[measure.code] = by_quarter
     return notes

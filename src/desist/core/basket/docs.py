@@ -17,13 +17,20 @@ def definitions_markdown(measures: Sequence[Measure] = BASKET) -> str:
     and left out, and notes."""
     lines = [BEGIN, ""]
     for measure in measures:
-        lines += [f"#### {measure.name}", "",
-                  f"`{measure.code}` · {measure.area} · {measure.value_label}"
-                  + {True: " · higher is better", False: " · lower is better", None: ""}[measure.higher_is_better],
-                  "", f"- **Numerator**: {measure.definition.numerator}",
-                  f"- **Denominator**: {measure.definition.denominator}"]
-        for title, items in (("Included", measure.definition.inclusions), ("Left out", measure.definition.exclusions),
-                             ("Notes", measure.definition.notes)):
+        lines += [
+            f"#### {measure.name}",
+            "",
+            f"`{measure.code}` · {measure.area} · {measure.value_label}"
+            + {True: " · higher is better", False: " · lower is better", None: ""}[measure.higher_is_better],
+            "",
+            f"- **Numerator**: {measure.definition.numerator}",
+            f"- **Denominator**: {measure.definition.denominator}",
+        ]
+        for title, items in (
+            ("Included", measure.definition.inclusions),
+            ("Left out", measure.definition.exclusions),
+            ("Notes", measure.definition.notes),
+        ):
             lines += [f"- **{title}**: {item}" for item in items]
         lines.append("")
     lines.append(END)

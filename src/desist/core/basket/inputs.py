@@ -22,36 +22,91 @@ _BOOL = pa.bool_()
 # Table name -> its columns (name, type), and the columns it is sorted on for the data version.
 SCHEMAS: dict[str, pa.Schema] = {
     # date_of_birth may be empty; sex is male, female or unknown; ethnicity is the ONS 2021 code (W1, B2…).
-    "people": pa.schema([("person_id", _ID), ("date_of_birth", _DATE), ("sex", _TEXT), ("ethnicity", _TEXT),
-                         ("district", _TEXT)]),
+    "people": pa.schema(
+        [
+            ("person_id", _ID),
+            ("date_of_birth", _DATE),
+            ("sex", _TEXT),
+            ("ethnicity", _TEXT),
+            ("district", _TEXT),
+        ]
+    ),
     # One row per proven offence; outcome conviction or caution; disposal as desist.offences.Disposal.
-    "offences": pa.schema([("offence_id", _ID), ("person_id", _ID), ("offence_code", _TEXT),
-                           ("ogrs3_category", _TEXT), ("offence_date", _DATE), ("proven_date", _DATE),
-                           ("outcome", _TEXT), ("disposal", _TEXT), ("sentence_id", _ID)]),
+    "offences": pa.schema(
+        [
+            ("offence_id", _ID),
+            ("person_id", _ID),
+            ("offence_code", _TEXT),
+            ("ogrs3_category", _TEXT),
+            ("offence_date", _DATE),
+            ("proven_date", _DATE),
+            ("outcome", _TEXT),
+            ("disposal", _TEXT),
+            ("sentence_id", _ID),
+        ]
+    ),
     # kind: custody, community_order or suspended_sentence_order.
-    "sentences": pa.schema([("sentence_id", _ID), ("person_id", _ID), ("kind", _TEXT), ("sentence_date", _DATE),
-                            ("start_date", _DATE), ("end_date", _DATE), ("release_date", _DATE),
-                            ("release_is_actual", _BOOL), ("licence_expiry_date", _DATE),
-                            ("terminated_date", _DATE)]),
+    "sentences": pa.schema(
+        [
+            ("sentence_id", _ID),
+            ("person_id", _ID),
+            ("kind", _TEXT),
+            ("sentence_date", _DATE),
+            ("start_date", _DATE),
+            ("end_date", _DATE),
+            ("release_date", _DATE),
+            ("release_is_actual", _BOOL),
+            ("licence_expiry_date", _DATE),
+            ("terminated_date", _DATE),
+        ]
+    ),
     # status: active, completed or terminated.
-    "requirements": pa.schema([("requirement_id", _ID), ("sentence_id", _ID), ("kind", _TEXT),
-                               ("start_date", _DATE), ("end_date", _DATE), ("status", _TEXT)]),
-    "priority_groups": pa.schema([("person_id", _ID), ("grp", _TEXT), ("start_date", _DATE),
-                                  ("end_date", _DATE)]),
-    "iom_cohort": pa.schema([("person_id", _ID), ("strand", _TEXT), ("adopted_on", _DATE), ("ended_on", _DATE)]),
+    "requirements": pa.schema(
+        [
+            ("requirement_id", _ID),
+            ("sentence_id", _ID),
+            ("kind", _TEXT),
+            ("start_date", _DATE),
+            ("end_date", _DATE),
+            ("status", _TEXT),
+        ]
+    ),
+    "priority_groups": pa.schema(
+        [("person_id", _ID), ("grp", _TEXT), ("start_date", _DATE), ("end_date", _DATE)]
+    ),
+    "iom_cohort": pa.schema(
+        [("person_id", _ID), ("strand", _TEXT), ("adopted_on", _DATE), ("ended_on", _DATE)]
+    ),
     # topic accommodation (positive: settled) or ete (positive: in employment, training or education);
     # stage start, release or termination of the sentence's supervision.
-    "statuses": pa.schema([("person_id", _ID), ("sentence_id", _ID), ("topic", _TEXT), ("stage", _TEXT),
-                           ("recorded_on", _DATE), ("positive", _BOOL)]),
+    "statuses": pa.schema(
+        [
+            ("person_id", _ID),
+            ("sentence_id", _ID),
+            ("topic", _TEXT),
+            ("stage", _TEXT),
+            ("recorded_on", _DATE),
+            ("positive", _BOOL),
+        ]
+    ),
     # kind warning or breach (a referral for enforcement).
-    "enforcement": pa.schema([("person_id", _ID), ("sentence_id", _ID), ("action_date", _DATE), ("kind", _TEXT)]),
+    "enforcement": pa.schema(
+        [("person_id", _ID), ("sentence_id", _ID), ("action_date", _DATE), ("kind", _TEXT)]
+    ),
     # Involvements of a drug and alcohol treatment provider.
     "treatment": pa.schema([("person_id", _ID), ("start_date", _DATE), ("end_date", _DATE)]),
     # Assessed drug and alcohol need (OASys sections 8 and 9: standard or severe need).
     "needs": pa.schema([("person_id", _ID), ("assessed_on", _DATE), ("drugs", _BOOL), ("alcohol", _BOOL)]),
     # Stored predictor scores for validation: the predicted chance (0–1) over horizon_months from scored_on.
-    "scores": pa.schema([("person_id", _ID), ("kind", _TEXT), ("scored_on", _DATE), ("horizon_months", pa.int32()),
-                         ("predicted", pa.float64())]),
+    "scores": pa.schema(
+        [
+            ("person_id", _ID),
+            ("kind", _TEXT),
+            ("scored_on", _DATE),
+            ("horizon_months", pa.int32()),
+            ("predicted", pa.float64()),
+        ]
+    ),
 }
 
 

@@ -29,15 +29,17 @@ Kind = Literal["proportion", "per_100", "before_after"]
 # Whole-number settings a measure's SQL may name as {setting}.
 SQL_SETTINGS = ("need_lookback_days", "need_lookahead_days", "treatment_window_days", "iom_window_months")
 
-UNIT_SCHEMA = pa.schema([
-    ("quarter", pa.string()),
-    ("person_id", pa.int64()),
-    ("ref_date", pa.date32()),
-    ("numerator", pa.float64()),
-    ("denominator", pa.float64()),
-    ("recorded", pa.bool_()),
-    ("provisional", pa.bool_()),
-])
+UNIT_SCHEMA = pa.schema(
+    [
+        ("quarter", pa.string()),
+        ("person_id", pa.int64()),
+        ("ref_date", pa.date32()),
+        ("numerator", pa.float64()),
+        ("denominator", pa.float64()),
+        ("recorded", pa.bool_()),
+        ("provisional", pa.bool_()),
+    ]
+)
 
 # (connection with the inputs and the views of compute.py, quarters, as_of, settings) -> units
 UnitsFunction = Callable[[duckdb.DuckDBPyConnection, "Sequence[Quarter]", date, "BasketSettings"], pa.Table]

@@ -125,16 +125,24 @@ class BreakdownRow:
 class BoardView:
     """The figures of one basket result for one district and priority group, as one role may see them."""
 
-    def __init__(self, result: BasketResult, *, analyst: bool, district: str = ALL, priority_group: str = ALL,
-                 measures: Sequence[Measure] = BASKET) -> None:
+    def __init__(
+        self,
+        result: BasketResult,
+        *,
+        analyst: bool,
+        district: str = ALL,
+        priority_group: str = ALL,
+        measures: Sequence[Measure] = BASKET,
+    ) -> None:
         self.result = result
         self.analyst = analyst
         self.district = district
         self.priority_group = priority_group
         self.threshold = 0 if analyst else int(result.settings.get("suppress_below", 5))
         self.measures = tuple(m for m in measures if m.code in BY_CODE)
-        chosen = result.figures.filter((pc.field("district") == district)
-                                       & (pc.field("priority_group") == priority_group))
+        chosen = result.figures.filter(
+            (pc.field("district") == district) & (pc.field("priority_group") == priority_group)
+        )
         self._rows: dict[tuple[str, str, str, str], dict[str, Any]] = {
             (r["measure"], r["quarter"], r["breakdown"], r["value"]): r for r in chosen.to_pylist()
         }
@@ -171,9 +179,20 @@ class BoardView:
         if row is None:
             return Cell(measure, quarter, 0, 0, 0.0, 0.0, None, None, None, False, False, self.threshold)
         suppressed = self._suppressed(measure, row)
-        return Cell(measure, quarter, int(row["units"]), int(row["not_recorded"]), float(row["numerator"]),
-                    float(row["denominator"]), row["rate"], row["low"], row["high"], bool(row["provisional"]),
-                    suppressed, self.threshold)
+        return Cell(
+            measure,
+            quarter,
+            int(row["units"]),
+            int(row["not_recorded"]),
+            float(row["numerator"]),
+            float(row["denominator"]),
+            row["rate"],
+            row["low"],
+            row["high"],
+            bool(row["provisional"]),
+            suppressed,
+            self.threshold,
+        )
 
     def _suppressed(self, measure: Measure, row: dict[str, Any]) -> bool:
         if self.threshold <= 1:
@@ -181,15 +200,18 @@ class BoardView:
         if measure.kind == "before_after":
             people = int(row["units"]) - int(row["not_recorded"])
             return should_suppress(None, people, self.threshold, complement=False)
-        return should_suppress(row["numerator"], row["denominator"], self.threshold,
-                               complement=measure.kind == "proportion")
+        return should_suppress(
+            row["numerator"], row["denominator"], self.threshold, complement=measure.kind == "proportion"
+        )
 
     def trend(self, measure: Measure) -> list[Cell]:
         """The measure for every quarter, oldest first."""
         return [self.cell(measure, quarter) for quarter in self.quarters]
 
     def values(self, measure: Measure, quarter: Quarter, breakdown: str) -> list[str]:
-        present = {v for (m, q, b, v) in self._rows if m == measure.code and q == quarter.code and b == breakdown}
+        present = {
+            v for (m, q, b, v) in self._rows if m == measure.code and q == quarter.code and b == breakdown
+        }
         if breakdown == "age_band":
             order = [band[0] for band in self.result.settings.get("age_bands", [])]
             return sorted(present, key=lambda v: (order.index(v) if v in order else len(order), v))
@@ -199,18 +221,30 @@ class BoardView:
         """Each group of a breakdown with its figure and relative rate index against the reference group:
         the setting's choice for that breakdown, else the largest group. "Not recorded" is never the
         reference. When the reference figure is suppressed, so are the indexes (they would give it away)."""
-        cells = {value: self.cell(measure, quarter, breakdown, value)
-                 for value in self.values(measure, quarter, breakdown)}
+        cells = {
+            value: self.cell(measure, quarter, breakdown, value)
+            for value in self.values(measure, quarter, breakdown)
+        }
         chosen = self.result.settings.get("reference_groups", {}).get(breakdown)
         reference = reference_value({v: c.denominator for v, c in cells.items() if v != NOT_RECORDED}, chosen)
         ref_cell = cells.get(reference) if reference is not None else None
         rows = []
         for value, cell in cells.items():
             rri = None
-            if (ref_cell is not None and value != reference and not cell.suppressed and not ref_cell.suppressed
-                    and measure.kind != "before_after"):
-                rri = relative_rate_index(cell.numerator, cell.denominator, ref_cell.numerator,
-                                          ref_cell.denominator, proportion=measure.kind == "proportion")
+            if (
+                ref_cell is not None
+                and value != reference
+                and not cell.suppressed
+                and not ref_cell.suppressed
+                and measure.kind != "before_after"
+            ):
+                rri = relative_rate_index(
+                    cell.numerator,
+                    cell.denominator,
+                    ref_cell.numerator,
+                    ref_cell.denominator,
+                    proportion=measure.kind == "proportion",
+                )
             rows.append(BreakdownRow(value, cell, value == reference, rri))
         return rows
 
@@ -221,9 +255,25 @@ class BoardView:
 def figures_table(view: BoardView) -> pa.Table:
     """Every figure of the view's district and priority group as one flat table, as the role may see it:
     for CSV and Excel export."""
-    columns: dict[str, list[Any]] = {name: [] for name in (
-        "quarter", "measure", "area", "district", "priority_group", "breakdown", "group", "value", "interval_95",
-        "numerator", "denominator", "in_scope", "not_recorded", "provisional")}
+    columns: dict[str, list[Any]] = {
+        name: []
+        for name in (
+            "quarter",
+            "measure",
+            "area",
+            "district",
+            "priority_group",
+            "breakdown",
+            "group",
+            "value",
+            "interval_95",
+            "numerator",
+            "denominator",
+            "in_scope",
+            "not_recorded",
+            "provisional",
+        )
+    }
     for measure in view.measures:
         for quarter in view.quarters:
             for breakdown in (ALL, *BREAKDOWNS):
@@ -233,12 +283,20 @@ def figures_table(view: BoardView) -> pa.Table:
                     if cell.units == 0:
                         continue
                     for name, item in (
-                        ("quarter", quarter.label), ("measure", measure.name), ("area", measure.area),
-                        ("district", view.district), ("priority_group", view.priority_group),
-                        ("breakdown", breakdown), ("group", value), ("value", cell.value_text),
-                        ("interval_95", cell.interval_text), ("numerator", cell.numerator_text),
-                        ("denominator", cell.denominator_text), ("in_scope", cell.units_text),
-                        ("not_recorded", cell.not_recorded_text), ("provisional", "yes" if cell.provisional else ""),
+                        ("quarter", quarter.label),
+                        ("measure", measure.name),
+                        ("area", measure.area),
+                        ("district", view.district),
+                        ("priority_group", view.priority_group),
+                        ("breakdown", breakdown),
+                        ("group", value),
+                        ("value", cell.value_text),
+                        ("interval_95", cell.interval_text),
+                        ("numerator", cell.numerator_text),
+                        ("denominator", cell.denominator_text),
+                        ("in_scope", cell.units_text),
+                        ("not_recorded", cell.not_recorded_text),
+                        ("provisional", "yes" if cell.provisional else ""),
                     ):
                         columns[name].append(item)
     return pa.table({name: pa.array(values, pa.string()) for name, values in columns.items()})

@@ -40,11 +40,13 @@ def validated_quarter(as_of: date, settings: BasketSettings | None = None) -> Qu
     return quarter
 
 
-def cohort_index_dates(inputs: BasketInputs, quarter: Quarter, *, as_of: date,
-                       settings: BasketSettings | None = None) -> list[tuple[int, date]]:
+def cohort_index_dates(
+    inputs: BasketInputs, quarter: Quarter, *, as_of: date, settings: BasketSettings | None = None
+) -> list[tuple[int, date]]:
     """Each member of the quarter's proven-reoffending cohort with their index date, by person."""
-    con = duckdb.connect(":memory:", config={"autoinstall_known_extensions": False,
-                                            "autoload_known_extensions": False})
+    con = duckdb.connect(
+        ":memory:", config={"autoinstall_known_extensions": False, "autoload_known_extensions": False}
+    )
     for name in ("people", "offences", "sentences"):
         con.register(name, inputs.tables[name])
     table = events(con, as_of)
@@ -57,7 +59,8 @@ def cohort_index_dates(inputs: BasketInputs, quarter: Quarter, *, as_of: date,
     rows = engine.execute(
         "SELECT CAST(person_id AS BIGINT), index_date FROM ("
         + index_events_sql(proven, quarter.start, quarter.end, loaded.optional_columns)
-        + f") WHERE index_date <= DATE '{as_of.isoformat()}' ORDER BY 1").fetchall()
+        + f") WHERE index_date <= DATE '{as_of.isoformat()}' ORDER BY 1"
+    ).fetchall()
     return [(int(person), day) for person, day in rows]
 
 
@@ -65,10 +68,12 @@ def score_rows(predictions: dict[int, tuple[date, float | None]]) -> pa.Table:
     """The ``scores`` input rows for the predictions: (index date, chance 0–1 or None where OGRS3 could not be
     worked out, so the validation can say how many cohort members were left out)."""
     people = sorted(predictions)
-    return pa.table({
-        "person_id": pa.array(people, pa.int64()),
-        "kind": pa.array([KIND] * len(people), pa.string()),
-        "scored_on": pa.array([predictions[p][0] for p in people], pa.date32()),
-        "horizon_months": pa.array([HORIZON_MONTHS] * len(people), pa.int32()),
-        "predicted": pa.array([predictions[p][1] for p in people], pa.float64()),
-    })
+    return pa.table(
+        {
+            "person_id": pa.array(people, pa.int64()),
+            "kind": pa.array([KIND] * len(people), pa.string()),
+            "scored_on": pa.array([predictions[p][0] for p in people], pa.date32()),
+            "horizon_months": pa.array([HORIZON_MONTHS] * len(people), pa.int32()),
+            "predicted": pa.array([predictions[p][1] for p in people], pa.float64()),
+        }
+    )

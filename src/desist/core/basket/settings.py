@@ -46,7 +46,12 @@ class BasketSettings:
     def __post_init__(self) -> None:
         if self.suppress_below < 0:
             raise ValueError("suppress_below cannot be negative")
-        for name in ("treatment_window_days", "need_lookback_days", "need_lookahead_days", "iom_window_months"):
+        for name in (
+            "treatment_window_days",
+            "need_lookback_days",
+            "need_lookahead_days",
+            "iom_window_months",
+        ):
             if getattr(self, name) < 0:
                 raise ValueError(f"{name} cannot be negative")
 

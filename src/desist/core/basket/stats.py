@@ -51,8 +51,9 @@ def is_small(count: float | None, threshold: int) -> bool:
     return count is not None and 0 < count < threshold
 
 
-def should_suppress(numerator: float | None, denominator: float | None, threshold: int, *,
-                    complement: bool) -> bool:
+def should_suppress(
+    numerator: float | None, denominator: float | None, threshold: int, *, complement: bool
+) -> bool:
     """Whether a figure is hidden: its numerator or denominator is a small count, or (for a proportion,
     ``complement``) so is the number of people *not* counted, which would give the others away."""
     if threshold <= 1:
@@ -74,8 +75,13 @@ class RateRatio:
 
 
 def relative_rate_index(
-    numerator: float, denominator: float, reference_numerator: float, reference_denominator: float, *,
-    proportion: bool, z: float = Z95,
+    numerator: float,
+    denominator: float,
+    reference_numerator: float,
+    reference_denominator: float,
+    *,
+    proportion: bool,
+    z: float = Z95,
 ) -> RateRatio | None:
     """The relative rate index: (numerator ÷ denominator) ÷ (reference numerator ÷ reference denominator).
 
@@ -144,8 +150,9 @@ def area_under_curve(scores: Sequence[float], outcomes: Sequence[bool], z: float
     auc = float(u / (positives * negatives))
     q1 = auc / (2 - auc)
     q2 = 2 * auc * auc / (1 + auc)
-    variance = (auc * (1 - auc) + (positives - 1) * (q1 - auc * auc)
-                + (negatives - 1) * (q2 - auc * auc)) / (positives * negatives)
+    variance = (auc * (1 - auc) + (positives - 1) * (q1 - auc * auc) + (negatives - 1) * (q2 - auc * auc)) / (
+        positives * negatives
+    )
     spread = z * math.sqrt(max(variance, 0.0))
     return Auc(auc, positives, negatives, max(0.0, auc - spread), min(1.0, auc + spread))
 
@@ -163,8 +170,11 @@ class CalibrationGroup:
     high: float
 
 
-def calibration_by_decile(predicted: Sequence[float], outcomes: Sequence[bool], groups: int = 10,
-                          ) -> list[CalibrationGroup]:
+def calibration_by_decile(
+    predicted: Sequence[float],
+    outcomes: Sequence[bool],
+    groups: int = 10,
+) -> list[CalibrationGroup]:
     """People sorted by predicted chance (0–1) and cut into ``groups`` groups as equal in size as possible
     (the first groups take one more when the sizes do not divide, as SQL's NTILE does); for each, the mean
     prediction against the observed rate with its Wilson interval. Fewer groups when fewer people."""
@@ -177,10 +187,19 @@ def calibration_by_decile(predicted: Sequence[float], outcomes: Sequence[bool], 
     start = 0
     for g in range(groups):
         size = count // groups + (1 if g < count % groups else 0)
-        members = order[start:start + size]
+        members = order[start : start + size]
         start += size
         observed = sum(1 for i in members if outcomes[i])
         interval = wilson_interval(observed, size) or (0.0, 0.0)
-        result.append(CalibrationGroup(g + 1, size, sum(predicted[i] for i in members) / size, observed,
-                                       observed / size, interval[0], interval[1]))
+        result.append(
+            CalibrationGroup(
+                g + 1,
+                size,
+                sum(predicted[i] for i in members) / size,
+                observed,
+                observed / size,
+                interval[0],
+                interval[1],
+            )
+        )
     return result

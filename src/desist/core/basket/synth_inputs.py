@@ -6,7 +6,6 @@ The outcomes are drawn from each person's offending propensity with a fixed seed
 gives the same outcomes; about one status in twelve is left unrecorded, as in real case records.
 """
 
-
 from __future__ import annotations
 
 from datetime import date
@@ -21,13 +20,16 @@ from .inputs import SCHEMAS, BasketInputs
 UNRECORDED_SHARE = 0.08
 
 
-def synth_outcomes(people: pa.Table, sentences: pa.Table, *, as_of: date, seed: int = 0) -> dict[str, pa.Table]:
+def synth_outcomes(
+    people: pa.Table, sentences: pa.Table, *, as_of: date, seed: int = 0
+) -> dict[str, pa.Table]:
     """Statuses (``statuses``) and enforcement actions (``enforcement``) for the supervised sentences of a
     synthetic partnership, in the basket's input form."""
     con = duckdb.connect(":memory:")
     con.register("people", people)
     con.register("sentences", sentences)
-    periods: Any = con.execute("""
+    periods: Any = con.execute(
+        """
         SELECT s.sentence_id, s.person_id, s.kind, COALESCE(p.propensity, 0.5) AS propensity,
                CASE WHEN s.kind = 'custody' THEN s.release_date ELSE COALESCE(s.start_date, s.sentence_date) END
                  AS starts_on,
@@ -36,7 +38,9 @@ def synth_outcomes(people: pa.Table, sentences: pa.Table, *, as_of: date, seed: 
         FROM sentences s JOIN people p ON p.person_id = s.person_id
         WHERE (s.kind <> 'custody' OR (s.release_is_actual AND s.release_date <= ?))
         ORDER BY s.sentence_id
-    """, [as_of]).fetchnumpy()
+    """,
+        [as_of],
+    ).fetchnumpy()
     rng = np.random.default_rng(seed)
     count = len(periods["sentence_id"])
     propensity = np.asarray(periods["propensity"], dtype=float)
@@ -77,8 +81,10 @@ def synth_outcomes(people: pa.Table, sentences: pa.Table, *, as_of: date, seed: 
             enforcement["sentence_id"].append(int(periods["sentence_id"][i]))
             enforcement["action_date"].append((starts[i] + offset).astype(object))
             enforcement["kind"].append(kind)
-    return {"statuses": pa.table(rows, schema=SCHEMAS["statuses"]),
-            "enforcement": pa.table(enforcement, schema=SCHEMAS["enforcement"])}
+    return {
+        "statuses": pa.table(rows, schema=SCHEMAS["statuses"]),
+        "enforcement": pa.table(enforcement, schema=SCHEMAS["enforcement"]),
+    }
 
 
 def inputs_from_synth(tables: dict[str, pa.Table], *, as_of: date, seed: int = 0) -> BasketInputs:
@@ -99,7 +105,13 @@ def inputs_from_synth(tables: dict[str, pa.Table], *, as_of: date, seed: int = 0
     treatment = query("""SELECT i.person_id, i.start_date, i.end_date FROM involvements i
                          JOIN agencies a ON a.agency_code = i.agency_code WHERE a.kind = 'treatment'""")
     outcomes = synth_outcomes(tables["people"], tables["sentences"], as_of=as_of, seed=seed)
-    return BasketInputs({
-        "people": people, "offences": offences, "sentences": tables["sentences"],
-        "requirements": tables["requirements"], "treatment": treatment, **outcomes,
-    })
+    return BasketInputs(
+        {
+            "people": people,
+            "offences": offences,
+            "sentences": tables["sentences"],
+            "requirements": tables["requirements"],
+            "treatment": treatment,
+            **outcomes,
+        }
+    )

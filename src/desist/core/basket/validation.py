@@ -7,7 +7,6 @@ worked out, proven within a further 6 months. The area under the ROC curve says 
 calibration by decile compares the mean prediction with what happened; both also by sex and ethnic group.
 """
 
-
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -62,7 +61,10 @@ class ValidationGroup:
 
     def to_dict(self) -> dict[str, Any]:
         return {
-            "breakdown": self.breakdown, "value": self.value, "people": self.people, "reoffended": self.reoffended,
+            "breakdown": self.breakdown,
+            "value": self.value,
+            "people": self.people,
+            "reoffended": self.reoffended,
             "mean_predicted": self.mean_predicted,
             "auc": None if self.auc is None else vars(self.auc),
             "calibration": [vars(g) for g in self.calibration],
@@ -83,19 +85,27 @@ class Validation:
     scored_to: date | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        return {"kind": self.kind, "label": SOURCES.get(self.kind, self.kind.upper()), "as_of": self.as_of.isoformat(),
-                "scored_people": self.scored_people, "without_follow_up": self.without_follow_up,
-                "unscored": self.unscored,
-                "scored_from": self.scored_from.isoformat() if self.scored_from else None,
-                "scored_to": self.scored_to.isoformat() if self.scored_to else None,
-                "groups": [g.to_dict() for g in self.groups]}
+        return {
+            "kind": self.kind,
+            "label": SOURCES.get(self.kind, self.kind.upper()),
+            "as_of": self.as_of.isoformat(),
+            "scored_people": self.scored_people,
+            "without_follow_up": self.without_follow_up,
+            "unscored": self.unscored,
+            "scored_from": self.scored_from.isoformat() if self.scored_from else None,
+            "scored_to": self.scored_to.isoformat() if self.scored_to else None,
+            "groups": [g.to_dict() for g in self.groups],
+        }
 
 
 def _group(breakdown: str, value: str, rows: list[tuple[float, bool]]) -> ValidationGroup:
     predicted = [p for p, _ in rows]
     outcomes = [o for _, o in rows]
     return ValidationGroup(
-        breakdown=breakdown, value=value, people=len(rows), reoffended=sum(outcomes),
+        breakdown=breakdown,
+        value=value,
+        people=len(rows),
+        reoffended=sum(outcomes),
         mean_predicted=sum(predicted) / len(rows) if rows else 0.0,
         auc=area_under_curve(predicted, outcomes),
         calibration=tuple(calibration_by_decile(predicted, outcomes)),
@@ -107,19 +117,30 @@ def validate_predictor(con: duckdb.DuckDBPyConnection, *, kind: str, as_of: date
     ethnic = " ".join(f"WHEN '{k}' THEN '{v}'" for k, v in ETHNIC_GROUPS.items())
     sql = _OUTCOMES_SQL.format(waiting=WAITING_MONTHS, ethnic=ethnic)
     rows = con.execute(sql, [kind, as_of]).fetchall()
-    scored = con.execute("SELECT COUNT(DISTINCT person_id) FROM scores WHERE kind = ? AND predicted IS NOT NULL",
-                         [kind]).fetchone()
+    scored = con.execute(
+        "SELECT COUNT(DISTINCT person_id) FROM scores WHERE kind = ? AND predicted IS NOT NULL", [kind]
+    ).fetchone()
     scored_people = int(scored[0]) if scored else 0
     unscored_row = con.execute(
         "SELECT COUNT(DISTINCT person_id) FROM scores WHERE kind = ? AND predicted IS NULL AND person_id NOT IN "
-        "(SELECT person_id FROM scores WHERE kind = ? AND predicted IS NOT NULL)", [kind, kind]).fetchone()
+        "(SELECT person_id FROM scores WHERE kind = ? AND predicted IS NOT NULL)",
+        [kind, kind],
+    ).fetchone()
     everyone = [(float(r[1]), bool(r[5])) for r in rows]
     groups = [_group("all", "all", everyone)] if everyone else []
     for index, breakdown in ((3, "sex"), (4, "ethnicity")):
         for value in sorted({r[index] for r in rows}, key=lambda v: (v == "Not recorded", v)):
-            groups.append(_group(breakdown, value, [(float(r[1]), bool(r[5])) for r in rows if r[index] == value]))
+            groups.append(
+                _group(breakdown, value, [(float(r[1]), bool(r[5])) for r in rows if r[index] == value])
+            )
     days = [r[2] for r in rows]
-    return Validation(kind=kind, as_of=as_of, scored_people=scored_people,
-                      without_follow_up=scored_people - len(rows), groups=tuple(groups),
-                      unscored=int(unscored_row[0]) if unscored_row else 0,
-                      scored_from=min(days, default=None), scored_to=max(days, default=None))
+    return Validation(
+        kind=kind,
+        as_of=as_of,
+        scored_people=scored_people,
+        without_follow_up=scored_people - len(rows),
+        groups=tuple(groups),
+        unscored=int(unscored_row[0]) if unscored_row else 0,
+        scored_from=min(days, default=None),
+        scored_to=max(days, default=None),
+    )

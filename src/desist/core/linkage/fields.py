@@ -54,10 +54,18 @@ IDENTIFIER_FIELDS = (
 # A relationship the extract declares: the related person's record id in the same extract, and what that
 # person is to this one (a child's row names its mother's record id and "parent").
 RELATIONSHIP_FIELDS = (
-    FieldSpec("related_record_id", "Related person's record id", "text",
-              "The record id, in the same agency's extracts, of someone this person is related to"),
-    FieldSpec("relationship", "Relationship of that person to this one", "relationship",
-              "Parent, child, sibling, partner or household member"),
+    FieldSpec(
+        "related_record_id",
+        "Related person's record id",
+        "text",
+        "The record id, in the same agency's extracts, of someone this person is related to",
+    ),
+    FieldSpec(
+        "relationship",
+        "Relationship of that person to this one",
+        "relationship",
+        "Parent, child, sibling, partner or household member",
+    ),
 )
 FIELDS: dict[str, FieldSpec] = {
     f.name: f for f in NAME_FIELDS + PERSON_FIELDS + IDENTIFIER_FIELDS + RELATIONSHIP_FIELDS
@@ -82,11 +90,17 @@ DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%Y%m%d", "%d/%m
 
 # Words agencies use for a relationship, to desist's kinds (people.RelationshipKind).
 RELATIONSHIP_WORDS: dict[str, str] = {
-    **dict.fromkeys(("parent", "mother", "father", "mum", "dad", "step-parent", "stepparent", "guardian"), "parent"),
+    **dict.fromkeys(
+        ("parent", "mother", "father", "mum", "dad", "step-parent", "stepparent", "guardian"), "parent"
+    ),
     **dict.fromkeys(("child", "son", "daughter", "stepchild", "step-child"), "child"),
     **dict.fromkeys(("sibling", "brother", "sister", "half-brother", "half-sister"), "sibling"),
-    **dict.fromkeys(("partner", "wife", "husband", "spouse", "civil partner", "boyfriend", "girlfriend"), "partner"),
-    **dict.fromkeys(("household member", "household", "lodger", "other household member"), "household_member"),
+    **dict.fromkeys(
+        ("partner", "wife", "husband", "spouse", "civil partner", "boyfriend", "girlfriend"), "partner"
+    ),
+    **dict.fromkeys(
+        ("household member", "household", "lodger", "other household member"), "household_member"
+    ),
 }
 
 _MALE = {"m", "male", "1", "man"}
@@ -140,8 +154,11 @@ def parse_date(value: object, date_format: str = "auto", *, today: date | None =
         return parsed
     if no_such_day:
         raise FieldValueError(f"{text!r} is not a real date: that month has no such day")
-    expected = "a date such as 1984-03-21 or 21/03/1984" if date_format == "auto" else \
-        f"a date in the format {date_format.replace('%Y', 'YYYY').replace('%m', 'MM').replace('%d', 'DD').replace('%y', 'YY')}"
+    expected = (
+        "a date such as 1984-03-21 or 21/03/1984"
+        if date_format == "auto"
+        else f"a date in the format {date_format.replace('%Y', 'YYYY').replace('%m', 'MM').replace('%d', 'DD').replace('%y', 'YY')}"
+    )
     raise FieldValueError(f"{text!r} is not {expected}")
 
 
@@ -232,12 +249,16 @@ def parse_relationship(value: object) -> str:
         return ""
     kind = RELATIONSHIP_WORDS.get(text)
     if kind is None:
-        raise FieldValueError(f"{clean(value)!r} is not a relationship desist knows "
-                              "(use parent, child, sibling, partner or household member)")
+        raise FieldValueError(
+            f"{clean(value)!r} is not a relationship desist knows "
+            "(use parent, child, sibling, partner or household member)"
+        )
     return kind
 
 
-def parse_field(name: str, value: object, *, date_format: str = "auto", international: bool = False) -> object:
+def parse_field(
+    name: str, value: object, *, date_format: str = "auto", international: bool = False
+) -> object:
     """Read one raw value as the named field.
 
     ``international`` reads any country's postcode (`desist link`); without it a postcode must be a UK

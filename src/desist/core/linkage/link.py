@@ -44,6 +44,7 @@ class Thresholds:
     def from_probabilities(cls, link: float = 0.0, review: float = 0.0) -> Thresholds:
         """Thresholds given as match probabilities (0 < p < 1; 0 keeps that default): the chance, by the
         model, that two records are one person. ``link=0.996`` is a match weight of 8."""
+
         def weight(probability: float, default: float) -> float:
             if not probability:
                 return default
@@ -56,12 +57,12 @@ class Thresholds:
     @property
     def link_probability(self) -> float:
         """The link threshold as a match probability."""
-        return float(1 / (1 + 2 ** -self.link))
+        return float(1 / (1 + 2**-self.link))
 
     @property
     def review_probability(self) -> float:
         """The review threshold as a match probability."""
-        return float(1 / (1 + 2 ** -self.review))
+        return float(1 / (1 + 2**-self.review))
 
     def __post_init__(self) -> None:
         if not (math.isfinite(self.link) and math.isfinite(self.review)):
@@ -197,7 +198,9 @@ def score_pairs(
         )
         parts = [_prediction_columns(between)]
         if new_rows.shape[0] > 1:
-            within = linker.inference.predict_within(new_sdf, threshold_match_weight=min_weight, warning_mode="never")
+            within = linker.inference.predict_within(
+                new_sdf, threshold_match_weight=min_weight, warning_mode="never"
+            )
             parts.append(_prediction_columns(within))
         return _scored(parts)
     finally:
@@ -253,8 +256,9 @@ def link_records(
         fixed_groups = [g for g in groups.values() if len(g) > 1]
 
     notes: list[str] = []
-    pairs = score_pairs(prepared, model=model, min_weight=thresholds.review, engine=engine, existing=existing,
-                        notes=notes)
+    pairs = score_pairs(
+        prepared, model=model, min_weight=thresholds.review, engine=engine, existing=existing, notes=notes
+    )
     ml = _decision_indices(must_link, index)
     mnl = _decision_indices(must_not_link, index)
     clusters = cluster_records(
@@ -291,7 +295,9 @@ def link_records(
             "person_id": pa.array(person_ids, type=pa.int64()),
             "match_weight": pa.array(np.round(weight, 3), type=pa.float64(), from_pandas=True),
             "outcome": pa.array(outcome.tolist(), type=pa.string()),
-            "new_person": pa.array([int(p) not in previous_ids for p in person_ids.tolist()], type=pa.bool_()),
+            "new_person": pa.array(
+                [int(p) not in previous_ids for p in person_ids.tolist()], type=pa.bool_()
+            ),
         }
     )
     return LinkResult(
@@ -329,11 +335,15 @@ def _review_pairs(
             continue
         people = (min(pa_, pb), max(pa_, pb))
         if people not in best or (-pairs.weight[j], keys[a], keys[b]) < (
-            -pairs.weight[best[people]], keys[int(pairs.left[best[people]])], keys[int(pairs.right[best[people]])]
+            -pairs.weight[best[people]],
+            keys[int(pairs.left[best[people]])],
+            keys[int(pairs.right[best[people]])],
         ):
             best[people] = j
     # Strongest first; ties in record-key order, so every engine lists the same queue.
-    chosen = sorted(best.values(), key=lambda j: (-pairs.weight[j], keys[int(pairs.left[j])], keys[int(pairs.right[j])]))
+    chosen = sorted(
+        best.values(), key=lambda j: (-pairs.weight[j], keys[int(pairs.left[j])], keys[int(pairs.right[j])])
+    )
     left = [int(pairs.left[j]) for j in chosen]
     right = [int(pairs.right[j]) for j in chosen]
     agreements = field_agreement(prepared, left, right, model=model, engine=engine)

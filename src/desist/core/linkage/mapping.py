@@ -93,13 +93,13 @@ def _suggest(word: str, options: Sequence[str]) -> str:
 
 def _check_date_format(where: str, fmt: object) -> str:
     if not isinstance(fmt, str) or not fmt:
-        raise MappingError(f"{where}: date_format must be text such as \"%d/%m/%Y\" or \"auto\"")
+        raise MappingError(f'{where}: date_format must be text such as "%d/%m/%Y" or "auto"')
     if fmt == "auto":
         return fmt
     if "%" not in fmt:
         raise MappingError(
-            f"{where}: date_format {fmt!r} has no strptime codes; write e.g. \"%d/%m/%Y\" for 21/03/1984 "
-            f"or \"auto\" to try {', '.join(DATE_FORMATS)}"
+            f'{where}: date_format {fmt!r} has no strptime codes; write e.g. "%d/%m/%Y" for 21/03/1984 '
+            f'or "auto" to try {", ".join(DATE_FORMATS)}'
         )
     try:
         written = date(1984, 3, 21).strftime(fmt)
@@ -130,7 +130,7 @@ def _source_mapping(path: str, source: str, table: object) -> SourceMapping:
     if not isinstance(columns, dict) or not columns:
         raise MappingError(
             f"{where}: add a [{source}.columns] table naming, for each CSV column, its desist field "
-            f"(e.g. \"Surname\" = \"last_name\")"
+            f'(e.g. "Surname" = "last_name")'
         )
     mapped: dict[str, str] = {}
     by_field: dict[str, str] = {}
@@ -159,7 +159,7 @@ def _source_mapping(path: str, source: str, table: object) -> SourceMapping:
         raise MappingError(f"{where}: delimiter must be one character")
     encoding = table.get("encoding", "utf-8")
     if not isinstance(encoding, str):
-        raise MappingError(f"{where}: encoding must be text such as \"utf-8\" or \"cp1252\"")
+        raise MappingError(f'{where}: encoding must be text such as "utf-8" or "cp1252"')
     return SourceMapping(
         source=source,
         record_id=record_id,
@@ -285,7 +285,9 @@ def read_source_table(
                 parsed = cache[value]
             except KeyError:
                 try:
-                    parsed = parse_field(field_name, value, date_format=mapping.date_format, international=True)
+                    parsed = parse_field(
+                        field_name, value, date_format=mapping.date_format, international=True
+                    )
                 except FieldValueError as exc:
                     parsed = exc
                 cache[value] = parsed
@@ -297,7 +299,10 @@ def read_source_table(
                 parsed = None
             out.append(parsed if parsed != "" else None)
         if field_name in columns:  # a combined field: this column's text after the earlier ones'
-            out = [" ".join(str(v) for v in pair if v) or None for pair in zip(columns[field_name], out, strict=True)]
+            out = [
+                " ".join(str(v) for v in pair if v) or None
+                for pair in zip(columns[field_name], out, strict=True)
+            ]
         columns[field_name] = out
     if total:
         raise RecordValueErrors(problems, total)

@@ -185,7 +185,9 @@ def _address_comparison() -> Any:
             cll.ExactMatchLevel("street").configure(label_for_charts="Same street address"),
             cll.JaroWinklerLevel("street", 0.92).configure(label_for_charts="Street very similar (a typo)"),
             cll.ExactMatchLevel("postcode").configure(label_for_charts="Same postcode"),
-            cll.DamerauLevenshteinLevel("postcode", 1).configure(label_for_charts="Postcode one character different"),
+            cll.DamerauLevenshteinLevel("postcode", 1).configure(
+                label_for_charts="Postcode one character different"
+            ),
             cll.ExactMatchLevel("postcode_sector").configure(label_for_charts="Same postcode sector"),
             cll.ExactMatchLevel("postcode_district").configure(label_for_charts="Same postcode district"),
             cll.ExactMatchLevel("locality").configure(label_for_charts="Same town or locality"),
@@ -277,8 +279,11 @@ def _telephone_comparison() -> Any:
 
 # The town is a level of the address (it says little once the postcode agrees: counting both would count
 # one fact twice); the other parts are compared on their own.
-TEXT_FIELDS = {"address_line_2": "Second address line",
-               "region": "County, state or region", "country": "Country"}
+TEXT_FIELDS = {
+    "address_line_2": "Second address line",
+    "region": "County, state or region",
+    "country": "Country",
+}
 # Each comparison of the full model, in order, with the prepared columns that must hold values for it
 # to be trained (any one of them).
 COMPARISON_COLUMNS: dict[str, tuple[str, ...]] = {
@@ -347,18 +352,26 @@ NAME_AND_DATE_RULES: tuple[tuple[str, ...], ...] = (
     ("dob", "locality"),
     ("first_name_metaphone", "last_name_soundex", "locality"),
 )
-PLAIN_RULES: tuple[tuple[str, ...], ...] = (("first_name", "last_name"), ("dob", "last_name_soundex"),
-                                           ("dob", "first_name"))
+PLAIN_RULES: tuple[tuple[str, ...], ...] = (
+    ("first_name", "last_name"),
+    ("dob", "last_name_soundex"),
+    ("dob", "first_name"),
+)
 
 
-def blocking_keys(profile: Profile, fields: tuple[str, ...], present: set[str] | None = None) -> list[tuple[str, ...]]:
+def blocking_keys(
+    profile: Profile, fields: tuple[str, ...], present: set[str] | None = None
+) -> list[tuple[str, ...]]:
     """The blocking keys (column tuples) for a model comparing ``fields``, keeping only keys whose columns
     all hold values (``present``: the prepared columns that do; None keeps every key)."""
     if profile == "name_dob":
         return list(PLAIN_RULES)
     keys: list[tuple[str, ...]] = [(kind,) for kind in fields if kind in IDENTIFIER_KINDS]
-    keys += [(column,) for name, column in (("local_ids", "local_id"), ("email", "email"),
-                                            ("telephone", "telephone")) if name in fields]
+    keys += [
+        (column,)
+        for name, column in (("local_ids", "local_id"), ("email", "email"), ("telephone", "telephone"))
+        if name in fields
+    ]
     keys += NAME_AND_DATE_RULES
     return [key for key in keys if present is None or all(column in present for column in key)]
 
@@ -372,20 +385,27 @@ def comparisons_by_key(prepared: pa.Table, key: tuple[str, ...]) -> int:
     return int((sizes.astype("int64") * (sizes.astype("int64") - 1) // 2).sum())
 
 
-def capped_blocking_keys(prepared: pa.Table, keys: list[tuple[str, ...]], cap: int | None = None
-                         ) -> tuple[list[tuple[str, ...]], list[str]]:
+def capped_blocking_keys(
+    prepared: pa.Table, keys: list[tuple[str, ...]], cap: int | None = None
+) -> tuple[list[tuple[str, ...]], list[str]]:
     """The keys whose pairs together stay within ``cap`` comparisons (default: MAX_COMPARISONS_PER_RECORD
     per record, at least MIN_COMPARISON_CAP), dropping the keys with most pairs first; a note for each
     key dropped. A key whose columns no record holds is dropped silently (it compares nothing)."""
-    limit = cap if cap is not None else max(MIN_COMPARISON_CAP, MAX_COMPARISONS_PER_RECORD * prepared.num_rows)
-    counts = {key: comparisons_by_key(prepared, key) for key in keys if all(c in prepared.column_names for c in key)}
+    limit = (
+        cap if cap is not None else max(MIN_COMPARISON_CAP, MAX_COMPARISONS_PER_RECORD * prepared.num_rows)
+    )
+    counts = {
+        key: comparisons_by_key(prepared, key) for key in keys if all(c in prepared.column_names for c in key)
+    }
     kept = [key for key in keys if counts.get(key)]
     notes: list[str] = []
     while kept and sum(counts[key] for key in kept) > limit:
         widest = max(kept, key=lambda key: counts[key])
         kept.remove(widest)
-        notes.append(f"blocking on {' + '.join(widest)} would compare {counts[widest]:,} pairs: left out "
-                     f"(the cap is {limit:,} comparisons)")
+        notes.append(
+            f"blocking on {' + '.join(widest)} would compare {counts[widest]:,} pairs: left out "
+            f"(the cap is {limit:,} comparisons)"
+        )
     # Splink compares every pair when given no rule: a key no two records share compares none.
     return kept or [("source", "record_id")], notes
 
@@ -415,7 +435,11 @@ def _settings(profile: Profile, fields: tuple[str, ...], keys: list[tuple[str, .
 def present_columns(prepared: pa.Table, *, share: float = MIN_FIELD_SHARE) -> set[str]:
     """The prepared columns held by at least ``share`` of the records (and by two or more)."""
     needed = max(2, int(share * prepared.num_rows))
-    return {name for name in prepared.column_names if prepared.num_rows - prepared.column(name).null_count >= needed}
+    return {
+        name
+        for name in prepared.column_names
+        if prepared.num_rows - prepared.column(name).null_count >= needed
+    }
 
 
 def model_fields(prepared: pa.Table, profile: Profile = "full") -> tuple[tuple[str, ...], list[str]]:
@@ -431,8 +455,10 @@ def model_fields(prepared: pa.Table, profile: Profile = "full") -> tuple[tuple[s
         if any(c in present for c in columns):
             fields.append(name)
         elif held:
-            notes.append(f"{name} is held by only {held:,} of {prepared.num_rows:,} records: "
-                         "left out of the model and of blocking")
+            notes.append(
+                f"{name} is held by only {held:,} of {prepared.num_rows:,} records: "
+                "left out of the model and of blocking"
+            )
     return tuple(fields), notes
 
 
@@ -457,7 +483,9 @@ class LinkageModel:
         fields = tuple(self.metadata.get("fields", ()))
         return [tuple(key) for key in self.metadata.get("blocking", blocking_keys(self.profile, fields))]
 
-    def splink_settings(self, engine: Engine = "duckdb", *, blocking: list[tuple[str, ...]] | None = None) -> dict[str, Any]:
+    def splink_settings(
+        self, engine: Engine = "duckdb", *, blocking: list[tuple[str, ...]] | None = None
+    ) -> dict[str, Any]:
         """Splink settings for the engine, with this model's trained parameters (and ``blocking`` keys
         instead of the model's own, if given).
 
@@ -478,7 +506,9 @@ class LinkageModel:
                 raise ModelError(
                     f"the model's {name!r} comparison does not match this version of desist: retrain it"
                 )
-            for level, old_level in zip(comparison["comparison_levels"], old["comparison_levels"], strict=True):
+            for level, old_level in zip(
+                comparison["comparison_levels"], old["comparison_levels"], strict=True
+            ):
                 if level.get("label_for_charts") != old_level.get("label_for_charts"):
                     raise ModelError(
                         f"the model's {name!r} levels do not match this version of desist: retrain it"
@@ -579,7 +609,9 @@ def postcode_notes(prepared: pa.Table) -> list[str]:
     uk = prepared.num_rows - prepared.column("postcode_district").null_count
     if not held or uk in (0, held):
         return []
-    return [f"{held - uk:,} of {held:,} postcodes are not in the UK format: kept as written and compared whole"]
+    return [
+        f"{held - uk:,} of {held:,} postcodes are not in the UK format: kept as written and compared whole"
+    ]
 
 
 def train_model(
@@ -615,8 +647,10 @@ def train_model(
         sample = prepared.take(pa.array(keep))
     fields, notes = model_fields(sample, profile)
     if not fields:
-        raise ModelError("the records hold no field that can be compared (names, date of birth, address, "
-                         "identifiers): nothing to link on")
+        raise ModelError(
+            "the records hold no field that can be compared (names, date of birth, address, "
+            "identifiers): nothing to link on"
+        )
     notes += postcode_notes(sample)
     present = present_columns(sample)
     keys = blocking_keys(profile, fields, present)
@@ -629,34 +663,49 @@ def train_model(
     try:
         # Splink's warnings about unobserved levels are handled by regularise and kept in the metadata.
         linker = Linker(sdf, settings, log_level=logging.ERROR)
-        deterministic: list[Any] = [block_on(*key) for key in (
-            *[(kind,) for kind in ("pnc", "nhs_number", "ni_number") if kind in fields],
-            ("local_id",) if "local_ids" in fields else (),
-            ("first_name", "last_name", "dob"),
-        ) if key and all(column in present for column in key)]
+        deterministic: list[Any] = [
+            block_on(*key)
+            for key in (
+                *[(kind,) for kind in ("pnc", "nhs_number", "ni_number") if kind in fields],
+                ("local_id",) if "local_ids" in fields else (),
+                ("first_name", "last_name", "dob"),
+            )
+            if key and all(column in present for column in key)
+        ]
         try:
-            linker.training.estimate_probability_two_random_records_match(deterministic, recall=DETERMINISTIC_RECALL)
+            linker.training.estimate_probability_two_random_records_match(
+                deterministic, recall=DETERMINISTIC_RECALL
+            )
         except (ValueError, ArithmeticError, SplinkException):
             # No pair met a rule (a handful of records): the prior stays Splink's default, noted.
-            notes.append("no pair of records shares an identifier or a name and date of birth: "
-                         "the prior is Splink's default")
+            notes.append(
+                "no pair of records shares an identifier or a name and date of birth: "
+                "the prior is Splink's default"
+            )
         linker.training.estimate_u_using_random_sampling(max_pairs=U_MAX_PAIRS, seed=seed)
         trained = linker.misc.save_model_to_json()
         if not 0 < trained.get("probability_two_random_records_match", 0) < 1:
             # Splink only warns when no pair met a rule, leaving a prior of 0 that no prediction can use.
             trained["probability_two_random_records_match"] = DEFAULT_PRIOR
-            notes.append("no pair of records shares an identifier or a name and date of birth: "
-                         "the prior is Splink's default")
+            notes.append(
+                "no pair of records shares an identifier or a name and date of birth: "
+                "the prior is Splink's default"
+            )
         skipped: list[str] = []
         iterations_used: dict[str, int] = {}
         # Two sessions, as Splink recommends: each trains the comparisons the other blocks on.
-        sessions = [(name, key) for name, key in (("date of birth", ("dob",)), ("name", ("first_name", "last_name")))
-                    if all(column in present for column in key)]
+        sessions = [
+            (name, key)
+            for name, key in (("date of birth", ("dob",)), ("name", ("first_name", "last_name")))
+            if all(column in present for column in key)
+        ]
         if len(sessions) < 2 and "postcode" in present:
             sessions.append(("postcode", ("postcode",)))
         if sample.num_rows < MIN_EM_RECORDS:
-            notes.append(f"only {sample.num_rows:,} records: too few to estimate m by EM (at least "
-                         f"{MIN_EM_RECORDS:,}); m keeps its prior; train again on more records")
+            notes.append(
+                f"only {sample.num_rows:,} records: too few to estimate m by EM (at least "
+                f"{MIN_EM_RECORDS:,}); m keeps its prior; train again on more records"
+            )
             sessions = []
         for name, key in sessions:
             for iterations in EM_ITERATIONS:
@@ -746,11 +795,15 @@ def u_without_matches(settings: dict[str, Any], u_pairs: float) -> dict[str, Any
         return clean
     floor = 1 / (u_pairs + 2)
     for comparison in clean.get("comparisons", []):
-        levels = [lvl for lvl in comparison["comparison_levels"]
-                  if not lvl.get("is_null_level") and lvl.get("m_probability") and lvl.get("u_probability")]
+        levels = [
+            lvl
+            for lvl in comparison["comparison_levels"]
+            if not lvl.get("is_null_level") and lvl.get("m_probability") and lvl.get("u_probability")
+        ]
         for level in levels:
-            level["u_probability"] = max((float(level["u_probability"]) - prior * float(level["m_probability"]))
-                                         / (1 - prior), floor)
+            level["u_probability"] = max(
+                (float(level["u_probability"]) - prior * float(level["m_probability"])) / (1 - prior), floor
+            )
         # The levels' u are one distribution: the floors may push it over 1, so it is scaled back.
         total = sum(level["u_probability"] for level in levels)
         if total > 1:
@@ -793,7 +846,8 @@ def regularise(settings: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
     for comparison in clean.get("comparisons", []):
         levels = [lvl for lvl in comparison["comparison_levels"] if not lvl.get("is_null_level")]
         trained = {
-            lvl.get("label_for_charts"): lvl for lvl in levels
+            lvl.get("label_for_charts"): lvl
+            for lvl in levels
             if lvl.get("m_probability") and lvl.get("u_probability")
         }
         for level in levels:

@@ -238,8 +238,11 @@ def prepare_records(table: pa.Table) -> pa.Table:
     dob_raw = _column(table, "date_of_birth")
     other_dobs = _column(table, "other_dates_of_birth")
     local_lists = _column(table, "local_ids")
-    local_columns = [(c[len("local:") :], table.column(c).to_pylist()) for c in table.column_names
-                     if is_local_identifier(c)]
+    local_columns = [
+        (c[len("local:") :], table.column(c).to_pylist())
+        for c in table.column_names
+        if is_local_identifier(c)
+    ]
 
     cols: dict[str, list[Any]] = {name: [] for name in PREPARED_SCHEMA.names}
     cols["source"] = list(sources)
@@ -272,8 +275,10 @@ def prepare_records(table: pa.Table) -> pa.Table:
         cols["dobs"].append(_unique([dob, *(_iso_date(d) for d in (other_dobs[i] or []))]))
 
         local: list[str | None] = [_text(v).upper() or None for v in (local_lists[i] or [])]
-        local += [f"{name}:{_text(values[i]).upper()}" if _text(values[i]) else None
-                  for name, values in local_columns]
+        local += [
+            f"{name}:{_text(values[i]).upper()}" if _text(values[i]) else None
+            for name, values in local_columns
+        ]
         local_ids = _unique(local)
         cols["local_ids"].append(local_ids)
         cols["local_id"].append(local_ids[0] if local_ids else None)
@@ -281,7 +286,9 @@ def prepare_records(table: pa.Table) -> pa.Table:
     cols["sex"] = _derive(table, "sex", parse_sex)
     numbers = _column(table, "house_number")
     streets = _column(table, "street")
-    cols["street"] = [_street(f"{_text(n)} {_text(s)}".strip()) for n, s in zip(numbers, streets, strict=True)]
+    cols["street"] = [
+        _street(f"{_text(n)} {_text(s)}".strip()) for n, s in zip(numbers, streets, strict=True)
+    ]
     for name in ("address_line_2", "locality", "region", "country"):
         cols[name] = _derive(table, name, lambda s: _street(s) or "")
     postcodes = _derive(table, "postcode", parse_postcode)

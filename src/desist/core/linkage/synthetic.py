@@ -28,7 +28,12 @@ def extract_mapping_toml(sources: Iterable[str] = EXTRACT_SOURCES) -> str:
     lines: list[str] = []
     for source in sources:
         fmt = SOURCE_FORMATS[source]
-        lines += [f"[{source}]", 'record_id = "record_id"', f'date_format = "{DATE_STYLES[fmt.date_style]}"', ""]
+        lines += [
+            f"[{source}]",
+            'record_id = "record_id"',
+            f'date_format = "{DATE_STYLES[fmt.date_style]}"',
+            "",
+        ]
         lines.append(f"[{source}.columns]")
         for column in extract_schema(source).names:
             if column in ("source", "record_id"):
@@ -55,8 +60,10 @@ def extract_records(
     chosen = list(sources) if sources is not None else [s for s in EXTRACT_SOURCES if s in world.extracts]
     mapping = extract_mapping(chosen)
     problems = blanked if blanked is not None else []
-    tables = [read_source_table(world.extracts[s], mapping[s], file=f"extracts/{s}", blanked=problems)
-              for s in chosen]
+    tables = [
+        read_source_table(world.extracts[s], mapping[s], file=f"extracts/{s}", blanked=problems)
+        for s in chosen
+    ]
     return pa.concat_tables(tables, promote_options="default")
 
 
@@ -65,4 +72,10 @@ def extract_truth(world: Partnership) -> pa.Table:
     return world.extract_links
 
 
-__all__ = ["EXTRACT_IDENTIFIERS", "extract_mapping", "extract_mapping_toml", "extract_records", "extract_truth"]
+__all__ = [
+    "EXTRACT_IDENTIFIERS",
+    "extract_mapping",
+    "extract_mapping_toml",
+    "extract_records",
+    "extract_truth",
+]

@@ -29,17 +29,46 @@ def configure(parser: argparse.ArgumentParser) -> None:
         description="Proven-reoffending measures (RULES.md §4) of the cohort whose index event falls in "
         "the period, from a CSV or Parquet file with one row per proven offence.",
     )
-    proven.add_argument("--events", required=True, metavar="FILE", help="the proven offences (CSV or Parquet)")
-    proven.add_argument("--from", dest="period_start", required=True, type=_iso_date, metavar="YYYY-MM-DD",
-                        help="first day of the cohort period")
-    proven.add_argument("--to", dest="period_end", required=True, type=_iso_date, metavar="YYYY-MM-DD",
-                        help="last day of the cohort period (inclusive)")
-    proven.add_argument("--as-of", dest="as_of", type=_iso_date, metavar="DATE",
-                        help="the last day the data covers (default today): decides whether it is provisional")
-    proven.add_argument("--by", nargs="+", default=[], choices=BREAKDOWNS, metavar="FIELD",
-                        help=f"break down by any of: {', '.join(BREAKDOWNS)}")
-    proven.add_argument("--index-event", choices=INDEX_EVENT_CHOICES, default="earliest",
-                        help="which eligible event in the period is the index event (default earliest)")
+    proven.add_argument(
+        "--events", required=True, metavar="FILE", help="the proven offences (CSV or Parquet)"
+    )
+    proven.add_argument(
+        "--from",
+        dest="period_start",
+        required=True,
+        type=_iso_date,
+        metavar="YYYY-MM-DD",
+        help="first day of the cohort period",
+    )
+    proven.add_argument(
+        "--to",
+        dest="period_end",
+        required=True,
+        type=_iso_date,
+        metavar="YYYY-MM-DD",
+        help="last day of the cohort period (inclusive)",
+    )
+    proven.add_argument(
+        "--as-of",
+        dest="as_of",
+        type=_iso_date,
+        metavar="DATE",
+        help="the last day the data covers (default today): decides whether it is provisional",
+    )
+    proven.add_argument(
+        "--by",
+        nargs="+",
+        default=[],
+        choices=BREAKDOWNS,
+        metavar="FIELD",
+        help=f"break down by any of: {', '.join(BREAKDOWNS)}",
+    )
+    proven.add_argument(
+        "--index-event",
+        choices=INDEX_EVENT_CHOICES,
+        default="earliest",
+        help="which eligible event in the period is the index event (default earliest)",
+    )
     proven.add_argument("--engine", choices=ENGINES, default="duckdb", help="SQL engine (default duckdb)")
     proven.add_argument("--format", choices=("json",), default="json", help="output format")
 

@@ -35,7 +35,15 @@ OPTIONAL_COLUMNS: tuple[str, ...] = ("district", "ethnicity", "priority_group", 
 DATE_COLUMNS: tuple[str, ...] = ("date_of_birth", "offence_date", "proven_date", "release_date")
 OUTCOMES: tuple[str, ...] = ("conviction", "caution")
 # As desist.offences.Disposal. A hospital order is not custody: its index date is the court date.
-DISPOSALS: tuple[str, ...] = ("custody", "community", "suspended", "fine", "discharge", "other", "hospital_order")
+DISPOSALS: tuple[str, ...] = (
+    "custody",
+    "community",
+    "suspended",
+    "fine",
+    "discharge",
+    "other",
+    "hospital_order",
+)
 SEXES: tuple[str, ...] = ("male", "female")
 # Problems listed in full before the message says "and N more".
 PROBLEMS_SHOWN = 200
@@ -157,7 +165,9 @@ def _register_raw(con: duckdb.DuckDBPyConnection, events: pa.Table | str | Path,
             )
             con.execute("SELECT * FROM raw_events LIMIT 0").fetchall()
         except duckdb.Error as exc:
-            raise EventsInvalid([EventProblem(name, None, None, f"not a readable Parquet file: {exc}")]) from exc
+            raise EventsInvalid(
+                [EventProblem(name, None, None, f"not a readable Parquet file: {exc}")]
+            ) from exc
         return name
     # A spreadsheet's row numbers: the header is row 1.
     con.register("raw_arrow", _with_row_numbers(_read_csv(path, name), 2))
@@ -248,7 +258,9 @@ def _message(check: int, row: dict[str, Any]) -> str:
     if check == 5:
         return "sex is empty" if raw is None else f"{raw!r} is not a sex (use male or female)"
     if check == 6:
-        return "outcome is empty" if raw is None else f"{raw!r} is not an outcome (use {' or '.join(OUTCOMES)})"
+        return (
+            "outcome is empty" if raw is None else f"{raw!r} is not an outcome (use {' or '.join(OUTCOMES)})"
+        )
     if check == 7:
         return f"{raw!r} is not a disposal (use {', '.join(DISPOSALS)})"
     if check == 8:
@@ -312,14 +324,19 @@ def _person_problems(con: duckdb.DuckDBPyConnection, source: str) -> tuple[list[
         if dob != first_dob:
             problems.append(
                 EventProblem(
-                    source, int(row_number), "date_of_birth",
+                    source,
+                    int(row_number),
+                    "date_of_birth",
                     f"{dob} differs from {first_dob} on row {first_row} for the same person_id",
                 )
             )
         if sex != first_sex:
             problems.append(
                 EventProblem(
-                    source, int(row_number), "sex", f"{sex} differs from {first_sex} on row {first_row} for the same person_id"
+                    source,
+                    int(row_number),
+                    "sex",
+                    f"{sex} differs from {first_sex} on row {first_row} for the same person_id",
                 )
             )
     return problems, len(rows)
@@ -335,7 +352,10 @@ def load_events(events: pa.Table | str | Path, *, source: str | None = None) -> 
     if missing:
         present = ", ".join(c for c in types if c != "source_row")
         raise EventsInvalid(
-            [EventProblem(name, None, column, f"missing column (the header has: {present})") for column in missing]
+            [
+                EventProblem(name, None, column, f"missing column (the header has: {present})")
+                for column in missing
+            ]
         )
     optional = tuple(column for column in OPTIONAL_COLUMNS if column in types)
     _define_views(con, types, optional)

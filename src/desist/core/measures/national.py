@@ -21,7 +21,20 @@ from .events import DISPOSALS
 EPOCH = date(1970, 1, 1)
 DEFAULT_AS_OF = date(2026, 6, 30)
 # Common Home Office codes (theft from shops, common assault, criminal damage, drugs, burglary, ...).
-CODES = ("04600", "10500", "05800", "09200", "02800", "00800", "03000", "04900", "80300", "06600", "03400", "05400")
+CODES = (
+    "04600",
+    "10500",
+    "05800",
+    "09200",
+    "02800",
+    "00800",
+    "03000",
+    "04900",
+    "80300",
+    "06600",
+    "03400",
+    "05400",
+)
 CODE_WEIGHTS = (0.22, 0.16, 0.1, 0.1, 0.05, 0.08, 0.04, 0.08, 0.06, 0.06, 0.02, 0.03)
 # custody, community, suspended, fine, discharge, other: the first six DISPOSALS (no hospital orders here).
 DISPOSAL_WEIGHTS = (0.2, 0.25, 0.12, 0.28, 0.1, 0.05)
@@ -40,8 +53,9 @@ def _dictionary(values: tuple[str, ...], index: np.ndarray, missing: np.ndarray 
     return pa.DictionaryArray.from_arrays(indices, pa.array(values, pa.string()))
 
 
-def national_history(*, people: int = 1_000_000, seed: int = 1, as_of: date = DEFAULT_AS_OF,
-                     mean_offences: float = 14.5) -> pa.Table:
+def national_history(
+    *, people: int = 1_000_000, seed: int = 1, as_of: date = DEFAULT_AS_OF, mean_offences: float = 14.5
+) -> pa.Table:
     """One row per proven offence for ``people`` synthetic people (about ``mean_offences`` each, fewer
     for people whose career runs past ``as_of``), with every optional column."""
     rng = np.random.default_rng(seed)
@@ -93,8 +107,11 @@ def national_history(*, people: int = 1_000_000, seed: int = 1, as_of: date = DE
             "release_date": dates(release_day, mask=~released),
             "offence_code": _dictionary(CODES, code),
             "district": _dictionary(tuple(d.name for d in DISTRICTS), district[person]),
-            "ethnicity": _dictionary(ETHNICITIES, np.minimum(ethnicity, len(ETHNICITIES) - 1)[person],
-                                     missing=(ethnicity == len(ETHNICITIES))[person]),
+            "ethnicity": _dictionary(
+                ETHNICITIES,
+                np.minimum(ethnicity, len(ETHNICITIES) - 1)[person],
+                missing=(ethnicity == len(ETHNICITIES))[person],
+            ),
             "priority_group": _dictionary(PRIORITY_GROUPS, priority[person], missing=~in_priority[person]),
             "iom_strand": _dictionary(IOM_STRANDS, strand[person], missing=~on_iom[person]),
         }

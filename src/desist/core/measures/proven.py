@@ -42,7 +42,9 @@ def offence_groups_table(settings: ProvenReoffendingSettings) -> pa.Table:
     )
 
 
-def _run_duckdb(loaded: LoadedEvents, steps: Sequence[tuple[str, str]], final: str, tables: dict[str, pa.Table]) -> list[tuple[Any, ...]]:
+def _run_duckdb(
+    loaded: LoadedEvents, steps: Sequence[tuple[str, str]], final: str, tables: dict[str, pa.Table]
+) -> list[tuple[Any, ...]]:
     con = loaded.connection
     for name, table in tables.items():
         con.register(name, table)
@@ -51,7 +53,9 @@ def _run_duckdb(loaded: LoadedEvents, steps: Sequence[tuple[str, str]], final: s
     return [tuple(row) for row in con.execute(final).fetchall()]
 
 
-def _run_spark(loaded: LoadedEvents, steps: Sequence[tuple[str, str]], final: str, tables: dict[str, pa.Table]) -> list[tuple[Any, ...]]:
+def _run_spark(
+    loaded: LoadedEvents, steps: Sequence[tuple[str, str]], final: str, tables: dict[str, pa.Table]
+) -> list[tuple[Any, ...]]:
     from ..linkage.backends import spark_session
 
     spark = spark_session()
@@ -114,9 +118,7 @@ def proven_reoffending(
     loaded = events if isinstance(events, LoadedEvents) else load_events(events, source=source_name)
     absent = [name for name in by if name in OPTIONAL_BREAKDOWNS and name not in loaded.optional_columns]
     if absent:
-        raise ValueError(
-            f"cannot break down by {', '.join(absent)}: {loaded.source} has no such column"
-        )
+        raise ValueError(f"cannot break down by {', '.join(absent)}: {loaded.source} has no such column")
 
     dialect = SPARK if engine == "spark" else DUCKDB
     optional = loaded.optional_columns
@@ -146,8 +148,12 @@ def proven_reoffending(
     for name in by:
         values = _order(name, (value for b, value, _ in counts if b == name), settings)
         breakdowns[name] = tuple(
-            BreakdownRow(value, measures(name, value), measures(name, value, ("adult",)),
-                         measures(name, value, ("juvenile",)))
+            BreakdownRow(
+                value,
+                measures(name, value),
+                measures(name, value, ("adult",)),
+                measures(name, value, ("juvenile",)),
+            )
             for value in values
         )
     waiting_ends = add_months(period_end, settings.proven_within_months)

@@ -36,8 +36,16 @@ BREAKDOWNS: tuple[str, ...] = (
 # Breakdowns that need an optional input column.
 OPTIONAL_BREAKDOWNS: tuple[str, ...] = ("district", "priority_group", "iom_strand", "ethnicity")
 # Ties between eligible events on one day go to the more serious disposal.
-DISPOSAL_ORDER: tuple[str, ...] = ("custody", "hospital_order", "community", "suspended", "fine", "discharge", "other",
-                                   "caution")
+DISPOSAL_ORDER: tuple[str, ...] = (
+    "custody",
+    "hospital_order",
+    "community",
+    "suspended",
+    "fine",
+    "discharge",
+    "other",
+    "caution",
+)
 
 
 @dataclass(frozen=True)

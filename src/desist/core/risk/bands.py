@@ -162,7 +162,9 @@ def overall_rosh(levels: Mapping[str, str | None]) -> str:
     for audience, level in levels.items():
         key = normalise_level(audience)
         if key not in ROSH_AUDIENCES:
-            raise RiskInputError(f"unknown RoSH audience {audience!r}: use one of {', '.join(ROSH_AUDIENCES)}")
+            raise RiskInputError(
+                f"unknown RoSH audience {audience!r}: use one of {', '.join(ROSH_AUDIENCES)}"
+            )
         if level is None or (isinstance(level, str) and not level.strip()):
             continue
         found.append(rosh_level(level, name=f"RoSH to {key.replace('_', ' ')}"))

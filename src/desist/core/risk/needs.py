@@ -94,14 +94,36 @@ SAN_THRESHOLDS: dict[str, tuple[int, int]] = {
 SECTION_QUESTIONS: dict[str, tuple[str, ...]] = {
     "accommodation": ("no fixed abode or transient", "suitability", "permanence", "location"),
     "ete": ("unemployed", "employment history", "work-related skills", "attitude to employment"),
-    "relationships": ("relationship with close family", "experience of childhood", "previous close relationships"),
+    "relationships": (
+        "relationship with close family",
+        "experience of childhood",
+        "previous close relationships",
+    ),
     "lifestyle": ("regular activities encourage offending", "easily influenced", "recklessness"),
-    "drugs": ("current drug misuse", "ever injected", "motivation to tackle drug misuse", "drugs a major activity"),
-    "alcohol": ("current use a problem", "binge drinking", "frequency and level", "motivation to tackle alcohol misuse"),
-    "thinking_behaviour": ("recognises problems", "problem solving", "awareness of consequences",
-                           "understands others' views"),
-    "attitudes": ("pro-criminal attitudes", "attitude to supervision", "attitude to community and society",
-                  "motivation to address offending"),
+    "drugs": (
+        "current drug misuse",
+        "ever injected",
+        "motivation to tackle drug misuse",
+        "drugs a major activity",
+    ),
+    "alcohol": (
+        "current use a problem",
+        "binge drinking",
+        "frequency and level",
+        "motivation to tackle alcohol misuse",
+    ),
+    "thinking_behaviour": (
+        "recognises problems",
+        "problem solving",
+        "awareness of consequences",
+        "understands others' views",
+    ),
+    "attitudes": (
+        "pro-criminal attitudes",
+        "attitude to supervision",
+        "attitude to community and society",
+        "motivation to address offending",
+    ),
 }
 
 QUESTION_SCORES: tuple[int, ...] = (0, 1, 2)

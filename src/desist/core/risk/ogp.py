@@ -48,13 +48,15 @@ class OgpResult:
     @property
     def parts(self) -> tuple[Part, ...]:
         """The whole working: the score parts, then the score, probabilities, percentages and band."""
-        return (*self.score_parts,
-                Part("OGP score", self.score, "sum of the parts"),
-                Part("One-year probability", self.p_one_year, "logistic(0.0616 × score − 3.6832)"),
-                Part("Two-year probability", self.p_two_year, "logistic(0.0616 × score − 3.0795)"),
-                Part("One-year %", self.one_year, "whole % half up; ≤0 → 1, >99 → 99"),
-                Part("Two-year %", self.two_year, "whole % half up; ≤0 → 1, >99 → 99"),
-                Part("Band", self.band, "on the two-year %: low 1–33, medium 34–66, high 67–84, very high 85–99"))
+        return (
+            *self.score_parts,
+            Part("OGP score", self.score, "sum of the parts"),
+            Part("One-year probability", self.p_one_year, "logistic(0.0616 × score − 3.6832)"),
+            Part("Two-year probability", self.p_two_year, "logistic(0.0616 × score − 3.0795)"),
+            Part("One-year %", self.one_year, "whole % half up; ≤0 → 1, >99 → 99"),
+            Part("Two-year %", self.two_year, "whole % half up; ≤0 → 1, >99 → 99"),
+            Part("Band", self.band, "on the two-year %: low 1–33, medium 34–66, high 67–84, very high 85–99"),
+        )
 
     def explain(self) -> list[tuple[str, str]]:
         """The working, one (label, value) line per step."""
@@ -128,18 +130,21 @@ def ogp(
 
     Raises MissingAssessmentItems naming every missing item, RiskInputError naming every value not allowed.
     """
-    require_all("OGP", {
-        "ogrs3_two_year": ogrs3_two_year,
-        "no_fixed_abode": no_fixed_abode,
-        "unemployed": unemployed,
-        "regular_offending_activities": regular_offending_activities,
-        "current_drug_misuse": current_drug_misuse,
-        "motivation_to_tackle_drug_misuse": motivation_to_tackle_drug_misuse,
-        "problem_solving": problem_solving,
-        "awareness_of_consequences": awareness_of_consequences,
-        "understands_others_views": understands_others_views,
-        "pro_criminal_attitudes": pro_criminal_attitudes,
-    })
+    require_all(
+        "OGP",
+        {
+            "ogrs3_two_year": ogrs3_two_year,
+            "no_fixed_abode": no_fixed_abode,
+            "unemployed": unemployed,
+            "regular_offending_activities": regular_offending_activities,
+            "current_drug_misuse": current_drug_misuse,
+            "motivation_to_tackle_drug_misuse": motivation_to_tackle_drug_misuse,
+            "problem_solving": problem_solving,
+            "awareness_of_consequences": awareness_of_consequences,
+            "understands_others_views": understands_others_views,
+            "pro_criminal_attitudes": pro_criminal_attitudes,
+        },
+    )
     check = Checker()
     ogrs = check.whole("ogrs3_two_year", ogrs3_two_year, 0, 100)
     nfa = check.flag("no_fixed_abode", no_fixed_abode)
@@ -158,15 +163,28 @@ def ogp(
         Part("No fixed abode", 5 if nfa else 0, "5 if no fixed abode or transient accommodation"),
         Part("Unemployed", 5 if jobless else 0, "5 if unemployed"),
         Part("Regular offending activities", GRADE_POINTS[activities], f"answer {activities}: 0→0, 1→3, 2→5"),
-        Part("Drug misuse", int(half_up(3.75 * (drugs + motivation))),
-             f"round(3.75 × (current misuse {drugs} + motivation {motivation})) half up"),
-        Part("Thinking and behaviour", int(half_up((solving + awareness + views) * 5.0 / 6.0)),
-             f"round(5/6 × (problem solving {solving} + awareness {awareness} + others' views {views})) half up"),
+        Part(
+            "Drug misuse",
+            int(half_up(3.75 * (drugs + motivation))),
+            f"round(3.75 × (current misuse {drugs} + motivation {motivation})) half up",
+        ),
+        Part(
+            "Thinking and behaviour",
+            int(half_up((solving + awareness + views) * 5.0 / 6.0)),
+            f"round(5/6 × (problem solving {solving} + awareness {awareness} + others' views {views})) half up",
+        ),
         Part("Pro-criminal attitudes", GRADE_POINTS[attitudes], f"answer {attitudes}: 0→0, 1→3, 2→5"),
     )
     score = sum(int(p.value or 0) for p in parts)
     p_one, p_two = ogp_probabilities(score)
     one_year = report_probability(p_one, five_dp_first=False)
     two_year = report_probability(p_two, five_dp_first=False)
-    return OgpResult(one_year=one_year, two_year=two_year, band=ogp_band(two_year), score=score,
-                     score_parts=parts, p_one_year=p_one, p_two_year=p_two)
+    return OgpResult(
+        one_year=one_year,
+        two_year=two_year,
+        band=ogp_band(two_year),
+        score=score,
+        score_parts=parts,
+        p_one_year=p_one,
+        p_two_year=p_two,
+    )

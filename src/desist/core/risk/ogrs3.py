@@ -130,12 +130,15 @@ def copas_rate(previous: int, age_at_conviction: int, age_at_first_sanction: int
     """
     denominator = 10 + age_at_conviction - age_at_first_sanction
     if denominator <= 0:
-        raise RiskInputError(f"the Copas denominator must be positive (10 + {age_at_conviction} − "
-                             f"{age_at_first_sanction} = {denominator})")
+        raise RiskInputError(
+            f"the Copas denominator must be positive (10 + {age_at_conviction} − "
+            f"{age_at_first_sanction} = {denominator})"
+        )
     return math.log((1 + previous) / denominator)
 
 
 # --- the offence table ------------------------------------------------------------------------------
+
 
 @lru_cache(maxsize=4)
 def _offence_index(path: Path) -> dict[str, OffenceCodeRow]:
@@ -155,7 +158,9 @@ def clear_offence_cache() -> None:
 
 def _normalise_code(code: object) -> str:
     if not isinstance(code, str) or not code.strip().isdigit() or len(code.strip()) > 5:
-        raise RiskInputError(f"unknown offence code {code!r}: a Home Office code has five digits (e.g. '02800')")
+        raise RiskInputError(
+            f"unknown offence code {code!r}: a Home Office code has five digits (e.g. '02800')"
+        )
     return code.strip().zfill(5)
 
 
@@ -179,15 +184,20 @@ def offence_weight(offence_code: str | None, offence_category: str | None) -> tu
         raise RiskInputError("give the offence: offence_code (a Home Office code) or offence_category")
     assert code is not None
     if row.needs_details:
-        raise OffenceCategoryRequired(code, OFFENCE_CATEGORIES,
-                                      reason="covers several OGRS3 categories (NEED_DETAILS_OF_EXACT_OFFENCE)")
+        raise OffenceCategoryRequired(
+            code, OFFENCE_CATEGORIES, reason="covers several OGRS3 categories (NEED_DETAILS_OF_EXACT_OFFENCE)"
+        )
     if row.ogrs3_weight is None:
-        raise OffenceCategoryRequired(code, OFFENCE_CATEGORIES,
-                                      reason=f"has no OGRS3 weight in the offence table ({row.ogrs3_category})")
+        raise OffenceCategoryRequired(
+            code,
+            OFFENCE_CATEGORIES,
+            reason=f"has no OGRS3 weight in the offence table ({row.ogrs3_category})",
+        )
     return row.ogrs3_category, row.ogrs3_weight, code
 
 
 # --- the calculator -----------------------------------------------------------------------------------
+
 
 @dataclass(frozen=True, slots=True)
 class Ogrs3Terms:
@@ -226,23 +236,44 @@ class Ogrs3Result:
         denominator = 10 + t.age_at_conviction - self.age_at_first_sanction
         return (
             Part("Age at conviction", t.age_at_conviction, "whole years from date of birth to conviction"),
-            Part("Age at follow-up start", t.age_at_follow_up, "whole years from date of birth to follow-up start"),
+            Part(
+                "Age at follow-up start",
+                t.age_at_follow_up,
+                "whole years from date of birth to follow-up start",
+            ),
             Part("Previous sanctions", t.previous, f"total sanctions {self.total_sanctions} − 1"),
-            Part(f"Age/sex weight ({self.sex}, {age_band_label(t.age_at_follow_up)})", t.age_sex_weight,
-                 "RULES.md §1 table, on the age at follow-up start"),
-            Part("First sanction term", t.first_sanction_term,
-                 "0.12614 if this is the only sanction, else 0.46306"),
-            Part("Copas rate", t.copas_rate,
-                 f"ln((1 + {t.previous}) / (10 + {t.age_at_conviction} − {self.age_at_first_sanction})) "
-                 f"= ln({1 + t.previous}/{denominator})"),
+            Part(
+                f"Age/sex weight ({self.sex}, {age_band_label(t.age_at_follow_up)})",
+                t.age_sex_weight,
+                "RULES.md §1 table, on the age at follow-up start",
+            ),
+            Part(
+                "First sanction term",
+                t.first_sanction_term,
+                "0.12614 if this is the only sanction, else 0.46306",
+            ),
+            Part(
+                "Copas rate",
+                t.copas_rate,
+                f"ln((1 + {t.previous}) / (10 + {t.age_at_conviction} − {self.age_at_first_sanction})) "
+                f"= ln({1 + t.previous}/{denominator})",
+            ),
             Part("Copas term", COPAS_WEIGHT * t.copas_rate, "1.25112 × Copas rate"),
-            Part(f"Offence: {t.offence_category}" + (f" (code {self.offence_code})" if self.offence_code else ""),
-                 t.offence_weight, "offence category weight"),
+            Part(
+                f"Offence: {t.offence_category}"
+                + (f" (code {self.offence_code})" if self.offence_code else ""),
+                t.offence_weight,
+                "offence category weight",
+            ),
             Part("y", t.y, "age/sex weight + first sanction term + Copas term + offence weight"),
             Part("One-year probability", t.p_one_year, "exp(1.40256 + y) / (1 + exp(1.40256 + y))"),
             Part("Two-year probability", t.p_two_year, "exp(2.1217 + y) / (1 + exp(2.1217 + y))"),
-            Part("One-year %", self.one_year, "probability to 5 dp, then a whole % half up; ≤0 → 1, >99 → 99"),
-            Part("Two-year %", self.two_year, "probability to 5 dp, then a whole % half up; ≤0 → 1, >99 → 99"),
+            Part(
+                "One-year %", self.one_year, "probability to 5 dp, then a whole % half up; ≤0 → 1, >99 → 99"
+            ),
+            Part(
+                "Two-year %", self.two_year, "probability to 5 dp, then a whole % half up; ≤0 → 1, >99 → 99"
+            ),
             Part("Band", self.band, "on the two-year %: low 0–49, medium 50–74, high 75–89, very high 90+"),
         )
 
@@ -301,7 +332,9 @@ def ogrs3(
     if age_at_conviction < MIN_AGE:
         raise RiskInputError(f"age at conviction must be at least {MIN_AGE} (got {age_at_conviction})")
     if first_age > age_at_conviction:
-        raise RiskInputError(f"age at first sanction ({first_age}) is above age at conviction ({age_at_conviction})")
+        raise RiskInputError(
+            f"age at first sanction ({first_age}) is above age at conviction ({age_at_conviction})"
+        )
     category, weight, code = offence_weight(offence_code, offence_category)
 
     age_at_follow_up = whole_years(born, follow_up)

@@ -40,12 +40,24 @@ ITEMS: dict[str, str] = {
 
 # Age at follow-up start → points (RULES.md §2): (first age, last age or None, points).
 AGE_POINTS: tuple[tuple[int, int | None, int], ...] = (
-    (18, 19, 20), (20, 21, 17), (22, 23, 14), (24, 25, 12), (26, 30, 10),
-    (31, 35, 8), (36, 40, 6), (41, 45, 4), (46, 50, 2), (51, None, 0),
+    (18, 19, 20),
+    (20, 21, 17),
+    (22, 23, 14),
+    (24, 25, 12),
+    (26, 30, 10),
+    (31, 35, 8),
+    (36, 40, 6),
+    (41, 45, 4),
+    (46, 50, 2),
+    (51, None, 0),
 )
 # Non-violent sanctions → points (RULES.md §2): (first count, last count or None, points).
 NON_VIOLENT_POINTS: tuple[tuple[int, int | None, int], ...] = (
-    (0, 2, 0), (3, 4, 2), (5, 10, 3), (11, 20, 4), (21, None, 5),
+    (0, 2, 0),
+    (3, 4, 2),
+    (5, 10, 3),
+    (11, 20, 4),
+    (21, None, 5),
 )
 
 PreviousSanctionRule = Literal["previous", "any"]
@@ -79,7 +91,9 @@ def age_points(age: int) -> int:
     """18–19 → 20, 20–21 → 17, 22–23 → 14, 24–25 → 12, 26–30 → 10, 31–35 → 8, 36–40 → 6, 41–45 → 4,
     46–50 → 2, 51+ → 0 (RULES.md §2). RiskInputError under 18."""
     if age < MIN_AGE:
-        raise RiskInputError(f"OVP is for adults: age at follow-up start must be at least {MIN_AGE} (got {age})")
+        raise RiskInputError(
+            f"OVP is for adults: age at follow-up start must be at least {MIN_AGE} (got {age})"
+        )
     return _lookup(AGE_POINTS, age)
 
 
@@ -114,13 +128,15 @@ class OvpResult:
     @property
     def parts(self) -> tuple[Part, ...]:
         """The whole working: the score parts, then the score, probabilities, percentages and band."""
-        return (*self.score_parts,
-                Part("OVP score", self.score, f"static {self.static_score} + dynamic {self.dynamic_score}"),
-                Part("One-year probability", self.p_one_year, "logistic(0.0722 × score − 4.5215)"),
-                Part("Two-year probability", self.p_two_year, "logistic(0.0722 × score − 3.8773)"),
-                Part("One-year %", self.one_year, "whole % half up; ≤0 → 1, >99 → 99"),
-                Part("Two-year %", self.two_year, "whole % half up; ≤0 → 1, >99 → 99"),
-                Part("Band", self.band, "on the two-year %: low 1–29, medium 30–59, high 60–79, very high 80–99"))
+        return (
+            *self.score_parts,
+            Part("OVP score", self.score, f"static {self.static_score} + dynamic {self.dynamic_score}"),
+            Part("One-year probability", self.p_one_year, "logistic(0.0722 × score − 4.5215)"),
+            Part("Two-year probability", self.p_two_year, "logistic(0.0722 × score − 3.8773)"),
+            Part("One-year %", self.one_year, "whole % half up; ≤0 → 1, >99 → 99"),
+            Part("Two-year %", self.two_year, "whole % half up; ≤0 → 1, >99 → 99"),
+            Part("Band", self.band, "on the two-year %: low 1–29, medium 30–59, high 60–79, very high 80–99"),
+        )
 
     def explain(self) -> list[tuple[str, str]]:
         """The working, one (label, value) line per step."""
@@ -156,23 +172,28 @@ def ovp(
 
     Raises MissingAssessmentItems naming every missing item, RiskInputError naming every value not allowed.
     """
-    require_all("OVP", {
-        "sex": sex,
-        "date_of_birth": date_of_birth,
-        "follow_up_start": follow_up_start,
-        "total_sanctions": total_sanctions,
-        "violent_sanctions": violent_sanctions,
-        "recognises_impact": recognises_impact,
-        "no_fixed_abode": no_fixed_abode,
-        "unemployed": unemployed,
-        "alcohol_current_use": alcohol_current_use,
-        "alcohol_binge": alcohol_binge,
-        "psychiatric_treatment": psychiatric_treatment,
-        "temper_control": temper_control,
-        "pro_criminal_attitudes": pro_criminal_attitudes,
-    })
+    require_all(
+        "OVP",
+        {
+            "sex": sex,
+            "date_of_birth": date_of_birth,
+            "follow_up_start": follow_up_start,
+            "total_sanctions": total_sanctions,
+            "violent_sanctions": violent_sanctions,
+            "recognises_impact": recognises_impact,
+            "no_fixed_abode": no_fixed_abode,
+            "unemployed": unemployed,
+            "alcohol_current_use": alcohol_current_use,
+            "alcohol_binge": alcohol_binge,
+            "psychiatric_treatment": psychiatric_treatment,
+            "temper_control": temper_control,
+            "pro_criminal_attitudes": pro_criminal_attitudes,
+        },
+    )
     if previous_sanction_rule not in ("previous", "any"):
-        raise RiskInputError(f"previous_sanction_rule must be 'previous' or 'any' (got {previous_sanction_rule!r})")
+        raise RiskInputError(
+            f"previous_sanction_rule must be 'previous' or 'any' (got {previous_sanction_rule!r})"
+        )
     check = Checker()
     if not isinstance(sex, str) or sex.strip().lower() not in SEXES:
         check.problems.append(f"sex must be 'male' or 'female' (got {sex!r})")
@@ -201,21 +222,37 @@ def ovp(
     non_violent = total - violent
 
     parts = (
-        Part("Violent sanctions", violent_sanction_points(violent),
-             f"{violent}: 0→0, 1→4, 2→7, 3→9, 4→11, then +1 each to 17→24, 18+→25"),
-        Part("Non-violent sanctions", non_violent_sanction_points(non_violent),
-             f"{total} − {violent} = {non_violent}: 0–2→0, 3–4→2, 5–10→3, 11–20→4, 21+→5"),
-        Part(f"Age at follow-up start ({age})", age_points(age),
-             "18–19→20, 20–21→17, 22–23→14, 24–25→12, 26–30→10, 31–35→8, 36–40→6, 41–45→4, 46–50→2, 51+→0"),
+        Part(
+            "Violent sanctions",
+            violent_sanction_points(violent),
+            f"{violent}: 0→0, 1→4, 2→7, 3→9, 4→11, then +1 each to 17→24, 18+→25",
+        ),
+        Part(
+            "Non-violent sanctions",
+            non_violent_sanction_points(non_violent),
+            f"{total} − {violent} = {non_violent}: 0–2→0, 3–4→2, 5–10→3, 11–20→4, 21+→5",
+        ),
+        Part(
+            f"Age at follow-up start ({age})",
+            age_points(age),
+            "18–19→20, 20–21→17, 22–23→14, 24–25→12, 26–30→10, 31–35→8, 36–40→6, 41–45→4, 46–50→2, 51+→0",
+        ),
         Part("Male", 5 if male else 0, "5 if male"),
-        Part("Previous sanction", 5 if has_sanction else 0,
-             "5 if a sanction before the current one (total ≥ 2)" if previous_sanction_rule == "previous"
-             else "5 if any sanction (total ≥ 1; the MoJ code's rule)"),
+        Part(
+            "Previous sanction",
+            5 if has_sanction else 0,
+            "5 if a sanction before the current one (total ≥ 2)"
+            if previous_sanction_rule == "previous"
+            else "5 if any sanction (total ≥ 1; the MoJ code's rule)",
+        ),
         Part("Does not recognise impact of offending", 0 if impact else 4, "4 if not recognised"),
         Part("No fixed abode", 4 if nfa else 0, "4 if no fixed abode or transient accommodation"),
         Part("Unemployed", 4 if jobless else 0, "4 if unemployed"),
-        Part("Alcohol misuse", math.ceil((alcohol_use + binge) * 2.5),
-             f"ceil(2.5 × (current use {alcohol_use} + binge {binge}))"),
+        Part(
+            "Alcohol misuse",
+            math.ceil((alcohol_use + binge) * 2.5),
+            f"ceil(2.5 × (current use {alcohol_use} + binge {binge}))",
+        ),
         Part("Psychiatric treatment", 4 if psychiatric else 0, "4 if current or pending"),
         Part("Temper control", temper * 3, f"3 × {temper}"),
         Part("Pro-criminal attitudes", attitudes * 3, f"3 × {attitudes}"),
@@ -224,5 +261,13 @@ def ovp(
     p_one, p_two = ovp_probabilities(score)
     one_year = report_probability(p_one, five_dp_first=False)
     two_year = report_probability(p_two, five_dp_first=False)
-    return OvpResult(one_year=one_year, two_year=two_year, band=ovp_band(two_year), score=score,
-                     score_parts=parts, age_at_follow_up=age, p_one_year=p_one, p_two_year=p_two)
+    return OvpResult(
+        one_year=one_year,
+        two_year=two_year,
+        band=ovp_band(two_year),
+        score=score,
+        score_parts=parts,
+        age_at_follow_up=age,
+        p_one_year=p_one,
+        p_two_year=p_two,
+    )

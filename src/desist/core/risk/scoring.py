@@ -182,7 +182,9 @@ def rosh_for(facts: RiskFacts) -> ScoreResult:
     result.inputs = dict(facts.assessment.rosh)
     result.value = risk.overall_rosh(facts.assessment.rosh)
     result.band = result.value
-    result.working = [[f"RoSH to {audience.replace('_', ' ')}", level] for audience, level in facts.assessment.rosh.items()]
+    result.working = [
+        [f"RoSH to {audience.replace('_', ' ')}", level] for audience, level in facts.assessment.rosh.items()
+    ]
     result.working.append(["Overall (the highest)", result.value])
     return result
 
@@ -242,9 +244,17 @@ def tier_for(facts: RiskFacts, ogrs: ScoreResult, on: date, *, assessment_curren
         "is_iom_nominal": IOM_REGISTER in facts.registers,
         "unsupervised": not running,
     }
-    result.inputs = {**inputs, "women_factors": None if women is None else {
-        "parenting_responsibilities": women.parenting_responsibilities, "impulsivity": women.impulsivity,
-        "temper_control": women.temper_control, "breach_or_recall": women.breach_or_recall}}
+    result.inputs = {
+        **inputs,
+        "women_factors": None
+        if women is None
+        else {
+            "parenting_responsibilities": women.parenting_responsibilities,
+            "impulsivity": women.impulsivity,
+            "temper_control": women.temper_control,
+            "breach_or_recall": women.breach_or_recall,
+        },
+    }
     calculated = risk.tier_two_axis(women_factors=women, **inputs)
     result.value = calculated.tier
     result.band = calculated.protect_level
@@ -273,8 +283,11 @@ LETTER_TIER_NEEDS = {
 def ever_sexual_offence(facts: RiskFacts, on: date) -> bool:
     """Any proven sexual offence up to ``on``, by the category chosen for it or its code's category."""
     categories = _categories()
-    return any((s.ogrs3_category or categories.get(s.ho_code, "")) in SEXUAL_CATEGORIES
-               for s in facts.sanctions if s.outcome_date <= on)
+    return any(
+        (s.ogrs3_category or categories.get(s.ho_code, "")) in SEXUAL_CATEGORIES
+        for s in facts.sanctions
+        if s.outcome_date <= on
+    )
 
 
 def latest_indeterminate_release(facts: RiskFacts, on: date) -> tuple[bool, date | None]:
@@ -317,7 +330,12 @@ def tier_letter_for(facts: RiskFacts, on: date) -> ScoreResult:
     result.value = calculated.tier
     result.explain = calculated.explain
     assert assessment is not None  # ARP and CSRP came from it
-    result.working.append(["Note", f"Predictors from the assessment of {assessment.assessed_on.day} {assessment.assessed_on:%b %Y}"])
+    result.working.append(
+        [
+            "Note",
+            f"Predictors from the assessment of {assessment.assessed_on.day} {assessment.assessed_on:%b %Y}",
+        ]
+    )
     return result
 
 
@@ -361,20 +379,39 @@ def ogp_for(facts: RiskFacts, ogrs: ScoreResult) -> ScoreResult:
 def ovp_for(facts: RiskFacts, ogrs: ScoreResult) -> ScoreResult:
     """OVP from the assessment's answers and the offence history (RULES.md §2)."""
     assert facts.assessment is not None
-    inputs = _items(facts.assessment.answers, (
-        "recognises_impact", "no_fixed_abode", "unemployed", "alcohol_current_use", "alcohol_binge",
-        "psychiatric_treatment", "temper_control", "pro_criminal_attitudes"))
+    inputs = _items(
+        facts.assessment.answers,
+        (
+            "recognises_impact",
+            "no_fixed_abode",
+            "unemployed",
+            "alcohol_current_use",
+            "alcohol_binge",
+            "psychiatric_treatment",
+            "temper_control",
+            "pro_criminal_attitudes",
+        ),
+    )
     if ogrs.inputs:
         categories = _categories()
-        convictions = [s for s in facts.sanctions if s.outcome_date <= date.fromisoformat(ogrs.inputs["conviction_date"])]
+        convictions = [
+            s for s in facts.sanctions if s.outcome_date <= date.fromisoformat(ogrs.inputs["conviction_date"])
+        ]
         occasions: dict[date, list[Sanction]] = {}
         for sanction in convictions:
             occasions.setdefault(sanction.outcome_date, []).append(sanction)
-        violent = sum(1 for group in occasions.values()
-                      if categories.get(principal_offence(group).ho_code) in VIOLENT_CATEGORIES)
-        inputs.update(sex=facts.sex, date_of_birth=facts.date_of_birth,
-                      follow_up_start=date.fromisoformat(ogrs.inputs["follow_up_start"]),
-                      total_sanctions=ogrs.inputs["total_sanctions"], violent_sanctions=violent)
+        violent = sum(
+            1
+            for group in occasions.values()
+            if categories.get(principal_offence(group).ho_code) in VIOLENT_CATEGORIES
+        )
+        inputs.update(
+            sex=facts.sex,
+            date_of_birth=facts.date_of_birth,
+            follow_up_start=date.fromisoformat(ogrs.inputs["follow_up_start"]),
+            total_sanctions=ogrs.inputs["total_sanctions"],
+            violent_sanctions=violent,
+        )
     return _predictor("ovp", risk.ovp, inputs)
 
 

@@ -63,8 +63,20 @@ IOM_POINTS = 2
 
 # Requirement kinds in the product's vocabulary (RULES.md §9).
 REQUIREMENT_KINDS: tuple[str, ...] = (
-    "unpaid_work", "rar", "programme", "prohibited_activity", "curfew", "exclusion", "residence",
-    "foreign_travel_prohibition", "mhtr", "drr", "atr", "aamr", "attendance_centre", "electronic_monitoring",
+    "unpaid_work",
+    "rar",
+    "programme",
+    "prohibited_activity",
+    "curfew",
+    "exclusion",
+    "residence",
+    "foreign_travel_prohibition",
+    "mhtr",
+    "drr",
+    "atr",
+    "aamr",
+    "attendance_centre",
+    "electronic_monitoring",
 )
 # Requirements that restrict rather than work on change. hmpps-tier has no list of its own: it reads each
 # requirement's "restrictive" flag from nDelius and leaves out unpaid work (main categories W and W1). This
@@ -114,11 +126,15 @@ def has_mandate_for_change(
     requirements alone, or both together give no mandate. RiskInputError for an unknown requirement kind.
     """
     if not isinstance(custodial_sentence_current, bool):
-        raise RiskInputError(f"custodial_sentence_current must be True or False (got {custodial_sentence_current!r})")
+        raise RiskInputError(
+            f"custodial_sentence_current must be True or False (got {custodial_sentence_current!r})"
+        )
     kinds = set(requirements)
     unknown = sorted(kinds - set(REQUIREMENT_KINDS))
     if unknown:
-        raise RiskInputError(f"unknown requirement kind(s) {', '.join(unknown)}: use {', '.join(REQUIREMENT_KINDS)}")
+        raise RiskInputError(
+            f"unknown requirement kind(s) {', '.join(unknown)}: use {', '.join(REQUIREMENT_KINDS)}"
+        )
     if custodial_sentence_current:
         return True
     return any(kind not in NO_MANDATE_REQUIREMENTS and kind not in restrictive for kind in kinds)
@@ -183,9 +199,16 @@ class TwoAxisTier:
             Part("Protect level", self.protect_level, "A ≥ 150; B 20–149; C 10–19; D < 10"),
             *self.change_parts,
             Part("Change points", self.change_points, "sum of the change parts"),
-            Part("Change level", self.change_level,
-                 "0 no mandate; 2 no current assessment; else 3 at ≥ 20, 2 at 10–19, 1 below 10"),
-            Part("Tier", self.tier, "protect level, change level" + (", S: unsupervised" if self.unsupervised else "")),
+            Part(
+                "Change level",
+                self.change_level,
+                "0 no mandate; 2 no current assessment; else 3 at ≥ 20, 2 at 10–19, 1 below 10",
+            ),
+            Part(
+                "Tier",
+                self.tier,
+                "protect level, change level" + (", S: unsupervised" if self.unsupervised else ""),
+            ),
         )
 
     def explain(self) -> list[tuple[str, str]]:
@@ -232,7 +255,9 @@ def _protect_parts(
     rosh_rule = "very high → 150; high → 20; medium → 10; low or none → 0"
     if from_rsr >= from_rosh:
         parts.append(Part(rsr_label, from_rsr, f"{rsr_rule}; the larger of RSR and RoSH: counted"))
-        parts.append(Part(rosh_label, 0, f"{rosh_rule} (= {from_rosh}); only the larger of RSR and RoSH counts"))
+        parts.append(
+            Part(rosh_label, 0, f"{rosh_rule} (= {from_rosh}); only the larger of RSR and RoSH counts")
+        )
     else:
         parts.append(Part(rsr_label, 0, f"{rsr_rule} (= {from_rsr}); only the larger of RSR and RoSH counts"))
         parts.append(Part(rosh_label, from_rosh, f"{rosh_rule}; the larger of RSR and RoSH: counted"))
@@ -240,8 +265,13 @@ def _protect_parts(
     mappa = "none" if mappa_level is None else f"level {mappa_level}"
     if mappa_category is not None:
         mappa += f", category {mappa_category}"
-    parts.append(Part(f"MAPPA {mappa}", MAPPA_LEVEL_POINTS.get(mappa_level or 0, 0),
-                      "level 2 or 3 → 150; level 1 → 5; the category does not count"))
+    parts.append(
+        Part(
+            f"MAPPA {mappa}",
+            MAPPA_LEVEL_POINTS.get(mappa_level or 0, 0),
+            "level 2 or 3 → 150; level 1 → 5; the category does not count",
+        )
+    )
 
     distinct = sorted(set(registers))
     counted = [r for r in distinct if r in COMPLEXITY_REGISTERS]
@@ -258,14 +288,18 @@ def _protect_parts(
         factors = women or WomenFactors()
         parenting = 1 if factors.parenting_responsibilities else 0
         self_control = 1 if (factors.impulsivity > 0 or factors.temper_control > 0) else 0
-        parts.append(Part(
-            "Additional factors for women",
-            (parenting + self_control) * 2,
-            f"(parenting responsibilities (6.9) {parenting} + impulsivity (11.2) {factors.impulsivity} or temper "
-            f"control (11.4) {factors.temper_control} above 0 → {self_control}) × 2"
-            + (" (no answers given: 0)" if women is None else ""),
-        ))
-        parts.append(Part("Previous breach or recall", 2 if factors.breach_or_recall else 0, "women only: 2 if yes"))
+        parts.append(
+            Part(
+                "Additional factors for women",
+                (parenting + self_control) * 2,
+                f"(parenting responsibilities (6.9) {parenting} + impulsivity (11.2) {factors.impulsivity} or temper "
+                f"control (11.4) {factors.temper_control} above 0 → {self_control}) × 2"
+                + (" (no answers given: 0)" if women is None else ""),
+            )
+        )
+        parts.append(
+            Part("Previous breach or recall", 2 if factors.breach_or_recall else 0, "women only: 2 if yes")
+        )
     return parts
 
 
@@ -278,8 +312,13 @@ def _change_parts(
     iom: bool,
 ) -> tuple[int, list[Part]]:
     if not mandate:
-        return 0, [Part("No mandate for change", 0, "no custodial sentence and no requirement beyond unpaid "
-                                                    "work or restriction → change level 0")]
+        return 0, [
+            Part(
+                "No mandate for change",
+                0,
+                "no custodial sentence and no requirement beyond unpaid work or restriction → change level 0",
+            )
+        ]
     if not current_assessment:
         return 2, [Part("No current assessment", 0, "no current assessment → change level 2")]
     parts: list[Part] = []
@@ -288,13 +327,20 @@ def _change_parts(
             continue
         level = need_level(needs[section], section=section)
         weight = NEED_WEIGHTS[section]
-        parts.append(Part(f"Need: {SECTION_NAMES[section]} {level}", weight * NEED_SEVERITY[level],
-                          f"weight {weight} × severity {NEED_SEVERITY[level]} (standard 1, severe 2)"))
+        parts.append(
+            Part(
+                f"Need: {SECTION_NAMES[section]} {level}",
+                weight * NEED_SEVERITY[level],
+                f"weight {weight} × severity {NEED_SEVERITY[level]} (standard 1, severe 2)",
+            )
+        )
     if ogrs is None:
         parts.append(Part("OGRS3 not available", 0, "floor(OGRS % / 10); none → 0"))
     else:
         parts.append(Part(f"OGRS3 {ogrs:g}%", math.floor(ogrs / 10), "floor(OGRS % / 10)"))
-    parts.append(Part("IOM nominal" if iom else "Not an IOM nominal", IOM_POINTS if iom else 0, "2 if an IOM nominal"))
+    parts.append(
+        Part("IOM nominal" if iom else "Not an IOM nominal", IOM_POINTS if iom else 0, "2 if an IOM nominal")
+    )
     points = sum(int(p.value or 0) for p in parts)
     return change_level(points), parts
 
@@ -344,11 +390,19 @@ def tier_two_axis(
         raise RiskInputError(f"unknown need section(s) {', '.join(unknown)}: use {', '.join(SECTION_KEYS)}")
     ogrs = None if ogrs_percent is None else check_percent("OGRS percentage", ogrs_percent)
 
-    protect = _protect_parts(rsr=rsr, rosh=rosh_key, mappa_level=level, mappa_category=category,
-                             registers=register_keys, sex=sex_key, women=women_factors)
+    protect = _protect_parts(
+        rsr=rsr,
+        rosh=rosh_key,
+        mappa_level=level,
+        mappa_category=category,
+        registers=register_keys,
+        sex=sex_key,
+        women=women_factors,
+    )
     protect_points = sum(int(p.value or 0) for p in protect)
-    change, change_parts = _change_parts(mandate=mandate, current_assessment=current, needs=needs, ogrs=ogrs,
-                                         iom=iom)
+    change, change_parts = _change_parts(
+        mandate=mandate, current_assessment=current, needs=needs, ogrs=ogrs, iom=iom
+    )
     change_points = sum(int(p.value or 0) for p in change_parts)
     letter = protect_level(protect_points)
     return TwoAxisTier(
@@ -379,7 +433,12 @@ DCSRP_BANDS: tuple[str, ...] = ("low", "medium", "high", "very_high")
 # DC-SRP medium band by score, first match wins. RULES.md gives ≥ 3.36 → C and ≥ 2.11 → D; hmpps-tier
 # (TierCalculator.kt, docs/tier-calculation.md) adds ≥ 1.12 → C and ≥ 0.60 → D for scores "with risk
 # reduction". The default follows hmpps-tier so that every medium score it accepts has a letter.
-DEFAULT_DCSRP_MEDIUM_THRESHOLDS: tuple[tuple[float, str], ...] = ((3.36, "C"), (2.11, "D"), (1.12, "C"), (0.60, "D"))
+DEFAULT_DCSRP_MEDIUM_THRESHOLDS: tuple[tuple[float, str], ...] = (
+    (3.36, "C"),
+    (2.11, "D"),
+    (1.12, "C"),
+    (0.60, "D"),
+)
 REGISTRATION_LETTERS: dict[str, str] = {"domestic_abuse": "E", "stalking": "F", "child_protection": "F"}
 # The product's register kinds that stand for those registrations.
 REGISTRATION_ALIASES: dict[str, str] = {"domestic_abuse_perpetrator": "domestic_abuse"}
@@ -413,11 +472,16 @@ class SingleLetterTier:
     @property
     def parts(self) -> tuple[Part, ...]:
         """Each component, then the tier."""
-        return (*self.components, Part("Tier", self.tier, "the highest (closest to A) of the component letters"))
+        return (
+            *self.components,
+            Part("Tier", self.tier, "the highest (closest to A) of the component letters"),
+        )
 
     def explain(self) -> list[tuple[str, str]]:
         """The working, one (label, value) line per component."""
-        return explain_parts(Part(p.label, "no letter" if p.value is None else p.value, p.rule) for p in self.parts)
+        return explain_parts(
+            Part(p.label, "no letter" if p.value is None else p.value, p.rule) for p in self.parts
+        )
 
 
 def tier_single_letter(
@@ -457,38 +521,63 @@ def tier_single_letter(
     if missing:
         raise MissingAssessmentItems("the single-letter tier", missing)
     assert arp_percent is not None and csrp_percent is not None
-    components: list[Part] = [Part(
-        f"ARP {arp_percent:g}% × CSRP {csrp_percent:g}%", arp_csrp_letter(arp_percent, csrp_percent),
-        "RULES.md §3b table: CSRP rows 6.9/3.0/1.0/0.5/0, ARP columns 90/75/50/25/15/0")]
+    components: list[Part] = [
+        Part(
+            f"ARP {arp_percent:g}% × CSRP {csrp_percent:g}%",
+            arp_csrp_letter(arp_percent, csrp_percent),
+            "RULES.md §3b table: CSRP rows 6.9/3.0/1.0/0.5/0, ARP columns 90/75/50/25/15/0",
+        )
+    ]
 
     if dcsrp is not None and dcsrp not in DCSRP_BANDS:
-        raise RiskInputError(f"DC-SRP band must be one of {', '.join(DCSRP_BANDS)}, not_applicable or None "
-                             f"(got {dcsrp_band!r})")
+        raise RiskInputError(
+            f"DC-SRP band must be one of {', '.join(DCSRP_BANDS)}, not_applicable or None "
+            f"(got {dcsrp_band!r})"
+        )
     if dcsrp is None:
         components.append(Part("DC-SRP: no band", None, "no validated band: no letter"))
     elif dcsrp == "medium":
         score = check_percent("DC-SRP score", dcsrp_score)
         letter = next((lt for floor, lt in dcsrp_medium_thresholds if score >= floor), None)
         if letter is None:
-            raise RiskInputError(f"DC-SRP score {score:g} is below every medium-band threshold "
-                                 f"({', '.join(f'{f:g}' for f, _ in dcsrp_medium_thresholds)})")
-        components.append(Part(f"DC-SRP medium, score {score:g}", letter,
-                               "medium by score: " + ", ".join(f"≥ {f:g} → {lt}" for f, lt in dcsrp_medium_thresholds)))
+            raise RiskInputError(
+                f"DC-SRP score {score:g} is below every medium-band threshold "
+                f"({', '.join(f'{f:g}' for f, _ in dcsrp_medium_thresholds)})"
+            )
+        components.append(
+            Part(
+                f"DC-SRP medium, score {score:g}",
+                letter,
+                "medium by score: " + ", ".join(f"≥ {f:g} → {lt}" for f, lt in dcsrp_medium_thresholds),
+            )
+        )
     else:
         letter = {"very_high": "A", "high": "B", "low": "E"}[dcsrp]
-        components.append(Part(f"DC-SRP {dcsrp.replace('_', ' ')}", letter, "very high → A, high → B, low → E"))
+        components.append(
+            Part(f"DC-SRP {dcsrp.replace('_', ' ')}", letter, "very high → A, high → B, low → E")
+        )
 
     category = _optional_int("MAPPA category", mappa_category, MAPPA_CATEGORIES)
     rosh_key = None if rosh is None else rosh_level(rosh)
     rosh_text = "none" if rosh_key is None else rosh_key.replace("_", " ")
     if category is not None:
         letter_or_none: str | None = {"very_high": "A", "high": "C", "medium": "D"}.get(rosh_key or "", "E")
-        components.append(Part(f"MAPPA category {category}, RoSH {rosh_text}", letter_or_none,
-                               "with MAPPA: very high → A, high → C, medium → D, low or none → E"))
+        components.append(
+            Part(
+                f"MAPPA category {category}, RoSH {rosh_text}",
+                letter_or_none,
+                "with MAPPA: very high → A, high → C, medium → D, low or none → E",
+            )
+        )
     else:
         letter_or_none = {"very_high": "C", "high": "D"}.get(rosh_key or "")
-        components.append(Part(f"No MAPPA, RoSH {rosh_text}", letter_or_none,
-                               "without MAPPA: very high → C, high → D, else no letter"))
+        components.append(
+            Part(
+                f"No MAPPA, RoSH {rosh_text}",
+                letter_or_none,
+                "without MAPPA: very high → C, high → D, else no letter",
+            )
+        )
 
     lifer = _flag("is_lifer_or_ipp", is_lifer_or_ipp)
     if not lifer:
@@ -505,19 +594,34 @@ def tier_single_letter(
             letter = "D"
         else:
             letter = "E"
-        components.append(Part(f"Lifer/IPP released {latest_release_date}", letter,
-                               "released within 1 year → B, within 5 years → D, else E"))
+        components.append(
+            Part(
+                f"Lifer/IPP released {latest_release_date}",
+                letter,
+                "released within 1 year → B, within 5 years → D, else E",
+            )
+        )
 
     if isinstance(registrations, str):
         raise RiskInputError("registrations must be a collection of keys, not one string")
     keys = {REGISTRATION_ALIASES.get(r, r) for r in registrations}
     for key, letter in REGISTRATION_LETTERS.items():
         present = key in keys
-        components.append(Part(f"{key.replace('_', ' ').capitalize()} registration" + ("" if present else ": none"),
-                               letter if present else None, f"{key.replace('_', ' ')} → {letter}"))
+        components.append(
+            Part(
+                f"{key.replace('_', ' ').capitalize()} registration" + ("" if present else ": none"),
+                letter if present else None,
+                f"{key.replace('_', ' ')} → {letter}",
+            )
+        )
     sexual = _flag("ever_committed_sexual_offence", ever_committed_sexual_offence)
-    components.append(Part("Sexual offence ever" if sexual else "No sexual offence recorded",
-                           SEXUAL_OFFENCE_LETTER if sexual else None, f"any sexual offence ever → {SEXUAL_OFFENCE_LETTER}"))
+    components.append(
+        Part(
+            "Sexual offence ever" if sexual else "No sexual offence recorded",
+            SEXUAL_OFFENCE_LETTER if sexual else None,
+            f"any sexual offence ever → {SEXUAL_OFFENCE_LETTER}",
+        )
+    )
 
     letters = [str(p.value) for p in components if p.value is not None]
     return SingleLetterTier(tier=min(letters, key=TIER_LETTERS.index), components=tuple(components))

@@ -55,7 +55,9 @@ def _level(latent: Arr, cuts: tuple[float, float, float]) -> Arr:
     return np.searchsorted(np.asarray(cuts), latent, side="right").astype(np.int64)
 
 
-def build_assessments(rng: np.random.Generator, pop: Population, pj: PersonJustice, today: int) -> Assessments:
+def build_assessments(
+    rng: np.random.Generator, pop: Population, pj: PersonJustice, today: int
+) -> Assessments:
     """One current (or lapsed) assessment for most supervised people."""
     supervised = np.flatnonzero(pop.supervised)
     chosen = supervised[rng.random(supervised.shape[0]) < ASSESSED_SHARE]
@@ -69,12 +71,15 @@ def build_assessments(rng: np.random.Generator, pop: Population, pj: PersonJusti
     da = pj.da_first[chosen] >= 0
     children = pj.sexual_child[chosen] if pj.sexual_child.dtype == bool else pj.sexual_child[chosen] > 0
     base = propensity * 1.6 + violent * 0.5 + rng.normal(0.0, 0.35, n)
-    rosh = np.stack([
-        _level(base, (1.0, 1.85, 2.45)),                        # public
-        _level(base + da * 0.9, (1.0, 1.8, 2.5)),               # known adult
-        _level(base * 0.6 + children * 2.2, (0.9, 1.9, 2.6)),   # children
-        _level(base * 0.7, (1.1, 2.0, 2.7)),                    # staff
-    ], axis=1)
+    rosh = np.stack(
+        [
+            _level(base, (1.0, 1.85, 2.45)),  # public
+            _level(base + da * 0.9, (1.0, 1.8, 2.5)),  # known adult
+            _level(base * 0.6 + children * 2.2, (0.9, 1.9, 2.6)),  # children
+            _level(base * 0.7, (1.1, 2.0, 2.7)),  # staff
+        ],
+        axis=1,
+    )
     rsr = np.round(np.clip(np.exp(rng.normal(0.6 + 1.3 * propensity + 0.4 * violent, 0.55, n)), 0.1, 40.0), 2)
 
     drugs = pj.drugs[chosen]
@@ -82,7 +87,9 @@ def build_assessments(rng: np.random.Generator, pop: Population, pj: PersonJusti
     owner: list[Arr] = []
     texts: list[str] = []
     for s, (name, questions) in enumerate(SECTION_QUESTIONS):
-        boost = {"drugs": drugs * 0.35, "alcohol": violent * 0.15, "thinking_behaviour": violent * 0.1}.get(name, 0.0)
+        boost = {"drugs": drugs * 0.35, "alcohol": violent * 0.15, "thinking_behaviour": violent * 0.1}.get(
+            name, 0.0
+        )
         p = np.clip(0.12 + 0.55 * propensity + boost + rng.normal(0.0, 0.08, n), 0.02, 0.95)
         scores = (rng.random((n, questions)) < p[:, None]).astype(np.int64) + (
             rng.random((n, questions)) < (p[:, None] * 0.55)
@@ -139,12 +146,22 @@ def build_assessments(rng: np.random.Generator, pop: Population, pj: PersonJusti
     # older ones none. Drawn last, so every earlier value is the same as before they were added.
     received = (age_days <= PREDICTORS_SINCE_DAYS) & (np.asarray(rng.random(n)) < PREDICTORS_SHARE)
     arp = np.round(100.0 / (1.0 + np.exp(-(-2.2 + 4.0 * propensity + rng.normal(0.0, 0.5, n)))), 2)
-    csrp = np.round(np.clip(np.exp(rng.normal(-0.7 + 2.0 * propensity + 0.4 * violent, 0.6, n)), 0.05, 25.0), 2)
+    csrp = np.round(
+        np.clip(np.exp(rng.normal(-0.7 + 2.0 * propensity + 0.4 * violent, 0.6, n)), 0.05, 25.0), 2
+    )
     return Assessments(
-        person=chosen, assessed_on=assessed_on, rosh=rosh, rsr=rsr, answers=answers,
-        arp=np.where(received, arp, np.nan), csrp=np.where(received, csrp, np.nan),
-        section_rows=(np.concatenate(owner) if owner else np.zeros(0, np.int64),
-                      np.concatenate(section_index) if section_index else np.zeros(0, np.int64), texts),
+        person=chosen,
+        assessed_on=assessed_on,
+        rosh=rosh,
+        rsr=rsr,
+        answers=answers,
+        arp=np.where(received, arp, np.nan),
+        csrp=np.where(received, csrp, np.nan),
+        section_rows=(
+            np.concatenate(owner) if owner else np.zeros(0, np.int64),
+            np.concatenate(section_index) if section_index else np.zeros(0, np.int64),
+            texts,
+        ),
     )
 
 
@@ -159,25 +176,31 @@ def assessment_tables(a: Assessments) -> tuple[pa.Table, pa.Table]:
     from . import vocab
 
     n = a.person.shape[0]
-    assessments = pa.table({
-        "assessment_id": int_col(np.arange(1, n + 1)),
-        "person_id": int_col(a.person + 1),
-        "assessed_on": date_col(a.assessed_on),
-        "source": pa.array(["oasys"] * n, type=pa.string()),
-        "rosh_public": pa.array([ROSH_LEVELS[i] for i in a.rosh[:, 0]], type=pa.string()),
-        "rosh_known_adult": pa.array([ROSH_LEVELS[i] for i in a.rosh[:, 1]], type=pa.string()),
-        "rosh_children": pa.array([ROSH_LEVELS[i] for i in a.rosh[:, 2]], type=pa.string()),
-        "rosh_staff": pa.array([ROSH_LEVELS[i] for i in a.rosh[:, 3]], type=pa.string()),
-        "rsr_percent": pa.array(a.rsr, type=pa.float64()),
-        "arp_percent": _optional_percent(a.arp, n),
-        "csrp_percent": _optional_percent(a.csrp, n),
-        "answers": pa.array(a.answers, type=pa.string()),
-    }, schema=vocab.SCHEMAS["assessments"])
+    assessments = pa.table(
+        {
+            "assessment_id": int_col(np.arange(1, n + 1)),
+            "person_id": int_col(a.person + 1),
+            "assessed_on": date_col(a.assessed_on),
+            "source": pa.array(["oasys"] * n, type=pa.string()),
+            "rosh_public": pa.array([ROSH_LEVELS[i] for i in a.rosh[:, 0]], type=pa.string()),
+            "rosh_known_adult": pa.array([ROSH_LEVELS[i] for i in a.rosh[:, 1]], type=pa.string()),
+            "rosh_children": pa.array([ROSH_LEVELS[i] for i in a.rosh[:, 2]], type=pa.string()),
+            "rosh_staff": pa.array([ROSH_LEVELS[i] for i in a.rosh[:, 3]], type=pa.string()),
+            "rsr_percent": pa.array(a.rsr, type=pa.float64()),
+            "arp_percent": _optional_percent(a.arp, n),
+            "csrp_percent": _optional_percent(a.csrp, n),
+            "answers": pa.array(a.answers, type=pa.string()),
+        },
+        schema=vocab.SCHEMAS["assessments"],
+    )
     owner, section, texts = a.section_rows
-    sections = pa.table({
-        "assessment_id": int_col(owner + 1),
-        "section": pa.array([SECTION_QUESTIONS[i][0] for i in section], type=pa.string()),
-        "question_scores": pa.array(texts, type=pa.string()),
-    }, schema=vocab.SCHEMAS["assessment_sections"])
+    sections = pa.table(
+        {
+            "assessment_id": int_col(owner + 1),
+            "section": pa.array([SECTION_QUESTIONS[i][0] for i in section], type=pa.string()),
+            "question_scores": pa.array(texts, type=pa.string()),
+        },
+        schema=vocab.SCHEMAS["assessment_sections"],
+    )
     order = np.lexsort((section, owner))
     return assessments, sections.take(pa.array(order))

@@ -158,14 +158,19 @@ def caseload_split(world: Partnership) -> float:
     return int(in_custody) / int(supervised) if supervised else float("nan")
 
 
-def calibration_checks(world: Partnership, *, minimum: int = 100) -> tuple[ProvenReoffendingResult, list[Check]]:
+def calibration_checks(
+    world: Partnership, *, minimum: int = 100
+) -> tuple[ProvenReoffendingResult, list[Check]]:
     """Each calibration target beside the figure measured on ``world``. Breakdown values with fewer than
     ``minimum`` cohort members are left out of the offence and disposal gradients; a gradient is met when its
     ends are in the published order and no step is reversed beyond sampling error (``Z_95``)."""
     start, end = cohort_year(world.config.as_of)
     events = calibration_events(world)
     result = proven_reoffending(
-        events, period_start=start, period_end=end, as_of=world.config.as_of,
+        events,
+        period_start=start,
+        period_end=end,
+        as_of=world.config.as_of,
         by=("sex", "age_band", "offence_group", "previous_offences", "priority_group"),
     )
     head = result.headline
@@ -174,51 +179,118 @@ def calibration_checks(world: Partnership, *, minimum: int = 100) -> tuple[Prove
     overall = Share(head.reoffenders, head.cohort_size)
     checks = [
         Check("proven reoffending rate", _pct(rate), "19.7% ± 2 points", abs(rate - 0.197) <= 0.02, KENT),
-        Check("reoffences per reoffender", f"{frequency:.2f}", "2.9 ± 0.5", abs(frequency - 2.9) <= 0.5, MOJ_2012),
+        Check(
+            "reoffences per reoffender",
+            f"{frequency:.2f}",
+            "2.9 ± 0.5",
+            abs(frequency - 2.9) <= 0.5,
+            MOJ_2012,
+        ),
     ]
     adult, juvenile = result.adult.binary_rate or 0.0, result.juvenile.binary_rate or 0.0
-    checks.append(Check("juvenile above adult", f"{_pct(juvenile)} vs {_pct(adult)}",
-                        "juvenile > adult (33.0% vs 25.6%)", juvenile > adult, MOJ_2019))
+    checks.append(
+        Check(
+            "juvenile above adult",
+            f"{_pct(juvenile)} vs {_pct(adult)}",
+            "juvenile > adult (33.0% vs 25.6%)",
+            juvenile > adult,
+            MOJ_2019,
+        )
+    )
     sex = _shares(result, "sex", 1)
     male, female = sex.get("male", Share(0, 0)), sex.get("female", Share(0, 0))
-    checks.append(Check("male above female", f"{_pct(male.rate)} vs {_pct(female.rate)}", "male > female",
-                        male.rate > female.rate, SETTING))
+    checks.append(
+        Check(
+            "male above female",
+            f"{_pct(male.rate)} vs {_pct(female.rate)}",
+            "male > female",
+            male.rate > female.rate,
+            SETTING,
+        )
+    )
     ages = [_pooled(result, "age_band", bands) for _, bands in AGE_GROUPS]
     strict, within = _falls(ages)
     steps = " > ".join(f"{label} {_pct(a.rate)}" for (label, _), a in zip(AGE_GROUPS, ages, strict=True))
-    checks.append(Check("falls with age", f"{steps} ({_order(strict)})",
-                        "each broad band below the one before", within, SETTING))
+    checks.append(
+        Check(
+            "falls with age",
+            f"{steps} ({_order(strict)})",
+            "each broad band below the one before",
+            within,
+            SETTING,
+        )
+    )
     groups = _shares(result, "offence_group", minimum)
     theft = groups.get(THEFT, Share(0, 0))
     others = {g: s for g, s in groups.items() if g != THEFT}
     runner_up = max(others, key=lambda g: others[g].rate) if others else ""
     strict = bool(others) and theft.rate > max(s.rate for s in others.values())
     within = theft.rate > overall.rate and all(_z(s, theft) <= Z_95 for s in others.values())
-    checks.append(Check("theft highest offence group", f"theft {_pct(theft.rate)}, next {runner_up} "
-                        f"{_pct(others[runner_up].rate if others else 0.0)} ({_order(strict)})",
-                        "theft above every other group", within, SETTING))
+    checks.append(
+        Check(
+            "theft highest offence group",
+            f"theft {_pct(theft.rate)}, next {runner_up} "
+            f"{_pct(others[runner_up].rate if others else 0.0)} ({_order(strict)})",
+            "theft above every other group",
+            within,
+            SETTING,
+        )
+    )
     fraud = _pooled(result, "offence_group", ("Fraud and forgery",))
     sexual = _pooled(result, "offence_group", SEXUAL_GROUPS)
     low = _pooled(result, "offence_group", ("Fraud and forgery", *SEXUAL_GROUPS))
-    checks.append(Check("fraud and sexual low", f"{_pct(low.rate)} (fraud {_pct(fraud.rate)}, sexual "
-                        f"{_pct(sexual.rate)})", "together below the overall rate", low.rate < rate, SETTING))
+    checks.append(
+        Check(
+            "fraud and sexual low",
+            f"{_pct(low.rate)} (fraud {_pct(fraud.rate)}, sexual {_pct(sexual.rate)})",
+            "together below the overall rate",
+            low.rate < rate,
+            SETTING,
+        )
+    )
     disposals = _shares(result, "priority_group", minimum)
     short = disposals.get(SHORT_CUSTODY, _pooled(result, "priority_group", (SHORT_CUSTODY,)))
     rest = {d: s for d, s in disposals.items() if d != SHORT_CUSTODY}
     strict = bool(rest) and short.rate > max(s.rate for s in rest.values())
     within = short.rate > overall.rate and all(_z(s, short) <= Z_95 for s in rest.values())
-    checks.append(Check("custody under 12 months highest", f"{_pct(short.rate)} ({_order(strict)})",
-                        "highest disposal; 59.7% published", within, MOJ_2019))
+    checks.append(
+        Check(
+            "custody under 12 months highest",
+            f"{_pct(short.rate)} ({_order(strict)})",
+            "highest disposal; 59.7% published",
+            within,
+            MOJ_2019,
+        )
+    )
     caution = disposals.get("caution", _pooled(result, "priority_group", ("caution",)))
     rest = {d: s for d, s in disposals.items() if d != "caution"}
     strict = bool(rest) and caution.rate < min(s.rate for s in rest.values())
     within = caution.rate < overall.rate and all(_z(caution, s) <= Z_95 for s in rest.values())
-    checks.append(Check("caution lowest", f"caution {_pct(caution.rate)} ({_order(strict)})",
-                        "lowest disposal", within, SETTING))
-    previous = [_pooled(result, "previous_offences", (band,)).rate for band in ("0", "1-2", "3-6", "7-10", "11+")]
-    checks.append(Check("rises with previous offences", f"0: {_pct(previous[0])}, 11+: {_pct(previous[-1])}",
-                        "11+ above 0 (47% vs 10.5% published)", previous[-1] > previous[0] + 0.15, MOJ_2012))
+    checks.append(
+        Check(
+            "caution lowest",
+            f"caution {_pct(caution.rate)} ({_order(strict)})",
+            "lowest disposal",
+            within,
+            SETTING,
+        )
+    )
+    previous = [
+        _pooled(result, "previous_offences", (band,)).rate for band in ("0", "1-2", "3-6", "7-10", "11+")
+    ]
+    checks.append(
+        Check(
+            "rises with previous offences",
+            f"0: {_pct(previous[0])}, 11+: {_pct(previous[-1])}",
+            "11+ above 0 (47% vs 10.5% published)",
+            previous[-1] > previous[0] + 0.15,
+            MOJ_2012,
+        )
+    )
     custody = caseload_split(world)
-    checks.append(Check("caseload in custody", _pct(custody), "25% ± 2 points", abs(custody - 0.25) <= 0.02,
-                        KENT_CASELOAD))
+    checks.append(
+        Check(
+            "caseload in custody", _pct(custody), "25% ± 2 points", abs(custody - 0.25) <= 0.02, KENT_CASELOAD
+        )
+    )
     return result, checks

@@ -164,7 +164,9 @@ def _generate(cfg: SynthConfig) -> Partnership:
     )
     view = _person_view(pop, first, last, alias_person, alias_first, alias_last, alias_kind, ids)
     extracts, truth = build_extracts(seed, pop, view, addr, inv, cfg.errors)
-    assessments, assessment_sections = assessment_tables(build_assessments(stream(seed, "assessments"), pop, pj, today))
+    assessments, assessment_sections = assessment_tables(
+        build_assessments(stream(seed, "assessments"), pop, pj, today)
+    )
     school = build_school_records(stream(seed, "schools"), pop, cfg.as_of)
 
     return Partnership(

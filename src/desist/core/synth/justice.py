@@ -354,14 +354,29 @@ def _pace(age: Arr) -> Arr:
 
 
 def _reoffending_under_supervision(
-    rng: np.random.Generator, idx: Arr, prop: Arr, dob: Arr, female: Arr, main: Arr, group: Arr, kind: Arr,
-    sd: Arr, months: Arr, weeks: Arr, op: Arr, da: Arr, hdc: Arr, as_of: int,
+    rng: np.random.Generator,
+    idx: Arr,
+    prop: Arr,
+    dob: Arr,
+    female: Arr,
+    main: Arr,
+    group: Arr,
+    kind: Arr,
+    sd: Arr,
+    months: Arr,
+    weeks: Arr,
+    op: Arr,
+    da: Arr,
+    hdc: Arr,
+    as_of: int,
 ) -> list[dict[str, Arr]]:
     """Offences after the current sentence began (in the community: from the order, or from the release on
     licence), proven by the as-of date and dealt with without ending the sentence (a fine, a discharge or a
     caution). The current sentence is the person's latest sentence, but not always their latest offence:
     people reoffend while supervised, at the rate their own history predicts."""
-    released = compute_sentence_dates(kind, sd, months, weeks, op, _sds40_ok(group, months, da), hdc)["release"]
+    released = compute_sentence_dates(kind, sd, months, weeks, op, _sds40_ok(group, months, da), hdc)[
+        "release"
+    ]
     start = np.where(kind == K_CUSTODY, released, sd)
     live = (kind != K_CUSTODY) | (released < as_of)
     disposal = np.where(kind == K_CUSTODY, CUSTODY, np.where(kind == K_COMMUNITY, COMMUNITY, SUSPENDED))
@@ -414,7 +429,9 @@ def simulate_histories(rng: np.random.Generator, pop: Population, as_of: int) ->
     prop = pop.propensity
     age = pop.age
     youth_rate = 0.9 * prop**1.5 * np.clip((age - 9) / 8.0, 0, 1)
-    p_off = np.where(age >= 18, np.clip(0.12 + 1.5 * prop**1.3, 0, 0.95), np.where(age >= 10, youth_rate, 0.0))
+    p_off = np.where(
+        age >= 18, np.clip(0.12 + 1.5 * prop**1.3, 0, 0.95), np.where(age >= 10, youth_rate, 0.0)
+    )
     # Women are far fewer among people with a record (about one in six proven offenders).
     p_off = p_off * np.where(pop.sex == 1, 0.5, 1.0)
     offender = pop.supervised | (rng.random(n) < p_off)
@@ -466,9 +483,25 @@ def simulate_histories(rng: np.random.Generator, pop: Population, as_of: int) ->
         }
     )
 
-    rows.extend(_reoffending_under_supervision(
-        rng, si, p_prop[si], dob[si], female[si], main[si], s_group, kind, sd, months, weeks, op, s_da, hdc, as_of
-    ))
+    rows.extend(
+        _reoffending_under_supervision(
+            rng,
+            si,
+            p_prop[si],
+            dob[si],
+            female[si],
+            main[si],
+            s_group,
+            kind,
+            sd,
+            months,
+            weeks,
+            op,
+            s_da,
+            hdc,
+            as_of,
+        )
+    )
 
     # --- anchors: the latest sanction of everyone else with a record ---
     ni = np.flatnonzero(~sup)
@@ -544,7 +577,9 @@ def simulate_histories(rng: np.random.Generator, pop: Population, as_of: int) ->
         # it (docs/calibration.md); whether it was a youth's is judged from a typical gap.
         youth = next_offence - 180 < dob18[active]
         draw = _draw_outcomes(rng, group, youth, a_prop, female[active])
-        p_soon = reoffend_within_year(a_prop, age_then - 0.5, female[active], group, draw.disposal, draw.months)
+        p_soon = reoffend_within_year(
+            a_prop, age_then - 0.5, female[active], group, draw.disposal, draw.months
+        )
         gap = days_to_next_offence(rng, a_prop, rng.random(k) < p_soon, pace)
         tentative = next_offence - gap
         outcome = tentative - draw.served_upper - 3

@@ -243,8 +243,17 @@ REOFFEND_PROPENSITY = 6.5  # log-odds per unit of propensity
 REOFFEND_FEMALE = -0.1
 # (youngest age of the band, log-odds): reoffending falls with age, steeply after the forties.
 REOFFEND_AGE: tuple[tuple[int, float], ...] = (
-    (10, 1.4), (15, 1.5), (18, 0.7), (21, 0.4), (25, 0.15), (30, 0.0), (35, -0.25), (40, -0.45), (45, -0.7),
-    (50, -1.1), (60, -1.7),
+    (10, 1.4),
+    (15, 1.5),
+    (18, 0.7),
+    (21, 0.4),
+    (25, 0.15),
+    (30, 0.0),
+    (35, -0.25),
+    (40, -0.45),
+    (45, -0.7),
+    (50, -1.1),
+    (60, -1.7),
 )
 _REOFFEND_BY_GROUP: dict[str, float] = {
     "theft": 1.3,
@@ -283,8 +292,9 @@ def reoffend_within_year(
     """The chance that a sanction is followed within a year (from the release, for custody) by another
     offence, for sanctions described by the arrays given (``disposal`` -1 for a caution)."""
     bounds = np.array([lo for lo, _ in REOFFEND_AGE])
-    age_effect = np.array([v for _, v in REOFFEND_AGE])[np.clip(np.searchsorted(bounds, age, side="right") - 1, 0,
-                                                                 len(REOFFEND_AGE) - 1)]
+    age_effect = np.array([v for _, v in REOFFEND_AGE])[
+        np.clip(np.searchsorted(bounds, age, side="right") - 1, 0, len(REOFFEND_AGE) - 1)
+    ]
     caution = disposal < 0
     caution_effect = np.where(age < 18, REOFFEND_YOUTH_CAUTION, REOFFEND_CAUTION)
     disposal_effect = np.where(caution, caution_effect, REOFFEND_BY_DISPOSAL[np.clip(disposal, 0, 5)])

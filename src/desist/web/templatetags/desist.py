@@ -10,7 +10,7 @@ register = template.Library()
 
 @register.filter
 def key_date_label(kind: str) -> str:
-    """"licence_expiry" → "Licence expiry"."""
+    """ "licence_expiry" → "Licence expiry"."""
     try:
         return str(KeyDateKind(kind).label)
     except ValueError:
@@ -68,8 +68,16 @@ def status_colour(status: str) -> str:
     return _STATUS_COLOURS.get(status, "grey")
 
 
-_BAND_COLOURS = {"low": "green", "medium": "yellow", "high": "orange", "very_high": "red",
-                 "A": "red", "B": "orange", "C": "yellow", "D": "green"}
+_BAND_COLOURS = {
+    "low": "green",
+    "medium": "yellow",
+    "high": "orange",
+    "very_high": "red",
+    "A": "red",
+    "B": "orange",
+    "C": "yellow",
+    "D": "green",
+}
 
 
 @register.filter
@@ -79,7 +87,7 @@ def band_colour(band: str) -> str:
 
 @register.filter
 def band_label(band: str) -> str:
-    """"very_high" → "Very high"; tier protect levels are shown as "Protect level B"."""
+    """ "very_high" → "Very high"; tier protect levels are shown as "Protect level B"."""
     if len(band) == 1 and band.isalpha():
         return f"Protect level {band}"
     return band.replace("_", " ").capitalize()

@@ -26,14 +26,23 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("--batch", type=int, default=2000, help="people per transaction")
-        parser.add_argument("--workers", type=int, default=None,
-                            help="processes to share the work (default: one per CPU on PostgreSQL, 1 on SQLite)")
+        parser.add_argument(
+            "--workers",
+            type=int,
+            default=None,
+            help="processes to share the work (default: one per CPU on PostgreSQL, 1 on SQLite)",
+        )
 
     def handle(self, *args: Any, batch: int, workers: int | None, **options: Any) -> None:
         started = time.perf_counter()
-        ids = list(Person.objects.filter(
-            Q(offences__isnull=False) | Q(assessments__isnull=False) | Q(sentences__isnull=False)
-        ).distinct().order_by().values_list("pk", flat=True))
+        ids = list(
+            Person.objects.filter(
+                Q(offences__isnull=False) | Q(assessments__isnull=False) | Q(sentences__isnull=False)
+            )
+            .distinct()
+            .order_by()
+            .values_list("pk", flat=True)
+        )
         if workers is None:
             workers = (os.cpu_count() or 1) if connection.vendor == "postgresql" else 1
         if len(ids) < 2 * batch:
@@ -46,11 +55,16 @@ class Command(BaseCommand):
             # Contiguous shares, so each worker's batches read narrow id ranges.
             ids.sort()
             size = -(-len(ids) // workers)
-            shares = [(ids[n * size:(n + 1) * size], batch) for n in range(workers)]
+            shares = [(ids[n * size : (n + 1) * size], batch) for n in range(workers)]
             with multiprocessing.get_context("fork").Pool(workers) as pool:
                 parts = pool.map(_recalculate_share, shares)
-            result = RecalculationResult(people=sum(p[0] for p in parts), changed=sum(p[1] for p in parts),
-                                         unchanged=sum(p[2] for p in parts))
-        self.stdout.write(f"Recalculated {result.people:,} people in {time.perf_counter() - started:.1f} s "
-                          f"with {max(workers, 1)} worker{'s' if workers > 1 else ''}: "
-                          f"{result.changed:,} scores changed, {result.unchanged:,} unchanged.")
+            result = RecalculationResult(
+                people=sum(p[0] for p in parts),
+                changed=sum(p[1] for p in parts),
+                unchanged=sum(p[2] for p in parts),
+            )
+        self.stdout.write(
+            f"Recalculated {result.people:,} people in {time.perf_counter() - started:.1f} s "
+            f"with {max(workers, 1)} worker{'s' if workers > 1 else ''}: "
+            f"{result.changed:,} scores changed, {result.unchanged:,} unchanged."
+        )

@@ -10,8 +10,10 @@ from desist.audit.database import app_role_grant
 
 
 class Command(BaseCommand):
-    help = ("Run as the owner role (after migrate): give ROLE read and write on desist's tables but only INSERT and "
-            "SELECT on the access log, and no right to change the schema. docs/production.md, step 1.")
+    help = (
+        "Run as the owner role (after migrate): give ROLE read and write on desist's tables but only INSERT and "
+        "SELECT on the access log, and no right to change the schema. docs/production.md, step 1."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("role", help="The role the application connects as (the user in DATABASE_URL).")

@@ -11,13 +11,22 @@ from desist.audit.selectors import access_log_verification
 
 
 class Command(BaseCommand):
-    help = ("Check that no access log entry was edited, deleted or reordered (the hash chain). Prints the latest "
-            "position and hash: record them elsewhere and pass them back as --anchor to catch a rewritten chain.")
+    help = (
+        "Check that no access log entry was edited, deleted or reordered (the hash chain). Prints the latest "
+        "position and hash: record them elsewhere and pass them back as --anchor to catch a rewritten chain."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--anchor", action="append", default=[], metavar="POSITION:HASH",
-                            help="A position and hash printed by an earlier run; the entry there must still have it.")
-        parser.add_argument("--limit", type=int, default=20, help="Report at most this many problems (default 20).")
+        parser.add_argument(
+            "--anchor",
+            action="append",
+            default=[],
+            metavar="POSITION:HASH",
+            help="A position and hash printed by an earlier run; the entry there must still have it.",
+        )
+        parser.add_argument(
+            "--limit", type=int, default=20, help="Report at most this many problems (default 20)."
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         anchors = [self._anchor(text) for text in options["anchor"]]
@@ -26,16 +35,20 @@ class Command(BaseCommand):
         for seq, expected in anchors:
             held = AccessLogEntry.objects.filter(chain_seq=seq).values_list("entry_hash", flat=True).first()
             if held != expected:
-                problems.append(f"anchor {seq}:{expected[:12]}… does not match the log "
-                                f"({'no entry at that position' if held is None else 'the entry there has ' + held[:12] + '…'})"
-                                ": the chain was rewritten")
+                problems.append(
+                    f"anchor {seq}:{expected[:12]}… does not match the log "
+                    f"({'no entry at that position' if held is None else 'the entry there has ' + held[:12] + '…'})"
+                    ": the chain was rewritten"
+                )
         self.stdout.write(f"Checked {result.checked} access log entries.")
         self.stdout.write(f"Latest: {result.last_seq}:{result.last_hash}")
         if problems:
             for message in problems:
                 self.stderr.write(f"BAD: {message}")
-            raise CommandError(f"The access log fails verification ({len(problems)} problem"
-                               f"{'s' if len(problems) != 1 else ''} shown).")
+            raise CommandError(
+                f"The access log fails verification ({len(problems)} problem"
+                f"{'s' if len(problems) != 1 else ''} shown)."
+            )
         self.stdout.write("The access log is intact: no entry edited, deleted or reordered.")
 
     @staticmethod

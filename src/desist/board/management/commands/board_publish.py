@@ -14,11 +14,17 @@ from desist.core.basket import BoardView, Quarter
 
 
 class Command(BaseCommand):
-    help = "Freeze a quarter's basket of measures as a published snapshot (default: the last complete quarter)."
+    help = (
+        "Freeze a quarter's basket of measures as a published snapshot (default: the last complete quarter)."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--quarter", help="The quarter, like 2025Q4 (default: the last complete quarter).")
-        parser.add_argument("--pack", type=Path, help="Also write the quarter's board pack (PDF) to this file.")
+        parser.add_argument(
+            "--quarter", help="The quarter, like 2025Q4 (default: the last complete quarter)."
+        )
+        parser.add_argument(
+            "--pack", type=Path, help="Also write the quarter's board pack (PDF) to this file."
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         try:

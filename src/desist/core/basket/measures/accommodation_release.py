@@ -13,13 +13,17 @@ MEASURE = Measure(
     kind="proportion",
     definition=Definition(
         numerator="Those whose latest accommodation status recorded at release from that sentence says "
-                  "settled accommodation.",
+        "settled accommodation.",
         denominator="Releases from custodial sentences in the quarter (the actual release date), with an "
-                    "accommodation status recorded at release.",
-        inclusions=("Settled: a home the person can expect to stay in (their own tenancy or home, living with "
-                    "family or friends long-term, supported housing) as the recording officer judged it.",
-                    "District and priority groups are read on the release date."),
-        exclusions=("Those with no accommodation status recorded at release: counted in the data-quality note.",),
+        "accommodation status recorded at release.",
+        inclusions=(
+            "Settled: a home the person can expect to stay in (their own tenancy or home, living with "
+            "family or friends long-term, supported housing) as the recording officer judged it.",
+            "District and priority groups are read on the release date.",
+        ),
+        exclusions=(
+            "Those with no accommodation status recorded at release: counted in the data-quality note.",
+        ),
     ),
     unit_noun="releases from custody",
     missing="had no accommodation status recorded at release",

@@ -13,13 +13,17 @@ MEASURE = Measure(
     kind="proportion",
     definition=Definition(
         numerator="Those whose latest accommodation status recorded at the start of that sentence's "
-                  "supervision says settled accommodation.",
+        "supervision says settled accommodation.",
         denominator="Community and suspended sentence orders whose supervision started in the quarter, with an "
-                    "accommodation status recorded at the start.",
-        inclusions=("Settled: a home the person can expect to stay in (their own tenancy or home, living with "
-                    "family or friends long-term, supported housing) as the recording officer judged it.",
-                    "District and priority groups are read on the start date."),
-        exclusions=("Those with no accommodation status recorded at the start: counted in the data-quality note.",),
+        "accommodation status recorded at the start.",
+        inclusions=(
+            "Settled: a home the person can expect to stay in (their own tenancy or home, living with "
+            "family or friends long-term, supported housing) as the recording officer judged it.",
+            "District and priority groups are read on the start date.",
+        ),
+        exclusions=(
+            "Those with no accommodation status recorded at the start: counted in the data-quality note.",
+        ),
     ),
     unit_noun="orders starting",
     missing="had no accommodation status recorded at the start",

@@ -12,13 +12,15 @@ MEASURE = Measure(
     kind="proportion",
     definition=Definition(
         numerator="Those whose latest employment status recorded at the end (termination) of that sentence's "
-                  "supervision says employed, self-employed, in training or in education.",
+        "supervision says employed, self-employed, in training or in education.",
         denominator="Supervision that ended in the quarter (an order reaching its end date or revoked early, or "
-                    "a licence expiring), with an employment status recorded at the end.",
+        "a licence expiring), with an employment status recorded at the end.",
         inclusions=("District and priority groups are read on the day supervision ended.",),
-        exclusions=("Those with no employment status recorded at the end: counted in the data-quality note.",
-                    "People above state pension age or unable to work are still counted: record them as not in "
-                    "employment, training or education."),
+        exclusions=(
+            "Those with no employment status recorded at the end: counted in the data-quality note.",
+            "People above state pension age or unable to work are still counted: record them as not in "
+            "employment, training or education.",
+        ),
     ),
     unit_noun="periods of supervision ending",
     missing="had no employment status recorded at the end",

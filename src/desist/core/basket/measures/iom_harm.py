@@ -12,15 +12,19 @@ MEASURE = Measure(
     kind="before_after",
     definition=Definition(
         numerator="The crime harm (days of custody, from the crime harm table of docs/iom.md) of proven offences "
-                  "committed in the 12 months after adoption (proven by the data's date).",
+        "committed in the 12 months after adoption (proven by the data's date).",
         denominator="The crime harm of proven offences committed in the 12 months up to and including the day "
-                    "of adoption.",
-        inclusions=("People adopted onto the IOM cohort in the quarter, in any strand.",
-                    "The value is the change: after ÷ before − 1.",
-                    "District and priority groups are read on the adoption day."),
-        exclusions=("People whose 12 months after adoption had not ended by the data's date: counted in the "
-                    "data-quality note.",
-                    "Offences whose code has no row in the crime harm table add no harm (counted in a note)."),
+        "of adoption.",
+        inclusions=(
+            "People adopted onto the IOM cohort in the quarter, in any strand.",
+            "The value is the change: after ÷ before − 1.",
+            "District and priority groups are read on the adoption day.",
+        ),
+        exclusions=(
+            "People whose 12 months after adoption had not ended by the data's date: counted in the "
+            "data-quality note.",
+            "Offences whose code has no row in the crime harm table add no harm (counted in a note).",
+        ),
         notes=("The crime harm table holds illustrative defaults for the partnership to set (docs/iom.md).",),
     ),
     unit_noun="people adopted",

@@ -20,11 +20,15 @@ MEASURE = Measure(
     definition=Definition(
         numerator="Orders that reached their end date without being revoked (terminated) early.",
         denominator="Community orders and suspended sentence orders whose supervision ended in the quarter, "
-                    "by reaching their end date or by being revoked.",
+        "by reaching their end date or by being revoked.",
         inclusions=("District and priority groups are read on the day the order ended.",),
-        exclusions=("Custodial sentences (their licences are in the accommodation and employment measures).",),
-        notes=("An order revoked early for good progress counts as not completed: desist does not yet record "
-               "why an order was revoked.",),
+        exclusions=(
+            "Custodial sentences (their licences are in the accommodation and employment measures).",
+        ),
+        notes=(
+            "An order revoked early for good progress counts as not completed: desist does not yet record "
+            "why an order was revoked.",
+        ),
     ),
     unit_noun="orders ending",
     missing="",

@@ -13,10 +13,12 @@ MEASURE = Measure(
     definition=Definition(
         numerator="Programme requirements with the status completed.",
         denominator="Accredited programme requirements whose end date fell in the quarter and whose status is "
-                    "completed or terminated.",
+        "completed or terminated.",
         inclusions=("District and priority groups are read on the requirement's end date.",),
-        exclusions=("Programme requirements still shown as active after their end date: counted in the "
-                    "data-quality note.",),
+        exclusions=(
+            "Programme requirements still shown as active after their end date: counted in the "
+            "data-quality note.",
+        ),
     ),
     unit_noun="programme requirements ending",
     missing="were still shown as active after their end date",

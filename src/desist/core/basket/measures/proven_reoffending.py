@@ -45,8 +45,9 @@ def events(con: duckdb.DuckDBPyConnection, as_of: date) -> pa.Table:
     return table
 
 
-def units(con: duckdb.DuckDBPyConnection, quarters: Sequence[Quarter], as_of: date,
-          settings: BasketSettings) -> pa.Table:
+def units(
+    con: duckdb.DuckDBPyConnection, quarters: Sequence[Quarter], as_of: date, settings: BasketSettings
+) -> pa.Table:
     """One unit per member of each quarter's proven-reoffending cohort: 1 when they reoffended."""
     table = events(con, as_of)
     if table.num_rows == 0:
@@ -58,10 +59,13 @@ def units(con: duckdb.DuckDBPyConnection, quarters: Sequence[Quarter], as_of: da
     parts: list[pa.Table] = []
     for quarter in quarters:
         engine.register("calendar", calendar_table(quarter.start, quarter.end, proven))
-        engine.execute("CREATE OR REPLACE TEMP TABLE pr_index_events AS "
-                       + index_events_sql(proven, quarter.start, quarter.end, loaded.optional_columns))
-        engine.execute("CREATE OR REPLACE TEMP TABLE pr_people AS "
-                       + people_sql(proven, loaded.optional_columns, DUCKDB))
+        engine.execute(
+            "CREATE OR REPLACE TEMP TABLE pr_index_events AS "
+            + index_events_sql(proven, quarter.start, quarter.end, loaded.optional_columns)
+        )
+        engine.execute(
+            "CREATE OR REPLACE TEMP TABLE pr_people AS " + people_sql(proven, loaded.optional_columns, DUCKDB)
+        )
         provisional = as_of < add_months(quarter.end, proven.proven_within_months)
         part: pa.Table = engine.sql(f"""
             SELECT '{quarter.code}' AS quarter, CAST(i.person_id AS BIGINT) AS person_id, i.index_date AS ref_date,
@@ -82,16 +86,22 @@ MEASURE = Measure(
     kind="proportion",
     definition=Definition(
         numerator="Members of the quarter's cohort who committed an offence in the 12 months after their index "
-                  "date that was proven by a conviction or caution within those 12 months or a further 6.",
+        "date that was proven by a conviction or caution within those 12 months or a further 6.",
         denominator="The quarter's cohort: everyone released from custody, given a non-custodial conviction or "
-                    "cautioned in the quarter (the Ministry of Justice's proven-reoffending cohort).",
-        inclusions=("The first eligible event in the quarter is the index event (docs/measures.md).",
-                    "District and priority groups are read on the index date."),
-        exclusions=("People under 10 on the event day.",
-                    "People whose sex or date of birth is not recorded (the method needs both).",
-                    "A custodial conviction is not an event; the release from it is."),
-        notes=("The 12-month follow-up and 6-month waiting period mean a quarter's rate is provisional until "
-               "18 months after it ends; it can only go up.",),
+        "cautioned in the quarter (the Ministry of Justice's proven-reoffending cohort).",
+        inclusions=(
+            "The first eligible event in the quarter is the index event (docs/measures.md).",
+            "District and priority groups are read on the index date.",
+        ),
+        exclusions=(
+            "People under 10 on the event day.",
+            "People whose sex or date of birth is not recorded (the method needs both).",
+            "A custodial conviction is not an event; the release from it is.",
+        ),
+        notes=(
+            "The 12-month follow-up and 6-month waiting period mean a quarter's rate is provisional until "
+            "18 months after it ends; it can only go up.",
+        ),
     ),
     unit_noun="people in the cohort",
     missing="",
@@ -99,5 +109,5 @@ MEASURE = Measure(
     units=units,
     higher_is_better=False,
     provisional_note="Provisional: offences can still be proven until 18 months after the quarter ends, so the "
-                     "rate can only go up.",
+    "rate can only go up.",
 )

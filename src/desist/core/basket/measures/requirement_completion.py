@@ -13,11 +13,14 @@ MEASURE = Measure(
     definition=Definition(
         numerator="Requirements with the status completed.",
         denominator="Requirements whose end date fell in the quarter and whose status is completed or "
-                    "terminated.",
-        inclusions=("Every kind of requirement (Sentencing Act 2020; RULES.md §9).",
-                    "District and priority groups are read on the requirement's end date."),
-        exclusions=("Requirements still shown as active after their end date: counted in the data-quality "
-                    "note.",),
+        "terminated.",
+        inclusions=(
+            "Every kind of requirement (Sentencing Act 2020; RULES.md §9).",
+            "District and priority groups are read on the requirement's end date.",
+        ),
+        exclusions=(
+            "Requirements still shown as active after their end date: counted in the data-quality note.",
+        ),
     ),
     unit_noun="requirements ending",
     missing="were still shown as active after their end date",

@@ -47,15 +47,17 @@ MEASURE = Measure(
     kind="proportion",
     definition=Definition(
         numerator="Those with an involvement of a drug and alcohol treatment provider that was current on the "
-                  "day supervision started or began within 21 days of it (the setting treatment_window_days).",
+        "day supervision started or began within 21 days of it (the setting treatment_window_days).",
         denominator="Orders starting and releases from custody in the quarter where the person had a drug or "
-                    "alcohol need: an assessment from a year before to 3 months after the start showing a "
-                    "standard or severe need in OASys section 8 (drugs) or 9 (alcohol), or a drug "
-                    "rehabilitation, alcohol treatment or alcohol abstinence requirement on the order.",
+        "alcohol need: an assessment from a year before to 3 months after the start showing a "
+        "standard or severe need in OASys section 8 (drugs) or 9 (alcohol), or a drug "
+        "rehabilitation, alcohol treatment or alcohol abstinence requirement on the order.",
         inclusions=("District and priority groups are read on the day supervision started.",),
-        exclusions=("Starts with no assessment in the window and no treatment requirement: their need is not "
-                    "known; counted in the data-quality note.",
-                    "Starts where the assessment found no drug or alcohol need."),
+        exclusions=(
+            "Starts with no assessment in the window and no treatment requirement: their need is not "
+            "known; counted in the data-quality note.",
+            "Starts where the assessment found no drug or alcohol need.",
+        ),
     ),
     unit_noun="supervision starts with a need or no assessment",
     missing="had no assessment of drug and alcohol need in the window",

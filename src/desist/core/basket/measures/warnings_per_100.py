@@ -13,14 +13,18 @@ MEASURE = Measure(
     definition=Definition(
         numerator="The number of warnings given for an unacceptable failure to comply dated in the quarter, to people supervised in it.",
         denominator="People under community supervision (a community or suspended sentence order, or a licence "
-                    "after release) on at least one day of the quarter, each counted once.",
-        inclusions=("Every warning counts, so one person can add more than one.",
-                    "District and priority groups are read on the first day of the quarter the person was "
-                    "supervised."),
+        "after release) on at least one day of the quarter, each counted once.",
+        inclusions=(
+            "Every warning counts, so one person can add more than one.",
+            "District and priority groups are read on the first day of the quarter the person was "
+            "supervised.",
+        ),
         exclusions=("People in custody and not on licence.",),
-        notes=("The interval is Byar's approximation to the exact Poisson interval.",
-               "Shows \"no data\" until enforcement actions are recorded in desist: a count of none could not be "
-               "told from nothing recorded."),
+        notes=(
+            "The interval is Byar's approximation to the exact Poisson interval.",
+            'Shows "no data" until enforcement actions are recorded in desist: a count of none could not be '
+            "told from nothing recorded.",
+        ),
     ),
     unit_noun="people supervised",
     missing="",

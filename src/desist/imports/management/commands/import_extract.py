@@ -46,22 +46,28 @@ class Command(BaseCommand):
         mapping = selectors.current_mapping(agency, options["mapping"])
         if mapping is None:
             mapping = self._guessed_mapping(actor, agency, file, options)
-        self.stdout.write(f"Reading {path.name} for {agency.name} with mapping {mapping.name!r} "
-                          f"version {mapping.version}.")
+        self.stdout.write(
+            f"Reading {path.name} for {agency.name} with mapping {mapping.name!r} version {mapping.version}."
+        )
         if options["check"]:
             report = services.import_validate(agency=agency, file=file, mapping=mapping)
             if not report.ok:
                 self._refuse(report)
-            self.stdout.write(f"{path.name} is ready to import: {report.rows:,} rows, {report.created:,} new, "
-                              f"{report.updated:,} changed, {report.unchanged:,} unchanged records.")
+            self.stdout.write(
+                f"{path.name} is ready to import: {report.rows:,} rows, {report.created:,} new, "
+                f"{report.updated:,} changed, {report.unchanged:,} unchanged records."
+            )
             return
         try:
             batch = services.import_extract(actor=actor, agency=agency, file=file, mapping=mapping)
         except services.ImportRefused as refused:
             self._refuse(refused.report)
-        self.stdout.write(self.style.SUCCESS(
-            f"Imported {path.name} as batch {batch.pk}: {batch.rows:,} rows, {batch.created:,} new, "
-            f"{batch.updated:,} changed, {batch.unchanged:,} unchanged records."))
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Imported {path.name} as batch {batch.pk}: {batch.rows:,} rows, {batch.created:,} new, "
+                f"{batch.updated:,} changed, {batch.unchanged:,} unchanged records."
+            )
+        )
 
     def _guessed_mapping(self, actor: Any, agency: Agency, file: ExtractFile, options: dict[str, Any]) -> Any:
         try:
@@ -72,20 +78,31 @@ class Command(BaseCommand):
         record_id = guess_record_id_column(table.columns)
         dob = next((c for c, f in columns.items() if f == "date_of_birth"), None)
         date_format = options["date_format"] or (
-            guess_date_format([cells[table.columns.index(dob)] for _, cells in table.rows[:500]]) if dob else "auto")
+            guess_date_format([cells[table.columns.index(dob)] for _, cells in table.rows[:500]])
+            if dob
+            else "auto"
+        )
         guess = "\n".join(f"  {column} -> {field_label(name)} ({name})" for column, name in columns.items())
-        summary = (f"record id column: {record_id or '(none found)'}; date format: {date_format}\n{guess}")
+        summary = f"record id column: {record_id or '(none found)'}; date format: {date_format}\n{guess}"
         if not options["save_guessed_mapping"]:
             raise CommandError(
                 f"{agency.code} has no saved mapping {options['mapping']!r}. Save one in the web pages (Imports), "
-                f"or run again with --save-guessed-mapping to save this guess from the file's header:\n{summary}")
+                f"or run again with --save-guessed-mapping to save this guess from the file's header:\n{summary}"
+            )
         try:
-            mapping = services.mapping_save(actor=actor, agency=agency, name=options["mapping"],
-                                            record_id_column=record_id, date_format=date_format, columns=columns,
-                                            file_columns=table.columns)
+            mapping = services.mapping_save(
+                actor=actor,
+                agency=agency,
+                name=options["mapping"],
+                record_id_column=record_id,
+                date_format=date_format,
+                columns=columns,
+                file_columns=table.columns,
+            )
         except services.MappingError as error:
-            raise CommandError("The guessed mapping cannot be saved: " + " ".join(error.problems)
-                               + f"\n{summary}") from error
+            raise CommandError(
+                "The guessed mapping cannot be saved: " + " ".join(error.problems) + f"\n{summary}"
+            ) from error
         self.stdout.write(f"Saved mapping {mapping.name!r} version {mapping.version}:\n{summary}")
         return mapping
 
@@ -94,6 +111,8 @@ class Command(BaseCommand):
             lines = ["row\tcolumn\tproblem"]
             lines += [f"{p.row}\t{p.column}\t{p.problem}" for p in report.problems[:SHOWN]]
             if len(report.problems) > SHOWN:
-                lines.append(f"… and {len(report.problems) - SHOWN:,} more problems (fix these and run again).")
+                lines.append(
+                    f"… and {len(report.problems) - SHOWN:,} more problems (fix these and run again)."
+                )
             self.stderr.write("\n".join(lines))
         raise CommandError(report.refusal)

@@ -18,13 +18,19 @@ class Command(BaseCommand):
     help = "Link the stored agency source records into people (incremental unless --full)."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--full", action="store_true", help="Score every pair again, not only new records.")
+        parser.add_argument(
+            "--full", action="store_true", help="Score every pair again, not only new records."
+        )
         parser.add_argument("--train", action="store_true", help="Train a new model version first.")
 
     def handle(self, *args: Any, **options: Any) -> None:
         try:
-            run = services.link_run(actor=system_actor(channel=Channel.CLI), incremental=not options["full"],
-                                    train=options["train"], reason="manage.py link_records")
+            run = services.link_run(
+                actor=system_actor(channel=Channel.CLI),
+                incremental=not options["full"],
+                train=options["train"],
+                reason="manage.py link_records",
+            )
         except services.LinkingError as error:
             raise CommandError(str(error)) from None
         self.stdout.write(
@@ -32,4 +38,5 @@ class Command(BaseCommand):
             f"{run.model_version.version if run.model_version else 'none'}): {run.records:,} records, "
             f"{run.people_created:,} people created, {run.records_joined:,} records joined, "
             f"{run.people_merged:,} people merged, {run.records_split:,} records split, "
-            f"{run.sent_to_review:,} pairs for review.")
+            f"{run.sent_to_review:,} pairs for review."
+        )

@@ -15,7 +15,9 @@ class Command(BaseCommand):
     help = "Flag referrals not acknowledged within their service's response time (safe to repeat)."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--on", type=date.fromisoformat, default=None, help="As if today were YYYY-MM-DD.")
+        parser.add_argument(
+            "--on", type=date.fromisoformat, default=None, help="As if today were YYYY-MM-DD."
+        )
 
     def handle(self, *args: Any, on: date | None = None, **options: Any) -> None:
         flagged = referrals_flag_overdue(actor=system_actor(), on=on)

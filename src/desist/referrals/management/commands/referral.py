@@ -20,11 +20,17 @@ class Command(BaseCommand):
     help = "Make a referral or move one on (the provider agency's steps), acting as --user."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        subcommands = parser.add_subparsers(dest="action", required=True, metavar="|".join(("make", *ACTIONS)))
-        make = subcommands.add_parser("make", help="Refer a person to a service (eligibility and duplicates checked).")
+        subcommands = parser.add_subparsers(
+            dest="action", required=True, metavar="|".join(("make", *ACTIONS))
+        )
+        make = subcommands.add_parser(
+            "make", help="Refer a person to a service (eligibility and duplicates checked)."
+        )
         make.add_argument("--person", required=True, type=int, help="The person's id.")
         make.add_argument("--service", required=True, help="The service's id.")
-        make.add_argument("--need", default="", help="The need (a pathway); the service's pathway if left out.")
+        make.add_argument(
+            "--need", default="", help="The need (a pathway); the service's pathway if left out."
+        )
         make.add_argument("--detail", default="", help="What the provider needs to know.")
         add_actor_arguments(make)
         for action in ACTIONS:
@@ -33,7 +39,9 @@ class Command(BaseCommand):
             if action == "decline":
                 step.add_argument("--reason", default="", help="Why the referral is declined (required).")
             if action in ("complete", "end"):
-                step.add_argument("--outcome", default="", help=f"One of {', '.join(Outcome.values)} (required).")
+                step.add_argument(
+                    "--outcome", default="", help=f"One of {', '.join(Outcome.values)} (required)."
+                )
                 step.add_argument("--reason", default="", help="Why it ended (when ended early).")
             if action == "change":
                 step.add_argument("--detail", default="", help="The new details for the provider (required).")
@@ -43,16 +51,31 @@ class Command(BaseCommand):
         actor = command_actor(options["user"], options["purpose"])
         if options["action"] == "make":
             person = person_for_actor(actor, options["person"], what="the referrals")
-            form = ReferralForm({"service": options["service"], "need": options["need"], "detail": options["detail"]})
+            form = ReferralForm(
+                {"service": options["service"], "need": options["need"], "detail": options["detail"]}
+            )
             if not form.is_valid():
                 raise CommandError(form_errors(form))
             service = Service.objects.select_related("provider").get(pk=form.cleaned_data["service"])
-            referral = run(lambda: services.referral_make(actor=actor, person=person, service=service,
-                                                          need=form.cleaned_data["need"],
-                                                          detail=form.cleaned_data["detail"]),
-                           services.ReferralError)
+            referral = run(
+                lambda: services.referral_make(
+                    actor=actor,
+                    person=person,
+                    service=service,
+                    need=form.cleaned_data["need"],
+                    detail=form.cleaned_data["detail"],
+                ),
+                services.ReferralError,
+            )
             self.stdout.write(f"Referral {referral.pk} made to {service} ({service.provider}).")
             return
         referral = selectors.referral_for_actor(actor, options["referral"])
-        data: dict[str, Any] = {name: options[name] for name in ("reason", "outcome", "detail") if name in options}
-        self.stdout.write(run(lambda: referral_action_apply(actor, referral, options["action"], data), services.ReferralError))
+        data: dict[str, Any] = {
+            name: options[name] for name in ("reason", "outcome", "detail") if name in options
+        }
+        self.stdout.write(
+            run(
+                lambda: referral_action_apply(actor, referral, options["action"], data),
+                services.ReferralError,
+            )
+        )

@@ -15,7 +15,9 @@ class Command(BaseCommand):
     help = "Start release plans for releases due and escalate open tasks 12, 4 and 1 weeks before release."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--on", type=date.fromisoformat, default=None, help="As if today were YYYY-MM-DD.")
+        parser.add_argument(
+            "--on", type=date.fromisoformat, default=None, help="As if today were YYYY-MM-DD."
+        )
 
     def handle(self, *args: Any, on: date | None = None, **options: Any) -> None:
         actor = system_actor()

@@ -55,8 +55,9 @@ class LeasedWorker(db_worker.Worker):
             self._stop.set()
 
     def run_task(self, db_task_result: DBTaskResult) -> None:
-        when_unlocked(lambda: lease_take(task_id=db_task_result.id, worker_id=self.worker_id),
-                      what="taking a lease")
+        when_unlocked(
+            lambda: lease_take(task_id=db_task_result.id, worker_id=self.worker_id), what="taking a lease"
+        )
         self.current_task = db_task_result.id
         try:
             super().run_task(db_task_result)
@@ -80,7 +81,9 @@ class LeasedWorker(db_worker.Worker):
                 try:
                     task_id = self.current_task
                     if task_id is not None and not lease_renew(task_id=task_id):
-                        logger.warning("Task %s: its lease was taken away (it ran too long unrenewed).", task_id)
+                        logger.warning(
+                            "Task %s: its lease was taken away (it ran too long unrenewed).", task_id
+                        )
                     if since_reap >= reap_every:
                         since_reap = 0.0
                         self._reap()
