@@ -16,7 +16,7 @@ help:
 	@echo "make assets     - build the page assets (GOV.UK Frontend, HTMX, Vega) from node_modules"
 	@echo "make demo-build - build the demo partnership without serving it (DEMO_PEOPLE, DEMO_SEED)"
 	@echo "make test-fast  - the quick tests only (no browser, no slow ones), stopping at the first failure"
-	@echo "make lint       - ruff and mypy"
+	@echo "make lint       - ruff (lint and format check), the layer contracts and mypy"
 	@echo "make format     - format the code with ruff format"
 	@echo "make bench      - run every benchmark small (SIZE=full for the documented sizes; WRITE_DOCS=1)"
 	@echo "make clean      - remove .venv, node_modules and built files"
@@ -49,6 +49,8 @@ test-fast: install
 
 lint: install
 	.venv/bin/ruff check .
+	.venv/bin/ruff format --check .
+	.venv/bin/lint-imports --no-cache
 	.venv/bin/mypy
 
 format: install

@@ -2,7 +2,7 @@
 # The whole desist test suite, as CI runs it (`make test` → this script, after `make install`
 # has created .venv and built the assets).
 #
-#   1. ruff check . and the layer contracts (lint-imports, [tool.importlinter] in pyproject.toml)
+#   1. ruff check ., ruff format --check . and the layer contracts (lint-imports, [tool.importlinter] in pyproject.toml)
 #   2. mypy (files configured in pyproject.toml)
 #   3. ensure Chromium is installed (scripts/ensure-chromium.sh)
 #   4. pytest on SQLite: everything except browser tests (the analytics core's tests, which
@@ -83,8 +83,9 @@ run_pytest() {
   return "$rc"
 }
 
-step "ruff check . and the layer contracts"
+step "ruff check ., ruff format --check . and the layer contracts"
 .venv/bin/ruff check .
+.venv/bin/ruff format --check .
 .venv/bin/lint-imports --no-cache
 
 step "mypy"
