@@ -1,5 +1,6 @@
-"""Who is calling the API, and why: the caller's Actor on the API channel with the purpose it states. Shared by
-every router (kept apart from api.py so routers need not import the module that mounts them)."""
+"""Who is calling the API, and why: the caller's Actor on the API channel with the purpose it states.
+
+Shared by every router (kept apart from api.py so routers need not import the module that mounts them)."""
 
 from __future__ import annotations
 
@@ -15,9 +16,9 @@ from desist.audit.refusals import log_refusal
 
 
 def api_actor(request: HttpRequest) -> Actor:
-    """The caller, with the purpose it states: the X-Desist-Purpose header (and X-Desist-Justification, in words,
-    for "other"), or else the purpose the web session stated. A call with neither is refused and logged, never
-    recorded as case management (issue 10, item 8; docs/security.md)."""
+    """The caller, with the purpose it states: the X-Desist-Purpose header (and X-Desist-Justification, in
+    words, for "other"), or else the purpose the web session stated. A call with neither is refused and
+    logged, never recorded as case management (issue 10, item 8; docs/security.md)."""
     actor = actor_for_request(request, channel=Channel.API)
     purpose = request.headers.get("X-Desist-Purpose", "")
     justification = " ".join(request.headers.get("X-Desist-Justification", "").split())[:300]

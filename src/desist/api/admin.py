@@ -5,7 +5,8 @@ from desist.api.models import ApiToken
 
 @admin.register(ApiToken)
 class ApiTokenAdmin(admin.ModelAdmin):
-    """Tokens are issued with `manage.py issue_api_token` (the secret is shown once); here they can be revoked."""
+    """Tokens are issued with `manage.py issue_api_token` (the secret is shown once); here they can be
+    revoked."""
 
     list_display = ["name", "user", "key_prefix", "created_at", "expires_at", "last_used_at", "revoked"]
     list_filter = ["revoked"]

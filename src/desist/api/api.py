@@ -51,12 +51,12 @@ class TokenAuth(HttpBearer):
 api = NinjaAPI(
     title="desist API",
     version="1",
-    description="People, sentences and caseloads for partner agencies. Every read is logged to the access log "
-    "(DPA 2018 s.62); set the X-Desist-Purpose header to state why you are reading. Writes to a record take the "
-    "`version` you read (shown in every answer) and answer 409 if someone changed it since; send an "
-    "Idempotency-Key header (your own unique key per change) on a POST, PUT or PATCH you may repeat, and a repeat "
-    "within 24 hours gets the first answer back instead of being done twice (the same key with another body: "
-    "422). A change that conflicts with one made at the same moment is a 409 with a message.",
+    description="People, sentences and caseloads for partner agencies. Every read is logged to the access "
+    "log (DPA 2018 s.62); set the X-Desist-Purpose header to state why you are reading. Writes to a record "
+    "take the `version` you read (shown in every answer) and answer 409 if someone changed it since; send an "
+    "Idempotency-Key header (your own unique key per change) on a POST, PUT or PATCH you may repeat, and a "
+    "repeat within 24 hours gets the first answer back instead of being done twice (the same key with "
+    "another body: 422). A change that conflicts with one made at the same moment is a 409 with a message.",
     auth=[TokenAuth(), django_auth],
     urls_namespace="api",
     # The docs and the schema are for signed-in users only; Swagger UI comes from ninja's own static files.

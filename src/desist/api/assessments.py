@@ -1,5 +1,5 @@
-"""A person's assessments (/api/people/{id}/assessments): every version, and recording one with the page's form
-checks and messages."""
+"""A person's assessments (/api/people/{id}/assessments): every version, and recording one with the page's
+form checks and messages."""
 
 from __future__ import annotations
 

@@ -1,8 +1,8 @@
 """Repeated API requests: the `Idempotency-Key` header on writes, and conflicts answered 409 rather than 500.
 
-A client that may send a write twice (a retry after a timeout, a double click in a partner system) sends a key of
-its choosing, unique per write, in `Idempotency-Key` on POST, PUT, PATCH or DELETE. The first request is done and
-its answer kept, per user and key, with a fingerprint of the request (method, path, query and body):
+A client that may send a write twice (a retry after a timeout, a double click in a partner system) sends a key
+of its choosing, unique per write, in `Idempotency-Key` on POST, PUT, PATCH or DELETE. The first request is
+done and its answer kept, per user and key, with a fingerprint of the request (method, path, query and body):
 
 - the same key and the same request again within DESIST_IDEMPOTENCY_HOURS: the kept answer, not done again
   (header `Idempotent-Replayed: true`; the replay is logged as a consultation);
@@ -62,7 +62,8 @@ def _problem(status: int, message: str) -> JsonResponse:
 
 
 class IdempotencyMiddleware:
-    """Keeps and replays the answers to API writes sent with an Idempotency-Key (see the module's docstring)."""
+    """Keeps and replays the answers to API writes sent with an Idempotency-Key (see the module's
+    docstring)."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response

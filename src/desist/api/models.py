@@ -10,7 +10,8 @@ class ApiToken(models.Model):
     key_hash = models.CharField(max_length=64, unique=True)
     key_prefix = models.CharField(max_length=8, help_text="First characters, to recognise the token.")
     created_at = models.DateTimeField(auto_now_add=True)
-    # Always set (at most DESIST_API_TOKEN_MAX_DAYS after creation); null only in tokens from before it was required.
+    # Always set (at most DESIST_API_TOKEN_MAX_DAYS after creation); null only in tokens from before it was
+    # required.
     expires_at = models.DateTimeField(null=True, blank=True)
     scopes = models.CharField(
         max_length=50,
@@ -32,9 +33,9 @@ class ApiToken(models.Model):
 
 
 class IdempotentRequest(models.Model):
-    """An API write sent with an `Idempotency-Key` header, and the answer it got, so that the same request sent
-    again (a retry after a lost connection, a double click) gets the same answer instead of being done twice.
-    Kept for DESIST_IDEMPOTENCY_HOURS (desist.api.idempotency)."""
+    """An API write sent with an `Idempotency-Key` header, and the answer it got, so that the same request
+    sent again (a retry after a lost connection, a double click) gets the same answer instead of being done
+    twice. Kept for DESIST_IDEMPOTENCY_HOURS (desist.api.idempotency)."""
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     key = models.CharField(max_length=255)

@@ -1,5 +1,5 @@
-"""People, caseloads and a person's record, sentences and risk (/api/people/…, /api/caseload): the same selectors
-and services as the pages, every read logged."""
+"""People, caseloads and a person's record, sentences and risk (/api/people/…, /api/caseload): the same
+selectors and services as the pages, every read logged."""
 
 from __future__ import annotations
 

@@ -198,8 +198,11 @@ class StepOut(Schema):
 
 
 class BookingDatesOut(Schema):
-    """The person's release dates as desist works them out (desist.core.release_dates), with the working, or the
-    reason they need a manual calculation (then no dates)."""
+    # The docstring, as a string so that the line fits: it is the schema's description in the OpenAPI.
+    __doc__ = (
+        "The person's release dates as desist works them out (desist.core.release_dates), with the working, "
+        "or the\n    reason they need a manual calculation (then no dates)."
+    )
 
     person_id: int
     record_id: int | None
@@ -536,8 +539,8 @@ def record_recall(request: HttpRequest, sentence_id: int, body: RecallIn) -> Any
 @router.post(
     "/adjustments/{id:adjustment_id}/remove",
     response={200: BookingDatesOut, 403: ErrorOut, 404: ErrorOut, 422: FieldErrorOut},
-    summary="Remove an adjustment recorded in error (prison or probation staff); answers the person's release "
-    "dates worked out again",
+    summary="Remove an adjustment recorded in error (prison or probation staff); answers the person's "
+    "release dates worked out again",
 )
 def remove_adjustment(request: HttpRequest, adjustment_id: int) -> Any:
     actor = api_actor(request)

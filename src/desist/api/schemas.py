@@ -212,7 +212,8 @@ class ValidationErrorOut(Schema):
 
 
 def form_field_errors(form: Any) -> dict[str, Any]:
-    """A bound Django form's errors in the API's 422 shape: one {loc, msg} per message; loc "" for the whole form."""
+    """A bound Django form's errors in the API's 422 shape: one {loc, msg} per message; loc "" for the whole
+    form."""
     return {
         "detail": [
             {"loc": ["body", "" if name == "__all__" else name], "msg": str(message)}

@@ -61,7 +61,8 @@ def api_token_issue(
 
 def api_token_check(raw: str) -> ApiToken | None:
     """The valid token for this secret: unrevoked, its user active, not past its expiry nor past
-    DESIST_API_TOKEN_MAX_DAYS from creation (so lowering the setting shortens tokens already issued). Or None."""
+    DESIST_API_TOKEN_MAX_DAYS from creation (so lowering the setting shortens tokens already issued). Or
+    None."""
     token = ApiToken.objects.select_related("user").filter(key_hash=_hash(raw), revoked=False).first()
     if token is None or not token.user.is_active:
         return None

@@ -1,5 +1,6 @@
-"""Victim contact and work queue endpoints (/api/victims/…, /api/work): through the same selectors, services and
-form as the pages. Victims are for the victim liaison role only: anyone else gets 404, logged as denied."""
+"""Victim contact and work queue endpoints (/api/victims/…, /api/work): through the same selectors, services
+and form as the pages. Victims are for the victim liaison role only: anyone else gets 404, logged as
+denied."""
 
 from __future__ import annotations
 
@@ -161,7 +162,11 @@ class LinkIn(Schema):
 
 
 class VictimChangeIn(Schema):
-    """Only the fields sent change; `version` is the one read (GET /api/victims/{id}): 409 if it has moved on."""
+    # The docstring, as a string so that the line fits: it is the schema's description in the OpenAPI.
+    __doc__ = (
+        "Only the fields sent change; `version` is the one read (GET /api/victims/{id}): 409 if it has "
+        "moved on."
+    )
 
     version: int | None = None
     name: str | None = None
