@@ -4,7 +4,9 @@ query; Wilson and Byar intervals; suppression of small counts; the relative rate
 Plain Python over DuckDB and Arrow, no Django. See docs/measures.md, "The basket of measures".
 
     from desist.core.basket import BasketInputs, Quarter, basket, BoardView
-    result = basket(BasketInputs({"people": ..., "offences": ...}), Quarter(2024, 4).last(8), as_of=date(2026, 1, 31))
+    result = basket(
+        BasketInputs({"people": ..., "offences": ...}), Quarter(2024, 4).last(8), as_of=date(2026, 1, 31)
+    )
     view = BoardView(result, analyst=False)   # counts under 5 withheld
 """
 

@@ -18,8 +18,9 @@ BLUE = "#1d70b8"  # GOV.UK blue: 4.5:1 on white
 
 
 def trend_spec(cells: Sequence[Cell], *, width: int = 320, height: int = 140) -> dict[str, Any]:
-    """A line of the measure's value by quarter with its 95% interval as a band; suppressed or missing quarters
-    are gaps. Percentages for proportions, per 100 for rates, change in per cent for before-and-after."""
+    """A line of the measure's value by quarter with its 95% interval as a band; suppressed or missing
+    quarters are gaps. Percentages for proportions, per 100 for rates, change in per cent for
+    before-and-after."""
     import altair as alt
 
     if not cells:
@@ -85,7 +86,10 @@ def trend_description(cells: Sequence[Cell]) -> str:
         return f"{name}: no quarter has a figure that can be shown."
     first, last = shown[0], shown[-1]
     if first is last:
-        return f"{name}: {first.value_text} in {first.quarter.label}; no other quarter has a figure that can be shown."
+        return (
+            f"{name}: {first.value_text} in {first.quarter.label}; "
+            "no other quarter has a figure that can be shown."
+        )
     provisional = [cell for cell in cells if cell.provisional and cell.has_value]
     caveat = (
         f" Figures from {provisional[0].quarter.label} are provisional and can still rise."

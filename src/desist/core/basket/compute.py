@@ -84,7 +84,8 @@ def data_version(inputs: BasketInputs, settings: BasketSettings, as_of: date, co
 
 @dataclass(frozen=True)
 class BasketResult:
-    """The basket for some quarters, as of a date: the figures (``FIGURE_SCHEMA``) and what to say about them."""
+    """The basket for some quarters, as of a date: the figures (``FIGURE_SCHEMA``) and what to say about
+    them."""
 
     as_of: date
     quarters: tuple[Quarter, ...]

@@ -1,5 +1,5 @@
-"""The basket's definitions as Markdown, generated from the measure modules for docs/measures.md (a test checks
-the file holds exactly this text, so the documentation cannot drift from the code)."""
+"""The basket's definitions as Markdown, generated from the measure modules for docs/measures.md (a test
+checks the file holds exactly this text, so the documentation cannot drift from the code)."""
 
 from __future__ import annotations
 
@@ -13,8 +13,8 @@ END = "<!-- end of generated basket definitions -->"
 
 
 def definitions_markdown(measures: Sequence[Measure] = BASKET) -> str:
-    """One section per measure: name, code, area, how it is expressed, numerator, denominator, what is included
-    and left out, and notes."""
+    """One section per measure: name, code, area, how it is expressed, numerator, denominator, what is
+    included and left out, and notes."""
     lines = [BEGIN, ""]
     for measure in measures:
         lines += [

@@ -59,7 +59,8 @@ class Cell:
 
     @property
     def value_text(self) -> str:
-        """The value in words ("23.4%", "12.1", "−35%"), "[c]" when suppressed, "no one counted" without one."""
+        """The value in words ("23.4%", "12.1", "−35%"), "[c]" when suppressed, "no one counted" without
+        one."""
         if self.suppressed:
             return SUPPRESSED
         if self.rate is None:

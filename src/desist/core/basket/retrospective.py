@@ -27,7 +27,8 @@ from .quarters import Quarter, latest_complete_quarter
 from .settings import BasketSettings
 
 KIND = "ogrs3_at_index"
-# The one-year figure against the measure's 12-month follow-up, so the validated outcome is proven reoffending.
+# The one-year figure against the measure's 12-month follow-up, so the validated outcome is proven
+# reoffending.
 HORIZON_MONTHS = 12
 
 

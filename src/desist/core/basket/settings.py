@@ -29,8 +29,8 @@ class BasketSettings:
       ``ethnicity``, ``age_band``); a breakdown not named uses its largest group.
     - ``treatment_window_days``: treatment counts as engaged when current at the start of supervision or begun
       within this many days of it.
-    - ``need_lookback_days``, ``need_lookahead_days``: an assessment of drug or alcohol need counts when it was
-      made this long before, or after, the start of supervision.
+    - ``need_lookback_days``, ``need_lookahead_days``: an assessment of drug or alcohol need counts when it
+      was made this long before, or after, the start of supervision.
     - ``iom_window_months``: the months before and after adoption compared for the IOM cohort.
     """
 

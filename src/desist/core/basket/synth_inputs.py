@@ -31,7 +31,8 @@ def synth_outcomes(
     periods: Any = con.execute(
         """
         SELECT s.sentence_id, s.person_id, s.kind, COALESCE(p.propensity, 0.5) AS propensity,
-               CASE WHEN s.kind = 'custody' THEN s.release_date ELSE COALESCE(s.start_date, s.sentence_date) END
+               CASE WHEN s.kind = 'custody' THEN s.release_date """
+        """ELSE COALESCE(s.start_date, s.sentence_date) END
                  AS starts_on,
                CASE WHEN s.kind = 'custody' THEN s.licence_expiry_date
                     ELSE LEAST(s.terminated_date, s.end_date) END AS ends_on
@@ -99,9 +100,12 @@ def inputs_from_synth(tables: dict[str, pa.Table], *, as_of: date, seed: int = 0
 
     people = query("""SELECT p.person_id, p.date_of_birth, p.sex, p.ethnicity, d.name AS district
                       FROM people p LEFT JOIN districts d ON d.code = p.district_code""")
-    offences = query("""SELECT offence_id, person_id, ho_code AS offence_code, NULL::VARCHAR AS ogrs3_category,
+    offences = query(
+        """SELECT offence_id, person_id, ho_code AS offence_code, """
+        """NULL::VARCHAR AS ogrs3_category,
                                offence_date, outcome_date AS proven_date, outcome, disposal, sentence_id
-                        FROM offences""")
+                        FROM offences"""
+    )
     treatment = query("""SELECT i.person_id, i.start_date, i.end_date FROM involvements i
                          JOIN agencies a ON a.agency_code = i.agency_code WHERE a.kind = 'treatment'""")
     outcomes = synth_outcomes(tables["people"], tables["sentences"], as_of=as_of, seed=seed)

@@ -1,8 +1,8 @@
 """Predictor validation on local outcomes: does a stored score (OGRS3, or any score with a predicted chance
 and a horizon) rank and predict who is proven to reoffend here?
 
-For each person, the earliest score of the kind whose follow-up has ended by the data's date: the outcome is an
-offence committed in the score's horizon (24 months for OGRS3's two-year figure) after the day it was
+For each person, the earliest score of the kind whose follow-up has ended by the data's date: the outcome is
+an offence committed in the score's horizon (24 months for OGRS3's two-year figure) after the day it was
 worked out, proven within a further 6 months. The area under the ROC curve says how well the score ranks;
 calibration by decile compares the mean prediction with what happened; both also by sex and ethnic group.
 """
@@ -122,8 +122,8 @@ def validate_predictor(con: duckdb.DuckDBPyConnection, *, kind: str, as_of: date
     ).fetchone()
     scored_people = int(scored[0]) if scored else 0
     unscored_row = con.execute(
-        "SELECT COUNT(DISTINCT person_id) FROM scores WHERE kind = ? AND predicted IS NULL AND person_id NOT IN "
-        "(SELECT person_id FROM scores WHERE kind = ? AND predicted IS NOT NULL)",
+        "SELECT COUNT(DISTINCT person_id) FROM scores WHERE kind = ? AND predicted IS NULL AND person_id "
+        "NOT IN (SELECT person_id FROM scores WHERE kind = ? AND predicted IS NOT NULL)",
         [kind, kind],
     ).fetchone()
     everyone = [(float(r[1]), bool(r[5])) for r in rows]

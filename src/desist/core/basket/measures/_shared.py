@@ -66,8 +66,8 @@ FROM supervised u
 
 
 def completion_units(kind_filter: str) -> str:
-    """Requirements (matching ``kind_filter``, SQL on r) whose end date fell in the quarter: completed counts in
-    the numerator; one still shown as active after its end date has no outcome recorded."""
+    """Requirements (matching ``kind_filter``, SQL on r) whose end date fell in the quarter: completed counts
+    in the numerator; one still shown as active after its end date has no outcome recorded."""
     return f"""
 SELECT q.quarter, s.person_id, r.end_date AS ref_date,
        CASE WHEN r.status = 'completed' THEN 1.0 ELSE 0.0 END AS numerator, 1.0 AS denominator,

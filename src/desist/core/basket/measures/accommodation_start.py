@@ -14,8 +14,8 @@ MEASURE = Measure(
     definition=Definition(
         numerator="Those whose latest accommodation status recorded at the start of that sentence's "
         "supervision says settled accommodation.",
-        denominator="Community and suspended sentence orders whose supervision started in the quarter, with an "
-        "accommodation status recorded at the start.",
+        denominator="Community and suspended sentence orders whose supervision started in the quarter, "
+        "with an accommodation status recorded at the start.",
         inclusions=(
             "Settled: a home the person can expect to stay in (their own tenancy or home, living with "
             "family or friends long-term, supported housing) as the recording officer judged it.",

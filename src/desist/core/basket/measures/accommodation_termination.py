@@ -13,8 +13,8 @@ MEASURE = Measure(
     definition=Definition(
         numerator="Those whose latest accommodation status recorded at the end (termination) of that "
         "sentence's supervision says settled accommodation.",
-        denominator="Supervision that ended in the quarter (an order reaching its end date or revoked early, or "
-        "a licence expiring), with an accommodation status recorded at the end.",
+        denominator="Supervision that ended in the quarter (an order reaching its end date or revoked early, "
+        "or a licence expiring), with an accommodation status recorded at the end.",
         inclusions=(
             "Settled as for the start of supervision.",
             "District and priority groups are read on the day supervision ended.",

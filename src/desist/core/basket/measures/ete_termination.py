@@ -13,8 +13,8 @@ MEASURE = Measure(
     definition=Definition(
         numerator="Those whose latest employment status recorded at the end (termination) of that sentence's "
         "supervision says employed, self-employed, in training or in education.",
-        denominator="Supervision that ended in the quarter (an order reaching its end date or revoked early, or "
-        "a licence expiring), with an employment status recorded at the end.",
+        denominator="Supervision that ended in the quarter (an order reaching its end date or revoked early, "
+        "or a licence expiring), with an employment status recorded at the end.",
         inclusions=("District and priority groups are read on the day supervision ended.",),
         exclusions=(
             "Those with no employment status recorded at the end: counted in the data-quality note.",

@@ -11,10 +11,10 @@ MEASURE = Measure(
     area="IOM cohort",
     kind="before_after",
     definition=Definition(
-        numerator="The crime harm (days of custody, from the crime harm table of docs/iom.md) of proven offences "
-        "committed in the 12 months after adoption (proven by the data's date).",
-        denominator="The crime harm of proven offences committed in the 12 months up to and including the day "
-        "of adoption.",
+        numerator="The crime harm (days of custody, from the crime harm table of docs/iom.md) of proven "
+        "offences committed in the 12 months after adoption (proven by the data's date).",
+        denominator="The crime harm of proven offences committed in the 12 months up to and including the "
+        "day of adoption.",
         inclusions=(
             "People adopted onto the IOM cohort in the quarter, in any strand.",
             "The value is the change: after ÷ before − 1.",

@@ -12,8 +12,8 @@ MEASURE = Measure(
     kind="proportion",
     definition=Definition(
         numerator="Programme requirements with the status completed.",
-        denominator="Accredited programme requirements whose end date fell in the quarter and whose status is "
-        "completed or terminated.",
+        denominator="Accredited programme requirements whose end date fell in the quarter and whose status "
+        "is completed or terminated.",
         inclusions=("District and priority groups are read on the requirement's end date.",),
         exclusions=(
             "Programme requirements still shown as active after their end date: counted in the "

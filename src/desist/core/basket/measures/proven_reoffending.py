@@ -1,4 +1,5 @@
-"""Proven reoffending: the Ministry of Justice's binary rate (RULES.md §4), by the engine in desist.core.measures.
+"""Proven reoffending: the Ministry of Justice's binary rate (RULES.md §4), by the engine in
+desist.core.measures.
 
 The cohort and the reoffences come from the engine's own SQL (``index_events_sql`` and ``people_sql``), run
 on the offences exported for the basket, so the rule is written once.
@@ -67,13 +68,16 @@ def units(
             "CREATE OR REPLACE TEMP TABLE pr_people AS " + people_sql(proven, loaded.optional_columns, DUCKDB)
         )
         provisional = as_of < add_months(quarter.end, proven.proven_within_months)
-        part: pa.Table = engine.sql(f"""
-            SELECT '{quarter.code}' AS quarter, CAST(i.person_id AS BIGINT) AS person_id, i.index_date AS ref_date,
+        part: pa.Table = engine.sql(
+            f"""
+            SELECT '{quarter.code}' AS quarter, CAST(i.person_id AS BIGINT) AS person_id, """
+            f"""i.index_date AS ref_date,
                    CASE WHEN p.reoffences > 0 THEN 1.0 ELSE 0.0 END AS numerator, 1.0 AS denominator,
                    TRUE AS recorded, {str(provisional).upper()} AS provisional
             FROM pr_index_events i JOIN pr_people p ON p.person_id = i.person_id
             WHERE i.index_date <= DATE '{as_of.isoformat()}'
-        """).to_arrow_table()
+        """
+        ).to_arrow_table()
         parts.append(part.cast(UNIT_SCHEMA))
         engine.unregister("calendar")
     return pa.concat_tables(parts)
@@ -85,10 +89,10 @@ MEASURE = Measure(
     area="Reoffending",
     kind="proportion",
     definition=Definition(
-        numerator="Members of the quarter's cohort who committed an offence in the 12 months after their index "
-        "date that was proven by a conviction or caution within those 12 months or a further 6.",
-        denominator="The quarter's cohort: everyone released from custody, given a non-custodial conviction or "
-        "cautioned in the quarter (the Ministry of Justice's proven-reoffending cohort).",
+        numerator="Members of the quarter's cohort who committed an offence in the 12 months after their "
+        "index date that was proven by a conviction or caution within those 12 months or a further 6.",
+        denominator="The quarter's cohort: everyone released from custody, given a non-custodial conviction "
+        "or cautioned in the quarter (the Ministry of Justice's proven-reoffending cohort).",
         inclusions=(
             "The first eligible event in the quarter is the index event (docs/measures.md).",
             "District and priority groups are read on the index date.",
@@ -108,6 +112,6 @@ MEASURE = Measure(
     requires=("offences",),
     units=units,
     higher_is_better=False,
-    provisional_note="Provisional: offences can still be proven until 18 months after the quarter ends, so the "
-    "rate can only go up.",
+    provisional_note="Provisional: offences can still be proven until 18 months after the quarter ends, so "
+    "the rate can only go up.",
 )

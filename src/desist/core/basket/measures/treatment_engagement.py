@@ -46,8 +46,8 @@ MEASURE = Measure(
     area="Drugs and alcohol",
     kind="proportion",
     definition=Definition(
-        numerator="Those with an involvement of a drug and alcohol treatment provider that was current on the "
-        "day supervision started or began within 21 days of it (the setting treatment_window_days).",
+        numerator="Those with an involvement of a drug and alcohol treatment provider that was current on "
+        "the day supervision started or began within 21 days of it (the setting treatment_window_days).",
         denominator="Orders starting and releases from custody in the quarter where the person had a drug or "
         "alcohol need: an assessment from a year before to 3 months after the start showing a "
         "standard or severe need in OASys section 8 (drugs) or 9 (alcohol), or a drug "

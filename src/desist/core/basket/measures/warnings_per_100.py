@@ -1,4 +1,5 @@
-"""Compliance: warnings given for an unacceptable failure to comply, per 100 people under supervision (RULES.md §9)."""
+"""Compliance: warnings given for an unacceptable failure to comply, per 100 people under supervision
+(RULES.md §9)."""
 
 from __future__ import annotations
 
@@ -11,9 +12,10 @@ MEASURE = Measure(
     area="Compliance",
     kind="per_100",
     definition=Definition(
-        numerator="The number of warnings given for an unacceptable failure to comply dated in the quarter, to people supervised in it.",
-        denominator="People under community supervision (a community or suspended sentence order, or a licence "
-        "after release) on at least one day of the quarter, each counted once.",
+        numerator="The number of warnings given for an unacceptable failure to comply dated in the quarter, "
+        "to people supervised in it.",
+        denominator="People under community supervision (a community or suspended sentence order, or a "
+        "licence after release) on at least one day of the quarter, each counted once.",
         inclusions=(
             "Every warning counts, so one person can add more than one.",
             "District and priority groups are read on the first day of the quarter the person was "
