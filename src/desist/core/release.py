@@ -93,7 +93,8 @@ def add_years(day: date, years: int) -> date:
 
 
 def add_months(day: date, months: int) -> date:
-    """The same day `months` later, or the month's last day where it is shorter (31 Jan + 1 month = 28/29 Feb)."""
+    """The same day `months` later, or the month's last day where it is shorter (31 Jan + 1 month = 28/29
+    Feb)."""
     index = day.month - 1 + months
     year, month = day.year + index // 12, index % 12 + 1
     return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
@@ -101,7 +102,8 @@ def add_months(day: date, months: int) -> date:
 
 @dataclass(frozen=True)
 class ReleaseRules:
-    """The release-date rules, each a setting with its default (docs/release.md says where each comes from)."""
+    """The release-date rules, each a setting with its default (docs/release.md says where each comes
+    from)."""
 
     standard_fraction: Fraction = Fraction(1, 2)
     # SDS40 (from 10 September 2024): eligible standard sentences passed from that day release at 40%.
@@ -240,7 +242,8 @@ def release_dates(s: CustodialSentence, rules: ReleaseRules = DEFAULT_RULES) -> 
         crd = s.sentence_date + timedelta(days=_fraction_days(s.length_days, fraction))
         led = term_end
         working.append(
-            f"Conditional release date: {s.sentence_date:%d %B %Y} + {_fraction_days(s.length_days, fraction)} "
+            f"Conditional release date: {s.sentence_date:%d %B %Y} "
+            f"+ {_fraction_days(s.length_days, fraction)} "
             f"days = {crd:%d %B %Y}. Licence to the end of the sentence, {led:%d %B %Y}."
         )
         if s.length_days > 1 and term_end < add_years(s.sentence_date, rules.top_up_under_years):
@@ -322,7 +325,8 @@ class EarlyReleaseScheme:
     ends_on: date | None
     days_early: int
     excluded_offence_groups: frozenset[str] = frozenset()
-    # Groups excluded only with a sentence of `long_sentence_days` or more (ECSL: violence with 4 years or more).
+    # Groups excluded only with a sentence of `long_sentence_days` or more (ECSL: violence with 4 years or
+    # more).
     long_sentence_groups: frozenset[str] = frozenset()
     long_sentence_days: int | None = None
     min_sentence_days: int | None = None
@@ -572,8 +576,9 @@ DEFAULT_ESCALATION_WEEKS = (12, 4, 1)
 def escalation_milestone(
     *, release_date: date, on: date, weeks: tuple[int, ...] = DEFAULT_ESCALATION_WEEKS
 ) -> int | None:
-    """The nearest escalation point (in weeks before release) that has been reached on `on`, or None before the
-    first one or after release. A plan started late escalates at the point it is at, not at every one passed."""
+    """The nearest escalation point (in weeks before release) that has been reached on `on`, or None before
+    the first one or after release. A plan started late escalates at the point it is at, not at every one
+    passed."""
     days = (release_date - on).days
     if days < 0:
         return None

@@ -106,8 +106,8 @@ class Adjustments:
 
     ``applies_from``: the sentence date remand and tagged bail were recorded against; they count towards the
     sentences passed from then on and those still in custody on that day. ``starts``: the first day unlawfully
-    at large, which counts towards the sentences being served then. None counts an entry towards every sentence.
-    ``period``: the first and last days the entry covers, as recorded (remand, unlawfully at large);
+    at large, which counts towards the sentences being served then. None counts an entry towards every
+    sentence. ``period``: the first and last days the entry covers, as recorded (remand, unlawfully at large);
     ``reason``: why someone was unlawfully at large (ESCAPE, RELEASE_IN_ERROR, SENTENCED_IN_ABSENCE,
     IMMIGRATION_DETENTION, RECALL), which says whether they were in custody on its first and last days.
     """
@@ -175,8 +175,8 @@ class Booking:
     movements: tuple[Movement, ...] = ()  # releases and admissions, in any order
 
     def releases(self) -> tuple[date, ...]:
-        """The days this person left custody. Removal under the early removal scheme is not a release when they
-        came back as a failed removal, nor from 28 June 2022, when removal began to stop the clock."""
+        """The days this person left custody. Removal under the early removal scheme is not a release when
+        they came back as a failed removal, nor from 28 June 2022, when removal began to stop the clock."""
         ordered = sorted(self.movements, key=lambda m: m.on)
         out: list[date] = []
         for index, m in enumerate(ordered):
@@ -234,9 +234,9 @@ class Booking:
                 total = total + Adjustments(
                     additional_days_awarded=entry.additional_days_awarded, restored_days=entry.restored_days
                 )
-            # Remand and tagged bail before a recall count towards the sentence they were recorded against, and
-            # towards those still in custody on the day it was passed; recorded against no sentence's date they
-            # count towards none (the calculator's timeline shares them out on sentence dates only).
+            # Remand and tagged bail before a recall count towards the sentence they were recorded against,
+            # and towards those still in custody on the day it was passed; recorded against no sentence's date
+            # they count towards none (the calculator's timeline shares them out on sentence dates only).
             if (
                 applies is None
                 or applies == start
@@ -314,8 +314,8 @@ class _SentenceDates:
 
 def _out_when(booking: Booking, start: date, day: date) -> date | None:
     """The recorded release, on or after ``start``, that someone was still out on when ``day`` began. Out on
-    HDC, early removal (even one that later failed) or end of custody licence, they are out; released otherwise,
-    they are still serving if unlawfully at large that day (a release in error; the calculator's
+    HDC, early removal (even one that later failed) or end of custody licence, they are out; released
+    otherwise, they are still serving if unlawfully at large that day (a release in error; the calculator's
     ``isPersonConsideredOutOfCustodyAtLegislationCommencement``)."""
     before = sorted((m for m in booking.movements if m.on < day), key=lambda m: m.on)
     if not before or before[-1].direction != "OUT" or before[-1].on < start:
@@ -422,8 +422,8 @@ def _scheme_tranche(
 def _scheme_applies(
     scheme: EarlyReleaseScheme, sentence: Sentence, serving_later: bool = False
 ) -> str | None:
-    """None when an early-release scheme reaches this sentence, else why not. ``serving_later``: still in custody
-    when the scheme's later exclusions came in, which reach such people too."""
+    """None when an early-release scheme reaches this sentence, else why not. ``serving_later``: still in
+    custody when the scheme's later exclusions came in, which reach such people too."""
     if sentence.kind is not SentenceKind.STANDARD:
         return "not a standard sentence"
     if sentence.sds_plus and scheme.sds_plus_fraction is None:
@@ -470,8 +470,8 @@ def _hdc(
     adj: Adjustments,
     parts: tuple[Sentence, ...] = (),
 ) -> tuple[date | None, str]:
-    """Home Detention Curfew eligibility (CJA 2003 s.246), as the rules stood on the date it falls. Consecutive
-    sentences passed either side of the 365-day change come under it (``HdcedCalculator.kt``)."""
+    """Home Detention Curfew eligibility (CJA 2003 s.246), as the rules stood on the date it falls.
+    Consecutive sentences passed either side of the 365-day change come under it (``HdcedCalculator.kt``)."""
     start = sentence.sentenced_on
     if crd < start + timedelta(days=rules.minimum_days_served):
         return None, "the adjusted release date is within 14 days of sentence"
@@ -761,7 +761,8 @@ def _calculable(
             all_standard
             and (
                 total_days <= 1
-                # Before the ORA 2014, and for those under 18 when released, under 12 months carries no licence.
+                # Before the ORA 2014, and for those under 18 when released, under 12 months carries no
+                # licence.
                 or (
                     under_12_months
                     and offence_on is not None
@@ -851,7 +852,10 @@ def _calculable(
                     work.hdced, why = old_hdced, f"{old_why} (before the early release scheme reached them)"
                 elif work.hdced is not None and work.hdced < reaches + timedelta(days=reach_awarded):
                     work.hdced = reaches + timedelta(days=reach_awarded)
-                    why = f"not before the early release scheme reached them ({reaches}, {reach_awarded:+d} awarded)"
+                    why = (
+                        "not before the early release scheme reached them "
+                        f"({reaches}, {reach_awarded:+d} awarded)"
+                    )
             if work.hdced is not None and unused_awarded:
                 work.hdced -= timedelta(days=unused_awarded)
                 why = f"{why}; {-unused_awarded:+d} days awarded beyond the sentence expiry"
@@ -879,7 +883,8 @@ def _calculable(
                 floor = reaches + timedelta(days=reach_awarded)
                 found = (
                     floor,
-                    f"not before the early release scheme reached them ({reaches}, {reach_awarded:+d} awarded)",
+                    "not before the early release scheme reached them "
+                    f"({reaches}, {reach_awarded:+d} awarded)",
                 )
         if found is not None:
             work.ersed = found[0]
@@ -890,7 +895,8 @@ def _calculable(
 def _top_up(
     sentence: Sentence, booking: Booking, adj: Adjustments, release_days: int, total_days: int, release: date
 ) -> date | None:
-    """Top-up supervision to 12 months after release, for sentences over a day and under 2 years (ORA 2014)."""
+    """Top-up supervision to 12 months after release, for sentences over a day and under 2 years (ORA
+    2014)."""
     start = sentence.sentenced_on
     if total_days <= 1:
         return None
@@ -906,8 +912,8 @@ def _top_up(
 def _early_removal(
     work: _SentenceDates, adj: Adjustments, unadjusted_release: date, rules: EarlyRemovalRules
 ) -> tuple[date, str] | None:
-    """Early removal scheme eligibility (CJA 2003 s.260), with its working: before ERS30, the later of half the
-    time to release and 544 days before it; from ERS30, 30% and 4 years."""
+    """Early removal scheme eligibility (CJA 2003 s.260), with its working: before ERS30, the later of half
+    the time to release and 544 days before it; from ERS30, 30% and 4 years."""
     start = work.sentence.sentenced_on
     effective = work.ped if work.ped is not None else work.release
     unadjusted_effective = (
@@ -1078,9 +1084,9 @@ def _inherit_recall_remand(results: list[_SentenceDates], booking: Booking) -> N
 
 
 def _single_term(sentences: tuple[Sentence, ...]) -> Sentence | None:
-    """Concurrent sentences passed on different days before LASPO came in (3 December 2012) for offences before
-    4 April 2005 are served as a single term, from the first sentence date to the last expiry (CJA 1991 s.51(2);
-    the calculator's ``SingleTermSentence``)."""
+    """Concurrent sentences passed on different days before LASPO came in (3 December 2012) for offences
+    before 4 April 2005 are served as a single term, from the first sentence date to the last expiry (CJA 1991
+    s.51(2); the calculator's ``SingleTermSentence``)."""
     if len(sentences) < 2 or len({s.sentenced_on for s in sentences}) < 2:
         return None
     if not all(
@@ -1135,8 +1141,8 @@ def _each_term(
     periods = _custody_periods(results, booking.releases())
     if len(periods) < 2 or not booking.adjustments:
         return _served_awarded(results, booking, legislation)
-    # A recall brings someone back into custody: other than remand and tagged bail, the entries are not divided
-    # between the periods then.
+    # A recall brings someone back into custody: other than remand and tagged bail, the entries are not
+    # divided between the periods then.
     recalls = any(s.recall for s in booking.sentences)
     starts = [min(r.sentence.sentenced_on for r in period) for period in periods]
     ends = [max(r.in_custody_until for r in period) for period in periods]
@@ -1174,8 +1180,8 @@ def _served_awarded(
     terms: list[_SentenceDates], booking: Booking, legislation: Legislation
 ) -> list[_SentenceDates] | ManualCalculation:
     """A sentence passed while someone is held only by added days has served those days since the release they
-    would have had without them: they count as served towards it (the calculator's ``findServedAdas``: the days
-    between that release and the sentence date, less one)."""
+    would have had without them: they count as served towards it (the calculator's ``findServedAdas``: the
+    days between that release and the sentence date, less one)."""
     done: dict[int, tuple[_SentenceDates, int]] = {}  # each term, as worked out again, and its days served
     for r in sorted(terms, key=lambda t: t.sentence.sentenced_on):
         start = r.sentence.sentenced_on
@@ -1222,7 +1228,8 @@ def _term(
 
 def _committal_term(parts: tuple[Sentence, ...], booking: Booking) -> _SentenceDates:
     """A committal for breach of top-up supervision among other sentences: served in full without licence;
-    only time unlawfully at large counts (``TimelineCalculator.setAdjustments`` drops remand and tagged bail)."""
+    only time unlawfully at large counts (``TimelineCalculator.setAdjustments`` drops remand and tagged
+    bail)."""
     start = min(p.sentenced_on for p in parts)
     days = _aggregate_days(start, [p.length for p in parts])
     end = _day(start, days)
@@ -1253,9 +1260,9 @@ def _committal_term(parts: tuple[Sentence, ...], booking: Booking) -> _SentenceD
 def _custody_periods(
     results: list[_SentenceDates], releases: tuple[date, ...] = ()
 ) -> list[list[_SentenceDates]]:
-    """The terms grouped into periods in custody: a term passed after everyone before it was released (on their
-    release date, or on a recorded release such as HDC) starts a new period (the calculator's sentence groups,
-    ``BookingTimelineService.kt``, ``TimelineExternalMovementCalculationHandler.kt``)."""
+    """The terms grouped into periods in custody: a term passed after everyone before it was released (on
+    their release date, or on a recorded release such as HDC) starts a new period (the calculator's sentence
+    groups, ``BookingTimelineService.kt``, ``TimelineExternalMovementCalculationHandler.kt``)."""
     periods: list[list[_SentenceDates]] = []
     for r in sorted(results, key=lambda r: r.sentence.sentenced_on):
         if periods:
@@ -1280,15 +1287,16 @@ def _extinguished(results: list[_SentenceDates], booking: Booking) -> ManualCalc
         earliest = min(r.sentence.sentenced_on for r in terms)
         if latest.uncapped_release < earliest - timedelta(days=1) and latest.adjustments.deducted:
             return ManualCalculation(
-                "remand or tagged bail exceed the custodial term: release would fall before the sentence date "
-                f"({latest.uncapped_release}), so the days must be applied to another sentence by hand"
+                "remand or tagged bail exceed the custodial term: release would fall before the sentence "
+                f"date ({latest.uncapped_release}), so the days must be applied to another sentence by hand"
             )
     return None
 
 
 def _remand_overlaps(results: list[_SentenceDates], booking: Booking) -> ManualCalculation | None:
-    """Remand recorded for days already served under a sentence is double counting: the record needs correcting
-    (``RemandOverlappingSentenceValidator.kt``; its ranges end the day before the recorded last day)."""
+    """Remand recorded for days already served under a sentence is double counting: the record needs
+    correcting (``RemandOverlappingSentenceValidator.kt``; its ranges end the day before the recorded last
+    day)."""
     for period in _custody_periods(results, booking.releases()):
         if any(p.recall for r in period for p in r.parts):
             continue
@@ -1356,8 +1364,8 @@ def _out_on_commencement(
 
 
 def _consecutive_between_tranches(booking: Booking, legislation: Legislation) -> ManualCalculation | None:
-    """Someone a scheme's second tranche reaches, with a standard sentence passed between its first two tranches'
-    dates in a run of consecutive sentences, where the scheme says so (SDS40)."""
+    """Someone a scheme's second tranche reaches, with a standard sentence passed between its first two
+    tranches' dates in a run of consecutive sentences, where the scheme says so (SDS40)."""
     runs = chains(booking.sentences)
     if isinstance(runs, ManualCalculation):
         return None
@@ -1374,16 +1382,17 @@ def _consecutive_between_tranches(booking: Booking, legislation: Legislation) ->
                 for p in run
             ):
                 return ManualCalculation(
-                    f"a consecutive sentence passed between {scheme.name}'s tranche dates ({first}, {second}) "
+                    f"a consecutive sentence passed between {scheme.name}'s tranche dates "
+                    f"({first}, {second}) "
                     "for someone its second tranche reached"
                 )
     return None
 
 
 def _remand_before_any_sentence(booking: Booking) -> ManualCalculation | None:
-    """Remand or tagged bail recorded against a date before the first sentence was passed, on which none was: the
-    calculator shares remand out on sentence dates only, so which sentence it reaches is for a person to decide.
-    A committal for breach of top-up supervision takes no remand."""
+    """Remand or tagged bail recorded against a date before the first sentence was passed, on which none was:
+    the calculator shares remand out on sentence dates only, so which sentence it reaches is for a person to
+    decide. A committal for breach of top-up supervision takes no remand."""
     if all(s.kind is SentenceKind.BOTUS for s in booking.sentences):
         return None
     first = min(s.sentenced_on for s in booking.sentences)
@@ -1394,7 +1403,8 @@ def _remand_before_any_sentence(booking: Booking) -> ManualCalculation | None:
             and entry.applies_from < first
         ):
             return ManualCalculation(
-                f"remand or tagged bail is recorded against {entry.applies_from}, before any sentence was passed"
+                f"remand or tagged bail is recorded against {entry.applies_from}, "
+                "before any sentence was passed"
             )
     return None
 
@@ -1402,8 +1412,8 @@ def _remand_before_any_sentence(booking: Booking) -> ManualCalculation | None:
 def _early_removal_either_side(
     calculation: Calculation, booking: Booking, legislation: Legislation
 ) -> ManualCalculation | None:
-    """An early removal date for standard sentences served concurrently, one passed before a scheme began and another
-    on or after that day, where the scheme says so (the progression model)."""
+    """An early removal date for standard sentences served concurrently, one passed before a scheme began and
+    another on or after that day, where the scheme says so (the progression model)."""
     if DateType.ERSED not in calculation.dates:
         return None
     runs = chains(booking.sentences)
@@ -1416,8 +1426,8 @@ def _early_removal_either_side(
         begins = scheme.commences
         if any(s.sentenced_on < begins for s in alone) and any(s.sentenced_on >= begins for s in alone):
             return ManualCalculation(
-                f"an early removal date for concurrent sentences passed before {scheme.name} began ({begins}) "
-                "and on or after it"
+                f"an early removal date for concurrent sentences passed before {scheme.name} began "
+                f"({begins}) and on or after it"
             )
     return None
 
@@ -1443,8 +1453,8 @@ def _joined_after_parole_eligibility(
                 for later in run[index + 1 :]:
                     if later.sentenced_on >= scheme.commences and later.sentenced_on > ped:
                         return ManualCalculation(
-                            f"a sentence passed on {later.sentenced_on}, after {scheme.name} began, follows a "
-                            "parole term whose run's eligibility date had passed by then"
+                            f"a sentence passed on {later.sentenced_on}, after {scheme.name} began, "
+                            "follows a parole term whose run's eligibility date had passed by then"
                         )
     return None
 
@@ -1452,9 +1462,9 @@ def _joined_after_parole_eligibility(
 def _hdc_during_fine_default(
     calculation: Calculation, results: list[_SentenceDates]
 ) -> ManualCalculation | None:
-    """An HDC date while a term in default of a fine, passed after the other sentences began, is being served (after
-    its sentence date, up to its release): the calculator gives another (in its example, 14 days after the
-    fine's sentence date) by a rule its code does not show, so a person must work it out."""
+    """An HDC date while a term in default of a fine, passed after the other sentences began, is being served
+    (after its sentence date, up to its release): the calculator gives another (in its example, 14 days after
+    the fine's sentence date) by a rule its code does not show, so a person must work it out."""
     hdced = calculation.dates.get(DateType.HDCED)
     if hdced is None:
         return None
@@ -1476,8 +1486,9 @@ def _hdc_during_fine_default(
 def _hdc_on_tranche_date_with_added_days(
     calculation: Calculation, booking: Booking, legislation: Legislation
 ) -> ManualCalculation | None:
-    """An HDC date on an early-release scheme's tranche date (brought to it by the scheme) for someone with added
-    days awarded: the calculator moves such a date by a rule its code does not show, so a person must work it out."""
+    """An HDC date on an early-release scheme's tranche date (brought to it by the scheme) for someone with
+    added days awarded: the calculator moves such a date by a rule its code does not show, so a person must
+    work it out."""
     hdced = calculation.dates.get(DateType.HDCED)
     if hdced is None:
         return None
@@ -1572,13 +1583,13 @@ def _mixed_fixed_term_recalls(
                 gap = abs((back - closest_over.expiry).days)
                 if kind == "FTR_14" and gap >= 14:
                     return ManualCalculation(
-                        "a 14-day recall governing while a term of 12 months or more ends 14 days or more from the "
-                        "return to custody"
+                        "a 14-day recall governing while a term of 12 months or more ends 14 days or more "
+                        "from the return to custody"
                     )
                 if kind == "FTR_28" and gap <= 14:
                     return ManualCalculation(
-                        "a 28-day recall of a term under 12 months governing while a term of 12 months or more ends "
-                        "within 14 days of the return to custody"
+                        "a 28-day recall of a term under 12 months governing while a term of 12 months "
+                        "or more ends within 14 days of the return to custody"
                     )
     else:
         for r in results:
@@ -1636,9 +1647,10 @@ def _mixed_fixed_term_recalls(
 def _without_repealed_hdc(
     calculation: Calculation, results: list[_SentenceDates], legislation: Legislation
 ) -> Calculation:
-    """No HDC date where the law has ended or suspended HDC for adults. Detention under s.250 and terms (default
-    terms for fines, committals, DTOs) are not adult sentences here (``HdcedExtractionService.isAdultSentence``);
-    an HDC date before the progression model reached someone stands."""
+    """No HDC date where the law has ended or suspended HDC for adults. Detention under s.250 and terms
+    (default terms for fines, committals, DTOs) are not adult sentences here
+    (``HdcedExtractionService.isAdultSentence``); an HDC date before the progression model reached someone
+    stands."""
     hdced = calculation.dates.get(DateType.HDCED)
     rules = legislation.hdc
     terms = (SentenceKind.FINE_DEFAULT, SentenceKind.BOTUS, SentenceKind.DTO)
@@ -1669,22 +1681,24 @@ RECALL_DAYS = {"FTR_14": 14, "FTR_28": 28, "FTR_56": 56}
 
 
 def _apply_recall(r: _SentenceDates, booking: Booking, legislation: Legislation) -> ManualCalculation | None:
-    """A term recalled on licence: served to its expiry (standard recall) or for 14 or 28 days from the return to
-    custody (fixed-term recall), never beyond the expiry. Remand and tagged bail before the recall (recorded as
-    recall remand and tagged bail; plain remand and tagged bail do not count towards a recalled term,
-    ``TimelineCalculator.setAdjustments``), and time unlawfully at large on licence, move the expiry. Its release
-    becomes the post-recall release date."""
+    """A term recalled on licence: served to its expiry (standard recall) or for 14 or 28 days from the return
+    to custody (fixed-term recall), never beyond the expiry. Remand and tagged bail before the recall
+    (recorded as recall remand and tagged bail; plain remand and tagged bail do not count towards a recalled
+    term, ``TimelineCalculator.setAdjustments``), and time unlawfully at large on licence, move the expiry.
+    Its release becomes the post-recall release date."""
     kind = r.parts[0].recall
     adj = r.adjustments
     start = r.sentence.sentenced_on
-    # Where the booking records no recall remand or tagged bail at all (desist's own records have no such kind),
-    # remand and tagged bail recorded against this term's own sentence date are its remand before the recall.
+    # Where the booking records no recall remand or tagged bail at all (desist's own records have no such
+    # kind), remand and tagged bail recorded against this term's own sentence date are its remand before the
+    # recall.
     if not any(e.recall_deducted for e in booking.adjustments):
         own = sum(e.deducted for e in booking.adjustments if e.applies_from == start)
         if own:
             adj = dataclasses.replace(adj, recall_remand=adj.recall_remand + min(own, adj.deducted))
     # Time unlawfully at large that began after the licence had expired (extended by the time at large before)
-    # is not from this term: its licence had ended (``BookingTimelineService.checkForReleasesAndLicenceExpiry``).
+    # is not from this term: its licence had ended
+    # (``BookingTimelineService.checkForReleasesAndLicenceExpiry``).
     released_on = _day(start, r.release_days)
     licence_ends, expired = r.expiry, 0
     for when, days in sorted(
@@ -1709,7 +1723,8 @@ def _apply_recall(r: _SentenceDates, booking: Booking, legislation: Legislation)
         ),
         start,
     )
-    # A sentence does not expire while someone is unlawfully at large from it (``SentenceCalculation.expiryDate``).
+    # A sentence does not expire while someone is unlawfully at large from it
+    # (``SentenceCalculation.expiryDate``).
     back = booking.back_from_unlawfully_at_large(start, expiry)
     if back is not None and back > expiry:
         expiry = back
@@ -1764,8 +1779,8 @@ def _apply_recall(r: _SentenceDates, booking: Booking, legislation: Legislation)
         released = unadjusted + timedelta(days=adj.unlawfully_at_large - adj.recall_deducted)
         # The release the recall followed came earlier than the unadjusted one by the recall remand and tagged
         # bail, and one due at a weekend takes place on the Friday before, never before the
-        # sentence date (``BookingTimelineService``): time unlawfully at large that began after it was on licence,
-        # so it is added after the 12 months, not before them (``ualAfterDeterminateRelease``).
+        # sentence date (``BookingTimelineService``): time unlawfully at large that began after it was on
+        # licence, so it is added after the 12 months, not before them (``ualAfterDeterminateRelease``).
         left = max(start, _previous_working_day(unadjusted - timedelta(days=adj.recall_deducted)))
         on_licence = min(
             sum(
@@ -1777,8 +1792,8 @@ def _apply_recall(r: _SentenceDates, booking: Booking, legislation: Legislation)
         )
         released -= timedelta(days=on_licence)
         if r.immediate_release or released < start:
-            # Released on the sentence date: 12 months from it, and any time unlawfully at large came after the
-            # release (``TusedCalculator.getInitialTused``).
+            # Released on the sentence date: 12 months from it, and any time unlawfully at large came after
+            # the release (``TusedCalculator.getInitialTused``).
             after = adj.unlawfully_at_large + adj.unlawfully_at_large_after_release
             r.tused = add_months(start, 12) + timedelta(days=after)
         else:
@@ -1991,14 +2006,15 @@ def _concurrent_ped(results: list[_SentenceDates]) -> date | None:
 def _detention_and_training(booking: Booking, legislation: Legislation) -> Calculation | ManualCalculation:
     """Detention and training orders (Sentencing Code ss.233-243): released to supervision at the mid-term,
     up to one or two months earlier or later by the order's length; consecutive orders no longer than 24
-    months; top-up supervision to 12 months after release for those 18 or over then. Added days do not apply."""
+    months; top-up supervision to 12 months after release for those 18 or over then. Added days do not
+    apply."""
     runs = chains(booking.sentences)
     if isinstance(runs, ManualCalculation):
         return runs
     if any(s.recall for s in booking.sentences):
         return ManualCalculation("a detention and training order recalled")
-    # Released (as recorded) before a later order: that order starts a new period in custody, whose dates are the
-    # ones to give; the earlier orders and what was recorded against them stay with the first.
+    # Released (as recorded) before a later order: that order starts a new period in custody, whose dates are
+    # the ones to give; the earlier orders and what was recorded against them stay with the first.
     first = min(s.sentenced_on for s in booking.sentences)
     cut = max(
         (d for d in booking.releases() if first <= d < max(s.sentenced_on for s in booking.sentences)),
@@ -2032,8 +2048,8 @@ def _detention_and_training(booking: Booking, legislation: Legislation) -> Calcu
     half = _ceil(Fraction(days) * HALF)
     adj = booking.adjustments_for(start, _day(start, half))
     if all(s.sentenced_on < PCSC for s in booking.sentences):
-        # Before the PCSC Act 2022 the court allowed for remand in the order's length; tagged bail still counts
-        # (the calculator's ``TimelineCalculator.setAdjustments``).
+        # Before the PCSC Act 2022 the court allowed for remand in the order's length; tagged bail still
+        # counts (the calculator's ``TimelineCalculator.setAdjustments``).
         adj = dataclasses.replace(adj, remand=0)
     shift = timedelta(days=adj.unlawfully_at_large - adj.deducted)
     expiry = _day(start, days)
@@ -2052,7 +2068,8 @@ def _detention_and_training(booking: Booking, legislation: Legislation) -> Calcu
         ),
         Step(DateType.SED, "order expiry", f"{days} days from {start}; {adjusted}"),
     ]
-    # Transfer up to a month either side for orders of 8 to 18 months, two for 18 to 24; not on immediate release.
+    # Transfer up to a month either side for orders of 8 to 18 months, two for 18 to 24; not on immediate
+    # release.
     if mtd != start:
         months = 1 if days < Duration(months=18).length_in_days(start) else 2
         if days >= Duration(months=8).length_in_days(start):
@@ -2138,8 +2155,8 @@ def _with_detention_and_training(
     for kept in (DateType.HDCED, DateType.PED):
         if kept in rest.dates and latest_release > rest.dates[kept]:
             dates[kept] = rest.dates[kept]
-    # The latest top-up supervision of any sentence (an order's from its mid-term), after the licence, unless an
-    # order's expiry is later.
+    # The latest top-up supervision of any sentence (an order's from its mid-term), after the licence, unless
+    # an order's expiry is later.
     tused = max(
         (d for d in (rest.dates.get(DateType.TUSED), orders.dates.get(DateType.TUSED)) if d), default=None
     )
@@ -2160,8 +2177,8 @@ def _with_detention_and_training(
 
 def _breach_of_top_up(booking: Booking) -> Calculation | ManualCalculation:
     """Committal for breach of top-up supervision (CJA 2003 s.256AC): up to 14 days, served in full, released
-    without licence. Remand, tagged bail and added days do not count; time unlawfully at large does. The top-up
-    supervision runs on to its recorded end where that is later."""
+    without licence. Remand, tagged bail and added days do not count; time unlawfully at large does. The
+    top-up supervision runs on to its recorded end where that is later."""
     runs = chains(booking.sentences)
     if isinstance(runs, ManualCalculation):
         return runs

@@ -4,8 +4,8 @@ A change of law is a change here, not in the engine. Each value names its source
 Criminal Justice Act 2003 as amended (s.244 release at the halfway point; s.244ZA "SDS+" at two-thirds from
 1 April 2020; the SDS40 order, SI 2024/844, moving standard sentences to 40% in two tranches with its
 exclusions; the further exclusions of 16 December 2024) and HDC (s.246, the 3 June 2025 change from 180 to
-365 days on HDC), as the Ministry of Justice's calculator configures them (``application-calculation-params.yml``
-of ``ministryofjustice/calculate-release-dates-api``).
+365 days on HDC), as the Ministry of Justice's calculator configures them
+(``application-calculation-params.yml`` of ``ministryofjustice/calculate-release-dates-api``).
 """
 
 from __future__ import annotations
@@ -28,8 +28,8 @@ FINE_FULL_TERM_FROM = date(
     2015, 6, 1
 )  # default terms for fines of £10 million or more, passed from then: served whole
 FINE_FULL_TERM_AMOUNT = 10_000_000
-# Committals for civil debts (council tax, maintenance…): not sentences for an offence, so remand and tagged bail
-# do not count towards them (CJA 2003 s.240ZA; the calculator's ``Offence.CIVIL_OFFENCE_CODES``).
+# Committals for civil debts (council tax, maintenance…): not sentences for an offence, so remand and tagged
+# bail do not count towards them (CJA 2003 s.240ZA; the calculator's ``Offence.CIVIL_OFFENCE_CODES``).
 CIVIL_OFFENCE_CODES = frozenset(
     {"ZZ01001", "ZZ01002", "ZZ01003", "ZZ01004", "ZZ01005", "ZZ01008", "ZZ01010", "XX00000-016N"}
 )
@@ -68,29 +68,32 @@ class EarlyReleaseScheme:
     sds_plus_fraction: Fraction | None = None
     # Leaves out sentences for offences that would make them SDS+ if passed today.
     excludes_would_be_sds_plus: bool = False
-    # Added days do not decide whether someone is released before the scheme reaches them; they are added after.
+    # Added days do not decide whether someone is released before the scheme reaches them; they are added
+    # after.
     awarded_days_after: bool = False
-    # Sentences under 12 months for offences before 1 February 2015 are released on licence once it reaches them.
+    # Sentences under 12 months for offences before 1 February 2015 are released on licence once it reaches
+    # them.
     licence_for_short_pre_ora: bool = False
     # Leaves out detention of children under the Sentencing Code s.250.
     excludes_section_250: bool = False
-    # Offences (by code) committed from ``unsettled_offences_from`` whose exclusion was unsettled until the later
-    # exclusions: a release between the first tranche and then needs a manual calculation.
+    # Offences (by code) committed from ``unsettled_offences_from`` whose exclusion was unsettled until the
+    # later exclusions: a release between the first tranche and then needs a manual calculation.
     unsettled_offences: frozenset[str] = frozenset()
     unsettled_offences_from: date | None = None
     # Someone it reaches who was out of custody (unlawfully at large) the day before it began needs a manual
     # calculation.
     manual_if_out_on_commencement: bool = False
-    # Someone its second tranche reaches with a standard sentence passed between the first two tranches' dates in a
-    # run of consecutive sentences needs a manual calculation.
+    # Someone its second tranche reaches with a standard sentence passed between the first two tranches' dates
+    # in a run of consecutive sentences needs a manual calculation.
     manual_if_consecutive_between_tranches: bool = False
     # An early removal date for standard sentences served concurrently, one passed before the scheme began and
-    # another on or after that day, needs a manual calculation (the calculator works it from its snapshot of the
-    # law before the scheme, which desist does not reproduce for such terms).
+    # another on or after that day, needs a manual calculation (the calculator works it from its snapshot of
+    # the law before the scheme, which desist does not reproduce for such terms).
     manual_if_early_removal_either_side: bool = False
-    # A sentence passed on or after the scheme began, consecutive to a parole term whose run's parole eligibility
-    # date came before that sentence was passed, needs a manual calculation (the calculator keeps the eligibility
-    # date the run had before, worked out under its snapshot of the law, which desist does not reproduce).
+    # A sentence passed on or after the scheme began, consecutive to a parole term whose run's parole
+    # eligibility date came before that sentence was passed, needs a manual calculation (the calculator keeps
+    # the eligibility date the run had before, worked out under its snapshot of the law, which desist does not
+    # reproduce).
     manual_if_joined_after_parole_eligibility: bool = False
 
     @property
@@ -111,7 +114,8 @@ class HdcRules:
     deduction_days_from_365: int = 364
     from_365: date = HDC_365
     # HDC ended for adults (sentences other than s.250 detention): from this date, and for anyone the
-    # progression model reached (the calculator's "post HDCED repeal" rules, a clean stop on 2 September 2026).
+    # progression model reached (the calculator's "post HDCED repeal" rules, a clean stop on 2 September
+    # 2026).
     adult_stop_from: date | None = None
     # HDC suspended for adults altogether.
     adult_suspended: bool = False
@@ -121,9 +125,9 @@ class HdcRules:
 HDC_ADULT_CLEAN_STOP = date(2026, 9, 2)
 
 
-#: Fixed-term recalls of 56 days, replacing 14 and 28 days for a standard sentence's recall, reaching people by
-#: the length of their term (in days) from 31 March 2026, as the calculator's ``ftr-legislations`` configure it.
-#: A recall before a term's tranche date is released no earlier than that date.
+#: Fixed-term recalls of 56 days, replacing 14 and 28 days for a standard sentence's recall, reaching people
+#: by the length of their term (in days) from 31 March 2026, as the calculator's ``ftr-legislations``
+#: configure it. A recall before a term's tranche date is released no earlier than that date.
 FTR56_TRANCHES = (
     Tranche("FTR_56_TRANCHE_1", date(2026, 3, 31), max_days_inclusive=1701),
     Tranche("FTR_56_TRANCHE_2", date(2026, 4, 14), max_days_inclusive=2128),
@@ -136,8 +140,9 @@ FTR56_TRANCHES = (
 
 @dataclass(frozen=True)
 class EarlyRemovalRules:
-    """The early removal scheme for foreign nationals liable to removal (CJA 2003 s.260): eligible from the later
-    of a fraction of the time to release and a longest period before it; ERS30 from 23 September 2025."""
+    """The early removal scheme for foreign nationals liable to removal (CJA 2003 s.260): eligible from the
+    later of a fraction of the time to release and a longest period before it; ERS30 from 23 September
+    2025."""
 
     ers50_fraction: Fraction = HALF
     ers50_longest_days: int = 544
@@ -170,8 +175,8 @@ SDS40 = EarlyReleaseScheme(
     exclusions=frozenset({"SEXUAL", "VIOLENT", "DOMESTIC_ABUSE", "NATIONAL_SECURITY", "TERRORISM"}),
     later_exclusions=frozenset({"SEXUAL_T3", "DOMESTIC_ABUSE_T3", "MURDER_T3"}),
     later_exclusions_from=date(2024, 12, 16),
-    # Breach of a sexual harm prevention order (Sexual Offences Act 2003 s.103I, Sentencing Act 2020 s.354), from
-    # 1 December 2020: whether SDS40's sexual exclusion reached it was unclear until the 16 December 2024
+    # Breach of a sexual harm prevention order (Sexual Offences Act 2003 s.103I, Sentencing Act 2020 s.354),
+    # from 1 December 2020: whether SDS40's sexual exclusion reached it was unclear until the 16 December 2024
     # exclusions, so the calculator refuses releases between (``SHPOContaingSx03OffencesValidator.kt``).
     unsettled_offences=frozenset({"SX03220", "SX03220A", "SX03244", "SX03244A", "SX03247", "SX03247A"}),
     unsettled_offences_from=date(2020, 12, 1),
