@@ -31,7 +31,8 @@ ALLOWED_HOSTS = env.list("DESIST_ALLOWED_HOSTS", default=["127.0.0.1", "localhos
 CSRF_TRUSTED_ORIGINS = env.list("DESIST_CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
-    # First, so its admin/change_list.html (a nonce on the admin's one inline style) wins over the admin's own.
+    # First, so its admin/change_list.html (a nonce on the admin's one inline style) wins over the admin's
+    # own.
     "desist.accounts",
     "django.contrib.admin",
     "django.contrib.auth",
@@ -50,7 +51,8 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",  # backup codes, for a lost phone
-    # django-ninja's own copy of Swagger UI (static files and template), so /api/docs loads nothing from a CDN.
+    # django-ninja's own copy of Swagger UI (static files and template), so /api/docs loads nothing from a
+    # CDN.
     "ninja",
     # desist apps, one per domain noun
     "desist.web",
@@ -96,7 +98,8 @@ MIDDLEWARE = [
     "desist.web.purpose.PurposeRequiredMiddleware",
     # Live search: a search the user settled on is logged, not every keystroke.
     "desist.people.search_log.SettledSearchMiddleware",
-    # API writes with an Idempotency-Key are done once; a repeat gets the kept answer (after the sign-in rules).
+    # API writes with an Idempotency-Key are done once; a repeat gets the kept answer (after the sign-in
+    # rules).
     "desist.api.idempotency.IdempotencyMiddleware",
     # Axes must be last so it sees the outcome of authentication.
     "axes.middleware.AxesMiddleware",
@@ -157,7 +160,8 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
-# An administrator's reset of someone's sign-in gives a one-time link to choose a password; it lapses after a day.
+# An administrator's reset of someone's sign-in gives a one-time link to choose a password; it lapses after a
+# day.
 PASSWORD_RESET_TIMEOUT = 24 * 60 * 60
 
 # Login throttling (django-axes): lock a username+address after repeated failures.
@@ -178,8 +182,9 @@ X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 # Content-Security-Policy (django-csp): scripts, styles and everything else from desist itself only; no inline
-# script or style, no plugins, no framing, forms post only to desist. Charts are images (data: URIs). A template
-# that truly needs an inline block asks for request.csp_nonce, which adds that nonce only to that response.
+# script or style, no plugins, no framing, forms post only to desist. Charts are images (data: URIs). A
+# template that truly needs an inline block asks for request.csp_nonce, which adds that nonce only to that
+# response.
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],
@@ -257,11 +262,12 @@ DESIST_PURPOSES = {
     "administration": "System administration",
     "other": "Other (say why)",
 }
-# The purpose a command-line run records when --purpose is left out. Pages and the API never default: a session
-# states its purpose before it touches person data, an API call sends X-Desist-Purpose (docs/security.md).
+# The purpose a command-line run records when --purpose is left out. Pages and the API never default: a
+# session states its purpose before it touches person data, an API call sends X-Desist-Purpose
+# (docs/security.md).
 DESIST_DEFAULT_PURPOSE = "case_management"
-# Paths a signed-in session may open before stating a purpose: signing in and out, the purpose page itself, the
-# API (which has its own header), static files. Every other page asks for the purpose first.
+# Paths a signed-in session may open before stating a purpose: signing in and out, the purpose page itself,
+# the API (which has its own header), static files. Every other page asks for the purpose first.
 DESIST_PURPOSE_NOT_NEEDED = (
     "/accounts/",
     "/purpose/",
@@ -271,8 +277,8 @@ DESIST_PURPOSE_NOT_NEEDED = (
     "/admin/logout/",
     "/favicon.ico",
 )
-# Live search: a search the user keeps on screen this long (or follows, or submits) is logged; keystrokes typed
-# faster than this are folded into the search they lead to (docs/security.md, "Purpose of access...").
+# Live search: a search the user keeps on screen this long (or follows, or submits) is logged; keystrokes
+# typed faster than this are folded into the search they lead to (docs/security.md, "Purpose of access...").
 DESIST_SEARCH_SETTLE_SECONDS = env.int("DESIST_SEARCH_SETTLE_SECONDS", default=3)
 # An agency keeps sight of a person for this many days after its involvement ends (closing notes, handover).
 DESIST_ACCESS_GRACE_DAYS = env.int("DESIST_ACCESS_GRACE_DAYS", default=90)
@@ -326,7 +332,8 @@ DESIST_TF_LOCAL_DISCRETION = env.list(
 # this is short notice; open plan tasks escalate at these weeks before release; the readiness view and the
 # daily job look this many weeks ahead.
 DESIST_RELEASE_SHORT_NOTICE_DAYS = env.int("DESIST_RELEASE_SHORT_NOTICE_DAYS", default=14)
-# How long the answer to an API write sent with an Idempotency-Key is kept and replayed (desist.api.idempotency).
+# How long the answer to an API write sent with an Idempotency-Key is kept and replayed
+# (desist.api.idempotency).
 DESIST_IDEMPOTENCY_HOURS = env.int("DESIST_IDEMPOTENCY_HOURS", default=24)
 DESIST_RELEASE_ESCALATION_WEEKS = tuple(
     env.list("DESIST_RELEASE_ESCALATION_WEEKS", cast=int, default=[12, 4, 1])
@@ -371,9 +378,9 @@ DESIST_IMPORT_MAX_XLSX_PARTS = env.int("DESIST_IMPORT_MAX_XLSX_PARTS", default=1
 DESIST_IMPORT_MAX_XLSX_BYTES = env.int("DESIST_IMPORT_MAX_XLSX_BYTES", default=1024 * 1024 * 1024)
 DESIST_IMPORT_MAX_XLSX_RATIO = env.int("DESIST_IMPORT_MAX_XLSX_RATIO", default=200)
 DESIST_IMPORT_UPLOAD_KEEP_HOURS = env.int("DESIST_IMPORT_UPLOAD_KEEP_HOURS", default=24)
-# Record linkage (docs/linkage.md, "In the product"): the match probabilities that separate linked automatically /
-# sent for review / not linked (unset: the engine's defaults, 0.996 and 0.5), who may review pairs, whether a
-# finished import queues a linking run, and how often a failed run is tried again.
+# Record linkage (docs/linkage.md, "In the product"): the match probabilities that separate linked
+# automatically / sent for review / not linked (unset: the engine's defaults, 0.996 and 0.5), who may review
+# pairs, whether a finished import queues a linking run, and how often a failed run is tried again.
 DESIST_LINK_PROBABILITY = env.float("DESIST_LINK_PROBABILITY", default=None)
 DESIST_REVIEW_PROBABILITY = env.float("DESIST_REVIEW_PROBABILITY", default=None)
 # Deprecated: the same thresholds as match weights, read for one release when the probabilities are unset.
@@ -392,23 +399,24 @@ DESIST_TASK_LEASE_SECONDS = env.int("DESIST_TASK_LEASE_SECONDS", default=120)
 DESIST_TASK_REAP_SECONDS = env.int("DESIST_TASK_REAP_SECONDS", default=30)
 DESIST_TASK_MAX_ATTEMPTS = env.int("DESIST_TASK_MAX_ATTEMPTS", default=3)
 # The board's basket of measures (docs/measures.md, "The basket of measures"): the roles that see counts under
-# DESIST_BOARD_SUPPRESS_BELOW and may publish a quarter; the reference group of each breakdown for the relative
-# rate index ("sex=Male,ethnicity=White"; unset: the largest group); how many quarters the trend shows.
+# DESIST_BOARD_SUPPRESS_BELOW and may publish a quarter; the reference group of each breakdown for the
+# relative rate index ("sex=Male,ethnicity=White"; unset: the largest group); how many quarters the trend
+# shows.
 DESIST_BOARD_ANALYST_ROLES = tuple(env.list("DESIST_BOARD_ANALYST_ROLES", default=["analyst"]))
 DESIST_BOARD_SUPPRESS_BELOW = env.int("DESIST_BOARD_SUPPRESS_BELOW", default=5)
 DESIST_BOARD_REFERENCE_GROUPS = env.dict("DESIST_BOARD_REFERENCE_GROUPS", default={})
 DESIST_BOARD_TREND_QUARTERS = env.int("DESIST_BOARD_TREND_QUARTERS", default=8)
 
-# Sign-in (docs/security.md, "Headers, sign-in and API tokens"). Who must sign in with a two-factor code (TOTP):
-# "administrators" (the administrator role or superusers; anyone may choose to) or "everyone".
+# Sign-in (docs/security.md, "Headers, sign-in and API tokens"). Who must sign in with a two-factor code
+# (TOTP): "administrators" (the administrator role or superusers; anyone may choose to) or "everyone".
 DESIST_2FA_REQUIRED_FOR = env.str("DESIST_2FA_REQUIRED_FOR", default="administrators")
 if DESIST_2FA_REQUIRED_FOR not in ("administrators", "everyone"):
     raise RuntimeError("DESIST_2FA_REQUIRED_FOR must be 'administrators' or 'everyone'")
 # A session left idle this long is signed out.
 DESIST_IDLE_TIMEOUT_MINUTES = env.int("DESIST_IDLE_TIMEOUT_MINUTES", default=30)
 OTP_TOTP_ISSUER = "desist"
-# The admin never shows another user's authenticator secret or its QR code (and its pages for them, which crash on
-# an unknown device, answer 403 instead).
+# The admin never shows another user's authenticator secret or its QR code (and its pages for them, which
+# crash on an unknown device, answer 403 instead).
 OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 # API tokens live at most this many days.
 DESIST_API_TOKEN_MAX_DAYS = env.int("DESIST_API_TOKEN_MAX_DAYS", default=90)

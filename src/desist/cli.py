@@ -74,7 +74,8 @@ def _configure_import(parser: argparse.ArgumentParser) -> None:
 
 
 def _run_import(args: argparse.Namespace) -> int:
-    """Import an agency extract into the database that DJANGO_SETTINGS_MODULE names (manage.py import_extract)."""
+    """Import an agency extract into the database that DJANGO_SETTINGS_MODULE names (manage.py
+    import_extract)."""
     import importlib.util
     import os
     from pathlib import Path

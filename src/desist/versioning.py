@@ -1,12 +1,12 @@
-"""Lost updates: one optimistic lock for every record people edit (victims, sentences' release, release plans and
-their tasks, referrals, IOM decisions, bed bookings).
+"""Lost updates: one optimistic lock for every record people edit (victims, sentences' release, release plans
+and their tasks, referrals, IOM decisions, bed bookings).
 
-Each such model has a `version` integer. A form or API body carries the version the user read; the service claims
-it in its transaction with one conditional UPDATE (`... SET version = version + 1 WHERE id = %s AND version = %s`).
-If someone else saved in between, nothing matches and the service raises `StaleEdit`: the page shows
-`STALE_MESSAGE` in its error summary with the user's values kept, and the API answers 409. On PostgreSQL the
-UPDATE waits for a concurrent writer's transaction and then re-checks the version, so of two writers exactly one
-wins; SQLite serialises writers anyway."""
+Each such model has a `version` integer. A form or API body carries the version the user read; the service
+claims it in its transaction with one conditional UPDATE (`... SET version = version + 1 WHERE id = %s AND
+version = %s`). If someone else saved in between, nothing matches and the service raises `StaleEdit`: the page
+shows `STALE_MESSAGE` in its error summary with the user's values kept, and the API answers 409. On PostgreSQL
+the UPDATE waits for a concurrent writer's transaction and then re-checks the version, so of two writers
+exactly one wins; SQLite serialises writers anyway."""
 
 from __future__ import annotations
 
@@ -40,8 +40,8 @@ def version_field() -> models.PositiveIntegerField:
 
 
 def version_claim(obj: Any, expected: int | None = None) -> None:
-    """Move `obj`'s version on by one if it is still `expected` (the version the user read; the one `obj` was loaded
-    with when None), else raise StaleEdit. Call it inside the service's transaction, before writing."""
+    """Move `obj`'s version on by one if it is still `expected` (the version the user read; the one `obj` was
+    loaded with when None), else raise StaleEdit. Call it inside the service's transaction, before writing."""
     expected = obj.version if expected is None else expected
     claimed = type(obj)._default_manager.filter(pk=obj.pk, version=expected).update(version=F("version") + 1)
     if claimed != 1:
@@ -60,15 +60,15 @@ class VersionFormField(forms.IntegerField):
 
 
 def form_carry_version(form: forms.Form, current_version: int) -> None:
-    """Keep what the user entered in a bound form, but carry the record's current version, so that once they have
-    reviewed the current details, sending the form again saves it."""
+    """Keep what the user entered in a bound form, but carry the record's current version, so that once they
+    have reviewed the current details, sending the form again saves it."""
     data = form.data.copy()  # type: ignore[attr-defined]
     data[form.add_prefix("version")] = str(current_version)
     form.data = data
 
 
 def form_show_stale(form: forms.Form, current_version: int) -> None:
-    """After a StaleEdit: keep what the user entered, say in the form why nothing was saved, and carry the current
-    version (form_carry_version)."""
+    """After a StaleEdit: keep what the user entered, say in the form why nothing was saved, and carry the
+    current version (form_carry_version)."""
     form_carry_version(form, current_version)
     form.add_error(None, STALE_MESSAGE)

@@ -24,8 +24,8 @@ DEVICE_KNOWN_KEY = "desist_has_two_factor"
 
 
 def signed_in(sender: object, request: HttpRequest, user: AbstractBaseUser, **kwargs: object) -> None:
-    """At sign-in: start the idle clock and note whether the user has an authenticator, saved with the sign-in's
-    own session write so that the next pages write nothing."""
+    """At sign-in: start the idle clock and note whether the user has an authenticator, saved with the
+    sign-in's own session write so that the next pages write nothing."""
     if getattr(request, "session", None) is not None:
         request.session[DEVICE_KNOWN_KEY] = user_has_device(user, confirmed=True)
         record_activity(request.session)

@@ -1,5 +1,6 @@
-"""Two-factor sign-in (TOTP, django-otp) and an administrator's reset of someone's sign-in. Each writes its own
-access-log entry: a refused code is a `denied` entry; setting up, removing and resetting are alterations."""
+"""Two-factor sign-in (TOTP, django-otp) and an administrator's reset of someone's sign-in. Each writes its
+own access-log entry: a refused code is a `denied` entry; setting up, removing and resetting are
+alterations."""
 
 from __future__ import annotations
 
@@ -149,9 +150,9 @@ class SignInReset:
 
 
 def may_reset(actor: Actor, user: User) -> bool:
-    """An administrator resets the sign-in of people in their own agencies; only a superuser resets a superuser
-    or someone outside those agencies. Nobody resets their own this way (they use the account page). At the
-    command line the operator may reset anyone."""
+    """An administrator resets the sign-in of people in their own agencies; only a superuser resets a
+    superuser or someone outside those agencies. Nobody resets their own this way (they use the account page).
+    At the command line the operator may reset anyone."""
     if actor.user is None:
         return (
             actor.channel == Channel.CLI
@@ -173,8 +174,8 @@ def may_reset(actor: Actor, user: User) -> bool:
 @transaction.atomic
 def sign_in_reset(*, actor: Actor, user: User) -> SignInReset:
     """Reset a user's password and two-factor sign-in: the old password stops working at once (which also ends
-    their sessions), their authenticators are removed so they set one up again, and a one-time link to choose a
-    new password is returned for the administrator to pass on by another channel. The link lapses when used,
+    their sessions), their authenticators are removed so they set one up again, and a one-time link to choose
+    a new password is returned for the administrator to pass on by another channel. The link lapses when used,
     when the user signs in, or after PASSWORD_RESET_TIMEOUT."""
     if not may_reset(actor, user):
         log_refusal(

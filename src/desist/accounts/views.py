@@ -62,7 +62,8 @@ def two_factor_verify(request: AuthenticatedHttpRequest) -> HttpResponse:
 @login_required
 def two_factor_setup(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Set up an authenticator app: scan the QR code (or type the key), then confirm with a code from it."""
-    # Someone holding only the password must not swap in their own authenticator: replacing one needs a code first.
+    # Someone holding only the password must not swap in their own authenticator: replacing one needs a code
+    # first.
     if user_has_device(request.user, confirmed=True) and not request.user.is_verified():  # type: ignore[attr-defined]
         return redirect(f"{reverse('two_factor_verify')}?{urlencode({'next': reverse('two_factor_setup')})}")
     device = None

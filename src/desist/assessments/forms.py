@@ -76,8 +76,8 @@ FLAG_ITEMS = frozenset(
 
 
 def _item_label(text: str) -> tuple[str, str]:
-    """ "unemployed (OASys 4.2): True/False" → ("Unemployed (OASys 4.2)", ""); graded items keep their scale as a
-    hint."""
+    """ "unemployed (OASys 4.2): True/False" → ("Unemployed (OASys 4.2)", ""); graded items keep their scale
+    as a hint."""
     label, _, scale = text.partition(": ")
     label = label[0].upper() + label[1:]
     return label, "" if ("True/False" in scale or "yes or no" in scale) else scale
@@ -237,8 +237,8 @@ class AssessmentForm(forms.Form):
                 Group(
                     section,
                     f"{SECTION_NUMBERS[section]}. {risk.SECTION_NAMES[section]}",
-                    "0 no problems, 1 some problems, 2 significant problems. Leave the section blank if it was not "
-                    "assessed." + graded,
+                    "0 no problems, 1 some problems, 2 significant problems. "
+                    "Leave the section blank if it was not assessed." + graded,
                     [Question(self[f"{section}_{n}"]) for n in range(1, len(QUESTIONS[section]) + 1)],
                 )
             )

@@ -171,8 +171,9 @@ def score_history(person_id: int) -> list[RiskScore]:
 
 
 def can_record_assessments(actor: Actor) -> bool:
-    """Whether the actor assesses: an active member of an agency kind in DESIST_ASSESSOR_AGENCY_KINDS, in a role in
-    DESIST_ASSESSOR_ROLES (by default probation and youth justice practitioners and managers). One query."""
+    """Whether the actor assesses: an active member of an agency kind in DESIST_ASSESSOR_AGENCY_KINDS, in a
+    role in DESIST_ASSESSOR_ROLES (by default probation and youth justice practitioners and managers). One
+    query."""
     if actor.user_id is None:
         return False
     return Membership.objects.filter(

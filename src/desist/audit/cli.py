@@ -1,5 +1,5 @@
-"""What the acting commands share: `--user USERNAME` (and `--purpose`) build the Actor a command acts as, so the
-access rule and the access log apply to the command line as they do to the pages and the API."""
+"""What the acting commands share: `--user USERNAME` (and `--purpose`) build the Actor a command acts as, so
+the access rule and the access log apply to the command line as they do to the pages and the API."""
 
 from __future__ import annotations
 

@@ -27,7 +27,8 @@ class Actor:
     ip_address: str | None = None
     path: str = ""
     extra: dict[str, str] = field(default_factory=dict)
-    # The user's own words when the purpose is "other" (DPA 2018 s.62: the justification); copied to each entry.
+    # The user's own words when the purpose is "other" (DPA 2018 s.62: the justification); copied to each
+    # entry.
     justification: str = ""
 
     @property

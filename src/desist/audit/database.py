@@ -57,7 +57,8 @@ def app_role_statements(
 
 def app_role_grant(*, role: str, using: str = "default") -> list[str]:
     """Grant `role` the application's rights on the database of connection `using` (run as the owner, after
-    every migrate: desist's `migrate` does it when DESIST_MIGRATE_DATABASE_URL is set). Returns the SQL run."""
+    every migrate: desist's `migrate` does it when DESIST_MIGRATE_DATABASE_URL is set). Returns the SQL
+    run."""
     connection = connections[using]
     if connection.vendor != "postgresql":
         raise ValueError("Separate database roles are for PostgreSQL only.")

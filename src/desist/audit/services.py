@@ -118,7 +118,8 @@ def _append_one_postgresql(connection: Any, entry: AccessLogEntry, payload: byte
         "entry_hash = encode(sha256(convert_to(entry_hash || ':' || (seq + 1)::text || ':', 'UTF8') || %s), "
         "'hex') WHERE id = 1 RETURNING seq, entry_hash) "
         f"INSERT INTO {quote(AccessLogEntry._meta.db_table)} ({', '.join(quote(f.column) for f in fields)}, "
-        f"chain_seq, entry_hash) SELECT {', '.join(f'%s::{cast}' for cast in casts)}, seq, entry_hash FROM head "
+        f"chain_seq, entry_hash) SELECT {', '.join(f'%s::{cast}' for cast in casts)}, seq, entry_hash "
+        "FROM head "
         "RETURNING id, chain_seq, entry_hash"
     )
     with connection.cursor() as cursor:
@@ -137,15 +138,22 @@ def _append_in_transaction(connection: Any, entries: Sequence[AccessLogEntry], p
     table = AccessLogChainHead._meta.db_table
     with connection.cursor() as cursor:
         if len(entries) == 1:
-            # One statement for the head: the database works out the hash as it moves it (entry_hash's formula).
+            # One statement for the head: the database works out the hash as it moves it (entry_hash's
+            # formula).
             if connection.vendor == "postgresql":
-                hashed = "encode(sha256(convert_to(entry_hash || ':' || (seq + 1)::text || ':', 'UTF8') || %s), 'hex')"
+                hashed = (
+                    "encode(sha256(convert_to(entry_hash || ':' || (seq + 1)::text || ':', 'UTF8') || %s), "
+                    "'hex')"
+                )
             else:
                 connection.connection.create_function(
                     "desist_entry_hash", 3, _sqlite_entry_hash, deterministic=True
                 )
                 hashed = "desist_entry_hash(entry_hash, seq + 1, %s)"
-            sql = f"UPDATE {table} SET seq = seq + 1, entry_hash = {hashed} WHERE id = 1 RETURNING seq, entry_hash"  # noqa: S608
+            sql = (
+                f"UPDATE {table} SET seq = seq + 1, entry_hash = {hashed} "  # noqa: S608
+                "WHERE id = 1 RETURNING seq, entry_hash"
+            )
             cursor.execute(sql, [payloads[0]])
             row = cursor.fetchone()
             if row is None:

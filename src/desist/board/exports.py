@@ -39,8 +39,9 @@ def _table(name: str, rows: Iterable[Sequence[Any]]) -> pa.Table:
 
 
 def basket_inputs(*, as_of: date | None = None, settings: BasketSettings | None = None) -> BasketInputs:
-    """Every input table of the basket, in twelve queries whatever the size of the partnership; with ``as_of``,
-    also OGRS3 as at the index date for the latest cohort whose follow-up has ended (seven more queries)."""
+    """Every input table of the basket, in twelve queries whatever the size of the partnership; with
+    ``as_of``, also OGRS3 as at the index date for the latest cohort whose follow-up has ended (seven more
+    queries)."""
     live = Person.objects.filter(merged_into__isnull=True)
     people = live.values_list("pk", "date_of_birth", "sex", "ethnicity", "district__name")
     # The category a user chose where the code alone does not decide it, else the code's own.
@@ -119,12 +120,13 @@ def basket_inputs(*, as_of: date | None = None, settings: BasketSettings | None 
 def retrospective_scores(
     inputs: BasketInputs, *, as_of: date, settings: BasketSettings | None = None
 ) -> pa.Table:
-    """OGRS3 for each member of the latest cohort whose follow-up has ended, as it would have been worked out on
-    their index date (docs/measures.md, "Predictor validation"): the one-year chance, or None where the record
-    on that day did not give a score (no conviction yet, or a code whose category was never chosen).
+    """OGRS3 for each member of the latest cohort whose follow-up has ended, as it would have been worked out
+    on their index date (docs/measures.md, "Predictor validation"): the one-year chance, or None where the
+    record on that day did not give a score (no conviction yet, or a code whose category was never chosen).
 
     One read of the facts for the whole cohort: OGRS3 uses only sex, date of birth and the sanctions, which
-    risk_facts reads whatever its ``on``; ``ogrs3_at_index`` keeps only those proven by each person's own date.
+    risk_facts reads whatever its ``on``; ``ogrs3_at_index`` keeps only those proven by each person's own
+    date.
     """
     quarter = retrospective.validated_quarter(as_of, settings)
     members = retrospective.cohort_index_dates(inputs, quarter, as_of=as_of, settings=settings)

@@ -42,7 +42,8 @@ def latest_quarter(on: date | None = None) -> Quarter:
 
 def live_basket(*, quarter: Quarter | None = None, as_of: date | None = None) -> BasketResult:
     """The basket worked out now from the records, for ``quarter`` (default: the last complete one) and the
-    quarters before it. Kept for a few minutes, so moving between the board's pages does not work it out again."""
+    quarters before it. Kept for a few minutes, so moving between the board's pages does not work it out
+    again."""
     as_of = as_of or timezone.localdate()
     quarter = quarter or latest_complete_quarter(as_of)
     key = f"desist.board.live.{quarter.code}.{as_of.isoformat()}"

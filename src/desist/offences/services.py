@@ -52,9 +52,9 @@ def offence_category_choose(
 ) -> Offence:
     """Say which OGRS3 category an offence falls in, where its code alone does not decide (RULES.md §1).
 
-    `read` is the category the user's page showed ("" for none yet; None: the one `offence` was loaded with). If
-    someone else saved a choice since, nothing is saved and StaleEdit says so (a lost update, issue 10 item 12):
-    the value itself is the version, as one choice is all this record takes."""
+    `read` is the category the user's page showed ("" for none yet; None: the one `offence` was loaded with).
+    If someone else saved a choice since, nothing is saved and StaleEdit says so (a lost update, issue 10 item
+    12): the value itself is the version, as one choice is all this record takes."""
     if category not in OFFENCE_CATEGORIES:
         raise UnknownCategory(f"Choose one of: {', '.join(OFFENCE_CATEGORIES)}.")
     before = offence.ogrs3_category if read is None else read
@@ -66,7 +66,9 @@ def offence_category_choose(
         action=Action.ALTERATION,
         person_id=offence.person_id,
         obj=offence,
-        summary=f"Chose the OGRS3 category of offence {offence.offence_code_id} for person {offence.person_id}",
+        summary=(
+            f"Chose the OGRS3 category of offence {offence.offence_code_id} for person {offence.person_id}"
+        ),
         detail={"changes": {"ogrs3_category": {"before": before, "after": category}}},
     )
     derived_refresh_later(offence.person_id)

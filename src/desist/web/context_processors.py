@@ -17,14 +17,16 @@ def partnership(request: HttpRequest) -> dict[str, Any]:
     return {
         "partnership_name": settings.DESIST_PARTNERSHIP_NAME,
         "demo_notice": settings.DESIST_DEMO_NOTICE,
-        # The purpose this session stated (never a default: docs/security.md), shown with "Change" on every page.
+        # The purpose this session stated (never a default: docs/security.md), shown with "Change" on every
+        # page.
         "current_purpose": purpose,
         "current_purpose_label": purpose_label(
             purpose, session.get(JUSTIFICATION_KEY, "") if session is not None else ""
         ),
         "purpose_page_url": reverse("set_purpose"),
-        # Refusals reported after a redirect (messages.error): the layout shows them as a GOV.UK error summary and
-        # starts the title with "Error: ". Lazy, so a fragment that never shows messages does not use them up.
+        # Refusals reported after a redirect (messages.error): the layout shows them as a GOV.UK error summary
+        # and starts the title with "Error: ". Lazy, so a fragment that never shows messages does not use them
+        # up.
         "message_errors": SimpleLazyObject(
             lambda: [message for message in messages.get_messages(request) if message.level == messages.ERROR]
         ),

@@ -1,4 +1,5 @@
-"""The service's own error answers: pages for people, JSON under /api/ (config/urls.py names these handlers)."""
+"""The service's own error answers: pages for people, JSON under /api/ (config/urls.py names these
+handlers)."""
 
 from __future__ import annotations
 
@@ -18,7 +19,8 @@ SORRY = "Sorry, there is a problem with the service"
 # The last resort, if even the error page cannot be rendered (a missing template or static manifest, say).
 PLAIN_500 = (
     '<!DOCTYPE html><html lang="en-GB"><head><meta charset="utf-8"><title>{sorry} – {name}</title></head>'
-    "<body><header><p>desist – {name}</p></header><main><h1>{sorry}</h1><p>Try again later.</p></main></body></html>"
+    "<body><header><p>desist – {name}</p></header>"
+    "<main><h1>{sorry}</h1><p>Try again later.</p></main></body></html>"
 )
 
 

@@ -19,7 +19,8 @@ def purpose_choices(*, administrator: bool) -> list[tuple[str, str]]:
 
 
 class PurposeForm(forms.Form):
-    """The purpose of a session's access (DPA 2018 s.62): one of the configured purposes, or "other" in words."""
+    """The purpose of a session's access (DPA 2018 s.62): one of the configured purposes, or "other" in
+    words."""
 
     purpose = forms.ChoiceField(
         label="Why are you using desist?",

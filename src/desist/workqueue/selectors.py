@@ -46,7 +46,8 @@ def _group(key: str, title: str, rows: QuerySet[Any], *, overdue: Q | None = Non
 
 
 def plan_tasks_due(actor: Actor, *, on: date) -> QuerySet[PlanTask]:
-    """Open release plan tasks owned by the actor or their agency, overdue or due within DESIST_WORKQUEUE_DUE_DAYS."""
+    """Open release plan tasks owned by the actor or their agency, overdue or due within
+    DESIST_WORKQUEUE_DUE_DAYS."""
     owned = Q(owner_user_id=actor.user_id) | Q(owner_agency_id__in=actor.agency_ids)
     return (
         PlanTask.objects.filter(

@@ -11,8 +11,8 @@ from desist.audit.database import app_role_grant
 
 class Command(BaseCommand):
     help = (
-        "Run as the owner role (after migrate): give ROLE read and write on desist's tables but only INSERT and "
-        "SELECT on the access log, and no right to change the schema. docs/production.md, step 1."
+        "Run as the owner role (after migrate): give ROLE read and write on desist's tables but only "
+        "INSERT and SELECT on the access log, and no right to change the schema. docs/production.md, step 1."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:

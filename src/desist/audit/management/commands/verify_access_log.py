@@ -35,10 +35,11 @@ class Command(BaseCommand):
         for seq, expected in anchors:
             held = AccessLogEntry.objects.filter(chain_seq=seq).values_list("entry_hash", flat=True).first()
             if held != expected:
+                there = (
+                    "no entry at that position" if held is None else "the entry there has " + held[:12] + "…"
+                )
                 problems.append(
-                    f"anchor {seq}:{expected[:12]}… does not match the log "
-                    f"({'no entry at that position' if held is None else 'the entry there has ' + held[:12] + '…'})"
-                    ": the chain was rewritten"
+                    f"anchor {seq}:{expected[:12]}… does not match the log ({there}): the chain was rewritten"
                 )
         self.stdout.write(f"Checked {result.checked} access log entries.")
         self.stdout.write(f"Latest: {result.last_seq}:{result.last_hash}")
