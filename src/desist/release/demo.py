@@ -21,7 +21,8 @@ from desist.release.services import escalations_raise, release_plans_start_due
 
 ECSL_EXCLUDED = ["sexual", "terrorism"]
 
-# What each stage has done: how many catalogue tasks (in catalogue order) are closed, and the pathways' status.
+# What each stage has done: how many catalogue tasks (in catalogue order) are closed, and the pathways'
+# status.
 STAGES = (0, 3, 6, 9, len(rules.TASK_CATALOGUE))
 PATHWAY_BY_STAGE = ("not_started", "in_progress", "in_progress", "support_needed", "done")
 ACCOMMODATION = ("", "", "unsettled", "settled", "settled")
@@ -35,7 +36,8 @@ PROVIDERS = {
 
 
 def schemes_load(today: date) -> int:
-    """The End of Custody Supervised Licence stages (RULES.md §7) and a scheme in force for the demonstration."""
+    """The End of Custody Supervised Licence stages (RULES.md §7) and a scheme in force for the
+    demonstration."""
     rows = [
         EarlyReleaseScheme(
             name="End of Custody Supervised Licence (18 days)",
@@ -92,8 +94,8 @@ def demo_releases_build(today: date | None = None) -> dict[str, int]:
     changes: list[ReleaseDateChange] = []
     stage_of: dict[int, int] = {}
     for i, plan in enumerate(plans):
-        # Releases soon are further on, as they would be; the place in the list (not the database id, which differs
-        # between engines) spreads people over the stages.
+        # Releases soon are further on, as they would be; the place in the list (not the database id, which
+        # differs between engines) spreads people over the stages.
         stage = min(len(STAGES) - 1, i % 4 + (1 if (plan.release_date - today).days < 28 else 0))
         stage_of[plan.pk] = stage
         plan.tasks_closed = STAGES[stage]

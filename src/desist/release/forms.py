@@ -130,7 +130,8 @@ class AccommodationForm(forms.Form):
 
 
 class ReleaseFactsForm(forms.Form):
-    """What the prison records about a custodial sentence's release (release.services.release_facts_record)."""
+    """What the prison records about a custodial sentence's release
+    (release.services.release_facts_record)."""
 
     sentence_type = forms.ChoiceField(
         choices=SENTENCE_TYPE_CHOICES,

@@ -80,8 +80,8 @@ class EarlyReleaseScheme(models.Model):
         )
 
 
-# The release-date engine's types (desist.core.release_dates) beyond the old rules' four; the old rules (HDC and
-# scheme eligibility as RULES.md states them) read these as standard.
+# The release-date engine's types (desist.core.release_dates) beyond the old rules' four; the old rules (HDC
+# and scheme eligibility as RULES.md states them) read these as standard.
 SENTENCE_TYPE_LABELS = {
     "standard": rules.SENTENCE_TYPE_LABELS[rules.SentenceType.STANDARD],
     "sds_plus": "Standard determinate sentence released at two-thirds (SDS+)",
@@ -170,8 +170,8 @@ class AccommodationOnRelease(models.TextChoices):
 
 
 def accommodation_on_release(kind: str) -> str:
-    """The plan's three-way answer (settled, unsettled, no fixed abode) for an accommodation kind, with settled
-    as the board counts it (desist.outcomes.models.SETTLED)."""
+    """The plan's three-way answer (settled, unsettled, no fixed abode) for an accommodation kind, with
+    settled as the board counts it (desist.outcomes.models.SETTLED)."""
     if kind in SETTLED:
         return AccommodationOnRelease.SETTLED
     if kind in (AccommodationKind.NO_FIXED_ABODE, AccommodationKind.ROUGH_SLEEPING):
@@ -180,8 +180,9 @@ def accommodation_on_release(kind: str) -> str:
 
 
 class Release(models.Model):
-    """A release that has happened: the day, how, where the person went to live (the board counts it) and a note.
-    The sentence holds the date too (`release_date` with `release_is_actual`), so key dates and measures read it."""
+    """A release that has happened: the day, how, where the person went to live (the board counts it) and a
+    note. The sentence holds the date too (`release_date` with `release_is_actual`), so key dates and measures
+    read it."""
 
     # A sentence's first release, and after each recall the re-release from it (`recall`).
     sentence = models.ForeignKey(Sentence, on_delete=models.CASCADE, related_name="releases_recorded")
@@ -249,10 +250,12 @@ class ReleasePlan(models.Model):
     tasks_closed = models.PositiveIntegerField(default=0)
     readiness_percent = models.PositiveSmallIntegerField(default=0)
     created_on = models.DateField()
-    # Why desist cannot work the release date out (the engine's reason), while `release_date` is only the last date
-    # worked out: nothing counts down to it or escalates from it until the date is worked out again or recorded.
+    # Why desist cannot work the release date out (the engine's reason), while `release_date` is only the last
+    # date worked out: nothing counts down to it or escalates from it until the date is worked out again or
+    # recorded.
     manual_calculation = models.CharField(max_length=300, blank=True)
-    # After a recall the plan is reopened for the re-release (release.services.recall_record): the recall it is for.
+    # After a recall the plan is reopened for the re-release (release.services.recall_record): the recall it
+    # is for.
     recall = models.ForeignKey("Recall", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     reopened_on = models.DateField(null=True, blank=True)
 
@@ -358,9 +361,9 @@ class EscalationStatus(models.TextChoices):
 
 
 class Escalation(models.Model):
-    """Something that needs a person's attention before a release: a task still open 12, 4 or 1 weeks before it,
-    or a short-notice release. Addressed to the responsible officer and the owning agency; a work queue lists
-    them by either. Raised once per task, reason, milestone and release date."""
+    """Something that needs a person's attention before a release: a task still open 12, 4 or 1 weeks before
+    it, or a short-notice release. Addressed to the responsible officer and the owning agency; a work queue
+    lists them by either. Raised once per task, reason, milestone and release date."""
 
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="escalations")
     plan = models.ForeignKey(ReleasePlan, on_delete=models.CASCADE, related_name="escalations")
@@ -432,15 +435,15 @@ class AdjustmentKind(models.TextChoices):
     UNLAWFULLY_AT_LARGE = "ual", "Unlawfully at large"
     ADDED_DAYS = "added_days", "Additional days awarded"
     RESTORED_DAYS = "restored_days", "Restored additional days"
-    # Before a recall: they come off the time to serve after it (the post-recall release date, the expiry); plain
-    # remand and tagged bail on a recalled term came off its first release and do not count again.
+    # Before a recall: they come off the time to serve after it (the post-recall release date, the expiry);
+    # plain remand and tagged bail on a recalled term came off its first release and do not count again.
     RECALL_REMAND = "recall_remand", "Recall remand"
     RECALL_TAGGED_BAIL = "recall_tagged_bail", "Recall tagged bail"
 
 
 class Adjustment(models.Model):
-    """Days deducted (remand, tagged bail), added (unlawfully at large), awarded or restored, recorded against a
-    sentence; the release-date engine applies each by its rules."""
+    """Days deducted (remand, tagged bail), added (unlawfully at large), awarded or restored, recorded against
+    a sentence; the release-date engine applies each by its rules."""
 
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="release_adjustments")
     sentence = models.ForeignKey(Sentence, on_delete=models.CASCADE, related_name="adjustments")

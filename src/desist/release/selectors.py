@@ -88,8 +88,9 @@ def adjustment_for_actor(actor: Actor, adjustment_id: int) -> Adjustment:
 
 
 def recorder_for_actor(actor: Actor, *, person_id: int, what: str) -> None:
-    """Let prison or probation staff record `what` (a sentence, an adjustment, a recall) about a person they may
-    see; anyone else is refused (logged as `denied`, 403 on a page, HttpError in the API, CommandError)."""
+    """Let prison or probation staff record `what` (a sentence, an adjustment, a recall) about a person they
+    may see; anyone else is refused (logged as `denied`, 403 on a page, HttpError in the API,
+    CommandError)."""
     if not may_record_release(actor):
         refuse(
             actor,
@@ -107,8 +108,10 @@ def plans_visible(actor: Actor, *, on: date | None = None) -> QuerySet[ReleasePl
 
 
 def release_pipeline(actor: Actor, filters: PipelineFilters, *, on: date) -> QuerySet[ReleasePlan]:
-    """Everyone the actor may see released in the coming weeks, soonest first, with what each plan is missing."""
-    # A plan whose date needs a manual calculation is listed first, whatever its last date: nothing to count down to.
+    """Everyone the actor may see released in the coming weeks, soonest first, with what each plan is
+    missing."""
+    # A plan whose date needs a manual calculation is listed first, whatever its last date: nothing to count
+    # down to.
     due = Q(release_date__gte=on, release_date__lte=on + timedelta(weeks=filters.weeks)) | ~Q(
         manual_calculation=""
     )
@@ -195,7 +198,8 @@ def plan_for_actor(actor: Actor, plan_id: int) -> ReleasePlan:
 
 
 def sentence_for_actor(actor: Actor, sentence_id: int, *, custodial: bool = True) -> Sentence:
-    """A (custodial, unless told otherwise) sentence of a person the actor may see, or a logged refusal (404)."""
+    """A (custodial, unless told otherwise) sentence of a person the actor may see, or a logged refusal
+    (404)."""
     sentences = Sentence.objects.filter(pk=sentence_id, person__in=visible_people(actor))
     sentence = (sentences.filter(kind=SentenceKind.CUSTODY) if custodial else sentences).first()
     if sentence is None:
@@ -218,7 +222,8 @@ def task_for_actor(actor: Actor, task_id: int) -> PlanTask:
 
 
 def escalation_for_actor(actor: Actor, escalation_id: int) -> Escalation:
-    """An escalation addressed to the actor or their agency, about a person they may see, or a logged refusal."""
+    """An escalation addressed to the actor or their agency, about a person they may see, or a logged
+    refusal."""
     escalation = escalations_for(actor, status="").filter(pk=escalation_id).first()
     if escalation is None:
         person_id = Escalation.objects.filter(pk=escalation_id).values_list("person_id", flat=True).first()
@@ -231,7 +236,8 @@ def escalation_for_actor(actor: Actor, escalation_id: int) -> Escalation:
 
 @dataclass
 class SentenceRelease:
-    """One custodial sentence with its computed release dates and its eligibility under each scheme in force."""
+    """One custodial sentence with its computed release dates and its eligibility under each scheme in
+    force."""
 
     sentence: Sentence
     facts: ReleaseFacts | None
@@ -253,8 +259,8 @@ class SentenceRelease:
 
     @property
     def worked_out(self) -> dict[str, date | None]:
-        """desist's dates for this sentence's fields: the engine's for the booking (none where it needs a manual
-        calculation), else the old rules' (release lists without a booking)."""
+        """desist's dates for this sentence's fields: the engine's for the booking (none where it needs a
+        manual calculation), else the old rules' (release lists without a booking)."""
         if self.booking is not None:
             return self.booking.stored
         return {
@@ -265,8 +271,8 @@ class SentenceRelease:
 
     @property
     def hdc(self) -> tuple[date | None, tuple[str, ...]]:
-        """The HDC eligibility date, or why none: the prison's recorded exclusions first (RULES.md §7), then the
-        engine's HDCED and its working."""
+        """The HDC eligibility date, or why none: the prison's recorded exclusions first (RULES.md §7), then
+        the engine's HDCED and its working."""
         recorded = tuple(r for r in self.dates.hdc_reasons if r in rules.HDC_EXCLUSIONS.values())
         if recorded or self.booking is None:
             return (None, recorded) if recorded else (self.dates.hdc_eligibility, self.dates.hdc_reasons)
@@ -285,8 +291,8 @@ class SentenceRelease:
 
     @property
     def parole(self) -> tuple[date | None, str]:
-        """The parole eligibility date, or why none: the engine's PED for the booking, else the old rules' (a life
-        or IPP sentence's tariff expiry as recorded)."""
+        """The parole eligibility date, or why none: the engine's PED for the booking, else the old rules' (a
+        life or IPP sentence's tariff expiry as recorded)."""
         if self.booking is not None and self.booking.calculation is not None:
             ped = self.booking.get(engine.DateType.PED)
             return ped, "" if ped else "Not a parole case: automatic release"
@@ -302,7 +308,8 @@ class SentenceRelease:
 
     @property
     def differences(self) -> list[str]:
-        """Where the recorded dates differ from desist's working: the prison's calculation is the one that counts."""
+        """Where the recorded dates differ from desist's working: the prison's calculation is the one that
+        counts."""
         out = []
         worked_out = self.worked_out
         calculated = self.sentence.calculated_fields
@@ -328,8 +335,8 @@ def release_inputs(
     prefetched: bool = False,
 ) -> dict[int, tuple[ReleaseFacts | None, rules.CustodialSentence]]:
     """What the rules read for each sentence: the recorded facts, the offence groups of its offences, and the
-    registers (terrorism; sex offender notification through MAPPA category 1). Three queries for any number; none
-    for sentences from `booking_sentences` (`prefetched`) with the `registers` already read."""
+    registers (terrorism; sex offender notification through MAPPA category 1). Three queries for any number;
+    none for sentences from `booking_sentences` (`prefetched`) with the `registers` already read."""
     sentences = list(sentences)
     ids = [s.pk for s in sentences]
     categories: dict[int, set[str]] = defaultdict(set)
@@ -460,8 +467,9 @@ def person_releases(
 
 
 def person_released(person_id: int, *, limit: int = 5) -> list[Sentence]:
-    """A person's latest custodial sentences released from, each with its recorded `release` (None for a release
-    loaded from elsewhere; after a recall, the latest) and plan. Two queries. The caller has already checked the person is visible."""
+    """A person's latest custodial sentences released from, each with its recorded `release` (None for a
+    release loaded from elsewhere; after a recall, the latest) and plan. Two queries. The caller has already
+    checked the person is visible."""
     sentences = list(
         Sentence.objects.filter(person_id=person_id, kind=SentenceKind.CUSTODY, release_is_actual=True)
         .select_related("release_plan", "establishment")
@@ -479,7 +487,8 @@ def person_released(person_id: int, *, limit: int = 5) -> list[Sentence]:
 def early_release_list(
     actor: Actor, scheme: EarlyReleaseScheme, *, on: date, weeks: int | None = None
 ) -> list[SentenceRelease]:
-    """Everyone the actor may see due for release in the coming weeks, with their eligibility under one scheme."""
+    """Everyone the actor may see due for release in the coming weeks, with their eligibility under one
+    scheme."""
     horizon = on + timedelta(weeks=weeks or settings.DESIST_RELEASE_HORIZON_WEEKS)
     sentences = list(
         Sentence.objects.filter(
@@ -503,8 +512,8 @@ def early_release_list(
 def escalations_for(
     actor: Actor, *, status: str = EscalationStatus.OPEN, mine: bool = False
 ) -> QuerySet[Escalation]:
-    """Escalations about people the actor may see, addressed to the actor (as responsible officer or owner) or,
-    unless `mine`, to one of the actor's agencies. A work queue can list them the same way."""
+    """Escalations about people the actor may see, addressed to the actor (as responsible officer or owner)
+    or, unless `mine`, to one of the actor's agencies. A work queue can list them the same way."""
     addressed = Q(responsible_officer_id=actor.user_id) | Q(owner_user_id=actor.user_id)
     if not mine:
         addressed |= Q(owner_agency_id__in=actor.agency_ids)
@@ -535,7 +544,8 @@ DATE_LABELS = {
     engine.DateType.TUSED: "Top-up supervision expiry (TUSED)",
     engine.DateType.ESED: "Effective sentence end (ESED)",
 }
-# The law desist calculates under (docs/release.md: CURRENT until the progression model's statute is confirmed).
+# The law desist calculates under (docs/release.md: CURRENT until the progression model's statute is
+# confirmed).
 LEGISLATION = engine.CURRENT
 _KINDS = {
     "standard": engine.SentenceKind.STANDARD,
@@ -545,7 +555,8 @@ _KINDS = {
     "dto": engine.SentenceKind.DTO,
     "fine_default": engine.SentenceKind.FINE_DEFAULT,
 }
-# Offence groups (desist.core.release) as the early-release schemes' exclusion markers; violence only from 4 years.
+# Offence groups (desist.core.release) as the early-release schemes' exclusion markers; violence only from 4
+# years.
 _MARKERS = {"sexual": "SEXUAL", "domestic_abuse": "DOMESTIC_ABUSE", "terrorism": "TERRORISM"}
 
 
@@ -561,8 +572,8 @@ class WorkedDate:
 
 @dataclass
 class BookingDates:
-    """A person's custodial sentences as one booking (concurrent unless consecutive), with the engine's dates and
-    their working, or why a person must work them out ("this needs a manual calculation, because …")."""
+    """A person's custodial sentences as one booking (concurrent unless consecutive), with the engine's dates
+    and their working, or why a person must work them out ("this needs a manual calculation, because …")."""
 
     sentences: list[Sentence]
     calculation: engine.Calculation | None = None
@@ -597,7 +608,8 @@ class BookingDates:
 
     @property
     def sentence_expiry(self) -> date | None:
-        """The end of the sentence including any post-sentence supervision (top-up), as `Sentence` holds it."""
+        """The end of the sentence including any post-sentence supervision (top-up), as `Sentence` holds
+        it."""
         ends = [
             d
             for d in (self.get(engine.DateType.SED, engine.DateType.SLED), self.get(engine.DateType.TUSED))
@@ -621,9 +633,9 @@ def _term(values: tuple[int, int, int, int]) -> engine.Duration:
 
 
 def booking_sentences(person_id: int, *, on: date) -> list[Sentence]:
-    """The custodial sentences a prison would hold in one booking: those not yet released from (or recalled on)
-    and not ended, with the sentences they follow. Facts, recalls, adjustments and offences come prefetched: four
-    queries, one when there is none."""
+    """The custodial sentences a prison would hold in one booking: those not yet released from (or recalled
+    on) and not ended, with the sentences they follow. Facts, recalls, adjustments and offences come
+    prefetched: four queries, one when there is none."""
     rows = list(
         Sentence.objects.filter(person_id=person_id, kind=SentenceKind.CUSTODY)
         .filter(Q(terminated_date__isnull=True) | Q(terminated_date__gt=on))

@@ -59,7 +59,8 @@ class ReleaseError(ValueError):
 
 
 class ReleaseDateUnchanged(ReleaseError):
-    """The date and type sent are those already recorded and nothing was to be confirmed: nothing is written."""
+    """The date and type sent are those already recorded and nothing was to be confirmed: nothing is
+    written."""
 
 
 def _today(on: date | None) -> date:
@@ -96,9 +97,10 @@ def release_facts_record(
     on: date | None = None,
 ) -> ReleaseFacts:
     """Record what the release rules need beyond the sentence row: its type (SDS, SDS+, EDS with its extended
-    licence in years, months and days, SOPC, DTO, a term in default of a fine with the amount, life or IPP with its
-    tariff), a Parole Board case, HDC exclusions. Prison or probation staff only. `version` is the sentence's, as
-    read: the release page's forms share it. The person's release dates are worked out again."""
+    licence in years, months and days, SOPC, DTO, a term in default of a fine with the amount, life or IPP
+    with its tariff), a Parole Board case, HDC exclusions. Prison or probation staff only. `version` is the
+    sentence's, as read: the release page's forms share it. The person's release dates are worked out
+    again."""
     if sentence.kind != SentenceKind.CUSTODY:
         raise ReleaseError("Release facts belong to custodial sentences only.")
     _require_recorder(actor, "release facts")
@@ -169,13 +171,14 @@ def release_date_record(
 ) -> ReleaseDateChange:
     """Set, bring forward, put back or confirm the expected release date of a custodial sentence.
 
-    The sentence and its key dates follow; the change is kept with its notice. A release set, brought forward or
-    confirmed at short notice (DESIST_RELEASE_SHORT_NOTICE_DAYS) marks the plan and escalates at once.
+    The sentence and its key dates follow; the change is kept with its notice. A release set, brought forward
+    or confirmed at short notice (DESIST_RELEASE_SHORT_NOTICE_DAYS) marks the plan and escalates at once.
 
     The date and type already recorded, sent again, change nothing: without `confirm` that is
-    ReleaseDateUnchanged (nothing written); with it, a confirmation, recorded once a day (the same confirmation
-    sent twice returns the first). `version` is the sentence's as read (StaleEdit if it moved on). `worked_out`:
-    desist worked the date out (release_dates_recompute); otherwise the date recorded wins over desist's working.
+    ReleaseDateUnchanged (nothing written); with it, a confirmation, recorded once a day (the same
+    confirmation sent twice returns the first). `version` is the sentence's as read (StaleEdit if it moved
+    on). `worked_out`: desist worked the date out (release_dates_recompute); otherwise the date recorded wins
+    over desist's working.
     """
     on = _today(on)
     if sentence.kind != SentenceKind.CUSTODY:
@@ -277,7 +280,8 @@ def release_date_record(
 
 
 def _told_release_type(sentence: Sentence, plan: ReleasePlan | None) -> str:
-    """The release type people were last told: the plan's, else the last recorded change's, else conditional."""
+    """The release type people were last told: the plan's, else the last recorded change's, else
+    conditional."""
     return (
         plan.release_type
         if plan
@@ -299,14 +303,15 @@ def release_record(
     version: int | None = None,
     on: date | None = None,
 ) -> Release:
-    """Record that the person was released from a custodial sentence: the day (today or past), how, and where they
-    went to live. Prison or probation staff only.
+    """Record that the person was released from a custodial sentence: the day (today or past), how, and where
+    they went to live. Prison or probation staff only.
 
-    The sentence's release date becomes the actual one (through `sentence_update`, so key dates, the audit and the
-    derived refresh follow); a date other than the expected one is kept as a `ReleaseDateChange` and told to open
-    referrals; the plan takes the day, type and accommodation, and its open escalations are resolved; the board's
-    accommodation status at release is recorded; victims hear of a release on another day or of another kind than
-    they were told; and the prison's involvement ends on the day when no other sentence holds the person there.
+    The sentence's release date becomes the actual one (through `sentence_update`, so key dates, the audit and
+    the derived refresh follow); a date other than the expected one is kept as a `ReleaseDateChange` and told
+    to open referrals; the plan takes the day, type and accommodation, and its open escalations are resolved;
+    the board's accommodation status at release is recorded; victims hear of a release on another day or of
+    another kind than they were told; and the prison's involvement ends on the day when no other sentence
+    holds the person there.
     """
     on = _today(on)
     if sentence.kind != SentenceKind.CUSTODY:
@@ -478,7 +483,8 @@ def _plan_released(*, actor: Actor, plan: ReleasePlan, release: Release, on: dat
 
 
 def _prison_involvement_end(*, actor: Actor, sentence: Sentence, released_on: date) -> None:
-    # Only the holding prison's involvement ends, and only when no other sentence still holds the person there.
+    # Only the holding prison's involvement ends, and only when no other sentence still holds the person
+    # there.
     if sentence.establishment_id is None:
         return
     still_held = (
@@ -503,8 +509,9 @@ def _prison_involvement_end(*, actor: Actor, sentence: Sentence, released_on: da
 
 
 def _prison_involvement_restart(*, actor: Actor, sentence: Sentence, returned_on: date) -> None:
-    """Back in the holding prison on a recall: its involvement, ended at the release, starts again on the return to
-    custody (with the lead worker and team it had), so its staff see the person and plan the re-release."""
+    """Back in the holding prison on a recall: its involvement, ended at the release, starts again on the
+    return to custody (with the lead worker and team it had), so its staff see the person and plan the
+    re-release."""
     if sentence.establishment_id is None:
         return
     involvements = Involvement.objects.filter(
@@ -530,7 +537,8 @@ def _prison_involvement_restart(*, actor: Actor, sentence: Sentence, returned_on
 
 
 def _move_open_due_dates(plan: ReleasePlan, *, on: date) -> None:
-    # Catalogue tasks keep their lead time before the (new) release date; a user-set date on another task stays.
+    # Catalogue tasks keep their lead time before the (new) release date; a user-set date on another task
+    # stays.
     for task in plan.tasks.filter(status=TaskStatus.OPEN).exclude(kind="other"):
         due = rules.task_due_date(rules.TASK_KINDS[task.kind], release_date=plan.release_date, on=on)
         if task.due_date != due:
@@ -641,7 +649,8 @@ def release_plan_start(*, actor: Actor, sentence: Sentence, on: date | None = No
     if ReleasePlan.objects.filter(sentence=sentence).exists():
         raise ReleaseError("This release already has a plan.")
     try:
-        # A double click, or two people at once, both pass the check above; the one-plan-per-sentence rule decides.
+        # A double click, or two people at once, both pass the check above; the one-plan-per-sentence rule
+        # decides.
         with transaction.atomic():
             return _plan_create(actor=actor, sentence=sentence, on=on)
     except IntegrityError as error:
@@ -705,8 +714,8 @@ def _recount(plan: ReleasePlan) -> None:
 def pathway_status_set(
     *, actor: Actor, plan: ReleasePlan, pathway: str, status: str, note: str = "", version: int | None = None
 ) -> PathwayStatus:
-    """Set one pathway's status (not started, in progress, support needed, support declined, done). `version` is
-    the plan's, as read (StaleEdit if someone changed the plan since)."""
+    """Set one pathway's status (not started, in progress, support needed, support declined, done). `version`
+    is the plan's, as read (StaleEdit if someone changed the plan since)."""
     if status not in PathwayStatusKind.values:
         raise ReleaseError(f"Choose a status: {', '.join(PathwayStatusKind.labels)}.")
     row = PathwayStatus.objects.filter(plan=plan, pathway=pathway).first()
@@ -731,7 +740,8 @@ def pathway_status_set(
 def pathway_statuses_set(
     *, actor: Actor, plan: ReleasePlan, statuses: dict[str, str], version: int | None = None
 ) -> int:
-    """Set the statuses of several pathways at once (the plan page's form), all or none; returns how many changed."""
+    """Set the statuses of several pathways at once (the plan page's form), all or none; returns how many
+    changed."""
     version_claim(plan, version)
     current = dict(plan.pathways.values_list("pathway", "status"))
     changed = 0
@@ -796,9 +806,9 @@ TASK_FIELDS = (
 def plan_task_update(
     *, actor: Actor, task: PlanTask, version: int | None = None, on: date | None = None, **changes: Any
 ) -> PlanTask:
-    """Change a task: mark it done or not needed (dated), reopen it, change its owner or due date, or record what
-    was arranged (the named service and first dose date, the appointment, who meets the person at the gate).
-    `version` is the task's, as read (StaleEdit if someone changed it since)."""
+    """Change a task: mark it done or not needed (dated), reopen it, change its owner or due date, or record
+    what was arranged (the named service and first dose date, the appointment, who meets the person at the
+    gate). `version` is the task's, as read (StaleEdit if someone changed it since)."""
     on = _today(on)
     unknown = sorted(set(changes) - set(TASK_FIELDS))
     if unknown:
@@ -918,7 +928,8 @@ def escalations_raise(
     reached), and every open task of a short-notice release at once. Never the same escalation twice."""
     on = _today(on)
     weeks = tuple(settings.DESIST_RELEASE_ESCALATION_WEEKS)
-    # A plan whose date needs a manual calculation holds only the last date worked out: nothing escalates from it.
+    # A plan whose date needs a manual calculation holds only the last date worked out: nothing escalates from
+    # it.
     plans = ReleasePlan.objects.filter(
         release_date__gte=on,
         release_date__lte=on + timedelta(weeks=max(weeks)),
@@ -1069,10 +1080,10 @@ def custodial_sentence_record(
     establishment: Agency | None = None,
     on: date | None = None,
 ) -> Sentence:
-    """Record a custodial sentence as the prison records it: the term as passed (years, months, weeks, days), the
-    sentence and offence dates, its type, and the sentence it follows (concurrent without one). desist works its
-    dates out (`Sentence.dates_calculated`) with the person's other sentences, whose dates follow. Prison or
-    probation staff only."""
+    """Record a custodial sentence as the prison records it: the term as passed (years, months, weeks, days),
+    the sentence and offence dates, its type, and the sentence it follows (concurrent without one). desist
+    works its dates out (`Sentence.dates_calculated`) with the person's other sentences, whose dates follow.
+    Prison or probation staff only."""
     _require_recorder(actor, "a sentence")
     if min(years, months, weeks, days) < 0 or not any((years, months, weeks, days)):
         raise ReleaseError("Enter the term as passed: years, months, weeks or days.")
@@ -1139,10 +1150,10 @@ def adjustment_record(
     note: str = "",
     on: date | None = None,
 ) -> Adjustment:
-    """Record days that move a sentence's release dates: remand and tagged bail (deducted), recall remand and recall
-    tagged bail (before a recall, off the time to serve after it), time unlawfully at large (added, from its first
-    day), additional days awarded and restored. Prison or probation staff only. The person's release dates are
-    worked out again."""
+    """Record days that move a sentence's release dates: remand and tagged bail (deducted), recall remand and
+    recall tagged bail (before a recall, off the time to serve after it), time unlawfully at large (added,
+    from its first day), additional days awarded and restored. Prison or probation staff only. The person's
+    release dates are worked out again."""
     _custodial_for_recording(actor, sentence, "adjustments")
     if kind not in AdjustmentKind.values:
         raise ReleaseError(
@@ -1207,9 +1218,9 @@ def recall_record(
     returned_to_custody: date | None = None,
     on: date | None = None,
 ) -> Recall:
-    """Record a recall to custody from the licence of a sentence: standard, or fixed-term (14, 28 or 56 days from
-    the return to custody, which a fixed-term recall needs). Prison or probation staff only. The person's release
-    dates are worked out again: the post-recall release date is on the release page."""
+    """Record a recall to custody from the licence of a sentence: standard, or fixed-term (14, 28 or 56 days
+    from the return to custody, which a fixed-term recall needs). Prison or probation staff only. The person's
+    release dates are worked out again: the post-recall release date is on the release page."""
     on = _today(on)
     _custodial_for_recording(actor, sentence, "recalls")
     if kind not in RecallKind.values:
@@ -1251,8 +1262,8 @@ def recall_record(
     )
     # Back in custody on the sentence: its release is to come again, and desist works it out (the engine's
     # post-recall release date, or the fixed-term recall's release) until the prison records one. The plan is
-    # reopened for the re-release; release_date_record (through the recompute) gives it the new date, moves its
-    # tasks' due dates, escalates a short-notice release and tells victims and referrals.
+    # reopened for the re-release; release_date_record (through the recompute) gives it the new date, moves
+    # its tasks' due dates, escalates a short-notice release and tells victims and referrals.
     sentence_update(
         actor=actor, sentence=sentence, worked_out=True, release_is_actual=False, release_date=None
     )
@@ -1268,7 +1279,8 @@ def recall_record(
         plan.recall_id != recall.pk
         or (sentence.release_date is not None and plan.release_date != sentence.release_date)
     ):
-        # A plan started by the new date (none before), or a post-recall release already past: the plan says so.
+        # A plan started by the new date (none before), or a post-recall release already past: the plan says
+        # so.
         plan.recall, plan.reopened_on = recall, plan.reopened_on or on
         plan.release_date = sentence.release_date or plan.release_date
         plan.save(update_fields=["recall", "reopened_on", "release_date"])
@@ -1287,9 +1299,9 @@ def recall_record(
 
 
 def _plan_reopen(*, actor: Actor, plan: ReleasePlan, recall: Recall, on: date) -> None:
-    """Reopen a released plan for the re-release after a recall: the tasks done before the recall are to do again
-    (what was arranged stays in their details, to check), tasks not needed stay so, and the plan's release type,
-    accommodation on release and risk management plan are those of the release to come."""
+    """Reopen a released plan for the re-release after a recall: the tasks done before the recall are to do
+    again (what was arranged stays in their details, to check), tasks not needed stay so, and the plan's
+    release type, accommodation on release and risk management plan are those of the release to come."""
     before = {
         "release_date": _iso(plan.release_date),
         "release_type": plan.release_type,
@@ -1334,12 +1346,14 @@ def _plan_reopen(*, actor: Actor, plan: ReleasePlan, recall: Recall, on: date) -
 def release_dates_recompute(
     *, actor: Actor, person_id: int, on: date | None = None
 ) -> selectors.BookingDates:
-    """Work a person's release dates out again (desist.core.release_dates) and write them to the sentence dates
-    desist works out (`Sentence.dates_calculated`). A date the prison recorded wins and is left alone: the release
-    page shows the difference. Where the engine needs a manual calculation those dates are emptied, never guessed.
+    """Work a person's release dates out again (desist.core.release_dates) and write them to the sentence
+    dates desist works out (`Sentence.dates_calculated`). A date the prison recorded wins and is left alone:
+    the release page shows the difference. Where the engine needs a manual calculation those dates are
+    emptied, never guessed.
 
-    A new expected release date goes through `release_date_record`, so the plan, its tasks' due dates, short-notice
-    escalation, referrals and victims follow; one already past is written to the sentence alone."""
+    A new expected release date goes through `release_date_record`, so the plan, its tasks' due dates,
+    short-notice escalation, referrals and victims follow; one already past is written to the sentence
+    alone."""
     on = _today(on)
     booking = selectors.booking_dates(person_id, on=on)
     worked = booking.stored
@@ -1377,10 +1391,10 @@ def release_dates_recompute(
 
 
 def _plan_needs_manual_calculation(*, actor: Actor, sentence: Sentence, reason: str) -> None:
-    """The plan of a release desist can no longer work out says so, with the engine's reason, instead of keeping
-    the last date as if it stood: the readiness view and the plan say it, escalations skip it (victims are told
-    from the sentence's release date, emptied with the other dates), until the date is worked out again or the
-    person who does the calculation records it (`release_date_record` clears it)."""
+    """The plan of a release desist can no longer work out says so, with the engine's reason, instead of
+    keeping the last date as if it stood: the readiness view and the plan say it, escalations skip it (victims
+    are told from the sentence's release date, emptied with the other dates), until the date is worked out
+    again or the person who does the calculation records it (`release_date_record` clears it)."""
     plan = ReleasePlan.objects.filter(sentence=sentence).first()
     if plan is None or plan.manual_calculation == reason[:300]:
         return

@@ -86,8 +86,8 @@ def _person_release_page(
     bound: dict[str, Any] | None = None,
     bound_sentence: int | None = None,
 ) -> HttpResponse:
-    """The release page: each sentence awaiting release with its date, facts and release forms (a form just sent,
-    with its errors, in place of the blank one), and the releases already recorded."""
+    """The release page: each sentence awaiting release with its date, facts and release forms (a form just
+    sent, with its errors, in place of the blank one), and the releases already recorded."""
     actor = request.actor
     today = timezone.localdate()
     # The whole booking's dates (the engine's), shared by the sentences awaiting release.
@@ -272,8 +272,9 @@ def release_record(request: AuthenticatedHttpRequest, sentence_id: int) -> HttpR
 @login_required
 @require_POST
 def release_date(request: AuthenticatedHttpRequest, sentence_id: int) -> HttpResponse:
-    """Change the expected release date ("Save release date"), or confirm it unchanged ("Confirm release date").
-    Saving what is already recorded records nothing and says so; with errors, the release page again with them."""
+    """Change the expected release date ("Save release date"), or confirm it unchanged ("Confirm release
+    date"). Saving what is already recorded records nothing and says so; with errors, the release page again
+    with them."""
     actor = request.actor
     sentence = _custodial_sentence(actor, sentence_id)
     form = ReleaseDateForm(request.POST, auto_id=f"date{sentence.pk}-%s")
@@ -339,7 +340,8 @@ def sentence_add(request: AuthenticatedHttpRequest, person_id: int) -> HttpRespo
 @login_required
 @require_POST
 def adjustment_add(request: AuthenticatedHttpRequest, sentence_id: int) -> HttpResponse:
-    """Record remand, tagged bail, time unlawfully at large, or days awarded or restored against a sentence."""
+    """Record remand, tagged bail, time unlawfully at large, or days awarded or restored against a
+    sentence."""
     actor = request.actor
     sentence = _custodial_sentence(actor, sentence_id)
     selectors.recorder_for_actor(actor, person_id=sentence.person_id, what="an adjustment")
@@ -562,7 +564,8 @@ def task_update(request: AuthenticatedHttpRequest, task_id: int) -> HttpResponse
 
 @login_required
 def readiness(request: AuthenticatedHttpRequest) -> HttpResponse:
-    """Everyone released in the coming weeks whom the user may see: how ready each plan is and what is missing."""
+    """Everyone released in the coming weeks whom the user may see: how ready each plan is and what is
+    missing."""
     actor = request.actor
     today = timezone.localdate()
     form = PipelineFilterForm(request.GET or None)

@@ -43,8 +43,9 @@ class Sentence(models.Model):
         db_default=False,
         help_text="A life sentence or imprisonment for public protection (IPP): no fixed end.",
     )
-    # The term as the court passed it (issue 12). All zero: the term is `length_days` days, as bulk loaders and
-    # rows from before this field give it; the services keep `length_days` as the term's days from the sentence date.
+    # The term as the court passed it (issue 12). All zero: the term is `length_days` days, as bulk loaders
+    # and rows from before this field give it; the services keep `length_days` as the term's days from the
+    # sentence date.
     term_years = models.PositiveSmallIntegerField(default=0, db_default=0)
     term_months = models.PositiveSmallIntegerField(default=0, db_default=0)
     term_weeks = models.PositiveSmallIntegerField(default=0, db_default=0)
@@ -58,8 +59,8 @@ class Sentence(models.Model):
     consecutive_to = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="followed_by"
     )
-    # Which of the date fields hold desist's own working (space-separated names) rather than the prison's record:
-    # only these are rewritten when the dates are worked out again; a date the prison records wins.
+    # Which of the date fields hold desist's own working (space-separated names) rather than the prison's
+    # record: only these are rewritten when the dates are worked out again; a date the prison records wins.
     dates_calculated = models.CharField(max_length=200, blank=True, default="", db_default="")
 
     version = version_field()
@@ -68,7 +69,8 @@ class Sentence(models.Model):
         ordering = ["-sentence_date"]
         constraints = [
             models.CheckConstraint(
-                # Unless desist works the dates out and found it needs a manual calculation: never a wrong date.
+                # Unless desist works the dates out and found it needs a manual calculation: never a wrong
+                # date.
                 condition=~Q(kind="custody")
                 | Q(conditional_release_date__isnull=False)
                 | ~Q(dates_calculated=""),

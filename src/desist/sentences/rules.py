@@ -40,7 +40,8 @@ def _in_custody_q(today: date) -> Q:
 
 
 def _on_licence_q(today: date) -> Q:
-    # Licence and post-sentence supervision both count: the person is supervised in the community after release.
+    # Licence and post-sentence supervision both count: the person is supervised in the community after
+    # release.
     return (
         Q(kind=SentenceKind.CUSTODY, release_date__lte=today)
         & _not_terminated_q(today)
@@ -105,7 +106,8 @@ def key_dates_for(sentence: Sentence) -> list[tuple[str, date]]:
     """The dated milestones of a sentence, in date order. Stored as KeyDate rows by the services."""
     dates: list[tuple[str, date | None]]
     if sentence.kind == SentenceKind.CUSTODY:
-        # The release (actual or expected) is the date people plan around; the CRD is shown only when it differs.
+        # The release (actual or expected) is the date people plan around; the CRD is shown only when it
+        # differs.
         dates = [
             (
                 KeyDateKind.CONDITIONAL_RELEASE,

@@ -73,11 +73,12 @@ WORKED_OUT_FIELDS = (
 def sentence_update(
     *, actor: Actor, sentence: Sentence, version: int | None = None, worked_out: bool = False, **changes: Any
 ) -> Sentence:
-    """Change a sentence's dates (for example a new release date); key dates follow. Refused (StaleEdit) if the
-    sentence changed since `version` was read (or since it was loaded, without one).
+    """Change a sentence's dates (for example a new release date); key dates follow. Refused (StaleEdit) if
+    the sentence changed since `version` was read (or since it was loaded, without one).
 
-    A date recorded here replaces desist's working of it for good (a recorded date wins); `worked_out` marks the
-    dates as desist's own working instead (`Sentence.dates_calculated`), to be worked out again on each change."""
+    A date recorded here replaces desist's working of it for good (a recorded date wins); `worked_out` marks
+    the dates as desist's own working instead (`Sentence.dates_calculated`), to be worked out again on each
+    change."""
     before = _iso({name: getattr(sentence, name) for name in changes})
     dated = {name for name in changes if name in WORKED_OUT_FIELDS}
     marked = sentence.calculated_fields | dated if worked_out else sentence.calculated_fields - dated
@@ -161,12 +162,14 @@ class LicenceConditionError(ValueError):
 def licence_condition_update(
     *, actor: Actor, condition: LicenceCondition, on: date | None = None, **changes: Any
 ) -> LicenceCondition:
-    """Change a licence condition's wording or kind (values before and after are logged). A victim linked to the
-    sentence who asked to hear about conditions is told once (victims.services.notifications_for_condition).
-    The code names the condition: a different code is a different condition (end this one, add the other)."""
+    """Change a licence condition's wording or kind (values before and after are logged). A victim linked to
+    the sentence who asked to hear about conditions is told once
+    (victims.services.notifications_for_condition). The code names the condition: a different code is a
+    different condition (end this one, add the other)."""
     if condition.ended_on is not None:
         raise LicenceConditionError(
-            f"Licence condition {condition.code} ended on {condition.ended_on.day} {condition.ended_on:%b %Y}; "
+            f"Licence condition {condition.code} ended on "
+            f"{condition.ended_on.day} {condition.ended_on:%b %Y}; "
             "add a new condition instead."
         )
     unknown = set(changes) - {"description", "kind"}
@@ -201,8 +204,8 @@ def licence_condition_update(
 def licence_condition_end(
     *, actor: Actor, condition: LicenceCondition, on: date | None = None
 ) -> LicenceCondition:
-    """End a licence condition: it stays on the record with the day it ended. A victim linked to the sentence who
-    asked to hear about conditions is told once (victims.services.notifications_for_condition)."""
+    """End a licence condition: it stays on the record with the day it ended. A victim linked to the sentence
+    who asked to hear about conditions is told once (victims.services.notifications_for_condition)."""
     from desist.victims.services import notifications_for_condition
 
     if condition.ended_on is not None:

@@ -1,5 +1,5 @@
-"""The forms for victim contact, for the pages and the API alike: recording and changing a victim, linking them
-to an offence, and completing a notification."""
+"""The forms for victim contact, for the pages and the API alike: recording and changing a victim, linking
+them to an offence, and completing a notification."""
 
 from __future__ import annotations
 

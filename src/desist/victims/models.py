@@ -1,5 +1,6 @@
 """Victim contact: victims with the least personal data the scheme needs, their links to offences, and the
-notifications a victim liaison officer owes them (RULES.md §7). Only the victim liaison role sees any of it."""
+notifications a victim liaison officer owes them (RULES.md §7). Only the victim liaison role sees any of
+it."""
 
 from django.conf import settings
 from django.core.exceptions import ValidationError

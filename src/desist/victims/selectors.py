@@ -1,5 +1,5 @@
-"""Reads about victim contact. Only the victim liaison role sees victims and notifications, and only about people
-the one access rule lets them see (people.selectors.visible_people)."""
+"""Reads about victim contact. Only the victim liaison role sees victims and notifications, and only about
+people the one access rule lets them see (people.selectors.visible_people)."""
 
 from __future__ import annotations
 
@@ -19,8 +19,8 @@ def victims_visible(actor: Actor) -> QuerySet[Victim]:
     """Victims the actor may see: the victim liaison role only, linked to someone they may see (or theirs)."""
     if not is_victim_liaison(actor):
         return Victim.objects.none()
-    # A plain (uncorrelated) semi-join: a correlated EXISTS around the access rule's own subqueries, OR-ed with
-    # the officer test, led PostgreSQL to a nested loop that took minutes on a 1,000-person demo.
+    # A plain (uncorrelated) semi-join: a correlated EXISTS around the access rule's own subqueries, OR-ed
+    # with the officer test, led PostgreSQL to a nested loop that took minutes on a 1,000-person demo.
     linked = VictimLink.objects.filter(offence__person__in=visible_people(actor)).values("victim_id")
     return Victim.objects.filter(Q(pk__in=linked) | Q(liaison_officer_id=actor.user_id))
 
@@ -77,7 +77,8 @@ def _links_prefetch(actor: Actor) -> Prefetch:
 
 def victims_list(actor: Actor, *, reference: str = "") -> QuerySet[Victim]:
     """Victims the actor may see, by reference, each with the offences (and people) they are linked to as
-    `visible_links` and their outstanding notifications counted as `outstanding`. A fixed number of queries."""
+    `visible_links` and their outstanding notifications counted as `outstanding`. A fixed number of
+    queries."""
     rows = victims_visible(actor)
     if reference.strip():
         rows = rows.filter(reference__icontains=reference.strip())
@@ -105,7 +106,8 @@ def victim_detail(actor: Actor, victim_id: int) -> Victim | None:
 
 
 def victim_notifications(actor: Actor, victim: Victim) -> list[VictimNotification]:
-    """The victim's notifications about people the actor may see: outstanding first, soonest deadline first."""
+    """The victim's notifications about people the actor may see: outstanding first, soonest deadline
+    first."""
     return list(
         notifications_visible(actor)
         .filter(victim=victim)

@@ -1,5 +1,5 @@
-"""Writes about victim contact: victims, their links to offences, and the notifications owed to them. Each writes
-its own access-log entry. Only the victim liaison role may write; the triggers in desist.release and
+"""Writes about victim contact: victims, their links to offences, and the notifications owed to them. Each
+writes its own access-log entry. Only the victim liaison role may write; the triggers in desist.release and
 desist.sentences raise notifications for the acting user whatever their role (the victim stays out of their
 sight)."""
 
@@ -80,8 +80,8 @@ def victim_record(
     wants_to_know: Iterable[str] = (),
     on: date | None = None,
 ) -> Victim:
-    """Record a victim with the least data the scheme needs: a reference (a name only if given), how to contact
-    them, their liaison officer, whether they opted in and what they want to be told."""
+    """Record a victim with the least data the scheme needs: a reference (a name only if given), how to
+    contact them, their liaison officer, whether they opted in and what they want to be told."""
     _require_liaison(actor, "recording a victim")
     reference = reference.strip()
     if not reference:
@@ -125,8 +125,8 @@ def victim_update(
     *, actor: Actor, victim: Victim, version: int | None = None, on: date | None = None, **changes: Any
 ) -> Victim:
     """Change what the victim chose (opted in, what they want to be told, contact) or their liaison officer.
-    Opting in raises what is already due. `version` is the one the user read: if someone else changed the victim
-    since, nothing is saved (desist.versioning.StaleEdit)."""
+    Opting in raises what is already due. `version` is the one the user read: if someone else changed the
+    victim since, nothing is saved (desist.versioning.StaleEdit)."""
     _require_liaison(actor, "changing a victim")
     allowed = {"name", "contact_preference", "liaison_officer_id", "opted_in", "wants_to_know"}
     unknown = set(changes) - allowed
@@ -191,8 +191,8 @@ def _release_event(
         release_type,
         rules.EventKind.RELEASE_DATE_SET if change == "set" else rules.EventKind.RELEASE_DATE_CHANGED,
     )
-    # The key is the release itself (sentence, date, type): a date confirmed twice, or found again by the daily
-    # job, is the same event; a new date or HDC granted for the same date is a new one.
+    # The key is the release itself (sentence, date, type): a date confirmed twice, or found again by the
+    # daily job, is the same event; a new date or HDC granted for the same date is a new one.
     label = rules.EVENT_LABELS[kind]
     return _Event(
         kind=kind,
@@ -343,8 +343,8 @@ def notifications_for_release_change(
     on: date | None = None,
 ) -> list[VictimNotification]:
     """The trigger after a release date is set or changed, or early release or HDC granted
-    (release.services.release_date_record calls it); `after_recall`: the release after a recall (its summary says
-    so, with the date)."""
+    (release.services.release_date_record calls it); `after_recall`: the release after a recall (its summary
+    says so, with the date)."""
     on = _today(on)
     return _raise(
         actor=actor,
@@ -365,9 +365,9 @@ def notifications_for_recall(
     release_date: date | None,
     on: date | None = None,
 ) -> list[VictimNotification]:
-    """The trigger after a recall to custody on the sentence's licence (release.services.recall_record calls it):
-    the recall, already happened, is due to be told at once; the post-recall release date follows as a release
-    date set (through release_date_record), with the notice before it that any release has."""
+    """The trigger after a recall to custody on the sentence's licence (release.services.recall_record calls
+    it): the recall, already happened, is due to be told at once; the post-recall release date follows as a
+    release date set (through release_date_record), with the notice before it that any release has."""
     on = _today(on)
     return _raise(
         actor=actor,
@@ -396,8 +396,9 @@ def notifications_for_condition(
 def notifications_raise(
     *, actor: Actor, on: date | None = None, sentence_ids: Iterable[int] | None = None
 ) -> int:
-    """The daily catch-up: for every sentence with a linked victim and a release to come, raise what is owed for
-    the release and for each condition about the victim that no trigger raised. Safe to run any number of times."""
+    """The daily catch-up: for every sentence with a linked victim and a release to come, raise what is owed
+    for the release and for each condition about the victim that no trigger raised. Safe to run any number of
+    times."""
     from desist.release.models import ReleasePlan
 
     on = _today(on)

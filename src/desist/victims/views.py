@@ -1,6 +1,6 @@
 """Victim contact pages for the victim liaison role: the dashboard of outstanding and overdue notifications,
-a notification completed with a recorded outcome, the victims (list, record, change, link to an offence) and the
-Victims section of a person's record. Anyone else gets 404, logged as denied."""
+a notification completed with a recorded outcome, the victims (list, record, change, link to an offence) and
+the Victims section of a person's record. Anyone else gets 404, logged as denied."""
 
 from __future__ import annotations
 
@@ -285,8 +285,8 @@ def _link(
 
 @login_required
 def victim_link(request: AuthenticatedHttpRequest, victim_id: int) -> HttpResponse:
-    """Link a victim to an offence: find the person (by name, date of birth or identifier, among the people the
-    officer may see), then choose one of their offences."""
+    """Link a victim to an offence: find the person (by name, date of birth or identifier, among the people
+    the officer may see), then choose one of their offences."""
     actor = request.actor
     victim = _victim(actor, victim_id)
     person_id = _carried_person(request)

@@ -1,5 +1,6 @@
-"""`manage.py release date|facts|released|task|pathway … --user USERNAME`: the release services from the command line, acting as
-a named user, through the same forms (so the same messages) as the pages and the API."""
+"""`manage.py release date|facts|released|task|pathway … --user USERNAME`: the release services from the
+command line, acting as a named user, through the same forms (so the same messages) as the pages and the
+API."""
 
 from __future__ import annotations
 
@@ -266,7 +267,8 @@ class Command(BaseCommand):
             services.ReleaseError,
         )
         exclusions = ", ".join(facts.hdc_exclusions) or "no HDC exclusions"
-        return f"Release facts of sentence {sentence.pk}: {facts.get_sentence_type_display().lower()}, {exclusions}."
+        sentence_type = facts.get_sentence_type_display().lower()
+        return f"Release facts of sentence {sentence.pk}: {sentence_type}, {exclusions}."
 
     def _released(self, actor: Actor, options: dict[str, Any]) -> str:
         sentence = self._which(actor, options)

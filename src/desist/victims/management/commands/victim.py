@@ -1,6 +1,6 @@
-"""`manage.py victim record|link|notify-complete … --user USERNAME`: victim contact from the command line, acting
-as a named user with the victim liaison role, through the same services (and the page's form for completing a
-notification) as the pages and the API."""
+"""`manage.py victim record|link|notify-complete … --user USERNAME`: victim contact from the command line,
+acting as a named user with the victim liaison role, through the same services (and the page's form for
+completing a notification) as the pages and the API."""
 
 from __future__ import annotations
 
@@ -25,7 +25,10 @@ def _validation(error: ValidationError) -> str:
 
 
 class Command(BaseCommand):
-    help = "Record a victim, link them to an offence, or complete a notification (victim liaison role), as --user."
+    help = (
+        "Record a victim, link them to an offence, or complete a notification (victim liaison role), "
+        "as --user."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         subcommands = parser.add_subparsers(
