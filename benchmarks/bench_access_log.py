@@ -2,9 +2,9 @@
 insert of the same entry (what log_access did before the chain), each in its own transaction as a page's
 entry is; and how fast `verify_access_log` walks the log.
 
-    .venv/bin/python benchmarks/bench_access_log.py                                     # SQLite, temporary
+    .venv/bin/python benchmarks/bench_access_log.py                             # SQLite, temporary
     .venv/bin/python benchmarks/bench_access_log.py --database-url postgres://desist:desist@127.0.0.1:54329/bench_log
-    .venv/bin/python benchmarks/bench_access_log.py --entries 5000 --write-docs          # and PostgreSQL, into docs
+    .venv/bin/python benchmarks/bench_access_log.py --entries 5000 --write-docs  # and PostgreSQL, into docs
 
 The database must be empty or throwaway (it is migrated, and the log only grows). With --write-docs the
 figures go into docs/benchmarks.md ("The access log's hash chain"); without --database-url it runs SQLite

@@ -148,11 +148,12 @@ def main() -> None:
         lines = [
             "## Importing an agency extract",
             "",
-            f"`manage.py import_extract` reads, checks and stores a {args.rows:,}-row CSV extract ({size:.0f} MB, "
-            f"{len(table.column_names)} columns: names, alias, date of birth, sex, address and five identifiers) "
-            "built from the synthetic partnership's agency extracts. Each time is the whole command, Django's "
-            "start-up included. The target is well under a minute for 100,000 rows on SQLite. The machine is "
-            "shared: the load average when each run started is given, and times vary with it.",
+            f"`manage.py import_extract` reads, checks and stores a {args.rows:,}-row CSV extract "
+            f"({size:.0f} MB, {len(table.column_names)} columns: names, alias, date of birth, sex, address "
+            "and five identifiers) built from the synthetic partnership's agency extracts. Each time is "
+            "the whole command, Django's start-up included. The target is well under a minute for 100,000 "
+            "rows on SQLite. The machine is shared: the load average when each run started is given, and "
+            "times vary with it.",
             "",
             f"```\n.venv/bin/python benchmarks/bench_import.py --rows {args.rows}"
             f"{' --postgres' if args.postgres else ''} --write-docs\n```",

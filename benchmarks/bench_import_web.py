@@ -45,18 +45,22 @@ COLUMNS = [
     "date_of_birth",
 ]  # ~46 bytes a row: 1,000,000 rows fit in 50 MB
 PASSWORD = "bench-import-web-Password-1"  # noqa: S105 (a throwaway database)
-SETUP = f"""
-from desist.partnership.models import Agency, Membership, Role
-from django.contrib.auth.models import User
-from desist.audit.context import system_actor
-from desist.imports import services
-agency, _ = Agency.objects.get_or_create(code="bench", defaults={{"name": "Benchmark agency", "kind": "police"}})
-user = User.objects.create_user("bench.analyst", password="{PASSWORD}")
-Membership.objects.create(user=user, agency=agency, role=Role.ANALYST)
-services.mapping_save(actor=system_actor(), agency=agency, record_id_column="record_id", date_format="auto",
-                      columns={{"first_name": "first_name", "last_name": "last_name", "date_of_birth": "date_of_birth",
-                               }})
-"""
+SETUP = (
+    "\n"
+    "from desist.partnership.models import Agency, Membership, Role\n"
+    "from django.contrib.auth.models import User\n"
+    "from desist.audit.context import system_actor\n"
+    "from desist.imports import services\n"
+    'agency, _ = Agency.objects.get_or_create(code="bench", '
+    'defaults={"name": "Benchmark agency", "kind": "police"})\n'
+    f'user = User.objects.create_user("bench.analyst", password="{PASSWORD}")\n'
+    "Membership.objects.create(user=user, agency=agency, role=Role.ANALYST)\n"
+    'services.mapping_save(actor=system_actor(), agency=agency, record_id_column="record_id", '
+    'date_format="auto",\n'
+    '                      columns={"first_name": "first_name", "last_name": "last_name", '
+    '"date_of_birth": "date_of_birth",\n'
+    "                               })\n"
+)
 
 
 def _free_port() -> int:
@@ -280,18 +284,19 @@ def main() -> None:
             "",
             f"A {args.rows:,}-row CSV extract ({size:.0f} MB: record id, first and last name, date of birth) "
             "uploaded at `/imports/` to gunicorn run as docs/production.md says (default 30 s worker "
-            "timeout), with `manage.py db_worker` beside it and linking after import switched off. The upload "
-            "request only stores the file; the worker checks every row, then, once the user confirms, imports it "
-            "in one transaction, writing its progress for the page. *Longest write wait* is the longest another "
-            "writer waited for the write lock meanwhile (a probe every half second).",
+            "timeout), with `manage.py db_worker` beside it and linking after import switched off. The "
+            "upload request only stores the file; the worker checks every row, then, once the user confirms, "
+            "imports it in one transaction, writing its progress for the page. *Longest write wait* is the "
+            "longest another writer waited for the write lock meanwhile (a probe every half second).",
             "",
             f"```\n.venv/bin/python benchmarks/bench_import_web.py --rows {args.rows}"
             f"{' --postgres' if args.postgres else ''} --write-docs\n```",
             "",
-            f"Measured {date.today():%d %b %Y}, 2 cores shared with other work (load average at start given):",
+            f"Measured {date.today():%d %b %Y}, 2 cores shared with other work (load average at start "
+            "given):",
             "",
-            "| database | upload request (s) | check (s) | confirm request (s) | import (s) | upload to imported (s) "
-            "| longest write wait (s) | load |",
+            "| database | upload request (s) | check (s) | confirm request (s) | import (s) | upload to "
+            "imported (s) | longest write wait (s) | load |",
             "|---|---:|---:|---:|---:|---:|---:|---:|",
             *[
                 f"| {db} | {r['upload']:.1f} | {r['check']:.0f} | {r['confirm']:.2f} | {r['import']:.0f} | "
@@ -299,8 +304,8 @@ def main() -> None:
                 for db, (r, load) in measured.items()
             ],
             "",
-            "What the page showed as it polled on SQLite (each stage when first seen; seconds since the check, "
-            "then since the confirmation): " + "; ".join(measured["SQLite"][0]["samples"][:12]) + ".",
+            "What the page showed as it polled on SQLite (each stage when first seen; seconds since the "
+            "check, then since the confirmation): " + "; ".join(measured["SQLite"][0]["samples"][:12]) + ".",
         ]
         write_section("import-web", "\n".join(lines))
 

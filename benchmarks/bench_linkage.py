@@ -4,9 +4,9 @@ Each size runs in its own child process, so its peak memory (max RSS, DuckDB inc
 first a child generates the partnership and writes the extract records and the truth to Parquet, then
 another reads them and links them (prepare, train, score, cluster) and measures the outcome.
 
-    .venv/bin/python benchmarks/bench_linkage.py --sizes 100000 --compare            # accuracy, both models
+    .venv/bin/python benchmarks/bench_linkage.py --sizes 100000 --compare        # accuracy, both models
     .venv/bin/python benchmarks/bench_linkage.py --sizes 100000,250000,500000,1000000 --incremental 10000 \\
-        --compare --write-docs                                                       # everything (about 30 min)
+        --compare --write-docs                                                   # everything (about 30 min)
 
 Sizes count extract records (nine agency sources; about 1.72 records per generated person).
 """
@@ -198,19 +198,19 @@ def report(runs: list[dict[str, Any]], compare: list[dict[str, Any]], command: s
     machine = f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
     loads = [load for run in runs for load in run.get("load", [])]
     busy = (
-        f"shared with other work: a 1-minute load average of {min(loads):.0f} to {max(loads):.0f} while linking, "
-        "so every time is inflated"
+        f"shared with other work: a 1-minute load average of {min(loads):.0f} to {max(loads):.0f} while "
+        "linking, so every time is inflated"
         if loads
         else "other work was running"
     )
     lines = [
         "### Record linkage",
         "",
-        f"Measured {date.today().isoformat()} on this machine ({machine}; {busy}), DuckDB in "
-        "the process, default thresholds (link at match weight "
-        f"{runs[0]['full']['thresholds']['link']:g}, review from {runs[0]['full']['thresholds']['review']:g}). "
-        "Extracts from the nine agency sources of the synthetic partnership (seed 1), with the generator's "
-        "default faults; accuracy against its hidden truth. Reproduce with:",
+        f"Measured {date.today().isoformat()} on this machine ({machine}; {busy}), DuckDB in the process, "
+        f"default thresholds (link at match weight {runs[0]['full']['thresholds']['link']:g}, review from "
+        f"{runs[0]['full']['thresholds']['review']:g}). Extracts from the nine agency sources of the "
+        "synthetic partnership (seed 1), with the generator's default faults; accuracy against its hidden "
+        "truth. Reproduce with:",
         "",
         "```sh",
         command,
@@ -223,10 +223,11 @@ def report(runs: list[dict[str, Any]], compare: list[dict[str, Any]], command: s
     for run in runs:
         full, acc = run["full"], run["full"]["accuracy"]
         lines.append(
-            f"| {run['records']:,} | {int(acc['true_people']):,} | {full['pairs_scored']:,} | {full['review_pairs']:,} | "
-            f"{_fmt_time(full['prepare_s'])} | {_fmt_time(full['train_s'])} | {_fmt_time(full['link_s'])} | "
-            f"**{_fmt_time(full['total_s'])}** | {run['rss_mb'] / 1024:.1f} GB | {acc['precision']:.4f} | "
-            f"{acc['recall']:.4f} | **{acc['f1']:.4f}** | {acc['split_share']:.2%} | {acc['merged_share']:.2%} |"
+            f"| {run['records']:,} | {int(acc['true_people']):,} | {full['pairs_scored']:,} | "
+            f"{full['review_pairs']:,} | {_fmt_time(full['prepare_s'])} | {_fmt_time(full['train_s'])} | "
+            f"{_fmt_time(full['link_s'])} | **{_fmt_time(full['total_s'])}** | {run['rss_mb'] / 1024:.1f} "
+            f"GB | {acc['precision']:.4f} | {acc['recall']:.4f} | **{acc['f1']:.4f}** | "
+            f"{acc['split_share']:.2%} | {acc['merged_share']:.2%} |"
         )
     lines += [
         "",
@@ -240,9 +241,10 @@ def report(runs: list[dict[str, Any]], compare: list[dict[str, Any]], command: s
         link_ratio = last["full"]["link_s"] / first["full"]["link_s"]
         lines += [
             "",
-            f"From {first['records']:,} to {last['records']:,} records ({last['records'] / first['records']:.0f}×) "
-            f"the total time grew {ratio:.1f}× (training is bounded: at most 400,000 records), linking alone "
-            f"{link_ratio:.1f}×, and the pairs kept {last['full']['pairs_scored'] / first['full']['pairs_scored']:.1f}×.",
+            f"From {first['records']:,} to {last['records']:,} records "
+            f"({last['records'] / first['records']:.0f}×) the total time grew {ratio:.1f}× (training is "
+            f"bounded: at most 400,000 records), linking alone {link_ratio:.1f}×, and the pairs kept "
+            f"{last['full']['pairs_scored'] / first['full']['pairs_scored']:.1f}×.",
         ]
     incremental = [r for r in runs if "incremental_s" in r["full"]]
     if incremental:
@@ -252,11 +254,12 @@ def report(runs: list[dict[str, Any]], compare: list[dict[str, Any]], command: s
             "",
             f"**Incremental**: a new extract of {inc['incremental_records']:,} records linked against the "
             f"{incremental[-1]['records']:,}-record population in **{_fmt_time(inc['incremental_s'])}** "
-            f"({inc['incremental_pairs_scored']:,} pairs kept; {inc['incremental_joined_existing']:,} of the "
-            f"new records joined existing people, {inc['incremental_merges']} people merged); F1 of the whole "
-            f"afterwards {acc['f1']:.4f} (precision {acc['precision']:.4f}, recall {acc['recall']:.4f}). "
-            "The time includes preparing the new records and clustering all of them with the existing people; "
-            "the population is passed already prepared, as a stored population would be.",
+            f"({inc['incremental_pairs_scored']:,} pairs kept; {inc['incremental_joined_existing']:,} of "
+            f"the new records joined existing people, {inc['incremental_merges']} people merged); F1 of the "
+            f"whole afterwards {acc['f1']:.4f} (precision {acc['precision']:.4f}, recall "
+            f"{acc['recall']:.4f}). The time includes preparing the new records and clustering all of them "
+            "with the existing people; the population is passed already prepared, as a stored population "
+            "would be.",
         ]
     swept = [r for r in runs if "sweep" in r["full"]]
     if swept:
@@ -329,17 +332,18 @@ def report(runs: list[dict[str, Any]], compare: list[dict[str, Any]], command: s
             "",
             f"**Against a plain Splink model** on the same {row['records']:,} records in the same run: names "
             "and date of birth only (first and last name exact, then Jaro–Winkler at 0.92, 0.88 and 0.7, as "
-            "Splink's `NameComparison`; Splink's `DateOfBirthComparison`), blocking on name or on date of birth "
-            "with a name code, trained the same way, same thresholds.",
+            "Splink's `NameComparison`; Splink's `DateOfBirthComparison`), blocking on name or on date of "
+            "birth with a name code, trained the same way, same thresholds.",
             "",
             "| model | pairs kept | time | precision | recall | F1 | people split | people merged wrongly |",
             "|---|---:|---:|---:|---:|---:|---:|---:|",
-            f"| desist (names with nicknames and aliases, date of birth with swaps, sex, address, identifiers) | "
-            f"{full['pairs_scored']:,} | {_fmt_time(full['total_s'])} | {fa['precision']:.4f} | {fa['recall']:.4f} | "
-            f"**{fa['f1']:.4f}** | {fa['split_share']:.2%} | {fa['merged_share']:.2%} |",
+            "| desist (names with nicknames and aliases, date of birth with swaps, sex, address, "
+            f"identifiers) | {full['pairs_scored']:,} | {_fmt_time(full['total_s'])} | {fa['precision']:.4f} "
+            f"| {fa['recall']:.4f} | **{fa['f1']:.4f}** | {fa['split_share']:.2%} | {fa['merged_share']:.2%} "
+            "|",
             f"| plain: name and date of birth | {plain['pairs_scored']:,} | {_fmt_time(plain['total_s'])} | "
-            f"{pa_['precision']:.4f} | {pa_['recall']:.4f} | **{pa_['f1']:.4f}** | {pa_['split_share']:.2%} | "
-            f"{pa_['merged_share']:.2%} |",
+            f"{pa_['precision']:.4f} | {pa_['recall']:.4f} | **{pa_['f1']:.4f}** | {pa_['split_share']:.2%} "
+            f"| {pa_['merged_share']:.2%} |",
         ]
         if best:
             lines += [
@@ -350,19 +354,20 @@ def report(runs: list[dict[str, Any]], compare: list[dict[str, Any]], command: s
         best_f1 = best["f1"] if best else pa_["f1"]
         lines += [
             "",
-            f"Ours is better on these extracts: F1 {fa['f1']:.4f} against {pa_['f1']:.4f} at the same threshold "
-            f"and {best_f1:.4f} at the plain model's own best. The plain model is precise but splits people: "
-            f"with only a name and a date of birth, each fault the agencies make in those fields (a nickname, a "
-            "typo, a married or alias surname, names swapped, a date with day and month swapped, a year wrong "
-            "or missing) takes away most of the evidence, and nothing else can make up for it; lowering its "
-            "threshold to rejoin them starts merging different people with similar names and dates of birth. desist's model adds what "
-            "tells those apart: shared identifiers (a PNC, NHS or NI number agreeing is the strongest evidence "
-            "the model has, and most records carry one), the address, and levels that turn a fault into partial agreement "
-            "instead of disagreement (nickname, alias, swapped names, swapped day and month). What it costs: "
-            f"{_fmt_time(full['total_s'])} against {_fmt_time(plain['total_s'])} here, most of it training more "
-            "comparisons. Caveats: the faults are the generator's model of agency data (docs: "
-            "`ExtractErrorModel`), and real identifiers may be less clean than these; the figures say how the "
-            "two designs compare on the same faults, not what accuracy a partnership will see.",
+            f"Ours is better on these extracts: F1 {fa['f1']:.4f} against {pa_['f1']:.4f} at the same "
+            f"threshold and {best_f1:.4f} at the plain model's own best. The plain model is precise but "
+            "splits people: with only a name and a date of birth, each fault the agencies make in those "
+            "fields (a nickname, a typo, a married or alias surname, names swapped, a date with day and "
+            "month swapped, a year wrong or missing) takes away most of the evidence, and nothing else can "
+            "make up for it; lowering its threshold to rejoin them starts merging different people with "
+            "similar names and dates of birth. desist's model adds what tells those apart: shared "
+            "identifiers (a PNC, NHS or NI number agreeing is the strongest evidence the model has, and most "
+            "records carry one), the address, and levels that turn a fault into partial agreement instead of "
+            "disagreement (nickname, alias, swapped names, swapped day and month). What it costs: "
+            f"{_fmt_time(full['total_s'])} against {_fmt_time(plain['total_s'])} here, most of it training "
+            "more comparisons. Caveats: the faults are the generator's model of agency data (docs: "
+            "`ExtractErrorModel`), and real identifiers may be less clean than these; the figures say how "
+            "the two designs compare on the same faults, not what accuracy a partnership will see.",
         ]
     return "\n".join(lines)
 
@@ -392,7 +397,8 @@ def main() -> None:
             saved["compare"],
             saved.get(
                 "command",
-                ".venv/bin/python benchmarks/bench_linkage.py --sizes 100000,250000,500000,1000000 --incremental 10000 --compare",
+                ".venv/bin/python benchmarks/bench_linkage.py --sizes 100000,250000,500000,1000000 "
+                "--incremental 10000 --compare",
             ),
         )
         print(body)
@@ -425,9 +431,10 @@ def main() -> None:
             )
             load.append(os.getloadavg()[0])
             print(
-                f"  linked in {full['total_s']:.0f} s (prepare {full['prepare_s']:.0f}, train {full['train_s']:.0f}, "
-                f"link {full['link_s']:.0f}; {full['pairs_scored']:,} pairs; peak {rss / 1024:.1f} GB): "
-                f"F1 {full['accuracy']['f1']:.4f}, incremental {full.get('incremental_s', 0):.0f} s",
+                f"  linked in {full['total_s']:.0f} s (prepare {full['prepare_s']:.0f}, train "
+                f"{full['train_s']:.0f}, link {full['link_s']:.0f}; {full['pairs_scored']:,} pairs; peak "
+                f"{rss / 1024:.1f} GB): F1 {full['accuracy']['f1']:.4f}, incremental "
+                f"{full.get('incremental_s', 0):.0f} s",
                 flush=True,
             )
             runs.append(

@@ -300,10 +300,15 @@ def main() -> None:
         import duckdb
         import pandas as pd
 
-        machine = f"{os.cpu_count()} cores, {os.sysconf('SC_PAGE_SIZE') * os.sysconf('SC_PHYS_PAGES') / 2**30:.0f} GB"
+        memory_gb = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
+        machine = f"{os.cpu_count()} cores, {memory_gb:.0f} GB"
         command = ".venv/bin/python benchmarks/bench_measures.py --write-docs"
         if args.people != 1_000_000:
             command += f" --people {args.people}"
+        engine_name = (
+            f"desist engine, DuckDB (check {engine['check_seconds']:.1f} s "
+            f"+ measures {engine['measure_seconds']:.1f} s)"
+        )
         body = f"""## Proven reoffending measures, national scale
 
 All the proven-reoffending measures (RULES.md §4, [measures.md](measures.md)) for one quarter
@@ -323,7 +328,7 @@ DuckDB {duckdb.__version__}, pandas {pd.__version__}). Reproduce with:
 
 | implementation | seconds | peak RSS | identical |
 |---|---:|---:|---|
-| desist engine, DuckDB (check {engine["check_seconds"]:.1f} s + measures {engine["measure_seconds"]:.1f} s) | {engine["seconds"]:.1f} | {engine["peak_mb"] / 1024:.1f} GB | yes |
+| {engine_name} | {engine["seconds"]:.1f} | {engine["peak_mb"] / 1024:.1f} GB | yes |
 | pandas | {pandas["seconds"]:.1f} | {pandas["peak_mb"] / 1024:.1f} GB | yes |
 
 The quarter's cohort: {cohort[0]:,} people, binary rate {cohort[3]:.3f}, {cohort[5]:.2f} reoffences per

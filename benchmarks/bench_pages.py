@@ -127,18 +127,19 @@ def main() -> None:
         command = (
             f"python benchmarks/bench_pages.py --people {args.people} --postgres --write-docs"
             if args.postgres
-            else f"python benchmarks/bench_pages.py --people {args.people} --sqlite /tmp/bench.sqlite3 --write-docs"
+            else f"python benchmarks/bench_pages.py --people {args.people} --sqlite /tmp/bench.sqlite3 "
+            "--write-docs"
         )
         lines = [
             f"## Page render times, {engine}",
             "",
-            "Server time for the demo probation practitioner's pages, rendered in-process by Django's test client "
-            "(no network), after one warm-up render. The target is under 300 ms.",
+            "Server time for the demo probation practitioner's pages, rendered in-process by Django's test "
+            "client (no network), after one warm-up render. The target is under 300 ms.",
             "",
             f"```\n.venv/bin/{command}\n```",
             "",
-            f"{engine}, {total:,} people ({len(mine)} on the practitioner's caseload), {args.repeat} renders per "
-            f"page, {date.today():%d %b %Y}, {platform.machine()}, 2 cores, 24 GB:",
+            f"{engine}, {total:,} people ({len(mine)} on the practitioner's caseload), {args.repeat} renders "
+            f"per page, {date.today():%d %b %Y}, {platform.machine()}, 2 cores, 24 GB:",
             "",
             "| page | p50 (ms) | p95 (ms) | SQL queries |",
             "|---|---:|---:|---:|",

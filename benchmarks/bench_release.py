@@ -1,5 +1,5 @@
-"""Release readiness at region scale: 40,000 people under supervision, 2,000 of them released in the next 12 weeks,
-each with a release plan (7 pathways, 11 tasks) at some stage of readiness, on PostgreSQL.
+"""Release readiness at region scale: 40,000 people under supervision, 2,000 of them released in the next 12
+weeks, each with a release plan (7 pathways, 11 tasks) at some stage of readiness, on PostgreSQL.
 
 Loads the data straight into a fresh database in the shared throwaway cluster (scripts/pg-test-cluster.sh; the
 database is dropped afterwards), then renders the readiness view and the API list as a probation manager whose
@@ -57,7 +57,8 @@ def _drop(url: str) -> None:
 
 
 def load(*, supervised: int, releases: int, today: date) -> dict[str, int]:
-    """People, one probation involvement each, custodial sentences (releases due and later) and community orders."""
+    """People, one probation involvement each, custodial sentences (releases due and later) and community
+    orders."""
     from django.contrib.auth.models import User
     from django.utils import timezone
 
@@ -253,15 +254,15 @@ def main() -> None:
         lines = [
             "## Release readiness at region scale, PostgreSQL",
             "",
-            "Server time for the readiness view (`/releases/`) and the API list, for a probation manager whose agency "
-            "supervises everyone, rendered in-process by Django's test client (no network), after one warm-up "
-            "render. The target is under 300 ms.",
+            "Server time for the readiness view (`/releases/`) and the API list, for a probation manager "
+            "whose agency supervises everyone, rendered in-process by Django's test client (no network), "
+            "after one warm-up render. The target is under 300 ms.",
             "",
             "```\n.venv/bin/python benchmarks/bench_release.py --write-docs\n```",
             "",
-            f"PostgreSQL {version}, {args.supervised:,} people under supervision, {counts[0]:,} releases in the next "
-            f"12 weeks with plans ({counts[1]:,} plan tasks, {counts[2]:,} escalations), {args.repeat} renders per page, "
-            f"{date.today():%d %b %Y}, {platform.machine()}, 2 cores shared:",
+            f"PostgreSQL {version}, {args.supervised:,} people under supervision, {counts[0]:,} releases in "
+            f"the next 12 weeks with plans ({counts[1]:,} plan tasks, {counts[2]:,} escalations), "
+            f"{args.repeat} renders per page, {date.today():%d %b %Y}, {platform.machine()}, 2 cores shared:",
             "",
             "| page | p50 (ms) | p95 (ms) | SQL queries |",
             "|---|---:|---:|---:|",

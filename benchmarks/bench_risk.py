@@ -102,7 +102,8 @@ def main() -> None:
             people, inner, workers = int(match[1].replace(",", "")), float(match[2]), int(match[3])
             runs.append((label, people, inner, seconds, workers))
             print(
-                f"{label}: {people:,} people in {inner:.1f} s ({seconds:.1f} s with start-up), {workers} workers"
+                f"{label}: {people:,} people in {inner:.1f} s ({seconds:.1f} s with start-up), {workers} "
+                "workers"
             )
     finally:
         if not args.keep_cluster:
@@ -112,9 +113,9 @@ def main() -> None:
         lines = [
             "## Full risk recompute, PostgreSQL 15",
             "",
-            "`manage.py recalculate_risk` works out OGRS3, OGP, OVP, RSR and RoSH bands and both tiers for everyone "
-            "with an offence, sentence or assessment, writing a new score row only where something changed. "
-            f"The partnership is the synthetic one at {args.people:,} people"
+            "`manage.py recalculate_risk` works out OGRS3, OGP, OVP, RSR and RoSH bands and both tiers for "
+            "everyone with an offence, sentence or assessment, writing a new score row only where something "
+            f"changed. The partnership is the synthetic one at {args.people:,} people"
             + (f" (loaded in {load:.0f} s without derived data)" if load else "")
             + "; about one in five has a record to score. The target is 250,000 people in under 2 minutes.",
             "",

@@ -1,10 +1,11 @@
-"""The work queue at region scale: 40,000 people under supervision, 2,000 released in the next 12 weeks with plans,
-escalations, and a victim linked to a third of those releases (every domestic abuse one), on PostgreSQL.
+"""The work queue at region scale: 40,000 people under supervision, 2,000 released in the next 12 weeks with
+plans, escalations, and a victim linked to a third of those releases (every domestic abuse one), on
+PostgreSQL.
 
 Loads the release benchmark's data (bench_release.load) into a fresh database in the shared throwaway cluster,
-adds offences, victims and their notifications, then renders `/work/` in-process through Django's test client as
-a probation manager (agency-wide tasks and escalations), a probation officer (a caseload of 100) and a victim
-liaison officer, and reports p50/p95 and SQL queries. The target is under 300 ms.
+adds offences, victims and their notifications, then renders `/work/` in-process through Django's test client
+as a probation manager (agency-wide tasks and escalations), a probation officer (a caseload of 100) and a
+victim liaison officer, and reports p50/p95 and SQL queries. The target is under 300 ms.
 
     .venv/bin/python benchmarks/bench_workqueue.py --write-docs
 """
@@ -133,15 +134,15 @@ def main() -> None:
         lines = [
             "## The work queue at region scale, PostgreSQL",
             "",
-            "Server time for the work queue (`/work/`) for three users, rendered in-process by Django's test client "
-            "(no network), after one warm-up render. The target is under 300 ms.",
+            "Server time for the work queue (`/work/`) for three users, rendered in-process by Django's "
+            "test client (no network), after one warm-up render. The target is under 300 ms.",
             "",
             "```\n.venv/bin/python benchmarks/bench_workqueue.py --write-docs\n```",
             "",
-            f"PostgreSQL {version}, {args.supervised:,} people under supervision, {counts[0]:,} releases in the next "
-            f"12 weeks with plans ({counts[1]:,} plan tasks, {counts[2]:,} escalations), {counts[3]:,} victim "
-            f"notifications, {args.repeat} renders per user, {date.today():%d %b %Y}, {platform.machine()}, "
-            "2 cores shared:",
+            f"PostgreSQL {version}, {args.supervised:,} people under supervision, {counts[0]:,} releases in "
+            f"the next 12 weeks with plans ({counts[1]:,} plan tasks, {counts[2]:,} escalations), "
+            f"{counts[3]:,} victim notifications, {args.repeat} renders per user, {date.today():%d %b %Y}, "
+            f"{platform.machine()}, 2 cores shared:",
             "",
             "| user | p50 (ms) | p95 (ms) | SQL queries |",
             "|---|---:|---:|---:|",

@@ -52,7 +52,8 @@ def main() -> int:
     print("|---|---|---|---|---|")
     for check in checks:
         print(
-            f"| {check.name} | {check.measured} | {check.target} | {'yes' if check.ok else 'NO'} | {check.source} |"
+            f"| {check.name} | {check.measured} | {check.target} | {'yes' if check.ok else 'NO'} | "
+            f"{check.source} |"
         )
     print("\nProven reoffending by index disposal (custody split at 12 months):")
     for row in result.breakdowns["priority_group"]:

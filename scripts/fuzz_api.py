@@ -1,5 +1,5 @@
-"""Fuzz the JSON API with schemathesis over /api/openapi.json, signed in as two agencies, against a live server
-on 127.0.0.1 (docs/security.md, "API fuzzing"; the checks are in tests/api_fuzz.py).
+"""Fuzz the JSON API with schemathesis over /api/openapi.json, signed in as two agencies, against a live
+server on 127.0.0.1 (docs/security.md, "API fuzzing"; the checks are in tests/api_fuzz.py).
 
     .venv/bin/python scripts/fuzz_api.py                       # 1,000-person demo, 25 examples an operation
     .venv/bin/python scripts/fuzz_api.py --people 3000 --examples 50 --users demo.probation demo.police

@@ -1,11 +1,12 @@
 #!/usr/bin/env python
-"""Bad files on import (docs/security.md): every kind of file in tests/app/hostile_files.py through the importer
-on a throwaway test database, with the result of each. Writes a markdown table (default var/hostile-imports.md).
+"""Bad files on import (docs/security.md): every kind of file in tests/app/hostile_files.py through the
+importer on a throwaway test database, with the result of each. Writes a markdown table (default
+var/hostile-imports.md).
 
     .venv/bin/python scripts/hostile_imports.py [OUTPUT.md]
 
-It runs tests/app/imports/test_hostile_imports.py, which also fails if any bad file is not refused with its message,
-if anything of a refused file is stored, or if any file gives a traceback."""
+It runs tests/app/imports/test_hostile_imports.py, which also fails if any bad file is not refused with its
+message, if anything of a refused file is stored, or if any file gives a traceback."""
 
 from __future__ import annotations
 
