@@ -1,7 +1,7 @@
 """The MoJ calculator's example bookings (tests/core/data/crd) as desist engine input, and how we compare.
 
-Each case becomes either a :class:`~desist.core.release_dates.engine.Booking` with the calculator's legislation
-profile, or the reason desist cannot express it yet ("unsupported: …"); none is skipped silently.
+Each case becomes either a :class:`~desist.core.release_dates.engine.Booking` with the calculator's
+legislation profile, or the reason desist cannot express it yet ("unsupported: …"); none is skipped silently.
 
     python -m tests.core.crd_examples          # print the counts by category
     python -m tests.core.crd_examples --write  # rewrite tests/core/data/crd/expectations.json
@@ -107,7 +107,8 @@ def _duration(elements: dict[str, int]) -> Duration:
 
 
 def _sentence(raw: dict[str, Any], booking_back: str | None = None) -> Sentence:
-    # A sentence without a type is a standard one (``AbstractSentence.kt``: defaultImpl StandardDeterminateSentence).
+    # A sentence without a type is a standard one (``AbstractSentence.kt``: defaultImpl
+    # StandardDeterminateSentence).
     kind_name = raw.get("type") or "StandardSentence"
     if kind_name in KIND_NAMES:
         raise Unsupported(KIND_NAMES[kind_name])
@@ -120,7 +121,8 @@ def _sentence(raw: dict[str, Any], booking_back: str | None = None) -> Sentence:
     }.get(recall, recall)
     back = (raw.get("recall") or {}).get("returnToCustodyDate")
     # A 14- or 28-day fixed-term recall returns on the booking's date (the prison's fixed-term recall details,
-    # ``Booking.returnToCustodyDate``) where the booking records one; a 56-day recall on its own recall's date.
+    # ``Booking.returnToCustodyDate``) where the booking records one; a 56-day recall on its own recall's
+    # date.
     if booking_back and recall in ("FTR_14", "FTR_28"):
         back = booking_back
     arrangements = raw.get("releaseArrangements") or {}
@@ -276,7 +278,8 @@ def summary(results: dict[str, str]) -> str:
             f"| {category} | {sum(c.values())} | {c['exact']} | {c['differs']} | {c['unsupported']} |"
         )
     lines.append(
-        f"| **all** | {sum(total.values())} | {total['exact']} | {total['differs']} | {total['unsupported']} |"
+        f"| **all** | {sum(total.values())} | {total['exact']} | {total['differs']} | "
+        f"{total['unsupported']} |"
     )
     reasons = Counter(s.split(":", 1)[1].strip() for s in results.values() if s.startswith("unsupported"))
     lines += ["", "Not supported yet, by reason:", ""]

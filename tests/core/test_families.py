@@ -62,7 +62,7 @@ def test_union_find_agrees_with_a_naive_closure(pairs):
     assert sets.groups() == sorted((sorted(g) for g in groups), key=lambda g: g[0])
 
 
-# --- households ----------------------------------------------------------------------------------------------
+# --- households ---------------------------------------------------------------------------------------------
 
 
 def test_household_is_people_at_one_address_over_overlapping_periods():
@@ -96,7 +96,7 @@ def test_blank_household_keys_are_ignored():
     assert households([AddressSpell(1, "", date(2020, 1, 1), None)]) == []
 
 
-# --- families ---------------------------------------------------------------------------------------------------
+# --- families -----------------------------------------------------------------------------------------------
 
 
 def test_families_join_declared_relationships_and_shared_households():
@@ -115,7 +115,7 @@ def test_large_households_do_not_make_people_family():
     assert len(families(range(1, 13), [], hostel, max_household_size=12)) == 1
 
 
-# --- generations -----------------------------------------------------------------------------------------------
+# --- generations --------------------------------------------------------------------------------------------
 
 
 def test_generations_follow_parent_and_child_links():
@@ -162,7 +162,7 @@ def test_separate_linked_groups_are_aligned_by_age():
     assert {pk: g.number for pk, g in result.items()} == {1: 1, 2: 2, 3: 2, 4: 3}
 
 
-# --- need domains ---------------------------------------------------------------------------------------------------
+# --- need domains -------------------------------------------------------------------------------------------
 
 
 @pytest.mark.parametrize(
@@ -207,7 +207,7 @@ def test_a_bad_mapping_file_names_the_line(tmp_path: Path):
         load_need_domains(str(bad))
 
 
-# --- duplication and intergenerational flags --------------------------------------------------------------------------
+# --- duplication and intergenerational flags ----------------------------------------------------------------
 
 
 def member(pk: int, born: date | None = date(1980, 1, 1), generation: int | None = 1, **facts) -> MemberFacts:

@@ -204,7 +204,7 @@ def test_ogrs_out_of_range_is_refused(bad: object) -> None:
         iom_score(offences=[], ogrs3_two_year=bad, as_of=AS_OF)  # type: ignore[arg-type]
 
 
-# --- strands -------------------------------------------------------------------------------------------------
+# --- strands ------------------------------------------------------------------------------------------------
 
 
 @pytest.mark.parametrize(
@@ -259,7 +259,7 @@ def test_outside_the_window_does_not_make_anyone_eligible() -> None:
     assert not result.is_candidate
 
 
-# --- categories and codes ------------------------------------------------------------------------------------
+# --- categories and codes -----------------------------------------------------------------------------------
 
 
 def test_categories_are_the_twenty_in_the_offence_code_list() -> None:
@@ -298,7 +298,7 @@ def test_short_codes_are_padded() -> None:
     assert result.lines[0].ho_code == "02800"
 
 
-# --- the crime harm table ------------------------------------------------------------------------------------
+# --- the crime harm table -----------------------------------------------------------------------------------
 
 
 def test_shipped_harm_table() -> None:
@@ -388,7 +388,7 @@ def test_harm_csv_without_columns_or_file(tmp_path: Path) -> None:
         load_crime_harm_table(tmp_path / "absent.csv")
 
 
-# --- a custom matrix -----------------------------------------------------------------------------------------
+# --- a custom matrix ----------------------------------------------------------------------------------------
 
 
 def test_custom_matrix() -> None:
@@ -448,7 +448,7 @@ def test_default_matrix_is_documented() -> None:
         assert text in doc
 
 
-# --- properties ----------------------------------------------------------------------------------------------
+# --- properties ---------------------------------------------------------------------------------------------
 
 CODES = [
     "02800",

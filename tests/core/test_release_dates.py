@@ -160,8 +160,8 @@ def test_remand_longer_than_the_term_needs_a_manual_calculation() -> None:
 
 
 def test_remand_recorded_before_any_sentence_needs_a_manual_calculation() -> None:
-    # The calculator shares remand out on sentence dates only: recorded against a day before the first sentence,
-    # which sentence it reaches is for a person to decide.
+    # The calculator shares remand out on sentence dates only: recorded against a day before the first
+    # sentence, which sentence it reaches is for a person to decide.
     term = Sentence(SentenceKind.STANDARD, date(2026, 7, 30), Duration(years=2), offence_on=date(2025, 5, 1))
     early = Adjustments(remand=73, applies_from=date(2025, 10, 20))
     result = calculate(Booking(BORN, (term,), (early,)), WITH_PROGRESSION_MODEL)
@@ -334,8 +334,9 @@ def test_hdc_eligibility_reached_before_sds40_stands() -> None:
 
 
 def test_progression_model_reaches_sds_plus_on_its_tranche_date() -> None:
-    # SDS+ of 5 years from 1 January 2024 (1,827 days): two-thirds (1,218 days) is 2 May 2027, half would be 2 July 2026,
-    # so the progression model releases on its tranche 5 date (terms of at most 2,121 days), 12 January 2027.
+    # SDS+ of 5 years from 1 January 2024 (1,827 days): two-thirds (1,218 days) is 2 May 2027, half would be
+    # 2 July 2026, so the progression model releases on its tranche 5 date (terms of at most 2,121 days),
+    # 12 January 2027.
     sentence = Sentence(
         SentenceKind.STANDARD, date(2024, 1, 1), Duration(years=5), offence_on=date(2023, 6, 1), sds_plus=True
     )

@@ -885,9 +885,11 @@ def test_forced_faults_follow_the_truth() -> None:
     rows = con.execute(
         """
         select t.source, x.date_of_birth, x.last_name, x.postcode, p.date_of_birth, p.last_name,
-               (select a.last_name from aliases a where a.person_id = t.person_id and a.kind = 'previous_name'),
+               (select a.last_name from aliases a where a.person_id = t.person_id """
+        """and a.kind = 'previous_name'),
                (select a.postcode from addresses a where a.person_id = t.person_id and a.to_date is null),
-               (select list(a.postcode) from addresses a where a.person_id = t.person_id and a.to_date is not null)
+               (select list(a.postcode) from addresses a where a.person_id = t.person_id """
+        """and a.to_date is not null)
         from extract_links t
         join ("""
         + " union all ".join(

@@ -1,4 +1,5 @@
-"""The generator is calibrated to published figures (docs/calibration.md), measured by the product's measure."""
+"""The generator is calibrated to published figures (docs/calibration.md), measured by the product's
+measure."""
 
 from __future__ import annotations
 

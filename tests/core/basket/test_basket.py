@@ -291,8 +291,8 @@ def test_accommodation_uses_the_latest_status_and_notes_what_is_missing(result: 
     c = cell(result, "accommodation_start")
     assert (c.numerator, c.denominator, c.not_recorded, c.units) == (1, 2, 1, 3)
     assert result.notes["accommodation_start"]["2024Q1"] == [
-        "1 of 3 orders starting (33.3%) had no accommodation status recorded at the start: they are left out of "
-        "the figure."
+        "1 of 3 orders starting (33.3%) had no accommodation status recorded at the start: they are left "
+        "out of the figure."
     ]
 
 

@@ -22,7 +22,8 @@ from desist.core.basket.stats import (
 @pytest.mark.parametrize(
     ("successes", "trials", "low", "high"),
     [
-        # Newcombe (1998), "Two-sided confidence intervals for the single proportion", Table I, method 3 (Wilson)
+        # Newcombe (1998), "Two-sided confidence intervals for the single proportion", Table I, method 3
+        # (Wilson)
         (81, 263, 0.2553, 0.3662),
         (15, 148, 0.0624, 0.1605),
         (0, 20, 0.0, 0.1611),

@@ -136,7 +136,8 @@ def test_a_file_without_a_mapped_column_names_it_and_the_columns_it_has(tmp_path
 
 def test_other_delimiters_and_encodings(tmp_path: Path) -> None:
     mapping = parse_mapping(
-        "[housing]\nrecord_id = 'Ref'\ndelimiter = ';'\nencoding = 'cp1252'\n[housing.columns]\nName = 'last_name'"
+        "[housing]\nrecord_id = 'Ref'\ndelimiter = ';'\nencoding = 'cp1252'\n"
+        "[housing.columns]\nName = 'last_name'"
     )
     path = tmp_path / "housing.csv"
     path.write_bytes("Ref;Name\nH1;Zoë\n".encode("cp1252"))

@@ -25,7 +25,8 @@ def _settings(prior: float, levels: list[tuple[float, float]]) -> dict:
 
 def test_u_is_the_random_pairs_agreement_with_the_true_pairs_taken_out():
     # 6 records, 15 pairs, 2 true pairs (prior 2/15): both true pairs and no other pair agree exactly.
-    # Observed agreement 2/15 = prior * m + (1 - prior) * u, so with m = 0.8, u = (2/15 - 0.8 * 2/15) / (13/15).
+    # Observed agreement 2/15 = prior * m + (1 - prior) * u, so with m = 0.8,
+    # u = (2/15 - 0.8 * 2/15) / (13/15).
     prior = 2 / 15
     fixed = u_without_matches(
         _settings(prior, [(0.8, 2 / 15), (0.2, 13 / 15)]), u_pairs=1e6

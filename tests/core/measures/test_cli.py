@@ -9,13 +9,16 @@ import pytest
 
 from desist.cli import main
 
-EVENTS = """person_id,date_of_birth,sex,offence_date,proven_date,outcome,disposal,release_date,offence_code,district
-a,1990-01-01,male,2023-12-01,2024-01-15,conviction,community,,04600,Ashford
+EVENTS = (
+    "person_id,date_of_birth,sex,offence_date,proven_date,outcome,disposal,release_date,offence_code,"
+    "district\n"
+    """a,1990-01-01,male,2023-12-01,2024-01-15,conviction,community,,04600,Ashford
 a,1990-01-01,male,2024-03-01,2024-05-01,conviction,fine,,10500,Ashford
 b,2008-06-01,female,2023-06-01,2023-08-01,conviction,custody,2024-02-10,03400,
 b,2008-06-01,female,2024-04-01,2024-04-02,caution,,,04600,
 c,1980-01-01,male,2024-01-01,2024-01-01,caution,,,04600,Dover
 """
+)
 
 
 def run(

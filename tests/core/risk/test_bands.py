@@ -116,6 +116,7 @@ def test_logistic_is_stable() -> None:
 def test_the_public_facade_imports_no_django() -> None:
     code = (
         "import sys, desist.risk; from desist.risk import ogrs3, ogp, ovp, tier_two_axis; "
-        "assert callable(ogrs3); assert not any(m == 'django' or m.startswith('django.') for m in sys.modules)"
+        "assert callable(ogrs3); "
+        "assert not any(m == 'django' or m.startswith('django.') for m in sys.modules)"
     )
     subprocess.run([sys.executable, "-c", code], check=True)  # noqa: S603

@@ -131,7 +131,8 @@ def test_rsr_between_6_99_and_7_scores_10() -> None:
 
 
 def test_rsr_above_100_is_refused() -> None:
-    # hmpps-tier calculateRSRScore.6.2.feature gives 999.99 zero points; a percentage above 100 is bad input here.
+    # hmpps-tier calculateRSRScore.6.2.feature gives 999.99 zero points; a percentage above 100 is bad input
+    # here.
     with pytest.raises(RiskInputError, match="RSR percentage must be from 0 to 100"):
         two_axis(rsr_percent=999.99)
 
@@ -235,7 +236,7 @@ def test_women_factors_are_validated() -> None:
         WomenFactors(parenting_responsibilities="Y")  # type: ignore[arg-type]
 
 
-# --- change axis ----------------------------------------------------------------------------------------------
+# --- change axis --------------------------------------------------------------------------------------------
 
 
 def test_no_mandate_is_change_level_0() -> None:
@@ -398,7 +399,7 @@ def test_two_axis_validation(changes: dict[str, object], message: str) -> None:
         two_axis(**changes)
 
 
-# --- mandate for change and current assessment ---------------------------------------------------------------
+# --- mandate for change and current assessment --------------------------------------------------------------
 
 
 @pytest.mark.parametrize(
@@ -445,7 +446,7 @@ def test_current_assessment_window() -> None:
     assert not is_assessment_current(AS_OF + timedelta(days=1), as_of=AS_OF)
 
 
-# --- properties --------------------------------------------------------------------------------------------------
+# --- properties ---------------------------------------------------------------------------------------------
 
 LEVELS = "ABCD"
 protect_inputs = st.fixed_dictionaries(
@@ -516,7 +517,7 @@ def test_change_level_never_falls_when_a_need_gets_worse(
         assert after.change_level >= before.change_level
 
 
-# --- the single-letter model (RULES.md §3b) ----------------------------------------------------------------------
+# --- the single-letter model (RULES.md §3b) -----------------------------------------------------------------
 
 
 def single(**changes: object) -> str:
@@ -696,12 +697,14 @@ def test_registrations(registrations: tuple[str, ...], letter: str) -> None:
 
 
 def test_sexual_offence_ever_is_e() -> None:
-    # hmpps-tier TierCalculatorTest.kt "applies people convicted of sexual offences rule" (RoSH medium, no MAPPA).
+    # hmpps-tier TierCalculatorTest.kt "applies people convicted of sexual offences rule" (RoSH medium, no
+    # MAPPA).
     assert single(rosh="medium", ever_committed_sexual_offence=True) == "E"
 
 
 def test_the_highest_letter_wins() -> None:
-    # hmpps-tier TierCalculatorTest.kt "higher tier from earlier rules is not downgraded by later registration logic".
+    # hmpps-tier TierCalculatorTest.kt "higher tier from earlier rules is not downgraded by later registration
+    # logic".
     result = tier_single_letter(
         arp_percent=95.0,
         csrp_percent=6.9,
