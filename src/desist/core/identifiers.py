@@ -69,7 +69,10 @@ def identifier_problem(kind: str, value: str | None) -> str:
             )
         year, serial, letter = match.groups()
         if letter != pnc_check_letter(int(year), int(serial)):
-            return f"{shown!r} is not a valid PNC number: its check letter does not fit the year and serial number"
+            return (
+                f"{shown!r} is not a valid PNC number: "
+                "its check letter does not fit the year and serial number"
+            )
     elif kind == "crn":
         if not _CRN.match(normal):
             return f"{shown!r} is not a case reference number (a letter and six digits, such as X123456)"

@@ -139,7 +139,8 @@ class ScoringMatrix:
         for days, weight in self.recency_bands:
             if days <= previous_days:
                 raise ScoringMatrixError(
-                    f"recency band ({days}, {weight}): band limits must rise, and {days} follows {previous_days}"
+                    f"recency band ({days}, {weight}): band limits must rise, "
+                    f"and {days} follows {previous_days}"
                 )
             if not (math.isfinite(weight) and weight >= 0):
                 raise ScoringMatrixError(f"recency band ({days}, {weight}): the weight must be 0 or more")
@@ -298,7 +299,8 @@ class IomScore:
                     f"  {ln.offence_date.isoformat()} {ln.ho_code} {ln.ogrs3_category}"
                     f"{' (category given)' if ln.category_from == 'given' else ''}: "
                     f"{ln.days_ago} days ago, recency ×{ln.recency_weight:g}; "
-                    f"harm {ln.harm_days:g} days ({'code' if ln.harm_from == 'ho_code' else 'category'} row); "
+                    f"harm {ln.harm_days:g} days "
+                    f"({'code' if ln.harm_from == 'ho_code' else 'category'} row); "
                     f"{m.frequency_weight:g}×{ln.recency_weight:g} + "
                     f"{m.gravity_weight:g}×{ln.recency_weight:g}×{ln.harm_days:g}/{DAYS_PER_GRAVITY_POINT} "
                     f"= {ln.contribution:.2f}" + (f" [{', '.join(tags)}]" if tags else "")
@@ -427,13 +429,15 @@ def _load_harm(path: Path, codes_path: Path) -> CrimeHarmTable:
             missing_cols = [c for c in _HARM_COLUMNS if c not in header]
             if missing_cols:
                 raise CrimeHarmTableError(
-                    f"crime harm table {where}, line {line}: the header lacks column(s) {', '.join(missing_cols)} "
+                    f"crime harm table {where}, line {line}: "
+                    f"the header lacks column(s) {', '.join(missing_cols)} "
                     f"(expected {','.join(_HARM_COLUMNS)})"
                 )
             continue
         if len(record) != len(header):
             raise CrimeHarmTableError(
-                f"crime harm table {where}, line {line}: {len(record)} fields where the header has {len(header)}"
+                f"crime harm table {where}, line {line}: "
+                f"{len(record)} fields where the header has {len(header)}"
             )
         row = {name: cell.strip() for name, cell in zip(header, record, strict=True)}
         label = (
@@ -494,7 +498,8 @@ def _harm_entry(row: dict[str, str], line: int, label: str, codes: Mapping[str, 
             raise CrimeHarmTableError(f"{label}: ho_code {code} is not in the offence code list in use")
         if category is not None and codes[code] != category:
             raise CrimeHarmTableError(
-                f"{label}: code {code} is in category {codes[code]!r} in the offence code list, not {category!r}"
+                f"{label}: code {code} is in category {codes[code]!r} in the offence code list, "
+                f"not {category!r}"
             )
     elif category is None:
         raise CrimeHarmTableError(f"{label}: give an OGRS3 category or a Home Office code")
@@ -521,7 +526,8 @@ def _resolve_category(
     if event.ogrs3_category is not None:
         if event.ogrs3_category not in _KNOWN_CATEGORIES:
             raise OffenceCategoryError(
-                f"offence {code} on {event.offence_date.isoformat()}: {event.ogrs3_category!r} is not an OGRS3 "
+                f"offence {code} on {event.offence_date.isoformat()}: "
+                f"{event.ogrs3_category!r} is not an OGRS3 "
                 f"category (one of: {', '.join(OGRS3_CATEGORIES)})"
             )
         return code, event.ogrs3_category, "given"

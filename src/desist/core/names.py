@@ -19,7 +19,8 @@ _SPACES = re.compile(r"\s+")
 
 
 def normalise_name(name: str | None) -> str:
-    """Lower case, accents folded, hyphens and apostrophes dropped, single spaces: "O'Brien-Smith" → "obriensmith"."""
+    """Lower case, accents folded, hyphens and apostrophes dropped, single spaces: "O'Brien-Smith" →
+    "obriensmith"."""
     if not name:
         return ""
     folded = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii").lower()

@@ -1,15 +1,19 @@
 """Who is in each priority group, and when: the rules in one place (issue 3 §3; the seeds' Kent and
 Medway plan). Each rule is a plain function over a person's facts that returns dated periods.
 
-| group | rule | setting |
-|---|---|---|
-| IOM cohort | while on the IOM register (the cohort decisions keep it) | |
-| Troubled family | while their family meets the Troubled Families criteria (desist.families: from the earliest record behind the criteria met, no earlier than the criteria's window), or while a troubled-family flag is recorded for them | DESIST_TF_PRIORITY_PROGRAMME = "2012" |
-| Young person | aged 16 to 24 with a proven offence: from the later of the 16th birthday and the first proven offence, to the day before the 25th birthday | DESIST_YOUNG_PERSON_AGES = (16, 24) |
-| Woman offender | a woman, from her first proven offence | |
-| ASB perpetrator | while an ASB case, injunction or behaviour order is recorded (ASB register) | |
-| DA perpetrator | while on the domestic abuse perpetrator register, and for N years after each domestic-abuse-flagged proven offence | DESIST_DA_OFFENCE_YEARS = 3 |
-| MAPPA | while on the MAPPA register (category and level in the basis) | |
+Each group, its rule and, where it has one, its setting:
+
+- IOM cohort: while on the IOM register (the cohort decisions keep it).
+- Troubled family: while their family meets the Troubled Families criteria (desist.families: from the
+  earliest record behind the criteria met, no earlier than the criteria's window), or while a troubled-family
+  flag is recorded for them. Setting: DESIST_TF_PRIORITY_PROGRAMME = "2012".
+- Young person: aged 16 to 24 with a proven offence: from the later of the 16th birthday and the first
+  proven offence, to the day before the 25th birthday. Setting: DESIST_YOUNG_PERSON_AGES = (16, 24).
+- Woman offender: a woman, from her first proven offence.
+- ASB perpetrator: while an ASB case, injunction or behaviour order is recorded (ASB register).
+- DA perpetrator: while on the domestic abuse perpetrator register, and for N years after each
+  domestic-abuse-flagged proven offence. Setting: DESIST_DA_OFFENCE_YEARS = 3.
+- MAPPA: while on the MAPPA register (category and level in the basis).
 """
 
 from __future__ import annotations
@@ -109,7 +113,8 @@ def da_perpetrator(facts: GroupFacts, offence_years: int) -> list[Period]:
                     "da_perpetrator",
                     outcome_date,
                     _add_years(outcome_date, offence_years) - timedelta(days=1),
-                    f"Domestic abuse offence proven {outcome_date:%d %b %Y} (counts for {offence_years} years)",
+                    f"Domestic abuse offence proven {outcome_date:%d %b %Y} "
+                    f"(counts for {offence_years} years)",
                 )
             )
     return periods

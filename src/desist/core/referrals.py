@@ -37,7 +37,8 @@ def age_on(date_of_birth: date | None, on: date) -> int | None:
 def eligibility_reasons(rule: Eligibility, person: PersonFacts) -> list[str]:
     """Why the person does not fit the service, in words; an empty list means they fit.
 
-    An unknown age or RoSH level does not fit a service that asks for one: the referrer is told what is missing."""
+    An unknown age or RoSH level does not fit a service that asks for one: the referrer is told what is
+    missing."""
     reasons = []
     if rule.sexes and person.sex not in rule.sexes:
         reasons.append(f"The service is for {' or '.join(sorted(rule.sexes))} people only.")
@@ -54,7 +55,8 @@ def eligibility_reasons(rule: Eligibility, person: PersonFacts) -> list[str]:
             reasons.append(f"The service takes risk of serious harm {bands} and no RoSH level is recorded.")
         elif person.rosh not in rule.risk_bands:
             reasons.append(
-                f"The service takes risk of serious harm {bands}; the person is {person.rosh.replace('_', ' ')}."
+                f"The service takes risk of serious harm {bands}; "
+                f"the person is {person.rosh.replace('_', ' ')}."
             )
     if rule.priority_groups and not (rule.priority_groups & person.priority_groups):
         groups = ", ".join(g.replace("_", " ") for g in sorted(rule.priority_groups))
@@ -69,7 +71,8 @@ def weekly_throughput(finished: int, weeks: int) -> float:
 
 def expected_wait_weeks(position: int, *, free_places: int, throughput: float) -> int | None:
     """Weeks until the referral at `position` (1 is next) starts: none if a place is free for it now, else the
-    places ahead of it divided by the weekly throughput, rounded up; None when nothing has come free lately."""
+    places ahead of it divided by the weekly throughput, rounded up; None when nothing has come free
+    lately."""
     ahead = position - max(free_places, 0)
     if ahead <= 0:
         return 0

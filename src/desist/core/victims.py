@@ -1,5 +1,5 @@
-"""Victim contact (RULES.md §7): who the Victim Contact Scheme covers, and by when a victim liaison officer must
-tell a victim about an event. Plain Python: the victims app passes in its settings."""
+"""Victim contact (RULES.md §7): who the Victim Contact Scheme covers, and by when a victim liaison officer
+must tell a victim about an event. Plain Python: the victims app passes in its settings."""
 
 from __future__ import annotations
 
@@ -108,8 +108,8 @@ class Deadline:
 
 
 def notification_deadline(event_date: date, *, on: date, working_days: int) -> Deadline:
-    """Tell the victim `working_days` working days before the event; where that has passed (short notice, or an
-    event already happened), as soon as possible: today."""
+    """Tell the victim `working_days` working days before the event; where that has passed (short notice, or
+    an event already happened), as soon as possible: today."""
     due = working_days_before(event_date, working_days)
     if due < on:
         return Deadline(due=on, short_notice=True)

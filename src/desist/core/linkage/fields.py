@@ -72,7 +72,8 @@ FIELDS: dict[str, FieldSpec] = {
 }
 # The rest of an address, and contact details: taken by the offline `desist link` mapping and by the web
 # import, which stores them on each source record (imports.SourceRecord). Several columns may map to one of
-# the address fields (and to street or locality), joined with spaces in the mapping's order: "Number" + "Street".
+# the address fields (and to street or locality), joined with spaces in the mapping's order: "Number" +
+# "Street".
 LINK_FIELDS = (
     FieldSpec("house_number", "House number or name", "text", "Put before the street when compared"),
     FieldSpec("address_line_2", "Second address line", "text"),
@@ -157,7 +158,8 @@ def parse_date(value: object, date_format: str = "auto", *, today: date | None =
     expected = (
         "a date such as 1984-03-21 or 21/03/1984"
         if date_format == "auto"
-        else f"a date in the format {date_format.replace('%Y', 'YYYY').replace('%m', 'MM').replace('%d', 'DD').replace('%y', 'YY')}"
+        else "a date in the format "
+        f"{date_format.replace('%Y', 'YYYY').replace('%m', 'MM').replace('%d', 'DD').replace('%y', 'YY')}"
     )
     raise FieldValueError(f"{text!r} is not {expected}")
 

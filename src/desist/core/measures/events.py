@@ -160,7 +160,8 @@ def _register_raw(con: duckdb.DuckDBPyConnection, events: pa.Table | str | Path,
         try:
             # file_row_number counts from 0; rows are numbered from 1 in messages.
             con.execute(
-                "CREATE VIEW raw_events AS SELECT * EXCLUDE (file_row_number), file_row_number + 1 AS source_row "
+                "CREATE VIEW raw_events AS SELECT * EXCLUDE (file_row_number), "
+                "file_row_number + 1 AS source_row "
                 f"FROM read_parquet({_literal(str(path))}, file_row_number = true)"
             )
             con.execute("SELECT * FROM raw_events LIMIT 0").fetchall()

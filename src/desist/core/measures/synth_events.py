@@ -19,10 +19,12 @@ def events_from_synth(offences: pa.Table, sentences: pa.Table, people: pa.Table,
     con.register("sentences", sentences)
     con.register("people", people)
     con.execute("SET VARIABLE as_of = ?", [as_of])
-    query = """
+    query = (
+        """
         SELECT o.person_id, p.date_of_birth, p.sex, o.offence_date, o.outcome_date AS proven_date, o.outcome,
                CASE WHEN o.outcome = 'caution' THEN NULL ELSE o.disposal END AS disposal,
-               CASE WHEN o.disposal = 'custody' AND s.kind = 'custody' AND s.release_date <= getvariable('as_of')
+               CASE WHEN o.disposal = 'custody' AND s.kind = 'custody' """
+        """AND s.release_date <= getvariable('as_of')
                     THEN s.release_date END AS release_date,
                o.ho_code AS offence_code, p.district_code AS district, p.ethnicity
         FROM offences o
@@ -30,5 +32,6 @@ def events_from_synth(offences: pa.Table, sentences: pa.Table, people: pa.Table,
         LEFT JOIN sentences s ON s.sentence_id = o.sentence_id
         ORDER BY o.person_id, o.outcome_date, o.offence_id
     """
+    )
     table: Any = con.sql(query).to_arrow_table()
     return pa.Table.from_batches(table.to_batches(), table.schema)

@@ -171,7 +171,8 @@ def ogp(
         Part(
             "Thinking and behaviour",
             int(half_up((solving + awareness + views) * 5.0 / 6.0)),
-            f"round(5/6 × (problem solving {solving} + awareness {awareness} + others' views {views})) half up",
+            f"round(5/6 × (problem solving {solving} + awareness {awareness} "
+            f"+ others' views {views})) half up",
         ),
         Part("Pro-criminal attitudes", GRADE_POINTS[attitudes], f"answer {attitudes}: 0→0, 1→3, 2→5"),
     )

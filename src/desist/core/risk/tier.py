@@ -292,7 +292,8 @@ def _protect_parts(
             Part(
                 "Additional factors for women",
                 (parenting + self_control) * 2,
-                f"(parenting responsibilities (6.9) {parenting} + impulsivity (11.2) {factors.impulsivity} or temper "
+                f"(parenting responsibilities (6.9) {parenting} "
+                f"+ impulsivity (11.2) {factors.impulsivity} or temper "
                 f"control (11.4) {factors.temper_control} above 0 → {self_control}) × 2"
                 + (" (no answers given: 0)" if women is None else ""),
             )

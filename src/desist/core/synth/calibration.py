@@ -1,8 +1,9 @@
 """The generator measured against the published figures it is calibrated to (docs/calibration.md).
 
-Every reoffending figure is measured by the product's own measure, ``desist.core.measures.proven_reoffending``,
-on the generated partnership's offences (``events_from_synth``): nothing here counts reoffending itself.
-``benchmarks/calibration.py`` prints the table; ``tests/core/test_synth_calibration.py`` asserts it.
+Every reoffending figure is measured by the product's own measure,
+``desist.core.measures.proven_reoffending``, on the generated partnership's offences (``events_from_synth``):
+nothing here counts reoffending itself. ``benchmarks/calibration.py`` prints the table;
+``tests/core/test_synth_calibration.py`` asserts it.
 """
 
 # SQL here is built from fixed labels and a date, never from user text: S608 is off.
