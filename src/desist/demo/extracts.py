@@ -65,7 +65,8 @@ ANY_AGENCY = (
 
 @dataclass
 class ImportedExtracts:
-    """What the imports did: records imported per agency code, and which extract each agency's file came from."""
+    """What the imports did: records imported per agency code, and which extract each agency's file came
+    from."""
 
     records: dict[str, int] = field(default_factory=dict)
     source_of_agency: dict[str, str] = field(default_factory=dict)

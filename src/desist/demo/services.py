@@ -577,8 +577,9 @@ def _derive(log: Callable[[str], None]) -> None:
     candidates = candidacy_refresh(actor=system_actor(), person_ids=offenders)
     cohort = _iom_cohort()
     log(
-        f"Risk scores for {result.people:,} people, {families.families:,} families, {periods:,} priority group "
-        f"periods, {candidates:,} IOM candidates and a cohort of {cohort:,} in {time.perf_counter() - started:.1f} s"
+        f"Risk scores for {result.people:,} people, {families.families:,} families, "
+        f"{periods:,} priority group periods, {candidates:,} IOM candidates and a cohort of {cohort:,} "
+        f"in {time.perf_counter() - started:.1f} s"
     )
     started = time.perf_counter()
     releases = demo_releases_build(timezone.localdate())
@@ -589,8 +590,8 @@ def _derive(log: Callable[[str], None]) -> None:
     )
     referrals = demo_referrals_build(timezone.localdate())
     log(
-        f"{referrals['services']} services with {referrals['referrals']:,} referrals, {referrals['premises']} premises "
-        f"with {referrals['bookings']:,} bookings"
+        f"{referrals['services']} services with {referrals['referrals']:,} referrals, "
+        f"{referrals['premises']} premises with {referrals['bookings']:,} bookings"
     )
     victims = demo_victims_build(timezone.localdate())
     log(

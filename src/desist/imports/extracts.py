@@ -1,9 +1,9 @@
 """Reading an agency extract file (CSV or Excel) into a header and rows, and guessing its mapping.
 
-Plain Python, no Django: the importer, the command line and tests share it. CSV is read with the
-standard library's csv module (no dependency; the delimiter is read from the header row); Excel .xlsx with openpyxl in read-only mode
-(the well-kept reader of the format). Row numbers are the ones a user sees in a spreadsheet: the header
-is row 1, the first record row 2.
+Plain Python, no Django: the importer, the command line and tests share it. CSV is read with the standard
+library's csv module (no dependency; the delimiter is read from the header row); Excel .xlsx with openpyxl in
+read-only mode (the well-kept reader of the format). Row numbers are the ones a user sees in a spreadsheet:
+the header is row 1, the first record row 2.
 
 Files come from outside, so nothing is trusted: the bytes say what a file is whatever its name, text must be
 in an encoding that can be told (or is named), no value may hold a control character, a workbook's zip is
@@ -44,7 +44,8 @@ ENCODINGS = {
 
 @dataclass(frozen=True)
 class ExtractLimits:
-    """How much of a file desist will read before refusing it (settings DESIST_IMPORT_MAX_*, production.md)."""
+    """How much of a file desist will read before refusing it (settings DESIST_IMPORT_MAX_*,
+    production.md)."""
 
     max_rows: int = 1_048_575  # Excel's own limit, less the header
     max_columns: int = 500
@@ -169,7 +170,8 @@ def read_extract(
         expected = "a CSV file"
     else:
         raise ExtractFileError(
-            f"{file.name!r} is not a CSV (.csv) or Excel (.xlsx) file. Save the extract in one of those formats."
+            f"{file.name!r} is not a CSV (.csv) or Excel (.xlsx) file. "
+            "Save the extract in one of those formats."
         )
     kind = sniff_file_kind(file.content)
     if kind and not (kind == "xlsx" and suffix in EXCEL_SUFFIXES):
@@ -269,8 +271,9 @@ def _check_cells(number: int, values: Sequence[object], columns: Sequence[str]) 
             if found:
                 where = f"column {columns[at]!r}" if at < len(columns) and number > 1 else f"column {at + 1}"
                 raise ExtractFileError(
-                    f"Row {number:,}, {where} holds {control_character_name(found.group())}, which no value in an "
-                    "extract holds: the file may be damaged, or not the extract. Remove it and upload the file again."
+                    f"Row {number:,}, {where} holds {control_character_name(found.group())}, "
+                    "which no value in an extract holds: the file may be damaged, or not the extract. "
+                    "Remove it and upload the file again."
                 )
 
 
@@ -390,16 +393,21 @@ def _zip_kind(content: bytes) -> str:
 def _wrong_kind_message(name: str, kind: str, expected: str) -> str:
     if kind == "xlsx":
         return (
-            f"{name!r} is an Excel workbook (.xlsx), not a CSV file: upload it with a name that ends in .xlsx, "
-            "or save it from Excel as CSV UTF-8."
+            f"{name!r} is an Excel workbook (.xlsx), not a CSV file: "
+            "upload it with a name that ends in .xlsx, or save it from Excel as CSV UTF-8."
         )
     advice = {
-        "a web page (HTML) or XML document": " Some systems export a web page named as a spreadsheet: open it in "
-        "Excel and save it as .xlsx or CSV UTF-8.",
-        "an older Excel workbook (.xls) or another Office 97–2003 document": " Open it in Excel and save it as "
-        ".xlsx or CSV UTF-8.",
-        "a password-protected (encrypted) Excel workbook": " Remove the password (File › Info › Protect Workbook) "
-        "and upload it again, or save it as CSV UTF-8.",
+        "a web page (HTML) or XML document": (
+            " Some systems export a web page named as a spreadsheet: "
+            "open it in Excel and save it as .xlsx or CSV UTF-8."
+        ),
+        "an older Excel workbook (.xls) or another Office 97–2003 document": (
+            " Open it in Excel and save it as .xlsx or CSV UTF-8."
+        ),
+        "a password-protected (encrypted) Excel workbook": (
+            " Remove the password (File › Info › Protect Workbook) and upload it again, "
+            "or save it as CSV UTF-8."
+        ),
         "an OpenDocument spreadsheet (.ods)": " Save it as .xlsx or CSV UTF-8.",
     }.get(kind, " Upload the agency's extract as CSV or .xlsx.")
     return f"This file is {kind}, not {expected}.{advice}"
@@ -472,8 +480,8 @@ def _decode(content: bytes, declared: str) -> tuple[str, str]:
             )
             raise EncodingUnclear(
                 f"The file is not UTF-8 text, and line {line_number:,} ({shown!r}) holds "
-                f"{chars or 'bytes no Western encoding uses'}: desist cannot tell which encoding it was saved in, "
-                "and guessing would store names wrongly.",
+                f"{chars or 'bytes no Western encoding uses'}: "
+                "desist cannot tell which encoding it was saved in, and guessing would store names wrongly.",
                 save_as="CSV UTF-8 (in Excel: Save As › CSV UTF-8)",
             )
     return content.decode("cp1252"), "cp1252"
@@ -533,8 +541,9 @@ _NESTED = re.compile(r"\.(?:zip|xlsx|xlsm|xlsb|xls|docx|docm|pptx|ods|gz|7z|rar|
 
 
 def _check_workbook_archive(content: bytes, limits: ExtractLimits) -> None:
-    """Refuse a workbook whose parts would unpack to too much (a zip bomb), nest other files, or are encrypted,
-    before any XML is parsed. The sizes the archive declares bound what Python's zipfile will unpack."""
+    """Refuse a workbook whose parts would unpack to too much (a zip bomb), nest other files, or are
+    encrypted, before any XML is parsed. The sizes the archive declares bound what Python's zipfile will
+    unpack."""
     try:
         with zipfile.ZipFile(io.BytesIO(content)) as archive:
             parts = archive.infolist()

@@ -138,7 +138,8 @@ def upload_progress(upload: Upload) -> UploadProgress:
 
 
 def linking_after_import(batch: ImportBatch) -> Any:
-    """Whether the batch's records have been linked into people (linking.selectors.BatchLinking; two queries)."""
+    """Whether the batch's records have been linked into people (linking.selectors.BatchLinking; two
+    queries)."""
     from desist.linking.selectors import batch_linking
 
     return batch_linking([batch])[batch.pk]

@@ -166,8 +166,9 @@ class ValidationReport:
             )
         if self.problems:
             rows = self.rows_with_problems
+            problems = len(self.problems)
             return (
-                f"{self.file_name} has {len(self.problems):,} problem{'s' if len(self.problems) != 1 else ''} "
+                f"{self.file_name} has {problems:,} problem{'s' if problems != 1 else ''} "
                 f"in {rows:,} row{'s' if rows != 1 else ''}; nothing was imported."
             )
         return ""
@@ -467,8 +468,8 @@ def _postcode_notes(held: int, not_uk: Counter[str]) -> list[str]:
     share = "All" if count == held else f"{count:,} of the {held:,}"
     return [
         f"{share} postcodes are not in the UK format (for example {examples}). They are kept as written and "
-        "compared whole when linking; only UK postcodes are also compared by sector and district. If the column "
-        "does not hold postcodes, change the column mapping."
+        "compared whole when linking; only UK postcodes are also compared by sector and district. "
+        "If the column does not hold postcodes, change the column mapping."
     ]
 
 
@@ -610,7 +611,8 @@ def _insert_staged(agency: Agency, batch: ImportBatch, stamp: Any) -> None:
             f"INSERT INTO {table} ({_columns(['agency', 'batch', 'first_batch', 'updated_at', 'history'])}, "  # noqa: S608
             f"{_columns(STAGE_FIELDS)}) SELECT %s, %s, %s, %s, '[]', {_columns(STAGE_FIELDS)} "
             f"FROM temp.{STAGE} AS staged WHERE NOT EXISTS (SELECT 1 FROM {table} AS held "
-            f"WHERE held.{agency_column} = %s AND held.{record_column} = staged.{record_column}) ORDER BY staged.rowid",
+            f"WHERE held.{agency_column} = %s AND held.{record_column} = staged.{record_column}) "
+            "ORDER BY staged.rowid",
             [agency.pk, batch.pk, batch.pk, stamp, agency.pk],
         )
 
@@ -891,7 +893,9 @@ def _log_encoding(actor: Actor, upload: Upload, encoding: str) -> None:
         actor=actor,
         action=Action.ALTERATION,
         obj=upload,
-        summary=f"Read uploaded file {upload.file_name} as {ENCODINGS.get(encoding, 'its worked-out encoding')}",
+        summary=(
+            f"Read uploaded file {upload.file_name} as {ENCODINGS.get(encoding, 'its worked-out encoding')}"
+        ),
     )
 
 

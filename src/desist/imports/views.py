@@ -39,9 +39,13 @@ HISTORY_PAGE = 25
 
 
 def _refusal(error: ExtractFileError) -> str:
-    """The refusal as the pages say it: text whose encoding cannot be told asks for the Text encoding choice."""
+    """The refusal as the pages say it: text whose encoding cannot be told asks for the Text encoding
+    choice."""
     if isinstance(error, EncodingUnclear):
-        return f"{error.reason} Save the file as {error.save_as}, or choose its text encoding and check it again."
+        return (
+            f"{error.reason} Save the file as {error.save_as}, "
+            "or choose its text encoding and check it again."
+        )
     return str(error)
 
 
@@ -216,7 +220,9 @@ def check(request: AuthenticatedHttpRequest, upload_id: int) -> HttpResponse:
             actor=actor,
             action=Action.CONSULTATION,
             obj=upload,
-            summary=f"Viewed the check of uploaded file {upload.file_name}: {report.problem_count:,} problems",
+            summary=(
+                f"Viewed the check of uploaded file {upload.file_name}: {report.problem_count:,} problems"
+            ),
         )
     if not upload.file_name.lower().endswith(EXCEL_SUFFIXES):
         context.update(

@@ -14,7 +14,8 @@ class DecisionForm(forms.Form):
     note = forms.CharField(
         required=False, max_length=2000, label="Note (optional)", widget=forms.Textarea(attrs={"rows": 3})
     )
-    # The number of decisions the page showed; absent (a script, an old page) means "whatever is recorded now".
+    # The number of decisions the page showed; absent (a script, an old page) means "whatever is recorded
+    # now".
     decisions_read = forms.IntegerField(required=False, min_value=0, widget=forms.HiddenInput)
 
 

@@ -28,7 +28,8 @@ QUEUE_ORDERS = {"nearest": "Nearest the link threshold (the hardest calls)", "ol
 
 
 def can_review(actor: Actor) -> bool:
-    """Whether the user may review pairs and run linkage: a role in DESIST_LINKAGE_REVIEWER_ROLES (no query)."""
+    """Whether the user may review pairs and run linkage: a role in DESIST_LINKAGE_REVIEWER_ROLES (no
+    query)."""
     return bool(actor.roles & set(settings.DESIST_LINKAGE_REVIEWER_ROLES))
 
 
@@ -89,8 +90,8 @@ def review_pair(pair_id: int) -> ReviewPair | None:
 
 
 def linkage_overview() -> dict[str, Any]:
-    """What the Linkage page shows: model versions, recent runs, the latest imports with their linking, and the
-    queue's size."""
+    """What the Linkage page shows: model versions, recent runs, the latest imports with their linking, and
+    the queue's size."""
     from desist.imports.models import ImportBatch
 
     batches = list(

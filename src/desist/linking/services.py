@@ -322,11 +322,12 @@ def _link(run: LinkRun, *, actor: Actor, incremental: bool, train: bool) -> None
         return
     version = None if train else LinkageModelVersion.objects.filter(is_active=True).first()
     if version is not None and "fields" not in version.splink.get("metadata", {}):
-        # A model stored by an earlier desist does not say which fields it compares, and the engine refuses it:
-        # train afresh on the records at hand rather than let every run after an upgrade fail.
+        # A model stored by an earlier desist does not say which fields it compares, and the engine refuses
+        # it: train afresh on the records at hand rather than let every run after an upgrade fail.
         version = None
     if version is not None and _provisional(version) and table.num_rows >= _em_records():
-        # The model was trained on too few records to estimate its parameters: now there are enough, learn them.
+        # The model was trained on too few records to estimate its parameters: now there are enough, learn
+        # them.
         version = None
     if version is None:
         if table.num_rows < MIN_TRAINING_RECORDS:
@@ -450,7 +451,8 @@ def _em_records() -> int:
 
 
 def _provisional(version: LinkageModelVersion) -> bool:
-    """Whether a stored model was trained on too few records for the engine to estimate m (its notes say so)."""
+    """Whether a stored model was trained on too few records for the engine to estimate m (its notes say
+    so)."""
     return version.trained_on < _em_records()
 
 
@@ -479,7 +481,8 @@ def _run_batches_count(
     joined: dict[int, int],
     review: list[tuple[int, int]],
 ) -> None:
-    """What became of each batch's waiting records in this run: people created, records joined, pairs for review."""
+    """What became of each batch's waiting records in this run: people created, records joined, pairs for
+    review."""
     counts: dict[int, LinkRunBatch] = {}
     made: dict[int, set[int]] = defaultdict(set)
     for pk, batch in batch_of.items():

@@ -21,7 +21,8 @@ def link_records_task(
     """Run linking over the stored source records (see linking.services.link_run). Safe to run again
     after a worker stopped mid-run: the run's writes are one transaction, and linking is incremental.
 
-    A run that fails is queued again, later each time (retry_delay), until DESIST_LINK_RETRIES retries are spent."""
+    A run that fails is queued again, later each time (retry_delay), until DESIST_LINK_RETRIES retries are
+    spent."""
     from desist.linking.services import link_run, link_run_retry_at
 
     task_id = str(context.task_result.id)
@@ -40,7 +41,8 @@ def link_records_task(
             link_run_retry_at(task_id=task_id, when=when)
         raise
     if run.people_created or run.records_joined or run.people_merged or run.records_split:
-        # Who is who changed (a reviewer's decision splits records too), so households and families may have too.
+        # Who is who changed (a reviewer's decision splits records too), so households and families may have
+        # too.
         from desist.families.tasks import families_refresh_later
 
         families_refresh_later()
@@ -55,7 +57,8 @@ def link_records_task(
 
 def retry_delay(attempt: int) -> timedelta:
     """How long to wait before trying again after attempt ``attempt`` failed: DESIST_LINK_RETRY_SECONDS, four
-    times longer after each failure (1, 4 and 16 minutes by default), so a busy database has time to settle."""
+    times longer after each failure (1, 4 and 16 minutes by default), so a busy database has time to
+    settle."""
     return timedelta(seconds=settings.DESIST_LINK_RETRY_SECONDS * 4 ** (attempt - 1))
 
 

@@ -190,9 +190,9 @@ def train(request: AuthenticatedHttpRequest) -> HttpResponse:
         "linking/confirm.html",
         {
             "title": "Train a new model version",
-            "body": "desist learns the model's parameters again from every source record held. This takes a few "
-            "minutes for a large partnership. The new version becomes the active model; links already "
-            "made keep the version that made them.",
+            "body": "desist learns the model's parameters again from every source record held. "
+            "This takes a few minutes for a large partnership. "
+            "The new version becomes the active model; links already made keep the version that made them.",
             "button": "Train a new model version",
             "form": None,
         },
@@ -225,8 +225,9 @@ def run(request: AuthenticatedHttpRequest) -> HttpResponse:
         "linking/confirm.html",
         {
             "title": "Run record linkage",
-            "body": "desist links every source record not yet linked into people, and applies reviewers' decisions. "
-            "People keep their numbers. A full run scores every pair of records again.",
+            "body": "desist links every source record not yet linked into people, "
+            "and applies reviewers' decisions. People keep their numbers. "
+            "A full run scores every pair of records again.",
             "button": "Run linking",
             "form": form,
         },

@@ -44,5 +44,6 @@ class Command(BaseCommand):
         self.stdout.write(
             "Administrators sign in with a code from an authenticator app too. The first time, demo.admin is "
             "shown a QR code to scan with any authenticator app (Microsoft or Google Authenticator, "
-            "FreeOTP), or a key to type into one (without a phone: `oathtool --totp -b KEY`, the key without its spaces)."
+            "FreeOTP), or a key to type into one (without a phone: `oathtool --totp -b KEY`, "
+            "the key without its spaces)."
         )

@@ -86,8 +86,9 @@ class Command(BaseCommand):
         summary = f"record id column: {record_id or '(none found)'}; date format: {date_format}\n{guess}"
         if not options["save_guessed_mapping"]:
             raise CommandError(
-                f"{agency.code} has no saved mapping {options['mapping']!r}. Save one in the web pages (Imports), "
-                f"or run again with --save-guessed-mapping to save this guess from the file's header:\n{summary}"
+                f"{agency.code} has no saved mapping {options['mapping']!r}. "
+                "Save one in the web pages (Imports), or run again with --save-guessed-mapping "
+                f"to save this guess from the file's header:\n{summary}"
             )
         try:
             mapping = services.mapping_save(
