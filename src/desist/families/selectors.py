@@ -1,4 +1,5 @@
-"""Reads for families: the overlap lists (families and people ranked by agencies involved) and a family's details.
+"""Reads for families: the overlap lists (families and people ranked by agencies involved) and a family's
+details.
 
 Every list starts from `visible_people`: a family is listed when the user can see at least one member, and a
 person only when the user can see them.

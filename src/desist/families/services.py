@@ -1,4 +1,5 @@
-"""Writes for families: the whole-partnership refresh, school records, and opening a family (a logged read)."""
+"""Writes for families: the whole-partnership refresh, school records, and opening a family (a logged
+read)."""
 
 from __future__ import annotations
 
@@ -337,8 +338,9 @@ class FamilyConsultation:
 
 
 def family_consult(*, actor: Actor, family_id: int, on: date | None = None) -> FamilyConsultation:
-    """Open a family for the actor, logging it (or the refusal). Raises FamilyNotFound unless the actor can see
-    at least one member. Members the actor may not see come back too, for the page to show without details."""
+    """Open a family for the actor, logging it (or the refusal). Raises FamilyNotFound unless the actor can
+    see at least one member. Members the actor may not see come back too, for the page to show without
+    details."""
     on = on or today()
     family = Family.objects.filter(pk=family_id).select_related("district").first()
     members = (

@@ -2,8 +2,8 @@
 the family view (members, generations, every agency involved with each member, flags and criteria).
 
 A user sees a member's details only when `visible_people` allows; any other member is shown as "a member not
-in your caseload", with their generation and how many agencies work with them, and evidence about them says only
-which need or record kind it is, without names, agencies or dates (docs/families.md).
+in your caseload", with their generation and how many agencies work with them, and evidence about them says
+only which need or record kind it is, without names, agencies or dates (docs/families.md).
 """
 
 from __future__ import annotations

@@ -111,7 +111,8 @@ def candidacy_refresh(
                         "depends on the exact offence"
                         for e in undecided
                     ],
-                    # First scored as a candidate: since their latest counted offence, the nearest date the record gives.
+                    # First scored as a candidate: since their latest counted offence, the nearest date the
+                    # record gives.
                     candidate_since=(since.get(person_id) or _latest_offence(events, on))
                     if result.is_candidate
                     else None,
@@ -125,7 +126,9 @@ def candidacy_refresh(
         actor=actor,
         action=Action.ALTERATION,
         person_id=ids[0] if len(ids) == 1 else None,
-        summary=f"Scored {len(ids)} {'person' if len(ids) == 1 else 'people'} for IOM ({candidates} candidates)",
+        summary=(
+            f"Scored {len(ids)} {'person' if len(ids) == 1 else 'people'} for IOM ({candidates} candidates)"
+        ),
         detail={"people": len(ids), "candidates": candidates},
     )
     return candidates
@@ -205,8 +208,8 @@ def cohort_adopt(
 ) -> CohortMembership:
     """Adopt a proposed person into a strand, with a lead professional per agency and a review date.
 
-    Refused, with the reason, when the strand or the district is at its cap; refused (StaleEdit) when the panel
-    decision changed since `version` was read.
+    Refused, with the reason, when the strand or the district is at its cap; refused (StaleEdit) when the
+    panel decision changed since `version` was read.
     """
     on = on or timezone.localdate()
     membership = CohortMembership.objects.select_for_update().get(pk=membership.pk)

@@ -40,7 +40,9 @@ def _refuse_decision(actor: Actor, what: str, person_id: int | None) -> NoReturn
         person_id=person_id,
         status=403,
         reason="not a coordinator or manager",
-        message="Only a partnership coordinator or manager can put people to the panel and record its decisions.",
+        message=(
+            "Only a partnership coordinator or manager can put people to the panel and record its decisions."
+        ),
     )
 
 

@@ -17,7 +17,8 @@ from desist.people.selectors import visible_people
 
 
 class PersonDataAdmin(AdminConsultationLogged):
-    """Data about a person: read-only, logged, and only rows about people the administrator's agencies may see."""
+    """Data about a person: read-only, logged, and only rows about people the administrator's agencies may
+    see."""
 
     person_field = "person"
 

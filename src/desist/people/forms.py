@@ -37,5 +37,7 @@ class SearchForm(forms.Form):
         label="Name, date of birth or identifier",
         max_length=200,
         required=False,
-        help_text="For example, John Smith 12/03/1990, a PNC number, CRN, prison, NHS or National Insurance number",
+        help_text=(
+            "For example, John Smith 12/03/1990, a PNC number, CRN, prison, NHS or National Insurance number"
+        ),
     )

@@ -1,6 +1,7 @@
 """Pages for merging two records of one person and undoing a merge (docs/linkage.md, "Merging and splitting
-people"). Anyone who may see a person sees their merges; only linkage reviewers (DESIST_LINKAGE_REVIEWER_ROLES)
-merge by hand or undo, and they see the people for that purpose, as when they review pairs."""
+people"). Anyone who may see a person sees their merges; only linkage reviewers
+(DESIST_LINKAGE_REVIEWER_ROLES) merge by hand or undo, and they see the people for that purpose, as when they
+review pairs."""
 
 from __future__ import annotations
 
@@ -82,7 +83,8 @@ def _person(actor: Actor, person_id: int, what: str) -> Person:
 
 @login_required
 def person_merges(request: AuthenticatedHttpRequest, person_id: int) -> HttpResponse:
-    """Merges into and out of a person: who, when, why, what moved; undo and "same person as" for reviewers."""
+    """Merges into and out of a person: who, when, why, what moved; undo and "same person as" for
+    reviewers."""
     actor = request.actor
     reviewer = can_review(actor)
     if reviewer:
@@ -98,7 +100,8 @@ def person_merges(request: AuthenticatedHttpRequest, person_id: int) -> HttpResp
             "counts": merge_counts(m),
             "left_behind": sum(len(v) for v in m.left_behind.values()),
             "set_aside": sum(len(v) for v in m.set_aside.values()),
-            # Undoing needs the kept person's own merge undone first (known here when it involves this person).
+            # Undoing needs the kept person's own merge undone first (known here when it involves this
+            # person).
             "blocked_by": open_later.get(m.kept_id)
             if m.undone_at is None and m.kept_id in open_later
             else None,

@@ -1,4 +1,5 @@
-"""Merging two records of one person, and undoing it (a split). docs/linkage.md, "Merging and splitting people".
+"""Merging two records of one person, and undoing it (a split). docs/linkage.md, "Merging and splitting
+people".
 
 A merge moves every row that points at the absorbed person to the person kept. The rows are found from
 Django's model registry (every foreign key to `Person`, in every app), so a new app's data is never left
@@ -100,7 +101,8 @@ def _has_dependants(row: models.Model) -> bool:
 
 
 def _column(model: type[models.Model], name: str) -> models.Field[Any, Any]:
-    """A field a unique constraint names: always a concrete column, never a reverse relation or a generic key."""
+    """A field a unique constraint names: always a concrete column, never a reverse relation or a generic
+    key."""
     field = model._meta.get_field(name)
     if not isinstance(field, models.Field):
         raise TypeError(f"{model.__name__}.{name} is not a column")
@@ -354,9 +356,9 @@ def merge_blocking_undo(merge: PersonMerge) -> PersonMerge | None:
 
 @transaction.atomic
 def people_merge_undo(*, actor: Actor, merge: PersonMerge, reason: str, refresh: bool = True) -> PersonMerge:
-    """Undo a merge (a split): move back exactly the rows the merge moved, restore what it changed and put back
-    what it set aside, so the absorbed person stands again. Rows added to the kept person since stay with them.
-    The merge stays, marked undone, as history. Raises SplitRefused when it cannot be undone yet."""
+    """Undo a merge (a split): move back exactly the rows the merge moved, restore what it changed and put
+    back what it set aside, so the absorbed person stands again. Rows added to the kept person since stay with
+    them. The merge stays, marked undone, as history. Raises SplitRefused when it cannot be undone yet."""
     _check_reviewer(actor, "undo a merge")
     merge = PersonMerge.objects.select_for_update().get(pk=merge.pk)
     if merge.undone_at is not None:

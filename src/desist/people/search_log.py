@@ -34,7 +34,8 @@ from desist.audit.refusals import AuthenticatedHttpRequest
 from desist.people.services import person_search_record
 
 PENDING_KEY = "pending_search"
-# A held search carries at most this many searches typed on the way; beyond it, it is logged and a new one held.
+# A held search carries at most this many searches typed on the way; beyond it, it is logged and a new one
+# held.
 MAX_TYPED = 20
 
 
@@ -105,7 +106,8 @@ def search_submitted(request: AuthenticatedHttpRequest, *, query: str, person_id
 
 
 def search_settle(request: AuthenticatedHttpRequest, *, settled_by: str, search_id: str = "") -> bool:
-    """Log the held search, if any (and if it is still the one `search_id` names). True when one was logged."""
+    """Log the held search, if any (and if it is still the one `search_id` names). True when one was
+    logged."""
     pending = request.session.get(PENDING_KEY)
     if not pending or (search_id and pending["id"] != search_id):
         return False

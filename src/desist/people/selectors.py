@@ -452,7 +452,8 @@ def person_merges(person_id: int) -> list[Any]:
 
 
 def merge_would_move(person_ids: list[int]) -> dict[int, list[tuple[str, int]]]:
-    """For each person, how many rows of each kind point at them (what a merge would move): one query a table."""
+    """For each person, how many rows of each kind point at them (what a merge would move): one query a
+    table."""
     from desist.people.merging import person_links
 
     counts: dict[int, dict[str, int]] = {pk: {} for pk in person_ids}

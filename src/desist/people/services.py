@@ -376,8 +376,9 @@ def person_record_show(
     sections: list[str] | None = None,
     on: date | None = None,
 ) -> T:
-    """Open a person's record for the actor, present it (render the page, build the API's answer), and only then
-    log the consultation: a record that failed to show is not logged as seen. A refused attempt is logged at once.
+    """Open a person's record for the actor, present it (render the page, build the API's answer), and only
+    then log the consultation: a record that failed to show is not logged as seen. A refused attempt is logged
+    at once.
 
     Raises PersonNotFound when the person does not exist or is not visible to the actor.
     """

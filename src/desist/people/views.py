@@ -61,8 +61,9 @@ def search(request: AuthenticatedHttpRequest) -> HttpResponse:
     actor = request.actor
     form = SearchForm(request.GET or None)
     results = None
-    # Live search asks on every pause in typing: those keystroke searches are held, and the one the user settles
-    # on is logged (desist.people.search_log); a submitted search, or a page opened at a search address, at once.
+    # Live search asks on every pause in typing: those keystroke searches are held, and the one the user
+    # settles on is logged (desist.people.search_log); a submitted search, or a page opened at a search
+    # address, at once.
     htmx = request.htmx
     keystroke = bool(htmx) and not htmx.history_restore_request
     search_id = ""

@@ -16,8 +16,8 @@ BOOKING_ACTIONS = ("arrive", "not-arrived", "depart", "cancel")
 
 
 def apply_booking_action(actor: Actor, booking: Booking, action: str, data: Mapping[str, Any]) -> str:
-    """One step of a booking from posted data (with the booking's version as read, if sent); returns what to tell
-    the user."""
+    """One step of a booking from posted data (with the booking's version as read, if sent); returns what to
+    tell the user."""
     sent = str(data.get("version") or "")
     version = int(sent) if sent.isdigit() else None
     if action == "arrive":

@@ -66,7 +66,8 @@ class Occupancy:
 
 
 def occupancy(*, on: date) -> list[Occupancy]:
-    """Every premises with its beds, beds held tonight and arrivals expected in the coming week (two queries)."""
+    """Every premises with its beds, beds held tonight and arrivals expected in the coming week (two
+    queries)."""
     rows = list(
         Premises.objects.select_related("provider", "district").annotate(
             bed_count=Count("beds", filter=Q(beds__is_active=True), distinct=True)
@@ -127,7 +128,8 @@ def free_beds(premises: Premises, start: date, end: date) -> list[BedSpace]:
 
 
 def booking_for_actor(actor: Actor, booking_id: int) -> Booking:
-    """A booking the actor may see (`bookings_visible`), or the refusal logged and the channel's 404 raised."""
+    """A booking the actor may see (`bookings_visible`), or the refusal logged and the channel's 404
+    raised."""
     booking = (
         bookings_visible(actor)
         .filter(pk=booking_id)

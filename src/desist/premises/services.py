@@ -1,6 +1,6 @@
 """Writes about accommodation places: book a bed (refusing a double booking and a bed that does not fit the
-person), and record arrival, non-arrival, departure with the move-on outcome, or a cancellation. Each writes its
-own access-log entry; the pages, the API and the commands call these."""
+person), and record arrival, non-arrival, departure with the move-on outcome, or a cancellation. Each writes
+its own access-log entry; the pages, the API and the commands call these."""
 
 from __future__ import annotations
 
@@ -70,7 +70,8 @@ def booking_make(
     on: date | None = None,
 ) -> Booking:
     """Book a bed for a person from the expected arrival to the expected departure (the bed is free again that
-    day). Refused, with the reason, when the dates are wrong, the bed is taken or it does not fit the person."""
+    day). Refused, with the reason, when the dates are wrong, the bed is taken or it does not fit the
+    person."""
     on = _today(on)
     if expected_departure <= expected_arrival:
         raise BookingError("The expected departure must be after the expected arrival.")

@@ -44,7 +44,8 @@ def _premises_page(
     errors: list[str] | None = None,
     error_target: str = "",
 ) -> HttpResponse:
-    """The premises page; with a booking step's refusal in its error summary, linking to that booking's form."""
+    """The premises page; with a booking step's refusal in its error summary, linking to that booking's
+    form."""
     actor = request.actor
     today = timezone.localdate()
     starts, grid = selectors.availability(
@@ -81,7 +82,8 @@ def _premises_page(
 
 @login_required
 def book_bed(request: AuthenticatedHttpRequest, person_id: int) -> HttpResponse:
-    """Book a bed for a person; a refusal says why (taken, or it does not fit them) and keeps what was entered."""
+    """Book a bed for a person; a refusal says why (taken, or it does not fit them) and keeps what was
+    entered."""
     actor = request.actor
     person = person_for_actor(actor, person_id, what="the accommodation bookings")
     form = BookingForm(

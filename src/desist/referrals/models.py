@@ -1,5 +1,6 @@
 """The catalogue of services (provider, pathway, eligibility, capacity, response time), referrals to them with
-their lifecycle and history, and the notices a provider gets when a referral's details change (issue 6, part 3)."""
+their lifecycle and history, and the notices a provider gets when a referral's details change (issue 6, part
+3)."""
 
 from django.conf import settings
 from django.core.exceptions import ValidationError

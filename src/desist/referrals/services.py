@@ -1,6 +1,6 @@
 """Writes about referrals: make, acknowledge, accept or decline, start, complete or end, change of details
-(with a notice to the provider), marking the provider's notices read, and the daily flag on referrals not acknowledged in time. Each writes its
-own access-log entry; the pages, the API and the commands call these."""
+(with a notice to the provider), marking the provider's notices read, and the daily flag on referrals not
+acknowledged in time. Each writes its own access-log entry; the pages, the API and the commands call these."""
 
 from __future__ import annotations
 
@@ -235,7 +235,8 @@ def referral_finish(
         actor,
         referral,
         Action.ALTERATION,
-        f"{'Completed' if completed else 'Ended'} with {referral.service}: {referral.get_outcome_display().lower()}",
+        f"{'Completed' if completed else 'Ended'} with {referral.service}: "
+        f"{referral.get_outcome_display().lower()}",
         outcome=outcome,
         reason=referral.end_reason,
     )

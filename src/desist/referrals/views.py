@@ -34,7 +34,8 @@ visible_referral = selectors.referral_for_actor
 
 @login_required
 def person_referrals(request: AuthenticatedHttpRequest, person_id: int) -> HttpResponse:
-    """A person's referrals, and making a new one: every service with whether the person fits it and why not."""
+    """A person's referrals, and making a new one: every service with whether the person fits it and why
+    not."""
     actor = request.actor
     person = visible_person(actor, person_id, "referrals")
     today = timezone.localdate()
@@ -201,7 +202,8 @@ def inbox(request: AuthenticatedHttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def notice_read(request: AuthenticatedHttpRequest, notice_id: int) -> HttpResponse:
-    """Mark one notice read. With HTMX the row goes (an empty answer replaces it); without, back to the inbox."""
+    """Mark one notice read. With HTMX the row goes (an empty answer replaces it); without, back to the
+    inbox."""
     actor = request.actor
     notice = selectors.notice_for_actor(actor, notice_id)
     services.provider_notice_read(actor=actor, notice=notice)
@@ -242,8 +244,8 @@ def waiting_list(request: AuthenticatedHttpRequest, service_id: int) -> HttpResp
         .filter(pk__in=[e.referral.person_id for e in entries])
         .values_list("pk", flat=True)
     )
-    # The provider names everyone waiting for its service; anyone else, administrators too, only the people their
-    # own agencies may see (issue 10, item 7: being an administrator opens no one's record).
+    # The provider names everyone waiting for its service; anyone else, administrators too, only the people
+    # their own agencies may see (issue 10, item 7: being an administrator opens no one's record).
     own = service.provider_id in actor.agency_ids
     shown = [(e, own or e.referral.person_id in visible) for e in entries]
     log_access(

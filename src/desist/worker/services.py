@@ -129,7 +129,10 @@ def _lapsed(result: DBTaskResult, lease: TaskLease | None, now: datetime) -> str
     if lease.host == HOST and lease.pid != os.getpid() and _process_gone(lease.pid):
         return f"its worker (process {lease.pid} on {HOST}) has stopped"
     if lease.expires_at < now:
-        return f"its worker {lease.worker_id} on {lease.host} stopped renewing its lease at {lease.renewed_at:%H:%M:%S}"
+        return (
+            f"its worker {lease.worker_id} on {lease.host} stopped renewing its lease at "
+            f"{lease.renewed_at:%H:%M:%S}"
+        )
     return ""
 
 
@@ -140,7 +143,8 @@ def leases_reap() -> list[tuple[str, str]]:
     outcomes: list[tuple[str, str]] = []
     handlers: list[tuple[Callable[[str, bool, str], None], str, bool, str]] = []
     with transaction.atomic():
-        # skip_locked: two workers reaping at once each take different tasks (PostgreSQL; SQLite has one writer).
+        # skip_locked: two workers reaping at once each take different tasks (PostgreSQL; SQLite has one
+        # writer).
         running = list(DBTaskResult.objects.running().select_for_update(skip_locked=True))
         leases = {
             lease.task_id: lease for lease in TaskLease.objects.filter(task_id__in=[r.id for r in running])

@@ -1,6 +1,6 @@
-"""`manage.py booking make|arrive|not-arrived|depart|cancel … --user USERNAME`: accommodation bookings from the
-command line, acting as a named user, through the same forms and services (so the same messages) as the pages
-and the API."""
+"""`manage.py booking make|arrive|not-arrived|depart|cancel … --user USERNAME`: accommodation bookings from
+the command line, acting as a named user, through the same forms and services (so the same messages) as the
+pages and the API."""
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
-"""`manage.py referral make|acknowledge|accept|decline|start|complete|end|change … --user USERNAME`: the referral
-lifecycle from the command line, acting as a named user, through the same forms and services (so the same
-messages) as the pages and the API."""
+"""`manage.py referral make|acknowledge|accept|decline|start|complete|end|change … --user USERNAME`: the
+referral lifecycle from the command line, acting as a named user, through the same forms and services (so the
+same messages) as the pages and the API."""
 
 from __future__ import annotations
 

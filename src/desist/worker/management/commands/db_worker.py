@@ -45,7 +45,8 @@ class LeasedWorker(db_worker.Worker):
                     super().run()
                     return
                 except OperationalError as error:
-                    # The library retries a locked claim, but not BEGIN EXCLUSIVE itself, nor recording a result.
+                    # The library retries a locked claim, but not BEGIN EXCLUSIVE itself, nor recording a
+                    # result.
                     if not is_locked_database_exception(error):
                         raise
                     logger.warning("The database is locked; the worker waits and carries on.")
