@@ -10,8 +10,8 @@ not see), so the agency rule is tried and not only 404s. Each response is checke
 - no cross-agency data: no person id in the answer that the caller's agency may not see, and no name beside
   a relative the caller may not see (`person_ids_check`).
 
-`scripts/fuzz_api.py` runs it against a live server over a fresh demo partnership; tests/app/api/test_api_fuzz.py
-runs a small, bounded version in the suite, in-process.
+`scripts/fuzz_api.py` runs it against a live server over a fresh demo partnership;
+tests/app/api/test_api_fuzz.py runs a small, bounded version in the suite, in-process.
 """
 
 from __future__ import annotations

@@ -50,8 +50,9 @@ def _access_log_flushable(request: Any) -> Any:
 
 @pytest.fixture(autouse=True)
 def _nothing_cached_from_another_test(request: Any) -> None:
-    """Each test starts with Django's cache empty: the board keeps its live basket there for a few minutes, and a
-    basket worked out in one test (the crawl's demo) was read by the next test's board in the same process."""
+    """Each test starts with Django's cache empty: the board keeps its live basket there for a few minutes,
+    and a basket worked out in one test (the crawl's demo) was read by the next test's board in the same
+    process."""
     if request.node.path.is_relative_to(Path(__file__).parent / "core"):
         return  # the analytics core's tests run without Django
     from django.core.cache import cache

@@ -1,8 +1,8 @@
 """The crawl: sign in as every demo user and follow every link from where people start (issue 10, item 3).
 
-Used by tests/app/test_crawl.py (status codes, titles and coverage of the URL configuration, with Django's test
-client, on SQLite and PostgreSQL) and tests/browser/test_crawl_axe.py (axe-core on one page per URL pattern).
-A new page is crawled as soon as some page links to it; a page nothing links to is reported by
+Used by tests/app/test_crawl.py (status codes, titles and coverage of the URL configuration, with Django's
+test client, on SQLite and PostgreSQL) and tests/browser/test_crawl_axe.py (axe-core on one page per URL
+pattern). A new page is crawled as soon as some page links to it; a page nothing links to is reported by
 `unreached_patterns` unless UNLINKED says why.
 """
 
@@ -17,8 +17,8 @@ from html.parser import HTMLParser
 from typing import Any
 from urllib.parse import urlencode, urljoin, urlsplit
 
-# Distinct addresses followed per URL pattern and user: enough to meet each kind of page, few enough to stay quick.
-# The admin's pages are Django's, one template for each kind of page, so one of each will do.
+# Distinct addresses followed per URL pattern and user: enough to meet each kind of page, few enough to stay
+# quick. The admin's pages are Django's, one template for each kind of page, so one of each will do.
 PER_PATTERN = 3
 PER_ADMIN_PATTERN = 1
 # Never followed: they change something (sign out) or are not pages (static files).
@@ -31,8 +31,8 @@ UNLINKED: dict[str, str] = {
     "accounts/two-factor/turn-off/": "POST only: turning two-factor sign-in off",
     "linkage/review/blind/": "POST only: blind review on or off",
     "people/merges/<id:merge_id>/undo/": "POST only: undoing a merge (the form on a person's merges page)",
-    "people/<id:person_id>/merge/": "reached by the merges page's 'same person as' form (a GET with the other "
-    "number); tests/app/people/test_people_merge.py",
+    "people/<id:person_id>/merge/": "reached by the merges page's 'same person as' form (a GET with the "
+    "other number); tests/app/people/test_people_merge.py",
     "search/settled/": "POST only: the search a user settled on (sent by the page's script)",
     "iom/candidates/<id:person_id>/propose/": "POST only: propose to the panel",
     "people/<id:person_id>/offences/<id:offence_id>/category/": "POST only: choose the OGRS3 category",
@@ -58,20 +58,22 @@ UNLINKED: dict[str, str] = {
     "imports/uploads/<id:upload_id>/encoding/": "POST only: check an upload again in a chosen encoding",
     "victims/records/<id:victim_id>/link/": "POST only: link a victim to an offence",
     "victims/people/<id:person_id>/link/": "POST only: link a victim from the person's page",
-    "accounts/users/<id:user_id>/reset/": "POST only: an administrator resets a user's password and two-factor",
-    "accounts/backup-codes/": "shown once after new backup codes are made (a POST); tests/app/accounts/test_two_factor.py",
+    "accounts/users/<id:user_id>/reset/": "POST only: an administrator resets a user's password and "
+    "two-factor",
+    "accounts/backup-codes/": "shown once after new backup codes are made (a POST); "
+    "tests/app/accounts/test_two_factor.py",
     # Reached only with a one-time token from an e-mail or an administrator's reset.
     "accounts/set-password/<uidb64>/<token>/": "needs a one-time token",
-    # A fresh demo has no uploads or linkage pairs to review: tests/app/imports/test_imports.py and test_linking.py
-    # open these pages.
+    # A fresh demo has no uploads or linkage pairs to review: tests/app/imports/test_imports.py and
+    # test_linking.py open these pages.
     "imports/uploads/<id:upload_id>/": "needs an upload (none in a fresh demo)",
     "imports/uploads/<id:upload_id>/mapping/": "needs an upload (none in a fresh demo)",
     "imports/uploads/<id:upload_id>/problems.csv": "needs an upload (none in a fresh demo)",
     "imports/uploads/<id:upload_id>/check/": "needs an upload (none in a fresh demo)",
     "imports/uploads/<id:upload_id>/progress/": "needs an upload (none in a fresh demo)",
     "linkage/review/<id:pair_id>/": "needs a pair to review (none in a fresh demo)",
-    "victims/notifications/<id:notification_id>/": "needs a victim notification (none due in a small fresh demo); "
-    "tests/app/victims/test_victim_pages.py opens it",
+    "victims/notifications/<id:notification_id>/": "needs a victim notification (none due in a small "
+    "fresh demo); tests/app/victims/test_victim_pages.py opens it",
     "board/published/<str:quarter>/pack.pdf": "needs a published quarter (none in a fresh demo); "
     "tests/app/board/test_board.py builds the pack",
     # The admin's own sign-in, sign-out, catch-all and the page after a password change (a POST).
@@ -89,8 +91,8 @@ UNLINKED_PREFIXES: dict[str, str] = {
     "accounts/login/": "signing in: the crawl signs in directly",
     "accounts/two-factor/": "signing in with a code: tests/app/accounts/test_two_factor.py",
 }
-# The admin's per-model pages the administrator may not use (adding, deleting and changing read-only data) are not
-# linked; which ones depends on each ModelAdmin's permissions, so they are not listed one by one.
+# The admin's per-model pages the administrator may not use (adding, deleting and changing read-only data) are
+# not linked; which ones depends on each ModelAdmin's permissions, so they are not listed one by one.
 ADMIN_OPTIONAL = re.compile(
     r"^admin/[a-z_]+/[a-z_]+/(add/|<path:object_id>/(delete/|change/|history/)?|"
     r"<int:pk>/(config|qrcode)/)$"
@@ -136,7 +138,8 @@ class Crawl:
         return [v for v in self.visits if v.status == 404 and v.found_on]
 
     def duplicate_titles(self) -> dict[str, set[str]]:
-        """Titles shared by different pages (pages differ by path; a query string does not make a new page)."""
+        """Titles shared by different pages (pages differ by path; a query string does not make a new
+        page)."""
         pages: dict[str, set[str]] = defaultdict(set)
         for visit in self.visits:
             if visit.status == 200 and visit.is_html:
@@ -158,8 +161,8 @@ class Crawl:
         return chosen
 
     def axe_sample(self) -> dict[str, Visit]:
-        """One page per URL pattern for the accessibility check, but one per kind of admin page: the admin draws
-        every model's list, form, deletion and history pages from the same templates."""
+        """One page per URL pattern for the accessibility check, but one per kind of admin page: the admin
+        draws every model's list, form, deletion and history pages from the same templates."""
         chosen: dict[str, Visit] = {}
         for pattern, visit in self.sample().items():
             chosen.setdefault(_admin_kind(pattern) or pattern, visit)
@@ -404,8 +407,8 @@ RECORD_KINDS = ("custody", "licence", "community", "IOM cohort", "MAPPA", "victi
 
 
 def person_seeds(actor: Any) -> dict[str, str]:
-    """Records this user may open, one of each kind they have (RECORD_KINDS): custody, licence, community, IOM cohort,
-    MAPPA, an offender with victims and someone in a family of three or more."""
+    """Records this user may open, one of each kind they have (RECORD_KINDS): custody, licence, community, IOM
+    cohort, MAPPA, an offender with victims and someone in a family of three or more."""
     from django.db.models import Exists, OuterRef
 
     from desist.families.models import FamilyMember

@@ -9,9 +9,9 @@ def _fast_password_hashing(settings):
 
 @pytest.fixture(autouse=True)
 def _two_factor_done_at_sign_in(request):
-    """Tests sign in (force_login, client.login) as administrators without typing a code: whoever must give a code
-    gets an authenticator and a verified session at sign-in. Tests of the two-factor flow itself opt out with
-    ``@pytest.mark.two_factor_flow``."""
+    """Tests sign in (force_login, client.login) as administrators without typing a code: whoever must give a
+    code gets an authenticator and a verified session at sign-in. Tests of the two-factor flow itself opt out
+    with ``@pytest.mark.two_factor_flow``."""
     if request.node.get_closest_marker("two_factor_flow"):
         yield
         return

@@ -1,8 +1,9 @@
 """A corpus of bad (and a few good) agency extract files, generated here rather than committed as binaries.
 
-Each case is a file, what the importer must do with it (refuse, with words its message must hold, or
-accept), and optionally tighter limits to reach a cap without a gigantic file. tests/app/imports/test_hostile_imports.py
-runs every case through the importer; scripts/hostile_imports.py writes the results table in docs/security.md.
+Each case is a file, what the importer must do with it (refuse, with words its message must hold, or accept),
+and optionally tighter limits to reach a cap without a gigantic file.
+tests/app/imports/test_hostile_imports.py runs every case through the importer; scripts/hostile_imports.py
+writes the results table in docs/security.md.
 """
 
 from __future__ import annotations

@@ -1,8 +1,9 @@
 """The crawl (issue 10, item 3): every demo user signs in and follows every link from the work queue, their
-caseload, a search, a sample of records of each kind and, for administrators, the admin. No page may fail (5xx),
-no link may lead nowhere, every page's title must say which page it is, and every URL pattern must be reached
-or listed in tests/crawl.py's UNLINKED with the reason. Runs on SQLite and on PostgreSQL (scripts/test.sh).
-The accessibility of one page per pattern is checked in Chromium by tests/browser/test_crawl_axe.py."""
+caseload, a search, a sample of records of each kind and, for administrators, the admin. No page may fail
+(5xx), no link may lead nowhere, every page's title must say which page it is, and every URL pattern must be
+reached or listed in tests/crawl.py's UNLINKED with the reason. Runs on SQLite and on PostgreSQL
+(scripts/test.sh). The accessibility of one page per pattern is checked in Chromium by
+tests/browser/test_crawl_axe.py."""
 
 import pytest
 

@@ -70,7 +70,8 @@ def read_csv(content: bytes) -> list[list[str]]:
 
 @pytest.fixture
 def hostile(partnership) -> Any:
-    """People named with formulas, in a district named with one, in one family, cautioned in the last quarter."""
+    """People named with formulas, in a district named with one, in one family, cautioned in the last
+    quarter."""
     partnership.medway.name = HOSTILE[0]
     partnership.medway.save()
     builders.offence_code("04600", "Theft (non-motor)", 0.0)

@@ -1,7 +1,7 @@
-"""Lost updates and repeated requests (issue 10, items 12 and 13): every edit carries the version it read and a
-stale write is refused with a clear message (pages) or 409 (API); API writes with an Idempotency-Key are done
-once; a unique rule broken by a concurrent write is a 409, not a 500; saving an unchanged release date records
-nothing."""
+"""Lost updates and repeated requests (issue 10, items 12 and 13): every edit carries the version it read and
+a stale write is refused with a clear message (pages) or 409 (API); API writes with an Idempotency-Key are
+done once; a unique rule broken by a concurrent write is a 409, not a 500; saving an unchanged release date
+records nothing."""
 
 from __future__ import annotations
 
@@ -411,7 +411,7 @@ def test_linking_an_offence_twice_is_one_link(partnership, team):
     assert victim.links.count() == 1
 
 
-# --- referrals, IOM decisions and bookings: the same lock, and their errors in the summary ---------------------
+# --- referrals, IOM decisions and bookings: the same lock, and their errors in the summary ------------------
 
 
 def test_a_referral_step_from_a_page_someone_else_moved_on_is_refused(partnership, team):

@@ -1,6 +1,6 @@
-"""Every view has a rule, every refusal is logged (issue 10, item 6). The URL configuration is walked, the API's
-routes included, and each view requested by users who must be refused: anonymous, and a practitioner of an
-agency that does not work with the person every record belongs to. A new view without a rule in
+"""Every view has a rule, every refusal is logged (issue 10, item 6). The URL configuration is walked, the
+API's routes included, and each view requested by users who must be refused: anonymous, and a practitioner of
+an agency that does not work with the person every record belongs to. A new view without a rule in
 tests/app/url_access.py fails here, as does a refusal that leaves no `denied` entry or a page that shows the
 other agency's person. `scripts/access_matrix.py` runs the same walk for every role (docs/security.md)."""
 

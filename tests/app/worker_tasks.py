@@ -11,7 +11,8 @@ from django_tasks import task
 
 @task()
 def wait_for(release: str, started: str) -> int:
-    """Say this attempt started (one line per attempt, with the process id), then wait for `release` to exist."""
+    """Say this attempt started (one line per attempt, with the process id), then wait for `release` to
+    exist."""
     with Path(started).open("a") as out:
         out.write(f"{os.getpid()}\n")
     while not Path(release).exists():

@@ -201,8 +201,8 @@ def totp_code(key: bytes, *, after_step: int = -1) -> str:
 
 
 def two_factor_step(page: Page, username: str) -> None:
-    """Give the two-factor code when signing in asks for one, as a user with an authenticator app would: on the
-    set-up page from the key it shows, on the code page from the user's authenticator in the database."""
+    """Give the two-factor code when signing in asks for one, as a user with an authenticator app would: on
+    the set-up page from the key it shows, on the code page from the user's authenticator in the database."""
     from base64 import b32decode
 
     if "/accounts/two-factor/set-up/" in page.url:

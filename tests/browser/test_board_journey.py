@@ -1,4 +1,5 @@
-"""A performance analyst reads the board's dashboard, filters it by district and reads the definitions (issue 5)."""
+"""A performance analyst reads the board's dashboard, filters it by district and reads the definitions
+(issue 5)."""
 
 import pytest
 from playwright.sync_api import Page, expect

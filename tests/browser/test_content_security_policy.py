@@ -1,7 +1,7 @@
 """No page breaks under the Content-Security-Policy: Chromium, enforcing the header desist sends, reports no
-violation on the work queue, search (HTMX), a person record, IOM, the board's charts, imports, the access log, the
-Django admin, the API docs and the two-factor pages (issue 10, item 16). The other browser tests bypass the CSP to
-inject axe-core; this one does not."""
+violation on the work queue, search (HTMX), a person record, IOM, the board's charts, imports, the access log,
+the Django admin, the API docs and the two-factor pages (issue 10, item 16). The other browser tests bypass
+the CSP to inject axe-core; this one does not."""
 
 from collections.abc import Iterator
 
@@ -15,12 +15,14 @@ from tests.browser.test_iom_journey import candidate  # noqa: F401  (the fixture
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-RECORD_VIOLATIONS = """
-window.__cspViolations = [];
-document.addEventListener("securitypolicyviolation", (e) => {
-  window.__cspViolations.push(`${e.violatedDirective} blocked ${e.blockedURI || "inline"} at ${e.sourceFile}:${e.lineNumber}`);
-});
-"""
+RECORD_VIOLATIONS = (
+    "\n"
+    "window.__cspViolations = [];\n"
+    'document.addEventListener("securitypolicyviolation", (e) => {\n'
+    '  window.__cspViolations.push(`${e.violatedDirective} blocked ${e.blockedURI || "inline"} at '
+    "${e.sourceFile}:${e.lineNumber}`);\n"
+    "});\n"
+)
 
 
 @pytest.fixture(autouse=True)
@@ -63,7 +65,8 @@ def test_no_page_violates_the_policy(strict_page: Page, live_server, partnership
         "ada.admin", partnership.probation, role="administrator", is_staff=True, is_superuser=True
     )
 
-    # The administrator sets up two-factor sign-in on the way in (the login helper reads the key off the page).
+    # The administrator sets up two-factor sign-in on the way in (the login helper reads the key off the
+    # page).
     login(page, live_server, "ada.admin", PASSWORD)
     for url in (
         "/work/",

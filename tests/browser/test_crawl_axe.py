@@ -1,6 +1,7 @@
-"""The crawl in Chromium (issue 10, item 3): one page of every URL pattern the demo users reach (one of each kind
-of admin page) passes axe-core's WCAG 2.2 AA checks, signed in as the user who reached it. Downloads (CSV, Excel,
-PDF) are not pages: tests/app/test_crawl.py checks their status. Runs in the PostgreSQL pass of scripts/test.sh."""
+"""The crawl in Chromium (issue 10, item 3): one page of every URL pattern the demo users reach (one of each
+kind of admin page) passes axe-core's WCAG 2.2 AA checks, signed in as the user who reached it. Downloads
+(CSV, Excel, PDF) are not pages: tests/app/test_crawl.py checks their status. Runs in the PostgreSQL pass of
+scripts/test.sh."""
 
 import time
 

@@ -1,7 +1,7 @@
-"""Form errors the GOV.UK way on referrals, IOM adoption and bed booking (issue 10, item 14): an error summary that
-takes focus, messages by each field, "Error: " at the start of the title, axe-clean; after an HTMX save keyboard
-focus stays where the user was; and a second officer's stale change is refused with what they typed kept
-(item 12)."""
+"""Form errors the GOV.UK way on referrals, IOM adoption and bed booking (issue 10, item 14): an error summary
+that takes focus, messages by each field, "Error: " at the start of the title, axe-clean; after an HTMX save
+keyboard focus stays where the user was; and a second officer's stale change is refused with what they typed
+kept (item 12)."""
 
 from datetime import timedelta
 

@@ -78,8 +78,8 @@ def test_analyst_maps_checks_fixes_and_imports_an_extract(
     # HTMX sees the check finish and shows its outcome.
     expect(page.get_by_role("heading", name="housing.csv cannot be imported")).to_be_visible(timeout=15_000)
     problems = page.locator("#problems tbody tr")
-    # Only the impossible date stops the import: a postcode outside the UK format ('not known') is a note, as any
-    # other country's would be, so a partner abroad can import.
+    # Only the impossible date stops the import: a postcode outside the UK format ('not known') is a note, as
+    # any other country's would be, so a partner abroad can import.
     expect(problems).to_have_count(1)
     expect(problems.nth(0)).to_contain_text("3")
     expect(problems.nth(0)).to_contain_text("'31/02/1990' is not a real date")

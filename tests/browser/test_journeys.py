@@ -1,5 +1,5 @@
-"""A practitioner's day in a real browser: sign in to the work queue, caseload, search, the record; axe-core finds no
-serious or critical accessibility problems, and everything works from the keyboard (issue 2)."""
+"""A practitioner's day in a real browser: sign in to the work queue, caseload, search, the record; axe-core
+finds no serious or critical accessibility problems, and everything works from the keyboard (issue 2)."""
 
 from datetime import date, timedelta
 

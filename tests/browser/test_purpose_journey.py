@@ -1,6 +1,6 @@
-"""The purpose of access in a real browser (issue 10, item 8): signing in asks why, the choice shows at the top
-of every page, "other" needs words, and the purpose can be changed; axe-clean throughout.
-Live search logs the search the user settled on, once (item 9)."""
+"""The purpose of access in a real browser (issue 10, item 8): signing in asks why, the choice shows at the
+top of every page, "other" needs words, and the purpose can be changed; axe-clean throughout. Live search logs
+the search the user settled on, once (item 9)."""
 
 from datetime import date
 

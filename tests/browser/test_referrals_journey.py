@@ -1,5 +1,5 @@
-"""A probation officer refers someone to mental health treatment and the provider accepts it; a housing officer
-books a bed in the hostel, is refused a bed taken on those dates, and the hostel records the arrival
+"""A probation officer refers someone to mental health treatment and the provider accepts it; a housing
+officer books a bed in the hostel, is refused a bed taken on those dates, and the hostel records the arrival
 (issue 6, parts 3 and 4)."""
 
 from datetime import timedelta

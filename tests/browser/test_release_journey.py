@@ -1,6 +1,6 @@
 """A probation officer plans a release to done: starts the plan from the record, works every pathway and task
-(inline, with HTMX), records accommodation on release and sees the plan ready in the pipeline; then records the
-release facts and, on the day, the release itself (issue 6)."""
+(inline, with HTMX), records accommodation on release and sees the plan ready in the pipeline; then records
+the release facts and, on the day, the release itself (issue 6)."""
 
 from datetime import timedelta
 

@@ -1,5 +1,5 @@
-"""An administrator sets up two-factor sign-in, signs in again with a code and resets a colleague's sign-in, in
-Chromium, with axe-core checks on each new page (issue 10, item 17)."""
+"""An administrator sets up two-factor sign-in, signs in again with a code and resets a colleague's sign-in,
+in Chromium, with axe-core checks on each new page (issue 10, item 17)."""
 
 import pytest
 from playwright.sync_api import Page, expect

@@ -1,5 +1,6 @@
-"""A victim liaison officer completes a victim notification: sees it in the work queue and on the dashboard, is
-refused without an outcome, records one, and the notification leaves the outstanding list (issue 6, part 5)."""
+"""A victim liaison officer completes a victim notification: sees it in the work queue and on the dashboard,
+is refused without an outcome, records one, and the notification leaves the outstanding list
+(issue 6, part 5)."""
 
 from datetime import timedelta
 

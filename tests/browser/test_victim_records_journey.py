@@ -1,6 +1,6 @@
-"""A victim liaison officer records a victim, links them to an offence of a perpetrator found by name, sees the
-scheme eligibility and the notification raised, and completes it with an outcome (issue 6, part 5). Every new
-page is checked with axe-core."""
+"""A victim liaison officer records a victim, links them to an offence of a perpetrator found by name, sees
+the scheme eligibility and the notification raised, and completes it with an outcome (issue 6, part 5). Every
+new page is checked with axe-core."""
 
 from datetime import timedelta
 

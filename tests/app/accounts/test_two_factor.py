@@ -1,5 +1,6 @@
 """Two-factor sign-in (TOTP, django-otp), the idle timeout and an administrator's reset of someone's sign-in
-(issue 10, item 17). These tests go through the real steps, so they opt out of the automatic code at sign-in."""
+(issue 10, item 17). These tests go through the real steps, so they opt out of the automatic code at
+sign-in."""
 
 import time
 

@@ -1,5 +1,5 @@
-"""API tokens: scopes (read, write) enforced on every write, a maximum lifetime, and no token that never expires
-(issue 10, item 17)."""
+"""API tokens: scopes (read, write) enforced on every write, a maximum lifetime, and no token that never
+expires (issue 10, item 17)."""
 
 import importlib
 from datetime import timedelta

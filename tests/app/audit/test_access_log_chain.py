@@ -1,5 +1,5 @@
-"""The access log's tamper evidence (a hash chain checked by `manage.py verify_access_log`) and, on PostgreSQL,
-least privilege: the application's role may only add to and read the log (issue 10, item 5)."""
+"""The access log's tamper evidence (a hash chain checked by `manage.py verify_access_log`) and, on
+PostgreSQL, least privilege: the application's role may only add to and read the log (issue 10, item 5)."""
 
 from __future__ import annotations
 
@@ -146,9 +146,9 @@ def test_reordered_entries_are_named():
 def test_an_entry_written_outside_desist_is_named():
     entries = _entries(2)
     _tamper(
-        "INSERT INTO audit_accesslogentry (at, username, agency_code, action, channel, object_type, object_id, "
-        "summary, purpose, justification, recipient, detail, path, chain_seq, entry_hash) VALUES (%s, 'x', '', "
-        "'consultation', 'web', '', '', 'forged', '', '', '', '{}', '', %s, %s)",
+        "INSERT INTO audit_accesslogentry (at, username, agency_code, action, channel, object_type, "
+        "object_id, summary, purpose, justification, recipient, detail, path, chain_seq, entry_hash) "
+        "VALUES (%s, 'x', '', 'consultation', 'web', '', '', 'forged', '', '', '', '{}', '', %s, %s)",
         params=[[entries[1].at, entries[1].chain_seq + 1, "f" * 64]],
     )
     forged = AccessLogEntry.objects.get(summary="forged")

@@ -146,7 +146,8 @@ def test_every_admin_of_person_data_is_scoped_read_only_and_logged():
             for f in model._meta.get_fields()
         )
 
-    # Reached a person only through ids kept for provenance, with no names; each justified in docs/security.md.
+    # Reached a person only through ids kept for provenance, with no names; each justified in
+    # docs/security.md.
     ids_only = {"linking.ReviewDecision"}
     for model, model_admin in admin.site._registry.items():
         if model._meta.label in ids_only:
@@ -157,7 +158,7 @@ def test_every_admin_of_person_data_is_scoped_read_only_and_logged():
                 assert getattr(model_admin, permission)(None) is False, (model._meta.label, permission)
 
 
-# --- memberships: grants of access ---------------------------------------------------------------------------
+# --- memberships: grants of access --------------------------------------------------------------------------
 
 
 def test_a_membership_grant_is_a_disclosure_shown_to_the_other_administrators(client, people, partnership):

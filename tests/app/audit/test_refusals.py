@@ -53,7 +53,7 @@ def denied(**filters):
     return AccessLogEntry.objects.filter(action=Action.DENIED, **filters)
 
 
-# --- Item 4: relatives the user's agency does not work with are hidden, on every channel -----------------------
+# --- Item 4: relatives the user's agency does not work with are hidden, on every channel --------------------
 
 
 def test_the_record_page_hides_a_relative_the_agency_does_not_work_with(client, staff, family):
@@ -98,7 +98,7 @@ def test_the_hiding_runs_both_ways(client, staff, family):
     ]
 
 
-# --- Item 6: the refusals that were not logged -------------------------------------------------------------------
+# --- Item 6: the refusals that were not logged --------------------------------------------------------------
 
 
 @pytest.fixture
@@ -189,7 +189,7 @@ def test_an_unlogged_refusal_is_caught_by_the_net(client, staff):
     assert entry.detail["status"] == 404 and entry.path == "/board/published/1999Q9/pack.pdf"
 
 
-# --- Issue 13, item 1: one refusal, the error each channel understands -------------------------------------------
+# --- Issue 13, item 1: one refusal, the error each channel understands --------------------------------------
 
 
 @pytest.mark.parametrize(

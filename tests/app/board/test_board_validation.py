@@ -49,8 +49,8 @@ def convict(subject: Any, proven: date, committed: date | None = None) -> None:
 @pytest.fixture
 def cohort(partnership: Any) -> dict[str, Any]:
     """Fourteen people convicted early in the validated quarter. Eight young people with long records, of whom
-    seven reoffend within the year; six older first offenders, of whom one reoffends. One person only cautioned,
-    so OGRS3 gives nothing for them."""
+    seven reoffend within the year; six older first offenders, of whom one reoffends. One person only
+    cautioned, so OGRS3 gives nothing for them."""
     offence_code("04600", "Theft (non-motor)", 0.0)
     people = []
     for i in range(14):
@@ -104,7 +104,8 @@ def test_higher_risk_people_reoffend_more_and_the_auc_is_above_a_half(cohort: di
     everyone = next(g for g in validation["groups"] if g["breakdown"] == "all")
     assert (everyone["people"], everyone["reoffended"]) == (14, 8)
     assert validation["unscored"] == 1 and validation["without_follow_up"] == 0
-    # The AUC by hand: over every (reoffender, non-reoffender) pair, 1 when the reoffender scored higher, ½ a tie.
+    # The AUC by hand: over every (reoffender, non-reoffender) pair, 1 when the reoffender scored higher,
+    # ½ a tie.
     predicted = {
         r["person_id"]: r["predicted"] for r in retrospective_scores(basket_inputs(), as_of=TODAY).to_pylist()
     }

@@ -1,7 +1,8 @@
-"""Issue 11 on the web side: every field a mapping takes is importable (international postcodes as data-quality
-notes, combined columns, e-mail and telephone) and reaches the linkage engine; each import's linking state shows
-on the import pages and on /linkage/; a small web import links with the stored model or waits for enough records,
-never fails; and a linking run cut short is explained in plain words and tried again."""
+"""Issue 11 on the web side: every field a mapping takes is importable (international postcodes as
+data-quality notes, combined columns, e-mail and telephone) and reaches the linkage engine; each import's
+linking state shows on the import pages and on /linkage/; a small web import links with the stored model or
+waits for enough records, never fails; and a linking run cut short is explained in plain words and tried
+again."""
 
 from __future__ import annotations
 
@@ -30,8 +31,8 @@ from tests.app.worker_process import start_worker, wait_until, worker_env  # noq
 
 pytestmark = pytest.mark.postgres
 
-# A housing provider abroad and at home: Australian four-digit postcodes, a blank one, lower case, stray spaces,
-# the house number and the street in two columns, and contact details.
+# A housing provider abroad and at home: Australian four-digit postcodes, a blank one, lower case, stray
+# spaces, the house number and the street in two columns, and contact details.
 HEADER = [
     "Member No",
     "Given",
@@ -155,7 +156,8 @@ def run_worker() -> None:
 
 
 def web_import(client, name: str, content: bytes) -> Upload:
-    """Upload, check and import a file through the pages with the agency's saved mapping, running the worker."""
+    """Upload, check and import a file through the pages with the agency's saved mapping, running the
+    worker."""
     response = client.post("/imports/", {"file": SimpleUploadedFile(name, content)})
     upload = Upload.objects.get(file_name=name)
     assert response.url == f"/imports/uploads/{upload.pk}/", response.url
@@ -224,8 +226,9 @@ def test_an_international_file_imports_with_a_note_and_every_field_reaches_the_e
     fields = set(LinkageModelVersion.objects.get().splink["metadata"]["fields"])
     assert {"address", "address_line_2", "region", "country", "email", "telephone"} <= fields
     people = {r: SourceRecord.objects.get(record_id=r).person_id for r in ("A1", "A2", "A5", "A6", "A3")}
-    # Six records are too few to estimate m (no EM below MIN_EM_RECORDS): the same name, date of birth, e-mail and
-    # address links; "Oak Road, England" against "Oak Rd, UK" may instead go to a reviewer, never to someone else.
+    # Six records are too few to estimate m (no EM below MIN_EM_RECORDS): the same name, date of birth, e-mail
+    # and address links; "Oak Road, England" against "Oak Rd, UK" may instead go to a reviewer, never to
+    # someone else.
     assert people["A1"] == people["A2"] and people["A3"] not in (people["A1"], people["A5"], people["A6"])
     assert (
         people["A5"] == people["A6"]
@@ -458,7 +461,8 @@ def test_a_linking_run_whose_worker_is_killed_is_explained_and_tried_again(
         worker.send_signal(signal.SIGKILL)
         worker.wait()
     assert LinkRun.objects.get().status == RunStatus.RUNNING  # cut short mid-run: nothing else knows yet
-    # The next worker finds the lease lapsed (its process is gone): the task is queued again, the run explained.
+    # The next worker finds the lease lapsed (its process is gone): the task is queued again, the run
+    # explained.
     assert [outcome for _, outcome in leases_reap()] == ["retried"]
     failed = LinkRun.objects.get()
     assert failed.status == RunStatus.FAILED and failed.failure == FailureKind.INTERRUPTED

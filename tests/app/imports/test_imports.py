@@ -781,7 +781,8 @@ def test_the_admin_shows_batches_and_records_read_only_and_versions_mappings(cli
         actor=builders.actor(), agency=partnership.housing, file=csv_file(GOOD_ROWS), mapping=mapping
     )
     root = User.objects.create_superuser("root.admin", "admin@example.org", "a-long-admin-password")
-    # Source records are person data: the admin shows an administrator only their own agency's (issue 10, item 7).
+    # Source records are person data: the admin shows an administrator only their own agency's
+    # (issue 10, item 7).
     Membership.objects.create(user=root, agency=partnership.housing, role="administrator")
     client.force_login(root)
     record = SourceRecord.objects.get(record_id="H001")
@@ -851,9 +852,9 @@ def test_an_import_whose_worker_is_killed_is_done_once_by_the_next_worker(
     services.upload_import_later(actor=builders.actor(analyst), upload=pending, mapping=mapping)
     first = start_worker(env, log=log)
     try:
-        # The worker writes its progress as it goes: part way through (re-checking the rows, or storing them in
-        # the import's one transaction), kill it. Either stage will do: on a fast machine the re-check can pass
-        # between two looks, so waiting for it alone made this test flaky.
+        # The worker writes its progress as it goes: part way through (re-checking the rows, or storing them
+        # in the import's one transaction), kill it. Either stage will do: on a fast machine the re-check can
+        # pass between two looks, so waiting for it alone made this test flaky.
         wait_until(
             lambda: (
                 Upload.objects.filter(pk=pending.pk, state="importing")

@@ -557,8 +557,8 @@ def test_relationships_an_extract_declares_join_the_linked_people(partnership, e
 
 
 def test_a_model_stored_by_an_earlier_desist_is_trained_again_not_a_failed_run(partnership, extracts):
-    """Models stored before the engine named its fields are refused by the engine; a run after the upgrade trains a
-    new model and links, instead of failing every time until someone trains by hand."""
+    """Models stored before the engine named its fields are refused by the engine; a run after the upgrade
+    trains a new model and links, instead of failing every time until someone trains by hand."""
     import_sources(partnership, extracts, ("police", "probation"))
     first = services.link_run(actor=builders.actor())
     old = LinkageModelVersion.objects.get(pk=first.model_version_id)

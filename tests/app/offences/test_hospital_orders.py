@@ -1,5 +1,6 @@
 """Hospital orders (RULES.md §7): a disposal of their own, enough by itself for the Victim Contact Scheme when
-the offence is violent or sexual, and not custody for proven reoffending (the court date is the index date)."""
+the offence is violent or sexual, and not custody for proven reoffending (the court date is the index
+date)."""
 
 from __future__ import annotations
 

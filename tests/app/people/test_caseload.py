@@ -187,8 +187,9 @@ def test_a_superseded_sentence_has_no_later_key_dates(partnership, worker):
 
 
 def test_a_refusal_reported_after_a_redirect_is_an_error_summary(client, partnership, worker):
-    """A refusal that a view reports with messages.error and a redirect (an IOM proposal the panel cannot take, an
-    escalation already resolved) shows as the GOV.UK error summary with "Error: " in the title, not a blue banner."""
+    """A refusal that a view reports with messages.error and a redirect (an IOM proposal the panel cannot
+    take, an escalation already resolved) shows as the GOV.UK error summary with "Error: " in the title, not a
+    blue banner."""
     from django.contrib.messages import constants
     from django.contrib.messages.storage.base import Message
     from django.contrib.messages.storage.cookie import CookieStorage

@@ -35,7 +35,8 @@ def make_row(
     model: type[models.Model], person: Person, *, other: Person | None = None, **values: Any
 ) -> models.Model:
     """A row of any model, its required fields filled in, every foreign key to a person pointing at `person`
-    (the second one of a row, a relationship's, at `other`). Rows it needs (a sentence, a batch) are made too."""
+    (the second one of a row, a relationship's, at `other`). Rows it needs (a sentence, a batch) are made
+    too."""
     row = model(**values)
     person_fields = 0
     for field in model._meta.concrete_fields:
@@ -104,7 +105,8 @@ def reviewer(partnership):
 
 
 def every_row(absorbed: Person, third: Person) -> dict[str, int]:
-    """One row in every table that points at a person, pointing at the absorbed person: "app.model.field" -> pk."""
+    """One row in every table that points at a person, pointing at the absorbed person: "app.model.field" ->
+    pk."""
     made = {}
     for model, field in merging.person_links():
         key = f"{model._meta.label_lower}.{field.name}"

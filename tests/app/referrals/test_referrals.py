@@ -226,7 +226,8 @@ def test_the_waiting_list_shows_positions_and_expected_waits(partnership, team):
         services.referral_make(actor=officer(team), person=p, service=mhtr, on=TODAY - timedelta(days=100))
         for p in people
     ]
-    # Two finished in the last 12 weeks (throughput 2/12 a week), after 14 and 28 days' wait; one in a place now.
+    # Two finished in the last 12 weeks (throughput 2/12 a week), after 14 and 28 days' wait; one in a place
+    # now.
     for referral, accepted, started in ((referrals[0], 60, 46), (referrals[1], 60, 32)):
         services.referral_accept(actor=provider(team), referral=referral, on=TODAY - timedelta(days=accepted))
         services.referral_start(actor=provider(team), referral=referral, on=TODAY - timedelta(days=started))

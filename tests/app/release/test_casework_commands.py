@@ -1,5 +1,6 @@
-"""The release, referral, booking and victim commands (issue 6: "the same services from the pages, the API and the
-CLI"): each acts as --user, so the access rule and the access log apply, and bad input gets a clear message."""
+"""The release, referral, booking and victim commands (issue 6: "the same services from the pages, the API and
+the CLI"): each acts as --user, so the access rule and the access log apply, and bad input gets a clear
+message."""
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
-"""A recall reaches the release plan and victims (issue 12): back in custody on the sentence, the post-recall release
-date worked out by the engine is the one the readiness view, the work queue, escalations and victims follow; the
-plan is reopened for the re-release, which is recorded like any release."""
+"""A recall reaches the release plan and victims (issue 12): back in custody on the sentence, the post-recall
+release date worked out by the engine is the one the readiness view, the work queue, escalations and victims
+follow; the plan is reopened for the re-release, which is recorded like any release."""
 
 from __future__ import annotations
 
@@ -275,7 +275,8 @@ def test_a_recall_is_refused_before_the_re_release_and_to_others_than_prison_or_
     )
     assert response.status_code in (403, 404) and Recall.objects.count() == 1
     assert AccessLogEntry.objects.filter(action="denied", user=police, person_id=subject.pk).exists()
-    # Prison staff who may see the person, on the page: the second recall is refused with the reason, nothing saved.
+    # Prison staff who may see the person, on the page: the second recall is refused with the reason, nothing
+    # saved.
     client.force_login(officer)
     response = client.post(
         f"/releases/sentences/{released.pk}/recalls/",

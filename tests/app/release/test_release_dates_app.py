@@ -1,7 +1,8 @@
-"""Release dates to the day in the app (issue 12): sentences as the prison records them, adjustments and recalls,
-worked out by desist.core.release_dates with the working on the release page, "this needs a manual calculation"
-instead of a date, and the dates that drive readiness and victim notifications worked out again on each change.
-Expected dates are the MoJ calculator's own (tests/core/data/crd/, cases named in each test)."""
+"""Release dates to the day in the app (issue 12): sentences as the prison records them, adjustments and
+recalls, worked out by desist.core.release_dates with the working on the release page, "this needs a manual
+calculation" instead of a date, and the dates that drive readiness and victim notifications worked out again
+on each change. Expected dates are the MoJ calculator's own (tests/core/data/crd/, cases named in each
+test)."""
 
 from __future__ import annotations
 
@@ -95,7 +96,8 @@ def test_a_remand_adjustment_moves_release_not_expiry_beyond_the_calculators(off
 
 
 def test_consecutive_sentences_are_worked_out_together(officer, subject):
-    # tranches/crs-2045-ac1-3: 3 years, then 4 years consecutive (a domestic abuse offence), from 22 March 2024.
+    # tranches/crs-2045-ac1-3: 3 years, then 4 years consecutive (a domestic abuse offence), from
+    # 22 March 2024.
     first = record(officer, subject, sentence_date=D("2024-03-22"), years=3, offence_date=D("2024-03-22"))
     second = record(officer, subject, sentence_date=D("2024-03-22"), years=4, consecutive_to=first)
     builders.offence_code("00800", "Violence", 0.1)

@@ -1,5 +1,6 @@
-"""Release facts on the release page and the release itself (issue 6): the form and its messages, recording that a
-person was released with everything that follows, and the same through the API and `manage.py release`."""
+"""Release facts on the release page and the release itself (issue 6): the form and its messages, recording
+that a person was released with everything that follows, and the same through the API and
+`manage.py release`."""
 
 from __future__ import annotations
 
@@ -292,7 +293,8 @@ def test_the_release_page_records_the_release_and_then_shows_it(
     subject, sentence = prisoner(partnership, team)
     services.release_plan_start(actor=officer(team), sentence=sentence)
     client.force_login(team["officer"])
-    # 15: the booking's recalls, adjustments and offences (issue 12) are prefetched once, whatever their number.
+    # 15: the booking's recalls, adjustments and offences (issue 12) are prefetched once, whatever their
+    # number.
     with django_assert_max_num_queries(15):
         page = client.get(f"/people/{subject.pk}/release/").content.decode()
     assert f'value="{TODAY.isoformat()}"' in page  # the date of release defaults to today

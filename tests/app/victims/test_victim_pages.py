@@ -1,6 +1,7 @@
-"""The victim liaison pages (issue 6, part 5): the victims list, recording and changing a victim, a victim's page
-with eligibility and notifications, linking to an offence, and the Victims section of a person's record. For the
-victim liaison role only: everyone else gets 404, logged as denied, and sees no victim data anywhere."""
+"""The victim liaison pages (issue 6, part 5): the victims list, recording and changing a victim, a victim's
+page with eligibility and notifications, linking to an offence, and the Victims section of a person's record.
+For the victim liaison role only: everyone else gets 404, logged as denied, and sees no victim data
+anywhere."""
 
 from __future__ import annotations
 

@@ -25,8 +25,8 @@ TEAM = ("coordinator", "practitioner")
 
 @pytest.fixture
 def member(partnership, team):
-    """A cohort member whose panel decision was recorded with no deciding user (by the system, as imports and the
-    demo build record them)."""
+    """A cohort member whose panel decision was recorded with no deciding user (by the system, as imports and
+    the demo build record them)."""
     person = builders.person(last_name="Adopted", involved=[(partnership.probation, team["practitioner"])])
     membership = iom.cohort_propose(actor=builders.actor(), person=person, notes="From the IOM register")
     assert membership.decisions.get().decided_by is None
@@ -188,7 +188,8 @@ def test_a_form_sent_without_its_csrf_token_gets_the_services_own_page(team):
 
 
 def test_a_record_is_logged_as_seen_only_once_it_has_been_presented(team, member):
-    """The service behind the record page and GET /api/people/<id>: what fails while presenting is not logged."""
+    """The service behind the record page and GET /api/people/<id>: what fails while presenting is not
+    logged."""
     from desist.people.services import PersonNotFound, person_record_show
 
     actor = builders.actor(team["coordinator"])

@@ -81,7 +81,8 @@ def test_api_docs_load_nothing_from_outside(client, worker):
 
 
 def test_no_template_has_an_inline_script_style_or_handler():
-    """A new template with inline script or style would break under the CSP: catch it here, not in a browser."""
+    """A new template with inline script or style would break under the CSP: catch it here, not in a
+    browser."""
     from pathlib import Path
 
     import desist

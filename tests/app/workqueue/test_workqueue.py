@@ -1,4 +1,5 @@
-"""The work queue (issue 6, part 6): one list per user of what needs them today, for the people they may see."""
+"""The work queue (issue 6, part 6): one list per user of what needs them today, for the people they may
+see."""
 
 from __future__ import annotations
 
