@@ -422,6 +422,37 @@ def _load(world: Any, *, log: Callable[[str], None], linkage: dict[str, Any]) ->
     )
     counts["record involvements replaced"] = _record_involvements_replace()
     log(f"  registers {counts['registers']:,}, involvements {counts['involvements']:,}")
+    # Where linkage joined two generated people, their assessments are one person's history: numbered by date.
+    placed = sorted(
+        (
+            (person, r["assessed_on"], r["assessment_id"], r)
+            for r in _records(world.assessments)
+            if (person := owners.person(r["person_id"], JUSTICE)) is not None
+        ),
+        key=lambda row: row[:3],
+    )
+    versions: dict[int, int] = {}
+
+    def assessment_rows() -> Iterator[tuple[Any, ...]]:
+        for person, _, _, r in placed:
+            versions[person] = versions.get(person, 0) + 1
+            yield (
+                r["assessment_id"],
+                person,
+                versions[person],
+                r["assessed_on"],
+                r["source"],
+                r["rosh_public"],
+                r["rosh_known_adult"],
+                r["rosh_children"],
+                r["rosh_staff"],
+                Decimal(str(r["rsr_percent"])),
+                _percent(r["arp_percent"]),
+                _percent(r["csrp_percent"]),
+                r["answers"],
+                now,
+            )
+
     counts["assessments"] = copy_rows(
         Assessment,
         [
@@ -440,26 +471,7 @@ def _load(world: Any, *, log: Callable[[str], None], linkage: dict[str, Any]) ->
             "answers",
             "created_at",
         ],
-        (
-            (
-                r["assessment_id"],
-                person,
-                1,
-                r["assessed_on"],
-                r["source"],
-                r["rosh_public"],
-                r["rosh_known_adult"],
-                r["rosh_children"],
-                r["rosh_staff"],
-                Decimal(str(r["rsr_percent"])),
-                _percent(r["arp_percent"]),
-                _percent(r["csrp_percent"]),
-                r["answers"],
-                now,
-            )
-            for r in _records(world.assessments)
-            if (person := owners.person(r["person_id"], JUSTICE)) is not None
-        ),
+        assessment_rows(),
     )
     assessed = set(Assessment.objects.values_list("pk", flat=True))
 
