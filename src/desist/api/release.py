@@ -12,7 +12,7 @@ from django.utils import timezone
 from ninja import Query, Router, Schema, Status
 
 from desist.api.actor import api_actor
-from desist.api.schemas import form_field_errors
+from desist.api.schemas import form_data, form_field_errors, refusal_errors
 from desist.audit.models import Action
 from desist.audit.refusals import refuse
 from desist.audit.services import log_access
@@ -372,7 +372,7 @@ def update_task(request: HttpRequest, plan_id: int, task_id: int, body: TaskIn) 
             actor=actor, task=task, version=version, **{k: form.cleaned_data[k] for k in sent}
         )
     except services.ReleaseError as error:
-        return Status(422, {"detail": [{"loc": ["body"], "msg": str(error)}]})
+        return Status(422, refusal_errors(error))
     task = PlanTask.objects.select_related("owner_agency").get(pk=task.pk)
     return _task_out(task)
 
@@ -428,14 +428,14 @@ def set_release_date(request: HttpRequest, sentence_id: int, body: ReleaseDateIn
 def set_release_facts(request: HttpRequest, sentence_id: int, body: ReleaseFactsIn) -> Any:
     actor = api_actor(request)
     sentence = selectors.sentence_for_actor(actor, sentence_id)
-    data = {name: ("" if value is None else value) for name, value in body.model_dump().items()}
+    data = form_data(body)
     form = ReleaseFactsForm(data)  # the version rides along as the page's hidden field does
     if not form.is_valid():
         return Status(422, form_field_errors(form))
     try:
         facts = services.release_facts_record(actor=actor, sentence=sentence, **form.cleaned_data)
     except services.ReleaseError as error:
-        return Status(422, {"detail": [{"loc": ["body"], "msg": str(error)}]})
+        return Status(422, refusal_errors(error))
     _, inputs = selectors.release_inputs([sentence], on=timezone.localdate())[sentence.pk]
     dates = rules.release_dates(inputs)
     return {
@@ -466,7 +466,7 @@ def record_release(request: HttpRequest, sentence_id: int, body: ReleaseIn) -> A
     try:
         release = services.release_record(actor=actor, sentence=sentence, **form.cleaned_data)
     except services.ReleaseError as error:
-        return Status(422, {"detail": [{"loc": ["body"], "msg": str(error)}]})
+        return Status(422, refusal_errors(error))
     return {
         "sentence_id": sentence.pk,
         "released_on": release.released_on,
@@ -504,15 +504,13 @@ def record_adjustment(request: HttpRequest, sentence_id: int, body: AdjustmentIn
     actor = api_actor(request)
     sentence = selectors.sentence_for_actor(actor, sentence_id)
     selectors.recorder_for_actor(actor, person_id=sentence.person_id, what="an adjustment")
-    form = AdjustmentForm(
-        {name: ("" if value is None else value) for name, value in body.model_dump().items()}
-    )
+    form = AdjustmentForm(form_data(body))
     if not form.is_valid():
         return Status(422, form_field_errors(form))
     try:
         adjustment = services.adjustment_record(actor=actor, sentence=sentence, **form.cleaned_data)
     except services.ReleaseError as error:
-        return Status(422, {"detail": [{"loc": ["body"], "msg": str(error)}]})
+        return Status(422, refusal_errors(error))
     return _booking_out(sentence.person_id, adjustment.pk)
 
 
@@ -526,13 +524,13 @@ def record_recall(request: HttpRequest, sentence_id: int, body: RecallIn) -> Any
     actor = api_actor(request)
     sentence = selectors.sentence_for_actor(actor, sentence_id)
     selectors.recorder_for_actor(actor, person_id=sentence.person_id, what="a recall")
-    form = RecallForm({name: ("" if value is None else value) for name, value in body.model_dump().items()})
+    form = RecallForm(form_data(body))
     if not form.is_valid():
         return Status(422, form_field_errors(form))
     try:
         recall = services.recall_record(actor=actor, sentence=sentence, **form.cleaned_data)
     except services.ReleaseError as error:
-        return Status(422, {"detail": [{"loc": ["body"], "msg": str(error)}]})
+        return Status(422, refusal_errors(error))
     return _booking_out(sentence.person_id, recall.pk)
 
 
@@ -550,7 +548,7 @@ def remove_adjustment(request: HttpRequest, adjustment_id: int) -> Any:
     try:
         services.adjustment_remove(actor=actor, adjustment=adjustment)
     except services.ReleaseError as error:
-        return Status(422, {"detail": [{"loc": ["body"], "msg": str(error)}]})
+        return Status(422, refusal_errors(error))
     return _booking_out(person_id, adjustment_id)
 
 
@@ -566,7 +564,7 @@ def record_sentence(request: HttpRequest, person_id: int, body: CustodialSentenc
     selectors.recorder_for_actor(actor, person_id=person.pk, what="a sentence")
     booking = selectors.booking_dates(person.pk, on=timezone.localdate())
     form = CustodialSentenceForm(
-        {name: ("" if value is None else value) for name, value in body.model_dump().items()},
+        form_data(body),
         sentences=booking.sentences,
     )
     if not form.is_valid():
@@ -579,7 +577,7 @@ def record_sentence(request: HttpRequest, person_id: int, body: CustodialSentenc
             actor=actor, person=person, consecutive_to=follows, **data
         )
     except services.ReleaseError as error:
-        return Status(422, {"detail": [{"loc": ["body"], "msg": str(error)}]})
+        return Status(422, refusal_errors(error))
     return _booking_out(person.pk, sentence.pk)
 
 

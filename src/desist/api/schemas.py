@@ -221,3 +221,14 @@ def form_field_errors(form: Any) -> dict[str, Any]:
             for message in messages
         ]
     }
+
+
+def form_data(body: Any) -> dict[str, Any]:
+    """A request body as the data of the page's Django form (None as an empty field), so the API validates
+    through the same form as the page."""
+    return {name: "" if value is None else value for name, value in body.model_dump().items()}
+
+
+def refusal_errors(error: Exception) -> dict[str, Any]:
+    """A service's refusal of the whole body in the API's 422 shape."""
+    return {"detail": [{"loc": ["body"], "msg": str(error)}]}

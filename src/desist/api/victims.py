@@ -13,7 +13,7 @@ from django.utils import timezone
 from ninja import Router, Schema, Status
 
 from desist.api.actor import api_actor
-from desist.api.schemas import form_field_errors
+from desist.api.schemas import form_field_errors, refusal_errors
 from desist.audit.context import Actor
 from desist.audit.models import Action
 from desist.audit.refusals import refuse
@@ -116,7 +116,7 @@ def complete(request: HttpRequest, notification_id: int, body: CompleteIn) -> An
             note=form.cleaned_data["note"],
         )
     except services.VictimError as error:
-        return Status(422, {"detail": [{"loc": ["body"], "msg": str(error)}]})
+        return Status(422, refusal_errors(error))
     return _out(item, timezone.localdate())
 
 
@@ -332,7 +332,7 @@ def victim_link(request: HttpRequest, victim_id: int, body: LinkIn) -> Any:
     try:
         services.victim_link(actor=actor, victim=victim, offence=offence)
     except services.VictimError as error:
-        return Status(422, {"detail": [{"loc": ["body"], "msg": str(error)}]})
+        return Status(422, refusal_errors(error))
     return _victim_detail(actor, victim.pk)
 
 
