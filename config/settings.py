@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "desist.victims",
     "desist.workqueue",
     "desist.referrals",
+    "desist.supervision",
     "desist.premises",
     "desist.outcomes",
     "desist.board",
