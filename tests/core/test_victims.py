@@ -6,6 +6,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from desist.core.victims import notification_deadline, vcs_eligibility, working_days_before
+from desist.core.working_days import is_working_day
 
 
 def test_a_violent_offence_with_twelve_months_custody_is_eligible():
@@ -50,6 +51,11 @@ def test_five_working_days_before_a_monday_is_the_monday_before():
     assert working_days_before(date(2026, 12, 7), 5) == date(2026, 11, 30)
 
 
+def test_the_notice_deadline_skips_the_bank_holidays_of_christmas():
+    # 5 January 2027: back over 1 January, 28, 25 December (bank holidays) and the weekends.
+    assert working_days_before(date(2027, 1, 5), 5) == date(2026, 12, 24)
+
+
 def test_the_deadline_is_before_the_event_or_today_at_short_notice():
     ahead = notification_deadline(date(2026, 12, 7), on=date(2026, 11, 2), working_days=5)
     assert (ahead.due, ahead.short_notice) == (date(2026, 11, 30), False)
@@ -65,4 +71,4 @@ def test_a_deadline_is_never_a_weekend_unless_today_nor_after_the_event(event, d
     deadline = notification_deadline(event, on=on, working_days=days)
     assert deadline.due <= max(event, on)
     if days and not deadline.short_notice:
-        assert deadline.due.weekday() < 5
+        assert is_working_day(deadline.due)

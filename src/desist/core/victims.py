@@ -5,8 +5,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from enum import StrEnum
+
+from desist.core.working_days import working_days_before as _working_days_before
 
 # RULES.md §7: "victims of a violent or sexual offence where the sentence is 12 months' custody or more".
 QUALIFYING_OFFENCE_GROUPS = frozenset({"violence", "sexual"})
@@ -91,14 +93,9 @@ def vcs_eligibility(
 
 
 def working_days_before(day: date, working_days: int) -> date:
-    """The date `working_days` Monday-to-Friday days before `day` (bank holidays are not modelled)."""
-    out = day
-    left = working_days
-    while left > 0:
-        out -= timedelta(days=1)
-        if out.weekday() < 5:
-            left -= 1
-    return out
+    """The date `working_days` working days before `day`: Monday to Friday less the bank holidays of England
+    and Wales (desist.core.working_days, the one place working days are counted)."""
+    return _working_days_before(day, working_days)
 
 
 @dataclass(frozen=True)
