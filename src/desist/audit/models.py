@@ -83,11 +83,12 @@ class AccessLogEntry(models.Model):
         if self.pk is not None:
             raise AppendOnlyError("Access log entries cannot be changed.")
         if self.chain_seq is None:
-            # Not yet sealed: append it through the chain (which saves it, sealed).
-            from desist.audit.services import log_entries_append
-
-            log_entries_append([self])
-            return
+            # Not sealed: only the chain (desist.audit.services.log_access, log_entries_append) adds entries,
+            # so none can be stored outside it.
+            raise AppendOnlyError(
+                "Access log entries are added through log_access or log_entries_append "
+                "(desist.audit.services), which chain them."
+            )
         super().save(*args, **kwargs)
 
     def delete(self, *args: object, **kwargs: object) -> tuple[int, dict[str, int]]:

@@ -13,7 +13,7 @@ from django.db import DatabaseError, connection, connections, transaction
 from desist.audit.chain import FIELDS, GENESIS, canonical_payload, entry_hash
 from desist.audit.context import system_actor
 from desist.audit.database import app_role_grant
-from desist.audit.models import AccessLogChainHead, AccessLogEntry, Action
+from desist.audit.models import AccessLogChainHead, AccessLogEntry, Action, AppendOnlyError
 from desist.audit.services import log_access, log_entries_append
 from tests.app import builders
 
@@ -89,9 +89,11 @@ def test_entries_written_together_chain_like_single_ones():
             for n in range(5)
         ]
     )
-    AccessLogEntry.objects.create(action=Action.CONSULTATION, summary="Saved the ordinary way")
+    # Only the chain adds entries: one saved the ordinary way is refused, so none is ever stored unsealed.
+    with pytest.raises(AppendOnlyError):
+        AccessLogEntry.objects.create(action=Action.CONSULTATION, summary="Saved the ordinary way")
     assert list(AccessLogEntry.objects.order_by("id").values_list("chain_seq", flat=True)) == list(
-        range(1, 9)
+        range(1, 8)
     )
     assert "intact" in _verify()
 

@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 from django.contrib.auth.models import User
 
-from desist.audit.models import AccessLogEntry
+from desist.audit.context import system_actor
+from desist.audit.services import log_access
 from desist.offences.models import OffenceCode
 from desist.offences.services import offence_codes_load
 
@@ -62,7 +63,7 @@ def test_admin_adds_an_agency_and_a_membership(client, superuser, partnership):
 
 @pytest.mark.django_db
 def test_the_access_log_cannot_be_edited_in_the_admin(client, superuser):
-    entry = AccessLogEntry.objects.create(summary="x", action="consultation")
+    entry = log_access(actor=system_actor(), action="consultation", summary="x")
     client.force_login(superuser)
     assert client.get(f"/admin/audit/accesslogentry/{entry.pk}/delete/").status_code == 403
 
