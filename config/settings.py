@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "desist.workqueue",
     "desist.referrals",
     "desist.supervision",
+    "desist.enforcement",
     "desist.premises",
     "desist.outcomes",
     "desist.board",
@@ -350,6 +351,14 @@ DESIST_VICTIM_NOTICE_WORKING_DAYS = env.int("DESIST_VICTIM_NOTICE_WORKING_DAYS",
 DESIST_VICTIM_CONDITION_CODES = tuple(
     env.list("DESIST_VICTIM_CONDITION_CODES", default=["ADD_NO_CONTACT", "ADD_EXCLUSION_ZONE"])
 )
+
+# Compliance and enforcement (docs/enforcement.md; Sentencing Act 2020 Sch 10 paras 5 and 6): another
+# unacceptable failure within this many months of a warning must be referred, the anniversary itself in that
+# period or not ("the period of 12 months beginning with the date on which the warning was given": not), and
+# enforcement action is due this many working days after the failure (HMPPS enforcement policy).
+DESIST_ENFORCEMENT_WARNING_MONTHS = env.int("DESIST_ENFORCEMENT_WARNING_MONTHS", default=12)
+DESIST_ENFORCEMENT_ANNIVERSARY_IN_WINDOW = env.bool("DESIST_ENFORCEMENT_ANNIVERSARY_IN_WINDOW", default=False)
+DESIST_ENFORCEMENT_CLOCK_WORKING_DAYS = env.int("DESIST_ENFORCEMENT_CLOCK_WORKING_DAYS", default=10)
 
 # The work queue lists plan tasks due within this many days (overdue ones always) and releases of the user's
 # caseload within this many weeks.
