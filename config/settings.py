@@ -430,3 +430,11 @@ OTP_TOTP_ISSUER = "desist"
 OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 # API tokens live at most this many days.
 DESIST_API_TOKEN_MAX_DAYS = env.int("DESIST_API_TOKEN_MAX_DAYS", default=90)
+
+# Supervision (docs/supervision.md): where appointment reminders go (a dotted path to a
+# desist.supervision.notify.NotificationBackend: LogBackend, EmailBackend, or an SMS provider's SmsBackend),
+# and how many hours ahead an appointment is reminded of.
+DESIST_NOTIFICATION_BACKEND = env.str(
+    "DESIST_NOTIFICATION_BACKEND", default="desist.supervision.notify.LogBackend"
+)
+DESIST_REMINDER_HOURS = env.int("DESIST_REMINDER_HOURS", default=24)
