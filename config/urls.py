@@ -12,6 +12,7 @@ urlpatterns = [
     path("", include("desist.iom.urls")),
     path("", include("desist.release.urls")),
     path("", include("desist.referrals.urls")),
+    path("", include("desist.enforcement.urls")),
     path("", include("desist.supervision.urls")),
     path("", include("desist.premises.urls")),
     path("", include("desist.victims.urls")),

@@ -50,6 +50,10 @@ UNLINKED: dict[str, str] = {
     "referrals/notices/<id:notice_id>/read/": "POST only: mark one notice read",
     "referrals/<id:referral_id>/<slug:action>/": "POST only: move a referral on",
     "bookings/<id:booking_id>/<slug:action>/": "POST only: move a booking on",
+    "people/<id:person_id>/enforcement/<slug:action>/": "POST only: record a failure, recommend a recall, "
+    "record a requirement's progress or ending",
+    "enforcement/failures/<id:failure_id>/<slug:action>/": "POST only: judge, warn, refer, court outcome",
+    "enforcement/recalls/<id:recommendation_id>/decide/": "POST only: decide a recall recommendation",
     "board/published/publish": "POST only: publish a quarter",
     "linkage/train/": "POST only: train the linkage model",
     "linkage/run/": "POST only: start a linking run",
@@ -76,6 +80,10 @@ UNLINKED: dict[str, str] = {
     "fresh demo); tests/app/victims/test_victim_pages.py opens it",
     "board/published/<str:quarter>/pack.pdf": "needs a published quarter (none in a fresh demo); "
     "tests/app/board/test_board.py builds the pack",
+    "enforcement/failures/<id:failure_id>/": "needs a failure to comply (none in a fresh demo); "
+    "tests/app/enforcement/test_pages.py opens it",
+    "enforcement/warnings/<id:warning_id>/letter.pdf": "needs a warning (none in a fresh demo); "
+    "tests/app/enforcement/test_pages.py produces the letter",
     "diary/feed/": "POST only: issue or revoke the diary's calendar feed address",
     "diary/feed/<str:token>.ics": "the calendar feed: its address holds a secret shown once; "
     "tests/app/supervision/test_pages.py reads it",

@@ -130,6 +130,13 @@ RULES: dict[str, Rule] = {
     # The calendar feed's address holds the secret: an unknown one is "no such calendar", without a sign-in.
     "diary_feed": Rule(404, anonymous=404, missing=True),
     "service_capacity": Rule(200),
+    # Compliance and enforcement: with the person's record.
+    "person_enforcement": Rule(404),
+    "person_enforcement_action": Rule(404, method="POST"),
+    "enforcement_failure": Rule(404),
+    "enforcement_failure_action": Rule(404, method="POST"),
+    "enforcement_warning_letter": Rule(404),
+    "enforcement_recall_decide": Rule(404, method="POST"),
     "service_waiting_list": Rule(200),
     "premises_list": Rule(200),
     "premises_detail": Rule(200),
@@ -244,6 +251,13 @@ RULES: dict[str, Rule] = {
     "api:victim_change": Rule(404, method="PATCH", anonymous=API_SIGN_IN, body={"name": "Changed"}),
     "api:victim_link": Rule(404, method="POST", anonymous=API_SIGN_IN, body={"offence_id": 0}),
     "api:work": Rule(200, anonymous=API_SIGN_IN),
+    "api:enforcement_person": Rule(404, anonymous=API_SIGN_IN),
+    "api:enforcement_awaiting": Rule(200, anonymous=API_SIGN_IN),
+    "api:enforcement_judge": Rule(
+        404, method="POST", anonymous=API_SIGN_IN, body={"judgement": "unacceptable", "reason": "None"}
+    ),
+    "api:enforcement_warn": Rule(404, method="POST", anonymous=API_SIGN_IN),
+    "api:enforcement_refer": Rule(404, method="POST", anonymous=API_SIGN_IN),
 }
 
 

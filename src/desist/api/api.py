@@ -24,6 +24,7 @@ from desist.api.victims import work_router
 from desist.audit.context import actor_for_request
 from desist.audit.models import Channel
 from desist.audit.refusals import log_refusal
+from desist.enforcement.api import router as enforcement_router
 from desist.versioning import StaleEdit
 
 
@@ -85,3 +86,4 @@ api.add_router("/premises", premises_router)
 api.add_router("/victims", victims_router)
 api.add_router("/work", work_router)
 api.add_router("/merges", merges_router)
+api.add_router("/enforcement", enforcement_router)

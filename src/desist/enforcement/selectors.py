@@ -17,6 +17,7 @@ from desist.audit.refusals import refuse
 from desist.core import enforcement as rules
 from desist.enforcement.models import (
     EnforcementReferral,
+    EnforcementWarning,
     Failure,
     Judgement,
     ProgressKind,
@@ -92,6 +93,16 @@ def warnings_on(sentence_id: int, *, besides: int | None = None) -> list[date]:
     if besides is not None:
         found = found.exclude(pk=besides)
     return list(found.values_list("warning__issued_on", flat=True))
+
+
+def warnings_by_sentence(sentence_ids: set[int]) -> dict[int, list[tuple[int, date]]]:
+    """(failure, warning date) of every warning on these sentences, by sentence: one query."""
+    out: dict[int, list[tuple[int, date]]] = defaultdict(list)
+    for sentence_id, failure_id, issued_on in EnforcementWarning.objects.filter(
+        failure__sentence_id__in=sentence_ids
+    ).values_list("failure__sentence_id", "failure_id", "issued_on"):
+        out[sentence_id].append((failure_id, issued_on))
+    return out
 
 
 def next_action(failure: Failure, *, warnings: list[date] | None = None) -> rules.NextAction:

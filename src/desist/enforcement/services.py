@@ -426,7 +426,7 @@ def _progress(
     if requirement.kind not in allowed:
         raise EnforcementError(
             f"A {requirement.get_kind_display().lower()} requirement does not count "
-            f"{ProgressKind(kind).label.lower()}s."
+            f"{ProgressKind(kind).label.lower()}: record it against the requirement it belongs to."
         )
     if requirement.status != RequirementStatus.ACTIVE:
         raise EnforcementError(f"This requirement is {requirement.get_status_display().lower()}.")

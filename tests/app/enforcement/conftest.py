@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 import pytest
+from django.contrib.auth.models import User
 
 from desist.audit.context import Actor
 from desist.people.models import Person
@@ -26,6 +27,8 @@ class Case:
     drr: Requirement
     officer: Actor
     police: Actor
+    officer_user: User
+    police_user: User
 
 
 @pytest.fixture
@@ -53,4 +56,6 @@ def case(partnership) -> Case:
         drr=requirement("drr", 6, "months"),
         officer=builders.actor(officer),
         police=builders.actor(police),
+        officer_user=officer,
+        police_user=police,
     )
