@@ -251,6 +251,22 @@ RULES: dict[str, Rule] = {
     "api:victim_change": Rule(404, method="PATCH", anonymous=API_SIGN_IN, body={"name": "Changed"}),
     "api:victim_link": Rule(404, method="POST", anonymous=API_SIGN_IN, body={"offence_id": 0}),
     "api:work": Rule(200, anonymous=API_SIGN_IN),
+    "api:supervision_chronology": Rule(404, anonymous=API_SIGN_IN),
+    "api:supervision_contact_record": Rule(
+        404,
+        method="POST",
+        anonymous=API_SIGN_IN,
+        body={"kind": "case_note", "occurred_at": "2024-01-01T10:00:00Z", "summary": "Seen"},
+    ),
+    "api:supervision_appointment_book": Rule(
+        404,
+        method="POST",
+        anonymous=API_SIGN_IN,
+        body={"practitioner": 0, "starts_at": "2030-01-01T10:00:00Z", "ends_at": "2030-01-01T11:00:00Z"},
+    ),
+    "api:supervision_appointment_outcome": Rule(
+        404, method="POST", anonymous=API_SIGN_IN, body={"outcome": "failed_to_attend"}
+    ),
     "api:enforcement_person": Rule(404, anonymous=API_SIGN_IN),
     "api:enforcement_awaiting": Rule(200, anonymous=API_SIGN_IN),
     "api:enforcement_judge": Rule(
