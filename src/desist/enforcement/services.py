@@ -32,6 +32,8 @@ from desist.enforcement.models import (
     RequirementEnding,
     RequirementProgressEntry,
 )
+from desist.outcomes.models import EnforcementKind
+from desist.outcomes.services import enforcement_action_record
 from desist.people.models import Person
 from desist.release.services import ReleaseError, recall_record
 from desist.sentences.models import (
@@ -195,6 +197,14 @@ def issue_warning(*, actor: Actor, failure: Failure, on: date | None = None) -> 
     warning = EnforcementWarning.objects.create(
         failure=failure, person_id=failure.person_id, issued_on=on, issued_by_id=actor.user_id
     )
+    # The board's enforcement measures count outcomes' enforcement actions: each warning is one.
+    enforcement_action_record(
+        actor=actor,
+        sentence=failure.sentence,
+        kind=EnforcementKind.WARNING,
+        action_date=on,
+        reason=failure.description[:255],
+    )
     _log(
         actor,
         warning,
@@ -229,6 +239,13 @@ def refer_for_enforcement(
             )
     except IntegrityError as error:  # referred at the same moment by someone else
         raise EnforcementError("This failure has already been referred for enforcement.") from error
+    enforcement_action_record(
+        actor=actor,
+        sentence=failure.sentence,
+        kind=EnforcementKind.BREACH,
+        action_date=on,
+        reason=failure.description[:255],
+    )
     _log(
         actor,
         referral,

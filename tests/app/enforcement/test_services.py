@@ -12,6 +12,7 @@ from desist.audit.models import AccessLogEntry
 from desist.enforcement import selectors, services
 from desist.enforcement.models import CourtOutcome, Failure, Judgement, RecallDecision
 from desist.enforcement.services import EnforcementError
+from desist.outcomes.models import EnforcementAction
 from desist.release.models import Recall
 from desist.sentences.models import RequirementStatus
 from tests.app import builders
@@ -88,6 +89,8 @@ def test_a_warning_then_a_second_failure_within_12_months_must_be_referred(case)
     assert not hasattr(Failure.objects.get(pk=second.pk), "warning")
     referral = services.refer_for_enforcement(actor=case.officer, failure=second, on=day(19))
     assert referral.failure_id == second.pk
+    # The board's enforcement measures read these.
+    assert sorted(EnforcementAction.objects.values_list("kind", flat=True)) == ["breach", "warning"]
     assert selectors.next_action(second).referral_required
 
 
