@@ -24,6 +24,7 @@ from desist.board import selectors as board_selectors
 from desist.core.cells import FORMULA_STARTS
 from desist.core.linkage.command import write_links, write_review
 from desist.families.services import families_refresh
+from desist.imports import importing
 from desist.imports import services as imports
 from desist.imports.extracts import ExtractFile
 from desist.offences import services as offences
@@ -46,7 +47,7 @@ PLAIN_NUMBER = re.compile(r"[-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?")
 # Every URL that answers with a CSV or Excel file, and every module that writes one. A new export must be
 # added here (and use desist.core.cells), or test_every_export_is_walked fails.
 EXPORT_URLS = {"board_export", "families_overlap", "import_problems_csv"}
-WRITERS = {"board/views.py", "families/views.py", "imports/services.py", "core/linkage/command.py"}
+WRITERS = {"board/views.py", "families/views.py", "imports/importing.py", "core/linkage/command.py"}
 NOT_FOR_SPREADSHEETS = {
     "core/basket/inputs.py": "hashes its own CSV text, never written out",
     "demo/extracts.py": "hands generated extracts to the importer in memory, never written out",
@@ -155,7 +156,7 @@ def test_the_import_problems_file_neutralises_hostile_columns_and_values(partner
         date_format="auto",
         columns={"Surname": "last_name", HOSTILE[1]: "date_of_birth"},
     )
-    report = imports.import_validate(
+    report = importing.import_validate(
         agency=partnership.housing,
         mapping=mapping,
         file=ExtractFile(name="housing.csv", content=out.getvalue().encode()),

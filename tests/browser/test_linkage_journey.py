@@ -4,7 +4,7 @@ and lands on the next one (issue 4, part 3)."""
 import pytest
 from playwright.sync_api import Page, expect
 
-from desist.linking import selectors, services
+from desist.linking import runs, selectors
 from desist.linking.models import ReviewDecision
 from desist.partnership.models import Role
 from tests.app import builders
@@ -32,7 +32,7 @@ def extracts(tmp_path_factory):
 
 def test_reviewer_decides_a_pair_blind_and_moves_to_the_next(page: Page, live_server, partnership, extracts):
     import_sources(partnership, extracts)
-    services.link_run(actor=builders.actor())
+    runs.link_run(actor=builders.actor())
     first, second = list(selectors.review_queue()[:2])
     partnership.user("rhea.reviewer", partnership.treatment, role=Role.ANALYST)
     login(page, live_server, "rhea.reviewer", PASSWORD)

@@ -12,10 +12,9 @@ from ninja import Router, Schema, Status
 from desist.api.actor import api_actor
 from desist.audit.context import Actor
 from desist.audit.refusals import refuse
+from desist.linking.merging import MergeRefused, SplitRefused, merge_counts, people_merge, people_merge_undo
 from desist.linking.selectors import can_review
 from desist.linking.services import review_actor
-from desist.people import services
-from desist.people.merging import MergeRefused, SplitRefused, merge_counts
 from desist.people.models import Person, PersonMerge
 
 router = Router(tags=["merges"])
@@ -92,7 +91,7 @@ def merge_people(request: HttpRequest, body: MergeIn) -> Any:
         if pk not in people:
             refuse(actor, summary=f"Refused to merge person {pk}", person_id=pk)
     try:
-        merge = services.people_merge(
+        merge = people_merge(
             actor=actor, absorbed=people[body.absorbed], kept=people[body.kept], reason=body.reason
         )
     except MergeRefused as refused:
@@ -111,7 +110,7 @@ def undo_merge(request: HttpRequest, merge_id: int, body: UndoIn) -> Any:
     if merge is None:
         refuse(actor, summary=f"Refused to undo merge {merge_id}", reason="no such merge")
     try:
-        merge = services.people_merge_undo(actor=actor, merge=merge, reason=body.reason)
+        merge = people_merge_undo(actor=actor, merge=merge, reason=body.reason)
     except SplitRefused as refused:
         return Status(409, {"detail": str(refused)})
     return _out(merge)

@@ -26,6 +26,7 @@ from desist.audit.services import log_access
 from desist.bulk import copy_rows
 from desist.core.risk.scoring import ScoreResult, scores_for
 from desist.people.models import Person
+from desist.people.signals import derived_refresh_later
 
 BATCH = 2000
 
@@ -268,7 +269,5 @@ def assessment_record(
             }
         },
     )
-    from desist.people.tasks import derived_refresh_later
-
     derived_refresh_later(person.pk)
     return assessment

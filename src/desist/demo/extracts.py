@@ -31,10 +31,11 @@ from desist.core.linkage import Accuracy, pairwise_accuracy
 from desist.core.synth.extracts import SOURCE_FORMATS
 from desist.core.synth.vocab import EXTRACT_SOURCES
 from desist.imports.extracts import ExtractFile
+from desist.imports.importing import import_extract
 from desist.imports.models import SourceRecord
-from desist.imports.services import import_extract, mapping_save
+from desist.imports.services import mapping_save
 from desist.linking.models import LinkRun, PairStatus, ReviewPair
-from desist.linking.services import link_run
+from desist.linking.runs import link_run
 from desist.partnership.models import Agency
 
 # How each source writes its dates: the format its mapping names (an analyst reads it off the file).

@@ -50,7 +50,7 @@ from desist.iom.models import (
     Strand,
 )
 from desist.iom.services import candidacy_refresh
-from desist.linking.services import LINK_REASON_PREFIX, LINK_REASON_SUFFIX
+from desist.linking.runs import LINK_REASON_PREFIX, LINK_REASON_SUFFIX
 from desist.offences.models import Offence, OffenceCode
 from desist.offences.services import offence_codes_load
 from desist.outcomes.demo import demo_outcomes_load

@@ -1,4 +1,5 @@
-"""Checking and importing uploaded extracts in the task worker (see services, "in the task worker")."""
+"""Checking and importing uploaded extracts in the task worker. imports.services queues these tasks; their
+work is in imports.importing, below it (docs/decisions/0004-no-import-cycles.md)."""
 
 from __future__ import annotations
 
@@ -6,12 +7,11 @@ from typing import Any
 
 from django_tasks import TaskContext, task
 
+from desist.imports.importing import upload_check_run, upload_import_run, upload_stopped
 from desist.worker.services import on_lapse
 
 
 def _run(context: TaskContext, work: Any, upload_id: int) -> dict[str, Any]:
-    from desist.imports.services import upload_stopped
-
     try:
         return work(upload_id=upload_id)
     except Exception as error:
@@ -27,22 +27,16 @@ def _run(context: TaskContext, work: Any, upload_id: int) -> dict[str, Any]:
 @task(takes_context=True)
 def check_upload_task(context: TaskContext, upload_id: int) -> dict[str, Any]:
     """Check every row of an uploaded extract against its mapping, writing progress on the upload."""
-    from desist.imports.services import upload_check_run
-
     return _run(context, upload_check_run, upload_id)
 
 
 @task(takes_context=True)
 def import_upload_task(context: TaskContext, upload_id: int) -> dict[str, Any]:
     """Import a checked upload whole or not at all, then queue linking (import_extract's hook)."""
-    from desist.imports.services import upload_import_run
-
     return _run(context, upload_import_run, upload_id)
 
 
 def _lapsed(task_id: str, retried: bool, reason: str) -> None:
-    from desist.imports.services import upload_stopped
-
     upload_stopped(
         task_id=task_id,
         retried=retried,

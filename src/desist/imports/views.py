@@ -15,7 +15,7 @@ from desist.audit.models import Action
 from desist.audit.refusals import AuthenticatedHttpRequest, refuse
 from desist.audit.services import log_access
 from desist.core.linkage.fields import clean
-from desist.imports import selectors, services
+from desist.imports import importing, selectors, services
 from desist.imports.extracts import (
     ENCODINGS,
     EXCEL_SUFFIXES,
@@ -130,7 +130,7 @@ def mapping(request: AuthenticatedHttpRequest, upload_id: int) -> HttpResponse:
     actor = request.actor
     upload = _upload(request, upload_id)
     try:
-        table = read_extract(services.upload_file(upload), limit=services.UPLOAD_LOOK_ROWS)
+        table = read_extract(importing.upload_file(upload), limit=services.UPLOAD_LOOK_ROWS)
     except ExtractFileError as error:
         messages.error(request, _refusal(error))
         return redirect("imports")
@@ -166,12 +166,12 @@ def mapping(request: AuthenticatedHttpRequest, upload_id: int) -> HttpResponse:
                 columns=form.mapping(),
                 file_columns=table.columns,
             )
-        except services.MappingError as error:
+        except importing.MappingError as error:
             for problem in error.problems:
                 form.add_error(None, problem)
         else:
             messages.success(request, f"The column mapping for {upload.agency.name} is saved.")
-            if upload.state not in services.BUSY and upload.state != UploadState.IMPORTED:
+            if upload.state not in importing.BUSY and upload.state != UploadState.IMPORTED:
                 services.upload_check_later(actor=actor, upload=upload, mapping=new_mapping)
             return redirect("import_check", upload_id=upload.pk)
     log_access(
@@ -207,9 +207,9 @@ def check(request: AuthenticatedHttpRequest, upload_id: int) -> HttpResponse:
         "upload": upload,
         "mapping": mapping,
         "current": current,
-        "busy": upload.state in services.BUSY,
+        "busy": upload.state in importing.BUSY,
     }
-    if upload.state in services.BUSY:
+    if upload.state in importing.BUSY:
         context["progress"] = selectors.upload_progress(upload)
     elif upload.state == UploadState.IMPORTED and upload.batch is not None:
         context.update(linking=selectors.linking_after_import(upload.batch), can_link=can_review(actor))
@@ -240,7 +240,7 @@ def check(request: AuthenticatedHttpRequest, upload_id: int) -> HttpResponse:
 def progress(request: AuthenticatedHttpRequest, upload_id: int) -> HttpResponse:
     """The progress fragment the upload's page polls (HTMX); the whole page when the work is done."""
     upload = _upload(request, upload_id)
-    if upload.state in services.BUSY:
+    if upload.state in importing.BUSY:
         return render(
             request,
             "imports/_progress.html",
@@ -291,7 +291,7 @@ def check_encoding(request: AuthenticatedHttpRequest, upload_id: int) -> HttpRes
         messages.error(request, "Choose a text encoding from the list.")
         return redirect("import_check", upload_id=upload.pk)
     encoding = form.cleaned_data["encoding"]
-    if upload.state in services.BUSY or upload.state == UploadState.IMPORTED:
+    if upload.state in importing.BUSY or upload.state == UploadState.IMPORTED:
         messages.error(request, f"{upload.file_name} is {upload.get_state_display().lower()}.")
         return redirect("import_check", upload_id=upload.pk)
     try:
@@ -355,7 +355,7 @@ def run(request: AuthenticatedHttpRequest, upload_id: int) -> HttpResponse:
 def discard(request: AuthenticatedHttpRequest, upload_id: int) -> HttpResponse:
     """Remove an upload without importing it."""
     upload = _upload(request, upload_id)
-    if upload.state in services.BUSY:
+    if upload.state in importing.BUSY:
         messages.error(
             request, f"{upload.file_name} is {upload.get_state_display().lower()}; wait until that finishes."
         )

@@ -5,3 +5,7 @@ class IomConfig(AppConfig):
     name = "desist.iom"
     label = "iom"
     verbose_name = "IOM cohort"
+
+    def ready(self) -> None:
+        # A changed record (people.signals.record_changed) queues the refresh of the figures derived from it.
+        from desist.iom import tasks  # noqa: F401

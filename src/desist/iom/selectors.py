@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 
@@ -10,9 +11,34 @@ from django.db.models import Exists, OuterRef, QuerySet, Subquery
 from desist.assessments.models import RiskScore
 from desist.audit.context import Actor
 from desist.audit.refusals import refuse
-from desist.iom.models import OPEN_STATUSES, Candidacy, CohortMembership, MembershipStatus, Panel, Strand
-from desist.iom.services import cohort_settings, cohort_sizes
+from desist.iom.models import (
+    OPEN_STATUSES,
+    Candidacy,
+    CohortMembership,
+    CohortSettings,
+    MembershipStatus,
+    Panel,
+    Strand,
+)
 from desist.people.selectors import visible_people
+
+
+def cohort_settings() -> CohortSettings:
+    """The partnership's one row of IOM settings (caps, the matrix's weights), made with the defaults the
+    first time it is read."""
+    settings_row, _ = CohortSettings.objects.get_or_create(pk=1)
+    return settings_row
+
+
+def cohort_sizes() -> dict[str, int]:
+    """People adopted into the cohort, per strand and per district code."""
+    sizes: dict[str, int] = defaultdict(int)
+    for strand, district in CohortMembership.objects.filter(status=MembershipStatus.ADOPTED).values_list(
+        "strand", "district__code"
+    ):
+        sizes[strand] += 1
+        sizes[f"district:{district}"] += 1
+    return dict(sizes)
 
 
 @dataclass(frozen=True)

@@ -31,6 +31,7 @@ from desist.iom.models import (
     Panel,
     Strand,
 )
+from desist.iom.selectors import cohort_settings, cohort_sizes
 from desist.offences.models import Offence
 from desist.people.models import Person
 from desist.registers.services import register_add, register_end
@@ -41,11 +42,6 @@ BATCH = 2000
 
 class CohortDecisionError(ValueError):
     """A panel decision that cannot be made as asked; the message says why."""
-
-
-def cohort_settings() -> CohortSettings:
-    settings_row, _ = CohortSettings.objects.get_or_create(pk=1)
-    return settings_row
 
 
 def scoring_matrix(row: CohortSettings | None = None) -> scoring.ScoringMatrix:
@@ -180,17 +176,6 @@ def cohort_propose(
         raise CohortDecisionError("This person is already proposed or in the cohort.") from error
     _decide(actor=actor, membership=membership, kind=DecisionKind.PROPOSED, on=on, panel=panel, notes=notes)
     return membership
-
-
-def cohort_sizes() -> dict[str, int]:
-    """People adopted into the cohort, per strand and per district code."""
-    sizes: dict[str, int] = defaultdict(int)
-    for strand, district in CohortMembership.objects.filter(status=MembershipStatus.ADOPTED).values_list(
-        "strand", "district__code"
-    ):
-        sizes[strand] += 1
-        sizes[f"district:{district}"] += 1
-    return dict(sizes)
 
 
 @transaction.atomic

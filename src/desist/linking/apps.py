@@ -15,7 +15,7 @@ class LinkingConfig(AppConfig):
 
 def _deprecated_threshold_settings(app_configs: Any = None, **kwargs: Any) -> list[checks.CheckMessage]:
     """Say so when the thresholds are still set as match weights (docs/production.md, "Record linkage")."""
-    from desist.linking.services import deprecated_threshold_settings
+    from desist.linking.selectors import deprecated_threshold_settings
 
     return [
         checks.Warning(

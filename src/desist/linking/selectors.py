@@ -3,6 +3,7 @@ field by field for a reviewer."""
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass
 from typing import Any
 
@@ -47,9 +48,41 @@ def decisions_in_force() -> tuple[list[tuple[RecordKey, RecordKey]], list[tuple[
     return must_link, must_not_link
 
 
-def link_threshold() -> float:
-    from desist.linking.services import configured_thresholds
+def deprecated_threshold_settings() -> list[str]:
+    """A sentence for each threshold still set as a match weight (the settings before match probabilities)."""
+    return [
+        f"{old} (a match weight) is deprecated and will be ignored after the next release; set {new} "
+        f"(a match probability) instead."
+        for old, new in (
+            ("DESIST_LINK_THRESHOLD", "DESIST_LINK_PROBABILITY"),
+            ("DESIST_REVIEW_THRESHOLD", "DESIST_REVIEW_PROBABILITY"),
+        )
+        if getattr(settings, old, None) is not None and getattr(settings, new, None) is None
+    ]
 
+
+def configured_thresholds() -> Any:
+    """The link and review thresholds, from DESIST_LINK_PROBABILITY and DESIST_REVIEW_PROBABILITY (match
+    probabilities); either unset takes the engine's default.
+
+    For one release, a threshold whose probability is unset is still read from the deprecated match-weight
+    setting (DESIST_LINK_THRESHOLD, DESIST_REVIEW_THRESHOLD), with a warning."""
+    from desist.core.linkage import Thresholds
+
+    chosen = Thresholds.from_probabilities(
+        link=settings.DESIST_LINK_PROBABILITY or 0.0, review=settings.DESIST_REVIEW_PROBABILITY or 0.0
+    )
+    for message in deprecated_threshold_settings():
+        warnings.warn(message, DeprecationWarning, stacklevel=2)
+    link, review = chosen.link, chosen.review
+    if settings.DESIST_LINK_PROBABILITY is None and settings.DESIST_LINK_THRESHOLD is not None:
+        link = settings.DESIST_LINK_THRESHOLD
+    if settings.DESIST_REVIEW_PROBABILITY is None and settings.DESIST_REVIEW_THRESHOLD is not None:
+        review = settings.DESIST_REVIEW_THRESHOLD
+    return Thresholds(link=link, review=review)
+
+
+def link_threshold() -> float:
     return float(configured_thresholds().link)
 
 

@@ -11,6 +11,8 @@ from django_tasks import TaskContext, task
 
 from desist.audit.context import system_actor
 from desist.audit.models import Channel
+from desist.families.tasks import families_refresh_later
+from desist.linking.runs import link_run, link_run_retry_at, link_runs_interrupted, model_train
 from desist.worker.services import on_lapse
 
 
@@ -18,13 +20,11 @@ from desist.worker.services import on_lapse
 def link_records_task(
     context: TaskContext, incremental: bool = True, train: bool = False, reason: str = "", attempt: int = 1
 ) -> dict[str, int | str]:
-    """Run linking over the stored source records (see linking.services.link_run). Safe to run again
+    """Run linking over the stored source records (see linking.runs.link_run). Safe to run again
     after a worker stopped mid-run: the run's writes are one transaction, and linking is incremental.
 
     A run that fails is queued again, later each time (retry_delay), until DESIST_LINK_RETRIES retries are
     spent."""
-    from desist.linking.services import link_run, link_run_retry_at
-
     task_id = str(context.task_result.id)
     try:
         run = link_run(
@@ -43,8 +43,6 @@ def link_records_task(
     if run.people_created or run.records_joined or run.people_merged or run.records_split:
         # Who is who changed (a reviewer's decision splits records too), so households and families may have
         # too.
-        from desist.families.tasks import families_refresh_later
-
         families_refresh_later()
     return {
         "run": run.pk,
@@ -111,8 +109,6 @@ def link_after_import(*, agency_code: str, file_name: str) -> None:
 @task()
 def train_model_task() -> dict[str, str]:
     """Train a new linkage model version on every stored source record and make it active."""
-    from desist.linking.services import model_train
-
     version = model_train(actor=system_actor(channel=Channel.TASK))
     return {"version": version.version}
 
@@ -124,8 +120,6 @@ def train_later() -> None:
 
 @on_lapse(link_records_task.module_path)
 def _link_task_lapsed(task_id: str, retried: bool, reason: str) -> None:
-    from desist.linking.services import link_runs_interrupted
-
     link_runs_interrupted(
         task_id=task_id,
         reason=f"{reason} {'It is queued again.' if retried else 'Not retried.'}",

@@ -144,7 +144,7 @@ def pair(request: AuthenticatedHttpRequest, pair_id: int) -> HttpResponse:
             "form": form,
             "decisions": list(found.decisions.all()),
             "query_string": urlencode(params),
-            "thresholds": services.configured_thresholds(),
+            "thresholds": selectors.configured_thresholds(),
             "choices": Decision.choices,
         },
     )
@@ -169,7 +169,7 @@ def overview(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(
         request,
         "linking/overview.html",
-        {**selectors.linkage_overview(), "thresholds": services.configured_thresholds(), "can_link": True},
+        {**selectors.linkage_overview(), "thresholds": selectors.configured_thresholds(), "can_link": True},
     )
 
 

@@ -13,7 +13,7 @@ from desist.core.reference import load_offence_codes
 from desist.core.risk.ogrs3 import OFFENCE_CATEGORIES
 from desist.offences.models import Offence, OffenceCode
 from desist.people.models import Person
-from desist.people.tasks import derived_refresh_later
+from desist.people.signals import derived_refresh_later
 from desist.versioning import StaleEdit
 
 

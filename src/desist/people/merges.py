@@ -17,13 +17,19 @@ from desist.audit.models import Action
 from desist.audit.refusals import AuthenticatedHttpRequest, refuse
 from desist.audit.services import log_access
 from desist.formfields import set_choices
+from desist.linking.merging import (
+    MergeRefused,
+    SplitRefused,
+    merge_counts,
+    merge_would_move,
+    people_merge,
+    people_merge_undo,
+)
+from desist.linking.merging import person_merges as merges_of
 from desist.linking.selectors import can_review
 from desist.linking.services import review_actor
-from desist.people import services
-from desist.people.merging import MergeRefused, SplitRefused, merge_counts
 from desist.people.models import Person, PersonMerge
-from desist.people.selectors import merge_would_move, person_for_actor
-from desist.people.selectors import person_merges as merges_of
+from desist.people.selectors import person_for_actor
 
 
 class SamePersonForm(forms.Form):
@@ -164,7 +170,7 @@ def person_merge(request: AuthenticatedHttpRequest, person_id: int) -> HttpRespo
         kept = next(p for p in both if p.pk == form.cleaned_data["kept"])
         absorbed = next(p for p in both if p.pk != kept.pk)
         try:
-            merge = services.people_merge(
+            merge = people_merge(
                 actor=actor, absorbed=absorbed, kept=kept, reason=form.cleaned_data["reason"]
             )
         except MergeRefused as refused:
@@ -220,7 +226,7 @@ def person_merge_undo(request: AuthenticatedHttpRequest, merge_id: int) -> HttpR
         messages.error(request, "Say why the merge is being undone.")
         return redirect("person_merges", person_id=merge.kept_id)
     try:
-        services.people_merge_undo(actor=review_actor(actor), merge=merge, reason=form.cleaned_data["reason"])
+        people_merge_undo(actor=review_actor(actor), merge=merge, reason=form.cleaned_data["reason"])
     except SplitRefused as refused:
         messages.error(request, str(refused))
         return redirect("person_merges", person_id=merge.kept_id)

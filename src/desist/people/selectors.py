@@ -7,10 +7,9 @@ import contextlib
 import re
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from typing import Any
 
 from django.conf import settings
-from django.db.models import Case, Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Value, When
+from django.db.models import Case, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Value, When
 from django.db.models.expressions import Combinable
 from django.utils import timezone
 
@@ -435,37 +434,3 @@ def record_relatives(actor: Actor, person: Person, *, on: date | None = None) ->
             )
         )
     return relatives
-
-
-# --- Merges ------------------------------------------------------------------------------------------
-
-
-def person_merges(person_id: int) -> list[Any]:
-    """Every merge into or out of this person, newest first, with both people and who undid it (one query)."""
-    from desist.people.models import PersonMerge
-
-    return list(
-        PersonMerge.objects.filter(Q(absorbed_id=person_id) | Q(kept_id=person_id))
-        .select_related("absorbed", "kept")
-        .order_by("-merged_at", "-pk")
-    )
-
-
-def merge_would_move(person_ids: list[int]) -> dict[int, list[tuple[str, int]]]:
-    """For each person, how many rows of each kind point at them (what a merge would move): one query a
-    table."""
-    from desist.people.merging import person_links
-
-    counts: dict[int, dict[str, int]] = {pk: {} for pk in person_ids}
-    for model, link in person_links():
-        label = str(model._meta.verbose_name_plural)
-        column = link.attname
-        for person_id, n in (
-            model._base_manager.filter(**{f"{column}__in": person_ids})
-            .order_by()
-            .values(column)
-            .annotate(n=Count("pk"))
-            .values_list(column, "n")
-        ):
-            counts[person_id][label] = counts[person_id].get(label, 0) + n
-    return {pk: sorted(c.items()) for pk, c in counts.items()}

@@ -18,12 +18,6 @@ from desist.audit.refusals import log_refusal
 from desist.audit.services import log_access, model_changes
 from desist.core.identifiers import identifier_problem
 from desist.core.names import first_name_key, last_name_keys, normalise_identifier
-
-# Merging and undoing a merge live in their own module; pages, the API and linkage call them from here.
-from desist.people.merging import MergeRefused as MergeRefused
-from desist.people.merging import SplitRefused as SplitRefused
-from desist.people.merging import people_merge as people_merge
-from desist.people.merging import people_merge_undo as people_merge_undo
 from desist.people.models import (
     INVERSE_RELATIONSHIP,
     Address,
@@ -36,6 +30,7 @@ from desist.people.models import (
     RelationshipKind,
 )
 from desist.people.selectors import Relative, person_record_queryset, record_relatives, today, visible_people
+from desist.people.signals import derived_refresh_later
 
 T = TypeVar("T")
 
@@ -168,8 +163,6 @@ def person_update(*, actor: Actor, person: Person, **changes: Any) -> Person:
         detail={"changes": model_changes(before, _snapshot(person))},
     )
     if {"sex", "date_of_birth"} & changes.keys():
-        from desist.people.tasks import derived_refresh_later
-
         derived_refresh_later(person.pk)
     return person
 

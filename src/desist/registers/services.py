@@ -10,7 +10,7 @@ from desist.audit.context import Actor
 from desist.audit.models import Action
 from desist.audit.services import log_access
 from desist.people.models import Person
-from desist.people.tasks import derived_refresh_later
+from desist.people.signals import derived_refresh_later
 from desist.registers.models import RegisterEntry
 
 

@@ -16,7 +16,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from desist.imports import extracts, services
+from desist.imports import extracts, importing, services
 from desist.imports.extracts import ExtractFile, ExtractFileError, read_extract
 from desist.imports.models import ImportBatch, SourceRecord
 from tests.app import builders
@@ -63,13 +63,13 @@ def test_each_file_is_refused_cleanly_or_accepted(partnership, case: Case):
     )
     file = ExtractFile(name=case.name, content=case.content, encoding=case.encoding)
     if case.import_first:
-        services.import_extract(actor=actor, agency=agency, file=file, mapping=mapping)
+        importing.import_extract(actor=actor, agency=agency, file=file, mapping=mapping)
     before = (SourceRecord.objects.count(), ImportBatch.objects.count())
     limits = extracts.current_limits()
     if case.limits is not None:
         extracts.configure(case.limits)
     try:
-        report = services.import_validate(agency=agency, file=file, mapping=mapping)
+        report = importing.import_validate(agency=agency, file=file, mapping=mapping)
         if case.refused:
             assert not report.ok, f"{case.kind} was not refused"
             message = (
@@ -87,15 +87,15 @@ def test_each_file_is_refused_cleanly_or_accepted(partnership, case: Case):
             )
             assert case.refused in message, message
             assert "Traceback" not in message and "Error(" not in message
-            with pytest.raises(services.ImportRefused):
-                services.import_extract(actor=actor, agency=agency, file=file, mapping=mapping)
+            with pytest.raises(importing.ImportRefused):
+                importing.import_extract(actor=actor, agency=agency, file=file, mapping=mapping)
             assert (SourceRecord.objects.count(), ImportBatch.objects.count()) == before, (
                 "something was stored"
             )
             _results[case.kind] = ("refused", message)
         else:
             assert report.ok, report.problems[:3]
-            batch = services.import_extract(actor=actor, agency=agency, file=file, mapping=mapping)
+            batch = importing.import_extract(actor=actor, agency=agency, file=file, mapping=mapping)
             assert batch.created == SourceRecord.objects.count() - before[0] > 0
             if case.stored_name:
                 assert batch.file_name == case.stored_name

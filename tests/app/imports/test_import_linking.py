@@ -17,10 +17,10 @@ from django.core.management import call_command
 
 from desist.core.linkage import Thresholds
 from desist.core.synth import generate_partnership, write_partnership
-from desist.imports import selectors, services
+from desist.imports import importing, selectors, services
 from desist.imports.extracts import ExtractFile, guess_columns, guess_record_id_column, read_extract
 from desist.imports.models import SourceRecord, Upload
-from desist.linking import services as linking
+from desist.linking import runs as linking
 from desist.linking.models import FailureKind, LinkageModelVersion, LinkRun, ReviewPair, RunStatus
 from desist.linking.selectors import batch_linking
 from desist.linking.templatetags.linking_tags import probability
@@ -191,14 +191,14 @@ def test_an_international_file_imports_with_a_note_and_every_field_reaches_the_e
         columns=COLUMNS,
     )
     file = ExtractFile(name="abroad.csv", content=csv_bytes(HEADER, ROWS))
-    report = services.import_validate(agency=partnership.housing, file=file, mapping=mapping)
+    report = importing.import_validate(agency=partnership.housing, file=file, mapping=mapping)
     assert report.ok, report.problems
     # Not a refusal: a note, with what the postcodes look like.
     assert len(report.notes) == 1 and report.notes[0].startswith(
         "3 of the 5 postcodes are not in the UK format"
     )
     assert "'4215'" in report.notes[0] and "'2000'" in report.notes[0]
-    services.import_checked(
+    importing.import_checked(
         actor=builders.actor(), agency=partnership.housing, file=file, mapping=mapping, report=report
     )
     mia = SourceRecord.objects.get(record_id="A2")
@@ -256,7 +256,7 @@ def test_a_file_of_uk_postcodes_has_no_note_and_a_mis_mapped_column_still_says_s
         columns=columns,
     )
     uk = ExtractFile(name="uk.csv", content=csv_bytes(HEADER, ROWS[4:]))
-    assert services.import_validate(agency=partnership.housing, file=uk, mapping=mapping).notes == []
+    assert importing.import_validate(agency=partnership.housing, file=uk, mapping=mapping).notes == []
     # A column that never held postcodes: every value outside the UK format, said plainly, nothing refused.
     wrong = services.mapping_save(
         actor=builders.actor(),
@@ -265,7 +265,7 @@ def test_a_file_of_uk_postcodes_has_no_note_and_a_mis_mapped_column_still_says_s
         date_format="auto",
         columns={**columns, "Postcode": "", "Born": "postcode"},
     )
-    report = services.import_validate(agency=partnership.housing, file=uk, mapping=wrong)
+    report = importing.import_validate(agency=partnership.housing, file=uk, mapping=wrong)
     assert report.ok and report.notes[0].startswith("All postcodes are not in the UK format")
     assert "change the column mapping" in report.notes[0]
 
@@ -384,7 +384,7 @@ def import_file(agency, path: Path):
         date_format="auto",
         columns=guess_columns(table.columns),
     )
-    return services.import_extract(actor=builders.actor(), agency=agency, file=file, mapping=mapping)
+    return importing.import_extract(actor=builders.actor(), agency=agency, file=file, mapping=mapping)
 
 
 @pytest.mark.django_db(transaction=True)

@@ -17,7 +17,7 @@ from openpyxl import Workbook
 
 from desist.audit.models import AccessLogEntry, Action
 from desist.cli import main as desist_main
-from desist.imports import selectors, services
+from desist.imports import importing, selectors, services
 from desist.imports.extracts import (
     ExtractFile,
     ExtractFileError,
@@ -172,7 +172,7 @@ def test_a_saved_mapping_is_reused_and_saving_again_adds_a_version(partnership, 
 
 
 def test_a_mapping_that_cannot_work_is_refused_with_every_reason(partnership):
-    with pytest.raises(services.MappingError) as refused:
+    with pytest.raises(importing.MappingError) as refused:
         services.mapping_save(
             actor=builders.actor(),
             agency=partnership.housing,
@@ -194,10 +194,10 @@ def test_a_mapping_that_cannot_work_is_refused_with_every_reason(partnership):
 
 def test_an_extract_imports_with_typed_values_and_provenance(partnership, mapping):
     file = csv_file(GOOD_ROWS)
-    report = services.import_validate(agency=partnership.housing, file=file, mapping=mapping)
+    report = importing.import_validate(agency=partnership.housing, file=file, mapping=mapping)
     assert report.ok and (report.rows, report.created, report.updated, report.unchanged) == (3, 3, 0, 0)
     assert not SourceRecord.objects.exists()  # checking writes nothing
-    batch = services.import_extract(
+    batch = importing.import_extract(
         actor=builders.actor(), agency=partnership.housing, file=file, mapping=mapping
     )
     assert (batch.file_name, batch.rows, batch.created, batch.file_sha256) == (
@@ -256,8 +256,8 @@ def test_every_bad_row_is_reported_and_nothing_is_written(partnership, mapping):
         ["H016", "Ann", "L" * 101, "", "", "", "", "", "", ""],  # too long
         ["H017", "Ann", "Lee", "", "", "", "", "", "", "", "surplus"],  # more cells than columns
     ]
-    with pytest.raises(services.ImportRefused) as refused:
-        services.import_extract(
+    with pytest.raises(importing.ImportRefused) as refused:
+        importing.import_extract(
             actor=builders.actor(), agency=partnership.housing, file=csv_file(rows), mapping=mapping
         )
     problems = [(p.row, p.column) for p in refused.value.report.problems]
@@ -288,7 +288,7 @@ def test_every_bad_row_is_reported_and_nothing_is_written(partnership, mapping):
 
 def test_a_file_whose_columns_do_not_fit_the_mapping_is_reported_once(partnership, mapping):
     file = csv_file([["H001", "Amelia", "Hughes"]], header=["Client ID", "Forename", "Family name"])
-    report = services.import_validate(agency=partnership.housing, file=file, mapping=mapping)
+    report = importing.import_validate(agency=partnership.housing, file=file, mapping=mapping)
     assert not report.ok and {p.row for p in report.problems} == {1}
     assert any(
         "no column 'Surname', which the mapping reads as the last name" in p.problem for p in report.problems
@@ -297,9 +297,10 @@ def test_a_file_whose_columns_do_not_fit_the_mapping_is_reported_once(partnershi
 
 def test_the_same_file_twice_adds_nothing(partnership, mapping):
     file = csv_file(GOOD_ROWS)
-    services.import_extract(actor=builders.actor(), agency=partnership.housing, file=file, mapping=mapping)
-    with pytest.raises(services.ImportRefused, match=r"already imported on .* by system .*would add nothing"):
-        services.import_extract(
+    importing.import_extract(actor=builders.actor(), agency=partnership.housing, file=file, mapping=mapping)
+    already = r"already imported on .* by system .*would add nothing"
+    with pytest.raises(importing.ImportRefused, match=already):
+        importing.import_extract(
             actor=builders.actor(),
             agency=partnership.housing,
             file=ExtractFile(name="renamed.csv", content=file.content),
@@ -314,12 +315,12 @@ def test_the_same_file_twice_adds_nothing(partnership, mapping):
         date_format="%d/%m/%Y",
         columns=COLUMNS,
     )
-    services.import_extract(actor=builders.actor(), agency=partnership.police, file=file, mapping=other)
+    importing.import_extract(actor=builders.actor(), agency=partnership.police, file=file, mapping=other)
     assert SourceRecord.objects.count() == 6
 
 
 def test_a_later_file_updates_changed_records_and_keeps_their_history(partnership, mapping):
-    first = services.import_extract(
+    first = importing.import_extract(
         actor=builders.actor(), agency=partnership.housing, file=csv_file(GOOD_ROWS), mapping=mapping
     )
     amelia = SourceRecord.objects.get(record_id="H001")
@@ -339,7 +340,7 @@ def test_a_later_file_updates_changed_records_and_keeps_their_history(partnershi
     ]
     new = ["H004", "Ruby", "Khan", "05/06/1979", "F", "", "", "", "", ""]
     later = csv_file([GOOD_ROWS[2], GOOD_ROWS[1], moved, new], name="housing-2.csv")
-    batch = services.import_extract(
+    batch = importing.import_extract(
         actor=builders.actor(), agency=partnership.housing, file=later, mapping=mapping
     )
     assert (batch.rows, batch.created, batch.updated, batch.unchanged) == (4, 1, 1, 2)
@@ -382,7 +383,7 @@ def test_an_excel_extract_imports_with_its_dates_and_numbers(partnership):
         date_format="auto",
         columns=guess_columns(table.columns),
     )
-    services.import_extract(actor=builders.actor(), agency=partnership.treatment, file=file, mapping=mapping)
+    importing.import_extract(actor=builders.actor(), agency=partnership.treatment, file=file, mapping=mapping)
     sian, rhys = SourceRecord.objects.order_by("record_id")
     assert (sian.date_of_birth, sian.nhs_number, sian.sex, sian.row_number) == (
         date(1975, 8, 1),
@@ -412,7 +413,7 @@ def test_a_synthetic_agency_extract_imports_whole(partnership, tmp_path):
         date_format="auto",
         columns=guess_columns(table.columns),
     )
-    batch = services.import_extract(
+    batch = importing.import_extract(
         actor=builders.actor(), agency=partnership.police, file=file, mapping=mapping
     )
     assert batch.created == len(table.rows) > 0
@@ -528,7 +529,7 @@ def test_the_result_page_shows_the_linking_after_the_import(
     from desist.linking.models import FailureKind, LinkRun, LinkRunBatch, RunStatus
 
     file = csv_file(GOOD_ROWS)
-    batch = services.import_extract(
+    batch = importing.import_extract(
         actor=builders.actor(), agency=partnership.housing, file=file, mapping=mapping
     )
     done = Upload.objects.create(
@@ -707,7 +708,7 @@ def test_the_history_page_makes_a_fixed_number_of_queries(
 ):
     for i in range(30):
         rows = [[f"H{i:03d}", "Amelia", "Hughes", "", "", "", "", "", "", ""]]
-        services.import_extract(
+        importing.import_extract(
             actor=builders.actor(),
             agency=partnership.housing,
             file=csv_file(rows, name=f"{i}.csv"),
@@ -777,7 +778,7 @@ def test_the_admin_shows_batches_and_records_read_only_and_versions_mappings(cli
 
     from desist.partnership.models import Membership
 
-    services.import_extract(
+    importing.import_extract(
         actor=builders.actor(), agency=partnership.housing, file=csv_file(GOOD_ROWS), mapping=mapping
     )
     root = User.objects.create_superuser("root.admin", "admin@example.org", "a-long-admin-password")
@@ -884,16 +885,16 @@ def test_an_import_task_run_again_after_it_committed_finds_it_done(partnership, 
         actor=builders.actor(analyst), agency=partnership.housing, file=csv_file(GOOD_ROWS)
     )
     Upload.objects.filter(pk=pending.pk).update(state="importing", mapping=mapping, imported_by=analyst)
-    assert services.upload_import_run(upload_id=pending.pk)["batch"]
+    assert importing.upload_import_run(upload_id=pending.pk)["batch"]
     # The worker stopped after the import committed but before the task was marked done: it runs again.
     Upload.objects.filter(pk=pending.pk).update(state="importing")
-    again = services.upload_import_run(upload_id=pending.pk)
+    again = importing.upload_import_run(upload_id=pending.pk)
     pending.refresh_from_db()
     assert again == {"batch": pending.batch_id} and pending.state == "imported" and not pending.error
     assert ImportBatch.objects.count() == 1 and SourceRecord.objects.count() == 3
     # A task that lapsed for good says so on the page, and nothing was stored by it.
     Upload.objects.filter(pk=pending.pk).update(state="checking", task_id="t-1")
-    services.upload_stopped(
+    importing.upload_stopped(
         task_id="t-1", retried=False, reason="Attempt 3 of 3 stopped: its worker has stopped."
     )
     pending.refresh_from_db()
@@ -904,7 +905,7 @@ def test_an_import_task_run_again_after_it_committed_finds_it_done(partnership, 
 def test_outside_a_transaction_sqlite_stages_the_rows_and_copies_them_in_one_statement(partnership, mapping):
     from django.db import connection
 
-    first = services.import_extract(
+    first = importing.import_extract(
         actor=builders.actor(), agency=partnership.housing, file=csv_file(GOOD_ROWS), mapping=mapping
     )
     moved = [
@@ -912,7 +913,7 @@ def test_outside_a_transaction_sqlite_stages_the_rows_and_copies_them_in_one_sta
         GOOD_ROWS[1],
         ["H004", "Ruby", "Khan", "", "", "", "", "", "", ""],
     ]
-    second = services.import_extract(
+    second = importing.import_extract(
         actor=builders.actor(),
         agency=partnership.housing,
         file=csv_file(moved, name="next.csv"),
@@ -930,5 +931,5 @@ def test_outside_a_transaction_sqlite_stages_the_rows_and_copies_them_in_one_sta
     assert records["H003"].batch == first and records["H003"].last_name == "Patel"
     if connection.vendor == "sqlite":
         with connection.cursor() as cursor:  # the temporary table is gone
-            cursor.execute("SELECT count(*) FROM sqlite_temp_master WHERE name = %s", [services.STAGE])
+            cursor.execute("SELECT count(*) FROM sqlite_temp_master WHERE name = %s", [importing.STAGE])
             assert cursor.fetchone()[0] == 0

@@ -6,7 +6,7 @@ from datetime import timedelta
 import pytest
 
 from desist.audit.models import AccessLogEntry
-from desist.iom import services
+from desist.iom import selectors, services
 from desist.iom.models import Candidacy, CohortMembership, Decision, LeadProfessional, Panel
 from desist.iom.selectors import CandidateFilters, candidates
 from desist.offences.services import offence_record
@@ -112,7 +112,7 @@ def test_decisions_need_reasons_and_respect_caps(team, pool):
         services.cohort_decline(actor=actor, membership=membership, reason="  ")
     with pytest.raises(services.CohortDecisionError, match="already proposed"):
         services.cohort_propose(actor=actor, person=pool["steady"])
-    settings_row = services.cohort_settings()
+    settings_row = selectors.cohort_settings()
     settings_row.cap_fixed = 0
     settings_row.save()
     with pytest.raises(services.CohortDecisionError, match=r"strand is full \(0 of 0\)"):

@@ -12,10 +12,11 @@ from django.core.management import call_command
 from desist.audit.models import AccessLogEntry, Action
 from desist.core.names import normalise_identifier
 from desist.core.synth import generate_partnership, write_partnership
+from desist.imports import importing
 from desist.imports import services as imports
 from desist.imports.extracts import ExtractFile, guess_columns, guess_record_id_column, read_extract
 from desist.imports.models import SourceRecord
-from desist.linking import selectors, services
+from desist.linking import runs, selectors, services
 from desist.linking.models import (
     Decision,
     LinkageModelVersion,
@@ -55,7 +56,7 @@ def import_file(agency, path: Path, name: str | None = None):
         date_format="auto",
         columns=guess_columns(table.columns),
     )
-    return imports.import_extract(actor=builders.actor(), agency=agency, file=file, mapping=mapping)
+    return importing.import_extract(actor=builders.actor(), agency=agency, file=file, mapping=mapping)
 
 
 def import_sources(partnership, extracts: Path, sources=SOURCES) -> None:
@@ -78,7 +79,7 @@ def people_by_record() -> dict[tuple[str, str], int | None]:
 def linked(partnership, extracts):
     """Three agencies' extracts imported and linked once."""
     import_sources(partnership, extracts)
-    run = services.link_run(actor=builders.actor(), incremental=True, reason="test")
+    run = runs.link_run(actor=builders.actor(), incremental=True, reason="test")
     return run
 
 
@@ -115,11 +116,11 @@ def test_a_run_creates_people_links_every_record_and_is_stable_on_rerun(partners
     ).count() >= (run.people_created)
 
     before = people_by_record()
-    again = services.link_run(actor=builders.actor(), incremental=False, reason="full again")
+    again = runs.link_run(actor=builders.actor(), incremental=False, reason="full again")
     assert again.incremental is False and again.people_created == 0
     assert people_by_record() == before  # a full re-run renumbers nobody
     assert RecordLink.objects.count() == records and RecordLink.objects.filter(run=again).count() == records
-    third = services.link_run(actor=builders.actor(), incremental=True)
+    third = runs.link_run(actor=builders.actor(), incremental=True)
     assert third.people_created == 0 and third.records_joined == 0 and people_by_record() == before
 
 
@@ -131,13 +132,13 @@ def test_new_people_take_the_most_complete_record_and_keep_other_names_as_aliase
     assert len(records) > 1
     best = max(
         records,
-        key=lambda r: (sum(bool(getattr(r, f)) for f in services.COMPLETENESS_FIELDS), r.updated_at, r.pk),
+        key=lambda r: (sum(bool(getattr(r, f)) for f in runs.COMPLETENESS_FIELDS), r.updated_at, r.pk),
     )
     assert (person.first_name, person.last_name) == (best.first_name, best.last_name)
     names = {(n.first_name.lower(), n.last_name.lower()) for n in person.names.all()}
     assert {(r.first_name.lower(), r.last_name.lower()) for r in records} <= names
     for record in records:
-        for kind in services.NATIONAL_IDENTIFIERS:
+        for kind in runs.NATIONAL_IDENTIFIERS:
             if getattr(record, kind):
                 # Held by this person, or already by someone else (identifiers are unique).
                 assert Identifier.objects.filter(
@@ -147,10 +148,10 @@ def test_new_people_take_the_most_complete_record_and_keep_other_names_as_aliase
 
 def test_a_second_extract_joins_existing_people_incrementally(partnership, extracts):
     import_sources(partnership, extracts, ("police", "probation"))
-    first = services.link_run(actor=builders.actor())
+    first = runs.link_run(actor=builders.actor())
     before = people_by_record()
     import_file(partnership.housing, extracts / "housing.csv")
-    second = services.link_run(actor=builders.actor())
+    second = runs.link_run(actor=builders.actor())
     assert second.incremental is True
     assert second.records_joined > 0 and second.people_created > 0
     after = people_by_record()
@@ -169,7 +170,7 @@ def test_new_people_never_take_an_existing_persons_id(partnership, extracts):
         builders.person(first_name=f"Hand{n}", last_name="Made")
     taken = set(Person.objects.values_list("pk", flat=True))
     import_sources(partnership, extracts, ("police",))
-    run = services.link_run(actor=builders.actor())
+    run = runs.link_run(actor=builders.actor())
     linked = set(SourceRecord.objects.values_list("person_id", flat=True))
     assert run.people_created == len(linked) and not (linked & taken)
     assert PersonName.objects.filter(person__first_name__startswith="Hand").count() == 30
@@ -203,7 +204,7 @@ def test_decisions_override_the_model_on_the_next_run_both_ways(
             actor=reviewer, pair=pair, decision=Decision.MATCH, note="Same PNC on paper file"
         )
     assert len(callbacks) == 1  # a linking run is queued
-    run = services.link_run(actor=builders.actor())
+    run = runs.link_run(actor=builders.actor())
     pair.left.refresh_from_db()
     pair.right.refresh_from_db()
     assert pair.left.person_id == pair.right.person_id  # must link, whatever the model thought
@@ -213,13 +214,13 @@ def test_decisions_override_the_model_on_the_next_run_both_ways(
 
     # The reviewer changes their mind: not a match. The latest decision is in force and splits them.
     services.review_decide(actor=reviewer, pair=pair, decision=Decision.NOT_A_MATCH)
-    services.link_run(actor=builders.actor())
+    runs.link_run(actor=builders.actor())
     pair.left.refresh_from_db()
     pair.right.refresh_from_db()
     assert pair.left.person_id != pair.right.person_id
     assert ReviewDecision.objects.filter(pair=pair).count() == 2  # both kept
     # A full run honours it too, and never offers the pair again.
-    services.link_run(actor=builders.actor(), incremental=False)
+    runs.link_run(actor=builders.actor(), incremental=False)
     pair.left.refresh_from_db()
     pair.right.refresh_from_db()
     assert pair.left.person_id != pair.right.person_id
@@ -252,7 +253,7 @@ def test_not_a_match_splits_records_the_model_linked(partnership, linked):
         last_seen_run=linked,
     )
     services.review_decide(actor=reviewer, pair=pair, decision=Decision.NOT_A_MATCH)
-    run = services.link_run(actor=builders.actor())
+    run = runs.link_run(actor=builders.actor())
     left.refresh_from_db()
     right.refresh_from_db()
     assert left.person_id != right.person_id and run.records_split >= 1
@@ -268,7 +269,7 @@ def test_a_merge_moves_names_identifiers_involvements_and_redirects(client, part
         Identifier.objects.filter(person_id=absorbed_id).values_list("value_normalised", flat=True)
     )
     services.review_decide(actor=builders.actor(reviewer_user), pair=pair, decision=Decision.MATCH)
-    services.link_run(actor=builders.actor())
+    runs.link_run(actor=builders.actor())
     absorbed = Person.objects.get(pk=absorbed_id)
     assert absorbed.merged_into_id == kept_id
     assert not PersonName.objects.filter(person_id=absorbed_id).exists()
@@ -392,20 +393,20 @@ def test_the_linkage_page_trains_and_runs(
     with django_capture_on_commit_callbacks() as callbacks:
         client.post("/linkage/run/", {"full": "on"})
     assert len(callbacks) == 1
-    services.link_run(actor=builders.actor(), incremental=False)
+    runs.link_run(actor=builders.actor(), incremental=False)
     page = client.get("/linkage/")
     assert LinkageModelVersion.objects.get().version.encode() in page.content and b"Full" in page.content
 
 
 def test_linking_with_no_records_does_nothing_and_with_one_waits_for_more(partnership, extracts):
-    run = services.link_run(actor=builders.actor())
+    run = runs.link_run(actor=builders.actor())
     assert run.status == RunStatus.DONE and run.records == 0
     path = extracts / "police.csv"
     lines = path.read_text().splitlines()
     single = extracts.parent / "one.csv"
     single.write_text("\n".join(lines[:2]) + "\n")
     import_file(partnership.police, single)
-    waiting = services.link_run(actor=builders.actor())
+    waiting = runs.link_run(actor=builders.actor())
     assert waiting.status == RunStatus.WAITING and not waiting.error
     assert "needs at least 2 to start (1 held now)" in waiting.note
     assert (
@@ -418,7 +419,7 @@ def test_thresholds_come_from_settings_as_match_probabilities(settings, partners
     settings.DESIST_LINK_PROBABILITY = 0.999_999_999  # a match weight of about 30
     settings.DESIST_REVIEW_PROBABILITY = 0.9
     import_sources(partnership, extracts, ("police", "probation"))
-    run = services.link_run(actor=builders.actor())
+    run = runs.link_run(actor=builders.actor())
     assert run.link_threshold == pytest.approx(29.897, abs=1e-3)
     assert run.review_threshold == pytest.approx(3.170, abs=1e-3)
     assert not RecordLink.objects.filter(
@@ -431,15 +432,15 @@ def test_the_deprecated_match_weight_settings_are_read_with_a_warning(settings):
 
     from desist.core.linkage import Thresholds
 
-    assert services.configured_thresholds() == Thresholds()  # unset: the engine's defaults
+    assert selectors.configured_thresholds() == Thresholds()  # unset: the engine's defaults
     settings.DESIST_LINK_THRESHOLD = 30.0
     settings.DESIST_REVIEW_THRESHOLD = 25.0
     with pytest.warns(DeprecationWarning, match="DESIST_LINK_THRESHOLD .* is deprecated"):
-        assert services.configured_thresholds() == Thresholds(link=30.0, review=25.0)
+        assert selectors.configured_thresholds() == Thresholds(link=30.0, review=25.0)
     assert {m.id for m in run_checks() if "DESIST_" in m.msg} == {"desist.W101"}
     settings.DESIST_LINK_PROBABILITY = 0.999_999_999_9
     with pytest.warns(DeprecationWarning, match="DESIST_REVIEW_THRESHOLD"):
-        chosen = services.configured_thresholds()  # the probability wins where both are set
+        chosen = selectors.configured_thresholds()  # the probability wins where both are set
     assert chosen.link == pytest.approx(33.2, abs=0.1) and chosen.review == 25.0
 
 
@@ -496,7 +497,7 @@ def test_an_import_queues_a_linking_run_that_the_worker_does(partnership, extrac
 
 def test_relationships_an_extract_declares_join_the_linked_people(partnership, extracts, tmp_path):
     """A record may name a related record in the same agency's extracts; linking joins the two people."""
-    from desist.imports.services import ImportRefused
+    from desist.imports.importing import ImportRefused
     from desist.people.models import Relationship
 
     import_sources(partnership, extracts, ("police", "probation"))
@@ -528,7 +529,7 @@ def test_relationships_an_extract_declares_join_the_linked_people(partnership, e
     bad = tmp_path / "bad.csv"
     bad.write_text(header + rows.replace("Mother", "Aunt") + "HX4,Amy,Lee,2001-02-03,F,,,,HX1,\n")
     with pytest.raises(ImportRefused) as refused:
-        imports.import_extract(
+        importing.import_extract(
             actor=builders.actor(),
             agency=partnership.housing,
             file=ExtractFile.from_path(bad),
@@ -540,11 +541,11 @@ def test_relationships_an_extract_declares_join_the_linked_people(partnership, e
 
     good = tmp_path / "good.csv"
     good.write_text(header + rows)
-    imports.import_extract(
+    importing.import_extract(
         actor=builders.actor(), agency=partnership.housing, file=ExtractFile.from_path(good), mapping=mapping
     )
-    services.link_run(actor=builders.actor())
-    services.link_run(actor=builders.actor())  # a second run adds nothing
+    runs.link_run(actor=builders.actor())
+    runs.link_run(actor=builders.actor())  # a second run adds nothing
     mother, son = person_of(partnership.housing, "HX1"), person_of(partnership.housing, "HX2")
     assert mother and son and mother != son
     declared = set(
@@ -560,14 +561,14 @@ def test_a_model_stored_by_an_earlier_desist_is_trained_again_not_a_failed_run(p
     """Models stored before the engine named its fields are refused by the engine; a run after the upgrade
     trains a new model and links, instead of failing every time until someone trains by hand."""
     import_sources(partnership, extracts, ("police", "probation"))
-    first = services.link_run(actor=builders.actor())
+    first = runs.link_run(actor=builders.actor())
     old = LinkageModelVersion.objects.get(pk=first.model_version_id)
     stored = dict(old.splink)
     stored["metadata"] = {k: v for k, v in stored["metadata"].items() if k != "fields"}
     LinkageModelVersion.objects.filter(pk=old.pk).update(splink=stored)
 
     import_file(partnership.housing, extracts / "housing.csv")
-    second = services.link_run(actor=builders.actor())
+    second = runs.link_run(actor=builders.actor())
     assert second.status == RunStatus.DONE, second.error
     assert second.model_version_id != old.pk
     assert second.records_joined > 0

@@ -57,7 +57,7 @@ def test_an_offence_is_recorded_logged_and_queues_the_persons_derived_figures(
     assert entry.person_id == kim.pk and entry.detail["after"]["offence_code"] == "02800"
     # Risk scores, priority groups and IOM candidacy are worked out again from the new history.
     assert DBTaskResult.objects.filter(
-        task_path="desist.people.tasks.refresh_person_derived", args_kwargs__args=[kim.pk]
+        task_path="desist.iom.tasks.refresh_person_derived", args_kwargs__args=[kim.pk]
     ).exists()
 
 

@@ -17,8 +17,8 @@ from django.utils import timezone
 from desist.assessments.models import Assessment, RiskScore
 from desist.audit.models import AccessLogEntry, Action
 from desist.families.models import FamilyMember
+from desist.linking import merging
 from desist.partnership.models import Role
-from desist.people import merging
 from desist.people import services as people
 from desist.people.models import NameKind, Person, PersonMerge, PersonName, Relationship
 from desist.referrals.models import Referral, ReferralEvent
@@ -174,7 +174,7 @@ def test_a_merge_moves_a_row_of_every_table_and_the_undo_puts_back_exactly_that(
     made = every_row(absorbed, third)
     before = snapshot(absorbed.pk, kept.pk)
 
-    merge = people.people_merge(
+    merge = merging.people_merge(
         actor=reviewer, absorbed=absorbed, kept=kept, reason="Same PNC on file", refresh=False
     )
 
@@ -195,7 +195,7 @@ def test_a_merge_moves_a_row_of_every_table_and_the_undo_puts_back_exactly_that(
     # Added to the kept person after the merge: stays with them after the undo.
     later = builders.flag(kept, "child_concerns")
 
-    people.people_merge_undo(actor=reviewer, merge=merge, reason="Twins, not one person", refresh=False)
+    merging.people_merge_undo(actor=reviewer, merge=merge, reason="Twins, not one person", refresh=False)
 
     merge.refresh_from_db()
     assert merge.is_undone and merge.undone_by_name == "rev" and merge.undo_reason == "Twins, not one person"
@@ -227,7 +227,7 @@ def test_what_the_kept_person_already_holds_is_set_aside_renumbered_or_left_behi
     make_row(Referral, kept, need="accommodation", service=open_referral.service)
     before = snapshot(absorbed.pk, kept.pk, sister.pk)
 
-    merge = people.people_merge(
+    merge = merging.people_merge(
         actor=reviewer, absorbed=absorbed, kept=kept, reason="Same person", refresh=False
     )
 
@@ -246,7 +246,7 @@ def test_what_the_kept_person_already_holds_is_set_aside_renumbered_or_left_behi
     assert Referral.objects.get(pk=open_referral.pk).person_id == absorbed.pk
     assert merge.left_behind["referrals.referral.person"][0]["pk"] == open_referral.pk
 
-    people.people_merge_undo(actor=reviewer, merge=merge, reason="Not the same", refresh=False)
+    merging.people_merge_undo(actor=reviewer, merge=merge, reason="Not the same", refresh=False)
     assert snapshot(absorbed.pk, kept.pk, sister.pk) == before
     assert [a.version for a in sorted(theirs, key=lambda a: a.pk)] == [1, 2]
 
@@ -255,19 +255,19 @@ def test_a_later_merge_must_be_undone_first(partnership, reviewer):
     first = builders.person(first_name="A", last_name="One")
     second = builders.person(first_name="B", last_name="Two")
     third = builders.person(first_name="C", last_name="Three")
-    earlier = people.people_merge(actor=reviewer, absorbed=first, kept=second, reason="same", refresh=False)
-    later = people.people_merge(actor=reviewer, absorbed=second, kept=third, reason="same", refresh=False)
+    earlier = merging.people_merge(actor=reviewer, absorbed=first, kept=second, reason="same", refresh=False)
+    later = merging.people_merge(actor=reviewer, absorbed=second, kept=third, reason="same", refresh=False)
     assert Person.objects.get(pk=first.pk).merged_into_id == third.pk  # follows to the person kept now
     with pytest.raises(merging.SplitRefused, match=f"undo that merge \\(number {later.pk}\\) first"):
-        people.people_merge_undo(actor=reviewer, merge=earlier, reason="wrong")
-    people.people_merge_undo(actor=reviewer, merge=later, reason="wrong")
+        merging.people_merge_undo(actor=reviewer, merge=earlier, reason="wrong")
+    merging.people_merge_undo(actor=reviewer, merge=later, reason="wrong")
     assert Person.objects.get(pk=first.pk).merged_into_id == second.pk
-    people.people_merge_undo(actor=reviewer, merge=earlier, reason="wrong")
+    merging.people_merge_undo(actor=reviewer, merge=earlier, reason="wrong")
     assert set(
         Person.objects.filter(pk__in=[first.pk, second.pk, third.pk]).values_list("merged_into", flat=True)
     ) == {None}
     with pytest.raises(merging.SplitRefused, match="already undone"):
-        people.people_merge_undo(actor=reviewer, merge=earlier, reason="again")
+        merging.people_merge_undo(actor=reviewer, merge=earlier, reason="again")
 
 
 def test_merges_that_cannot_be_made_are_refused_in_words(partnership, reviewer):
@@ -275,15 +275,15 @@ def test_merges_that_cannot_be_made_are_refused_in_words(partnership, reviewer):
     two = builders.person(first_name="B", last_name="Two")
     three = builders.person(first_name="C", last_name="Three")
     with pytest.raises(merging.MergeRefused, match="with themselves"):
-        people.people_merge(actor=reviewer, absorbed=one, kept=one, reason="")
+        merging.people_merge(actor=reviewer, absorbed=one, kept=one, reason="")
     practitioner = builders.actor(partnership.user("pat", partnership.probation))
     with pytest.raises(merging.MergeRefused, match="Only linkage reviewers"):
-        people.people_merge(actor=practitioner, absorbed=one, kept=two, reason="")
-    merge = people.people_merge(actor=reviewer, absorbed=one, kept=two, reason="same", refresh=False)
+        merging.people_merge(actor=practitioner, absorbed=one, kept=two, reason="")
+    merge = merging.people_merge(actor=reviewer, absorbed=one, kept=two, reason="same", refresh=False)
     with pytest.raises(merging.MergeRefused, match=f"merge with person {two.pk} instead"):
-        people.people_merge(actor=reviewer, absorbed=one, kept=three, reason="")
+        merging.people_merge(actor=reviewer, absorbed=one, kept=three, reason="")
     with pytest.raises(merging.SplitRefused, match="Say why"):
-        people.people_merge_undo(actor=reviewer, merge=merge, reason=" ")
+        merging.people_merge_undo(actor=reviewer, merge=merge, reason=" ")
     assert PersonMerge.objects.get().undone_at is None
 
 
@@ -302,14 +302,14 @@ def test_a_merge_and_its_undo_work_out_families_and_scores_again(partnership, re
     assert not FamilyMember.objects.filter(person=kept, family_id=family).exists()
     builders.community_order(kept, start=TODAY - timedelta(days=30))
 
-    merge = people.people_merge(actor=reviewer, absorbed=absorbed, kept=kept, reason="same")
+    merge = merging.people_merge(actor=reviewer, absorbed=absorbed, kept=kept, reason="same")
     assert (
         FamilyMember.objects.get(person=kept).family_id == FamilyMember.objects.get(person=mother).family_id
     )
     assert not FamilyMember.objects.filter(person=absorbed).exists()  # a merged person is in no family
     assert RiskScore.objects.filter(person=kept, is_current=True).exists()
 
-    people.people_merge_undo(actor=reviewer, merge=merge, reason="not the same")
+    merging.people_merge_undo(actor=reviewer, merge=merge, reason="not the same")
     assert (
         FamilyMember.objects.get(person=absorbed).family_id
         == FamilyMember.objects.get(person=mother).family_id
@@ -417,8 +417,8 @@ def test_the_merges_page_shows_who_when_why_and_what_moved_and_undoes(
     reviewer = builders.actor(pair["reviewer"])
     for n in range(3):  # more merges cost no more queries
         extra = builders.person(first_name=f"Extra{n}", last_name="Smith")
-        people.people_merge(actor=reviewer, absorbed=extra, kept=kept, reason=f"extra {n}", refresh=False)
-    merge = people.people_merge(
+        merging.people_merge(actor=reviewer, absorbed=extra, kept=kept, reason=f"extra {n}", refresh=False)
+    merge = merging.people_merge(
         actor=reviewer, absorbed=absorbed, kept=kept, reason="Same PNC", refresh=False
     )
     client.force_login(pair["reviewer"])
@@ -448,7 +448,7 @@ def test_the_merges_page_shows_who_when_why_and_what_moved_and_undoes(
 
 def test_a_practitioner_sees_the_merges_but_cannot_merge_or_undo(client, pair):
     absorbed, kept = pair["absorbed"], pair["kept"]
-    merge = people.people_merge(
+    merge = merging.people_merge(
         actor=builders.actor(pair["reviewer"]), absorbed=absorbed, kept=kept, reason="x", refresh=False
     )
     client.force_login(pair["worker"])
@@ -505,6 +505,7 @@ def test_the_api_merges_and_undoes_for_reviewers_only(client, pair):
 @pytest.mark.usefixtures("linked")
 def test_a_linkage_merge_is_recorded_and_its_undo_gives_the_records_back(partnership, reviewer):
     from desist.imports.models import SourceRecord
+    from desist.linking import runs
     from desist.linking import services as linking
     from desist.linking.models import Decision, PairStatus, ReviewPair
 
@@ -512,12 +513,12 @@ def test_a_linkage_merge_is_recorded_and_its_undo_gives_the_records_back(partner
     kept_id, absorbed_id = sorted((pair.left.person_id, pair.right.person_id))
     theirs = set(SourceRecord.objects.filter(person_id=absorbed_id).values_list("pk", flat=True))
     linking.review_decide(actor=reviewer, pair=pair, decision=Decision.MATCH)
-    run = linking.link_run(actor=builders.actor())
+    run = runs.link_run(actor=builders.actor())
     merge = PersonMerge.objects.get(absorbed_id=absorbed_id)
     assert merge.kept_id == kept_id and merge.link_run_id == run.pk and merge.merged_by_name == "system"
     assert set(merge.moved["imports.sourcerecord.person"]) == theirs
     assert "people.involvement.person" in merge.moved
 
-    people.people_merge_undo(actor=reviewer, merge=merge, reason="Reviewer was wrong")
+    merging.people_merge_undo(actor=reviewer, merge=merge, reason="Reviewer was wrong")
     assert set(SourceRecord.objects.filter(person_id=absorbed_id).values_list("pk", flat=True)) == theirs
     assert Person.objects.get(pk=absorbed_id).merged_into_id is None

@@ -12,7 +12,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from desist.audit.context import system_actor
 from desist.audit.models import Channel
-from desist.imports import selectors, services
+from desist.imports import importing, selectors, services
 from desist.imports.arguments import add_import_arguments
 from desist.imports.extracts import (
     ExtractFile,
@@ -50,7 +50,7 @@ class Command(BaseCommand):
             f"Reading {path.name} for {agency.name} with mapping {mapping.name!r} version {mapping.version}."
         )
         if options["check"]:
-            report = services.import_validate(agency=agency, file=file, mapping=mapping)
+            report = importing.import_validate(agency=agency, file=file, mapping=mapping)
             if not report.ok:
                 self._refuse(report)
             self.stdout.write(
@@ -59,8 +59,8 @@ class Command(BaseCommand):
             )
             return
         try:
-            batch = services.import_extract(actor=actor, agency=agency, file=file, mapping=mapping)
-        except services.ImportRefused as refused:
+            batch = importing.import_extract(actor=actor, agency=agency, file=file, mapping=mapping)
+        except importing.ImportRefused as refused:
             self._refuse(refused.report)
         self.stdout.write(
             self.style.SUCCESS(
@@ -100,14 +100,14 @@ class Command(BaseCommand):
                 columns=columns,
                 file_columns=table.columns,
             )
-        except services.MappingError as error:
+        except importing.MappingError as error:
             raise CommandError(
                 "The guessed mapping cannot be saved: " + " ".join(error.problems) + f"\n{summary}"
             ) from error
         self.stdout.write(f"Saved mapping {mapping.name!r} version {mapping.version}:\n{summary}")
         return mapping
 
-    def _refuse(self, report: services.ValidationReport) -> None:
+    def _refuse(self, report: importing.ValidationReport) -> None:
         if report.problems:
             lines = ["row\tcolumn\tproblem"]
             lines += [f"{p.row}\t{p.column}\t{p.problem}" for p in report.problems[:SHOWN]]

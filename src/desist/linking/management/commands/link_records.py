@@ -11,7 +11,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from desist.audit.context import system_actor
 from desist.audit.models import Channel
-from desist.linking import services
+from desist.linking import runs
 
 
 class Command(BaseCommand):
@@ -25,13 +25,13 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         try:
-            run = services.link_run(
+            run = runs.link_run(
                 actor=system_actor(channel=Channel.CLI),
                 incremental=not options["full"],
                 train=options["train"],
                 reason="manage.py link_records",
             )
-        except services.LinkingError as error:
+        except runs.LinkingError as error:
             raise CommandError(str(error)) from None
         self.stdout.write(
             f"Linking run {run.pk} ({'incremental' if run.incremental else 'full'}, model "

@@ -1,6 +1,10 @@
 """Merging two records of one person, and undoing it (a split). docs/linkage.md, "Merging and splitting
 people".
 
+Merging is record linkage's act (a linking run merges the people its reviewers' decisions join; a reviewer
+merges by hand), and afterwards families, risk scores, priority groups and IOM candidacy are worked out
+again, so it lives here, above those apps, rather than in people (docs/decisions/0004-no-import-cycles.md).
+
 A merge moves every row that points at the absorbed person to the person kept. The rows are found from
 Django's model registry (every foreign key to `Person`, in every app), so a new app's data is never left
 behind by a merge written before it. What moved is recorded row by row on a `PersonMerge`, so undoing the
@@ -31,13 +35,21 @@ from typing import Any
 from django.apps import apps
 from django.core import serializers
 from django.db import models, transaction
-from django.db.models import Max, Q
+from django.db.models import Count, Max, Q
 from django.utils import timezone
 
+from desist.assessments.models import Assessment, RiskScore
+from desist.assessments.services import risk_recalculate
 from desist.audit.context import Actor
 from desist.audit.models import Action
 from desist.audit.services import log_access
-from desist.people.models import NameKind, Person, PersonMerge
+from desist.families.services import families_refresh
+from desist.iom.services import candidacy_refresh
+from desist.linking.models import RecordLink
+from desist.linking.selectors import can_review
+from desist.people.models import NameKind, Person, PersonMerge, PersonName
+from desist.people.signals import derived_refresh_later
+from desist.priority.services import priority_groups_refresh
 
 # Foreign keys to Person that a merge does not move, and why.
 NOT_MOVED = {
@@ -62,6 +74,33 @@ def person_links() -> Iterator[tuple[type[models.Model], models.Field[Any, Any]]
         for field in model._meta.concrete_fields:
             if field.is_relation and field.related_model is Person and _key(model, field) not in NOT_MOVED:
                 yield model, field
+
+
+def person_merges(person_id: int) -> list[PersonMerge]:
+    """Every merge into or out of this person, newest first, with both people and who undid it (one query)."""
+    return list(
+        PersonMerge.objects.filter(Q(absorbed_id=person_id) | Q(kept_id=person_id))
+        .select_related("absorbed", "kept")
+        .order_by("-merged_at", "-pk")
+    )
+
+
+def merge_would_move(person_ids: list[int]) -> dict[int, list[tuple[str, int]]]:
+    """For each person, how many rows of each kind point at them (what a merge would move): one query a
+    table."""
+    counts: dict[int, dict[str, int]] = {pk: {} for pk in person_ids}
+    for model, link in person_links():
+        label = str(model._meta.verbose_name_plural)
+        column = link.attname
+        for person_id, n in (
+            model._base_manager.filter(**{f"{column}__in": person_ids})
+            .order_by()
+            .values(column)
+            .annotate(n=Count("pk"))
+            .values_list(column, "n")
+        ):
+            counts[person_id][label] = counts[person_id].get(label, 0) + n
+    return {pk: sorted(c.items()) for pk, c in counts.items()}
 
 
 def _key(model: type[models.Model], field: models.Field[Any, Any]) -> str:
@@ -142,8 +181,6 @@ def _conflicts(model: type[models.Model], field: models.Field[Any, Any], merge: 
 
 def _before_names(field_key: str, merge: _Merge) -> None:
     """The absorbed person's name in use becomes an alias; a name the kept person already has is set aside."""
-    from desist.people.models import PersonName
-
     if field_key != "people.personname.person":
         return
     known = {
@@ -162,8 +199,6 @@ def _before_assessments(field_key: str, merge: _Merge) -> None:
     """Versions count a person's assessments: the absorbed person's come after the kept person's."""
     if field_key != "assessments.assessment.person":
         return
-    from desist.assessments.models import Assessment
-
     top = Assessment.objects.filter(person_id=merge.kept).aggregate(top=Max("version"))["top"] or 0
     theirs = list(
         Assessment.objects.filter(person_id=merge.absorbed).order_by("version").values_list("pk", "version")
@@ -183,8 +218,6 @@ def _before_risk_scores(field_key: str, merge: _Merge) -> None:
     """One current score of each kind: where both have one, the absorbed person's becomes history."""
     if field_key != "assessments.riskscore.person":
         return
-    from desist.assessments.models import RiskScore
-
     kinds = set(
         RiskScore.objects.filter(person_id=merge.kept, is_current=True).values_list("kind", flat=True)
     )
@@ -239,11 +272,6 @@ def merge_counts(merge: PersonMerge) -> list[tuple[str, int]]:
 def _refresh(actor: Actor, *, people: list[int], scores_for: list[int]) -> None:
     """Work out again what is derived from these people's records: families, then risk scores, priority groups
     and IOM candidacy (in that order: the IOM score reads OGRS3)."""
-    from desist.assessments.services import risk_recalculate
-    from desist.families.services import families_refresh
-    from desist.iom.services import candidacy_refresh
-    from desist.priority.services import priority_groups_refresh
-
     families_refresh(actor=actor, person_ids=people)
     risk_recalculate(actor=actor, person_ids=scores_for)
     priority_groups_refresh(actor=actor, person_ids=scores_for)
@@ -251,8 +279,6 @@ def _refresh(actor: Actor, *, people: list[int], scores_for: list[int]) -> None:
 
 
 def _check_reviewer(actor: Actor, what: str) -> None:
-    from desist.linking.selectors import can_review
-
     if actor.user_id is not None and not can_review(actor):
         raise MergeRefused(f"Only linkage reviewers can {what}.")
 
@@ -339,8 +365,6 @@ def people_merge(
     if refresh:
         _refresh(actor, people=[absorbed.pk, kept.pk], scores_for=[kept.pk])
     else:
-        from desist.people.tasks import derived_refresh_later
-
         derived_refresh_later(kept.pk)
     return merge
 
@@ -387,8 +411,6 @@ def people_merge_undo(*, actor: Actor, merge: PersonMerge, reason: str, refresh:
             gone[key] = len(pks) - back  # removed or moved on since the merge
         if key == "imports.sourcerecord.person":
             # A linking run rewrote the records' links after the merge: they follow their records back.
-            from desist.linking.models import RecordLink
-
             RecordLink.objects.filter(source_record_id__in=pks, person_id=merge.kept_id).update(
                 person_id=merge.absorbed_id
             )
