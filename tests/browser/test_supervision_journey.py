@@ -1,0 +1,71 @@
+"""A probation officer opens a person's chronology from their record, books an office appointment, and once
+its time has passed records that the person failed to attend; the outcome is in the chronology and the diary
+no longer asks for it (issue 14, items 1 and 2)."""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+from playwright.sync_api import Page, expect
+
+from desist.supervision.models import Appointment, AppointmentOutcome
+from tests.app import builders
+from tests.app.builders import PASSWORD, TODAY
+from tests.browser.conftest import assert_accessible, login
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def test_book_an_appointment_and_record_a_failure_to_attend(page: Page, live_server, partnership):
+    officer = partnership.user("ruth.responsible", partnership.probation)
+    person = builders.person(
+        first_name="Dean", last_name="Needham", involved=[(partnership.probation, officer)]
+    )
+    login(page, live_server, "ruth.responsible", PASSWORD)
+    page.goto(f"/people/{person.pk}/")
+    page.get_by_role("link", name="Chronology and appointments").click()
+    expect(page.get_by_role("heading", name="Chronology and appointments")).to_be_visible()
+    assert_accessible(page, context="a person's chronology")
+
+    page.get_by_role("link", name="Book an appointment").click()
+    tomorrow = TODAY + timedelta(days=1)
+    page.get_by_label("Kind of appointment").select_option(label="Office appointment")
+    page.get_by_label("With").select_option(label="Ruth.Responsible Worker")
+    page.get_by_label("Date").fill(tomorrow.isoformat())
+    page.get_by_label("Starts at").fill("10:00")
+    page.get_by_label("Ends at").fill("10:30")
+    page.get_by_label("Where (optional)").fill("Chatham probation office")
+    assert_accessible(page, context="booking an appointment")
+    page.get_by_role("button", name="Book the appointment").click()
+    expect(
+        page.get_by_text(f"Appointment booked for {tomorrow.day} {tomorrow:%B %Y} at 10:00")
+    ).to_be_visible()
+    expect(page.get_by_text("Its outcome can be recorded once it has started.")).to_be_visible()
+
+    # The day comes and goes.
+    appointment = Appointment.objects.get()
+    start = timezone.now() - timedelta(hours=3)
+    Appointment.objects.filter(pk=appointment.pk).update(
+        starts_at=start, ends_at=start + timedelta(minutes=30)
+    )
+
+    page.goto("/diary/")
+    expect(page.get_by_role("heading", name="Outcomes to record")).to_be_visible()
+    assert_accessible(page, context="the diary")
+    page.locator("#outcomes ~ ul").get_by_role("link", name="Dean Needham", exact=False).click()
+    expect(page.get_by_role("heading", name="Record the outcome")).to_be_visible()
+    page.get_by_label("Failed to attend").check()
+    page.get_by_label("Notes (optional)").fill("No answer at the door or by phone")
+    assert_accessible(page, context="recording an appointment's outcome")
+    page.get_by_role("button", name="Record the outcome").click()
+
+    expect(page.get_by_text("Outcome recorded: failed to attend.")).to_be_visible()
+    expect(page.get_by_role("link", name="Office appointment: failed to attend")).to_be_visible()
+    assert Appointment.objects.get().outcome == AppointmentOutcome.FAILED_TO_ATTEND
+    page.goto("/diary/")
+    expect(page.get_by_text("None: every appointment that has happened has its outcome.")).to_be_visible()
