@@ -26,8 +26,12 @@ from desist.enforcement.models import (
     RequirementProgressEntry,
 )
 from desist.partnership.models import Agency, AgencyKind
+from desist.people.models import Person
 from desist.people.selectors import visible_people
 from desist.sentences.models import Requirement, RequirementKind, RequirementStatus, Sentence
+
+# People by number: a list, or a values_list of visible people (kept a subquery).
+PersonIds = QuerySet[Person, int] | list[int]
 
 # Probation enforces orders and licences; an administrator may put a record right.
 ENFORCING_AGENCY_KINDS = (AgencyKind.PROBATION,)
@@ -153,7 +157,7 @@ def person_failures(person_id: int, *, on: date) -> list[FailureView]:
     return out
 
 
-def awaiting_judgement(person_ids: QuerySet[int] | list[int]) -> QuerySet[Failure]:
+def awaiting_judgement(person_ids: PersonIds) -> QuerySet[Failure]:
     """Failures not yet judged acceptable or unacceptable, oldest first."""
     return (
         _failures()
@@ -163,7 +167,7 @@ def awaiting_judgement(person_ids: QuerySet[int] | list[int]) -> QuerySet[Failur
     )
 
 
-def action_due(person_ids: QuerySet[int] | list[int]) -> QuerySet[Failure]:
+def action_due(person_ids: PersonIds) -> QuerySet[Failure]:
     """Unacceptable failures with neither a warning nor a referral yet: a warning (or a referral) is due."""
     return (
         _failures()

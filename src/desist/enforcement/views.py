@@ -349,7 +349,7 @@ def recall_decide(request: AuthenticatedHttpRequest, recommendation_id: int) -> 
     person = person_for_actor(actor, recommendation.person_id, what="the compliance and enforcement")
     form = DecideForm(request.POST, prefix=f"decide-{recommendation.pk}")
     if not form.is_valid():
-        return _person_page(request, person, errors=[e for es in form.errors.values() for e in es])
+        return _person_page(request, person, errors=[str(e) for es in form.errors.values() for e in es])
     data = form.cleaned_data
     try:
         services.decide_recall(
