@@ -1,4 +1,6 @@
-"""Writes for agency extracts: saving a column mapping, receiving an upload, and importing a file.
+"""Importing an agency extract: checking it against its mapping and storing it. The command, the demo
+build and the task worker (imports.tasks, for an upload) call it; imports.services, which queues those
+tasks, sits above it (docs/decisions/0004-no-import-cycles.md).
 
 An import is all or nothing. `import_validate` reads the whole file against the mapping and reports
 every bad row (row number as a spreadsheet shows it, column, problem) without writing; `import_extract`
