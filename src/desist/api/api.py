@@ -12,6 +12,7 @@ from ninja.errors import HttpError
 from ninja.security import HttpBearer, django_auth
 
 from desist.api.assessments import router as assessments_router
+from desist.api.enforcement import router as enforcement_router
 from desist.api.idempotency import conflict_message
 from desist.api.merges import router as merges_router
 from desist.api.people import router as people_router
@@ -25,7 +26,6 @@ from desist.api.victims import work_router
 from desist.audit.context import actor_for_request
 from desist.audit.models import Channel
 from desist.audit.refusals import log_refusal
-from desist.enforcement.api import router as enforcement_router
 from desist.versioning import StaleEdit
 
 
