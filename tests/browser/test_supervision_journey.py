@@ -69,3 +69,48 @@ def test_book_an_appointment_and_record_a_failure_to_attend(page: Page, live_ser
     assert Appointment.objects.get().outcome == AppointmentOutcome.FAILED_TO_ATTEND
     page.goto("/diary/")
     expect(page.get_by_text("None: every appointment that has happened has its outcome.")).to_be_visible()
+
+
+def test_record_a_contact_and_suspend_supervision_contact(page: Page, live_server, partnership):
+    officer = partnership.user("ruth.responsible", partnership.probation)
+    person = builders.person(
+        first_name="Lee", last_name="Licence", involved=[(partnership.probation, officer)]
+    )
+    builders.custody(
+        person,
+        sentence_date=TODAY - timedelta(days=400),
+        length_days=730,
+        release=TODAY - timedelta(days=20),
+        actual=True,
+    )
+    login(page, live_server, "ruth.responsible", PASSWORD)
+    page.goto(f"/people/{person.pk}/chronology/")
+    page.get_by_role("link", name="Record a contact").click()
+    page.get_by_label("Kind of contact").select_option(label="Multi-agency contact")
+    page.get_by_label("What happened, in a line").fill("Housing and probation met about a move")
+    page.get_by_label("Own agency only").check()
+    assert_accessible(page, context="recording a contact")
+    page.get_by_role("button", name="Record the contact").click()
+    expect(page.get_by_text("The contact is recorded in the chronology.")).to_be_visible()
+    expect(page.get_by_text("Kent Probation only")).to_be_visible()
+
+    page.get_by_role("link", name="Suspend supervision contact").click()
+    page.get_by_label("Why supervision contact is suspended").fill("Probation reset: stable, low risk")
+    assert_accessible(page, context="suspending supervision contact")
+    page.get_by_role("button", name="Suspend supervision contact").click()
+    expect(page.get_by_text("Supervision contact is suspended", exact=True)).to_be_visible()
+
+    page.get_by_role("link", name="Book an appointment").click()
+    page.get_by_role("button", name="Book the appointment").click()
+    expect(page.get_by_role("heading", name="There is a problem")).to_be_visible()
+    expect(
+        page.get_by_role("link", name="say why this appointment is still needed", exact=False)
+    ).to_be_visible()
+    assert_accessible(page, context="booking refused while supervision contact is suspended")
+
+    page.goto(f"/people/{person.pk}/chronology/")
+    page.get_by_role("link", name="Resume supervision contact").click()
+    page.get_by_label("Resumes on").fill((TODAY + timedelta(days=1)).isoformat())
+    assert_accessible(page, context="resuming supervision contact")
+    page.get_by_role("button", name="Resume supervision contact").click()
+    expect(page.get_by_text("Supervision contact resumes")).to_be_visible()
