@@ -5,10 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils import timezone
 
 from desist.enforcement.models import CourtOutcome, DrugTestResult, EndingKind, ProgressKind, RecallKind
 from desist.formfields import set_choices
-from desist.sentences.models import Requirement, Sentence
+from desist.sentences.models import LicenceCondition, Requirement, Sentence
+from desist.supervision.models import Appointment
 
 
 def _date(label: str, required: bool = True) -> forms.DateField:
@@ -33,15 +35,39 @@ class FailureForm(forms.Form):
     requirement = forms.TypedChoiceField(
         coerce=int, choices=[], required=False, empty_value=None, label="Requirement (optional)"
     )
+    licence_condition = forms.TypedChoiceField(
+        coerce=int, choices=[], required=False, empty_value=None, label="Licence condition (optional)"
+    )
+    appointment = forms.TypedChoiceField(
+        coerce=int, choices=[], required=False, empty_value=None, label="Missed appointment (optional)"
+    )
     occurred_on = _date("Date of the failure")
     description = forms.CharField(label="What happened", max_length=300)
 
     def __init__(
-        self, *args: Any, sentences: list[Sentence], requirements: list[Requirement], **kwargs: Any
+        self,
+        *args: Any,
+        sentences: list[Sentence],
+        requirements: list[Requirement],
+        conditions: list[LicenceCondition] | None = None,
+        appointments: list[Appointment] | None = None,
+        **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
         set_choices(self, "sentence", [(s.pk, str(s)) for s in sentences])
         set_choices(self, "requirement", [("", "None"), *((r.pk, str(r)) for r in requirements)])
+        set_choices(self, "licence_condition", [("", "None"), *((c.pk, str(c)) for c in conditions or [])])
+        set_choices(
+            self,
+            "appointment",
+            [
+                ("", "None"),
+                *(
+                    (a.pk, f"{timezone.localtime(a.starts_at):%d %b %Y %H:%M}: {a.get_outcome_display()}")
+                    for a in appointments or []
+                ),
+            ],
+        )
 
 
 class JudgeForm(forms.Form):

@@ -224,6 +224,10 @@ COUNTED = {
 }
 
 
+# The kinds whose amount the law limits (hours of unpaid work, days of alcohol abstinence monitoring).
+AMOUNT_LIMITED = (RequirementKind.UNPAID_WORK, RequirementKind.AAMR)
+
+
 @dataclass
 class RequirementView:
     requirement: Requirement
@@ -234,6 +238,7 @@ class RequirementView:
     drug_tests: dict[str, int] = field(default_factory=dict)
     failures: int = 0
     entries: list[RequirementProgressEntry] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)  # outside the law's limits, with the source
 
     @property
     def active(self) -> bool:
@@ -269,6 +274,13 @@ def requirement_progress(person_id: int, *, on: date, entries: int = 10) -> list
             view.unpaid_work = rules.unpaid_work_progress(
                 ordered_hours=r.amount, done_hours=int(view.done), start=r.start_date, on=on
             )
+        view.problems = rules.requirement_problems(
+            r.kind,
+            offence_on=r.sentence.offence_date,
+            amount=r.amount if r.kind in AMOUNT_LIMITED else None,
+            start=r.start_date,
+            end=r.end_date,
+        )
         for e in mine:
             if e.kind == ProgressKind.DRUG_TEST:
                 view.drug_tests[e.get_result_display()] = view.drug_tests.get(e.get_result_display(), 0) + 1

@@ -34,7 +34,8 @@ from desist.enforcement.models import EnforcementWarning, Failure, ProgressKind
 from desist.enforcement.services import EnforcementError
 from desist.people.models import Person
 from desist.people.selectors import person_for_actor, visible_people
-from desist.sentences.models import Requirement, RequirementStatus, Sentence
+from desist.sentences.models import LicenceCondition, Requirement, RequirementStatus, Sentence
+from desist.supervision.models import FAILURE_OUTCOMES, Appointment
 
 PERSON_FORMS: dict[str, type[forms.Form]] = {
     "failure": FailureForm,
@@ -50,8 +51,24 @@ def _form_kwargs(person: Person) -> dict[str, dict[str, Any]]:
     requirements = list(
         Requirement.objects.filter(sentence__person=person, status=RequirementStatus.ACTIVE).order_by("id")
     )
+    conditions = list(
+        LicenceCondition.objects.filter(sentence__person=person, ended_on__isnull=True).order_by(
+            "sentence", "code"
+        )
+    )
+    # Missed or failed appointments not yet recorded as a failure: the supervision app's outcomes.
+    appointments = list(
+        Appointment.objects.filter(
+            person=person, outcome__in=FAILURE_OUTCOMES, failures__isnull=True
+        ).order_by("-starts_at")[:20]
+    )
     return {
-        "failure": {"sentences": sentences, "requirements": requirements},
+        "failure": {
+            "sentences": sentences,
+            "requirements": requirements,
+            "conditions": conditions,
+            "appointments": appointments,
+        },
         "recall": {"licences": [s for s in sentences if s.is_custodial]},
         "progress": {"requirements": requirements},
         "end": {"requirements": requirements},
@@ -138,11 +155,23 @@ def person_enforcement_action(request: AuthenticatedHttpRequest, person_id: int,
                 if data["requirement"]
                 else None
             )
+            condition = (
+                LicenceCondition.objects.get(pk=data["licence_condition"], sentence=sentence)
+                if data["licence_condition"]
+                else None
+            )
+            appointment = (
+                Appointment.objects.get(pk=data["appointment"], person=person)
+                if data["appointment"]
+                else None
+            )
             failure = services.record_failure(
                 actor=actor,
                 person=person,
                 sentence=sentence,
                 requirement=requirement,
+                licence_condition=condition,
+                appointment=appointment,
                 occurred_on=data["occurred_on"],
                 description=data["description"],
             )
@@ -166,8 +195,15 @@ def person_enforcement_action(request: AuthenticatedHttpRequest, person_id: int,
             else:
                 _end(actor=request.actor, requirement=requirement, data=data)
                 messages.success(request, f"Requirement {data['kind']}.")
-    except (EnforcementError, Sentence.DoesNotExist, Requirement.DoesNotExist) as error:
-        message = str(error) if isinstance(error, EnforcementError) else "Choose from the list."
+    except EnforcementError as error:
+        return _person_page(request, person, errors=[str(error)], bound=(action, bound))
+    except (
+        Sentence.DoesNotExist,
+        Requirement.DoesNotExist,
+        LicenceCondition.DoesNotExist,
+        Appointment.DoesNotExist,
+    ):
+        message = "Choose a requirement, licence condition or appointment of the order or licence chosen."
         return _person_page(request, person, errors=[message], bound=(action, bound))
     return redirect("person_enforcement", person_id=person.pk)
 

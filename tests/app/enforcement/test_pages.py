@@ -9,6 +9,7 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+from django.utils import timezone
 from pypdf import PdfReader
 
 from desist.audit.models import AccessLogEntry, Action
@@ -59,6 +60,69 @@ def test_the_person_page_shows_failures_progress_and_recalls_in_bounded_queries(
         unacceptable(case, n)
     with django_assert_max_num_queries(len(counted.captured_queries)):
         assert client.get(f"/people/{case.person.pk}/enforcement/").status_code == 200
+
+
+def test_a_requirement_outside_the_law_s_limits_is_flagged_with_its_source(client, case):
+    case.unpaid_work.amount = 320
+    case.unpaid_work.save(update_fields=["amount"])
+    client.force_login(case.officer_user)
+    html = client.get(f"/people/{case.person.pk}/enforcement/").content.decode()
+    assert "Outside the law" in html and "At most 300 hours (Sentencing Act 2020 Sch 9 Part 1)" in html
+
+
+def test_a_missed_appointment_and_a_licence_condition_can_be_the_failure(client, case, partnership):
+    from desist.sentences import services as sentences
+    from desist.supervision.models import Appointment
+
+    sentence = builders.custody(
+        case.person,
+        sentence_date=TODAY - timedelta(days=400),
+        length_days=730,
+        release=TODAY - timedelta(days=30),
+        actual=True,
+    )
+    condition = sentences.licence_condition_add(
+        actor=case.officer,
+        sentence=sentence,
+        kind="standard",
+        code="STD_KEEP_IN_TOUCH",
+        description="Keep in touch",
+    )
+    starts = timezone.now() - timedelta(days=2)
+    missed = Appointment.objects.create(
+        person=case.person,
+        practitioner=case.officer_user,
+        agency=partnership.probation,
+        starts_at=starts,
+        ends_at=starts + timedelta(hours=1),
+        outcome="failed_to_attend",
+        outcome_recorded_at=starts,
+    )
+    client.force_login(case.officer_user)
+    page = client.get(f"/people/{case.person.pk}/enforcement/").content.decode()
+    assert "Failed to attend" in page
+    client.post(
+        f"/people/{case.person.pk}/enforcement/failure/",
+        {
+            "failure-sentence": sentence.pk,
+            "failure-licence_condition": condition.pk,
+            "failure-appointment": missed.pk,
+            "failure-occurred_on": (TODAY - timedelta(days=2)).isoformat(),
+            "failure-description": "Did not report",
+        },
+    )
+    failure = Failure.objects.get()
+    assert (failure.licence_condition, failure.appointment) == (condition, missed)
+    wrong = client.post(
+        f"/people/{case.person.pk}/enforcement/failure/",
+        {
+            "failure-sentence": case.order.pk,
+            "failure-licence_condition": condition.pk,
+            "failure-occurred_on": TODAY.isoformat(),
+            "failure-description": "Wrong licence",
+        },
+    )
+    assert wrong.status_code == 400 and "Choose a requirement, licence condition" in wrong.content.decode()
 
 
 def test_the_person_page_links_here(client, case):
