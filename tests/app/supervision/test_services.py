@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from desist.audit.models import AccessLogEntry
@@ -97,7 +98,11 @@ def test_contacts_from_every_agency_make_one_chronology_newest_first(partnership
     assert [c.summary for c in selectors.chronology(actor(team), subject, window)] == [
         "Seen with known associates"
     ]
-    entry = AccessLogEntry.objects.filter(action="collection", object_type="supervision.contact").order_by("chain_seq").last()
+    entry = (
+        AccessLogEntry.objects.filter(action="collection", object_type="supervision.contact")
+        .order_by("chain_seq")
+        .last()
+    )
     assert entry is not None and entry.person_id == subject.pk and entry.username == "pc.plod"
 
 
@@ -301,3 +306,34 @@ def test_a_feed_token_is_kept_hashed_and_reissuing_revokes_the_old(team):
     assert selectors.feed_owner(first) is None and selectors.feed_owner(second) == team["officer"]
     assert services.revoke_feed_token(actor=actor(team)) == 1
     assert selectors.feed_owner(second) is None
+
+
+# --- the database's own rules ---------------------------------------------------------------------------
+
+
+@pytest.mark.postgres
+def test_the_database_refuses_impossible_appointments_and_suspensions(team, subject, licence, partnership):
+    start = timezone.now()
+    rows = {
+        "appointment_ends_after_start": lambda: Appointment.objects.create(
+            person=subject,
+            practitioner=team["officer"],
+            agency=partnership.probation,
+            starts_at=start,
+            ends_at=start,
+        ),
+        "appointment_change_has_reason": lambda: Appointment.objects.create(
+            person=subject,
+            practitioner=team["officer"],
+            agency=partnership.probation,
+            starts_at=start,
+            ends_at=start + timedelta(hours=1),
+            status=AppointmentStatus.CANCELLED,
+        ),
+        "suspension_dates_in_order": lambda: selectors.SupervisionSuspension.objects.create(
+            person=subject, sentence=licence, starts_on=TODAY, ends_on=TODAY - timedelta(days=1), reason="x"
+        ),
+    }
+    for constraint, create in rows.items():
+        with pytest.raises(IntegrityError, match=constraint), transaction.atomic():
+            create()
