@@ -27,7 +27,11 @@ LIMIT = 200
 
 
 class ErrorOut(Schema):
-    detail: Any
+    detail: str
+
+
+class FieldErrorOut(Schema):
+    detail: list[dict[str, Any]]
 
 
 class FailureOut(Schema):
@@ -226,7 +230,7 @@ def enforcement_awaiting(request: HttpRequest) -> list[dict[str, Any]]:
 
 @router.post(
     "/failures/{id:failure_id}/judgement",
-    response={200: FailureOut, 404: ErrorOut, 422: ErrorOut},
+    response={200: FailureOut, 404: ErrorOut, 422: FieldErrorOut},
     summary="Judge a failure acceptable (reason and evidence) or unacceptable (reason)",
 )
 def enforcement_judge(request: HttpRequest, failure_id: int, body: JudgeIn) -> Any:
@@ -243,7 +247,7 @@ def enforcement_judge(request: HttpRequest, failure_id: int, body: JudgeIn) -> A
 
 @router.post(
     "/failures/{id:failure_id}/warning",
-    response={201: WarningOut, 404: ErrorOut, 422: ErrorOut},
+    response={201: WarningOut, 404: ErrorOut, 422: FieldErrorOut},
     summary="Give a warning (refused, with the reason, where a warning was given within 12 months)",
 )
 def enforcement_warn(request: HttpRequest, failure_id: int) -> Any:
@@ -257,7 +261,7 @@ def enforcement_warn(request: HttpRequest, failure_id: int) -> Any:
 
 @router.post(
     "/failures/{id:failure_id}/referral",
-    response={201: FailureOut, 404: ErrorOut, 422: ErrorOut},
+    response={201: FailureOut, 404: ErrorOut, 422: FieldErrorOut},
     summary="Refer an unacceptable failure for enforcement (breach action)",
 )
 def enforcement_refer(request: HttpRequest, failure_id: int, body: ReferIn) -> Any:
