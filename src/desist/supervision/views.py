@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.http import urlencode
 from django.views.decorators.http import require_POST
 
-from desist.audit.context import actor_for_user
+from desist.audit.context import actor_for_user, client_ip
 from desist.audit.models import Action, Channel
 from desist.audit.refusals import AuthenticatedHttpRequest
 from desist.audit.services import log_access
@@ -442,7 +442,13 @@ def diary_feed(request: HttpRequest, token: str) -> HttpResponse:
     owner = selectors.feed_owner(token)
     if owner is None:
         raise Http404("No such calendar.")
-    actor = actor_for_user(owner, channel=Channel.WEB, purpose="case_management", path="diary feed")
+    actor = actor_for_user(
+        owner,
+        channel=Channel.WEB,
+        purpose="case_management",
+        ip_address=client_ip(request),
+        path="/diary/feed/",  # not the address: it holds the secret
+    )
     rows = selectors.feed_appointments(actor, owner)
     log_access(
         actor=actor,

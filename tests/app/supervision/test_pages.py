@@ -150,8 +150,12 @@ def test_book_an_appointment_then_record_a_failure_to_attend(
     assert "Outcome recorded: failed to attend" in response.content.decode()
     assert "Office appointment: failed to attend" in response.content.decode()  # in the chronology
     assert Appointment.objects.get().outcome == AppointmentOutcome.FAILED_TO_ATTEND
-    # Another agency cannot open it.
+    # Another agency sees the outcome in the chronology, but not as a link to an appointment it cannot open.
     client.force_login(team["police"])
+    theirs = client.get(f"/people/{subject.pk}/chronology/").content.decode()
+    assert (
+        "Office appointment: failed to attend" in theirs and f"/appointments/{appointment.pk}/" not in theirs
+    )
     assert client.get(f"/appointments/{appointment.pk}/").status_code == 404
 
 
