@@ -115,7 +115,15 @@ def _person_page(
             1 for v in failures if getattr(v.failure, "referral", None) and not v.failure.referral.outcome
         ),
         "may_enforce": selectors.may_enforce(actor),
-        "recalls": [(r, DecideForm(prefix=f"decide-{r.pk}", initial={"decided_on": today})) for r in recalls],
+        # Each with its length under the law for the term (on the decision's date, or today's while pending).
+        "recalls": [
+            (
+                r,
+                DecideForm(prefix=f"decide-{r.pk}", initial={"decided_on": today}),
+                services.recall_length(r.sentence, r.kind, r.decided_on or today),
+            )
+            for r in recalls
+        ],
         "errors": errors or [],
         "error_form": bound[1] if bound is not None else None,
         "today": today,

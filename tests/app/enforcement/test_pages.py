@@ -245,6 +245,7 @@ def test_a_recall_is_recommended_and_decided_on_the_page(client, case):
         f"{base}recall/", {"recall-sentence": sentence.pk, "recall-kind": "standard", "recall-reason": "Risk"}
     )
     recommendation = sentence.recall_recommendations.get()
+    assert "CJA 2003 s.254: to the sentence" in client.get(base).content.decode()
     decided = client.post(
         f"/enforcement/recalls/{recommendation.pk}/decide/",
         {

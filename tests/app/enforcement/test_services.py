@@ -3,7 +3,7 @@ second warning, referrals to the court's outcome, recall through the release app
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
@@ -106,6 +106,32 @@ def test_a_warning_more_than_12_months_before_allows_another(case):
     )
     services.judge_failure(actor=case.officer, failure=later, judgement="unacceptable", reason="None")
     assert services.issue_warning(actor=case.officer, failure=later, on=day(29)).failure_id == later.pk
+
+
+@pytest.mark.parametrize("inclusive", [False, True])
+def test_a_failure_on_the_warning_s_anniversary_follows_the_setting(case, settings, inclusive):
+    settings.DESIST_ENFORCEMENT_ANNIVERSARY_IN_WINDOW = inclusive
+    old_order = builders.community_order(case.person, start=TODAY - timedelta(days=800), months=36)
+    warned_on = date(TODAY.year - 1, TODAY.month, min(TODAY.day, 28))
+    anniversary = date(TODAY.year, TODAY.month, min(TODAY.day, 28))
+    first = services.record_failure(
+        actor=case.officer,
+        person=case.person,
+        sentence=old_order,
+        occurred_on=warned_on,
+        description="Missed",
+    )
+    services.judge_failure(actor=case.officer, failure=first, judgement="unacceptable", reason="None")
+    services.issue_warning(actor=case.officer, failure=first, on=warned_on)
+    later = services.record_failure(
+        actor=case.officer,
+        person=case.person,
+        sentence=old_order,
+        occurred_on=anniversary,
+        description="Again",
+    )
+    later = services.judge_failure(actor=case.officer, failure=later, judgement="unacceptable", reason="None")
+    assert selectors.next_action(later).referral_required is inclusive
 
 
 def test_no_warning_for_a_failure_not_judged_unacceptable_or_already_acted_on(case):
