@@ -9,6 +9,7 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 
+from desist.formfields import set_choices
 from desist.supervision.models import AppointmentKind, ContactKind, Sensitivity
 from desist.supervision.services import RECORDABLE_OUTCOMES
 from desist.versioning import VersionFormField
@@ -32,7 +33,23 @@ class ChronologyFilterForm(forms.Form):
         return data
 
 
-class ContactForm(forms.Form):
+class AgencyChoiceForm(forms.Form):
+    """Which of the user's agencies records it: asked only of users of more than one."""
+
+    agency = forms.TypedChoiceField(label="For agency", required=False, coerce=int, empty_value=None)
+
+    def offer_agencies(self, agencies: list[tuple[int, str]]) -> None:
+        if len(agencies) > 1:
+            self.fields["agency"].required = True
+            self.fields["agency"].error_messages["required"] = "Choose the agency you record this for"
+        set_choices(self, "agency", agencies)
+
+    @property
+    def asks_agency(self) -> bool:
+        return bool(self.fields["agency"].required)
+
+
+class ContactForm(AgencyChoiceForm):
     kind = forms.ChoiceField(
         label="Kind of contact",
         choices=ContactKind.choices,
@@ -81,7 +98,7 @@ class AppointmentTimesForm(forms.Form):
         return data
 
 
-class BookForm(AppointmentTimesForm):
+class BookForm(AgencyChoiceForm, AppointmentTimesForm):
     kind = forms.ChoiceField(
         label="Kind of appointment",
         choices=AppointmentKind.choices,

@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.http import urlencode
 from django.views.decorators.http import require_POST
 
-from desist.audit.context import actor_for_user, client_ip
+from desist.audit.context import Actor, actor_for_user, client_ip
 from desist.audit.models import Action, Channel
 from desist.audit.refusals import AuthenticatedHttpRequest
 from desist.audit.services import log_access
@@ -45,6 +45,12 @@ from desist.versioning import StaleEdit
 
 def _person(request: AuthenticatedHttpRequest, person_id: int, what: str) -> Person:
     return person_for_actor(request.actor, person_id, what=what)
+
+
+def _own_agencies(actor: Actor) -> list[tuple[int, str]]:
+    return list(
+        Agency.objects.filter(pk__in=sorted(actor.agency_ids)).order_by("name").values_list("pk", "name")
+    )
 
 
 def _refused(form: forms.Form, error: Exception) -> None:
@@ -110,6 +116,7 @@ def contact_new(request: AuthenticatedHttpRequest, person_id: int) -> HttpRespon
         request.POST if request.method == "POST" else None,
         initial={"day": now.date(), "at": now.strftime("%H:%M")},
     )
+    form.offer_agencies(_own_agencies(actor))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -122,6 +129,7 @@ def contact_new(request: AuthenticatedHttpRequest, person_id: int) -> HttpRespon
                 outcome=data["outcome"],
                 notes=data["notes"],
                 sensitivity=data["sensitivity"],
+                agency_id=data["agency"],
             )
         except services.SupervisionError as error:
             _refused(form, error)
@@ -143,6 +151,7 @@ def appointment_book(request: AuthenticatedHttpRequest, person_id: int) -> HttpR
         initial={"practitioner": actor.user_id, "day": tomorrow, "starts": "10:00", "ends": "10:30"},
     )
     set_choices(form, "practitioner", [(u.pk, u.get_full_name() or u.username) for u in practitioners])
+    form.offer_agencies(_own_agencies(actor))
     suspension = selectors.suspension_on(person, timezone.localdate())
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -158,6 +167,7 @@ def appointment_book(request: AuthenticatedHttpRequest, person_id: int) -> HttpR
                 location=data["location"],
                 purpose=data["purpose"],
                 suspension_reason=data["suspension_reason"],
+                agency_id=data["agency"],
             )
         except services.SupervisionError as error:
             _refused(form, error)

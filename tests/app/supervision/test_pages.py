@@ -273,3 +273,25 @@ def test_the_calendar_feed_is_valid_and_ends_when_revoked(client, team, subject)
     client.logout()
     assert client.get(path).status_code == 404
     assert client.get("/diary/feed/not-a-token.ics").status_code == 404
+
+
+def test_a_user_of_two_agencies_says_which_one_records(client, partnership, team, subject):
+    from desist.partnership.models import Membership
+
+    both = partnership.user("ian.iom", partnership.police)
+    Membership.objects.create(user=both, agency=partnership.probation)
+    client.force_login(both)
+    url = f"/people/{subject.pk}/chronology/record/"
+    assert "For agency" in client.get(url).content.decode()
+    data = {
+        "kind": ContactKind.PHONE,
+        "day": TODAY.isoformat(),
+        "at": "00:01",
+        "summary": "Phoned",
+        "sensitivity": "shared",
+    }
+    assert "Choose the agency you record this for" in client.post(url, data).content.decode()
+    client.post(url, {**data, "agency": partnership.police.pk})
+    assert Contact.objects.get().agency == partnership.police
+    client.force_login(team["officer"])
+    assert "For agency" not in client.get(url).content.decode()
