@@ -43,6 +43,11 @@ class SupervisionError(ValueError):
     """A change that cannot be made as asked; the message says why, in the user's words."""
 
 
+def _aware(moment: datetime) -> datetime:
+    """A time without a zone (from the API, say) is read as the partnership's local time."""
+    return timezone.make_aware(moment) if timezone.is_naive(moment) else moment
+
+
 def _recording_agency(actor: Actor, agency_id: int | None) -> int:
     """The agency the actor records for: the one named (one of theirs), or their only (or first) agency."""
     if agency_id is not None:
@@ -118,6 +123,7 @@ def record_contact(
     agency_id: int | None = None,
 ) -> Contact:
     """Record a contact with, or about, the person in their chronology, for the actor's agency."""
+    occurred_at = _aware(occurred_at)
     if kind not in ContactKind.values:
         raise SupervisionError("Choose what kind of contact it was.")
     if sensitivity not in Sensitivity.values:
@@ -163,6 +169,7 @@ def book_appointment(
 ) -> Appointment:
     """Book an appointment with the person for a practitioner of the actor's agency. While supervision contact
     is suspended (the probation reset) no appointment is expected, so booking one needs a reason."""
+    starts_at, ends_at = _aware(starts_at), _aware(ends_at)
     if kind not in AppointmentKind.values:
         raise SupervisionError("Choose what kind of appointment it is.")
     agency = _recording_agency(actor, agency_id)
@@ -205,6 +212,7 @@ def rearrange_appointment(
 ) -> Appointment:
     """Move an appointment to another time: it is marked rearranged (its outcome "rescheduled", written to the
     chronology) and a new appointment, pointing back at it, is booked. Returns the new appointment."""
+    starts_at, ends_at = _aware(starts_at), _aware(ends_at)
     # Before the transaction, so the refusal stays logged.
     _require_booking_agency(actor, appointment, "rearrange")
     with transaction.atomic():

@@ -69,6 +69,13 @@ def test_record_a_contact_book_and_record_a_failure_to_attend(client, team, subj
         **bearer(token),
     )
     assert created.status_code == 201 and created.json()["agency"] == "Kent Probation"
+    naive = client.post(
+        f"/api/supervision/people/{subject.pk}/contacts",
+        {"kind": "case_note", "occurred_at": "2024-01-01T10:00:00", "summary": "Read as local time"},
+        content_type="application/json",
+        **bearer(token),
+    )
+    assert naive.status_code == 201
     refused = client.post(
         f"/api/supervision/people/{subject.pk}/contacts",
         {"kind": "phone", "occurred_at": (timezone.now() + timedelta(days=2)).isoformat(), "summary": "x"},
