@@ -59,7 +59,7 @@ def chronology(actor: Actor, person: Person, filters: ChronologyFilters | None =
         contacts = contacts.filter(kind__in=filters.kinds)
     if filters.date_from is not None:
         contacts = contacts.filter(occurred_at__gte=_start_of(filters.date_from))
-    if filters.date_to is not None:
+    if filters.date_to is not None and filters.date_to < date.max:
         contacts = contacts.filter(occurred_at__lt=_start_of(filters.date_to + timedelta(days=1)))
     return contacts.select_related("agency", "recorded_by").order_by("-occurred_at", "-id")
 

@@ -382,10 +382,12 @@ def supervision_resume(request: AuthenticatedHttpRequest, suspension_id: int) ->
 
 
 def _day(value: str | None) -> date:
+    """The day asked for, or today for anything else (a diary runs from 1900 to 2100)."""
     try:
-        return date.fromisoformat(value or "")
+        day = date.fromisoformat(value or "")
     except ValueError:
         return timezone.localdate()
+    return day if 1900 <= day.year <= 2100 else timezone.localdate()
 
 
 @login_required

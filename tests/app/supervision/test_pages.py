@@ -80,6 +80,7 @@ def test_the_chronology_pages_through_every_agency_in_bounded_queries(
     assert "No entries match these filters" in none
     dated = client.get(url, {"date_from": (TODAY + timedelta(days=1)).isoformat()}).content.decode()
     assert "No entries match" in dated
+    assert client.get(url, {"date_from": "0001-01-01", "date_to": "9999-12-31"}).status_code == 200
     bad = client.get(url, {"date_from": "2025-02-02", "date_to": "2025-01-01"}).content.decode()
     assert "The end date must be on or after the start date" in bad
 
@@ -205,7 +206,8 @@ def test_the_diary_by_day_and_week_in_bounded_queries(client, team, subject, dja
     assert week.count("Sam Supervised") == 5 and "Next week" in week
     day = client.get("/diary/", {"date": monday.isoformat()}).content.decode()
     assert day.count("Sam Supervised") == 1 and "Show the whole week" in day
-    assert client.get("/diary/", {"date": "not-a-date"}).status_code == 200
+    for odd in ("not-a-date", "0001-01-01", "9999-12-31"):
+        assert client.get("/diary/", {"date": odd, "view": "week"}).status_code == 200
 
 
 def test_suspend_and_resume_supervision_contact_on_the_pages(client, team, subject):
