@@ -37,6 +37,8 @@ from desist.bulk import copy_rows
 from desist.core.synth import generate_partnership
 from desist.demo.extracts import JUSTICE, SCHOOL, AgencyRecords, extracts_import, extracts_link
 from desist.demo.models import DemoBuild
+from desist.demo.supervision import demo_supervision_load
+from desist.enforcement.models import Failure
 from desist.families.models import SchoolRecord
 from desist.families.services import families_refresh
 from desist.iom.models import (
@@ -62,6 +64,7 @@ from desist.registers.models import RegisterEntry
 from desist.release.demo import demo_releases_build
 from desist.sentences.models import KeyDate, LicenceCondition, Requirement, Sentence
 from desist.sentences.services import key_date_rows
+from desist.supervision.models import Appointment
 from desist.victims.demo import demo_victims_build
 
 BATCH = 5000
@@ -359,6 +362,16 @@ def _load(world: Any, *, log: Callable[[str], None], linkage: dict[str, Any]) ->
             for r in _records(world.licence_conditions)
             if r["sentence_id"] in sentence_people
         ),
+    )
+    started = time.perf_counter()
+    counts.update(
+        demo_supervision_load(
+            world, sentence_people=sentence_people, worker_users=worker_users, agency_ids=agency_ids
+        )
+    )
+    log(
+        f"  appointments {counts['appointments']:,}, contacts {counts['contacts']:,}, failures "
+        f"{counts['failures']:,} in {time.perf_counter() - started:.1f} s"
     )
     counts["offences"] = copy_rows(
         Offence,
@@ -674,7 +687,9 @@ def _iom_cohort() -> int:
 
 def _reset_sequences() -> None:
     """Rows were inserted with the generator's ids; move the id sequences past them (PostgreSQL)."""
-    statements = connection.ops.sequence_reset_sql(no_style(), [Person, Sentence, Assessment])
+    statements = connection.ops.sequence_reset_sql(
+        no_style(), [Person, Sentence, Assessment, Appointment, Failure]
+    )
     with connection.cursor() as cursor:
         for statement in statements:
             cursor.execute(statement)

@@ -1,11 +1,14 @@
 """The demo partnership builds once, realistically, and prints working logins (issue 2, point 1)."""
 
+import io
 from datetime import date
 
 import pytest
 from django.contrib.auth.models import User
 from django.core.management import call_command
+from django.db import transaction
 from django.db.models import Max
+from django.test import override_settings
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from desist.assessments.models import RiskScore
@@ -27,10 +30,24 @@ pytestmark = [pytest.mark.django_db, pytest.mark.slow, pytest.mark.postgres]
 AS_OF = date(2026, 11, 23)
 
 
+@pytest.fixture(scope="module")
+def built(django_db_setup, django_db_blocker):
+    """One build for the module's tests (each test's changes are rolled back after it), in a transaction
+    rolled back after the last: a build of 1,500 people for each test cost the suite some 10 s a test."""
+    # As the tests' own (_fast_password_hashing), which check the printed passwords.
+    fast = override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"])
+    with django_db_blocker.unblock(), fast, transaction.atomic():
+        out = io.StringIO()
+        call_command(
+            "build_demo", "--people", "1500", "--seed", "7", "--as-of", AS_OF.isoformat(), stdout=out
+        )
+        yield out.getvalue()
+        transaction.set_rollback(True)
+
+
 @pytest.fixture
-def demo(capsys):
-    call_command("build_demo", "--people", "1500", "--seed", "7", "--as-of", AS_OF.isoformat())
-    return capsys.readouterr().out
+def demo(built, db):
+    return built
 
 
 def _logins(output):
@@ -148,3 +165,51 @@ def test_the_demos_people_come_from_the_agencies_extracts_through_import_and_lin
     page = client.get("/linkage/review/")
     assert page.status_code == 200
     assert f"/linkage/review/{pairs[0].pk}/".encode() in page.content
+
+
+def test_the_demo_has_supervision_and_enforcement_and_a_second_build_adds_none(demo):
+    """Issue 14 item 8: appointments with outcomes, contacts, failures, warnings, referrals, recall
+    recommendations and requirement progress, with the demo probation user's diary filled for the week from
+    the demo's today; a second build loads nothing more."""
+    from desist.enforcement.models import (
+        EnforcementReferral,
+        EnforcementWarning,
+        Failure,
+        RecallRecommendation,
+        RequirementProgressEntry,
+    )
+    from desist.supervision.models import Appointment, Contact
+
+    models = [
+        Appointment,
+        Contact,
+        Failure,
+        EnforcementWarning,
+        EnforcementReferral,
+        RecallRecommendation,
+        RequirementProgressEntry,
+    ]
+    counts = {m: m.objects.count() for m in models}
+    assert all(counts.values()), counts
+    assert Appointment.objects.exclude(outcome="").exists()
+    assert Contact.objects.exclude(agency__kind="probation").exists()
+    probation = User.objects.get(username="demo.probation")
+    week = Appointment.objects.filter(
+        practitioner=probation, starts_at__date__gte=AS_OF, starts_at__date__lt=date(2026, 11, 30)
+    )
+    assert week.exists()
+    assert not week.exclude(outcome="").exists()
+    # Every appointment is on the person of its sentence's order or licence.
+    assert (
+        not Failure.objects.exclude(appointment__isnull=True)
+        .exclude(appointment__person=models_person_f())
+        .exists()
+    )
+    call_command("build_demo", "--people", "1500", "--seed", "7", "--as-of", AS_OF.isoformat())
+    assert {m: m.objects.count() for m in models} == counts
+
+
+def models_person_f():
+    from django.db.models import F
+
+    return F("person")
