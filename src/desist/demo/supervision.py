@@ -52,7 +52,7 @@ def _evening(day: date) -> datetime:
 
 
 def _loaded_ids(
-    model: type[models.Model], table: Any, sentence_people: dict[int, int], key: str
+    model: type[Requirement] | type[LicenceCondition], table: Any, sentence_people: dict[int, int], key: str
 ) -> dict[int, int]:
     """The generator's id of each requirement or licence condition loaded, to the database's: they went in
     in the table's order, so the n-th loaded row of a sentence is the n-th row of that sentence."""
