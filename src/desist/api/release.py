@@ -16,13 +16,13 @@ from desist.api.schemas import form_data, form_field_errors, refusal_errors
 from desist.audit.models import Action
 from desist.audit.refusals import refuse
 from desist.audit.services import log_access
-from desist.core import release as rules
 from desist.people.selectors import person_for_actor
 from desist.release import selectors, services
 from desist.release.forms import (
     AdjustmentForm,
     CustodialSentenceForm,
     RecallForm,
+    RecallReturnForm,
     ReleaseDateForm,
     ReleaseFactsForm,
     ReleaseForm,
@@ -70,6 +70,8 @@ class PlanSummaryOut(Schema):
     release_date: date | None  # none while the date needs a manual calculation
     manual_calculation: str  # why desist cannot work the release date out (the engine's reason), else ""
     recall_id: int | None  # the plan was reopened for the release after this recall
+    # Recalled and not yet back in custody: unlawfully at large since this day, no release date runs.
+    unlawfully_at_large_since: date | None = None
     release_type: str
     prison: str | None
     district: str | None
@@ -82,6 +84,8 @@ class PlanSummaryOut(Schema):
 
 class PlanOut(PlanSummaryOut):
     version: int
+    # The sentences released together on this release (one plan per person per custodial episode).
+    sentence_ids: list[int] = []
     risk_plan_approved_on: date | None
     pathways: list[PathwayOut]
     tasks: list[TaskOut]
@@ -149,6 +153,12 @@ class ReleaseFactsIn(Schema):
     version: int | None = None
 
 
+class StepOut(Schema):
+    date_type: str
+    rule: str
+    detail: str
+
+
 class ReleaseFactsOut(Schema):
     sentence_id: int
     sentence_type: str
@@ -160,6 +170,7 @@ class ReleaseFactsOut(Schema):
     hdc_eligibility: date | None
     hdc_reasons: list[str]
     parole_eligibility: date | None
+    working: list[StepOut] = []  # the engine's working of the HDC and parole eligibility dates
 
 
 class AdjustmentIn(Schema):
@@ -191,12 +202,6 @@ class RecallIn(Schema):
     returned_to_custody: date | None = None
 
 
-class StepOut(Schema):
-    date_type: str
-    rule: str
-    detail: str
-
-
 class BookingDatesOut(Schema):
     # The docstring, as a string so that the line fits: it is the schema's description in the OpenAPI.
     __doc__ = (
@@ -209,6 +214,8 @@ class BookingDatesOut(Schema):
     dates: dict[str, date]
     working: list[StepOut]
     manual_calculation: str
+    # Recalled before the return to custody: unlawfully at large since this day, and no dates until it.
+    unlawfully_at_large_since: date | None = None
 
 
 class ReleaseIn(Schema):
@@ -237,6 +244,9 @@ def _summary(plan: ReleasePlan, missing: list[str]) -> dict[str, Any]:
         "release_date": None if plan.manual_calculation else plan.release_date,
         "manual_calculation": plan.manual_calculation,
         "recall_id": plan.recall_id,
+        "unlawfully_at_large_since": plan.recall.recalled_on
+        if plan.recall_id and plan.recall and plan.recall.returned_to_custody is None
+        else None,
         "release_type": plan.release_type,
         "prison": plan.prison.name if plan.prison else None,
         "district": plan.person.district.name if plan.person.district else None,
@@ -274,6 +284,7 @@ def _plan_out(plan: ReleasePlan) -> dict[str, Any]:
     return {
         **_summary(plan, missing),
         "version": plan.version,
+        "sentence_ids": sorted(plan.memberships.values_list("sentence_id", flat=True)),
         "risk_plan_approved_on": plan.risk_plan_approved_on,
         "pathways": [{"pathway": p.pathway, "status": p.status, "note": p.note} for p in pathways],
         "tasks": [_task_out(t) for t in tasks],
@@ -389,7 +400,7 @@ def set_release_date(request: HttpRequest, sentence_id: int, body: ReleaseDateIn
     form = ReleaseDateForm({**body.model_dump(), "version": body.version or ""})
     if not form.is_valid():
         return Status(422, form_field_errors(form))
-    plan_id = ReleasePlan.objects.filter(sentence=sentence).values_list("pk", flat=True).first()
+    plan_id = ReleasePlan.objects.filter(memberships__sentence=sentence).values_list("pk", flat=True).first()
     try:
         change = services.release_date_record(actor=actor, sentence=sentence, **form.cleaned_data)
     except services.ReleaseDateUnchanged:
@@ -406,7 +417,7 @@ def set_release_date(request: HttpRequest, sentence_id: int, body: ReleaseDateIn
         }
     except services.ReleaseError as error:
         return Status(422, {"detail": [{"loc": ["body", "release_date"], "msg": str(error)}]})
-    plan_id = ReleasePlan.objects.filter(sentence=sentence).values_list("pk", flat=True).first()
+    plan_id = ReleasePlan.objects.filter(memberships__sentence=sentence).values_list("pk", flat=True).first()
     sentence.refresh_from_db(fields=["version"])
     return {
         "change": change.change,
@@ -436,8 +447,10 @@ def set_release_facts(request: HttpRequest, sentence_id: int, body: ReleaseFacts
         facts = services.release_facts_record(actor=actor, sentence=sentence, **form.cleaned_data)
     except services.ReleaseError as error:
         return Status(422, refusal_errors(error))
-    _, inputs = selectors.release_inputs([sentence], on=timezone.localdate())[sentence.pk]
-    dates = rules.release_dates(inputs)
+    # HDC and parole eligibility are the person's release's: the engine's for the whole booking.
+    episode = selectors.person_release(sentence.person, on=timezone.localdate())
+    hdced, hdc_reasons = episode.hdc
+    ped, _ = episode.parole
     return {
         "sentence_id": sentence.pk,
         "sentence_type": facts.sentence_type,
@@ -445,10 +458,14 @@ def set_release_facts(request: HttpRequest, sentence_id: int, body: ReleaseFacts
         "tariff_expiry_date": facts.tariff_expiry_date,
         "parole_board_case": facts.parole_board_case,
         "hdc_exclusions": facts.hdc_exclusions,
-        "hdc_eligible": dates.hdc_eligible,
-        "hdc_eligibility": dates.hdc_eligibility,
-        "hdc_reasons": list(dates.hdc_reasons),
-        "parole_eligibility": dates.parole_eligibility,
+        "hdc_eligible": hdced is not None,
+        "hdc_eligibility": hdced,
+        "hdc_reasons": list(hdc_reasons),
+        "parole_eligibility": ped,
+        "working": [
+            {"date_type": str(w.date_type), "rule": w.rule, "detail": w.detail}
+            for w in (*episode.hdc_working, *episode.parole_working)
+        ],
     }
 
 
@@ -491,6 +508,7 @@ def _booking_out(person_id: int, record_id: int | None) -> dict[str, Any]:
         if calculation
         else [],
         "manual_calculation": booking.manual,
+        "unlawfully_at_large_since": booking.at_large.recalled_on if booking.at_large else None,
     }
 
 
@@ -532,6 +550,30 @@ def record_recall(request: HttpRequest, sentence_id: int, body: RecallIn) -> Any
     except services.ReleaseError as error:
         return Status(422, refusal_errors(error))
     return _booking_out(sentence.person_id, recall.pk)
+
+
+class RecallReturnIn(Schema):
+    returned_to_custody: date
+
+
+@router.post(
+    "/recalls/{id:recall_id}/returned",
+    response={200: BookingDatesOut, 403: ErrorOut, 404: ErrorOut, 422: FieldErrorOut},
+    summary="Record the return to custody after a recall recorded before it (prison or probation staff): the "
+    "days unlawfully at large count; answers the person's release dates worked out again",
+)
+def record_recall_return(request: HttpRequest, recall_id: int, body: RecallReturnIn) -> Any:
+    actor = api_actor(request)
+    recall = selectors.recall_for_actor(actor, recall_id)
+    selectors.recorder_for_actor(actor, person_id=recall.person_id, what="a return to custody")
+    form = RecallReturnForm(form_data(body))
+    if not form.is_valid():
+        return Status(422, form_field_errors(form))
+    try:
+        services.recall_return_record(actor=actor, recall=recall, **form.cleaned_data)
+    except services.ReleaseError as error:
+        return Status(422, refusal_errors(error))
+    return _booking_out(recall.person_id, recall.pk)
 
 
 @router.post(

@@ -1,21 +1,19 @@
-"""Release from custody: the release-date rules, Home Detention Curfew (HDC) and parole eligibility, early
-release schemes held as data, short-notice releases, the resettlement pathways and the release-plan
-catalogue, and when open plan tasks escalate (RULES.md §7 and §8). Plain Python: no Django.
+"""Release from custody: the rules around a release date that are not the date itself (issue 6, RULES.md §7
+and §8): offence groups and the HDC exclusions a prison records, early-release schemes held as data and who is
+eligible for them, short-notice releases, the resettlement pathways and the release-plan catalogue, readiness,
+and when open plan tasks escalate. Plain Python: no Django.
 
-Every function returns its working as plain sentences, so a page can show why a date is what it is.
-Where RULES.md is silent (the conditional release point by sentence type, licence and sentence expiry)
-the rule is written here as a field of `ReleaseRules` with a documented default (docs/release.md).
+The release dates themselves (CRD, HDCED, PED, licence and sentence expiry, top-up supervision, early removal)
+are worked out to the day by `desist.core.release_dates`, as the Ministry of Justice's calculator does them
+(issue 12); the scheme eligibility here reads what it worked out (`SchemeFacts`).
 """
 
 from __future__ import annotations
 
-import calendar
-import math
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
-from fractions import Fraction
 
 
 class SentenceType(StrEnum):
@@ -84,235 +82,6 @@ HDC_EXCLUSIONS = {
 }
 
 
-def add_years(day: date, years: int) -> date:
-    """The same day `years` later; 29 February becomes 28 February in a common year."""
-    try:
-        return day.replace(year=day.year + years)
-    except ValueError:
-        return day.replace(year=day.year + years, day=28)
-
-
-def add_months(day: date, months: int) -> date:
-    """The same day `months` later, or the month's last day where it is shorter (31 Jan + 1 month = 28/29
-    Feb)."""
-    index = day.month - 1 + months
-    year, month = day.year + index // 12, index % 12 + 1
-    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
-
-
-@dataclass(frozen=True)
-class ReleaseRules:
-    """The release-date rules, each a setting with its default (docs/release.md says where each comes
-    from)."""
-
-    standard_fraction: Fraction = Fraction(1, 2)
-    # SDS40 (from 10 September 2024): eligible standard sentences passed from that day release at 40%.
-    sds40_fraction: Fraction = Fraction(2, 5)
-    sds40_from: date = date(2024, 9, 10)
-    sds40_excluded_groups: frozenset[str] = frozenset(
-        {OffenceGroup.SEXUAL, OffenceGroup.TERRORISM, OffenceGroup.DOMESTIC_ABUSE}
-    )
-    sds40_excluded_long_groups: frozenset[str] = frozenset({OffenceGroup.VIOLENCE})  # 4 years or more
-    # Serious sexual and violent offences with 7 years or more release at two-thirds.
-    two_thirds_years: int = 7
-    two_thirds_groups: frozenset[str] = frozenset({OffenceGroup.SEXUAL, OffenceGroup.VIOLENCE})
-    # Sentences over one day and under two years: supervision until 12 months after release (the top-up).
-    top_up_under_years: int = 2
-    top_up_months: int = 12
-    sopc_licence_years: int = 1
-    # HDC (RULES.md §7).
-    hdc_min_days: int = 84  # 12 weeks
-    hdc_under_years: int = 4
-    hdc_min_custodial_days: int = 42
-    hdc_earliest_after_days: int = 14
-    hdc_min_days_served: int = 28
-    hdc_half_below_days: int = 730
-    hdc_before_crd_days: int = 364
-    # Parole: extended sentences become eligible at two-thirds of the custodial term; SOPC at half.
-    extended_parole_fraction: Fraction = Fraction(2, 3)
-    sopc_parole_fraction: Fraction = Fraction(1, 2)
-
-
-DEFAULT_RULES = ReleaseRules()
-
-
-@dataclass(frozen=True)
-class CustodialSentence:
-    """What the release rules read about one custodial sentence."""
-
-    sentence_date: date
-    length_days: int  # the custodial term (for an extended sentence or SOPC, without the extended licence)
-    sentence_type: str = SentenceType.STANDARD
-    offence_groups: frozenset[str] = frozenset()
-    extended_licence_days: int = 0
-    tariff_expiry: date | None = None  # indeterminate sentences: the minimum term ends
-    parole_board_case: bool = False
-    hdc_exclusions: frozenset[str] = frozenset()  # codes of HDC_EXCLUSIONS recorded by the prison
-
-
-@dataclass(frozen=True)
-class ReleaseDates:
-    """The computed dates of a custodial sentence, with the working."""
-
-    conditional_release: date | None
-    licence_expiry: date | None
-    sentence_expiry: date | None
-    automatic_release: bool  # False: release only on the Parole Board's direction (before the CRD, or at all)
-    parole_eligibility: date | None
-    hdc_eligible: bool
-    hdc_eligibility: date | None
-    hdc_reasons: tuple[str, ...]  # why not eligible for HDC
-    working: tuple[str, ...]
-
-
-def _fraction_days(length_days: int, fraction: Fraction) -> int:
-    # Part-days count as a whole day: a prisoner is released on a day, never part-way through one.
-    return math.ceil(length_days * fraction)
-
-
-def _standard_fraction(s: CustodialSentence, rules: ReleaseRules, working: list[str]) -> Fraction:
-    end = s.sentence_date + timedelta(days=s.length_days)
-    groups = set(s.offence_groups)
-    if end >= add_years(s.sentence_date, rules.two_thirds_years) and groups & rules.two_thirds_groups:
-        working.append(
-            f"{rules.two_thirds_years} years or more for a sexual or violent offence: release at two-thirds."
-        )
-        return Fraction(2, 3)
-    if s.sentence_date >= rules.sds40_from:
-        long_violent = end >= add_years(s.sentence_date, 4) and groups & rules.sds40_excluded_long_groups
-        excluded = groups & rules.sds40_excluded_groups
-        if not excluded and not long_violent:
-            working.append(
-                f"Passed on or after {rules.sds40_from:%d %B %Y} and not excluded: release at 40% (SDS40)."
-            )
-            return rules.sds40_fraction
-        why = (
-            ", ".join(sorted(OFFENCE_GROUP_LABELS[OffenceGroup(g)] for g in excluded))
-            or "violent offence with 4 years or more"
-        )
-        working.append(f"Excluded from the 40% point ({why}): release at half.")
-        return rules.standard_fraction
-    working.append("Standard determinate sentence: release at half.")
-    return rules.standard_fraction
-
-
-def release_dates(s: CustodialSentence, rules: ReleaseRules = DEFAULT_RULES) -> ReleaseDates:
-    """Conditional release, licence and sentence expiry, parole and HDC eligibility for one sentence."""
-    working: list[str] = [
-        f"Sentenced on {s.sentence_date:%d %B %Y} to {s.length_days} days "
-        f"({SENTENCE_TYPE_LABELS.get(SentenceType(s.sentence_type), s.sentence_type).lower()})."
-    ]
-    term_end = s.sentence_date + timedelta(days=s.length_days)
-    parole: date | None = None
-    crd: date | None
-    led: date | None
-    sed: date | None
-    automatic = True
-    if s.sentence_type == SentenceType.INDETERMINATE:
-        crd = led = sed = None
-        automatic = False
-        parole = s.tariff_expiry
-        working.append(
-            "Indeterminate sentence: no conditional release date; the Parole Board decides release once "
-            "the minimum term ends"
-            + (f" on {parole:%d %B %Y}." if parole else " (minimum term not recorded).")
-        )
-    elif s.sentence_type == SentenceType.EXTENDED:
-        crd = term_end
-        parole = s.sentence_date + timedelta(
-            days=_fraction_days(s.length_days, rules.extended_parole_fraction)
-        )
-        led = sed = term_end + timedelta(days=s.extended_licence_days)
-        working.append(
-            f"Extended sentence: parole eligibility at two-thirds of the custodial term ({parole:%d %B %Y}); "
-            f"automatic release at its end ({crd:%d %B %Y}); licence for the {s.extended_licence_days}-day "
-            f"extension period after it, to {led:%d %B %Y}."
-        )
-    elif s.sentence_type == SentenceType.SOPC:
-        crd = term_end
-        parole = s.sentence_date + timedelta(days=_fraction_days(s.length_days, rules.sopc_parole_fraction))
-        led = sed = add_years(term_end, rules.sopc_licence_years)
-        working.append(
-            f"Sentence for offenders of particular concern: parole eligibility at half ({parole:%d %B %Y}), "
-            f"automatic release at the end of the custodial term ({crd:%d %B %Y}), then "
-            f"{rules.sopc_licence_years} year on licence to {led:%d %B %Y}."
-        )
-    else:
-        fraction = _standard_fraction(s, rules, working)
-        crd = s.sentence_date + timedelta(days=_fraction_days(s.length_days, fraction))
-        led = term_end
-        working.append(
-            f"Conditional release date: {s.sentence_date:%d %B %Y} "
-            f"+ {_fraction_days(s.length_days, fraction)} "
-            f"days = {crd:%d %B %Y}. Licence to the end of the sentence, {led:%d %B %Y}."
-        )
-        if s.length_days > 1 and term_end < add_years(s.sentence_date, rules.top_up_under_years):
-            sed = max(led, add_months(crd, rules.top_up_months))
-            working.append(
-                f"Under {rules.top_up_under_years} years: supervision continues until "
-                f"{rules.top_up_months} months after release, to {sed:%d %B %Y}."
-            )
-        else:
-            sed = led
-    if s.parole_board_case and automatic and s.sentence_type == SentenceType.STANDARD:
-        working.append(
-            "Referred to the Parole Board: release before the conditional release date only on its direction."
-        )
-    hdc_date, hdc_reasons = hdc_eligibility(s, crd, rules)
-    if hdc_date is not None:
-        working.append(f"Home Detention Curfew eligibility: {hdc_date:%d %B %Y}.")
-    return ReleaseDates(
-        conditional_release=crd,
-        licence_expiry=led,
-        sentence_expiry=sed,
-        automatic_release=automatic,
-        parole_eligibility=parole,
-        hdc_eligible=hdc_date is not None,
-        hdc_eligibility=hdc_date,
-        hdc_reasons=hdc_reasons,
-        working=tuple(working),
-    )
-
-
-def hdc_eligibility(
-    s: CustodialSentence, crd: date | None, rules: ReleaseRules = DEFAULT_RULES
-) -> tuple[date | None, tuple[str, ...]]:
-    """The earliest HDC date (RULES.md §7), or None with every reason the sentence is not eligible."""
-    reasons: list[str] = []
-    term_end = s.sentence_date + timedelta(days=s.length_days)
-    if s.sentence_type == SentenceType.INDETERMINATE:
-        reasons.append("indeterminate sentence")
-    if s.sentence_type == SentenceType.EXTENDED:
-        reasons.append(HDC_EXCLUSIONS["extended_sentence"])
-    if s.sentence_type == SentenceType.SOPC:
-        reasons.append("sentence for offenders of particular concern")
-    if s.length_days < rules.hdc_min_days:
-        reasons.append(f"sentence under 12 weeks ({s.length_days} days)")
-    if term_end >= add_years(s.sentence_date, rules.hdc_under_years):
-        reasons.append(f"sentence of {rules.hdc_under_years} years or more")
-    for code in sorted(s.hdc_exclusions):
-        label = HDC_EXCLUSIONS.get(code, code)
-        if label not in reasons:
-            reasons.append(label)
-    if OffenceGroup.TERRORISM in s.offence_groups and HDC_EXCLUSIONS["terrorism"] not in reasons:
-        reasons.append(HDC_EXCLUSIONS["terrorism"])
-    if crd is None:
-        return None, tuple(reasons or ["no conditional release date"])
-    custodial = (crd - s.sentence_date).days
-    if custodial < rules.hdc_min_custodial_days:
-        reasons.append(f"custodial period under {rules.hdc_min_custodial_days} days ({custodial} days)")
-    if reasons:
-        return None, tuple(reasons)
-    if custodial < rules.hdc_half_below_days:
-        point = s.sentence_date + timedelta(days=max(rules.hdc_min_days_served, math.ceil(custodial / 2)))
-    else:
-        point = crd - timedelta(days=rules.hdc_before_crd_days)
-    earliest = max(s.sentence_date + timedelta(days=rules.hdc_earliest_after_days), point)
-    if earliest >= crd:
-        return None, ("no HDC period before the conditional release date",)
-    return earliest, ()
-
-
 # --- Early release schemes --------------------------------------------------------------------------
 
 
@@ -355,42 +124,74 @@ class SchemeEligibility:
         return "waiting_for_plan" if self.eligible else "not_eligible"
 
 
+@dataclass(frozen=True)
+class SchemeSentence:
+    """One sentence of the release, as a scheme's exclusions read it: its offence groups and its term in
+    days."""
+
+    offence_groups: frozenset[str]
+    term_days: int
+
+
+@dataclass(frozen=True)
+class SchemeFacts:
+    """What scheme eligibility reads about a person's release, all from the release-date engine's result for
+    their booking (`desist.release.selectors.EpisodeRelease.scheme_facts`): the expected release (the prison's
+    date where it recorded one, else the engine's), the term served (the booking's, concurrent and
+    consecutive sentences together), why it is a Parole Board case (the engine's parole eligibility date, an
+    extended sentence or SOPC, a referral recorded), and the sentences with their offence groups."""
+
+    release_date: date | None
+    term_days: int | None
+    sentences: tuple[SchemeSentence, ...] = ()
+    parole: str = ""  # why the release is a Parole Board case; "" when it is not
+    indeterminate: bool = False
+    # Why there is no release date to bring forward (a manual calculation, unlawfully at large).
+    no_date: str = ""
+
+
 def scheme_eligibility(
     scheme: EarlyReleaseScheme,
-    s: CustodialSentence,
+    facts: SchemeFacts,
     *,
-    release_date: date | None,
     on: date,
     plan_approved: bool,
 ) -> SchemeEligibility:
-    """Eligibility of one sentence for one scheme on `on`. Never releasable early without a required plan."""
+    """Eligibility of one person's release for one scheme on `on`, with every reason it is not. The length
+    bounds apply to the term served (the booking's); an offence group excluded "with a long sentence" to the
+    sentence for that offence. Never releasable early without a required plan."""
     reasons: list[str] = []
-    groups = set(s.offence_groups)
     if not scheme.in_force(on):
         reasons.append(f"the scheme is not in force on {on:%d %B %Y}")
-    if release_date is None:
-        reasons.append("no release date")
-    elif release_date < on:
+    if facts.release_date is None:
+        reasons.append(facts.no_date or "no release date")
+    elif facts.release_date < on:
         reasons.append("already released")
-    if s.sentence_type == SentenceType.INDETERMINATE:
+    if facts.indeterminate:
         reasons.append("indeterminate sentence")
-    if scheme.excludes_parole_cases and (
-        s.parole_board_case or s.sentence_type in (SentenceType.EXTENDED, SentenceType.SOPC)
-    ):
-        reasons.append("a Parole Board case")
-    if scheme.min_sentence_days is not None and s.length_days < scheme.min_sentence_days:
-        reasons.append(f"sentence under {scheme.min_sentence_days} days")
-    if scheme.max_sentence_days is not None and s.length_days > scheme.max_sentence_days:
-        reasons.append(f"sentence over {scheme.max_sentence_days} days")
+    if scheme.excludes_parole_cases and facts.parole:
+        reasons.append(f"a Parole Board case ({facts.parole})")
+    if facts.term_days is not None:
+        if scheme.min_sentence_days is not None and facts.term_days < scheme.min_sentence_days:
+            reasons.append(f"sentence under {scheme.min_sentence_days} days ({facts.term_days} days)")
+        if scheme.max_sentence_days is not None and facts.term_days > scheme.max_sentence_days:
+            reasons.append(f"sentence over {scheme.max_sentence_days} days ({facts.term_days} days)")
+    groups = {g for s in facts.sentences for g in s.offence_groups}
     for group in sorted(groups & set(scheme.excluded_offence_groups)):
         reasons.append(f"excluded offence group: {OFFENCE_GROUP_LABELS.get(OffenceGroup(group), group)}")
-    if scheme.long_sentence_days is not None and s.length_days >= scheme.long_sentence_days:
-        for group in sorted(groups & set(scheme.long_sentence_groups)):
+    if scheme.long_sentence_days is not None:
+        long_groups = {
+            g
+            for s in facts.sentences
+            if s.term_days >= scheme.long_sentence_days
+            for g in s.offence_groups & set(scheme.long_sentence_groups)
+        }
+        for group in sorted(long_groups):
             reasons.append(
                 f"excluded: {OFFENCE_GROUP_LABELS.get(OffenceGroup(group), group)} with a sentence of "
                 f"{scheme.long_sentence_days} days or more"
             )
-    if reasons or release_date is None:
+    if reasons or facts.release_date is None:
         return SchemeEligibility(
             eligible=False,
             reasons=tuple(reasons),
@@ -398,7 +199,7 @@ def scheme_eligibility(
             releasable_early=False,
             waiting_for=(),
         )
-    earliest = max(release_date - timedelta(days=scheme.days_early), on, scheme.starts_on)
+    earliest = max(facts.release_date - timedelta(days=scheme.days_early), on, scheme.starts_on)
     waiting = ("an approved risk management plan",) if scheme.plan_required and not plan_approved else ()
     return SchemeEligibility(
         eligible=True,

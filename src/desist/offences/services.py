@@ -14,6 +14,7 @@ from desist.core.risk.ogrs3 import OFFENCE_CATEGORIES
 from desist.offences.models import Offence, OffenceCode
 from desist.people.models import Person
 from desist.people.signals import derived_refresh_later
+from desist.release.services import release_dates_offences_changed
 from desist.versioning import StaleEdit
 
 
@@ -72,6 +73,9 @@ def offence_category_choose(
         detail={"changes": {"ogrs3_category": {"before": before, "after": category}}},
     )
     derived_refresh_later(offence.person_id)
+    # The category decides the sentence's offence groups (SDS+, the early-release exclusions): its release
+    # dates are worked out again.
+    release_dates_offences_changed(actor=actor, sentence_ids=[offence.sentence_id])
     return offence
 
 
@@ -117,4 +121,7 @@ def offence_record(
         },
     )
     derived_refresh_later(person.pk)
+    # Linked to a sentence: its offences decide SDS+, the early-release exclusions and the offence date, so
+    # the release dates are worked out again (as for any change to a sentence).
+    release_dates_offences_changed(actor=actor, sentence_ids=[sentence_id])
     return offence

@@ -349,6 +349,20 @@ class RecallForm(forms.Form):
     )
 
 
+class RecallReturnForm(forms.Form):
+    """The return to custody of someone recalled before they were back
+    (release.services.recall_return_record)."""
+
+    returned_to_custody = forms.DateField(
+        label="Returned to custody",
+        widget=DATE_WIDGET,
+        error_messages={
+            "required": "Enter the date of the return to custody.",
+            "invalid": "Enter the return to custody as a real date.",
+        },
+    )
+
+
 # How the board counts each kind of accommodation on release (the plan's three-way answer).
 BOARD_COUNTS: dict[str, str] = {
     AccommodationOnRelease.SETTLED: "settled",

@@ -2,6 +2,8 @@
 sentence's release, release date changes with their notice, the release plan across the seven
 resettlement pathways with its tasks, and escalations of open tasks as release nears (RULES.md §7, §8)."""
 
+from __future__ import annotations
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -80,8 +82,7 @@ class EarlyReleaseScheme(models.Model):
         )
 
 
-# The release-date engine's types (desist.core.release_dates) beyond the old rules' four; the old rules (HDC
-# and scheme eligibility as RULES.md states them) read these as standard.
+# The sentence types the release-date engine (desist.core.release_dates) reads, as a prison records them.
 SENTENCE_TYPE_LABELS = {
     "standard": rules.SENTENCE_TYPE_LABELS[rules.SentenceType.STANDARD],
     "sds_plus": "Standard determinate sentence released at two-thirds (SDS+)",
@@ -92,11 +93,6 @@ SENTENCE_TYPE_LABELS = {
     "indeterminate": rules.SENTENCE_TYPE_LABELS[rules.SentenceType.INDETERMINATE],
 }
 SENTENCE_TYPE_CHOICES = list(SENTENCE_TYPE_LABELS.items())
-
-
-def old_rules_type(sentence_type: str) -> str:
-    """The old rules' type (desist.core.release.SentenceType) for a recorded sentence type."""
-    return sentence_type if sentence_type in rules.SENTENCE_TYPE_LABELS else rules.SentenceType.STANDARD
 
 
 class ReleaseFacts(models.Model):
@@ -224,13 +220,20 @@ class Release(models.Model):
 
 
 class ReleasePlan(models.Model):
-    """The plan for one release: seven pathways with a status each, and tasks with owners and due dates.
+    """The plan for one release of a person: seven pathways with a status each, and tasks with owners and due
+    dates. A prison releases a person once from all the sentences served together (concurrent and
+    consecutive), so there is one plan per person per custodial episode: its `sentences` are those released
+    together, and `sentence` is the one whose release is the latest of them (it governs the date).
 
     `release_date`, `tasks_total`, `tasks_closed` and `readiness_percent` are kept in step by the services, so
     the readiness view reads one row a person."""
 
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="release_plans")
-    sentence = models.OneToOneField(Sentence, on_delete=models.CASCADE, related_name="release_plan")
+    # The sentence whose release governs the plan's date (awaiting release while the plan is).
+    sentence = models.ForeignKey(Sentence, on_delete=models.CASCADE, related_name="+")
+    sentences: models.ManyToManyField[Sentence, PlanSentence] = models.ManyToManyField(
+        Sentence, through="PlanSentence", related_name="release_plans", blank=True
+    )
     release_date = models.DateField()
     release_type = models.CharField(
         max_length=16, choices=ReleaseType.choices, default=ReleaseType.CONDITIONAL
@@ -271,6 +274,20 @@ class ReleasePlan(models.Model):
     @property
     def readiness(self) -> rules.Readiness:
         return rules.readiness(closed=self.tasks_closed, total=self.tasks_total)
+
+
+class PlanSentence(models.Model):
+    """A sentence of the custodial episode a plan is for: each sentence is in one plan (the release it was
+    last released, or is to be released, on)."""
+
+    plan = models.ForeignKey(ReleasePlan, on_delete=models.CASCADE, related_name="memberships")
+    sentence = models.OneToOneField(Sentence, on_delete=models.CASCADE, related_name="plan_membership")
+
+    class Meta:
+        ordering = ["plan", "sentence"]
+
+    def __str__(self) -> str:
+        return f"Sentence {self.sentence_id} in release plan {self.plan_id}"
 
 
 class PathwayStatusKind(models.TextChoices):

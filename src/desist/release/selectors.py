@@ -26,8 +26,10 @@ from desist.core import release as rules
 from desist.core import release_dates as engine
 from desist.offences.models import Offence
 from desist.partnership.models import Agency, AgencyKind
+from desist.people.models import Person
 from desist.people.selectors import visible_people
 from desist.registers.models import RegisterEntry
+from desist.release import planning
 from desist.release.models import (
     SENTENCE_TYPE_LABELS,
     Adjustment,
@@ -43,7 +45,6 @@ from desist.release.models import (
     ReleaseFacts,
     ReleasePlan,
     TaskStatus,
-    old_rules_type,
 )
 from desist.sentences.models import Sentence, SentenceKind
 
@@ -102,6 +103,28 @@ def recorder_for_actor(actor: Actor, *, person_id: int, what: str) -> None:
         )
 
 
+def recall_for_actor(actor: Actor, recall_id: int) -> Recall:
+    """A recall recorded for a person the actor may see, or a logged refusal (404)."""
+    found = (
+        Recall.objects.filter(pk=recall_id, person__in=visible_people(actor))
+        .select_related("sentence")
+        .first()
+    )
+    if found is None:
+        person_id = Recall.objects.filter(pk=recall_id).values_list("person_id", flat=True).first()
+        refuse(actor, summary=f"Refused access to recall {recall_id}", person_id=person_id)
+    return found
+
+
+def plan_of_sentence(sentence: Sentence) -> ReleasePlan | None:
+    """The plan a sentence is in: the plan of the release it was last released, or is to be released, on."""
+    return planning.plan_of(sentence)
+
+
+# Recalled before the return to custody: unlawfully at large, no release date runs.
+AT_LARGE = Q(recall__isnull=False, recall__returned_to_custody__isnull=True)
+
+
 def plans_visible(actor: Actor, *, on: date | None = None) -> QuerySet[ReleasePlan]:
     """Release plans of people the actor may see."""
     return ReleasePlan.objects.filter(person__in=visible_people(actor, on=on))
@@ -110,10 +133,12 @@ def plans_visible(actor: Actor, *, on: date | None = None) -> QuerySet[ReleasePl
 def release_pipeline(actor: Actor, filters: PipelineFilters, *, on: date) -> QuerySet[ReleasePlan]:
     """Everyone the actor may see released in the coming weeks, soonest first, with what each plan is
     missing."""
-    # A plan whose date needs a manual calculation is listed first, whatever its last date: nothing to count
-    # down to.
-    due = Q(release_date__gte=on, release_date__lte=on + timedelta(weeks=filters.weeks)) | ~Q(
-        manual_calculation=""
+    # A plan whose date needs a manual calculation, or whose person was recalled and is not back in custody
+    # (unlawfully at large), is listed first, whatever its last date: nothing to count down to.
+    due = (
+        Q(release_date__gte=on, release_date__lte=on + timedelta(weeks=filters.weeks))
+        | ~Q(manual_calculation="")
+        | AT_LARGE
     )
     plans = plans_visible(actor, on=on).filter(due, sentence__release_is_actual=False)
     if filters.prison:
@@ -125,7 +150,7 @@ def release_pipeline(actor: Actor, filters: PipelineFilters, *, on: date) -> Que
     if filters.short_notice:
         plans = plans.filter(short_notice=True)
     return (
-        plans.select_related("person", "person__district", "prison")
+        plans.select_related("person", "person__district", "prison", "recall")
         .prefetch_related(
             Prefetch(
                 "tasks",
@@ -139,7 +164,9 @@ def release_pipeline(actor: Actor, filters: PipelineFilters, *, on: date) -> Que
             ),
         )
         .order_by(
-            ExpressionWrapper(Q(manual_calculation=""), output_field=BooleanField()), "release_date", "id"
+            ExpressionWrapper(Q(manual_calculation="") & ~AT_LARGE, output_field=BooleanField()),
+            "release_date",
+            "id",
         )
     )
 
@@ -151,6 +178,7 @@ def pipeline_counts(plans: QuerySet[ReleasePlan]) -> dict[str, int]:
         short_notice=Count("id", filter=Q(short_notice=True)),
         no_accommodation=Count("id", filter=Q(accommodation_on_release="")),
         manual_calculation=Count("id", filter=~Q(manual_calculation="")),
+        unlawfully_at_large=Count("id", filter=AT_LARGE),
         **{band: Count("id", filter=q) for band, q in READINESS_FILTERS.items()},
     )
 
@@ -174,6 +202,7 @@ def plan_detail(actor: Actor, plan_id: int) -> ReleasePlan | None:
         .select_related("person", "sentence", "prison", "risk_plan_approved_by", "recall")
         .prefetch_related(
             "pathways",
+            Prefetch("sentences", queryset=Sentence.objects.order_by("sentence_date", "pk")),
             Prefetch(
                 "tasks",
                 queryset=PlanTask.objects.select_related("owner_agency", "owner_user").order_by(
@@ -231,26 +260,28 @@ def escalation_for_actor(actor: Actor, escalation_id: int) -> Escalation:
     return escalation
 
 
-# --- Release facts and eligibility -------------------------------------------------------------------
+# --- A person's release: one custodial episode, its dates from the engine, eligibility and the plan ---------
 
 
 @dataclass
-class SentenceRelease:
-    """One custodial sentence with its computed release dates and its eligibility under each scheme in
-    force."""
+class SentenceRow:
+    """One sentence awaiting release, for its card on the release page: the facts the prison recorded, the
+    term as passed, and where the dates recorded on it differ from the engine's for the booking."""
 
     sentence: Sentence
-    facts: ReleaseFacts | None
-    inputs: rules.CustodialSentence
-    dates: rules.ReleaseDates
-    plan: ReleasePlan | None = None
-    schemes: list[tuple[EarlyReleaseScheme, rules.SchemeEligibility]] = field(default_factory=list)
-    booking: BookingDates | None = None  # the person's booking worked out by the engine (person_releases)
+    booking: BookingDates
+
+    @property
+    def facts(self) -> ReleaseFacts | None:
+        return _facts(self.sentence)
+
+    @property
+    def sentence_type(self) -> str:
+        return sentence_type_of(self.sentence)
 
     @property
     def sentence_type_label(self) -> str:
-        recorded = self.facts.sentence_type if self.facts else self.inputs.sentence_type
-        return SENTENCE_TYPE_LABELS.get(recorded, recorded)
+        return SENTENCE_TYPE_LABELS.get(self.sentence_type, self.sentence_type)
 
     @property
     def term(self) -> str:
@@ -258,53 +289,19 @@ class SentenceRelease:
         return str(_term(self.sentence.term_as_passed))
 
     @property
+    def term_days(self) -> int:
+        return _term(self.sentence.term_as_passed).length_in_days(self.sentence.sentence_date)
+
+    @property
     def worked_out(self) -> dict[str, date | None]:
-        """desist's dates for this sentence's fields: the engine's for the booking (none where it needs a
-        manual calculation), else the old rules' (release lists without a booking)."""
-        if self.booking is not None:
-            return self.booking.stored
+        """desist's dates for the sentence's fields: the engine's for the whole booking (none where it needs
+        a manual calculation, or while the person is unlawfully at large)."""
         return {
-            "conditional_release_date": self.dates.conditional_release,
-            "licence_expiry_date": self.dates.licence_expiry,
-            "sentence_expiry_date": self.dates.sentence_expiry,
+            "conditional_release_date": None,
+            "licence_expiry_date": None,
+            "sentence_expiry_date": None,
+            **self.booking.stored,
         }
-
-    @property
-    def hdc(self) -> tuple[date | None, tuple[str, ...]]:
-        """The HDC eligibility date, or why none: the prison's recorded exclusions first (RULES.md §7), then
-        the engine's HDCED and its working."""
-        recorded = tuple(r for r in self.dates.hdc_reasons if r in rules.HDC_EXCLUSIONS.values())
-        if recorded or self.booking is None:
-            return (None, recorded) if recorded else (self.dates.hdc_eligibility, self.dates.hdc_reasons)
-        if self.booking.calculation is None:
-            return None, (
-                f"this needs a manual calculation, because {self.booking.manual}"
-                if self.booking.manual
-                else "no HDC for a life or IPP sentence",
-            )
-        hdced = self.booking.get(engine.DateType.HDCED)
-        if hdced is not None:
-            return hdced, ()
-        return None, tuple(
-            step.detail for step in self.booking.calculation.explain(engine.DateType.HDCED)
-        ) or ("no HDC date for this sentence",)
-
-    @property
-    def parole(self) -> tuple[date | None, str]:
-        """The parole eligibility date, or why none: the engine's PED for the booking, else the old rules' (a
-        life or IPP sentence's tariff expiry as recorded)."""
-        if self.booking is not None and self.booking.calculation is not None:
-            ped = self.booking.get(engine.DateType.PED)
-            return ped, "" if ped else "Not a parole case: automatic release"
-        if self.booking is not None and self.booking.manual:
-            return None, f"This needs a manual calculation, because {self.booking.manual}"
-        if self.dates.parole_eligibility:
-            return self.dates.parole_eligibility, ""
-        return None, (
-            "Not a parole case: automatic release"
-            if self.dates.automatic_release
-            else "Minimum term not recorded"
-        )
 
     @property
     def differences(self) -> list[str]:
@@ -327,77 +324,158 @@ class SentenceRelease:
         return out
 
 
-def release_inputs(
-    sentences: Iterable[Sentence],
-    *,
-    on: date,
-    registers: tuple[set[int], set[int]] | None = None,
-    prefetched: bool = False,
-) -> dict[int, tuple[ReleaseFacts | None, rules.CustodialSentence]]:
-    """What the rules read for each sentence: the recorded facts, the offence groups of its offences, and the
-    registers (terrorism; sex offender notification through MAPPA category 1). Three queries for any number;
-    none for sentences from `booking_sentences` (`prefetched`) with the `registers` already read."""
-    sentences = list(sentences)
-    ids = [s.pk for s in sentences]
-    categories: dict[int, set[str]] = defaultdict(set)
-    abuse: set[int] = set()
-    if prefetched:
-        facts = {s.pk: f for s in sentences if (f := _facts(s)) is not None}
-        offences = [
-            (s.pk, o.ogrs3_category, o.offence_code.ogrs3_category, o.domestic_abuse)
-            for s in sentences
-            for o in s.offences.all()
-        ]
-    else:
-        facts = {f.sentence_id: f for f in ReleaseFacts.objects.filter(sentence_id__in=ids)}
-        offences = list(
-            Offence.objects.filter(sentence_id__in=ids).values_list(
-                "sentence_id", "ogrs3_category", "offence_code__ogrs3_category", "domestic_abuse"
+@dataclass
+class EpisodeRelease:
+    """A person's release: the sentences awaiting release together (one custodial episode: a prison releases
+    the person once from all of them), the booking's dates worked out by the engine with their working, HDC
+    and parole eligibility from them, each early-release scheme's eligibility, and the one plan."""
+
+    person: Person
+    sentences: list[SentenceRow]
+    booking: BookingDates
+    plan: ReleasePlan | None = None
+    schemes: list[tuple[EarlyReleaseScheme, rules.SchemeEligibility]] = field(default_factory=list)
+
+    @property
+    def governing(self) -> Sentence | None:
+        """The sentence released last, whose expected release is the person's."""
+        return planning.governing(r.sentence for r in self.sentences)
+
+    @property
+    def release_date(self) -> date | None:
+        """The person's expected release: the latest of the sentences' (the prison's where it recorded one,
+        else the engine's)."""
+        lead = self.governing
+        return lead.release_date if lead else None
+
+    @property
+    def at_large(self) -> Recall | None:
+        """A recall recorded before the person was back in custody: unlawfully at large since its date."""
+        return self.booking.at_large
+
+    @property
+    def hdc_exclusions(self) -> tuple[str, ...]:
+        """The HDC exclusions the prison recorded on any of the sentences, and the registers' (sex offender
+        notification, terrorism), in words."""
+        codes = {c for r in self.sentences if (f := r.facts) is not None for c in f.hdc_exclusions}
+        terrorism, sex_register = self.booking.registers
+        if self.person.pk in sex_register:
+            codes.add("sex_offender_register")
+        if self.person.pk in terrorism:
+            codes.add("terrorism")
+        return tuple(rules.HDC_EXCLUSIONS.get(c, c) for c in sorted(codes))
+
+    @property
+    def hdc(self) -> tuple[date | None, tuple[str, ...]]:
+        """The HDC eligibility date, or why none: the recorded exclusions first (RULES.md §7), then the
+        engine's HDCED for the booking and its working."""
+        if self.hdc_exclusions:
+            return None, self.hdc_exclusions
+        booking = self.booking
+        if booking.at_large is not None:
+            return None, (_at_large(booking.at_large),)
+        if booking.calculation is None:
+            return None, (
+                f"this needs a manual calculation, because {booking.manual}"
+                if booking.manual
+                else "no HDC for a life or IPP sentence",
             )
+        hdced = booking.get(engine.DateType.HDCED)
+        if hdced is not None:
+            return hdced, ()
+        return None, tuple(step.detail for step in booking.calculation.explain(engine.DateType.HDCED)) or (
+            "no HDC date for these sentences",
         )
-    for sentence_id, chosen, coded, domestic in offences:
-        categories[sentence_id].add(chosen or coded)
-        if domestic:
-            abuse.add(sentence_id)
-    terrorism, sex_register = registers or _registers(list({s.person_id for s in sentences}), on=on)
-    out: dict[int, tuple[ReleaseFacts | None, rules.CustodialSentence]] = {}
-    for s in sentences:
-        f = facts.get(s.pk)
-        exclusions = set(f.hdc_exclusions if f else ())
-        if s.person_id in sex_register:
-            exclusions.add("sex_offender_register")
-        sentence_type = (
-            old_rules_type(f.sentence_type)
-            if f
-            else (rules.SentenceType.INDETERMINATE if s.indeterminate else rules.SentenceType.STANDARD)
+
+    @property
+    def hdc_working(self) -> tuple[engine.Step, ...]:
+        calculation = self.booking.calculation
+        return tuple(calculation.explain(engine.DateType.HDCED)) if calculation else ()
+
+    @property
+    def parole(self) -> tuple[date | None, str]:
+        """The parole eligibility date, or why none: the engine's PED for the booking (a life or IPP
+        sentence's tariff expiry, as recorded)."""
+        booking = self.booking
+        if booking.at_large is not None:
+            return None, _at_large(booking.at_large).capitalize()
+        if booking.calculation is not None:
+            ped = booking.get(engine.DateType.PED)
+            return ped, "" if ped else "Not a parole case: automatic release"
+        if booking.manual:
+            return None, f"This needs a manual calculation, because {booking.manual}"
+        tariff = next((t for _, t in booking.tariffs if t), None)
+        return tariff, "" if tariff else "Minimum term not recorded"
+
+    @property
+    def parole_working(self) -> tuple[engine.Step, ...]:
+        calculation = self.booking.calculation
+        return tuple(calculation.explain(engine.DateType.PED)) if calculation else ()
+
+    @property
+    def term_days(self) -> int | None:
+        """The term served, concurrent and consecutive sentences together: from the first sentence date to
+        the engine's effective sentence end (ESED); without a calculation, the longest term."""
+        calculation = self.booking.calculation
+        if calculation is not None and engine.DateType.ESED in calculation.dates and self.booking.sentences:
+            start = min(s.sentence_date for s in self.booking.sentences)
+            return (calculation.dates[engine.DateType.ESED] - start).days + 1
+        return max((r.term_days for r in self.sentences), default=None)
+
+    def scheme_facts(self) -> rules.SchemeFacts:
+        """What an early-release scheme's eligibility reads, from the engine's result for the booking."""
+        booking = self.booking
+        ped = booking.get(engine.DateType.PED)
+        kinds = {r.sentence_type for r in self.sentences}
+        referred = any(f.parole_board_case for r in self.sentences if (f := r.facts) is not None)
+        parole = (
+            f"parole eligibility {ped:%d %b %Y}"
+            if ped
+            else "extended sentence"
+            if "extended" in kinds
+            else "sentence for offenders of particular concern"
+            if "sopc" in kinds
+            else "referred to the Parole Board"
+            if referred
+            else ""
         )
-        out[s.pk] = (
-            f,
-            rules.CustodialSentence(
-                sentence_date=s.sentence_date,
-                length_days=s.length_days,
-                sentence_type=sentence_type,
-                offence_groups=rules.offence_groups(
-                    categories[s.pk], domestic_abuse=s.pk in abuse, terrorism=s.person_id in terrorism
-                ),
-                extended_licence_days=_extension_days(s, f),
-                tariff_expiry=f.tariff_expiry_date if f else None,
-                parole_board_case=bool(f and f.parole_board_case),
-                hdc_exclusions=frozenset(exclusions),
+        terrorism = self.person.pk in booking.registers[0]
+        no_date = (
+            _at_large(booking.at_large)
+            if booking.at_large is not None
+            else f"the release date needs a manual calculation, because {booking.manual}"
+            if booking.manual
+            else ""
+        )
+        return rules.SchemeFacts(
+            release_date=self.release_date,
+            term_days=self.term_days,
+            sentences=tuple(
+                rules.SchemeSentence(
+                    offence_groups=_groups(r.sentence, terrorism=terrorism), term_days=r.term_days
+                )
+                for r in self.sentences
             ),
+            parole=parole,
+            indeterminate=bool(booking.tariffs),
+            no_date=no_date,
         )
-    return out
+
+    def evaluate(self, schemes: Iterable[EarlyReleaseScheme], *, on: date) -> EpisodeRelease:
+        facts = self.scheme_facts()
+        approved = bool(self.plan and self.plan.risk_plan_approved_on)
+        self.schemes = [
+            (scheme, rules.scheme_eligibility(scheme.as_rule(), facts, on=on, plan_approved=approved))
+            for scheme in schemes
+        ]
+        return self
 
 
-def _extension_days(s: Sentence, facts: ReleaseFacts | None) -> int:
-    # The old rules count an extended licence in days: years and months counted from the custodial term's end.
-    if facts is None or facts.sentence_type != "extended":
-        return 0
-    term_end = _term(s.term_as_passed).end_date(s.sentence_date)
-    extension = engine.Duration(
-        years=facts.extension_years, months=facts.extension_months, days=facts.extended_licence_days
+def _at_large(recall: Recall) -> str:
+    return (
+        f"recalled on {recall.recalled_on:%d %B %Y} and not yet back in custody (unlawfully at large since "
+        f"{recall.recalled_on:%d %B %Y}): no custody date runs until the return to custody is recorded"
     )
-    return extension.length_in_days(term_end + timedelta(days=1)) if extension != engine.Duration() else 0
 
 
 def schemes_in_force(on: date) -> list[EarlyReleaseScheme]:
@@ -408,62 +486,23 @@ def schemes_in_force(on: date) -> list[EarlyReleaseScheme]:
     )
 
 
-def _evaluate(
-    sentences: list[Sentence],
-    *,
-    on: date,
-    schemes: list[EarlyReleaseScheme],
-    plans: dict[int, ReleasePlan],
-    booking: BookingDates | None = None,
-) -> list[SentenceRelease]:
-    inputs = release_inputs(
-        sentences, on=on, registers=booking.registers if booking else None, prefetched=booking is not None
-    )
-    out = []
-    for s in sentences:
-        facts, rule_input = inputs[s.pk]
-        plan = plans.get(s.pk)
-        approved = bool(plan and plan.risk_plan_approved_on)
-        out.append(
-            SentenceRelease(
-                sentence=s,
-                facts=facts,
-                inputs=rule_input,
-                dates=rules.release_dates(rule_input),
-                plan=plan,
-                schemes=[
-                    (
-                        scheme,
-                        rules.scheme_eligibility(
-                            scheme.as_rule(),
-                            rule_input,
-                            release_date=s.release_date,
-                            on=on,
-                            plan_approved=approved,
-                        ),
-                    )
-                    for scheme in schemes
-                ],
-                booking=booking,
-            )
-        )
-    return out
-
-
-def person_releases(
-    person_id: int, *, on: date, booking: BookingDates | None = None
-) -> list[SentenceRelease]:
-    """A person's custodial sentences not yet released from, with dates, working, plan and scheme eligibility.
-    The caller has already checked the person is visible."""
-    booking = booking or booking_dates(person_id, on=on)
+def person_release(person: Person, *, on: date, booking: BookingDates | None = None) -> EpisodeRelease:
+    """A person's release: the sentences awaiting release together, with the engine's dates and working, the
+    plan and each scheme in force's eligibility. The caller has already checked the person is visible."""
+    booking = booking or booking_dates(person.pk, on=on)
     sentences = sorted(
         (s for s in booking.sentences if not s.release_is_actual),
         key=lambda s: (s.sentence_date, s.pk),
         reverse=True,
     )
-    plans = {p.sentence_id: p for p in ReleasePlan.objects.filter(sentence__in=sentences)}
-    out = _evaluate(sentences, on=on, schemes=schemes_in_force(on), plans=plans, booking=booking)
-    return out
+    plan = (
+        ReleasePlan.objects.filter(memberships__sentence__in=sentences).order_by("created_on", "id").first()
+        if sentences
+        else None
+    )
+    return EpisodeRelease(
+        person=person, sentences=[SentenceRow(s, booking) for s in sentences], booking=booking, plan=plan
+    ).evaluate(schemes_in_force(on), on=on)
 
 
 def person_released(person_id: int, *, limit: int = 5) -> list[Sentence]:
@@ -472,7 +511,7 @@ def person_released(person_id: int, *, limit: int = 5) -> list[Sentence]:
     checked the person is visible."""
     sentences = list(
         Sentence.objects.filter(person_id=person_id, kind=SentenceKind.CUSTODY, release_is_actual=True)
-        .select_related("release_plan", "establishment")
+        .select_related("plan_membership__plan", "establishment")
         .order_by("-release_date", "-pk")[:limit]
     )
     # The latest release recorded (a re-release after a recall, else the first), as `release`: one query more.
@@ -481,29 +520,48 @@ def person_released(person_id: int, *, limit: int = 5) -> list[Sentence]:
         latest[release.sentence_id] = release
     for s in sentences:
         s.release = latest.get(s.pk)  # type: ignore[attr-defined]
+        membership = getattr(s, "plan_membership", None)
+        s.release_plan = membership.plan if membership else None  # type: ignore[attr-defined]
     return sentences
 
 
 def early_release_list(
     actor: Actor, scheme: EarlyReleaseScheme, *, on: date, weeks: int | None = None
-) -> list[SentenceRelease]:
-    """Everyone the actor may see due for release in the coming weeks, with their eligibility under one
-    scheme."""
+) -> list[EpisodeRelease]:
+    """Everyone the actor may see due for release in the coming weeks (their expected release, the latest of
+    the sentences served together), with their eligibility under one scheme, from the engine's result for
+    each booking. A fixed number of queries whatever the number of people."""
     horizon = on + timedelta(weeks=weeks or settings.DESIST_RELEASE_HORIZON_WEEKS)
-    sentences = list(
-        Sentence.objects.filter(
-            person__in=visible_people(actor, on=on),
-            kind=SentenceKind.CUSTODY,
-            release_is_actual=False,
-            release_date__gte=on,
-            release_date__lte=horizon,
-        )
-        .filter(Q(terminated_date__isnull=True) | Q(terminated_date__gt=on))
-        .select_related("person", "establishment")
-        .order_by("release_date", "id")
+    person_ids = set(
+        planning.awaiting_release(on)
+        .filter(person__in=visible_people(actor, on=on), release_date__gte=on, release_date__lte=horizon)
+        .values_list("person_id", flat=True)
     )
-    plans = {p.sentence_id: p for p in ReleasePlan.objects.filter(sentence__in=[s.pk for s in sentences])}
-    return _evaluate(sentences, on=on, schemes=[scheme], plans=plans)
+    bookings = bookings_dates(sorted(person_ids), on=on)
+    awaiting = {
+        person_id: [s for s in b.sentences if not s.release_is_actual] for person_id, b in bookings.items()
+    }
+    plans: dict[int, ReleasePlan] = {}
+    for plan in ReleasePlan.objects.filter(
+        memberships__sentence__in=[s.pk for sentences in awaiting.values() for s in sentences]
+    ).order_by("-created_on", "-id"):
+        plans[plan.person_id] = plan  # the oldest last: the episode's
+    out = []
+    for person_id, booking in bookings.items():
+        sentences = sorted(awaiting[person_id], key=lambda s: (s.sentence_date, s.pk), reverse=True)
+        if not sentences:
+            continue
+        entry = EpisodeRelease(
+            person=sentences[0].person,
+            sentences=[SentenceRow(s, booking) for s in sentences],
+            booking=booking,
+            plan=plans.get(person_id),
+        )
+        when = entry.release_date
+        if when is None or not on <= when <= horizon:
+            continue  # released later than the horizon: another sentence holds them
+        out.append(entry.evaluate([scheme], on=on))
+    return sorted(out, key=lambda e: (e.release_date or on, e.person.pk))
 
 
 # --- Escalations --------------------------------------------------------------------------------------
@@ -580,6 +638,9 @@ class BookingDates:
     manual: str = ""
     tariffs: list[tuple[Sentence, date | None]] = field(default_factory=list)  # life or IPP: the tariff's end
     registers: tuple[set[int], set[int]] = (set(), set())  # terrorism, sex offender notification (person ids)
+    # A recall recorded before the return to custody: the person is unlawfully at large from its date and no
+    # custody date runs (no calculation) until the return is recorded.
+    at_large: Recall | None = None
 
     @property
     def dates(self) -> list[WorkedDate]:
@@ -619,7 +680,10 @@ class BookingDates:
 
     @property
     def stored(self) -> dict[str, date | None]:
-        """The sentence fields these dates fill where desist works them out (`Sentence.dates_calculated`)."""
+        """The sentence fields these dates fill where desist works them out (`Sentence.dates_calculated`);
+        unlawfully at large after a recall, only the release (none: no custody date runs)."""
+        if self.at_large is not None:
+            return {"release_date": None}
         return {
             "conditional_release_date": self.release,
             "release_date": self.release,
@@ -636,8 +700,13 @@ def booking_sentences(person_id: int, *, on: date) -> list[Sentence]:
     """The custodial sentences a prison would hold in one booking: those not yet released from (or recalled
     on) and not ended, with the sentences they follow. Facts, recalls, adjustments and offences come
     prefetched: four queries, one when there is none."""
+    return _bookings_sentences([person_id], on=on).get(person_id, [])
+
+
+def _bookings_sentences(person_ids: list[int], *, on: date) -> dict[int, list[Sentence]]:
+    """`booking_sentences` for many people at once, in the same four queries."""
     rows = list(
-        Sentence.objects.filter(person_id=person_id, kind=SentenceKind.CUSTODY)
+        Sentence.objects.filter(person_id__in=person_ids, kind=SentenceKind.CUSTODY)
         .filter(Q(terminated_date__isnull=True) | Q(terminated_date__gt=on))
         .annotate(recalled=Exists(Recall.objects.filter(sentence=OuterRef("pk"))))
         .select_related("release_facts", "person", "establishment", "consecutive_to")
@@ -662,10 +731,12 @@ def booking_sentences(person_id: int, *, on: date) -> list[Sentence]:
         "adjustments",
         Prefetch("offences", queryset=Offence.objects.select_related("offence_code")),
     )
+    out: dict[int, list[Sentence]] = defaultdict(list)
     for s in booking:
         recalls = list(s.recalls.all())
         s.latest_recall = recalls[0] if recalls else None  # type: ignore[attr-defined]
-    return booking
+        out[s.person_id].append(s)
+    return out
 
 
 def _facts(s: Sentence) -> ReleaseFacts | None:
@@ -729,7 +800,16 @@ def _engine_adjustments(sentences: list[Sentence]) -> tuple[engine.Adjustments, 
             elif a.kind == AdjustmentKind.TAGGED_BAIL:
                 out.append(engine.Adjustments(tagged_bail=a.days, applies_from=s.sentence_date))
             elif a.kind == AdjustmentKind.UNLAWFULLY_AT_LARGE:
-                out.append(engine.Adjustments(unlawfully_at_large=a.days, starts=a.from_date))
+                # Its first and last days: a sentence does not expire while someone is at large from it.
+                out.append(
+                    engine.Adjustments(
+                        unlawfully_at_large=a.days,
+                        starts=a.from_date,
+                        period=(a.from_date, a.from_date + timedelta(days=a.days - 1))
+                        if a.from_date
+                        else None,
+                    )
+                )
             elif a.kind == AdjustmentKind.ADDED_DAYS:
                 out.append(engine.Adjustments(additional_days_awarded=a.days))
             elif a.kind == AdjustmentKind.RESTORED_DAYS:
@@ -745,9 +825,26 @@ def booking_dates(person_id: int, *, on: date) -> BookingDates:
     """A person's release dates worked out by desist.core.release_dates from their sentences, adjustments and
     recalls, with the working; or the reason they need a manual calculation. Never a date it is not sure of.
     Five queries (sentences with facts and person, recalls, adjustments, offences, registers)."""
-    sentences = booking_sentences(person_id, on=on)
-    terrorism, sex_register = _registers([person_id], on=on) if sentences else (set(), set())
-    result = BookingDates(sentences=sentences, registers=(terrorism, sex_register))
+    return bookings_dates([person_id], on=on)[person_id]
+
+
+def bookings_dates(person_ids: list[int], *, on: date) -> dict[int, BookingDates]:
+    """`booking_dates` for many people at once, in the same five queries."""
+    sentences = _bookings_sentences(person_ids, on=on)
+    terrorism, sex_register = _registers(list(sentences), on=on) if sentences else (set(), set())
+    return {
+        person_id: _booking_dates(
+            person_id, sentences.get(person_id, []), registers=(terrorism, sex_register)
+        )
+        for person_id in person_ids
+    }
+
+
+def _booking_dates(
+    person_id: int, sentences: list[Sentence], *, registers: tuple[set[int], set[int]]
+) -> BookingDates:
+    terrorism, sex_register = registers
+    result = BookingDates(sentences=sentences, registers=registers)
     if not sentences:
         result.manual = "there is no custodial sentence to work out"
         return result
@@ -757,6 +854,20 @@ def booking_dates(person_id: int, *, on: date) -> BookingDates:
         if len(indeterminate) < len(sentences):
             result.manual = "a life or IPP sentence is served with determinate sentences"
         return result  # release only on the Parole Board's direction, from the tariff's end
+    # Recalled and not back in custody: unlawfully at large from the recall, so no custody date runs until the
+    # return is recorded (the days at large then count, release.services.recall_return_record).
+    result.at_large = next(
+        (
+            r
+            for s in sentences
+            if (r := getattr(s, "latest_recall", None)) is not None
+            and r.returned_to_custody is None
+            and not s.release_is_actual
+        ),
+        None,
+    )
+    if result.at_large is not None:
+        return result
     person = sentences[0].person
     if person.date_of_birth is None:
         result.manual = "the date of birth is not recorded"

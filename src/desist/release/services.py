@@ -4,15 +4,13 @@ escalations. Each writes its own access-log entry; the pages, the API and the co
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import F, Q, QuerySet
+from django.db.models import F, Q
 from django.utils import timezone
 
 from desist.audit.context import Actor
@@ -26,14 +24,15 @@ from desist.partnership.models import Agency, AgencyKind
 from desist.people.models import Involvement, Person
 from desist.people.services import involvement_end, involvement_start
 from desist.referrals.services import referrals_release_date_changed
-from desist.release import selectors
+from desist.release import planning, selectors
+from desist.release.escalation import escalations_raise as escalations_raise
+from desist.release.escalation import responsible_officers as responsible_officers
 from desist.release.models import (
     SENTENCE_TYPE_LABELS,
     AccommodationOnRelease,
     Adjustment,
     AdjustmentKind,
     Escalation,
-    EscalationReason,
     EscalationStatus,
     PathwayStatus,
     PathwayStatusKind,
@@ -48,7 +47,10 @@ from desist.release.models import (
     TaskStatus,
     accommodation_on_release,
 )
+from desist.release.planning import release_plans_start_due as release_plans_start_due
+from desist.release.planning import releases_due_without_plan as releases_due_without_plan
 from desist.release.selectors import may_record_release
+from desist.release.tasks import escalate_plan_later
 from desist.sentences.models import Sentence, SentenceKind
 from desist.sentences.services import sentence_record, sentence_update
 from desist.versioning import version_claim
@@ -171,8 +173,11 @@ def release_date_record(
 ) -> ReleaseDateChange:
     """Set, bring forward, put back or confirm the expected release date of a custodial sentence.
 
-    The sentence and its key dates follow; the change is kept with its notice. A release set, brought forward
-    or confirmed at short notice (DESIST_RELEASE_SHORT_NOTICE_DAYS) marks the plan and escalates at once.
+    The sentence and its key dates follow; the change is kept with its notice. The person is released once
+    from all the sentences served together, on the latest of their dates: the plan of that release (one per
+    custodial episode), referrals and victims follow the person's release date, and a release set, brought
+    forward or confirmed at short notice (DESIST_RELEASE_SHORT_NOTICE_DAYS) marks the plan and escalates at
+    once.
 
     The date and type already recorded, sent again, change nothing: without `confirm` that is
     ReleaseDateUnchanged (nothing written); with it, a confirmation, recorded once a day (the same
@@ -194,7 +199,7 @@ def release_date_record(
     if release_type not in ReleaseType.values:
         raise ReleaseError(f"Choose a release type: {', '.join(ReleaseType.values)}.")
     old = sentence.release_date
-    plan = ReleasePlan.objects.filter(sentence=sentence).first()
+    plan = planning.plan_of(sentence)
     if old == release_date and release_type == _told_release_type(sentence, plan):
         if not confirm:
             raise ReleaseDateUnchanged(
@@ -210,6 +215,40 @@ def release_date_record(
         ) == (rules.DateChange.CONFIRMED, release_date, release_type, on):
             return latest  # a repeated confirmation (a double click, a retried request) is the same one
     version_claim(sentence, version)
+    was = planning.episode_release_date(planning.episode_sentences(sentence.person_id, on=on))
+    record = _sentence_release_date_set(
+        actor=actor,
+        sentence=sentence,
+        release_date=release_date,
+        release_type=release_type,
+        reason=reason,
+        on=on,
+        worked_out=worked_out,
+    )
+    _episode_follows(
+        actor=actor,
+        person_id=sentence.person_id,
+        was=was,
+        on=on,
+        release_type=release_type,
+        recorded=sentence,
+        confirm=confirm,
+    )
+    return record
+
+
+def _sentence_release_date_set(
+    *,
+    actor: Actor,
+    sentence: Sentence,
+    release_date: date,
+    release_type: str,
+    reason: str,
+    on: date,
+    worked_out: bool,
+) -> ReleaseDateChange:
+    """One sentence's expected release date, kept with its notice (the sentence's own history)."""
+    old = sentence.release_date
     change = rules.date_change_kind(old, release_date)
     notice = (release_date - on).days
     short = rules.is_short_notice(
@@ -233,18 +272,6 @@ def release_date_record(
         short_notice=short,
         reason=reason.strip()[:300],
     )
-    horizon = on + timedelta(weeks=settings.DESIST_RELEASE_HORIZON_WEEKS)
-    if plan is None and release_date <= horizon:
-        plan = _plan_create(actor=actor, sentence=sentence, on=on)
-    if plan is not None:
-        plan.release_date, plan.release_type = release_date, release_type
-        plan.short_notice = short or (plan.short_notice and change == rules.DateChange.PUT_BACK)
-        plan.manual_calculation = ""  # worked out again, or recorded by the person who did the calculation
-        plan.save(update_fields=["release_date", "release_type", "short_notice", "manual_calculation"])
-        _move_open_due_dates(plan, on=on)
-    referrals_release_date_changed(
-        actor=actor, person_id=sentence.person_id, old=old, new=release_date, on=on
-    )
     log_access(
         actor=actor,
         action=Action.ALTERATION,
@@ -261,22 +288,67 @@ def release_date_record(
             "reason": record.reason,
         },
     )
+    return record
+
+
+def _episode_follows(
+    *,
+    actor: Actor,
+    person_id: int,
+    was: date | None,
+    on: date,
+    release_type: str | None = None,
+    recorded: Sentence | None = None,
+    confirm: bool = False,
+) -> ReleasePlan | None:
+    """What follows the person's release date (the latest of the sentences served together) once a sentence's
+    date is set: the episode's plan (started within DESIST_RELEASE_HORIZON_WEEKS) takes the date, its tasks'
+    due dates move, a release set, brought forward or confirmed at short notice escalates at once, and
+    referrals and the victims of every sentence released with it are told. `was` is the person's release date
+    before; `release_type` the type recorded with `recorded`'s date (the release's, where that date is the
+    person's)."""
     from desist.victims.services import notifications_for_release_change
 
-    notifications_for_release_change(
-        actor=actor,
-        sentence=sentence,
-        release_date=release_date,
-        release_type=release_type,
-        change=change,
-        after_recall=plan is not None and plan.recall_id is not None,
-        on=on,
+    sentences = planning.episode_sentences(person_id, on=on)
+    plan = planning.episode_plan(actor=actor, person_id=person_id, on=on)
+    lead = planning.governing(sentences)
+    new = lead.release_date if lead else None
+    if lead is None or new is None or new < on:
+        return plan  # no release to plan for (a manual calculation, unlawfully at large, a date already past)
+    told = plan.release_type if plan else _told_release_type(lead, None)
+    # The type recorded with a date is the release's where that sentence's date is the person's.
+    if release_type is not None and recorded is not None and recorded.release_date == new:
+        told = release_type
+    changed = new != was
+    if not changed and not confirm and (plan is None or plan.release_type == told):
+        return plan  # a sentence released with the others, its date not the person's: nothing more follows
+    change = rules.date_change_kind(was, new)
+    short = rules.is_short_notice(
+        change, release_date=new, changed_on=on, threshold_days=settings.DESIST_RELEASE_SHORT_NOTICE_DAYS
     )
+    horizon = on + timedelta(weeks=settings.DESIST_RELEASE_HORIZON_WEEKS)
+    if plan is None and new <= horizon:
+        plan = planning.plan_create(actor=actor, sentences=sentences, on=on)
+    if plan is not None:
+        plan.release_date, plan.release_type = new, told
+        plan.short_notice = short or (plan.short_notice and change == rules.DateChange.PUT_BACK)
+        plan.manual_calculation = ""  # worked out again, or recorded by the person who did the calculation
+        plan.save(update_fields=["release_date", "release_type", "short_notice", "manual_calculation"])
+        _move_open_due_dates(plan, on=on)
+    referrals_release_date_changed(actor=actor, person_id=person_id, old=was, new=new, on=on)
+    for sentence in sentences:
+        notifications_for_release_change(
+            actor=actor,
+            sentence=sentence,
+            release_date=new,
+            release_type=told,
+            change=change,
+            after_recall=plan is not None and plan.recall_id is not None,
+            on=on,
+        )
     if short and plan is not None:
-        from desist.release.tasks import escalate_plan_later
-
         escalate_plan_later(plan.pk)
-    return record
+    return plan
 
 
 def _told_release_type(sentence: Sentence, plan: ReleasePlan | None) -> str:
@@ -303,20 +375,28 @@ def release_record(
     version: int | None = None,
     on: date | None = None,
 ) -> Release:
-    """Record that the person was released from a custodial sentence: the day (today or past), how, and where
-    they went to live. Prison or probation staff only.
+    """Record that the person was released: the day (today or past), how, and where they went to live.
+    Prison or probation staff only. A person is released once from all the sentences served together: every
+    sentence awaiting release that was passed by that day is released with `sentence` (each gets its
+    `Release`), and the returned one is `sentence`'s.
 
-    The sentence's release date becomes the actual one (through `sentence_update`, so key dates, the audit and
-    the derived refresh follow); a date other than the expected one is kept as a `ReleaseDateChange` and told
-    to open referrals; the plan takes the day, type and accommodation, and its open escalations are resolved;
-    the board's accommodation status at release is recorded; victims hear of a release on another day or of
-    another kind than they were told; and the prison's involvement ends on the day when no other sentence
-    holds the person there.
+    Each sentence's release date becomes the actual one (through `sentence_update`, so key dates, the audit
+    and the derived refresh follow); a date other than the expected one is kept as a `ReleaseDateChange`, and
+    a day other than the person's expected release is told to open referrals; the plan takes the day, type and
+    accommodation, and its open escalations are resolved; the board's accommodation status at release is
+    recorded once; victims hear of a release on another day or of another kind than they were told; and the
+    prison's involvement ends on the day when no other sentence holds the person there.
     """
+    from desist.victims.services import notifications_for_release_change
+
     on = _today(on)
     if sentence.kind != SentenceKind.CUSTODY:
         raise ReleaseError("Only a custodial sentence has a release to record.")
-    if sentence.release_is_actual:
+    if (
+        sentence.release_is_actual
+        # Released since it was read: with the others served with it, or by someone else.
+        or not Sentence.objects.filter(pk=sentence.pk, release_is_actual=False).exists()
+    ):
         raise ReleaseError("This person has already been released on this sentence.")
     _require_recorder(actor, "a release")
     if released_on > on:
@@ -327,20 +407,82 @@ def release_record(
         raise ReleaseError(f"Choose a release type: {', '.join(ReleaseType.labels)}.")
     if accommodation not in AccommodationKind.values:
         raise ReleaseError("Choose where the person went to live on release.")
+    at_large = Recall.objects.filter(
+        sentence__person_id=sentence.person_id,
+        sentence__release_is_actual=False,
+        returned_to_custody__isnull=True,
+        re_release__isnull=True,
+    ).first()
+    if at_large is not None:
+        raise ReleaseError(
+            f"The person was recalled on {at_large.recalled_on:%d %B %Y} and is not back in custody: record "
+            "the return to custody first."
+        )
 
     version_claim(sentence, version)
-    expected = sentence.release_date
-    plan = ReleasePlan.objects.filter(sentence=sentence).first()
-    told = (
-        plan.release_type
-        if plan
-        else ReleaseDateChange.objects.filter(sentence=sentence)
-        .values_list("release_type", flat=True)
-        .first()
-    ) or ReleaseType.CONDITIONAL
+    episode = planning.episode_sentences(sentence.person_id, on=on)
+    together = [s for s in episode if s.pk == sentence.pk or s.sentence_date <= released_on]
+    plan = planning.episode_plan(actor=actor, person_id=sentence.person_id, on=on)
+    expected = planning.episode_release_date(together)
+    told = _told_release_type(sentence, plan)
     change = rules.date_change_kind(expected, released_on)
     moved = expected != released_on
 
+    mine: Release | None = None
+    for each in together:
+        released = _sentence_released(
+            actor=actor,
+            sentence=each,
+            released_on=released_on,
+            release_type=release_type,
+            accommodation=accommodation,
+            note=note,
+            on=on,
+        )
+        if each.pk == sentence.pk:
+            mine = released
+    assert mine is not None
+    if moved:
+        referrals_release_date_changed(
+            actor=actor, person_id=sentence.person_id, old=expected, new=released_on, on=on
+        )
+    if plan is not None:
+        _plan_released(actor=actor, plan=plan, release=mine, on=on)
+    accommodation_status_record(
+        actor=actor, sentence=sentence, stage=Stage.RELEASE, recorded_on=released_on, kind=accommodation
+    )
+    if moved or release_type != told:
+        for each in together:
+            notifications_for_release_change(
+                actor=actor,
+                sentence=each,
+                release_date=released_on,
+                release_type=release_type,
+                change=change,
+                on=on,
+            )
+    for establishment in {s.establishment_id for s in together}:
+        _prison_involvement_end(
+            actor=actor,
+            sentence=next(s for s in together if s.establishment_id == establishment),
+            released_on=released_on,
+        )
+    return mine
+
+
+def _sentence_released(
+    *,
+    actor: Actor,
+    sentence: Sentence,
+    released_on: date,
+    release_type: str,
+    accommodation: str,
+    note: str,
+    on: date,
+) -> Release:
+    """One sentence released on the day, with its `Release` (the re-release after its latest recall, if it was
+    recalled) and, where the day is not the one it expected, its date change."""
+    expected = sentence.release_date
     # A sentence back in custody after a recall is released from the latest recall (the re-release).
     recall = (
         Recall.objects.filter(sentence=sentence, re_release__isnull=True)
@@ -370,6 +512,7 @@ def release_record(
         summary=f"Recorded the {'re-release after the recall' if recall else 'release'} on "
         f"{released_on:%d %b %Y} ({release.get_release_type_display()})",
         detail={
+            "sentence": sentence.pk,
             "expected": _iso(expected),
             "released_on": _iso(released_on),
             "release_type": release_type,
@@ -378,7 +521,8 @@ def release_record(
             **({"recall": recall.pk} if recall else {}),
         },
     )
-    if moved:
+    if expected != released_on:
+        change = rules.date_change_kind(expected, released_on)
         notice = (released_on - on).days
         record = ReleaseDateChange.objects.create(
             sentence=sentence,
@@ -412,26 +556,6 @@ def release_record(
                 "release_type": release_type,
             },
         )
-        referrals_release_date_changed(
-            actor=actor, person_id=sentence.person_id, old=expected, new=released_on, on=on
-        )
-    if plan is not None:
-        _plan_released(actor=actor, plan=plan, release=release, on=on)
-    accommodation_status_record(
-        actor=actor, sentence=sentence, stage=Stage.RELEASE, recorded_on=released_on, kind=accommodation
-    )
-    if moved or release_type != told:
-        from desist.victims.services import notifications_for_release_change
-
-        notifications_for_release_change(
-            actor=actor,
-            sentence=sentence,
-            release_date=released_on,
-            release_type=release_type,
-            change=change,
-            on=on,
-        )
-    _prison_involvement_end(actor=actor, sentence=sentence, released_on=released_on)
     return release
 
 
@@ -549,165 +673,31 @@ def _move_open_due_dates(plan: ReleasePlan, *, on: date) -> None:
 # --- Plans ------------------------------------------------------------------------------------------
 
 
-@dataclass
-class _Owners:
-    """Which agency owns a catalogue task for a person: one involved with them, else one in their district."""
-
-    involved: dict[int, dict[str, int]]  # person -> agency kind -> agency id
-    by_district: dict[tuple[int | None, str], int]
-    any_of_kind: dict[str, int]
-
-    @classmethod
-    def load(cls, person_ids: list[int], on: date) -> _Owners:
-        involved: dict[int, dict[str, int]] = defaultdict(dict)
-        for person_id, agency_id, kind in (
-            Involvement.objects.filter(person_id__in=person_ids)
-            .filter(Q(end_date__isnull=True) | Q(end_date__gte=on))
-            .order_by("start_date")
-            .values_list("person_id", "agency_id", "agency__kind")
-        ):
-            involved[person_id][kind] = agency_id
-        by_district: dict[tuple[int | None, str], int] = {}
-        any_of_kind: dict[str, int] = {}
-        for agency_id, kind, district_id in Agency.objects.order_by("-id").values_list(
-            "id", "kind", "district_id"
-        ):
-            by_district[(district_id, kind)] = agency_id
-            any_of_kind[kind] = agency_id
-        return cls(involved=involved, by_district=by_district, any_of_kind=any_of_kind)
-
-    def agency_for(
-        self, person_id: int, district_id: int | None, kind: str, prison_id: int | None
-    ) -> int | None:
-        if kind == AgencyKind.PRISON and prison_id is not None:
-            return prison_id
-        return (
-            self.involved.get(person_id, {}).get(kind)
-            or self.by_district.get((district_id, kind))
-            or self.any_of_kind.get(kind)
-        )
-
-
-def _plan_rows(
-    sentence: Sentence,
-    owners: _Owners,
-    district_id: int | None,
-    on: date,
-) -> tuple[ReleasePlan, list[PathwayStatus], list[PlanTask]]:
-    assert sentence.release_date is not None
-    plan = ReleasePlan(
-        person_id=sentence.person_id,
-        sentence=sentence,
-        release_date=sentence.release_date,
-        prison_id=sentence.establishment_id,
-        created_on=on,
-        tasks_total=len(rules.TASK_CATALOGUE),
-    )
-    pathways = [PathwayStatus(plan=plan, pathway=p) for p in rules.Pathway]
-    tasks = [
-        PlanTask(
-            plan=plan,
-            kind=k.code,
-            title=k.label,
-            pathway=k.pathway,
-            owner_agency_id=owners.agency_for(
-                sentence.person_id, district_id, k.owner_agency_kind, sentence.establishment_id
-            ),
-            due_date=rules.task_due_date(k, release_date=sentence.release_date, on=on),
-        )
-        for k in rules.TASK_CATALOGUE
-    ]
-    return plan, pathways, tasks
-
-
-def _plan_create(*, actor: Actor, sentence: Sentence, on: date) -> ReleasePlan:
-    district_id = Person.objects.filter(pk=sentence.person_id).values_list("district_id", flat=True).first()
-    plan, pathways, tasks = _plan_rows(sentence, _Owners.load([sentence.person_id], on), district_id, on)
-    plan.save()
-    PathwayStatus.objects.bulk_create(pathways)
-    PlanTask.objects.bulk_create(tasks)
-    log_access(
-        actor=actor,
-        action=Action.COLLECTION,
-        person_id=sentence.person_id,
-        obj=plan,
-        summary=f"Started the release plan for {plan.release_date:%d %b %Y}",
-        detail={"sentence": sentence.pk, "tasks": len(tasks)},
-    )
-    return plan
-
-
 @transaction.atomic
 def release_plan_start(*, actor: Actor, sentence: Sentence, on: date | None = None) -> ReleasePlan:
-    """Start the plan for a custodial sentence's release: the seven pathways and the catalogue of tasks, each
-    with an owner agency and a due date before release."""
+    """Start the plan for the release of the person from `sentence` and the sentences served with it (one
+    plan per custodial episode): the seven pathways and the catalogue of tasks, each with an owner agency and
+    a due date before the release (the latest of theirs)."""
     on = _today(on)
-    if sentence.kind != SentenceKind.CUSTODY or sentence.release_date is None:
+    if sentence.kind != SentenceKind.CUSTODY:
         raise ReleaseError("A release plan needs a custodial sentence with a release date.")
     if sentence.release_is_actual:
         raise ReleaseError("This person has already been released on this sentence.")
-    if ReleasePlan.objects.filter(sentence=sentence).exists():
+    if planning.episode_plan(actor=actor, person_id=sentence.person_id, on=on) is not None:
         raise ReleaseError("This release already has a plan.")
+    episode = planning.episode_sentences(sentence.person_id, on=on)
+    if planning.governing(episode) is None:
+        raise ReleaseError("A release plan needs a custodial sentence with a release date.")
     try:
         # A double click, or two people at once, both pass the check above; the one-plan-per-sentence rule
         # decides.
         with transaction.atomic():
-            return _plan_create(actor=actor, sentence=sentence, on=on)
+            return planning.plan_create(actor=actor, sentences=episode, on=on)
     except IntegrityError as error:
         raise ReleaseError("This release already has a plan.") from error
 
 
-def releases_due_without_plan(on: date, weeks: int | None = None) -> QuerySet[Sentence]:
-    """Custodial sentences with an expected release in the coming weeks and no plan yet."""
-    horizon = on + timedelta(weeks=weeks or settings.DESIST_RELEASE_HORIZON_WEEKS)
-    return Sentence.objects.filter(
-        kind=SentenceKind.CUSTODY,
-        release_is_actual=False,
-        release_date__gte=on,
-        release_date__lte=horizon,
-        release_plan__isnull=True,
-    ).filter(Q(terminated_date__isnull=True) | Q(terminated_date__gt=on))
-
-
-def release_plans_start_due(*, actor: Actor, on: date | None = None, batch_size: int = 2000) -> int:
-    """Start a plan for every release due in the horizon that has none (daily, and in the demo build)."""
-    on = _today(on)
-    ids = list(releases_due_without_plan(on).values_list("pk", flat=True))
-    for start in range(0, len(ids), batch_size):
-        with transaction.atomic():
-            sentences = list(Sentence.objects.filter(pk__in=ids[start : start + batch_size]))
-            person_ids = [s.person_id for s in sentences]
-            districts = dict(Person.objects.filter(pk__in=person_ids).values_list("pk", "district_id"))
-            owners = _Owners.load(person_ids, on)
-            rows = [_plan_rows(s, owners, districts.get(s.person_id), on) for s in sentences]
-            ReleasePlan.objects.bulk_create([plan for plan, _, _ in rows])
-            for plan, pathways, tasks in rows:
-                for pathway in pathways:
-                    pathway.plan_id = plan.pk
-                for task in tasks:
-                    task.plan_id = plan.pk
-            PathwayStatus.objects.bulk_create(
-                [p for _, pathways, _ in rows for p in pathways], batch_size=5000
-            )
-            PlanTask.objects.bulk_create([t for _, _, tasks in rows for t in tasks], batch_size=5000)
-    if ids:
-        log_access(
-            actor=actor,
-            action=Action.COLLECTION,
-            summary=f"Started release plans for {len(ids)} releases due",
-            detail={"plans": len(ids)},
-        )
-    return len(ids)
-
-
-def _recount(plan: ReleasePlan) -> None:
-    counts = {s: 0 for s in TaskStatus.values}
-    for status in plan.tasks.values_list("status", flat=True):
-        counts[status] += 1
-    plan.tasks_total = sum(counts.values())
-    plan.tasks_closed = counts[TaskStatus.DONE] + counts[TaskStatus.NOT_NEEDED]
-    plan.readiness_percent = plan.readiness.percent
-    plan.save(update_fields=["tasks_total", "tasks_closed", "readiness_percent"])
+_recount = planning.recount
 
 
 @transaction.atomic
@@ -904,135 +894,6 @@ def risk_plan_approve(
 
 
 # --- Escalations ------------------------------------------------------------------------------------
-
-
-def responsible_officers(person_ids: Iterable[int], on: date) -> dict[int, int]:
-    """Each person's responsible officer: the lead worker of their current probation involvement."""
-    officers: dict[int, int] = {}
-    for person_id, user_id in (
-        Involvement.objects.filter(
-            person_id__in=list(person_ids), agency__kind=AgencyKind.PROBATION, lead_worker__isnull=False
-        )
-        .filter(Q(end_date__isnull=True) | Q(end_date__gte=on))
-        .order_by("start_date")
-        .values_list("person_id", "lead_worker_id")
-    ):
-        officers[person_id] = user_id
-    return officers
-
-
-def escalations_raise(
-    *, actor: Actor, on: date | None = None, plan_ids: Iterable[int] | None = None, batch_size: int = 2000
-) -> int:
-    """Raise what is due: every open task of a plan whose release is 12, 4 or 1 weeks away (the nearest point
-    reached), and every open task of a short-notice release at once. Never the same escalation twice."""
-    on = _today(on)
-    weeks = tuple(settings.DESIST_RELEASE_ESCALATION_WEEKS)
-    # A plan whose date needs a manual calculation holds only the last date worked out: nothing escalates from
-    # it.
-    plans = ReleasePlan.objects.filter(
-        release_date__gte=on,
-        release_date__lte=on + timedelta(weeks=max(weeks)),
-        sentence__release_is_actual=False,
-        manual_calculation="",
-    )
-    if plan_ids is not None:
-        plans = plans.filter(pk__in=list(plan_ids))
-    ids = list(plans.values_list("pk", flat=True))
-    raised = 0
-    for start in range(0, len(ids), batch_size):
-        with transaction.atomic():
-            raised += _raise_batch(ids[start : start + batch_size], on, weeks)
-    if raised:
-        log_access(
-            actor=actor,
-            action=Action.COLLECTION,
-            summary=f"Raised {raised} release escalations",
-            detail={"escalations": raised, "plans": len(ids)},
-        )
-    return raised
-
-
-def _raise_batch(plan_ids: list[int], on: date, weeks: tuple[int, ...]) -> int:
-    plans = {p.pk: p for p in ReleasePlan.objects.filter(pk__in=plan_ids)}
-    officers = responsible_officers({p.person_id for p in plans.values()}, on)
-    probation = dict(
-        Involvement.objects.filter(
-            person_id__in={p.person_id for p in plans.values()}, agency__kind=AgencyKind.PROBATION
-        )
-        .filter(Q(end_date__isnull=True) | Q(end_date__gte=on))
-        .values_list("person_id", "agency_id")
-    )
-    # (plan, task or None, reason, weeks before or None, release date), as `add` keys them
-    existing: set[tuple[int, int | None, str, int | None, date]] = set(
-        Escalation.objects.filter(plan_id__in=plan_ids).values_list(
-            "plan_id", "task_id", "reason", "weeks_before", "release_date"
-        )
-    )
-    rows: list[Escalation] = []
-
-    def add(
-        plan: ReleasePlan, task: PlanTask | None, reason: str, weeks_before: int | None, summary: str
-    ) -> None:
-        key = (plan.pk, task.pk if task else None, reason, weeks_before, plan.release_date)
-        if key in existing:
-            return
-        existing.add(key)
-        rows.append(
-            Escalation(
-                person_id=plan.person_id,
-                plan=plan,
-                task=task,
-                reason=reason,
-                weeks_before=weeks_before,
-                release_date=plan.release_date,
-                raised_on=on,
-                responsible_officer_id=officers.get(plan.person_id),
-                owner_agency_id=task.owner_agency_id if task else probation.get(plan.person_id),
-                owner_user_id=task.owner_user_id if task else None,
-                due_date=task.due_date if task else on,
-                summary=summary[:300],
-            )
-        )
-
-    open_tasks: dict[int, list[PlanTask]] = defaultdict(list)
-    for task in PlanTask.objects.filter(plan_id__in=plan_ids, status=TaskStatus.OPEN).order_by(
-        "due_date", "id"
-    ):
-        open_tasks[task.plan_id].append(task)
-    for plan in plans.values():
-        days = (plan.release_date - on).days
-        if plan.short_notice:
-            add(
-                plan,
-                None,
-                EscalationReason.SHORT_NOTICE,
-                None,
-                f"Short-notice release on {plan.release_date:%d %b %Y} ({days} days away): "
-                f"{len(open_tasks[plan.pk])} tasks open",
-            )
-            for task in open_tasks[plan.pk]:
-                add(
-                    plan,
-                    task,
-                    EscalationReason.SHORT_NOTICE,
-                    None,
-                    f"{task.title}: still open, release at short notice on {plan.release_date:%d %b %Y}",
-                )
-        milestone = rules.escalation_milestone(release_date=plan.release_date, on=on, weeks=weeks)
-        if milestone is None:
-            continue
-        for task in open_tasks[plan.pk]:
-            add(
-                plan,
-                task,
-                EscalationReason.MILESTONE,
-                milestone,
-                f"{task.title}: still open {milestone} week{'s' if milestone != 1 else ''} before release "
-                f"on {plan.release_date:%d %b %Y}",
-            )
-    Escalation.objects.bulk_create(rows, ignore_conflicts=True)
-    return len(rows)
 
 
 @transaction.atomic
@@ -1260,30 +1121,31 @@ def recall_record(
             }
         },
     )
-    # Back in custody on the sentence: its release is to come again, and desist works it out (the engine's
-    # post-recall release date, or the fixed-term recall's release) until the prison records one. The plan is
-    # reopened for the re-release; release_date_record (through the recompute) gives it the new date, moves
-    # its tasks' due dates, escalates a short-notice release and tells victims and referrals.
+    # Back in custody on the sentence (or unlawfully at large until the return is recorded): its release is to
+    # come again, and desist works it out (the engine's post-recall release date, or the fixed-term recall's
+    # release) until the prison records one. The plan is reopened for the re-release; release_date_record
+    # (through the recompute) gives it the new date, moves its tasks' due dates, escalates a short-notice
+    # release and tells victims and referrals.
     sentence_update(
         actor=actor, sentence=sentence, worked_out=True, release_is_actual=False, release_date=None
     )
     if returned_to_custody is not None:
         _prison_involvement_restart(actor=actor, sentence=sentence, returned_on=returned_to_custody)
-    plan = ReleasePlan.objects.filter(sentence=sentence).first()
-    if plan is not None:
+    plan = planning.plan_of(sentence)
+    # Reopened unless the plan already awaits a release of the other sentences in it (then the recalled
+    # sentence simply rejoins it).
+    if (
+        plan is not None
+        and not plan.memberships.filter(
+            sentence__release_is_actual=False, sentence__kind=SentenceKind.CUSTODY
+        )
+        .exclude(sentence=sentence)
+        .exists()
+    ):
         _plan_reopen(actor=actor, plan=plan, recall=recall, on=on)
     release_dates_recompute(actor=actor, person_id=sentence.person_id, on=on)
     sentence.refresh_from_db()
-    plan = ReleasePlan.objects.filter(sentence=sentence).first()
-    if plan is not None and (
-        plan.recall_id != recall.pk
-        or (sentence.release_date is not None and plan.release_date != sentence.release_date)
-    ):
-        # A plan started by the new date (none before), or a post-recall release already past: the plan says
-        # so.
-        plan.recall, plan.reopened_on = recall, plan.reopened_on or on
-        plan.release_date = sentence.release_date or plan.release_date
-        plan.save(update_fields=["recall", "reopened_on", "release_date"])
+    _plan_after_recall(actor=actor, sentence=sentence, recall=recall, on=on)
     from desist.victims.services import notifications_for_recall
 
     notifications_for_recall(
@@ -1295,6 +1157,91 @@ def recall_record(
         release_date=sentence.release_date,
         on=on,
     )
+    return recall
+
+
+def _plan_after_recall(*, actor: Actor, sentence: Sentence, recall: Recall, on: date) -> None:
+    """The episode's plan records the recall it is for: a plan started by the new date (none before), or a
+    post-recall release already past, says so."""
+    plan = planning.episode_plan(actor=actor, person_id=sentence.person_id, on=on)
+    if plan is not None and (
+        plan.recall_id != recall.pk
+        or (sentence.release_date is not None and plan.release_date != sentence.release_date)
+    ):
+        plan.recall, plan.reopened_on = recall, plan.reopened_on or on
+        if sentence.release_date is not None and plan.sentence_id == sentence.pk:
+            plan.release_date = sentence.release_date
+        plan.save(update_fields=["recall", "reopened_on", "release_date"])
+
+
+@transaction.atomic
+def recall_return_record(
+    *, actor: Actor, recall: Recall, returned_to_custody: date, on: date | None = None
+) -> Recall:
+    """Record the return to custody of someone recalled before they were back (a standard recall recorded
+    with no return date): until then they were unlawfully at large and no custody date ran. The days at large
+    (from the day after the recall to the day before the return, as the calculator counts a recall's UAL) are
+    recorded as an adjustment, the holding prison's involvement starts again, and the release dates are
+    worked out again (the plan, victims and referrals follow). Prison or probation staff only."""
+    on = _today(on)
+    sentence = recall.sentence
+    _custodial_for_recording(actor, sentence, "recalls")
+    if recall.returned_to_custody is not None:
+        raise ReleaseError(
+            f"The return to custody is already recorded ({recall.returned_to_custody:%d %B %Y})."
+        )
+    if returned_to_custody > on:
+        raise ReleaseError("A return to custody cannot be in the future.")
+    if returned_to_custody < recall.recalled_on:
+        raise ReleaseError("The return to custody cannot be before the recall.")
+    # Once: a return recorded meanwhile (a double click, someone else) is refused, not recorded twice.
+    if not Recall.objects.filter(pk=recall.pk, returned_to_custody__isnull=True).update(
+        returned_to_custody=returned_to_custody
+    ):
+        recall.refresh_from_db(fields=["returned_to_custody"])
+        assert recall.returned_to_custody is not None
+        raise ReleaseError(
+            f"The return to custody is already recorded ({recall.returned_to_custody:%d %B %Y})."
+        )
+    recall.returned_to_custody = returned_to_custody
+    log_access(
+        actor=actor,
+        action=Action.ALTERATION,
+        person_id=sentence.person_id,
+        obj=recall,
+        summary=f"Recorded the return to custody on {returned_to_custody:%d %b %Y} after the "
+        f"{recall.get_kind_display().lower()} on {recall.recalled_on:%d %b %Y}",
+        detail={
+            "before": {"returned_to_custody": None},
+            "after": {"returned_to_custody": _iso(returned_to_custody)},
+        },
+    )
+    at_large = (returned_to_custody - recall.recalled_on).days - 1
+    if at_large > 0:
+        first = recall.recalled_on + timedelta(days=1)
+        adjustment = Adjustment.objects.create(
+            person_id=sentence.person_id,
+            sentence=sentence,
+            kind=AdjustmentKind.UNLAWFULLY_AT_LARGE,
+            days=at_large,
+            from_date=first,
+            note=f"At large after the recall of {recall.recalled_on:%d %b %Y} until the return to custody on "
+            f"{returned_to_custody:%d %b %Y}",
+            recorded_by_id=actor.user_id,
+        )
+        log_access(
+            actor=actor,
+            action=Action.COLLECTION,
+            person_id=sentence.person_id,
+            obj=adjustment,
+            summary=f"Recorded unlawfully at large of {at_large} days on sentence {sentence.pk} "
+            "(after the recall)",
+            detail={"after": {"kind": adjustment.kind, "days": at_large, "from_date": _iso(first)}},
+        )
+    _prison_involvement_restart(actor=actor, sentence=sentence, returned_on=returned_to_custody)
+    release_dates_recompute(actor=actor, person_id=sentence.person_id, on=on)
+    sentence.refresh_from_db()
+    _plan_after_recall(actor=actor, sentence=sentence, recall=recall, on=on)
     return recall
 
 
@@ -1349,14 +1296,16 @@ def release_dates_recompute(
     """Work a person's release dates out again (desist.core.release_dates) and write them to the sentence
     dates desist works out (`Sentence.dates_calculated`). A date the prison recorded wins and is left alone:
     the release page shows the difference. Where the engine needs a manual calculation those dates are
-    emptied, never guessed.
+    emptied, never guessed; while the person is unlawfully at large after a recall, no release date runs.
 
-    A new expected release date goes through `release_date_record`, so the plan, its tasks' due dates,
-    short-notice escalation, referrals and victims follow; one already past is written to the sentence
-    alone."""
+    Each sentence's new expected release is kept with its notice, then what follows the person's release date
+    (the latest of the sentences served together) happens once: the episode's plan, its tasks' due dates,
+    short-notice escalation, referrals and victims. A date already past is written to the sentence alone."""
     on = _today(on)
     booking = selectors.booking_dates(person_id, on=on)
     worked = booking.stored
+    was = planning.episode_release_date(planning.episode_sentences(person_id, on=on))
+    moved = False
     for sentence in booking.sentences:
         calculated = sentence.calculated_fields
         if sentence.release_is_actual or not calculated:
@@ -1365,37 +1314,43 @@ def release_dates_recompute(
         changes: dict[str, Any] = {
             name: worked[name]
             for name in calculated
-            if name != "release_date" and getattr(sentence, name) != worked[name]
+            if name in worked and name != "release_date" and getattr(sentence, name) != worked[name]
         }
-        new_release = worked["release_date"]
+        new_release = worked.get("release_date")
         moves = "release_date" in calculated and sentence.release_date != new_release
         if moves and (new_release is None or new_release < on):
             changes["release_date"] = new_release
             moves = False
         if changes:
             sentence_update(actor=actor, sentence=sentence, worked_out=True, **changes)
-        if booking.manual and "release_date" in calculated:
-            _plan_needs_manual_calculation(actor=actor, sentence=sentence, reason=booking.manual)
         if moves and new_release is not None:
-            plan = ReleasePlan.objects.filter(sentence=sentence).first()
-            release_date_record(
+            _sentence_release_date_set(
                 actor=actor,
                 sentence=sentence,
                 release_date=new_release,
-                release_type=_told_release_type(sentence, plan),
-                worked_out=True,
-                on=on,
+                release_type=_told_release_type(sentence, planning.plan_of(sentence)),
                 reason="Worked out again by desist from the sentences, adjustments and recalls",
+                on=on,
+                worked_out=True,
             )
+            moved = True
+    if moved:
+        _episode_follows(actor=actor, person_id=person_id, was=was, on=on)
+    else:
+        planning.episode_plan(actor=actor, person_id=person_id, on=on)
+    if booking.manual and any(
+        "release_date" in s.calculated_fields for s in booking.sentences if not s.release_is_actual
+    ):
+        _plan_needs_manual_calculation(actor=actor, person_id=person_id, reason=booking.manual, on=on)
     return booking
 
 
-def _plan_needs_manual_calculation(*, actor: Actor, sentence: Sentence, reason: str) -> None:
+def _plan_needs_manual_calculation(*, actor: Actor, person_id: int, reason: str, on: date) -> None:
     """The plan of a release desist can no longer work out says so, with the engine's reason, instead of
     keeping the last date as if it stood: the readiness view and the plan say it, escalations skip it (victims
     are told from the sentence's release date, emptied with the other dates), until the date is worked out
     again or the person who does the calculation records it (`release_date_record` clears it)."""
-    plan = ReleasePlan.objects.filter(sentence=sentence).first()
+    plan = planning.episode_plan(actor=actor, person_id=person_id, on=on)
     if plan is None or plan.manual_calculation == reason[:300]:
         return
     plan.manual_calculation = reason[:300]
@@ -1408,3 +1363,24 @@ def _plan_needs_manual_calculation(*, actor: Actor, sentence: Sentence, reason: 
         summary=f"Release plan: the release date needs a manual calculation, because {reason}"[:255],
         detail={"last_worked_out": _iso(plan.release_date), "manual_calculation": plan.manual_calculation},
     )
+
+
+@transaction.atomic
+def release_dates_offences_changed(
+    *, actor: Actor, sentence_ids: Iterable[int | None], on: date | None = None
+) -> int:
+    """An offence linked to a sentence, or changed (its category, which decides SDS+, the schemes' exclusions
+    and the violent and sexual groups): the release dates of each person with such a custodial sentence are
+    worked out again, as for any change to a sentence (offences.services calls this). Returns how many
+    people."""
+    ids = [pk for pk in sentence_ids if pk is not None]
+    if not ids:
+        return 0
+    people = sorted(
+        set(
+            Sentence.objects.filter(pk__in=ids, kind=SentenceKind.CUSTODY).values_list("person_id", flat=True)
+        )
+    )
+    for person_id in people:
+        release_dates_recompute(actor=actor, person_id=person_id, on=on)
+    return len(people)

@@ -28,6 +28,7 @@ urlpatterns = [
         name="release_adjustment_remove",
     ),
     path("releases/sentences/<id:sentence_id>/recalls/", views.recall_add, name="release_recall_add"),
+    path("releases/recalls/<id:recall_id>/returned/", views.recall_return, name="release_recall_return"),
     path("people/<id:person_id>/release/sentences/", views.sentence_add, name="release_sentence_add"),
     path("people/<id:person_id>/release/", views.person_release, name="person_release"),
 ]

@@ -31,6 +31,7 @@ from desist.release.forms import (
     PathwaysForm,
     PipelineFilterForm,
     RecallForm,
+    RecallReturnForm,
     ReleaseDateForm,
     ReleaseFactsForm,
     ReleaseForm,
@@ -49,9 +50,9 @@ def _visible_person(actor: Actor, person_id: int) -> Person:
 _plan = selectors.plan_for_actor
 
 
-def _facts_form(r: selectors.SentenceRelease) -> ReleaseFactsForm:
+def _facts_form(r: selectors.SentenceRow) -> ReleaseFactsForm:
     facts = r.facts
-    initial: dict[str, Any] = {"sentence_type": r.inputs.sentence_type, "version": r.sentence.version}
+    initial: dict[str, Any] = {"sentence_type": r.sentence_type, "version": r.sentence.version}
     if facts is not None:
         initial.update(
             extension_years=facts.extension_years,
@@ -68,12 +69,12 @@ def _facts_form(r: selectors.SentenceRelease) -> ReleaseFactsForm:
     return ReleaseFactsForm(prefix=f"facts{r.sentence.pk}", initial=initial)
 
 
-def _release_form(r: selectors.SentenceRelease, today: Any) -> ReleaseForm:
+def _release_form(r: selectors.SentenceRow, plan: ReleasePlan | None, today: Any) -> ReleaseForm:
     return ReleaseForm(
         prefix=f"release{r.sentence.pk}",
         initial={
             "released_on": today,
-            "release_type": r.plan.release_type if r.plan else "conditional",
+            "release_type": plan.release_type if plan else "conditional",
             "version": r.sentence.version,
         },
     )
@@ -90,9 +91,10 @@ def _person_release_page(
     sent, with its errors, in place of the blank one), and the releases already recorded."""
     actor = request.actor
     today = timezone.localdate()
-    # The whole booking's dates (the engine's), shared by the sentences awaiting release.
+    # The whole booking's dates (the engine's): one release for the sentences awaiting it, with one plan.
     booking = selectors.booking_dates(person.pk, on=today)
-    releases = selectors.person_releases(person.pk, on=today, booking=booking)
+    episode = selectors.person_release(person, on=today, booking=booking)
+    releases = episode.sentences
     released = selectors.person_released(person.pk)
     log_access(
         actor=actor,
@@ -114,7 +116,7 @@ def _person_release_page(
                 else _facts_form(r),
                 bound.get("release")
                 if r.sentence.pk == bound_sentence and "release" in bound
-                else _release_form(r, today),
+                else _release_form(r, episode.plan, today),
             )
             for r in releases
         ]
@@ -122,7 +124,9 @@ def _person_release_page(
         else [(r, None, None) for r in releases]
     )
     date_forms = {
-        r.sentence.pk: bound["date"] if r.sentence.pk == bound_sentence and "date" in bound else _date_form(r)
+        r.sentence.pk: bound["date"]
+        if r.sentence.pk == bound_sentence and "date" in bound
+        else _date_form(r, episode.plan)
         for r in releases
     }
     rows = [
@@ -140,6 +144,13 @@ def _person_release_page(
         for r, facts, release in record_forms
     ]
     recalled = {s.pk for s in booking.sentences if getattr(s, "latest_recall", None)}
+    return_forms = {
+        s.pk: _bound_or(bound, "returned", r.pk, bound_sentence, RecallReturnForm, f"returned{r.pk}")
+        for s in booking.sentences
+        if (r := getattr(s, "latest_recall", None)) is not None and r.returned_to_custody is None
+    }
+    for row in releases:  # a recall recorded before the return to custody: the form for the return
+        row.return_form = return_forms.get(row.sentence.pk) if may_record else None  # type: ignore[attr-defined]
     for s in released:  # a recall is recorded on the licence of a sentence released from
         s.recall_form = (  # type: ignore[attr-defined]
             _bound_or(
@@ -174,6 +185,7 @@ def _person_release_page(
             "sentence_form": sentence_form if may_record else None,
             "person": person,
             "rows": rows,
+            "episode": episode if releases else None,
             "released": released,
             "today": today,
             "date_form": ReleaseDateForm(),
@@ -193,13 +205,13 @@ def _bound_or(
     return bound[key] if pk == bound_pk and key in bound else form_class(prefix=prefix)
 
 
-def _date_form(r: selectors.SentenceRelease) -> ReleaseDateForm:
+def _date_form(r: selectors.SentenceRow, plan: ReleasePlan | None) -> ReleaseDateForm:
     # Names as the API's (no prefix); ids per sentence, as a person may have two sentences awaiting release.
     return ReleaseDateForm(
         auto_id=f"date{r.sentence.pk}-%s",
         initial={
             "release_date": r.sentence.release_date,
-            "release_type": r.plan.release_type if r.plan else "conditional",
+            "release_type": plan.release_type if plan else "conditional",
             "version": r.sentence.version,
         },
     )
@@ -406,13 +418,39 @@ def recall_add(request: AuthenticatedHttpRequest, sentence_id: int) -> HttpRespo
 
 @login_required
 @require_POST
+def recall_return(request: AuthenticatedHttpRequest, recall_id: int) -> HttpResponse:
+    """Record the return to custody of someone recalled before they were back; the days at large count and
+    desist works the person's dates out again."""
+    actor = request.actor
+    recall = selectors.recall_for_actor(actor, recall_id)
+    sentence = recall.sentence
+    selectors.recorder_for_actor(actor, person_id=sentence.person_id, what="a return to custody")
+    form = RecallReturnForm(request.POST, prefix=f"returned{recall.pk}")
+    if form.is_valid():
+        try:
+            services.recall_return_record(actor=actor, recall=recall, **form.cleaned_data)
+        except services.ReleaseError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(
+                request,
+                f"Return to custody recorded: {recall.returned_to_custody:%d %B %Y}. The days unlawfully at "
+                "large count, and the post-recall release is worked out below.",
+            )
+            return redirect("person_release", person_id=sentence.person_id)
+    person = _visible_person(actor, sentence.person_id)
+    return _person_release_page(request, person, bound={"returned": form}, bound_sentence=recall.pk)
+
+
+@login_required
+@require_POST
 def plan_start(request: AuthenticatedHttpRequest, sentence_id: int) -> HttpResponse:
     actor = request.actor
     sentence = selectors.sentence_for_actor(actor, sentence_id, custodial=False)
     try:
         plan = services.release_plan_start(actor=actor, sentence=sentence)
     except services.ReleaseError as error:
-        existing = ReleasePlan.objects.filter(sentence=sentence).first()
+        existing = selectors.plan_of_sentence(sentence)
         if existing is not None:  # a second click on "Start the release plan": the plan it started
             return redirect("release_plan", plan_id=existing.pk)
         messages.error(request, str(error))
@@ -632,7 +670,7 @@ def early_release(request: AuthenticatedHttpRequest) -> HttpResponse:
         summary=f"Viewed early release eligibility ({len(entries)} people)",
         detail={
             "scheme": scheme.pk if scheme else None,
-            "person_ids": [e.sentence.person_id for e in entries],
+            "person_ids": [e.person.pk for e in entries],
         },
     )
     return render(

@@ -399,7 +399,7 @@ def notifications_raise(
     """The daily catch-up: for every sentence with a linked victim and a release to come, raise what is owed
     for the release and for each condition about the victim that no trigger raised. Safe to run any number of
     times."""
-    from desist.release.models import ReleasePlan
+    from desist.release.models import PlanSentence
 
     on = _today(on)
     sentences = Sentence.objects.filter(
@@ -419,8 +419,11 @@ def notifications_raise(
     ):
         assert link.offence.sentence_id is not None
         links[link.offence.sentence_id].append(link)
+    # One plan per release, for all the sentences released together: each takes its plan's release type.
     release_types = dict(
-        ReleasePlan.objects.filter(sentence_id__in=sentences_by_id).values_list("sentence_id", "release_type")
+        PlanSentence.objects.filter(sentence_id__in=sentences_by_id).values_list(
+            "sentence_id", "plan__release_type"
+        )
     )
     conditions: dict[int, list[LicenceCondition]] = defaultdict(list)
     for condition in LicenceCondition.objects.filter(

@@ -22,6 +22,7 @@ from desist.release.forms import (
     AdjustmentForm,
     CustodialSentenceForm,
     RecallForm,
+    RecallReturnForm,
     ReleaseDateForm,
     ReleaseFactsForm,
     ReleaseForm,
@@ -45,7 +46,7 @@ class Command(BaseCommand):
         subcommands = parser.add_subparsers(
             dest="action",
             required=True,
-            metavar="date|facts|released|task|pathway|sentence|adjust|recall|dates",
+            metavar="date|facts|released|task|pathway|sentence|adjust|recall|returned|dates",
         )
 
         when = subcommands.add_parser(
@@ -186,6 +187,13 @@ class Command(BaseCommand):
         recall.add_argument("--recalled-on", required=True, type=iso_date, help="YYYY-MM-DD.")
         recall.add_argument("--returned", type=iso_date, help="The return to custody (YYYY-MM-DD).")
         add_actor_arguments(recall)
+
+        returned = subcommands.add_parser(
+            "returned", help="Record the return to custody after a recall recorded before it."
+        )
+        returned.add_argument("--recall", required=True, type=int, help="The recall's id.")
+        returned.add_argument("--date", required=True, type=iso_date, help="YYYY-MM-DD.")
+        add_actor_arguments(returned)
 
         dates = subcommands.add_parser(
             "dates", help="Show a person's release dates as desist works them out."
@@ -353,6 +361,12 @@ class Command(BaseCommand):
     @staticmethod
     def _worked_out(person_id: int) -> str:
         booking = selectors.booking_dates(person_id, on=timezone.localdate())
+        if booking.at_large is not None:
+            return (
+                "Recalled, not yet returned (unlawfully at large since "
+                f"{booking.at_large.recalled_on:%Y-%m-%d}): no custody date runs until the return to custody "
+                "is recorded."
+            )
         if booking.calculation is None:
             return (
                 f"This needs a manual calculation, because {booking.manual}."
@@ -440,11 +454,29 @@ class Command(BaseCommand):
         back = (
             f"Back in custody: expected release {sentence.release_date:%Y-%m-%d} (after the recall)."
             if sentence.release_date
+            else f"Recalled, not yet returned (unlawfully at large since {recall.recalled_on:%Y-%m-%d}): "
+            f"record the return with `release returned --recall {recall.pk}`."
+            if recall.returned_to_custody is None
             else "Back in custody: the post-recall release date is not worked out."
         )
         return (
             f"Recall {recall.pk} recorded on sentence {sentence.pk}. {back}\n"
             f"{self._worked_out(sentence.person_id)}"
+        )
+
+    def _returned(self, actor: Actor, options: dict[str, Any]) -> str:
+        recall = selectors.recall_for_actor(actor, options["recall"])
+        selectors.recorder_for_actor(actor, person_id=recall.person_id, what="a return to custody")
+        form = RecallReturnForm({"returned_to_custody": options["date"]})
+        if not form.is_valid():
+            raise _form_error(form)
+        run(
+            lambda: services.recall_return_record(actor=actor, recall=recall, **form.cleaned_data),
+            services.ReleaseError,
+        )
+        return (
+            f"Return to custody recorded for recall {recall.pk}: {recall.returned_to_custody:%Y-%m-%d}.\n"
+            f"{self._worked_out(recall.person_id)}"
         )
 
     def _dates(self, actor: Actor, options: dict[str, Any]) -> str:
