@@ -44,6 +44,7 @@ UNLINKED: dict[str, str] = {
     "releases/sentences/<id:sentence_id>/plan/": "POST only: start a release plan",
     "releases/sentences/<id:sentence_id>/adjustments/": "POST only: record an adjustment",
     "releases/sentences/<id:sentence_id>/recalls/": "POST only: record a recall",
+    "releases/recalls/<id:recall_id>/returned/": "POST only: record the return to custody after a recall",
     "releases/adjustments/<id:adjustment_id>/remove/": "POST only: remove an adjustment recorded in error",
     "people/<id:person_id>/release/sentences/": "POST only: record a custodial sentence",
     "referrals/notices/read/": "POST only: mark notices read",

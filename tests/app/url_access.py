@@ -108,6 +108,7 @@ RULES: dict[str, Rule] = {
     "release_plan_start": Rule(404, method="POST"),
     "release_adjustment_add": Rule(404, method="POST"),
     "release_recall_add": Rule(404, method="POST"),
+    "release_recall_return": Rule(404, method="POST"),
     "release_sentence_add": Rule(404, method="POST"),
     "release_adjustment_remove": Rule(404, method="POST"),
     # Services, referrals and places.
@@ -211,6 +212,9 @@ RULES: dict[str, Rule] = {
     "api:get_release_dates": Rule(404, anonymous=API_SIGN_IN),
     "api:record_recall": Rule(
         404, method="POST", anonymous=API_SIGN_IN, body={"kind": "STANDARD", "recalled_on": TODAY.isoformat()}
+    ),
+    "api:record_recall_return": Rule(
+        404, method="POST", anonymous=API_SIGN_IN, body={"returned_to_custody": TODAY.isoformat()}
     ),
     "api:merge_people": Rule(
         403, method="POST", anonymous=API_SIGN_IN, body={"absorbed": 1, "kept": 2, "reason": "same person"}
@@ -378,6 +382,7 @@ def build_world(partnership: Partnership) -> World:
             "notification_id": notification.pk if notification else MISSING,
             "membership_id": membership.pk,
             "adjustment_id": adjustment.pk,
+            "recall_id": MISSING,
             "upload_id": upload.pk,
             "escalation_id": escalation.pk if escalation else MISSING,
             "family_id": MISSING,
