@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "desist.referrals",
     "desist.supervision",
     "desist.enforcement",
+    "desist.monitoring",
     "desist.premises",
     "desist.outcomes",
     "desist.board",
