@@ -3,10 +3,54 @@ also run without Django (`pytest -p no:django tests/core`)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+
+_DEMO_DATABASE = pytest.StashKey[Any]()
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(
+    django_db_setup: None, django_db_blocker: Any, tmp_path_factory: Any, request: Any
+) -> Iterator[None]:
+    """pytest-django's test database, and beside it a copy of it as migrations left it, for the small demo
+    partnership that the crawl's tests share (`demo_database`)."""
+    from tests.demo_database import DemoDatabase
+
+    with django_db_blocker.unblock():
+        demo = DemoDatabase.from_test_database("demo", tmp_path_factory.mktemp("demo"))
+    request.config.stash[_DEMO_DATABASE] = demo
+    yield
+    with django_db_blocker.unblock():
+        for database in [*demo.copies, demo]:
+            database.drop()
+
+
+@pytest.fixture
+def demo_database(django_db_setup: None, django_db_blocker: Any, request: Any) -> Iterator[Any]:
+    """The small demo partnership (tests/crawl.py), built and committed once per test process in its own
+    database (tests/demo_database.py), with database access for the test. The test points the default
+    connection at it with `demo_database.in_use()`; other tests never see it."""
+    demo = request.config.stash[_DEMO_DATABASE]
+    with django_db_blocker.unblock():
+        demo.build()
+        yield demo
+
+
+@pytest.fixture(scope="session")
+def shared_folder(tmp_path_factory: Any, request: Any) -> Path:
+    """A folder of this test run that every xdist worker sees (for tests/demo_database.py `share`)."""
+    import uuid
+
+    base = tmp_path_factory.getbasetemp()
+    workerinput = getattr(request.config, "workerinput", None)
+    if workerinput is None:
+        return Path(base) / f"shared-{uuid.uuid4().hex}"
+    # Each worker's base folder is inside the controller's, which is this run's own.
+    return Path(base).parent / f"shared-{workerinput['testrunuid']}"
 
 
 @pytest.fixture

@@ -3,32 +3,52 @@ caseload, a search, a sample of records of each kind and, for administrators, th
 (5xx), no link may lead nowhere, every page's title must say which page it is, and every URL pattern must be
 reached or listed in tests/crawl.py's UNLINKED with the reason. Runs on SQLite and on PostgreSQL
 (scripts/test.sh). The accessibility of one page per pattern is checked in Chromium by
-tests/browser/test_crawl_axe.py."""
+tests/browser/test_crawl_axe.py.
+
+Each demo user is crawled by a test of their own, so xdist shares the crawl between its workers; the demo is
+built once per worker (tests/demo_database.py) and each test's changes are rolled back. What holds across
+users (no two pages share a title, every kind of record is opened, every URL pattern is reached, every demo
+user is crawled) is checked by the test that finishes last, from every test's crawl (tests/demo_database.py
+`share`)."""
 
 import pytest
+from django.db import transaction
 
 from desist.audit.context import actor_for_user
 from tests import crawl
-from tests.crawl import build_demo
+from tests.demo_database import demo_usernames, demo_users, share
 
+# django_db: the test database is set up (and each test has its transaction there); the crawl itself runs
+# on the demo database.
 pytestmark = [pytest.mark.django_db, pytest.mark.slow, pytest.mark.postgres]
+
+USERNAMES = demo_usernames()
 
 
 def _report(title, lines):
     return f"{title}:\n" + "\n".join(f"  {line}" for line in lines) if lines else ""
 
 
-def test_every_demo_user_can_follow_every_link_without_a_failure():
-    users = build_demo()
-    assert len(users) >= 14
-    records = {user.username: crawl.person_seeds(actor_for_user(user, channel="web")) for user in users}
-    # Each kind of record is opened by someone.
-    assert set(crawl.RECORD_KINDS) <= {kind for kinds in records.values() for kind in kinds}
+@pytest.fixture
+def crawl_demo(demo_database):
+    """The demo database, for this test only: what the crawl changes (sessions, the access log) is rolled
+    back."""
+    with demo_database.in_use(), transaction.atomic():
+        yield demo_database
+        transaction.set_rollback(True)
 
-    result = crawl.crawl(
-        users, {user.username: crawl.seeds_for(user, records[user.username]) for user in users}
-    )
 
+@pytest.mark.parametrize("username", USERNAMES)
+def test_every_demo_user_can_follow_every_link_without_a_failure(crawl_demo, shared_folder, username):
+    users = {user.username: user for user in demo_users()}
+    assert username in users, f"the small demo has no {username}"
+    user = users[username]
+    records = crawl.person_seeds(actor_for_user(user, channel="web"))
+    result = crawl.crawl([user], {username: crawl.seeds_for(user, records)})
+
+    # Every user's crawl, to the test that finishes last: what holds across users is checked there.
+    part = {"result": result, "records": records, "users": list(users)}
+    everyone = share(shared_folder / "crawl", username, USERNAMES, part)
     problems = [
         _report(
             "Server errors",
@@ -49,25 +69,54 @@ def test_every_demo_user_can_follow_every_link_without_a_failure():
                 if v.status in (403, 405) and v.found_on
             ],
         ),
+        _report("Pages without a title", [v.url for v in result.untitled()]),
+    ]
+    assert result.users == [username]
+    if everyone is not None:
+        problems += _whole_crawl_problems(everyone)
+    assert not [p for p in problems if p], "\n".join(p for p in problems if p)
+    print(
+        f"\ncrawl as {username}: {len(result.visits)} pages, {len(result.patterns())} URL patterns, "
+        f"{result.seconds:.0f} s ({result.cpu_seconds:.0f} s of CPU in this process)"
+    )
+
+
+def _whole_crawl_problems(everyone):
+    """What must hold for the crawl as a whole: every demo user's, from `share`."""
+    whole = crawl.Crawl()
+    for part in everyone.values():
+        whole.visits += part["result"].visits
+        whole.users += part["result"].users
+        whole.seconds += part["result"].seconds
+        whole.cpu_seconds += part["result"].cpu_seconds
+    demo = next(iter(everyone.values()))["users"]
+    opened = {kind for part in everyone.values() for kind in part["records"]}
+    problems = [
         _report(
             "Pages sharing a title",
             [
                 f"{title!r}: {', '.join(sorted(paths)[:4])}"
-                for title, paths in result.duplicate_titles().items()
+                for title, paths in whole.duplicate_titles().items()
             ],
         ),
-        _report("Pages without a title", [v.url for v in result.untitled()]),
         _report(
             "URL patterns no link reached (link to them, or say why in tests/crawl.py UNLINKED)",
-            crawl.unreached_patterns(result),
+            crawl.unreached_patterns(whole),
+        ),
+        _report("Kinds of record nobody opened", sorted(set(crawl.RECORD_KINDS) - opened)),
+        _report(
+            "Demo users the crawl left out, or crawled but not in the demo",
+            sorted(set(demo) ^ set(whole.users)),
         ),
     ]
-    assert not [p for p in problems if p], "\n".join(p for p in problems if p)
-    assert sorted(result.users) == [user.username for user in users]
-    # The list of reasons names only routes that exist.
-    assert set(crawl.UNLINKED) <= set(crawl.url_patterns()), set(crawl.UNLINKED) - set(crawl.url_patterns())
-    assert len(result.visits) > 500
+    assert len(demo) >= 14
+    assert len(whole.visits) > 500
     print(
-        f"\ncrawl: {len(result.visits)} pages, {len(result.patterns())} URL patterns, {len(users)} users, "
-        f"{result.seconds:.0f} s ({result.cpu_seconds:.0f} s of CPU in this process)"
+        f"\ncrawl: {len(whole.visits)} pages, {len(whole.patterns())} URL patterns, "
+        f"{len(whole.users)} users, {whole.seconds:.0f} s ({whole.cpu_seconds:.0f} s of CPU)"
     )
+    return problems
+
+
+def test_the_reasons_for_unlinked_pages_name_only_routes_that_exist():
+    assert set(crawl.UNLINKED) <= set(crawl.url_patterns()), set(crawl.UNLINKED) - set(crawl.url_patterns())

@@ -1,9 +1,14 @@
 """The crawl in Chromium (issue 10, item 3): one page of every URL pattern the demo users reach (one of each
 kind of admin page) passes axe-core's WCAG 2.2 AA checks, signed in as the user who reached it. Downloads
 (CSV, Excel, PDF) are not pages: tests/app/test_crawl.py checks their status. Runs in the PostgreSQL pass of
-scripts/test.sh."""
+scripts/test.sh.
+
+The pages are shared between AXE_SHARDS tests (by a hash of the pattern), so xdist's workers share the work.
+Each worker builds the demo once (tests/demo_database.py), in a copy of which it finds the pages once; the
+test that finishes last checks that every page found was checked (tests/demo_database.py `share`)."""
 
 import time
+import zlib
 
 import pytest
 from django.conf import settings
@@ -12,23 +17,52 @@ from django.test import Client
 
 from tests import crawl
 from tests.browser.conftest import BLOCKING_IMPACTS, _format_violation, run_axe
+from tests.demo_database import share
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
+AXE_SHARDS = 4
 
-def test_one_page_of_every_url_pattern_is_accessible(page, live_server):
-    users = crawl.build_demo()
-    # tests/app/test_crawl.py follows every link; finding one page of each pattern takes far fewer.
-    result = crawl.crawl(
-        users, {user.username: crawl.seeds_for(user) for user in users}, per_pattern=1, per_pattern_overall=2
-    )
-    sample = result.axe_sample()
+
+def _shard(key):
+    return zlib.crc32(key.encode()) % AXE_SHARDS
+
+
+@pytest.fixture
+def axe_sample(demo_database, live_server):
+    """One page per URL pattern (crawl.Crawl.axe_sample), found once per worker in its own copy of the demo
+    database, which the live server serves for the test (the pages' visits and sign-ins stay in the copy)."""
+    if "axe" not in demo_database.memo:
+        demo_database.memo["axe"] = demo_database.copy("axe")
+    copy = demo_database.memo["axe"]
+    with copy.in_use(every_thread=True):
+        if "sample" not in copy.memo:
+            users = list(User.objects.filter(username__in=copy.users).order_by("username"))
+            # tests/app/test_crawl.py follows every link; finding one page of each pattern takes far fewer.
+            result = crawl.crawl(
+                users,
+                {user.username: crawl.seeds_for(user) for user in users},
+                per_pattern=1,
+                per_pattern_overall=2,
+            )
+            copy.memo["sample"] = result.axe_sample()
+            copy.memo["found"] = (
+                f"{len(result.patterns())} URL patterns reached by {len(result.visits)} fetches in "
+                f"{result.seconds:.0f} s"
+            )
+        yield copy.memo["sample"], copy.memo["found"]
+
+
+@pytest.mark.parametrize("shard", range(AXE_SHARDS))
+def test_one_page_of_every_url_pattern_is_accessible(page, live_server, axe_sample, shard, shared_folder):
+    sample, found = axe_sample
     assert len(sample) > 50
+    mine = {key: visit for key, visit in sample.items() if _shard(key) == shard}
 
     cookies: dict[str, str] = {}
     failures: list[str] = []
     started = time.perf_counter()
-    for key, visit in sorted(sample.items(), key=lambda item: item[1].user):
+    for key, visit in sorted(mine.items(), key=lambda item: item[1].user):
         if visit.user not in cookies:
             client = Client()
             crawl.sign_in(client, User.objects.get(username=visit.user))
@@ -46,10 +80,21 @@ def test_one_page_of_every_url_pattern_is_accessible(page, live_server):
             failures.append(
                 f"{key} ({visit.user}, {visit.url}):\n" + "\n".join(_format_violation(v) for v in blocking)
             )
+    # Every shard's pages, to the test that finishes last: every page of the sample was checked.
+    everyone = share(
+        shared_folder / "axe",
+        str(shard),
+        [str(s) for s in range(AXE_SHARDS)],
+        {"sample": set(sample), "checked": set(mine)},
+    )
     assert not failures, "Accessibility violations:\n" + "\n".join(failures)
+    if everyone is not None:
+        checked = set().union(*(part["checked"] for part in everyone.values()))
+        found_anywhere = set().union(*(part["sample"] for part in everyone.values()))
+        assert checked == found_anywhere, sorted(found_anywhere ^ checked)
     print(
-        f"\naxe: {len(sample)} pages ({len(result.patterns())} URL patterns reached by {len(result.visits)} "
-        f"fetches in {result.seconds:.0f} s), {time.perf_counter() - started:.0f} s in Chromium"
+        f"\naxe, shard {shard}: {len(mine)} of {len(sample)} pages ({found}), "
+        f"{time.perf_counter() - started:.0f} s in Chromium"
     )
 
 
