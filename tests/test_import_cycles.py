@@ -18,11 +18,7 @@ PACKAGE = "desist"
 # Cycles known and being fixed, each named with who fixes it. The test reports each as pending (xfail) while
 # it is there, and fails once it is gone so the allowance is removed with the fix: an allowance can never
 # hide a new cycle, because only these exact sets of modules are allowed.
-PENDING: dict[str, frozenset[str]] = {
-    # The release helper moves the work of release's tasks below its services (issue 13); the lead removes
-    # this allowance when that lands.
-    "release services <-> tasks": frozenset({"desist.release.services", "desist.release.tasks"}),
-}
+PENDING: dict[str, frozenset[str]] = {}
 
 
 @pytest.fixture(scope="module")
