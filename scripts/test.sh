@@ -10,9 +10,17 @@
 #   5. pytest on a throwaway PostgreSQL cluster: the tests that depend on the database engine
 #      (marked `postgres`: raw SQL, constraints, locks, bulk loads, the access rule, the demo and the
 #      crawl) and the browser tests; PG_ALL=1 runs every application test there instead
-#   Both pytest runs are parallel with pytest-xdist (PYTEST_WORKERS, default 2; 0 or 1 = no xdist)
+#   Both pytest runs are parallel with pytest-xdist (PYTEST_WORKERS, default 2; 0 or 1 = no xdist), with
+#   `--dist loadgroup`: tests marked xdist_group("...") run on one worker (the accessibility crawl's shards,
+#   which share the pages they check), the rest wherever a worker is free.
+#   The crawl (tests/app/test_crawl.py: a test per demo user) and the accessibility crawl
+#   (tests/browser/test_crawl_axe.py: four shards) share one small demo per worker, built once in a
+#   database of its own (tests/demo_database.py); what holds across the tests (every user crawled, every
+#   URL pattern reached, no title shared, every page found checked) is checked by the one that ends last.
+#   The time of each step and the total are printed at the end (docs/benchmarks.md, "Test suite time").
 #   6. demo smoke test: `make demo-build DEMO_PEOPLE=3000` twice into one fresh SQLite
-#      file, proving that building the demo is idempotent
+#      file, proving that building the demo is idempotent (the second run finds the demo built and only
+#      gives the logins new passwords, so it costs seconds, not a second build)
 #
 # Extra arguments are passed to both pytest runs; PYTEST_ADDOPTS is honoured by pytest.
 # Environment: PYTEST_WORKERS (default 2), DEMO_SMOKE_PEOPLE (default 3000),
@@ -35,9 +43,14 @@ in_ci() {
 START=$SECONDS
 STEP_START=$SECONDS
 step_no=0
+step_times=()
+step_done() {
+  echo "---- step $step_no done in $((SECONDS - STEP_START))s"
+  step_times+=("$step_no:$((SECONDS - STEP_START))s")
+}
 step() {
   if ((step_no > 0)); then
-    echo "---- step $step_no done in $((SECONDS - STEP_START))s"
+    step_done
   fi
   step_no=$((step_no + 1))
   STEP_START=$SECONDS
@@ -55,6 +68,7 @@ cleanup() {
   fi
   rm -rf -- "$WORK"
   echo
+  echo "==== step times: ${step_times[*]:-none} ===="
   if ((rc == 0)); then
     echo "==== all steps passed in $((SECONDS - START))s ===="
   else
@@ -72,7 +86,7 @@ run_pytest() {
   shift
   local rc=0
   # The slowest tests are printed every run, so a test that creeps up is seen before the suite is slow.
-  "$PY" -m pytest -q -p no:cacheprovider --durations 25 "$@" </dev/null || rc=$?
+  "$PY" -m pytest -q -p no:cacheprovider --durations 40 "$@" </dev/null || rc=$?
   if ((rc == 5)) && [[ $allow_empty == allow-empty ]]; then
     echo "test: no tests collected here; carrying on"
     return 0
@@ -102,7 +116,7 @@ fi
 
 xdist_args=()
 if ((PYTEST_WORKERS > 1)); then
-  xdist_args=(-n "$PYTEST_WORKERS")
+  xdist_args=(-n "$PYTEST_WORKERS" --dist loadgroup)
 fi
 
 step "pytest on SQLite (not browser)"
@@ -129,4 +143,4 @@ else
     DATABASE_URL=$demo_db make --no-print-directory demo-build DEMO_PEOPLE="$DEMO_SMOKE_PEOPLE" </dev/null
   done
 fi
-echo "---- step $step_no done in $((SECONDS - STEP_START))s"
+step_done

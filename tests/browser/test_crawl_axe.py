@@ -3,9 +3,11 @@ kind of admin page) passes axe-core's WCAG 2.2 AA checks, signed in as the user 
 (CSV, Excel, PDF) are not pages: tests/app/test_crawl.py checks their status. Runs in the PostgreSQL pass of
 scripts/test.sh.
 
-The pages are shared between AXE_SHARDS tests (by a hash of the pattern), so xdist's workers share the work.
-Each worker builds the demo once (tests/demo_database.py), in a copy of which it finds the pages once; the
-test that finishes last checks that every page found was checked (tests/demo_database.py `share`)."""
+The pages are shared between AXE_SHARDS tests (by a hash of the pattern). The demo is built once per worker
+(tests/demo_database.py), and the pages are found once, in a copy of it: the shards are one xdist_group, so
+scripts/test.sh (`--dist loadgroup`) runs them on one worker while the other runs other tests (finding the
+pages takes as long as checking them). The test that finishes last checks that every page found was checked
+(tests/demo_database.py `share`), wherever the shards ran."""
 
 import time
 import zlib
@@ -19,7 +21,12 @@ from tests import crawl
 from tests.browser.conftest import BLOCKING_IMPACTS, _format_violation, run_axe
 from tests.demo_database import share
 
-pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.slow,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.xdist_group("crawl-axe"),
+]
 
 AXE_SHARDS = 4
 
