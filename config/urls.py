@@ -14,6 +14,7 @@ urlpatterns = [
     path("", include("desist.referrals.urls")),
     path("", include("desist.enforcement.urls")),
     path("", include("desist.supervision.urls")),
+    path("", include("desist.monitoring.urls")),
     path("", include("desist.premises.urls")),
     path("", include("desist.victims.urls")),
     path("", include("desist.workqueue.urls")),

@@ -55,6 +55,11 @@ UNLINKED: dict[str, str] = {
     "record a requirement's progress or ending",
     "enforcement/failures/<id:failure_id>/<slug:action>/": "POST only: judge, warn, refer, court outcome",
     "enforcement/recalls/<id:recommendation_id>/decide/": "POST only: decide a recall recommendation",
+    "monitoring/alerts/<id:alert_id>/<slug:action>/": "POST only: acknowledge or judge a monitoring alert",
+    "monitoring/alerts/<id:alert_id>/": "needs a monitoring alert (none in a fresh demo); "
+    "tests/app/monitoring/test_pages.py opens it",
+    "monitoring/feeds/<id:feed_id>/": "needs an imported monitoring feed (none in a fresh demo); "
+    "tests/app/monitoring/test_pages.py opens it",
     "board/published/publish": "POST only: publish a quarter",
     "linkage/train/": "POST only: train the linkage model",
     "linkage/run/": "POST only: start a linking run",

@@ -144,6 +144,14 @@ RULES: dict[str, Rule] = {
     "booking_action": Rule(404, method="POST"),
     # Victims: the victim liaison role only; to anyone else they answer 404, as if there were none.
     "victim_dashboard": Rule(404),
+    # Electronic monitoring: the person's page and an alert with the record; the officer's own alerts are
+    # open to every signed-in user (theirs only); feeds are probation staff's.
+    "person_monitoring": Rule(404),
+    "monitoring_alerts": Rule(200),
+    "monitoring_alert": Rule(404),
+    "monitoring_alert_action": Rule(404, method="POST"),
+    "monitoring_feeds": Rule(403),
+    "monitoring_feed": Rule(403),
     "victim_notification": Rule(404),
     "victims": Rule(404),
     "victim_new": Rule(404),

@@ -1,0 +1,14 @@
+from django.urls import path
+
+from desist.monitoring import views
+
+urlpatterns = [
+    path("people/<id:person_id>/monitoring/", views.person_monitoring, name="person_monitoring"),
+    path("monitoring/alerts/", views.my_alerts, name="monitoring_alerts"),
+    path("monitoring/alerts/<id:alert_id>/", views.alert, name="monitoring_alert"),
+    path(
+        "monitoring/alerts/<id:alert_id>/<slug:action>/", views.alert_action, name="monitoring_alert_action"
+    ),
+    path("monitoring/feeds/", views.feeds, name="monitoring_feeds"),
+    path("monitoring/feeds/<id:feed_id>/", views.feed, name="monitoring_feed"),
+]
