@@ -76,6 +76,12 @@ RULES: dict[str, Rule] = {
     "account_user_reset": Rule(403, method="POST"),
     # A person's record and what hangs off it.
     "person": Rule(404),
+    "person_risk": Rule(404),
+    "person_sentences": Rule(404),
+    "person_registers": Rule(404),
+    "person_household": Rule(404),
+    "person_offences": Rule(404),
+    "person_agencies": Rule(404),
     "assessment_new": Rule(404),
     "offence_category": Rule(404, method="POST", body={"category": "Burglary (domestic)"}),
     "person_family": Rule(404),

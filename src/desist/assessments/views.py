@@ -7,7 +7,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils import timezone
 
 from desist import risk
@@ -66,5 +65,5 @@ def assessment_new(request: AuthenticatedHttpRequest, person_id: int) -> HttpRes
                 f"Assessment {assessment.version} is recorded. The risk scores and tiers will "
                 "be worked out again in a moment.",
             )
-            return redirect(f"{reverse('person', args=[person.pk])}#risk")
+            return redirect("person_risk", person_id=person.pk)
     return render(request, "assessments/assessment_form.html", {"person": person, "form": form})

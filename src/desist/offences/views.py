@@ -6,7 +6,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import redirect
-from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from desist.audit.refusals import AuthenticatedHttpRequest, refuse
@@ -41,4 +40,4 @@ def offence_category(request: AuthenticatedHttpRequest, person_id: int, offence_
         messages.error(request, str(error))
     else:
         messages.success(request, "The category is saved; OGRS3 will be worked out again in a moment.")
-    return redirect(f"{reverse('person', args=[person_id])}#risk")
+    return redirect("person_risk", person_id=person_id)

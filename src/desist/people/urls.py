@@ -7,6 +7,12 @@ urlpatterns = [
     path("search/", views.search, name="search"),
     path("search/settled/", views.search_settled, name="search_settled"),
     path("people/<id:person_id>/", views.person_record, name="person"),
+    # The record's sections, each its own page (views.SECTIONS).
+    *[
+        path(f"people/<id:person_id>/{part}", views.person_record, {"section": key}, name=f"person_{key}")
+        for key, (part, _, _) in views.SECTIONS.items()
+        if part
+    ],
     path("people/<id:person_id>/merges/", merges.person_merges, name="person_merges"),
     path("people/<id:person_id>/merge/", merges.person_merge, name="person_merge"),
     path("people/merges/<id:merge_id>/undo/", merges.person_merge_undo, name="person_merge_undo"),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
@@ -12,16 +13,22 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from desist.assessments.selectors import can_record_assessments
+from desist.assessments.models import ScoreKind
+from desist.assessments.selectors import can_record_assessments, current_scores
 from desist.assessments.views import risk_context
 from desist.audit.context import Actor
 from desist.audit.models import Action
 from desist.audit.refusals import AuthenticatedHttpRequest
 from desist.audit.services import log_access
+from desist.enforcement.selectors import open_enforcement
+from desist.partnership.models import AgencyKind
 from desist.people import search_log, selectors, services
 from desist.people.forms import CaseloadFilterForm, SearchForm
+from desist.people.models import IdentifierKind
 from desist.people.selectors import merged_person
+from desist.registers.models import RegisterKind
 from desist.sentences.rules import SupervisionStatus, sentence_status, supervision_status
+from desist.supervision.selectors import person_appointments
 
 
 @login_required
@@ -97,25 +104,86 @@ def search_settled(request: AuthenticatedHttpRequest) -> HttpResponse:
     return HttpResponse(status=204)
 
 
+# The record's sections, each its own page under /people/<id>/ (GOV.UK sub-navigation): the address part, the
+# name in the navigation, and the sections of the access log's entry (services.RECORD_SECTIONS) it shows.
+SECTIONS: dict[str, tuple[str, str, list[str]]] = {
+    "overview": ("", "Overview", ["summary", "identity", "identifiers", "addresses"]),
+    "risk": ("risk/", "Risk and needs", ["risk"]),
+    "sentences": ("sentences/", "Sentences", ["sentences"]),
+    "registers": ("registers/", "Registers and flags", ["registers"]),
+    "household": ("household/", "Family and household", ["family"]),
+    "offences": ("offences/", "Offence history", ["offences"]),
+    "agencies": ("agencies/", "Agencies involved", ["agencies"]),
+}
+
+
 @login_required
-def person_record(request: AuthenticatedHttpRequest, person_id: int) -> HttpResponse:
+def person_record(
+    request: AuthenticatedHttpRequest, person_id: int, section: str = "overview"
+) -> HttpResponse:
     actor = request.actor
+    if section not in SECTIONS:
+        raise Http404("No such section of a record.")
     try:
         # The consultation is logged once the page has rendered: a page that fails is not logged as seen.
         return services.person_record_show(
-            actor=actor, person_id=person_id, present=lambda record: _person_page(request, actor, record)
+            actor=actor,
+            person_id=person_id,
+            present=lambda record: _person_page(request, actor, record, section),
+            sections=SECTIONS[section][2],
         )
     except services.PersonNotFound:
         # Record linkage found this person to be another: their number now leads to the kept record.
         kept = merged_person(actor, person_id)
         if kept is not None:
             messages.info(request, f"Person {person_id} was merged into this record (see its merges).")
-            return redirect("person", person_id=kept)
+            return redirect(_section_url(section), person_id=kept)
         raise Http404("No person with that number is available to you.") from None
 
 
+def _section_url(section: str) -> str:
+    return "person" if section == "overview" else f"person_{section}"
+
+
+def _summary(
+    actor: Actor, record: services.PersonRecord, status: str, registers: list[Any]
+) -> dict[str, Any]:
+    """What a practitioner scans first: numbers, tier, RoSH, MAPPA, offender manager, status, the next
+    appointment and open enforcement. Three queries besides the record's own (scores, the next appointment,
+    enforcement's counts)."""
+    person = record.person
+    identifiers = {i.kind: i.value for i in person.identifiers.all()}
+    scores = current_scores(person.pk)
+    mappa = next((r for r in registers if r.kind == RegisterKind.MAPPA), None)
+    manager = next(
+        (
+            i
+            for i in person.involvements.all()
+            if i.agency.kind == AgencyKind.PROBATION and (i.end_date is None or i.end_date >= record.on)
+        ),
+        None,
+    )
+    enforcement = open_enforcement_summary(person.pk)
+    return {
+        "crn": identifiers.get(IdentifierKind.CRN, ""),
+        "pnc": identifiers.get(IdentifierKind.PNC, ""),
+        "tier": scores.get(ScoreKind.TIER) or scores.get(ScoreKind.TIER_LETTER),
+        "rosh": scores.get(ScoreKind.ROSH),
+        "mappa": mappa,
+        "offender_manager": manager,
+        "next_appointment": person_appointments(actor, person).first(),
+        "enforcement": enforcement,
+        "enforcement_total": sum(enforcement.values()),
+    }
+
+
+def open_enforcement_summary(person_id: int) -> dict[str, int]:
+    counts = open_enforcement(person_id)
+    return {key: value for key, value in counts.items() if value}
+
+
 def _person_page(
-    request: AuthenticatedHttpRequest, actor: Actor, record: services.PersonRecord
+    request: AuthenticatedHttpRequest, actor: Actor, record: services.PersonRecord, section: str
 ) -> HttpResponse:
     person = record.person
     sentences = list(person.sentences.all())
@@ -125,30 +193,31 @@ def _person_page(
     registers = list(person.registers.all())
     involvements = list(person.involvements.all())
     addresses = list(person.addresses.all())
-    return render(
-        request,
-        "people/person.html",
-        {
-            "person": person,
-            "on": record.on,
-            "status": supervision_status(sentences, record.on),
-            "status_labels": SupervisionStatus.LABELS,
-            "current_sentences": [s for s in sentences if status_today[s.pk] != SupervisionStatus.NONE],
-            "past_sentences": [s for s in sentences if status_today[s.pk] == SupervisionStatus.NONE],
-            "current_registers": [r for r in registers if r.end_date is None or r.end_date >= record.on],
-            "past_registers": [r for r in registers if r.end_date is not None and r.end_date < record.on],
-            "current_involvements": [
-                i for i in involvements if i.end_date is None or i.end_date >= record.on
-            ],
-            "past_involvements": [
-                i for i in involvements if i.end_date is not None and i.end_date < record.on
-            ],
-            "current_address": next((a for a in addresses if a.to_date is None), None),
-            "addresses": addresses,
-            "offences": list(person.offences.all()),
-            "relationships": record.relatives,
-            "key_dates": person.upcoming_key_dates[:6],  # type: ignore[attr-defined]  # Prefetch to_attr
-            **risk_context(person.pk),
-            "can_assess": can_record_assessments(actor),
-        },
-    )
+    status = supervision_status(sentences, record.on)
+    current_registers = [r for r in registers if r.end_date is None or r.end_date >= record.on]
+    context: dict[str, Any] = {
+        "person": person,
+        "on": record.on,
+        "section": section,
+        "section_title": SECTIONS[section][1],
+        "sections": [(key, _section_url(key), title) for key, (_, title, _) in SECTIONS.items()],
+        "status": status,
+        "status_labels": SupervisionStatus.LABELS,
+        "current_sentences": [s for s in sentences if status_today[s.pk] != SupervisionStatus.NONE],
+        "past_sentences": [s for s in sentences if status_today[s.pk] == SupervisionStatus.NONE],
+        "current_registers": current_registers,
+        "past_registers": [r for r in registers if r.end_date is not None and r.end_date < record.on],
+        "current_involvements": [i for i in involvements if i.end_date is None or i.end_date >= record.on],
+        "past_involvements": [i for i in involvements if i.end_date is not None and i.end_date < record.on],
+        "current_address": next((a for a in addresses if a.to_date is None), None),
+        "addresses": addresses,
+        "offences": list(person.offences.all()),
+        "relationships": record.relatives,
+        "key_dates": person.upcoming_key_dates[:6],  # type: ignore[attr-defined]  # Prefetch to_attr
+    }
+    if section == "overview":
+        context["summary"] = _summary(actor, record, status, current_registers)
+    if section == "risk":
+        context.update(risk_context(person.pk))
+        context["can_assess"] = can_record_assessments(actor)
+    return render(request, "people/person.html", context)
