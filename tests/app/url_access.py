@@ -144,12 +144,6 @@ RULES: dict[str, Rule] = {
     "enforcement_failure_action": Rule(404, method="POST"),
     "enforcement_warning_letter": Rule(404),
     "enforcement_recall_decide": Rule(404, method="POST"),
-    "service_waiting_list": Rule(200),
-    "premises_list": Rule(200),
-    "premises_detail": Rule(200),
-    "booking_action": Rule(404, method="POST"),
-    # Victims: the victim liaison role only; to anyone else they answer 404, as if there were none.
-    "victim_dashboard": Rule(404),
     # Electronic monitoring: the person's page and an alert with the record; the officer's own alerts are
     # open to every signed-in user (theirs only); feeds are probation staff's.
     "person_monitoring": Rule(404),
@@ -158,6 +152,12 @@ RULES: dict[str, Rule] = {
     "monitoring_alert_action": Rule(404, method="POST"),
     "monitoring_feeds": Rule(403),
     "monitoring_feed": Rule(403),
+    "service_waiting_list": Rule(200),
+    "premises_list": Rule(200),
+    "premises_detail": Rule(200),
+    "booking_action": Rule(404, method="POST"),
+    # Victims: the victim liaison role only; to anyone else they answer 404, as if there were none.
+    "victim_dashboard": Rule(404),
     "victim_notification": Rule(404),
     "victims": Rule(404),
     "victim_new": Rule(404),
