@@ -1,22 +1,30 @@
-"""The work queue: one list per user of what needs them today, only about people they may see. Each group is a
-count and its most urgent rows, two queries a group whatever the size."""
+"""The work queue: one list per user of what needs them today, only about people they may see. Personal by
+default ("My cases": the people the user is lead worker for, and what is addressed to them by name); a manager
+may look at the team's (everything for the people their agencies work with, and what is addressed to the
+agency). Each group is a count and its most urgent rows, two queries a group whatever the size; a release plan
+task is listed once, with its latest open escalation, however many milestones it has passed."""
 
 from __future__ import annotations
 
 import importlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
+from django.utils import timezone
 
 from desist.audit.context import Actor
-from desist.people.models import Involvement
+from desist.core import enforcement as rules
+from desist.enforcement import selectors as enforcement
+from desist.partnership.models import Role
+from desist.people.models import Involvement, Person
 from desist.people.selectors import visible_people
-from desist.release.models import PlanTask, ReleasePlan, TaskStatus
-from desist.release.selectors import escalations_for
+from desist.release.models import Escalation, EscalationStatus, PlanTask, ReleasePlan, TaskStatus
+from desist.supervision import selectors as supervision
+from desist.supervision.models import Appointment, AppointmentStatus
 from desist.victims.selectors import notifications_outstanding
 from desist.victims.services import is_victim_liaison
 
@@ -45,60 +53,169 @@ def _group(key: str, title: str, rows: QuerySet[Any], *, overdue: Q | None = Non
     )
 
 
-def plan_tasks_due(actor: Actor, *, on: date) -> QuerySet[PlanTask]:
-    """Open release plan tasks owned by the actor or their agency, overdue or due within
-    DESIST_WORKQUEUE_DUE_DAYS."""
-    owned = Q(owner_user_id=actor.user_id) | Q(owner_agency_id__in=actor.agency_ids)
+MINE = "mine"
+TEAM = "team"
+
+
+def may_see_team(actor: Actor) -> bool:
+    """Managers (and administrators) may look at their team's queue as well as their own."""
+    return Role.MANAGER in actor.roles or actor.is_administrator
+
+
+def _active(on: date) -> Q:
+    return Q(end_date__isnull=True) | Q(end_date__gte=on)
+
+
+def caseload_ids(actor: Actor, *, on: date, scope: str = MINE) -> QuerySet[Person, int]:
+    """The people whose work is in the queue, as a subquery of numbers: those the actor is lead worker for
+    (MINE), or those the actor's agencies work with (TEAM); only people the actor may see."""
+    involved = Involvement.objects.filter(_active(on))
+    if scope == TEAM:
+        involved = involved.filter(agency_id__in=sorted(actor.agency_ids))
+    else:
+        involved = involved.filter(lead_worker_id=actor.user_id)
+    return (
+        visible_people(actor, on=on).filter(pk__in=involved.values("person_id")).values_list("pk", flat=True)
+    )
+
+
+def _addressed(actor: Actor, scope: str) -> Q:
+    """Escalations addressed to the actor by name, or (TEAM) to one of their agencies."""
+    addressed = Q(responsible_officer_id=actor.user_id) | Q(owner_user_id=actor.user_id)
+    if scope == TEAM:
+        addressed |= Q(owner_agency_id__in=sorted(actor.agency_ids))
+    return addressed
+
+
+def plan_tasks_due(actor: Actor, *, on: date, scope: str = MINE) -> QuerySet[PlanTask]:
+    """Open release plan tasks, each once: due within DESIST_WORKQUEUE_DUE_DAYS (or overdue) or escalated.
+    Mine: owned by the actor, or by their agency on a person they are lead worker for, or escalated to them
+    by name. Team: owned by one of their agencies, or escalated to it. Each task carries its latest open
+    escalation (`escalation`, `escalated_weeks`, `escalation_count`): the milestones a task passes (12, 4 and
+    1 weeks before release) no longer list it three times."""
+    open_escalations = Escalation.objects.filter(task=OuterRef("pk"), status=EscalationStatus.OPEN)
+    escalated = Exists(open_escalations.filter(_addressed(actor, scope)))
+    agencies = sorted(actor.agency_ids)
+    if scope == TEAM:
+        owned = Q(owner_agency_id__in=agencies) | Q(owner_user_id=actor.user_id)
+    else:
+        led = caseload_ids(actor, on=on)
+        owned = Q(owner_user_id=actor.user_id) | Q(
+            owner_user__isnull=True, owner_agency_id__in=agencies, plan__person__in=led
+        )
+    latest = open_escalations.order_by("-raised_on", "-id")
     return (
         PlanTask.objects.filter(
-            owned,
+            (owned & Q(due_date__lte=on + timedelta(days=settings.DESIST_WORKQUEUE_DUE_DAYS))) | escalated,
             status=TaskStatus.OPEN,
-            due_date__lte=on + timedelta(days=settings.DESIST_WORKQUEUE_DUE_DAYS),
             plan__person__in=visible_people(actor, on=on),
+        )
+        .annotate(
+            escalation=Subquery(latest.values("summary")[:1]),
+            escalated_weeks=Subquery(latest.values("weeks_before")[:1]),
         )
         .select_related("plan__person", "owner_agency")
         .order_by("due_date", "plan__release_date", "id")
     )
 
 
-def releases_coming(actor: Actor, *, on: date) -> QuerySet[ReleasePlan]:
-    """Releases within DESIST_WORKQUEUE_RELEASE_WEEKS of the people the actor is lead worker for."""
-    led = (
-        Involvement.objects.filter(lead_worker_id=actor.user_id)
-        .filter(Q(end_date__isnull=True) | Q(end_date__gte=on))
-        .values("person_id")
-    )
-    window = Q(
-        release_date__gte=on, release_date__lte=on + timedelta(weeks=settings.DESIST_WORKQUEUE_RELEASE_WEEKS)
-    )
-    # A release whose date needs a manual calculation is listed whatever its last date (release.services).
+def escalations(actor: Actor, *, on: date, scope: str = MINE) -> QuerySet[Escalation]:
+    """Open escalations about a whole plan (a short-notice release), addressed to the actor (or, TEAM, their
+    agency). An escalation about a task is shown on the task (plan_tasks_due)."""
     return (
-        ReleasePlan.objects.filter(
-            window | ~Q(manual_calculation=""),
-            person__in=visible_people(actor, on=on).filter(pk__in=led),
-            sentence__release_is_actual=False,
+        Escalation.objects.filter(
+            _addressed(actor, scope),
+            task__isnull=True,
+            status=EscalationStatus.OPEN,
+            person__in=visible_people(actor, on=on),
         )
-        .select_related("person")
-        .order_by("release_date", "id")
+        .select_related("person", "plan")
+        .order_by("due_date", "release_date", "id")
     )
 
 
-def _referrals_needing() -> Callable[..., Any] | None:
-    # desist.referrals is built alongside; the queue works without it.
-    try:
-        module = importlib.import_module("desist.referrals.selectors")
-    except ImportError:
-        return None
-    return getattr(module, "referrals_needing", None)
+def _start_of(day: date) -> Any:
+    return timezone.make_aware(datetime.combine(day, time.min))
 
 
-def work_queue(actor: Actor, *, on: date) -> list[Group]:
-    """Everything that needs the actor today, most urgent group first, each sorted by urgency."""
+def appointments_today(actor: Actor, *, on: date, scope: str = MINE) -> QuerySet[Appointment]:
+    """Today's live appointments: the actor's own (their diary), or (TEAM) every practitioner's of their
+    agencies; on people they may see, in time order."""
+    rows = Appointment.objects.filter(
+        starts_at__gte=_start_of(on),
+        starts_at__lt=_start_of(on + timedelta(days=1)),
+        person__in=visible_people(actor, on=on),
+    ).exclude(status=AppointmentStatus.CANCELLED)
+    if scope == TEAM:
+        rows = rows.filter(agency_id__in=sorted(actor.agency_ids))
+    else:
+        rows = rows.filter(practitioner_id=actor.user_id)
+    return rows.select_related("person", "practitioner").order_by("starts_at", "id")
+
+
+def outcomes_to_record(actor: Actor, *, on: date, scope: str = MINE) -> QuerySet[Appointment]:
+    """Appointments that have happened with no outcome yet: the actor's own (supervision's selector), or
+    (TEAM) those of their agencies' practitioners."""
+    mine = supervision.outcomes_to_record(actor)
+    if scope == TEAM:
+        mine = Appointment.objects.filter(
+            agency_id__in=sorted(actor.agency_ids),
+            status=AppointmentStatus.BOOKED,
+            outcome="",
+            starts_at__lt=timezone.now(),
+            person__in=visible_people(actor, on=on),
+        ).select_related("person", "practitioner")
+    return mine.order_by("starts_at", "id")
+
+
+def clock_overdue_before(on: date) -> date:
+    """The latest failure date whose enforcement clock (a number of working days, the core's rule) ran out
+    before `on`: failures on or before it with no action are overdue."""
+    policy = enforcement.policy()
+    day = on
+    while rules.enforcement_clock(failed_on=day, action_on=None, on=on, policy=policy).due_on >= on:
+        day -= timedelta(days=1)
+    return day
+
+
+def work_queue(actor: Actor, *, on: date, scope: str = MINE) -> list[Group]:
+    """Everything that needs the actor today, most urgent group first, each sorted by urgency. Mine by
+    default; TEAM only for those who may_see_team (else mine)."""
     if actor.user_id is None or not actor.agency_ids:
         return []
+    if scope == TEAM and not may_see_team(actor):
+        scope = MINE
+    people = caseload_ids(actor, on=on, scope=scope)
     groups = [
-        _group("tasks", "Release plan tasks due", plan_tasks_due(actor, on=on), overdue=Q(due_date__lt=on)),
-        _group("escalations", "Escalations", escalations_for(actor), overdue=Q(due_date__lt=on)),
+        _group("appointments", "Appointments today", appointments_today(actor, on=on, scope=scope)),
+        _group("outcomes", "Outcomes to record", outcomes_to_record(actor, on=on, scope=scope)),
+    ]
+    if enforcement.may_enforce(actor):
+        due = enforcement.action_due(people)
+        groups += [
+            _group("judgement", "Failures awaiting judgement", enforcement.awaiting_judgement(people)),
+            _group(
+                "enforcement",
+                "Warnings or referrals due",
+                due,
+                overdue=Q(occurred_on__lte=clock_overdue_before(on)),
+            ),
+        ]
+        for failure in groups[-1].rows:
+            failure.clock = enforcement.clock(failure, on=on)  # type: ignore[attr-defined]  # for the template
+    groups += [
+        _group(
+            "tasks",
+            "Release plan tasks due",
+            plan_tasks_due(actor, on=on, scope=scope),
+            overdue=Q(due_date__lt=on),
+        ),
+        _group(
+            "escalations",
+            "Short-notice releases",
+            escalations(actor, on=on, scope=scope),
+            overdue=Q(due_date__lt=on),
+        ),
     ]
     needing = _referrals_needing()
     if needing is not None:
@@ -116,5 +233,32 @@ def work_queue(actor: Actor, *, on: date) -> list[Group]:
                 overdue=Q(deadline__lt=on),
             )
         )
-    groups.append(_group("releases", "Releases coming up on your caseload", releases_coming(actor, on=on)))
+    groups.append(_group("releases", "Releases coming up", releases_coming(actor, on=on, scope=scope)))
     return groups
+
+
+def releases_coming(actor: Actor, *, on: date, scope: str = MINE) -> QuerySet[ReleasePlan]:
+    """Releases within DESIST_WORKQUEUE_RELEASE_WEEKS of the people on the actor's (or, TEAM, their
+    agencies') caseload."""
+    window = Q(
+        release_date__gte=on, release_date__lte=on + timedelta(weeks=settings.DESIST_WORKQUEUE_RELEASE_WEEKS)
+    )
+    # A release whose date needs a manual calculation is listed whatever its last date (release.services).
+    return (
+        ReleasePlan.objects.filter(
+            window | ~Q(manual_calculation=""),
+            person__in=caseload_ids(actor, on=on, scope=scope),
+            sentence__release_is_actual=False,
+        )
+        .select_related("person")
+        .order_by("release_date", "id")
+    )
+
+
+def _referrals_needing() -> Callable[..., Any] | None:
+    # desist.referrals is built alongside; the queue works without it.
+    try:
+        module = importlib.import_module("desist.referrals.selectors")
+    except ImportError:
+        return None
+    return getattr(module, "referrals_needing", None)

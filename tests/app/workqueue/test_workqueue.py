@@ -43,23 +43,29 @@ def test_each_role_sees_its_own_work(partnership, team):
     registered_victim(team, offence)
 
     officer = _groups(team["officer"])
-    # No victims for a practitioner; referrals when the referrals app is installed.
-    assert set(officer) - {"referrals"} == {"tasks", "escalations", "releases"}
+    # No victims for a practitioner; referrals when the referrals app is installed; enforcement for probation.
+    assert set(officer) - {"referrals"} == {
+        "appointments",
+        "outcomes",
+        "judgement",
+        "enforcement",
+        "tasks",
+        "escalations",
+        "releases",
+    }
     assert [p.pk for p in officer["releases"].rows] == [plan.pk]
-    assert all(t.owner_agency_id == partnership.probation.pk for t in officer["tasks"].rows)
-    assert (
-        officer["tasks"].count
-        == PlanTask.objects.filter(plan=plan, owner_agency=partnership.probation).count()
-    )
+    # The lead worker's own tasks, and every task escalated to them as responsible officer: each once.
+    assert officer["tasks"].count == PlanTask.objects.filter(plan=plan).count()
+    assert len({t.pk for t in officer["tasks"].rows}) == len(officer["tasks"].rows)
+    assert officer["escalations"].count == 0  # a task's escalation is shown on the task
 
+    # Housing's practitioner leads no one here: their own queue is empty; housing's work is the team's.
     housing = _groups(team["housing"])
-    assert housing["tasks"].count and all(
-        t.owner_agency_id == partnership.housing.pk for t in housing["tasks"].rows
-    )
-    assert housing["releases"].count == 0  # not their caseload
-    assert (
-        housing["escalations"].count
-        == PlanTask.objects.filter(plan=plan, owner_agency=partnership.housing).count()
+    assert housing["tasks"].count == 0 and housing["releases"].count == 0
+    manager = partnership.user("mo.manager", partnership.housing, role="manager")
+    housing_team = {g.key: g for g in work_queue(builders.actor(manager), on=TODAY, scope="team")}
+    assert housing_team["tasks"].count and all(
+        t.owner_agency_id == partnership.housing.pk for t in housing_team["tasks"].rows
     )
 
     vlo = _groups(team["vlo"])
@@ -89,11 +95,11 @@ def test_the_page_renders_in_bounded_queries_and_is_logged(
         registered_victim(team, offence, reference=f"VLU-{n}")
     release.escalations_raise(actor=builders.actor())
     client.force_login(team["vlo"])
-    with django_assert_max_num_queries(16):
+    with django_assert_max_num_queries(24):
         page = client.get("/work/")
     assert page.status_code == 200 and b"Victim notifications" in page.content
     client.force_login(team["officer"])
-    with django_assert_max_num_queries(16):
+    with django_assert_max_num_queries(24):
         page = client.get("/work/", HTTP_HX_REQUEST="true")
     assert page.status_code == 200 and b'id="work-queue"' in page.content and b"<html" not in page.content
     entry = AccessLogEntry.objects.filter(user=team["officer"], action="consultation").latest("id")
