@@ -7,7 +7,7 @@ import pytest
 from django.contrib.auth.models import User
 from django.core.management import call_command
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import F, Max
 from django.test import override_settings
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -15,6 +15,7 @@ from desist.assessments.models import RiskScore
 from desist.audit.models import AccessLogEntry
 from desist.core.synth import generate_partnership
 from desist.demo.models import DemoBuild
+from desist.enforcement.models import Failure
 from desist.imports.models import ImportBatch, SourceRecord
 from desist.linking.models import LinkRun, ReviewPair
 from desist.linking.selectors import review_queue
@@ -23,6 +24,7 @@ from desist.people.models import Involvement, Person
 from desist.people.selectors import caseload, visible_people
 from desist.people.services import person_create
 from desist.sentences.rules import supervision_status_expression
+from desist.supervision.models import Appointment
 from tests.app import builders
 
 pytestmark = [pytest.mark.django_db, pytest.mark.slow, pytest.mark.postgres]
@@ -70,11 +72,13 @@ def test_builds_once_and_prints_a_login_per_agency(demo, capsys):
     TOTPDevice.objects.create(
         user=User.objects.get(username="demo.admin"), name="someone's phone", confirmed=True
     )
+    appointments, failures = Appointment.objects.count(), Failure.objects.count()
     call_command("build_demo", "--people", "1500", "--seed", "7", "--as-of", AS_OF.isoformat())
     again = capsys.readouterr().out
     assert not TOTPDevice.objects.exists()  # new passwords, and the next person sets up their own app
     assert "already built" in again
     assert Person.objects.count() == people
+    assert Appointment.objects.count() == appointments and Failure.objects.count() == failures
     assert DemoBuild.objects.count() == 1
     assert _logins(again).keys() == logins.keys()
     assert AccessLogEntry.objects.filter(summary__startswith="Loaded the synthetic demo").count() == 1
@@ -170,15 +174,14 @@ def test_the_demos_people_come_from_the_agencies_extracts_through_import_and_lin
 def test_the_demo_has_supervision_and_enforcement_and_a_second_build_adds_none(demo):
     """Issue 14 item 8: appointments with outcomes, contacts, failures, warnings, referrals, recall
     recommendations and requirement progress, with the demo probation user's diary filled for the week from
-    the demo's today; a second build loads nothing more."""
+    the demo's today (a second build loads nothing more: test_builds_once_and_prints_a_login_per_agency)."""
     from desist.enforcement.models import (
         EnforcementReferral,
         EnforcementWarning,
-        Failure,
         RecallRecommendation,
         RequirementProgressEntry,
     )
-    from desist.supervision.models import Appointment, Contact
+    from desist.supervision.models import Contact
 
     models = [
         Appointment,
@@ -202,14 +205,6 @@ def test_the_demo_has_supervision_and_enforcement_and_a_second_build_adds_none(d
     # Every appointment is on the person of its sentence's order or licence.
     assert (
         not Failure.objects.exclude(appointment__isnull=True)
-        .exclude(appointment__person=models_person_f())
+        .exclude(appointment__person=F("person"))
         .exists()
     )
-    call_command("build_demo", "--people", "1500", "--seed", "7", "--as-of", AS_OF.isoformat())
-    assert {m: m.objects.count() for m in models} == counts
-
-
-def models_person_f():
-    from django.db.models import F
-
-    return F("person")
