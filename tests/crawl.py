@@ -86,19 +86,9 @@ UNLINKED: dict[str, str] = {
     "fresh demo); tests/app/victims/test_victim_pages.py opens it",
     "board/published/<str:quarter>/pack.pdf": "needs a published quarter (none in a fresh demo); "
     "tests/app/board/test_board.py builds the pack",
-    "enforcement/failures/<id:failure_id>/": "needs a failure to comply (none in a fresh demo); "
-    "tests/app/enforcement/test_pages.py opens it",
-    "enforcement/warnings/<id:warning_id>/letter.pdf": "needs a warning (none in a fresh demo); "
-    "tests/app/enforcement/test_pages.py produces the letter",
     "diary/feed/": "POST only: issue or revoke the diary's calendar feed address",
     "diary/feed/<str:token>.ics": "the calendar feed: its address holds a secret shown once; "
     "tests/app/supervision/test_pages.py reads it",
-    "appointments/<id:appointment_id>/": "needs an appointment (none in a fresh demo); "
-    "tests/app/supervision/test_pages.py opens it",
-    "appointments/<id:appointment_id>/rearrange/": "needs an appointment (none in a fresh demo); "
-    "tests/app/supervision/test_pages.py opens it",
-    "appointments/<id:appointment_id>/cancel/": "needs an appointment (none in a fresh demo); "
-    "tests/app/supervision/test_pages.py opens it",
     "supervision/suspensions/<id:suspension_id>/resume/": "needs a suspension of supervision contact "
     "(none in a fresh demo); tests/app/supervision/test_pages.py opens it",
     # The admin's own sign-in, sign-out, catch-all and the page after a password change (a POST).
