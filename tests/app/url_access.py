@@ -291,6 +291,19 @@ RULES: dict[str, Rule] = {
         404, method="POST", anonymous=API_SIGN_IN, body={"judgement": "unacceptable", "reason": "None"}
     ),
     "api:enforcement_warn": Rule(404, method="POST", anonymous=API_SIGN_IN),
+    "api:monitoring_person": Rule(404, anonymous=API_SIGN_IN),
+    "api:monitoring_order_create": Rule(
+        404,
+        method="POST",
+        anonymous=API_SIGN_IN,
+        body={"kind": "trail", "start_date": "2026-01-01", "supplier": "acme", "device_id": "T"},
+    ),
+    "api:monitoring_alerts": Rule(200, anonymous=API_SIGN_IN),
+    "api:monitoring_alert_acknowledge": Rule(404, method="POST", anonymous=API_SIGN_IN),
+    "api:monitoring_alert_judge": Rule(
+        404, method="POST", anonymous=API_SIGN_IN, body={"judgement": "unacceptable", "reason": "None"}
+    ),
+    "api:monitoring_feed_import": Rule(403, method="POST", anonymous=API_SIGN_IN),
     "api:enforcement_refer": Rule(404, method="POST", anonymous=API_SIGN_IN),
 }
 

@@ -15,6 +15,7 @@ from desist.api.assessments import router as assessments_router
 from desist.api.enforcement import router as enforcement_router
 from desist.api.idempotency import conflict_message
 from desist.api.merges import router as merges_router
+from desist.api.monitoring import router as monitoring_router
 from desist.api.people import router as people_router
 from desist.api.referrals import premises_router
 from desist.api.referrals import router as referrals_router
@@ -89,3 +90,4 @@ api.add_router("/work", work_router)
 api.add_router("/merges", merges_router)
 api.add_router("/supervision", supervision_router)
 api.add_router("/enforcement", enforcement_router)
+api.add_router("/monitoring", monitoring_router)
