@@ -202,7 +202,7 @@ def work_queue(actor: Actor, *, on: date, scope: str = MINE) -> list[Group]:
             ),
         ]
         for failure in groups[-1].rows:
-            failure.clock = enforcement.clock(failure, on=on)  # type: ignore[attr-defined]  # for the template
+            failure.clock = enforcement.clock(failure, on=on)  # for the template
     groups += [
         _group(
             "tasks",
