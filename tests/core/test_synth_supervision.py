@@ -126,3 +126,19 @@ def test_progress_within_the_requirement(world, made):
         hours[p.requirement_id] += p.amount
     for rid, total in hours.items():
         assert total <= requirements[rid]["amount"]
+
+
+def test_seen_weekly_at_first_then_less_often(made):
+    by_sentence: dict[int, list[date]] = defaultdict(list)
+    for a in made.appointments:
+        if a.rearranged_from is None:
+            by_sentence[a.sentence_id].append(a.starts_at.date())
+    early = late = 0
+    for sid, start, end in made.periods:
+        if (end - start).days < 365 or start < date(2022, 1, 1):
+            continue
+        days = [(d - start).days for d in by_sentence[sid]]
+        early += sum(d < 84 for d in days)
+        late += sum(182 <= d < 266 for d in days)
+    # Twelve weeks: weekly (12) against fortnightly or four-weekly (6 or 3), less cancellations.
+    assert early > 1.5 * late > 0

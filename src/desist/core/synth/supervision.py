@@ -6,12 +6,14 @@ enforcement to the court's outcome, recall recommendations on licences, and unpa
 It reads the generated tables only and draws from its own stream (``stream(seed, "supervision-casework")``),
 so nothing else the generator makes changes. Deterministic for the partnership.
 
-How often: weekly for the first 12 weeks, fortnightly to week 26, then every four weeks (the generator keeps
-no tier). How likely a failure: from the person's propensity to offend (the generator's risk) and age, the
-younger and more prone failing more often. The breach rules are desist.core.enforcement's: an unacceptable
-failure within 12 months of a warning on the same order is referred (on a licence: a recall is recommended),
-never warned again. Electronic monitoring events are not made (there is no monitoring app yet). A recall
-agreed here ends the supervision it follows but is not a release record: the generator makes no recalls.
+How often: weekly for the first 12 weeks, fortnightly to week 26, then every four weeks; for a high or very
+high risk of serious harm in the latest assessment, weekly to week 26, then fortnightly (the generator keeps
+no tier, which the product derives after loading). How likely a failure: from the person's propensity to
+offend (the generator's risk) and age, the younger and more prone failing more often. The breach rules are
+desist.core.enforcement's: an unacceptable failure within 12 months of a warning on the same order is
+referred (on a licence: a recall is recommended), never warned again. Electronic monitoring events are not
+made. A recall agreed here ends the supervision it follows but is not a release record: the generator makes
+no recalls.
 """
 
 from __future__ import annotations
@@ -268,6 +270,21 @@ def generate_supervision(world: Any) -> Supervision:
         if r["code"] == KEEP_IN_TOUCH
     }
 
+    # A high or very high risk of serious harm (the latest assessment's highest): seen more often.
+    high_harm: set[int] = set()
+    latest: dict[int, date] = {}
+    for r in world.assessments.select(
+        ["person_id", "assessed_on", "rosh_public", "rosh_known_adult", "rosh_children", "rosh_staff"]
+    ).to_pylist():
+        if r["person_id"] in latest and latest[r["person_id"]] > r["assessed_on"]:
+            continue
+        latest[r["person_id"]] = r["assessed_on"]
+        roshes = {r["rosh_public"], r["rosh_known_adult"], r["rosh_children"], r["rosh_staff"]}
+        if roshes & {"high", "very_high"}:
+            high_harm.add(r["person_id"])
+        else:
+            high_harm.discard(r["person_id"])
+
     since = as_of - timedelta(days=HISTORY_DAYS)
     for s in world.sentences.to_pylist():
         period = supervision_period(s, as_of)
@@ -285,6 +302,7 @@ def generate_supervision(world: Any) -> Supervision:
             requirements.get(s["sentence_id"], []),
             conditions.get(s["sentence_id"]),
             others.get(s["person_id"], []),
+            s["person_id"] in high_harm,
         )
     return out.result
 
@@ -316,6 +334,7 @@ class _Builder:
         requirements: list[dict[str, Any]],
         condition: int | None,
         others: list[dict[str, Any]],
+        high_harm: bool = False,
     ) -> None:
         rng, res = self.rng, self.result
         start, end = period
@@ -331,8 +350,8 @@ class _Builder:
         week = 0
         while day <= end:
             self._appointment(s, day, end, worker, chance, events, rar if not licence else None)
-            week_gap = 1 if week < 12 else (2 if week < 26 else 4)
-            week += week_gap
+            weekly, fortnightly = (26, 10**6) if high_harm else (12, 26)
+            week += 1 if week < weekly else (2 if week < fortnightly else 4)
             day = start + timedelta(days=7 * week + int(rng.integers(0, 3)))
         self._unpaid_work(s, period, worker, chance, requirements, events)
         self._rar_days(s, worker, requirements)
