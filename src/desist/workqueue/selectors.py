@@ -19,6 +19,8 @@ from django.utils import timezone
 from desist.audit.context import Actor
 from desist.core import enforcement as rules
 from desist.enforcement import selectors as enforcement
+from desist.monitoring.models import Alert, AlertStatus
+from desist.monitoring.selectors import open_alerts_for
 from desist.partnership.models import Role
 from desist.people.models import Involvement, Person
 from desist.people.selectors import visible_people
@@ -168,6 +170,21 @@ def outcomes_to_record(actor: Actor, *, on: date, scope: str = MINE) -> QuerySet
     return mine.order_by("starts_at", "id")
 
 
+def alerts(actor: Actor, *, on: date, scope: str = MINE) -> QuerySet[Alert]:
+    """Electronic monitoring alerts still open or acknowledged: the actor's own as responsible officer
+    (monitoring's selector), or (TEAM) those about the people their agencies work with."""
+    if scope == TEAM:
+        return (
+            Alert.objects.filter(
+                status__in=[AlertStatus.OPEN, AlertStatus.ACKNOWLEDGED],
+                person__in=caseload_ids(actor, on=on, scope=TEAM),
+            )
+            .select_related("event", "person")
+            .order_by("due_at", "id")
+        )
+    return open_alerts_for(actor, on)
+
+
 def clock_overdue_before(on: date) -> date:
     """The latest failure date whose enforcement clock (a number of working days, the core's rule) ran out
     before `on`: failures on or before it with no action are overdue."""
@@ -187,6 +204,12 @@ def work_queue(actor: Actor, *, on: date, scope: str = MINE) -> list[Group]:
         scope = MINE
     people = caseload_ids(actor, on=on, scope=scope)
     groups = [
+        _group(
+            "alerts",
+            "Monitoring alerts",
+            alerts(actor, on=on, scope=scope),
+            overdue=Q(due_at__lt=timezone.now()),
+        ),
         _group("appointments", "Appointments today", appointments_today(actor, on=on, scope=scope)),
         _group("outcomes", "Outcomes to record", outcomes_to_record(actor, on=on, scope=scope)),
     ]

@@ -41,6 +41,7 @@ def queue(request: AuthenticatedHttpRequest) -> HttpResponse:
         {
             "groups": groups,
             "today": today,
+            "now": timezone.now(),
             "total": sum(g.count for g in groups),
             "scope": scope,
             "may_see_team": team,

@@ -143,4 +143,16 @@ def test_the_queue_queries_do_not_grow_with_the_caseload(client, partnership, te
     with CaptureQueriesContext(connection) as many:
         assert client.get(f"/work/{view}").status_code == 200
     assert len(many) == len(few)
-    assert len(many) <= 26
+    assert len(many) <= 28
+
+
+def test_monitoring_alerts_are_in_the_officers_queue(partnership, team):
+    from desist.monitoring import services as monitoring
+    from tests.app.monitoring.conftest import case as monitoring_case
+    from tests.app.monitoring.test_services import good_feed
+
+    tagged = monitoring_case.__wrapped__(partnership)
+    monitoring.import_feed(actor=tagged.officer, supplier="acme", content=good_feed(), file_name="a.csv")
+    alerts = _groups(tagged.officer_user)["alerts"]
+    assert alerts.count == 3 and all(a.person_id == tagged.person.pk for a in alerts.rows)
+    assert _groups(team["officer"])["alerts"].count == 0

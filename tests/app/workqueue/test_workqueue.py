@@ -45,6 +45,7 @@ def test_each_role_sees_its_own_work(partnership, team):
     officer = _groups(team["officer"])
     # No victims for a practitioner; referrals when the referrals app is installed; enforcement for probation.
     assert set(officer) - {"referrals"} == {
+        "alerts",
         "appointments",
         "outcomes",
         "judgement",
@@ -95,11 +96,11 @@ def test_the_page_renders_in_bounded_queries_and_is_logged(
         registered_victim(team, offence, reference=f"VLU-{n}")
     release.escalations_raise(actor=builders.actor())
     client.force_login(team["vlo"])
-    with django_assert_max_num_queries(24):
+    with django_assert_max_num_queries(26):
         page = client.get("/work/")
     assert page.status_code == 200 and b"Victim notifications" in page.content
     client.force_login(team["officer"])
-    with django_assert_max_num_queries(24):
+    with django_assert_max_num_queries(26):
         page = client.get("/work/", HTTP_HX_REQUEST="true")
     assert page.status_code == 200 and b'id="work-queue"' in page.content and b"<html" not in page.content
     entry = AccessLogEntry.objects.filter(user=team["officer"], action="consultation").latest("id")
