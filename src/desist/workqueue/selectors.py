@@ -44,14 +44,27 @@ class Group:
     rows: list[Any] = field(default_factory=list)
 
 
-def _group(key: str, title: str, rows: QuerySet[Any], *, overdue: Q | None = None) -> Group:
-    counts = rows.order_by().aggregate(count=Count("id"), overdue=Count("id", filter=overdue or Q(pk__in=[])))
+# When a row is overdue: (field, "lt" or "lte", the day or time it is compared with).
+Overdue = tuple[str, str, Any]
+
+
+def _is_overdue(row: Any, overdue: Overdue) -> bool:
+    name, op, limit = overdue
+    value = getattr(row, name)
+    return value is not None and (value < limit if op == "lt" else value <= limit)
+
+
+def _group(key: str, title: str, rows: QuerySet[Any], *, overdue: Overdue | None = None) -> Group:
+    """The group's most urgent rows, and how many there are and are overdue: one query when they all fit
+    (a personal queue, mostly), a second to count them when they do not."""
+    shown = list(rows[: ROWS_PER_GROUP + 1])
+    if len(shown) <= ROWS_PER_GROUP:
+        late = sum(1 for row in shown if overdue is not None and _is_overdue(row, overdue))
+        return Group(key=key, title=title, count=len(shown), overdue=late, rows=shown)
+    late_q = Q(**{f"{overdue[0]}__{overdue[1]}": overdue[2]}) if overdue is not None else Q(pk__in=[])
+    counts = rows.order_by().aggregate(count=Count("id"), overdue=Count("id", filter=late_q))
     return Group(
-        key=key,
-        title=title,
-        count=counts["count"],
-        overdue=counts["overdue"],
-        rows=list(rows[:ROWS_PER_GROUP]),
+        key=key, title=title, count=counts["count"], overdue=counts["overdue"], rows=shown[:ROWS_PER_GROUP]
     )
 
 
@@ -208,7 +221,7 @@ def work_queue(actor: Actor, *, on: date, scope: str = MINE) -> list[Group]:
             "alerts",
             "Monitoring alerts",
             alerts(actor, on=on, scope=scope),
-            overdue=Q(due_at__lt=timezone.now()),
+            overdue=("due_at", "lt", timezone.now()),
         ),
         _group("appointments", "Appointments today", appointments_today(actor, on=on, scope=scope)),
         _group("outcomes", "Outcomes to record", outcomes_to_record(actor, on=on, scope=scope)),
@@ -221,7 +234,7 @@ def work_queue(actor: Actor, *, on: date, scope: str = MINE) -> list[Group]:
                 "enforcement",
                 "Warnings or referrals due",
                 due,
-                overdue=Q(occurred_on__lte=clock_overdue_before(on)),
+                overdue=("occurred_on", "lte", clock_overdue_before(on)),
             ),
         ]
         for failure in groups[-1].rows:
@@ -231,13 +244,13 @@ def work_queue(actor: Actor, *, on: date, scope: str = MINE) -> list[Group]:
             "tasks",
             "Release plan tasks due",
             plan_tasks_due(actor, on=on, scope=scope),
-            overdue=Q(due_date__lt=on),
+            overdue=("due_date", "lt", on),
         ),
         _group(
             "escalations",
             "Short-notice releases",
             escalations(actor, on=on, scope=scope),
-            overdue=Q(due_date__lt=on),
+            overdue=("due_date", "lt", on),
         ),
     ]
     needing = _referrals_needing()
@@ -245,7 +258,9 @@ def work_queue(actor: Actor, *, on: date, scope: str = MINE) -> list[Group]:
         # The referrals app answers for the agency; the queue still keeps to the people the user may see.
         referrals = needing(actor, on).filter(person__in=visible_people(actor, on=on))
         groups.append(
-            _group("referrals", "Referrals waiting for your agency", referrals, overdue=Q(overdue_on__lte=on))
+            _group(
+                "referrals", "Referrals waiting for your agency", referrals, overdue=("overdue_on", "lte", on)
+            )
         )
     if is_victim_liaison(actor):
         groups.append(
@@ -253,7 +268,7 @@ def work_queue(actor: Actor, *, on: date, scope: str = MINE) -> list[Group]:
                 "victims",
                 "Victim notifications",
                 notifications_outstanding(actor),
-                overdue=Q(deadline__lt=on),
+                overdue=("deadline", "lt", on),
             )
         )
     groups.append(_group("releases", "Releases coming up", releases_coming(actor, on=on, scope=scope)))
