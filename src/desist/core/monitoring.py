@@ -27,6 +27,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
+from functools import lru_cache
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -195,6 +196,7 @@ def _key(name: str) -> str:
 _COLUMN_BY_ALIAS = {alias: column for column, aliases in COLUMN_ALIASES.items() for alias in aliases}
 
 
+@lru_cache(maxsize=512)
 def kind_of(text: str) -> str | None:
     """The event kind a supplier's name stands for, or None."""
     key = _key(text)
@@ -209,6 +211,15 @@ _NAIVE_FORMATS = ("%d/%m/%Y %H:%M:%S", "%d/%m/%Y %H:%M", "%Y-%m-%d %H:%M:%S", "%
 def parse_time(text: str, local: ZoneInfo = LONDON) -> datetime:
     """A timestamp in UTC. ISO 8601 with a zone is converted; without one it is local time. ValueError,
     with words for the officer, when it is not a time."""
+    if len(text) == 20 and text[19] == "Z" and text[10] == "T":
+        # The common case, 2026-03-01T23:15:00Z: already UTC.
+        try:
+            quick = datetime.fromisoformat(text)
+        except ValueError:
+            pass
+        else:
+            if quick.year >= 2000:
+                return quick
     value = text.strip()
     if not value:
         raise ValueError("The time is missing.")
@@ -262,7 +273,10 @@ def _coordinate(text: str, low: float, high: float, name: str) -> float | None:
     return value
 
 
-def _rows_csv(text: str, result: FeedParse) -> Iterator[tuple[int, dict[str, str]]]:
+Row = tuple[int, dict[str, str], dict[str, str], str]  # row number, mapped fields, raw fields, too long
+
+
+def _rows_csv(text: str, result: FeedParse) -> Iterator[Row]:
     reader = csv.reader(io.StringIO(text, newline=""))
     try:
         header = next(reader)
@@ -273,6 +287,9 @@ def _rows_csv(text: str, result: FeedParse) -> Iterator[tuple[int, dict[str, str
         return
     columns = [_COLUMN_BY_ALIAS.get(_key(name), "") for name in header]
     missing = [c for c in REQUIRED_COLUMNS if c not in columns]
+    names = [name[:40] for name in header]
+    raw_names = names[:MAX_RAW_FIELDS]
+    mapped = [(column, i) for i, column in enumerate(columns) if column and column not in columns[:i]]
     if missing:
         result.error(
             1,
@@ -291,25 +308,21 @@ def _rows_csv(text: str, result: FeedParse) -> Iterator[tuple[int, dict[str, str
                 reader.line_num, "", f"The row cannot be read as CSV ({error}); nothing after it was read."
             )
             return
-        if not any(v.strip() for v in values):
+        if not "".join(values).strip():
             continue
         result.rows += 1
         row = reader.line_num
         if len(values) > len(header):
             result.error(row, "", f"The row has {len(values)} fields; the header has {len(header)}.")
             continue
-        record: dict[str, str] = {}
-        for name, column, value in zip(header, columns, values, strict=False):
-            if len(value) > MAX_FIELD:
-                record["_too_long"] = name[:40]
-            if column:
-                record[column] = value
-            if len(record) < MAX_RAW_FIELDS:
-                record.setdefault("__" + name[:40], value[:MAX_FIELD])
-        yield row, record
+        too_long = ""
+        if max(map(len, values), default=0) > MAX_FIELD:
+            too_long = next(n for n, v in zip(names, values, strict=False) if len(v) > MAX_FIELD)
+        record = {column: values[i] for column, i in mapped if i < len(values)}
+        yield row, record, dict(zip(raw_names, values, strict=False)), too_long
 
 
-def _rows_json(text: str, result: FeedParse) -> Iterator[tuple[int, dict[str, str]]]:
+def _rows_json(text: str, result: FeedParse) -> Iterator[Row]:
     stripped = text.lstrip()
     items: Iterable[tuple[int, Any]]
     if stripped.startswith("["):
@@ -330,23 +343,25 @@ def _rows_json(text: str, result: FeedParse) -> Iterator[tuple[int, dict[str, st
             result.error(row, "", "The event is not a JSON object.")
             continue
         record: dict[str, str] = {}
+        raw: dict[str, str] = {}
+        too_long = ""
         for name, value in list(item.items())[:200]:
-            name = str(name)
+            name = str(name)[:40]
             column = _COLUMN_BY_ALIAS.get(_key(name), "")
             text_value = (
                 "" if value is None else value if isinstance(value, str) else json.dumps(value)[:2000]
             )
             if len(text_value) > MAX_FIELD:
-                record["_too_long"] = name[:40]
+                too_long = name
             if column:
-                record[column] = text_value
-            if len(record) < MAX_RAW_FIELDS:
-                record.setdefault("__" + name[:40], text_value[:MAX_FIELD])
+                record.setdefault(column, text_value)
+            if len(raw) < MAX_RAW_FIELDS:
+                raw.setdefault(name, text_value[:MAX_FIELD])
         missing = [c for c in REQUIRED_COLUMNS if c not in record]
         if missing:
             result.error(row, ", ".join(missing), f"The event has no {' or '.join(missing)}.")
             continue
-        yield row, record
+        yield row, record, raw, too_long
 
 
 def _json_lines(text: str, result: FeedParse) -> Iterator[tuple[int, Any]]:
@@ -384,8 +399,11 @@ def parse_feed(content: bytes, *, supplier: str, local: ZoneInfo = LONDON) -> Fe
     result.format = "json" if _is_json(text) else "csv"
     rows = _rows_json(text, result) if result.format == "json" else _rows_csv(text, result)
     seen: set[str] = set()
-    for row, record in rows:
-        event = _event(row, record, supplier, local, result)
+    for row, record, raw, too_long in rows:
+        if too_long:
+            result.error(row, too_long, f"The value is longer than {MAX_FIELD:,} characters.")
+            continue
+        event = _event(row, record, raw, supplier, local, result)
         if event is None:
             continue
         if event.dedupe_key in seen:
@@ -399,11 +417,8 @@ def parse_feed(content: bytes, *, supplier: str, local: ZoneInfo = LONDON) -> Fe
 
 
 def _event(
-    row: int, record: dict[str, str], supplier: str, local: ZoneInfo, result: FeedParse
+    row: int, record: dict[str, str], raw: dict[str, str], supplier: str, local: ZoneInfo, result: FeedParse
 ) -> FeedEvent | None:
-    if "_too_long" in record:
-        result.error(row, record["_too_long"], f"The value is longer than {MAX_FIELD:,} characters.")
-        return None
     before = result.error_count
     event_id = record.get("event_id", "").strip()
     device_id = record.get("device_id", "").strip()
@@ -423,16 +438,17 @@ def _event(
         result.error(row, "occurred_at", str(error))
         occurred_at = None
     latitude = longitude = None
-    try:
-        latitude = _coordinate(record.get("latitude", ""), -90, 90, "latitude")
-        longitude = _coordinate(record.get("longitude", ""), -180, 180, "longitude")
-    except ValueError as error:
-        result.error(row, "latitude/longitude", str(error))
-    if (latitude is None) != (longitude is None):
-        result.error(row, "latitude/longitude", "Give both the latitude and the longitude, or neither.")
+    lat_text, lon_text = record.get("latitude", ""), record.get("longitude", "")
+    if lat_text or lon_text:
+        try:
+            latitude = _coordinate(lat_text, -90, 90, "latitude")
+            longitude = _coordinate(lon_text, -180, 180, "longitude")
+        except ValueError as error:
+            result.error(row, "latitude/longitude", str(error))
+        if (latitude is None) != (longitude is None):
+            result.error(row, "latitude/longitude", "Give both the latitude and the longitude, or neither.")
     if result.error_count > before or kind is None or occurred_at is None:
         return None
-    raw = {k[2:]: v for k, v in record.items() if k.startswith("__")}
     return FeedEvent(
         row=row,
         supplier_event_id=event_id,
@@ -441,7 +457,7 @@ def _event(
         occurred_at=occurred_at,
         latitude=latitude,
         longitude=longitude,
-        detail=record.get("detail", "").strip()[:300],
+        detail=record["detail"].strip()[:300] if "detail" in record else "",
         dedupe_key=dedupe_key(supplier, event_id, device_id, kind, occurred_at),
         raw=raw,
     )

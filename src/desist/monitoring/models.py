@@ -122,8 +122,17 @@ class FeedImport(models.Model):
 class MonitoringEvent(models.Model):
     """An event from the supplier's feed, held once whatever how often the feed repeats it."""
 
-    order = models.ForeignKey(MonitoringOrder, on_delete=models.CASCADE, related_name="events")
-    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+", db_index=False)
+    # Indexed with the time below (monitoring_event_order), not alone: each index is paid for by a million
+    # events an import.
+    order = models.ForeignKey(
+        MonitoringOrder, on_delete=models.CASCADE, related_name="events", db_index=False
+    )
+    # The order's person and the feed, copied for the person's index and the report. Without a database
+    # constraint: the order's own holds the person, and a million deferred checks each would double an
+    # import's time (docs/monitoring.md); Django still cascades deletes.
+    person = models.ForeignKey(
+        Person, on_delete=models.CASCADE, related_name="+", db_index=False, db_constraint=False
+    )
     supplier = models.CharField(max_length=32)
     supplier_event_id = models.CharField(max_length=64, blank=True)
     dedupe_key = models.CharField(max_length=80)
@@ -134,7 +143,15 @@ class MonitoringEvent(models.Model):
     longitude = models.FloatField(null=True, blank=True)
     detail = models.CharField(max_length=300, blank=True)
     raw = models.JSONField(default=dict, blank=True)
-    feed = models.ForeignKey(FeedImport, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    feed = models.ForeignKey(
+        FeedImport,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_constraint=False,
+        db_index=False,
+    )
 
     class Meta:
         ordering = ["-occurred_at", "-id"]
@@ -167,9 +184,18 @@ class Alert(models.Model):
     unacceptable one becomes a failure to comply (the enforcement app's)."""
 
     event = models.OneToOneField(MonitoringEvent, on_delete=models.CASCADE, related_name="alert")
-    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+", db_index=False)
+    # The event's person, copied for the person's index; the event's order holds it (as on the event).
+    person = models.ForeignKey(
+        Person, on_delete=models.CASCADE, related_name="+", db_index=False, db_constraint=False
+    )
+    # Indexed with the status and deadline below (monitoring_alert_queue), as the queue reads it.
     officer = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_index=False,
     )
     due_at = models.DateTimeField()
     status = models.CharField(max_length=16, choices=AlertStatus.choices, default=AlertStatus.OPEN)
@@ -179,11 +205,21 @@ class Alert(models.Model):
     reason = models.TextField(blank=True)
     created_at = models.DateTimeField()
     acknowledged_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_index=False,
     )
     acknowledged_at = models.DateTimeField(null=True, blank=True)
     judged_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_index=False,
     )
     judged_at = models.DateTimeField(null=True, blank=True)
     failure = models.ForeignKey(Failure, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")

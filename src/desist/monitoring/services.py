@@ -6,6 +6,7 @@ Each writes its own access-log entry; the pages, the API and the `import_em_feed
 from __future__ import annotations
 
 import hashlib
+import json
 import time
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -171,6 +172,10 @@ def _order_for(orders: list[MonitoringOrder], day: date) -> MonitoringOrder | No
     return None
 
 
+def _local_day(moment: datetime) -> date:
+    return moment.astimezone(rules.LONDON).date()
+
+
 def _match(parsed: rules.FeedParse, supplier: str) -> list[_Matched]:
     """Each event's order (the supplier's device, in force on the event's day), or a row error. A location
     point inside the order's exclusion zone is a zone entry."""
@@ -178,7 +183,7 @@ def _match(parsed: rules.FeedParse, supplier: str) -> list[_Matched]:
     zones: dict[int, list[list[rules.Ring]]] = {}
     matched: list[_Matched] = []
     for event in parsed.events:
-        day = timezone.localtime(event.occurred_at).date()
+        day = _local_day(event.occurred_at)
         order = _order_for(by_device.get(event.device_id, []), day)
         if order is None:
             known = "" if event.device_id in by_device else " (no order has this device)"
@@ -335,8 +340,6 @@ def _store_copy(
     """PostgreSQL: COPY into a temporary stage, then one statement inserts the events not yet held (ON
     CONFLICT on the unique key does nothing, so a concurrent import of the same events cannot fail) and the
     alerts of those it inserted."""
-    import json
-
     event_table = MonitoringEvent._meta.db_table
     alert_table = Alert._meta.db_table
     with connection.cursor() as cursor:
