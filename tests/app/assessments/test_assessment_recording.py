@@ -78,9 +78,9 @@ def url(person):
 
 def test_assessors_see_the_link_and_others_do_not(client, subject, worker, officer):
     client.force_login(worker)
-    assert url(subject) in client.get(f"/people/{subject.pk}/").content.decode()
+    assert url(subject) in client.get(f"/people/{subject.pk}/risk/").content.decode()
     client.force_login(officer)
-    assert url(subject) not in client.get(f"/people/{subject.pk}/").content.decode()
+    assert url(subject) not in client.get(f"/people/{subject.pk}/risk/").content.decode()
 
 
 def test_the_form_asks_every_part(client, subject, worker, django_assert_max_num_queries):
@@ -114,7 +114,7 @@ def test_recording_saves_the_assessment_its_sections_and_needs(
     client.force_login(worker)
     with django_assert_max_num_queries(28):  # full_clean checks each constraint: constant
         response = client.post(url(subject), form_data())
-    assert response.status_code == 302 and response["Location"] == f"/people/{subject.pk}/#risk"
+    assert response.status_code == 302 and response["Location"] == f"/people/{subject.pk}/risk/"
     assessment = Assessment.objects.get(person=subject)
     assert (assessment.version, assessment.source, assessment.recorded_by) == (1, "desist", worker)
     assert assessment.rosh_by_audience == {"public": "high", "known_adult": "medium"}
@@ -239,7 +239,7 @@ def test_the_scores_follow_in_the_background(client, subject, worker):
     call_command("db_worker", "--batch", "--no-startup-delay", verbosity=0)
     letter = RiskScore.objects.get(person=subject, kind="tier_letter", is_current=True)
     assert letter.display == "Not enough information" and len(letter.missing) == 2
-    page = client.get(f"/people/{subject.pk}/").content.decode()
+    page = client.get(f"/people/{subject.pk}/risk/").content.decode()
     assert "Tier (single-letter model)" in page and "ARP (all-reoffending predictor)" in page
 
     client.post(url(subject), form_data(arp_percent="62", csrp_percent="3.1"))

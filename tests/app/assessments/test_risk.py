@@ -190,7 +190,7 @@ def test_the_record_shows_risk_and_the_working(client, worker, dean):
     convict(dean, "02800", offence=TODAY - timedelta(days=90), proven=TODAY - timedelta(days=40))
     risk_recalculate(actor=builders.actor(), person_ids=[dean.pk])
     client.force_login(worker)
-    html = client.get(f"/people/{dean.pk}/").content.decode()
+    html = client.get(f"/people/{dean.pk}/risk/").content.decode()
     assert "Risk and needs" in html and "OGRS3 (proven reoffending)" in html
     assert "Why: the working" in html and "within two years" in html
 
@@ -264,7 +264,7 @@ def test_a_user_chooses_the_category_where_the_code_does_not_decide(client, work
     score = current(dean, "ogrs3")
     assert score.two_year is None and "OGRS3 category of offence 08800" in score.missing[0]
     client.force_login(worker)
-    page = client.get(f"/people/{dean.pk}/").content.decode()
+    page = client.get(f"/people/{dean.pk}/risk/").content.decode()
     assert "Save the category" in page
     offence_id = score.inputs["choose_category_for_offence"]
     response = client.post(f"/people/{dean.pk}/offences/{offence_id}/category/", {"category": "Violence"})

@@ -275,5 +275,7 @@ def test_the_letter_tier_is_worked_out_from_the_record(client, partnership):
     assert any(label == "Tier" and value.startswith("B") for label, value in score.working)
     assert RiskScore.objects.filter(person=subject, kind="tier_letter").count() == 2  # the history is kept
     client.force_login(worker)
-    page = client.get(f"/people/{subject.pk}/").content.decode()
+    page = "".join(
+        client.get(f"/people/{subject.pk}/{part}").content.decode() for part in ("risk/", "sentences/")
+    )
     assert "Custodial sentence (life or IPP)" in page and "Lifer/IPP released" in page

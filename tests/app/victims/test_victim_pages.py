@@ -307,7 +307,7 @@ def test_the_person_record_has_a_victims_section_for_the_victim_liaison_role_onl
     subject, offence = perpetrator(partnership, team)
     victim(team, offence)
     client.force_login(team["vlo"])
-    record = client.get(f"/people/{subject.pk}/").content.decode()
+    record = client.get(f"/people/{subject.pk}/offences/").content.decode()
     assert 'id="victims"' in record and f"/victims/people/{subject.pk}/?fragment=1" in record
     with django_assert_max_num_queries(8):
         section = client.get(f"/victims/people/{subject.pk}/?fragment=1")
@@ -315,7 +315,7 @@ def test_the_person_record_has_a_victims_section_for_the_victim_liaison_role_onl
     assert "VLU-1" in text and "Link a victim" in text and "<html" not in text
     assert "VLU-1" in client.get(f"/victims/people/{subject.pk}/").content.decode()
     client.force_login(team["officer"])
-    record = client.get(f"/people/{subject.pk}/").content.decode()
+    record = client.get(f"/people/{subject.pk}/offences/").content.decode()
     assert 'id="victims"' not in record and "/victims/" not in record and "VLU-1" not in record
 
 
