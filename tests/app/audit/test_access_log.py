@@ -32,7 +32,7 @@ def test_viewing_a_record_logs_who_when_what_and_why(client, worker, subject):
     assert entry.purpose == "safeguarding"
     assert entry.channel == "web"
     assert entry.at is not None
-    assert "sentences" in entry.detail["sections"]
+    assert "identity" in entry.detail["sections"]  # the overview: each section is its own page
     assert entry.path == f"/people/{subject.pk}/"
 
 

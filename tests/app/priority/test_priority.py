@@ -160,7 +160,7 @@ class TestInTheProduct:
         builders.flag(subject, "asb")
         priority_groups_refresh(actor=builders.actor(), person_ids=[subject.pk])
         client.force_login(worker)
-        html = client.get(f"/people/{subject.pk}/").content.decode()
+        html = client.get(f"/people/{subject.pk}/risk/").content.decode()
         assert (
             "Priority groups" in html and "ASB perpetrator" in html and "ASB case or order recorded" in html
         )

@@ -392,7 +392,7 @@ def test_plan_page_updates_pathways_tasks_with_htmx_and_accommodation(
 def test_person_release_section_shows_dates_working_and_hdc(client, partnership, team, scheme):
     subject, sentence = prisoner(partnership, team)
     client.force_login(team["officer"])
-    record = client.get(f"/people/{subject.pk}/").content.decode()
+    record = client.get(f"/people/{subject.pk}/sentences/").content.decode()
     assert f"/people/{subject.pk}/release/?fragment=1" in record
     page = client.get(f"/people/{subject.pk}/release/?fragment=1").content.decode()
     assert "Home Detention Curfew" in page and "Eligible from" in page

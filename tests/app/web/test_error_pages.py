@@ -45,7 +45,7 @@ def _viewed(person_id):
 
 def test_a_decision_with_no_deciding_user_shows_on_the_record_and_the_decision_page(team, member):
     client = _signed_in(team["coordinator"])
-    for url in (f"/people/{member.person_id}/", f"/iom/decisions/{member.pk}/"):
+    for url in (f"/people/{member.person_id}/risk/", f"/iom/decisions/{member.pk}/"):
         response = client.get(url)
         assert response.status_code == 200, url
         assert "Recorded by the system" in response.content.decode(), url
