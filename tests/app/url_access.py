@@ -147,6 +147,7 @@ RULES: dict[str, Rule] = {
     # Electronic monitoring: the person's page and an alert with the record; the officer's own alerts are
     # open to every signed-in user (theirs only); feeds are probation staff's.
     "person_monitoring": Rule(404),
+    "monitoring_order_create": Rule(404),
     "monitoring_alerts": Rule(200),
     "monitoring_alert": Rule(404),
     "monitoring_alert_action": Rule(404, method="POST"),

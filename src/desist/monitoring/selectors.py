@@ -20,6 +20,7 @@ from desist.monitoring.models import Alert, AlertStatus, FeedImport, MonitoringE
 from desist.partnership.models import Agency, AgencyKind
 from desist.people.models import Involvement, Person
 from desist.people.selectors import visible_people
+from desist.sentences.models import LicenceCondition, Requirement, RequirementKind, RequirementStatus
 
 EVENTS_SHOWN = 50
 
@@ -150,3 +151,50 @@ def open_alerts_for(actor: Actor, on: date | None = None) -> QuerySet[Alert]:
 
 def feed_imports(limit: int = 20) -> list[FeedImport]:
     return list(FeedImport.objects.select_related("imported_by").order_by("-imported_at", "-id")[:limit])
+
+
+# Requirements an order may rest on, of any kind of order (the service checks the kind against the order's).
+MONITORED_REQUIREMENTS = (
+    RequirementKind.CURFEW,
+    RequirementKind.EXCLUSION,
+    RequirementKind.ELECTRONIC_MONITORING,
+    RequirementKind.AAMR,
+)
+
+
+def order_bases(person: Person, on: date | None = None) -> list[tuple[str, str]]:
+    """What a new order may rest on, as choices: the person's active requirements of a monitorable kind
+    ("requirement:<id>") and their current licence conditions ("condition:<id>"), in two queries."""
+    on = on or timezone.localdate()
+    choices: list[tuple[str, str]] = []
+    for requirement in (
+        Requirement.objects.filter(
+            sentence__person=person,
+            sentence__terminated_date__isnull=True,
+            status=RequirementStatus.ACTIVE,
+            kind__in=MONITORED_REQUIREMENTS,
+        )
+        .filter(Q(end_date__isnull=True) | Q(end_date__gte=on))
+        .select_related("sentence")
+        .order_by("start_date", "id")
+    ):
+        sentence = requirement.sentence
+        choices.append(
+            (
+                f"requirement:{requirement.pk}",
+                f"{requirement} requirement: {sentence.get_kind_display().lower()} of "
+                f"{sentence.sentence_date:%d/%m/%Y}",
+            )
+        )
+    for condition in (
+        LicenceCondition.objects.filter(sentence__person=person, ended_on__isnull=True)
+        .select_related("sentence")
+        .order_by("sentence__sentence_date", "code", "id")
+    ):
+        choices.append(
+            (
+                f"condition:{condition.pk}",
+                f"Licence condition {condition} (sentence of {condition.sentence.sentence_date:%d/%m/%Y})",
+            )
+        )
+    return choices

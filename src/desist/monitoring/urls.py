@@ -4,6 +4,11 @@ from desist.monitoring import views
 
 urlpatterns = [
     path("people/<id:person_id>/monitoring/", views.person_monitoring, name="person_monitoring"),
+    path(
+        "people/<id:person_id>/monitoring/orders/new/",
+        views.order_create,
+        name="monitoring_order_create",
+    ),
     path("monitoring/alerts/", views.my_alerts, name="monitoring_alerts"),
     path("monitoring/alerts/<id:alert_id>/", views.alert, name="monitoring_alert"),
     path(

@@ -17,9 +17,10 @@ from desist.audit.models import Action
 from desist.audit.refusals import AuthenticatedHttpRequest, refuse
 from desist.audit.services import log_access
 from desist.monitoring import selectors, services
-from desist.monitoring.forms import FeedForm, JudgeForm
-from desist.monitoring.models import Alert, FeedImport
+from desist.monitoring.forms import FeedForm, JudgeForm, OrderForm
+from desist.monitoring.models import Alert, FeedImport, OrderKind
 from desist.people.selectors import person_for_actor
+from desist.sentences.models import LicenceCondition, Requirement
 
 
 @login_required
@@ -44,6 +45,67 @@ def person_monitoring(request: AuthenticatedHttpRequest, person_id: int) -> Http
             "may_monitor": selectors.may_monitor(actor),
             "now": timezone.now(),
         },
+    )
+
+
+@login_required
+def order_create(request: AuthenticatedHttpRequest, person_id: int) -> HttpResponse:
+    """Set up a monitoring order under one of the person's active requirements or licence conditions:
+    probation staff who may see the person; the service checks the order and the page shows its refusal."""
+    actor = request.actor
+    person = person_for_actor(actor, person_id, what="set up electronic monitoring")
+    if not selectors.may_monitor(actor):
+        refuse(
+            actor,
+            summary=f"Refused setting up electronic monitoring for person {person.pk}",
+            person_id=person.pk,
+            reason="not probation staff",
+            status=403,
+            message="Only probation staff set up electronic monitoring.",
+        )
+    bases = selectors.order_bases(person)
+    form = OrderForm(request.POST or None, kinds=list(OrderKind.choices), bases=bases)
+    errors: list[str] = []
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        which, _, pk = data["basis"].partition(":")
+        requirement = (
+            Requirement.objects.select_related("sentence").get(pk=pk, sentence__person=person)
+            if which == "requirement"
+            else None
+        )
+        condition = (
+            LicenceCondition.objects.select_related("sentence").get(pk=pk, sentence__person=person)
+            if which == "condition"
+            else None
+        )
+        try:
+            services.create_order(
+                actor=actor,
+                person=person,
+                kind=data["kind"],
+                requirement=requirement,
+                licence_condition=condition,
+                start_date=data["start_date"],
+                end_date=data["end_date"],
+                curfew_start=data["curfew_start"],
+                curfew_end=data["curfew_end"],
+                curfew_days="".join(data["curfew_days"]),
+                zone=data["zone"],
+                zone_name=data["zone_name"],
+                supplier=data["supplier"],
+                device_id=data["device_id"],
+            )
+        except services.MonitoringError as error:
+            errors = [str(error)]
+        else:
+            messages.success(request, "Monitoring order set up.")
+            return redirect("person_monitoring", person_id=person.pk)
+    return render(
+        request,
+        "monitoring/order_form.html",
+        {"person": person, "form": form, "errors": errors, "has_bases": bool(bases)},
+        status=400 if errors or form.errors else 200,
     )
 
 
