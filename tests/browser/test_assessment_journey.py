@@ -33,7 +33,7 @@ def subject(partnership):
 
 def test_practitioner_records_an_assessment(page: Page, live_server, subject):
     login(page, live_server, "pat.probation", PASSWORD)
-    page.goto(f"/people/{subject.pk}/")
+    page.goto(f"/people/{subject.pk}/risk/")
     page.get_by_role("button", name="Record an assessment").click()
     expect(page.get_by_role("heading", name="Record an assessment")).to_be_visible()
     assert_accessible(page, context="record an assessment")

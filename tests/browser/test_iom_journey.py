@@ -81,6 +81,9 @@ def test_coordinator_adopts_a_candidate(page: Page, live_server, candidate):
     )
 
     page.get_by_role("link", name="Kyle Burgess").click()
+    page.get_by_role("navigation", name="Sections of this record").get_by_role(
+        "link", name="Risk and needs"
+    ).click()
     expect(page.get_by_role("heading", name="Risk and needs")).to_be_visible()
     ogrs = page.locator(".govuk-summary-list__row", has_text="OGRS3")
     expect(ogrs).to_contain_text("within two years")

@@ -83,18 +83,25 @@ def test_practitioner_journey(page: Page, live_server, caseload):
 
     page.get_by_role("link", name="JOHNSON, William").click()
     expect(page.get_by_role("heading", name="William Johnson", level=1)).to_be_visible()
+    # The record opens on its summary and overview; the other sections are pages under its sub-navigation.
+    expect(page.get_by_role("heading", name="Summary", level=2)).to_be_visible()
+    for section in ["Identity and aliases", "Identifiers", "Addresses"]:
+        expect(page.get_by_role("heading", name=section, level=2)).to_be_visible()
+    assert_accessible(page, context="person record")
+    sections = page.get_by_role("navigation", name="Sections of this record")
     for section in [
-        "Identity and aliases",
-        "Identifiers",
-        "Addresses",
         "Family and household",
         "Registers and flags",
         "Sentences",
         "Offence history",
         "Agencies involved",
     ]:
+        sections.get_by_role("link", name=section, exact=True).click()
         expect(page.get_by_role("heading", name=section, level=2)).to_be_visible()
-    assert_accessible(page, context="person record")
+        expect(sections.get_by_role("link", name=section, exact=True)).to_have_attribute(
+            "aria-current", "page"
+        )
+    assert_accessible(page, context="a section of the person record")
 
     page.get_by_role("link", name="Search", exact=True).click()
     page.get_by_label("Name, date of birth or identifier").fill("Bill Jonson")

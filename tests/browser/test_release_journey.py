@@ -50,7 +50,7 @@ def prisoner(partnership):
 
 def test_plan_a_release_to_done(page: Page, live_server, prisoner):
     login(page, live_server, "ruth.responsible", PASSWORD)
-    page.goto(f"/people/{prisoner.pk}/")
+    page.goto(f"/people/{prisoner.pk}/sentences/")
     section = page.locator("#release-section")
     expect(section).to_contain_text("Home Detention Curfew")  # loaded into the record with HTMX
     expect(section).to_contain_text("waiting for an approved risk management plan")
