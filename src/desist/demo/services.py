@@ -37,6 +37,7 @@ from desist.bulk import copy_rows
 from desist.core.synth import generate_partnership
 from desist.demo.extracts import JUSTICE, SCHOOL, AgencyRecords, extracts_import, extracts_link
 from desist.demo.models import DemoBuild
+from desist.demo.monitoring import demo_monitoring_load
 from desist.demo.supervision import demo_supervision_load
 from desist.enforcement.models import Failure
 from desist.families.models import SchoolRecord
@@ -372,6 +373,11 @@ def _load(world: Any, *, log: Callable[[str], None], linkage: dict[str, Any]) ->
     log(
         f"  appointments {counts['appointments']:,}, contacts {counts['contacts']:,}, failures "
         f"{counts['failures']:,} in {time.perf_counter() - started:.1f} s"
+    )
+    counts.update(demo_monitoring_load(world, sentence_people=sentence_people, worker_users=worker_users))
+    log(
+        f"  monitoring orders {counts['monitoring orders']:,}, events {counts['monitoring events']:,}, "
+        f"alerts {counts['monitoring alerts']:,}"
     )
     counts["offences"] = copy_rows(
         Offence,
