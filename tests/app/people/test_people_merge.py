@@ -22,6 +22,7 @@ from desist.partnership.models import Role
 from desist.people import services as people
 from desist.people.models import NameKind, Person, PersonMerge, PersonName, Relationship
 from desist.referrals.models import Referral, ReferralEvent
+from desist.sentences import models as sentences_models
 from tests.app import builders
 from tests.app.linking.test_linking import extracts, linked  # noqa: F401 (fixtures: a linked synthetic partnership)
 
@@ -37,7 +38,8 @@ def make_row(
     """A row of any model, its required fields filled in, every foreign key to a person pointing at `person`
     (the second one of a row, a relationship's, at `other`). Rows it needs (a sentence, a batch) are made
     too."""
-    row = model(**values)
+    # A value may be made for the row's person: a row that a check constraint needs (an order's basis).
+    row = model(**{name: value(person) if callable(value) else value for name, value in values.items()})
     person_fields = 0
     for field in model._meta.concrete_fields:
         if field.primary_key or field.name in values or field.attname in values:
@@ -96,6 +98,11 @@ REQUIRED: dict[str, dict[str, Any]] = {
     "families.schoolrecord": {"period_start": TODAY - timedelta(days=300), "period_end": TODAY},
     "premises.booking": {"expected_arrival": TODAY, "expected_departure": TODAY + timedelta(days=7)},
     "people.identifier": {"kind": "pnc"},
+    # An order serves a requirement or a licence condition (never neither).
+    "monitoring.monitoringorder": {
+        "kind": "trail",
+        "requirement": lambda person: make_row(sentences_models.Requirement, person),
+    },
 }
 
 
