@@ -17,6 +17,7 @@ from django.db.models import (
     Prefetch,
     Q,
     QuerySet,
+    Subquery,
     prefetch_related_objects,
 )
 
@@ -44,6 +45,7 @@ from desist.release.models import (
     Release,
     ReleaseFacts,
     ReleasePlan,
+    ReleaseType,
     TaskStatus,
 )
 from desist.sentences.models import Sentence, SentenceKind
@@ -704,11 +706,18 @@ def booking_sentences(person_id: int, *, on: date) -> list[Sentence]:
 
 
 def _bookings_sentences(person_ids: list[int], *, on: date) -> dict[int, list[Sentence]]:
-    """`booking_sentences` for many people at once, in the same four queries."""
+    """`booking_sentences` for many people at once, in the same four queries. Each sentence's first recorded
+    release comes with it (`first_released_on`, `first_release_type`) and each recall with its re-release, for
+    the booking's movements (`_engine_movements`)."""
+    first_release = Release.objects.filter(sentence=OuterRef("pk"), recall__isnull=True)
     rows = list(
         Sentence.objects.filter(person_id__in=person_ids, kind=SentenceKind.CUSTODY)
         .filter(Q(terminated_date__isnull=True) | Q(terminated_date__gt=on))
-        .annotate(recalled=Exists(Recall.objects.filter(sentence=OuterRef("pk"))))
+        .annotate(
+            recalled=Exists(Recall.objects.filter(sentence=OuterRef("pk"))),
+            first_released_on=Subquery(first_release.values("released_on")[:1]),
+            first_release_type=Subquery(first_release.values("release_type")[:1]),
+        )
         .select_related("release_facts", "person", "establishment", "consecutive_to")
         .order_by("sentence_date", "pk")
     )
@@ -727,7 +736,9 @@ def _bookings_sentences(person_ids: list[int], *, on: date) -> dict[int, list[Se
     booking: list[Sentence] = [s for s in rows if s.pk in wanted]
     prefetch_related_objects(
         booking,
-        Prefetch("recalls", queryset=Recall.objects.order_by("-recalled_on", "-id")),
+        Prefetch(
+            "recalls", queryset=Recall.objects.select_related("re_release").order_by("-recalled_on", "-id")
+        ),
         "adjustments",
         Prefetch("offences", queryset=Offence.objects.select_related("offence_code")),
     )
@@ -789,6 +800,40 @@ def _engine_sentence(s: Sentence, groups: frozenset[str]) -> engine.Sentence:
         recall=recall.kind if recall else "",
         returned_to_custody=recall.returned_to_custody if recall else None,
     )
+
+
+# How a recorded release reads to the engine (``engine.Movement.reason``): on HDC, or on parole, matter to it;
+# a release under an early-release scheme is a conditional release (ERS is the early removal scheme there).
+_MOVEMENT_REASONS: dict[str, str] = {
+    ReleaseType.HDC: "HDC",
+    ReleaseType.PAROLE: "PAROLE",
+    ReleaseType.CONDITIONAL: "CRD",
+    ReleaseType.EARLY_RELEASE: "CRD",
+    ReleaseType.SENTENCE_END: "SED",
+}
+
+
+def _engine_movements(sentences: list[Sentence]) -> tuple[engine.Movement, ...]:
+    """The person's releases and returns on the booking's sentences, as the app recorded them: each sentence's
+    first release (OUT), and for each recall the return to custody (IN) and the re-release (OUT). A release
+    from sentences served together is recorded on each, and is one movement. Read from what
+    `_bookings_sentences` brought: no query."""
+    out: set[engine.Movement] = set()
+    for s in sentences:
+        released_on: date | None = getattr(s, "first_released_on", None)
+        if released_on is not None:
+            reason = _MOVEMENT_REASONS.get(getattr(s, "first_release_type", ""), "")
+            out.add(engine.Movement(on=released_on, direction="OUT", reason=reason))
+        for recall in s.recalls.all():
+            if recall.returned_to_custody is not None:
+                out.add(
+                    engine.Movement(on=recall.returned_to_custody, direction="IN", reason="RECALL_ADMISSION")
+                )
+            again: Release | None = getattr(recall, "re_release", None)
+            if again is not None:
+                reason = _MOVEMENT_REASONS.get(again.release_type, "")
+                out.add(engine.Movement(on=again.released_on, direction="OUT", reason=reason))
+    return tuple(sorted(out, key=lambda m: (m.on, m.direction, m.reason)))
 
 
 def _engine_adjustments(sentences: list[Sentence]) -> tuple[engine.Adjustments, ...]:
@@ -876,6 +921,7 @@ def _booking_dates(
         date_of_birth=person.date_of_birth,
         sentences=tuple(_engine_sentence(s, _groups(s, terrorism=person_id in terrorism)) for s in sentences),
         adjustments=_engine_adjustments(sentences),
+        movements=_engine_movements(sentences),
         sex_offender=person_id in sex_register,
         early_removal=any("deportation" in (f.hdc_exclusions if (f := _facts(s)) else ()) for s in sentences),
     )
