@@ -97,7 +97,7 @@ class PersonMonitoringOut(Schema):
     events: list[EventOut]
 
 
-class JudgeIn(Schema):
+class AlertJudgeIn(Schema):
     judgement: str
     reason: str
 
@@ -286,7 +286,7 @@ def monitoring_alert_acknowledge(request: HttpRequest, alert_id: int) -> Any:
     response={200: AlertOut, 404: ErrorOut, 422: FieldErrorOut},
     summary="Judge an alert acceptable or unacceptable (unacceptable: a failure to comply for enforcement)",
 )
-def monitoring_alert_judge(request: HttpRequest, alert_id: int, body: JudgeIn) -> Any:
+def monitoring_alert_judge(request: HttpRequest, alert_id: int, body: AlertJudgeIn) -> Any:
     actor = api_actor(request)
     alert = selectors.alert_for_actor(actor, alert_id)
     form = JudgeForm(form_data(body))

@@ -58,7 +58,7 @@ def denied(**filters):
 
 def test_the_record_page_hides_a_relative_the_agency_does_not_work_with(client, staff, family):
     client.force_login(staff["housing"])
-    page = client.get(f"/people/{family['tenant'].pk}/").content.decode()
+    page = client.get(f"/people/{family['tenant'].pk}/household/").content.decode()
     assert "Mona Mother" in page and f"/people/{family['mother'].pk}/" in page
     assert "Brother" not in page and "Bram" not in page
     assert f"/people/{family['brother'].pk}/" not in page

@@ -154,7 +154,7 @@ def test_pages_and_the_record_show_decisions(client, team, pool, partnership, dj
     with django_assert_max_num_queries(16):
         cohort = client.get("/iom/cohort/")
     assert b"PROLIFIC" in cohort.content and b"Fixed (neighbourhood crime)" in cohort.content
-    record = client.get(f"/people/{pool['prolific'].pk}/").content.decode()
+    record = client.get(f"/people/{pool['prolific'].pk}/risk/").content.decode()
     assert "IOM panel decisions" in record and "Adopted into the cohort" in record
 
 
