@@ -206,15 +206,18 @@ def link_run(
         link_runs_interrupted(
             task_id=task_id, reason="Its worker stopped before it finished; the task ran again."
         )
-    run = LinkRun.objects.create(
-        started_by=actor.user,
-        started_by_name=actor.username,
-        reason=reason[:200],
-        incremental=incremental,
-        task_id=task_id,
-        attempt=attempt,
-    )
-    _run_batches_add(run)
+    # The run and the batches it sets out to link are written together: a worker stopped between the two
+    # would leave a run that no import page can name.
+    with transaction.atomic():
+        run = LinkRun.objects.create(
+            started_by=actor.user,
+            started_by_name=actor.username,
+            reason=reason[:200],
+            incremental=incremental,
+            task_id=task_id,
+            attempt=attempt,
+        )
+        _run_batches_add(run)
     try:
         with transaction.atomic():
             if connection.vendor == "postgresql":
