@@ -43,6 +43,9 @@ def test_coordinator_filters_the_overlap_and_opens_a_family(page: Page, live_ser
     assert_accessible(page, context="family view")
 
     page.get_by_role("link", name="Tracy Harlow").first.click()
+    page.get_by_role("navigation", name="Sections of this record").get_by_role(
+        "link", name="Family and household"
+    ).click()
     expect(page.get_by_role("heading", name="Family and household")).to_be_visible()
     page.get_by_role("link", name="See the whole family").click()
     expect(page.get_by_role("heading", name=f"Family {family.grandfather.pk}")).to_be_visible()

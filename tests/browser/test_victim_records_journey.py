@@ -104,6 +104,10 @@ def test_record_a_victim_link_them_and_complete_the_notification(page: Page, liv
 
     # The person's record shows the victim to the victim liaison officer (loaded by HTMX).
     page.get_by_role("link", name="HARMER, Dale").click()
+    # Victims sit with the offences, in the record's offence history section.
+    page.get_by_role("navigation", name="Sections of this record").get_by_role(
+        "link", name="Offence history"
+    ).click()
     expect(page.locator("#person-victims")).to_contain_text("VLU-2024-0173")
     assert_accessible(page, context="person record with the Victims section")
     page.get_by_role("link", name="Link a victim").click()
