@@ -25,6 +25,7 @@ from typing import Any
 import numpy as np
 
 from desist.core.enforcement import Judgement, next_action, warning_window_end
+from desist.core.working_days import is_working_day
 
 from ._util import stream
 
@@ -308,8 +309,8 @@ def generate_supervision(world: Any) -> Supervision:
 
 
 def _at(day: date, rng: np.random.Generator) -> datetime:
-    """A weekday working time on or after `day`."""
-    while day.weekday() >= 5:
+    """A working time on or after `day` (no weekend or bank holiday: offices are shut)."""
+    while not is_working_day(day):
         day += timedelta(days=1)
     return datetime.combine(day, time(9, 0)) + timedelta(minutes=30 * int(rng.integers(0, 15)))
 
