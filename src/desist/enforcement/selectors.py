@@ -10,7 +10,8 @@ from datetime import date
 from decimal import Decimal
 
 from django.conf import settings
-from django.db.models import QuerySet
+from django.db.models import DecimalField, Q, QuerySet, Sum, Value
+from django.db.models.functions import Coalesce
 
 from desist.audit.context import Actor
 from desist.audit.refusals import refuse
@@ -297,3 +298,73 @@ def requirement_for_actor(actor: Actor, requirement_id: int) -> Requirement:
     if found is None:
         refuse(actor, summary=f"Refused access to the requirement {requirement_id}")
     return found
+
+
+# --- Progress on the caseload -----------------------------------------------------------------------------
+
+# How the caseload names each counted requirement and its unit, compactly ("UPW 45 of 120 h").
+CASELOAD_LABELS: dict[str, tuple[str, str]] = {
+    RequirementKind.UNPAID_WORK: ("UPW", "h"),
+    RequirementKind.RAR: ("RAR", "days"),
+    RequirementKind.PROGRAMME: ("Programme", "sessions"),
+    RequirementKind.ATR: ("ATR", "appointments"),
+    RequirementKind.DRR: ("DRR", "appointments"),
+    RequirementKind.MHTR: ("MHTR", "appointments"),
+}
+
+
+@dataclass(frozen=True)
+class CaseloadProgress:
+    """One active requirement's progress as the caseload shows it: "UPW 45 of 120 h"."""
+
+    requirement_id: int
+    label: str
+    done: int
+    ordered: int | None
+    unit: str
+    name: str  # the requirement's full name, for screen readers and the title
+
+    @property
+    def text(self) -> str:
+        of = f" of {self.ordered}" if self.ordered else ""
+        return f"{self.label} {self.done}{of} {self.unit}"
+
+    @property
+    def complete(self) -> bool:
+        return bool(self.ordered) and self.done >= (self.ordered or 0)
+
+
+def caseload_progress(person_ids: PersonIds) -> dict[int, list[CaseloadProgress]]:
+    """Each person's active counted requirements (unpaid work, RAR, programme, treatment) with what is done
+    of what was ordered, by person: one query, the progress summed in the database whatever the caseload."""
+    counted = Q()
+    for requirement_kind, progress_kind in COUNTED.items():
+        counted |= Q(kind=requirement_kind, progress_entries__kind=progress_kind)
+    rows = (
+        Requirement.objects.filter(
+            sentence__person_id__in=person_ids, status=RequirementStatus.ACTIVE, kind__in=list(COUNTED)
+        )
+        .annotate(
+            done=Coalesce(
+                Sum("progress_entries__amount", filter=counted),
+                Value(Decimal(0)),
+                output_field=DecimalField(max_digits=9, decimal_places=2),
+            )
+        )
+        .values_list("id", "sentence__person_id", "kind", "amount", "done")
+        .order_by("sentence__person_id", "start_date", "id")
+    )
+    out: dict[int, list[CaseloadProgress]] = defaultdict(list)
+    for requirement_id, person_id, kind, amount, done in rows:
+        label, unit = CASELOAD_LABELS[kind]
+        out[person_id].append(
+            CaseloadProgress(
+                requirement_id=requirement_id,
+                label=label,
+                done=int(done or 0),
+                ordered=amount,
+                unit=unit,
+                name=RequirementKind(kind).label,
+            )
+        )
+    return dict(out)

@@ -20,7 +20,7 @@ from desist.audit.context import Actor
 from desist.audit.models import Action
 from desist.audit.refusals import AuthenticatedHttpRequest
 from desist.audit.services import log_access
-from desist.enforcement.selectors import open_enforcement
+from desist.enforcement.selectors import caseload_progress, open_enforcement
 from desist.partnership.models import AgencyKind
 from desist.people import search_log, selectors, services
 from desist.people.forms import CaseloadFilterForm, SearchForm
@@ -42,6 +42,10 @@ def caseload(request: AuthenticatedHttpRequest) -> HttpResponse:
             filters = dataclasses.replace(filters, sort="next_key_date")
     people = selectors.caseload(actor, filters)
     page = Paginator(people, settings.DESIST_PAGE_SIZE).get_page(request.GET.get("page"))
+    # Requirement progress for the page's people: one query, whatever the page holds.
+    progress = caseload_progress([p.pk for p in page.object_list])
+    for person in page.object_list:
+        person.progress = progress.get(person.pk, [])
     log_access(
         actor=actor,
         action=Action.CONSULTATION,
