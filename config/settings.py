@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "desist.enforcement",
     "desist.monitoring",
     "desist.premises",
+    "desist.meetings",
     "desist.outcomes",
     "desist.board",
     "desist.api",
@@ -439,3 +440,16 @@ DESIST_NOTIFICATION_BACKEND = env.str(
     "DESIST_NOTIFICATION_BACKEND", default="desist.supervision.notify.LogBackend"
 )
 DESIST_REMINDER_HOURS = env.int("DESIST_REMINDER_HOURS", default=24)
+
+# Meetings (docs/meetings.md): how often each kind of series meets (weekly, fortnightly, monthly or quarterly;
+# the seeds: MAPPA level 2 weekly, level 3 monthly), and how many days an action may be overdue before it is
+# chased again.
+DESIST_MEETING_CADENCES = {
+    "mappa_2": env.str("DESIST_MAPPA_LEVEL2_CADENCE", default="weekly"),
+    "mappa_3": env.str("DESIST_MAPPA_LEVEL3_CADENCE", default="monthly"),
+    "marac": env.str("DESIST_MARAC_CADENCE", default="monthly"),
+    "iom_panel": env.str("DESIST_IOM_PANEL_CADENCE", default="monthly"),
+    "iom_steering": env.str("DESIST_IOM_STEERING_CADENCE", default="quarterly"),
+    "strategy_board": env.str("DESIST_STRATEGY_BOARD_CADENCE", default="quarterly"),
+}
+DESIST_MEETING_CHASE_EVERY_DAYS = env.int("DESIST_MEETING_CHASE_EVERY_DAYS", default=7)

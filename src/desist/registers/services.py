@@ -11,7 +11,7 @@ from desist.audit.models import Action
 from desist.audit.services import log_access
 from desist.people.models import Person
 from desist.people.signals import derived_refresh_later
-from desist.registers.models import RegisterEntry
+from desist.registers.models import RegisterEntry, RegisterKind
 
 
 @transaction.atomic
@@ -64,6 +64,62 @@ def register_end(*, actor: Actor, entry: RegisterEntry, end_date: date) -> Regis
         person_id=entry.person_id,
         obj=entry,
         detail={"changes": {"end_date": {"before": before, "after": end_date.isoformat()}}},
+    )
+    derived_refresh_later(entry.person_id)
+    return entry
+
+
+@transaction.atomic
+def register_mappa_level_set(
+    *,
+    actor: Actor,
+    person: Person,
+    level: int,
+    category: int,
+    on: date,
+    recorded_by_id: int | None = None,
+    reason: str = "",
+) -> RegisterEntry:
+    """Set the MAPPA level of a person's current MAPPA entry (a MAPPA meeting's decision), keeping the values
+    before and after in the log; a person not yet on the MAPPA register is put on it at that level."""
+    entry = (
+        RegisterEntry.objects.select_for_update()
+        .filter(person=person, kind=RegisterKind.MAPPA, end_date__isnull=True)
+        .order_by("-start_date", "-id")
+        .first()
+    )
+    if entry is None:
+        return register_add(
+            actor=actor,
+            person=person,
+            kind=RegisterKind.MAPPA,
+            start_date=on,
+            mappa_category=category,
+            mappa_level=level,
+            recorded_by_id=recorded_by_id,
+            notes=reason,
+        )
+    before = {"mappa_level": entry.mappa_level, "mappa_category": entry.mappa_category}
+    if before == {"mappa_level": level, "mappa_category": category}:
+        return entry
+    entry.mappa_level = level
+    entry.mappa_category = category
+    entry.full_clean()
+    entry.save(update_fields=["mappa_level", "mappa_category"])
+    log_access(
+        actor=actor,
+        action=Action.ALTERATION,
+        summary=f"Changed MAPPA to {entry.label} for person {person.pk}",
+        person_id=person.pk,
+        obj=entry,
+        detail={
+            "changes": {
+                name: {"before": value, "after": getattr(entry, name)}
+                for name, value in before.items()
+                if value != getattr(entry, name)
+            },
+            "reason": reason,
+        },
     )
     derived_refresh_later(entry.person_id)
     return entry
