@@ -584,6 +584,88 @@ def bounds(polygons: Iterable[list[Ring]]) -> tuple[float, float, float, float]:
     )
 
 
+# --- Violations from location points -------------------------------------------------------------------
+
+EARTH_RADIUS_M = 6_371_008.8  # the mean radius (IUGG)
+HOME_RADIUS_M = 100  # how far from the curfew address a point may fall (the fix's accuracy), by default
+# After this long without a point, a point still in breach is a new violation: the last one may have ended
+# unseen while the signal was lost.
+EPISODE_GAP = timedelta(hours=1)
+
+
+def distance_m(lon1: float, lat1: float, lon2: float, lat2: float) -> float:
+    """The great-circle distance between two points in metres (haversine)."""
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    h = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * EARTH_RADIUS_M * math.asin(min(1.0, math.sqrt(h)))
+
+
+@dataclass(frozen=True, slots=True)
+class Curfew:
+    """Curfew hours (minutes after midnight, local time; ISO weekdays it starts on) at an address."""
+
+    start_minute: int
+    end_minute: int
+    days: tuple[int, ...]
+    home: tuple[float, float]  # (lon, lat) of the curfew address
+    radius_m: float = HOME_RADIUS_M
+
+
+@dataclass(frozen=True, slots=True)
+class Fence:
+    """What a device's location points are tested against: an exclusion zone, a curfew, or both."""
+
+    zone: list[list[Ring]] | None = None
+    curfew: Curfew | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class TrailPoint:
+    at: datetime  # aware
+    lon: float
+    lat: float
+
+
+def point_breach(point: TrailPoint, fence: Fence, local: ZoneInfo = LONDON) -> str | None:
+    """What the point breaches, if anything: inside the exclusion zone (a zone entry), or further than the
+    radius from the curfew address during curfew hours (a curfew violation). The zone is tested first."""
+    if fence.zone is not None and point_in_zone(point.lon, point.lat, fence.zone):
+        return EventKind.ZONE_ENTRY
+    curfew = fence.curfew
+    if curfew is None:
+        return None
+    local_time = point.at.astimezone(local)
+    if (
+        in_curfew(local_time, curfew.start_minute, curfew.end_minute, curfew.days)
+        and distance_m(point.lon, point.lat, *curfew.home) > curfew.radius_m
+    ):
+        return EventKind.CURFEW_VIOLATION
+    return None
+
+
+def trail_violations(
+    points: Sequence[TrailPoint],
+    fence: Fence,
+    *,
+    before: tuple[datetime, str | None] | None = None,
+    gap: timedelta = EPISODE_GAP,
+    local: ZoneInfo = LONDON,
+) -> list[str | None]:
+    """For each point (in time order), the violation that starts there, or None. A violation starts where a
+    point breaches and the point before it did not breach the same way, or came more than `gap` earlier:
+    a trail of a hundred points inside a zone is one zone entry, not a hundred. `before` is the point held
+    before these (its time and breach), so a later feed carries on the same episode."""
+    out: list[str | None] = []
+    last_at, last = before if before is not None else (None, None)
+    for point in points:
+        breach = point_breach(point, fence, local)
+        starts = breach is not None and (breach != last or last_at is None or point.at - last_at > gap)
+        out.append(breach if starts else None)
+        last_at, last = point.at, breach
+    return out
+
+
 # --- Schematic district boundaries ------------------------------------------------------------------------
 
 # Each Kent and Medway district's rough centre (lon, lat); its schematic boundary is the set of points nearer

@@ -43,6 +43,13 @@ class MonitoringOrder(models.Model):
     curfew_days = models.CharField(
         max_length=7, blank=True, help_text="ISO weekdays the curfew starts on: 1 Monday .. 7 Sunday."
     )
+    # Where the curfew is kept, for a device that sends location points: a point further than the radius
+    # during curfew hours is a curfew violation (core.monitoring.trail_violations).
+    home_latitude = models.FloatField(null=True, blank=True, help_text="The curfew address: latitude.")
+    home_longitude = models.FloatField(null=True, blank=True, help_text="The curfew address: longitude.")
+    home_radius_m = models.PositiveIntegerField(
+        default=100, help_text="How far from the curfew address a location point may fall, in metres."
+    )
     zone = models.JSONField(null=True, blank=True, help_text="The zone: a GeoJSON Polygon or MultiPolygon.")
     zone_name = models.CharField(max_length=120, blank=True)
     supplier = models.CharField(max_length=32)
@@ -71,6 +78,11 @@ class MonitoringOrder(models.Model):
             models.CheckConstraint(
                 condition=~Q(kind="curfew") | Q(curfew_start__isnull=False, curfew_end__isnull=False),
                 name="monitoring_curfew_has_hours",
+            ),
+            models.CheckConstraint(
+                condition=Q(home_latitude__isnull=True, home_longitude__isnull=True)
+                | Q(home_latitude__isnull=False, home_longitude__isnull=False),
+                name="monitoring_home_both_or_neither",
             ),
             models.CheckConstraint(
                 condition=~Q(kind="exclusion_zone") | Q(zone__isnull=False),

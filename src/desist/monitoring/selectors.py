@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 from django.conf import settings
 from django.db.models import Q, QuerySet
@@ -59,10 +59,55 @@ def orders_for_device(supplier: str) -> dict[str, list[MonitoringOrder]]:
     for order in (
         MonitoringOrder.objects.filter(supplier=supplier)
         .order_by("-start_date", "-id")
-        .only("pk", "person_id", "device_id", "start_date", "end_date", "kind", "zone")
+        .only(
+            "pk",
+            "person_id",
+            "device_id",
+            "start_date",
+            "end_date",
+            "kind",
+            "zone",
+            "curfew_start",
+            "curfew_end",
+            "curfew_days",
+            "home_latitude",
+            "home_longitude",
+            "home_radius_m",
+        )
     ):
         found.setdefault(order.device_id, []).append(order)
     return found
+
+
+def order_fence(order: MonitoringOrder) -> rules.Fence | None:
+    """What the order's location points are tested against (its exclusion zone; its curfew hours at the
+    curfew address), or None when it has neither."""
+    zone = rules.zone_polygons(order.zone) if order.zone else None
+    curfew = None
+    if (
+        order.curfew_start is not None
+        and order.curfew_end is not None
+        and order.home_latitude is not None
+        and order.home_longitude is not None
+    ):
+        curfew = rules.Curfew(
+            start_minute=order.curfew_start.hour * 60 + order.curfew_start.minute,
+            end_minute=order.curfew_end.hour * 60 + order.curfew_end.minute,
+            days=tuple(int(d) for d in order.curfew_days or "1234567"),
+            home=(order.home_longitude, order.home_latitude),
+            radius_m=order.home_radius_m,
+        )
+    return None if zone is None and curfew is None else rules.Fence(zone=zone, curfew=curfew)
+
+
+def point_before(order_id: int, moment: datetime) -> MonitoringEvent | None:
+    """The order's latest location-bearing event held before the moment: where a feed's trail carries on."""
+    return (
+        MonitoringEvent.objects.filter(order_id=order_id, occurred_at__lt=moment, latitude__isnull=False)
+        .only("occurred_at", "latitude", "longitude")
+        .order_by("-occurred_at", "-id")
+        .first()
+    )
 
 
 @dataclass

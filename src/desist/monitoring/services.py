@@ -86,6 +86,9 @@ def create_order(
     curfew_days: str = "",
     zone: Any = None,
     zone_name: str = "",
+    home_latitude: float | None = None,
+    home_longitude: float | None = None,
+    home_radius_m: int = rules.HOME_RADIUS_M,
 ) -> MonitoringOrder:
     """Set up a monitoring order under one requirement or one licence condition of the person's."""
     _require_monitor(actor, "set up electronic monitoring")
@@ -112,7 +115,15 @@ def create_order(
         if not curfew_days.isdigit() or not set(curfew_days) <= set("1234567"):
             raise MonitoringError("Curfew days are ISO weekdays, 1 (Monday) to 7 (Sunday).")
         curfew_days = "".join(sorted(set(curfew_days)))
+        if (home_latitude is None) != (home_longitude is None):
+            raise MonitoringError("Give the curfew address's latitude and longitude, or neither.")
+        if home_latitude is not None and home_longitude is not None:
+            if not (-90 <= home_latitude <= 90 and -180 <= home_longitude <= 180):
+                raise MonitoringError("The curfew address is not a latitude and longitude.")
+            if not 10 <= home_radius_m <= 5000:
+                raise MonitoringError("The distance from the curfew address is 10 to 5,000 metres.")
     else:
+        home_latitude = home_longitude = None
         curfew_start = curfew_end = None
         curfew_days = ""
     if zone is not None and zone != "":
@@ -139,6 +150,9 @@ def create_order(
         curfew_days=curfew_days,
         zone=zone,
         zone_name=zone_name.strip()[:120],
+        home_latitude=home_latitude,
+        home_longitude=home_longitude,
+        home_radius_m=home_radius_m,
         supplier=_supplier(supplier),
         device_id=device_id,
         created_by_id=actor.user_id,
@@ -177,11 +191,11 @@ def _local_day(moment: datetime) -> date:
 
 
 def _match(parsed: rules.FeedParse, supplier: str) -> list[_Matched]:
-    """Each event's order (the supplier's device, in force on the event's day), or a row error. A location
-    point inside the order's exclusion zone is a zone entry."""
+    """Each event's order (the supplier's device, in force on the event's day), or a row error. Location
+    points are then tested against their order's zone and curfew (`_derive_violations`)."""
     by_device = selectors.orders_for_device(supplier)
-    zones: dict[int, list[list[rules.Ring]]] = {}
     matched: list[_Matched] = []
+    orders: dict[int, MonitoringOrder] = {}
     for event in parsed.events:
         day = _local_day(event.occurred_at)
         order = _order_for(by_device.get(event.device_id, []), day)
@@ -193,14 +207,41 @@ def _match(parsed: rules.FeedParse, supplier: str) -> list[_Matched]:
                 f"No {supplier} monitoring order for device {event.device_id!r} on {day:%d/%m/%Y}{known}.",
             )
             continue
-        kind = event.kind
-        if kind == rules.EventKind.LOCATION and order.zone and event.latitude is not None:
-            if order.pk not in zones:
-                zones[order.pk] = rules.zone_polygons(order.zone)
-            if rules.point_in_zone(event.longitude or 0.0, event.latitude, zones[order.pk]):
-                kind = rules.EventKind.ZONE_ENTRY
-        matched.append(_Matched(event, order.pk, order.person_id, kind))
+        orders[order.pk] = order
+        matched.append(_Matched(event, order.pk, order.person_id, event.kind))
+    if parsed.ok:
+        _derive_violations(matched, orders)
     return matched
+
+
+def _derive_violations(matched: list[_Matched], orders: dict[int, MonitoringOrder]) -> None:
+    """Where a location point starts a breach of its order's exclusion zone or curfew, the point is held as
+    that violation (a zone entry, a curfew violation), which raises its alert as a supplier's would. The
+    point keeps its own dedupe key, so importing it again adds nothing: idempotent. A point that carries on
+    a breach already under way stays a location point (core.monitoring.trail_violations)."""
+    trails: dict[int, list[_Matched]] = {}
+    for m in matched:
+        if m.kind == rules.EventKind.LOCATION and m.event.latitude is not None:
+            trails.setdefault(m.order_id, []).append(m)
+    for order_id, trail in trails.items():
+        fence = selectors.order_fence(orders[order_id])
+        if fence is None:
+            continue
+        trail.sort(key=lambda m: m.event.occurred_at)
+        points = [
+            rules.TrailPoint(m.event.occurred_at, m.event.longitude or 0.0, m.event.latitude or 0.0)
+            for m in trail
+        ]
+        before = None
+        # Only a breach at the first point needs the point held before it (one query, and rarely).
+        if rules.point_breach(points[0], fence) is not None:
+            held = selectors.point_before(order_id, points[0].at)
+            if held is not None and held.latitude is not None and held.longitude is not None:
+                previous = rules.TrailPoint(held.occurred_at, held.longitude, held.latitude)
+                before = (held.occurred_at, rules.point_breach(previous, fence))
+        for m, violation in zip(trail, rules.trail_violations(points, fence, before=before), strict=True):
+            if violation is not None:
+                m.kind = violation
 
 
 def import_feed(
