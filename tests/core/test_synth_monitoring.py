@@ -91,3 +91,16 @@ def test_a_plausible_stream_mostly_none(made):
     assert len({e.supplier_event_id for e in made.events}) == len(made.events)
     for event in made.events:
         assert (event.alert_status == "judged") == bool(event.reason)
+
+
+def test_alerts_more_than_a_week_old_are_a_mix_mostly_judged(made):
+    from desist.core.synth._util import stream
+    from desist.core.synth.monitoring import _alert_status
+
+    rng = stream(7, "test-alerts")
+    old = Counter(_alert_status(rng, 30) for _ in range(2000))
+    assert old["judged"] > 1500 and old["open"] > 0 and old["acknowledged"] > 0
+    recent = Counter(_alert_status(rng, 1) for _ in range(200))
+    assert recent["judged"] == 0 and recent["open"] > recent["acknowledged"] > 0
+    statuses = Counter(e.alert_status for e in made.events if e.alert_status)
+    assert statuses["judged"] > statuses["open"]

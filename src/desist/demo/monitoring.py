@@ -1,7 +1,7 @@
 """The demo's electronic monitoring (issue 14, item 5): the orders and supplier events
 desist.core.synth.monitoring generates, bulk loaded onto the requirements and licence conditions the demo
-loaded, with an alert for each violation (a week old or more: judged acceptable; recent: open or
-acknowledged for the responsible officer). Loaded once: a second build finds the demo suppliers' orders and
+loaded, with an alert for each violation for the responsible officer: older ones mostly judged acceptable,
+a few still awaiting judgement or unanswered; the last week's open, acknowledged or judged. Loaded once: a second build finds the demo suppliers' orders and
 adds nothing."""
 
 from __future__ import annotations

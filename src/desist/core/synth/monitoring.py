@@ -5,9 +5,10 @@ exclusion zone) of a licence running then; and the supplier's events for each or
 
 Most orders have no events at all; some have a curfew violation, an entry into the exclusion zone, alcohol
 detected, a strap tamper or an equipment fault, the more prone to offend (the generator's risk) more often.
-Every event falls inside its order's period, up to the as-of date. A violation more than a week old is
+Every event falls inside its order's period, up to the as-of date. Most violations more than a week old are
 judged acceptable with a reason (a judgement of unacceptable needs a failure to comply, which the
-supervision generator owns); a recent one is open or acknowledged, for the officer's work queue.
+supervision generator owns), a few are still awaiting judgement or never answered; the last week's are a mix
+of open, acknowledged and judged, for the officer's work queue (`_alert_status`).
 
 It reads the generated tables only and draws from its own stream (``stream(seed, "electronic-monitoring")``),
 so nothing else the generator makes changes. Deterministic for the partnership.
@@ -28,7 +29,7 @@ from .supervision import supervision_period
 
 STREAM = "electronic-monitoring"
 HISTORY_DAYS = 730  # orders running at some time in the last two years
-RECENT_DAYS = 7  # violations received in the last week are still open
+RECENT_DAYS = 7  # violations received in the last week are mostly still being answered
 SUPPLIERS = ("sentinel", "guardian")
 
 # The order's kind by the requirement's, and by the licence condition's code.
@@ -169,6 +170,8 @@ def generate_monitoring(world: Any) -> Monitoring:
     cfg = world.config
     as_of: date = cfg.as_of
     rng = stream(cfg.seed, STREAM)
+    # The alerts' statuses from a stream of their own, so the orders and events drawn do not move with them.
+    alerts = stream(cfg.seed, STREAM + "-alerts")
     out = Monitoring()
 
     propensity = {
@@ -212,7 +215,7 @@ def generate_monitoring(world: Any) -> Monitoring:
                 continue
             order = _order(rng, len(out.orders) + 1, s, worker, kind, start, end, basis)
             out.orders.append(order)
-            _events(rng, out, order, as_of, 0.5 + float(propensity.get(s["person_id"], 0.5)))
+            _events(rng, out, order, as_of, 0.5 + float(propensity.get(s["person_id"], 0.5)), alerts)
     return out
 
 
@@ -248,7 +251,26 @@ def _order(
     return order
 
 
-def _events(rng: np.random.Generator, out: Monitoring, order: Order, as_of: date, scale: float) -> None:
+def _alert_status(rng: np.random.Generator, age_days: int) -> str:
+    """Where the officer has got to with an alert received `age_days` before the as-of date: the last two
+    days mostly open; the rest of the week half judged; older ones mostly judged, but a few still
+    acknowledged and awaiting judgement, and a very few never answered (overdue on the work queue)."""
+    draw = rng.random()
+    if age_days <= 2:
+        return "open" if draw < 0.6 else "acknowledged"
+    if age_days <= RECENT_DAYS:
+        return "judged" if draw < 0.5 else ("acknowledged" if draw < 0.8 else "open")
+    return "judged" if draw < 0.86 else ("acknowledged" if draw < 0.95 else "open")
+
+
+def _events(
+    rng: np.random.Generator,
+    out: Monitoring,
+    order: Order,
+    as_of: date,
+    scale: float,
+    alerts: np.random.Generator,
+) -> None:
     first, last = order_period(order, as_of)
     days = (last - first).days + 1
     for kind, rate in EVENT_RATES[order.kind]:
@@ -286,9 +308,7 @@ def _events(rng: np.random.Generator, out: Monitoring, order: Order, as_of: date
                 event.longitude = round((west + east) / 2, 5)
                 event.latitude = round((south + north) / 2, 5)
             if response_hours(kind) is not None:
-                if received.date() >= as_of - timedelta(days=RECENT_DAYS):
-                    event.alert_status = "acknowledged" if rng.random() < 0.4 else "open"
-                else:
-                    event.alert_status = "judged"
+                event.alert_status = _alert_status(alerts, (as_of - received.date()).days)
+                if event.alert_status == "judged":
                     event.reason = ACCEPTABLE_REASONS[kind]
             out.events.append(event)
