@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "desist.monitoring",
     "desist.premises",
     "desist.meetings",
+    "desist.marac",
     "desist.outcomes",
     "desist.board",
     "desist.api",
@@ -453,3 +454,10 @@ DESIST_MEETING_CADENCES = {
     "strategy_board": env.str("DESIST_STRATEGY_BOARD_CADENCE", default="quarterly"),
 }
 DESIST_MEETING_CHASE_EVERY_DAYS = env.int("DESIST_MEETING_CHASE_EVERY_DAYS", default=7)
+
+# MARAC (docs/marac.md): potential escalation is this many police call-outs to the victim in 12 months or more
+# (SafeLives, Dash risk checklist quick start guidance: "common practice to start with 3 or more", set
+# locally); a repeat is a new incident within this many months of the victim's last MARAC referral (SafeLives,
+# Marac guidance: 12 months).
+DESIST_MARAC_ESCALATION_CALL_OUTS = env.int("DESIST_MARAC_ESCALATION_CALL_OUTS", default=3)
+DESIST_MARAC_REPEAT_WINDOW_MONTHS = env.int("DESIST_MARAC_REPEAT_WINDOW_MONTHS", default=12)
