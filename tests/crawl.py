@@ -86,6 +86,11 @@ UNLINKED: dict[str, str] = {
     "fresh demo); tests/app/victims/test_victim_pages.py opens it",
     "board/published/<str:quarter>/pack.pdf": "needs a published quarter (none in a fresh demo); "
     "tests/app/board/test_board.py builds the pack",
+    "meetings/series/<id:series_id>/feed/": "POST only: issue or revoke a meeting series' calendar feed",
+    "meetings/feed/<str:token>.ics": "a meeting series' calendar feed: its address holds a secret shown "
+    "once; tests/app/meetings/test_pages.py reads it",
+    "meetings/<id:meeting_id>/agenda/build/": "POST only: building a MAPPA meeting's agenda",
+    "meetings/<id:meeting_id>/invite/": "POST only: sending a meeting's invitations",
     "diary/feed/": "POST only: issue or revoke the diary's calendar feed address",
     "diary/feed/<str:token>.ics": "the calendar feed: its address holds a secret shown once; "
     "tests/app/supervision/test_pages.py reads it",

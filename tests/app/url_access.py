@@ -19,7 +19,6 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from desist.audit.models import AccessLogEntry, Action
 from desist.imports.models import Upload
 from desist.iom import services as iom
-from desist.marac import services as marac
 from desist.offences.services import offence_record
 from desist.partnership.models import Role
 from desist.premises import services as premises
@@ -166,20 +165,25 @@ RULES: dict[str, Rule] = {
     "victim": Rule(404),
     "victim_change": Rule(404),
     "victim_link": Rule(404, method="POST"),
-    # MARAC: the referrals list and the VAWG figures for everyone (what is theirs; victims "restricted"); a
-    # referral for the roles that support victims and the agencies on it; victims for those roles only.
-    "marac": Rule(200),
-    "marac_vawg": Rule(200),
-    "marac_referral": Rule(404),
-    "marac_action_add": Rule(404, method="POST"),
-    "marac_referral_heard": Rule(404, method="POST"),
-    "marac_perpetrator": Rule(404),
-    "marac_action_status": Rule(404, method="POST"),
-    "marac_victims": Rule(404),
-    "marac_victim_new": Rule(404),
-    "marac_victim": Rule(404),
-    "marac_dash": Rule(404),
-    "marac_refer": Rule(404),
+    # Meetings: the series and their dates for everyone; a meeting for the agencies invited, its minutes for
+    # those present, running it for a coordinator of a member agency; an action for its owner agency and the
+    # agencies invited; the feed's address holds the secret.
+    "meetings": Rule(200),
+    "meeting_series": Rule(404),
+    "meeting_series_overdue": Rule(404),
+    "meeting_series_feed_token": Rule(404, method="POST"),
+    "meeting_series_feed": Rule(404, anonymous=404, missing=True),
+    "meeting": Rule(404),
+    "meeting_agenda_build": Rule(404, method="POST"),
+    "meeting_invite": Rule(404, method="POST"),
+    "meeting_attendance": Rule(404),
+    "meeting_action_add": Rule(404),
+    "meeting_minutes": Rule(404),
+    "meeting_agenda_pdf": Rule(404),
+    "meeting_minutes_pdf": Rule(404),
+    "meeting_item": Rule(404),
+    "meeting_action": Rule(404),
+    "mappa_referral_new": Rule(404),
     # The board: aggregates for everyone; publishing for analysts.
     "board": Rule(200),
     "board_definitions": Rule(200),
@@ -395,15 +399,6 @@ def build_world(partnership: Partnership) -> World:
     victim = victims.victim_record(actor=liaison, reference="VLU-1", opted_in=True, wants_to_know=["release"])
     victims.victim_link(actor=liaison, victim=victim, offence=offence)
     notification = victim.notifications.first() if hasattr(victim, "notifications") else None
-    marac_coordinator = builders.actor(p.user("mara.coordinator", p.police, role=Role.MARAC_COORDINATOR))
-    marac_victim = marac.victim_record(actor=marac_coordinator, reference="MARAC-1", name="Vera Victim")
-    _, marac_referral = marac.dash_record(
-        actor=marac_coordinator, victim=marac_victim, answers=["yes"] * 24, incident_on=TODAY
-    )
-    assert marac_referral is not None
-    marac_action = marac.action_add(
-        actor=marac_coordinator, referral=marac_referral, agency=p.probation, text="Home visit", due_on=TODAY
-    )
     membership = iom.cohort_propose(actor=builders.actor(users["coordinator (probation)"]), person=owen)
     upload = Upload.objects.create(
         agency=p.probation,
@@ -433,9 +428,6 @@ def build_world(partnership: Partnership) -> World:
             "victim_id": victim.pk,
             "notification_id": notification.pk if notification else MISSING,
             "membership_id": membership.pk,
-            "marac_victim_id": marac_victim.pk,
-            "marac_referral_id": marac_referral.pk,
-            "marac_action_id": marac_action.pk,
             "adjustment_id": adjustment.pk,
             "recall_id": MISSING,
             "upload_id": upload.pk,

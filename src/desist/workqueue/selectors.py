@@ -19,6 +19,7 @@ from django.utils import timezone
 from desist.audit.context import Actor
 from desist.core import enforcement as rules
 from desist.enforcement import selectors as enforcement
+from desist.meetings.selectors import actions_owned
 from desist.monitoring.models import Alert, AlertStatus
 from desist.monitoring.selectors import open_alerts_for
 from desist.partnership.models import Role
@@ -271,6 +272,15 @@ def work_queue(actor: Actor, *, on: date, scope: str = MINE) -> list[Group]:
                 overdue=("deadline", "lt", on),
             )
         )
+    # Actions meetings gave the actor by name (or, TEAM, their agencies): any person's, or none.
+    groups.append(
+        _group(
+            "meeting_actions",
+            "Meeting actions",
+            actions_owned(actor, team=scope == TEAM),
+            overdue=("due_on", "lt", on),
+        )
+    )
     groups.append(_group("releases", "Releases coming up", releases_coming(actor, on=on, scope=scope)))
     return groups
 

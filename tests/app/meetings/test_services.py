@@ -44,7 +44,9 @@ def test_cadences():
     assert len(rules.dates_between(date(2026, 1, 1), date(2026, 12, 31), "weekly")) == 53
     with pytest.raises(ValueError):
         rules.next_date(date(2026, 1, 1), "hourly")
-    assert rules.mappa_invited("housing") and rules.mappa_invited("police") and not rules.mappa_invited("fire")
+    assert (
+        rules.mappa_invited("housing") and rules.mappa_invited("police") and not rules.mappa_invited("fire")
+    )
 
 
 def test_the_series_invites_the_responsible_authority_and_duty_to_cooperate_agencies(mappa, partnership):
@@ -77,7 +79,9 @@ def test_decisions_update_the_case_and_the_register_audited(mappa):
     services.item_record(
         actor=actor, item=review, discussion="Risk rising.", next_review_on=later, level_after=3
     )
-    entry = RegisterEntry.objects.get(person=mappa["reviewed"], kind=RegisterKind.MAPPA, end_date__isnull=True)
+    entry = RegisterEntry.objects.get(
+        person=mappa["reviewed"], kind=RegisterKind.MAPPA, end_date__isnull=True
+    )
     assert entry.mappa_level == 3
     case = MappaCase.objects.get(person=mappa["reviewed"])
     assert (case.level, case.next_review_on) == (3, later)
@@ -144,7 +148,10 @@ def test_actions_keep_their_history_and_are_chased_once(mappa, partnership):
     with pytest.raises(services.MeetingError):
         services.action_status_set(actor=police, action=action, status=ActionStatus.CANCELLED)
     services.action_status_set(actor=police, action=action, status=ActionStatus.DONE, note="Visited")
-    assert [(c.status_before, c.status_after) for c in action.changes.all()] == [("", "open"), ("open", "done")]
+    assert [(c.status_before, c.status_after) for c in action.changes.all()] == [
+        ("", "open"),
+        ("open", "done"),
+    ]
     assert list(selectors.actions_owned(police)) == []
     with pytest.raises(services.MeetingError):
         services.action_add(
