@@ -19,6 +19,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from desist.audit.models import AccessLogEntry, Action
 from desist.imports.models import Upload
 from desist.iom import services as iom
+from desist.marac import services as marac
 from desist.offences.services import offence_record
 from desist.partnership.models import Role
 from desist.premises import services as premises
@@ -165,6 +166,20 @@ RULES: dict[str, Rule] = {
     "victim": Rule(404),
     "victim_change": Rule(404),
     "victim_link": Rule(404, method="POST"),
+    # MARAC: the referrals list and the VAWG figures for everyone (what is theirs; victims "restricted"); a
+    # referral for the roles that support victims and the agencies on it; victims for those roles only.
+    "marac": Rule(200),
+    "marac_vawg": Rule(200),
+    "marac_referral": Rule(404),
+    "marac_action_add": Rule(404, method="POST"),
+    "marac_referral_heard": Rule(404, method="POST"),
+    "marac_perpetrator": Rule(404),
+    "marac_action_status": Rule(404, method="POST"),
+    "marac_victims": Rule(404),
+    "marac_victim_new": Rule(404),
+    "marac_victim": Rule(404),
+    "marac_dash": Rule(404),
+    "marac_refer": Rule(404),
     # Meetings: the series and their dates for everyone; a meeting for the agencies invited, its minutes for
     # those present, running it for a coordinator of a member agency; an action for its owner agency and the
     # agencies invited; the feed's address holds the secret.
@@ -399,6 +414,15 @@ def build_world(partnership: Partnership) -> World:
     victim = victims.victim_record(actor=liaison, reference="VLU-1", opted_in=True, wants_to_know=["release"])
     victims.victim_link(actor=liaison, victim=victim, offence=offence)
     notification = victim.notifications.first() if hasattr(victim, "notifications") else None
+    marac_coordinator = builders.actor(p.user("mara.coordinator", p.police, role=Role.MARAC_COORDINATOR))
+    marac_victim = marac.victim_record(actor=marac_coordinator, reference="MARAC-1", name="Vera Victim")
+    _, marac_referral = marac.dash_record(
+        actor=marac_coordinator, victim=marac_victim, answers=["yes"] * 24, incident_on=TODAY
+    )
+    assert marac_referral is not None
+    marac_action = marac.action_add(
+        actor=marac_coordinator, referral=marac_referral, agency=p.probation, text="Home visit", due_on=TODAY
+    )
     membership = iom.cohort_propose(actor=builders.actor(users["coordinator (probation)"]), person=owen)
     upload = Upload.objects.create(
         agency=p.probation,
@@ -428,6 +452,9 @@ def build_world(partnership: Partnership) -> World:
             "victim_id": victim.pk,
             "notification_id": notification.pk if notification else MISSING,
             "membership_id": membership.pk,
+            "marac_victim_id": marac_victim.pk,
+            "marac_referral_id": marac_referral.pk,
+            "marac_action_id": marac_action.pk,
             "adjustment_id": adjustment.pk,
             "recall_id": MISSING,
             "upload_id": upload.pk,
