@@ -17,7 +17,6 @@ urlpatterns = [
     path("", include("desist.monitoring.urls")),
     path("", include("desist.premises.urls")),
     path("", include("desist.meetings.urls")),
-    path("", include("desist.meetings.urls")),
     path("", include("desist.victims.urls")),
     path("", include("desist.marac.urls")),
     path("", include("desist.workqueue.urls")),
