@@ -38,6 +38,7 @@ from desist.core.synth import generate_partnership
 from desist.demo.extracts import JUSTICE, SCHOOL, AgencyRecords, extracts_import, extracts_link
 from desist.demo.models import DemoBuild
 from desist.demo.monitoring import demo_monitoring_load
+from desist.demo.recalls import demo_recalls_record
 from desist.demo.supervision import demo_supervision_load
 from desist.enforcement.models import Failure
 from desist.families.models import SchoolRecord
@@ -628,6 +629,12 @@ def _derive(log: Callable[[str], None]) -> None:
     log(
         f"Victims linked to {victims['victims']:,} releases, {victims['notifications']:,} notifications "
         f"({victims['overdue']:,} overdue, {victims['done']:,} done)"
+    )
+    # After release plans and victims: a recall reopens the plan and tells the victims.
+    recalls = demo_recalls_record(timezone.localdate())
+    log(
+        f"Recalls {recalls['recalls']:,} recorded ({recalls['re-releases']:,} since re-released, "
+        f"{recalls['recalls not recorded']:,} not recordable)"
     )
 
 

@@ -1,0 +1,48 @@
+"""The demo's recalls (issue 14, items 4 and 8): every recall recommendation the partnership agreed is a
+recall recorded through the release app, decided by someone, so the release page and the record show it."""
+
+import io
+from datetime import date
+
+import pytest
+from django.core.management import call_command
+
+from desist.enforcement.models import RecallDecision, RecallRecommendation
+from desist.release.models import Recall
+
+pytestmark = [pytest.mark.django_db, pytest.mark.slow, pytest.mark.postgres]
+
+AS_OF = date(2026, 11, 23)
+BUILD = ("build_demo", "--people", "800", "--seed", "7", "--as-of", AS_OF.isoformat())
+
+
+def test_agreed_recalls_are_recorded_through_the_release_app(client, settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    out = io.StringIO()
+    call_command(*BUILD, stdout=out)
+    assert "Recalls " in out.getvalue()
+    decided = RecallRecommendation.objects.exclude(decision=RecallDecision.PENDING)
+    assert decided.exists(), out.getvalue()
+    # A deciding user and a date on every decision.
+    assert not decided.filter(decided_by__isnull=True).exists()
+    assert not decided.filter(decided_on__isnull=True).exists()
+    agreed = RecallRecommendation.objects.filter(decision=RecallDecision.RECALLED)
+    assert agreed.exists(), out.getvalue()
+    assert not agreed.filter(recall__isnull=True).exists(), out.getvalue()
+    assert (
+        not RecallRecommendation.objects.exclude(decision=RecallDecision.RECALLED)
+        .exclude(recall__isnull=True)
+        .exists()
+    )
+    for recommendation in agreed.select_related("recall"):
+        recall = recommendation.recall
+        assert recall is not None and recall.sentence_id == recommendation.sentence_id
+        assert recall.recalled_on == recommendation.decided_on
+    assert Recall.objects.count() == agreed.count()
+    # The release page of a recalled person shows the recall.
+    recommendation = agreed.select_related("decided_by", "recall").first()
+    assert recommendation is not None and recommendation.decided_by is not None
+    client.force_login(recommendation.decided_by)
+    page = client.get(f"/people/{recommendation.person_id}/release/")
+    assert page.status_code == 200
+    assert "recall" in page.content.decode().lower()
