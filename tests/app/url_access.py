@@ -340,6 +340,13 @@ RULES: dict[str, Rule] = {
     ),
     "api:monitoring_feed_import": Rule(403, method="POST", anonymous=API_SIGN_IN),
     "api:enforcement_refer": Rule(404, method="POST", anonymous=API_SIGN_IN),
+    "api:meetings_series_list": Rule(200, anonymous=API_SIGN_IN),
+    "api:meetings_meeting_get": Rule(404, anonymous=API_SIGN_IN),
+    "api:meetings_actions_mine": Rule(200, anonymous=API_SIGN_IN),
+    "api:meetings_action_status": Rule(404, method="POST", anonymous=API_SIGN_IN, body={"status": "done"}),
+    "api:meetings_mappa_refer": Rule(
+        404, method="POST", anonymous=API_SIGN_IN, body={"level": 2, "category": 1, "reason": "Risk"}
+    ),
 }
 
 

@@ -14,6 +14,7 @@ from ninja.security import HttpBearer, django_auth
 from desist.api.assessments import router as assessments_router
 from desist.api.enforcement import router as enforcement_router
 from desist.api.idempotency import conflict_message
+from desist.api.meetings import router as meetings_router
 from desist.api.merges import router as merges_router
 from desist.api.monitoring import router as monitoring_router
 from desist.api.people import router as people_router
@@ -91,3 +92,4 @@ api.add_router("/merges", merges_router)
 api.add_router("/supervision", supervision_router)
 api.add_router("/enforcement", enforcement_router)
 api.add_router("/monitoring", monitoring_router)
+api.add_router("/meetings", meetings_router)
