@@ -780,3 +780,59 @@ def draw_zone(polygons: list[list[Ring]], *, size: float = 400.0, margin: float 
         district=district_at((west + east) / 2, (south + north) / 2),
         bounds=(west, south, east, north),
     )
+
+
+@dataclass(frozen=True)
+class TrailDrawing:
+    """An SVG drawing of a device's latest location points over its zones and the district boundaries: the
+    viewBox, the zones' path, the trail as a polyline, each point (x, y) oldest first, the latest point."""
+
+    view_box: str
+    zone_path: str
+    districts: list[tuple[str, str]]  # (code, path)
+    trail: str  # polyline points "x,y x,y"
+    points: list[tuple[float, float]]
+    latest: tuple[float, float] | None
+    district: str | None
+    bounds: tuple[float, float, float, float]
+
+
+def draw_trail(
+    points: Sequence[tuple[float, float]],
+    zones: Sequence[list[list[Ring]]] = (),
+    *,
+    size: float = 400.0,
+    margin: float = 0.15,
+) -> TrailDrawing:
+    """Project the trail's points (lon, lat, oldest first) and the zones (equirectangular at their latitude)
+    into a square viewBox holding them all with a margin, over the schematic district boundaries."""
+    outer = [p for zone in zones for rings in zone for p in rings[0]]
+    every = [*points, *outer]
+    if not every:
+        raise ValueError("Nothing to draw: no points and no zones.")
+    west, south = min(p[0] for p in every), min(p[1] for p in every)
+    east, north = max(p[0] for p in every), max(p[1] for p in every)
+    k = math.cos(math.radians((south + north) / 2))
+    width = max((east - west) * k, north - south, 0.005) * (1 + 2 * margin)
+    cx, cy = (west + east) / 2 * k, (south + north) / 2
+    x0, y0 = cx - width / 2, cy + width / 2
+    scale = size / width
+
+    def xy(lon: float, lat: float) -> tuple[float, float]:
+        return round((lon * k - x0) * scale, 1), round((y0 - lat) * scale, 1)
+
+    def path(ring: Ring) -> str:
+        return "M" + " L".join("{:.1f},{:.1f}".format(*xy(lon, lat)) for lon, lat in ring) + " Z"
+
+    projected = [xy(lon, lat) for lon, lat in points]
+    centre = points[-1] if points else ((west + east) / 2, (south + north) / 2)
+    return TrailDrawing(
+        view_box=f"0 0 {size:g} {size:g}",
+        zone_path=" ".join(path(ring) for zone in zones for rings in zone for ring in rings),
+        districts=[(code, path(ring)) for code, ring in district_boundaries().items()],
+        trail=" ".join(f"{x:.1f},{y:.1f}" for x, y in projected),
+        points=projected,
+        latest=projected[-1] if projected else None,
+        district=district_at(*centre),
+        bounds=(west, south, east, north),
+    )

@@ -9,17 +9,25 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from django.conf import settings
-from django.db.models import Q, QuerySet
+from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from desist.audit.context import Actor
 from desist.audit.refusals import refuse
 from desist.core import monitoring as rules
 from desist.core import reference as rules_reference
-from desist.monitoring.models import Alert, AlertStatus, FeedImport, MonitoringEvent, MonitoringOrder
+from desist.iom.models import MembershipStatus
+from desist.monitoring.models import (
+    Alert,
+    AlertStatus,
+    FeedImport,
+    MonitoringEvent,
+    MonitoringOrder,
+    OrderKind,
+)
 from desist.partnership.models import Agency, AgencyKind
 from desist.people.models import Involvement, Person
-from desist.people.selectors import visible_people
+from desist.people.selectors import person_for_actor, visible_people
 from desist.sentences.models import LicenceCondition, Requirement, RequirementKind, RequirementStatus
 
 EVENTS_SHOWN = 50
@@ -243,3 +251,145 @@ def order_bases(person: Person, on: date | None = None) -> list[tuple[str, str]]
             )
         )
     return choices
+
+
+# --- Tracking with the police (IOM) -------------------------------------------------------------------
+
+# Who may follow a tagged IOM cohort member's location: the police (the IOM police officers working the
+# cohort with probation, as the seeds' satellite tracking with BUDDI), and probation, whose order it is.
+TRACKING_AGENCY_KINDS = (AgencyKind.POLICE, AgencyKind.PROBATION)
+# The orders whose devices send location points: trail monitoring, and the GPS tag an exclusion zone needs.
+TRACKED_KINDS = (OrderKind.TRAIL, OrderKind.EXCLUSION_ZONE)
+TRACKING_POINTS = 60  # the latest location points shown
+TRACKING_ALERTS = 20
+TRACKING_POLL_SECONDS = 30
+
+
+def may_track(actor: Actor) -> bool:
+    """Whether the actor works for the police or probation (or administers desist): who may follow the
+    location of a person in the IOM cohort on trail monitoring."""
+    return actor.is_administrator or (
+        Agency.objects.filter(pk__in=actor.agency_ids, kind__in=TRACKING_AGENCY_KINDS).exists()
+    )
+
+
+def tracked_orders(person_ids: QuerySet[Person, int] | list[int], on: date) -> QuerySet[MonitoringOrder]:
+    """Trail and exclusion-zone orders in force on the day, of the people adopted into the IOM cohort."""
+    return MonitoringOrder.objects.filter(
+        person_id__in=person_ids,
+        kind__in=TRACKED_KINDS,
+        start_date__lte=on,
+        person__iom_memberships__status=MembershipStatus.ADOPTED,
+    ).filter(Q(end_date__isnull=True) | Q(end_date__gte=on))
+
+
+def tracking_for_actor(actor: Actor, person_id: int, *, on: date | None = None) -> Person:
+    """The person whose location the actor may follow, or the logged refusal: 404 for a person the actor may
+    not see or who is not in the IOM cohort on trail monitoring, 403 for a role that may not track."""
+    on = on or timezone.localdate()
+    person = person_for_actor(actor, person_id, what="the location tracking", on=on)
+    if not may_track(actor):
+        refuse(
+            actor,
+            summary=f"Refused the location tracking of person {person.pk}",
+            person_id=person.pk,
+            reason="not police or probation staff",
+            status=403,
+            message="Location tracking is for the IOM police officers and probation staff.",
+        )
+    if not tracked_orders([person.pk], on).exists():
+        refuse(
+            actor,
+            summary=f"Refused the location tracking of person {person.pk}: not tracked",
+            person_id=person.pk,
+            reason="not in the IOM cohort on trail monitoring",
+        )
+    return person
+
+
+@dataclass
+class Tracking:
+    """A person's latest location points and zone alerts, with the map drawn and its text alternative."""
+
+    orders: list[MonitoringOrder]
+    points: list[MonitoringEvent]  # the latest first
+    alerts: list[Alert]  # zone entries and curfew violations, the latest first
+    drawing: rules.TrailDrawing | None
+    text: str
+
+    @property
+    def latest(self) -> MonitoringEvent | None:
+        return self.points[0] if self.points else None
+
+
+def person_tracking(person: Person, *, on: date | None = None) -> Tracking:
+    """The person's tracked orders in force, their latest location points and zone and curfew alerts, and
+    the map: three queries whatever the trail's length."""
+    on = on or timezone.localdate()
+    orders = list(tracked_orders([person.pk], on).distinct().order_by("-start_date", "-id"))
+    ids = [o.pk for o in orders]
+    points = list(
+        MonitoringEvent.objects.filter(person=person, order_id__in=ids, latitude__isnull=False)
+        .only("occurred_at", "latitude", "longitude", "kind", "order_id", "supplier")
+        .order_by("-occurred_at", "-id")[:TRACKING_POINTS]
+    )
+    alerts = list(
+        Alert.objects.filter(
+            person=person,
+            event__order_id__in=ids,
+            event__kind__in=(rules.EventKind.ZONE_ENTRY, rules.EventKind.CURFEW_VIOLATION),
+        )
+        .select_related("event")
+        .order_by("-event__occurred_at", "-id")[:TRACKING_ALERTS]
+    )
+    zones = []
+    for order in orders:
+        if order.zone:
+            try:
+                zones.append(rules.zone_polygons(order.zone))
+            except rules.ZoneError:
+                continue
+    trail = [(p.longitude or 0.0, p.latitude or 0.0) for p in reversed(points)]
+    drawing = rules.draw_trail(trail, zones) if trail or zones else None
+    return Tracking(orders, points, alerts, drawing, _tracking_text(points, zones, drawing))
+
+
+def _tracking_text(
+    points: list[MonitoringEvent], zones: list[list[list[rules.Ring]]], drawing: rules.TrailDrawing | None
+) -> str:
+    if drawing is None:
+        return "No location points and no zones to draw."
+    district = dict((d.code, d.name) for d in _districts()).get(
+        drawing.district or "", "outside Kent and Medway"
+    )
+    zone_text = f"{len(zones)} exclusion zone{'s' if len(zones) != 1 else ''} in red. " if zones else ""
+    if not points:
+        return f"{zone_text}No location points received yet."
+    latest, first = points[0], points[-1]
+    return (
+        f"{zone_text}{len(points)} location points from "
+        f"{timezone.localtime(first.occurred_at):%d/%m/%Y %H:%M} to "
+        f"{timezone.localtime(latest.occurred_at):%d/%m/%Y %H:%M}, the latest at latitude "
+        f"{latest.latitude:.5f}, longitude {latest.longitude:.5f}, in {district} "
+        "(schematic district boundary)."
+    )
+
+
+def tracked_people(actor: Actor, *, on: date | None = None) -> QuerySet[Person]:
+    """People the actor may see who are in the IOM cohort on trail monitoring, each with the time of their
+    latest location point: one query."""
+    on = on or timezone.localdate()
+    latest = MonitoringEvent.objects.filter(person_id=OuterRef("pk"), latitude__isnull=False).order_by(
+        "-occurred_at"
+    )
+    return (
+        visible_people(actor, on=on)
+        .filter(
+            pk__in=tracked_orders(visible_people(actor, on=on).values_list("pk", flat=True), on).values(
+                "person_id"
+            )
+        )
+        .annotate(last_seen=Subquery(latest.values("occurred_at")[:1]))
+        .select_related("district")
+        .order_by("last_name", "first_name", "id")
+    )

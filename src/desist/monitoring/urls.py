@@ -9,6 +9,8 @@ urlpatterns = [
         views.order_create,
         name="monitoring_order_create",
     ),
+    path("people/<id:person_id>/tracking/", views.person_tracking, name="person_tracking"),
+    path("monitoring/tracking/", views.tracking_list, name="monitoring_tracking"),
     path("monitoring/alerts/", views.my_alerts, name="monitoring_alerts"),
     path("monitoring/alerts/<id:alert_id>/", views.alert, name="monitoring_alert"),
     path(

@@ -27,6 +27,7 @@ from desist.sentences.models import LicenceCondition, Requirement
 def person_monitoring(request: AuthenticatedHttpRequest, person_id: int) -> HttpResponse:
     actor = request.actor
     person = person_for_actor(actor, person_id, what="the electronic monitoring")
+    may_track = selectors.may_track(actor)
     log_access(
         actor=actor,
         action=Action.CONSULTATION,
@@ -43,6 +44,8 @@ def person_monitoring(request: AuthenticatedHttpRequest, person_id: int) -> Http
             "events": selectors.person_events(person),
             "alerts": selectors.person_open_alerts(person),
             "may_monitor": selectors.may_monitor(actor),
+            "may_track": may_track,
+            "tracked": may_track and selectors.tracked_orders([person.pk], timezone.localdate()).exists(),
             "now": timezone.now(),
         },
     )
@@ -222,3 +225,61 @@ def feed(request: AuthenticatedHttpRequest, feed_id: int) -> HttpResponse:
     if found is None:
         raise Http404()
     return render(request, "monitoring/feed.html", {"feed": found})
+
+
+# --- Tracking with the police (IOM) -------------------------------------------------------------------
+
+
+@login_required
+def tracking_list(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """The IOM cohort members on trail monitoring the actor may see, with when each was last located."""
+    actor = request.actor
+    if not selectors.may_track(actor):
+        refuse(
+            actor,
+            summary="Refused the IOM location tracking list",
+            reason="not police or probation staff",
+            status=403,
+            message="Location tracking is for the IOM police officers and probation staff.",
+        )
+    people = list(selectors.tracked_people(actor)[:200])
+    log_access(
+        actor=actor,
+        action=Action.CONSULTATION,
+        summary=f"Viewed the IOM location tracking list ({len(people)} people)",
+        detail={"person_ids": [p.pk for p in people]},
+    )
+    return render(request, "monitoring/tracking_list.html", {"people": people})
+
+
+@login_required
+def person_tracking(request: AuthenticatedHttpRequest, person_id: int) -> HttpResponse:
+    """A tracked IOM cohort member's latest location points and zone alerts over the zone map; the map and
+    table refresh by HTMX polling (the fragment), and every view and refresh is in the access log."""
+    actor = request.actor
+    person = selectors.tracking_for_actor(actor, person_id)
+    tracking = selectors.person_tracking(person)
+    refresh = bool(request.htmx) and not request.htmx.history_restore_request
+    latest = tracking.latest
+    log_access(
+        actor=actor,
+        action=Action.CONSULTATION,
+        person_id=person.pk,
+        obj=person,
+        summary="Refreshed the location tracking" if refresh else "Viewed the location tracking",
+        detail={
+            "points": len(tracking.points),
+            "latest_event": latest.pk if latest else None,
+            "alerts": [a.pk for a in tracking.alerts],
+        },
+    )
+    return render(
+        request,
+        "monitoring/_tracking.html" if refresh else "monitoring/tracking.html",
+        {
+            "person": person,
+            "tracking": tracking,
+            "poll_seconds": selectors.TRACKING_POLL_SECONDS,
+            "now": timezone.now(),
+        },
+    )
