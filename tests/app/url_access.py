@@ -306,6 +306,29 @@ RULES: dict[str, Rule] = {
     "api:victim": Rule(404, anonymous=API_SIGN_IN),
     "api:victim_change": Rule(404, method="PATCH", anonymous=API_SIGN_IN, body={"name": "Changed"}),
     "api:victim_link": Rule(404, method="POST", anonymous=API_SIGN_IN, body={"offence_id": 0}),
+    "api:marac_referrals": Rule(200, anonymous=API_SIGN_IN),
+    "api:marac_vawg": Rule(200, anonymous=API_SIGN_IN),
+    "api:marac_referral": Rule(404, anonymous=API_SIGN_IN),
+    "api:marac_perpetrator_link": Rule(404, method="POST", anonymous=API_SIGN_IN, body={"person_id": None}),
+    "api:marac_action_add": Rule(
+        404, method="POST", anonymous=API_SIGN_IN, body={"agency": 0, "text": "Visit", "due_on": "2030-01-01"}
+    ),
+    "api:marac_victim_record": Rule(
+        404, method="POST", anonymous=API_SIGN_IN, body={"reference": "MARAC-9", "name": "Vi Victim"}
+    ),
+    "api:marac_victim": Rule(404, anonymous=API_SIGN_IN),
+    "api:marac_dash_record": Rule(
+        404,
+        method="POST",
+        anonymous=API_SIGN_IN,
+        body={"answers": ["yes"] * 24, "incident_on": TODAY.isoformat()},
+    ),
+    "api:marac_refer": Rule(
+        404,
+        method="POST",
+        anonymous=API_SIGN_IN,
+        body={"route": "escalation", "incident_on": TODAY.isoformat(), "police_call_outs": 5},
+    ),
     "api:work": Rule(200, anonymous=API_SIGN_IN),
     "api:supervision_chronology": Rule(404, anonymous=API_SIGN_IN),
     "api:supervision_contact_record": Rule(

@@ -97,3 +97,28 @@ def test_repeat_rate_is_repeats_over_referrals(flags: list[bool]) -> None:
         assert result.rate is not None and 0 <= result.rate <= 1
     else:
         assert result.rate is None
+
+
+def test_the_synthetic_year_of_referrals() -> None:
+    from desist.core.synth.marac import generate_marac
+
+    as_of = date(2026, 12, 1)
+    made = generate_marac(seed=7, as_of=as_of, victims=60, perpetrator_pool=20)
+    assert made == generate_marac(seed=7, as_of=as_of, victims=60, perpetrator_pool=20)
+    assert len(made.victims) == 60 and len({v.reference for v in made.victims}) == 60
+    routes = {r.route for r in made.referrals}
+    assert routes == set(Route)
+    by_victim: dict[int, list[date]] = {}
+    repeats = 0
+    for r in made.referrals:
+        assert as_of - timedelta(days=365) <= r.incident_on <= r.referred_on <= as_of
+        score = marac.dash_score(r.answers)
+        check = marac.route_check(
+            r.route, score=score, call_outs=r.police_call_outs, judgement_reason=r.judgement_reason
+        )
+        assert check.met, check.reason
+        repeats += marac.is_repeat(r.incident_on, by_victim.get(r.victim_key, []))
+        by_victim.setdefault(r.victim_key, []).append(r.referred_on)
+    assert repeats > 0
+    assert any(r.perpetrator is not None for r in made.referrals)
+    assert any(r.perpetrator is None for r in made.referrals)

@@ -23,6 +23,7 @@ from desist.api.referrals import router as referrals_router
 from desist.api.release import router as release_router
 from desist.api.services import WRITE_METHODS, api_token_check
 from desist.api.supervision import router as supervision_router
+from desist.api.marac import router as marac_router
 from desist.api.victims import router as victims_router
 from desist.api.victims import work_router
 from desist.audit.context import actor_for_request
@@ -87,6 +88,7 @@ api.add_router("/releases", release_router)
 api.add_router("/referrals", referrals_router)
 api.add_router("/premises", premises_router)
 api.add_router("/victims", victims_router)
+api.add_router("/marac", marac_router)
 api.add_router("/work", work_router)
 api.add_router("/merges", merges_router)
 api.add_router("/supervision", supervision_router)
