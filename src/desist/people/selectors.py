@@ -50,11 +50,23 @@ def visible_people(actor: Actor, *, on: date | None = None) -> QuerySet[Person]:
     """People the actor may see: one of their agencies is involved now, or was within the grace period."""
     if not actor.agency_ids:
         return Person.objects.none()
+    return Person.objects.filter(may_see(actor, on=on, person="pk"))
+
+
+def may_see(actor: Actor, *, on: date | None = None, person: str = "person") -> Q:
+    """The access rule (visible_people) as a condition on rows about a person, `person` naming the row's
+    person (or the path to it: "plan__person"). Each row is checked by one probe of its person's involvements
+    (involvement_access), where `person__in=visible_people(...)` must first gather everyone the actor may see:
+    for a manager over a whole agency, hundreds of thousands of people."""
+    if not actor.agency_ids:
+        return Q(pk__in=[])
     cutoff = access_cutoff(on or today())
-    involved = Involvement.objects.filter(person=OuterRef("pk"), agency_id__in=actor.agency_ids).filter(
-        Q(end_date__isnull=True) | Q(end_date__gte=cutoff)
+    involved = Involvement.objects.filter(
+        Q(end_date__isnull=True) | Q(end_date__gte=cutoff),
+        person=OuterRef(person),
+        agency_id__in=sorted(actor.agency_ids),
     )
-    return Person.objects.filter(Exists(involved))
+    return Q(Exists(involved))
 
 
 def person_for_actor(

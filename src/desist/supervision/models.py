@@ -128,6 +128,14 @@ class Appointment(models.Model):
                 condition=Q(status="booked", reminder_sent_at__isnull=True),
                 name="appointment_reminder_due",
             ),
+            # A manager's team queue (desist.workqueue): the agency's appointments in time order, and those
+            # still waiting for an outcome, read from the start of the order and stopped after 1,001.
+            models.Index(fields=["agency", "starts_at", "id"], name="appointment_agency_diary"),
+            models.Index(
+                fields=["agency", "starts_at", "id"],
+                condition=Q(status="booked", outcome=""),
+                name="appointment_outcome_due",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -2,7 +2,9 @@
 default ("My cases": the people the user is lead worker for, and what is addressed to them by name); a manager
 may look at the team's (everything for the people their agencies work with, and what is addressed to the
 agency). Each group is a count and its most urgent rows, two queries a group whatever the size; a release plan
-task is listed once, with its latest open escalation, however many milestones it has passed."""
+task is listed once, with its latest open escalation, however many milestones it has passed. The team's counts
+stop at TEAM_COUNT_CAP ("1,000+"): a manager over a whole agency needs to know the pile is large, not its
+exact size, and counting every one of hundreds of thousands of rows is what made the page slow."""
 
 from __future__ import annotations
 
@@ -24,7 +26,7 @@ from desist.monitoring.models import Alert, AlertStatus
 from desist.monitoring.selectors import open_alerts_for
 from desist.partnership.models import Role
 from desist.people.models import Involvement, Person
-from desist.people.selectors import visible_people
+from desist.people.selectors import may_see
 from desist.release.models import Escalation, EscalationStatus, PlanTask, ReleasePlan, TaskStatus
 from desist.supervision import selectors as supervision
 from desist.supervision.models import Appointment, AppointmentStatus
@@ -32,6 +34,9 @@ from desist.victims.selectors import notifications_outstanding
 from desist.victims.services import is_victim_liaison
 
 ROWS_PER_GROUP = 25
+# The team view counts the most urgent rows of a group up to this many, "1,000+" beyond (docs/benchmarks.md,
+# "My cases"): exact counts over a whole agency cost seconds, and past a thousand the figure changes nothing.
+TEAM_COUNT_CAP = 1_000
 
 
 @dataclass
@@ -43,6 +48,18 @@ class Group:
     count: int = 0
     overdue: int = 0
     rows: list[Any] = field(default_factory=list)
+    # There are more than `count` (and `overdue`): the team view stops counting at TEAM_COUNT_CAP.
+    capped: bool = False
+    overdue_capped: bool = False
+
+    @property
+    def count_label(self) -> str:
+        """The count as shown: "1,000+" when capped."""
+        return f"{self.count:,}+" if self.capped else str(self.count)
+
+    @property
+    def overdue_label(self) -> str:
+        return f"{self.overdue:,}+" if self.overdue_capped else str(self.overdue)
 
 
 # When a row is overdue: (field, "lt" or "lte", the day or time it is compared with).
@@ -55,17 +72,41 @@ def _is_overdue(row: Any, overdue: Overdue) -> bool:
     return value is not None and (value < limit if op == "lt" else value <= limit)
 
 
-def _group(key: str, title: str, rows: QuerySet[Any], *, overdue: Overdue | None = None) -> Group:
+def _group(
+    key: str, title: str, rows: QuerySet[Any], *, overdue: Overdue | None = None, cap: int | None = None
+) -> Group:
     """The group's most urgent rows, and how many there are and are overdue: one query when they all fit
-    (a personal queue, mostly), a second to count them when they do not."""
+    (a personal queue, mostly), a second to count them when they do not. With a `cap`, only the most urgent
+    cap + 1 rows are counted (read in the order an index keeps them); more than `cap` is shown as "1,000+".
+    Overdue rows sort first in every group, so the overdue count is exact below the cap too."""
     shown = list(rows[: ROWS_PER_GROUP + 1])
     if len(shown) <= ROWS_PER_GROUP:
         late = sum(1 for row in shown if overdue is not None and _is_overdue(row, overdue))
         return Group(key=key, title=title, count=len(shown), overdue=late, rows=shown)
-    late_q = Q(**{f"{overdue[0]}__{overdue[1]}": overdue[2]}) if overdue is not None else Q(pk__in=[])
-    counts = rows.order_by().aggregate(count=Count("id"), overdue=Count("id", filter=late_q))
+    counting = {"count": Count("id")}
+    if overdue is not None:
+        counting["overdue"] = Count("id", filter=Q(**{f"{overdue[0]}__{overdue[1]}": overdue[2]}))
+    counted = rows.order_by()
+    if cap is not None:
+        # Only the id (and what says overdue) of the first cap + 1 rows: LIMIT in the urgency order.
+        counted = rows.values(*(["id"] if overdue is None else ["id", overdue[0]]))[: cap + 1]
+    counts = {"overdue": 0, **counted.aggregate(**counting)}
+    if cap is None:
+        return Group(
+            key=key,
+            title=title,
+            count=counts["count"],
+            overdue=counts["overdue"],
+            rows=shown[:ROWS_PER_GROUP],
+        )
     return Group(
-        key=key, title=title, count=counts["count"], overdue=counts["overdue"], rows=shown[:ROWS_PER_GROUP]
+        key=key,
+        title=title,
+        count=min(counts["count"], cap),
+        overdue=min(counts["overdue"], cap),
+        rows=shown[:ROWS_PER_GROUP],
+        capped=counts["count"] > cap,
+        overdue_capped=counts["overdue"] > cap,
     )
 
 
@@ -82,17 +123,30 @@ def _active(on: date) -> Q:
     return Q(end_date__isnull=True) | Q(end_date__gte=on)
 
 
-def caseload_ids(actor: Actor, *, on: date, scope: str = MINE) -> QuerySet[Person, int]:
+def caseload_ids(actor: Actor, *, on: date, scope: str = MINE) -> QuerySet[Any, int]:
     """The people whose work is in the queue, as a subquery of numbers: those the actor is lead worker for
-    (MINE), or those the actor's agencies work with (TEAM); only people the actor may see."""
+    (MINE), or those the actor's agencies work with (TEAM); only people the actor may see. The team's is the
+    agencies' current involvements themselves (whoever an agency works with now, its staff may see): the
+    database then checks a row's person with one probe of involvement_access, where a list of the people seen
+    would first be built, for a whole agency a quarter of a million."""
     involved = Involvement.objects.filter(_active(on))
     if scope == TEAM:
-        involved = involved.filter(agency_id__in=sorted(actor.agency_ids))
-    else:
-        involved = involved.filter(lead_worker_id=actor.user_id)
+        return involved.filter(agency_id__in=sorted(actor.agency_ids)).values_list("person_id", flat=True)
+    involved = involved.filter(lead_worker_id=actor.user_id)
     return (
-        visible_people(actor, on=on).filter(pk__in=involved.values("person_id")).values_list("pk", flat=True)
+        Person.objects.filter(may_see(actor, on=on, person="pk"), pk__in=involved.values("person_id"))
+    ).values_list("pk", flat=True)
+
+
+def _in_caseload(actor: Actor, *, on: date, scope: str, person: str = "person") -> Q:
+    """A row about a person whose work is in the queue (caseload_ids), checked on the row itself: one index
+    probe a row read, so a team's LIMIT 26 reads 26 rows and a probe each, not the agency's caseload."""
+    if scope != TEAM:
+        return Q(**{f"{person}__in": caseload_ids(actor, on=on)})
+    current = Involvement.objects.filter(
+        _active(on), person=OuterRef(person), agency_id__in=sorted(actor.agency_ids)
     )
+    return Q(Exists(current))
 
 
 def _addressed(actor: Actor, scope: str) -> Q:
@@ -123,8 +177,8 @@ def plan_tasks_due(actor: Actor, *, on: date, scope: str = MINE) -> QuerySet[Pla
     return (
         PlanTask.objects.filter(
             (owned & Q(due_date__lte=on + timedelta(days=settings.DESIST_WORKQUEUE_DUE_DAYS))) | escalated,
+            may_see(actor, on=on, person="plan__person"),
             status=TaskStatus.OPEN,
-            plan__person__in=visible_people(actor, on=on),
         )
         .annotate(
             escalation=Subquery(latest.values("summary")[:1]),
@@ -141,9 +195,9 @@ def escalations(actor: Actor, *, on: date, scope: str = MINE) -> QuerySet[Escala
     return (
         Escalation.objects.filter(
             _addressed(actor, scope),
+            may_see(actor, on=on),
             task__isnull=True,
             status=EscalationStatus.OPEN,
-            person__in=visible_people(actor, on=on),
         )
         .select_related("person", "plan")
         .order_by("due_date", "release_date", "id")
@@ -158,9 +212,9 @@ def appointments_today(actor: Actor, *, on: date, scope: str = MINE) -> QuerySet
     """Today's live appointments: the actor's own (their diary), or (TEAM) every practitioner's of their
     agencies; on people they may see, in time order."""
     rows = Appointment.objects.filter(
+        may_see(actor, on=on),
         starts_at__gte=_start_of(on),
         starts_at__lt=_start_of(on + timedelta(days=1)),
-        person__in=visible_people(actor, on=on),
     ).exclude(status=AppointmentStatus.CANCELLED)
     if scope == TEAM:
         rows = rows.filter(agency_id__in=sorted(actor.agency_ids))
@@ -175,11 +229,11 @@ def outcomes_to_record(actor: Actor, *, on: date, scope: str = MINE) -> QuerySet
     mine = supervision.outcomes_to_record(actor)
     if scope == TEAM:
         mine = Appointment.objects.filter(
+            may_see(actor, on=on),
             agency_id__in=sorted(actor.agency_ids),
             status=AppointmentStatus.BOOKED,
             outcome="",
             starts_at__lt=timezone.now(),
-            person__in=visible_people(actor, on=on),
         ).select_related("person", "practitioner")
     return mine.order_by("starts_at", "id")
 
@@ -190,8 +244,8 @@ def alerts(actor: Actor, *, on: date, scope: str = MINE) -> QuerySet[Alert]:
     if scope == TEAM:
         return (
             Alert.objects.filter(
+                _in_caseload(actor, on=on, scope=TEAM),
                 status__in=[AlertStatus.OPEN, AlertStatus.ACKNOWLEDGED],
-                person__in=caseload_ids(actor, on=on, scope=TEAM),
             )
             .select_related("event", "person")
             .order_by("due_at", "id")
@@ -217,25 +271,30 @@ def work_queue(actor: Actor, *, on: date, scope: str = MINE) -> list[Group]:
     if scope == TEAM and not may_see_team(actor):
         scope = MINE
     people = caseload_ids(actor, on=on, scope=scope)
+    cap = TEAM_COUNT_CAP if scope == TEAM else None
     groups = [
         _group(
             "alerts",
             "Monitoring alerts",
             alerts(actor, on=on, scope=scope),
             overdue=("due_at", "lt", timezone.now()),
+            cap=cap,
         ),
-        _group("appointments", "Appointments today", appointments_today(actor, on=on, scope=scope)),
-        _group("outcomes", "Outcomes to record", outcomes_to_record(actor, on=on, scope=scope)),
+        _group("appointments", "Appointments today", appointments_today(actor, on=on, scope=scope), cap=cap),
+        _group("outcomes", "Outcomes to record", outcomes_to_record(actor, on=on, scope=scope), cap=cap),
     ]
     if enforcement.may_enforce(actor):
         due = enforcement.action_due(people)
         groups += [
-            _group("judgement", "Failures awaiting judgement", enforcement.awaiting_judgement(people)),
+            _group(
+                "judgement", "Failures awaiting judgement", enforcement.awaiting_judgement(people), cap=cap
+            ),
             _group(
                 "enforcement",
                 "Warnings or referrals due",
                 due,
                 overdue=("occurred_on", "lte", clock_overdue_before(on)),
+                cap=cap,
             ),
         ]
         for failure in groups[-1].rows:
@@ -246,21 +305,27 @@ def work_queue(actor: Actor, *, on: date, scope: str = MINE) -> list[Group]:
             "Release plan tasks due",
             plan_tasks_due(actor, on=on, scope=scope),
             overdue=("due_date", "lt", on),
+            cap=cap,
         ),
         _group(
             "escalations",
             "Short-notice releases",
             escalations(actor, on=on, scope=scope),
             overdue=("due_date", "lt", on),
+            cap=cap,
         ),
     ]
     needing = _referrals_needing()
     if needing is not None:
         # The referrals app answers for the agency; the queue still keeps to the people the user may see.
-        referrals = needing(actor, on).filter(person__in=visible_people(actor, on=on))
+        referrals = needing(actor, on).filter(may_see(actor, on=on))
         groups.append(
             _group(
-                "referrals", "Referrals waiting for your agency", referrals, overdue=("overdue_on", "lte", on)
+                "referrals",
+                "Referrals waiting for your agency",
+                referrals,
+                overdue=("overdue_on", "lte", on),
+                cap=cap,
             )
         )
     if is_victim_liaison(actor):
@@ -270,6 +335,7 @@ def work_queue(actor: Actor, *, on: date, scope: str = MINE) -> list[Group]:
                 "Victim notifications",
                 notifications_outstanding(actor),
                 overdue=("deadline", "lt", on),
+                cap=cap,
             )
         )
     # Actions meetings gave the actor by name (or, TEAM, their agencies): any person's, or none.
@@ -279,9 +345,12 @@ def work_queue(actor: Actor, *, on: date, scope: str = MINE) -> list[Group]:
             "Meeting actions",
             actions_owned(actor, team=scope == TEAM),
             overdue=("due_on", "lt", on),
+            cap=cap,
         )
     )
-    groups.append(_group("releases", "Releases coming up", releases_coming(actor, on=on, scope=scope)))
+    groups.append(
+        _group("releases", "Releases coming up", releases_coming(actor, on=on, scope=scope), cap=cap)
+    )
     return groups
 
 
@@ -295,7 +364,7 @@ def releases_coming(actor: Actor, *, on: date, scope: str = MINE) -> QuerySet[Re
     return (
         ReleasePlan.objects.filter(
             window | ~Q(manual_calculation=""),
-            person__in=caseload_ids(actor, on=on, scope=scope),
+            _in_caseload(actor, on=on, scope=scope),
             sentence__release_is_actual=False,
         )
         .select_related("person")

@@ -43,6 +43,7 @@ def queue(request: AuthenticatedHttpRequest) -> HttpResponse:
             "today": today,
             "now": timezone.now(),
             "total": sum(g.count for g in groups),
+            "capped": any(g.capped for g in groups),  # the team's counts stop at a thousand: "1,000+"
             "scope": scope,
             "may_see_team": team,
         },

@@ -159,3 +159,28 @@ def test_monitoring_alerts_are_in_the_officers_queue(partnership, team):
     alerts = _groups(tagged.officer_user)["alerts"]
     assert alerts.count == 3 and all(a.person_id == tagged.person.pk for a in alerts.rows)
     assert _groups(team["officer"])["alerts"].count == 0
+
+
+def test_the_team_counts_stop_at_the_cap_and_my_cases_are_counted_exactly(
+    client, partnership, team, monkeypatch
+):
+    from desist.workqueue import selectors
+
+    monkeypatch.setattr(selectors, "ROWS_PER_GROUP", 1)
+    monkeypatch.setattr(selectors, "TEAM_COUNT_CAP", 3)
+    cases(partnership, team["colleague"], 5, prefix="Many")
+    manager = partnership.user("mo.manager", partnership.probation, role="manager")
+    teams = _groups(manager, scope=SCOPE_TEAM)
+    # Five today, counted up to the cap: "3+"; the most urgent row is still the first in time.
+    assert (teams["appointments"].count, teams["appointments"].capped) == (3, True)
+    assert teams["appointments"].count_label == "3+"
+    assert teams["appointments"].rows[0].starts_at == min(
+        Appointment.objects.filter(starts_at__date=TODAY).values_list("starts_at", flat=True)
+    )
+    # Every failure awaiting judgement is past its clock? No: none is overdue, and that is counted too.
+    assert (teams["judgement"].count, teams["judgement"].capped, teams["judgement"].overdue) == (3, True, 0)
+    mine = _groups(team["colleague"])
+    assert (mine["appointments"].count, mine["appointments"].capped) == (5, False)
+    client.force_login(manager)
+    page = client.get("/work/?view=team").content.decode()
+    assert "Showing the 1 most urgent of 3+." in page
