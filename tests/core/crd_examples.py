@@ -39,6 +39,11 @@ from desist.core.release_dates.legislation import (
 
 DATA = Path(__file__).resolve().parent / "data" / "crd"
 EXPECTATIONS = DATA / "expectations.json"
+# The bank holidays of England and Wales the calculator's example tests run with: its `SpringTestBase` mocks
+# `BankHolidayService` with `TestUtil.defaultBankHolidays()`, which lists only these two (27 and 28 December
+# 2021, the Christmas and Boxing Day substitutes). The app passes the real calendar
+# (desist.core.working_days).
+CALCULATOR_TEST_BANK_HOLIDAYS = frozenset({date(2021, 12, 27), date(2021, 12, 28)})
 
 KINDS = {
     "StandardSentence": SentenceKind.STANDARD,
@@ -218,6 +223,7 @@ def to_engine(example: Example) -> tuple[Booking, Legislation]:
                 Movement(date.fromisoformat(m["movementDate"]), m["direction"], m.get("movementReason") or "")
                 for m in booking.get("externalMovements") or ()
             ),
+            bank_holidays=CALCULATOR_TEST_BANK_HOLIDAYS,
         ),
         legislation,
     )

@@ -41,6 +41,16 @@ def is_working_day(day: date) -> bool:
     return day.weekday() < FIRST_WEEKEND_DAY and not is_bank_holiday(day)
 
 
+def working_day_before(day: date, *, after: bool = False) -> date:
+    """`day` if it is a working day, else the working day before it (or, with `after`, the one after): the
+    day a release due on a weekend or bank holiday takes place (the one after for HDC, never before its
+    eligibility)."""
+    step = timedelta(days=1 if after else -1)
+    while not is_working_day(day):
+        day += step
+    return day
+
+
 def add_working_days(day: date, working_days: int) -> date:
     """The date `working_days` working days after `day` (`day` itself not counted; negative counts back).
     Zero gives `day`, whatever it is."""

@@ -173,6 +173,10 @@ class Booking:
         False  # work out the early removal scheme date (foreign nationals liable to removal)
     )
     movements: tuple[Movement, ...] = ()  # releases and admissions, in any order
+    # The bank holidays a release due on one takes place before (with weekends: the non-release days). An
+    # input, not the engine's own calendar: the app passes those of England and Wales (desist.core.
+    # working_days), the calculator's examples the list their tests fix.
+    bank_holidays: frozenset[date] = frozenset()
 
     def releases(self) -> tuple[date, ...]:
         """The days this person left custody. Removal under the early removal scheme is not a release when
@@ -213,7 +217,7 @@ class Booking:
         own += sum(
             e.recall_deducted for e in self.adjustments if e.applies_from is None or e.applies_from == start
         )
-        in_custody_until = _previous_working_day(unadjusted_release - timedelta(days=own))
+        in_custody_until = _previous_working_day(unadjusted_release - timedelta(days=own), self.bank_holidays)
         passed = {s.sentenced_on for s in self.sentences}
         for entry in self.adjustments:
             applies = entry.applies_from
@@ -330,9 +334,12 @@ def _out_when(booking: Booking, start: date, day: date) -> date | None:
     return None if at_large else last.on
 
 
-def _previous_working_day(day: date) -> date:
-    """A release due on a Saturday or Sunday takes place on the Friday before."""
-    return day - timedelta(days=max(0, day.weekday() - 4))
+def _previous_working_day(day: date, bank_holidays: frozenset[date]) -> date:
+    """A release due on a Saturday, a Sunday or a bank holiday takes place on the working day before (the
+    calculator's ``WorkingDayService.previousWorkingDay``)."""
+    while day.weekday() >= 5 or day in bank_holidays:
+        day -= timedelta(days=1)
+    return day
 
 
 def _day(start: date, days: int) -> date:
@@ -1781,7 +1788,10 @@ def _apply_recall(r: _SentenceDates, booking: Booking, legislation: Legislation)
         # bail, and one due at a weekend takes place on the Friday before, never before the
         # sentence date (``BookingTimelineService``): time unlawfully at large that began after it was on
         # licence, so it is added after the 12 months, not before them (``ualAfterDeterminateRelease``).
-        left = max(start, _previous_working_day(unadjusted - timedelta(days=adj.recall_deducted)))
+        left = max(
+            start,
+            _previous_working_day(unadjusted - timedelta(days=adj.recall_deducted), booking.bank_holidays),
+        )
         on_licence = min(
             sum(
                 e.unlawfully_at_large
