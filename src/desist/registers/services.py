@@ -12,6 +12,7 @@ from desist.audit.services import log_access
 from desist.people.models import Person
 from desist.people.signals import derived_refresh_later
 from desist.registers.models import RegisterEntry, RegisterKind
+from desist.registers.signals import register_changed_send
 
 
 @transaction.atomic
@@ -26,7 +27,8 @@ def register_add(
     recorded_by_id: int | None = None,
     notes: str = "",
 ) -> RegisterEntry:
-    """Put a person on a register (MAPPA needs a category and a level)."""
+    """Put a person on a register (MAPPA needs a category and a level). The person's derived figures follow,
+    and their release dates are worked out again at once (registers.signals.register_changed)."""
     entry = RegisterEntry(
         person=person,
         kind=kind,
@@ -47,12 +49,14 @@ def register_add(
         detail={"after": {"kind": kind, "start_date": start_date.isoformat()}},
     )
     derived_refresh_later(entry.person_id)
+    register_changed_send(actor=actor, entry=entry)
     return entry
 
 
 @transaction.atomic
 def register_end(*, actor: Actor, entry: RegisterEntry, end_date: date) -> RegisterEntry:
-    """End a register entry on a date (not before it began); the person's derived figures follow."""
+    """End a register entry on a date (not before it began); the person's derived figures follow, and their
+    release dates are worked out again at once (registers.signals.register_changed)."""
     before = entry.end_date.isoformat() if entry.end_date else None
     entry.end_date = end_date
     entry.full_clean()
@@ -66,6 +70,7 @@ def register_end(*, actor: Actor, entry: RegisterEntry, end_date: date) -> Regis
         detail={"changes": {"end_date": {"before": before, "after": end_date.isoformat()}}},
     )
     derived_refresh_later(entry.person_id)
+    register_changed_send(actor=actor, entry=entry)
     return entry
 
 
@@ -122,4 +127,5 @@ def register_mappa_level_set(
         },
     )
     derived_refresh_later(entry.person_id)
+    register_changed_send(actor=actor, entry=entry)
     return entry
