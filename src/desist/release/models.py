@@ -375,6 +375,9 @@ class EscalationReason(models.TextChoices):
 class EscalationStatus(models.TextChoices):
     OPEN = "open", "Open"
     RESOLVED = "resolved", "Resolved"
+    # Closed by desist, not dealt with: the release date it counted down to needs a manual calculation. It
+    # opens again if the same date stands again (the unique constraints would not raise it twice).
+    SUPERSEDED = "superseded", "Superseded: the release date needs a manual calculation"
 
 
 class Escalation(models.Model):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -25,6 +26,7 @@ from desist.audit.context import Actor
 from desist.audit.refusals import refuse
 from desist.core import release as rules
 from desist.core import release_dates as engine
+from desist.core import working_days
 from desist.offences.models import Offence
 from desist.partnership.models import Agency, AgencyKind
 from desist.people.models import Person
@@ -578,7 +580,10 @@ def escalations_for(
     if not mine:
         addressed |= Q(owner_agency_id__in=actor.agency_ids)
     rows = Escalation.objects.filter(addressed, person__in=visible_people(actor))
-    if status:
+    if status == EscalationStatus.RESOLVED:
+        # Closed: dealt with, or superseded by a release date that needs a manual calculation.
+        rows = rows.filter(status__in=(EscalationStatus.RESOLVED, EscalationStatus.SUPERSEDED))
+    elif status:
         rows = rows.filter(status=status)
     return rows.select_related("person", "task", "owner_agency", "responsible_officer", "plan").order_by(
         "release_date", "due_date", "id"
@@ -628,6 +633,10 @@ class WorkedDate:
     label: str
     date: date
     working: tuple[engine.Step, ...]
+    # The day a release due then takes place where the date is a weekend or bank holiday of England and Wales
+    # (the calculator's "... when adjusted to a working day"); None where the date is a working day or not a
+    # release.
+    working_day: datetime.date | None = None  # `date` here is the field above
 
 
 @dataclass
@@ -649,7 +658,13 @@ class BookingDates:
         if self.calculation is None:
             return []
         return [
-            WorkedDate(str(t), label, self.calculation.dates[t], tuple(self.calculation.explain(t)))
+            WorkedDate(
+                str(t),
+                label,
+                self.calculation.dates[t],
+                tuple(self.calculation.explain(t)),
+                _working_day(t, self.calculation.dates[t]),
+            )
             for t, label in DATE_LABELS.items()
             if t in self.calculation.dates
         ]
@@ -924,6 +939,7 @@ def _booking_dates(
         movements=_engine_movements(sentences),
         sex_offender=person_id in sex_register,
         early_removal=any("deportation" in (f.hdc_exclusions if (f := _facts(s)) else ()) for s in sentences),
+        bank_holidays=_bank_holidays(sentences),
     )
     try:
         calculated = engine.calculate(booking, LEGISLATION)
@@ -946,6 +962,38 @@ def _groups(s: Sentence, *, terrorism: bool) -> frozenset[str]:
         domestic_abuse=any(o.domestic_abuse for o in offences),
         terrorism=terrorism,
     )
+
+
+# The release dates a non-release day moves (the calculator's `ReleaseDateType.allowsWeekendAdjustment`): to
+# the working day before, HDC to the one after (never before its eligibility).
+_MOVED_TO_A_WORKING_DAY = frozenset(
+    {
+        engine.DateType.CRD,
+        engine.DateType.ARD,
+        engine.DateType.PED,
+        engine.DateType.PRRD,
+        engine.DateType.MTD,
+        engine.DateType.ETD,
+        engine.DateType.LTD,
+        engine.DateType.HDCED,
+    }
+)
+
+
+def _working_day(date_type: engine.DateType, day: date) -> date | None:
+    """The working day a release due on ``day`` takes place, where ``day`` is a non-release day."""
+    if date_type not in _MOVED_TO_A_WORKING_DAY:
+        return None
+    moved = working_days.working_day_before(day, after=date_type == engine.DateType.HDCED)
+    return moved if moved != day else None
+
+
+def _bank_holidays(sentences: list[Sentence]) -> frozenset[date]:
+    """The bank holidays of England and Wales over the years the sentences run, for the engine's
+    non-release days: a release due on one (or at a weekend) takes place on the working day before."""
+    first = min(s.sentence_date for s in sentences).year
+    last = max(s.sentence_date + timedelta(days=s.length_days) for s in sentences).year
+    return working_days.bank_holidays(range(first, last + 2))
 
 
 def _registers(person_ids: list[int], *, on: date) -> tuple[set[int], set[int]]:

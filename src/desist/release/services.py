@@ -330,11 +330,14 @@ def _episode_follows(
     if plan is None and new <= horizon:
         plan = planning.plan_create(actor=actor, sentences=sentences, on=on)
     if plan is not None:
+        was_manual = bool(plan.manual_calculation)
         plan.release_date, plan.release_type = new, told
         plan.short_notice = short or (plan.short_notice and change == rules.DateChange.PUT_BACK)
         plan.manual_calculation = ""  # worked out again, or recorded by the person who did the calculation
         plan.save(update_fields=["release_date", "release_type", "short_notice", "manual_calculation"])
         _move_open_due_dates(plan, on=on)
+        if was_manual:
+            _escalations_reopen(actor=actor, plan=plan)
     referrals_release_date_changed(actor=actor, person_id=person_id, old=was, new=new, on=on)
     for sentence in sentences:
         notifications_for_release_change(
@@ -588,22 +591,65 @@ def _plan_released(*, actor: Actor, plan: ReleasePlan, release: Release, on: dat
         },
     )
     # The release has happened: nothing is left to escalate before it.
+    _escalations_close(actor=actor, plan=plan, on=on, because="the person has been released")
+
+
+def _escalations_close(
+    *,
+    actor: Actor,
+    plan: ReleasePlan,
+    on: date,
+    because: str,
+    status: str = EscalationStatus.RESOLVED,
+) -> list[int]:
+    """Close the plan's open escalations, which no longer stand (resolved: the release happened; superseded:
+    the date they counted down to needs a manual calculation), in one log entry saying why. Returns their
+    ids."""
     escalations = list(
         Escalation.objects.filter(plan=plan, status=EscalationStatus.OPEN).values_list("pk", flat=True)
     )
     if escalations:
         Escalation.objects.filter(pk__in=escalations).update(
-            status=EscalationStatus.RESOLVED, resolved_on=on, resolved_by_id=actor.user_id
+            status=status, resolved_on=on, resolved_by_id=actor.user_id
         )
+        verb = "Superseded" if status == EscalationStatus.SUPERSEDED else "Resolved"
         log_access(
             actor=actor,
             action=Action.ALTERATION,
             person_id=plan.person_id,
             obj=plan,
-            summary=f"Resolved {len(escalations)} release escalation{'s' if len(escalations) != 1 else ''}: "
-            "the person has been released",
-            detail={"escalations": escalations},
+            summary=f"{verb} {len(escalations)} release escalation{'s' if len(escalations) != 1 else ''}: "
+            f"{because}"[:255],
+            detail={"escalations": escalations, "status": status},
         )
+    return escalations
+
+
+def _escalations_reopen(*, actor: Actor, plan: ReleasePlan) -> None:
+    """The plan's date stands again after a manual calculation: the escalations superseded from that same date
+    are open again (the daily job cannot raise them twice); those of another date stay superseded."""
+    escalations = list(
+        Escalation.objects.filter(
+            plan=plan, status=EscalationStatus.SUPERSEDED, release_date=plan.release_date
+        )
+        # Not for a task done meanwhile, nor a short notice the plan no longer has.
+        .filter(Q(task__status=TaskStatus.OPEN) | Q(task__isnull=True, plan__short_notice=True))
+        .values_list("pk", flat=True)
+    )
+    if not escalations:
+        return
+    Escalation.objects.filter(pk__in=escalations).update(
+        status=EscalationStatus.OPEN, resolved_on=None, resolved_by_id=None
+    )
+    log_access(
+        actor=actor,
+        action=Action.ALTERATION,
+        person_id=plan.person_id,
+        obj=plan,
+        summary=f"Reopened {len(escalations)} release escalation{'s' if len(escalations) != 1 else ''}: "
+        f"the release date {plan.release_date:%d %b %Y} stands again",
+        detail={"escalations": escalations},
+    )
 
 
 def _prison_involvement_end(*, actor: Actor, sentence: Sentence, released_on: date) -> None:
@@ -901,6 +947,10 @@ def escalation_resolve(*, actor: Actor, escalation: Escalation, on: date | None 
     """Mark an escalation dealt with."""
     if escalation.status == EscalationStatus.RESOLVED:
         raise ReleaseError("This escalation is already resolved.")
+    if escalation.status == EscalationStatus.SUPERSEDED:
+        raise ReleaseError(
+            "This escalation is closed: the release date it counted down to needs a manual calculation."
+        )
     escalation.status, escalation.resolved_on = EscalationStatus.RESOLVED, _today(on)
     escalation.resolved_by_id = actor.user_id
     escalation.save(update_fields=["status", "resolved_on", "resolved_by"])
@@ -1349,10 +1399,19 @@ def _plan_needs_manual_calculation(*, actor: Actor, person_id: int, reason: str,
     """The plan of a release desist can no longer work out says so, with the engine's reason, instead of
     keeping the last date as if it stood: the readiness view and the plan say it, escalations skip it (victims
     are told from the sentence's release date, emptied with the other dates), until the date is worked out
-    again or the person who does the calculation records it (`release_date_record` clears it)."""
+    again or the person who does the calculation records it (`release_date_record` clears it). The
+    escalations raised from the last date are resolved: nothing counts down to it any more, and the date that
+    replaces it raises its own."""
     plan = planning.episode_plan(actor=actor, person_id=person_id, on=on)
     if plan is None or plan.manual_calculation == reason[:300]:
         return
+    _escalations_close(
+        actor=actor,
+        plan=plan,
+        on=on,
+        because="the release date they counted down to needs a manual calculation, because " + reason,
+        status=EscalationStatus.SUPERSEDED,
+    )
     plan.manual_calculation = reason[:300]
     plan.save(update_fields=["manual_calculation"])
     log_access(

@@ -397,20 +397,34 @@ def notifications_raise(
     *, actor: Actor, on: date | None = None, sentence_ids: Iterable[int] | None = None
 ) -> int:
     """The daily catch-up: for every sentence with a linked victim and a release to come, raise what is owed
-    for the release and for each condition about the victim that no trigger raised. Safe to run any number of
-    times."""
+    for the release and for each condition about the victim that no trigger raised. The release is the
+    person's, as the plan, the triggers and the readiness view have it: the latest expected release of the
+    sentences served together (desist.release.planning), not each sentence's own date where the prison
+    recorded different ones. Safe to run any number of times."""
+    from desist.release import planning
     from desist.release.models import PlanSentence
 
     on = _today(on)
-    sentences = Sentence.objects.filter(
-        kind=SentenceKind.CUSTODY,
-        release_is_actual=False,
-        release_date__gte=on,
-        offences__victim_links__isnull=False,
-    ).distinct()
+    linked = planning.awaiting_release(on).filter(offences__victim_links__isnull=False).distinct()
     if sentence_ids is not None:
-        sentences = sentences.filter(pk__in=list(sentence_ids))
-    sentences_by_id = {s.pk: s for s in sentences}
+        linked = linked.filter(pk__in=list(sentence_ids))
+    linked_by_id = {s.pk: s for s in linked}
+    if not linked_by_id:
+        return 0
+    # Each person's release: the governing sentence of those awaiting release together (one query for all).
+    episodes: dict[int, list[Sentence]] = defaultdict(list)
+    for s in (
+        planning.awaiting_release(on)
+        .filter(person_id__in={s.person_id for s in linked_by_id.values()})
+        .only("pk", "person_id", "sentence_date", "release_date")
+    ):
+        episodes[s.person_id].append(s)
+    release_on = {person_id: planning.episode_release_date(group) for person_id, group in episodes.items()}
+    sentences_by_id = {
+        pk: s
+        for pk, s in linked_by_id.items()
+        if (day := release_on.get(s.person_id)) is not None and day >= on
+    }
     if not sentences_by_id:
         return 0
     links: dict[int, list[VictimLink]] = defaultdict(list)
@@ -434,13 +448,12 @@ def notifications_raise(
         conditions[condition.sentence_id].append(condition)
     created = 0
     for sentence_id, sentence in sentences_by_id.items():
-        assert sentence.release_date is not None
+        release_date = release_on[sentence.person_id]
+        assert release_date is not None
         events = [
-            _release_event(
-                sentence_id, sentence.release_date, release_types.get(sentence_id, "conditional"), "set"
-            )
+            _release_event(sentence_id, release_date, release_types.get(sentence_id, "conditional"), "set")
         ]
-        events += [_condition_event(c, "set", sentence.release_date, on) for c in conditions[sentence_id]]
+        events += [_condition_event(c, "set", release_date, on) for c in conditions[sentence_id]]
         created += len(_raise(actor=actor, sentence=sentence, events=events, on=on, links=links[sentence_id]))
     return created
 
