@@ -5,7 +5,7 @@ practitioner: the first page, a later page, and the agency and date filters, for
 (80 contacts each, as 20 million over 250,000 is) and for a few heavy records (thousands each).
 
     .venv/bin/python benchmarks/bench_chronology.py \
-        --database-url postgres://desist:desist@127.0.0.1:54329/bench_chronology --contacts 2000000
+        --database-url postgres://desist:desist@127.0.0.1:54329/bench_chronology  # 20 million contacts
 
 The database must be empty or throwaway (it is migrated and filled). PostgreSQL only: the loading is SQL.
 """
@@ -228,7 +228,7 @@ def measure(args: argparse.Namespace) -> None:
     )
     for label, people in (("80 contacts", ordinary), ("heavy records", heavy)):
         for kind, suffix in kinds:
-            times, queries = [], []
+            times, queries, sql = [], [], []
             for _ in range(args.requests):
                 pid = rng.choice(people)
                 with CaptureQueriesContext(connection) as captured:
@@ -237,11 +237,12 @@ def measure(args: argparse.Namespace) -> None:
                     times.append((time.perf_counter() - started) * 1000)
                 assert response.status_code == 200, response.status_code
                 queries.append(len(captured.captured_queries))
+                sql.append(sum(float(q["time"]) for q in captured.captured_queries) * 1000)
             times.sort()
             p95 = times[int(len(times) * 0.95) - 1]
             print(
                 f"{label:14} {kind:13} p50 {statistics.median(times):6.1f} ms  p95 {p95:6.1f} ms  "
-                f"queries {min(queries)}-{max(queries)}"
+                f"queries {min(queries)}-{max(queries)}  SQL p50 {statistics.median(sql):5.1f} ms"
             )
 
 
