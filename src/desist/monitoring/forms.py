@@ -103,6 +103,20 @@ class OrderForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         error_messages={"invalid_choice": "Choose days of the week."},
     )
+    home_latitude = forms.FloatField(
+        label="Curfew address latitude (optional)",
+        required=False,
+        min_value=-90,
+        max_value=90,
+        error_messages={"invalid": "Enter the latitude as a number, for example 51.2720."},
+    )
+    home_longitude = forms.FloatField(
+        label="Curfew address longitude (optional)",
+        required=False,
+        min_value=-180,
+        max_value=180,
+        error_messages={"invalid": "Enter the longitude as a number, for example 0.5220."},
+    )
     zone = forms.CharField(
         label="Exclusion zone (GeoJSON)",
         required=False,

@@ -94,6 +94,8 @@ def order_create(request: AuthenticatedHttpRequest, person_id: int) -> HttpRespo
                 curfew_start=data["curfew_start"],
                 curfew_end=data["curfew_end"],
                 curfew_days="".join(data["curfew_days"]),
+                home_latitude=data["home_latitude"],
+                home_longitude=data["home_longitude"],
                 zone=data["zone"],
                 zone_name=data["zone_name"],
                 supplier=data["supplier"],

@@ -101,3 +101,27 @@ def test_the_curfew_address_is_set_with_the_order_and_checked(case):
             curfew_end=case.curfew.curfew_end,
             home_latitude=51.3,
         )
+
+
+def test_the_order_page_takes_the_curfew_address(client, case):
+    from tests.app.monitoring.test_order_page import em_requirement, url
+
+    requirement = em_requirement(case)
+    client.force_login(case.officer_user)
+    data = {
+        "kind": "curfew",
+        "basis": f"requirement:{requirement.pk}",
+        "start_date": TODAY.isoformat(),
+        "curfew_start": "19:00",
+        "curfew_end": "07:00",
+        "home_latitude": "51.2720",
+        "home_longitude": "0.5220",
+        "supplier": "acme",
+        "device_id": "TAG11",
+    }
+    done = client.post(url(case), data)
+    assert done.status_code == 302
+    order = case.person.monitoring_orders.get(device_id="TAG11")
+    assert (order.home_latitude, order.home_longitude, order.home_radius_m) == (51.272, 0.522, 100)
+    refused = client.post(url(case), {**data, "home_longitude": "", "device_id": "TAG12"})
+    assert refused.status_code == 400 and "or neither" in refused.content.decode()
