@@ -55,6 +55,7 @@ from desist.iom.models import (
 )
 from desist.iom.services import candidacy_refresh
 from desist.linking.runs import LINK_REASON_PREFIX, LINK_REASON_SUFFIX
+from desist.marac.demo import demo_marac_build, marac_coordinator_user
 from desist.offences.models import Offence, OffenceCode
 from desist.offences.services import offence_codes_load
 from desist.outcomes.demo import demo_outcomes_load
@@ -94,6 +95,12 @@ DEMO_LOGINS = [
         "probation",
         Role.VICTIM_LIAISON,
         "victim liaison officer: victims to notify before release",
+    ),
+    (
+        "demo.marac",
+        "police",
+        Role.MARAC_COORDINATOR,
+        "MARAC coordinator: DASH referrals, repeats, each agency's actions and the VAWG figures",
     ),
     ("demo.fire", "fire", Role.PRACTITIONER, "fire and rescue officer"),
     ("demo.voluntary", "voluntary", Role.PRACTITIONER, "voluntary sector worker"),
@@ -630,6 +637,12 @@ def _derive(log: Callable[[str], None]) -> None:
         f"Victims linked to {victims['victims']:,} releases, {victims['notifications']:,} notifications "
         f"({victims['overdue']:,} overdue, {victims['done']:,} done)"
     )
+    marac = demo_marac_build(timezone.localdate())
+    log(
+        f"MARAC: {marac['referrals']:,} referrals of {marac['victims']:,} victims "
+        f"({marac['repeats']:,} repeats, {marac['perpetrators linked']:,} perpetrators in the caseload), "
+        f"{marac['actions']:,} actions ({marac['overdue']:,} overdue)"
+    )
     # After release plans and victims: a recall reopens the plan and tells the victims.
     recalls = demo_recalls_record(timezone.localdate())
     log(
@@ -741,6 +754,9 @@ def demo_logins_refresh() -> list[DemoLogin]:
     logins: list[DemoLogin] = []
     for username, kind, role, description in DEMO_LOGINS:
         user = User.objects.filter(username=username).first()
+        if user is None and role == Role.MARAC_COORDINATOR:
+            # A synthetic user of its own: the police's busiest worker is already demo.police.
+            user = marac_coordinator_user()
         if user is None:
             # Coordinators and the victim liaison officer are probation managers not yet a demo login.
             user_id = (

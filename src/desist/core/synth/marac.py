@@ -106,7 +106,13 @@ def generate_marac(*, seed: int, as_of: date, victims: int, perpetrator_pool: in
             if perpetrator_pool and rng.random() < IN_CASELOAD_SHARE
             else None
         )
-        first = start + timedelta(days=int(rng.integers(0, YEAR_DAYS - 30)))
+        # The newest few are referred in the last fortnight, so some await the next MARAC meeting.
+        recent = key >= victims - max(3, victims // 12)
+        first = (
+            as_of - timedelta(days=int(rng.integers(0, 14)))
+            if recent
+            else start + timedelta(days=int(rng.integers(0, YEAR_DAYS - 30)))
+        )
         days = [first]
         if rng.random() < REPEAT_SHARE:
             # A further incident within 12 months of the first referral, and on or before as_of.
