@@ -1,5 +1,6 @@
 """The demo's recalls (issue 14, items 4 and 8): every recall recommendation the partnership agreed is a
-recall recorded through the release app, decided by someone, so the release page and the record show it."""
+recall recorded through the release app, decided by someone, so the release page and the record show it. And
+its tracking with the police: IOM cohort members with GPS tags whose trails came in through the feed."""
 
 import io
 from datetime import date
@@ -46,3 +47,29 @@ def test_agreed_recalls_are_recorded_through_the_release_app(client, settings):
     page = client.get(f"/people/{recommendation.person_id}/release/")
     assert page.status_code == 200
     assert "recall" in page.content.decode().lower()
+
+
+def test_iom_cohort_members_wear_gps_tags_the_police_follow(client, settings):
+    from django.contrib.auth.models import User
+
+    from desist.audit.context import actor_for_user
+    from desist.monitoring import selectors
+    from desist.monitoring.models import Alert, MonitoringEvent, MonitoringOrder
+
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    out = io.StringIO()
+    call_command(*BUILD, stdout=out)
+    assert "GPS tags on " in out.getvalue()
+    tags = MonitoringOrder.objects.filter(device_id__startswith="IOM")
+    assert tags.exists(), out.getvalue()
+    assert MonitoringEvent.objects.filter(order__in=tags, kind="location").count() > 50
+    # The first tag's trail enters its exclusion zone once: one alert, raised through the feed.
+    assert Alert.objects.filter(event__order__in=tags, event__kind="zone_entry").count() == 1
+    # The demo's IOM police officer follows them.
+    police = User.objects.get(username="demo.police")
+    followed = selectors.tracked_people(actor_for_user(police, channel="web"))
+    assert set(followed.values_list("pk", flat=True)) == set(tags.values_list("person_id", flat=True))
+    client.force_login(police)
+    tagged = tags.order_by("id").first()
+    page = client.get(f"/people/{tagged.person_id}/tracking/")
+    assert page.status_code == 200 and "Exclusion zone entered" in page.content.decode()

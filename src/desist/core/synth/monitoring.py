@@ -312,3 +312,39 @@ def _events(
                 if event.alert_status == "judged":
                     event.reason = ACCEPTABLE_REASONS[kind]
             out.events.append(event)
+
+
+def trail_points(
+    seed: int,
+    key: int,
+    *,
+    home: tuple[float, float],
+    until: datetime,
+    hours: int = 24,
+    every_minutes: int = 15,
+    visit: tuple[float, float] | None = None,
+) -> list[tuple[datetime, float, float]]:
+    """A GPS tag's trail for the last `hours` before `until`: (time, lon, lat) every `every_minutes`, at home
+    (lon, lat) overnight and wandering within a few kilometres by day; with `visit`, an hour spent there in
+    the afternoon (an exclusion zone entered, for the demo). Deterministic for the seed and key."""
+    rng = stream(seed, f"{STREAM}-trail-{key}")
+    points: list[tuple[datetime, float, float]] = []
+    lon, lat = home
+    start = until - timedelta(hours=hours)
+    steps = hours * 60 // every_minutes
+    for n in range(steps + 1):
+        at = start + timedelta(minutes=n * every_minutes)
+        hour = at.hour
+        if hour < 8 or hour >= 22:
+            # Home overnight, give or take the fix's accuracy.
+            lon = home[0] + float(rng.normal(0, 0.0002))
+            lat = home[1] + float(rng.normal(0, 0.0001))
+        elif visit is not None and hour == 15:
+            lon = visit[0] + float(rng.normal(0, 0.0005))
+            lat = visit[1] + float(rng.normal(0, 0.0003))
+        else:
+            # A random walk by day, pulled back towards home.
+            lon += float(rng.normal(0, 0.004)) + (home[0] - lon) * 0.1
+            lat += float(rng.normal(0, 0.0025)) + (home[1] - lat) * 0.1
+        points.append((at, round(lon, 6), round(lat, 6)))
+    return points
