@@ -40,6 +40,7 @@ from desist.demo.models import DemoBuild
 from desist.demo.monitoring import demo_monitoring_load
 from desist.demo.recalls import demo_recalls_record
 from desist.demo.supervision import demo_supervision_load
+from desist.demo.tracking import demo_iom_tracking
 from desist.enforcement.models import Failure
 from desist.families.models import SchoolRecord
 from desist.families.services import families_refresh
@@ -648,6 +649,12 @@ def _derive(log: Callable[[str], None]) -> None:
     log(
         f"Recalls {recalls['recalls']:,} recorded ({recalls['re-releases']:,} since re-released, "
         f"{recalls['recalls not recorded']:,} not recordable)"
+    )
+    # After the cohort is adopted: a few of its members wear GPS tags the IOM police officers follow.
+    tracking = demo_iom_tracking(timezone.localdate())
+    log(
+        f"GPS tags on {tracking['tagged']} IOM cohort members, {tracking['points']:,} location points, "
+        f"{tracking['alerts']} zone alerts"
     )
 
 
