@@ -57,6 +57,7 @@ from desist.iom.models import (
 from desist.iom.services import candidacy_refresh
 from desist.linking.runs import LINK_REASON_PREFIX, LINK_REASON_SUFFIX
 from desist.marac.demo import demo_marac_build, marac_coordinator_user
+from desist.meetings.demo import demo_meetings_build
 from desist.offences.models import Offence, OffenceCode
 from desist.offences.services import offence_codes_load
 from desist.outcomes.demo import demo_outcomes_load
@@ -102,6 +103,12 @@ DEMO_LOGINS = [
         "police",
         Role.MARAC_COORDINATOR,
         "MARAC coordinator: DASH referrals, repeats, each agency's actions and the VAWG figures",
+    ),
+    (
+        "demo.mappa",
+        "probation",
+        Role.COORDINATOR,
+        "MAPPA coordinator: level 2 and 3 meetings from agenda to minutes, and their actions",
     ),
     ("demo.fire", "fire", Role.PRACTITIONER, "fire and rescue officer"),
     ("demo.voluntary", "voluntary", Role.PRACTITIONER, "voluntary sector worker"),
@@ -637,6 +644,11 @@ def _derive(log: Callable[[str], None]) -> None:
     log(
         f"Victims linked to {victims['victims']:,} releases, {victims['notifications']:,} notifications "
         f"({victims['overdue']:,} overdue, {victims['done']:,} done)"
+    )
+    meetings = demo_meetings_build(timezone.localdate())
+    log(
+        f"MAPPA meetings: {meetings['meetings']:,} meetings with {meetings['items']:,} cases heard, "
+        f"{meetings['actions']:,} actions ({meetings['overdue']:,} overdue)"
     )
     marac = demo_marac_build(timezone.localdate())
     log(
