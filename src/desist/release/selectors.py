@@ -996,6 +996,10 @@ def _bank_holidays(sentences: list[Sentence]) -> frozenset[date]:
     return working_days.bank_holidays(range(first, last + 2))
 
 
+# The registers the release dates read (`_registers`): a change to an entry of another kind moves no date.
+RELEASE_REGISTER_KINDS = frozenset({"terrorism", "mappa"})
+
+
 def _registers(person_ids: list[int], *, on: date) -> tuple[set[int], set[int]]:
     """Who is on the terrorism register (or MAPPA category 4), and who is subject to sex offender notification
     (MAPPA category 1), on a day."""

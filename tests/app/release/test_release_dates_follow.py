@@ -7,6 +7,8 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from desist.audit.models import AccessLogEntry
 from desist.core import release_dates as engine
@@ -204,3 +206,14 @@ def test_the_release_page_gives_the_working_day_of_a_release_due_on_a_bank_holid
     page = client.get(f"/people/{subject.pk}/release/").content.decode()
     assert "26 December 2025" in page
     assert "(Wednesday 24 December 2025 when adjusted to a working day)" in page
+
+
+def test_a_register_the_release_dates_do_not_read_works_nothing_out(officer, subject):
+    start = TODAY - timedelta(days=5)
+    record(officer, subject, sentence_date=start, months=5, offence_date=start - timedelta(days=20))
+    changes = ReleaseDateChange.objects.count()
+    with CaptureQueriesContext(connection) as queries:
+        register_add(actor=builders.actor(), person=subject, kind=RegisterKind.SELF_HARM, start_date=TODAY)
+    # Not even the question whether a sentence awaits release.
+    assert not [q for q in queries.captured_queries if "sentences_sentence" in q["sql"]]
+    assert ReleaseDateChange.objects.count() == changes
