@@ -56,6 +56,9 @@ UNLINKED: dict[str, str] = {
     "enforcement/failures/<id:failure_id>/<slug:action>/": "POST only: judge, warn, refer, court outcome",
     "enforcement/recalls/<id:recommendation_id>/decide/": "POST only: decide a recall recommendation",
     "monitoring/alerts/<id:alert_id>/<slug:action>/": "POST only: acknowledge or judge a monitoring alert",
+    "marac/referrals/<id:marac_referral_id>/actions/": "POST only: record an agency's action on a referral",
+    "marac/referrals/<id:marac_referral_id>/heard/": "POST only: record a MARAC referral as heard",
+    "marac/actions/<id:marac_action_id>/": "POST only: mark a MARAC action done",
     "monitoring/alerts/<id:alert_id>/": "needs a monitoring alert (none in a fresh demo); "
     "tests/app/monitoring/test_pages.py opens it",
     "monitoring/feeds/<id:feed_id>/": "needs an imported monitoring feed (none in a fresh demo); "
