@@ -228,13 +228,14 @@ def measure(args: argparse.Namespace) -> None:
     )
     for label, people in (("80 contacts", ordinary), ("heavy records", heavy)):
         for kind, suffix in kinds:
-            times, queries, sql = [], [], []
+            times, queries, sql, cpu = [], [], [], []
             for _ in range(args.requests):
                 pid = rng.choice(people)
                 with CaptureQueriesContext(connection) as captured:
-                    started = time.perf_counter()
+                    started, used = time.perf_counter(), time.process_time()
                     response = client.get(f"/people/{pid}/chronology/{suffix(pid)}")
                     times.append((time.perf_counter() - started) * 1000)
+                    cpu.append((time.process_time() - used) * 1000)  # this process only
                 assert response.status_code == 200, response.status_code
                 queries.append(len(captured.captured_queries))
                 sql.append(sum(float(q["time"]) for q in captured.captured_queries) * 1000)
@@ -242,7 +243,8 @@ def measure(args: argparse.Namespace) -> None:
             p95 = times[int(len(times) * 0.95) - 1]
             print(
                 f"{label:14} {kind:13} p50 {statistics.median(times):6.1f} ms  p95 {p95:6.1f} ms  "
-                f"queries {min(queries)}-{max(queries)}  SQL p50 {statistics.median(sql):5.1f} ms"
+                f"queries {min(queries)}-{max(queries)}  SQL p50 {statistics.median(sql):5.1f} ms  "
+                f"CPU p50 {statistics.median(cpu):5.1f} ms"
             )
 
 
