@@ -999,7 +999,54 @@ def calculate(booking: Booking, legislation: Legislation = CURRENT) -> Calculati
     """Release dates for a booking: its concurrent terms (single sentences or consecutive runs) together."""
     if not booking.sentences:
         return ManualCalculation("there are no sentences")
-    return _remand_before_any_sentence(booking) or _calculate(booking, legislation)
+    result = _remand_before_any_sentence(booking) or _calculate(booking, legislation)
+    return _dates_before_commencement(result, booking, legislation)
+
+
+def _dates_before_commencement(
+    result: Calculation | ManualCalculation, booking: Booking, legislation: Legislation
+) -> Calculation | ManualCalculation:
+    """A scheme that keeps the dates before it (the progression model): the booking's CRD, PED and ERSED
+    worked out under the law without it stand where they fell, less the added days awarded, before its
+    first tranche (``SDSProgressionModelFinalDatesService.applyFinalDates``, whose snapshot is taken at the
+    booking's own tranche: judged from the first tranche, desist holds no date the calculator would not)."""
+    if not isinstance(result, Calculation):
+        return result
+    for scheme in legislation.schemes:
+        if not scheme.keeps_dates_before_commencement:
+            continue
+        before = calculate(
+            booking,
+            dataclasses.replace(legislation, schemes=tuple(s for s in legislation.schemes if s != scheme)),
+        )
+        if not isinstance(before, Calculation):
+            continue
+        awarded = timedelta(
+            days=sum(e.additional_days_awarded - e.restored_days for e in booking.adjustments)
+        )
+        dates = dict(result.dates)
+        kept: list[DateType] = []
+        for date_type in (DateType.CRD, DateType.PED, DateType.ERSED):
+            standard = before.dates.get(date_type)
+            if (
+                date_type in dates
+                and standard is not None
+                and standard - awarded < scheme.commences
+                and dates[date_type] != standard
+            ):
+                dates[date_type] = standard
+                kept.append(date_type)
+        if kept:
+            working = tuple(s for s in result.working if s.date_type not in kept) + tuple(
+                Step(
+                    t,
+                    f"before {scheme.name}",
+                    f"the date under the law before it, reached before {scheme.commences}",
+                )
+                for t in kept
+            )
+            result = Calculation(dates=dates, working=working)
+    return result
 
 
 def _calculate(booking: Booking, legislation: Legislation) -> Calculation | ManualCalculation:

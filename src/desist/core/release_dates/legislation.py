@@ -95,6 +95,10 @@ class EarlyReleaseScheme:
     # the eligibility date the run had before, worked out under its snapshot of the law, which desist does not
     # reproduce).
     manual_if_joined_after_parole_eligibility: bool = False
+    # The booking's conditional release, parole eligibility and early removal dates worked out under the law
+    # before the scheme stand where they fell (less any added days awarded) before it began: the calculator's
+    # ``SDSProgressionModelFinalDatesService.applyFinalDates``, from its snapshot before the scheme's tranche.
+    keeps_dates_before_commencement: bool = False
 
     @property
     def commences(self) -> date:
@@ -211,6 +215,7 @@ PROGRESSION_MODEL = EarlyReleaseScheme(
     manual_if_out_on_commencement=True,
     manual_if_early_removal_either_side=True,
     manual_if_joined_after_parole_eligibility=True,
+    keeps_dates_before_commencement=True,
 )
 
 #: The law in force, as the calculator's standard configuration holds it.
