@@ -1007,14 +1007,17 @@ def _dates_before_commencement(
     result: Calculation | ManualCalculation, booking: Booking, legislation: Legislation
 ) -> Calculation | ManualCalculation:
     """A scheme that keeps the dates before it (the progression model): the booking's CRD, PED and ERSED
-    worked out under the law without it stand where they fell, less the added days awarded, before its
-    first tranche (``SDSProgressionModelFinalDatesService.applyFinalDates``, whose snapshot is taken at the
-    booking's own tranche: judged from the first tranche, desist holds no date the calculator would not)."""
+    worked out under the law without it stand where they fell, less the added days awarded, before the
+    scheme's tranche reached the booking (``SDSProgressionModelFinalDatesService.applyFinalDates``, with its
+    ``ProgressionModelLegislation.applyDefaulting``, from the snapshot taken at that tranche)."""
     if not isinstance(result, Calculation):
         return result
-    for scheme in legislation.schemes:
+    for step, scheme in enumerate(legislation.schemes, start=1):
         if not scheme.keeps_dates_before_commencement:
             continue
+        # The day the scheme reached this booking: its tranche's, or its start for sentences all passed after.
+        tranche = _scheme_tranche(scheme, booking, legislation, step)
+        reached = tranche.commences if tranche is not None else scheme.commences
         before = calculate(
             booking,
             dataclasses.replace(legislation, schemes=tuple(s for s in legislation.schemes if s != scheme)),
@@ -1031,7 +1034,7 @@ def _dates_before_commencement(
             if (
                 date_type in dates
                 and standard is not None
-                and standard - awarded < scheme.commences
+                and standard - awarded < reached
                 and dates[date_type] != standard
             ):
                 dates[date_type] = standard
@@ -1041,7 +1044,7 @@ def _dates_before_commencement(
                 Step(
                     t,
                     f"before {scheme.name}",
-                    f"the date under the law before it, reached before {scheme.commences}",
+                    f"the date under the law before it, reached before {reached}",
                 )
                 for t in kept
             )

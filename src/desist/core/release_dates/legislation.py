@@ -96,8 +96,9 @@ class EarlyReleaseScheme:
     # reproduce).
     manual_if_joined_after_parole_eligibility: bool = False
     # The booking's conditional release, parole eligibility and early removal dates worked out under the law
-    # before the scheme stand where they fell (less any added days awarded) before it began: the calculator's
-    # ``SDSProgressionModelFinalDatesService.applyFinalDates``, from its snapshot before the scheme's tranche.
+    # before the scheme stand where they fell (less any added days awarded) before it reached the booking: the
+    # calculator's ``SDSProgressionModelFinalDatesService.applyFinalDates``, from its snapshot before the
+    # scheme's tranche.
     keeps_dates_before_commencement: bool = False
 
     @property
