@@ -71,12 +71,12 @@ def load(people: int, weeks: int) -> str:
         cursor.execute(
             """INSERT INTO registers_registerentry (person_id, kind, mappa_category, mappa_level, start_date,
                    notes)
-               SELECT id, 'mappa', 1 + id %% 3, 2, DATE '2024-01-01', '' FROM people_person
-               WHERE id %% 50 = 0"""
+               SELECT id, 'mappa', 1 + id % 3, 2, DATE '2024-01-01', '' FROM people_person
+               WHERE id % 50 = 0"""
         )
         cursor.execute(
             """INSERT INTO meetings_mappacase (person_id, level, category, next_review_on, opened_on)
-               SELECT id, 2, 1 + id %% 3, %s::date + 8 + (id / 50) %% 28, DATE '2024-01-01'
+               SELECT id, 2, 1 + id %% 3, %s::date + (8 + (id / 50) %% 28)::int, DATE '2024-01-01'
                FROM people_person WHERE id %% 50 = 0""",
             [today],
         )
@@ -209,6 +209,7 @@ def measure(args: argparse.Namespace) -> None:
     for _ in range(args.requests // 4 or 1):
         with transaction.atomic():
             meeting = Meeting.objects.select_related("series").get(pk=upcoming.pk)
+            meeting.items.all().delete()  # measured again: the agenda as it was before it was built
             with CaptureQueriesContext(connection) as captured:
                 started = time.perf_counter()
                 items = services.agenda_build(actor=actor, meeting=meeting)
@@ -220,6 +221,7 @@ def measure(args: argparse.Namespace) -> None:
         f"max {max(times):.0f} ms, {len(captured.captured_queries)} queries"
     )
     with transaction.atomic():
+        upcoming.items.all().delete()
         services.agenda_build(
             actor=actor, meeting=Meeting.objects.select_related("series").get(pk=upcoming.pk)
         )

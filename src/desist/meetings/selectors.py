@@ -17,7 +17,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from django.db.models import Count, Exists, Min, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, Min, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 
 from desist.audit.context import Actor
 from desist.audit.refusals import refuse
@@ -76,14 +77,22 @@ def may_run(actor: Actor, series: MeetingSeries) -> bool:
     return series.agencies.filter(pk__in=sorted(actor.agency_ids)).exists()
 
 
+def _count(rows: QuerySet[Any]) -> Subquery:
+    # A correlated count each: joining items, attendance and actions at once multiplies the rows counted.
+    return Subquery(rows.order_by().values("meeting_id").annotate(n=Count("id")).values("n")[:1])
+
+
 def series_meetings(series: MeetingSeries) -> QuerySet[Meeting]:
     """The series' meetings, latest first, with counts of items, agencies present and open actions."""
+    here = OuterRef("pk")
     return series.meetings.annotate(
-        item_count=Count("items", distinct=True),
-        present_count=Count(
-            "attendance__agency", filter=Q(attendance__status=AttendanceStatus.PRESENT), distinct=True
+        item_count=Coalesce(_count(AgendaItem.objects.filter(meeting=here)), 0),
+        present_count=Coalesce(
+            _count(Attendance.objects.filter(meeting=here, status=AttendanceStatus.PRESENT)), 0
         ),
-        open_actions=Count("actions", filter=Q(actions__status=ActionStatus.OPEN), distinct=True),
+        open_actions=Coalesce(
+            _count(MeetingAction.objects.filter(meeting=here, status=ActionStatus.OPEN)), 0
+        ),
     ).order_by("-starts_at")
 
 
