@@ -12,28 +12,51 @@ import pytest
 _DEMO_DATABASE = pytest.StashKey[Any]()
 
 
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(config: Any, items: list[Any]) -> None:
+    """`--dist loadgroup` (scripts/test.sh) keeps the tests of an xdist_group on one worker by adding
+    "@group" to their node ids in each worker. pytest-xdist does that by setting `item._nodeid`, which pytest
+    9.2 no longer reads (pytest-dev/pytest-xdist#1386): the accessibility crawl's shards were spread over
+    both workers and each worker found the crawl's pages. This sets the id as pytest 9.2 keeps it."""
+    if not (hasattr(config, "workerinput") and config.getvalue("loadgroup")):
+        return
+    for item in items:
+        marks = item.iter_markers("xdist_group")
+        groups = sorted(
+            {str(mark.args[0] if mark.args else mark.kwargs.get("name", "default")) for mark in marks}
+        )
+        suffix = "@" + "_".join(groups)
+        if not groups or item.nodeid.endswith(suffix):
+            continue  # not grouped, or pytest-xdist's own suffix took effect (pytest before 9.2)
+        from _pytest.nodeid import coerce_node_id
+
+        item._id = coerce_node_id(item.nodeid + suffix)
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(
-    django_db_setup: None, django_db_blocker: Any, tmp_path_factory: Any, request: Any
+    django_db_setup: None, django_db_blocker: Any, tmp_path_factory: Any, shared_folder: Path, request: Any
 ) -> Iterator[None]:
     """pytest-django's test database, and beside it a copy of it as migrations left it, for the small demo
-    partnership that the crawl's tests share (`demo_database`)."""
+    partnership that the crawl's tests share (`demo_database`), built once per run."""
     from tests.demo_database import DemoDatabase
 
     with django_db_blocker.unblock():
         demo = DemoDatabase.from_test_database("demo", tmp_path_factory.mktemp("demo"))
+    demo.share_builds(shared_folder / "demo")
     request.config.stash[_DEMO_DATABASE] = demo
     yield
     with django_db_blocker.unblock():
         for database in [*demo.copies, demo]:
             database.drop()
+        demo.leave_shared_build()
 
 
 @pytest.fixture
 def demo_database(django_db_setup: None, django_db_blocker: Any, request: Any) -> Iterator[Any]:
-    """The small demo partnership (tests/crawl.py), built and committed once per test process in its own
-    database (tests/demo_database.py), with database access for the test. The test points the default
-    connection at it with `demo_database.in_use()`; other tests never see it."""
+    """The small demo partnership (tests/crawl.py), built and committed once per run in its own database
+    (tests/demo_database.py) and copied for each test process, with database access for the test. The test
+    points the default connection at it with `demo_database.in_use()`; other tests never see it."""
     demo = request.config.stash[_DEMO_DATABASE]
     with django_db_blocker.unblock():
         demo.build()

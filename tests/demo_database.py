@@ -1,11 +1,16 @@
-"""The small demo partnership in a database of its own, built once per test process, for the crawl's tests
-(tests/app/test_crawl.py, tests/browser/test_crawl_axe.py), and `share`, for a whole checked across tests that
-xdist runs in different processes. The fixtures are in tests/conftest.py."""
+"""The small demo partnership in a database of its own, built once per run and copied for each test process,
+for the crawl's tests (tests/app/test_crawl.py, tests/browser/test_crawl_axe.py), and `share`, for a whole
+checked across tests that xdist runs in different processes. The fixtures are in tests/conftest.py."""
 
 from __future__ import annotations
 
+import fcntl
+import json
+import os
 import time
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 from tests.crawl import build_demo
@@ -26,10 +31,10 @@ def demo_usernames() -> list[str]:
 
 
 class DemoDatabase:
-    """A database of its own beside the test database, for the small demo partnership: built once per test
-    process (each xdist worker has its own) and committed, so the crawl's tests share one build and
-    PostgreSQL's planner has the statistics of the loaded tables (ANALYZE inside a test's transaction left it
-    guessing). Made as a copy of the freshly migrated test database (the schema and the migrations' rows),
+    """A database of its own beside the test database, for the small demo partnership: built once per run
+    (`share_builds`; each xdist worker has its own copy) and committed, so the crawl's tests share one build
+    and PostgreSQL's planner has the statistics of the loaded tables (ANALYZE inside a test's transaction left
+    it guessing). Made as a copy of the freshly migrated test database (the schema and the migrations' rows),
     before any test ran. `in_use()` points the default connection at it (on PostgreSQL for every thread, so a
     live server serves it too); `copy()` makes another database from it (PostgreSQL only)."""
 
@@ -40,6 +45,7 @@ class DemoDatabase:
         self.built = False
         self.memo: dict[str, Any] = {}  # results worked out once per process (the axe sample)
         self.copies: list[DemoDatabase] = []
+        self.run_folder: Path | None = None  # set by `share_builds`
 
     @classmethod
     def from_test_database(cls, suffix: str, directory: Any) -> DemoDatabase:
@@ -73,7 +79,49 @@ class DemoDatabase:
         other.users, other.built = list(self.users), self.built
         return other
 
+    def share_builds(self, folder: Path) -> None:
+        """Build the demo once per run, not once per process: the first process to need it builds it and
+        leaves a copy in the run's `folder` (a database of its own on PostgreSQL, a file on SQLite); every
+        other process copies that (`CREATE DATABASE … TEMPLATE`, SQLite's backup API) in a second or two,
+        waiting for the build if it is still under way (on two cores a second build at the same time would
+        only halve the speed of both). The copy is dropped by the last process of the run to leave
+        (`leave_shared_build`)."""
+        self.run_folder = folder
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / f"{os.getpid()}.using").touch()
+
     def build(self) -> None:
+        if self.built:
+            return
+        if self.run_folder is None:
+            self._build_here()
+            return
+        with _locked(self.run_folder):
+            shared = self.run_folder / "demo.json"
+            if shared.exists():
+                made = json.loads(shared.read_text())
+                _copy_database(self.vendor, made["name"], self.name)
+                self.users, self.built = made["users"], True
+                return
+            self._build_here()
+            copy = (
+                f"{self.name}_run" if self.vendor == "postgresql" else str(self.run_folder / "demo.sqlite3")
+            )
+            _copy_database(self.vendor, self.name, copy)
+            shared.write_text(json.dumps({"name": copy, "users": self.users}))
+
+    def leave_shared_build(self) -> None:
+        """This process is done with the run's demo: the last to leave drops it."""
+        if self.run_folder is None:
+            return
+        with _locked(self.run_folder):
+            (self.run_folder / f"{os.getpid()}.using").unlink(missing_ok=True)
+            shared = self.run_folder / "demo.json"
+            if shared.exists() and not any(self.run_folder.glob("*.using")):
+                DemoDatabase(json.loads(shared.read_text())["name"], self.vendor).drop()
+                shared.unlink()
+
+    def _build_here(self) -> None:
         from django.test import override_settings
 
         if not self.built:
@@ -98,8 +146,6 @@ class DemoDatabase:
         test database, if it has one, is left as it is) or, with `every_thread`, in every thread, so that a
         live server serves it too (PostgreSQL, and only in a test with no transaction of its own: a
         transactional or live-server test)."""
-        from contextlib import contextmanager
-
         from django.db import connections
 
         @contextmanager
@@ -135,12 +181,33 @@ class DemoDatabase:
         return every() if every_thread else this_thread()
 
     def drop(self) -> None:
-        import os
-
         if self.vendor == "postgresql":
             _pg_execute(f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)')
         elif os.path.exists(self.name):
             os.remove(self.name)
+
+
+@contextmanager
+def _locked(folder: Path) -> Iterator[None]:
+    with open(folder / ".demo.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        yield
+
+
+def _copy_database(vendor: str, source: str, target: str) -> None:
+    """A copy of the database `source` (a name on PostgreSQL, a file on SQLite) as `target`, replacing it.
+    Nothing may be connected to `source` on PostgreSQL."""
+    import sqlite3
+
+    if vendor == "postgresql":
+        _pg_create(target, template=source)
+        return
+    source_connection, target_connection = sqlite3.connect(source), sqlite3.connect(target)
+    try:
+        source_connection.backup(target_connection)
+    finally:
+        source_connection.close()
+        target_connection.close()
 
 
 def _pg_execute(sql: str) -> None:
