@@ -5,9 +5,14 @@
 #   1. ruff check ., ruff format --check . and the layer contracts (lint-imports, [tool.importlinter] in pyproject.toml)
 #   2. mypy (files configured in pyproject.toml)
 #   3. ensure Chromium is installed (scripts/ensure-chromium.sh)
-#   4. pytest on SQLite: everything except browser tests (the analytics core's tests, which
+#   4. demo smoke test: `make demo-build DEMO_PEOPLE=3000` twice into one fresh SQLite
+#      file, proving that building the demo is idempotent (the second run finds the demo built and only
+#      gives the logins new passwords, so it costs seconds, not a second build). It starts in the
+#      background before step 1 and runs beside steps 1-3, which use one core of two; step 4 waits for it
+#      and prints its output and its exit status (a failure fails the run, as in any other step).
+#   5. pytest on SQLite: everything except browser tests (the analytics core's tests, which
 #      touch no database, run here only)
-#   5. pytest on a throwaway PostgreSQL cluster: the tests that depend on the database engine
+#   6. pytest on a throwaway PostgreSQL cluster: the tests that depend on the database engine
 #      (marked `postgres`: raw SQL, constraints, locks, bulk loads, the access rule, the demo and the
 #      crawl) and the browser tests; PG_ALL=1 runs every application test there instead
 #   Both pytest runs are parallel with pytest-xdist (PYTEST_WORKERS, default 2; 0 or 1 = no xdist), with
@@ -18,13 +23,10 @@
 #   database of its own (tests/demo_database.py); what holds across the tests (every user crawled, every
 #   URL pattern reached, no title shared, every page found checked) is checked by the one that ends last.
 #   The time of each step and the total are printed at the end (docs/benchmarks.md, "Test suite time").
-#   6. demo smoke test: `make demo-build DEMO_PEOPLE=3000` twice into one fresh SQLite
-#      file, proving that building the demo is idempotent (the second run finds the demo built and only
-#      gives the logins new passwords, so it costs seconds, not a second build)
 #
 # Extra arguments are passed to both pytest runs; PYTEST_ADDOPTS is honoured by pytest.
 # Environment: PYTEST_WORKERS (default 2), DEMO_SMOKE_PEOPLE (default 3000),
-#              SKIP_DEMO_SMOKE=1 to leave out step 6 (local use only), PG_ALL=1 (step 5 runs
+#              SKIP_DEMO_SMOKE=1 to leave out step 4 (local use only), PG_ALL=1 (step 6 runs
 #              every application test on PostgreSQL).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -60,8 +62,14 @@ step() {
 
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/desist-test-XXXXXX")
 PG_STARTED=0
+SMOKE_PID=
 cleanup() {
   local rc=$?
+  if [[ -n $SMOKE_PID ]]; then
+    # The demo smoke test's own process group (setsid below), if a step failed before it was waited for.
+    kill -TERM -- "-$SMOKE_PID" 2>/dev/null || true
+    SMOKE_PID=
+  fi
   if ((PG_STARTED)); then
     bash scripts/pg-test-cluster.sh stop || true
     PG_STARTED=0
@@ -97,6 +105,19 @@ run_pytest() {
   return "$rc"
 }
 
+if [[ ${SKIP_DEMO_SMOKE:-0} == 1 ]] && ! in_ci; then
+  echo "test: demo build smoke test skipped (SKIP_DEMO_SMOKE=1)"
+else
+  echo "==== demo build smoke test (step 4) started in the background; its output follows step 3 ===="
+  SMOKE_START=$SECONDS
+  # shellcheck disable=SC2016  # expanded by the inner shell
+  setsid bash -c 'for run in 1 2; do
+      echo "-- demo build, run $run of 2"
+      DATABASE_URL=$1 make --no-print-directory demo-build DEMO_PEOPLE="$2" </dev/null || exit
+    done' demo-smoke "sqlite:///$WORK/demo.sqlite3" "$DEMO_SMOKE_PEOPLE" >"$WORK/demo-smoke.log" 2>&1 &
+  SMOKE_PID=$!
+fi
+
 step "ruff check ., ruff format --check . and the layer contracts"
 .venv/bin/ruff check .
 .venv/bin/ruff format --check .
@@ -112,6 +133,21 @@ if ! bash scripts/ensure-chromium.sh; then
     exit 1
   fi
   echo "test: WARNING: no Chromium; browser tests will be skipped" >&2
+fi
+
+step "demo build smoke test (DEMO_PEOPLE=$DEMO_SMOKE_PEOPLE, twice, fresh SQLite; run beside steps 1-3)"
+if [[ -z $SMOKE_PID ]]; then
+  echo "test: skipped (SKIP_DEMO_SMOKE=1)"
+else
+  smoke_rc=0
+  wait "$SMOKE_PID" || smoke_rc=$?
+  SMOKE_PID=
+  cat "$WORK/demo-smoke.log"
+  echo "test: the demo build smoke test took $((SECONDS - SMOKE_START))s from its start, beside steps 1-3"
+  if ((smoke_rc != 0)); then
+    echo "test: the demo build smoke test failed (exit $smoke_rc)" >&2
+    exit "$smoke_rc"
+  fi
 fi
 
 xdist_args=()
@@ -132,15 +168,4 @@ pg_marks="postgres or browser"
 DATABASE_URL=${pg_line#DATABASE_URL=} run_pytest no-empty -m "$pg_marks" --ignore=tests/core "${xdist_args[@]}" "$@"
 bash scripts/pg-test-cluster.sh stop
 PG_STARTED=0
-
-step "demo build smoke test (DEMO_PEOPLE=$DEMO_SMOKE_PEOPLE, twice, fresh SQLite)"
-if [[ ${SKIP_DEMO_SMOKE:-0} == 1 ]] && ! in_ci; then
-  echo "test: skipped (SKIP_DEMO_SMOKE=1)"
-else
-  demo_db="sqlite:///$WORK/demo.sqlite3"
-  for run in 1 2; do
-    echo "-- demo build, run $run of 2"
-    DATABASE_URL=$demo_db make --no-print-directory demo-build DEMO_PEOPLE="$DEMO_SMOKE_PEOPLE" </dev/null
-  done
-fi
 step_done
