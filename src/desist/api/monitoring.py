@@ -46,6 +46,9 @@ class OrderOut(Schema):
     curfew_days: str
     zone: dict[str, Any] | None
     zone_name: str
+    home_latitude: float | None
+    home_longitude: float | None
+    home_radius_m: int
     supplier: str
     device_id: str
 
@@ -61,6 +64,8 @@ class OrderIn(Schema):
     curfew_days: str = ""
     zone: dict[str, Any] | None = None
     zone_name: str = ""
+    home_latitude: float | None = None
+    home_longitude: float | None = None
     supplier: str
     device_id: str
 
@@ -97,6 +102,14 @@ class PersonMonitoringOut(Schema):
     events: list[EventOut]
 
 
+class TrackingOut(Schema):
+    person_id: int
+    orders: list[OrderOut]
+    points: list[EventOut]
+    alerts: list[AlertOut]
+    text: str
+
+
 class AlertJudgeIn(Schema):
     judgement: str
     reason: str
@@ -131,6 +144,9 @@ def _order_out(order: MonitoringOrder) -> dict[str, Any]:
             "curfew_days",
             "zone",
             "zone_name",
+            "home_latitude",
+            "home_longitude",
+            "home_radius_m",
             "supplier",
             "device_id",
         )
@@ -245,6 +261,8 @@ def monitoring_order_create(request: HttpRequest, person_id: int, body: OrderIn)
             curfew_days=body.curfew_days,
             zone=body.zone,
             zone_name=body.zone_name,
+            home_latitude=body.home_latitude,
+            home_longitude=body.home_longitude,
             supplier=body.supplier,
             device_id=body.device_id,
         )
@@ -331,3 +349,34 @@ def monitoring_feed_import(request: HttpRequest, supplier: str = "", file_name: 
             },
         )
     return Status(201 if feed.status == "imported" else 422, _feed_out(feed))
+
+
+@router.get(
+    "/people/{id:person_id}/tracking",
+    response={200: TrackingOut, 403: ErrorOut, 404: ErrorOut},
+    summary="An IOM cohort member's latest location points and zone alerts (IOM police and probation)",
+)
+def monitoring_tracking(request: HttpRequest, person_id: int) -> Any:
+    actor = api_actor(request)
+    person = selectors.tracking_for_actor(actor, person_id)
+    tracking = selectors.person_tracking(person)
+    latest = tracking.latest
+    log_access(
+        actor=actor,
+        action=Action.CONSULTATION,
+        person_id=person.pk,
+        obj=person,
+        summary=f"Viewed the location tracking of person {person.pk} through the API",
+        detail={
+            "points": len(tracking.points),
+            "latest_event": latest.pk if latest else None,
+            "alerts": [a.pk for a in tracking.alerts],
+        },
+    )
+    return {
+        "person_id": person.pk,
+        "orders": [_order_out(o) for o in tracking.orders],
+        "points": [_event_out(p) for p in tracking.points],
+        "alerts": [_alert_out(a) for a in tracking.alerts],
+        "text": tracking.text,
+    }

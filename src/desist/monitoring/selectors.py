@@ -330,7 +330,7 @@ def person_tracking(person: Person, *, on: date | None = None) -> Tracking:
     ids = [o.pk for o in orders]
     points = list(
         MonitoringEvent.objects.filter(person=person, order_id__in=ids, latitude__isnull=False)
-        .only("occurred_at", "latitude", "longitude", "kind", "order_id", "supplier")
+        .defer("raw")
         .order_by("-occurred_at", "-id")[:TRACKING_POINTS]
     )
     alerts = list(

@@ -141,3 +141,43 @@ def test_the_queries_do_not_grow_with_the_trail(client, tracked):
     with CaptureQueriesContext(connection) as listing:
         client.get("/monitoring/tracking/")
     assert len(listing) <= 12
+
+
+def test_the_api_gives_the_same_to_the_police_and_refuses_other_roles(
+    client, tracked, partnership, django_assert_max_num_queries
+):
+    client.force_login(tracked.police_user)
+    with django_assert_max_num_queries(12):
+        got = client.get(f"/api/monitoring/people/{tracked.person.pk}/tracking")
+    assert got.status_code == 200, got.content
+    body = got.json()
+    assert len(body["points"]) == 3 and body["points"][0]["supplier_event_id"] == "P3"
+    assert [a["event"]["kind"] for a in body["alerts"]] == ["zone_entry"]
+    assert body["orders"][0]["zone_name"] == "Canterbury city centre"
+    assert AccessLogEntry.objects.filter(
+        user=tracked.police_user, summary__endswith="through the API", summary__contains="location tracking"
+    ).exists()
+    housing = partnership.user("hana.api", partnership.housing)
+    client.force_login(housing)
+    assert client.get(f"/api/monitoring/people/{tracked.person.pk}/tracking").status_code == 404
+
+
+def test_the_api_sets_up_a_curfew_with_its_address(client, case):
+    client.force_login(case.officer_user)
+    made = client.post(
+        f"/api/monitoring/people/{case.person.pk}/orders",
+        {
+            "kind": "curfew",
+            "requirement_id": case.curfew.requirement_id,
+            "start_date": TODAY.isoformat(),
+            "curfew_start": "19:00",
+            "curfew_end": "07:00",
+            "home_latitude": 51.3,
+            "home_longitude": 0.5,
+            "supplier": "acme",
+            "device_id": "TAG20",
+        },
+        content_type="application/json",
+    )
+    assert made.status_code == 201, made.content
+    assert (made.json()["home_latitude"], made.json()["home_radius_m"]) == (51.3, 100)
