@@ -365,6 +365,7 @@ RULES: dict[str, Rule] = {
         404, method="POST", anonymous=API_SIGN_IN, body={"judgement": "unacceptable", "reason": "None"}
     ),
     "api:monitoring_feed_import": Rule(403, method="POST", anonymous=API_SIGN_IN),
+    "api:monitoring_tracking": Rule(404, anonymous=API_SIGN_IN),
     "api:enforcement_refer": Rule(404, method="POST", anonymous=API_SIGN_IN),
     "api:meetings_series_list": Rule(200, anonymous=API_SIGN_IN),
     "api:meetings_meeting_get": Rule(404, anonymous=API_SIGN_IN),
