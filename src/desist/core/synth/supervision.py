@@ -11,9 +11,10 @@ high risk of serious harm in the latest assessment, weekly to week 26, then fort
 no tier, which the product derives after loading). How likely a failure: from the person's propensity to
 offend (the generator's risk) and age, the younger and more prone failing more often. The breach rules are
 desist.core.enforcement's: an unacceptable failure within 12 months of a warning on the same order is
-referred (on a licence: a recall is recommended), never warned again. Electronic monitoring events are not
-made. A recall agreed here ends the supervision it follows but is not a release record: the generator makes
-no recalls.
+referred (on a licence: a recall is recommended), never warned again. Electronic monitoring events are
+desist.core.synth.monitoring's. A recall agreed here ends the supervision it follows; the demo then records
+it through the release app's own recall, by the officer who decided it (desist.demo.recalls), so the recall
+itself is a release record there, not a row made here.
 """
 
 from __future__ import annotations
