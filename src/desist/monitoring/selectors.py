@@ -157,8 +157,11 @@ def person_orders(person: Person) -> list[OrderView]:
 
 
 def person_events(person: Person, limit: int = EVENTS_SHOWN) -> list[MonitoringEvent]:
+    """The person's latest events but the trail's plain location points (a GPS tag sends one every few
+    minutes; they are on the tracking page), so violations and faults are not pushed off the list."""
     return list(
         MonitoringEvent.objects.filter(person=person)
+        .exclude(kind=rules.EventKind.LOCATION)
         .select_related("alert")
         .order_by("-occurred_at", "-id")[:limit]
     )
