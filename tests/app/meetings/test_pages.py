@@ -64,7 +64,10 @@ def test_a_coordinator_runs_a_meeting_from_agenda_to_minutes(
     rows = {r.agency_id: r for r in meeting.attendance.all()}
     data = {f"row_{r.pk}": AttendanceStatus.PRESENT for r in rows.values()}
     data[f"row_{rows[partnership.housing.pk].pk}"] = AttendanceStatus.APOLOGIES
-    assert client.get(reverse("meeting_attendance", args=[meeting.pk])).status_code == 200
+    with django_assert_max_num_queries(20):
+        assert client.get(reverse("meeting_attendance", args=[meeting.pk])).status_code == 200
+    with django_assert_max_num_queries(20):
+        assert client.get(reverse("meeting_action_add", args=[meeting.pk])).status_code == 200
     assert client.post(reverse("meeting_attendance", args=[meeting.pk]), data).status_code == 302
     response = client.post(reverse("meeting_minutes", args=[meeting.pk]), {"minutes": "Quorate."})
     assert response.status_code == 302
@@ -128,10 +131,11 @@ def test_overdue_report_pdfs_and_feed(client, mappa, partnership, django_assert_
     assert client.get(url).status_code == 404
 
 
-def test_referring_a_person_from_the_caseload(client, mappa):
+def test_referring_a_person_from_the_caseload(client, mappa, django_assert_max_num_queries):
     sign_in(client, mappa["officer"])
     person = mappa["reviewed"]
-    assert client.get(reverse("mappa_referral_new", args=[person.pk])).status_code == 200
+    with django_assert_max_num_queries(15):
+        assert client.get(reverse("mappa_referral_new", args=[person.pk])).status_code == 200
     response = client.post(
         reverse("mappa_referral_new", args=[person.pk]),
         {
