@@ -181,3 +181,24 @@ def test_a_referral_needs_an_agency_of_the_referrer(mappa, partnership):
             reason="x",
             referring_agency_id=partnership.police.pk,
         )
+
+
+def test_the_command_chases_overdue_actions_once(mappa, partnership):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    services.action_add(
+        actor=mappa["actor"],
+        meeting=mappa["meeting"],
+        description="Share the risk assessment",
+        owner_agency=partnership.housing,
+        due_on=TODAY - timedelta(days=1),
+    )
+    out = StringIO()
+    call_command("chase_meeting_actions", "--now", stdout=out)
+    call_command("chase_meeting_actions", "--now", stdout=out)
+    assert out.getvalue().splitlines() == [
+        "Chased 1 overdue meeting actions.",
+        "Chased 0 overdue meeting actions.",
+    ]
