@@ -9,7 +9,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from django.conf import settings
-from django.db.models import OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from desist.audit.context import Actor
@@ -396,3 +397,51 @@ def tracked_people(actor: Actor, *, on: date | None = None) -> QuerySet[Person]:
         .select_related("district")
         .order_by("last_name", "first_name", "id")
     )
+
+
+# --- The caseload -------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CaseloadMonitoring:
+    """One monitoring order in force as the caseload shows it: "Curfew (licence), 1 open alert"."""
+
+    kind: str
+    on_licence: bool
+    open_alerts: int
+
+    @property
+    def text(self) -> str:
+        basis = " (licence)" if self.on_licence else ""
+        alerts = (
+            f", {self.open_alerts} open alert{'s' if self.open_alerts != 1 else ''}"
+            if self.open_alerts
+            else ""
+        )
+        return f"{OrderKind(self.kind).label}{basis}{alerts}"
+
+
+def caseload_monitoring(
+    person_ids: list[int], *, on: date | None = None
+) -> dict[int, list[CaseloadMonitoring]]:
+    """Each person's monitoring orders in force (under a requirement or a licence condition) with their open
+    alerts counted: one query for the caseload's page."""
+    on = on or timezone.localdate()
+    open_alerts = (
+        Alert.objects.filter(event__order_id=OuterRef("pk"))
+        .exclude(status=AlertStatus.JUDGED)
+        .order_by()
+        .values("event__order_id")
+        .annotate(n=Count("id"))
+        .values("n")
+    )
+    out: dict[int, list[CaseloadMonitoring]] = {}
+    for person_id, kind, condition_id, alerts in (
+        MonitoringOrder.objects.filter(person_id__in=person_ids, start_date__lte=on)
+        .filter(Q(end_date__isnull=True) | Q(end_date__gte=on))
+        .annotate(alerts=Coalesce(Subquery(open_alerts), Value(0)))
+        .order_by("person_id", "start_date", "id")
+        .values_list("person_id", "kind", "licence_condition_id", "alerts")
+    ):
+        out.setdefault(person_id, []).append(CaseloadMonitoring(kind, condition_id is not None, alerts))
+    return out

@@ -21,6 +21,7 @@ from desist.audit.models import Action
 from desist.audit.refusals import AuthenticatedHttpRequest
 from desist.audit.services import log_access
 from desist.enforcement.selectors import caseload_progress, open_enforcement
+from desist.monitoring.selectors import caseload_monitoring
 from desist.partnership.models import AgencyKind
 from desist.people import search_log, selectors, services
 from desist.people.forms import CaseloadFilterForm, SearchForm
@@ -43,9 +44,13 @@ def caseload(request: AuthenticatedHttpRequest) -> HttpResponse:
     people = selectors.caseload(actor, filters)
     page = Paginator(people, settings.DESIST_PAGE_SIZE).get_page(request.GET.get("page"))
     # Requirement progress for the page's people: one query, whatever the page holds.
-    progress = caseload_progress([p.pk for p in page.object_list])
+    shown = [p.pk for p in page.object_list]
+    progress = caseload_progress(shown)
+    # Electronic monitoring in force, under a requirement or a licence condition: one query too.
+    monitoring = caseload_monitoring(shown)
     for person in page.object_list:
         person.progress = progress.get(person.pk, [])
+        person.monitoring = monitoring.get(person.pk, [])
     log_access(
         actor=actor,
         action=Action.CONSULTATION,

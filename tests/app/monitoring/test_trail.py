@@ -125,3 +125,24 @@ def test_the_order_page_takes_the_curfew_address(client, case):
     assert (order.home_latitude, order.home_longitude, order.home_radius_m) == (51.272, 0.522, 100)
     refused = client.post(url(case), {**data, "home_longitude": "", "device_id": "TAG12"})
     assert refused.status_code == 400 and "or neither" in refused.content.decode()
+
+
+def test_the_caseload_shows_monitoring_in_force_with_open_alerts_in_one_query(client, case):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from desist.monitoring.selectors import caseload_monitoring
+
+    services.import_feed(
+        actor=case.officer,
+        supplier="acme",
+        content=feed(f"V1,TAG1,curfew violation,{DAY}T23:15:00Z,,"),
+        file_name="v.csv",
+    )
+    with CaptureQueriesContext(connection) as queries:
+        shown = caseload_monitoring([case.person.pk])
+    assert len(queries) == 1
+    assert sorted(m.text for m in shown[case.person.pk]) == ["Curfew, 1 open alert", "Exclusion zone"]
+    client.force_login(case.officer_user)
+    page = client.get("/caseload/").content.decode()
+    assert "EM: Curfew, 1 open alert" in page and "EM: Exclusion zone" in page
