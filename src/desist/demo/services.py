@@ -645,11 +645,6 @@ def _derive(log: Callable[[str], None]) -> None:
         f"Victims linked to {victims['victims']:,} releases, {victims['notifications']:,} notifications "
         f"({victims['overdue']:,} overdue, {victims['done']:,} done)"
     )
-    meetings = demo_meetings_build(timezone.localdate())
-    log(
-        f"MAPPA meetings: {meetings['meetings']:,} meetings with {meetings['items']:,} cases heard, "
-        f"{meetings['actions']:,} actions ({meetings['overdue']:,} overdue)"
-    )
     marac = demo_marac_build(timezone.localdate())
     log(
         f"MARAC: {marac['referrals']:,} referrals of {marac['victims']:,} victims "
@@ -667,6 +662,13 @@ def _derive(log: Callable[[str], None]) -> None:
     log(
         f"GPS tags on {tracking['tagged']} IOM cohort members, {tracking['points']:,} location points, "
         f"{tracking['alerts']} zone alerts"
+    )
+    # Last: a meeting's decisions move people's MAPPA levels through the registers service, and what follows a
+    # register's change (release dates worked out again) must not overtake the steps above.
+    meetings = demo_meetings_build(timezone.localdate())
+    log(
+        f"MAPPA meetings: {meetings['meetings']:,} meetings with {meetings['items']:,} cases heard, "
+        f"{meetings['actions']:,} actions ({meetings['overdue']:,} overdue)"
     )
 
 
