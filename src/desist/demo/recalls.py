@@ -34,6 +34,8 @@ def demo_recalls_record(today: date) -> dict[str, int]:
         decided_on = recommendation.decided_on or recommendation.recommended_on
         actor = actor_for_user(decider, channel=Channel.CLI)
         sentence = recommendation.sentence
+        # Read afresh: an earlier recommendation on the same sentence may have recalled it already.
+        sentence.refresh_from_db()
         try:
             with transaction.atomic():
                 length = recall_length(sentence, recommendation.kind, decided_on)

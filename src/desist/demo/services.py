@@ -757,15 +757,22 @@ def _busiest_worker(agency_kind: str) -> int | None:
     """The user who leads the most current involvements for an agency of this kind; of those leading as many,
     the first by username (the generator's worker number), so SQLite and PostgreSQL, whose rows come back in
     different orders, choose the same worker."""
+    # Users already given a demo login are passed over, so a coordinator never takes (and renames) the
+    # practitioner who is demo.probation.
     leads = Counter(
-        Involvement.objects.filter(
-            agency__kind=agency_kind, end_date__isnull=True, lead_worker__isnull=False
-        ).values_list("lead_worker__username", "lead_worker_id")
+        Involvement.objects.filter(agency__kind=agency_kind, end_date__isnull=True, lead_worker__isnull=False)
+        .exclude(lead_worker__username__startswith="demo.")
+        .values_list("lead_worker__username", "lead_worker_id")
     )
     if leads:
         (_, user_id), _ = min(leads.items(), key=lambda item: (-item[1], item[0][0]))
         return user_id
-    member = Membership.objects.filter(agency__kind=agency_kind).order_by("id").first()
+    member = (
+        Membership.objects.filter(agency__kind=agency_kind)
+        .exclude(user__username__startswith="demo.")
+        .order_by("id")
+        .first()
+    )
     return member.user_id if member else None
 
 
