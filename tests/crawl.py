@@ -63,8 +63,8 @@ UNLINKED: dict[str, str] = {
     "tests/app/monitoring/test_pages.py opens it",
     "monitoring/feeds/<id:feed_id>/": "needs an imported monitoring feed (none in a fresh demo); "
     "tests/app/monitoring/test_pages.py opens it",
-    "people/<id:person_id>/tracking/": "needs an IOM cohort member on trail monitoring, whom a crawl's sample "
-    "of records may not hold; tests/app/monitoring/test_tracking.py opens it",
+    "people/<id:person_id>/tracking/": "needs an IOM cohort member on trail monitoring, whom a crawl's "
+    "sample of records may not hold; tests/app/monitoring/test_tracking.py opens it",
     "board/published/publish": "POST only: publish a quarter",
     "linkage/train/": "POST only: train the linkage model",
     "linkage/run/": "POST only: start a linking run",

@@ -154,7 +154,7 @@ RULES: dict[str, Rule] = {
     "monitoring_alert_action": Rule(404, method="POST"),
     "monitoring_feeds": Rule(403),
     "monitoring_feed": Rule(403),
-    # Tracking with the police: the person's page refuses a person not seen (404); the list, other roles (403).
+    # Tracking with the police: the person's page refuses a person not seen (404), the list other roles (403).
     "person_tracking": Rule(404),
     "monitoring_tracking": Rule(403),
     "service_waiting_list": Rule(200),

@@ -14,6 +14,7 @@ from ninja.security import HttpBearer, django_auth
 from desist.api.assessments import router as assessments_router
 from desist.api.enforcement import router as enforcement_router
 from desist.api.idempotency import conflict_message
+from desist.api.marac import router as marac_router
 from desist.api.meetings import router as meetings_router
 from desist.api.merges import router as merges_router
 from desist.api.monitoring import router as monitoring_router
@@ -23,7 +24,6 @@ from desist.api.referrals import router as referrals_router
 from desist.api.release import router as release_router
 from desist.api.services import WRITE_METHODS, api_token_check
 from desist.api.supervision import router as supervision_router
-from desist.api.marac import router as marac_router
 from desist.api.victims import router as victims_router
 from desist.api.victims import work_router
 from desist.audit.context import actor_for_request

@@ -1,8 +1,8 @@
 """The demo's electronic monitoring (issue 14, item 5): the orders and supplier events
 desist.core.synth.monitoring generates, bulk loaded onto the requirements and licence conditions the demo
 loaded, with an alert for each violation for the responsible officer: older ones mostly judged acceptable,
-a few still awaiting judgement or unanswered; the last week's open, acknowledged or judged. Loaded once: a second build finds the demo suppliers' orders and
-adds nothing."""
+a few still awaiting judgement or unanswered; the last week's open, acknowledged or judged. Loaded once: a
+second build finds the demo suppliers' orders and adds nothing."""
 
 from __future__ import annotations
 

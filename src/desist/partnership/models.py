@@ -24,7 +24,7 @@ class Role(models.TextChoices):
     MANAGER = "manager", "Manager"
     COORDINATOR = "coordinator", "Partnership coordinator"
     VICTIM_LIAISON = "victim_liaison", "Victim liaison officer"
-    # MARAC (RULES.md §12): the coordinator runs the referrals; the IDVA supports the victim. Both see victims.
+    # MARAC (RULES.md §12): the coordinator runs referrals; the IDVA supports the victim. Both see victims.
     IDVA = "idva", "Independent domestic violence adviser (IDVA)"
     MARAC_COORDINATOR = "marac_coordinator", "MARAC coordinator"
     ANALYST = "analyst", "Performance analyst"

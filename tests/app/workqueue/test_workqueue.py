@@ -53,6 +53,7 @@ def test_each_role_sees_its_own_work(partnership, team):
         "tasks",
         "escalations",
         "releases",
+        "meeting_actions",
     }
     assert [p.pk for p in officer["releases"].rows] == [plan.pk]
     # The lead worker's own tasks, and every task escalated to them as responsible officer: each once.
