@@ -82,10 +82,13 @@ def _count(rows: QuerySet[Any]) -> Subquery:
     return Subquery(rows.order_by().values("meeting_id").annotate(n=Count("id")).values("n")[:1])
 
 
-def series_meetings(series: MeetingSeries) -> QuerySet[Meeting]:
-    """The series' meetings, latest first, with counts of items, agencies present and open actions."""
+def series_meetings(series: MeetingSeries, actor: Actor) -> QuerySet[Meeting]:
+    """The series' meetings, latest first, with counts of items, agencies present and open actions, and
+    `invited`: whether one of the actor's agencies was invited (only then may they open it, unless they run
+    the series)."""
     here = OuterRef("pk")
     return series.meetings.annotate(
+        invited=_invited(actor),
         item_count=Coalesce(_count(AgendaItem.objects.filter(meeting=here)), 0),
         present_count=Coalesce(
             _count(Attendance.objects.filter(meeting=here, status=AttendanceStatus.PRESENT)), 0

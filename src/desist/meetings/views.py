@@ -57,7 +57,10 @@ def series(request: AuthenticatedHttpRequest, series_id: int) -> HttpResponse:
     actor = request.actor
     chosen = selectors.series_for_actor(actor, series_id)
     runs = selectors.may_run(actor, chosen)
-    meetings = list(selectors.series_meetings(chosen)[:100])
+    meetings = list(selectors.series_meetings(chosen, actor)[:100])
+    for meeting in meetings:
+        # Link only the meetings the user may open: the rest are listed, not offered as a refusal.
+        meeting.may_open = runs or meeting.invited  # type: ignore[attr-defined]
     now = timezone.now()
     waiting = list(selectors.new_referrals(chosen.mappa_level)) if runs and chosen.mappa_level else []
     form = ScheduleForm(initial={"place": chosen.place})
@@ -455,6 +458,8 @@ def action(request: AuthenticatedHttpRequest, action_id: int) -> HttpResponse:
             "history": selectors.action_history(chosen),
             "form": form if may_change else None,
             "today": timezone.localdate(),
+            # The coordinator may open the item the action came from.
+            "runs": selectors.may_run(actor, chosen.meeting.series),
         },
     )
 
