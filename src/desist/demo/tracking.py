@@ -101,8 +101,9 @@ def demo_iom_tracking(today: date, *, seed: int = 7, now: datetime | None = None
         centre = rules.DISTRICT_CENTRES.get(person.district.code if person.district else "", (0.55, 51.27))
         # Home a little way off the district's centre, different for each person.
         home = (centre[0] + ((person.pk % 7) - 3) * 0.004, centre[1] + ((person.pk % 5) - 2) * 0.003)
-        # The first tag's exclusion zone lies a couple of kilometres from home; the trail enters it one day.
-        visit = (home[0] + 0.02, home[1] + 0.01) if first else None
+        # The first tag's exclusion zone lies about 3.5 km from home, beyond where the day's wandering goes
+        # (its spread is under 1 km), so the trail enters it once: on the afternoon visit.
+        visit = (home[0] + 0.04, home[1] + 0.02) if first else None
         device = f"IOM{person.pk:07d}"
         monitoring.create_order(
             actor=officer,

@@ -325,13 +325,15 @@ def trail_points(
     visit: tuple[float, float] | None = None,
 ) -> list[tuple[datetime, float, float]]:
     """A GPS tag's trail for the last `hours` before `until`: (time, lon, lat) every `every_minutes`, at home
-    (lon, lat) overnight and wandering within a few kilometres by day; with `visit`, an hour spent there in
-    the afternoon (an exclusion zone entered, for the demo). Deterministic for the seed and key."""
+    (lon, lat) overnight and wandering within a few kilometres by day; with `visit`, one hour spent there in
+    the afternoon (an exclusion zone entered, for the demo), once in the trail whatever the time `until` is,
+    then back home. Deterministic for the seed, key and `until`."""
     rng = stream(seed, f"{STREAM}-trail-{key}")
     points: list[tuple[datetime, float, float]] = []
     lon, lat = home
     start = until - timedelta(hours=hours)
     steps = hours * 60 // every_minutes
+    visiting = visited = False
     for n in range(steps + 1):
         at = start + timedelta(minutes=n * every_minutes)
         hour = at.hour
@@ -339,10 +341,15 @@ def trail_points(
             # Home overnight, give or take the fix's accuracy.
             lon = home[0] + float(rng.normal(0, 0.0002))
             lat = home[1] + float(rng.normal(0, 0.0001))
-        elif visit is not None and hour == 15:
+        elif visit is not None and hour == 15 and not visited:
+            visiting = True
             lon = visit[0] + float(rng.normal(0, 0.0005))
             lat = visit[1] + float(rng.normal(0, 0.0003))
         else:
+            if visiting:
+                # The visit is over: straight back home, so a 24-hour trail makes it once, not twice.
+                visiting, visited = False, True
+                lon, lat = home
             # A random walk by day, pulled back towards home.
             lon += float(rng.normal(0, 0.004)) + (home[0] - lon) * 0.1
             lat += float(rng.normal(0, 0.0025)) + (home[1] - lat) * 0.1
