@@ -98,6 +98,8 @@ REQUIRED: dict[str, dict[str, Any]] = {
     "families.schoolrecord": {"period_start": TODAY - timedelta(days=300), "period_end": TODAY},
     "premises.booking": {"expected_arrival": TODAY, "expected_departure": TODAY + timedelta(days=7)},
     "people.identifier": {"kind": "pnc"},
+    # An open MAPPA case is at level 2 or 3 with its next review.
+    "meetings.mappacase": {"level": 2, "next_review_on": TODAY + timedelta(days=28)},
     # An order serves a requirement or a licence condition (never neither).
     "monitoring.monitoringorder": {
         "kind": "trail",
