@@ -1,6 +1,7 @@
 """A probation officer opens a person's chronology from their record, books an office appointment, and once
 its time has passed records that the person failed to attend; the outcome is in the chronology and the diary
-no longer asks for it (issue 14, items 1 and 2)."""
+no longer asks for it (issue 14, items 1 and 2); then the enforcement that follows a missed appointment: the
+warning and its letter, and the second failure that must be referred (item 4)."""
 
 from datetime import timedelta
 
@@ -114,3 +115,72 @@ def test_record_a_contact_and_suspend_supervision_contact(page: Page, live_serve
     assert_accessible(page, context="resuming supervision contact")
     page.get_by_role("button", name="Resume supervision contact").click()
     expect(page.get_by_text("Supervision contact resumes")).to_be_visible()
+
+
+def test_warn_for_a_missed_appointment_then_a_second_failure_must_be_referred(
+    page: Page, live_server, partnership
+):
+    """Issue 14's enforcement journey: a missed appointment becomes a failure to comply, judged unacceptable;
+    the warning is given and its letter is a PDF; a second unacceptable failure within 12 months cannot be
+    warned again (RULES.md §9, Sch 10 para 6): the page says why and only the referral is offered."""
+    from desist.enforcement.models import EnforcementReferral, EnforcementWarning, Failure
+    from desist.supervision import services as supervision
+
+    officer = partnership.user("ruth.responsible", partnership.probation)
+    person = builders.person(
+        first_name="Dean", last_name="Needham", involved=[(partnership.probation, officer)]
+    )
+    builders.community_order(person, start=TODAY - timedelta(days=90), months=12)
+    booked = timezone.now() + timedelta(days=1)
+    missed = supervision.book_appointment(
+        actor=builders.actor(officer),
+        person=person,
+        starts_at=booked,
+        ends_at=booked + timedelta(minutes=30),
+        practitioner=officer,
+    )
+    # Two days ago, and the person did not come.
+    start = timezone.now() - timedelta(days=2)
+    Appointment.objects.filter(pk=missed.pk).update(starts_at=start, ends_at=start + timedelta(minutes=30))
+    missed.refresh_from_db()
+    supervision.record_appointment_outcome(
+        actor=builders.actor(officer), appointment=missed, outcome=AppointmentOutcome.FAILED_TO_ATTEND
+    )
+
+    login(page, live_server, "ruth.responsible", PASSWORD)
+    page.goto(f"/people/{person.pk}/")
+    page.get_by_role("link", name="Compliance and enforcement").click()
+    page.get_by_text("Record a failure to comply").click()
+    page.get_by_label("Missed appointment (optional)").select_option(index=1)
+    page.get_by_label("Date of the failure").fill((TODAY - timedelta(days=2)).isoformat())
+    page.get_by_label("What happened").fill("Did not attend the office appointment")
+    page.get_by_role("button", name="Record the failure").click()
+    expect(page.get_by_role("heading", name="Judge the failure")).to_be_visible()
+    page.get_by_label("Unacceptable").check()
+    page.get_by_label("Reason", exact=True).fill("No reason given when contacted")
+    assert_accessible(page, context="judging a failure to comply")
+    page.get_by_role("button", name="Record the judgement").click()
+    page.get_by_role("button", name="Give a warning").click()
+    expect(page.get_by_text("Warning given")).to_be_visible()
+    letter = page.get_by_role("link", name="Warning letter (PDF)")
+    response = page.request.get(letter.get_attribute("href"))
+    assert response.status == 200 and response.headers["content-type"] == "application/pdf"
+    assert response.body().startswith(b"%PDF")
+
+    # A second failure, since the warning.
+    page.get_by_role("link", name="Back to compliance and enforcement").click()
+    page.get_by_text("Record a failure to comply").click()
+    page.get_by_label("Date of the failure").fill(TODAY.isoformat())
+    page.get_by_label("What happened").fill("Turned up drunk and was sent home")
+    page.get_by_role("button", name="Record the failure").click()
+    page.get_by_label("Unacceptable").check()
+    page.get_by_label("Reason", exact=True).fill("Second failure since the warning")
+    page.get_by_role("button", name="Record the judgement").click()
+    expect(page.locator(".govuk-warning-text")).to_contain_text("within 12 months")
+    expect(page.get_by_role("button", name="Give a warning")).to_have_count(0)
+    assert_accessible(page, context="a second failure that must be referred")
+    page.get_by_role("button", name="Refer for enforcement").click()
+    expect(page.get_by_text("Referred for enforcement").first).to_be_visible()
+    assert EnforcementWarning.objects.count() == 1
+    second = Failure.objects.order_by("-id").first()
+    assert EnforcementReferral.objects.get().failure_id == second.pk
