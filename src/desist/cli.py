@@ -121,6 +121,18 @@ def _run_measures(args: argparse.Namespace) -> int:
     return run(args)
 
 
+def _configure_validate(parser: argparse.ArgumentParser) -> None:
+    from desist.core.fairness_command import configure
+
+    configure(parser)
+
+
+def _run_validate(args: argparse.Namespace) -> int:
+    from desist.core.fairness_command import run
+
+    return run(args)
+
+
 COMMANDS: dict[str, Command] = {
     "synth": Command("generate a synthetic partnership and write it to files", _configure_synth, _run_synth),
     "import": Command(
@@ -135,6 +147,11 @@ COMMANDS: dict[str, Command] = {
         "work out measures (proven reoffending) from a file of proven offences",
         _configure_measures,
         _run_measures,
+    ),
+    "validate": Command(
+        "validate a score on outcomes: AUC, calibration, Brier and error rates, overall and by group",
+        _configure_validate,
+        _run_validate,
     ),
 }
 
