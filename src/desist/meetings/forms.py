@@ -96,3 +96,18 @@ class MinutesForm(forms.Form):
 class ActionStatusForm(forms.Form):
     status = forms.ChoiceField(label="Status", choices=ActionStatus.choices, widget=forms.RadioSelect)
     note = forms.CharField(label="Note", widget=forms.Textarea, required=False)
+
+
+class IomDecisionForm(forms.Form):
+    """The IOM panel's decision on an agenda item: for a candidate, adopt (strand, first review, lead) or not;
+    for a cohort member, a review (next review) or exit (reason)."""
+
+    decision = forms.ChoiceField(label="The panel's decision", widget=forms.RadioSelect)
+    discussion = forms.CharField(label="Discussion", widget=forms.Textarea)
+    strand = forms.ChoiceField(label="Strand", required=False)
+    review_date = forms.DateField(label="Next review", required=False)
+    lead_agency = forms.TypedChoiceField(label="Lead agency", coerce=int, empty_value=None, required=False)
+    lead_user = forms.TypedChoiceField(
+        label="Lead professional", coerce=int, empty_value=None, required=False
+    )
+    reason = forms.CharField(label="Reason (not adopted or exit)", widget=forms.Textarea, required=False)

@@ -207,6 +207,14 @@ class AgendaItem(models.Model):
     mappa_referral = models.ForeignKey(
         MappaReferral, null=True, blank=True, on_delete=models.PROTECT, related_name="items"
     )
+    # An IOM panel's item: the candidate before the panel or the cohort member due a review.
+    iom_membership = models.ForeignKey(
+        "iom.CohortMembership", null=True, blank=True, on_delete=models.PROTECT, related_name="meeting_items"
+    )
+    # A MARAC meeting's item: the referral heard (the victim shown only to the roles that support victims).
+    marac_referral = models.ForeignKey(
+        "marac.MaracReferral", null=True, blank=True, on_delete=models.PROTECT, related_name="meeting_items"
+    )
     discussion = models.TextField(blank=True)
     next_review_on = models.DateField(null=True, blank=True)
     level_before = models.PositiveSmallIntegerField(null=True, blank=True)

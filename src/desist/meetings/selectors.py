@@ -13,7 +13,7 @@ does not exist look the same."""
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
@@ -22,6 +22,10 @@ from django.db.models.functions import Coalesce
 
 from desist.audit.context import Actor
 from desist.audit.refusals import refuse
+from desist.iom import selectors as iom_selectors
+from desist.iom.models import CohortMembership
+from desist.marac import selectors as marac_selectors
+from desist.marac.models import MaracReferral
 from desist.meetings.models import (
     MAPPA_LEVEL_OF,
     ActionStatus,
@@ -33,6 +37,7 @@ from desist.meetings.models import (
     Meeting,
     MeetingAction,
     MeetingSeries,
+    MeetingStatus,
     ReferralStatus,
     SeriesFeedToken,
     SeriesKind,
@@ -69,8 +74,12 @@ def series_for_actor(actor: Actor, series_id: int) -> MeetingSeries:
 
 
 def may_run(actor: Actor, series: MeetingSeries) -> bool:
-    """A partnership coordinator working for the chair agency or a member agency runs the series' meetings."""
-    if Role.COORDINATOR not in actor.roles or not actor.agency_ids:
+    """A partnership coordinator working for the chair agency or a member agency runs the series' meetings (a
+    MARAC's: the MARAC coordinator too)."""
+    runners = (
+        {Role.COORDINATOR, Role.MARAC_COORDINATOR} if series.kind == SeriesKind.MARAC else {Role.COORDINATOR}
+    )
+    if not runners & set(actor.roles) or not actor.agency_ids:
         return False
     if series.chair_agency_id in actor.agency_ids:
         return True
@@ -153,7 +162,14 @@ def attendance(meeting: Meeting) -> list[Attendance]:
 def agenda(meeting: Meeting) -> list[AgendaItem]:
     """The agenda in order, each item with its person, referral and actions (three queries)."""
     return list(
-        meeting.items.select_related("person", "mappa_referral__referring_agency", "recorded_by")
+        meeting.items.select_related(
+            "person",
+            "mappa_referral__referring_agency",
+            "recorded_by",
+            "iom_membership__district",
+            "marac_referral__victim",
+            "marac_referral__referring_agency",
+        )
         .prefetch_related(
             Prefetch(
                 "actions",
@@ -178,7 +194,16 @@ def item_for_actor(actor: Actor, item_id: int) -> AgendaItem:
     """An agenda item, if the actor runs its meeting's series; else the refusal, logged."""
     item = (
         AgendaItem.objects.filter(pk=item_id)
-        .select_related("meeting__series", "person", "mappa_referral__referring_agency", "recorded_by")
+        .select_related(
+            "meeting__series",
+            "person",
+            "mappa_referral__referring_agency",
+            "recorded_by",
+            "iom_membership__district",
+            "marac_referral__victim",
+            "marac_referral__referring_agency",
+            "marac_referral__perpetrator",
+        )
         .first()
     )
     if item is None:
@@ -199,6 +224,48 @@ class AgendaSources:
 
     referrals: list[MappaReferral]
     reviews: list[MappaCase]
+    iom_proposed: list[CohortMembership] = field(default_factory=list)
+    iom_reviews: list[CohortMembership] = field(default_factory=list)
+    marac: list[MaracReferral] = field(default_factory=list)
+
+
+def iom_agenda_sources(meeting: Meeting, actor: Actor) -> AgendaSources:
+    """An IOM panel's agenda: the people proposed to the panel awaiting its decision, then the cohort members
+    whose review is due by the meeting's day (`iom.selectors.proposed` and `cohort`, so only people the
+    coordinator may see), neither already on an agenda still to decide them. Two queries."""
+    day = meeting.starts_at.date()
+    pending = AgendaItem.objects.filter(
+        iom_membership=OuterRef("pk"), recorded_at__isnull=True, meeting__status=MeetingStatus.SCHEDULED
+    )
+    listed = AgendaItem.objects.filter(meeting=meeting, person__isnull=False).values("person_id")
+    proposed = list(
+        iom_selectors.proposed(actor, on=day).exclude(Exists(pending)).exclude(person_id__in=listed)
+    )
+    reviews = list(
+        iom_selectors.cohort(actor, on=day)
+        .filter(review_date__lte=day)
+        .exclude(Exists(pending))
+        .exclude(person_id__in=listed)
+        .prefetch_related(None)
+        .order_by("review_date", "id")
+    )
+    return AgendaSources(referrals=[], reviews=[], iom_proposed=proposed, iom_reviews=reviews)
+
+
+def marac_agenda_sources(meeting: Meeting) -> AgendaSources:
+    """A MARAC meeting's agenda: the referrals awaiting a MARAC (`marac.selectors.marac_cases_for_agenda`:
+    made since the last meeting heard them, repeats marked), not already on an agenda. One query."""
+    day = meeting.starts_at.date()
+    rows = list(
+        marac_selectors.marac_cases_for_agenda(day).exclude(
+            Exists(
+                AgendaItem.objects.filter(marac_referral=OuterRef("pk")).exclude(
+                    meeting__status=MeetingStatus.CANCELLED
+                )
+            )
+        )
+    )
+    return AgendaSources(referrals=[], reviews=[], marac=rows)
 
 
 def agenda_sources(meeting: Meeting) -> AgendaSources:

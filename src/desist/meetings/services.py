@@ -9,6 +9,7 @@ from __future__ import annotations
 import secrets
 from collections.abc import Iterable
 from datetime import date, datetime, timedelta
+from enum import StrEnum
 
 from django.contrib.auth.models import User
 from django.db import transaction
@@ -19,6 +20,11 @@ from desist.audit.context import Actor
 from desist.audit.models import Action
 from desist.audit.services import log_access
 from desist.core import meetings as rules
+from desist.iom import services as iom_services
+from desist.iom.models import Panel, Strand
+from desist.iom.services import CohortDecisionError
+from desist.marac import services as marac_services
+from desist.marac.models import ReferralStatus as MaracReferralStatus
 from desist.meetings.models import (
     MAPPA_LEVEL_OF,
     ActionChange,
@@ -37,7 +43,7 @@ from desist.meetings.models import (
     SeriesFeedToken,
     SeriesKind,
 )
-from desist.meetings.selectors import agenda_sources, token_hash
+from desist.meetings.selectors import agenda_sources, iom_agenda_sources, marac_agenda_sources, token_hash
 from desist.partnership.models import Agency
 from desist.people.models import Person
 from desist.registers.services import register_mappa_level_set
@@ -255,6 +261,11 @@ def agenda_build(*, actor: Actor, meeting: Meeting) -> list[AgendaItem]:
     is due by the meeting's day, new referrals first; cases already on it stay. Returns the items added."""
     if meeting.status != MeetingStatus.SCHEDULED:
         raise MeetingError("The agenda of a meeting already held or cancelled cannot change.")
+    kind = SeriesKind(meeting.series.kind)
+    if kind == SeriesKind.IOM_PANEL:
+        return _agenda_build_iom(actor=actor, meeting=meeting)
+    if kind == SeriesKind.MARAC:
+        return _agenda_build_marac(actor=actor, meeting=meeting)
     sources = agenda_sources(meeting)
     position = _next_position(meeting)
     items: list[AgendaItem] = []
@@ -293,6 +304,178 @@ def agenda_build(*, actor: Actor, meeting: Meeting) -> list[AgendaItem]:
         detail={"person_ids": sorted(i.person_id for i in items if i.person_id)},
     )
     return items
+
+
+def _agenda_built(actor: Actor, meeting: Meeting, items: list[AgendaItem], summary: str) -> list[AgendaItem]:
+    AgendaItem.objects.bulk_create(items)
+    meeting.agenda_built_at = timezone.now()
+    meeting.save(update_fields=["agenda_built_at"])
+    log_access(
+        actor=actor,
+        action=Action.COLLECTION,
+        obj=meeting,
+        summary=f"Built the agenda of {meeting}: {summary}"[:255],
+        detail={"person_ids": sorted(i.person_id for i in items if i.person_id)},
+    )
+    return items
+
+
+def _agenda_build_iom(*, actor: Actor, meeting: Meeting) -> list[AgendaItem]:
+    """An IOM panel's agenda: each person proposed to the panel (a decision to adopt or not), then each cohort
+    member whose review is due (review, or exit)."""
+    sources = iom_agenda_sources(meeting, actor)
+    position = _next_position(meeting)
+    items: list[AgendaItem] = []
+    for membership in sources.iom_proposed:
+        score = f", score {membership.score_when_proposed:g}" if membership.score_when_proposed else ""
+        items.append(
+            AgendaItem(
+                meeting=meeting,
+                position=position,
+                kind=ItemKind.NEW_REFERRAL,
+                title=f"Candidate for the cohort{score}",
+                person_id=membership.person_id,
+                iom_membership=membership,
+            )
+        )
+        position += 1
+    for membership in sources.iom_reviews:
+        items.append(
+            AgendaItem(
+                meeting=meeting,
+                position=position,
+                kind=ItemKind.REVIEW,
+                title=f"Cohort review: {Strand(membership.strand).label}",
+                person_id=membership.person_id,
+                iom_membership=membership,
+            )
+        )
+        position += 1
+    return _agenda_built(
+        actor,
+        meeting,
+        items,
+        f"{len(sources.iom_proposed)} candidates, {len(sources.iom_reviews)} reviews due",
+    )
+
+
+def _agenda_build_marac(*, actor: Actor, meeting: Meeting) -> list[AgendaItem]:
+    """A MARAC's agenda: each referral awaiting a MARAC, oldest first, repeats said so. The title names the
+    route and the referring agency, never the victim (the agenda goes to every agency invited)."""
+    sources = marac_agenda_sources(meeting)
+    position = _next_position(meeting)
+    items: list[AgendaItem] = []
+    for referral in sources.marac:
+        repeat = "Repeat referral" if referral.is_repeat else "New referral"
+        route = referral.get_route_display().lower()
+        items.append(
+            AgendaItem(
+                meeting=meeting,
+                position=position,
+                kind=ItemKind.REVIEW if referral.is_repeat else ItemKind.NEW_REFERRAL,
+                title=f"{repeat} ({route}), from {referral.referring_agency.name}",
+                marac_referral=referral,
+            )
+        )
+        position += 1
+    repeats = sum(1 for r in sources.marac if r.is_repeat)
+    return _agenda_built(actor, meeting, items, f"{len(sources.marac)} MARAC cases ({repeats} repeats)")
+
+
+class IomDecision(StrEnum):
+    """What an IOM panel decides on an item: a candidate adopted or not, a member reviewed or exited."""
+
+    ADOPT = "adopt"
+    NOT_ADOPT = "not_adopt"
+    REVIEW = "review"
+    EXIT = "exit"
+
+
+def _iom_panel(meeting: Meeting, day: date) -> Panel:
+    """The IOM panel record a meeting's decisions are filed under (one per day and district)."""
+    district_id = meeting.series.district_id
+    rows = Panel.objects.filter(held_on=day)
+    panel = (
+        rows.filter(district_id=district_id) if district_id else rows.filter(district__isnull=True)
+    ).first()
+    if panel is None:
+        panel = Panel.objects.create(held_on=day, district_id=district_id, notes=str(meeting))
+    return panel
+
+
+@transaction.atomic
+def iom_item_decide(
+    *,
+    actor: Actor,
+    item: AgendaItem,
+    decision: str,
+    discussion: str,
+    strand: str = "",
+    review_date: date | None = None,
+    lead_agency_id: int | None = None,
+    lead_user_id: int | None = None,
+    reason: str = "",
+) -> AgendaItem:
+    """Record the panel's decision on an IOM item through the IOM services (adopt, not adopt, review, exit),
+    filed under the IOM panel of the meeting's day with the chair as the deciding user; the discussion is the
+    item's minute, and the item can then carry actions."""
+    user = _user(actor)
+    membership = item.iom_membership
+    if membership is None:
+        raise MeetingError("This item is not an IOM panel decision.")
+    if item.heard:
+        raise MeetingError("The panel has already decided this item.")
+    meeting = item.meeting
+    day = timezone.localtime(meeting.starts_at).date()
+    panel = _iom_panel(meeting, day)
+    notes = discussion.strip()
+    try:
+        if decision == IomDecision.ADOPT:
+            if review_date is None or lead_agency_id is None:
+                raise MeetingError("Give the strand, the first review date and the lead agency.")
+            iom_services.cohort_adopt(
+                actor=actor,
+                membership=membership,
+                strand=strand,
+                review_date=review_date,
+                leads={lead_agency_id: lead_user_id},
+                panel=panel,
+                notes=notes,
+                on=day,
+            )
+        elif decision == IomDecision.NOT_ADOPT:
+            iom_services.cohort_decline(
+                actor=actor, membership=membership, reason=reason or notes, panel=panel, on=day
+            )
+        elif decision == IomDecision.REVIEW:
+            if review_date is None:
+                raise MeetingError("Give the date of the next review.")
+            iom_services.cohort_review(
+                actor=actor, membership=membership, next_review=review_date, notes=notes, panel=panel, on=day
+            )
+        elif decision == IomDecision.EXIT:
+            iom_services.cohort_deselect(
+                actor=actor, membership=membership, reason=reason or notes, panel=panel, on=day
+            )
+        else:
+            raise MeetingError(f"Unknown decision {decision!r}.")
+    except CohortDecisionError as error:
+        raise MeetingError(str(error)) from error
+    item.discussion = notes
+    item.next_review_on = review_date if decision in (IomDecision.ADOPT, IomDecision.REVIEW) else None
+    item.recorded_by = user
+    item.recorded_at = timezone.now()
+    item.full_clean()
+    item.save()
+    log_access(
+        actor=actor,
+        action=Action.COLLECTION,
+        person_id=item.person_id,
+        obj=item,
+        summary=f"Recorded the IOM panel's decision ({decision}) on item {item.position} of {meeting}"[:255],
+        detail={"decision": decision, "membership": membership.pk, "panel": panel.pk},
+    )
+    return item
 
 
 @transaction.atomic
@@ -374,6 +557,8 @@ def item_record(
                 )
     else:
         item.level_after = level_after
+    if item.marac_referral is not None and item.marac_referral.status == MaracReferralStatus.AWAITING:
+        marac_services.referral_heard(actor=actor, referral=item.marac_referral, heard_on=day)
     item.full_clean()
     item.save()
     log_access(

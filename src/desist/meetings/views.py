@@ -21,21 +21,28 @@ from desist.audit.models import Action, Channel
 from desist.audit.refusals import AuthenticatedHttpRequest, refuse
 from desist.audit.services import log_access
 from desist.formfields import set_choices
+from desist.iom.models import MembershipStatus, Strand
+from desist.marac.selectors import supports_victims
 from desist.meetings import selectors, services
 from desist.meetings.calendar import series_calendar
 from desist.meetings.forms import (
     ActionForm,
     ActionStatusForm,
     AttendanceForm,
+    IomDecisionForm,
     ItemForm,
     MinutesForm,
     ReferralForm,
     ScheduleForm,
 )
-from desist.meetings.models import ItemKind, Meeting, MeetingStatus
+from desist.meetings.models import AgendaItem, ItemKind, Meeting, MeetingStatus, SeriesKind
 from desist.meetings.pack import agenda_pdf, minutes_pdf
+from desist.meetings.services import IomDecision
 from desist.partnership.models import Agency, Membership
 from desist.people.selectors import person_for_actor
+
+# The kinds of series whose agenda desist builds from its records (the others' agendas are other business).
+BUILDS = (SeriesKind.MAPPA_LEVEL_2, SeriesKind.MAPPA_LEVEL_3, SeriesKind.IOM_PANEL, SeriesKind.MARAC)
 
 
 def _log(request: AuthenticatedHttpRequest, summary: str, meeting: Meeting | None = None) -> None:
@@ -199,7 +206,8 @@ def meeting(request: AuthenticatedHttpRequest, meeting_id: int) -> HttpResponse:
             "attendance": rows,
             "actions": actions,
             "today": timezone.localdate(),
-            "may_build": runs and chosen.series.mappa_level and chosen.status == MeetingStatus.SCHEDULED,
+            "may_build": runs and chosen.status == MeetingStatus.SCHEDULED and chosen.series.kind in BUILDS,
+            "supports_victims": supports_victims(actor),
         },
     )
 
@@ -271,11 +279,83 @@ def _action_form(chosen: Meeting, data: QueryDict | None = None, *, item_id: int
     return form
 
 
+def _iom_form(chosen: AgendaItem, data: QueryDict | None) -> IomDecisionForm:
+    form = IomDecisionForm(data or None, initial={"discussion": chosen.discussion})
+    membership = chosen.iom_membership
+    assert membership is not None
+    if membership.status == MembershipStatus.PROPOSED:
+        decisions = [(IomDecision.ADOPT, "Adopt into the cohort"), (IomDecision.NOT_ADOPT, "Not adopted")]
+    else:
+        decisions = [(IomDecision.REVIEW, "Stays in the cohort: next review"), (IomDecision.EXIT, "Exit")]
+    set_choices(form, "decision", [(str(k), v) for k, v in decisions])
+    set_choices(form, "strand", [("", "Choose a strand"), *Strand.choices])
+    agency_ids = sorted({r.agency_id for r in chosen.meeting.attendance.all()})
+    set_choices(
+        form,
+        "lead_agency",
+        [
+            ("", "Choose an agency"),
+            *Agency.objects.filter(pk__in=agency_ids).order_by("name").values_list("pk", "name"),
+        ],
+    )
+    set_choices(form, "lead_user", [("", "No one named yet"), *_users_of(agency_ids)])
+    return form
+
+
+def _iom_item(request: AuthenticatedHttpRequest, chosen: AgendaItem) -> HttpResponse:
+    """An IOM panel item: the chair records the panel's decision through the IOM services; it is the item's
+    minute, and the item can carry actions."""
+    actor = request.actor
+    form = _iom_form(chosen, request.POST if request.method == "POST" and not chosen.heard else None)
+    if request.method == "POST" and not chosen.heard and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.iom_item_decide(
+                actor=actor,
+                item=chosen,
+                decision=data["decision"],
+                discussion=data["discussion"],
+                strand=data["strand"],
+                review_date=data["review_date"],
+                lead_agency_id=data["lead_agency"],
+                lead_user_id=data["lead_user"],
+                reason=data["reason"],
+            )
+        except services.MeetingError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, f"The panel's decision on item {chosen.position} is recorded.")
+            return redirect("meeting_item", chosen.pk)
+    log_access(
+        actor=actor,
+        action=Action.CONSULTATION,
+        person_id=chosen.person_id,
+        obj=chosen,
+        summary=f"Viewed agenda item {chosen.position} of {chosen.meeting}"[:255],
+    )
+    return render(
+        request,
+        "meetings/item_iom.html",
+        {
+            "item": chosen,
+            "meeting": chosen.meeting,
+            "membership": chosen.iom_membership,
+            "form": form,
+            "action_form": _action_form(chosen.meeting, item_id=chosen.pk),
+            "actions": list(chosen.actions.select_related("owner_agency", "owner_user")),
+        },
+    )
+
+
 @login_required
 def item(request: AuthenticatedHttpRequest, item_id: int) -> HttpResponse:
-    """One case on the agenda: record the discussion, the next review and any change of level; its actions."""
+    """One case on the agenda: record the discussion, the next review and any change of level; its actions.
+    An IOM panel's item records the panel's decision instead; a MARAC's shows the victim only to the roles
+    that support victims."""
     actor = request.actor
     chosen = selectors.item_for_actor(actor, item_id)
+    if chosen.iom_membership_id is not None:
+        return _iom_item(request, chosen)
     form = ItemForm(
         request.POST or None,
         initial={
@@ -317,7 +397,8 @@ def item(request: AuthenticatedHttpRequest, item_id: int) -> HttpResponse:
             "form": form,
             "action_form": _action_form(chosen.meeting, item_id=chosen.pk),
             "actions": list(chosen.actions.select_related("owner_agency", "owner_user")),
-            "is_referral": chosen.kind == ItemKind.NEW_REFERRAL,
+            "is_referral": chosen.kind == ItemKind.NEW_REFERRAL and chosen.mappa_referral_id is not None,
+            "supports_victims": supports_victims(actor),
         },
     )
 
