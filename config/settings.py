@@ -419,6 +419,9 @@ DESIST_BOARD_ANALYST_ROLES = tuple(env.list("DESIST_BOARD_ANALYST_ROLES", defaul
 DESIST_BOARD_SUPPRESS_BELOW = env.int("DESIST_BOARD_SUPPRESS_BELOW", default=5)
 DESIST_BOARD_REFERENCE_GROUPS = env.dict("DESIST_BOARD_REFERENCE_GROUPS", default={})
 DESIST_BOARD_TREND_QUARTERS = env.int("DESIST_BOARD_TREND_QUARTERS", default=8)
+# On the predictor validation page, a predicted chance at or above this counts as "higher risk" for the false
+# positive and false negative rates (docs/fairness.md): 0.5, more likely than not.
+DESIST_BOARD_VALIDATION_THRESHOLD = env.float("DESIST_BOARD_VALIDATION_THRESHOLD", default=0.5)
 
 # Sign-in (docs/security.md, "Headers, sign-in and API tokens"). Who must sign in with a two-factor code
 # (TOTP): "administrators" (the administrator role or superusers; anyone may choose to) or "everyone".
