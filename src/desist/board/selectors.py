@@ -28,6 +28,7 @@ def board_settings() -> BasketSettings:
     return BasketSettings(
         suppress_below=settings.DESIST_BOARD_SUPPRESS_BELOW,
         reference_groups=dict(settings.DESIST_BOARD_REFERENCE_GROUPS),
+        validation_threshold=settings.DESIST_BOARD_VALIDATION_THRESHOLD,
     )
 
 

@@ -177,3 +177,47 @@ def test_the_page_shows_the_retrospective_figures_in_bounded_queries(
     client.force_login(cohort["practitioner"])
     html = client.get(reverse("board_validation")).content.decode()
     assert "[c]" in html  # a practitioner sees small counts withheld
+
+
+def test_error_rates_at_the_threshold_setting_by_group_with_the_same_library(
+    client, cohort, settings, django_assert_max_num_queries
+):
+    """The board's figures are desist.core.fairness's (the ones `desist validate` prints) for the cohort's own
+    predictions, at DESIST_BOARD_VALIDATION_THRESHOLD."""
+    from desist.core.fairness import validate_scores
+
+    settings.DESIST_BOARD_VALIDATION_THRESHOLD = 0.3
+    selectors.live_basket_forget()
+    validation = _retrospective()
+    predicted = {
+        r["person_id"]: r["predicted"] for r in retrospective_scores(basket_inputs(), as_of=TODAY).to_pylist()
+    }
+    people = cohort["people"]
+    expected = validate_scores(
+        [predicted[p.pk] for p in people],
+        [i in REOFFENDERS for i in range(len(people))],
+        {"sex": [p.sex.capitalize() for p in people]},
+        threshold=0.3,
+    )
+    shown = {(g["breakdown"], g["value"]): g for g in validation["groups"]}
+    for group in expected:
+        row = shown[(group.breakdown, group.value)]
+        figures = group.to_dict()
+        assert row["at_threshold"]["threshold"] == 0.3
+        for name in ("false_positive_rate", "false_negative_rate", "positive_predictive_value"):
+            assert row["at_threshold"][name]["value"] == figures[name]
+            assert row["at_threshold"][name]["low"] == figures[f"{name}_low"]
+        assert row["brier"] == pytest.approx(figures["brier"])
+        assert row["auc"]["standard_error"] == figures["auc_standard_error"]
+    assert validation["groups"][0]["auc"]["method"] == "DeLong"
+
+    selectors.live_basket_forget()
+    client.force_login(cohort["analyst"])
+    with django_assert_max_num_queries(32):
+        html = client.get(reverse("board_validation")).content.decode()
+    assert "a predicted chance of 30.0% or more counts as higher risk" in html
+    assert "False positive rate" in html and "Brier score" in html
+    everyone = expected[0].to_dict()
+    assert f"{100 * everyone['false_negative_rate']:.1f}%" in html
+    assert "Calibration by tenth of people by score: Female" in html
+    assert "Kleinberg" in html

@@ -37,3 +37,19 @@ def validation_count(group: dict[str, Any], threshold: int) -> str:
 @register.filter
 def decile_hidden(decile: dict[str, Any], threshold: int) -> bool:
     return should_suppress(decile["observed"], decile["people"], int(threshold), complement=True)
+
+
+@register.filter
+def rate_hidden(rate: dict[str, Any], threshold: int) -> bool:
+    """Whether a rate at the validation threshold (false positive or negative, positive predictive value)
+    would give away a small number: its numerator, denominator or their difference."""
+    return should_suppress(rate["numerator"], rate["denominator"], int(threshold), complement=True)
+
+
+@register.filter
+def error_rates(group: dict[str, Any]) -> list[dict[str, Any]]:
+    """A validation group's false positive rate, false negative rate and positive predictive value, in that
+    order, for one table row."""
+    rates = group.get("at_threshold") or {}
+    names = ("false_positive_rate", "false_negative_rate", "positive_predictive_value")
+    return [rates[name] for name in names if name in rates]

@@ -337,7 +337,10 @@ def basket(
     notes = _notes(figures, measures, quarters, con, 0)
     public_notes = _notes(figures, measures, quarters, con, settings.suppress_below)
     scored = [kind for (kind,) in con.execute("SELECT DISTINCT kind FROM scores ORDER BY kind").fetchall()]
-    validation = [validate_predictor(con, kind=kind, as_of=as_of).to_dict() for kind in scored]
+    validation = [
+        validate_predictor(con, kind=kind, as_of=as_of, threshold=settings.validation_threshold).to_dict()
+        for kind in scored
+    ]
     code = code_version()
     return BasketResult(
         as_of=as_of,

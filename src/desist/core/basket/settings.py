@@ -32,6 +32,9 @@ class BasketSettings:
     - ``need_lookback_days``, ``need_lookahead_days``: an assessment of drug or alcohol need counts when it
       was made this long before, or after, the start of supervision.
     - ``iom_window_months``: the months before and after adoption compared for the IOM cohort.
+    - ``validation_threshold``: on the predictor validation page, a predicted chance (0–1) at or above it
+      counts as "higher risk" for the false positive and false negative rates (0.5: more likely than not,
+      the lower edge of OGRS3's "medium" band; docs/fairness.md).
     """
 
     suppress_below: int = 5
@@ -42,10 +45,13 @@ class BasketSettings:
     iom_window_months: int = 12
     age_bands: AgeBands = DEFAULT_AGE_BANDS
     proven: ProvenReoffendingSettings = field(default_factory=ProvenReoffendingSettings)
+    validation_threshold: float = 0.5
 
     def __post_init__(self) -> None:
         if self.suppress_below < 0:
             raise ValueError("suppress_below cannot be negative")
+        if not 0.0 <= self.validation_threshold <= 1.0:
+            raise ValueError("validation_threshold is a predicted chance from 0 to 1")
         for name in (
             "treatment_window_days",
             "need_lookback_days",
@@ -66,4 +72,5 @@ class BasketSettings:
             "iom_window_months": self.iom_window_months,
             "age_bands": [list(band) for band in self.age_bands],
             "proven_reoffending": self.proven.to_dict(),
+            "validation_threshold": self.validation_threshold,
         }

@@ -3,20 +3,26 @@ and a horizon) rank and predict who is proven to reoffend here?
 
 For each person, the earliest score of the kind whose follow-up has ended by the data's date: the outcome is
 an offence committed in the score's horizon (24 months for OGRS3's two-year figure) after the day it was
-worked out, proven within a further 6 months. The area under the ROC curve says how well the score ranks;
-calibration by decile compares the mean prediction with what happened; both also by sex and ethnic group.
+worked out, proven within a further 6 months. The area under the ROC curve (with DeLong's interval) says how
+well the score ranks; calibration by decile and the Brier score compare the prediction with what happened; the
+false positive and false negative rates and the positive predictive value at a threshold say whom a cut-off
+would wrongly flag or miss. Everything also by sex and ethnic group, from ``desist.core.fairness`` (the same
+figures ``desist validate`` prints; docs/fairness.md).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import duckdb
 
 from .labels import ETHNIC_GROUPS
-from .stats import Auc, CalibrationGroup, area_under_curve, calibration_by_decile
+from .stats import CalibrationGroup
+
+if TYPE_CHECKING:  # desist.core.fairness imports this package's stats: imported where used, not at the top
+    from desist.core.fairness import AucEstimate, ThresholdRates
 
 WAITING_MONTHS = 6  # as proven reoffending: an offence in the horizon may be proven up to 6 months after it
 
@@ -56,10 +62,13 @@ class ValidationGroup:
     people: int
     reoffended: int
     mean_predicted: float
-    auc: Auc | None
+    auc: AucEstimate | None
     calibration: tuple[CalibrationGroup, ...]
+    brier: float | None = None
+    at_threshold: ThresholdRates | None = None
 
     def to_dict(self) -> dict[str, Any]:
+        rates = self.at_threshold
         return {
             "breakdown": self.breakdown,
             "value": self.value,
@@ -67,7 +76,20 @@ class ValidationGroup:
             "reoffended": self.reoffended,
             "mean_predicted": self.mean_predicted,
             "auc": None if self.auc is None else vars(self.auc),
+            "brier": self.brier,
             "calibration": [vars(g) for g in self.calibration],
+            "at_threshold": None
+            if rates is None
+            else {
+                "threshold": rates.threshold,
+                "true_positives": rates.true_positives,
+                "false_positives": rates.false_positives,
+                "false_negatives": rates.false_negatives,
+                "true_negatives": rates.true_negatives,
+                "false_positive_rate": vars(rates.false_positive_rate),
+                "false_negative_rate": vars(rates.false_negative_rate),
+                "positive_predictive_value": vars(rates.positive_predictive_value),
+            },
         }
 
 
@@ -98,22 +120,28 @@ class Validation:
         }
 
 
-def _group(breakdown: str, value: str, rows: list[tuple[float, bool]]) -> ValidationGroup:
-    predicted = [p for p, _ in rows]
-    outcomes = [o for _, o in rows]
+def _group(breakdown: str, value: str, rows: list[tuple[float, bool]], threshold: float) -> ValidationGroup:
+    from desist.core.fairness import validate_group
+
+    figures = validate_group(breakdown, value, [p for p, _ in rows], [o for _, o in rows], threshold)
     return ValidationGroup(
         breakdown=breakdown,
         value=value,
-        people=len(rows),
-        reoffended=sum(outcomes),
-        mean_predicted=sum(predicted) / len(rows) if rows else 0.0,
-        auc=area_under_curve(predicted, outcomes),
-        calibration=tuple(calibration_by_decile(predicted, outcomes)),
+        people=figures.n,
+        reoffended=figures.positives,
+        mean_predicted=figures.mean_score or 0.0,
+        auc=figures.auc,
+        calibration=figures.calibration,
+        brier=figures.brier,
+        at_threshold=figures.at_threshold,
     )
 
 
-def validate_predictor(con: duckdb.DuckDBPyConnection, *, kind: str, as_of: date) -> Validation:
-    """Validate the stored scores of ``kind`` (table ``scores``) against ``offences`` and ``people``."""
+def validate_predictor(
+    con: duckdb.DuckDBPyConnection, *, kind: str, as_of: date, threshold: float = 0.5
+) -> Validation:
+    """Validate the stored scores of ``kind`` (table ``scores``) against ``offences`` and ``people``; a
+    predicted chance at or above ``threshold`` counts as "higher risk"."""
     ethnic = " ".join(f"WHEN '{k}' THEN '{v}'" for k, v in ETHNIC_GROUPS.items())
     sql = _OUTCOMES_SQL.format(waiting=WAITING_MONTHS, ethnic=ethnic)
     rows = con.execute(sql, [kind, as_of]).fetchall()
@@ -127,11 +155,16 @@ def validate_predictor(con: duckdb.DuckDBPyConnection, *, kind: str, as_of: date
         [kind, kind],
     ).fetchone()
     everyone = [(float(r[1]), bool(r[5])) for r in rows]
-    groups = [_group("all", "all", everyone)] if everyone else []
+    groups = [_group("all", "all", everyone, threshold)] if everyone else []
     for index, breakdown in ((3, "sex"), (4, "ethnicity")):
         for value in sorted({r[index] for r in rows}, key=lambda v: (v == "Not recorded", v)):
             groups.append(
-                _group(breakdown, value, [(float(r[1]), bool(r[5])) for r in rows if r[index] == value])
+                _group(
+                    breakdown,
+                    value,
+                    [(float(r[1]), bool(r[5])) for r in rows if r[index] == value],
+                    threshold,
+                )
             )
     days = [r[2] for r in rows]
     return Validation(
