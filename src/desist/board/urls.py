@@ -11,4 +11,5 @@ urlpatterns = [
     path("board/published/", views.published, name="board_published"),
     path("board/published/publish", views.publish, name="board_publish"),
     path("board/published/<str:quarter>/pack.pdf", views.pack, name="board_pack"),
+    path("board/iom-steering/", views.iom_steering, name="iom_steering"),
 ]

@@ -16,8 +16,10 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from desist.audit.models import Action
@@ -37,6 +39,7 @@ from desist.core.basket import (
 )
 from desist.core.cells import safe_row
 from desist.formfields import set_choices
+from desist.iom import selectors as iom
 from desist.priority.models import PriorityGroup
 
 LIVE = "live"
@@ -350,3 +353,59 @@ def pack(request: AuthenticatedHttpRequest, quarter: str) -> HttpResponse:
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="board-pack-{chosen.code}.pdf"'
     return response
+
+
+# The measures the IOM steering group reads for its cohort: proven reoffending and treatment engagement of the
+# people in the IOM priority group, and the IOM cohort's own before-and-after measures.
+IOM_GROUP_MEASURES = ("proven_reoffending", "treatment_engagement")
+IOM_COHORT_MEASURES = ("iom_offending", "iom_harm")
+
+
+@login_required
+def iom_steering(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """The IOM steering group's questions on one page: who is in the cohort (counts, and the list of those the
+    user may see, a page at a time), how long from adoption to the start of treatment, the cohort's referrals
+    waiting, and the cohort's measures from the last published quarter. Aggregates in the database; the
+    measures read the published snapshot, never the live basket."""
+    actor = request.actor
+    today = timezone.localdate()
+    total, strands, districts = iom.steering_cohort_counts()
+    page = Paginator(iom.cohort(actor, on=today), 50).get_page(request.GET.get("page"))
+    published = selectors.snapshots()[:1]
+    measures: list[Any] = []
+    quarter = None
+    if published:
+        result = selectors.snapshot_result(published[0])
+        analyst = selectors.is_analyst(actor)
+        has_group = "iom" in BoardView.priority_groups(result)
+        group_view = BoardView(result, analyst=analyst, priority_group="iom" if has_group else ALL)
+        cohort_view = BoardView(result, analyst=analyst)
+        quarter = cohort_view.latest
+        for code in IOM_GROUP_MEASURES:
+            if has_group:
+                measures.append(group_view.cell(BY_CODE[code], quarter))
+        for code in IOM_COHORT_MEASURES:
+            measures.append(cohort_view.cell(BY_CODE[code], quarter))
+    log_access(
+        actor=actor,
+        action=Action.CONSULTATION,
+        summary="Viewed the IOM steering group's page",
+        detail={"person_ids": [m.person_id for m in page.object_list]},
+    )
+    return render(
+        request,
+        "board/iom_steering.html",
+        {
+            "total": total,
+            "strands": strands,
+            "districts": districts,
+            "page": page,
+            "treatment": iom.treatment_starts(on=today),
+            "waiting": iom.waiting_referrals(on=today),
+            "window_days": iom.STEERING_WINDOW_DAYS,
+            "measures": measures,
+            "quarter": quarter,
+            "snapshot": published[0] if published else None,
+            "today": today,
+        },
+    )
