@@ -211,6 +211,8 @@ RULES: dict[str, Rule] = {
     "board_published": Rule(200),
     "board_publish": Rule(403, method="POST", body={"quarter": "2024Q1"}),
     "board_pack": Rule(404, missing=True),
+    # The IOM steering group's page: counts for everyone, the cohort list only of the people one may see.
+    "iom_steering": Rule(200),
     # Imports and record linkage: an agency's administrators and analysts.
     "imports": Rule(403),
     "import_check": Rule(403),
