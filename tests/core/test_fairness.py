@@ -274,3 +274,57 @@ def test_a_score_that_ranks_everyone_right_has_an_auc_of_1(positives: int, negat
     assert estimate is not None and estimate.auc == 1.0
     if positives > 1 and negatives > 1:
         assert estimate.standard_error == 0.0 and estimate.high == 1.0
+
+
+# The worked example of docs/fairness.md: a score calibrated within both groups (of those scored 75%, three in
+# four reoffend; of those scored 25%, one in four), group A reoffending at 50% and group B at 37.5%.
+CALIBRATED = (
+    [(0.75, True, "A")] * 6
+    + [(0.75, False, "A")] * 2
+    + [(0.25, True, "A")] * 2
+    + [(0.25, False, "A")] * 6
+    + [(0.75, True, "B")] * 3
+    + [(0.75, False, "B")] * 1
+    + [(0.25, True, "B")] * 3
+    + [(0.25, False, "B")] * 9
+)
+
+
+def test_calibrated_within_groups_with_different_base_rates_gives_different_error_rates() -> None:
+    result = validate_scores(
+        [s for s, _, _ in CALIBRATED],
+        [o for _, o, _ in CALIBRATED],
+        {"group": [g for _, _, g in CALIBRATED]},
+        threshold=0.5,
+    )
+    a, b = result[1].to_dict(), result[2].to_dict()
+    for group in "AB":  # calibrated in each group: of those given each score, that share reoffended
+        for score in (0.25, 0.75):
+            outcomes = [o for s, o, g in CALIBRATED if g == group and s == score]
+            assert sum(outcomes) / len(outcomes) == score
+    assert (a["mean_score"], b["mean_score"]) == (0.5, 0.375)  # calibration in the large
+    assert a["positive_predictive_value"] == b["positive_predictive_value"] == 0.75
+    assert (a["false_positive_rate"], a["false_negative_rate"]) == (0.25, 0.25)
+    assert (b["false_positive_rate"], b["false_negative_rate"]) == (0.1, 0.5)
+    assert a["brier"] == b["brier"] == pytest.approx(0.1875)
+
+
+def chouldechova(base_rate: float, ppv: float, fnr: float) -> float:
+    """Chouldechova (2017), equation (2.6): FPR = p ÷ (1 − p) × (1 − PPV) ÷ PPV × (1 − FNR)."""
+    return base_rate / (1 - base_rate) * (1 - ppv) / ppv * (1 - fnr)
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    st.lists(st.tuples(st.floats(min_value=0, max_value=1, allow_nan=False), st.booleans()), min_size=2),
+    st.floats(min_value=0, max_value=1, allow_nan=False),
+)
+def test_chouldechovas_identity_holds_for_every_group(
+    data: list[tuple[float, bool]], threshold: float
+) -> None:
+    row = validate_scores([s for s, _ in data], [o for _, o in data], threshold=threshold)[0].to_dict()
+    ppv, fnr, fpr = row["positive_predictive_value"], row["false_negative_rate"], row["false_positive_rate"]
+    if ppv is None or fnr is None or fpr is None or ppv == 0:
+        return
+    base_rate = row["positives"] / row["n"]
+    assert fpr == pytest.approx(chouldechova(base_rate, ppv, fnr), abs=1e-12)
