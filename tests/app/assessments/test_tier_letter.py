@@ -169,15 +169,23 @@ def test_any_sexual_offence_ever_gives_e():
 @pytest.mark.parametrize(
     ("band", "score", "expected"),
     [
-        ("very_high", None, "A"),
-        ("high", None, "B"),
-        ("low", None, "E"),
+        ("very_high", 5.31, "A"),
+        ("high", 2.11, "B"),
+        ("low", 0.02, "E"),
         ("medium", 3.36, "C"),
         ("medium", 2.11, "D"),
     ],
 )
 def test_direct_contact_sexual_band(band, score, expected):
     assert letter(facts(arp=0, csrp=0, band=band, score=score)) == expected
+
+
+@pytest.mark.parametrize(("band", "score"), [("very_high", None), ("low", 0), ("medium", None)])
+def test_a_direct_contact_band_without_a_score_is_not_used_and_the_working_says_so(band, score):
+    # hmpps-tier ValidPredictor.kt: a DC-SRP is used only with a score above 0 (ARP 0, CSRP 0, low 0 → G).
+    result = tier_letter_for(facts(arp=0, csrp=0, band=band, score=score), ON)
+    assert (result.value, result.missing) == ("G", [])
+    assert any("without a score" in value for _, value in result.working)
 
 
 def test_the_highest_letter_wins_and_the_working_says_why():
@@ -187,8 +195,8 @@ def test_the_highest_letter_wins_and_the_working_says_why():
     )
     assert result.value == "C"  # table E, MAPPA with high RoSH C, stalking F
     working = dict(result.full_working())
-    assert working["ARP 30% × CSRP 1.2%"].startswith("E")
-    assert working["MAPPA category 1, RoSH high"].startswith("C")
+    assert working["ARP 30% × CSRP 1.2% (dynamic ARP, dynamic CSRP)"].startswith("E")
+    assert working["MAPPA category M1, RoSH high"].startswith("C")
     assert working["Tier"].startswith("C")
 
 
@@ -198,7 +206,6 @@ def test_the_highest_letter_wins_and_the_working_says_why():
         ({}, ["ARP", "CSRP"]),
         ({"arp": 40}, ["CSRP"]),
         ({"csrp": 2}, ["ARP"]),
-        ({"arp": 40, "csrp": 2, "band": "medium"}, ["direct-contact sexual reoffending predictor score"]),
     ],
 )
 def test_no_letter_without_arp_and_csrp_and_it_says_what_is_missing(kwargs, missing):
@@ -212,6 +219,24 @@ def test_no_letter_without_arp_and_csrp_and_it_says_what_is_missing(kwargs, miss
 def test_no_assessment_at_all_says_what_is_missing():
     result = tier_letter_for(facts(assessed=False), ON)
     assert result.value == "" and len(result.missing) == 2
+
+
+def test_no_sentence_in_force_is_not_supervised_unless_a_lifer():
+    # hmpps-tier TierCalculatorTest.kt: no active event → NOT_SUPERVISED, a result rather than an error.
+    ended = SentenceFacts(1, "community_order", ON - timedelta(days=900), None, "none")
+    result = tier_letter_for(facts(arp=10, csrp=0.1, sentences=[ended]), ON)
+    assert (result.value, result.missing) == ("Not supervised", [])
+    on_licence_for_life = SentenceFacts(
+        2, "custody", date(2001, 1, 1), date(2010, 1, 1), "none", indeterminate=True
+    )
+    assert tier_letter_for(facts(arp=10, csrp=0.1, sentences=[on_licence_for_life]), ON).value == "E"
+
+
+def test_a_provisional_letter_is_marked():
+    # hmpps-tier ProvisionalStatusCalculator.kt: RoSH missing without MAPPA, nothing reaching C → provisional.
+    result = tier_letter_for(facts(arp=75, csrp=0), ON)
+    assert (result.value, result.band) == ("D", "provisional")
+    assert tier_letter_for(facts(arp=75, csrp=0, rosh={"public": "low"}), ON).band == ""
 
 
 def test_only_people_with_a_sentence_get_the_letter_tier():

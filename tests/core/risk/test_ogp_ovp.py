@@ -199,19 +199,21 @@ def test_ovp_moj_high_case() -> None:
 
 def test_ovp_moj_low_case_with_the_moj_previous_sanction_rule() -> None:
     # MoJ service/OVPRiskProducerServiceTest.kt "valid input LOW risk": one sanction, none violent, does not
-    # recognise impact → 5% / 9%. The MoJ code gives +5 for any sanction (total ≥ 1).
-    r = ovp(
-        **ovp_inputs(total_sanctions=1, violent_sanctions=0, recognises_impact=False),  # type: ignore[arg-type]
-        previous_sanction_rule="any",
-    )
+    # recognise impact → 5% / 9%. The MoJ code gives +5 for any sanction (total ≥ 1): the default.
+    inputs = ovp_inputs(total_sanctions=1, violent_sanctions=0, recognises_impact=False)
+    r = ovp(**inputs)  # type: ignore[arg-type]
     assert (r.score, r.one_year, r.two_year, r.band) == (22, 5, 9, "low")
+    assert ovp(**inputs, previous_sanction_rule="any").score == 22  # type: ignore[arg-type]
 
 
 def test_ovp_low_case_with_the_rules_previous_sanction_rule() -> None:
-    # RULES.md §2 says "any previous sanction +5": with only the current sanction there is none (default).
-    r = ovp(**ovp_inputs(total_sanctions=1, violent_sanctions=0, recognises_impact=False))  # type: ignore[arg-type]
+    # desist's earlier reading of RULES.md §2 ("any previous sanction +5"), kept as a setting: with only the
+    # current sanction there is none.
+    inputs = ovp_inputs(total_sanctions=1, violent_sanctions=0, recognises_impact=False)
+    r = ovp(**inputs, previous_sanction_rule="previous")  # type: ignore[arg-type]
     assert (r.score, r.one_year, r.two_year, r.band) == (17, 4, 7, "low")
-    assert ovp(**ovp_inputs(total_sanctions=2, violent_sanctions=0)).score_parts[4].value == 5  # type: ignore[arg-type]
+    two = ovp(**ovp_inputs(total_sanctions=2, violent_sanctions=0), previous_sanction_rule="previous")  # type: ignore[arg-type]
+    assert two.score_parts[4].value == 5
 
 
 def test_ovp_score_82() -> None:

@@ -23,7 +23,6 @@ from desist.risk import (
     COMPLEXITY_REGISTERS,
     REQUIREMENT_KINDS,
     SECTION_KEYS,
-    MissingAssessmentItems,
     RiskInputError,
     WomenFactors,
     change_level,
@@ -45,7 +44,7 @@ def two_axis(**changes: object) -> TwoAxisTierResult:
         "rosh": None,
         "mappa_level": None,
         "mappa_category": None,
-        "registers": [],
+        "registrations": [],
         "sex": "male",
         "women_factors": None,
         "has_mandate_for_change": True,
@@ -90,11 +89,11 @@ def test_protect_level_edges(points: int, level: str) -> None:
 @pytest.mark.parametrize(
     ("changes", "points", "level"),
     [
-        ({"mappa_level": 1, "registers": ["mental_health", "self_harm"]}, 9, "D"),
+        ({"mappa_level": "M1", "registrations": ["mental_health", "self_harm"]}, 9, "D"),
         ({"rosh": "medium"}, 10, "C"),
-        ({"rosh": "medium", "mappa_level": 1, "registers": ["mental_health", "self_harm"]}, 19, "C"),
+        ({"rosh": "medium", "mappa_level": "M1", "registrations": ["mental_health", "self_harm"]}, 19, "C"),
         ({"rosh": "high"}, 20, "B"),
-        ({"mappa_level": 2}, 150, "A"),
+        ({"mappa_level": "M2"}, 150, "A"),
         ({"rosh": "very_high"}, 150, "A"),
     ],
 )
@@ -162,32 +161,32 @@ def test_only_the_larger_of_rsr_and_rosh_counts(rsr: float, rosh: str, points: i
     assert len(counted) == 1 and "only the larger" in "".join(p.rule for p in t.protect_parts[:2])
 
 
-@pytest.mark.parametrize(("level", "points"), [(3, 150), (2, 150), (1, 5), (None, 0)])
-def test_mappa_points(level: int | None, points: int) -> None:
+@pytest.mark.parametrize(("level", "points"), [("M3", 150), ("M2", 150), ("M1", 5), (None, 0)])
+def test_mappa_points(level: str | None, points: int) -> None:
     # RULES.md §3a; hmpps-tier MAPPA.6.7.feature (levels 3, 2, 1, none) with the current 150.
-    assert two_axis(mappa_level=level, mappa_category=2 if level else None).protect_points == points
+    assert two_axis(mappa_level=level, mappa_category="M2" if level else None).protect_points == points
 
 
 def test_mappa_category_alone_scores_nothing() -> None:
-    assert two_axis(mappa_category=1).protect_points == 0
+    assert two_axis(mappa_category="M1").protect_points == 0
 
 
 @pytest.mark.parametrize("register", list(COMPLEXITY_REGISTERS))
 def test_each_complexity_register_scores_2(register: str) -> None:
     # hmpps-tier additionalFactorsMaleAndFemale.6.9.feature: each register scores 2.
-    assert two_axis(registers=[register]).protect_points == 2
+    assert two_axis(registrations=[register]).protect_points == 2
 
 
 def test_all_complexity_registers_score_20() -> None:
     # hmpps-tier additionalFactorsMaleAndFemale.6.9.feature: "All additional factors score 20 points".
-    assert two_axis(registers=list(COMPLEXITY_REGISTERS)).protect_points == 20
+    assert two_axis(registrations=list(COMPLEXITY_REGISTERS)).protect_points == 20
 
 
 def test_complexity_registers_count_once_and_others_not_at_all() -> None:
     # hmpps-tier ProtectLevelCalculatorTest.kt: duplicates count once; vulnerability + adult at risk = 4.
-    assert two_axis(registers=["vulnerability"] * 6).protect_points == 2
-    assert two_axis(registers=["vulnerability", "adult_at_risk"]).protect_points == 4
-    t = two_axis(registers=["mappa", "iom", "stalking", "mental_health"])
+    assert two_axis(registrations=["vulnerability"] * 6).protect_points == 2
+    assert two_axis(registrations=["vulnerability", "adult_at_risk"]).protect_points == 4
+    t = two_axis(registrations=["mappa", "iom", "stalking", "mental_health"])
     assert t.protect_points == 2
     assert "not counted: iom, mappa, stalking" in t.protect_parts[3].rule
 
@@ -224,7 +223,7 @@ def test_additional_factors_do_not_count_for_men() -> None:
 
 def test_breach_lifts_a_woman_from_d_to_c() -> None:
     # hmpps-tier additionalFactorsFemaleBreachRecall.6.11.1.feature: 9 protect points + breach → C.
-    nine = {"mappa_level": 1, "registers": ["mental_health", "vulnerability"], "sex": "female"}
+    nine = {"mappa_level": "M1", "registrations": ["mental_health", "vulnerability"], "sex": "female"}
     assert two_axis(**nine).protect_level == "D"
     assert two_axis(**nine, women_factors=WomenFactors(breach_or_recall=True)).protect_level == "C"
 
@@ -358,9 +357,9 @@ def test_a_full_case_explains_itself() -> None:
     t = two_axis(
         rsr_percent=3.2,
         rosh="high",
-        mappa_level=1,
-        mappa_category=2,
-        registers=["mental_health", "mappa"],
+        mappa_level="M1",
+        mappa_category="M2",
+        registrations=["mental_health", "mappa"],
         sex="female",
         women_factors=WomenFactors(parenting_responsibilities=True, temper_control=1),
         needs={"accommodation": "severe", "thinking_behaviour": "standard"},
@@ -381,15 +380,15 @@ def test_a_full_case_explains_itself() -> None:
     ("changes", "message"),
     [
         ({"rosh": "severe"}, "RoSH level must be one of"),
-        ({"mappa_level": 4}, "MAPPA level must be one of 1, 2, 3"),
-        ({"mappa_category": 5}, "MAPPA category must be one of 1, 2, 3, 4"),
+        ({"mappa_level": 4}, "MAPPA level must be one of M1, M2, M3"),
+        ({"mappa_category": "M5"}, "MAPPA category must be one of M1, M2, M3, M4"),
         ({"sex": "x"}, "sex must be 'male' or 'female'"),
         ({"needs": {"housing": "severe"}}, "unknown need section"),
         ({"needs": {"drugs": "high"}}, "need for drugs must be one of none, standard, severe"),
         ({"rsr_percent": -1}, "RSR percentage must be from 0 to 100"),
         ({"rsr_percent": "5"}, "RSR percentage must be a number"),
         ({"ogrs_percent": 101}, "OGRS percentage must be from 0 to 100"),
-        ({"registers": "mental_health"}, "registers must be a collection"),
+        ({"registrations": "mental_health"}, "registrations must be a collection"),
         ({"has_mandate_for_change": "yes"}, "has_mandate_for_change must be True or False"),
         ({"women_factors": {"impulsivity": 1}}, "women_factors must be a WomenFactors"),
     ],
@@ -453,8 +452,8 @@ protect_inputs = st.fixed_dictionaries(
     {
         "rsr_percent": st.one_of(st.none(), st.floats(0, 100)),
         "rosh": st.sampled_from([None, "low", "medium", "high", "very_high"]),
-        "mappa_level": st.sampled_from([None, 1, 2, 3]),
-        "registers": st.lists(st.sampled_from(list(COMPLEXITY_REGISTERS)), max_size=5),
+        "mappa_level": st.sampled_from([None, "M1", "M2", "M3"]),
+        "registrations": st.lists(st.sampled_from(list(COMPLEXITY_REGISTERS)), max_size=5),
         "sex": st.sampled_from(["male", "female"]),
         "women_factors": st.one_of(
             st.none(),
@@ -474,8 +473,8 @@ def test_protect_level_never_falls_when_points_are_added(
     inputs: dict[str, object], register: str, rosh: str
 ) -> None:
     before = two_axis(**inputs)
-    registers = list(inputs["registers"])  # type: ignore[call-overload]
-    more_registers = two_axis(**{**inputs, "registers": [*registers, register]})
+    registers = list(inputs["registrations"])  # type: ignore[call-overload]
+    more_registers = two_axis(**{**inputs, "registrations": [*registers, register]})
     assert more_registers.protect_points >= before.protect_points
     assert LEVELS.index(more_registers.protect_level) <= LEVELS.index(before.protect_level)
     if inputs["rosh"] is None or ["low", "medium", "high", "very_high"].index(str(inputs["rosh"])) < [
@@ -616,6 +615,14 @@ def test_direct_contact_without_a_usable_band_is_ignored() -> None:
     assert single(arp_percent=75.0, csrp_percent=1.0, dcsrp_band="NOT_APPLICABLE", dcsrp_score=2.11) == "C"
 
 
+@pytest.mark.parametrize("band", ["low", "medium", "high", "very_high"])
+def test_direct_contact_score_0_or_none_is_not_usable(band: str) -> None:
+    # hmpps-tier ValidPredictor.kt: a predictor is used only with a score above 0. ARP 0, CSRP 0, DC-SRP low
+    # with score 0 is tier G there; a medium band with no score is passed over too.
+    assert single(dcsrp_band=band, dcsrp_score=0.0) == "G"
+    assert single(dcsrp_band=band, dcsrp_score=None) == "G"
+
+
 def test_rules_only_medium_thresholds_can_be_chosen() -> None:
     rules_only = ((3.36, "C"), (2.11, "D"))
     assert single(dcsrp_band="medium", dcsrp_score=2.5, dcsrp_medium_thresholds=rules_only) == "D"
@@ -627,20 +634,20 @@ def test_rules_only_medium_thresholds_can_be_chosen() -> None:
     ("category", "rosh", "letter"),
     [
         # hmpps-tier service/calculation/TierCalculatorTest.kt mappaAndRoshCases (base ARP 0, CSRP 0 → G).
-        (1, "very_high", "A"),
-        (1, "high", "C"),
-        (1, "medium", "D"),
-        (1, "low", "E"),
-        (1, None, "E"),
+        ("M1", "very_high", "A"),
+        ("M1", "high", "C"),
+        ("M1", "medium", "D"),
+        ("M1", "low", "E"),
+        ("M1", None, "E"),
         (None, "very_high", "C"),
         (None, "high", "D"),
         (None, "medium", "G"),
         (None, "low", "G"),
         (None, None, "G"),
-        (4, "high", "C"),
+        ("M4", "high", "C"),
     ],
 )
-def test_mappa_with_rosh(category: int | None, rosh: str | None, letter: str) -> None:
+def test_mappa_with_rosh(category: str | None, rosh: str | None, letter: str) -> None:
     assert single(mappa_category=category, rosh=rosh) == letter
 
 
@@ -710,7 +717,7 @@ def test_the_highest_letter_wins() -> None:
         csrp_percent=6.9,
         dcsrp_band="very_high",
         dcsrp_score=5.31,
-        mappa_category=1,
+        mappa_category="M1",
         rosh="high",
         is_lifer_or_ipp=True,
         latest_release_date=date(2024, 6, 9),
@@ -723,15 +730,25 @@ def test_the_highest_letter_wins() -> None:
     assert dict(result.explain())["Tier"].startswith("A")
 
 
-def test_missing_predictors_are_named() -> None:
-    # hmpps-tier TierCalculatorTest.kt: a missing ARP or CSRP gives no tier ("MISSING").
-    with pytest.raises(MissingAssessmentItems) as error:
-        tier_single_letter(arp_percent=None, csrp_percent=None)
-    assert error.value.missing == ("arp_percent", "csrp_percent")
-    with pytest.raises(MissingAssessmentItems, match="csrp_percent"):
-        tier_single_letter(arp_percent=90.0, csrp_percent=None)
-    with pytest.raises(MissingAssessmentItems, match="dcsrp_score"):
-        tier_single_letter(arp_percent=90.0, csrp_percent=1.0, dcsrp_band="medium")
+def test_missing_predictors_are_a_result_naming_them() -> None:
+    # hmpps-tier TierCalculatorTest.kt: a missing ARP or CSRP gives the tier MISSING, a result, not an error.
+    result = tier_single_letter(arp_percent=None, csrp_percent=None)
+    assert (result.status, result.tier, result.missing) == ("missing", None, ("arp_percent", "csrp_percent"))
+    assert result.label == "missing" and dict(result.explain())["Tier"].startswith("missing")
+    assert tier_single_letter(arp_percent=90.0, csrp_percent=None).missing == ("csrp_percent",)
+    assert tier_single_letter(arp_percent=None, csrp_percent=3.2).missing == ("arp_percent",)
+
+
+def test_not_supervised_is_a_result() -> None:
+    # hmpps-tier TierCalculatorTest.kt "cases without an active event have a tier of NOT_SUPERVISED".
+    result = tier_single_letter(arp_percent=None, csrp_percent=None, has_active_event=False)
+    assert (result.status, result.tier, result.label) == ("not_supervised", None, "not supervised")
+
+
+def test_provisional_is_shown_with_its_reason() -> None:
+    result = tier_single_letter(arp_percent=75.0, csrp_percent=0.0, as_of=AS_OF)
+    assert (result.tier, result.provisional, result.label) == ("D", True, "D (provisional)")
+    assert "RoSH is missing" in dict(result.explain())["Provisional"]
 
 
 @pytest.mark.parametrize(
@@ -741,6 +758,7 @@ def test_missing_predictors_are_named() -> None:
         ({"csrp_percent": -0.1}, "CSRP percentage must be from 0 to 100"),
         ({"dcsrp_band": "extreme", "dcsrp_score": 1.0}, "DC-SRP band must be one of"),
         ({"mappa_category": 0}, "MAPPA category must be one of"),
+        ({"mappa_category": 1}, "MAPPA category must be one of M1"),
         ({"rosh": "serious"}, "RoSH level must be one of"),
         ({"registrations": "stalking"}, "registrations must be a collection"),
     ],

@@ -21,6 +21,15 @@ from desist.core.risk.bands import (
     ovp_band,
     rsr_band,
 )
+from desist.core.risk.delius import (
+    DeliusConviction,
+    DeliusRegistration,
+    DeliusRequirement,
+    Registrations,
+    has_no_mandate,
+    registrations_from_delius,
+    tier_from_delius,
+)
 from desist.core.risk.errors import MissingAssessmentItems, OffenceCategoryRequired, RiskInputError
 from desist.core.risk.needs import (
     NEED_LEVELS,
@@ -48,6 +57,8 @@ from desist.core.risk.ovp import OvpResult, ovp
 from desist.core.risk.tier import (
     COMPLEXITY_REGISTERS,
     DEFAULT_RESTRICTIVE_REQUIREMENTS,
+    MAPPA_CATEGORIES,
+    MAPPA_LEVELS,
     NEED_WEIGHTS,
     REQUIREMENT_KINDS,
     SingleLetterTier,
@@ -64,6 +75,8 @@ from desist.core.risk.tier import (
 __all__ = [
     "COMPLEXITY_REGISTERS",
     "DEFAULT_RESTRICTIVE_REQUIREMENTS",
+    "MAPPA_CATEGORIES",
+    "MAPPA_LEVELS",
     "NEED_LEVELS",
     "NEED_WEIGHTS",
     "OASYS_SECTIONS",
@@ -77,6 +90,9 @@ __all__ = [
     "SECTION_PATHWAY",
     "SECTION_PATHWAYS",
     "THRESHOLDS",
+    "DeliusConviction",
+    "DeliusRegistration",
+    "DeliusRequirement",
     "MissingAssessmentItems",
     "OffenceCategoryRequired",
     "OgpResult",
@@ -84,6 +100,7 @@ __all__ = [
     "Ogrs3Terms",
     "OvpResult",
     "Part",
+    "Registrations",
     "RiskInputError",
     "SingleLetterTier",
     "TwoAxisTier",
@@ -91,6 +108,7 @@ __all__ = [
     "change_level",
     "clear_offence_cache",
     "has_mandate_for_change",
+    "has_no_mandate",
     "is_assessment_current",
     "needs_from_scores",
     "ogp",
@@ -101,10 +119,12 @@ __all__ = [
     "ovp",
     "ovp_band",
     "protect_level",
+    "registrations_from_delius",
     "resolve_offence_category",
     "rsr_band",
     "section_need",
     "section_score",
+    "tier_from_delius",
     "tier_single_letter",
     "tier_two_axis",
 ]

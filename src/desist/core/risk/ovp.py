@@ -158,7 +158,7 @@ def ovp(
     psychiatric_treatment: bool | None = None,
     temper_control: int | None = None,
     pro_criminal_attitudes: int | None = None,
-    previous_sanction_rule: PreviousSanctionRule = "previous",
+    previous_sanction_rule: PreviousSanctionRule = "any",
 ) -> OvpResult:
     """OVP one- and two-year violent reoffending (RULES.md §2). Every item is required (see :data:`ITEMS`).
 
@@ -167,8 +167,9 @@ def ovp(
     impact of offending +4, no fixed abode +4, unemployed +4, alcohol ceil(2.5 × (current use + binge)),
     psychiatric treatment current or pending +4, temper control × 3, pro-criminal attitudes × 3.
 
-    ``previous_sanction_rule``: "previous" (default, RULES.md: +5 when there is a sanction before the
-    current one, i.e. total_sanctions ≥ 2) or "any" (the MoJ code: +5 when total_sanctions ≥ 1).
+    ``previous_sanction_rule``: "any" (default, as the MoJ service: +5 when total_sanctions ≥ 1) or
+    "previous" (desist's earlier reading of RULES.md: +5 only for a sanction before the current one, i.e.
+    total_sanctions ≥ 2).
 
     Raises MissingAssessmentItems naming every missing item, RiskInputError naming every value not allowed.
     """

@@ -215,6 +215,11 @@ def mandate_for_change(facts: RiskFacts) -> bool:
     return bool(risk.has_mandate_for_change(custodial_sentence_current=custodial, requirements=requirements))
 
 
+def _mappa_code(number: int | None) -> str | None:
+    """A MAPPA level or category as hmpps-tier spells it: 1 → "M1"."""
+    return None if number is None else f"M{number}"
+
+
 def tier_for(facts: RiskFacts, ogrs: ScoreResult, on: date, *, assessment_current_days: int) -> ScoreResult:
     """The two-axis tier (RULES.md §3a), with what was assumed where the record is silent."""
     result = ScoreResult(kind="tier")
@@ -233,9 +238,9 @@ def tier_for(facts: RiskFacts, ogrs: ScoreResult, on: date, *, assessment_curren
     inputs: dict[str, Any] = {
         "rsr_percent": assessment.rsr_percent if assessment else None,
         "rosh": risk.overall_rosh(assessment.rosh) if assessment and assessment.rosh else None,
-        "mappa_level": facts.mappa_level,
-        "mappa_category": facts.mappa_category,
-        "registers": sorted(facts.registers),
+        "mappa_level": _mappa_code(facts.mappa_level),
+        "mappa_category": _mappa_code(facts.mappa_category),
+        "registrations": sorted(facts.registers),
         "sex": facts.sex,
         "has_mandate_for_change": mandate_for_change(facts),
         "has_current_assessment": has_current,
@@ -276,7 +281,6 @@ SEXUAL_CATEGORIES = frozenset({"Sexual (against child)", "Sexual (not against ch
 LETTER_TIER_NEEDS = {
     "arp_percent": "the ARP (all-reoffending predictor) % from the assessment",
     "csrp_percent": "the CSRP (combined serious reoffending predictor) % from the assessment",
-    "dcsrp_score": "the direct-contact sexual reoffending predictor score (the band is medium)",
 }
 
 
@@ -311,24 +315,35 @@ def tier_letter_for(facts: RiskFacts, on: date) -> ScoreResult:
         "csrp_percent": assessment.csrp_percent if assessment else None,
         "dcsrp_band": (assessment.dcsrp_band or None) if assessment else None,
         "dcsrp_score": assessment.dcsrp_score if assessment else None,
-        "mappa_category": facts.mappa_category,
+        "mappa_category": _mappa_code(facts.mappa_category),
         "rosh": risk.overall_rosh(assessment.rosh) if assessment and assessment.rosh else None,
         "is_lifer_or_ipp": lifer,
         "latest_release_date": released,
         "registrations": sorted(facts.registers),
         "ever_committed_sexual_offence": ever_sexual_offence(facts, on),
+        # An active event as nDelius has it: a sentence in force; a life or IPP licence never ends by date.
+        "has_active_event": bool(current_sentences(facts)) or lifer,
     }
     result.inputs = {k: _iso(v) for k, v in inputs.items()}
     try:
         calculated = risk.tier_single_letter(as_of=on, **inputs)
-    except risk.MissingAssessmentItems as error:
-        result.missing = [LETTER_TIER_NEEDS.get(item, item) for item in error.missing]
-        return result
     except risk.RiskInputError as error:
         result.missing = [str(error)]
         return result
-    result.value = calculated.tier
+    if calculated.status == "missing":
+        result.missing = [LETTER_TIER_NEEDS.get(item, item) for item in calculated.missing]
+        return result
     result.explain = calculated.explain
+    if calculated.tier is None:  # not supervised: no active sentence
+        result.value = "Not supervised"
+        return result
+    result.value = calculated.tier
+    if calculated.provisional:
+        result.band = "provisional"
+    if inputs["dcsrp_band"] and inputs["dcsrp_band"] != "not_applicable" and not inputs["dcsrp_score"]:
+        result.working.append(
+            ["Note", "DC-SRP band recorded without a score above 0: not used (as hmpps-tier)"]
+        )
     assert assessment is not None  # ARP and CSRP came from it
     result.working.append(
         [

@@ -13,7 +13,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from desist.core.risk.bands import Part, check_percent, explain_parts, rosh_level
-from desist.core.risk.errors import MissingAssessmentItems, RiskInputError
+from desist.core.risk.errors import RiskInputError
 from desist.core.risk.needs import NEED_SEVERITY, SECTION_KEYS, SECTION_NAMES, need_level
 
 # --- the two-axis model (RULES.md §3a) ------------------------------------------------------------------
@@ -27,8 +27,10 @@ CHANGE_2_FROM = 10
 RSR_20_FROM = 7.0  # RSR 7.00 or more → 20 points
 RSR_10_FROM = 3.0  # RSR 3.00 to 6.99 → 10 points (we count everything from 3.00 up to 7.00)
 ROSH_POINTS: dict[str, int] = {"very_high": 150, "high": 20, "medium": 10, "low": 0}
-MAPPA_LEVEL_POINTS: dict[int, int] = {3: 150, 2: 150, 1: 5}
-MAPPA_CATEGORIES: tuple[int, ...] = (1, 2, 3, 4)
+# MAPPA levels and categories as hmpps-tier spells them (MappaLevel.kt M1–M3, MappaCategory.kt M1–M4).
+MAPPA_LEVELS: tuple[str, ...] = ("M1", "M2", "M3")
+MAPPA_CATEGORIES: tuple[str, ...] = ("M1", "M2", "M3", "M4")
+MAPPA_LEVEL_POINTS: dict[str, int] = {"M3": 150, "M2": 150, "M1": 5}
 
 # The registers that count 2 protect points each (once per distinct register), with hmpps-tier's Delius
 # register codes (ComplexityFactor.kt). Any other register (MAPPA, IOM, stalking, ...) counts nothing here.
@@ -216,12 +218,12 @@ class TwoAxisTier:
         return explain_parts(self.parts)
 
 
-def _optional_int(name: str, value: object, allowed: tuple[int, ...]) -> int | None:
+def _optional_code(name: str, value: object, allowed: tuple[str, ...]) -> str | None:
     if value is None:
         return None
-    if isinstance(value, bool) or not isinstance(value, int) or value not in allowed:
-        raise RiskInputError(f"{name} must be one of {', '.join(map(str, allowed))} or None (got {value!r})")
-    return value
+    if not isinstance(value, str) or value.strip().upper() not in allowed:
+        raise RiskInputError(f"{name} must be one of {', '.join(allowed)} or None (got {value!r})")
+    return value.strip().upper()
 
 
 def _sex(value: object) -> str:
@@ -240,9 +242,9 @@ def _protect_parts(
     *,
     rsr: float | None,
     rosh: str | None,
-    mappa_level: int | None,
-    mappa_category: int | None,
-    registers: Iterable[str],
+    mappa_level: str | None,
+    mappa_category: str | None,
+    registrations: Iterable[str],
     sex: str,
     women: WomenFactors | None,
 ) -> list[Part]:
@@ -268,12 +270,12 @@ def _protect_parts(
     parts.append(
         Part(
             f"MAPPA {mappa}",
-            MAPPA_LEVEL_POINTS.get(mappa_level or 0, 0),
-            "level 2 or 3 → 150; level 1 → 5; the category does not count",
+            MAPPA_LEVEL_POINTS.get(mappa_level or "", 0),
+            "level M2 or M3 → 150; level M1 → 5; the category does not count",
         )
     )
 
-    distinct = sorted(set(registers))
+    distinct = sorted(set(registrations))
     counted = [r for r in distinct if r in COMPLEXITY_REGISTERS]
     ignored = [r for r in distinct if r not in COMPLEXITY_REGISTERS]
     label = "Complexity registers: " + (", ".join(counted) if counted else "none")
@@ -350,9 +352,9 @@ def tier_two_axis(
     *,
     rsr_percent: float | Decimal | None,
     rosh: str | None,
-    mappa_level: int | None,
-    mappa_category: int | None,
-    registers: Iterable[str],
+    mappa_level: str | None,
+    mappa_category: str | None,
+    registrations: Iterable[str],
     sex: str,
     women_factors: WomenFactors | None,
     has_mandate_for_change: bool,
@@ -365,20 +367,21 @@ def tier_two_axis(
     """The two-axis tier (RULES.md §3a): protect level A–D and change level 0–3, e.g. "B2".
 
     Protect points = the larger of RSR points and RoSH points + MAPPA points + 2 per distinct complexity
-    register (:data:`COMPLEXITY_REGISTERS`; other registers are ignored) + for women, (parenting + self
-    control) × 2 + 2 for a previous breach or recall. Change level: 0 without a mandate for change, 2
-    without a current assessment, else from needs points (weight × severity) + floor(OGRS % / 10) + 2 for an
-    IOM nominal. ``needs`` maps section keys (:data:`desist.core.risk.needs.SECTION_KEYS`) to none,
-    standard or severe. ``rsr_percent``, ``rosh``, ``mappa_level`` and ``ogrs_percent`` may be None (not
-    available: 0 points). ``unsupervised`` adds the suffix "S".
+    registration (:data:`COMPLEXITY_REGISTERS`; other registrations count nothing) + for women,
+    (parenting + self control) × 2 + 2 for a previous breach or recall. Change level: 0 without a mandate
+    for change, 2 without a current assessment, else from needs points (weight × severity)
+    + floor(OGRS % / 10) + 2 for an IOM nominal. ``needs`` maps section keys
+    (:data:`desist.core.risk.needs.SECTION_KEYS`) to none, standard or severe. ``mappa_level`` ("M1"–"M3")
+    and ``mappa_category`` ("M1"–"M4") are spelt as hmpps-tier spells them. ``rsr_percent``, ``rosh``,
+    ``mappa_level`` and ``ogrs_percent`` may be None (not available: 0 points). ``unsupervised`` adds "S".
     """
     rsr = None if rsr_percent is None else check_percent("RSR percentage", rsr_percent)
     rosh_key = None if rosh is None else rosh_level(rosh)
-    level = _optional_int("MAPPA level", mappa_level, (1, 2, 3))
-    category = _optional_int("MAPPA category", mappa_category, MAPPA_CATEGORIES)
-    if isinstance(registers, str):
-        raise RiskInputError("registers must be a collection of register keys, not one string")
-    register_keys = list(registers)
+    level = _optional_code("MAPPA level", mappa_level, MAPPA_LEVELS)
+    category = _optional_code("MAPPA category", mappa_category, MAPPA_CATEGORIES)
+    if isinstance(registrations, str):
+        raise RiskInputError("registrations must be a collection of registration keys, not one string")
+    register_keys = list(registrations)
     sex_key = _sex(sex)
     if women_factors is not None and not isinstance(women_factors, WomenFactors):
         raise RiskInputError(f"women_factors must be a WomenFactors or None (got {women_factors!r})")
@@ -396,7 +399,7 @@ def tier_two_axis(
         rosh=rosh_key,
         mappa_level=level,
         mappa_category=category,
-        registers=register_keys,
+        registrations=register_keys,
         sex=sex_key,
         women=women_factors,
     )
@@ -419,11 +422,14 @@ def tier_two_axis(
 
 
 # --- the single-letter model (RULES.md §3b) ---------------------------------------------------------------
+# Source: hmpps-tier at commit affac98aa31db76f1856de066cb9a65e54c43cee,
+# service/calculation/TierCalculator.kt, ReoffendingPredictorTable.kt, ProvisionalStatusCalculator.kt
+# and client/arns/ogrs4/ValidPredictor.kt.
 
 TIER_LETTERS: tuple[str, ...] = ("A", "B", "C", "D", "E", "F", "G")
-CSRP_ROWS: tuple[float, ...] = (6.9, 3.0, 1.0, 0.5, 0.0)
-ARP_COLUMNS: tuple[int, ...] = (90, 75, 50, 25, 15, 0)
-ARP_CSRP_TABLE: tuple[str, ...] = (  # one string per CSRP row, one letter per ARP column
+CSRP_ROWS: tuple[float, ...] = (6.9, 3.0, 1.0, 0.5, 0.0)  # ReoffendingPredictorTable.kt line 8
+ARP_COLUMNS: tuple[int, ...] = (90, 75, 50, 25, 15, 0)  # ReoffendingPredictorTable.kt line 9
+ARP_CSRP_TABLE: tuple[str, ...] = (  # ReoffendingPredictorTable.kt lines 10-17; one letter per ARP column
     "AABBBB",
     "ABCCCC",
     "BCDEEE",
@@ -431,9 +437,9 @@ ARP_CSRP_TABLE: tuple[str, ...] = (  # one string per CSRP row, one letter per A
     "DDEFFG",
 )
 DCSRP_BANDS: tuple[str, ...] = ("low", "medium", "high", "very_high")
-# DC-SRP medium band by score, first match wins. RULES.md gives ≥ 3.36 → C and ≥ 2.11 → D; hmpps-tier
-# (TierCalculator.kt, docs/tier-calculation.md) adds ≥ 1.12 → C and ≥ 0.60 → D for scores "with risk
-# reduction". The default follows hmpps-tier so that every medium score it accepts has a letter.
+# DC-SRP medium band by score, first match wins (TierCalculator.kt lines 47-55). RULES.md gives ≥ 3.36 → C and
+# ≥ 2.11 → D; hmpps-tier adds ≥ 1.12 → C and ≥ 0.60 → D for scores "with risk reduction". The default follows
+# hmpps-tier so that every medium score it accepts has a letter.
 DEFAULT_DCSRP_MEDIUM_THRESHOLDS: tuple[tuple[float, str], ...] = (
     (3.36, "C"),
     (2.11, "D"),
@@ -445,15 +451,37 @@ REGISTRATION_LETTERS: dict[str, str] = {"domestic_abuse": "E", "stalking": "F", 
 REGISTRATION_ALIASES: dict[str, str] = {"domestic_abuse_perpetrator": "domestic_abuse"}
 SEXUAL_OFFENCE_LETTER = "E"
 
+# What a single-letter calculation gives (hmpps-tier domain/enums/Tier.kt: A–G, MISSING, NOT_SUPERVISED).
+STATUS_TIER = "tier"
+STATUS_MISSING = "missing"
+STATUS_NOT_SUPERVISED = "not_supervised"
+
+
+def _rank(letter: str) -> int:
+    """A is the highest tier: a larger rank is a higher tier (hmpps-tier Tier.kt orders G < F < … < A)."""
+    return len(TIER_LETTERS) - TIER_LETTERS.index(letter)
+
+
+def _highest(letters: Iterable[str | None]) -> str:
+    """The highest of the letters, G when there is none (TierCalculator.kt: ``maxOf { it.value ?: G }``)."""
+    present = [lt for lt in letters if lt is not None]
+    return min(present, key=TIER_LETTERS.index) if present else "G"
+
+
+def _row(csrp: float) -> int:
+    return next(i for i, floor in enumerate(CSRP_ROWS) if csrp >= floor)
+
+
+def _column(arp: float) -> int:
+    return next(i for i, floor in enumerate(ARP_COLUMNS) if arp >= floor)
+
 
 def arp_csrp_letter(arp_percent: float, csrp_percent: float) -> str:
     """The ARP × CSRP table of RULES.md §3b: the row is the first CSRP threshold met (6.9, 3.0, 1.0, 0.5,
     0.0), the column the first ARP threshold met (90, 75, 50, 25, 15, 0)."""
     arp = check_percent("ARP percentage", arp_percent)
     csrp = check_percent("CSRP percentage", csrp_percent)
-    row = next(i for i, floor in enumerate(CSRP_ROWS) if csrp >= floor)
-    column = next(i for i, floor in enumerate(ARP_COLUMNS) if arp >= floor)
-    return ARP_CSRP_TABLE[row][column]
+    return ARP_CSRP_TABLE[_row(csrp)][_column(arp)]
 
 
 def _years_before(day: date, years: int) -> date:
@@ -465,18 +493,43 @@ def _years_before(day: date, years: int) -> date:
 
 @dataclass(frozen=True, slots=True)
 class SingleLetterTier:
-    """A single-letter tier (A highest to G) and each component's letter (None: no letter) with its rule."""
+    """A single-letter calculation's result, as hmpps-tier's CalculationResult: a tier A (highest) to G, or
+    no tier because the person is not supervised or a predictor is missing.
 
-    tier: str
+    ``status``: "tier", "missing" (ARP or CSRP not given: ``missing`` names them) or "not_supervised" (no
+    active event). ``tier`` is the letter, None unless the status is "tier". ``provisional``: the tier may
+    change when static predictors become dynamic or the RoSH is recorded (``provisional_reasons`` says why).
+    ``components``: each component's letter (None: no letter) with its rule.
+    """
+
+    tier: str | None
     components: tuple[Part, ...]
+    status: str = STATUS_TIER
+    provisional: bool = False
+    provisional_reasons: tuple[str, ...] = ()
+    missing: tuple[str, ...] = ()
+
+    @property
+    def label(self) -> str:
+        """ "C", "C (provisional)", "not supervised" or "missing"."""
+        if self.tier is None:
+            return self.status.replace("_", " ")
+        return f"{self.tier} (provisional)" if self.provisional else self.tier
 
     @property
     def parts(self) -> tuple[Part, ...]:
         """Each component, then the tier."""
-        return (
-            *self.components,
-            Part("Tier", self.tier, "the highest (closest to A) of the component letters"),
-        )
+        if self.status == STATUS_NOT_SUPERVISED:
+            return (Part("Tier", "not supervised", "no active event: hmpps-tier gives NOT_SUPERVISED"),)
+        if self.status == STATUS_MISSING:
+            return (
+                Part("Missing", ", ".join(self.missing), "ARP and CSRP are both needed"),
+                Part("Tier", "missing", "hmpps-tier gives MISSING without ARP or CSRP"),
+            )
+        tail = [Part("Tier", self.tier, "the highest (closest to A) of the component letters")]
+        for reason in self.provisional_reasons:
+            tail.append(Part("Provisional", "yes", reason))
+        return (*self.components, *tail)
 
     def explain(self) -> list[tuple[str, str]]:
         """The working, one (label, value) line per component."""
@@ -485,106 +538,121 @@ class SingleLetterTier:
         )
 
 
+def _dcsrp_part(
+    band: object, score: object, thresholds: tuple[tuple[float, str], ...]
+) -> tuple[Part, float | None]:
+    """The DC-SRP component. As hmpps-tier's ValidPredictor.validate(): a predictor is used only with a score
+    above 0 and a band other than not applicable; otherwise it gives no letter."""
+    key = None if band is None else "_".join(str(band).strip().lower().split())
+    if key is not None and key not in (*DCSRP_BANDS, "not_applicable"):
+        raise RiskInputError(
+            f"DC-SRP band must be one of {', '.join(DCSRP_BANDS)}, not_applicable or None (got {band!r})"
+        )
+    value = None if score is None else check_percent("DC-SRP score", score)
+    if key is None or key == "not_applicable" or value is None or value <= 0:
+        why = (
+            "no band"
+            if key is None
+            else "not applicable"
+            if key == "not_applicable"
+            else "no score"
+            if value is None
+            else "score 0"
+        )
+        return Part(f"DC-SRP: {why}", None, "used only with a score above 0 and a band: no letter"), None
+    if key == "medium":
+        letter = next((lt for floor, lt in thresholds if value >= floor), None)
+        if letter is None:
+            raise RiskInputError(
+                f"DC-SRP score {value:g} is below every medium-band threshold "
+                f"({', '.join(f'{f:g}' for f, _ in thresholds)})"
+            )
+        rule = "medium by score: " + ", ".join(f"≥ {f:g} → {lt}" for f, lt in thresholds)
+        return Part(f"DC-SRP medium, score {value:g}", letter, rule), value
+    letter = {"very_high": "A", "high": "B", "low": "E"}[key]
+    return Part(f"DC-SRP {key.replace('_', ' ')}", letter, "very high → A, high → B, low → E"), value
+
+
 def tier_single_letter(
     *,
     arp_percent: float | None,
     csrp_percent: float | None,
+    arp_static: bool = False,
+    csrp_static: bool = False,
     dcsrp_band: str | None = None,
     dcsrp_score: float | None = None,
-    mappa_category: int | None = None,
+    mappa_category: str | None = None,
     rosh: str | None = None,
     is_lifer_or_ipp: bool = False,
     latest_release_date: date | None = None,
     registrations: Iterable[str] = (),
     ever_committed_sexual_offence: bool = False,
+    has_active_event: bool = True,
     as_of: date | None = None,
     dcsrp_medium_thresholds: tuple[tuple[float, str], ...] = DEFAULT_DCSRP_MEDIUM_THRESHOLDS,
 ) -> SingleLetterTier:
-    """The single-letter tier (RULES.md §3b; hmpps-tier TierCalculator.kt): the highest of
+    """The single-letter tier (RULES.md §3b; hmpps-tier TierCalculator.kt), a result in every case:
 
-    - the ARP × CSRP table (both required: MissingAssessmentItems names what is missing);
-    - the direct-contact sexual reoffending band: very high → A, high → B, low → E, medium by score
-      (``dcsrp_medium_thresholds``); no band (None or "not_applicable") → no letter;
-    - MAPPA with RoSH: with any MAPPA category very high → A, high → C, medium → D, low/none → E; without
-      MAPPA very high → C, high → D, else no letter;
-    - lifer/IPP released within 1 year of ``as_of`` → B, within 5 years → D, else E (no release date: no
-      letter); ``as_of`` defaults to today;
-    - registrations: domestic abuse → E, stalking → F, child protection → F (other keys are ignored);
-      any sexual offence ever → E.
+    - no active event (``has_active_event`` False) → status "not_supervised";
+    - ARP or CSRP missing → status "missing", naming them;
+    - otherwise the highest of: the ARP × CSRP table; the direct-contact sexual reoffending predictor (used
+      only with a score above 0 and a band: very high → A, high → B, low → E, medium by score with
+      ``dcsrp_medium_thresholds``); MAPPA with RoSH (with a ``mappa_category`` "M1"–"M4": very high → A,
+      high → C, medium → D, low/none → E; without: very high → C, high → D, else no letter); lifer/IPP
+      released within 1 year of ``as_of`` → B, within 5 years → D, else E; registrations domestic abuse → E,
+      stalking → F, child protection → F (other keys count nothing); any sexual offence ever → E.
+
+    The tier is provisional (ProvisionalStatusCalculator.kt) when a static ARP or CSRP (``arp_static``,
+    ``csrp_static``) could still raise it, or when the RoSH is missing and the other factors do not already
+    reach A (with MAPPA) or C (without).
     """
-    require: dict[str, object] = {"arp_percent": arp_percent, "csrp_percent": csrp_percent}
-    dcsrp = None if dcsrp_band is None else "_".join(str(dcsrp_band).strip().lower().split())
-    if dcsrp == "not_applicable":
-        dcsrp = None
-    if dcsrp == "medium":
-        require["dcsrp_score"] = dcsrp_score
-    missing = [name for name, value in require.items() if value is None]
+    if not _flag("has_active_event", has_active_event):
+        return SingleLetterTier(tier=None, components=(), status=STATUS_NOT_SUPERVISED)
+    missing = tuple(
+        name
+        for name, value in (("arp_percent", arp_percent), ("csrp_percent", csrp_percent))
+        if value is None
+    )
     if missing:
-        raise MissingAssessmentItems("the single-letter tier", missing)
+        return SingleLetterTier(tier=None, components=(), status=STATUS_MISSING, missing=missing)
     assert arp_percent is not None and csrp_percent is not None
-    components: list[Part] = [
-        Part(
-            f"ARP {arp_percent:g}% × CSRP {csrp_percent:g}%",
-            arp_csrp_letter(arp_percent, csrp_percent),
-            "RULES.md §3b table: CSRP rows 6.9/3.0/1.0/0.5/0, ARP columns 90/75/50/25/15/0",
-        )
-    ]
+    arp = check_percent("ARP percentage", arp_percent)
+    csrp = check_percent("CSRP percentage", csrp_percent)
+    arp_is_static = _flag("arp_static", arp_static)
+    csrp_is_static = _flag("csrp_static", csrp_static)
+    kinds = (
+        f"{'static' if arp_is_static else 'dynamic'} ARP, {'static' if csrp_is_static else 'dynamic'} CSRP"
+    )
+    table = Part(
+        f"ARP {arp:g}% × CSRP {csrp:g}% ({kinds})",
+        ARP_CSRP_TABLE[_row(csrp)][_column(arp)],
+        "RULES.md §3b table: CSRP rows 6.9/3.0/1.0/0.5/0, ARP columns 90/75/50/25/15/0",
+    )
+    sexual_part, _ = _dcsrp_part(dcsrp_band, dcsrp_score, dcsrp_medium_thresholds)
 
-    if dcsrp is not None and dcsrp not in DCSRP_BANDS:
-        raise RiskInputError(
-            f"DC-SRP band must be one of {', '.join(DCSRP_BANDS)}, not_applicable or None "
-            f"(got {dcsrp_band!r})"
-        )
-    if dcsrp is None:
-        components.append(Part("DC-SRP: no band", None, "no validated band: no letter"))
-    elif dcsrp == "medium":
-        score = check_percent("DC-SRP score", dcsrp_score)
-        letter = next((lt for floor, lt in dcsrp_medium_thresholds if score >= floor), None)
-        if letter is None:
-            raise RiskInputError(
-                f"DC-SRP score {score:g} is below every medium-band threshold "
-                f"({', '.join(f'{f:g}' for f, _ in dcsrp_medium_thresholds)})"
-            )
-        components.append(
-            Part(
-                f"DC-SRP medium, score {score:g}",
-                letter,
-                "medium by score: " + ", ".join(f"≥ {f:g} → {lt}" for f, lt in dcsrp_medium_thresholds),
-            )
-        )
-    else:
-        letter = {"very_high": "A", "high": "B", "low": "E"}[dcsrp]
-        components.append(
-            Part(f"DC-SRP {dcsrp.replace('_', ' ')}", letter, "very high → A, high → B, low → E")
-        )
-
-    category = _optional_int("MAPPA category", mappa_category, MAPPA_CATEGORIES)
+    category = _optional_code("MAPPA category", mappa_category, MAPPA_CATEGORIES)
     rosh_key = None if rosh is None else rosh_level(rosh)
-    rosh_text = "none" if rosh_key is None else rosh_key.replace("_", " ")
+    rosh_text = "missing" if rosh_key is None else rosh_key.replace("_", " ")
     if category is not None:
-        letter_or_none: str | None = {"very_high": "A", "high": "C", "medium": "D"}.get(rosh_key or "", "E")
-        components.append(
-            Part(
-                f"MAPPA category {category}, RoSH {rosh_text}",
-                letter_or_none,
-                "with MAPPA: very high → A, high → C, medium → D, low or none → E",
-            )
+        mappa_letter: str | None = {"very_high": "A", "high": "C", "medium": "D"}.get(rosh_key or "", "E")
+        mappa_part = Part(
+            f"MAPPA category {category}, RoSH {rosh_text}",
+            mappa_letter,
+            "with MAPPA: very high → A, high → C, medium → D, low or missing → E",
         )
     else:
-        letter_or_none = {"very_high": "C", "high": "D"}.get(rosh_key or "")
-        components.append(
-            Part(
-                f"No MAPPA, RoSH {rosh_text}",
-                letter_or_none,
-                "without MAPPA: very high → C, high → D, else no letter",
-            )
+        mappa_letter = {"very_high": "C", "high": "D"}.get(rosh_key or "")
+        mappa_part = Part(
+            f"No MAPPA, RoSH {rosh_text}",
+            mappa_letter,
+            "without MAPPA: very high → C, high → D, else no letter",
         )
 
     lifer = _flag("is_lifer_or_ipp", is_lifer_or_ipp)
     if not lifer:
-        components.append(Part("Not a lifer or IPP", None, "lifer/IPP only"))
+        lifer_part = Part("Not a lifer or IPP", None, "lifer/IPP only")
     elif latest_release_date is None:
-        components.append(Part("Lifer/IPP, no release date", None, "no release date: no letter"))
+        lifer_part = Part("Lifer/IPP, no release date", None, "no release date: no letter")
     else:
         today = as_of or date.today()
         if latest_release_date > today:
@@ -595,20 +663,19 @@ def tier_single_letter(
             letter = "D"
         else:
             letter = "E"
-        components.append(
-            Part(
-                f"Lifer/IPP released {latest_release_date}",
-                letter,
-                "released within 1 year → B, within 5 years → D, else E",
-            )
+        lifer_part = Part(
+            f"Lifer/IPP released {latest_release_date}",
+            letter,
+            "released within 1 year → B, within 5 years → D, else E",
         )
 
     if isinstance(registrations, str):
         raise RiskInputError("registrations must be a collection of keys, not one string")
     keys = {REGISTRATION_ALIASES.get(r, r) for r in registrations}
+    registration_parts = []
     for key, letter in REGISTRATION_LETTERS.items():
         present = key in keys
-        components.append(
+        registration_parts.append(
             Part(
                 f"{key.replace('_', ' ').capitalize()} registration" + ("" if present else ": none"),
                 letter if present else None,
@@ -616,13 +683,42 @@ def tier_single_letter(
             )
         )
     sexual = _flag("ever_committed_sexual_offence", ever_committed_sexual_offence)
-    components.append(
-        Part(
-            "Sexual offence ever" if sexual else "No sexual offence recorded",
-            SEXUAL_OFFENCE_LETTER if sexual else None,
-            f"any sexual offence ever → {SEXUAL_OFFENCE_LETTER}",
-        )
+    offence_part = Part(
+        "Sexual offence ever" if sexual else "No sexual offence recorded",
+        SEXUAL_OFFENCE_LETTER if sexual else None,
+        f"any sexual offence ever → {SEXUAL_OFFENCE_LETTER}",
     )
+    components = (table, sexual_part, mappa_part, lifer_part, *registration_parts, offence_part)
+    others = [p.value for p in components if p is not table]  # every step but the ARP × CSRP table
 
-    letters = [str(p.value) for p in components if p.value is not None]
-    return SingleLetterTier(tier=min(letters, key=TIER_LETTERS.index), components=tuple(components))
+    # ProvisionalStatusCalculator.kt: static predictors.
+    reasons: list[str] = []
+    without_table = _highest(str(v) if v is not None else None for v in others)
+    if arp_is_static and csrp_is_static:
+        if _rank(without_table) < _rank("A"):
+            reasons.append("ARP and CSRP are static, and nothing else gives A")
+    elif arp_is_static:
+        best = ARP_CSRP_TABLE[_row(csrp)][0]
+        if _rank(without_table) < _rank(best):
+            reasons.append(f"ARP is static: a dynamic ARP could give {best}, and nothing else reaches it")
+    elif csrp_is_static:
+        best = ARP_CSRP_TABLE[0][_column(arp)]
+        if _rank(without_table) < _rank(best):
+            reasons.append(f"CSRP is static: a dynamic CSRP could give {best}, and nothing else reaches it")
+    # ProvisionalStatusCalculator.kt: missing RoSH. The table counts only when both predictors are dynamic.
+    if rosh_key is None:
+        counted = [p.value for p in components if p is not mappa_part]
+        if arp_is_static or csrp_is_static:
+            counted = [p.value for p in components if p is not mappa_part and p is not table]
+        without_mappa = _highest(str(v) if v is not None else None for v in counted)
+        if category is not None and _rank(without_mappa) < _rank("A"):
+            reasons.append("RoSH is missing with MAPPA, and nothing else gives A")
+        elif category is None and _rank(without_mappa) < _rank("C"):
+            reasons.append("RoSH is missing, and nothing else gives C or higher")
+
+    return SingleLetterTier(
+        tier=_highest(str(p.value) if p.value is not None else None for p in components),
+        components=components,
+        provisional=bool(reasons),
+        provisional_reasons=tuple(reasons),
+    )
