@@ -33,8 +33,8 @@ class BasketSettings:
       was made this long before, or after, the start of supervision.
     - ``iom_window_months``: the months before and after adoption compared for the IOM cohort.
     - ``validation_threshold``: on the predictor validation page, a predicted chance (0–1) at or above it
-      counts as "higher risk" for the false positive and false negative rates (0.5: more likely than not,
-      the lower edge of OGRS3's "medium" band; docs/fairness.md).
+      counts as "higher risk" for the false positive and false negative rates (0.5: more likely than not;
+      docs/fairness.md).
     """
 
     suppress_below: int = 5
