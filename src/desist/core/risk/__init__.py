@@ -54,6 +54,7 @@ from desist.core.risk.ogrs3 import (
     resolve_offence_category,
 )
 from desist.core.risk.ovp import OvpResult, ovp
+from desist.core.risk.sexual import DcsrpResult, IicsrpResult, dcsrp, iicsrp
 from desist.core.risk.tier import (
     COMPLEXITY_REGISTERS,
     DEFAULT_RESTRICTIVE_REQUIREMENTS,
@@ -90,9 +91,11 @@ __all__ = [
     "SECTION_PATHWAY",
     "SECTION_PATHWAYS",
     "THRESHOLDS",
+    "DcsrpResult",
     "DeliusConviction",
     "DeliusRegistration",
     "DeliusRequirement",
+    "IicsrpResult",
     "MissingAssessmentItems",
     "OffenceCategoryRequired",
     "OgpResult",
@@ -107,8 +110,10 @@ __all__ = [
     "WomenFactors",
     "change_level",
     "clear_offence_cache",
+    "dcsrp",
     "has_mandate_for_change",
     "has_no_mandate",
+    "iicsrp",
     "is_assessment_current",
     "needs_from_scores",
     "ogp",
