@@ -48,6 +48,20 @@ def marac_coordinator_user() -> User:
     return user
 
 
+IDVA_USERNAME = "demo.idva"
+
+
+def idva_user() -> User:
+    """The demo's IDVA: a synthetic user of the voluntary sector's IDVA service (made once), with the role."""
+    user = User.objects.filter(username=IDVA_USERNAME).first()
+    if user is None:
+        user = User.objects.create_user(username=IDVA_USERNAME, first_name="Isla", last_name="Synthetic")
+    agency = Agency.objects.filter(kind="voluntary").order_by("code").first()
+    if agency is not None and not user.memberships.exists():
+        Membership.objects.create(user=user, agency=agency, role=Role.IDVA)
+    return user
+
+
 def _perpetrator_pool(actor_user: User, limit: int = 300) -> list[int]:
     """Men with offences the coordinator's agency works with, in a stable order."""
     actor = actor_for_user(actor_user, channel=Channel.CLI, purpose="risk_management")

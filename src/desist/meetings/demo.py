@@ -1,4 +1,5 @@
-"""The partnership's MAPPA meetings for the demo: a level 2 series meeting weekly and a level 3 series meeting
+"""The partnership's MAPPA and MARAC meetings for the demo (MARAC: see `demo_marac_meetings_build`). MAPPA: a
+level 2 series meeting weekly and a level 3 series meeting
 monthly for the past year and the coming month, with the people who hold a current MAPPA register entry at
 level 2 or 3 as their cases (each reviewed every four weeks at level 2, every meeting at level 3), new
 referrals accepted as they come, attendance by the responsible authority and the duty-to-co-operate agencies,
@@ -14,10 +15,13 @@ from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 
-from desist.audit.context import system_actor
-from desist.audit.models import Action
+from desist.audit.context import actor_for_user, system_actor
+from desist.audit.models import Action, Channel
 from desist.audit.services import log_access
 from desist.core import meetings as rules
+from desist.marac.demo import idva_user, marac_coordinator_user
+from desist.marac.models import MaracReferral
+from desist.marac.models import ReferralStatus as MaracStatus
 from desist.meetings.models import (
     ActionChange,
     ActionStatus,
@@ -33,6 +37,7 @@ from desist.meetings.models import (
     MeetingStatus,
     ReferralStatus,
 )
+from desist.meetings.services import agenda_build
 from desist.partnership.models import Agency, Membership, Role
 from desist.people.models import Involvement, Person
 from desist.registers.models import RegisterEntry, RegisterKind
@@ -358,6 +363,186 @@ def demo_meetings_build(today: date | None = None) -> dict[str, int]:
         actor=system_actor(),
         action=Action.COLLECTION,
         summary=f"Loaded the demo's MAPPA meetings ({counts['meetings']} meetings, {counts['items']} items)",
+        detail=counts,
+    )
+    marac = demo_marac_meetings_build(today)
+    counts.update({f"marac {k}": v for k, v in marac.items()})
+    return counts
+
+
+# --- MARAC -------------------------------------------------------------------------------------------------
+
+MARAC_MONTHS = 4  # held meetings in the demo, monthly, before the coming one
+MARAC_DISCUSSIONS = (
+    "Police shared three call-outs since the referral; the IDVA has agreed a safety plan with the victim.",
+    "Repeat referral: the perpetrator breached a non-molestation order. Sanctuary scheme to be offered.",
+    "Children in the household; social care to lead on the safeguarding plan with the school.",
+    "The victim has moved to a refuge; agencies to keep the new address confidential.",
+    "Perpetrator on licence: probation to review licence conditions and the exclusion zone.",
+)
+# Each MARAC case's actions: the police and the IDVA service always, then one more agency by turn.
+MARAC_ACTIONS = {
+    "police": ("Flag the address for a priority response and share call-outs with the IDVA", 7),
+    "voluntary": ("IDVA to contact the victim within two working days and agree a safety plan", 3),
+    "housing": ("Assess the home for the sanctuary scheme and a managed move if needed", 14),
+    "probation": ("Review the perpetrator's risk management plan and licence conditions", 14),
+    "social_care": ("Check the children's safeguarding plan and tell the school's safeguarding lead", 10),
+    "health": ("Flag the victim's GP record and share the safe contact with the midwife", 14),
+}
+
+
+@transaction.atomic
+def demo_marac_meetings_build(today: date) -> dict[str, int]:
+    """A monthly MARAC chaired by the police, run by the demo's MARAC coordinator (`demo.marac`): the last
+    MARAC_MONTHS months' meetings held, each hearing the referrals heard since the one before (the victim
+    named only to the roles that support victims), with a discussion recorded by the coordinator and actions
+    for the police, the IDVA service (owned by `demo.idva`) and one more agency, some still open past their
+    due date; and the coming meeting, scheduled, its agenda built by the service from the referrals awaiting.
+    Every decision and action names the coordinator who recorded it and its owner."""
+    counts = {"series": 0, "meetings": 0, "items": 0, "actions": 0, "overdue": 0}
+    if MeetingSeries.objects.filter(kind="marac").exists() or not MaracReferral.objects.exists():
+        return counts
+    coordinator = marac_coordinator_user()
+    idva = idva_user()
+    agencies: dict[str, Agency] = {}
+    for agency in Agency.objects.order_by("code"):
+        agencies.setdefault(agency.kind, agency)
+    membership = coordinator.memberships.select_related("agency").first()
+    chair = membership.agency if membership is not None else None
+    if chair is not None:
+        agencies[chair.kind] = chair
+    members = [agencies[k] for k in MARAC_ACTIONS if k in agencies]
+    if chair is None or not members:
+        return counts
+    staff: dict[int, int] = {}
+    for agency_id, user_id in (
+        Membership.objects.filter(agency__in=members, is_active=True)
+        .exclude(user__username__startswith="demo.")
+        .order_by("agency_id", "id")
+        .values_list("agency_id", "user_id")
+    ):
+        staff.setdefault(agency_id, user_id)
+    if "voluntary" in agencies:
+        staff[agencies["voluntary"].pk] = idva.pk
+    staff[chair.pk] = coordinator.pk
+    series = MeetingSeries.objects.create(
+        name="Kent and Medway MARAC", kind="marac", chair_agency=chair, place="Maidstone Police Station"
+    )
+    series.agencies.set(members)
+    counts["series"] = 1
+    days = rules.dates_between(
+        today - timedelta(days=31 * MARAC_MONTHS), today + timedelta(days=31), rules.MONTHLY
+    )
+    previous = days[0] - timedelta(days=31)
+    for m, day in enumerate(days):
+        held = day < today
+        meeting = Meeting.objects.create(
+            series=series,
+            starts_at=_at(day, 10),
+            ends_at=_at(day, 13),
+            place=series.place,
+            status=MeetingStatus.HELD if held else MeetingStatus.SCHEDULED,
+            minutes="Quorate. The chair reminded agencies that the minutes hold victims' details."
+            if held
+            else "",
+            minutes_recorded_by=coordinator if held else None,
+            minutes_recorded_at=_at(day, 15) if held else None,
+            agenda_built_at=_at(day - timedelta(days=3), 9) if held else None,
+            invitations_sent_at=_at(day - timedelta(days=10), 9),
+        )
+        counts["meetings"] += 1
+        Attendance.objects.bulk_create(
+            [
+                Attendance(
+                    meeting=meeting,
+                    agency=agency,
+                    status=(
+                        AttendanceStatus.INVITED
+                        if not held
+                        else AttendanceStatus.APOLOGIES
+                        if (m + k) % 7 == 4
+                        else AttendanceStatus.PRESENT
+                    ),
+                    invited_at=_at(day - timedelta(days=10), 9),
+                )
+                for k, agency in enumerate(members)
+            ]
+        )
+        if not held:
+            actor = actor_for_user(coordinator, channel=Channel.CLI, purpose="risk_management")
+            counts["items"] += len(agenda_build(actor=actor, meeting=meeting))
+            continue
+        referrals = list(
+            MaracReferral.objects.filter(status=MaracStatus.HEARD, heard_on__gt=previous, heard_on__lte=day)
+            .select_related("referring_agency")
+            .order_by("referred_on", "id")
+        )
+        previous = day
+        items = []
+        for position, referral in enumerate(referrals, start=1):
+            repeat = "Repeat referral" if referral.is_repeat else "New referral"
+            route = referral.get_route_display().lower()
+            items.append(
+                AgendaItem(
+                    meeting=meeting,
+                    position=position,
+                    kind=ItemKind.REVIEW if referral.is_repeat else ItemKind.NEW_REFERRAL,
+                    title=f"{repeat} ({route}), from {referral.referring_agency.name}",
+                    marac_referral=referral,
+                    discussion=MARAC_DISCUSSIONS[(position + m) % len(MARAC_DISCUSSIONS)],
+                    recorded_by=coordinator,
+                    recorded_at=_at(day, 12),
+                )
+            )
+        AgendaItem.objects.bulk_create(items)
+        counts["items"] += len(items)
+        actions = []
+        for i, item in enumerate(items):
+            third = ("housing", "probation", "social_care", "health")[(i + m) % 4]
+            for n, kind in enumerate(("police", "voluntary", third)):
+                owner = agencies.get(kind)
+                if owner is None or owner.pk not in staff:
+                    continue  # every action has a named owner
+                text, days_due = MARAC_ACTIONS[kind]
+                due = day + timedelta(days=days_due)
+                late = due < today and (i + m + n) % 5 == 2
+                status = ActionStatus.OPEN if due >= today or late else ActionStatus.DONE
+                counts["overdue"] += int(status == ActionStatus.OPEN and due < today)
+                actions.append(
+                    MeetingAction(
+                        meeting=meeting,
+                        item=item,
+                        description=text,
+                        owner_agency=owner,
+                        owner_user_id=staff[owner.pk],
+                        due_on=due,
+                        status=status,
+                        created_by=coordinator,
+                    )
+                )
+        made = MeetingAction.objects.bulk_create(actions)
+        counts["actions"] += len(made)
+        ActionChange.objects.bulk_create(
+            [
+                ActionChange(action=a, by=coordinator, status_before="", status_after=ActionStatus.OPEN)
+                for a in made
+            ]
+            + [
+                ActionChange(
+                    action=a,
+                    by_id=a.owner_user_id or coordinator.pk,
+                    status_before=ActionStatus.OPEN,
+                    status_after=a.status,
+                    note="Done and reported to the coordinator",
+                )
+                for a in made
+                if a.status != ActionStatus.OPEN
+            ]
+        )
+    log_access(
+        actor=system_actor(),
+        action=Action.COLLECTION,
+        summary=f"Loaded the demo's MARAC meetings ({counts['meetings']} meetings, {counts['items']} cases)",
         detail=counts,
     )
     return counts
