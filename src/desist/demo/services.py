@@ -56,7 +56,7 @@ from desist.iom.models import (
 )
 from desist.iom.services import candidacy_refresh
 from desist.linking.runs import LINK_REASON_PREFIX, LINK_REASON_SUFFIX
-from desist.marac.demo import demo_marac_build, marac_coordinator_user
+from desist.marac.demo import demo_marac_build, idva_user, marac_coordinator_user
 from desist.meetings.demo import demo_meetings_build
 from desist.offences.models import Offence, OffenceCode
 from desist.offences.services import offence_codes_load
@@ -103,6 +103,12 @@ DEMO_LOGINS = [
         "police",
         Role.MARAC_COORDINATOR,
         "MARAC coordinator: DASH referrals, repeats, each agency's actions and the VAWG figures",
+    ),
+    (
+        "demo.idva",
+        "voluntary",
+        Role.IDVA,
+        "IDVA: MARAC meetings, the victims supported and the actions owned",
     ),
     (
         "demo.mappa",
@@ -782,6 +788,9 @@ def demo_logins_refresh() -> list[DemoLogin]:
     logins: list[DemoLogin] = []
     for username, kind, role, description in DEMO_LOGINS:
         user = User.objects.filter(username=username).first()
+        if user is None and role == Role.IDVA:
+            # A synthetic user of the IDVA service, who owns the IDVA's actions at the demo's MARACs.
+            user = idva_user()
         if user is None and role == Role.MARAC_COORDINATOR:
             # A synthetic user of its own: the police's busiest worker is already demo.police.
             user = marac_coordinator_user()
