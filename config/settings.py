@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "desist.marac",
     "desist.outcomes",
     "desist.board",
+    "desist.strategy",
     "desist.api",
     "desist.demo",
 ]

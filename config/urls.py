@@ -22,6 +22,7 @@ urlpatterns = [
     path("", include("desist.workqueue.urls")),
     path("", include("desist.families.urls")),
     path("", include("desist.board.urls")),
+    path("", include("desist.strategy.urls")),
     path("", include("desist.imports.urls")),
     path("", include("desist.linking.urls")),
     path("", include("desist.accounts.urls")),

@@ -211,6 +211,13 @@ RULES: dict[str, Rule] = {
     "board_published": Rule(200),
     "board_publish": Rule(403, method="POST", body={"quarter": "2024Q1"}),
     "board_pack": Rule(404, missing=True),
+    # The strategy plan: open to every user (aggregates); an action's update for its owner, a board meeting's
+    # pack for the agencies invited and the board's members.
+    "strategy": Rule(200),
+    "strategy_board": Rule(200),
+    "strategy_review": Rule(200),
+    "strategy_action": Rule(404),
+    "strategy_pack": Rule(404),
     # The IOM steering group's page: counts for everyone, the cohort list only of the people one may see.
     "iom_steering": Rule(200),
     # Imports and record linkage: an agency's administrators and analysts.

@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from desist.audit.context import Actor
 from desist.core import enforcement as rules
+from desist.core.basket.quarters import Quarter
 from desist.enforcement import selectors as enforcement
 from desist.meetings.selectors import actions_owned
 from desist.monitoring.models import Alert, AlertStatus
@@ -28,6 +29,7 @@ from desist.partnership.models import Role
 from desist.people.models import Involvement, Person
 from desist.people.selectors import may_see
 from desist.release.models import Escalation, EscalationStatus, PlanTask, ReleasePlan, TaskStatus
+from desist.strategy.selectors import updates_due
 from desist.supervision import selectors as supervision
 from desist.supervision.models import Appointment, AppointmentStatus
 from desist.victims.selectors import notifications_outstanding
@@ -345,6 +347,16 @@ def work_queue(actor: Actor, *, on: date, scope: str = MINE) -> list[Group]:
             "Meeting actions",
             actions_owned(actor, team=scope == TEAM),
             overdue=("due_on", "lt", on),
+            cap=cap,
+        )
+    )
+    # The strategy plan's actions owned by the actor (or, TEAM, their agencies) due a quarterly update.
+    groups.append(
+        _group(
+            "plan_updates",
+            "Strategy plan updates due",
+            updates_due(actor, on=on, team=scope == TEAM),
+            overdue=("last_update_on", "lt", Quarter.containing(on).previous().start),
             cap=cap,
         )
     )
