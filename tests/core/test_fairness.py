@@ -328,3 +328,19 @@ def test_chouldechovas_identity_holds_for_every_group(
         return
     base_rate = row["positives"] / row["n"]
     assert fpr == pytest.approx(chouldechova(base_rate, ppv, fnr), abs=1e-12)
+
+
+def test_known_values_for_a_calibrated_uniform_score() -> None:
+    """Chances drawn evenly from 0 to 1 and outcomes drawn with those chances: the AUC is 5/6 (∫∫ over a > b
+    of 2a · 2(1 − b)) and the Brier score E[p(1 − p)] = 1/6. A seeded sample lands within its interval."""
+    import random
+
+    generator = random.Random(1)
+    scores = [generator.random() for _ in range(20_000)]
+    outcomes = [generator.random() < p for p in scores]
+    row = validate_scores(scores, outcomes, threshold=0.5)[0].to_dict()
+    assert row["auc_low"] < 5 / 6 < row["auc_high"]
+    assert row["brier"] == pytest.approx(1 / 6, abs=0.005)
+    # At ½, a quarter of each outcome is misclassified: FPR = FNR = ∫ from ½ to 1 of 2(1 − p) = 1/4.
+    assert row["false_positive_rate_low"] < 0.25 < row["false_positive_rate_high"]
+    assert row["false_negative_rate_low"] < 0.25 < row["false_negative_rate_high"]
