@@ -11,6 +11,7 @@ and every result shows its working (``parts`` and ``explain()``).
     (15, 26, 'low')
 """
 
+from desist.core.risk.arp import ArpResult, arp_static
 from desist.core.risk.bands import (
     ROSH_AUDIENCES,
     ROSH_LEVELS,
@@ -91,6 +92,7 @@ __all__ = [
     "SECTION_PATHWAY",
     "SECTION_PATHWAYS",
     "THRESHOLDS",
+    "ArpResult",
     "DcsrpResult",
     "DeliusConviction",
     "DeliusRegistration",
@@ -108,6 +110,7 @@ __all__ = [
     "SingleLetterTier",
     "TwoAxisTier",
     "WomenFactors",
+    "arp_static",
     "change_level",
     "clear_offence_cache",
     "dcsrp",
