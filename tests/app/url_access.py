@@ -379,6 +379,12 @@ RULES: dict[str, Rule] = {
     "api:meetings_series_list": Rule(200, anonymous=API_SIGN_IN),
     "api:meetings_meeting_get": Rule(404, anonymous=API_SIGN_IN),
     "api:meetings_actions_mine": Rule(200, anonymous=API_SIGN_IN),
+    # The strategy plan: no plan in this partnership (a 404 that refuses nothing); an update for the owner.
+    "api:strategy_plan_get": Rule(404, anonymous=API_SIGN_IN, missing=True),
+    "api:strategy_updates_due": Rule(200, anonymous=API_SIGN_IN),
+    "api:strategy_action_update": Rule(
+        404, method="POST", anonymous=API_SIGN_IN, body={"rag": "red", "comment": "Not mine"}
+    ),
     "api:meetings_action_status": Rule(404, method="POST", anonymous=API_SIGN_IN, body={"status": "done"}),
     "api:meetings_mappa_refer": Rule(
         404, method="POST", anonymous=API_SIGN_IN, body={"level": 2, "category": 1, "reason": "Risk"}
