@@ -28,6 +28,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
+import numpy.typing as npt
+
 from desist.core.basket.stats import Z95, CalibrationGroup, calibration_by_decile, wilson_interval
 
 EVERYONE = ("all", "all")
@@ -130,24 +133,18 @@ class GroupValidation:
         return out
 
 
-def _midranks(values: Sequence[float]) -> list[float]:
+def _midranks(values: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
     """Each value's rank (1 = smallest), ties sharing the mean of their ranks."""
-    order = sorted(range(len(values)), key=lambda i: values[i])
-    ranks = [0.0] * len(values)
-    i = 0
-    while i < len(order):
-        j = i
-        while j + 1 < len(order) and values[order[j + 1]] == values[order[i]]:
-            j += 1
-        for k in range(i, j + 1):
-            ranks[order[k]] = (i + j + 2) / 2
-        i = j + 1
+    count = len(values)
+    order = np.argsort(values, kind="stable")
+    ordered = values[order]
+    starts = np.ones(count, dtype=bool)
+    starts[1:] = ordered[1:] != ordered[:-1]
+    first = np.flatnonzero(starts)
+    last = np.append(first[1:] - 1, count - 1)
+    ranks = np.empty(count, dtype=np.float64)
+    ranks[order] = ((first + last) / 2 + 1)[np.cumsum(starts) - 1]
     return ranks
-
-
-def _variance(values: Sequence[float]) -> float:
-    mean = sum(values) / len(values)
-    return sum((v - mean) ** 2 for v in values) / (len(values) - 1)
 
 
 def delong_auc(scores: Sequence[float], outcomes: Sequence[bool], z: float = Z95) -> AucEstimate | None:
@@ -160,19 +157,19 @@ def delong_auc(scores: Sequence[float], outcomes: Sequence[bool], z: float = Z95
     """
     if len(scores) != len(outcomes):
         raise ValidationInputError("scores and outcomes differ in length")
-    x = [float(s) for s, o in zip(scores, outcomes, strict=True) if o]
-    y = [float(s) for s, o in zip(scores, outcomes, strict=True) if not o]
+    values = np.asarray(scores, dtype=np.float64)
+    positive = np.asarray(outcomes, dtype=bool)
+    x, y = values[positive], values[~positive]
     m, n = len(x), len(y)
     if m == 0 or n == 0:
         return None
-    everyone = _midranks(x + y)
-    within_x, within_y = _midranks(x), _midranks(y)
-    v10 = [(everyone[i] - within_x[i]) / n for i in range(m)]
-    v01 = [1 - (everyone[m + j] - within_y[j]) / m for j in range(n)]
-    auc = sum(v10) / m
+    everyone = _midranks(np.concatenate([x, y]))
+    v10 = (everyone[:m] - _midranks(x)) / n
+    v01 = 1 - (everyone[m:] - _midranks(y)) / m
+    auc = float(v10.mean())
     if m < 2 or n < 2:
         return AucEstimate(auc, m, n, None, None, None)
-    se = math.sqrt(max(_variance(v10) / m + _variance(v01) / n, 0.0))
+    se = math.sqrt(max(float(v10.var(ddof=1)) / m + float(v01.var(ddof=1)) / n, 0.0))
     return AucEstimate(auc, m, n, se, max(0.0, auc - z * se), min(1.0, auc + z * se))
 
 

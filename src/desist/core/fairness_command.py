@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import os
 import sys
 from decimal import Decimal
 from pathlib import Path
@@ -222,9 +223,13 @@ def run(args: argparse.Namespace, out: TextIO | None = None, err: TextIO | None 
             message = f"{args.scores}, data {message}"
         err.write(f"desist validate: {message}\n")
         return 1
-    if args.format == "json":
-        json.dump(_json_ready([g.to_dict() for g in groups]), out, indent=2)
-        out.write("\n")
-    else:
-        write_table(groups, out)
+    try:
+        if args.format == "json":
+            json.dump(_json_ready([g.to_dict() for g in groups]), out, indent=2)
+            out.write("\n")
+        else:
+            write_table(groups, out)
+        out.flush()
+    except BrokenPipeError:  # the reader stopped early (| head): not an error of the figures
+        sys.stdout = open(os.devnull, "w")  # noqa: SIM115  (so the interpreter's final flush stays quiet)
     return 0
