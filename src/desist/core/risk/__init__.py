@@ -55,6 +55,7 @@ from desist.core.risk.ogrs3 import (
     resolve_offence_category,
 )
 from desist.core.risk.ovp import OvpResult, ovp
+from desist.core.risk.screenings import LdsResult, MstResult, lds, mst
 from desist.core.risk.sexual import DcsrpResult, IicsrpResult, dcsrp, iicsrp
 from desist.core.risk.tier import (
     COMPLEXITY_REGISTERS,
@@ -98,7 +99,9 @@ __all__ = [
     "DeliusRegistration",
     "DeliusRequirement",
     "IicsrpResult",
+    "LdsResult",
     "MissingAssessmentItems",
+    "MstResult",
     "OffenceCategoryRequired",
     "OgpResult",
     "Ogrs3Result",
@@ -118,6 +121,8 @@ __all__ = [
     "has_no_mandate",
     "iicsrp",
     "is_assessment_current",
+    "lds",
+    "mst",
     "needs_from_scores",
     "ogp",
     "ogp_band",
