@@ -78,6 +78,8 @@ INSTALLED_APPS = [
     "desist.premises",
     "desist.meetings",
     "desist.marac",
+    "desist.subject_access",
+    "desist.retention",
     "desist.outcomes",
     "desist.board",
     "desist.strategy",
@@ -465,3 +467,11 @@ DESIST_MEETING_CHASE_EVERY_DAYS = env.int("DESIST_MEETING_CHASE_EVERY_DAYS", def
 # Marac guidance: 12 months).
 DESIST_MARAC_ESCALATION_CALL_OUTS = env.int("DESIST_MARAC_ESCALATION_CALL_OUTS", default=3)
 DESIST_MARAC_REPEAT_WINDOW_MONTHS = env.int("DESIST_MARAC_REPEAT_WINDOW_MONTHS", default=12)
+
+# Subject access requests (docs/subject-access.md): one month to respond (UK GDPR Art. 12(3); DPA 2018 s.54(2)
+# for law-enforcement processing), extendable by up to two further months for a complex request (Art. 12(3);
+# the same for Part 3 requests is a partnership choice). Whether the names of staff who read the record are
+# released in the access log part of an export (ICO: staff acting in their professional role are usually
+# disclosed); each remains a candidate a reviewer may redact.
+DESIST_SAR_EXTENSION_MONTHS = env.int("DESIST_SAR_EXTENSION_MONTHS", default=2)
+DESIST_SAR_DISCLOSE_STAFF_IN_ACCESS_LOG = env.bool("DESIST_SAR_DISCLOSE_STAFF_IN_ACCESS_LOG", default=True)

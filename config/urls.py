@@ -19,6 +19,7 @@ urlpatterns = [
     path("", include("desist.meetings.urls")),
     path("", include("desist.victims.urls")),
     path("", include("desist.marac.urls")),
+    path("", include("desist.subject_access.urls")),
     path("", include("desist.workqueue.urls")),
     path("", include("desist.families.urls")),
     path("", include("desist.board.urls")),

@@ -34,6 +34,10 @@ UNLINKED: dict[str, str] = {
     "people/<id:person_id>/merge/": "reached by the merges page's 'same person as' form (a GET with the "
     "other number); tests/app/people/test_people_merge.py",
     "search/settled/": "POST only: the search a user settled on (sent by the page's script)",
+    "subject-access/<id:request_id>/<slug:action>/": "POST only: the steps of a subject access request",
+    "subject-access/<id:request_id>/": "the demo holds no subject access request; tests/app/subject_access",
+    "subject-access/<id:request_id>/export.zip": "a zip, linked once redactions are confirmed; "
+    "tests/app/subject_access",
     "iom/candidates/<id:person_id>/propose/": "POST only: propose to the panel",
     "people/<id:person_id>/offences/<id:offence_id>/category/": "POST only: choose the OGRS3 category",
     "releases/escalations/<id:escalation_id>/resolve/": "POST only: resolve an escalation",

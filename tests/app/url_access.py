@@ -65,6 +65,13 @@ RULES: dict[str, Rule] = {
     "search": Rule(200),
     "search_settled": Rule(204, method="POST"),
     "access_log": Rule(403),
+    # Subject access requests (desist.subject_access): the data protection officer and administrators only;
+    # the role is checked before the request is looked up.
+    "subject_access_list": Rule(403),
+    "subject_access_new": Rule(403),
+    "subject_access_request": Rule(403),
+    "subject_access_action": Rule(403, method="POST"),
+    "subject_access_export": Rule(403),
     # Accounts: your own account and second factor; other users only for administrators.
     "account": Rule(200),
     "two_factor_verify": Rule(302),
@@ -389,6 +396,14 @@ RULES: dict[str, Rule] = {
     "api:meetings_mappa_refer": Rule(
         404, method="POST", anonymous=API_SIGN_IN, body={"level": 2, "category": 1, "reason": "Risk"}
     ),
+    "api:subject_access_due": Rule(403, anonymous=API_SIGN_IN),
+    "api:subject_access_get": Rule(403, anonymous=API_SIGN_IN),
+    "api:subject_access_log": Rule(
+        403,
+        method="POST",
+        anonymous=API_SIGN_IN,
+        body={"person": MISSING, "requester_name": "Owen", "received_on": "2026-01-01"},
+    ),
 }
 
 
@@ -511,6 +526,7 @@ def build_world(partnership: Partnership) -> World:
             "family_id": MISSING,
             "pair_id": MISSING,
             "merge_id": MISSING,
+            "request_id": MISSING,
             "user_id": reset.pk,
             "action": "acknowledge",
             "pathway": "accommodation",

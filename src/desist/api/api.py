@@ -23,6 +23,7 @@ from desist.api.referrals import premises_router
 from desist.api.referrals import router as referrals_router
 from desist.api.release import router as release_router
 from desist.api.services import WRITE_METHODS, api_token_check
+from desist.api.subject_access import router as subject_access_router
 from desist.api.strategy import router as strategy_router
 from desist.api.supervision import router as supervision_router
 from desist.api.victims import router as victims_router
@@ -96,4 +97,5 @@ api.add_router("/supervision", supervision_router)
 api.add_router("/enforcement", enforcement_router)
 api.add_router("/monitoring", monitoring_router)
 api.add_router("/meetings", meetings_router)
+api.add_router("/subject-access", subject_access_router)
 api.add_router("/strategy", strategy_router)
