@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "desist.premises",
     "desist.meetings",
     "desist.marac",
+    "desist.allocation",
     "desist.subject_access",
     "desist.retention",
     "desist.outcomes",
@@ -370,6 +371,9 @@ DESIST_ENFORCEMENT_CLOCK_WORKING_DAYS = env.int("DESIST_ENFORCEMENT_CLOCK_WORKIN
 # caseload within this many weeks.
 DESIST_WORKQUEUE_DUE_DAYS = env.int("DESIST_WORKQUEUE_DUE_DAYS", default=7)
 DESIST_WORKQUEUE_RELEASE_WEEKS = env.int("DESIST_WORKQUEUE_RELEASE_WEEKS", default=4)
+# Allocation (docs/allocation.md): a case waiting in a team's queue longer than this many calendar days is
+# overdue and escalates in the team manager's work queue.
+DESIST_ALLOCATION_DEADLINE_DAYS = env.int("DESIST_ALLOCATION_DEADLINE_DAYS", default=5)
 
 # Services and referrals (docs/services.md): a service's throughput (places come free a week) and average wait
 # are read over this many weeks; the waiting list's expected waits follow from them.

@@ -20,6 +20,7 @@ urlpatterns = [
     path("", include("desist.victims.urls")),
     path("", include("desist.marac.urls")),
     path("", include("desist.subject_access.urls")),
+    path("", include("desist.allocation.urls")),
     path("", include("desist.workqueue.urls")),
     path("", include("desist.families.urls")),
     path("", include("desist.board.urls")),

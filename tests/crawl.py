@@ -28,6 +28,11 @@ NEVER = ("/static/", "/accounts/logout/", "/admin/logout/")
 UNLINKED: dict[str, str] = {
     # Forms post to these; a GET is refused (405), so there is nothing to crawl.
     "accounts/logout/": "POST only: signing out (never followed)",
+    "allocation/": "team managers only (the work queue's allocation group links to its cases); "
+    "tests/app/allocation/test_allocation.py",
+    "allocation/teams/<id:team_id>/": "a manager's team, linked from allocation/; tests/app/allocation",
+    "allocation/cases/<id:involvement_id>/": "a case in a manager's queue; tests/app/allocation",
+    "allocation/cases/<id:involvement_id>/transfer/": "transferring a case; tests/app/allocation",
     "accounts/two-factor/turn-off/": "POST only: turning two-factor sign-in off",
     "linkage/review/blind/": "POST only: blind review on or off",
     "people/merges/<id:merge_id>/undo/": "POST only: undoing a merge (the form on a person's merges page)",

@@ -18,6 +18,7 @@ from django.conf import settings
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
+from desist.allocation import selectors as allocation
 from desist.audit.context import Actor
 from desist.core import enforcement as rules
 from desist.core.basket.quarters import Quarter
@@ -363,6 +364,20 @@ def work_queue(actor: Actor, *, on: date, scope: str = MINE) -> list[Group]:
     groups.append(
         _group("releases", "Releases coming up", releases_coming(actor, on=on, scope=scope), cap=cap)
     )
+    # Allocation (docs/allocation.md): cases newly given to the actor, and, for a team manager, the cases
+    # waiting in their teams' queues, overdue past the allocation deadline.
+    groups.insert(0, _group("allocated", "Cases allocated to you", allocation.newly_allocated(actor, on=on)))
+    if allocation.may_allocate(actor):
+        groups.insert(
+            0,
+            _group(
+                "unallocated",
+                "Cases waiting for allocation",
+                allocation.for_workqueue(actor, on=on),
+                overdue=("start_date", "lt", allocation.overdue_before(on)),
+                cap=cap,
+            ),
+        )
     return groups
 
 

@@ -54,6 +54,7 @@ def test_each_role_sees_its_own_work(partnership, team):
         "escalations",
         "releases",
         "meeting_actions",
+        "allocated",  # cases newly allocated to them (docs/allocation.md); "unallocated" is for managers
     }
     assert [p.pk for p in officer["releases"].rows] == [plan.pk]
     # The lead worker's own tasks, and every task escalated to them as responsible officer: each once.

@@ -1,0 +1,367 @@
+"""Writes for allocation: allocating a case to a worker (and reallocating it), transferring it to another
+team's queue, a practitioner's grade and hours, reductions, court reports, and the one set-based pass that
+recomputes every practitioner's workload. Keyword-only, one transaction, each writing its log entry."""
+
+from __future__ import annotations
+
+import logging
+from collections import defaultdict
+from datetime import date
+from decimal import Decimal
+
+from django.contrib.auth.models import User
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Count, Q, Sum
+from django.utils import timezone
+
+from desist.allocation import selectors
+from desist.allocation.models import (
+    Allocation,
+    AllocationKind,
+    CourtReport,
+    Practitioner,
+    Reduction,
+    Workload,
+)
+from desist.audit.context import Actor
+from desist.audit.models import Action
+from desist.audit.refusals import log_refusal
+from desist.audit.services import log_access
+from desist.core import workload as rules
+from desist.iom.models import LeadProfessional
+from desist.partnership.models import AgencyKind, Membership, Role, Team
+from desist.people.models import Involvement, Person
+from desist.supervision.notify import notification_backend
+
+logger = logging.getLogger("desist.allocation")
+
+
+class NotAllowed(Exception):
+    """The actor may not allocate this case to this worker; the refusal is logged."""
+
+
+def _check_manager(actor: Actor, case: Involvement) -> None:
+    if case.team_id is None or not selectors.managed_teams(actor).filter(pk=case.team_id).exists():
+        log_refusal(
+            actor,
+            summary=f"Refused allocating involvement {case.pk}",
+            person_id=case.person_id,
+            obj=case,
+            reason="not a manager of its team",
+        )
+        raise NotAllowed("You do not manage this case's team.")
+
+
+def _notify(worker: User, text: str) -> None:
+    """Tell the worker through the notification backend once the allocation is saved; a failed notice is
+    logged and does not undo the allocation (the case is in their work queue either way)."""
+
+    def send() -> None:
+        try:
+            notification_backend().send(worker.email or worker.get_username(), text)
+        except Exception:
+            logger.exception("Could not tell %s of an allocation", worker.get_username())
+
+    transaction.on_commit(send)
+
+
+def allocate(
+    *, actor: Actor, case: Involvement, worker: User, note: str = "", on: date | None = None
+) -> Allocation:
+    """Give the case to a worker of its team: the worker becomes the involvement's lead worker, the previous
+    holding ends, the decision is kept with its note. A probation case of high or very high RoSH, or MAPPA,
+    goes only to a grade that may hold it. For an IOM cohort member the worker becomes the agency's lead
+    professional, so the police officer and the probation officer are paired on the cohort record."""
+    _check_manager(actor, case)  # outside the transaction: the refusal's log entry must stay
+    return _allocate(actor=actor, case=case, worker=worker, note=note, on=on or timezone.localdate())
+
+
+@transaction.atomic
+def _allocate(*, actor: Actor, case: Involvement, worker: User, note: str, on: date) -> Allocation:
+    if (
+        case.team_id is None
+        or not Membership.objects.filter(
+            user=worker, team_id=case.team_id, agency_id=case.agency_id, is_active=True
+        ).exists()
+    ):
+        raise ValidationError({"worker": "Choose someone in the case's team."})
+    annotated = selectors.case_for_actor(actor, case.pk, on=on)
+    points = getattr(annotated, "points", None)
+    if case.agency.kind == AgencyKind.PROBATION:
+        grade = Practitioner.objects.filter(user=worker).values_list("grade", flat=True).first() or ""
+        rosh = getattr(annotated, "rosh", "") or ""
+        if not rules.grade_may_hold(grade, rosh=rosh, mappa=bool(getattr(annotated, "mappa", False))):
+            raise ValidationError(
+                {
+                    "worker": "A case of high or very high risk of serious harm, or MAPPA, "
+                    "needs a probation officer."
+                }
+            )
+    now = timezone.now()
+    previous = case.lead_worker_id
+    Allocation.objects.filter(involvement=case, ended_at__isnull=True).update(ended_at=now)
+    allocation = Allocation(
+        involvement=case,
+        person_id=case.person_id,
+        agency_id=case.agency_id,
+        team_id=case.team_id,
+        worker=worker,
+        kind=AllocationKind.REALLOCATION if previous else AllocationKind.ALLOCATION,
+        note=note,
+        decided_by=actor.user,
+        decided_at=now,
+        points=points,
+    )
+    allocation.full_clean()
+    allocation.save()
+    case.lead_worker = worker
+    case.save(update_fields=["lead_worker"])
+    membership = selectors.is_iom(case.person_id)
+    if membership is not None:
+        LeadProfessional.objects.update_or_create(
+            membership=membership, agency_id=case.agency_id, defaults={"user": worker}
+        )
+    log_access(
+        actor=actor,
+        action=Action.ALTERATION,
+        summary=f"Case {allocation.get_kind_display().lower()} for person {case.person_id}",
+        person_id=case.person_id,
+        obj=allocation,
+        detail={
+            "involvement_id": case.pk,
+            "worker_id": worker.pk,
+            "previous_worker_id": previous,
+            "note": note,
+        },
+    )
+    workloads_recompute(actor=actor, user_ids=[u for u in (worker.pk, previous) if u], on=on)
+    _notify(worker, f"A case has been allocated to you: {case.agency} involvement {case.pk} ({case.reason}).")
+    return allocation
+
+
+def transfer(*, actor: Actor, case: Involvement, team: Team, note: str, on: date | None = None) -> Allocation:
+    """Move the case to another team of its agency: it waits in that team's queue, unallocated, and its
+    history stays with it."""
+    _check_manager(actor, case)
+    return _transfer(actor=actor, case=case, team=team, note=note, on=on or timezone.localdate())
+
+
+@transaction.atomic
+def _transfer(*, actor: Actor, case: Involvement, team: Team, note: str, on: date) -> Allocation:
+    if team.agency_id != case.agency_id:
+        raise ValidationError({"team": "Choose a team of the same agency."})
+    if not note.strip():
+        raise ValidationError({"note": "Say why the case is moving."})
+    now = timezone.now()
+    previous = case.lead_worker_id
+    Allocation.objects.filter(involvement=case, ended_at__isnull=True).update(ended_at=now)
+    allocation = Allocation.objects.create(
+        involvement=case,
+        person_id=case.person_id,
+        agency_id=case.agency_id,
+        team=team,
+        worker=None,
+        kind=AllocationKind.TRANSFER,
+        note=note,
+        decided_by=actor.user,
+        decided_at=now,
+    )
+    case.team = team
+    case.lead_worker = None
+    case.save(update_fields=["team", "lead_worker"])
+    log_access(
+        actor=actor,
+        action=Action.ALTERATION,
+        summary=f"Case transferred to {team.name} for person {case.person_id}",
+        person_id=case.person_id,
+        obj=allocation,
+        detail={"involvement_id": case.pk, "team_id": team.pk, "previous_worker_id": previous, "note": note},
+    )
+    if previous:
+        workloads_recompute(actor=actor, user_ids=[previous], on=on)
+    return allocation
+
+
+@transaction.atomic
+def practitioner_set(
+    *, actor: Actor, user: User, grade: str, contracted_hours: Decimal | None
+) -> Practitioner:
+    """A practitioner's grade and weekly contracted hours (blank: the grade's default)."""
+    practitioner = Practitioner.objects.filter(user=user).first() or Practitioner(user=user)
+    practitioner.grade, practitioner.contracted_hours = grade, contracted_hours
+    practitioner.full_clean()
+    practitioner.save()
+    log_access(
+        actor=actor,
+        action=Action.ALTERATION,
+        summary=f"Grade and hours set for user {user.pk}",
+        obj=practitioner,
+        detail={
+            "grade": grade,
+            "contracted_hours": None if contracted_hours is None else str(contracted_hours),
+        },
+    )
+    return practitioner
+
+
+@transaction.atomic
+def reduction_add(
+    *, actor: Actor, user: User, hours: Decimal, reason: str, starts_on: date, ends_on: date, notes: str = ""
+) -> Reduction:
+    """Hours a week off a practitioner's caseload time, for a reason, until an end date."""
+    reduction = Reduction(
+        user=user, hours=hours, reason=reason, starts_on=starts_on, ends_on=ends_on, notes=notes
+    )
+    reduction.full_clean()
+    reduction.save()
+    log_access(
+        actor=actor,
+        action=Action.COLLECTION,
+        summary=f"Workload reduction recorded for user {user.pk}",
+        obj=reduction,
+        detail={"hours": str(hours), "reason": reason, "ends_on": ends_on.isoformat()},
+    )
+    return reduction
+
+
+@transaction.atomic
+def court_report_add(
+    *, actor: Actor, person: Person, author: User, kind: str, requested_on: date, due_on: date
+) -> CourtReport:
+    report = CourtReport(person=person, author=author, kind=kind, requested_on=requested_on, due_on=due_on)
+    report.full_clean()
+    report.save()
+    log_access(
+        actor=actor,
+        action=Action.COLLECTION,
+        summary=f"Court report requested for person {person.pk}",
+        person_id=person.pk,
+        obj=report,
+        detail={"author_id": author.pk, "kind": kind},
+    )
+    return report
+
+
+def workloads_recompute(*, actor: Actor, on: date | None = None, user_ids: list[int] | None = None) -> int:
+    """Recompute the workload of every practitioner (or of `user_ids`) in one set-based pass: one grouped
+    query over the open probation cases by lead worker, case type and tier, one over open court reports, one
+    over current reductions, one over grades and hours; then the HMPPS arithmetic per practitioner
+    (core.workload) and one upsert. Returns how many practitioners were written."""
+    on = on or timezone.localdate()
+    practitioners = Practitioner.objects.all()
+    cases_q = Q(
+        lead_worker__isnull=False,
+        end_date__isnull=True,
+        agency__kind=AgencyKind.PROBATION,
+        start_date__lte=on,
+    )
+    if user_ids is not None:
+        practitioners = practitioners.filter(user_id__in=user_ids)
+        cases_q &= Q(lead_worker_id__in=user_ids)
+    grades = {p.user_id: p for p in practitioners}
+    ids = sorted(grades)
+    if user_ids is None:
+        # Everyone who holds a probation case or is a probation practitioner has a figure.
+        ids = sorted(
+            set(ids)
+            | set(
+                Membership.objects.filter(
+                    agency__kind=AgencyKind.PROBATION, role=Role.PRACTITIONER
+                ).values_list("user_id", flat=True)
+            )
+        )
+    annotations = selectors.case_annotations(on)
+    counts = (
+        selectors.with_case_type(Involvement.objects.filter(cases_q).annotate(tier=annotations["tier"]), on)
+        .values("lead_worker_id", "case_type", "tier")  # type: ignore[misc]
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    per_user: dict[int, list[tuple[str, str, int]]] = defaultdict(list)
+    for row in counts:
+        per_user[row["lead_worker_id"]].append((row["case_type"], row["tier"] or "", row["n"]))
+    reports_q = Q(completed_on__isnull=True)
+    reductions_q = Q(starts_on__lte=on, ends_on__gte=on)
+    if user_ids is not None:
+        reports_q &= Q(author_id__in=user_ids)
+        reductions_q &= Q(user_id__in=user_ids)
+    reports: dict[int, dict[str, int]] = defaultdict(dict)
+    for row in (
+        CourtReport.objects.filter(reports_q).values("author_id", "kind").annotate(n=Count("id")).order_by()
+    ):
+        reports[row["author_id"]][row["kind"]] = row["n"]
+    reduced = {
+        row["user_id"]: row["hours"]
+        for row in Reduction.objects.filter(reductions_q)
+        .values("user_id")
+        .annotate(hours=Sum("hours"))
+        .order_by()
+    }
+    table, t2a = rules.weightings(), rules.weightings(t2a=True)
+    now = timezone.now()
+    rows = []
+    for user_id in sorted(set(ids) | set(per_user)):
+        practitioner = grades.get(user_id)
+        grade = practitioner.grade if practitioner else "PO"
+        contracted = practitioner.contracted_hours if practitioner else None
+        by_type = {ct: 0 for ct in rules.CASE_TYPES}
+        points = 0
+        for case_type, tier, n in per_user.get(user_id, []):
+            if case_type not in rules.CASE_TYPES:
+                continue  # no sentence in force: not weighted by the model
+            by_type[case_type] += n
+            points += n * table.tier_points.get((case_type, tier), 0)
+        own_reports = reports.get(user_id, {})
+        report_list = [rules.STANDARD_REPORT] * own_reports.get(rules.STANDARD_REPORT, 0) + [
+            rules.FAST_REPORT
+        ] * own_reports.get(rules.FAST_REPORT, 0)
+        points += rules.workload_points(cases=[], reports=report_list, standard=table, t2a=t2a)
+        hours = rules.available_hours(
+            table.contracted_hours(grade) if contracted is None else contracted,
+            [Decimal(reduced.get(user_id) or 0)],
+        )
+        available = rules.available_points(
+            table.points_available(grade), table.contracted_hours(grade), hours
+        )
+        rows.append(
+            Workload(
+                user_id=user_id,
+                cases=sum(n for _ct, _t, n in per_user.get(user_id, [])),
+                community=by_type[rules.COMMUNITY],
+                licence=by_type[rules.LICENCE],
+                custody=by_type[rules.CUSTODY],
+                reports=len(report_list),
+                points=points,
+                available_points=available,
+                available_hours=max(hours, Decimal(0)),
+                capacity=rules.capacity(points, available),
+                computed_at=now,
+            )
+        )
+    Workload.objects.bulk_create(
+        rows,
+        batch_size=1000,
+        update_conflicts=True,
+        unique_fields=["user"],
+        update_fields=[
+            "cases",
+            "community",
+            "licence",
+            "custody",
+            "reports",
+            "points",
+            "available_points",
+            "available_hours",
+            "capacity",
+            "computed_at",
+        ],
+    )
+    if user_ids is None:
+        log_access(
+            actor=actor,
+            action=Action.ALTERATION,
+            summary="Workloads recomputed",
+            detail={"practitioners": len(rows), "on": on.isoformat()},
+        )
+    return len(rows)
