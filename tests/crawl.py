@@ -290,15 +290,16 @@ DEMO_PEOPLE = 1000
 DEMO_SEED = 7
 
 
-def build_demo() -> list[Any]:
-    """Build the small demo partnership and return its demo users."""
+def build_demo() -> tuple[list[Any], str]:
+    """Build the small demo partnership; return its demo users and what the build printed (the logins)."""
     import io
 
     from django.contrib.auth.models import User
     from django.core.management import call_command
 
-    call_command("build_demo", "--people", str(DEMO_PEOPLE), "--seed", str(DEMO_SEED), stdout=io.StringIO())
-    return list(User.objects.filter(username__startswith="demo.").order_by("username"))
+    out = io.StringIO()
+    call_command("build_demo", "--people", str(DEMO_PEOPLE), "--seed", str(DEMO_SEED), stdout=out)
+    return list(User.objects.filter(username__startswith="demo.").order_by("username")), out.getvalue()
 
 
 def crawl(

@@ -42,7 +42,9 @@ class DemoDatabase:
         self.name = name
         self.vendor = vendor
         self.users: list[str] = []
+        self.output = ""  # what the build printed (the logins and their passwords, the linkage's figures)
         self.built = False
+        self.failure: Exception | None = None
         self.memo: dict[str, Any] = {}  # results worked out once per process (the axe sample)
         self.copies: list[DemoDatabase] = []
         self.run_folder: Path | None = None  # set by `share_builds`
@@ -76,7 +78,7 @@ class DemoDatabase:
         other = DemoDatabase(f"{self.name}_{suffix}", self.vendor)
         _pg_create(other.name, template=self.name)
         self.copies.append(other)
-        other.users, other.built = list(self.users), self.built
+        other.users, other.output, other.built = list(self.users), self.output, self.built
         return other
 
     def share_builds(self, folder: Path) -> None:
@@ -93,6 +95,16 @@ class DemoDatabase:
     def build(self) -> None:
         if self.built:
             return
+        if self.failure is not None:
+            # A failed build fails every test that needs it at once, rather than being tried again by each.
+            raise RuntimeError("the small demo failed to build earlier in this process") from self.failure
+        try:
+            self._build_or_copy()
+        except Exception as failure:
+            self.failure = failure
+            raise
+
+    def _build_or_copy(self) -> None:
         if self.run_folder is None:
             self._build_here()
             return
@@ -101,14 +113,14 @@ class DemoDatabase:
             if shared.exists():
                 made = json.loads(shared.read_text())
                 _copy_database(self.vendor, made["name"], self.name)
-                self.users, self.built = made["users"], True
+                self.users, self.output, self.built = made["users"], made["output"], True
                 return
             self._build_here()
             copy = (
                 f"{self.name}_run" if self.vendor == "postgresql" else str(self.run_folder / "demo.sqlite3")
             )
             _copy_database(self.vendor, self.name, copy)
-            shared.write_text(json.dumps({"name": copy, "users": self.users}))
+            shared.write_text(json.dumps({"name": copy, "users": self.users, "output": self.output}))
 
     def leave_shared_build(self) -> None:
         """This process is done with the run's demo: the last to leave drops it."""
@@ -134,7 +146,8 @@ class DemoDatabase:
                 # times slower. What the build leaves for after the commit (tasks for a worker) is dropped,
                 # as a test's transaction drops it; then the planner gets the loaded tables' statistics.
                 with transaction.atomic():
-                    self.users = [user.username for user in build_demo()]
+                    users, self.output = build_demo()
+                    self.users = [user.username for user in users]
                     connection.run_on_commit.clear()
                 if connection.vendor == "postgresql":
                     with connection.cursor() as cursor:

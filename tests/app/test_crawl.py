@@ -12,7 +12,6 @@ user is crawled) is checked by the test that finishes last, from every test's cr
 `share`)."""
 
 import pytest
-from django.db import transaction
 
 from desist.audit.context import actor_for_user
 from tests import crawl
@@ -29,17 +28,8 @@ def _report(title, lines):
     return f"{title}:\n" + "\n".join(f"  {line}" for line in lines) if lines else ""
 
 
-@pytest.fixture
-def crawl_demo(demo_database):
-    """The demo database, for this test only: what the crawl changes (sessions, the access log) is rolled
-    back."""
-    with demo_database.in_use(), transaction.atomic():
-        yield demo_database
-        transaction.set_rollback(True)
-
-
 @pytest.mark.parametrize("username", USERNAMES)
-def test_every_demo_user_can_follow_every_link_without_a_failure(crawl_demo, shared_folder, username):
+def test_every_demo_user_can_follow_every_link_without_a_failure(small_demo, shared_folder, username):
     users = {user.username: user for user in demo_users()}
     assert username in users, f"the small demo has no {username}"
     user = users[username]

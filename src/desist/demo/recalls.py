@@ -22,7 +22,8 @@ from desist.release.services import ReleaseError, recall_record, release_record
 
 def demo_recalls_record(today: date) -> dict[str, int]:
     """Record each agreed recall that has no recall yet; returns how many were recorded, re-released and
-    (a sentence the release app cannot recall from, said in the build's log) left as recommended."""
+    refused instead (a sentence the release app cannot recall from: the decision becomes a refusal with the
+    release app's reason)."""
     counts = {"recalls": 0, "re-releases": 0, "recalls not recorded": 0}
     agreed = (
         RecallRecommendation.objects.filter(decision=RecallDecision.RECALLED, recall__isnull=True)
@@ -71,6 +72,12 @@ def demo_recalls_record(today: date) -> dict[str, int]:
                         on=today,
                     )
                     counts["re-releases"] += 1
-        except ReleaseError:
+        except ReleaseError as error:
+            # The release app cannot recall from this sentence (it says why): the decision is then a refusal
+            # with that reason, never an agreed recall that nothing records.
+            recommendation.decision = RecallDecision.REFUSED
+            recommendation.decided_by = decider
+            recommendation.decision_note = f"Recall not possible on this sentence: {error}"
+            recommendation.save(update_fields=["decision", "decided_by", "decision_note"])
             counts["recalls not recorded"] += 1
     return counts

@@ -661,7 +661,7 @@ def _derive(log: Callable[[str], None]) -> None:
     recalls = demo_recalls_record(timezone.localdate())
     log(
         f"Recalls {recalls['recalls']:,} recorded ({recalls['re-releases']:,} since re-released, "
-        f"{recalls['recalls not recorded']:,} not recordable)"
+        f"{recalls['recalls not recorded']:,} refused as the sentence could not be recalled)"
     )
     # After the cohort is adopted: a few of its members wear GPS tags the IOM police officers follow.
     tracking = demo_iom_tracking(timezone.localdate())

@@ -1,14 +1,11 @@
 """The demo partnership builds once, realistically, and prints working logins (issue 2, point 1)."""
 
-import io
-from datetime import date
+from datetime import timedelta
 
 import pytest
 from django.contrib.auth.models import User
 from django.core.management import call_command
-from django.db import transaction
 from django.db.models import F, Max
-from django.test import override_settings
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from desist.assessments.models import RiskScore
@@ -25,31 +22,29 @@ from desist.people.selectors import caseload, visible_people
 from desist.people.services import person_create
 from desist.sentences.rules import supervision_status_expression
 from desist.supervision.models import Appointment
+from tests import crawl
 from tests.app import builders
 
 pytestmark = [pytest.mark.django_db, pytest.mark.slow, pytest.mark.postgres]
 
-AS_OF = date(2026, 11, 23)
-
-
-@pytest.fixture(scope="module")
-def built(django_db_setup, django_db_blocker):
-    """One build for the module's tests (each test's changes are rolled back after it), in a transaction
-    rolled back after the last: a build of 1,500 people for each test cost the suite some 10 s a test."""
-    # As the tests' own (_fast_password_hashing), which check the printed passwords.
-    fast = override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"])
-    with django_db_blocker.unblock(), fast, transaction.atomic():
-        out = io.StringIO()
-        call_command(
-            "build_demo", "--people", "1500", "--seed", "7", "--as-of", AS_OF.isoformat(), stdout=out
-        )
-        yield out.getvalue()
-        transaction.set_rollback(True)
-
 
 @pytest.fixture
-def demo(built, db):
-    return built
+def demo(small_demo, settings):
+    """The small demo partnership the crawl reads too (tests/crawl.py), built once per run; what the test
+    changes is rolled back. Returns what its build printed."""
+    # As the build's own: a second build in a test gives the logins new passwords, never typed here.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    return small_demo.output
+
+
+def _as_of():
+    return DemoBuild.objects.get().as_of
+
+
+def _build_again():
+    call_command(
+        "build_demo", "--people", str(crawl.DEMO_PEOPLE), "--seed", str(crawl.DEMO_SEED), "--as-of", _as_of()
+    )
 
 
 def _logins(output):
@@ -64,7 +59,7 @@ def test_builds_once_and_prints_a_login_per_agency(demo, capsys):
     people = Person.objects.count()
     # People are made by linkage from the agencies' extracts: about one for each generated person an agency
     # sent (a few more where linkage left someone's records apart, a few fewer where it joined two people).
-    assert 1400 <= people <= 1560
+    assert 0.93 * crawl.DEMO_PEOPLE <= people <= 1.04 * crawl.DEMO_PEOPLE
 
     assert (
         "demo.admin is shown a QR code" in demo
@@ -73,7 +68,7 @@ def test_builds_once_and_prints_a_login_per_agency(demo, capsys):
         user=User.objects.get(username="demo.admin"), name="someone's phone", confirmed=True
     )
     appointments, failures = Appointment.objects.count(), Failure.objects.count()
-    call_command("build_demo", "--people", "1500", "--seed", "7", "--as-of", AS_OF.isoformat())
+    _build_again()
     again = capsys.readouterr().out
     assert not TOTPDevice.objects.exists()  # new passwords, and the next person sets up their own app
     assert "already built" in again
@@ -85,11 +80,13 @@ def test_builds_once_and_prints_a_login_per_agency(demo, capsys):
 
 
 def test_demo_data_is_realistic_and_scoped(demo):
+    as_of = _as_of()
     probation = User.objects.get(username="demo.probation")
     housing = User.objects.get(username="demo.housing")
-    mine = caseload(builders.actor(probation), on=AS_OF)
-    assert 20 <= mine.count() <= 80
-    housing_people = set(visible_people(builders.actor(housing), on=AS_OF).values_list("pk", flat=True))
+    mine = caseload(builders.actor(probation), on=as_of)
+    # A caseload one practitioner could hold, in the small demo as in the full one.
+    assert 10 <= mine.count() <= 80
+    housing_people = set(visible_people(builders.actor(housing), on=as_of).values_list("pk", flat=True))
     assert housing_people
     for person_id in housing_people:
         assert Involvement.objects.filter(person_id=person_id, agency__kind="housing").exists()
@@ -97,7 +94,7 @@ def test_demo_data_is_realistic_and_scoped(demo):
     supervised = Person.objects.filter(
         involvements__agency__kind="probation", involvements__end_date__isnull=True
     )
-    statuses = set(supervised.annotate(s=supervision_status_expression(AS_OF)).values_list("s", flat=True))
+    statuses = set(supervised.annotate(s=supervision_status_expression(as_of)).values_list("s", flat=True))
     assert {"custody", "licence", "community"} <= statuses
 
     # Most assessments of the last year carry ARP and CSRP: many, not all, have a single-letter tier.
@@ -144,7 +141,7 @@ def test_the_demos_people_come_from_the_agencies_extracts_through_import_and_lin
     # read here, in the test, only).
     pairs = list(review_queue().select_related("left__agency", "right__agency"))
     assert pairs and len(pairs) == ReviewPair.objects.count()
-    world = generate_partnership(people=1500, seed=7, as_of=AS_OF)
+    world = generate_partnership(people=crawl.DEMO_PEOPLE, seed=crawl.DEMO_SEED, as_of=_as_of())
     truth = dict(
         zip(
             zip(
@@ -197,8 +194,9 @@ def test_the_demo_has_supervision_and_enforcement_and_a_second_build_adds_none(d
     assert Appointment.objects.exclude(outcome="").exists()
     assert Contact.objects.exclude(agency__kind="probation").exists()
     probation = User.objects.get(username="demo.probation")
+    as_of = _as_of()
     week = Appointment.objects.filter(
-        practitioner=probation, starts_at__date__gte=AS_OF, starts_at__date__lt=date(2026, 11, 30)
+        practitioner=probation, starts_at__date__gte=as_of, starts_at__date__lt=as_of + timedelta(days=7)
     )
     assert week.exists()
     assert not week.exclude(outcome="").exists()

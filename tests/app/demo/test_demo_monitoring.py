@@ -2,32 +2,27 @@
 loaded requirements and licence conditions, and a second build adds nothing."""
 
 import io
-from datetime import date
 
 import pytest
 from django.core.management import call_command
 
 from desist.core.monitoring import LONDON
 from desist.core.synth.monitoring import SUPPLIERS
+from desist.demo.models import DemoBuild
 from desist.monitoring.models import Alert, AlertStatus, MonitoringEvent, MonitoringOrder
 
 pytestmark = [pytest.mark.django_db, pytest.mark.slow, pytest.mark.postgres]
-
-AS_OF = date(2026, 11, 23)
-BUILD = ("build_demo", "--people", "800", "--seed", "7", "--as-of", AS_OF.isoformat())
 
 
 def counts() -> tuple[int, int, int]:
     return MonitoringOrder.objects.count(), MonitoringEvent.objects.count(), Alert.objects.count()
 
 
-def test_the_build_loads_monitoring_once(settings):
+def test_the_build_loads_monitoring_once(small_demo, settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    out = io.StringIO()
-    call_command(*BUILD, stdout=out)
     orders, events, alerts = counts()
-    assert orders > 0 and events > 0 and alerts > 0, out.getvalue()
-    assert "monitoring orders" in out.getvalue()
+    assert orders > 0 and events > 0 and alerts > 0, small_demo.output
+    assert "monitoring orders" in small_demo.output
     assert set(MonitoringOrder.objects.values_list("supplier", flat=True)) <= set(SUPPLIERS)
     for order in MonitoringOrder.objects.select_related(
         "requirement__sentence", "licence_condition__sentence"
@@ -40,5 +35,15 @@ def test_the_build_loads_monitoring_once(settings):
     judged = Alert.objects.filter(status=AlertStatus.JUDGED)
     assert not judged.filter(reason="").exists()
 
-    call_command(*BUILD, stdout=io.StringIO())
+    build = DemoBuild.objects.get()
+    call_command(
+        "build_demo",
+        "--people",
+        str(build.people),
+        "--seed",
+        str(build.seed),
+        "--as-of",
+        build.as_of,
+        stdout=io.StringIO(),
+    )
     assert counts() == (orders, events, alerts)

@@ -2,34 +2,25 @@
 recall recorded through the release app, decided by someone, so the release page and the record show it. And
 its tracking with the police: IOM cohort members with GPS tags whose trails came in through the feed."""
 
-import io
-from datetime import date
-
 import pytest
-from django.core.management import call_command
 
 from desist.enforcement.models import RecallDecision, RecallRecommendation
 from desist.release.models import Recall
 
 pytestmark = [pytest.mark.django_db, pytest.mark.slow, pytest.mark.postgres]
 
-AS_OF = date(2026, 11, 23)
-BUILD = ("build_demo", "--people", "800", "--seed", "7", "--as-of", AS_OF.isoformat())
 
-
-def test_agreed_recalls_are_recorded_through_the_release_app(client, settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    out = io.StringIO()
-    call_command(*BUILD, stdout=out)
-    assert "Recalls " in out.getvalue()
+def test_agreed_recalls_are_recorded_through_the_release_app(small_demo, client):
+    out = small_demo.output
+    assert "Recalls " in out
     decided = RecallRecommendation.objects.exclude(decision=RecallDecision.PENDING)
-    assert decided.exists(), out.getvalue()
+    assert decided.exists(), out
     # A deciding user and a date on every decision.
     assert not decided.filter(decided_by__isnull=True).exists()
     assert not decided.filter(decided_on__isnull=True).exists()
     agreed = RecallRecommendation.objects.filter(decision=RecallDecision.RECALLED)
-    assert agreed.exists(), out.getvalue()
-    assert not agreed.filter(recall__isnull=True).exists(), out.getvalue()
+    assert agreed.exists(), out
+    assert not agreed.filter(recall__isnull=True).exists(), out
     assert (
         not RecallRecommendation.objects.exclude(decision=RecallDecision.RECALLED)
         .exclude(recall__isnull=True)
@@ -49,19 +40,17 @@ def test_agreed_recalls_are_recorded_through_the_release_app(client, settings):
     assert "recall" in page.content.decode().lower()
 
 
-def test_iom_cohort_members_wear_gps_tags_the_police_follow(client, settings):
+def test_iom_cohort_members_wear_gps_tags_the_police_follow(small_demo, client):
     from django.contrib.auth.models import User
 
     from desist.audit.context import actor_for_user
     from desist.monitoring import selectors
     from desist.monitoring.models import Alert, MonitoringEvent, MonitoringOrder
 
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    out = io.StringIO()
-    call_command(*BUILD, stdout=out)
-    assert "GPS tags on " in out.getvalue()
+    out = small_demo.output
+    assert "GPS tags on " in out
     tags = MonitoringOrder.objects.filter(device_id__startswith="IOM")
-    assert tags.exists(), out.getvalue()
+    assert tags.exists(), out
     assert MonitoringEvent.objects.filter(order__in=tags, kind="location").count() > 50
     # The first tag's trail enters its exclusion zone once: one alert, raised through the feed.
     assert Alert.objects.filter(event__order__in=tags, event__kind="zone_entry").count() == 1

@@ -11,6 +11,8 @@ from desist.core.synth import generate_partnership
 
 pytestmark = [
     pytest.mark.slow,
+    # One Spark session (a JVM) per process: the Spark tests of the measures and of linkage share a worker.
+    pytest.mark.xdist_group("spark"),
     pytest.mark.skipif(not java_available(), reason="Spark needs a Java runtime, and none is installed"),
 ]
 
