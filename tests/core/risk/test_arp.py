@@ -12,10 +12,13 @@ from typing import Any
 import pytest
 
 from desist.core.risk import arp
-from desist.risk import MissingAssessmentItems, RiskInputError, arp_static
+from desist.risk import MissingAssessmentItems, RiskInputError, arp_dynamic, arp_static
 
-DATA = json.loads((Path(__file__).parent / "data" / "arns_arp_static_cases.json").read_text())
+DATA = json.loads((Path(__file__).parent / "data" / "arns_arp_cases.json").read_text())
 POLYNOMIALS = {
+    "AAI_MALE_DYNAMIC": arp.AAI_MALE_DYNAMIC,
+    "AAI_FEMALE_DYNAMIC": arp.AAI_FEMALE_DYNAMIC,
+    "OFFENCE_FREE_MONTHS_DYNAMIC": arp.OFFENCE_FREE_MONTHS_DYNAMIC,
     "AAI_MALE": arp.AAI_MALE,
     "AAI_FEMALE": arp.AAI_FEMALE,
     "OFFENCE_FREE_MONTHS": arp.OFFENCE_FREE_MONTHS,
@@ -119,3 +122,90 @@ def test_producer_case(case: dict[str, Any]) -> None:
 def test_missing_items_are_named() -> None:
     with pytest.raises(MissingAssessmentItems, match="offence_group"):
         arp_static(**{**_dates(DATA["producer"][0]["inputs"]), "offence_group": None})
+
+
+# --- the dynamic ARP -------------------------------------------------------------------------------------
+
+DYN = DATA["dynamic"]
+PRODUCER = DYN["producer"]["inputs"]
+ZERO_ANSWERS = {
+    **{name: 0 for name, (_, graded) in arp.DYNAMIC_ITEMS.items() if graded},
+    "unemployed": False,
+    "domestic_abuse": False,
+    "relationship_status": "none",
+}
+
+
+def test_every_dynamic_case_is_here() -> None:
+    assert sum(len(v) for v in DYN.values() if isinstance(v, list)) + 2 == 56
+
+
+def _dynamic(answers: dict[str, Any] | None = None, drugs: tuple[str, ...] = ()) -> Any:
+    inputs = _dates({k: v for k, v in PRODUCER.items() if k not in ("answers", "drugs")})
+    return arp_dynamic(**inputs, answers={**ZERO_ANSWERS, **(answers or {})}, drugs=drugs)
+
+
+def _weight(result: Any, starts: str) -> Decimal:
+    return next(weight for label, weight, _ in result.weights if label.startswith(starts))
+
+
+def test_dynamic_weights() -> None:
+    assert arp.DYNAMIC["intercept"] == expected(DYN["intercept"])
+    for sex, age, value in DYN["age_sex"]:
+        assert arp.age_sex_weight(sex, age, dynamic=True) == expected(value, age)
+    assert arp.DYNAMIC["female"] == expected(DYN["female"][0][1])
+    assert arp.DYNAMIC["first_sanction"] == expected(DYN["first_sanction"][0][1])
+    assert arp.DYNAMIC["second_sanction"] == expected(DYN["second_sanction"][0][1])
+    assert arp.DYNAMIC["sanction_occasions"] == expected(DYN["sanctions"][0][1])
+    for sex, total, first, current, value in DYN["gap"]:
+        assert arp.gap_weight(sex, total, first, current, dynamic=True) == expected(value)
+    for assessed, start, value in DYN["offence_free_months"]:
+        weight = arp.offence_free_months_weight(
+            date.fromisoformat(assessed), date.fromisoformat(start), dynamic=True
+        )
+        assert weight == expected(value)
+    for sex, total, first, current, value in DYN["copas"]:
+        assert arp.copas_weight(sex, total, first, current, dynamic=True) == Decimal(value)
+    for sex, total, first, current, value in DYN["copas_squared"]:
+        assert arp.copas_squared_weight(sex, total, first, current, dynamic=True) == Decimal(value)
+
+
+@pytest.mark.parametrize(("group", "value"), DYN["offence_groups"])
+def test_dynamic_offence_groups(group: str, value: str) -> None:
+    assert arp.OFFENCE_GROUPS_DYNAMIC[group] == Decimal(value)
+
+
+@pytest.mark.parametrize("row", DYN["items"])
+def test_dynamic_items(row: list[Any]) -> None:
+    name, answer, value = row
+    labels = {"unemployed": "Unemployed", "domestic_abuse": "Domestic abuse"}
+    label = labels.get(name, name.replace("_", " ").capitalize())
+    assert _weight(_dynamic({name: answer}), label) == expected(value)
+
+
+def test_dynamic_relationships() -> None:
+    for status, value in DYN["live_in"]:
+        assert _weight(_dynamic({"relationship_status": status}), "Living with a partner") == expected(value)
+    for status, quality, value in DYN["live_in_quality"]:
+        result = _dynamic({"relationship_status": status, "relationship_with_partner": quality})
+        assert _weight(result, "Living with a partner ×") == expected(value)
+
+
+def test_dynamic_producer_case() -> None:
+    case = DYN["producer"]
+    inputs = _dates({k: v for k, v in case["inputs"].items() if k not in ("answers", "drugs")})
+    result = arp_dynamic(**inputs, answers=case["inputs"]["answers"], drugs=tuple(case["inputs"]["drugs"]))
+    assert (result.score, result.band, result.static) == (case["expected"]["score"], "low", False)
+    assert [weight for _, weight, _ in result.weights] == [Decimal(v) for v in case["expected"]["weights"]]
+    assert result.total_weight == Decimal(case["expected"]["total_weight"])
+
+
+def test_dynamic_checks() -> None:
+    answers = dict(PRODUCER["answers"])
+    answers.pop("motivation_to_tackle_drug_misuse")  # the service takes full motivation when not answered
+    assert _weight(_dynamic(answers), "Motivation") == 0
+    with pytest.raises(MissingAssessmentItems, match="impulsivity"):
+        _dynamic({"impulsivity": None})
+    with pytest.raises(RiskInputError, match="unknown drug"):
+        _dynamic(drugs=("coffee",))
+    assert _weight(_dynamic(drugs=("ketamine", "spice")), "Other drugs") == arp.DYNAMIC["other_drugs"]

@@ -11,7 +11,7 @@ and every result shows its working (``parts`` and ``explain()``).
     (15, 26, 'low')
 """
 
-from desist.core.risk.arp import ArpResult, arp_static
+from desist.core.risk.arp import ArpResult, arp_dynamic, arp_static
 from desist.core.risk.bands import (
     ROSH_AUDIENCES,
     ROSH_LEVELS,
@@ -113,6 +113,7 @@ __all__ = [
     "SingleLetterTier",
     "TwoAxisTier",
     "WomenFactors",
+    "arp_dynamic",
     "arp_static",
     "change_level",
     "clear_offence_cache",

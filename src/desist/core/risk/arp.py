@@ -14,6 +14,7 @@ MathContext (34 significant digits, DECIMAL128). The same is done here with ``de
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_EVEN, ROUND_HALF_UP, Context, Decimal
@@ -95,6 +96,110 @@ OFFENCE_GROUPS: dict[str, Decimal] = {
 }
 
 
+# Dynamic coefficients: coefficients/AllReoffendingPredictorDynamic.kt lines 8-50, as BigDecimal(double).
+DYNAMIC: dict[str, Decimal] = {
+    "intercept": _double(3.83654148692014),
+    "female": _double(-2.68801056322021),
+    "first_sanction": _double(-3.39824378336932),
+    "second_sanction": _double(-2.60344581288004),
+    "sanction_occasions": _double(-0.0030262875646805),
+    "gap_male": _double(-0.0319725028712099),
+    "gap_female": _double(-0.0311412361734414),
+    "copas_male": _double(1.24540523044696),
+    "copas_squared_male": _double(0.0801894262854395),
+    "copas_female": _double(0.829951359317464),
+    "copas_squared_female": _double(-0.0430018109602918),
+    "accommodation": _double(0.0848049158355753),  # S3Q4
+    "unemployed": _double(0.0317783733809377),  # S4Q2, × 2 (helper: coefficient × BigDecimal.TWO)
+    "live_in_relationship": _double(-0.266331545877519),  # S3Q2_PARTNER
+    "relationship_quality": _double(0.0364051885005138),  # S6Q4
+    "live_in_relationship_quality": _double(0.141655261924428),  # S3Q2_PARTNERS6Q4
+    "domestic_abuse": _double(0.0635669196833949),  # S6Q7_PERP
+    "regular_offending_activities": _double(0.126491602592029),  # S7Q2
+    "drug_motivation": _double(0.08615424993393),  # S8Q8
+    "chronic_drinking": _double(0.0745006703601772),  # S9Q1
+    "binge_drinking": _double(0.0338427436465108),  # S9Q2
+    "impulsivity": _double(0.0421988370095297),  # S11Q2
+    "pro_criminal_attitudes": _double(0.0439083095441417),  # S12Q1
+    "heroin": _double(0.182096496867273),
+    "other_opiate": _double(0.17892958261215),
+    "crack_cocaine": _double(0.109095964190426),
+    "powder_cocaine": _double(0.0605135470691152),
+    "misused_prescription_drugs": _double(0.0252240614607483),
+    "benzodiazepines": _double(0.0764353348164513),
+    "cannabis": _double(0.049300440360878),
+    "steroids": _double(0.202231737251706),
+    "other_drugs": _double(0.0267794308651123),  # other drugs, ketamine, spice, hallucinogens or solvents
+}
+AAI_MALE_DYNAMIC = (
+    _double(-0.110202179628585),
+    _double(0.0006726723443858),
+    _double(0.0000138719445957),
+    _double(-0.0000001610775422),
+)
+AAI_FEMALE_DYNAMIC = (
+    _double(-0.0097677485919972),
+    _double(0.000126702732348),
+    _double(-0.0000006094926795),
+    _double(-0.0000000713415862),
+)
+OFFENCE_FREE_MONTHS_DYNAMIC = (_double(-0.0531180383905312), _double(0.0004075218530422))
+# coefficients lines 53-79: the dynamic offence groups, as BigDecimal(String).
+OFFENCE_GROUPS_DYNAMIC: dict[str, Decimal] = {
+    "burglary_domestic": Decimal("0.153587984043406"),
+    "burglary_other": Decimal("0.222442735978286"),
+    "drunkenness": Decimal("0.523303164370094"),
+    "drink_driving": Decimal("-0.196918572042409"),
+    "motoring_offences": Decimal("0.0730361702901059"),
+    "vehicle_related_theft": Decimal("0.164192212478264"),
+    "fraud_and_forgery": Decimal("-0.322533218006326"),
+    "welfare_fraud": Decimal("-0.841992532871743"),
+    "drug_import_export_or_production": Decimal("-0.437670727296335"),
+    "drug_possession_or_supply": Decimal("0.0049716912817919"),
+    "violence_against_the_person_abh_plus": Decimal("-0.171350876457525"),
+    "violence_against_the_person_sub_abh": Decimal("-0.171350876457525"),
+    "public_order_and_harrassment": Decimal("0.0629726265569029"),
+    "weapons_non_firearm": Decimal("-0.171350876457525"),
+    "firearms_most_serious": Decimal("-0.171350876457525"),
+    "firearms_other": Decimal("-0.171350876457525"),
+    "handling_stolen_goods": Decimal("0.155377725974202"),
+    "criminal_damage": Decimal("0.0250113803601321"),
+    "acquisitive_violence": Decimal("-0.177705019766066"),
+    "other_offences": Decimal("0.0971157179525287"),
+    "absconding_or_bail": Decimal("0.236777685679456"),
+    "sexual_against_child": Decimal("0.0175628084853824"),
+    "sexual_not_against_child": Decimal("0.0919115743401314"),
+    "theft_non_motor": Decimal("0.428689161915978"),
+}
+# The dynamic items: each 0, 1 or 2 (no / some / significant problems; drug motivation full / partial / none),
+# or True/False. Name → (coefficient key, graded). Order as service lines 192-225.
+DYNAMIC_ITEMS: dict[str, tuple[str, bool]] = {
+    "accommodation_suitability": ("accommodation", True),
+    "unemployed": ("unemployed", False),
+    "relationship_status": ("", False),  # "none", "living_together", "not_living_together"
+    "relationship_with_partner": ("relationship_quality", True),
+    "domestic_abuse": ("domestic_abuse", False),
+    "regular_offending_activities": ("regular_offending_activities", True),
+    "motivation_to_tackle_drug_misuse": ("drug_motivation", True),
+    "current_alcohol_use_problems": ("chronic_drinking", True),
+    "excessive_alcohol_use": ("binge_drinking", True),
+    "impulsivity": ("impulsivity", True),
+    "pro_criminal_attitudes": ("pro_criminal_attitudes", True),
+}
+DRUGS: tuple[str, ...] = (
+    "heroin",
+    "other_opiate",
+    "crack_cocaine",
+    "powder_cocaine",
+    "misused_prescription_drugs",
+    "benzodiazepines",
+    "cannabis",
+    "steroids",
+)
+OTHER_DRUGS: tuple[str, ...] = ("other_drugs", "ketamine", "spice", "hallucinogens", "solvents")
+RELATIONSHIP_STATUSES: tuple[str, ...] = ("none", "living_together", "not_living_together")
+
+
 def polynomial(coefficients: tuple[Decimal, ...], x: int) -> Decimal:
     """NumbersUtils.kt line 36 ``calculatePolynomial``: Σ coefficient[i] × x^(i+1), exactly."""
     total = Decimal(0)
@@ -120,17 +225,22 @@ def whole_months(start: date, end: date) -> int:
     return months - 1 if months > 0 and end.day < start.day else months
 
 
-def age_sex_weight(sex: str, age: int) -> Decimal:
+def age_sex_weight(sex: str, age: int, *, dynamic: bool = False) -> Decimal:
     """helper lines 11-51: a quartic in the age at follow-up start, by sex."""
+    if dynamic:
+        return polynomial(AAI_FEMALE_DYNAMIC if sex == "female" else AAI_MALE_DYNAMIC, age)
     return polynomial(AAI_FEMALE if sex == "female" else AAI_MALE, age)
 
 
-def offence_free_months_weight(assessment_date: date, follow_up_start: date) -> Decimal:
+def offence_free_months_weight(
+    assessment_date: date, follow_up_start: date, *, dynamic: bool = False
+) -> Decimal:
     """helper lines 134-164: 0 before the follow-up starts; else a quartic in the whole months since it
     started, at most 36."""
     if assessment_date < follow_up_start:
         return Decimal(0)
-    return polynomial(OFFENCE_FREE_MONTHS, min(whole_months(follow_up_start, assessment_date), MONTHS_CAP))
+    months = min(whole_months(follow_up_start, assessment_date), MONTHS_CAP)
+    return polynomial(OFFENCE_FREE_MONTHS_DYNAMIC if dynamic else OFFENCE_FREE_MONTHS, months)
 
 
 def copas_log(total_sanctions: int, age_at_first: int, age_at_current: int) -> Decimal:
@@ -141,28 +251,40 @@ def copas_log(total_sanctions: int, age_at_first: int, age_at_current: int) -> D
     return DECIMAL128.ln(DECIMAL128.divide(Decimal(total_sanctions), Decimal(career)))
 
 
-def copas_weight(sex: str, total_sanctions: int, age_at_first: int, age_at_current: int) -> Decimal:
+def copas_weight(
+    sex: str, total_sanctions: int, age_at_first: int, age_at_current: int, *, dynamic: bool = False
+) -> Decimal:
     """helper lines 166-196: 3 or more sanctions only: ln(ratio) × coefficient."""
     if total_sanctions < 3:
         return Decimal(0)
     coefficient = COPAS_FEMALE if sex == "female" else COPAS_MALE
+    if dynamic:
+        coefficient = DYNAMIC["copas_female" if sex == "female" else "copas_male"]
     return EXACT.multiply(copas_log(total_sanctions, age_at_first, age_at_current), coefficient)
 
 
-def copas_squared_weight(sex: str, total_sanctions: int, age_at_first: int, age_at_current: int) -> Decimal:
+def copas_squared_weight(
+    sex: str, total_sanctions: int, age_at_first: int, age_at_current: int, *, dynamic: bool = False
+) -> Decimal:
     """helper lines 198-228: 3 or more sanctions only: ln(ratio)² × coefficient."""
     if total_sanctions < 3:
         return Decimal(0)
     coefficient = COPAS_SQUARED_FEMALE if sex == "female" else COPAS_SQUARED_MALE
+    if dynamic:
+        coefficient = DYNAMIC["copas_squared_female" if sex == "female" else "copas_squared_male"]
     log = copas_log(total_sanctions, age_at_first, age_at_current)
     return EXACT.multiply(EXACT.multiply(log, log), coefficient)
 
 
-def gap_weight(sex: str, total_sanctions: int, age_at_first: int, age_at_current: int) -> Decimal:
+def gap_weight(
+    sex: str, total_sanctions: int, age_at_first: int, age_at_current: int, *, dynamic: bool = False
+) -> Decimal:
     """helper lines 106-132: exactly 2 sanctions only: (age at current − age at first) × coefficient."""
     if total_sanctions != 2:
         return Decimal(0)
     coefficient = YRS_FIRST_TO_SECOND_FEMALE if sex == "female" else YRS_FIRST_TO_SECOND_MALE
+    if dynamic:
+        coefficient = DYNAMIC["gap_female" if sex == "female" else "gap_male"]
     return EXACT.multiply(Decimal(age_at_current - age_at_first), coefficient)
 
 
@@ -213,7 +335,7 @@ class ArpResult:
         return explain_parts(self.parts)
 
 
-def arp_static(
+def _static_part(
     *,
     sex: str | None,
     date_of_birth: date | None,
@@ -223,7 +345,8 @@ def arp_static(
     offence_group: str | None,
     assessment_date: date | None,
     follow_up_start: date | None = None,
-) -> ArpResult:
+    dynamic: bool = False,
+) -> tuple[tuple[str, Decimal, str], ...]:
     """The static ARP (service lines 15-24 and 108-190): intercept, age and sex, sex, offence group, first
     or second sanction, sanction occasions, years between first and second sanction, offence-free months,
     and the Copas terms for three or more sanctions; score = logistic(total) as a % to 2 dp.
@@ -266,49 +389,226 @@ def arp_static(
         )
 
     weights: tuple[tuple[str, Decimal, str], ...] = (
-        ("Two-year intercept", TWO_YEAR_CONSTANT, "static constant"),
+        ("Two-year intercept", DYNAMIC["intercept"] if dynamic else TWO_YEAR_CONSTANT, "constant"),
         (
             f"Age at follow-up start ({age_follow_up}), {sex_key}",
-            age_sex_weight(sex_key, age_follow_up),
+            age_sex_weight(sex_key, age_follow_up, dynamic=dynamic),
             "quartic in age, by sex",
         ),
-        ("Female", FEMALE if sex_key == "female" else Decimal(0), "women only"),
+        (
+            "Female",
+            (DYNAMIC["female"] if dynamic else FEMALE) if sex_key == "female" else Decimal(0),
+            "women only",
+        ),
         (
             f"Offence group: {group.replace('_', ' ')}",
-            OFFENCE_GROUPS[group],
+            (OFFENCE_GROUPS_DYNAMIC if dynamic else OFFENCE_GROUPS)[group],
             "by the current offence's group",
         ),
-        ("First sanction", FIRST_SANCTION if total_sanctions == 1 else Decimal(0), "exactly 1 sanction"),
-        ("Second sanction", SECOND_SANCTION if total_sanctions == 2 else Decimal(0), "exactly 2 sanctions"),
+        (
+            "First sanction",
+            (DYNAMIC["first_sanction"] if dynamic else FIRST_SANCTION)
+            if total_sanctions == 1
+            else Decimal(0),
+            "exactly 1 sanction",
+        ),
+        (
+            "Second sanction",
+            (DYNAMIC["second_sanction"] if dynamic else SECOND_SANCTION)
+            if total_sanctions == 2
+            else Decimal(0),
+            "exactly 2 sanctions",
+        ),
         (
             f"Sanctions ({total_sanctions})",
-            EXACT.multiply(Decimal(total_sanctions), SANCTION_OCCASIONS),
+            EXACT.multiply(
+                Decimal(total_sanctions), DYNAMIC["sanction_occasions"] if dynamic else SANCTION_OCCASIONS
+            ),
             "count × coefficient",
         ),
         (
             "Years from first to second sanction",
-            gap_weight(sex_key, total_sanctions, age_at_first_sanction, age_now),
+            gap_weight(sex_key, total_sanctions, age_at_first_sanction, age_now, dynamic=dynamic),
             "exactly 2 sanctions: years × coefficient, by sex",
         ),
         (
             "Offence-free months",
-            offence_free_months_weight(assessment_date, start),
+            offence_free_months_weight(assessment_date, start, dynamic=dynamic),
             "quartic in months since follow-up start (at most 36)",
         ),
         (
             "Copas",
-            copas_weight(sex_key, total_sanctions, age_at_first_sanction, age_now),
+            copas_weight(sex_key, total_sanctions, age_at_first_sanction, age_now, dynamic=dynamic),
             "3+ sanctions: ln(total ÷ (career + 26)) × coefficient",
         ),
         (
             "Copas squared",
-            copas_squared_weight(sex_key, total_sanctions, age_at_first_sanction, age_now),
+            copas_squared_weight(sex_key, total_sanctions, age_at_first_sanction, age_now, dynamic=dynamic),
             "3+ sanctions: ln(…)² × coefficient",
         ),
     )
+    return weights
+
+
+def _result(weights: tuple[tuple[str, Decimal, str], ...], *, dynamic: bool) -> ArpResult:
     total = Decimal(0)
     for _, weight, _ in weights:
         total = EXACT.add(total, weight)
     p = probability(total)
     score = percentage(p)
-    return ArpResult(score, arp_band(score), True, weights, total, p)
+    return ArpResult(score, arp_band(score), not dynamic, weights, total, p)
+
+
+def arp_static(
+    *,
+    sex: str | None,
+    date_of_birth: date | None,
+    conviction_date: date | None,
+    age_at_first_sanction: int | None,
+    total_sanctions: int | None,
+    offence_group: str | None,
+    assessment_date: date | None,
+    follow_up_start: date | None = None,
+) -> ArpResult:
+    """The static ARP (service lines 15-24 and 108-190): intercept, age and sex, sex, offence group, first
+    or second sanction, sanction occasions, years between first and second sanction, offence-free months,
+    and the Copas terms for three or more sanctions; score = logistic(total) as a % to 2 dp.
+
+    ``follow_up_start`` defaults to ``conviction_date`` (service line 23). ``offence_group`` is the
+    service's actuarial category of the current offence in snake case (:data:`OFFENCE_GROUPS`).
+    """
+    weights = _static_part(
+        sex=sex,
+        date_of_birth=date_of_birth,
+        conviction_date=conviction_date,
+        age_at_first_sanction=age_at_first_sanction,
+        total_sanctions=total_sanctions,
+        offence_group=offence_group,
+        assessment_date=assessment_date,
+        follow_up_start=follow_up_start,
+    )
+    return _result(weights, dynamic=False)
+
+
+def _graded(name: str, value: object) -> int:
+    if isinstance(value, bool) or value not in (0, 1, 2):
+        raise RiskInputError(f"{name} must be 0, 1 or 2 (got {value!r})")
+    return int(value)
+
+
+def _yes_no(name: str, value: object) -> bool:
+    if not isinstance(value, bool):
+        raise RiskInputError(f"{name} must be True or False (got {value!r})")
+    return value
+
+
+def arp_dynamic(
+    *,
+    sex: str | None,
+    date_of_birth: date | None,
+    conviction_date: date | None,
+    age_at_first_sanction: int | None,
+    total_sanctions: int | None,
+    offence_group: str | None,
+    assessment_date: date | None,
+    answers: dict[str, object],
+    drugs: Collection[str] = (),
+    follow_up_start: date | None = None,
+) -> ArpResult:
+    """The dynamic ARP (service lines 33-61 and 191-226): the static items with the dynamic coefficients,
+    and the OASys items in ``answers`` (:data:`DYNAMIC_ITEMS`, each required but the drug motivation, which
+    the service takes as full motivation when not answered): graded items 0–2 × coefficient; unemployed
+    coefficient × 2; living together with a partner; relationship quality, and its product with living
+    together when there are problems; domestic abuse; and each drug used in ``drugs`` (:data:`DRUGS`, and
+    one weight for any of :data:`OTHER_DRUGS`)."""
+    values = dict(answers)
+    values.setdefault("motivation_to_tackle_drug_misuse", 0)  # service line 43: FULL_MOTIVATION if absent
+    unknown = sorted(set(values) - set(DYNAMIC_ITEMS))
+    if unknown:
+        raise RiskInputError(f"unknown ARP item(s) {', '.join(unknown)}: use {', '.join(DYNAMIC_ITEMS)}")
+    missing = [name for name in DYNAMIC_ITEMS if values.get(name) is None]
+    if missing:
+        raise MissingAssessmentItems("the dynamic ARP", missing)
+    if isinstance(drugs, str):
+        raise RiskInputError("drugs must be a collection of drug names, not one string")
+    unknown_drugs = sorted(set(drugs) - set(DRUGS) - set(OTHER_DRUGS))
+    if unknown_drugs:
+        raise RiskInputError(
+            f"unknown drug(s) {', '.join(unknown_drugs)}: use {', '.join(DRUGS + OTHER_DRUGS)}"
+        )
+    status = values["relationship_status"]
+    if status not in RELATIONSHIP_STATUSES:
+        raise RiskInputError(
+            f"relationship_status must be one of {', '.join(RELATIONSHIP_STATUSES)} (got {status!r})"
+        )
+    weights = list(
+        _static_part(
+            sex=sex,
+            date_of_birth=date_of_birth,
+            conviction_date=conviction_date,
+            age_at_first_sanction=age_at_first_sanction,
+            total_sanctions=total_sanctions,
+            offence_group=offence_group,
+            assessment_date=assessment_date,
+            follow_up_start=follow_up_start,
+            dynamic=True,
+        )
+    )
+    together = status == "living_together"
+    quality = _graded("relationship_with_partner", values["relationship_with_partner"])
+
+    def graded(name: str) -> tuple[str, Decimal, str]:
+        key = DYNAMIC_ITEMS[name][0]
+        answer = _graded(name, values[name])
+        return (
+            f"{name.replace('_', ' ').capitalize()} ({answer})",
+            EXACT.multiply(Decimal(answer), DYNAMIC[key]),
+            "answer × coefficient",
+        )
+
+    weights.append(graded("accommodation_suitability"))
+    jobless = _yes_no("unemployed", values["unemployed"])
+    weights.append(
+        (
+            "Unemployed",
+            EXACT.multiply(DYNAMIC["unemployed"], Decimal(2)) if jobless else Decimal(0),
+            "coefficient × 2 if yes",
+        )
+    )
+    weights.append(
+        (
+            "Living with a partner",
+            DYNAMIC["live_in_relationship"] if together else Decimal(0),
+            "if living together",
+        )
+    )
+    weights.append(graded("relationship_with_partner"))
+    weights.append(
+        (
+            "Living with a partner × relationship quality",
+            EXACT.multiply(Decimal(quality), DYNAMIC["live_in_relationship_quality"])
+            if together and quality
+            else Decimal(0),
+            "living together with problems: quality × coefficient",
+        )
+    )
+    abuse = _yes_no("domestic_abuse", values["domestic_abuse"])
+    weights.append(("Domestic abuse", DYNAMIC["domestic_abuse"] if abuse else Decimal(0), "if yes"))
+    for name in (
+        "regular_offending_activities",
+        "motivation_to_tackle_drug_misuse",
+        "current_alcohol_use_problems",
+        "excessive_alcohol_use",
+        "impulsivity",
+        "pro_criminal_attitudes",
+    ):
+        weights.append(graded(name))
+    used = set(drugs)
+    for drug in DRUGS:
+        weights.append(
+            (f"Drug: {drug.replace('_', ' ')}", DYNAMIC[drug] if drug in used else Decimal(0), "if used")
+        )
+    weights.append(
+        ("Other drugs", DYNAMIC["other_drugs"] if used & set(OTHER_DRUGS) else Decimal(0), "if any used")
+    )
+    return _result(tuple(weights), dynamic=True)
