@@ -344,3 +344,19 @@ def test_known_values_for_a_calibrated_uniform_score() -> None:
     # At ½, a quarter of each outcome is misclassified: FPR = FNR = ∫ from ½ to 1 of 2(1 − p) = 1/4.
     assert row["false_positive_rate_low"] < 0.25 < row["false_positive_rate_high"]
     assert row["false_negative_rate_low"] < 0.25 < row["false_negative_rate_high"]
+
+
+def test_an_empty_group_has_no_figures_but_no_error() -> None:
+    from desist.core.fairness import validate_group
+
+    row = validate_group("sex", "Female", [], [], threshold=0.5).to_dict()
+    assert (row["n"], row["positives"], row["mean_score"], row["auc"], row["brier"]) == (
+        0,
+        0,
+        None,
+        None,
+        None,
+    )
+    assert row["calibration"] == []
+    for name in ("false_positive_rate", "false_negative_rate", "positive_predictive_value"):
+        assert row[name] is None and row[f"{name}_low"] is None
