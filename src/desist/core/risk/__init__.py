@@ -22,6 +22,7 @@ from desist.core.risk.bands import (
     ovp_band,
     rsr_band,
 )
+from desist.core.risk.csrp import CsrpResult, csrp
 from desist.core.risk.delius import (
     DeliusConviction,
     DeliusRegistration,
@@ -94,6 +95,7 @@ __all__ = [
     "SECTION_PATHWAYS",
     "THRESHOLDS",
     "ArpResult",
+    "CsrpResult",
     "DcsrpResult",
     "DeliusConviction",
     "DeliusRegistration",
@@ -117,6 +119,7 @@ __all__ = [
     "arp_static",
     "change_level",
     "clear_offence_cache",
+    "csrp",
     "dcsrp",
     "has_mandate_for_change",
     "has_no_mandate",
