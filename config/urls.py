@@ -29,6 +29,7 @@ urlpatterns = [
     path("", include("desist.linking.urls")),
     path("", include("desist.accounts.urls")),
     path("", include("desist.web.urls")),
+    path("", include("desist.sharing.urls")),
     path("", include("desist.people.urls")),
     path("", include("desist.assessments.urls")),
     path("", include("desist.offences.urls")),

@@ -39,6 +39,9 @@ UNLINKED: dict[str, str] = {
     "people/<id:person_id>/merge/": "reached by the merges page's 'same person as' form (a GET with the "
     "other number); tests/app/people/test_people_merge.py",
     "search/settled/": "POST only: the search a user settled on (sent by the page's script)",
+    "governance/emergency/<id:use_id>/review/": "POST only: the DPO's review of a break-glass use",
+    "people/<id:person_id>/emergency-access/": "linked from the page refusing a record (no crawled page links "
+    "to a record its user may not see); tests/app/sharing/test_sharing.py",
     "subject-access/<id:request_id>/<slug:action>/": "POST only: the steps of a subject access request",
     "subject-access/<id:request_id>/": "the demo holds no subject access request; tests/app/subject_access",
     "subject-access/<id:request_id>/export.zip": "a zip, linked once redactions are confirmed; "

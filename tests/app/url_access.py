@@ -70,6 +70,12 @@ RULES: dict[str, Rule] = {
     "search": Rule(200),
     "search_settled": Rule(204, method="POST"),
     "access_log": Rule(403),
+    # Information governance (desist.sharing): the agreements are for everyone to read; the data protection
+    # officer's page and reviews for the DPO only; emergency access is asked for by anyone, and reviewed.
+    "sharing_agreements": Rule(200),
+    "dpo": Rule(403),
+    "emergency_review": Rule(403, method="POST"),
+    "emergency_access": Rule(200),
     # Subject access requests (desist.subject_access): the data protection officer and administrators only;
     # the role is checked before the request is looked up.
     "subject_access_list": Rule(403),

@@ -69,6 +69,7 @@ from desist.registers.models import RegisterEntry
 from desist.release.demo import demo_releases_build
 from desist.sentences.models import KeyDate, LicenceCondition, Requirement, Sentence
 from desist.sentences.services import key_date_rows
+from desist.sharing.demo import DPO_LOGIN, demo_sharing_build, dpo_user
 from desist.supervision.models import Appointment
 from desist.victims.demo import demo_victims_build
 
@@ -118,6 +119,12 @@ DEMO_LOGINS = [
     ),
     ("demo.fire", "fire", Role.PRACTITIONER, "fire and rescue officer"),
     ("demo.voluntary", "voluntary", Role.PRACTITIONER, "voluntary sector worker"),
+    (
+        DPO_LOGIN,
+        "council_community_safety",
+        Role.COORDINATOR,
+        "data protection officer: break-glass reviews, agreements due, unusual access, subject access",
+    ),
 ]
 ADMIN_LOGIN = "demo.admin"
 
@@ -657,6 +664,11 @@ def _derive(log: Callable[[str], None]) -> None:
         f"({marac['repeats']:,} repeats, {marac['perpetrators linked']:,} perpetrators in the caseload), "
         f"{marac['actions']:,} actions ({marac['overdue']:,} overdue)"
     )
+    sharing = demo_sharing_build(timezone.localdate())
+    log(
+        f"Sharing: {sharing['agreements']} agreements, {sharing['consents']} consent, "
+        f"{sharing['restricted_cases']} restricted case"
+    )
     # After release plans and victims: a recall reopens the plan and tells the victims.
     recalls = demo_recalls_record(timezone.localdate())
     log(
@@ -791,6 +803,9 @@ def demo_logins_refresh() -> list[DemoLogin]:
         if user is None and role == Role.IDVA:
             # A synthetic user of the IDVA service, who owns the IDVA's actions at the demo's MARACs.
             user = idva_user()
+        if user is None and username == DPO_LOGIN:
+            # A synthetic user of its own, with the data protection officer's permission (desist.sharing).
+            user = dpo_user()
         if user is None and role == Role.MARAC_COORDINATOR:
             # A synthetic user of its own: the police's busiest worker is already demo.police.
             user = marac_coordinator_user()

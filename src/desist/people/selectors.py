@@ -35,6 +35,7 @@ from desist.people.models import (
 from desist.registers.models import RegisterEntry
 from desist.sentences.models import KeyDate
 from desist.sentences.rules import SupervisionStatus, supervision_status_expression
+from desist.sharing.selectors import emergency_access, refused_cases
 
 
 def today() -> date:
@@ -66,7 +67,13 @@ def may_see(actor: Actor, *, on: date | None = None, person: str = "person") -> 
         person=OuterRef(person),
         agency_id__in=sorted(actor.agency_ids),
     )
-    return Q(Exists(involved))
+    rule = Q(Exists(involved))
+    if actor.user_id is not None:
+        # Information governance (desist.sharing, issue 16): a break-glass use in force opens a person; a case
+        # restricted to other named users, or excluding this user, stays closed whatever else. Conditions in
+        # the same query: no query more.
+        rule = (rule | Q(Exists(emergency_access(actor, person)))) & ~Q(Exists(refused_cases(actor, person)))
+    return rule
 
 
 def person_for_actor(

@@ -14,7 +14,7 @@ from django.forms.models import model_to_dict
 
 from desist.audit.context import Actor
 from desist.audit.models import Action
-from desist.audit.refusals import log_refusal
+from desist.audit.refusals import NOT_VISIBLE, log_refusal
 from desist.audit.services import log_access, model_changes
 from desist.core.identifiers import identifier_problem
 from desist.core.names import first_name_key, last_name_keys, normalise_identifier
@@ -31,6 +31,7 @@ from desist.people.models import (
 )
 from desist.people.selectors import Relative, person_record_queryset, record_relatives, today, visible_people
 from desist.people.signals import derived_refresh_later
+from desist.sharing.selectors import refusal as sharing_refusal
 
 T = TypeVar("T")
 
@@ -383,7 +384,14 @@ def person_record_show(
         .first()
     )
     if person is None:
-        log_refusal(actor, summary=f"Refused access to person {person_id}", person_id=person_id)
+        # A restricted or excluded case is logged as such (desist.sharing, issue 16, item 2).
+        why = sharing_refusal(actor, person_id).reason
+        log_refusal(
+            actor,
+            summary=f"Refused access to person {person_id}",
+            person_id=person_id,
+            reason=f"{why} case" if why else NOT_VISIBLE,
+        )
         raise PersonNotFound(person_id)
     shown = present(PersonRecord(person=person, on=on, relatives=record_relatives(actor, person, on=on)))
     log_access(

@@ -29,6 +29,8 @@ from desist.people.models import IdentifierKind
 from desist.people.selectors import merged_person
 from desist.registers.models import RegisterKind
 from desist.sentences.rules import SupervisionStatus, sentence_status, supervision_status
+from desist.sharing.selectors import HEALTH_SECTIONS, WITHHELD, emergency_use, shared_categories
+from desist.sharing.selectors import refusal as sharing_refusal
 from desist.supervision.selectors import person_appointments
 
 
@@ -147,7 +149,15 @@ def person_record(
         if kept is not None:
             messages.info(request, f"Person {person_id} was merged into this record (see its merges).")
             return redirect(_section_url(section), person_id=kept)
-        raise Http404("No person with that number is available to you.") from None
+        # Not a bare 404 (issue 16, item 2): a restricted case says whom to contact; any other refusal offers
+        # emergency access, for the data protection officer's review. The refusal is already logged.
+        why = sharing_refusal(actor, person_id)
+        return render(
+            request,
+            "sharing/refused.html",
+            {"person_id": person_id, "refusal": why},
+            status=403 if why.reason else 404,
+        )
 
 
 def _section_url(section: str) -> str:
@@ -223,6 +233,12 @@ def _person_page(
         "offences": list(person.offences.all()),
         "relationships": record.relatives,
         "key_dates": person.upcoming_key_dates[:6],  # type: ignore[attr-defined]  # Prefetch to_attr
+        # Section-level sharing (desist.sharing, issue 16): each section shows only what the agency's
+        # agreements allow, and says "not shared with your agency" for the rest.
+        "shared": shared_categories(actor, person.pk, on=record.on),
+        "withheld_label": WITHHELD,
+        "health_sections": HEALTH_SECTIONS,
+        "break_glass": emergency_use(actor, person.pk),
     }
     if section == "overview":
         context["summary"] = _summary(actor, record, status, current_registers)

@@ -74,7 +74,14 @@ def test_a_record_that_does_not_exist_looks_the_same_as_one_that_is_not_yours(cl
     missing = client.get("/people/999999/")
     hidden = client.get(f"/people/{people['supervised'].pk}/")
     assert missing.status_code == hidden.status_code == 404
-    assert missing.templates[0].name == hidden.templates[0].name == "404.html"
+    # The same refusal page (desist.sharing: whom to ask, and emergency access), differing only in the number.
+    assert missing.templates[0].name == hidden.templates[0].name == "sharing/refused.html"
+
+    def main(response):
+        body = response.content.decode()
+        return body[body.index("<main") : body.index("</main>")]
+
+    assert main(missing).replace("999999", str(people["supervised"].pk)) == main(hidden)
     assert b"Supervised" not in hidden.content
 
 
