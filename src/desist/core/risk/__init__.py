@@ -58,6 +58,7 @@ from desist.core.risk.ogrs3 import (
 from desist.core.risk.ovp import OvpResult, ovp
 from desist.core.risk.screenings import LdsResult, MstResult, lds, mst
 from desist.core.risk.sexual import DcsrpResult, IicsrpResult, dcsrp, iicsrp
+from desist.core.risk.svrp import SvrpResult, svrp_dynamic, svrp_static
 from desist.core.risk.tier import (
     COMPLEXITY_REGISTERS,
     DEFAULT_RESTRICTIVE_REQUIREMENTS,
@@ -113,6 +114,7 @@ __all__ = [
     "Registrations",
     "RiskInputError",
     "SingleLetterTier",
+    "SvrpResult",
     "TwoAxisTier",
     "WomenFactors",
     "arp_dynamic",
@@ -141,6 +143,8 @@ __all__ = [
     "rsr_band",
     "section_need",
     "section_score",
+    "svrp_dynamic",
+    "svrp_static",
     "tier_from_delius",
     "tier_single_letter",
     "tier_two_axis",
