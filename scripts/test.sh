@@ -46,8 +46,21 @@ START=$SECONDS
 STEP_START=$SECONDS
 step_no=0
 step_times=()
+# CPU seconds (user + system) of this script's finished children so far, from bash's `times`: with the
+# wall time it says how busy a step kept the two cores (CPU / wall near 2 means more workers cannot help).
+# `times` must run in this shell (a subshell, as in $(…) or a pipe, has no children of its own), so the
+# figure is left in CHILDREN_CPU. PostgreSQL's server is not a child: its CPU is not counted.
+CHILDREN_CPU=0
+children_cpu() {
+  times >"$WORK/times"
+  CHILDREN_CPU=$(awk 'NR == 2 { split($0, t, /[ ms]+/); printf "%d", t[1] * 60 + t[2] + t[3] * 60 + t[4] }' \
+    "$WORK/times")
+}
+STEP_CPU=0
 step_done() {
-  echo "---- step $step_no done in $((SECONDS - STEP_START))s"
+  children_cpu
+  local cpu=$((CHILDREN_CPU - STEP_CPU))
+  echo "---- step $step_no done in $((SECONDS - STEP_START))s ($cpu s of CPU in the processes it waited for)"
   step_times+=("$step_no:$((SECONDS - STEP_START))s")
 }
 step() {
@@ -56,6 +69,8 @@ step() {
   fi
   step_no=$((step_no + 1))
   STEP_START=$SECONDS
+  children_cpu
+  STEP_CPU=$CHILDREN_CPU
   echo
   echo "==== [$step_no/6] $* ===="
 }
