@@ -161,3 +161,49 @@ def test_the_same_derived_registrations_feed_the_two_axis_tier() -> None:
         is_iom_nominal=derived.has_iom_nominal,
     )
     assert result.protect_points == 150 + 2 + 2
+
+
+def test_a_tier_worked_out_from_desists_own_predictors() -> None:
+    from desist.risk import arp_static, csrp, dcsrp, iicsrp, svrp_static, tier_from_calculated
+
+    person = {
+        "sex": "male",
+        "date_of_birth": date(1990, 1, 1),
+        "conviction_date": date(2024, 1, 1),
+        "age_at_first_sanction": 18,
+        "total_sanctions": 2,
+        "assessment_date": date(2025, 1, 1),
+        "follow_up_start": date(2026, 1, 1),
+    }
+    arp = arp_static(**person, offence_group="criminal_damage")  # 13.66%: the service's own case
+    svrp = svrp_static(**person, violent_sanctions=2, offence_group="violence_against_the_person_abh_plus")
+    sexual = dcsrp(
+        sex="male",
+        date_of_birth=date(1990, 1, 1),
+        ever_committed_sexual_offence=False,
+        follow_up_start=date(2026, 1, 1),
+        total_sanctions=2,
+        supervision_status="community",
+        assessment_date=date(2025, 1, 1),
+    )
+    images = iicsrp(sex="male", ever_committed_sexual_offence=False)
+    combined = csrp(
+        svrp_percent=svrp.score,
+        dcsrp_percent=sexual.score,
+        iicsrp_percent=images.score,
+        sex="male",
+        ever_committed_sexual_offence=False,
+    )
+    result = tier_from_calculated(
+        registrations=[reg("RMRH")],
+        has_active_event=True,
+        latest_release_date=None,
+        arp=arp,
+        svrp=svrp,
+        csrp=combined,
+        dcsrp=sexual,
+        as_of=AS_OF,
+    )
+    # ARP 13.66 (column ≥ 0), CSRP 0.15 (row ≥ 0): G; static predictors: provisional unless something gives A.
+    assert (result.tier, result.provisional) == ("G", True)
+    assert any("ARP and CSRP are static" in reason for reason in result.provisional_reasons)

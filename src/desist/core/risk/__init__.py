@@ -30,6 +30,7 @@ from desist.core.risk.delius import (
     Registrations,
     has_no_mandate,
     registrations_from_delius,
+    tier_from_calculated,
     tier_from_delius,
 )
 from desist.core.risk.errors import MissingAssessmentItems, OffenceCategoryRequired, RiskInputError
@@ -145,6 +146,7 @@ __all__ = [
     "section_score",
     "svrp_dynamic",
     "svrp_static",
+    "tier_from_calculated",
     "tier_from_delius",
     "tier_single_letter",
     "tier_two_axis",

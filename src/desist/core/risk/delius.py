@@ -16,7 +16,11 @@ from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from datetime import date
 
+from desist.core.risk.arp import ArpResult
+from desist.core.risk.csrp import CsrpResult
 from desist.core.risk.errors import RiskInputError
+from desist.core.risk.sexual import DcsrpResult
+from desist.core.risk.svrp import SvrpResult
 from desist.core.risk.tier import (
     MAPPA_CATEGORIES,
     MAPPA_LEVELS,
@@ -242,4 +246,39 @@ def tier_from_delius(
         ever_committed_sexual_offence=ever_committed_sexual_offence,
         has_active_event=has_active_event,
         as_of=as_of,
+    )
+
+
+def tier_from_calculated(
+    *,
+    registrations: Iterable[DeliusRegistration],
+    has_active_event: bool,
+    latest_release_date: date | None,
+    arp: ArpResult | None,
+    svrp: SvrpResult | None,
+    csrp: CsrpResult | None,
+    dcsrp: DcsrpResult | None,
+    ever_committed_sexual_offence: bool = False,
+    as_of: date | None = None,
+    other_codes: Collection[str] = (),
+) -> SingleLetterTier:
+    """The single-letter tier from predictors desist has worked out itself (:func:`arp_static` or
+    :func:`arp_dynamic`, :func:`svrp_static` or :func:`svrp_dynamic`, :func:`csrp`, :func:`dcsrp`) and
+    nDelius-shaped registrations. As the MoJ service reports them: ARP static or dynamic as computed; CSRP
+    takes the type of its SVRP (CombinedSeriousReoffendingPredictorRiskProducerService.kt, scoreType); the
+    DC-SRP band and score (a %) go to the tier as they are: a not-applicable or 0 DC-SRP gives no letter."""
+    band = None if dcsrp is None or dcsrp.band == "not_applicable" else dcsrp.band
+    return tier_from_delius(
+        registrations=registrations,
+        has_active_event=has_active_event,
+        latest_release_date=latest_release_date,
+        arp_percent=None if arp is None else arp.score,
+        csrp_percent=None if csrp is None else csrp.score,
+        arp_static=False if arp is None else arp.static,
+        csrp_static=False if svrp is None else svrp.static,
+        dcsrp_band=band,
+        dcsrp_score=None if dcsrp is None else dcsrp.score,
+        ever_committed_sexual_offence=ever_committed_sexual_offence,
+        as_of=as_of,
+        other_codes=other_codes,
     )
