@@ -237,6 +237,7 @@ def treatment_starts(*, on: date) -> TreatmentStarts:
     )
     rows = list(
         CohortMembership.objects.filter(adopted_on__gte=start, adopted_on__lte=on)
+        .order_by()
         .annotate(involvement=Subquery(first_involvement), referral=Subquery(first_referral))
         .values_list("adopted_on", "involvement", "referral")
     )
