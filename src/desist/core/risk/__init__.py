@@ -77,6 +77,7 @@ from desist.core.risk.tier import (
     tier_single_letter,
     tier_two_axis,
 )
+from desist.core.risk.vrp import VrpResult, vrp
 
 __all__ = [
     "COMPLEXITY_REGISTERS",
@@ -117,6 +118,7 @@ __all__ = [
     "SingleLetterTier",
     "SvrpResult",
     "TwoAxisTier",
+    "VrpResult",
     "WomenFactors",
     "arp_dynamic",
     "arp_static",
@@ -150,4 +152,5 @@ __all__ = [
     "tier_from_delius",
     "tier_single_letter",
     "tier_two_axis",
+    "vrp",
 ]
