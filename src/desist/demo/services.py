@@ -70,6 +70,7 @@ from desist.release.demo import demo_releases_build
 from desist.sentences.models import KeyDate, LicenceCondition, Requirement, Sentence
 from desist.sentences.services import key_date_rows
 from desist.sharing.demo import DPO_LOGIN, demo_sharing_build, dpo_user
+from desist.strategy.demo import demo_strategy_build
 from desist.supervision.models import Appointment
 from desist.victims.demo import demo_victims_build
 
@@ -116,6 +117,12 @@ DEMO_LOGINS = [
         "probation",
         Role.COORDINATOR,
         "MAPPA coordinator: level 2 and 3 meetings from agenda to minutes, and their actions",
+    ),
+    (
+        "demo.board",
+        "police",
+        Role.MANAGER,
+        "strategy board member: the plan, its goals against the measures, the board and its packs",
     ),
     ("demo.fire", "fire", Role.PRACTITIONER, "fire and rescue officer"),
     ("demo.voluntary", "voluntary", Role.PRACTITIONER, "voluntary sector worker"),
@@ -687,6 +694,13 @@ def _derive(log: Callable[[str], None]) -> None:
     log(
         f"MAPPA meetings: {meetings['meetings']:,} meetings with {meetings['items']:,} cases heard, "
         f"{meetings['actions']:,} actions ({meetings['overdue']:,} overdue)"
+    )
+    # After the meetings: the strategy board publishes the last quarter and follows the plan (its own series).
+    strategy = demo_strategy_build(timezone.localdate())
+    log(
+        f"Strategy board: {strategy['meetings']} meetings, {strategy['members']} members, "
+        f"{strategy['actions']} plan actions with {strategy['updates']} quarterly updates "
+        f"({strategy['overdue']} overdue)"
     )
 
 

@@ -88,7 +88,11 @@ def publish(quarter: Quarter, rows: list[dict[str, Any]]) -> QuarterSnapshot:
 
 @pytest.fixture
 def board(partnership):
-    p = partnership
+    return build_board(partnership)
+
+
+def build_board(p: Any) -> dict[str, Any]:
+    """The board, its plan and a meeting yesterday (for the browser journey too)."""
     chair = p.user("cath.chair", p.probation, role=Role.COORDINATOR)
     member = p.user("bob.board", p.police)
     owner = p.user("olly.owner", p.probation)
