@@ -56,6 +56,7 @@ from desist.core.risk.ogrs3 import (
     ogrs3,
     resolve_offence_category,
 )
+from desist.core.risk.opd import OpdResult, opd
 from desist.core.risk.ovp import OvpResult, ovp
 from desist.core.risk.screenings import LdsResult, MstResult, lds, mst
 from desist.core.risk.sexual import DcsrpResult, IicsrpResult, dcsrp, iicsrp
@@ -111,6 +112,7 @@ __all__ = [
     "OgpResult",
     "Ogrs3Result",
     "Ogrs3Terms",
+    "OpdResult",
     "OvpResult",
     "Part",
     "Registrations",
@@ -137,6 +139,7 @@ __all__ = [
     "ogp_band",
     "ogrs3",
     "ogrs3_band",
+    "opd",
     "overall_rosh",
     "ovp",
     "ovp_band",
