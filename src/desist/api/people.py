@@ -14,13 +14,16 @@ from desist.api import schemas
 from desist.api.actor import api_actor
 from desist.assessments.models import RiskScore
 from desist.audit.models import Action
+from desist.audit.refusals import log_refusal
 from desist.audit.services import log_access
+from desist.core.sharing import CATEGORIES
 from desist.people import selectors
 from desist.people.models import Person
 from desist.people.services import PersonNotFound, PersonRecord, person_record_consult, person_record_show
 from desist.priority.models import PriorityGroupMembership
 from desist.priority.selectors import in_group, members_on
 from desist.sentences.rules import sentence_status, supervision_status
+from desist.sharing.selectors import shared_categories
 
 # The operation ids are spelled out: they are the ones these endpoints had when they lived in desist.api.api.
 router = Router(tags=["people"])
@@ -164,14 +167,47 @@ def _consult(request: HttpRequest, person_id: int, sections: list[str]) -> tuple
 def get_person(request: HttpRequest, person_id: int) -> Any:
     try:
         # The consultation is logged once the answer is built: an answer that fails is not logged as seen.
+        actor = api_actor(request)
         return person_record_show(
-            actor=api_actor(request),
+            actor=actor,
             person_id=person_id,
-            present=_person_answer,
+            present=lambda record: _withhold(_person_answer(record), actor, record),
             sections=["identity", "identifiers", "addresses", "family", "registers", "agencies"],
         )
     except PersonNotFound:
         return Status(404, {"detail": "No person with that number is available to you."})
+
+
+# What each category of a record empties in the API's answer (desist.sharing; issue 16, item 1).
+WITHHOLDS: dict[str, dict[str, Any]] = {
+    "identity": {"names": [], "identifiers": [], "middle_names": "", "gender": "", "ethnicity": ""},
+    "addresses": {"addresses": []},
+    "sentence": {"supervision_status": ""},
+    "family": {"relationships": []},
+    "risk": {"registers": []},
+}
+
+
+def _withhold(answer: dict[str, Any], actor: Any, record: PersonRecord) -> dict[str, Any]:
+    shared = shared_categories(actor, record.person.pk, on=record.on)
+    withheld = [c for c in CATEGORIES if c not in shared]
+    for category in withheld:
+        answer.update(WITHHOLDS.get(category, {}))
+    return {**answer, "withheld": withheld}
+
+
+def _not_shared(request: HttpRequest, person: Person, on: Any, category: str) -> Any:
+    """None when the category is shared with the actor's agency; else the 403 answer, the refusal logged."""
+    actor = api_actor(request)
+    if category in shared_categories(actor, person.pk, on=on):
+        return None
+    log_refusal(
+        actor,
+        summary=f"Withheld {category} of person {person.pk}: not shared with the agency",
+        person_id=person.pk,
+        reason="not shared with the agency",
+    )
+    return Status(403, {"detail": f"Not shared with your agency: {CATEGORIES[category].lower()}."})
 
 
 def _person_answer(record: PersonRecord) -> dict[str, Any]:
@@ -239,7 +275,7 @@ def _person_answer(record: PersonRecord) -> dict[str, Any]:
 
 @router.get(
     "/people/{id:person_id}/sentences",
-    response={200: list[schemas.SentenceOut], 404: schemas.ErrorOut},
+    response={200: list[schemas.SentenceOut], 403: schemas.ErrorOut, 404: schemas.ErrorOut},
     summary="A person's sentences with requirements and licence conditions",
     operation_id="desist_api_api_get_sentences",
 )
@@ -248,6 +284,8 @@ def get_sentences(request: HttpRequest, person_id: int) -> Any:
         person, on = _consult(request, person_id, ["sentences"])
     except PersonNotFound:
         return Status(404, {"detail": "No person with that number is available to you."})
+    if refused := _not_shared(request, person, on, "sentence"):
+        return refused
     return [
         {
             **{
@@ -279,15 +317,17 @@ def get_sentences(request: HttpRequest, person_id: int) -> Any:
 
 @router.get(
     "/people/{id:person_id}/risk",
-    response={200: schemas.RiskOut, 404: schemas.ErrorOut},
+    response={200: schemas.RiskOut, 403: schemas.ErrorOut, 404: schemas.ErrorOut},
     summary="A person's current risk scores with their working, and priority groups",
     operation_id="desist_api_api_get_risk",
 )
 def get_risk(request: HttpRequest, person_id: int) -> Any:
     try:
-        person, _ = _consult(request, person_id, ["risk", "priority_groups"])
+        person, on = _consult(request, person_id, ["risk", "priority_groups"])
     except PersonNotFound:
         return Status(404, {"detail": "No person with that number is available to you."})
+    if refused := _not_shared(request, person, on, "risk"):
+        return refused
     return {
         "scores": list(RiskScore.objects.filter(person=person, is_current=True).order_by("kind")),
         "priority_groups": list(PriorityGroupMembership.objects.filter(person=person)),

@@ -85,6 +85,8 @@ class PersonOut(PersonSummaryOut):
     relationships: list[RelationshipOut]
     registers: list[RegisterOut]
     involvements: list[InvolvementOut]
+    # The categories the agency's sharing agreements do not give it (desist.sharing): their fields are empty.
+    withheld: list[str] = []
 
 
 class RequirementOut(Schema):

@@ -29,7 +29,13 @@ from desist.people.models import IdentifierKind
 from desist.people.selectors import merged_person
 from desist.registers.models import RegisterKind
 from desist.sentences.rules import SupervisionStatus, sentence_status, supervision_status
-from desist.sharing.selectors import HEALTH_SECTIONS, WITHHELD, emergency_use, shared_categories
+from desist.sharing.selectors import (
+    HEALTH_SECTIONS,
+    WITHHELD,
+    emergency_use,
+    shared_categories,
+    shared_categories_for,
+)
 from desist.sharing.selectors import refusal as sharing_refusal
 from desist.supervision.selectors import person_appointments
 
@@ -88,6 +94,10 @@ def search(request: AuthenticatedHttpRequest) -> HttpResponse:
     if form.is_valid() and form.cleaned_data["q"]:
         results = selectors.person_search(actor, form.cleaned_data["q"])
         shown = [r.person.pk for r in results]
+        # Dates of birth and identifiers only where the agency's agreements share identity (set-based).
+        shared = shared_categories_for(actor, shown)
+        for result in results:
+            result.identity_shared = "identity" in shared[result.person.pk]  # type: ignore[attr-defined]
         if keystroke:
             search_id = search_log.search_shown(request, query=form.cleaned_data["q"], person_ids=shown)
         else:

@@ -330,3 +330,38 @@ def test_the_dpo_page_shows_unusual_access_and_agreements_due(
     assert "isp-core-justice" in body  # due for review within the month
     assert "Case management" in body  # purposes stated
     assert "Subject access requests due" in body
+
+
+# --- The API and search -----------------------------------------------------------------------------
+
+
+def test_the_api_withholds_what_is_not_shared_and_refuses_withheld_sections(client, housing_case):
+    from desist.api.services import api_token_issue
+
+    housing, officer, subject = housing_case
+    _, token = api_token_issue(user=housing, name="test")
+    headers = {"HTTP_AUTHORIZATION": f"Bearer {token}", "HTTP_X_DESIST_PURPOSE": "case_management"}
+    answer = client.get(f"/api/people/{subject.pk}", **headers).json()
+    assert set(answer["withheld"]) == ALL - {c.IDENTITY, c.ADDRESSES, c.SENTENCE, c.CONTACTS}
+    assert answer["registers"] == [] and answer["relationships"] == []
+    risk = client.get(f"/api/people/{subject.pk}/risk", **headers)
+    assert risk.status_code == 403 and "Not shared with your agency" in risk.json()["detail"]
+    assert AccessLogEntry.objects.filter(action=Action.DENIED, summary__startswith="Withheld risk").exists()
+    assert client.get(f"/api/people/{subject.pk}/sentences", **headers).status_code == 200
+    _, token = api_token_issue(user=officer, name="test")
+    headers["HTTP_AUTHORIZATION"] = f"Bearer {token}"
+    assert client.get(f"/api/people/{subject.pk}", **headers).json()["withheld"] == [c.HEALTH, c.VICTIMS]
+
+
+def test_search_shows_dates_of_birth_only_where_identity_is_shared(client, partnership):
+    demo_sharing_build(TODAY)
+    fire = _agency(partnership, AgencyKind.FIRE)
+    officer = partnership.user("fiona.fire", fire)
+    builders.person(last_name="Searchable", involved=[(fire, officer)])
+    client.force_login(officer)
+    assert "12 Mar 1990" in client.get("/search/", {"q": "Searchable"}).content.decode()
+    session = client.session
+    session["purpose"] = "performance"  # no agreement serves it: identity withheld
+    session.save()
+    body = client.get("/search/", {"q": "Searchable"}).content.decode()
+    assert "Searchable" in body and "12 Mar 1990" not in body and "Not shared with your agency" in body
