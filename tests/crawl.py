@@ -22,7 +22,8 @@ from urllib.parse import urlencode, urljoin, urlsplit
 PER_PATTERN = 3
 PER_ADMIN_PATTERN = 1
 # Never followed: they change something (sign out) or are not pages (static files).
-NEVER = ("/static/", "/accounts/logout/", "/admin/logout/")
+# A strategy board pack is a PDF laid out on request, for every member: tests/app/strategy builds it.
+NEVER = ("/static/", "/accounts/logout/", "/admin/logout/", "/strategy/meetings/")
 
 # URL patterns no link leads to, and why. Everything else in the URL configuration must be reached.
 UNLINKED: dict[str, str] = {
@@ -101,6 +102,8 @@ UNLINKED: dict[str, str] = {
     "linkage/review/<id:pair_id>/": "needs a pair to review (none in a fresh demo)",
     "victims/notifications/<id:notification_id>/": "needs a victim notification (none due in a small "
     "fresh demo); tests/app/victims/test_victim_pages.py opens it",
+    "strategy/meetings/<id:meeting_id>/pack.pdf": "a strategy board pack (PDF), never followed (NEVER); "
+    "tests/app/strategy/test_pages.py and tests/browser/test_strategy_journey.py download it",
     "board/published/<str:quarter>/pack.pdf": "needs a published quarter (none in a fresh demo); "
     "tests/app/board/test_board.py builds the pack",
     "meetings/series/<id:series_id>/feed/": "POST only: issue or revoke a meeting series' calendar feed",

@@ -3,9 +3,10 @@ a member of each agency the seeds name (seeds/001: probation in the chair), a ye
 attendance and minutes, the plan from the seeds endorsed at the first of them (seven principles, six priority
 groups, four priority interventions), goals tied to the basket's measures, actions owned by people of the
 agencies, and their quarterly updates, some late. Every meeting, decision and update is recorded by a real
-user of the demo, through the services. The latest complete quarter of the basket is published (by the
-partnership's analyst, or the system when the demo has none) so the goals have figures; the police board
-member becomes the `demo.board` login."""
+user of the demo, through the services. No quarter is published here (working out the basket is the
+analyst's step, `manage.py board_publish`, and would slow every demo build): until one is, the goals say
+"nothing published", and a goal's baseline is taken from a published quarter's trend when there is one. The
+police board member becomes the `demo.board` login."""
 
 from __future__ import annotations
 
@@ -15,10 +16,8 @@ from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 
-from desist.audit.context import Actor, actor_for_user, system_actor
+from desist.audit.context import Actor, actor_for_user
 from desist.audit.models import Channel
-from desist.board.selectors import latest_quarter, snapshot_for
-from desist.board.services import snapshot_publish
 from desist.core.basket import BY_CODE
 from desist.core.strategy import add_years, shown_value
 from desist.meetings import services as meetings
@@ -26,7 +25,7 @@ from desist.meetings.models import AttendanceStatus
 from desist.partnership.models import Agency, Membership, Role
 from desist.strategy import services
 from desist.strategy.models import Plan, PlanAction
-from desist.strategy.selectors import Figures
+from desist.strategy.selectors import Figures, published_for
 
 BOARD = "Kent and Medway Reducing Reoffending Strategy Board"
 BOARD_LOGIN = "demo.board"
@@ -146,22 +145,11 @@ def _actor(user: User) -> Actor:
     return actor_for_user(user, channel=Channel.CLI)
 
 
-def _publish(on: date) -> None:
-    """Publish the latest complete quarter (once), as the partnership's analyst would."""
-    quarter = latest_quarter(on)
-    if snapshot_for(quarter) is not None:
-        return
-    analyst = Membership.objects.filter(role=Role.ANALYST, is_active=True).select_related("user").first()
-    actor = _actor(analyst.user) if analyst else system_actor()
-    snapshot_publish(actor=actor, quarter=quarter, as_of=on)
-
-
 def demo_strategy_build(today: date | None = None) -> dict[str, int]:
     """Build the board, its year of meetings, the plan and its updates (see the module); returns counts."""
     today = today or timezone.localdate()
     if Plan.objects.exists():
         return {"meetings": 0, "members": 0, "actions": 0, "updates": 0, "overdue": 0}
-    _publish(today)
     return _build(today)
 
 
@@ -240,7 +228,7 @@ def _build(today: date) -> dict[str, int]:
     )
     interventions = {i.position: i for i in plan.interventions.all()}
     groups = {g.position: g for g in plan.groups.all()}
-    figures = Figures(snapshot_for(latest_quarter(today)))
+    figures = Figures(published_for(today))
     view = figures.view()
     goals = {}
     for position, (intervention, group, text, code, step) in enumerate(GOALS, 1):
