@@ -225,4 +225,6 @@ class RiskScore(models.Model):
             return "Not enough information"
         if self.two_year is not None:
             return f"{self.one_year}% / {self.two_year}%"
+        if self.kind == ScoreKind.TIER_LETTER and self.band == "provisional":
+            return f"{self.value} (provisional)"  # hmpps-tier's provisional flag
         return self.value

@@ -236,6 +236,8 @@ def test_a_provisional_letter_is_marked():
     # hmpps-tier ProvisionalStatusCalculator.kt: RoSH missing without MAPPA, nothing reaching C → provisional.
     result = tier_letter_for(facts(arp=75, csrp=0), ON)
     assert (result.value, result.band) == ("D", "provisional")
+    shown = RiskScore(kind="tier_letter", value=result.value, band=result.band)
+    assert shown.display == "D (provisional)"
     assert tier_letter_for(facts(arp=75, csrp=0, rosh={"public": "low"}), ON).band == ""
 
 
@@ -295,6 +297,7 @@ def test_the_letter_tier_is_worked_out_from_the_record(client, partnership):
     risk_recalculate(actor=actor, person_ids=[subject.pk])
     score = RiskScore.objects.get(person=subject, kind="tier_letter", is_current=True)
     assert (score.value, score.missing) == ("B", [])  # released from a life sentence within a year
+    assert score.display == "B"  # RoSH medium is recorded and B is not below what the lifer rule gives
     assert score.inputs["latest_release_date"] == (TODAY - timedelta(days=200)).isoformat()
     assert score.inputs["registrations"] == ["stalking"]
     assert any(label == "Tier" and value.startswith("B") for label, value in score.working)
