@@ -40,7 +40,7 @@ from desist.registers.models import RegisterEntry, RegisterKind
 from desist.sentences.models import Sentence
 from desist.sentences.rules import supervision_status_expression
 
-UNALLOCATED_ROWS = 200
+UNALLOCATED_ROWS = 50  # the oldest first; the page says when there are more
 
 
 def deadline_days() -> int:

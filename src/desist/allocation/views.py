@@ -41,10 +41,11 @@ def team(request: AuthenticatedHttpRequest, team_id: int) -> HttpResponse:
     actor = request.actor
     today = timezone.localdate()
     the_team = selectors.team_for_actor(actor, team_id)
-    cases = [
-        selectors.decorate(c, today)
-        for c in selectors.unallocated_cases(actor, on=today, team=the_team)[: selectors.UNALLOCATED_ROWS]
-    ]
+    queue = list(
+        selectors.unallocated_cases(actor, on=today, team=the_team)[: selectors.UNALLOCATED_ROWS + 1]
+    )
+    more = len(queue) > selectors.UNALLOCATED_ROWS
+    cases = [selectors.decorate(c, today) for c in queue[: selectors.UNALLOCATED_ROWS]]
     members = selectors.team_members(the_team, on=today)
     members.sort(key=lambda m: (m.workload is None, m.capacity))
     log_access(
@@ -62,6 +63,7 @@ def team(request: AuthenticatedHttpRequest, team_id: int) -> HttpResponse:
             "members": members,
             "today": today,
             "deadline_days": selectors.deadline_days(),
+            "more": more,
         },
     )
 
