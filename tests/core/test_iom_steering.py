@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from hypothesis import given
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from desist.core.iom_steering import DAY_BANDS, days_summary
@@ -36,7 +36,8 @@ def test_the_last_band_must_be_open():
         days_summary([1], bands=((7, "a week"),))
 
 
-@given(st.lists(st.integers(min_value=0, max_value=2000)))
+@settings(max_examples=60, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.integers(min_value=0, max_value=2000), max_size=40))
 def test_every_wait_falls_in_exactly_one_band(days):
     summary = days_summary(days)
     assert sum(n for _, n in summary.bands) == summary.count == len(days)

@@ -109,3 +109,23 @@ def test_the_page_answers_on_one_page_in_a_fixed_number_of_queries(
     assert "Median days to start" in body and "22.5" in body
     assert "No quarter has been published yet" in body
     assert "Cohort, Fay" in body or "Fay" in body
+
+
+@pytest.mark.postgres
+def test_the_measures_come_from_the_last_published_quarter(
+    client, team, cohort, partnership, django_assert_max_num_queries
+):
+    from desist.board import selectors as board_selectors
+    from desist.board import services as board_services
+    from desist.partnership.models import Role
+
+    analyst = partnership.user("anna.analyst", partnership.probation, Role.ANALYST)
+    board_selectors.live_basket_forget()
+    board_services.snapshot_publish(actor=builders.actor(analyst), quarter=board_selectors.latest_quarter())
+    client.force_login(team["coordinator"])
+    with django_assert_max_num_queries(25):
+        page = client.get(reverse("iom_steering"))
+    body = page.content.decode()
+    assert page.status_code == 200 and "No quarter has been published yet" not in body
+    assert "IOM cohort: proven offences before and after adoption" in body
+    board_selectors.live_basket_forget()
