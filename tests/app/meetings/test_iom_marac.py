@@ -121,7 +121,9 @@ def test_the_chair_records_the_decisions_through_the_iom_services(iom, partnersh
 def test_adopting_needs_a_review_date_and_a_lead(iom):
     first, _ = services.agenda_build(actor=iom["actor"], meeting=iom["meeting"])
     with pytest.raises(services.MeetingError):
-        services.iom_item_decide(actor=iom["actor"], item=first, decision="adopt", discussion="x", strand="fixed")
+        services.iom_item_decide(
+            actor=iom["actor"], item=first, decision="adopt", discussion="x", strand="fixed"
+        )
     iom["proposed"].refresh_from_db()
     assert iom["proposed"].status == MembershipStatus.PROPOSED
 
