@@ -281,3 +281,25 @@ def test_the_api_lists_gets_and_logs_requests(client, subject, dpo, django_asser
     assert bad.status_code == 422 and "future" in bad.content.decode()
     client.force_login(subject["worker"])
     assert client.get("/api/subject-access/due", **headers).status_code == 403
+
+
+def test_a_long_export_is_a_plain_text_pdf_with_every_page_numbered(subject, dpo):
+    """Over LAID_OUT_MAX_ROWS printed rows the PDF is written by desist.subject_access.pdf (seconds, not the
+    minutes WeasyPrint takes over thousands of rows): readable text, wrapped, "Page n of m"."""
+    from pypdf import PdfReader
+
+    sar = _sar(dpo, subject["person"])
+    sar = services.export_build(actor=builders.actor(dpo), sar=sar)
+    data = export.released_data(sar)
+    data["sections"][0]["rows"] = data["sections"][0]["rows"] * 400  # a long history
+    data["sections"][0]["rows"][0] = {
+        "id": 1,
+        "notes": "Café (naïve) \\ back-slash " + "long " * 80 + "\u2603",
+    }
+    assert export.printed_rows(data) > export.LAID_OUT_MAX_ROWS
+    pdf = export.export_pdf(sar, data)
+    pages = PdfReader(io.BytesIO(pdf)).pages
+    assert len(pages) > 3
+    first = pages[0].extract_text()
+    assert "Information held about you: subject access request" in first and "Café (naïve)" in first
+    assert f"Page {len(pages)} of {len(pages)}" in pages[-1].extract_text()
