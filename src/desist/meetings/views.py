@@ -22,7 +22,7 @@ from desist.audit.refusals import AuthenticatedHttpRequest, refuse
 from desist.audit.services import log_access
 from desist.formfields import set_choices
 from desist.iom.models import MembershipStatus, Strand
-from desist.marac.selectors import supports_victims
+from desist.marac.selectors import marac_cases_for_agenda, supports_victims
 from desist.meetings import selectors, services
 from desist.meetings.calendar import series_calendar
 from desist.meetings.forms import (
@@ -70,6 +70,11 @@ def series(request: AuthenticatedHttpRequest, series_id: int) -> HttpResponse:
         meeting.may_open = runs or meeting.invited  # type: ignore[attr-defined]
     now = timezone.now()
     waiting = list(selectors.new_referrals(chosen.mappa_level)) if runs and chosen.mappa_level else []
+    marac_waiting = (
+        marac_cases_for_agenda(timezone.localdate()).count()
+        if runs and chosen.kind == SeriesKind.MARAC
+        else 0
+    )
     form = ScheduleForm(initial={"place": chosen.place})
     if request.method == "POST":
         if not runs:
@@ -105,6 +110,7 @@ def series(request: AuthenticatedHttpRequest, series_id: int) -> HttpResponse:
             "upcoming": [m for m in reversed(meetings) if m.starts_at >= now],
             "past": [m for m in meetings if m.starts_at < now],
             "waiting": waiting,
+            "marac_waiting": marac_waiting,
             "form": form,
             "agencies": list(chosen.agencies.order_by("name")),
             "feed": selectors.feed_token_live(chosen) if runs else None,

@@ -225,3 +225,10 @@ def test_the_victim_is_shown_only_to_the_roles_that_support_victims(
     page = client.get(url)
     assert page.status_code == 200
     assert b"Vera Synthetic" not in page.content and b"Restricted" in page.content
+
+
+def test_the_marac_series_page_counts_the_referrals_awaiting(client, marac, django_assert_max_num_queries):
+    client.force_login(marac["coordinator"])
+    with django_assert_max_num_queries(25):
+        page = client.get(reverse("meeting_series", args=[marac["series"].pk]))
+    assert "MARAC referrals awaiting a meeting (1)" in page.content.decode()
