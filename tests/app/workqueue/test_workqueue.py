@@ -54,6 +54,7 @@ def test_each_role_sees_its_own_work(partnership, team):
         "escalations",
         "releases",
         "meeting_actions",
+        "plan_updates",  # strategy plan actions due a quarterly update (docs/strategy.md)
         "allocated",  # cases newly allocated to them (docs/allocation.md); "unallocated" is for managers
     }
     assert [p.pk for p in officer["releases"].rows] == [plan.pk]
