@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 import time
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from typing import Any
@@ -21,6 +21,13 @@ from urllib.parse import urlencode, urljoin, urlsplit
 # quick. The admin's pages are Django's, one template for each kind of page, so one of each will do.
 PER_PATTERN = 3
 PER_ADMIN_PATTERN = 1
+# Documents (board and meeting packs, letters, exports: PDF, or a zip with a PDF in it) take seconds each to
+# draw, and most users can reach the same ones: half a user's crawl went on them. Each user fetches one
+# address per such pattern, and, where the caller passes `claim_document` (tests/app/test_crawl.py), a run
+# fetches each pattern DOCUMENTS_PER_RUN times in all, by whichever users reach it first. What each document
+# holds, for whom, is tested by its app's own tests.
+DOCUMENT_SUFFIXES = (".pdf", ".zip")
+DOCUMENTS_PER_RUN = 2
 # Never followed: they change something (sign out) or are not pages (static files).
 # A strategy board pack is a PDF laid out on request, for every member: tests/app/strategy builds it.
 NEVER = ("/static/", "/accounts/logout/", "/admin/logout/", "/strategy/meetings/")
@@ -315,10 +322,13 @@ def crawl(
     per_pattern: int = PER_PATTERN,
     per_pattern_overall: int | None = None,
     client_factory: Any = None,
+    claim_document: Callable[[str], bool] | None = None,
 ) -> Crawl:
     """Sign in as each user and follow every link from `seeds[username]` (breadth first), fetching at most
     `per_pattern` addresses per URL pattern per user (and, if given, `per_pattern_overall` for all users
-    together: enough to find a page of each pattern). Seeds are always fetched."""
+    together: enough to find a page of each pattern). A document (DOCUMENT_SUFFIXES) is fetched once per
+    pattern and user, and only if `claim_document(pattern)`, when given, says yes. Seeds are always
+    fetched."""
     from django.test import Client
 
     result = Crawl()
@@ -330,7 +340,13 @@ def crawl(
         result.users.append(user.username)
         result.visits.extend(
             _crawl_as(
-                client, user.username, seeds.get(user.username, []), per_pattern, overall, per_pattern_overall
+                client,
+                user.username,
+                seeds.get(user.username, []),
+                per_pattern,
+                overall,
+                per_pattern_overall,
+                claim_document,
             )
         )
     result.seconds, result.cpu_seconds = time.perf_counter() - started, time.process_time() - cpu
@@ -365,6 +381,7 @@ def _crawl_as(
     per_pattern: int,
     overall: dict[str, int],
     per_pattern_overall: int | None,
+    claim_document: Callable[[str], bool] | None,
 ) -> Iterator[Visit]:
     from django.core.signals import got_request_exception
     from django.urls import Resolver404, resolve
@@ -393,11 +410,14 @@ def _crawl_as(
                 yield Visit(username, url, 404, "(no pattern)", "", found_on=found_on)
                 continue
             pattern = match.route
+            document = pattern.endswith(DOCUMENT_SUFFIXES)
             if found_on and taken[pattern] >= (
-                PER_ADMIN_PATTERN if pattern.startswith("admin/") else per_pattern
+                PER_ADMIN_PATTERN if pattern.startswith("admin/") else 1 if document else per_pattern
             ):
                 continue
             if found_on and per_pattern_overall is not None and overall[pattern] >= per_pattern_overall:
+                continue
+            if found_on and document and claim_document is not None and not claim_document(pattern):
                 continue
             taken[pattern] += 1
             overall[pattern] += 1

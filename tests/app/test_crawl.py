@@ -11,6 +11,9 @@ users (no two pages share a title, every kind of record is opened, every URL pat
 user is crawled) is checked by the test that finishes last, from every test's crawl (tests/demo_database.py
 `share`)."""
 
+import hashlib
+import os
+
 import pytest
 
 from desist.audit.context import actor_for_user
@@ -34,7 +37,11 @@ def test_every_demo_user_can_follow_every_link_without_a_failure(small_demo, sha
     assert username in users, f"the small demo has no {username}"
     user = users[username]
     records = crawl.person_seeds(actor_for_user(user, channel="web"))
-    result = crawl.crawl([user], {username: crawl.seeds_for(user, records)})
+    result = crawl.crawl(
+        [user],
+        {username: crawl.seeds_for(user, records)},
+        claim_document=_document_claims(shared_folder / "crawl-documents"),
+    )
 
     # Every user's crawl, to the test that finishes last: what holds across users is checked there.
     part = {"result": result, "records": records, "users": list(users)}
@@ -69,6 +76,24 @@ def test_every_demo_user_can_follow_every_link_without_a_failure(small_demo, sha
         f"\ncrawl as {username}: {len(result.visits)} pages, {len(result.patterns())} URL patterns, "
         f"{result.seconds:.0f} s ({result.cpu_seconds:.0f} s of CPU in this process)"
     )
+
+
+def _document_claims(folder):
+    """A document pattern may be fetched while fewer than crawl.DOCUMENTS_PER_RUN tests of this run have
+    claimed it (a file created once, whichever xdist worker is first)."""
+    folder.mkdir(parents=True, exist_ok=True)
+
+    def claim(pattern):
+        key = hashlib.sha256(pattern.encode()).hexdigest()[:16]
+        for number in range(crawl.DOCUMENTS_PER_RUN):
+            try:
+                os.close(os.open(folder / f"{key}-{number}", os.O_CREAT | os.O_EXCL))
+            except FileExistsError:
+                continue
+            return True
+        return False
+
+    return claim
 
 
 def _whole_crawl_problems(everyone):
