@@ -399,6 +399,9 @@ RULES: dict[str, Rule] = {
     "api:meetings_actions_mine": Rule(200, anonymous=API_SIGN_IN),
     # The strategy plan: no plan in this partnership (a 404 that refuses nothing); an update for the owner.
     "api:strategy_plan_get": Rule(404, anonymous=API_SIGN_IN, missing=True),
+    "api:allocation_unallocated_list": Rule(404, anonymous=API_SIGN_IN),
+    "api:allocation_team_workload": Rule(404, anonymous=API_SIGN_IN),
+    "api:allocation_case_allocate": Rule(404, method="POST", anonymous=API_SIGN_IN, body={"worker_id": 1}),
     "api:strategy_updates_due": Rule(200, anonymous=API_SIGN_IN),
     "api:strategy_action_update": Rule(
         404, method="POST", anonymous=API_SIGN_IN, body={"rag": "red", "comment": "Not mine"}

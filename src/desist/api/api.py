@@ -11,6 +11,7 @@ from ninja import NinjaAPI
 from ninja.errors import HttpError
 from ninja.security import HttpBearer, django_auth
 
+from desist.api.allocation import router as allocation_router
 from desist.api.assessments import router as assessments_router
 from desist.api.enforcement import router as enforcement_router
 from desist.api.idempotency import conflict_message
@@ -99,3 +100,4 @@ api.add_router("/monitoring", monitoring_router)
 api.add_router("/meetings", meetings_router)
 api.add_router("/subject-access", subject_access_router)
 api.add_router("/strategy", strategy_router)
+api.add_router("/allocation", allocation_router)

@@ -246,3 +246,34 @@ def test_pages_in_bounded_queries(partnership, office, client, django_assert_max
     client.force_login(office["south_manager"])
     assert client.get(f"/allocation/teams/{office['north'].pk}/").status_code == 404
     assert client.get(f"/allocation/cases/{first.pk}/").status_code == 404
+
+
+def test_api_lists_and_allocates_in_bounded_queries(
+    partnership, office, client, django_assert_max_num_queries
+):
+    for n in range(3):
+        _case(partnership, office["north"], days=n * 4, last_name=f"Api{n}")
+    services.workloads_recompute(actor=builders.actor())
+    client.force_login(office["manager"])
+    with django_assert_max_num_queries(20):
+        listed = client.get(f"/api/allocation/teams/{office['north'].pk}/unallocated")
+    assert listed.status_code == 200 and len(listed.json()) == 3
+    assert listed.json()[0]["overdue"] and listed.json()[0]["points"] == 115
+    with django_assert_max_num_queries(20):
+        team = client.get(f"/api/allocation/teams/{office['north'].pk}/workload")
+    assert team.status_code == 200 and {m["grade"] for m in team.json()} == {"PO", "PSO"}
+    case_id = listed.json()[0]["id"]
+    refused = client.post(
+        f"/api/allocation/cases/{case_id}/allocate",
+        {"worker_id": office["housing_officer"].pk},
+        content_type="application/json",
+    )
+    assert refused.status_code == 422
+    made = client.post(
+        f"/api/allocation/cases/{case_id}/allocate",
+        {"worker_id": office["po"].pk, "note": "API"},
+        content_type="application/json",
+    )
+    assert made.status_code == 201 and made.json()["worker_id"] == office["po"].pk
+    client.force_login(office["south_manager"])
+    assert client.get(f"/api/allocation/teams/{office['north'].pk}/unallocated").status_code == 404
