@@ -98,3 +98,30 @@ def test_the_pack_has_the_plans_progress_and_the_basket(client, board, published
     ).exists()
     sign_in(client, board["outsider"])  # treatment is not invited and has no seat
     assert client.get(reverse("strategy_pack", args=[board["meeting"].pk])).status_code == 404
+
+
+def test_the_admin_edits_the_plans_structure_and_shows_updates_read_only(
+    client, board, django_assert_max_num_queries
+):
+    from django.contrib.auth.models import User
+
+    from desist.strategy import services
+    from tests.app import builders
+
+    services.action_update_post(
+        actor=builders.actor(board["owner"]), action=board["action"], rag="green", comment="Done"
+    )
+    admin = User.objects.create_superuser("ada.admin", "ada@example.org", "x")
+    client.force_login(admin)
+    for url in (
+        reverse("admin:strategy_plan_changelist"),
+        reverse("admin:strategy_plan_change", args=[board["plan"].pk]),
+        reverse("admin:strategy_planaction_change", args=[board["action"].pk]),
+        reverse("admin:strategy_boardmember_changelist"),
+    ):
+        with django_assert_max_num_queries(60):
+            response = client.get(url)
+        assert response.status_code == 200, url
+    assert (
+        b"Done" in client.get(reverse("admin:strategy_planaction_change", args=[board["action"].pk])).content
+    )
