@@ -28,6 +28,7 @@ from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from desist import risk
+from desist.allocation.demo import TEAM_MANAGER_LOGIN, demo_allocation_build, team_manager_user
 from desist.assessments.models import Assessment, AssessmentSection
 from desist.assessments.services import risk_recalculate, section_need_or_blank
 from desist.audit.context import system_actor
@@ -123,6 +124,12 @@ DEMO_LOGINS = [
         "police",
         Role.MANAGER,
         "strategy board member: the plan, its goals against the measures, the board and its packs",
+    ),
+    (
+        TEAM_MANAGER_LOGIN,
+        "probation",
+        Role.MANAGER,
+        "probation team manager: new cases waiting, who has room by grade and workload, allocating",
     ),
     ("demo.fire", "fire", Role.PRACTITIONER, "fire and rescue officer"),
     ("demo.voluntary", "voluntary", Role.PRACTITIONER, "voluntary sector worker"),
@@ -702,6 +709,13 @@ def _derive(log: Callable[[str], None]) -> None:
         f"{strategy['actions']} plan actions with {strategy['updates']} quarterly updates "
         f"({strategy['overdue']} overdue)"
     )
+    # Last of all: teams, grades and the allocation queue read every case the steps above left open.
+    allocation = demo_allocation_build(timezone.localdate())
+    log(
+        f"Allocation: {allocation['teams']} probation teams with managers, {allocation['practitioners']} "
+        f"practitioners with grades and hours ({allocation['reductions']} reductions), "
+        f"{allocation['allocations']:,} cases allocated, {allocation['waiting']} waiting"
+    )
 
 
 def _iom_cohort() -> int:
@@ -817,6 +831,11 @@ def demo_logins_refresh() -> list[DemoLogin]:
         if user is None and role == Role.IDVA:
             # A synthetic user of the IDVA service, who owns the IDVA's actions at the demo's MARACs.
             user = idva_user()
+        if user is None and username == TEAM_MANAGER_LOGIN:
+            # The manager of the team with the longest queue (allocation.demo), already a manager.
+            user = team_manager_user()
+            if user is not None:
+                user.username = username
         if user is None and username == DPO_LOGIN:
             # A synthetic user of its own, with the data protection officer's permission (desist.sharing).
             user = dpo_user()
