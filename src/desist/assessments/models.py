@@ -68,7 +68,7 @@ class Assessment(models.Model):
         blank=True,
         help_text="Risk of serious recidivism, as received from OASys.",
     )
-    # Predictors desist cannot work out itself (RULES.md §3b): received from OASys or the assessment tool.
+    # Predictors received from OASys (RULES.md §3b); the letter tier prefers them to desist's own.
     arp_percent = models.DecimalField(
         max_digits=5,
         decimal_places=2,
@@ -174,6 +174,16 @@ class ScoreKind(models.TextChoices):
     ROSH = "rosh", "Risk of serious harm"
     TIER = "tier", "Tier"
     TIER_LETTER = "tier_letter", "Tier (single-letter model)"
+    # The MoJ actuarial service's predictors, worked out by desist at the latest assessment (docs/risk.md).
+    ARP = "arp", "ARP (all reoffending predictor)"
+    SVRP = "svrp", "SVRP (serious violent reoffending predictor)"
+    DCSRP = "dcsrp", "DC-SRP (direct contact sexual reoffending predictor)"
+    IICSRP = "iicsrp", "IIC-SRP (images and indirect contact sexual reoffending predictor)"
+    CSRP = "csrp", "CSRP (combined serious reoffending predictor)"
+
+
+# Kinds whose value is a percentage to two decimal places.
+PERCENT_KINDS = frozenset({"rsr", "arp", "svrp", "dcsrp", "iicsrp", "csrp"})
 
 
 class RiskScore(models.Model):
@@ -225,6 +235,8 @@ class RiskScore(models.Model):
             return "Not enough information"
         if self.two_year is not None:
             return f"{self.one_year}% / {self.two_year}%"
+        if self.kind in PERCENT_KINDS and self.kind != ScoreKind.RSR:
+            return f"{self.value}%"
         if self.kind == ScoreKind.TIER_LETTER and self.band == "provisional":
             return f"{self.value} (provisional)"  # hmpps-tier's provisional flag
         return self.value

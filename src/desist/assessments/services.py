@@ -204,7 +204,9 @@ def assessment_record(
     """Record an assessment: question scores give each section's score and need (RULES.md §3a).
 
     A section with no question answered is not recorded. ARP, CSRP and the direct-contact sexual
-    reoffending predictor are received figures, kept for the single-letter tier (RULES.md §3b).
+    reoffending predictor received from OASys are kept for the single-letter tier (RULES.md §3b); the
+    recalculation that follows also works out desist's own (ARP, SVRP, DC-SRP, IIC-SRP, CSRP, stored as
+    risk scores) and the tier prefers the received figures where given.
     Raises desist.risk.RiskInputError for question scores outside 0 to 2 or an unknown section, and
     django.core.exceptions.ValidationError for a value the assessment cannot hold; nothing is saved then.
     """

@@ -240,7 +240,7 @@ def test_the_scores_follow_in_the_background(client, subject, worker):
     letter = RiskScore.objects.get(person=subject, kind="tier_letter", is_current=True)
     assert letter.display == "Not enough information" and len(letter.missing) == 2
     page = client.get(f"/people/{subject.pk}/risk/").content.decode()
-    assert "Tier (single-letter model)" in page and "ARP (all-reoffending predictor)" in page
+    assert "Tier (single-letter model)" in page and "ARP (all reoffending predictor)" in page
 
     client.post(url(subject), form_data(arp_percent="62", csrp_percent="3.1"))
     call_command("db_worker", "--batch", "--no-startup-delay", verbosity=0)

@@ -283,8 +283,11 @@ def test_the_letter_tier_is_worked_out_from_the_record(client, partnership):
     )
     risk_recalculate(actor=actor, person_ids=[subject.pk])
     score = RiskScore.objects.get(person=subject, kind="tier_letter", is_current=True)
-    assert score.display == "Not enough information"
-    assert any("ARP" in m for m in score.missing) and any("CSRP" in m for m in score.missing)
+    # Nothing received: desist's own static ARP and CSRP, so the letter is provisional (hmpps-tier).
+    assert score.display == "B (provisional)"
+    assert any(
+        label == "Source" and "worked out by desist (static" in value for label, value in score.working
+    )
 
     assessment_record(
         actor=actor,
@@ -298,6 +301,7 @@ def test_the_letter_tier_is_worked_out_from_the_record(client, partnership):
     score = RiskScore.objects.get(person=subject, kind="tier_letter", is_current=True)
     assert (score.value, score.missing) == ("B", [])  # released from a life sentence within a year
     assert score.display == "B"  # RoSH medium is recorded and B is not below what the lifer rule gives
+    assert ["Source", "ARP 20.00% received from OASys (preferred to desist's own)"] in score.working
     assert score.inputs["latest_release_date"] == (TODAY - timedelta(days=200)).isoformat()
     assert score.inputs["registrations"] == ["stalking"]
     assert any(label == "Tier" and value.startswith("B") for label, value in score.working)

@@ -19,6 +19,7 @@ from typing import Any
 
 from desist.core import risk
 from desist.core.reference import load_offence_codes
+from desist.core.risk import arp as risk_arp
 from desist.core.risk.ogp import ITEMS as OGP_ITEMS
 
 CUSTODY = "custody"
@@ -279,8 +280,10 @@ def tier_for(facts: RiskFacts, ogrs: ScoreResult, on: date, *, assessment_curren
 SEXUAL_CATEGORIES = frozenset({"Sexual (against child)", "Sexual (not against child)"})
 # What the single-letter tier needs, in the words the page shows.
 LETTER_TIER_NEEDS = {
-    "arp_percent": "the ARP (all-reoffending predictor) % from the assessment",
-    "csrp_percent": "the CSRP (combined serious reoffending predictor) % from the assessment",
+    "arp_percent": "the ARP (all reoffending predictor) %: received from OASys, or worked out by desist at "
+    "an assessment from the offence history",
+    "csrp_percent": "the CSRP (combined serious reoffending predictor) %: received from OASys, or worked out "
+    "by desist at an assessment (see the CSRP's own entry for what it needs)",
 }
 
 
@@ -301,20 +304,26 @@ def latest_indeterminate_release(facts: RiskFacts, on: date) -> tuple[bool, date
     return bool(lifer), max(released, default=None)
 
 
-def tier_letter_for(facts: RiskFacts, on: date) -> ScoreResult:
-    """The single-letter tier (RULES.md §3b) from the received predictors and the record, or what is missing.
+def tier_letter_for(facts: RiskFacts, on: date, predictors: Predictors | None = None) -> ScoreResult:
+    """The single-letter tier (RULES.md §3b) from the predictors and the record, or what is missing.
 
-    ARP and CSRP come only from an assessment tool; without them no letter is given, whatever else the
-    record says, because the table is the component every case has.
+    ARP, CSRP and DC-SRP received from OASys are used where given; otherwise desist's own (``predictors``,
+    worked out at the latest assessment), as hmpps-tier reads the MoJ service's (desist.risk's
+    tier_from_calculated): ARP static or dynamic as worked out, CSRP taking the type of its SVRP, the DC-SRP
+    band and % as they are. Without ARP and CSRP no letter is given, whatever else the record says, because
+    the table is the component every case has.
     """
     result = ScoreResult(kind="tier_letter")
     assessment = facts.assessment
     lifer, released = latest_indeterminate_release(facts, on)
+    chosen = _choose_predictors(assessment, predictors or Predictors())
     inputs: dict[str, Any] = {
-        "arp_percent": assessment.arp_percent if assessment else None,
-        "csrp_percent": assessment.csrp_percent if assessment else None,
-        "dcsrp_band": (assessment.dcsrp_band or None) if assessment else None,
-        "dcsrp_score": assessment.dcsrp_score if assessment else None,
+        "arp_percent": chosen.arp_percent,
+        "csrp_percent": chosen.csrp_percent,
+        "arp_static": chosen.arp_static,
+        "csrp_static": chosen.csrp_static,
+        "dcsrp_band": chosen.dcsrp_band,
+        "dcsrp_score": chosen.dcsrp_score,
         "mappa_category": _mappa_code(facts.mappa_category),
         "rosh": risk.overall_rosh(assessment.rosh) if assessment and assessment.rosh else None,
         "is_lifer_or_ipp": lifer,
@@ -344,7 +353,8 @@ def tier_letter_for(facts: RiskFacts, on: date) -> ScoreResult:
         result.working.append(
             ["Note", "DC-SRP band recorded without a score above 0: not used (as hmpps-tier)"]
         )
-    assert assessment is not None  # ARP and CSRP came from it
+    assert assessment is not None  # ARP and CSRP came from it or were worked out at it
+    result.working.extend(["Source", line] for line in chosen.sources)
     result.working.append(
         [
             "Note",
@@ -430,15 +440,284 @@ def ovp_for(facts: RiskFacts, ogrs: ScoreResult) -> ScoreResult:
     return _predictor("ovp", risk.ovp, inputs)
 
 
+# desist's reading of an OGRS3 category as the MoJ service's actuarial offence group (ARP, SVRP). The service
+# has the group from the Manage Offences service; desist holds the OGRS3 category, which does not separate
+# the violence groups (ABH and above, below ABH, weapons, firearms), welfare fraud or drunkenness.
+ACTUARIAL_GROUPS: dict[str, str] = {
+    "Violence": "violence_against_the_person_sub_abh",  # ARP has one weight for every violence group
+    "Robbery": "acquisitive_violence",
+    "Public order": "public_order_and_harrassment",
+    "Sexual (against child)": "sexual_against_child",
+    "Sexual (not against child)": "sexual_not_against_child",
+    "Soliciting or prostitution": "other_offences",
+    "Burglary (domestic)": "burglary_domestic",
+    "Burglary (other)": "burglary_other",
+    "Theft (non-motor)": "theft_non_motor",
+    "Handling stolen goods": "handling_stolen_goods",
+    "Fraud and forgery": "fraud_and_forgery",
+    "Absconding or bail offences": "absconding_or_bail",
+    "Taking & driving away and related offences": "vehicle_related_theft",
+    "Theft from vehicles": "vehicle_related_theft",
+    "Other motoring": "motoring_offences",
+    "Drink driving and related offences": "drink_driving",
+    "Criminal damage": "criminal_damage",
+    "Drug import/export/production": "drug_import_export_or_production",
+    "Drug possession/supply": "drug_possession_or_supply",
+    "Other offence": "other_offences",
+}
+# SVRP weighs the violence groups differently, so "Violence" alone does not give its group.
+SVRP_UNRESOLVED = frozenset({"Violence"})
+SEXUAL_COUNTS_NEEDED = (
+    "the sexual sanctions by kind (contact adult, contact child, non-contact, indecent images), which desist "
+    "does not record"
+)
+
+
+@dataclass
+class Predictors:
+    """desist's own ARP, SVRP, DC-SRP, IIC-SRP and CSRP at the latest assessment, each with its calculator's
+    result (None where the record lacks an input)."""
+
+    arp: ScoreResult | None = None
+    svrp: ScoreResult | None = None
+    dcsrp: ScoreResult | None = None
+    iicsrp: ScoreResult | None = None
+    csrp: ScoreResult | None = None
+    calculated: dict[str, Any] = field(default_factory=dict)
+
+    def results(self) -> list[ScoreResult]:
+        return [r for r in (self.arp, self.svrp, self.dcsrp, self.iicsrp, self.csrp) if r is not None]
+
+
+def _run(kind: str, calculate: Any, inputs: dict[str, Any], predictors: Predictors) -> ScoreResult:
+    """One MoJ predictor: the score (a %, 2 dp) and band, or what is missing."""
+    result = ScoreResult(kind=kind, inputs={k: _iso(v) for k, v in inputs.items()})
+    try:
+        calculated = calculate(**inputs)
+    except risk.MissingAssessmentItems as error:
+        result.missing = [f"assessment item: {item}" for item in error.missing]
+        return result
+    except risk.RiskInputError as error:
+        result.missing = [str(error)]
+        return result
+    predictors.calculated[kind] = calculated
+    result.value, result.band = f"{calculated.score:.2f}", calculated.band
+    result.explain = calculated.explain
+    return result
+
+
+def _missing(kind: str, missing: list[str]) -> ScoreResult:
+    return ScoreResult(kind=kind, missing=list(missing))
+
+
+def predictors_for(facts: RiskFacts) -> Predictors:
+    """The MoJ actuarial predictors desist can work out from the record at its latest assessment: the offence
+    history as at that day (as OGRS3 reads it), the assessment's answers, and the assessment date.
+
+    ARP is dynamic when the answers hold every dynamic item (desist.risk.arp.DYNAMIC_ITEMS, drugs used as a
+    list under ``drugs``), else static; SVRP is static. DC-SRP and IIC-SRP need the sexual sanctions by kind,
+    which desist does not record, so they are worked out only where they do not apply (a woman for DC-SRP, no
+    sexual offence), score 0; CSRP is their sum with SVRP.
+    """
+    assessment = facts.assessment
+    assert assessment is not None
+    predictors = Predictors()
+    history = _ogrs3(facts, assessment.assessed_on, follow_up_start=None)
+    ever_sexual = ever_sexual_offence(facts, assessment.assessed_on)
+    if not history.inputs or (history.missing and "choose_category_for_offence" not in history.inputs):
+        needed = history.missing or ["a proven conviction"]
+        predictors.arp = _missing("arp", needed)
+        predictors.svrp = _missing("svrp", needed)
+        predictors.csrp = _missing("csrp", ["the SVRP"])
+        return predictors
+    category = history.inputs["offence_category"] or _categories().get(history.inputs["offence_code"], "")
+    group = ACTUARIAL_GROUPS.get(category) if category else None
+    static: dict[str, Any] = {
+        "sex": facts.sex,
+        "date_of_birth": facts.date_of_birth,
+        "conviction_date": date.fromisoformat(history.inputs["conviction_date"]),
+        "follow_up_start": date.fromisoformat(history.inputs["follow_up_start"]),
+        "age_at_first_sanction": history.inputs["age_at_first_sanction"],
+        "total_sanctions": history.inputs["total_sanctions"],
+        "offence_group": group,
+        "assessment_date": assessment.assessed_on,
+    }
+    group_note = ["Offence group", f"{group} (desist's reading of the OGRS3 category {category})"]
+    if group is None:
+        needed = history.missing or [
+            f"the actuarial offence group of offence {history.inputs['offence_code']}"
+        ]
+        predictors.arp = _missing("arp", needed)
+        predictors.svrp = _missing("svrp", needed)
+    else:
+        answers = dict(assessment.answers)
+        dynamic_items = {name: answers.get(name) for name in risk_arp.DYNAMIC_ITEMS}
+        absent = [
+            name
+            for name, value in dynamic_items.items()
+            if value is None and name != "motivation_to_tackle_drug_misuse"
+        ]
+        if absent:
+            predictors.arp = _run("arp", risk.arp_static, static, predictors)
+            predictors.arp.working.append(
+                ["Type", f"static: the assessment lacks the dynamic item(s) {', '.join(absent)}"]
+            )
+        else:
+            dynamic_answers = {k: v for k, v in dynamic_items.items() if v is not None}
+            predictors.arp = _run(
+                "arp",
+                risk.arp_dynamic,
+                {**static, "answers": dynamic_answers, "drugs": tuple(answers.get("drugs") or ())},
+                predictors,
+            )
+            predictors.arp.working.append(["Type", "dynamic"])
+        predictors.arp.working.append(group_note)
+        if category in SVRP_UNRESOLVED:
+            predictors.svrp = _missing(
+                "svrp",
+                [
+                    f"the violence group of offence {history.inputs['offence_code']} (ABH and above, below "
+                    "ABH, weapons or firearms), which the OGRS3 category Violence does not give"
+                ],
+            )
+        else:
+            violent = _violent_sanctions(facts, date.fromisoformat(history.inputs["conviction_date"]))
+            predictors.svrp = _run(
+                "svrp", risk.svrp_static, {**static, "violent_sanctions": violent}, predictors
+            )
+            predictors.svrp.working.extend(
+                [["Type", "static"], group_note, ["Violent sanctions", f"{violent} (Violence or Robbery)"]]
+            )
+    custody = any(s.kind == CUSTODY and s.status == "custody" for s in facts.sentences)
+    if facts.sex == "female" or not ever_sexual:
+        predictors.dcsrp = _run(
+            "dcsrp",
+            risk.dcsrp,
+            {
+                "sex": facts.sex,
+                "date_of_birth": facts.date_of_birth,
+                "ever_committed_sexual_offence": ever_sexual,
+                "follow_up_start": static["follow_up_start"],
+                "total_sanctions": static["total_sanctions"],
+                "supervision_status": "custody" if custody else "community",
+                "assessment_date": assessment.assessed_on,
+            },
+            predictors,
+        )
+    else:
+        predictors.dcsrp = _missing("dcsrp", [SEXUAL_COUNTS_NEEDED])
+    if not ever_sexual:
+        predictors.iicsrp = _run(
+            "iicsrp", risk.iicsrp, {"sex": facts.sex, "ever_committed_sexual_offence": False}, predictors
+        )
+    else:
+        predictors.iicsrp = _missing("iicsrp", [SEXUAL_COUNTS_NEEDED])
+    parts: dict[str, Any] = {kind: predictors.calculated.get(kind) for kind in ("svrp", "dcsrp", "iicsrp")}
+    absent = [
+        kind.upper().replace("DCSRP", "DC-SRP").replace("IICSRP", "IIC-SRP")
+        for kind, v in parts.items()
+        if v is None
+    ]
+    if absent:
+        predictors.csrp = _missing("csrp", [f"the {name}" for name in absent])
+    else:
+        predictors.csrp = _run(
+            "csrp",
+            _csrp,
+            {
+                "svrp_percent": parts["svrp"].score,
+                "dcsrp_percent": parts["dcsrp"].score,
+                "iicsrp_percent": parts["iicsrp"].score,
+                "sex": facts.sex,
+                "ever_committed_sexual_offence": ever_sexual,
+            },
+            predictors,
+        )
+        predictors.csrp.working.append(["Type", "static (its SVRP's)"])
+    return predictors
+
+
+def _csrp(**inputs: Any) -> Any:
+    calculated = risk.csrp(**inputs)
+    if calculated is None:  # unreachable: every component is given
+        raise risk.RiskInputError("CSRP needs its components")
+    return calculated
+
+
+def _violent_sanctions(facts: RiskFacts, conviction_date: date) -> int:
+    """Occasions up to the conviction whose principal offence is Violence or Robbery (as OVP counts them)."""
+    categories = _categories()
+    occasions: dict[date, list[Sanction]] = {}
+    for sanction in facts.sanctions:
+        if sanction.outcome == "conviction" and sanction.outcome_date <= conviction_date:
+            occasions.setdefault(sanction.outcome_date, []).append(sanction)
+    return sum(
+        1
+        for group in occasions.values()
+        if categories.get(principal_offence(group).ho_code) in VIOLENT_CATEGORIES
+    )
+
+
+@dataclass(frozen=True)
+class ChosenPredictors:
+    arp_percent: float | None
+    csrp_percent: float | None
+    arp_static: bool
+    csrp_static: bool
+    dcsrp_band: str | None
+    dcsrp_score: float | None
+    sources: tuple[str, ...]
+
+
+def _choose_predictors(assessment: AssessmentFacts | None, predictors: Predictors) -> ChosenPredictors:
+    """For the letter tier: each predictor received from OASys where given (preferred), else desist's own."""
+    own = predictors.calculated
+    sources: list[str] = []
+    arp_percent: float | None = None
+    arp_static = False
+    if assessment is not None and assessment.arp_percent is not None:
+        arp_percent = assessment.arp_percent
+        sources.append(f"ARP {arp_percent:.2f}% received from OASys (preferred to desist's own)")
+    elif "arp" in own:
+        arp_percent, arp_static = own["arp"].score, own["arp"].static
+        sources.append(
+            f"ARP {arp_percent:.2f}% worked out by desist ({'static' if arp_static else 'dynamic'})"
+        )
+    csrp_percent: float | None = None
+    csrp_static = False
+    if assessment is not None and assessment.csrp_percent is not None:
+        csrp_percent = assessment.csrp_percent
+        sources.append(f"CSRP {csrp_percent:.2f}% received from OASys (preferred to desist's own)")
+    elif "csrp" in own:
+        csrp_percent, csrp_static = own["csrp"].score, own["svrp"].static
+        sources.append(
+            f"CSRP {csrp_percent:.2f}% worked out by desist "
+            f"({'static' if csrp_static else 'dynamic'}, the type of its SVRP)"
+        )
+    band: str | None = None
+    score: float | None = None
+    if assessment is not None and assessment.dcsrp_band:
+        band, score = assessment.dcsrp_band, assessment.dcsrp_score
+        sources.append(f"DC-SRP {band.replace('_', ' ')} received from OASys (preferred to desist's own)")
+    elif "dcsrp" in own:
+        band = None if own["dcsrp"].band == "not_applicable" else own["dcsrp"].band
+        score = own["dcsrp"].score
+        sources.append(f"DC-SRP {own['dcsrp'].band.replace('_', ' ')} worked out by desist")
+    return ChosenPredictors(arp_percent, csrp_percent, arp_static, csrp_static, band, score, tuple(sources))
+
+
 def scores_for(facts: RiskFacts, on: date, *, assessment_current_days: int = 385) -> list[ScoreResult]:
     """Every score for one person. The tiers only for people with a sentence (probation's cases)."""
     results = []
     ogrs = ogrs3_for(facts, on)
     if facts.sanctions:
         results.append(ogrs)
+    predictors = Predictors()
     if facts.assessment is not None:
         results.extend([rosh_for(facts), rsr_for(facts), ogp_for(facts, ogrs), ovp_for(facts, ogrs)])
+        predictors = predictors_for(facts)
+        results.extend(predictors.results())
     if facts.sentences:
         results.append(tier_for(facts, ogrs, on, assessment_current_days=assessment_current_days))
-        results.append(tier_letter_for(facts, on))
+        results.append(tier_letter_for(facts, on, predictors))
     return results

@@ -95,7 +95,7 @@ def band_label(band: str) -> str:
 
 @register.filter
 def risk_value(value: str, kind: str) -> str:
-    if kind == "rsr":
+    if kind in ("rsr", "arp", "svrp", "dcsrp", "iicsrp", "csrp"):
         return f"{value}%"
     if kind == "rosh":
         return value.replace("_", " ").capitalize()
