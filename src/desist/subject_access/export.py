@@ -71,8 +71,8 @@ def export_html(sar: SubjectAccessRequest, data: dict[str, Any]) -> str:
     )
 
 
-#: Above this many printed rows the PDF is the plain text one (desist.subject_access.pdf): WeasyPrint takes
-#: minutes over a record of thousands of rows, the plain writer well under a second.
+#: Above this many printed rows the PDF is the plain text one (desist.subject_access.pdf, ReportLab):
+#: WeasyPrint takes minutes over a record of thousands of rows, ReportLab seconds.
 LAID_OUT_MAX_ROWS = 300
 
 

@@ -1,98 +1,112 @@
-"""A plain text PDF for long subject access exports: Helvetica on A4, headings in bold, long lines wrapped,
-"Page n of m" at the foot. WeasyPrint lays out a record of thousands of rows in minutes; this writes the
-same words in well under a second (docs/subject-access.md, docs/benchmarks.md). Standard fonts only, so
-nothing is fetched or embedded; characters outside Windows-1252 print as "?"."""
+"""A plain text PDF for long subject access exports, written by ReportLab's Platypus: A4, headings in bold,
+long lines wrapped, "Page n of m" at the foot. WeasyPrint lays out a record of thousands of rows in minutes;
+this writes the same words in seconds (docs/subject-access.md, docs/benchmarks.md).
+
+The text is set in DejaVu Sans (Debian's fonts-dejavu-core, in /usr/share/fonts), embedded as a subset, so
+names in any script it covers print as written. Where no DejaVu Sans is found it falls back to Helvetica,
+whose Windows-1252 encoding cannot show other characters."""
 
 from __future__ import annotations
 
-import textwrap
-import zlib
+import functools
+import io
+from pathlib import Path
+from typing import Any
+from xml.sax.saxutils import escape
 
-PAGE_WIDTH, PAGE_HEIGHT = 595, 842  # A4 in points
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer
+from reportlab.platypus.flowables import Flowable
+
 MARGIN = 50
-BODY_SIZE, HEADING_SIZE, TITLE_SIZE = 9, 12, 15
+BODY_SIZE, HEADING_SIZE, TITLE_SIZE, FOOT_SIZE = 9, 12, 15, 8
 LEADING = 1.35
-# Helvetica at 9 pt averages about 4.6 points a character over mixed text.
-WRAP = int((PAGE_WIDTH - 2 * MARGIN) / 4.6)
+FONT_DIRS = (Path("/usr/share/fonts/truetype/dejavu"), Path("/usr/share/fonts/dejavu"))
 
 
-def _escape(text: str) -> bytes:
-    raw = text.encode("cp1252", errors="replace")
-    return raw.replace(b"\\", b"\\\\").replace(b"(", b"\\(").replace(b")", b"\\)")
+@functools.cache
+def fonts() -> tuple[str, str]:
+    """(regular, bold) font names: DejaVu Sans registered from its TrueType files, else Helvetica."""
+    for folder in FONT_DIRS:
+        regular, bold = folder / "DejaVuSans.ttf", folder / "DejaVuSans-Bold.ttf"
+        if regular.is_file() and bold.is_file():
+            pdfmetrics.registerFont(TTFont("DejaVuSans", str(regular)))
+            pdfmetrics.registerFont(TTFont("DejaVuSans-Bold", str(bold)))
+            return "DejaVuSans", "DejaVuSans-Bold"
+    return "Helvetica", "Helvetica-Bold"
 
 
-def _layout(lines: list[tuple[str, str]]) -> list[list[tuple[str, float, str]]]:
-    """Pages of (font, y, text)."""
-    pages: list[list[tuple[str, float, str]]] = [[]]
-    y: float = PAGE_HEIGHT - MARGIN
-    for style, text in lines:
-        size = {"title": TITLE_SIZE, "heading": HEADING_SIZE}.get(style, BODY_SIZE)
-        font = "F2" if style in ("title", "heading") else "F1"
-        width = int(WRAP * BODY_SIZE / size)
-        wrapped = textwrap.wrap(text, width=width, break_long_words=True) or [""]
-        if style in ("title", "heading"):
-            y -= size * 0.6
-        for part in wrapped:
-            if y - size * LEADING < MARGIN + 20:
-                pages.append([])
-                y = PAGE_HEIGHT - MARGIN
-            y -= size * LEADING
-            pages[-1].append((f"{font} {size}", y, part))
-        if style == "gap":
-            y -= BODY_SIZE * 0.5
-    return pages
+class _NumberedCanvas(Canvas):  # type: ignore[misc]  # ReportLab ships no types
+    """Holds each page until the end, when the number of pages is known, to write "Page n of m"."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._pages: list[dict[str, Any]] = []
+
+    def showPage(self) -> None:
+        self._pages.append(dict(self.__dict__))
+        self._startPage()
+
+    def save(self) -> None:
+        total = len(self._pages)
+        regular = fonts()[0]
+        for number, state in enumerate(self._pages, start=1):
+            self.__dict__.update(state)
+            self.setFont(regular, FOOT_SIZE)
+            self.drawRightString(A4[0] - MARGIN, MARGIN - 20, f"Page {number} of {total}")
+            super().showPage()
+        super().save()
+
+
+@functools.cache
+def _styles() -> dict[str, ParagraphStyle]:
+    regular, bold = fonts()
+    body = ParagraphStyle("body", fontName=regular, fontSize=BODY_SIZE, leading=BODY_SIZE * LEADING)
+    return {
+        "body": body,
+        "gap": ParagraphStyle("gap", parent=body, spaceAfter=BODY_SIZE * 0.5),
+        "heading": ParagraphStyle(
+            "heading",
+            fontName=bold,
+            fontSize=HEADING_SIZE,
+            leading=HEADING_SIZE * LEADING,
+            spaceBefore=HEADING_SIZE * 0.6,
+        ),
+        "title": ParagraphStyle(
+            "title",
+            fontName=bold,
+            fontSize=TITLE_SIZE,
+            leading=TITLE_SIZE * LEADING,
+            spaceBefore=TITLE_SIZE * 0.6,
+        ),
+    }
 
 
 def text_pdf(lines: list[tuple[str, str]], *, title: str) -> bytes:
-    """`lines` as (style, text), style "title", "heading", "body" or "gap" (a body line, then space)."""
-    pages = _layout(lines)
-    objects: list[bytes] = []
-
-    def add(body: bytes) -> int:
-        objects.append(body)
-        return len(objects)
-
-    catalog = add(b"")  # filled in below
-    pages_id = add(b"")
-    regular = add(b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>")
-    bold = add(b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica-Bold /Encoding /WinAnsiEncoding >>")
-    kids = []
-    for number, page in enumerate(pages, start=1):
-        stream = [b"BT"]
-        for font, y, text in page:
-            stream.append(b"/%s Tf 1 0 0 1 %d %.1f Tm (%s) Tj" % (font.encode(), MARGIN, y, _escape(text)))
-        foot = f"Page {number} of {len(pages)}"
-        stream.append(
-            b"/F1 8 Tf 1 0 0 1 %d %d Tm (%s) Tj" % (PAGE_WIDTH - MARGIN - 60, MARGIN - 20, _escape(foot))
-        )
-        stream.append(b"ET")
-        data = zlib.compress(b"\n".join(stream))
-        content = add(b"<< /Length %d /Filter /FlateDecode >>\nstream\n%s\nendstream" % (len(data), data))
-        kids.append(
-            add(
-                b"<< /Type /Page /Parent %d 0 R /MediaBox [0 0 %d %d] /Contents %d 0 R "
-                b"/Resources << /Font << /F1 %d 0 R /F2 %d 0 R >> >> >>"
-                % (pages_id, PAGE_WIDTH, PAGE_HEIGHT, content, regular, bold)
-            )
-        )
-    info = add(b"<< /Title (%s) /Producer (desist) >>" % _escape(title))
-    objects[catalog - 1] = b"<< /Type /Catalog /Pages %d 0 R /Lang (en-GB) >>" % pages_id
-    objects[pages_id - 1] = b"<< /Type /Pages /Kids [%s] /Count %d >>" % (
-        b" ".join(b"%d 0 R" % k for k in kids),
-        len(kids),
+    """`lines` as (style, text), style "title", "heading", "body" or "gap" (a body line, then space). The
+    text is plain: characters that mean something in ReportLab's paragraph markup are escaped."""
+    styles = _styles()
+    story: list[Flowable] = []
+    for style, text in lines:
+        if text.strip():
+            story.append(Paragraph(escape(text), styles.get(style, styles["body"])))
+        else:
+            story.append(Spacer(0, BODY_SIZE * LEADING + (BODY_SIZE * 0.5 if style == "gap" else 0)))
+    buffer = io.BytesIO()
+    document = SimpleDocTemplate(
+        buffer,
+        pagesize=A4,
+        leftMargin=MARGIN,
+        rightMargin=MARGIN,
+        topMargin=MARGIN,
+        bottomMargin=MARGIN + 20,
+        title=title,
+        author="desist",
+        lang="en-GB",
     )
-    out = bytearray(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
-    offsets = []
-    for number, body in enumerate(objects, start=1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n%s\nendobj\n" % (number, body)
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
-    out += b"".join(b"%010d 00000 n \n" % o for o in offsets)
-    out += b"trailer\n<< /Size %d /Root %d 0 R /Info %d 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
-        len(objects) + 1,
-        catalog,
-        info,
-        xref,
-    )
-    return bytes(out)
+    document.build(story, canvasmaker=_NumberedCanvas)
+    return buffer.getvalue()

@@ -303,3 +303,27 @@ def test_a_long_export_is_a_plain_text_pdf_with_every_page_numbered(subject, dpo
     first = pages[0].extract_text()
     assert "Information held about you: subject access request" in first and "Café (naïve)" in first
     assert f"Page {len(pages)} of {len(pages)}" in pages[-1].extract_text()
+
+
+def test_the_plain_text_pdf_keeps_names_in_any_script_and_markup_characters_as_written():
+    """desist.subject_access.pdf sets the text in DejaVu Sans (a TrueType font, not Helvetica's Windows-1252),
+    and its words are text, not ReportLab paragraph markup."""
+    from pypdf import PdfReader
+
+    from desist.subject_access import pdf
+
+    assert pdf.fonts() == ("DejaVuSans", "DejaVuSans-Bold")  # Debian's fonts-dejavu-core
+    lines = [
+        ("title", "Zoë Łukasz Ō"),
+        ("heading", "Связи: Ανδρέας"),
+        ("gap", "name: O'Neil <test> & co · <b>not bold</b> &amp;"),
+        ("body", ""),
+        *[("gap", f"row {n}: " + "word " * 60) for n in range(200)],
+    ]
+    pages = PdfReader(io.BytesIO(pdf.text_pdf(lines, title="Zoë Łukasz Ō"))).pages
+    first = pages[0].extract_text()
+    assert "Zoë Łukasz Ō" in first
+    assert "Связи: Ανδρέας" in first
+    assert "O'Neil <test> & co · <b>not bold</b> &amp;" in first
+    assert "?" not in first
+    assert f"Page {len(pages)} of {len(pages)}" in pages[-1].extract_text()
