@@ -31,6 +31,10 @@ def pytest_collection_modifyitems(config: Any, items: list[Any]) -> None:
         from _pytest.nodeid import coerce_node_id
 
         item._id = coerce_node_id(item.nodeid + suffix)
+    # The groups first: xdist hands out work in collection order, and a group is one long unit of work (the
+    # accessibility crawl's shards, 2 to 3 minutes; the Spark tests). Started last, it kept one worker busy
+    # while the other had nothing left to do.
+    items.sort(key=lambda item: not any(True for _ in item.iter_markers("xdist_group")))
 
 
 @pytest.fixture(scope="session")
