@@ -9,21 +9,24 @@ service/constants/AllReoffendingPredictorConstant.kt ("constants") and utils/Num
 
 The service works in Java BigDecimal: coefficients are ``BigDecimal(double)`` (the exact binary value of the
 double), sums and products are exact, division, logarithm and exponential use big-math's default
-MathContext (34 significant digits, DECIMAL128). The same is done here with ``decimal``.
+MathContext (34 significant digits, DECIMAL128). The same is done here with ``decimal``
+(:mod:`desist.core.risk.logistic`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from datetime import date
-from decimal import ROUND_HALF_EVEN, ROUND_HALF_UP, Context, Decimal
+from decimal import Decimal
+from typing import ClassVar
 
-from desist.core.risk.bands import Part, explain_parts
+from desist.core.risk.bands import Part
 from desist.core.risk.errors import MissingAssessmentItems, RiskInputError
-
-EXACT = Context(prec=400)  # BigDecimal add/multiply: exact
-DECIMAL128 = Context(prec=34, rounding=ROUND_HALF_EVEN)  # big-math's default MathContext
+from desist.core.risk.logistic import EXACT as EXACT
+from desist.core.risk.logistic import LogisticResult, Weight, log_ratio
+from desist.core.risk.logistic import percentage as percentage
+from desist.core.risk.logistic import probability as probability
 
 
 def _double(value: float) -> Decimal:
@@ -225,6 +228,71 @@ def whole_months(start: date, end: date) -> int:
     return months - 1 if months > 0 and end.day < start.day else months
 
 
+def months_weight(coefficients: tuple[Decimal, ...], assessment_date: date, follow_up_start: date) -> Decimal:
+    """The helpers' offence-free months: 0 before the follow-up starts; else a polynomial in the whole months
+    since it started, at most 36."""
+    if assessment_date < follow_up_start:
+        return Decimal(0)
+    return polynomial(coefficients, min(whole_months(follow_up_start, assessment_date), MONTHS_CAP))
+
+
+@dataclass(frozen=True, slots=True)
+class History:
+    """The checked criminal history each OGRS4 predictor (ARP, SVRP, VRP) starts from."""
+
+    sex: str  # "male" or "female"
+    group: str  # the offence group's key
+    start: date  # of the follow-up
+    age_now: int  # at the current conviction
+    age_follow_up: int
+    age_at_first_sanction: int
+    total_sanctions: int
+    violent_sanctions: int  # 0 where the predictor does not ask
+    assessment_date: date
+
+
+def checked_history(
+    predictor: str,
+    given: Mapping[str, object],
+    groups: Collection[str],
+    *,
+    follow_up_start: date | None,
+    more_missing: Collection[str] = (),
+) -> History:
+    """Every item of ``given`` present (and ``more_missing`` empty), sex male or female, whole counts (at
+    least 1 sanction; violent ones, when given, no more than all), a known offence group, and the ages at
+    conviction and at follow-up start (which defaults to the conviction date)."""
+    missing = [name for name, value in given.items() if value is None]
+    missing += more_missing
+    if missing:
+        raise MissingAssessmentItems(predictor, missing)
+    sex, offence_group = given["sex"], given["offence_group"]
+    if not isinstance(sex, str) or sex.strip().lower() not in ("male", "female"):
+        raise RiskInputError(f"sex must be 'male' or 'female' (got {sex!r})")
+    counts = [("age_at_first_sanction", 0), ("total_sanctions", 1)]
+    if "violent_sanctions" in given:
+        counts.append(("violent_sanctions", 0))
+    for name, least in counts:
+        value = given[name]
+        if isinstance(value, bool) or not isinstance(value, int) or value < least:
+            raise RiskInputError(f"{name} must be a whole number, {least} or more (got {value!r})")
+    first, total, violent = (
+        given.get(name, 0) for name in ("age_at_first_sanction", "total_sanctions", "violent_sanctions")
+    )
+    assert isinstance(first, int) and isinstance(total, int) and isinstance(violent, int)
+    if violent > total:
+        raise RiskInputError(f"violent sanctions ({violent}) are more than all ({total})")
+    group = str(offence_group).strip().lower()
+    if group not in groups:
+        raise RiskInputError(f"unknown offence group {offence_group!r}: use one of {', '.join(groups)}")
+    born, convicted, assessed = given["date_of_birth"], given["conviction_date"], given["assessment_date"]
+    assert isinstance(born, date) and isinstance(convicted, date) and isinstance(assessed, date)
+    start = follow_up_start or convicted
+    age_now = _age(born, convicted, "dateOfCurrentConviction")
+    age_follow_up = _age(born, start, "date at start of follow-up")
+    return History(sex.strip().lower(), group, start, age_now, age_follow_up, first, total, violent, assessed)
+
+
 def age_sex_weight(sex: str, age: int, *, dynamic: bool = False) -> Decimal:
     """helper lines 11-51: a quartic in the age at follow-up start, by sex."""
     if dynamic:
@@ -237,18 +305,21 @@ def offence_free_months_weight(
 ) -> Decimal:
     """helper lines 134-164: 0 before the follow-up starts; else a quartic in the whole months since it
     started, at most 36."""
-    if assessment_date < follow_up_start:
-        return Decimal(0)
-    months = min(whole_months(follow_up_start, assessment_date), MONTHS_CAP)
-    return polynomial(OFFENCE_FREE_MONTHS_DYNAMIC if dynamic else OFFENCE_FREE_MONTHS, months)
+    return months_weight(
+        OFFENCE_FREE_MONTHS_DYNAMIC if dynamic else OFFENCE_FREE_MONTHS, assessment_date, follow_up_start
+    )
+
+
+def _by_sex(sex: str, key: str, female: Decimal, male: Decimal, *, dynamic: bool) -> Decimal:
+    """The static coefficient for women or men, or the dynamic one named ``key``_female / ``key``_male."""
+    if dynamic:
+        return DYNAMIC[f"{key}_female" if sex == "female" else f"{key}_male"]
+    return female if sex == "female" else male
 
 
 def copas_log(total_sanctions: int, age_at_first: int, age_at_current: int) -> Decimal:
     """helper lines 177-193: ln(total ÷ (career + 26)), both to 34 digits."""
-    career = age_at_current - age_at_first + CAREER_BOOST
-    if career <= 0:
-        raise RiskInputError(f"the career length plus {CAREER_BOOST} must be positive (got {career})")
-    return DECIMAL128.ln(DECIMAL128.divide(Decimal(total_sanctions), Decimal(career)))
+    return log_ratio(total_sanctions, age_at_current - age_at_first + CAREER_BOOST, boost=str(CAREER_BOOST))
 
 
 def copas_weight(
@@ -257,9 +328,7 @@ def copas_weight(
     """helper lines 166-196: 3 or more sanctions only: ln(ratio) × coefficient."""
     if total_sanctions < 3:
         return Decimal(0)
-    coefficient = COPAS_FEMALE if sex == "female" else COPAS_MALE
-    if dynamic:
-        coefficient = DYNAMIC["copas_female" if sex == "female" else "copas_male"]
+    coefficient = _by_sex(sex, "copas", COPAS_FEMALE, COPAS_MALE, dynamic=dynamic)
     return EXACT.multiply(copas_log(total_sanctions, age_at_first, age_at_current), coefficient)
 
 
@@ -269,9 +338,7 @@ def copas_squared_weight(
     """helper lines 198-228: 3 or more sanctions only: ln(ratio)² × coefficient."""
     if total_sanctions < 3:
         return Decimal(0)
-    coefficient = COPAS_SQUARED_FEMALE if sex == "female" else COPAS_SQUARED_MALE
-    if dynamic:
-        coefficient = DYNAMIC["copas_squared_female" if sex == "female" else "copas_squared_male"]
+    coefficient = _by_sex(sex, "copas_squared", COPAS_SQUARED_FEMALE, COPAS_SQUARED_MALE, dynamic=dynamic)
     log = copas_log(total_sanctions, age_at_first, age_at_current)
     return EXACT.multiply(EXACT.multiply(log, log), coefficient)
 
@@ -282,57 +349,29 @@ def gap_weight(
     """helper lines 106-132: exactly 2 sanctions only: (age at current − age at first) × coefficient."""
     if total_sanctions != 2:
         return Decimal(0)
-    coefficient = YRS_FIRST_TO_SECOND_FEMALE if sex == "female" else YRS_FIRST_TO_SECOND_MALE
-    if dynamic:
-        coefficient = DYNAMIC["gap_female" if sex == "female" else "gap_male"]
+    coefficient = _by_sex(sex, "gap", YRS_FIRST_TO_SECOND_FEMALE, YRS_FIRST_TO_SECOND_MALE, dynamic=dynamic)
     return EXACT.multiply(Decimal(age_at_current - age_at_first), coefficient)
-
-
-def probability(total: Decimal) -> Decimal:
-    """NumbersUtils.kt line 34 ``sigmoid``: e^x ÷ (1 + e^x), to 34 digits."""
-    e = DECIMAL128.exp(total)
-    return DECIMAL128.divide(e, DECIMAL128.add(Decimal(1), e))
-
-
-def percentage(p: Decimal) -> float:
-    """NumbersUtils.kt lines 12 and 27-31: × 100 to 2 dp half up; ≤ 0 → 0.0, ≥ 100 → 99.99."""
-    value = float((p * 100).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
-    if value <= 0.0:
-        return 0.0
-    return 99.99 if value >= 100.0 else value
 
 
 def arp_band(percent: float) -> str:
     """helper lines 304-313: below 50 low, below 75 medium, below 90 high, below 100 very high; 0 or
     less and 100 or more are errors."""
-    if percent <= 0.0 or percent >= 100.0:
-        raise RiskInputError(f"ARP percentage must be above 0 and below 100 (got {percent})")
-    return next(band for floor, band in BANDS if percent >= floor)
+    return ArpResult.band_for(percent)
 
 
-@dataclass(frozen=True, slots=True)
-class ArpResult:
+class ArpResult(LogisticResult):
     """The ARP: the score (a %, 2 dp), band, static or dynamic, and each feature's weight."""
 
-    score: float
-    band: str
-    static: bool
-    weights: tuple[tuple[str, Decimal, str], ...]  # (label, weight, rule); the weights sum to total_weight
-    total_weight: Decimal
-    probability: Decimal
+    __slots__ = ()
+    NAME: ClassVar[str] = "ARP"
+    BANDS: ClassVar[tuple[tuple[float, str], ...]] = BANDS
+    BAND_RULE: ClassVar[str] = "below 50 low, below 75 medium, below 90 high, else very high"
 
-    @property
-    def parts(self) -> tuple[Part, ...]:
+    def score_parts(self) -> tuple[Part, ...]:
         return (
-            *(Part(label, str(weight), rule) for label, weight, rule in self.weights),
-            Part("Total weight", str(self.total_weight), "sum of the weights"),
             Part("Probability", str(self.probability), "e^total ÷ (1 + e^total)"),
             Part("ARP %", self.score, "× 100, 2 dp half up"),
-            Part("Band", self.band, "below 50 low, below 75 medium, below 90 high, else very high"),
         )
-
-    def explain(self) -> list[tuple[str, str]]:
-        return explain_parts(self.parts)
 
 
 def _static_part(
@@ -346,14 +385,9 @@ def _static_part(
     assessment_date: date | None,
     follow_up_start: date | None = None,
     dynamic: bool = False,
-) -> tuple[tuple[str, Decimal, str], ...]:
-    """The static ARP (service lines 15-24 and 108-190): intercept, age and sex, sex, offence group, first
-    or second sanction, sanction occasions, years between first and second sanction, offence-free months,
-    and the Copas terms for three or more sanctions; score = logistic(total) as a % to 2 dp.
-
-    ``follow_up_start`` defaults to ``conviction_date`` (service line 23). ``offence_group`` is the
-    service's actuarial category of the current offence in snake case (:data:`OFFENCE_GROUPS`).
-    """
+) -> tuple[Weight, ...]:
+    """The static items of :func:`arp_static` (service lines 108-190) as (label, weight, rule), with the
+    dynamic coefficients when ``dynamic``."""
     given = {
         "sex": sex,
         "date_of_birth": date_of_birth,
@@ -363,32 +397,15 @@ def _static_part(
         "offence_group": offence_group,
         "assessment_date": assessment_date,
     }
-    missing = [name for name, value in given.items() if value is None]
-    if missing:
-        raise MissingAssessmentItems("ARP", missing)
-    assert date_of_birth is not None and conviction_date is not None and assessment_date is not None
-    if not isinstance(sex, str) or sex.strip().lower() not in ("male", "female"):
-        raise RiskInputError(f"sex must be 'male' or 'female' (got {sex!r})")
-    sex_key = sex.strip().lower()
-    for name, least in (("age_at_first_sanction", 0), ("total_sanctions", 1)):
-        value = given[name]
-        if isinstance(value, bool) or not isinstance(value, int) or value < least:
-            raise RiskInputError(f"{name} must be a whole number, {least} or more (got {value!r})")
-    assert isinstance(age_at_first_sanction, int) and isinstance(total_sanctions, int)
-    group = str(offence_group).strip().lower()
-    if group not in OFFENCE_GROUPS:
-        raise RiskInputError(
-            f"unknown offence group {offence_group!r}: use one of {', '.join(OFFENCE_GROUPS)}"
-        )
-    start = follow_up_start or conviction_date
-    age_now = _age(date_of_birth, conviction_date, "dateOfCurrentConviction")
-    age_follow_up = _age(date_of_birth, start, "date at start of follow-up")
+    h = checked_history("ARP", given, OFFENCE_GROUPS, follow_up_start=follow_up_start)
+    sex_key, group, start, age_now, age_follow_up = h.sex, h.group, h.start, h.age_now, h.age_follow_up
+    age_at_first_sanction, total_sanctions = h.age_at_first_sanction, h.total_sanctions
     if age_at_first_sanction > age_now:
         raise RiskInputError(
             f"age at first sanction ({age_at_first_sanction}) is above age at conviction ({age_now})"
         )
 
-    weights: tuple[tuple[str, Decimal, str], ...] = (
+    weights: tuple[Weight, ...] = (
         ("Two-year intercept", DYNAMIC["intercept"] if dynamic else TWO_YEAR_CONSTANT, "constant"),
         (
             f"Age at follow-up start ({age_follow_up}), {sex_key}",
@@ -433,7 +450,7 @@ def _static_part(
         ),
         (
             "Offence-free months",
-            offence_free_months_weight(assessment_date, start, dynamic=dynamic),
+            offence_free_months_weight(h.assessment_date, start, dynamic=dynamic),
             "quartic in months since follow-up start (at most 36)",
         ),
         (
@@ -448,15 +465,6 @@ def _static_part(
         ),
     )
     return weights
-
-
-def _result(weights: tuple[tuple[str, Decimal, str], ...], *, dynamic: bool) -> ArpResult:
-    total = Decimal(0)
-    for _, weight, _ in weights:
-        total = EXACT.add(total, weight)
-    p = probability(total)
-    score = percentage(p)
-    return ArpResult(score, arp_band(score), not dynamic, weights, total, p)
 
 
 def arp_static(
@@ -487,7 +495,7 @@ def arp_static(
         assessment_date=assessment_date,
         follow_up_start=follow_up_start,
     )
-    return _result(weights, dynamic=False)
+    return ArpResult.from_weights(weights, dynamic=False)
 
 
 def _graded(name: str, value: object) -> int:
@@ -611,4 +619,4 @@ def arp_dynamic(
     weights.append(
         ("Other drugs", DYNAMIC["other_drugs"] if used & set(OTHER_DRUGS) else Decimal(0), "if any used")
     )
-    return _result(tuple(weights), dynamic=True)
+    return ArpResult.from_weights(tuple(weights), dynamic=True)

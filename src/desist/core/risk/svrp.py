@@ -13,22 +13,13 @@ Arithmetic as in :mod:`desist.core.risk.arp` (the service's BigDecimal).
 from __future__ import annotations
 
 from collections.abc import Collection
-from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from typing import ClassVar
 
-from desist.core.risk.arp import (
-    DECIMAL128,
-    EXACT,
-    _age,
-    _double,
-    percentage,
-    polynomial,
-    probability,
-    whole_months,
-)
-from desist.core.risk.bands import Part, explain_parts
-from desist.core.risk.errors import MissingAssessmentItems, RiskInputError
+from desist.core.risk.arp import _double, checked_history, months_weight, polynomial
+from desist.core.risk.errors import RiskInputError
+from desist.core.risk.logistic import EXACT, LogisticResult, Weight, log_ratio
 
 CAREER_BOOST = 12  # constants
 VIOLENT_CAREER_BOOST = 30  # helper getViolenceRateWeight: career + 30
@@ -170,39 +161,17 @@ DYNAMIC_ITEMS: tuple[str, ...] = (
 
 def svrp_band(percent: float) -> str:
     """helper getRiskBand: below 1 low, below 3 medium, below 6.9 high, below 100 very high."""
-    if percent < 0.0 or percent >= 100.0:
-        raise RiskInputError(f"SVRP percentage must be from 0 to below 100 (got {percent})")
-    return next(band for floor, band in BANDS if percent >= floor)
+    return SvrpResult.band_for(percent)
 
 
-def _log_ratio(count: int, career: int) -> Decimal:
-    if career <= 0:
-        raise RiskInputError(f"the career length plus its boost must be positive (got {career})")
-    return DECIMAL128.ln(DECIMAL128.divide(Decimal(count), Decimal(career)))
-
-
-@dataclass(frozen=True, slots=True)
-class SvrpResult:
+class SvrpResult(LogisticResult):
     """SVRP: score (a %, 2 dp), band, static or dynamic, each weight and the total."""
 
-    score: float
-    band: str
-    static: bool
-    weights: tuple[tuple[str, Decimal, str], ...]
-    total_weight: Decimal
-    probability: Decimal
-
-    @property
-    def parts(self) -> tuple[Part, ...]:
-        return (
-            *(Part(label, str(weight), rule) for label, weight, rule in self.weights),
-            Part("Total weight", str(self.total_weight), "sum of the weights"),
-            Part("SVRP %", self.score, "e^total ÷ (1 + e^total) × 100, 2 dp half up"),
-            Part("Band", self.band, "below 1 low, below 3 medium, below 6.9 high, else very high"),
-        )
-
-    def explain(self) -> list[tuple[str, str]]:
-        return explain_parts(self.parts)
+    __slots__ = ()
+    NAME: ClassVar[str] = "SVRP"
+    BANDS: ClassVar[tuple[tuple[float, str], ...]] = BANDS
+    BAND_RULE: ClassVar[str] = "below 1 low, below 3 medium, below 6.9 high, else very high"
+    ZERO_ALLOWED: ClassVar[bool] = True
 
 
 def _svrp(
@@ -229,40 +198,26 @@ def _svrp(
         "offence_group": offence_group,
         "assessment_date": assessment_date,
     }
-    missing = [name for name, value in given.items() if value is None]
-    if answers is not None:
-        missing += [name for name in DYNAMIC_ITEMS if answers.get(name) is None]
-    if missing:
-        raise MissingAssessmentItems("SVRP", missing)
-    assert date_of_birth is not None and conviction_date is not None and assessment_date is not None
-    if not isinstance(sex, str) or sex.strip().lower() not in ("male", "female"):
-        raise RiskInputError(f"sex must be 'male' or 'female' (got {sex!r})")
-    sex_key = sex.strip().lower()
-    for name, least in (("age_at_first_sanction", 0), ("total_sanctions", 1), ("violent_sanctions", 0)):
-        value = given[name]
-        if isinstance(value, bool) or not isinstance(value, int) or value < least:
-            raise RiskInputError(f"{name} must be a whole number, {least} or more (got {value!r})")
-    assert isinstance(age_at_first_sanction, int) and isinstance(total_sanctions, int)
-    assert isinstance(violent_sanctions, int)
-    if violent_sanctions > total_sanctions:
-        raise RiskInputError(f"violent sanctions ({violent_sanctions}) are more than all ({total_sanctions})")
     dynamic = answers is not None
-    c = DYNAMIC if dynamic else STATIC
     groups = OFFENCE_GROUPS_DYNAMIC if dynamic else OFFENCE_GROUPS_STATIC
-    group = str(offence_group).strip().lower()
-    if group not in groups:
-        raise RiskInputError(f"unknown offence group {offence_group!r}: use one of {', '.join(groups)}")
-    start = follow_up_start or conviction_date
-    age_now = _age(date_of_birth, conviction_date, "dateOfCurrentConviction")
-    age_follow_up = _age(date_of_birth, start, "date at start of follow-up")
+    h = checked_history(
+        "SVRP",
+        given,
+        groups,
+        follow_up_start=follow_up_start,
+        more_missing=[] if answers is None else [name for name in DYNAMIC_ITEMS if answers.get(name) is None],
+    )
+    sex_key, group, start, age_now, age_follow_up = h.sex, h.group, h.start, h.age_now, h.age_follow_up
+    age_at_first_sanction, total_sanctions, violent_sanctions = (
+        h.age_at_first_sanction,
+        h.total_sanctions,
+        h.violent_sanctions,
+    )
+    c = DYNAMIC if dynamic else STATIC
     aai = (DYNAMIC_AAI if dynamic else STATIC_AAI)[sex_key]
-    if assessment_date < start:
-        ofm = Decimal(0)
-    else:
-        months = min(whole_months(start, assessment_date), MONTHS_CAP)
-        ofm = polynomial(DYNAMIC_OFM if dynamic else STATIC_OFM, months)
+    ofm = months_weight(DYNAMIC_OFM if dynamic else STATIC_OFM, h.assessment_date, start)
     zero = Decimal(0)
-    weights: list[tuple[str, Decimal, str]] = [
+    weights: list[Weight] = [
         ("Two-year intercept", c["intercept"], "constant"),
         (f"Age at follow-up start ({age_follow_up}), {sex_key}", polynomial(aai, age_follow_up), "quadratic"),
         ("Female", c["female"] if sex_key == "female" else zero, "women only"),
@@ -285,7 +240,7 @@ def _svrp(
         (
             "Copas",
             EXACT.multiply(
-                _log_ratio(total_sanctions, age_now - age_at_first_sanction + CAREER_BOOST),
+                log_ratio(total_sanctions, age_now - age_at_first_sanction + CAREER_BOOST),
                 c[f"copas_{sex_key}"],
             )
             if total_sanctions >= 3
@@ -310,7 +265,7 @@ def _svrp(
         (
             "Violence rate",
             EXACT.multiply(
-                _log_ratio(violent_sanctions, age_now - age_at_first_sanction + VIOLENT_CAREER_BOOST),
+                log_ratio(violent_sanctions, age_now - age_at_first_sanction + VIOLENT_CAREER_BOOST),
                 c["violent_rate"],
             )
             if violent_sanctions
@@ -341,7 +296,7 @@ def _svrp(
                 f"unknown past offence(s) {', '.join(unknown_past)}: use {', '.join(PAST_OFFENCES)}"
             )
 
-        def graded(name: str, key: str) -> tuple[str, Decimal, str]:
+        def graded(name: str, key: str) -> Weight:
             answer = int(answers[name])  # type: ignore[call-overload]
             return (
                 f"{name.replace('_', ' ').capitalize()} ({answer})",
@@ -369,12 +324,7 @@ def _svrp(
                     "if ever",
                 )
             )
-    total = Decimal(0)
-    for _, weight, _ in weights:
-        total = EXACT.add(total, weight)
-    p = probability(total)
-    score = percentage(p)
-    return SvrpResult(score, svrp_band(score), not dynamic, tuple(weights), total, p)
+    return SvrpResult.from_weights(tuple(weights), dynamic=dynamic)
 
 
 def svrp_static(

@@ -13,22 +13,13 @@ Arithmetic as in :mod:`desist.core.risk.arp`.
 from __future__ import annotations
 
 from collections.abc import Collection
-from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from typing import ClassVar
 
-from desist.core.risk.arp import (
-    DECIMAL128,
-    EXACT,
-    _age,
-    _double,
-    percentage,
-    polynomial,
-    probability,
-    whole_months,
-)
-from desist.core.risk.bands import Part, explain_parts
-from desist.core.risk.errors import MissingAssessmentItems, RiskInputError
+from desist.core.risk.arp import _double, checked_history, months_weight, polynomial
+from desist.core.risk.errors import RiskInputError
+from desist.core.risk.logistic import EXACT, LogisticResult, Weight, log_ratio
 
 CAREER_BOOST_COPAS = 12
 CAREER_BOOST_VIOLENT = 30
@@ -240,39 +231,16 @@ OTHER_DRUGS: tuple[str, ...] = ("other_drugs", "ketamine", "spice", "hallucinoge
 
 def vrp_band(percent: float) -> str:
     """helper getRiskBand: below 30 low, below 60 medium, below 80 high, below 100 very high."""
-    if percent <= 0.0 or percent >= 100.0:
-        raise RiskInputError(f"VRP percentage must be above 0 and below 100 (got {percent})")
-    return next(band for floor, band in BANDS if percent >= floor)
+    return VrpResult.band_for(percent)
 
 
-def _log_ratio(count: int, career: int) -> Decimal:
-    if career <= 0:
-        raise RiskInputError(f"the career length plus its boost must be positive (got {career})")
-    return DECIMAL128.ln(DECIMAL128.divide(Decimal(count), Decimal(career)))
-
-
-@dataclass(frozen=True, slots=True)
-class VrpResult:
+class VrpResult(LogisticResult):
     """VRP: score (a %, 2 dp), band, static or dynamic, each weight and the total."""
 
-    score: float
-    band: str
-    static: bool
-    weights: tuple[tuple[str, Decimal, str], ...]
-    total_weight: Decimal
-    probability: Decimal
-
-    @property
-    def parts(self) -> tuple[Part, ...]:
-        return (
-            *(Part(label, str(weight), rule) for label, weight, rule in self.weights),
-            Part("Total weight", str(self.total_weight), "sum of the weights"),
-            Part("VRP %", self.score, "e^total ÷ (1 + e^total) × 100, 2 dp half up"),
-            Part("Band", self.band, "below 30 low, below 60 medium, below 80 high, else very high"),
-        )
-
-    def explain(self) -> list[tuple[str, str]]:
-        return explain_parts(self.parts)
+    __slots__ = ()
+    NAME: ClassVar[str] = "VRP"
+    BANDS: ClassVar[tuple[tuple[float, str], ...]] = BANDS
+    BAND_RULE: ClassVar[str] = "below 30 low, below 60 medium, below 80 high, else very high"
 
 
 def vrp(
@@ -308,40 +276,26 @@ def vrp(
         "assessment_date": assessment_date,
     }
     values = None if answers is None else {"motivation_to_tackle_drug_misuse": 0, **answers}
-    missing = [name for name, value in given.items() if value is None]
-    if values is not None:
-        missing += [name for name in DYNAMIC_ITEMS if values.get(name) is None]
-    if missing:
-        raise MissingAssessmentItems("VRP", missing)
-    assert date_of_birth is not None and conviction_date is not None and assessment_date is not None
-    if not isinstance(sex, str) or sex.strip().lower() not in ("male", "female"):
-        raise RiskInputError(f"sex must be 'male' or 'female' (got {sex!r})")
-    sex_key = sex.strip().lower()
-    for name, least in (("age_at_first_sanction", 0), ("total_sanctions", 1), ("violent_sanctions", 0)):
-        value = given[name]
-        if isinstance(value, bool) or not isinstance(value, int) or value < least:
-            raise RiskInputError(f"{name} must be a whole number, {least} or more (got {value!r})")
-    assert isinstance(age_at_first_sanction, int) and isinstance(total_sanctions, int)
-    assert isinstance(violent_sanctions, int)
-    if violent_sanctions > total_sanctions:
-        raise RiskInputError(f"violent sanctions ({violent_sanctions}) are more than all ({total_sanctions})")
     dynamic = values is not None
-    c = DYNAMIC if dynamic else STATIC
     groups = OFFENCE_GROUPS_DYNAMIC if dynamic else OFFENCE_GROUPS_STATIC
-    group = str(offence_group).strip().lower()
-    if group not in groups:
-        raise RiskInputError(f"unknown offence group {offence_group!r}: use one of {', '.join(groups)}")
-    start = follow_up_start or conviction_date
-    age_now = _age(date_of_birth, conviction_date, "dateOfCurrentConviction")
-    age_follow_up = _age(date_of_birth, start, "date at start of follow-up")
+    h = checked_history(
+        "VRP",
+        given,
+        groups,
+        follow_up_start=follow_up_start,
+        more_missing=[] if values is None else [name for name in DYNAMIC_ITEMS if values.get(name) is None],
+    )
+    sex_key, group, start, age_now, age_follow_up = h.sex, h.group, h.start, h.age_now, h.age_follow_up
+    age_at_first_sanction, total_sanctions, violent_sanctions = (
+        h.age_at_first_sanction,
+        h.total_sanctions,
+        h.violent_sanctions,
+    )
+    c = DYNAMIC if dynamic else STATIC
     career = age_now - age_at_first_sanction
-    if assessment_date < start:
-        ofm = Decimal(0)
-    else:
-        months = min(whole_months(start, assessment_date), MONTHS_CAP)
-        ofm = polynomial(DYNAMIC_OFM if dynamic else STATIC_OFM, months)
+    ofm = months_weight(DYNAMIC_OFM if dynamic else STATIC_OFM, h.assessment_date, start)
     zero = Decimal(0)
-    weights: list[tuple[str, Decimal, str]] = [
+    weights: list[Weight] = [
         ("Two-year intercept", c["intercept"], "constant"),
         (
             f"Age at follow-up start ({age_follow_up}), {sex_key}",
@@ -376,14 +330,14 @@ def vrp(
         ("Offence-free months", ofm, "polynomial in months since follow-up start (at most 36)"),
         (
             "Copas",
-            EXACT.multiply(_log_ratio(total_sanctions, career + CAREER_BOOST_COPAS), c[f"copas_{sex_key}"])
+            EXACT.multiply(log_ratio(total_sanctions, career + CAREER_BOOST_COPAS), c[f"copas_{sex_key}"])
             if total_sanctions >= 3
             else zero,
             "3+ sanctions: ln(total ÷ (career + 12)) × coefficient",
         ),
         (
             "Violent Copas",
-            EXACT.multiply(_log_ratio(violent_sanctions, career + CAREER_BOOST_VIOLENT), c["violent_rate"])
+            EXACT.multiply(log_ratio(violent_sanctions, career + CAREER_BOOST_VIOLENT), c["violent_rate"])
             if violent_sanctions
             else zero,
             "ln(violent ÷ (career + 30)) × coefficient",
@@ -412,7 +366,7 @@ def vrp(
                 f"unknown drug(s) {', '.join(unknown_drugs)}: use {', '.join(DRUGS + OTHER_DRUGS)}"
             )
 
-        def graded(name: str) -> tuple[str, Decimal, str]:
+        def graded(name: str) -> Weight:
             answer = int(values[name])  # type: ignore[call-overload]
             return (
                 f"{name.replace('_', ' ').capitalize()} ({answer})",
@@ -463,9 +417,4 @@ def vrp(
         weights.append(
             ("Other drugs", DYNAMIC["other_drugs"] if used & set(OTHER_DRUGS) else zero, "if any used")
         )
-    total = Decimal(0)
-    for _, weight, _ in weights:
-        total = EXACT.add(total, weight)
-    p = probability(total)
-    score = percentage(p)
-    return VrpResult(score, vrp_band(score), not dynamic, tuple(weights), total, p)
+    return VrpResult.from_weights(tuple(weights), dynamic=dynamic)
