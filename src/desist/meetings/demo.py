@@ -1,6 +1,6 @@
-"""The partnership's MAPPA and MARAC meetings for the demo (MARAC: see `demo_marac_meetings_build`). MAPPA: a
-level 2 series meeting weekly and a level 3 series meeting
-monthly for the past year and the coming month, with the people who hold a current MAPPA register entry at
+"""The partnership's MAPPA, MARAC and IOM meetings for the demo (MARAC: see `demo_marac_meetings_build`; IOM:
+`demo_iom_meetings_build`). MAPPA: a level 2 series meeting weekly and a level 3 series meeting monthly for
+the past year and the coming month, with the people who hold a current MAPPA register entry at
 level 2 or 3 as their cases (each reviewed every four weeks at level 2, every meeting at level 3), new
 referrals accepted as they come, attendance by the responsible authority and the duty-to-co-operate agencies,
 a discussion and decision on each case recorded by the MAPPA coordinator, the general minutes, and actions
@@ -367,6 +367,8 @@ def demo_meetings_build(today: date | None = None) -> dict[str, int]:
     )
     marac = demo_marac_meetings_build(today)
     counts.update({f"marac {k}": v for k, v in marac.items()})
+    iom = demo_iom_meetings_build(today)
+    counts.update({f"iom {k}": v for k, v in iom.items()})
     return counts
 
 
@@ -545,4 +547,58 @@ def demo_marac_meetings_build(today: date) -> dict[str, int]:
         summary=f"Loaded the demo's MARAC meetings ({counts['meetings']} meetings, {counts['items']} cases)",
         detail=counts,
     )
+    return counts
+
+
+# The IOM meetings' members: the police chair, probation co-leads, and the agencies of the cohort's pathways.
+IOM_MEMBERS = ("police", "probation", "treatment", "housing", "job_centre")
+
+
+def demo_iom_meetings_build(today: date) -> dict[str, int]:
+    """The IOM panel (monthly) and the IOM steering group (quarterly), chaired by the police and run by the
+    demo's IOM coordinator (`demo.iom`): each with its coming meeting scheduled and its members invited. The
+    panel's agenda is built by the service from the candidates awaiting a decision and the cohort reviews due,
+    for the panel to decide at the meeting; the steering group's page is one click from its series."""
+    counts = {"series": 0, "meetings": 0, "items": 0}
+    if MeetingSeries.objects.filter(kind__in=("iom_panel", "iom_steering")).exists():
+        return counts
+    coordinator = User.objects.filter(username="demo.iom").first()
+    agencies: dict[str, Agency] = {}
+    for agency in Agency.objects.order_by("code"):
+        agencies.setdefault(agency.kind, agency)
+    members = [agencies[kind] for kind in IOM_MEMBERS if kind in agencies]
+    if coordinator is None or "police" not in agencies or "probation" not in agencies:
+        return counts
+    actor = actor_for_user(coordinator, channel=Channel.CLI, purpose="risk_management")
+    for kind, name, hour, weeks in (
+        ("iom_panel", "Kent IOM panel", 10, 2),
+        ("iom_steering", "Kent IOM steering group", 14, 5),
+    ):
+        series = MeetingSeries.objects.create(
+            name=name, kind=kind, chair_agency=agencies["police"], place="Maidstone Police Station"
+        )
+        series.agencies.set(members)
+        counts["series"] += 1
+        day = today + timedelta(weeks=weeks)
+        while day.weekday() >= 5:  # a working day
+            day += timedelta(days=1)
+        meeting = Meeting.objects.create(
+            series=series,
+            starts_at=_at(day, hour),
+            ends_at=_at(day, hour + 2),
+            place=series.place,
+            status=MeetingStatus.SCHEDULED,
+            invitations_sent_at=_at(today, 9),
+        )
+        counts["meetings"] += 1
+        Attendance.objects.bulk_create(
+            [
+                Attendance(
+                    meeting=meeting, agency=agency, status=AttendanceStatus.INVITED, invited_at=_at(today, 9)
+                )
+                for agency in members
+            ]
+        )
+        if kind == "iom_panel":
+            counts["items"] += len(agenda_build(actor=actor, meeting=meeting))
     return counts
