@@ -293,7 +293,8 @@ DESIST_SEARCH_SETTLE_SECONDS = env.int("DESIST_SEARCH_SETTLE_SECONDS", default=3
 # An agency keeps sight of a person for this many days after its involvement ends (closing notes, handover).
 DESIST_ACCESS_GRACE_DAYS = env.int("DESIST_ACCESS_GRACE_DAYS", default=90)
 # Information sharing (docs/information-governance.md): how long a break-glass use lasts, how early an
-# agreement shows as due for review, and what the data protection officer's page counts as out of the ordinary.
+# agreement shows as due for review, and what the data protection officer's page counts as out of the
+# ordinary.
 DESIST_BREAK_GLASS_MINUTES = env.int("DESIST_BREAK_GLASS_MINUTES", default=60)
 DESIST_SHARING_REVIEW_WARN_DAYS = env.int("DESIST_SHARING_REVIEW_WARN_DAYS", default=60)
 DESIST_UNUSUAL_ACCESS_DAYS = env.int("DESIST_UNUSUAL_ACCESS_DAYS", default=7)

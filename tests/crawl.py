@@ -29,8 +29,7 @@ PER_ADMIN_PATTERN = 1
 DOCUMENT_SUFFIXES = (".pdf", ".zip")
 DOCUMENTS_PER_RUN = 2
 # Never followed: they change something (sign out) or are not pages (static files).
-# A strategy board pack is a PDF laid out on request, for every member: tests/app/strategy builds it.
-NEVER = ("/static/", "/accounts/logout/", "/admin/logout/", "/strategy/meetings/")
+NEVER = ("/static/", "/accounts/logout/", "/admin/logout/")
 
 # URL patterns no link leads to, and why. Everything else in the URL configuration must be reached.
 UNLINKED: dict[str, str] = {
@@ -48,8 +47,8 @@ UNLINKED: dict[str, str] = {
     "other number); tests/app/people/test_people_merge.py",
     "search/settled/": "POST only: the search a user settled on (sent by the page's script)",
     "governance/emergency/<id:use_id>/review/": "POST only: the DPO's review of a break-glass use",
-    "people/<id:person_id>/emergency-access/": "linked from the page refusing a record (no crawled page links "
-    "to a record its user may not see); tests/app/sharing/test_sharing.py",
+    "people/<id:person_id>/emergency-access/": "linked from the page refusing a record (no crawled page "
+    "links to a record its user may not see); tests/app/sharing/test_sharing.py",
     "subject-access/<id:request_id>/<slug:action>/": "POST only: the steps of a subject access request",
     "subject-access/<id:request_id>/": "the demo holds no subject access request; tests/app/subject_access",
     "subject-access/<id:request_id>/export.zip": "a zip, linked once redactions are confirmed; "
@@ -109,8 +108,6 @@ UNLINKED: dict[str, str] = {
     "linkage/review/<id:pair_id>/": "needs a pair to review (none in a fresh demo)",
     "victims/notifications/<id:notification_id>/": "needs a victim notification (none due in a small "
     "fresh demo); tests/app/victims/test_victim_pages.py opens it",
-    "strategy/meetings/<id:meeting_id>/pack.pdf": "a strategy board pack (PDF), never followed (NEVER); "
-    "tests/app/strategy/test_pages.py and tests/browser/test_strategy_journey.py download it",
     "board/published/<str:quarter>/pack.pdf": "needs a published quarter (none in a fresh demo); "
     "tests/app/board/test_board.py builds the pack",
     "meetings/series/<id:series_id>/feed/": "POST only: issue or revoke a meeting series' calendar feed",

@@ -24,7 +24,9 @@ def test_a_period_is_at_least_a_month():
         rules.Period(years=-1, months=13)
 
 
-@pytest.mark.parametrize("period", [rules.Period(months=1), rules.Period(years=1), rules.Period(years=6, months=5)])
+@pytest.mark.parametrize(
+    "period", [rules.Period(months=1), rules.Period(years=1), rules.Period(years=6, months=5)]
+)
 def test_the_cutoff_agrees_with_reached_on_for_every_trigger(period):
     # For each day, every trigger on or before the cutoff is due and every one after it is not.
     start = date(2023, 1, 1)

@@ -24,8 +24,8 @@ from desist.api.referrals import premises_router
 from desist.api.referrals import router as referrals_router
 from desist.api.release import router as release_router
 from desist.api.services import WRITE_METHODS, api_token_check
-from desist.api.subject_access import router as subject_access_router
 from desist.api.strategy import router as strategy_router
+from desist.api.subject_access import router as subject_access_router
 from desist.api.supervision import router as supervision_router
 from desist.api.victims import router as victims_router
 from desist.api.victims import work_router
