@@ -108,8 +108,6 @@ UNLINKED: dict[str, str] = {
     "linkage/review/<id:pair_id>/": "needs a pair to review (none in a fresh demo)",
     "victims/notifications/<id:notification_id>/": "needs a victim notification (none due in a small "
     "fresh demo); tests/app/victims/test_victim_pages.py opens it",
-    "board/published/<str:quarter>/pack.pdf": "needs a published quarter (none in a fresh demo); "
-    "tests/app/board/test_board.py builds the pack",
     "meetings/series/<id:series_id>/feed/": "POST only: issue or revoke a meeting series' calendar feed",
     "meetings/feed/<str:token>.ics": "a meeting series' calendar feed: its address holds a secret shown "
     "once; tests/app/meetings/test_pages.py reads it",

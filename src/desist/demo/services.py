@@ -34,6 +34,7 @@ from desist.assessments.services import risk_recalculate, section_need_or_blank
 from desist.audit.context import system_actor
 from desist.audit.models import Action
 from desist.audit.services import log_access
+from desist.board.demo import ANALYST_LOGIN, analyst_user, demo_board_publish
 from desist.bulk import copy_rows
 from desist.core.synth import generate_partnership
 from desist.demo.extracts import JUSTICE, SCHOOL, AgencyRecords, extracts_import, extracts_link
@@ -118,6 +119,12 @@ DEMO_LOGINS = [
         "probation",
         Role.COORDINATOR,
         "MAPPA coordinator: level 2 and 3 meetings from agenda to minutes, and their actions",
+    ),
+    (
+        ANALYST_LOGIN,
+        "council_community_safety",
+        Role.ANALYST,
+        "performance analyst: the board's figures unsuppressed, publishing a quarter, predictor validation",
     ),
     (
         "demo.board",
@@ -702,7 +709,11 @@ def _derive(log: Callable[[str], None]) -> None:
         f"MAPPA meetings: {meetings['meetings']:,} meetings with {meetings['items']:,} cases heard, "
         f"{meetings['actions']:,} actions ({meetings['overdue']:,} overdue)"
     )
-    # After the meetings: the strategy board publishes the last quarter and follows the plan (its own series).
+    # After the meetings: the analyst publishes the last quarter, then the strategy board follows the plan
+    # against it (its own series).
+    published = demo_board_publish(timezone.localdate())
+    if published:
+        log(f"Board figures published for {published} by the performance analyst")
     strategy = demo_strategy_build(timezone.localdate())
     log(
         f"Strategy board: {strategy['meetings']} meetings, {strategy['members']} members, "
@@ -836,6 +847,9 @@ def demo_logins_refresh() -> list[DemoLogin]:
             user = team_manager_user()
             if user is not None:
                 user.username = username
+        if user is None and username == ANALYST_LOGIN:
+            # The performance analyst who publishes the board's quarter (board.demo).
+            user = analyst_user()
         if user is None and username == DPO_LOGIN:
             # A synthetic user of its own, with the data protection officer's permission (desist.sharing).
             user = dpo_user()

@@ -206,3 +206,15 @@ def test_the_demo_has_supervision_and_enforcement_and_a_second_build_adds_none(d
         .exclude(appointment__person=F("person"))
         .exists()
     )
+
+
+def test_the_analyst_published_the_last_quarter_the_board_and_the_plan_read(demo):
+    """Issue 15: the board, the plan's goals and the board meeting's pack read a published quarter from the
+    first sign-in; the demo's analyst published it, as from the board."""
+    from desist.board.models import QuarterSnapshot
+    from desist.board.selectors import latest_quarter
+
+    snapshot = QuarterSnapshot.objects.select_related("published_by").get()
+    assert snapshot.quarter == latest_quarter(_as_of()).code
+    assert snapshot.published_by is not None and snapshot.published_by.username == "demo.analyst"
+    assert "demo.analyst" in _logins(demo)
