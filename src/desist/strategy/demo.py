@@ -3,10 +3,9 @@ a member of each agency the seeds name (seeds/001: probation in the chair), a ye
 attendance and minutes, the plan from the seeds endorsed at the first of them (seven principles, six priority
 groups, four priority interventions), goals tied to the basket's measures, actions owned by people of the
 agencies, and their quarterly updates, some late. Every meeting, decision and update is recorded by a real
-user of the demo, through the services. No quarter is published here (working out the basket is the
-analyst's step, `manage.py board_publish`, and would slow every demo build): until one is, the goals say
-"nothing published", and a goal's baseline is taken from a published quarter's trend when there is one. The
-police board member becomes the `demo.board` login."""
+user of the demo, through the services. No quarter is published here: the demo's analyst publishes the last
+one just before (board/demo.py), and a goal's baseline is taken from a published quarter's trend when there
+is one. The police board member becomes the `demo.board` login."""
 
 from __future__ import annotations
 
