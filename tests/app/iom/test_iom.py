@@ -12,7 +12,7 @@ from desist.iom.selectors import CandidateFilters, candidates
 from desist.offences.services import offence_record
 from desist.registers.models import RegisterEntry
 from tests.app import builders
-from tests.app.builders import TODAY
+from tests.app.builders import NAVIGATION_QUERIES, TODAY
 
 pytestmark = [pytest.mark.django_db, pytest.mark.postgres]
 
@@ -151,7 +151,7 @@ def test_pages_and_the_record_show_decisions(client, team, pool, partnership, dj
         },
     )
     assert response.status_code == 302
-    with django_assert_max_num_queries(16):
+    with django_assert_max_num_queries(16 + NAVIGATION_QUERIES):
         cohort = client.get("/iom/cohort/")
     assert b"PROLIFIC" in cohort.content and b"Fixed (neighbourhood crime)" in cohort.content
     record = client.get(f"/people/{pool['prolific'].pk}/risk/").content.decode()

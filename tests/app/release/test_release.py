@@ -20,7 +20,7 @@ from desist.release.models import (
 )
 from desist.sentences.models import KeyDate
 from tests.app import builders
-from tests.app.builders import TODAY
+from tests.app.builders import NAVIGATION_QUERIES, TODAY
 
 pytestmark = pytest.mark.django_db
 
@@ -318,7 +318,7 @@ def test_readiness_page_filters_and_bounds_its_queries(
         for task in list(plan.tasks.all())[: n * 2]:
             services.plan_task_update(actor=officer_actor(team), task=task, status="not_needed")
     client.force_login(team["officer"])
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(12 + NAVIGATION_QUERIES):
         page = client.get("/releases/").content.decode()
     assert "6 releases" in page and "RELEASE0" in page and "Short notice" in page
     assert "Accommodation found and address confirmed" in page

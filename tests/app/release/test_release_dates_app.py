@@ -21,7 +21,7 @@ from desist.sentences.models import KeyDate, Sentence
 from desist.victims import services as victims
 from desist.victims.models import VictimNotification
 from tests.app import builders
-from tests.app.builders import TODAY
+from tests.app.builders import NAVIGATION_QUERIES, TODAY
 
 pytestmark = pytest.mark.django_db
 
@@ -247,7 +247,7 @@ def test_the_release_page_shows_every_date_with_its_working_in_bounded_queries(
     for sentence in (first, second):
         services.adjustment_record(actor=builders.actor(officer), sentence=sentence, kind="remand", days=3)
     client.force_login(officer)
-    with django_assert_max_num_queries(15):
+    with django_assert_max_num_queries(15 + NAVIGATION_QUERIES):
         page = client.get(f"/people/{subject.pk}/release/").content.decode()
     assert "Conditional release date (CRD)" in page and "Sentence and licence expiry (SLED)" in page
     assert "deducted" in page and "Remand in custody: 3 days" in page

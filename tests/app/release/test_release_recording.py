@@ -25,7 +25,7 @@ from desist.release.models import (
 )
 from desist.victims.models import VictimNotification
 from tests.app import builders
-from tests.app.builders import TODAY
+from tests.app.builders import NAVIGATION_QUERIES, TODAY
 from tests.app.victims.test_victims import perpetrator, registered_victim
 
 pytestmark = pytest.mark.django_db
@@ -295,7 +295,7 @@ def test_the_release_page_records_the_release_and_then_shows_it(
     client.force_login(team["officer"])
     # 15: the booking's recalls, adjustments and offences (issue 12) are prefetched once, whatever their
     # number.
-    with django_assert_max_num_queries(15):
+    with django_assert_max_num_queries(15 + NAVIGATION_QUERIES):
         page = client.get(f"/people/{subject.pk}/release/").content.decode()
     assert f'value="{TODAY.isoformat()}"' in page  # the date of release defaults to today
     form = {f"release{sentence.pk}-released_on": "", f"release{sentence.pk}-release_type": "conditional"}
