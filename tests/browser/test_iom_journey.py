@@ -1,5 +1,6 @@
 """A coordinator adopts a candidate into the IOM cohort and sees the tier and risk working (issue 3)."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -85,11 +86,14 @@ def test_coordinator_adopts_a_candidate(page: Page, live_server, candidate):
         "link", name="Risk and needs"
     ).click()
     expect(page.get_by_role("heading", name="Risk and needs")).to_be_visible()
-    ogrs = page.locator(".govuk-summary-list__row", has_text="OGRS3")
+    ogrs = page.locator(".govuk-summary-list__row", has_text="OGRS3 (proven reoffending)")
     expect(ogrs).to_contain_text("within two years")
     ogrs.get_by_text("Why: the working").click()
     expect(ogrs).to_contain_text("Copas")
-    tier = page.locator(".govuk-summary-list__row").filter(has=page.get_by_text("Tier", exact=True))
+    # The row whose key is "Tier" (the single-letter tier's working has a "Tier" cell of its own).
+    tier = page.locator(".govuk-summary-list__row").filter(
+        has=page.locator(".govuk-summary-list__key", has_text=re.compile(r"^\s*Tier\s*$"))
+    )
     tier.get_by_text("Why: the working").click()
     expect(tier.locator("table")).to_be_visible()
     expect(page.locator("table", has_text="Severe need")).to_contain_text("Accommodation")

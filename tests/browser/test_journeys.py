@@ -168,7 +168,8 @@ def test_another_agencys_record_is_not_found(page: Page, live_server, caseload):
     login(page, live_server, "hana.housing", PASSWORD)
     response = page.goto(f"{live_server.url}/people/{caseload['william'].pk}/")
     assert response is not None and response.status == 404
-    expect(page.get_by_role("heading", name="Page not found")).to_be_visible()
+    # The same page as for a record that does not exist (nothing says it does), with whom to ask.
+    expect(page.get_by_role("heading", name="No such record is available to you")).to_be_visible()
     assert_accessible(page, context="not found")
     response = page.goto(f"{live_server.url}/people/{caseload['tenant'].pk}/")
     assert response is not None and response.status == 200
