@@ -49,8 +49,28 @@ class Practitioner(models.Model):
         return f"{self.user} ({self.grade})"
 
 
+class PractitionerChange(models.Model):
+    """One change of a practitioner's grade or contracted hours, kept as history."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    grade = models.CharField(max_length=8, choices=GRADE_CHOICES)
+    contracted_hours = models.DecimalField(max_digits=5, decimal_places=2, null=True, blank=True)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    changed_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-changed_at", "-id"]
+        indexes = [models.Index(fields=["user", "changed_at"], name="practitionerchange_user")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id}: {self.grade}, {self.contracted_hours} hours"
+
+
 class Reduction(models.Model):
-    """Hours a week taken off a practitioner's caseload time, for a reason, until an end date."""
+    """Hours a week taken off a practitioner's caseload time, for a reason, until an end date. Ending one
+    early moves its end date and says who ended it; the row stays as history."""
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reductions")
     hours = models.DecimalField(
@@ -60,6 +80,13 @@ class Reduction(models.Model):
     starts_on = models.DateField()
     ends_on = models.DateField()
     notes = models.TextField(blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    ended_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    ended_at = models.DateTimeField(null=True, blank=True, help_text="When it was ended before its end date.")
 
     class Meta:
         ordering = ["ends_on", "id"]
@@ -123,12 +150,84 @@ class CourtReport(models.Model):
     requested_on = models.DateField()
     due_on = models.DateField()
     completed_on = models.DateField(null=True, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         indexes = [models.Index(fields=["author", "completed_on"], name="courtreport_open")]
+        constraints = [
+            models.CheckConstraint(condition=Q(due_on__gte=F("requested_on")), name="courtreport_due_after"),
+            models.CheckConstraint(
+                condition=Q(completed_on__isnull=True) | Q(completed_on__gte=F("requested_on")),
+                name="courtreport_completed_after",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} for person {self.person_id}"
+
+
+CONTACT_TYPE_CHOICES = [(c.code, c.description) for c in rules.contact_types()]
+
+
+class WeightedContact(models.Model):
+    """Weighted work done on a case (case management support, group supervision: the model's contact types).
+    It counts for whoever did it when the case is not theirs, and against the case's holder
+    (`WorkloadCalculator.sumContacts`), for `core.workload.CONTACT_WINDOW_DAYS` days."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="weighted_contacts")
+    contact_type = models.CharField(max_length=16, choices=CONTACT_TYPE_CHOICES)
+    done_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    holder = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="The case's holder on the day: the work counts against them.",
+    )
+    done_on = models.DateField()
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    recorded_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-done_on", "-id"]
+        indexes = [
+            models.Index(fields=["done_by", "done_on"], name="weightedcontact_by"),
+            models.Index(fields=["holder", "done_on"], name="weightedcontact_holder"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.contact_type} for person {self.person_id} by {self.done_by_id}"
+
+
+class T2AMark(models.Model):
+    """A probation case marked T2A (transition to adulthood): weighted from the model's T2A table while open.
+    Removing the mark ends it; the row stays."""
+
+    involvement = models.ForeignKey(Involvement, on_delete=models.CASCADE, related_name="t2a_marks")
+    marked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    marked_at = models.DateTimeField()
+    removed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    removed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-marked_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["involvement"], condition=Q(removed_at__isnull=True), name="t2amark_one_open"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"T2A: involvement {self.involvement_id}"
 
 
 class Workload(models.Model):
@@ -143,6 +242,10 @@ class Workload(models.Model):
     licence = models.PositiveIntegerField(default=0)
     custody = models.PositiveIntegerField(default=0)
     reports = models.PositiveIntegerField(default=0)
+    t2a = models.PositiveIntegerField(default=0, help_text="Cases weighted from the T2A table.")
+    contact_points = models.IntegerField(
+        default=0, help_text="Weighted contacts: done outside the caseload, less done by others in it."
+    )
     points = models.IntegerField(default=0)
     available_points = models.IntegerField(default=0)
     available_hours = models.DecimalField(max_digits=6, decimal_places=2, default=Decimal(0))

@@ -28,7 +28,16 @@ from django.db.models import (
     When,
 )
 
-from desist.allocation.models import Allocation, Practitioner, Reduction, Workload
+from desist.allocation.models import (
+    Allocation,
+    CourtReport,
+    Practitioner,
+    PractitionerChange,
+    Reduction,
+    T2AMark,
+    WeightedContact,
+    Workload,
+)
 from desist.assessments.models import RiskScore, ScoreKind
 from desist.audit.context import Actor
 from desist.audit.refusals import refuse
@@ -101,6 +110,7 @@ def case_annotations(on: date) -> dict[str, Any]:
             )
         ),
         "court_date": Subquery(latest.values("sentence_date")[:1], output_field=DateField()),
+        "t2a": Exists(T2AMark.objects.filter(involvement=OuterRef("pk"), removed_at__isnull=True)),
         "sentence_kind": Subquery(latest.values("kind")[:1], output_field=CharField()),
     }
 
@@ -145,16 +155,20 @@ def decorate(case: Involvement, on: date) -> Involvement:
     case.deadline = case.start_date + timedelta(days=deadline_days())  # type: ignore[attr-defined]
     case.is_overdue = case.deadline < on  # type: ignore[attr-defined]
     case.points = case_points(  # type: ignore[attr-defined]
-        getattr(case, "tier", "") or "", getattr(case, "case_type", "") or "", case.agency.kind
+        getattr(case, "tier", "") or "",
+        getattr(case, "case_type", "") or "",
+        case.agency.kind,
+        t2a=bool(getattr(case, "t2a", False)),
     )
     return case
 
 
-def case_points(tier: str, case_type: str, agency_kind: str) -> int | None:
-    """A probation case's points (None for other agencies, or without a tier and a supervision status)."""
+def case_points(tier: str, case_type: str, agency_kind: str, *, t2a: bool = False) -> int | None:
+    """A probation case's points (None for other agencies, or without a tier and a supervision status), from
+    the T2A table for a case marked T2A."""
     if agency_kind != AgencyKind.PROBATION or case_type not in rules.CASE_TYPES:
         return None
-    return rules.weightings().tier_points.get((case_type, tier))
+    return rules.weightings(t2a=t2a).tier_points.get((case_type, tier))
 
 
 @dataclass
@@ -176,6 +190,12 @@ class Member:
     @property
     def has_room(self) -> bool:
         return self.workload is not None and self.workload.available_points > 0 and self.capacity < 100
+
+    @property
+    def measured(self) -> bool:
+        """Whether the model gives them any points to hold: not a senior probation officer (the grade's
+        contracted hours are 0 in HMPPS's table), not someone whose reductions take all their hours."""
+        return self.workload is not None and self.workload.available_points > 0
 
 
 def team_members(team: Team, *, on: date) -> list[Member]:
@@ -204,6 +224,75 @@ def team_members(team: Team, *, on: date) -> list[Member]:
             )
         )
     return members
+
+
+def managed_practitioners(actor: Actor) -> QuerySet[User]:
+    """Users with an active membership in a team the actor manages (their grade, hours, reductions, reports
+    and weighted work are the manager's to record)."""
+    return User.objects.filter(
+        memberships__team__in=managed_teams(actor).values("pk"), memberships__is_active=True
+    ).distinct()
+
+
+def practitioner_for_actor(actor: Actor, team: Team, user_id: int) -> User:
+    """A practitioner of a team the actor manages, with their grade and workload; else refused (404)."""
+    user = (
+        User.objects.filter(
+            pk=user_id,
+            memberships__team=team,
+            memberships__is_active=True,
+            memberships__role=Role.PRACTITIONER,
+        )
+        .select_related("practitioner", "workload")
+        .first()
+    )
+    if user is None:
+        refuse(
+            actor,
+            summary=f"Refused the workload record of user {user_id}",
+            reason="not a practitioner of a team they manage",
+        )
+    return user
+
+
+@dataclass
+class WorkloadRecord:
+    """Everything recorded about a practitioner's workload: grade history, reductions (current, to come and
+    ended), court reports (open and completed) and weighted work, newest first."""
+
+    changes: list[PractitionerChange]
+    current: list[Reduction]
+    future: list[Reduction]
+    past: list[Reduction]
+    open_reports: list[CourtReport]
+    done_reports: list[CourtReport]
+    contacts: list[WeightedContact]
+
+
+RECORD_ROWS = 50
+
+
+def workload_record(user: User, *, on: date) -> WorkloadRecord:
+    """Five queries whatever the history's length (each list capped at `RECORD_ROWS`)."""
+    reductions = list(Reduction.objects.filter(user=user).order_by("-ends_on", "-id")[: RECORD_ROWS * 3])
+    reports = list(
+        CourtReport.objects.filter(author=user)
+        .select_related("person")
+        .order_by("completed_on", "due_on", "-id")[: RECORD_ROWS * 2]
+    )
+    return WorkloadRecord(
+        changes=list(PractitionerChange.objects.filter(user=user).select_related("changed_by")[:RECORD_ROWS]),
+        current=[r for r in reductions if r.starts_on <= on <= r.ends_on],
+        future=[r for r in reductions if r.starts_on > on],
+        past=[r for r in reductions if r.ends_on < on][:RECORD_ROWS],
+        open_reports=[r for r in reports if r.completed_on is None],
+        done_reports=[r for r in reports if r.completed_on is not None][:RECORD_ROWS],
+        contacts=list(
+            WeightedContact.objects.filter(Q(done_by=user) | Q(holder=user))
+            .select_related("person", "done_by", "holder")
+            .order_by("-done_on", "-id")[:RECORD_ROWS]
+        ),
+    )
 
 
 def case_for_actor(actor: Actor, involvement_id: int, *, on: date) -> Involvement:
@@ -260,7 +349,7 @@ def allocation_choice(case: Involvement, *, on: date) -> Choice:
                 m.after_points = m.workload.points + (points or 0)
                 m.after_capacity = rules.capacity(m.after_points, m.workload.available_points)
     if probation:
-        members.sort(key=lambda m: (not m.eligible, m.workload is None, m.capacity, m.user.last_name))
+        members.sort(key=lambda m: (not m.eligible, not m.measured, m.capacity, m.user.last_name))
     leads = list(
         LeadProfessional.objects.filter(
             membership__person=case.person_id, membership__status=MembershipStatus.ADOPTED

@@ -6,13 +6,13 @@ from __future__ import annotations
 
 import logging
 from collections import defaultdict
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Exists, F, OuterRef, Q, Sum
 from django.utils import timezone
 
 from desist.allocation import selectors
@@ -21,7 +21,10 @@ from desist.allocation.models import (
     AllocationKind,
     CourtReport,
     Practitioner,
+    PractitionerChange,
     Reduction,
+    T2AMark,
+    WeightedContact,
     Workload,
 )
 from desist.audit.context import Actor
@@ -183,35 +186,94 @@ def _transfer(*, actor: Actor, case: Involvement, team: Team, note: str, on: dat
     return allocation
 
 
-@transaction.atomic
+def _check_manages(actor: Actor, user: User) -> None:
+    """The actor manages a team the practitioner works in; else the refusal is logged and raised."""
+    if not selectors.managed_practitioners(actor).filter(pk=user.pk).exists():
+        log_refusal(
+            actor,
+            summary=f"Refused changing the workload record of user {user.pk}",
+            reason="not a manager of their team",
+        )
+        raise NotAllowed("You do not manage this practitioner's team.")
+
+
+def _recompute_one(actor: Actor, user_ids: list[int]) -> None:
+    """After a write that changes someone's workload: recompute them at once (a few queries), inside the
+    write's transaction, so the team page shows the new figure."""
+    workloads_recompute(actor=actor, user_ids=user_ids)
+
+
 def practitioner_set(
     *, actor: Actor, user: User, grade: str, contracted_hours: Decimal | None
 ) -> Practitioner:
-    """A practitioner's grade and weekly contracted hours (blank: the grade's default)."""
+    """A practitioner's grade and weekly contracted hours (blank: the grade's default), by their manager;
+    the change is kept as history and their workload recomputed."""
+    if actor.user_id is not None:
+        _check_manages(actor, user)
+    return _practitioner_set(actor=actor, user=user, grade=grade, contracted_hours=contracted_hours)
+
+
+@transaction.atomic
+def _practitioner_set(
+    *, actor: Actor, user: User, grade: str, contracted_hours: Decimal | None
+) -> Practitioner:
     practitioner = Practitioner.objects.filter(user=user).first() or Practitioner(user=user)
+    before = {"grade": practitioner.grade, "contracted_hours": practitioner.contracted_hours}
     practitioner.grade, practitioner.contracted_hours = grade, contracted_hours
     practitioner.full_clean()
     practitioner.save()
+    PractitionerChange.objects.create(
+        user=user,
+        grade=grade,
+        contracted_hours=contracted_hours,
+        changed_by=actor.user,
+        changed_at=timezone.now(),
+    )
     log_access(
         actor=actor,
         action=Action.ALTERATION,
         summary=f"Grade and hours set for user {user.pk}",
         obj=practitioner,
         detail={
+            "before": {k: None if v is None else str(v) for k, v in before.items()},
             "grade": grade,
             "contracted_hours": None if contracted_hours is None else str(contracted_hours),
         },
     )
+    _recompute_one(actor, [user.pk])
     return practitioner
 
 
-@transaction.atomic
 def reduction_add(
-    *, actor: Actor, user: User, hours: Decimal, reason: str, starts_on: date, ends_on: date, notes: str = ""
+    *,
+    actor: Actor,
+    user: User,
+    hours: Decimal,
+    reason: str,
+    starts_on: date,
+    ends_on: date,
+    notes: str = "",
 ) -> Reduction:
     """Hours a week off a practitioner's caseload time, for a reason, until an end date."""
+    if actor.user_id is not None:
+        _check_manages(actor, user)
+    return _reduction_add(
+        actor=actor, user=user, hours=hours, reason=reason, starts_on=starts_on, ends_on=ends_on, notes=notes
+    )
+
+
+@transaction.atomic
+def _reduction_add(
+    *, actor: Actor, user: User, hours: Decimal, reason: str, starts_on: date, ends_on: date, notes: str
+) -> Reduction:
     reduction = Reduction(
-        user=user, hours=hours, reason=reason, starts_on=starts_on, ends_on=ends_on, notes=notes
+        user=user,
+        hours=hours,
+        reason=reason,
+        starts_on=starts_on,
+        ends_on=ends_on,
+        notes=notes,
+        recorded_by=actor.user,
     )
     reduction.full_clean()
     reduction.save()
@@ -222,14 +284,65 @@ def reduction_add(
         obj=reduction,
         detail={"hours": str(hours), "reason": reason, "ends_on": ends_on.isoformat()},
     )
+    _recompute_one(actor, [user.pk])
     return reduction
 
 
+def reduction_end(*, actor: Actor, reduction: Reduction, on: date | None = None) -> Reduction:
+    """End a reduction early: its last day becomes the day before `on` (today), so it stops counting from
+    `on`; the row stays, with who ended it and when."""
+    _check_manages(actor, reduction.user)
+    return _reduction_end(actor=actor, reduction=reduction, on=on or timezone.localdate())
+
+
 @transaction.atomic
+def _reduction_end(*, actor: Actor, reduction: Reduction, on: date) -> Reduction:
+    if reduction.ends_on < on:
+        raise ValidationError({"reduction": "This reduction has already ended."})
+    before = reduction.ends_on
+    reduction.ends_on = max(on - timedelta(days=1), reduction.starts_on)
+    if reduction.starts_on >= on:
+        # It had not started: it never counts. Its end cannot precede its start, so it ends as it starts.
+        reduction.ends_on = reduction.starts_on
+    reduction.ended_by, reduction.ended_at = actor.user, timezone.now()
+    reduction.full_clean()
+    reduction.save(update_fields=["ends_on", "ended_by", "ended_at"])
+    log_access(
+        actor=actor,
+        action=Action.ALTERATION,
+        summary=f"Workload reduction ended for user {reduction.user_id}",
+        obj=reduction,
+        detail={"ends_on": {"before": before.isoformat(), "after": reduction.ends_on.isoformat()}},
+    )
+    _recompute_one(actor, [reduction.user_id])
+    return reduction
+
+
 def court_report_add(
     *, actor: Actor, person: Person, author: User, kind: str, requested_on: date, due_on: date
 ) -> CourtReport:
-    report = CourtReport(person=person, author=author, kind=kind, requested_on=requested_on, due_on=due_on)
+    """A pre-sentence report the author is writing: weighted in their workload until completed."""
+    if actor.user_id is not None:
+        _check_manages(actor, author)
+    return _court_report_add(
+        actor=actor, person=person, author=author, kind=kind, requested_on=requested_on, due_on=due_on
+    )
+
+
+@transaction.atomic
+def _court_report_add(
+    *, actor: Actor, person: Person, author: User, kind: str, requested_on: date, due_on: date
+) -> CourtReport:
+    if due_on < requested_on:
+        raise ValidationError({"due_on": "The date it is due must be on or after the date it was requested."})
+    report = CourtReport(
+        person=person,
+        author=author,
+        kind=kind,
+        requested_on=requested_on,
+        due_on=due_on,
+        recorded_by=actor.user,
+    )
     report.full_clean()
     report.save()
     log_access(
@@ -240,7 +353,127 @@ def court_report_add(
         obj=report,
         detail={"author_id": author.pk, "kind": kind},
     )
+    _recompute_one(actor, [author.pk])
     return report
+
+
+def court_report_complete(*, actor: Actor, report: CourtReport, on: date | None = None) -> CourtReport:
+    """The report was delivered: it stops counting in its author's workload; the row stays."""
+    _check_manages(actor, report.author)
+    return _court_report_complete(actor=actor, report=report, on=on or timezone.localdate())
+
+
+@transaction.atomic
+def _court_report_complete(*, actor: Actor, report: CourtReport, on: date) -> CourtReport:
+    if report.completed_on is not None:
+        raise ValidationError({"report": "This report is already complete."})
+    if on < report.requested_on:
+        raise ValidationError({"completed_on": "A report cannot be completed before it was requested."})
+    report.completed_on = on
+    report.save(update_fields=["completed_on"])
+    log_access(
+        actor=actor,
+        action=Action.ALTERATION,
+        summary=f"Court report completed for person {report.person_id}",
+        person_id=report.person_id,
+        obj=report,
+        detail={"completed_on": on.isoformat()},
+    )
+    _recompute_one(actor, [report.author_id])
+    return report
+
+
+def weighted_contact_add(
+    *, actor: Actor, person: Person, done_by: User, contact_type: str, done_on: date
+) -> WeightedContact:
+    """Weighted work a practitioner did on a case (the model's case management support and group supervision
+    contact types): it counts for them when the case is held by someone else, and against that holder."""
+    if actor.user_id is not None:
+        _check_manages(actor, done_by)
+    return _weighted_contact_add(
+        actor=actor, person=person, done_by=done_by, contact_type=contact_type, done_on=done_on
+    )
+
+
+@transaction.atomic
+def _weighted_contact_add(
+    *, actor: Actor, person: Person, done_by: User, contact_type: str, done_on: date
+) -> WeightedContact:
+    if done_on > timezone.localdate():
+        raise ValidationError({"done_on": "The date it was done must be today or in the past."})
+    holder_id = (
+        Involvement.objects.filter(
+            person=person,
+            agency__kind=AgencyKind.PROBATION,
+            lead_worker__isnull=False,
+            start_date__lte=done_on,
+        )
+        .filter(Q(end_date__isnull=True) | Q(end_date__gte=done_on))
+        .order_by("-start_date", "-id")
+        .values_list("lead_worker_id", flat=True)
+        .first()
+    )
+    contact = WeightedContact(
+        person=person,
+        contact_type=contact_type,
+        done_by=done_by,
+        holder_id=holder_id,
+        done_on=done_on,
+        recorded_by=actor.user,
+        recorded_at=timezone.now(),
+    )
+    contact.full_clean()
+    contact.save()
+    log_access(
+        actor=actor,
+        action=Action.COLLECTION,
+        summary=f"Weighted work recorded for person {person.pk}",
+        person_id=person.pk,
+        obj=contact,
+        detail={"done_by_id": done_by.pk, "holder_id": holder_id, "contact_type": contact_type},
+    )
+    _recompute_one(actor, [u for u in {done_by.pk, holder_id} if u])
+    return contact
+
+
+def t2a_mark(*, actor: Actor, case: Involvement, t2a: bool) -> T2AMark | None:
+    """Mark a probation case T2A (transition to adulthood: weighted from the model's T2A table) or remove the
+    mark. Only a person aged 18 to 24 on the day the case started may be marked (core.workload)."""
+    _check_manager(actor, case)
+    return _t2a_mark(actor=actor, case=case, t2a=t2a)
+
+
+@transaction.atomic
+def _t2a_mark(*, actor: Actor, case: Involvement, t2a: bool) -> T2AMark | None:
+    current = T2AMark.objects.select_for_update().filter(involvement=case, removed_at__isnull=True).first()
+    now = timezone.now()
+    if t2a:
+        if case.agency.kind != AgencyKind.PROBATION:
+            raise ValidationError({"t2a": "Only a probation case is weighted as T2A."})
+        if not rules.t2a_age_allowed(case.person.date_of_birth, case.start_date):
+            raise ValidationError(
+                {"t2a": "Only a person aged 18 to 24 when the case started can be on the T2A pathway."}
+            )
+        if current is not None:
+            return current
+        mark = T2AMark.objects.create(involvement=case, marked_by=actor.user, marked_at=now)
+    else:
+        if current is None:
+            return None
+        current.removed_by, current.removed_at = actor.user, now
+        current.save(update_fields=["removed_by", "removed_at"])
+        mark = current
+    log_access(
+        actor=actor,
+        action=Action.ALTERATION,
+        summary=f"Case {'marked' if t2a else 'no longer marked'} T2A for person {case.person_id}",
+        person_id=case.person_id,
+        obj=mark,
+        detail={"involvement_id": case.pk, "t2a": t2a},
+    )
+    if case.lead_worker_id:
+        _recompute_one(actor, [case.lead_worker_id])
+    return mark if t2a else None
 
 
 def workloads_recompute(*, actor: Actor, on: date | None = None, user_ids: list[int] | None = None) -> int:
@@ -273,14 +506,45 @@ def workloads_recompute(*, actor: Actor, on: date | None = None, user_ids: list[
         )
     annotations = selectors.case_annotations(on)
     counts = (
-        selectors.with_case_type(Involvement.objects.filter(cases_q).annotate(tier=annotations["tier"]), on)
-        .values("lead_worker_id", "case_type", "tier")  # type: ignore[misc]
+        selectors.with_case_type(
+            Involvement.objects.filter(cases_q).annotate(
+                tier=annotations["tier"],
+                t2a=Exists(T2AMark.objects.filter(involvement=OuterRef("pk"), removed_at__isnull=True)),
+            ),
+            on,
+        )
+        .values("lead_worker_id", "case_type", "tier", "t2a")  # type: ignore[misc]
         .annotate(n=Count("id"))
         .order_by()
     )
-    per_user: dict[int, list[tuple[str, str, int]]] = defaultdict(list)
+    per_user: dict[int, list[tuple[str, str, bool, int]]] = defaultdict(list)
     for row in counts:
-        per_user[row["lead_worker_id"]].append((row["case_type"], row["tier"] or "", row["n"]))
+        per_user[row["lead_worker_id"]].append(
+            (row["case_type"], row["tier"] or "", bool(row["t2a"]), row["n"])
+        )
+    # Weighted contacts in the window: for whoever did them outside their caseload, against the holder.
+    window = Q(done_on__gt=on - timedelta(days=rules.CONTACT_WINDOW_DAYS), done_on__lte=on)
+    not_own = Q(holder__isnull=True) | Q(holder__lt=F("done_by")) | Q(holder__gt=F("done_by"))
+    outside_q, by_others_q = window & not_own, window & not_own & Q(holder__isnull=False)
+    if user_ids is not None:
+        outside_q &= Q(done_by_id__in=user_ids)
+        by_others_q &= Q(holder_id__in=user_ids)
+    contact_weights = rules.contact_weightings()
+    contacts: dict[int, int] = defaultdict(int)
+    for row in (
+        WeightedContact.objects.filter(outside_q)
+        .values("done_by_id", "contact_type")
+        .annotate(n=Count("id"))
+        .order_by()
+    ):
+        contacts[row["done_by_id"]] += contact_weights.get(row["contact_type"], 0) * row["n"]
+    for row in (
+        WeightedContact.objects.filter(by_others_q)
+        .values("holder_id", "contact_type")
+        .annotate(n=Count("id"))
+        .order_by()
+    ):
+        contacts[row["holder_id"]] -= contact_weights.get(row["contact_type"], 0) * row["n"]
     reports_q = Q(completed_on__isnull=True)
     reductions_q = Q(starts_on__lte=on, ends_on__gte=on)
     if user_ids is not None:
@@ -301,17 +565,19 @@ def workloads_recompute(*, actor: Actor, on: date | None = None, user_ids: list[
     table, t2a = rules.weightings(), rules.weightings(t2a=True)
     now = timezone.now()
     rows = []
-    for user_id in sorted(set(ids) | set(per_user)):
+    for user_id in sorted(set(ids) | set(per_user) | set(contacts)):
         practitioner = grades.get(user_id)
         grade = practitioner.grade if practitioner else "PO"
         contracted = practitioner.contracted_hours if practitioner else None
         by_type = {ct: 0 for ct in rules.CASE_TYPES}
-        points = 0
-        for case_type, tier, n in per_user.get(user_id, []):
+        points, t2a_cases = 0, 0
+        for case_type, tier, is_t2a, n in per_user.get(user_id, []):
             if case_type not in rules.CASE_TYPES:
                 continue  # no sentence in force: not weighted by the model
             by_type[case_type] += n
-            points += n * table.tier_points.get((case_type, tier), 0)
+            t2a_cases += n if is_t2a else 0
+            points += n * (t2a if is_t2a else table).tier_points.get((case_type, tier), 0)
+        points += contacts.get(user_id, 0)
         own_reports = reports.get(user_id, {})
         report_list = [rules.STANDARD_REPORT] * own_reports.get(rules.STANDARD_REPORT, 0) + [
             rules.FAST_REPORT
@@ -327,7 +593,9 @@ def workloads_recompute(*, actor: Actor, on: date | None = None, user_ids: list[
         rows.append(
             Workload(
                 user_id=user_id,
-                cases=sum(n for _ct, _t, n in per_user.get(user_id, [])),
+                cases=sum(n for _ct, _t, _t2a, n in per_user.get(user_id, [])),
+                t2a=t2a_cases,
+                contact_points=contacts.get(user_id, 0),
                 community=by_type[rules.COMMUNITY],
                 licence=by_type[rules.LICENCE],
                 custody=by_type[rules.CUSTODY],
@@ -350,6 +618,8 @@ def workloads_recompute(*, actor: Actor, on: date | None = None, user_ids: list[
             "licence",
             "custody",
             "reports",
+            "t2a",
+            "contact_points",
             "points",
             "available_points",
             "available_hours",

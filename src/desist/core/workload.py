@@ -17,8 +17,20 @@ Source: `ministryofjustice/hmpps-workload` (MIT), commit 1e70153e:
   ``S`` tiers added by V1_62 default to 0 and are 0 here), the report weightings, the nominal targets
   (2,176 points for a PO and an SPO; any other grade takes the PO's,
   ``WorkloadPointsEntity.getDefaultPointsAvailable``) and the grades' contracted hours (37 for PO, PQiP
-  and PSO; the seed gives SPOs 0, so an SPO's capacity is
-  0 unless the table is changed), and the reduction reasons.
+  and PSO; the seed gives SPOs 0, and ``calculateAvailablePoints`` gives 0 points when the grade's hours
+  are 0, so an SPO has no available points and a capacity of 0 whatever hours they work: the model
+  measures no SPO caseload), and the reduction reasons.
+- ``V1_1__SEED_REF_DATA.sql`` and ``V1_46__ADD_CMS_CONTACT_DEFINITIONS.sql``, ``adjustment_reason``: the
+  contact types whose weighting ``GetContactTypeWeightings`` reads (case management support and group
+  supervision, ``data/hmpps_workload_contact_weightings.csv``).
+
+T2A (transition to adulthood): the model reads a T2A case from the ``is_t2a`` row of ``workload_points``
+(``WorkloadCalculator.calculateCaseTierPointsTotal``); whether a case is T2A is an input (``Case.isT2A``), not
+something the model works out. The old WMT extract took it from the nDelius T2A intervention (``staging.t2a``,
+``t2a_detail``: an NSI with the person's birth date and age), and at the pinned commit
+``GetCombinedCaseload`` builds every case with ``isT2A = false``. desist follows ``WorkloadCalculator``: a
+case is T2A when a manager has marked it so (the record of the T2A intervention), and only a person aged 18
+to 24 on the day the case started may be marked (``t2a_age_allowed``: the T2A cohort's ages).
 
 Grades are data too (``GRADES``): which may hold a case of high or very high risk of serious harm, or a MAPPA
 case (a probation officer, not a PSO: RULES.md and the Probation Service's allocation policy).
@@ -29,12 +41,14 @@ from __future__ import annotations
 import csv
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from datetime import date
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 from functools import cache
 from pathlib import Path
 
 SOURCE = "ministryofjustice/hmpps-workload@1e70153e (MIT)"
 POINTS_CSV = Path(__file__).resolve().parent / "data" / "hmpps_workload_points.csv"
+CONTACTS_CSV = Path(__file__).resolve().parent / "data" / "hmpps_workload_contact_weightings.csv"
 
 COMMUNITY = "community"
 LICENCE = "licence"
@@ -199,6 +213,49 @@ def practitioner_available_points(
     return available_points(
         table.points_available(grade), table.contracted_hours(grade), available_hours(hours, reductions)
     )
+
+
+# Weighted contacts count for this many days after they were done. The window of HMPPS's contact extract
+# (``staging.cms``) is set by the nDelius extract, not in hmpps-workload; this is desist's choice.
+CONTACT_WINDOW_DAYS = 28
+
+T2A_AGES = (18, 24)  # the transition to adulthood cohort: 18 to 24 inclusive
+
+
+def age_on(date_of_birth: date, on: date) -> int:
+    """Whole years of age on a day (a 29 February birthday counts from 1 March in other years)."""
+    return on.year - date_of_birth.year - ((on.month, on.day) < (date_of_birth.month, date_of_birth.day))
+
+
+def t2a_age_allowed(date_of_birth: date | None, case_start: date) -> bool:
+    """Whether a case may be marked T2A: the person was 18 to 24 on the day it started (unknown: no)."""
+    if date_of_birth is None:
+        return False
+    low, high = T2A_AGES
+    return low <= age_on(date_of_birth, case_start) <= high
+
+
+@dataclass(frozen=True)
+class ContactType:
+    code: str
+    description: str
+    category: str
+    points: int
+
+
+@cache
+def contact_types() -> tuple[ContactType, ...]:
+    """The weighted contact types (``adjustment_reason``), in the seed's order."""
+    with CONTACTS_CSV.open(newline="") as f:
+        return tuple(
+            ContactType(row["code"], row["description"], row["category"], int(row["points"]))
+            for row in csv.DictReader(f)
+        )
+
+
+def contact_weightings() -> dict[str, int]:
+    """``GetContactTypeWeightings.findAll``: contact type code -> points."""
+    return {c.code: c.points for c in contact_types()}
 
 
 # Reduction reasons (V1_1__SEED_REF_DATA.sql, reduction_reason): reason, category, allowance % or None.
