@@ -15,6 +15,7 @@ from desist.api.actor import api_actor
 from desist.audit.models import Action
 from desist.audit.services import log_access
 from desist.people.selectors import person_for_actor
+from desist.sharing.selectors import shared_categories
 from desist.supervision import selectors, services
 from desist.supervision.models import Appointment, AppointmentKind, Contact, Sensitivity
 
@@ -42,6 +43,8 @@ class ContactOut(Schema):
 
 class ChronologyPage(Schema):
     count: int
+    # Entries matching the filters that the caller's sharing agreements withhold (left out of `results`).
+    withheld: int
     page: int
     pages: int
     results: list[ContactOut]
@@ -147,7 +150,8 @@ def supervision_chronology(request: HttpRequest, person_id: int, params: Query[C
         agency_id=params.agency, kinds=tuple(params.kind), date_from=params.date_from, date_to=params.date_to
     )
     size = max(1, min(params.page_size, MAX_PAGE_SIZE))
-    page = Paginator(selectors.chronology(actor, person, filters), size).get_page(params.page)
+    shared = shared_categories(actor, person.pk)
+    page = Paginator(selectors.chronology(actor, person, filters, shared=shared), size).get_page(params.page)
     log_access(
         actor=actor,
         action=Action.CONSULTATION,
@@ -158,6 +162,7 @@ def supervision_chronology(request: HttpRequest, person_id: int, params: Query[C
     )
     return {
         "count": page.paginator.count,
+        "withheld": selectors.chronology_withheld(actor, person, filters, shared=shared),
         "page": page.number,
         "pages": page.paginator.num_pages,
         "results": [_contact_out(c) for c in page],

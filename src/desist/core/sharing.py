@@ -57,6 +57,28 @@ LAWFUL_BASES: dict[str, str] = {
 # s.35(8)): an agreement on a UK GDPR basis sharing them must name its Article 9 condition.
 SPECIAL = frozenset({HEALTH})
 
+# A chronology entry (a contact, an appointment's outcome, a case note) is "contacts" data. One recorded by a
+# health or treatment service is health data too (that someone keeps appointments at a drug service says they
+# are treated), so it needs both categories. By the recording agency's kind (partnership.AgencyKind's values).
+ENTRY_CATEGORIES_BY_RECORDER: dict[str, frozenset[str]] = {
+    "health": frozenset({CONTACTS, HEALTH}),
+    "treatment": frozenset({CONTACTS, HEALTH}),
+}
+
+
+def entry_categories(recorder_kind: str) -> frozenset[str]:
+    """The categories a chronology entry recorded by an agency of this kind holds."""
+    return ENTRY_CATEGORIES_BY_RECORDER.get(recorder_kind, frozenset({CONTACTS}))
+
+
+def recorders_withheld(shared: frozenset[str]) -> frozenset[str] | None:
+    """The kinds of recording agency whose chronology entries a user who sees `shared` of a person may not
+    see: None when "contacts" itself is not shared (no other agency's entry), else the kinds whose entries
+    need a category not shared (empty: none withheld)."""
+    if CONTACTS not in shared:
+        return None
+    return frozenset(kind for kind, needs in ENTRY_CATEGORIES_BY_RECORDER.items() if not needs <= shared)
+
 
 @dataclass(frozen=True)
 class Membership:

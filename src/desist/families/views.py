@@ -25,11 +25,13 @@ from desist.audit.models import Action
 from desist.audit.refusals import AuthenticatedHttpRequest
 from desist.audit.services import log_access
 from desist.core.cells import safe_row
+from desist.core.sharing import ADDRESSES, FAMILY, IDENTITY
 from desist.core.troubled_families import STATUS_LABELS
 from desist.families import selectors, services
 from desist.families.forms import OverlapFilterForm
 from desist.families.models import FamilyMember
 from desist.people.selectors import person_for_actor, visible_people
+from desist.sharing.selectors import WITHHELD, shared_categories_for
 
 HIDDEN = "A member not in your caseload"
 RECORD_KINDS = {
@@ -72,6 +74,10 @@ def overlap(request: AuthenticatedHttpRequest) -> HttpResponse | StreamingHttpRe
         if show == "people"
         else [m.person_id for family in page for m in family.visible_members]
     )
+    # Each row shows only the categories the agency's agreements share (issue 16), fetched once for the page.
+    shared = shared_categories_for(actor, shown)
+    for row in page:
+        row.shared = shared[row.person_id] if show == "people" else _family_shared(row, shared)
     log_access(
         actor=actor,
         action=Action.CONSULTATION,
@@ -91,6 +97,7 @@ def overlap(request: AuthenticatedHttpRequest) -> HttpResponse | StreamingHttpRe
             "query_string": query.urlencode(),
             "summary": selectors.overlap_summary(actor, on=today),
             "lookback_days": services.family_settings().lookback_days,
+            "withheld_label": WITHHELD,
         },
     )
 
@@ -122,20 +129,29 @@ def _csv(request: AuthenticatedHttpRequest, show: str, rows: Any) -> StreamingHt
         ]
         members = list(rows)
         listed = [m.person_id for m in members]
+        shared = shared_categories_for(actor, listed)
         body = (
             [
                 m.person_id,
                 m.person.full_name,
-                m.person.date_of_birth or "",
-                m.person.district.name if m.person.district else "",
+                *_or_withheld(shared[m.person_id], IDENTITY, [m.person.date_of_birth or ""]),
+                *_or_withheld(
+                    shared[m.person_id], ADDRESSES, [m.person.district.name if m.person.district else ""]
+                ),
                 m.agency_count,
-                m.family_id,
-                m.family.member_count,
-                m.generation or "",
-                _yes(m.family.duplication),
-                _yes(m.family.intergenerational),
-                _yes(m.family.tf2012),
-                _yes(m.family.tf2015),
+                *_or_withheld(
+                    shared[m.person_id],
+                    FAMILY,
+                    [
+                        m.family_id,
+                        m.family.member_count,
+                        m.generation or "",
+                        _yes(m.family.duplication),
+                        _yes(m.family.intergenerational),
+                        _yes(m.family.tf2012),
+                        _yes(m.family.tf2015),
+                    ],
+                ),
             ]
             for m in members
         )
@@ -155,19 +171,26 @@ def _csv(request: AuthenticatedHttpRequest, show: str, rows: Any) -> StreamingHt
         ]
         families = list(rows)
         listed = [m.person_id for f in families for m in f.visible_members]
+        shared = shared_categories_for(actor, listed)
         body = (
             [
                 f.pk,
-                f.district.name if f.district else "",
-                f.member_count,
+                *_or_withheld(_family_shared(f, shared), ADDRESSES, [f.district.name if f.district else ""]),
+                *_or_withheld(_family_shared(f, shared), FAMILY, [f.member_count]),
                 "; ".join(m.person.full_name for m in f.visible_members),
-                f.agency_count,
-                f.generation_count,
-                _yes(f.duplication),
-                _yes(f.intergenerational),
-                _yes(f.tf2012),
-                f.tf2015_problems,
-                _yes(f.tf2015),
+                *_or_withheld(
+                    _family_shared(f, shared),
+                    FAMILY,
+                    [
+                        f.agency_count,
+                        f.generation_count,
+                        _yes(f.duplication),
+                        _yes(f.intergenerational),
+                        _yes(f.tf2012),
+                        f.tf2015_problems,
+                        _yes(f.tf2015),
+                    ],
+                ),
             ]
             for f in families
         )
@@ -188,6 +211,18 @@ def _csv(request: AuthenticatedHttpRequest, show: str, rows: Any) -> StreamingHt
         f'attachment; filename="agencies-overlap-{show}-{timezone.localdate()}.csv"'
     )
     return response
+
+
+def _or_withheld(shared: frozenset[str], category: str, cells: list[Any]) -> list[Any]:
+    """A CSV's cells of one sharing category: the values where the agency's agreements share it, else
+    "Not shared with your agency" in each (the columns stay, so every user's file has the same shape)."""
+    return cells if category in shared else [WITHHELD] * len(cells)
+
+
+def _family_shared(family: Any, shared: dict[int, frozenset[str]]) -> frozenset[str]:
+    """What a family's row may show: a category shared for any of its members in the user's caseload (the
+    family's facts are theirs too)."""
+    return frozenset().union(*(shared[m.person_id] for m in family.visible_members))
 
 
 def _yes(value: bool) -> str:

@@ -99,6 +99,28 @@ def shared_categories_for(
     }
 
 
+def entries_shared(actor: Actor, shared: frozenset[str], *, agency: str = "agency") -> Q:
+    """Of one person's chronology entries (rows with a recording agency, reached by `agency`), those the actor
+    may see when `shared` is what `shared_categories` gives them of that person: their own agencies' entries
+    always (what they recorded is theirs), others' where every category the entry holds is shared
+    (`core.sharing.entry_categories`). An empty Q when nothing is withheld: no extra join or query."""
+    kinds = rules.recorders_withheld(shared)
+    own = Q(**{f"{agency}_id__in": sorted(actor.agency_ids)})
+    if kinds is None:
+        return own
+    if not kinds:
+        return Q()
+    return own | ~Q(**{f"{agency}__kind__in": sorted(kinds)})
+
+
+def entry_shared(actor: Actor, shared: frozenset[str], agency_id: int, agency_kind: str) -> bool:
+    """`entries_shared` for one entry already read (its recording agency's id and kind)."""
+    kinds = rules.recorders_withheld(shared)
+    if agency_id in actor.agency_ids:
+        return True
+    return kinds is not None and agency_kind not in kinds
+
+
 def sharing_is_recorded() -> bool:
     return SharingAgreement.objects.exists()
 

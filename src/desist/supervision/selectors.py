@@ -1,7 +1,8 @@
 """Reads for supervision: a person's chronology (what the actor may see only), appointments, a practitioner's
 diary, the outcomes still to record and the probation reset's suspensions. The person comes from
 `people.selectors.person_for_actor` (the one access rule); contacts kept to their own agency are filtered
-here, by `contact_visibility`."""
+here, by `contact_visibility`, and by what the agency's sharing agreements give of the person
+(`sharing.selectors.entries_shared`)."""
 
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ from desist.audit.refusals import refuse
 from desist.partnership.models import Membership
 from desist.people.models import Person
 from desist.people.selectors import visible_people
+from desist.sharing.selectors import entries_shared, entry_shared, shared_categories
 from desist.supervision.models import (
     Appointment,
     AppointmentStatus,
@@ -48,9 +50,9 @@ def _start_of(day: date) -> datetime:
     return timezone.make_aware(datetime.combine(day, time.min))
 
 
-def chronology(actor: Actor, person: Person, filters: ChronologyFilters | None = None) -> QuerySet[Contact]:
-    """The person's one chronology across agencies, newest first, filtered by agency, kind and dates, with
-    only what the actor may see. One indexed range over (person, occurred_at) whatever the record's size."""
+def _chronology_filtered(
+    actor: Actor, person: Person, filters: ChronologyFilters | None
+) -> QuerySet[Contact]:
     filters = filters or ChronologyFilters()
     contacts = Contact.objects.filter(person=person).filter(contact_visibility(actor))
     if filters.agency_id is not None:
@@ -61,7 +63,38 @@ def chronology(actor: Actor, person: Person, filters: ChronologyFilters | None =
         contacts = contacts.filter(occurred_at__gte=_start_of(filters.date_from))
     if filters.date_to is not None and filters.date_to < date.max:
         contacts = contacts.filter(occurred_at__lt=_start_of(filters.date_to + timedelta(days=1)))
-    return contacts.select_related("agency", "recorded_by").order_by("-occurred_at", "-id")
+    return contacts
+
+
+def chronology(
+    actor: Actor,
+    person: Person,
+    filters: ChronologyFilters | None = None,
+    *,
+    shared: frozenset[str] | None = None,
+) -> QuerySet[Contact]:
+    """The person's one chronology across agencies, newest first, filtered by agency, kind and dates, with
+    only what the actor may see: by each contact's sensitivity, and by what the agency's sharing agreements
+    give of this person (`shared`, from `sharing.selectors.shared_categories`, worked out here if not given).
+    One indexed range over (person, occurred_at) whatever the record's size."""
+    if shared is None:
+        shared = shared_categories(actor, person.pk)
+    return (
+        _chronology_filtered(actor, person, filters)
+        .filter(entries_shared(actor, shared))
+        .select_related("agency", "recorded_by")
+        .order_by("-occurred_at", "-id")
+    )
+
+
+def chronology_withheld(
+    actor: Actor, person: Person, filters: ChronologyFilters | None, *, shared: frozenset[str]
+) -> int:
+    """How many entries matching the filters the actor's sharing agreements withhold from them: one count,
+    and no query when the agreements withhold none."""
+    if entries_shared(actor, shared) == Q():
+        return 0
+    return _chronology_filtered(actor, person, filters).exclude(entries_shared(actor, shared)).count()
 
 
 def contact_for_actor(actor: Actor, contact_id: int) -> Contact:
@@ -72,6 +105,10 @@ def contact_for_actor(actor: Actor, contact_id: int) -> Contact:
         .select_related("agency", "recorded_by", "person")
         .first()
     )
+    if contact is not None and not entry_shared(
+        actor, shared_categories(actor, contact.person_id), contact.agency_id, contact.agency.kind
+    ):
+        contact = None  # what it holds is not shared with the actor's agency
     if contact is None:
         refuse(actor, summary=f"Refused access to contact {contact_id}")
     return contact

@@ -27,6 +27,7 @@ from desist.partnership.models import Agency
 from desist.people.models import Person
 from desist.people.selectors import person_for_actor
 from desist.sentences.models import Sentence, SentenceKind
+from desist.sharing.selectors import shared_categories
 from desist.supervision import selectors, services
 from desist.supervision.calendar import diary_calendar
 from desist.supervision.forms import (
@@ -76,9 +77,11 @@ def person_chronology(request: AuthenticatedHttpRequest, person_id: int) -> Http
             date_from=data["date_from"],
             date_to=data["date_to"],
         )
-    page = Paginator(selectors.chronology(actor, person, filters), selectors.CHRONOLOGY_PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    # What the agency's sharing agreements give of this person, worked out once for the page (issue 16).
+    shared = shared_categories(actor, person.pk)
+    page = Paginator(
+        selectors.chronology(actor, person, filters, shared=shared), selectors.CHRONOLOGY_PAGE_SIZE
+    ).get_page(request.GET.get("page"))
     today = timezone.localdate()
     log_access(
         actor=actor,
@@ -98,6 +101,7 @@ def person_chronology(request: AuthenticatedHttpRequest, person_id: int) -> Http
             "page": page,
             "query_string": urlencode(query, doseq=True),
             "filtered": bool(query),
+            "withheld": selectors.chronology_withheld(actor, person, filters, shared=shared),
             "upcoming": list(selectors.person_appointments(actor, person)[:10]),
             "awaiting": list(selectors.person_appointments(actor, person, upcoming=False)[:10]),
             "suspension": selectors.suspension_on(person, today),
