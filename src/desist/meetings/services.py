@@ -21,7 +21,7 @@ from desist.audit.models import Action
 from desist.audit.services import log_access
 from desist.core import meetings as rules
 from desist.iom import services as iom_services
-from desist.iom.models import Panel, Strand
+from desist.iom.models import CohortMembership, Panel, Strand
 from desist.iom.services import CohortDecisionError
 from desist.marac import services as marac_services
 from desist.marac.models import ReferralStatus as MaracReferralStatus
@@ -267,46 +267,33 @@ def agenda_build(*, actor: Actor, meeting: Meeting) -> list[AgendaItem]:
     if kind == SeriesKind.MARAC:
         return _agenda_build_marac(actor=actor, meeting=meeting)
     sources = agenda_sources(meeting)
-    position = _next_position(meeting)
-    items: list[AgendaItem] = []
-    for referral in sources.referrals:
-        items.append(
-            AgendaItem(
-                meeting=meeting,
-                position=position,
-                kind=ItemKind.NEW_REFERRAL,
-                title=f"New referral: category {referral.category}, from {referral.referring_agency.name}",
-                person=referral.person,
-                mappa_referral=referral,
-            )
+    items = [
+        AgendaItem(
+            kind=ItemKind.NEW_REFERRAL,
+            title=f"New referral: category {referral.category}, from {referral.referring_agency.name}",
+            person=referral.person,
+            mappa_referral=referral,
         )
-        position += 1
-    for case in sources.reviews:
-        items.append(
-            AgendaItem(
-                meeting=meeting,
-                position=position,
-                kind=ItemKind.REVIEW,
-                title=f"Review: category {case.category}, level {case.level}",
-                person=case.person,
-                level_before=case.level,
-            )
+        for referral in sources.referrals
+    ] + [
+        AgendaItem(
+            kind=ItemKind.REVIEW,
+            title=f"Review: category {case.category}, level {case.level}",
+            person=case.person,
+            level_before=case.level,
         )
-        position += 1
-    AgendaItem.objects.bulk_create(items)
-    meeting.agenda_built_at = timezone.now()
-    meeting.save(update_fields=["agenda_built_at"])
-    log_access(
-        actor=actor,
-        action=Action.COLLECTION,
-        obj=meeting,
-        summary=f"Built the agenda of {meeting}: {len(sources.referrals)} new, {len(sources.reviews)} due",
-        detail={"person_ids": sorted(i.person_id for i in items if i.person_id)},
-    )
-    return items
+        for case in sources.reviews
+    ]
+    return _agenda_built(actor, meeting, items, f"{len(sources.referrals)} new, {len(sources.reviews)} due")
 
 
 def _agenda_built(actor: Actor, meeting: Meeting, items: list[AgendaItem], summary: str) -> list[AgendaItem]:
+    """Number the new items after those already on the agenda, save them, stamp the agenda as built and log
+    whom it names. Every kind of meeting's agenda ends here."""
+    first = _next_position(meeting)
+    for offset, item in enumerate(items):
+        item.meeting = meeting
+        item.position = first + offset
     AgendaItem.objects.bulk_create(items)
     meeting.agenda_built_at = timezone.now()
     meeting.save(update_fields=["agenda_built_at"])
@@ -324,33 +311,27 @@ def _agenda_build_iom(*, actor: Actor, meeting: Meeting) -> list[AgendaItem]:
     """An IOM panel's agenda: each person proposed to the panel (a decision to adopt or not), then each cohort
     member whose review is due (review, or exit)."""
     sources = iom_agenda_sources(meeting, actor)
-    position = _next_position(meeting)
-    items: list[AgendaItem] = []
-    for membership in sources.iom_proposed:
-        score = f", score {membership.score_when_proposed:g}" if membership.score_when_proposed else ""
-        items.append(
-            AgendaItem(
-                meeting=meeting,
-                position=position,
-                kind=ItemKind.NEW_REFERRAL,
-                title=f"Candidate for the cohort{score}",
-                person_id=membership.person_id,
-                iom_membership=membership,
-            )
+
+    def score(membership: CohortMembership) -> str:
+        return f", score {membership.score_when_proposed:g}" if membership.score_when_proposed else ""
+
+    items = [
+        AgendaItem(
+            kind=ItemKind.NEW_REFERRAL,
+            title=f"Candidate for the cohort{score(membership)}",
+            person_id=membership.person_id,
+            iom_membership=membership,
         )
-        position += 1
-    for membership in sources.iom_reviews:
-        items.append(
-            AgendaItem(
-                meeting=meeting,
-                position=position,
-                kind=ItemKind.REVIEW,
-                title=f"Cohort review: {Strand(membership.strand).label}",
-                person_id=membership.person_id,
-                iom_membership=membership,
-            )
+        for membership in sources.iom_proposed
+    ] + [
+        AgendaItem(
+            kind=ItemKind.REVIEW,
+            title=f"Cohort review: {Strand(membership.strand).label}",
+            person_id=membership.person_id,
+            iom_membership=membership,
         )
-        position += 1
+        for membership in sources.iom_reviews
+    ]
     return _agenda_built(
         actor,
         meeting,
@@ -363,21 +344,17 @@ def _agenda_build_marac(*, actor: Actor, meeting: Meeting) -> list[AgendaItem]:
     """A MARAC's agenda: each referral awaiting a MARAC, oldest first, repeats said so. The title names the
     route and the referring agency, never the victim (the agenda goes to every agency invited)."""
     sources = marac_agenda_sources(meeting)
-    position = _next_position(meeting)
-    items: list[AgendaItem] = []
-    for referral in sources.marac:
-        repeat = "Repeat referral" if referral.is_repeat else "New referral"
-        route = referral.get_route_display().lower()
-        items.append(
-            AgendaItem(
-                meeting=meeting,
-                position=position,
-                kind=ItemKind.REVIEW if referral.is_repeat else ItemKind.NEW_REFERRAL,
-                title=f"{repeat} ({route}), from {referral.referring_agency.name}",
-                marac_referral=referral,
-            )
+    items = [
+        AgendaItem(
+            kind=ItemKind.REVIEW if referral.is_repeat else ItemKind.NEW_REFERRAL,
+            title=(
+                f"{'Repeat referral' if referral.is_repeat else 'New referral'} "
+                f"({referral.get_route_display().lower()}), from {referral.referring_agency.name}"
+            ),
+            marac_referral=referral,
         )
-        position += 1
+        for referral in sources.marac
+    ]
     repeats = sum(1 for r in sources.marac if r.is_repeat)
     return _agenda_built(actor, meeting, items, f"{len(sources.marac)} MARAC cases ({repeats} repeats)")
 
