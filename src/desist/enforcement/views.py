@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 from desist.audit.models import Action
 from desist.audit.refusals import AuthenticatedHttpRequest, refuse
 from desist.audit.services import log_access
+from desist.core.sharing import SENTENCE
 from desist.enforcement import letters, selectors, services
 from desist.enforcement.forms import (
     DecideForm,
@@ -35,6 +36,7 @@ from desist.enforcement.services import EnforcementError
 from desist.people.models import Person
 from desist.people.selectors import person_for_actor, visible_people
 from desist.sentences.models import LicenceCondition, Requirement, RequirementStatus, Sentence
+from desist.sharing.pages import not_shared
 from desist.supervision.models import FAILURE_OUTCOMES, Appointment
 
 PERSON_FORMS: dict[str, type[forms.Form]] = {
@@ -132,11 +134,14 @@ def _person_page(
     return render(request, "enforcement/person_enforcement.html", context, status=400 if errors else 200)
 
 
+TITLE = "Compliance and enforcement"
+
+
 @login_required
 def person_enforcement(request: AuthenticatedHttpRequest, person_id: int) -> HttpResponse:
     """A person's compliance and enforcement."""
     person = person_for_actor(request.actor, person_id, what="the compliance and enforcement")
-    return _person_page(request, person)
+    return not_shared(request, person, SENTENCE, title=TITLE) or _person_page(request, person)
 
 
 def _decimal(value: Any) -> Decimal:
@@ -151,6 +156,8 @@ def person_enforcement_action(request: AuthenticatedHttpRequest, person_id: int,
     person = person_for_actor(actor, person_id, what="the compliance and enforcement")
     if action not in PERSON_FORMS:
         raise Http404()
+    if withheld := not_shared(request, person, SENTENCE, title=TITLE):
+        return withheld
     bound = PERSON_FORMS[action](request.POST, prefix=action, **_form_kwargs(person)[action])
     if not bound.is_valid():
         return _person_page(request, person, bound=(action, bound))
@@ -372,6 +379,8 @@ def warning_letter(request: AuthenticatedHttpRequest, warning_id: int) -> HttpRe
     )
     if warning is None:
         refuse(actor, summary=f"Refused access to the warning letter {warning_id}")
+    if withheld := not_shared(request, warning.failure.person, SENTENCE, title="Warning letter"):
+        return withheld
     log_access(
         actor=actor,
         action=Action.DISCLOSURE,

@@ -31,6 +31,7 @@ from desist.families import selectors, services
 from desist.families.forms import OverlapFilterForm
 from desist.families.models import FamilyMember
 from desist.people.selectors import person_for_actor, visible_people
+from desist.sharing.pages import not_shared
 from desist.sharing.selectors import WITHHELD, shared_categories_for
 
 HIDDEN = "A member not in your caseload"
@@ -355,4 +356,7 @@ def person_family(request: AuthenticatedHttpRequest, person_id: int) -> HttpResp
         person = person_for_actor(actor, person_id, what="the family")
         # An answer, not a refusal: the person is visible and simply has no family worked out yet.
         return render(request, "families/no_family.html", {"person": person})
-    return redirect("family", family_id=membership)
+    withheld = not_shared(
+        request, person_for_actor(actor, person_id, what="the family"), FAMILY, title="Family"
+    )
+    return withheld or redirect("family", family_id=membership)

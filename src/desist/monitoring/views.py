@@ -16,17 +16,21 @@ from django.views.decorators.http import require_POST
 from desist.audit.models import Action
 from desist.audit.refusals import AuthenticatedHttpRequest, refuse
 from desist.audit.services import log_access
+from desist.core.sharing import SENTENCE
 from desist.monitoring import selectors, services
 from desist.monitoring.forms import FeedForm, JudgeForm, OrderForm
 from desist.monitoring.models import Alert, FeedImport, OrderKind
 from desist.people.selectors import person_for_actor
 from desist.sentences.models import LicenceCondition, Requirement
+from desist.sharing.pages import not_shared
 
 
 @login_required
 def person_monitoring(request: AuthenticatedHttpRequest, person_id: int) -> HttpResponse:
     actor = request.actor
     person = person_for_actor(actor, person_id, what="the electronic monitoring")
+    if withheld := not_shared(request, person, SENTENCE, title="Electronic monitoring"):
+        return withheld
     may_track = selectors.may_track(actor)
     log_access(
         actor=actor,
@@ -260,6 +264,8 @@ def person_tracking(request: AuthenticatedHttpRequest, person_id: int) -> HttpRe
     table refresh by HTMX polling (the fragment), and every view and refresh is in the access log."""
     actor = request.actor
     person = selectors.tracking_for_actor(actor, person_id)
+    if withheld := not_shared(request, person, SENTENCE, title="Tracking"):
+        return withheld
     tracking = selectors.person_tracking(person)
     refresh = bool(request.htmx) and not request.htmx.history_restore_request
     latest = tracking.latest

@@ -20,6 +20,7 @@ from desist.audit.models import Action
 from desist.audit.refusals import AuthenticatedHttpRequest
 from desist.audit.services import log_access
 from desist.core import release as rules
+from desist.core.sharing import SENTENCE
 from desist.partnership.models import Agency
 from desist.people.models import Person
 from desist.people.selectors import person_for_actor
@@ -38,6 +39,7 @@ from desist.release.forms import (
     TaskForm,
 )
 from desist.release.models import EarlyReleaseScheme, PlanTask, ReleasePlan
+from desist.sharing.pages import not_shared
 from desist.versioning import StaleEdit, form_carry_version, form_show_stale
 
 PAGE_SIZE = 50
@@ -227,7 +229,8 @@ def _first_id(bound: dict[str, Any]) -> str:
 @login_required
 def person_release(request: AuthenticatedHttpRequest, person_id: int) -> HttpResponse:
     """The release section of a person's record: a page of its own, or the fragment the record loads."""
-    return _person_release_page(request, _visible_person(request.actor, person_id))
+    person = _visible_person(request.actor, person_id)
+    return not_shared(request, person, SENTENCE, title="Release") or _person_release_page(request, person)
 
 
 _custodial_sentence = selectors.sentence_for_actor

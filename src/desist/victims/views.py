@@ -18,9 +18,11 @@ from desist.audit.context import Actor
 from desist.audit.models import Action
 from desist.audit.refusals import AuthenticatedHttpRequest
 from desist.audit.services import log_access
+from desist.core.sharing import VICTIMS
 from desist.offences.models import Offence
 from desist.people.models import Person
 from desist.people.selectors import person_for_actor, person_search
+from desist.sharing.pages import not_shared
 from desist.versioning import StaleEdit, form_show_stale
 from desist.victims import selectors, services
 from desist.victims.forms import (
@@ -330,6 +332,8 @@ def person_victims(request: AuthenticatedHttpRequest, person_id: int) -> HttpRes
     actor = request.actor
     _liaison_only(actor, what=f"victims of person {person_id}", person_id=person_id)
     person = _person(actor, person_id)
+    if withheld := not_shared(request, person, VICTIMS, title="Victims"):
+        return withheld
     links = selectors.person_victim_links(actor, person.pk)
     log_access(
         actor=actor,

@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from desist.audit.context import system_actor
+from desist.audit.models import AccessLogEntry, Action
 from desist.core import sharing as c
 from desist.families.services import families_refresh
 from desist.partnership.models import AgencyKind, Role
@@ -32,10 +33,9 @@ WITHHELD = "Not shared with your agency"
 # The categories each surface shows, and so checks for every row of the matrix. The other categories
 # (offences, sentence, risk, needs, victims) appear on none of these surfaces: the record's sections hold
 # them.
-SURFACES = {
-    "chronology (page and API)": {c.CONTACTS, c.HEALTH},
-    "where agencies overlap (CSV)": {c.IDENTITY, c.ADDRESSES, c.FAMILY},
-}
+CHRONOLOGY = "chronology (page and API)"
+EXPORT = "where agencies overlap (CSV)"
+SURFACES = {CHRONOLOGY: {c.CONTACTS, c.HEALTH}, EXPORT: {c.IDENTITY, c.ADDRESSES, c.FAMILY}}
 # The overlap CSV's people columns, by the category each shows (the rest always: id, name, agencies).
 CSV_COLUMNS = {
     "Date of birth": c.IDENTITY,
@@ -49,9 +49,7 @@ CSV_COLUMNS = {
 
 def test_the_surfaces_check_what_their_rows_show():
     assert set().union(*SURFACES.values()) >= set(CSV_COLUMNS.values())
-    assert {cat for needs in c.ENTRY_CATEGORIES_BY_RECORDER.values() for cat in needs} <= SURFACES[
-        "chronology (page and API)"
-    ]
+    assert {cat for needs in c.ENTRY_CATEGORIES_BY_RECORDER.values() for cat in needs} <= SURFACES[CHRONOLOGY]
 
 
 def _entry(subject, agency, summary):
@@ -62,6 +60,20 @@ def _entry(subject, agency, summary):
         agency=agency,
         summary=summary,
     )
+
+
+def _first_of_its_kind(rows, i, surface, recorders) -> bool:
+    """Whether row i is the first row of the matrix to see this surface's categories as it does (and, on the
+    chronology, to be or not be one of the entries' recorders): the rows that can differ are all checked,
+    every category both ways, without repeating what another row already showed."""
+
+    def key(row):
+        kind, _, seen, _ = row
+        return frozenset(
+            seen & SURFACES[surface]
+        ), kind if surface == CHRONOLOGY and kind in recorders else ""
+
+    return all(key(rows[j]) != key(rows[i]) for j in range(i))
 
 
 def _withheld_line(n: int) -> str:
@@ -88,6 +100,9 @@ def test_access_matrix_on_the_chronology_the_api_and_the_export(client, partners
     problems = []
     rows = [(*row, "case_management") for row in MATRIX] + [(*row, "performance") for row in OTHER_PURPOSE]
     for i, (kind, role, seen, purpose) in enumerate(rows):
+        checks = [s for s in SURFACES if _first_of_its_kind(rows, i, s, {probation.kind, health.kind})]
+        if not checks:
+            continue
         user = partnership.user(f"surface{i}", agencies[kind], role=role)
         client.force_login(user)
         session = client.session
@@ -95,37 +110,39 @@ def test_access_matrix_on_the_chronology_the_api_and_the_export(client, partners
         session.save()
         where = f"{kind}/{role}/{purpose}"
         own = agencies[kind]
-        # The chronology: another agency's entry needs "contacts"; a health service's needs "health" too.
-        expect = {
-            "Probation entry seen": own == probation or c.CONTACTS in seen,
-            "Health entry seen": own == health or {c.CONTACTS, c.HEALTH} <= seen,
-        }
-        hidden = sum(not shown for shown in expect.values())
-        page = client.get(f"/people/{subject.pk}/chronology/").content.decode()
-        for text, shown in expect.items():
-            if (text in page) is not shown:
-                problems.append(f"{where}: chronology {'lacks' if shown else 'shows'} {text!r}")
-        if hidden and _withheld_line(hidden) not in page:
-            problems.append(f"{where}: chronology does not say {_withheld_line(hidden)!r}")
-        if not hidden and "not shared with your agency" in page:
-            problems.append(f"{where}: chronology says something is withheld")
-        api = client.get(f"/api/supervision/people/{subject.pk}/chronology").json()
-        if api["withheld"] != hidden or {r["summary"] for r in api["results"]} != {
-            t for t, shown in expect.items() if shown
-        }:
-            problems.append(f"{where}: the API's chronology is {api}")
-        # The export: each withheld category's cells say so, the columns stay.
-        answer = client.get(reverse("families_overlap"), {"format": "csv", "show": "people"})
-        table = list(csv.reader(io.StringIO(b"".join(answer.streaming_content).decode("utf-8-sig"))))
-        header, body = table[0], [r for r in table[1:] if r[0] == str(subject.pk)]
-        if len(body) != 1:
-            problems.append(f"{where}: the export lists {body}")
-            continue
-        for column, category in CSV_COLUMNS.items():
-            cell = body[0][header.index(column)]
-            if (cell == WITHHELD) is (category in seen):
-                state = "shared" if category in seen else "not shared"
-                problems.append(f"{where}: export {column} is {cell!r} with {category} {state}")
+        if CHRONOLOGY in checks:
+            # Another agency's entry needs "contacts"; a health service's needs "health" too.
+            expect = {
+                "Probation entry seen": own == probation or c.CONTACTS in seen,
+                "Health entry seen": own == health or {c.CONTACTS, c.HEALTH} <= seen,
+            }
+            hidden = sum(not shown for shown in expect.values())
+            page = client.get(f"/people/{subject.pk}/chronology/").content.decode()
+            for text, shown in expect.items():
+                if (text in page) is not shown:
+                    problems.append(f"{where}: chronology {'lacks' if shown else 'shows'} {text!r}")
+            if hidden and _withheld_line(hidden) not in page:
+                problems.append(f"{where}: chronology does not say {_withheld_line(hidden)!r}")
+            if not hidden and "not shared with your agency" in page:
+                problems.append(f"{where}: chronology says something is withheld")
+            api = client.get(f"/api/supervision/people/{subject.pk}/chronology").json()
+            if api["withheld"] != hidden or {r["summary"] for r in api["results"]} != {
+                t for t, shown in expect.items() if shown
+            }:
+                problems.append(f"{where}: the API's chronology is {api}")
+        if EXPORT in checks:
+            # Each withheld category's cells say so; the columns stay.
+            answer = client.get(reverse("families_overlap"), {"format": "csv", "show": "people"})
+            table = list(csv.reader(io.StringIO(b"".join(answer.streaming_content).decode("utf-8-sig"))))
+            header, body = table[0], [r for r in table[1:] if r[0] == str(subject.pk)]
+            if len(body) != 1:
+                problems.append(f"{where}: the export lists {body}")
+                continue
+            for column, category in CSV_COLUMNS.items():
+                cell = body[0][header.index(column)]
+                if (cell == WITHHELD) is (category in seen):
+                    state = "shared" if category in seen else "not shared"
+                    problems.append(f"{where}: export {column} is {cell!r} with {category} {state}")
     assert not problems, "\n".join(problems)
 
 
@@ -169,3 +186,61 @@ def test_without_agreements_the_chronology_withholds_nothing(client, partnership
     client.force_login(officer)
     page = client.get(f"/people/{subject.pk}/chronology/").content.decode()
     assert "Treatment session" in page and "not shared with your agency" not in page
+
+
+# Person-level pages beyond the record, each showing one category: (page, the category, who sees it (agency
+# kind, role, purpose), who does not). The victims page needs the victim liaison role, so its "does not" is
+# that role where no agreement gives it victims (the police's agreements give them to MARAC's coordinator).
+PAGES = [
+    ("/people/{pk}/release/", c.SENTENCE),
+    ("/people/{pk}/enforcement/", c.SENTENCE),
+    ("/people/{pk}/monitoring/", c.SENTENCE),
+    ("/people/{pk}/family/", c.FAMILY),
+    ("/victims/people/{pk}/", c.VICTIMS),
+]
+SEES = {
+    c.SENTENCE: (AgencyKind.PROBATION, Role.PRACTITIONER, "case_management"),
+    c.FAMILY: (AgencyKind.PROBATION, Role.PRACTITIONER, "case_management"),
+    c.VICTIMS: (AgencyKind.PROBATION, Role.VICTIM_LIAISON, "case_management"),
+}
+DOES_NOT = {
+    c.SENTENCE: (AgencyKind.FIRE, Role.PRACTITIONER, "case_management"),
+    c.FAMILY: (AgencyKind.HOUSING, Role.PRACTITIONER, "case_management"),
+    c.VICTIMS: (AgencyKind.POLICE, Role.VICTIM_LIAISON, "case_management"),
+}
+
+
+def test_the_matrix_agrees_with_the_pages_rows():
+    rows = {(k, r): seen for k, r, seen in MATRIX}
+    for category in {cat for _, cat in PAGES}:
+        kind, role, _ = SEES[category]
+        assert category in rows[(kind, role)]
+        kind, role, _ = DOES_NOT[category]
+        assert category not in rows.get((kind, role), set())
+
+
+def test_person_pages_beyond_the_record_say_what_is_not_shared(client, partnership):
+    demo_sharing_build(TODAY)
+    kinds = {k for k, _, _ in [*SEES.values(), *DOES_NOT.values()]}
+    agencies = {kind: _agency(partnership, kind) for kind in kinds}
+    subject = builders.person(last_name="Paged", involved=[(a, None) for a in agencies.values()])
+    child = builders.person(first_name="Kit", last_name="Paged", date_of_birth=TODAY - timedelta(days=3000))
+    people.relationship_record(actor=system_actor(), person=child, related_person=subject, kind="parent")
+    families_refresh(actor=system_actor())
+    problems = []
+    for i, (url, category) in enumerate(PAGES):
+        for shared, (kind, role, purpose) in ((True, SEES[category]), (False, DOES_NOT[category])):
+            client.force_login(partnership.user(f"page{i}{shared}", agencies[kind], role=role))
+            session = client.session
+            session["purpose"] = purpose
+            session.save()
+            response = client.get(url.format(pk=subject.pk), follow=True)
+            body = response.content.decode()
+            withheld = f"Not shared with your agency:</strong> {c.CATEGORIES[category]}" in body
+            if response.status_code != 200 or withheld is shared:
+                problems.append(
+                    f"{url} as {kind}/{role}/{purpose}: {response.status_code}, withheld {withheld}"
+                )
+    assert not problems, "\n".join(problems)
+    denied = AccessLogEntry.objects.filter(action=Action.DENIED, person_id=subject.pk)
+    assert denied.filter(summary__startswith="Withheld sentence").count() == 3
