@@ -115,6 +115,12 @@ RULES: dict[str, Rule] = {
     "person_merges": Rule(404),
     "person_merge": Rule(403),
     "person_merge_undo": Rule(404, method="POST"),  # no such merge: refused as one the user may not touch
+    # Restrictions: the case's offender manager, their team manager and the DPO; consent: whoever sees the
+    # record (docs/information-governance.md). Refused as the record is to those who may not see it.
+    "person_restrictions": Rule(404),
+    "person_restriction_end": Rule(404, method="POST"),
+    "person_consents": Rule(404),
+    "person_consent_withdraw": Rule(404, method="POST"),
     # IOM.
     "iom_candidates": Rule(200),
     "iom_propose": Rule(403, method="POST"),

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from desist.people import merges, views
+from desist.people import governance, merges, views
 
 urlpatterns = [
     path("caseload/", views.caseload, name="caseload"),
@@ -16,4 +16,17 @@ urlpatterns = [
     path("people/<id:person_id>/merges/", merges.person_merges, name="person_merges"),
     path("people/<id:person_id>/merge/", merges.person_merge, name="person_merge"),
     path("people/merges/<id:merge_id>/undo/", merges.person_merge_undo, name="person_merge_undo"),
+    # Information governance (docs/information-governance.md): restrictions and consent.
+    path("people/<id:person_id>/restrictions/", governance.person_restrictions, name="person_restrictions"),
+    path(
+        "people/<id:person_id>/restrictions/<id:restriction_id>/end/",
+        governance.person_restriction_end,
+        name="person_restriction_end",
+    ),
+    path("people/<id:person_id>/consent/", governance.person_consents, name="person_consents"),
+    path(
+        "people/<id:person_id>/consent/<id:consent_id>/withdraw/",
+        governance.person_consent_withdraw,
+        name="person_consent_withdraw",
+    ),
 ]

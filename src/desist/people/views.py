@@ -33,6 +33,7 @@ from desist.sharing.selectors import (
     HEALTH_SECTIONS,
     WITHHELD,
     emergency_use,
+    may_manage_restrictions,
     shared_categories,
     shared_categories_for,
 )
@@ -249,6 +250,8 @@ def _person_page(
         "withheld_label": WITHHELD,
         "health_sections": HEALTH_SECTIONS,
         "break_glass": emergency_use(actor, person.pk),
+        # The Restrictions page's link, for those who may restrict the case (people/governance.py).
+        "can_restrict": may_manage_restrictions(actor, person.pk),
     }
     if section == "overview":
         context["summary"] = _summary(actor, record, status, current_registers)

@@ -97,6 +97,11 @@ class Consent(models.Model):
     agency = models.ForeignKey("partnership.Agency", on_delete=models.PROTECT, related_name="consents")
     categories = models.JSONField(default=list)
     scope = models.TextField(help_text="What the person agreed to, in the words recorded with them.")
+    purposes = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="The purposes it covers (settings.DESIST_PURPOSES); empty for any.",
+    )
     given_on = models.DateField()
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
@@ -133,6 +138,9 @@ class CaseRestriction(models.Model):
     )
     created_at = models.DateTimeField(default=timezone.now)
     ended_at = models.DateTimeField(null=True, blank=True)
+    ended_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         ordering = ["person", "kind", "pk"]

@@ -19,7 +19,7 @@ from django.utils import timezone
 from desist.audit.context import Actor
 from desist.audit.models import AccessLogEntry, Action
 from desist.core import sharing as rules
-from desist.partnership.models import Membership
+from desist.partnership.models import Agency, AgencyKind, Membership, Role
 from desist.sharing.models import CaseRestriction, Consent, EmergencyAccess, RestrictionKind, SharingAgreement
 
 WITHHELD = "Not shared with your agency"
@@ -85,13 +85,15 @@ def shared_categories_for(
         return dict.fromkeys(person_ids, rules.ALL)
     consents: dict[int, list[tuple[int, list[str]]]] = {}
     if decided.with_consent and person_ids:
-        for person_id, agency_id, categories in Consent.objects.filter(
+        for person_id, agency_id, categories, purposes in Consent.objects.filter(
             person_id__in=person_ids,
             agency_id__in=sorted(decided.with_consent),
             withdrawn_at__isnull=True,
             given_on__lte=on,
-        ).values_list("person_id", "agency_id", "categories"):
-            consents.setdefault(person_id, []).append((agency_id, categories))
+        ).values_list("person_id", "agency_id", "categories", "purposes"):
+            # A consent given for some purposes only shares for those (empty: for any).
+            if not purposes or actor.purpose in purposes:
+                consents.setdefault(person_id, []).append((agency_id, categories))
     emergency = emergency_people(actor)
     return {
         pid: rules.ALL if pid in emergency else decided.for_person(consents.get(pid, []))
@@ -223,18 +225,67 @@ def refusal(actor: Actor, person_id: int) -> Refusal:
 
 
 def case_restrictions(person_id: int) -> QuerySet[CaseRestriction]:
-    return CaseRestriction.objects.filter(person_id=person_id, ended_at__isnull=True).select_related("user")
+    """A person's restrictions and exclusions in force, with the user named and who set each."""
+    return CaseRestriction.objects.filter(person_id=person_id, ended_at__isnull=True).select_related(
+        "user", "created_by"
+    )
+
+
+def may_manage_restrictions(actor: Actor, person_id: int) -> bool:
+    """Who may restrict a case, exclude users from it and end either (docs/information-governance.md): the
+    data protection officer, for any case; the case's offender manager (the lead worker of probation's open
+    involvement) and the managers of that involvement's team (a manager's membership naming the team, or
+    naming none: the whole agency), while the case's restrictions do not close it to them. One query (none
+    more for the DPO, whose permission the navigation has already asked)."""
+    if actor.user_id is None:
+        return False
+    if is_dpo(actor):
+        return True
+    involvement = apps.get_model("people", "Involvement")
+    manager = Membership.objects.filter(
+        user_id=actor.user_id, is_active=True, role=Role.MANAGER, agency_id=OuterRef("agency_id")
+    ).filter(Q(team__isnull=True) | Q(team_id=OuterRef("team_id")))
+    return (
+        involvement.objects.filter(
+            person_id=person_id, agency__kind=AgencyKind.PROBATION, end_date__isnull=True
+        )
+        .filter(Q(lead_worker_id=actor.user_id) | Q(Exists(manager)))
+        .exclude(Exists(refused_cases(actor, "person_id")))
+        .exists()
+    )
+
+
+def restricted_cases(limit: int = 100) -> list[CaseRestriction]:
+    """Restrictions and exclusions in force across the partnership, newest first, for the DPO's page."""
+    return list(
+        CaseRestriction.objects.filter(ended_at__isnull=True)
+        .select_related("user")
+        .order_by("-created_at", "-pk")[:limit]
+    )
 
 
 def consents(person_id: int) -> QuerySet[Consent]:
-    return Consent.objects.filter(person_id=person_id).select_related("agency")
+    """A person's consents, in force and withdrawn, newest first."""
+    return Consent.objects.filter(person_id=person_id).select_related("agency", "recorded_by", "withdrawn_by")
+
+
+def consent_agencies() -> QuerySet[Agency]:
+    """The agencies a consent can matter to: those an agreement resting on consent reaches (by kind or by
+    name); every agency while no such agreement is recorded."""
+    resting = SharingAgreement.objects.filter(lawful_basis=rules.CONSENT)
+    if not resting.exists():
+        return Agency.objects.order_by("name")
+    return Agency.objects.filter(
+        Q(kind__in=resting.exclude(recipient_kind="").values("recipient_kind"))
+        | Q(pk__in=resting.filter(recipient_agency__isnull=False).values("recipient_agency_id"))
+    ).order_by("name")
 
 
 # --- The data protection officer's page -------------------------------------------------------------
 
 
 def is_dpo(actor: Actor) -> bool:
-    return actor.user is not None and actor.user.has_perm("sharing.act_as_dpo")
+    return actor.is_data_protection_officer
 
 
 def agreements_due(*, on: date | None = None) -> list[SharingAgreement]:

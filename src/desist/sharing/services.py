@@ -15,8 +15,15 @@ from desist.audit.models import Action
 from desist.audit.refusals import refuse
 from desist.audit.services import log_access
 from desist.core import sharing as rules
-from desist.sharing.models import CaseRestriction, Consent, EmergencyAccess, ReviewOutcome, SharingAgreement
-from desist.sharing.selectors import blocked_people, is_dpo
+from desist.sharing.models import (
+    CaseRestriction,
+    Consent,
+    EmergencyAccess,
+    RestrictionKind,
+    ReviewOutcome,
+    SharingAgreement,
+)
+from desist.sharing.selectors import blocked_people, is_dpo, may_manage_restrictions
 
 
 class SharingError(ValueError):
@@ -100,18 +107,32 @@ def record_consent(
     categories: list[str],
     scope: str,
     given_on: date | None = None,
+    purposes: list[str] | None = None,
 ) -> Consent:
     """Record a person's consent to an agency seeing these categories (where an agreement rests on
-    consent)."""
+    consent), for these purposes (none: for any). It shares from the next request on."""
     unknown = set(categories) - rules.ALL
     if unknown or not categories:
-        raise SharingError(f"Unknown categories: {', '.join(sorted(unknown))}" if unknown else "Choose one.")
+        raise SharingError(
+            f"Unknown categories: {', '.join(sorted(unknown))}"
+            if unknown
+            else "Choose what they agreed to share."
+        )
+    purposes = sorted(set(purposes or []))
+    if set(purposes) - set(settings.DESIST_PURPOSES):
+        raise SharingError("Choose purposes from the list.")
+    if not scope.strip():
+        raise SharingError("Say what the person agreed to, in the words recorded with them.")
+    given_on = given_on or timezone.localdate()
+    if given_on > timezone.localdate():
+        raise SharingError("The day consent was given cannot be in the future.")
     consent = Consent.objects.create(
         person_id=person_id,
         agency_id=agency_id,
         categories=sorted(categories),
-        scope=scope,
-        given_on=given_on or timezone.localdate(),
+        purposes=purposes,
+        scope=scope.strip(),
+        given_on=given_on,
         recorded_by=actor.user,
     )
     log_access(
@@ -120,7 +141,7 @@ def record_consent(
         summary=f"Recorded consent of person {person_id} to sharing with agency {agency_id}",
         person_id=person_id,
         obj=consent,
-        detail={"categories": consent.categories},
+        detail={"categories": consent.categories, "purposes": purposes},
     )
     return consent
 
@@ -143,47 +164,78 @@ def withdraw_consent(*, actor: Actor, consent_id: int) -> Consent:
     return consent
 
 
-@transaction.atomic
+def _may_manage(actor: Actor, person_id: int, what: str) -> None:
+    if not may_manage_restrictions(actor, person_id):
+        refuse(
+            actor,
+            summary=f"Refused to {what} of person {person_id}"[:255],
+            person_id=person_id,
+            reason="not the offender manager, their team manager or the DPO",
+            status=403,
+            message="Only the case's offender manager, their team manager and the data protection officer "
+            "may restrict a case.",
+        )
+
+
 def restrict_case(
     *, actor: Actor, person_id: int, kind: str, user: User, reason: str, contact: str
 ) -> CaseRestriction:
-    """Restrict a case to a named user, or exclude a named user from it (administrators)."""
-    if not actor.is_administrator:
-        refuse(
-            actor,
-            summary="Refused to restrict a case",
+    """Restrict a case to a named user, or exclude a named user from it: the case's offender manager, their
+    team manager or the data protection officer (`selectors.may_manage_restrictions`). Restricting to named
+    users closes the case to everyone else, the one who sets it included unless named too."""
+    # Refused outside the transaction, so the refusal stays logged.
+    _may_manage(actor, person_id, "restrict the case")
+    with transaction.atomic():
+        if kind not in RestrictionKind.values:
+            raise SharingError("Choose whether to restrict the case to the user or exclude them.")
+        if not reason.strip():
+            raise SharingError("Say why the case is restricted.")
+        if not contact.strip():
+            raise SharingError("Say whom a refused user should contact.")
+        if CaseRestriction.objects.filter(
+            person_id=person_id, kind=kind, user=user, ended_at__isnull=True
+        ).exists():
+            raise SharingError(f"{user.get_full_name() or user.username} is already named in this way.")
+        restriction = CaseRestriction.objects.create(
             person_id=person_id,
-            reason="not an admin",
-            status=403,
+            kind=kind,
+            user=user,
+            reason=reason.strip()[:255],
+            contact=contact.strip()[:255],
+            created_by=actor.user,
         )
-    restriction = CaseRestriction.objects.create(
-        person_id=person_id, kind=kind, user=user, reason=reason, contact=contact, created_by=actor.user
-    )
-    log_access(
-        actor=actor,
-        action=Action.ALTERATION,
-        summary=f"Case of person {person_id}: {restriction.get_kind_display().lower()} ({user.username})",
-        person_id=person_id,
-        obj=restriction,
-        detail={"kind": kind, "user": user.username, "reason": reason},
-    )
-    return restriction
-
-
-@transaction.atomic
-def end_restriction(*, actor: Actor, restriction_id: int) -> CaseRestriction:
-    restriction = CaseRestriction.objects.select_for_update().get(pk=restriction_id)
-    if restriction.ended_at is None:
-        restriction.ended_at = timezone.now()
-        restriction.save(update_fields=["ended_at"])
         log_access(
             actor=actor,
             action=Action.ALTERATION,
-            summary=f"Restriction {restriction.pk} on person {restriction.person_id} ended",
-            person_id=restriction.person_id,
+            summary=f"Case of person {person_id}: {restriction.get_kind_display().lower()} ({user.username})",
+            person_id=person_id,
             obj=restriction,
+            detail={"kind": kind, "user": user.username, "reason": restriction.reason},
         )
-    return restriction
+        return restriction
+
+
+def end_restriction(*, actor: Actor, restriction_id: int) -> CaseRestriction:
+    """End a restriction or exclusion (the same users as restrict it); it stops applying at once."""
+    found = CaseRestriction.objects.filter(pk=restriction_id).values_list("person_id", flat=True).first()
+    if found is None:
+        refuse(actor, summary=f"Refused to end restriction {restriction_id}", reason="no such restriction")
+    _may_manage(actor, found, f"end restriction {restriction_id}")
+    with transaction.atomic():
+        restriction = CaseRestriction.objects.select_for_update().get(pk=restriction_id)
+        if restriction.ended_at is None:
+            restriction.ended_at = timezone.now()
+            restriction.ended_by = actor.user
+            restriction.save(update_fields=["ended_at", "ended_by"])
+            log_access(
+                actor=actor,
+                action=Action.ALTERATION,
+                summary=f"Restriction {restriction.pk} on person {restriction.person_id} ended",
+                person_id=restriction.person_id,
+                obj=restriction,
+                detail={"kind": restriction.kind, "user_id": restriction.user_id},
+            )
+        return restriction
 
 
 def agreement_changed(*, actor: Actor, agreement: SharingAgreement, created: bool) -> None:

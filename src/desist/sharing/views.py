@@ -88,6 +88,7 @@ def dpo(request: AuthenticatedHttpRequest) -> HttpResponse:
         "purposes": selectors.purposes_stated(),
         "sar_available": sar_available,
         "sar_due": sar_due,
+        "restrictions": selectors.restricted_cases(),
     }
     log_access(
         actor=request.actor,

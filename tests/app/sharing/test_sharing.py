@@ -215,10 +215,9 @@ def test_the_agreements_page_lists_them_for_everyone(client, housing_case, djang
 def test_a_restricted_case_refuses_others_with_whom_to_contact_and_logs_it(client, partnership):
     named = partnership.user("named", partnership.probation)
     other = partnership.user("other", partnership.probation)
-    admin = partnership.user("admin", partnership.probation, role=Role.ADMINISTRATOR)
     subject = builders.person(involved=[(partnership.probation, named)])
-    services.restrict_case(
-        actor=builders.actor(admin),
+    services.restrict_case(  # by the offender manager, who restricts it to themself
+        actor=builders.actor(named),
         person_id=subject.pk,
         kind=RestrictionKind.RESTRICTED,
         user=named,
