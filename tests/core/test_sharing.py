@@ -106,3 +106,11 @@ def test_break_glass_lasts_the_set_minutes_and_never_zero():
 def test_out_of_the_ordinary_counts_records_without_a_caseload_relation():
     assert s.out_of_the_ordinary(40, 10, threshold=30)
     assert not s.out_of_the_ordinary(40, 11, threshold=30)
+
+
+def test_a_health_services_chronology_entry_is_health_data_too():
+    assert s.entry_categories("probation") == {s.CONTACTS}
+    assert s.entry_categories("treatment") == s.entry_categories("health") == {s.CONTACTS, s.HEALTH}
+    assert s.recorders_withheld(frozenset({s.IDENTITY})) is None  # no other agency's entry at all
+    assert s.recorders_withheld(frozenset({s.CONTACTS})) == {"health", "treatment"}
+    assert s.recorders_withheld(frozenset({s.CONTACTS, s.HEALTH})) == frozenset()
