@@ -129,7 +129,9 @@ def build_extracts(
     """Every source's extract and the truth table linking its records to people."""
     kinds = np.array([a[2] for a in AGENCIES])
     extracts: dict[str, pa.Table] = {}
-    latest_birth_year = int(ymd(np.asarray([pop.dob.max()]))[0][0])
+    latest = ymd(np.asarray([pop.dob.max()]))
+    latest_birth_year = int(latest[0][0])
+    latest_birth = latest_birth_year * 10_000 + int(latest[1][0]) * 100 + int(latest[2][0])
     truth_parts: list[pa.Table] = []
     nick = nickname_table()
     pools = name_pools()
@@ -192,6 +194,7 @@ def build_extracts(
 
         # --- date of birth ---
         year, month, day = ymd(pop.dob[person])
+        true_year, true_month, true_day = year, month, day
         can_swap = (day <= 12) & (day != month)
         swap_dm = can_swap & (u[:, 8] < errors.dob_swap_rate)
         month, day = np.where(swap_dm, day, month), np.where(swap_dm, month, day)
@@ -205,6 +208,12 @@ def build_extracts(
         # 29 February moved to a common year becomes the 28th, so every date is a real one.
         leap = (year % 4 == 0) & ((year % 100 != 0) | (year % 400 == 0))
         day = np.where((month == 2) & (day == 29) & ~leap, 28, day)
+        # A mistake never puts a birth after the latest real one (a day moved on, or day and month swapped,
+        # for a baby born days before the as-of date): no agency's system accepts a birth in the future.
+        future = year * 10_000 + month * 100 + day > latest_birth
+        year = np.where(future, true_year, year)
+        month = np.where(future, true_month, month)
+        day = np.where(future, true_day, day)
         dob = _format_dates(year, month, day, fmt.date_style)
         dob = pc.if_else(pa.array(u[:, 10] < errors.dob_missing_rate), pa.scalar(None, pa.string()), dob)
 
