@@ -3,6 +3,7 @@ src/test/kotlin/.../service/CapacityCalculatorTest.kt and WorkloadCalculatorTest
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 
 import pytest
@@ -131,3 +132,53 @@ def test_grades_for_risk():
     assert w.grade_may_hold("PSO", rosh="medium", mappa=False)
     assert not w.grade_may_hold("PQiP", rosh="Very high", mappa=False)
     assert not w.grade_may_hold("nobody", rosh="low", mappa=False)
+
+
+def test_t2a_table_as_seeded():
+    # V1_1__SEED_REF_DATA.sql, the is_t2a row: every case type weighs the custody points (A3 75 ... D1 13),
+    # so a T2A community A0 weighs 0 where the standard table gives 110.
+    table, t2a = w.weightings(), w.weightings(t2a=True)
+    assert [t2a.tier_points[(w.COMMUNITY, t)] for t in ("A3", "A0", "B2", "D1", "D0")] == [75, 0, 48, 13, 0]
+    assert t2a.tier_points[(w.LICENCE, "C2")] == t2a.tier_points[(w.CUSTODY, "C2")] == 24
+    assert w.case_points(w.Case("A0", w.COMMUNITY, t2a=True), table, t2a) == 0
+    assert w.case_points(w.Case("A0", w.COMMUNITY), table, t2a) == 110
+    # WorkloadCalculatorTests' first case on the seeded tables: ten T2A community B2, five custody C1.
+    cases = [w.Case("B2", w.COMMUNITY, True)] * 10 + [w.Case("C1", w.CUSTODY)] * 5
+    assert w.workload_points(cases=cases, standard=table, t2a=t2a) == 10 * 48 + 5 * 23
+
+
+@pytest.mark.parametrize(
+    ("born", "started", "allowed"),
+    [
+        (date(2000, 6, 15), date(2018, 6, 15), True),  # 18 on the day
+        (date(2000, 6, 15), date(2018, 6, 14), False),  # 17
+        (date(2000, 6, 15), date(2025, 6, 14), True),  # 24, the day before turning 25
+        (date(2000, 6, 15), date(2025, 6, 15), False),  # 25
+        (date(2004, 2, 29), date(2022, 2, 28), False),  # a leap-day birthday: 18 from 1 March
+        (date(2004, 2, 29), date(2022, 3, 1), True),
+        (None, date(2022, 3, 1), False),  # unknown age: not marked
+    ],
+)
+def test_t2a_ages_18_to_24_on_the_day_the_case_started(born, started, allowed):
+    assert w.t2a_age_allowed(born, started) is allowed
+
+
+def test_contact_weightings_as_seeded():
+    # adjustment_reason: V1_1 (CMS01-CMS36 and the group supervision sessions), V1_46 (CMS40-CMS51, all 0).
+    weights = w.contact_weightings()
+    assert len(w.contact_types()) == 58
+    assert (weights["CMS01"], weights["CMS03"], weights["CMS06"], weights["CMS22"]) == (9, 18, 26, 5)
+    assert weights["NGS001"] == 0 and weights["CMS51"] == 0
+    # The contact sums of WorkloadCalculator on the seeded weightings: 18 outside, less 9 by others.
+    m = w.weightings()
+    assert (
+        w.workload_points(
+            cases=[],
+            contacts_outside_caseload=["CMS03"],
+            contacts_by_others=["CMS01"],
+            contact_weightings=weights,
+            standard=m,
+            t2a=m,
+        )
+        == 9
+    )

@@ -231,7 +231,7 @@ class T2AMark(models.Model):
 
 
 class Workload(models.Model):
-    """A practitioner's workload as last recomputed (allocation.services.workloads_recompute): cases, points,
+    """A practitioner's workload as last recomputed (allocation.recompute.workloads_recompute): cases, points,
     available points and capacity, as the HMPPS model computes them."""
 
     user = models.OneToOneField(

@@ -42,9 +42,11 @@ from desist.assessments.models import RiskScore, ScoreKind
 from desist.audit.context import Actor
 from desist.audit.refusals import refuse
 from desist.core import workload as rules
+from desist.core.names import normalise_identifier
 from desist.iom.models import CohortMembership, LeadProfessional, MembershipStatus
 from desist.partnership.models import AgencyKind, Membership, Role, Team
-from desist.people.models import Involvement, Person
+from desist.people.models import IdentifierKind, Involvement, Person
+from desist.people.selectors import visible_people
 from desist.registers.models import RegisterEntry, RegisterKind
 from desist.sentences.models import Sentence
 from desist.sentences.rules import supervision_status_expression
@@ -154,6 +156,9 @@ def decorate(case: Involvement, on: date) -> Involvement:
     case.days_waiting = (on - case.start_date).days  # type: ignore[attr-defined]
     case.deadline = case.start_date + timedelta(days=deadline_days())  # type: ignore[attr-defined]
     case.is_overdue = case.deadline < on  # type: ignore[attr-defined]
+    case.t2a_allowed = rules.t2a_age_allowed(  # type: ignore[attr-defined]
+        case.person.date_of_birth, case.start_date
+    )
     case.points = case_points(  # type: ignore[attr-defined]
         getattr(case, "tier", "") or "",
         getattr(case, "case_type", "") or "",
@@ -293,6 +298,21 @@ def workload_record(user: User, *, on: date) -> WorkloadRecord:
             .order_by("-done_on", "-id")[:RECORD_ROWS]
         ),
     )
+
+
+def person_by_reference(actor: Actor, reference: str) -> Person | None:
+    """A person the actor may see, by their case reference number (CRN) or desist record number; None when
+    no one they may see has it (who they may not see is not told apart from who does not exist)."""
+    text = reference.strip()
+    people = visible_people(actor)
+    if text.isdigit():
+        found = people.filter(pk=int(text)).first()
+        if found is not None:
+            return found
+    crn = normalise_identifier(IdentifierKind.CRN, text)
+    if not crn:
+        return None
+    return people.filter(identifiers__kind=IdentifierKind.CRN, identifiers__value_normalised=crn).first()
 
 
 def case_for_actor(actor: Actor, involvement_id: int, *, on: date) -> Involvement:
@@ -458,3 +478,99 @@ def for_workqueue(actor: Actor, *, on: date) -> QuerySet[Involvement]:
             output_field=BooleanField(),
         )
     )
+
+
+# The board's workload figures (/board/workload/): every team of the partnership, aggregates only.
+AGE_BANDS: tuple[tuple[str, int, int | None], ...] = (
+    ("0–5 days", 0, 5),
+    ("6–14 days", 6, 14),
+    ("15–28 days", 15, 28),
+    ("Over 28 days", 29, None),
+)
+CAPACITY_BANDS: tuple[tuple[str, Decimal, Decimal | None], ...] = (
+    ("Under 50%", Decimal(0), Decimal(50)),
+    ("50–70%", Decimal(50), Decimal(70)),
+    ("70–85%", Decimal(70), Decimal(85)),
+    ("85–100%", Decimal(85), Decimal(100)),
+    ("100–120%", Decimal(100), Decimal(120)),
+    ("Over 120%", Decimal(120), None),
+)
+
+
+@dataclass
+class BoardTeam:
+    team: Team
+    unallocated: int = 0
+    ages: list[int] = field(default_factory=lambda: [0] * len(AGE_BANDS))
+    oldest_days: int | None = None
+    practitioners: int = 0
+    not_measured: int = 0
+    capacity: list[int] = field(default_factory=lambda: [0] * len(CAPACITY_BANDS))
+    over: int = 0
+
+
+@dataclass
+class BoardWorkload:
+    teams: list[BoardTeam]
+    total: BoardTeam
+
+
+def capacity_band(capacity: Decimal) -> int:
+    """The index of the band a capacity falls in: each band holds its lower bound (100% is "100–120%")."""
+    for n, (_label, low, high) in enumerate(CAPACITY_BANDS):
+        if capacity >= low and (high is None or capacity < high):
+            return n
+    return 0
+
+
+def board_workload(*, on: date) -> BoardWorkload:
+    """For every team with a case waiting or a practitioner: unallocated cases by age band and the oldest,
+    practitioners by capacity band (those the model gives no points, such as senior probation officers, as
+    not measured) and how many are over 100%; and the partnership's total. Three queries."""
+    teams = {
+        t.pk: BoardTeam(team=t)
+        for t in Team.objects.select_related("agency").order_by("agency__name", "name")
+    }
+    waiting = (
+        Involvement.objects.filter(
+            team__isnull=False, lead_worker__isnull=True, end_date__isnull=True, start_date__lte=on
+        )
+        .values("team_id", "start_date")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    total = BoardTeam(team=Team(name="All teams"))
+    for row in waiting:
+        row_team = teams.get(row["team_id"])
+        if row_team is None:
+            continue
+        days = (on - row["start_date"]).days
+        band = next(
+            n for n, (_l, low, high) in enumerate(AGE_BANDS) if days >= low and (high is None or days <= high)
+        )
+        for f in (row_team, total):
+            f.unallocated += row["n"]
+            f.ages[band] += row["n"]
+            f.oldest_days = max(f.oldest_days or 0, days)
+    rows = (
+        Workload.objects.filter(
+            user__memberships__team__isnull=False,
+            user__memberships__is_active=True,
+            user__memberships__role=Role.PRACTITIONER,
+        )
+        .values_list("user__memberships__team", "capacity", "available_points")
+        .order_by()
+    )
+    for team_id, capacity, available in rows:
+        row_team = teams.get(team_id)
+        if row_team is None:
+            continue
+        for f in (row_team, total):
+            f.practitioners += 1
+            if not available:
+                f.not_measured += 1
+                continue
+            f.capacity[capacity_band(capacity)] += 1
+            f.over += capacity > 100
+    shown = [f for f in teams.values() if f.unallocated or f.practitioners]
+    return BoardWorkload(teams=shown, total=total)
