@@ -13,7 +13,7 @@ from django.db.models import Count
 from django.utils import timezone
 
 from desist.allocation.models import Allocation, AllocationKind, Practitioner, Reduction
-from desist.allocation.services import workloads_recompute
+from desist.allocation.recompute import workloads_recompute
 from desist.audit.context import system_actor
 from desist.partnership.models import Agency, AgencyKind, Membership, Role, Team
 from desist.people.models import Involvement
@@ -67,15 +67,29 @@ def demo_allocation_build(today: date) -> dict[str, int]:
             managers[team.pk] = manager.user
             Membership.objects.filter(pk__in=[m.pk for m in group]).update(team=team)
         practitioners = [m for team in teams for m in by_team[team.pk]]
+        grade_of = {m.user_id: GRADES[n % len(GRADES)] for n, m in enumerate(practitioners)}
         Practitioner.objects.bulk_create(
             [
-                Practitioner(
-                    user=m.user, grade=GRADES[n % len(GRADES)], contracted_hours=HOURS[n % len(HOURS)]
-                )
+                Practitioner(user=m.user, grade=grade_of[m.user_id], contracted_hours=HOURS[n % len(HOURS)])
                 for n, m in enumerate(practitioners)
             ]
+            # A senior probation officer works full time, but HMPPS's model gives the grade 0 contracted hours
+            # and so no points to hold (core.workload): a manager holds no caseload. Their cases go to the
+            # team's probation officers, in turn, before the history is written.
             + [Practitioner(user=u, grade="SPO", contracted_hours=Decimal(37)) for u in managers.values()]
         )
+        for team in teams:
+            officers = [m.user_id for m in by_team[team.pk] if grade_of[m.user_id] == "PO"] or [
+                m.user_id for m in by_team[team.pk]
+            ]
+            own = list(
+                Involvement.objects.filter(
+                    agency=agency, end_date__isnull=True, lead_worker=managers[team.pk]
+                ).values_list("pk", flat=True)
+            )
+            for n, officer in enumerate(officers):
+                if own[n :: len(officers)]:
+                    Involvement.objects.filter(pk__in=own[n :: len(officers)]).update(lead_worker_id=officer)
         made["practitioners"] += len(practitioners)
         reductions = [
             Reduction(

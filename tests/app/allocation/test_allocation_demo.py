@@ -19,7 +19,7 @@ pytestmark = pytest.mark.django_db
 
 def test_demo_build_makes_teams_managers_and_a_queue(partnership):
     workers = [partnership.user(f"worker{n}", partnership.probation) for n in range(7)]
-    for n, worker in enumerate(workers * 2):
+    for n, worker in enumerate(workers * 4):
         subject = builders.person(last_name=f"Demo{n}", involved=[(partnership.probation, worker)])
         builders.community_order(subject, start=TODAY - timedelta(days=n * 20))
     made = demo_allocation_build(TODAY)
@@ -34,3 +34,7 @@ def test_demo_build_makes_teams_managers_and_a_queue(partnership):
         == Allocation.objects.count()
     )
     assert Workload.objects.filter(cases__gt=0).exists()  # no tiers here, so no points
+    # Managers are senior probation officers: the model gives them no points, so they hold no caseload.
+    assert Practitioner.objects.filter(user=manager, grade="SPO").exists()
+    assert not manager.involvements.filter(end_date__isnull=True).exists()
+    assert Workload.objects.get(user=manager).available_points == 0
