@@ -6,8 +6,13 @@ from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, cast
 
 from django.conf import settings
+from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef
 
 from desist.audit.models import Channel
+
+#: The data protection officer's permission (defined by desist.sharing; the DPO's page, break-glass reviews,
+#: subject access requests).
+DPO_PERMISSION = "sharing.act_as_dpo"
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, User
@@ -30,6 +35,10 @@ class Actor:
     # The user's own words when the purpose is "other" (DPA 2018 s.62: the justification); copied to each
     # entry.
     justification: str = ""
+    # Whether the user holds the data protection officer's permission (`sharing.act_as_dpo`, directly or
+    # through a group), read with their memberships so the navigation costs no query; None when not read
+    # (then `is_data_protection_officer` asks Django's permission check).
+    dpo_permission: bool | None = None
 
     @property
     def username(self) -> str:
@@ -46,6 +55,16 @@ class Actor:
         return "administrator" in self.roles or bool(
             self.user is not None and getattr(self.user, "is_superuser", False)
         )
+
+    @property
+    def is_data_protection_officer(self) -> bool:
+        """Django's `user.has_perm("sharing.act_as_dpo")`: an active user holding the permission, or an active
+        superuser. Answered from the flag read with the memberships when there is one."""
+        if self.user is None:
+            return False
+        if self.dpo_permission is not None:
+            return self.dpo_permission
+        return self.user.has_perm(DPO_PERMISSION)
 
     @property
     def purpose_label(self) -> str:
@@ -69,11 +88,22 @@ def actor_for_user(
     ip_address: str | None = None,
     path: str = "",
 ) -> Actor:
-    """Build an Actor from a user's active memberships (one query)."""
+    """Build an Actor from a user's active memberships (one query). Each membership row also says whether the
+    user holds the data protection officer's permission (their own or a group's), so that check, on every
+    page's navigation, needs no query of its own."""
     if user is None or not user.is_authenticated:
         return Actor(user=None, channel=channel, purpose=purpose, ip_address=ip_address, path=path)
     signed_in = cast("User", user)  # authenticated: the project's user model (AUTH_USER_MODEL is auth.User)
-    memberships = list(signed_in.memberships.filter(is_active=True).select_related("agency"))
+    memberships = list(
+        signed_in.memberships.filter(is_active=True)
+        .select_related("agency")
+        .annotate(dpo=_holds_permission(DPO_PERMISSION))
+    )
+    # As Django's ModelBackend: an inactive user holds nothing, an active superuser everything. Without a
+    # membership there is no row to carry the flag: Django's check answers, when asked.
+    dpo = (
+        signed_in.is_active and (signed_in.is_superuser or bool(memberships[0].dpo)) if memberships else None
+    )
     return Actor(
         user=signed_in,
         agency_ids=frozenset(m.agency_id for m in memberships),
@@ -83,7 +113,21 @@ def actor_for_user(
         channel=channel,
         ip_address=ip_address,
         path=path,
+        dpo_permission=dpo,
     )
+
+
+def _holds_permission(permission: str) -> ExpressionWrapper:
+    """For a row with a `user`: whether that user holds `permission` ("app_label.codename") directly or
+    through one of their groups, as Django's ModelBackend reads it."""
+    from django.contrib.auth.models import Permission
+
+    app_label, codename = permission.split(".", 1)
+    granted = Permission.objects.filter(content_type__app_label=app_label, codename=codename)
+    held = Exists(granted.filter(user=OuterRef("user"))) | Exists(
+        granted.filter(group__user=OuterRef("user"))
+    )
+    return ExpressionWrapper(held, output_field=BooleanField())
 
 
 def client_ip(request: HttpRequest) -> str | None:

@@ -43,7 +43,7 @@ DPO_PERMISSION = "sharing.act_as_dpo"
 def can_work_requests(actor: Actor) -> bool:
     """The data protection officer (the permission desist.sharing defines) and administrators log and work
     subject access requests."""
-    return actor.is_administrator or (actor.user is not None and actor.user.has_perm(DPO_PERMISSION))
+    return actor.is_administrator or actor.is_data_protection_officer
 
 
 def require_worker(actor: Actor, what: str) -> None:

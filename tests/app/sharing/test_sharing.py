@@ -311,6 +311,46 @@ def test_only_the_dpo_may_open_the_dpo_page_or_review(client, partnership):
     assert AccessLogEntry.objects.filter(action=Action.DENIED, user=user).count() == 2
 
 
+def test_the_actor_knows_the_dpo_as_djangos_permission_check_does(
+    client, partnership, django_assert_num_queries
+):
+    """The Actor reads the DPO's permission with the memberships (no query of its own on each page's
+    navigation) and answers as `user.has_perm("sharing.act_as_dpo")`: held directly or through a group, not
+    by an inactive user, by any active superuser; without a membership Django's check answers."""
+    from django.contrib.auth.models import Group
+
+    from desist.audit.context import actor_for_user
+
+    permission = Permission.objects.get(codename="act_as_dpo")
+    direct = partnership.user("dpo.direct", partnership.probation)
+    direct.user_permissions.add(permission)
+    grouped = partnership.user("dpo.group", partnership.probation)
+    group = Group.objects.create(name="Data protection")
+    group.permissions.add(permission)
+    grouped.groups.add(group)
+    plain = partnership.user("not.dpo", partnership.probation)
+    plain.user_permissions.add(Permission.objects.get(codename="view_sharingagreement"))
+    inactive = partnership.user("gone.dpo", partnership.probation, is_active=False)
+    inactive.user_permissions.add(permission)
+    superuser = partnership.user("root", partnership.probation, is_superuser=True)
+    no_membership = builders.User.objects.create_user(username="dpo.alone")
+    no_membership.user_permissions.add(permission)
+    cases = [(direct, True), (grouped, True), (plain, False), (inactive, False), (superuser, True)]
+    for user, expected in cases:
+        with django_assert_num_queries(1):  # the memberships, as before
+            actor = actor_for_user(user, channel="web")
+        with django_assert_num_queries(0):
+            assert actor.is_data_protection_officer is expected, user.username
+        assert builders.User.objects.get(pk=user.pk).has_perm("sharing.act_as_dpo") is expected
+    alone = actor_for_user(no_membership, channel="web")
+    assert alone.dpo_permission is None and alone.is_data_protection_officer
+    # The navigation: the DPO sees "Data protection", others do not, at no query beyond the page's.
+    client.force_login(grouped)
+    assert 'href="/governance/"' in client.get("/work/").content.decode()
+    client.force_login(plain)
+    assert 'href="/governance/"' not in client.get("/work/").content.decode()
+
+
 def test_the_dpo_page_shows_unusual_access_and_agreements_due(
     client, partnership, dpo, settings, django_assert_max_num_queries
 ):
