@@ -50,7 +50,8 @@ UNLINKED: dict[str, str] = {
     "people/<id:person_id>/emergency-access/": "linked from the page refusing a record (no crawled page "
     "links to a record its user may not see); tests/app/sharing/test_sharing.py",
     "subject-access/<id:request_id>/<slug:action>/": "POST only: the steps of a subject access request",
-    "subject-access/<id:request_id>/": "the demo holds no subject access request; tests/app/subject_access",
+    "people/<id:person_id>/restrictions/<id:restriction_id>/end/": "POST only: end a case's restriction",
+    "people/<id:person_id>/consent/<id:consent_id>/withdraw/": "POST only: withdraw a consent",
     "subject-access/<id:request_id>/export.zip": "a zip, linked once redactions are confirmed; "
     "tests/app/subject_access",
     "iom/candidates/<id:person_id>/propose/": "POST only: propose to the panel",

@@ -73,6 +73,7 @@ from desist.sentences.models import KeyDate, LicenceCondition, Requirement, Sent
 from desist.sentences.services import key_date_rows
 from desist.sharing.demo import DPO_LOGIN, demo_sharing_build, dpo_user
 from desist.strategy.demo import demo_strategy_build
+from desist.subject_access.demo import demo_subject_access_build
 from desist.supervision.models import Appointment
 from desist.victims.demo import demo_victims_build
 
@@ -689,6 +690,12 @@ def _derive(log: Callable[[str], None]) -> None:
     log(
         f"Sharing: {sharing['agreements']} agreements, {sharing['consents']} consent, "
         f"{sharing['restricted_cases']} restricted case"
+    )
+    # After sharing, which makes the data protection officer who logs and works them.
+    subject_access = demo_subject_access_build(timezone.localdate())
+    log(
+        f"Subject access: {subject_access['requests']} requests, {subject_access['marked']} values marked "
+        "for redaction"
     )
     # After release plans and victims: a recall reopens the plan and tells the victims.
     recalls = demo_recalls_record(timezone.localdate())

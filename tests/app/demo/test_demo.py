@@ -218,3 +218,17 @@ def test_the_analyst_published_the_last_quarter_the_board_and_the_plan_read(demo
     assert snapshot.quarter == latest_quarter(_as_of()).code
     assert snapshot.published_by is not None and snapshot.published_by.username == "demo.analyst"
     assert "demo.analyst" in _logins(demo)
+
+
+def test_the_dpo_logged_subject_access_requests_one_with_redactions_marked(demo, client):
+    """Issue 16, item 5: the DPO's page and the crawl reach a request; the DPO logged and worked it through
+    the services, so its deadline is set and other people's details are marked for the reviewer."""
+    from desist.subject_access.models import Status, SubjectAccessRequest
+
+    requests = list(SubjectAccessRequest.objects.select_related("logged_by").order_by("pk"))
+    assert {r.logged_by.username for r in requests} == {"demo.dpo"}
+    exported = next(r for r in requests if r.status == Status.EXPORTED)
+    assert exported.redactions and exported.due_on > _as_of()
+    assert AccessLogEntry.objects.filter(person_id=exported.person_id, username="demo.dpo").count() >= 2
+    client.force_login(User.objects.get(username="demo.dpo"))
+    assert f"/subject-access/{exported.pk}/" in client.get("/governance/").content.decode()
