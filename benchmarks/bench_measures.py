@@ -39,6 +39,13 @@ def _peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
+def _cpu() -> float:
+    """CPU seconds of this process, every thread (DuckDB's included): what the work costs whatever else
+    the machine is doing; the wall time grows with the load from other work."""
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
 def _measures(cohort: int, reoffenders: int, reoffences: int, days: int) -> Row:
     def ratio(a: int, b: int) -> float | None:
         return a / b if b else None
@@ -82,13 +89,14 @@ def run_engine(events: Path) -> dict[str, Any]:
     """The engine on DuckDB: check the file, then every measure and breakdown."""
     from desist.core.measures import BREAKDOWNS, load_events, proven_reoffending
 
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), _cpu()
     loaded = load_events(events)
     checked = time.perf_counter()
     result = proven_reoffending(loaded, period_start=START, period_end=END, as_of=AS_OF, by=BREAKDOWNS)
     finished = time.perf_counter()
     return {
         "seconds": finished - started,
+        "cpu_seconds": _cpu() - cpu,
         "check_seconds": checked - started,
         "measure_seconds": finished - checked,
         "peak_mb": _peak_mb(),
@@ -110,7 +118,7 @@ def run_pandas(events: Path) -> dict[str, Any]:
         default_offence_groups,
     )
 
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), _cpu()
     df = pq.read_table(events).to_pandas(date_as_object=False)
     for column in (
         "sex",
@@ -217,7 +225,13 @@ def run_pandas(events: Path) -> dict[str, Any]:
             for group in ("adult", "juvenile"):
                 out.setdefault(f"{name}|{value}|{group}", _measures(0, 0, 0, 0))
     finished = time.perf_counter()
-    return {"seconds": finished - started, "peak_mb": _peak_mb(), "rows": len(df), "measures": out}
+    return {
+        "seconds": finished - started,
+        "cpu_seconds": _cpu() - cpu,
+        "peak_mb": _peak_mb(),
+        "rows": len(df),
+        "measures": out,
+    }
 
 
 def _child(which: str, events: Path) -> dict[str, Any]:
@@ -283,9 +297,14 @@ def main() -> None:
     )
     print(
         f"engine (DuckDB): {engine['seconds']:.1f} s (check {engine['check_seconds']:.1f} s, "
-        f"measures {engine['measure_seconds']:.1f} s), peak RSS {engine['peak_mb']:,.0f} MB"
+        f"measures {engine['measure_seconds']:.1f} s), {engine['cpu_seconds']:.1f} CPU s, "
+        f"peak RSS {engine['peak_mb']:,.0f} MB"
     )
-    print(f"pandas:          {pandas['seconds']:.1f} s, peak RSS {pandas['peak_mb']:,.0f} MB")
+    print(
+        f"pandas:          {pandas['seconds']:.1f} s, {pandas['cpu_seconds']:.1f} CPU s, "
+        f"peak RSS {pandas['peak_mb']:,.0f} MB"
+    )
+    print(f"load average (1, 5, 15 min): {os.getloadavg()}")
     print("identical numbers:", same)
     if not same:
         differ = sorted(
@@ -302,6 +321,8 @@ def main() -> None:
 
         memory_gb = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
         machine = f"{os.cpu_count()} cores, {memory_gb:.0f} GB"
+        load = os.getloadavg()
+        engine_gb = engine["peak_mb"] / 1024
         command = ".venv/bin/python benchmarks/bench_measures.py --write-docs"
         if args.people != 1_000_000:
             command += f" --people {args.people}"
@@ -318,18 +339,20 @@ adults and juveniles apart, on a synthetic national history of {args.people:,} p
 {engine["rows"]:,} proven offences (`desist.core.measures.national`, seed {args.seed}, Parquet). The engine
 time includes checking every row of the file. pandas is a straightforward implementation of the same rules
 in the same benchmark; the script fails unless all {len(engine["measures"]):,} groups of measures are
-identical. Each runs in its own process; peak RSS is that process's maximum resident memory. Measured
-{date.today()} on a {machine} machine shared with other work (Python {platform.python_version()},
+identical. Each runs in its own process; peak RSS is that process's maximum resident memory, CPU seconds
+its user and system time over every thread (what the work costs, whatever else the machine does; the
+wall time grows with the load from other work). Measured {date.today()} on a {machine} machine, load
+average {load[0]:.1f} (1 min) / {load[1]:.1f} (5 min) at the end (Python {platform.python_version()},
 DuckDB {duckdb.__version__}, pandas {pd.__version__}). Reproduce with:
 
 ```
 {command}
 ```
 
-| implementation | seconds | peak RSS | identical |
-|---|---:|---:|---|
-| {engine_name} | {engine["seconds"]:.1f} | {engine["peak_mb"] / 1024:.1f} GB | yes |
-| pandas | {pandas["seconds"]:.1f} | {pandas["peak_mb"] / 1024:.1f} GB | yes |
+| implementation | seconds | CPU seconds | peak RSS | identical |
+|---|---:|---:|---:|---|
+| {engine_name} | {engine["seconds"]:.1f} | {engine["cpu_seconds"]:.1f} | {engine_gb:.1f} GB | yes |
+| pandas | {pandas["seconds"]:.1f} | {pandas["cpu_seconds"]:.1f} | {pandas["peak_mb"] / 1024:.1f} GB | yes |
 
 The quarter's cohort: {cohort[0]:,} people, binary rate {cohort[3]:.3f}, {cohort[5]:.2f} reoffences per
 offender."""

@@ -1,23 +1,31 @@
 """The SQL engines Splink runs on: DuckDB in the process (the default) or Apache Spark.
 
-Spark is for national scale. Here it runs in local mode with Splink's bundled similarity functions
-(a jar in the splink package), so nothing is downloaded at run time.
+Spark is for national scale: local mode by default, or a cluster chosen with ``desist.core.spark.use_spark``
+(the command line's ``--spark-master``). Splink's bundled similarity functions (a jar in the splink
+package) go with the session to every executor, so nothing is downloaded at run time.
 """
 
 from __future__ import annotations
 
-import os
-import shutil
 import uuid
-from functools import lru_cache
 from typing import Any, Literal
+
+from ..spark import EngineUnavailable, java_available, spark_session
 
 Engine = Literal["duckdb", "spark"]
 ENGINES: tuple[Engine, ...] = ("duckdb", "spark")
 
-
-class EngineUnavailable(RuntimeError):
-    """The engine asked for cannot run here (Spark without Java, say); the message says why."""
+__all__ = [
+    "ENGINES",
+    "Engine",
+    "EngineUnavailable",
+    "check_engine",
+    "database_api",
+    "java_available",
+    "release",
+    "spark_session",
+    "table_name",
+]
 
 
 def check_engine(engine: str) -> Engine:
@@ -27,42 +35,6 @@ def check_engine(engine: str) -> Engine:
     if engine == "spark":
         return "spark"
     raise ValueError(f"unknown linkage engine {engine!r}: use one of {', '.join(ENGINES)}")
-
-
-def java_available() -> bool:
-    """Whether a Java runtime is on the path (Spark needs one)."""
-    return bool(os.environ.get("JAVA_HOME")) or shutil.which("java") is not None
-
-
-@lru_cache(maxsize=1)
-def spark_session() -> Any:
-    """A local-mode Spark session for linkage (made once per process, with Splink's similarity jar)."""
-    if not java_available():
-        raise EngineUnavailable("Spark needs a Java runtime (Java 17 or later); none was found")
-    try:
-        from pyspark.sql import SparkSession
-        from splink.backends.spark import similarity_jar_location
-    except ImportError as exc:  # pragma: no cover - pyspark is a dependency
-        raise EngineUnavailable("Spark needs the pyspark package") from exc
-    # Local mode on a shared machine: listen on loopback only, keep shuffles small.
-    os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
-    cores = os.environ.get("DESIST_SPARK_CORES", "2")
-    session = (
-        SparkSession.builder.master(f"local[{cores}]")
-        .appName("desist-linkage")
-        .config("spark.driver.host", "127.0.0.1")
-        .config("spark.driver.bindAddress", "127.0.0.1")
-        .config("spark.ui.enabled", "false")
-        .config("spark.ui.showConsoleProgress", "false")
-        .config("spark.sql.shuffle.partitions", os.environ.get("DESIST_SPARK_PARTITIONS", "4"))
-        .config("spark.default.parallelism", os.environ.get("DESIST_SPARK_PARTITIONS", "4"))
-        .config("spark.driver.memory", os.environ.get("DESIST_SPARK_MEMORY", "2g"))
-        .config("spark.jars", similarity_jar_location())
-        .config("spark.sql.execution.arrow.pyspark.enabled", "true")
-        .getOrCreate()
-    )
-    session.sparkContext.setLogLevel("ERROR")
-    return session
 
 
 def table_name(purpose: str) -> str:

@@ -13,6 +13,7 @@ import sys
 from pathlib import Path
 
 from desist.core.cells import safe_row
+from desist.core.spark import add_spark_arguments, apply_spark_arguments
 
 from .backends import ENGINES, EngineUnavailable
 from .link import (
@@ -61,6 +62,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--out", required=True, metavar="links.csv", help="where to write one row per record")
     parser.add_argument("--engine", choices=ENGINES, default="duckdb", help="SQL engine (default duckdb)")
+    add_spark_arguments(parser)
     parser.add_argument(
         "--link-threshold",
         type=float,
@@ -180,6 +182,7 @@ def write_review(result: LinkResult, path: str | Path) -> None:
 def run(args: argparse.Namespace) -> int:
     """Run desist link; 0 on success, 2 on bad input (with the reasons on stderr)."""
     try:
+        apply_spark_arguments(args)
         thresholds = Thresholds(link=args.link_threshold, review=args.review_threshold)
         if args.link_probability or args.review_probability:
             given = Thresholds.from_probabilities(args.link_probability, args.review_probability)

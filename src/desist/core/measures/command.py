@@ -7,6 +7,7 @@ import json
 import sys
 from datetime import date
 
+from ..spark import EngineUnavailable, add_spark_arguments, apply_spark_arguments
 from .events import EventsInvalid
 from .proven import ENGINES, proven_reoffending
 from .settings import INDEX_EVENT_CHOICES, ProvenReoffendingSettings
@@ -70,12 +71,20 @@ def configure(parser: argparse.ArgumentParser) -> None:
         help="which eligible event in the period is the index event (default earliest)",
     )
     proven.add_argument("--engine", choices=ENGINES, default="duckdb", help="SQL engine (default duckdb)")
+    proven.add_argument(
+        "--results",
+        metavar="PATH",
+        help="also write the counts as Parquet here (on Spark, written by the executors: a path they "
+        "can reach, such as s3a://bucket/desist/2024q1)",
+    )
+    add_spark_arguments(proven)
     proven.add_argument("--format", choices=("json",), default="json", help="output format")
 
 
 def run(args: argparse.Namespace) -> int:
     """Print the measures as JSON; bad input goes to standard error with exit status 1."""
     try:
+        apply_spark_arguments(args)
         result = proven_reoffending(
             args.events,
             period_start=args.period_start,
@@ -84,6 +93,7 @@ def run(args: argparse.Namespace) -> int:
             by=tuple(args.by),
             settings=ProvenReoffendingSettings(index_event=args.index_event),
             engine=args.engine,
+            results=args.results,
         )
     except EventsInvalid as error:
         heading = f"{error.bad_rows:,} bad row(s) in" if error.bad_rows else "cannot read"
@@ -93,7 +103,7 @@ def run(args: argparse.Namespace) -> int:
         if error.more_rows:
             print(f"  ... and {error.more_rows:,} more bad row(s)", file=sys.stderr)
         return 1
-    except ValueError as error:
+    except (ValueError, EngineUnavailable) as error:
         print(f"desist measures: {error}", file=sys.stderr)
         return 1
     json.dump(result.to_dict(), sys.stdout, indent=2)

@@ -12,6 +12,7 @@ the whole file (all or nothing).
 from __future__ import annotations
 
 import csv
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -106,10 +107,14 @@ def connect() -> duckdb.DuckDBPyConnection:
     con = duckdb.connect(":memory:")
     con.execute("SET autoinstall_known_extensions = false")
     con.execute("SET autoload_known_extensions = false")
+    # Results are ordered where order matters (ORDER BY); keeping the input's order costs memory and time.
+    con.execute("SET preserve_insertion_order = false")
     return con
 
 
-def _quote(name: str) -> str:
+def _quote(name: str, spark: bool = False) -> str:
+    if spark:
+        return "`" + name.replace("`", "``") + "`"
     return '"' + name.replace('"', '""') + '"'
 
 
@@ -182,50 +187,68 @@ def _scalar(con: duckdb.DuckDBPyConnection, sql: str) -> int:
     return int(rows[0][0]) if rows else 0
 
 
-def _text(column: str, kind: str) -> str:
+def _text(column: str, kind: str, spark: bool = False) -> str:
     """SQL for a column as trimmed text, empty as NULL."""
     if kind == "VARCHAR":
-        return f"NULLIF(TRIM({_quote(column)}), '')"
-    return f"NULLIF(TRIM(CAST({_quote(column)} AS VARCHAR)), '')"
+        return f"NULLIF(TRIM({_quote(column, spark)}), '')"
+    return f"NULLIF(TRIM(CAST({_quote(column, spark)} AS STRING)), '')"
 
 
-def _date(column: str, kind: str) -> str:
+def _date(column: str, kind: str, spark: bool = False) -> str:
     if kind == "DATE":
-        return _quote(column)
+        return _quote(column, spark)
     if kind.startswith("TIMESTAMP"):
-        return f"CAST({_quote(column)} AS DATE)"
+        return f"CAST({_quote(column, spark)} AS DATE)"
+    if spark:
+        # As DuckDB's %Y-%m-%d: month and day with or without a leading zero.
+        return f"try_to_date({_text(column, kind, spark)}, 'yyyy-M-d')"
     return f"CAST(TRY_STRPTIME({_text(column, kind)}, '%Y-%m-%d') AS DATE)"
 
 
-def _offence_code(kind: str) -> str:
+def _offence_code(kind: str, spark: bool = False) -> str:
     if kind in {"INTEGER", "BIGINT", "SMALLINT", "HUGEINT", "UBIGINT", "UINTEGER"}:
-        return "LPAD(CAST(offence_code AS VARCHAR), 5, '0')"
-    return f"REPLACE({_text('offence_code', kind)}, '/', '')"
+        return "LPAD(CAST(offence_code AS STRING), 5, '0')"
+    return f"REPLACE({_text('offence_code', kind, spark)}, '/', '')"
 
 
-def _define_views(con: duckdb.DuckDBPyConnection, types: dict[str, str], optional: tuple[str, ...]) -> None:
-    """``checked_events``: raw text beside clean values (for the checks); ``events``: the clean values."""
-    person = _quote("person_id") if types["person_id"] != "VARCHAR" else _text("person_id", "VARCHAR")
+def define_views(
+    execute: Callable[[str], object],
+    types: dict[str, str],
+    optional: tuple[str, ...],
+    spark: bool = False,
+    as_given: frozenset[str] = frozenset(),
+) -> None:
+    """``checked_events``: raw text beside clean values (for the checks); ``events``: the clean values.
+
+    Both over the view ``raw_events``; ``types`` gives each raw column's type in DuckDB's names. Columns
+    in ``as_given`` (``text_as_given``) are already clean: they are read as they are, not cleaned per row."""
+    if types["person_id"] != "VARCHAR":
+        person = _quote("person_id", spark)
+    else:
+        person = _text("person_id", "VARCHAR", spark)
+    sex = _text("sex", types["sex"], spark)
     clean = {
         "person_id": person,
-        "date_of_birth": _date("date_of_birth", types["date_of_birth"]),
-        "sex": (
-            f"CASE LOWER({_text('sex', types['sex'])}) WHEN 'm' THEN 'male' WHEN 'f' THEN 'female' "
-            f"ELSE LOWER({_text('sex', types['sex'])}) END"
-        ),
-        "offence_date": _date("offence_date", types["offence_date"]),
-        "proven_date": _date("proven_date", types["proven_date"]),
-        "outcome": f"LOWER({_text('outcome', types['outcome'])})",
-        "disposal": f"LOWER({_text('disposal', types['disposal'])})",
-        "release_date": _date("release_date", types["release_date"]),
-        "offence_code": _offence_code(types["offence_code"]),
+        "date_of_birth": _date("date_of_birth", types["date_of_birth"], spark),
+        "sex": f"CASE LOWER({sex}) WHEN 'm' THEN 'male' WHEN 'f' THEN 'female' ELSE LOWER({sex}) END",
+        "offence_date": _date("offence_date", types["offence_date"], spark),
+        "proven_date": _date("proven_date", types["proven_date"], spark),
+        "outcome": f"LOWER({_text('outcome', types['outcome'], spark)})",
+        "disposal": f"LOWER({_text('disposal', types['disposal'], spark)})",
+        "release_date": _date("release_date", types["release_date"], spark),
+        "offence_code": _offence_code(types["offence_code"], spark),
     }
     for column in optional:
-        clean[column] = _text(column, types[column])
-    raw = ", ".join(f"{_text(c, types[c])} AS raw_{c}" for c in (*REQUIRED_COLUMNS, *optional))
+        clean[column] = _text(column, types[column], spark)
+    for column in as_given:
+        clean[column] = _quote(column, spark)
+    raw = ", ".join(f"{_text(c, types[c], spark)} AS raw_{c}" for c in (*REQUIRED_COLUMNS, *optional))
     columns = ", ".join(f"{sql} AS {name}" for name, sql in clean.items())
-    con.execute(f"CREATE VIEW events AS SELECT source_row, {columns} FROM raw_events")
-    con.execute(f"CREATE VIEW checked_events AS SELECT source_row, {columns}, {raw} FROM raw_events")
+    execute(f"CREATE OR REPLACE TEMPORARY VIEW events AS SELECT source_row, {columns} FROM raw_events")
+    execute(
+        "CREATE OR REPLACE TEMPORARY VIEW checked_events AS "
+        f"SELECT source_row, {columns}, {raw} FROM raw_events"
+    )
 
 
 # (column, condition on checked_events that marks the cell bad): the message is worked out in Python for
@@ -247,6 +270,25 @@ _CHECKS: tuple[tuple[str, str], ...] = (
     ("offence_date", "offence_date < date_of_birth"),
     ("offence_code", "offence_code IS NULL OR NOT regexp_full_match(offence_code, '[0-9]{5}')"),
 )
+# Spark SQL has no regexp_full_match: the same check anchored.
+_SPARK_CHECKS = (
+    *_CHECKS[:-1],
+    ("offence_code", "offence_code IS NULL OR NOT (offence_code RLIKE '^[0-9]{5}$')"),
+)
+
+# A query's column names and rows (DuckDB's or Spark's).
+Query = Callable[[str], tuple[list[str], list[tuple[Any, ...]]]]
+
+
+def duckdb_query(con: duckdb.DuckDBPyConnection) -> Query:
+    """``Query`` on DuckDB (each result fetched whole: DuckDB allows no other work while one is open)."""
+
+    def query(sql: str) -> tuple[list[str], list[tuple[Any, ...]]]:
+        cursor = con.execute(sql)
+        names = [d[0] for d in cursor.description or ()]
+        return names, [tuple(row) for row in cursor.fetchall()]
+
+    return query
 
 
 def _message(check: int, row: dict[str, Any]) -> str:
@@ -283,18 +325,97 @@ def _message(check: int, row: dict[str, Any]) -> str:
     )
 
 
-def _cell_problems(con: duckdb.DuckDBPyConnection, source: str) -> tuple[list[EventProblem], int]:
-    flags = ", ".join(f"COALESCE({condition}, false) AS bad_{i}" for i, (_, condition) in enumerate(_CHECKS))
-    any_bad = " OR ".join(f"COALESCE({condition}, false)" for _, condition in _CHECKS)
-    count = _scalar(con, f"SELECT count(*) FROM checked_events WHERE {any_bad}")
+# The text columns whose values come from a short list; an already clean value is plain text (no space
+# around it, not empty, lower case where the cleaning lowers it, no '/' in an offence code).
+_LISTED = ("sex", "outcome", "disposal", "offence_code")
+_LOWERED = ("sex", "outcome", "disposal")
+# The checks a column's distinct values alone decide: check index -> (column, may be NULL, allowed).
+_VALUE_CHECKS: dict[int, tuple[str, bool, Callable[[str], bool]]] = {
+    5: ("sex", False, lambda v: v in SEXES),
+    6: ("outcome", False, lambda v: v in OUTCOMES),
+    7: ("disposal", True, lambda v: v in DISPOSALS),
+    14: ("offence_code", False, lambda v: len(v) == 5 and v.isascii() and v.isdigit()),
+}
+DISTINCT_LIMIT = 10_000
+
+
+def _already_clean(column: str, value: str) -> bool:
+    if not value or value != value.strip() or not value.isascii():
+        return False
+    if column in _LOWERED and (value != value.lower() or value in ("m", "f")):
+        return False
+    return not (column == "offence_code" and "/" in value)
+
+
+@dataclass(frozen=True)
+class TextProfile:
+    """What the distinct values of the text columns show: the columns already clean (read as they are)
+    and the checks no row can fail (so no row is checked for them)."""
+
+    as_given: frozenset[str] = frozenset()
+    passed: frozenset[int] = frozenset()
+
+
+def text_profile(
+    query: Query, types: dict[str, str], optional: tuple[str, ...], spark: bool = False
+) -> TextProfile:
+    """One scan for the distinct values of each text column (a few, in a good file), instead of cleaning
+    and checking every row's text. A column with a value that needs cleaning is cleaned row by row."""
+    columns = [c for c in (*_LISTED, *optional) if types.get(c) == "VARCHAR"]
+    if not columns:
+        return TextProfile()
+    parts = []
+    for column in columns:
+        name = _quote(column, spark)
+        listed = (
+            f"collect_set({name})" if spark else f"list(DISTINCT {name}) FILTER (WHERE {name} IS NOT NULL)"
+        )
+        parts.append(f"{listed}, max(CASE WHEN {name} IS NULL THEN 1 ELSE 0 END)")
+    row = query(f"SELECT {', '.join(parts)} FROM raw_events")[1][0]
+    as_given: set[str] = set()
+    distinct: dict[str, tuple[list[str], bool]] = {}
+    for n, column in enumerate(columns):
+        found = [str(v) for v in row[2 * n] or []]
+        if len(found) <= DISTINCT_LIMIT and all(_already_clean(column, v) for v in found):
+            as_given.add(column)
+            distinct[column] = (found, bool(row[2 * n + 1]))
+    passed = set()
+    for check, (column, nullable, allowed) in _VALUE_CHECKS.items():
+        if column in distinct:
+            found, has_null = distinct[column]
+            if (nullable or not has_null) and all(allowed(v) for v in found):
+                passed.add(check)
+    if types.get("release_date") in ("DATE", "TIMESTAMP", "TIMESTAMP_NS", "TIMESTAMP_MS", "TIMESTAMP_S"):
+        passed.add(4)  # a date column has no text that fails to be a date
+    return TextProfile(frozenset(as_given), frozenset(passed))
+
+
+def cell_problems(
+    query: Query, source: str, spark: bool = False, profile: TextProfile | None = None
+) -> tuple[list[EventProblem], int]:
+    """The bad cells of ``checked_events`` (the first PROBLEMS_SHOWN rows') and how many rows are bad.
+
+    With a ``profile``, a good file costs one scan for the checks its text values did not settle; any bad
+    row found sends the whole file through every check, so the count and messages are the same."""
+    checks = _SPARK_CHECKS if spark else _CHECKS
+    if profile is not None and profile.passed:
+        rest = " OR ".join(
+            f"COALESCE({condition}, false)"
+            for i, (_, condition) in enumerate(checks)
+            if i not in profile.passed
+        )
+        if int(query(f"SELECT count(*) FROM checked_events WHERE {rest or 'false'}")[1][0][0]) == 0:
+            return [], 0
+    flags = ", ".join(f"COALESCE({condition}, false) AS bad_{i}" for i, (_, condition) in enumerate(checks))
+    any_bad = " OR ".join(f"COALESCE({condition}, false)" for _, condition in checks)
+    count = int(query(f"SELECT count(*) FROM checked_events WHERE {any_bad}")[1][0][0])
     if count == 0:
         return [], 0
-    cursor = con.execute(
+    names, rows = query(
         f"SELECT *, {flags} FROM checked_events WHERE {any_bad} ORDER BY source_row LIMIT {PROBLEMS_SHOWN}"
     )
-    names = [d[0] for d in cursor.description]
     problems: list[EventProblem] = []
-    for values in cursor.fetchall():
+    for values in rows:
         row = dict(zip(names, values, strict=True))
         for i, (column, _) in enumerate(_CHECKS):
             if row[f"bad_{i}"]:
@@ -302,13 +423,22 @@ def _cell_problems(con: duckdb.DuckDBPyConnection, source: str) -> tuple[list[Ev
     return problems, count
 
 
-def _person_problems(con: duckdb.DuckDBPyConnection, source: str) -> tuple[list[EventProblem], int]:
+def person_problems(query: Query, source: str) -> tuple[list[EventProblem], int]:
     """Rows whose date of birth or sex differs from the person's first row."""
-    query = """
+    # A good file costs one grouping with no row numbers carried; only a bad one is looked at closely.
+    differing = """
+        SELECT count(*) FROM (
+            SELECT person_id FROM events WHERE person_id IS NOT NULL GROUP BY person_id
+            HAVING min(date_of_birth) <> max(date_of_birth) OR min(sex) <> max(sex)
+        ) AS people
+    """
+    if int(query(differing)[1][0][0]) == 0:
+        return [], 0
+    sql = """
         WITH firsts AS (
             SELECT person_id,
-                   arg_min(date_of_birth, source_row) AS first_dob,
-                   arg_min(sex, source_row) AS first_sex,
+                   min_by(date_of_birth, source_row) AS first_dob,
+                   min_by(sex, source_row) AS first_sex,
                    min(source_row) AS first_row
             FROM events WHERE person_id IS NOT NULL
             GROUP BY person_id
@@ -320,7 +450,7 @@ def _person_problems(con: duckdb.DuckDBPyConnection, source: str) -> tuple[list[
         ORDER BY e.source_row
     """
     problems: list[EventProblem] = []
-    rows = con.execute(query).fetchall()
+    rows = query(sql)[1]
     for row_number, dob, sex, first_dob, first_sex, first_row in rows[:PROBLEMS_SHOWN]:
         if dob != first_dob:
             problems.append(
@@ -359,10 +489,12 @@ def load_events(events: pa.Table | str | Path, *, source: str | None = None) -> 
             ]
         )
     optional = tuple(column for column in OPTIONAL_COLUMNS if column in types)
-    _define_views(con, types, optional)
-    problems, total = _cell_problems(con, name)
+    query = duckdb_query(con)
+    profile = text_profile(query, types, optional)
+    define_views(con.execute, types, optional, as_given=profile.as_given)
+    problems, total = cell_problems(query, name, profile=profile)
     if not total:
-        problems, total = _person_problems(con, name)
+        problems, total = person_problems(query, name)
     if total:
         raise EventsInvalid(problems, total)
     return LoadedEvents(con, name, optional, _scalar(con, "SELECT count(*) FROM raw_events"))

@@ -12,6 +12,7 @@ import pyarrow as pa
 from .events import LoadedEvents, load_events
 from .result import BreakdownRow, Counts, Measures, ProvenReoffendingResult
 from .settings import NOT_RECORDED, ProvenReoffendingSettings, add_months
+from .spark_events import SparkEvents, is_spark_location, load_events_spark
 from .sql import BREAKDOWNS, DUCKDB, OPTIONAL_BREAKDOWNS, SPARK, counts_sql, index_events_sql, people_sql
 
 Engine = Literal["duckdb", "spark"]
@@ -43,37 +44,64 @@ def offence_groups_table(settings: ProvenReoffendingSettings) -> pa.Table:
 
 
 def _run_duckdb(
-    loaded: LoadedEvents, steps: Sequence[tuple[str, str]], final: str, tables: dict[str, pa.Table]
+    loaded: LoadedEvents | SparkEvents,
+    steps: Sequence[tuple[str, str]],
+    final: str,
+    tables: dict[str, pa.Table],
+    results: str | None,
 ) -> list[tuple[Any, ...]]:
+    if not isinstance(loaded, LoadedEvents):
+        raise ValueError("events loaded on Spark are counted on Spark: use engine='spark'")
     con = loaded.connection
     for name, table in tables.items():
         con.register(name, table)
     for name, sql in steps:
         con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS {sql}")
+    if results:
+        import pyarrow.parquet as pq
+
+        counts: pa.Table = con.execute(final).to_arrow_table()
+        pq.write_table(counts, results)
+        return [tuple(row.values()) for row in counts.to_pylist()]
     return [tuple(row) for row in con.execute(final).fetchall()]
 
 
 def _run_spark(
-    loaded: LoadedEvents, steps: Sequence[tuple[str, str]], final: str, tables: dict[str, pa.Table]
+    loaded: LoadedEvents | SparkEvents,
+    steps: Sequence[tuple[str, str]],
+    final: str,
+    tables: dict[str, pa.Table],
+    results: str | None,
 ) -> list[tuple[Any, ...]]:
-    from ..linkage.backends import spark_session
+    """Run the steps on Spark. Events loaded on Spark stay on the executors; events checked by DuckDB
+    (an Arrow table or a CSV file) go to Spark through the driver, which suits small inputs only."""
+    from ..spark import spark_session
 
-    spark = spark_session()
-    events = loaded.connection.sql("SELECT * FROM events").to_arrow_table()
-    frames = {"events": events, **tables}
+    views = dict(tables)
+    if isinstance(loaded, SparkEvents):
+        spark = loaded.spark
+    else:
+        spark = spark_session()
+        views["events"] = loaded.connection.sql("SELECT * FROM events").to_arrow_table()
     cached: list[str] = []
     try:
-        for name, table in frames.items():
+        for name, table in views.items():
+            # The calendar and offence groups are a few thousand rows: they are sent with the plan.
             spark.createDataFrame(table).createOrReplaceTempView(name)
         for name, sql in steps:
             spark.sql(sql).createOrReplaceTempView(name)
             spark.sql(f"CACHE TABLE {name}")
             cached.append(name)
-        return [tuple(row) for row in spark.sql(final).collect()]
+        counts = spark.sql(final)
+        if results:
+            # The executors write the counts where the cluster keeps its files; the driver reads them back.
+            counts.write.mode("overwrite").parquet(results)
+            counts = spark.read.parquet(results)
+        return [tuple(row) for row in counts.collect()]
     finally:
         for name in cached:
             spark.sql(f"UNCACHE TABLE IF EXISTS {name}")
-        for name in (*frames, *cached):
+        for name in (*views, *cached):
             spark.catalog.dropTempView(name)
 
 
@@ -88,7 +116,7 @@ def _order(name: str, values: Iterable[str], settings: ProvenReoffendingSettings
 
 
 def proven_reoffending(
-    events: pa.Table | str | Path | LoadedEvents,
+    events: pa.Table | str | Path | LoadedEvents | SparkEvents,
     *,
     period_start: date,
     period_end: date,
@@ -97,13 +125,17 @@ def proven_reoffending(
     settings: ProvenReoffendingSettings | None = None,
     engine: Engine = "duckdb",
     source_name: str | None = None,
+    results: str | Path | None = None,
 ) -> ProvenReoffendingResult:
     """The proven-reoffending measures (RULES.md §4) of the cohort whose index event falls in
     ``period_start``..``period_end`` (both inclusive), seen on ``as_of`` (default today).
 
     ``events`` is a CSV or Parquet path, an Arrow table (docs/measures.md, "The input"), or events already
-    loaded with ``load_events``. ``by`` names breakdowns (``BREAKDOWNS``). Raises ``EventsInvalid`` for
-    bad input and ``ValueError`` for a bad period, breakdown or engine.
+    loaded with ``load_events`` (or ``load_events_spark``). On Spark, Parquet (a file, a directory or a
+    URI such as ``s3a://...``) is read and checked by the executors, and no row passes through the driver.
+    ``results`` (optional) is where the counts are also written as Parquet (by the executors on Spark).
+    ``by`` names breakdowns (``BREAKDOWNS``). Raises ``EventsInvalid`` for bad input and ``ValueError``
+    for a bad period, breakdown or engine.
     """
     settings = settings or ProvenReoffendingSettings()
     as_of = as_of or date.today()
@@ -115,7 +147,13 @@ def proven_reoffending(
     unknown = [name for name in by if name not in BREAKDOWNS]
     if unknown:
         raise ValueError(f"unknown breakdown {', '.join(unknown)}: use any of {', '.join(BREAKDOWNS)}")
-    loaded = events if isinstance(events, LoadedEvents) else load_events(events, source=source_name)
+    loaded: LoadedEvents | SparkEvents
+    if isinstance(events, LoadedEvents | SparkEvents):
+        loaded = events
+    elif engine == "spark" and is_spark_location(events):
+        loaded = load_events_spark(str(events), source=source_name)
+    else:
+        loaded = load_events(events, source=source_name)
     absent = [name for name in by if name in OPTIONAL_BREAKDOWNS and name not in loaded.optional_columns]
     if absent:
         raise ValueError(f"cannot break down by {', '.join(absent)}: {loaded.source} has no such column")
@@ -131,7 +169,7 @@ def proven_reoffending(
         "offence_groups": offence_groups_table(settings),
     }
     run = _run_spark if engine == "spark" else _run_duckdb
-    rows = run(loaded, steps, counts_sql(by), tables)
+    rows = run(loaded, steps, counts_sql(by), tables, str(results) if results else None)
 
     counts: dict[tuple[str, str, str], Counts] = {}
     for breakdown, value, age_group, cohort_size, reoffenders, reoffences, days in rows:
