@@ -207,7 +207,8 @@ def test_the_readiness_view_and_work_queue_show_the_re_release(
     assert "After a recall" in page and f"{prrd:%-d %b %Y}" in page
     body = client.get("/api/releases").json()
     assert [(r["release_date"], r["recall_id"]) for r in body["results"]] == [(prrd.isoformat(), made.pk)]
-    with django_assert_max_num_queries(15 + NAVIGATION_QUERIES):
+    # 16: with the sharing decision (issue 16: sentence and licence shared with the agency?).
+    with django_assert_max_num_queries(16 + NAVIGATION_QUERIES):
         page = client.get(f"/people/{subject.pk}/release/").content.decode()
     assert f'id="recalled-{released.pk}"' in page and f"{prrd:%-d %B %Y}" in page
     assert "after the fixed-term recall (28 days) on" in page

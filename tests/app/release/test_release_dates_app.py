@@ -247,7 +247,8 @@ def test_the_release_page_shows_every_date_with_its_working_in_bounded_queries(
     for sentence in (first, second):
         services.adjustment_record(actor=builders.actor(officer), sentence=sentence, kind="remand", days=3)
     client.force_login(officer)
-    with django_assert_max_num_queries(15 + NAVIGATION_QUERIES):
+    # 16: with the sharing decision (issue 16: sentence and licence shared with the agency?).
+    with django_assert_max_num_queries(16 + NAVIGATION_QUERIES):
         page = client.get(f"/people/{subject.pk}/release/").content.decode()
     assert "Conditional release date (CRD)" in page and "Sentence and licence expiry (SLED)" in page
     assert "deducted" in page and "Remand in custody: 3 days" in page

@@ -295,7 +295,8 @@ def test_the_release_page_records_the_release_and_then_shows_it(
     client.force_login(team["officer"])
     # 15: the booking's recalls, adjustments and offences (issue 12) are prefetched once, whatever their
     # number.
-    with django_assert_max_num_queries(15 + NAVIGATION_QUERIES):
+    # 16: with the sharing decision (issue 16: sentence and licence shared with the agency?).
+    with django_assert_max_num_queries(16 + NAVIGATION_QUERIES):
         page = client.get(f"/people/{subject.pk}/release/").content.decode()
     assert f'value="{TODAY.isoformat()}"' in page  # the date of release defaults to today
     form = {f"release{sentence.pk}-released_on": "", f"release{sentence.pk}-release_type": "conditional"}
