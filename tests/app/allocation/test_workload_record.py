@@ -76,6 +76,7 @@ def test_the_record_pages_change_grade_hours_reductions_and_reports(
     reduction = Reduction.objects.get(user=po)
     assert reduction.recorded_by == office["manager"]
     assert Workload.objects.get(user=po).available_hours == Decimal("16.65")
+    assert b"End now" in client.get(base).content
     assert client.post(base + f"reductions/{reduction.pk}/end/").status_code == 302
     reduction.refresh_from_db()
     assert reduction.ends_on == TODAY - timedelta(days=1) and reduction.ended_by == office["manager"]
