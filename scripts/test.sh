@@ -5,11 +5,16 @@
 #   1. ruff check ., ruff format --check . and the layer contracts (lint-imports, [tool.importlinter] in pyproject.toml)
 #   2. mypy (files configured in pyproject.toml)
 #   3. ensure Chromium is installed (scripts/ensure-chromium.sh)
-#   4. demo smoke test: `make demo-build DEMO_PEOPLE=3000` twice into one fresh SQLite
-#      file, proving that building the demo is idempotent (the second run finds the demo built and only
+#   4. demo smoke test: `manage.py migrate --run-syncdb` into a fresh SQLite file (kept, as the migrated
+#      database the SQLite pass copies), then `make demo-build DEMO_PEOPLE=3000` twice into a copy of it,
+#      proving that building the demo is idempotent (the second run finds the demo built and only
 #      gives the logins new passwords, so it costs seconds, not a second build). It starts in the
 #      background before step 1 and runs beside steps 1-3, which use one core of two; step 4 waits for it
 #      and prints its output and its exit status (a failure fails the run, as in any other step).
+#      The PostgreSQL cluster of step 6 is started before step 1 too, and a database in it migrated in the
+#      background, for the PostgreSQL pass to copy.
+#   Each pass's test processes copy the migrated database (DESIST_TEST_MIGRATED_DATABASE,
+#   tests/migrated_database.py) instead of each migrating its own (30-46 s of CPU each, every pass).
 #   5. pytest on SQLite: everything except browser tests (the analytics core's tests, which
 #      touch no database, run here only)
 #   6. pytest on a throwaway PostgreSQL cluster: the tests that depend on the database engine
@@ -78,12 +83,19 @@ step() {
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/desist-test-XXXXXX")
 PG_STARTED=0
 SMOKE_PID=
+PG_MIGRATE_PID=
 cleanup() {
   local rc=$?
   if [[ -n $SMOKE_PID ]]; then
     # The demo smoke test's own process group (setsid below), if a step failed before it was waited for.
     kill -TERM -- "-$SMOKE_PID" 2>/dev/null || true
     SMOKE_PID=
+  fi
+  if [[ -n $PG_MIGRATE_PID ]]; then
+    # The PostgreSQL migration's process group (setsid below), stopped before its cluster.
+    kill -TERM -- "-$PG_MIGRATE_PID" 2>/dev/null || true
+    wait "$PG_MIGRATE_PID" 2>/dev/null || true
+    PG_MIGRATE_PID=
   fi
   if ((PG_STARTED)); then
     bash scripts/pg-test-cluster.sh stop || true
@@ -120,18 +132,41 @@ run_pytest() {
   return "$rc"
 }
 
+smoke_people=$DEMO_SMOKE_PEOPLE
 if [[ ${SKIP_DEMO_SMOKE:-0} == 1 ]] && ! in_ci; then
-  echo "test: demo build smoke test skipped (SKIP_DEMO_SMOKE=1)"
-else
-  echo "==== demo build smoke test (step 4) started in the background; its output follows step 3 ===="
-  SMOKE_START=$SECONDS
-  # shellcheck disable=SC2016  # expanded by the inner shell
-  setsid bash -c 'for run in 1 2; do
-      echo "-- demo build, run $run of 2"
-      DATABASE_URL=$1 make --no-print-directory demo-build DEMO_PEOPLE="$2" </dev/null || exit
-    done' demo-smoke "sqlite:///$WORK/demo.sqlite3" "$DEMO_SMOKE_PEOPLE" >"$WORK/demo-smoke.log" 2>&1 &
-  SMOKE_PID=$!
+  echo "test: demo build smoke test skipped (SKIP_DEMO_SMOKE=1); the SQLite migration still runs in step 4"
+  smoke_people=
 fi
+echo "==== SQLite migration and demo build smoke test (step 4) started in the background; output after step 3 ===="
+SMOKE_START=$SECONDS
+# The migration from nothing, once: the SQLite pass copies its result, and the smoke test builds into a
+# copy of it (its own `make demo-build` then finds every migration applied).
+# shellcheck disable=SC2016  # expanded by the inner shell
+setsid bash -c 'echo "-- manage.py migrate --run-syncdb into a fresh SQLite file"
+  DATABASE_URL=sqlite:///$1 $4 manage.py migrate --noinput --run-syncdb -v 0 </dev/null || exit
+  [[ -n $3 ]] || exit 0
+  $4 -c "import sqlite3, sys; sqlite3.connect(sys.argv[1]).backup(sqlite3.connect(sys.argv[2]))" "$1" "$2" ||
+    exit
+  for run in 1 2; do
+    echo "-- demo build, run $run of 2"
+    DATABASE_URL=sqlite:///$2 make --no-print-directory demo-build DEMO_PEOPLE="$3" </dev/null || exit
+  done' demo-smoke "$WORK/migrated.sqlite3" "$WORK/demo.sqlite3" "$smoke_people" "$PY" \
+  >"$WORK/demo-smoke.log" 2>&1 &
+SMOKE_PID=$!
+
+# The PostgreSQL pass's cluster, started now, and a database in it migrated beside steps 1-4 for that pass to
+# copy (tests/migrated_database.py).
+pg_line=$(bash scripts/pg-test-cluster.sh start)
+PG_STARTED=1
+[[ $pg_line == DATABASE_URL=postgres://* ]] || { echo "test: unexpected output from pg-test-cluster: $pg_line" >&2; exit 1; }
+PG_URL=${pg_line#DATABASE_URL=}
+PG_MIGRATED=desist_migrated
+# shellcheck disable=SC2016  # expanded by the inner shell
+setsid bash -c '$1 -c "import psycopg, sys; psycopg.connect(sys.argv[1], autocommit=True).execute(
+      \"CREATE DATABASE $2\")" "$3" || exit
+    DATABASE_URL=${3%/*}/$2 $1 manage.py migrate --noinput --run-syncdb -v 0 </dev/null' \
+  pg-migrate "$PY" "$PG_MIGRATED" "$PG_URL" >"$WORK/pg-migrate.log" 2>&1 &
+PG_MIGRATE_PID=$!
 
 step "ruff check ., ruff format --check . and the layer contracts"
 .venv/bin/ruff check .
@@ -150,19 +185,15 @@ if ! bash scripts/ensure-chromium.sh; then
   echo "test: WARNING: no Chromium; browser tests will be skipped" >&2
 fi
 
-step "demo build smoke test (DEMO_PEOPLE=$DEMO_SMOKE_PEOPLE, twice, fresh SQLite; run beside steps 1-3)"
-if [[ -z $SMOKE_PID ]]; then
-  echo "test: skipped (SKIP_DEMO_SMOKE=1)"
-else
-  smoke_rc=0
-  wait "$SMOKE_PID" || smoke_rc=$?
-  SMOKE_PID=
-  cat "$WORK/demo-smoke.log"
-  echo "test: the demo build smoke test took $((SECONDS - SMOKE_START))s from its start, beside steps 1-3"
-  if ((smoke_rc != 0)); then
-    echo "test: the demo build smoke test failed (exit $smoke_rc)" >&2
-    exit "$smoke_rc"
-  fi
+step "SQLite migration and demo build smoke test (DEMO_PEOPLE=${smoke_people:-skipped}, twice; beside steps 1-3)"
+smoke_rc=0
+wait "$SMOKE_PID" || smoke_rc=$?
+SMOKE_PID=
+cat "$WORK/demo-smoke.log"
+echo "test: the migration and demo build smoke test took $((SECONDS - SMOKE_START))s from their start, beside steps 1-3"
+if ((smoke_rc != 0)); then
+  echo "test: the SQLite migration or the demo build smoke test failed (exit $smoke_rc)" >&2
+  exit "$smoke_rc"
 fi
 
 xdist_args=()
@@ -171,16 +202,23 @@ if ((PYTEST_WORKERS > 1)); then
 fi
 
 step "pytest on SQLite (not browser)"
-DATABASE_URL="sqlite:///$WORK/test.sqlite3" run_pytest allow-empty -m "not browser" "${xdist_args[@]}" "$@"
+DATABASE_URL="sqlite:///$WORK/test.sqlite3" DESIST_TEST_MIGRATED_DATABASE="$WORK/migrated.sqlite3" \
+  run_pytest allow-empty -m "not browser" "${xdist_args[@]}" "$@"
 
 step "pytest on PostgreSQL (tests that depend on the database engine, and the browser tests)"
-pg_line=$(bash scripts/pg-test-cluster.sh start)
-PG_STARTED=1
-[[ $pg_line == DATABASE_URL=postgres://* ]] || { echo "test: unexpected output from pg-test-cluster: $pg_line" >&2; exit 1; }
+pg_migrate_rc=0
+wait "$PG_MIGRATE_PID" || pg_migrate_rc=$?
+PG_MIGRATE_PID=
+if ((pg_migrate_rc != 0)); then
+  cat "$WORK/pg-migrate.log"
+  echo "test: migrating the PostgreSQL database $PG_MIGRATED failed (exit $pg_migrate_rc)" >&2
+  exit "$pg_migrate_rc"
+fi
 # The core's tests need no database and already ran above.
 pg_marks="postgres or browser"
 [[ ${PG_ALL:-0} == 1 ]] && pg_marks=""
-DATABASE_URL=${pg_line#DATABASE_URL=} run_pytest no-empty -m "$pg_marks" --ignore=tests/core "${xdist_args[@]}" "$@"
+DATABASE_URL=$PG_URL DESIST_TEST_MIGRATED_DATABASE=$PG_MIGRATED \
+  run_pytest no-empty -m "$pg_marks" --ignore=tests/core "${xdist_args[@]}" "$@"
 bash scripts/pg-test-cluster.sh stop
 PG_STARTED=0
 step_done
