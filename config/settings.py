@@ -437,6 +437,9 @@ DESIST_BOARD_TREND_QUARTERS = env.int("DESIST_BOARD_TREND_QUARTERS", default=8)
 # On the predictor validation page, a predicted chance at or above this counts as "higher risk" for the false
 # positive and false negative rates (docs/fairness.md): 0.5, more likely than not.
 DESIST_BOARD_VALIDATION_THRESHOLD = env.float("DESIST_BOARD_VALIDATION_THRESHOLD", default=0.5)
+# The board's figures are worked out in the background: a change to the records queues one refresh this many
+# seconds later, which takes in every change made before it starts (docs/measures.md).
+DESIST_BOARD_REFRESH_DELAY_SECONDS = env.int("DESIST_BOARD_REFRESH_DELAY_SECONDS", default=60)
 
 # Sign-in (docs/security.md, "Headers, sign-in and API tokens"). Who must sign in with a two-factor code
 # (TOTP): "administrators" (the administrator role or superusers; anyone may choose to) or "everyone".

@@ -31,6 +31,7 @@ from desist.offences import services as offences
 from desist.partnership.models import Role
 from desist.people import services as people
 from tests.app import builders
+from tests.app.board.figures import store_figures
 from tests.app.builders import TODAY
 
 pytestmark = [pytest.mark.django_db, pytest.mark.postgres]
@@ -115,9 +116,8 @@ def hostile(partnership) -> Any:
         actor=system_actor(), person=members[1], related_person=members[0], kind="parent"
     )
     families_refresh(actor=system_actor())
-    board_selectors.live_basket_forget()
+    store_figures()
     yield SimpleNamespace(coordinator=coordinator, analyst=analyst, members=members)
-    board_selectors.live_basket_forget()
 
 
 def test_families_csv_neutralises_hostile_names(client, hostile):

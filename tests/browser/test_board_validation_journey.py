@@ -4,6 +4,7 @@ calibration within a group, accessible (issue 18, docs/fairness.md)."""
 import pytest
 from playwright.sync_api import Page, expect
 
+from tests.app.board.figures import store_figures
 from tests.app.board.test_board_validation import _fresh_live_figures, cohort  # noqa: F401  (the fixtures)
 from tests.app.builders import PASSWORD
 from tests.browser.conftest import assert_accessible, login
@@ -17,6 +18,7 @@ def _fast_password_hashing(settings):
 
 
 def test_analyst_reads_error_rates_and_calibration_by_group(page: Page, live_server, cohort):  # noqa: F811
+    store_figures()  # as the background refresh would
     login(page, live_server, "analyst", PASSWORD)
     page.goto(f"{live_server.url}/board/validation/")
     expect(page.get_by_role("heading", name="Predictor validation on local outcomes")).to_be_visible()

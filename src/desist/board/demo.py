@@ -11,7 +11,8 @@ from django.contrib.auth.models import User
 from desist.audit.context import actor_for_user
 from desist.audit.models import Channel
 from desist.board.models import QuarterSnapshot
-from desist.board.selectors import latest_quarter
+from desist.board.refresh import basket_store
+from desist.board.selectors import latest_quarter, snapshot_result
 from desist.board.services import snapshot_publish
 from desist.partnership.models import Agency, Membership, Role
 
@@ -31,11 +32,14 @@ def analyst_user() -> User:
 
 
 def demo_board_publish(today: date) -> str:
-    """Publish the last complete quarter as the demo's analyst (once: a second build finds it published).
-    Returns the quarter's label, or "" where it was already published."""
+    """Publish the last complete quarter as the demo's analyst (once: a second build finds it published),
+    and store the board's live figures (the same figures when just published), so the board answers at once
+    from the first sign-in. Returns the quarter's label, or "" where it was already published."""
     quarter = latest_quarter(today)
     if QuarterSnapshot.objects.filter(quarter=quarter.code).exists():
+        basket_store(as_of=today)
         return ""
     actor = actor_for_user(analyst_user(), channel=Channel.CLI, purpose="performance")
-    snapshot_publish(actor=actor, quarter=quarter, as_of=today)
+    snapshot = snapshot_publish(actor=actor, quarter=quarter, as_of=today)
+    basket_store(as_of=today, result=snapshot_result(snapshot))
     return quarter.label

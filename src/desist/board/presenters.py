@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from desist.board.charts import drawable, trend_charts
 from desist.core.basket import ALL, BoardView, Cell, Measure
-from desist.core.basket.charts import render_svg, svg_data_uri, trend_description, trend_spec
+from desist.core.basket.charts import trend_description
 from desist.priority.models import PriorityGroup
 
 
@@ -24,27 +25,27 @@ class Shown:
 
 
 def shown_measures(view: BoardView, *, charts: bool = True) -> list[Shown]:
-    """Every measure of the basket as the view shows it."""
-    shown = []
-    for measure in view.measures:
-        trend = view.trend(measure)
-        latest = trend[-1]
-        chart = ""
-        if charts and not view.no_data(measure) and any(c.has_value for c in trend):
-            chart = svg_data_uri(render_svg(trend_spec(trend)))
-        shown.append(
-            Shown(
-                measure,
-                latest,
-                trend[-2] if len(trend) > 1 else None,
-                trend,
-                view.notes(measure, latest.quarter),
-                view.no_data(measure),
-                chart,
-                trend_description(trend),
-            )
+    """Every measure of the basket as the view shows it; the charts read from those already rendered (one
+    query), a chart never drawn before rendered now and kept (desist.board.charts)."""
+    trends = [view.trend(measure) for measure in view.measures]
+    drawn = [
+        trend if charts and not view.no_data(measure) and drawable(trend) else []
+        for measure, trend in zip(view.measures, trends, strict=True)
+    ]
+    svgs = trend_charts(drawn)
+    return [
+        Shown(
+            measure,
+            trend[-1],
+            trend[-2] if len(trend) > 1 else None,
+            trend,
+            view.notes(measure, trend[-1].quarter),
+            view.no_data(measure),
+            chart,
+            trend_description(trend),
         )
-    return shown
+        for measure, trend, chart in zip(view.measures, trends, svgs, strict=True)
+    ]
 
 
 def labels(view: BoardView) -> dict[str, str]:

@@ -1,4 +1,5 @@
-"""Writes for the board: publishing a quarter's figures as a frozen snapshot."""
+"""Writes for the board: publishing a quarter's figures as a frozen snapshot; working out the live figures
+now."""
 
 from __future__ import annotations
 
@@ -12,10 +13,11 @@ from desist.audit.context import Actor
 from desist.audit.models import Action
 from desist.audit.refusals import refuse
 from desist.audit.services import log_access
-from desist.board.exports import basket_inputs
-from desist.board.models import QuarterSnapshot
-from desist.board.selectors import board_settings, is_analyst, trend_quarters
-from desist.core.basket import Quarter, basket
+from desist.board.models import QuarterSnapshot, StoredBasket
+from desist.board.refresh import basket_compute, basket_store, charts_prerender
+from desist.board.selectors import is_analyst
+from desist.board.tasks import board_refresh_now
+from desist.core.basket import Quarter
 
 
 class PublishRefused(ValueError):
@@ -51,12 +53,7 @@ def _publish(*, actor: Actor, quarter: Quarter, as_of: date | None) -> QuarterSn
             f"{quarter.label} was already published on {existing.published_at:%d %B %Y} by "
             f"{existing.published_by_name or 'the system'}; published figures are never changed."
         )
-    result = basket(
-        basket_inputs(as_of=as_of, settings=board_settings()),
-        trend_quarters(quarter),
-        as_of=as_of,
-        settings=board_settings(),
-    )
+    result = basket_compute(quarter=quarter, as_of=as_of)
     data = result.to_parquet()
     try:
         with transaction.atomic():
@@ -81,4 +78,26 @@ def _publish(*, actor: Actor, quarter: Quarter, as_of: date | None) -> QuarterSn
         summary=f"Published board figures for {quarter.code}",
         detail={"quarter": quarter.code, "as_of": as_of.isoformat(), "data_version": result.data_version},
     )
+    # The published quarter's charts, so its page and the packs need not render them.
+    transaction.on_commit(lambda: charts_prerender(result))
     return snapshot
+
+
+def basket_refresh(*, actor: Actor, as_of: date | None = None) -> StoredBasket:
+    """Work out the board's live figures now and store them (the nightly run, or by hand), logged as the
+    actor's."""
+    stored = basket_store(as_of=as_of)
+    log_access(
+        actor=actor,
+        action=Action.COMBINATION,
+        obj=stored,
+        summary=f"Worked out the board's live figures for {stored.quarter}",
+        detail={"quarter": stored.quarter, "seconds": stored.seconds, "data_version": stored.data_version},
+    )
+    return stored
+
+
+def basket_refresh_queue() -> bool:
+    """Queue a refresh of the live figures (none stored yet, or from an earlier day or quarter) unless one
+    is waiting. Returns whether it queued one."""
+    return board_refresh_now()

@@ -31,6 +31,7 @@ from desist.core.basket import (
     ALL,
     BASKET,
     BY_CODE,
+    SUPPRESSED,
     VALIDATION_SOURCES,
     BasketResult,
     BoardView,
@@ -69,8 +70,13 @@ class BoardFilterForm(forms.Form):
         )
 
 
+class FiguresNotReady(Exception):
+    """No live figures have been worked out yet (a new installation): the page says so."""
+
+
 def _chosen(request: AuthenticatedHttpRequest) -> tuple[BasketResult, QuarterSnapshot | None]:
-    """The figures asked for: a published quarter's snapshot, or the live basket."""
+    """The figures asked for: a published quarter's snapshot, or the live basket as last worked out in the
+    background (never worked out on a request). Sets ``request.board_freshness`` for the live figures."""
     code = request.GET.get("figures") or LIVE
     if code != LIVE:
         try:
@@ -81,7 +87,26 @@ def _chosen(request: AuthenticatedHttpRequest) -> tuple[BasketResult, QuarterSna
         if snapshot is None:
             raise Http404("That quarter has not been published")
         return selectors.snapshot_result(snapshot), snapshot
-    return selectors.live_basket(), None
+    stored = selectors.stored_basket()
+    if stored is None:
+        raise FiguresNotReady
+    freshness = selectors.freshness(stored)
+    if freshness.should_request:
+        services.basket_refresh_queue()
+    request.board_freshness = freshness  # type: ignore[attr-defined]
+    return selectors.stored_result(stored), None
+
+
+def _waiting(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """The page for when no live figures have been worked out yet: it queues them, and says so."""
+    if not selectors.refresh_requested_recently():
+        services.basket_refresh_queue()
+    log_access(actor=request.actor, action=Action.CONSULTATION, summary="Viewed the board (no figures yet)")
+    return render(request, "board/waiting.html", {"published": selectors.snapshots()[:1]})
+
+
+def _freshness(request: AuthenticatedHttpRequest) -> selectors.Freshness | None:
+    return getattr(request, "board_freshness", None)
 
 
 def _view(
@@ -127,7 +152,10 @@ def _query(request: AuthenticatedHttpRequest) -> str:
 
 @login_required
 def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
-    result, snapshot = _chosen(request)
+    try:
+        result, snapshot = _chosen(request)
+    except FiguresNotReady:
+        return _waiting(request)
     view = _view(request, result)
     form = BoardFilterForm(
         request.GET or None, result=result, published=selectors.snapshots(), latest=selectors.latest_quarter()
@@ -144,6 +172,7 @@ def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
             "labels": presenters.labels(view),
             "query_string": _query(request),
             "analyst": view.analyst,
+            "freshness": _freshness(request),
         },
     )
 
@@ -164,7 +193,10 @@ def definitions(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 @login_required
 def fairness(request: AuthenticatedHttpRequest) -> HttpResponse:
-    result, snapshot = _chosen(request)
+    try:
+        result, snapshot = _chosen(request)
+    except FiguresNotReady:
+        return _waiting(request)
     view = _view(request, result)
     measure = BY_CODE.get(request.GET.get("measure") or "", BASKET[0])
     quarter = view.latest
@@ -189,13 +221,17 @@ def fairness(request: AuthenticatedHttpRequest) -> HttpResponse:
             "query_string": _query(request),
             "no_data": view.no_data(measure),
             "reference_groups": result.settings.get("reference_groups", {}),
+            "freshness": _freshness(request),
         },
     )
 
 
 @login_required
 def validation(request: AuthenticatedHttpRequest) -> HttpResponse:
-    result, snapshot = _chosen(request)
+    try:
+        result, snapshot = _chosen(request)
+    except FiguresNotReady:
+        return _waiting(request)
     view = _view(request, result)
     _log(request, "Viewed the board's predictor validation", view)
     threshold = 0 if view.analyst else int(result.settings.get("suppress_below", 5))
@@ -223,15 +259,58 @@ def validation(request: AuthenticatedHttpRequest) -> HttpResponse:
             "sources": sources,
             "chosen": shown[0]["kind"] if shown else "",
             "query_string": query.urlencode(),
+            "freshness": _freshness(request),
         },
     )
+
+
+# The exported columns, each with its unit in its name where it has one; values are numbers in the row's unit
+# (58.3, not "58.3%"), and "[c]" marks a figure withheld for small counts, as the ONS marks it.
+EXPORT_COLUMNS = (
+    ("quarter", "Quarter"),
+    ("measure", "Measure"),
+    ("area", "Area"),
+    ("district", "District"),
+    ("priority_group", "Priority group"),
+    ("breakdown", "Breakdown"),
+    ("group", "Group"),
+    ("unit", "Unit of value"),
+    ("value", "Value (in the unit)"),
+    ("lower_95", "95% interval: lower (in the unit)"),
+    ("upper_95", "95% interval: upper (in the unit)"),
+    ("numerator", "Numerator (count)"),
+    ("denominator", "Denominator (count)"),
+    ("in_scope", "In scope (people)"),
+    ("not_recorded", "Not recorded (people)"),
+    ("provisional", "Provisional"),
+    ("withheld", "Withheld"),
+)
+COUNT_COLUMNS = ("numerator", "denominator", "in_scope", "not_recorded")
+VALUE_COLUMNS = ("value", "lower_95", "upper_95")
+
+
+def _export_row(row: dict[str, Any]) -> list[Any]:
+    """One figure as exported: numbers stay numbers; a withheld count or value is "[c]"; flags are yes or
+    no."""
+    out: list[Any] = []
+    for name, _ in EXPORT_COLUMNS:
+        value = row[name]
+        if value is None and (name in COUNT_COLUMNS or (name in VALUE_COLUMNS and row["withheld"])):
+            value = SUPPRESSED
+        elif isinstance(value, bool):
+            value = "yes" if value else "no"
+        out.append("" if value is None else value)
+    return out
 
 
 @login_required
 def export(request: AuthenticatedHttpRequest, fmt: str) -> HttpResponse:
     if fmt not in ("csv", "xlsx"):
         raise Http404("Figures are downloaded as CSV or Excel (.xlsx)")
-    result, snapshot = _chosen(request)
+    try:
+        result, snapshot = _chosen(request)
+    except FiguresNotReady:
+        return _waiting(request)
     view = _view(request, result)
     table = figures_table(view)
     name = f"board-measures-{view.latest.code}{'' if snapshot else '-live'}"
@@ -241,23 +320,8 @@ def export(request: AuthenticatedHttpRequest, fmt: str) -> HttpResponse:
         view,
         rows=table.num_rows,
     )
-    header = [
-        "Quarter",
-        "Measure",
-        "Area",
-        "District",
-        "Priority group",
-        "Breakdown",
-        "Group",
-        "Value",
-        "95% interval",
-        "Numerator",
-        "Denominator",
-        "In scope",
-        "Not recorded",
-        "Provisional",
-    ]
-    rows = list(zip(*(table.column(c).to_pylist() for c in table.column_names), strict=True))
+    header = [label for _, label in EXPORT_COLUMNS]
+    rows = [_export_row(row) for row in table.to_pylist()]
     if fmt == "csv":
         buffer = io.StringIO()
         writer = csv.writer(buffer)

@@ -17,22 +17,17 @@ from desist.audit.context import system_actor
 from desist.audit.models import AccessLogEntry, Action
 from desist.board import selectors
 from desist.board.models import QuarterSnapshot
+from desist.board.refresh import basket_compute
 from desist.core.basket import Quarter
 from desist.offences import services as offences
 from desist.outcomes import services as outcomes
 from desist.partnership.models import Role
+from tests.app.board.figures import store_figures
 from tests.app.builders import NAVIGATION_QUERIES, community_order, offence_code, person
 
 pytestmark = [pytest.mark.django_db, pytest.mark.postgres]
 
 QUARTER: Quarter = selectors.latest_quarter()
-
-
-@pytest.fixture(autouse=True)
-def _fresh_live_figures() -> Any:
-    selectors.live_basket_forget()
-    yield
-    selectors.live_basket_forget()
 
 
 def caution(subject: Any, day: Any) -> None:
@@ -86,20 +81,21 @@ def board(partnership: Any) -> dict[str, Any]:
     )
     analyst = partnership.user("analyst", partnership.probation, Role.ANALYST)
     practitioner = partnership.user("practitioner", partnership.police)
+    store_figures()
     return {"people": people, "analyst": analyst, "practitioner": practitioner, "orders": orders}
 
 
 def test_the_basket_is_worked_out_from_the_records(board: dict[str, Any]) -> None:
     from desist.core.basket import BY_CODE, BoardView
 
-    view = BoardView(selectors.live_basket(), analyst=True)
+    view = BoardView(basket_compute(), analyst=True)
     reoffending = view.cell(BY_CODE["proven_reoffending"], QUARTER)
     assert (reoffending.numerator, reoffending.denominator, reoffending.provisional) == (1, 6, True)
     accommodation = view.cell(BY_CODE["accommodation_start"], QUARTER)
     assert (accommodation.numerator, accommodation.denominator) == (2, 3)
     warnings = view.cell(BY_CODE["warnings_per_100"], QUARTER)
     assert (warnings.numerator, warnings.denominator) == (1, 3)
-    medway = BoardView(selectors.live_basket(), analyst=True, district="Medway")
+    medway = BoardView(basket_compute(), analyst=True, district="Medway")
     assert medway.cell(BY_CODE["proven_reoffending"], QUARTER).denominator == 4
     assert "No data" in view.no_data(BY_CODE["treatment_engagement"])
 
@@ -108,11 +104,11 @@ def test_analysts_see_small_counts_and_everyone_else_sees_them_withheld(
     client, board, django_assert_max_num_queries
 ):
     client.force_login(board["analyst"])
-    with django_assert_max_num_queries(18 + NAVIGATION_QUERIES):  # twelve for the inputs, whatever their size
+    with django_assert_max_num_queries(12 + NAVIGATION_QUERIES):  # the stored figures, never the records
         html = client.get(reverse("board")).content.decode()
     assert "16.7%" in html and "66.7%" in html and "<svg" not in html and "data:image/svg+xml" in html
     client.force_login(board["practitioner"])
-    with django_assert_max_num_queries(25):
+    with django_assert_max_num_queries(12 + NAVIGATION_QUERIES):
         html = client.get(reverse("board")).content.decode()
     assert "16.7%" not in html and "66.7%" not in html and "[c]" in html
     assert AccessLogEntry.objects.filter(
@@ -163,16 +159,23 @@ def test_csv_and_excel_downloads_follow_the_role(client, board) -> None:
     client.force_login(board["analyst"])
     rows = list(csv.reader(io.StringIO(client.get(reverse("board_export", args=["csv"])).content.decode())))
     assert rows[0][:3] == ["Quarter", "Measure", "Area"]
+    assert rows[0][7:10] == ["Unit of value", "Value (in the unit)", "95% interval: lower (in the unit)"]
     headline = [
         r for r in rows if r[1] == "Proven reoffending rate" and r[5] == "all" and r[0] == QUARTER.label
     ]
-    assert headline[0][7] == "16.7%" and headline[0][9] == "1"
+    # Numbers, not display text: 16.667 per cent, a count of 1, provisional "yes".
+    assert headline[0][7] == "per cent" and float(headline[0][8]) == pytest.approx(16.667)
+    assert headline[0][11] == "1" and headline[0][12] == "6" and headline[0][15] == "yes"
+    assert not any("%" in cell for row in rows[1:] for cell in row[8:])
     client.force_login(board["practitioner"])
     response = client.get(reverse("board_export", args=["xlsx"]))
     book = load_workbook(io.BytesIO(response.content), read_only=True)
     figures = list(book["Figures"].iter_rows(values_only=True))
     assert figures[0][0] == "Quarter"
-    assert all(row[9] in ("[c]", "0") for row in figures[1:] if row[1] == "Proven reoffending rate")
+    reoffending = [row for row in figures[1:] if row[1] == "Proven reoffending rate"]
+    assert all(row[11] in ("[c]", 0) for row in reoffending)
+    assert all(row[8] == "[c]" for row in reoffending if row[16] == "yes")
+    assert any(isinstance(row[13], int) for row in reoffending)  # numbers in the spreadsheet, not text
     assert client.get(reverse("board_export", args=["pdf"])).status_code == 404
 
 
@@ -194,7 +197,7 @@ def test_a_published_quarter_is_frozen_and_its_pack_reproduced(client, board) ->
 
     # The records change: a seventh person is cautioned in the quarter.
     caution(person(first_name="Late", last_name="Entry"), QUARTER.start + timedelta(days=6))
-    selectors.live_basket_forget()
+    store_figures()
     assert pdf_text(client.get(pack_url).content) == first
     assert client.get(reverse("board_export", args=["csv"]), {"figures": QUARTER.code}).content == csv_before
     live = client.get(reverse("board_export", args=["csv"])).content

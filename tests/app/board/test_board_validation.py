@@ -11,12 +11,13 @@ from django.utils import timezone
 
 from desist.assessments.models import RiskScore, ScoreKind
 from desist.audit.context import system_actor
-from desist.board import selectors
 from desist.board.exports import basket_inputs, retrospective_scores
+from desist.board.refresh import basket_compute
 from desist.core.basket import retrospective
 from desist.core.risk.scoring import RiskFacts, Sanction, ogrs3_at_index, ogrs3_for
 from desist.offences import services as offences
 from desist.partnership.models import Role
+from tests.app.board.figures import store_figures
 from tests.app.builders import offence_code, person
 
 pytestmark = pytest.mark.django_db
@@ -29,9 +30,7 @@ REOFFENDERS = (0, 1, 2, 3, 4, 5, 6, 13)  # seven of the eight prolific people, o
 
 @pytest.fixture(autouse=True)
 def _fresh_live_figures() -> Any:
-    selectors.live_basket_forget()
-    yield
-    selectors.live_basket_forget()
+    yield  # the live figures are stored by each test that reads them (store_figures)
 
 
 def convict(subject: Any, proven: date, committed: date | None = None) -> None:
@@ -83,7 +82,7 @@ def cohort(partnership: Any) -> dict[str, Any]:
 
 
 def _retrospective() -> dict[str, Any]:
-    return next(v for v in selectors.live_basket().validation if v["kind"] == retrospective.KIND)
+    return next(v for v in basket_compute().validation if v["kind"] == retrospective.KIND)
 
 
 def test_the_cohort_is_scored_as_at_each_index_date(cohort: dict[str, Any]) -> None:
@@ -157,7 +156,7 @@ def test_the_page_shows_the_retrospective_figures_in_bounded_queries(
     client, cohort, django_assert_max_num_queries
 ):
     auc = next(g for g in _retrospective()["groups"] if g["breakdown"] == "all")["auc"]["auc"]
-    selectors.live_basket_forget()
+    store_figures()
     client.force_login(cohort["analyst"])
     with django_assert_max_num_queries(
         32
@@ -169,7 +168,7 @@ def test_the_page_shows_the_retrospective_figures_in_bounded_queries(
     RiskScore.objects.create(
         person=cohort["people"][0], kind=ScoreKind.OGRS3, as_of=TODAY, one_year=40, two_year=55
     )
-    selectors.live_basket_forget()
+    store_figures()
     html = client.get(reverse("board_validation")).content.decode()
     assert "OGRS3 as at the index date, worked out retrospectively</h2>" in html and 'source=ogrs3"' in html
     html = client.get(reverse("board_validation"), {"source": "ogrs3"}).content.decode()
@@ -187,7 +186,7 @@ def test_error_rates_at_the_threshold_setting_by_group_with_the_same_library(
     from desist.core.fairness import validate_scores
 
     settings.DESIST_BOARD_VALIDATION_THRESHOLD = 0.3
-    selectors.live_basket_forget()
+    store_figures()
     validation = _retrospective()
     predicted = {
         r["person_id"]: r["predicted"] for r in retrospective_scores(basket_inputs(), as_of=TODAY).to_pylist()
@@ -211,7 +210,7 @@ def test_error_rates_at_the_threshold_setting_by_group_with_the_same_library(
         assert row["auc"]["standard_error"] == figures["auc_standard_error"]
     assert validation["groups"][0]["auc"]["method"] == "DeLong"
 
-    selectors.live_basket_forget()
+    store_figures()
     client.force_login(cohort["analyst"])
     with django_assert_max_num_queries(32):
         html = client.get(reverse("board_validation")).content.decode()

@@ -120,7 +120,6 @@ def test_the_measures_come_from_the_last_published_quarter(
     from desist.partnership.models import Role
 
     analyst = partnership.user("anna.analyst", partnership.probation, Role.ANALYST)
-    board_selectors.live_basket_forget()
     board_services.snapshot_publish(actor=builders.actor(analyst), quarter=board_selectors.latest_quarter())
     client.force_login(team["coordinator"])
     with django_assert_max_num_queries(25):
@@ -128,4 +127,3 @@ def test_the_measures_come_from_the_last_published_quarter(
     body = page.content.decode()
     assert page.status_code == 200 and "No quarter has been published yet" not in body
     assert "IOM cohort: proven offences before and after adoption" in body
-    board_selectors.live_basket_forget()

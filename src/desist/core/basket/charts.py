@@ -6,6 +6,7 @@ page and the pack show the same figures in a table beside it.
 from __future__ import annotations
 
 import base64
+import hashlib
 import json
 from collections.abc import Sequence
 from functools import lru_cache
@@ -17,36 +18,97 @@ FONT = "Arial, Helvetica, sans-serif"
 BLUE = "#1d70b8"  # GOV.UK blue: 4.5:1 on white
 
 
-def trend_spec(cells: Sequence[Cell], *, width: int = 320, height: int = 140) -> dict[str, Any]:
-    """A line of the measure's value by quarter with its 95% interval as a band; suppressed or missing
-    quarters are gaps. Percentages for proportions, per 100 for rates, change in per cent for
-    before-and-after."""
-    import altair as alt
+CHART_VERSION = "2"  # change when the drawing changes, so charts stored under an older key are not reused
+FINAL, PROVISIONAL = "Final", "Provisional"
+_SCALES = {"proportion": 100.0, "before_after": 100.0, "per_100": 1.0}
 
+
+def trend_values(cells: Sequence[Cell]) -> list[dict[str, Any]]:
+    """The points of a trend as the chart draws them: percentages for proportions, per 100 for rates, change
+    in per cent for before-and-after; suppressed or missing quarters are gaps; each point final or
+    provisional."""
     if not cells:
         raise ValueError("a trend needs at least one quarter")
-    kind = cells[0].measure.kind
-    scale = 100.0 if kind in ("proportion", "before_after") else 1.0
-    values: list[dict[str, Any]] = [
+    scale = _SCALES[cells[0].measure.kind]
+    return [
         {
             "quarter": cell.quarter.short_label,
             "value": None if not cell.has_value or cell.rate is None else round(scale * cell.rate, 2),
             "low": None if cell.suppressed or cell.low is None else round(scale * cell.low, 2),
             "high": None if cell.suppressed or cell.high is None else round(scale * cell.high, 2),
+            "status": PROVISIONAL if cell.provisional else FINAL,
         }
         for cell in cells
     ]
+
+
+def trend_key(cells: Sequence[Cell], *, width: int = 320, height: int = 140) -> str:
+    """A SHA-256 of everything the trend chart draws: equal keys give the same SVG, so a chart rendered once
+    can be stored and found again without building its specification."""
+    payload = {
+        "version": CHART_VERSION,
+        "kind": cells[0].measure.kind if cells else "",
+        "values": trend_values(cells) if cells else [],
+        "size": [width, height],
+    }
+    return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
+
+
+def trend_spec(cells: Sequence[Cell], *, width: int = 320, height: int = 140) -> dict[str, Any]:
+    """A line of the measure's value by quarter with its 95% interval as a band; suppressed or missing
+    quarters are gaps. Percentages for proportions, per 100 for rates, change in per cent for
+    before-and-after. Provisional quarters (whose follow-up has not ended, so the figure can still change)
+    are drawn apart: a dashed line to hollow points, with a legend saying which are provisional."""
+    import altair as alt
+
+    values = trend_values(cells)
+    kind = cells[0].measure.kind
+    # The dashed line starts at the last final point, so the trend reads as one line that turns provisional.
+    final = [v for v in values if v["status"] == FINAL and v["value"] is not None]
+    provisional = [v for v in values if v["status"] == PROVISIONAL]
+    line_values = [dict(v, series=v["status"]) for v in values]
+    if final and provisional:
+        line_values.append(dict(final[-1], series=PROVISIONAL))
     order: list[str] = [cell.quarter.short_label for cell in cells]
     title = {"proportion": "Per cent", "per_100": "Per 100 people", "before_after": "Change (%)"}[kind]
-    base = alt.Chart(alt.Data(values=values))  # type: ignore[no-untyped-call]
     x = alt.X("quarter:O", sort=order, title=None, axis=alt.Axis(labelAngle=-40, labelFont=FONT))
     y_scale = alt.Scale(domain=[0, 100]) if kind == "proportion" else alt.Scale(zero=True)
-    band = base.mark_area(opacity=0.25, color=BLUE).encode(
-        x=x, y=alt.Y("low:Q", title=title, scale=y_scale), y2="high:Q"
+    y = alt.Y("value:Q", title=title, scale=y_scale)
+    statuses = [FINAL, PROVISIONAL] if provisional else [FINAL]
+    band = (
+        alt.Chart(alt.Data(values=values))  # type: ignore[no-untyped-call]
+        .mark_area(opacity=0.25, color=BLUE)
+        .encode(x=x, y=alt.Y("low:Q", title=title, scale=y_scale), y2="high:Q")
     )
-    line = base.mark_line(point=True, color=BLUE).encode(x=x, y=alt.Y("value:Q", title=title, scale=y_scale))
+    line = (
+        alt.Chart(alt.Data(values=line_values))  # type: ignore[no-untyped-call]
+        .mark_line(color=BLUE)
+        .encode(
+            x=x,
+            y=y,
+            strokeDash=alt.StrokeDash(
+                "series:N",
+                title=None,
+                scale=alt.Scale(domain=statuses, range=[[1, 0], [5, 4]][: len(statuses)]),
+                legend=alt.Legend(orient="bottom", labelFont=FONT, symbolStrokeColor=BLUE)
+                if provisional
+                else None,
+            ),
+        )
+    )
+    points = (
+        alt.Chart(alt.Data(values=values))  # type: ignore[no-untyped-call]
+        .mark_point(color=BLUE, size=40, strokeWidth=1.5, opacity=1)
+        .encode(
+            x=x,
+            y=y,
+            fill=alt.Fill(
+                "status:N", scale=alt.Scale(domain=[FINAL, PROVISIONAL], range=[BLUE, "#ffffff"]), legend=None
+            ),
+        )
+    )
     chart = (
-        (band + line)
+        (band + line + points)
         .properties(width=width, height=height)
         .configure_axis(
             titleFont=FONT,

@@ -18,7 +18,7 @@ from .labels import ALL, BREAKDOWN_LABELS, BREAKDOWNS, NOT_RECORDED
 from .measure import Measure
 from .measures import BASKET, BY_CODE
 from .quarters import Quarter
-from .stats import RateRatio, reference_value, relative_rate_index, should_suppress
+from .stats import RateRatio, is_small, reference_value, relative_rate_index, should_suppress
 
 SUPPRESSED = "[c]"  # as the Office for National Statistics marks a figure withheld for confidentiality
 
@@ -253,28 +253,55 @@ class BoardView:
         return [(b, BREAKDOWN_LABELS[b]) for b in BREAKDOWNS]
 
 
+UNITS = {"proportion": "per cent", "per_100": "per 100 people", "before_after": "per cent change"}
+_SCALE = {"proportion": 100.0, "per_100": 1.0, "before_after": 100.0}
+# The flat table's columns: numbers as numbers, values in the unit the "unit" column names. A withheld value
+# or count is null (with "withheld" set for the value); an export writes SUPPRESSED ("[c]") there, as the ONS
+# does.
+FIGURE_COLUMNS: tuple[tuple[str, pa.DataType], ...] = (
+    ("quarter", pa.string()),
+    ("measure", pa.string()),
+    ("area", pa.string()),
+    ("district", pa.string()),
+    ("priority_group", pa.string()),
+    ("breakdown", pa.string()),
+    ("group", pa.string()),
+    ("unit", pa.string()),
+    ("value", pa.float64()),
+    ("lower_95", pa.float64()),
+    ("upper_95", pa.float64()),
+    ("numerator", pa.int64()),
+    ("denominator", pa.int64()),
+    ("in_scope", pa.int64()),
+    ("not_recorded", pa.int64()),
+    ("provisional", pa.bool_()),
+    ("withheld", pa.bool_()),
+)
+
+
+def _number(value: float | None, kind: str) -> float | None:
+    return None if value is None else round(_SCALE[kind] * value, 3)
+
+
+def _count(cell: Cell, value: float, *, units: bool = False) -> int | None:
+    """A count as a whole number, None where the role may not see it: as ``Cell.count`` for the numerator and
+    denominator (offences and harm days of a before-and-after measure as they are), as ``count_text`` for
+    the people in scope and not recorded."""
+    whole = round(value)
+    if units:
+        return None if is_small(whole, cell.threshold) else whole
+    if cell.suppressed:
+        return None
+    if cell.measure.kind != "before_after" and is_small(whole, cell.threshold):
+        return None
+    return whole
+
+
 def figures_table(view: BoardView) -> pa.Table:
     """Every figure of the view's district and priority group as one flat table, as the role may see it:
-    for CSV and Excel export."""
-    columns: dict[str, list[Any]] = {
-        name: []
-        for name in (
-            "quarter",
-            "measure",
-            "area",
-            "district",
-            "priority_group",
-            "breakdown",
-            "group",
-            "value",
-            "interval_95",
-            "numerator",
-            "denominator",
-            "in_scope",
-            "not_recorded",
-            "provisional",
-        )
-    }
+    for CSV and Excel export. Values are numbers in the unit of the row's ``unit`` column (58.3 for 58.3%),
+    not display text; counts are whole numbers, or null where withheld."""
+    columns: dict[str, list[Any]] = {name: [] for name, _ in FIGURE_COLUMNS}
     for measure in view.measures:
         for quarter in view.quarters:
             for breakdown in (ALL, *BREAKDOWNS):
@@ -283,6 +310,7 @@ def figures_table(view: BoardView) -> pa.Table:
                     cell = view.cell(measure, quarter, breakdown, value)
                     if cell.units == 0:
                         continue
+                    shown = not cell.suppressed
                     for name, item in (
                         ("quarter", quarter.label),
                         ("measure", measure.name),
@@ -291,13 +319,16 @@ def figures_table(view: BoardView) -> pa.Table:
                         ("priority_group", view.priority_group),
                         ("breakdown", breakdown),
                         ("group", value),
-                        ("value", cell.value_text),
-                        ("interval_95", cell.interval_text),
-                        ("numerator", cell.numerator_text),
-                        ("denominator", cell.denominator_text),
-                        ("in_scope", cell.units_text),
-                        ("not_recorded", cell.not_recorded_text),
-                        ("provisional", "yes" if cell.provisional else ""),
+                        ("unit", UNITS[measure.kind]),
+                        ("value", _number(cell.rate, measure.kind) if shown else None),
+                        ("lower_95", _number(cell.low, measure.kind) if shown else None),
+                        ("upper_95", _number(cell.high, measure.kind) if shown else None),
+                        ("numerator", _count(cell, cell.numerator)),
+                        ("denominator", _count(cell, cell.denominator)),
+                        ("in_scope", _count(cell, cell.units, units=True)),
+                        ("not_recorded", _count(cell, cell.not_recorded, units=True)),
+                        ("provisional", cell.provisional),
+                        ("withheld", cell.suppressed),
                     ):
                         columns[name].append(item)
-    return pa.table({name: pa.array(values, pa.string()) for name, values in columns.items()})
+    return pa.table({name: pa.array(columns[name], kind) for name, kind in FIGURE_COLUMNS})
