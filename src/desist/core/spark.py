@@ -245,6 +245,8 @@ class StandaloneCluster:
             "spark.driver.host": "127.0.0.1",
             "spark.driver.bindAddress": "127.0.0.1",
             "spark.ui.enabled": "false",
+            # The driver plans Splink's large queries and prepares the records: 1 GB is too little.
+            "spark.driver.memory": os.environ.get("DESIST_SPARK_MEMORY", "2g"),
             "spark.executor.cores": str(self.cores),
             "spark.executor.memory": os.environ.get("DESIST_SPARK_EXECUTOR_MEMORY", "768m"),
             "spark.cores.max": str(self.cores * self.workers),

@@ -1,0 +1,101 @@
+"""The measures and the linkage on a real Spark cluster: a standalone master and two workers started with
+Spark's own scripts, whose executors (separate JVMs) read the Parquet themselves. Same answers as DuckDB.
+
+In the "spark" xdist group (one worker process holds one Spark session at a time); tests/core runs in the
+suite's first pass only (scripts/test.sh), so the cluster starts once per run.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+
+import pyarrow.parquet as pq
+import pytest
+
+from desist.cli import main as desist_main
+from desist.core.measures import BREAKDOWNS, load_events, proven_reoffending
+from desist.core.measures.national import write_national_history
+from desist.core.spark import StandaloneCluster, java_available, spark_session, stop_spark, use_spark
+
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.xdist_group("spark"),
+    pytest.mark.skipif(not java_available(), reason="Spark needs a Java runtime, and none is installed"),
+]
+
+
+@pytest.fixture(scope="module")
+def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[StandaloneCluster]:
+    directory = tmp_path_factory.mktemp("spark-cluster")
+    # The driver (this process) listens on loopback, as the master and workers do.
+    os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
+    running = StandaloneCluster(workers=2, cores=1, memory="1g", directory=directory)
+    running.start()
+    try:
+        # Two shuffle partitions: one task per executor core.
+        use_spark(running.master_url, running.target(**{"spark.sql.shuffle.partitions": "2"}))
+        yield running
+    finally:
+        stop_spark()
+        use_spark()
+        running.stop()
+        shutil.rmtree(directory, ignore_errors=True)
+
+
+def _settings_flags(cluster: StandaloneCluster) -> list[str]:
+    flags = ["--spark-master", cluster.master_url]
+    for key, value in cluster.target(**{"spark.sql.shuffle.partitions": "2"}).items():
+        flags += ["--spark-conf", f"{key}={value}"]
+    return flags
+
+
+def test_national_measures_are_read_by_the_executors(
+    cluster: StandaloneCluster, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    events = tmp_path / "national.parquet"
+    written = write_national_history(events, people=10_000, seed=5, as_of=date(2026, 6, 30))
+    assert written.num_rows > 95_000
+    period = ["--from", "2024-01-01", "--to", "2024-03-31", "--as-of", "2026-06-30", "--by", *BREAKDOWNS]
+    results = tmp_path / "counts"
+
+    status = desist_main(
+        [
+            "measures",
+            "proven-reoffending",
+            "--events",
+            str(events),
+            *period,
+            "--engine",
+            "spark",
+            "--results",
+            str(results),
+            *_settings_flags(cluster),
+        ]
+    )
+    on_spark = json.loads(capsys.readouterr().out)
+    on_duckdb = proven_reoffending(
+        load_events(events),
+        period_start=date(2024, 1, 1),
+        period_end=date(2024, 3, 31),
+        as_of=date(2026, 6, 30),
+        by=BREAKDOWNS,
+    ).to_dict()
+
+    assert status == 0
+    assert on_duckdb["cohort_size"] > 300
+    assert on_spark == on_duckdb
+    # The session ran on the cluster, with both workers' executors.
+    spark = spark_session()
+    assert spark.sparkContext.master == cluster.master_url
+    assert spark.sparkContext._jsc.sc().getExecutorMemoryStatus().size() == 3  # the driver and 2 executors
+    # The events were scanned from the file by the executors, never made from rows on the driver.
+    plan = spark.table("events")._jdf.queryExecution().executedPlan().toString()
+    assert "FileScan parquet" in plan
+    assert "LocalTableScan" not in plan
+    # The executors wrote the counts (one row per breakdown value and age group).
+    assert pq.read_table(results).num_rows > 50
