@@ -73,14 +73,15 @@ def basket_store(
     return stored
 
 
-def charts_prerender(result: BasketResult) -> int:
+def charts_prerender(result: BasketResult, *, pack_only: bool = False) -> int:
     """Render (once) the trend charts of the views people open most: everyone and each district, and each
-    priority group, for both the analyst roles and everyone else. Returns how many trends it looked at."""
-    districts = BoardView.districts(result)
-    groups = BoardView.priority_groups(result)
+    priority group, for both the analyst roles and everyone else; with ``pack_only``, the board pack's
+    (everyone, small counts withheld). Returns how many trends it looked at."""
+    districts = [] if pack_only else BoardView.districts(result)
+    groups = [] if pack_only else BoardView.priority_groups(result)
     views = [(ALL, ALL)] + [(d, ALL) for d in districts] + [(ALL, g) for g in groups]
     trends = []
-    for analyst in (False, True):
+    for analyst in (False,) if pack_only else (False, True):
         for district, group in views:
             view = BoardView(result, analyst=analyst, district=district, priority_group=group)
             trends += [view.trend(m) for m in view.measures if not view.no_data(m)]

@@ -78,8 +78,8 @@ def _publish(*, actor: Actor, quarter: Quarter, as_of: date | None) -> QuarterSn
         summary=f"Published board figures for {quarter.code}",
         detail={"quarter": quarter.code, "as_of": as_of.isoformat(), "data_version": result.data_version},
     )
-    # The published quarter's charts, so its page and the packs need not render them.
-    transaction.on_commit(lambda: charts_prerender(result))
+    # The board pack's charts, so the board pack and the strategy pack need not render them.
+    transaction.on_commit(lambda: charts_prerender(result, pack_only=True))
     return snapshot
 
 
