@@ -6,7 +6,13 @@ entry is; and how fast `verify_access_log` walks the log.
     .venv/bin/python benchmarks/bench_access_log.py --database-url postgres://desist:desist@127.0.0.1:54329/bench_log
     .venv/bin/python benchmarks/bench_access_log.py --entries 5000 --write-docs  # and PostgreSQL, into docs
 
-The database must be empty or throwaway (it is migrated, and the log only grows). With --write-docs the
+    .venv/bin/python benchmarks/bench_access_log.py --trim 1000000 \
+        --database-url postgres://desist:desist@127.0.0.1:54329/bench_trim      # trimming (retention)
+
+The database must be empty or throwaway (it is migrated, and the log only grows). With --trim N it loads N
+entries seven years old and one new one, then times the retention schedule's access-log rule: the plan
+(which verifies the part to trim), then `retention --confirm`'s trim (checkpoint, delete, erasure entry,
+tombstone), then `verify_access_log` from the checkpoint. With --write-docs the
 figures go into docs/benchmarks.md ("The access log's hash chain"); without --database-url it runs SQLite
 and, when --postgres-url is given, PostgreSQL too.
 """
@@ -98,12 +104,109 @@ def measure(entries: int) -> dict[str, float]:
     }
 
 
-def run(database_url: str, entries: int) -> dict[str, float]:
+def load_chained(entries: int, *, at: object, detail: dict[str, object]) -> None:
+    """Load `entries` chained entries, one a second from `at`, by COPY (the hashes worked out here as
+    log_entries_append would), then move the chain head on to the last: quicker than appending them."""
+    import json as json_module
+    from datetime import timedelta
+
+    from desist.audit.chain import FIELDS, GENESIS, canonical_payload, entry_hash
+    from desist.audit.models import AccessLogChainHead, AccessLogEntry, Action
+    from desist.bulk import copy_rows
+
+    previous = GENESIS
+
+    def rows():  # type: ignore[no-untyped-def]
+        nonlocal previous
+        for n in range(entries):
+            values = {
+                "at": at + timedelta(seconds=n),  # type: ignore[operator]
+                "user_id": None,
+                "username": "pat.probation",
+                "agency_code": "probation",
+                "action": Action.CONSULTATION.value,
+                "channel": "web",
+                "person_id": n,
+                "object_type": "",
+                "object_id": "",
+                "summary": f"Viewed record of person {n}",
+                "purpose": "case_management",
+                "justification": "",
+                "recipient": "",
+                "detail": detail,
+                "ip_address": None,
+                "path": f"/people/{n}/",
+            }
+            previous = entry_hash(previous, n + 1, canonical_payload(values))
+            yield (
+                *[json_module.dumps(values[k]) if k == "detail" else values[k] for k in FIELDS],
+                n + 1,
+                previous,
+            )
+
+    copy_rows(AccessLogEntry, [*FIELDS, "chain_seq", "entry_hash"], rows())
+    AccessLogChainHead.objects.update_or_create(pk=1, defaults={"seq": entries, "entry_hash": previous})
+
+
+def measure_trim(entries: int) -> dict[str, float]:
+    """Run inside a configured Django: load `entries` old entries, then time trimming them."""
+    import django
+
+    django.setup()
+    from datetime import timedelta
+
+    from django.core.management import call_command
+    from django.db import connection
+    from django.utils import timezone
+
+    from desist.audit.context import system_actor
+    from desist.audit.models import AccessLogEntry, Action
+    from desist.audit.selectors import access_log_trim_plan, access_log_verification
+    from desist.audit.services import log_access
+    from desist.retention.models import RetentionRule
+    from desist.retention.selectors import access_log_before
+    from desist.retention.services import retention_delete
+
+    call_command("migrate", "--noinput", verbosity=0)
+    actor = system_actor()
+    detail = {"sections": ["identity", "sentences", "registers"], "person_ids": list(range(25))}
+    old = timezone.now() - timedelta(days=365 * 7)
+    start = time.perf_counter()
+    load_chained(entries, at=old, detail=detail)
+    load_seconds = time.perf_counter() - start
+    log_access(actor=actor, action=Action.CONSULTATION, summary="Recent")
+    rule = RetentionRule.objects.get(kind="access-log-6y")
+    today = timezone.localdate()
+    start = time.perf_counter()
+    plan = access_log_trim_plan(before=access_log_before(rule, today=today))
+    plan_seconds = time.perf_counter() - start
+    assert plan.count == entries and not plan.problems, plan.problems
+    start = time.perf_counter()
+    result = retention_delete(actor=actor, rule=rule, today=today)
+    confirm_seconds = time.perf_counter() - start
+    assert result.deleted == entries, result
+    start = time.perf_counter()
+    verified = access_log_verification()
+    verify_seconds = time.perf_counter() - start
+    assert not verified.problems, verified.problems
+    return {
+        "vendor": connection.vendor,
+        "entries": entries,
+        "load_s": load_seconds,
+        "plan_s": plan_seconds,
+        "confirm_s": confirm_seconds,
+        "trim_s": confirm_seconds - plan_seconds,
+        "verify_s": verify_seconds,
+        "left": AccessLogEntry.objects.count(),
+    }
+
+
+def run(database_url: str, entries: int, function: str = "measure") -> dict[str, float]:
     """Measure in a child process (one Django per database)."""
     env = {**os.environ, "DATABASE_URL": database_url, "DJANGO_SETTINGS_MODULE": "config.settings"}
     code = (
         f"import sys; sys.path[:0] = {[str(ROOT), str(ROOT / 'benchmarks'), str(ROOT / 'src')]!r}; "
-        f"import json, bench_access_log as b; print(json.dumps(b.measure({entries})))"
+        f"import json, bench_access_log as b; print(json.dumps(b.{function}({entries})))"
     )
     out = subprocess.run(
         [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, check=True
@@ -128,7 +231,12 @@ def main() -> None:
         "--postgres-url", default="", help="also measure on this (throwaway) PostgreSQL database"
     )
     parser.add_argument("--write-docs", action="store_true")
+    parser.add_argument("--trim", type=int, default=0, help="time trimming this many entries instead")
     options = parser.parse_args()
+    if options.trim:
+        url = options.database_url or f"sqlite:///{tempfile.mkdtemp(prefix='desist-bench-trim-')}/log.sqlite3"
+        print(json.dumps(run(url, options.trim, "measure_trim"), indent=1))
+        return
     urls = [options.database_url or f"sqlite:///{tempfile.mkdtemp(prefix='desist-bench-log-')}/log.sqlite3"]
     if options.postgres_url:
         urls.append(options.postgres_url)

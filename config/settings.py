@@ -154,6 +154,9 @@ else:
 # PostgreSQL with two roles (docs/production.md, step 1): `manage.py migrate` connects as the owner role in
 # this URL, then grants the role in DATABASE_URL only what the application needs (desist.audit.database).
 DESIST_MIGRATE_DATABASE_URL = env.str("DESIST_MIGRATE_DATABASE_URL", default="")
+# The key that signs the access log's checkpoints when retention trims it (desist.audit.chain). Unset, a key
+# derived from SECRET_KEY (so changing SECRET_KEY would fail every checkpoint): set it (docs/production.md).
+DESIST_ACCESS_LOG_KEY = env.str("DESIST_ACCESS_LOG_KEY", default="")
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

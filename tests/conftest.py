@@ -123,11 +123,15 @@ def _set_access_log_protection(enabled: bool) -> None:
     from django.db import connection
 
     migration = importlib.import_module("desist.audit.migrations.0002_access_log_append_only")
+    # A trimmed log's checkpoints are append-only too; 0004 lets a delete through where one covers it.
+    checkpoints = importlib.import_module("desist.audit.migrations.0004_access_log_checkpoint")
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            cursor.execute(f"ALTER TABLE {migration.TABLE} {'ENABLE' if enabled else 'DISABLE'} TRIGGER USER")
+            for table in (migration.TABLE, checkpoints.CHECKPOINTS):
+                cursor.execute(f"ALTER TABLE {table} {'ENABLE' if enabled else 'DISABLE'} TRIGGER USER")
         elif connection.vendor == "sqlite":
-            for statement in migration.SQLITE_DOWN + (migration.SQLITE_UP if enabled else []):
+            dropped = migration.SQLITE_DOWN + checkpoints.SQLITE_DROP
+            for statement in dropped + (migration.SQLITE_UP + checkpoints.SQLITE_UP if enabled else []):
                 cursor.execute(statement)
 
 

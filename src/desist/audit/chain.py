@@ -6,11 +6,19 @@ in the positions; swapping two breaks the order. `manage.py verify_access_log` w
 
 The canonical form is part of the stored evidence: changing `FIELDS` or `canonical_payload` would make
 every existing entry fail verification, so treat them as frozen (add a new chain version instead).
+
+Trimming (`desist.audit.services.access_log_trim`, run by the retention schedule) deletes the oldest entries,
+a prefix of the chain, after writing a **checkpoint**: the last deleted entry's position and hash, how many
+went and their dates, signed with HMAC-SHA256 under a key from the settings (`DESIST_ACCESS_LOG_KEY`) and
+chained to the checkpoint before it. Verification starts from the newest checkpoint's position and hash, so
+the entries kept still chain to it; a checkpoint changed, forged without the key or deleted fails (its
+signature, the next one's link to it, or the gap it leaves).
 """
 
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -84,21 +92,38 @@ class Verification:
     last_seq: int = 0
     last_hash: str = GENESIS
     problems: list[Problem] | None = None
+    start_seq: int = 0  # the entries before were trimmed, under `checkpoints` checkpoints
+    checkpoints: int = 0
 
 
 def verify_chain(
-    rows: Iterable[dict[str, Any]], *, head: tuple[int, str] | None = None, limit: int = 20
+    rows: Iterable[dict[str, Any]],
+    *,
+    head: tuple[int, str] | None = None,
+    limit: int = 20,
+    start: tuple[int, str] = (0, GENESIS),
 ) -> Verification:
     """Walk entries in id order (each a dict of FIELDS plus id, chain_seq and entry_hash) and report the
     first `limit` problems. `head` is the chain head the database keeps (position and hash of the latest
-    entry), which shows entries deleted from the end."""
+    entry), which shows entries deleted from the end. `start` is the position and hash the first entry
+    follows: the newest checkpoint's, once the log has been trimmed (`verify_checkpoints`)."""
     result = Verification(problems=[])
     problems = result.problems
     assert problems is not None
-    previous_seq, previous_hash = 0, GENESIS
+    previous_seq, previous_hash = start
     for row in rows:
         result.checked += 1
         seq, stored = row["chain_seq"], row["entry_hash"]
+        if seq is not None and seq <= start[0]:
+            problems.append(
+                Problem(
+                    row["id"],
+                    "trimmed",
+                    f"entry {row['id']} is at chain position {seq}, which a checkpoint says was trimmed: "
+                    "it was written outside desist",
+                )
+            )
+            continue
         if seq is None or not stored:
             problems.append(
                 Problem(
@@ -161,3 +186,68 @@ def verify_chain(
                 )
             )
     return result
+
+
+# --- Checkpoints: where a trimmed log's chain starts ---------------------------------------------------
+
+#: The fields a checkpoint's signature covers, in order (frozen, as FIELDS).
+CHECKPOINT_FIELDS = (
+    "first_seq",
+    "last_seq",
+    "last_hash",
+    "trimmed",
+    "first_at",
+    "last_at",
+    "created_at",
+    "rule",
+    "previous_signature",
+)
+
+
+def checkpoint_payload(values: dict[str, Any]) -> bytes:
+    """The bytes a checkpoint's signature covers, from its field values."""
+    row = [
+        _at(values[key]) if isinstance(values[key], datetime) else values[key] for key in CHECKPOINT_FIELDS
+    ]
+    return json.dumps(row, separators=(",", ":"), ensure_ascii=False).encode()
+
+
+def checkpoint_signature(key: bytes, values: dict[str, Any]) -> str:
+    """HMAC-SHA256 of the checkpoint's fields under the log's key, hex."""
+    return hmac.new(key, checkpoint_payload(values), hashlib.sha256).hexdigest()
+
+
+def verify_checkpoints(
+    rows: Iterable[dict[str, Any]], *, key: bytes
+) -> tuple[tuple[int, str], list[Problem]]:
+    """Check the checkpoints (dicts of CHECKPOINT_FIELDS plus id and signature, oldest first): each signed
+    under `key`, chained to the one before by its signature, and covering the positions after it. Returns
+    where the kept entries' chain starts (the newest checkpoint's last position and hash) and the problems."""
+    problems: list[Problem] = []
+    start, previous_signature = (0, GENESIS), ""
+    for row in rows:
+        name = f"checkpoint {row['id']} (positions {row['first_seq']} to {row['last_seq']})"
+        if not hmac.compare_digest(checkpoint_signature(key, row), str(row["signature"])):
+            problems.append(
+                Problem(
+                    None,
+                    "checkpoint",
+                    f"{name} does not match its signature: it was changed, forged, or signed with "
+                    "another key than DESIST_ACCESS_LOG_KEY",
+                )
+            )
+        if row["previous_signature"] != previous_signature or row["first_seq"] != start[0] + 1:
+            problems.append(
+                Problem(
+                    None,
+                    "checkpoint",
+                    f"{name} does not follow the checkpoint before it (which ends at position {start[0]}): "
+                    "a checkpoint was deleted or replaced",
+                )
+            )
+        if row["trimmed"] != row["last_seq"] - row["first_seq"] + 1:
+            problems.append(
+                Problem(None, "checkpoint", f"{name} says {row['trimmed']} entries went: the count is wrong")
+            )
+        start, previous_signature = (row["last_seq"], row["last_hash"]), row["signature"]
+    return start, problems

@@ -7,6 +7,8 @@ application's role (the user in `DATABASE_URL`) exactly this:
 - SELECT, INSERT, UPDATE and DELETE on every ordinary table, now and (default privileges) in future;
 - on the access log, SELECT and INSERT only: no UPDATE, DELETE, TRUNCATE, TRIGGER or REFERENCES;
 - on the chain head (one row), SELECT and UPDATE only: appends move it on;
+- on the checkpoints, SELECT and INSERT only; trimming deletes through `accesslog_trim(bigint)` (EXECUTE),
+  which runs with the owner's rights and deletes only what a checkpoint covers;
 - USAGE, SELECT and UPDATE on sequences (the demo build moves id sequences on past the ids it loaded),
   but not UPDATE on the access log's own;
 - USAGE on the schema, never CREATE; CONNECT on the database.
@@ -19,7 +21,7 @@ from __future__ import annotations
 from django.db import connections
 from psycopg import sql
 
-from desist.audit.models import AccessLogChainHead, AccessLogEntry
+from desist.audit.models import AccessLogChainHead, AccessLogCheckpoint, AccessLogEntry
 
 READ_WRITE = "SELECT, INSERT, UPDATE, DELETE"
 
@@ -32,6 +34,7 @@ def app_role_statements(
     r, s, o = sql.Identifier(role), sql.Identifier(schema), sql.Identifier(owner)
     log = sql.Identifier(schema, AccessLogEntry._meta.db_table)
     head = sql.Identifier(schema, AccessLogChainHead._meta.db_table)
+    checkpoints = sql.Identifier(schema, AccessLogCheckpoint._meta.db_table)
     return [
         sql.SQL("GRANT CONNECT ON DATABASE {} TO {}").format(sql.Identifier(database), r),
         sql.SQL("GRANT USAGE ON SCHEMA {} TO {}").format(s, r),
@@ -52,6 +55,11 @@ def app_role_statements(
         ),
         sql.SQL("REVOKE ALL ON {} FROM {}").format(head, r),
         sql.SQL("GRANT SELECT, UPDATE ON {} TO {}").format(head, r),
+        sql.SQL("REVOKE ALL ON {} FROM {}").format(checkpoints, r),
+        sql.SQL("GRANT SELECT, INSERT ON {} TO {}").format(checkpoints, r),
+        sql.SQL("GRANT EXECUTE ON FUNCTION {}(bigint) TO {}").format(
+            sql.Identifier(schema, "accesslog_trim"), r
+        ),
     ]
 
 

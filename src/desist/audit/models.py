@@ -107,3 +107,35 @@ class AccessLogChainHead(models.Model):
 
     def __str__(self) -> str:
         return f"{self.seq} {self.entry_hash}"
+
+
+class AccessLogCheckpoint(models.Model):
+    """Where the access log's chain starts once its oldest entries have been trimmed (retention: the
+    access-log rule): the last trimmed entry's position and hash, how many went and their dates, signed
+    (HMAC-SHA256, DESIST_ACCESS_LOG_KEY) and chained to the checkpoint before. Never updated or deleted:
+    the database refuses it too (migration 0004). desist.audit.chain verifies them."""
+
+    created_at = models.DateTimeField(default=timezone.now)
+    first_seq = models.BigIntegerField(help_text="The first chain position trimmed.")
+    last_seq = models.BigIntegerField(unique=True, help_text="The last chain position trimmed.")
+    last_hash = models.CharField(max_length=64, help_text="The hash of the last entry trimmed.")
+    trimmed = models.BigIntegerField(help_text="How many entries were trimmed.")
+    first_at = models.DateTimeField(help_text="When the oldest entry trimmed was written.")
+    last_at = models.DateTimeField(help_text="When the newest entry trimmed was written.")
+    rule = models.CharField(max_length=60, help_text="The retention rule that trimmed them.")
+    previous_signature = models.CharField(max_length=64, blank=True)
+    signature = models.CharField(max_length=64)
+
+    class Meta:
+        ordering = ["last_seq"]
+
+    def __str__(self) -> str:
+        return f"positions {self.first_seq} to {self.last_seq} trimmed {self.created_at:%Y-%m-%d}"
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        if self.pk is not None:
+            raise AppendOnlyError("Access log checkpoints cannot be changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: object, **kwargs: object) -> tuple[int, dict[str, int]]:
+        raise AppendOnlyError("Access log checkpoints cannot be deleted.")

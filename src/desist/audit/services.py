@@ -7,9 +7,17 @@ from typing import Any
 
 from django.db import connections, models, transaction
 
-from desist.audit.chain import FIELDS, GENESIS, canonical_payload, entry_hash
+from desist.audit.chain import (
+    CHECKPOINT_FIELDS,
+    FIELDS,
+    GENESIS,
+    canonical_payload,
+    checkpoint_signature,
+    entry_hash,
+)
 from desist.audit.context import Actor
-from desist.audit.models import AccessLogChainHead, AccessLogEntry, Action
+from desist.audit.models import AccessLogChainHead, AccessLogCheckpoint, AccessLogEntry, Action
+from desist.audit.selectors import TrimPlan, access_log_checkpoints, access_log_key
 
 
 def log_access(
@@ -177,6 +185,70 @@ def _append_in_transaction(connection: Any, entries: Sequence[AccessLogEntry], p
         entries[0].save(force_insert=True)
     else:
         AccessLogEntry.objects.bulk_create(entries, batch_size=2000)
+
+
+class TrimRefused(Exception):
+    """The access log cannot be trimmed as planned; the message says why."""
+
+
+@transaction.atomic
+def access_log_trim(*, actor: Actor, plan: TrimPlan, rule: str) -> AccessLogCheckpoint:
+    """Delete the entries `plan` (desist.audit.selectors.access_log_trim_plan) found, in one transaction:
+    first a checkpoint with the last one's position and hash, the count and dates, signed with the log's key
+    and chained to the checkpoint before; then the entries (on PostgreSQL through `accesslog_trim`, the one
+    way the application's role may delete from the log, and only what a checkpoint covers); then an erasure
+    entry saying so."""
+    if not plan.count or plan.problems or plan.first_at is None or plan.last_at is None:
+        raise TrimRefused("Nothing to trim, or the part to trim fails verification.")
+    checkpoints = access_log_checkpoints()
+    newest = (checkpoints[-1]["last_seq"], checkpoints[-1]["last_hash"]) if checkpoints else (0, GENESIS)
+    if newest != plan.start:
+        raise TrimRefused("The access log was trimmed since the plan was made: plan again.")
+    checkpoint = AccessLogCheckpoint(
+        first_seq=plan.first_seq,
+        last_seq=plan.last_seq,
+        last_hash=plan.last_hash,
+        trimmed=plan.count,
+        first_at=plan.first_at,
+        last_at=plan.last_at,
+        rule=rule,
+        previous_signature=checkpoints[-1]["signature"] if checkpoints else "",
+    )
+    checkpoint.signature = checkpoint_signature(
+        access_log_key(), {name: getattr(checkpoint, name) for name in CHECKPOINT_FIELDS}
+    )
+    checkpoint.save(force_insert=True)
+    connection = connections[AccessLogEntry.objects.db]
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT accesslog_trim(%s)", [plan.last_seq])
+            deleted = int(cursor.fetchone()[0])
+    else:
+        trimmed = AccessLogEntry.objects.filter(chain_seq__lte=plan.last_seq)
+        deleted = trimmed._raw_delete(trimmed.db)
+    if deleted != plan.count:
+        raise TrimRefused(f"Expected to trim {plan.count} entries but {deleted} went: nothing was trimmed.")
+    log_access(
+        actor=actor,
+        action=Action.ERASURE,
+        summary=(
+            f"Trimmed {plan.count} access log entries (chain positions {plan.first_seq} to {plan.last_seq}, "
+            f"{plan.first_at:%Y-%m-%d} to {plan.last_at:%Y-%m-%d}) under retention rule {rule}"
+        )[:255],
+        obj=checkpoint,
+        detail={
+            "rule": rule,
+            "checkpoint": checkpoint.pk,
+            "first_seq": plan.first_seq,
+            "last_seq": plan.last_seq,
+            "last_hash": plan.last_hash,
+            "trimmed": plan.count,
+            "first_at": plan.first_at.isoformat(),
+            "last_at": plan.last_at.isoformat(),
+            "before": plan.before.isoformat(),
+        },
+    )
+    return checkpoint
 
 
 def model_changes(before: dict[str, Any], after: dict[str, Any]) -> dict[str, dict[str, Any]]:

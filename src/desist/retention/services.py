@@ -1,6 +1,6 @@
 """Deleting what the schedule says may go: a chunk at a time, each chunk's tombstones written and its
 records deleted in one transaction, one access log entry (an erasure) per rule. The access log itself is
-never deleted here (DPA 2018 s.62: docs/retention.md)."""
+trimmed as a prefix of its hash chain behind a signed checkpoint (DPA 2018 s.62: docs/retention.md)."""
 
 from __future__ import annotations
 
@@ -11,12 +11,15 @@ from itertools import islice
 
 from django.db import transaction
 from django.db.models import ProtectedError, RestrictedError
+from django.utils import timezone
 
 from desist.audit.context import Actor
 from desist.audit.models import Action
-from desist.audit.services import log_access
+from desist.audit.selectors import access_log_trim_plan
+from desist.audit.services import access_log_trim, log_access
+from desist.core import retention as rules
 from desist.retention.models import RetentionRule, Tombstone
-from desist.retention.selectors import ACCESS_LOG, DueRow, due_rows, rule_model
+from desist.retention.selectors import ACCESS_LOG, DueRow, access_log_before, due_rows, period, rule_model
 
 
 @dataclass
@@ -58,10 +61,7 @@ def retention_delete(*, actor: Actor, rule: RetentionRule, today: date, chunk_si
     held, with the reason."""
     result = RuleResult(rule.kind)
     if rule.model == ACCESS_LOG:
-        result.held.append(
-            ("the access log", "kept under DPA 2018 s.62; its period is reported, not applied")
-        )
-        return result
+        return _access_log_trim(actor=actor, rule=rule, today=today, result=result)
     rows = list(due_rows(rule, today=today))
     for chunk in _chunks(rows, chunk_size):
         try:
@@ -89,6 +89,39 @@ def retention_delete(*, actor: Actor, rule: RetentionRule, today: date, chunk_si
             "period": {"years": rule.years, "months": rule.months},
         },
     )
+    return result
+
+
+def _access_log_trim(*, actor: Actor, rule: RetentionRule, today: date, result: RuleResult) -> RuleResult:
+    """The access log's rule: trim the entries past their period, a prefix of the chain verified first,
+    behind a signed checkpoint (desist.audit.services.access_log_trim, which logs the erasure), and leave one
+    tombstone for the range. If the part to trim fails verification, nothing goes and the problem is held."""
+    plan = access_log_trim_plan(before=access_log_before(rule, today=today))
+    if plan.problems:
+        result.held.append(
+            ("the access log", "fails verification, so it is not trimmed: " + plan.problems[0].message)
+        )
+        return result
+    if not plan.count:
+        return result
+    assert plan.last_at is not None
+    with transaction.atomic():
+        checkpoint = access_log_trim(actor=actor, plan=plan, rule=rule.kind)
+        Tombstone.objects.create(
+            rule_kind=rule.kind,
+            model=rule.model,
+            object_id=f"{plan.first_seq}-{plan.last_seq}",
+            deleted_on=today,
+            reached_on=rules.reached_on(timezone.localtime(plan.last_at).date(), period(rule)),
+        )
+    result.deleted = plan.count
+    if plan.due > plan.count:
+        result.held.append(
+            (
+                f"{plan.due - plan.count} access log entries",
+                f"past their period but chained after an entry still kept (checkpoint {checkpoint.pk})",
+            )
+        )
     return result
 
 

@@ -1,6 +1,7 @@
 """Retention (issue 16, item 6): the schedule as data with its sources, `manage.py retention --dry-run`
 listing what would go and why, deletion with --confirm leaving tombstones and an erasure in the access log,
-the access log itself kept, and the query set-based (one query a rule, whatever the number of records)."""
+the access log trimmed behind a checkpoint (test_access_log_trim.py), and the query
+set-based (one query a rule, whatever the number of records)."""
 
 from __future__ import annotations
 
@@ -105,16 +106,6 @@ def test_deleting_needs_confirm_and_leaves_a_tombstone_and_an_erasure(partnershi
     }
     erasure = AccessLogEntry.objects.get(action=Action.ERASURE)
     assert erasure.detail["rule"] == "offence-clear-6y" and erasure.detail["deleted"] == 1
-
-
-def test_the_access_log_is_reported_never_deleted(partnership):
-    builders.person()
-    out = _run("--dry-run", "--summary", "--on", (TODAY + timedelta(days=365 * 7)).isoformat())
-    assert "access-log-6y" in out and "never deleted here" in out
-    before = AccessLogEntry.objects.count()
-    out = _run("--confirm", "--rule", "access-log-6y", "--on", (TODAY + timedelta(days=365 * 7)).isoformat())
-    assert "held" in out
-    assert AccessLogEntry.objects.count() >= before
 
 
 def test_a_record_still_needed_is_held_with_the_reason(partnership):

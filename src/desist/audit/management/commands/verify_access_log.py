@@ -6,14 +6,15 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from desist.audit.models import AccessLogEntry
+from desist.audit.models import AccessLogCheckpoint, AccessLogEntry
 from desist.audit.selectors import access_log_verification
 
 
 class Command(BaseCommand):
     help = (
-        "Check that no access log entry was edited, deleted or reordered (the hash chain). Prints the latest "
-        "position and hash: record them elsewhere and pass them back as --anchor to catch a rewritten chain."
+        "Check that no access log entry was edited, deleted or reordered (the hash chain, from the newest "
+        "signed checkpoint once retention has trimmed the log). Prints the latest position and hash: "
+        "record them elsewhere and pass them back as --anchor to catch a rewritten chain."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -33,6 +34,21 @@ class Command(BaseCommand):
         result = access_log_verification(limit=options["limit"])
         problems = [problem.message for problem in result.problems or []]
         for seq, expected in anchors:
+            if seq <= result.start_seq:
+                # Trimmed: only a checkpoint's own last position still has its hash.
+                kept = (
+                    AccessLogCheckpoint.objects.filter(last_seq=seq)
+                    .values_list("last_hash", flat=True)
+                    .first()
+                )
+                if kept is None:
+                    self.stdout.write(f"Anchor {seq}: trimmed (retention), not checked.")
+                elif kept != expected:
+                    problems.append(
+                        f"anchor {seq}:{expected[:12]}… does not match the checkpoint there ({kept[:12]}…): "
+                        "the chain was rewritten before it was trimmed"
+                    )
+                continue
             held = AccessLogEntry.objects.filter(chain_seq=seq).values_list("entry_hash", flat=True).first()
             if held != expected:
                 there = (
@@ -42,6 +58,12 @@ class Command(BaseCommand):
                     f"anchor {seq}:{expected[:12]}… does not match the log ({there}): the chain was rewritten"
                 )
         self.stdout.write(f"Checked {result.checked} access log entries.")
+        if result.checkpoints:
+            self.stdout.write(
+                f"From checkpoint at position {result.start_seq} ({result.checkpoints} checkpoint"
+                f"{'s' if result.checkpoints != 1 else ''}, signatures checked): entries 1 to "
+                f"{result.start_seq} were trimmed by retention."
+            )
         self.stdout.write(f"Latest: {result.last_seq}:{result.last_hash}")
         if problems:
             for message in problems:

@@ -10,7 +10,16 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
 from desist.audit.context import system_actor
-from desist.retention.selectors import ACCESS_LOG, RuleProblem, due, due_rows, schedule
+from desist.audit.selectors import access_log_trim_plan
+from desist.retention.models import RetentionRule
+from desist.retention.selectors import (
+    ACCESS_LOG,
+    RuleProblem,
+    access_log_before,
+    due,
+    due_rows,
+    schedule,
+)
 from desist.retention.services import retention_delete, retention_dry_run_log
 
 
@@ -48,9 +57,7 @@ class Command(BaseCommand):
                     f"# {rule.kind}: {count} {rule.model} due (keep {rule.years}y {rule.months}m)"
                 )
                 if rule.model == ACCESS_LOG:
-                    self.stdout.write(
-                        "#   the access log is kept (DPA 2018 s.62): reported, never deleted here"
-                    )
+                    self._access_log_plan(rule, today)
                 if not options["summary"]:
                     for row in due_rows(rule, today=today):
                         self.stdout.write(f"{row.model}\t{row.pk}\t{row.rule}\t{row.reached_on.isoformat()}")
@@ -67,3 +74,19 @@ class Command(BaseCommand):
         if options["dry_run"]:
             retention_dry_run_log(actor=actor, counts=counts, today=today)
             self.stdout.write(f"Dry run: {sum(counts.values())} records due; nothing deleted.")
+
+    def _access_log_plan(self, rule: RetentionRule, today: date) -> None:
+        """The access log is trimmed, not deleted record by record: say which part would go."""
+        plan = access_log_trim_plan(before=access_log_before(rule, today=today))
+        if plan.problems:
+            self.stdout.write(f"#   not trimmed: the log fails verification ({plan.problems[0].message})")
+        elif plan.count:
+            assert plan.first_at is not None and plan.last_at is not None
+            self.stdout.write(
+                f"#   would trim chain positions {plan.first_seq} to {plan.last_seq} ({plan.count} entries, "
+                f"{plan.first_at:%Y-%m-%d} to {plan.last_at:%Y-%m-%d}) behind a signed checkpoint"
+            )
+        if plan.due > plan.count and not plan.problems:
+            self.stdout.write(
+                f"#   {plan.due - plan.count} more past their period wait behind a newer entry in the chain"
+            )
