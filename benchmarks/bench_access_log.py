@@ -195,7 +195,6 @@ def measure_trim(entries: int) -> dict[str, float]:
         "load_s": load_seconds,
         "plan_s": plan_seconds,
         "confirm_s": confirm_seconds,
-        "trim_s": confirm_seconds - plan_seconds,
         "verify_s": verify_seconds,
         "left": AccessLogEntry.objects.count(),
     }
