@@ -206,10 +206,11 @@ def run(args: argparse.Namespace) -> int:
         ran = time.time() - started
         # The worker finishes what the importers gave it (Locust stopped waiting with them).
         counts = _counts(env, tag)
-        for _ in range(240):
-            if not any(counts.get(f"uploads_{s}", 0) for s in ("checking", "importing")):
-                break
-            time.sleep(1)
+        patience = time.monotonic() + args.drain
+        while any(counts.get(f"uploads_{s}", 0) for s in ("checking", "importing")):
+            if time.monotonic() > patience:
+                break  # reported below: an upload the worker had not finished is no confirmed write
+            time.sleep(2)
             counts = _counts(env, tag)
     finally:
         _stop(web)
@@ -297,6 +298,9 @@ def main() -> None:
     )
     parser.add_argument("--workers", type=int, default=0, help="gunicorn workers (default: 2 x cores + 1)")
     parser.add_argument("--max-p95", type=float, default=500, help="ms")
+    parser.add_argument(
+        "--drain", type=float, default=120, help="seconds to wait afterwards for the worker's imports"
+    )
     parser.add_argument("--no-timing-check", action="store_true", help="check errors and writes only")
     parser.add_argument("--out", type=Path, help="folder for Locust's CSV and JSON and the logs")
     args = parser.parse_args()
