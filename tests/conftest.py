@@ -39,13 +39,13 @@ def pytest_collection_modifyitems(config: Any, items: list[Any]) -> None:
 
 @pytest.fixture(scope="session")
 def django_db_modify_db_settings(
-    django_db_modify_db_settings_parallel_suffix: None, shared_folder: Path
+    django_db_modify_db_settings_parallel_suffix: None, shared_folder: Path, django_db_blocker: Any
 ) -> Iterator[None]:
     """Just before pytest-django sets up the test database: it is made as a copy of one migrated once per run
     (tests/migrated_database.py), not migrated again in every test process."""
     from tests.migrated_database import migrate_once
 
-    with migrate_once(shared_folder / "migrated"):
+    with migrate_once(shared_folder / "migrated", django_db_blocker.unblock):
         yield
 
 

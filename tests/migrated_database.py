@@ -20,8 +20,8 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -31,9 +31,10 @@ MIGRATED_DATABASE_ENV = "DESIST_TEST_MIGRATED_DATABASE"
 
 
 @contextmanager
-def migrate_once(folder: Path) -> Iterator[None]:
+def migrate_once(folder: Path, unblock: Callable[[], AbstractContextManager[Any]]) -> Iterator[None]:
     """While this is open, the default database's test database is made as a copy of a migrated one (see the
-    module's docstring), in this process's `setup_databases`."""
+    module's docstring), in this process's `setup_databases`. `unblock` is pytest-django's
+    `django_db_blocker.unblock`, for dropping the run's copy at the end."""
     from django.db import connections
 
     connection = connections["default"]
@@ -78,7 +79,7 @@ def migrate_once(folder: Path) -> Iterator[None]:
         yield
     finally:
         del creation.create_test_db  # the class's own again
-        with _locked(folder):
+        with _locked(folder), unblock():
             using.unlink(missing_ok=True)
             shared = folder / "migrated.json"
             if shared.exists() and not any(folder.glob("*.using")):
