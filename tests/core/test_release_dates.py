@@ -380,6 +380,22 @@ def test_recall_serves_to_expiry_or_a_fixed_term() -> None:
     )  # 14 days, the return the first
 
 
+def test_a_56_day_recall_returned_after_the_terms_expiry_finds_its_tranche() -> None:
+    # Found building the demo on 8 December 2026: a 56-day recall whose return to custody came after the
+    # recalled term's own end left no term to measure the tranche by but the booking's, and the engine
+    # raised instead of answering.
+    late = Sentence(
+        SentenceKind.STANDARD,
+        date(2025, 2, 9),
+        Duration(months=10),
+        offence_on=date(2025, 2, 8),
+        recall="FTR_56",
+        returned_to_custody=date(2026, 1, 20),
+    )
+    calc = calculate(Booking(BORN, (late,)), CURRENT)
+    assert isinstance(calc, (Calculation, ManualCalculation))
+
+
 def test_every_date_carries_its_working() -> None:
     sentence = Sentence(
         SentenceKind.STANDARD, date(2022, 3, 14), Duration(months=18), offence_on=date(2021, 1, 1)

@@ -1806,13 +1806,17 @@ def _apply_recall(r: _SentenceDates, booking: Booking, legislation: Legislation)
             # Not before the 56-day recall reached terms of this length: one tranche for the booking, by the
             # longest term recalled for 56 days and not yet expired on the return to custody (the calculator
             # allocates the FTR_56 tranche once).
+            # The booking's own length when no recalled term was still running on the return (a return
+            # after the term's end): ``max`` over a list, never over one bare number.
             days = max(
-                (r.unadjusted_expiry - start).days + 1,
-                *(
-                    s.total.length_in_days(s.sentenced_on)
-                    for s in booking.sentences
-                    if s.recall == "FTR_56" and s.total.end_date(s.sentenced_on) >= back
-                ),
+                [
+                    (r.unadjusted_expiry - start).days + 1,
+                    *(
+                        s.total.length_in_days(s.sentenced_on)
+                        for s in booking.sentences
+                        if s.recall == "FTR_56" and s.total.end_date(s.sentenced_on) >= back
+                    ),
+                ]
             )
             tranche = next(
                 t
