@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from desist.core.release_dates import (
     CURRENT,
@@ -431,3 +434,47 @@ def test_sds_plus_by_list_length_and_date() -> None:
     assert not sds_plus(date(2021, 1, 1), Duration(years=8), frozenset({"D"})).applies
     assert sds_plus(date(2023, 1, 1), Duration(years=7), frozenset({"C"}), section_250=True).applies
     assert not sds_plus(date(2023, 1, 1), Duration(years=7), frozenset({"A"}), section_250=True).applies
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    sentenced_on=st.dates(min_value=date(2015, 1, 1), max_value=date(2026, 12, 31)),
+    months=st.integers(min_value=1, max_value=120),
+    recall=st.sampled_from([None, "STANDARD", "FTR_14", "FTR_28", "FTR_56"]),
+    back_after_days=st.one_of(st.none(), st.integers(min_value=0, max_value=5_000)),
+    second_months=st.one_of(st.none(), st.integers(min_value=1, max_value=60)),
+)
+def test_any_recalled_booking_is_answered_never_raised(
+    sentenced_on: date,
+    months: int,
+    recall: str | None,
+    back_after_days: int | None,
+    second_months: int | None,
+) -> None:
+    """Property: whatever the recall, its return to custody (before, during or long after the term) and a
+    second term beside it, the engine answers with dates or a manual calculation; it never raises."""
+    back = None
+    if back_after_days is not None and recall is not None:
+        back = sentenced_on + timedelta(days=back_after_days)
+    first = Sentence(
+        SentenceKind.STANDARD,
+        sentenced_on,
+        Duration(months=months),
+        offence_on=sentenced_on - timedelta(days=1),
+        recall=recall,
+        returned_to_custody=back,
+    )
+    sentences = (first,)
+    if second_months is not None:
+        sentences += (
+            Sentence(
+                SentenceKind.STANDARD,
+                sentenced_on + timedelta(days=30),
+                Duration(months=second_months),
+                offence_on=sentenced_on,
+                recall=recall,
+                returned_to_custody=back,
+            ),
+        )
+    result = calculate(Booking(BORN, sentences), CURRENT)
+    assert isinstance(result, (Calculation, ManualCalculation))
