@@ -4,8 +4,9 @@ A change to any record the basket reads (a person, an offence, a sentence or req
 IOM cohort membership, an accommodation, employment or enforcement record, a treatment involvement, an
 assessment's needs or a stored score) marks the figures as waiting and queues one refresh, to run
 DESIST_BOARD_REFRESH_DELAY_SECONDS later: changes made before it starts are all taken in by that one run
-(debounced). Writes that send no signal (bulk loads, imports) are taken in by the nightly
-``manage.py board_refresh``.
+(debounced). An import's records reach people through a link run, which says so when it writes them
+(``people.signals.records_loaded``); other writes that send no signal (the demo's bulk load, SQL by hand)
+are taken in by the nightly ``manage.py board_refresh``.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from desist.iom.models import CohortMembership
 from desist.offences.models import Offence
 from desist.outcomes.models import AccommodationStatus, EmploymentStatus, EnforcementAction
 from desist.people.models import Involvement, Person
-from desist.people.signals import record_changed
+from desist.people.signals import record_changed, records_loaded
 from desist.priority.models import PriorityGroupMembership
 from desist.sentences.models import Requirement, Sentence
 
@@ -136,3 +137,4 @@ def connect() -> None:
         post_save.connect(_input_changed, sender=model, dispatch_uid=f"{uid}.save")
         post_delete.connect(_input_changed, sender=model, dispatch_uid=f"{uid}.delete")
     record_changed.connect(_record_changed, dispatch_uid="desist.board.tasks.record_changed")
+    records_loaded.connect(_record_changed, dispatch_uid="desist.board.tasks.records_loaded")

@@ -54,6 +54,7 @@ from desist.people.models import (
     RelationshipKind,
 )
 from desist.people.services import household_key, identifier_row, person_name_row
+from desist.people.signals import records_loaded_later
 
 # Involvements that linkage gives an agency for holding a person's record read "Record in <agency> extract".
 LINK_REASON_PREFIX = "Record in "
@@ -224,6 +225,8 @@ def link_run(
                 with connection.cursor() as cursor:
                     cursor.execute("SELECT pg_advisory_xact_lock(%s)", [ADVISORY_LOCK])
             _link(run, actor=actor, incremental=incremental, train=train)
+            # People and their records were written in bulk, with no signal per row.
+            records_loaded_later()
     except Exception as error:
         run.status = RunStatus.FAILED
         run.failure = failure_kind(error)

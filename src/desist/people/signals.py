@@ -13,9 +13,19 @@ from desist.people.models import Person
 # transaction commits.
 record_changed = Signal()
 
+# Sent with no arguments, inside the transaction that wrote many people's records at once without a model
+# signal per row (a link run after an import). Apps holding figures over the whole caseload (the board's
+# stored basket) receive it and refresh once the transaction commits.
+records_loaded = Signal()
+
 
 def derived_refresh_later(person_id: int) -> None:
     """Say that everything derived from this person's record (risk scores, priority groups, IOM candidacy)
     must be worked out again: the receiver queues it once this transaction commits (so the task sees the
     change)."""
     record_changed.send(sender=Person, person_id=person_id)
+
+
+def records_loaded_later() -> None:
+    """Say that many records were written in bulk: figures over the whole caseload are worked out again."""
+    records_loaded.send(sender=Person)
