@@ -278,6 +278,16 @@ def family(request: AuthenticatedHttpRequest, family_id: int) -> HttpResponse:
         seen = services.family_consult(actor=actor, family_id=family_id)
     except services.FamilyNotFound:
         raise Http404("No family with that number is available to you.") from None
+    # The family is shown through the members whose children-and-family data the agency's agreements share;
+    # the others count as hidden, like members the user may not see. None shared: the page says so.
+    shared = shared_categories_for(actor, sorted(seen.visible_ids))
+    family_shared = {pid for pid, categories in shared.items() if FAMILY in categories}
+    if not family_shared:
+        first = next(m.person for m in seen.members if m.person_id in seen.visible_ids)
+        withheld = not_shared(request, first, FAMILY, title="Family")
+        assert withheld is not None
+        return withheld
+    seen.visible_ids.intersection_update(family_shared)
     member_ids = [m.person_id for m in seen.members]
     names = {m.person_id: m.person.full_name for m in seen.members if m.person_id in seen.visible_ids}
     involvements = selectors.family_involvements(sorted(seen.visible_ids), on=seen.on)

@@ -16,6 +16,7 @@ from django.utils import timezone
 from desist.audit.context import system_actor
 from desist.audit.models import AccessLogEntry, Action
 from desist.core import sharing as c
+from desist.families.models import FamilyMember
 from desist.families.services import families_refresh
 from desist.partnership.models import AgencyKind, Role
 from desist.people import services as people
@@ -244,3 +245,16 @@ def test_person_pages_beyond_the_record_say_what_is_not_shared(client, partnersh
     assert not problems, "\n".join(problems)
     denied = AccessLogEntry.objects.filter(action=Action.DENIED, person_id=subject.pk)
     assert denied.filter(summary__startswith="Withheld sentence").count() == 3
+
+    # The family's own page, opened by its number (not only through the record's link), follows the same rule.
+    family_id = FamilyMember.objects.get(person=subject).family_id
+    for shared, (kind, role, purpose) in ((True, SEES[c.FAMILY]), (False, DOES_NOT[c.FAMILY])):
+        client.force_login(partnership.user(f"family{shared}", agencies[kind], role=role))
+        session = client.session
+        session["purpose"] = purpose
+        session.save()
+        response = client.get(reverse("family", args=[family_id]))
+        body = response.content.decode()
+        assert response.status_code == 200
+        withheld = f"Not shared with your agency:</strong> {c.CATEGORIES[c.FAMILY]}" in body
+        assert withheld is not shared and ("Born " in body) is shared, kind
