@@ -18,6 +18,7 @@ from django.utils import timezone
 from desist.audit.context import Actor, actor_for_user
 from desist.audit.models import Channel
 from desist.core.basket import BY_CODE
+from desist.core.basket.quarters import Quarter
 from desist.core.strategy import add_years, shown_value
 from desist.meetings import services as meetings
 from desist.meetings.models import AttendanceStatus
@@ -270,19 +271,19 @@ def _build(today: date) -> dict[str, int]:
                 opened_on=endorsed_on,
             )
         )
-    # Each owner updates before each board meeting held after the endorsement; the last two owners missed
-    # the last quarter (overdue), and no one has yet updated for the quarter now under way.
+    # Each owner updates before each board meeting held after the endorsement; the last two owners have sent
+    # nothing since the last quarter began (so they are overdue whatever day of the quarter the demo is built
+    # on: core.strategy.update_state), and no one has yet updated for the quarter now under way.
+    last_quarter_began = Quarter.containing(today).previous().start
     updates = overdue = 0
     for n, action in enumerate(actions):
         owner = _actor(action.owner_user)
         missed = n >= len(actions) - 2
+        overdue += missed
         for m, meeting in enumerate(held[1:], 1):
-            if missed and m == len(held) - 1:
-                overdue += 1
-                continue
             rag = RAGS[(n + m) % len(RAGS)]
             when = meeting.starts_at - timedelta(days=7)
-            if when.date() >= today:
+            if when.date() >= today or (missed and when.date() >= last_quarter_began):
                 continue
             services.action_update_post(
                 actor=owner,
