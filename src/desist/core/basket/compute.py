@@ -397,6 +397,11 @@ def _notes(
     unknown_people = con.execute("""
         SELECT COUNT(DISTINCT o.person_id) FROM offences o JOIN people p ON p.person_id = o.person_id
         WHERE p.sex NOT IN ('male', 'female') OR p.sex IS NULL OR p.date_of_birth IS NULL""").fetchone()
+    # Rows the engine would refuse (it refuses a whole input for one): left out, said so, records to correct.
+    before_birth = con.execute(
+        "SELECT COUNT(*) FROM offences o JOIN people p ON p.person_id = o.person_id "
+        "WHERE o.offence_date < p.date_of_birth"
+    ).fetchone()
     no_harm = con.execute("SELECT COUNT(*) FROM offence_harm WHERE harm_days IS NULL").fetchone()
     notes: dict[str, dict[str, list[str]]] = {}
     for measure in measures:
@@ -420,6 +425,11 @@ def _notes(
                 lines.append(
                     f"{n(unknown_people[0])} people with proven offences have no recorded sex or date of "
                     "birth and are left out of every cohort."
+                )
+            if measure.code == "proven_reoffending" and before_birth and before_birth[0]:
+                lines.append(
+                    f"{n(before_birth[0])} offences are dated before their person's recorded date of birth "
+                    "and are left out: one of the two is wrong in the record."
                 )
             if measure.code == "iom_harm" and no_harm and no_harm[0]:
                 lines.append(

@@ -34,7 +34,7 @@ FROM offences o
 JOIN people p ON p.person_id = o.person_id
 LEFT JOIN sentences s ON s.sentence_id = o.sentence_id
 WHERE p.sex IN ('male', 'female') AND p.date_of_birth IS NOT NULL
-  AND o.proven_date <= {as_of} AND o.offence_date <= o.proven_date
+  AND o.proven_date <= {as_of} AND o.offence_date <= o.proven_date AND o.offence_date >= p.date_of_birth
   AND (o.outcome = 'caution' OR NULLIF(o.disposal, '') IS NOT NULL)
 ORDER BY o.person_id, o.proven_date, o.offence_id
 """
@@ -100,6 +100,8 @@ MEASURE = Measure(
         exclusions=(
             "People under 10 on the event day.",
             "People whose sex or date of birth is not recorded (the method needs both).",
+            "Offences dated before the person's recorded date of birth (a record to correct: the engine "
+            "would refuse the whole input for one such row).",
             "A custodial conviction is not an event; the release from it is.",
         ),
         notes=(
