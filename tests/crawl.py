@@ -42,10 +42,12 @@ UNLINKED: dict[str, str] = {
     "allocation/cases/<id:involvement_id>/transfer/": "transferring a case; tests/app/allocation",
     "allocation/cases/<id:involvement_id>/t2a/": "POST only: marking a case T2A (the case page's button); "
     "tests/app/allocation/test_workload_record.py",
-    "allocation/teams/<id:team_id>/practitioners/<id:user_id>/reductions/<id:reduction_id>/end/": "POST only: "
-    "ending a reduction now (the practitioner's workload record); tests/app/allocation",
-    "allocation/teams/<id:team_id>/practitioners/<id:user_id>/reports/<id:report_id>/complete/": "POST only: "
-    "a court report delivered (the practitioner's workload record); tests/app/allocation",
+    "allocation/teams/<id:team_id>/practitioners/<id:user_id>/reductions/<id:reduction_id>/end/": (
+        "POST only: ending a reduction now (the practitioner's workload record); tests/app/allocation"
+    ),
+    "allocation/teams/<id:team_id>/practitioners/<id:user_id>/reports/<id:report_id>/complete/": (
+        "POST only: a court report delivered (the practitioner's workload record); tests/app/allocation"
+    ),
     "accounts/two-factor/turn-off/": "POST only: turning two-factor sign-in off",
     "linkage/review/blind/": "POST only: blind review on or off",
     "people/merges/<id:merge_id>/undo/": "POST only: undoing a merge (the form on a person's merges page)",
