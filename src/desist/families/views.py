@@ -284,7 +284,8 @@ def family(request: AuthenticatedHttpRequest, family_id: int) -> HttpResponse:
     family_shared = {pid for pid, categories in shared.items() if FAMILY in categories}
     if not family_shared:
         first = next(m.person for m in seen.members if m.person_id in seen.visible_ids)
-        withheld = not_shared(request, first, FAMILY, title="Family")
+        # Titled by the family's number, as the page itself is: the record's Family link says "Family".
+        withheld = not_shared(request, first, FAMILY, title=f"Family {seen.family.pk}")
         assert withheld is not None
         return withheld
     seen.visible_ids.intersection_update(family_shared)
