@@ -426,6 +426,23 @@ RULES: dict[str, Rule] = {
     "api:meetings_mappa_refer": Rule(
         404, method="POST", anonymous=API_SIGN_IN, body={"level": 2, "category": 1, "reason": "Risk"}
     ),
+    # A record's restrictions (its offender manager, team manager, the DPO) and consents (whoever sees it).
+    "api:governance_restrictions": Rule(404, anonymous=API_SIGN_IN),
+    "api:governance_restrict": Rule(
+        404,
+        method="POST",
+        anonymous=API_SIGN_IN,
+        body={"kind": "excluded", "who": "hana.housing", "reason": "Knows him", "contact": "The DPO"},
+    ),
+    "api:governance_restriction_end": Rule(404, method="POST", anonymous=API_SIGN_IN),
+    "api:governance_consents": Rule(404, anonymous=API_SIGN_IN),
+    "api:governance_consent_record": Rule(
+        404,
+        method="POST",
+        anonymous=API_SIGN_IN,
+        body={"agency": 1, "categories": ["addresses"], "scope": "Signed form", "given_on": "2026-01-01"},
+    ),
+    "api:governance_consent_withdraw": Rule(404, method="POST", anonymous=API_SIGN_IN),
     "api:subject_access_due": Rule(403, anonymous=API_SIGN_IN),
     "api:subject_access_get": Rule(403, anonymous=API_SIGN_IN),
     "api:subject_access_log": Rule(

@@ -14,6 +14,7 @@ from ninja.security import HttpBearer, django_auth
 from desist.api.allocation import router as allocation_router
 from desist.api.assessments import router as assessments_router
 from desist.api.enforcement import router as enforcement_router
+from desist.api.governance import router as governance_router
 from desist.api.idempotency import conflict_message
 from desist.api.marac import router as marac_router
 from desist.api.meetings import router as meetings_router
@@ -87,6 +88,7 @@ def _conflict(request: HttpRequest, error: IntegrityError) -> HttpResponse:
 # Each noun's endpoints live in their own router module (which imports nothing from this one).
 api.add_router("", people_router)
 api.add_router("", assessments_router)
+api.add_router("", governance_router)
 api.add_router("/releases", release_router)
 api.add_router("/referrals", referrals_router)
 api.add_router("/premises", premises_router)
