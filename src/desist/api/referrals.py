@@ -52,6 +52,9 @@ class ReferralOut(Schema):
     ended_on: date | None
     outcome: str
     overdue: bool
+    # The categories of the person this referral holds that your agency is not given (desist.sharing): the
+    # service, provider, need and decline reason are then empty.
+    withheld: list[str] = []
 
 
 class ReferralIn(Schema):
@@ -144,6 +147,21 @@ class OccupancyOut(Schema):
 
 
 def _out(r: Referral) -> dict[str, Any]:
+    if r.withheld:
+        return {
+            **_shown(r),
+            "service_id": 0,
+            "service": "",
+            "provider": "",
+            "need": "",
+            "decline_reason": "",
+            "outcome": "",
+            "withheld": list(r.withheld),
+        }
+    return _shown(r)
+
+
+def _shown(r: Referral) -> dict[str, Any]:
     return {
         "id": r.pk,
         "version": r.version,
@@ -249,7 +267,9 @@ def notice_read(request: HttpRequest, notice_id: int) -> Any:
 def person_referrals(request: HttpRequest, person_id: int) -> Any:
     actor = api_actor(request)
     person = _person(actor, person_id)
-    rows = selectors.person_referrals(person.pk)
+    rows = selectors.with_sharing(
+        actor, selectors.person_referrals(person.pk), where=f"the referrals of person {person.pk} (API)"
+    )
     log_access(
         actor=actor,
         action=Action.CONSULTATION,
@@ -299,7 +319,7 @@ def act(request: HttpRequest, referral_id: int, action: str, body: ActionIn) -> 
         referral_action_apply(actor, referral, action, body.model_dump())
     except services.ReferralError as error:
         return Status(422, {"detail": str(error)})
-    return _out(referral)
+    return _out(selectors.with_sharing(actor, [referral], where=f"referral {referral.pk} (API)")[0])
 
 
 @router.get(

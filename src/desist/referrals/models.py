@@ -137,6 +137,11 @@ class Referral(models.Model):
 
     version = version_field()
 
+    # Not columns: set by selectors.with_sharing for the reader, the categories of the person this referral
+    # holds that the reader's agency is not given (its need's, core.referrals.NEED_CATEGORIES), and in words.
+    withheld: tuple[str, ...] = ()
+    withheld_what: str = ""
+
     class Meta:
         ordering = ["-made_on", "-id"]
         constraints = [

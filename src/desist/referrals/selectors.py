@@ -17,10 +17,13 @@ from desist.audit.context import Actor, actor_for_user
 from desist.audit.models import Channel
 from desist.audit.refusals import refuse
 from desist.core import referrals as rules
+from desist.core.sharing import ALL, CATEGORIES
 from desist.people.models import Person
 from desist.people.selectors import visible_people
 from desist.priority.models import PriorityGroupMembership
 from desist.referrals.models import OPEN_STATUSES, ProviderNotice, Referral, ReferralStatus, Service
+from desist.sharing.pages import log_withheld
+from desist.sharing.selectors import shared_categories_for
 
 
 def person_facts(person: Person, *, on: date) -> rules.PersonFacts:
@@ -53,11 +56,14 @@ def service_eligibility(service: Service) -> rules.Eligibility:
     )
 
 
-def services_for(person: Person, *, on: date) -> list[tuple[Service, list[str]]]:
-    """Every active service with the reasons the person does not fit it (empty: they fit)."""
+def services_for(
+    person: Person, *, on: date, shared: frozenset[str] = ALL
+) -> list[tuple[Service, list[str]]]:
+    """Every active service with the reasons the person does not fit it (empty: they fit), in words that give
+    only what `shared` (the reader's categories of the person) allows."""
     facts = person_facts(person, on=on)
     return [
-        (s, rules.eligibility_reasons(service_eligibility(s), facts))
+        (s, rules.eligibility_reasons(service_eligibility(s), facts, shared))
         for s in Service.objects.filter(is_active=True).select_related("provider")
     ]
 
@@ -77,6 +83,33 @@ def referral_detail(actor: Actor, referral_id: int) -> Referral | None:
         .prefetch_related("events", "events__by")
         .first()
     )
+
+
+def withheld_of(actor: Actor, referral: Referral, shared: frozenset[str]) -> frozenset[str]:
+    """The categories of its person a referral holds (its need's) that the actor's agency is not given
+    (`shared`: sharing.selectors.shared_categories of the person). None for the agency that made it or the
+    provider it was made to: the referral is theirs, made to be read by both."""
+    if referral.made_by_agency_id in actor.agency_ids or referral.service.provider_id in actor.agency_ids:
+        return frozenset()
+    return rules.need_categories(referral.need) - shared
+
+
+def with_sharing(actor: Actor, referrals: list[Referral], *, where: str) -> list[Referral]:
+    """The referrals, each with what its reader may not see of it (`Referral.withheld`, `withheld_what`),
+    from the one decision (sharing.selectors.shared_categories_for: at most two queries for the list); what
+    is withheld is logged once (sharing.pages.log_withheld). A withheld referral shows its status and dates
+    only: its service, provider, need, details and history say what the person is referred for."""
+    shared = shared_categories_for(actor, sorted({r.person_id for r in referrals}))
+    withheld: dict[int, set[str]] = {}
+    for r in referrals:
+        categories = withheld_of(actor, r, shared[r.person_id])
+        r.withheld = tuple(sorted(categories))
+        labels = ", ".join(CATEGORIES[c].lower() for c in r.withheld)
+        r.withheld_what = f"The referral's service, need and details ({labels})" if categories else ""
+        if categories:
+            withheld.setdefault(r.person_id, set()).update(categories)
+    log_withheld(actor, withheld, where=where)
+    return referrals
 
 
 def person_referrals(person_id: int) -> list[Referral]:
@@ -240,7 +273,7 @@ def waiting_list(service: Service, *, on: date) -> tuple[ServiceCapacity, list[W
     figures = capacity(Service.objects.filter(pk=service.pk), on=on)[0]
     waiting = (
         Referral.objects.filter(service=service, status=ReferralStatus.WAITING)
-        .select_related("person")
+        .select_related("person", "service")
         .order_by("accepted_on", "id")
     )
     return figures, [

@@ -27,6 +27,7 @@ from desist.referrals.models import (
 )
 from desist.referrals.selectors import person_facts, service_eligibility
 from desist.release.models import PATHWAY_CHOICES, PlanTask
+from desist.sharing.selectors import shared_categories
 from desist.versioning import version_claim
 
 
@@ -86,8 +87,10 @@ def referral_make(
         raise ReferralError(f"Choose a need from the seven pathways: {', '.join(dict(PATHWAY_CHOICES))}.")
     if not service.is_active:
         raise ReferralError(f"{service} is not taking referrals.")
-    reasons = rules.eligibility_reasons(service_eligibility(service), person_facts(person, on=on))
-    if reasons:
+    rule, facts = service_eligibility(service), person_facts(person, on=on)
+    if rules.eligibility_reasons(rule, facts):
+        # Said in words that give only what the referrer's agency is given of the person (sharing).
+        reasons = rules.eligibility_reasons(rule, facts, shared_categories(actor, person.pk, on=on))
         raise ReferralError(
             f"{person.first_name} {person.last_name} cannot be referred to {service}: " + " ".join(reasons)
         )

@@ -22,6 +22,7 @@ from desist.referrals import selectors, services
 from desist.referrals.actions import ACTIONS, referral_action_apply
 from desist.referrals.forms import DeclineForm, DetailForm, FinishForm, ReferralForm
 from desist.referrals.models import Referral, Service
+from desist.sharing.selectors import shared_categories
 from desist.versioning import StaleEdit
 
 
@@ -39,7 +40,7 @@ def person_referrals(request: AuthenticatedHttpRequest, person_id: int) -> HttpR
     actor = request.actor
     person = visible_person(actor, person_id, "referrals")
     today = timezone.localdate()
-    offered = selectors.services_for(person, on=today)
+    offered = selectors.services_for(person, on=today, shared=shared_categories(actor, person.pk))
     form = ReferralForm(
         request.POST if request.method == "POST" else None,
         services=[s for s, reasons in offered if not reasons],
@@ -63,7 +64,9 @@ def person_referrals(request: AuthenticatedHttpRequest, person_id: int) -> HttpR
                 f"within {service.response_days} days.",
             )
             return redirect("referral", referral_id=referral.pk)
-    referrals = selectors.person_referrals(person.pk)
+    referrals = selectors.with_sharing(
+        actor, selectors.person_referrals(person.pk), where=f"the referrals of person {person.pk}"
+    )
     log_access(
         actor=actor,
         action=Action.CONSULTATION,
@@ -99,6 +102,7 @@ def _referral_page(
 ) -> HttpResponse:
     """The referral with its lifecycle forms; a step just refused shows its form as sent, with its errors."""
     actor = request.actor
+    selectors.with_sharing(actor, [item], where=f"referral {item.pk}")
     log_access(
         actor=actor,
         action=Action.CONSULTATION,
@@ -247,7 +251,15 @@ def waiting_list(request: AuthenticatedHttpRequest, service_id: int) -> HttpResp
     # The provider names everyone waiting for its service; anyone else, administrators too, only the people
     # their own agencies may see (issue 10, item 7: being an administrator opens no one's record).
     own = service.provider_id in actor.agency_ids
-    shown = [(e, own or e.referral.person_id in visible) for e in entries]
+    # Being on a service's list says what the person is referred for: others name only those whose referral
+    # their agency's agreements give them (selectors.with_sharing; the provider's list is its own).
+    if not own:
+        selectors.with_sharing(
+            actor,
+            [e.referral for e in entries if e.referral.person_id in visible],
+            where=f"the waiting list of {service}",
+        )
+    shown = [(e, own or (e.referral.person_id in visible and not e.referral.withheld)) for e in entries]
     log_access(
         actor=actor,
         action=Action.CONSULTATION,

@@ -6,11 +6,13 @@ person), and the withheld attempt is logged as `denied`, as the API does for a w
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from typing import Protocol
 
 from django.http import HttpResponse
 from django.shortcuts import render
 
+from desist.audit.context import Actor
 from desist.audit.refusals import AuthenticatedHttpRequest, log_refusal
 from desist.core.sharing import CATEGORIES
 from desist.sharing.selectors import shared_categories
@@ -47,4 +49,21 @@ def not_shared(
         request,
         "sharing/not_shared.html",
         {"person": person, "title": title, "what": CATEGORIES[category]},
+    )
+
+
+def log_withheld(actor: Actor, withheld: Mapping[int, Iterable[str]], *, where: str) -> None:
+    """For a page or answer that shows some people's sections and withholds others (a referral, a meeting's
+    agenda, its pack or minutes): one `denied` entry naming each person and the categories left out, whatever
+    the number of people; none when nothing was withheld."""
+    rows = {pid: sorted(categories) for pid, categories in withheld.items() if categories}
+    if not rows:
+        return
+    ids = sorted(rows)
+    log_refusal(
+        actor,
+        summary=f"Withheld from {where}: not shared with the agency"[:255],
+        person_id=ids[0] if len(ids) == 1 else None,
+        reason="not shared with the agency",
+        detail={"person_ids": ids, "withheld": {str(pid): rows[pid] for pid in ids}},
     )
