@@ -14,9 +14,11 @@ from desist.api.actor import api_actor
 from desist.audit.models import Action
 from desist.audit.refusals import refuse
 from desist.audit.services import log_access
+from desist.core.sharing import RISK
 from desist.meetings import selectors, services
 from desist.meetings.models import MeetingAction
 from desist.people.selectors import person_for_actor
+from desist.sharing.selectors import WITHHELD
 
 router = Router(tags=["meetings"])
 MAX_ACTIONS = 200
@@ -45,6 +47,9 @@ class AgendaItemOut(Schema):
     level_before: int | None
     level_after: int | None
     next_review_on: date | None
+    # The sections of the item's person your agency is not given (desist.sharing; meetings.selectors
+    # .ITEM_SECTIONS): with "risk" withheld the title is "Not shared with your agency" and the levels empty.
+    withheld: list[str] = []
 
 
 class AttendanceOut(Schema):
@@ -139,7 +144,7 @@ def meetings_series_list(request: HttpRequest) -> Any:
 def meetings_meeting_get(request: HttpRequest, meeting_id: int) -> Any:
     actor = api_actor(request)
     meeting = selectors.meeting_for_actor(actor, meeting_id)
-    items = selectors.agenda(meeting)
+    items = selectors.agenda_shared(actor, selectors.agenda(meeting), where=f"the agenda of {meeting} (API)")
     log_access(
         actor=actor,
         action=Action.CONSULTATION,
@@ -160,11 +165,12 @@ def meetings_meeting_get(request: HttpRequest, meeting_id: int) -> Any:
                 "id": i.pk,
                 "position": i.position,
                 "kind": i.kind,
-                "title": i.title,
+                "title": WITHHELD if RISK in i.withheld else i.title,
                 "person_id": i.person_id,
                 "heard": i.heard,
-                "level_before": i.level_before,
-                "level_after": i.level_after,
+                "level_before": None if RISK in i.withheld else i.level_before,
+                "level_after": None if RISK in i.withheld else i.level_after,
+                "withheld": sorted(i.withheld),
                 "next_review_on": i.next_review_on,
             }
             for i in items

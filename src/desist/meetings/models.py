@@ -224,6 +224,10 @@ class AgendaItem(models.Model):
     )
     recorded_at = models.DateTimeField(null=True, blank=True)
 
+    # Not a column: set by selectors.agenda_shared for the reader, the categories of the item's person its
+    # sections show that the reader's agency is not given (selectors.ITEM_SECTIONS).
+    withheld: frozenset[str] = frozenset()
+
     class Meta:
         ordering = ["meeting", "position"]
         constraints = [

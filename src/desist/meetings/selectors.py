@@ -22,6 +22,7 @@ from django.db.models.functions import Coalesce
 
 from desist.audit.context import Actor
 from desist.audit.refusals import refuse
+from desist.core.sharing import IDENTITY, RISK
 from desist.iom import selectors as iom_selectors
 from desist.iom.models import CohortMembership
 from desist.marac import selectors as marac_selectors
@@ -43,6 +44,8 @@ from desist.meetings.models import (
     SeriesKind,
 )
 from desist.partnership.models import Agency, Role
+from desist.sharing.pages import log_withheld
+from desist.sharing.selectors import shared_categories_for
 
 NOT_INVITED = "the user's agencies were not invited to the meeting"
 NOT_PRESENT = "the user's agencies were not present at the meeting"
@@ -180,6 +183,33 @@ def agenda(meeting: Meeting) -> list[AgendaItem]:
         )
         .order_by("position")
     )
+
+
+# The sections of a case on the agenda, its pack and the minutes, by the sharing category each shows
+# (core.sharing.CATEGORIES, as on the person's record): the date of birth is identity; the item's title (MAPPA
+# category and level, IOM score or strand), its MAPPA referral, its levels and what the meeting discussed and
+# decided are risk (the record's registers and flags). The name shows always, as on the record; a MARAC item
+# names no person (its victim is shown to the roles that support victims only).
+ITEM_SECTIONS: dict[str, str] = {
+    IDENTITY: "Date of birth",
+    RISK: "The case's category, level, referral, discussion and decisions (risk)",
+}
+
+
+def agenda_shared(actor: Actor, items: list[AgendaItem], *, where: str) -> list[AgendaItem]:
+    """The agenda's items, each with the sections its reader's agency may not see of its person
+    (`AgendaItem.withheld`), from the one decision (sharing.selectors.shared_categories_for: at most two
+    queries for the whole agenda); what is withheld is logged once (sharing.pages.log_withheld)."""
+    people = sorted({i.person_id for i in items if i.person_id})
+    shared = shared_categories_for(actor, people)
+    withheld: dict[int, set[str]] = {}
+    for i in items:
+        if i.person_id:
+            i.withheld = frozenset(ITEM_SECTIONS) - shared[i.person_id]
+            if i.withheld:
+                withheld.setdefault(i.person_id, set()).update(i.withheld)
+    log_withheld(actor, withheld, where=where)
+    return items
 
 
 def meeting_actions(meeting: Meeting) -> list[MeetingAction]:

@@ -192,7 +192,7 @@ def meeting(request: AuthenticatedHttpRequest, meeting_id: int) -> HttpResponse:
     """A meeting: when and where, the agenda, who is invited and came, and its actions."""
     actor = request.actor
     chosen = selectors.meeting_for_actor(actor, meeting_id)
-    items = selectors.agenda(chosen)
+    items = selectors.agenda_shared(actor, selectors.agenda(chosen), where=f"the agenda of {chosen}")
     rows = selectors.attendance(chosen)
     actions = selectors.meeting_actions(chosen)
     runs = getattr(chosen, "runs", False)
@@ -458,7 +458,7 @@ def minutes(request: AuthenticatedHttpRequest, meeting_id: int) -> HttpResponse:
             else:
                 messages.success(request, "Minutes recorded.")
                 return redirect("meeting_minutes", chosen.pk)
-    items = selectors.agenda(chosen)
+    items = selectors.agenda_shared(actor, selectors.agenda(chosen), where=f"the minutes of {chosen}")
     services.minutes_consult(actor=actor, meeting=chosen, items=items)
     return render(
         request,
@@ -477,7 +477,7 @@ def agenda_pack(request: AuthenticatedHttpRequest, meeting_id: int) -> HttpRespo
     """The agenda pack as PDF: the meeting, who is invited, and each case with its referral or last review."""
     actor = request.actor
     chosen = selectors.meeting_for_actor(actor, meeting_id)
-    items = selectors.agenda(chosen)
+    items = selectors.agenda_shared(actor, selectors.agenda(chosen), where=f"the agenda pack of {chosen}")
     log_access(
         actor=actor,
         action=Action.DISCLOSURE,
@@ -498,7 +498,7 @@ def minutes_pack(request: AuthenticatedHttpRequest, meeting_id: int) -> HttpResp
     actor = request.actor
     chosen = selectors.meeting_for_actor(actor, meeting_id, what="the minutes of meeting")
     selectors.require_present(actor, chosen)
-    items = selectors.agenda(chosen)
+    items = selectors.agenda_shared(actor, selectors.agenda(chosen), where=f"the minutes of {chosen} (PDF)")
     services.minutes_consult(actor=actor, meeting=chosen, items=items, form="PDF")
     pdf = minutes_pdf(chosen, items, selectors.attendance(chosen))
     response = HttpResponse(pdf, content_type="application/pdf")
