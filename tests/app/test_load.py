@@ -1,6 +1,6 @@
 """The load test, small (issue 17, item 2; the full run is benchmarks/bench_load.py, its figures in
 docs/benchmarks.md): Locust's practitioners, an analyst and an importer against a real gunicorn and task
-worker, on a copy of the small demo partnership in PostgreSQL, for 30 seconds. Every request answers without
+worker, on a copy of the small demo partnership in PostgreSQL, for 15 seconds. Every request answers without
 an error and every write Locust saw succeed is in the database. Timings are not checked here: the machine
 running the suite is shared; the benchmark measures them."""
 
@@ -44,7 +44,7 @@ def test_load_held_without_errors_or_lost_writes(demo_database: Any, tmp_path: P
             "--importers",
             "1",
             "--duration",
-            "30s",
+            "15s",
             "--spawn-rate",
             "10",
             "--think",
