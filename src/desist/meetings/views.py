@@ -360,6 +360,7 @@ def item(request: AuthenticatedHttpRequest, item_id: int) -> HttpResponse:
     that support victims."""
     actor = request.actor
     chosen = selectors.item_for_actor(actor, item_id)
+    selectors.agenda_shared(actor, [chosen], where=f"agenda item {chosen.position} of {chosen.meeting}")
     if chosen.iom_membership_id is not None:
         return _iom_item(request, chosen)
     form = ItemForm(

@@ -15,6 +15,7 @@ from desist.audit.models import AccessLogEntry, Action
 from desist.meetings import pack, services
 from desist.meetings.models import AgendaItem, Attendance, AttendanceStatus
 from desist.sharing.demo import demo_sharing_build
+from desist.sharing.models import SharingAgreement
 from tests.app.builders import TODAY
 from tests.app.meetings.test_api import bearer
 from tests.app.meetings.test_pages import sign_in
@@ -106,3 +107,20 @@ def test_the_agenda_with_sharing_stays_within_its_queries(
         client.get(url)
         with django_assert_max_num_queries(30):
             assert client.get(url).status_code == 200
+
+
+def test_an_item_page_withholds_the_same_from_a_coordinator_not_given_risk(
+    client, mappa, heard, django_assert_max_num_queries
+):
+    """The item pages are the coordinator's: with probation's agreement ended, its coordinator sees neither
+    the referral's reason nor the discussion's form with it."""
+    item = AgendaItem.objects.get(meeting=heard, person=mappa["referred"])
+    sign_in(client, mappa["coordinator"])
+    assert "Escalating risk" in client.get(reverse("meeting_item", args=[item.pk])).content.decode()
+    SharingAgreement.objects.filter(reference="isp-core-justice").delete()
+    client.get(reverse("meeting_item", args=[item.pk]))
+    with django_assert_max_num_queries(30):  # test_pages' bound for the item page
+        body = client.get(reverse("meeting_item", args=[item.pk])).content.decode()
+    assert WITHHELD in body and "NEWCASE" in body.upper()
+    assert "Escalating risk" not in body and "New referral: category 1" not in body
+    assert "Record the item" not in body
