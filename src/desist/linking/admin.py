@@ -14,6 +14,11 @@ class LinkageModelVersionAdmin(admin.ModelAdmin):
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
+    def has_delete_permission(self, request: HttpRequest, obj: LinkageModelVersion | None = None) -> bool:
+        # A version that linked anyone is protected by every record link it made: deleting is always refused,
+        # and the confirmation page would first list each of those links (hundreds of thousands at scale).
+        return False
+
 
 @admin.register(LinkRun)
 class LinkRunAdmin(admin.ModelAdmin):
@@ -33,6 +38,11 @@ class LinkRunAdmin(admin.ModelAdmin):
         return False
 
     def has_change_permission(self, request: HttpRequest, obj: LinkRun | None = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: LinkRun | None = None) -> bool:
+        # A run is where its people's records were linked (protected by every record link it made), as the
+        # model version is: never deleted, and its confirmation page would list every link first.
         return False
 
 

@@ -377,6 +377,24 @@ def test_only_reviewers_see_the_linkage_pages(client, partnership, linked):
     ).exists()
 
 
+def test_the_admin_never_offers_to_delete_a_run_or_a_model_version(client, partnership, linked):
+    """Both are protected by every record link they made, so deleting is always refused, and Django's
+    confirmation page would list each of those links first (seconds on a small demo, far longer at scale)."""
+    from django.contrib.auth.models import User
+
+    client.force_login(User.objects.create_superuser("root.admin", "admin@example.org", "a-long-password"))
+    run = linked
+    version = run.model_version
+    assert version is not None
+    for url in (
+        f"/admin/linking/linkrun/{run.pk}/delete/",
+        f"/admin/linking/linkagemodelversion/{version.pk}/delete/",
+    ):
+        assert client.get(url).status_code == 403, url
+    assert client.get(f"/admin/linking/linkrun/{run.pk}/change/").status_code == 200
+    assert client.get(f"/admin/linking/linkagemodelversion/{version.pk}/change/").status_code == 200
+
+
 def test_the_linkage_page_trains_and_runs(
     client, partnership, extracts, django_assert_max_num_queries, django_capture_on_commit_callbacks
 ):
