@@ -135,6 +135,25 @@ def _set_access_log_protection(enabled: bool) -> None:
                 cursor.execute(statement)
 
 
+def _default_schedule_after_a_flush(sender: Any, using: str = "default", **kwargs: Any) -> None:
+    """A transactional test (the browser tests, the worker's) empties every table when it ends, then Django
+    sends post_migrate, as after a migration. The one table a migration fills, the retention schedule
+    (retention/migrations/0002 and 0003), is filled again here when it is empty, so a later test in the same
+    process finds the defaults a migrated database has (a test of the access log's trimming failed without
+    them when it ran after a browser test)."""
+    if getattr(sender, "label", None) != "retention":
+        return
+    import importlib
+
+    from django.apps import apps
+
+    rules = apps.get_model("retention", "RetentionRule")
+    if rules.objects.using(using).exists():
+        return
+    importlib.import_module("desist.retention.migrations.0002_default_schedule").add(apps, None)
+    importlib.import_module("desist.retention.migrations.0003_access_log_rule_trims").forwards(apps, None)
+
+
 @pytest.fixture(autouse=True)
 def _access_log_flushable(request: Any) -> Any:
     marker = request.node.get_closest_marker("django_db")
@@ -142,6 +161,10 @@ def _access_log_flushable(request: Any) -> Any:
         yield
         return
     request.getfixturevalue("transactional_db")
+    from django.db.models.signals import post_migrate
+
+    # Connected once (dispatch_uid), before the first flush.
+    post_migrate.connect(_default_schedule_after_a_flush, dispatch_uid="tests-default-retention-schedule")
     _set_access_log_protection(True)
     yield
     _set_access_log_protection(False)

@@ -151,3 +151,21 @@ def test_a_hostile_or_broken_rule_is_refused_in_words(db, changes, message):
         setattr(rule, name, value)
     with pytest.raises(RuleProblem, match=message):
         selectors.due(rule, today=TODAY)
+
+
+def test_a_flushed_test_database_gets_the_default_schedule_back(db):
+    """tests/conftest.py: after a transactional test empties the tables (then Django sends post_migrate), the
+    next test in the process still finds the default schedule a migrated database has."""
+    from django.core.management.sql import emit_post_migrate_signal
+    from django.db.models.signals import post_migrate
+
+    from tests.conftest import _default_schedule_after_a_flush
+
+    kinds = set(RetentionRule.objects.values_list("kind", flat=True))
+    sources = dict(RetentionRule.objects.values_list("kind", "source"))
+    assert "access-log-6y" in kinds
+    post_migrate.connect(_default_schedule_after_a_flush, dispatch_uid="tests-default-retention-schedule")
+    RetentionRule.objects.all().delete()
+    emit_post_migrate_signal(0, False, "default")
+    assert set(RetentionRule.objects.values_list("kind", flat=True)) == kinds
+    assert dict(RetentionRule.objects.values_list("kind", "source")) == sources
